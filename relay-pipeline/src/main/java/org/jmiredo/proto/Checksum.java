@@ -1,0 +1,49 @@
+package org.jmiredo.proto;
+
+import io.netty.buffer.ByteBuf;
+
+/** The Internet checksum (RFC 1071) with the IPv6 pseudo-header (RFC 8200 §8.1). */
+public final class Checksum {
+    private Checksum() {}
+
+    /**
+     * The checksum of an upper-layer message inside an IPv6 packet at {@code ipv6Offset}, computed with
+     * the checksum field itself counted as it is (write 0 there first when computing a new one).
+     */
+    public static int upperLayer(ByteBuf buf, int ipv6Offset) {
+        int length = Ipv6.payloadLength(buf, ipv6Offset);
+        long sum = sum(buf, ipv6Offset + Ipv6.SRC_OFFSET, 32); // source and destination
+        sum += length;
+        sum += Ipv6.nextHeader(buf, ipv6Offset);
+        sum += sum(buf, ipv6Offset + Ipv6.HEADER_LENGTH, length);
+        return fold(sum);
+    }
+
+    /** True when the upper-layer checksum of the IPv6 packet at {@code ipv6Offset} verifies. */
+    public static boolean verifies(ByteBuf buf, int ipv6Offset) {
+        return upperLayer(buf, ipv6Offset) == 0;
+    }
+
+    static long sum(ByteBuf buf, int offset, int length) {
+        long sum = 0;
+        int i = offset;
+        int end = offset + length;
+        for (; i + 4 <= end; i += 4) {
+            sum += buf.getUnsignedInt(i);
+        }
+        for (; i + 2 <= end; i += 2) {
+            sum += buf.getUnsignedShort(i);
+        }
+        if (i < end) {
+            sum += buf.getUnsignedByte(i) << 8;
+        }
+        return sum;
+    }
+
+    static int fold(long sum) {
+        while ((sum >>> 16) != 0) {
+            sum = (sum & 0xFFFF) + (sum >>> 16);
+        }
+        return (int) ~sum & 0xFFFF;
+    }
+}

@@ -30,5 +30,20 @@ public enum Counter {
     PEERS_TRUSTED,
     /** Packets queued while awaiting a bubble reply, and released when the peer became trusted. */
     QUEUED_PACKETS,
-    QUEUE_RELEASED_PACKETS
+    QUEUE_RELEASED_PACKETS,
+    /** Server: valid Router Solicitations received (RFC 4380 §5.3.2). */
+    ROUTER_SOLICITATIONS_RX,
+    /** Server: Router Advertisements sent; their rate is the rate of qualifications. */
+    ROUTER_ADVERTISEMENTS_TX,
+    /** Server: of those, sent from the other address than the RS arrived on (cone bit set, §5.3.2). */
+    ROUTER_ADVERTISEMENTS_TX_OTHER_ADDRESS,
+    /** Server: bubbles forwarded over UDP to a Teredo destination (§5.3.1). */
+    SERVER_FORWARDED_BUBBLES,
+    /** Server: ICMPv6 echo messages forwarded over UDP to a Teredo destination (§5.3.1). */
+    SERVER_FORWARDED_ICMPV6,
+    /** Server: ICMPv6 echo messages sent to native IPv6 (relay discovery, §5.2.9), and their bytes. */
+    NATIVE_TX_PACKETS,
+    NATIVE_TX_BYTES,
+    /** Mire: ICMPv6 echo replies sent. */
+    ECHO_REPLIES_TX
 }

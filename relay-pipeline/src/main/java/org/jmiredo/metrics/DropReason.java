@@ -41,8 +41,32 @@ public enum DropReason {
     TUN_WRITE_FAILED,
     /** The UDP socket refused the write. */
     UDP_WRITE_FAILED,
-    /** A packet larger than the tunnel MTU. */
-    TOO_BIG;
+    /** An exception in the data path (a bug): the packet was dropped, the loop carries on. */
+    INTERNAL_ERROR,
+    /** Server: neither a bubble nor ICMPv6, e.g. TCP or UDP; a server is not a relay (RFC 4380 §5.3.1 rule 2). */
+    NOT_BUBBLE_OR_ICMPV6,
+    /** Server: no acceptance rule of RFC 4380 §5.3.1 (4 to 6) matched, so rule 7 discards it. */
+    NOT_ACCEPTED,
+    /** Server: from one of its own addresses and port 3544, or towards them: a UDP loop (Miredo, CONFORMANCE M2). */
+    LOCAL_LOOP,
+    /** Server: to ff02::2 or its own link-local address but not a Router Solicitation (as Miredo, M5). */
+    UNHANDLED_LOCAL,
+    /** Server: an RS that fails the RFC 4861 §6.1.1 checks (checksum, code, hop limit 255, link-local source). */
+    INVALID_ROUTER_SOLICITATION,
+    /** Server: an RS not answered because the configured RA-per-second budget was used up. */
+    RA_RATE_LIMITED,
+    /** Server: the IPv6 destination is not of global scope (link-local, multicast, loopback...), RFC 4380 §5.3.1. */
+    NOT_GLOBAL_SCOPE,
+    /** Server: a non-bubble whose IPv6 payload exceeds the configured limit, 88 bytes as Miredo (M1). */
+    PAYLOAD_TOO_LARGE,
+    /** Server: ICMPv6 other than echo request/reply, or a bubble towards native IPv6: not relayed (RFC 4380 §5.3). */
+    NOT_RELAYED,
+    /** Server: more bytes after the IPv6 packet (RFC 6081 trailers) than the configured limit. */
+    TRAILER_TOO_LONG,
+    /** Server: the native IPv6 output (raw socket or TUN) refused the write. */
+    NATIVE_WRITE_FAILED,
+    /** Mire: nothing to answer (not a valid echo request, or not a bubble on the service port). */
+    NOT_ANSWERED;
 
     private final String label = name().toLowerCase(Locale.ROOT);
 

@@ -19,6 +19,19 @@ public final class Ipv6 {
     /** The first byte of every multicast address (ff00::/8). */
     public static final int MULTICAST_FIRST_BYTE = 0xFF;
 
+    /** First 32 bits of a header with version 6, traffic class 0 and flow label 0. */
+    public static final int VERSION_6_WORD = 0x6000_0000;
+
+    /** Hop limit of Neighbor Discovery messages (RS, RA), checked by receivers (RFC 4861 §6.1). */
+    public static final int ND_HOP_LIMIT = 255;
+
+    /** fe80::/64, the upper half of a link-local unicast address (RFC 4291 §2.5.6). */
+    public static final long LINK_LOCAL_HI = 0xFE80_0000_0000_0000L;
+
+    /** ff02::2, all routers on the link (RFC 4291 §2.7.1): the destination of a Router Solicitation. */
+    public static final long ALL_ROUTERS_HI = 0xFF02_0000_0000_0000L;
+    public static final long ALL_ROUTERS_LO = 2L;
+
     public static int version(ByteBuf buf, int offset) {
         return buf.getUnsignedByte(offset) >>> 4;
     }
@@ -29,6 +42,10 @@ public final class Ipv6 {
 
     public static int nextHeader(ByteBuf buf, int offset) {
         return buf.getUnsignedByte(offset + NEXT_HEADER_OFFSET);
+    }
+
+    public static int hopLimit(ByteBuf buf, int offset) {
+        return buf.getUnsignedByte(offset + HOP_LIMIT_OFFSET);
     }
 
     public static long srcHi(ByteBuf buf, int offset) {
@@ -54,6 +71,27 @@ public final class Ipv6 {
     /** fe80::/10. */
     public static boolean isLinkLocal(long hi) {
         return (hi >>> 54) == (0xFE80L >>> 6);
+    }
+
+    /** ::, which identifies no node (RFC 4291 §2.5.2). */
+    public static boolean isUnspecified(long hi, long lo) {
+        return hi == 0 && lo == 0;
+    }
+
+    /**
+     * Writes a 40-byte header at {@code offset} with absolute setters (indexes untouched): version 6,
+     * traffic class 0, flow label 0, then the given fields.
+     */
+    public static void writeHeader(ByteBuf buf, int offset, int payloadLength, int nextHeader, int hopLimit,
+            long srcHi, long srcLo, long dstHi, long dstLo) {
+        buf.setInt(offset, VERSION_6_WORD);
+        buf.setShort(offset + PAYLOAD_LENGTH_OFFSET, payloadLength);
+        buf.setByte(offset + NEXT_HEADER_OFFSET, nextHeader);
+        buf.setByte(offset + HOP_LIMIT_OFFSET, hopLimit);
+        buf.setLong(offset + SRC_OFFSET, srcHi);
+        buf.setLong(offset + SRC_OFFSET + 8, srcLo);
+        buf.setLong(offset + DST_OFFSET, dstHi);
+        buf.setLong(offset + DST_OFFSET + 8, dstLo);
     }
 
     /** A bubble: a bare IPv6 header, payload length 0 and next header 59 (RFC 4380 §2.8). */

@@ -70,7 +70,8 @@ public final class TeredoAddress {
             b[8 + i] = (byte) (lo >>> (56 - 8 * i));
         }
         try {
-            return (Inet6Address) InetAddress.getByAddress(b);
+            // Not InetAddress.getByAddress: it turns ::ffff:0:0/96 into an Inet4Address (and the cast failed).
+            return Inet6Address.getByAddress(null, b, -1);
         } catch (UnknownHostException e) {
             throw new AssertionError(e); // 16 bytes is always a valid length
         }

@@ -29,6 +29,9 @@ public final class TeredoHeaders {
     public DropReason parse(ByteBuf buf) {
         authOffset = -1;
         originOffset = -1;
+        ipv6Offset = -1; // stale values from the previous packet must not survive a failed parse
+        ipv6Length = 0;
+        trailerLength = 0;
         int at = buf.readerIndex();
         int end = buf.writerIndex();
         if (end - at >= 2 && buf.getUnsignedShort(at) == AUTH_TYPE) {
@@ -70,6 +73,31 @@ public final class TeredoHeaders {
         return authOffset;
     }
 
+    /** Length of the client identifier. Valid only when {@link #hasAuth()}. */
+    public int authIdLength(ByteBuf buf) {
+        return buf.getUnsignedByte(authOffset + 2);
+    }
+
+    /** Length of the authentication value. Valid only when {@link #hasAuth()}. */
+    public int authValueLength(ByteBuf buf) {
+        return buf.getUnsignedByte(authOffset + 3);
+    }
+
+    /** Absolute index of the 8-byte nonce, after the identifier and the value. Valid only when {@link #hasAuth()}. */
+    public int authNonceOffset(ByteBuf buf) {
+        return authOffset + 4 + authIdLength(buf) + authValueLength(buf);
+    }
+
+    /** The nonce as 8 bytes in network order. Valid only when {@link #hasAuth()}. */
+    public long authNonce(ByteBuf buf) {
+        return buf.getLong(authNonceOffset(buf));
+    }
+
+    /** The confirmation byte (RFC 4380 §5.2.2: non-zero asks the client for a new key). Valid only when {@link #hasAuth()}. */
+    public int authConfirmation(ByteBuf buf) {
+        return buf.getUnsignedByte(authNonceOffset(buf) + NONCE_LENGTH);
+    }
+
     public boolean hasOrigin() {
         return originOffset >= 0;
     }
@@ -84,6 +112,10 @@ public final class TeredoHeaders {
         return ~buf.getInt(originOffset + 4);
     }
 
+    public int originOffset() {
+        return originOffset;
+    }
+
     public int ipv6Offset() {
         return ipv6Offset;
     }
@@ -95,6 +127,19 @@ public final class TeredoHeaders {
     /** Bytes after the IPv6 packet: RFC 6081 trailers (ignored by a relay, as Miredo does). */
     public int trailerLength() {
         return trailerLength;
+    }
+
+    /**
+     * Writes an authentication encapsulation without client credentials at {@code offset} (RFC 4380
+     * §5.1.1): {@code 00 01 00 00 <nonce 8> <confirmation>}, the 13 bytes a server puts in front of its RA
+     * (Miredo always does, M3). Returns the bytes written.
+     */
+    public static int writeAuth(ByteBuf buf, int offset, long nonce, int confirmation) {
+        buf.setShort(offset, AUTH_TYPE);
+        buf.setShort(offset + 2, 0); // ID-len, AU-len
+        buf.setLong(offset + 4, nonce);
+        buf.setByte(offset + 4 + NONCE_LENGTH, confirmation);
+        return AUTH_FIXED_LENGTH;
     }
 
     /** Writes an origin indication (RFC 4380 §5.1.1) at {@code offset}. */

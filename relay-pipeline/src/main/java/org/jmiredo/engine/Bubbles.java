@@ -1,0 +1,63 @@
+package org.jmiredo.engine;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import org.jmiredo.metrics.Counter;
+import org.jmiredo.metrics.DataPathCounters;
+import org.jmiredo.proto.Bubble;
+import org.jmiredo.proto.BubbleSource;
+import org.jmiredo.proto.Teredo;
+import org.jmiredo.proto.TeredoAddress;
+
+/**
+ * Builds and sends the relay's bubbles (RFC 4380 §5.4.1 case 3). Their IPv6 source is a link-local
+ * address whose interface id is a keyed hash of the peer's embedded mapping (as Miredo, M14), so that a
+ * reply bubble can be checked statelessly, which is what lets a peer behind a symmetric NAT (a mapping
+ * other than the embedded one) be trusted without opening the door to spoofed packets (M15).
+ */
+public final class Bubbles {
+    /** Transmission decisions, combined as bits. */
+    static final int NONE = 0;
+    static final int SEND = 1;
+    static final int WAIT = 2;
+    static final int QUEUED = 4;
+    static final int UNREACHABLE = 8;
+
+    private final BubbleSource source;
+    private final ByteBufAllocator alloc;
+    private final DataPathCounters counters;
+
+    public Bubbles(BubbleSource source, ByteBufAllocator alloc, DataPathCounters counters) {
+        this.source = source;
+        this.alloc = alloc;
+        this.counters = counters;
+    }
+
+    /** An indirect bubble through the peer's server, IPv4 from its address, port 3544 (R-5.4.1-c3). */
+    void sendIndirect(long dstHi, long dstLo, RelayOutput out) {
+        out.toUdp(bubbleTo(dstHi, dstLo), TeredoAddress.serverIpv4(dstHi), Teredo.SERVICE_PORT);
+        counters.increment(Counter.BUBBLES_TX_INDIRECT);
+    }
+
+    /** A direct bubble to the mapping embedded in the peer's address (R-5.4.1-direct). */
+    void sendDirect(long dstHi, long dstLo, RelayOutput out) {
+        out.toUdp(bubbleTo(dstHi, dstLo), TeredoAddress.mappedIpv4(dstLo), TeredoAddress.mappedPort(dstLo));
+        counters.increment(Counter.BUBBLES_TX_DIRECT);
+    }
+
+    /**
+     * True when a bubble from a peer whose address embeds {@code srcLo}'s mapping is addressed to the
+     * source we would have used in our bubble to it: proof that it answers one of ours.
+     */
+    boolean answersOurs(long srcLo, long dstHi, long dstLo) {
+        return dstHi == BubbleSource.LINK_LOCAL_HI
+                && source.verify(dstLo, TeredoAddress.mappedIpv4(srcLo), TeredoAddress.mappedPort(srcLo));
+    }
+
+    private ByteBuf bubbleTo(long dstHi, long dstLo) {
+        ByteBuf buf = alloc.ioBuffer(Bubble.LENGTH);
+        long srcLo = source.interfaceId(TeredoAddress.mappedIpv4(dstLo), TeredoAddress.mappedPort(dstLo));
+        Bubble.write(buf, BubbleSource.LINK_LOCAL_HI, srcLo, dstHi, dstLo);
+        return buf;
+    }
+}

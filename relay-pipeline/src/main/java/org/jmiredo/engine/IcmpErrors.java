@@ -1,0 +1,42 @@
+package org.jmiredo.engine;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import org.jmiredo.metrics.Counter;
+import org.jmiredo.metrics.DataPathCounters;
+import org.jmiredo.proto.Icmpv6;
+import org.jmiredo.proto.Ipv6;
+
+/**
+ * ICMPv6 Destination Unreachable, Address Unreachable (RFC 4443 §3.1, code 3) back into the tunnel for a
+ * packet the relay cannot deliver, rate limited per event loop. As Miredo does, the error's source is
+ * the unreachable destination itself: the relay has no global address of its own on the tunnel that
+ * the sender could route back to.
+ */
+public final class IcmpErrors {
+    private final IcmpRateLimiter limiter;
+    private final ByteBufAllocator alloc;
+    private final DataPathCounters counters;
+
+    public IcmpErrors(int perSecond, ByteBufAllocator alloc, DataPathCounters counters) {
+        this.limiter = new IcmpRateLimiter(perSecond);
+        this.alloc = alloc;
+        this.counters = counters;
+    }
+
+    /** Answers {@code offending} (still owned by the caller) with an address-unreachable error. */
+    void addressUnreachable(ByteBuf offending, int now, RelayOutput out) {
+        int at = offending.readerIndex();
+        if (!Icmpv6.mayReportError(offending, at)) {
+            return; // RFC 4443 §2.4 (e): never about an error, a multicast or an unspecified source
+        }
+        if (!limiter.tryAcquire(now)) {
+            counters.increment(Counter.ICMP_ERRORS_RATE_LIMITED);
+            return;
+        }
+        ByteBuf error = Icmpv6.destinationUnreachable(
+                alloc, offending, Icmpv6.CODE_ADDRESS_UNREACHABLE, Ipv6.dstHi(offending, at), Ipv6.dstLo(offending, at));
+        counters.increment(Counter.ICMP_ERRORS_TX);
+        out.toTun(error);
+    }
+}

@@ -1,0 +1,145 @@
+package org.jmiredo.engine;
+
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayDeque;
+import org.jmiredo.metrics.Counter;
+import org.jmiredo.metrics.DataPathCounters;
+import org.jmiredo.metrics.DropReason;
+import org.jmiredo.peer.PeerTable;
+import org.jmiredo.proto.Ipv6;
+import org.jmiredo.proto.TeredoAddress;
+import org.jmiredo.proto.TeredoHeaders;
+
+/**
+ * The relay's reception rules, UDP to tunnel (RFC 4380 §5.4.2): one instance per event loop. Decides
+ * whether a decoded Teredo packet from {@code srcIpv4:srcPort} may go on to the tunnel, keeps the peer
+ * entry up to date, and releases the packets that were queued for a peer the moment it becomes trusted.
+ */
+public final class Reception {
+    private final RelaySettings settings;
+    private final PeerTable peers;
+    private final Bubbles bubbles;
+    private final Clock clock;
+    private final DataPathCounters counters;
+    /** Packets released from a peer's queue under its lock, sent once the lock is dropped. */
+    private final ArrayDeque<ByteBuf> released = new ArrayDeque<>();
+
+    public Reception(RelaySettings settings, PeerTable peers, Bubbles bubbles, Clock clock, DataPathCounters counters) {
+        this.settings = settings;
+        this.peers = peers;
+        this.bubbles = bubbles;
+        this.clock = clock;
+        this.counters = counters;
+    }
+
+    /**
+     * A data packet (not a bubble): null when it may be forwarded to the tunnel, else why not. The
+     * caller owns {@code buf} throughout.
+     */
+    public DropReason data(ByteBuf buf, TeredoHeaders headers, int srcIpv4, int srcPort, RelayOutput out) {
+        int at = headers.ipv6Offset();
+        long srcHi = Ipv6.srcHi(buf, at);
+        long srcLo = Ipv6.srcLo(buf, at);
+        if (!TeredoAddress.isTeredo(srcHi, settings.prefix())) {
+            return DropReason.SOURCE_NOT_TEREDO; // R-5.4.2-src
+        }
+        long dstHi = Ipv6.dstHi(buf, at);
+        if (Ipv6.isMulticast(dstHi)) {
+            return DropReason.MULTICAST; // M17
+        }
+        if (TeredoAddress.isTeredo(dstHi, settings.prefix())) {
+            return DropReason.DESTINATION_NOT_SERVED; // R-5.4.2-dst: Teredo peers talk directly
+        }
+        boolean embedded = TeredoAddress.mappedIpv4(srcLo) == srcIpv4 && TeredoAddress.mappedPort(srcLo) == srcPort;
+        DropReason verdict;
+        PeerTable.Segment segment = peers.segment(srcHi, srcLo);
+        segment.lock();
+        try {
+            verdict = receiveData(segment, srcHi, srcLo, srcIpv4, srcPort, embedded);
+        } finally {
+            segment.unlock();
+        }
+        sendReleased(srcIpv4, srcPort, out);
+        return verdict;
+    }
+
+    private DropReason receiveData(
+            PeerTable.Segment segment, long srcHi, long srcLo, int srcIpv4, int srcPort, boolean embedded) {
+        int now = clock.nowSeconds();
+        int slot = segment.find(srcHi, srcLo);
+        if (slot >= 0) {
+            boolean learned = segment.mappedPort(slot) == srcPort && segment.mappedIpv4(slot) == srcIpv4 && srcPort != 0;
+            if (!embedded && !learned) {
+                return DropReason.MAPPING_MISMATCH; // R-5.4.2-src
+            }
+        } else if (!embedded) {
+            return DropReason.MAPPING_MISMATCH; // R-5.4.2-src
+        } else if (settings.unknownPeers() == UnknownPeerPolicy.DROP) {
+            return DropReason.UNKNOWN_PEER; // R-5.4.2-noentry, as Miredo
+        } else {
+            // Soft-state recovery: the outer address proves the embedded mapping, so trust the peer.
+            slot = segment.insert(srcHi, srcLo, now);
+        }
+        trust(segment, slot, srcIpv4, srcPort, now); // R-5.4.2-trust
+        return null;
+    }
+
+    /**
+     * A bubble: control traffic that updates the peer entry and is never forwarded (R-5.4.2-bubble).
+     * Returns null when it was taken, else why it was dropped. The caller owns {@code buf}.
+     */
+    public DropReason bubble(ByteBuf buf, TeredoHeaders headers, int srcIpv4, int srcPort, RelayOutput out) {
+        counters.increment(Counter.BUBBLES_RX);
+        int at = headers.ipv6Offset();
+        long srcHi = Ipv6.srcHi(buf, at);
+        long srcLo = Ipv6.srcLo(buf, at);
+        if (!TeredoAddress.isTeredo(srcHi, settings.prefix())) {
+            return DropReason.SOURCE_NOT_TEREDO;
+        }
+        boolean embedded = TeredoAddress.mappedIpv4(srcLo) == srcIpv4 && TeredoAddress.mappedPort(srcLo) == srcPort;
+        // A peer behind a symmetric NAT answers from a mapping other than its embedded one; the keyed
+        // destination proves it answers our bubble (M15), so it is trusted at the mapping it came from.
+        boolean answer = bubbles.answersOurs(srcLo, Ipv6.dstHi(buf, at), Ipv6.dstLo(buf, at));
+        if (!embedded && !answer) {
+            return DropReason.MAPPING_MISMATCH;
+        }
+        int now = clock.nowSeconds();
+        PeerTable.Segment segment = peers.segment(srcHi, srcLo);
+        segment.lock();
+        try {
+            int slot = segment.find(srcHi, srcLo);
+            if (slot < 0 && answer) {
+                slot = segment.insert(srcHi, srcLo, now); // ours, but its entry was evicted meanwhile
+            }
+            if (slot >= 0) {
+                trust(segment, slot, srcIpv4, srcPort, now); // R-5.4.1-c3trust
+            }
+        } finally {
+            segment.unlock();
+        }
+        sendReleased(srcIpv4, srcPort, out);
+        return null;
+    }
+
+    /** Under the lock: marks the entry trusted at this mapping and takes its queued packets out. */
+    private void trust(PeerTable.Segment segment, int slot, int ipv4, int port, int now) {
+        if (!segment.trusted(slot)) {
+            counters.increment(Counter.PEERS_TRUSTED);
+        }
+        segment.setTrusted(slot, true);
+        segment.setMapping(slot, ipv4, port);
+        segment.setLastRx(slot, now);
+        segment.touch(slot, now);
+        if (segment.hasQueue(slot)) {
+            segment.drainQueue(slot, released::add); // R-5.4.1-dequeue
+        }
+    }
+
+    private void sendReleased(int ipv4, int port, RelayOutput out) {
+        ByteBuf packet;
+        while ((packet = released.poll()) != null) {
+            counters.increment(Counter.QUEUE_RELEASED_PACKETS);
+            out.toUdp(packet, ipv4, port);
+        }
+    }
+}

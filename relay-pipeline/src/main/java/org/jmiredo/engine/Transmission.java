@@ -1,0 +1,159 @@
+package org.jmiredo.engine;
+
+import io.netty.buffer.ByteBuf;
+import org.jmiredo.metrics.Counter;
+import org.jmiredo.metrics.DataPathCounters;
+import org.jmiredo.metrics.DropReason;
+import org.jmiredo.peer.PeerTable;
+import org.jmiredo.proto.Ipv4;
+import org.jmiredo.proto.Ipv6;
+import org.jmiredo.proto.Teredo;
+import org.jmiredo.proto.TeredoAddress;
+
+/**
+ * The relay's transmission rules, tunnel to UDP (RFC 4380 §5.4.1 as updated by RFC 5991 §3.2): one
+ * instance per event loop. Trusted peers get the packet at their mapping; any other peer gets it queued
+ * while a bubble goes through its server, and an ICMPv6 error when its bubbles are used up.
+ */
+public final class Transmission {
+    private final RelaySettings settings;
+    private final PeerTable peers;
+    private final Bubbles bubbles;
+    private final IcmpErrors icmp;
+    private final Clock clock;
+    private final DataPathCounters counters;
+
+    public Transmission(
+            RelaySettings settings,
+            PeerTable peers,
+            Bubbles bubbles,
+            IcmpErrors icmp,
+            Clock clock,
+            DataPathCounters counters) {
+        this.settings = settings;
+        this.peers = peers;
+        this.bubbles = bubbles;
+        this.icmp = icmp;
+        this.clock = clock;
+        this.counters = counters;
+    }
+
+    /** Handles one IPv6 packet read from the tunnel. Takes ownership of {@code packet}. */
+    public void fromTunnel(ByteBuf packet, RelayOutput out) {
+        int at = packet.readerIndex();
+        int length = packet.readableBytes();
+        if (length < Ipv6.HEADER_LENGTH
+                || Ipv6.version(packet, at) != 6
+                || Ipv6.HEADER_LENGTH + Ipv6.payloadLength(packet, at) > length) {
+            drop(packet, DropReason.MALFORMED_IPV6);
+            return;
+        }
+        long dstHi = Ipv6.dstHi(packet, at);
+        long dstLo = Ipv6.dstLo(packet, at);
+        if (Ipv6.isMulticast(dstHi)) {
+            drop(packet, DropReason.MULTICAST); // silently, as Miredo (M17)
+            return;
+        }
+        if (!TeredoAddress.isTeredo(dstHi, settings.prefix())) {
+            // R-5.4.1-teredoonly; Miredo answers address unreachable (M21).
+            icmp.addressUnreachable(packet, clock.nowSeconds(), out);
+            drop(packet, DropReason.DESTINATION_NOT_TEREDO);
+            return;
+        }
+        int server = TeredoAddress.serverIpv4(dstHi);
+        int mappedIpv4 = TeredoAddress.mappedIpv4(dstLo);
+        if (!Ipv4.isGlobalUnicast(server) || !Ipv4.isGlobalUnicast(mappedIpv4)) {
+            // R-5.4.1-g4: both embedded IPv4s, unlike Miredo which checks the server's only (M26).
+            drop(packet, DropReason.NON_GLOBAL_DESTINATION);
+            return;
+        }
+        transmit(packet, dstHi, dstLo, out);
+    }
+
+    private void transmit(ByteBuf packet, long dstHi, long dstLo, RelayOutput out) {
+        int now = clock.nowSeconds();
+        PeerTable.Segment segment = peers.segment(dstHi, dstLo);
+        long target;
+        int bubble;
+        segment.lock();
+        try {
+            int slot = segment.find(dstHi, dstLo);
+            if (slot >= 0) {
+                segment.touch(slot, now);
+                if (segment.trusted(slot) && now - segment.lastRx(slot) < Teredo.TRUST_SECONDS) {
+                    target = mapping(segment.mappedIpv4(slot), segment.mappedPort(slot)); // case 1
+                    bubble = Bubbles.NONE;
+                } else {
+                    target = -1;
+                    bubble = queueAndBubble(segment, slot, packet, now);
+                }
+            } else {
+                // Case 3 (the cone bit is ignored, RFC 5991 §3.2): a new untrusted entry.
+                slot = segment.insert(dstHi, dstLo, now);
+                target = -1;
+                bubble = queueAndBubble(segment, slot, packet, now);
+            }
+        } finally {
+            segment.unlock();
+        }
+        if (target >= 0) {
+            out.toUdp(packet, (int) (target >>> 16), (int) target & 0xFFFF);
+            return;
+        }
+        finishUntrusted(packet, bubble, dstHi, dstLo, now, out);
+    }
+
+    /**
+     * Under the segment lock: decides whether a bubble goes out now (Miredo's CountBubble: at most
+     * {@value Teredo#MAX_BUBBLES} per {@value Teredo#BUBBLE_WINDOW_SECONDS} s, {@value
+     * Teredo#BUBBLE_SPACING_SECONDS} s apart) and queues the packet unless the peer is unreachable.
+     */
+    private int queueAndBubble(PeerTable.Segment segment, int slot, ByteBuf packet, int now) {
+        segment.setTrusted(slot, false);
+        int count = segment.bubbleCount(slot);
+        int last = segment.lastBubble(slot);
+        if (count > 0 && now - last >= Teredo.BUBBLE_WINDOW_SECONDS) {
+            count = 0;
+        }
+        int decision;
+        if (count > 0 && now - last < Teredo.BUBBLE_SPACING_SECONDS) {
+            decision = Bubbles.WAIT;
+        } else if (count >= Teredo.MAX_BUBBLES) {
+            return Bubbles.UNREACHABLE; // R-5.4.1-c3retry: give up; the packet is not queued
+        } else {
+            segment.setBubbles(slot, now, count + 1);
+            decision = Bubbles.SEND;
+        }
+        return segment.enqueue(slot, packet) ? decision | Bubbles.QUEUED : decision;
+    }
+
+    private void finishUntrusted(ByteBuf packet, int bubble, long dstHi, long dstLo, int now, RelayOutput out) {
+        if (bubble == Bubbles.UNREACHABLE) {
+            icmp.addressUnreachable(packet, now, out);
+            drop(packet, DropReason.PEER_UNREACHABLE);
+            return;
+        }
+        if ((bubble & Bubbles.QUEUED) != 0) {
+            counters.increment(Counter.QUEUED_PACKETS); // the table owns the packet now
+        } else {
+            drop(packet, DropReason.QUEUE_FULL); // R-5.4.1-limit
+        }
+        if ((bubble & Bubbles.SEND) != 0) {
+            bubbles.sendIndirect(dstHi, dstLo, out);
+            if (settings.restricted()) {
+                bubbles.sendDirect(dstHi, dstLo, out); // R-5.4.1-direct: open our own NAT
+            }
+        } else {
+            counters.increment(Counter.BUBBLES_RATE_LIMITED);
+        }
+    }
+
+    private void drop(ByteBuf packet, DropReason reason) {
+        counters.drop(reason);
+        packet.release();
+    }
+
+    static long mapping(int ipv4, int port) {
+        return (ipv4 & 0xFFFF_FFFFL) << 16 | port;
+    }
+}

@@ -1,0 +1,109 @@
+package org.jmiredo.pipeline;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelPipeline;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.jmiredo.engine.Bubbles;
+import org.jmiredo.engine.Clock;
+import org.jmiredo.engine.IcmpErrors;
+import org.jmiredo.engine.Reception;
+import org.jmiredo.engine.RelaySettings;
+import org.jmiredo.engine.Transmission;
+import org.jmiredo.metrics.DataPathCounters;
+import org.jmiredo.peer.PeerTable;
+import org.jmiredo.peer.PeerTableSettings;
+import org.jmiredo.proto.BubbleSource;
+import org.jmiredo.tun.TunQueue;
+import org.jmiredo.tun.TunReceiver;
+
+/**
+ * The relay's data path: one peer table shared by every event loop, and per loop its own rules,
+ * counters and handlers. The UDP pipeline is decode → bubble/indication → peer lookup → tunnel writer;
+ * the tunnel path is read → transmission rules → UDP write.
+ */
+public final class RelayDataPath implements DataPathWiring, AutoCloseable {
+    private final RelaySettings settings;
+    private final PeerTable peers;
+    private final Clock clock;
+    private final int icmpPerLoop;
+    private final BubbleSource bubbleSource = BubbleSource.random();
+    private final List<DataPathCounters> counters = new CopyOnWriteArrayList<>();
+    private final Map<Channel, LoopPath> loops = new ConcurrentHashMap<>();
+    private volatile boolean expiryScheduled;
+
+    public RelayDataPath(RelaySettings settings, PeerTableSettings peerSettings, int eventLoops, Clock clock) {
+        this.settings = settings;
+        this.peers = new PeerTable(peerSettings);
+        this.clock = clock;
+        // Miredo's limit is for the whole relay; each loop gets its share, rounded up.
+        this.icmpPerLoop = (settings.icmpErrorsPerSecond() + eventLoops - 1) / Math.max(1, eventLoops);
+    }
+
+    @Override
+    public void initUdpChannel(Channel udp, TunQueue tun) {
+        LoopPath path = pathFor(udp, tun);
+        DecodedDatagram decoded = new DecodedDatagram();
+        ChannelPipeline pipeline = udp.pipeline();
+        pipeline.addLast("teredo-decoder", new TeredoDecoder(decoded, path.counters));
+        pipeline.addLast("bubbles", new BubbleHandler(decoded, path.reception, path.output, path.counters));
+        pipeline.addLast("peer-lookup", new PeerLookupHandler(decoded, path.reception, path.output, path.counters));
+        pipeline.addLast("tun-writer", new TunWriteHandler(path.output, path.counters));
+        scheduleExpiry(udp);
+    }
+
+    @Override
+    public TunReceiver tunReceiver(Channel udp, TunQueue tun) {
+        LoopPath path = pathFor(udp, tun);
+        return new TunToUdpPath(path.transmission, path.output, path.counters);
+    }
+
+    /** The counters of every loop, for the metrics endpoint to sum at scrape time. */
+    public List<DataPathCounters> counters() {
+        return counters;
+    }
+
+    public PeerTable peers() {
+        return peers;
+    }
+
+    @Override
+    public void close() {
+        peers.close();
+    }
+
+    private LoopPath pathFor(Channel udp, TunQueue tun) {
+        return loops.computeIfAbsent(udp, ch -> {
+            LoopPath path = new LoopPath(ch, tun);
+            counters.add(path.counters);
+            return path;
+        });
+    }
+
+    /** Expiry runs once a second on one loop; the table bounds the work of each call. */
+    private synchronized void scheduleExpiry(Channel udp) {
+        if (!expiryScheduled) {
+            expiryScheduled = true;
+            udp.eventLoop().scheduleAtFixedRate(() -> peers.expire(clock.nowSeconds()), 1, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The per-loop objects: built once per event loop, used only by its thread. */
+    private final class LoopPath {
+        final DataPathCounters counters = new DataPathCounters();
+        final UdpTunOutput output;
+        final Reception reception;
+        final Transmission transmission;
+
+        LoopPath(Channel udp, TunQueue tun) {
+            output = new UdpTunOutput(udp, tun, counters);
+            Bubbles bubbles = new Bubbles(bubbleSource, udp.alloc(), counters);
+            IcmpErrors icmp = new IcmpErrors(icmpPerLoop, udp.alloc(), counters);
+            reception = new Reception(settings, peers, bubbles, clock, counters);
+            transmission = new Transmission(settings, peers, bubbles, icmp, clock, counters);
+        }
+    }
+}

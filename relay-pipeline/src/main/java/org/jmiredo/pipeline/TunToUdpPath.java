@@ -1,0 +1,47 @@
+package org.jmiredo.pipeline;
+
+import io.netty.buffer.ByteBuf;
+import org.jmiredo.engine.Transmission;
+import org.jmiredo.metrics.Counter;
+import org.jmiredo.metrics.DataPathCounters;
+import org.jmiredo.metrics.DropReason;
+import org.jmiredo.tun.TunReceiver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tunnel-to-UDP path of one event loop: each packet read from the loop's tunnel queue goes through
+ * the transmission rules (destination checks, peer lookup, encapsulation or bubble), and the whole read
+ * burst leaves with one flush.
+ */
+final class TunToUdpPath implements TunReceiver {
+    private static final Logger LOG = LoggerFactory.getLogger(TunToUdpPath.class);
+
+    private final Transmission transmission;
+    private final UdpTunOutput output;
+    private final DataPathCounters counters;
+
+    TunToUdpPath(Transmission transmission, UdpTunOutput output, DataPathCounters counters) {
+        this.transmission = transmission;
+        this.output = output;
+        this.counters = counters;
+    }
+
+    @Override
+    public void packetRead(ByteBuf packet) {
+        counters.increment(Counter.TUN_RX_PACKETS);
+        counters.add(Counter.TUN_RX_BYTES, packet.readableBytes());
+        try {
+            transmission.fromTunnel(packet, output);
+        } catch (RuntimeException e) {
+            // Ownership passed to the rules; a bug there must cost this packet only, never the loop.
+            counters.drop(DropReason.INTERNAL_ERROR);
+            LOG.debug("tunnel-to-UDP error", e);
+        }
+    }
+
+    @Override
+    public void readComplete() {
+        output.flush();
+    }
+}

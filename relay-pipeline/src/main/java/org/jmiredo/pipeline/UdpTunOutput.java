@@ -1,0 +1,61 @@
+package org.jmiredo.pipeline;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.socket.DatagramPacket;
+import org.jmiredo.engine.RelayOutput;
+import org.jmiredo.metrics.Counter;
+import org.jmiredo.metrics.DataPathCounters;
+import org.jmiredo.metrics.DropReason;
+import org.jmiredo.tun.TunQueue;
+
+/**
+ * One event loop's two ends: its UDP channel and its tunnel queue. Writes are queued on the channel and
+ * leave with the next flush (one per read burst, so epoll sends them with one sendmmsg). Counts what
+ * leaves, and what cannot leave, by reason.
+ */
+final class UdpTunOutput implements RelayOutput {
+    private final Channel udp;
+    private final TunQueue tun;
+    private final DataPathCounters counters;
+    private final SocketAddressCache addresses = new SocketAddressCache();
+
+    UdpTunOutput(Channel udp, TunQueue tun, DataPathCounters counters) {
+        this.udp = udp;
+        this.tun = tun;
+        this.counters = counters;
+    }
+
+    @Override
+    public void toTun(ByteBuf packet) {
+        int length = packet.readableBytes();
+        try {
+            if (tun.write(packet)) {
+                counters.increment(Counter.TUN_TX_PACKETS);
+                counters.add(Counter.TUN_TX_BYTES, length);
+            } else {
+                counters.drop(DropReason.TUN_WRITE_FAILED);
+            }
+        } finally {
+            packet.release();
+        }
+    }
+
+    @Override
+    public void toUdp(ByteBuf payload, int ipv4, int port) {
+        if (!udp.isWritable()) {
+            // The socket's send queue is above its high-water mark: drop rather than grow without bound.
+            counters.drop(DropReason.UDP_WRITE_FAILED);
+            payload.release();
+            return;
+        }
+        counters.increment(Counter.UDP_TX_PACKETS);
+        counters.add(Counter.UDP_TX_BYTES, payload.readableBytes());
+        udp.write(new DatagramPacket(payload, addresses.get(ipv4, port)), udp.voidPromise());
+    }
+
+    /** Sends what this burst queued on the UDP channel. */
+    void flush() {
+        udp.flush();
+    }
+}

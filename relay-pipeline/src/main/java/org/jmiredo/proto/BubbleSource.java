@@ -1,0 +1,78 @@
+package org.jmiredo.proto;
+
+import io.netty.buffer.ByteBuf;
+import java.security.SecureRandom;
+
+/**
+ * The IPv6 source of the bubbles the relay sends, chosen as Miredo does (CONFORMANCE M14): fe80::/64
+ * plus a 64-bit keyed hash of the destination's embedded mapped IPv4 and port. A reply bubble comes
+ * back addressed to that source, so it can be checked without any state: only someone who saw our
+ * bubble knows the hash for that mapping. RFC 4380 §5.4.1 case 3 only asks for "a local IPv6 address".
+ *
+ * <p>The key is 128 random bits per process, so the addresses mean nothing across restarts and cannot be
+ * predicted by an off-path sender. Immutable: one instance may be shared by every event loop.
+ */
+public final class BubbleSource {
+    /** The upper 64 bits of every source this class makes: fe80::/64. */
+    public static final long LINK_LOCAL_HI = Ipv6.LINK_LOCAL_HI;
+
+    /**
+     * The 'u' (0x02) and 'g' (0x01) bits of the first interface-identifier byte (address byte 8) in
+     * modified EUI-64 form (RFC 4291 §2.5.1, appendix A), cleared: the identifier is local and unicast.
+     * The same bits as {@link Teredo#FLAG_UG} in a Teredo address.
+     */
+    static final long UG_BITS = 0x0300_0000_0000_0000L;
+
+    private final long k0;
+    private final long k1;
+
+    /** A source with a fixed key; for tests, and for a key kept outside this process. */
+    public BubbleSource(long k0, long k1) {
+        this.k0 = k0;
+        this.k1 = k1;
+    }
+
+    /** A source with a fresh 128-bit key from a new {@link SecureRandom}: one per process. */
+    public static BubbleSource random() {
+        return random(new SecureRandom());
+    }
+
+    /** A source with a fresh 128-bit key from {@code random}. */
+    public static BubbleSource random(SecureRandom random) {
+        return new BubbleSource(random.nextLong(), random.nextLong());
+    }
+
+    /**
+     * The interface identifier (lower 64 bits) of the source for a bubble to the peer mapped at
+     * {@code mappedIpv4:mappedPort}; the upper 64 bits are {@link #LINK_LOCAL_HI}.
+     */
+    public long interfaceId(int mappedIpv4, int mappedPort) {
+        // The 6 message bytes in network order (IPv4, then port), packed first byte lowest for SipHash.
+        long bytes = (Integer.reverseBytes(mappedIpv4) & 0xFFFF_FFFFL)
+                | (long) (Short.reverseBytes((short) mappedPort) & 0xFFFF) << 32;
+        return SipHash.hashShort(k0, k1, bytes, 6) & ~UG_BITS;
+    }
+
+    /** The interface identifier of the source for a bubble to the Teredo address whose lower half is {@code dstLo}. */
+    public long interfaceIdFor(long dstLo) {
+        return interfaceId(TeredoAddress.mappedIpv4(dstLo), TeredoAddress.mappedPort(dstLo));
+    }
+
+    /**
+     * True when {@code lo}, the lower half of a reply's destination, is the source we would use for a
+     * bubble to the peer mapped at {@code mappedIpv4:mappedPort} (the mapping embedded in the reply's source).
+     */
+    public boolean verify(long lo, int mappedIpv4, int mappedPort) {
+        return lo == interfaceId(mappedIpv4, mappedPort);
+    }
+
+    /**
+     * The stateless check of the IPv6 packet at {@code ipv6Offset} (normally a bubble from a Teredo
+     * peer): its destination is fe80::/64 plus the hash of the mapping embedded in its source.
+     */
+    public boolean verifyReply(ByteBuf buf, int ipv6Offset) {
+        long srcLo = Ipv6.srcLo(buf, ipv6Offset);
+        return Ipv6.dstHi(buf, ipv6Offset) == LINK_LOCAL_HI
+                && verify(Ipv6.dstLo(buf, ipv6Offset), TeredoAddress.mappedIpv4(srcLo), TeredoAddress.mappedPort(srcLo));
+    }
+}

@@ -1,0 +1,345 @@
+package org.jmiredo.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.jmiredo.pipeline.RelayHarness.bubble;
+import static org.jmiredo.pipeline.RelayHarness.ip;
+import static org.jmiredo.pipeline.RelayHarness.ipv6;
+import static org.jmiredo.pipeline.RelayHarness.teredo;
+import static org.jmiredo.pipeline.RelayHarness.v6;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
+import java.util.List;
+import org.jmiredo.engine.RelaySettings;
+import org.jmiredo.engine.UnknownPeerPolicy;
+import org.jmiredo.metrics.Counter;
+import org.jmiredo.metrics.DropReason;
+import org.jmiredo.peer.PeerTableSettings;
+import org.jmiredo.proto.Checksum;
+import org.jmiredo.proto.Ipv6;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The relay rules of RFC 4380 §5.4 through the real handlers; each test names its CONFORMANCE rows. */
+class RelayRulesTest {
+    static final long[] NATIVE = v6("2001:db8:6::20");
+    /** Lab client behind the NAT: server 198.51.100.1, mapped 198.51.100.20:40000. */
+    static final long[] CLIENT = teredo("198.51.100.1", 0, "198.51.100.20", 40000);
+
+    RelayHarness relay = new RelayHarness();
+
+    @AfterEach
+    void close() {
+        relay.close();
+    }
+
+    @Test
+    void untrustedPeerGetsIndirectBubbleThroughItsServerAndPacketIsQueued_R_5_4_1_c3() {
+        relay.readTun(ipv6(NATIVE, CLIENT, 16));
+
+        DatagramPacket bubble = relay.sentUdp();
+        assertThat(bubble.recipient()).isEqualTo(new InetSocketAddress(ip("198.51.100.1"), 3544));
+        ByteBuf b = bubble.content();
+        assertThat(b.readableBytes()).isEqualTo(40); // R-2.8-bubble
+        assertThat(Ipv6.isBubble(b, 0)).isTrue();
+        assertThat(Ipv6.dstHi(b, 0)).isEqualTo(CLIENT[0]);
+        assertThat(Ipv6.dstLo(b, 0)).isEqualTo(CLIENT[1]);
+        assertThat(Ipv6.isLinkLocal(Ipv6.srcHi(b, 0))).isTrue();
+        bubble.release();
+        assertThat(relay.sentUdp()).as("data waits for the bubble's answer").isNull();
+        assertThat(relay.count(Counter.QUEUED_PACKETS)).isEqualTo(1);
+        assertThat(relay.count(Counter.BUBBLES_TX_INDIRECT)).isEqualTo(1);
+    }
+
+    @Test
+    void directBubbleFromClientTrustsItAndReleasesQueue_R_5_4_1_c3trust_R_5_4_1_dequeue_R_5_4_1_c1() {
+        relay.readTun(ipv6(NATIVE, CLIENT, 16));
+        relay.readTun(ipv6(NATIVE, CLIENT, 17));
+        DatagramPacket indirect = relay.sentUdp();
+        long[] ours = {Ipv6.srcHi(indirect.content(), 0), Ipv6.srcLo(indirect.content(), 0)};
+        indirect.release();
+
+        relay.receiveUdp(bubble(CLIENT, ours), "198.51.100.20", 40000);
+
+        List<DatagramPacket> released = relay.allSentUdp();
+        assertThat(released).hasSize(2);
+        assertThat(released).allSatisfy(p -> assertThat(p.recipient())
+                .isEqualTo(new InetSocketAddress(ip("198.51.100.20"), 40000)));
+        assertThat(released.get(0).content().readableBytes()).as("oldest first").isEqualTo(56);
+        released.forEach(DatagramPacket::release);
+        assertThat(relay.tunWritten).as("R-5.4.2-bubble: bubbles never reach IPv6").isEmpty();
+
+        relay.readTun(ipv6(NATIVE, CLIENT, 8));
+        DatagramPacket direct = relay.sentUdp();
+        assertThat(direct.recipient()).isEqualTo(new InetSocketAddress(ip("198.51.100.20"), 40000));
+        assertThat(direct.content().readableBytes()).isEqualTo(48); // R-5.1.1-simple
+        direct.release();
+        assertThat(relay.count(Counter.BUBBLES_TX_INDIRECT)).isEqualTo(1);
+    }
+
+    @Test
+    void bubblesAreSpacedAndLimitedThenIcmpUnreachable_R_5_4_1_c3retry_M19() {
+        relay.readTun(ipv6(NATIVE, CLIENT, 8)); // bubble 1
+        relay.now += 1;
+        relay.readTun(ipv6(NATIVE, CLIENT, 8)); // too soon: no bubble
+        assertThat(relay.allSentUdp()).hasSize(1).allSatisfy(DatagramPacket::release);
+        assertThat(relay.count(Counter.BUBBLES_RATE_LIMITED)).isEqualTo(1);
+
+        for (int i = 2; i <= 4; i++) {
+            relay.now += 2;
+            relay.readTun(ipv6(NATIVE, CLIENT, 8));
+            assertThat(relay.allSentUdp()).as("bubble %d", i).hasSize(1).allSatisfy(DatagramPacket::release);
+        }
+        relay.now += 2;
+        relay.readTun(ipv6(NATIVE, CLIENT, 8)); // the fifth would break the 4-per-300-s limit
+
+        assertThat(relay.allSentUdp()).isEmpty();
+        assertThat(relay.dropped(DropReason.PEER_UNREACHABLE)).isEqualTo(1);
+        assertThat(relay.tunWritten).hasSize(1);
+        ByteBuf icmp = relay.tunWritten.get(0);
+        assertThat(Ipv6.nextHeader(icmp, 0)).isEqualTo(58);
+        assertThat((int) icmp.getUnsignedByte(40)).as("destination unreachable").isEqualTo(1);
+        assertThat((int) icmp.getUnsignedByte(41)).as("address unreachable").isEqualTo(3);
+        assertThat(Ipv6.dstLo(icmp, 0)).isEqualTo(NATIVE[1]);
+        assertThat(Checksum.verifies(icmp, 0)).isTrue();
+    }
+
+    @Test
+    void bubbleLimitResetsAfterItsWindow_M19() {
+        for (int i = 0; i < 4; i++) {
+            relay.readTun(ipv6(NATIVE, CLIENT, 8));
+            relay.now += 2;
+        }
+        relay.allSentUdp().forEach(DatagramPacket::release);
+        relay.now += 300;
+        relay.readTun(ipv6(NATIVE, CLIENT, 8));
+        assertThat(relay.allSentUdp()).hasSize(1).allSatisfy(DatagramPacket::release);
+    }
+
+    @Test
+    void nonGlobalEmbeddedIpv4IsDiscardedSilently_R_5_4_1_g4_M26() {
+        relay.readTun(ipv6(NATIVE, teredo("198.51.100.1", 0, "10.0.0.1", 40000), 8));
+        relay.readTun(ipv6(NATIVE, teredo("10.0.0.1", 0, "198.51.100.20", 40000), 8));
+        relay.readTun(ipv6(NATIVE, teredo("198.51.100.1", 0, "192.88.99.1", 40000), 8));
+        relay.readTun(ipv6(NATIVE, teredo("192.88.99.1", 0, "198.51.100.20", 40000), 8));
+
+        assertThat(relay.allSentUdp()).isEmpty();
+        assertThat(relay.tunWritten).isEmpty();
+        assertThat(relay.dropped(DropReason.NON_GLOBAL_DESTINATION)).isEqualTo(4);
+    }
+
+    @Test
+    void nonTeredoDestinationIsNotSentOverUdp_R_5_4_1_teredoonly_M21() {
+        relay.readTun(ipv6(NATIVE, v6("2001:db8:7::1"), 8));
+
+        assertThat(relay.allSentUdp()).isEmpty();
+        assertThat(relay.dropped(DropReason.DESTINATION_NOT_TEREDO)).isEqualTo(1);
+        assertThat(relay.tunWritten).hasSize(1); // address unreachable, as Miredo
+    }
+
+    @Test
+    void multicastDestinationsAreDroppedBothWays_M17() {
+        relay.readTun(ipv6(NATIVE, v6("ff02::1"), 8));
+        relay.receiveUdp(ipv6(CLIENT, v6("ff02::1"), 8), "198.51.100.20", 40000);
+
+        assertThat(relay.allSentUdp()).isEmpty();
+        assertThat(relay.tunWritten).isEmpty();
+        assertThat(relay.dropped(DropReason.MULTICAST)).isEqualTo(2);
+    }
+
+    @Test
+    void sourceMustEmbedTheOuterMapping_R_5_4_2_src() {
+        relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40001);
+        relay.receiveUdp(ipv6(v6("2001:db8:9::1"), NATIVE, 8), "198.51.100.20", 40000);
+
+        assertThat(relay.tunWritten).isEmpty();
+        assertThat(relay.dropped(DropReason.MAPPING_MISMATCH)).isEqualTo(1);
+        assertThat(relay.dropped(DropReason.SOURCE_NOT_TEREDO)).isEqualTo(1);
+    }
+
+    @Test
+    void garbageIsDroppedWithoutReply_R_5_4_2_valid_R_5_1_1_demux() {
+        relay.receiveUdp(Unpooled.wrappedBuffer(new byte[] {0, 2, 3, 4, 5}), "198.51.100.20", 40000);
+        relay.receiveUdp(Unpooled.wrappedBuffer(new byte[] {0x60, 0, 0}), "198.51.100.20", 40000);
+        ByteBuf tooLong = ipv6(CLIENT, NATIVE, 8);
+        tooLong.setShort(4, 100);
+        relay.receiveUdp(tooLong, "198.51.100.20", 40000);
+
+        assertThat(relay.tunWritten).isEmpty();
+        assertThat(relay.allSentUdp()).isEmpty();
+        assertThat(relay.dropped(DropReason.NOT_TEREDO)).isEqualTo(1);
+        assertThat(relay.dropped(DropReason.MALFORMED_IPV6)).isEqualTo(2);
+    }
+
+    @Test
+    void nonGlobalOuterSourceIsDropped() {
+        relay.receiveUdp(ipv6(teredo("198.51.100.1", 0, "192.168.77.2", 40000), NATIVE, 8), "192.168.77.2", 40000);
+
+        assertThat(relay.tunWritten).isEmpty();
+        assertThat(relay.dropped(DropReason.NON_GLOBAL_SOURCE)).isEqualTo(1);
+    }
+
+    @Test
+    void unknownMatchingPeerIsAcceptedAndTrusted_softStateRecovery_R_5_4_2_noentry() {
+        relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000);
+
+        assertThat(relay.tunWritten).hasSize(1);
+        assertThat(relay.count(Counter.PEERS_TRUSTED)).isEqualTo(1);
+        relay.readTun(ipv6(NATIVE, CLIENT, 8));
+        DatagramPacket reply = relay.sentUdp();
+        assertThat(reply.recipient()).as("no bubble needed: the peer proved its mapping")
+                .isEqualTo(new InetSocketAddress(ip("198.51.100.20"), 40000));
+        reply.release();
+    }
+
+    @Test
+    void unknownPeerIsDroppedWhenConfiguredLikeMiredo_R_5_4_2_noentry() {
+        relay.close();
+        relay = new RelayHarness(
+                new RelaySettings(0x2001_0000, false, UnknownPeerPolicy.DROP, 10), PeerTableSettings.defaults());
+
+        relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000);
+
+        assertThat(relay.tunWritten).isEmpty();
+        assertThat(relay.dropped(DropReason.UNKNOWN_PEER)).isEqualTo(1);
+    }
+
+    @Test
+    void trustLapsesAfterThirtySecondsOfSilence_R_5_4_2_trust() {
+        relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000);
+        relay.now += 29;
+        relay.readTun(ipv6(NATIVE, CLIENT, 8));
+        assertThat(relay.sentUdp().recipient().getPort()).isEqualTo(40000);
+
+        relay.now += 2; // 31 s since the client was last heard
+        relay.readTun(ipv6(NATIVE, CLIENT, 8));
+        DatagramPacket next = relay.sentUdp();
+        assertThat(next.recipient()).as("a bubble again").isEqualTo(new InetSocketAddress(ip("198.51.100.1"), 3544));
+        next.release();
+    }
+
+    @Test
+    void symmetricNatAnswerToOurBubbleIsTrustedAtItsRealMapping_M15() {
+        relay.readTun(ipv6(NATIVE, CLIENT, 8));
+        DatagramPacket indirect = relay.sentUdp();
+        long[] ours = {Ipv6.srcHi(indirect.content(), 0), Ipv6.srcLo(indirect.content(), 0)};
+        indirect.release();
+
+        relay.receiveUdp(bubble(CLIENT, new long[] {ours[0], ours[1] ^ 1}), "198.51.100.20", 50000);
+        assertThat(relay.allSentUdp()).as("a forged answer releases nothing").isEmpty();
+        assertThat(relay.dropped(DropReason.MAPPING_MISMATCH)).isEqualTo(1);
+
+        relay.receiveUdp(bubble(CLIENT, ours), "198.51.100.20", 50000);
+        DatagramPacket released = relay.sentUdp();
+        assertThat(released.recipient()).isEqualTo(new InetSocketAddress(ip("198.51.100.20"), 50000));
+        released.release();
+
+        relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 50000);
+        assertThat(relay.tunWritten).as("data from the learned mapping is accepted").hasSize(1);
+    }
+
+    @Test
+    void queueIsBoundedPerPeer_R_5_4_1_limit() {
+        relay.close();
+        relay = new RelayHarness(RelaySettings.defaults(), new PeerTableSettings(1024, 4, 60, 200, 16));
+        for (int i = 0; i < 10; i++) {
+            relay.readTun(ipv6(NATIVE, CLIENT, 60)); // 100 bytes each: two fit
+        }
+        DatagramPacket indirect = relay.sentUdp();
+        long[] ours = {Ipv6.srcHi(indirect.content(), 0), Ipv6.srcLo(indirect.content(), 0)};
+        indirect.release();
+        relay.receiveUdp(bubble(CLIENT, ours), "198.51.100.20", 40000);
+
+        assertThat(relay.allSentUdp()).hasSize(2).allSatisfy(DatagramPacket::release);
+        assertThat(relay.dropped(DropReason.QUEUE_FULL)).isEqualTo(8);
+    }
+
+    @Test
+    void trailersAreCutBeforeTheTunnel_R6081_4_consistent() {
+        ByteBuf packet = ipv6(CLIENT, NATIVE, 8);
+        packet.writeBytes(new byte[] {1, 4, (byte) 0xaa, (byte) 0xbb, (byte) 0xcc, (byte) 0xdd});
+        relay.receiveUdp(packet, "198.51.100.20", 40000);
+
+        assertThat(relay.tunWritten).hasSize(1);
+        assertThat(relay.tunWritten.get(0).readableBytes()).isEqualTo(48);
+    }
+
+    @Test
+    void originIndicationAndAuthHeadersAreSkipped_R_5_1_1_order() {
+        ByteBuf packet = Unpooled.buffer();
+        packet.writeBytes(new byte[] {0, 1, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 0}); // auth, no id/value
+        packet.writeBytes(new byte[] {0, 0, 0x63, (byte) 0xbf, 0x39, (byte) 0xcc, (byte) 0x9b, (byte) 0xeb});
+        ByteBuf ip = ipv6(CLIENT, NATIVE, 8);
+        packet.writeBytes(ip);
+        ip.release();
+        relay.receiveUdp(packet, "198.51.100.20", 40000);
+
+        assertThat(relay.tunWritten).hasSize(1);
+        assertThat(relay.tunWritten.get(0).getUnsignedByte(0) >>> 4).isEqualTo(6);
+    }
+
+    @Test
+    void coneBitAndRandomFlagsAreIgnored_R5991_3_2_ignore_R_4_zbits_R5991_3_1_rx() {
+        long[] cone = teredo("198.51.100.1", 0x8000, "198.51.100.20", 40000);
+        long[] random = teredo("198.51.100.1", 0x3CFF, "198.51.100.21", 40000);
+        relay.readTun(ipv6(NATIVE, cone, 8));
+        relay.readTun(ipv6(NATIVE, random, 8));
+
+        assertThat(relay.allSentUdp()).hasSize(2).allSatisfy(p -> {
+            assertThat(p.recipient()).isEqualTo(new InetSocketAddress(ip("198.51.100.1"), 3544));
+            p.release();
+        });
+    }
+
+    @Test
+    void restrictedRelayAlsoSendsDirectBubble_R_5_4_1_direct() {
+        relay.close();
+        relay = new RelayHarness(
+                new RelaySettings(0x2001_0000, true, UnknownPeerPolicy.ACCEPT_MATCHING, 10), PeerTableSettings.defaults());
+        relay.readTun(ipv6(NATIVE, CLIENT, 8));
+
+        List<DatagramPacket> sent = relay.allSentUdp();
+        assertThat(sent).extracting(DatagramPacket::recipient).containsExactlyInAnyOrder(
+                new InetSocketAddress(ip("198.51.100.1"), 3544), new InetSocketAddress(ip("198.51.100.20"), 40000));
+        sent.forEach(DatagramPacket::release);
+    }
+
+    @Test
+    void icmpErrorsAreRateLimited_M19() {
+        for (int i = 0; i < 25; i++) {
+            relay.readTun(ipv6(NATIVE, v6("2001:db8:7::" + (i + 1)), 8));
+        }
+        assertThat(relay.tunWritten).hasSize(10);
+        assertThat(relay.count(Counter.ICMP_ERRORS_RATE_LIMITED)).isEqualTo(15);
+        relay.now += 1;
+        relay.readTun(ipv6(NATIVE, v6("2001:db8:7::99"), 8));
+        assertThat(relay.tunWritten).hasSize(11);
+    }
+
+    @Test
+    void teredoToTeredoIsNotRelayed_R_5_4_2_dst() {
+        relay.receiveUdp(ipv6(CLIENT, teredo("198.51.100.1", 0, "198.51.100.10", 3544), 8), "198.51.100.20", 40000);
+
+        assertThat(relay.tunWritten).isEmpty();
+        assertThat(relay.dropped(DropReason.DESTINATION_NOT_SERVED)).isEqualTo(1);
+    }
+
+    @Test
+    void expiredEntryTakesItsQueueAlong_R_5_4_1_delete() {
+        relay.readTun(ipv6(NATIVE, CLIENT, 8));
+        DatagramPacket indirect = relay.sentUdp();
+        long[] ours = {Ipv6.srcHi(indirect.content(), 0), Ipv6.srcLo(indirect.content(), 0)};
+        indirect.release();
+        relay.now += 120;
+        for (int i = 0; i < 100 && relay.dataPath.peers().size() > 0; i++) {
+            relay.dataPath.peers().expire(relay.now);
+        }
+        assertThat(relay.dataPath.peers().size()).isZero();
+        assertThat(relay.dataPath.peers().queueDiscards()).isEqualTo(1);
+
+        relay.receiveUdp(bubble(CLIENT, ours), "198.51.100.20", 40000);
+        assertThat(relay.allSentUdp()).as("a late bubble releases no old packet").isEmpty();
+    }
+}

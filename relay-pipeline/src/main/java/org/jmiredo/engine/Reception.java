@@ -2,6 +2,7 @@ package org.jmiredo.engine;
 
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayDeque;
+import java.util.function.Consumer;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
@@ -23,6 +24,7 @@ public final class Reception {
     private final DataPathCounters counters;
     /** Packets released from a peer's queue under its lock, sent once the lock is dropped. */
     private final ArrayDeque<ByteBuf> released = new ArrayDeque<>();
+    private final Consumer<ByteBuf> collectReleased = released::add;
 
     public Reception(RelaySettings settings, PeerTable peers, Bubbles bubbles, Clock clock, DataPathCounters counters) {
         this.settings = settings;
@@ -52,10 +54,11 @@ public final class Reception {
         }
         boolean embedded = TeredoAddress.mappedIpv4(srcLo) == srcIpv4 && TeredoAddress.mappedPort(srcLo) == srcPort;
         DropReason verdict;
-        PeerTable.Segment segment = peers.segment(srcHi, srcLo);
+        long hash = peers.hash(srcHi, srcLo); // hashed once per packet
+        PeerTable.Segment segment = peers.segmentFor(hash);
         segment.lock();
         try {
-            verdict = receiveData(segment, srcHi, srcLo, srcIpv4, srcPort, embedded);
+            verdict = receiveData(segment, hash, srcHi, srcLo, srcIpv4, srcPort, embedded);
         } finally {
             segment.unlock();
         }
@@ -64,9 +67,9 @@ public final class Reception {
     }
 
     private DropReason receiveData(
-            PeerTable.Segment segment, long srcHi, long srcLo, int srcIpv4, int srcPort, boolean embedded) {
+            PeerTable.Segment segment, long hash, long srcHi, long srcLo, int srcIpv4, int srcPort, boolean embedded) {
         int now = clock.nowSeconds();
-        int slot = segment.find(srcHi, srcLo);
+        int slot = segment.find(srcHi, srcLo, hash);
         if (slot >= 0) {
             boolean learned = segment.mappedPort(slot) == srcPort && segment.mappedIpv4(slot) == srcIpv4 && srcPort != 0;
             if (!embedded && !learned) {
@@ -78,7 +81,7 @@ public final class Reception {
             return DropReason.UNKNOWN_PEER; // R-5.4.2-noentry, as Miredo
         } else {
             // Soft-state recovery: the outer address proves the embedded mapping, so trust the peer.
-            slot = segment.insert(srcHi, srcLo, now);
+            slot = segment.insert(srcHi, srcLo, hash, now);
         }
         trust(segment, slot, srcIpv4, srcPort, now); // R-5.4.2-trust
         return null;
@@ -104,12 +107,13 @@ public final class Reception {
             return DropReason.MAPPING_MISMATCH;
         }
         int now = clock.nowSeconds();
-        PeerTable.Segment segment = peers.segment(srcHi, srcLo);
+        long hash = peers.hash(srcHi, srcLo); // hashed once per packet
+        PeerTable.Segment segment = peers.segmentFor(hash);
         segment.lock();
         try {
-            int slot = segment.find(srcHi, srcLo);
+            int slot = segment.find(srcHi, srcLo, hash);
             if (slot < 0 && answer) {
-                slot = segment.insert(srcHi, srcLo, now); // ours, but its entry was evicted meanwhile
+                slot = segment.insert(srcHi, srcLo, hash, now); // ours, but its entry was evicted meanwhile
             }
             if (slot >= 0) {
                 trust(segment, slot, srcIpv4, srcPort, now); // R-5.4.1-c3trust
@@ -131,7 +135,7 @@ public final class Reception {
         segment.setLastRx(slot, now);
         segment.touch(slot, now);
         if (segment.hasQueue(slot)) {
-            segment.drainQueue(slot, released::add); // R-5.4.1-dequeue
+            segment.drainQueue(slot, collectReleased); // R-5.4.1-dequeue
         }
     }
 

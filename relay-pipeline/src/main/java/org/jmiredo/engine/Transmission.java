@@ -72,12 +72,13 @@ public final class Transmission {
 
     private void transmit(ByteBuf packet, long dstHi, long dstLo, RelayOutput out) {
         int now = clock.nowSeconds();
-        PeerTable.Segment segment = peers.segment(dstHi, dstLo);
+        long hash = peers.hash(dstHi, dstLo); // hashed once per packet
+        PeerTable.Segment segment = peers.segmentFor(hash);
         long target;
         int bubble;
         segment.lock();
         try {
-            int slot = segment.find(dstHi, dstLo);
+            int slot = segment.find(dstHi, dstLo, hash);
             if (slot >= 0) {
                 segment.touch(slot, now);
                 if (segment.trusted(slot) && now - segment.lastRx(slot) < Teredo.TRUST_SECONDS) {
@@ -89,7 +90,7 @@ public final class Transmission {
                 }
             } else {
                 // Case 3 (the cone bit is ignored, RFC 5991 §3.2): a new untrusted entry.
-                slot = segment.insert(dstHi, dstLo, now);
+                slot = segment.insert(dstHi, dstLo, hash, now);
                 target = -1;
                 bubble = queueAndBubble(segment, slot, packet, now);
             }

@@ -3,10 +3,14 @@ package org.jmiredo.peer;
 /**
  * Bounds of the peer table. Every one is configurable, because an operator sizes them to the host.
  *
- * @param maxPeers the most peers kept; when full, the least recently used is evicted
- * @param segments independent lock stripes (a power of two); more means less contention between loops
- * @param idleSeconds a peer neither heard from nor bubbled for this long is removed
- * @param queueBytesPerPeer bytes of packets queued per untrusted peer while awaiting its bubble reply
+ * @param maxPeers the most peers kept; when full, the least recently used is evicted (CLOCK). Each
+ *     segment holds a fixed share of it, so eviction starts when the fullest segment is full
+ * @param segments independent lock stripes (a power of two); more means less contention between loops.
+ *     The table uses at most {@code Integer.highestOneBit(maxPeers)} of them, so each holds at least one peer
+ * @param idleSeconds a peer neither heard from, bubbled nor used for this long is removed by the sweep
+ *     (within 1.5 times this long when the sweep runs once a second)
+ * @param queueBytesPerPeer bytes of packets queued per untrusted peer while awaiting its bubble reply;
+ *     each packet counts at least 40 bytes (an IPv6 header); 0 disables queueing
  * @param maxQueuedPeers how many peers may hold queued packets at once (bounds queue memory overall)
  */
 public record PeerTableSettings(int maxPeers, int segments, int idleSeconds, int queueBytesPerPeer, int maxQueuedPeers) {

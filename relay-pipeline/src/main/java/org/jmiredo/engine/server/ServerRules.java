@@ -1,0 +1,110 @@
+package org.jmiredo.engine.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import org.jmiredo.engine.Clock;
+import org.jmiredo.metrics.DataPathCounters;
+import org.jmiredo.metrics.DropReason;
+import org.jmiredo.proto.Icmpv6;
+import org.jmiredo.proto.Ipv4;
+import org.jmiredo.proto.Ipv6;
+import org.jmiredo.proto.RouterAdvertisement;
+import org.jmiredo.proto.Teredo;
+import org.jmiredo.proto.TeredoAddress;
+import org.jmiredo.proto.TeredoHeaders;
+
+/**
+ * The Teredo server's rules (RFC 4380 §5.3.1, §5.3.2; RFC 5991 §3.2), I/O free: one instance per
+ * receiving socket, used by that socket's event-loop thread only. Like Miredo's server it keeps no
+ * per-client state at all: every decision comes from the datagram, the settings and a two-int RA
+ * budget, so a flood from any number of spoofed sources cannot grow memory.
+ *
+ * <p>Order of the checks (first match wins, R-5.3.1-check): rule 1 (well-formed, done by the caller's
+ * {@link TeredoHeaders#parse}), rule 2 (bubble or ICMPv6), rule 3 (global IPv4 source), Miredo's loop
+ * guard (M2), rule 4 (RS, answered here), rules 5-7 (source checks), then the destination: local (RS
+ * only, M5), global scope, Miredo's size limit (M1), Teredo over UDP or native IPv6.
+ */
+public final class ServerRules {
+    private final ServerSettings settings;
+    private final RouterAdvertiser advertiser;
+    private final Forwarder forwarder;
+    private final long ownLinkLocalLo;
+
+    /**
+     * @param raPerSecond this socket's share of {@link ServerSettings#raPerSecond()} (0 = unlimited)
+     * @param alloc where answers and forwarded datagrams are allocated (the channel's allocator)
+     * @param clock the time for the RA budget
+     * @param counters this socket's counters (single writer: its event loop)
+     */
+    public ServerRules(ServerSettings settings, int raPerSecond, ByteBufAllocator alloc, Clock clock,
+            DataPathCounters counters) {
+        this.settings = settings;
+        this.advertiser = new RouterAdvertiser(settings, new PerSecondBudget(raPerSecond), alloc, clock, counters);
+        this.forwarder = new Forwarder(settings, alloc, counters);
+        this.ownLinkLocalLo = RouterAdvertisement.serverLinkLocalLo(settings.primaryIpv4());
+    }
+
+    /**
+     * Processes one datagram that {@code headers} parsed successfully (rule 1), received on
+     * {@code arrivedOn} from {@code srcIpv4:srcPort}. Returns null when it was answered or forwarded
+     * through {@code out}, else why it was dropped (the caller counts it). The caller owns {@code buf}.
+     */
+    public DropReason process(ByteBuf buf, TeredoHeaders headers, ServerEndpoint arrivedOn, int srcIpv4,
+            int srcPort, ServerOutput out) {
+        int at = headers.ipv6Offset();
+        boolean bubble = Ipv6.isBubble(buf, at);
+        if (!bubble) {
+            if (Ipv6.nextHeader(buf, at) != Ipv6.NEXT_HEADER_ICMPV6) {
+                return DropReason.NOT_BUBBLE_OR_ICMPV6; // rule 2, R-5.3.1-c2, R-5.3-limited
+            }
+            if (Ipv6.payloadLength(buf, at) < Icmpv6.MIN_LENGTH) {
+                return DropReason.MALFORMED_IPV6; // rule 1: no room for type, code and checksum
+            }
+        }
+        if (!Ipv4.isGlobalUnicast(srcIpv4) || srcPort == 0) {
+            return DropReason.NON_GLOBAL_SOURCE; // rule 3, R-5.3.1-c3; port 0 cannot be answered either
+        }
+        if (srcPort == Teredo.SERVICE_PORT && (srcIpv4 == settings.primaryIpv4() || srcIpv4 == settings.secondaryIpv4())) {
+            return DropReason.LOCAL_LOOP; // M2 (MTFL-SA 0603); other ports: a relay or client on this host
+        }
+        long srcHi = Ipv6.srcHi(buf, at);
+        long dstHi = Ipv6.dstHi(buf, at);
+        long dstLo = Ipv6.dstLo(buf, at);
+        boolean local = isLocal(dstHi, dstLo);
+        if (local && !bubble && Ipv6.isLinkLocal(srcHi)
+                && Icmpv6.type(buf, at + Ipv6.HEADER_LENGTH) == Icmpv6.TYPE_ROUTER_SOLICITATION) {
+            return advertiser.answer(buf, headers, arrivedOn, srcIpv4, srcPort, out); // rule 4
+        }
+        DropReason rejected = checkSource(buf, at, srcIpv4, srcPort);
+        if (rejected != null) {
+            return rejected;
+        }
+        if (local) {
+            return DropReason.UNHANDLED_LOCAL; // M5: Miredo answers nothing but RS locally
+        }
+        return forwarder.forward(buf, headers, bubble, srcIpv4, srcPort, out);
+    }
+
+    /** Rules 5, 6 and 7: null when accepted. */
+    private DropReason checkSource(ByteBuf buf, int at, int srcIpv4, int srcPort) {
+        long srcHi = Ipv6.srcHi(buf, at);
+        if (TeredoAddress.isTeredo(srcHi, settings.prefix())) {
+            long srcLo = Ipv6.srcLo(buf, at);
+            boolean matches = TeredoAddress.mappedIpv4(srcLo) == srcIpv4 && TeredoAddress.mappedPort(srcLo) == srcPort;
+            return matches ? null : DropReason.MAPPING_MISMATCH; // rule 5, else rule 7
+        }
+        // Rule 6: a non-Teredo source (a relay's address, or the fe80:: source of a Miredo relay's
+        // indirect bubble, M14) to a client of this server, i.e. bits 32-63 = our primary address.
+        long dstHi = Ipv6.dstHi(buf, at);
+        if (TeredoAddress.isTeredo(dstHi, settings.prefix()) && TeredoAddress.serverIpv4(dstHi) == settings.primaryIpv4()) {
+            return null;
+        }
+        return DropReason.NOT_ACCEPTED; // rule 7
+    }
+
+    /** ff02::2 or the server's own link-local address: "the Teredo server processes the packet" (§5.3.1). */
+    private boolean isLocal(long dstHi, long dstLo) {
+        return dstHi == Ipv6.ALL_ROUTERS_HI && dstLo == Ipv6.ALL_ROUTERS_LO
+                || dstHi == Ipv6.LINK_LOCAL_HI && dstLo == ownLinkLocalLo;
+    }
+}

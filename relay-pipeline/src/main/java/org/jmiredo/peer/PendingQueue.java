@@ -1,0 +1,85 @@
+package org.jmiredo.peer;
+
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayDeque;
+import java.util.function.Consumer;
+
+/**
+ * Packets held for one untrusted peer while the relay waits for its bubble reply (RFC 4380 §5.4.1
+ * case 3: "MAY queue", SHOULD send them once trusted, SHOULD delete them with the entry). Only peers
+ * in that short window have one, so an object per queue is affordable. Owns its ByteBufs.
+ */
+final class PendingQueue {
+    /**
+     * The least a packet is charged. A real IPv6 packet has at least its 40-byte fixed header (RFC 8200
+     * §3), so this changes nothing for valid packets, but it stops a flood of tiny buffers from queueing
+     * without bound under a byte limit.
+     */
+    static final int MIN_PACKET_COST = 40;
+
+    final long hi;
+    final long lo;
+    final long hash;
+    private final ArrayDeque<ByteBuf> packets = new ArrayDeque<>(4);
+    private int bytes;
+
+    PendingQueue(long hi, long lo, long hash) {
+        this.hi = hi;
+        this.lo = lo;
+        this.hash = hash;
+    }
+
+    static int cost(ByteBuf packet) {
+        return Math.max(packet.readableBytes(), MIN_PACKET_COST);
+    }
+
+    /** Appends {@code packet} (taking ownership) unless the queue would exceed {@code limit} bytes. */
+    boolean offer(ByteBuf packet, int limit) {
+        int cost = cost(packet);
+        if (cost > limit - bytes) {
+            return false;
+        }
+        packets.addLast(packet);
+        bytes += cost;
+        return true;
+    }
+
+    int bytes() {
+        return bytes;
+    }
+
+    int size() {
+        return packets.size();
+    }
+
+    /**
+     * Hands the packets to {@code sink} oldest first (RFC 4380 §5.4.1 says nothing of order; sending them
+     * as written keeps TCP happy, unlike Miredo, which sends newest first). If the sink throws, the
+     * packets not yet handed over are released, then the exception propagates.
+     */
+    int drainTo(Consumer<ByteBuf> sink) {
+        int count = 0;
+        try {
+            ByteBuf packet;
+            while ((packet = packets.pollFirst()) != null) {
+                count++;
+                sink.accept(packet);
+            }
+        } finally {
+            releaseAll();
+        }
+        return count;
+    }
+
+    /** Releases every packet still held; returns how many. */
+    int releaseAll() {
+        int count = 0;
+        ByteBuf packet;
+        while ((packet = packets.pollFirst()) != null) {
+            packet.release();
+            count++;
+        }
+        bytes = 0;
+        return count;
+    }
+}

@@ -1,0 +1,279 @@
+package org.jmiredo.peer;
+
+import static org.jmiredo.peer.SlotLayout.KEY_LO;
+import static org.jmiredo.peer.SlotLayout.QUEUED;
+import static org.jmiredo.peer.SlotLayout.REFERENCED;
+import static org.jmiredo.peer.SlotLayout.SHIFT;
+import static org.jmiredo.peer.SlotLayout.STATE;
+import static org.jmiredo.peer.SlotLayout.TIMES;
+import static org.jmiredo.peer.SlotLayout.WORDS;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The hash-table mechanics of one {@link PeerTable.Segment}: open addressing over one {@code long[]} of
+ * 32-byte slots (layout in {@link SlotLayout}), linear probing, empty = key word 0, deletion by backward
+ * shift (no tombstones). The home slot is a multiply-shift of the low 32 hash bits by the capacity
+ * (Lemire, "A fast alternative to the modulo reduction", 2016), so the capacity need not be a power of
+ * two: it doubles from {@value #INITIAL_SLOTS} slots up to {@code ceil(share * 4 / 3)}, so the array is at
+ * most 3/4 full and at 10 M peers costs 32 * 4/3 = 42.7 bytes per peer.
+ *
+ * <p>The subclass adds the lock and the queues. Everything here runs under that lock.
+ */
+abstract class SlotArray extends SegmentLock {
+    static final int INITIAL_SLOTS = 16;
+    static final int EVICTIONS = 0;
+    static final int EXPIRATIONS = 1;
+    static final int QUEUE_DISCARDS = 2;
+    private static final VarHandle SIZE;
+    private static final VarHandle COUNTER = MethodHandles.arrayElementVarHandle(long[].class);
+
+    static {
+        try {
+            SIZE = MethodHandles.lookup().findVarHandle(SlotArray.class, "size", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final PeerHash hash;
+    final int share;
+    final int maxSlots;
+    long[] slots;
+    int capacity;
+    private int growAt;
+    private int size;
+    private int hand;
+    private final long[] counters = new long[3];
+    /** The last key hashed under the lock, so find-then-insert and the queue calls hash it once. */
+    private long cachedHi;
+    private long cachedLo;
+    private long cachedHash;
+
+    SlotArray(PeerHash hash, int share) {
+        this.hash = hash;
+        this.share = share;
+        this.maxSlots = (int) ((share * 4L + 2) / 3);
+        setCapacity(Math.min(INITIAL_SLOTS, maxSlots));
+    }
+
+    /** Releases the queue of the entry being removed (its QUEUED bit is set). */
+    abstract void discardQueue(long hi, long lo);
+
+    final long hashOf(long hi, long lo) {
+        if (hi != cachedHi || lo != cachedLo) {
+            cachedHash = hash.hash(hi, lo);
+            cachedHi = hi;
+            cachedLo = lo;
+        }
+        return cachedHash;
+    }
+
+    static int home(long hash, int capacity) {
+        return (int) (((hash & 0xFFFF_FFFFL) * capacity) >>> 32);
+    }
+
+    final int probe(long hi, long lo, long hash) {
+        long[] s = slots;
+        int cap = capacity;
+        for (int i = home(hash, cap); ; ) {
+            int b = i << SHIFT;
+            long k = s[b];
+            if (k == hi && s[b + KEY_LO] == lo) {
+                return i;
+            }
+            if (k == 0) {
+                return -1;
+            }
+            if (++i == cap) {
+                i = 0;
+            }
+        }
+    }
+
+    /** Adds an absent key (evicting or growing first if needed) and returns its slot. */
+    final int add(long hi, long lo, long hash, int now) {
+        if (size >= share) {
+            evictOne();
+        } else if (size >= growAt && capacity < maxSlots) {
+            grow();
+        }
+        long[] s = slots;
+        int cap = capacity;
+        int i = home(hash, cap);
+        while (s[i << SHIFT] != 0) {
+            if (++i == cap) {
+                i = 0;
+            }
+        }
+        int b = i << SHIFT;
+        s[b] = hi;
+        s[b + KEY_LO] = lo;
+        s[b + STATE] = 0;
+        s[b + TIMES] = SlotLayout.initialTimes(now);
+        SIZE.setOpaque(this, size + 1);
+        return i;
+    }
+
+    final void removeAt(int slot) {
+        long[] s = slots;
+        int b = slot << SHIFT;
+        if ((s[b + STATE] & QUEUED) != 0) {
+            discardQueue(s[b], s[b + KEY_LO]);
+        }
+        shiftBack(slot);
+        SIZE.setOpaque(this, size - 1);
+    }
+
+    /**
+     * CLOCK (second chance): the hand walks the slots clearing reference bits and evicts the first entry
+     * whose bit was already clear. Terminates within one lap, since a lap clears every bit.
+     */
+    private void evictOne() {
+        long[] s = slots;
+        int cap = capacity;
+        int h = hand;
+        for (;;) {
+            if (h >= cap) {
+                h = 0;
+            }
+            int b = h << SHIFT;
+            if (s[b] != 0) {
+                long st = s[b + STATE];
+                if ((st & REFERENCED) == 0) {
+                    break;
+                }
+                s[b + STATE] = st & ~REFERENCED;
+            }
+            h++;
+        }
+        // The backward shift may pull a later entry into h; the hand skips it this lap (harmless).
+        hand = h + 1;
+        removeAt(h);
+        bump(EVICTIONS, 1);
+    }
+
+    /**
+     * Backward-shift deletion (Knuth, TAOCP vol. 3, 6.4 Algorithm R): walk the run after the hole and
+     * move each entry whose home is not cyclically in (hole, its position] into the hole.
+     */
+    private void shiftBack(int hole) {
+        long[] s = slots;
+        int cap = capacity;
+        int i = hole;
+        for (int j = i + 1 == cap ? 0 : i + 1; s[j << SHIFT] != 0; j = j + 1 == cap ? 0 : j + 1) {
+            int bj = j << SHIFT;
+            int k = home(hash.hash(s[bj], s[bj + KEY_LO]), cap);
+            boolean stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
+            if (!stays) {
+                System.arraycopy(s, bj, s, i << SHIFT, WORDS);
+                i = j;
+            }
+        }
+        int b = i << SHIFT;
+        s[b] = 0;
+        s[b + KEY_LO] = 0;
+        s[b + STATE] = 0;
+        s[b + TIMES] = 0;
+    }
+
+    /**
+     * Doubles the slot array (capped at maxSlots), rehashing every entry: amortized O(1) per insert; the
+     * largest single step (the last one, at about 52 000 slots for 10 M peers in 256 segments) takes
+     * about a millisecond under this segment's lock, once in the table's life.
+     */
+    private void grow() {
+        long[] old = slots;
+        setCapacity((int) Math.min(2L * capacity, maxSlots));
+        long[] s = slots;
+        int cap = capacity;
+        for (int b = 0; b < old.length; b += WORDS) {
+            if (old[b] == 0) {
+                continue;
+            }
+            int i = home(hash.hash(old[b], old[b + KEY_LO]), cap);
+            while (s[i << SHIFT] != 0) {
+                if (++i == cap) {
+                    i = 0;
+                }
+            }
+            System.arraycopy(old, b, s, i << SHIFT, WORDS);
+        }
+        hand = 0;
+    }
+
+    private void setCapacity(int slotCount) {
+        slots = new long[slotCount << SHIFT];
+        capacity = slotCount;
+        growAt = (int) (slotCount * 3L / 4);
+    }
+
+    /**
+     * Examines up to {@code chunk} slots from {@code cursor.slot}, removing entries idle for more than
+     * {@code idleSeconds}. After a removal the same index is examined again, since the backward shift may
+     * have pulled a not-yet-examined entry into it; that re-examination is not charged to the chunk.
+     * Returns true when the cursor passed the last slot of this segment.
+     */
+    final boolean sweep(Sweeper cursor, int chunk, int now, int idleSeconds) {
+        long[] s = slots;
+        int cap = capacity;
+        int i = Math.min(cursor.slot, cap);
+        int steps = 0;
+        int removed = 0;
+        while (i < cap && steps < chunk) {
+            int b = i << SHIFT;
+            if (s[b] != 0 && now - SlotLayout.lastActive(s[b + TIMES]) > idleSeconds) {
+                removeAt(i);
+                removed++;
+            } else {
+                i++;
+                steps++;
+            }
+        }
+        cursor.budget -= steps;
+        cursor.removed += removed;
+        cursor.slot = i;
+        bump(EXPIRATIONS, removed);
+        return i >= cap;
+    }
+
+    /** Test support: every entry reachable from its home, empty slots clean, size right. */
+    final void checkSlots() {
+        int occupied = 0;
+        for (int i = 0; i < capacity; i++) {
+            int b = i << SHIFT;
+            if (slots[b] == 0) {
+                check(slots[b + KEY_LO] == 0 && slots[b + STATE] == 0 && slots[b + TIMES] == 0, "dirty empty slot " + i);
+                continue;
+            }
+            occupied++;
+            check(probe(slots[b], slots[b + KEY_LO], hash.hash(slots[b], slots[b + KEY_LO])) == i, "lost entry " + i);
+        }
+        check(occupied == size && size <= share && occupied < capacity, "size " + size + ", found " + occupied);
+    }
+
+    static void check(boolean ok, String what) {
+        if (!ok) {
+            throw new IllegalStateException(what);
+        }
+    }
+
+    final int slotCapacity() {
+        return capacity;
+    }
+
+    final int sizeOpaque() {
+        return (int) SIZE.getOpaque(this);
+    }
+
+    final long counter(int which) {
+        return (long) COUNTER.getOpaque(counters, which);
+    }
+
+    final void bump(int which, long delta) {
+        if (delta != 0) {
+            COUNTER.setOpaque(counters, which, counters[which] + delta);
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package org.jmiredo.peer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Pending queues of untrusted peers (RFC 4380 §5.4.1 case 3). */
+class PeerQueueTest {
+    private static final long HI = Peers.hi(0xC0000201);
+    private static final long A = Peers.lo(1);
+    private static final long B = Peers.lo(2);
+    private static final long C = Peers.lo(3);
+    private final List<ByteBuf> created = new ArrayList<>();
+    private final PeerTable table = Peers.table(new PeerTableSettings(64, 2, 60, 3000, 2));
+
+    @AfterEach
+    void everyBufferIsReleased() {
+        table.close();
+        for (ByteBuf b : created) {
+            assertThat(b.refCnt()).isZero();
+        }
+    }
+
+    private ByteBuf packet(int length) {
+        ByteBuf b = PooledByteBufAllocator.DEFAULT.directBuffer(Math.max(length, 1)).writeZero(length);
+        created.add(b);
+        return b;
+    }
+
+    /** enqueue as the engine does: the caller releases what the table refuses. */
+    private boolean enqueue(long lo, ByteBuf packet) {
+        return Peers.locked(table, HI, lo, s -> {
+            int slot = s.find(HI, lo);
+            boolean taken = s.enqueue(slot < 0 ? s.insert(HI, lo, 0) : slot, packet);
+            if (!taken) {
+                packet.release();
+            }
+            return taken ? 1 : 0;
+        }) == 1;
+    }
+
+    private List<ByteBuf> drain(long lo) {
+        List<ByteBuf> out = new ArrayList<>();
+        Peers.locked(table, HI, lo, s -> s.drainQueue(s.find(HI, lo), out::add));
+        return out;
+    }
+
+    @Test
+    void bytesPerPeerAreBounded_R_5_4_1_limit() {
+        ByteBuf p1 = packet(1000);
+        ByteBuf p2 = packet(1000);
+        ByteBuf p3 = packet(1000);
+        assertThat(enqueue(A, p1)).isTrue();
+        assertThat(enqueue(A, p2)).isTrue();
+        assertThat(enqueue(A, p3)).isTrue();
+        assertThat(enqueue(A, packet(1))).isFalse(); // 3000 bytes are queued already
+        assertThat(Peers.locked(table, HI, A, s -> s.hasQueue(s.find(HI, A)) ? 1 : 0)).isOne();
+        List<ByteBuf> out = drain(A);
+        assertThat(out).containsExactly(p1, p2, p3); // R-5.4.1-dequeue, oldest first
+        assertThat(out).allSatisfy(b -> assertThat(b.refCnt()).isOne()); // the sink owns them
+        out.forEach(ByteBuf::release);
+        assertThat(Peers.locked(table, HI, A, s -> s.hasQueue(s.find(HI, A)) ? 1 : 0)).isZero();
+        assertThat(drain(A)).isEmpty();
+        assertThat(table.queuedPeers()).isZero();
+        assertThat(table.queueDiscards()).isZero();
+    }
+
+    @Test
+    void tinyPacketsAreChargedAtLeastAnIpv6Header_R_5_4_1_limit() {
+        for (int i = 0; i < 3000 / PendingQueue.MIN_PACKET_COST; i++) {
+            assertThat(enqueue(A, packet(0))).isTrue();
+        }
+        assertThat(enqueue(A, packet(0))).isFalse();
+        drain(A).forEach(ByteBuf::release);
+    }
+
+    @Test
+    void oversizedPacketCreatesNoQueue() {
+        assertThat(enqueue(A, packet(3001))).isFalse();
+        assertThat(table.queuedPeers()).isZero();
+        assertThat(Peers.locked(table, HI, A, s -> s.hasQueue(s.find(HI, A)) ? 1 : 0)).isZero();
+    }
+
+    @Test
+    void peersWithQueuesAreBounded_R_5_4_1_limit() {
+        assertThat(enqueue(A, packet(100))).isTrue();
+        assertThat(enqueue(B, packet(100))).isTrue();
+        assertThat(enqueue(C, packet(100))).isFalse(); // maxQueuedPeers = 2
+        assertThat(enqueue(A, packet(100))).isTrue(); // existing queues still take packets
+        drain(A).forEach(ByteBuf::release);
+        assertThat(enqueue(C, packet(100))).isTrue();
+        assertThat(table.queuedPeers()).isEqualTo(2);
+    }
+
+    @Test
+    void removeReleasesQueuedPackets_R_5_4_1_delete() {
+        assertThat(enqueue(A, packet(500))).isTrue();
+        assertThat(enqueue(A, packet(500))).isTrue();
+        Peers.remove(table, HI, A);
+        assertThat(created).allSatisfy(b -> assertThat(b.refCnt()).isZero());
+        assertThat(table.queueDiscards()).isEqualTo(2);
+        assertThat(table.queuedPeers()).isZero();
+        // A late bubble re-creates the entry: no old packets come back with it.
+        Peers.put(table, HI, A, 5);
+        assertThat(drain(A)).isEmpty();
+    }
+
+    @Test
+    void evictionReleasesQueuedPackets_R_5_4_1_delete() {
+        PeerTable small = Peers.table(new PeerTableSettings(2, 1, 60, 3000, 2));
+        ByteBuf p = packet(200);
+        Peers.locked(small, HI, A, s -> s.enqueue(s.insert(HI, A, 0), p) ? 1 : 0);
+        Peers.put(small, HI, B, 0);
+        Peers.touch(small, HI, B, 1);
+        Peers.put(small, HI, C, 2);
+        assertThat(Peers.contains(small, HI, A)).isFalse();
+        assertThat(p.refCnt()).isZero();
+        assertThat(small.evictions()).isOne();
+        assertThat(small.queueDiscards()).isOne();
+        small.checkInvariants();
+    }
+
+    @Test
+    void closeReleasesEverythingAndRefusesLaterPackets() {
+        assertThat(enqueue(A, packet(100))).isTrue();
+        assertThat(enqueue(B, packet(100))).isTrue();
+        table.close();
+        assertThat(created).allSatisfy(b -> assertThat(b.refCnt()).isZero());
+        assertThat(table.queuedPeers()).isZero();
+        assertThat(enqueue(C, packet(100))).isFalse();
+        table.close(); // idempotent
+        table.checkInvariants();
+    }
+
+    @Test
+    void aThrowingSinkLeaksNothing() {
+        assertThat(enqueue(A, packet(100))).isTrue();
+        assertThat(enqueue(A, packet(100))).isTrue();
+        assertThatThrownBy(() -> Peers.locked(table, HI, A, s -> s.drainQueue(s.find(HI, A), b -> {
+                    b.release();
+                    throw new IllegalStateException("channel closed");
+                })))
+                .hasMessage("channel closed");
+        assertThat(created).allSatisfy(b -> assertThat(b.refCnt()).isZero());
+        assertThat(table.queuedPeers()).isZero();
+        table.checkInvariants();
+    }
+
+    @Test
+    void queueingCanBeDisabled() {
+        PeerTable none = Peers.table(new PeerTableSettings(8, 1, 60, 0, 8));
+        ByteBuf p = Unpooled.buffer(40).writeZero(40);
+        assertThat(Peers.locked(none, HI, A, s -> s.enqueue(s.insert(HI, A, 0), p) ? 1 : 0)).isZero();
+        p.release();
+    }
+}

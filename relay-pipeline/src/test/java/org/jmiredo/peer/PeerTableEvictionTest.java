@@ -1,0 +1,91 @@
+package org.jmiredo.peer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** R-5.2-listmgmt and R-7.3.5-state: a full table evicts, least recently used first, and stays bounded. */
+class PeerTableEvictionTest {
+    private static final long HI = Peers.hi(0xC6336401);
+
+    @Test
+    void evictsTheUntouchedEntryBeforeTouchedOnes_R_5_2_listmgmt() {
+        for (int untouched = 0; untouched < 8; untouched++) {
+            PeerTable table = Peers.table(8, 1);
+            for (int n = 0; n < 8; n++) {
+                Peers.put(table, HI, Peers.lo(n), 0);
+            }
+            for (int n = 0; n < 8; n++) {
+                if (n != untouched) {
+                    Peers.touch(table, HI, Peers.lo(n), 1);
+                }
+            }
+            Peers.put(table, HI, Peers.lo(100), 2);
+            assertThat(table.size()).isEqualTo(8);
+            assertThat(table.evictions()).isEqualTo(1);
+            for (int n = 0; n < 8; n++) {
+                assertThat(Peers.contains(table, HI, Peers.lo(n))).as("peer %d", n).isEqualTo(n != untouched);
+            }
+            table.checkInvariants();
+        }
+    }
+
+    @Test
+    void whenEverythingWasTouchedSomethingStillGoes() {
+        PeerTable table = Peers.table(8, 1);
+        for (int n = 0; n < 8; n++) {
+            Peers.put(table, HI, Peers.lo(n), 0);
+            Peers.touch(table, HI, Peers.lo(n), 0);
+        }
+        Peers.put(table, HI, Peers.lo(100), 1);
+        assertThat(table.size()).isEqualTo(8);
+        assertThat(Peers.contains(table, HI, Peers.lo(100))).isTrue();
+        table.checkInvariants();
+    }
+
+    /**
+     * R-5.2-listmgmt / R-7.3.5-state: 100 000 one-shot addresses (a scan) arrive at 200 per second while
+     * 10 peers are used every second. The table never exceeds its capacity, the scan recycles its own
+     * entries, and every active peer survives without being re-created (so without new bubbles).
+     */
+    @Test
+    void scanDoesNotPushOutActivePeers_R_7_3_5_state() {
+        PeerTable table = Peers.table(1024, 4);
+        long[] active = new long[10];
+        for (int i = 0; i < active.length; i++) {
+            active[i] = Peers.lo(1_000_000 + i);
+            Peers.put(table, HI, active[i], 0);
+        }
+        long memory = 0;
+        int scanned = 0;
+        for (int now = 1; now <= 500; now++) {
+            for (long lo : active) {
+                assertThat(Peers.contains(table, HI, lo)).as("active peer at %d s", now).isTrue();
+                Peers.touch(table, HI, lo, now);
+            }
+            for (int k = 0; k < 200; k++) {
+                Peers.put(table, Peers.hi(scanned % 7 + 1), Peers.lo(scanned++), now);
+            }
+            assertThat(table.size()).isLessThanOrEqualTo(table.capacity());
+            memory = Math.max(memory, table.memoryBytes());
+        }
+        assertThat(table.size()).isEqualTo(1024);
+        assertThat(table.evictions()).isEqualTo(100_000 + 10 - 1024);
+        assertThat(memory).isLessThan(1024 * 48 + 4 * 1000); // bounded: no growth past the shares
+        table.checkInvariants();
+    }
+
+    @Test
+    void eachSegmentHoldsItsShare() {
+        PeerTable table = Peers.table(1000, 8);
+        for (int n = 0; n < 5000; n++) {
+            Peers.put(table, HI, Peers.lo(n), 0);
+        }
+        assertThat(table.size()).isEqualTo(1000);
+        assertThat(table.evictions()).isEqualTo(4000);
+        for (int i = 0; i < 8; i++) {
+            assertThat(table.segmentAt(i).sizeOpaque()).isEqualTo(125);
+        }
+        table.checkInvariants();
+    }
+}

@@ -9,17 +9,17 @@ import org.jmiredo.proto.Ipv6;
 
 /**
  * ICMPv6 Destination Unreachable, Address Unreachable (RFC 4443 §3.1, code 3) back into the tunnel for a
- * packet the relay cannot deliver, rate limited per event loop. As Miredo does, the error's source is
+ * packet the relay cannot deliver, rate limited per event loop (0 per second sends none). As Miredo does, the error's source is
  * the unreachable destination itself: the relay has no global address of its own on the tunnel that
  * the sender could route back to.
  */
 public final class IcmpErrors {
-    private final IcmpRateLimiter limiter;
+    private final PerSecondBudget limiter;
     private final ByteBufAllocator alloc;
     private final DataPathCounters counters;
 
     public IcmpErrors(int perSecond, ByteBufAllocator alloc, DataPathCounters counters) {
-        this.limiter = new IcmpRateLimiter(perSecond);
+        this.limiter = perSecond == 0 ? null : new PerSecondBudget(perSecond);
         this.alloc = alloc;
         this.counters = counters;
     }
@@ -30,7 +30,7 @@ public final class IcmpErrors {
         if (!Icmpv6.mayReportError(offending, at)) {
             return; // RFC 4443 §2.4 (e): never about an error, a multicast or an unspecified source
         }
-        if (!limiter.tryAcquire(now)) {
+        if (limiter == null || !limiter.tryAcquire(now)) { // 0 per second turns errors off
             counters.increment(Counter.ICMP_ERRORS_RATE_LIMITED);
             return;
         }

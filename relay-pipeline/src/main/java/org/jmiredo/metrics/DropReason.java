@@ -35,8 +35,6 @@ public enum DropReason {
     QUEUE_FULL,
     /** From the tunnel: no room for another peer awaiting a bubble reply. */
     QUEUE_PEERS_FULL,
-    /** Queued packets thrown away with their expired peer entry (§5.4.1). */
-    QUEUE_EXPIRED,
     /** The tunnel device refused the write (full or down). */
     TUN_WRITE_FAILED,
     /** The UDP socket refused the write. */

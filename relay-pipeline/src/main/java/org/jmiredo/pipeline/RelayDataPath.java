@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.jmiredo.engine.Bubbles;
 import org.jmiredo.engine.Clock;
 import org.jmiredo.engine.IcmpErrors;
+import org.jmiredo.engine.PerSecondBudget;
 import org.jmiredo.engine.Reception;
 import org.jmiredo.engine.RelaySettings;
 import org.jmiredo.engine.Transmission;
@@ -26,6 +27,7 @@ import org.jmiredo.tun.TunReceiver;
  * the tunnel path is read → transmission rules → UDP write.
  */
 public final class RelayDataPath implements DataPathWiring, AutoCloseable {
+    private static final int EXPIRY_SLICES = 10;
     private final RelaySettings settings;
     private final PeerTable peers;
     private final Clock clock;
@@ -40,7 +42,7 @@ public final class RelayDataPath implements DataPathWiring, AutoCloseable {
         this.peers = new PeerTable(peerSettings);
         this.clock = clock;
         // Miredo's limit is for the whole relay; each loop gets its share, rounded up.
-        this.icmpPerLoop = (settings.icmpErrorsPerSecond() + eventLoops - 1) / Math.max(1, eventLoops);
+        this.icmpPerLoop = PerSecondBudget.share(settings.icmpErrorsPerSecond(), eventLoops);
     }
 
     @Override
@@ -83,11 +85,17 @@ public final class RelayDataPath implements DataPathWiring, AutoCloseable {
         });
     }
 
-    /** Expiry runs once a second on one loop; the table bounds the work of each call. */
+    /**
+     * Expiry runs on one loop in ten slices a second, each a tenth of the table's per-second sweep
+     * budget, so that even at ten million peers no slice holds the loop for more than about half a
+     * millisecond.
+     */
     private synchronized void scheduleExpiry(Channel udp) {
         if (!expiryScheduled) {
             expiryScheduled = true;
-            udp.eventLoop().scheduleAtFixedRate(() -> peers.expire(clock.nowSeconds()), 1, 1, TimeUnit.SECONDS);
+            udp.eventLoop().scheduleAtFixedRate(
+                    () -> peers.expire(clock.nowSeconds(), Math.max(1, peers.sweepBudget() / EXPIRY_SLICES)),
+                    1000 / EXPIRY_SLICES, 1000 / EXPIRY_SLICES, TimeUnit.MILLISECONDS);
         }
     }
 

@@ -1,8 +1,6 @@
 package org.jmiredo.pipeline;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 
 /**
  * A small direct-mapped cache of recipient addresses, per event loop. Netty needs an
@@ -21,16 +19,8 @@ final class SocketAddressCache {
         if (cached != null && cached.getPort() == port && SocketAddresses.ipv4(cached) == ipv4) {
             return cached;
         }
-        InetSocketAddress fresh = new InetSocketAddress(toInet(ipv4), port);
+        InetSocketAddress fresh = SocketAddresses.of(ipv4, port);
         entries[index] = fresh;
         return fresh;
-    }
-
-    private static InetAddress toInet(int ipv4) {
-        try {
-            return InetAddress.getByAddress(new byte[] {(byte) (ipv4 >>> 24), (byte) (ipv4 >>> 16), (byte) (ipv4 >>> 8), (byte) ipv4});
-        } catch (UnknownHostException e) {
-            throw new AssertionError(e); // four bytes is always a valid length
-        }
     }
 }

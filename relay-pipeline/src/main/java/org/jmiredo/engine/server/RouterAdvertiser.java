@@ -1,5 +1,7 @@
 package org.jmiredo.engine.server;
 
+import org.jmiredo.engine.PerSecondBudget;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import org.jmiredo.engine.Clock;

@@ -1,5 +1,7 @@
 package org.jmiredo.engine.server;
 
+import org.jmiredo.engine.PerSecondBudget;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import org.jmiredo.engine.Clock;
@@ -64,7 +66,8 @@ public final class ServerRules {
         if (!Ipv4.isGlobalUnicast(srcIpv4) || srcPort == 0) {
             return DropReason.NON_GLOBAL_SOURCE; // rule 3, R-5.3.1-c3; port 0 cannot be answered either
         }
-        if (srcPort == Teredo.SERVICE_PORT && (srcIpv4 == settings.primaryIpv4() || srcIpv4 == settings.secondaryIpv4())) {
+        if (srcPort == Teredo.SERVICE_PORT
+                && (srcIpv4 == settings.primaryIpv4() || srcIpv4 == settings.secondaryIpv4())) {
             return DropReason.LOCAL_LOOP; // M2 (MTFL-SA 0603); other ports: a relay or client on this host
         }
         long srcHi = Ipv6.srcHi(buf, at);
@@ -96,7 +99,8 @@ public final class ServerRules {
         // Rule 6: a non-Teredo source (a relay's address, or the fe80:: source of a Miredo relay's
         // indirect bubble, M14) to a client of this server, i.e. bits 32-63 = our primary address.
         long dstHi = Ipv6.dstHi(buf, at);
-        if (TeredoAddress.isTeredo(dstHi, settings.prefix()) && TeredoAddress.serverIpv4(dstHi) == settings.primaryIpv4()) {
+        if (TeredoAddress.isTeredo(dstHi, settings.prefix())
+                && TeredoAddress.serverIpv4(dstHi) == settings.primaryIpv4()) {
             return null;
         }
         return DropReason.NOT_ACCEPTED; // rule 7

@@ -1,10 +1,9 @@
-package org.jmiredo.engine.server;
+package org.jmiredo.engine;
 
 /**
  * A fixed number of events per clock second, for one event loop's thread only (no synchronisation).
  * Two ints of state whatever the load: a flood cannot grow it. {@code 0} per second means unlimited.
- * (The relay's limiter for ICMPv6 errors, {@code org.jmiredo.engine.IcmpRateLimiter}, is the same idea
- * but package-private there.)
+ * Limits the relay's ICMPv6 errors and the server's router advertisements.
  */
 public final class PerSecondBudget {
     private final int perSecond;

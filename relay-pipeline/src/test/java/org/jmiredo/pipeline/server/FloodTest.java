@@ -1,0 +1,139 @@
+package org.jmiredo.pipeline.server;
+
+import org.jmiredo.pipeline.SocketAddresses;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.jmiredo.engine.server.Packets.RS_CONE;
+import static org.jmiredo.engine.server.Packets.RS_RESTRICTED;
+import static org.jmiredo.engine.server.Packets.rs;
+
+import io.netty.buffer.ByteBuf;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.jmiredo.engine.server.Packets;
+import org.jmiredo.engine.server.ServerEndpoint;
+import org.jmiredo.metrics.Counter;
+import org.jmiredo.metrics.DropReason;
+import org.jmiredo.proto.Ipv4;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Hostile case of issue 3: a flood of router solicitations from many spoofed sources. The server is
+ * stateless (RFC 4380 §5.3, R-5.3-listen; Miredo's server likewise), so nothing it keeps may grow, and
+ * every RS is either answered or refused by the RA budget, and counted either way.
+ */
+class FloodTest {
+    static final int SOURCES = 10_000;
+
+    /** R-5.3-listen, R-5.3.2-mapping: 10,000 spoofed sources, each answered once, no state retained. */
+    @Test
+    void tenThousandSpoofedSourcesAreAllAnsweredAndNothingGrows() {
+        try (ServerHarness server = new ServerHarness()) {
+            Object[] roots = handlers(server);
+            server.receive(rs(RS_RESTRICTED, 0L), Packets.NAT, Packets.NAT_PORT); // warm up: first-use allocations
+            server.sent().forEach(s -> s.packet().release());
+            long before = Footprint.of(roots);
+
+            SplittableRandom random = new SplittableRandom(4380);
+            for (int i = 0; i < SOURCES; i++) {
+                int ip = globalIpv4(random);
+                int port = 1 + random.nextInt(65535);
+                ServerEndpoint on = i % 2 == 0 ? ServerEndpoint.PRIMARY : ServerEndpoint.SECONDARY;
+                server.receive(on, rs(i % 3 == 0 ? RS_CONE : RS_RESTRICTED, (long) i), Ipv4.toString(ip), port);
+                ServerHarness.Sent ra = server.sentOne();
+                assertThat(SocketAddresses.ipv4(ra.recipient())).isEqualTo(ip);
+                assertThat(ra.recipient().getPort()).isEqualTo(port);
+                assertThat(ra.content().getLong(4)).as("nonce").isEqualTo(i);
+                ra.packet().release();
+            }
+
+            assertThat(Footprint.of(roots)).as("objects kept by the server's handlers").isEqualTo(before);
+            assertThat(server.count(Counter.ROUTER_SOLICITATIONS_RX)).isEqualTo(SOURCES + 1);
+            assertThat(server.count(Counter.ROUTER_ADVERTISEMENTS_TX)).isEqualTo(SOURCES + 1);
+            assertThat(server.totalDrops()).isZero();
+        }
+    }
+
+    /** With an RA budget, the flood gets exactly the budget per second; the rest is counted, not queued. */
+    @Test
+    void aBudgetCapsTheAnswersAndCountsTheRest() {
+        try (ServerHarness server = new ServerHarness(Packets.labSettings().withRaPerSecond(100))) {
+            long before = Footprint.of(handlers(server));
+            SplittableRandom random = new SplittableRandom(5991);
+            int answered = 0;
+            for (int i = 0; i < SOURCES; i++) {
+                server.receive(rs(RS_RESTRICTED, (long) i), Ipv4.toString(globalIpv4(random)), 1 + random.nextInt(65535));
+                List<ServerHarness.Sent> sent = server.sent();
+                answered += sent.size();
+                sent.forEach(s -> s.packet().release());
+            }
+            assertThat(answered).isEqualTo(100);
+            assertThat(server.dropped(DropReason.RA_RATE_LIMITED)).isEqualTo(SOURCES - 100);
+            assertThat(server.count(Counter.ROUTER_ADVERTISEMENTS_TX) + server.dropped(DropReason.RA_RATE_LIMITED))
+                    .isEqualTo(SOURCES);
+
+            server.now++; // the next second has a fresh budget, per socket
+            server.receive(rs(RS_RESTRICTED, 1L), "203.0.113.5", 1234);
+            server.receive(ServerEndpoint.SECONDARY, rs(RS_RESTRICTED, 2L), "203.0.113.6", 1234);
+            assertThat(server.sent()).hasSize(2).allSatisfy(s -> s.packet().release());
+            assertThat(Footprint.of(handlers(server))).isEqualTo(before);
+        }
+    }
+
+    /**
+     * Stateless by construction: no class of the server or the mire has a mutable reference field, or a
+     * collection, that could hold per-client state. (ServerDataPath/MireDataPath keep one counters object
+     * per channel, added only when the daemon wires a channel.)
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "org.jmiredo.engine.server.ServerRules", "org.jmiredo.engine.server.RouterAdvertiser",
+        "org.jmiredo.engine.server.Forwarder", "org.jmiredo.engine.PerSecondBudget",
+        "org.jmiredo.engine.server.MireRules", "org.jmiredo.engine.server.ServerSettings",
+        "org.jmiredo.pipeline.server.ServerDatagramHandler", "org.jmiredo.pipeline.server.DecodingHandler",
+        "org.jmiredo.pipeline.server.ServerUdpOutput", "org.jmiredo.pipeline.server.MireHandler",
+    })
+    void noFieldCanHoldPerClientState(String className) throws ClassNotFoundException {
+        for (Field f : Class.forName(className).getDeclaredFields()) {
+            if (Modifier.isStatic(f.getModifiers())) {
+                continue;
+            }
+            assertThat(f.getType().isPrimitive() || Modifier.isFinal(f.getModifiers()))
+                    .as("%s is primitive or final", f).isTrue();
+            assertThat(Collection.class.isAssignableFrom(f.getType()) || Map.class.isAssignableFrom(f.getType())
+                    || f.getType().isArray()).as("%s is no container", f).isFalse();
+        }
+    }
+
+    /** The harness's leak check itself can fail: a buffer kept by the data path would be caught. */
+    @Test
+    void trackingAllocatorCatchesALeak() {
+        TrackingAllocator allocator = new TrackingAllocator();
+        ByteBuf kept = allocator.ioBuffer(10);
+        assertThat(allocator.allocations()).isEqualTo(1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(allocator::assertAllReleased).isInstanceOf(AssertionError.class);
+        kept.release();
+        allocator.assertAllReleased();
+    }
+
+    private static Object[] handlers(ServerHarness server) {
+        return new Object[] {
+            server.primary.pipeline().get(ServerDataPath.HANDLER_NAME),
+            server.secondary.pipeline().get(ServerDataPath.HANDLER_NAME),
+            server.dataPath,
+        };
+    }
+
+    private static int globalIpv4(SplittableRandom random) {
+        int ip;
+        do {
+            ip = random.nextInt();
+        } while (!Ipv4.isGlobalUnicast(ip) || ip == Packets.ipv4(Packets.PRIMARY) || ip == Packets.ipv4(Packets.SECONDARY));
+        return ip;
+    }
+}

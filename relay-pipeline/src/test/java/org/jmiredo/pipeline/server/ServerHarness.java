@@ -1,0 +1,126 @@
+package org.jmiredo.pipeline.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.jmiredo.engine.server.Packets.ip;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.jmiredo.engine.server.Packets;
+import org.jmiredo.engine.server.ServerEndpoint;
+import org.jmiredo.engine.server.ServerSettings;
+import org.jmiredo.metrics.Counter;
+import org.jmiredo.metrics.DropReason;
+
+/**
+ * One server event loop driven by hand: two {@link EmbeddedChannel}s as the primary and secondary
+ * sockets, a list as the native IPv6 output, and a clock the test moves. Every datagram handed in is
+ * checked to have been released by the server; everything sent is captured, and released by
+ * {@link #close}, which then checks that every buffer the server allocated was released.
+ */
+final class ServerHarness implements AutoCloseable {
+    /** One datagram the server sent, with the socket it left from. */
+    record Sent(ServerEndpoint from, DatagramPacket packet) {
+        ByteBuf content() {
+            return packet.content();
+        }
+
+        InetSocketAddress recipient() {
+            return packet.recipient();
+        }
+    }
+
+    int now = 1_000;
+    boolean nativeAccepts = true;
+    final ServerSettings settings;
+    final ServerDataPath dataPath;
+    final EmbeddedChannel primary = new EmbeddedChannel();
+    final EmbeddedChannel secondary = new EmbeddedChannel();
+    final List<ByteBuf> nativeWritten = new ArrayList<>();
+    final TrackingAllocator allocator = new TrackingAllocator();
+
+    ServerHarness(ServerSettings settings) {
+        this.settings = settings;
+        primary.config().setAllocator(allocator);
+        secondary.config().setAllocator(allocator);
+        dataPath = new ServerDataPath(settings, 1, () -> now);
+        dataPath.initChannels(primary, secondary, packet -> {
+            if (nativeAccepts) {
+                nativeWritten.add(packet.copy());
+            }
+            return nativeAccepts;
+        });
+    }
+
+    ServerHarness() {
+        this(Packets.labSettings());
+    }
+
+    /** A datagram from {@code ipv4:port} to the {@code on} socket; asserts the server released it. */
+    void receive(ServerEndpoint on, ByteBuf payload, String ipv4, int port) {
+        EmbeddedChannel channel = on == ServerEndpoint.PRIMARY ? primary : secondary;
+        String local = on == ServerEndpoint.PRIMARY ? Packets.PRIMARY : Packets.SECONDARY;
+        channel.writeInbound(new DatagramPacket(payload, new InetSocketAddress(ip(local), 3544),
+                new InetSocketAddress(ip(ipv4), port)));
+        assertThat(payload.refCnt()).as("the server released the datagram").isZero();
+    }
+
+    void receive(ByteBuf payload, String ipv4, int port) {
+        receive(ServerEndpoint.PRIMARY, payload, ipv4, port);
+    }
+
+    /** Everything sent since the last call, primary socket first. */
+    List<Sent> sent() {
+        List<Sent> all = new ArrayList<>();
+        drain(primary, ServerEndpoint.PRIMARY, all);
+        drain(secondary, ServerEndpoint.SECONDARY, all);
+        return all;
+    }
+
+    /** The one datagram sent since the last call (asserts there is exactly one). */
+    Sent sentOne() {
+        List<Sent> all = sent();
+        assertThat(all).hasSize(1);
+        return all.get(0);
+    }
+
+    /** Asserts nothing at all left the server, neither over UDP nor to native IPv6. */
+    void assertSilent() {
+        List<Sent> all = sent();
+        all.forEach(s -> s.packet().release());
+        assertThat(all).as("UDP sent").isEmpty();
+        assertThat(nativeWritten).as("native IPv6 sent").isEmpty();
+    }
+
+    private static void drain(EmbeddedChannel channel, ServerEndpoint from, List<Sent> into) {
+        Object msg;
+        while ((msg = channel.readOutbound()) != null) {
+            into.add(new Sent(from, (DatagramPacket) msg));
+        }
+    }
+
+    long count(Counter counter) {
+        return dataPath.counters().stream().mapToLong(c -> c.get(counter)).sum();
+    }
+
+    long dropped(DropReason reason) {
+        return dataPath.counters().stream().mapToLong(c -> c.dropped(reason)).sum();
+    }
+
+    long totalDrops() {
+        return Arrays.stream(DropReason.values()).mapToLong(this::dropped).sum();
+    }
+
+    @Override
+    public void close() {
+        sent().forEach(s -> s.packet().release());
+        nativeWritten.forEach(ByteBuf::release);
+        primary.finishAndReleaseAll();
+        secondary.finishAndReleaseAll();
+        allocator.assertAllReleased();
+    }
+}

@@ -1,0 +1,78 @@
+package org.jmiredo.server;
+
+import java.io.PrintWriter;
+import java.util.Arrays;
+import org.jmiredo.server.config.InvalidConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code jmiredo relay|checkconf ...}. Errors are one line on standard error, without a stack trace
+ * unless {@code --debug}. Exit codes: 0 success, 1 failure (checkconf: invalid file; relay: could not
+ * start), 2 usage error, 78 invalid configuration (EX_CONFIG of sysexits.h, so that an init system can
+ * tell a broken file from a transient failure and not restart in a loop).
+ */
+@Command(
+        name = "jmiredo",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        description = "Teredo relay (RFC 4380, 5991, 6081) for ISPs; reads its own HOCON configuration or Miredo's.",
+        subcommands = {RelayCommand.class, CheckConfCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    static final int EXIT_FAILURE = 1;
+    static final int EXIT_USAGE = 2;
+    static final int EXIT_CONFIG = 78;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--debug", description = "Print stack traces with errors.", scope = CommandLine.ScopeType.INHERIT)
+    boolean debug;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "missing command: relay or checkconf");
+    }
+
+    public static void main(String[] args) {
+        int code = execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+        System.exit(code);
+    }
+
+    /** Runs one command line; the writers are parameters so that tests can read what was printed. */
+    static int execute(PrintWriter out, PrintWriter err, String... args) {
+        boolean debug = Arrays.asList(args).contains("--debug");
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setParameterExceptionHandler((e, arguments) -> {
+            err.println("jmiredo: " + e.getMessage() + " (see jmiredo --help)");
+            return EXIT_USAGE;
+        });
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            int code = report(err, e);
+            if (debug) {
+                e.printStackTrace(err);
+            }
+            return code;
+        });
+        return cli.execute(args);
+    }
+
+    private static int report(PrintWriter err, Exception e) {
+        if (e instanceof InvalidConfigException invalid) {
+            invalid.problems().forEach(err::println);
+            return EXIT_CONFIG;
+        }
+        if (e instanceof StartupException) {
+            err.println("jmiredo: " + e.getMessage());
+            return EXIT_FAILURE;
+        }
+        err.println("jmiredo: internal error: " + e + " (run with --debug for the stack trace)");
+        return EXIT_FAILURE;
+    }
+}

@@ -1,0 +1,85 @@
+package org.jmiredo.server;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.jmiredo.server.config.ConfigLoader;
+import org.jmiredo.server.config.DaemonConfig;
+import org.jmiredo.server.config.InvalidConfigException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code jmiredo relay}: runs a relay until SIGTERM or SIGINT (then stops cleanly and exits 0). SIGHUP
+ * reads the same files and environment again and applies what can change while running.
+ */
+@Command(name = "relay", mixinStandardHelpOptions = true,
+        description = "Run a Teredo relay. Defaults: all IPv4 addresses, UDP 3544, interface teredo, prefix 2001::/32.")
+final class RelayCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(RelayCommand.class);
+
+    @Option(names = "--config", paramLabel = "FILE", description = "A HOCON file over the built-in reference.conf.")
+    Path config;
+
+    @Option(names = "--miredo-conf", paramLabel = "FILE",
+            description = "A Miredo miredo.conf (RelayType cone/relay/restricted, InterfaceName, BindAddress, "
+                    + "BindPort, Prefix, InterfaceMTU, SyslogFacility); wins over --config where both set a key.")
+    Path miredoConf;
+
+    @Option(names = "--metrics-listen", paramLabel = "HOST:PORT",
+            description = "Where /metrics, /healthz and /readyz are served (default 0.0.0.0:9544).")
+    String metricsListen;
+
+    @Option(names = "--log-format", paramLabel = "text|json", description = "Log lines as text (default) or JSON.")
+    String logFormat;
+
+    @Override
+    public Integer call() throws InvalidConfigException, StartupException, InterruptedException {
+        ConfigLoader.Sources sources = sources();
+        DaemonConfig initial = ConfigLoader.load(sources);
+        LogSetup.apply(initial.logging());
+        // Handled before starting: a TERM during start-up stops the daemon as soon as it is up.
+        CountDownLatch stop = new CountDownLatch(1);
+        Signals.handle("TERM", stop::countDown);
+        Signals.handle("INT", stop::countDown);
+        try (RelayDaemon daemon = RelayDaemon.start(initial)) {
+            // A safety net for exits that bypass the handlers (System.exit elsewhere, a JVM run with -Xrs).
+            Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "jmiredo-shutdown"));
+            Signals.handle("HUP", () -> reload(daemon, sources));
+            stop.await();
+            LOG.info("stopping");
+        }
+        LOG.info("stopped");
+        return 0;
+    }
+
+    /** The layers of the configuration, also used again on SIGHUP. */
+    ConfigLoader.Sources sources() {
+        Config cli = ConfigFactory.empty();
+        if (metricsListen != null) {
+            cli = ConfigLoader.commandLineOption("jmiredo.metrics.listen", metricsListen, "--metrics-listen")
+                    .withFallback(cli);
+        }
+        if (logFormat != null) {
+            cli = ConfigLoader.commandLineOption("jmiredo.logging.format", logFormat, "--log-format").withFallback(cli);
+        }
+        return new ConfigLoader.Sources(Optional.ofNullable(config), Optional.ofNullable(miredoConf),
+                ConfigFactory.systemEnvironmentOverrides(), cli);
+    }
+
+    private static void reload(RelayDaemon daemon, ConfigLoader.Sources sources) {
+        try {
+            daemon.reload(ConfigLoader.load(sources));
+        } catch (InvalidConfigException e) {
+            LOG.error("SIGHUP: configuration not reloaded, the running one stays: {}",
+                    String.join("; ", e.problems()));
+        } catch (RuntimeException e) {
+            LOG.error("SIGHUP: configuration not reloaded: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package org.jmiredo.server;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.util.concurrent.EventExecutor;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.jmiredo.engine.Clock;
+import org.jmiredo.peer.PeerTable;
+import org.jmiredo.pipeline.DataPathWiring;
+import org.jmiredo.pipeline.RelayDataPath;
+import org.jmiredo.server.config.DaemonConfig;
+import org.jmiredo.server.metrics.DataPathMetrics;
+import org.jmiredo.server.metrics.MeterRegistries;
+import org.jmiredo.server.metrics.MetricsServer;
+import org.jmiredo.server.metrics.PeerTableStats;
+import org.jmiredo.server.metrics.ProcessMetrics;
+import org.jmiredo.server.transport.Transport;
+import org.jmiredo.server.transport.TransportSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The relay daemon's life: start in order (metrics endpoint, data path, transport with its TUN device and
+ * UDP sockets), report ready, reload what can change at run time, stop in reverse order. The metrics
+ * endpoint comes first so that /healthz answers, and /readyz says 503, while the rest starts.
+ */
+public final class RelayDaemon implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RelayDaemon.class);
+
+    /** Starts the transport; a seam so that tests can make it fail without a TUN device. */
+    @FunctionalInterface
+    interface TransportStarter {
+        Transport start(TransportSettings settings, DataPathWiring wiring) throws IOException;
+    }
+
+    private final PrometheusMeterRegistry registry = MeterRegistries.prometheus();
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private volatile DaemonConfig config;
+    private volatile boolean ready;
+    private volatile boolean closed;
+
+    private RelayDaemon(DaemonConfig config) {
+        this.config = config;
+    }
+
+    /** Starts everything, or nothing: on failure what was started is stopped again. */
+    public static RelayDaemon start(DaemonConfig config) throws StartupException {
+        return start(config, Transport::start);
+    }
+
+    static RelayDaemon start(DaemonConfig config, TransportStarter transports) throws StartupException {
+        RelayDaemon daemon = new RelayDaemon(config);
+        try {
+            daemon.startAll(transports);
+        } catch (StartupException | RuntimeException e) {
+            daemon.close();
+            throw e;
+        }
+        return daemon;
+    }
+
+    private void startAll(TransportStarter transports) throws StartupException {
+        config.server().ifPresent(server -> LOG.warn("{} read, but the Teredo server role is not built yet: "
+                + "running as a relay only", server));
+        started.add(new ProcessMetrics(registry));
+        MetricsServer metrics;
+        try {
+            metrics = MetricsServer.start(config.metrics().listen(), registry, this::isReady);
+        } catch (IOException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
+        started.add(metrics);
+
+        TransportSettings settings = TransportSettingsMapping.of(config);
+        RelayDataPath dataPath = new RelayDataPath(config.relaySettings(), config.peers(),
+                settings.resolvedEventLoops(), Clock.monotonic());
+        started.add(dataPath);
+        new DataPathMetrics(dataPath.counters(), peerStats(dataPath.peers())).bindTo(registry);
+
+        Transport transport;
+        try {
+            transport = transports.start(settings, dataPath);
+        } catch (IOException e) {
+            throw new StartupException(Objects.requireNonNullElse(e.getMessage(), e.toString()), e);
+        }
+        started.add(transport);
+        ProcessMetrics.bindEventLoops(registry, new ArrayList<EventExecutor>(transport.eventLoops()));
+        ready = true;
+        LOG.info("jmiredo {} relay ({}) ready: UDP {} on {} event loops, TUN {} (mtu {}, route {}), "
+                        + "metrics http://{}/metrics, configuration {}",
+                Version.current(), config.relay().type().label(), text(transport.localAddress()),
+                transport.eventLoops().size(), transport.tunDevice().name(), config.tun().mtu(),
+                settings.tunnelInterface(transport.tunDevice().name()).prefixText(), text(metrics.localAddress()),
+                config.sources());
+    }
+
+    /** "0.0.0.0:3544", "[::1]:9544": without InetSocketAddress's leading "/". */
+    private static String text(InetSocketAddress address) {
+        String host = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
+        return host.indexOf(':') >= 0 ? "[" + host + "]:" + address.getPort() : host + ":" + address.getPort();
+    }
+
+    private static PeerTableStats peerStats(PeerTable table) {
+        return new PeerTableStats(table::size, table::capacity, table::evictions, table::expirations,
+                table::queueDiscards, table::queuedPeers, table::memoryBytes);
+    }
+
+    /** Behind /readyz: the TUN device is up and the UDP sockets are bound, and we are not stopping. */
+    public boolean isReady() {
+        return ready && !closed;
+    }
+
+    public DaemonConfig config() {
+        return config;
+    }
+
+    /**
+     * SIGHUP: applies what can change while running (all of {@code jmiredo.logging}) and says which other
+     * sections changed and wait for a restart. The data path fixes its relay settings at start today.
+     */
+    public synchronized void reload(DaemonConfig next) {
+        DaemonConfig previous = config;
+        LogSetup.apply(next.logging());
+        List<String> restartOnly = ConfigChanges.restartOnly(previous, next);
+        config = ConfigChanges.keepRestartOnly(previous, next);
+        if (restartOnly.isEmpty()) {
+            LOG.info("configuration reloaded ({})", next.sources());
+        } else {
+            LOG.warn("configuration reloaded ({}); changes to {} take effect at the next restart",
+                    next.sources(), String.join(", ", restartOnly));
+        }
+    }
+
+    /** Stops in reverse start order: transport (sockets, TUN, route), data path, metrics endpoint. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ready = false;
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("stopping {} failed: {}", started.get(i).getClass().getSimpleName(), e.toString());
+            }
+        }
+        started.clear();
+        registry.close();
+    }
+}

@@ -1,0 +1,183 @@
+package org.jmiredo.server.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigOriginFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Loads the daemon's configuration. Layers, lowest first: {@code reference.conf} in the jar, the HOCON
+ * file ({@code --config}), the Miredo file ({@code --miredo-conf}), environment overrides in Typesafe
+ * Config's {@code CONFIG_FORCE_} convention (only keys under {@code jmiredo}), and command-line options.
+ * Every key a layer sets must exist in {@code reference.conf}: a misspelt key is an error, not a no-op.
+ */
+public final class ConfigLoader {
+    static final String ROOT = "jmiredo";
+
+    private ConfigLoader() {}
+
+    /**
+     * What to load.
+     *
+     * @param hocon the {@code --config} file
+     * @param miredo the {@code --miredo-conf} file
+     * @param environment environment overrides, normally {@link ConfigFactory#systemEnvironmentOverrides()}
+     * @param commandLine options given on the command line (see {@link #commandLineOption})
+     */
+    public record Sources(Optional<Path> hocon, Optional<Path> miredo, Config environment, Config commandLine) {
+        /** Only the built-in defaults. */
+        public static Sources none() {
+            return new Sources(Optional.empty(), Optional.empty(), ConfigFactory.empty(), ConfigFactory.empty());
+        }
+
+        public Sources withHocon(Path file) {
+            return new Sources(Optional.of(file), miredo, environment, commandLine);
+        }
+
+        public Sources withMiredo(Path file) {
+            return new Sources(hocon, Optional.of(file), environment, commandLine);
+        }
+    }
+
+    /** A one-key layer for a command-line option; errors in it name the option. */
+    public static Config commandLineOption(String path, Object value, String option) {
+        ConfigValue v = ConfigValueFactory.fromAnyRef(value)
+                .withOrigin(ConfigOriginFactory.newSimple("command-line option " + option));
+        return ConfigFactory.empty().withValue(path, v);
+    }
+
+    /** The built-in defaults, {@code reference.conf}. */
+    public static Config reference() {
+        return ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), "reference.conf",
+                ConfigParseOptions.defaults().setAllowMissing(false).setSyntax(ConfigSyntax.CONF));
+    }
+
+    /** The defaults alone; they are valid by construction (and a test checks it). */
+    public static DaemonConfig defaults() {
+        try {
+            return load(Sources.none());
+        } catch (InvalidConfigException e) {
+            throw new IllegalStateException("reference.conf is invalid: " + e.getMessage(), e);
+        }
+    }
+
+    /** @throws InvalidConfigException with one FILE:LINE: KEY: reason line per problem */
+    public static DaemonConfig load(Sources sources) throws InvalidConfigException {
+        Config reference = reference();
+        Config stack = reference;
+        List<String> used = new ArrayList<>(List.of("reference.conf"));
+        if (sources.hocon().isPresent()) {
+            stack = parseHocon(sources.hocon().get()).withFallback(stack);
+            used.add(sources.hocon().get().toString());
+        }
+        Optional<TeredoServerConfig> server = Optional.empty();
+        if (sources.miredo().isPresent()) {
+            MiredoConfParser.Result miredo = MiredoConfParser.parse(sources.miredo().get());
+            stack = miredo.overlay().withFallback(stack);
+            server = miredo.server();
+            used.add(sources.miredo().get().toString());
+        }
+        Config env = sources.environment().hasPath(ROOT)
+                ? sources.environment().withOnlyPath(ROOT)
+                : ConfigFactory.empty();
+        if (!env.isEmpty()) {
+            stack = env.withFallback(stack);
+            used.add("environment");
+        }
+        if (!sources.commandLine().isEmpty()) {
+            stack = sources.commandLine().withFallback(stack);
+            used.add("command line");
+        }
+        Config resolved = resolve(stack);
+        List<String> problems = unknownKeys(resolved, reference);
+        try {
+            DaemonConfig config = ConfigMapper.map(resolved, server, String.join(" < ", used));
+            if (problems.isEmpty()) {
+                return config;
+            }
+        } catch (InvalidConfigException e) {
+            problems.addAll(e.problems());
+        }
+        throw new InvalidConfigException(problems);
+    }
+
+    private static Config parseHocon(Path file) throws InvalidConfigException {
+        requireReadable(file);
+        try {
+            return ConfigFactory.parseFile(file.toFile(),
+                    ConfigParseOptions.defaults().setAllowMissing(false).setSyntax(ConfigSyntax.CONF));
+        } catch (ConfigException e) {
+            throw new InvalidConfigException(Origins.format(e) + miredoHint(file));
+        }
+    }
+
+    /** An operator who passes miredo.conf to --config gets told which option reads it. */
+    private static String miredoHint(Path file) {
+        try {
+            List<String> lines = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().toList();
+            return ConfigFormat.detect(lines) == ConfigFormat.MIREDO
+                    ? " (this looks like Miredo's miredo.conf syntax: use --miredo-conf, or checkconf --miredo)"
+                    : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Fails with "FILE: no such file" and the like, before a parser says it less plainly. */
+    static void requireReadable(Path file) throws InvalidConfigException {
+        if (!Files.exists(file)) {
+            throw new InvalidConfigException(file + ": no such file");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidConfigException(file + ": not a regular file");
+        }
+        if (!Files.isReadable(file)) {
+            throw new InvalidConfigException(file + ": permission denied");
+        }
+    }
+
+    private static Config resolve(Config stack) throws InvalidConfigException {
+        try {
+            return stack.resolve();
+        } catch (ConfigException e) {
+            throw new InvalidConfigException(Origins.format(e));
+        }
+    }
+
+    /**
+     * Every leaf that {@code reference.conf} lacks came from a user layer: report it where it was written,
+     * with the nearest known key as a hint.
+     */
+    private static List<String> unknownKeys(Config resolved, Config reference) {
+        List<Map.Entry<String, ConfigValue>> unknown = new ArrayList<>();
+        for (Map.Entry<String, ConfigValue> entry : resolved.entrySet()) {
+            if (!reference.hasPath(entry.getKey())) {
+                unknown.add(entry);
+            }
+        }
+        unknown.sort(Comparator
+                .comparing((Map.Entry<String, ConfigValue> e) -> String.valueOf(e.getValue().origin().filename()))
+                .thenComparingInt(e -> e.getValue().origin().lineNumber()));
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, ConfigValue> entry : unknown) {
+            String key = entry.getKey();
+            String hint = KeySuggestions.nearest(key, reference.entrySet().stream().map(Map.Entry::getKey).toList())
+                    .map(k -> " (did you mean " + k + "?)").orElse("");
+            problems.add(Origins.format(entry.getValue().origin(), key) + ": " + key + ": unknown key" + hint);
+        }
+        return problems;
+    }
+}

@@ -1,0 +1,113 @@
+package org.jmiredo.server.config;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import org.jmiredo.engine.UnknownPeerPolicy;
+import org.jmiredo.peer.PeerTableSettings;
+import org.jmiredo.proto.Teredo;
+
+/** Reads a resolved {@code jmiredo} tree into {@link DaemonConfig}, checking every key's range. */
+final class ConfigMapper {
+    /** A multi-queue TUN device has at most 256 queues (MAX_TAP_QUEUES, drivers/net/tun.c). */
+    private static final int MAX_EVENT_LOOPS = 256;
+    /** UIO_MAXIOV: recvmmsg(2) takes at most this many messages per call. */
+    private static final int MAX_RECV_BATCH = 1024;
+    private static final int MAX_SOCKET_BUFFER = 1 << 30;
+    private static final int MAX_PEERS = 1 << 30;
+    private static final int MAX_SEGMENTS = 1 << 16;
+    private static final int MAX_QUEUE_BYTES_PER_PEER = 1 << 20;
+
+    private final ConfigReader in;
+
+    private ConfigMapper(Config config) {
+        this.in = new ConfigReader(config);
+    }
+
+    /**
+     * @param sources where the configuration came from, for the start-up log line
+     * @throws InvalidConfigException listing every bad value with its FILE:LINE and key
+     */
+    static DaemonConfig map(Config config, Optional<TeredoServerConfig> server, String sources)
+            throws InvalidConfigException {
+        ConfigMapper mapper = new ConfigMapper(config);
+        RelayConfig relay = mapper.relay();
+        TunConfig tun = mapper.tun();
+        TransportConfig transport = mapper.transport();
+        PeerTableSettings peers = mapper.peers();
+        IcmpConfig icmp = new IcmpConfig((int) mapper.in.integer("jmiredo.icmp.errors-per-second", 0, 1_000_000));
+        MetricsConfig metrics = new MetricsConfig(
+                mapper.in.parsed("jmiredo.metrics.listen", HostPort::parse, new HostPort("0.0.0.0", 9544)));
+        LoggingConfig logging = mapper.logging();
+        if (!mapper.in.problems().isEmpty()) {
+            throw new InvalidConfigException(mapper.in.problems());
+        }
+        return new DaemonConfig(relay, tun, transport, peers, icmp, metrics, logging, server, sources);
+    }
+
+    private RelayConfig relay() {
+        return new RelayConfig(
+                in.parsed("jmiredo.relay.type", RelayType::parse, RelayType.CONE),
+                in.parsed("jmiredo.relay.bind-address", ValueParsers::bindAddress, 0),
+                (int) in.integer("jmiredo.relay.bind-port", 1, 65_535),
+                in.parsed("jmiredo.relay.prefix", ValueParsers::teredoPrefix, Teredo.PREFIX),
+                in.parsed("jmiredo.relay.unknown-peers", ConfigMapper::unknownPeers,
+                        UnknownPeerPolicy.ACCEPT_MATCHING));
+    }
+
+    private TunConfig tun() {
+        return new TunConfig(
+                in.parsed("jmiredo.tun.name", ValueParsers::interfaceName, "teredo"),
+                (int) in.integer("jmiredo.tun.mtu", Teredo.MTU, ValueParsers.MAX_MTU),
+                (int) in.integer("jmiredo.tun.read-budget", 1, 65_536));
+    }
+
+    private TransportConfig transport() {
+        return new TransportConfig(
+                (int) in.integer("jmiredo.transport.event-loops", 0, MAX_EVENT_LOOPS),
+                (int) in.integer("jmiredo.transport.recv-batch", 1, MAX_RECV_BATCH),
+                (int) in.integer("jmiredo.transport.max-messages-per-read", 1, 65_536),
+                (int) in.bytes("jmiredo.transport.socket-receive-buffer", 0, MAX_SOCKET_BUFFER),
+                (int) in.bytes("jmiredo.transport.socket-send-buffer", 0, MAX_SOCKET_BUFFER),
+                in.bool("jmiredo.transport.udp-gro"));
+    }
+
+    private PeerTableSettings peers() {
+        int max = (int) in.integer("jmiredo.peers.max", 1, MAX_PEERS);
+        int segments = (int) in.integer("jmiredo.peers.segments", 1, MAX_SEGMENTS);
+        if (Integer.bitCount(segments) != 1) {
+            in.problem("jmiredo.peers.segments", "must be a power of two, got " + segments);
+            segments = 1;
+        }
+        Duration idle = in.duration("jmiredo.peers.idle-timeout", Duration.ofSeconds(1), Duration.ofDays(1));
+        int queueBytes = (int) in.bytes("jmiredo.peers.queue-bytes-per-peer", 0, MAX_QUEUE_BYTES_PER_PEER);
+        int queuedPeers = (int) in.integer("jmiredo.peers.max-queued-peers", 0, MAX_PEERS);
+        return new PeerTableSettings(max, segments, (int) Math.max(1, idle.toSeconds()), queueBytes, queuedPeers);
+    }
+
+    private LoggingConfig logging() {
+        return new LoggingConfig(
+                in.parsed("jmiredo.logging.format", LogFormat::parse, LogFormat.TEXT),
+                in.parsed("jmiredo.logging.level", ConfigMapper::level, "INFO"),
+                in.parsed("jmiredo.logging.syslog-facility", SyslogFacility::parse, Optional.empty()),
+                in.parsed("jmiredo.logging.syslog-address", HostPort::parse, new HostPort("localhost", 514)));
+    }
+
+    static UnknownPeerPolicy unknownPeers(String text) {
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "accept-matching" -> UnknownPeerPolicy.ACCEPT_MATCHING;
+            case "drop" -> UnknownPeerPolicy.DROP;
+            default -> throw new IllegalArgumentException("must be accept-matching or drop, got \"" + text + "\"");
+        };
+    }
+
+    static String level(String text) {
+        String level = text.trim().toUpperCase(Locale.ROOT);
+        return switch (level) {
+            case "ERROR", "WARN", "INFO", "DEBUG", "TRACE" -> level;
+            default -> throw new IllegalArgumentException(
+                    "must be error, warn, info, debug or trace, got \"" + text + "\"");
+        };
+    }
+}

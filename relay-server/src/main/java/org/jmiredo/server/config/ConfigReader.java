@@ -1,0 +1,149 @@
+package org.jmiredo.server.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Typed reads from a resolved configuration that collect problems instead of stopping at the first, each
+ * one line {@code FILE:LINE: KEY: reason}. A read that fails returns a harmless fallback so that the
+ * caller can go on reading; the caller checks {@link #problems()} before building records.
+ */
+final class ConfigReader {
+    private final Config config;
+    private final List<String> problems = new ArrayList<>();
+
+    ConfigReader(Config config) {
+        this.config = config;
+    }
+
+    List<String> problems() {
+        return problems;
+    }
+
+    /** An integer in [min, max]; a quoted decimal (environment overrides are strings) is accepted too. */
+    long integer(String path, long min, long max) {
+        ConfigValue value = value(path);
+        if (value == null) {
+            return min;
+        }
+        long n;
+        Object raw = value.unwrapped();
+        if (value.valueType() == ConfigValueType.NUMBER && (raw instanceof Integer || raw instanceof Long)) {
+            n = ((Number) raw).longValue();
+        } else if (value.valueType() == ConfigValueType.STRING) {
+            try {
+                n = ValueParsers.integer((String) raw);
+            } catch (IllegalArgumentException e) {
+                return fail(path, value, e.getMessage(), min);
+            }
+        } else {
+            return fail(path, value, "must be an integer, got " + render(value), min);
+        }
+        if (n < min || n > max) {
+            return fail(path, value, "must be " + min + "-" + max + ", got " + n, min);
+        }
+        return n;
+    }
+
+    /** A size in bytes ("4 MiB", "512k", 1048576) in [min, max]. */
+    long bytes(String path, long min, long max) {
+        ConfigValue value = value(path);
+        if (value == null) {
+            return min;
+        }
+        long n;
+        try {
+            n = config.getBytes(path);
+        } catch (ConfigException e) {
+            return fail(path, value, "must be a size such as \"4 MiB\", got " + render(value), min);
+        }
+        if (n < min || n > max) {
+            return fail(path, value, "must be " + min + "-" + max + " bytes, got " + n, min);
+        }
+        return n;
+    }
+
+    /** A duration ("60s", "2m", or milliseconds) in [min, max]. */
+    Duration duration(String path, Duration min, Duration max) {
+        ConfigValue value = value(path);
+        if (value == null) {
+            return min;
+        }
+        Duration d;
+        try {
+            d = config.getDuration(path);
+        } catch (ConfigException e) {
+            return fail(path, value, "must be a duration such as \"60s\", got " + render(value), min);
+        }
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            String range = min.toSeconds() + "s-" + max.toSeconds() + "s";
+            return fail(path, value, "must be " + range + ", got " + d.toSeconds() + "s", min);
+        }
+        return d;
+    }
+
+    boolean bool(String path) {
+        ConfigValue value = value(path);
+        if (value == null) {
+            return false;
+        }
+        try {
+            return config.getBoolean(path);
+        } catch (ConfigException e) {
+            return fail(path, value, "must be true or false, got " + render(value), false);
+        }
+    }
+
+    /** A string (numbers and booleans are taken as written) turned into a value by {@code parser}. */
+    <T> T parsed(String path, Function<String, T> parser, T fallback) {
+        ConfigValue value = value(path);
+        if (value == null) {
+            return fallback;
+        }
+        if (value.valueType() == ConfigValueType.OBJECT || value.valueType() == ConfigValueType.LIST) {
+            return fail(path, value, "must be a single value, got " + render(value), fallback);
+        }
+        try {
+            return parser.apply(String.valueOf(value.unwrapped()));
+        } catch (IllegalArgumentException e) {
+            return fail(path, value, e.getMessage(), fallback);
+        }
+    }
+
+    /** Records a problem found by a cross-check, at the location of {@code path}'s value. */
+    void problem(String path, String reason) {
+        ConfigValue value = value(path);
+        if (value != null) {
+            fail(path, value, reason, null);
+        }
+    }
+
+    private ConfigValue value(String path) {
+        try {
+            return config.getValue(path);
+        } catch (ConfigException.Null e) {
+            problems.add(Origins.format(e.origin(), path) + ": " + path + ": must not be null");
+        } catch (ConfigException e) {
+            // A parent written as a value ("relay = 5") or a dropped section: say which key was being read.
+            problems.add(Origins.format(e) + " (reading " + path + ")");
+        }
+        return null;
+    }
+
+    /** The value as the operator wrote it, on one line without origin comments. */
+    private static String render(ConfigValue value) {
+        return value.render(ConfigRenderOptions.concise());
+    }
+
+    private <T> T fail(String path, ConfigValue value, String reason, T fallback) {
+        problems.add(Origins.format(value.origin(), path) + ": " + path + ": " + reason);
+        return fallback;
+    }
+}

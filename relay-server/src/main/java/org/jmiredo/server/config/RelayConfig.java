@@ -1,0 +1,20 @@
+package org.jmiredo.server.config;
+
+import org.jmiredo.engine.UnknownPeerPolicy;
+import org.jmiredo.proto.Ipv4;
+
+/**
+ * {@code jmiredo.relay}: the relay's role and its UDP endpoint.
+ *
+ * @param type cone or restricted (Miredo's RelayType)
+ * @param bindAddress the IPv4 the UDP sockets bind to, in network order; 0 for all addresses
+ * @param bindPort the UDP port
+ * @param prefix the Teredo prefix as its first 32 bits
+ * @param unknownPeers what happens to packets from peers the relay has no entry for
+ */
+public record RelayConfig(RelayType type, int bindAddress, int bindPort, int prefix, UnknownPeerPolicy unknownPeers) {
+    /** The bind address as text, "0.0.0.0" for all. */
+    public String bindAddressText() {
+        return Ipv4.toString(bindAddress);
+    }
+}

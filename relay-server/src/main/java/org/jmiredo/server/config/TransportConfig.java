@@ -1,0 +1,25 @@
+package org.jmiredo.server.config;
+
+/**
+ * {@code jmiredo.transport}: event loops and socket tuning.
+ *
+ * @param eventLoops event loops (each with a UDP socket and a TUN queue); 0 means one per processor
+ * @param recvBatch datagrams per recvmmsg(2) call
+ * @param maxMessagesPerRead most read calls per socket per wake-up
+ * @param socketReceiveBuffer SO_RCVBUF in bytes; 0 keeps the kernel default
+ * @param socketSendBuffer SO_SNDBUF in bytes; 0 keeps the kernel default
+ * @param udpGro whether to ask the kernel for UDP GRO
+ */
+public record TransportConfig(
+        int eventLoops,
+        int recvBatch,
+        int maxMessagesPerRead,
+        int socketReceiveBuffer,
+        int socketSendBuffer,
+        boolean udpGro) {
+
+    /** {@link #eventLoops()} with 0 resolved to the processors this JVM may use. */
+    public int resolvedEventLoops() {
+        return eventLoops == 0 ? Runtime.getRuntime().availableProcessors() : eventLoops;
+    }
+}

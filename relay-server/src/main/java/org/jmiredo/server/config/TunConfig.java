@@ -1,0 +1,10 @@
+package org.jmiredo.server.config;
+
+/**
+ * {@code jmiredo.tun}: the tunnel interface.
+ *
+ * @param name the interface name (at most 15 characters)
+ * @param mtu the interface MTU, at least 1280
+ * @param readBudget most packets read from one TUN queue per event-loop wake-up
+ */
+public record TunConfig(String name, int mtu, int readBudget) {}

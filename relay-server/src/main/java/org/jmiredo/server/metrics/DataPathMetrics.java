@@ -1,0 +1,159 @@
+package org.jmiredo.server.metrics;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.LongSupplier;
+import org.jmiredo.metrics.Counter;
+import org.jmiredo.metrics.DataPathCounters;
+import org.jmiredo.metrics.DropReason;
+
+/**
+ * Exposes the data path's counters and the peer table as meters that read them at scrape time: nothing
+ * is copied on the packet path. Each counter is the sum over the event loops' {@link DataPathCounters}
+ * (single writer each, read with opaque loads). Micrometer's Prometheus naming appends {@code _total} to
+ * counters and the base unit where the name lacks it, so {@code jmiredo.udp.received.bytes} is exposed
+ * as {@code jmiredo_udp_received_bytes_total}; a test checks every exposed name.
+ */
+public final class DataPathMetrics implements MeterBinder {
+    private static final String BYTES = "bytes";
+
+    private final List<DataPathCounters> loops;
+    private final PeerTableStats peers;
+
+    /**
+     * @param loops the per-loop counters; may still grow while loops are wired (read at each scrape)
+     * @param peers the peer table's statistics
+     */
+    public DataPathMetrics(List<DataPathCounters> loops, PeerTableStats peers) {
+        this.loops = loops;
+        this.peers = peers;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        for (Counter counter : Counter.values()) {
+            Series series = series(counter);
+            FunctionCounter.builder(series.name, this, m -> m.sum(counter))
+                    .tags(series.tags)
+                    .baseUnit(series.unit)
+                    .description(series.help)
+                    .register(registry);
+        }
+        for (DropReason reason : DropReason.values()) {
+            FunctionCounter.builder("jmiredo.dropped.packets", this, m -> m.dropped(reason))
+                    .tag("reason", reason.label())
+                    .description("Packets not delivered, by reason (a bounded set)")
+                    .register(registry);
+        }
+        // Function counters hold their object weakly; these gauges hold this binder strongly, so the
+        // registry keeps every meter of it alive however the caller keeps (or drops) its reference.
+        gauge(registry, "jmiredo.peers", peers.size(), null, "Peers in the peer table");
+        gauge(registry, "jmiredo.peers.capacity", peers.capacity(), null, "Most peers the table holds (peers.max)");
+        gauge(registry, "jmiredo.peer.table", peers.memoryBytes(), BYTES, "Memory held by the peer table");
+        counter(registry, "jmiredo.peer.evictions", peers.evictions(), "Peers evicted because the table was full");
+        counter(registry, "jmiredo.peer.expirations", peers.expirations(), "Peers removed after their idle timeout");
+        counter(registry, "jmiredo.peer.queue.discarded.packets", peers.queueDiscards(),
+                "Queued packets thrown away with their peer entry (removed, evicted or expired)");
+        gauge(registry, "jmiredo.peers.queued", peers.queuedPeers(), null,
+                "Peers with packets awaiting a bubble reply");
+    }
+
+    /**
+     * The series of each data-path counter. A counter added to the enum without a line here is still
+     * exposed, under a name derived from it ({@code jmiredo_<name>_total}), and a test fails until it is named.
+     */
+    static Series series(Counter counter) {
+        return switch (counter) {
+            case UDP_RX_PACKETS -> new Series("jmiredo.udp.received.packets", null,
+                    "Teredo datagrams received over UDP");
+            case UDP_RX_BYTES -> new Series("jmiredo.udp.received.bytes", BYTES, "UDP payload bytes received");
+            case TUN_TX_PACKETS -> new Series("jmiredo.tun.written.packets", null,
+                    "IPv6 packets written to the tunnel");
+            case TUN_TX_BYTES -> new Series("jmiredo.tun.written.bytes", BYTES, "Bytes written to the tunnel");
+            case TUN_RX_PACKETS -> new Series("jmiredo.tun.read.packets", null, "IPv6 packets read from the tunnel");
+            case TUN_RX_BYTES -> new Series("jmiredo.tun.read.bytes", BYTES, "Bytes read from the tunnel");
+            case UDP_TX_PACKETS -> new Series("jmiredo.udp.sent.packets", null, "Teredo datagrams sent over UDP");
+            case UDP_TX_BYTES -> new Series("jmiredo.udp.sent.bytes", BYTES, "UDP payload bytes sent");
+            case BUBBLES_RX -> new Series("jmiredo.bubbles.received", null, "Bubbles received from peers");
+            case BUBBLES_TX_INDIRECT -> bubblesSent("indirect");
+            case BUBBLES_TX_DIRECT -> bubblesSent("direct");
+            case BUBBLES_RATE_LIMITED -> new Series("jmiredo.bubbles.rate.limited", null,
+                    "Bubbles withheld by the RFC 4380 spacing and 4-per-300-s limits");
+            case ICMP_ERRORS_TX -> new Series("jmiredo.icmp.errors.sent", null,
+                    "ICMPv6 errors written back to the tunnel");
+            case ICMP_ERRORS_RATE_LIMITED -> new Series("jmiredo.icmp.errors.rate.limited", null,
+                    "ICMPv6 errors suppressed by the rate limit");
+            case PEERS_TRUSTED -> new Series("jmiredo.peers.trusted", null, "Peers that became trusted");
+            case QUEUED_PACKETS -> new Series("jmiredo.queued.packets", null,
+                    "Packets queued while a peer's bubble is answered");
+            case QUEUE_RELEASED_PACKETS -> new Series("jmiredo.queue.released.packets", null,
+                    "Queued packets sent once their peer became trusted");
+            case ROUTER_SOLICITATIONS_RX -> new Series("jmiredo.router.solicitations.received", null,
+                    "Server: valid Router Solicitations received");
+            case ROUTER_ADVERTISEMENTS_TX -> new Series("jmiredo.router.advertisements.sent", null,
+                    "Server: Router Advertisements sent (qualifications)");
+            case ROUTER_ADVERTISEMENTS_TX_OTHER_ADDRESS -> new Series(
+                    "jmiredo.router.advertisements.other.address.sent", null,
+                    "Server: Router Advertisements sent from the other server address (cone test)");
+            case SERVER_FORWARDED_BUBBLES -> new Series("jmiredo.server.forwarded.bubbles", null,
+                    "Server: bubbles forwarded to a Teredo destination");
+            case SERVER_FORWARDED_ICMPV6 -> new Series("jmiredo.server.forwarded.icmpv6", null,
+                    "Server: ICMPv6 echo messages forwarded to a Teredo destination");
+            case NATIVE_TX_PACKETS -> new Series("jmiredo.native.sent.packets", null,
+                    "Server: ICMPv6 echo messages sent to native IPv6");
+            case NATIVE_TX_BYTES -> new Series("jmiredo.native.sent.bytes", BYTES, "Server: bytes sent to native IPv6");
+            case ECHO_REPLIES_TX -> new Series("jmiredo.echo.replies.sent", null, "Mire: ICMPv6 echo replies sent");
+            default -> derived(counter);
+        };
+    }
+
+    private static Series derived(Counter counter) {
+        return new Series("jmiredo." + counter.name().toLowerCase(Locale.ROOT).replace('_', '.'), Tags.empty(), null,
+                "Data-path counter " + counter.name(), true);
+    }
+
+    private static Series bubblesSent(String kind) {
+        return new Series("jmiredo.bubbles.sent", Tags.of("kind", kind), null,
+                "Bubbles sent: indirect through the peer's server, or direct to its mapping", false);
+    }
+
+    /** @param derived true when the name was derived because the counter has no line of its own yet */
+    record Series(String name, Tags tags, String unit, String help, boolean derived) {
+        Series(String name, String unit, String help) {
+            this(name, Tags.empty(), unit, help, false);
+        }
+    }
+
+    private double sum(Counter counter) {
+        long total = 0;
+        for (DataPathCounters loop : loops) {
+            total += loop.get(counter);
+        }
+        return total;
+    }
+
+    private double dropped(DropReason reason) {
+        long total = 0;
+        for (DataPathCounters loop : loops) {
+            total += loop.dropped(reason);
+        }
+        return total;
+    }
+
+    private void gauge(MeterRegistry registry, String name, LongSupplier value, String unit, String help) {
+        Gauge.builder(name, this, m -> value.getAsLong())
+                .baseUnit(unit)
+                .description(help)
+                .strongReference(true)
+                .register(registry);
+    }
+
+    private void counter(MeterRegistry registry, String name, LongSupplier value, String help) {
+        FunctionCounter.builder(name, this, m -> value.getAsLong()).description(help).register(registry);
+    }
+}

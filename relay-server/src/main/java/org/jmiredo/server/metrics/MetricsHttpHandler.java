@@ -1,0 +1,110 @@
+package org.jmiredo.server.metrics;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves /metrics (Prometheus text or OpenMetrics), /healthz (the process answers) and /readyz (the
+ * supplied check: TUN up and sockets bound). GET and HEAD only. Runs on the metrics endpoint's own event
+ * loop, never a data-path loop: a slow scrape cannot delay packets.
+ */
+@Sharable
+final class MetricsHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger LOG = LoggerFactory.getLogger(MetricsHttpHandler.class);
+    private static final String PLAIN = "text/plain; charset=utf-8";
+
+    private final PrometheusMeterRegistry registry;
+    private final BooleanSupplier ready;
+
+    MetricsHttpHandler(PrometheusMeterRegistry registry, BooleanSupplier ready) {
+        this.registry = registry;
+        this.ready = ready;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        FullHttpResponse response = respond(ctx, request);
+        boolean keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
+        HttpUtil.setContentLength(response, response.content().readableBytes());
+        if (request.method().equals(HttpMethod.HEAD)) {
+            response.content().clear(); // the length stays that of the GET body (RFC 9110 §9.3.2)
+        }
+        HttpUtil.setKeepAlive(response, keepAlive);
+        if (keepAlive) {
+            ctx.writeAndFlush(response, ctx.voidPromise());
+        } else {
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private FullHttpResponse respond(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (!request.decoderResult().isSuccess()) {
+            return text(HttpResponseStatus.BAD_REQUEST, "bad request\n");
+        }
+        if (!request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.HEAD)) {
+            FullHttpResponse response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed\n");
+            response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+            return response;
+        }
+        return switch (new QueryStringDecoder(request.uri()).path()) {
+            case "/metrics" -> scrape(ctx, request.headers().get(HttpHeaderNames.ACCEPT));
+            case "/healthz" -> text(HttpResponseStatus.OK, "ok\n");
+            case "/readyz" -> ready.getAsBoolean()
+                    ? text(HttpResponseStatus.OK, "ready\n")
+                    : text(HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready\n");
+            case "/" -> text(HttpResponseStatus.OK, "jmiredo: /metrics /healthz /readyz\n");
+            default -> text(HttpResponseStatus.NOT_FOUND, "not found\n");
+        };
+    }
+
+    private FullHttpResponse scrape(ChannelHandlerContext ctx, String accept) {
+        ExpositionFormat format = ExpositionFormat.negotiate(accept);
+        ByteBuf body = ctx.alloc().buffer(64 * 1024);
+        try (ByteBufOutputStream out = new ByteBufOutputStream(body)) {
+            registry.scrape(out, format.contentType);
+        } catch (IOException | RuntimeException e) {
+            body.release();
+            LOG.warn("metrics scrape failed: {}", e.toString());
+            return text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "scrape failed\n");
+        }
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, format.contentType);
+        response.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+        return response;
+    }
+
+    private static FullHttpResponse text(HttpResponseStatus status, String body) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                status, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, PLAIN);
+        return response;
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("metrics connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+}

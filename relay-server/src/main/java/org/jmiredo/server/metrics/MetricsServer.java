@@ -1,0 +1,92 @@
+package org.jmiredo.server.metrics;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.jmiredo.server.config.HostPort;
+
+/**
+ * The HTTP endpoint for Prometheus and probes, on its own one-thread NIO event loop: it shares nothing
+ * with the data path but the counters it reads. NIO rather than epoll because it carries a few requests
+ * a minute and must work wherever the daemon's tests run.
+ */
+public final class MetricsServer implements AutoCloseable {
+    /** Requests are a request line and a few headers; anything larger is not a scraper. */
+    private static final int MAX_REQUEST_BYTES = 16 * 1024;
+    /** An idle keep-alive connection is closed after this long (Prometheus scrapes every 15-60 s). */
+    private static final int IDLE_SECONDS = 120;
+
+    private final EventLoopGroup group;
+    private final Channel channel;
+
+    private MetricsServer(EventLoopGroup group, Channel channel) {
+        this.group = group;
+        this.channel = channel;
+    }
+
+    /**
+     * Binds and starts serving.
+     *
+     * @param ready the readiness check behind /readyz
+     * @throws IOException with a one-line reason when the address cannot be bound
+     */
+    public static MetricsServer start(HostPort listen, PrometheusMeterRegistry registry, BooleanSupplier ready)
+            throws IOException {
+        InetSocketAddress address = new InetSocketAddress(listen.host(), listen.port());
+        if (address.isUnresolved()) {
+            throw new UnknownHostException("metrics endpoint: cannot listen on " + listen + ": unknown host");
+        }
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
+                new DefaultThreadFactory("jmiredo-metrics", true), NioIoHandler.newFactory());
+        MetricsHttpHandler handler = new MetricsHttpHandler(registry, ready);
+        ChannelFuture bound = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new ReadTimeoutHandler(IDLE_SECONDS, TimeUnit.SECONDS));
+                        ch.pipeline().addLast(new HttpServerCodec());
+                        ch.pipeline().addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES));
+                        ch.pipeline().addLast(handler);
+                    }
+                })
+                .bind(address)
+                .awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly();
+            Throwable cause = bound.cause();
+            throw new IOException("metrics endpoint: cannot listen on " + listen + ": " + cause.getMessage(), cause);
+        }
+        return new MetricsServer(group, bound.channel());
+    }
+
+    /** The bound address (useful when the configured port was 0). */
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    @Override
+    public void close() {
+        channel.close().awaitUninterruptibly();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+}

@@ -1,0 +1,14 @@
+package org.jmiredo.server.netlink;
+
+import java.io.IOException;
+
+/** Configuring the tunnel interface failed; the message is one line, with the tool's own error in it. */
+public final class InterfaceConfigException extends IOException {
+    public InterfaceConfigException(String message) {
+        super(message);
+    }
+
+    public InterfaceConfigException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

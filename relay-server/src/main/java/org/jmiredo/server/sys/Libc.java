@@ -1,0 +1,96 @@
+package org.jmiredo.server.sys;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The C library calls jmiredo makes, as FFM downcalls. Each returns the call's result, or {@code -errno}
+ * when it failed (the kernel's own convention), so callers need no second out-value. errno is captured by
+ * the linker right after the call ({@code captureCallState}); reading it later from Java would be too late,
+ * as the JVM itself may make calls in between.
+ *
+ * <p>Only used at start-up and shutdown, never per packet, so allocating a small confined arena per call is fine.
+ */
+final class Libc {
+    private Libc() {}
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO =
+            CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+    // int open(const char *path, int flags, ...): we pass no mode, so no variadic argument.
+    private static final MethodHandle OPEN = downcall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    // int ioctl(int fd, unsigned long request, ...): the argument pointer is variadic; say so, as the
+    // x86-64 ABI passes the vector-register count for variadic calls.
+    private static final MethodHandle IOCTL = downcall("ioctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+
+    @SuppressWarnings("restricted") // the point of this class; the JVM runs with --enable-native-access
+    private static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+        MemorySegment symbol = LINKER.defaultLookup().find(name)
+                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
+        Linker.Option[] all = new Linker.Option[options.length + 1];
+        System.arraycopy(options, 0, all, 0, options.length);
+        all[options.length] = Linker.Option.captureCallState("errno");
+        return LINKER.downcallHandle(symbol, descriptor, all);
+    }
+
+    /** open(2); returns the fd or {@code -errno}. */
+    static int open(String path, int flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(path), flags);
+            return fd >= 0 ? fd : -errno(state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** ioctl(2) with a pointer argument; returns the result (0 or more) or {@code -errno}. */
+    static int ioctl(int fd, long request, MemorySegment argument) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            int result = (int) IOCTL.invokeExact(state, fd, request, argument);
+            return result >= 0 ? result : -errno(state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** close(2); returns 0 or {@code -errno}. Not retried on EINTR: on Linux the fd is gone either way. */
+    static int close(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            int result = (int) CLOSE.invokeExact(state, fd);
+            return result == 0 ? 0 : -errno(state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static int errno(MemorySegment state) {
+        return (int) ERRNO.get(state, 0L);
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        throw new IllegalStateException("downcall failed", t);
+    }
+}

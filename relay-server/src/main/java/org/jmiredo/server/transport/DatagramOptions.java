@@ -1,0 +1,59 @@
+package org.jmiredo.server.transport;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.socket.nio.NioChannelOption;
+import io.netty.channel.unix.IntegerUnixChannelOption;
+import io.netty.channel.unix.UnixChannelOption;
+import jdk.net.ExtendedSocketOptions;
+
+/** The socket options of the relay's UDP channels, per transport. */
+final class DatagramOptions {
+    private DatagramOptions() {}
+
+    /** setsockopt(IPPROTO_IP = 0, IP_MTU_DISCOVER = 10): Linux's per-socket path MTU discovery mode (linux/in.h). */
+    static final IntegerUnixChannelOption IP_MTU_DISCOVER = new IntegerUnixChannelOption("IP_MTU_DISCOVER", 0, 10);
+    /** IP_PMTUDISC_DONT: never set DF. Linux UDP sockets default to IP_PMTUDISC_WANT, which sets it. */
+    static final int IP_PMTUDISC_DONT = 0;
+
+    static void apply(Bootstrap bootstrap, TransportKind kind, TransportSettings settings) {
+        int slot = settings.datagramSlotSize();
+        // One buffer per read, sliced into recvBatch slots for recvmmsg; the handle's message count is the
+        // number of datagrams (netty-io.md §3). A fixed size keeps the batch predictable.
+        FixedRecvByteBufAllocator recv = new FixedRecvByteBufAllocator(settings.recvBatch() * slot);
+        recv.maxMessagesPerRead(settings.maxMessagesPerRead());
+        bootstrap.option(ChannelOption.RECVBUF_ALLOCATOR, recv);
+        if (settings.socketReceiveBuffer() > 0) {
+            bootstrap.option(ChannelOption.SO_RCVBUF, settings.socketReceiveBuffer());
+        }
+        if (settings.socketSendBuffer() > 0) {
+            bootstrap.option(ChannelOption.SO_SNDBUF, settings.socketSendBuffer());
+        }
+        switch (kind) {
+            case EPOLL -> applyEpoll(bootstrap, settings, slot);
+            // RFC 4380 §5.1.2 (CONFORMANCE R-5.1.2-df): no DF bit. The JDK maps false to IP_PMTUDISC_DONT on Linux.
+            case NIO -> bootstrap.option(NioChannelOption.of(ExtendedSocketOptions.IP_DONTFRAGMENT), false);
+            // BSD and macOS UDP sockets do not set DF unless IP_DONTFRAG is asked for; one socket per port
+            // there, as their SO_REUSEPORT does not spread unicast datagrams (netty-io.md §5).
+            case KQUEUE -> { }
+        }
+    }
+
+    private static void applyEpoll(Bootstrap bootstrap, TransportSettings settings, int slot) {
+        // One socket per event loop on the same address and port; the kernel spreads peers over them by
+        // the hash of the 4-tuple, so one peer stays on one loop (netty-io.md §4).
+        bootstrap.option(UnixChannelOption.SO_REUSEPORT, true);
+        if (settings.recvBatch() > 1) {
+            bootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, slot);
+        }
+        if (settings.udpGro()) {
+            // Linux 5.0; Netty logs and carries on where the kernel refuses it.
+            bootstrap.option(EpollChannelOption.UDP_GRO, true);
+        }
+        // RFC 4380 §5.1.2 (CONFORMANCE R-5.1.2-df): Teredo datagrams are sent without DF, so a path with a
+        // smaller MTU fragments them instead of dropping them.
+        bootstrap.option(IP_MTU_DISCOVER, IP_PMTUDISC_DONT);
+    }
+}

@@ -1,0 +1,195 @@
+package org.jmiredo.server.transport;
+
+import io.netty.channel.Channel;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoEventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jmiredo.pipeline.DataPathWiring;
+import org.jmiredo.server.netlink.InterfaceConfigurator;
+import org.jmiredo.server.netlink.InterfaceConfigurator.ConfiguredInterface;
+import org.jmiredo.server.netlink.IpRoute2Configurator;
+import org.jmiredo.server.tun.linux.LinuxTunDevice;
+import org.jmiredo.server.tun.linux.TunQueueHandle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The relay's I/O: N epoll event loops; on loop i, UDP channel i (all N bound to one address and port with
+ * SO_REUSEPORT) and TUN queue i of one multi-queue device. Everything a packet touches between the socket and
+ * the device is on one thread. The data path is plugged in through {@link DataPathWiring}.
+ *
+ * <p>Start order: TUN device, interface set-up (link, address, route), loops, UDP channels (pipelines built
+ * before bind), TUN reading. {@link #close} undoes it in the reverse order.
+ */
+public final class Transport implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Transport.class);
+
+    /** Builds the pipeline of one UDP channel; {@code loopIndex} is the position of its loop in the group. */
+    @FunctionalInterface
+    public interface ChannelSetup {
+        void initChannel(Channel channel, int loopIndex);
+    }
+
+    private final TransportKind kind;
+    private final TransportSettings settings;
+    private final MultiThreadIoEventLoopGroup group;
+    private final List<IoEventLoop> loops;
+    private final LinuxTunDevice tun;
+    private final List<Channel> relayChannels = new ArrayList<>();
+    private final List<Channel> extraChannels = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile ConfiguredInterface configured;
+
+    private Transport(TransportKind kind, TransportSettings settings, MultiThreadIoEventLoopGroup group,
+            LinuxTunDevice tun) {
+        this.kind = kind;
+        this.settings = settings;
+        this.group = group;
+        this.tun = tun;
+        List<IoEventLoop> list = new ArrayList<>();
+        for (EventExecutor executor : group) {
+            list.add((IoEventLoop) executor);
+        }
+        this.loops = List.copyOf(list);
+    }
+
+    /** Starts with the interface set up by iproute2 in this process's network namespace. */
+    public static Transport start(TransportSettings settings, DataPathWiring wiring) throws IOException {
+        return start(settings, wiring, new IpRoute2Configurator());
+    }
+
+    /**
+     * Opens the TUN device, configures it, starts the loops and binds the relay's UDP channels.
+     *
+     * @throws IOException with a one-line message: {@link org.jmiredo.server.sys.NativeException} (TUN),
+     *     {@link org.jmiredo.server.netlink.InterfaceConfigException} (address/route),
+     *     {@link TransportException} (no epoll, port in use)
+     */
+    public static Transport start(TransportSettings settings, DataPathWiring wiring, InterfaceConfigurator configurator)
+            throws IOException {
+        TransportKind kind = TransportKind.requireEpoll();
+        int n = settings.resolvedEventLoops();
+        LinuxTunDevice tun = LinuxTunDevice.open(settings.tunName(), n, settings.tunQueueOptions());
+        Transport transport = null;
+        try {
+            transport = new Transport(kind, settings, newGroup(kind, n), tun);
+            transport.configured = configurator.configure(settings.tunnelInterface(tun.name()));
+            transport.relayChannels.addAll(transport.bindOnLoops(settings.bindSocketAddress(),
+                    (channel, i) -> wiring.initUdpChannel(channel, tun.queue(i))));
+            transport.startTunReading(wiring);
+        } catch (IOException | RuntimeException e) {
+            if (transport != null) {
+                transport.close();
+            } else {
+                tun.close();
+            }
+            throw e;
+        }
+        LOG.info("relay transport: {} with {} loops, UDP {}, TUN {} (mtu {}, route {})", kind, n,
+                transport.localAddress(), tun.name(), settings.tunMtu(),
+                settings.tunnelInterface(tun.name()).prefixText());
+        return transport;
+    }
+
+    static MultiThreadIoEventLoopGroup newGroup(TransportKind kind, int threads) {
+        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("jmiredo-loop"), kind.ioHandlerFactory());
+    }
+
+    private void startTunReading(DataPathWiring wiring) throws TransportException {
+        List<Future<Void>> armed = new ArrayList<>(relayChannels.size());
+        for (int i = 0; i < relayChannels.size(); i++) {
+            Channel channel = relayChannels.get(i);
+            TunQueueHandle queue = tun.queue(i);
+            armed.add(queue.register((IoEventLoop) channel.eventLoop(), wiring.tunReceiver(channel, queue),
+                    channel.config().getAllocator()));
+        }
+        for (Future<Void> f : armed) {
+            if (!f.awaitUninterruptibly(5, TimeUnit.SECONDS) || !f.isSuccess()) {
+                throw new TransportException("cannot start reading the TUN device " + tun.name() + ": " + f.cause(),
+                        f.cause());
+            }
+        }
+    }
+
+    /**
+     * Binds more UDP channels on the same loops, one per loop (SO_REUSEPORT), for a role that listens on
+     * other addresses, e.g. a Teredo server's two consecutive IPv4 addresses (RFC 4380 §5.3). They get the
+     * relay's socket options and are closed by {@link #close}.
+     *
+     * @param target the address and port; port 0 picks one port for all the channels
+     * @return channel i on loop i
+     */
+    public List<Channel> bindOnEveryLoop(InetSocketAddress target, ChannelSetup setup) throws TransportException {
+        if (closed.get()) {
+            throw new TransportException("the transport is closed");
+        }
+        List<Channel> channels = bindOnLoops(target, setup);
+        extraChannels.addAll(channels);
+        return channels;
+    }
+
+    private List<Channel> bindOnLoops(InetSocketAddress target, ChannelSetup setup) throws TransportException {
+        return UdpBinder.bind(kind, loops, target, settings, setup);
+    }
+
+    public TransportKind kind() {
+        return kind;
+    }
+
+    public IoEventLoopGroup group() {
+        return group;
+    }
+
+    /** The loops, in the order of the channels and TUN queues. */
+    public List<IoEventLoop> eventLoops() {
+        return loops;
+    }
+
+    public LinuxTunDevice tunDevice() {
+        return tun;
+    }
+
+    /** The relay's UDP channels: channel i runs on loop i with TUN queue i. */
+    public List<Channel> relayChannels() {
+        return List.copyOf(relayChannels);
+    }
+
+    /** Where the relay's UDP channels are bound (the actual port when the settings said 0). */
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) relayChannels.getFirst().localAddress();
+    }
+
+    /**
+     * Stops in order: TUN reading (no packet reaches a closing channel), the UDP channels, the interface's
+     * route and address (while the device still exists), the TUN queues (the kernel then deletes the device),
+     * the loops. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        tun.stopReading();
+        List<Future<Void>> closing = new ArrayList<>();
+        relayChannels.forEach(c -> closing.add(c.close()));
+        extraChannels.forEach(c -> closing.add(c.close()));
+        closing.forEach(f -> f.awaitUninterruptibly(5, TimeUnit.SECONDS));
+        if (configured != null) {
+            configured.close();
+        }
+        tun.close();
+        if (!group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS)) {
+            LOG.warn("event loops did not stop within 5 s");
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package org.jmiredo.server.tun.linux;
+
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.unix.FileDescriptor;
+import io.netty.util.concurrent.Future;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.jmiredo.server.sys.NativeException;
+import org.jmiredo.server.sys.TunSyscalls;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Linux multi-queue TUN device ({@code IFF_TUN | IFF_NO_PI | IFF_MULTI_QUEUE}, Linux 3.8): one fd per
+ * event loop, each a {@link TunQueueHandle}. For packets the kernel sends into the device it picks the queue
+ * by the flow's hash (tun_select_queue), so one IPv6 flow stays on one queue and one loop.
+ *
+ * <p>The device is not persistent: it exists while at least one queue is open, and the kernel removes it,
+ * with its addresses and routes, when the last one closes. The first queue is opened with
+ * {@code IFF_TUN_EXCL}, so a device of the same name that already exists (another relay, a Miredo) is an
+ * error instead of silently sharing its traffic.
+ */
+public final class LinuxTunDevice implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LinuxTunDevice.class);
+
+    /** The kernel's limit of queues per device (MAX_TAP_QUEUES). */
+    public static final int MAX_QUEUES = 256;
+
+    private static final int FLAGS = TunSyscalls.IFF_TUN | TunSyscalls.IFF_NO_PI | TunSyscalls.IFF_MULTI_QUEUE;
+
+    private final String name;
+    private final List<TunQueueHandle> queues;
+
+    private LinuxTunDevice(String name, List<TunQueueHandle> queues) {
+        this.name = name;
+        this.queues = List.copyOf(queues);
+    }
+
+    /** Opens {@code queues} queues of a new device {@code name}, with {@link TunQueueOptions#DEFAULTS}. */
+    public static LinuxTunDevice open(String name, int queues) throws NativeException {
+        return open(name, queues, TunQueueOptions.DEFAULTS);
+    }
+
+    /**
+     * Creates the device {@code name} and opens {@code queues} queues on it.
+     *
+     * @param name the interface name, 1 to 15 characters; a "%d" in it lets the kernel pick a number
+     * @throws NativeException with an operator hint (no tun module, missing CAP_NET_ADMIN, name taken…)
+     * @throws IllegalStateException if Netty's epoll transport (which reads the fds) is unavailable
+     */
+    public static LinuxTunDevice open(String name, int queues, TunQueueOptions options) throws NativeException {
+        if (queues < 1 || queues > MAX_QUEUES) {
+            throw new IllegalArgumentException("a TUN device has 1 to " + MAX_QUEUES + " queues, not " + queues);
+        }
+        if (!Epoll.isAvailable()) {
+            throw new IllegalStateException("TUN queues need Netty's epoll transport: " + Epoll.unavailabilityCause());
+        }
+        List<TunSyscalls.Attached> attached = new ArrayList<>(queues);
+        try {
+            TunSyscalls.Attached first = TunSyscalls.attach(name, FLAGS | TunSyscalls.IFF_TUN_EXCL);
+            attached.add(first);
+            for (int i = 1; i < queues; i++) {
+                attached.add(TunSyscalls.attach(first.name(), FLAGS));
+            }
+        } catch (NativeException | RuntimeException e) {
+            closeQuietly(attached);
+            throw e;
+        }
+        String actualName = attached.getFirst().name();
+        List<TunQueueHandle> handles = new ArrayList<>(queues);
+        for (int i = 0; i < queues; i++) {
+            handles.add(new TunQueueHandle(new FileDescriptor(attached.get(i).fd()), actualName, i, options));
+        }
+        LOG.debug("opened TUN {} with {} queues", actualName, queues);
+        return new LinuxTunDevice(actualName, handles);
+    }
+
+    private static void closeQuietly(List<TunSyscalls.Attached> attached) {
+        for (TunSyscalls.Attached a : attached) {
+            try {
+                TunSyscalls.close(a.fd());
+            } catch (NativeException e) {
+                LOG.debug("closing a half-opened TUN queue", e);
+            }
+        }
+    }
+
+    /** The interface name the kernel gave (differs from the requested one only if that held "%d"). */
+    public String name() {
+        return name;
+    }
+
+    public int queueCount() {
+        return queues.size();
+    }
+
+    public TunQueueHandle queue(int index) {
+        return queues.get(index);
+    }
+
+    public List<TunQueueHandle> queues() {
+        return queues;
+    }
+
+    /** Stops reading on every queue (each on its own loop); the fds stay open and the device stays. */
+    public void stopReading() {
+        awaitAll(queues.stream().map(TunQueueHandle::deregister).toList());
+    }
+
+    /** Closes every queue (each on its own loop) and waits: the kernel then deletes the device. */
+    @Override
+    public void close() {
+        awaitAll(queues.stream().map(TunQueueHandle::closeAsync).toList());
+    }
+
+    private static void awaitAll(List<Future<Void>> futures) {
+        for (Future<Void> f : futures) {
+            if (!f.awaitUninterruptibly(5, TimeUnit.SECONDS)) {
+                LOG.warn("a TUN queue did not stop within 5 s");
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LinuxTunDevice(" + name + ", " + queues.size() + " queues)";
+    }
+}

@@ -1,0 +1,343 @@
+package org.jmiredo.server.tun.linux;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.IoEvent;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoRegistration;
+import io.netty.channel.epoll.EpollIoHandle;
+import io.netty.channel.epoll.EpollIoOps;
+import io.netty.channel.unix.FileDescriptor;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.FutureListener;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import io.netty.util.concurrent.Promise;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.jmiredo.tun.TunQueue;
+import org.jmiredo.tun.TunReceiver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One queue (one fd) of a multi-queue Linux TUN device, served by one epoll event loop: the same loop as the
+ * UDP channel it is paired with, so a packet read here is written to that channel inline, with no task hop.
+ *
+ * <p>Threading: {@link #register} may be called from any thread, once. After that, {@link #write},
+ * {@link #handle} and the receiver calls happen on the loop's thread only; {@link #deregister} and
+ * {@link #closeAsync} hop to it.
+ */
+public final class TunQueueHandle implements EpollIoHandle, TunQueue {
+    private static final Logger LOG = LoggerFactory.getLogger(TunQueueHandle.class);
+
+    private final FileDescriptor fd;
+    private final String deviceName;
+    private final int index;
+    private final int budget;
+    private final int headroom;
+    private final int readLimit;
+
+    // Written once by register(), before the loop can call us (the loop's task queue publishes them).
+    private volatile IoEventLoop loop;
+    private TunReceiver receiver;
+    private ByteBufAllocator allocator;
+
+    // Loop thread only.
+    private volatile IoRegistration registration;
+    private ByteBuf spare;
+    private ByteBuffer scratch;
+    private boolean receiverFailureLogged;
+    private volatile boolean closed;
+
+    TunQueueHandle(FileDescriptor fd, String deviceName, int index, TunQueueOptions options) {
+        this.fd = fd;
+        this.deviceName = deviceName;
+        this.index = index;
+        this.budget = options.readBudget();
+        this.headroom = options.headroom();
+        this.readLimit = options.headroom() + options.maxPacketSize();
+    }
+
+    @Override
+    public FileDescriptor fd() {
+        return fd;
+    }
+
+    /** The queue's position on its device (the kernel's queue index: the order queues were attached). */
+    public int index() {
+        return index;
+    }
+
+    public String deviceName() {
+        return deviceName;
+    }
+
+    /** The loop this queue was registered on, or null before {@link #register}. */
+    public IoEventLoop eventLoop() {
+        return loop;
+    }
+
+    /** True while the loop watches the fd for packets to read. */
+    public boolean isReading() {
+        IoRegistration reg = registration;
+        return reg != null && reg.isValid();
+    }
+
+    /**
+     * Registers the fd on {@code eventLoop} and starts reading: every packet read goes to {@code tunReceiver}
+     * in a pooled direct buffer from {@code bufferAllocator} (use the paired UDP channel's allocator), with
+     * {@link TunQueueOptions#headroom()} free bytes in front of the reader index.
+     *
+     * @return completes once reading is armed (EPOLLIN submitted)
+     * @throws IllegalArgumentException if the loop is not an epoll loop
+     */
+    public Future<Void> register(IoEventLoop eventLoop, TunReceiver tunReceiver, ByteBufAllocator bufferAllocator) {
+        if (!eventLoop.isCompatible(TunQueueHandle.class)) {
+            throw new IllegalArgumentException("a TUN queue needs an epoll event loop; " + eventLoop + " is not one");
+        }
+        checkAddressable(bufferAllocator);
+        synchronized (this) {
+            if (loop != null) {
+                throw new IllegalStateException("TUN queue " + index + " of " + deviceName + " is already registered");
+            }
+            receiver = tunReceiver;
+            allocator = bufferAllocator;
+            loop = eventLoop;
+        }
+        Promise<Void> armed = eventLoop.newPromise();
+        eventLoop.register(this).addListener((FutureListener<IoRegistration>) f -> arm(f, armed));
+        return armed;
+    }
+
+    // Reads go straight to the buffer's native address. Netty's direct buffers have one on JDK 25, with or
+    // without sun.misc.Unsafe (its MemorySegment-based cleaner); refuse an allocator whose buffers do not.
+    private void checkAddressable(ByteBufAllocator bufferAllocator) {
+        ByteBuf probe = bufferAllocator.directBuffer(readLimit);
+        try {
+            if (!probe.hasMemoryAddress()) {
+                throw new IllegalArgumentException("TUN reads need direct buffers with a memory address; "
+                        + bufferAllocator + " gives " + probe.getClass().getSimpleName());
+            }
+        } finally {
+            probe.release();
+        }
+    }
+
+    // Runs on the loop: the registration future completes there.
+    private void arm(Future<IoRegistration> registered, Promise<Void> armed) {
+        if (!registered.isSuccess()) {
+            armed.setFailure(registered.cause());
+            return;
+        }
+        // Keep the wrapper from the future, not the raw registration handle() receives: only the wrapper's
+        // cancel() also updates the loop's registration count (netty-io.md §1, step 4).
+        IoRegistration reg = registered.getNow();
+        if (closed) {
+            reg.cancel();
+            armed.setFailure(new ClosedChannelException());
+            return;
+        }
+        registration = reg;
+        // Level-triggered (Netty 4.2 epoll never adds EPOLLET unless asked), so a budget-limited read is
+        // resumed on the next loop turn. submit() replaces the whole interest mask.
+        if (reg.submit(EpollIoOps.EPOLLIN) < 0) {
+            armed.setFailure(new IllegalStateException("TUN queue registration became invalid"));
+            return;
+        }
+        armed.setSuccess(null);
+    }
+
+    @Override
+    public void handle(IoRegistration ignored, IoEvent event) {
+        // EPOLLIN, or EPOLLERR/EPOLLHUP: either way the read below says what happened.
+        int packets = 0;
+        try {
+            while (packets < budget) {
+                // The buffer stays ours (in spare) until handed over: kept across EAGAIN, freed on error.
+                ByteBuf buf = spare != null ? spare : allocator.directBuffer(readLimit);
+                spare = buf;
+                int n = readInto(buf);
+                if (n == 0) {
+                    break; // EAGAIN: the queue is empty
+                }
+                if (n < 0) {
+                    throw new IOException("read returned end of file");
+                }
+                spare = null;
+                buf.setIndex(headroom, headroom + n);
+                packets++;
+                deliver(buf);
+            }
+        } catch (IOException e) {
+            stopAfterReadError(e);
+        }
+        if (packets > 0) {
+            complete();
+        }
+    }
+
+    private int readInto(ByteBuf buf) throws IOException {
+        // read(2) straight into the pooled buffer, after the headroom: no copy.
+        return fd.readAddress(buf.memoryAddress(), headroom, readLimit);
+    }
+
+    private void deliver(ByteBuf packet) {
+        try {
+            receiver.packetRead(packet);
+        } catch (RuntimeException e) {
+            // The receiver owns the packet even when it throws; a bug there must not stop the loop.
+            logReceiverFailure(e);
+        }
+    }
+
+    private void complete() {
+        try {
+            receiver.readComplete();
+        } catch (RuntimeException e) {
+            logReceiverFailure(e);
+        }
+    }
+
+    private void logReceiverFailure(RuntimeException e) {
+        if (!receiverFailureLogged) {
+            receiverFailureLogged = true;
+            LOG.warn("TUN receiver of {} queue {} threw (logged once)", deviceName, index, e);
+        } else {
+            LOG.debug("TUN receiver of {} queue {} threw", deviceName, index, e);
+        }
+    }
+
+    // A TUN read fails only when the device is gone (EBADFD after "ip link del") or the fd was closed.
+    // The fd stays readable-with-error, so a level-triggered loop would spin: stop watching it.
+    private void stopAfterReadError(IOException e) {
+        if (!closed) {
+            LOG.warn("TUN {} queue {}: read failed, no longer reading: {}", deviceName, index, e.toString());
+        }
+        IoRegistration reg = registration;
+        registration = null;
+        if (reg != null) {
+            reg.cancel();
+        }
+        releaseSpare();
+    }
+
+    private void releaseSpare() {
+        if (spare != null) {
+            spare.release();
+            spare = null;
+        }
+    }
+
+    /**
+     * Writes one IPv6 packet. One write(2) is one packet on a TUN fd. Returns false when the kernel refused it
+     * (EAGAIN, device down, malformed packet, closed queue); the caller counts the drop.
+     */
+    @Override
+    public boolean write(ByteBuf packet) {
+        int length = packet.readableBytes();
+        if (length == 0 || length > TunQueueOptions.MAX_IPV6_PACKET) {
+            return false;
+        }
+        try {
+            int written = packet.hasMemoryAddress()
+                    ? fd.writeAddress(packet.memoryAddress(), packet.readerIndex(), packet.writerIndex())
+                    : writeCopy(packet, length);
+            return written == length;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    // Heap or composite packets: copy into one reusable direct buffer (the syscall needs one native range).
+    private int writeCopy(ByteBuf packet, int length) throws IOException {
+        if (scratch == null) {
+            scratch = ByteBuffer.allocateDirect(TunQueueOptions.MAX_IPV6_PACKET);
+        }
+        scratch.clear().limit(length);
+        packet.getBytes(packet.readerIndex(), scratch);
+        return fd.write(scratch, 0, length);
+    }
+
+    /** Stops reading; the fd stays open, so {@link #write} still works. Completes on the loop. */
+    public Future<Void> deregister() {
+        return onLoop(() -> {
+            IoRegistration reg = registration;
+            registration = null;
+            if (reg != null) {
+                reg.cancel();
+            }
+            releaseSpare();
+        });
+    }
+
+    /**
+     * Stops reading and closes the fd (on the loop, so no read is in flight). When the device's last queue is
+     * closed the kernel deletes the device, with its addresses and routes.
+     */
+    public Future<Void> closeAsync() {
+        return onLoop(this::closeNow);
+    }
+
+    /**
+     * {@link io.netty.channel.IoHandle}'s close: also called by the loop itself when it shuts down with this handle still
+     * registered. From another thread it waits (up to 5 s) for the loop to close the fd.
+     */
+    @Override
+    public void close() {
+        Future<Void> done = closeAsync();
+        IoEventLoop l = loop;
+        if (l != null && !l.inEventLoop()) {
+            done.awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private void closeNow() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        IoRegistration reg = registration;
+        registration = null;
+        if (reg != null) {
+            reg.cancel(); // before the fd closes: Netty removes the epoll entry only while the fd is open
+        }
+        releaseSpare();
+        try {
+            fd.close();
+        } catch (IOException e) {
+            LOG.debug("closing TUN {} queue {}", deviceName, index, e);
+        }
+    }
+
+    private Future<Void> onLoop(Runnable action) {
+        IoEventLoop l = loop;
+        if (l == null || l.inEventLoop()) {
+            action.run();
+            return ImmediateEventExecutor.INSTANCE.newSucceededFuture(null);
+        }
+        Promise<Void> done = l.newPromise();
+        try {
+            l.execute(() -> {
+                try {
+                    action.run();
+                    done.setSuccess(null);
+                } catch (RuntimeException e) {
+                    done.setFailure(e);
+                }
+            });
+            return done;
+        } catch (RejectedExecutionException terminated) {
+            // The loop is gone, so nothing else touches this handle any more.
+            action.run();
+            return ImmediateEventExecutor.INSTANCE.newSucceededFuture(null);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TunQueue(" + deviceName + "#" + index + ", fd " + fd.intValue() + ")";
+    }
+}

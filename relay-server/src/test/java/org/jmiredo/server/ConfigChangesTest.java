@@ -1,0 +1,39 @@
+package org.jmiredo.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Optional;
+import org.jmiredo.server.config.ConfigLoader;
+import org.jmiredo.server.config.DaemonConfig;
+import org.jmiredo.server.config.HostPort;
+import org.jmiredo.server.config.IcmpConfig;
+import org.jmiredo.server.config.LogFormat;
+import org.jmiredo.server.config.LoggingConfig;
+import org.jmiredo.server.config.RelayConfig;
+import org.jmiredo.server.config.SyslogFacility;
+import org.junit.jupiter.api.Test;
+
+class ConfigChangesTest {
+    private final DaemonConfig before = ConfigLoader.defaults();
+
+    @Test
+    void loggingChangesApplyAtOnceOthersWaitForARestart() {
+        RelayConfig r = before.relay();
+        LoggingConfig logging = new LoggingConfig(LogFormat.JSON, "DEBUG", Optional.of(SyslogFacility.DAEMON),
+                new HostPort("localhost", 514));
+        DaemonConfig after = new DaemonConfig(new RelayConfig(r.type(), r.bindAddress(), 3545, r.prefix(), r.unknownPeers()),
+                before.tun(), before.transport(), before.peers(), new IcmpConfig(5), before.metrics(), logging,
+                before.server(), "reloaded");
+
+        assertThat(ConfigChanges.restartOnly(before, after)).containsExactly("jmiredo.relay", "jmiredo.icmp");
+        DaemonConfig inForce = ConfigChanges.keepRestartOnly(before, after);
+        assertThat(inForce.logging()).isEqualTo(logging);
+        assertThat(inForce.relay().bindPort()).isEqualTo(3544);
+        assertThat(inForce.icmp().errorsPerSecond()).isEqualTo(10);
+    }
+
+    @Test
+    void noChangeNothingToRestart() {
+        assertThat(ConfigChanges.restartOnly(before, ConfigLoader.defaults())).isEmpty();
+    }
+}

@@ -1,0 +1,135 @@
+package org.jmiredo.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        return Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    }
+
+    @Test
+    void checkconfAcceptsAGoodHoconFile() throws Exception {
+        Path file = write("relay.conf", "jmiredo.relay { type = cone, bind-port = 3545 }\n");
+        assertThat(run("checkconf", file.toString())).isZero();
+        assertThat(out.toString()).isEqualTo(file + ": OK" + System.lineSeparator());
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void checkconfRefusesABadHoconFileWithFileLineAndKey() throws Exception {
+        Path file = write("relay.conf", "jmiredo {\n  relay.bind-port = 70000\n}\n");
+        assertThat(run("checkconf", file.toString())).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo(file + ":2: jmiredo.relay.bind-port: must be 1-65535, got 70000"
+                + System.lineSeparator());
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void checkconfDetectsMiredoSyntax() throws Exception {
+        Path good = write("miredo.conf", "# relay\nRelayType cone\nInterfaceName teredo\nBindPort 3545\n");
+        assertThat(run("checkconf", good.toString())).isZero();
+        assertThat(out.toString()).contains(good + ": OK");
+
+        Path bad = write("bad-miredo.conf", "RelayType cone\nBindPort 70000\nFoo bar\n");
+        assertThat(run("checkconf", bad.toString())).isEqualTo(1);
+        assertThat(err.toString().lines()).containsExactly(
+                bad + ":2: directive \"BindPort\": must be 1-65535, got 70000",
+                bad + ":3: directive \"Foo\": unknown directive");
+    }
+
+    @Test
+    void checkconfMiredoFlagForcesTheSyntax() throws Exception {
+        Path file = write("odd.conf", "include \"x\"\n");
+        assertThat(run("checkconf", "--miredo", file.toString())).isEqualTo(1);
+        assertThat(err.toString()).contains(file + ":1: directive \"include\": unknown directive");
+    }
+
+    @Test
+    void checkconfOnAServerFileAndAClientFile() throws Exception {
+        Path server = write("miredo-server.conf", "ServerBindAddress 198.51.100.1\nServerBindAddress2 198.51.100.2\n");
+        assertThat(run("checkconf", server.toString())).isZero();
+        Path client = write("client.conf", "RelayType client\nServerAddress 198.51.100.1\n");
+        assertThat(run("checkconf", client.toString())).isEqualTo(1);
+        assertThat(err.toString()).contains(client + ":1: directive \"RelayType\": the Teredo client role is not supported yet");
+    }
+
+    @Test
+    void checkconfOnAMissingFile() {
+        Path file = dir.resolve("absent.conf");
+        assertThat(run("checkconf", file.toString())).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo(file + ": no such file" + System.lineSeparator());
+    }
+
+    @Test
+    void usageErrorsAreOneLineAndExit2() {
+        assertThat(run("checkconf")).isEqualTo(2);
+        assertThat(err.toString().lines()).hasSize(1).first().asString().startsWith("jmiredo: Missing required parameter");
+        assertThat(run("frobnicate")).isEqualTo(2);
+        assertThat(run()).isEqualTo(2);
+        assertThat(err.toString()).contains("missing command: relay or checkconf");
+    }
+
+    @Test
+    void versionNamesTheProduct() {
+        assertThat(run("--version")).isZero();
+        assertThat(out.toString()).startsWith("jmiredo ");
+    }
+
+    @Test
+    void relayWithABadConfigExitsWithExConfigAndNoStackTrace() throws Exception {
+        Path file = write("relay.conf", "jmiredo.tun.mtu = 1000\n");
+        assertThat(run("relay", "--config", file.toString())).isEqualTo(Main.EXIT_CONFIG);
+        assertThat(err.toString()).isEqualTo(file + ":1: jmiredo.tun.mtu: must be 1280-65535, got 1000"
+                + System.lineSeparator());
+    }
+
+    @Test
+    void relayCommandLineOptionsAreValidatedAndNamed() {
+        assertThat(run("relay", "--metrics-listen", "localhost")).isEqualTo(Main.EXIT_CONFIG);
+        assertThat(err.toString()).startsWith(
+                "command-line option --metrics-listen: jmiredo.metrics.listen: must be HOST:PORT, got \"localhost\"");
+        assertThat(run("relay", "--log-format", "xml")).isEqualTo(Main.EXIT_CONFIG);
+        assertThat(err.toString()).contains("command-line option --log-format: jmiredo.logging.format: must be text or json");
+    }
+
+    @Test
+    void debugAddsTheStackTrace() throws Exception {
+        Path file = write("relay.conf", "jmiredo.tun.mtu = 1000\n");
+        assertThat(run("relay", "--debug", "--config", file.toString())).isEqualTo(Main.EXIT_CONFIG);
+        assertThat(err.toString()).contains("InvalidConfigException", "\tat org.jmiredo.server");
+    }
+
+    @Test
+    void miredoSyntaxGivenToConfigGetsAHint() throws Exception {
+        Path file = write("miredo.conf", "RelayType cone\nInterfaceName teredo\n");
+        assertThat(run("relay", "--config", file.toString())).isEqualTo(Main.EXIT_CONFIG);
+        assertThat(err.toString()).startsWith(file + ":2: ")
+                .contains("(this looks like Miredo's miredo.conf syntax: use --miredo-conf, or checkconf --miredo)");
+    }
+
+    @Test
+    void relayWithAMiredoConfThatAsksForAClient() throws Exception {
+        Path file = write("miredo.conf", "RelayType autoclient\n");
+        assertThat(run("relay", "--miredo-conf", file.toString())).isEqualTo(Main.EXIT_CONFIG);
+        assertThat(err.toString()).contains(file + ":1: directive \"RelayType\": the Teredo client role is not supported yet");
+    }
+
+    private Path write(String name, String text) throws Exception {
+        Path file = dir.resolve(name);
+        Files.writeString(file, text);
+        return file;
+    }
+}

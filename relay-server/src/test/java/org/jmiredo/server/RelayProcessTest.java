@@ -1,0 +1,91 @@
+package org.jmiredo.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The daemon as an operator runs it: a real process in a network namespace of its own ({@code unshare -n}),
+ * with a real multi-queue TUN device, then SIGHUP and SIGTERM. Needs root, /dev/net/tun and util-linux;
+ * skipped with the reason where they are missing, except under CI=true where it must run.
+ */
+class RelayProcessTest {
+    private static final Duration START = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void startsReloadsOnSighupAndStopsCleanlyWithExitZeroOnSigterm() throws Exception {
+        requireNamespaces();
+        String tun = "jmt" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xFFFF));
+        Path conf = dir.resolve("relay.conf");
+        Files.writeString(conf, "jmiredo { tun.name = " + tun + ", transport.event-loops = 2,"
+                + " metrics.listen = \"127.0.0.1:9544\" }\n");
+        Path log = dir.resolve("relay.log");
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        String command = "ip link set lo up && exec " + java + " --enable-native-access=ALL-UNNAMED -cp '"
+                + System.getProperty("java.class.path") + "' " + Main.class.getName() + " relay --config '" + conf + "'";
+        ProcessBuilder builder = new ProcessBuilder("unshare", "-n", "sh", "-c", command)
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        // Typesafe Config's CONFIG_FORCE_ convention, read from the real environment: wins over the file.
+        builder.environment().put("CONFIG_FORCE_jmiredo_relay_bind__port", "3546");
+        Process relay = builder.start();
+        try {
+            awaitLog(log, "ready: UDP 0.0.0.0:3546 on 2 event loops, TUN " + tun + " (mtu 1280, route 2001::/32)");
+            String pid = Long.toString(relay.pid()); // sh exec'd java: same process
+            assertThat(run("nsenter", "-t", pid, "-n", "ip", "-6", "route", "show", "dev", tun)).contains("2001::/32");
+
+            Files.writeString(conf, "jmiredo { tun.name = " + tun + ", transport.event-loops = 2,"
+                    + " metrics.listen = \"127.0.0.1:9544\", logging.format = json, tun.mtu = 1400 }\n");
+            run("kill", "-HUP", pid);
+            // The JSON layout is in force at once; the MTU waits for a restart, and says so (as JSON).
+            awaitLog(log, "changes to jmiredo.tun take effect at the next restart\"");
+
+            relay.destroy(); // SIGTERM
+            assertThat(relay.waitFor(20, TimeUnit.SECONDS)).as("stopped within 20 s").isTrue();
+            assertThat(relay.exitValue()).isZero();
+            assertThat(Files.readString(log)).contains("stopping", "stopped").doesNotContain("Exception");
+        } finally {
+            relay.destroyForcibly();
+        }
+    }
+
+    private static void requireNamespaces() {
+        boolean possible = Files.isWritable(Paths.get("/dev/net/tun")) && "root".equals(System.getProperty("user.name"))
+                && Files.isExecutable(Paths.get("/usr/bin/unshare")) && Files.isExecutable(Paths.get("/usr/bin/nsenter"));
+        if (!"true".equals(System.getenv("CI"))) {
+            assumeTrue(possible, "needs root, /dev/net/tun, unshare and nsenter");
+        }
+        assertThat(possible).as("CI=true: root, /dev/net/tun, unshare and nsenter are required").isTrue();
+    }
+
+    private static void awaitLog(Path log, String text) throws Exception {
+        long deadline = System.nanoTime() + START.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains(text)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no \"" + text + "\" within " + START + " in:\n" + Files.readString(log));
+    }
+
+    private static String run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        return output;
+    }
+}

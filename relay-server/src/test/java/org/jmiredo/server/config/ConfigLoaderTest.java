@@ -1,0 +1,253 @@
+package org.jmiredo.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValue;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.jmiredo.engine.UnknownPeerPolicy;
+import org.jmiredo.proto.Ipv4;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsAreMiredosRelayDefaultsAndValid() {
+        DaemonConfig config = ConfigLoader.defaults();
+        assertThat(config.relay()).isEqualTo(
+                new RelayConfig(RelayType.CONE, 0, 3544, 0x2001_0000, UnknownPeerPolicy.ACCEPT_MATCHING));
+        assertThat(config.tun()).isEqualTo(new TunConfig("teredo", 1280, 64));
+        assertThat(config.transport()).isEqualTo(new TransportConfig(0, 32, 64, 4 << 20, 4 << 20, false));
+        assertThat(config.peers().maxPeers()).isEqualTo(1_048_576);
+        assertThat(config.peers().segments()).isEqualTo(256);
+        assertThat(config.peers().idleSeconds()).isEqualTo(60);
+        assertThat(config.icmp().errorsPerSecond()).isEqualTo(10);
+        assertThat(config.metrics().listen()).isEqualTo(new HostPort("0.0.0.0", 9544));
+        assertThat(config.logging()).isEqualTo(LoggingConfig.defaults());
+        assertThat(config.server()).isEmpty();
+        assertThat(config.relaySettings().restricted()).isFalse();
+        assertThat(config.relaySettings().prefix()).isEqualTo(0x2001_0000);
+    }
+
+    @Test
+    void everyReferenceKeyHasAComment() {
+        Config reference = ConfigLoader.reference();
+        assertThat(reference.entrySet()).hasSizeGreaterThanOrEqualTo(25);
+        for (Map.Entry<String, ConfigValue> entry : reference.entrySet()) {
+            assertThat(entry.getValue().origin().comments()).as(entry.getKey()).isNotEmpty();
+        }
+    }
+
+    @Test
+    void fileOverridesDefaultsAndAcceptsUnitsAndSynonyms() throws Exception {
+        Path file = write("relay.conf", """
+                jmiredo.relay {
+                  type = relay
+                  bind-address = "198.51.100.3"
+                  bind-port = 3545
+                }
+                jmiredo.transport.socket-receive-buffer = 8 MiB
+                jmiredo.peers { max = 1000, segments = 16, idle-timeout = 2m }
+                jmiredo.logging { format = json, level = debug, syslog-facility = local3 }
+                """);
+        DaemonConfig config = ConfigLoader.load(ConfigLoader.Sources.none().withHocon(file));
+        assertThat(config.relay().type()).isEqualTo(RelayType.CONE);
+        assertThat(config.relay().bindAddress()).isEqualTo(Ipv4.of(198, 51, 100, 3));
+        assertThat(config.relay().bindPort()).isEqualTo(3545);
+        assertThat(config.transport().socketReceiveBuffer()).isEqualTo(8 << 20);
+        assertThat(config.peers().maxPeers()).isEqualTo(1000);
+        assertThat(config.peers().idleSeconds()).isEqualTo(120);
+        assertThat(config.logging().format()).isEqualTo(LogFormat.JSON);
+        assertThat(config.logging().level()).isEqualTo("DEBUG");
+        assertThat(config.logging().syslogFacility()).contains(SyslogFacility.LOCAL3);
+        assertThat(config.sources()).isEqualTo("reference.conf < " + file);
+    }
+
+    @Test
+    void badPortNamesFileLineAndKey() throws Exception {
+        Path file = write("relay.conf", """
+                # a comment
+                jmiredo {
+                  relay.bind-port = 70000
+                }
+                """);
+        assertProblems(file, file + ":3: jmiredo.relay.bind-port: must be 1-65535, got 70000");
+    }
+
+    @Test
+    void nonGlobalBindAddressIsRefused() throws Exception {
+        Path file = write("a.conf", "jmiredo.relay.bind-address = \"10.1.2.3\"\n");
+        assertProblems(file, file + ":1: jmiredo.relay.bind-address: must be 0.0.0.0 or a global unicast IPv4 address "
+                + "(RFC 4380 section 5.2.4), got 10.1.2.3");
+    }
+
+    @Test
+    void bindAddressMustBeAnIpv4Literal() throws Exception {
+        Path file = write("a.conf", "jmiredo.relay.bind-address = \"relay.example\"\n");
+        assertProblems(file, file + ":1: jmiredo.relay.bind-address: must be an IPv4 address a.b.c.d, got \"relay.example\"");
+    }
+
+    @Test
+    void prefixMustBeANonMulticastSlash32() throws Exception {
+        Path file = write("a.conf", """
+                jmiredo.relay.prefix = "2001::/48"
+                """);
+        assertProblems(file, file + ":1: jmiredo.relay.prefix: must be a /32 prefix, got \"2001::/48\"");
+        Path multicast = write("b.conf", "jmiredo.relay.prefix = \"ff02::/32\"\n");
+        assertProblems(multicast, multicast + ":1: jmiredo.relay.prefix: must not be multicast (ff00::/8), got \"ff02::/32\"");
+        Path hostBits = write("c.conf", "jmiredo.relay.prefix = \"2001:db8::1/32\"\n");
+        assertProblems(hostBits, hostBits + ":1: jmiredo.relay.prefix: has bits set after the first 32, got \"2001:db8::1/32\"");
+    }
+
+    @Test
+    void unknownKeysAreErrorsWithAHint() throws Exception {
+        Path file = write("typo.conf", """
+                jmiredo {
+                  relay {
+                    bindport = 3545
+                  }
+                }
+                something-else = 1
+                """);
+        assertProblems(file,
+                file + ":3: jmiredo.relay.bindport: unknown key (did you mean jmiredo.relay.bind-port?)",
+                file + ":6: something-else: unknown key");
+    }
+
+    @Test
+    void everyBadValueIsReportedNotOnlyTheFirst() throws Exception {
+        Path file = write("many.conf", """
+                jmiredo.relay.type = client
+                jmiredo.tun.name = "much-too-long-name"
+                jmiredo.tun.mtu = 1000
+                jmiredo.transport.udp-gro = maybe
+                jmiredo.transport.socket-send-buffer = "lots"
+                jmiredo.peers.segments = 100
+                jmiredo.peers.idle-timeout = soon
+                jmiredo.relay.unknown-peers = accept
+                jmiredo.metrics.listen = "9544"
+                jmiredo.logging.format = xml
+                jmiredo.logging.syslog-facility = local9
+                jmiredo.icmp.errors-per-second = "ten"
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(ConfigLoader.Sources.none().withHocon(file)))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        file + ":1: jmiredo.relay.type: the Teredo client role is not supported yet; use cone, relay or restricted",
+                        file + ":2: jmiredo.tun.name: must be 1-15 characters, got \"much-too-long-name\"",
+                        file + ":3: jmiredo.tun.mtu: must be 1280-65535, got 1000",
+                        file + ":4: jmiredo.transport.udp-gro: must be true or false, got \"maybe\"",
+                        file + ":5: jmiredo.transport.socket-send-buffer: must be a size such as \"4 MiB\", got \"lots\"",
+                        file + ":6: jmiredo.peers.segments: must be a power of two, got 100",
+                        file + ":7: jmiredo.peers.idle-timeout: must be a duration such as \"60s\", got \"soon\"",
+                        file + ":8: jmiredo.relay.unknown-peers: must be accept-matching or drop, got \"accept\"",
+                        file + ":9: jmiredo.metrics.listen: must be HOST:PORT, got \"9544\"",
+                        file + ":10: jmiredo.logging.format: must be text or json, got \"xml\"",
+                        file + ":11: jmiredo.logging.syslog-facility: must be none or one of kern, user, mail, daemon, "
+                                + "auth, syslog, lpr, news, uucp, cron, authpriv, ftp, local0, local1, local2, local3, "
+                                + "local4, local5, local6, local7, got \"local9\"",
+                        file + ":12: jmiredo.icmp.errors-per-second: must be an integer, got \"ten\""));
+    }
+
+    @Test
+    void wrongTypesAndNullsNameTheirLine() throws Exception {
+        Path file = write("types.conf", """
+                jmiredo.relay.bind-port = [1, 2]
+                jmiredo.tun.mtu = null
+                jmiredo.peers.max = 1.5
+                """);
+        assertProblems(file,
+                file + ":1: jmiredo.relay.bind-port: must be an integer, got [1,2]",
+                file + ":2: jmiredo.tun.mtu: must not be null",
+                file + ":3: jmiredo.peers.max: must be an integer, got 1.5");
+    }
+
+    @Test
+    void syntaxErrorsNameTheLine() throws Exception {
+        Path file = write("broken.conf", """
+                jmiredo {
+                  relay.bind-port = 3545
+                  tun { name = "x"
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(ConfigLoader.Sources.none().withHocon(file)))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageStartingWith(file + ":4: ");
+    }
+
+    @Test
+    void missingFileIsOneClearLine() {
+        Path file = dir.resolve("absent.conf");
+        assertProblems(file, file + ": no such file");
+    }
+
+    @Test
+    void environmentOverridesTheFileAndNamesTheVariable() throws Exception {
+        Path file = write("relay.conf", "jmiredo.relay.bind-port = 3545\n");
+        // The layer Typesafe Config builds from CONFIG_FORCE_ variables: string values, this origin.
+        Config env = ConfigFactory.parseMap(Map.of("jmiredo.relay.bind-port", "3546", "other.app.key", "x"),
+                "env variables overrides");
+        ConfigLoader.Sources sources = new ConfigLoader.Sources(Optional.of(file), Optional.empty(), env, ConfigFactory.empty());
+        assertThat(ConfigLoader.load(sources).relay().bindPort()).isEqualTo(3546);
+
+        Config bad = ConfigFactory.parseMap(Map.of("jmiredo.relay.bind-port", "70000"), "env variables overrides");
+        assertThatThrownBy(() -> ConfigLoader.load(new ConfigLoader.Sources(Optional.of(file), Optional.empty(), bad,
+                        ConfigFactory.empty())))
+                .hasMessage("environment variable CONFIG_FORCE_jmiredo_relay_bind__port: jmiredo.relay.bind-port: "
+                        + "must be 1-65535, got 70000");
+    }
+
+    @Test
+    void commandLineOptionsWinAndNameTheOption() throws Exception {
+        Config cli = ConfigLoader.commandLineOption("jmiredo.metrics.listen", "127.0.0.1:9999", "--metrics-listen");
+        ConfigLoader.Sources sources = new ConfigLoader.Sources(Optional.empty(), Optional.empty(),
+                ConfigFactory.parseMap(Map.of("jmiredo.metrics.listen", "127.0.0.1:1"), "env variables overrides"), cli);
+        assertThat(ConfigLoader.load(sources).metrics().listen()).isEqualTo(new HostPort("127.0.0.1", 9999));
+
+        Config bad = ConfigLoader.commandLineOption("jmiredo.metrics.listen", "[::1]:99999", "--metrics-listen");
+        assertThatThrownBy(() -> ConfigLoader.load(new ConfigLoader.Sources(Optional.empty(), Optional.empty(),
+                        ConfigFactory.empty(), bad)))
+                .hasMessage("command-line option --metrics-listen: jmiredo.metrics.listen: port must be 0-65535, got \"99999\"");
+    }
+
+    @Test
+    void miredoFileWinsOverHoconAndKeepsTheRest() throws Exception {
+        Path hocon = write("relay.conf", "jmiredo { relay.bind-port = 3545, tun.mtu = 1400, peers.max = 77 }\n");
+        Path miredo = write("miredo.conf", "RelayType restricted\nBindPort 3600\n");
+        DaemonConfig config = ConfigLoader.load(ConfigLoader.Sources.none().withHocon(hocon).withMiredo(miredo));
+        assertThat(config.relay().bindPort()).isEqualTo(3600);
+        assertThat(config.relay().type()).isEqualTo(RelayType.RESTRICTED);
+        assertThat(config.relaySettings().restricted()).isTrue();
+        assertThat(config.tun().mtu()).isEqualTo(1400);
+        assertThat(config.peers().maxPeers()).isEqualTo(77);
+    }
+
+    @Test
+    void substitutionsFromTheEnvironmentResolve() throws Exception {
+        Path file = write("subst.conf", """
+                base-port = 3600
+                jmiredo.relay.bind-port = ${base-port}
+                """);
+        // base-port is not a jmiredo key: typo protection reports it, at its line.
+        assertProblems(file, file + ":1: base-port: unknown key");
+    }
+
+    private Path write(String name, String text) throws IOException {
+        Path file = dir.resolve(name);
+        Files.writeString(file, text);
+        return file;
+    }
+
+    private static void assertProblems(Path file, String... expected) {
+        assertThatThrownBy(() -> ConfigLoader.load(ConfigLoader.Sources.none().withHocon(file)))
+                .isInstanceOfSatisfying(InvalidConfigException.class,
+                        e -> assertThat(e.problems()).containsExactly(expected));
+    }
+}

@@ -1,0 +1,120 @@
+package org.jmiredo.server.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jmiredo.metrics.Counter;
+import org.jmiredo.metrics.DataPathCounters;
+import org.jmiredo.metrics.DropReason;
+import org.jmiredo.server.config.HostPort;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class MetricsServerTest {
+    final PrometheusMeterRegistry registry = MeterRegistries.prometheus();
+    final DataPathCounters loop = new DataPathCounters();
+    final AtomicBoolean ready = new AtomicBoolean();
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    MetricsServer server;
+    String base;
+
+    @BeforeEach
+    void start() throws IOException {
+        new DataPathMetrics(List.of(loop), new PeerTableStats(() -> 7, () -> 100, () -> 0, () -> 0, () -> 0, () -> 0, () -> 4096))
+                .bindTo(registry);
+        server = MetricsServer.start(new HostPort("127.0.0.1", 0), registry, ready::get);
+        base = "http://127.0.0.1:" + server.localAddress().getPort();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        http.close();
+    }
+
+    @Test
+    void metricsServePrometheusTextWithLiveCounterValues() throws Exception {
+        loop.add(Counter.UDP_RX_PACKETS, 11);
+        loop.add(Counter.UDP_TX_BYTES, 4242);
+        loop.drop(DropReason.NON_GLOBAL_SOURCE, 3);
+        HttpResponse<String> first = get("/metrics", null);
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.headers().firstValue("content-type")).contains("text/plain; version=0.0.4; charset=utf-8");
+        assertThat(first.body()).contains("jmiredo_udp_received_packets_total 11.0", "jmiredo_udp_sent_bytes_total 4242.0",
+                "jmiredo_dropped_packets_total{reason=\"non_global_source\"} 3.0", "jmiredo_peers 7.0",
+                "jmiredo_peer_table_bytes 4096.0");
+        assertThat(DataPathMetricsTest.families(first.body())).isEqualTo(DataPathMetricsTest.DOCUMENTED);
+
+        loop.add(Counter.UDP_RX_PACKETS, 1); // read at scrape time, not cached
+        assertThat(get("/metrics", null).body()).contains("jmiredo_udp_received_packets_total 12.0");
+    }
+
+    @Test
+    void openMetricsWhenAskedFor() throws Exception {
+        loop.add(Counter.TUN_RX_PACKETS, 9);
+        HttpResponse<String> response = get("/metrics", "application/openmetrics-text;version=1.0.0,text/plain;q=0.5");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("content-type"))
+                .contains("application/openmetrics-text; version=1.0.0; charset=utf-8");
+        assertThat(response.body()).contains("# TYPE jmiredo_tun_read_packets counter", "jmiredo_tun_read_packets_total 9.0")
+                .endsWith("# EOF\n");
+    }
+
+    @Test
+    void healthAndReadiness() throws Exception {
+        HttpResponse<String> health = get("/healthz", null);
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).isEqualTo("ok\n");
+        assertThat(get("/readyz", null).statusCode()).isEqualTo(503);
+        ready.set(true);
+        HttpResponse<String> readyNow = get("/readyz", null);
+        assertThat(readyNow.statusCode()).isEqualTo(200);
+        assertThat(readyNow.body()).isEqualTo("ready\n");
+        ready.set(false);
+        assertThat(get("/readyz", null).statusCode()).isEqualTo(503);
+    }
+
+    @Test
+    void otherPathsAndMethods() throws Exception {
+        assertThat(get("/nope", null).statusCode()).isEqualTo(404);
+        assertThat(get("/metrics?name[]=x", null).statusCode()).isEqualTo(200);
+        HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(post.statusCode()).isEqualTo(405);
+        assertThat(post.headers().firstValue("allow")).contains("GET, HEAD");
+        HttpResponse<String> head = http.send(HttpRequest.newBuilder(URI.create(base + "/healthz"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
+        assertThat(head.headers().firstValue("content-length")).contains("3");
+    }
+
+    @Test
+    void bindErrorIsOneClearLine() {
+        int port = server.localAddress().getPort();
+        assertThatThrownBy(() -> MetricsServer.start(new HostPort("127.0.0.1", port), registry, () -> true))
+                .isInstanceOf(IOException.class)
+                .hasMessageStartingWith("metrics endpoint: cannot listen on 127.0.0.1:" + port + ": ")
+                .hasMessageContaining("in use");
+        assertThatThrownBy(() -> MetricsServer.start(new HostPort("no-such-host.invalid", 0), registry, () -> true))
+                .hasMessage("metrics endpoint: cannot listen on no-such-host.invalid:0: unknown host");
+    }
+
+    private HttpResponse<String> get(String path, String accept) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
+        if (accept != null) {
+            request.header("Accept", accept);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

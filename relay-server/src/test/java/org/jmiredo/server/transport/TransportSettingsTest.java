@@ -1,0 +1,51 @@
+package org.jmiredo.server.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import org.jmiredo.server.tun.linux.TunQueueOptions;
+import org.junit.jupiter.api.Test;
+
+class TransportSettingsTest {
+    private static final TransportSettings DEFAULTS = TransportSettings.defaults();
+
+    @Test
+    void defaultsAreMiredosRelay() throws Exception {
+        assertThat(DEFAULTS.tunName()).isEqualTo("teredo");
+        assertThat(DEFAULTS.tunMtu()).isEqualTo(1280);
+        assertThat(DEFAULTS.tunnelInterface("teredo").prefixText()).isEqualTo("2001::/32");
+        assertThat(DEFAULTS.bindSocketAddress().getAddress()).isEqualTo(InetAddress.getByName("0.0.0.0"));
+        assertThat(DEFAULTS.resolvedEventLoops()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(DEFAULTS.tunQueueOptions()).isEqualTo(new TunQueueOptions(64, TransportSettings.TUN_HEADROOM, 1280));
+    }
+
+    @Test
+    void aReceiveSlotHoldsAFullPathDatagramOrAGroAggregate() {
+        assertThat(DEFAULTS.datagramSlotSize()).isEqualTo(1500);
+        TransportSettings jumbo = new TransportSettings(1, DEFAULTS.bindAddress(), 0, 32, 64, 0, 0, false, "t", 9000,
+                64, DEFAULTS.prefix(), 32);
+        assertThat(jumbo.datagramSlotSize()).isEqualTo(9000 + TransportSettings.TEREDO_HEADER_ROOM);
+        TransportSettings gro = new TransportSettings(1, DEFAULTS.bindAddress(), 0, 4, 64, 0, 0, true, "t", 1280,
+                64, DEFAULTS.prefix(), 32);
+        assertThat(gro.datagramSlotSize()).isEqualTo(65_535);
+    }
+
+    @Test
+    void rejectsValuesTheKernelOrNettyCannotHonour() {
+        Inet4Address any = DEFAULTS.bindAddress();
+        assertThatThrownBy(() -> new TransportSettings(257, any, 0, 32, 64, 0, 0, false, "t", 1280, 64, DEFAULTS.prefix(), 32))
+                .hasMessageContaining("eventLoops");
+        assertThatThrownBy(() -> new TransportSettings(1, any, 65_536, 32, 64, 0, 0, false, "t", 1280, 64, DEFAULTS.prefix(), 32))
+                .hasMessageContaining("bindPort");
+        assertThatThrownBy(() -> new TransportSettings(1, any, 0, 1025, 64, 0, 0, false, "t", 1280, 64, DEFAULTS.prefix(), 32))
+                .hasMessageContaining("recvBatch");
+        assertThatThrownBy(() -> new TransportSettings(1, any, 0, 32, 64, 0, 0, false, "t", 1200, 64, DEFAULTS.prefix(), 32))
+                .hasMessageContaining("tunMtu");
+        assertThatThrownBy(() -> new TransportSettings(1, any, 0, 32, 0, 0, 0, false, "t", 1280, 64, DEFAULTS.prefix(), 32))
+                .hasMessageContaining("maxMessagesPerRead");
+        assertThatThrownBy(() -> new TransportSettings(1, any, 0, 32, 64, -1, 0, false, "t", 1280, 64, DEFAULTS.prefix(), 32))
+                .hasMessageContaining("socketReceiveBuffer");
+    }
+}

@@ -14,14 +14,19 @@ import org.jmiredo.proto.Ipv6;
  * the sender could route back to.
  */
 public final class IcmpErrors {
-    private final PerSecondBudget limiter;
+    private PerSecondBudget limiter;
     private final ByteBufAllocator alloc;
     private final DataPathCounters counters;
 
     public IcmpErrors(int perSecond, ByteBufAllocator alloc, DataPathCounters counters) {
-        this.limiter = perSecond == 0 ? null : new PerSecondBudget(perSecond);
         this.alloc = alloc;
         this.counters = counters;
+        setPerSecond(perSecond);
+    }
+
+    /** A new budget (this loop's share of the relay's), on this loop's thread. */
+    void setPerSecond(int perSecond) {
+        this.limiter = perSecond == 0 ? null : new PerSecondBudget(perSecond);
     }
 
     /** Answers {@code offending} (still owned by the caller) with an address-unreachable error. */

@@ -17,7 +17,7 @@ import org.jmiredo.proto.TeredoHeaders;
  * entry up to date, and releases the packets that were queued for a peer the moment it becomes trusted.
  */
 public final class Reception {
-    private final RelaySettings settings;
+    private RelaySettings settings;
     private final PeerTable peers;
     private final Bubbles bubbles;
     private final Clock clock;
@@ -32,6 +32,14 @@ public final class Reception {
         this.bubbles = bubbles;
         this.clock = clock;
         this.counters = counters;
+    }
+
+    /**
+     * Takes new settings (a SIGHUP reload). Called on this instance's event loop only, like every other
+     * method, so the field needs no synchronisation. The prefix never changes while running.
+     */
+    public void apply(RelaySettings next) {
+        this.settings = next;
     }
 
     /**

@@ -16,7 +16,7 @@ import org.jmiredo.proto.TeredoAddress;
  * while a bubble goes through its server, and an ICMPv6 error when its bubbles are used up.
  */
 public final class Transmission {
-    private final RelaySettings settings;
+    private RelaySettings settings;
     private final PeerTable peers;
     private final Bubbles bubbles;
     private final IcmpErrors icmp;
@@ -36,6 +36,15 @@ public final class Transmission {
         this.icmp = icmp;
         this.clock = clock;
         this.counters = counters;
+    }
+
+    /**
+     * Takes new settings (a SIGHUP reload). Called on this instance's event loop only, like every other
+     * method, so the field needs no synchronisation. The prefix never changes while running.
+     */
+    public void apply(RelaySettings next) {
+        this.settings = next;
+        icmp.setPerSecond(next.icmpErrorsPerSecond());
     }
 
     /** Handles one IPv6 packet read from the tunnel. Takes ownership of {@code packet}. */

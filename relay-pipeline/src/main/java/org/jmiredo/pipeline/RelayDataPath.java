@@ -28,21 +28,21 @@ import org.jmiredo.tun.TunReceiver;
  */
 public final class RelayDataPath implements DataPathWiring, AutoCloseable {
     private static final int EXPIRY_SLICES = 10;
-    private final RelaySettings settings;
+    /** The settings every loop runs with: the relay's, with the ICMPv6 budget split between loops. */
+    private volatile RelaySettings loopSettings;
     private final PeerTable peers;
     private final Clock clock;
-    private final int icmpPerLoop;
+    private final int eventLoops;
     private final BubbleSource bubbleSource = BubbleSource.random();
     private final List<DataPathCounters> counters = new CopyOnWriteArrayList<>();
     private final Map<Channel, LoopPath> loops = new ConcurrentHashMap<>();
     private volatile boolean expiryScheduled;
 
     public RelayDataPath(RelaySettings settings, PeerTableSettings peerSettings, int eventLoops, Clock clock) {
-        this.settings = settings;
+        this.eventLoops = eventLoops;
+        this.loopSettings = perLoop(settings);
         this.peers = new PeerTable(peerSettings);
         this.clock = clock;
-        // Miredo's limit is for the whole relay; each loop gets its share, rounded up.
-        this.icmpPerLoop = PerSecondBudget.share(settings.icmpErrorsPerSecond(), eventLoops);
     }
 
     @Override
@@ -61,6 +61,28 @@ public final class RelayDataPath implements DataPathWiring, AutoCloseable {
     public TunReceiver tunReceiver(Channel udp, TunQueue tun) {
         LoopPath path = pathFor(udp, tun);
         return new TunToUdpPath(path.transmission, path.output, path.counters);
+    }
+
+    /**
+     * Applies new relay settings while running (SIGHUP): each loop takes them on its own thread, between
+     * two packets. The prefix cannot change, since the tunnel's route depends on it.
+     */
+    public void update(RelaySettings next) {
+        if (next.prefix() != loopSettings.prefix()) {
+            throw new IllegalArgumentException("the Teredo prefix cannot change while running");
+        }
+        RelaySettings settings = perLoop(next);
+        loopSettings = settings;
+        loops.forEach((udp, path) -> udp.eventLoop().execute(() -> {
+            path.reception.apply(settings);
+            path.transmission.apply(settings);
+        }));
+    }
+
+    /** Miredo's ICMPv6 limit is for the whole relay; each loop gets its share, rounded up. */
+    private RelaySettings perLoop(RelaySettings relay) {
+        return new RelaySettings(relay.prefix(), relay.restricted(), relay.unknownPeers(),
+                PerSecondBudget.share(relay.icmpErrorsPerSecond(), eventLoops));
     }
 
     /** The counters of every loop, for the metrics endpoint to sum at scrape time. */
@@ -109,7 +131,8 @@ public final class RelayDataPath implements DataPathWiring, AutoCloseable {
         LoopPath(Channel udp, TunQueue tun) {
             output = new UdpTunOutput(udp, tun, counters);
             Bubbles bubbles = new Bubbles(bubbleSource, udp.alloc(), counters);
-            IcmpErrors icmp = new IcmpErrors(icmpPerLoop, udp.alloc(), counters);
+            RelaySettings settings = loopSettings;
+            IcmpErrors icmp = new IcmpErrors(settings.icmpErrorsPerSecond(), udp.alloc(), counters);
             reception = new Reception(settings, peers, bubbles, clock, counters);
             transmission = new Transmission(settings, peers, bubbles, icmp, clock, counters);
         }

@@ -342,4 +342,18 @@ class RelayRulesTest {
         relay.receiveUdp(bubble(CLIENT, ours), "198.51.100.20", 40000);
         assertThat(relay.allSentUdp()).as("a late bubble releases no old packet").isEmpty();
     }
+
+    @Test
+    void reloadSwitchesPolicyAndIcmpBudgetBetweenPackets() {
+        relay.dataPath.update(new RelaySettings(0x2001_0000, false, UnknownPeerPolicy.DROP, 2));
+        relay.udp.runPendingTasks(); // each loop applies it on its own thread
+
+        relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000);
+        for (int i = 0; i < 5; i++) {
+            relay.readTun(ipv6(NATIVE, v6("2001:db8:7::" + (i + 1)), 8));
+        }
+
+        assertThat(relay.dropped(DropReason.UNKNOWN_PEER)).isEqualTo(1);
+        assertThat(relay.tunWritten).as("two ICMPv6 errors a second now").hasSize(2);
+    }
 }

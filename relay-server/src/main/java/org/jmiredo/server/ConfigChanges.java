@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.jmiredo.server.config.DaemonConfig;
+import org.jmiredo.server.config.RelayConfig;
 
 /** What a reload may apply at once, and what waits for a restart. */
 final class ConfigChanges {
@@ -12,20 +13,27 @@ final class ConfigChanges {
     /** The sections that changed but are fixed while running, as their HOCON paths. */
     static List<String> restartOnly(DaemonConfig previous, DaemonConfig next) {
         List<String> changed = new ArrayList<>();
-        add(changed, "jmiredo.relay", previous.relay(), next.relay());
+        add(changed, "jmiredo.relay.bind-address", previous.relay().bindAddress(), next.relay().bindAddress());
+        add(changed, "jmiredo.relay.bind-port", previous.relay().bindPort(), next.relay().bindPort());
+        add(changed, "jmiredo.relay.prefix", previous.relay().prefix(), next.relay().prefix());
         add(changed, "jmiredo.tun", previous.tun(), next.tun());
         add(changed, "jmiredo.transport", previous.transport(), next.transport());
         add(changed, "jmiredo.peers", previous.peers(), next.peers());
-        add(changed, "jmiredo.icmp", previous.icmp(), next.icmp());
         add(changed, "jmiredo.metrics", previous.metrics(), next.metrics());
         add(changed, "the Teredo server addresses", previous.server(), next.server());
         return changed;
     }
 
-    /** The configuration now in force: the new live sections, the old restart-only ones. */
+    /**
+     * The configuration now in force: the new live settings (logging, ICMPv6 budget, relay type and
+     * unknown-peer policy), the old restart-only ones.
+     */
     static DaemonConfig keepRestartOnly(DaemonConfig previous, DaemonConfig next) {
-        return new DaemonConfig(previous.relay(), previous.tun(), previous.transport(), previous.peers(),
-                previous.icmp(), previous.metrics(), next.logging(), previous.server(), next.sources());
+        RelayConfig was = previous.relay();
+        RelayConfig relay = new RelayConfig(
+                next.relay().type(), was.bindAddress(), was.bindPort(), was.prefix(), next.relay().unknownPeers());
+        return new DaemonConfig(relay, previous.tun(), previous.transport(), previous.peers(),
+                next.icmp(), previous.metrics(), next.logging(), previous.server(), next.sources());
     }
 
     private static void add(List<String> changed, String name, Object before, Object after) {

@@ -41,6 +41,7 @@ public final class RelayDaemon implements AutoCloseable {
     private volatile DaemonConfig config;
     private volatile boolean ready;
     private volatile boolean closed;
+    private RelayDataPath dataPath;
 
     private RelayDaemon(DaemonConfig config) {
         this.config = config;
@@ -75,7 +76,7 @@ public final class RelayDaemon implements AutoCloseable {
         started.add(metrics);
 
         TransportSettings settings = TransportSettingsMapping.of(config);
-        RelayDataPath dataPath = new RelayDataPath(config.relaySettings(), config.peers(),
+        dataPath = new RelayDataPath(config.relaySettings(), config.peers(),
                 settings.resolvedEventLoops(), Clock.monotonic());
         started.add(dataPath);
         new DataPathMetrics(dataPath.counters(), peerStats(dataPath.peers())).bindTo(registry);
@@ -118,14 +119,18 @@ public final class RelayDaemon implements AutoCloseable {
     }
 
     /**
-     * SIGHUP: applies what can change while running (all of {@code jmiredo.logging}) and says which other
-     * sections changed and wait for a restart. The data path fixes its relay settings at start today.
+     * SIGHUP: applies what can change while running ({@code jmiredo.logging}, {@code jmiredo.icmp}, and
+     * the relay's type and unknown-peer policy) and says which other settings changed and wait for a
+     * restart.
      */
     public synchronized void reload(DaemonConfig next) {
         DaemonConfig previous = config;
         LogSetup.apply(next.logging());
         List<String> restartOnly = ConfigChanges.restartOnly(previous, next);
         config = ConfigChanges.keepRestartOnly(previous, next);
+        if (dataPath != null) {
+            dataPath.update(config.relaySettings());
+        }
         if (restartOnly.isEmpty()) {
             LOG.info("configuration reloaded ({})", next.sources());
         } else {

@@ -10,6 +10,8 @@ import org.jmiredo.server.config.IcmpConfig;
 import org.jmiredo.server.config.LogFormat;
 import org.jmiredo.server.config.LoggingConfig;
 import org.jmiredo.server.config.RelayConfig;
+import org.jmiredo.server.config.RelayType;
+import org.jmiredo.engine.UnknownPeerPolicy;
 import org.jmiredo.server.config.SyslogFacility;
 import org.junit.jupiter.api.Test;
 
@@ -17,19 +19,22 @@ class ConfigChangesTest {
     private final DaemonConfig before = ConfigLoader.defaults();
 
     @Test
-    void loggingChangesApplyAtOnceOthersWaitForARestart() {
+    void liveSettingsApplyAtOnceOthersWaitForARestart() {
         RelayConfig r = before.relay();
         LoggingConfig logging = new LoggingConfig(LogFormat.JSON, "DEBUG", Optional.of(SyslogFacility.DAEMON),
                 new HostPort("localhost", 514));
-        DaemonConfig after = new DaemonConfig(new RelayConfig(r.type(), r.bindAddress(), 3545, r.prefix(), r.unknownPeers()),
+        DaemonConfig after = new DaemonConfig(
+                new RelayConfig(RelayType.RESTRICTED, r.bindAddress(), 3545, r.prefix(), UnknownPeerPolicy.DROP),
                 before.tun(), before.transport(), before.peers(), new IcmpConfig(5), before.metrics(), logging,
                 before.server(), "reloaded");
 
-        assertThat(ConfigChanges.restartOnly(before, after)).containsExactly("jmiredo.relay", "jmiredo.icmp");
+        assertThat(ConfigChanges.restartOnly(before, after)).containsExactly("jmiredo.relay.bind-port");
         DaemonConfig inForce = ConfigChanges.keepRestartOnly(before, after);
         assertThat(inForce.logging()).isEqualTo(logging);
         assertThat(inForce.relay().bindPort()).isEqualTo(3544);
-        assertThat(inForce.icmp().errorsPerSecond()).isEqualTo(10);
+        assertThat(inForce.relay().type()).isEqualTo(RelayType.RESTRICTED);
+        assertThat(inForce.relay().unknownPeers()).isEqualTo(UnknownPeerPolicy.DROP);
+        assertThat(inForce.icmp().errorsPerSecond()).isEqualTo(5);
     }
 
     @Test

@@ -13,6 +13,18 @@ public final class DataPathCounters {
     private static final int DROPS_BASE = Counter.values().length;
 
     private final long[] values = new long[DROPS_BASE + DropReason.values().length];
+    private final LatencyHistogram tunWrites = new LatencyHistogram();
+    private final LatencyHistogram udpFlushes = new LatencyHistogram();
+
+    /** Latency of single packet writes into the tunnel (one write(2) each). */
+    public LatencyHistogram tunWrites() {
+        return tunWrites;
+    }
+
+    /** Latency of UDP flushes: one per read burst, each one sendmmsg(2) of the burst's datagrams. */
+    public LatencyHistogram udpFlushes() {
+        return udpFlushes;
+    }
 
     public void add(Counter counter, long delta) {
         bump(counter.ordinal(), delta);

@@ -52,7 +52,7 @@ final class PeerLookupHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        ctx.flush(); // one flush per read burst: the queued datagrams leave in one sendmmsg
+        output.flush(); // one flush per read burst: the queued datagrams leave in one sendmmsg
         ctx.fireChannelReadComplete();
     }
 }

@@ -7,6 +7,7 @@ import org.jmiredo.engine.RelayOutput;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
+import org.jmiredo.metrics.LatencyHistogram;
 import org.jmiredo.tun.TunQueue;
 
 /**
@@ -30,7 +31,7 @@ final class UdpTunOutput implements RelayOutput {
     public void toTun(ByteBuf packet) {
         int length = packet.readableBytes();
         try {
-            if (tun.write(packet)) {
+            if (write(packet)) {
                 counters.increment(Counter.TUN_TX_PACKETS);
                 counters.add(Counter.TUN_TX_BYTES, length);
             } else {
@@ -54,8 +55,26 @@ final class UdpTunOutput implements RelayOutput {
         udp.write(new DatagramPacket(payload, addresses.get(ipv4, port)), udp.voidPromise());
     }
 
+    private boolean write(ByteBuf packet) {
+        LatencyHistogram latency = counters.tunWrites();
+        if (!latency.sampleNext()) {
+            return tun.write(packet);
+        }
+        long start = System.nanoTime();
+        boolean written = tun.write(packet);
+        latency.record(System.nanoTime() - start);
+        return written;
+    }
+
     /** Sends what this burst queued on the UDP channel. */
     void flush() {
+        LatencyHistogram latency = counters.udpFlushes();
+        if (!latency.sampleNext()) {
+            udp.flush();
+            return;
+        }
+        long start = System.nanoTime();
         udp.flush();
+        latency.record(System.nanoTime() - start);
     }
 }

@@ -3,6 +3,8 @@ package org.jmiredo.server;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.nio.file.Files;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +19,7 @@ import org.jmiredo.server.metrics.MeterRegistries;
 import org.jmiredo.server.metrics.MetricsServer;
 import org.jmiredo.server.metrics.PeerTableStats;
 import org.jmiredo.server.metrics.ProcessMetrics;
+import org.jmiredo.server.metrics.WriteLatencyCollector;
 import org.jmiredo.server.transport.Transport;
 import org.jmiredo.server.transport.TransportSettings;
 import org.slf4j.Logger;
@@ -80,6 +83,7 @@ public final class RelayDaemon implements AutoCloseable {
                 settings.resolvedEventLoops(), Clock.monotonic());
         started.add(dataPath);
         new DataPathMetrics(dataPath.counters(), peerStats(dataPath.peers())).bindTo(registry);
+        registry.getPrometheusRegistry().register(new WriteLatencyCollector(dataPath.counters()));
 
         Transport transport;
         try {
@@ -90,12 +94,26 @@ public final class RelayDaemon implements AutoCloseable {
         started.add(transport);
         ProcessMetrics.bindEventLoops(registry, new ArrayList<EventExecutor>(transport.eventLoops()));
         ready = true;
+        warnIfNotForwarding();
         LOG.info("jmiredo {} relay ({}) ready: UDP {} on {} event loops, TUN {} (mtu {}, route {}), "
                         + "metrics http://{}/metrics, configuration {}",
                 Version.current(), config.relay().type().label(), text(transport.localAddress()),
                 transport.eventLoops().size(), transport.tunDevice().name(), config.tun().mtu(),
                 settings.tunnelInterface(transport.tunDevice().name()).prefixText(), text(metrics.localAddress()),
                 config.sources());
+    }
+
+    /** A relay on a host that does not forward IPv6 starts fine and carries nothing: say so once. */
+    private static void warnIfNotForwarding() {
+        Path forwarding = Path.of("/proc/sys/net/ipv6/conf/all/forwarding");
+        try {
+            if (Files.exists(forwarding) && Files.readString(forwarding).trim().equals("0")) {
+                LOG.warn("IPv6 forwarding is off (net.ipv6.conf.all.forwarding = 0): packets between the "
+                        + "tunnel and the IPv6 network will not be forwarded; set it to 1");
+            }
+        } catch (IOException e) {
+            LOG.debug("cannot read {}", forwarding, e);
+        }
     }
 
     /** "0.0.0.0:3544", "[::1]:9544": without InetSocketAddress's leading "/". */

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Optional;
 import org.jmiredo.engine.UnknownPeerPolicy;
 import org.jmiredo.peer.PeerTableSettings;
+import org.jmiredo.proto.Ipv4;
 import org.jmiredo.proto.Teredo;
 
 /** Reads a resolved {@code jmiredo} tree into {@link DaemonConfig}, checking every key's range. */
@@ -40,10 +41,11 @@ final class ConfigMapper {
         MetricsConfig metrics = new MetricsConfig(
                 mapper.in.parsed("jmiredo.metrics.listen", HostPort::parse, new HostPort("0.0.0.0", 9544)));
         LoggingConfig logging = mapper.logging();
+        ServerRoleConfig serverRole = mapper.serverRole(relay.prefix(), tun.mtu());
         if (!mapper.in.problems().isEmpty()) {
             throw new InvalidConfigException(mapper.in.problems());
         }
-        return new DaemonConfig(relay, tun, transport, peers, icmp, metrics, logging, server, sources);
+        return new DaemonConfig(relay, tun, transport, peers, icmp, metrics, logging, server, sources, serverRole);
     }
 
     private RelayConfig relay() {
@@ -92,6 +94,52 @@ final class ConfigMapper {
                 in.parsed("jmiredo.logging.level", ConfigMapper::level, "INFO"),
                 in.parsed("jmiredo.logging.syslog-facility", SyslogFacility::parse, Optional.empty()),
                 in.parsed("jmiredo.logging.syslog-address", HostPort::parse, new HostPort("localhost", 514)));
+    }
+
+    /**
+     * {@code jmiredo.server}. Empty strings are the defaults that depend on other keys: the secondary
+     * address is the primary plus one (miredo-server.conf(5)), the prefix is {@code jmiredo.relay.prefix}
+     * and the advertised MTU is {@code jmiredo.tun.mtu}, so that miredo-server.conf's Prefix and
+     * InterfaceMTU, which the Miredo reader maps to those keys, apply to the server too.
+     */
+    private ServerRoleConfig serverRole(int relayPrefix, int tunMtu) {
+        String base = "jmiredo.server.";
+        int primary = in.parsed(base + "primary-address", ConfigMapper::optionalGlobalIpv4, 0);
+        int secondary = in.parsed(base + "secondary-address", ConfigMapper::optionalGlobalIpv4, 0);
+        int prefix = in.parsed(base + "prefix", t -> t.isBlank() ? relayPrefix : ValueParsers.teredoPrefix(t),
+                relayPrefix);
+        int mtu = in.parsed(base + "advertised-mtu", t -> t.isBlank() ? tunMtu : advertisedMtu(t), tunMtu);
+        int maxIcmp = (int) in.integer(base + "max-icmp-payload", 0, 65_535);
+        int raPerSecond = (int) in.integer(base + "ra-per-second", 0, 1_000_000);
+        boolean nativeForwarding = in.bool(base + "native-forwarding");
+        if (primary == 0 && secondary != 0) {
+            in.problem(base + "secondary-address", "needs jmiredo.server.primary-address as well");
+            secondary = 0;
+        } else if (primary != 0 && secondary == 0) {
+            secondary = primary + 1;
+            if (!Ipv4.isGlobalUnicast(secondary)) {
+                in.problem(base + "primary-address", "the default secondary address (the primary plus one, "
+                        + Ipv4.toString(secondary) + ") is not global unicast: set secondary-address");
+            }
+        } else if (primary != 0 && primary == secondary) {
+            in.problem(base + "secondary-address", "must differ from the primary address (RFC 4380 section 5.3.2)");
+        }
+        return new ServerRoleConfig(primary, secondary, prefix, mtu, maxIcmp, raPerSecond, nativeForwarding);
+    }
+
+    /** "" (not set) as 0, else a global unicast IPv4 address. */
+    static int optionalGlobalIpv4(String text) {
+        return text.isBlank() ? 0 : ValueParsers.globalIpv4(text);
+    }
+
+    /** The RA's MTU option: 0 (left out) or 1280-65535 (RFC 4380 section 5.1.2; RFC 4861 section 4.6.4). */
+    static int advertisedMtu(String text) {
+        long value = ValueParsers.integer(text);
+        if (value != 0 && (value < Teredo.MTU || value > ValueParsers.MAX_MTU)) {
+            throw new IllegalArgumentException("must be 0 (no MTU option) or " + Teredo.MTU + "-"
+                    + ValueParsers.MAX_MTU + ", got " + value);
+        }
+        return (int) value;
     }
 
     static UnknownPeerPolicy unknownPeers(String text) {

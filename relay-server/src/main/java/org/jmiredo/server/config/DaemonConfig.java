@@ -14,8 +14,10 @@ import org.jmiredo.peer.PeerTableSettings;
  * @param icmp {@code jmiredo.icmp}
  * @param metrics {@code jmiredo.metrics}
  * @param logging {@code jmiredo.logging}
- * @param server the Teredo server addresses when a miredo-server.conf was read (role not built yet)
+ * @param server the Teredo server addresses when a miredo-server.conf was read
  * @param sources where the values came from, for the start-up log line
+ * @param serverRole {@code jmiredo.server}: the whole server role's settings ({@code jmiredo server}),
+ *     from HOCON or miredo-server.conf; not {@link ServerRoleConfig#configured()} when neither set them
  */
 public record DaemonConfig(
         RelayConfig relay,
@@ -26,7 +28,15 @@ public record DaemonConfig(
         MetricsConfig metrics,
         LoggingConfig logging,
         Optional<TeredoServerConfig> server,
-        String sources) {
+        String sources,
+        ServerRoleConfig serverRole) {
+
+    /** Without the server role's section (a relay's configuration): its defaults. */
+    public DaemonConfig(RelayConfig relay, TunConfig tun, TransportConfig transport, PeerTableSettings peers,
+            IcmpConfig icmp, MetricsConfig metrics, LoggingConfig logging, Optional<TeredoServerConfig> server,
+            String sources) {
+        this(relay, tun, transport, peers, icmp, metrics, logging, server, sources, ServerRoleConfig.unset());
+    }
 
     /** The settings of the relay rules (relay-pipeline's engine). */
     public RelaySettings relaySettings() {

@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.ToIntFunction;
+import org.jmiredo.proto.Ipv4;
 
 /**
  * Reads Miredo's configuration files, miredo.conf(5) and miredo-server.conf(5): one {@code Directive value}
@@ -129,6 +130,11 @@ public final class MiredoConfParser {
             problems.add(file + ":" + serverPrimaryLine
                     + ": directive \"ServerBindAddress\": the secondary server address must differ from the primary");
         }
+        // The same values as jmiredo.server keys, so that `jmiredo server --miredo-conf` and checkconf read them
+        // like the HOCON file's (Prefix and InterfaceMTU reach the server through relay.prefix and tun.mtu).
+        set(serverPrimaryLine, "jmiredo.server.primary-address", Ipv4.toString(serverPrimary));
+        set(serverSecondary != 0 ? seen.get("serverbindaddress2") : serverPrimaryLine,
+                "jmiredo.server.secondary-address", Ipv4.toString(secondary));
         return Optional.of(new TeredoServerConfig(serverPrimary, secondary));
     }
 

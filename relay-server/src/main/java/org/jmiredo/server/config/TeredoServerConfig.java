@@ -4,7 +4,7 @@ import org.jmiredo.proto.Ipv4;
 
 /**
  * The Teredo server role's addresses, read from miredo-server.conf (ServerBindAddress, ServerBindAddress2).
- * Parsed and checked now so that existing files are accepted; the server role itself is not built yet.
+ * The same values also reach {@code jmiredo.server} ({@link ServerRoleConfig}), which {@code jmiredo server} runs.
  *
  * @param primaryAddress the primary server IPv4, global unicast
  * @param secondaryAddress the secondary IPv4; Miredo's default is the primary plus one

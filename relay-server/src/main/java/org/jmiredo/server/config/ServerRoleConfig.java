@@ -1,0 +1,63 @@
+package org.jmiredo.server.config;
+
+import org.jmiredo.engine.server.ServerSettings;
+import org.jmiredo.proto.Ipv4;
+import org.jmiredo.proto.Teredo;
+
+/**
+ * {@code jmiredo.server}: the Teredo server role ({@code jmiredo server}, RFC 4380 §5.3), from the HOCON
+ * file or from miredo-server.conf (ServerBindAddress, ServerBindAddress2, Prefix, InterfaceMTU).
+ * Validated when read; the addresses' presence on the host is checked by the daemon at start.
+ *
+ * @param primaryAddress the primary server IPv4 in network order, global unicast; 0 when not configured
+ * @param secondaryAddress the secondary IPv4 (default: the primary plus one, as Miredo); 0 when the
+ *     primary is not configured
+ * @param prefix the advertised Teredo prefix's first 32 bits (default: {@code jmiredo.relay.prefix})
+ * @param advertisedMtu the RA's MTU option (default: {@code jmiredo.tun.mtu}); 0 leaves the option out
+ * @param maxIcmpPayload the largest IPv6 payload of a forwarded non-bubble packet (Miredo: 88)
+ * @param raPerSecond the most RAs per second from each address, 0 for no limit (Miredo has none)
+ * @param nativeForwarding whether clients' ICMPv6 echo requests to native IPv6 are sent on (relay discovery)
+ */
+public record ServerRoleConfig(
+        int primaryAddress,
+        int secondaryAddress,
+        int prefix,
+        int advertisedMtu,
+        int maxIcmpPayload,
+        int raPerSecond,
+        boolean nativeForwarding) {
+
+    /** The defaults when nothing configures the role: no addresses, Miredo's values otherwise. */
+    public static ServerRoleConfig unset() {
+        return new ServerRoleConfig(0, 0, Teredo.PREFIX, Teredo.MTU,
+                ServerSettings.MIREDO_MAX_ICMP_PAYLOAD, 0, true);
+    }
+
+    /** True when a primary address was given (HOCON primary-address or ServerBindAddress). */
+    public boolean configured() {
+        return primaryAddress != 0;
+    }
+
+    /**
+     * The data path's settings.
+     *
+     * @throws IllegalStateException when the role is not {@link #configured()}
+     */
+    public ServerSettings settings() {
+        if (!configured()) {
+            throw new IllegalStateException("jmiredo.server.primary-address is not set");
+        }
+        return new ServerSettings(primaryAddress, secondaryAddress, prefix, advertisedMtu, maxIcmpPayload,
+                ServerSettings.DEFAULT_MAX_TRAILER_LENGTH, raPerSecond, nativeForwarding);
+    }
+
+    @Override
+    public String toString() {
+        return "ServerRoleConfig[" + (configured()
+                ? Ipv4.toString(primaryAddress) + ", " + Ipv4.toString(secondaryAddress)
+                : "not configured")
+                + ", prefix " + ValueParsers.formatPrefix(prefix) + ", mtu " + advertisedMtu
+                + ", max-icmp-payload " + maxIcmpPayload + ", ra-per-second " + raPerSecond
+                + ", native-forwarding " + nativeForwarding + "]";
+    }
+}

@@ -1,0 +1,56 @@
+package org.jmiredo.e2e;
+
+import static org.jmiredo.e2e.LabNet.*;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** Our daemon, from the packaged jar, as {@code relay --config FILE} in rly. */
+final class JmiredoRelay implements RelayUnderTest {
+
+    /** The JVM start and the daemon's own setup; generous for a loaded 2-core machine. */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    static final String METRICS_LISTEN = "127.0.0.1:9544";
+
+    private final Lab lab;
+    private final Path java;
+    private final Path jar;
+    private LabProcess process;
+
+    JmiredoRelay(Lab lab, Path java, Path jar) {
+        this.lab = lab;
+        this.java = java;
+        this.jar = jar;
+    }
+
+    @Override
+    public RelayKind kind() {
+        return RelayKind.JMIREDO;
+    }
+
+    @Override
+    public void start() {
+        Path config = lab.writeFile("jmiredo-relay.conf", """
+                jmiredo.relay.bind-address = "%s"
+                jmiredo.relay.bind-port = %d
+                jmiredo.tun.name = "%s"
+                jmiredo.metrics.listen = "%s"
+                """.formatted(RELAY_V4, RELAY_PORT, TUN_NAME, METRICS_LISTEN));
+        process = lab.start(Host.RLY, "jmiredo-relay", List.of(java.toString(), "--enable-native-access=ALL-UNNAMED",
+                "-jar", jar.toString(), "relay", "--config", config.toString()));
+        // The daemon brings the tunnel up and routes the prefix itself (issue 2, data path).
+        RelayReadiness.await(lab, process, START_TIMEOUT);
+    }
+
+    @Override
+    public Optional<Integer> stop() {
+        return lab.stop(process);
+    }
+
+    @Override
+    public LabProcess process() {
+        return process;
+    }
+}

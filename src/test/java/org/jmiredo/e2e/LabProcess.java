@@ -1,0 +1,109 @@
+package org.jmiredo.e2e;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * A long-running process inside a lab namespace (Miredo, our daemon, an iperf3 server). Its stdout
+ * and stderr go to one file under the run directory. {@code ip netns exec} and {@code unshare}
+ * exec their command, so the Java child's pid is the daemon's own pid and SIGTERM reaches it.
+ */
+final class LabProcess {
+
+    private final String name;
+    private final Process process;
+    private final Path log;
+
+    LabProcess(String name, Process process, Path log) {
+        this.name = name;
+        this.process = process;
+        this.log = log;
+    }
+
+    String name() {
+        return name;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    Path log() {
+        return log;
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    String output() {
+        try {
+            return Files.exists(log) ? new String(Files.readAllBytes(log), StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            return "<log unreadable: " + e + ">";
+        }
+    }
+
+    String tail(int lines) {
+        List<String> all = output().lines().toList();
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+
+    /** Fails at once, with the end of the log, when the process has already exited. */
+    void assertAlive() {
+        if (!process.isAlive()) {
+            throw new AssertionError(name + " exited with " + process.exitValue() + "; last output ("
+                    + log + "):\n" + tail(30));
+        }
+    }
+
+    /** Waits for an output line matching the pattern, failing early if the process dies. */
+    void awaitOutput(Pattern pattern, Duration timeout) {
+        Poll.until(name + " to print /" + pattern + "/", timeout, () -> {
+            if (pattern.matcher(output()).find()) {
+                return true;
+            }
+            assertAlive();
+            return false;
+        });
+    }
+
+    /**
+     * SIGTERM, then waits for the exit; SIGKILL if the grace period passes.
+     *
+     * @return the exit code, or empty when the process had to be killed
+     */
+    Optional<Integer> stop(Duration grace) {
+        if (!process.isAlive()) {
+            return Optional.of(process.exitValue());
+        }
+        process.destroy(); // SIGTERM on Linux
+        if (waitFor(grace)) {
+            return Optional.of(process.exitValue());
+        }
+        process.destroyForcibly();
+        waitFor(Duration.ofSeconds(5));
+        return Optional.empty();
+    }
+
+    private boolean waitFor(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !process.isAlive();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + "[pid " + process.pid() + (process.isAlive() ? "" : ", exited " + process.exitValue()) + "]";
+    }
+}

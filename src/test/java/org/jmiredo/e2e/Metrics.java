@@ -1,0 +1,79 @@
+package org.jmiredo.e2e;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads our daemon's Prometheus endpoint from inside rly (it listens on rly's loopback, which the
+ * test JVM cannot reach) with bash's /dev/tcp, so that no HTTP client package is needed.
+ */
+final class Metrics {
+
+    /** One scrape: the status line and the body. */
+    record Scrape(String statusLine, String body) {
+    }
+
+    private Metrics() {
+    }
+
+    static Scrape scrape(Netns rly, String hostPort) {
+        String[] parts = hostPort.split(":");
+        // HTTP/1.0 with "Connection: close": the server ends the response by closing; the timeout
+        // only guards against a server that keeps the connection open anyway.
+        String script = "exec 3<>/dev/tcp/" + parts[0] + "/" + parts[1] + " || exit 7\n"
+                + "printf 'GET /metrics HTTP/1.0\\r\\nHost: " + hostPort + "\\r\\nConnection: close\\r\\n\\r\\n' >&3\n"
+                + "timeout 5 cat <&3 || true\n";
+        Shell.Result r = rly.exec(Duration.ofSeconds(15), List.of("bash", "-c", script));
+        String response = r.output();
+        int headerEnd = response.indexOf("\r\n\r\n");
+        if (!r.ok() || headerEnd < 0) {
+            throw new AssertionError("GET http://" + hostPort + "/metrics in " + rly.name() + " failed (exit "
+                    + r.exitCode() + "):\n" + response);
+        }
+        // Our endpoint answers with a full response (Content-Length), never chunked.
+        String headers = response.substring(0, headerEnd);
+        return new Scrape(headers.lines().findFirst().orElse(""), response.substring(headerEnd + 4));
+    }
+
+    /**
+     * The part of an exposition that belongs to series whose names start with {@code prefix}: their
+     * HELP and TYPE lines and samples (the daemon names those; JVM and Netty binders are not ours).
+     */
+    static String onlySeries(String body, String prefix) {
+        StringBuilder out = new StringBuilder();
+        for (String line : body.lines().toList()) {
+            String name = line.startsWith("# HELP ") || line.startsWith("# TYPE ") ? line.substring(7) : line;
+            if (name.startsWith(prefix)) {
+                out.append(line).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    /** {@code promtool check metrics}: Prometheus' own lint of names, units, HELP and TYPE. */
+    static Shell.Result lint(Lab lab, String body) {
+        java.nio.file.Path file = lab.writeNumberedFile("metrics", ".txt", body);
+        return lab.shell().run(Duration.ofSeconds(10), List.of("sh", "-c", "promtool check metrics < '" + file + "'"));
+    }
+
+    /** The largest sample among the series whose name matches (labels ignored). */
+    static Optional<Double> maxSample(String body, Pattern name) {
+        Matcher m = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*})?\\s+(\\S+)", Pattern.MULTILINE).matcher(body);
+        Optional<Double> max = Optional.empty();
+        while (m.find()) {
+            if (!name.matcher(m.group(1)).matches()) {
+                continue;
+            }
+            try {
+                double v = Double.parseDouble(m.group(3));
+                max = Optional.of(max.map(x -> Math.max(x, v)).orElse(v));
+            } catch (NumberFormatException notANumber) {
+                // +Inf / NaN samples say nothing about traffic.
+            }
+        }
+        return max;
+    }
+}

@@ -1,0 +1,43 @@
+package org.jmiredo.e2e;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** iputils ping from inside a namespace, with the summary parsed. */
+final class Ping {
+
+    private static final Pattern SUMMARY = Pattern.compile("(\\d+) packets transmitted, (\\d+) received");
+
+    /** Transmitted and answered echo requests of one ping run. */
+    record Result(int transmitted, int received, String output) {
+        @Override
+        public String toString() {
+            return received + "/" + transmitted + " answered";
+        }
+    }
+
+    private Ping() {
+    }
+
+    /** {@code count} echo requests 200 ms apart, each answered within 1 s or counted lost. */
+    static Result run(Netns from, String to, int count) {
+        Shell.Result r = from.exec(Duration.ofSeconds(count + 10L),
+                List.of("ping", "-n", "-q", "-c", Integer.toString(count), "-i", "0.2", "-W", "1", to));
+        Matcher m = SUMMARY.matcher(r.output());
+        if (!m.find()) {
+            throw new IllegalStateException("ping from " + from.name() + " to " + to + " gave no summary:\n" + r.output());
+        }
+        return new Result(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), r.output());
+    }
+
+    /**
+     * Single pings until one is answered; returns how long that took. The first packets towards a
+     * new peer start Teredo's relay discovery and bubbles (R-5.2.4, R-5.4.1-c3) and may be lost.
+     */
+    static Duration awaitReply(Netns from, String to, Duration timeout) {
+        return Poll.until("an echo reply from " + to + " in " + from.name(), timeout,
+                () -> run(from, to, 1).received() == 1);
+    }
+}

@@ -1,0 +1,260 @@
+package org.jmiredo.e2e.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The container and Kubernetes files, tested without a Docker engine or a cluster (none runs here):
+ * the entrypoint runs and builds the right java command line, the Dockerfile copies what exists and
+ * every module's pom, compose and the manifests say what the relay needs (host network, NET_ADMIN,
+ * /dev/net/tun, probes) and fit together. The probes and the HEALTHCHECK are exercised against a real
+ * daemon in {@link DeployFilesTest}.
+ */
+class ContainerFilesTest {
+
+    static final String COMPOSE = "deploy/docker/compose.yaml";
+    private static final String ENTRYPOINT = "deploy/docker/entrypoint.sh";
+    private static final String K8S = "deploy/kubernetes/";
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    // ------------------------------------------------------------------ entrypoint
+
+    @Test
+    void entrypointIsValidBash() {
+        Path bash = Preconditions.tool("bash");
+        Command.Result result = Command.run(TIMEOUT, bash.toString(), "-n", RepoPaths.file(ENTRYPOINT).toString());
+        assertThat(result.exit()).as(result.describe()).isZero();
+    }
+
+    @Test
+    void entrypointExecsJavaWithNativeAccessTheImageJavaOptsAndRelay() throws Exception {
+        String imageOpts = Dockerfile.read().env("JAVA_OPTS").orElseThrow();
+        List<String> args = runEntrypoint(Map.of(), "--config", "/etc/jmiredo/jmiredo.conf");
+        List<String> expected = new ArrayList<>(List.of("--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow"));
+        expected.addAll(List.of(imageOpts.split(" ")));
+        expected.addAll(List.of("-jar", "/opt/jmiredo/jmiredo.jar", "relay", "--config", "/etc/jmiredo/jmiredo.conf"));
+        // Unset JAVA_OPTS gives the image's default, so `docker run -e` of other variables keeps ZGC.
+        assertThat(args.subList(1, args.size())).containsExactlyElementsOf(expected);
+        assertThat(imageOpts).contains("-XX:+UseZGC");
+    }
+
+    @Test
+    void entrypointSplitsJavaOptsWithoutGlobbingAndHonoursCommandAndJar() throws Exception {
+        List<String> args = runEntrypoint(Map.of("JAVA_OPTS", "-Xmx1g   -Dx=* -XX:+UseZGC",
+                "JMIREDO_COMMAND", "checkconf", "JMIREDO_JAR", "/x/j.jar"), "/etc/c.conf");
+        assertThat(args.subList(1, args.size())).containsExactly("--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow", "-Xmx1g", "-Dx=*", "-XX:+UseZGC",
+                "-jar", "/x/j.jar", "checkconf", "/etc/c.conf");
+        // JAVA_OPTS set but empty: no options at all, not the default.
+        List<String> bare = runEntrypoint(Map.of("JAVA_OPTS", ""));
+        assertThat(bare.subList(1, bare.size())).containsExactly("--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow", "-jar", "/opt/jmiredo/jmiredo.jar", "relay");
+    }
+
+    /**
+     * Runs the entrypoint with a stand-in `java` first on PATH that prints its pid and arguments. Returns
+     * them after checking that the pid is the one started: the entrypoint exec'd (signals reach java).
+     */
+    private static List<String> runEntrypoint(Map<String, String> env, String... args) throws Exception {
+        Path bash = Preconditions.tool("bash");
+        Path bin = Files.createDirectories(Path.of("target", "ops", "fake-java").toAbsolutePath());
+        Path java = bin.resolve("java");
+        Files.writeString(java, "#!/bin/bash\necho \"$$\"\nprintf '%s\\n' \"$@\"\n");
+        java.toFile().setExecutable(true);
+        List<String> command = new ArrayList<>(List.of(bash.toString(), RepoPaths.file(ENTRYPOINT).toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().remove("JAVA_OPTS");
+        builder.environment().remove("JMIREDO_COMMAND");
+        builder.environment().remove("JMIREDO_JAR");
+        builder.environment().putAll(env);
+        builder.environment().put("PATH", bin + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor()).as(output).isZero();
+        List<String> lines = output.lines().toList();
+        assertThat(lines.getFirst()).as("pid of the stand-in java = pid started").isEqualTo(Long.toString(process.pid()));
+        return lines;
+    }
+
+    // ------------------------------------------------------------------ Dockerfile
+
+    @Test
+    void dockerfileCopiesWhatExistsAndEveryModulePom() {
+        Dockerfile dockerfile = Dockerfile.read();
+        List<String> copies = new ArrayList<>();
+        for (Dockerfile.Instruction copy : dockerfile.all("COPY")) {
+            if (copy.args().startsWith("--from=")) {
+                continue;
+            }
+            List<String> parts = List.of(copy.args().split("\\s+"));
+            for (String source : parts.subList(0, parts.size() - 1)) {
+                copies.add(source);
+                assertThat(RepoPaths.file(source)).as("COPY source " + source).exists();
+            }
+        }
+        for (String module : rootPomModules()) {
+            assertThat(copies).as("the Dockerfile copies the pom of module " + module).contains(module + "/pom.xml");
+        }
+        assertThat(copies).contains("mvnw", "pom.xml", ".mvn/", ENTRYPOINT);
+        assertThat(dockerfile.all("FROM").getLast().args()).isEqualTo("${RUNTIME_IMAGE}");
+        assertThat(dockerfile.all("ARG")).extracting(Dockerfile.Instruction::args)
+                .contains("BUILD_IMAGE=maven:3.9-eclipse-temurin-25", "RUNTIME_IMAGE=eclipse-temurin:25-jre");
+        assertThat(dockerfile.all("RUN")).anySatisfy(run -> assertThat(run.args()).contains("iproute2", "curl"));
+        assertThat(dockerfile.all("RUN")).anySatisfy(run -> assertThat(run.args()).contains("./mvnw -B -DskipTests"));
+        assertThat(dockerfile.all("ENTRYPOINT")).singleElement().extracting(Dockerfile.Instruction::args)
+                .isEqualTo("[\"/opt/jmiredo/entrypoint.sh\"]");
+        assertThat(dockerfile.healthcheckCommand()).contains("$JMIREDO_HEALTH_URL");
+    }
+
+    private static List<String> rootPomModules() {
+        List<String> modules = new ArrayList<>();
+        Matcher m = Pattern.compile("<module>([^<]+)</module>").matcher(RepoPaths.read("pom.xml"));
+        while (m.find()) {
+            modules.add(m.group(1).strip());
+        }
+        assertThat(modules).isNotEmpty();
+        return modules;
+    }
+
+    // ------------------------------------------------------------------ compose
+
+    @Test
+    void composeRunsTheRelayOnTheHostNetworkWithTheTunDevice() {
+        Map<String, Object> services = MiniJson.object(DeployQueries.yamlMap(RepoPaths.read(COMPOSE)).get("services"));
+        Map<String, Object> relay = MiniJson.object(services.get("jmiredo"));
+        assertThat(relay.get("network_mode")).isEqualTo("host");
+        assertThat(MiniJson.array(relay.get("cap_add"))).containsExactly("NET_ADMIN");
+        assertThat(MiniJson.array(relay.get("devices"))).containsExactly("/dev/net/tun:/dev/net/tun");
+        assertThat(relay.get("restart")).isEqualTo("unless-stopped");
+        Map<String, Object> build = MiniJson.object(relay.get("build"));
+        Path context = RepoPaths.file("deploy/docker").resolve((String) build.get("context")).normalize();
+        assertThat(context).isEqualTo(RepoPaths.root());
+        assertThat(context.resolve((String) build.get("dockerfile"))).isEqualTo(RepoPaths.file(Dockerfile.PATH));
+        // The --config file is the one mounted.
+        List<Object> command = MiniJson.array(relay.get("command"));
+        assertThat(MiniJson.array(relay.get("volumes"))).contains("./jmiredo.conf:" + command.getLast() + ":ro");
+        for (String name : List.of("prometheus", "grafana")) {
+            Map<String, Object> service = MiniJson.object(services.get(name));
+            assertThat(MiniJson.array(service.get("profiles"))).as(name).containsExactly("monitoring");
+        }
+        // Every bind mount's source exists (a typo here is only found at `docker compose up`).
+        for (Object s : services.values()) {
+            Object volumes = MiniJson.object(s).get("volumes");
+            for (Object volume : volumes == null ? List.of() : MiniJson.array(volumes)) {
+                String source = ((String) volume).split(":")[0];
+                if (source.startsWith(".")) {
+                    assertThat(RepoPaths.file("deploy/docker").resolve(source).normalize()).as(source).exists();
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ Kubernetes
+
+    @Test
+    void daemonSetRunsOnTheHostNetworkWithNetAdminTheTunDeviceAndProbes() {
+        Map<String, Object> pod = podSpec();
+        assertThat(pod.get("hostNetwork")).isEqualTo("true");
+        Map<String, Object> container = container(pod);
+        Map<String, Object> security = MiniJson.object(container.get("securityContext"));
+        assertThat(MiniJson.array(MiniJson.object(security.get("capabilities")).get("add"))).containsExactly("NET_ADMIN");
+        assertThat(security.get("privileged")).isEqualTo("false");
+        Map<String, Object> tun = volume(pod, "tun");
+        assertThat(MiniJson.object(tun.get("hostPath"))).containsEntry("path", "/dev/net/tun").containsEntry("type", "CharDevice");
+        assertThat(mountPath(container, "tun")).isEqualTo("/dev/net/tun");
+        String metricsPort = MiniJson.array(container.get("ports")).stream().map(MiniJson::object)
+                .filter(p -> "metrics".equals(p.get("name"))).findFirst().orElseThrow().get("containerPort").toString();
+        assertThat(metricsPort).isEqualTo("9544");
+        assertThat(probe(container, "livenessProbe")).containsEntry("path", "/healthz").containsEntry("port", "metrics");
+        assertThat(probe(container, "readinessProbe")).containsEntry("path", "/readyz").containsEntry("port", "metrics");
+        Map<String, Object> resources = MiniJson.object(container.get("resources"));
+        assertThat(resources).containsKeys("requests", "limits");
+        assertThat(MiniJson.object(resources.get("limits"))).containsKey("memory");
+    }
+
+    @Test
+    void kubernetesManifestsFitTogether() {
+        Map<String, Object> daemonSet = k8s("daemonset.yaml");
+        Map<String, Object> configMap = k8s("configmap.yaml");
+        Map<String, Object> pod = podSpec();
+        Map<String, Object> container = container(pod);
+        String namespace = (String) MiniJson.object(k8s("namespace.yaml").get("metadata")).get("name");
+        for (Map<String, Object> doc : List.of(daemonSet, configMap, k8s("podmonitor.yaml"))) {
+            assertThat(MiniJson.object(doc.get("metadata")).get("namespace")).isEqualTo(namespace);
+        }
+        // The ConfigMap is mounted where --config looks for it.
+        Map<String, Object> config = volume(pod, "config");
+        String configMapName = (String) MiniJson.object(configMap.get("metadata")).get("name");
+        assertThat(MiniJson.object(config.get("configMap")).get("name")).isEqualTo(configMapName);
+        String key = MiniJson.object(configMap.get("data")).keySet().iterator().next();
+        List<Object> args = MiniJson.array(container.get("args"));
+        assertThat(args).containsExactly("--config", mountPath(container, "config") + "/" + key);
+        // The selector selects the pods, and the PodMonitor selects them too and labels them job="jmiredo".
+        Map<String, Object> labels = MiniJson.object(MiniJson.object(MiniJson.object(
+                MiniJson.object(daemonSet.get("spec")).get("template")).get("metadata")).get("labels"));
+        Map<String, Object> selector = MiniJson.object(MiniJson.object(MiniJson.object(daemonSet.get("spec")).get("selector")).get("matchLabels"));
+        assertThat(labels).containsAllEntriesOf(selector);
+        Map<String, Object> podMonitor = MiniJson.object(k8s("podmonitor.yaml").get("spec"));
+        assertThat(labels).containsAllEntriesOf(MiniJson.object(MiniJson.object(podMonitor.get("selector")).get("matchLabels")));
+        assertThat(MiniJson.array(podMonitor.get("podMetricsEndpoints")).toString()).contains("replacement=jmiredo", "targetLabel=job");
+        // kustomization lists existing files; `kubectl kustomize` renders them where kubectl exists.
+        for (Object resource : MiniJson.array(k8s("kustomization.yaml").get("resources"))) {
+            assertThat(RepoPaths.file(K8S + resource)).exists();
+        }
+        Optional<Path> kubectl = Preconditions.findTool("kubectl");
+        if (kubectl.isPresent()) {
+            Command.Result render = Command.run(TIMEOUT, kubectl.get().toString(), "kustomize", RepoPaths.file(K8S).toString());
+            assertThat(render.exit()).as(render.describe()).isZero();
+            assertThat(render.output()).contains("kind: DaemonSet", "kind: ConfigMap", "kind: Namespace");
+        } else {
+            System.out.println("kubectl not installed: `kubectl kustomize deploy/kubernetes` not run");
+        }
+    }
+
+    /** The HTTP paths of all the container's probes (asked of a live daemon by DeployFilesTest). */
+    static List<String> probePaths() {
+        Map<String, Object> container = container(podSpec());
+        return List.of("startupProbe", "livenessProbe", "readinessProbe").stream()
+                .filter(container::containsKey).map(p -> (String) probe(container, p).get("path")).toList();
+    }
+
+    private static Map<String, Object> k8s(String file) {
+        return DeployQueries.yamlMap(RepoPaths.read(K8S + file));
+    }
+
+    private static Map<String, Object> podSpec() {
+        Map<String, Object> daemonSet = k8s("daemonset.yaml");
+        assertThat(daemonSet.get("kind")).isEqualTo("DaemonSet");
+        return MiniJson.object(MiniJson.object(MiniJson.object(daemonSet.get("spec")).get("template")).get("spec"));
+    }
+
+    private static Map<String, Object> container(Map<String, Object> pod) {
+        return MiniJson.object(MiniJson.array(pod.get("containers")).getFirst());
+    }
+
+    private static Map<String, Object> probe(Map<String, Object> container, String name) {
+        return MiniJson.object(MiniJson.object(container.get(name)).get("httpGet"));
+    }
+
+    private static Map<String, Object> volume(Map<String, Object> pod, String name) {
+        return MiniJson.array(pod.get("volumes")).stream().map(MiniJson::object)
+                .filter(v -> name.equals(v.get("name"))).findFirst().orElseThrow(() -> new AssertionError("volume " + name));
+    }
+
+    private static String mountPath(Map<String, Object> container, String volume) {
+        return MiniJson.array(container.get("volumeMounts")).stream().map(MiniJson::object)
+                .filter(m -> volume.equals(m.get("name"))).findFirst().orElseThrow().get("mountPath").toString();
+    }
+}

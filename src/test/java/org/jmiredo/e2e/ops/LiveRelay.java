@@ -1,0 +1,110 @@
+package org.jmiredo.e2e.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Our daemon, started the way the container starts it: deploy/docker/entrypoint.sh with the image's
+ * JAVA_OPTS, the shaded jar and a small configuration, inside an {@link OpsNetns}. Its metrics endpoint
+ * is then http://127.0.0.1:9544 inside that namespace (the default port: the namespace is fresh).
+ */
+final class LiveRelay {
+
+    static final String METRICS_URL = "http://127.0.0.1:9544";
+    static final String LOG = "jmiredo";
+    /** JVM start plus the daemon's own set-up, on a loaded 2-core machine. */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final OpsNetns netns;
+    private final Process process;
+    private final Path java;
+
+    private LiveRelay(OpsNetns netns, Process process, Path java) {
+        this.netns = netns;
+        this.process = process;
+        this.java = java;
+    }
+
+    static LiveRelay start(OpsNetns netns) {
+        Path jar = Preconditions.daemonJar();
+        Path java = Preconditions.daemonJava();
+        String tun = "jmtst" + netns.name().substring("jmops".length());
+        Path config = netns.writeFile("jmiredo.conf", """
+                jmiredo.relay.bind-address = "0.0.0.0"
+                jmiredo.relay.bind-port = 3544
+                jmiredo.tun.name = "%s"
+                jmiredo.transport.event-loops = 2
+                jmiredo.peers.max = 65536
+                jmiredo.metrics.listen = "127.0.0.1:9544"
+                """.formatted(tun));
+        Map<String, String> env = new HashMap<>();
+        env.put("PATH", java.getParent() + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        env.put("JMIREDO_JAR", jar.toString());
+        env.put("JAVA_OPTS", Dockerfile.read().env("JAVA_OPTS").orElseThrow());
+        Path entrypoint = RepoPaths.file("deploy/docker/entrypoint.sh");
+        Process process = netns.start(LOG, List.of("bash", entrypoint.toString(), "--config", config.toString()), env);
+        LiveRelay relay = new LiveRelay(netns, process, java);
+        relay.awaitReady();
+        return relay;
+    }
+
+    Process process() {
+        return process;
+    }
+
+    OpsNetns netns() {
+        return netns;
+    }
+
+    String log() {
+        return netns.log(LOG);
+    }
+
+    String scrape() {
+        return netns.httpGet(METRICS_URL + "/metrics");
+    }
+
+    /**
+     * Forces a GC so that the GC pause timer exists (Micrometer registers it at the first GC notification),
+     * then waits until the scrape shows it.
+     */
+    void forceGc() {
+        Path jcmd = java.resolveSibling("jcmd");
+        Preconditions.require(Files.isExecutable(jcmd), jcmd + " (to force a GC) is missing");
+        Command.Result gc = Command.run(Duration.ofSeconds(30), jcmd.toString(), Long.toString(process.pid()), "GC.run");
+        assertThat(gc.exit()).as(gc.describe()).isZero();
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (!scrape().contains("jvm_gc_pause_seconds_count")) {
+            assertThat(System.nanoTime()).as("jvm_gc_pause_seconds after GC.run; log:\n" + log()).isLessThan(deadline);
+            sleep(200);
+        }
+    }
+
+    private void awaitReady() {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (true) {
+            assertThat(process.isAlive()).as("the relay exited during start-up; log:\n" + log()).isTrue();
+            if (netns.httpStatus(METRICS_URL + "/readyz") == 200) {
+                return;
+            }
+            assertThat(System.nanoTime()).as("/readyz not 200 within " + START_TIMEOUT + "; log:\n" + log())
+                    .isLessThan(deadline);
+            sleep(250);
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}

@@ -11,7 +11,8 @@
 #   JMIREDO_COMMAND   the daemon's sub-command; default "relay".
 #   JMIREDO_JAR       the shaded jar; default /opt/jmiredo/jmiredo.jar.
 #
-# The JVM handles SIGTERM (orderly shutdown: routes and the TUN device are removed) and SIGHUP (reload);
+# The JVM handles SIGTERM (orderly shutdown: routes and the TUN device are removed, unless
+# jmiredo.tun.persistent: the host's device stays as it is) and SIGHUP (reload);
 # exec keeps the signals going straight to it.
 set -euo pipefail
 

@@ -33,7 +33,8 @@ final class ConfigChanges {
         RelayConfig relay = new RelayConfig(
                 next.relay().type(), was.bindAddress(), was.bindPort(), was.prefix(), next.relay().unknownPeers());
         return new DaemonConfig(relay, previous.tun(), previous.transport(), previous.peers(),
-                next.icmp(), previous.metrics(), next.logging(), previous.server(), next.sources());
+                next.icmp(), previous.metrics(), next.logging(), previous.server(), next.sources(),
+                previous.serverRole());
     }
 
     private static void add(List<String> changed, String name, Object before, Object after) {

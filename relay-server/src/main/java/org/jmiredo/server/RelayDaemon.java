@@ -67,8 +67,8 @@ public final class RelayDaemon implements AutoCloseable {
     }
 
     private void startAll(TransportStarter transports) throws StartupException {
-        config.server().ifPresent(server -> LOG.warn("{} read, but the Teredo server role is not built yet: "
-                + "running as a relay only", server));
+        config.server().ifPresent(server -> LOG.warn("{} read: Teredo server addresses are for `jmiredo server`;"
+                + " this process runs the relay only", server));
         started.add(new ProcessMetrics(registry));
         MetricsServer metrics;
         try {

@@ -31,7 +31,8 @@ final class TransportSettingsMapping {
                 config.tun().mtu(),
                 config.tun().readBudget(),
                 prefix(config.relay().prefix()),
-                TEREDO_PREFIX_LENGTH);
+                TEREDO_PREFIX_LENGTH,
+                config.tun().persistent());
     }
 
     static Inet4Address ipv4(int address) {

@@ -62,7 +62,8 @@ final class ConfigMapper {
         return new TunConfig(
                 in.parsed("jmiredo.tun.name", ValueParsers::interfaceName, "teredo"),
                 (int) in.integer("jmiredo.tun.mtu", Teredo.MTU, ValueParsers.MAX_MTU),
-                (int) in.integer("jmiredo.tun.read-budget", 1, 65_536));
+                (int) in.integer("jmiredo.tun.read-budget", 1, 65_536),
+                in.bool("jmiredo.tun.persistent"));
     }
 
     private TransportConfig transport() {

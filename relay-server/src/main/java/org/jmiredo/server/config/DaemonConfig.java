@@ -31,13 +31,6 @@ public record DaemonConfig(
         String sources,
         ServerRoleConfig serverRole) {
 
-    /** Without the server role's section (a relay's configuration): its defaults. */
-    public DaemonConfig(RelayConfig relay, TunConfig tun, TransportConfig transport, PeerTableSettings peers,
-            IcmpConfig icmp, MetricsConfig metrics, LoggingConfig logging, Optional<TeredoServerConfig> server,
-            String sources) {
-        this(relay, tun, transport, peers, icmp, metrics, logging, server, sources, ServerRoleConfig.unset());
-    }
-
     /** The settings of the relay rules (relay-pipeline's engine). */
     public RelaySettings relaySettings() {
         return new RelaySettings(relay.prefix(), relay.type() == RelayType.RESTRICTED, relay.unknownPeers(),

@@ -6,5 +6,7 @@ package org.jmiredo.server.config;
  * @param name the interface name (at most 15 characters)
  * @param mtu the interface MTU, at least 1280
  * @param readBudget most packets read from one TUN queue per event-loop wake-up
+ * @param persistent attach to a persistent device the host created and configured, instead of creating and
+ *     configuring one (which needs CAP_NET_ADMIN)
  */
-public record TunConfig(String name, int mtu, int readBudget) {}
+public record TunConfig(String name, int mtu, int readBudget, boolean persistent) {}

@@ -1,6 +1,10 @@
 package org.jmiredo.server.netlink;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,12 +18,22 @@ import org.slf4j.LoggerFactory;
  * on a point-to-point tunnel, and DAD would keep the address tentative for a second); {@code ip -6 route add
  * 2001::/32 dev X}. A route already present for the prefix is an error (another relay owns it), an address
  * already present is kept and left alone at shutdown.
+ *
+ * <p>{@link #checkHostSetup} only reads ({@code ip -d -o link show}, {@code ip -6 route show}), which needs
+ * no privileges.
  */
 public final class IpRoute2Configurator implements InterfaceConfigurator {
     private static final Logger LOG = LoggerFactory.getLogger(IpRoute2Configurator.class);
 
     /** The default limit for one {@code ip} run. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+
+    /** The flags in "2: teredo: &lt;POINTOPOINT,NOARP,UP,LOWER_UP&gt; mtu 1280 ..." */
+    private static final Pattern LINK_FLAGS = Pattern.compile("<([^>]*)>");
+    /** The first " mtu N" (the -d output also has "minmtu" and "maxmtu", without the leading space). */
+    private static final Pattern LINK_MTU = Pattern.compile(" mtu (\\d+)");
+    /** "multi_queue numqueues N" in the -d output of a TUN (IFLA_TUN_NUM_QUEUES, Linux 4.15). */
+    private static final Pattern TUN_QUEUES = Pattern.compile(" numqueues (\\d+)");
 
     private final IpCommand ip;
 
@@ -61,6 +75,40 @@ public final class IpRoute2Configurator implements InterfaceConfigurator {
                 removeAddress(spec);
             }
         };
+    }
+
+    /**
+     * Fails if the link is down (nothing would be routed into it) or more queues are attached than ours
+     * (another process, e.g. a second relay, would get part of the traffic: without IFF_TUN_EXCL the kernel
+     * lets every owner's process attach). Warns of a missing route for the prefix (the host may route it
+     * by policy rules instead of the main table) and of an MTU other than the configured one.
+     */
+    @Override
+    public List<String> checkHostSetup(TunnelInterfaceSpec spec, int attachedQueues) throws InterfaceConfigException {
+        String dev = spec.name();
+        String link = ip.check("-d", "-o", "link", "show", "dev", dev);
+        Matcher flags = LINK_FLAGS.matcher(link);
+        if (!flags.find() || !List.of(flags.group(1).split(",")).contains("UP")) {
+            throw new InterfaceConfigException("interface " + dev + " is down: with tun.persistent the host "
+                    + "brings it up (ip link set dev " + dev + " mtu " + spec.mtu() + " up)");
+        }
+        Matcher queues = TUN_QUEUES.matcher(link);
+        if (queues.find() && Integer.parseInt(queues.group(1)) > attachedQueues) {
+            throw new InterfaceConfigException("interface " + dev + " has " + queues.group(1) + " queues attached, "
+                    + attachedQueues + " of them ours: another process (a second relay?) uses it; stop it");
+        }
+        List<String> warnings = new ArrayList<>();
+        Matcher mtu = LINK_MTU.matcher(link);
+        if (mtu.find() && Integer.parseInt(mtu.group(1)) != spec.mtu()) {
+            warnings.add("interface " + dev + " has mtu " + mtu.group(1) + " but tun.mtu is " + spec.mtu()
+                    + ": set both alike (packets longer than tun.mtu are read truncated and dropped)");
+        }
+        if (ip.check("-6", "route", "show", spec.prefixText(), "dev", dev).isBlank()) {
+            warnings.add("no route for " + spec.prefixText() + " into " + dev + " in the main table: no IPv6 "
+                    + "traffic reaches the relay until the host adds it (ip -6 route add " + spec.prefixText()
+                    + " dev " + dev + ")");
+        }
+        return warnings;
     }
 
     private boolean addAddress(TunnelInterfaceSpec spec) throws InterfaceConfigException {

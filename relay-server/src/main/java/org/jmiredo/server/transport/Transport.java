@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * the device is on one thread. The data path is plugged in through {@link DataPathWiring}.
  *
  * <p>Start order: TUN device, interface set-up (link, address, route), loops, UDP channels (pipelines built
- * before bind), TUN reading. {@link #close} undoes it in the reverse order.
+ * before bind), TUN reading. {@link #close} undoes it in the reverse order. With
+ * {@link TransportSettings#tunPersistent()} the device is the host's: its queues are attached, the interface is
+ * only checked, and it stays, configured, after {@link #close}.
  */
 public final class Transport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Transport.class);
@@ -79,11 +81,13 @@ public final class Transport implements AutoCloseable {
             throws IOException {
         TransportKind kind = TransportKind.requireEpoll();
         int n = settings.resolvedEventLoops();
-        LinuxTunDevice tun = LinuxTunDevice.open(settings.tunName(), n, settings.tunQueueOptions());
+        LinuxTunDevice tun = settings.tunPersistent()
+                ? LinuxTunDevice.attachPersistent(settings.tunName(), n, settings.tunQueueOptions())
+                : LinuxTunDevice.open(settings.tunName(), n, settings.tunQueueOptions());
         Transport transport = null;
         try {
             transport = new Transport(kind, settings, newGroup(kind, n), tun);
-            transport.configured = configurator.configure(settings.tunnelInterface(tun.name()));
+            transport.configured = setUpInterface(settings, configurator, tun);
             transport.relayChannels.addAll(transport.bindOnLoops(settings.bindSocketAddress(),
                     (channel, i) -> wiring.initUdpChannel(channel, tun.queue(i))));
             transport.startTunReading(wiring);
@@ -95,10 +99,20 @@ public final class Transport implements AutoCloseable {
             }
             throw e;
         }
-        LOG.info("relay transport: {} with {} loops, UDP {}, TUN {} (mtu {}, route {})", kind, n,
-                transport.localAddress(), tun.name(), settings.tunMtu(),
-                settings.tunnelInterface(tun.name()).prefixText());
+        LOG.info("relay transport: {} with {} loops, UDP {}, TUN {} ({}mtu {}, route {})", kind, n,
+                transport.localAddress(), tun.name(), settings.tunPersistent() ? "persistent, host-configured, " : "",
+                settings.tunMtu(), settings.tunnelInterface(tun.name()).prefixText());
         return transport;
+    }
+
+    // A persistent device is the host's: check it, change nothing, and leave nothing to undo at close.
+    private static ConfiguredInterface setUpInterface(TransportSettings settings,
+            InterfaceConfigurator configurator, LinuxTunDevice tun) throws IOException {
+        if (!settings.tunPersistent()) {
+            return configurator.configure(settings.tunnelInterface(tun.name()));
+        }
+        configurator.checkHostSetup(settings.tunnelInterface(tun.name()), tun.queueCount()).forEach(LOG::warn);
+        return () -> { };
     }
 
     static MultiThreadIoEventLoopGroup newGroup(TransportKind kind, int threads) {
@@ -172,7 +186,7 @@ public final class Transport implements AutoCloseable {
     /**
      * Stops in order: TUN reading (no packet reaches a closing channel), the UDP channels, the interface's
      * route and address (while the device still exists), the TUN queues (the kernel then deletes the device),
-     * the loops. Idempotent.
+     * the loops. Idempotent. A persistent device keeps its route and address and stays.
      */
     @Override
     public void close() {

@@ -29,6 +29,9 @@ import org.jmiredo.server.tun.linux.TunQueueOptions;
  * @param tunReadBudget most packets read from one TUN queue per loop wake-up, at least 1
  * @param prefix the Teredo prefix routed into the TUN device (2001:: for the global prefix, RFC 4380 §2.6)
  * @param prefixLength the prefix length, 32 for Teredo
+ * @param tunPersistent attach to a persistent multi-queue device the host created and configured (link up,
+ *     MTU, address, route), without IFF_TUN_EXCL, and leave it as it is: no CAP_NET_ADMIN needed. False:
+ *     create the device (refusing an existing one), configure it, and have it deleted at close
  */
 public record TransportSettings(
         int eventLoops,
@@ -43,7 +46,8 @@ public record TransportSettings(
         int tunMtu,
         int tunReadBudget,
         Inet6Address prefix,
-        int prefixLength) {
+        int prefixLength,
+        boolean tunPersistent) {
 
     /** Bytes in front of each packet read from the TUN, free for a header (8: a Teredo origin indication). */
     public static final int TUN_HEADROOM = 8;
@@ -78,11 +82,12 @@ public record TransportSettings(
 
     /**
      * Miredo's relay defaults: one loop per processor, all addresses, any port, MTU 1280, "teredo",
-     * 2001::/32; batches of 32 datagrams, 64 per wake-up, 64 TUN packets per wake-up, kernel buffer sizes.
+     * 2001::/32; batches of 32 datagrams, 64 per wake-up, 64 TUN packets per wake-up, kernel buffer sizes;
+     * a device of its own (not persistent).
      */
     public static TransportSettings defaults() {
         return new TransportSettings(0, anyIpv4(), 0, 32, 64, 0, 0, false, "teredo", 1280, 64,
-                TunnelInterfaceSpec.TEREDO_PREFIX, TunnelInterfaceSpec.TEREDO_PREFIX_LENGTH);
+                TunnelInterfaceSpec.TEREDO_PREFIX, TunnelInterfaceSpec.TEREDO_PREFIX_LENGTH, false);
     }
 
     /** {@link #eventLoops()} with 0 resolved to the processors this JVM may use (at most 256). */
@@ -110,18 +115,25 @@ public record TransportSettings(
 
     public TransportSettings withBind(Inet4Address address, int port) {
         return new TransportSettings(eventLoops, address, port, recvBatch, maxMessagesPerRead, socketReceiveBuffer,
-                socketSendBuffer, udpGro, tunName, tunMtu, tunReadBudget, prefix, prefixLength);
+                socketSendBuffer, udpGro, tunName, tunMtu, tunReadBudget, prefix, prefixLength, tunPersistent);
     }
 
     public TransportSettings withEventLoops(int loops) {
         return new TransportSettings(loops, bindAddress, bindPort, recvBatch, maxMessagesPerRead, socketReceiveBuffer,
-                socketSendBuffer, udpGro, tunName, tunMtu, tunReadBudget, prefix, prefixLength);
+                socketSendBuffer, udpGro, tunName, tunMtu, tunReadBudget, prefix, prefixLength, tunPersistent);
     }
 
     public TransportSettings withTun(String name, Inet6Address routedPrefix, int routedPrefixLength) {
         return new TransportSettings(eventLoops, bindAddress, bindPort, recvBatch, maxMessagesPerRead,
                 socketReceiveBuffer, socketSendBuffer, udpGro, name, tunMtu, tunReadBudget, routedPrefix,
-                routedPrefixLength);
+                routedPrefixLength, tunPersistent);
+    }
+
+    /** The same settings with {@link #tunPersistent()} set to {@code persistent}. */
+    public TransportSettings withPersistentTun(boolean persistent) {
+        return new TransportSettings(eventLoops, bindAddress, bindPort, recvBatch, maxMessagesPerRead,
+                socketReceiveBuffer, socketSendBuffer, udpGro, tunName, tunMtu, tunReadBudget, prefix, prefixLength,
+                persistent);
     }
 
     private static Inet4Address anyIpv4() {

@@ -1,11 +1,16 @@
 package org.jmiredo.server.netlink;
 
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import java.time.Duration;
+import java.util.List;
 import org.jmiredo.server.netlink.InterfaceConfigurator.ConfiguredInterface;
 import org.jmiredo.server.sys.Privileges;
+import org.jmiredo.server.tun.linux.LinuxTunDevice;
+import org.jmiredo.server.tun.linux.TunQueueOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -81,6 +86,51 @@ class IpRoute2ConfiguratorTest {
                 .isInstanceOf(InterfaceConfigException.class)
                 .hasMessageContaining("`ip -n " + ns.name() + " link set dev jmnone0 mtu 1280 multicast off up` failed:")
                 .hasMessageContaining("jmnone0");
+    }
+
+    @Test
+    void checkingTheHostsSetupFailsOnlyWhenDownAndChangesNothing() throws Exception {
+        assertThatThrownBy(() -> configurator.checkHostSetup(spec(1280), 1))
+                .isInstanceOf(InterfaceConfigException.class)
+                .hasMessage("interface jmtun0 is down: with tun.persistent the host brings it up "
+                        + "(ip link set dev jmtun0 mtu 1280 up)");
+
+        ns.ip("link", "set", "dev", DEV, "mtu", "1400", "up");
+        String link = ns.ip("link", "show", "dev", DEV);
+        assertThat(configurator.checkHostSetup(spec(1280), 1)).containsExactly(
+                "interface jmtun0 has mtu 1400 but tun.mtu is 1280: set both alike (packets longer than tun.mtu "
+                        + "are read truncated and dropped)",
+                "no route for 2001:db8::/32 into jmtun0 in the main table: no IPv6 traffic reaches the relay until "
+                        + "the host adds it (ip -6 route add 2001:db8::/32 dev jmtun0)");
+        assertThat(ns.ip("link", "show", "dev", DEV)).as("nothing changed").isEqualTo(link);
+        assertThat(ns.ip("-6", "route", "show", "dev", DEV)).doesNotContain("2001:db8::/32");
+
+        // A route for a longer prefix is not the route for the Teredo prefix.
+        ns.ip("-6", "route", "add", "2001:db8:1::/48", "dev", DEV);
+        assertThat(configurator.checkHostSetup(spec(1400), 1)).singleElement(as(STRING))
+                .startsWith("no route for 2001:db8::/32 into jmtun0");
+        ns.ip("-6", "route", "add", "2001:db8::/32", "dev", DEV);
+        assertThat(configurator.checkHostSetup(spec(1400), 1)).isEmpty();
+    }
+
+    @Test
+    void queuesOfAnotherProcessOnTheHostsDeviceAreRefused() throws Exception {
+        // Attached in this JVM's namespace (where TUNSETIFF looks the name up), then moved: queues stay attached.
+        String name = TestNetns.uniqueName("jmt");
+        assertThat(TestNetns.run(List.of("ip", "tuntap", "add", "dev", name, "mode", "tun", "multi_queue")).ok())
+                .isTrue();
+        try (LinuxTunDevice device = LinuxTunDevice.attachPersistent(name, 2, TunQueueOptions.DEFAULTS)) {
+            ns.adopt(name);
+            ns.ip("link", "set", "dev", name, "up");
+            TunnelInterfaceSpec spec = TunnelInterfaceSpec.relay(name, 1500, TunnelInterfaceSpec.v6("2001:db8::"), 32);
+            assertThatThrownBy(() -> configurator.checkHostSetup(spec, 1))
+                    .hasMessage("interface " + name + " has 2 queues attached, 1 of them ours: another process "
+                            + "(a second relay?) uses it; stop it");
+            assertThat(configurator.checkHostSetup(spec, device.queueCount())).singleElement(as(STRING))
+                    .startsWith("no route for 2001:db8::/32");
+        } finally {
+            TestNetns.run(List.of("ip", "link", "del", "dev", name)); // if the move did not happen
+        }
     }
 
     @Test

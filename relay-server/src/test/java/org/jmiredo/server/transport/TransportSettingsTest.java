@@ -19,33 +19,43 @@ class TransportSettingsTest {
         assertThat(DEFAULTS.bindSocketAddress().getAddress()).isEqualTo(InetAddress.getByName("0.0.0.0"));
         assertThat(DEFAULTS.resolvedEventLoops()).isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(DEFAULTS.tunQueueOptions()).isEqualTo(new TunQueueOptions(64, TransportSettings.TUN_HEADROOM, 1280));
+        assertThat(DEFAULTS.tunPersistent()).as("a device of its own").isFalse();
+    }
+
+    @Test
+    void thePersistentTunFlagSurvivesTheOtherWithers() throws Exception {
+        TransportSettings persistent = DEFAULTS.withPersistentTun(true).withEventLoops(2)
+                .withBind((Inet4Address) InetAddress.getByName("127.0.0.1"), 0).withTun("t", DEFAULTS.prefix(), 32);
+        assertThat(persistent.tunPersistent()).isTrue();
+        assertThat(persistent.withPersistentTun(false)).isEqualTo(DEFAULTS.withEventLoops(2)
+                .withBind((Inet4Address) InetAddress.getByName("127.0.0.1"), 0).withTun("t", DEFAULTS.prefix(), 32));
     }
 
     @Test
     void aReceiveSlotHoldsAFullPathDatagramOrAGroAggregate() {
         assertThat(DEFAULTS.datagramSlotSize()).isEqualTo(1500);
         TransportSettings jumbo = new TransportSettings(1, DEFAULTS.bindAddress(), 0, 32, 64, 0, 0, false, "t", 9000,
-                64, DEFAULTS.prefix(), 32);
+                64, DEFAULTS.prefix(), 32, false);
         assertThat(jumbo.datagramSlotSize()).isEqualTo(9000 + TransportSettings.TEREDO_HEADER_ROOM);
         TransportSettings gro = new TransportSettings(1, DEFAULTS.bindAddress(), 0, 4, 64, 0, 0, true, "t", 1280,
-                64, DEFAULTS.prefix(), 32);
+                64, DEFAULTS.prefix(), 32, false);
         assertThat(gro.datagramSlotSize()).isEqualTo(65_535);
     }
 
     @Test
     void rejectsValuesTheKernelOrNettyCannotHonour() {
         Inet4Address any = DEFAULTS.bindAddress();
-        assertThatThrownBy(() -> new TransportSettings(257, any, 0, 32, 64, 0, 0, false, "t", 1280, 64, DEFAULTS.prefix(), 32))
+        assertThatThrownBy(() -> new TransportSettings(257, any, 0, 32, 64, 0, 0, false, "t", 1280, 64, DEFAULTS.prefix(), 32, false))
                 .hasMessageContaining("eventLoops");
-        assertThatThrownBy(() -> new TransportSettings(1, any, 65_536, 32, 64, 0, 0, false, "t", 1280, 64, DEFAULTS.prefix(), 32))
+        assertThatThrownBy(() -> new TransportSettings(1, any, 65_536, 32, 64, 0, 0, false, "t", 1280, 64, DEFAULTS.prefix(), 32, false))
                 .hasMessageContaining("bindPort");
-        assertThatThrownBy(() -> new TransportSettings(1, any, 0, 1025, 64, 0, 0, false, "t", 1280, 64, DEFAULTS.prefix(), 32))
+        assertThatThrownBy(() -> new TransportSettings(1, any, 0, 1025, 64, 0, 0, false, "t", 1280, 64, DEFAULTS.prefix(), 32, false))
                 .hasMessageContaining("recvBatch");
-        assertThatThrownBy(() -> new TransportSettings(1, any, 0, 32, 64, 0, 0, false, "t", 1200, 64, DEFAULTS.prefix(), 32))
+        assertThatThrownBy(() -> new TransportSettings(1, any, 0, 32, 64, 0, 0, false, "t", 1200, 64, DEFAULTS.prefix(), 32, false))
                 .hasMessageContaining("tunMtu");
-        assertThatThrownBy(() -> new TransportSettings(1, any, 0, 32, 0, 0, 0, false, "t", 1280, 64, DEFAULTS.prefix(), 32))
+        assertThatThrownBy(() -> new TransportSettings(1, any, 0, 32, 0, 0, 0, false, "t", 1280, 64, DEFAULTS.prefix(), 32, false))
                 .hasMessageContaining("maxMessagesPerRead");
-        assertThatThrownBy(() -> new TransportSettings(1, any, 0, 32, 64, -1, 0, false, "t", 1280, 64, DEFAULTS.prefix(), 32))
+        assertThatThrownBy(() -> new TransportSettings(1, any, 0, 32, 64, -1, 0, false, "t", 1280, 64, DEFAULTS.prefix(), 32, false))
                 .hasMessageContaining("socketReceiveBuffer");
     }
 }

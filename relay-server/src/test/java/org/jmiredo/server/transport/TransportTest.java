@@ -17,7 +17,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.jmiredo.server.netlink.InterfaceConfigException;
 import org.jmiredo.server.netlink.InterfaceConfigurator;
+import org.jmiredo.server.netlink.InterfaceConfigurator.ConfiguredInterface;
 import org.jmiredo.server.netlink.IpRoute2Configurator;
 import org.jmiredo.server.netlink.TestNetns;
 import org.jmiredo.server.netlink.TunnelInterfaceSpec;
@@ -67,9 +69,17 @@ class TransportTest {
     }
 
     private static InterfaceConfigurator movingInto(TestNetns target) {
-        return spec -> {
-            target.adopt(spec.name());
-            return new IpRoute2Configurator(target.name(), Duration.ofSeconds(5)).configure(spec);
+        return new InterfaceConfigurator() {
+            @Override
+            public ConfiguredInterface configure(TunnelInterfaceSpec spec) throws InterfaceConfigException {
+                target.adopt(spec.name());
+                return new IpRoute2Configurator(target.name(), Duration.ofSeconds(5)).configure(spec);
+            }
+
+            @Override
+            public List<String> checkHostSetup(TunnelInterfaceSpec spec, int attachedQueues) {
+                throw new AssertionError("a transport that creates its device configures it, it does not check it");
+            }
         };
     }
 

@@ -3,9 +3,11 @@ package org.jmiredo.server.tun.linux;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.util.concurrent.Future;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jmiredo.server.sys.Errno;
 import org.jmiredo.server.sys.NativeException;
 import org.jmiredo.server.sys.TunSyscalls;
 import org.slf4j.Logger;
@@ -16,10 +18,14 @@ import org.slf4j.LoggerFactory;
  * event loop, each a {@link TunQueueHandle}. For packets the kernel sends into the device it picks the queue
  * by the flow's hash (tun_select_queue), so one IPv6 flow stays on one queue and one loop.
  *
- * <p>The device is not persistent: it exists while at least one queue is open, and the kernel removes it,
- * with its addresses and routes, when the last one closes. The first queue is opened with
- * {@code IFF_TUN_EXCL}, so a device of the same name that already exists (another relay, a Miredo) is an
- * error instead of silently sharing its traffic.
+ * <p>{@link #open} creates a device that is not persistent: it exists while at least one queue is open, and
+ * the kernel removes it, with its addresses and routes, when the last one closes. The first queue is opened
+ * with {@code IFF_TUN_EXCL}, so a device of the same name that already exists (another relay, a Miredo) is
+ * an error instead of silently sharing its traffic. Creating a device needs CAP_NET_ADMIN.
+ *
+ * <p>{@link #attachPersistent} attaches to a persistent device the host created ({@code ip tuntap add ...
+ * multi_queue user U}); the kernel lets its owner attach queues without CAP_NET_ADMIN (tun_not_capable), and
+ * the device, with its addresses and routes, stays when the queues close.
  */
 public final class LinuxTunDevice implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LinuxTunDevice.class);
@@ -50,12 +56,7 @@ public final class LinuxTunDevice implements AutoCloseable {
      * @throws IllegalStateException if Netty's epoll transport (which reads the fds) is unavailable
      */
     public static LinuxTunDevice open(String name, int queues, TunQueueOptions options) throws NativeException {
-        if (queues < 1 || queues > MAX_QUEUES) {
-            throw new IllegalArgumentException("a TUN device has 1 to " + MAX_QUEUES + " queues, not " + queues);
-        }
-        if (!Epoll.isAvailable()) {
-            throw new IllegalStateException("TUN queues need Netty's epoll transport: " + Epoll.unavailabilityCause());
-        }
+        checkArguments(queues);
         List<TunSyscalls.Attached> attached = new ArrayList<>(queues);
         try {
             TunSyscalls.Attached first = TunSyscalls.attach(name, FLAGS | TunSyscalls.IFF_TUN_EXCL);
@@ -63,10 +64,62 @@ public final class LinuxTunDevice implements AutoCloseable {
             for (int i = 1; i < queues; i++) {
                 attached.add(TunSyscalls.attach(first.name(), FLAGS));
             }
-        } catch (NativeException | RuntimeException e) {
+        } catch (NativeException e) {
+            closeQuietly(attached);
+            throw e.errno() == Errno.EBUSY ? PersistentTun.ofThisProcess().explainTaken(name, e) : e;
+        } catch (RuntimeException e) {
             closeQuietly(attached);
             throw e;
         }
+        return wrap(attached, options);
+    }
+
+    /**
+     * Opens {@code queues} queues on the existing persistent multi-queue device {@code name}, without
+     * {@code IFF_TUN_EXCL}. Changes nothing on the device; {@link #close} leaves it in place.
+     *
+     * @throws IOException with an operator hint: the device is missing, not persistent, not a multi-queue
+     *     TUN, or belongs to another user ({@link NativeException} for the kernel's refusals)
+     * @throws IllegalStateException if Netty's epoll transport (which reads the fds) is unavailable
+     */
+    public static LinuxTunDevice attachPersistent(String name, int queues, TunQueueOptions options)
+            throws IOException {
+        return attachPersistent(PersistentTun.ofThisProcess(), name, queues, options);
+    }
+
+    static LinuxTunDevice attachPersistent(PersistentTun host, String name, int queues, TunQueueOptions options)
+            throws IOException {
+        checkArguments(queues);
+        host.checkBeforeAttach(name);
+        List<TunSyscalls.Attached> attached = new ArrayList<>(queues);
+        try {
+            for (int i = 0; i < queues; i++) {
+                attached.add(TunSyscalls.attach(name, FLAGS));
+                if (i == 0) {
+                    host.checkPersistent(name); // still the host's device, not one the kernel just created
+                }
+            }
+        } catch (NativeException e) {
+            closeQuietly(attached);
+            throw host.explain(name, e);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(attached);
+            throw e;
+        }
+        return wrap(attached, options);
+    }
+
+    private static void checkArguments(int queues) {
+        if (queues < 1 || queues > MAX_QUEUES) {
+            throw new IllegalArgumentException("a TUN device has 1 to " + MAX_QUEUES + " queues, not " + queues);
+        }
+        if (!Epoll.isAvailable()) {
+            throw new IllegalStateException("TUN queues need Netty's epoll transport: " + Epoll.unavailabilityCause());
+        }
+    }
+
+    private static LinuxTunDevice wrap(List<TunSyscalls.Attached> attached, TunQueueOptions options) {
+        int queues = attached.size();
         String actualName = attached.getFirst().name();
         List<TunQueueHandle> handles = new ArrayList<>(queues);
         for (int i = 0; i < queues; i++) {
@@ -108,7 +161,10 @@ public final class LinuxTunDevice implements AutoCloseable {
         awaitAll(queues.stream().map(TunQueueHandle::deregister).toList());
     }
 
-    /** Closes every queue (each on its own loop) and waits: the kernel then deletes the device. */
+    /**
+     * Closes every queue (each on its own loop) and waits: the kernel then deletes the device, unless it is
+     * persistent.
+     */
     @Override
     public void close() {
         awaitAll(queues.stream().map(TunQueueHandle::closeAsync).toList());

@@ -275,7 +275,7 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
 
     /**
      * Stops reading and closes the fd (on the loop, so no read is in flight). When the device's last queue is
-     * closed the kernel deletes the device, with its addresses and routes.
+     * closed the kernel deletes the device, with its addresses and routes, unless it is persistent.
      */
     public Future<Void> closeAsync() {
         return onLoop(this::closeNow);

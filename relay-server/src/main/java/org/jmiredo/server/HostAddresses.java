@@ -1,0 +1,60 @@
+package org.jmiredo.server;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.jmiredo.proto.Ipv4;
+
+/**
+ * The IPv4 addresses assigned to this host (in the daemon's network namespace), read with
+ * {@link NetworkInterface}, and the start-up check of the addresses a role binds to: a Teredo server
+ * must own both of its addresses (RFC 4380 §5.3), and they must be global unicast (§5.2.4), or clients
+ * would be told to use an address that never answers.
+ */
+final class HostAddresses {
+    private HostAddresses() {}
+
+    /** Every IPv4 address of every interface, up or down, in network-order ints. */
+    static Set<Integer> ipv4() throws StartupException {
+        Set<Integer> addresses = new LinkedHashSet<>();
+        try {
+            for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+                    if (address instanceof Inet4Address v4) {
+                        addresses.add(Ipv4.of(v4.getAddress()));
+                    }
+                }
+            }
+        } catch (SocketException e) {
+            throw new StartupException("cannot list this host's addresses: " + e.getMessage(), e);
+        }
+        return addresses;
+    }
+
+    /**
+     * Fails with one line naming the key when {@code address} is not global unicast or not one of
+     * {@code assigned}.
+     *
+     * @param key the configuration key that gave the address, for the message
+     */
+    static void requireUsable(String key, int address, Set<Integer> assigned) throws StartupException {
+        String text = Ipv4.toString(address);
+        if (!Ipv4.isGlobalUnicast(address)) {
+            throw new StartupException(key + " " + text + " is not a global unicast IPv4 address: Teredo clients"
+                    + " cannot use it (RFC 4380 section 5.2.4)", null);
+        }
+        if (!assigned.contains(address)) {
+            List<String> have = new ArrayList<>();
+            assigned.forEach(a -> have.add(Ipv4.toString(a)));
+            throw new StartupException(key + " " + text + " is not assigned to this host (its IPv4 addresses: "
+                    + (have.isEmpty() ? "none" : String.join(", ", have)) + "); add it, e.g. ip addr add " + text
+                    + "/32 dev eth0, or fix the configuration", null);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package org.jmiredo.server;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.jmiredo.server.config.ConfigLoader;
+import org.jmiredo.server.config.DaemonConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code jmiredo server}: runs a Teredo server until SIGTERM or SIGINT (then stops cleanly, exit 0). */
+@Command(name = "server", mixinStandardHelpOptions = true,
+        description = "Run a Teredo server (RFC 4380 section 5.3) on UDP 3544 of two IPv4 addresses of this host "
+                + "(jmiredo.server.primary-address and secondary-address, default primary + 1).")
+final class ServerCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(ServerCommand.class);
+
+    @Mixin
+    RoleOptions options;
+
+    @Option(names = "--miredo-conf", paramLabel = "FILE",
+            description = "A Miredo miredo-server.conf (ServerBindAddress, ServerBindAddress2, Prefix, InterfaceMTU, "
+                    + "SyslogFacility); wins over --config where both set a key.")
+    Path miredoConf;
+
+    @Override
+    public Integer call() throws Exception {
+        ConfigLoader.Sources sources = options.sources(miredoConf);
+        DaemonConfig config = ConfigLoader.load(sources);
+        LogSetup.apply(config.logging());
+        RoleOptions.runUntilSignalled(() -> ServerDaemon.start(config), LOG);
+        return 0;
+    }
+}

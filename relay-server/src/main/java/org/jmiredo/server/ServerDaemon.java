@@ -1,0 +1,110 @@
+package org.jmiredo.server;
+
+import io.netty.channel.Channel;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Set;
+import org.jmiredo.engine.Clock;
+import org.jmiredo.engine.server.ServerSettings;
+import org.jmiredo.metrics.DataPathCounters;
+import org.jmiredo.pipeline.server.ServerDataPath;
+import org.jmiredo.proto.Ipv4;
+import org.jmiredo.proto.Ipv6;
+import org.jmiredo.proto.Teredo;
+import org.jmiredo.server.config.DaemonConfig;
+import org.jmiredo.server.config.ServerRoleConfig;
+import org.jmiredo.server.config.ValueParsers;
+import org.jmiredo.server.sys.RawIpv6Socket;
+import org.jmiredo.server.transport.UdpLoops;
+import org.jmiredo.tun.TunQueue;
+
+/**
+ * {@code jmiredo server}: a Teredo server (RFC 4380 §5.3, RFC 5991) on UDP 3544 of two addresses of this
+ * host. Per event loop, one channel on each address (SO_REUSEPORT spreads clients over the loops), the
+ * pair wired by {@link ServerDataPath}; clients' ICMPv6 echo requests to native IPv6 leave through one
+ * raw IPv6 socket ({@link RawIpv6Socket}), each loop with its own sender. No TUN device, no peer table:
+ * the server keeps no per-client state.
+ */
+public final class ServerDaemon extends UdpRoleDaemon {
+    /** The room a native packet may take: a whole IPv6 minimum-MTU packet, or more if the limit allows. */
+    private static final int MIN_NATIVE_CAPACITY = Teredo.MTU;
+
+    private final ServerRoleConfig role;
+    private ServerSettings settings;
+    private ServerDataPath dataPath;
+    private RawIpv6Socket raw;
+
+    private ServerDaemon(DaemonConfig config) {
+        super(config);
+        this.role = config.serverRole();
+    }
+
+    /** Starts the server, or throws with one line for the operator (nothing stays started). */
+    public static ServerDaemon start(DaemonConfig config) throws StartupException {
+        ServerDaemon daemon = new ServerDaemon(config);
+        daemon.startAll();
+        return daemon;
+    }
+
+    @Override
+    void preflight() throws StartupException {
+        if (!role.configured()) {
+            throw new StartupException("no server address: set jmiredo.server.primary-address (--config) or "
+                    + "ServerBindAddress (--miredo-conf miredo-server.conf)", null);
+        }
+        Set<Integer> assigned = HostAddresses.ipv4();
+        HostAddresses.requireUsable("jmiredo.server.primary-address", role.primaryAddress(), assigned);
+        HostAddresses.requireUsable("jmiredo.server.secondary-address", role.secondaryAddress(), assigned);
+        try {
+            settings = role.settings();
+        } catch (IllegalArgumentException e) {
+            throw new StartupException("jmiredo.server: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    void beforeLoops() throws IOException {
+        if (settings.nativeForwarding()) {
+            raw = RawIpv6Socket.open();
+            closeLater(raw); // before the loops start, so closed after they stopped: no send on a closed fd
+        }
+    }
+
+    @Override
+    void bind(UdpLoops loops) throws IOException {
+        dataPath = new ServerDataPath(settings, loops.channelsPerAddress(), Clock.monotonic());
+        int capacity = Math.max(MIN_NATIVE_CAPACITY, Ipv6.HEADER_LENGTH + settings.maxIcmpPayload());
+        // The primary channels first, with an empty pipeline; the secondary channel of loop i then wires
+        // the pair. A datagram reaching a primary socket in between is discarded by Netty's pipeline tail:
+        // the daemon is not ready yet.
+        List<Channel> primaries = loops.bindOnEveryLoop(socket(settings.primaryIpv4()), (channel, i) -> { });
+        loops.bindOnEveryLoop(socket(settings.secondaryIpv4()), (channel, i) -> {
+            TunQueue nativeOut = raw != null ? new NativeIpv6Output(raw.sender(capacity)) : NativeIpv6Output.refusing();
+            dataPath.initChannels(primaries.get(i), channel, nativeOut);
+        });
+    }
+
+    private static InetSocketAddress socket(int ipv4) {
+        return new InetSocketAddress(TransportSettingsMapping.ipv4(ipv4), Teredo.SERVICE_PORT);
+    }
+
+    @Override
+    List<DataPathCounters> counters() {
+        return dataPath.counters();
+    }
+
+    @Override
+    String describe() {
+        return "Teredo server on " + Ipv4.toString(settings.primaryIpv4()) + ":" + Teredo.SERVICE_PORT + " and "
+                + Ipv4.toString(settings.secondaryIpv4()) + ":" + Teredo.SERVICE_PORT + " (prefix "
+                + ValueParsers.formatPrefix(settings.prefix()) + ", mtu option "
+                + settings.advertisedMtu() + ", native forwarding " + (settings.nativeForwarding() ? "on" : "off")
+                + ", ra-per-second " + settings.raPerSecond() + ")";
+    }
+
+    /** The data path, for tests. */
+    ServerDataPath dataPath() {
+        return dataPath;
+    }
+}

@@ -1,0 +1,122 @@
+package org.jmiredo.server;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.util.concurrent.EventExecutor;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.jmiredo.metrics.DataPathCounters;
+import org.jmiredo.server.config.DaemonConfig;
+import org.jmiredo.server.metrics.DataPathMetrics;
+import org.jmiredo.server.metrics.MeterRegistries;
+import org.jmiredo.server.metrics.MetricsServer;
+import org.jmiredo.server.metrics.PeerTableStats;
+import org.jmiredo.server.metrics.ProcessMetrics;
+import org.jmiredo.server.transport.UdpLoops;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The life of a daemon whose data path is UDP channels only ({@code jmiredo server}, {@code jmiredo mire}):
+ * start in order (metrics endpoint, so that /healthz answers and /readyz says 503 during start-up; the
+ * event loops; the role's sockets and handlers), report ready, stop in reverse order. The same
+ * conventions as {@link RelayDaemon}; the metrics are the data path's counters summed over the channels.
+ */
+abstract class UdpRoleDaemon implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(UdpRoleDaemon.class);
+    /** A role without a peer table shows an empty one, so that dashboards keep one set of series. */
+    private static final PeerTableStats NO_PEERS = new PeerTableStats(() -> 0, () -> 0, () -> 0, () -> 0,
+            () -> 0, () -> 0, () -> 0);
+
+    private final PrometheusMeterRegistry registry = MeterRegistries.prometheus();
+    private final List<AutoCloseable> started = new ArrayList<>();
+    final DaemonConfig config;
+    private volatile boolean ready;
+    private volatile boolean closed;
+
+    UdpRoleDaemon(DaemonConfig config) {
+        this.config = config;
+    }
+
+    /** Checks what the role needs before anything starts (addresses assigned, ...). */
+    abstract void preflight() throws StartupException;
+
+    /**
+     * Opens what the data path uses besides the loops (a raw socket); registered with {@link #closeLater}
+     * here, it is closed only after the loops have stopped.
+     */
+    void beforeLoops() throws IOException {
+    }
+
+    /** Binds the role's channels on {@code loops}; registers what must be closed with {@link #closeLater}. */
+    abstract void bind(UdpLoops loops) throws IOException, StartupException;
+
+    /** The per-channel counters to expose. */
+    abstract List<DataPathCounters> counters();
+
+    /** One line for the log once ready, e.g. "server on 198.51.100.1:3544 and 198.51.100.2:3544". */
+    abstract String describe();
+
+    /** Starts everything, or stops again what was started and rethrows. */
+    final void startAll() throws StartupException {
+        try {
+            preflight();
+            started.add(new ProcessMetrics(registry));
+            MetricsServer metrics = MetricsServer.start(config.metrics().listen(), registry, this::isReady);
+            started.add(metrics);
+            beforeLoops();
+            UdpLoops loops = UdpLoops.start(TransportSettingsMapping.of(config));
+            started.add(loops);
+            bind(loops);
+            new DataPathMetrics(counters(), NO_PEERS).bindTo(registry);
+            ProcessMetrics.bindEventLoops(registry, new ArrayList<EventExecutor>(loops.eventLoops()));
+            ready = true;
+            LoggerFactory.getLogger(getClass()).info(
+                    "jmiredo {} {} ready: {} event loops ({}), metrics http://{}/metrics, configuration {}",
+                    Version.current(), describe(), loops.eventLoops().size(), loops.kind(),
+                    text(metrics.localAddress()), config.sources());
+        } catch (IOException e) {
+            close();
+            throw new StartupException(Objects.requireNonNullElse(e.getMessage(), e.toString()), e);
+        } catch (StartupException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Closed by {@link #close} before what was started earlier (reverse order). */
+    final void closeLater(AutoCloseable resource) {
+        started.add(resource);
+    }
+
+    /** Behind /readyz: every socket is bound and the daemon is not stopping. */
+    final boolean isReady() {
+        return ready && !closed;
+    }
+
+    static String text(InetSocketAddress address) {
+        String host = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
+        return host.indexOf(':') >= 0 ? "[" + host + "]:" + address.getPort() : host + ":" + address.getPort();
+    }
+
+    /** Stops in reverse start order. Idempotent. */
+    @Override
+    public final synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ready = false;
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("stopping {} failed: {}", started.get(i).getClass().getSimpleName(), e.toString());
+            }
+        }
+        started.clear();
+        registry.close();
+    }
+}

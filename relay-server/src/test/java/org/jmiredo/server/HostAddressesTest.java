@@ -1,0 +1,43 @@
+package org.jmiredo.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Set;
+import org.jmiredo.proto.Ipv4;
+import org.junit.jupiter.api.Test;
+
+/** Issue 3: the server refuses, in one line, addresses that are not global unicast or not assigned. */
+class HostAddressesTest {
+    private static final int PRIMARY = Ipv4.of(198, 51, 100, 1);
+
+    @Test
+    void anAssignedGlobalAddressIsAccepted() {
+        assertThatCode(() -> HostAddresses.requireUsable("k", PRIMARY, Set.of(PRIMARY))).doesNotThrowAnyException();
+    }
+
+    @Test
+    void aNonGlobalAddressIsRefusedEvenWhenAssigned() {
+        int lan = Ipv4.of(192, 168, 1, 1);
+        assertThatThrownBy(() -> HostAddresses.requireUsable("jmiredo.server.secondary-address", lan, Set.of(lan)))
+                .isInstanceOf(StartupException.class)
+                .hasMessage("jmiredo.server.secondary-address 192.168.1.1 is not a global unicast IPv4 address: "
+                        + "Teredo clients cannot use it (RFC 4380 section 5.2.4)");
+    }
+
+    @Test
+    void anUnassignedAddressIsRefusedWithTheHostsAddresses() {
+        assertThatThrownBy(() -> HostAddresses.requireUsable("jmiredo.server.primary-address", PRIMARY,
+                Set.of(Ipv4.of(127, 0, 0, 1))))
+                .isInstanceOf(StartupException.class)
+                .hasMessageStartingWith("jmiredo.server.primary-address 198.51.100.1 is not assigned to this host "
+                        + "(its IPv4 addresses: 127.0.0.1)")
+                .hasMessageNotContaining("\n");
+    }
+
+    @Test
+    void theHostsAddressesIncludeLoopback() throws Exception {
+        assertThat(HostAddresses.ipv4()).contains(Ipv4.of(127, 0, 0, 1));
+    }
+}

@@ -1,0 +1,79 @@
+package org.jmiredo.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code jmiredo server}, {@code mire} and {@code checkconf} on server files; nothing here binds a Teredo port. */
+class ServerCommandTest {
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        return Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    }
+
+    @Test
+    void serverWithoutAnAddressRefusesToStartInOneLine() {
+        assertThat(run("server", "--metrics-listen", "127.0.0.1:0")).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(err.toString()).isEqualTo("jmiredo: no server address: set jmiredo.server.primary-address "
+                + "(--config) or ServerBindAddress (--miredo-conf miredo-server.conf)" + System.lineSeparator());
+    }
+
+    @Test
+    void serverRefusesAnAddressThisHostDoesNotHave() throws Exception {
+        // 203.0.113.0/24 is documentation space (RFC 5737): no test machine has it.
+        Path conf = write("miredo-server.conf", "ServerBindAddress 203.0.113.200\n");
+        assertThat(run("server", "--miredo-conf", conf.toString(), "--metrics-listen", "127.0.0.1:0"))
+                .isEqualTo(Main.EXIT_FAILURE);
+        assertThat(err.toString()).startsWith("jmiredo: jmiredo.server.primary-address 203.0.113.200 is not assigned "
+                + "to this host").hasLineCount(1);
+    }
+
+    @Test
+    void serverReportsABadFileAsAConfigurationError() throws Exception {
+        Path conf = write("miredo-server.conf", "ServerBindAddress 10.1.2.3\n");
+        assertThat(run("server", "--miredo-conf", conf.toString())).isEqualTo(Main.EXIT_CONFIG);
+        assertThat(err.toString()).isEqualTo(conf + ":1: directive \"ServerBindAddress\": must be a global unicast "
+                + "IPv4 address (RFC 4380 section 5.2.4), got 10.1.2.3" + System.lineSeparator());
+    }
+
+    @Test
+    void checkconfReadsAMiredoServerFile() throws Exception {
+        Path conf = write("miredo-server.conf", """
+                ServerBindAddress 198.51.100.1
+                ServerBindAddress2 198.51.100.2
+                Prefix 2001:0::
+                InterfaceMTU 1280
+                SyslogFacility daemon
+                """);
+        assertThat(run("checkconf", conf.toString())).isZero();
+        assertThat(out.toString()).isEqualTo(conf + ": OK" + System.lineSeparator());
+    }
+
+    @Test
+    void checkconfChecksTheHoconServerSection() throws Exception {
+        Path conf = write("server.conf", "jmiredo.server { primary-address = \"198.51.100.1\", max-icmp-payload = 70000 }\n");
+        assertThat(run("checkconf", conf.toString())).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo(conf + ":1: jmiredo.server.max-icmp-payload: must be 0-65535, got 70000"
+                + System.lineSeparator());
+    }
+
+    @Test
+    void mireRefusesANonGlobalBindAddressAsAUsageError() {
+        assertThat(run("mire", "--bind", "192.168.1.1")).isEqualTo(Main.EXIT_USAGE);
+        assertThat(err.toString()).contains("--bind: must be 0.0.0.0 or a global unicast IPv4 address");
+    }
+
+    private Path write(String name, String text) throws Exception {
+        return Files.writeString(dir.resolve(name), text);
+    }
+}

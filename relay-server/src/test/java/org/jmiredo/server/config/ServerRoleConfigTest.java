@@ -1,0 +1,126 @@
+package org.jmiredo.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.jmiredo.engine.server.ServerSettings;
+import org.jmiredo.proto.Ipv4;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code jmiredo.server} from HOCON and from miredo-server.conf (issue 3), checked as the relay's keys are. */
+class ServerRoleConfigTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsLeaveTheRoleUnconfiguredWithMiredoValues() {
+        ServerRoleConfig role = ConfigLoader.defaults().serverRole();
+        assertThat(role.configured()).isFalse();
+        assertThat(role).isEqualTo(new ServerRoleConfig(0, 0, 0x2001_0000, 1280, 88, 0, true));
+        assertThatThrownBy(role::settings).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("primary-address");
+    }
+
+    @Test
+    void hoconSecondaryDefaultsToPrimaryPlusOneAndInheritsPrefixAndMtu() throws Exception {
+        DaemonConfig config = load("s.conf", """
+                jmiredo.relay.prefix = "3ffe:831f::/32"
+                jmiredo.tun.mtu = 1400
+                jmiredo.server { primary-address = "198.51.100.1", ra-per-second = 50 }
+                """, false);
+        ServerSettings settings = config.serverRole().settings();
+        assertThat(settings.primaryIpv4()).isEqualTo(Ipv4.of(198, 51, 100, 1));
+        assertThat(settings.secondaryIpv4()).isEqualTo(Ipv4.of(198, 51, 100, 2));
+        assertThat(settings.prefix()).isEqualTo(0x3ffe_831f);
+        assertThat(settings.advertisedMtu()).isEqualTo(1400);
+        assertThat(settings.raPerSecond()).isEqualTo(50);
+        assertThat(settings.maxIcmpPayload()).isEqualTo(ServerSettings.MIREDO_MAX_ICMP_PAYLOAD);
+        assertThat(settings.nativeForwarding()).isTrue();
+    }
+
+    @Test
+    void hoconOwnKeysWinOverTheSharedOnes() throws Exception {
+        DaemonConfig config = load("s.conf", """
+                jmiredo.server {
+                  primary-address = "203.0.113.7"
+                  secondary-address = "203.0.113.9"
+                  prefix = "2001::/32"
+                  advertised-mtu = 0
+                  max-icmp-payload = 200
+                  native-forwarding = false
+                }
+                jmiredo.relay.prefix = "3ffe:831f::/32"
+                """, false);
+        assertThat(config.serverRole()).isEqualTo(new ServerRoleConfig(Ipv4.of(203, 0, 113, 7),
+                Ipv4.of(203, 0, 113, 9), 0x2001_0000, 0, 200, 0, false));
+    }
+
+    @Test
+    void miredoServerConfFillsTheServerSection() throws Exception {
+        DaemonConfig config = load("miredo-server.conf", """
+                # miredo-server.conf(5)
+                ServerBindAddress 198.51.100.1
+                ServerBindAddress2 198.51.100.5
+                Prefix 3ffe:831f::
+                InterfaceMTU 1400
+                SyslogFacility daemon
+                """, true);
+        assertThat(config.serverRole()).isEqualTo(new ServerRoleConfig(Ipv4.of(198, 51, 100, 1),
+                Ipv4.of(198, 51, 100, 5), 0x3ffe_831f, 1400, 88, 0, true));
+        assertThat(config.server()).contains(new TeredoServerConfig(Ipv4.of(198, 51, 100, 1), Ipv4.of(198, 51, 100, 5)));
+    }
+
+    @Test
+    void miredoServerConfAloneGivesPrimaryPlusOne() throws Exception {
+        DaemonConfig config = load("miredo-server.conf", "ServerBindAddress 203.0.113.7\n", true);
+        assertThat(config.serverRole().secondaryAddress()).isEqualTo(Ipv4.of(203, 0, 113, 8));
+    }
+
+    @Test
+    void badServerValuesNameFileLineAndKey() throws Exception {
+        Path file = Files.writeString(dir.resolve("s.conf"), """
+                jmiredo.server {
+                  primary-address = "10.0.0.1"
+                  advertised-mtu = 1000
+                  ra-per-second = -1
+                }
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(ConfigLoader.Sources.none().withHocon(file)))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        file + ":2: jmiredo.server.primary-address: must be a global unicast IPv4 address "
+                                + "(RFC 4380 section 5.2.4), got 10.0.0.1",
+                        file + ":3: jmiredo.server.advertised-mtu: must be 0 (no MTU option) or 1280-65535, got 1000",
+                        file + ":4: jmiredo.server.ra-per-second: must be 0-1000000, got -1"));
+    }
+
+    @Test
+    void secondaryNeedsAPrimaryAndMustDifferFromIt() throws Exception {
+        Path alone = Files.writeString(dir.resolve("a.conf"), "jmiredo.server.secondary-address = \"198.51.100.2\"\n");
+        assertThatThrownBy(() -> ConfigLoader.load(ConfigLoader.Sources.none().withHocon(alone)))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        alone + ":1: jmiredo.server.secondary-address: needs jmiredo.server.primary-address as well"));
+        Path same = Files.writeString(dir.resolve("b.conf"),
+                "jmiredo.server { primary-address = \"198.51.100.1\", secondary-address = \"198.51.100.1\" }\n");
+        assertThatThrownBy(() -> ConfigLoader.load(ConfigLoader.Sources.none().withHocon(same)))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).singleElement()
+                        .asString().contains("jmiredo.server.secondary-address: must differ from the primary"));
+    }
+
+    @Test
+    void primaryPlusOneMustBeGlobalToo() throws Exception {
+        // 9.255.255.255 is global; plus one is 10.0.0.0, private (RFC 4380 section 5.2.4).
+        Path file = Files.writeString(dir.resolve("c.conf"), "jmiredo.server.primary-address = \"9.255.255.255\"\n");
+        assertThatThrownBy(() -> ConfigLoader.load(ConfigLoader.Sources.none().withHocon(file)))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).singleElement()
+                        .asString().contains("the default secondary address (the primary plus one, 10.0.0.0)"));
+    }
+
+    private DaemonConfig load(String name, String text, boolean miredo) throws Exception {
+        Path file = Files.writeString(dir.resolve(name), text);
+        ConfigLoader.Sources none = ConfigLoader.Sources.none();
+        return ConfigLoader.load(miredo ? none.withMiredo(file) : none.withHocon(file));
+    }
+}

@@ -22,6 +22,8 @@ public final class Bubbles {
     static final int WAIT = 2;
     static final int QUEUED = 4;
     static final int UNREACHABLE = 8;
+    static final int QUEUE_FULL = 16;
+    static final int QUEUE_PEERS_FULL = 32;
 
     private final BubbleSource source;
     private final ByteBufAllocator alloc;

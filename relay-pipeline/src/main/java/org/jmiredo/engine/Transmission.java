@@ -1,6 +1,7 @@
 package org.jmiredo.engine;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
@@ -22,6 +23,7 @@ public final class Transmission {
     private final IcmpErrors icmp;
     private final Clock clock;
     private final DataPathCounters counters;
+    private final ByteBufAllocator alloc;
 
     public Transmission(
             RelaySettings settings,
@@ -29,13 +31,15 @@ public final class Transmission {
             Bubbles bubbles,
             IcmpErrors icmp,
             Clock clock,
-            DataPathCounters counters) {
+            DataPathCounters counters,
+            ByteBufAllocator alloc) {
         this.settings = settings;
         this.peers = peers;
         this.bubbles = bubbles;
         this.icmp = icmp;
         this.clock = clock;
         this.counters = counters;
+        this.alloc = alloc;
     }
 
     /**
@@ -134,7 +138,15 @@ public final class Transmission {
             segment.setBubbles(slot, now, count + 1);
             decision = Bubbles.SEND;
         }
-        return segment.enqueue(slot, packet) ? decision | Bubbles.QUEUED : decision;
+        // The queue keeps an exact-size copy: the tunnel's read buffer is MTU-sized, and holding it for
+        // a small packet would make the memory the queue bounds several times what it accounts for.
+        ByteBuf held = alloc.directBuffer(packet.readableBytes(), packet.readableBytes()).writeBytes(packet, packet.readerIndex(), packet.readableBytes());
+        if (segment.enqueue(slot, held)) {
+            return decision | Bubbles.QUEUED;
+        }
+        held.release();
+        // Refused with no queue of its own yet: the table-wide bound on queueing peers was reached.
+        return decision | (segment.hasQueue(slot) ? Bubbles.QUEUE_FULL : Bubbles.QUEUE_PEERS_FULL);
     }
 
     private void finishUntrusted(ByteBuf packet, int bubble, long dstHi, long dstLo, int now, RelayOutput out) {
@@ -144,9 +156,11 @@ public final class Transmission {
             return;
         }
         if ((bubble & Bubbles.QUEUED) != 0) {
-            counters.increment(Counter.QUEUED_PACKETS); // the table owns the packet now
+            counters.increment(Counter.QUEUED_PACKETS); // the table holds a copy
+            packet.release();
         } else {
-            drop(packet, DropReason.QUEUE_FULL); // R-5.4.1-limit
+            // R-5.4.1-limit
+            drop(packet, (bubble & Bubbles.QUEUE_PEERS_FULL) != 0 ? DropReason.QUEUE_PEERS_FULL : DropReason.QUEUE_FULL);
         }
         if ((bubble & Bubbles.SEND) != 0) {
             bubbles.sendIndirect(dstHi, dstLo, out);

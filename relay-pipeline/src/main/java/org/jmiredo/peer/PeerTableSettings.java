@@ -28,6 +28,6 @@ public record PeerTableSettings(int maxPeers, int segments, int idleSeconds, int
 
     /** Miredo-like defaults scaled for a public relay. */
     public static PeerTableSettings defaults() {
-        return new PeerTableSettings(1 << 20, 256, 60, 1280 * 4, 65_536);
+        return new PeerTableSettings(1 << 20, 256, 60, 1280 * 4, 16_384);
     }
 }

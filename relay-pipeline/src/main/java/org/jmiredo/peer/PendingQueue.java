@@ -11,11 +11,11 @@ import java.util.function.Consumer;
  */
 final class PendingQueue {
     /**
-     * The least a packet is charged. A real IPv6 packet has at least its 40-byte fixed header (RFC 8200
-     * §3), so this changes nothing for valid packets, but it stops a flood of tiny buffers from queueing
-     * without bound under a byte limit.
+     * The least a packet is charged: about what a small queued packet really costs (its ByteBuf object,
+     * the allocator's bookkeeping and the deque slot, besides its bytes). Without it a flood of tiny
+     * packets would hold several times the memory that the byte limit is meant to bound.
      */
-    static final int MIN_PACKET_COST = 40;
+    static final int MIN_PACKET_COST = 128;
 
     final long hi;
     final long lo;

@@ -134,7 +134,7 @@ public final class RelayDataPath implements DataPathWiring, AutoCloseable {
             RelaySettings settings = loopSettings;
             IcmpErrors icmp = new IcmpErrors(settings.icmpErrorsPerSecond(), udp.alloc(), counters);
             reception = new Reception(settings, peers, bubbles, clock, counters);
-            transmission = new Transmission(settings, peers, bubbles, icmp, clock, counters);
+            transmission = new Transmission(settings, peers, bubbles, icmp, clock, counters, udp.alloc());
         }
     }
 }

@@ -243,9 +243,9 @@ class RelayRulesTest {
     @Test
     void queueIsBoundedPerPeer_R_5_4_1_limit() {
         relay.close();
-        relay = new RelayHarness(RelaySettings.defaults(), new PeerTableSettings(1024, 4, 60, 200, 16));
+        relay = new RelayHarness(RelaySettings.defaults(), new PeerTableSettings(1024, 4, 60, 300, 16));
         for (int i = 0; i < 10; i++) {
-            relay.readTun(ipv6(NATIVE, CLIENT, 60)); // 100 bytes each: two fit
+            relay.readTun(ipv6(NATIVE, CLIENT, 100)); // 140 bytes each: two fit in 300
         }
         DatagramPacket indirect = relay.sentUdp();
         long[] ours = {Ipv6.srcHi(indirect.content(), 0), Ipv6.srcLo(indirect.content(), 0)};
@@ -254,6 +254,19 @@ class RelayRulesTest {
 
         assertThat(relay.allSentUdp()).hasSize(2).allSatisfy(DatagramPacket::release);
         assertThat(relay.dropped(DropReason.QUEUE_FULL)).isEqualTo(8);
+    }
+
+    @Test
+    void queueingPeersAreBoundedTableWide_R_7_3_5_state() {
+        relay.close();
+        relay = new RelayHarness(RelaySettings.defaults(), new PeerTableSettings(1024, 4, 60, 2560, 2));
+        for (int i = 1; i <= 3; i++) {
+            relay.readTun(ipv6(NATIVE, teredo("198.51.100.1", 0, "198.51.100." + (20 + i), 40000), 8));
+        }
+
+        assertThat(relay.count(Counter.QUEUED_PACKETS)).isEqualTo(2);
+        assertThat(relay.dropped(DropReason.QUEUE_PEERS_FULL)).isEqualTo(1);
+        assertThat(relay.allSentUdp()).as("each still gets its bubble").hasSize(3).allSatisfy(DatagramPacket::release);
     }
 
     @Test

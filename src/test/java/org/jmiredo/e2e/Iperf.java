@@ -1,6 +1,6 @@
 package org.jmiredo.e2e;
 
-import static org.jmiredo.e2e.LabNet.IPERF_PORT;
+import static org.jmiredo.e2e.lab.LabNet.IPERF_PORT;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jmiredo.e2e.lab.LabProcess;
+import org.jmiredo.e2e.lab.Poll;
+import org.jmiredo.e2e.lab.Shell;
 
 /** iperf3 TCP transfers between lab hosts, bounded in time (LAB.md: load stops by itself). */
 final class Iperf {
@@ -58,7 +61,7 @@ final class Iperf {
                 r.output()).getFileName().toString();
         Matcher m = RECEIVED_BPS.matcher(r.output());
         if (!r.ok() || !m.find()) {
-            throw new AssertionError("iperf3 " + label + " failed (exit " + r.exitCode() + ", see " + name + "):\n"
+            throw new AssertionError("iperf3 " + label + " failed (exit " + r.exit() + ", see " + name + "):\n"
                     + r.output().lines().limit(40).reduce("", (a, b) -> a + b + "\n"));
         }
         Throughput throughput = new Throughput(label, Double.parseDouble(m.group(1)));

@@ -1,11 +1,12 @@
 package org.jmiredo.e2e;
 
-import static org.jmiredo.e2e.LabNet.*;
+import static org.jmiredo.e2e.lab.LabNet.*;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.jmiredo.e2e.lab.LabProcess;
 
 /** Our daemon, from the packaged jar, as {@code relay --config FILE} in rly. */
 final class JmiredoRelay implements RelayUnderTest {

@@ -1,20 +1,14 @@
 package org.jmiredo.e2e;
 
-import java.io.File;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.stream.Stream;
-
-import org.junit.jupiter.api.Assumptions;
+import org.jmiredo.e2e.lab.Preconditions;
 
 /**
- * What the lab needs (root, the Debian packages, a TUN device, the packaged daemon). Without it the
- * tests skip with a message saying why; under CI ({@code CI=true}) they fail instead, so that a CI
- * machine that lost a package cannot turn the end-to-end tests into silent skips.
+ * What the relay lab needs (root, the Debian packages, a TUN device, the packaged daemon), checked
+ * through {@link Preconditions}: a skip with the reason, or a failure under {@code CI=true}.
  */
 final class LabPreconditions {
 
@@ -30,30 +24,18 @@ final class LabPreconditions {
     private LabPreconditions() {
     }
 
-    static boolean underCi() {
-        return "true".equals(System.getenv("CI"));
-    }
-
     /** Skips (or, under CI, fails) unless everything the lab and this relay kind need is present. */
     static void require(RelayKind kind) {
-        List<String> missing = missing(kind);
-        if (missing.isEmpty()) {
-            return;
-        }
-        String why = "end-to-end lab not runnable: " + String.join("; ", missing);
-        if (underCi()) {
-            throw new AssertionError("CI=true, so this must run, but " + why);
-        }
-        Assumptions.abort(why + " (run .ci/run as root, or set up per LAB.md)");
+        Preconditions.requireNone(missing(kind), "end-to-end lab not runnable", "run .ci/run as root, or set up per LAB.md");
     }
 
     static List<String> missing(RelayKind kind) {
         List<String> missing = new ArrayList<>();
-        if (!isRoot()) {
+        if (!Preconditions.isRoot()) {
             missing.add("not root (namespaces, TUN and iptables need uid 0)");
         }
         for (String[] tool : TOOLS) {
-            if (onPath(tool[0]).isEmpty()) {
+            if (Preconditions.onPath(tool[0]).isEmpty()) {
                 missing.add("no '" + tool[0] + "' on PATH (Debian package " + tool[1] + ")");
             }
         }
@@ -72,23 +54,5 @@ final class LabPreconditions {
             }
         }
         return missing;
-    }
-
-    private static boolean isRoot() {
-        try {
-            // /proc/self belongs to the effective uid of the reading process.
-            return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
-        } catch (IOException | UnsupportedOperationException e) {
-            return false;
-        }
-    }
-
-    static Optional<Path> onPath(String executable) {
-        String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
-        return Stream.of(path.split(File.pathSeparator))
-                .filter(dir -> !dir.isEmpty())
-                .map(dir -> Path.of(dir, executable))
-                .filter(Files::isExecutable)
-                .findFirst();
     }
 }

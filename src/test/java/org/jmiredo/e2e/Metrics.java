@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jmiredo.e2e.lab.Netns;
+import org.jmiredo.e2e.lab.Shell;
 
 /**
  * Reads our daemon's Prometheus endpoint from inside rly (it listens on rly's loopback, which the
@@ -31,7 +33,7 @@ final class Metrics {
         int headerEnd = response.indexOf("\r\n\r\n");
         if (!r.ok() || headerEnd < 0) {
             throw new AssertionError("GET http://" + hostPort + "/metrics in " + rly.name() + " failed (exit "
-                    + r.exitCode() + "):\n" + response);
+                    + r.exit() + "):\n" + response);
         }
         // Our endpoint answers with a full response (Content-Length), never chunked.
         String headers = response.substring(0, headerEnd);

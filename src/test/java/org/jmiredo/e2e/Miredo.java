@@ -1,30 +1,18 @@
 package org.jmiredo.e2e;
 
-import static org.jmiredo.e2e.LabNet.*;
+import static org.jmiredo.e2e.lab.LabNet.*;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import org.jmiredo.e2e.lab.LabProcess;
+import org.jmiredo.e2e.lab.Netns;
+import org.jmiredo.e2e.lab.Poll;
+import org.jmiredo.e2e.lab.PrivateRun;
 
 /** Starts the Debian Miredo daemons (the reference peers) in lab namespaces. */
 final class Miredo {
 
-    /**
-     * Miredo writes {@code /var/run/miredo*.pid} and refuses to start when another instance holds
-     * it, so each instance runs in a private mount namespace with its own tmpfs there (LAB.md).
-     * {@code unshare -m} makes the new mounts private; {@code exec} keeps the daemon's pid ours.
-     */
-    private static final String PRIVATE_RUN =
-            "mount -t tmpfs none /var/run && mkdir -p /var/run/miredo /var/run/miredo-server && exec \"$@\"";
-
     private Miredo() {
-    }
-
-    static List<String> withPrivateRun(String... command) {
-        List<String> full = new ArrayList<>(List.of("unshare", "-m", "sh", "-c", PRIVATE_RUN, "sh"));
-        full.addAll(List.of(command));
-        return full;
     }
 
     /** miredo-server on the two consecutive addresses of srv. {@code -u nobody}: Miredo refuses to keep root. */
@@ -32,7 +20,7 @@ final class Miredo {
         Path conf = lab.writeFile("miredo-server.conf",
                 "ServerBindAddress " + SERVER_PRIMARY + "\nServerBindAddress2 " + SERVER_SECONDARY + "\n");
         LabProcess server = lab.start(Host.SRV, "miredo-server",
-                withPrivateRun("miredo-server", "-f", "-c", conf.toString(), "-u", "nobody"));
+                PrivateRun.of("miredo-server", "-f", "-c", conf.toString(), "-u", "nobody"));
         Poll.until("miredo-server to bind UDP 3544", Duration.ofSeconds(10), () -> {
             server.assertAlive();
             return lab.ns(Host.SRV).udpBound(3544);
@@ -45,14 +33,14 @@ final class Miredo {
         Path conf = lab.writeFile("miredo-client-" + host.id() + ".conf",
                 "RelayType client\nInterfaceName " + TUN_NAME + "\nServerAddress " + SERVER_PRIMARY + "\n");
         return lab.start(host, "miredo-client-" + host.id(),
-                withPrivateRun("miredo", "-f", "-c", conf.toString(), "-u", "nobody"));
+                PrivateRun.of("miredo", "-f", "-c", conf.toString(), "-u", "nobody"));
     }
 
     /** Miredo's own cone relay on the relay port, for baseline runs. */
     static LabProcess startRelay(Lab lab) {
         Path conf = lab.writeFile("miredo-relay.conf", "RelayType cone\nInterfaceName " + TUN_NAME
                 + "\nBindAddress " + RELAY_V4 + "\nBindPort " + RELAY_PORT + "\n");
-        return lab.start(Host.RLY, "miredo-relay", withPrivateRun("miredo", "-f", "-c", conf.toString(), "-u", "nobody"));
+        return lab.start(Host.RLY, "miredo-relay", PrivateRun.of("miredo", "-f", "-c", conf.toString(), "-u", "nobody"));
     }
 
     /**

@@ -1,9 +1,12 @@
 package org.jmiredo.e2e;
 
-import static org.jmiredo.e2e.LabNet.*;
+import static org.jmiredo.e2e.lab.LabNet.*;
 
 import java.time.Duration;
 import java.util.Optional;
+import org.jmiredo.e2e.lab.LabProcess;
+import org.jmiredo.e2e.lab.Netns;
+import org.jmiredo.e2e.lab.Poll;
 
 /** Debian Miredo in {@code RelayType cone}: the baseline our relay is compared with. */
 final class MiredoRelay implements RelayUnderTest {

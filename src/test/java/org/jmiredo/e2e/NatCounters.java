@@ -1,9 +1,10 @@
 package org.jmiredo.e2e;
 
-import static org.jmiredo.e2e.LabNet.*;
+import static org.jmiredo.e2e.lab.LabNet.*;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jmiredo.e2e.lab.Netns;
 
 /**
  * Exact packet counts at the NAT, as the kernel's netns selftests take them: two counting rules in

@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jmiredo.e2e.lab.Netns;
+import org.jmiredo.e2e.lab.Poll;
+import org.jmiredo.e2e.lab.Shell;
 
 /** iputils ping from inside a namespace, with the summary parsed. */
 final class Ping {

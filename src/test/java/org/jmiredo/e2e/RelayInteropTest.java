@@ -1,7 +1,7 @@
 package org.jmiredo.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.jmiredo.e2e.LabNet.*;
+import static org.jmiredo.e2e.lab.LabNet.*;
 
 import java.time.Duration;
 import java.util.List;
@@ -20,6 +20,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.Timeout;
+import org.jmiredo.e2e.lab.Netns;
+import org.jmiredo.e2e.lab.Shell;
 
 /**
  * End to end, in namespaces (LAB.md): Debian miredo-server, Debian Miredo clients behind a NAT
@@ -143,7 +145,7 @@ class RelayInteropTest {
         String ours = Metrics.onlySeries(scrape.body(), "jmiredo_");
         assertThat(ours).contains("# TYPE jmiredo_");
         Shell.Result lint = Metrics.lint(teredo.lab(), ours);
-        assertThat(lint.exitCode()).as("promtool check metrics on the jmiredo_ series:\n%s", lint.output()).isZero();
+        assertThat(lint.exit()).as("promtool check metrics on the jmiredo_ series:\n%s", lint.output()).isZero();
         // Findings about other series (JVM, Netty binders) are printed for the record, not failed.
         Shell.Result all = Metrics.lint(teredo.lab(), scrape.body());
         if (!all.ok()) {

@@ -2,6 +2,7 @@ package org.jmiredo.e2e;
 
 import java.nio.file.Path;
 import java.util.Locale;
+import org.jmiredo.e2e.lab.Preconditions;
 
 /**
  * Which relay runs in rly. The default is ours; {@code -Djmiredo.e2e.relay=miredo} runs the same
@@ -24,12 +25,12 @@ enum RelayKind {
 
     /** The packaged daemon (surefire sets {@code jmiredo.jar}, see e2e/pom.xml). */
     static Path jar() {
-        return Path.of(System.getProperty("jmiredo.jar", "../relay-server/target/jmiredo.jar")).toAbsolutePath().normalize();
+        return Preconditions.daemonJar();
     }
 
     /** The JVM that runs the daemon: the build's own (Java 25) unless told otherwise. */
     static Path java() {
-        return Path.of(System.getProperty("jmiredo.java", Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        return Preconditions.daemonJava();
     }
 
     RelayUnderTest create(Lab lab) {

@@ -1,8 +1,11 @@
 package org.jmiredo.e2e;
 
-import static org.jmiredo.e2e.LabNet.*;
+import static org.jmiredo.e2e.lab.LabNet.*;
 
 import java.time.Duration;
+import org.jmiredo.e2e.lab.LabProcess;
+import org.jmiredo.e2e.lab.Netns;
+import org.jmiredo.e2e.lab.Poll;
 
 /** What "the relay serves" means in rly, for every relay implementation. */
 final class RelayReadiness {

@@ -1,6 +1,7 @@
 package org.jmiredo.e2e;
 
 import java.util.Optional;
+import org.jmiredo.e2e.lab.LabProcess;
 
 /** The Teredo relay in the rly namespace: Miredo's (baseline) or ours. */
 interface RelayUnderTest {

@@ -3,6 +3,10 @@ package org.jmiredo.e2e;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import org.jmiredo.e2e.lab.LabNet;
+import org.jmiredo.e2e.lab.LabProcess;
+import org.jmiredo.e2e.lab.LabRun;
+import org.jmiredo.e2e.lab.Netns;
 
 /**
  * The whole Teredo scenario on top of a {@link Lab}: Debian miredo-server in srv, the relay under
@@ -27,18 +31,11 @@ final class TeredoLab implements AutoCloseable {
     /** Builds the lab and starts every peer; tears everything down if any step fails. */
     static TeredoLab start(RelayKind kind) {
         Lab lab = Lab.create();
-        try {
+        return LabRun.orClose(lab, () -> {
             TeredoLab teredo = new TeredoLab(lab, kind.create(lab));
             teredo.startPeers();
             return teredo;
-        } catch (RuntimeException | Error e) {
-            try {
-                lab.close();
-            } catch (RuntimeException | Error suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        }
+        });
     }
 
     private void startPeers() {

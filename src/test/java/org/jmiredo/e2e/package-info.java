@@ -1,10 +1,9 @@
 /**
  * End-to-end tests in network namespaces, against real Debian Miredo peers (../shared/LAB.md).
  *
- * <p>The harness, bottom up: {@link org.jmiredo.e2e.Shell} runs short commands under a deadline and
- * logs them; {@link org.jmiredo.e2e.Poll} waits by polling; {@link org.jmiredo.e2e.Netns} is one
- * namespace; {@link org.jmiredo.e2e.Lab} builds the topology ({@link org.jmiredo.e2e.Topology}) under a
- * random {@code jm<6 hex>} prefix, starts {@link org.jmiredo.e2e.LabProcess}es in it and tears it all
+ * <p>The harness is the shared one of {@link org.jmiredo.e2e.lab}; on top of it {@link org.jmiredo.e2e.Lab}
+ * builds the topology ({@link org.jmiredo.e2e.Topology}) on a {@link org.jmiredo.e2e.lab.LabRun} with a
+ * random {@code jm<6 hex>} prefix, starts {@link org.jmiredo.e2e.lab.LabProcess}es in it and tears it all
  * down with a leak check; {@link org.jmiredo.e2e.TeredoLab} adds miredo-server, the relay under test
  * ({@link org.jmiredo.e2e.RelayUnderTest}: {@link org.jmiredo.e2e.JmiredoRelay} or
  * {@link org.jmiredo.e2e.MiredoRelay}), two Miredo clients and an iperf3 server.

@@ -12,6 +12,8 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.jmiredo.e2e.lab.Preconditions;
+import org.jmiredo.e2e.lab.Shell;
 
 /**
  * The container and Kubernetes files, tested without a Docker engine or a cluster (none runs here):
@@ -32,7 +34,7 @@ class ContainerFilesTest {
     @Test
     void entrypointIsValidBash() {
         Path bash = Preconditions.tool("bash");
-        Command.Result result = Command.run(TIMEOUT, bash.toString(), "-n", RepoPaths.file(ENTRYPOINT).toString());
+        Shell.Result result = Shell.quiet().run(TIMEOUT, bash.toString(), "-n", RepoPaths.file(ENTRYPOINT).toString());
         assertThat(result.exit()).as(result.describe()).isZero();
     }
 
@@ -213,9 +215,9 @@ class ContainerFilesTest {
         for (Object resource : MiniJson.array(k8s("kustomization.yaml").get("resources"))) {
             assertThat(RepoPaths.file(K8S + resource)).exists();
         }
-        Optional<Path> kubectl = Preconditions.findTool("kubectl");
+        Optional<Path> kubectl = Preconditions.onPath("kubectl");
         if (kubectl.isPresent()) {
-            Command.Result render = Command.run(TIMEOUT, kubectl.get().toString(), "kustomize", RepoPaths.file(K8S).toString());
+            Shell.Result render = Shell.quiet().run(TIMEOUT, kubectl.get().toString(), "kustomize", RepoPaths.file(K8S).toString());
             assertThat(render.exit()).as(render.describe()).isZero();
             assertThat(render.output()).contains("kind: DaemonSet", "kind: ConfigMap", "kind: Namespace");
         } else {

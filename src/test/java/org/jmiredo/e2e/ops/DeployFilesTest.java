@@ -18,6 +18,8 @@ import java.util.stream.Collectors;
 import org.jmiredo.metrics.DropReason;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.jmiredo.e2e.lab.Preconditions;
+import org.jmiredo.e2e.lab.Shell;
 
 /**
  * The observability and service files under deploy/ and grafana/: Prometheus accepts the rules and the
@@ -42,7 +44,7 @@ class DeployFilesTest {
         Preconditions.requireRoot();
         Preconditions.tool("ip");
         Preconditions.tool("curl");
-        Preconditions.daemonJar();
+        Preconditions.requireDaemonJar();
         if (relay == null) {
             netns = OpsNetns.create();
             relay = LiveRelay.start(netns);
@@ -64,7 +66,7 @@ class DeployFilesTest {
     @Test
     void promtoolAcceptsTheAlertRulesAndSeesEveryRule() {
         Path promtool = Preconditions.tool("promtool");
-        Command.Result result = Command.run(TOOL_TIMEOUT, promtool.toString(), "check", "rules",
+        Shell.Result result = Shell.quiet().run(TOOL_TIMEOUT, promtool.toString(), "check", "rules",
                 RepoPaths.file(DeployQueries.ALERTS).toString());
         assertThat(result.exit()).as(result.describe()).isZero();
         // Cross-checks our own YAML reading: it must see as many rules as Prometheus does.
@@ -76,7 +78,7 @@ class DeployFilesTest {
     @Test
     void promtoolAcceptsTheScrapeConfig() {
         Path promtool = Preconditions.tool("promtool");
-        Command.Result result = Command.run(TOOL_TIMEOUT, promtool.toString(), "check", "config",
+        Shell.Result result = Shell.quiet().run(TOOL_TIMEOUT, promtool.toString(), "check", "config",
                 RepoPaths.file("deploy/prometheus/prometheus.yml").toString());
         assertThat(result.exit()).as(result.describe()).isZero();
     }
@@ -84,7 +86,7 @@ class DeployFilesTest {
     @Test
     void alertRuleUnitTestsPass() {
         Path promtool = Preconditions.tool("promtool");
-        Command.Result result = Command.run(TOOL_TIMEOUT, RepoPaths.file("deploy/prometheus"), Map.of(),
+        Shell.Result result = Shell.quiet().run(TOOL_TIMEOUT, RepoPaths.file("deploy/prometheus"), Map.of(),
                 List.of(promtool.toString(), "test", "rules", "alerts_test.yml"));
         assertThat(result.exit()).as(result.describe()).isZero();
         assertThat(result.output()).contains("SUCCESS");
@@ -243,11 +245,11 @@ class DeployFilesTest {
         assertThat(unit).contains("ExecStart=/opt/jmiredo/bin/jmiredo ");
         Path copy = Files.writeString(dir.resolve("jmiredo.service"), unit.replace("/opt/jmiredo/bin/jmiredo", stub.toString()));
 
-        Command.Result verify = Command.run(TOOL_TIMEOUT, analyze.toString(), "verify", "--man=no", copy.toString());
+        Shell.Result verify = Shell.quiet().run(TOOL_TIMEOUT, analyze.toString(), "verify", "--man=no", copy.toString());
         assertThat(verify.exit()).as(verify.describe()).isZero();
         assertThat(verify.output()).as(verify.describe()).isBlank();
 
-        Command.Result security = Command.run(TOOL_TIMEOUT, analyze.toString(), "security", "--offline=yes", copy.toString());
+        Shell.Result security = Shell.quiet().run(TOOL_TIMEOUT, analyze.toString(), "security", "--offline=yes", copy.toString());
         Matcher exposure = EXPOSURE.matcher(security.output());
         assertThat(exposure.find()).as(security.describe()).isTrue();
         // systemd rates <= 3.9 "OK"; the unit scored 2.1 when written.
@@ -299,8 +301,8 @@ class DeployFilesTest {
 
     @Test
     void exampleConfigurationsPassCheckconf() throws Exception {
-        Path jar = Preconditions.daemonJar();
-        Path java = Preconditions.daemonJava();
+        Path jar = Preconditions.requireDaemonJar();
+        Path java = Preconditions.requireDaemonJava();
         Path dir = Files.createDirectories(Path.of("target", "ops", "conf").toAbsolutePath());
         String configMap = (String) MiniJson.object(DeployQueries.yamlMap(
                 RepoPaths.read("deploy/kubernetes/configmap.yaml")).get("data")).get("jmiredo.conf");
@@ -308,7 +310,7 @@ class DeployFilesTest {
         files.put("deploy/docker/jmiredo.conf", RepoPaths.file("deploy/docker/jmiredo.conf"));
         files.put("configmap.yaml jmiredo.conf", Files.writeString(dir.resolve("configmap.conf"), configMap));
         for (Map.Entry<String, Path> file : files.entrySet()) {
-            Command.Result check = checkconf(java, jar, file.getValue());
+            Shell.Result check = checkconf(java, jar, file.getValue());
             assertThat(check.exit()).as(file.getKey() + ": " + check.describe()).isZero();
         }
         // The same check refuses a misspelt key, so exit 0 above means something.
@@ -316,8 +318,8 @@ class DeployFilesTest {
         assertThat(checkconf(java, jar, typo).exit()).isNotZero();
     }
 
-    private static Command.Result checkconf(Path java, Path jar, Path file) {
-        return Command.run(TOOL_TIMEOUT, null, Map.of(), new ArrayList<>(List.of(java.toString(),
+    private static Shell.Result checkconf(Path java, Path jar, Path file) {
+        return Shell.quiet().run(TOOL_TIMEOUT, null, Map.of(), new ArrayList<>(List.of(java.toString(),
                 "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(), "checkconf", file.toString())));
     }
 
@@ -333,9 +335,9 @@ class DeployFilesTest {
         String healthUrl = dockerfile.env("JMIREDO_HEALTH_URL").orElseThrow();
         assertThat(healthUrl).isEqualTo(LiveRelay.METRICS_URL + "/healthz");
         String check = dockerfile.healthcheckCommand();
-        Command.Result healthy = live.netns().exec(TOOL_TIMEOUT, "env", "JMIREDO_HEALTH_URL=" + healthUrl, "sh", "-c", check);
+        Shell.Result healthy = live.netns().exec(TOOL_TIMEOUT, "env", "JMIREDO_HEALTH_URL=" + healthUrl, "sh", "-c", check);
         assertThat(healthy.exit()).as(healthy.describe()).isZero();
-        Command.Result nobody = live.netns().exec(TOOL_TIMEOUT, "env", "JMIREDO_HEALTH_URL=http://127.0.0.1:1/healthz", "sh", "-c", check);
+        Shell.Result nobody = live.netns().exec(TOOL_TIMEOUT, "env", "JMIREDO_HEALTH_URL=http://127.0.0.1:1/healthz", "sh", "-c", check);
         assertThat(nobody.exit()).as("HEALTHCHECK against a closed port").isNotZero();
         // Prometheus asks for OpenMetrics first and gets it; a plain client gets the text format.
         assertThat(live.netns().httpContentType(LiveRelay.METRICS_URL + "/metrics",
@@ -352,15 +354,15 @@ class DeployFilesTest {
         try (OpsNetns own = OpsNetns.create()) {
             LiveRelay started = LiveRelay.start(own);
             // exec all the way down: the process Docker or systemd signals is the JVM itself.
-            assertThat(started.process().info().command().orElse("")).endsWith("/java");
+            assertThat(started.process().handle().info().command().orElse("")).endsWith("/java");
             // ExecReload= and `docker kill -s HUP` send SIGHUP: a reload, not the JVM's default exit.
-            Command.Result hup = Command.run(TOOL_TIMEOUT, "kill", "-HUP", Long.toString(started.process().pid()));
+            Shell.Result hup = Shell.quiet().run(TOOL_TIMEOUT, "kill", "-HUP", Long.toString(started.process().pid()));
             assertThat(hup.exit()).as(hup.describe()).isZero();
             LiveRelay.sleep(1500);
             assertThat(started.process().isAlive()).as("alive after SIGHUP; log:\n" + started.log()).isTrue();
             assertThat(own.httpStatus(LiveRelay.METRICS_URL + "/readyz")).isEqualTo(200);
             long begin = System.nanoTime();
-            int exit = OpsNetns.stop(started.process());
+            int exit = started.process().stop().orElse(-1);
             assertThat(exit).as("exit on SIGTERM (SuccessExitStatus=143 in the unit); log:\n" + started.log()).isIn(0, 143);
             assertThat(Duration.ofNanos(System.nanoTime() - begin)).isLessThan(Duration.ofSeconds(10));
         }

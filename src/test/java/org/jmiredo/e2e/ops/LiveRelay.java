@@ -8,6 +8,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jmiredo.e2e.lab.LabProcess;
+import org.jmiredo.e2e.lab.Poll;
+import org.jmiredo.e2e.lab.Preconditions;
+import org.jmiredo.e2e.lab.Shell;
 
 /**
  * Our daemon, started the way the container starts it: deploy/docker/entrypoint.sh with the image's
@@ -22,19 +26,19 @@ final class LiveRelay {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private final OpsNetns netns;
-    private final Process process;
+    private final LabProcess process;
     private final Path java;
 
-    private LiveRelay(OpsNetns netns, Process process, Path java) {
+    private LiveRelay(OpsNetns netns, LabProcess process, Path java) {
         this.netns = netns;
         this.process = process;
         this.java = java;
     }
 
     static LiveRelay start(OpsNetns netns) {
-        Path jar = Preconditions.daemonJar();
-        Path java = Preconditions.daemonJava();
-        String tun = "jmtst" + netns.name().substring("jmops".length());
+        Path jar = Preconditions.requireDaemonJar();
+        Path java = Preconditions.requireDaemonJava();
+        String tun = "jmtst" + netns.prefix().substring(OpsNetns.FAMILY.length());
         Path config = netns.writeFile("jmiredo.conf", """
                 jmiredo.relay.bind-address = "0.0.0.0"
                 jmiredo.relay.bind-port = 3544
@@ -48,13 +52,13 @@ final class LiveRelay {
         env.put("JMIREDO_JAR", jar.toString());
         env.put("JAVA_OPTS", Dockerfile.read().env("JAVA_OPTS").orElseThrow());
         Path entrypoint = RepoPaths.file("deploy/docker/entrypoint.sh");
-        Process process = netns.start(LOG, List.of("bash", entrypoint.toString(), "--config", config.toString()), env);
+        LabProcess process = netns.start(LOG, List.of("bash", entrypoint.toString(), "--config", config.toString()), env);
         LiveRelay relay = new LiveRelay(netns, process, java);
         relay.awaitReady();
         return relay;
     }
 
-    Process process() {
+    LabProcess process() {
         return process;
     }
 
@@ -77,26 +81,17 @@ final class LiveRelay {
     void forceGc() {
         Path jcmd = java.resolveSibling("jcmd");
         Preconditions.require(Files.isExecutable(jcmd), jcmd + " (to force a GC) is missing");
-        Command.Result gc = Command.run(Duration.ofSeconds(30), jcmd.toString(), Long.toString(process.pid()), "GC.run");
+        Shell.Result gc = Shell.quiet().run(Duration.ofSeconds(30), jcmd.toString(), Long.toString(process.pid()), "GC.run");
         assertThat(gc.exit()).as(gc.describe()).isZero();
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!scrape().contains("jvm_gc_pause_seconds_count")) {
-            assertThat(System.nanoTime()).as("jvm_gc_pause_seconds after GC.run; log:\n" + log()).isLessThan(deadline);
-            sleep(200);
-        }
+        Poll.until("jvm_gc_pause_seconds after GC.run", Duration.ofSeconds(15),
+                () -> scrape().contains("jvm_gc_pause_seconds_count"));
     }
 
     private void awaitReady() {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (true) {
-            assertThat(process.isAlive()).as("the relay exited during start-up; log:\n" + log()).isTrue();
-            if (netns.httpStatus(METRICS_URL + "/readyz") == 200) {
-                return;
-            }
-            assertThat(System.nanoTime()).as("/readyz not 200 within " + START_TIMEOUT + "; log:\n" + log())
-                    .isLessThan(deadline);
-            sleep(250);
-        }
+        Poll.until("/readyz to answer 200", START_TIMEOUT, () -> {
+            process.assertAlive();
+            return netns.httpStatus(METRICS_URL + "/readyz") == 200;
+        });
     }
 
     static void sleep(long millis) {

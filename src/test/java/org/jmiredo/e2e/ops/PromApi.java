@@ -3,6 +3,7 @@ package org.jmiredo.e2e.ops;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.jmiredo.e2e.lab.Shell;
 
 /** Prometheus's HTTP API inside a namespace, through curl (a Java client cannot enter a namespace). */
 final class PromApi {
@@ -19,7 +20,7 @@ final class PromApi {
 
     /** The "data" of a successful answer; an AssertionError with Prometheus's error otherwise. */
     Map<String, Object> get(String path, String... params) {
-        Command.Result result = netns.exec(TIMEOUT, curl(path, params));
+        Shell.Result result = netns.exec(TIMEOUT, curl(path, params));
         if (!result.ok()) {
             throw new AssertionError("GET " + path + ": " + result.describe());
         }
@@ -51,7 +52,7 @@ final class PromApi {
 
     /** Whether the API answers at all (Prometheus starting up: connection refused, then 503). */
     boolean answers() {
-        Command.Result result = netns.exec(TIMEOUT, "curl", "--silent", "--fail", "--max-time", "3", base + "/-/ready");
+        Shell.Result result = netns.exec(TIMEOUT, "curl", "--silent", "--fail", "--max-time", "3", base + "/-/ready");
         return result.ok();
     }
 

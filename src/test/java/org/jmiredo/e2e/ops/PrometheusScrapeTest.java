@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
+import org.jmiredo.e2e.lab.Poll;
+import org.jmiredo.e2e.lab.Preconditions;
+import org.jmiredo.e2e.lab.Shell;
 
 /**
  * A real Prometheus (the Debian package) scrapes a running relay in a namespace with the repository's
@@ -32,7 +35,7 @@ class PrometheusScrapeTest {
         Preconditions.tool("ip");
         Preconditions.tool("curl");
         Path prometheus = Preconditions.tool("prometheus");
-        Preconditions.daemonJar();
+        Preconditions.requireDaemonJar();
         try (OpsNetns netns = OpsNetns.create()) {
             LiveRelay relay = LiveRelay.start(netns);
             relay.forceGc();
@@ -66,7 +69,7 @@ class PrometheusScrapeTest {
 
     /** Junk sent to the relay's port shows up in Prometheus: received and dropped. */
     private static void countersMove(OpsNetns netns, PromApi api) {
-        Command.Result sent = netns.exec(Duration.ofSeconds(10), "bash", "-c",
+        Shell.Result sent = netns.exec(Duration.ofSeconds(10), "bash", "-c",
                 "for i in $(seq " + JUNK_DATAGRAMS + "); do printf 'not teredo' > /dev/udp/127.0.0.1/3544; done");
         assertThat(sent.exit()).as(sent.describe()).isZero();
         await("the junk counted as received",
@@ -108,23 +111,25 @@ class PrometheusScrapeTest {
         assertThat(empty).as("dashboard queries without data").isEmpty();
     }
 
+    /** Polls the condition; an AssertionError from its last try is the failure, else the logs are. */
     private static void await(String what, BooleanSupplier condition, OpsNetns netns) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            try {
-                if (condition.getAsBoolean()) {
-                    return;
+        AssertionError[] last = new AssertionError[1];
+        try {
+            Poll.until(what, WAIT, () -> {
+                try {
+                    last[0] = null;
+                    return condition.getAsBoolean();
+                } catch (AssertionError notYet) {
+                    last[0] = notYet;
+                    return false;
                 }
-            } catch (AssertionError notYet) {
-                if (System.nanoTime() > deadline) {
-                    throw notYet;
-                }
+            });
+        } catch (AssertionError timedOut) {
+            if (last[0] != null) {
+                throw last[0];
             }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("waited " + WAIT + " for " + what + "\nprometheus log:\n"
-                        + tail(netns.log("prometheus")) + "\nrelay log:\n" + tail(netns.log(LiveRelay.LOG)));
-            }
-            LiveRelay.sleep(250);
+            throw new AssertionError("waited " + WAIT + " for " + what + "\nprometheus log:\n"
+                    + tail(netns.log("prometheus")) + "\nrelay log:\n" + tail(netns.log(LiveRelay.LOG)));
         }
     }
 

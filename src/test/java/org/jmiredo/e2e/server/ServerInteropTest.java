@@ -1,6 +1,7 @@
 package org.jmiredo.e2e.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.jmiredo.e2e.lab.LabNet.*;
 import static org.jmiredo.e2e.server.ServerLab.*;
 
 import java.net.InetAddress;
@@ -11,8 +12,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jmiredo.e2e.lab.LabProcess;
+import org.jmiredo.e2e.lab.Poll;
+import org.jmiredo.e2e.lab.Shell;
 import org.jmiredo.e2e.server.ServerLab.Node;
-import org.jmiredo.e2e.server.ServerLab.Proc;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -53,9 +56,9 @@ class ServerInteropTest {
 
     private ServerLab lab;
     private ServerPeers peers;
-    private Proc server;
-    private Proc relay;
-    private final List<Proc> clients = new ArrayList<>();
+    private LabProcess server;
+    private LabProcess relay;
+    private final List<LabProcess> clients = new ArrayList<>();
     private String lanAddress;
     private String cliAddress;
 
@@ -71,7 +74,7 @@ class ServerInteropTest {
                   secondary-address = "%s"
                   ra-per-second = %d
                 }
-                """.formatted(PRIMARY, SECONDARY, RA_PER_SECOND), ServerPeers.SERVER_METRICS);
+                """.formatted(SERVER_PRIMARY, SERVER_SECONDARY, RA_PER_SECOND), ServerPeers.SERVER_METRICS);
         relay = peers.startMiredoRelay();
         clients.add(peers.startMiredoClient(Node.LAN));
         clients.add(peers.startMiredoClient(Node.CLI));
@@ -101,7 +104,7 @@ class ServerInteropTest {
         ServerPeers.Scrape metrics = serverMetrics();
         assertThat(metrics.value("jmiredo_router_solicitations_received_total")).isGreaterThanOrEqualTo(2);
         assertThat(metrics.value("jmiredo_router_advertisements_sent_total")).isGreaterThanOrEqualTo(2);
-        ServerLab.Result lint = peers.lint(metrics);
+        Shell.Result lint = peers.lint(metrics);
         assertThat(lint.exit()).as("promtool check metrics on the server's series:\n%s", lint.output()).isZero();
     }
 
@@ -149,19 +152,19 @@ class ServerInteropTest {
     @DisplayName("R-5.3-limited, M1: large ICMPv6, UDP and TCP through the server are dropped, counted, never sent on")
     void largeIcmpAndTcpUdpAreNotForwarded() throws Exception {
         String crafted = InetAddress.getByAddress(TeredoPacketTool.teredoAddress(
-                InetAddress.getByName(PRIMARY).getAddress(), InetAddress.getByName(PUBLIC_CLIENT).getAddress(),
+                InetAddress.getByName(SERVER_PRIMARY).getAddress(), InetAddress.getByName(PUBLIC_CLIENT).getAddress(),
                 CRAFTED_PORT)).getHostAddress();
         lab.exec(Node.V6, "ip6tables", "-A", "INPUT", "-s", crafted, "-m", "comment", "--comment", "crafted").check();
         ServerPeers.Scrape before = serverMetrics();
 
         // The control case: a small echo request is sent on to v6 (so the counting below can see one).
         craft(NATIVE_HOST, "echo", 32, 1);
-        ServerLab.until("the crafted small echo request at v6", Duration.ofSeconds(10), () -> v6Counter() == 1);
+        Poll.until("the crafted small echo request at v6", Duration.ofSeconds(10), () -> v6Counter() == 1);
         craft(NATIVE_HOST, "echo", 1000, 5);
         craft(lanAddress, "echo", 1000, 5);
         craft(NATIVE_HOST, "udp", 100, 5);
         craft(NATIVE_HOST, "tcp", 0, 5);
-        ServerPeers.Scrape after = ServerLab.value("the server to count 20 drops", Duration.ofSeconds(10), () -> {
+        ServerPeers.Scrape after = Poll.value("the server to count 20 drops", Duration.ofSeconds(10), () -> {
             ServerPeers.Scrape s = serverMetrics();
             return delta(before, s, "payload_too_large") >= 10 && delta(before, s, "not_bubble_or_icmpv6") >= 10
                     ? Optional.of(s) : Optional.empty();
@@ -183,19 +186,19 @@ class ServerInteropTest {
     @DisplayName("Hostile: a flood of RSs from 400 spoofed sources is answered within the RA budget, counted, RSS bounded")
     void routerSolicitationFloodIsBoundedAndCounted() {
         ServerPeers.Scrape before = serverMetrics();
-        long rssBefore = ServerLab.rssKib(server.process());
+        long rssBefore = ServerLab.rssKib(server.pid());
         long start = System.nanoTime();
-        ServerLab.Result flood = lab.exec(Node.ATK, Duration.ofSeconds(60), tool("rs-flood", PRIMARY,
+        Shell.Result flood = lab.exec(Node.ATK, Duration.ofSeconds(60), tool("rs-flood", SERVER_PRIMARY,
                 Integer.toString(FLOOD_COUNT), "203.0.113.1", Integer.toString(FLOOD_SOURCES), Integer.toString(FLOOD_RATE)));
         assertThat(flood.exit()).as(flood.output()).isZero();
         double seconds = (System.nanoTime() - start) / 1e9;
-        ServerPeers.Scrape after = ServerLab.value("the server to count the flood", Duration.ofSeconds(10), () -> {
+        ServerPeers.Scrape after = Poll.value("the server to count the flood", Duration.ofSeconds(10), () -> {
             ServerPeers.Scrape s = serverMetrics();
             double counted = s.value("jmiredo_router_solicitations_received_total")
                     - before.value("jmiredo_router_solicitations_received_total");
             return counted >= FLOOD_COUNT * 0.9 ? Optional.of(s) : Optional.empty();
         });
-        long rssAfter = ServerLab.rssKib(server.process());
+        long rssAfter = ServerLab.rssKib(server.pid());
         double received = after.value("jmiredo_router_solicitations_received_total")
                 - before.value("jmiredo_router_solicitations_received_total");
         double answered = after.value("jmiredo_router_advertisements_sent_total")
@@ -218,14 +221,14 @@ class ServerInteropTest {
     @DisplayName("After the hostile traffic the clients still reach the IPv6 host")
     void clientsStillServedAfterTheHostileTraffic() {
         assertPings(Node.LAN, NATIVE_HOST);
-        assertThat(lab.globalInet6(Node.LAN, TUN)).contains(lanAddress);
+        assertThat(lab.globalInet6(Node.LAN, TUN_NAME)).contains(lanAddress);
     }
 
     @Test
     @Order(8)
     @DisplayName("jmiredo mire answers a Miredo client's pings to its Teredo address, like teredo-mire")
     void mireAnswersPings() throws Exception {
-        Proc mire = peers.startMire(Node.ATK, ATTACKER, ServerPeers.SERVER_METRICS);
+        LabProcess mire = peers.startMire(Node.ATK, ATTACKER, ServerPeers.SERVER_METRICS);
         byte[] own = InetAddress.getByName(ATTACKER).getAddress();
         // <prefix>:<its IPv4>:0:<~3545>:<~its IPv4>: its own "server" and its peer port (MireDataPath).
         String mireAddress = InetAddress.getByAddress(TeredoPacketTool.teredoAddress(own, own, 3545)).getHostAddress();
@@ -248,7 +251,7 @@ class ServerInteropTest {
         lab.log("stopping the relay in rly -> " + relay.stop());
         lab.ip(Node.SRV, "-6", "route", "del", TEREDO_PREFIX, "via", RELAY_V6);
         lab.exec(Node.SRV, "sysctl", "-q", "-w", "net.ipv6.conf.all.forwarding=1").check();
-        relay = peers.startJmiredoRelay(Node.SRV, PRIMARY, ServerPeers.RELAY_METRICS);
+        relay = peers.startJmiredoRelay(Node.SRV, SERVER_PRIMARY, ServerPeers.RELAY_METRICS);
         lab.ip(Node.V6, "-6", "route", "replace", TEREDO_PREFIX, "via", SERVER_V6);
 
         // The native host speaks first: its packets through the new relay make each client trust the
@@ -268,8 +271,8 @@ class ServerInteropTest {
     @Order(10)
     @DisplayName("SIGHUP is logged and ignored; SIGTERM stops the server cleanly: exit 0, its ports released")
     void stopsCleanlyOnSigterm() {
-        lab.sh("kill", "-HUP", Long.toString(server.process().pid())).check();
-        ServerLab.until("the SIGHUP to be logged", Duration.ofSeconds(10), () -> server.output().contains("SIGHUP"));
+        lab.sh("kill", "-HUP", Long.toString(server.pid())).check();
+        Poll.until("the SIGHUP to be logged", Duration.ofSeconds(10), () -> server.output().contains("SIGHUP"));
         server.assertAlive();
         assertThat(lab.httpGet(Node.SRV, ServerPeers.SERVER_METRICS, "/readyz")[0]).contains("200");
         assertThat(server.stop()).contains(0);
@@ -277,7 +280,7 @@ class ServerInteropTest {
     }
 
     private void craft(String destination, String kind, int payload, int count) {
-        ServerLab.Result r = lab.exec(Node.CLI, Duration.ofSeconds(30), tool("send", PRIMARY, PUBLIC_CLIENT,
+        Shell.Result r = lab.exec(Node.CLI, Duration.ofSeconds(30), tool("send", SERVER_PRIMARY, PUBLIC_CLIENT,
                 Integer.toString(CRAFTED_PORT), destination, kind, Integer.toString(payload), Integer.toString(count)));
         assertThat(r.exit()).as(r.output()).isZero();
     }

@@ -1,39 +1,30 @@
 package org.jmiredo.e2e.server;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.LocalTime;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
+import org.jmiredo.e2e.lab.LabProcess;
+import org.jmiredo.e2e.lab.LabRun;
+import org.jmiredo.e2e.lab.Netns;
+import org.jmiredo.e2e.lab.Preconditions;
+import org.jmiredo.e2e.lab.Shell;
 
 /**
  * The namespace lab of the Teredo server's end-to-end tests: the LAB.md topology (hub with bridges br4,
  * br6 and brl; srv, rly, v6, nat, lan, cli) plus {@code atk}, a host for the hostile cases that owns
  * 203.0.113.0/24 through a local route, so that every address a test sends to is one of the lab's
- * (LAB.md traffic rules). Namespaces are named {@code js<6 hex>-<host>} per run; nothing is connected to
- * the root namespace. {@link #close} stops every process, kills what is left in the namespaces by pid,
- * deletes them and fails if anything leaked; a shutdown hook does the same if the JVM exits first.
+ * (LAB.md traffic rules). It is a {@link LabRun} of the {@code js} family: namespaces are named
+ * {@code js<6 hex>-<host>} per run, nothing is connected to the root namespace, and {@link #close} is
+ * the run's teardown with its leak check.
  *
- * <p>The org.jmiredo.e2e harness is package-private, so this package has its own, smaller one.
- * Logs: {@code target/e2e/server-<prefix>/}.
+ * <p>Logs: {@code target/e2e/server-<prefix>/}.
  */
 final class ServerLab implements AutoCloseable {
     enum Node {
@@ -44,286 +35,97 @@ final class ServerLab implements AutoCloseable {
         }
     }
 
-    static final String PRIMARY = "198.51.100.1";
-    static final String SECONDARY = "198.51.100.2";
-    static final String SERVER_V6 = "2001:db8:6::10";
-    static final String RELAY_V4 = "198.51.100.3";
-    static final int RELAY_PORT = 3545;
-    static final String RELAY_V6 = "2001:db8:6::3";
-    static final String NATIVE_HOST = "2001:db8:6::20";
-    static final String NAT_OUTSIDE = "198.51.100.20";
-    static final String NAT_INSIDE = "192.168.77.1";
-    static final String LAN_CLIENT = "192.168.77.2";
-    static final String PUBLIC_CLIENT = "198.51.100.10";
     static final String ATTACKER = "198.51.100.50";
     /** Owned by atk through {@code ip route add local}: the sources of the spoofed Router Solicitations. */
     static final String SPOOFED_NET = "203.0.113.0/24";
-    static final String TEREDO_PREFIX = "2001::/32";
-    static final String TUN = "teredo";
 
-    private static final Duration CMD_TIMEOUT = Duration.ofSeconds(30);
+    /** The server suite's prefix family; the relay suite uses "jm", the ops tests "jmops". */
+    static final String FAMILY = "js";
 
-    /** One finished command: stdout and stderr merged. */
-    record Result(List<String> command, int exit, String output) {
-        boolean ok() {
-            return exit == 0;
-        }
+    private final LabRun run;
+    private final Map<Node, Netns> namespaces;
 
-        Result check() {
-            if (exit != 0) {
-                throw new IllegalStateException("exit " + exit + ": " + String.join(" ", command) + "\n" + output);
-            }
-            return this;
-        }
-    }
-
-    /** A long-running process in a namespace; its output goes to a file of the run directory. */
-    record Proc(String name, Process process, Path log) {
-        String output() {
-            try {
-                return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
-            } catch (IOException e) {
-                return "<unreadable: " + e + ">";
-            }
-        }
-
-        void assertAlive() {
-            if (!process.isAlive()) {
-                String out = output();
-                throw new AssertionError(name + " exited with " + process.exitValue() + ":\n"
-                        + out.substring(Math.max(0, out.length() - 3000)));
-            }
-        }
-
-        /** SIGTERM, then SIGKILL after 5 s; the exit code, or empty when killed. */
-        Optional<Integer> stop() {
-            if (!process.isAlive()) {
-                return Optional.of(process.exitValue());
-            }
-            process.destroy();
-            try {
-                if (process.waitFor(5, TimeUnit.SECONDS)) {
-                    return Optional.of(process.exitValue());
-                }
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return Optional.empty();
-        }
-    }
-
-    private final String prefix;
-    private final Path dir;
-    private final List<Proc> processes = new ArrayList<>();
-    private final Thread hook = new Thread(this::closeQuietly, "server-lab-teardown");
-    private boolean closed;
-
-    private ServerLab(String prefix, Path dir) {
-        this.prefix = prefix;
-        this.dir = dir;
+    private ServerLab(LabRun run) {
+        this.run = run;
+        this.namespaces = run.addNamespaces(Node.class);
     }
 
     /** Skips without root and the Debian packages, or fails when {@code CI=true} (never a silent skip in CI). */
     static void requirePreconditions(Path jar) {
-        List<String> missing = new ArrayList<>();
-        if (!"root".equals(System.getProperty("user.name"))) {
-            missing.add("not root");
-        }
-        for (String tool : List.of("ip", "ss", "sysctl", "iptables", "ip6tables", "ping", "iperf3", "miredo",
-                "unshare", "mount", "bash", "promtool")) {
-            if (onPath(tool).isEmpty()) {
-                missing.add("no " + tool + " on PATH");
-            }
+        List<String> missing = new ArrayList<>(Preconditions.missingTools(List.of("ip", "ss", "sysctl", "iptables",
+                "ip6tables", "ping", "iperf3", "miredo", "unshare", "mount", "bash", "promtool")));
+        if (!Preconditions.isRoot()) {
+            missing.addFirst("not root");
         }
         if (!Files.isRegularFile(jar)) {
             missing.add("no daemon jar at " + jar + " (package relay-server first)");
         }
-        if (missing.isEmpty()) {
-            return;
-        }
-        String why = "server end-to-end lab not runnable: " + String.join("; ", missing);
-        if ("true".equals(System.getenv("CI"))) {
-            Assertions.fail("CI=true, so this must run, but " + why);
-        }
-        Assumptions.abort(why);
-    }
-
-    private static Optional<Path> onPath(String tool) {
-        String path = System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/sbin";
-        return Arrays.stream(path.split(File.pathSeparator)).filter(d -> !d.isEmpty())
-                .map(d -> Path.of(d, tool)).filter(Files::isExecutable).findFirst();
+        Preconditions.requireNone(missing, "server end-to-end lab not runnable", "");
     }
 
     /** Builds the topology and proves plain reachability; tears down if that fails. */
     static ServerLab create() {
-        byte[] random = new byte[3];
-        new SecureRandom().nextBytes(random);
-        String prefix = "js" + HexFormat.of().formatHex(random);
-        Path dir = Path.of("target", "e2e", "server-" + prefix).toAbsolutePath();
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        ServerLab lab = new ServerLab(prefix, dir);
-        Runtime.getRuntime().addShutdownHook(lab.hook);
-        try {
+        LabRun run = LabRun.open(FAMILY, Path.of("target", "e2e"), "server-");
+        return LabRun.orClose(run, () -> {
+            ServerLab lab = new ServerLab(run);
             new ServerTopology(lab).build();
             return lab;
-        } catch (RuntimeException | Error e) {
-            lab.closeQuietly();
-            throw e;
-        }
+        });
     }
 
     String prefix() {
-        return prefix;
+        return run.prefix();
     }
 
     Path dir() {
-        return dir;
+        return run.dir();
     }
 
-    String ns(Node node) {
-        return prefix + "-" + node.id();
+    Netns ns(Node node) {
+        return namespaces.get(node);
     }
 
-    Result run(Duration timeout, List<String> command) {
-        Path out = null;
-        try {
-            // Output to a file: a large one (a /metrics page) cannot fill a pipe and stall the command.
-            out = Files.createTempFile(dir, "cmd", ".out");
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                log("timed out after " + timeout + ": " + String.join(" ", command));
-                throw new IllegalStateException("timed out after " + timeout + ": " + String.join(" ", command));
-            }
-            Result r = new Result(command, p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
-            String shown = r.output().strip();
-            shown = shown.length() > 1500 ? shown.substring(0, 1500) + "\n..." : shown;
-            log("$ " + String.join(" ", command) + "  -> " + r.exit() + (shown.isEmpty() ? "" : "\n" + shown.indent(4)));
-            return r;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } finally {
-            if (out != null) {
-                try {
-                    Files.deleteIfExists(out);
-                } catch (IOException ignored) {
-                    // a temporary file in the run directory
-                }
-            }
-        }
+    Shell.Result run(Duration timeout, List<String> command) {
+        return run.shell().run(timeout, command);
     }
 
-    Result sh(String... command) {
-        return run(CMD_TIMEOUT, List.of(command));
+    Shell.Result sh(String... command) {
+        return run.shell().run(command);
     }
 
     /** A command inside a namespace. */
-    Result exec(Node node, String... command) {
-        return exec(node, CMD_TIMEOUT, List.of(command));
+    Shell.Result exec(Node node, String... command) {
+        return ns(node).exec(command);
     }
 
-    Result exec(Node node, Duration timeout, List<String> command) {
-        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns(node)));
-        full.addAll(command);
-        return run(timeout, full);
+    Shell.Result exec(Node node, Duration timeout, List<String> command) {
+        return ns(node).exec(timeout, command);
     }
 
     /** {@code ip -n NS ...}, which must succeed. */
     void ip(Node node, String... args) {
-        List<String> full = new ArrayList<>(List.of("ip", "-n", ns(node)));
-        full.addAll(List.of(args));
-        run(CMD_TIMEOUT, full).check();
+        ns(node).ip(args);
     }
 
     Path write(String name, String text) {
-        try {
-            return Files.writeString(dir.resolve(name), text);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return run.writeFile(name, text);
     }
 
-    synchronized Proc start(Node node, String name, List<String> command) {
-        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns(node)));
-        full.addAll(command);
-        String unique = name + (processes.stream().anyMatch(p -> p.name().equals(name)) ? "-" + processes.size() : "");
-        Path log = dir.resolve(unique + ".log");
-        log("start " + unique + ": " + String.join(" ", full));
-        try {
-            Process p = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(log.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-            Proc proc = new Proc(unique, p, log);
-            processes.add(proc);
-            return proc;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    LabProcess start(Node node, String name, List<String> command) {
+        return run.start(ns(node), name, command);
     }
 
-    /** Miredo refuses a second instance on one /var/run: each runs in a private mount namespace (LAB.md). */
-    static List<String> privateRun(String... command) {
-        List<String> full = new ArrayList<>(List.of("unshare", "-m", "sh", "-c",
-                "mount -t tmpfs none /var/run && mkdir -p /var/run/miredo && exec \"$@\"", "sh"));
-        full.addAll(List.of(command));
-        return full;
-    }
-
-    synchronized void log(String line) {
-        try {
-            Files.writeString(dir.resolve("commands.log"), LocalTime.now() + " " + line + "\n",
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Polls (20 ms, doubling to 250 ms) until the condition holds; returns how long it took. */
-    static Duration until(String what, Duration timeout, BooleanSupplier condition) {
-        long start = System.nanoTime();
-        value(what, timeout, () -> condition.getAsBoolean() ? Optional.of(true) : Optional.empty());
-        return Duration.ofNanos(System.nanoTime() - start);
-    }
-
-    static <T> T value(String what, Duration timeout, Supplier<Optional<T>> probe) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long sleep = 20;
-        while (true) {
-            Optional<T> v = probe.get();
-            if (v.isPresent()) {
-                return v.get();
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting for " + what);
-            }
-            try {
-                Thread.sleep(sleep);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            sleep = Math.min(sleep * 2, 250);
-        }
+    void log(String line) {
+        run.shell().note(line);
     }
 
     /** The first global IPv6 address of a device. */
     Optional<String> globalInet6(Node node, String device) {
-        Result r = run(CMD_TIMEOUT, List.of("ip", "-n", ns(node), "-6", "-o", "addr", "show", "dev", device, "scope", "global"));
-        Matcher m = Pattern.compile("inet6 ([0-9a-f:]+)/").matcher(r.output());
-        return r.ok() && m.find() ? Optional.of(m.group(1)) : Optional.empty();
+        return ns(node).globalInet6(device);
     }
 
     boolean udpBound(Node node, int port) {
-        Result r = exec(node, "ss", "-Hnul", "sport = :" + port);
-        return r.ok() && !r.output().isBlank();
+        return ns(node).udpBound(port);
     }
 
     /** An HTTP/1.0 GET inside a namespace with bash's /dev/tcp (no HTTP client needed): status line and body. */
@@ -332,7 +134,7 @@ final class ServerLab implements AutoCloseable {
         String script = "exec 3<>/dev/tcp/" + hp[0] + "/" + hp[1] + " || exit 7\n"
                 + "printf 'GET " + path + " HTTP/1.0\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n' >&3\n"
                 + "timeout 5 cat <&3 || true\n";
-        Result r = exec(node, Duration.ofSeconds(15), List.of("bash", "-c", script));
+        Shell.Result r = exec(node, Duration.ofSeconds(15), List.of("bash", "-c", script));
         int end = r.output().indexOf("\r\n\r\n");
         if (!r.ok() || end < 0) {
             return new String[] {"", ""};
@@ -341,9 +143,9 @@ final class ServerLab implements AutoCloseable {
     }
 
     /** Resident set size of a process, from /proc/PID/status (proc(5)), in KiB. */
-    static long rssKib(Process process) {
+    static long rssKib(long pid) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
                 if (line.startsWith("VmRSS:")) {
                     return Long.parseLong(line.replaceAll("[^0-9]", ""));
                 }
@@ -351,51 +153,11 @@ final class ServerLab implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        throw new IllegalStateException("no VmRSS for pid " + process.pid());
+        throw new IllegalStateException("no VmRSS for pid " + pid);
     }
 
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException exiting) {
-            // called from the hook
-        }
-        for (Proc p : processes.reversed()) {
-            log("stop " + p.name() + " -> " + p.stop().map(String::valueOf).orElse("killed"));
-        }
-        List<String> ours = namespaces();
-        for (String ns : ours) {
-            for (String pid : sh("ip", "netns", "pids", ns).output().lines().map(String::strip)
-                    .filter(s -> !s.isEmpty()).toList()) {
-                ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
-            }
-        }
-        for (String ns : ours) {
-            sh("ip", "netns", "del", ns);
-        }
-        List<String> left = namespaces();
-        List<Proc> alive = processes.stream().filter(p -> p.process().isAlive()).toList();
-        log("teardown: namespaces left " + left + ", processes left " + alive);
-        if (!left.isEmpty() || !alive.isEmpty()) {
-            throw new AssertionError("lab " + prefix + " leaked " + left + " " + alive);
-        }
-    }
-
-    private List<String> namespaces() {
-        return sh("ip", "netns", "list").output().lines().map(l -> l.split(" ", 2)[0])
-                .filter(n -> n.startsWith(prefix + "-")).toList();
-    }
-
-    private void closeQuietly() {
-        try {
-            close();
-        } catch (RuntimeException | Error e) {
-            System.err.println("server lab " + prefix + " teardown: " + e);
-        }
+    public void close() {
+        run.close();
     }
 }

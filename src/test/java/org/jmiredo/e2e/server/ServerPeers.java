@@ -1,5 +1,6 @@
 package org.jmiredo.e2e.server;
 
+import static org.jmiredo.e2e.lab.LabNet.*;
 import static org.jmiredo.e2e.server.ServerLab.*;
 
 import java.nio.file.Path;
@@ -9,8 +10,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jmiredo.e2e.lab.LabProcess;
+import org.jmiredo.e2e.lab.Poll;
+import org.jmiredo.e2e.lab.Preconditions;
+import org.jmiredo.e2e.lab.PrivateRun;
+import org.jmiredo.e2e.lab.Shell;
 import org.jmiredo.e2e.server.ServerLab.Node;
-import org.jmiredo.e2e.server.ServerLab.Proc;
 
 /** Starts the lab's processes: our server and relay from the packaged jar, Debian Miredo peers, iperf3. */
 final class ServerPeers {
@@ -30,11 +35,11 @@ final class ServerPeers {
     }
 
     static Path jar() {
-        return Path.of(System.getProperty("jmiredo.jar", "../relay-server/target/jmiredo.jar")).toAbsolutePath().normalize();
+        return Preconditions.daemonJar();
     }
 
     static Path java() {
-        return Path.of(System.getProperty("jmiredo.java", Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        return Preconditions.daemonJava();
     }
 
     private List<String> daemon(String... args) {
@@ -46,74 +51,73 @@ final class ServerPeers {
     }
 
     /** {@code jmiredo server --config FILE} in {@code node}; returns once /readyz says 200. */
-    Proc startServer(Node node, String name, String hocon, String metrics) {
+    LabProcess startServer(Node node, String name, String hocon, String metrics) {
         Path conf = lab.write(name + ".conf", hocon);
-        Proc server = lab.start(node, name, daemon("server", "--config", conf.toString(), "--metrics-listen", metrics));
+        LabProcess server = lab.start(node, name, daemon("server", "--config", conf.toString(), "--metrics-listen", metrics));
         awaitReady(node, server, metrics);
         return server;
     }
 
-    /** {@code jmiredo relay} bound to {@code address}:{@link ServerLab#RELAY_PORT}, tunnel {@code teredo}. */
-    Proc startJmiredoRelay(Node node, String address, String metrics) {
+    /** {@code jmiredo relay} bound to {@code address}:{@link org.jmiredo.e2e.lab.LabNet#RELAY_PORT}, tunnel {@code teredo}. */
+    LabProcess startJmiredoRelay(Node node, String address, String metrics) {
         Path conf = lab.write("jmiredo-relay-" + node.id() + ".conf", """
                 jmiredo.relay.bind-address = "%s"
                 jmiredo.relay.bind-port = %d
                 jmiredo.tun.name = "%s"
-                """.formatted(address, RELAY_PORT, TUN));
-        Proc relay = lab.start(node, "jmiredo-relay-" + node.id(),
+                """.formatted(address, RELAY_PORT, TUN_NAME));
+        LabProcess relay = lab.start(node, "jmiredo-relay-" + node.id(),
                 daemon("relay", "--config", conf.toString(), "--metrics-listen", metrics));
         awaitReady(node, relay, metrics);
         return relay;
     }
 
     /** {@code jmiredo mire --bind ADDRESS} in {@code node}; returns once /readyz says 200. */
-    Proc startMire(Node node, String address, String metrics) {
-        Proc mire = lab.start(node, "jmiredo-mire", daemon("mire", "--bind", address, "--metrics-listen", metrics));
+    LabProcess startMire(Node node, String address, String metrics) {
+        LabProcess mire = lab.start(node, "jmiredo-mire", daemon("mire", "--bind", address, "--metrics-listen", metrics));
         awaitReady(node, mire, metrics);
         return mire;
     }
 
-    void awaitReady(Node node, Proc daemon, String metrics) {
-        ServerLab.until(daemon.name() + " to be ready (/readyz 200)", DAEMON_START, () -> {
+    void awaitReady(Node node, LabProcess daemon, String metrics) {
+        Poll.until(daemon.name() + " to be ready (/readyz 200)", DAEMON_START, () -> {
             daemon.assertAlive();
             return lab.httpGet(node, metrics, "/readyz")[0].matches("HTTP/1\\.[01] 200.*");
         });
     }
 
     /** Debian Miredo as a cone relay on rly, 198.51.100.3:3545 (LAB.md), with the route it leaves to us. */
-    Proc startMiredoRelay() {
-        Path conf = lab.write("miredo-relay.conf", "RelayType cone\nInterfaceName " + TUN + "\nBindAddress " + RELAY_V4
+    LabProcess startMiredoRelay() {
+        Path conf = lab.write("miredo-relay.conf", "RelayType cone\nInterfaceName " + TUN_NAME + "\nBindAddress " + RELAY_V4
                 + "\nBindPort " + RELAY_PORT + "\n");
-        Proc relay = lab.start(Node.RLY, "miredo-relay", privateRun("miredo", "-f", "-c", conf.toString(), "-u", "nobody"));
-        ServerLab.until("the Miredo relay's tunnel and port", Duration.ofSeconds(15), () -> {
+        LabProcess relay = lab.start(Node.RLY, "miredo-relay", PrivateRun.of("miredo", "-f", "-c", conf.toString(), "-u", "nobody"));
+        Poll.until("the Miredo relay's tunnel and port", Duration.ofSeconds(15), () -> {
             relay.assertAlive();
-            return lab.exec(Node.RLY, "ip", "link", "show", "dev", TUN).ok() && lab.udpBound(Node.RLY, RELAY_PORT);
+            return lab.exec(Node.RLY, "ip", "link", "show", "dev", TUN_NAME).ok() && lab.udpBound(Node.RLY, RELAY_PORT);
         });
-        lab.ip(Node.RLY, "-6", "route", "replace", TEREDO_PREFIX, "dev", TUN);
+        lab.ip(Node.RLY, "-6", "route", "replace", TEREDO_PREFIX, "dev", TUN_NAME);
         return relay;
     }
 
     /** A Debian Miredo client whose server is our primary address. */
-    Proc startMiredoClient(Node node) {
+    LabProcess startMiredoClient(Node node) {
         Path conf = lab.write("miredo-client-" + node.id() + ".conf",
-                "RelayType client\nInterfaceName " + TUN + "\nServerAddress " + PRIMARY + "\n");
-        return lab.start(node, "miredo-client-" + node.id(), privateRun("miredo", "-f", "-c", conf.toString(), "-u", "nobody"));
+                "RelayType client\nInterfaceName " + TUN_NAME + "\nServerAddress " + SERVER_PRIMARY + "\n");
+        return lab.start(node, "miredo-client-" + node.id(), PrivateRun.of("miredo", "-f", "-c", conf.toString(), "-u", "nobody"));
     }
 
     /** Waits until the client's tunnel carries a 2001:0::/32 address (qualified) and returns it. */
-    String awaitTeredoAddress(Node node, Proc client, Duration timeout) {
-        return ServerLab.value("a Teredo address on " + TUN + " in " + lab.ns(node), timeout, () -> {
+    String awaitTeredoAddress(Node node, LabProcess client, Duration timeout) {
+        return Poll.value("a Teredo address on " + TUN_NAME + " in " + lab.ns(node), timeout, () -> {
             client.assertAlive();
-            return lab.globalInet6(node, TUN).filter(a -> a.startsWith("2001:0:"));
+            return lab.globalInet6(node, TUN_NAME).filter(a -> a.startsWith("2001:0:"));
         });
     }
 
-    Proc startIperfServer() {
-        Proc iperf = lab.start(Node.V6, "iperf3-server", List.of("iperf3", "-s", "-p", "5201"));
-        ServerLab.until("iperf3 to listen", Duration.ofSeconds(10), () -> {
+    LabProcess startIperfServer() {
+        LabProcess iperf = lab.start(Node.V6, "iperf3-server", List.of("iperf3", "-s", "-p", "5201"));
+        Poll.until("iperf3 to listen", Duration.ofSeconds(10), () -> {
             iperf.assertAlive();
-            Result r = lab.exec(Node.V6, "ss", "-Hntl", "sport = :5201");
-            return r.ok() && !r.output().isBlank();
+            return lab.ns(Node.V6).tcpListening(5201);
         });
         return iperf;
     }
@@ -125,7 +129,7 @@ final class ServerPeers {
         if (reverse) {
             command.add("-R");
         }
-        Result r = lab.exec(client, length.plusSeconds(20), command);
+        Shell.Result r = lab.exec(client, length.plusSeconds(20), command);
         Matcher m = Pattern.compile("\"sum_received\"\\s*:\\s*\\{[^}]*?\"bits_per_second\"\\s*:\\s*([0-9.eE+-]+)")
                 .matcher(r.output());
         if (!r.ok() || !m.find()) {
@@ -139,7 +143,7 @@ final class ServerPeers {
 
     /** Received echo replies of {@code count} pings 200 ms apart (1 s wait each). */
     int ping(Node from, String to, int count, int size) {
-        Result r = lab.exec(from, Duration.ofSeconds(count + 10L), List.of("ping", "-6", "-n", "-q", "-c",
+        Shell.Result r = lab.exec(from, Duration.ofSeconds(count + 10L), List.of("ping", "-6", "-n", "-q", "-c",
                 Integer.toString(count), "-i", "0.2", "-W", "1", "-s", Integer.toString(size), to));
         Matcher m = Pattern.compile("(\\d+) received").matcher(r.output());
         return m.find() ? Integer.parseInt(m.group(1)) : 0;
@@ -147,7 +151,7 @@ final class ServerPeers {
 
     /** Single pings until one is answered (relay discovery and bubbles may cost the first ones). */
     Duration awaitPingReply(Node from, String to, Duration timeout) {
-        return ServerLab.until("an echo reply from " + to + " in " + lab.ns(from), timeout,
+        return Poll.until("an echo reply from " + to + " in " + lab.ns(from), timeout,
                 () -> ping(from, to, 1, 56) == 1);
     }
 
@@ -161,7 +165,7 @@ final class ServerPeers {
     }
 
     /** {@code promtool check metrics} (Prometheus' own lint) on the exposition's {@code jmiredo_} series. */
-    Result lint(Scrape scrape) {
+    Shell.Result lint(Scrape scrape) {
         StringBuilder ours = new StringBuilder();
         for (String line : scrape.body().lines().toList()) {
             String name = line.startsWith("# HELP ") || line.startsWith("# TYPE ") ? line.substring(7) : line;

@@ -1,4 +1,4 @@
-package org.jmiredo.e2e;
+package org.jmiredo.e2e.lab;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,15 +10,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Removes what an earlier run of this harness left behind when its JVM was killed before its
- * teardown (SIGKILL skips shutdown hooks). Only namespaces whose run directory under our own
- * {@code target/e2e} names an owner JVM that no longer exists are touched, so labs of live runs
- * (and anyone else's namespaces) are never disturbed.
+ * Removes what an earlier run of the same suite left behind when its JVM was killed before its
+ * teardown (SIGKILL skips shutdown hooks). Only namespaces of the suite's own family
+ * ({@code <family><6 hex>-<id>}) whose run directory names an owner JVM that no longer exists are
+ * touched, so labs of live runs, other suites and anyone else's namespaces are never disturbed.
  */
 final class StaleRuns {
 
     static final String OWNER_FILE = "owner";
-    private static final Pattern LAB_NAMESPACE = Pattern.compile("^(jm[0-9a-f]{6})-[a-z0-9]+$");
 
     private StaleRuns() {
     }
@@ -30,14 +29,17 @@ final class StaleRuns {
                 self.pid() + " " + self.info().startInstant().map(Instant::toString).orElse("?") + "\n");
     }
 
-    static void reap(Path runsRoot, Shell shell) {
-        for (String line : shell.run("ip", "netns", "list").output().lines().toList()) {
-            String name = line.split(" ", 2)[0];
-            Matcher m = LAB_NAMESPACE.matcher(name);
-            if (m.matches() && ownerGone(runsRoot.resolve(m.group(1)))) {
+    /**
+     * Deletes stale namespaces of {@code family}, whose run directories are
+     * {@code runsRoot/<dirPrefix><run prefix>}.
+     */
+    static void reap(String family, Path runsRoot, String dirPrefix, Shell shell) {
+        Pattern ours = Pattern.compile("^(" + Pattern.quote(family) + "[0-9a-f]{6})-[a-z0-9]+$");
+        for (String name : namespaces(shell, "")) {
+            Matcher m = ours.matcher(name);
+            if (m.matches() && ownerGone(runsRoot.resolve(dirPrefix + m.group(1)))) {
                 shell.note("reaping " + name + ", left by a run whose JVM is gone");
-                Netns stale = new Netns(name, shell);
-                Pids.killAndWait(stale.pids(), shell);
+                Pids.killAndWait(Netns.pids(shell, name), shell);
                 shell.run("ip", "netns", "del", name);
             }
         }
@@ -58,10 +60,11 @@ final class StaleRuns {
         }
     }
 
-    static List<String> labNamespaces(Shell shell, String prefix) {
-        return shell.run("ip", "netns", "list").output().lines()
+    /** Namespaces named {@code <prefix>-...} (all of them for an empty prefix). */
+    static List<String> namespaces(Shell shell, String prefix) {
+        return shell.run("ip", "netns", "list").check().output().lines()
                 .map(line -> line.split(" ", 2)[0])
-                .filter(name -> name.startsWith(prefix + "-"))
+                .filter(name -> prefix.isEmpty() || name.startsWith(prefix + "-"))
                 .toList();
     }
 }

@@ -1,4 +1,4 @@
-package org.jmiredo.e2e;
+package org.jmiredo.e2e.lab;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -11,7 +11,7 @@ import java.util.function.Supplier;
  * condition costs milliseconds and a slow one costs at most one interval beyond its moment.
  * A probe may throw (e.g. "the daemon has exited") to stop the wait early.
  */
-final class Poll {
+public final class Poll {
 
     private static final Duration FIRST_INTERVAL = Duration.ofMillis(20);
     private static final Duration MAX_INTERVAL = Duration.ofMillis(250);
@@ -20,14 +20,14 @@ final class Poll {
     }
 
     /** Waits until the condition holds and returns how long that took. */
-    static Duration until(String what, Duration timeout, BooleanSupplier condition) {
+    public static Duration until(String what, Duration timeout, BooleanSupplier condition) {
         long start = System.nanoTime();
         value(what, timeout, () -> condition.getAsBoolean() ? Optional.of(Boolean.TRUE) : Optional.empty());
         return Duration.ofNanos(System.nanoTime() - start);
     }
 
     /** Waits until the probe yields a value and returns it. */
-    static <T> T value(String what, Duration timeout, Supplier<Optional<T>> probe) {
+    public static <T> T value(String what, Duration timeout, Supplier<Optional<T>> probe) {
         long deadline = System.nanoTime() + timeout.toNanos();
         long interval = FIRST_INTERVAL.toMillis();
         while (true) {

@@ -1,4 +1,4 @@
-package org.jmiredo.e2e;
+package org.jmiredo.e2e.lab;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,11 +11,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * A long-running process inside a lab namespace (Miredo, our daemon, an iperf3 server). Its stdout
+ * A long-running process inside a lab namespace (Miredo, our daemon, an iperf3 server, Prometheus). Its stdout
  * and stderr go to one file under the run directory. {@code ip netns exec} and {@code unshare}
  * exec their command, so the Java child's pid is the daemon's own pid and SIGTERM reaches it.
  */
-final class LabProcess {
+public final class LabProcess {
+
+    /** How long {@link #stop()} waits after SIGTERM before SIGKILL. */
+    public static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
     private final String name;
     private final Process process;
@@ -27,23 +30,28 @@ final class LabProcess {
         this.log = log;
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    Path log() {
+    /** The process itself, for what the kernel knows about it (command line, start time). */
+    public ProcessHandle handle() {
+        return process.toHandle();
+    }
+
+    public Path log() {
         return log;
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
-    String output() {
+    public String output() {
         try {
             return Files.exists(log) ? new String(Files.readAllBytes(log), StandardCharsets.UTF_8) : "";
         } catch (IOException e) {
@@ -51,13 +59,13 @@ final class LabProcess {
         }
     }
 
-    String tail(int lines) {
+    public String tail(int lines) {
         List<String> all = output().lines().toList();
         return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 
     /** Fails at once, with the end of the log, when the process has already exited. */
-    void assertAlive() {
+    public void assertAlive() {
         if (!process.isAlive()) {
             throw new AssertionError(name + " exited with " + process.exitValue() + "; last output ("
                     + log + "):\n" + tail(30));
@@ -65,7 +73,7 @@ final class LabProcess {
     }
 
     /** Waits for an output line matching the pattern, failing early if the process dies. */
-    void awaitOutput(Pattern pattern, Duration timeout) {
+    public void awaitOutput(Pattern pattern, Duration timeout) {
         Poll.until(name + " to print /" + pattern + "/", timeout, () -> {
             if (pattern.matcher(output()).find()) {
                 return true;
@@ -80,7 +88,7 @@ final class LabProcess {
      *
      * @return the exit code, or empty when the process had to be killed
      */
-    Optional<Integer> stop(Duration grace) {
+    public Optional<Integer> stop(Duration grace) {
         if (!process.isAlive()) {
             return Optional.of(process.exitValue());
         }
@@ -91,6 +99,17 @@ final class LabProcess {
         process.destroyForcibly();
         waitFor(Duration.ofSeconds(5));
         return Optional.empty();
+    }
+
+    /** {@link #stop(Duration)} with {@link #STOP_GRACE}. */
+    public Optional<Integer> stop() {
+        return stop(STOP_GRACE);
+    }
+
+    /** SIGKILL without a grace period; waits for the exit. */
+    public void kill() {
+        process.destroyForcibly();
+        waitFor(Duration.ofSeconds(5));
     }
 
     private boolean waitFor(Duration timeout) {

@@ -1,4 +1,4 @@
-package org.jmiredo.e2e;
+package org.jmiredo.e2e.lab;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.Collection;
 
 /** Kills processes by pid (never by name) and waits until they are gone. */
-final class Pids {
+public final class Pids {
 
     private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(5);
 
@@ -19,7 +19,7 @@ final class Pids {
      * died stays a zombie until init reaps it, which may take seconds; a zombie runs nothing and
      * holds no namespace, so it counts as gone.
      */
-    static void killAndWait(Collection<Long> pids, Shell shell) {
+    public static void killAndWait(Collection<Long> pids, Shell shell) {
         for (long pid : pids) {
             ProcessHandle.of(pid).ifPresent(handle -> {
                 shell.note("SIGKILL pid " + pid + ": " + handle.info().commandLine().orElse("?"));
@@ -34,7 +34,7 @@ final class Pids {
     }
 
     /** True while the pid exists and is not a zombie (state field of /proc/PID/stat, proc(5)). */
-    static boolean running(long pid) {
+    public static boolean running(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             // The command name may contain spaces and parentheses: the state follows the last ')'.

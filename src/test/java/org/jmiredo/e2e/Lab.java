@@ -32,10 +32,15 @@ final class Lab implements AutoCloseable {
 
     /** Builds the topology and proves its plain IPv4/IPv6 reachability; tears down on failure. */
     static Lab create() {
+        return create(NatKind.CONE);
+    }
+
+    /** As {@link #create()}, with the NAT in front of lan behaving as {@code nat} says. */
+    static Lab create(NatKind nat) {
         LabRun run = LabRun.open(FAMILY, Path.of("target", "e2e"), "");
         return LabRun.orClose(run, () -> {
             Lab lab = new Lab(run);
-            Topology topology = new Topology(lab.namespaces);
+            Topology topology = new Topology(lab.namespaces, nat);
             topology.build();
             topology.verify(PLUMBING_TIMEOUT);
             return lab;

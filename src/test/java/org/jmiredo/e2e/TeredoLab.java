@@ -30,7 +30,12 @@ final class TeredoLab implements AutoCloseable {
 
     /** Builds the lab and starts every peer; tears everything down if any step fails. */
     static TeredoLab start(RelayKind kind) {
-        Lab lab = Lab.create();
+        return start(kind, NatKind.CONE);
+    }
+
+    /** As {@link #start(RelayKind)}, with the NAT in front of lan behaving as {@code nat} says. */
+    static TeredoLab start(RelayKind kind, NatKind nat) {
+        Lab lab = Lab.create(nat);
         return LabRun.orClose(lab, () -> {
             TeredoLab teredo = new TeredoLab(lab, kind.create(lab));
             teredo.startPeers();

@@ -30,10 +30,12 @@ final class Topology {
             new Link(Host.CLI, IF_V4, BR_V4));
 
     private final Map<Host, Netns> ns;
+    private final NatKind nat;
 
     /** {@code ns}: one fresh namespace per host, loopback up (made by the lab's run). */
-    Topology(Map<Host, Netns> ns) {
+    Topology(Map<Host, Netns> ns, NatKind nat) {
         this.ns = ns;
+        this.nat = nat;
     }
 
     void build() {
@@ -45,7 +47,7 @@ final class Topology {
             createLink(link);
         }
         addressAndRoute();
-        ns(Host.NAT).exec("iptables", "-t", "nat", "-A", "POSTROUTING", "-o", IF_V4, "-j", "MASQUERADE").check();
+        ns(Host.NAT).exec(nat.postrouting(IF_V4)).check();
         NatCounters.install(ns(Host.NAT));
     }
 

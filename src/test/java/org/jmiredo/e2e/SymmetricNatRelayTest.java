@@ -1,0 +1,94 @@
+package org.jmiredo.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.jmiredo.e2e.lab.LabNet.*;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A Debian Miredo client behind a symmetric NAT ({@code MASQUERADE --random-fully}): the NAT gives the
+ * flow to the relay another external port than the one the server saw and embedded in the client's
+ * Teredo address. The relay must still trust the client, from the answer to its keyed bubble (as
+ * Miredo does, CONFORMANCE M15), and carry its traffic both ways.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 120)
+class SymmetricNatRelayTest {
+    private static final Duration WARM_UP = Duration.ofSeconds(20);
+    private static final Duration TRANSFER = Duration.ofSeconds(5);
+    /** The NAT's entry for the client's flow to the relay: the reply tuple's destination port is the mapping. */
+    private static final Pattern FLOW_TO_RELAY = Pattern.compile(
+            "udp .*src=" + Pattern.quote(LAN_CLIENT) + " dst=" + Pattern.quote(RELAY_V4)
+                    + " sport=\\d+ dport=" + RELAY_PORT + " .*?src=" + Pattern.quote(RELAY_V4) + " dst="
+                    + Pattern.quote(NAT_OUTSIDE) + " sport=" + RELAY_PORT + " dport=(\\d+)");
+
+    private TeredoLab teredo;
+
+    @BeforeAll
+    @Timeout(value = 120)
+    void startLab() {
+        RelayKind kind = RelayKind.selected();
+        LabPreconditions.require(kind);
+        teredo = TeredoLab.start(kind, NatKind.SYMMETRIC);
+    }
+
+    @AfterAll
+    void stopLab() {
+        if (teredo != null) {
+            teredo.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    @DisplayName("M15, R-5.4.2-src: pings both ways through the relay although the client's mapping to it is not the embedded one")
+    void pingsBothWaysFromBehindASymmetricNat() {
+        Ping.awaitReply(teredo.ns(Host.LAN), NATIVE_HOST, WARM_UP);
+        assertThat(Ping.run(teredo.ns(Host.LAN), NATIVE_HOST, 5).received()).isGreaterThanOrEqualTo(4);
+        Ping.awaitReply(teredo.ns(Host.V6), teredo.teredoAddress(Host.LAN), WARM_UP);
+        assertThat(Ping.run(teredo.ns(Host.V6), teredo.teredoAddress(Host.LAN), 5).received()).isGreaterThanOrEqualTo(4);
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("The NAT really is symmetric: its port toward the relay differs from the one in the Teredo address")
+    void theRelaySeesAnotherMappingThanTheServer() {
+        int embedded = TeredoAddressView.parse(teredo.teredoAddress(Host.LAN)).mappedPort();
+        String table = teredo.ns(Host.NAT).exec("cat", "/proc/net/nf_conntrack").check().output();
+        OptionalInt towardRelay = mappedPortTowardRelay(table);
+
+        assertThat(towardRelay).as("a NAT entry for lan -> relay in:\n%s", table).isPresent();
+        assertThat(towardRelay.getAsInt()).as("port toward the relay vs embedded %d", embedded).isNotEqualTo(embedded);
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("5 s of TCP each way from behind the symmetric NAT")
+    void tcpBothWays() {
+        for (boolean reverse : new boolean[] {false, true}) {
+            Iperf.Throughput throughput = Iperf.run(teredo.lab(), Host.LAN, NATIVE_HOST, reverse, TRANSFER);
+            System.out.printf(Locale.ROOT, "[e2e symmetric NAT] %s: %.1f Mbit/s%n",
+                    reverse ? "v6->lan" : "lan->v6", throughput.mbitPerSecond());
+            assertThat(throughput.mbitPerSecond()).as(throughput.toString()).isGreaterThan(1.0);
+        }
+    }
+
+    static OptionalInt mappedPortTowardRelay(String conntrack) {
+        Matcher m = FLOW_TO_RELAY.matcher(conntrack);
+        return m.find() ? OptionalInt.of(Integer.parseInt(m.group(1))) : OptionalInt.empty();
+    }
+}

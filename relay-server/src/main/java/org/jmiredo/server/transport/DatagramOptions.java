@@ -3,6 +3,7 @@ package org.jmiredo.server.transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.unix.IntegerUnixChannelOption;
@@ -31,6 +32,7 @@ final class DatagramOptions {
         if (settings.socketSendBuffer() > 0) {
             bootstrap.option(ChannelOption.SO_SNDBUF, settings.socketSendBuffer());
         }
+        bootstrap.option(ChannelOption.WRITE_BUFFER_WATER_MARK, writeWaterMark(settings));
         switch (kind) {
             case EPOLL -> applyEpoll(bootstrap, settings, slot);
             // RFC 4380 §5.1.2 (CONFORMANCE R-5.1.2-df): no DF bit. The JDK maps false to IP_PMTUDISC_DONT on Linux.
@@ -39,6 +41,18 @@ final class DatagramOptions {
             // there, as their SO_REUSEPORT does not spread unicast datagrams (netty-io.md §5).
             case KQUEUE -> { }
         }
+    }
+
+    /**
+     * Datagrams wait in the channel between write and the flush at the end of a read burst; the data path
+     * drops (udp_write_failed) while the channel is above the high mark. Netty's default high mark, 64 KiB,
+     * is less than one tunnel read burst of full-size packets (64 x 1,308 bytes), which made the relay drop
+     * its own bursts under load (measured with bench/compare.sh). Room for four bursts, at least 1 MiB.
+     */
+    static WriteBufferWaterMark writeWaterMark(TransportSettings settings) {
+        int burst = settings.tunReadBudget() * (settings.tunMtu() + 64);
+        int high = Math.max(1 << 20, 4 * burst);
+        return new WriteBufferWaterMark(high / 2, high);
     }
 
     private static void applyEpoll(Bootstrap bootstrap, TransportSettings settings, int slot) {

@@ -1,0 +1,157 @@
+# shellcheck shell=bash
+# The benchmark lab (sourced by compare.sh; LAB.md rules): four namespaces with a per-run prefix,
+#   gen  198.51.100.2 (+ .1, the Teredo server the clients embed); clients mapped on 203.0.113.16+
+#   rly  198.51.100.3 (UDP 3545) | 2001:db8:6::3, forwarding, 2001::/32 -> teredo
+#   v6   2001:db8:6::20, 2001::/32 via the relay (native IPv6 host: sink and IPv6 source)
+#   hub  bridges br4 (gen, rly) and br6 (rly, v6)
+# Nothing is routed out of these namespaces; documentation ranges only.
+
+LAB_PREFIX=${LAB_PREFIX:-jb$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')}
+HUB=$LAB_PREFIX-hub
+GEN=$LAB_PREFIX-gen
+RLY=$LAB_PREFIX-rly
+V6=$LAB_PREFIX-v6
+RELAY_V4=198.51.100.3
+RELAY_PORT=3545
+GEN_V4=198.51.100.2
+SERVER_V4=198.51.100.1
+MAPPED_NET=203.0.113.0/24
+RELAY_V6=2001:db8:6::3
+NATIVE_V6=2001:db8:6::20
+RELAY_PID=
+
+lab_up() {
+    local ns
+    for ns in "$HUB" "$GEN" "$RLY" "$V6"; do
+        ip netns add "$ns"
+        ip -n "$ns" link set lo up
+        ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+    done
+    ip -n "$HUB" link add br4 type bridge
+    ip -n "$HUB" link add br6 type bridge
+    ip -n "$HUB" link add g4 type veth peer name veth0 netns "$GEN"
+    ip -n "$HUB" link add r4 type veth peer name veth4 netns "$RLY"
+    ip -n "$HUB" link add r6 type veth peer name veth6 netns "$RLY"
+    ip -n "$HUB" link add v6 type veth peer name veth0 netns "$V6"
+    for l in g4 r4; do ip -n "$HUB" link set "$l" master br4 up; done
+    for l in r6 v6; do ip -n "$HUB" link set "$l" master br6 up; done
+    ip -n "$HUB" link set br4 up
+    ip -n "$HUB" link set br6 up
+
+    ip -n "$GEN" addr add "$GEN_V4/24" dev veth0
+    ip -n "$GEN" addr add "$SERVER_V4/24" dev veth0
+    ip -n "$GEN" link set veth0 up
+    # The generator reads the relay's datagrams from a packet socket, before the IP stack: drop them
+    # afterwards, so neither the server port nor the ~million client ports provoke ICMP errors.
+    ip netns exec "$GEN" iptables -t raw -A PREROUTING -i veth0 -p udp -d "$MAPPED_NET" -j DROP
+    ip netns exec "$GEN" iptables -t raw -A PREROUTING -i veth0 -p udp -d "$SERVER_V4" --dport 3544 -j DROP
+
+    ip -n "$RLY" addr add "$RELAY_V4/24" dev veth4
+    ip -n "$RLY" addr add "$RELAY_V6/64" dev veth6 nodad
+    ip -n "$RLY" link set veth4 up
+    ip -n "$RLY" link set veth6 up
+    ip -n "$RLY" route add "$MAPPED_NET" via "$GEN_V4"
+    ip netns exec "$RLY" sysctl -qw net.ipv6.conf.all.forwarding=1
+
+    ip -n "$V6" addr add "$NATIVE_V6/64" dev veth0 nodad
+    ip -n "$V6" link set veth0 up
+    ip -n "$V6" -6 route add 2001::/32 via "$RELAY_V6"
+    # Resolve the neighbours once so that the first measured packets are not queued behind ND/ARP.
+    ip netns exec "$V6" ping -6 -c1 -W2 "$RELAY_V6" >/dev/null || true
+    ip netns exec "$GEN" ping -c1 -W2 "$RELAY_V4" >/dev/null || true
+}
+
+# Ends what runs in our namespaces (only processes we started live there), then removes them.
+lab_down() {
+    local ns pid
+    relay_stop || true
+    for ns in "$GEN" "$RLY" "$V6" "$HUB"; do
+        for pid in $(ip netns pids "$ns" 2>/dev/null); do
+            kill "$pid" 2>/dev/null || true
+        done
+    done
+    sleep 0.5
+    for ns in "$GEN" "$RLY" "$V6" "$HUB"; do
+        for pid in $(ip netns pids "$ns" 2>/dev/null); do
+            kill -9 "$pid" 2>/dev/null || true
+        done
+        ip netns del "$ns" 2>/dev/null || true
+    done
+}
+
+# Polls $2 (a command) for up to $1 seconds.
+wait_for() {
+    local limit=$1 i
+    shift
+    for ((i = 0; i < limit * 10; i++)); do
+        if "$@" >/dev/null 2>&1; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    return 1
+}
+
+relay_serving() {
+    ip -n "$RLY" link show teredo 2>/dev/null | grep -q ',UP' \
+        && ip -n "$RLY" -6 route show 2001::/32 | grep -q 'dev teredo' \
+        && ip netns exec "$RLY" ss -Hlun "sport = :$RELAY_PORT" | grep -q .
+}
+
+# Debian's Miredo relay in a private mount namespace (its pid file), as LAB.md shows.
+relay_start_miredo() {
+    local dir=$1
+    cat >"$dir/miredo.conf" <<CONF
+RelayType cone
+InterfaceName teredo
+BindAddress $RELAY_V4
+BindPort $RELAY_PORT
+CONF
+    ip netns exec "$RLY" unshare -m sh -c "mount -t tmpfs none /var/run && mkdir -p /var/run/miredo && exec miredo -f -c $dir/miredo.conf -u nobody" \
+        >>"$dir/miredo.log" 2>&1 &
+    RELAY_PID=$!
+    wait_for 15 ip -n "$RLY" link show teredo || { echo "miredo did not create teredo" >&2; return 1; }
+    ip -n "$RLY" -6 route replace 2001::/32 dev teredo
+    wait_for 15 relay_serving || { echo "miredo is not serving" >&2; return 1; }
+}
+
+# Our relay from the packaged jar; it routes the prefix itself.
+relay_start_jmiredo() {
+    local dir=$1
+    cat >"$dir/jmiredo.conf" <<CONF
+jmiredo.relay.bind-address = "$RELAY_V4"
+jmiredo.relay.bind-port = $RELAY_PORT
+jmiredo.tun.name = "teredo"
+jmiredo.metrics.listen = "127.0.0.1:9544"
+jmiredo.peers.max = ${JM_PEERS_MAX:-1048576}
+jmiredo.transport.event-loops = ${JM_LOOPS:-1}
+CONF
+    # shellcheck disable=SC2086
+    ip netns exec "$RLY" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED ${JM_JAVA_OPTS:-} \
+        -jar "${JMIREDO_JAR:-$ROOT/relay-server/target/jmiredo.jar}" relay --config "$dir/jmiredo.conf" >>"$dir/jmiredo.log" 2>&1 &
+    RELAY_PID=$!
+    wait_for 30 relay_serving || { echo "jmiredo is not serving (see $dir/jmiredo.log)" >&2; return 1; }
+}
+
+relay_pids() {
+    ip netns pids "$RLY" | paste -sd, -
+}
+
+relay_stop() {
+    if [[ -n "$RELAY_PID" ]]; then
+        kill "$RELAY_PID" 2>/dev/null || true
+        for _ in $(seq 50); do
+            kill -0 "$RELAY_PID" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -9 "$RELAY_PID" 2>/dev/null || true
+        wait "$RELAY_PID" 2>/dev/null || true
+        RELAY_PID=
+    fi
+    # Miredo's children and anything else left in rly, then the tunnel (a killed relay may leave it).
+    local pid
+    for pid in $(ip netns pids "$RLY" 2>/dev/null); do
+        kill "$pid" 2>/dev/null || true
+    done
+    wait_for 5 bash -c "! ip -n $RLY link show teredo" || ip -n "$RLY" link del teredo 2>/dev/null || true
+}

@@ -1,9 +1,7 @@
 package org.jmiredo.server;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.jmiredo.server.config.ConfigLoader;
@@ -12,6 +10,7 @@ import org.jmiredo.server.config.InvalidConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -23,24 +22,17 @@ import picocli.CommandLine.Option;
 final class RelayCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RelayCommand.class);
 
-    @Option(names = "--config", paramLabel = "FILE", description = "A HOCON file over the built-in reference.conf.")
-    Path config;
+    @Mixin
+    RoleOptions options;
 
     @Option(names = "--miredo-conf", paramLabel = "FILE",
             description = "A Miredo miredo.conf (RelayType cone/relay/restricted, InterfaceName, BindAddress, "
                     + "BindPort, Prefix, InterfaceMTU, SyslogFacility); wins over --config where both set a key.")
     Path miredoConf;
 
-    @Option(names = "--metrics-listen", paramLabel = "HOST:PORT",
-            description = "Where /metrics, /healthz and /readyz are served (default 0.0.0.0:9544).")
-    String metricsListen;
-
-    @Option(names = "--log-format", paramLabel = "text|json", description = "Log lines as text (default) or JSON.")
-    String logFormat;
-
     @Override
     public Integer call() throws InvalidConfigException, StartupException, InterruptedException {
-        ConfigLoader.Sources sources = sources();
+        ConfigLoader.Sources sources = options.sources(miredoConf);
         DaemonConfig initial = ConfigLoader.load(sources);
         LogSetup.apply(initial.logging());
         // Handled before starting: a TERM during start-up stops the daemon as soon as it is up.
@@ -56,20 +48,6 @@ final class RelayCommand implements Callable<Integer> {
         }
         LOG.info("stopped");
         return 0;
-    }
-
-    /** The layers of the configuration, also used again on SIGHUP. */
-    ConfigLoader.Sources sources() {
-        Config cli = ConfigFactory.empty();
-        if (metricsListen != null) {
-            cli = ConfigLoader.commandLineOption("jmiredo.metrics.listen", metricsListen, "--metrics-listen")
-                    .withFallback(cli);
-        }
-        if (logFormat != null) {
-            cli = ConfigLoader.commandLineOption("jmiredo.logging.format", logFormat, "--log-format").withFallback(cli);
-        }
-        return new ConfigLoader.Sources(Optional.ofNullable(config), Optional.ofNullable(miredoConf),
-                ConfigFactory.systemEnvironmentOverrides(), cli);
     }
 
     private static void reload(RelayDaemon daemon, ConfigLoader.Sources sources) {

@@ -40,7 +40,7 @@ public final class RelayDaemon implements AutoCloseable {
     }
 
     private final PrometheusMeterRegistry registry = MeterRegistries.prometheus();
-    private final List<AutoCloseable> started = new ArrayList<>();
+    private final ShutdownStack started = new ShutdownStack();
     private volatile DaemonConfig config;
     private volatile boolean ready;
     private volatile boolean closed;
@@ -69,19 +69,19 @@ public final class RelayDaemon implements AutoCloseable {
     private void startAll(TransportStarter transports) throws StartupException {
         config.server().ifPresent(server -> LOG.warn("{} read: Teredo server addresses are for `jmiredo server`;"
                 + " this process runs the relay only", server));
-        started.add(new ProcessMetrics(registry));
+        started.push(new ProcessMetrics(registry));
         MetricsServer metrics;
         try {
             metrics = MetricsServer.start(config.metrics().listen(), registry, this::isReady);
         } catch (IOException e) {
             throw new StartupException(e.getMessage(), e);
         }
-        started.add(metrics);
+        started.push(metrics);
 
         TransportSettings settings = TransportSettingsMapping.of(config);
         dataPath = new RelayDataPath(config.relaySettings(), config.peers(),
                 settings.resolvedEventLoops(), Clock.monotonic());
-        started.add(dataPath);
+        started.push(dataPath);
         new DataPathMetrics(dataPath.counters(), peerStats(dataPath.peers())).bindTo(registry);
         registry.getPrometheusRegistry().register(new WriteLatencyCollector(dataPath.counters()));
 
@@ -91,7 +91,7 @@ public final class RelayDaemon implements AutoCloseable {
         } catch (IOException e) {
             throw new StartupException(Objects.requireNonNullElse(e.getMessage(), e.toString()), e);
         }
-        started.add(transport);
+        started.push(transport);
         ProcessMetrics.bindEventLoops(registry, new ArrayList<EventExecutor>(transport.eventLoops()));
         ready = true;
         warnIfNotForwarding();
@@ -165,14 +165,7 @@ public final class RelayDaemon implements AutoCloseable {
         }
         closed = true;
         ready = false;
-        for (int i = started.size() - 1; i >= 0; i--) {
-            try {
-                started.get(i).close();
-            } catch (Exception e) {
-                LOG.warn("stopping {} failed: {}", started.get(i).getClass().getSimpleName(), e.toString());
-            }
-        }
-        started.clear();
+        started.close();
         registry.close();
     }
 }

@@ -25,13 +25,12 @@ import org.slf4j.LoggerFactory;
  * conventions as {@link RelayDaemon}; the metrics are the data path's counters summed over the channels.
  */
 abstract class UdpRoleDaemon implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(UdpRoleDaemon.class);
     /** A role without a peer table shows an empty one, so that dashboards keep one set of series. */
     private static final PeerTableStats NO_PEERS = new PeerTableStats(() -> 0, () -> 0, () -> 0, () -> 0,
             () -> 0, () -> 0, () -> 0);
 
     private final PrometheusMeterRegistry registry = MeterRegistries.prometheus();
-    private final List<AutoCloseable> started = new ArrayList<>();
+    private final ShutdownStack started = new ShutdownStack();
     final DaemonConfig config;
     private volatile boolean ready;
     private volatile boolean closed;
@@ -63,12 +62,12 @@ abstract class UdpRoleDaemon implements AutoCloseable {
     final void startAll() throws StartupException {
         try {
             preflight();
-            started.add(new ProcessMetrics(registry));
+            started.push(new ProcessMetrics(registry));
             MetricsServer metrics = MetricsServer.start(config.metrics().listen(), registry, this::isReady);
-            started.add(metrics);
+            started.push(metrics);
             beforeLoops();
             UdpLoops loops = UdpLoops.start(TransportSettingsMapping.of(config));
-            started.add(loops);
+            started.push(loops);
             bind(loops);
             new DataPathMetrics(counters(), NO_PEERS).bindTo(registry);
             ProcessMetrics.bindEventLoops(registry, new ArrayList<EventExecutor>(loops.eventLoops()));
@@ -88,7 +87,7 @@ abstract class UdpRoleDaemon implements AutoCloseable {
 
     /** Closed by {@link #close} before what was started earlier (reverse order). */
     final void closeLater(AutoCloseable resource) {
-        started.add(resource);
+        started.push(resource);
     }
 
     /** Behind /readyz: every socket is bound and the daemon is not stopping. */
@@ -109,14 +108,7 @@ abstract class UdpRoleDaemon implements AutoCloseable {
         }
         closed = true;
         ready = false;
-        for (int i = started.size() - 1; i >= 0; i--) {
-            try {
-                started.get(i).close();
-            } catch (Exception e) {
-                LOG.warn("stopping {} failed: {}", started.get(i).getClass().getSimpleName(), e.toString());
-            }
-        }
-        started.clear();
+        started.close();
         registry.close();
     }
 }

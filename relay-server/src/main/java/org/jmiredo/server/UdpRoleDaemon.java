@@ -15,7 +15,6 @@ import org.jmiredo.server.metrics.MetricsServer;
 import org.jmiredo.server.metrics.PeerTableStats;
 import org.jmiredo.server.metrics.ProcessMetrics;
 import org.jmiredo.server.transport.UdpLoops;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**

@@ -37,6 +37,8 @@ class RelayRulesTest {
 
     @Test
     void untrustedPeerGetsIndirectBubbleThroughItsServerAndPacketIsQueued_R_5_4_1_c3() {
+        // Also R-2.7-port (indirect bubbles to port 3544), R-5.4.1-queue and R-5.4.1-entry (the case-3 entry
+        // is untrusted: no data is sent to it directly until it answers).
         relay.readTun(ipv6(NATIVE, CLIENT, 16));
 
         DatagramPacket bubble = relay.sentUdp();
@@ -55,6 +57,7 @@ class RelayRulesTest {
 
     @Test
     void directBubbleFromClientTrustsItAndReleasesQueue_R_5_4_1_c3trust_R_5_4_1_dequeue_R_5_4_1_c1() {
+        // R-5.4-peerlist: the relay's entry holds mapping, trust, receive time and bubble state like a client's.
         relay.readTun(ipv6(NATIVE, CLIENT, 16));
         relay.readTun(ipv6(NATIVE, CLIENT, 17));
         DatagramPacket indirect = relay.sentUdp();
@@ -183,6 +186,8 @@ class RelayRulesTest {
 
     @Test
     void unknownMatchingPeerIsAcceptedAndTrusted_softStateRecovery_R_5_4_2_noentry() {
+        // R-5.4-filter, R-5.4.2-expect: packets normally come from peers we sent to; by default we also accept
+        // a peer whose outer address proves its embedded mapping (README: unknown peers).
         relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000);
 
         assertThat(relay.tunWritten).hasSize(1);
@@ -295,6 +300,7 @@ class RelayRulesTest {
 
     @Test
     void coneBitAndRandomFlagsAreIgnored_R5991_3_2_ignore_R_4_zbits_R5991_3_1_rx() {
+        // R-5.4.1-ignorecone: the MAY of RFC 4380 taken, so R-5.4.1-c2 (direct to a cone peer) never applies.
         long[] cone = teredo("198.51.100.1", 0x8000, "198.51.100.20", 40000);
         long[] random = teredo("198.51.100.1", 0x3CFF, "198.51.100.21", 40000);
         relay.readTun(ipv6(NATIVE, cone, 8));
@@ -308,6 +314,7 @@ class RelayRulesTest {
 
     @Test
     void restrictedRelayAlsoSendsDirectBubble_R_5_4_1_direct() {
+        // R-5.4.1-alwaysdirect: available by configuration (relay.type = restricted), off by default as Miredo.
         relay.close();
         relay = new RelayHarness(
                 new RelaySettings(0x2001_0000, true, UnknownPeerPolicy.ACCEPT_MATCHING, 10), PeerTableSettings.defaults());

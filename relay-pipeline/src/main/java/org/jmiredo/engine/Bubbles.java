@@ -11,7 +11,7 @@ import org.jmiredo.proto.TeredoAddress;
 
 /**
  * Builds and sends the relay's bubbles (RFC 4380 §5.4.1 case 3). Their IPv6 source is a link-local
- * address whose interface id is a keyed hash of the peer's embedded mapping (as Miredo, M14), so that a
+ * address whose interface id is a keyed hash of the peer's address (Miredo, M14, hashes its mapping), so that a
  * reply bubble can be checked statelessly, which is what lets a peer behind a symmetric NAT (a mapping
  * other than the embedded one) be trusted without opening the door to spoofed packets (M15).
  */
@@ -48,17 +48,16 @@ public final class Bubbles {
     }
 
     /**
-     * True when a bubble from a peer whose address embeds {@code srcLo}'s mapping is addressed to the
-     * source we would have used in our bubble to it: proof that it answers one of ours.
+     * True when a bubble from the Teredo address {@code srcHi}:{@code srcLo} is addressed to the source we
+     * used in our bubble to that address: proof that it answers one of ours.
      */
-    boolean answersOurs(long srcLo, long dstHi, long dstLo) {
-        return dstHi == BubbleSource.LINK_LOCAL_HI
-                && source.verify(dstLo, TeredoAddress.mappedIpv4(srcLo), TeredoAddress.mappedPort(srcLo));
+    boolean answersOurs(long srcHi, long srcLo, long dstHi, long dstLo) {
+        return dstHi == BubbleSource.LINK_LOCAL_HI && source.verify(dstLo, srcHi, srcLo);
     }
 
     private ByteBuf bubbleTo(long dstHi, long dstLo) {
         ByteBuf buf = alloc.ioBuffer(Bubble.LENGTH);
-        long srcLo = source.interfaceId(TeredoAddress.mappedIpv4(dstLo), TeredoAddress.mappedPort(dstLo));
+        long srcLo = source.interfaceId(dstHi, dstLo);
         Bubble.write(buf, BubbleSource.LINK_LOCAL_HI, srcLo, dstHi, dstLo);
         return buf;
     }

@@ -8,6 +8,7 @@ import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
 import org.jmiredo.peer.PeerTable;
 import org.jmiredo.proto.Ipv6;
+import org.jmiredo.proto.Ipv6Scope;
 import org.jmiredo.proto.TeredoAddress;
 import org.jmiredo.proto.TeredoHeaders;
 
@@ -57,8 +58,9 @@ public final class Reception {
         if (Ipv6.isMulticast(dstHi)) {
             return DropReason.MULTICAST; // M17
         }
-        if (TeredoAddress.isTeredo(dstHi, settings.prefix())) {
-            return DropReason.DESTINATION_NOT_SERVED; // R-5.4.2-dst: Teredo peers talk directly
+        if (TeredoAddress.isTeredo(dstHi, settings.prefix()) || !Ipv6Scope.isGlobal(dstHi, Ipv6.dstLo(buf, at))) {
+            // R-5.4.2-dst: Teredo peers talk directly; link-local, loopback and the like are not ours to reach.
+            return DropReason.DESTINATION_NOT_SERVED;
         }
         boolean embedded = TeredoAddress.mappedIpv4(srcLo) == srcIpv4 && TeredoAddress.mappedPort(srcLo) == srcPort;
         DropReason verdict;
@@ -110,7 +112,7 @@ public final class Reception {
         boolean embedded = TeredoAddress.mappedIpv4(srcLo) == srcIpv4 && TeredoAddress.mappedPort(srcLo) == srcPort;
         // A peer behind a symmetric NAT answers from a mapping other than its embedded one; the keyed
         // destination proves it answers our bubble (M15), so it is trusted at the mapping it came from.
-        boolean answer = bubbles.answersOurs(srcLo, Ipv6.dstHi(buf, at), Ipv6.dstLo(buf, at));
+        boolean answer = bubbles.answersOurs(srcHi, srcLo, Ipv6.dstHi(buf, at), Ipv6.dstLo(buf, at));
         if (!embedded && !answer) {
             return DropReason.MAPPING_MISMATCH;
         }
@@ -141,6 +143,9 @@ public final class Reception {
         segment.setTrusted(slot, true);
         segment.setMapping(slot, ipv4, port);
         segment.setLastRx(slot, now);
+        // The peer answered: its bubble budget starts again (Miredo resets its counters on reception too),
+        // or a long-lived, healthy peer would run out after four lapses of trust.
+        segment.setBubbles(slot, segment.lastBubble(slot), 0);
         segment.touch(slot, now);
         if (segment.hasQueue(slot)) {
             segment.drainQueue(slot, collectReleased); // R-5.4.1-dequeue
@@ -149,9 +154,17 @@ public final class Reception {
 
     private void sendReleased(int ipv4, int port, RelayOutput out) {
         ByteBuf packet;
-        while ((packet = released.poll()) != null) {
-            counters.increment(Counter.QUEUE_RELEASED_PACKETS);
-            out.toUdp(packet, ipv4, port);
+        try {
+            while ((packet = released.poll()) != null) {
+                counters.increment(Counter.QUEUE_RELEASED_PACKETS);
+                out.toUdp(packet, ipv4, port);
+            }
+        } finally {
+            // Never to the next peer's mapping: what a failed send left behind is dropped here.
+            while ((packet = released.poll()) != null) {
+                counters.drop(DropReason.UDP_WRITE_FAILED);
+                packet.release();
+            }
         }
     }
 }

@@ -2,6 +2,7 @@ package org.jmiredo.engine;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.util.function.Consumer;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
@@ -24,6 +25,7 @@ public final class Transmission {
     private final Clock clock;
     private final DataPathCounters counters;
     private final ByteBufAllocator alloc;
+    private final Consumer<ByteBuf> discardQueued = this::discardQueued;
 
     public Transmission(
             RelaySettings settings,
@@ -75,8 +77,9 @@ public final class Transmission {
         }
         int server = TeredoAddress.serverIpv4(dstHi);
         int mappedIpv4 = TeredoAddress.mappedIpv4(dstLo);
-        if (!Ipv4.isGlobalUnicast(server) || !Ipv4.isGlobalUnicast(mappedIpv4)) {
-            // R-5.4.1-g4: both embedded IPv4s, unlike Miredo which checks the server's only (M26).
+        if (!Ipv4.isGlobalUnicast(server) || !Ipv4.isGlobalUnicast(mappedIpv4) || TeredoAddress.mappedPort(dstLo) == 0) {
+            // R-5.4.1-g4: both embedded IPv4s, unlike Miredo which checks the server's only (M26); and no
+            // datagram can go to port 0.
             drop(packet, DropReason.NON_GLOBAL_DESTINATION);
             return;
         }
@@ -133,7 +136,12 @@ public final class Transmission {
         if (count > 0 && now - last < Teredo.BUBBLE_SPACING_SECONDS) {
             decision = Bubbles.WAIT;
         } else if (count >= Teredo.MAX_BUBBLES) {
-            return Bubbles.UNREACHABLE; // R-5.4.1-c3retry: give up; the packet is not queued
+            // R-5.4.1-c3retry: give up. What waits for this peer waits in vain (R-5.4.1-delete): free its
+            // queue now rather than at the entry's expiry, so silent peers cannot hold the queue budget.
+            if (segment.hasQueue(slot)) {
+                segment.drainQueue(slot, discardQueued);
+            }
+            return Bubbles.UNREACHABLE;
         } else {
             segment.setBubbles(slot, now, count + 1);
             decision = Bubbles.SEND;
@@ -170,6 +178,10 @@ public final class Transmission {
         } else {
             counters.increment(Counter.BUBBLES_RATE_LIMITED);
         }
+    }
+
+    private void discardQueued(ByteBuf packet) {
+        drop(packet, DropReason.PEER_UNREACHABLE);
     }
 
     private void drop(ByteBuf packet, DropReason reason) {

@@ -37,7 +37,9 @@ public enum DropReason {
     QUEUE_PEERS_FULL,
     /** The tunnel device refused the write (full or down). */
     TUN_WRITE_FAILED,
-    /** The UDP socket refused the write. */
+    /** From the tunnel: a packet larger than tun.mtu (the device's MTU was raised behind our back). */
+    TUN_OVERSIZED,
+        /** The UDP socket refused the write. */
     UDP_WRITE_FAILED,
     /** An exception in the data path (a bug): the packet was dropped, the loop carries on. */
     INTERNAL_ERROR,

@@ -20,6 +20,8 @@ import org.jmiredo.peer.PeerTableSettings;
 import org.jmiredo.proto.BubbleSource;
 import org.jmiredo.tun.TunQueue;
 import org.jmiredo.tun.TunReceiver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The relay's data path: one peer table shared by every event loop, and per loop its own rules,
@@ -28,6 +30,7 @@ import org.jmiredo.tun.TunReceiver;
  */
 public final class RelayDataPath implements DataPathWiring, AutoCloseable {
     private static final int EXPIRY_SLICES = 10;
+    private static final Logger LOG = LoggerFactory.getLogger(RelayDataPath.class);
     /** The settings every loop runs with: the relay's, with the ICMPv6 budget split between loops. */
     private volatile RelaySettings loopSettings;
     private final PeerTable peers;
@@ -115,9 +118,17 @@ public final class RelayDataPath implements DataPathWiring, AutoCloseable {
     private synchronized void scheduleExpiry(Channel udp) {
         if (!expiryScheduled) {
             expiryScheduled = true;
-            udp.eventLoop().scheduleAtFixedRate(
-                    () -> peers.expire(clock.nowSeconds(), Math.max(1, peers.sweepBudget() / EXPIRY_SLICES)),
+            udp.eventLoop().scheduleAtFixedRate(this::expireSlice,
                     1000 / EXPIRY_SLICES, 1000 / EXPIRY_SLICES, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** One slice of expiry. An exception must not end the schedule, or the table would only ever evict. */
+    private void expireSlice() {
+        try {
+            peers.expire(clock.nowSeconds(), Math.max(1, peers.sweepBudget() / EXPIRY_SLICES));
+        } catch (RuntimeException e) {
+            LOG.warn("peer expiry failed; it runs again in {} ms", 1000 / EXPIRY_SLICES, e);
         }
     }
 

@@ -41,6 +41,11 @@ final class TunToUdpPath implements TunReceiver {
     }
 
     @Override
+    public void oversizedPacketDropped() {
+        counters.drop(DropReason.TUN_OVERSIZED);
+    }
+
+    @Override
     public void readComplete() {
         output.flush();
     }

@@ -4,10 +4,11 @@ import io.netty.buffer.ByteBuf;
 import java.security.SecureRandom;
 
 /**
- * The IPv6 source of the bubbles the relay sends, chosen as Miredo does (CONFORMANCE M14): fe80::/64
- * plus a 64-bit keyed hash of the destination's embedded mapped IPv4 and port. A reply bubble comes
- * back addressed to that source, so it can be checked without any state: only someone who saw our
- * bubble knows the hash for that mapping. RFC 4380 §5.4.1 case 3 only asks for "a local IPv6 address".
+ * The IPv6 source of the bubbles the relay sends, chosen much as Miredo does (CONFORMANCE M14): fe80::/64
+ * plus a 64-bit keyed hash, here of the whole destination address (Miredo: of its mapping only). A reply
+ * bubble comes back addressed to that source, so it can be checked without any state: only someone who
+ * saw our bubble to that address knows the hash. RFC 4380 §5.4.1 case 3 only asks for "a local IPv6
+ * address".
  *
  * <p>The key is 128 random bits per process, so the addresses mean nothing across restarts and cannot be
  * predicted by an off-path sender. Immutable: one instance may be shared by every event loop.
@@ -43,36 +44,30 @@ public final class BubbleSource {
     }
 
     /**
-     * The interface identifier (lower 64 bits) of the source for a bubble to the peer mapped at
-     * {@code mappedIpv4:mappedPort}; the upper 64 bits are {@link #LINK_LOCAL_HI}.
+     * The interface identifier (lower 64 bits) of the source for a bubble to the Teredo address
+     * {@code peerHi}:{@code peerLo}; the upper 64 bits are {@link #LINK_LOCAL_HI}. Keyed on the whole
+     * address, not only its mapping (Miredo hashes the mapping): otherwise a sender who made us bubble
+     * towards an address of its own choosing with the victim's mapping would learn the answer that
+     * hijacks the victim's entry.
      */
-    public long interfaceId(int mappedIpv4, int mappedPort) {
-        // The 6 message bytes in network order (IPv4, then port), packed first byte lowest for SipHash.
-        long bytes = (Integer.reverseBytes(mappedIpv4) & 0xFFFF_FFFFL)
-                | (long) (Short.reverseBytes((short) mappedPort) & 0xFFFF) << 32;
-        return SipHash.hashShort(k0, k1, bytes, 6) & ~UG_BITS;
-    }
-
-    /** The interface identifier of the source for a bubble to the Teredo address whose lower half is {@code dstLo}. */
-    public long interfaceIdFor(long dstLo) {
-        return interfaceId(TeredoAddress.mappedIpv4(dstLo), TeredoAddress.mappedPort(dstLo));
+    public long interfaceId(long peerHi, long peerLo) {
+        return SipHash.hash16(k0, k1, peerHi, peerLo) & ~UG_BITS;
     }
 
     /**
-     * True when {@code lo}, the lower half of a reply's destination, is the source we would use for a
-     * bubble to the peer mapped at {@code mappedIpv4:mappedPort} (the mapping embedded in the reply's source).
+     * True when {@code lo}, the lower half of a reply's destination, is the source we used for a bubble
+     * to the reply's source {@code peerHi}:{@code peerLo}: a peer answers by swapping the two addresses.
      */
-    public boolean verify(long lo, int mappedIpv4, int mappedPort) {
-        return lo == interfaceId(mappedIpv4, mappedPort);
+    public boolean verify(long lo, long peerHi, long peerLo) {
+        return lo == interfaceId(peerHi, peerLo);
     }
 
     /**
      * The stateless check of the IPv6 packet at {@code ipv6Offset} (normally a bubble from a Teredo
-     * peer): its destination is fe80::/64 plus the hash of the mapping embedded in its source.
+     * peer): its destination is fe80::/64 plus the hash of its source.
      */
     public boolean verifyReply(ByteBuf buf, int ipv6Offset) {
-        long srcLo = Ipv6.srcLo(buf, ipv6Offset);
         return Ipv6.dstHi(buf, ipv6Offset) == LINK_LOCAL_HI
-                && verify(Ipv6.dstLo(buf, ipv6Offset), TeredoAddress.mappedIpv4(srcLo), TeredoAddress.mappedPort(srcLo));
+                && verify(Ipv6.dstLo(buf, ipv6Offset), Ipv6.srcHi(buf, ipv6Offset), Ipv6.srcLo(buf, ipv6Offset));
     }
 }

@@ -48,6 +48,29 @@ public final class SipHash {
         return finish(k0 ^ C0, k1 ^ C1, k0 ^ C2, k1 ^ C3, ((long) length << 56) | (bytes & mask));
     }
 
+    /**
+     * The hash of the 16 bytes {@code hi} then {@code lo}, each in network order (an IPv6 address as two
+     * longs), without an array: two compression blocks, then the length-only last block.
+     */
+    public static long hash16(long k0, long k1, long hi, long lo) {
+        long v0 = k0 ^ C0;
+        long v1 = k1 ^ C1;
+        long v2 = k0 ^ C2;
+        long v3 = k1 ^ C3;
+        for (int block = 0; block < 2; block++) {
+            long m = Long.reverseBytes(block == 0 ? hi : lo); // network order to SipHash's little-endian words
+            v3 ^= m;
+            for (int r = 0; r < 2; r++) { // c = 2 compression rounds
+                v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
+                v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
+                v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
+                v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
+            }
+            v0 ^= m;
+        }
+        return finish(v0, v1, v2, v3, 16L << 56);
+    }
+
     /** Absorbs the last block {@code b} (length byte + tail), then the d = 4 finalisation rounds. */
     private static long finish(long v0, long v1, long v2, long v3, long b) {
         v3 ^= b;

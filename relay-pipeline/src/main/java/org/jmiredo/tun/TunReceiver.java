@@ -9,4 +9,7 @@ public interface TunReceiver {
 
     /** The end of one read burst: the moment to flush what the burst wrote (one sendmmsg). */
     void readComplete();
+
+    /** A packet too large for the queue's buffers was read and dropped (the device's MTU above ours). */
+    default void oversizedPacketDropped() {}
 }

@@ -99,7 +99,7 @@ class RelayRulesTest {
         relay.readTun(ipv6(NATIVE, CLIENT, 8)); // the fifth would break the 4-per-300-s limit
 
         assertThat(relay.allSentUdp()).isEmpty();
-        assertThat(relay.dropped(DropReason.PEER_UNREACHABLE)).isEqualTo(1);
+        assertThat(relay.dropped(DropReason.PEER_UNREACHABLE)).as("this packet and the five queued").isEqualTo(6);
         assertThat(relay.tunWritten).hasSize(1);
         ByteBuf icmp = relay.tunWritten.get(0);
         assertThat(Ipv6.nextHeader(icmp, 0)).isEqualTo(58);
@@ -375,5 +375,72 @@ class RelayRulesTest {
 
         assertThat(relay.dropped(DropReason.UNKNOWN_PEER)).isEqualTo(1);
         assertThat(relay.tunWritten).as("two ICMPv6 errors a second now").hasSize(2);
+    }
+
+    @Test
+    void answeringPeerKeepsItsBubbleBudgetAcrossLapsesOfTrust_M19() {
+        for (int lapse = 1; lapse <= 6; lapse++) {
+            relay.readTun(ipv6(NATIVE, CLIENT, 8));
+            DatagramPacket bubble = relay.sentUdp();
+            assertThat(bubble).as("lapse %d: a bubble, not an unreachable", lapse).isNotNull();
+            assertThat(bubble.recipient().getPort()).isEqualTo(3544);
+            long[] ours = {Ipv6.srcHi(bubble.content(), 0), Ipv6.srcLo(bubble.content(), 0)};
+            bubble.release();
+            relay.receiveUdp(bubble(CLIENT, ours), "198.51.100.20", 40000);
+            relay.allSentUdp().forEach(DatagramPacket::release);
+            relay.now += 31; // silent long enough for trust to lapse
+        }
+        assertThat(relay.dropped(DropReason.PEER_UNREACHABLE)).isZero();
+    }
+
+    @Test
+    void givingUpOnAPeerFreesItsQueue_R_5_4_1_delete() {
+        for (int i = 0; i < 4; i++) {
+            relay.readTun(ipv6(NATIVE, CLIENT, 8));
+            relay.now += 2;
+        }
+        relay.allSentUdp().forEach(DatagramPacket::release);
+        assertThat(relay.dataPath.peers().queuedPeers()).isEqualTo(1);
+
+        relay.readTun(ipv6(NATIVE, CLIENT, 8)); // the fifth: unreachable
+
+        assertThat(relay.dataPath.peers().queuedPeers()).isZero();
+        assertThat(relay.dropped(DropReason.PEER_UNREACHABLE)).as("the new packet and the four queued").isEqualTo(5);
+    }
+
+    @Test
+    void bubbleToAnotherAddressWithTheVictimsMappingDoesNotHijackIt_M15() {
+        relay.readTun(ipv6(NATIVE, CLIENT, 8)); // the victim's own entry, waiting for its answer
+        relay.allSentUdp().forEach(DatagramPacket::release);
+        long[] decoy = teredo("203.0.113.9", 0, "198.51.100.20", 40000); // attacker's server, victim's mapping
+        relay.readTun(ipv6(NATIVE, decoy, 8));
+        DatagramPacket leaked = relay.sentUdp(); // the attacker reads this at 203.0.113.9:3544
+        long[] learnt = {Ipv6.srcHi(leaked.content(), 0), Ipv6.srcLo(leaked.content(), 0)};
+        leaked.release();
+
+        relay.receiveUdp(bubble(CLIENT, learnt), "203.0.113.66", 5000);
+
+        assertThat(relay.allSentUdp()).as("the victim's queued packet stays put").isEmpty();
+        assertThat(relay.dropped(DropReason.MAPPING_MISMATCH)).isEqualTo(1);
+    }
+
+    @Test
+    void nonGlobalDestinationsFromUdpAreNotForwarded_R_5_4_2_dst() {
+        relay.receiveUdp(ipv6(CLIENT, v6("fe80::1"), 8), "198.51.100.20", 40000);
+        relay.receiveUdp(ipv6(CLIENT, v6("::1"), 8), "198.51.100.20", 40000);
+
+        assertThat(relay.tunWritten).isEmpty();
+        assertThat(relay.dropped(DropReason.DESTINATION_NOT_SERVED)).isEqualTo(2);
+    }
+
+    @Test
+    void nothingIsSentToPortZero() {
+        relay.close();
+        relay = new RelayHarness(
+                new RelaySettings(0x2001_0000, true, UnknownPeerPolicy.ACCEPT_MATCHING, 10), PeerTableSettings.defaults());
+        relay.readTun(ipv6(NATIVE, teredo("198.51.100.1", 0, "198.51.100.20", 0), 8));
+
+        assertThat(relay.allSentUdp()).isEmpty();
+        assertThat(relay.dropped(DropReason.NON_GLOBAL_DESTINATION)).isEqualTo(1);
     }
 }

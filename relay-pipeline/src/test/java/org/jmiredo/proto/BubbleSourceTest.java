@@ -7,40 +7,49 @@ import io.netty.buffer.Unpooled;
 import java.security.SecureRandom;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
-/** The relay's bubble source, Miredo style (CONFORMANCE M14, R-5.4.1-c3, used for M15). */
+/** The relay's bubble source (CONFORMANCE M14, R-5.4.1-c3, used for M15), keyed on the whole peer address. */
 class BubbleSourceTest {
-    private static final BubbleSource SOURCE = new BubbleSource(0x0706050403020100L, 0x0f0e0d0c0b0a0908L);
+    private static final long K0 = 0x0706050403020100L;
+    private static final long K1 = 0x0f0e0d0c0b0a0908L;
+    private static final BubbleSource SOURCE = new BubbleSource(K0, K1);
     private static final String CLIENT = "2001:0:c633:6401:0:63bf:39cc:9beb"; // 198.51.100.20:40000
 
-    /** The message is the mapped IPv4 then port in network order: 6 bytes c6 33 64 14 9c 40. */
+    /** The message is the peer's 16 address bytes in network order, hashed as SipHash-2-4 defines. */
     @Test
-    void hashesIpv4ThenPortInNetworkOrder() {
-        byte[] message = Hex.bytes("c6336414 9c40");
-        long expected = SipHash.hash(0x0706050403020100L, 0x0f0e0d0c0b0a0908L, message, 0, 6) & ~0x0300_0000_0000_0000L;
-        assertThat(SOURCE.interfaceId(Hex.ipv4("198.51.100.20"), 40000)).isEqualTo(expected);
-        assertThat(SOURCE.interfaceIdFor(Hex.lo(CLIENT))).isEqualTo(expected);
+    void hashesTheWholeAddressInNetworkOrder() {
+        byte[] message = Hex.bytes("20010000 c6336401 000063bf 39cc9beb");
+        long expected = SipHash.hash(K0, K1, message, 0, 16) & ~0x0300_0000_0000_0000L;
+        assertThat(SOURCE.interfaceId(Hex.hi(CLIENT), Hex.lo(CLIENT))).isEqualTo(expected);
+    }
+
+    @Property
+    void sixteenByteFormAgreesWithTheArrayForm(@ForAll long hi, @ForAll long lo, @ForAll long k0, @ForAll long k1) {
+        byte[] message = new byte[16];
+        for (int i = 0; i < 8; i++) {
+            message[i] = (byte) (hi >>> (56 - 8 * i));
+            message[8 + i] = (byte) (lo >>> (56 - 8 * i));
+        }
+        assertThat(SipHash.hash16(k0, k1, hi, lo)).isEqualTo(SipHash.hash(k0, k1, message, 0, 16));
     }
 
     /** U and G (0x02, 0x01 of address byte 8) are always clear (RFC 4291 appendix A). */
     @Property
-    void universalAndGroupBitsClear(@ForAll int ipv4, @ForAll @IntRange(max = 0xFFFF) int port, @ForAll long k0,
-            @ForAll long k1) {
-        long id = new BubbleSource(k0, k1).interfaceId(ipv4, port);
+    void universalAndGroupBitsClear(@ForAll long hi, @ForAll long lo, @ForAll long k0, @ForAll long k1) {
+        long id = new BubbleSource(k0, k1).interfaceId(hi, lo);
         assertThat(id >>> 56 & 0x03).isZero();
         assertThat(TeredoAddress.flags(id) & Teredo.FLAG_UG).isZero();
     }
 
     @Property
-    void verifiesItsOwnAndOnlyItsOwn(@ForAll int ipv4, @ForAll @IntRange(max = 0xFFFF) int port, @ForAll int otherIpv4) {
-        long id = SOURCE.interfaceId(ipv4, port);
-        assertThat(SOURCE.verify(id, ipv4, port)).isTrue();
-        assertThat(SOURCE.verify(id ^ 1, ipv4, port)).isFalse();
-        assertThat(SOURCE.verify(id, ipv4, port ^ 1)).isFalse();
-        if (otherIpv4 != ipv4) {
-            assertThat(SOURCE.verify(id, otherIpv4, port)).isFalse();
+    void verifiesItsOwnAndOnlyItsOwn(@ForAll long hi, @ForAll long lo, @ForAll long otherHi) {
+        long id = SOURCE.interfaceId(hi, lo);
+        assertThat(SOURCE.verify(id, hi, lo)).isTrue();
+        assertThat(SOURCE.verify(id ^ 1, hi, lo)).isFalse();
+        assertThat(SOURCE.verify(id, hi, lo ^ 1)).isFalse();
+        if (otherHi != hi) {
+            assertThat(SOURCE.verify(id, otherHi, lo)).isFalse();
         }
     }
 
@@ -48,9 +57,10 @@ class BubbleSourceTest {
     void keysMatter() {
         BubbleSource a = BubbleSource.random(new SecureRandom());
         BubbleSource b = BubbleSource.random();
-        int ipv4 = Hex.ipv4("198.51.100.20");
-        assertThat(a.interfaceId(ipv4, 40000)).isNotEqualTo(b.interfaceId(ipv4, 40000));
-        assertThat(b.verify(a.interfaceId(ipv4, 40000), ipv4, 40000)).isFalse();
+        long hi = Hex.hi(CLIENT);
+        long lo = Hex.lo(CLIENT);
+        assertThat(a.interfaceId(hi, lo)).isNotEqualTo(b.interfaceId(hi, lo));
+        assertThat(b.verify(a.interfaceId(hi, lo), hi, lo)).isFalse();
     }
 
     /**
@@ -65,7 +75,7 @@ class BubbleSourceTest {
         ByteBuf reply = Unpooled.buffer(Bubble.LENGTH);
         ByteBuf forged = Unpooled.buffer(Bubble.LENGTH);
         try {
-            Bubble.write(ours, BubbleSource.LINK_LOCAL_HI, SOURCE.interfaceIdFor(clientLo), clientHi, clientLo);
+            Bubble.write(ours, BubbleSource.LINK_LOCAL_HI, SOURCE.interfaceId(clientHi, clientLo), clientHi, clientLo);
             assertThat(Ipv6.srcHi(ours, 0)).isEqualTo(Hex.hi("fe80::"));
             Bubble.write(reply, clientHi, clientLo, Ipv6.srcHi(ours, 0), Ipv6.srcLo(ours, 0));
             assertThat(SOURCE.verifyReply(reply, 0)).isTrue();
@@ -74,9 +84,12 @@ class BubbleSourceTest {
             long otherLo = TeredoAddress.lo(0, 40001, Hex.ipv4("198.51.100.20"));
             Bubble.write(forged, clientHi, otherLo, Ipv6.srcHi(ours, 0), Ipv6.srcLo(ours, 0));
             assertThat(SOURCE.verifyReply(forged, 0)).isFalse();
+            // the same mapping behind another server (an address an attacker made us bubble to) is not either
+            long otherServerHi = TeredoAddress.hi(0x2001_0000, Hex.ipv4("203.0.113.9"));
+            Bubble.write(forged.clear(), otherServerHi, clientLo, Ipv6.srcHi(ours, 0), Ipv6.srcLo(ours, 0));
+            assertThat(SOURCE.verifyReply(forged, 0)).isFalse();
             // right interface id but not link-local
-            forged.setLong(Ipv6.DST_OFFSET, clientHi);
-            forged.setLong(Ipv6.SRC_OFFSET + 8, clientLo);
+            Bubble.write(forged.clear(), clientHi, clientLo, clientHi, Ipv6.srcLo(ours, 0));
             assertThat(SOURCE.verifyReply(forged, 0)).isFalse();
         } finally {
             ours.release();

@@ -166,6 +166,13 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
                 if (n < 0) {
                     throw new IOException("read returned end of file");
                 }
+                if (n > readLimit - headroom) {
+                    // The kernel reports a packet's full length even when it did not fit (the device's MTU
+                    // was raised above tun.mtu): drop it, keep the buffer for the next read.
+                    packets++;
+                    receiver.oversizedPacketDropped();
+                    continue;
+                }
                 spare = null;
                 buf.setIndex(headroom, headroom + n);
                 packets++;

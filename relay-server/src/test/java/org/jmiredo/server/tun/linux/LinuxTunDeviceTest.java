@@ -112,6 +112,33 @@ class LinuxTunDeviceTest {
         assertThat(receivers.get(request.queue()).bursts()).isNotEmpty();
     }
 
+    /**
+     * The device's MTU raised behind the relay's back: a packet longer than the buffers. This kernel hands
+     * it over cut to the buffer (read(2) returns 1280; the data path then drops it as malformed, its IPv6
+     * length being longer than what it got); a kernel that reports the full length gets it counted as
+     * oversized instead. Either way it never arrives whole and the next packet is read as usual.
+     */
+    @Test
+    void aPacketLargerThanTheConfiguredMtuNeverArrivesWholeAndReadingGoesOn() throws Exception {
+        ns.ip("link", "set", "dev", name, "mtu", "1500");
+        ns.exec("ping", "-6", "-c", "1", "-W", "1", "-s", "1400", "2001:db8::1");
+        ns.exec("ping", "-6", "-c", "1", "-W", "1", "-s", "100", "2001:db8::2");
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        while (seen.stream().noneMatch(LinuxTunDeviceTest::toSecondHost) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(seen).as("the next packet is still read").anyMatch(LinuxTunDeviceTest::toSecondHost);
+        long cut = seen.stream().filter(p -> p.bytes().length == 1280).count();
+        int oversized = receivers.stream().mapToInt(RecordingReceiver::oversized).sum();
+        assertThat(cut + oversized).as("the 1448-byte packet, cut to 1280 or dropped as oversized").isEqualTo(1);
+        assertThat(seen).noneMatch(p -> p.bytes().length > 1280);
+    }
+
+    private static boolean toSecondHost(RecordingReceiver.Seen p) {
+        return EchoPackets.icmpType(p.view()) == ECHO_REQUEST && EchoPackets.destination(p.view()).equals(v6("2001:db8::2"));
+    }
+
     @Test
     void packetsWrittenToAQueueReachTheKernelWhichAnswersIntoTheDevice() throws Exception {
         TunQueueHandle queue = device.queue(0);

@@ -50,6 +50,18 @@ public final class RecordingReceiver implements TunReceiver {
         }
     }
 
+    private final java.util.concurrent.atomic.AtomicInteger oversized = new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public void oversizedPacketDropped() {
+        oversized.incrementAndGet();
+    }
+
+    /** Packets the queue dropped because they did not fit its buffers. */
+    public int oversized() {
+        return oversized.get();
+    }
+
     @Override
     public void readComplete() {
         synchronized (bursts) {

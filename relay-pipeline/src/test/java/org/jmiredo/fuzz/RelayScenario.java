@@ -1,0 +1,424 @@
+package org.jmiredo.fuzz;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.jmiredo.engine.RelaySettings;
+import org.jmiredo.engine.UnknownPeerPolicy;
+import org.jmiredo.metrics.Counter;
+import org.jmiredo.metrics.DataPathCounters;
+import org.jmiredo.metrics.DropReason;
+import org.jmiredo.peer.PeerTableSettings;
+import org.jmiredo.pipeline.RelayDataPath;
+import org.jmiredo.pipeline.SocketAddresses;
+import org.jmiredo.proto.Ipv4;
+import org.jmiredo.proto.Ipv6;
+import org.jmiredo.proto.Teredo;
+import org.jmiredo.proto.TeredoAddress;
+import org.jmiredo.tun.TunReceiver;
+
+/**
+ * One fuzz input against one relay event loop: the settings and a small peer table come from the
+ * input, then up to {@value #MAX_STEPS} steps (a datagram, a tunnel packet, an answer to one of the
+ * relay's own bubbles, or a clock advance). After every step it checks that the step's input buffer was
+ * released, that nothing was sent to a non-global IPv4 or larger than the Teredo MTU, that no exception
+ * was counted, and that the counters account for the step's packet exactly once; at the end, that every
+ * buffer the data path allocated was released.
+ */
+final class RelayScenario implements AutoCloseable {
+    static final int MAX_STEPS = 48;
+    private static final InetSocketAddress RELAY = SocketAddresses.of(0xC633_6403, 3545); // 198.51.100.3
+    /** What a packet from the tunnel may be dropped for (RFC 4380 §5.4.1). */
+    private static final Set<DropReason> TUN_SIDE = EnumSet.of(DropReason.MALFORMED_IPV6, DropReason.MULTICAST,
+            DropReason.DESTINATION_NOT_TEREDO, DropReason.NON_GLOBAL_DESTINATION, DropReason.PEER_UNREACHABLE,
+            DropReason.QUEUE_FULL, DropReason.QUEUE_PEERS_FULL);
+    /** What a bubble may be dropped for (Reception.bubble). */
+    private static final Set<DropReason> BUBBLE_DROPS = EnumSet.of(DropReason.SOURCE_NOT_TEREDO, DropReason.MAPPING_MISMATCH);
+
+    /** A Teredo peer the input made up: its address embeds a server and a mapping. */
+    private record Peer(long hi, long lo) {
+        InetSocketAddress embeddedMapping() {
+            return SocketAddresses.of(TeredoAddress.mappedIpv4(lo), TeredoAddress.mappedPort(lo));
+        }
+    }
+
+    /** A bubble the relay sent: to {@code peer}, from the keyed link-local source a reply must go to. */
+    private record OurBubble(Peer peer, long srcHi, long srcLo) {}
+
+    private final FuzzedDataProvider data;
+    private final FuzzAllocator alloc = new FuzzAllocator();
+    private final EmbeddedChannel udp = new EmbeddedChannel();
+    private final RelayDataPath path;
+    private final DataPathCounters counters;
+    private final TunReceiver tun;
+    private final List<Peer> peers = new ArrayList<>();
+    private final List<OurBubble> ourBubbles = new ArrayList<>();
+    private int now = 1_000;
+    private boolean tunAccepts = true;
+    private int tunWrites;
+    private String tunViolation;
+
+    RelayScenario(FuzzedDataProvider data) {
+        this.data = data;
+        udp.freezeTime(); // the expiry task runs only when a step advances Netty's clock: deterministic
+        udp.config().setAllocator(alloc);
+        RelaySettings settings = new RelaySettings(Teredo.PREFIX, data.consumeBoolean(),
+                data.consumeBoolean() ? UnknownPeerPolicy.ACCEPT_MATCHING : UnknownPeerPolicy.DROP,
+                data.consumeInt(0, 10));
+        int[] segments = {1, 2, 4};
+        PeerTableSettings table = new PeerTableSettings(data.consumeInt(1, 16), segments[data.consumeInt(0, 2)],
+                data.consumeInt(1, 120), data.consumeInt(0, 3000), data.consumeInt(0, 4));
+        path = new RelayDataPath(settings, table, 1, () -> now);
+        path.initUdpChannel(udp, this::tunWrite);
+        tun = path.tunReceiver(udp, this::tunWrite);
+        counters = path.counters().get(0);
+        for (int i = data.consumeInt(1, 4); i > 0; i--) {
+            peers.add(newPeer());
+        }
+    }
+
+    void run() {
+        for (int step = 0; step < MAX_STEPS && data.remainingBytes() > 0; step++) {
+            tunAccepts = data.consumeInt(0, 15) != 0;
+            switch (data.consumeInt(0, 9)) {
+                case 0, 1, 2, 3 -> structuredDatagram();
+                case 4 -> udpStep(bytes(data.consumeInt(0, 1500)), sender(null));
+                case 5, 6 -> tunStep(tunPacket());
+                case 7 -> advanceClock();
+                case 8 -> answerOurBubble();
+                default -> tunStep(bytes(data.consumeInt(0, Teredo.MTU)));
+            }
+        }
+    }
+
+    /** Raw bytes in a buffer of their own (never Unpooled.EMPTY_BUFFER, whose refCnt stays 1). */
+    private ByteBuf bytes(int max) {
+        byte[] b = data.consumeBytes(max);
+        return Unpooled.buffer(Math.max(1, b.length)).writeBytes(b);
+    }
+
+    // ---- steps ----
+
+    private void udpStep(ByteBuf payload, InetSocketAddress sender) {
+        long[] before = snapshot();
+        tunWrites = 0;
+        udp.writeInbound(new DatagramPacket(payload, RELAY, sender));
+        udp.runPendingTasks();
+        udp.checkException();
+        int sent = drainSent();
+        check(payload.refCnt() == 0, "the datagram was not released (refCnt " + payload.refCnt() + ")");
+        checkTunWrites();
+        long[] d = delta(before);
+        check(d[c(Counter.UDP_RX_PACKETS)] == 1, "one datagram counted as received");
+        check(d[c(Counter.TUN_RX_PACKETS)] == 0 && d[c(Counter.ICMP_ERRORS_TX)] == 0, "no tunnel-side event");
+        check(d[r(DropReason.UDP_WRITE_FAILED)] == 0 && d[r(DropReason.INTERNAL_ERROR)] == 0, "no internal error");
+        long drops = drops(d);
+        long delivered = d[c(Counter.TUN_TX_PACKETS)];
+        long bubbles = d[c(Counter.BUBBLES_RX)];
+        // Exactly one outcome per datagram. A bubble is counted in BUBBLES_RX even when Reception then
+        // drops it (SOURCE_NOT_TEREDO, MAPPING_MISMATCH), so a bubble is one or both of those counts.
+        if (bubbles == 1) {
+            check(delivered == 0 && tunWrites == 0, "a bubble reached the tunnel");
+            check(drops == 0 || drops == 1 && bubbleDrop(d), "a bubble has at most one drop, of a bubble reason");
+        } else {
+            check(bubbles == 0 && delivered + drops == 1,
+                    "datagram outcome: delivered " + delivered + ", drops " + drops + ", bubbles " + bubbles);
+            check(tunWrites == delivered + d[r(DropReason.TUN_WRITE_FAILED)], "tunnel writes match their counts");
+        }
+        check(d[c(Counter.UDP_TX_PACKETS)] == sent && sent == d[c(Counter.QUEUE_RELEASED_PACKETS)],
+                "a datagram sends only the peer's released queue");
+    }
+
+    private void tunStep(ByteBuf packet) {
+        long[] before = snapshot();
+        tunWrites = 0;
+        tun.packetRead(packet);
+        tun.readComplete();
+        udp.checkException();
+        int sent = drainSent();
+        check(packet.refCnt() == 0, "the tunnel packet was not released (refCnt " + packet.refCnt() + ")");
+        checkTunWrites();
+        long[] d = delta(before);
+        check(d[c(Counter.TUN_RX_PACKETS)] == 1 && d[c(Counter.UDP_RX_PACKETS)] == 0, "one tunnel packet counted");
+        check(d[r(DropReason.INTERNAL_ERROR)] == 0 && d[r(DropReason.UDP_WRITE_FAILED)] == 0, "no internal error");
+        long tunDrops = 0;
+        for (DropReason reason : TUN_SIDE) {
+            tunDrops += d[r(reason)];
+        }
+        check(drops(d) == tunDrops + d[r(DropReason.TUN_WRITE_FAILED)], "only tunnel-side drop reasons");
+        long bubblesOut = d[c(Counter.BUBBLES_TX_INDIRECT)] + d[c(Counter.BUBBLES_TX_DIRECT)];
+        long dataSent = d[c(Counter.UDP_TX_PACKETS)] - bubblesOut;
+        check(sent == d[c(Counter.UDP_TX_PACKETS)], "every send is counted");
+        check(dataSent + d[c(Counter.QUEUED_PACKETS)] + tunDrops == 1,
+                "tunnel packet outcome: sent " + dataSent + ", queued " + d[c(Counter.QUEUED_PACKETS)] + ", drops " + tunDrops);
+        check(d[c(Counter.ICMP_ERRORS_TX)] == d[c(Counter.TUN_TX_PACKETS)] + d[r(DropReason.TUN_WRITE_FAILED)]
+                && tunWrites == d[c(Counter.ICMP_ERRORS_TX)], "only ICMPv6 errors go back into the tunnel");
+    }
+
+    private void advanceClock() {
+        int[] typical = {1, 2, 3, 29, 31, 61, 121, 301};
+        now += data.consumeBoolean() ? typical[data.consumeInt(0, typical.length - 1)] : data.consumeInt(0, 1000);
+        udp.advanceTimeBy(data.consumeInt(0, 300), TimeUnit.MILLISECONDS); // 0 to 3 expiry slices
+        udp.runPendingTasks();
+        udp.checkException();
+        check(drainSent() == 0, "expiry sends nothing");
+    }
+
+    /** A bubble back to one the relay sent: the only way to reach the keyed answer (M15) and the queue release. */
+    private void answerOurBubble() {
+        if (ourBubbles.isEmpty()) {
+            return;
+        }
+        OurBubble ours = ourBubbles.get(data.consumeInt(0, ourBubbles.size() - 1));
+        ByteBuf buf = Unpooled.buffer();
+        FuzzInputs.teredoHeaders(data, buf);
+        int at = buf.writerIndex();
+        buf.writeZero(Ipv6.HEADER_LENGTH);
+        Ipv6.writeHeader(buf, at, 0, Ipv6.NEXT_HEADER_NONE, data.consumeInt(0, 255), ours.peer.hi, ours.peer.lo,
+                ours.srcHi, ours.srcLo);
+        // From its embedded mapping, or (symmetric NAT) from another one.
+        InetSocketAddress from = data.consumeBoolean() ? ours.peer.embeddedMapping() : sender(ours.peer);
+        udpStep(buf, from);
+    }
+
+    // ---- inputs ----
+
+    private void structuredDatagram() {
+        ByteBuf buf = Unpooled.buffer();
+        FuzzInputs.teredoHeaders(data, buf);
+        Peer src = data.consumeInt(0, 4) != 0 ? peer() : null;
+        long srcHi = src != null ? src.hi : data.consumeLong();
+        long srcLo = src != null ? src.lo : data.consumeLong();
+        long[] dst = udpDestination();
+        boolean bubble = data.consumeBoolean();
+        int nextHeader = bubble ? Ipv6.NEXT_HEADER_NONE : nextHeader();
+        byte[] payload = bubble ? new byte[0] : data.consumeBytes(data.consumeBoolean() ? data.consumeInt(0, 64)
+                : data.consumeInt(0, 1240));
+        int declared = data.consumeInt(0, 7) == 0 ? data.consumeInt(0, 0xFFFF) : payload.length;
+        int at = buf.writerIndex();
+        buf.writeZero(Ipv6.HEADER_LENGTH);
+        Ipv6.writeHeader(buf, at, declared, nextHeader, data.consumeInt(0, 255), srcHi, srcLo, dst[0], dst[1]);
+        if (data.consumeInt(0, 7) == 0) {
+            buf.setByte(at, data.consumeInt(0, 255)); // version and traffic class
+        }
+        buf.writeBytes(payload);
+        if (data.consumeInt(0, 3) == 0) {
+            buf.writeBytes(data.consumeBytes(data.consumeInt(0, 64))); // RFC 6081 trailers, or garbage
+        }
+        udpStep(buf, sender(src));
+    }
+
+    /** Mostly the mapping the Teredo source embeds, so that the §5.4.2 checks pass and deep paths run. */
+    private InetSocketAddress sender(Peer src) {
+        return switch (data.consumeInt(0, 7)) {
+            case 0, 1, 2, 3 -> src != null ? src.embeddedMapping() : SocketAddresses.of(FuzzInputs.ipv4(data), FuzzInputs.port(data));
+            case 4 -> SocketAddresses.of(FuzzInputs.ipv4(data), FuzzInputs.port(data));
+            case 5 -> SocketAddresses.of(data.consumeInt(), data.consumeInt(0, 0xFFFF)); // any source at all
+            case 6 -> ipv6Sender();
+            default -> peers.get(data.consumeInt(0, peers.size() - 1)).embeddedMapping(); // another peer's
+        };
+    }
+
+    private InetSocketAddress ipv6Sender() {
+        try {
+            return new InetSocketAddress(InetAddress.getByName("2001:db8::1"), FuzzInputs.port(data));
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private long[] udpDestination() {
+        return switch (data.consumeInt(0, 5)) {
+            case 0, 1 -> new long[] {0x2001_0DB8_0000_0000L | data.consumeInt(0, 0xFFFF), data.consumeLong()}; // native
+            case 2 -> {
+                Peer p = peer();
+                yield new long[] {p.hi, p.lo}; // Teredo: not served by a relay
+            }
+            case 3 -> new long[] {0xFF02_0000_0000_0000L, data.consumeLong()};
+            case 4 -> new long[] {Ipv6.LINK_LOCAL_HI, data.consumeLong()};
+            default -> new long[] {data.consumeLong(), data.consumeLong()};
+        };
+    }
+
+    private int nextHeader() {
+        return switch (data.consumeInt(0, 4)) {
+            case 0, 1 -> Ipv6.NEXT_HEADER_ICMPV6;
+            case 2 -> 17;
+            case 3 -> Ipv6.NEXT_HEADER_NONE; // with a payload: not a bubble
+            default -> data.consumeInt(0, 255);
+        };
+    }
+
+    /** An IPv6 packet as the tunnel would hand it over: at most the Teredo MTU, sometimes not at offset 0. */
+    private ByteBuf tunPacket() {
+        ByteBuf buf = Unpooled.buffer();
+        int offset = data.consumeInt(0, 3) == 0 ? data.consumeInt(1, 16) : 0;
+        buf.writeZero(offset).readerIndex(offset);
+        long[] src = switch (data.consumeInt(0, 5)) {
+            case 0 -> new long[] {0, 0}; // unspecified: no ICMPv6 error may answer it (RFC 4443 §2.4)
+            case 1 -> new long[] {0xFF0E_0000_0000_0000L, data.consumeLong()};
+            case 2 -> {
+                Peer p = peer();
+                yield new long[] {p.hi, p.lo};
+            }
+            default -> new long[] {0x2001_0DB8_0000_0000L | data.consumeInt(0, 0xFFFF), data.consumeLong()};
+        };
+        long[] dst = switch (data.consumeInt(0, 6)) {
+            case 0, 1, 2, 3 -> {
+                Peer p = peer();
+                yield new long[] {p.hi, p.lo};
+            }
+            case 4 -> new long[] {0x2001_0DB8_0000_0000L, data.consumeLong()};
+            case 5 -> new long[] {0xFF02_0000_0000_0000L, 1};
+            default -> new long[] {TeredoAddress.hi(Teredo.PREFIX, data.consumeInt()), data.consumeLong()};
+        };
+        int nextHeader = nextHeader();
+        byte[] payload = data.consumeBytes(data.consumeBoolean() ? data.consumeInt(0, 64)
+                : data.consumeInt(0, Teredo.MTU - Ipv6.HEADER_LENGTH));
+        if (nextHeader == Ipv6.NEXT_HEADER_ICMPV6 && payload.length > 0 && data.consumeBoolean()) {
+            payload[0] = (byte) (data.consumeBoolean() ? 128 : 1); // echo request, or an error (never answered)
+        }
+        int declared = data.consumeInt(0, 7) == 0 ? data.consumeInt(0, 0xFFFF) : payload.length;
+        buf.writeZero(Ipv6.HEADER_LENGTH);
+        Ipv6.writeHeader(buf, offset, declared, nextHeader, data.consumeInt(0, 255), src[0], src[1], dst[0], dst[1]);
+        if (data.consumeInt(0, 7) == 0) {
+            buf.setByte(offset, data.consumeInt(0, 255));
+        }
+        return buf.writeBytes(payload);
+    }
+
+    /** A known peer three times in four (so mappings repeat and entries are found), else a new one. */
+    private Peer peer() {
+        if (data.consumeInt(0, 3) != 0 || peers.size() >= 16) {
+            return peers.get(data.consumeInt(0, peers.size() - 1));
+        }
+        Peer p = newPeer();
+        peers.add(p);
+        return p;
+    }
+
+    private Peer newPeer() {
+        int server = FuzzInputs.ipv4(data);
+        int flags = data.consumeBoolean() ? 0 : data.consumeInt(0, 0xFFFF);
+        int mapped = FuzzInputs.ipv4(data);
+        int port = FuzzInputs.port(data);
+        return new Peer(TeredoAddress.hi(Teredo.PREFIX, server), TeredoAddress.lo(flags, port, mapped));
+    }
+
+    // ---- outputs and checks ----
+
+    /** The tunnel: checks what is written is one whole IPv6 packet; never takes ownership (TunQueue). */
+    private boolean tunWrite(ByteBuf packet) {
+        tunWrites++;
+        int at = packet.readerIndex();
+        int length = packet.readableBytes();
+        if (length < Ipv6.HEADER_LENGTH || Ipv6.version(packet, at) != 6
+                || Ipv6.HEADER_LENGTH + Ipv6.payloadLength(packet, at) != length) {
+            tunViolation = "not one whole IPv6 packet written to the tunnel: " + length + " bytes";
+        }
+        return tunAccepts;
+    }
+
+    private void checkTunWrites() {
+        String violation = tunViolation;
+        tunViolation = null;
+        check(violation == null, violation);
+    }
+
+    /** Checks and releases everything the relay sent; remembers its bubbles so that later steps can answer them. */
+    private int drainSent() {
+        int count = 0;
+        Object msg;
+        while ((msg = udp.readOutbound()) != null) {
+            count++;
+            DatagramPacket p = (DatagramPacket) msg;
+            try {
+                int ipv4 = SocketAddresses.ipv4(p.recipient());
+                ByteBuf content = p.content();
+                check(Ipv4.isGlobalUnicast(ipv4), "sent to a non-global IPv4 " + Ipv4.toString(ipv4));
+                // The relay adds no Teredo header: what it sends is an IPv6 packet from the tunnel (MTU
+                // 1280, RFC 4380 §5.1.2) or a 40-byte bubble.
+                check(content.readableBytes() <= Teredo.MTU, "datagram of " + content.readableBytes() + " bytes");
+                int at = content.readerIndex();
+                if (content.readableBytes() == Ipv6.HEADER_LENGTH && Ipv6.isBubble(content, at)
+                        && ourBubbles.size() < 32) {
+                    Peer to = new Peer(Ipv6.dstHi(content, at), Ipv6.dstLo(content, at));
+                    ourBubbles.add(new OurBubble(to, Ipv6.srcHi(content, at), Ipv6.srcLo(content, at)));
+                }
+            } finally {
+                p.release();
+            }
+        }
+        return count;
+    }
+
+    private long[] snapshot() {
+        Counter[] cs = Counter.values();
+        DropReason[] rs = DropReason.values();
+        long[] v = new long[cs.length + rs.length];
+        for (Counter counter : cs) {
+            v[counter.ordinal()] = counters.get(counter);
+        }
+        for (DropReason reason : rs) {
+            v[cs.length + reason.ordinal()] = counters.dropped(reason);
+        }
+        return v;
+    }
+
+    private long[] delta(long[] before) {
+        long[] after = snapshot();
+        for (int i = 0; i < after.length; i++) {
+            after[i] -= before[i];
+        }
+        return after;
+    }
+
+    private static int c(Counter counter) {
+        return counter.ordinal();
+    }
+
+    private static int r(DropReason reason) {
+        return Counter.values().length + reason.ordinal();
+    }
+
+    private static long drops(long[] d) {
+        long sum = 0;
+        for (DropReason reason : DropReason.values()) {
+            sum += d[r(reason)];
+        }
+        return sum;
+    }
+
+    private static boolean bubbleDrop(long[] d) {
+        long sum = 0;
+        for (DropReason reason : BUBBLE_DROPS) {
+            sum += d[r(reason)];
+        }
+        return sum == 1;
+    }
+
+    static void check(boolean condition, String message) {
+        if (!condition) {
+            throw new AssertionError(message);
+        }
+    }
+
+    @Override
+    public void close() {
+        drainSent();
+        udp.finishAndReleaseAll();
+        path.close(); // releases the packets still queued for untrusted peers
+        alloc.assertAllReleased();
+        check(counters.dropped(DropReason.INTERNAL_ERROR) == 0, "an exception was caught in the data path");
+    }
+}

@@ -48,13 +48,17 @@ class TunSyscallsTest {
     @Test
     void ioctlErrnoIsCapturedAndTheFdClosed() throws IOException {
         long before = openFds();
-        // /dev/null accepts open(O_RDWR) but not TUNSETIFF: the ioctl fails with ENOTTY.
-        assertThatThrownBy(() -> TunSyscalls.attach("/dev/null", "jmt0", MQ))
-                .isInstanceOfSatisfying(NativeException.class, e -> {
-                    assertThat(e.errno()).isEqualTo(Errno.ENOTTY);
-                    assertThat(e.operation()).isEqualTo("TUNSETIFF jmt0");
-                });
-        assertThat(openFds()).isEqualTo(before);
+        // /dev/null accepts open(O_RDWR) but not TUNSETIFF: the ioctl fails with ENOTTY. Done many times, so
+        // that a leaked fd per attempt shows above the JVM's own fds coming and going meanwhile.
+        int attempts = 40;
+        for (int i = 0; i < attempts; i++) {
+            assertThatThrownBy(() -> TunSyscalls.attach("/dev/null", "jmt0", MQ))
+                    .isInstanceOfSatisfying(NativeException.class, e -> {
+                        assertThat(e.errno()).isEqualTo(Errno.ENOTTY);
+                        assertThat(e.operation()).isEqualTo("TUNSETIFF jmt0");
+                    });
+        }
+        assertThat(openFds()).isLessThan(before + attempts / 4);
     }
 
     @Test

@@ -1,5 +1,5 @@
 /**
- * End-to-end tests in network namespaces, against real Debian Miredo peers (../shared/LAB.md).
+ * End-to-end tests in network namespaces, against real Debian Miredo peers (the team's lab notes, LAB.md).
  *
  * <p>The harness is the shared one of {@link org.jmiredo.e2e.lab}; on top of it {@link org.jmiredo.e2e.Lab}
  * builds the topology ({@link org.jmiredo.e2e.Topology}) on a {@link org.jmiredo.e2e.lab.LabRun} with a

@@ -1,5 +1,6 @@
 package org.jmiredo.fuzz;
 
+import org.jmiredo.testing.TrackingAllocator;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -56,7 +57,7 @@ final class RelayScenario implements AutoCloseable {
     private record OurBubble(Peer peer, long srcHi, long srcLo) {}
 
     private final FuzzedDataProvider data;
-    private final FuzzAllocator alloc = new FuzzAllocator();
+    private final TrackingAllocator alloc = new TrackingAllocator();
     private final EmbeddedChannel udp = new EmbeddedChannel();
     private final RelayDataPath path;
     private final DataPathCounters counters;

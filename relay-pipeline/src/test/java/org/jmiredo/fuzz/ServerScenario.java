@@ -1,5 +1,6 @@
 package org.jmiredo.fuzz;
 
+import org.jmiredo.testing.TrackingAllocator;
 import static org.jmiredo.fuzz.RelayScenario.check;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
@@ -40,7 +41,7 @@ final class ServerScenario implements AutoCloseable {
     private static final int SECONDARY = 0xC000_0202;
 
     private final FuzzedDataProvider data;
-    private final FuzzAllocator alloc = new FuzzAllocator();
+    private final TrackingAllocator alloc = new TrackingAllocator();
     private final EmbeddedChannel primary = new EmbeddedChannel();
     private final EmbeddedChannel secondary = new EmbeddedChannel();
     private final ServerSettings settings;

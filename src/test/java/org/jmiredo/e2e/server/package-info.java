@@ -1,6 +1,6 @@
 /**
  * End-to-end tests of {@code jmiredo server} and {@code jmiredo mire} (issue 3) in network namespaces,
- * against real Debian Miredo clients and relays (../shared/LAB.md), with hostile traffic from a lab host.
+ * against real Debian Miredo clients and relays (the team's lab notes, LAB.md), with hostile traffic from a lab host.
  *
  * <p>{@link org.jmiredo.e2e.server.ServerLab} builds the LAB.md topology plus an attacker host under a
  * random {@code js<6 hex>} prefix on the shared {@link org.jmiredo.e2e.lab} harness and tears it down with

@@ -1,5 +1,6 @@
 package org.jmiredo.pipeline.server;
 
+import org.jmiredo.testing.TrackingAllocator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.jmiredo.engine.server.Packets.ip;
 

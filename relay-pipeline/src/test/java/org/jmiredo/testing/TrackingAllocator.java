@@ -1,4 +1,4 @@
-package org.jmiredo.fuzz;
+package org.jmiredo.testing;
 
 import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
@@ -8,14 +8,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Remembers every buffer the data path allocates (bubbles, queue copies, ICMPv6 errors, forwarded
- * datagrams, RAs), so that the end of a fuzz input can check each was released: deterministic, unlike
- * the paranoid leak detector, which reports only after a GC and never fails a test by itself.
+ * An allocator that remembers every buffer it hands out (bubbles, queue copies, ICMPv6 errors, RAs,
+ * forwarded datagrams), so a test can assert that all of them were released: a deterministic leak check,
+ * where Netty's paranoid detector only reports after a GC and never fails a test by itself.
  */
-final class FuzzAllocator extends AbstractByteBufAllocator {
+public final class TrackingAllocator extends AbstractByteBufAllocator {
     private final List<ByteBuf> allocated = new ArrayList<>();
 
-    FuzzAllocator() {
+    public TrackingAllocator() {
         super(true);
     }
 
@@ -38,13 +38,21 @@ final class FuzzAllocator extends AbstractByteBufAllocator {
         return false;
     }
 
-    /** Throws when a buffer allocated so far is still referenced; releases them so the next input starts clean. */
-    void assertAllReleased() {
+    public int allocations() {
+        return allocated.size();
+    }
+
+    /**
+     * Throws when a buffer allocated so far is still referenced. Releases the leaked ones and forgets
+     * them all either way, so that the next case (or fuzz input) starts clean.
+     */
+    public void assertAllReleased() {
         List<ByteBuf> leaked = allocated.stream().filter(b -> b.refCnt() != 0).toList();
         leaked.forEach(b -> b.release(b.refCnt()));
         allocated.clear();
         if (!leaked.isEmpty()) {
-            throw new AssertionError(leaked.size() + " buffer(s) allocated by the data path were never released");
+            throw new AssertionError(leaked.size() + " buffer(s) allocated by the data path were never released: "
+                    + leaked);
         }
     }
 }

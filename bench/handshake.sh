@@ -15,18 +15,7 @@ RELAYS=${RELAYS:-jmiredo miredo}
 
 # shellcheck source=bench/lab.sh
 source "$ROOT/bench/lab.sh"
-source <(sed -n '/^find_jdk()/,/^}/p;/^usable_home()/,/^}/p;/^java_major()/,/^}/p' "$ROOT/bench/jmiredo-bench")
-MIN_JAVA=25
-die() { echo "handshake.sh: $*" >&2; exit 1; }
-find_jdk
-
-OUT=$ROOT/bench/results/handshake-$LAB_PREFIX
-mkdir -p "$OUT"
-trap 'lab_down; [[ -z "${PIN:-}" ]] || rm -rf "$PIN"' EXIT
-trap 'exit 130' INT TERM
-PIN=$(mktemp -d /tmp/jmiredo-bench-pin.XXXXXX)
-cp "$ROOT/relay-server/target/jmiredo.jar" "$PIN/jmiredo.jar"
-JMIREDO_JAR=$PIN/jmiredo.jar
+bench_setup handshake.sh "handshake-$LAB_PREFIX"
 lab_up
 
 for relay in $RELAYS; do

@@ -20,6 +20,25 @@ RELAY_V6=2001:db8:6::3
 NATIVE_V6=2001:db8:6::20
 RELAY_PID=
 
+# The prologue of every benchmark script: a JDK 25 (found as bench/jmiredo-bench finds one), $OUT =
+# bench/results/<name>, and the relay jar pinned into a temporary copy (colleagues rebuild target/ while
+# a run goes on); the lab and the copy are removed on any exit.
+bench_setup() {
+    local script=$1 results=$2
+    source <(sed -n '/^find_jdk()/,/^}/p;/^usable_home()/,/^}/p;/^java_major()/,/^}/p' "$ROOT/bench/jmiredo-bench")
+    MIN_JAVA=25
+    eval "die() { echo \"$script: \$*\" >&2; exit 1; }"
+    find_jdk
+    [[ -f "$ROOT/relay-server/target/jmiredo.jar" ]] || die "build relay-server first (relay-server/target/jmiredo.jar)"
+    OUT=$ROOT/bench/results/$results
+    mkdir -p "$OUT"
+    trap 'lab_down; [[ -z "${PIN:-}" ]] || rm -rf "$PIN"' EXIT
+    trap 'exit 130' INT TERM
+    PIN=$(mktemp -d /tmp/jmiredo-bench-pin.XXXXXX)
+    cp "$ROOT/relay-server/target/jmiredo.jar" "$PIN/jmiredo.jar"
+    JMIREDO_JAR=$PIN/jmiredo.jar
+}
+
 lab_up() {
     local ns
     for ns in "$HUB" "$GEN" "$RLY" "$V6"; do

@@ -14,18 +14,7 @@ DURATION=${DURATION:-10}
 
 # shellcheck source=bench/lab.sh
 source "$ROOT/bench/lab.sh"
-source <(sed -n '/^find_jdk()/,/^}/p;/^usable_home()/,/^}/p;/^java_major()/,/^}/p' "$ROOT/bench/jmiredo-bench")
-MIN_JAVA=25
-die() { echo "profile.sh: $*" >&2; exit 1; }
-find_jdk
-
-OUT=$ROOT/bench/results/profile-$LAB_PREFIX
-mkdir -p "$OUT"
-trap 'lab_down; [[ -z "${PIN:-}" ]] || rm -rf "$PIN"' EXIT
-trap 'exit 130' INT TERM
-PIN=$(mktemp -d /tmp/jmiredo-bench-pin.XXXXXX)
-cp "$ROOT/relay-server/target/jmiredo.jar" "$PIN/jmiredo.jar"
-JMIREDO_JAR=$PIN/jmiredo.jar
+bench_setup profile.sh "profile-$LAB_PREFIX"
 lab_up
 
 JM_JAVA_OPTS="-XX:StartFlightRecording=filename=$OUT/relay.jfr,settings=profile,dumponexit=true ${JM_JAVA_OPTS:-}"

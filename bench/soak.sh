@@ -18,18 +18,7 @@ MAX_DURATION=${MAX_DURATION:-5}
 
 # shellcheck source=bench/lab.sh
 source "$ROOT/bench/lab.sh"
-source <(sed -n '/^find_jdk()/,/^}/p;/^usable_home()/,/^}/p;/^java_major()/,/^}/p' "$ROOT/bench/jmiredo-bench")
-MIN_JAVA=25
-die() { echo "soak.sh: $*" >&2; exit 1; }
-find_jdk
-
-OUT=$ROOT/bench/results/soak-$LAB_PREFIX
-mkdir -p "$OUT"
-trap 'lab_down; [[ -z "${PIN:-}" ]] || rm -rf "$PIN"' EXIT
-trap 'exit 130' INT TERM
-PIN=$(mktemp -d /tmp/jmiredo-bench-pin.XXXXXX)
-cp "$ROOT/relay-server/target/jmiredo.jar" "$PIN/jmiredo.jar"
-JMIREDO_JAR=$PIN/jmiredo.jar
+bench_setup soak.sh "soak-$LAB_PREFIX"
 JM_JAVA_OPTS="${JM_JAVA_OPTS:-} -Xlog:gc*:file=$OUT/gc.log:uptime,level,tags"
 echo "JM_JAVA_OPTS=$JM_JAVA_OPTS DIR=$DIR PEERS=$PEERS SIZE=$SIZE FRACTION=$FRACTION DURATION=$DURATION" | tee "$OUT/params.txt"
 uptime | tee -a "$OUT/params.txt"

@@ -5,7 +5,11 @@
 #   3. FRACTION x that rate for DURATION s, 4. GC pause percentiles of the whole log (bench/gc_pauses.py).
 #   sudo DURATION=60 bench/soak.sh                                  # G1 (the JVM default)
 #   sudo DURATION=60 JM_JAVA_OPTS="-XX:+UseZGC" bench/soak.sh       # generational ZGC
-# Knobs: DIR (t2i), PEERS (1000), SIZE (80), FRACTION (0.9), RATE (skip step 2 and use this rate).
+# Knobs: DIR (t2i), PEERS (1000), SIZE (80), FRACTION (0.9), RATE (skip step 2 and use this rate),
+# JM_LOOPS (1), SOAK_JAR (a jar to run instead of relay-server/target/jmiredo.jar, e.g. a "before" build).
+# Around the soak it saves the kernel's side of the loss: the relay namespace's UDP counters (nstat:
+# RcvbufErrors, SndbufErrors), the relay sockets' memory (ss -m: rb = the SO_RCVBUF the kernel gave) and
+# the tunnel's tx drops (ip -s link), in kernel-before/after.txt.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd -P)
@@ -19,8 +23,9 @@ MAX_DURATION=${MAX_DURATION:-5}
 # shellcheck source=bench/lab.sh
 source "$ROOT/bench/lab.sh"
 bench_setup soak.sh "soak-$LAB_PREFIX"
+[[ -z "${SOAK_JAR:-}" ]] || cp "$SOAK_JAR" "$JMIREDO_JAR"
 JM_JAVA_OPTS="${JM_JAVA_OPTS:-} -Xlog:gc*:file=$OUT/gc.log:uptime,level,tags"
-echo "JM_JAVA_OPTS=$JM_JAVA_OPTS DIR=$DIR PEERS=$PEERS SIZE=$SIZE FRACTION=$FRACTION DURATION=$DURATION" | tee "$OUT/params.txt"
+echo "JM_JAVA_OPTS=$JM_JAVA_OPTS SOAK_JAR=${SOAK_JAR:-} JM_LOOPS=${JM_LOOPS:-1} DIR=$DIR PEERS=$PEERS SIZE=$SIZE FRACTION=$FRACTION DURATION=$DURATION" | tee "$OUT/params.txt"
 uptime | tee -a "$OUT/params.txt"
 lab_up
 
@@ -38,10 +43,26 @@ if [[ -z "${RATE:-}" ]]; then
     RATE=$(python3 -c "print(int($max * $FRACTION))")
     echo "saturation: $max pkt/s delivered; soak at $FRACTION x = $RATE pkt/s" | tee -a "$OUT/params.txt"
 fi
-ip netns exec "$RLY" curl -s --max-time 2 http://127.0.0.1:9544/metrics | grep -E '^jmiredo_dropped' >"$OUT/drops-before.txt" || true
+kernel_side() {
+    ip netns exec "$RLY" nstat -az 'Udp*' | grep -E 'InDatagrams|RcvbufErrors|SndbufErrors|InErrors'
+    ip netns exec "$RLY" ss -Huanm "sport = :$RELAY_PORT"
+    ip -s -n "$RLY" link show teredo
+}
+ip netns exec "$RLY" curl -s --max-time 2 http://127.0.0.1:9544/metrics | grep -E '^jmiredo_(dropped|udp_socket|tun_tx)' >"$OUT/drops-before.txt" || true
+kernel_side >"$OUT/kernel-before.txt" 2>&1 || true
 bench --direction "$DIR" --peers "$PEERS" --size "$SIZE" --duration "$DURATION" --rate "$RATE" --label soak \
     --json "$OUT/soak.json" | tee "$OUT/soak.txt"
-ip netns exec "$RLY" curl -s --max-time 2 http://127.0.0.1:9544/metrics | grep -E '^jmiredo_dropped' >"$OUT/drops-after.txt" || true
+ip netns exec "$RLY" curl -s --max-time 2 http://127.0.0.1:9544/metrics | grep -E '^jmiredo_(dropped|udp_socket|tun_tx)' >"$OUT/drops-after.txt" || true
+kernel_side >"$OUT/kernel-after.txt" 2>&1 || true
+python3 - "$OUT/kernel-before.txt" "$OUT/kernel-after.txt" <<'PY' | tee "$OUT/kernel.txt"
+import re, sys
+def udp(path):
+    return {m[0]: int(m[1]) for m in re.findall(r'^(Udp\w+)\s+(\d+)', open(path).read(), re.M)}
+before, after = udp(sys.argv[1]), udp(sys.argv[2])
+print("kernel during the soak: " + ", ".join(f"{k} +{after[k] - before.get(k, 0)}" for k in sorted(after)))
+rb = re.findall(r'rb(\d+)', open(sys.argv[2]).read())
+print("relay sockets' SO_RCVBUF as the kernel reports it (ss -m rb): " + (", ".join(rb) or "?"))
+PY
 diff "$OUT/drops-before.txt" "$OUT/drops-after.txt" | grep '^>' || echo "relay drop counters: no change during the soak"
 relay_stop
 python3 "$ROOT/bench/gc_pauses.py" "$OUT/gc.log" | tee "$OUT/gc.txt"

@@ -19,6 +19,7 @@ import org.jmiredo.server.metrics.MeterRegistries;
 import org.jmiredo.server.metrics.MetricsServer;
 import org.jmiredo.server.metrics.PeerTableStats;
 import org.jmiredo.server.metrics.ProcessMetrics;
+import org.jmiredo.server.metrics.SocketBufferMetrics;
 import org.jmiredo.server.metrics.WriteLatencyCollector;
 import org.jmiredo.server.transport.Transport;
 import org.jmiredo.server.transport.TransportSettings;
@@ -93,6 +94,8 @@ public final class RelayDaemon implements AutoCloseable {
         }
         started.push(transport);
         ProcessMetrics.bindEventLoops(registry, new ArrayList<EventExecutor>(transport.eventLoops()));
+        SocketBufferMetrics.bindTo(registry, transport.socketBuffers()::receiveBufferBytes,
+                transport.socketBuffers()::sendBufferBytes);
         ready = true;
         warnIfNotForwarding();
         LOG.info("jmiredo {} relay ({}) ready: UDP {} on {} event loops, TUN {} (mtu {}, route {}), "

@@ -14,6 +14,7 @@ import org.jmiredo.server.metrics.MeterRegistries;
 import org.jmiredo.server.metrics.MetricsServer;
 import org.jmiredo.server.metrics.PeerTableStats;
 import org.jmiredo.server.metrics.ProcessMetrics;
+import org.jmiredo.server.metrics.SocketBufferMetrics;
 import org.jmiredo.server.transport.UdpLoops;
 import org.slf4j.LoggerFactory;
 
@@ -70,6 +71,8 @@ abstract class UdpRoleDaemon implements AutoCloseable {
             bind(loops);
             new DataPathMetrics(counters(), NO_PEERS).bindTo(registry);
             ProcessMetrics.bindEventLoops(registry, new ArrayList<EventExecutor>(loops.eventLoops()));
+            SocketBufferMetrics.bindTo(registry, loops.socketBuffers()::receiveBufferBytes,
+                    loops.socketBuffers()::sendBufferBytes);
             ready = true;
             LoggerFactory.getLogger(getClass()).info(
                     "jmiredo {} {} ready: {} event loops ({}), metrics http://{}/metrics, configuration {}",

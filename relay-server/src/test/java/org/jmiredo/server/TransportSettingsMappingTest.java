@@ -23,7 +23,7 @@ class TransportSettingsMappingTest {
         assertThat(s.prefix().getHostAddress()).isEqualTo("2001:0:0:0:0:0:0:0");
         assertThat(s.prefixLength()).isEqualTo(32);
         assertThat(s.eventLoops()).isZero();
-        assertThat(s.socketReceiveBuffer()).isEqualTo(4 << 20);
+        assertThat(s.socketReceiveBuffer()).isEqualTo(12 << 20);
         assertThat(s.tunPersistent()).as("creates its own device unless told otherwise").isFalse();
     }
 

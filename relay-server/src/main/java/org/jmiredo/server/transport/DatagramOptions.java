@@ -26,12 +26,7 @@ final class DatagramOptions {
         FixedRecvByteBufAllocator recv = new FixedRecvByteBufAllocator(settings.recvBatch() * slot);
         recv.maxMessagesPerRead(settings.maxMessagesPerRead());
         bootstrap.option(ChannelOption.RECVBUF_ALLOCATOR, recv);
-        if (settings.socketReceiveBuffer() > 0) {
-            bootstrap.option(ChannelOption.SO_RCVBUF, settings.socketReceiveBuffer());
-        }
-        if (settings.socketSendBuffer() > 0) {
-            bootstrap.option(ChannelOption.SO_SNDBUF, settings.socketSendBuffer());
-        }
+        // SO_RCVBUF and SO_SNDBUF: SocketBuffers, which reads back what the kernel gave.
         bootstrap.option(ChannelOption.WRITE_BUFFER_WATER_MARK, writeWaterMark(settings));
         switch (kind) {
             case EPOLL -> applyEpoll(bootstrap, settings, slot);

@@ -50,12 +50,14 @@ public final class Transport implements AutoCloseable {
     private final List<Channel> relayChannels = new ArrayList<>();
     private final List<Channel> extraChannels = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final SocketBuffers buffers;
     private volatile ConfiguredInterface configured;
 
     private Transport(TransportKind kind, TransportSettings settings, MultiThreadIoEventLoopGroup group,
             LinuxTunDevice tun) {
         this.kind = kind;
         this.settings = settings;
+        this.buffers = new SocketBuffers(kind, settings);
         this.group = group;
         this.tun = tun;
         List<IoEventLoop> list = new ArrayList<>();
@@ -153,7 +155,12 @@ public final class Transport implements AutoCloseable {
     }
 
     private List<Channel> bindOnLoops(InetSocketAddress target, ChannelSetup setup) throws TransportException {
-        return UdpBinder.bind(kind, loops, target, settings, setup);
+        return UdpBinder.bind(kind, loops, target, settings, buffers, setup);
+    }
+
+    /** SO_RCVBUF and SO_SNDBUF as the kernel gave them to the UDP sockets. */
+    public SocketBuffers socketBuffers() {
+        return buffers;
     }
 
     public TransportKind kind() {

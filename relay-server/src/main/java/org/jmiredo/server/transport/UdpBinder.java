@@ -17,7 +17,7 @@ final class UdpBinder {
     private UdpBinder() {}
 
     static List<Channel> bind(TransportKind kind, List<IoEventLoop> loops, InetSocketAddress target,
-            TransportSettings settings, Transport.ChannelSetup setup) throws TransportException {
+            TransportSettings settings, SocketBuffers buffers, Transport.ChannelSetup setup) throws TransportException {
         if (target.getPort() != 0) {
             probeFree(target);
         }
@@ -26,7 +26,7 @@ final class UdpBinder {
         InetSocketAddress address = target;
         try {
             for (int i = 0; i < count; i++) {
-                Channel channel = bindOne(kind, loops.get(i), i, address, settings, setup);
+                Channel channel = bindOne(kind, loops.get(i), i, address, settings, buffers, setup);
                 channels.add(channel);
                 // Port 0: the first socket got a port from the kernel; the others join it.
                 address = new InetSocketAddress(target.getAddress(), ((InetSocketAddress) channel.localAddress()).getPort());
@@ -39,7 +39,7 @@ final class UdpBinder {
     }
 
     private static Channel bindOne(TransportKind kind, IoEventLoop loop, int index, InetSocketAddress address,
-            TransportSettings settings, Transport.ChannelSetup setup) throws TransportException {
+            TransportSettings settings, SocketBuffers buffers, Transport.ChannelSetup setup) throws TransportException {
         AtomicReference<Throwable> setupFailure = new AtomicReference<>();
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
@@ -50,6 +50,7 @@ final class UdpBinder {
                         // Runs when the channel is registered, before bind: the pipeline is complete before the
                         // first datagram can arrive.
                         try {
+                            buffers.apply(channel);
                             setup.initChannel(channel, index);
                         } catch (RuntimeException | Error e) {
                             setupFailure.set(e); // Netty would only log it and close the channel

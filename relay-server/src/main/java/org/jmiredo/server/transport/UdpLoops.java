@@ -29,10 +29,12 @@ public final class UdpLoops implements AutoCloseable {
     private final List<IoEventLoop> loops;
     private final List<Channel> channels = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final SocketBuffers buffers;
 
     private UdpLoops(TransportKind kind, TransportSettings settings, MultiThreadIoEventLoopGroup group) {
         this.kind = kind;
         this.settings = settings;
+        this.buffers = new SocketBuffers(kind, settings);
         this.group = group;
         List<IoEventLoop> list = new ArrayList<>();
         for (EventExecutor executor : group) {
@@ -63,9 +65,14 @@ public final class UdpLoops implements AutoCloseable {
         if (closed.get()) {
             throw new TransportException("the event loops are stopped");
         }
-        List<Channel> bound = UdpBinder.bind(kind, loops, target, settings, setup);
+        List<Channel> bound = UdpBinder.bind(kind, loops, target, settings, buffers, setup);
         channels.addAll(bound);
         return bound;
+    }
+
+    /** SO_RCVBUF and SO_SNDBUF as the kernel gave them to the UDP sockets. */
+    public SocketBuffers socketBuffers() {
+        return buffers;
     }
 
     public TransportKind kind() {

@@ -26,7 +26,7 @@ class ConfigLoaderTest {
         assertThat(config.relay()).isEqualTo(
                 new RelayConfig(RelayType.CONE, 0, 3544, 0x2001_0000, UnknownPeerPolicy.ACCEPT_MATCHING));
         assertThat(config.tun()).isEqualTo(new TunConfig("teredo", 1280, 64, false));
-        assertThat(config.transport()).isEqualTo(new TransportConfig(0, 32, 64, 4 << 20, 4 << 20, false));
+        assertThat(config.transport()).isEqualTo(new TransportConfig(0, 32, 64, 12 << 20, 4 << 20, false));
         assertThat(config.peers().maxPeers()).isEqualTo(1_048_576);
         assertThat(config.peers().segments()).isEqualTo(256);
         assertThat(config.peers().idleSeconds()).isEqualTo(60);

@@ -51,7 +51,7 @@ class UdpBinderTest {
     @Test
     void oneSocketPerLoopOnOnePortAndThePeersSpreadOverThem() throws Exception {
         EchoWiring wiring = new EchoWiring();
-        channels.addAll(UdpBinder.bind(TransportKind.EPOLL, loops, settings.bindSocketAddress(), settings,
+        channels.addAll(UdpBinder.bind(TransportKind.EPOLL, loops, settings.bindSocketAddress(), settings, new SocketBuffers(TransportKind.EPOLL, settings),
                 (ch, i) -> wiring.initUdpChannel(ch, null)));
 
         assertThat(channels).hasSize(2);
@@ -85,7 +85,7 @@ class UdpBinderTest {
     }
 
     private List<Channel> bindPlain() throws TransportException {
-        return UdpBinder.bind(TransportKind.EPOLL, loops, settings.bindSocketAddress(), settings, (ch, i) -> { });
+        return UdpBinder.bind(TransportKind.EPOLL, loops, settings.bindSocketAddress(), settings, new SocketBuffers(TransportKind.EPOLL, settings), (ch, i) -> { });
     }
 
     @Test
@@ -93,7 +93,7 @@ class UdpBinderTest {
         try (DatagramSocket other = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             int port = other.getLocalPort();
             assertThatThrownBy(() -> UdpBinder.bind(TransportKind.EPOLL, loops, new InetSocketAddress("127.0.0.1", port),
-                    settings, (ch, i) -> { }))
+                    settings, new SocketBuffers(TransportKind.EPOLL, settings), (ch, i) -> { }))
                     .isInstanceOf(TransportException.class)
                     .hasMessage("UDP 127.0.0.1:" + port + " is in use");
         }
@@ -106,14 +106,14 @@ class UdpBinderTest {
         channels.addAll(first);
         int port = ((InetSocketAddress) first.getFirst().localAddress()).getPort();
         assertThatThrownBy(() -> UdpBinder.bind(TransportKind.EPOLL, loops, new InetSocketAddress("127.0.0.1", port),
-                settings, (ch, i) -> { }))
+                settings, new SocketBuffers(TransportKind.EPOLL, settings), (ch, i) -> { }))
                 .isInstanceOf(TransportException.class)
                 .hasMessage("UDP 127.0.0.1:" + port + " is in use");
     }
 
     @Test
     void aFailingPipelineSetupIsReportedWithItsCause() {
-        assertThatThrownBy(() -> UdpBinder.bind(TransportKind.EPOLL, loops, settings.bindSocketAddress(), settings,
+        assertThatThrownBy(() -> UdpBinder.bind(TransportKind.EPOLL, loops, settings.bindSocketAddress(), settings, new SocketBuffers(TransportKind.EPOLL, settings),
                 (ch, i) -> {
                     throw new IllegalStateException("no peer table");
                 }))
@@ -124,7 +124,7 @@ class UdpBinderTest {
     @Test
     void anAddressNotOnThisHostIsNamed() {
         InetSocketAddress foreign = new InetSocketAddress("198.51.100.77", 3544);
-        assertThatThrownBy(() -> UdpBinder.bind(TransportKind.EPOLL, loops, foreign, settings, (ch, i) -> { }))
+        assertThatThrownBy(() -> UdpBinder.bind(TransportKind.EPOLL, loops, foreign, settings, new SocketBuffers(TransportKind.EPOLL, settings), (ch, i) -> { }))
                 .isInstanceOf(TransportException.class)
                 .hasMessage("UDP 198.51.100.77:3544: 198.51.100.77 is not an address of this host");
     }

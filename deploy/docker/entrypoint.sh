@@ -10,6 +10,10 @@
 #                     memory limit "half" means half the host's memory: set a limit, or -Xmx.
 #   JMIREDO_COMMAND   the daemon's sub-command; default "relay".
 #   JMIREDO_JAR       the shaded jar; default /opt/jmiredo/jmiredo.jar.
+#   JMIREDO_AOT_CACHE the JDK's AOT cache, made at image build by aot-train.sh; default
+#                     /opt/jmiredo/jmiredo.aot, used when the file exists. It fits the image's JAVA_OPTS:
+#                     with another collector the JVM says it cannot map it and starts without; set it
+#                     empty then.
 #
 # The JVM handles SIGTERM (orderly shutdown: routes and the TUN device are removed, unless
 # jmiredo.tun.persistent: the host's device stays as it is) and SIGHUP (reload);
@@ -19,6 +23,7 @@ set -euo pipefail
 : "${JAVA_OPTS=-XX:+UseZGC -XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError}"
 : "${JMIREDO_COMMAND:=relay}"
 : "${JMIREDO_JAR:=/opt/jmiredo/jmiredo.jar}"
+: "${JMIREDO_AOT_CACHE=/opt/jmiredo/jmiredo.aot}"
 
 # Flags every launch needs: FFM downcalls (TUN ioctls) and Netty's native transport (see the root pom's
 # jvm.native.flags; the jar's manifest also says Enable-Native-Access, which covers -jar only).
@@ -27,4 +32,8 @@ native_flags=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access
 # Deliberate word splitting of JAVA_OPTS; read -a does it without glob expansion.
 read -r -a java_opts <<<"$JAVA_OPTS"
 
-exec java "${native_flags[@]}" "${java_opts[@]}" -jar "$JMIREDO_JAR" "$JMIREDO_COMMAND" "$@"
+# Classes already parsed, verified and linked, mapped from the cache: about half the start-up time.
+aot=()
+[[ -z "$JMIREDO_AOT_CACHE" || ! -f "$JMIREDO_AOT_CACHE" ]] || aot=("-XX:AOTCache=$JMIREDO_AOT_CACHE")
+
+exec java "${native_flags[@]}" "${java_opts[@]}" "${aot[@]}" -jar "$JMIREDO_JAR" "$JMIREDO_COMMAND" "$@"

@@ -64,6 +64,21 @@ class ContainerFilesTest {
                 "--sun-misc-unsafe-memory-access=allow", "-jar", "/opt/jmiredo/jmiredo.jar", "relay");
     }
 
+    @Test
+    void entrypointMapsTheAotCacheWhenTheFileExists() throws Exception {
+        Path cache = Files.createDirectories(Path.of("target", "ops")).toAbsolutePath().resolve("entrypoint-test.aot");
+        Files.writeString(cache, "stand-in");
+        List<String> args = runEntrypoint(Map.of("JAVA_OPTS", "-XX:+UseZGC", "JMIREDO_AOT_CACHE", cache.toString()));
+        assertThat(args.subList(1, args.size())).containsExactly("--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow", "-XX:+UseZGC", "-XX:AOTCache=" + cache,
+                "-jar", "/opt/jmiredo/jmiredo.jar", "relay");
+        // A missing file (an image built without it, a typo) or an empty value: a start without the cache.
+        for (String none : List.of(cache + ".missing", "")) {
+            List<String> without = runEntrypoint(Map.of("JAVA_OPTS", "-XX:+UseZGC", "JMIREDO_AOT_CACHE", none));
+            assertThat(without).as(none).noneMatch(arg -> arg.startsWith("-XX:AOTCache"));
+        }
+    }
+
     /**
      * Runs the entrypoint with a stand-in `java` first on PATH that prints its pid and arguments. Returns
      * them after checking that the pid is the one started: the entrypoint exec'd (signals reach java).
@@ -80,6 +95,7 @@ class ContainerFilesTest {
         builder.environment().remove("JAVA_OPTS");
         builder.environment().remove("JMIREDO_COMMAND");
         builder.environment().remove("JMIREDO_JAR");
+        builder.environment().remove("JMIREDO_AOT_CACHE");
         builder.environment().putAll(env);
         builder.environment().put("PATH", bin + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         Process process = builder.start();
@@ -95,16 +111,9 @@ class ContainerFilesTest {
     @Test
     void dockerfileCopiesWhatExistsAndEveryModulePom() {
         Dockerfile dockerfile = Dockerfile.read();
-        List<String> copies = new ArrayList<>();
-        for (Dockerfile.Instruction copy : dockerfile.all("COPY")) {
-            if (copy.args().startsWith("--from=")) {
-                continue;
-            }
-            List<String> parts = List.of(copy.args().split("\\s+"));
-            for (String source : parts.subList(0, parts.size() - 1)) {
-                copies.add(source);
-                assertThat(RepoPaths.file(source)).as("COPY source " + source).exists();
-            }
+        List<String> copies = copies(dockerfile);
+        for (String source : copies) {
+            assertThat(RepoPaths.file(source)).as("COPY source " + source).exists();
         }
         for (String module : rootPomModules()) {
             assertThat(copies).as("the Dockerfile copies the pom of module " + module).contains(module + "/pom.xml");
@@ -118,6 +127,45 @@ class ContainerFilesTest {
         assertThat(dockerfile.all("ENTRYPOINT")).singleElement().extracting(Dockerfile.Instruction::args)
                 .isEqualTo("[\"/opt/jmiredo/entrypoint.sh\"]");
         assertThat(dockerfile.healthcheckCommand()).contains("$JMIREDO_HEALTH_URL");
+    }
+
+    @Test
+    void dockerfileTrainsTheAotCacheInTheFinalImageWithItsOwnOptions() {
+        Dockerfile dockerfile = Dockerfile.read();
+        assertThat(dockerfile.env("JMIREDO_AOT_CACHE")).contains("/opt/jmiredo/jmiredo.aot");
+        assertThat(copies(dockerfile)).contains("deploy/docker/aot-train.sh");
+        List<Dockerfile.Instruction> all = dockerfile.instructions();
+        int training = indexOf(all, "RUN", "/opt/jmiredo/aot-train.sh \"$JMIREDO_AOT_CACHE\" /etc/jmiredo/jmiredo.conf");
+        // The cache fits one JRE, jar, set of JVM options and configuration: those of the final image, all
+        // in place before the training run.
+        assertThat(indexOf(all, "FROM", "${RUNTIME_IMAGE}")).isLessThan(training);
+        assertThat(indexOf(all, "COPY", "--from=build /jmiredo.jar /opt/jmiredo/jmiredo.jar")).isLessThan(training);
+        assertThat(indexOf(all, "COPY", "deploy/docker/jmiredo.conf /etc/jmiredo/jmiredo.conf")).isLessThan(training);
+        assertThat(indexOf(all, "ENV", "JAVA_OPTS=")).isLessThan(training);
+        assertThat(all.subList(training + 1, all.size())).noneMatch(i -> i.keyword().equals("ENV")
+                && i.args().contains("JAVA_OPTS")).noneMatch(i -> i.keyword().equals("COPY"));
+    }
+
+    private static int indexOf(List<Dockerfile.Instruction> all, String keyword, String args) {
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i).keyword().equals(keyword) && all.get(i).args().contains(args)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no " + keyword + " " + args + " in " + Dockerfile.PATH);
+    }
+
+    /** The sources of the COPY instructions from the build context (not --from=another stage). */
+    private static List<String> copies(Dockerfile dockerfile) {
+        List<String> sources = new ArrayList<>();
+        for (Dockerfile.Instruction copy : dockerfile.all("COPY")) {
+            if (copy.args().startsWith("--from=")) {
+                continue;
+            }
+            List<String> parts = List.of(copy.args().split("\\s+"));
+            sources.addAll(parts.subList(0, parts.size() - 1));
+        }
+        return sources;
     }
 
     private static List<String> rootPomModules() {
@@ -184,6 +232,10 @@ class ContainerFilesTest {
         Map<String, Object> resources = MiniJson.object(container.get("resources"));
         assertThat(resources).containsKeys("requests", "limits");
         assertThat(MiniJson.object(resources.get("limits"))).containsKey("memory");
+        // The image's AOT cache was recorded with the image's JVM options; other ones would not map it.
+        String javaOpts = MiniJson.array(container.get("env")).stream().map(MiniJson::object)
+                .filter(e -> "JAVA_OPTS".equals(e.get("name"))).findFirst().orElseThrow().get("value").toString();
+        assertThat(javaOpts).isEqualTo(Dockerfile.read().env("JAVA_OPTS").orElseThrow());
     }
 
     @Test

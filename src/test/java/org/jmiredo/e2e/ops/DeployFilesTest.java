@@ -272,7 +272,9 @@ class DeployFilesTest {
                 Map.entry("ProtectHome", "yes"),
                 Map.entry("PrivateTmp", "yes"),
                 Map.entry("RestrictAddressFamilies", "AF_INET AF_INET6 AF_NETLINK AF_UNIX"),
-                Map.entry("SystemCallFilter", "@system-service"));
+                Map.entry("SystemCallFilter", "@system-service"),
+                // The launcher's AOT cache ($CACHE_DIRECTORY), the one writable path under ProtectSystem=strict.
+                Map.entry("CacheDirectory", "jmiredo"));
         expected.forEach((key, value) -> assertThat(service.get(key)).as(key).containsExactly(value));
         assertThat(service.get("Type")).hasSize(1).containsAnyOf("exec", "simple");
         assertThat(service.containsKey("DynamicUser") || service.containsKey("User")).as("DynamicUser or User").isTrue();

@@ -51,6 +51,11 @@ final class Dockerfile {
         return new Dockerfile(List.copyOf(out));
     }
 
+    /** Every instruction, in file order. */
+    List<Instruction> instructions() {
+        return instructions;
+    }
+
     List<Instruction> all(String keyword) {
         return instructions.stream().filter(i -> i.keyword().equals(keyword)).toList();
     }

@@ -36,6 +36,11 @@ final class LiveRelay {
     }
 
     static LiveRelay start(OpsNetns netns) {
+        return start(netns, Map.of());
+    }
+
+    /** {@link #start(OpsNetns)} with more environment for the entrypoint (JAVA_OPTS, JMIREDO_AOT_CACHE...). */
+    static LiveRelay start(OpsNetns netns, Map<String, String> moreEnv) {
         Path jar = Preconditions.requireDaemonJar();
         Path java = Preconditions.requireDaemonJava();
         String tun = "jmtst" + netns.prefix().substring(OpsNetns.FAMILY.length());
@@ -51,6 +56,7 @@ final class LiveRelay {
         env.put("PATH", java.getParent() + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         env.put("JMIREDO_JAR", jar.toString());
         env.put("JAVA_OPTS", Dockerfile.read().env("JAVA_OPTS").orElseThrow());
+        env.putAll(moreEnv);
         Path entrypoint = RepoPaths.file("deploy/docker/entrypoint.sh");
         LabProcess process = netns.start(LOG, List.of("bash", entrypoint.toString(), "--config", config.toString()), env);
         LiveRelay relay = new LiveRelay(netns, process, java);

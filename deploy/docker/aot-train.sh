@@ -1,0 +1,43 @@
+#!/bin/bash
+# Image build: the training run for the JDK's AOT cache (JEP 483, 514, 515), with the image's own JRE,
+# jar, JVM options and configuration, so that the cache fits every container start
+# (the entrypoint passes -XX:AOTCache=$JMIREDO_AOT_CACHE).
+#
+#   aot-train.sh CACHE_FILE [CONFIG]     (the Dockerfile: /opt/jmiredo/jmiredo.aot /etc/jmiredo/jmiredo.conf)
+#
+# What it runs: the mire role (`jmiredo mire`), not the relay. A build container has no CAP_NET_ADMIN and
+# no /dev/net/tun, so the relay cannot start there; the mire needs neither, and its start is most of the
+# relay's: the JVM and picocli, the configuration and logging, the metrics endpoint (Micrometer,
+# Prometheus), Netty's epoll event loops and UDP channels with the relay's socket options; then one
+# scrape of /metrics. Left out: the TUN device (the FFM downcalls), iproute2 and the relay's data path
+# and peer table; those classes load from the jar as without a cache (BENCHMARKS.md section 14: the
+# cache then serves 3,725 of the 4,782 classes a relay loads before ready, against 3,847 for a
+# cache recorded by a relay itself).
+# The JVM writes the cache when the training run stops (SIGTERM); the build fails if it did not.
+set -euo pipefail
+
+cache=${1:?usage: aot-train.sh CACHE_FILE [CONFIG]}
+config=${2:-/etc/jmiredo/jmiredo.conf}
+here=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
+: "${JAVA_OPTS=-XX:+UseZGC -XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError}"
+metrics=127.0.0.1:9544
+
+# aot=error: the recording run lists, as warnings, every class it leaves out (hundreds).
+JAVA_OPTS="$JAVA_OPTS -XX:AOTCacheOutput=$cache -Xlog:aot=error" JMIREDO_AOT_CACHE= JMIREDO_COMMAND=mire \
+    "$here/entrypoint.sh" --config "$config" --metrics-listen "$metrics" &
+pid=$!
+trap 'kill "$pid" 2>/dev/null || true' EXIT
+for _ in $(seq 600); do
+    kill -0 "$pid" 2>/dev/null || { echo "aot-train.sh: the training run exited early" >&2; exit 1; }
+    if curl --fail --silent --output /dev/null "http://$metrics/readyz"; then
+        curl --fail --silent --output /dev/null "http://$metrics/metrics"
+        kill -TERM "$pid"
+        wait "$pid" || true
+        trap - EXIT
+        [[ -s "$cache" ]] || { echo "aot-train.sh: no AOT cache written to $cache" >&2; exit 1; }
+        exit 0
+    fi
+    sleep 0.1
+done
+echo "aot-train.sh: the training run was not ready within 60 s" >&2
+exit 1

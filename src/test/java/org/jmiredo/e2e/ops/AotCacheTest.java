@@ -1,0 +1,136 @@
+package org.jmiredo.e2e.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.jmiredo.e2e.lab.LabProcess;
+import org.jmiredo.e2e.lab.Poll;
+import org.jmiredo.e2e.lab.Preconditions;
+import org.jmiredo.e2e.lab.Shell;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The JDK AOT cache of the shipped start paths, with real daemons in a namespace: bin/jmiredo records
+ * one at a daemon's first start and maps it at the next (or starts without where it cannot write);
+ * the image's training run (deploy/docker/aot-train.sh) works without capabilities and its cache is
+ * mapped by a relay the entrypoint starts. "Mapped" is read from -Xlog:class+load: the daemon's main
+ * class comes from the "shared objects file" instead of the jar.
+ */
+class AotCacheTest {
+    /** A start records, and its stop writes the cache (a second JVM): slow on a loaded 2-core machine. */
+    private static final Duration START = Duration.ofSeconds(60);
+    private static final Duration STOP = Duration.ofSeconds(90);
+    private static final Pattern MAIN_SOURCE = Pattern.compile("org\\.jmiredo\\.server\\.Main source: (.+)");
+    private static final String FROM_CACHE = "shared objects file";
+
+    @Test
+    void launcherRecordsTheCacheAtTheFirstStartAndMapsItAtTheNext() throws IOException {
+        Preconditions.requireRoot();
+        Preconditions.tool("curl");
+        try (OpsNetns ns = OpsNetns.create()) {
+            Path cache = Files.createDirectories(ns.dir().resolve("aot"));
+
+            String first = runMire(ns, "first", cache);
+            assertThat(mainSource(first)).as(first).startsWith("file:");
+            List<Path> made = caches(cache);
+            assertThat(made).as("one cache, written when the first daemon stopped; log:\n" + first).singleElement();
+            Path file = made.getFirst();
+            assertThat(file.getFileName().toString()).matches("jmiredo-mire-\\d+\\.aot");
+            assertThat(Files.size(file)).isGreaterThan(1 << 20);
+            FileTime written = Files.getLastModifiedTime(file);
+
+            String second = runMire(ns, "second", cache);
+            assertThat(mainSource(second)).as(second).isEqualTo(FROM_CACHE);
+            assertThat(second).doesNotContain("[error][aot]");
+            assertThat(caches(cache)).containsExactly(file);
+            assertThat(Files.getLastModifiedTime(file)).as("mapped, not written again").isEqualTo(written);
+        }
+    }
+
+    @Test
+    void launcherStartsWithoutACacheWhereItCannotWriteOne() throws IOException {
+        Preconditions.requireRoot();
+        Preconditions.tool("curl");
+        try (OpsNetns ns = OpsNetns.create()) {
+            Path missing = ns.dir().resolve("no-such-directory");
+
+            String log = runMire(ns, "unwritable", missing);
+
+            assertThat(mainSource(log)).as(log).startsWith("file:");
+            assertThat(log).doesNotContain("[error][aot]", "AOTCache creation");
+            assertThat(missing).doesNotExist();
+        }
+    }
+
+    @Test
+    void imageTrainingRunNeedsNoCapabilityAndTheEntrypointsRelayMapsItsCache() throws IOException {
+        Preconditions.requireRoot();
+        Preconditions.tool("curl");
+        Path setpriv = Preconditions.tool("setpriv");
+        Path java = Preconditions.requireDaemonJava();
+        Path jar = Preconditions.requireDaemonJar();
+        String imageOpts = Dockerfile.read().env("JAVA_OPTS").orElseThrow();
+        try (OpsNetns ns = OpsNetns.create()) {
+            Path cache = ns.dir().resolve("jmiredo.aot");
+            // As the image build runs it: the image's JAVA_OPTS and configuration, and no capability
+            // at all (a build container has no CAP_NET_ADMIN; the empty bounding set leaves root none).
+            Shell.Result train = ns.exec(START.plus(STOP), setpriv.toString(), "--bounding-set=-all",
+                    "--inh-caps=-all", "env", "PATH=" + java.getParent() + ":/usr/bin:/bin", "JMIREDO_JAR=" + jar,
+                    "JAVA_OPTS=" + imageOpts, "bash", RepoPaths.file("deploy/docker/aot-train.sh").toString(),
+                    cache.toString(), RepoPaths.file("deploy/docker/jmiredo.conf").toString());
+            assertThat(train.exit()).as(train.describe()).isZero();
+            assertThat(train.output()).contains("Teredo mire", " ready: ", "AOTCache creation is complete");
+            assertThat(cache).isNotEmptyFile();
+
+            LiveRelay relay = LiveRelay.start(ns, Map.of("JMIREDO_AOT_CACHE", cache.toString(),
+                    "JAVA_OPTS", imageOpts + " -Xlog:class+load"));
+            String log = relay.log();
+            assertThat(mainSource(log)).as(log).isEqualTo(FROM_CACHE);
+            assertThat(log).doesNotContain("[error][aot]");
+            assertThat(relay.process().stop()).hasValueSatisfying(code -> assertThat(code).isIn(0, 143));
+        }
+    }
+
+    /** Starts `bin/jmiredo mire` with its cache in {@code cache}, waits for ready, stops it; its log. */
+    private static String runMire(OpsNetns ns, String name, Path cache) {
+        Path java = Preconditions.requireDaemonJava();
+        Preconditions.requireDaemonJar();
+        Map<String, String> env = new HashMap<>();
+        env.put("PATH", "/usr/bin:/bin");
+        env.put("JAVA_HOME", java.getParent().getParent().toString());
+        env.put("JMIREDO_AOT_CACHE", cache.toString());
+        env.put("JMIREDO_JAVA_OPTS", "-Xlog:class+load");
+        LabProcess mire = ns.start(name, List.of("bash", RepoPaths.file("bin/jmiredo").toString(), "mire",
+                "--metrics-listen", "127.0.0.1:9544"), env);
+        Poll.until(name + ": /readyz to answer 200", START, () -> {
+            mire.assertAlive();
+            return ns.httpStatus(LiveRelay.METRICS_URL + "/readyz") == 200;
+        });
+        assertThat(mire.stop(STOP)).as(name + " stops on SIGTERM; log:\n" + ns.log(name))
+                .hasValueSatisfying(code -> assertThat(code).isIn(0, 143));
+        return ns.log(name);
+    }
+
+    /** Where the daemon's main class came from, at its first load (a cache-writing JVM logs it again later). */
+    private static String mainSource(String log) {
+        Matcher m = MAIN_SOURCE.matcher(log);
+        assertThat(m.find()).as("class+load of org.jmiredo.server.Main in:\n" + log).isTrue();
+        return m.group(1).strip();
+    }
+
+    private static List<Path> caches(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".aot")).toList();
+        }
+    }
+}

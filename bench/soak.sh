@@ -6,7 +6,8 @@
 #   sudo DURATION=60 bench/soak.sh                                  # G1 (the JVM default)
 #   sudo DURATION=60 JM_JAVA_OPTS="-XX:+UseZGC" bench/soak.sh       # generational ZGC
 # Knobs: DIR (t2i), PEERS (1000), SIZE (80), FRACTION (0.9), RATE (skip step 2 and use this rate),
-# JM_LOOPS (1), SOAK_JAR (a jar to run instead of relay-server/target/jmiredo.jar, e.g. a "before" build).
+# JM_LOOPS (1), SOAK_JAR (a jar to run instead of relay-server/target/jmiredo.jar, e.g. a "before" build),
+# TUN_QLEN (set the teredo interface's txqueuelen after start: the queue IPv6->Teredo packets wait in).
 # Around the soak it saves the kernel's side of the loss: the relay namespace's UDP counters (nstat:
 # RcvbufErrors, SndbufErrors), the relay sockets' memory (ss -m: rb = the SO_RCVBUF the kernel gave) and
 # the tunnel's tx drops (ip -s link), in kernel-before/after.txt.
@@ -25,11 +26,12 @@ source "$ROOT/bench/lab.sh"
 bench_setup soak.sh "soak-$LAB_PREFIX"
 [[ -z "${SOAK_JAR:-}" ]] || cp "$SOAK_JAR" "$JMIREDO_JAR"
 JM_JAVA_OPTS="${JM_JAVA_OPTS:-} -Xlog:gc*:file=$OUT/gc.log:uptime,level,tags"
-echo "JM_JAVA_OPTS=$JM_JAVA_OPTS SOAK_JAR=${SOAK_JAR:-} JM_LOOPS=${JM_LOOPS:-1} DIR=$DIR PEERS=$PEERS SIZE=$SIZE FRACTION=$FRACTION DURATION=$DURATION" | tee "$OUT/params.txt"
+echo "JM_JAVA_OPTS=$JM_JAVA_OPTS SOAK_JAR=${SOAK_JAR:-} JM_LOOPS=${JM_LOOPS:-1} TUN_QLEN=${TUN_QLEN:-} DIR=$DIR PEERS=$PEERS SIZE=$SIZE FRACTION=$FRACTION DURATION=$DURATION" | tee "$OUT/params.txt"
 uptime | tee -a "$OUT/params.txt"
 lab_up
 
 relay_start_jmiredo "$OUT"
+[[ -z "${TUN_QLEN:-}" ]] || ip -n "$RLY" link set teredo txqueuelen "$TUN_QLEN"
 pids=$(relay_pids)
 bench() {
     ip netns exec "$GEN" timeout 700 "$ROOT/bench/jmiredo-bench" --gen-if veth0 --native-netns "$V6" \

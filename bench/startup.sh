@@ -4,6 +4,10 @@
 # stopped with SIGTERM. Prints every run and the medians.
 #   sudo RUNS=5 bench/startup.sh
 #   sudo RUNS=5 JM_JAVA_OPTS="-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=/tmp/jm.jsa" bench/startup.sh
+#   sudo RUNS=5 LAUNCHER=1 bench/startup.sh
+# LAUNCHER=1: the shipped path, bin/jmiredo (its default JVM options), with and without its AOT cache in
+# the same run: one start records the cache (not counted), then each run starts once with
+# JMIREDO_AOT_CACHE=off and once with the cache, alternately. JM_JAVA_OPTS goes to JMIREDO_JAVA_OPTS.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd -P)
@@ -42,16 +46,26 @@ jmiredo.transport.event-loops = 1
 CONF
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-ready_ms=()
-log_ms=()
-for run in $(seq "$RUNS"); do
+
+# Starts the relay in the background ($PID): java directly, or the launcher with cache directory $1.
+start_relay() {
+    if [[ -n "${LAUNCHER:-}" ]]; then
+        ip netns exec "$NS" env JAVA_HOME="$JAVA_HOME" JMIREDO_AOT_CACHE="$1" JMIREDO_JAVA_OPTS="${JM_JAVA_OPTS:-}" \
+            "$ROOT/bin/jmiredo" relay --config "$DIR/jmiredo.conf" >>"$DIR/relay.log" 2>&1 &
+    else
+        # shellcheck disable=SC2086
+        ip netns exec "$NS" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED ${JM_JAVA_OPTS:-} \
+            -jar "$JAR" relay --config "$DIR/jmiredo.conf" >>"$DIR/relay.log" 2>&1 &
+    fi
+    PID=$!
+}
+
+# One start, timed: sets TR (ms to /readyz 200) and TL (ms to the ready log line), then stops it (SIGTERM).
+timed_start() {
+    local t0 tr= tl=
     : >"$DIR/relay.log"
     t0=$(now_ms)
-    # shellcheck disable=SC2086
-    ip netns exec "$NS" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED ${JM_JAVA_OPTS:-} \
-        -jar "$JAR" relay --config "$DIR/jmiredo.conf" >>"$DIR/relay.log" 2>&1 &
-    PID=$!
-    tr= tl=
+    start_relay "$1"
     for _ in $(seq 3000); do
         if [[ -z "$tl" ]] && grep -q ' ready: ' "$DIR/relay.log"; then tl=$(( $(now_ms) - t0 )); fi
         if [[ -z "$tr" ]] && ip netns exec "$NS" curl -sf --max-time 0.2 -o /dev/null http://127.0.0.1:9544/readyz; then
@@ -64,10 +78,37 @@ for run in $(seq "$RUNS"); do
     kill "$PID"
     wait "$PID" 2>/dev/null || true
     PID=
-    echo "run $run: /readyz 200 after ${tr:-?} ms, 'ready' log line after ${tl:-?} ms"
-    ready_ms+=("${tr:-99999}")
-    log_ms+=("${tl:-99999}")
+    TR=${tr:-99999} TL=${tl:-99999}
     sleep 0.5
-done
+}
+
 median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-echo "median of $RUNS: /readyz 200 after $(median "${ready_ms[@]}") ms, 'ready' log line after $(median "${log_ms[@]}") ms"
+
+# Runs RUNS timed starts per cache setting (alternately) and prints each run and the medians.
+measure() {
+    local run cache
+    declare -A ready log # keyed "k<cache>": a key may not be empty
+    for run in $(seq "$RUNS"); do
+        for cache in "$@"; do
+            timed_start "$cache"
+            echo "run $run${cache:+", cache ${cache##*/}"}: /readyz 200 after $TR ms, 'ready' log line after $TL ms"
+            ready[k$cache]+=" $TR"
+            log[k$cache]+=" $TL"
+        done
+    done
+    for cache in "$@"; do
+        # shellcheck disable=SC2086
+        echo "median of $RUNS${cache:+", cache ${cache##*/}"}: /readyz 200 after $(median ${ready[k$cache]}) ms," \
+            "'ready' log line after $(median ${log[k$cache]}) ms"
+    done
+}
+
+if [[ -n "${LAUNCHER:-}" ]]; then
+    mkdir "$DIR/aot"
+    timed_start "$DIR/aot"
+    echo "recording start (not counted): /readyz 200 after $TR ms; cache: $(ls "$DIR/aot")"
+    [[ -n "$(ls "$DIR/aot")" ]] || die "the launcher wrote no AOT cache"
+    measure off "$DIR/aot"
+else
+    measure ""
+fi

@@ -10,9 +10,9 @@
 # relay's: the JVM and picocli, the configuration and logging, the metrics endpoint (Micrometer,
 # Prometheus), Netty's epoll event loops and UDP channels with the relay's socket options; then one
 # scrape of /metrics. Left out: the TUN device (the FFM downcalls), iproute2 and the relay's data path
-# and peer table; those classes load from the jar as without a cache (BENCHMARKS.md section 14: the
-# cache then serves 3,725 of the 4,782 classes a relay loads before ready, against 3,847 for a
-# cache recorded by a relay itself).
+# and peer table; those classes load from the jar as without a cache. The cache then serves 3,725 of
+# the 4,782 classes a relay loads before ready, against 3,847 for a cache a relay recorded itself
+# (BENCHMARKS.md, "Third iteration").
 # The JVM writes the cache when the training run stops (SIGTERM); the build fails if it did not.
 set -euo pipefail
 

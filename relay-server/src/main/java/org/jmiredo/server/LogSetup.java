@@ -10,6 +10,7 @@ import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import ch.qos.logback.core.status.NopStatusListener;
 import java.nio.charset.StandardCharsets;
 import org.jmiredo.server.config.LogFormat;
 import org.jmiredo.server.config.LoggingConfig;
@@ -27,6 +28,21 @@ public final class LogSetup {
     static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{36}: %msg%n";
 
     private LogSetup() {}
+
+    /**
+     * The start-up configuration ({@link LogBootstrap}): the default {@code jmiredo.logging} (text lines
+     * on standard error at INFO), without Logback's own status lines, and the libraries that say a lot
+     * about their own start-up kept quiet.
+     */
+    static void startUp(LoggerContext context) {
+        context.getStatusManager().add(new NopStatusListener());
+        // Netty and Micrometer log much at DEBUG about their start-up; in a network namespace without a
+        // hardware address Netty warns that channel ids use random bytes: harmless, not worth a warning.
+        context.getLogger("io.netty").setLevel(Level.INFO);
+        context.getLogger("io.micrometer").setLevel(Level.INFO);
+        context.getLogger("io.netty.util.internal.MacAddressUtil").setLevel(Level.ERROR);
+        apply(context, LoggingConfig.defaults());
+    }
 
     /** Applies to the process's Logback context; does nothing if SLF4J is bound to something else. */
     public static void apply(LoggingConfig config) {

@@ -48,6 +48,7 @@ jmiredo.transport.event-loops = 1
 CONF
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+uptime
 
 # Starts the relay in the background ($PID): java directly, or the launcher with cache directory $1.
 start_relay() {

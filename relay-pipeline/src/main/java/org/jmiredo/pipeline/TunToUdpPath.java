@@ -47,6 +47,7 @@ final class TunToUdpPath implements TunReceiver {
 
     @Override
     public void readComplete() {
+        output.flushTun(); // ICMPv6 errors this burst wrote back into the tunnel
         output.flush();
     }
 }

@@ -24,6 +24,16 @@ public final class Checksum {
         return upperLayer(buf, ipv6Offset) == 0;
     }
 
+    /**
+     * The pseudo-header sum (addresses of the IPv6 header at {@code ipv6Offset}, {@code upperLayerLength},
+     * {@code nextHeader}) folded to 16 bits and NOT complemented: what the kernel expects in the checksum
+     * field of a packet whose checksum it completes over the upper-layer bytes (CHECKSUM_PARTIAL, as in GSO).
+     */
+    public static int pseudoHeaderPartial(ByteBuf buf, int ipv6Offset, int nextHeader, int upperLayerLength) {
+        long sum = sum(buf, ipv6Offset + Ipv6.SRC_OFFSET, 32) + upperLayerLength + nextHeader;
+        return ~fold(sum) & 0xFFFF;
+    }
+
     static long sum(ByteBuf buf, int offset, int length) {
         long sum = 0;
         int i = offset;

@@ -113,9 +113,6 @@ public final class GroCoalescer {
         if (run >= 0 && runProtocol[run] != ONLY_WRITE && join(run, slot, packet, at, l4Length)) {
             return;
         }
-        if (run >= 0) {
-            runProtocol[run] = ONLY_WRITE; // this packet goes after the run: nothing later may join it
-        }
         boolean starts = GroRules.canStart(packet, at, protocol, l4Length, header);
         int newRun = newRun(slot, starts ? protocol : ONLY_WRITE, hash, header, tableSlot);
         if (starts) {
@@ -123,6 +120,8 @@ public final class GroCoalescer {
             runLength[newRun] = l4Length;
             runNextSeq[newRun] = protocol == GroRules.TCP ? packet.getInt(at + GroRules.TCP_SEQ) + l4Length - header : 0;
         }
+        // The flow's newest run takes the old one's place: nothing later can join the old one, which keeps
+        // this packet after it.
         table[tableSlot] = newRun + 1;
     }
 

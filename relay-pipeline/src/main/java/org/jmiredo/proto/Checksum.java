@@ -38,8 +38,13 @@ public final class Checksum {
         long sum = 0;
         int i = offset;
         int end = offset + length;
-        for (; i + 4 <= end; i += 4) {
+        for (; i + 8 <= end; i += 8) { // 8 bytes a read: half the bounds checks (a 64 KiB sum stays below 2^47)
+            long v = buf.getLong(i);
+            sum += (v >>> 32) + (v & 0xFFFF_FFFFL);
+        }
+        if (i + 4 <= end) {
             sum += buf.getUnsignedInt(i);
+            i += 4;
         }
         for (; i + 2 <= end; i += 2) {
             sum += buf.getUnsignedShort(i);

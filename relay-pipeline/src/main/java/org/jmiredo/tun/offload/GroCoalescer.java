@@ -53,7 +53,7 @@ public final class GroCoalescer {
     private final int[] runSegment = new int[MAX_HELD]; // payload bytes of the first member: the GSO size
     private final int[] runLength = new int[MAX_HELD]; // upper-layer bytes of the super-packet so far
     private final int[] runNextSeq = new int[MAX_HELD]; // TCP: the sequence number the next member must have
-    private final boolean[] runVerified = new boolean[MAX_HELD]; // every member's checksum verified
+    private final boolean[] runVerified = new boolean[MAX_HELD]; // first member verified (the rest are on joining)
     private final int[] runHash = new int[MAX_HELD];
     private final int[] runTableSlot = new int[MAX_HELD];
     private int runs;
@@ -118,7 +118,8 @@ public final class GroCoalescer {
         if (starts) {
             runSegment[newRun] = l4Length - header;
             runLength[newRun] = l4Length;
-            runNextSeq[newRun] = protocol == GroRules.TCP ? packet.getInt(at + GroRules.TCP_SEQ) + l4Length - header : 0;
+            runNextSeq[newRun] = protocol == GroRules.TCP
+                    ? packet.getInt(at + GroRules.TCP_SEQ) + runSegment[newRun] : 0;
         }
         // The flow's newest run takes the old one's place: nothing later can join the old one, which keeps
         // this packet after it.

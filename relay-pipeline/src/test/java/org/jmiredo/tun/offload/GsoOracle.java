@@ -68,7 +68,8 @@ public final class GsoOracle {
 
     /** A readable form for assertion messages. */
     public static String describe(byte[] p) {
-        return "len=" + p.length + " nh=" + (p[6] & 0xFF) + " " + Arrays.toString(Arrays.copyOf(p, Math.min(p.length, 64)));
+        byte[] head = Arrays.copyOf(p, Math.min(p.length, 64));
+        return "len=" + p.length + " nh=" + (p.length > 6 ? p[6] & 0xFF : -1) + " " + Arrays.toString(head);
     }
 
     private static int u16(byte[] p, int at) {

@@ -65,6 +65,22 @@ class ChecksumTest {
         }
     }
 
+    /** The eight-bytes-at-a-time sum folds to the same checksum as a 16-bit-word reference, any offset. */
+    @Property(tries = 500)
+    void sumMatchesAWordByWordReference(@ForAll @Size(max = 3000) byte[] bytes,
+            @ForAll @IntRange(max = 7) int offset) {
+        ByteBuf buf = Unpooled.buffer(offset + bytes.length).writerIndex(offset).writeBytes(bytes);
+        try {
+            long reference = 0;
+            for (int i = 0; i < bytes.length; i += 2) {
+                reference += ((bytes[i] & 0xFF) << 8) | (i + 1 < bytes.length ? bytes[i + 1] & 0xFF : 0);
+            }
+            assertThat(Checksum.fold(Checksum.sum(buf, offset, bytes.length))).isEqualTo(Checksum.fold(reference));
+        } finally {
+            buf.release();
+        }
+    }
+
     /** A packet with its checksum filled in verifies; flipping any covered bit breaks it. */
     @Property(tries = 500)
     void filledChecksumVerifiesAndEveryCoveredBitMatters(@ForAll @Size(min = 4, max = 1232) byte[] icmp,

@@ -2,11 +2,13 @@ package org.jmiredo.server.tun.linux;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoRegistration;
 import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoOps;
+import io.netty.channel.unix.Buffer;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.FutureListener;
@@ -14,17 +16,28 @@ import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.jmiredo.tun.TunQueue;
 import org.jmiredo.tun.TunReceiver;
+import org.jmiredo.tun.offload.GsoSplitter;
+import org.jmiredo.tun.offload.OffloadDrop;
+import org.jmiredo.tun.offload.VirtioNetHeader;
+import org.jmiredo.tun.offload.VirtioReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One queue (one fd) of a multi-queue Linux TUN device, served by one epoll event loop: the same loop as the
  * UDP channel it is paired with, so a packet read here is written to that channel inline, with no task hop.
+ *
+ * <p>With offloads ({@link TunOffloads}, {@code IFF_VNET_HDR}) every read and write starts with a virtio
+ * header. A read may then be a GSO super-packet of up to 64 KiB: it is read into one buffer of that size
+ * and handed on as the packets it stands for, each copied into its own pooled buffer by a
+ * {@link VirtioReader} (plain packets too: one copy of at most an MTU, against one read(2) per segment
+ * saved). A write gathers the header and the packet with writev(2), so the packet is not copied.
  *
  * <p>Threading: {@link #register} may be called from any thread, once. After that, {@link #write},
  * {@link #handle} and the receiver calls happen on the loop's thread only; {@link #deregister} and
@@ -39,6 +52,14 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
     private final int budget;
     private final int headroom;
     private final int readLimit;
+    private final TunOffloads offloads;
+    private final GuardedReceiver guarded = new GuardedReceiver();
+    private final SegmentWriter segmentWriter = new SegmentWriter();
+    // The virtio headers a write puts in front of its packet, and the two-entry iovec of that writev(2);
+    // native memory of its own, as writes may come before register() supplies an allocator.
+    private final ByteBuffer writeHeaders;
+    private final ByteBuf writeHeadersView;
+    private final long writeHeadersAddress;
 
     // Written once by register(), before the loop can call us (the loop's task queue publishes them).
     private volatile IoEventLoop loop;
@@ -48,17 +69,31 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
     // Loop thread only.
     private volatile IoRegistration registration;
     private ByteBuf spare;
+    private ByteBuf offloadReadBuffer; // with offloads: one buffer for every read, up to a 64 KiB super-packet
+    private VirtioReader virtioReader;
     private ByteBuffer scratch;
+    private volatile long superPacketsRead; // written by the loop only; volatile for readers elsewhere
     private boolean receiverFailureLogged;
     private volatile boolean closed;
 
-    TunQueueHandle(FileDescriptor fd, String deviceName, int index, TunQueueOptions options) {
+    // writeHeaders layout: the all-zero header of a plain packet, a super-packet's header, the iovec array.
+    private static final int PLAIN_HEADER = 0;
+    private static final int SEGMENTED_HEADER = 16;
+    private static final int IOVEC = 32;
+    private static final int IOVEC_SIZE = 16; // struct iovec: base pointer, then size_t length (64-bit)
+
+    TunQueueHandle(FileDescriptor fd, String deviceName, int index, TunQueueOptions options, TunOffloads offloads) {
         this.fd = fd;
         this.deviceName = deviceName;
         this.index = index;
         this.budget = options.readBudget();
         this.headroom = options.headroom();
         this.readLimit = options.headroom() + options.maxPacketSize();
+        this.offloads = offloads;
+        this.writeHeaders = ByteBuffer.allocateDirect(IOVEC + 2 * IOVEC_SIZE).order(ByteOrder.nativeOrder());
+        this.writeHeadersView = Unpooled.wrappedBuffer(writeHeaders);
+        this.writeHeadersAddress = Buffer.memoryAddress(writeHeaders);
+        writeHeaders.putLong(IOVEC + 8, VirtioNetHeader.LENGTH); // the first iovec is always a header
     }
 
     @Override
@@ -78,6 +113,16 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
     /** The loop this queue was registered on, or null before {@link #register}. */
     public IoEventLoop eventLoop() {
         return loop;
+    }
+
+    /** Reads that were GSO super-packets, cut into more than one packet (0 without offloads). */
+    public long superPacketsRead() {
+        return superPacketsRead;
+    }
+
+    /** The offloads this queue's device was opened with. */
+    public TunOffloads offloads() {
+        return offloads;
     }
 
     /** True while the loop watches the fd for packets to read. */
@@ -105,6 +150,9 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
             }
             receiver = tunReceiver;
             allocator = bufferAllocator;
+            if (offloads.vnetHeader()) {
+                virtioReader = new VirtioReader(bufferAllocator, headroom, readLimit - headroom);
+            }
             loop = eventLoop;
         }
         Promise<Void> armed = eventLoop.newPromise();
@@ -141,6 +189,9 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
             return;
         }
         registration = reg;
+        if (offloads.vnetHeader()) {
+            offloadReadBuffer = allocator.directBuffer(VirtioNetHeader.LENGTH + TunQueueOptions.MAX_IPV6_PACKET);
+        }
         // Level-triggered (Netty 4.2 epoll never adds EPOLLET unless asked), so a budget-limited read is
         // resumed on the next loop turn. submit() replaces the whole interest mask.
         if (reg.submit(EpollIoOps.EPOLLIN) < 0) {
@@ -156,55 +207,103 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
         int packets = 0;
         try {
             while (packets < budget) {
-                // The buffer stays ours (in spare) until handed over: kept across EAGAIN, freed on error.
-                ByteBuf buf = spare != null ? spare : allocator.directBuffer(readLimit);
-                spare = buf;
-                int n = readInto(buf);
-                if (n == 0) {
+                int read = offloadReadBuffer != null ? readOffloaded() : readPlain();
+                if (read == 0) {
                     break; // EAGAIN: the queue is empty
                 }
-                if (n < 0) {
-                    throw new IOException("read returned end of file");
-                }
-                if (n > readLimit - headroom) {
-                    // The kernel reports a packet's full length even when it did not fit (the device's MTU
-                    // was raised above tun.mtu): drop it, keep the buffer for the next read.
-                    packets++;
-                    receiver.oversizedPacketDropped();
-                    continue;
-                }
-                spare = null;
-                buf.setIndex(headroom, headroom + n);
-                packets++;
-                deliver(buf);
+                packets += read;
             }
         } catch (IOException e) {
             stopAfterReadError(e);
         }
         if (packets > 0) {
-            complete();
+            guarded.readComplete();
         }
     }
 
-    private int readInto(ByteBuf buf) throws IOException {
-        // read(2) straight into the pooled buffer, after the headroom: no copy.
-        return fd.readAddress(buf.memoryAddress(), headroom, readLimit);
-    }
-
-    private void deliver(ByteBuf packet) {
-        try {
-            receiver.packetRead(packet);
-        } catch (RuntimeException e) {
-            // The receiver owns the packet even when it throws; a bug there must not stop the loop.
-            logReceiverFailure(e);
+    // One read(2) of one packet straight into a pooled buffer, after the headroom: no copy. Returns the
+    // packets handled (delivered or dropped), 0 when the queue is empty.
+    private int readPlain() throws IOException {
+        // The buffer stays ours (in spare) until handed over: kept across EAGAIN, freed on error.
+        ByteBuf buf = spare != null ? spare : allocator.directBuffer(readLimit);
+        spare = buf;
+        int n = checkRead(fd.readAddress(buf.memoryAddress(), headroom, readLimit));
+        if (n == 0) {
+            return 0;
         }
+        if (n > readLimit - headroom) {
+            // The kernel reports a packet's full length even when it did not fit (the device's MTU was
+            // raised above tun.mtu): drop it, keep the buffer for the next read.
+            guarded.oversizedPacketDropped();
+            return 1;
+        }
+        spare = null;
+        buf.setIndex(headroom, headroom + n);
+        guarded.packetRead(buf);
+        return 1;
     }
 
-    private void complete() {
-        try {
-            receiver.readComplete();
-        } catch (RuntimeException e) {
-            logReceiverFailure(e);
+    // One read(2) of a virtio header and a packet or super-packet; the reader cuts and copies it into as
+    // many pooled buffers as it stands for packets, all delivered in this burst (one sendmmsg at its end).
+    private int readOffloaded() throws IOException {
+        int n = checkRead(fd.readAddress(offloadReadBuffer.memoryAddress(), 0, offloadReadBuffer.capacity()));
+        if (n == 0) {
+            return 0;
+        }
+        if (n > offloadReadBuffer.capacity()) {
+            guarded.oversizedPacketDropped(); // beyond what IPv6 without jumbograms can carry
+            return 1;
+        }
+        int packets = virtioReader.deliver(offloadReadBuffer, 0, n, guarded);
+        if (packets > 1) {
+            superPacketsRead++; // single writer (the loop): no lost update
+        }
+        return packets;
+    }
+
+    private static int checkRead(int n) throws IOException {
+        if (n < 0) {
+            throw new IOException("read returned end of file");
+        }
+        return n;
+    }
+
+    /** The receiver, shielded: it owns what it was handed even when it throws, and must not stop the loop. */
+    private final class GuardedReceiver implements TunReceiver {
+        @Override
+        public void packetRead(ByteBuf packet) {
+            try {
+                receiver.packetRead(packet);
+            } catch (RuntimeException e) {
+                logReceiverFailure(e);
+            }
+        }
+
+        @Override
+        public void readComplete() {
+            try {
+                receiver.readComplete();
+            } catch (RuntimeException e) {
+                logReceiverFailure(e);
+            }
+        }
+
+        @Override
+        public void oversizedPacketDropped() {
+            try {
+                receiver.oversizedPacketDropped();
+            } catch (RuntimeException e) {
+                logReceiverFailure(e);
+            }
+        }
+
+        @Override
+        public void offloadDropped(OffloadDrop reason) {
+            try {
+                receiver.offloadDropped(reason);
+            } catch (RuntimeException e) {
+                logReceiverFailure(e);
+            }
         }
     }
 
@@ -236,6 +335,10 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
             spare.release();
             spare = null;
         }
+        if (offloadReadBuffer != null) {
+            offloadReadBuffer.release();
+            offloadReadBuffer = null;
+        }
     }
 
     /**
@@ -244,6 +347,35 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
      */
     @Override
     public boolean write(ByteBuf packet) {
+        return offloads.vnetHeader() ? writeWithHeader(packet, PLAIN_HEADER) : writePlain(packet);
+    }
+
+    /** True with offloads: the kernel segments what {@link #writeSegmented} hands it (see {@link TunQueue}). */
+    @Override
+    public boolean segmentedWrites() {
+        return offloads.vnetHeader();
+    }
+
+    /**
+     * Writes one GSO super-packet ({@link TunQueue#writeSegmented}): one writev(2) of its virtio header and
+     * the packet, which the kernel segments. UDP super-packets on a kernel without USO (before Linux 6.2)
+     * are cut here and written one segment per write(2).
+     */
+    @Override
+    public boolean writeSegmented(ByteBuf superPacket, int protocol, int segmentSize) {
+        if (!offloads.vnetHeader()) {
+            throw new UnsupportedOperationException("TUN " + deviceName + " was opened without offloads");
+        }
+        int at = superPacket.readerIndex();
+        int length = superPacket.readableBytes();
+        if (protocol == GsoSplitter.UDP && !offloads.udpSegmentation()) {
+            return segmentWriter.writeCut(superPacket, protocol, segmentSize);
+        }
+        return VirtioNetHeader.setSegmented(writeHeadersView, SEGMENTED_HEADER, superPacket, at, length, protocol,
+                segmentSize) && writeWithHeader(superPacket, SEGMENTED_HEADER);
+    }
+
+    private boolean writePlain(ByteBuf packet) {
         int length = packet.readableBytes();
         if (length == 0 || length > TunQueueOptions.MAX_IPV6_PACKET) {
             return false;
@@ -251,21 +383,78 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
         try {
             int written = packet.hasMemoryAddress()
                     ? fd.writeAddress(packet.memoryAddress(), packet.readerIndex(), packet.writerIndex())
-                    : writeCopy(packet, length);
+                    : writeCopy(packet, length, -1);
             return written == length;
         } catch (IOException e) {
             return false;
         }
     }
 
-    // Heap or composite packets: copy into one reusable direct buffer (the syscall needs one native range).
-    private int writeCopy(ByteBuf packet, int length) throws IOException {
-        if (scratch == null) {
-            scratch = ByteBuffer.allocateDirect(TunQueueOptions.MAX_IPV6_PACKET);
+    // The virtio header at writeHeaders[header] and the packet, gathered by one writev(2) without a copy.
+    private boolean writeWithHeader(ByteBuf packet, int header) {
+        int length = packet.readableBytes();
+        if (length == 0 || length > TunQueueOptions.MAX_IPV6_PACKET) {
+            return false;
         }
-        scratch.clear().limit(length);
+        try {
+            long written;
+            if (packet.hasMemoryAddress()) {
+                writeHeaders.putLong(IOVEC, writeHeadersAddress + header);
+                writeHeaders.putLong(IOVEC + IOVEC_SIZE, packet.memoryAddress() + packet.readerIndex());
+                writeHeaders.putLong(IOVEC + IOVEC_SIZE + 8, length);
+                written = fd.writevAddresses(writeHeadersAddress + IOVEC, 2);
+            } else {
+                written = writeCopy(packet, length, header);
+            }
+            return written == VirtioNetHeader.LENGTH + length;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    // Heap or composite packets: copy into one reusable direct buffer (the syscall needs one native range),
+    // after the virtio header at writeHeaders[header] unless header is negative.
+    private int writeCopy(ByteBuf packet, int length, int header) throws IOException {
+        if (scratch == null) {
+            scratch = ByteBuffer.allocateDirect(VirtioNetHeader.LENGTH + TunQueueOptions.MAX_IPV6_PACKET);
+        }
+        scratch.clear();
+        if (header >= 0) {
+            scratch.put(0, writeHeaders, header, VirtioNetHeader.LENGTH).position(VirtioNetHeader.LENGTH);
+        }
+        int total = scratch.position() + length;
+        scratch.limit(total);
         packet.getBytes(packet.readerIndex(), scratch);
-        return fd.write(scratch, 0, length);
+        return fd.write(scratch, 0, total);
+    }
+
+    /** Cuts a super-packet the kernel cannot segment and writes the segments one by one. */
+    private final class SegmentWriter implements TunReceiver {
+        private boolean allWritten;
+
+        boolean writeCut(ByteBuf superPacket, int protocol, int segmentSize) {
+            int at = superPacket.readerIndex();
+            int length = superPacket.readableBytes();
+            int headers = GsoSplitter.headersLength(superPacket, at, length, protocol);
+            if (headers < 0 || segmentSize < 1) {
+                return false;
+            }
+            allWritten = true;
+            GsoSplitter.split(superPacket, at, length, protocol, headers, segmentSize, superPacket.alloc(), 0, this);
+            return allWritten;
+        }
+
+        @Override
+        public void packetRead(ByteBuf segment) {
+            try {
+                allWritten &= write(segment);
+            } finally {
+                segment.release();
+            }
+        }
+
+        @Override
+        public void readComplete() {}
     }
 
     /** Stops reading; the fd stays open, so {@link #write} still works. Completes on the loop. */

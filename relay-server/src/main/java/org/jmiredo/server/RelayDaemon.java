@@ -1,5 +1,6 @@
 package org.jmiredo.server;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
@@ -93,13 +94,19 @@ public final class RelayDaemon implements AutoCloseable {
         }
         started.push(transport);
         ProcessMetrics.bindEventLoops(registry, new ArrayList<EventExecutor>(transport.eventLoops()));
+        // An info series: which tun.offload was asked for, and what the kernel accepted.
+        Gauge.builder("jmiredo.tun.offload", () -> 1)
+                .tags("mode", settings.tunOffload().label(), "offloads", transport.tunDevice().offloads().label())
+                .description("TUN offloads: tun.offload (mode) and what the kernel accepted (offloads); always 1")
+                .register(registry);
         ready = true;
         warnIfNotForwarding();
-        LOG.info("jmiredo {} relay ({}) ready: UDP {} on {} event loops, TUN {} (mtu {}, route {}), "
+        LOG.info("jmiredo {} relay ({}) ready: UDP {} on {} event loops, TUN {} (mtu {}, route {}), offloads {}, "
                         + "metrics http://{}/metrics, configuration {}",
                 Version.current(), config.relay().type().label(), text(transport.localAddress()),
                 transport.eventLoops().size(), transport.tunDevice().name(), config.tun().mtu(),
-                settings.tunnelInterface(transport.tunDevice().name()).prefixText(), text(metrics.localAddress()),
+                settings.tunnelInterface(transport.tunDevice().name()).prefixText(),
+                transport.tunDevice().offloads().label(), text(metrics.localAddress()),
                 config.sources());
     }
 

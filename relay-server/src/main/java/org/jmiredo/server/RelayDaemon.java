@@ -1,6 +1,5 @@
 package org.jmiredo.server;
 
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
@@ -20,6 +19,7 @@ import org.jmiredo.server.metrics.MeterRegistries;
 import org.jmiredo.server.metrics.MetricsServer;
 import org.jmiredo.server.metrics.PeerTableStats;
 import org.jmiredo.server.metrics.ProcessMetrics;
+import org.jmiredo.server.metrics.TunOffloadMetrics;
 import org.jmiredo.server.metrics.WriteLatencyCollector;
 import org.jmiredo.server.transport.Transport;
 import org.jmiredo.server.transport.TransportSettings;
@@ -94,11 +94,7 @@ public final class RelayDaemon implements AutoCloseable {
         }
         started.push(transport);
         ProcessMetrics.bindEventLoops(registry, new ArrayList<EventExecutor>(transport.eventLoops()));
-        // An info series: which tun.offload was asked for, and what the kernel accepted.
-        Gauge.builder("jmiredo.tun.offload", () -> 1)
-                .tags("mode", settings.tunOffload().label(), "offloads", transport.tunDevice().offloads().label())
-                .description("TUN offloads: tun.offload (mode) and what the kernel accepted (offloads); always 1")
-                .register(registry);
+        TunOffloadMetrics.bindTo(registry, settings.tunOffload(), transport.tunDevice());
         ready = true;
         warnIfNotForwarding();
         LOG.info("jmiredo {} relay ({}) ready: UDP {} on {} event loops, TUN {} (mtu {}, route {}), offloads {}, "

@@ -87,11 +87,11 @@ public record TransportSettings(
     /**
      * Miredo's relay defaults: one loop per processor, all addresses, any port, MTU 1280, "teredo",
      * 2001::/32; batches of 32 datagrams, 64 per wake-up, 64 TUN packets per wake-up, kernel buffer sizes;
-     * a device of its own (not persistent), with offloads where the kernel has them.
+     * a device of its own (not persistent), without offloads.
      */
     public static TransportSettings defaults() {
         return new TransportSettings(0, anyIpv4(), 0, 32, 64, 0, 0, false, "teredo", 1280, 64,
-                TunnelInterfaceSpec.TEREDO_PREFIX, TunnelInterfaceSpec.TEREDO_PREFIX_LENGTH, false, TunOffloadMode.AUTO);
+                TunnelInterfaceSpec.TEREDO_PREFIX, TunnelInterfaceSpec.TEREDO_PREFIX_LENGTH, false, TunOffloadMode.OFF);
     }
 
     /** {@link #eventLoops()} with 0 resolved to the processors this JVM may use (at most 256). */

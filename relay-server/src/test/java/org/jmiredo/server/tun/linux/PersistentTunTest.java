@@ -149,6 +149,29 @@ class PersistentTunTest {
                 .as("still there, with no queue attached").contains("numqueues 0").contains("persist on");
     }
 
+    /**
+     * IFF_VNET_HDR need not match how the host created the device: each attach sets the device's flag
+     * (tun_set_iff), so the daemon's tun.offload decides, and "off" also clears offloads a run left on.
+     */
+    @Test
+    void tunOffloadDecidesTheVirtioHeaderWhateverTheHostCreatedTheDeviceWith() throws Exception {
+        Privileges.assumeNetAdmin();
+        String name = hostDevice("mode", "tun", "multi_queue", "vnet_hdr");
+        try (LinuxTunDevice plain = LinuxTunDevice.attachPersistent(name, 2, TunQueueOptions.DEFAULTS,
+                TunOffloadMode.OFF)) {
+            assertThat(plain.offloads()).isEqualTo(TunOffloads.NONE);
+            assertThat(TestNetns.run(List.of("ip", "-d", "link", "show", "dev", name)).output())
+                    .contains("vnet_hdr off").contains("numqueues 2");
+        }
+        try (LinuxTunDevice offloaded = LinuxTunDevice.attachPersistent(name, 2, TunQueueOptions.DEFAULTS,
+                TunOffloadMode.ON)) {
+            assertThat(offloaded.offloads()).isNotEqualTo(TunOffloads.NONE);
+            assertThat(offloaded.queues()).allMatch(TunQueueHandle::segmentedWrites);
+            assertThat(TestNetns.run(List.of("ip", "-d", "link", "show", "dev", name)).output())
+                    .contains("vnet_hdr on").contains("numqueues 2");
+        }
+    }
+
     @Test
     void withoutTheKeyTheHostsDeviceIsRefusedWithAPointerToIt() {
         Privileges.assumeNetAdmin();

@@ -2,28 +2,22 @@ package org.jmiredo.server.tun.linux;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoRegistration;
 import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoOps;
-import io.netty.channel.unix.Buffer;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.FutureListener;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.jmiredo.tun.TunQueue;
 import org.jmiredo.tun.TunReceiver;
-import org.jmiredo.tun.offload.GsoSplitter;
-import org.jmiredo.tun.offload.OffloadDrop;
 import org.jmiredo.tun.offload.VirtioNetHeader;
 import org.jmiredo.tun.offload.VirtioReader;
 import org.slf4j.Logger;
@@ -53,17 +47,11 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
     private final int headroom;
     private final int readLimit;
     private final TunOffloads offloads;
-    private final GuardedReceiver guarded = new GuardedReceiver();
-    private final SegmentWriter segmentWriter = new SegmentWriter();
-    // The virtio headers a write puts in front of its packet, and the two-entry iovec of that writev(2);
-    // native memory of its own, as writes may come before register() supplies an allocator.
-    private final ByteBuffer writeHeaders;
-    private final ByteBuf writeHeadersView;
-    private final long writeHeadersAddress;
+    private final TunWriter writer;
 
     // Written once by register(), before the loop can call us (the loop's task queue publishes them).
     private volatile IoEventLoop loop;
-    private TunReceiver receiver;
+    private GuardedReceiver guarded;
     private ByteBufAllocator allocator;
 
     // Loop thread only.
@@ -71,16 +59,8 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
     private ByteBuf spare;
     private ByteBuf offloadReadBuffer; // with offloads: one buffer for every read, up to a 64 KiB super-packet
     private VirtioReader virtioReader;
-    private ByteBuffer scratch;
     private volatile long superPacketsRead; // written by the loop only; volatile for readers elsewhere
-    private boolean receiverFailureLogged;
     private volatile boolean closed;
-
-    // writeHeaders layout: the all-zero header of a plain packet, a super-packet's header, the iovec array.
-    private static final int PLAIN_HEADER = 0;
-    private static final int SEGMENTED_HEADER = 16;
-    private static final int IOVEC = 32;
-    private static final int IOVEC_SIZE = 16; // struct iovec: base pointer, then size_t length (64-bit)
 
     TunQueueHandle(FileDescriptor fd, String deviceName, int index, TunQueueOptions options, TunOffloads offloads) {
         this.fd = fd;
@@ -90,10 +70,7 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
         this.headroom = options.headroom();
         this.readLimit = options.headroom() + options.maxPacketSize();
         this.offloads = offloads;
-        this.writeHeaders = ByteBuffer.allocateDirect(IOVEC + 2 * IOVEC_SIZE).order(ByteOrder.nativeOrder());
-        this.writeHeadersView = Unpooled.wrappedBuffer(writeHeaders);
-        this.writeHeadersAddress = Buffer.memoryAddress(writeHeaders);
-        writeHeaders.putLong(IOVEC + 8, VirtioNetHeader.LENGTH); // the first iovec is always a header
+        this.writer = new TunWriter(fd, deviceName, offloads);
     }
 
     @Override
@@ -148,7 +125,7 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
             if (loop != null) {
                 throw new IllegalStateException("TUN queue " + index + " of " + deviceName + " is already registered");
             }
-            receiver = tunReceiver;
+            guarded = new GuardedReceiver(tunReceiver, deviceName, index);
             allocator = bufferAllocator;
             if (offloads.vnetHeader()) {
                 virtioReader = new VirtioReader(bufferAllocator, headroom, readLimit - headroom);
@@ -268,54 +245,6 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
         return n;
     }
 
-    /** The receiver, shielded: it owns what it was handed even when it throws, and must not stop the loop. */
-    private final class GuardedReceiver implements TunReceiver {
-        @Override
-        public void packetRead(ByteBuf packet) {
-            try {
-                receiver.packetRead(packet);
-            } catch (RuntimeException e) {
-                logReceiverFailure(e);
-            }
-        }
-
-        @Override
-        public void readComplete() {
-            try {
-                receiver.readComplete();
-            } catch (RuntimeException e) {
-                logReceiverFailure(e);
-            }
-        }
-
-        @Override
-        public void oversizedPacketDropped() {
-            try {
-                receiver.oversizedPacketDropped();
-            } catch (RuntimeException e) {
-                logReceiverFailure(e);
-            }
-        }
-
-        @Override
-        public void offloadDropped(OffloadDrop reason) {
-            try {
-                receiver.offloadDropped(reason);
-            } catch (RuntimeException e) {
-                logReceiverFailure(e);
-            }
-        }
-    }
-
-    private void logReceiverFailure(RuntimeException e) {
-        if (!receiverFailureLogged) {
-            receiverFailureLogged = true;
-            LOG.warn("TUN receiver of {} queue {} threw (logged once)", deviceName, index, e);
-        } else {
-            LOG.debug("TUN receiver of {} queue {} threw", deviceName, index, e);
-        }
-    }
-
     // A TUN read fails only when the device is gone (EBADFD after "ip link del") or the fd was closed.
     // The fd stays readable-with-error, so a level-triggered loop would spin: stop watching it.
     private void stopAfterReadError(IOException e) {
@@ -347,7 +276,7 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
      */
     @Override
     public boolean write(ByteBuf packet) {
-        return offloads.vnetHeader() ? writeWithHeader(packet, PLAIN_HEADER) : writePlain(packet);
+        return writer.write(packet);
     }
 
     /** True with offloads: the kernel segments what {@link #writeSegmented} hands it (see {@link TunQueue}). */
@@ -356,105 +285,10 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
         return offloads.vnetHeader();
     }
 
-    /**
-     * Writes one GSO super-packet ({@link TunQueue#writeSegmented}): one writev(2) of its virtio header and
-     * the packet, which the kernel segments. UDP super-packets on a kernel without USO (before Linux 6.2)
-     * are cut here and written one segment per write(2).
-     */
+    /** Writes one GSO super-packet ({@link TunQueue#writeSegmented}), see {@link TunWriter#writeSegmented}. */
     @Override
     public boolean writeSegmented(ByteBuf superPacket, int protocol, int segmentSize) {
-        if (!offloads.vnetHeader()) {
-            throw new UnsupportedOperationException("TUN " + deviceName + " was opened without offloads");
-        }
-        int at = superPacket.readerIndex();
-        int length = superPacket.readableBytes();
-        if (protocol == GsoSplitter.UDP && !offloads.udpSegmentation()) {
-            return segmentWriter.writeCut(superPacket, protocol, segmentSize);
-        }
-        return VirtioNetHeader.setSegmented(writeHeadersView, SEGMENTED_HEADER, superPacket, at, length, protocol,
-                segmentSize) && writeWithHeader(superPacket, SEGMENTED_HEADER);
-    }
-
-    private boolean writePlain(ByteBuf packet) {
-        int length = packet.readableBytes();
-        if (length == 0 || length > TunQueueOptions.MAX_IPV6_PACKET) {
-            return false;
-        }
-        try {
-            int written = packet.hasMemoryAddress()
-                    ? fd.writeAddress(packet.memoryAddress(), packet.readerIndex(), packet.writerIndex())
-                    : writeCopy(packet, length, -1);
-            return written == length;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    // The virtio header at writeHeaders[header] and the packet, gathered by one writev(2) without a copy.
-    private boolean writeWithHeader(ByteBuf packet, int header) {
-        int length = packet.readableBytes();
-        if (length == 0 || length > TunQueueOptions.MAX_IPV6_PACKET) {
-            return false;
-        }
-        try {
-            long written;
-            if (packet.hasMemoryAddress()) {
-                writeHeaders.putLong(IOVEC, writeHeadersAddress + header);
-                writeHeaders.putLong(IOVEC + IOVEC_SIZE, packet.memoryAddress() + packet.readerIndex());
-                writeHeaders.putLong(IOVEC + IOVEC_SIZE + 8, length);
-                written = fd.writevAddresses(writeHeadersAddress + IOVEC, 2);
-            } else {
-                written = writeCopy(packet, length, header);
-            }
-            return written == VirtioNetHeader.LENGTH + length;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    // Heap or composite packets: copy into one reusable direct buffer (the syscall needs one native range),
-    // after the virtio header at writeHeaders[header] unless header is negative.
-    private int writeCopy(ByteBuf packet, int length, int header) throws IOException {
-        if (scratch == null) {
-            scratch = ByteBuffer.allocateDirect(VirtioNetHeader.LENGTH + TunQueueOptions.MAX_IPV6_PACKET);
-        }
-        scratch.clear();
-        if (header >= 0) {
-            scratch.put(0, writeHeaders, header, VirtioNetHeader.LENGTH).position(VirtioNetHeader.LENGTH);
-        }
-        int total = scratch.position() + length;
-        scratch.limit(total);
-        packet.getBytes(packet.readerIndex(), scratch);
-        return fd.write(scratch, 0, total);
-    }
-
-    /** Cuts a super-packet the kernel cannot segment and writes the segments one by one. */
-    private final class SegmentWriter implements TunReceiver {
-        private boolean allWritten;
-
-        boolean writeCut(ByteBuf superPacket, int protocol, int segmentSize) {
-            int at = superPacket.readerIndex();
-            int length = superPacket.readableBytes();
-            int headers = GsoSplitter.headersLength(superPacket, at, length, protocol);
-            if (headers < 0 || segmentSize < 1) {
-                return false;
-            }
-            allWritten = true;
-            GsoSplitter.split(superPacket, at, length, protocol, headers, segmentSize, superPacket.alloc(), 0, this);
-            return allWritten;
-        }
-
-        @Override
-        public void packetRead(ByteBuf segment) {
-            try {
-                allWritten &= write(segment);
-            } finally {
-                segment.release();
-            }
-        }
-
-        @Override
-        public void readComplete() {}
+        return writer.writeSegmented(superPacket, protocol, segmentSize);
     }
 
     /** Stops reading; the fd stays open, so {@link #write} still works. Completes on the loop. */

@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A Linux multi-queue TUN device ({@code IFF_TUN | IFF_NO_PI | IFF_MULTI_QUEUE}, Linux 3.8): one fd per
  * event loop, each a {@link TunQueueHandle}. For packets the kernel sends into the device it picks the queue
- * by the flow's hash (tun_select_queue), so one IPv6 flow stays on one queue and one loop.
+ * by the flow's hash (tun_select_queue), so one IPv6 flow stays on one queue and one loop. With
+ * {@code tun.offload} the queues are attached with {@code IFF_VNET_HDR} too and the device's offloads are
+ * settled once, on the first queue ({@link OffloadNegotiation}).
  *
  * <p>{@link #open} creates a device that is not persistent: it exists while at least one queue is open, and
  * the kernel removes it, with its addresses and routes, when the last one closes. The first queue is opened

@@ -6,6 +6,7 @@ import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
 import org.jmiredo.tun.TunReceiver;
+import org.jmiredo.tun.offload.OffloadDrop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,12 @@ final class TunToUdpPath implements TunReceiver {
     @Override
     public void oversizedPacketDropped() {
         counters.drop(DropReason.TUN_OVERSIZED);
+    }
+
+    @Override
+    public void offloadDropped(OffloadDrop reason) {
+        counters.drop(reason == OffloadDrop.MALFORMED
+                ? DropReason.TUN_OFFLOAD_MALFORMED : DropReason.TUN_OFFLOAD_UNSUPPORTED);
     }
 
     @Override

@@ -8,6 +8,7 @@ import org.jmiredo.engine.UnknownPeerPolicy;
 import org.jmiredo.peer.PeerTableSettings;
 import org.jmiredo.proto.Ipv4;
 import org.jmiredo.proto.Teredo;
+import org.jmiredo.server.tun.linux.TunOffloadMode;
 
 /** Reads a resolved {@code jmiredo} tree into {@link DaemonConfig}, checking every key's range. */
 final class ConfigMapper {
@@ -63,7 +64,8 @@ final class ConfigMapper {
                 in.parsed("jmiredo.tun.name", ValueParsers::interfaceName, "teredo"),
                 (int) in.integer("jmiredo.tun.mtu", Teredo.MTU, ValueParsers.MAX_MTU),
                 (int) in.integer("jmiredo.tun.read-budget", 1, 65_536),
-                in.bool("jmiredo.tun.persistent"));
+                in.bool("jmiredo.tun.persistent"),
+                in.parsed("jmiredo.tun.offload", TunOffloadMode::parse, TunOffloadMode.OFF));
     }
 
     private TransportConfig transport() {

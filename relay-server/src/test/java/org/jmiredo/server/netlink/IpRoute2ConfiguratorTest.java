@@ -10,6 +10,7 @@ import java.util.List;
 import org.jmiredo.server.netlink.InterfaceConfigurator.ConfiguredInterface;
 import org.jmiredo.server.sys.Privileges;
 import org.jmiredo.server.tun.linux.LinuxTunDevice;
+import org.jmiredo.server.tun.linux.TunOffloadMode;
 import org.jmiredo.server.tun.linux.TunQueueOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -119,7 +120,7 @@ class IpRoute2ConfiguratorTest {
         String name = TestNetns.uniqueName("jmt");
         assertThat(TestNetns.run(List.of("ip", "tuntap", "add", "dev", name, "mode", "tun", "multi_queue")).ok())
                 .isTrue();
-        try (LinuxTunDevice device = LinuxTunDevice.attachPersistent(name, 2, TunQueueOptions.DEFAULTS)) {
+        try (LinuxTunDevice device = LinuxTunDevice.attachPersistent(name, 2, TunQueueOptions.DEFAULTS, TunOffloadMode.AUTO)) {
             ns.adopt(name);
             ns.ip("link", "set", "dev", name, "up");
             TunnelInterfaceSpec spec = TunnelInterfaceSpec.relay(name, 1500, TunnelInterfaceSpec.v6("2001:db8::"), 32);

@@ -85,7 +85,7 @@ for variant in $RELAYS; do
             echo "$(tr ' ' _ <"$t/comm") $(awk '{ print $14 + $15 }' "$t/stat")"
         done 2>/dev/null | sort >"$OUT/threads-$relay-$1.txt" || true
         ip -n "$RLY" -s link show teredo >"$OUT/teredo-$relay-$1.txt" 2>&1 || true
-        [[ $relay != jmiredo* ]] || ip netns exec "$RLY" curl -s --max-time 2 http://127.0.0.1:9544/metrics >"$OUT/metrics-$1.txt" || true
+        [[ $relay != jmiredo* ]] || ip netns exec "$RLY" curl -s --max-time 2 http://127.0.0.1:9544/metrics >"$OUT/metrics-$relay-$1.txt" || true
     }
     metrics before
     # Optional: profile the handshake alone (not the warm-up) with JFR; bench/jfr_top.py reads it.
@@ -102,6 +102,5 @@ for variant in $RELAYS; do
     relay_stop
 done
 done
-# One line per measured handshake: the variant and its first round.
-grep -h -A1 '^handshake:' "$OUT/handshake.txt" | grep 'first round' | paste <(grep '^t2i peers' "$OUT/handshake.txt" | awk '{ print $NF }') - >"$OUT/summary.txt" || true
-cat "$OUT/summary.txt"
+# One line per measured handshake: first round, CPU per new peer, tunnel drops.
+"$ROOT/bench/handshake_summary.py" "$OUT" | tee "$OUT/summary.txt"

@@ -55,6 +55,7 @@ for variant in $RELAYS; do
     # Files are named after the variant ("jmiredo@base" -> "jmiredo-base"), and the repetition if REPEAT > 1.
     relay=${variant/@/-}
     (( ${REPEAT:-1} == 1 )) || relay=$relay-r$rep
+    echo "$relay: $(uptime)" >>"$OUT/load.txt" # the machine is shared: its load when each variant started
     start_variant "$variant"
     pids=$(relay_pids)
     # Optional: a longer kernel queue in front of the tunnel (the default txqueuelen is 500).

@@ -2,8 +2,8 @@
 """One line per measured handshake of a bench/handshake.sh results directory: the first round (new peers/s),
 all rounds, and the relay's cost over the whole measured call: CPU seconds (every process in the relay
 namespace; for ours also the event loop and the C2 compiler threads) and CPU per trusted peer, and the
-teredo interface's TX drops (the kernel's queue in front of the tunnel); and of the warm-up (1,000 peers
-primed, then both directions at 50,000 packets/s each): its first round and its teredo TX drops.
+teredo interface's TX drops (the kernel's queue in front of the tunnel); and the first round of the
+warm-up's own handshake (1,000 new peers primed at the generator's default rate, a short burst).
 Usage: bench/handshake_summary.py bench/results/handshake-<prefix>"""
 import json
 import pathlib
@@ -36,7 +36,7 @@ def tx_dropped(path):
 def main(directory):
     d = pathlib.Path(directory)
     print(f"{'variant':22} {'round1':>7} {'new/s':>7} {'all':>7} {'rounds':>6} {'cpu s':>6} {'us/peer':>7} "
-          f"{'loop s':>6} {'C2 s':>5} {'tx drop':>7} {'warm r1':>7} {'warm drop':>9}")
+          f"{'loop s':>6} {'C2 s':>5} {'tx drop':>7} {'warm r1':>7}")
     for result in sorted(d.glob("*.json"), key=lambda p: p.stat().st_mtime):
         r = json.loads(result.read_text())
         v = r["label"]
@@ -57,10 +57,9 @@ def main(directory):
         ours = re.match("jmiredo", v) is not None
         warm = (d / f"warmup-{v}.txt").read_text() if (d / f"warmup-{v}.txt").exists() else ""
         warm_first = re.search(r"first round: (\d+) peers", warm)
-        warm_drops = re.search(r"relay ns \{[^}]*teredo_tx_dropped=(\d+)", warm)
         print(f"{v:22} {first:7d} {rate:7.0f} {r['primed']:7d} {r['prime_rounds']:6d} {cpu:6.2f} {per_peer:7.2f} "
               f"{(f'{loop:6.2f}' if ours else '     -')} {(f'{c2:5.2f}' if ours else '    -')} {drops:7d} "
-              f"{(warm_first.group(1) if warm_first else '-'):>7} {(warm_drops.group(1) if warm_drops else '-'):>9}")
+              f"{(warm_first.group(1) if warm_first else '-'):>7}")
 
 
 if __name__ == "__main__":

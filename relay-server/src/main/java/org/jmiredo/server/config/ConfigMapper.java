@@ -20,7 +20,7 @@ final class ConfigMapper {
     private static final int MAX_SEGMENTS = 1 << 16;
     private static final int MAX_QUEUE_BYTES_PER_PEER = 1 << 20;
     /** A bound for the tunnel's txqueuelen: a million 1280-byte packets is over a GiB of kernel memory. */
-    static final int MAX_TX_QUEUE_LENGTH = 1_000_000;
+    private static final int MAX_TX_QUEUE_LENGTH = 1_000_000;
 
     private final ConfigReader in;
 

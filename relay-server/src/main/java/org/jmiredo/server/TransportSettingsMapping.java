@@ -33,7 +33,8 @@ final class TransportSettingsMapping {
                 prefix(config.relay().prefix()),
                 TEREDO_PREFIX_LENGTH,
                 config.tun().persistent(),
-                config.tun().offload());
+                config.tun().offload(),
+                config.tun().txQueueLength());
     }
 
     static Inet4Address ipv4(int address) {

@@ -20,6 +20,8 @@ final class ConfigMapper {
     private static final int MAX_PEERS = 1 << 30;
     private static final int MAX_SEGMENTS = 1 << 16;
     private static final int MAX_QUEUE_BYTES_PER_PEER = 1 << 20;
+    /** A bound for the tunnel's txqueuelen: a million 1280-byte packets is over a GiB of kernel memory. */
+    private static final int MAX_TX_QUEUE_LENGTH = 1_000_000;
 
     private final ConfigReader in;
 
@@ -65,7 +67,8 @@ final class ConfigMapper {
                 (int) in.integer("jmiredo.tun.mtu", Teredo.MTU, ValueParsers.MAX_MTU),
                 (int) in.integer("jmiredo.tun.read-budget", 1, 65_536),
                 in.bool("jmiredo.tun.persistent"),
-                in.parsed("jmiredo.tun.offload", TunOffloadMode::parse, TunOffloadMode.OFF));
+                in.parsed("jmiredo.tun.offload", TunOffloadMode::parse, TunOffloadMode.OFF),
+                (int) in.integer("jmiredo.tun.tx-queue-length", 0, MAX_TX_QUEUE_LENGTH));
     }
 
     private TransportConfig transport() {

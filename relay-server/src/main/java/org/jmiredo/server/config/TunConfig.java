@@ -11,5 +11,8 @@ import org.jmiredo.server.tun.linux.TunOffloadMode;
  * @param persistent attach to a persistent device the host created and configured, instead of creating and
  *     configuring one (which needs CAP_NET_ADMIN)
  * @param offload checksum and segmentation offloads on the device (IFF_VNET_HDR): auto, on or off
+ * @param txQueueLength the device's txqueuelen (packets the kernel holds for the relay to read); 0 keeps the
+ *     kernel's default
  */
-public record TunConfig(String name, int mtu, int readBudget, boolean persistent, TunOffloadMode offload) {}
+public record TunConfig(String name, int mtu, int readBudget, boolean persistent, TunOffloadMode offload,
+        int txQueueLength) {}

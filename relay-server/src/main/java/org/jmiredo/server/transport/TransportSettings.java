@@ -34,6 +34,7 @@ import org.jmiredo.server.tun.linux.TunQueueOptions;
  *     MTU, address, route), without IFF_TUN_EXCL, and leave it as it is: no CAP_NET_ADMIN needed. False:
  *     create the device (refusing an existing one), configure it, and have it deleted at close
  * @param tunOffload whether to open the TUN with checksum and segmentation offloads (IFF_VNET_HDR)
+ * @param tunTxQueueLength the TUN device's txqueuelen, set when the device is configured; 0 keeps the kernel's
  */
 public record TransportSettings(
         int eventLoops,
@@ -50,7 +51,8 @@ public record TransportSettings(
         Inet6Address prefix,
         int prefixLength,
         boolean tunPersistent,
-        TunOffloadMode tunOffload) {
+        TunOffloadMode tunOffload,
+        int tunTxQueueLength) {
 
     /** Bytes in front of each packet read from the TUN, free for a header (8: a Teredo origin indication). */
     public static final int TUN_HEADROOM = 8;
@@ -76,6 +78,7 @@ public record TransportSettings(
         check(prefix != null, "prefix is required", 0);
         check(prefixLength >= 1 && prefixLength <= 128, "prefixLength must be 1 to 128", prefixLength);
         check(tunOffload != null, "tunOffload is required", 0);
+        check(tunTxQueueLength >= 0, "tunTxQueueLength must not be negative", tunTxQueueLength);
     }
 
     private static void check(boolean ok, String rule, int value) {
@@ -87,11 +90,11 @@ public record TransportSettings(
     /**
      * Miredo's relay defaults: one loop per processor, all addresses, any port, MTU 1280, "teredo",
      * 2001::/32; batches of 32 datagrams, 64 per wake-up, 64 TUN packets per wake-up, kernel buffer sizes;
-     * a device of its own (not persistent), without offloads.
+     * a device of its own (not persistent), without offloads, with the kernel's txqueuelen.
      */
     public static TransportSettings defaults() {
         return new TransportSettings(0, anyIpv4(), 0, 32, 64, 0, 0, false, "teredo", 1280, 64,
-                TunnelInterfaceSpec.TEREDO_PREFIX, TunnelInterfaceSpec.TEREDO_PREFIX_LENGTH, false, TunOffloadMode.OFF);
+                TunnelInterfaceSpec.TEREDO_PREFIX, TunnelInterfaceSpec.TEREDO_PREFIX_LENGTH, false, TunOffloadMode.OFF, 0);
     }
 
     /** {@link #eventLoops()} with 0 resolved to the processors this JVM may use (at most 256). */
@@ -114,39 +117,39 @@ public record TransportSettings(
     }
 
     public TunnelInterfaceSpec tunnelInterface(String actualTunName) {
-        return TunnelInterfaceSpec.relay(actualTunName, tunMtu, prefix, prefixLength);
+        return TunnelInterfaceSpec.relay(actualTunName, tunMtu, prefix, prefixLength).withTxQueueLength(tunTxQueueLength);
     }
 
     public TransportSettings withBind(Inet4Address address, int port) {
         return new TransportSettings(eventLoops, address, port, recvBatch, maxMessagesPerRead, socketReceiveBuffer,
                 socketSendBuffer, udpGro, tunName, tunMtu, tunReadBudget, prefix, prefixLength, tunPersistent,
-                tunOffload);
+                tunOffload, tunTxQueueLength);
     }
 
     public TransportSettings withEventLoops(int loops) {
         return new TransportSettings(loops, bindAddress, bindPort, recvBatch, maxMessagesPerRead, socketReceiveBuffer,
                 socketSendBuffer, udpGro, tunName, tunMtu, tunReadBudget, prefix, prefixLength, tunPersistent,
-                tunOffload);
+                tunOffload, tunTxQueueLength);
     }
 
     public TransportSettings withTun(String name, Inet6Address routedPrefix, int routedPrefixLength) {
         return new TransportSettings(eventLoops, bindAddress, bindPort, recvBatch, maxMessagesPerRead,
                 socketReceiveBuffer, socketSendBuffer, udpGro, name, tunMtu, tunReadBudget, routedPrefix,
-                routedPrefixLength, tunPersistent, tunOffload);
+                routedPrefixLength, tunPersistent, tunOffload, tunTxQueueLength);
     }
 
     /** The same settings with {@link #tunPersistent()} set to {@code persistent}. */
     public TransportSettings withPersistentTun(boolean persistent) {
         return new TransportSettings(eventLoops, bindAddress, bindPort, recvBatch, maxMessagesPerRead,
                 socketReceiveBuffer, socketSendBuffer, udpGro, tunName, tunMtu, tunReadBudget, prefix, prefixLength,
-                persistent, tunOffload);
+                persistent, tunOffload, tunTxQueueLength);
     }
 
     /** The same settings with {@link #tunOffload()} set to {@code offload}. */
     public TransportSettings withTunOffload(TunOffloadMode offload) {
         return new TransportSettings(eventLoops, bindAddress, bindPort, recvBatch, maxMessagesPerRead,
                 socketReceiveBuffer, socketSendBuffer, udpGro, tunName, tunMtu, tunReadBudget, prefix, prefixLength,
-                tunPersistent, offload);
+                tunPersistent, offload, tunTxQueueLength);
     }
 
     private static Inet4Address anyIpv4() {

@@ -26,7 +26,7 @@ class ConfigLoaderTest {
         DaemonConfig config = ConfigLoader.defaults();
         assertThat(config.relay()).isEqualTo(
                 new RelayConfig(RelayType.CONE, 0, 3544, 0x2001_0000, UnknownPeerPolicy.ACCEPT_MATCHING));
-        assertThat(config.tun()).isEqualTo(new TunConfig("teredo", 1280, 64, false, TunOffloadMode.OFF));
+        assertThat(config.tun()).isEqualTo(new TunConfig("teredo", 1280, 64, false, TunOffloadMode.OFF, 4096));
         assertThat(config.transport()).isEqualTo(new TransportConfig(0, 32, 64, 4 << 20, 4 << 20, false));
         assertThat(config.peers().maxPeers()).isEqualTo(1_048_576);
         assertThat(config.peers().segments()).isEqualTo(256);
@@ -188,7 +188,7 @@ class ConfigLoaderTest {
         assertThat(ConfigLoader.defaults().tun().persistent()).isFalse();
         Path on = write("on.conf", "jmiredo.tun { name = tr0, persistent = true }\n");
         assertThat(ConfigLoader.load(ConfigLoader.Sources.none().withHocon(on)).tun())
-                .isEqualTo(new TunConfig("tr0", 1280, 64, true, TunOffloadMode.OFF));
+                .isEqualTo(new TunConfig("tr0", 1280, 64, true, TunOffloadMode.OFF, 4096));
         Path bad = write("bad.conf", "jmiredo.tun.persistent = maybe\n");
         assertProblems(bad, bad + ":1: jmiredo.tun.persistent: must be true or false, got \"maybe\"");
     }
@@ -204,6 +204,15 @@ class ConfigLoaderTest {
                 .isEqualTo(TunOffloadMode.ON);
         Path bad = write("bad.conf", "jmiredo.tun {\n  offload = yes\n}\n");
         assertProblems(bad, bad + ":2: jmiredo.tun.offload: must be auto, on or off, got \"yes\"");
+    }
+
+    @Test
+    void tunTxQueueLengthIs4096ByDefaultAndBounded() throws Exception {
+        assertThat(ConfigLoader.defaults().tun().txQueueLength()).isEqualTo(4096);
+        Path set = write("qlen.conf", "jmiredo.tun.tx-queue-length = 8192\n");
+        assertThat(ConfigLoader.load(ConfigLoader.Sources.none().withHocon(set)).tun().txQueueLength()).isEqualTo(8192);
+        Path bad = write("bad-qlen.conf", "jmiredo.tun {\n  tx-queue-length = -1\n}\n");
+        assertProblems(bad, bad + ":2: jmiredo.tun.tx-queue-length: must be 0-1000000, got -1");
     }
 
     @Test

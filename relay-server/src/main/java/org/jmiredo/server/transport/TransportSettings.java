@@ -145,13 +145,6 @@ public record TransportSettings(
                 persistent, tunOffload, tunTxQueueLength);
     }
 
-    /** The same settings with {@link #tunOffload()} set to {@code offload}. */
-    public TransportSettings withTunOffload(TunOffloadMode offload) {
-        return new TransportSettings(eventLoops, bindAddress, bindPort, recvBatch, maxMessagesPerRead,
-                socketReceiveBuffer, socketSendBuffer, udpGro, tunName, tunMtu, tunReadBudget, prefix, prefixLength,
-                tunPersistent, offload, tunTxQueueLength);
-    }
-
     private static Inet4Address anyIpv4() {
         return (Inet4Address) new InetSocketAddress("0.0.0.0", 0).getAddress();
     }

@@ -4,8 +4,16 @@
 # among them), primed at PRIME_RATE; reports how long until all of them were trusted.
 #   sudo PEERS=100000 PRIME_RATE=200000 bench/handshake.sh
 # Options: RELAYS, WARM_PEERS (warm the handshake path first), TUN_QLEN (teredo txqueuelen), HS_JFR=1 (JFR of
-# the measured handshake). Each relay's CPU (total and per thread), teredo link counters and (ours)
-# /metrics are saved before and after the measured handshake.
+# the measured handshake), REPEAT=N (the RELAYS sequence N times, alternating). Each relay's CPU (total and
+# per thread), teredo link counters and (ours) /metrics are saved before and after the measured handshake.
+# Variants of our relay in the same run: RELAYS="jmiredo jmiredo@base miredo" runs "jmiredo@LABEL" from
+# JAR_LABEL (default the main jar) with OPTS_LABEL as its JVM options (default
+# JM_JAVA_OPTS) and CONF_LABEL appended to its configuration, e.g.
+#   JAR_base=/tmp/main.jar OPTS_aot="-XX:AOTCache=/tmp/hs.aot" RELAYS="jmiredo@base jmiredo@aot" REPEAT=2
+# JAR_LABEL is pinned when it lies in this repository (colleagues rebuild target/), else used in place: an AOT
+# cache only fits the jar file it was recorded with. AOT training: a variant whose OPTS_LABEL hold
+# "-XX:AOTMode=record -XX:AOTConfiguration=FILE" gets a clean exit (the JVM writes FILE then); create the cache
+# from it with: java -XX:AOTMode=create -XX:AOTConfiguration=FILE -XX:AOTCache=CACHE -jar <the same jar path>
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd -P)
@@ -18,8 +26,37 @@ source "$ROOT/bench/lab.sh"
 bench_setup handshake.sh "handshake-$LAB_PREFIX"
 lab_up
 
+# Pin each variant's jar as bench_setup pinned the main one (colleagues rebuild while a run goes on).
 for relay in $RELAYS; do
-    "relay_start_$relay" "$OUT"
+    if [[ $relay == jmiredo@* ]]; then
+        jar_var=JAR_${relay#jmiredo@}
+        [[ "$(readlink -f "${!jar_var:-/}")" != "$ROOT"/* ]] || { cp "${!jar_var}" "$PIN/${relay#jmiredo@}.jar"; printf -v "$jar_var" %s "$PIN/${relay#jmiredo@}.jar"; }
+    fi
+done
+MAIN_JAR=$JMIREDO_JAR
+MAIN_OPTS=${JM_JAVA_OPTS:-}
+
+# Starts one relay of RELAYS: "miredo", "jmiredo" or "jmiredo@LABEL" (its own jar, JVM options and config).
+start_variant() {
+    local relay=$1 label var
+    if [[ $relay == jmiredo@* ]]; then
+        label=${relay#jmiredo@}
+        var=JAR_$label; JMIREDO_JAR=${!var:-$MAIN_JAR}
+        var=OPTS_$label; JM_JAVA_OPTS=${!var-$MAIN_OPTS}
+        var=CONF_$label; JM_CONF_EXTRA=${!var:-}
+        relay_start_jmiredo "$OUT"
+    else
+        JMIREDO_JAR=$MAIN_JAR JM_JAVA_OPTS=$MAIN_OPTS JM_CONF_EXTRA="" "relay_start_$relay" "$OUT"
+    fi
+}
+
+for ((rep = 1; rep <= ${REPEAT:-1}; rep++)); do
+for variant in $RELAYS; do
+    # Files are named after the variant ("jmiredo@base" -> "jmiredo-base"), and the repetition if REPEAT > 1.
+    relay=${variant/@/-}
+    (( ${REPEAT:-1} == 1 )) || relay=$relay-r$rep
+    echo "$relay: $(uptime)" >>"$OUT/load.txt" # the machine is shared: its load when each variant started
+    start_variant "$variant"
     pids=$(relay_pids)
     # Optional: a longer kernel queue in front of the tunnel (the default txqueuelen is 500).
     [[ -z "${TUN_QLEN:-}" ]] || ip -n "$RLY" link set teredo txqueuelen "$TUN_QLEN"
@@ -49,14 +86,22 @@ for relay in $RELAYS; do
             echo "$(tr ' ' _ <"$t/comm") $(awk '{ print $14 + $15 }' "$t/stat")"
         done 2>/dev/null | sort >"$OUT/threads-$relay-$1.txt" || true
         ip -n "$RLY" -s link show teredo >"$OUT/teredo-$relay-$1.txt" 2>&1 || true
-        [[ $relay != jmiredo ]] || ip netns exec "$RLY" curl -s --max-time 2 http://127.0.0.1:9544/metrics >"$OUT/metrics-$1.txt" || true
+        [[ $relay != jmiredo* ]] || ip netns exec "$RLY" curl -s --max-time 2 http://127.0.0.1:9544/metrics >"$OUT/metrics-$relay-$1.txt" || true
     }
     metrics before
     # Optional: profile the handshake alone (not the warm-up) with JFR; bench/jfr_top.py reads it.
-    [[ -z "${HS_JFR:-}" || $relay != jmiredo ]] || "$JAVA_HOME/bin/jcmd" "$RELAY_PID" JFR.start name=hs settings=profile jdk.ExecutionSample#period=1ms jdk.NativeMethodSample#period=1ms >/dev/null
+    [[ -z "${HS_JFR:-}" || $relay != jmiredo* ]] || "$JAVA_HOME/bin/jcmd" "$RELAY_PID" JFR.start name=hs settings=profile jdk.ExecutionSample#period=1ms jdk.NativeMethodSample#period=1ms >/dev/null
     bench --direction t2i --peers "$PEERS" --mapped-base 203.0.113.64 --prime-rate "$PRIME_RATE" --size 80 \
         --duration 1 --rate 10000 --label "$relay" --json "$OUT/$relay.json" | tee -a "$OUT/handshake.txt"
     metrics after
-    [[ -z "${HS_JFR:-}" || $relay != jmiredo ]] || "$JAVA_HOME/bin/jcmd" "$RELAY_PID" JFR.stop name=hs filename="$OUT/handshake.jfr" >/dev/null
+    [[ -z "${HS_JFR:-}" || $relay != jmiredo* ]] || "$JAVA_HOME/bin/jcmd" "$RELAY_PID" JFR.stop name=hs filename="$OUT/handshake-$relay.jfr" >/dev/null
+    if [[ $variant == jmiredo* && "${JM_JAVA_OPTS:-}" == *AOTMode=record* ]]; then
+        # A clean exit writes the AOT configuration; give it longer than relay_stop's 5 s.
+        kill "$RELAY_PID"
+        timeout 60 tail --pid="$RELAY_PID" -f /dev/null || true
+    fi
     relay_stop
 done
+done
+# One line per measured handshake: first round, CPU per new peer, tunnel drops.
+"$ROOT/bench/handshake_summary.py" "$OUT" | tee "$OUT/summary.txt"

@@ -144,6 +144,7 @@ jmiredo.tun.name = "teredo"
 jmiredo.metrics.listen = "127.0.0.1:9544"
 jmiredo.peers.max = ${JM_PEERS_MAX:-1048576}
 jmiredo.transport.event-loops = ${JM_LOOPS:-1}
+${JM_CONF_EXTRA:-}
 CONF
     # shellcheck disable=SC2086
     ip netns exec "$RLY" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED ${JM_JAVA_OPTS:-} \

@@ -12,7 +12,7 @@
 # scrape of /metrics. Left out: the TUN device (the FFM downcalls), iproute2 and the relay's data path
 # and peer table; those classes load from the jar as without a cache. The cache then serves 3,725 of
 # the 4,782 classes a relay loads before ready, against 3,847 for a cache a relay recorded itself
-# (BENCHMARKS.md, "Third iteration").
+# (BENCHMARKS.md, "Third iteration: loss at 90 % and startup").
 # The JVM writes the cache when the training run stops (SIGTERM); the build fails if it did not.
 set -euo pipefail
 

@@ -32,7 +32,7 @@ native_flags=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access
 # Deliberate word splitting of JAVA_OPTS; read -a does it without glob expansion.
 read -r -a java_opts <<<"$JAVA_OPTS"
 
-# Classes already parsed, verified and linked, mapped from the cache: about half the start-up time.
+# Classes already parsed, verified and linked, mapped from the cache: a faster start.
 aot=()
 [[ -z "$JMIREDO_AOT_CACHE" || ! -f "$JMIREDO_AOT_CACHE" ]] || aot=("-XX:AOTCache=$JMIREDO_AOT_CACHE")
 

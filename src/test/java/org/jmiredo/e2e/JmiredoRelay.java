@@ -8,7 +8,11 @@ import java.util.List;
 import java.util.Optional;
 import org.jmiredo.e2e.lab.LabProcess;
 
-/** Our daemon, from the packaged jar, as {@code relay --config FILE} in rly. */
+/**
+ * Our daemon, from the packaged jar, as {@code relay --config FILE} in rly; with {@code tun.offload = auto},
+ * so that the end-to-end tests cover the offloaded TUN (its reads cut super-packets, its writes carry
+ * virtio headers) even while the default is off.
+ */
 final class JmiredoRelay implements RelayUnderTest {
 
     /** The JVM start and the daemon's own setup; generous for a loaded 2-core machine. */
@@ -19,6 +23,7 @@ final class JmiredoRelay implements RelayUnderTest {
     private final Path java;
     private final Path jar;
     private LabProcess process;
+    private String extraConfig = "";
 
     JmiredoRelay(Lab lab, Path java, Path jar) {
         this.lab = lab;
@@ -38,11 +43,18 @@ final class JmiredoRelay implements RelayUnderTest {
                 jmiredo.relay.bind-port = %d
                 jmiredo.tun.name = "%s"
                 jmiredo.metrics.listen = "%s"
-                """.formatted(RELAY_V4, RELAY_PORT, TUN_NAME, METRICS_LISTEN));
+                jmiredo.tun.offload = auto
+                %s
+                """.formatted(RELAY_V4, RELAY_PORT, TUN_NAME, METRICS_LISTEN, extraConfig));
         process = lab.start(Host.RLY, "jmiredo-relay", List.of(java.toString(), "--enable-native-access=ALL-UNNAMED",
                 "-jar", jar.toString(), "relay", "--config", config.toString()));
         // The daemon brings the tunnel up and routes the prefix itself (issue 2, data path).
         RelayReadiness.await(lab, process, START_TIMEOUT);
+    }
+
+    /** HOCON lines added to the configuration of the next {@link #start} (a benchmark's variant). */
+    void configure(String hocon) {
+        extraConfig = hocon;
     }
 
     @Override

@@ -8,6 +8,12 @@ public enum Counter {
     /** IPv6 packets written to the tunnel (decapsulated), and their bytes. */
     TUN_TX_PACKETS,
     TUN_TX_BYTES,
+    /**
+     * Of the packets written to the tunnel, those that went inside GSO super-packets (TUN offloads), and the
+     * super-packets themselves: each one write(2) in place of as many as it holds.
+     */
+    TUN_TX_COALESCED_PACKETS,
+    TUN_TX_SUPER_PACKETS,
     /** IPv6 packets read from the tunnel, and their bytes. */
     TUN_RX_PACKETS,
     TUN_RX_BYTES,

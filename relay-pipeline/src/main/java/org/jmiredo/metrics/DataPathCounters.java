@@ -16,7 +16,7 @@ public final class DataPathCounters {
     private final LatencyHistogram tunWrites = new LatencyHistogram();
     private final LatencyHistogram udpFlushes = new LatencyHistogram();
 
-    /** Latency of single packet writes into the tunnel (one write(2) each). */
+    /** Latency of writes into the tunnel: one write(2) each, of a packet or of a GSO super-packet. */
     public LatencyHistogram tunWrites() {
         return tunWrites;
     }

@@ -39,7 +39,11 @@ public enum DropReason {
     TUN_WRITE_FAILED,
     /** From the tunnel: a packet larger than tun.mtu (the device's MTU was raised behind our back). */
     TUN_OVERSIZED,
-        /** The UDP socket refused the write. */
+    /** From the tunnel: offload metadata (virtio header) that contradicts its packet; a kernel or relay bug. */
+    TUN_OFFLOAD_MALFORMED,
+    /** From the tunnel: a super-packet of a kind the relay does not cut (IPv4, UFO, IPv6 extension headers). */
+    TUN_OFFLOAD_UNSUPPORTED,
+    /** The UDP socket refused the write. */
     UDP_WRITE_FAILED,
     /** An exception in the data path (a bug): the packet was dropped, the loop carries on. */
     INTERNAL_ERROR,

@@ -268,10 +268,17 @@ public final class PeerTable implements AutoCloseable {
             return hi == 0 ? -1 : probe(hi, lo, hashOf(hi, lo));
         }
 
-        /** {@link #find(long, long)} given {@link PeerTable#hash}{@code (hi, lo)}: saves hashing again. */
+        /**
+         * {@link #find(long, long)} given {@link PeerTable#hash}{@code (hi, lo)}: saves hashing again, here and
+         * in the {@link #enqueue} or {@link #drainQueue} of that entry that may follow under the same lock.
+         */
         public int find(long hi, long lo, long hash) {
             assert held() && hash == this.hash.hash(hi, lo);
-            return hi == 0 ? -1 : probe(hi, lo, hash);
+            if (hi == 0) {
+                return -1;
+            }
+            remember(hi, lo, hash);
+            return probe(hi, lo, hash);
         }
 
         /**

@@ -20,7 +20,13 @@ final class PendingQueue {
     final long hi;
     final long lo;
     final long hash;
-    private final ArrayDeque<ByteBuf> packets = new ArrayDeque<>(4);
+    /**
+     * The oldest packet, held without a deque: almost every queue only ever holds the one packet that
+     * started a handshake, so a burst of new peers allocates one small object each, not three.
+     */
+    private ByteBuf first;
+    /** The packets after {@link #first}, oldest first; created with the second packet. */
+    private ArrayDeque<ByteBuf> rest;
     private int bytes;
 
     PendingQueue(long hi, long lo, long hash) {
@@ -39,7 +45,14 @@ final class PendingQueue {
         if (cost > limit - bytes) {
             return false;
         }
-        packets.addLast(packet);
+        if (first == null) {
+            first = packet;
+        } else {
+            if (rest == null) {
+                rest = new ArrayDeque<>(4);
+            }
+            rest.addLast(packet);
+        }
         bytes += cost;
         return true;
     }
@@ -49,7 +62,7 @@ final class PendingQueue {
     }
 
     int size() {
-        return packets.size();
+        return first == null ? 0 : 1 + (rest == null ? 0 : rest.size());
     }
 
     /**
@@ -61,7 +74,7 @@ final class PendingQueue {
         int count = 0;
         try {
             ByteBuf packet;
-            while ((packet = packets.pollFirst()) != null) {
+            while ((packet = poll()) != null) {
                 count++;
                 sink.accept(packet);
             }
@@ -75,11 +88,18 @@ final class PendingQueue {
     int releaseAll() {
         int count = 0;
         ByteBuf packet;
-        while ((packet = packets.pollFirst()) != null) {
+        while ((packet = poll()) != null) {
             packet.release();
             count++;
         }
         bytes = 0;
         return count;
+    }
+
+    /** Takes out the oldest packet, or null. */
+    private ByteBuf poll() {
+        ByteBuf packet = first;
+        first = rest == null ? null : rest.pollFirst();
+        return packet;
     }
 }

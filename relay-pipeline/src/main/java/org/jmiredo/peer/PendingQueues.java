@@ -8,8 +8,11 @@ package org.jmiredo.peer;
  * on the common path.
  */
 final class PendingQueues {
-    /** Estimated heap bytes of one queue: PendingQueue (40) + ArrayDeque (24) + its small array (40). */
-    static final long BYTES_PER_QUEUE = 104;
+    /**
+     * Estimated heap bytes of one queue: the PendingQueue object (48); a queue of two packets or more also
+     * has an ArrayDeque (24) and its array (40), not counted, as such queues are rare.
+     */
+    static final long BYTES_PER_QUEUE = 48;
     private static final PendingQueue[] NONE = new PendingQueue[0];
 
     private PendingQueue[] table = NONE;

@@ -70,6 +70,13 @@ abstract class SlotArray extends SegmentLock {
         return cachedHash;
     }
 
+    /** Takes a hash the caller computed as the cached one, so the queue calls after a find do not hash again. */
+    final void remember(long hi, long lo, long h) {
+        cachedHi = hi;
+        cachedLo = lo;
+        cachedHash = h;
+    }
+
     static int home(long hash, int capacity) {
         return (int) (((hash & 0xFFFF_FFFFL) * capacity) >>> 32);
     }

@@ -6,6 +6,7 @@ import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
 import org.jmiredo.tun.TunReceiver;
+import org.jmiredo.tun.offload.OffloadDrop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +47,14 @@ final class TunToUdpPath implements TunReceiver {
     }
 
     @Override
+    public void offloadDropped(OffloadDrop reason) {
+        counters.drop(reason == OffloadDrop.MALFORMED
+                ? DropReason.TUN_OFFLOAD_MALFORMED : DropReason.TUN_OFFLOAD_UNSUPPORTED);
+    }
+
+    @Override
     public void readComplete() {
+        output.flushTun(); // ICMPv6 errors this burst wrote back into the tunnel
         output.flush();
     }
 }

@@ -34,6 +34,20 @@ final class TunWriteHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** The end of a read burst: what the burst held for coalescing goes into the tunnel now. */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        output.flushTun();
+        ctx.fireChannelReadComplete();
+    }
+
+    /** Nothing stays held once the socket is closed (loop shutdown included). */
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        output.flushTun();
+        ctx.fireChannelInactive();
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         counters.drop(cause instanceof java.io.IOException ? DropReason.UDP_WRITE_FAILED : DropReason.INTERNAL_ERROR);

@@ -9,26 +9,52 @@ import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
 import org.jmiredo.metrics.LatencyHistogram;
 import org.jmiredo.tun.TunQueue;
+import org.jmiredo.tun.offload.GroCoalescer;
+import org.jmiredo.tun.offload.GroOutput;
 
 /**
  * One event loop's two ends: its UDP channel and its tunnel queue. Writes are queued on the channel and
- * leave with the next flush (one per read burst, so epoll sends them with one sendmmsg). Counts what
- * leaves, and what cannot leave, by reason.
+ * leave with the next flush (one per read burst, so epoll sends them with one sendmmsg). When the tunnel
+ * takes GSO super-packets, packets for it are held for the burst and coalesced ({@link GroCoalescer}) until
+ * {@link #flushTun}; otherwise each is written at once. Counts what leaves, and what cannot leave, by reason.
  */
-final class UdpTunOutput implements RelayOutput {
+final class UdpTunOutput implements RelayOutput, GroOutput {
     private final Channel udp;
     private final TunQueue tun;
     private final DataPathCounters counters;
     private final SocketAddressCache addresses = new SocketAddressCache();
+    /** Null when the tunnel takes no super-packets: then nothing is held. */
+    private final GroCoalescer coalescer;
 
     UdpTunOutput(Channel udp, TunQueue tun, DataPathCounters counters) {
         this.udp = udp;
         this.tun = tun;
         this.counters = counters;
+        this.coalescer = tun.segmentedWrites() ? new GroCoalescer(udp.alloc(), this) : null;
+    }
+
+    /**
+     * Writes into the tunnel now, or holds for coalescing until {@link #flushTun}. Only called inside a read
+     * burst (UDP or tunnel), and both end with {@link #flushTun}.
+     */
+    @Override
+    public void toTun(ByteBuf packet) {
+        if (coalescer != null) {
+            coalescer.add(packet);
+        } else {
+            single(packet);
+        }
+    }
+
+    /** Writes what the burst held for the tunnel; nothing to do when the tunnel takes no super-packets. */
+    void flushTun() {
+        if (coalescer != null) {
+            coalescer.flush();
+        }
     }
 
     @Override
-    public void toTun(ByteBuf packet) {
+    public void single(ByteBuf packet) {
         int length = packet.readableBytes();
         try {
             if (write(packet)) {
@@ -53,6 +79,33 @@ final class UdpTunOutput implements RelayOutput {
         counters.increment(Counter.UDP_TX_PACKETS);
         counters.add(Counter.UDP_TX_BYTES, payload.readableBytes());
         udp.write(new DatagramPacket(payload, addresses.get(ipv4, port)), udp.voidPromise());
+    }
+
+    @Override
+    public void segmented(ByteBuf superPacket, int protocol, int segmentSize, int segments, int originalBytes) {
+        try {
+            if (writeSegmented(superPacket, protocol, segmentSize)) {
+                counters.add(Counter.TUN_TX_PACKETS, segments);
+                counters.add(Counter.TUN_TX_BYTES, originalBytes);
+                counters.add(Counter.TUN_TX_COALESCED_PACKETS, segments);
+                counters.increment(Counter.TUN_TX_SUPER_PACKETS);
+            } else {
+                counters.drop(DropReason.TUN_WRITE_FAILED, segments);
+            }
+        } finally {
+            superPacket.release();
+        }
+    }
+
+    private boolean writeSegmented(ByteBuf superPacket, int protocol, int segmentSize) {
+        LatencyHistogram latency = counters.tunWrites();
+        if (!latency.sampleNext()) {
+            return tun.writeSegmented(superPacket, protocol, segmentSize);
+        }
+        long start = System.nanoTime();
+        boolean written = tun.writeSegmented(superPacket, protocol, segmentSize);
+        latency.record(System.nanoTime() - start);
+        return written;
     }
 
     private boolean write(ByteBuf packet) {

@@ -19,6 +19,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Injected packets sit in direct buffers with {@link #HEADROOM} free bytes before the reader index, as the
  * real device reads them, so code that prepends a header in place is exercised too.
  *
+ * <p>In segmented mode ({@link #setSegmentedWrites}) it also takes GSO super-packets, recorded apart, as
+ * they came ({@link #drainSuperPackets}): cutting them into segments is the kernel's job, which tests model.
+ *
  * <p>Thread safety: writes may come from a loop thread while the test thread reads the record.
  */
 public final class MemoryTun implements TunQueue {
@@ -28,6 +31,8 @@ public final class MemoryTun implements TunQueue {
     private final Executor executor;
     private final ByteBufAllocator allocator;
     private final BlockingQueue<byte[]> written = new LinkedBlockingQueue<>();
+    private final BlockingQueue<SuperPacket> superPackets = new LinkedBlockingQueue<>();
+    private volatile boolean segmented;
     private volatile TunReceiver receiver;
     private volatile boolean accepting = true;
 
@@ -65,6 +70,39 @@ public final class MemoryTun implements TunQueue {
         }
         written.add(ByteBufUtil.getBytes(packet));
         return true;
+    }
+
+    /** One super-packet given to {@link #writeSegmented}: its bytes and the GSO parameters. */
+    public record SuperPacket(byte[] bytes, int protocol, int segmentSize) {}
+
+    /** Whether the queue claims to take GSO super-packets; set it before the data path is wired to the queue. */
+    public void setSegmentedWrites(boolean takesSuperPackets) {
+        this.segmented = takesSuperPackets;
+    }
+
+    @Override
+    public boolean segmentedWrites() {
+        return segmented;
+    }
+
+    /** Records a copy of the super-packet; never releases it. */
+    @Override
+    public boolean writeSegmented(ByteBuf superPacket, int protocol, int segmentSize) {
+        if (!segmented) {
+            throw new IllegalStateException("a super-packet written to a queue that takes none");
+        }
+        if (!accepting) {
+            return false;
+        }
+        superPackets.add(new SuperPacket(ByteBufUtil.getBytes(superPacket), protocol, segmentSize));
+        return true;
+    }
+
+    /** Removes and returns every super-packet written so far, oldest first. */
+    public List<SuperPacket> drainSuperPackets() {
+        List<SuperPacket> out = new ArrayList<>();
+        superPackets.drainTo(out);
+        return out;
     }
 
     /** The next written packet, waiting up to {@code timeout}; null if none came. */

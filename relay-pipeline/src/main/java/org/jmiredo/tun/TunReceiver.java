@@ -1,6 +1,7 @@
 package org.jmiredo.tun;
 
 import io.netty.buffer.ByteBuf;
+import org.jmiredo.tun.offload.OffloadDrop;
 
 /** What a {@link TunQueue} hands the packets it reads to, on its event loop's thread. */
 public interface TunReceiver {
@@ -12,4 +13,7 @@ public interface TunReceiver {
 
     /** A packet too large for the queue's buffers was read and dropped (the device's MTU above ours). */
     default void oversizedPacketDropped() {}
+
+    /** A packet read with offload metadata (a virtio header) that could not be delivered, and why. */
+    default void offloadDropped(OffloadDrop reason) {}
 }

@@ -87,4 +87,30 @@ class ChecksumTest {
             buf.release();
         }
     }
+
+    /** The sum, read 8 bytes at a time, equals the plain RFC 1071 sum of 16-bit words, at any offset and length. */
+    @Property(tries = 500)
+    void sumEqualsTheWordByWordSum(@ForAll @Size(max = 300) byte[] bytes, @ForAll @IntRange(max = 300) int from,
+            @ForAll @IntRange(max = 300) int length) {
+        int offset = Math.min(from, bytes.length);
+        int n = Math.min(length, bytes.length - offset);
+        long reference = 0;
+        for (int i = 0; i < n; i += 2) {
+            reference += (bytes[offset + i] & 0xFF) << 8 | (i + 1 < n ? bytes[offset + i + 1] & 0xFF : 0);
+        }
+        assertThat(Checksum.fold(Checksum.sum(Unpooled.wrappedBuffer(bytes), offset, n))).isEqualTo(Checksum.fold(reference));
+    }
+
+    /** The partial sum a GSO super-packet carries: the pseudo-header alone, folded, not complemented. */
+    @Test
+    void pseudoHeaderPartialIsTheFoldedPseudoHeaderSum() {
+        ByteBuf buf = Unpooled.buffer(40);
+        Ipv6.writeHeader(buf, 0, 0, 6, 64, 0x2001_0db8_0000_0000L, 1, 0x2001_0db8_0000_0000L, 0xFFFF_FFFF_FFFF_FFFFL);
+        // 0x2001 + 0x0db8 + 1, twice, plus four 0xFFFF, plus length 0x10000 and protocol 6, folded
+        long sum = 2 * (0x2001 + 0x0db8) + 1 + 4 * 0xFFFFL + 0x10000 + 6;
+        while (sum >>> 16 != 0) {
+            sum = (sum & 0xFFFF) + (sum >>> 16);
+        }
+        assertThat(Checksum.pseudoHeaderPartial(buf, 0, 6, 0x10000)).isEqualTo((int) sum);
+    }
 }

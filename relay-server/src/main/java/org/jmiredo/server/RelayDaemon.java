@@ -20,6 +20,7 @@ import org.jmiredo.server.metrics.MetricsServer;
 import org.jmiredo.server.metrics.PeerTableStats;
 import org.jmiredo.server.metrics.ProcessMetrics;
 import org.jmiredo.server.metrics.SocketBufferMetrics;
+import org.jmiredo.server.metrics.TunOffloadMetrics;
 import org.jmiredo.server.metrics.WriteLatencyCollector;
 import org.jmiredo.server.transport.Transport;
 import org.jmiredo.server.transport.TransportSettings;
@@ -96,13 +97,15 @@ public final class RelayDaemon implements AutoCloseable {
         ProcessMetrics.bindEventLoops(registry, new ArrayList<EventExecutor>(transport.eventLoops()));
         SocketBufferMetrics.bindTo(registry, transport.socketBuffers()::receiveBufferBytes,
                 transport.socketBuffers()::sendBufferBytes);
+        TunOffloadMetrics.bindTo(registry, settings.tunOffload(), transport.tunDevice());
         ready = true;
         warnIfNotForwarding();
-        LOG.info("jmiredo {} relay ({}) ready: UDP {} on {} event loops, TUN {} (mtu {}, route {}), "
+        LOG.info("jmiredo {} relay ({}) ready: UDP {} on {} event loops, TUN {} (mtu {}, route {}), offloads {}, "
                         + "metrics http://{}/metrics, configuration {}",
                 Version.current(), config.relay().type().label(), text(transport.localAddress()),
                 transport.eventLoops().size(), transport.tunDevice().name(), config.tun().mtu(),
-                settings.tunnelInterface(transport.tunDevice().name()).prefixText(), text(metrics.localAddress()),
+                settings.tunnelInterface(transport.tunDevice().name()).prefixText(),
+                transport.tunDevice().offloads().label(), text(metrics.localAddress()),
                 config.sources());
     }
 

@@ -32,7 +32,9 @@ final class TransportSettingsMapping {
                 config.tun().readBudget(),
                 prefix(config.relay().prefix()),
                 TEREDO_PREFIX_LENGTH,
-                config.tun().persistent());
+                config.tun().persistent(),
+                config.tun().offload(),
+                config.tun().txQueueLength());
     }
 
     static Inet4Address ipv4(int address) {

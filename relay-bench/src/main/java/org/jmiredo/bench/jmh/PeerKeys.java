@@ -1,5 +1,6 @@
 package org.jmiredo.bench.jmh;
 
+import java.util.SplittableRandom;
 import org.jmiredo.peer.PeerTable;
 import org.jmiredo.proto.Ipv4;
 import org.jmiredo.proto.Teredo;
@@ -51,6 +52,16 @@ final class PeerKeys {
                 s.unlock();
             }
         }
+    }
+
+    /** {@code count} low key words of peers drawn uniformly from 0..n-1 (a fixed seed: same keys every run). */
+    static long[] randomLo(int n, int count, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        long[] lo = new long[count];
+        for (int k = 0; k < count; k++) {
+            lo[k] = lo(random.nextInt(n));
+        }
+        return lo;
     }
 
     /** The next index of a stride walk over {@code n} peers. */

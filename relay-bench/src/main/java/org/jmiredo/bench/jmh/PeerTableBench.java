@@ -7,6 +7,7 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -16,13 +17,16 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Peer table at relay scale (issue 5): insert into an empty table sized for {@code peers}, lookup of a
- * present peer (hash, segment lock, probe), and one expiry lap removing every peer. Insert and expire
- * are single shots over all peers, reported per peer. Needs a large heap at 10 M (-Xmx3g is plenty:
- * the table itself is about 43 bytes a peer).
+ * present peer (hash, segment lock, probe) for its latency, batches of lookups for the throughput one
+ * event loop gets, and one expiry lap removing every peer. Insert and expire are single shots over all
+ * peers, reported per peer. Needs a large heap at 10 M (-Xmx3g is plenty: the table itself is about 43
+ * bytes a peer).
  */
 public class PeerTableBench {
     static final int NOW = 1_000;
     static final int IDLE = 60;
+    /** Lookups per batch: one recvmmsg burst of an event loop. */
+    static final int BATCH = 32;
 
     static PeerTable newTable(int peers) {
         return new PeerTable(new PeerTableSettings(peers, 256, IDLE, 1280 * 4, 65_536));
@@ -54,11 +58,22 @@ public class PeerTableBench {
 
         PeerTable table;
         int cursor;
+        /** Low key words of random present peers, read in order {@value #BATCH} at a time. */
+        long[] randomLo;
+        int batchAt;
 
         @Setup(Level.Trial)
         public void fill() {
             table = newTable(peers);
             PeerKeys.fillTrusted(table, peers, NOW);
+            randomLo = PeerKeys.randomLo(peers, 1 << 20, 42);
+        }
+
+        /** Where the next batch starts in {@link #randomLo}. */
+        int nextBatch() {
+            int at = batchAt;
+            batchAt = at + BATCH == randomLo.length ? 0 : at + BATCH;
+            return at;
         }
 
         @TearDown(Level.Trial)
@@ -112,6 +127,33 @@ public class PeerTableBench {
         } finally {
             seg.unlock();
         }
+    }
+
+    /**
+     * Throughput: a batch of lookups of independent random present peers, as an event loop does for one
+     * burst of datagrams; the score is lookups per time unit. Each lookup takes and releases its
+     * segment lock, as the relay's data path does.
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    @OperationsPerInvocation(BATCH)
+    public int lookupBatch(Full s) {
+        long[] keys = s.randomLo;
+        int at = s.nextBatch();
+        int found = 0;
+        for (int k = at; k < at + BATCH; k++) {
+            long lo = keys[k];
+            long h = s.table.hash(PeerKeys.HI, lo);
+            PeerTable.Segment seg = s.table.segmentFor(h);
+            seg.lock();
+            try {
+                found += seg.find(PeerKeys.HI, lo, h);
+            } finally {
+                seg.unlock();
+            }
+        }
+        return found;
     }
 
     /** Expiry laps until every (idle) peer is gone: the whole table's removal cost. */

@@ -8,6 +8,7 @@ import org.jmiredo.engine.UnknownPeerPolicy;
 import org.jmiredo.peer.PeerTableSettings;
 import org.jmiredo.proto.Ipv4;
 import org.jmiredo.proto.Teredo;
+import org.jmiredo.server.tun.linux.TunOffloadMode;
 
 /** Reads a resolved {@code jmiredo} tree into {@link DaemonConfig}, checking every key's range. */
 final class ConfigMapper {
@@ -19,6 +20,8 @@ final class ConfigMapper {
     private static final int MAX_PEERS = 1 << 30;
     private static final int MAX_SEGMENTS = 1 << 16;
     private static final int MAX_QUEUE_BYTES_PER_PEER = 1 << 20;
+    /** A bound for the tunnel's txqueuelen: a million 1280-byte packets is over a GiB of kernel memory. */
+    private static final int MAX_TX_QUEUE_LENGTH = 1_000_000;
 
     private final ConfigReader in;
 
@@ -63,7 +66,9 @@ final class ConfigMapper {
                 in.parsed("jmiredo.tun.name", ValueParsers::interfaceName, "teredo"),
                 (int) in.integer("jmiredo.tun.mtu", Teredo.MTU, ValueParsers.MAX_MTU),
                 (int) in.integer("jmiredo.tun.read-budget", 1, 65_536),
-                in.bool("jmiredo.tun.persistent"));
+                in.bool("jmiredo.tun.persistent"),
+                in.parsed("jmiredo.tun.offload", TunOffloadMode::parse, TunOffloadMode.AUTO),
+                (int) in.integer("jmiredo.tun.tx-queue-length", 0, MAX_TX_QUEUE_LENGTH));
     }
 
     private TransportConfig transport() {

@@ -1,5 +1,7 @@
 package org.jmiredo.server.config;
 
+import org.jmiredo.server.tun.linux.TunOffloadMode;
+
 /**
  * {@code jmiredo.tun}: the tunnel interface.
  *
@@ -8,5 +10,9 @@ package org.jmiredo.server.config;
  * @param readBudget most packets read from one TUN queue per event-loop wake-up
  * @param persistent attach to a persistent device the host created and configured, instead of creating and
  *     configuring one (which needs CAP_NET_ADMIN)
+ * @param offload checksum and segmentation offloads on the device (IFF_VNET_HDR): auto, on or off
+ * @param txQueueLength the device's txqueuelen (packets the kernel holds for the relay to read); 0 keeps the
+ *     kernel's default
  */
-public record TunConfig(String name, int mtu, int readBudget, boolean persistent) {}
+public record TunConfig(String name, int mtu, int readBudget, boolean persistent, TunOffloadMode offload,
+        int txQueueLength) {}

@@ -75,6 +75,10 @@ public final class DataPathMetrics implements MeterBinder {
             case TUN_TX_PACKETS -> new Series("jmiredo.tun.written.packets", null,
                     "IPv6 packets written to the tunnel");
             case TUN_TX_BYTES -> new Series("jmiredo.tun.written.bytes", BYTES, "Bytes written to the tunnel");
+            case TUN_TX_COALESCED_PACKETS -> new Series("jmiredo.tun.coalesced.packets", null,
+                    "Packets written to the tunnel inside GSO super-packets (TUN offloads)");
+            case TUN_TX_SUPER_PACKETS -> new Series("jmiredo.tun.super.packets", null,
+                    "GSO super-packets written to the tunnel, one write(2) each");
             case TUN_RX_PACKETS -> new Series("jmiredo.tun.read.packets", null, "IPv6 packets read from the tunnel");
             case TUN_RX_BYTES -> new Series("jmiredo.tun.read.bytes", BYTES, "Bytes read from the tunnel");
             case UDP_TX_PACKETS -> new Series("jmiredo.udp.sent.packets", null, "Teredo datagrams sent over UDP");

@@ -3,8 +3,8 @@ package org.jmiredo.server.netlink;
 import java.util.List;
 
 /**
- * Sets up the tunnel interface: link up with its MTU, the link-local address, the route for the Teredo prefix;
- * or, for a persistent device the host set up, only checks it.
+ * Sets up the tunnel interface: link up with its MTU (and txqueuelen), the link-local address, the route for the
+ * Teredo prefix; or, for a persistent device the host set up, only checks it.
  * Implemented with iproute2 ({@link IpRoute2Configurator}); an rtnetlink implementation could replace it.
  */
 public interface InterfaceConfigurator {

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * because start-up and shutdown are the only callers (a few commands, no hot path) and {@code ip}'s own error
  * text ("RTNETLINK answers: File exists") is what an operator searches for.
  *
- * <p>Steps, as Miredo's relay leaves its interface: {@code ip link set dev X mtu M multicast off up};
+ * <p>Steps, as Miredo's relay leaves its interface: {@code ip link set dev X mtu M multicast off up}, with
+ * {@code txqueuelen N} when the spec asks for one (Miredo keeps the kernel's);
  * {@code ip -6 addr add fe80::ffff:ffff:ffff/64 dev X nodad} (no duplicate address detection: nothing else is
  * on a point-to-point tunnel, and DAD would keep the address tentative for a second); {@code ip -6 route add
  * 2001::/32 dev X}. A route already present for the prefix is an error (another relay owns it), an address
@@ -32,6 +33,8 @@ public final class IpRoute2Configurator implements InterfaceConfigurator {
     private static final Pattern LINK_FLAGS = Pattern.compile("<([^>]*)>");
     /** The first " mtu N" (the -d output also has "minmtu" and "maxmtu", without the leading space). */
     private static final Pattern LINK_MTU = Pattern.compile(" mtu (\\d+)");
+    /** " qlen N": the txqueuelen. */
+    private static final Pattern LINK_QLEN = Pattern.compile(" qlen (\\d+)");
     /** "multi_queue numqueues N" in the -d output of a TUN (IFLA_TUN_NUM_QUEUES, Linux 4.15). */
     private static final Pattern TUN_QUEUES = Pattern.compile(" numqueues (\\d+)");
 
@@ -55,7 +58,13 @@ public final class IpRoute2Configurator implements InterfaceConfigurator {
     public ConfiguredInterface configure(TunnelInterfaceSpec spec) throws InterfaceConfigException {
         String dev = spec.name();
         // IFF_MULTICAST off as Miredo: the kernel then sends no MLD reports into the tunnel.
-        ip.check("link", "set", "dev", dev, "mtu", Integer.toString(spec.mtu()), "multicast", "off", "up");
+        List<String> link = new ArrayList<>(List.of("link", "set", "dev", dev, "mtu", Integer.toString(spec.mtu())));
+        if (spec.txQueueLength() > 0) {
+            // The kernel resizes every attached queue's ring to it (tun.c, NETDEV_CHANGE_TX_QUEUE_LEN).
+            link.addAll(List.of("txqueuelen", Integer.toString(spec.txQueueLength())));
+        }
+        link.addAll(List.of("multicast", "off", "up"));
+        ip.check(link.toArray(String[]::new));
         boolean addressAdded = addAddress(spec);
         IpCommand.Result route = ip.run("-6", "route", "add", spec.prefixText(), "dev", dev);
         if (!route.ok()) {
@@ -68,7 +77,8 @@ public final class IpRoute2Configurator implements InterfaceConfigurator {
             }
             throw ip.failure(route, "-6", "route", "add", spec.prefixText(), "dev", dev);
         }
-        LOG.debug("{}: mtu {}, {}, route {}", dev, spec.mtu(), spec.linkLocalText(), spec.prefixText());
+        LOG.debug("{}: mtu {}, txqueuelen {}, {}, route {}", dev, spec.mtu(),
+                spec.txQueueLength() > 0 ? spec.txQueueLength() : "kept", spec.linkLocalText(), spec.prefixText());
         return () -> {
             removeRoute(spec);
             if (addressAdded) {
@@ -81,7 +91,8 @@ public final class IpRoute2Configurator implements InterfaceConfigurator {
      * Fails if the link is down (nothing would be routed into it) or more queues are attached than ours
      * (another process, e.g. a second relay, would get part of the traffic: without IFF_TUN_EXCL the kernel
      * lets every owner's process attach). Warns of a missing route for the prefix (the host may route it
-     * by policy rules instead of the main table) and of an MTU other than the configured one.
+     * by policy rules instead of the main table), of an MTU other than the configured one, and of a txqueuelen
+     * other than a configured one.
      */
     @Override
     public List<String> checkHostSetup(TunnelInterfaceSpec spec, int attachedQueues) throws InterfaceConfigException {
@@ -102,6 +113,12 @@ public final class IpRoute2Configurator implements InterfaceConfigurator {
         if (mtu.find() && Integer.parseInt(mtu.group(1)) != spec.mtu()) {
             warnings.add("interface " + dev + " has mtu " + mtu.group(1) + " but tun.mtu is " + spec.mtu()
                     + ": set both alike (packets longer than tun.mtu are read truncated and dropped)");
+        }
+        Matcher qlen = LINK_QLEN.matcher(link);
+        if (spec.txQueueLength() > 0 && qlen.find() && Integer.parseInt(qlen.group(1)) != spec.txQueueLength()) {
+            warnings.add("interface " + dev + " has txqueuelen " + qlen.group(1) + " but tun.tx-queue-length is "
+                    + spec.txQueueLength() + ": the host sets it (ip link set dev " + dev + " txqueuelen "
+                    + spec.txQueueLength() + ")");
         }
         if (ip.check("-6", "route", "show", spec.prefixText(), "dev", dev).isBlank()) {
             warnings.add("no route for " + spec.prefixText() + " into " + dev + " in the main table: no IPv6 "

@@ -14,8 +14,10 @@ import java.net.UnknownHostException;
  * @param linkLocal the interface's link-local address, {@link #MIREDO_RELAY_LINK_LOCAL} as Miredo's relay
  * @param prefix the Teredo prefix routed into the interface (2001:: for the global prefix, RFC 4380 §2.6)
  * @param prefixLength its length, 32 for Teredo
+ * @param txQueueLength the interface's txqueuelen, or 0 to keep the kernel's
  */
-public record TunnelInterfaceSpec(String name, int mtu, Inet6Address linkLocal, Inet6Address prefix, int prefixLength) {
+public record TunnelInterfaceSpec(
+        String name, int mtu, Inet6Address linkLocal, Inet6Address prefix, int prefixLength, int txQueueLength) {
     /** The link-local address Miredo's relay gives its tunnel interface. */
     public static final Inet6Address MIREDO_RELAY_LINK_LOCAL = v6("fe80::ffff:ffff:ffff");
     /** The prefix length of {@link #linkLocal} (fe80::/64, RFC 4291 §2.5.6). */
@@ -34,15 +36,26 @@ public record TunnelInterfaceSpec(String name, int mtu, Inet6Address linkLocal, 
         if (prefixLength < 1 || prefixLength > 128) {
             throw new IllegalArgumentException("the prefix length must be 1 to 128, not " + prefixLength);
         }
+        if (txQueueLength < 0) {
+            throw new IllegalArgumentException("the tx queue length must not be negative, not " + txQueueLength);
+        }
         if (!Ipv6Text.hostBitsZero(prefix.getAddress(), prefixLength)) {
             throw new IllegalArgumentException(Ipv6Text.format(prefix) + "/" + prefixLength
                     + " has bits set beyond its length");
         }
     }
 
-    /** Miredo's relay setup: {@link #MIREDO_RELAY_LINK_LOCAL} and the route for {@code prefix/prefixLength}. */
+    /**
+     * Miredo's relay setup: {@link #MIREDO_RELAY_LINK_LOCAL} and the route for {@code prefix/prefixLength}, the
+     * kernel's txqueuelen.
+     */
     public static TunnelInterfaceSpec relay(String name, int mtu, Inet6Address prefix, int prefixLength) {
-        return new TunnelInterfaceSpec(name, mtu, MIREDO_RELAY_LINK_LOCAL, prefix, prefixLength);
+        return new TunnelInterfaceSpec(name, mtu, MIREDO_RELAY_LINK_LOCAL, prefix, prefixLength, 0);
+    }
+
+    /** The same with {@link #txQueueLength()} set to {@code length} (0: the kernel's). */
+    public TunnelInterfaceSpec withTxQueueLength(int length) {
+        return new TunnelInterfaceSpec(name, mtu, linkLocal, prefix, prefixLength, length);
     }
 
     /** "2001::/32". */

@@ -35,6 +35,9 @@ final class Libc {
     // x86-64 ABI passes the vector-register count for variadic calls.
     private static final MethodHandle IOCTL = downcall("ioctl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
+    // The same ioctl with an integer argument passed by value (TUNSETOFFLOAD takes its flags so).
+    private static final MethodHandle IOCTL_VALUE = downcall("ioctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(2));
     private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
     @SuppressWarnings("restricted") // the point of this class; the JVM runs with --enable-native-access
@@ -63,6 +66,17 @@ final class Libc {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
             int result = (int) IOCTL.invokeExact(state, fd, request, argument);
+            return result >= 0 ? result : -errno(state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** ioctl(2) with an integer argument; returns the result (0 or more) or {@code -errno}. */
+    static int ioctl(int fd, long request, long value) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            int result = (int) IOCTL_VALUE.invokeExact(state, fd, request, value);
             return result >= 0 ? result : -errno(state);
         } catch (Throwable t) {
             throw rethrow(t);

@@ -28,8 +28,27 @@ public final class TunSyscalls {
     /** linux/if_tun.h (Linux 3.8): fail with EBUSY if the device already exists, instead of attaching to it. */
     public static final int IFF_TUN_EXCL = 0x8000;
 
+    /**
+     * linux/if_tun.h (Linux 2.6.27): every read and write starts with a 10-byte struct virtio_net_hdr, which
+     * carries checksum and GSO offload metadata. A per-device flag that each attach sets: the last queue
+     * attached decides, whatever the host created the device with ({@code ip tuntap add ... vnet_hdr}).
+     */
+    public static final int IFF_VNET_HDR = 0x4000;
+
+    /** TUNSETOFFLOAD flag: we take packets with a partial checksum (VIRTIO_NET_HDR_F_NEEDS_CSUM). */
+    public static final int TUN_F_CSUM = 0x01;
+    /** TUNSETOFFLOAD flag: we take TCP/IPv6 GSO super-packets (TSO6). Needs TUN_F_CSUM. */
+    public static final int TUN_F_TSO6 = 0x04;
+    /** TUNSETOFFLOAD flag: TSO super-packets may carry CWR (ECN), which we keep on the first segment only. */
+    public static final int TUN_F_TSO_ECN = 0x08;
+    /** TUNSETOFFLOAD flags (Linux 6.2): UDP segmentation offload; the kernel wants both or neither. */
+    public static final int TUN_F_USO4 = 0x20;
+    public static final int TUN_F_USO6 = 0x40;
+
     /** _IOW('T', 202, int). */
     static final long TUNSETIFF = 0x400454caL;
+    /** _IOW('T', 208, unsigned int); the flags are passed by value. */
+    static final long TUNSETOFFLOAD = 0x400454d0L;
     /** struct ifreq: char ifr_name[IFNAMSIZ] then a 24-byte union whose first member is short ifr_flags. */
     static final int IFREQ_SIZE = 40;
     static final int IFNAMSIZ = 16;
@@ -70,6 +89,15 @@ public final class TunSyscalls {
             }
             return new Attached(fd, readName(ifreq));
         }
+    }
+
+    /**
+     * Sets the offloads the device may hand this reader (TUNSETOFFLOAD, per device: any attached queue's fd
+     * will do). 0 turns them all off. Returns 0, or {@code -errno}: EINVAL for a flag this kernel does not
+     * know (the kernel's way of letting callers probe for new ones).
+     */
+    public static int setOffload(int fd, int flags) {
+        return Libc.ioctl(fd, TUNSETOFFLOAD, flags);
     }
 
     /** Closes an fd this class opened (for clean-up before it is handed to Netty's FileDescriptor). */

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * SO_RCVBUF and SO_SNDBUF of the UDP sockets: asks for the configured sizes, reads back what the kernel
  * gave, and says so once when it gave less. The receive buffer is what carries the relay through a
  * scheduling stall: at 250,000 datagrams/s, each small one charged about 832 bytes (its skb truesize),
- * 100 ms need 21 MB (BENCHMARKS.md, "Third iteration").
+ * 100 ms need 21 MB (BENCHMARKS.md, "Third iteration: loss at 90 % and startup").
  *
  * <p>Linux caps both at net.core.rmem_max / wmem_max; a process with CAP_NET_ADMIN may pass the cap with
  * SO_RCVBUFFORCE / SO_SNDBUFFORCE (socket(7)), which Netty has no option for, so they are set as raw

@@ -84,8 +84,9 @@ public final class Transport implements AutoCloseable {
         TransportKind kind = TransportKind.requireEpoll();
         int n = settings.resolvedEventLoops();
         LinuxTunDevice tun = settings.tunPersistent()
-                ? LinuxTunDevice.attachPersistent(settings.tunName(), n, settings.tunQueueOptions())
-                : LinuxTunDevice.open(settings.tunName(), n, settings.tunQueueOptions());
+                ? LinuxTunDevice.attachPersistent(settings.tunName(), n, settings.tunQueueOptions(),
+                        settings.tunOffload())
+                : LinuxTunDevice.open(settings.tunName(), n, settings.tunQueueOptions(), settings.tunOffload());
         Transport transport = null;
         try {
             transport = new Transport(kind, settings, newGroup(kind, n), tun);
@@ -101,9 +102,10 @@ public final class Transport implements AutoCloseable {
             }
             throw e;
         }
-        LOG.info("relay transport: {} with {} loops, UDP {}, TUN {} ({}mtu {}, route {})", kind, n,
+        LOG.info("relay transport: {} with {} loops, UDP {}, TUN {} ({}mtu {}, route {}, offload {}: {})", kind, n,
                 transport.localAddress(), tun.name(), settings.tunPersistent() ? "persistent, host-configured, " : "",
-                settings.tunMtu(), settings.tunnelInterface(tun.name()).prefixText());
+                settings.tunMtu(), settings.tunnelInterface(tun.name()).prefixText(), settings.tunOffload().label(),
+                tun.offloads().label());
         return transport;
     }
 

@@ -5,6 +5,7 @@ import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import org.jmiredo.server.netlink.TunnelInterfaceSpec;
 import org.jmiredo.server.tun.linux.LinuxTunDevice;
+import org.jmiredo.server.tun.linux.TunOffloadMode;
 import org.jmiredo.server.tun.linux.TunQueueOptions;
 
 /**
@@ -32,6 +33,8 @@ import org.jmiredo.server.tun.linux.TunQueueOptions;
  * @param tunPersistent attach to a persistent multi-queue device the host created and configured (link up,
  *     MTU, address, route), without IFF_TUN_EXCL, and leave it as it is: no CAP_NET_ADMIN needed. False:
  *     create the device (refusing an existing one), configure it, and have it deleted at close
+ * @param tunOffload whether to open the TUN with checksum and segmentation offloads (IFF_VNET_HDR)
+ * @param tunTxQueueLength the TUN device's txqueuelen, set when the device is configured; 0 keeps the kernel's
  */
 public record TransportSettings(
         int eventLoops,
@@ -47,7 +50,9 @@ public record TransportSettings(
         int tunReadBudget,
         Inet6Address prefix,
         int prefixLength,
-        boolean tunPersistent) {
+        boolean tunPersistent,
+        TunOffloadMode tunOffload,
+        int tunTxQueueLength) {
 
     /** Bytes in front of each packet read from the TUN, free for a header (8: a Teredo origin indication). */
     public static final int TUN_HEADROOM = 8;
@@ -72,6 +77,8 @@ public record TransportSettings(
         check(tunReadBudget >= 1, "tunReadBudget must be at least 1", tunReadBudget);
         check(prefix != null, "prefix is required", 0);
         check(prefixLength >= 1 && prefixLength <= 128, "prefixLength must be 1 to 128", prefixLength);
+        check(tunOffload != null, "tunOffload is required", 0);
+        check(tunTxQueueLength >= 0, "tunTxQueueLength must not be negative", tunTxQueueLength);
     }
 
     private static void check(boolean ok, String rule, int value) {
@@ -83,11 +90,11 @@ public record TransportSettings(
     /**
      * Miredo's relay defaults: one loop per processor, all addresses, any port, MTU 1280, "teredo",
      * 2001::/32; batches of 32 datagrams, 64 per wake-up, 64 TUN packets per wake-up, kernel buffer sizes;
-     * a device of its own (not persistent).
+     * a device of its own (not persistent), without offloads, with the kernel's txqueuelen.
      */
     public static TransportSettings defaults() {
         return new TransportSettings(0, anyIpv4(), 0, 32, 64, 0, 0, false, "teredo", 1280, 64,
-                TunnelInterfaceSpec.TEREDO_PREFIX, TunnelInterfaceSpec.TEREDO_PREFIX_LENGTH, false);
+                TunnelInterfaceSpec.TEREDO_PREFIX, TunnelInterfaceSpec.TEREDO_PREFIX_LENGTH, false, TunOffloadMode.OFF, 0);
     }
 
     /** {@link #eventLoops()} with 0 resolved to the processors this JVM may use (at most 256). */
@@ -110,30 +117,32 @@ public record TransportSettings(
     }
 
     public TunnelInterfaceSpec tunnelInterface(String actualTunName) {
-        return TunnelInterfaceSpec.relay(actualTunName, tunMtu, prefix, prefixLength);
+        return TunnelInterfaceSpec.relay(actualTunName, tunMtu, prefix, prefixLength).withTxQueueLength(tunTxQueueLength);
     }
 
     public TransportSettings withBind(Inet4Address address, int port) {
         return new TransportSettings(eventLoops, address, port, recvBatch, maxMessagesPerRead, socketReceiveBuffer,
-                socketSendBuffer, udpGro, tunName, tunMtu, tunReadBudget, prefix, prefixLength, tunPersistent);
+                socketSendBuffer, udpGro, tunName, tunMtu, tunReadBudget, prefix, prefixLength, tunPersistent,
+                tunOffload, tunTxQueueLength);
     }
 
     public TransportSettings withEventLoops(int loops) {
         return new TransportSettings(loops, bindAddress, bindPort, recvBatch, maxMessagesPerRead, socketReceiveBuffer,
-                socketSendBuffer, udpGro, tunName, tunMtu, tunReadBudget, prefix, prefixLength, tunPersistent);
+                socketSendBuffer, udpGro, tunName, tunMtu, tunReadBudget, prefix, prefixLength, tunPersistent,
+                tunOffload, tunTxQueueLength);
     }
 
     public TransportSettings withTun(String name, Inet6Address routedPrefix, int routedPrefixLength) {
         return new TransportSettings(eventLoops, bindAddress, bindPort, recvBatch, maxMessagesPerRead,
                 socketReceiveBuffer, socketSendBuffer, udpGro, name, tunMtu, tunReadBudget, routedPrefix,
-                routedPrefixLength, tunPersistent);
+                routedPrefixLength, tunPersistent, tunOffload, tunTxQueueLength);
     }
 
     /** The same settings with {@link #tunPersistent()} set to {@code persistent}. */
     public TransportSettings withPersistentTun(boolean persistent) {
         return new TransportSettings(eventLoops, bindAddress, bindPort, recvBatch, maxMessagesPerRead,
                 socketReceiveBuffer, socketSendBuffer, udpGro, tunName, tunMtu, tunReadBudget, prefix, prefixLength,
-                persistent);
+                persistent, tunOffload, tunTxQueueLength);
     }
 
     private static Inet4Address anyIpv4() {

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.jmiredo.engine.UnknownPeerPolicy;
 import org.jmiredo.proto.Ipv4;
+import org.jmiredo.server.tun.linux.TunOffloadMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,7 +26,7 @@ class ConfigLoaderTest {
         DaemonConfig config = ConfigLoader.defaults();
         assertThat(config.relay()).isEqualTo(
                 new RelayConfig(RelayType.CONE, 0, 3544, 0x2001_0000, UnknownPeerPolicy.ACCEPT_MATCHING));
-        assertThat(config.tun()).isEqualTo(new TunConfig("teredo", 1280, 64, false));
+        assertThat(config.tun()).isEqualTo(new TunConfig("teredo", 1280, 64, false, TunOffloadMode.AUTO, 4096));
         assertThat(config.transport()).isEqualTo(new TransportConfig(0, 32, 64, 12 << 20, 4 << 20, false));
         assertThat(config.peers().maxPeers()).isEqualTo(1_048_576);
         assertThat(config.peers().segments()).isEqualTo(256);
@@ -187,9 +188,31 @@ class ConfigLoaderTest {
         assertThat(ConfigLoader.defaults().tun().persistent()).isFalse();
         Path on = write("on.conf", "jmiredo.tun { name = tr0, persistent = true }\n");
         assertThat(ConfigLoader.load(ConfigLoader.Sources.none().withHocon(on)).tun())
-                .isEqualTo(new TunConfig("tr0", 1280, 64, true));
+                .isEqualTo(new TunConfig("tr0", 1280, 64, true, TunOffloadMode.AUTO, 4096));
         Path bad = write("bad.conf", "jmiredo.tun.persistent = maybe\n");
         assertProblems(bad, bad + ":1: jmiredo.tun.persistent: must be true or false, got \"maybe\"");
+    }
+
+    @Test
+    void tunOffloadIsAutoByDefaultAndOneOfThreeWords() throws Exception {
+        assertThat(ConfigLoader.defaults().tun().offload()).isEqualTo(TunOffloadMode.AUTO);
+        Path off = write("off.conf", "jmiredo.tun.offload = off\n");
+        assertThat(ConfigLoader.load(ConfigLoader.Sources.none().withHocon(off)).tun().offload())
+                .isEqualTo(TunOffloadMode.OFF);
+        Path on = write("on.conf", "jmiredo.tun.offload = ON\n");
+        assertThat(ConfigLoader.load(ConfigLoader.Sources.none().withHocon(on)).tun().offload())
+                .isEqualTo(TunOffloadMode.ON);
+        Path bad = write("bad.conf", "jmiredo.tun {\n  offload = yes\n}\n");
+        assertProblems(bad, bad + ":2: jmiredo.tun.offload: must be auto, on or off, got \"yes\"");
+    }
+
+    @Test
+    void tunTxQueueLengthIs4096ByDefaultAndBounded() throws Exception {
+        assertThat(ConfigLoader.defaults().tun().txQueueLength()).isEqualTo(4096);
+        Path set = write("qlen.conf", "jmiredo.tun.tx-queue-length = 8192\n");
+        assertThat(ConfigLoader.load(ConfigLoader.Sources.none().withHocon(set)).tun().txQueueLength()).isEqualTo(8192);
+        Path bad = write("bad-qlen.conf", "jmiredo.tun {\n  tx-queue-length = -1\n}\n");
+        assertProblems(bad, bad + ":2: jmiredo.tun.tx-queue-length: must be 0-1000000, got -1");
     }
 
     @Test

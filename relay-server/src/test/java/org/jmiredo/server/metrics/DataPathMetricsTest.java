@@ -21,6 +21,7 @@ class DataPathMetricsTest {
     static final List<String> RELAY_SERIES = List.of(
             "jmiredo_udp_received_packets_total", "jmiredo_udp_received_bytes_total",
             "jmiredo_tun_written_packets_total", "jmiredo_tun_written_bytes_total",
+            "jmiredo_tun_coalesced_packets_total", "jmiredo_tun_super_packets_total",
             "jmiredo_tun_read_packets_total", "jmiredo_tun_read_bytes_total",
             "jmiredo_udp_sent_packets_total", "jmiredo_udp_sent_bytes_total",
             "jmiredo_dropped_packets_total",
@@ -114,6 +115,8 @@ class DataPathMetricsTest {
                 "jmiredo_udp_received_bytes_total " + value(Counter.UDP_RX_BYTES),
                 "jmiredo_tun_written_packets_total " + value(Counter.TUN_TX_PACKETS),
                 "jmiredo_tun_written_bytes_total " + value(Counter.TUN_TX_BYTES),
+                "jmiredo_tun_coalesced_packets_total " + value(Counter.TUN_TX_COALESCED_PACKETS),
+                "jmiredo_tun_super_packets_total " + value(Counter.TUN_TX_SUPER_PACKETS),
                 "jmiredo_tun_read_packets_total " + value(Counter.TUN_RX_PACKETS),
                 "jmiredo_tun_read_bytes_total " + value(Counter.TUN_RX_BYTES),
                 "jmiredo_udp_sent_packets_total " + value(Counter.UDP_TX_PACKETS),

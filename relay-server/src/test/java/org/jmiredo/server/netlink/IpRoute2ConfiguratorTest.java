@@ -7,9 +7,12 @@ import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jmiredo.server.netlink.InterfaceConfigurator.ConfiguredInterface;
 import org.jmiredo.server.sys.Privileges;
 import org.jmiredo.server.tun.linux.LinuxTunDevice;
+import org.jmiredo.server.tun.linux.TunOffloadMode;
 import org.jmiredo.server.tun.linux.TunQueueOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,6 +58,34 @@ class IpRoute2ConfiguratorTest {
         configured.close();
         assertThat(ns.ip("-6", "addr", "show", "dev", DEV)).doesNotContain("fe80::ffff:ffff:ffff");
         assertThat(ns.ip("-6", "route", "show", "dev", DEV)).doesNotContain("2001:db8::/32");
+    }
+
+    @Test
+    void setsTheTxQueueLengthOnlyWhenAsked() throws Exception {
+        String kernels = qlen();
+        configurator.configure(spec(1280)).close();
+        assertThat(qlen()).as("0 keeps the kernel's").isEqualTo(kernels);
+
+        ConfiguredInterface configured = configurator.configure(spec(1280).withTxQueueLength(8192));
+        assertThat(qlen()).isEqualTo("8192");
+        configured.close();
+    }
+
+    @Test
+    void aPersistentDevicesOtherTxQueueLengthIsOnlyWarnedOf() throws Exception {
+        ns.ip("link", "set", "dev", DEV, "txqueuelen", "1000", "up");
+        ns.ip("-6", "route", "add", "2001:db8::/32", "dev", DEV);
+        assertThat(configurator.checkHostSetup(spec(1500), 1)).as("0: whatever the host set").isEmpty();
+        assertThat(configurator.checkHostSetup(spec(1500).withTxQueueLength(4096), 1)).containsExactly(
+                "interface jmtun0 has txqueuelen 1000 but tun.tx-queue-length is 4096: the host sets it "
+                        + "(ip link set dev jmtun0 txqueuelen 4096)");
+        assertThat(qlen()).as("nothing changed").isEqualTo("1000");
+    }
+
+    private String qlen() throws Exception {
+        Matcher m = Pattern.compile(" qlen (\\d+)").matcher(ns.ip("link", "show", "dev", DEV));
+        assertThat(m.find()).as("ip link show prints the qlen").isTrue();
+        return m.group(1);
     }
 
     @Test
@@ -119,7 +150,7 @@ class IpRoute2ConfiguratorTest {
         String name = TestNetns.uniqueName("jmt");
         assertThat(TestNetns.run(List.of("ip", "tuntap", "add", "dev", name, "mode", "tun", "multi_queue")).ok())
                 .isTrue();
-        try (LinuxTunDevice device = LinuxTunDevice.attachPersistent(name, 2, TunQueueOptions.DEFAULTS)) {
+        try (LinuxTunDevice device = LinuxTunDevice.attachPersistent(name, 2, TunQueueOptions.DEFAULTS, TunOffloadMode.AUTO)) {
             ns.adopt(name);
             ns.ip("link", "set", "dev", name, "up");
             TunnelInterfaceSpec spec = TunnelInterfaceSpec.relay(name, 1500, TunnelInterfaceSpec.v6("2001:db8::"), 32);

@@ -24,6 +24,8 @@ class TunnelInterfaceSpecTest {
         assertThatThrownBy(() -> TunnelInterfaceSpec.relay("t", 1280, TunnelInterfaceSpec.TEREDO_PREFIX, 0))
                 .hasMessageContaining("prefix length");
         assertThatThrownBy(() -> new TunnelInterfaceSpec("t", 1280, TunnelInterfaceSpec.v6("2001:db8::1"),
-                TunnelInterfaceSpec.TEREDO_PREFIX, 32)).hasMessageContaining("not a link-local");
+                TunnelInterfaceSpec.TEREDO_PREFIX, 32, 0)).hasMessageContaining("not a link-local");
+        assertThatThrownBy(() -> TunnelInterfaceSpec.relay("t", 1280, TunnelInterfaceSpec.TEREDO_PREFIX, 32)
+                .withTxQueueLength(-1)).hasMessageContaining("tx queue length");
     }
 }

@@ -94,7 +94,8 @@ class SocketBuffersTest {
     private static TransportSettings settings(int receive, int send) {
         TransportSettings d = TransportSettings.defaults();
         return new TransportSettings(1, d.bindAddress(), 0, d.recvBatch(), d.maxMessagesPerRead(), receive, send,
-                false, d.tunName(), d.tunMtu(), d.tunReadBudget(), d.prefix(), d.prefixLength(), false);
+                false, d.tunName(), d.tunMtu(), d.tunReadBudget(), d.prefix(), d.prefixLength(), false,
+                d.tunOffload(), d.tunTxQueueLength());
     }
 
     private static int sysctl(String name) throws IOException {

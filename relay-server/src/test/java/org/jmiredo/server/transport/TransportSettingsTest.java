@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import org.jmiredo.server.tun.linux.TunOffloadMode;
 import org.jmiredo.server.tun.linux.TunQueueOptions;
 import org.junit.jupiter.api.Test;
 
@@ -35,27 +36,39 @@ class TransportSettingsTest {
     void aReceiveSlotHoldsAFullPathDatagramOrAGroAggregate() {
         assertThat(DEFAULTS.datagramSlotSize()).isEqualTo(1500);
         TransportSettings jumbo = new TransportSettings(1, DEFAULTS.bindAddress(), 0, 32, 64, 0, 0, false, "t", 9000,
-                64, DEFAULTS.prefix(), 32, false);
+                64, DEFAULTS.prefix(), 32, false, TunOffloadMode.OFF, 0);
         assertThat(jumbo.datagramSlotSize()).isEqualTo(9000 + TransportSettings.TEREDO_HEADER_ROOM);
         TransportSettings gro = new TransportSettings(1, DEFAULTS.bindAddress(), 0, 4, 64, 0, 0, true, "t", 1280,
-                64, DEFAULTS.prefix(), 32, false);
+                64, DEFAULTS.prefix(), 32, false, TunOffloadMode.OFF, 0);
         assertThat(gro.datagramSlotSize()).isEqualTo(65_535);
     }
 
     @Test
     void rejectsValuesTheKernelOrNettyCannotHonour() {
         Inet4Address any = DEFAULTS.bindAddress();
-        assertThatThrownBy(() -> new TransportSettings(257, any, 0, 32, 64, 0, 0, false, "t", 1280, 64, DEFAULTS.prefix(), 32, false))
+        assertThatThrownBy(() -> new TransportSettings(257, any, 0, 32, 64, 0, 0, false, "t", 1280, 64, DEFAULTS.prefix(), 32, false, TunOffloadMode.OFF, 0))
                 .hasMessageContaining("eventLoops");
-        assertThatThrownBy(() -> new TransportSettings(1, any, 65_536, 32, 64, 0, 0, false, "t", 1280, 64, DEFAULTS.prefix(), 32, false))
+        assertThatThrownBy(() -> new TransportSettings(1, any, 65_536, 32, 64, 0, 0, false, "t", 1280, 64, DEFAULTS.prefix(), 32, false, TunOffloadMode.OFF, 0))
                 .hasMessageContaining("bindPort");
-        assertThatThrownBy(() -> new TransportSettings(1, any, 0, 1025, 64, 0, 0, false, "t", 1280, 64, DEFAULTS.prefix(), 32, false))
+        assertThatThrownBy(() -> new TransportSettings(1, any, 0, 1025, 64, 0, 0, false, "t", 1280, 64, DEFAULTS.prefix(), 32, false, TunOffloadMode.OFF, 0))
                 .hasMessageContaining("recvBatch");
-        assertThatThrownBy(() -> new TransportSettings(1, any, 0, 32, 64, 0, 0, false, "t", 1200, 64, DEFAULTS.prefix(), 32, false))
+        assertThatThrownBy(() -> new TransportSettings(1, any, 0, 32, 64, 0, 0, false, "t", 1200, 64, DEFAULTS.prefix(), 32, false, TunOffloadMode.OFF, 0))
                 .hasMessageContaining("tunMtu");
-        assertThatThrownBy(() -> new TransportSettings(1, any, 0, 32, 0, 0, 0, false, "t", 1280, 64, DEFAULTS.prefix(), 32, false))
+        assertThatThrownBy(() -> new TransportSettings(1, any, 0, 32, 0, 0, 0, false, "t", 1280, 64, DEFAULTS.prefix(), 32, false, TunOffloadMode.OFF, 0))
                 .hasMessageContaining("maxMessagesPerRead");
-        assertThatThrownBy(() -> new TransportSettings(1, any, 0, 32, 64, -1, 0, false, "t", 1280, 64, DEFAULTS.prefix(), 32, false))
+        assertThatThrownBy(() -> new TransportSettings(1, any, 0, 32, 64, -1, 0, false, "t", 1280, 64, DEFAULTS.prefix(), 32, false, TunOffloadMode.OFF, 0))
                 .hasMessageContaining("socketReceiveBuffer");
+        assertThatThrownBy(() -> new TransportSettings(1, any, 0, 32, 64, 0, 0, false, "t", 1280, 64, DEFAULTS.prefix(), 32, false, TunOffloadMode.OFF, -1))
+                .hasMessageContaining("tunTxQueueLength");
+    }
+
+    @Test
+    void theTxQueueLengthReachesTheInterfaceSpecAndSurvivesTheWithers() throws Exception {
+        assertThat(DEFAULTS.tunnelInterface("teredo").txQueueLength()).as("the kernel's by default").isZero();
+        TransportSettings longQueue = new TransportSettings(1, DEFAULTS.bindAddress(), 0, 32, 64, 0, 0, false, "t",
+                1280, 64, DEFAULTS.prefix(), 32, false, TunOffloadMode.OFF, 4096);
+        assertThat(longQueue.withPersistentTun(true).withEventLoops(2).withTun("t2", DEFAULTS.prefix(), 32)
+                .withBind((Inet4Address) InetAddress.getByName("127.0.0.1"), 0).tunnelInterface("t2").txQueueLength())
+                .isEqualTo(4096);
     }
 }

@@ -13,18 +13,25 @@ import io.netty.util.concurrent.FutureListener;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.jmiredo.tun.TunQueue;
 import org.jmiredo.tun.TunReceiver;
+import org.jmiredo.tun.offload.VirtioNetHeader;
+import org.jmiredo.tun.offload.VirtioReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One queue (one fd) of a multi-queue Linux TUN device, served by one epoll event loop: the same loop as the
  * UDP channel it is paired with, so a packet read here is written to that channel inline, with no task hop.
+ *
+ * <p>With offloads ({@link TunOffloads}, {@code IFF_VNET_HDR}) every read and write starts with a virtio
+ * header. A read may then be a GSO super-packet of up to 64 KiB: it is read into one buffer of that size
+ * and handed on as the packets it stands for, each copied into its own pooled buffer by a
+ * {@link VirtioReader} (plain packets too: one copy of at most an MTU, against one read(2) per segment
+ * saved). A write gathers the header and the packet with writev(2), so the packet is not copied.
  *
  * <p>Threading: {@link #register} may be called from any thread, once. After that, {@link #write},
  * {@link #handle} and the receiver calls happen on the loop's thread only; {@link #deregister} and
@@ -39,26 +46,31 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
     private final int budget;
     private final int headroom;
     private final int readLimit;
+    private final TunOffloads offloads;
+    private final TunWriter writer;
 
     // Written once by register(), before the loop can call us (the loop's task queue publishes them).
     private volatile IoEventLoop loop;
-    private TunReceiver receiver;
+    private GuardedReceiver guarded;
     private ByteBufAllocator allocator;
 
     // Loop thread only.
     private volatile IoRegistration registration;
     private ByteBuf spare;
-    private ByteBuffer scratch;
-    private boolean receiverFailureLogged;
+    private ByteBuf offloadReadBuffer; // with offloads: one buffer for every read, up to a 64 KiB super-packet
+    private VirtioReader virtioReader;
+    private volatile long superPacketsRead; // written by the loop only; volatile for readers elsewhere
     private volatile boolean closed;
 
-    TunQueueHandle(FileDescriptor fd, String deviceName, int index, TunQueueOptions options) {
+    TunQueueHandle(FileDescriptor fd, String deviceName, int index, TunQueueOptions options, TunOffloads offloads) {
         this.fd = fd;
         this.deviceName = deviceName;
         this.index = index;
         this.budget = options.readBudget();
         this.headroom = options.headroom();
         this.readLimit = options.headroom() + options.maxPacketSize();
+        this.offloads = offloads;
+        this.writer = new TunWriter(fd, deviceName, offloads);
     }
 
     @Override
@@ -78,6 +90,16 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
     /** The loop this queue was registered on, or null before {@link #register}. */
     public IoEventLoop eventLoop() {
         return loop;
+    }
+
+    /** Reads that were GSO super-packets, cut into more than one packet (0 without offloads). */
+    public long superPacketsRead() {
+        return superPacketsRead;
+    }
+
+    /** The offloads this queue's device was opened with. */
+    public TunOffloads offloads() {
+        return offloads;
     }
 
     /** True while the loop watches the fd for packets to read. */
@@ -103,8 +125,11 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
             if (loop != null) {
                 throw new IllegalStateException("TUN queue " + index + " of " + deviceName + " is already registered");
             }
-            receiver = tunReceiver;
+            guarded = new GuardedReceiver(tunReceiver, deviceName, index);
             allocator = bufferAllocator;
+            if (offloads.vnetHeader()) {
+                virtioReader = new VirtioReader(bufferAllocator, headroom, readLimit - headroom);
+            }
             loop = eventLoop;
         }
         Promise<Void> armed = eventLoop.newPromise();
@@ -141,6 +166,9 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
             return;
         }
         registration = reg;
+        if (offloads.vnetHeader()) {
+            offloadReadBuffer = allocator.directBuffer(VirtioNetHeader.LENGTH + TunQueueOptions.MAX_IPV6_PACKET);
+        }
         // Level-triggered (Netty 4.2 epoll never adds EPOLLET unless asked), so a budget-limited read is
         // resumed on the next loop turn. submit() replaces the whole interest mask.
         if (reg.submit(EpollIoOps.EPOLLIN) < 0) {
@@ -156,65 +184,65 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
         int packets = 0;
         try {
             while (packets < budget) {
-                // The buffer stays ours (in spare) until handed over: kept across EAGAIN, freed on error.
-                ByteBuf buf = spare != null ? spare : allocator.directBuffer(readLimit);
-                spare = buf;
-                int n = readInto(buf);
-                if (n == 0) {
+                int read = offloadReadBuffer != null ? readOffloaded() : readPlain();
+                if (read == 0) {
                     break; // EAGAIN: the queue is empty
                 }
-                if (n < 0) {
-                    throw new IOException("read returned end of file");
-                }
-                if (n > readLimit - headroom) {
-                    // The kernel reports a packet's full length even when it did not fit (the device's MTU
-                    // was raised above tun.mtu): drop it, keep the buffer for the next read.
-                    packets++;
-                    receiver.oversizedPacketDropped();
-                    continue;
-                }
-                spare = null;
-                buf.setIndex(headroom, headroom + n);
-                packets++;
-                deliver(buf);
+                packets += read;
             }
         } catch (IOException e) {
             stopAfterReadError(e);
         }
         if (packets > 0) {
-            complete();
+            guarded.readComplete();
         }
     }
 
-    private int readInto(ByteBuf buf) throws IOException {
-        // read(2) straight into the pooled buffer, after the headroom: no copy.
-        return fd.readAddress(buf.memoryAddress(), headroom, readLimit);
+    // One read(2) of one packet straight into a pooled buffer, after the headroom: no copy. Returns the
+    // packets handled (delivered or dropped), 0 when the queue is empty.
+    private int readPlain() throws IOException {
+        // The buffer stays ours (in spare) until handed over: kept across EAGAIN, freed on error.
+        ByteBuf buf = spare != null ? spare : allocator.directBuffer(readLimit);
+        spare = buf;
+        int n = checkRead(fd.readAddress(buf.memoryAddress(), headroom, readLimit));
+        if (n == 0) {
+            return 0;
+        }
+        if (n > readLimit - headroom) {
+            // The kernel reports a packet's full length even when it did not fit (the device's MTU was
+            // raised above tun.mtu): drop it, keep the buffer for the next read.
+            guarded.oversizedPacketDropped();
+            return 1;
+        }
+        spare = null;
+        buf.setIndex(headroom, headroom + n);
+        guarded.packetRead(buf);
+        return 1;
     }
 
-    private void deliver(ByteBuf packet) {
-        try {
-            receiver.packetRead(packet);
-        } catch (RuntimeException e) {
-            // The receiver owns the packet even when it throws; a bug there must not stop the loop.
-            logReceiverFailure(e);
+    // One read(2) of a virtio header and a packet or super-packet; the reader cuts and copies it into as
+    // many pooled buffers as it stands for packets, all delivered in this burst (one sendmmsg at its end).
+    private int readOffloaded() throws IOException {
+        int n = checkRead(fd.readAddress(offloadReadBuffer.memoryAddress(), 0, offloadReadBuffer.capacity()));
+        if (n == 0) {
+            return 0;
         }
+        if (n > offloadReadBuffer.capacity()) {
+            guarded.oversizedPacketDropped(); // beyond what IPv6 without jumbograms can carry
+            return 1;
+        }
+        int packets = virtioReader.deliver(offloadReadBuffer, 0, n, guarded);
+        if (packets > 1) {
+            superPacketsRead++; // single writer (the loop): no lost update
+        }
+        return packets;
     }
 
-    private void complete() {
-        try {
-            receiver.readComplete();
-        } catch (RuntimeException e) {
-            logReceiverFailure(e);
+    private static int checkRead(int n) throws IOException {
+        if (n < 0) {
+            throw new IOException("read returned end of file");
         }
-    }
-
-    private void logReceiverFailure(RuntimeException e) {
-        if (!receiverFailureLogged) {
-            receiverFailureLogged = true;
-            LOG.warn("TUN receiver of {} queue {} threw (logged once)", deviceName, index, e);
-        } else {
-            LOG.debug("TUN receiver of {} queue {} threw", deviceName, index, e);
-        }
+        return n;
     }
 
     // A TUN read fails only when the device is gone (EBADFD after "ip link del") or the fd was closed.
@@ -236,6 +264,10 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
             spare.release();
             spare = null;
         }
+        if (offloadReadBuffer != null) {
+            offloadReadBuffer.release();
+            offloadReadBuffer = null;
+        }
     }
 
     /**
@@ -244,28 +276,19 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
      */
     @Override
     public boolean write(ByteBuf packet) {
-        int length = packet.readableBytes();
-        if (length == 0 || length > TunQueueOptions.MAX_IPV6_PACKET) {
-            return false;
-        }
-        try {
-            int written = packet.hasMemoryAddress()
-                    ? fd.writeAddress(packet.memoryAddress(), packet.readerIndex(), packet.writerIndex())
-                    : writeCopy(packet, length);
-            return written == length;
-        } catch (IOException e) {
-            return false;
-        }
+        return writer.write(packet);
     }
 
-    // Heap or composite packets: copy into one reusable direct buffer (the syscall needs one native range).
-    private int writeCopy(ByteBuf packet, int length) throws IOException {
-        if (scratch == null) {
-            scratch = ByteBuffer.allocateDirect(TunQueueOptions.MAX_IPV6_PACKET);
-        }
-        scratch.clear().limit(length);
-        packet.getBytes(packet.readerIndex(), scratch);
-        return fd.write(scratch, 0, length);
+    /** True with offloads: the kernel segments what {@link #writeSegmented} hands it (see {@link TunQueue}). */
+    @Override
+    public boolean segmentedWrites() {
+        return offloads.vnetHeader();
+    }
+
+    /** Writes one GSO super-packet ({@link TunQueue#writeSegmented}), see {@link TunWriter#writeSegmented}. */
+    @Override
+    public boolean writeSegmented(ByteBuf superPacket, int protocol, int segmentSize) {
+        return writer.writeSegmented(superPacket, protocol, segmentSize);
     }
 
     /** Stops reading; the fd stays open, so {@link #write} still works. Completes on the loop. */

@@ -39,12 +39,12 @@ import org.junit.jupiter.api.Test;
  * the namespace removes it even if the test dies.
  */
 class LinuxTunDeviceTest {
-    private static final Inet6Address RELAY_LL = TunnelInterfaceSpec.MIREDO_RELAY_LINK_LOCAL;
+    static final Inet6Address RELAY_LL = TunnelInterfaceSpec.MIREDO_RELAY_LINK_LOCAL;
     private static final int BUDGET = 2;
 
-    private TestNetns ns;
-    private String name;
-    private LinuxTunDevice device;
+    TestNetns ns;
+    String name;
+    LinuxTunDevice device;
     private ConfiguredInterface configured;
     private MultiThreadIoEventLoopGroup group;
     private final List<IoEventLoop> loops = new ArrayList<>();
@@ -56,7 +56,7 @@ class LinuxTunDeviceTest {
         Privileges.assumeNetAdmin();
         ns = TestNetns.create();
         name = TestNetns.uniqueName("jmt");
-        device = LinuxTunDevice.open(name, 2, new TunQueueOptions(BUDGET, 8, 1280));
+        device = LinuxTunDevice.open(name, 2, new TunQueueOptions(BUDGET, 8, 1280), offloadMode());
         ns.adopt(name);
         configured = new IpRoute2Configurator(ns.name(), Duration.ofSeconds(5))
                 .configure(TunnelInterfaceSpec.relay(name, 1280, v6("2001:db8::"), 32));
@@ -67,6 +67,11 @@ class LinuxTunDeviceTest {
             receivers.add(receiver);
             device.queue(i).register(loops.get(i), receiver, ByteBufAllocator.DEFAULT).sync();
         }
+    }
+
+    /** Plain packets, as before offloads: {@link OffloadedTunDeviceTest} runs the same cases with them. */
+    TunOffloadMode offloadMode() {
+        return TunOffloadMode.OFF;
     }
 
     @AfterEach
@@ -91,7 +96,9 @@ class LinuxTunDeviceTest {
         assertThat(device.queueCount()).isEqualTo(2);
         String link = ns.ip("-d", "link", "show", "dev", name);
         assertThat(link).contains("mtu 1280").contains("POINTOPOINT,NOARP,UP")
-                .contains("tun type tun pi off").contains("multi_queue numqueues 2");
+                .contains("tun type tun pi off")
+                .contains(offloadMode() == TunOffloadMode.OFF ? "vnet_hdr off" : "vnet_hdr on")
+                .contains("multi_queue numqueues 2");
         assertThat(ns.ip("-6", "addr", "show", "dev", name)).contains("inet6 fe80::ffff:ffff:ffff/64 scope link");
         assertThat(ns.ip("-6", "route", "show", "dev", name)).contains("2001:db8::/32 metric 1024");
         assertThat(device.queues()).allMatch(TunQueueHandle::isReading);

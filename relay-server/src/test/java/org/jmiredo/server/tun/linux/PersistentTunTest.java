@@ -103,7 +103,7 @@ class PersistentTunTest {
         String name = TestNetns.uniqueName("jmt");
         devices.add(name); // in case the check failed and TUNSETIFF created it
         // With CAP_NET_ADMIN, TUNSETIFF without IFF_TUN_EXCL would create a new, non-persistent device.
-        assertThatThrownBy(() -> LinuxTunDevice.attachPersistent(name, 2, TunQueueOptions.DEFAULTS))
+        assertThatThrownBy(() -> LinuxTunDevice.attachPersistent(name, 2, TunQueueOptions.DEFAULTS, TunOffloadMode.AUTO))
                 .isInstanceOf(IOException.class)
                 .hasMessageStartingWith("tun.persistent is set but interface " + name + " does not exist: create it "
                         + "with ip tuntap add dev " + name + " mode tun multi_queue user ");
@@ -114,7 +114,7 @@ class PersistentTunTest {
     void aSingleQueueDeviceIsTheKernelsEinvalWithAHint() {
         Privileges.assumeNetAdmin();
         String name = hostDevice("mode", "tun"); // persistent, but without multi_queue
-        assertThatThrownBy(() -> LinuxTunDevice.attachPersistent(name, 1, TunQueueOptions.DEFAULTS))
+        assertThatThrownBy(() -> LinuxTunDevice.attachPersistent(name, 1, TunQueueOptions.DEFAULTS, TunOffloadMode.AUTO))
                 .isInstanceOfSatisfying(NativeException.class, e -> {
                     assertThat(e.errno()).isEqualTo(Errno.EINVAL);
                     assertThat(e.getMessage()).startsWith("interface " + name + " is not a multi-queue TUN device: "
@@ -127,7 +127,7 @@ class PersistentTunTest {
         Privileges.assumeNetAdmin();
         String name = TestNetns.uniqueName("jmt");
         try (LinuxTunDevice theirs = LinuxTunDevice.open(name, 1)) {
-            assertThatThrownBy(() -> LinuxTunDevice.attachPersistent(name, 2, TunQueueOptions.DEFAULTS))
+            assertThatThrownBy(() -> LinuxTunDevice.attachPersistent(name, 2, TunQueueOptions.DEFAULTS, TunOffloadMode.AUTO))
                     .hasMessageContaining(name + " is not persistent");
             assertThat(TestNetns.run(List.of("ip", "-d", "link", "show", "dev", name)).output())
                     .as("no queue of ours was attached").contains("numqueues 1");
@@ -138,7 +138,7 @@ class PersistentTunTest {
     void theHostsDeviceGetsOurQueuesAndOutlivesThem() throws Exception {
         Privileges.assumeNetAdmin();
         String name = hostDevice("mode", "tun", "multi_queue");
-        LinuxTunDevice device = LinuxTunDevice.attachPersistent(name, 3, TunQueueOptions.DEFAULTS);
+        LinuxTunDevice device = LinuxTunDevice.attachPersistent(name, 3, TunQueueOptions.DEFAULTS, TunOffloadMode.AUTO);
         assertThat(device.name()).isEqualTo(name);
         assertThat(device.queueCount()).isEqualTo(3);
         assertThat(TestNetns.run(List.of("ip", "-d", "link", "show", "dev", name)).output())
@@ -147,6 +147,29 @@ class PersistentTunTest {
         device.close();
         assertThat(TestNetns.run(List.of("ip", "-d", "link", "show", "dev", name)).output())
                 .as("still there, with no queue attached").contains("numqueues 0").contains("persist on");
+    }
+
+    /**
+     * IFF_VNET_HDR need not match how the host created the device: each attach sets the device's flag
+     * (tun_set_iff), so the daemon's tun.offload decides, and "off" also clears offloads a run left on.
+     */
+    @Test
+    void tunOffloadDecidesTheVirtioHeaderWhateverTheHostCreatedTheDeviceWith() throws Exception {
+        Privileges.assumeNetAdmin();
+        String name = hostDevice("mode", "tun", "multi_queue", "vnet_hdr");
+        try (LinuxTunDevice plain = LinuxTunDevice.attachPersistent(name, 2, TunQueueOptions.DEFAULTS,
+                TunOffloadMode.OFF)) {
+            assertThat(plain.offloads()).isEqualTo(TunOffloads.NONE);
+            assertThat(TestNetns.run(List.of("ip", "-d", "link", "show", "dev", name)).output())
+                    .contains("vnet_hdr off").contains("numqueues 2");
+        }
+        try (LinuxTunDevice offloaded = LinuxTunDevice.attachPersistent(name, 2, TunQueueOptions.DEFAULTS,
+                TunOffloadMode.ON)) {
+            assertThat(offloaded.offloads()).isNotEqualTo(TunOffloads.NONE);
+            assertThat(offloaded.queues()).allMatch(TunQueueHandle::segmentedWrites);
+            assertThat(TestNetns.run(List.of("ip", "-d", "link", "show", "dev", name)).output())
+                    .contains("vnet_hdr on").contains("numqueues 2");
+        }
     }
 
     @Test

@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""One line per measured handshake of a bench/handshake.sh results directory: the first round (new peers/s),
+all rounds, and the relay's cost over the whole measured call: CPU seconds (every process in the relay
+namespace; for ours also the event loop and the C2 compiler threads) and CPU per trusted peer, and the
+teredo interface's TX drops (the kernel's queue in front of the tunnel); and the first round of the
+warm-up's own handshake (1,000 new peers primed at the generator's default rate, a short burst).
+Usage: bench/handshake_summary.py bench/results/handshake-<prefix>"""
+import json
+import pathlib
+import re
+import sys
+
+
+def ticks(path):
+    return int(path.read_text().split()[0])
+
+
+def threads(path):
+    """Ticks per thread-name prefix, summed (thread names are cut to 15 characters by the kernel)."""
+    out = {}
+    if path.exists():
+        for line in path.read_text().splitlines():
+            name, _, t = line.rpartition(" ")
+            out[name] = out.get(name, 0) + int(t)
+    return out
+
+
+def tx_dropped(path):
+    lines = path.read_text().splitlines()
+    for i, line in enumerate(lines):
+        if line.strip().startswith("TX:"):
+            return int(lines[i + 1].split()[3])
+    return 0
+
+
+def main(directory):
+    d = pathlib.Path(directory)
+    print(f"{'variant':22} {'round1':>7} {'new/s':>7} {'all':>7} {'rounds':>6} {'cpu s':>6} {'us/peer':>7} "
+          f"{'loop s':>6} {'C2 s':>5} {'tx drop':>7} {'warm r1':>7}")
+    for result in sorted(d.glob("*.json"), key=lambda p: p.stat().st_mtime):
+        r = json.loads(result.read_text())
+        v = r["label"]
+        before, after = d / f"cpu-{v}-before.txt", d / f"cpu-{v}-after.txt"
+        if not before.exists():
+            continue
+        cpu = (ticks(after) - ticks(before)) / 100
+        tb, ta = threads(d / f"threads-{v}-before.txt"), threads(d / f"threads-{v}-after.txt")
+
+        def delta(prefix):
+            return sum(ta.get(n, 0) - tb.get(n, 0) for n in ta if n.startswith(prefix)) / 100
+
+        loop, c2 = delta("jmiredo-loop"), delta("C2_Compiler")
+        drops = tx_dropped(d / f"teredo-{v}-after.txt") - tx_dropped(d / f"teredo-{v}-before.txt")
+        first = r["first_round_primed"]
+        rate = first / r["first_round_s"] if r["first_round_s"] else 0
+        per_peer = cpu / r["primed"] * 1e6 if r["primed"] else 0
+        ours = re.match("jmiredo", v) is not None
+        warm = (d / f"warmup-{v}.txt").read_text() if (d / f"warmup-{v}.txt").exists() else ""
+        warm_first = re.search(r"first round: (\d+) peers", warm)
+        print(f"{v:22} {first:7d} {rate:7.0f} {r['primed']:7d} {r['prime_rounds']:6d} {cpu:6.2f} {per_peer:7.2f} "
+              f"{(f'{loop:6.2f}' if ours else '     -')} {(f'{c2:5.2f}' if ours else '    -')} {drops:7d} "
+              f"{(warm_first.group(1) if warm_first else '-'):>7}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,7 +1,9 @@
 package org.jmiredo.e2e;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -13,6 +15,10 @@ import org.jmiredo.e2e.lab.Shell;
  * test JVM cannot reach) with bash's /dev/tcp, so that no HTTP client package is needed.
  */
 final class Metrics {
+
+    /** One sample line: name, optional label block, value. */
+    private static final Pattern SAMPLE =
+            Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*})?\\s+(\\S+)", Pattern.MULTILINE);
 
     /** One scrape: the status line and the body. */
     record Scrape(String statusLine, String body) {
@@ -63,7 +69,7 @@ final class Metrics {
 
     /** The largest sample among the series whose name matches (labels ignored). */
     static Optional<Double> maxSample(String body, Pattern name) {
-        Matcher m = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*})?\\s+(\\S+)", Pattern.MULTILINE).matcher(body);
+        Matcher m = SAMPLE.matcher(body);
         Optional<Double> max = Optional.empty();
         while (m.find()) {
             if (!name.matcher(m.group(1)).matches()) {
@@ -77,5 +83,25 @@ final class Metrics {
             }
         }
         return max;
+    }
+
+    /**
+     * Every numeric sample whose series (name and label block, as exposed) starts with {@code prefix},
+     * keyed by that series text, e.g. {@code jmiredo_dropped_packets_total{reason="tun_write_failed"}}.
+     */
+    static Map<String, Double> samples(String body, String prefix) {
+        Map<String, Double> samples = new LinkedHashMap<>();
+        Matcher m = SAMPLE.matcher(body);
+        while (m.find()) {
+            String series = m.group(1) + (m.group(2) == null ? "" : m.group(2));
+            if (series.startsWith(prefix)) {
+                try {
+                    samples.put(series, Double.parseDouble(m.group(3)));
+                } catch (NumberFormatException notANumber) {
+                    // +Inf / NaN samples say nothing about traffic.
+                }
+            }
+        }
+        return samples;
     }
 }

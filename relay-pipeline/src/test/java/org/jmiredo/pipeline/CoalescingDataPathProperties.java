@@ -19,6 +19,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import org.jmiredo.engine.RelaySettings;
 import org.jmiredo.metrics.Counter;
+import org.jmiredo.metrics.DropReason;
 import org.jmiredo.peer.PeerTableSettings;
 import org.jmiredo.testing.TrackingAllocator;
 import org.jmiredo.tun.TunQueue;
@@ -61,6 +62,7 @@ class CoalescingDataPathProperties {
     static final class Run {
         final RecordingTun tun;
         final long[] counts = new long[Counter.values().length];
+        final long[] drops = new long[DropReason.values().length];
 
         Run(boolean segmented, List<byte[]> packets, int[] bursts, byte[][] sources) {
             tun = new RecordingTun(segmented);
@@ -81,6 +83,9 @@ class CoalescingDataPathProperties {
                 for (Counter c : Counter.values()) {
                     counts[c.ordinal()] = path.counters().get(0).get(c);
                 }
+                for (DropReason r : DropReason.values()) {
+                    drops[r.ordinal()] = path.counters().get(0).dropped(r);
+                }
             } finally {
                 udp.finishAndReleaseAll();
                 path.close();
@@ -88,10 +93,14 @@ class CoalescingDataPathProperties {
             allocator.assertAllReleased();
         }
 
-        /** The packet in a datagram from the client whose Teredo address is its source (the mapping it embeds). */
+        /**
+         * The packet in a datagram from the client whose Teredo address is its source (the mapping it embeds);
+         * from the last client when no source matches (a spoofed or truncated packet, which the relay drops).
+         */
         static DatagramPacket datagram(TrackingAllocator allocator, byte[] ipv6, byte[][] sources) {
             int client = 0;
-            while (!Arrays.equals(ipv6, 8, 24, sources[client], 0, 16)) {
+            while (client < sources.length - 1
+                    && (ipv6.length < 24 || !Arrays.equals(ipv6, 8, 24, sources[client], 0, 16))) {
                 client++;
             }
             ByteBuf content = allocator.directBuffer(ipv6.length).writeBytes(ipv6);

@@ -56,11 +56,16 @@ public final class GroOrder {
         if (!Arrays.equals(a, 8, 40, b, 8, 40)) {
             return false;
         }
-        boolean flowA = a[6] == TCP || a[6] == UDP;
-        boolean flowB = b[6] == TCP || b[6] == UDP;
+        boolean flowA = hasPorts(a);
+        boolean flowB = hasPorts(b);
         if (flowA && flowB) {
             return a[6] == b[6] && Arrays.equals(a, 40, 44, b, 40, 44);
         }
         return !flowA && !flowB || a[6] != 58 && b[6] != 58;
+    }
+
+    /** TCP or UDP with its ports present: a shorter one may belong to any flow between its addresses. */
+    private static boolean hasPorts(byte[] p) {
+        return (p[6] == TCP || p[6] == UDP) && p.length >= 44;
     }
 }

@@ -74,7 +74,12 @@ public final class GroCoalescer {
     /** Takes ownership of {@code packet}, an IPv6 packet from its reader index to its writer index. */
     public void add(ByteBuf packet) {
         if (held == MAX_HELD) {
-            flush();
+            try {
+                flush();
+            } catch (RuntimeException | Error e) {
+                packet.release(); // ours from the call on, though never held: nothing else would release it
+                throw e;
+            }
         }
         int slot = held++;
         packets[slot] = packet;

@@ -282,4 +282,32 @@ class GroCoalescerTest {
         }
         assertThat(throwing.held()).isZero();
     }
+
+    @Test
+    void aPacketWhoseAddFlushesIntoAThrowingOutputIsReleasedToo() {
+        GroOutput failing = new GroOutput() {
+            @Override
+            public void single(io.netty.buffer.ByteBuf packet) {
+                packet.release();
+                throw new IllegalStateException("device gone");
+            }
+
+            @Override
+            public void segmented(io.netty.buffer.ByteBuf superPacket, int protocol, int size, int n, int bytes) {
+                superPacket.release();
+            }
+        };
+        GroCoalescer throwing = new GroCoalescer(allocator, failing);
+        for (int i = 0; i < GroCoalescer.MAX_HELD; i++) {
+            throwing.add(GroTestPackets.buffer(allocator, GroTestPackets.icmp(A, i)));
+        }
+        io.netty.buffer.ByteBuf last = GroTestPackets.buffer(allocator, GroTestPackets.icmp(A, 999));
+        try {
+            throwing.add(last); // holds MAX_HELD already: flushes first, and that throws
+        } catch (IllegalStateException expected) {
+            assertThat(expected).hasMessage("device gone");
+        }
+        assertThat(last.refCnt()).as("the packet add took ownership of").isZero();
+        assertThat(throwing.held()).isZero();
+    }
 }

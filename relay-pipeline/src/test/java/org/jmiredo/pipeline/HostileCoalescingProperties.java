@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.constraints.IntRange;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DropReason;
@@ -63,6 +64,9 @@ class HostileCoalescingProperties {
         assertThat(coalesced.drops[DropReason.INTERNAL_ERROR.ordinal()]).as("exceptions caught").isZero();
         assertThat(coalesced.counts[Counter.TUN_TX_PACKETS.ordinal()]).isEqualTo(coalesced.tun.seen.size());
         assertThat(coalesced.counts[Counter.TUN_TX_SUPER_PACKETS.ordinal()]).isEqualTo(coalesced.tun.superPackets);
+        // Not vacuous: most tries merge something among the hostile packets.
+        Statistics.label("merged").collect(coalesced.tun.superPackets > 0);
+        Statistics.label("merged").coverage(c -> c.check(true).percentage(p -> p > 50));
     }
 
     /** A hostile variant of a valid packet. */

@@ -61,7 +61,12 @@ public final class GroOrder {
         if (flowA && flowB) {
             return a[6] == b[6] && Arrays.equals(a, 40, 44, b, 40, 44);
         }
-        return !flowA && !flowB || a[6] != 58 && b[6] != 58;
+        return !flowA && !flowB || hidesUpperLayer(a) && hidesUpperLayer(b);
+    }
+
+    /** Not ICMPv6 nor No Next Header (RFC 8200 §4.7): what follows might be any flow's TCP or UDP. */
+    private static boolean hidesUpperLayer(byte[] p) {
+        return p[6] != 58 && p[6] != 59;
     }
 
     /** TCP or UDP with its ports present: a shorter one may belong to any flow between its addresses. */

@@ -15,7 +15,7 @@ import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.constraints.IntRange;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DropReason;
-import org.jmiredo.pipeline.CoalescingDataPathProperties.Run;
+import org.jmiredo.pipeline.CoalescingDataPathPropertiesTest.Run;
 import org.jmiredo.proto.Checksum;
 import org.jmiredo.tun.offload.GroOrder;
 import org.jmiredo.tun.offload.GroTraffic;
@@ -30,7 +30,7 @@ import org.jmiredo.tun.offload.GroTraffic;
  * must see exactly what it sees without coalescing, byte for byte and in flow order, with the same counts
  * and the same drops by reason.
  */
-class HostileCoalescingProperties {
+class HostileCoalescingPropertiesTest {
     /** Offsets of the fields the kernel copies from a super-packet's headers into every segment. */
     private static final int[] COPIED_FIELDS = {0, 1, 2, 3, 7, 40 + 12, 40 + 13, 40 + 14, 40 + 15, 40 + 18, 40 + 19,
         40 + 20, 40 + 27, 40 + 4, 40 + 5, 4, 5, 6};
@@ -38,7 +38,7 @@ class HostileCoalescingProperties {
     @Property(tries = 200)
     void hostilePacketsChangeNothingTheKernelSees(@ForAll long seed, @ForAll @IntRange(min = 1, max = 200) int count) {
         Random random = new Random(seed);
-        byte[][] sources = new byte[CoalescingDataPathProperties.CLIENTS][];
+        byte[][] sources = new byte[CoalescingDataPathPropertiesTest.CLIENTS][];
         for (int c = 0; c < sources.length; c++) {
             sources[c] = CoalescingDataPathTest.bytes(teredo("198.51.100.1", 0, "198.51.100.2" + c, 40000 + c));
         }

@@ -33,7 +33,7 @@ import org.jmiredo.tun.offload.GsoOracle;
  * whose tunnel takes them. After the test's model of the kernel's segmentation, the second tunnel must see
  * exactly the packets the first saw, each flow in its order, with the same counts.
  */
-class CoalescingDataPathProperties {
+class CoalescingDataPathPropertiesTest {
     static final int CLIENTS = 3;
 
     @Property(tries = 150)

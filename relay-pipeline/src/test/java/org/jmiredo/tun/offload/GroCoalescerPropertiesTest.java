@@ -16,7 +16,7 @@ import org.jmiredo.testing.TrackingAllocator;
  * extension headers, retransmissions) through the coalescer, then through the test's own model of the
  * kernel's segmentation: the kernel must see exactly the packets sent, each flow in its order.
  */
-class GroCoalescerProperties {
+class GroCoalescerPropertiesTest {
     /** Few addresses, so that flows share address pairs with each other and with extension headers. */
     static final byte[][] SOURCES = {GroTestPackets.address(0), GroTestPackets.address(1), GroTestPackets.address(2)};
 

@@ -1,0 +1,5 @@
+cd /work/main
+for mode in off auto off auto; do   # pair 3: "auto off"
+  echo "##### offload=$mode"
+  JM_CONF_EXTRA="jmiredo.tun.offload = $mode" RELAYS=jmiredo PEERS=100000 SIZES=80 DIRS="t2i i2t" RATES="100000 0" RUNS=1 DURATION=5 NO_MD=1 bench/compare.sh 2>&1 | grep -E "^(t2i|i2t) |relay cpu|results"
+done

@@ -52,7 +52,10 @@ final class PeerLookupHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        output.flush(); // one flush per read burst: the queued datagrams leave in one sendmmsg
-        ctx.fireChannelReadComplete();
+        try {
+            output.flush(); // one flush per read burst: the queued datagrams leave in one sendmmsg
+        } finally {
+            ctx.fireChannelReadComplete(); // the TUN writer's held packets leave at the burst's end, whatever happened
+        }
     }
 }

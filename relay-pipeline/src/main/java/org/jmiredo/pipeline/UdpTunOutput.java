@@ -30,7 +30,7 @@ final class UdpTunOutput implements RelayOutput, GroOutput {
         this.udp = udp;
         this.tun = tun;
         this.counters = counters;
-        this.coalescer = tun.segmentedWrites() ? new GroCoalescer(udp.alloc(), this) : null;
+        this.coalescer = tun.segmentedWrites() ? new GroCoalescer(udp.alloc(), this, tun.segmentedUdpWrites()) : null;
     }
 
     /**

@@ -85,6 +85,12 @@ public final class MemoryTun implements TunQueue {
         return segmented;
     }
 
+    /** In segmented mode this queue takes UDP super-packets too (a kernel with USO). */
+    @Override
+    public boolean segmentedUdpWrites() {
+        return segmented;
+    }
+
     /** Records a copy of the super-packet; never releases it. */
     @Override
     public boolean writeSegmented(ByteBuf superPacket, int protocol, int segmentSize) {

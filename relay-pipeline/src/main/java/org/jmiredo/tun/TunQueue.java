@@ -23,10 +23,18 @@ public interface TunQueue {
     }
 
     /**
+     * True when {@link #writeSegmented} also takes UDP super-packets: the kernel segments UDP (USO, Linux 6.2).
+     * Implies {@link #segmentedWrites()}.
+     */
+    default boolean segmentedUdpWrites() {
+        return false;
+    }
+
+    /**
      * Writes one GSO super-packet that the kernel cuts into segments of {@code segmentSize} payload bytes
      * (the last may be shorter). Layout: a 40-byte IPv6 header (no extension headers) whose payload length
      * covers the whole super-packet, then the TCP ({@code protocol} 6) or UDP (17) header, then the
-     * concatenated payloads. The TCP/UDP checksum field holds the folded, not complemented, pseudo-header
+     * concatenated payloads; UDP only when {@link #segmentedUdpWrites()}. The TCP/UDP checksum field holds the folded, not complemented, pseudo-header
      * sum over the whole super-packet's addresses, protocol and L4 length (the kernel's CHECKSUM_PARTIAL
      * convention); the kernel completes it per segment. Never blocks; false when refused, as {@link #write}.
      * Does not release {@code superPacket}.

@@ -63,7 +63,7 @@ public class GroCoalescerBench {
 
     @Setup(Level.Trial)
     public void setUp() {
-        coalescer = new GroCoalescer(ByteBufAllocator.DEFAULT, sink);
+        coalescer = new GroCoalescer(ByteBufAllocator.DEFAULT, sink, true);
         int[] seq = new int[flows];
         for (int i = 0; i < BURST; i++) {
             int flow = i % flows;

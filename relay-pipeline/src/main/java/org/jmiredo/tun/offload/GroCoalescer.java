@@ -57,13 +57,16 @@ public final class GroCoalescer {
     private final int[] runHash = new int[MAX_HELD];
     private final int[] runTableSlot = new int[MAX_HELD];
     private int runs;
+    private final boolean udpRuns;
 
     // Open addressing from flow hash to run number + 1 (NO_RUN when free); a flow's newest run wins.
     private final int[] table = new int[TABLE_SLOTS];
 
-    public GroCoalescer(ByteBufAllocator allocator, GroOutput output) {
+    /** {@code udpRuns}: whether UDP datagrams may merge too (the device segments UDP: USO, Linux 6.2). */
+    public GroCoalescer(ByteBufAllocator allocator, GroOutput output, boolean udpRuns) {
         this.allocator = allocator;
         this.output = output;
+        this.udpRuns = udpRuns;
     }
 
     /** Packets held now (for tests and the held-packet bound). */
@@ -93,8 +96,12 @@ public final class GroCoalescer {
         }
         int protocol = Ipv6.nextHeader(packet, at);
         int l4Length = length - Ipv6.HEADER_LENGTH;
-        int header = protocol == GroRules.TCP || protocol == GroRules.UDP
+        int header = protocol == GroRules.TCP || protocol == GroRules.UDP && udpRuns
                 ? GroRules.headerLength(packet, at, protocol, l4Length) : -1;
+        if (protocol == GroRules.UDP && !udpRuns) {
+            newRun(slot, ONLY_WRITE, -1, 0, -1); // written alone, in its place among the held packets
+            return;
+        }
         if (header < 0) {
             if (protocol != Ipv6.NEXT_HEADER_ICMPV6 && protocol != Ipv6.NEXT_HEADER_NONE) {
                 closeRunsBetween(packet, at); // an extension header may hide one of the held flows

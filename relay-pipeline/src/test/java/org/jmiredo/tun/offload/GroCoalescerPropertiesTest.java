@@ -27,7 +27,7 @@ class GroCoalescerPropertiesTest {
         List<byte[]> sent = new GroTraffic(random, SOURCES, GroTestPackets.address(10)).packets(count);
         TrackingAllocator allocator = new TrackingAllocator();
         RecordingOutput output = new RecordingOutput();
-        GroCoalescer coalescer = new GroCoalescer(allocator, output);
+        GroCoalescer coalescer = new GroCoalescer(allocator, output, true);
         for (int i = 0; i < sent.size(); ) {
             int burst = 1 + random.nextInt(100);
             for (int end = Math.min(sent.size(), i + burst); i < end; i++) {

@@ -30,7 +30,7 @@ class GroCoalescerTest {
 
     final TrackingAllocator allocator = new TrackingAllocator();
     final RecordingOutput output = new RecordingOutput();
-    final GroCoalescer coalescer = new GroCoalescer(allocator, output);
+    final GroCoalescer coalescer = new GroCoalescer(allocator, output, true);
     final List<byte[]> sent = new ArrayList<>();
 
     @AfterEach
@@ -226,6 +226,24 @@ class GroCoalescerTest {
         assertDeliveredInOrder();
     }
 
+    /** Without USO (Linux before 6.2) UDP datagrams are written one by one, in their places; TCP still merges. */
+    @Test
+    void withoutUdpRunsDatagramsAreWrittenAloneAndTcpStillMerges() {
+        GroCoalescer tcpOnly = new GroCoalescer(allocator, output, false);
+        byte[][] tcp = segments(A, 100, 100, 100);
+        byte[][] packets = {udp(U, payload(200, 0)), tcp[0], udp(U, payload(200, 1)), tcp[1], tcp[2],
+                udp(U, payload(200, 2))};
+        for (byte[] p : packets) {
+            tcpOnly.add(GroTestPackets.buffer(allocator, p));
+        }
+        tcpOnly.flush();
+
+        assertThat(output.shape()).containsExactly(1, 3, 1, 1);
+        assertThat(output.writes.stream().filter(w -> w.protocol() == UDP)).isEmpty();
+        // the TCP run leaves at its first packet's place; each flow keeps its order
+        assertThat(output.packets()).containsExactly(packets[0], tcp[0], tcp[1], tcp[2], packets[2], packets[5]);
+    }
+
     @Test
     void udpRunsStopAtSixtyFourSegmentsAsTheKernels() {
         byte[][] d = new byte[70][];
@@ -310,7 +328,7 @@ class GroCoalescerTest {
                 superPacket.release();
             }
         };
-        GroCoalescer throwing = new GroCoalescer(allocator, failing);
+        GroCoalescer throwing = new GroCoalescer(allocator, failing, true);
         throwing.add(GroTestPackets.buffer(allocator, GroTestPackets.icmp(A, 1))); // the first write throws
         for (byte[] p : segments(B, 10, 10, 5, 10, 10, 10)) {
             throwing.add(GroTestPackets.buffer(allocator, p));
@@ -337,7 +355,7 @@ class GroCoalescerTest {
                 superPacket.release();
             }
         };
-        GroCoalescer throwing = new GroCoalescer(allocator, failing);
+        GroCoalescer throwing = new GroCoalescer(allocator, failing, true);
         for (int i = 0; i < GroCoalescer.MAX_HELD; i++) {
             throwing.add(GroTestPackets.buffer(allocator, GroTestPackets.icmp(A, i)));
         }

@@ -285,6 +285,12 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
         return offloads.vnetHeader();
     }
 
+    /** True when the kernel accepted UDP segmentation offload (USO, Linux 6.2). */
+    @Override
+    public boolean segmentedUdpWrites() {
+        return writer.udpSegmentation();
+    }
+
     /** Writes one GSO super-packet ({@link TunQueue#writeSegmented}), see {@link TunWriter#writeSegmented}. */
     @Override
     public boolean writeSegmented(ByteBuf superPacket, int protocol, int segmentSize) {

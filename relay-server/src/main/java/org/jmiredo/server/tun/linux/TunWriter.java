@@ -7,7 +7,6 @@ import io.netty.channel.unix.FileDescriptor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import org.jmiredo.tun.TunReceiver;
 import org.jmiredo.tun.offload.GsoSplitter;
 import org.jmiredo.tun.offload.VirtioNetHeader;
 
@@ -26,7 +25,6 @@ final class TunWriter {
     private final FileDescriptor fd;
     private final String deviceName;
     private final TunOffloads offloads;
-    private final SegmentWriter segmentWriter = new SegmentWriter();
     // The virtio headers a write puts in front of its packet, and the two-entry iovec of that writev(2);
     // native memory of its own, as writes may come before the queue is registered with an allocator.
     private final ByteBuffer writeHeaders;
@@ -44,6 +42,11 @@ final class TunWriter {
         writeHeaders.putLong(IOVEC + 8, VirtioNetHeader.LENGTH); // the first iovec is always a header
     }
 
+    /** Whether the kernel segments UDP super-packets (USO). */
+    boolean udpSegmentation() {
+        return offloads.udpSegmentation();
+    }
+
     /** {@link TunQueueHandle#write}: one packet, with an all-zero virtio header when the device has offloads. */
     boolean write(ByteBuf packet) {
         return offloads.vnetHeader() ? writeWithHeader(packet, PLAIN_HEADER) : writePlain(packet);
@@ -51,8 +54,8 @@ final class TunWriter {
 
     /**
      * Writes one GSO super-packet ({@link TunQueue#writeSegmented}): one writev(2) of its virtio header and
-     * the packet, which the kernel segments. UDP super-packets on a kernel without USO (before Linux 6.2)
-     * are cut here and written one segment per write(2).
+     * the packet, which the kernel segments. A UDP super-packet on a kernel without USO (before Linux 6.2)
+     * is refused: the coalescer builds none there ({@link #udpSegmentation}).
      */
     boolean writeSegmented(ByteBuf superPacket, int protocol, int segmentSize) {
         if (!offloads.vnetHeader()) {
@@ -61,7 +64,7 @@ final class TunWriter {
         int at = superPacket.readerIndex();
         int length = superPacket.readableBytes();
         if (protocol == GsoSplitter.UDP && !offloads.udpSegmentation()) {
-            return segmentWriter.writeCut(superPacket, protocol, segmentSize);
+            return false;
         }
         return VirtioNetHeader.setSegmented(writeHeadersView, SEGMENTED_HEADER, superPacket, at, length, protocol,
                 segmentSize) && writeWithHeader(superPacket, SEGMENTED_HEADER);
@@ -118,34 +121,5 @@ final class TunWriter {
         scratch.limit(total);
         packet.getBytes(packet.readerIndex(), scratch);
         return fd.write(scratch, 0, total);
-    }
-
-    /** Cuts a super-packet the kernel cannot segment and writes the segments one by one. */
-    private final class SegmentWriter implements TunReceiver {
-        private boolean allWritten;
-
-        boolean writeCut(ByteBuf superPacket, int protocol, int segmentSize) {
-            int at = superPacket.readerIndex();
-            int length = superPacket.readableBytes();
-            int headers = GsoSplitter.headersLength(superPacket, at, length, protocol);
-            if (headers < 0 || segmentSize < 1) {
-                return false;
-            }
-            allWritten = true;
-            GsoSplitter.split(superPacket, at, length, protocol, headers, segmentSize, superPacket.alloc(), 0, this);
-            return allWritten;
-        }
-
-        @Override
-        public void packetRead(ByteBuf segment) {
-            try {
-                allWritten &= write(segment);
-            } finally {
-                segment.release();
-            }
-        }
-
-        @Override
-        public void readComplete() {}
     }
 }

@@ -10,7 +10,8 @@ import org.jmiredo.e2e.lab.LabProcess;
 
 /**
  * Our daemon, from the packaged jar, as {@code relay --config FILE} in rly, with the defaults but for the
- * lab's addresses and names (so {@code tun.offload = auto}: the end-to-end tests cover the offloaded TUN).
+ * lab's addresses and names, and {@code tun.offload = auto} (off by default) so that the end-to-end tests
+ * cover the offloaded TUN; a test's {@link #configure} lines come after and may turn it off again.
  */
 final class JmiredoRelay implements RelayUnderTest {
 
@@ -42,6 +43,7 @@ final class JmiredoRelay implements RelayUnderTest {
                 jmiredo.relay.bind-port = %d
                 jmiredo.tun.name = "%s"
                 jmiredo.metrics.listen = "%s"
+                jmiredo.tun.offload = auto
                 %s
                 """.formatted(RELAY_V4, RELAY_PORT, TUN_NAME, METRICS_LISTEN, extraConfig));
         process = lab.start(Host.RLY, "jmiredo-relay", List.of(java.toString(), "--enable-native-access=ALL-UNNAMED",

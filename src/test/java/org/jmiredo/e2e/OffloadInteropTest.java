@@ -22,11 +22,11 @@ import org.jmiredo.e2e.lab.Poll;
 import org.jmiredo.e2e.lab.Preconditions;
 
 /**
- * The TUN offloads ({@code tun.offload}, default auto) against the real kernel and a real Miredo client
+ * The TUN offloads ({@code tun.offload = auto}, which the lab relay runs; off by default) against the real kernel and a real Miredo client
  * (cli, public address) in the lab of {@link TeredoLab}, our relay in rly. Each method compares the
  * relay's counters and the receiving namespace's {@code TcpInCsumErrors} (nstat) before and after:
  * <ol>
- * <li>Teredo to IPv6, iperf3 TCP with the default configuration: the coalescer wrote super-packets
+ * <li>Teredo to IPv6, iperf3 TCP with the lab relay ({@code tun.offload = auto}): the coalescer wrote super-packets
  * ({@code tun_super_packets}, {@code tun_coalesced_packets} rose), no write failed and no offload drop
  * moved, and the kernel of v6 found no bad TCP checksum, so the segments cut from the super-packets
  * carry the right ones (R-5.4-recv).</li>
@@ -88,7 +88,7 @@ class OffloadInteropTest {
 
     @Test
     @Order(1)
-    @DisplayName("R-5.4-recv: TCP Teredo -> IPv6 with the default tun.offload is coalesced into super-packets, checksums intact")
+    @DisplayName("R-5.4-recv: TCP Teredo -> IPv6 with tun.offload = auto is coalesced into super-packets, checksums intact")
     void teredoToNativeIsCoalesced(TestReporter reporter) {
         String before = scrape();
         long csumBefore = Nstat.value(v6(), CSUM_ERRORS);

@@ -67,7 +67,7 @@ final class ConfigMapper {
                 (int) in.integer("jmiredo.tun.mtu", Teredo.MTU, ValueParsers.MAX_MTU),
                 (int) in.integer("jmiredo.tun.read-budget", 1, 65_536),
                 in.bool("jmiredo.tun.persistent"),
-                in.parsed("jmiredo.tun.offload", TunOffloadMode::parse, TunOffloadMode.AUTO),
+                in.parsed("jmiredo.tun.offload", TunOffloadMode::parse, TunOffloadMode.OFF),
                 (int) in.integer("jmiredo.tun.tx-queue-length", 0, MAX_TX_QUEUE_LENGTH));
     }
 

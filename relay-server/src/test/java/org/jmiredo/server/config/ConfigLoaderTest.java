@@ -26,7 +26,7 @@ class ConfigLoaderTest {
         DaemonConfig config = ConfigLoader.defaults();
         assertThat(config.relay()).isEqualTo(
                 new RelayConfig(RelayType.CONE, 0, 3544, 0x2001_0000, UnknownPeerPolicy.ACCEPT_MATCHING));
-        assertThat(config.tun()).isEqualTo(new TunConfig("teredo", 1280, 64, false, TunOffloadMode.AUTO, 4096));
+        assertThat(config.tun()).isEqualTo(new TunConfig("teredo", 1280, 64, false, TunOffloadMode.OFF, 4096));
         assertThat(config.transport()).isEqualTo(new TransportConfig(0, 32, 64, 12 << 20, 4 << 20, false));
         assertThat(config.peers().maxPeers()).isEqualTo(1_048_576);
         assertThat(config.peers().segments()).isEqualTo(256);
@@ -188,17 +188,17 @@ class ConfigLoaderTest {
         assertThat(ConfigLoader.defaults().tun().persistent()).isFalse();
         Path on = write("on.conf", "jmiredo.tun { name = tr0, persistent = true }\n");
         assertThat(ConfigLoader.load(ConfigLoader.Sources.none().withHocon(on)).tun())
-                .isEqualTo(new TunConfig("tr0", 1280, 64, true, TunOffloadMode.AUTO, 4096));
+                .isEqualTo(new TunConfig("tr0", 1280, 64, true, TunOffloadMode.OFF, 4096));
         Path bad = write("bad.conf", "jmiredo.tun.persistent = maybe\n");
         assertProblems(bad, bad + ":1: jmiredo.tun.persistent: must be true or false, got \"maybe\"");
     }
 
     @Test
-    void tunOffloadIsAutoByDefaultAndOneOfThreeWords() throws Exception {
-        assertThat(ConfigLoader.defaults().tun().offload()).isEqualTo(TunOffloadMode.AUTO);
-        Path off = write("off.conf", "jmiredo.tun.offload = off\n");
-        assertThat(ConfigLoader.load(ConfigLoader.Sources.none().withHocon(off)).tun().offload())
-                .isEqualTo(TunOffloadMode.OFF);
+    void tunOffloadIsOffByDefaultAndOneOfThreeWords() throws Exception {
+        assertThat(ConfigLoader.defaults().tun().offload()).isEqualTo(TunOffloadMode.OFF);
+        Path auto = write("auto.conf", "jmiredo.tun.offload = auto\n");
+        assertThat(ConfigLoader.load(ConfigLoader.Sources.none().withHocon(auto)).tun().offload())
+                .isEqualTo(TunOffloadMode.AUTO);
         Path on = write("on.conf", "jmiredo.tun.offload = ON\n");
         assertThat(ConfigLoader.load(ConfigLoader.Sources.none().withHocon(on)).tun().offload())
                 .isEqualTo(TunOffloadMode.ON);

@@ -65,7 +65,12 @@ class CoalescingDataPathPropertiesTest {
         final long[] drops = new long[DropReason.values().length];
 
         Run(boolean segmented, List<byte[]> packets, int[] bursts, byte[][] sources) {
-            tun = new RecordingTun(segmented);
+            this(segmented, segmented, packets, bursts, sources);
+        }
+
+        /** {@code udpSegmented}: the queue takes UDP super-packets too (a kernel with USO). */
+        Run(boolean segmented, boolean udpSegmented, List<byte[]> packets, int[] bursts, byte[][] sources) {
+            tun = new RecordingTun(segmented, udpSegmented);
             TrackingAllocator allocator = new TrackingAllocator();
             EmbeddedChannel udp = new EmbeddedChannel();
             udp.config().setAllocator(allocator);
@@ -112,11 +117,13 @@ class CoalescingDataPathPropertiesTest {
     /** A tunnel that records what the kernel would see: packets, and the segments of each super-packet. */
     static final class RecordingTun implements TunQueue {
         final boolean segmented;
+        final boolean udpSegmented;
         final List<byte[]> seen = new ArrayList<>();
         int superPackets;
 
-        RecordingTun(boolean segmented) {
+        RecordingTun(boolean segmented, boolean udpSegmented) {
             this.segmented = segmented;
+            this.udpSegmented = udpSegmented;
         }
 
         @Override
@@ -128,6 +135,11 @@ class CoalescingDataPathPropertiesTest {
         @Override
         public boolean segmentedWrites() {
             return segmented;
+        }
+
+        @Override
+        public boolean segmentedUdpWrites() {
+            return udpSegmented;
         }
 
         @Override

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.statistics.Statistics;
@@ -35,8 +36,18 @@ class HostileCoalescingPropertiesTest {
     private static final int[] COPIED_FIELDS = {0, 1, 2, 3, 7, 40 + 12, 40 + 13, 40 + 14, 40 + 15, 40 + 18, 40 + 19,
         40 + 20, 40 + 27, 40 + 4, 40 + 5, 4, 5, 6};
 
+    /**
+     * Found by the property: without USO a UDP packet too short for its header (42 bytes) was written alone
+     * without closing the TCP runs between its addresses, so a later segment overtook it.
+     */
+    @Example
+    void aTruncatedUdpPacketWithoutUsoKeepsItsPlace() {
+        hostilePacketsChangeNothingTheKernelSees(54, 160, false);
+    }
+
     @Property(tries = 200)
-    void hostilePacketsChangeNothingTheKernelSees(@ForAll long seed, @ForAll @IntRange(min = 1, max = 200) int count) {
+    void hostilePacketsChangeNothingTheKernelSees(@ForAll long seed, @ForAll @IntRange(min = 1, max = 200) int count,
+            @ForAll boolean uso) {
         Random random = new Random(seed);
         byte[][] sources = new byte[CoalescingDataPathPropertiesTest.CLIENTS][];
         for (int c = 0; c < sources.length; c++) {
@@ -50,7 +61,7 @@ class HostileCoalescingPropertiesTest {
         int[] bursts = random.ints(count, 1, 80).toArray();
 
         Run direct = new Run(false, packets, bursts, sources);
-        Run coalesced = new Run(true, packets, bursts, sources);
+        Run coalesced = new Run(true, uso, packets, bursts, sources); // without USO, UDP is never merged
 
         GroOrder.assertSamePacketsInFlowOrder(direct.tun.seen, coalesced.tun.seen);
         for (Counter c : Counter.values()) {

@@ -96,17 +96,17 @@ public final class GroCoalescer {
         }
         int protocol = Ipv6.nextHeader(packet, at);
         int l4Length = length - Ipv6.HEADER_LENGTH;
-        int header = protocol == GroRules.TCP || protocol == GroRules.UDP && udpRuns
+        int header = protocol == GroRules.TCP || protocol == GroRules.UDP
                 ? GroRules.headerLength(packet, at, protocol, l4Length) : -1;
-        if (protocol == GroRules.UDP && !udpRuns) {
-            newRun(slot, ONLY_WRITE, -1, 0, -1); // written alone, in its place among the held packets
-            return;
-        }
         if (header < 0) {
             if (protocol != Ipv6.NEXT_HEADER_ICMPV6 && protocol != Ipv6.NEXT_HEADER_NONE) {
                 closeRunsBetween(packet, at); // an extension header may hide one of the held flows
             }
             newRun(slot, ONLY_WRITE, -1, 0, -1);
+            return;
+        }
+        if (protocol == GroRules.UDP && !udpRuns) {
+            newRun(slot, ONLY_WRITE, -1, 0, -1); // a whole datagram, written alone in its place
             return;
         }
         addToFlow(slot, packet, at, protocol, l4Length, header);

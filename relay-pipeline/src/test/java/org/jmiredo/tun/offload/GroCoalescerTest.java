@@ -314,9 +314,9 @@ class GroCoalescerTest {
         assertDeliveredInOrder();
     }
 
-    @Test
-    void anOutputThatThrowsStillLetsEveryHeldPacketGo() {
-        GroOutput failing = new GroOutput() {
+    /** An output whose single writes throw after releasing the packet (a device gone mid-burst). */
+    static GroOutput singlesFail() {
+        return new GroOutput() {
             @Override
             public void single(io.netty.buffer.ByteBuf packet) {
                 packet.release();
@@ -328,7 +328,11 @@ class GroCoalescerTest {
                 superPacket.release();
             }
         };
-        GroCoalescer throwing = new GroCoalescer(allocator, failing, true);
+    }
+
+    @Test
+    void anOutputThatThrowsStillLetsEveryHeldPacketGo() {
+        GroCoalescer throwing = new GroCoalescer(allocator, singlesFail(), true);
         throwing.add(GroTestPackets.buffer(allocator, GroTestPackets.icmp(A, 1))); // the first write throws
         for (byte[] p : segments(B, 10, 10, 5, 10, 10, 10)) {
             throwing.add(GroTestPackets.buffer(allocator, p));
@@ -343,19 +347,7 @@ class GroCoalescerTest {
 
     @Test
     void aPacketWhoseAddFlushesIntoAThrowingOutputIsReleasedToo() {
-        GroOutput failing = new GroOutput() {
-            @Override
-            public void single(io.netty.buffer.ByteBuf packet) {
-                packet.release();
-                throw new IllegalStateException("device gone");
-            }
-
-            @Override
-            public void segmented(io.netty.buffer.ByteBuf superPacket, int protocol, int size, int n, int bytes) {
-                superPacket.release();
-            }
-        };
-        GroCoalescer throwing = new GroCoalescer(allocator, failing, true);
+        GroCoalescer throwing = new GroCoalescer(allocator, singlesFail(), true);
         for (int i = 0; i < GroCoalescer.MAX_HELD; i++) {
             throwing.add(GroTestPackets.buffer(allocator, GroTestPackets.icmp(A, i)));
         }

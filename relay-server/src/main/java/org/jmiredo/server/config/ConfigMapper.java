@@ -78,7 +78,19 @@ final class ConfigMapper {
                 (int) in.integer("jmiredo.transport.max-messages-per-read", 1, 65_536),
                 (int) in.bytes("jmiredo.transport.socket-receive-buffer", 0, MAX_SOCKET_BUFFER),
                 (int) in.bytes("jmiredo.transport.socket-send-buffer", 0, MAX_SOCKET_BUFFER),
-                in.bool("jmiredo.transport.udp-gro"));
+                in.bool("jmiredo.transport.udp-gro"),
+                localAddressRefresh());
+    }
+
+    /** 0 turns the per-address sockets off; else at least a second, so the refresh never busies the host. */
+    private Duration localAddressRefresh() {
+        String key = "jmiredo.transport.local-address-refresh";
+        Duration refresh = in.duration(key, Duration.ZERO, Duration.ofDays(1));
+        if (!refresh.isZero() && refresh.compareTo(Duration.ofSeconds(1)) < 0) {
+            in.problem(key, "must be 0 (off) or at least 1s, got " + refresh.toMillis() + "ms");
+            return Duration.ZERO;
+        }
+        return refresh;
     }
 
     private PeerTableSettings peers() {

@@ -83,6 +83,8 @@ public final class DataPathMetrics implements MeterBinder {
             case TUN_RX_BYTES -> new Series("jmiredo.tun.read.bytes", BYTES, "Bytes read from the tunnel");
             case UDP_TX_PACKETS -> new Series("jmiredo.udp.sent.packets", null, "Teredo datagrams sent over UDP");
             case UDP_TX_BYTES -> new Series("jmiredo.udp.sent.bytes", BYTES, "UDP payload bytes sent");
+            case UDP_TX_LOCAL_ADDRESS_GONE -> new Series("jmiredo.udp.local.address.gone", null,
+                    "Datagrams sent from the route's source: the address their peer reached left the host");
             case BUBBLES_RX -> new Series("jmiredo.bubbles.received", null, "Bubbles received from peers");
             case BUBBLES_TX_INDIRECT -> bubblesSent("indirect");
             case BUBBLES_TX_DIRECT -> bubblesSent("direct");

@@ -23,7 +23,7 @@ class DataPathMetricsTest {
             "jmiredo_tun_written_packets_total", "jmiredo_tun_written_bytes_total",
             "jmiredo_tun_coalesced_packets_total", "jmiredo_tun_super_packets_total",
             "jmiredo_tun_read_packets_total", "jmiredo_tun_read_bytes_total",
-            "jmiredo_udp_sent_packets_total", "jmiredo_udp_sent_bytes_total",
+            "jmiredo_udp_sent_packets_total", "jmiredo_udp_sent_bytes_total", "jmiredo_udp_local_address_gone_total",
             "jmiredo_dropped_packets_total",
             "jmiredo_bubbles_received_total", "jmiredo_bubbles_sent_total", "jmiredo_bubbles_rate_limited_total",
             "jmiredo_icmp_errors_sent_total", "jmiredo_icmp_errors_rate_limited_total",

@@ -26,7 +26,7 @@ class RelayDaemonTest {
         DaemonConfig defaults = ConfigLoader.defaults();
         DaemonConfig config = new DaemonConfig(defaults.relay(), defaults.tun(), defaults.transport(), defaults.peers(),
                 defaults.icmp(), new MetricsConfig(new HostPort("127.0.0.1", port)), defaults.logging(),
-                defaults.server(), "test", defaults.serverRole());
+                defaults.server(), defaults.roleDirectives(), "test");
         List<String> seenDuringStart = new ArrayList<>();
         assertThatThrownBy(() -> RelayDaemon.start(config, (settings, wiring) -> {
             // While the transport starts: the endpoint answers, says not ready, and already has the series.
@@ -50,7 +50,7 @@ class RelayDaemonTest {
             DaemonConfig defaults = ConfigLoader.defaults();
             DaemonConfig config = new DaemonConfig(defaults.relay(), defaults.tun(), defaults.transport(),
                     defaults.peers(), defaults.icmp(), new MetricsConfig(new HostPort("127.0.0.1", taken.getLocalPort())),
-                    defaults.logging(), defaults.server(), "test", defaults.serverRole());
+                    defaults.logging(), defaults.server(), defaults.roleDirectives(), "test");
             assertThatThrownBy(() -> RelayDaemon.start(config, (s, w) -> {
                 throw new AssertionError("the transport must not start when the metrics endpoint cannot");
             }))

@@ -41,7 +41,8 @@ public enum DataPathRole {
             // The mire answers a bubble with a direct bubble (MireRules).
             case BUBBLES_RX, BUBBLES_TX_DIRECT -> Set.of(RELAY, MIRE);
             case ROUTER_SOLICITATIONS_RX, ROUTER_ADVERTISEMENTS_TX, ROUTER_ADVERTISEMENTS_TX_OTHER_ADDRESS,
-                    SERVER_FORWARDED_BUBBLES, SERVER_FORWARDED_ICMPV6, NATIVE_TX_PACKETS, NATIVE_TX_BYTES -> Set.of(SERVER);
+                    SERVER_FORWARDED_BUBBLES, SERVER_FORWARDED_ICMPV6, NATIVE_TX_PACKETS, NATIVE_TX_BYTES ->
+                    Set.of(SERVER);
             case ECHO_REPLIES_TX -> Set.of(MIRE);
         };
     }
@@ -49,7 +50,8 @@ public enum DataPathRole {
     private static Set<DataPathRole> roles(DropReason reason) {
         return switch (reason) {
             // The Teredo header decoding and the outer source check are shared; every path writes UDP.
-            case NOT_TEREDO, MALFORMED_TEREDO, MALFORMED_IPV6, NON_GLOBAL_SOURCE, UDP_WRITE_FAILED, INTERNAL_ERROR -> ALL;
+            case NOT_TEREDO, MALFORMED_TEREDO, MALFORMED_IPV6, NON_GLOBAL_SOURCE, UDP_WRITE_FAILED, INTERNAL_ERROR ->
+                    ALL;
             case MAPPING_MISMATCH, NON_GLOBAL_DESTINATION -> Set.of(RELAY, SERVER);
             case SOURCE_NOT_TEREDO, UNKNOWN_PEER, MULTICAST, DESTINATION_NOT_SERVED, DESTINATION_NOT_TEREDO,
                     PEER_UNREACHABLE, QUEUE_FULL, QUEUE_PEERS_FULL, TUN_WRITE_FAILED, TUN_OVERSIZED,

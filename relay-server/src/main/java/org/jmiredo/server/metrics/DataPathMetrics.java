@@ -14,10 +14,11 @@ import org.jmiredo.metrics.DropReason;
 /**
  * Exposes the counters of one role's data path ({@link DataPathRole}: a relay shows no server series and
  * the reverse) as meters that read them at scrape time: nothing is copied on the packet path. Every drop
- * reason of the role is registered at start, at 0. Each counter is the sum over the event loops' {@link DataPathCounters}
- * (single writer each, read with opaque loads). Micrometer's Prometheus naming appends {@code _total} to
- * counters and the base unit where the name lacks it, so {@code jmiredo.udp.received.bytes} is exposed
- * as {@code jmiredo_udp_received_bytes_total}; a test checks every exposed name.
+ * reason of the role is registered at start, at 0. Each counter is the sum over the event loops'
+ * {@link DataPathCounters} (single writer each, read with opaque loads). Micrometer's Prometheus naming
+ * appends {@code _total} to counters and the base unit where the name lacks it, so
+ * {@code jmiredo.udp.received.bytes} is exposed as {@code jmiredo_udp_received_bytes_total}; a test checks
+ * every exposed name.
  */
 public final class DataPathMetrics implements MeterBinder {
     private static final String BYTES = "bytes";

@@ -55,7 +55,7 @@ public final class MireDaemon extends UdpRoleDaemon {
     }
 
     @Override
-    DataPathRole role() {
+    DataPathRole dataPathRole() {
         return DataPathRole.MIRE;
     }
 

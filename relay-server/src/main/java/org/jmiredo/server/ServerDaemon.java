@@ -95,7 +95,7 @@ public final class ServerDaemon extends UdpRoleDaemon {
     }
 
     @Override
-    DataPathRole role() {
+    DataPathRole dataPathRole() {
         return DataPathRole.SERVER;
     }
 

@@ -49,7 +49,7 @@ abstract class UdpRoleDaemon implements AutoCloseable {
     abstract void bind(UdpLoops loops) throws IOException, StartupException;
 
     /** The data path this daemon runs: which of the counters it exposes. */
-    abstract DataPathRole role();
+    abstract DataPathRole dataPathRole();
 
     /** The per-channel counters to expose. */
     abstract List<DataPathCounters> counters();
@@ -68,7 +68,7 @@ abstract class UdpRoleDaemon implements AutoCloseable {
             UdpLoops loops = UdpLoops.start(TransportSettingsMapping.of(config));
             started.push(loops);
             bind(loops);
-            new DataPathMetrics(role(), counters()).bindTo(registry);
+            new DataPathMetrics(dataPathRole(), counters()).bindTo(registry);
             ProcessMetrics.bindEventLoops(registry, new ArrayList<EventExecutor>(loops.eventLoops()));
             SocketBufferMetrics.bindTo(registry, loops.socketBuffers()::receiveBufferBytes,
                     loops.socketBuffers()::sendBufferBytes);

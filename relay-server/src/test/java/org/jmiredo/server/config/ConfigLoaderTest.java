@@ -36,7 +36,8 @@ class ConfigLoaderTest {
         assertThat(config.icmp().errorsPerSecond()).isEqualTo(10);
         assertThat(config.metrics().listen()).isEqualTo(new HostPort("0.0.0.0", 9544));
         assertThat(config.logging()).isEqualTo(LoggingConfig.defaults());
-        assertThat(config.server()).isEmpty();
+        assertThat(config.server().configured()).isFalse();
+        assertThat(config.roleDirectives()).isEmpty();
         assertThat(config.relaySettings().restricted()).isFalse();
         assertThat(config.relaySettings().prefix()).isEqualTo(0x2001_0000);
     }

@@ -1,63 +1,65 @@
 package org.jmiredo.server;
 
-import io.netty.buffer.ByteBufAllocator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.jmiredo.server.metrics.ProcessMeters;
 
 /**
  * Start-up work of the daemons that depends on neither the command line nor the configuration, done on a
- * second thread while the main thread reads them: Netty's default buffer allocator, whose platform probe
- * (PlatformDependent) links malloc and free through FFM on JDK 25 without sun.misc.Unsafe. That was a
- * sixth of the main thread's start with the AOT cache (BENCHMARKS.md, "Startup: where the time goes").
+ * second thread while the main thread reads them: the registry with the process meters
+ * ({@link ProcessMeters}), which also initialises Netty's default buffer allocator, whose platform probe
+ * links malloc and free through FFM on JDK 25 without sun.misc.Unsafe. Together they were half the main
+ * thread's start after picocli and Logback, with the AOT cache (BENCHMARKS.md, "Startup: where the time goes").
  *
- * <p>The main thread waits for it ({@link #await}) before it touches Netty, so that two threads never
+ * <p>The main thread takes the result ({@link #meters}) before it touches Netty, so that two threads never
  * initialise Netty's classes at once: Netty's static initialisers have deadlocked each other before
  * (netty#5720, netty#10187). Logging must be up before {@link #begin}: SLF4J gives other threads stand-in
- * loggers while it starts, and Netty logs through it.
+ * loggers while it starts, and Micrometer and Netty log through it.
  */
 final class EarlyStart {
     private static final List<String> DAEMONS = List.of("relay", "server", "mire");
-    private static volatile Thread thread;
+    private static CompletableFuture<ProcessMeters> meters;
 
     private EarlyStart() {}
 
     /** Starts the work if the command line names a daemon (the first argument that is not an option). */
-    static void begin(String... args) {
+    static synchronized void begin(String... args) {
         for (String arg : args) {
             if (!arg.startsWith("-")) {
                 if (DAEMONS.contains(arg)) {
-                    thread = Thread.ofPlatform().daemon().name("jmiredo-early-start").start(EarlyStart::run);
+                    CompletableFuture<ProcessMeters> future = new CompletableFuture<>();
+                    Thread.ofPlatform().daemon().name("jmiredo-early-start").start(() -> {
+                        try {
+                            future.complete(ProcessMeters.create());
+                        } catch (RuntimeException | Error e) {
+                            future.completeExceptionally(e);
+                        }
+                    });
+                    meters = future;
                 }
                 return;
             }
         }
     }
 
-    // A failure here is the main thread's to report, where it would have met it without this thread.
-    private static void run() {
+    /**
+     * The meters built by {@link #begin}'s thread, once (waiting for them), else new ones built here. A
+     * failure there is rethrown here, where the daemon would have met it without that thread.
+     */
+    static synchronized ProcessMeters meters() {
+        CompletableFuture<ProcessMeters> early = meters;
+        meters = null;
+        if (early == null) {
+            return ProcessMeters.create();
+        }
         try {
-            ByteBufAllocator.DEFAULT.getClass();
-        } catch (RuntimeException | LinkageError e) {
-            // the main thread meets it again at its first use of Netty
-        }
-    }
-
-    /** Waits for the work, if it was started; then Netty is the caller's. */
-    static void await() {
-        Thread started = thread;
-        if (started == null) {
-            return;
-        }
-        boolean interrupted = false;
-        while (true) {
-            try {
-                started.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
+            return early.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
             }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+            throw (Error) e.getCause();
         }
     }
 }

@@ -35,7 +35,6 @@ final class RelayCommand implements Callable<Integer> {
         ConfigLoader.Sources sources = options.sources(miredoConf);
         DaemonConfig initial = ConfigLoader.load(sources);
         LogSetup.apply(initial.logging());
-        EarlyStart.await();
         // Handled before starting: a TERM during start-up stops the daemon as soon as it is up.
         CountDownLatch stop = new CountDownLatch(1);
         Signals.handle("TERM", stop::countDown);

@@ -50,7 +50,6 @@ final class RoleOptions {
      */
     static <D extends AutoCloseable> void runUntilSignalled(Starter<D> starter, org.slf4j.Logger log)
             throws Exception {
-        EarlyStart.await();
         CountDownLatch stop = new CountDownLatch(1);
         Signals.handle("TERM", stop::countDown);
         Signals.handle("INT", stop::countDown);

@@ -10,9 +10,9 @@ import java.util.Objects;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.server.config.DaemonConfig;
 import org.jmiredo.server.metrics.DataPathMetrics;
-import org.jmiredo.server.metrics.MeterRegistries;
 import org.jmiredo.server.metrics.MetricsServer;
 import org.jmiredo.server.metrics.PeerTableStats;
+import org.jmiredo.server.metrics.ProcessMeters;
 import org.jmiredo.server.metrics.ProcessMetrics;
 import org.jmiredo.server.metrics.SocketBufferMetrics;
 import org.jmiredo.server.transport.UdpLoops;
@@ -29,7 +29,9 @@ abstract class UdpRoleDaemon implements AutoCloseable {
     private static final PeerTableStats NO_PEERS = new PeerTableStats(() -> 0, () -> 0, () -> 0, () -> 0,
             () -> 0, () -> 0, () -> 0);
 
-    private final PrometheusMeterRegistry registry = MeterRegistries.prometheus();
+    // Built while the configuration was read (EarlyStart), or here.
+    private final ProcessMeters meters = EarlyStart.meters();
+    private final PrometheusMeterRegistry registry = meters.registry();
     private final ShutdownStack started = new ShutdownStack();
     final DaemonConfig config;
     private volatile boolean ready;
@@ -61,8 +63,8 @@ abstract class UdpRoleDaemon implements AutoCloseable {
     /** Starts everything, or stops again what was started and rethrows. */
     final void startAll() throws StartupException {
         try {
+            started.push(meters.process());
             preflight();
-            started.push(new ProcessMetrics(registry));
             MetricsServer metrics = MetricsServer.start(config.metrics().listen(), registry, this::isReady);
             started.push(metrics);
             beforeLoops();

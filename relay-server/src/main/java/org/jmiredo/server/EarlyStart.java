@@ -9,8 +9,8 @@ import org.jmiredo.server.metrics.ProcessMeters;
  * Start-up work of the daemons that depends on neither the command line nor the configuration, done on a
  * second thread while the main thread reads them: the registry with the process meters
  * ({@link ProcessMeters}), which also initialises Netty's default buffer allocator, whose platform probe
- * links malloc and free through FFM on JDK 25 without sun.misc.Unsafe. Together they were half the main
- * thread's start after picocli and Logback, with the AOT cache (BENCHMARKS.md, "Startup: where the time goes").
+ * links malloc and free through FFM on JDK 25 without sun.misc.Unsafe. Together they were a third of the
+ * main thread's start with the AOT cache (BENCHMARKS.md, "Startup: where the time goes").
  *
  * <p>The main thread takes the result ({@link #meters}) before it touches Netty, so that two threads never
  * initialise Netty's classes at once: Netty's static initialisers have deadlocked each other before

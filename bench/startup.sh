@@ -7,9 +7,12 @@
 #   sudo RUNS=5 bench/startup.sh
 #   sudo RUNS=5 JM_JAVA_OPTS="-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=/tmp/jm.jsa" bench/startup.sh
 #   sudo RUNS=5 LAUNCHER=1 bench/startup.sh
+#   sudo RUNS=5 LAUNCHER=1 TREES="/work/wt/base $PWD" bench/startup.sh
 # LAUNCHER=1: the shipped path, bin/jmiredo (its default JVM options), with and without its AOT cache in
 # the same run: one start records the cache (not counted), then each run starts once with
 # JMIREDO_AOT_CACHE=off and once with the cache, alternately. JM_JAVA_OPTS goes to JMIREDO_JAVA_OPTS.
+# TREES: checkouts whose relays (their bin/jmiredo with LAUNCHER=1, else their jar) start in turn in
+# each run, for old against new in one run; default: this one.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd -P)
@@ -36,9 +39,13 @@ ip -n "$NS" link add d0 type veth peer name d1
 ip -n "$NS" link set d1 up
 ip -n "$NS" addr add 198.51.100.3/24 dev d0
 ip -n "$NS" link set d0 up
-# A fixed jar path (mtime kept), so that a CDS archive or AOT cache made by one invocation is valid in the next.
-JAR=/tmp/jmiredo-startup.jar
-cmp -s "$ROOT/relay-server/target/jmiredo.jar" "$JAR" || cp -p "$ROOT/relay-server/target/jmiredo.jar" "$JAR"
+read -r -a TREES <<<"${TREES:-$ROOT}"
+# Fixed jar paths (mtime kept), so that a CDS archive or AOT cache made by one invocation is valid in the next.
+jar_of() { echo "/tmp/jmiredo-startup$( (($1 == 0)) || echo "-$1").jar"; }
+for i in "${!TREES[@]}"; do
+    cmp -s "${TREES[i]}/relay-server/target/jmiredo.jar" "$(jar_of "$i")" \
+        || cp -p "${TREES[i]}/relay-server/target/jmiredo.jar" "$(jar_of "$i")"
+done
 cat >"$DIR/jmiredo.conf" <<CONF
 jmiredo.relay.bind-address = "198.51.100.3"
 jmiredo.relay.bind-port = 3545
@@ -50,15 +57,16 @@ CONF
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 uptime
 
-# Starts the relay in the background ($PID): java directly, or the launcher with cache directory $1.
+# Starts the relay of tree number $1 in the background ($PID): java directly, or the launcher with cache
+# directory $2.
 start_relay() {
     if [[ -n "${LAUNCHER:-}" ]]; then
-        ip netns exec "$NS" env JAVA_HOME="$JAVA_HOME" JMIREDO_AOT_CACHE="$1" JMIREDO_JAVA_OPTS="${JM_JAVA_OPTS:-}" \
-            "$ROOT/bin/jmiredo" relay --config "$DIR/jmiredo.conf" >>"$DIR/relay.log" 2>&1 &
+        ip netns exec "$NS" env JAVA_HOME="$JAVA_HOME" JMIREDO_AOT_CACHE="$2" JMIREDO_JAVA_OPTS="${JM_JAVA_OPTS:-}" \
+            "${TREES[$1]}/bin/jmiredo" relay --config "$DIR/jmiredo.conf" >>"$DIR/relay.log" 2>&1 &
     else
         # shellcheck disable=SC2086
         ip netns exec "$NS" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED ${JM_JAVA_OPTS:-} \
-            -jar "$JAR" relay --config "$DIR/jmiredo.conf" >>"$DIR/relay.log" 2>&1 &
+            -jar "$(jar_of "$1")" relay --config "$DIR/jmiredo.conf" >>"$DIR/relay.log" 2>&1 &
     fi
     PID=$!
 }
@@ -68,13 +76,13 @@ cpu_ms() {
     sed 's/.*) //' "/proc/$1/stat" | awk -v hz="$(getconf CLK_TCK)" '{ print int(($12 + $13 + $14 + $15) * 1000 / hz) }'
 }
 
-# One start, timed: sets TR (ms to /readyz 200), TL (ms to the ready log line) and TC (CPU ms at /readyz
-# 200), then stops it (SIGTERM).
+# One start of tree $1 (cache directory $2), timed: sets TR (ms to /readyz 200), TL (ms to the ready log
+# line) and TC (CPU ms at /readyz 200), then stops it (SIGTERM).
 timed_start() {
     local t0 tr= tl= tc=
     : >"$DIR/relay.log"
     t0=$(now_ms)
-    start_relay "$1"
+    start_relay "$1" "$2"
     for _ in $(seq 3000); do
         if [[ -z "$tl" ]] && grep -q ' ready: ' "$DIR/relay.log"; then tl=$(( $(now_ms) - t0 )); fi
         if [[ -z "$tr" ]] && ip netns exec "$NS" curl -sf --max-time 0.2 -o /dev/null http://127.0.0.1:9544/readyz; then
@@ -94,33 +102,46 @@ timed_start() {
 
 median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-# Runs RUNS timed starts per cache setting (alternately) and prints each run and the medians.
+# "TREE, " when there is more than one tree.
+tree_label() { ((${#TREES[@]} == 1)) || echo "${TREES[$1]}, "; }
+
+# Runs RUNS timed starts per tree and cache setting (alternately) and prints each run and the medians.
+# Cache "aot" is tree T's directory $DIR/aot-T.
 measure() {
-    local run cache
-    declare -A ready log cpu # keyed "k<cache>": a key may not be empty
+    local run cache tree label
+    declare -A ready log cpu # keyed "<tree>k<cache>": a key may not be empty
     for run in $(seq "$RUNS"); do
-        for cache in "$@"; do
-            timed_start "$cache"
-            echo "run $run${cache:+", cache ${cache##*/}"}: /readyz 200 after $TR ms (CPU $TC ms)," \
-                "'ready' log line after $TL ms"
-            ready[k$cache]+=" $TR"
-            log[k$cache]+=" $TL"
-            cpu[k$cache]+=" $TC"
+        for tree in "${!TREES[@]}"; do
+            for cache in "$@"; do
+                timed_start "$tree" "$([[ "$cache" != aot ]] && echo "$cache" || echo "$DIR/aot-$tree")"
+                label="$(tree_label "$tree")${cache:+"cache $cache"}"
+                echo "run $run${label:+", $label"}: /readyz 200 after $TR ms (CPU $TC ms)," \
+                    "'ready' log line after $TL ms"
+                ready[${tree}k$cache]+=" $TR"
+                log[${tree}k$cache]+=" $TL"
+                cpu[${tree}k$cache]+=" $TC"
+            done
         done
     done
-    for cache in "$@"; do
-        # shellcheck disable=SC2086
-        echo "median of $RUNS${cache:+", cache ${cache##*/}"}: /readyz 200 after $(median ${ready[k$cache]}) ms" \
-            "(CPU $(median ${cpu[k$cache]}) ms), 'ready' log line after $(median ${log[k$cache]}) ms"
+    for tree in "${!TREES[@]}"; do
+        for cache in "$@"; do
+            label="$(tree_label "$tree")${cache:+"cache $cache"}"
+            # shellcheck disable=SC2086
+            echo "median of $RUNS${label:+", $label"}: /readyz 200 after $(median ${ready[${tree}k$cache]}) ms" \
+                "(CPU $(median ${cpu[${tree}k$cache]}) ms), 'ready' log line after $(median ${log[${tree}k$cache]}) ms"
+        done
     done
 }
 
 if [[ -n "${LAUNCHER:-}" ]]; then
-    mkdir "$DIR/aot"
-    timed_start "$DIR/aot"
-    echo "recording start (not counted): /readyz 200 after $TR ms; cache: $(ls "$DIR/aot")"
-    [[ -n "$(ls "$DIR/aot")" ]] || die "the launcher wrote no AOT cache"
-    measure off "$DIR/aot"
+    for tree in "${!TREES[@]}"; do
+        mkdir "$DIR/aot-$tree"
+        timed_start "$tree" "$DIR/aot-$tree"
+        echo "recording start, $(tree_label "$tree")not counted: /readyz 200 after $TR ms;" \
+            "cache: $(ls "$DIR/aot-$tree")"
+        [[ -n "$(ls "$DIR/aot-$tree")" ]] || die "the launcher wrote no AOT cache"
+    done
+    measure off aot
 else
     measure ""
 fi

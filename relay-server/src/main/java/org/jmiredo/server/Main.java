@@ -3,6 +3,7 @@ package org.jmiredo.server;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import org.jmiredo.server.config.InvalidConfigException;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,6 +42,9 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // Logging first, on this thread, then the start-up work that can run beside the parsing.
+        LoggerFactory.getILoggerFactory();
+        EarlyStart.begin(args);
         int code = execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
         System.exit(code);
     }

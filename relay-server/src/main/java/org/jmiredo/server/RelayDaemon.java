@@ -16,10 +16,10 @@ import org.jmiredo.pipeline.DataPathWiring;
 import org.jmiredo.pipeline.RelayDataPath;
 import org.jmiredo.server.config.DaemonConfig;
 import org.jmiredo.server.metrics.DataPathMetrics;
-import org.jmiredo.server.metrics.MeterRegistries;
 import org.jmiredo.server.metrics.MetricsServer;
 import org.jmiredo.server.metrics.PeerTableMetrics;
 import org.jmiredo.server.metrics.PeerTableStats;
+import org.jmiredo.server.metrics.ProcessMeters;
 import org.jmiredo.server.metrics.ProcessMetrics;
 import org.jmiredo.server.metrics.SocketBufferMetrics;
 import org.jmiredo.server.metrics.TunOffloadMetrics;
@@ -43,7 +43,9 @@ public final class RelayDaemon implements AutoCloseable {
         Transport start(TransportSettings settings, DataPathWiring wiring) throws IOException;
     }
 
-    private final PrometheusMeterRegistry registry = MeterRegistries.prometheus();
+    // Built while the configuration was read (EarlyStart), or here.
+    private final ProcessMeters meters = EarlyStart.meters();
+    private final PrometheusMeterRegistry registry = meters.registry();
     private final ShutdownStack started = new ShutdownStack();
     private volatile DaemonConfig config;
     private volatile boolean ready;
@@ -72,7 +74,7 @@ public final class RelayDaemon implements AutoCloseable {
 
     private void startAll(TransportStarter transports) throws StartupException {
         config.ignoredBy(DataPathRole.RELAY).forEach(LOG::warn);
-        started.push(new ProcessMetrics(registry));
+        started.push(meters.process());
         MetricsServer metrics;
         try {
             metrics = MetricsServer.start(config.metrics().listen(), registry, this::isReady);

@@ -11,8 +11,8 @@ import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DataPathRole;
 import org.jmiredo.server.config.DaemonConfig;
 import org.jmiredo.server.metrics.DataPathMetrics;
-import org.jmiredo.server.metrics.MeterRegistries;
 import org.jmiredo.server.metrics.MetricsServer;
+import org.jmiredo.server.metrics.ProcessMeters;
 import org.jmiredo.server.metrics.ProcessMetrics;
 import org.jmiredo.server.metrics.SocketBufferMetrics;
 import org.jmiredo.server.transport.UdpLoops;
@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * conventions as {@link RelayDaemon}; the metrics are the role's counters summed over the channels.
  */
 abstract class UdpRoleDaemon implements AutoCloseable {
-    private final PrometheusMeterRegistry registry = MeterRegistries.prometheus();
+    // Built while the configuration was read (EarlyStart), or here.
+    private final ProcessMeters meters = EarlyStart.meters();
+    private final PrometheusMeterRegistry registry = meters.registry();
     private final ShutdownStack started = new ShutdownStack();
     final DaemonConfig config;
     private volatile boolean ready;
@@ -60,8 +62,8 @@ abstract class UdpRoleDaemon implements AutoCloseable {
     /** Starts everything, or stops again what was started and rethrows. */
     final void startAll() throws StartupException {
         try {
+            started.push(meters.process());
             preflight();
-            started.push(new ProcessMetrics(registry));
             MetricsServer metrics = MetricsServer.start(config.metrics().listen(), registry, this::isReady);
             started.push(metrics);
             beforeLoops();

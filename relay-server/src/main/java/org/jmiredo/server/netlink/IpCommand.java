@@ -92,7 +92,9 @@ final class IpCommand {
 
     private static CompletableFuture<String> readAsync(InputStream in) {
         CompletableFuture<String> result = new CompletableFuture<>();
-        Thread.ofVirtual().name("ip-output").start(() -> {
+        // A platform thread: a virtual one would start the JDK's virtual-thread scheduler for this alone,
+        // 10 to 15 ms of CPU at start-up (BENCHMARKS.md, "Startup: where the time goes").
+        Thread.ofPlatform().daemon().name("ip-output").start(() -> {
             try (in) {
                 result.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
             } catch (IOException e) {

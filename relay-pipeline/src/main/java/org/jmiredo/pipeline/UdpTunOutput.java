@@ -2,7 +2,6 @@ package org.jmiredo.pipeline;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.socket.DatagramPacket;
 import org.jmiredo.engine.RelayOutput;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
@@ -13,8 +12,8 @@ import org.jmiredo.tun.offload.GroCoalescer;
 import org.jmiredo.tun.offload.GroOutput;
 
 /**
- * One event loop's two ends: its UDP channel and its tunnel queue. Writes are queued on the channel and
- * leave with the next flush (one per read burst, so epoll sends them with one sendmmsg). When the tunnel
+ * One event loop's two ends: its UDP channel and its tunnel queue. Datagrams are queued in the loop's
+ * {@link UdpSender} and leave with the next flush (one per read burst, so they go in one sendmmsg). When the tunnel
  * takes GSO super-packets, packets for it are held for the burst and coalesced ({@link GroCoalescer}) until
  * {@link #flushTun}; otherwise each is written at once. Counts what leaves, and what cannot leave, by reason.
  */
@@ -22,12 +21,13 @@ final class UdpTunOutput implements RelayOutput, GroOutput {
     private final Channel udp;
     private final TunQueue tun;
     private final DataPathCounters counters;
-    private final SocketAddressCache addresses = new SocketAddressCache();
+    private final UdpSender sender;
     /** Null when the tunnel takes no super-packets: then nothing is held. */
     private final GroCoalescer coalescer;
 
-    UdpTunOutput(Channel udp, TunQueue tun, DataPathCounters counters) {
+    UdpTunOutput(Channel udp, UdpSender sender, TunQueue tun, DataPathCounters counters) {
         this.udp = udp;
+        this.sender = sender;
         this.tun = tun;
         this.counters = counters;
         this.coalescer = tun.segmentedWrites() ? new GroCoalescer(udp.alloc(), this, tun.segmentedUdpWrites()) : null;
@@ -78,7 +78,7 @@ final class UdpTunOutput implements RelayOutput, GroOutput {
         }
         counters.increment(Counter.UDP_TX_PACKETS);
         counters.add(Counter.UDP_TX_BYTES, payload.readableBytes());
-        udp.write(new DatagramPacket(payload, addresses.get(ipv4, port)), udp.voidPromise());
+        sender.add(payload, ipv4, port);
     }
 
     @Override
@@ -119,15 +119,15 @@ final class UdpTunOutput implements RelayOutput, GroOutput {
         return written;
     }
 
-    /** Sends what this burst queued on the UDP channel. */
+    /** Sends what this burst queued for the UDP socket. */
     void flush() {
         LatencyHistogram latency = counters.udpFlushes();
         if (!latency.sampleNext()) {
-            udp.flush();
+            sender.flush();
             return;
         }
         long start = System.nanoTime();
-        udp.flush();
+        sender.flush();
         latency.record(System.nanoTime() - start);
     }
 }

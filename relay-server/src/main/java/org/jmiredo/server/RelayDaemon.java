@@ -82,7 +82,7 @@ public final class RelayDaemon implements AutoCloseable {
 
         TransportSettings settings = TransportSettingsMapping.of(config);
         dataPath = new RelayDataPath(config.relaySettings(), config.peers(),
-                settings.resolvedEventLoops(), Clock.monotonic());
+                settings.resolvedEventLoops(), Clock.monotonic(), Transport.udpSenders());
         started.push(dataPath);
         new DataPathMetrics(dataPath.counters(), peerStats(dataPath.peers())).bindTo(registry);
         registry.getPrometheusRegistry().register(new WriteLatencyCollector(dataPath.counters()));

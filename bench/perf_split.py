@@ -2,20 +2,20 @@
 """Where an event loop's time goes, from `perf script` output of a relay run (bench/profile.sh PERF=1).
 
 Reads the samples of the busiest thread (or --comm), and prints two splits: by the leaf frame's kind
-(kernel, Java JIT code, JVM, libc, ...), and by the syscall/native call the kernel time is under (the
-first frame above the kernel that names one), and the hottest Java leaf frames.
+(kernel, Java JIT code, JVM, libc, ...), and by the syscall/native call the kernel time is under (named
+by one of the first frames above the kernel), and the hottest Java leaf frames.
     perf script -i perf.data | bench/perf_split.py
 """
 import collections
 import re
 import sys
 
-CALLS = [  # (substring of a frame above the kernel, label), first match from the leaf up wins
-    ("writeAddress", "TUN write(2)"), ("readAddress", "TUN read(2)"), ("recvmmsg", "recvmmsg"),
-    ("sendmmsg", "sendmmsg"), ("sendmsg", "sendmsg"), ("epollWait", "epoll_wait"), ("epoll", "epoll_wait"),
+CALLS = [  # (substring of a frame just above the kernel, label): the first key found wins
+    ("writeAddress", "TUN write(2)"), ("readAddress", "TUN read(2)"), ("readPlain", "TUN read(2)"),
+    ("recvmmsg", "recvmmsg"), ("sendmmsg", "sendmmsg"), ("sendmsg", "sendmsg"), ("epoll", "epoll_wait"),
     ("getsockopt", "getsockopt"), ("write", "other write"), ("read", "other read"),
-    ("readPlain", "TUN read(2)"),
 ]
+WINDOW = 3  # the frames above the kernel searched: the C library's, then the Java (or JNI) caller's
 
 
 def samples(lines):
@@ -64,14 +64,8 @@ def main():
     for f in loop:
         if kind(f[0]) != "kernel":
             continue
-        label = "interrupt/other"
-        for sym, dso in f:
-            if "kernel" in dso or "libc" in dso:
-                continue
-            hit = next((lab for key, lab in CALLS if key in sym), None)
-            if hit:
-                label = hit
-                break
+        above = [sym for sym, dso in f if "kernel" not in dso][:WINDOW]
+        label = next((lab for key, lab in CALLS if any(key in sym for sym in above)), "interrupt/other")
         calls[label] += 1
     for k, v in calls.most_common():
         print(f"  {100 * v / n:5.1f} %  {k}")

@@ -4,7 +4,7 @@
 # (top frames of jdk.ExecutionSample and jdk.NativeMethodSample) with bench/jfr_top.py.
 #   sudo DIR=t2i PEERS=1000 SIZE=80 RATE=100000 DURATION=10 bench/profile.sh
 # PERF=1 samples with perf instead (kernel and Java frames alike, -XX:+PreserveFramePointer and a perf
-# map): perf.txt splits the relay's samples by thread, and within the event loop by kernel and Java frame.
+# map): split.txt (bench/perf_split.py) splits the event loop's samples into kernel (by call) and Java frames.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd -P)
@@ -42,11 +42,7 @@ bench --direction "$DIR" --peers "$PEERS" --size "$SIZE" --duration "$DURATION" 
 if [[ -n "${PERF:-}" ]]; then
     wait "$perf_job" || true
     relay_stop
-    perf report -i "$OUT/perf.data" --no-children --sort comm --stdio 2>/dev/null | grep -v '^$' >"$OUT/perf.txt"
-    perf report -i "$OUT/perf.data" --no-children --comm "$(perf report -i "$OUT/perf.data" --no-children \
-        --sort comm --stdio 2>/dev/null | awk '/%/ && !/^#/ {print $2; exit}')" --sort dso,sym --stdio -g none \
-        2>/dev/null | grep -v '^$' | head -80 >>"$OUT/perf.txt"
-    cat "$OUT/perf.txt"
+    perf script -i "$OUT/perf.data" 2>/dev/null | python3 "$ROOT/bench/perf_split.py" | tee "$OUT/split.txt"
     exit 0
 fi
 relay_stop

@@ -104,4 +104,9 @@ final class Metrics {
         }
         return samples;
     }
+
+    /** A series without labels; absent means not counted yet, 0. */
+    static double sample(String body, String series) {
+        return samples(body, series).getOrDefault(series, 0.0);
+    }
 }

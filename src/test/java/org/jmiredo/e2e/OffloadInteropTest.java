@@ -180,10 +180,10 @@ class OffloadInteropTest {
         assertThat(down.mbitPerSecond()).as(down.toString()).isGreaterThan(MIN_MBIT_PER_SECOND);
         assertThat(Metrics.samples(body, "jmiredo_tun_offload{").keySet()).singleElement().asString()
                 .contains("mode=\"off\"").contains("offloads=\"none\"");
-        assertThat(sample(body, "jmiredo_tun_written_packets_total")).as("packets written").isPositive();
+        assertThat(Metrics.sample(body, "jmiredo_tun_written_packets_total")).as("packets written").isPositive();
         for (String series : List.of("jmiredo_tun_super_packets_total", "jmiredo_tun_coalesced_packets_total",
                 "jmiredo_tun_read_super_packets_total")) {
-            assertThat(sample(body, series)).as(series).isZero();
+            assertThat(Metrics.sample(body, series)).as(series).isZero();
         }
         assertThat(failures(body)).as("write failures and offload drops").isEmpty();
     }
@@ -201,13 +201,9 @@ class OffloadInteropTest {
     }
 
     private static double delta(String before, String after, String series) {
-        return sample(after, series) - sample(before, series);
+        return Metrics.sample(after, series) - Metrics.sample(before, series);
     }
 
-    /** A series without labels; absent means not counted yet, 0. */
-    private static double sample(String body, String series) {
-        return Metrics.samples(body, series).getOrDefault(series, 0.0);
-    }
 
     private String scrape() {
         return Metrics.scrape(teredo.ns(Host.RLY), JmiredoRelay.METRICS_LISTEN).body();

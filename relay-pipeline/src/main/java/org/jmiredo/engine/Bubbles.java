@@ -35,15 +35,21 @@ public final class Bubbles {
         this.counters = counters;
     }
 
-    /** An indirect bubble through the peer's server, IPv4 from its address, port 3544 (R-5.4.1-c3). */
+    /**
+     * An indirect bubble through the peer's server, IPv4 from its address, port 3544 (R-5.4.1-c3). It leaves
+     * from the source the route picks: the server tells the peer that source (origin indication), so the
+     * peer answers to it, and the mapping is learned on the address the answer arrives at.
+     */
     void sendIndirect(long dstHi, long dstLo, RelayOutput out) {
-        out.toUdp(bubbleTo(dstHi, dstLo), TeredoAddress.serverIpv4(dstHi), Teredo.SERVICE_PORT);
+        out.toUdp(bubbleTo(dstHi, dstLo), TeredoAddress.serverIpv4(dstHi), Teredo.SERVICE_PORT,
+                RelayOutput.ANY_LOCAL);
         counters.increment(Counter.BUBBLES_TX_INDIRECT);
     }
 
     /** A direct bubble to the mapping embedded in the peer's address (R-5.4.1-direct). */
     void sendDirect(long dstHi, long dstLo, RelayOutput out) {
-        out.toUdp(bubbleTo(dstHi, dstLo), TeredoAddress.mappedIpv4(dstLo), TeredoAddress.mappedPort(dstLo));
+        out.toUdp(bubbleTo(dstHi, dstLo), TeredoAddress.mappedIpv4(dstLo), TeredoAddress.mappedPort(dstLo),
+                RelayOutput.ANY_LOCAL);
         counters.increment(Counter.BUBBLES_TX_DIRECT);
     }
 

@@ -45,9 +45,10 @@ public final class Reception {
 
     /**
      * A data packet (not a bubble): null when it may be forwarded to the tunnel, else why not. The
-     * caller owns {@code buf} throughout.
+     * caller owns {@code buf} throughout. {@code local} is the transport's index of the relay address the
+     * packet arrived at ({@link RelayOutput#ANY_LOCAL} when unknown); the peer is answered from it.
      */
-    public DropReason data(ByteBuf buf, TeredoHeaders headers, int srcIpv4, int srcPort, RelayOutput out) {
+    public DropReason data(ByteBuf buf, TeredoHeaders headers, int srcIpv4, int srcPort, int local, RelayOutput out) {
         int at = headers.ipv6Offset();
         long srcHi = Ipv6.srcHi(buf, at);
         long srcLo = Ipv6.srcLo(buf, at);
@@ -68,16 +69,16 @@ public final class Reception {
         PeerTable.Segment segment = peers.segmentFor(hash);
         segment.lock();
         try {
-            verdict = receiveData(segment, hash, srcHi, srcLo, srcIpv4, srcPort, embedded);
+            verdict = receiveData(segment, hash, srcHi, srcLo, srcIpv4, srcPort, local, embedded);
         } finally {
             segment.unlock();
         }
-        sendReleased(srcIpv4, srcPort, out);
+        sendReleased(srcIpv4, srcPort, local, out);
         return verdict;
     }
 
-    private DropReason receiveData(
-            PeerTable.Segment segment, long hash, long srcHi, long srcLo, int srcIpv4, int srcPort, boolean embedded) {
+    private DropReason receiveData(PeerTable.Segment segment, long hash, long srcHi, long srcLo, int srcIpv4,
+            int srcPort, int local, boolean embedded) {
         int now = clock.nowSeconds();
         int slot = segment.find(srcHi, srcLo, hash);
         if (slot >= 0) {
@@ -93,15 +94,16 @@ public final class Reception {
             // Soft-state recovery: the outer address proves the embedded mapping, so trust the peer.
             slot = segment.insert(srcHi, srcLo, hash, now);
         }
-        trust(segment, slot, srcIpv4, srcPort, now); // R-5.4.2-trust
+        trust(segment, slot, srcIpv4, srcPort, local, now); // R-5.4.2-trust
         return null;
     }
 
     /**
      * A bubble: control traffic that updates the peer entry and is never forwarded (R-5.4.2-bubble).
-     * Returns null when it was taken, else why it was dropped. The caller owns {@code buf}.
+     * Returns null when it was taken, else why it was dropped. The caller owns {@code buf}; {@code local} as
+     * in {@link #data}.
      */
-    public DropReason bubble(ByteBuf buf, TeredoHeaders headers, int srcIpv4, int srcPort, RelayOutput out) {
+    public DropReason bubble(ByteBuf buf, TeredoHeaders headers, int srcIpv4, int srcPort, int local, RelayOutput out) {
         counters.increment(Counter.BUBBLES_RX);
         int at = headers.ipv6Offset();
         long srcHi = Ipv6.srcHi(buf, at);
@@ -126,22 +128,22 @@ public final class Reception {
                 slot = segment.insert(srcHi, srcLo, hash, now); // ours, but its entry was evicted meanwhile
             }
             if (slot >= 0) {
-                trust(segment, slot, srcIpv4, srcPort, now); // R-5.4.1-c3trust
+                trust(segment, slot, srcIpv4, srcPort, local, now); // R-5.4.1-c3trust
             }
         } finally {
             segment.unlock();
         }
-        sendReleased(srcIpv4, srcPort, out);
+        sendReleased(srcIpv4, srcPort, local, out);
         return null;
     }
 
     /** Under the lock: marks the entry trusted at this mapping and takes its queued packets out. */
-    private void trust(PeerTable.Segment segment, int slot, int ipv4, int port, int now) {
+    private void trust(PeerTable.Segment segment, int slot, int ipv4, int port, int local, int now) {
         if (!segment.trusted(slot)) {
             counters.increment(Counter.PEERS_TRUSTED);
         }
         segment.setTrusted(slot, true);
-        segment.setMapping(slot, ipv4, port);
+        segment.setMapping(slot, ipv4, port, local); // answers leave from the address the peer reached
         segment.setLastRx(slot, now);
         // The peer answered: its bubble budget starts again (Miredo resets its counters on reception too),
         // or a long-lived, healthy peer would run out after four lapses of trust.
@@ -152,12 +154,12 @@ public final class Reception {
         }
     }
 
-    private void sendReleased(int ipv4, int port, RelayOutput out) {
+    private void sendReleased(int ipv4, int port, int local, RelayOutput out) {
         ByteBuf packet;
         try {
             while ((packet = released.poll()) != null) {
                 counters.increment(Counter.QUEUE_RELEASED_PACKETS);
-                out.toUdp(packet, ipv4, port);
+                out.toUdp(packet, ipv4, port, local);
             }
         } finally {
             // Never to the next peer's mapping: what a failed send left behind is dropped here.

@@ -91,6 +91,7 @@ public final class Transmission {
         long hash = peers.hash(dstHi, dstLo); // hashed once per packet
         PeerTable.Segment segment = peers.segmentFor(hash);
         long target;
+        int local = RelayOutput.ANY_LOCAL;
         int bubble;
         segment.lock();
         try {
@@ -99,6 +100,7 @@ public final class Transmission {
                 segment.touch(slot, now);
                 if (segment.trusted(slot) && now - segment.lastRx(slot) < Teredo.TRUST_SECONDS) {
                     target = mapping(segment.mappedIpv4(slot), segment.mappedPort(slot)); // case 1
+                    local = segment.localAddress(slot); // from where the peer reached us, or its NAT drops it
                     bubble = Bubbles.NONE;
                 } else {
                     target = -1;
@@ -114,7 +116,7 @@ public final class Transmission {
             segment.unlock();
         }
         if (target >= 0) {
-            out.toUdp(packet, (int) (target >>> 16), (int) target & 0xFFFF);
+            out.toUdp(packet, (int) (target >>> 16), (int) target & 0xFFFF, local);
             return;
         }
         finishUntrusted(packet, bubble, dstHi, dstLo, now, out);

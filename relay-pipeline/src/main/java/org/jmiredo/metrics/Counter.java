@@ -20,6 +20,11 @@ public enum Counter {
     /** Teredo datagrams sent over UDP (data, bubbles, queued packets released), and payload bytes. */
     UDP_TX_PACKETS,
     UDP_TX_BYTES,
+    /**
+     * Of those, datagrams for a peer whose local address (the one of the relay's it reached) has no socket
+     * any more, the address having left the host: sent from the address the route picks instead.
+     */
+    UDP_TX_LOCAL_ADDRESS_GONE,
     /** Bubbles received from peers (control only, never forwarded). */
     BUBBLES_RX,
     /** Indirect bubbles sent through a peer's server (RFC 4380 §5.4.1 case 3). */

@@ -326,9 +326,15 @@ public final class PeerTable implements AutoCloseable {
             return SlotLayout.mappedPort(slots[base(slot) + STATE]);
         }
 
-        public void setMapping(int slot, int ipv4, int port) {
+        /** Which of the relay's local addresses the mapping was learned on; 0 = unknown (see SlotLayout). */
+        public int localAddress(int slot) {
+            return SlotLayout.localAddress(slots[base(slot) + STATE]);
+        }
+
+        /** The peer's mapping, and the local address index (0..255, masked) it reached the relay on. */
+        public void setMapping(int slot, int ipv4, int port, int local) {
             int b = base(slot);
-            slots[b + STATE] = SlotLayout.withMapping(slots[b + STATE], ipv4, port);
+            slots[b + STATE] = SlotLayout.withMapping(slots[b + STATE], ipv4, port, local);
         }
 
         public boolean trusted(int slot) {

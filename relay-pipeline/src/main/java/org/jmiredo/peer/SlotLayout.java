@@ -5,13 +5,16 @@ package org.jmiredo.peer;
  * <pre>
  * w0 KEY_HI  address bytes 0-7 (prefix | server IPv4); 0 = empty slot (a Teredo prefix is never 0)
  * w1 KEY_LO  address bytes 8-15 (flags | ~port | ~client IPv4)
- * w2 STATE   mapped IPv4 (63-32) | mapped port (31-16) | spare (15-7) | bubble count (6-3)
+ * w2 STATE   mapped IPv4 (63-32) | mapped port (31-16) | local address (15-8) | spare (7) | bubble count (6-3)
  *            | REFERENCED (2) | QUEUED (1) | TRUSTED (0)
  * w3 TIMES   lastActive (63-32) | rx age (31-16) | bubble age (15-0)
  * </pre>
  * RFC 4380 §5.2 lists the fields of a peer entry; the relay needs the mapping, the trusted flag, the
  * last receive time and the bubble count and time (§5.4.1 case 3, Miredo's retry limits). The "last
- * transmit time" is folded into {@code lastActive}: the only use the relay has for it is idleness.
+ * transmit time" is folded into {@code lastActive}: the only use the relay has for it is idleness. The
+ * local address is which of the relay's own IPv4 addresses the peer's mapping was learned on (an index the
+ * transport gives, 0 = unknown): a relay bound to 0.0.0.0 answers from it, or a NAT that filters by source
+ * would drop the answer. It is part of the mapping and changes with it.
  *
  * <p>Times. {@code lastActive} is the latest of lastRx, lastBubble and every touch, exact, in seconds;
  * idleness is {@code now - lastActive}. lastRx and lastBubble are stored as ages below lastActive
@@ -37,7 +40,9 @@ final class SlotLayout {
     static final long BUBBLES_MASK = (long) MAX_BUBBLES << BUBBLES_SHIFT;
     static final int PORT_SHIFT = 16;
     static final int IPV4_SHIFT = 32;
-    static final long MAPPING_MASK = 0xFFFF_FFFF_FFFF_0000L;
+    static final int LOCAL_SHIFT = 8;
+    static final int MAX_LOCAL = 0xFF; // RelayOutput.MAX_LOCAL
+    static final long MAPPING_MASK = 0xFFFF_FFFF_FFFF_FF00L;
 
     static final int RX_AGE_SHIFT = 16;
     static final int BUBBLE_AGE_SHIFT = 0;
@@ -56,8 +61,13 @@ final class SlotLayout {
         return (int) (state >>> PORT_SHIFT) & 0xFFFF;
     }
 
-    static long withMapping(long state, int ipv4, int port) {
-        return (state & ~MAPPING_MASK) | ((long) ipv4 << IPV4_SHIFT) | ((long) (port & 0xFFFF) << PORT_SHIFT);
+    static int localAddress(long state) {
+        return (int) (state >>> LOCAL_SHIFT) & MAX_LOCAL;
+    }
+
+    static long withMapping(long state, int ipv4, int port, int local) {
+        return (state & ~MAPPING_MASK) | ((long) ipv4 << IPV4_SHIFT) | ((long) (port & 0xFFFF) << PORT_SHIFT)
+                | ((long) (local & MAX_LOCAL) << LOCAL_SHIFT);
     }
 
     static int bubbleCount(long state) {

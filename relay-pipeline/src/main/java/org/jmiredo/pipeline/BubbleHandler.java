@@ -17,8 +17,12 @@ final class BubbleHandler extends ChannelInboundHandlerAdapter {
     private final Reception reception;
     private final UdpTunOutput output;
     private final DataPathCounters counters;
+    private final int local;
 
-    BubbleHandler(DecodedDatagram decoded, Reception reception, UdpTunOutput output, DataPathCounters counters) {
+    /** {@code local}: the index of the local address this channel is bound to (RelayOutput.ANY_LOCAL: 0.0.0.0). */
+    BubbleHandler(DecodedDatagram decoded, Reception reception, UdpTunOutput output, DataPathCounters counters,
+            int local) {
+        this.local = local;
         this.decoded = decoded;
         this.reception = reception;
         this.output = output;
@@ -34,7 +38,7 @@ final class BubbleHandler extends ChannelInboundHandlerAdapter {
         }
         try {
             DropReason reason = reception.bubble(
-                    packet.content(), decoded.headers, decoded.srcIpv4, decoded.srcPort, output);
+                    packet.content(), decoded.headers, decoded.srcIpv4, decoded.srcPort, local, output);
             if (reason != null) {
                 counters.drop(reason);
             }

@@ -18,8 +18,12 @@ final class PeerLookupHandler extends ChannelInboundHandlerAdapter {
     private final Reception reception;
     private final UdpTunOutput output;
     private final DataPathCounters counters;
+    private final int local;
 
-    PeerLookupHandler(DecodedDatagram decoded, Reception reception, UdpTunOutput output, DataPathCounters counters) {
+    /** {@code local}: as for {@link BubbleHandler}. */
+    PeerLookupHandler(DecodedDatagram decoded, Reception reception, UdpTunOutput output, DataPathCounters counters,
+            int local) {
+        this.local = local;
         this.decoded = decoded;
         this.reception = reception;
         this.output = output;
@@ -35,7 +39,7 @@ final class PeerLookupHandler extends ChannelInboundHandlerAdapter {
         ByteBuf content = packet.content();
         DropReason reason;
         try {
-            reason = reception.data(content, decoded.headers, decoded.srcIpv4, decoded.srcPort, output);
+            reason = reception.data(content, decoded.headers, decoded.srcIpv4, decoded.srcPort, local, output);
         } catch (RuntimeException e) {
             packet.release();
             throw e;

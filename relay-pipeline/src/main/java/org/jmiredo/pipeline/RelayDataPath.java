@@ -2,6 +2,7 @@ package org.jmiredo.pipeline;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,6 +13,7 @@ import org.jmiredo.engine.Clock;
 import org.jmiredo.engine.IcmpErrors;
 import org.jmiredo.engine.PerSecondBudget;
 import org.jmiredo.engine.Reception;
+import org.jmiredo.engine.RelayOutput;
 import org.jmiredo.engine.RelaySettings;
 import org.jmiredo.engine.Transmission;
 import org.jmiredo.metrics.DataPathCounters;
@@ -39,7 +41,7 @@ public final class RelayDataPath implements DataPathWiring, AutoCloseable {
     private final UdpSender.Factory senders;
     private final BubbleSource bubbleSource = BubbleSource.random();
     private final List<DataPathCounters> counters = new CopyOnWriteArrayList<>();
-    private final Map<Channel, LoopPath> loops = new ConcurrentHashMap<>();
+    private final Map<EventLoop, LoopPath> loops = new ConcurrentHashMap<>();
     private volatile boolean expiryScheduled;
 
     public RelayDataPath(RelaySettings settings, PeerTableSettings peerSettings, int eventLoops, Clock clock) {
@@ -58,14 +60,28 @@ public final class RelayDataPath implements DataPathWiring, AutoCloseable {
 
     @Override
     public void initUdpChannel(Channel udp, TunQueue tun) {
-        LoopPath path = pathFor(udp, tun);
+        addHandlers(udp, pathFor(udp, tun), RelayOutput.ANY_LOCAL);
+        scheduleExpiry(udp);
+    }
+
+    @Override
+    public void initLocalChannel(Channel udp, int local) {
+        LoopPath path = loops.get(udp.eventLoop());
+        if (path == null) {
+            throw new IllegalStateException("initLocalChannel before initUdpChannel on the loop of " + udp);
+        }
+        path.output.addLocal(local, udp);
+        addHandlers(udp, path, local);
+    }
+
+    private static void addHandlers(Channel udp, LoopPath path, int local) {
         DecodedDatagram decoded = new DecodedDatagram();
         ChannelPipeline pipeline = udp.pipeline();
         pipeline.addLast("teredo-decoder", new TeredoDecoder(decoded, path.counters));
-        pipeline.addLast("bubbles", new BubbleHandler(decoded, path.reception, path.output, path.counters));
-        pipeline.addLast("peer-lookup", new PeerLookupHandler(decoded, path.reception, path.output, path.counters));
+        pipeline.addLast("bubbles", new BubbleHandler(decoded, path.reception, path.output, path.counters, local));
+        pipeline.addLast("peer-lookup",
+                new PeerLookupHandler(decoded, path.reception, path.output, path.counters, local));
         pipeline.addLast("tun-writer", new TunWriteHandler(path.output, path.counters));
-        scheduleExpiry(udp);
     }
 
     @Override
@@ -84,7 +100,7 @@ public final class RelayDataPath implements DataPathWiring, AutoCloseable {
         }
         RelaySettings settings = perLoop(next);
         loopSettings = settings;
-        loops.forEach((udp, path) -> udp.eventLoop().execute(() -> {
+        loops.forEach((loop, path) -> loop.execute(() -> {
             path.reception.apply(settings);
             path.transmission.apply(settings);
         }));
@@ -111,8 +127,8 @@ public final class RelayDataPath implements DataPathWiring, AutoCloseable {
     }
 
     private LoopPath pathFor(Channel udp, TunQueue tun) {
-        return loops.computeIfAbsent(udp, ch -> {
-            LoopPath path = new LoopPath(ch, tun);
+        return loops.computeIfAbsent(udp.eventLoop(), loop -> {
+            LoopPath path = new LoopPath(udp, tun);
             counters.add(path.counters);
             return path;
         });
@@ -140,7 +156,7 @@ public final class RelayDataPath implements DataPathWiring, AutoCloseable {
         }
     }
 
-    /** The per-loop objects: built once per event loop, used only by its thread. */
+    /** The per-loop objects: built once per event loop (with its main channel), used only by its thread. */
     private final class LoopPath {
         final DataPathCounters counters = new DataPathCounters();
         final UdpTunOutput output;
@@ -148,7 +164,7 @@ public final class RelayDataPath implements DataPathWiring, AutoCloseable {
         final Transmission transmission;
 
         LoopPath(Channel udp, TunQueue tun) {
-            output = new UdpTunOutput(udp, senders.create(udp, counters), tun, counters);
+            output = new UdpTunOutput(udp, senders, tun, counters);
             Bubbles bubbles = new Bubbles(bubbleSource, udp.alloc(), counters);
             RelaySettings settings = loopSettings;
             IcmpErrors icmp = new IcmpErrors(settings.icmpErrorsPerSecond(), udp.alloc(), counters);

@@ -12,25 +12,55 @@ import org.jmiredo.tun.offload.GroCoalescer;
 import org.jmiredo.tun.offload.GroOutput;
 
 /**
- * One event loop's two ends: its UDP channel and its tunnel queue. Datagrams are queued in the loop's
- * {@link UdpSender} and leave with the next flush (one per read burst, so they go in one sendmmsg). When the tunnel
+ * One event loop's two ends: its UDP channels and its tunnel queue. Channel 0 is the loop's main socket;
+ * when that one is bound to 0.0.0.0 the transport may add one channel per local address (index 1 to 255,
+ * {@link #addLocal}), so that a datagram leaves from the address its peer reached (a NAT that filters by
+ * source drops anything else). Datagrams are queued in each channel's {@link UdpSender} and leave with the
+ * next flush (one per read burst, so each channel's go in one sendmmsg). When the tunnel
  * takes GSO super-packets, packets for it are held for the burst and coalesced ({@link GroCoalescer}) until
  * {@link #flushTun}; otherwise each is written at once. Counts what leaves, and what cannot leave, by reason.
  */
 final class UdpTunOutput implements RelayOutput, GroOutput {
-    private final Channel udp;
+    /** By local address index; null where that address has no socket (any more). */
+    private final Channel[] channels = new Channel[MAX_LOCAL + 1];
+    /** The sender of each channel above, at the same index. */
+    private final UdpSender[] senders = new UdpSender[MAX_LOCAL + 1];
+    private final UdpSender.Factory senderFactory;
+    /** The indexes written since the last flush, each once. */
+    private final int[] written = new int[MAX_LOCAL + 1];
+    private final boolean[] isWritten = new boolean[MAX_LOCAL + 1];
+    private int writtenCount;
     private final TunQueue tun;
     private final DataPathCounters counters;
-    private final UdpSender sender;
     /** Null when the tunnel takes no super-packets: then nothing is held. */
     private final GroCoalescer coalescer;
 
-    UdpTunOutput(Channel udp, UdpSender sender, TunQueue tun, DataPathCounters counters) {
-        this.udp = udp;
-        this.sender = sender;
+    UdpTunOutput(Channel udp, UdpSender.Factory senderFactory, TunQueue tun, DataPathCounters counters) {
+        this.senderFactory = senderFactory;
         this.tun = tun;
         this.counters = counters;
+        channels[ANY_LOCAL] = udp;
+        senders[ANY_LOCAL] = senderFactory.create(udp, counters);
         this.coalescer = tun.segmentedWrites() ? new GroCoalescer(udp.alloc(), this, tun.segmentedUdpWrites()) : null;
+    }
+
+    /**
+     * Sends from {@code channel} what is addressed to local address {@code local} (1 to 255) from now on,
+     * until the channel closes. Called on this loop's thread, like everything here.
+     */
+    void addLocal(int local, Channel channel) {
+        if (local <= ANY_LOCAL || local > MAX_LOCAL) {
+            throw new IllegalArgumentException("local address index must be 1 to " + MAX_LOCAL + ": " + local);
+        }
+        channels[local] = channel;
+        senders[local] = senderFactory.create(channel, counters);
+        // A sender holds nothing between read bursts (each ends with a flush), so none is lost here.
+        channel.closeFuture().addListener(f -> {
+            if (channels[local] == channel) {
+                channels[local] = null;
+                senders[local] = null;
+            }
+        });
     }
 
     /**
@@ -69,8 +99,15 @@ final class UdpTunOutput implements RelayOutput, GroOutput {
     }
 
     @Override
-    public void toUdp(ByteBuf payload, int ipv4, int port) {
-        if (!udp.isWritable()) {
+    public void toUdp(ByteBuf payload, int ipv4, int port, int local) {
+        Channel channel = channels[local];
+        if (channel == null) {
+            // The address the peer reached has left the host: the route's choice is the best left.
+            counters.increment(Counter.UDP_TX_LOCAL_ADDRESS_GONE);
+            local = ANY_LOCAL;
+            channel = channels[ANY_LOCAL];
+        }
+        if (!channel.isWritable()) {
             // The socket's send queue is above its high-water mark: drop rather than grow without bound.
             counters.drop(DropReason.UDP_WRITE_FAILED);
             payload.release();
@@ -78,7 +115,11 @@ final class UdpTunOutput implements RelayOutput, GroOutput {
         }
         counters.increment(Counter.UDP_TX_PACKETS);
         counters.add(Counter.UDP_TX_BYTES, payload.readableBytes());
-        sender.add(payload, ipv4, port);
+        senders[local].add(payload, ipv4, port);
+        if (!isWritten[local]) {
+            isWritten[local] = true;
+            written[writtenCount++] = local;
+        }
     }
 
     @Override
@@ -119,15 +160,27 @@ final class UdpTunOutput implements RelayOutput, GroOutput {
         return written;
     }
 
-    /** Sends what this burst queued for the UDP socket. */
+    /** Sends what this burst queued on the UDP channels. */
     void flush() {
         LatencyHistogram latency = counters.udpFlushes();
         if (!latency.sampleNext()) {
-            sender.flush();
+            flushWritten();
             return;
         }
         long start = System.nanoTime();
-        sender.flush();
+        flushWritten();
         latency.record(System.nanoTime() - start);
+    }
+
+    private void flushWritten() {
+        for (int i = 0; i < writtenCount; i++) {
+            int local = written[i];
+            isWritten[local] = false;
+            UdpSender sender = senders[local];
+            if (sender != null) {
+                sender.flush();
+            }
+        }
+        writtenCount = 0;
     }
 }

@@ -32,6 +32,7 @@ class PeerFieldsTest {
     void fieldsRoundTripIndependently_R_5_2_peerfields(
             @ForAll int ipv4,
             @ForAll @IntRange(min = 0, max = 65535) int port,
+            @ForAll @IntRange(min = 0, max = 255) int local,
             @ForAll boolean trusted,
             @ForAll @IntRange(min = -1_000_000_000, max = 1_000_000_000) int now,
             @ForAll @IntRange(min = 0, max = 65534) int rxAge,
@@ -41,7 +42,7 @@ class PeerFieldsTest {
         long otherLo = Peers.lo(2);
         Peers.locked(t, hi, lo, s -> {
             int slot = s.insert(hi, lo, now);
-            s.setMapping(slot, ipv4, port);
+            s.setMapping(slot, ipv4, port, local);
             s.setTrusted(slot, trusted);
             s.setLastRx(slot, now - rxAge);
             s.setBubbles(slot, now - bubbleAge, count);
@@ -53,12 +54,14 @@ class PeerFieldsTest {
             int slot = s.find(hi, lo);
             assertThat(s.mappedIpv4(slot)).isEqualTo(ipv4);
             assertThat(s.mappedPort(slot)).isEqualTo(port);
+            assertThat(s.localAddress(slot)).isEqualTo(local);
             assertThat(s.trusted(slot)).isEqualTo(trusted);
             assertThat(s.lastRx(slot)).isEqualTo(now - rxAge == 0 ? 0 : now - rxAge);
             assertThat(s.lastBubble(slot)).isEqualTo(now - bubbleAge == 0 ? 0 : now - bubbleAge);
             assertThat(s.bubbleCount(slot)).isEqualTo(count);
             int other = s.find(hi, otherLo);
             assertThat(s.mappedIpv4(other)).isZero();
+            assertThat(s.localAddress(other)).isZero();
             assertThat(s.trusted(other)).isFalse();
             assertThat(s.lastRx(other)).isZero();
             return 0;
@@ -66,17 +69,21 @@ class PeerFieldsTest {
     }
 
     @Test
-    void portIsMaskedToSixteenBitsAndCountClamped() {
+    void portAndLocalAddressAreMaskedAndCountClamped() {
         Peers.locked(table, hi, lo, s -> {
             int slot = s.insert(hi, lo, 5);
-            s.setMapping(slot, -1, 0x1_2345);
+            s.setMapping(slot, -1, 0x1_2345, 0x1FF);
             assertThat(s.mappedIpv4(slot)).isEqualTo(-1);
             assertThat(s.mappedPort(slot)).isEqualTo(0x2345);
+            assertThat(s.localAddress(slot)).isEqualTo(0xFF);
+            s.setTrusted(slot, false); // the flags below the local address stay apart from it
+            assertThat(s.localAddress(slot)).isEqualTo(0xFF);
             s.setBubbles(slot, 5, 99);
             assertThat(s.bubbleCount(slot)).isEqualTo(15);
             s.setBubbles(slot, 5, -3);
             assertThat(s.bubbleCount(slot)).isZero();
             assertThat(s.mappedIpv4(slot)).isEqualTo(-1); // the count does not spill into the mapping
+            assertThat(s.localAddress(slot)).isEqualTo(0xFF);
             return 0;
         });
     }

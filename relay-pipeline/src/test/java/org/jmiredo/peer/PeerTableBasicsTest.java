@@ -92,7 +92,7 @@ class PeerTableBasicsTest {
         try {
             for (int n = 0; n < 10_000; n++) {
                 int slot = s.insert(HI, Peers.lo(n), n);
-                s.setMapping(slot, n, n & 0xFFFF);
+                s.setMapping(slot, n, n & 0xFFFF, 0);
             }
             assertThat(s.slotCapacity()).isEqualTo(16_384); // 10 000 > 3/4 of 8192
             for (int n = 0; n < 10_000; n++) {

@@ -72,7 +72,7 @@ class PeerTableConcurrencyTest {
                 if (slot < 0) {
                     slot = s.insert(HI, lo, i);
                 }
-                s.setMapping(slot, s.mappedIpv4(slot) + 1, 3544); // read-modify-write under the lock
+                s.setMapping(slot, s.mappedIpv4(slot) + 1, 3544, 0); // read-modify-write under the lock
                 s.touch(slot, i);
             } finally {
                 s.unlock();

@@ -167,7 +167,7 @@ class PeerTableModelTest {
                     e.lastActive = Math.max(e.lastActive, now);
                 }
                 case MAP -> {
-                    s.setMapping(slot, v, v >>> 16);
+                    s.setMapping(slot, v, v >>> 16, 0);
                     e.ipv4 = v;
                     e.port = v >>> 16;
                 }

@@ -10,7 +10,10 @@ import org.jmiredo.server.config.RelayConfig;
 final class ConfigChanges {
     private ConfigChanges() {}
 
-    /** The sections that changed but are fixed while running, as their HOCON paths. */
+    /**
+     * The relay's sections that changed but are fixed while running, as their HOCON paths; the relay does
+     * not read {@code jmiredo.server}, so its changes are not listed.
+     */
     static List<String> restartOnly(DaemonConfig previous, DaemonConfig next) {
         List<String> changed = new ArrayList<>();
         add(changed, "jmiredo.relay.bind-address", previous.relay().bindAddress(), next.relay().bindAddress());
@@ -20,7 +23,6 @@ final class ConfigChanges {
         add(changed, "jmiredo.transport", previous.transport(), next.transport());
         add(changed, "jmiredo.peers", previous.peers(), next.peers());
         add(changed, "jmiredo.metrics", previous.metrics(), next.metrics());
-        add(changed, "the Teredo server addresses", previous.server(), next.server());
         return changed;
     }
 
@@ -33,8 +35,7 @@ final class ConfigChanges {
         RelayConfig relay = new RelayConfig(
                 next.relay().type(), was.bindAddress(), was.bindPort(), was.prefix(), next.relay().unknownPeers());
         return new DaemonConfig(relay, previous.tun(), previous.transport(), previous.peers(),
-                next.icmp(), previous.metrics(), next.logging(), previous.server(), next.sources(),
-                previous.serverRole());
+                next.icmp(), previous.metrics(), next.logging(), next.server(), next.roleDirectives(), next.sources());
     }
 
     private static void add(List<String> changed, String name, Object before, Object after) {

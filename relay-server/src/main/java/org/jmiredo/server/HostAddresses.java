@@ -1,19 +1,15 @@
 package org.jmiredo.server;
 
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.jmiredo.proto.Ipv4;
+import org.jmiredo.server.transport.HostIpv4;
 
 /**
- * The IPv4 addresses assigned to this host (in the daemon's network namespace), read with
- * {@link NetworkInterface}, and the start-up check of the addresses a role binds to: a Teredo server
+ * The IPv4 addresses assigned to this host (in the daemon's network namespace, {@link HostIpv4}), and the
+ * start-up check of the addresses a role binds to: a Teredo server
  * must own both of its addresses (RFC 4380 §5.3), and they must be global unicast (§5.2.4), or clients
  * would be told to use an address that never answers.
  */
@@ -22,19 +18,11 @@ final class HostAddresses {
 
     /** Every IPv4 address of every interface, up or down, in network-order ints. */
     static Set<Integer> ipv4() throws StartupException {
-        Set<Integer> addresses = new LinkedHashSet<>();
         try {
-            for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-                for (InetAddress address : Collections.list(nic.getInetAddresses())) {
-                    if (address instanceof Inet4Address v4) {
-                        addresses.add(Ipv4.of(v4.getAddress()));
-                    }
-                }
-            }
+            return HostIpv4.addresses();
         } catch (SocketException e) {
             throw new StartupException("cannot list this host's addresses: " + e.getMessage(), e);
         }
-        return addresses;
     }
 
     /**

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import org.jmiredo.metrics.DataPathCounters;
+import org.jmiredo.metrics.DataPathRole;
 import org.jmiredo.pipeline.server.MireDataPath;
 import org.jmiredo.proto.Ipv4;
 import org.jmiredo.proto.Teredo;
@@ -51,6 +52,11 @@ public final class MireDaemon extends UdpRoleDaemon {
 
     private InetSocketAddress socket(int port) {
         return new InetSocketAddress(TransportSettingsMapping.ipv4(address), port);
+    }
+
+    @Override
+    DataPathRole dataPathRole() {
+        return DataPathRole.MIRE;
     }
 
     @Override

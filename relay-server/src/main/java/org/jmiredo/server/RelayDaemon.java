@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.jmiredo.engine.Clock;
+import org.jmiredo.metrics.DataPathRole;
 import org.jmiredo.peer.PeerTable;
 import org.jmiredo.pipeline.DataPathWiring;
 import org.jmiredo.pipeline.RelayDataPath;
@@ -17,6 +18,7 @@ import org.jmiredo.server.config.DaemonConfig;
 import org.jmiredo.server.metrics.DataPathMetrics;
 import org.jmiredo.server.metrics.MeterRegistries;
 import org.jmiredo.server.metrics.MetricsServer;
+import org.jmiredo.server.metrics.PeerTableMetrics;
 import org.jmiredo.server.metrics.PeerTableStats;
 import org.jmiredo.server.metrics.ProcessMetrics;
 import org.jmiredo.server.metrics.SocketBufferMetrics;
@@ -69,8 +71,7 @@ public final class RelayDaemon implements AutoCloseable {
     }
 
     private void startAll(TransportStarter transports) throws StartupException {
-        config.server().ifPresent(server -> LOG.warn("{} read: Teredo server addresses are for `jmiredo server`;"
-                + " this process runs the relay only", server));
+        config.ignoredBy(DataPathRole.RELAY).forEach(LOG::warn);
         started.push(new ProcessMetrics(registry));
         MetricsServer metrics;
         try {
@@ -84,7 +85,8 @@ public final class RelayDaemon implements AutoCloseable {
         dataPath = new RelayDataPath(config.relaySettings(), config.peers(),
                 settings.resolvedEventLoops(), Clock.monotonic(), Transport.udpSenders());
         started.push(dataPath);
-        new DataPathMetrics(dataPath.counters(), peerStats(dataPath.peers())).bindTo(registry);
+        new DataPathMetrics(DataPathRole.RELAY, dataPath.counters()).bindTo(registry);
+        new PeerTableMetrics(peerStats(dataPath.peers())).bindTo(registry);
         registry.getPrometheusRegistry().register(new WriteLatencyCollector(dataPath.counters()));
 
         Transport transport;

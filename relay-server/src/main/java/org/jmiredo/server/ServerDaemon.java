@@ -8,6 +8,7 @@ import java.util.Set;
 import org.jmiredo.engine.Clock;
 import org.jmiredo.engine.server.ServerSettings;
 import org.jmiredo.metrics.DataPathCounters;
+import org.jmiredo.metrics.DataPathRole;
 import org.jmiredo.pipeline.server.ServerDataPath;
 import org.jmiredo.proto.Ipv4;
 import org.jmiredo.proto.Ipv6;
@@ -18,6 +19,8 @@ import org.jmiredo.server.config.ValueParsers;
 import org.jmiredo.server.sys.RawIpv6Socket;
 import org.jmiredo.server.transport.UdpLoops;
 import org.jmiredo.tun.TunQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code jmiredo server}: a Teredo server (RFC 4380 §5.3, RFC 5991) on UDP 3544 of two addresses of this
@@ -27,6 +30,7 @@ import org.jmiredo.tun.TunQueue;
  * the server keeps no per-client state.
  */
 public final class ServerDaemon extends UdpRoleDaemon {
+    private static final Logger LOG = LoggerFactory.getLogger(ServerDaemon.class);
     /** The room a native packet may take: a whole IPv6 minimum-MTU packet, or more if the limit allows. */
     private static final int MIN_NATIVE_CAPACITY = Teredo.MTU;
 
@@ -37,7 +41,7 @@ public final class ServerDaemon extends UdpRoleDaemon {
 
     private ServerDaemon(DaemonConfig config) {
         super(config);
-        this.role = config.serverRole();
+        this.role = config.server();
     }
 
     /** Starts the server, or throws with one line for the operator (nothing stays started). */
@@ -49,6 +53,7 @@ public final class ServerDaemon extends UdpRoleDaemon {
 
     @Override
     void preflight() throws StartupException {
+        config.ignoredBy(DataPathRole.SERVER).forEach(LOG::warn);
         if (!role.configured()) {
             throw new StartupException("no server address: set jmiredo.server.primary-address (--config) or "
                     + "ServerBindAddress (--miredo-conf miredo-server.conf)", null);
@@ -87,6 +92,11 @@ public final class ServerDaemon extends UdpRoleDaemon {
 
     private static InetSocketAddress socket(int ipv4) {
         return new InetSocketAddress(TransportSettingsMapping.ipv4(ipv4), Teredo.SERVICE_PORT);
+    }
+
+    @Override
+    DataPathRole dataPathRole() {
+        return DataPathRole.SERVER;
     }
 
     @Override

@@ -34,7 +34,8 @@ final class TransportSettingsMapping {
                 TEREDO_PREFIX_LENGTH,
                 config.tun().persistent(),
                 config.tun().offload(),
-                config.tun().txQueueLength());
+                config.tun().txQueueLength(),
+                t.localAddressRefresh());
     }
 
     static Inet4Address ipv4(int address) {

@@ -8,11 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.jmiredo.metrics.DataPathCounters;
+import org.jmiredo.metrics.DataPathRole;
 import org.jmiredo.server.config.DaemonConfig;
 import org.jmiredo.server.metrics.DataPathMetrics;
 import org.jmiredo.server.metrics.MeterRegistries;
 import org.jmiredo.server.metrics.MetricsServer;
-import org.jmiredo.server.metrics.PeerTableStats;
 import org.jmiredo.server.metrics.ProcessMetrics;
 import org.jmiredo.server.metrics.SocketBufferMetrics;
 import org.jmiredo.server.transport.UdpLoops;
@@ -22,13 +22,9 @@ import org.slf4j.LoggerFactory;
  * The life of a daemon whose data path is UDP channels only ({@code jmiredo server}, {@code jmiredo mire}):
  * start in order (metrics endpoint, so that /healthz answers and /readyz says 503 during start-up; the
  * event loops; the role's sockets and handlers), report ready, stop in reverse order. The same
- * conventions as {@link RelayDaemon}; the metrics are the data path's counters summed over the channels.
+ * conventions as {@link RelayDaemon}; the metrics are the role's counters summed over the channels.
  */
 abstract class UdpRoleDaemon implements AutoCloseable {
-    /** A role without a peer table shows an empty one, so that dashboards keep one set of series. */
-    private static final PeerTableStats NO_PEERS = new PeerTableStats(() -> 0, () -> 0, () -> 0, () -> 0,
-            () -> 0, () -> 0, () -> 0);
-
     private final PrometheusMeterRegistry registry = MeterRegistries.prometheus();
     private final ShutdownStack started = new ShutdownStack();
     final DaemonConfig config;
@@ -52,6 +48,9 @@ abstract class UdpRoleDaemon implements AutoCloseable {
     /** Binds the role's channels on {@code loops}; registers what must be closed with {@link #closeLater}. */
     abstract void bind(UdpLoops loops) throws IOException, StartupException;
 
+    /** The data path this daemon runs: which of the counters it exposes. */
+    abstract DataPathRole dataPathRole();
+
     /** The per-channel counters to expose. */
     abstract List<DataPathCounters> counters();
 
@@ -69,7 +68,7 @@ abstract class UdpRoleDaemon implements AutoCloseable {
             UdpLoops loops = UdpLoops.start(TransportSettingsMapping.of(config));
             started.push(loops);
             bind(loops);
-            new DataPathMetrics(counters(), NO_PEERS).bindTo(registry);
+            new DataPathMetrics(dataPathRole(), counters()).bindTo(registry);
             ProcessMetrics.bindEventLoops(registry, new ArrayList<EventExecutor>(loops.eventLoops()));
             SocketBufferMetrics.bindTo(registry, loops.socketBuffers()::receiveBufferBytes,
                     loops.socketBuffers()::sendBufferBytes);

@@ -2,6 +2,8 @@ package org.jmiredo.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 import org.jmiredo.server.config.ConfigLoader;
 import org.jmiredo.server.config.DaemonConfig;
@@ -14,8 +16,12 @@ import org.jmiredo.server.config.RelayType;
 import org.jmiredo.engine.UnknownPeerPolicy;
 import org.jmiredo.server.config.SyslogFacility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ConfigChangesTest {
+    @TempDir
+    Path dir;
+
     private final DaemonConfig before = ConfigLoader.defaults();
 
     @Test
@@ -26,7 +32,7 @@ class ConfigChangesTest {
         DaemonConfig after = new DaemonConfig(
                 new RelayConfig(RelayType.RESTRICTED, r.bindAddress(), 3545, r.prefix(), UnknownPeerPolicy.DROP),
                 before.tun(), before.transport(), before.peers(), new IcmpConfig(5), before.metrics(), logging,
-                before.server(), "reloaded", before.serverRole());
+                before.server(), before.roleDirectives(), "reloaded");
 
         assertThat(ConfigChanges.restartOnly(before, after)).containsExactly("jmiredo.relay.bind-port");
         DaemonConfig inForce = ConfigChanges.keepRestartOnly(before, after);
@@ -35,6 +41,13 @@ class ConfigChangesTest {
         assertThat(inForce.relay().type()).isEqualTo(RelayType.RESTRICTED);
         assertThat(inForce.relay().unknownPeers()).isEqualTo(UnknownPeerPolicy.DROP);
         assertThat(inForce.icmp().errorsPerSecond()).isEqualTo(5);
+    }
+
+    @Test
+    void theServerSectionIsNotTheRelaysConcern() throws Exception {
+        Path file = Files.writeString(dir.resolve("s.conf"), "jmiredo.server.primary-address = \"198.51.100.1\"\n");
+        DaemonConfig after = ConfigLoader.load(ConfigLoader.Sources.none().withHocon(file));
+        assertThat(ConfigChanges.restartOnly(before, after)).isEmpty();
     }
 
     @Test

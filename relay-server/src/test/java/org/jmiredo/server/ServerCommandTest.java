@@ -2,12 +2,17 @@ package org.jmiredo.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** {@code jmiredo server}, {@code mire} and {@code checkconf} on server files; nothing here binds a Teredo port. */
 class ServerCommandTest {
@@ -36,6 +41,24 @@ class ServerCommandTest {
                 .isEqualTo(Main.EXIT_FAILURE);
         assertThat(err.toString()).startsWith("jmiredo: jmiredo.server.primary-address 203.0.113.200 is not assigned "
                 + "to this host").hasLineCount(1);
+    }
+
+    @Test
+    void serverWarnsAboutTheRelaysDirectivesWithTheirLines() throws Exception {
+        Path conf = write("miredo.conf", "RelayType cone\nServerBindAddress 203.0.113.200\nBindPort 3545\n");
+        Logger log = (Logger) LoggerFactory.getLogger(ServerDaemon.class);
+        ListAppender<ILoggingEvent> seen = new ListAppender<>();
+        seen.start();
+        log.addAppender(seen);
+        try {
+            assertThat(run("server", "--miredo-conf", conf.toString(), "--metrics-listen", "127.0.0.1:0"))
+                    .isEqualTo(Main.EXIT_FAILURE); // 203.0.113.200 is not this host's: stops after the warnings
+        } finally {
+            log.detachAppender(seen);
+        }
+        assertThat(seen.list).allMatch(e -> e.getLevel() == Level.WARN).extracting(ILoggingEvent::getFormattedMessage)
+                .containsExactly(conf + ":1: directive \"RelayType\" is for `jmiredo relay`; `jmiredo server` ignores it",
+                        conf + ":3: directive \"BindPort\" is for `jmiredo relay`; `jmiredo server` ignores it");
     }
 
     @Test

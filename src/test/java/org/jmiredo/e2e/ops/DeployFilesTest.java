@@ -15,6 +15,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.jmiredo.metrics.DataPathRole;
 import org.jmiredo.metrics.DropReason;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,7 @@ class DeployFilesTest {
 
     private static OpsNetns netns;
     private static LiveRelay relay;
+    private static LiveServer server;
 
     /** One daemon for the tests that need a live /metrics, started on first use. */
     private static synchronized LiveRelay liveRelay() {
@@ -52,8 +54,21 @@ class DeployFilesTest {
         return relay;
     }
 
+    /** A server beside it, in its own namespace: the deploy files serve every role. */
+    private static synchronized LiveServer liveServer() {
+        liveRelay();
+        if (server == null) {
+            server = LiveServer.start();
+        }
+        return server;
+    }
+
     @AfterAll
     static synchronized void stopRelay() {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
         if (netns != null) {
             netns.close();
             netns = null;
@@ -286,19 +301,40 @@ class DeployFilesTest {
     // ------------------------------------------------------------------ against a running daemon
 
     @Test
-    void everyQueryNamesOnlySeriesTheDaemonExports() {
+    void everyQueryNamesOnlySeriesTheDaemonsExport() {
         List<String> problems = SeriesCheck.problems(DeployQueries.all(), exportedSeries());
-        assertThat(problems).as("queries in %s and %s against the daemon's /metrics",
+        assertThat(problems).as("queries in %s and %s against the relay's and the server's /metrics",
                 DeployQueries.DASHBOARD, DeployQueries.ALERTS).isEmpty();
     }
 
-    /** The series of a running daemon: started in a namespace, a GC forced, /metrics scraped. */
+    /** The series of the running daemons, relay and server: started in namespaces, a GC forced, /metrics scraped. */
     static Exposition exportedSeries() {
         LiveRelay live = liveRelay();
         live.forceGc();
         Exposition exposed = Exposition.parse(live.scrape());
         assertThat(exposed.names()).as("a plausible scrape").contains("jmiredo_peers", "jvm_memory_used_bytes");
-        return exposed;
+        return exposed.and(Exposition.parse(liveServer().scrape()));
+    }
+
+    @Test
+    void eachDaemonExportsItsOwnRolesSeriesOnlyWithEveryDropReasonFromStart() {
+        Exposition relaySeries = Exposition.parse(liveRelay().scrape());
+        Exposition serverSeries = Exposition.parse(liveServer().scrape());
+        assertThat(relaySeries.names()).contains("jmiredo_tun_read_packets_total", "jmiredo_peers")
+                .noneMatch(n -> n.startsWith("jmiredo_router_") || n.startsWith("jmiredo_server_")
+                        || n.startsWith("jmiredo_native_") || n.startsWith("jmiredo_echo_"));
+        assertThat(serverSeries.names()).contains("jmiredo_router_advertisements_sent_total", "jvm_memory_used_bytes")
+                .noneMatch(n -> n.startsWith("jmiredo_tun_") || n.startsWith("jmiredo_peer")
+                        || n.startsWith("jmiredo_bubbles_") || n.startsWith("jmiredo_write_latency"));
+        for (DataPathRole role : List.of(DataPathRole.RELAY, DataPathRole.SERVER)) {
+            Exposition own = role == DataPathRole.RELAY ? relaySeries : serverSeries;
+            Set<String> reasons = Arrays.stream(DropReason.values()).filter(role::counts).map(DropReason::label)
+                    .collect(Collectors.toCollection(TreeSet::new));
+            assertThat(own.labelValues("jmiredo_dropped_packets_total", "reason")).as("%s", role).isEqualTo(reasons);
+        }
+        // Nothing reaches the server's addresses: each reason is there at 0, so that rate() works from start.
+        assertThat(serverSeries.samples()).filteredOn(s -> s.name().equals("jmiredo_dropped_packets_total"))
+                .isNotEmpty().allMatch(s -> Double.parseDouble(s.value()) == 0);
     }
 
     @Test

@@ -28,6 +28,13 @@ final class Exposition {
         return new Exposition(List.copyOf(samples));
     }
 
+    /** The samples of both, as Prometheus sees several targets: a name is exported if either exports it. */
+    Exposition and(Exposition other) {
+        List<Sample> both = new ArrayList<>(samples);
+        both.addAll(other.samples);
+        return new Exposition(List.copyOf(both));
+    }
+
     List<Sample> samples() {
         return samples;
     }

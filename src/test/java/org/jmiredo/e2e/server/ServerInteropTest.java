@@ -104,6 +104,10 @@ class ServerInteropTest {
         ServerPeers.Scrape metrics = serverMetrics();
         assertThat(metrics.value("jmiredo_router_solicitations_received_total")).isGreaterThanOrEqualTo(2);
         assertThat(metrics.value("jmiredo_router_advertisements_sent_total")).isGreaterThanOrEqualTo(2);
+        // Metrics per role: no relay series (tunnel, peers, bubbles) on a server; its own drop reasons from 0.
+        assertThat(metrics.body()).doesNotContain("jmiredo_tun_", "jmiredo_peer", "jmiredo_bubbles_",
+                "jmiredo_write_latency", "jmiredo_echo_", "reason=\"queue_full\"", "reason=\"not_answered\"");
+        assertThat(metrics.dropped("ra_rate_limited")).isZero();
         Shell.Result lint = peers.lint(metrics);
         assertThat(lint.exit()).as("promtool check metrics on the server's series:\n%s", lint.output()).isZero();
     }
@@ -235,6 +239,8 @@ class ServerInteropTest {
         assertPings(Node.CLI, mireAddress);
         ServerPeers.Scrape metrics = peers.scrape(Node.ATK, ServerPeers.SERVER_METRICS);
         assertThat(metrics.value("jmiredo_echo_replies_sent_total")).isGreaterThanOrEqualTo(5);
+        assertThat(metrics.body()).doesNotContain("jmiredo_router_", "jmiredo_native_", "jmiredo_tun_", "jmiredo_peer",
+                "reason=\"local_loop\"", "reason=\"queue_full\"");
         assertThat(mire.stop()).contains(0);
     }
 
@@ -264,6 +270,10 @@ class ServerInteropTest {
         ServerPeers.Scrape relayMetrics = peers.scrape(Node.SRV, ServerPeers.RELAY_METRICS);
         assertThat(relayMetrics.value("jmiredo_tun_written_packets_total")).isGreaterThanOrEqualTo(5);
         assertThat(relayMetrics.value("jmiredo_tun_read_packets_total")).isGreaterThanOrEqualTo(5);
+        // Two daemons on one host, each with its own role's series only.
+        assertThat(relayMetrics.body()).doesNotContain("jmiredo_router_", "jmiredo_server_", "jmiredo_native_",
+                "jmiredo_echo_", "reason=\"local_loop\"", "reason=\"native_write_failed\"");
+        assertThat(relayMetrics.dropped("queue_full")).isZero();
         assertThat(serverMetrics().dropped("local_loop")).as("the relay's datagrams are not taken for loops").isZero();
     }
 

@@ -68,7 +68,7 @@ public class HandshakeBench {
         }
 
         @Override
-        public void toUdp(ByteBuf payload, int ipv4, int port) {
+        public void toUdp(ByteBuf payload, int ipv4, int port, int local) {
             sent += port;
             payload.release();
         }
@@ -110,6 +110,6 @@ public class HandshakeBench {
         reply.clear();
         Bubble.write(reply, PeerKeys.HI, lo, BubbleSource.LINK_LOCAL_HI, source.interfaceId(PeerKeys.HI, lo));
         headers.parse(reply);
-        return reception.bubble(reply, headers, PeerKeys.mappedIpv4(i), PeerKeys.mappedPort(i), out);
+        return reception.bubble(reply, headers, PeerKeys.mappedIpv4(i), PeerKeys.mappedPort(i), 0, out);
     }
 }

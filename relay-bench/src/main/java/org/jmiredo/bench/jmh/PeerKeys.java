@@ -46,7 +46,7 @@ final class PeerKeys {
                     slot = s.insert(HI, lo, h, now);
                 }
                 s.setTrusted(slot, true);
-                s.setMapping(slot, mappedIpv4(i), mappedPort(i));
+                s.setMapping(slot, mappedIpv4(i), mappedPort(i), 0);
                 s.setLastRx(slot, now);
             } finally {
                 s.unlock();

@@ -56,7 +56,7 @@ public class RelayRulesState {
         }
 
         @Override
-        public void toUdp(ByteBuf payload, int ipv4, int port) {
+        public void toUdp(ByteBuf payload, int ipv4, int port, int local) {
             last = (long) ipv4 << 16 | port;
         }
     }

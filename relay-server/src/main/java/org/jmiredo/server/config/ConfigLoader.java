@@ -83,11 +83,11 @@ public final class ConfigLoader {
             stack = parseHocon(sources.hocon().get()).withFallback(stack);
             used.add(sources.hocon().get().toString());
         }
-        Optional<TeredoServerConfig> server = Optional.empty();
+        List<RoleDirective> roleDirectives = List.of();
         if (sources.miredo().isPresent()) {
             MiredoConfParser.Result miredo = MiredoConfParser.parse(sources.miredo().get());
             stack = miredo.overlay().withFallback(stack);
-            server = miredo.server();
+            roleDirectives = miredo.roleDirectives();
             used.add(sources.miredo().get().toString());
         }
         Config env = sources.environment().hasPath(ROOT)
@@ -104,7 +104,7 @@ public final class ConfigLoader {
         Config resolved = resolve(stack);
         List<String> problems = unknownKeys(resolved, reference);
         try {
-            DaemonConfig config = ConfigMapper.map(resolved, server, String.join(" < ", used));
+            DaemonConfig config = ConfigMapper.map(resolved, roleDirectives, String.join(" < ", used));
             if (problems.isEmpty()) {
                 return config;
             }

@@ -2,6 +2,7 @@ package org.jmiredo.server.config;
 
 import com.typesafe.config.Config;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.jmiredo.engine.UnknownPeerPolicy;
@@ -33,7 +34,7 @@ final class ConfigMapper {
      * @param sources where the configuration came from, for the start-up log line
      * @throws InvalidConfigException listing every bad value with its FILE:LINE and key
      */
-    static DaemonConfig map(Config config, Optional<TeredoServerConfig> server, String sources)
+    static DaemonConfig map(Config config, List<RoleDirective> roleDirectives, String sources)
             throws InvalidConfigException {
         ConfigMapper mapper = new ConfigMapper(config);
         RelayConfig relay = mapper.relay();
@@ -44,11 +45,11 @@ final class ConfigMapper {
         MetricsConfig metrics = new MetricsConfig(
                 mapper.in.parsed("jmiredo.metrics.listen", HostPort::parse, new HostPort("0.0.0.0", 9544)));
         LoggingConfig logging = mapper.logging();
-        ServerRoleConfig serverRole = mapper.serverRole(relay.prefix(), tun.mtu());
+        ServerRoleConfig server = mapper.server(relay.prefix(), tun.mtu());
         if (!mapper.in.problems().isEmpty()) {
             throw new InvalidConfigException(mapper.in.problems());
         }
-        return new DaemonConfig(relay, tun, transport, peers, icmp, metrics, logging, server, sources, serverRole);
+        return new DaemonConfig(relay, tun, transport, peers, icmp, metrics, logging, server, roleDirectives, sources);
     }
 
     private RelayConfig relay() {
@@ -78,7 +79,19 @@ final class ConfigMapper {
                 (int) in.integer("jmiredo.transport.max-messages-per-read", 1, 65_536),
                 (int) in.bytes("jmiredo.transport.socket-receive-buffer", 0, MAX_SOCKET_BUFFER),
                 (int) in.bytes("jmiredo.transport.socket-send-buffer", 0, MAX_SOCKET_BUFFER),
-                in.bool("jmiredo.transport.udp-gro"));
+                in.bool("jmiredo.transport.udp-gro"),
+                localAddressRefresh());
+    }
+
+    /** 0 turns the per-address sockets off; else at least a second, so the refresh never busies the host. */
+    private Duration localAddressRefresh() {
+        String key = "jmiredo.transport.local-address-refresh";
+        Duration refresh = in.duration(key, Duration.ZERO, Duration.ofDays(1));
+        if (!refresh.isZero() && refresh.compareTo(Duration.ofSeconds(1)) < 0) {
+            in.problem(key, "must be 0 (off) or at least 1s, got " + refresh.toMillis() + "ms");
+            return Duration.ZERO;
+        }
+        return refresh;
     }
 
     private PeerTableSettings peers() {
@@ -108,7 +121,7 @@ final class ConfigMapper {
      * and the advertised MTU is {@code jmiredo.tun.mtu}, so that miredo-server.conf's Prefix and
      * InterfaceMTU, which the Miredo reader maps to those keys, apply to the server too.
      */
-    private ServerRoleConfig serverRole(int relayPrefix, int tunMtu) {
+    private ServerRoleConfig server(int relayPrefix, int tunMtu) {
         String base = "jmiredo.server.";
         int primary = in.parsed(base + "primary-address", ConfigMapper::optionalGlobalIpv4, 0);
         int secondary = in.parsed(base + "secondary-address", ConfigMapper::optionalGlobalIpv4, 0);

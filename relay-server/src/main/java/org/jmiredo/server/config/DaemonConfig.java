@@ -1,11 +1,13 @@
 package org.jmiredo.server.config;
 
-import java.util.Optional;
+import java.util.List;
 import org.jmiredo.engine.RelaySettings;
+import org.jmiredo.metrics.DataPathRole;
 import org.jmiredo.peer.PeerTableSettings;
 
 /**
- * The whole, validated configuration of the daemon. Immutable: a reload builds a new one.
+ * The whole, validated configuration of the daemon: every role's section, whichever syntax set it; each
+ * daemon reads the sections of the role it runs. Immutable: a reload builds a new one.
  *
  * @param relay {@code jmiredo.relay}
  * @param tun {@code jmiredo.tun}
@@ -14,10 +16,10 @@ import org.jmiredo.peer.PeerTableSettings;
  * @param icmp {@code jmiredo.icmp}
  * @param metrics {@code jmiredo.metrics}
  * @param logging {@code jmiredo.logging}
- * @param server the Teredo server addresses when a miredo-server.conf was read
+ * @param server {@code jmiredo.server}: the Teredo server role's settings ({@code jmiredo server}), from
+ *     HOCON or miredo-server.conf; not {@link ServerRoleConfig#configured()} when neither set them
+ * @param roleDirectives the Miredo directives read that only one role uses, for the others' warnings
  * @param sources where the values came from, for the start-up log line
- * @param serverRole {@code jmiredo.server}: the whole server role's settings ({@code jmiredo server}),
- *     from HOCON or miredo-server.conf; not {@link ServerRoleConfig#configured()} when neither set them
  */
 public record DaemonConfig(
         RelayConfig relay,
@@ -27,13 +29,22 @@ public record DaemonConfig(
         IcmpConfig icmp,
         MetricsConfig metrics,
         LoggingConfig logging,
-        Optional<TeredoServerConfig> server,
-        String sources,
-        ServerRoleConfig serverRole) {
+        ServerRoleConfig server,
+        List<RoleDirective> roleDirectives,
+        String sources) {
+
+    public DaemonConfig {
+        roleDirectives = List.copyOf(roleDirectives);
+    }
 
     /** The settings of the relay rules (relay-pipeline's engine). */
     public RelaySettings relaySettings() {
         return new RelaySettings(relay.prefix(), relay.type() == RelayType.RESTRICTED, relay.unknownPeers(),
                 icmp.errorsPerSecond());
+    }
+
+    /** One warning line, with its FILE:LINE, per Miredo directive read that {@code role} does not use. */
+    public List<String> ignoredBy(DataPathRole role) {
+        return roleDirectives.stream().filter(d -> d.role() != role).map(d -> d.ignoredBy(role)).toList();
     }
 }

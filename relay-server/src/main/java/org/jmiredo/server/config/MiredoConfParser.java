@@ -13,26 +13,28 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.ToIntFunction;
+import org.jmiredo.metrics.DataPathRole;
 import org.jmiredo.proto.Ipv4;
 
 /**
  * Reads Miredo's configuration files, miredo.conf(5) and miredo-server.conf(5): one {@code Directive value}
  * per line, directive names case-insensitive, blank lines and lines starting with '#' ignored. The relay
  * directives become a configuration layer over the same keys as the HOCON file (with their file and line
- * as origin), so both syntaxes end in the same records. Errors read {@code FILE:LINE: directive "X": reason}.
+ * as origin), so both syntaxes end in the same records; so do the server directives ({@code jmiredo.server}).
+ * Errors read {@code FILE:LINE: directive "X": reason}.
  */
 public final class MiredoConfParser {
     /**
      * @param overlay the directives as {@code jmiredo.*} keys
-     * @param server ServerBindAddress / ServerBindAddress2, when the file has them
+     * @param roleDirectives the directives read that only one role uses (the relay's, or the server's)
      */
-    public record Result(Config overlay, Optional<TeredoServerConfig> server) {}
+    public record Result(Config overlay, List<RoleDirective> roleDirectives) {}
 
     private final String file;
     private final List<String> problems = new ArrayList<>();
     private final Map<String, Integer> seen = new HashMap<>();
+    private final List<RoleDirective> roleDirectives = new ArrayList<>();
     private Config overlay = ConfigFactory.empty();
     private int serverPrimary;
     private int serverPrimaryLine;
@@ -59,11 +61,11 @@ public final class MiredoConfParser {
         for (int i = 0; i < lines.size(); i++) {
             parser.line(i + 1, lines.get(i));
         }
-        Optional<TeredoServerConfig> server = parser.server();
+        parser.serverKeys();
         if (!parser.problems.isEmpty()) {
             throw new InvalidConfigException(parser.problems);
         }
-        return new Result(parser.overlay, server);
+        return new Result(parser.overlay, List.copyOf(parser.roleDirectives));
     }
 
     private void line(int number, String text) {
@@ -87,11 +89,24 @@ public final class MiredoConfParser {
             problem(number, directive, "given twice (first at line " + first + ")");
             return;
         }
+        DataPathRole role = onlyRole(key);
+        if (role != null) {
+            roleDirectives.add(new RoleDirective(file + ":" + number, directive, role));
+        }
         try {
             apply(number, key, words[1]);
         } catch (IllegalArgumentException e) {
             problem(number, directive, e.getMessage());
         }
+    }
+
+    /** The one role that reads a directive; null when both do (Prefix, InterfaceMTU, SyslogFacility) or none. */
+    private static DataPathRole onlyRole(String directive) {
+        return switch (directive) {
+            case "relaytype", "interfacename", "bindaddress", "bindport" -> DataPathRole.RELAY;
+            case "serverbindaddress", "serverbindaddress2" -> DataPathRole.SERVER;
+            default -> null;
+        };
     }
 
     /** One directive; throws IllegalArgumentException with the reason when the value is bad. */
@@ -116,26 +131,27 @@ public final class MiredoConfParser {
         }
     }
 
-    private Optional<TeredoServerConfig> server() {
+    /**
+     * ServerBindAddress and ServerBindAddress2 as the {@code jmiredo.server} addresses, as a pair: the file
+     * names the server's two addresses, so a ServerBindAddress alone sets the secondary to "" (the primary plus
+     * one, miredo-server.conf(5)), whatever another layer said. The records' checks (distinct, global) then
+     * name these lines. Prefix and InterfaceMTU reach the server through {@code jmiredo.relay.prefix} and
+     * {@code jmiredo.tun.mtu}, which its own keys default to.
+     */
+    private void serverKeys() {
         if (serverPrimary == 0) {
             if (serverSecondary != 0) {
                 problems.add(file + ":" + seen.get("serverbindaddress2")
                         + ": directive \"ServerBindAddress2\": needs ServerBindAddress as well");
             }
-            return Optional.empty();
+            return;
         }
-        // miredo-server.conf(5): the secondary address defaults to the primary plus one.
-        int secondary = serverSecondary != 0 ? serverSecondary : serverPrimary + 1;
-        if (secondary == serverPrimary) {
-            problems.add(file + ":" + serverPrimaryLine
-                    + ": directive \"ServerBindAddress\": the secondary server address must differ from the primary");
-        }
-        // The same values as jmiredo.server keys, so that `jmiredo server --miredo-conf` and checkconf read them
-        // like the HOCON file's (Prefix and InterfaceMTU reach the server through relay.prefix and tun.mtu).
         set(serverPrimaryLine, "jmiredo.server.primary-address", Ipv4.toString(serverPrimary));
-        set(serverSecondary != 0 ? seen.get("serverbindaddress2") : serverPrimaryLine,
-                "jmiredo.server.secondary-address", Ipv4.toString(secondary));
-        return Optional.of(new TeredoServerConfig(serverPrimary, secondary));
+        if (serverSecondary != 0) {
+            set(seen.get("serverbindaddress2"), "jmiredo.server.secondary-address", Ipv4.toString(serverSecondary));
+        } else {
+            set(serverPrimaryLine, "jmiredo.server.secondary-address", "");
+        }
     }
 
     private static String checked(String value, ToIntFunction<String> parser) {

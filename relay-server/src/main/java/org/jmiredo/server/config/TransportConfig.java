@@ -1,5 +1,7 @@
 package org.jmiredo.server.config;
 
+import java.time.Duration;
+
 /**
  * {@code jmiredo.transport}: event loops and socket tuning.
  *
@@ -9,6 +11,8 @@ package org.jmiredo.server.config;
  * @param socketReceiveBuffer SO_RCVBUF in bytes; 0 keeps the kernel default
  * @param socketSendBuffer SO_SNDBUF in bytes; 0 keeps the kernel default
  * @param udpGro whether to ask the kernel for UDP GRO
+ * @param localAddressRefresh bound to 0.0.0.0: how often to re-read the host's addresses for the per-address
+ *     sockets; zero for none
  */
 public record TransportConfig(
         int eventLoops,
@@ -16,7 +20,8 @@ public record TransportConfig(
         int maxMessagesPerRead,
         int socketReceiveBuffer,
         int socketSendBuffer,
-        boolean udpGro) {
+        boolean udpGro,
+        Duration localAddressRefresh) {
 
     /** {@link #eventLoops()} with 0 resolved to the processors this JVM may use. */
     public int resolvedEventLoops() {

@@ -1,66 +1,63 @@
 package org.jmiredo.server.metrics;
 
 import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.LongSupplier;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
+import org.jmiredo.metrics.DataPathRole;
 import org.jmiredo.metrics.DropReason;
 
 /**
- * Exposes the data path's counters and the peer table as meters that read them at scrape time: nothing
- * is copied on the packet path. Each counter is the sum over the event loops' {@link DataPathCounters}
- * (single writer each, read with opaque loads). Micrometer's Prometheus naming appends {@code _total} to
- * counters and the base unit where the name lacks it, so {@code jmiredo.udp.received.bytes} is exposed
- * as {@code jmiredo_udp_received_bytes_total}; a test checks every exposed name.
+ * Exposes the counters of one role's data path ({@link DataPathRole}: a relay shows no server series and
+ * the reverse) as meters that read them at scrape time: nothing is copied on the packet path. Every drop
+ * reason of the role is registered at start, at 0. Each counter is the sum over the event loops'
+ * {@link DataPathCounters} (single writer each, read with opaque loads). Micrometer's Prometheus naming
+ * appends {@code _total} to counters and the base unit where the name lacks it, so
+ * {@code jmiredo.udp.received.bytes} is exposed as {@code jmiredo_udp_received_bytes_total}; a test checks
+ * every exposed name.
  */
 public final class DataPathMetrics implements MeterBinder {
     private static final String BYTES = "bytes";
 
+    private final DataPathRole role;
     private final List<DataPathCounters> loops;
-    private final PeerTableStats peers;
 
     /**
+     * @param role the data path whose counters these are
      * @param loops the per-loop counters; may still grow while loops are wired (read at each scrape)
-     * @param peers the peer table's statistics
      */
-    public DataPathMetrics(List<DataPathCounters> loops, PeerTableStats peers) {
+    public DataPathMetrics(DataPathRole role, List<DataPathCounters> loops) {
+        this.role = role;
         this.loops = loops;
-        this.peers = peers;
     }
 
     @Override
     public void bindTo(MeterRegistry registry) {
+        // A function counter holds its object weakly; each function here captures this binder, so the
+        // registry keeps it alive however the caller keeps (or drops) its reference.
         for (Counter counter : Counter.values()) {
+            if (!role.counts(counter)) {
+                continue;
+            }
             Series series = series(counter);
-            FunctionCounter.builder(series.name, this, m -> m.sum(counter))
+            FunctionCounter.builder(series.name, this, m -> sum(counter))
                     .tags(series.tags)
                     .baseUnit(series.unit)
                     .description(series.help)
                     .register(registry);
         }
         for (DropReason reason : DropReason.values()) {
-            FunctionCounter.builder("jmiredo.dropped.packets", this, m -> m.dropped(reason))
-                    .tag("reason", reason.label())
-                    .description("Packets not delivered, by reason (a bounded set)")
-                    .register(registry);
+            if (role.counts(reason)) {
+                FunctionCounter.builder("jmiredo.dropped.packets", this, m -> dropped(reason))
+                        .tag("reason", reason.label())
+                        .description("Packets not delivered, by reason (a bounded set)")
+                        .register(registry);
+            }
         }
-        // Function counters hold their object weakly; these gauges hold this binder strongly, so the
-        // registry keeps every meter of it alive however the caller keeps (or drops) its reference.
-        gauge(registry, "jmiredo.peers", peers.size(), null, "Peers in the peer table");
-        gauge(registry, "jmiredo.peers.capacity", peers.capacity(), null, "Most peers the table holds (peers.max)");
-        gauge(registry, "jmiredo.peer.table", peers.memoryBytes(), BYTES, "Memory held by the peer table");
-        counter(registry, "jmiredo.peer.evictions", peers.evictions(), "Peers evicted because the table was full");
-        counter(registry, "jmiredo.peer.expirations", peers.expirations(), "Peers removed after their idle timeout");
-        counter(registry, "jmiredo.peer.queue.discarded.packets", peers.queueDiscards(),
-                "Queued packets thrown away with their peer entry (removed, evicted or expired)");
-        gauge(registry, "jmiredo.peers.queued", peers.queuedPeers(), null,
-                "Peers with packets awaiting a bubble reply");
     }
 
     /**
@@ -83,6 +80,8 @@ public final class DataPathMetrics implements MeterBinder {
             case TUN_RX_BYTES -> new Series("jmiredo.tun.read.bytes", BYTES, "Bytes read from the tunnel");
             case UDP_TX_PACKETS -> new Series("jmiredo.udp.sent.packets", null, "Teredo datagrams sent over UDP");
             case UDP_TX_BYTES -> new Series("jmiredo.udp.sent.bytes", BYTES, "UDP payload bytes sent");
+            case UDP_TX_LOCAL_ADDRESS_GONE -> new Series("jmiredo.udp.local.address.gone", null,
+                    "Datagrams sent from the route's source: the address their peer reached left the host");
             case BUBBLES_RX -> new Series("jmiredo.bubbles.received", null, "Bubbles received from peers");
             case BUBBLES_TX_INDIRECT -> bubblesSent("indirect");
             case BUBBLES_TX_DIRECT -> bubblesSent("direct");
@@ -147,17 +146,5 @@ public final class DataPathMetrics implements MeterBinder {
             total += loop.dropped(reason);
         }
         return total;
-    }
-
-    private void gauge(MeterRegistry registry, String name, LongSupplier value, String unit, String help) {
-        Gauge.builder(name, this, m -> value.getAsLong())
-                .baseUnit(unit)
-                .description(help)
-                .strongReference(true)
-                .register(registry);
-    }
-
-    private void counter(MeterRegistry registry, String name, LongSupplier value, String help) {
-        FunctionCounter.builder(name, this, m -> value.getAsLong()).description(help).register(registry);
     }
 }

@@ -85,6 +85,9 @@ final class MmsgUdpSender implements UdpSender {
         int n = batch.size();
         int at = 0;
         try {
+            if (n > 0 && !udp.isOpen()) {
+                return; // closed meanwhile: its fd number may already belong to another socket
+            }
             while (at < n) {
                 int sent = syscall.send(batch, at);
                 if (sent > 0) {
@@ -97,7 +100,7 @@ final class MmsgUdpSender implements UdpSender {
                 }
             }
         } finally {
-            for (int i = at; i < n; i++) { // only if the call threw: none of these left
+            for (int i = at; i < n; i++) { // the channel was closed or the call threw: none of these left
                 counters.drop(DropReason.UDP_WRITE_FAILED);
                 payloads[i].release();
             }

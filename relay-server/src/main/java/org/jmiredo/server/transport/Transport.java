@@ -53,6 +53,8 @@ public final class Transport implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final SocketBuffers buffers;
     private volatile ConfiguredInterface configured;
+    /** With a wildcard bind address: the further sockets on each of the host's addresses; else null. */
+    private volatile LocalAddressSockets localSockets;
 
     private Transport(TransportKind kind, TransportSettings settings, MultiThreadIoEventLoopGroup group,
             LinuxTunDevice tun) {
@@ -94,6 +96,7 @@ public final class Transport implements AutoCloseable {
             transport.configured = setUpInterface(settings, configurator, tun);
             transport.relayChannels.addAll(transport.bindOnLoops(settings.bindSocketAddress(),
                     (channel, i) -> wiring.initUdpChannel(channel, tun.queue(i))));
+            transport.startLocalSockets(wiring);
             transport.startTunReading(wiring);
         } catch (IOException | RuntimeException e) {
             if (transport != null) {
@@ -103,8 +106,9 @@ public final class Transport implements AutoCloseable {
             }
             throw e;
         }
-        LOG.info("relay transport: {} with {} loops, UDP {}, TUN {} ({}mtu {}, route {}, offload {}: {})", kind, n,
-                transport.localAddress(), tun.name(), settings.tunPersistent() ? "persistent, host-configured, " : "",
+        LOG.info("relay transport: {} with {} loops, UDP {}{}, TUN {} ({}mtu {}, route {}, offload {}: {})", kind, n,
+                transport.localAddress(), transport.localSockets != null ? " and a socket on each host address" : "",
+                tun.name(), settings.tunPersistent() ? "persistent, host-configured, " : "",
                 settings.tunMtu(), settings.tunnelInterface(tun.name()).prefixText(), settings.tunOffload().label(),
                 tun.offloads().label());
         return transport;
@@ -122,6 +126,19 @@ public final class Transport implements AutoCloseable {
 
     static MultiThreadIoEventLoopGroup newGroup(TransportKind kind, int threads) {
         return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("jmiredo-loop"), kind.ioHandlerFactory());
+    }
+
+    /**
+     * Bound to 0.0.0.0, a socket answers from the address the route picks, not from the one its peer sent
+     * to; unless turned off, the relay also binds each of the host's addresses (LocalAddressSockets).
+     */
+    private void startLocalSockets(DataPathWiring wiring) {
+        if (settings.localAddressSockets()) {
+            localSockets = LocalAddressSockets.start(LocalAddressSockets.binder(kind, loops, settings, buffers),
+                    localAddress().getPort(), LocalAddressSockets.hostAddresses(),
+                    (channel, loopIndex, local) -> wiring.initLocalChannel(channel, local),
+                    settings.localAddressRefresh());
+        }
     }
 
     private void startTunReading(DataPathWiring wiring) throws TransportException {
@@ -199,7 +216,8 @@ public final class Transport implements AutoCloseable {
     }
 
     /**
-     * Stops in order: TUN reading (no packet reaches a closing channel), the UDP channels, the interface's
+     * Stops in order: TUN reading (no packet reaches a closing channel), the per-address sockets and their
+     * refresh, the UDP channels, the interface's
      * route and address (while the device still exists), the TUN queues (the kernel then deletes the device),
      * the loops. Idempotent. A persistent device keeps its route and address and stays.
      */
@@ -209,6 +227,9 @@ public final class Transport implements AutoCloseable {
             return;
         }
         tun.stopReading();
+        if (localSockets != null) {
+            localSockets.close();
+        }
         List<Future<Void>> closing = new ArrayList<>();
         relayChannels.forEach(c -> closing.add(c.close()));
         extraChannels.forEach(c -> closing.add(c.close()));

@@ -3,6 +3,7 @@ package org.jmiredo.server.transport;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import org.jmiredo.server.netlink.TunnelInterfaceSpec;
 import org.jmiredo.server.tun.linux.LinuxTunDevice;
 import org.jmiredo.server.tun.linux.TunOffloadMode;
@@ -35,6 +36,10 @@ import org.jmiredo.server.tun.linux.TunQueueOptions;
  *     create the device (refusing an existing one), configure it, and have it deleted at close
  * @param tunOffload whether to open the TUN with checksum and segmentation offloads (IFF_VNET_HDR)
  * @param tunTxQueueLength the TUN device's txqueuelen, set when the device is configured; 0 keeps the kernel's
+ * @param localAddressRefresh with {@code bindAddress} 0.0.0.0: how often the host's IPv4 addresses are re-read
+ *     to keep one more socket per loop on each of them ({@link LocalAddressSockets}), so that every peer is
+ *     answered from the address it reached; {@link Duration#ZERO}: no such sockets (answers leave from the
+ *     address the route picks, as Miredo's do)
  */
 public record TransportSettings(
         int eventLoops,
@@ -52,7 +57,8 @@ public record TransportSettings(
         int prefixLength,
         boolean tunPersistent,
         TunOffloadMode tunOffload,
-        int tunTxQueueLength) {
+        int tunTxQueueLength,
+        Duration localAddressRefresh) {
 
     /** Bytes in front of each packet read from the TUN, free for a header (8: a Teredo origin indication). */
     public static final int TUN_HEADROOM = 8;
@@ -79,6 +85,8 @@ public record TransportSettings(
         check(prefixLength >= 1 && prefixLength <= 128, "prefixLength must be 1 to 128", prefixLength);
         check(tunOffload != null, "tunOffload is required", 0);
         check(tunTxQueueLength >= 0, "tunTxQueueLength must not be negative", tunTxQueueLength);
+        check(localAddressRefresh != null && !localAddressRefresh.isNegative() && (localAddressRefresh.isZero()
+                || localAddressRefresh.toMillis() >= 1), "localAddressRefresh must be 0 or at least 1 ms", 0);
     }
 
     private static void check(boolean ok, String rule, int value) {
@@ -90,11 +98,18 @@ public record TransportSettings(
     /**
      * Miredo's relay defaults: one loop per processor, all addresses, any port, MTU 1280, "teredo",
      * 2001::/32; batches of 32 datagrams, 64 per wake-up, 64 TUN packets per wake-up, kernel buffer sizes;
-     * a device of its own (not persistent), without offloads, with the kernel's txqueuelen.
+     * a device of its own (not persistent), without offloads, with the kernel's txqueuelen; no per-address
+     * sockets.
      */
     public static TransportSettings defaults() {
         return new TransportSettings(0, anyIpv4(), 0, 32, 64, 0, 0, false, "teredo", 1280, 64,
-                TunnelInterfaceSpec.TEREDO_PREFIX, TunnelInterfaceSpec.TEREDO_PREFIX_LENGTH, false, TunOffloadMode.OFF, 0);
+                TunnelInterfaceSpec.TEREDO_PREFIX, TunnelInterfaceSpec.TEREDO_PREFIX_LENGTH, false, TunOffloadMode.OFF, 0,
+                Duration.ZERO);
+    }
+
+    /** True when the relay keeps a socket on each of the host's addresses beside its wildcard ones. */
+    public boolean localAddressSockets() {
+        return bindAddress.isAnyLocalAddress() && !localAddressRefresh.isZero();
     }
 
     /** {@link #eventLoops()} with 0 resolved to the processors this JVM may use (at most 256). */
@@ -123,26 +138,33 @@ public record TransportSettings(
     public TransportSettings withBind(Inet4Address address, int port) {
         return new TransportSettings(eventLoops, address, port, recvBatch, maxMessagesPerRead, socketReceiveBuffer,
                 socketSendBuffer, udpGro, tunName, tunMtu, tunReadBudget, prefix, prefixLength, tunPersistent,
-                tunOffload, tunTxQueueLength);
+                tunOffload, tunTxQueueLength, localAddressRefresh);
     }
 
     public TransportSettings withEventLoops(int loops) {
         return new TransportSettings(loops, bindAddress, bindPort, recvBatch, maxMessagesPerRead, socketReceiveBuffer,
                 socketSendBuffer, udpGro, tunName, tunMtu, tunReadBudget, prefix, prefixLength, tunPersistent,
-                tunOffload, tunTxQueueLength);
+                tunOffload, tunTxQueueLength, localAddressRefresh);
     }
 
     public TransportSettings withTun(String name, Inet6Address routedPrefix, int routedPrefixLength) {
         return new TransportSettings(eventLoops, bindAddress, bindPort, recvBatch, maxMessagesPerRead,
                 socketReceiveBuffer, socketSendBuffer, udpGro, name, tunMtu, tunReadBudget, routedPrefix,
-                routedPrefixLength, tunPersistent, tunOffload, tunTxQueueLength);
+                routedPrefixLength, tunPersistent, tunOffload, tunTxQueueLength, localAddressRefresh);
     }
 
     /** The same settings with {@link #tunPersistent()} set to {@code persistent}. */
     public TransportSettings withPersistentTun(boolean persistent) {
         return new TransportSettings(eventLoops, bindAddress, bindPort, recvBatch, maxMessagesPerRead,
                 socketReceiveBuffer, socketSendBuffer, udpGro, tunName, tunMtu, tunReadBudget, prefix, prefixLength,
-                persistent, tunOffload, tunTxQueueLength);
+                persistent, tunOffload, tunTxQueueLength, localAddressRefresh);
+    }
+
+    /** The same settings with {@link #localAddressRefresh()} set to {@code refresh}. */
+    public TransportSettings withLocalAddressRefresh(Duration refresh) {
+        return new TransportSettings(eventLoops, bindAddress, bindPort, recvBatch, maxMessagesPerRead,
+                socketReceiveBuffer, socketSendBuffer, udpGro, tunName, tunMtu, tunReadBudget, prefix, prefixLength,
+                tunPersistent, tunOffload, tunTxQueueLength, refresh);
     }
 
     private static Inet4Address anyIpv4() {

@@ -21,6 +21,15 @@ final class UdpBinder {
         if (target.getPort() != 0) {
             probeFree(target);
         }
+        return bindBeside(kind, loops, target, settings, buffers, setup);
+    }
+
+    /**
+     * As {@link #bind}, without the check that no other socket holds the port: for an address of the host
+     * beside our own sockets on 0.0.0.0 and the same port, which the check would take for another owner.
+     */
+    static List<Channel> bindBeside(TransportKind kind, List<IoEventLoop> loops, InetSocketAddress target,
+            TransportSettings settings, SocketBuffers buffers, Transport.ChannelSetup setup) throws TransportException {
         int count = kind == TransportKind.EPOLL ? loops.size() : 1;
         List<Channel> channels = new ArrayList<>(count);
         InetSocketAddress address = target;

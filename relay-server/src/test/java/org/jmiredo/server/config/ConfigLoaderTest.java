@@ -9,6 +9,7 @@ import com.typesafe.config.ConfigValue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.jmiredo.engine.UnknownPeerPolicy;
@@ -27,14 +28,16 @@ class ConfigLoaderTest {
         assertThat(config.relay()).isEqualTo(
                 new RelayConfig(RelayType.CONE, 0, 3544, 0x2001_0000, UnknownPeerPolicy.ACCEPT_MATCHING));
         assertThat(config.tun()).isEqualTo(new TunConfig("teredo", 1280, 64, false, TunOffloadMode.OFF, 4096));
-        assertThat(config.transport()).isEqualTo(new TransportConfig(0, 32, 64, 12 << 20, 4 << 20, false));
+        assertThat(config.transport()).isEqualTo(new TransportConfig(0, 32, 64, 12 << 20, 4 << 20, false,
+                Duration.ofSeconds(5)));
         assertThat(config.peers().maxPeers()).isEqualTo(1_048_576);
         assertThat(config.peers().segments()).isEqualTo(256);
         assertThat(config.peers().idleSeconds()).isEqualTo(60);
         assertThat(config.icmp().errorsPerSecond()).isEqualTo(10);
         assertThat(config.metrics().listen()).isEqualTo(new HostPort("0.0.0.0", 9544));
         assertThat(config.logging()).isEqualTo(LoggingConfig.defaults());
-        assertThat(config.server()).isEmpty();
+        assertThat(config.server().configured()).isFalse();
+        assertThat(config.roleDirectives()).isEmpty();
         assertThat(config.relaySettings().restricted()).isFalse();
         assertThat(config.relaySettings().prefix()).isEqualTo(0x2001_0000);
     }
@@ -89,6 +92,15 @@ class ConfigLoaderTest {
         Path file = write("a.conf", "jmiredo.relay.bind-address = \"10.1.2.3\"\n");
         assertProblems(file, file + ":1: jmiredo.relay.bind-address: must be 0.0.0.0 or a global unicast IPv4 address "
                 + "(RFC 4380 section 5.2.4), got 10.1.2.3");
+    }
+
+    @Test
+    void localAddressRefreshIsOffOrAtLeastASecond() throws Exception {
+        Path file = write("a.conf", "jmiredo.transport.local-address-refresh = 200ms\n");
+        assertProblems(file, file + ":1: jmiredo.transport.local-address-refresh: must be 0 (off) or at least 1s, got 200ms");
+        Path off = write("b.conf", "jmiredo.transport.local-address-refresh = 0\n");
+        assertThat(ConfigLoader.load(ConfigLoader.Sources.none().withHocon(off)).transport().localAddressRefresh())
+                .isZero();
     }
 
     @Test

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
+import org.jmiredo.metrics.DataPathRole;
 import org.jmiredo.proto.Ipv4;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +37,14 @@ class MiredoConfParserTest {
         assertThat(config.relay().prefix()).isEqualTo(0x2001_0000);
         assertThat(config.tun().mtu()).isEqualTo(1400);
         assertThat(config.logging().syslogFacility()).contains(SyslogFacility.LOCAL1);
-        assertThat(config.server()).isEmpty();
+        assertThat(config.server().configured()).isFalse();
+        // The relay's own directives: the relay uses them, the server would say it ignores them.
+        assertThat(config.ignoredBy(DataPathRole.RELAY)).isEmpty();
+        assertThat(config.ignoredBy(DataPathRole.SERVER)).containsExactly(
+                file + ":2: directive \"relaytype\" is for `jmiredo relay`; `jmiredo server` ignores it",
+                file + ":3: directive \"InterfaceName\" is for `jmiredo relay`; `jmiredo server` ignores it",
+                file + ":4: directive \"BINDADDRESS\" is for `jmiredo relay`; `jmiredo server` ignores it",
+                file + ":5: directive \"BindPort\" is for `jmiredo relay`; `jmiredo server` ignores it");
         // What miredo.conf cannot say keeps its default.
         assertThat(config.peers().maxPeers()).isEqualTo(1 << 20);
     }
@@ -93,10 +100,16 @@ class MiredoConfParserTest {
     void serverFileGivesTheServerSection() throws Exception {
         MiredoConfParser.Result result = MiredoConfParser.parse("miredo-server.conf", List.of(
                 "ServerBindAddress 198.51.100.1", "ServerBindAddress2 198.51.100.2", "Prefix 2001:0::", "InterfaceMTU 1280"));
-        assertThat(result.server()).contains(new TeredoServerConfig(Ipv4.of(198, 51, 100, 1), Ipv4.of(198, 51, 100, 2)));
+        assertThat(result.overlay().getString("jmiredo.server.primary-address")).isEqualTo("198.51.100.1");
+        assertThat(result.overlay().getString("jmiredo.server.secondary-address")).isEqualTo("198.51.100.2");
+        assertThat(result.overlay().getValue("jmiredo.server.secondary-address").origin().lineNumber()).isEqualTo(2);
+        assertThat(result.roleDirectives()).containsExactly(
+                new RoleDirective("miredo-server.conf:1", "ServerBindAddress", DataPathRole.SERVER),
+                new RoleDirective("miredo-server.conf:2", "ServerBindAddress2", DataPathRole.SERVER));
 
         MiredoConfParser.Result implicit = MiredoConfParser.parse("s.conf", List.of("ServerBindAddress 203.0.113.7"));
-        assertThat(implicit.server()).contains(new TeredoServerConfig(Ipv4.of(203, 0, 113, 7), Ipv4.of(203, 0, 113, 8)));
+        assertThat(implicit.overlay().getString("jmiredo.server.secondary-address")).isEmpty(); // primary + 1
+        assertThat(implicit.overlay().getValue("jmiredo.server.secondary-address").origin().lineNumber()).isEqualTo(1);
     }
 
     @Test
@@ -133,6 +146,6 @@ class MiredoConfParserTest {
     void emptyFileIsTheDefaults() throws Exception {
         MiredoConfParser.Result result = MiredoConfParser.parse("m.conf", List.of("# nothing", "   "));
         assertThat(result.overlay().isEmpty()).isTrue();
-        assertThat(result.server()).isEqualTo(Optional.empty());
+        assertThat(result.roleDirectives()).isEmpty();
     }
 }

@@ -29,6 +29,8 @@ final class EchoWiring implements DataPathWiring {
     final List<Boolean> activeAtInit = new CopyOnWriteArrayList<>();
     final Map<Channel, TunQueue> queueAtInit = new ConcurrentHashMap<>();
     final Map<Channel, TunQueue> queueOfReceiver = new ConcurrentHashMap<>();
+    /** The further sockets of a wildcard relay, with the local address index each was given. */
+    final Map<Channel, Integer> locals = new ConcurrentHashMap<>();
 
     @Override
     public void initUdpChannel(Channel udp, TunQueue tun) {
@@ -37,6 +39,12 @@ final class EchoWiring implements DataPathWiring {
         if (tun != null) {
             queueAtInit.put(udp, tun);
         }
+        udp.pipeline().addLast(new Echo());
+    }
+
+    @Override
+    public void initLocalChannel(Channel udp, int local) {
+        locals.put(udp, local);
         udp.pipeline().addLast(new Echo());
     }
 

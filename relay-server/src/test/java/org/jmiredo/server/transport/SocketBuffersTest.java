@@ -95,7 +95,7 @@ class SocketBuffersTest {
         TransportSettings d = TransportSettings.defaults();
         return new TransportSettings(1, d.bindAddress(), 0, d.recvBatch(), d.maxMessagesPerRead(), receive, send,
                 false, d.tunName(), d.tunMtu(), d.tunReadBudget(), d.prefix(), d.prefixLength(), false,
-                d.tunOffload(), d.tunTxQueueLength());
+                d.tunOffload(), d.tunTxQueueLength(), d.localAddressRefresh());
     }
 
     private static int sysctl(String name) throws IOException {

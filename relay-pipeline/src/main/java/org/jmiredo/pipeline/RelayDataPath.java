@@ -38,13 +38,21 @@ public final class RelayDataPath implements DataPathWiring, AutoCloseable {
     private final PeerTable peers;
     private final Clock clock;
     private final int eventLoops;
+    private final UdpSender.Factory senders;
     private final BubbleSource bubbleSource = BubbleSource.random();
     private final List<DataPathCounters> counters = new CopyOnWriteArrayList<>();
     private final Map<EventLoop, LoopPath> loops = new ConcurrentHashMap<>();
     private volatile boolean expiryScheduled;
 
     public RelayDataPath(RelaySettings settings, PeerTableSettings peerSettings, int eventLoops, Clock clock) {
+        this(settings, peerSettings, eventLoops, clock, (udp, counters) -> new ChannelUdpSender(udp));
+    }
+
+    /** With the transport's own way of sending datagrams ({@link UdpSender}). */
+    public RelayDataPath(RelaySettings settings, PeerTableSettings peerSettings, int eventLoops, Clock clock,
+            UdpSender.Factory senders) {
         this.eventLoops = eventLoops;
+        this.senders = senders;
         this.loopSettings = perLoop(settings);
         this.peers = new PeerTable(peerSettings);
         this.clock = clock;
@@ -156,7 +164,7 @@ public final class RelayDataPath implements DataPathWiring, AutoCloseable {
         final Transmission transmission;
 
         LoopPath(Channel udp, TunQueue tun) {
-            output = new UdpTunOutput(udp, tun, counters);
+            output = new UdpTunOutput(udp, senders, tun, counters);
             Bubbles bubbles = new Bubbles(bubbleSource, udp.alloc(), counters);
             RelaySettings settings = loopSettings;
             IcmpErrors icmp = new IcmpErrors(settings.icmpErrorsPerSecond(), udp.alloc(), counters);

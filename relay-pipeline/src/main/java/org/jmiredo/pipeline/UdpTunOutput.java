@@ -2,7 +2,6 @@ package org.jmiredo.pipeline;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.socket.DatagramPacket;
 import org.jmiredo.engine.RelayOutput;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
@@ -16,28 +15,32 @@ import org.jmiredo.tun.offload.GroOutput;
  * One event loop's two ends: its UDP channels and its tunnel queue. Channel 0 is the loop's main socket;
  * when that one is bound to 0.0.0.0 the transport may add one channel per local address (index 1 to 255,
  * {@link #addLocal}), so that a datagram leaves from the address its peer reached (a NAT that filters by
- * source drops anything else). Writes are queued on a channel and leave with the next flush (one per read
- * burst, so epoll sends each channel's with one sendmmsg). When the tunnel
+ * source drops anything else). Datagrams are queued in each channel's {@link UdpSender} and leave with the
+ * next flush (one per read burst, so each channel's go in one sendmmsg). When the tunnel
  * takes GSO super-packets, packets for it are held for the burst and coalesced ({@link GroCoalescer}) until
  * {@link #flushTun}; otherwise each is written at once. Counts what leaves, and what cannot leave, by reason.
  */
 final class UdpTunOutput implements RelayOutput, GroOutput {
     /** By local address index; null where that address has no socket (any more). */
     private final Channel[] channels = new Channel[MAX_LOCAL + 1];
+    /** The sender of each channel above, at the same index. */
+    private final UdpSender[] senders = new UdpSender[MAX_LOCAL + 1];
+    private final UdpSender.Factory senderFactory;
     /** The indexes written since the last flush, each once. */
     private final int[] written = new int[MAX_LOCAL + 1];
     private final boolean[] isWritten = new boolean[MAX_LOCAL + 1];
     private int writtenCount;
     private final TunQueue tun;
     private final DataPathCounters counters;
-    private final SocketAddressCache addresses = new SocketAddressCache();
     /** Null when the tunnel takes no super-packets: then nothing is held. */
     private final GroCoalescer coalescer;
 
-    UdpTunOutput(Channel udp, TunQueue tun, DataPathCounters counters) {
-        channels[ANY_LOCAL] = udp;
+    UdpTunOutput(Channel udp, UdpSender.Factory senderFactory, TunQueue tun, DataPathCounters counters) {
+        this.senderFactory = senderFactory;
         this.tun = tun;
         this.counters = counters;
+        channels[ANY_LOCAL] = udp;
+        senders[ANY_LOCAL] = senderFactory.create(udp, counters);
         this.coalescer = tun.segmentedWrites() ? new GroCoalescer(udp.alloc(), this, tun.segmentedUdpWrites()) : null;
     }
 
@@ -50,9 +53,12 @@ final class UdpTunOutput implements RelayOutput, GroOutput {
             throw new IllegalArgumentException("local address index must be 1 to " + MAX_LOCAL + ": " + local);
         }
         channels[local] = channel;
+        senders[local] = senderFactory.create(channel, counters);
+        // A sender holds nothing between read bursts (each ends with a flush), so none is lost here.
         channel.closeFuture().addListener(f -> {
             if (channels[local] == channel) {
                 channels[local] = null;
+                senders[local] = null;
             }
         });
     }
@@ -109,7 +115,7 @@ final class UdpTunOutput implements RelayOutput, GroOutput {
         }
         counters.increment(Counter.UDP_TX_PACKETS);
         counters.add(Counter.UDP_TX_BYTES, payload.readableBytes());
-        channel.write(new DatagramPacket(payload, addresses.get(ipv4, port)), channel.voidPromise());
+        senders[local].add(payload, ipv4, port);
         if (!isWritten[local]) {
             isWritten[local] = true;
             written[writtenCount++] = local;
@@ -170,9 +176,9 @@ final class UdpTunOutput implements RelayOutput, GroOutput {
         for (int i = 0; i < writtenCount; i++) {
             int local = written[i];
             isWritten[local] = false;
-            Channel channel = channels[local];
-            if (channel != null) {
-                channel.flush();
+            UdpSender sender = senders[local];
+            if (sender != null) {
+                sender.flush();
             }
         }
         writtenCount = 0;

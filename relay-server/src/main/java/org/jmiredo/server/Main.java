@@ -28,6 +28,7 @@ public final class Main implements Runnable {
     static final int EXIT_FAILURE = 1;
     static final int EXIT_USAGE = 2;
     static final int EXIT_CONFIG = 78;
+    private static final String LEAK_DETECTION_LEVEL = "io.netty.leakDetection.level";
 
     @Spec
     CommandSpec spec;
@@ -42,11 +43,24 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        quietLeakDetection(); // before any Netty class, the early start's included
         // Logging first, on this thread, then the start-up work that can run beside the parsing.
         LoggerFactory.getILoggerFactory();
         EarlyStart.begin(args);
         int code = execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
         System.exit(code);
+    }
+
+    /**
+     * Netty's default leak detection tracks one buffer in 128 with a stack trace at allocation and a record
+     * at each touch and release: 1 to 2 % of the event loop at 100,000 pkt/s (perf, BENCHMARKS "Netty's
+     * write path"). The tests run with it at paranoid; a daemon turns it off unless the operator asks
+     * for a level ({@code -Dio.netty.leakDetection.level=simple}). Before any Netty class reads it.
+     */
+    static void quietLeakDetection() {
+        if (System.getProperty(LEAK_DETECTION_LEVEL) == null) {
+            System.setProperty(LEAK_DETECTION_LEVEL, "disabled");
+        }
     }
 
     /** Runs one command line; the writers are parameters so that tests can read what was printed. */

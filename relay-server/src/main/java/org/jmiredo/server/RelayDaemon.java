@@ -85,7 +85,7 @@ public final class RelayDaemon implements AutoCloseable {
 
         TransportSettings settings = TransportSettingsMapping.of(config);
         dataPath = new RelayDataPath(config.relaySettings(), config.peers(),
-                settings.resolvedEventLoops(), Clock.monotonic());
+                settings.resolvedEventLoops(), Clock.monotonic(), Transport.udpSenders());
         started.push(dataPath);
         new DataPathMetrics(DataPathRole.RELAY, dataPath.counters()).bindTo(registry);
         new PeerTableMetrics(peerStats(dataPath.peers())).bindTo(registry);

@@ -21,6 +21,26 @@ class MainTest {
     }
 
     @Test
+    void theDaemonTurnsNettysLeakDetectionOffUnlessTheOperatorGaveALevel() {
+        String key = "io.netty.leakDetection.level";
+        String before = System.getProperty(key); // paranoid, from the build's argLine
+        try {
+            System.clearProperty(key);
+            Main.quietLeakDetection();
+            assertThat(System.getProperty(key)).isEqualTo("disabled");
+            System.setProperty(key, "simple");
+            Main.quietLeakDetection();
+            assertThat(System.getProperty(key)).isEqualTo("simple");
+        } finally {
+            if (before == null) {
+                System.clearProperty(key);
+            } else {
+                System.setProperty(key, before);
+            }
+        }
+    }
+
+    @Test
     void checkconfAcceptsAGoodHoconFile() throws Exception {
         Path file = write("relay.conf", "jmiredo.relay { type = cone, bind-port = 3545 }\n");
         assertThat(run("checkconf", file.toString())).isZero();

@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jmiredo.pipeline.DataPathWiring;
+import org.jmiredo.pipeline.UdpSender;
 import org.jmiredo.server.netlink.InterfaceConfigurator;
 import org.jmiredo.server.netlink.InterfaceConfigurator.ConfiguredInterface;
 import org.jmiredo.server.netlink.IpRoute2Configurator;
@@ -175,6 +176,11 @@ public final class Transport implements AutoCloseable {
 
     private List<Channel> bindOnLoops(InetSocketAddress target, ChannelSetup setup) throws TransportException {
         return UdpBinder.bind(kind, loops, target, settings, buffers, setup);
+    }
+
+    /** How the data path sends on this transport's channels: its own sendmmsg on epoll ({@link MmsgUdpSender}). */
+    public static UdpSender.Factory udpSenders() {
+        return MmsgUdpSender::forChannel;
     }
 
     /** SO_RCVBUF and SO_SNDBUF as the kernel gave them to the UDP sockets. */

@@ -17,6 +17,9 @@ public final class ScatterRead implements AutoCloseable {
     private final int fd;
     private final int parts;
     private final Arena arena;
+    // Views of the arena's memory in the global scope: a shared arena's segment handed to a downcall is
+    // acquired and released with atomic updates each time, two per segment per packet; the views skip that.
+    // Sound as long as no read follows close(), which the owner guarantees.
     private final MemorySegment iov;
     private final MemorySegment errno;
 
@@ -28,8 +31,13 @@ public final class ScatterRead implements AutoCloseable {
         this.fd = fd;
         this.parts = parts;
         this.arena = Arena.ofShared(); // set up on one thread, used and closed on the event loop's
-        this.iov = arena.allocate(IOVEC_SIZE * parts, 8);
-        this.errno = arena.allocate(Libc.captureStateLayout());
+        this.iov = globalView(arena.allocate(IOVEC_SIZE * parts, 8));
+        this.errno = globalView(arena.allocate(Libc.captureStateLayout()));
+    }
+
+    @SuppressWarnings("restricted") // the JVM runs with --enable-native-access
+    private static MemorySegment globalView(MemorySegment segment) {
+        return MemorySegment.ofAddress(segment.address()).reinterpret(segment.byteSize());
     }
 
     /** Points part {@code index} at {@code length} bytes of native memory at {@code address}. */

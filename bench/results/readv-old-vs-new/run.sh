@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Old against new, alternating, one lock (helper readv): main as it was (/work/wt/base, tun.offload off by
 # default) against this branch with tun.offload = auto and = off. Run as:
-#   flock /tmp/jmiredo-bench.lock bash bench/results/readv-old-vs-new/run.sh
+#   ROUNDS=3 flock /tmp/jmiredo-bench.lock bash bench/results/readv-old-vs-new/run.sh >output-2.txt
 export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-for round in 1 2; do
+for round in $(seq "${ROUNDS:-2}"); do
   for variant in base:off readv:auto readv:off; do
     tree=/work/wt/${variant%%:*}; mode=${variant##*:}
     echo "##### round $round $tree offload=$mode"

@@ -70,21 +70,63 @@ public final class VirtioReader {
             sink.oversizedPacketDropped();
             return 1;
         }
-        boolean partial = (VirtioNetHeader.flags(read, header) & VirtioNetHeader.F_NEEDS_CSUM) != 0;
-        int csumStart = VirtioNetHeader.csumStart(read, header);
-        int csumAt = csumStart + VirtioNetHeader.csumOffset(read, header);
-        if (partial && (csumStart < Ipv6.HEADER_LENGTH || csumAt + 2 > packetLength)) {
-            sink.offloadDropped(OffloadDrop.MALFORMED);
+        if (!checksumFieldFits(read, header, packetLength, sink)) {
             return 1;
         }
         ByteBuf copy = allocator.directBuffer(headroom + packetLength);
         copy.setIndex(headroom, headroom);
         copy.writeBytes(read, packet, packetLength);
-        if (partial) {
-            completeChecksum(copy, headroom, packetLength, csumStart, csumAt);
-        }
+        completeIfPartial(read, header, copy);
         sink.packetRead(copy);
         return 1;
+    }
+
+    /**
+     * True when the read whose virtio header is at {@code header[at]} is one plain packet of
+     * {@code packetLength} bytes that fits the MTU: one a scattering read left whole in its own buffer, to
+     * be handed on there by {@link #deliverInPlace} (anything else goes through {@link #deliver}).
+     */
+    public boolean fitsInPlace(ByteBuf header, int at, int packetLength) {
+        return (VirtioNetHeader.gsoType(header, at) & ~VirtioNetHeader.GSO_ECN) == VirtioNetHeader.GSO_NONE
+                && packetLength <= maxPacketSize;
+    }
+
+    /**
+     * Hands on, without a copy, the plain packet {@link #fitsInPlace} accepted: {@code packet}'s readable
+     * bytes, its virtio header at {@code header[at]}. A partial checksum is completed in place.
+     *
+     * @return true when {@code sink} got (and now owns) {@code packet}; false when the header's checksum
+     *     offsets did not fit the packet (the drop is reported, {@code packet} stays the caller's)
+     */
+    public boolean deliverInPlace(ByteBuf header, int at, ByteBuf packet, TunReceiver sink) {
+        if (!checksumFieldFits(header, at, packet.readableBytes(), sink)) {
+            return false;
+        }
+        completeIfPartial(header, at, packet);
+        sink.packetRead(packet);
+        return true;
+    }
+
+    // A partial checksum must lie after the IPv6 header and inside the packet; reports the drop if not.
+    private static boolean checksumFieldFits(ByteBuf header, int at, int packetLength, TunReceiver sink) {
+        if ((VirtioNetHeader.flags(header, at) & VirtioNetHeader.F_NEEDS_CSUM) == 0) {
+            return true;
+        }
+        int csumStart = VirtioNetHeader.csumStart(header, at);
+        if (csumStart < Ipv6.HEADER_LENGTH || csumStart + VirtioNetHeader.csumOffset(header, at) + 2 > packetLength) {
+            sink.offloadDropped(OffloadDrop.MALFORMED);
+            return false;
+        }
+        return true;
+    }
+
+    // Only packets of the host's own stack (or forwarded from a veth) come with a partial checksum.
+    private static void completeIfPartial(ByteBuf header, int at, ByteBuf packet) {
+        if ((VirtioNetHeader.flags(header, at) & VirtioNetHeader.F_NEEDS_CSUM) != 0) {
+            int csumStart = VirtioNetHeader.csumStart(header, at);
+            completeChecksum(packet, packet.readerIndex(), packet.readableBytes(), csumStart,
+                    csumStart + VirtioNetHeader.csumOffset(header, at));
+        }
     }
 
     /**

@@ -19,7 +19,8 @@ import java.lang.invoke.VarHandle;
  * the linker right after the call ({@code captureCallState}); reading it later from Java would be too late,
  * as the JVM itself may make calls in between.
  *
- * <p>Only used at start-up and shutdown, never per packet, so allocating a small confined arena per call is fine.
+ * <p>Only used at start-up and shutdown, never per packet, so allocating a small confined arena per call is fine;
+ * the exception, {@link #readv}, takes its memory from the caller ({@link ScatterRead}) and allocates nothing.
  */
 final class Libc {
     private Libc() {}
@@ -39,6 +40,8 @@ final class Libc {
     private static final MethodHandle IOCTL_VALUE = downcall("ioctl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(2));
     private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    // ssize_t readv(int fd, const struct iovec *iov, int iovcnt).
+    private static final MethodHandle READV = downcall("readv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
 
     @SuppressWarnings("restricted") // the point of this class; the JVM runs with --enable-native-access
     private static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
@@ -92,6 +95,24 @@ final class Libc {
         } catch (Throwable t) {
             throw rethrow(t);
         }
+    }
+
+    /**
+     * readv(2) into the {@code count} iovecs at {@code iov}, errno captured into {@code state} (a segment of
+     * {@link #captureStateLayout()}); returns the bytes read or {@code -errno}. Allocates nothing: per packet.
+     */
+    static long readv(MemorySegment state, int fd, MemorySegment iov, int count) {
+        try {
+            long result = (long) READV.invokeExact(state, fd, iov, count);
+            return result >= 0 ? result : -errno(state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** The layout of the errno-capture segment {@link #readv} takes. */
+    static StructLayout captureStateLayout() {
+        return CAPTURE_LAYOUT;
     }
 
     private static int errno(MemorySegment state) {

@@ -18,8 +18,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.jmiredo.tun.TunQueue;
 import org.jmiredo.tun.TunReceiver;
-import org.jmiredo.tun.offload.VirtioNetHeader;
-import org.jmiredo.tun.offload.VirtioReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,10 +26,10 @@ import org.slf4j.LoggerFactory;
  * UDP channel it is paired with, so a packet read here is written to that channel inline, with no task hop.
  *
  * <p>With offloads ({@link TunOffloads}, {@code IFF_VNET_HDR}) every read and write starts with a virtio
- * header. A read may then be a GSO super-packet of up to 64 KiB: it is read into one buffer of that size
- * and handed on as the packets it stands for, each copied into its own pooled buffer by a
- * {@link VirtioReader} (plain packets too: one copy of at most an MTU, against one read(2) per segment
- * saved). A write gathers the header and the packet with writev(2), so the packet is not copied.
+ * header. A read may then be a GSO super-packet of up to 64 KiB: an {@link OffloadedReader} scatters each
+ * read so that a plain packet lands in its pooled buffer as without offloads, and only a super-packet is
+ * cut (and copied) into the packets it stands for. A write gathers the header and the packet with
+ * writev(2), so the packet is not copied.
  *
  * <p>Threading: {@link #register} may be called from any thread, once. After that, {@link #write},
  * {@link #handle} and the receiver calls happen on the loop's thread only; {@link #deregister} and
@@ -57,8 +55,7 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
     // Loop thread only.
     private volatile IoRegistration registration;
     private ByteBuf spare;
-    private ByteBuf offloadReadBuffer; // with offloads: one buffer for every read, up to a 64 KiB super-packet
-    private VirtioReader virtioReader;
+    private OffloadedReader offloadedReader; // with offloads, from arm() until the reading stops
     private volatile long superPacketsRead; // written by the loop only; volatile for readers elsewhere
     private volatile boolean closed;
 
@@ -127,9 +124,6 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
             }
             guarded = new GuardedReceiver(tunReceiver, deviceName, index);
             allocator = bufferAllocator;
-            if (offloads.vnetHeader()) {
-                virtioReader = new VirtioReader(bufferAllocator, headroom, readLimit - headroom);
-            }
             loop = eventLoop;
         }
         Promise<Void> armed = eventLoop.newPromise();
@@ -167,7 +161,7 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
         }
         registration = reg;
         if (offloads.vnetHeader()) {
-            offloadReadBuffer = allocator.directBuffer(VirtioNetHeader.LENGTH + TunQueueOptions.MAX_IPV6_PACKET);
+            offloadedReader = new OffloadedReader(fd.intValue(), allocator, headroom, readLimit - headroom);
         }
         // Level-triggered (Netty 4.2 epoll never adds EPOLLET unless asked), so a budget-limited read is
         // resumed on the next loop turn. submit() replaces the whole interest mask.
@@ -184,7 +178,7 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
         int packets = 0;
         try {
             while (packets < budget) {
-                int read = offloadReadBuffer != null ? readOffloaded() : readPlain();
+                int read = offloadedReader != null ? readOffloaded() : readPlain();
                 if (read == 0) {
                     break; // EAGAIN: the queue is empty
                 }
@@ -220,18 +214,10 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
         return 1;
     }
 
-    // One read(2) of a virtio header and a packet or super-packet; the reader cuts and copies it into as
-    // many pooled buffers as it stands for packets, all delivered in this burst (one sendmmsg at its end).
+    // One readv(2) of a virtio header and a packet or super-packet; a super-packet's segments are all
+    // delivered in this burst (one sendmmsg at its end).
     private int readOffloaded() throws IOException {
-        int n = checkRead(fd.readAddress(offloadReadBuffer.memoryAddress(), 0, offloadReadBuffer.capacity()));
-        if (n == 0) {
-            return 0;
-        }
-        if (n > offloadReadBuffer.capacity()) {
-            guarded.oversizedPacketDropped(); // beyond what IPv6 without jumbograms can carry
-            return 1;
-        }
-        int packets = virtioReader.deliver(offloadReadBuffer, 0, n, guarded);
+        int packets = offloadedReader.read(guarded);
         if (packets > 1) {
             superPacketsRead++; // single writer (the loop): no lost update
         }
@@ -264,9 +250,9 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
             spare.release();
             spare = null;
         }
-        if (offloadReadBuffer != null) {
-            offloadReadBuffer.release();
-            offloadReadBuffer = null;
+        if (offloadedReader != null) {
+            offloadedReader.close();
+            offloadedReader = null;
         }
     }
 

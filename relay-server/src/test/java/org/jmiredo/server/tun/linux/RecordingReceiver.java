@@ -9,13 +9,18 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.jmiredo.tun.TunReceiver;
+import org.jmiredo.tun.offload.OffloadDrop;
 
 /** A {@link TunReceiver} for tests: copies and releases each packet, noting its thread and each burst's size. */
 public final class RecordingReceiver implements TunReceiver {
-    /** One packet as it arrived: its bytes, where its reader index was, which thread, whether on the loop. */
-    public record Seen(byte[] bytes, int readerIndex, String thread, boolean onExpectedLoop, int queue) {
+    /**
+     * One packet as it arrived: its bytes, where its reader index was, its buffer's capacity, which thread,
+     * whether on the loop.
+     */
+    public record Seen(byte[] bytes, int readerIndex, int capacity, String thread, boolean onExpectedLoop, int queue) {
         public ByteBuf view() {
             return Unpooled.wrappedBuffer(bytes);
         }
@@ -42,7 +47,8 @@ public final class RecordingReceiver implements TunReceiver {
     public void packetRead(ByteBuf packet) {
         try {
             boolean onLoop = expectedLoop == null || expectedLoop.inEventLoop();
-            seen.add(new Seen(ByteBufUtil.getBytes(packet), packet.readerIndex(), Thread.currentThread().getName(),
+            seen.add(new Seen(ByteBufUtil.getBytes(packet), packet.readerIndex(), packet.capacity(),
+                    Thread.currentThread().getName(),
                     onLoop, queue));
             currentBurst++;
         } finally {
@@ -50,7 +56,7 @@ public final class RecordingReceiver implements TunReceiver {
         }
     }
 
-    private final java.util.concurrent.atomic.AtomicInteger oversized = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger oversized = new AtomicInteger();
 
     @Override
     public void oversizedPacketDropped() {
@@ -60,6 +66,18 @@ public final class RecordingReceiver implements TunReceiver {
     /** Packets the queue dropped because they did not fit its buffers. */
     public int oversized() {
         return oversized.get();
+    }
+
+    private final AtomicInteger offloadDrops = new AtomicInteger();
+
+    @Override
+    public void offloadDropped(OffloadDrop reason) {
+        offloadDrops.incrementAndGet();
+    }
+
+    /** Reads with a virtio header the queue could not deliver (malformed or unsupported). */
+    public int offloadDrops() {
+        return offloadDrops.get();
     }
 
     @Override
@@ -75,6 +93,11 @@ public final class RecordingReceiver implements TunReceiver {
         synchronized (bursts) {
             return List.copyOf(bursts);
         }
+    }
+
+    /** The packets seen and not yet taken. */
+    public BlockingQueue<Seen> seen() {
+        return seen;
     }
 
     /** Waits for the next packet matching {@code wanted}, skipping others (router solicitations, …). */

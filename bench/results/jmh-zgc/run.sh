@@ -1,6 +1,7 @@
 #!/bin/bash
 # Peer table lookups under ZGC (BENCHMARKS.md). Run from the repository root as
-#   flock /tmp/jmiredo-bench.lock bench/results/jmh-zgc/run.sh OUTDIR
+#   flock /tmp/jmiredo-bench.lock bench/results/jmh-zgc/run.sh OUTDIR [zgc]
+# (zgc: only the three ZGC rows at 10 M, three rounds, as a second look)
 # with the jars built beforehand (./mvnw -q -B -o -pl relay-bench -am package -DskipTests, copied):
 #   /tmp/zgc-main.jar     main's peer table (slots in long[] on the heap)
 #   /tmp/zgc-offheap.jar  branch zgc (slots in an off-heap mapping asked for huge pages)
@@ -25,6 +26,17 @@ run() { # name jar peers jvm-extra benchmarks
     grep -hE 'Large Page|Heap Backing Filesystem' "$out/$1.gc.log" || true
 }
 main=/tmp/zgc-main.jar off=/tmp/zgc-offheap.jar b='lookup|lookupBatch'
+if [[ ${2:-} == zgc ]]; then
+    for round in a b c; do
+        run main-zgc-$round $main 10000000 -XX:+UseZGC "$b"
+        run off-zgc-$round $off 10000000 -XX:+UseZGC "$b"
+        echo advise > $thp
+        run main-zgcthp-$round $main 10000000 '-XX:+UseZGC -XX:+UseTransparentHugePages' "$b"
+        echo "$old_thp" > $thp
+    done
+    sha256sum $main $off
+    exit 0
+fi
 for round in a b; do
     run main-g1-$round $main 10000000 -XX:+UseG1GC "$b"
     run off-g1-$round $off 10000000 -XX:+UseG1GC "$b"

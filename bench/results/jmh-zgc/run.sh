@@ -1,7 +1,8 @@
 #!/bin/bash
 # Peer table lookups under ZGC (BENCHMARKS.md). Run from the repository root as
 #   flock /tmp/jmiredo-bench.lock bench/results/jmh-zgc/run.sh OUTDIR [zgc]
-# (zgc: only the three ZGC rows at 10 M, three rounds, as a second look)
+# (zgc: only the three ZGC rows at 10 M, three rounds, as a second look; shm: main's table on G1 with
+# the heap in a tmpfs file, shared memory on 4-KiB pages as ZGC's heap is, against G1's usual heap)
 # with the jars built beforehand (./mvnw -q -B -o -pl relay-bench -am package -DskipTests, copied):
 #   /tmp/zgc-main.jar     main's peer table (slots in long[] on the heap)
 #   /tmp/zgc-offheap.jar  branch zgc (slots in an off-heap mapping asked for huge pages)
@@ -26,6 +27,13 @@ run() { # name jar peers jvm-extra benchmarks
     grep -hE 'Large Page|Heap Backing Filesystem' "$out/$1.gc.log" || true
 }
 main=/tmp/zgc-main.jar off=/tmp/zgc-offheap.jar b='lookup|lookupBatch'
+if [[ ${2:-} == shm ]]; then
+    for round in a b; do
+        run main-g1-$round $main 10000000 -XX:+UseG1GC "$b"
+        run main-g1shm-$round $main 10000000 '-XX:+UseG1GC -XX:AllocateHeapAt=/dev/shm' "$b"
+    done
+    exit 0
+fi
 if [[ ${2:-} == zgc ]]; then
     for round in a b c; do
         run main-zgc-$round $main 10000000 -XX:+UseZGC "$b"

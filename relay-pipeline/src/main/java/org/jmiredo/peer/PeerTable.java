@@ -12,6 +12,7 @@ import static org.jmiredo.peer.SlotLayout.TRUSTED;
 import static org.jmiredo.peer.SlotLayout.WORDS;
 
 import io.netty.buffer.ByteBuf;
+import java.lang.foreign.MemorySegment;
 import java.util.function.Consumer;
 
 /**
@@ -30,7 +31,10 @@ import java.util.function.Consumer;
  * <p>Memory: 32 bytes a slot, at most 3/4 of the slots used once a segment reaches its share, so
  * 42.7 bytes per peer in a full table (measured 42.67 at 10 M, 42.75 at 1 M, all included); a table far
  * below maxPeers has power-of-two segment arrays between 3/8 and 3/4 full (67 bytes per peer measured
- * with 1 M peers in a 10 M table). Nothing is allocated per peer except the pending queues.
+ * with 1 M peers in a 10 M table). Nothing is allocated per peer except the pending queues. The slots
+ * live off the Java heap, in one mapping asked for huge pages ({@link SlotMemory}); where the host
+ * grants them, each 2 MiB is committed whole at its first write, so a large table soon holds all of
+ * its 42.7 bytes x maxPeers however few peers it has.
  *
  * <p>Usage, on any thread:
  * <pre>{@code
@@ -49,7 +53,7 @@ import java.util.function.Consumer;
 public final class PeerTable implements AutoCloseable {
     /** Fewest slots one {@link #expire} call examines (unless the table has fewer). */
     static final int MIN_SWEEP = 4096;
-    /** Largest share per segment: keeps {@code 4/3 * share} slots of 4 longs under the array size limit. */
+    /** Largest share per segment: keeps the word index of {@code 4/3 * share} slots of 4 longs an int. */
     static final int MAX_SHARE = 400_000_000;
 
     private final PeerTableSettings settings;
@@ -75,8 +79,14 @@ public final class PeerTable implements AutoCloseable {
             throw new IllegalArgumentException("more than " + MAX_SHARE + " peers per segment: use more segments");
         }
         segments = new Segment[count];
+        MemorySegment memory = SlotMemory.reserve(
+                extra * SlotArray.regionBytes(base + 1) + (count - extra) * SlotArray.regionBytes(base));
+        long offset = 0;
         for (int i = 0; i < count; i++) {
-            segments[i] = new Segment(hash, queues, base + (i < extra ? 1 : 0));
+            int share = base + (i < extra ? 1 : 0);
+            long bytes = SlotArray.regionBytes(share);
+            segments[i] = new Segment(hash, queues, share, memory.asSlice(offset, bytes));
+            offset += bytes;
         }
     }
 
@@ -141,9 +151,10 @@ public final class PeerTable implements AutoCloseable {
     }
 
     /**
-     * Bytes the table occupies now: every segment's slot array and queue index, an estimate of the queue
-     * objects (not the queued ByteBufs, which belong to Netty's allocator), and the fixed per-segment
-     * objects. Racy read; during a segment's resize the old array is briefly alive too and not counted.
+     * Bytes the table occupies now: every segment's slots in use and queue index, an estimate of the
+     * queue objects (not the queued ByteBufs, which belong to Netty's allocator), and the fixed
+     * per-segment objects. Racy read; during a segment's resize the heap copy of its old slots is briefly
+     * alive too and not counted.
      */
     public long memoryBytes() {
         // Per segment: the padded Segment object (~216), its counters array (40), its PendingQueues (24).
@@ -249,8 +260,8 @@ public final class PeerTable implements AutoCloseable {
         // Trailing padding: keeps the next heap object's fields off this segment's last cache line.
         long pad11, pad12, pad13, pad14, pad15, pad16, pad17, pad18;
 
-        Segment(PeerHash hash, QueueBudget queues, int share) {
-            super(hash, share);
+        Segment(PeerHash hash, QueueBudget queues, int share, MemorySegment region) {
+            super(hash, share, region);
             this.queues = queues;
         }
 
@@ -314,67 +325,67 @@ public final class PeerTable implements AutoCloseable {
         /** Marks the entry used at {@code now}: sets its CLOCK reference bit, moves its last touch forward. */
         public void touch(int slot, int now) {
             int b = base(slot);
-            slots[b + STATE] |= REFERENCED;
-            slots[b + TIMES] = SlotLayout.raise(slots[b + TIMES], now);
+            setWord(b + STATE, word(b + STATE) | REFERENCED);
+            setWord(b + TIMES, SlotLayout.raise(word(b + TIMES), now));
         }
 
         public int mappedIpv4(int slot) {
-            return SlotLayout.mappedIpv4(slots[base(slot) + STATE]);
+            return SlotLayout.mappedIpv4(word(base(slot) + STATE));
         }
 
         public int mappedPort(int slot) {
-            return SlotLayout.mappedPort(slots[base(slot) + STATE]);
+            return SlotLayout.mappedPort(word(base(slot) + STATE));
         }
 
         /** Which of the relay's local addresses the mapping was learned on; 0 = unknown (see SlotLayout). */
         public int localAddress(int slot) {
-            return SlotLayout.localAddress(slots[base(slot) + STATE]);
+            return SlotLayout.localAddress(word(base(slot) + STATE));
         }
 
         /** The peer's mapping, and the local address index (0..255, masked) it reached the relay on. */
         public void setMapping(int slot, int ipv4, int port, int local) {
             int b = base(slot);
-            slots[b + STATE] = SlotLayout.withMapping(slots[b + STATE], ipv4, port, local);
+            setWord(b + STATE, SlotLayout.withMapping(word(b + STATE), ipv4, port, local));
         }
 
         public boolean trusted(int slot) {
-            return (slots[base(slot) + STATE] & TRUSTED) != 0;
+            return (word(base(slot) + STATE) & TRUSTED) != 0;
         }
 
         public void setTrusted(int slot, boolean trusted) {
             int b = base(slot);
-            slots[b + STATE] = trusted ? slots[b + STATE] | TRUSTED : slots[b + STATE] & ~TRUSTED;
+            setWord(b + STATE, trusted ? word(b + STATE) | TRUSTED : word(b + STATE) & ~TRUSTED);
         }
 
         /** When a packet from the peer was last accepted; 0 = never. Exact within 18 h (see SlotLayout). */
         public int lastRx(int slot) {
-            return SlotLayout.time(slots[base(slot) + TIMES], RX_AGE_SHIFT);
+            return SlotLayout.time(word(base(slot) + TIMES), RX_AGE_SHIFT);
         }
 
         public void setLastRx(int slot, int now) {
             int b = base(slot);
-            slots[b + TIMES] = SlotLayout.withTime(slots[b + TIMES], RX_AGE_SHIFT, now);
+            setWord(b + TIMES, SlotLayout.withTime(word(b + TIMES), RX_AGE_SHIFT, now));
         }
 
         /** When the last bubble towards the peer left; 0 = never. */
         public int lastBubble(int slot) {
-            return SlotLayout.time(slots[base(slot) + TIMES], BUBBLE_AGE_SHIFT);
+            return SlotLayout.time(word(base(slot) + TIMES), BUBBLE_AGE_SHIFT);
         }
 
         /** Bubbles sent in the current retry window, 0 to 15. */
         public int bubbleCount(int slot) {
-            return SlotLayout.bubbleCount(slots[base(slot) + STATE]);
+            return SlotLayout.bubbleCount(word(base(slot) + STATE));
         }
 
         /** Sets the last bubble time and the count, clamped to 0 to 15. */
         public void setBubbles(int slot, int lastBubble, int count) {
             int b = base(slot);
-            slots[b + STATE] = SlotLayout.withBubbleCount(slots[b + STATE], count);
-            slots[b + TIMES] = SlotLayout.withTime(slots[b + TIMES], BUBBLE_AGE_SHIFT, lastBubble);
+            setWord(b + STATE, SlotLayout.withBubbleCount(word(b + STATE), count));
+            setWord(b + TIMES, SlotLayout.withTime(word(b + TIMES), BUBBLE_AGE_SHIFT, lastBubble));
         }
 
         public boolean hasQueue(int slot) {
-            return (slots[base(slot) + STATE] & QUEUED) != 0;
+            return (word(base(slot) + STATE) & QUEUED) != 0;
         }
 
         /**
@@ -388,9 +399,9 @@ public final class PeerTable implements AutoCloseable {
             if (PendingQueue.cost(packet) > queues.bytesPerPeer) {
                 return false;
             }
-            long hi = slots[b];
-            long lo = slots[b + KEY_LO];
-            if ((slots[b + STATE] & QUEUED) != 0) {
+            long hi = word(b);
+            long lo = word(b + KEY_LO);
+            if ((word(b + STATE) & QUEUED) != 0) {
                 return pending.get(hi, lo, hashOf(hi, lo)).offer(packet, queues.bytesPerPeer);
             }
             if (!queues.tryReserve()) {
@@ -399,7 +410,7 @@ public final class PeerTable implements AutoCloseable {
             PendingQueue queue = new PendingQueue(hi, lo, hashOf(hi, lo));
             queue.offer(packet, queues.bytesPerPeer);
             pending.put(queue);
-            slots[b + STATE] |= QUEUED;
+            setWord(b + STATE, word(b + STATE) | QUEUED);
             return true;
         }
 
@@ -410,11 +421,11 @@ public final class PeerTable implements AutoCloseable {
          */
         public int drainQueue(int slot, Consumer<ByteBuf> sink) {
             int b = base(slot);
-            if ((slots[b + STATE] & QUEUED) == 0) {
+            if ((word(b + STATE) & QUEUED) == 0) {
                 return 0;
             }
-            slots[b + STATE] &= ~QUEUED;
-            PendingQueue queue = pending.remove(slots[b], slots[b + KEY_LO], hashOf(slots[b], slots[b + KEY_LO]));
+            setWord(b + STATE, word(b + STATE) & ~QUEUED);
+            PendingQueue queue = pending.remove(word(b), word(b + KEY_LO), hashOf(word(b), word(b + KEY_LO)));
             queues.release();
             return queue.drainTo(sink);
         }
@@ -430,17 +441,20 @@ public final class PeerTable implements AutoCloseable {
         void releaseAllQueues() {
             assert held();
             bump(QUEUE_DISCARDS, pending.releaseAll());
-            for (int b = 0; b < slots.length; b += WORDS) {
-                if ((slots[b + STATE] & QUEUED) != 0) {
-                    slots[b + STATE] &= ~QUEUED;
+            for (int b = 0; b < capacity << SHIFT; b += WORDS) {
+                if ((word(b + STATE) & QUEUED) != 0) {
+                    setWord(b + STATE, word(b + STATE) & ~QUEUED);
                     queues.release();
                 }
             }
         }
 
-        /** Bytes of the slot array and the queue index, plus estimated queue objects. Racy read. */
+        /**
+         * Bytes of the slots in use (the part of the off-heap region written so far, give or take a
+         * page) and the queue index, plus estimated queue objects. Racy read.
+         */
         long memoryBytes() {
-            return 16 + 8L * slots.length + pending.memoryBytes();
+            return ((long) capacity << (SHIFT + 3)) + pending.memoryBytes();
         }
 
         /** Test support: the home slot of an address at the current capacity. */
@@ -452,9 +466,11 @@ public final class PeerTable implements AutoCloseable {
             assert held();
             checkSlots();
             int queued = 0;
-            for (int b = 0; b < slots.length; b += WORDS) {
-                boolean has = slots[b] != 0 && pending.get(slots[b], slots[b + KEY_LO], hash.hash(slots[b], slots[b + KEY_LO])) != null;
-                check(has == ((slots[b + STATE] & QUEUED) != 0), "QUEUED bit disagrees with the queues at " + (b >> SHIFT));
+            for (int b = 0; b < capacity << SHIFT; b += WORDS) {
+                long hi = word(b);
+                long lo = word(b + KEY_LO);
+                boolean has = hi != 0 && pending.get(hi, lo, hash.hash(hi, lo)) != null;
+                check(has == ((word(b + STATE) & QUEUED) != 0), "QUEUED bit disagrees with the queues at " + (b >> SHIFT));
                 queued += has ? 1 : 0;
             }
             check(queued == pending.count(), "stray queues: " + pending.count() + " vs " + queued);
@@ -463,7 +479,7 @@ public final class PeerTable implements AutoCloseable {
         /** The array index of an occupied slot (asserting the lock and the slot), else out of bounds. */
         private int base(int slot) {
             assert held() : "segment lock not held";
-            assert slot >= 0 && slot < capacity && slots[slot << SHIFT] != 0 : "no entry at slot " + slot;
+            assert slot >= 0 && slot < capacity && word(slot << SHIFT) != 0 : "no entry at slot " + slot;
             return slot << SHIFT;
         }
     }

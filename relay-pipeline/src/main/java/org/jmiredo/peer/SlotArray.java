@@ -8,16 +8,21 @@ import static org.jmiredo.peer.SlotLayout.STATE;
 import static org.jmiredo.peer.SlotLayout.TIMES;
 import static org.jmiredo.peer.SlotLayout.WORDS;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * The hash-table mechanics of one {@link PeerTable.Segment}: open addressing over one {@code long[]} of
- * 32-byte slots (layout in {@link SlotLayout}), linear probing, empty = key word 0, deletion by backward
- * shift (no tombstones). The home slot is a multiply-shift of the low 32 hash bits by the capacity
- * (Lemire, "A fast alternative to the modulo reduction", 2016), so the capacity need not be a power of
- * two: it doubles from {@value #INITIAL_SLOTS} slots up to {@code ceil(share * 4 / 3)}, so the array is at
- * most 3/4 full and at 10 M peers costs 32 * 4/3 = 42.7 bytes per peer.
+ * The hash-table mechanics of one {@link PeerTable.Segment}: open addressing over an array of 32-byte
+ * slots (layout in {@link SlotLayout}), linear probing, empty = key word 0, deletion by backward shift
+ * (no tombstones). The home slot is a multiply-shift of the low 32 hash bits by the capacity (Lemire, "A
+ * fast alternative to the modulo reduction", 2016), so the capacity need not be a power of two: it
+ * doubles from {@value #INITIAL_SLOTS} slots up to {@code ceil(share * 4 / 3)}, so the array is at most
+ * 3/4 full and at 10 M peers costs 32 * 4/3 = 42.7 bytes per peer.
+ *
+ * <p>The array is the first {@code capacity} slots of this segment's region of the table's off-heap
+ * {@link SlotMemory}, which has room for the largest capacity; the kernel commits it as it is written.
  *
  * <p>The subclass adds the lock and the queues. Everything here runs under that lock.
  */
@@ -28,6 +33,7 @@ abstract class SlotArray extends SegmentLock {
     static final int QUEUE_DISCARDS = 2;
     private static final VarHandle SIZE;
     private static final VarHandle COUNTER = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG;
 
     static {
         try {
@@ -40,7 +46,8 @@ abstract class SlotArray extends SegmentLock {
     final PeerHash hash;
     final int share;
     final int maxSlots;
-    long[] slots;
+    /** Room for maxSlots slots; the table is its first capacity slots, the rest is zero. */
+    final MemorySegment slots;
     int capacity;
     private int growAt;
     private int size;
@@ -51,11 +58,31 @@ abstract class SlotArray extends SegmentLock {
     private long cachedLo;
     private long cachedHash;
 
-    SlotArray(PeerHash hash, int share) {
+    /** {@code region}: zeroed, {@link #regionBytes}{@code (share)} long. */
+    SlotArray(PeerHash hash, int share, MemorySegment region) {
         this.hash = hash;
         this.share = share;
-        this.maxSlots = (int) ((share * 4L + 2) / 3);
+        this.maxSlots = maxSlots(share);
+        this.slots = region;
         setCapacity(Math.min(INITIAL_SLOTS, maxSlots));
+    }
+
+    static int maxSlots(int share) {
+        return (int) ((share * 4L + 2) / 3);
+    }
+
+    /** The bytes of {@link SlotMemory} a segment holding {@code share} peers at most needs. */
+    static long regionBytes(int share) {
+        return (long) maxSlots(share) << (SHIFT + 3);
+    }
+
+    /** Word {@code index} of the slots (slot {@code i} starts at word {@code i << SHIFT}). */
+    final long word(int index) {
+        return slots.getAtIndex(WORD, index);
+    }
+
+    final void setWord(int index, long value) {
+        slots.setAtIndex(WORD, index, value);
     }
 
     /** Releases the queue of the entry being removed (its QUEUED bit is set). */
@@ -82,12 +109,12 @@ abstract class SlotArray extends SegmentLock {
     }
 
     final int probe(long hi, long lo, long hash) {
-        long[] s = slots;
+        MemorySegment s = slots;
         int cap = capacity;
         for (int i = home(hash, cap); ; ) {
             int b = i << SHIFT;
-            long k = s[b];
-            if (k == hi && s[b + KEY_LO] == lo) {
+            long k = s.getAtIndex(WORD, b);
+            if (k == hi && s.getAtIndex(WORD, b + KEY_LO) == lo) {
                 return i;
             }
             if (k == 0) {
@@ -106,28 +133,31 @@ abstract class SlotArray extends SegmentLock {
         } else if (size >= growAt && capacity < maxSlots) {
             grow();
         }
-        long[] s = slots;
-        int cap = capacity;
-        int i = home(hash, cap);
-        while (s[i << SHIFT] != 0) {
-            if (++i == cap) {
-                i = 0;
-            }
-        }
+        int i = emptySlotFrom(home(hash, capacity));
         int b = i << SHIFT;
-        s[b] = hi;
-        s[b + KEY_LO] = lo;
-        s[b + STATE] = 0;
-        s[b + TIMES] = SlotLayout.initialTimes(now);
+        setWord(b, hi);
+        setWord(b + KEY_LO, lo);
+        setWord(b + STATE, 0);
+        setWord(b + TIMES, SlotLayout.initialTimes(now));
         SIZE.setOpaque(this, size + 1);
         return i;
     }
 
+    /** The first empty slot at or (cyclically) after {@code i}. */
+    private int emptySlotFrom(int i) {
+        int cap = capacity;
+        while (word(i << SHIFT) != 0) {
+            if (++i == cap) {
+                i = 0;
+            }
+        }
+        return i;
+    }
+
     final void removeAt(int slot) {
-        long[] s = slots;
         int b = slot << SHIFT;
-        if ((s[b + STATE] & QUEUED) != 0) {
-            discardQueue(s[b], s[b + KEY_LO]);
+        if ((word(b + STATE) & QUEUED) != 0) {
+            discardQueue(word(b), word(b + KEY_LO));
         }
         shiftBack(slot);
         SIZE.setOpaque(this, size - 1);
@@ -138,7 +168,6 @@ abstract class SlotArray extends SegmentLock {
      * whose bit was already clear. Terminates within one lap, since a lap clears every bit.
      */
     private void evictOne() {
-        long[] s = slots;
         int cap = capacity;
         int h = hand;
         for (;;) {
@@ -146,12 +175,12 @@ abstract class SlotArray extends SegmentLock {
                 h = 0;
             }
             int b = h << SHIFT;
-            if (s[b] != 0) {
-                long st = s[b + STATE];
+            if (word(b) != 0) {
+                long st = word(b + STATE);
                 if ((st & REFERENCED) == 0) {
                     break;
                 }
-                s[b + STATE] = st & ~REFERENCED;
+                setWord(b + STATE, st & ~REFERENCED);
             }
             h++;
         }
@@ -166,52 +195,52 @@ abstract class SlotArray extends SegmentLock {
      * move each entry whose home is not cyclically in (hole, its position] into the hole.
      */
     private void shiftBack(int hole) {
-        long[] s = slots;
         int cap = capacity;
         int i = hole;
-        for (int j = i + 1 == cap ? 0 : i + 1; s[j << SHIFT] != 0; j = j + 1 == cap ? 0 : j + 1) {
+        for (int j = i + 1 == cap ? 0 : i + 1; word(j << SHIFT) != 0; j = j + 1 == cap ? 0 : j + 1) {
             int bj = j << SHIFT;
-            int k = home(hash.hash(s[bj], s[bj + KEY_LO]), cap);
+            int k = home(hash.hash(word(bj), word(bj + KEY_LO)), cap);
             boolean stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
             if (!stays) {
-                System.arraycopy(s, bj, s, i << SHIFT, WORDS);
+                copySlot(bj, i << SHIFT);
                 i = j;
             }
         }
-        int b = i << SHIFT;
-        s[b] = 0;
-        s[b + KEY_LO] = 0;
-        s[b + STATE] = 0;
-        s[b + TIMES] = 0;
+        clearSlot(i << SHIFT);
+    }
+
+    private void copySlot(int from, int to) {
+        MemorySegment.copy(slots, (long) from << 3, slots, (long) to << 3, WORDS << 3);
+    }
+
+    private void clearSlot(int b) {
+        setWord(b, 0);
+        setWord(b + KEY_LO, 0);
+        setWord(b + STATE, 0);
+        setWord(b + TIMES, 0);
     }
 
     /**
-     * Doubles the slot array (capped at maxSlots), rehashing every entry: amortized O(1) per insert; the
-     * largest single step (the last one, at about 52 000 slots for 10 M peers in 256 segments) takes
-     * about a millisecond under this segment's lock, once in the table's life.
+     * Doubles the capacity (up to maxSlots), rehashing every entry in place: the old slots are copied
+     * out to the heap and cleared, then reinserted. Amortized O(1) per insert; the largest single step
+     * (the last one, at about 52 000 slots for 10 M peers in 256 segments) takes about a millisecond
+     * under this segment's lock, once in the table's life.
      */
     private void grow() {
-        long[] old = slots;
+        long[] old = slots.asSlice(0, (long) capacity << (SHIFT + 3)).toArray(WORD);
+        slots.asSlice(0, (long) old.length << 3).fill((byte) 0);
         setCapacity((int) Math.min(2L * capacity, maxSlots));
-        long[] s = slots;
         int cap = capacity;
         for (int b = 0; b < old.length; b += WORDS) {
-            if (old[b] == 0) {
-                continue;
+            if (old[b] != 0) {
+                long to = (long) emptySlotFrom(home(hash.hash(old[b], old[b + KEY_LO]), cap)) << (SHIFT + 3);
+                MemorySegment.copy(old, b, slots, WORD, to, WORDS);
             }
-            int i = home(hash.hash(old[b], old[b + KEY_LO]), cap);
-            while (s[i << SHIFT] != 0) {
-                if (++i == cap) {
-                    i = 0;
-                }
-            }
-            System.arraycopy(old, b, s, i << SHIFT, WORDS);
         }
         hand = 0;
     }
 
     private void setCapacity(int slotCount) {
-        slots = new long[slotCount << SHIFT];
         capacity = slotCount;
         growAt = (int) (slotCount * 3L / 4);
     }
@@ -223,14 +252,13 @@ abstract class SlotArray extends SegmentLock {
      * Returns true when the cursor passed the last slot of this segment.
      */
     final boolean sweep(Sweeper cursor, int chunk, int now, int idleSeconds) {
-        long[] s = slots;
         int cap = capacity;
         int i = Math.min(cursor.slot, cap);
         int steps = 0;
         int removed = 0;
         while (i < cap && steps < chunk) {
             int b = i << SHIFT;
-            if (s[b] != 0 && now - SlotLayout.lastActive(s[b + TIMES]) > idleSeconds) {
+            if (word(b) != 0 && now - SlotLayout.lastActive(word(b + TIMES)) > idleSeconds) {
                 removeAt(i);
                 removed++;
             } else {
@@ -245,17 +273,18 @@ abstract class SlotArray extends SegmentLock {
         return i >= cap;
     }
 
-    /** Test support: every entry reachable from its home, empty slots clean, size right. */
+    /** Test support: every entry reachable from its home, empty slots clean (also beyond capacity), size right. */
     final void checkSlots() {
         int occupied = 0;
-        for (int i = 0; i < capacity; i++) {
+        for (int i = 0; i < maxSlots; i++) {
             int b = i << SHIFT;
-            if (slots[b] == 0) {
-                check(slots[b + KEY_LO] == 0 && slots[b + STATE] == 0 && slots[b + TIMES] == 0, "dirty empty slot " + i);
+            if (word(b) == 0 || i >= capacity) {
+                check(word(b) == 0 && word(b + KEY_LO) == 0 && word(b + STATE) == 0 && word(b + TIMES) == 0,
+                        "dirty empty slot " + i);
                 continue;
             }
             occupied++;
-            check(probe(slots[b], slots[b + KEY_LO], hash.hash(slots[b], slots[b + KEY_LO])) == i, "lost entry " + i);
+            check(probe(word(b), word(b + KEY_LO), hash.hash(word(b), word(b + KEY_LO))) == i, "lost entry " + i);
         }
         check(occupied == size && size <= share && occupied < capacity, "size " + size + ", found " + occupied);
     }

@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
@@ -21,6 +20,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.Timeout;
 import org.jmiredo.e2e.lab.Netns;
+import org.jmiredo.e2e.lab.Preconditions;
 import org.jmiredo.e2e.lab.Shell;
 
 /**
@@ -137,7 +137,7 @@ class RelayInteropTest {
     @Order(8)
     @DisplayName("Issue 2 operator interface: /metrics serves Prometheus text that promtool accepts, with packets counted")
     void metricsEndpointCountsTheTraffic() {
-        Assumptions.assumeTrue(kind == RelayKind.JMIREDO, "metrics are our relay's");
+        Preconditions.require(kind == RelayKind.JMIREDO, "metrics are our relay's (jmiredo.e2e.relay=" + kind + ")");
         Ping.awaitReply(teredo.ns(Host.LAN), NATIVE_HOST, WARM_UP);
         Metrics.Scrape scrape = Metrics.scrape(teredo.ns(Host.RLY), JmiredoRelay.METRICS_LISTEN);
 

@@ -5,14 +5,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
@@ -37,12 +31,6 @@ public final class DatagramBatch {
     private static final ValueLayout.OfShort NET_SHORT = JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfInt NET_INT = JAVA_INT.withOrder(ByteOrder.BIG_ENDIAN);
 
-    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    // int sendmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags); the pointer goes as a long
-    // (the same register on 64-bit ABIs), so that a call makes no MemorySegment for an offset into the batch.
-    private static final MethodHandle SENDMMSG = sendmmsg();
-
     private final int capacity;
     private final MemorySegment headers;
     private final MemorySegment iovecs;
@@ -56,7 +44,7 @@ public final class DatagramBatch {
         headers = arena.allocate((long) capacity * MMSGHDR, 8);
         iovecs = arena.allocate((long) capacity * IOVEC, 8);
         names = arena.allocate((long) capacity * SOCKADDR_IN, 8);
-        callState = arena.allocate(CAPTURE_LAYOUT);
+        callState = arena.allocate(Libc.captureStateLayout());
         for (int i = 0; i < capacity; i++) {
             long h = (long) i * MMSGHDR;
             headers.set(JAVA_LONG, h + MSG_NAME, names.address() + (long) i * SOCKADDR_IN);
@@ -108,20 +96,6 @@ public final class DatagramBatch {
      * call that starts with it), or {@code -errno} when the first one failed.
      */
     public int send(int fd, int from, int count) {
-        try {
-            int sent = (int) SENDMMSG.invokeExact(callState, fd, headers.address() + (long) from * MMSGHDR, count, 0);
-            return sent >= 0 ? sent : -(int) ERRNO.get(callState, 0L);
-        } catch (Throwable t) {
-            throw new IllegalStateException("sendmmsg downcall failed", t);
-        }
-    }
-
-    @SuppressWarnings("restricted") // the JVM runs with --enable-native-access
-    private static MethodHandle sendmmsg() {
-        Linker linker = Linker.nativeLinker();
-        MemorySegment symbol = linker.defaultLookup().find("sendmmsg")
-                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no sendmmsg"));
-        return linker.downcallHandle(symbol, FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT),
-                Linker.Option.captureCallState("errno"));
+        return Libc.sendmmsg(callState, fd, headers.address() + (long) from * MMSGHDR, count);
     }
 }

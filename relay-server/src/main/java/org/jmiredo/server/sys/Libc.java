@@ -20,7 +20,8 @@ import java.lang.invoke.VarHandle;
  * as the JVM itself may make calls in between.
  *
  * <p>Only used at start-up and shutdown, never per packet, so allocating a small confined arena per call is fine;
- * the exception, {@link #readv}, takes its memory from the caller ({@link ScatterRead}) and allocates nothing.
+ * the exceptions, {@link #readv} and {@link #sendmmsg}, take their memory from the caller ({@link ScatterRead},
+ * {@link DatagramBatch}) and allocate nothing.
  */
 final class Libc {
     private Libc() {}
@@ -42,6 +43,10 @@ final class Libc {
     private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     // ssize_t readv(int fd, const struct iovec *iov, int iovcnt).
     private static final MethodHandle READV = downcall("readv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    // int sendmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags); the pointer goes as a long
+    // (the same register on 64-bit ABIs), so that a call makes no MemorySegment for an offset into a batch.
+    private static final MethodHandle SENDMMSG = downcall("sendmmsg",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT));
 
     @SuppressWarnings("restricted") // the point of this class; the JVM runs with --enable-native-access
     private static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
@@ -110,7 +115,20 @@ final class Libc {
         }
     }
 
-    /** The layout of the errno-capture segment {@link #readv} takes. */
+    /**
+     * sendmmsg(2) of the {@code count} message headers at native address {@code vec}, no flags, errno
+     * captured into {@code state}; returns how many left or {@code -errno}. Allocates nothing: per burst.
+     */
+    static int sendmmsg(MemorySegment state, int fd, long vec, int count) {
+        try {
+            int sent = (int) SENDMMSG.invokeExact(state, fd, vec, count, 0);
+            return sent >= 0 ? sent : -errno(state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** The layout of the errno-capture segment {@link #readv} and {@link #sendmmsg} take. */
     static StructLayout captureStateLayout() {
         return CAPTURE_LAYOUT;
     }

@@ -7,7 +7,10 @@
 #   sudo DURATION=60 JM_JAVA_OPTS="-XX:+UseZGC" bench/soak.sh       # generational ZGC
 # Knobs: DIR (t2i), PEERS (1000), SIZE (80), FRACTION (0.9), RATE (skip step 2 and use this rate),
 # JM_LOOPS (1), SOAK_JAR (a jar to run instead of relay-server/target/jmiredo.jar, e.g. a "before" build),
-# TUN_QLEN (set the teredo interface's txqueuelen after start: the queue IPv6->Teredo packets wait in).
+# TUN_QLEN (set the teredo interface's txqueuelen after start: the queue IPv6->Teredo packets wait in),
+# RELAY (jmiredo, or miredo: Debian's relay the same way, without the JVM's logs),
+# SAMPLE=1 (what coincides with a loss: bench/soak_sampler.py every 10 ms through the soak, the JVM's
+# safepoints in safepoint.log, and bench/soak_bursts.py's account of them in bursts.txt).
 # Around the soak it saves the kernel's side of the loss: the relay namespace's UDP counters (nstat:
 # RcvbufErrors, SndbufErrors), the relay sockets' memory (ss -m: rb = the SO_RCVBUF the kernel gave) and
 # the tunnel's tx drops (ip -s link), in kernel-before/after.txt.
@@ -25,12 +28,15 @@ MAX_DURATION=${MAX_DURATION:-5}
 source "$ROOT/bench/lab.sh"
 bench_setup soak.sh "soak-$LAB_PREFIX"
 [[ -z "${SOAK_JAR:-}" ]] || cp "$SOAK_JAR" "$JMIREDO_JAR"
+RELAY=${RELAY:-jmiredo}
 JM_JAVA_OPTS="${JM_JAVA_OPTS:-} -Xlog:gc*:file=$OUT/gc.log:uptime,level,tags"
-echo "JM_JAVA_OPTS=$JM_JAVA_OPTS SOAK_JAR=${SOAK_JAR:-} JM_LOOPS=${JM_LOOPS:-1} TUN_QLEN=${TUN_QLEN:-} DIR=$DIR PEERS=$PEERS SIZE=$SIZE FRACTION=$FRACTION DURATION=$DURATION" | tee "$OUT/params.txt"
+# timenanos is System.nanoTime (CLOCK_MONOTONIC), the sampler's clock.
+[[ -z "${SAMPLE:-}" ]] || JM_JAVA_OPTS="$JM_JAVA_OPTS -Xlog:safepoint:file=$OUT/safepoint.log:timenanos,uptimenanos"
+echo "RELAY=$RELAY JM_JAVA_OPTS=$JM_JAVA_OPTS SOAK_JAR=${SOAK_JAR:-} JM_LOOPS=${JM_LOOPS:-1} TUN_QLEN=${TUN_QLEN:-} DIR=$DIR PEERS=$PEERS SIZE=$SIZE FRACTION=$FRACTION DURATION=$DURATION SAMPLE=${SAMPLE:-}" | tee "$OUT/params.txt"
 uptime | tee -a "$OUT/params.txt"
 lab_up
 
-relay_start_jmiredo "$OUT"
+"relay_start_$RELAY" "$OUT"
 [[ -z "${TUN_QLEN:-}" ]] || ip -n "$RLY" link set teredo txqueuelen "$TUN_QLEN"
 pids=$(relay_pids)
 bench() {
@@ -52,6 +58,10 @@ kernel_side() {
 }
 ip netns exec "$RLY" curl -s --max-time 2 http://127.0.0.1:9544/metrics | grep -E '^jmiredo_(dropped|udp_socket|tun_tx)' >"$OUT/drops-before.txt" || true
 kernel_side >"$OUT/kernel-before.txt" 2>&1 || true
+if [[ -n "${SAMPLE:-}" ]]; then
+    ip netns exec "$RLY" python3 "$ROOT/bench/soak_sampler.py" "$OUT/samples.jsonl" "$RLY" "$GEN" 10 $((DURATION + 30)) &
+    SAMPLER_PID=$!
+fi
 bench --direction "$DIR" --peers "$PEERS" --size "$SIZE" --duration "$DURATION" --rate "$RATE" --label soak \
     --json "$OUT/soak.json" | tee "$OUT/soak.txt"
 ip netns exec "$RLY" curl -s --max-time 2 http://127.0.0.1:9544/metrics | grep -E '^jmiredo_(dropped|udp_socket|tun_tx)' >"$OUT/drops-after.txt" || true
@@ -65,7 +75,12 @@ print("kernel during the soak: " + ", ".join(f"{k} +{after[k] - before.get(k, 0)
 rb = re.findall(r'rb(\d+)', open(sys.argv[2]).read())
 print("relay sockets' SO_RCVBUF as the kernel reports it (ss -m rb): " + (", ".join(rb) or "?"))
 PY
+if [[ -n "${SAMPLE:-}" ]]; then
+    kill "$SAMPLER_PID" 2>/dev/null || true
+    wait "$SAMPLER_PID" 2>/dev/null || true
+fi
 diff "$OUT/drops-before.txt" "$OUT/drops-after.txt" | grep '^>' || echo "relay drop counters: no change during the soak"
 relay_stop
-python3 "$ROOT/bench/gc_pauses.py" "$OUT/gc.log" | tee "$OUT/gc.txt"
+[[ "$RELAY" != jmiredo ]] || python3 "$ROOT/bench/gc_pauses.py" "$OUT/gc.log" | tee "$OUT/gc.txt"
+[[ -z "${SAMPLE:-}" ]] || python3 "$ROOT/bench/soak_bursts.py" "$OUT" | tee "$OUT/bursts.txt"
 echo "results: $OUT"

@@ -58,7 +58,7 @@ cat "$OUT/machine.txt"
 lab_up
 
 bench() {
-    ip netns exec "$GEN" timeout 300 "$ROOT/bench/jmiredo-bench" --gen-if veth0 --native-netns "$V6" --relay-netns "$RLY" \
+    ip netns exec "$GEN" nice -n "$LAB_NICE" timeout 300 "$ROOT/bench/jmiredo-bench" --gen-if veth0 --native-netns "$V6" --relay-netns "$RLY" \
         --relay "$RELAY_V4:$RELAY_PORT" --server "$SERVER_V4" --prime-rate "${PRIME_RATE:-20000}" "$@"
 }
 

@@ -32,7 +32,7 @@ RELAY=${RELAY:-jmiredo}
 JM_JAVA_OPTS="${JM_JAVA_OPTS:-} -Xlog:gc*:file=$OUT/gc.log:uptime,level,tags"
 # timenanos is System.nanoTime (CLOCK_MONOTONIC), the sampler's clock.
 [[ -z "${SAMPLE:-}" ]] || JM_JAVA_OPTS="$JM_JAVA_OPTS -Xlog:safepoint:file=$OUT/safepoint.log:timenanos,uptimenanos"
-echo "RELAY=$RELAY JM_JAVA_OPTS=$JM_JAVA_OPTS SOAK_JAR=${SOAK_JAR:-} JM_LOOPS=${JM_LOOPS:-1} TUN_QLEN=${TUN_QLEN:-} DIR=$DIR PEERS=$PEERS SIZE=$SIZE FRACTION=$FRACTION DURATION=$DURATION SAMPLE=${SAMPLE:-}" | tee "$OUT/params.txt"
+echo "RELAY=$RELAY LAB_NICE=$LAB_NICE JM_JAVA_OPTS=$JM_JAVA_OPTS SOAK_JAR=${SOAK_JAR:-} JM_LOOPS=${JM_LOOPS:-1} TUN_QLEN=${TUN_QLEN:-} DIR=$DIR PEERS=$PEERS SIZE=$SIZE FRACTION=$FRACTION DURATION=$DURATION SAMPLE=${SAMPLE:-}" | tee "$OUT/params.txt"
 uptime | tee -a "$OUT/params.txt"
 lab_up
 
@@ -40,7 +40,7 @@ lab_up
 [[ -z "${TUN_QLEN:-}" ]] || ip -n "$RLY" link set teredo txqueuelen "$TUN_QLEN"
 pids=$(relay_pids)
 bench() {
-    ip netns exec "$GEN" timeout 700 "$ROOT/bench/jmiredo-bench" --gen-if veth0 --native-netns "$V6" \
+    ip netns exec "$GEN" nice -n "$LAB_NICE" timeout 700 "$ROOT/bench/jmiredo-bench" --gen-if veth0 --native-netns "$V6" \
         --relay-netns "$RLY" --relay "$RELAY_V4:$RELAY_PORT" --server "$SERVER_V4" --relay-pid "$pids" "$@"
 }
 bench --direction both --peers 1000 --size 1280 --duration 3 --rate 50000 --label warmup >"$OUT/warmup.txt"

@@ -83,7 +83,7 @@ def pct(part, whole):
 
 
 class Soak:
-    def __init__(self, directory, cap):
+    def __init__(self, directory, cap, rate):
         self.names, samples = load(os.path.join(directory, "samples.jsonl"))
         self.cap = cap
         dev = [s["dev"] for s in samples]
@@ -103,6 +103,13 @@ class Soak:
         # state is unknown, the emptiest is not, so count from the lowest point.
         floor = min(self.queue, default=0)
         self.queue = [q - floor for q in self.queue]
+        self.rate = rate
+        # How far the generator is behind its open-loop schedule (packets): it sends what it owes at once
+        # after a stall of its own, a burst that the relay's queue takes on top of the rate.
+        self.behind, sent = [], 0
+        for i in range(self.n):
+            sent += self.arr[i]
+            self.behind.append(max(0.0, rate * (self.t[i + 1] - self.t[0]) / 1e9 - sent))
         self.threads = {tid: series(self.s, tid) for tid in self.names}
         self.loop = self.busiest("relay", "jmiredo-loop") or self.busiest("relay", "")
         self.with_cpu = [i for i in range(len(self.s)) if "cpu" in self.s[i]]
@@ -173,8 +180,17 @@ class Soak:
                 f" steal {self.ticks(a, b, 7)} ticks | safepoints {count} ({sp_ns / 1e6:.2f} ms, max {sp_max / 1e6:.2f})"
                 f" | relay others (ms): {others or '-'}")
 
+    def account(self, a, b):
+        """Packets the queue took on from interval a to b, split into what the generator sent above its
+        rate (catching up after a stall of its own) and what the relay read below that rate."""
+        ns = self.t[b] - self.t[a]
+        nominal = self.rate * ns / 1e9
+        return sum(self.arr[a:b]) - nominal, nominal - sum(self.read[a:b])
+
     def bursts(self):
-        """[(fill start, first drop, end)] intervals; drops less than 100 ms apart are one burst."""
+        """[(fill start, first drop, end)] intervals; drops less than 100 ms apart are one burst, which
+        starts where the queue was last near its lowest of the 2 s before its first drop (after the
+        previous burst)."""
         result = []
         for i in range(self.n):
             if self.drop[i] == 0:
@@ -182,9 +198,9 @@ class Soak:
             if result and i - result[-1][2] <= 10:
                 result[-1][2] = i + 1
                 continue
-            start = i
-            while start > 0 and self.queue[start - 1] > self.cap * LOW:
-                start -= 1
+            lo = max(result[-1][2] if result else 0, i - 200)
+            floor = min(self.queue[lo:i + 1])
+            start = max(k for k in range(lo, i + 1) if self.queue[k] <= floor + self.cap * LOW)
             result.append([start, i, i + 1])
         return result
 
@@ -192,12 +208,16 @@ class Soak:
 def main():
     directory = sys.argv[1]
     cap = int(sys.argv[2]) if len(sys.argv) > 2 else capacity(directory)
-    soak = Soak(directory, cap)
+    try:
+        rate = json.load(open(os.path.join(directory, "soak.json")))["rate"]
+    except (OSError, KeyError, ValueError):
+        rate = 0
+    soak = Soak(directory, cap, rate)
     n, ns = soak.n, soak.t[-1] - soak.t[0]
     print(f"soak window {ns / 1e9:.1f} s in {n} intervals of ~{ns / n / 1e6:.1f} ms; queue capacity {cap}")
     print(f"packets in {sum(soak.arr)}, read {sum(soak.read)}, dropped {sum(soak.drop)} "
           f"({pct(sum(soak.drop), sum(soak.arr)):.3f} %); queue at most {max(soak.queue)}, at the end {soak.queue[-1]}")
-    print(f"event loop: {soak.names.get(soak.loop)}")
+    print(f"event loop: {soak.names.get(soak.loop)}; the generator's rate {rate:.0f} pkt/s")
     print("CPU over the window, % of one core:")
     totals = collections.Counter()
     for tid, name in soak.names.items():
@@ -208,13 +228,21 @@ def main():
         print(f"  {pct(run, ns):5.1f}  {name}")
     print(f"  softirq {soak.ticks(0, n, 6)} ticks, steal {soak.ticks(0, n, 7)} ticks (10 ms each, both CPUs)")
     print(f"whole window:   {soak.describe(0, n)}")
+    print(f"generator behind its schedule at most {max(soak.behind, default=0) / rate * 1e3 if rate else 0:.0f} ms"
+          f" ({max(soak.behind, default=0):.0f} packets) at {rate:.0f} pkt/s")
     bursts = soak.bursts()
-    print(f"bursts of drops: {len(bursts)} (queue from below {int(cap * LOW)} to full, drops < 100 ms apart joined)")
+    print(f"bursts of drops: {len(bursts)} (drops < 100 ms apart joined);"
+          f" per burst, from the queue's last low point to the last drop: packets the generator sent above"
+          f" its rate (+gen) and the relay read below it (+relay)")
+    total_gen = total_relay = 0
     for start, first, end in bursts:
-        print(f"  at {(soak.t[first] - soak.t[0]) / 1e9:5.1f} s, {sum(soak.drop[first:end])} dropped over "
-              f"{(soak.t[end] - soak.t[first]) / 1e6:.0f} ms; queue at the first drop {soak.queue[first - 1] if first else 0}")
-        print(f"    filling:  {soak.describe(start, first) if first > start else '-'}")
-        print(f"    dropping: {soak.describe(first, end)}")
+        gen, relay = soak.account(start, end)
+        total_gen, total_relay = total_gen + gen, total_relay + relay
+        print(f"  at {(soak.t[first] - soak.t[0]) / 1e9:5.1f} s, {sum(soak.drop[first:end]):6d} dropped over"
+              f" {(soak.t[end] - soak.t[first]) / 1e6:4.0f} ms, +gen {gen:6.0f} +relay {relay:6.0f}")
+        print(f"    {soak.describe(start, end)}")
+    if bursts:
+        print(f"all bursts: +gen {total_gen:.0f}, +relay {total_relay:.0f} packets")
     growing = [i for i in range(1, n) if soak.queue[i] - soak.queue[i - 1] > 0 and soak.queue[i] > cap * LOW]
     low = [i for i in range(n) if soak.queue[i] < cap * LOW]
     for label, idx in (("queue growing", growing), ("queue < 10 %", low)):

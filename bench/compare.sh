@@ -24,6 +24,7 @@ RELAYS=${RELAYS:-jmiredo miredo}
 
 # shellcheck source=bench/lab.sh
 source "$ROOT/bench/lab.sh"
+lab_own_session "$0" "$@"
 source <(sed -n '/^find_jdk()/,/^}/p;/^usable_home()/,/^}/p;/^java_major()/,/^}/p' "$ROOT/bench/jmiredo-bench")
 MIN_JAVA=25
 die() { echo "compare.sh: $*" >&2; exit 1; }

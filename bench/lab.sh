@@ -19,9 +19,7 @@ MAPPED_NET=203.0.113.0/24
 RELAY_V6=2001:db8:6::3
 NATIVE_V6=2001:db8:6::20
 RELAY_PID=
-# LAB_NICE=N runs the relay (either) and the generator at nice N (e.g. -10): on a shared 2-core host
-# they then take the CPU before other work at nice 0, which otherwise preempts the relay for tens to
-# hundreds of milliseconds and shows up as loss (BENCHMARKS.md, fifth iteration). Both relays alike.
+# LAB_NICE=N (e.g. -10) gives the lab the CPU before other work on a shared host: see lab_own_session.
 LAB_NICE=${LAB_NICE:-0}
 
 # The prologue of every benchmark script: a JDK 25 (found as bench/jmiredo-bench finds one), $OUT =
@@ -41,6 +39,21 @@ bench_setup() {
     PIN=$(mktemp -d /tmp/jmiredo-bench-pin.XXXXXX)
     cp "$ROOT/relay-server/target/jmiredo.jar" "$PIN/jmiredo.jar"
     JMIREDO_JAR=$PIN/jmiredo.jar
+}
+
+# With LAB_NICE set, a script's first call, as lab_own_session "$0" "$@": it runs the script again as
+# the leader of a session of its own, whose scheduler autogroup (kernel.sched_autogroup_enabled, on
+# here) then gets nice LAB_NICE, and the relay (either) and the generator start at that nice too. With
+# autogroups the CPU is shared out between sessions first, and a process's own nice only counts inside
+# its session: colleagues' builds and tests in their sessions otherwise take a session's share each
+# while the relay, the generator and their softirq work share one, which shows up as loss (BENCHMARKS.md,
+# fifth iteration). Both relays alike; the group's nice ends with the session.
+lab_own_session() {
+    [[ "$LAB_NICE" != 0 ]] || return 0
+    if [[ "$(ps -o sid= -p $$ | tr -d ' ')" != "$$" ]]; then
+        exec setsid --wait "$@"
+    fi
+    echo "$LAB_NICE" >/proc/$$/autogroup
 }
 
 lab_up() {

@@ -8,7 +8,7 @@
 # Knobs: DIR (t2i), PEERS (1000), SIZE (80), FRACTION (0.9), RATE (skip step 2 and use this rate),
 # JM_LOOPS (1), SOAK_JAR (a jar to run instead of relay-server/target/jmiredo.jar, e.g. a "before" build),
 # TUN_QLEN (set the teredo interface's txqueuelen after start: the queue IPv6->Teredo packets wait in),
-# RELAY (jmiredo, or miredo: Debian's relay the same way, without the JVM's logs),
+# RELAY (jmiredo, or miredo: Debian's relay the same way, without the JVM's logs), LAB_NICE (bench/lab.sh),
 # SAMPLE=1 (what coincides with a loss: bench/soak_sampler.py every 10 ms through the soak, the JVM's
 # safepoints in safepoint.log, and bench/soak_bursts.py's account of them in bursts.txt).
 # Around the soak it saves the kernel's side of the loss: the relay namespace's UDP counters (nstat:
@@ -26,13 +26,14 @@ MAX_DURATION=${MAX_DURATION:-5}
 
 # shellcheck source=bench/lab.sh
 source "$ROOT/bench/lab.sh"
+lab_own_session "$0" "$@"
 bench_setup soak.sh "soak-$LAB_PREFIX"
 [[ -z "${SOAK_JAR:-}" ]] || cp "$SOAK_JAR" "$JMIREDO_JAR"
 RELAY=${RELAY:-jmiredo}
 JM_JAVA_OPTS="${JM_JAVA_OPTS:-} -Xlog:gc*:file=$OUT/gc.log:uptime,level,tags"
 # timenanos is System.nanoTime (CLOCK_MONOTONIC), the sampler's clock.
 [[ -z "${SAMPLE:-}" ]] || JM_JAVA_OPTS="$JM_JAVA_OPTS -Xlog:safepoint:file=$OUT/safepoint.log:timenanos,uptimenanos"
-echo "RELAY=$RELAY LAB_NICE=$LAB_NICE JM_JAVA_OPTS=$JM_JAVA_OPTS SOAK_JAR=${SOAK_JAR:-} JM_LOOPS=${JM_LOOPS:-1} TUN_QLEN=${TUN_QLEN:-} DIR=$DIR PEERS=$PEERS SIZE=$SIZE FRACTION=$FRACTION DURATION=$DURATION SAMPLE=${SAMPLE:-}" | tee "$OUT/params.txt"
+echo "RELAY=$RELAY LAB_NICE=$LAB_NICE ($(cat /proc/$$/autogroup)) JM_JAVA_OPTS=$JM_JAVA_OPTS SOAK_JAR=${SOAK_JAR:-} JM_LOOPS=${JM_LOOPS:-1} TUN_QLEN=${TUN_QLEN:-} DIR=$DIR PEERS=$PEERS SIZE=$SIZE FRACTION=$FRACTION DURATION=$DURATION SAMPLE=${SAMPLE:-}" | tee "$OUT/params.txt"
 uptime | tee -a "$OUT/params.txt"
 lab_up
 

@@ -60,7 +60,7 @@ kernel_side() {
 ip netns exec "$RLY" curl -s --max-time 2 http://127.0.0.1:9544/metrics | grep -E '^jmiredo_(dropped|udp_socket|tun_tx)' >"$OUT/drops-before.txt" || true
 kernel_side >"$OUT/kernel-before.txt" 2>&1 || true
 if [[ -n "${SAMPLE:-}" ]]; then
-    ip netns exec "$RLY" python3 "$ROOT/bench/soak_sampler.py" "$OUT/samples.jsonl" "$RLY" "$GEN" 10 $((DURATION + 30)) &
+    ip netns exec "$RLY" nice -n "$LAB_NICE" python3 "$ROOT/bench/soak_sampler.py" "$OUT/samples.jsonl" "$RLY" "$GEN" 10 $((DURATION + 30)) &
     SAMPLER_PID=$!
 fi
 bench --direction "$DIR" --peers "$PEERS" --size "$SIZE" --duration "$DURATION" --rate "$RATE" --label soak \

@@ -170,7 +170,7 @@ class Soak:
                 top[name[6:]] += self.ran(tid, a, b)[0]
         others = ", ".join(f"{k} {v / 1e6:.1f}" for k, v in top.most_common(2) if v > 0)
         return (f"{ns / 1e6:7.0f} ms | in {sum(self.arr[a:b]) * 1e9 / ns / 1e3:5.0f}k/s, read "
-                f"{sum(self.read[a:b]) * 1e9 / ns / 1e3:5.0f}k/s, max in {max(self.arr[a:b]) * 100 / 1e3:4.0f}k/s"
+                f"{sum(self.read[a:b]) * 1e9 / ns / 1e3:5.0f}k/s, max in {self.peak(a, b) / 1e3:4.0f}k/s"
                 f" | loop run {pct(run, ns):3.0f} % wait {pct(wait, ns):3.0f} % neither {pct(ns - run - wait, ns):3.0f} %"
                 f" | gen tx {pct(self.group(a, b, 'gen', 'bench-tx'), ns):3.0f} % rx "
                 f"{pct(self.group(a, b, 'gen', 'bench-relay-rx'), ns):3.0f} % other "
@@ -179,6 +179,10 @@ class Soak:
                 f" | softirq {self.ticks(a, b, 6)},"
                 f" steal {self.ticks(a, b, 7)} ticks | safepoints {count} ({sp_ns / 1e6:.2f} ms, max {sp_max / 1e6:.2f})"
                 f" | relay others (ms): {others or '-'}")
+
+    def peak(self, a, b):
+        """The highest arrival rate (pkt/s) in one interval from a to b."""
+        return max(self.arr[i] * 1e9 / (self.t[i + 1] - self.t[i]) for i in range(a, b))
 
     def account(self, a, b):
         """Packets the queue took on from interval a to b, split into what the generator sent above its

@@ -14,7 +14,8 @@ One JSON line per sample, with "t" = CLOCK_MONOTONIC in ns (the JVM's System.nan
   "th":   per thread that ran since the previous sample, [run_ns, runqueue_wait_ns, timeslices, last_cpu]
           (/proc/PID/task/TID/schedstat and stat): threads of the processes in the relay's namespace
           ("relay") and in the generator's ("gen"), found again every second, of ksoftirqd and of
-          this sampler. Threads idle at the last look are read every 10th sample only (each read costs). Names are given once, in a line {"names": {tid: "relay/jmiredo-loop-3-1"}}.
+          this sampler. Threads idle for a second are read every 10th sample only (each read costs).
+          Names are given once, in a line {"names": {tid: "relay/jmiredo-loop-3-1"}}.
 Files stay open and are re-read with pread, so a sample costs tens of microseconds, not a fork.
 It stops after MAX_SECONDS (default 900) or when the tunnel is gone.
 """
@@ -24,6 +25,8 @@ import signal
 import subprocess
 import sys
 import time
+
+HOT = 100  # samples: a thread that ran within the last second is read every time
 
 
 def open_quiet(path):
@@ -49,7 +52,8 @@ class Threads:
         self.out = out
         self.fds = {}  # tid -> (schedstat fd, stat fd)
         self.last = {}
-        self.hot = set()
+        self.ran_at = {}  # tid -> the sample count when it last ran
+        self.count = 0
 
     def rescan(self):
         names = {}
@@ -78,21 +82,21 @@ class Threads:
             self.out.write(json.dumps({"names": names}) + "\n")
 
     def sample(self, everyone):
-        """The threads that ran lately, or all of them when everyone is true (an idle one costs a read too)."""
+        """The threads that ran in the last second, or all of them when everyone is true (an idle one
+        costs a read too)."""
+        self.count += 1
         changed = {}
         for tid, (sched, stat) in self.fds.items():
-            if not everyone and tid not in self.hot:
+            if not everyone and self.count - self.ran_at.get(tid, -HOT) >= HOT:
                 continue
             raw = pread(sched)
             if not raw:
                 continue
             run, wait, slices = (int(x) for x in raw.split())
             if self.last.get(tid) == run:
-                if everyone:
-                    self.hot.discard(tid)
                 continue
-            self.hot.add(tid)
             self.last[tid] = run
+            self.ran_at[tid] = self.count
             cpu = -1
             st = pread(stat)
             if st:

@@ -181,8 +181,14 @@ class Soak:
                 f" | relay others (ms): {others or '-'}")
 
     def peak(self, a, b):
-        """The highest arrival rate (pkt/s) in one interval from a to b."""
-        return max(self.arr[i] * 1e9 / (self.t[i + 1] - self.t[i]) for i in range(a, b))
+        """The highest arrival rate (pkt/s) over 10 ms or more from a to b (samples can come late or early)."""
+        best, j = 0.0, a
+        for i in range(a, b):
+            j = max(j, i + 1)
+            while j < b and self.t[j] - self.t[i] < 10_000_000:
+                j += 1
+            best = max(best, sum(self.arr[i:j]) * 1e9 / (self.t[j] - self.t[i]))
+        return best
 
     def account(self, a, b):
         """Packets the queue took on from interval a to b, split into what the generator sent above its

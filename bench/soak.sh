@@ -10,7 +10,7 @@
 # TUN_QLEN (set the teredo interface's txqueuelen after start: the queue IPv6->Teredo packets wait in),
 # RELAY (jmiredo, or miredo: Debian's relay the same way, without the JVM's logs), LAB_NICE (bench/lab.sh),
 # SAMPLE=1 (what coincides with a loss: bench/soak_sampler.py every 10 ms through the soak, the JVM's
-# safepoints in safepoint.log, and bench/soak_bursts.py's account of them in bursts.txt).
+# safepoints in safepoint.log, and for i2t bench/soak_bursts.py's account of them in bursts.txt).
 # Around the soak it saves the kernel's side of the loss: the relay namespace's UDP counters (nstat:
 # RcvbufErrors, SndbufErrors), the relay sockets' memory (ss -m: rb = the SO_RCVBUF the kernel gave) and
 # the tunnel's tx drops (ip -s link), in kernel-before/after.txt.
@@ -83,5 +83,9 @@ fi
 diff "$OUT/drops-before.txt" "$OUT/drops-after.txt" | grep '^>' || echo "relay drop counters: no change during the soak"
 relay_stop
 [[ "$RELAY" != jmiredo ]] || python3 "$ROOT/bench/gc_pauses.py" "$OUT/gc.log" | tee "$OUT/gc.txt"
-[[ -z "${SAMPLE:-}" ]] || python3 "$ROOT/bench/soak_bursts.py" "$OUT" | tee "$OUT/bursts.txt"
+if [[ -n "${SAMPLE:-}" ]]; then
+    # The drops it accounts are the tunnel queue's, the IPv6->Teredo direction's.
+    [[ "$DIR" != i2t ]] || python3 "$ROOT/bench/soak_bursts.py" "$OUT" | tee "$OUT/bursts.txt"
+    gzip "$OUT/samples.jsonl" # about 2.5 MB a minute, a quarter of that compressed
+fi
 echo "results: $OUT"

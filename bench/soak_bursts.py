@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """What coincides with the tunnel's drops in a soak (bench/soak.sh SAMPLE=1): reads DIR/samples.jsonl
-(bench/soak_sampler.py) and DIR/safepoint.log, and prints
+(bench/soak_sampler.py; or samples.jsonl.gz) and DIR/safepoint.log, and prints
 
   1. the soak as a whole: packets in, read, dropped; CPU by thread; the queue's depth;
   2. every burst of drops: how the queue filled (from its last low point to the last drop), what arrived
@@ -18,6 +18,7 @@ kernel's per-CPU backlog, up to net.core.netdev_max_backlog each). The capacity 
 qlen from DIR/kernel-before.txt) is where the drops should begin, which checks the estimate.
 """
 import collections
+import gzip
 import json
 import os
 import re
@@ -29,7 +30,8 @@ LOW = 0.1  # a queue below this fraction of its capacity counts as "nearly empty
 
 def load(path):
     names, samples = {}, []
-    for line in open(path):
+    opener = gzip.open if path.endswith(".gz") else open
+    for line in opener(path, "rt"):
         d = json.loads(line)
         if "names" in d:
             names.update(d["names"])
@@ -84,7 +86,8 @@ def pct(part, whole):
 
 class Soak:
     def __init__(self, directory, cap, rate):
-        self.names, samples = load(os.path.join(directory, "samples.jsonl"))
+        plain = os.path.join(directory, "samples.jsonl")
+        self.names, samples = load(plain if os.path.exists(plain) else plain + ".gz")
         self.cap = cap
         dev = [s["dev"] for s in samples]
         arrivals = [dev[i]["veth6/rx_packets"] - dev[i - 1]["veth6/rx_packets"] for i in range(1, len(dev))]

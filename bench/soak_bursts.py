@@ -4,18 +4,21 @@
 
   1. the soak as a whole: packets in, read, dropped; CPU by thread; the queue's depth;
   2. every burst of drops: how the queue filled (from its last low point to the last drop), what arrived
-     and what the relay read meanwhile, and where the relay's event loop was: running, waiting for a CPU
-     (runnable, descheduled), or neither (asleep, or the CPU serving interrupts), beside the generator's
-     threads, ksoftirqd, other relay threads, the rest of the host (other processes, from /proc/stat)
-     and the JVM's safepoints;
+     and what the relay read meanwhile (split into the generator's surplus over its schedule and the
+     relay's deficit), and where the relay's event loop was: running, waiting for a CPU (runnable,
+     descheduled), or neither (asleep), beside the generator's threads, ksoftirqd, other relay threads,
+     the rest of the host (other processes, from /proc/stat) and the JVM's safepoints. The kernel
+     credits a thread's wait when it gets the CPU, so over a short span "wait" can exceed 100 %;
   3. the 10-ms intervals in which the queue grew against those in which it was nearly empty.
 
     soak_bursts.py DIR [QUEUE_CAPACITY]
 
 The queue's depth is estimated as packets in (veth6 rx) minus read (teredo tx) minus dropped (teredo
 tx_dropped), counted from its lowest point; it includes the packets between the two devices (the
-kernel's per-CPU backlog, up to net.core.netdev_max_backlog each). The capacity (txqueuelen, default: the relay namespace's teredo
-qlen from DIR/kernel-before.txt) is where the drops should begin, which checks the estimate.
+kernel's per-CPU backlog, up to net.core.netdev_max_backlog each). The capacity (txqueuelen, default:
+the relay namespace's teredo qlen from DIR/kernel-before.txt) is where the drops should begin, which
+checks the estimate. Without softirq time accounting in the kernel (CONFIG_IRQ_TIME_ACCOUNTING off
+here) a thread's run time includes the softirq work done on its behalf.
 """
 import collections
 import gzip

@@ -24,6 +24,7 @@ RELAYS=${RELAYS:-jmiredo miredo}
 
 # shellcheck source=bench/lab.sh
 source "$ROOT/bench/lab.sh"
+lab_own_session "$0" "$@"
 source <(sed -n '/^find_jdk()/,/^}/p;/^usable_home()/,/^}/p;/^java_major()/,/^}/p' "$ROOT/bench/jmiredo-bench")
 MIN_JAVA=25
 die() { echo "compare.sh: $*" >&2; exit 1; }
@@ -58,7 +59,7 @@ cat "$OUT/machine.txt"
 lab_up
 
 bench() {
-    ip netns exec "$GEN" timeout 300 "$ROOT/bench/jmiredo-bench" --gen-if veth0 --native-netns "$V6" --relay-netns "$RLY" \
+    ip netns exec "$GEN" nice -n "$LAB_NICE" timeout 300 "$ROOT/bench/jmiredo-bench" --gen-if veth0 --native-netns "$V6" --relay-netns "$RLY" \
         --relay "$RELAY_V4:$RELAY_PORT" --server "$SERVER_V4" --prime-rate "${PRIME_RATE:-20000}" "$@"
 }
 

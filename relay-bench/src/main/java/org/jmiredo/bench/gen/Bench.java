@@ -97,7 +97,8 @@ public final class Bench {
         Result r = new Result(o);
         prime(relayRx, source, r);
         List<BatchSender> senders = new ArrayList<>();
-        TeredoSender t2i = o.direction().teredoToIpv6() ? teredoSender(raw, o.relayIpv4(), o.relayPort()) : null;
+        TeredoSender t2i = o.direction().teredoToIpv6() ? teredoSender(raw, o.relayIpv4(), o.relayPort())
+                : o.returnRate() > 0 ? returnSender(raw) : null;
         NativeSender i2t = o.direction().ipv6ToTeredo()
                 ? new NativeSender(source, o.batch(), peers, PEER_PORT, o.size(), Wire.MAGIC_DATA,
                         PeerOrder.roundRobin(o.peers()), o.maxPackets(), o.rate(), durationNanos())
@@ -125,8 +126,18 @@ public final class Bench {
     }
 
     private TeredoSender teredoSender(int raw, int dstIpv4, int dstPort) {
+        return teredoSender(raw, dstIpv4, dstPort, o.maxPackets(), o.rate());
+    }
+
+    /** The i2t clients' own packets to the native host (--return-rate), through the relay as t2i. */
+    private TeredoSender returnSender(int raw) {
+        long count = (long) (o.returnRate() * o.durationSeconds() * 1.05) + 64;
+        return teredoSender(raw, o.relayIpv4(), o.relayPort(), count, o.returnRate());
+    }
+
+    private TeredoSender teredoSender(int raw, int dstIpv4, int dstPort, long count, double rate) {
         return new TeredoSender(raw, o.batch(), peers, dstIpv4, dstPort, o.nativeHi(), o.nativeLo(), o.sinkPort(),
-                o.size(), PeerOrder.roundRobin(o.peers()), o.maxPackets(), o.rate(), durationNanos());
+                o.size(), PeerOrder.roundRobin(o.peers()), count, rate, durationNanos());
     }
 
     /**

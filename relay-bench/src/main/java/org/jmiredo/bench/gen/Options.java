@@ -35,7 +35,8 @@ record Options(
         String label,
         double primeRate,
         double primeTimeoutSeconds,
-        int batch) {
+        int batch,
+        double returnRate) {
 
     enum Direction {
         T2I, I2T, BOTH, UDP_SINK;
@@ -69,6 +70,10 @@ record Options(
               --relay-netns NAME         relay's namespace, to report its kernel drop counters
               --prime-rate PPS (20000) --prime-timeout SECONDS (30)   bubble handshake of every peer
               --batch N                  messages per sendmmsg (32)
+              --return-rate PPS          i2t only: the clients also send this many packets/s to the native
+                                         host (round robin), as a TCP receiver's ACKs would (0). Each one
+                                         refreshes its peer's trust, which otherwise lapses 30 s after the
+                                         handshake and is renewed by queueing and bubbles (RFC 4380 §5.4.1)
               --json FILE --label TEXT   JSON result
             """;
 
@@ -111,7 +116,8 @@ record Options(
                 m.get("json"), m.getOrDefault("label", ""),
                 Double.parseDouble(m.getOrDefault("prime-rate", "20000")),
                 Double.parseDouble(m.getOrDefault("prime-timeout", "30")),
-                Integer.parseInt(m.getOrDefault("batch", "32")));
+                Integer.parseInt(m.getOrDefault("batch", "32")),
+                Double.parseDouble(m.getOrDefault("return-rate", "0")));
         return o.check();
     }
 
@@ -124,6 +130,9 @@ record Options(
         }
         if (batch < 1 || batch > 1024) {
             throw new IllegalArgumentException("--batch must be 1..1024");
+        }
+        if (returnRate < 0 || returnRate > 0 && direction != Direction.I2T) {
+            throw new IllegalArgumentException("--return-rate must be >= 0, and is for --direction i2t only");
         }
         if (durationSeconds <= 0 || durationSeconds > 600) {
             throw new IllegalArgumentException("--duration must be in (0, 600] seconds: load is bounded");

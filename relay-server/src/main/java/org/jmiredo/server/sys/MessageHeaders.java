@@ -48,7 +48,7 @@ final class MessageHeaders {
         headers = arena.allocate((long) capacity * MMSGHDR, 8);
         iovecs = arena.allocate((long) capacity * IOVEC, 8);
         names = arena.allocate((long) capacity * SOCKADDR_IN, 8);
-        callState = arena.allocate(Libc.captureStateLayout());
+        callState = globalView(arena.allocate(Libc.captureStateLayout()));
         for (int i = 0; i < capacity; i++) {
             long h = (long) i * MMSGHDR;
             headers.set(JAVA_LONG, h + MSG_NAME, names.address() + (long) i * SOCKADDR_IN);
@@ -57,6 +57,14 @@ final class MessageHeaders {
             headers.set(JAVA_LONG, h + MSG_IOVLEN, 1);
             names.set(JAVA_SHORT, (long) i * SOCKADDR_IN, AF_INET);
         }
+    }
+
+    // A segment of an arena other than the global one is acquired and released by each downcall it is passed
+    // to, which costs an object per call here; a global view skips that. Sound: the memory lives as long as
+    // this object, which holds the arena's other segments, and calls go through this object.
+    @SuppressWarnings("restricted") // the JVM runs with --enable-native-access
+    private static MemorySegment globalView(MemorySegment segment) {
+        return MemorySegment.ofAddress(segment.address()).reinterpret(segment.byteSize());
     }
 
     int capacity() {

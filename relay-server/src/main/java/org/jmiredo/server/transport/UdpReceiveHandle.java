@@ -72,16 +72,18 @@ final class UdpReceiveHandle implements EpollIoHandle {
      * loop refuses the registration, the channel's own reading is turned back on (the pipeline's
      * UdpIngressHandler then hands the datagrams over).
      *
+     * @return the handle, registered on the channel's loop once the loop gets to it
      * @throws NativeException when no fd is left to duplicate
      */
     @SuppressWarnings("unchecked") // the registration future's listener sees it as Future<? super ...>
-    static void start(EpollDatagramChannel channel, UdpIngress ingress, TransportSettings settings)
+    static UdpReceiveHandle start(EpollDatagramChannel channel, UdpIngress ingress, TransportSettings settings)
             throws NativeException {
         UdpReceiveHandle handle = new UdpReceiveHandle(channel, Descriptors.duplicate(channel.fd().intValue()),
                 ingress, settings);
         channel.config().setAutoRead(false);
         channel.closeFuture().addListener(f -> handle.close());
         handle.loop.register(handle).addListener(f -> handle.arm((Future<IoRegistration>) f));
+        return handle;
     }
 
     private void arm(Future<IoRegistration> registered) {
@@ -207,13 +209,20 @@ final class UdpReceiveHandle implements EpollIoHandle {
         closed = true;
         IoRegistration reg = registration;
         registration = null;
-        if (reg != null) {
-            reg.cancel(); // before the fd closes: Netty removes the epoll entry only while the fd is open
+        try {
+            if (reg != null) {
+                reg.cancel(); // before the fd closes: Netty removes the epoll entry only while the fd is open
+            }
+            if (buffer != null) {
+                buffer.release();
+                buffer = null;
+            }
+        } finally {
+            closeFd(); // whatever happened: an open duplicate would keep the socket bound and receiving
         }
-        if (buffer != null) {
-            buffer.release();
-            buffer = null;
-        }
+    }
+
+    private void closeFd() {
         try {
             fd.close();
         } catch (IOException e) {

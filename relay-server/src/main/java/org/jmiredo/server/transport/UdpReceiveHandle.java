@@ -88,9 +88,7 @@ final class UdpReceiveHandle implements EpollIoHandle {
 
     private void arm(Future<IoRegistration> registered) {
         if (!registered.isSuccess()) {
-            LOG.warn("cannot read UDP socket {} directly; Netty reads it: {}", channel, registered.cause().toString());
-            closeNow();
-            channel.config().setAutoRead(true);
+            fallBackToNetty(registered.cause());
             return;
         }
         // Keep the wrapper from the future: only its cancel() also updates the loop's count (netty-io.md §1).
@@ -100,9 +98,21 @@ final class UdpReceiveHandle implements EpollIoHandle {
             return;
         }
         registration = reg;
-        renewBuffer();
+        try {
+            renewBuffer();
+        } catch (RuntimeException e) {
+            fallBackToNetty(e);
+            return;
+        }
         // Level-triggered (no EPOLLET): a wake-up that stops at maxMessagesPerRead is resumed on the next turn.
         reg.submit(EpollIoOps.EPOLLIN);
+    }
+
+    /** The socket is read by Netty's pipeline after all (its UdpIngressHandler hands the datagrams over). */
+    private void fallBackToNetty(Throwable cause) {
+        LOG.warn("cannot read UDP socket {} directly; Netty reads it: {}", channel, cause.toString());
+        closeNow();
+        channel.config().setAutoRead(true);
     }
 
     @Override
@@ -112,11 +122,14 @@ final class UdpReceiveHandle implements EpollIoHandle {
 
     @Override
     public void handle(IoRegistration ignored, IoEvent event) {
-        if (closed || buffer == null) {
+        if (closed) {
             return;
         }
         int read = 0;
         try {
+            if (buffer == null) {
+                renewBuffer(); // the last renewal failed (no direct memory): try again
+            }
             while (read < maxPerRead) {
                 int want = Math.min(slots.length, maxPerRead - read);
                 int n = batch.receive(fd.intValue(), want);
@@ -161,20 +174,22 @@ final class UdpReceiveHandle implements EpollIoHandle {
     }
 
     private void renewBuffer() {
-        if (buffer != null) {
-            buffer.release();
+        ByteBuf old = buffer;
+        buffer = null; // never read into a buffer given back, even if the allocation below fails
+        if (old != null) {
+            old.release();
         }
-        buffer = allocator.directBuffer(slotSize * slots.length);
-        if (!buffer.hasMemoryAddress()) {
-            buffer.release();
-            buffer = null;
+        ByteBuf fresh = allocator.directBuffer(slotSize * slots.length);
+        if (!fresh.hasMemoryAddress()) {
+            fresh.release();
             throw new IllegalStateException("recvmmsg needs direct buffers with a memory address; " + allocator
                     + " gives none");
         }
         for (int i = 0; i < slots.length; i++) {
-            slots[i] = buffer.slice(i * slotSize, slotSize);
-            batch.slot(i, buffer.memoryAddress() + (long) i * slotSize, slotSize);
+            slots[i] = fresh.slice(i * slotSize, slotSize);
+            batch.slot(i, fresh.memoryAddress() + (long) i * slotSize, slotSize);
         }
+        buffer = fresh;
     }
 
     private void receiveFailed(int errno) {

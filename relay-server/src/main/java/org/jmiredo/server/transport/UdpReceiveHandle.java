@@ -69,8 +69,8 @@ final class UdpReceiveHandle implements EpollIoHandle {
     /**
      * Makes the relay read {@code channel}'s datagrams into {@code ingress}: the channel's reading off, a
      * duplicate of its fd on its loop. Call on the loop, before the channel is bound (its initializer). If the
-     * loop refuses the registration, the channel's own reading is turned back on (the pipeline's
-     * UdpIngressHandler then hands the datagrams over).
+     * loop refuses the registration or the allocator's buffers have no memory address, the channel's own
+     * reading is turned back on (the pipeline's UdpIngressHandler then hands the datagrams over).
      *
      * @return the handle, registered on the channel's loop once the loop gets to it
      * @throws NativeException when no fd is left to duplicate

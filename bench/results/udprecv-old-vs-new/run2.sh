@@ -12,5 +12,5 @@ for jar in /work/wt/base/relay-server/target/jmiredo.jar /work/wt/udprecv/relay-
   echo "##### soak $jar"
   SOAK_JAR=$jar DIR=t2i DURATION=60 JM_JAVA_OPTS="-XX:+UseZGC -XX:SoftMaxHeapSize=256m -XX:InitialHeapSize=16m" bench/soak.sh 2>&1 | tail -25
 done
-# run3 (a second syscalls run, the first having been starved by the machine's load):
-#   flock /tmp/jmiredo-bench.lock env DIR=t2i bash bench/syscalls.sh > bench/results/udprecv-old-vs-new/out3.txt
+# out3.txt and out4.txt (two more syscalls runs, the first having been starved by the machine's load):
+#   flock /tmp/jmiredo-bench.lock env DIR=t2i bash bench/syscalls.sh > bench/results/udprecv-old-vs-new/out3.txt (then out4.txt)

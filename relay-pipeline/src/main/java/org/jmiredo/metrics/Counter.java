@@ -5,6 +5,8 @@ public enum Counter {
     /** Teredo datagrams received over UDP, and their UDP payload bytes. */
     UDP_RX_PACKETS,
     UDP_RX_BYTES,
+    /** Reads of a UDP socket that failed (recvmmsg(2) errors other than "nothing to read"). */
+    UDP_RX_ERRORS,
     /** IPv6 packets written to the tunnel (decapsulated), and their bytes. */
     TUN_TX_PACKETS,
     TUN_TX_BYTES,

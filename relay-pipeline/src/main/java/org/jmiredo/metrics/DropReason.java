@@ -13,6 +13,11 @@ public enum DropReason {
     MALFORMED_TEREDO,
     /** IPv6 header truncated, or its payload length exceeds the datagram (RFC 6081 §4). */
     MALFORMED_IPV6,
+    /**
+     * From UDP: a datagram larger than a receive slot (tun.mtu + 64 bytes, at least 1500), which the kernel
+     * cut; nothing that large fits the tunnel (RFC 4380 §5.1.2 sizes Teredo packets by the tunnel's MTU).
+     */
+    UDP_TRUNCATED,
     /** Outer IPv4 source is not global unicast (RFC 4380 §5.2.4). */
     NON_GLOBAL_SOURCE,
     /** From UDP: the IPv6 source is not a Teredo address (RFC 4380 §5.4.2). */

@@ -1,7 +1,6 @@
 package org.jmiredo.pipeline;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The relay's data path: one peer table shared by every event loop, and per loop its own rules,
- * counters and handlers. The UDP pipeline is decode → bubble/indication → peer lookup → tunnel writer;
- * the tunnel path is read → transmission rules → UDP write.
+ * counters and handlers. The UDP path ({@link RelayIngress}, per socket) is decode → bubble/indication →
+ * peer lookup → tunnel write; the tunnel path is read → transmission rules → UDP write.
  */
 public final class RelayDataPath implements DataPathWiring, AutoCloseable {
     private static final int EXPIRY_SLICES = 10;
@@ -59,29 +58,26 @@ public final class RelayDataPath implements DataPathWiring, AutoCloseable {
     }
 
     @Override
-    public void initUdpChannel(Channel udp, TunQueue tun) {
-        addHandlers(udp, pathFor(udp, tun), RelayOutput.ANY_LOCAL);
+    public UdpIngress initUdpChannel(Channel udp, TunQueue tun) {
+        UdpIngress ingress = addIngress(udp, pathFor(udp, tun), RelayOutput.ANY_LOCAL);
         scheduleExpiry(udp);
+        return ingress;
     }
 
     @Override
-    public void initLocalChannel(Channel udp, int local) {
+    public UdpIngress initLocalChannel(Channel udp, int local) {
         LoopPath path = loops.get(udp.eventLoop());
         if (path == null) {
             throw new IllegalStateException("initLocalChannel before initUdpChannel on the loop of " + udp);
         }
         path.output.addLocal(local, udp);
-        addHandlers(udp, path, local);
+        return addIngress(udp, path, local);
     }
 
-    private static void addHandlers(Channel udp, LoopPath path, int local) {
-        DecodedDatagram decoded = new DecodedDatagram();
-        ChannelPipeline pipeline = udp.pipeline();
-        pipeline.addLast("teredo-decoder", new TeredoDecoder(decoded, path.counters));
-        pipeline.addLast("bubbles", new BubbleHandler(decoded, path.reception, path.output, path.counters, local));
-        pipeline.addLast("peer-lookup",
-                new PeerLookupHandler(decoded, path.reception, path.output, path.counters, local));
-        pipeline.addLast("tun-writer", new TunWriteHandler(path.output, path.counters));
+    private static UdpIngress addIngress(Channel udp, LoopPath path, int local) {
+        UdpIngress ingress = new RelayIngress(path.reception, path.output, path.counters, local);
+        udp.pipeline().addLast("udp-ingress", new UdpIngressHandler(ingress));
+        return ingress;
     }
 
     @Override

@@ -69,6 +69,8 @@ public final class DataPathMetrics implements MeterBinder {
             case UDP_RX_PACKETS -> new Series("jmiredo.udp.received.packets", null,
                     "Teredo datagrams received over UDP");
             case UDP_RX_BYTES -> new Series("jmiredo.udp.received.bytes", BYTES, "UDP payload bytes received");
+            case UDP_RX_ERRORS -> new Series("jmiredo.udp.receive.errors", null,
+                    "Failed reads of a UDP socket (recvmmsg errors other than EAGAIN)");
             case TUN_TX_PACKETS -> new Series("jmiredo.tun.written.packets", null,
                     "IPv6 packets written to the tunnel");
             case TUN_TX_BYTES -> new Series("jmiredo.tun.written.bytes", BYTES, "Bytes written to the tunnel");

@@ -20,8 +20,8 @@ import java.lang.invoke.VarHandle;
  * as the JVM itself may make calls in between.
  *
  * <p>Only used at start-up and shutdown, never per packet, so allocating a small confined arena per call is fine;
- * the exceptions, {@link #readv} and {@link #sendmmsg}, take their memory from the caller ({@link ScatterRead},
- * {@link DatagramBatch}) and allocate nothing.
+ * the exceptions, {@link #readv}, {@link #sendmmsg} and {@link #recvmmsg}, take their memory from the caller
+ * ({@link ScatterRead}, {@link MessageHeaders}) and allocate nothing.
  */
 final class Libc {
     private Libc() {}
@@ -47,6 +47,17 @@ final class Libc {
     // (the same register on 64-bit ABIs), so that a call makes no MemorySegment for an offset into a batch.
     private static final MethodHandle SENDMMSG = downcall("sendmmsg",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT));
+    // int recvmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags, struct timespec *timeout); the
+    // pointers as longs, as for sendmmsg (the timeout is always NULL).
+    private static final MethodHandle RECVMMSG = downcall("recvmmsg",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG));
+    // int fcntl(int fd, int cmd, ...): the argument is variadic.
+    private static final MethodHandle FCNTL = downcall("fcntl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+    /** MSG_DONTWAIT (linux/socket.h): never block, whatever the fd's own flags say. */
+    private static final int MSG_DONTWAIT = 0x40;
+    /** F_DUPFD_CLOEXEC (linux/fcntl.h): the lowest free fd number from the argument on, close-on-exec. */
+    private static final int F_DUPFD_CLOEXEC = 1030;
 
     @SuppressWarnings("restricted") // the point of this class; the JVM runs with --enable-native-access
     private static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
@@ -128,7 +139,32 @@ final class Libc {
         }
     }
 
-    /** The layout of the errno-capture segment {@link #readv} and {@link #sendmmsg} take. */
+    /**
+     * recvmmsg(2) into the {@code count} message headers at native address {@code vec}, MSG_DONTWAIT, no
+     * timeout, errno captured into {@code state}; returns how many arrived or {@code -errno}. Allocates
+     * nothing: per burst.
+     */
+    static int recvmmsg(MemorySegment state, int fd, long vec, int count) {
+        try {
+            int received = (int) RECVMMSG.invokeExact(state, fd, vec, count, MSG_DONTWAIT, 0L);
+            return received >= 0 ? received : -errno(state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** A second fd for the same open file (fcntl F_DUPFD_CLOEXEC); returns it or {@code -errno}. */
+    static int dup(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            int copy = (int) FCNTL.invokeExact(state, fd, F_DUPFD_CLOEXEC, 0);
+            return copy >= 0 ? copy : -errno(state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** The layout of the errno-capture segment {@link #readv}, {@link #sendmmsg} and {@link #recvmmsg} take. */
     static StructLayout captureStateLayout() {
         return CAPTURE_LAYOUT;
     }

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
@@ -15,10 +16,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jmiredo.pipeline.DataPathWiring;
+import org.jmiredo.pipeline.UdpIngress;
 import org.jmiredo.pipeline.UdpSender;
 import org.jmiredo.server.netlink.InterfaceConfigurator;
 import org.jmiredo.server.netlink.InterfaceConfigurator.ConfiguredInterface;
 import org.jmiredo.server.netlink.IpRoute2Configurator;
+import org.jmiredo.server.sys.NativeException;
 import org.jmiredo.server.tun.linux.LinuxTunDevice;
 import org.jmiredo.server.tun.linux.TunQueueHandle;
 import org.slf4j.Logger;
@@ -94,8 +97,9 @@ public final class Transport implements AutoCloseable {
         try {
             transport = new Transport(kind, settings, newGroup(kind, n), tun);
             transport.configured = setUpInterface(settings, configurator, tun);
+            Transport reader = transport;
             transport.relayChannels.addAll(transport.bindOnLoops(settings.bindSocketAddress(),
-                    (channel, i) -> wiring.initUdpChannel(channel, tun.queue(i))));
+                    (channel, i) -> reader.read(channel, wiring.initUdpChannel(channel, tun.queue(i)))));
             transport.startLocalSockets(wiring);
             transport.startTunReading(wiring);
         } catch (IOException | RuntimeException e) {
@@ -136,8 +140,22 @@ public final class Transport implements AutoCloseable {
         if (settings.localAddressSockets()) {
             localSockets = LocalAddressSockets.start(LocalAddressSockets.binder(kind, loops, settings, buffers),
                     localAddress().getPort(), LocalAddressSockets.hostAddresses(),
-                    (channel, loopIndex, local) -> wiring.initLocalChannel(channel, local),
+                    (channel, loopIndex, local) -> read(channel, wiring.initLocalChannel(channel, local)),
                     settings.localAddressRefresh());
+        }
+    }
+
+    /**
+     * On epoll the relay reads its UDP sockets itself ({@link UdpReceiveHandle}: no objects per datagram);
+     * elsewhere, and with UDP GRO (whose aggregates Netty cuts up), Netty reads them through the pipeline.
+     */
+    private void read(Channel channel, UdpIngress ingress) {
+        if (channel instanceof EpollDatagramChannel epoll && !settings.udpGro()) {
+            try {
+                UdpReceiveHandle.start(epoll, ingress, settings);
+            } catch (NativeException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
         }
     }
 

@@ -18,10 +18,11 @@ import org.jmiredo.server.tun.linux.TunQueueOptions;
  * @param bindAddress the IPv4 address the relay's UDP sockets bind to; 0.0.0.0 for all
  * @param bindPort the UDP port, 0 to 65535 (Miredo's relay: BindPort, default 0 = any; servers use 3544);
  *     0 lets the kernel pick one port, then every loop's socket binds that same port
- * @param recvBatch datagrams per recvmmsg(2) call, 1 to 1024 (UIO_MAXIOV); 1 uses recvmsg(2). Each read
- *     allocates one buffer of {@code recvBatch * datagramSlotSize()} bytes shared by the batch
- * @param maxMessagesPerRead most datagrams read from one socket per loop wake-up (Netty counts each datagram
- *     of a recvmmsg batch); the rest waits for the next turn, after the TUN queue had its turn
+ * @param recvBatch datagrams per recvmmsg(2) call, 1 to 1024 (UIO_MAXIOV), each into a slot of one pooled
+ *     buffer of {@code recvBatch * datagramSlotSize()} bytes ({@link UdpReceiveHandle} on epoll; Netty's read
+ *     path, where 1 means recvmsg(2), with UDP GRO)
+ * @param maxMessagesPerRead most datagrams read from one socket per loop wake-up (each datagram of a recvmmsg
+ *     batch counts); the rest waits for the next turn, after the TUN queue had its turn
  * @param socketReceiveBuffer SO_RCVBUF in bytes; 0 keeps the kernel default (capped by net.core.rmem_max)
  * @param socketSendBuffer SO_SNDBUF in bytes; 0 keeps the kernel default (capped by net.core.wmem_max)
  * @param udpGro ask for UDP GRO (Linux 5.0): the kernel may coalesce a burst of same-size datagrams from

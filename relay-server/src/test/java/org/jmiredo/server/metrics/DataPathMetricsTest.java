@@ -21,6 +21,7 @@ class DataPathMetricsTest {
     /** The relay's documented series (README metrics list). */
     static final List<String> RELAY_SERIES = List.of(
             "jmiredo_udp_received_packets_total", "jmiredo_udp_received_bytes_total",
+            "jmiredo_udp_receive_errors_total",
             "jmiredo_tun_written_packets_total", "jmiredo_tun_written_bytes_total",
             "jmiredo_tun_coalesced_packets_total", "jmiredo_tun_super_packets_total",
             "jmiredo_tun_read_packets_total", "jmiredo_tun_read_bytes_total",

@@ -1,8 +1,7 @@
 package org.jmiredo.server.transport;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.socket.DatagramPacket;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.jmiredo.pipeline.DataPathWiring;
+import org.jmiredo.pipeline.SocketAddresses;
+import org.jmiredo.pipeline.UdpIngress;
+import org.jmiredo.pipeline.UdpIngressHandler;
 import org.jmiredo.server.tun.linux.RecordingReceiver;
 import org.jmiredo.tun.TunQueue;
 import org.jmiredo.tun.TunReceiver;
@@ -33,19 +35,25 @@ final class EchoWiring implements DataPathWiring {
     final Map<Channel, Integer> locals = new ConcurrentHashMap<>();
 
     @Override
-    public void initUdpChannel(Channel udp, TunQueue tun) {
+    public UdpIngress initUdpChannel(Channel udp, TunQueue tun) {
         initialised.add(udp);
         activeAtInit.add(udp.isActive());
         if (tun != null) {
             queueAtInit.put(udp, tun);
         }
-        udp.pipeline().addLast(new Echo());
+        return echo(udp);
     }
 
     @Override
-    public void initLocalChannel(Channel udp, int local) {
+    public UdpIngress initLocalChannel(Channel udp, int local) {
         locals.put(udp, local);
-        udp.pipeline().addLast(new Echo());
+        return echo(udp);
+    }
+
+    private UdpIngress echo(Channel udp) {
+        Echo echo = new Echo(udp);
+        udp.pipeline().addLast(new UdpIngressHandler(echo));
+        return echo;
     }
 
     @Override
@@ -54,16 +62,37 @@ final class EchoWiring implements DataPathWiring {
         return new RecordingReceiver(udp.eventLoop(), initialised.indexOf(udp), tunPackets);
     }
 
-    final class Echo extends SimpleChannelInboundHandler<DatagramPacket> {
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-            hits.add(new Hit(ctx.channel(), ctx.channel().eventLoop().inEventLoop()));
-            ctx.write(new DatagramPacket(packet.content().retain(), packet.sender()));
+    /** Sends each datagram back to its sender, through Netty (one flush per burst: sendmmsg when several). */
+    final class Echo implements UdpIngress {
+        private final Channel udp;
+
+        Echo(Channel udp) {
+            this.udp = udp;
         }
 
         @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            ctx.flush(); // one flush per burst: sendmmsg when several are queued
+        public void receive(ByteBuf datagram, int srcIpv4, int srcPort) {
+            hits.add(new Hit(udp, udp.eventLoop().inEventLoop()));
+            // A copy: the datagram's buffer is the reader's to reuse once this burst ends.
+            udp.write(new DatagramPacket(datagram.copy(), SocketAddresses.of(srcIpv4, srcPort)));
+            datagram.release();
+        }
+
+        @Override
+        public void truncated(int length) {
+        }
+
+        @Override
+        public void receiveFailed() {
+        }
+
+        @Override
+        public void burstEnd() {
+            udp.flush();
+        }
+
+        @Override
+        public void failed(Throwable cause) {
         }
     }
 }

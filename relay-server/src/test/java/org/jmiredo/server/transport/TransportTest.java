@@ -100,6 +100,7 @@ class TransportTest {
             assertThat(wiring.queueAtInit.get(channel)).isSameAs(queue);
             assertThat(wiring.queueOfReceiver.get(channel)).isSameAs(queue);
             assertThat(queue.isReading()).isTrue();
+            assertThat(channel.config().isAutoRead()).as("the relay reads channel %d itself, not Netty", i).isFalse();
         }
         String tun = transport.tunDevice().name();
         assertThat(ns.ip("-d", "link", "show", "dev", tun)).contains("mtu 1280").contains("multi_queue numqueues 2");

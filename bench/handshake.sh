@@ -4,7 +4,8 @@
 # among them), primed at PRIME_RATE; reports how long until all of them were trusted.
 #   sudo PEERS=100000 PRIME_RATE=200000 bench/handshake.sh
 # Options: RELAYS, WARM_PEERS (warm the handshake path first), TUN_QLEN (teredo txqueuelen), HS_JFR=1 (JFR of
-# the measured handshake), REPEAT=N (the RELAYS sequence N times, alternating). Each relay's CPU (total and
+# the measured handshake), HS_SYSCALLS=1 (perf counts of the relay's system calls over the measured handshake),
+# REPEAT=N (the RELAYS sequence N times, alternating). Each relay's CPU (total and
 # per thread), teredo link counters and (ours) /metrics are saved before and after the measured handshake.
 # Variants of our relay in the same run: RELAYS="jmiredo jmiredo@base miredo" runs "jmiredo@LABEL" from
 # JAR_LABEL (default the main jar) with OPTS_LABEL as its JVM options (default
@@ -79,20 +80,33 @@ for variant in $RELAYS; do
         done
         echo "$t"
     }
-    metrics() {
-        echo "$(relay_cpu) ticks of relay CPU (utime+stime, 1/$(getconf CLK_TCK) s)" >"$OUT/cpu-$relay-$1.txt"
-        # Per thread (event loop, JIT compilers, GC workers...): name and ticks.
-        for t in /proc/"$RELAY_PID"/task/*; do
-            echo "$(tr ' ' _ <"$t/comm") $(awk '{ print $14 + $15 }' "$t/stat")"
-        done 2>/dev/null | sort >"$OUT/threads-$relay-$1.txt" || true
-        ip -n "$RLY" -s link show teredo >"$OUT/teredo-$relay-$1.txt" 2>&1 || true
+    scrape() {
         [[ $relay != jmiredo* ]] || ip netns exec "$RLY" curl -s --max-time 2 http://127.0.0.1:9544/metrics >"$OUT/metrics-$relay-$1.txt" || true
+    }
+    # Counters before and after the measured call; the scrapes lie outside the CPU window (one costs the
+    # relay about 0.1 s of CPU at 100,000 peers).
+    metrics() {
+        [[ $1 != before ]] || scrape "$1"
+        echo "$(relay_cpu) ticks of relay CPU (utime+stime, 1/$(getconf CLK_TCK) s)" >"$OUT/cpu-$relay-$1.txt"
+        # Per thread of every relay process (event loop, JIT compilers, GC workers, Miredo's two): user, system.
+        threads_cpu "$pids" | sort >"$OUT/threads-$relay-$1.txt" || true
+        ip -n "$RLY" -s link show teredo >"$OUT/teredo-$relay-$1.txt" 2>&1 || true
+        ip -n "$RLY" -s link show veth4 >"$OUT/udp-$relay-$1.txt" 2>&1 || true # the relay's datagrams, both ways
+        [[ $1 != after ]] || scrape "$1"
     }
     metrics before
     # Optional: profile the handshake alone (not the warm-up) with JFR; bench/jfr_top.py reads it.
     [[ -z "${HS_JFR:-}" || $relay != jmiredo* ]] || "$JAVA_HOME/bin/jcmd" "$RELAY_PID" JFR.start name=hs settings=profile jdk.ExecutionSample#period=1ms jdk.NativeMethodSample#period=1ms >/dev/null
+    # Optional: count the relay's system calls over the measured call (perf tracepoints, as bench/syscalls.sh).
+    perf_pid=
+    if [[ -n "${HS_SYSCALLS:-}" ]]; then
+        perf stat -x, -e "$SYSCALL_EVENTS" -p "$pids" -o "$OUT/perf-$relay.csv" &
+        perf_pid=$!
+        sleep 0.5 # perf attaches to every thread first
+    fi
     bench --direction t2i --peers "$PEERS" --mapped-base 203.0.113.64 --prime-rate "$PRIME_RATE" --size 80 \
         --duration 1 --rate 10000 --label "$relay" --json "$OUT/$relay.json" | tee -a "$OUT/handshake.txt"
+    [[ -z "$perf_pid" ]] || { kill -INT "$perf_pid"; wait "$perf_pid" || true; }
     metrics after
     [[ -z "${HS_JFR:-}" || $relay != jmiredo* ]] || "$JAVA_HOME/bin/jcmd" "$RELAY_PID" JFR.stop name=hs filename="$OUT/handshake-$relay.jfr" >/dev/null
     if [[ $variant == jmiredo* && "${JM_JAVA_OPTS:-}" == *AOTMode=record* ]]; then

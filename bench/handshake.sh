@@ -5,6 +5,7 @@
 #   sudo PEERS=100000 PRIME_RATE=200000 bench/handshake.sh
 # Options: RELAYS, WARM_PEERS (warm the handshake path first), TUN_QLEN (teredo txqueuelen), HS_JFR=1 (JFR of
 # the measured handshake), HS_SYSCALLS=1 (perf counts of the relay's system calls over the measured handshake),
+# HS_PERF=1 (perf samples of the measured handshake, kernel and Java frames: split-<variant>.txt),
 # REPEAT=N (the RELAYS sequence N times, alternating). Each relay's CPU (total and
 # per thread), teredo link counters and (ours) /metrics are saved before and after the measured handshake.
 # Variants of our relay in the same run: RELAYS="jmiredo jmiredo@base miredo" runs "jmiredo@LABEL" from
@@ -45,11 +46,14 @@ start_variant() {
         var=JAR_$label; JMIREDO_JAR=${!var:-$MAIN_JAR}
         var=OPTS_$label; JM_JAVA_OPTS=${!var-$MAIN_OPTS}
         var=CONF_$label; JM_CONF_EXTRA=${!var:-}
-        relay_start_jmiredo "$OUT"
+        JM_JAVA_OPTS="$PERF_OPTS $JM_JAVA_OPTS" relay_start_jmiredo "$OUT"
     else
-        JMIREDO_JAR=$MAIN_JAR JM_JAVA_OPTS=$MAIN_OPTS JM_CONF_EXTRA="" "relay_start_$relay" "$OUT"
+        JMIREDO_JAR=$MAIN_JAR JM_JAVA_OPTS="$PERF_OPTS $MAIN_OPTS" JM_CONF_EXTRA="" "relay_start_$relay" "$OUT"
     fi
 }
+# HS_PERF=1: Java frames that perf can walk and name (frame pointers, a perf map written at exit).
+PERF_OPTS=
+[[ -z "${HS_PERF:-}" ]] || PERF_OPTS="-XX:+PreserveFramePointer -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit"
 
 for ((rep = 1; rep <= ${REPEAT:-1}; rep++)); do
 for variant in $RELAYS; do
@@ -96,14 +100,18 @@ for variant in $RELAYS; do
     }
     metrics before
     # Optional: profile the handshake alone (not the warm-up) with JFR; bench/jfr_top.py reads it.
-    [[ -z "${HS_JFR:-}" || $relay != jmiredo* ]] || "$JAVA_HOME/bin/jcmd" "$RELAY_PID" JFR.start name=hs settings=profile jdk.ExecutionSample#period=1ms jdk.NativeMethodSample#period=1ms >/dev/null
+    [[ -z "${HS_JFR:-}" || $relay != jmiredo* ]] || "$JAVA_HOME/bin/jcmd" "$RELAY_PID" JFR.start name=hs settings=profile jdk.ExecutionSample#period=1ms jdk.NativeMethodSample#period=1ms jdk.Compilation#threshold=0ms >/dev/null
     # Optional: count the relay's system calls over the measured call (perf tracepoints, as bench/syscalls.sh).
+    # Or (HS_PERF=1) sample it, kernel and Java frames, for bench/perf_split.py after the relay's exit.
     perf_pid=
     if [[ -n "${HS_SYSCALLS:-}" ]]; then
         perf stat -x, -e "$SYSCALL_EVENTS" -p "$pids" -o "$OUT/perf-$relay.csv" &
         perf_pid=$!
-        sleep 0.5 # perf attaches to every thread first
+    elif [[ -n "${HS_PERF:-}" ]]; then
+        perf record -F 999 -g -p "$pids" -o "$OUT/perf-$relay.data" >"$OUT/perf-record-$relay.txt" 2>&1 &
+        perf_pid=$!
     fi
+    [[ -z "$perf_pid" ]] || sleep 0.5 # perf attaches to every thread first
     bench --direction t2i --peers "$PEERS" --mapped-base 203.0.113.64 --prime-rate "$PRIME_RATE" --size 80 \
         --duration 1 --rate 10000 --label "$relay" --json "$OUT/$relay.json" | tee -a "$OUT/handshake.txt"
     [[ -z "$perf_pid" ]] || { kill -INT "$perf_pid"; wait "$perf_pid" || true; }
@@ -115,6 +123,9 @@ for variant in $RELAYS; do
         timeout 60 tail --pid="$RELAY_PID" -f /dev/null || true
     fi
     relay_stop
+    if [[ -n "${HS_PERF:-}" ]]; then
+        perf script -i "$OUT/perf-$relay.data" 2>/dev/null | python3 "$ROOT/bench/perf_split.py" >"$OUT/split-$relay.txt" || true
+    fi
 done
 done
 # One line per measured handshake: first round, CPU per new peer, tunnel drops.

@@ -16,14 +16,16 @@ def ticks(path):
     return int(path.read_text().split()[0])
 
 
-def threads(path):
-    """Ticks (user + system) per thread name, summed over threads of that name (the kernel cuts names to 15
-    characters). Lines are "name user system" (older runs: "name ticks")."""
+def threads(path, column=None):
+    """Ticks per thread name, summed over threads of that name (the kernel cuts names to 15 characters):
+    user + system, or only column 0 (user) or 1 (system). Lines are "name user system" (older runs: "name
+    ticks", which count as user)."""
     out = {}
     if path.exists():
         for line in path.read_text().splitlines():
             name, *t = line.split()
-            out[name] = out.get(name, 0) + sum(int(x) for x in t)
+            ticks = t if column is None else t[column:column + 1]
+            out[name] = out.get(name, 0) + sum(int(x) for x in ticks)
     return out
 
 
@@ -69,9 +71,14 @@ def cost_per_peer(d, v, r):
     if calls:
         print("    system calls: " + ", ".join(f"{n} {c / peers:.2f}" for n, c in sorted(calls.items(), key=lambda kv: -kv[1]))
               + f"; all {sum(calls.values()) / peers:.2f}")
-    tb, ta = threads(d / f"threads-{v}-before.txt"), threads(d / f"threads-{v}-after.txt")
-    by = {n: (ta[n] - tb.get(n, 0)) / 100 * 1e6 / peers for n in ta}
-    print("    CPU by thread (us): " + ", ".join(f"{n} {us:.2f}" for n, us in sorted(by.items(), key=lambda kv: -kv[1]) if us >= 0.05))
+    def by_thread(column=None):
+        tb, ta = threads(d / f"threads-{v}-before.txt", column), threads(d / f"threads-{v}-after.txt", column)
+        return {n: (ta[n] - tb.get(n, 0)) / 100 * 1e6 / peers for n in ta}
+
+    both, user, system = by_thread(), by_thread(0), by_thread(1)
+    print("    CPU by thread (us, user + system): " + ", ".join(
+        f"{n} {us:.1f} ({user[n]:.1f} + {system[n]:.1f})" for n, us in sorted(both.items(), key=lambda kv: -kv[1])
+        if us >= 0.05))
 
 
 def main(directory):

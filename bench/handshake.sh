@@ -15,7 +15,9 @@
 # JAR_LABEL is pinned when it lies in this repository (colleagues rebuild target/), else used in place: an AOT
 # cache only fits the jar file it was recorded with. AOT training: a variant whose OPTS_LABEL hold
 # "-XX:AOTMode=record -XX:AOTConfiguration=FILE" gets a clean exit (the JVM writes FILE then); create the cache
-# from it with: java -XX:AOTMode=create -XX:AOTConfiguration=FILE -XX:AOTCache=CACHE -jar <the same jar path>
+# from it with: java -XX:AOTMode=create -XX:AOTConfiguration=FILE -XX:AOTCache=CACHE -jar <the same jar path>.
+# Or as bin/jmiredo does on a first start: OPTS_train="-XX:AOTCacheOutput=CACHE" (written at the clean exit),
+# then OPTS_aot="-XX:AOTCache=CACHE" with JAR_train and JAR_aot the same file outside this repository.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd -P)
@@ -117,8 +119,9 @@ for variant in $RELAYS; do
     [[ -z "$perf_pid" ]] || { kill -INT "$perf_pid"; wait "$perf_pid" || true; }
     metrics after
     [[ -z "${HS_JFR:-}" || $relay != jmiredo* ]] || "$JAVA_HOME/bin/jcmd" "$RELAY_PID" JFR.stop name=hs filename="$OUT/handshake-$relay.jfr" >/dev/null
-    if [[ $variant == jmiredo* && "${JM_JAVA_OPTS:-}" == *AOTMode=record* ]]; then
-        # A clean exit writes the AOT configuration; give it longer than relay_stop's 5 s.
+    if [[ $variant == jmiredo* && "${JM_JAVA_OPTS:-}" == *@(AOTMode=record|AOTCacheOutput=)* ]]; then
+        # A clean exit writes the AOT configuration (or, with -XX:AOTCacheOutput as the launcher records it,
+        # the cache itself); give it longer than relay_stop's 5 s.
         kill "$RELAY_PID"
         timeout 60 tail --pid="$RELAY_PID" -f /dev/null || true
     fi

@@ -63,9 +63,9 @@ public final class PeerTable implements AutoCloseable {
     private final QueueBudget queues;
     private final Sweeper sweeper = new Sweeper();
     /**
-     * Slots allocated over all segments, kept as they grow: the expiry reads it ten times a second, and
-     * summing 256 segments' fields each time (a cache miss apiece) cost about 2 % of the event loop's
-     * samples during a burst of new peers (the handshake's perf and JFR profiles).
+     * Slots allocated over all segments, kept as they grow: the expiry reads it twenty times a second, and
+     * summing 256 segments' fields each time cost about 2 % of the event loop's samples during a burst of
+     * new peers (the handshake's perf and JFR profiles, BENCHMARKS.md fifth iteration).
      */
     private final AtomicLong slotsAllocated = new AtomicLong();
 

@@ -114,8 +114,8 @@ public final class Reception {
         boolean embedded = TeredoAddress.mappedIpv4(srcLo) == srcIpv4 && TeredoAddress.mappedPort(srcLo) == srcPort;
         // A peer behind a symmetric NAT answers from a mapping other than its embedded one; the keyed
         // destination proves it answers our bubble (M15), so it is trusted at the mapping it came from.
-        // The check is a SipHash: a peer at its embedded mapping with an entry (nearly every reply) needs none.
-        if (!embedded && !answersOurs(buf, at, srcHi, srcLo)) {
+        boolean answer = bubbles.answersOurs(srcHi, srcLo, Ipv6.dstHi(buf, at), Ipv6.dstLo(buf, at));
+        if (!embedded && !answer) {
             return DropReason.MAPPING_MISMATCH;
         }
         int now = clock.nowSeconds();
@@ -124,7 +124,7 @@ public final class Reception {
         segment.lock();
         try {
             int slot = segment.find(srcHi, srcLo, hash);
-            if (slot < 0 && (!embedded || answersOurs(buf, at, srcHi, srcLo))) {
+            if (slot < 0 && answer) {
                 slot = segment.insert(srcHi, srcLo, hash, now); // ours, but its entry was evicted meanwhile
             }
             if (slot >= 0) {
@@ -135,10 +135,6 @@ public final class Reception {
         }
         sendReleased(srcIpv4, srcPort, local, out);
         return null;
-    }
-
-    private boolean answersOurs(ByteBuf buf, int at, long srcHi, long srcLo) {
-        return bubbles.answersOurs(srcHi, srcLo, Ipv6.dstHi(buf, at), Ipv6.dstLo(buf, at));
     }
 
     /** Under the lock: marks the entry trusted at this mapping and takes its queued packets out. */

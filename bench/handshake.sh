@@ -4,7 +4,9 @@
 # among them), primed at PRIME_RATE; reports how long until all of them were trusted.
 #   sudo PEERS=100000 PRIME_RATE=200000 bench/handshake.sh
 # Options: RELAYS, WARM_PEERS (warm the handshake path first), TUN_QLEN (teredo txqueuelen), HS_JFR=1 (JFR of
-# the measured handshake), REPEAT=N (the RELAYS sequence N times, alternating). Each relay's CPU (total and
+# the measured handshake), HS_SYSCALLS=1 (perf counts of the relay's system calls over the measured handshake),
+# HS_PERF=1 (perf samples of the measured handshake, kernel and Java frames: split-<variant>.txt),
+# REPEAT=N (the RELAYS sequence N times, alternating). Each relay's CPU (total and
 # per thread), teredo link counters and (ours) /metrics are saved before and after the measured handshake.
 # Variants of our relay in the same run: RELAYS="jmiredo jmiredo@base miredo" runs "jmiredo@LABEL" from
 # JAR_LABEL (default the main jar) with OPTS_LABEL as its JVM options (default
@@ -13,7 +15,9 @@
 # JAR_LABEL is pinned when it lies in this repository (colleagues rebuild target/), else used in place: an AOT
 # cache only fits the jar file it was recorded with. AOT training: a variant whose OPTS_LABEL hold
 # "-XX:AOTMode=record -XX:AOTConfiguration=FILE" gets a clean exit (the JVM writes FILE then); create the cache
-# from it with: java -XX:AOTMode=create -XX:AOTConfiguration=FILE -XX:AOTCache=CACHE -jar <the same jar path>
+# from it with: java -XX:AOTMode=create -XX:AOTConfiguration=FILE -XX:AOTCache=CACHE -jar <the same jar path>.
+# Or as bin/jmiredo does on a first start: OPTS_train="-XX:AOTCacheOutput=CACHE" (written at the clean exit),
+# then OPTS_aot="-XX:AOTCache=CACHE" with JAR_train and JAR_aot the same file outside this repository.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd -P)
@@ -44,11 +48,14 @@ start_variant() {
         var=JAR_$label; JMIREDO_JAR=${!var:-$MAIN_JAR}
         var=OPTS_$label; JM_JAVA_OPTS=${!var-$MAIN_OPTS}
         var=CONF_$label; JM_CONF_EXTRA=${!var:-}
-        relay_start_jmiredo "$OUT"
+        JM_JAVA_OPTS="$PERF_OPTS $JM_JAVA_OPTS" relay_start_jmiredo "$OUT"
     else
-        JMIREDO_JAR=$MAIN_JAR JM_JAVA_OPTS=$MAIN_OPTS JM_CONF_EXTRA="" "relay_start_$relay" "$OUT"
+        JMIREDO_JAR=$MAIN_JAR JM_JAVA_OPTS="$PERF_OPTS $MAIN_OPTS" JM_CONF_EXTRA="" "relay_start_$relay" "$OUT"
     fi
 }
+# HS_PERF=1: Java frames that perf can walk and name (frame pointers, a perf map written at exit).
+PERF_OPTS=
+[[ -z "${HS_PERF:-}" ]] || PERF_OPTS="-XX:+PreserveFramePointer -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit"
 
 for ((rep = 1; rep <= ${REPEAT:-1}; rep++)); do
 for variant in $RELAYS; do
@@ -79,28 +86,49 @@ for variant in $RELAYS; do
         done
         echo "$t"
     }
-    metrics() {
-        echo "$(relay_cpu) ticks of relay CPU (utime+stime, 1/$(getconf CLK_TCK) s)" >"$OUT/cpu-$relay-$1.txt"
-        # Per thread (event loop, JIT compilers, GC workers...): name and ticks.
-        for t in /proc/"$RELAY_PID"/task/*; do
-            echo "$(tr ' ' _ <"$t/comm") $(awk '{ print $14 + $15 }' "$t/stat")"
-        done 2>/dev/null | sort >"$OUT/threads-$relay-$1.txt" || true
-        ip -n "$RLY" -s link show teredo >"$OUT/teredo-$relay-$1.txt" 2>&1 || true
+    scrape() {
         [[ $relay != jmiredo* ]] || ip netns exec "$RLY" curl -s --max-time 2 http://127.0.0.1:9544/metrics >"$OUT/metrics-$relay-$1.txt" || true
+    }
+    # Counters before and after the measured call; the scrapes lie outside the CPU window (one costs the
+    # relay about 0.2 s of CPU at 100,000 peers, as jmiredo-metrics thread time).
+    metrics() {
+        [[ $1 != before ]] || scrape "$1"
+        echo "$(relay_cpu) ticks of relay CPU (utime+stime, 1/$(getconf CLK_TCK) s)" >"$OUT/cpu-$relay-$1.txt"
+        # Per thread of every relay process (event loop, JIT compilers, GC workers, Miredo's two): user, system.
+        threads_cpu "$pids" | sort >"$OUT/threads-$relay-$1.txt" || true
+        ip -n "$RLY" -s link show teredo >"$OUT/teredo-$relay-$1.txt" 2>&1 || true
+        ip -n "$RLY" -s link show veth4 >"$OUT/udp-$relay-$1.txt" 2>&1 || true # the relay's datagrams, both ways
+        [[ $1 != after ]] || scrape "$1"
     }
     metrics before
     # Optional: profile the handshake alone (not the warm-up) with JFR; bench/jfr_top.py reads it.
-    [[ -z "${HS_JFR:-}" || $relay != jmiredo* ]] || "$JAVA_HOME/bin/jcmd" "$RELAY_PID" JFR.start name=hs settings=profile jdk.ExecutionSample#period=1ms jdk.NativeMethodSample#period=1ms >/dev/null
+    [[ -z "${HS_JFR:-}" || $relay != jmiredo* ]] || "$JAVA_HOME/bin/jcmd" "$RELAY_PID" JFR.start name=hs settings=profile jdk.ExecutionSample#period=1ms jdk.NativeMethodSample#period=1ms jdk.Compilation#threshold=0ms >/dev/null
+    # Optional: count the relay's system calls over the measured call (perf tracepoints, as bench/syscalls.sh).
+    # Or (HS_PERF=1) sample it, kernel and Java frames, for bench/perf_split.py after the relay's exit.
+    perf_pid=
+    if [[ -n "${HS_SYSCALLS:-}" ]]; then
+        perf stat -x, -e "$SYSCALL_EVENTS" -p "$pids" -o "$OUT/perf-$relay.csv" &
+        perf_pid=$!
+    elif [[ -n "${HS_PERF:-}" ]]; then
+        perf record -F 999 -g -p "$pids" -o "$OUT/perf-$relay.data" >"$OUT/perf-record-$relay.txt" 2>&1 &
+        perf_pid=$!
+    fi
+    [[ -z "$perf_pid" ]] || sleep 0.5 # perf attaches to every thread first
     bench --direction t2i --peers "$PEERS" --mapped-base 203.0.113.64 --prime-rate "$PRIME_RATE" --size 80 \
         --duration 1 --rate 10000 --label "$relay" --json "$OUT/$relay.json" | tee -a "$OUT/handshake.txt"
+    [[ -z "$perf_pid" ]] || { kill -INT "$perf_pid"; wait "$perf_pid" || true; }
     metrics after
     [[ -z "${HS_JFR:-}" || $relay != jmiredo* ]] || "$JAVA_HOME/bin/jcmd" "$RELAY_PID" JFR.stop name=hs filename="$OUT/handshake-$relay.jfr" >/dev/null
-    if [[ $variant == jmiredo* && "${JM_JAVA_OPTS:-}" == *AOTMode=record* ]]; then
-        # A clean exit writes the AOT configuration; give it longer than relay_stop's 5 s.
+    if [[ $variant == jmiredo* && "${JM_JAVA_OPTS:-}" == *@(AOTMode=record|AOTCacheOutput=)* ]]; then
+        # A clean exit writes the AOT configuration (or, with -XX:AOTCacheOutput as the launcher records it,
+        # the cache itself); give it longer than relay_stop's 5 s.
         kill "$RELAY_PID"
         timeout 60 tail --pid="$RELAY_PID" -f /dev/null || true
     fi
     relay_stop
+    if [[ -n "${HS_PERF:-}" ]]; then
+        perf script -i "$OUT/perf-$relay.data" 2>/dev/null | python3 "$ROOT/bench/perf_split.py" >"$OUT/split-$relay.txt" || true
+    fi
 done
 done
 # One line per measured handshake: first round, CPU per new peer, tunnel drops.

@@ -170,6 +170,21 @@ CONF
     wait_for 30 relay_serving || { echo "jmiredo is not serving (see $dir/jmiredo.log)" >&2; return 1; }
 }
 
+# The system calls a relay's loop makes, as perf tracepoints (bench/syscalls.sh, HS_SYSCALLS in handshake.sh).
+SYSCALL_EVENTS=$(printf 'syscalls:sys_enter_%s,' epoll_wait epoll_pwait epoll_pwait2 poll ppoll select pselect6 read \
+    readv write writev recvmsg recvmmsg recvfrom sendmsg sendmmsg sendto futex)
+SYSCALL_EVENTS=${SYSCALL_EVENTS%,}
+
+# One line per thread of the relay's processes ($1: pids, comma-separated): name, user and system clock ticks.
+threads_cpu() {
+    local pid t
+    for pid in ${1//,/ }; do
+        for t in /proc/"$pid"/task/*; do
+            awk -v name="$(tr ' ' _ <"$t/comm")" '{sub(/^.*\) /, ""); print name, $12, $13}' "$t/stat" 2>/dev/null || true
+        done
+    done
+}
+
 relay_pids() {
     ip netns pids "$RLY" | paste -sd, -
 }

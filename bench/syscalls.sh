@@ -14,8 +14,6 @@ SIZE=${SIZE:-80}
 RATE=${RATE:-100000}
 DURATION=${DURATION:-6}
 RELAYS=${RELAYS:-jmiredo miredo}
-CALLS=(epoll_wait epoll_pwait epoll_pwait2 poll ppoll select pselect6 read readv write writev recvmsg recvmmsg recvfrom
-       sendmsg sendmmsg sendto futex)
 
 # shellcheck source=bench/lab.sh
 source "$ROOT/bench/lab.sh"
@@ -23,20 +21,10 @@ bench_setup syscalls.sh "syscalls-$LAB_PREFIX"
 lab_up
 echo "loadavg at start: $(cut -d' ' -f1-3 /proc/loadavg)" >"$OUT/machine.txt"
 
-events=$(printf 'syscalls:sys_enter_%s,' "${CALLS[@]}")
 bench() {
     ip netns exec "$GEN" timeout 300 "$ROOT/bench/jmiredo-bench" --gen-if veth0 --native-netns "$V6" \
         --relay-netns "$RLY" --relay "$RELAY_V4:$RELAY_PORT" --server "$SERVER_V4" --relay-pid "$pids" \
         --prime-rate "${PRIME_RATE:-20000}" "$@"
-}
-# One line per thread of the relay's processes: name, user and system clock ticks.
-threads_cpu() {
-    local pid t
-    for pid in ${1//,/ }; do
-        for t in /proc/"$pid"/task/*; do
-            awk -v name="$(tr ' ' _ <"$t/comm")" '{sub(/^.*\) /, ""); print name, $12, $13}' "$t/stat" 2>/dev/null || true
-        done
-    done
 }
 for relay in $RELAYS; do
     "relay_start_$relay" "$OUT"
@@ -44,7 +32,7 @@ for relay in $RELAYS; do
     bench --direction both --peers 1000 --size 1280 --duration 3 --rate 50000 --label warmup >>"$OUT/warmup.txt"
     # Counted from when the generator has primed the peers (about 20,000 a second) to the run's end.
     (sleep "$(( PEERS / 20000 + 1 ))"; threads_cpu "$pids" >"$OUT/$relay-threads-before.txt"
-     perf stat -x, -e "${events%,}" -p "$pids" \
+     perf stat -x, -e "$SYSCALL_EVENTS" -p "$pids" \
         -o "$OUT/$relay-perf.csv" -- sleep "$(( DURATION - 2 ))"
      threads_cpu "$pids" >"$OUT/$relay-threads-after.txt") &
     perf_job=$!

@@ -88,6 +88,9 @@ abstract class SlotArray extends SegmentLock {
     /** Releases the queue of the entry being removed (its QUEUED bit is set). */
     abstract void discardQueue(long hi, long lo);
 
+    /** The capacity just grew by {@code slots}; called under the lock, after the rehash. */
+    abstract void grew(int slots);
+
     final long hashOf(long hi, long lo) {
         if (hi != cachedHi || lo != cachedLo) {
             cachedHash = hash.hash(hi, lo);
@@ -229,6 +232,7 @@ abstract class SlotArray extends SegmentLock {
     private void grow() {
         long[] old = slots.asSlice(0, (long) capacity << (SHIFT + 3)).toArray(WORD);
         slots.asSlice(0, (long) old.length << 3).fill((byte) 0);
+        int before = capacity;
         setCapacity((int) Math.min(2L * capacity, maxSlots));
         int cap = capacity;
         for (int b = 0; b < old.length; b += WORDS) {
@@ -238,6 +242,7 @@ abstract class SlotArray extends SegmentLock {
             }
         }
         hand = 0;
+        grew(cap - before);
     }
 
     private void setCapacity(int slotCount) {

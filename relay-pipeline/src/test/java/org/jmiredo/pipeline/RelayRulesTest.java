@@ -364,6 +364,30 @@ class RelayRulesTest {
     }
 
     @Test
+    void bubbleWithoutEntryMakesOneOnlyWhenItAnswersOurs_M15() {
+        relay.readTun(ipv6(NATIVE, CLIENT, 8));
+        DatagramPacket indirect = relay.sentUdp();
+        long[] ours = {Ipv6.srcHi(indirect.content(), 0), Ipv6.srcLo(indirect.content(), 0)};
+        indirect.release();
+        relay.now += 120;
+        for (int i = 0; i < 100 && relay.dataPath.peers().size() > 0; i++) {
+            relay.dataPath.peers().expire(relay.now);
+        }
+
+        relay.receiveUdp(bubble(CLIENT, new long[] {ours[0], ours[1] ^ 1}), "198.51.100.20", 40000);
+        assertThat(relay.dataPath.peers().size()).as("a bubble to a source we never used").isZero();
+        assertThat(relay.count(Counter.PEERS_TRUSTED)).isZero();
+
+        relay.receiveUdp(bubble(CLIENT, ours), "198.51.100.20", 40000);
+        assertThat(relay.dataPath.peers().size()).as("the answer to ours, after its entry expired").isEqualTo(1);
+        assertThat(relay.count(Counter.PEERS_TRUSTED)).isEqualTo(1);
+        relay.readTun(ipv6(NATIVE, CLIENT, 8));
+        DatagramPacket data = relay.sentUdp();
+        assertThat(data.recipient()).as("trusted: no bubble").isEqualTo(new InetSocketAddress(ip("198.51.100.20"), 40000));
+        data.release();
+    }
+
+    @Test
     void reloadSwitchesPolicyAndIcmpBudgetBetweenPackets() {
         relay.dataPath.update(new RelaySettings(0x2001_0000, false, UnknownPeerPolicy.DROP, 2));
         relay.udp.runPendingTasks(); // each loop applies it on its own thread

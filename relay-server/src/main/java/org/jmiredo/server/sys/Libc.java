@@ -47,6 +47,21 @@ final class Libc {
     // (the same register on 64-bit ABIs), so that a call makes no MemorySegment for an offset into a batch.
     private static final MethodHandle SENDMMSG = downcall("sendmmsg",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT));
+    // int socket(int domain, int type, int protocol).
+    private static final MethodHandle SOCKET = downcall("socket",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    // int setsockopt(int fd, int level, int name, const void *value, socklen_t length).
+    private static final MethodHandle SETSOCKOPT = downcall("setsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    // ssize_t send(int fd, const void *buf, size_t length, int flags), and recv with the same shape.
+    private static final MethodHandle SEND = downcall("send",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle RECV = downcall("recv",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    // int setns(int fd, int nstype).
+    private static final MethodHandle SETNS = downcall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    // char *strerror(int errnum): a string in the C library, not to be freed.
+    private static final MethodHandle STRERROR = downcall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
     @SuppressWarnings("restricted") // the point of this class; the JVM runs with --enable-native-access
     private static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
@@ -123,6 +138,73 @@ final class Libc {
         try {
             int sent = (int) SENDMMSG.invokeExact(state, fd, vec, count, 0);
             return sent >= 0 ? sent : -errno(state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** socket(2); returns the fd or {@code -errno}. */
+    static int socket(int domain, int type, int protocol) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            int fd = (int) SOCKET.invokeExact(state, domain, type, protocol);
+            return fd >= 0 ? fd : -errno(state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** setsockopt(2) with the bytes of {@code value}; returns 0 or {@code -errno}. */
+    static int setsockopt(int fd, int level, int name, MemorySegment value) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            int result = (int) SETSOCKOPT.invokeExact(state, fd, level, name, value, (int) value.byteSize());
+            return result == 0 ? 0 : -errno(state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** send(2) of the bytes of {@code data}; returns the bytes sent or {@code -errno}. */
+    static long send(int fd, MemorySegment data, int flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            long sent = (long) SEND.invokeExact(state, fd, data, data.byteSize(), flags);
+            return sent >= 0 ? sent : -errno(state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** recv(2) into {@code buffer}; returns the length (the datagram's own with MSG_TRUNC) or {@code -errno}. */
+    static long recv(int fd, MemorySegment buffer, int flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            long length = (long) RECV.invokeExact(state, fd, buffer, buffer.byteSize(), flags);
+            return length >= 0 ? length : -errno(state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** setns(2): moves the calling thread into the namespace {@code fd} refers to; returns 0 or {@code -errno}. */
+    static int setns(int fd, int type) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            int result = (int) SETNS.invokeExact(state, fd, type);
+            return result == 0 ? 0 : -errno(state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** strerror(3): the C library's text for {@code errno}, "File exists" for EEXIST (in the C locale). */
+    @SuppressWarnings("restricted") // reading the C string the library returned, of unknown length
+    static String strerror(int errno) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            MemorySegment text = (MemorySegment) STRERROR.invokeExact(state, errno);
+            return text.reinterpret(Long.MAX_VALUE).getString(0);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -49,14 +49,11 @@ public final class RawIpv6Socket implements AutoCloseable {
     private static final int IPV6_DST_OFFSET = 24;
     private static final int IPV6_HEADER_LENGTH = 40;
     /** errno EMSGSIZE (asm-generic/errno.h), returned here for a packet larger than the buffer. */
-    public static final int EMSGSIZE = 90;
+    public static final int EMSGSIZE = Errno.EMSGSIZE;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    // int socket(int domain, int type, int protocol)
-    private static final MethodHandle SOCKET = downcall("socket",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     // ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *to, socklen_t tolen)
     private static final MethodHandle SENDTO = downcall("sendto",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
@@ -81,19 +78,11 @@ public final class RawIpv6Socket implements AutoCloseable {
      * @throws NativeException with an operator hint, e.g. when CAP_NET_RAW is missing (EPERM)
      */
     public static RawIpv6Socket open() throws NativeException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            int fd = (int) SOCKET.invokeExact(state, AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_RAW);
-            if (fd < 0) {
-                int errno = (int) ERRNO.get(state, 0L);
-                throw new NativeException(openHint(errno), "socket AF_INET6 SOCK_RAW IPPROTO_RAW", errno);
-            }
-            return new RawIpv6Socket(fd);
-        } catch (NativeException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException("downcall failed", t);
+        int fd = Libc.socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_RAW);
+        if (fd < 0) {
+            throw new NativeException(openHint(-fd), "socket AF_INET6 SOCK_RAW IPPROTO_RAW", -fd);
         }
+        return new RawIpv6Socket(fd);
     }
 
     private static String openHint(int errno) {

@@ -11,7 +11,6 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -20,7 +19,7 @@ import java.util.stream.Collectors;
 import org.jmiredo.server.netlink.InterfaceConfigException;
 import org.jmiredo.server.netlink.InterfaceConfigurator;
 import org.jmiredo.server.netlink.InterfaceConfigurator.ConfiguredInterface;
-import org.jmiredo.server.netlink.IpRoute2Configurator;
+import org.jmiredo.server.netlink.RtnetlinkConfigurator;
 import org.jmiredo.server.netlink.TestNetns;
 import org.jmiredo.server.netlink.TunnelInterfaceSpec;
 import org.jmiredo.server.sys.Privileges;
@@ -73,7 +72,7 @@ class TransportTest {
             @Override
             public ConfiguredInterface configure(TunnelInterfaceSpec spec) throws InterfaceConfigException {
                 target.adopt(spec.name());
-                return new IpRoute2Configurator(target.name(), Duration.ofSeconds(5)).configure(spec);
+                return RtnetlinkConfigurator.inNamespace(target.name()).configure(spec);
             }
 
             @Override

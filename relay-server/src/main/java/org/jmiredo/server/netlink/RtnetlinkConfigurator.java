@@ -12,6 +12,7 @@ import static org.jmiredo.server.netlink.RtnetlinkConstants.RTM_NEWROUTE;
 import static org.jmiredo.server.netlink.RtnetlinkConstants.RT_TABLE_MAIN;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.jmiredo.server.sys.Errno;
@@ -51,6 +52,9 @@ public final class RtnetlinkConfigurator implements InterfaceConfigurator {
         NetlinkSocket open() throws NativeException;
     }
 
+    /** The longest wait for the address to become usable; in practice it takes about a millisecond. */
+    private static final Duration ADDRESS_WAIT = Duration.ofSeconds(1);
+
     private final SocketOpener opener;
 
     /** Configures interfaces in this process's network namespace. */
@@ -82,6 +86,7 @@ public final class RtnetlinkConfigurator implements InterfaceConfigurator {
                         + (txQueueLength > 0 ? " txqueuelen " + txQueueLength : "") + " multicast off up";
                 check(link, rt.setLink(found.index(), spec.mtu(), txQueueLength, IFF_UP, IFF_UP | IFF_MULTICAST, link));
                 addressAdded = addAddress(rt, spec, found.index());
+                awaitUsable(rt, spec, found.index());
                 addRoute(rt, spec, found.index());
             } catch (InterfaceConfigException e) {
                 undo(rt, spec, found, false, addressAdded);
@@ -110,6 +115,35 @@ public final class RtnetlinkConfigurator implements InterfaceConfigurator {
         }
         check(step, ack);
         return true;
+    }
+
+    /*
+     * Even with IFA_F_NODAD the kernel adds an address tentative and clears that from a work queue
+     * (addrconf_dad_start schedules addrconf_dad_work), so for a moment after the ACK packets to it are dropped.
+     * Ready should mean usable: wait until it is, which takes about a millisecond.
+     */
+    private static void awaitUsable(RtnetlinkSession rt, TunnelInterfaceSpec spec, int index)
+            throws InterfaceConfigException {
+        byte[] address = spec.linkLocal().getAddress();
+        long deadline = System.nanoTime() + ADDRESS_WAIT.toNanos();
+        for (int polls = 1; ; polls++) {
+            if (rt.addresses().stream().anyMatch(a -> a.is(index, address) && !a.tentative())) {
+                LOG.debug("{}: {} usable after {} look(s)", spec.name(), spec.linkLocalText(), polls);
+                return;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                LOG.warn("{}: {} is still tentative after {} ms; packets to it are dropped until it is not",
+                        spec.name(), spec.linkLocalText(), ADDRESS_WAIT.toMillis());
+                return;
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterfaceConfigException("interrupted while waiting for " + spec.linkLocalText()
+                        + " on " + spec.name(), e);
+            }
+        }
     }
 
     private static void addRoute(RtnetlinkSession rt, TunnelInterfaceSpec spec, int index)

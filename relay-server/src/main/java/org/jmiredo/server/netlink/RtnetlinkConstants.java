@@ -35,6 +35,7 @@ final class RtnetlinkConstants {
     static final int RTM_GETLINK = 18;
     static final int RTM_NEWADDR = 20;
     static final int RTM_DELADDR = 21;
+    static final int RTM_GETADDR = 22;
     static final int RTM_NEWROUTE = 24;
     static final int RTM_DELROUTE = 25;
     static final int RTM_GETROUTE = 26;
@@ -60,8 +61,12 @@ final class RtnetlinkConstants {
     static final int IFADDRMSG_LENGTH = 8;
     static final int IFA_ADDRESS = 1;
     static final int IFA_LOCAL = 2;
-    /** No duplicate address detection: usable at once (ip's "nodad"). */
+    /** u32 flags, for those beyond the 8 bits of ifa_flags (Linux 3.14). */
+    static final int IFA_FLAGS = 8;
+    /** No duplicate address detection (ip's "nodad"): the address leaves the tentative state at once. */
     static final int IFA_F_NODAD = 0x02;
+    /** Not usable yet: incoming packets to it are dropped. */
+    static final int IFA_F_TENTATIVE = 0x40;
 
     /**
      * struct rtmsg: u8 family, dst_len, src_len, tos, table, protocol, scope, type, then u32 flags.

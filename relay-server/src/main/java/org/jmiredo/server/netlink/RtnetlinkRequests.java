@@ -12,6 +12,7 @@ import static org.jmiredo.server.netlink.RtnetlinkConstants.NLM_F_DUMP;
 import static org.jmiredo.server.netlink.RtnetlinkConstants.NLM_F_REQUEST;
 import static org.jmiredo.server.netlink.RtnetlinkConstants.RTA_DST;
 import static org.jmiredo.server.netlink.RtnetlinkConstants.RTA_OIF;
+import static org.jmiredo.server.netlink.RtnetlinkConstants.RTM_GETADDR;
 import static org.jmiredo.server.netlink.RtnetlinkConstants.RTM_GETLINK;
 import static org.jmiredo.server.netlink.RtnetlinkConstants.RTM_GETROUTE;
 import static org.jmiredo.server.netlink.RtnetlinkConstants.RTM_NEWLINK;
@@ -78,6 +79,11 @@ final class RtnetlinkRequests {
     static void dumpRoutes(NetlinkMessageWriter writer, int sequence) {
         writer.begin(RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP, sequence)
                 .u8(AF_INET6).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u32(0);
+    }
+
+    /** {@code ip -6 addr show}: a dump of every IPv6 address, one RTM_NEWADDR each. */
+    static void dumpAddresses(NetlinkMessageWriter writer, int sequence) {
+        writer.begin(RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP, sequence).u8(AF_INET6).u8(0).u8(0).u8(0).u32(0);
     }
 
     // struct ifinfomsg; the type (ARPHRD_*) is 0: not changed.

@@ -9,6 +9,7 @@ import static org.jmiredo.server.netlink.RtnetlinkConstants.RTM_DELADDR;
 import static org.jmiredo.server.netlink.RtnetlinkConstants.RTM_DELROUTE;
 import static org.jmiredo.server.netlink.RtnetlinkConstants.RTM_NEWADDR;
 import static org.jmiredo.server.netlink.RtnetlinkConstants.RTM_NEWROUTE;
+import static org.jmiredo.server.netlink.RtnetlinkConstants.RT_TABLE_LOCAL;
 import static org.jmiredo.server.netlink.RtnetlinkConstants.RT_TABLE_MAIN;
 
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ public final class RtnetlinkConfigurator implements InterfaceConfigurator {
         NetlinkSocket open() throws NativeException;
     }
 
-    /** The longest wait for the address to become usable; in practice it takes about a millisecond. */
+    /** The longest wait for the address to become usable; in practice it takes 0 to 5 ms. */
     private static final Duration ADDRESS_WAIT = Duration.ofSeconds(1);
 
     private final SocketOpener opener;
@@ -118,21 +119,22 @@ public final class RtnetlinkConfigurator implements InterfaceConfigurator {
     }
 
     /*
-     * Even with IFA_F_NODAD the kernel adds an address tentative and clears that from a work queue
-     * (addrconf_dad_start schedules addrconf_dad_work), so for a moment after the ACK packets to it are dropped.
-     * Ready should mean usable: wait until it is, which takes about a millisecond.
+     * The kernel inserts the address's local route (table local, the address/128) from a work queue after the
+     * ACK (addrconf_dad_work, then ipv6_ifa_notify), even with IFA_F_NODAD: until then packets to the address
+     * are dropped (Ip6InAddrErrors). ip's fork hid that; ready should mean usable, so wait for the route
+     * (0 to 5 ms here).
      */
     private static void awaitUsable(RtnetlinkSession rt, TunnelInterfaceSpec spec, int index)
             throws InterfaceConfigException {
         byte[] address = spec.linkLocal().getAddress();
         long deadline = System.nanoTime() + ADDRESS_WAIT.toNanos();
-        for (int polls = 1; ; polls++) {
-            if (rt.addresses().stream().anyMatch(a -> a.is(index, address) && !a.tentative())) {
-                LOG.debug("{}: {} usable after {} look(s)", spec.name(), spec.linkLocalText(), polls);
+        for (int looks = 1; ; looks++) {
+            if (rt.routes().stream().anyMatch(r -> r.is(RT_TABLE_LOCAL, address, 128, index))) {
+                LOG.debug("{}: {} usable after {} look(s)", spec.name(), spec.linkLocalText(), looks);
                 return;
             }
             if (System.nanoTime() - deadline > 0) {
-                LOG.warn("{}: {} is still tentative after {} ms; packets to it are dropped until it is not",
+                LOG.warn("{}: no local route for {} after {} ms; packets to it are dropped until there is one",
                         spec.name(), spec.linkLocalText(), ADDRESS_WAIT.toMillis());
                 return;
             }

@@ -18,7 +18,6 @@ final class RtnetlinkConstants {
     static final int NLMSG_DONE = 3;
 
     static final int NLM_F_REQUEST = 0x1;
-    static final int NLM_F_MULTI = 0x2;
     static final int NLM_F_ACK = 0x4;
     /** With GET: all entries (NLM_F_ROOT | NLM_F_MATCH). */
     static final int NLM_F_DUMP = 0x300;
@@ -35,7 +34,6 @@ final class RtnetlinkConstants {
     static final int RTM_GETLINK = 18;
     static final int RTM_NEWADDR = 20;
     static final int RTM_DELADDR = 21;
-    static final int RTM_GETADDR = 22;
     static final int RTM_NEWROUTE = 24;
     static final int RTM_DELROUTE = 25;
     static final int RTM_GETROUTE = 26;
@@ -51,22 +49,15 @@ final class RtnetlinkConstants {
     static final int IFLA_LINKINFO = 18;
     static final int IFLA_INFO_KIND = 1;
     static final int IFLA_INFO_DATA = 2;
-    /** IFLA_TUN_* in IFLA_INFO_DATA of kind "tun" (Linux 4.15). */
-    static final int IFLA_TUN_MULTI_QUEUE = 7;
+    /** IFLA_TUN_NUM_QUEUES in IFLA_INFO_DATA of kind "tun" (Linux 4.15). */
     static final int IFLA_TUN_NUM_QUEUES = 8;
     static final int IFF_UP = 0x1;
     static final int IFF_MULTICAST = 0x1000;
 
-    /** struct ifaddrmsg: u8 family, u8 prefix length, u8 flags, u8 scope, u32 index. */
-    static final int IFADDRMSG_LENGTH = 8;
     static final int IFA_ADDRESS = 1;
     static final int IFA_LOCAL = 2;
-    /** u32 flags, for those beyond the 8 bits of ifa_flags (Linux 3.14). */
-    static final int IFA_FLAGS = 8;
-    /** No duplicate address detection (ip's "nodad"): the address leaves the tentative state at once. */
+    /** No duplicate address detection (ip's "nodad"): usable without waiting for DAD. */
     static final int IFA_F_NODAD = 0x02;
-    /** Not usable yet: incoming packets to it are dropped. */
-    static final int IFA_F_TENTATIVE = 0x40;
 
     /**
      * struct rtmsg: u8 family, dst_len, src_len, tos, table, protocol, scope, type, then u32 flags.
@@ -76,6 +67,8 @@ final class RtnetlinkConstants {
     static final int RTA_OIF = 4;
     static final int RTA_TABLE = 15;
     static final int RT_TABLE_MAIN = 254;
+    /** Where the kernel puts the routes to the host's own addresses. */
+    static final int RT_TABLE_LOCAL = 255;
     /** What ip route add marks its routes with. */
     static final int RTPROT_BOOT = 3;
     static final int RT_SCOPE_UNIVERSE = 0;

@@ -12,7 +12,6 @@ import static org.jmiredo.server.netlink.RtnetlinkConstants.NLM_F_DUMP;
 import static org.jmiredo.server.netlink.RtnetlinkConstants.NLM_F_REQUEST;
 import static org.jmiredo.server.netlink.RtnetlinkConstants.RTA_DST;
 import static org.jmiredo.server.netlink.RtnetlinkConstants.RTA_OIF;
-import static org.jmiredo.server.netlink.RtnetlinkConstants.RTM_GETADDR;
 import static org.jmiredo.server.netlink.RtnetlinkConstants.RTM_GETLINK;
 import static org.jmiredo.server.netlink.RtnetlinkConstants.RTM_GETROUTE;
 import static org.jmiredo.server.netlink.RtnetlinkConstants.RTM_NEWLINK;
@@ -57,6 +56,7 @@ final class RtnetlinkRequests {
     static void address(NetlinkMessageWriter writer, int sequence, int type, int flags, Inet6Address address,
             int prefixLength, int addressFlags, int index) {
         byte[] bytes = address.getAddress();
+        // struct ifaddrmsg: u8 family, u8 prefix length, u8 flags, u8 scope, u32 index.
         writer.begin(type, NLM_F_REQUEST | NLM_F_ACK | flags, sequence)
                 .u8(AF_INET6).u8(prefixLength).u8(addressFlags).u8(0).u32(index)
                 .attribute(IFA_LOCAL, bytes).attribute(IFA_ADDRESS, bytes);
@@ -79,11 +79,6 @@ final class RtnetlinkRequests {
     static void dumpRoutes(NetlinkMessageWriter writer, int sequence) {
         writer.begin(RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP, sequence)
                 .u8(AF_INET6).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u32(0);
-    }
-
-    /** {@code ip -6 addr show}: a dump of every IPv6 address, one RTM_NEWADDR each. */
-    static void dumpAddresses(NetlinkMessageWriter writer, int sequence) {
-        writer.begin(RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP, sequence).u8(AF_INET6).u8(0).u8(0).u8(0).u32(0);
     }
 
     // struct ifinfomsg; the type (ARPHRD_*) is 0: not changed.

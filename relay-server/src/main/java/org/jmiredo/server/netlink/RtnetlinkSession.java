@@ -62,12 +62,6 @@ final class RtnetlinkSession implements AutoCloseable {
         return dump("read the IPv6 routes", RouteEntry::of);
     }
 
-    /** Every IPv6 address of every interface. */
-    List<AddressEntry> addresses() throws InterfaceConfigException {
-        RtnetlinkRequests.dumpAddresses(writer, ++sequence);
-        return dump("read the IPv6 addresses", AddressEntry::of);
-    }
-
     private NetlinkAck acknowledgement(String step) throws InterfaceConfigException {
         send(step);
         while (true) {

@@ -13,13 +13,14 @@ import static org.jmiredo.server.netlink.RtnetlinkConstants.NLMSG_DONE;
 import static org.jmiredo.server.netlink.RtnetlinkConstants.NLMSG_ERROR;
 import static org.jmiredo.server.netlink.RtnetlinkConstants.NLM_F_ACK_TLVS;
 import static org.jmiredo.server.netlink.RtnetlinkConstants.NLM_F_CAPPED;
-import static org.jmiredo.server.netlink.RtnetlinkConstants.NLM_F_MULTI;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Splitting a datagram into messages, and reading the kernel's acknowledgements. */
 class NetlinkMessageTest {
+    /** A part of a dump. */
+    private static final int NLM_F_MULTI = 0x2;
     /** The header of a request as the kernel echoes it in an error: length, RTM_NEWADDR, flags, seq 7, port. */
     private static final byte[] ECHOED_HEADER = hex("40000000 1400 0506 07000000 00000000");
 

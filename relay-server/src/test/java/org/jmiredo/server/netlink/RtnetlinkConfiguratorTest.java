@@ -71,6 +71,8 @@ class RtnetlinkConfiguratorTest {
         assertThat(ns.ip("link", "show", "dev", DEV)).contains("mtu 1400").contains(",UP").doesNotContain("MULTICAST");
         assertThat(ns.ip("-6", "addr", "show", "dev", DEV)).as("usable at once: not tentative")
                 .contains("inet6 fe80::ffff:ffff:ffff/64 scope link nodad").doesNotContain("tentative");
+        assertThat(ns.ip("-6", "route", "show", "table", "local", "dev", DEV)).as("packets to it are delivered")
+                .contains("local fe80::ffff:ffff:ffff proto kernel metric 0");
         assertThat(ns.ip("-6", "route", "show", "dev", DEV)).contains("2001:db8::/32 metric 1024");
 
         configured.close();

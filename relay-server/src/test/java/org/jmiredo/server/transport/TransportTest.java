@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The whole transport with a trivial data path: two epoll loops, two SO_REUSEPORT sockets on loopback, a
- * two-queue TUN. The test's configurator moves the TUN into a throw-away namespace before iproute2 sets it
+ * two-queue TUN. The test's configurator moves the TUN into a throw-away namespace before rtnetlink sets it
  * up there, so the route (2001:db8::/32, documentation space) never reaches this host's routing table.
  */
 class TransportTest {

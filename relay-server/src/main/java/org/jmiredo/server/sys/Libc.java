@@ -26,6 +26,15 @@ import java.lang.invoke.VarHandle;
 final class Libc {
     private Libc() {}
 
+    // open(2) flags (asm-generic/fcntl.h) and socket(2) types (linux/net.h), the same on x86-64 and arm64.
+    static final int O_RDONLY = 0;
+    static final int O_RDWR = 0x2;
+    static final int O_NONBLOCK = 0x800;
+    static final int O_CLOEXEC = 0x80000;
+    static final int SOCK_RAW = 3;
+    static final int SOCK_NONBLOCK = O_NONBLOCK;
+    static final int SOCK_CLOEXEC = O_CLOEXEC;
+
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO =

@@ -26,8 +26,6 @@ public final class NetlinkSocket implements AutoCloseable {
     /** linux/socket.h, linux/netlink.h. */
     static final int AF_NETLINK = 16;
     static final int NETLINK_ROUTE = 0;
-    static final int SOCK_RAW = 3;
-    static final int SOCK_CLOEXEC = 0x80000;
     static final int SOL_NETLINK = 270;
     static final int NETLINK_CAP_ACK = 10;
     static final int NETLINK_EXT_ACK = 11;
@@ -38,8 +36,6 @@ public final class NetlinkSocket implements AutoCloseable {
     static final int MSG_TRUNC = 0x20;
     /** linux/sched.h. */
     static final int CLONE_NEWNET = 0x40000000;
-    private static final int O_RDONLY = 0;
-    private static final int O_CLOEXEC = 0x80000;
 
     /** The kernel always answers a request; this bounds a wait that would otherwise hang start-up. */
     public static final Duration RECEIVE_TIMEOUT = Duration.ofSeconds(5);
@@ -53,7 +49,7 @@ public final class NetlinkSocket implements AutoCloseable {
 
     /** Opens a socket in this thread's network namespace. */
     public static NetlinkSocket openRoute() throws NativeException {
-        int fd = Libc.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+        int fd = Libc.socket(AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, NETLINK_ROUTE);
         if (fd < 0) {
             throw new NativeException("cannot open a netlink socket", "socket AF_NETLINK NETLINK_ROUTE", -fd);
         }
@@ -102,7 +98,7 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     private static void enter(Path netns) throws NativeException {
-        int nsFd = Libc.open(netns.toString(), O_RDONLY | O_CLOEXEC);
+        int nsFd = Libc.open(netns.toString(), Libc.O_RDONLY | Libc.O_CLOEXEC);
         if (nsFd < 0) {
             throw new NativeException("no such network namespace", "open " + netns, -nsFd);
         }

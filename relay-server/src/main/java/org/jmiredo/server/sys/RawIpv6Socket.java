@@ -36,10 +36,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class RawIpv6Socket implements AutoCloseable {
     /** linux/socket.h. */
     static final int AF_INET6 = 10;
-    /** linux/net.h; with SOCK_NONBLOCK and SOCK_CLOEXEC (asm-generic/fcntl.h, x86-64 and arm64). */
-    static final int SOCK_RAW = 3;
-    static final int SOCK_NONBLOCK = 0x800;
-    static final int SOCK_CLOEXEC = 0x80000;
     /** linux/in.h: "raw IP packets"; on AF_INET6 the header is included (see above). */
     static final int IPPROTO_RAW = 255;
     /** struct sockaddr_in6: family (u16), port (be16), flowinfo (be32), addr[16], scope_id (u32). */
@@ -78,7 +74,7 @@ public final class RawIpv6Socket implements AutoCloseable {
      * @throws NativeException with an operator hint, e.g. when CAP_NET_RAW is missing (EPERM)
      */
     public static RawIpv6Socket open() throws NativeException {
-        int fd = Libc.socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_RAW);
+        int fd = Libc.socket(AF_INET6, Libc.SOCK_RAW | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, IPPROTO_RAW);
         if (fd < 0) {
             throw new NativeException(openHint(-fd), "socket AF_INET6 SOCK_RAW IPPROTO_RAW", -fd);
         }

@@ -4,6 +4,7 @@ import static org.jmiredo.server.netlink.RtnetlinkConstants.RTA_DST;
 import static org.jmiredo.server.netlink.RtnetlinkConstants.RTA_OIF;
 import static org.jmiredo.server.netlink.RtnetlinkConstants.RTA_TABLE;
 import static org.jmiredo.server.netlink.RtnetlinkConstants.RTMSG_LENGTH;
+import static org.jmiredo.server.netlink.RtnetlinkConstants.RTN_LOCAL;
 
 import java.util.Arrays;
 
@@ -14,13 +15,18 @@ import java.util.Arrays;
  * @param destination the destination prefix's bytes (RTA_DST; empty for the default route)
  * @param destinationLength its length in bits
  * @param outputIndex the output interface (RTA_OIF), 0 if none (e.g. a multipath route)
+ * @param type RTN_UNICAST, RTN_LOCAL…
  */
-record RouteEntry(int table, byte[] destination, int destinationLength, int outputIndex) {
+record RouteEntry(int table, byte[] destination, int destinationLength, int outputIndex, int type) {
     static RouteEntry of(NetlinkMessage route) {
         NetlinkAttributes attributes = route.attributes(RTMSG_LENGTH);
         return new RouteEntry(attributes.u32(RTA_TABLE).orElse(route.payload().get(4) & 0xFF),
                 attributes.bytes(RTA_DST).orElse(new byte[0]), route.payload().get(1) & 0xFF,
-                attributes.u32(RTA_OIF).orElse(0));
+                attributes.u32(RTA_OIF).orElse(0), route.payload().get(7) & 0xFF);
+    }
+
+    boolean local() {
+        return type == RTN_LOCAL;
     }
 
     /** Whether this is the route {@code prefix/length dev index} of {@code table}. */

@@ -9,7 +9,6 @@ import static org.jmiredo.server.netlink.RtnetlinkConstants.RTM_DELADDR;
 import static org.jmiredo.server.netlink.RtnetlinkConstants.RTM_DELROUTE;
 import static org.jmiredo.server.netlink.RtnetlinkConstants.RTM_NEWADDR;
 import static org.jmiredo.server.netlink.RtnetlinkConstants.RTM_NEWROUTE;
-import static org.jmiredo.server.netlink.RtnetlinkConstants.RT_TABLE_LOCAL;
 import static org.jmiredo.server.netlink.RtnetlinkConstants.RT_TABLE_MAIN;
 
 import java.nio.file.Path;
@@ -121,15 +120,14 @@ public final class RtnetlinkConfigurator implements InterfaceConfigurator {
     /*
      * The kernel inserts the address's local route (table local, the address/128) from a work queue after the
      * ACK (addrconf_dad_work, then ipv6_ifa_notify), even with IFA_F_NODAD: until then packets to the address
-     * are dropped (Ip6InAddrErrors). ip's fork hid that; ready should mean usable, so wait for the route
-     * (0 to 5 ms here).
+     * are dropped (Ip6InAddrErrors). ip's fork hid that; ready should mean usable, so wait until the kernel's
+     * lookup gives the local route (0 to 5 ms here; a lookup, not a dump, which a full table would make long).
      */
     private static void awaitUsable(RtnetlinkSession rt, TunnelInterfaceSpec spec, int index)
             throws InterfaceConfigException {
-        byte[] address = spec.linkLocal().getAddress();
         long deadline = System.nanoTime() + ADDRESS_WAIT.toNanos();
         for (int looks = 1; ; looks++) {
-            if (rt.routes().stream().anyMatch(r -> r.is(RT_TABLE_LOCAL, address, 128, index))) {
+            if (rt.routeTo(spec.linkLocal(), index).filter(RouteEntry::local).isPresent()) {
                 LOG.debug("{}: {} usable after {} look(s)", spec.name(), spec.linkLocalText(), looks);
                 return;
             }

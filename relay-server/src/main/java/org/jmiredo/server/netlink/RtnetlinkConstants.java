@@ -67,10 +67,10 @@ final class RtnetlinkConstants {
     static final int RTA_OIF = 4;
     static final int RTA_TABLE = 15;
     static final int RT_TABLE_MAIN = 254;
-    /** Where the kernel puts the routes to the host's own addresses. */
-    static final int RT_TABLE_LOCAL = 255;
     /** What ip route add marks its routes with. */
     static final int RTPROT_BOOT = 3;
     static final int RT_SCOPE_UNIVERSE = 0;
     static final int RTN_UNICAST = 1;
+    /** A route to an address of this host: packets to it are delivered here. */
+    static final int RTN_LOCAL = 2;
 }

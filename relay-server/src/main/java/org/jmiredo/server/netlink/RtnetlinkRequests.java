@@ -75,6 +75,16 @@ final class RtnetlinkRequests {
                 .attribute(RTA_DST, prefix.getAddress()).attributeU32(RTA_OIF, index);
     }
 
+    /**
+     * {@code ip -6 route get ADDRESS oif INDEX}: the kernel's route lookup, answered by one RTM_NEWROUTE (of type
+     * RTN_LOCAL for an address of this host) or an error (ENETUNREACH).
+     */
+    static void getRoute(NetlinkMessageWriter writer, int sequence, Inet6Address destination, int index) {
+        writer.begin(RTM_GETROUTE, NLM_F_REQUEST, sequence)
+                .u8(AF_INET6).u8(128).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u32(0)
+                .attribute(RTA_DST, destination.getAddress()).attributeU32(RTA_OIF, index);
+    }
+
     /** {@code ip -6 route show table all}: a dump of every IPv6 route, one RTM_NEWROUTE each. */
     static void dumpRoutes(NetlinkMessageWriter writer, int sequence) {
         writer.begin(RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP, sequence)

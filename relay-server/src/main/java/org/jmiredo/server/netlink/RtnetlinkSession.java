@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import org.jmiredo.server.sys.NativeException;
 import org.jmiredo.server.sys.NetlinkSocket;
@@ -56,6 +57,14 @@ final class RtnetlinkSession implements AutoCloseable {
         return acknowledgement(step);
     }
 
+    /** The route the kernel picks for {@code destination} out of interface {@code index}; empty if none. */
+    Optional<RouteEntry> routeTo(Inet6Address destination, int index) throws InterfaceConfigException {
+        RtnetlinkRequests.getRoute(writer, ++sequence, destination, index);
+        String step = "look up the route to " + Ipv6Text.format(destination);
+        NetlinkMessage reply = firstReply(step);
+        return reply.type() == NLMSG_ERROR ? Optional.empty() : Optional.of(parsed(step, RouteEntry::of, reply));
+    }
+
     /** Every IPv6 route of every table. */
     List<RouteEntry> routes() throws InterfaceConfigException {
         RtnetlinkRequests.dumpRoutes(writer, ++sequence);
@@ -74,13 +83,20 @@ final class RtnetlinkSession implements AutoCloseable {
     }
 
     private <T> T answer(String step, Function<NetlinkMessage, T> parse) throws InterfaceConfigException {
+        NetlinkMessage reply = firstReply(step);
+        if (reply.type() == NLMSG_ERROR) {
+            throw failed(step, NetlinkAck.of(reply));
+        }
+        return parsed(step, parse, reply);
+    }
+
+    /** Sends the request and returns the first message that answers it (valid until the next receive). */
+    private NetlinkMessage firstReply(String step) throws InterfaceConfigException {
         send(step);
         while (true) {
-            for (NetlinkMessage message : receive(step)) {
-                if (message.type() == NLMSG_ERROR) {
-                    throw failed(step, NetlinkAck.of(message));
-                }
-                return parsed(step, parse, message);
+            List<NetlinkMessage> replies = receive(step);
+            if (!replies.isEmpty()) {
+                return replies.getFirst();
             }
         }
     }

@@ -66,6 +66,7 @@ class LinkStateAndRouteEntryTest {
         assertThat(route.is(RT_TABLE_MAIN, prefix, 32, 6)).isFalse();
         assertThat(route.is(100, prefix, 32, 5)).isFalse();
         assertThat(route.is(RT_TABLE_MAIN, TunnelInterfaceSpec.TEREDO_PREFIX.getAddress(), 32, 5)).isFalse();
+        assertThat(route.local()).isFalse();
     }
 
     @Test
@@ -74,6 +75,15 @@ class LinkStateAndRouteEntryTest {
         assertThat(route.table()).isEqualTo(100);
         assertThat(route.destination()).isEmpty();
         assertThat(route.is(100, new byte[0], 0, 5)).isTrue();
+    }
+
+    @Test
+    void theLookedUpRouteToAnAddressOfThisHostIsLocal() {
+        // ip -6 route get fe80::ffff:ffff:ffff: "local ... dev lo table local proto kernel" (rtm_type 2).
+        RouteEntry route = route("0a800000 ff020002 00000000", concat(attribute(15, u32(255)),
+                attribute(1, TunnelInterfaceSpec.MIREDO_RELAY_LINK_LOCAL.getAddress()), attribute(4, u32(1))));
+        assertThat(route.local()).isTrue();
+        assertThat(route.table()).isEqualTo(255);
     }
 
     private static RouteEntry route(String rtmsg, byte[] attributes) {

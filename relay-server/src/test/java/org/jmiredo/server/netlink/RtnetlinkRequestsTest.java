@@ -79,10 +79,14 @@ class RtnetlinkRequestsTest {
     }
 
     @Test
-    void linkByNameAndRouteDump() {
+    void linkByNameRouteLookupAndRouteDump() {
         RtnetlinkRequests.getLink(writer, 1, "t0");
         assertThat(hex(writer.finish())).isEqualTo("28000000" + "1200" + "0100" + "01000000" + "00000000"
                 + "00000000" + "00000000" + "00000000" + "00000000" + "07000300" + "74300000");
+        // ip -6 route get fe80::ffff:ffff:ffff oif t0
+        RtnetlinkRequests.getRoute(writer, 3, TunnelInterfaceSpec.MIREDO_RELAY_LINK_LOCAL, 2);
+        assertThat(hex(writer.finish())).isEqualTo("38000000" + "1a00" + "0100" + "03000000" + "00000000"
+                + "0a800000" + "00000000" + "00000000" + "14000100" + FE80_FFFF + "08000400" + "02000000");
         RtnetlinkRequests.dumpRoutes(writer, 2);
         assertThat(hex(writer.finish())).isEqualTo("1c000000" + "1a00" + "0103" + "02000000" + "00000000"
                 + "0a000000" + "00000000" + "00000000");

@@ -56,21 +56,32 @@ final class Libc {
     // (the same register on 64-bit ABIs), so that a call makes no MemorySegment for an offset into a batch.
     private static final MethodHandle SENDMMSG = downcall("sendmmsg",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT));
-    // int socket(int domain, int type, int protocol).
-    private static final MethodHandle SOCKET = downcall("socket",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    // int setsockopt(int fd, int level, int name, const void *value, socklen_t length).
-    private static final MethodHandle SETSOCKOPT = downcall("setsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    // ssize_t send(int fd, const void *buf, size_t length, int flags), and recv with the same shape.
-    private static final MethodHandle SEND = downcall("send",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle RECV = downcall("recv",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    // int setns(int fd, int nstype).
-    private static final MethodHandle SETNS = downcall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    // char *strerror(int errnum): a string in the C library, not to be freed.
-    private static final MethodHandle STRERROR = downcall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+
+    /*
+     * Linked on first use, not with the class: each call shape costs a fresh JVM its own generated stub (the 6
+     * below made this class's initialisation 22 ms and 40 ms of CPU dearer; BENCHMARKS.md "Fifth iteration"),
+     * and most runs need only some of them. The linker shares a stub between calls of one shape (send, recv).
+     */
+    private static final class Sockets {
+        // int socket(int domain, int type, int protocol).
+        static final MethodHandle SOCKET = downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+        // int setsockopt(int fd, int level, int name, const void *value, socklen_t length).
+        static final MethodHandle SETSOCKOPT = downcall("setsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+        // ssize_t send(int fd, const void *buf, size_t length, int flags), and recv with the same shape.
+        static final MethodHandle SEND = downcall("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+        static final MethodHandle RECV = downcall("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    }
+
+    /** int setns(int fd, int nstype): tests only, so far. */
+    private static final class Namespaces {
+        static final MethodHandle SETNS = downcall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+
+    /** char *strerror(int errnum): a string in the C library, not to be freed; for error messages only. */
+    private static final class ErrorText {
+        static final MethodHandle STRERROR = downcall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    }
 
     @SuppressWarnings("restricted") // the point of this class; the JVM runs with --enable-native-access
     private static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
@@ -156,7 +167,7 @@ final class Libc {
     static int socket(int domain, int type, int protocol) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            int fd = (int) SOCKET.invokeExact(state, domain, type, protocol);
+            int fd = (int) Sockets.SOCKET.invokeExact(state, domain, type, protocol);
             return fd >= 0 ? fd : -errno(state);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -167,7 +178,7 @@ final class Libc {
     static int setsockopt(int fd, int level, int name, MemorySegment value) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            int result = (int) SETSOCKOPT.invokeExact(state, fd, level, name, value, (int) value.byteSize());
+            int result = (int) Sockets.SETSOCKOPT.invokeExact(state, fd, level, name, value, (int) value.byteSize());
             return result == 0 ? 0 : -errno(state);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -178,7 +189,7 @@ final class Libc {
     static long send(int fd, MemorySegment data, int flags) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            long sent = (long) SEND.invokeExact(state, fd, data, data.byteSize(), flags);
+            long sent = (long) Sockets.SEND.invokeExact(state, fd, data, data.byteSize(), flags);
             return sent >= 0 ? sent : -errno(state);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -189,7 +200,7 @@ final class Libc {
     static long recv(int fd, MemorySegment buffer, int flags) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            long length = (long) RECV.invokeExact(state, fd, buffer, buffer.byteSize(), flags);
+            long length = (long) Sockets.RECV.invokeExact(state, fd, buffer, buffer.byteSize(), flags);
             return length >= 0 ? length : -errno(state);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -200,7 +211,7 @@ final class Libc {
     static int setns(int fd, int type) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            int result = (int) SETNS.invokeExact(state, fd, type);
+            int result = (int) Namespaces.SETNS.invokeExact(state, fd, type);
             return result == 0 ? 0 : -errno(state);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -212,7 +223,7 @@ final class Libc {
     static String strerror(int errno) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            MemorySegment text = (MemorySegment) STRERROR.invokeExact(state, errno);
+            MemorySegment text = (MemorySegment) ErrorText.STRERROR.invokeExact(state, errno);
             return text.reinterpret(Long.MAX_VALUE).getString(0);
         } catch (Throwable t) {
             throw rethrow(t);

@@ -9,7 +9,7 @@
 # no /dev/net/tun, so the relay cannot start there; the mire needs neither, and its start is most of the
 # relay's: the JVM and picocli, the configuration and logging, the metrics endpoint (Micrometer,
 # Prometheus), Netty's epoll event loops and UDP channels with the relay's socket options; then one
-# scrape of /metrics. Left out: the TUN device (the FFM downcalls), iproute2 and the relay's data path
+# scrape of /metrics. Left out: the TUN device and its rtnetlink set-up (FFM downcalls), the relay's data path
 # and peer table; those classes load from the jar as without a cache. The cache then serves 3,725 of
 # the 4,782 classes a relay loads before ready, against 3,847 for a cache a relay recorded itself
 # (BENCHMARKS.md, "Third iteration: loss at 90 % and startup").

@@ -5,13 +5,14 @@ import java.util.List;
 /**
  * Sets up the tunnel interface: link up with its MTU (and txqueuelen), the link-local address, the route for the
  * Teredo prefix; or, for a persistent device the host set up, only checks it.
- * Implemented with iproute2 ({@link IpRoute2Configurator}); an rtnetlink implementation could replace it.
+ * Implemented over rtnetlink ({@link RtnetlinkConfigurator}); the BSDs will need their own.
  */
 public interface InterfaceConfigurator {
     /**
      * Applies {@code spec} to an existing interface.
      *
-     * @return what undoes the address and route this call added (nothing it found already there)
+     * @return what undoes the address and route this call added (nothing it found already there) and puts the
+     *     link's MTU, txqueuelen and multicast flag back
      * @throws InterfaceConfigException if a step failed; the steps done before it are undone first
      */
     ConfiguredInterface configure(TunnelInterfaceSpec spec) throws InterfaceConfigException;

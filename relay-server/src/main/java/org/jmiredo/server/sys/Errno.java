@@ -9,6 +9,7 @@ public final class Errno {
 
     public static final int EPERM = 1;
     public static final int ENOENT = 2;
+    public static final int ESRCH = 3;
     public static final int EINTR = 4;
     public static final int EIO = 5;
     public static final int ENXIO = 6;
@@ -24,12 +25,20 @@ public final class Errno {
     public static final int ENFILE = 23;
     public static final int EMFILE = 24;
     public static final int ENOTTY = 25;
+    /** asm-generic/errno.h, beyond errno-base.h. */
+    public static final int EMSGSIZE = 90;
+    public static final int EADDRNOTAVAIL = 99;
 
     private static final String[] NAMES = {
-        null, "EPERM", "ENOENT", null, "EINTR", "EIO", "ENXIO", "E2BIG", null, "EBADF", null, "EAGAIN",
+        null, "EPERM", "ENOENT", "ESRCH", "EINTR", "EIO", "ENXIO", "E2BIG", null, "EBADF", null, "EAGAIN",
         "ENOMEM", "EACCES", null, null, "EBUSY", "EEXIST", null, "ENODEV", null, null, "EINVAL", "ENFILE",
         "EMFILE", "ENOTTY"
     };
+
+    /** The C library's text for {@code errno} (strerror(3)), "File exists" for EEXIST: what tools such as iproute2 print. */
+    public static String text(int errno) {
+        return Libc.strerror(errno);
+    }
 
     /** "EPERM" for 1; "errno 95" for a value without a name here. */
     public static String name(int errno) {

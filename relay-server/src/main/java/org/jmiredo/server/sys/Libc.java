@@ -26,6 +26,15 @@ import java.lang.invoke.VarHandle;
 final class Libc {
     private Libc() {}
 
+    // open(2) flags (asm-generic/fcntl.h) and socket(2) types (linux/net.h), the same on x86-64 and arm64.
+    static final int O_RDONLY = 0;
+    static final int O_RDWR = 0x2;
+    static final int O_NONBLOCK = 0x800;
+    static final int O_CLOEXEC = 0x80000;
+    static final int SOCK_RAW = 3;
+    static final int SOCK_NONBLOCK = O_NONBLOCK;
+    static final int SOCK_CLOEXEC = O_CLOEXEC;
+
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO =
@@ -58,6 +67,32 @@ final class Libc {
     private static final int MSG_DONTWAIT = 0x40;
     /** F_DUPFD_CLOEXEC (linux/fcntl.h): the lowest free fd number from the argument on, close-on-exec. */
     private static final int F_DUPFD_CLOEXEC = 1030;
+
+    /*
+     * Linked on first use, not with the class: each call shape costs a fresh JVM its own generated stub (the 6
+     * below made this class's initialisation 22 ms and 40 ms of CPU dearer; BENCHMARKS.md "Fifth iteration"),
+     * and most runs need only some of them. The linker shares a stub between calls of one shape (send, recv).
+     */
+    private static final class Sockets {
+        // int socket(int domain, int type, int protocol).
+        static final MethodHandle SOCKET = downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+        // int setsockopt(int fd, int level, int name, const void *value, socklen_t length).
+        static final MethodHandle SETSOCKOPT = downcall("setsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+        // ssize_t send(int fd, const void *buf, size_t length, int flags), and recv with the same shape.
+        static final MethodHandle SEND = downcall("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+        static final MethodHandle RECV = downcall("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    }
+
+    /** int setns(int fd, int nstype): tests only, so far. */
+    private static final class Namespaces {
+        static final MethodHandle SETNS = downcall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+
+    /** char *strerror(int errnum): a string in the C library, not to be freed; for error messages only. */
+    private static final class ErrorText {
+        static final MethodHandle STRERROR = downcall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    }
 
     @SuppressWarnings("restricted") // the point of this class; the JVM runs with --enable-native-access
     private static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
@@ -159,6 +194,73 @@ final class Libc {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
             int copy = (int) FCNTL.invokeExact(state, fd, F_DUPFD_CLOEXEC, 0);
             return copy >= 0 ? copy : -errno(state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** socket(2); returns the fd or {@code -errno}. */
+    static int socket(int domain, int type, int protocol) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            int fd = (int) Sockets.SOCKET.invokeExact(state, domain, type, protocol);
+            return fd >= 0 ? fd : -errno(state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** setsockopt(2) with the bytes of {@code value}; returns 0 or {@code -errno}. */
+    static int setsockopt(int fd, int level, int name, MemorySegment value) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            int result = (int) Sockets.SETSOCKOPT.invokeExact(state, fd, level, name, value, (int) value.byteSize());
+            return result == 0 ? 0 : -errno(state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** send(2) of the bytes of {@code data}; returns the bytes sent or {@code -errno}. */
+    static long send(int fd, MemorySegment data, int flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            long sent = (long) Sockets.SEND.invokeExact(state, fd, data, data.byteSize(), flags);
+            return sent >= 0 ? sent : -errno(state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** recv(2) into {@code buffer}; returns the length (the datagram's own with MSG_TRUNC) or {@code -errno}. */
+    static long recv(int fd, MemorySegment buffer, int flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            long length = (long) Sockets.RECV.invokeExact(state, fd, buffer, buffer.byteSize(), flags);
+            return length >= 0 ? length : -errno(state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** setns(2): moves the calling thread into the namespace {@code fd} refers to; returns 0 or {@code -errno}. */
+    static int setns(int fd, int type) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            int result = (int) Namespaces.SETNS.invokeExact(state, fd, type);
+            return result == 0 ? 0 : -errno(state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** strerror(3): the C library's text for {@code errno}, "File exists" for EEXIST (in the C locale). */
+    @SuppressWarnings("restricted") // reading the C string the library returned, of unknown length
+    static String strerror(int errno) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            MemorySegment text = (MemorySegment) ErrorText.STRERROR.invokeExact(state, errno);
+            return text.reinterpret(Long.MAX_VALUE).getString(0);
         } catch (Throwable t) {
             throw rethrow(t);
         }

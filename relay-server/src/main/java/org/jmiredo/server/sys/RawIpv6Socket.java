@@ -36,10 +36,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class RawIpv6Socket implements AutoCloseable {
     /** linux/socket.h. */
     static final int AF_INET6 = 10;
-    /** linux/net.h; with SOCK_NONBLOCK and SOCK_CLOEXEC (asm-generic/fcntl.h, x86-64 and arm64). */
-    static final int SOCK_RAW = 3;
-    static final int SOCK_NONBLOCK = 0x800;
-    static final int SOCK_CLOEXEC = 0x80000;
     /** linux/in.h: "raw IP packets"; on AF_INET6 the header is included (see above). */
     static final int IPPROTO_RAW = 255;
     /** struct sockaddr_in6: family (u16), port (be16), flowinfo (be32), addr[16], scope_id (u32). */
@@ -49,14 +45,11 @@ public final class RawIpv6Socket implements AutoCloseable {
     private static final int IPV6_DST_OFFSET = 24;
     private static final int IPV6_HEADER_LENGTH = 40;
     /** errno EMSGSIZE (asm-generic/errno.h), returned here for a packet larger than the buffer. */
-    public static final int EMSGSIZE = 90;
+    public static final int EMSGSIZE = Errno.EMSGSIZE;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    // int socket(int domain, int type, int protocol)
-    private static final MethodHandle SOCKET = downcall("socket",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     // ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *to, socklen_t tolen)
     private static final MethodHandle SENDTO = downcall("sendto",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
@@ -81,19 +74,11 @@ public final class RawIpv6Socket implements AutoCloseable {
      * @throws NativeException with an operator hint, e.g. when CAP_NET_RAW is missing (EPERM)
      */
     public static RawIpv6Socket open() throws NativeException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            int fd = (int) SOCKET.invokeExact(state, AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_RAW);
-            if (fd < 0) {
-                int errno = (int) ERRNO.get(state, 0L);
-                throw new NativeException(openHint(errno), "socket AF_INET6 SOCK_RAW IPPROTO_RAW", errno);
-            }
-            return new RawIpv6Socket(fd);
-        } catch (NativeException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException("downcall failed", t);
+        int fd = Libc.socket(AF_INET6, Libc.SOCK_RAW | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, IPPROTO_RAW);
+        if (fd < 0) {
+            throw new NativeException(openHint(-fd), "socket AF_INET6 SOCK_RAW IPPROTO_RAW", -fd);
         }
+        return new RawIpv6Socket(fd);
     }
 
     private static String openHint(int errno) {

@@ -54,10 +54,6 @@ public final class TunSyscalls {
     static final int IFNAMSIZ = 16;
     private static final long IFR_FLAGS_OFFSET = 16;
 
-    // asm-generic/fcntl.h, the same on x86-64 and arm64.
-    private static final int O_RDWR = 0x2;
-    private static final int O_NONBLOCK = 0x800;
-    private static final int O_CLOEXEC = 0x80000;
 
     /** An attached queue: its fd (non-blocking, close-on-exec) and the device name the kernel gave. */
     public record Attached(int fd, String name) {}
@@ -74,7 +70,7 @@ public final class TunSyscalls {
 
     static Attached attach(String controlDevice, String name, int flags) throws NativeException {
         byte[] nameBytes = validName(name);
-        int fd = Libc.open(controlDevice, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+        int fd = Libc.open(controlDevice, Libc.O_RDWR | Libc.O_NONBLOCK | Libc.O_CLOEXEC);
         if (fd < 0) {
             throw new NativeException(openHint(controlDevice, -fd), "open " + controlDevice, -fd);
         }

@@ -20,7 +20,7 @@ import org.jmiredo.pipeline.UdpIngress;
 import org.jmiredo.pipeline.UdpSender;
 import org.jmiredo.server.netlink.InterfaceConfigurator;
 import org.jmiredo.server.netlink.InterfaceConfigurator.ConfiguredInterface;
-import org.jmiredo.server.netlink.IpRoute2Configurator;
+import org.jmiredo.server.netlink.RtnetlinkConfigurator;
 import org.jmiredo.server.sys.NativeException;
 import org.jmiredo.server.tun.linux.LinuxTunDevice;
 import org.jmiredo.server.tun.linux.TunQueueHandle;
@@ -73,9 +73,9 @@ public final class Transport implements AutoCloseable {
         this.loops = List.copyOf(list);
     }
 
-    /** Starts with the interface set up by iproute2 in this process's network namespace. */
+    /** Starts with the interface set up through rtnetlink in this process's network namespace. */
     public static Transport start(TransportSettings settings, DataPathWiring wiring) throws IOException {
-        return start(settings, wiring, new IpRoute2Configurator());
+        return start(settings, wiring, new RtnetlinkConfigurator());
     }
 
     /**

@@ -12,8 +12,15 @@ class ErrnoTest {
         assertThat(Errno.name(Errno.EBUSY)).isEqualTo("EBUSY");
         assertThat(Errno.name(Errno.ENOTTY)).isEqualTo("ENOTTY");
         assertThat(Errno.name(95)).isEqualTo("errno 95");
-        assertThat(Errno.name(3)).isEqualTo("errno 3");
+        assertThat(Errno.name(8)).isEqualTo("errno 8");
         assertThat(Errno.name(0)).isEqualTo("errno 0");
+    }
+
+    @Test
+    void textIsTheCLibrarysAsToolsPrintIt() {
+        assertThat(Errno.text(Errno.EEXIST)).isEqualTo("File exists");
+        assertThat(Errno.text(Errno.ENODEV)).isEqualTo("No such device");
+        assertThat(Errno.text(Errno.EPERM)).isEqualTo("Operation not permitted");
     }
 
     @Test

@@ -11,7 +11,6 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -20,7 +19,7 @@ import java.util.stream.Collectors;
 import org.jmiredo.server.netlink.InterfaceConfigException;
 import org.jmiredo.server.netlink.InterfaceConfigurator;
 import org.jmiredo.server.netlink.InterfaceConfigurator.ConfiguredInterface;
-import org.jmiredo.server.netlink.IpRoute2Configurator;
+import org.jmiredo.server.netlink.RtnetlinkConfigurator;
 import org.jmiredo.server.netlink.TestNetns;
 import org.jmiredo.server.netlink.TunnelInterfaceSpec;
 import org.jmiredo.server.sys.Privileges;
@@ -34,7 +33,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The whole transport with a trivial data path: two epoll loops, two SO_REUSEPORT sockets on loopback, a
- * two-queue TUN. The test's configurator moves the TUN into a throw-away namespace before iproute2 sets it
+ * two-queue TUN. The test's configurator moves the TUN into a throw-away namespace before rtnetlink sets it
  * up there, so the route (2001:db8::/32, documentation space) never reaches this host's routing table.
  */
 class TransportTest {
@@ -73,7 +72,7 @@ class TransportTest {
             @Override
             public ConfiguredInterface configure(TunnelInterfaceSpec spec) throws InterfaceConfigException {
                 target.adopt(spec.name());
-                return new IpRoute2Configurator(target.name(), Duration.ofSeconds(5)).configure(spec);
+                return RtnetlinkConfigurator.inNamespace(target.name()).configure(spec);
             }
 
             @Override

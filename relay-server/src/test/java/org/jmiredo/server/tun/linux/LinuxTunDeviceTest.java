@@ -15,7 +15,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import java.net.Inet6Address;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -23,7 +22,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jmiredo.server.netlink.InterfaceConfigurator.ConfiguredInterface;
-import org.jmiredo.server.netlink.IpRoute2Configurator;
+import org.jmiredo.server.netlink.RtnetlinkConfigurator;
 import org.jmiredo.server.netlink.TestNetns;
 import org.jmiredo.server.netlink.TunnelInterfaceSpec;
 import org.jmiredo.server.sys.NativeException;
@@ -58,7 +57,7 @@ class LinuxTunDeviceTest {
         name = TestNetns.uniqueName("jmt");
         device = LinuxTunDevice.open(name, 2, new TunQueueOptions(BUDGET, 8, 1280), offloadMode());
         ns.adopt(name);
-        configured = new IpRoute2Configurator(ns.name(), Duration.ofSeconds(5))
+        configured = RtnetlinkConfigurator.inNamespace(ns.name())
                 .configure(TunnelInterfaceSpec.relay(name, 1280, v6("2001:db8::"), 32));
         group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
         group.forEach(e -> loops.add((IoEventLoop) e));

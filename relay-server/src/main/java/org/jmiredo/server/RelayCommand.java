@@ -35,14 +35,17 @@ final class RelayCommand implements Callable<Integer> {
         ConfigLoader.Sources sources = options.sources(miredoConf);
         DaemonConfig initial = ConfigLoader.load(sources);
         LogSetup.apply(initial.logging());
-        // Handled before starting: a TERM during start-up stops the daemon as soon as it is up.
+        // Handled before starting: a TERM during start-up stops the daemon as soon as it is up, and a HUP then
+        // (the JVM's default for it is to exit) reloads once it is up: "ready" is logged inside start().
         CountDownLatch stop = new CountDownLatch(1);
         Signals.handle("TERM", stop::countDown);
         Signals.handle("INT", stop::countDown);
+        Reloads reloads = new Reloads(sources);
+        Signals.handle("HUP", reloads::signalled);
         try (RelayDaemon daemon = RelayDaemon.start(initial)) {
             // A safety net for exits that bypass the handlers (System.exit elsewhere, a JVM run with -Xrs).
             Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "jmiredo-shutdown"));
-            Signals.handle("HUP", () -> reload(daemon, sources));
+            reloads.started(daemon);
             stop.await();
             LOG.info("stopping");
         }
@@ -50,14 +53,42 @@ final class RelayCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void reload(RelayDaemon daemon, ConfigLoader.Sources sources) {
-        try {
-            daemon.reload(ConfigLoader.load(sources));
-        } catch (InvalidConfigException e) {
-            LOG.error("SIGHUP: configuration not reloaded, the running one stays: {}",
-                    String.join("; ", e.problems()));
-        } catch (RuntimeException e) {
-            LOG.error("SIGHUP: configuration not reloaded: {}", e.toString());
+    /** SIGHUP: a reload of the running daemon, or, during start-up, one as soon as it is up. One at a time. */
+    private static final class Reloads {
+        private final ConfigLoader.Sources sources;
+        private RelayDaemon daemon; // guarded by this
+        private boolean pending; // guarded by this: a HUP came before the daemon was up
+
+        Reloads(ConfigLoader.Sources sources) {
+            this.sources = sources;
+        }
+
+        synchronized void signalled() {
+            if (daemon == null) {
+                pending = true;
+                return;
+            }
+            reload();
+        }
+
+        synchronized void started(RelayDaemon running) {
+            daemon = running;
+            if (pending) {
+                pending = false;
+                LOG.info("SIGHUP arrived during start-up: reloading now");
+                reload();
+            }
+        }
+
+        private void reload() {
+            try {
+                daemon.reload(ConfigLoader.load(sources));
+            } catch (InvalidConfigException e) {
+                LOG.error("SIGHUP: configuration not reloaded, the running one stays: {}",
+                        String.join("; ", e.problems()));
+            } catch (RuntimeException e) {
+                LOG.error("SIGHUP: configuration not reloaded: {}", e.toString());
+            }
         }
     }
 }

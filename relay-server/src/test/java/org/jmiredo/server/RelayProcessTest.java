@@ -30,37 +30,85 @@ class RelayProcessTest {
     @Test
     void startsReloadsOnSighupAndStopsCleanlyWithExitZeroOnSigterm() throws Exception {
         requireNamespaces();
-        String tun = "jmt" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xFFFF));
+        String tun = tunName();
+        Process relay = start(tun);
+        try {
+            awaitLog(log(), "ready: UDP 0.0.0.0:3546 on 2 event loops, TUN " + tun + " (mtu 1280, route 2001::/32)");
+            String pid = Long.toString(relay.pid()); // sh exec'd java: same process
+            assertThat(run("nsenter", "-t", pid, "-n", "ip", "-6", "route", "show", "dev", tun)).contains("2001::/32");
+
+            reloadWithJsonLogsAndNewMtu(tun, pid);
+            stopCleanly(relay);
+        } finally {
+            relay.destroyForcibly();
+        }
+    }
+
+    /**
+     * A SIGHUP while the relay is still starting (an init system's reload right after its start) must not
+     * end it, as the JVM's own SIGHUP handling would: it is applied once the relay is up. A shell watches for
+     * the tunnel, which the relay creates early in its start, and then rewrites the configuration and sends
+     * the HUP at once: while the relay still sets up the tunnel and binds its sockets, before "ready".
+     */
+    @Test
+    void sighupDuringStartUpIsAppliedOnceUp() throws Exception {
+        requireNamespaces();
+        String tun = tunName();
+        Process relay = start(tun);
+        try {
+            String pid = Long.toString(relay.pid());
+            Process hup = new ProcessBuilder("sh", "-c", "until nsenter -t " + pid + " -n ip link show " + tun
+                    + " >/dev/null 2>&1; do :; done; printf '%s' '" + jsonLogsAndNewMtu(tun) + "' > '"
+                    + dir.resolve("relay.conf") + "' && kill -HUP " + pid).redirectErrorStream(true).start();
+            assertThat(hup.waitFor(START.toSeconds(), TimeUnit.SECONDS)).as("the HUP sent").isTrue();
+            awaitLog(log(), "changes to jmiredo.tun take effect at the next restart\"");
+            assertThat(relay.isAlive()).as("alive after a SIGHUP during start-up").isTrue();
+            assertThat(Files.readString(log())).contains("ready: UDP 0.0.0.0:3546");
+            stopCleanly(relay);
+        } finally {
+            relay.destroyForcibly();
+        }
+    }
+
+    private static String tunName() {
+        return "jmt" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xFFFF));
+    }
+
+    private Path log() {
+        return dir.resolve("relay.log");
+    }
+
+    private Process start(String tun) throws IOException {
         Path conf = dir.resolve("relay.conf");
         Files.writeString(conf, "jmiredo { tun.name = " + tun + ", transport.event-loops = 2,"
                 + " metrics.listen = \"127.0.0.1:9544\" }\n");
-        Path log = dir.resolve("relay.log");
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         String command = "ip link set lo up && exec " + java + " --enable-native-access=ALL-UNNAMED -cp '"
                 + System.getProperty("java.class.path") + "' " + Main.class.getName() + " relay --config '" + conf + "'";
         ProcessBuilder builder = new ProcessBuilder("unshare", "-n", "sh", "-c", command)
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+                .redirectErrorStream(true).redirectOutput(log().toFile());
         // Typesafe Config's CONFIG_FORCE_ convention, read from the real environment: wins over the file.
         builder.environment().put("CONFIG_FORCE_jmiredo_relay_bind__port", "3546");
-        Process relay = builder.start();
-        try {
-            awaitLog(log, "ready: UDP 0.0.0.0:3546 on 2 event loops, TUN " + tun + " (mtu 1280, route 2001::/32)");
-            String pid = Long.toString(relay.pid()); // sh exec'd java: same process
-            assertThat(run("nsenter", "-t", pid, "-n", "ip", "-6", "route", "show", "dev", tun)).contains("2001::/32");
+        return builder.start();
+    }
 
-            Files.writeString(conf, "jmiredo { tun.name = " + tun + ", transport.event-loops = 2,"
-                    + " metrics.listen = \"127.0.0.1:9544\", logging.format = json, tun.mtu = 1400 }\n");
-            run("kill", "-HUP", pid);
-            // The JSON layout is in force at once; the MTU waits for a restart, and says so (as JSON).
-            awaitLog(log, "changes to jmiredo.tun take effect at the next restart\"");
+    private static String jsonLogsAndNewMtu(String tun) {
+        return "jmiredo { tun.name = " + tun + ", transport.event-loops = 2, metrics.listen = \"127.0.0.1:9544\","
+                + " logging.format = json, tun.mtu = 1400 }\n";
+    }
 
-            relay.destroy(); // SIGTERM
-            assertThat(relay.waitFor(20, TimeUnit.SECONDS)).as("stopped within 20 s").isTrue();
-            assertThat(relay.exitValue()).isZero();
-            assertThat(Files.readString(log)).contains("stopping", "stopped").doesNotContain("Exception");
-        } finally {
-            relay.destroyForcibly();
-        }
+    /** JSON logs are in force at once; the MTU waits for a restart, and the relay says so (as JSON). */
+    private void reloadWithJsonLogsAndNewMtu(String tun, String pid) throws Exception {
+        Files.writeString(dir.resolve("relay.conf"), jsonLogsAndNewMtu(tun));
+        run("kill", "-HUP", pid);
+        awaitLog(log(), "changes to jmiredo.tun take effect at the next restart\"");
+    }
+
+    private void stopCleanly(Process relay) throws Exception {
+        relay.destroy(); // SIGTERM
+        assertThat(relay.waitFor(20, TimeUnit.SECONDS)).as("stopped within 20 s").isTrue();
+        assertThat(relay.exitValue()).isZero();
+        assertThat(Files.readString(log())).contains("stopping", "stopped").doesNotContain("Exception");
     }
 
     private static void requireNamespaces() {

@@ -348,14 +348,7 @@ class RelayRulesTest {
 
     @Test
     void expiredEntryTakesItsQueueAlong_R_5_4_1_delete() {
-        relay.readTun(ipv6(NATIVE, CLIENT, 8));
-        DatagramPacket indirect = relay.sentUdp();
-        long[] ours = {Ipv6.srcHi(indirect.content(), 0), Ipv6.srcLo(indirect.content(), 0)};
-        indirect.release();
-        relay.now += 120;
-        for (int i = 0; i < 100 && relay.dataPath.peers().size() > 0; i++) {
-            relay.dataPath.peers().expire(relay.now);
-        }
+        long[] ours = bubbleSourceOfAnEntryLeftToExpire();
         assertThat(relay.dataPath.peers().size()).isZero();
         assertThat(relay.dataPath.peers().queueDiscards()).isEqualTo(1);
 
@@ -365,14 +358,7 @@ class RelayRulesTest {
 
     @Test
     void bubbleWithoutEntryMakesOneOnlyWhenItAnswersOurs_M15() {
-        relay.readTun(ipv6(NATIVE, CLIENT, 8));
-        DatagramPacket indirect = relay.sentUdp();
-        long[] ours = {Ipv6.srcHi(indirect.content(), 0), Ipv6.srcLo(indirect.content(), 0)};
-        indirect.release();
-        relay.now += 120;
-        for (int i = 0; i < 100 && relay.dataPath.peers().size() > 0; i++) {
-            relay.dataPath.peers().expire(relay.now);
-        }
+        long[] ours = bubbleSourceOfAnEntryLeftToExpire();
 
         relay.receiveUdp(bubble(CLIENT, new long[] {ours[0], ours[1] ^ 1}), "198.51.100.20", 40000);
         assertThat(relay.dataPath.peers().size()).as("a bubble to a source we never used").isZero();
@@ -385,6 +371,22 @@ class RelayRulesTest {
         DatagramPacket data = relay.sentUdp();
         assertThat(data.recipient()).as("trusted: no bubble").isEqualTo(new InetSocketAddress(ip("198.51.100.20"), 40000));
         data.release();
+    }
+
+    /**
+     * A packet for CLIENT queued behind an indirect bubble, then two minutes of silence until expiry removed
+     * the entry: returns the IPv6 source (hi, lo) of that bubble, which CLIENT's answer would be sent to.
+     */
+    private long[] bubbleSourceOfAnEntryLeftToExpire() {
+        relay.readTun(ipv6(NATIVE, CLIENT, 8));
+        DatagramPacket indirect = relay.sentUdp();
+        long[] ours = {Ipv6.srcHi(indirect.content(), 0), Ipv6.srcLo(indirect.content(), 0)};
+        indirect.release();
+        relay.now += 120;
+        for (int i = 0; i < 100 && relay.dataPath.peers().size() > 0; i++) {
+            relay.dataPath.peers().expire(relay.now);
+        }
+        return ours;
     }
 
     @Test

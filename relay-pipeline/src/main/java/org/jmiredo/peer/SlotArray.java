@@ -129,6 +129,61 @@ abstract class SlotArray extends SegmentLock {
         }
     }
 
+    /**
+     * First half of {@link #probe} without the lock, for lookup {@code k} of a burst (its hash in
+     * {@code burst.hash[k]}): takes the version ({@link SegmentLock#readStamp}), the capacity and the home
+     * slot, and reads the home slot's key word and the first word of the next line, so that both cache
+     * lines are on their way while the caller starts the burst's other lookups. Returns that second word,
+     * which the caller folds into something it keeps: the JIT would drop an unused read.
+     */
+    final long startUnlocked(PeerLookups burst, int k) {
+        burst.stamp[k] = readStamp();
+        int cap = capacity; // racy: validation fails if it changed; any value seen is within the region
+        int i = home(burst.hash[k], cap);
+        burst.capacity[k] = cap;
+        burst.index[k] = i;
+        burst.first[k] = word(i << SHIFT);
+        // Most probes at 3/4 load go on past the home slot; a slot is half a line, so the next line
+        // starts one or two slots on.
+        int next = (i | 1) + 1;
+        return word((next < cap ? next : 0) << SHIFT);
+    }
+
+    /**
+     * Second half: walks on from the home slot and returns the slot holding the key, copying its STATE and
+     * TIMES words into the burst, or -1 if absent. It reads whatever racing writers left, possibly a mix
+     * of two states, so its result means something only while {@link SegmentLock#validate} of the stamp
+     * passes; it never fails on such a mix: every index is below the capacity it saw, within the region,
+     * and it gives up after one lap. If the capacity moved since the start (the segment grew, so the
+     * validation fails), it gives up too.
+     */
+    final int finishUnlocked(PeerLookups burst, int k) {
+        int cap = burst.capacity[k];
+        if (cap != capacity) {
+            return -1;
+        }
+        long hi = burst.hi[k];
+        long lo = burst.lo[k];
+        int i = burst.index[k];
+        long key = burst.first[k];
+        for (int n = 0; n < cap; n++) {
+            int b = i << SHIFT;
+            if (key == hi && word(b + KEY_LO) == lo) {
+                burst.state[k] = word(b + STATE);
+                burst.times[k] = word(b + TIMES);
+                return i;
+            }
+            if (key == 0) {
+                return -1;
+            }
+            if (++i == cap) {
+                i = 0;
+            }
+            key = word(i << SHIFT);
+        }
+        return -1;
+    }
+
     /** Adds an absent key (evicting or growing first if needed) and returns its slot. */
     final int add(long hi, long lo, long hash, int now) {
         if (size >= share) {

@@ -35,7 +35,7 @@ public class RelayRulesBench {
         if (parsed != null) {
             return parsed;
         }
-        return s.reception.data(s.packet, h.headers, PeerKeys.mappedIpv4(i), PeerKeys.mappedPort(i), 0, s.out);
+        return s.reception.data(s.packet, h.headers, PeerKeys.mappedIpv4(i), PeerKeys.mappedPort(i), 0, s.out, -1);
     }
 
     /** Tunnel to UDP: check the destination, find the trusted peer, hand the packet to its mapping. */

@@ -1,11 +1,18 @@
 package org.jmiredo.peer;
 
 import static org.jmiredo.peer.SlotLayout.BUBBLES_MASK;
+import static org.jmiredo.peer.SlotLayout.KEY_LO;
 import static org.jmiredo.peer.SlotLayout.MAPPING_MASK;
 import static org.jmiredo.peer.SlotLayout.QUEUED;
 import static org.jmiredo.peer.SlotLayout.REFERENCED;
 import static org.jmiredo.peer.SlotLayout.RX_AGE_SHIFT;
+import static org.jmiredo.peer.SlotLayout.SHIFT;
+import static org.jmiredo.peer.SlotLayout.STATE;
+import static org.jmiredo.peer.SlotLayout.TIMES;
 import static org.jmiredo.peer.SlotLayout.TRUSTED;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * A burst of lock-free lookups in a {@link PeerTable}, for the datagrams of one receive burst: one per
@@ -33,13 +40,17 @@ import static org.jmiredo.peer.SlotLayout.TRUSTED;
 public final class PeerLookups {
     /** Lookups per burst: recvmmsg bursts are cut into runs of this many (measured at 32 in PeerTableBench). */
     public static final int MAX = 32;
+    private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG;
 
     private final PeerTable table;
+    private final MemorySegment memory;
     private int count;
     /** Folds the reads {@link #run} makes only to start a cache miss, so the JIT keeps them. */
     private long sink;
-    // Lookup k: the key, its hash, the segment version, capacity and home slot the probe started from,
-    // the home slot's key word, the slot found (-1 = absent) and the copy of its STATE and TIMES words.
+    // Lookup k: the key, its hash, the segment version, capacity and home slot the probe starts from,
+    // where the segment's region starts in the slot memory and the word index of the next line after the
+    // home slot (in words), the home slot's key word, the slot found (-1 = absent) and the copy of its
+    // STATE and TIMES words.
     // Primitives only: a reference stored per lookup would cost a GC barrier each.
     final long[] hi = new long[MAX];
     final long[] lo = new long[MAX];
@@ -47,6 +58,8 @@ public final class PeerLookups {
     final long[] stamp = new long[MAX];
     final int[] capacity = new int[MAX];
     final int[] index = new int[MAX];
+    final long[] region = new long[MAX];
+    final long[] ahead = new long[MAX];
     final long[] first = new long[MAX];
     final int[] slot = new int[MAX];
     final long[] state = new long[MAX];
@@ -54,6 +67,7 @@ public final class PeerLookups {
 
     public PeerLookups(PeerTable table) {
         this.table = table;
+        this.memory = table.slotMemory;
     }
 
     /** Forgets the previous burst. */
@@ -87,20 +101,56 @@ public final class PeerLookups {
         return count++;
     }
 
-    /** Looks up every address added: hash all, start all probes, then finish all (see the class comment). */
+    /**
+     * Looks up every address added: hash each and note where its probe starts, then read the first line
+     * of every probe (and the next), then finish each probe (see the class comment).
+     */
     public void run() {
         int n = count;
         for (int k = 0; k < n; k++) {
             hash[k] = table.hash(hi[k], lo[k]);
+            table.segmentFor(hash[k]).beginUnlocked(this, k);
         }
-        long ahead = 0;
+        MemorySegment m = memory;
+        long next = 0;
         for (int k = 0; k < n; k++) {
-            ahead ^= table.segmentFor(hash[k]).startUnlocked(this, k);
+            first[k] = m.getAtIndex(WORD, region[k] + ((long) index[k] << SHIFT));
+            next ^= m.getAtIndex(WORD, ahead[k]);
         }
         for (int k = 0; k < n; k++) {
-            slot[k] = table.segmentFor(hash[k]).finishUnlocked(this, k);
+            slot[k] = finish(m, k);
         }
-        sink ^= ahead;
+        sink ^= next;
+    }
+
+    /**
+     * Walks lookup {@code k}'s probe on from its home slot and returns the slot holding the key, copying
+     * its STATE and TIMES words, or -1 if absent. It reads whatever racing writers left, possibly a mix of
+     * two states (even of two capacities, if the segment grew), so its result means something only while
+     * {@link #current} is true; it never fails on such a mix: every index is below the capacity it saw,
+     * within the segment's region, and it gives up after one lap.
+     */
+    private int finish(MemorySegment m, int k) {
+        long base = region[k];
+        int cap = capacity[k];
+        int i = index[k];
+        long key = first[k];
+        for (int n = 0; n < cap; n++) {
+            long b = base + ((long) i << SHIFT);
+            if (key == hi[k] && m.getAtIndex(WORD, b + KEY_LO) == lo[k]) {
+                state[k] = m.getAtIndex(WORD, b + STATE);
+                times[k] = m.getAtIndex(WORD, b + TIMES);
+                return i;
+            }
+            if (key == 0) {
+                return -1;
+            }
+            if (++i == cap) {
+                i = 0;
+            }
+            key = m.getAtIndex(WORD, base + ((long) i << SHIFT));
+        }
+        return -1;
     }
 
     /** The table's keyed hash of address {@code k}, for the Segment methods that take one. */

@@ -48,6 +48,8 @@ abstract class SlotArray extends SegmentLock {
     final int maxSlots;
     /** Room for maxSlots slots; the table is its first capacity slots, the rest is zero. */
     final MemorySegment slots;
+    /** Where {@link #slots} starts in the table's whole slot memory, in words. */
+    final long regionWord;
     int capacity;
     private int growAt;
     private int size;
@@ -58,12 +60,13 @@ abstract class SlotArray extends SegmentLock {
     private long cachedLo;
     private long cachedHash;
 
-    /** {@code region}: zeroed, {@link #regionBytes}{@code (share)} long. */
-    SlotArray(PeerHash hash, int share, MemorySegment region) {
+    /** The region: {@link #regionBytes}{@code (share)} zeroed bytes of {@code memory} from {@code offset}. */
+    SlotArray(PeerHash hash, int share, MemorySegment memory, long offset) {
         this.hash = hash;
         this.share = share;
         this.maxSlots = maxSlots(share);
-        this.slots = region;
+        this.slots = memory.asSlice(offset, regionBytes(share));
+        this.regionWord = offset >> 3;
         setCapacity(Math.min(INITIAL_SLOTS, maxSlots));
     }
 
@@ -130,58 +133,22 @@ abstract class SlotArray extends SegmentLock {
     }
 
     /**
-     * First half of {@link #probe} without the lock, for lookup {@code k} of a burst (its hash in
-     * {@code burst.hash[k]}): takes the version ({@link SegmentLock#readStamp}), the capacity and the home
-     * slot, and reads the home slot's key word and the first word of the next line, so that both cache
-     * lines are on their way while the caller starts the burst's other lookups. Returns that second word,
-     * which the caller folds into something it keeps: the JIT would drop an unused read.
+     * First step of {@link #probe} without the lock, for lookup {@code k} of a burst (its hash in
+     * {@code burst.hash[k]}): takes the version ({@link SegmentLock#readStamp}) and then the capacity, and
+     * notes where the probe starts in the table's slot memory: the home slot, and the first slot of the
+     * next line (most probes at 3/4 load go on past the home slot; a slot is half a line). Touches only
+     * this object, which is in the cache: the burst then reads all those lines in a loop of a few
+     * instructions per lookup, so that the CPU has many of them on their way at once.
      */
-    final long startUnlocked(PeerLookups burst, int k) {
+    final void beginUnlocked(PeerLookups burst, int k) {
         burst.stamp[k] = readStamp();
         int cap = capacity; // racy: validation fails if it changed; any value seen is within the region
         int i = home(burst.hash[k], cap);
+        int next = (i | 1) + 1;
         burst.capacity[k] = cap;
         burst.index[k] = i;
-        burst.first[k] = word(i << SHIFT);
-        // Most probes at 3/4 load go on past the home slot; a slot is half a line, so the next line
-        // starts one or two slots on.
-        int next = (i | 1) + 1;
-        return word((next < cap ? next : 0) << SHIFT);
-    }
-
-    /**
-     * Second half: walks on from the home slot and returns the slot holding the key, copying its STATE and
-     * TIMES words into the burst, or -1 if absent. It reads whatever racing writers left, possibly a mix
-     * of two states, so its result means something only while {@link SegmentLock#validate} of the stamp
-     * passes; it never fails on such a mix: every index is below the capacity it saw, within the region,
-     * and it gives up after one lap. If the capacity moved since the start (the segment grew, so the
-     * validation fails), it gives up too.
-     */
-    final int finishUnlocked(PeerLookups burst, int k) {
-        int cap = burst.capacity[k];
-        if (cap != capacity) {
-            return -1;
-        }
-        long hi = burst.hi[k];
-        long lo = burst.lo[k];
-        int i = burst.index[k];
-        long key = burst.first[k];
-        for (int n = 0; n < cap; n++) {
-            int b = i << SHIFT;
-            if (key == hi && word(b + KEY_LO) == lo) {
-                burst.state[k] = word(b + STATE);
-                burst.times[k] = word(b + TIMES);
-                return i;
-            }
-            if (key == 0) {
-                return -1;
-            }
-            if (++i == cap) {
-                i = 0;
-            }
-            key = word(i << SHIFT);
-        }
-        return -1;
+        burst.region[k] = regionWord;
+        burst.ahead[k] = regionWord + ((long) (next < cap ? next : 0) << SHIFT);
     }
 
     /** Adds an absent key (evicting or growing first if needed) and returns its slot. */

@@ -185,6 +185,21 @@ public class PeerTableBench {
         return found;
     }
 
+    /** The keyed hash alone (SipHash-1-3), over a batch: what every lookup pays before touching memory. */
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    @OperationsPerInvocation(BATCH)
+    public long hashBatch(Full s) {
+        long[] keys = s.randomLo;
+        int at = s.nextBatch();
+        long x = 0;
+        for (int k = at; k < at + BATCH; k++) {
+            x ^= s.table.hash(PeerKeys.HI, keys[k]);
+        }
+        return x;
+    }
+
     /** Expiry laps until every (idle) peer is gone: the whole table's removal cost. */
     @Benchmark
     @BenchmarkMode(Mode.SingleShotTime)

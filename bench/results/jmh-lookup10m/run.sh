@@ -5,6 +5,7 @@
 # with the jars built beforehand (./mvnw -q -B -o -pl relay-bench -am package -DskipTests, copied):
 #   /tmp/lk10m-base.jar  main 1c977f1 (git archive main, built in /tmp/lk10m-base)
 #   /tmp/lk10m-new.jar   this branch
+#   /tmp/lk10m-lock.jar  (run2 only) main with this branch's SegmentLock.java alone
 # ZGC as the launcher runs it; the table is off the heap and asks for huge pages (THP enabled = madvise).
 set -euo pipefail
 J=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
@@ -20,7 +21,10 @@ base=/tmp/lk10m-base.jar new=/tmp/lk10m-new.jar
 for round in ${ROUNDS:-a b c}; do
     run base-10m-$round $base 10000000 'lookupBatch'
     run new-10m-$round $new 10000000 'lookupBatch|lookupBurst|hashBatch'
+    # main with only the version lock: does the version cost the locked lookups anything?
+    [[ -z ${ONLY10M:-} ]] || run lock-10m-$round /tmp/lk10m-lock.jar 10000000 'lookupBatch'
 done
+[[ -z ${ONLY10M:-} ]] || exit 0 # a second look at 10 M: ROUNDS="d e f" ONLY10M=1 ... run.sh bench/results/jmh-lookup10m/run2
 for round in a b; do
     run base-1m-$round $base 1000000 'lookupBatch'
     run new-1m-$round $new 1000000 'lookupBatch|lookupBurst'

@@ -6,6 +6,7 @@ import java.util.function.Consumer;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
+import org.jmiredo.peer.PeerLookups;
 import org.jmiredo.peer.PeerTable;
 import org.jmiredo.proto.Ipv6;
 import org.jmiredo.proto.Ipv6Scope;
@@ -16,6 +17,12 @@ import org.jmiredo.proto.TeredoHeaders;
  * The relay's reception rules, UDP to tunnel (RFC 4380 §5.4.2): one instance per event loop. Decides
  * whether a decoded Teredo packet from {@code srcIpv4:srcPort} may go on to the tunnel, keeps the peer
  * entry up to date, and releases the packets that were queued for a peer the moment it becomes trusted.
+ *
+ * <p>A receive burst looks its peers up first, all at once and without locks ({@link #lookAhead}, {@link
+ * #lookUp}: the cache misses of the burst overlap), then runs the rules per packet. A packet whose peer's
+ * copy is still current is decided on it without the lock when that decision writes nothing: a drop, or
+ * an accepted packet from a peer already accepted at this mapping this second (most packets of a busy
+ * peer). Anything that writes takes the segment lock and finds the entry again, now in the cache.
  */
 public final class Reception {
     private RelaySettings settings;
@@ -26,10 +33,13 @@ public final class Reception {
     /** Packets released from a peer's queue under its lock, sent once the lock is dropped. */
     private final ArrayDeque<ByteBuf> released = new ArrayDeque<>();
     private final Consumer<ByteBuf> collectReleased = released::add;
+    /** The lock-free lookups of the burst being received. */
+    private final PeerLookups lookups;
 
     public Reception(RelaySettings settings, PeerTable peers, Bubbles bubbles, Clock clock, DataPathCounters counters) {
         this.settings = settings;
         this.peers = peers;
+        this.lookups = new PeerLookups(peers);
         this.bubbles = bubbles;
         this.clock = clock;
         this.counters = counters;
@@ -43,12 +53,38 @@ public final class Reception {
         this.settings = next;
     }
 
+    /** Starts the lookups of a new burst: {@link #lookAhead} has room for {@value PeerLookups#MAX} packets. */
+    public void clearLookups() {
+        lookups.clear();
+    }
+
+    /**
+     * Adds the lookup of the source peer of a parsed Teredo packet (data or bubble) to the burst; returns
+     * its index for {@link #data} or {@link #bubble} once {@link #lookUp} ran, or -1 when its source is not
+     * a Teredo address (the rules drop it before any lookup) or the burst already holds {@value
+     * PeerLookups#MAX}.
+     */
+    public int lookAhead(ByteBuf buf, TeredoHeaders headers) {
+        long srcHi = Ipv6.srcHi(buf, headers.ipv6Offset());
+        if (!TeredoAddress.isTeredo(srcHi, settings.prefix()) || lookups.full()) {
+            return -1;
+        }
+        return lookups.add(srcHi, Ipv6.srcLo(buf, headers.ipv6Offset()));
+    }
+
+    /** Looks up every peer {@link #lookAhead} added, all at once. */
+    public void lookUp() {
+        lookups.run();
+    }
+
     /**
      * A data packet (not a bubble): null when it may be forwarded to the tunnel, else why not. The
      * caller owns {@code buf} throughout. {@code local} is the transport's index of the relay address the
-     * packet arrived at ({@link RelayOutput#ANY_LOCAL} when unknown); the peer is answered from it.
+     * packet arrived at ({@link RelayOutput#ANY_LOCAL} when unknown); the peer is answered from it. {@code
+     * lookup}: what {@link #lookAhead} returned for it, after {@link #lookUp}; -1 = none (looked up here).
      */
-    public DropReason data(ByteBuf buf, TeredoHeaders headers, int srcIpv4, int srcPort, int local, RelayOutput out) {
+    public DropReason data(ByteBuf buf, TeredoHeaders headers, int srcIpv4, int srcPort, int local, RelayOutput out,
+            int lookup) {
         int at = headers.ipv6Offset();
         long srcHi = Ipv6.srcHi(buf, at);
         long srcLo = Ipv6.srcLo(buf, at);
@@ -64,8 +100,21 @@ public final class Reception {
             return DropReason.DESTINATION_NOT_SERVED;
         }
         boolean embedded = TeredoAddress.mappedIpv4(srcLo) == srcIpv4 && TeredoAddress.mappedPort(srcLo) == srcPort;
+        if (lookup >= 0 && lookups.current(lookup)) {
+            // The copy is the entry as it is now: decide on it if that writes nothing (R-5.4.2-src, -noentry).
+            boolean present = lookups.present(lookup);
+            DropReason refused = present
+                    ? refused(lookups.mappedIpv4(lookup), lookups.mappedPort(lookup), srcIpv4, srcPort, embedded)
+                    : absent(embedded);
+            if (refused != null) {
+                return refused;
+            }
+            if (present && lookups.acceptedAt(lookup, srcIpv4, srcPort, local, clock.nowSeconds())) {
+                return null; // R-5.4.2-trust: already trusted at this mapping this second
+            }
+        }
         DropReason verdict;
-        long hash = peers.hash(srcHi, srcLo); // hashed once per packet
+        long hash = lookup >= 0 ? lookups.hash(lookup) : peers.hash(srcHi, srcLo); // hashed once per packet
         PeerTable.Segment segment = peers.segmentFor(hash);
         segment.lock();
         try {
@@ -81,16 +130,13 @@ public final class Reception {
             int srcPort, int local, boolean embedded) {
         int now = clock.nowSeconds();
         int slot = segment.find(srcHi, srcLo, hash);
-        if (slot >= 0) {
-            boolean learned = segment.mappedPort(slot) == srcPort && segment.mappedIpv4(slot) == srcIpv4 && srcPort != 0;
-            if (!embedded && !learned) {
-                return DropReason.MAPPING_MISMATCH; // R-5.4.2-src
-            }
-        } else if (!embedded) {
-            return DropReason.MAPPING_MISMATCH; // R-5.4.2-src
-        } else if (settings.unknownPeers() == UnknownPeerPolicy.DROP) {
-            return DropReason.UNKNOWN_PEER; // R-5.4.2-noentry, as Miredo
-        } else {
+        DropReason refused = slot >= 0
+                ? refused(segment.mappedIpv4(slot), segment.mappedPort(slot), srcIpv4, srcPort, embedded)
+                : absent(embedded);
+        if (refused != null) {
+            return refused;
+        }
+        if (slot < 0) {
             // Soft-state recovery: the outer address proves the embedded mapping, so trust the peer.
             slot = segment.insert(srcHi, srcLo, hash, now);
         }
@@ -99,11 +145,31 @@ public final class Reception {
     }
 
     /**
-     * A bubble: control traffic that updates the peer entry and is never forwarded (R-5.4.2-bubble).
-     * Returns null when it was taken, else why it was dropped. The caller owns {@code buf}; {@code local} as
-     * in {@link #data}.
+     * Why a data packet from a peer with an entry mapped to {@code mappedIpv4:mappedPort} is dropped, or
+     * null: it must come from the mapping the entry learned or the one its address embeds (R-5.4.2-src).
      */
-    public DropReason bubble(ByteBuf buf, TeredoHeaders headers, int srcIpv4, int srcPort, int local, RelayOutput out) {
+    private static DropReason refused(int mappedIpv4, int mappedPort, int srcIpv4, int srcPort, boolean embedded) {
+        boolean learned = mappedPort == srcPort && mappedIpv4 == srcIpv4 && srcPort != 0;
+        return embedded || learned ? null : DropReason.MAPPING_MISMATCH;
+    }
+
+    /** Why a data packet from a peer without an entry is dropped, or null when it is trusted and added. */
+    private DropReason absent(boolean embedded) {
+        if (!embedded) {
+            return DropReason.MAPPING_MISMATCH; // R-5.4.2-src
+        }
+        // R-5.4.2-noentry: Miredo drops; soft-state recovery trusts it, the outer address proving the mapping.
+        return settings.unknownPeers() == UnknownPeerPolicy.DROP ? DropReason.UNKNOWN_PEER : null;
+    }
+
+    /**
+     * A bubble: control traffic that updates the peer entry and is never forwarded (R-5.4.2-bubble).
+     * Returns null when it was taken, else why it was dropped. The caller owns {@code buf}; {@code local} and
+     * {@code lookup} as in {@link #data} (a bubble always takes the lock: it is control traffic, and it
+     * mostly writes).
+     */
+    public DropReason bubble(ByteBuf buf, TeredoHeaders headers, int srcIpv4, int srcPort, int local, RelayOutput out,
+            int lookup) {
         counters.increment(Counter.BUBBLES_RX);
         int at = headers.ipv6Offset();
         long srcHi = Ipv6.srcHi(buf, at);
@@ -119,7 +185,7 @@ public final class Reception {
             return DropReason.MAPPING_MISMATCH;
         }
         int now = clock.nowSeconds();
-        long hash = peers.hash(srcHi, srcLo); // hashed once per packet
+        long hash = lookup >= 0 ? lookups.hash(lookup) : peers.hash(srcHi, srcLo); // hashed once per packet
         PeerTable.Segment segment = peers.segmentFor(hash);
         segment.lock();
         try {

@@ -2,10 +2,12 @@ package org.jmiredo.pipeline;
 
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
+import java.util.Arrays;
 import org.jmiredo.engine.Reception;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
+import org.jmiredo.peer.PeerLookups;
 import org.jmiredo.proto.Ipv4;
 import org.jmiredo.proto.Ipv6;
 import org.jmiredo.proto.TeredoHeaders;
@@ -23,8 +25,15 @@ import org.slf4j.LoggerFactory;
 final class RelayIngress implements UdpIngress {
     private static final Logger LOG = LoggerFactory.getLogger(RelayIngress.class);
 
-    /** Reused for every datagram: one socket's datagrams are handled on its loop, one at a time. */
-    private final TeredoHeaders headers = new TeredoHeaders();
+    /** Reused run after run: one socket's datagrams are handled on its loop, one run at a time. */
+    private final TeredoHeaders[] headers = new TeredoHeaders[PeerLookups.MAX];
+    /** Per datagram of the run: why it is dropped before the rules (null: on to them), and its lookup. */
+    private final DropReason[] screened = new DropReason[PeerLookups.MAX];
+    private final int[] lookup = new int[PeerLookups.MAX];
+    /** A lone datagram ({@link UdpIngressHandler}'s way) as a run of one. */
+    private final ByteBuf[] one = new ByteBuf[1];
+    private final int[] oneIpv4 = new int[1];
+    private final int[] onePort = new int[1];
     private final Reception reception;
     private final UdpTunOutput output;
     private final DataPathCounters counters;
@@ -36,15 +45,68 @@ final class RelayIngress implements UdpIngress {
         this.output = output;
         this.counters = counters;
         this.local = local;
+        Arrays.setAll(headers, i -> new TeredoHeaders());
     }
 
     @Override
     public void receive(ByteBuf datagram, int srcIpv4, int srcPort) {
+        one[0] = datagram;
+        oneIpv4[0] = srcIpv4;
+        onePort[0] = srcPort;
+        receive(one, oneIpv4, onePort, 1);
+        one[0] = null;
+    }
+
+    /**
+     * The read in runs of up to {@value PeerLookups#MAX}: each run's datagrams are screened and their
+     * peers looked up all at once (the cache misses overlap), then each goes through the rules.
+     */
+    @Override
+    public void receive(ByteBuf[] datagrams, int[] srcIpv4, int[] srcPort, int count) {
+        for (int from = 0; from < count; from += PeerLookups.MAX) {
+            int n = Math.min(PeerLookups.MAX, count - from);
+            reception.clearLookups();
+            for (int j = 0; j < n; j++) {
+                screen(j, datagrams[from + j], srcIpv4[from + j]);
+            }
+            lookUp(n);
+            for (int j = 0; j < n; j++) {
+                deliver(j, datagrams[from + j], srcIpv4[from + j], srcPort[from + j]);
+            }
+        }
+    }
+
+    /** Counts datagram {@code j} of the run, parses it and adds its peer's lookup; never throws. */
+    private void screen(int j, ByteBuf datagram, int srcIpv4) {
         counters.increment(Counter.UDP_RX_PACKETS);
         counters.add(Counter.UDP_RX_BYTES, datagram.readableBytes());
+        lookup[j] = -1;
+        try {
+            if (srcIpv4 == 0 || !Ipv4.isGlobalUnicast(srcIpv4)) {
+                screened[j] = DropReason.NON_GLOBAL_SOURCE;
+            } else if ((screened[j] = headers[j].parse(datagram)) == null) {
+                lookup[j] = reception.lookAhead(datagram, headers[j]);
+            }
+        } catch (RuntimeException e) {
+            screened[j] = DropReason.INTERNAL_ERROR;
+            LOG.debug("Teredo datagram error", e);
+        }
+    }
+
+    private void lookUp(int n) {
+        try {
+            reception.lookUp();
+        } catch (RuntimeException e) {
+            LOG.debug("peer lookups", e);
+            Arrays.fill(lookup, 0, n, -1); // the rules look each peer up under its lock instead
+        }
+    }
+
+    /** Datagram {@code j} of the run through the rules, and on to the tunnel if accepted; never throws. */
+    private void deliver(int j, ByteBuf datagram, int srcIpv4, int srcPort) {
         boolean forward = false;
         try {
-            forward = accepted(datagram, srcIpv4, srcPort);
+            forward = accepted(j, datagram, srcIpv4, srcPort);
         } catch (RuntimeException e) {
             internalError(e);
         } finally {
@@ -53,8 +115,8 @@ final class RelayIngress implements UdpIngress {
             }
         }
         if (forward) {
-            int at = headers.ipv6Offset();
-            datagram.setIndex(at, at + headers.ipv6Length());
+            int at = headers[j].ipv6Offset();
+            datagram.setIndex(at, at + headers[j].ipv6Length());
             try {
                 output.toTun(datagram); // takes ownership, even when it throws
             } catch (RuntimeException e) {
@@ -64,18 +126,14 @@ final class RelayIngress implements UdpIngress {
     }
 
     /** True when the datagram carries a packet for the tunnel; false when it ended here (a bubble, or a drop). */
-    private boolean accepted(ByteBuf datagram, int srcIpv4, int srcPort) {
-        DropReason reason;
-        if (srcIpv4 == 0 || !Ipv4.isGlobalUnicast(srcIpv4)) {
-            reason = DropReason.NON_GLOBAL_SOURCE;
-        } else {
-            reason = headers.parse(datagram);
-        }
+    private boolean accepted(int j, ByteBuf datagram, int srcIpv4, int srcPort) {
+        DropReason reason = screened[j];
         if (reason == null) {
-            boolean bubble = Ipv6.isBubble(datagram, headers.ipv6Offset());
+            TeredoHeaders h = headers[j];
+            boolean bubble = Ipv6.isBubble(datagram, h.ipv6Offset());
             reason = bubble
-                    ? reception.bubble(datagram, headers, srcIpv4, srcPort, local, output)
-                    : reception.data(datagram, headers, srcIpv4, srcPort, local, output);
+                    ? reception.bubble(datagram, h, srcIpv4, srcPort, local, output, lookup[j])
+                    : reception.data(datagram, h, srcIpv4, srcPort, local, output, lookup[j]);
             if (bubble && reason == null) {
                 return false;
             }

@@ -17,6 +17,17 @@ public interface UdpIngress {
      */
     void receive(ByteBuf datagram, int srcIpv4, int srcPort);
 
+    /**
+     * The datagrams {@code datagrams[0..count-1]} of one read, from {@code srcIpv4[i]:srcPort[i]}, each as
+     * {@link #receive(ByteBuf, int, int)} takes it (ownership included), in order. The relay's ingress
+     * overrides it to look up the peers of the whole read at once; by default, one {@code receive} each.
+     */
+    default void receive(ByteBuf[] datagrams, int[] srcIpv4, int[] srcPort, int count) {
+        for (int i = 0; i < count; i++) {
+            receive(datagrams[i], srcIpv4[i], srcPort[i]);
+        }
+    }
+
     /** A datagram of {@code length} bytes that did not fit the reader's buffer and was cut: dropped, counted. */
     void truncated(int length);
 

@@ -61,6 +61,7 @@ class PeerTableModelTest {
             for (Op op : ops) {
                 run.apply(op);
                 table.checkInvariants();
+                run.compareLookups();
                 assertThat(table.size()).isEqualTo(run.model.size());
                 assertThat(table.queuedPeers()).isEqualTo(run.queued());
                 assertThat(table.queueDiscards()).isEqualTo(run.discards);
@@ -216,6 +217,30 @@ class PeerTableModelTest {
             idle.forEach(this::dropFromModel);
             for (int k : model.keySet()) {
                 assertThat(Peers.contains(table, his[k], los[k])).isTrue();
+            }
+        }
+
+        /** The lock-free burst lookups of every key see exactly what the model holds, and are current. */
+        void compareLookups() {
+            PeerLookups burst = new PeerLookups(table);
+            for (int from = 0; from < KEYS; from += PeerLookups.MAX) {
+                burst.clear();
+                for (int k = from; k < Math.min(KEYS, from + PeerLookups.MAX); k++) {
+                    assertThat(burst.add(his[k], los[k])).isEqualTo(k - from);
+                }
+                burst.run();
+                for (int k = from; k < Math.min(KEYS, from + PeerLookups.MAX); k++) {
+                    int j = k - from;
+                    assertThat(burst.current(j)).as("nothing wrote since the lookup").isTrue();
+                    assertThat(burst.hash(j)).isEqualTo(table.hash(his[k], los[k]));
+                    assertThat(burst.present(j)).as("lookup of key %d", k).isEqualTo(model.containsKey(k));
+                    if (burst.present(j)) {
+                        Entry e = model.get(k);
+                        assertThat(burst.mappedIpv4(j)).isEqualTo(e.ipv4);
+                        assertThat(burst.mappedPort(j)).isEqualTo(e.port);
+                        assertThat(burst.trusted(j)).isEqualTo(e.trusted);
+                    }
+                }
             }
         }
 

@@ -27,10 +27,11 @@ final class RelayHarness implements AutoCloseable {
     final RelayDataPath dataPath;
     final EmbeddedChannel udp = new EmbeddedChannel();
     final List<ByteBuf> tunWritten = new ArrayList<>();
+    final UdpIngress ingress;
 
     RelayHarness(RelaySettings settings, PeerTableSettings peers) {
         dataPath = new RelayDataPath(settings, peers, 1, () -> now);
-        dataPath.initUdpChannel(udp, packet -> tunWritten.add(packet.copy()));
+        ingress = dataPath.initUdpChannel(udp, packet -> tunWritten.add(packet.copy()));
     }
 
     RelayHarness() {
@@ -41,6 +42,23 @@ final class RelayHarness implements AutoCloseable {
     void receiveUdp(ByteBuf payload, String ipv4, int port) {
         udp.writeInbound(new DatagramPacket(payload, RELAY, new InetSocketAddress(ip(ipv4), port)));
         udp.runPendingTasks();
+    }
+
+    /**
+     * Datagrams arriving in one read, as the transport's own recvmmsg hands them over: {@code senders[i]}
+     * is {@code "ipv4:port"} of {@code payloads[i]}.
+     */
+    void receiveUdpBurst(List<ByteBuf> payloads, String... senders) {
+        int n = payloads.size();
+        int[] ipv4 = new int[n];
+        int[] port = new int[n];
+        for (int i = 0; i < n; i++) {
+            String[] parts = senders[i].split(":");
+            ipv4[i] = Ipv4.of(ip(parts[0]).getAddress());
+            port[i] = Integer.parseInt(parts[1]);
+        }
+        ingress.receive(payloads.toArray(ByteBuf[]::new), ipv4, port, n);
+        ingress.burstEnd();
     }
 
     /** An IPv6 packet read from the tunnel, as one read burst. */

@@ -110,6 +110,6 @@ public class HandshakeBench {
         reply.clear();
         Bubble.write(reply, PeerKeys.HI, lo, BubbleSource.LINK_LOCAL_HI, source.interfaceId(PeerKeys.HI, lo));
         headers.parse(reply);
-        return reception.bubble(reply, headers, PeerKeys.mappedIpv4(i), PeerKeys.mappedPort(i), 0, out);
+        return reception.bubble(reply, headers, PeerKeys.mappedIpv4(i), PeerKeys.mappedPort(i), 0, out, -1);
     }
 }

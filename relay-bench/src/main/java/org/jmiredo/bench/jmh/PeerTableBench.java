@@ -1,6 +1,7 @@
 package org.jmiredo.bench.jmh;
 
 import java.util.concurrent.TimeUnit;
+import org.jmiredo.peer.PeerLookups;
 import org.jmiredo.peer.PeerTable;
 import org.jmiredo.peer.PeerTableSettings;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -25,8 +26,8 @@ import org.openjdk.jmh.annotations.TearDown;
 public class PeerTableBench {
     static final int NOW = 1_000;
     static final int IDLE = 60;
-    /** Lookups per batch: one recvmmsg burst of an event loop. */
-    static final int BATCH = 32;
+    /** Lookups per batch: one run of a recvmmsg burst, as the relay cuts it. */
+    static final int BATCH = PeerLookups.MAX;
 
     static PeerTable newTable(int peers) {
         return new PeerTable(new PeerTableSettings(peers, 256, IDLE, 1280 * 4, 65_536));
@@ -61,12 +62,14 @@ public class PeerTableBench {
         /** Low key words of random present peers, read in order {@value #BATCH} at a time. */
         long[] randomLo;
         int batchAt;
+        PeerLookups lookups;
 
         @Setup(Level.Trial)
         public void fill() {
             table = newTable(peers);
             PeerKeys.fillTrusted(table, peers, NOW);
             randomLo = PeerKeys.randomLo(peers, 1 << 20, 42);
+            lookups = new PeerLookups(table);
         }
 
         /** Where the next batch starts in {@link #randomLo}. */
@@ -154,6 +157,47 @@ public class PeerTableBench {
             }
         }
         return found;
+    }
+
+    /**
+     * {@link #lookupBatch} as the relay's receive burst looks its peers up now ({@link PeerLookups}): hash
+     * all, start every probe, finish all, without locks, then check each copy is current before using it.
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    @OperationsPerInvocation(BATCH)
+    public int lookupBurst(Full s) {
+        long[] keys = s.randomLo;
+        int at = s.nextBatch();
+        PeerLookups burst = s.lookups;
+        burst.clear();
+        for (int k = at; k < at + BATCH; k++) {
+            burst.add(PeerKeys.HI, keys[k]);
+        }
+        burst.run();
+        int found = 0;
+        for (int k = 0; k < BATCH; k++) {
+            if (burst.current(k) && burst.present(k)) {
+                found += burst.mappedPort(k);
+            }
+        }
+        return found;
+    }
+
+    /** The keyed hash alone (SipHash-1-3), over a batch: what every lookup pays before touching memory. */
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    @OperationsPerInvocation(BATCH)
+    public long hashBatch(Full s) {
+        long[] keys = s.randomLo;
+        int at = s.nextBatch();
+        long x = 0;
+        for (int k = at; k < at + BATCH; k++) {
+            x ^= s.table.hash(PeerKeys.HI, keys[k]);
+        }
+        return x;
     }
 
     /** Expiry laps until every (idle) peer is gone: the whole table's removal cost. */

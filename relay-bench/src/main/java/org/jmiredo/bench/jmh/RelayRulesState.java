@@ -45,6 +45,8 @@ public class RelayRulesState {
     final Sink out = new Sink();
     ByteBuf packet;
     int cursor;
+    /** The clock's reading: NOW, unless a benchmark moves it. */
+    int now = NOW;
 
     /** Records the destination; owns nothing (the benchmark keeps reusing its buffer). */
     static final class Sink implements RelayOutput {
@@ -63,7 +65,7 @@ public class RelayRulesState {
 
     @Setup(Level.Trial)
     public void setUp() {
-        Clock clock = () -> NOW;
+        Clock clock = () -> now;
         counters = new DataPathCounters();
         table = new PeerTable(new PeerTableSettings(peers + peers / 2 + 1024, 256, 60, 1280 * 4, 65_536));
         // Headroom: segment shares would evict ~0.5 % of a table filled to maxPeers, and the transmission

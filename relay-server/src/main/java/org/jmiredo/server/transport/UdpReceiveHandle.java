@@ -48,6 +48,10 @@ final class UdpReceiveHandle implements EpollIoHandle {
     private final int maxPerRead;
     /** One view per slot of {@link #buffer}, handed over with its indexes set to the datagram received. */
     private final ByteBuf[] slots;
+    /** The datagrams of one recvmmsg that were not truncated, with their senders, for the ingress in one call. */
+    private final ByteBuf[] received;
+    private final int[] receivedIpv4;
+    private final int[] receivedPort;
     private ByteBuf buffer;
     private IoRegistration registration;
     private boolean closed;
@@ -64,6 +68,9 @@ final class UdpReceiveHandle implements EpollIoHandle {
         this.slotSize = settings.datagramSlotSize();
         this.maxPerRead = settings.maxMessagesPerRead();
         this.slots = new ByteBuf[settings.recvBatch()];
+        this.received = new ByteBuf[settings.recvBatch()];
+        this.receivedIpv4 = new int[settings.recvBatch()];
+        this.receivedPort = new int[settings.recvBatch()];
     }
 
     /**
@@ -154,7 +161,9 @@ final class UdpReceiveHandle implements EpollIoHandle {
         }
     }
 
+    /** Hands the {@code n} datagrams received over in one call, so that the ingress can look them up at once. */
     private void deliver(int n) {
+        int count = 0;
         for (int i = 0; i < n; i++) {
             int length = batch.length(i);
             if (batch.truncated(i)) {
@@ -164,8 +173,12 @@ final class UdpReceiveHandle implements EpollIoHandle {
             ByteBuf slot = slots[i];
             buffer.retain(); // the view's own reference, released by whoever ends the datagram's way
             slot.setIndex(0, length);
-            ingress.receive(slot, batch.ipv4(i), batch.port(i));
+            received[count] = slot;
+            receivedIpv4[count] = batch.ipv4(i);
+            receivedPort[count] = batch.port(i);
+            count++;
         }
+        ingress.receive(received, receivedIpv4, receivedPort, count);
         if (buffer.refCnt() != 1) {
             // A datagram is kept beyond this call (held for coalescing until the burst's end): its slot must
             // not be overwritten; the next recvmmsg goes into a fresh buffer.

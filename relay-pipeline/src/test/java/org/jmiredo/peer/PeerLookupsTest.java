@@ -1,0 +1,182 @@
+package org.jmiredo.peer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+/** The burst lookups one by one: what they find, when their copy stops being current, what they survive. */
+class PeerLookupsTest {
+    private static final long HI = Peers.hi(0xCB007101);
+
+    @Test
+    void versionIsOddWhileHeldAndMovesOnEveryLockAndUnlock() {
+        PeerTable.Segment s = Peers.table(16, 1).segmentAt(0);
+        long free = s.readStamp();
+        assertThat(free & 1).isZero();
+        assertThat(s.validate(free)).isTrue();
+        s.lock();
+        long held = s.readStamp();
+        assertThat(held & 1).isOne();
+        assertThat(s.validate(held)).as("a writer holds it").isFalse();
+        assertThat(s.validate(free)).isFalse();
+        s.unlock();
+        assertThat(s.validate(free)).as("a critical section ran in between").isFalse();
+        assertThat(s.validate(s.readStamp())).isTrue();
+    }
+
+    @Test
+    void findsWhatIsPresentAndCopiesItsFields() {
+        PeerTable table = Peers.table(1000, 4);
+        Peers.locked(table, HI, Peers.lo(1), s -> {
+            int slot = s.insert(HI, Peers.lo(1), 10);
+            s.setMapping(slot, 0x0A000001, 40000, 3);
+            s.setTrusted(slot, true);
+            return 0;
+        });
+        PeerLookups burst = new PeerLookups(table);
+        int one = burst.add(HI, Peers.lo(1));
+        int two = burst.add(HI, Peers.lo(2));
+        burst.run();
+
+        assertThat(burst.size()).isEqualTo(2);
+        assertThat(burst.current(one) && burst.current(two)).isTrue();
+        assertThat(burst.present(one)).isTrue();
+        assertThat(burst.present(two)).isFalse();
+        assertThat(burst.mappedIpv4(one)).isEqualTo(0x0A000001);
+        assertThat(burst.mappedPort(one)).isEqualTo(40000);
+        assertThat(burst.trusted(one)).isTrue();
+    }
+
+    @Test
+    void aWriteToTheSegmentAfterTheLookupMakesTheCopyStaleButNotOtherSegmentsCopies() {
+        PeerTable table = Peers.table(1000, 2);
+        long a = Peers.lo(1);
+        long b = a;
+        for (int n = 2; table.segment(HI, b) == table.segment(HI, a); n++) {
+            b = Peers.lo(n);
+        }
+        Peers.put(table, HI, a, 10);
+        PeerLookups burst = new PeerLookups(table);
+        int ka = burst.add(HI, a);
+        int kb = burst.add(HI, b);
+        burst.run();
+
+        Peers.touch(table, HI, a, 11); // as an earlier datagram of the burst, or another loop, would
+
+        assertThat(burst.current(ka)).isFalse();
+        assertThat(burst.current(kb)).isTrue();
+    }
+
+    @Test
+    void aLookupStartedWhileAWriterHoldsTheLockIsNeverCurrent() {
+        PeerTable table = Peers.table(16, 1);
+        Peers.put(table, HI, Peers.lo(1), 10);
+        PeerTable.Segment s = table.segmentAt(0);
+        PeerLookups burst = new PeerLookups(table);
+        int k = burst.add(HI, Peers.lo(1));
+        s.lock();
+        try {
+            burst.run();
+            assertThat(burst.current(k)).isFalse();
+        } finally {
+            s.unlock();
+        }
+        assertThat(burst.current(k)).isFalse();
+    }
+
+    @Test
+    void aProbeOverAMixWithNoEmptySlotEndsAfterOneLap() {
+        PeerTable table = Peers.table(16, 1);
+        PeerTable.Segment s = table.segmentAt(0);
+        for (int w = 0; w < s.slotCapacity() * SlotLayout.WORDS; w += SlotLayout.WORDS) {
+            s.setWord(w, 7L); // every key word taken, none matches: only a torn read could look so
+        }
+        PeerLookups burst = new PeerLookups(table);
+        int k = burst.add(HI, 1);
+        burst.run();
+        assertThat(burst.present(k)).isFalse();
+        for (int w = 0; w < s.slotCapacity() * SlotLayout.WORDS; w += SlotLayout.WORDS) {
+            s.setWord(w, 0L);
+        }
+    }
+
+    @Test
+    void aBurstHoldsAtMostMaxAndNoZeroKey() {
+        PeerLookups burst = new PeerLookups(Peers.table(16, 1));
+        assertThatThrownBy(() -> burst.add(0, 1)).isInstanceOf(IllegalArgumentException.class);
+        for (int k = 0; k < PeerLookups.MAX; k++) {
+            assertThat(burst.full()).isFalse();
+            burst.add(HI, k + 1);
+        }
+        assertThat(burst.full()).isTrue();
+        assertThatThrownBy(() -> burst.add(HI, 99)).isInstanceOf(IllegalStateException.class);
+        burst.clear();
+        assertThat(burst.size()).isZero();
+    }
+
+    /**
+     * {@link PeerLookups#acceptedAt} is exactly "accepting a packet now writes nothing": after the
+     * reception rules' writes for a packet at {@code now} it holds, and whenever it holds, those writes
+     * leave both words as they were (so skipping the lock changes nothing).
+     */
+    @Property(tries = 500)
+    void acceptedAtMeansTheReceptionWritesChangeNothing(@ForAll int ipv4, @ForAll @IntRange(max = 0xFFFF) int port,
+            @ForAll @IntRange(max = 255) int local, @ForAll @IntRange(min = 1, max = 100) int now,
+            @ForAll @IntRange(max = 100) int before, @ForAll @IntRange(max = 15) int bubbles, @ForAll boolean trusted,
+            @ForAll boolean referenced, @ForAll boolean sameMapping) {
+        PeerTable table = Peers.table(16, 1);
+        long lo = Peers.lo(1);
+        int then = Math.min(before, now); // the clock does not go back
+        Peers.locked(table, HI, lo, s -> {
+            int slot = s.insert(HI, lo, then);
+            s.setTrusted(slot, trusted);
+            s.setMapping(slot, sameMapping ? ipv4 : ipv4 + 1, port, local);
+            s.setLastRx(slot, then);
+            s.setBubbles(slot, then, bubbles);
+            if (referenced) {
+                s.touch(slot, then);
+            }
+            return 0;
+        });
+        boolean accepted = lookUp(table, lo, ipv4, port, local, now);
+        long[] words = words(table, lo);
+        Peers.locked(table, HI, lo, s -> {
+            int slot = s.find(HI, lo); // the writes of Reception.trust, in its order
+            s.setTrusted(slot, true);
+            s.setMapping(slot, ipv4, port, local);
+            s.setLastRx(slot, now);
+            s.setBubbles(slot, s.lastBubble(slot), 0);
+            s.touch(slot, now);
+            return 0;
+        });
+        if (accepted) {
+            assertThat(words(table, lo)).as("writes that change nothing").containsExactly(words);
+        }
+        assertThat(lookUp(table, lo, ipv4, port, local, now)).as("accepted once the rules wrote").isTrue();
+        assertThat(lookUp(table, lo, ipv4, port ^ 1, local, now)).as("from another mapping").isFalse();
+        assertThat(lookUp(table, lo, ipv4, port, local, now + 1)).as("a second later").isFalse();
+    }
+
+    private static boolean lookUp(PeerTable table, long lo, int ipv4, int port, int local, int now) {
+        PeerLookups burst = new PeerLookups(table);
+        int k = burst.add(HI, lo);
+        burst.run();
+        assertThat(burst.current(k) && burst.present(k)).isTrue();
+        return burst.acceptedAt(k, ipv4, port, local, now);
+    }
+
+    private static long[] words(PeerTable table, long lo) {
+        PeerTable.Segment s = table.segment(HI, lo);
+        s.lock();
+        try {
+            int b = s.find(HI, lo) << SlotLayout.SHIFT;
+            return new long[] {s.word(b + SlotLayout.STATE), s.word(b + SlotLayout.TIMES)};
+        } finally {
+            s.unlock();
+        }
+    }
+}

@@ -190,7 +190,7 @@ class ServerInteropTest {
     @DisplayName("Hostile: a flood of RSs from 400 spoofed sources is answered within the RA budget, counted, RSS bounded")
     void routerSolicitationFloodIsBoundedAndCounted() {
         ServerPeers.Scrape before = serverMetrics();
-        long rssBefore = ServerLab.rssKib(server.pid());
+        long rssBefore = server.rssKib();
         long start = System.nanoTime();
         Shell.Result flood = lab.exec(Node.ATK, Duration.ofSeconds(60), tool("rs-flood", SERVER_PRIMARY,
                 Integer.toString(FLOOD_COUNT), "203.0.113.1", Integer.toString(FLOOD_SOURCES), Integer.toString(FLOOD_RATE)));
@@ -202,7 +202,7 @@ class ServerInteropTest {
                     - before.value("jmiredo_router_solicitations_received_total");
             return counted >= FLOOD_COUNT * 0.9 ? Optional.of(s) : Optional.empty();
         });
-        long rssAfter = ServerLab.rssKib(server.pid());
+        long rssAfter = server.rssKib();
         double received = after.value("jmiredo_router_solicitations_received_total")
                 - before.value("jmiredo_router_solicitations_received_total");
         double answered = after.value("jmiredo_router_advertisements_sent_total")

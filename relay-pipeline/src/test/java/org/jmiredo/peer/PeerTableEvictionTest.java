@@ -75,6 +75,35 @@ class PeerTableEvictionTest {
         table.checkInvariants();
     }
 
+    /**
+     * R-7.3.5-state ("limiting the amount of state used for new peers"): one-shot addresses from the native
+     * side lap every segment many times while trusted peers are not used at all; CLOCK alone would evict
+     * them on the second lap. They stay, the flood recycles its own untrusted entries, and once nothing
+     * but trusted entries is left they are evicted like any other.
+     */
+    @Test
+    void aFloodOfNewPeersLeavesTrustedPeersInPlace_R_7_3_5_state() {
+        PeerTable table = Peers.table(64, 4);
+        long[] trusted = new long[8];
+        for (int i = 0; i < trusted.length; i++) {
+            long lo = Peers.lo(1_000_000 + i);
+            trusted[i] = lo;
+            Peers.put(table, HI, lo, 0);
+            Peers.locked(table, HI, lo, s -> {
+                s.setTrusted(s.find(HI, lo), true);
+                return 0;
+            });
+        }
+        for (int n = 0; n < 64 * 20; n++) {
+            Peers.put(table, Peers.hi(n % 7 + 1), Peers.lo(n), 1);
+        }
+        for (long lo : trusted) {
+            assertThat(Peers.contains(table, HI, lo)).as("trusted peer %x after 20 laps of new peers", lo).isTrue();
+        }
+        assertThat(table.size()).isEqualTo(64);
+        table.checkInvariants();
+    }
+
     @Test
     void eachSegmentHoldsItsShare() {
         PeerTable table = Peers.table(1000, 8);

@@ -32,6 +32,8 @@ import java.util.SplittableRandom;
  *     FIRST_SERVER; every tenth packet goes to one of REPEATS fixed addresses instead, which never answer.
  * burst RELAY PORT SERVER LOCAL LOCAL_PORT NATIVE COUNT SIZE
  *     COUNT Teredo UDP packets of SIZE payload bytes to NATIVE, back to back, from a Teredo source that matches.
+ * native-burst DESTINATION COUNT SIZE
+ *     COUNT UDP datagrams over IPv6 of SIZE bytes to DESTINATION (a Teredo address), back to back.
  * </pre>
  */
 final class HostileSender {
@@ -48,6 +50,8 @@ final class HostileSender {
             case "native-flood" -> nativeFlood(Integer.parseInt(args[1]), Integer.parseInt(args[2]),
                     ip(args[3]), Integer.parseInt(args[4]));
             case "burst" -> burst(args);
+            case "native-burst" -> nativeBurst(new InetSocketAddress(InetAddress.getByName(args[1]), DISCARD_PORT),
+                    Integer.parseInt(args[2]), Integer.parseInt(args[3]));
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         };
         System.out.printf("%s: sent %d datagrams in %d ms%n", args[0], sent, (System.nanoTime() - start) / 1_000_000);
@@ -132,6 +136,16 @@ final class HostileSender {
         try (DatagramChannel ch = bound(a[4], port)) {
             for (int i = 0; i < count; i++) {
                 ch.send(ByteBuffer.wrap(packet), relay);
+            }
+        }
+        return count;
+    }
+
+    private static long nativeBurst(InetSocketAddress to, int count, int size) throws IOException {
+        ByteBuffer payload = ByteBuffer.allocate(size);
+        try (DatagramChannel ch = DatagramChannel.open(StandardProtocolFamily.INET6)) {
+            for (int i = 0; i < count; i++) {
+                ch.send(payload.clear(), to);
             }
         }
         return count;

@@ -11,9 +11,13 @@ import static org.jmiredo.e2e.server.TeredoPacketTool.udp;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URISyntaxException;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -40,6 +44,19 @@ final class HostileSender {
     private static final int DISCARD_PORT = 9;
 
     private HostileSender() {
+    }
+
+    /** The command line that runs this tool with {@code args} in its own small JVM, from the test classes. */
+    static List<String> command(String... args) {
+        try {
+            Path classes = Path.of(HostileSender.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            List<String> command = new ArrayList<>(List.of(RelayKind.java().toString(), "-Xmx64m", "-cp",
+                    classes.toString(), HostileSender.class.getName()));
+            command.addAll(List.of(args));
+            return command;
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public static void main(String[] args) throws Exception {

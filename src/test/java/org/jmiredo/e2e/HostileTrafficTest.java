@@ -1,16 +1,15 @@
 package org.jmiredo.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.jmiredo.e2e.HostileNet.*;
 import static org.jmiredo.e2e.lab.LabNet.*;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.jmiredo.e2e.lab.LabProcess;
-import org.jmiredo.e2e.lab.Netns;
 import org.jmiredo.e2e.lab.Shell;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,9 +34,6 @@ import org.junit.jupiter.api.Timeout;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 120)
 class HostileTrafficTest {
-    private static final String SPOOFED_NET = "203.0.113.0/24";
-    private static final String FIRST_SPOOFED = "203.0.113.1";
-    private static final String PRIVATE_SOURCE = "10.66.0.1";
     private static final int SENDER_PORT = 40_001;
     private static final int PEERS_MAX = 1024;
     private static final int QUEUED_PEERS_MAX = 128;
@@ -59,17 +55,7 @@ class HostileTrafficTest {
     void startLab() {
         LabPreconditions.require(RelayKind.JMIREDO);
         teredo = TeredoLab.start(RelayKind.JMIREDO);
-        Netns cli = teredo.ns(Host.CLI);
-        cli.ip("route", "add", "local", SPOOFED_NET, "dev", "lo");
-        cli.ip("addr", "add", PRIVATE_SOURCE + "/32", "dev", "lo");
-        // Bubbles towards the flooded addresses' servers end here, counted.
-        cli.exec("iptables", "-A", "INPUT", "-d", SPOOFED_NET, "-p", "udp", "--dport", "3544", "-j", "DROP").check();
-        Netns rly = teredo.ns(Host.RLY);
-        rly.addRoute(SPOOFED_NET, PUBLIC_CLIENT);
-        // A private source must reach the relay's rules, not the kernel's reverse-path filter.
-        rly.sysctl("net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf." + IF_V4 + ".rp_filter=0");
-        teredo.ns(Host.V6).exec("ip6tables", "-A", "INPUT", "-p", "icmpv6", "--icmpv6-type", "1",
-                "-m", "comment", "--comment", "icmp-errors", "-j", "ACCEPT").check();
+        HostileNet.wire(teredo);
 
         JmiredoRelay ours = (JmiredoRelay) teredo.relay();
         ours.stop();
@@ -206,7 +192,7 @@ class HostileTrafficTest {
 
     /** Runs the sender in the background and scrapes the peer-table gauges until it ends. */
     private Peak whileSampling(Host from, String... args) {
-        LabProcess sender = teredo.lab().start(from, "hostile-" + args[0], senderCommand(args));
+        LabProcess sender = teredo.lab().start(from, "hostile-" + args[0], HostileSender.command(args));
         double peers = 0;
         double queued = 0;
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -239,7 +225,7 @@ class HostileTrafficTest {
     /** ICMPv6 destination unreachable messages the native host received (its ip6tables counter). */
     private long v6IcmpErrors() {
         String listing = teredo.ns(Host.V6).exec("ip6tables", "-L", "INPUT", "-v", "-n", "-x").check().output();
-        var m = Pattern.compile("^\\s*(\\d+)\\s+\\d+\\s.*/\\* icmp-errors \\*/", Pattern.MULTILINE).matcher(listing);
+        var m = Pattern.compile("^\\s*(\\d+)\\s+\\d+\\s.*/\\* " + ICMP_ERRORS_RULE + " \\*/", Pattern.MULTILINE).matcher(listing);
         if (!m.find()) {
             throw new IllegalStateException("no ICMPv6 rule:\n" + listing);
         }
@@ -258,25 +244,9 @@ class HostileTrafficTest {
     // Helpers
 
     private void send(Host from, String... args) {
-        Shell.Result r = teredo.ns(from).exec(Duration.ofSeconds(60), senderCommand(args));
+        Shell.Result r = teredo.ns(from).exec(Duration.ofSeconds(60), HostileSender.command(args));
         assertThat(r.exit()).as(r.output()).isZero();
         teredo.lab().shell().note(r.output().strip());
-    }
-
-    private static List<String> senderCommand(String... args) {
-        List<String> command = new ArrayList<>(List.of(RelayKind.java().toString(), "-Xmx64m", "-cp",
-                classes(), HostileSender.class.getName()));
-        command.addAll(List.of(args));
-        return command;
-    }
-
-    private static String classes() {
-        try {
-            return java.nio.file.Path.of(HostileSender.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                    .toString();
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private String scrape() {

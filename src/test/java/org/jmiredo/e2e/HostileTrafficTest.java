@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.jmiredo.e2e.lab.LabProcess;
+import org.jmiredo.e2e.lab.Netns;
 import org.jmiredo.e2e.lab.Shell;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -163,13 +164,37 @@ class HostileTrafficTest {
     @Order(4)
     @DisplayName("Bursts both ways that fill the tunnel's queues: the relay carries on, the client's pings go on")
     void burstsThatFillTheTunnelQueues() {
+        Netns rly = teredo.ns(Host.RLY);
+        long tunDroppedBefore = tunTxDropped();
+        long socketDroppedBefore = Nstat.value(rly, "UdpRcvbufErrors");
+        String before = scrape();
         LabProcess ping = Ping.start(teredo.lab(), Host.LAN, NATIVE_HOST, DURING_PINGS);
         send(Host.CLI, "burst", RELAY_V4, Integer.toString(RELAY_PORT), SERVER_PRIMARY, PUBLIC_CLIENT,
                 Integer.toString(SENDER_PORT + 10), NATIVE_HOST, "50000", "1200");
         send(Host.V6, "native-burst", teredo.teredoAddress(Host.CLI), "50000", "1200");
-        assertDuring(Ping.result(ping, Duration.ofSeconds(30)));
+        Ping.Result during = Ping.result(ping, Duration.ofSeconds(30));
+        String after = scrape();
+        long tunDropped = tunTxDropped() - tunDroppedBefore;
+        long socketDropped = Nstat.value(rly, "UdpRcvbufErrors") - socketDroppedBefore;
+        teredo.lab().shell().note("bursts: tunnel queue dropped " + tunDropped + ", UDP receive buffer dropped "
+                + socketDropped + ", tun writes refused " + increase(before, after,
+                "jmiredo_dropped_packets_total{reason=\"tun_write_failed\"}") + "; pings during " + during);
+
+        assertThat(tunDropped + socketDropped).as("packets the kernel dropped for want of room in the relay's queues")
+                .isPositive();
+        assertDuring(during);
         assertPings(Host.LAN, NATIVE_HOST);
         assertPings(Host.V6, teredo.teredoAddress(Host.CLI));
+    }
+
+    /** Packets the kernel dropped because the tunnel's queue towards the relay was full (TX of the TUN device). */
+    private long tunTxDropped() {
+        String json = teredo.ns(Host.RLY).exec("ip", "-s", "-j", "link", "show", "dev", TUN_NAME).check().output();
+        var m = Pattern.compile("\"tx\":\\{[^}]*\"dropped\":(\\d+)").matcher(json);
+        if (!m.find()) {
+            throw new IllegalStateException("no TX drop count in " + json);
+        }
+        return Long.parseLong(m.group(1));
     }
 
     @Test

@@ -150,6 +150,21 @@ class RelayRestartTest {
         assertPings(Host.LAN, NATIVE_HOST);
     }
 
+    @Test
+    @Order(5)
+    @DisplayName("SIGTERM under a native flood: the relay stops cleanly (exit 0) and removes its device and route; the next start serves")
+    void sigtermUnderLoadStopsCleanly() {
+        LabProcess flood = teredo.lab().start(Host.V6, "hostile-native-flood",
+                HostileSender.command("native-flood", "40000", "10000", FIRST_SPOOFED, "100"));
+        sleep(1500);
+        assertThat(relay.stop()).as("exit status after SIGTERM under load").contains(0);
+        RelayReadiness.awaitGone(teredo.lab(), Duration.ofSeconds(5));
+        assertThat(teredo.ns(Host.RLY).route6(TEREDO_PREFIX)).as("route after the stop").isEmpty();
+        teredo.lab().stop(flood);
+        relay.start();
+        Ping.awaitReply(lan(), NATIVE_HOST, RECOVERY);
+    }
+
     private double directBubbles() {
         String body = Metrics.scrape(teredo.ns(Host.RLY), JmiredoRelay.METRICS_LISTEN).body();
         return Metrics.sample(body, "jmiredo_bubbles_sent_total{kind=\"direct\"}");

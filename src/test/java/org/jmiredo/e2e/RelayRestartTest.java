@@ -165,6 +165,24 @@ class RelayRestartTest {
         Ping.awaitReply(lan(), NATIVE_HOST, RECOVERY);
     }
 
+    /**
+     * Found here: a relay whose tunnel was deleted stopped reading it (rightly, or its loop would spin on the
+     * error) but ran on, /readyz 200, carrying nothing, until someone noticed. It now leaves with status 1 and
+     * says why, so systemd (Restart=on-failure) or Kubernetes starts it again, which creates the device anew.
+     */
+    @Test
+    @Order(6)
+    @DisplayName("The tunnel deleted under the running relay: it stops with status 1 and says why; the next start serves")
+    void tunnelDeletedUnderTheRelayEndsIt() {
+        Ping.awaitReply(lan(), NATIVE_HOST, WARM_UP);
+        teredo.ns(Host.RLY).ip("link", "del", TUN_NAME);
+        Poll.until("the relay to stop", Duration.ofSeconds(10), () -> !relay.process().isAlive());
+        assertThat(relay.stop()).as("exit status").contains(1);
+        assertThat(relay.process().output()).contains("the tunnel " + TUN_NAME + " was deleted under the relay");
+        relay.start();
+        Ping.awaitReply(lan(), NATIVE_HOST, RECOVERY);
+    }
+
     private double directBubbles() {
         String body = Metrics.scrape(teredo.ns(Host.RLY), JmiredoRelay.METRICS_LISTEN).body();
         return Metrics.sample(body, "jmiredo_bubbles_sent_total{kind=\"direct\"}");

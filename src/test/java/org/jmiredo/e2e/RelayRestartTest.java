@@ -73,8 +73,9 @@ class RelayRestartTest {
 
         assertThat(deviceLeft).as("%s after SIGKILL (not persistent: it lives with its queues)", TUN_NAME).isFalse();
         assertThat(routeLeft).as("route after SIGKILL").isEmpty();
+        // The relay is away for its JVM's start (2 to 3 s of the 10 here, more on a loaded machine).
         assertThat(during.received()).as("pings across the kill and restart:\n%s", during.output())
-                .isGreaterThanOrEqualTo(during.transmitted() / 2);
+                .isGreaterThanOrEqualTo(during.transmitted() / 4);
         assertPings(Host.V6, teredo.teredoAddress(Host.LAN));
     }
 

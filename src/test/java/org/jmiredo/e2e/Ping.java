@@ -1,5 +1,7 @@
 package org.jmiredo.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -29,6 +31,13 @@ final class Ping {
     static Result run(Netns from, String to, int count) {
         Shell.Result r = from.exec(Duration.ofSeconds(count + 10L), command(to, count));
         return parse(r.output(), from.name() + " to " + to);
+    }
+
+    /** After a first reply within {@code warmUp}, at least 4 of 5 echo requests are answered. */
+    static void assertAnswered(Netns from, String to, Duration warmUp) {
+        awaitReply(from, to, warmUp);
+        Result r = run(from, to, 5);
+        assertThat(r.received()).as("echo replies %s to %s:\n%s", from.name(), to, r.output()).isGreaterThanOrEqualTo(4);
     }
 
     /** As {@link #run}, in the background while something else goes on; {@link #result} waits for it. */

@@ -120,6 +120,26 @@ class RelayRestartTest {
 
     @Test
     @Order(4)
+    @DisplayName("A route for the prefix left by something else (not a killed relay, whose route goes with its device): refused with a message naming it")
+    void foreignRouteInTheWayIsReported() {
+        relay.stop();
+        RelayReadiness.awaitGone(teredo.lab(), Duration.ofSeconds(5));
+        Netns rly = teredo.ns(Host.RLY);
+        rly.ip("-6", "route", "add", TEREDO_PREFIX, "via", NATIVE_HOST);
+        try {
+            assertThatThrownBy(relay::start).as("start with a route in the way").isInstanceOf(AssertionError.class);
+            assertThat(relay.process().isAlive()).isFalse();
+            assertThat(relay.process().output()).contains("a route for " + TEREDO_PREFIX + " already exists");
+            assertThat(rly.linkExists(TUN_NAME)).as("the refused start's device is gone").isFalse();
+        } finally {
+            rly.ipQuiet("-6", "route", "del", TEREDO_PREFIX, "via", NATIVE_HOST);
+        }
+        relay.start();
+        Ping.awaitReply(lan(), NATIVE_HOST, RECOVERY);
+    }
+
+    @Test
+    @Order(5)
     @DisplayName("SIGHUP under a native flood: a good reload applies (direct bubbles start), a bad one keeps the running configuration, a burst of 20 changes nothing; the client's pings go on")
     void sighupUnderLoad() {
         LabProcess ping = Ping.start(teredo.lab(), Host.LAN, NATIVE_HOST, DURING_PINGS);
@@ -152,7 +172,7 @@ class RelayRestartTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     @DisplayName("SIGTERM under a native flood: the relay stops cleanly (exit 0) and removes its device and route; the next start serves")
     void sigtermUnderLoadStopsCleanly() {
         LabProcess flood = teredo.lab().start(Host.V6, "hostile-native-flood",
@@ -172,7 +192,7 @@ class RelayRestartTest {
      * says why, so systemd (Restart=on-failure) or Kubernetes starts it again, which creates the device anew.
      */
     @Test
-    @Order(6)
+    @Order(7)
     @DisplayName("The tunnel deleted under the running relay: it stops with status 1 and says why; the next start serves")
     void tunnelDeletedUnderTheRelayEndsIt() {
         Ping.awaitReply(lan(), NATIVE_HOST, WARM_UP);

@@ -14,9 +14,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * A new peer into a full table of a million, so every insert evicts one: with every entry trusted (a busy
- * relay at capacity: the search for an unused new peer finds none and CLOCK decides) or none
- * (a native flood: the search finds one at once). The cost of RFC 4380 §7.3.5's preference for new peers.
+ * A new peer into a full table of a million, so that every insert evicts one: with every entry trusted (a
+ * busy relay at capacity: the search for an unused new peer finds none and CLOCK decides) or none (a
+ * native flood: that search finds one at once).
  */
 @State(Scope.Thread)
 public class EvictionBench {

@@ -38,7 +38,22 @@ final class JmiredoRelay implements RelayUnderTest {
 
     @Override
     public void start() {
-        Path config = lab.writeFile("jmiredo-relay.conf", """
+        Path config = writeConfig();
+        process = lab.start(Host.RLY, "jmiredo-relay", List.of(java.toString(), "--enable-native-access=ALL-UNNAMED",
+                "-jar", jar.toString(), "relay", "--config", config.toString()));
+        // The daemon brings the tunnel up and routes the prefix itself (issue 2, data path).
+        RelayReadiness.await(lab, process, START_TIMEOUT);
+    }
+
+    /** Rewrites the running relay's configuration file with {@code hocon} as its extra lines, then sends SIGHUP. */
+    void reload(String hocon) {
+        extraConfig = hocon;
+        writeConfig();
+        lab.shell().run("kill", "-HUP", Long.toString(process.pid())).check();
+    }
+
+    private Path writeConfig() {
+        return lab.writeFile("jmiredo-relay.conf", """
                 jmiredo.relay.bind-address = "%s"
                 jmiredo.relay.bind-port = %d
                 jmiredo.tun.name = "%s"
@@ -46,10 +61,6 @@ final class JmiredoRelay implements RelayUnderTest {
                 jmiredo.tun.offload = auto
                 %s
                 """.formatted(RELAY_V4, RELAY_PORT, TUN_NAME, METRICS_LISTEN, extraConfig));
-        process = lab.start(Host.RLY, "jmiredo-relay", List.of(java.toString(), "--enable-native-access=ALL-UNNAMED",
-                "-jar", jar.toString(), "relay", "--config", config.toString()));
-        // The daemon brings the tunnel up and routes the prefix itself (issue 2, data path).
-        RelayReadiness.await(lab, process, START_TIMEOUT);
     }
 
     /** HOCON lines added to the configuration of the next {@link #start} (a benchmark's variant). */

@@ -1,9 +1,12 @@
 package org.jmiredo.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jmiredo.e2e.lab.LabProcess;
 import org.jmiredo.e2e.lab.Netns;
 import org.jmiredo.e2e.lab.Poll;
 import org.jmiredo.e2e.lab.Shell;
@@ -26,13 +29,38 @@ final class Ping {
 
     /** {@code count} echo requests 200 ms apart, each answered within 1 s or counted lost. */
     static Result run(Netns from, String to, int count) {
-        Shell.Result r = from.exec(Duration.ofSeconds(count + 10L),
-                List.of("ping", "-n", "-q", "-c", Integer.toString(count), "-i", "0.2", "-W", "1", to));
-        Matcher m = SUMMARY.matcher(r.output());
+        Shell.Result r = from.exec(Duration.ofSeconds(count + 10L), command(to, count));
+        return parse(r.output(), from.name() + " to " + to);
+    }
+
+    /** After a first reply within {@code warmUp}, at least 4 of 5 echo requests are answered. */
+    static void assertAnswered(Netns from, String to, Duration warmUp) {
+        awaitReply(from, to, warmUp);
+        Result r = run(from, to, 5);
+        assertThat(r.received()).as("echo replies %s to %s:\n%s", from.name(), to, r.output()).isGreaterThanOrEqualTo(4);
+    }
+
+    /** As {@link #run}, in the background while something else goes on; {@link #result} waits for it. */
+    static LabProcess start(Lab lab, Host from, String to, int count) {
+        return lab.start(from, "ping-" + from.id(), command(to, count));
+    }
+
+    /** The summary of a ping started with {@link #start}, once it has ended. */
+    static Result result(LabProcess ping, Duration timeout) {
+        Poll.until(ping.name() + " to end", timeout, () -> !ping.isAlive());
+        return parse(ping.output(), ping.name());
+    }
+
+    private static List<String> command(String to, int count) {
+        return List.of("ping", "-n", "-q", "-c", Integer.toString(count), "-i", "0.2", "-W", "1", to);
+    }
+
+    private static Result parse(String output, String what) {
+        Matcher m = SUMMARY.matcher(output);
         if (!m.find()) {
-            throw new IllegalStateException("ping from " + from.name() + " to " + to + " gave no summary:\n" + r.output());
+            throw new IllegalStateException("ping " + what + " gave no summary:\n" + output);
         }
-        return new Result(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), r.output());
+        return new Result(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), output);
     }
 
     /**

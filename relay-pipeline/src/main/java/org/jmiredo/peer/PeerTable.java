@@ -306,9 +306,10 @@ public final class PeerTable implements AutoCloseable {
         /**
          * Adds an entry the caller found absent: untrusted, no mapping, no bubbles, lastRx 0, last touch =
          * {@code now}, reference bit clear. When the segment holds its share of maxPeers it first evicts
-         * one entry by CLOCK (second chance): the hand walks the slots clearing reference bits and takes
-         * the first entry whose bit was already clear, releasing its queue. {@link #touch} sets the bit and
-         * insert does not, so an entry earns its second chance only by being used again, and a flood of
+         * one entry, releasing its queue: an untrusted entry not used since it was added, if one is among the
+         * slots from the new key's home on, else by CLOCK (second chance) from there: a walk that clears
+         * reference bits and takes the first entry whose bit was already clear. {@link #touch} sets the bit
+         * and insert does not, so an entry earns its second chance only by being used again, and a flood of
          * one-shot addresses (RFC 4380 §7.3.5) recycles its own entries before it pushes out peers in
          * active use (§5.2: drop the least recently used). Cost: amortized O(1), at worst one lap.
          *

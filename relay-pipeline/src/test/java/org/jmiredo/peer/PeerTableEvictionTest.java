@@ -75,6 +75,51 @@ class PeerTableEvictionTest {
         table.checkInvariants();
     }
 
+    /**
+     * R-7.3.5-state ("limiting the amount of state used for new peers"): one-shot addresses from the native
+     * side lap every segment many times while trusted peers are not used at all; CLOCK alone would evict
+     * them on the second lap. They stay, the flood recycles its own untrusted entries, and once nothing
+     * but trusted entries is left they are evicted like any other.
+     */
+    @Test
+    void aFloodOfNewPeersLeavesTrustedPeersInPlace_R_7_3_5_state() {
+        PeerTable table = Peers.table(64, 4);
+        long[] trusted = new long[8];
+        for (int i = 0; i < trusted.length; i++) {
+            long lo = Peers.lo(1_000_000 + i);
+            trusted[i] = lo;
+            Peers.put(table, HI, lo, 0);
+            Peers.locked(table, HI, lo, s -> {
+                s.setTrusted(s.find(HI, lo), true);
+                return 0;
+            });
+        }
+        for (int n = 0; n < 64 * 20; n++) {
+            Peers.put(table, Peers.hi(n % 7 + 1), Peers.lo(n), 1);
+        }
+        for (long lo : trusted) {
+            assertThat(Peers.contains(table, HI, lo)).as("trusted peer %x after 20 laps of new peers", lo).isTrue();
+        }
+        assertThat(table.size()).isEqualTo(64);
+        table.checkInvariants();
+    }
+
+    /**
+     * A full segment under one-shot inserts keeps short runs. The walk used to start where the last eviction
+     * ended, so it emptied the oldest region first while inserts landed anywhere: the slots just ahead of
+     * it filled completely, and each backward shift walked hundreds of entries (10 to 30 us an insert into
+     * a full table of a million). At three quarters full and evenly spread, runs stay a few dozen long.
+     */
+    @Test
+    void evictionKeepsTheRunsShort() {
+        PeerTable table = Peers.table(4096, 1);
+        for (int n = 0; n < 4096 * 6; n++) {
+            Peers.put(table, HI, Peers.lo(n), 1);
+        }
+        assertThat(table.segmentAt(0).longestRun()).as("longest run of occupied slots").isLessThan(150);
+        table.checkInvariants();
+    }
+
     @Test
     void eachSegmentHoldsItsShare() {
         PeerTable table = Peers.table(1000, 8);

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.jmiredo.server.config.ConfigLoader;
 import org.jmiredo.server.config.DaemonConfig;
 import org.jmiredo.server.config.InvalidConfigException;
@@ -21,6 +22,9 @@ import picocli.CommandLine.Option;
         description = "Run a Teredo relay. Defaults: all IPv4 addresses, UDP 3544, interface teredo, prefix 2001::/32.")
 final class RelayCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RelayCommand.class);
+    /** Exit status when the tunnel was deleted under the relay (systemd's Restart=on-failure restarts it). */
+    static final int TUNNEL_GONE = 1;
+    private static final long TUNNEL_WATCH_MILLIS = 1000;
 
     @Mixin
     RoleOptions options;
@@ -46,11 +50,25 @@ final class RelayCommand implements Callable<Integer> {
             // A safety net for exits that bypass the handlers (System.exit elsewhere, a JVM run with -Xrs).
             Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "jmiredo-shutdown"));
             reloads.started(daemon);
-            stop.await();
+            if (!awaitStopOrTunnelGone(stop, daemon)) {
+                LOG.error("the tunnel {} was deleted under the relay: stopping with status {} so that a supervisor "
+                        + "starts it again (which creates the device anew)", daemon.config().tun().name(), TUNNEL_GONE);
+                return TUNNEL_GONE;
+            }
             LOG.info("stopping");
         }
         LOG.info("stopped");
         return 0;
+    }
+
+    /** False when the tunnel went first: a relay without it carries nothing, yet would look alive. */
+    private static boolean awaitStopOrTunnelGone(CountDownLatch stop, RelayDaemon daemon) throws InterruptedException {
+        while (!stop.await(TUNNEL_WATCH_MILLIS, TimeUnit.MILLISECONDS)) {
+            if (daemon.tunnelGone()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** SIGHUP: a reload of the running daemon, or, during start-up, one as soon as it is up. One at a time. */

@@ -26,6 +26,7 @@ import org.jmiredo.server.metrics.TunOffloadMetrics;
 import org.jmiredo.server.metrics.WriteLatencyCollector;
 import org.jmiredo.server.transport.Transport;
 import org.jmiredo.server.transport.TransportSettings;
+import org.jmiredo.server.tun.linux.LinuxTunDevice;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +52,7 @@ public final class RelayDaemon implements AutoCloseable {
     private volatile boolean ready;
     private volatile boolean closed;
     private RelayDataPath dataPath;
+    private volatile LinuxTunDevice tun;
 
     private RelayDaemon(DaemonConfig config) {
         this.config = config;
@@ -102,6 +104,7 @@ public final class RelayDaemon implements AutoCloseable {
         SocketBufferMetrics.bindTo(registry, transport.socketBuffers()::receiveBufferBytes,
                 transport.socketBuffers()::sendBufferBytes);
         TunOffloadMetrics.bindTo(registry, settings.tunOffload(), transport.tunDevice());
+        tun = transport.tunDevice();
         ready = true;
         warnIfNotForwarding();
         LOG.info("jmiredo {} relay ({}) ready: UDP {} on {} event loops, TUN {} (mtu {}, route {}), offloads {}, "
@@ -139,7 +142,16 @@ public final class RelayDaemon implements AutoCloseable {
 
     /** Behind /readyz: the TUN device is up and the UDP sockets are bound, and we are not stopping. */
     public boolean isReady() {
-        return ready && !closed;
+        return ready && !closed && !tunnelGone();
+    }
+
+    /**
+     * True when the tunnel was deleted under the running relay ("ip link del", a host script): the relay
+     * can carry nothing any more, and only a new start creates the device again (or attaches the host's).
+     */
+    public boolean tunnelGone() {
+        LinuxTunDevice device = tun;
+        return device != null && device.gone();
     }
 
     public DaemonConfig config() {

@@ -44,6 +44,23 @@ class RelayProcessTest {
         }
     }
 
+    /** The tunnel deleted under the running relay: it cannot carry anything, so it exits 1 and says why. */
+    @Test
+    void tunnelDeletedUnderTheRelayEndsItWithStatusOne() throws Exception {
+        requireNamespaces();
+        String tun = tunName();
+        Process relay = start(tun);
+        try {
+            awaitLog(log(), "ready: UDP 0.0.0.0:3546 on 2 event loops, TUN " + tun);
+            run("nsenter", "-t", Long.toString(relay.pid()), "-n", "ip", "link", "del", tun);
+            assertThat(relay.waitFor(20, TimeUnit.SECONDS)).as("stopped within 20 s").isTrue();
+            assertThat(relay.exitValue()).isEqualTo(RelayCommand.TUNNEL_GONE);
+            assertThat(Files.readString(log())).contains("the tunnel " + tun + " was deleted under the relay");
+        } finally {
+            relay.destroyForcibly();
+        }
+    }
+
     /**
      * A SIGHUP while the relay is still starting (an init system's reload right after its start) must not
      * end it, as the JVM's own SIGHUP handling would: it is applied once the relay is up. A shell watches for

@@ -1,6 +1,7 @@
 package org.jmiredo.e2e.lab;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,6 +105,20 @@ public final class LabProcess {
     /** {@link #stop(Duration)} with {@link #STOP_GRACE}. */
     public Optional<Integer> stop() {
         return stop(STOP_GRACE);
+    }
+
+    /** Resident set size of the process, from /proc/PID/status (proc(5)), in KiB. */
+    public long rssKib() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new IllegalStateException("no VmRSS for " + this);
     }
 
     /** SIGKILL without a grace period; waits for the exit. */

@@ -43,7 +43,8 @@ public final class Poll {
         }
     }
 
-    private static void sleep(long millis) {
+    /** A fixed pause, where a test must let something run for a while (traffic before a kill). */
+    public static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

@@ -79,8 +79,11 @@ public final class Shell {
     /** Runs {@code command} in {@code workDir} (null: ours) with extra environment variables. */
     public Result run(Duration timeout, Path workDir, Map<String, String> env, List<String> command) {
         Process process = start(workDir, env, command);
-        // Read on another thread so that a command that fills its pipe cannot stall the deadline.
-        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
+        // Read on another thread so that a command that fills its pipe cannot stall the deadline: a thread of
+        // its own, since the common pool has one worker on a 2-core machine, and a long command run from a
+        // background thread (pings across a restart) would hold it while every other command's read waits.
+        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()),
+                task -> Thread.ofVirtual().name("shell-read").start(task));
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();

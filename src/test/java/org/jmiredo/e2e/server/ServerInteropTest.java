@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jmiredo.e2e.lab.LabProcess;
@@ -42,6 +44,8 @@ class ServerInteropTest {
     private static final Duration WARM_UP = Duration.ofSeconds(25);
     /** After the relay moved: a client may hold on to its old relay's entry until it expires (Miredo: 30 s). */
     private static final Duration RELAY_SWITCH = Duration.ofSeconds(45);
+    /** Miredo clients send a maintenance Router Solicitation every 30 s (RFC 4380 §5.2.5, the default interval). */
+    private static final Duration REQUALIFY = Duration.ofSeconds(45);
     private static final Duration TRANSFER = Duration.ofSeconds(5);
     private static final double MIN_MBIT = 1.0;
     /** The server's RA budget in this lab, so that the flood shows the limit at work. */
@@ -68,13 +72,7 @@ class ServerInteropTest {
         ServerLab.requirePreconditions(ServerPeers.jar());
         lab = ServerLab.create();
         peers = new ServerPeers(lab, ServerPeers.java(), ServerPeers.jar());
-        server = peers.startServer(Node.SRV, "jmiredo-server", """
-                jmiredo.server {
-                  primary-address = "%s"
-                  secondary-address = "%s"
-                  ra-per-second = %d
-                }
-                """.formatted(SERVER_PRIMARY, SERVER_SECONDARY, RA_PER_SECOND), ServerPeers.SERVER_METRICS);
+        server = startOurServer();
         relay = peers.startMiredoRelay();
         clients.add(peers.startMiredoClient(Node.LAN));
         clients.add(peers.startMiredoClient(Node.CLI));
@@ -83,6 +81,16 @@ class ServerInteropTest {
         peers.startIperfServer();
         System.out.printf("[e2e server] lab %s: lan %s, cli %s; logs in %s%n", lab.prefix(), lanAddress, cliAddress,
                 lab.dir());
+    }
+
+    private LabProcess startOurServer() {
+        return peers.startServer(Node.SRV, "jmiredo-server", """
+                jmiredo.server {
+                  primary-address = "%s"
+                  secondary-address = "%s"
+                  ra-per-second = %d
+                }
+                """.formatted(SERVER_PRIMARY, SERVER_SECONDARY, RA_PER_SECOND), ServerPeers.SERVER_METRICS);
     }
 
     @AfterAll
@@ -190,7 +198,7 @@ class ServerInteropTest {
     @DisplayName("Hostile: a flood of RSs from 400 spoofed sources is answered within the RA budget, counted, RSS bounded")
     void routerSolicitationFloodIsBoundedAndCounted() {
         ServerPeers.Scrape before = serverMetrics();
-        long rssBefore = ServerLab.rssKib(server.pid());
+        long rssBefore = server.rssKib();
         long start = System.nanoTime();
         Shell.Result flood = lab.exec(Node.ATK, Duration.ofSeconds(60), tool("rs-flood", SERVER_PRIMARY,
                 Integer.toString(FLOOD_COUNT), "203.0.113.1", Integer.toString(FLOOD_SOURCES), Integer.toString(FLOOD_RATE)));
@@ -202,7 +210,7 @@ class ServerInteropTest {
                     - before.value("jmiredo_router_solicitations_received_total");
             return counted >= FLOOD_COUNT * 0.9 ? Optional.of(s) : Optional.empty();
         });
-        long rssAfter = ServerLab.rssKib(server.pid());
+        long rssAfter = server.rssKib();
         double received = after.value("jmiredo_router_solicitations_received_total")
                 - before.value("jmiredo_router_solicitations_received_total");
         double answered = after.value("jmiredo_router_advertisements_sent_total")
@@ -245,12 +253,39 @@ class ServerInteropTest {
     }
 
     /**
+     * A server restart is invisible to qualified clients: they keep their address (it embeds only the
+     * server's address and their mapping) and requalify at their next maintenance Router Solicitation
+     * (RFC 4380 §5.2.5, every 30 s by default), and the relay's traffic does not pass through the server.
+     */
+    @Test
+    @Order(9)
+    @Timeout(150)
+    @DisplayName("Our server restarted while the clients are qualified: relay traffic goes on, the clients requalify with the new process and keep their addresses")
+    void serverRestartWhileClientsQualified() throws Exception {
+        assertPings(Node.LAN, NATIVE_HOST);
+        CompletableFuture<Integer> during = CompletableFuture.supplyAsync(() -> peers.ping(Node.LAN, NATIVE_HOST, 40, 56),
+                task -> Thread.ofVirtual().name("pings-across-restart").start(task));
+        Thread.sleep(1000);
+        assertThat(server.stop()).as("server exit status after SIGTERM").contains(0);
+        server = startOurServer();
+        Poll.until("both clients to requalify with the new server", REQUALIFY,
+                () -> serverMetrics().value("jmiredo_router_advertisements_sent_total") >= 2);
+
+        assertThat(during.get(30, TimeUnit.SECONDS)).as("of 40 pings through our relay across the restart")
+                .isGreaterThanOrEqualTo(36);
+        assertThat(lab.globalInet6(Node.LAN, TUN_NAME)).contains(lanAddress);
+        assertThat(lab.globalInet6(Node.CLI, TUN_NAME)).contains(cliAddress);
+        assertPings(Node.V6, lanAddress);
+        assertPings(Node.CLI, NATIVE_HOST);
+    }
+
+    /**
      * Combined mode (docs/server.md): our relay on the server's host, bound to the primary address with
      * port 3545, next to the server on 3544 of both addresses. The server serves the relay's bubbles (M2
      * drops only its own port 3544) and the native host's route to 2001::/32 now points at srv.
      */
     @Test
-    @Order(9)
+    @Order(10)
     @Timeout(150)
     @DisplayName("Combined: our server and our relay on one host (relay on primary:3545), pings both ways")
     void serverAndRelayOnOneHost() {
@@ -278,7 +313,7 @@ class ServerInteropTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     @DisplayName("SIGHUP is logged and ignored; SIGTERM stops the server cleanly: exit 0, its ports released")
     void stopsCleanlyOnSigterm() {
         lab.sh("kill", "-HUP", Long.toString(server.pid())).check();

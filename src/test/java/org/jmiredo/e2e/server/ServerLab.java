@@ -1,7 +1,5 @@
 package org.jmiredo.e2e.server;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -140,20 +138,6 @@ final class ServerLab implements AutoCloseable {
             return new String[] {"", ""};
         }
         return new String[] {r.output().lines().findFirst().orElse(""), r.output().substring(end + 4)};
-    }
-
-    /** Resident set size of a process, from /proc/PID/status (proc(5)), in KiB. */
-    static long rssKib(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        throw new IllegalStateException("no VmRSS for pid " + pid);
     }
 
     @Override

@@ -28,8 +28,8 @@ import java.util.List;
  */
 public final class TeredoPacketTool {
     static final int TEREDO_PORT = 3544;
-    private static final int ICMPV6 = 58;
-    private static final int UDP = 17;
+    public static final int ICMPV6 = 58;
+    public static final int UDP = 17;
     private static final int TCP = 6;
 
     private TeredoPacketTool() {
@@ -72,7 +72,7 @@ public final class TeredoPacketTool {
     }
 
     /** Sleeps whenever the sender is ahead of {@code perSecond}. */
-    private static void pace(long startNanos, int sent, int perSecond) throws InterruptedException {
+    public static void pace(long startNanos, int sent, int perSecond) throws InterruptedException {
         long due = startNanos + sent * 1_000_000_000L / perSecond;
         long ahead = due - System.nanoTime();
         if (ahead > 1_000_000) {
@@ -99,7 +99,7 @@ public final class TeredoPacketTool {
     }
 
     /** RFC 4380 section 4: prefix 2001:0000, server IPv4, flags 0, then port and IPv4 bit-inverted. */
-    static byte[] teredoAddress(byte[] serverIpv4, byte[] mappedIpv4, int mappedPort) {
+    public static byte[] teredoAddress(byte[] serverIpv4, byte[] mappedIpv4, int mappedPort) {
         ByteBuffer b = ByteBuffer.allocate(16);
         b.putInt(0x2001_0000).put(serverIpv4).putShort((short) 0).putShort((short) ~mappedPort);
         for (byte octet : mappedIpv4) {
@@ -128,13 +128,13 @@ public final class TeredoPacketTool {
         return packet;
     }
 
-    private static byte[] echoRequest(int payload) {
+    public static byte[] echoRequest(int payload) {
         ByteBuffer b = ByteBuffer.allocate(8 + payload);
         b.put((byte) 128).put((byte) 0).putShort((short) 0).putShort((short) 0x4a4d).putShort((short) 1);
         return b.array();
     }
 
-    private static byte[] udp(int payload) {
+    public static byte[] udp(int payload) {
         ByteBuffer b = ByteBuffer.allocate(8 + payload);
         b.putShort((short) 40000).putShort((short) 9).putShort((short) (8 + payload)).putShort((short) 0);
         return b.array();
@@ -147,12 +147,18 @@ public final class TeredoPacketTool {
         return b.array();
     }
 
-    /** IPv6 header (hop limit 64) + the upper layer, whose checksum field is filled in. */
-    static byte[] ipv6(byte[] src, byte[] dst, int nextHeader, byte[] upper) {
+    /**
+     * IPv6 header (hop limit 64) + the upper layer; the checksum field of ICMPv6, UDP or TCP is filled in,
+     * any other next header (a bubble's 59, an extension header) is left as given.
+     */
+    public static byte[] ipv6(byte[] src, byte[] dst, int nextHeader, byte[] upper) {
         ByteBuffer b = ByteBuffer.allocate(40 + upper.length);
         b.putInt(0x6000_0000).putShort((short) upper.length).put((byte) nextHeader).put((byte) 64);
         b.put(src).put(dst).put(upper);
         byte[] packet = b.array();
+        if (nextHeader != ICMPV6 && nextHeader != UDP && nextHeader != TCP) {
+            return packet;
+        }
         int checksumAt = 40 + switch (nextHeader) {
             case ICMPV6 -> 2;
             case UDP -> 6;

@@ -193,6 +193,11 @@ public final class LinuxTunDevice implements AutoCloseable {
         return queues;
     }
 
+    /** True once a queue's read failed: the device was deleted under the daemon ("ip link del"). */
+    public boolean gone() {
+        return queues.stream().anyMatch(TunQueueHandle::readFailed);
+    }
+
     /** Stops reading on every queue (each on its own loop); the fds stay open and the device stays. */
     public void stopReading() {
         awaitAll(queues.stream().map(TunQueueHandle::deregister).toList());

@@ -58,6 +58,8 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
     private OffloadedReader offloadedReader; // with offloads, from arm() until the reading stops
     private volatile long superPacketsRead; // written by the loop only; volatile for readers elsewhere
     private volatile boolean closed;
+    /** A read failed: the device is gone (written by the loop, read by the daemon's watch). */
+    private volatile boolean readFailed;
 
     TunQueueHandle(FileDescriptor fd, String deviceName, int index, TunQueueOptions options, TunOffloads offloads) {
         this.fd = fd;
@@ -235,6 +237,7 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
     // The fd stays readable-with-error, so a level-triggered loop would spin: stop watching it.
     private void stopAfterReadError(IOException e) {
         if (!closed) {
+            readFailed = true;
             LOG.warn("TUN {} queue {}: read failed, no longer reading: {}", deviceName, index, e.toString());
         }
         IoRegistration reg = registration;
@@ -243,6 +246,11 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
             reg.cancel();
         }
         releaseSpare();
+    }
+
+    /** True once a read failed while the queue was open: the device was deleted under it. */
+    public boolean readFailed() {
+        return readFailed;
     }
 
     private void releaseSpare() {

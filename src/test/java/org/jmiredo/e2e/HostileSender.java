@@ -1,0 +1,178 @@
+package org.jmiredo.e2e;
+
+import static org.jmiredo.e2e.server.TeredoPacketTool.ICMPV6;
+import static org.jmiredo.e2e.server.TeredoPacketTool.UDP;
+import static org.jmiredo.e2e.server.TeredoPacketTool.echoRequest;
+import static org.jmiredo.e2e.server.TeredoPacketTool.ipv6;
+import static org.jmiredo.e2e.server.TeredoPacketTool.pace;
+import static org.jmiredo.e2e.server.TeredoPacketTool.teredoAddress;
+import static org.jmiredo.e2e.server.TeredoPacketTool.udp;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URISyntaxException;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Hostile traffic for the live relay, run as a JVM of its own inside a lab namespace ({@code ip netns exec
+ * NS java -cp TEST_CLASSES ...}); needs nothing but the JDK and the packet builders of the server suite's
+ * tool. Bounded: every mode sends the count it is given and exits.
+ *
+ * <pre>
+ * malformed RELAY PORT SERVER LOCAL LOCAL_PORT PRIVATE NATIVE COUNT
+ *     COUNT of each {@link MalformedDatagram} from LOCAL:LOCAL_PORT (PRIVATE_SOURCE from PRIVATE:LOCAL_PORT).
+ * spoof RELAY PORT SERVER FIRST_SOURCE SOURCES PORTS NATIVE
+ *     From SOURCES consecutive IPv4 addresses (local to the namespace) times PORTS ports each: a bubble and
+ *     an echo request to NATIVE, from the Teredo address that embeds that very address and port.
+ * native-flood COUNT PER_SECOND FIRST_SERVER REPEATS
+ *     UDP over IPv6 to COUNT random Teredo addresses whose servers are among the 254 addresses from
+ *     FIRST_SERVER; every tenth packet goes to one of REPEATS fixed addresses instead, which never answer.
+ * burst RELAY PORT SERVER LOCAL LOCAL_PORT NATIVE COUNT SIZE
+ *     COUNT Teredo UDP packets of SIZE payload bytes to NATIVE, back to back, from a Teredo source that matches.
+ * native-burst DESTINATION COUNT SIZE
+ *     COUNT UDP datagrams over IPv6 of SIZE bytes to DESTINATION (a Teredo address), back to back.
+ * </pre>
+ */
+final class HostileSender {
+    private static final int DISCARD_PORT = 9;
+
+    private HostileSender() {
+    }
+
+    /** The command line that runs this tool with {@code args} in its own small JVM, from the test classes. */
+    static List<String> command(String... args) {
+        try {
+            Path classes = Path.of(HostileSender.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            List<String> command = new ArrayList<>(List.of(RelayKind.java().toString(), "-Xmx64m", "-cp",
+                    classes.toString(), HostileSender.class.getName()));
+            command.addAll(List.of(args));
+            return command;
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        long start = System.nanoTime();
+        long sent = switch (args[0]) {
+            case "malformed" -> malformed(args);
+            case "spoof" -> spoof(args);
+            case "native-flood" -> nativeFlood(Integer.parseInt(args[1]), Integer.parseInt(args[2]),
+                    ip(args[3]), Integer.parseInt(args[4]));
+            case "burst" -> burst(args);
+            case "native-burst" -> nativeBurst(new InetSocketAddress(InetAddress.getByName(args[1]), DISCARD_PORT),
+                    Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+            default -> throw new IllegalArgumentException("unknown mode " + args[0]);
+        };
+        System.out.printf("%s: sent %d datagrams in %d ms%n", args[0], sent, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private static long malformed(String[] a) throws IOException {
+        InetSocketAddress relay = new InetSocketAddress(InetAddress.getByName(a[1]), Integer.parseInt(a[2]));
+        int port = Integer.parseInt(a[5]);
+        int count = Integer.parseInt(a[8]);
+        var context = new MalformedDatagram.Context(ip(a[3]), ip(a[4]), port, ip(a[7]));
+        long sent = 0;
+        try (DatagramChannel main = bound(a[4], port); DatagramChannel priv = bound(a[6], port)) {
+            for (MalformedDatagram d : MalformedDatagram.values()) {
+                DatagramChannel from = d == MalformedDatagram.PRIVATE_SOURCE ? priv : main;
+                byte[] bytes = d.bytes(context);
+                for (int i = 0; i < count; i++) {
+                    from.send(ByteBuffer.wrap(bytes), relay);
+                    sent++;
+                }
+            }
+        }
+        return sent;
+    }
+
+    private static long spoof(String[] a) throws IOException {
+        InetSocketAddress relay = new InetSocketAddress(InetAddress.getByName(a[1]), Integer.parseInt(a[2]));
+        byte[] server = ip(a[3]);
+        int first = ByteBuffer.wrap(ip(a[4])).getInt();
+        int sources = Integer.parseInt(a[5]);
+        int ports = Integer.parseInt(a[6]);
+        byte[] nativeHost = ip(a[7]);
+        long sent = 0;
+        for (int s = 0; s < sources; s++) {
+            byte[] source = ByteBuffer.allocate(4).putInt(first + s).array();
+            for (int p = 0; p < ports; p++) {
+                int port = 20_000 + p;
+                byte[] teredo = teredoAddress(server, source, port);
+                try (DatagramChannel ch = bound(InetAddress.getByAddress(source).getHostAddress(), port)) {
+                    ch.send(ByteBuffer.wrap(ipv6(teredo, teredo, 59, new byte[0])), relay); // a bubble
+                    ch.send(ByteBuffer.wrap(ipv6(teredo, nativeHost, ICMPV6, echoRequest(16))), relay);
+                    sent += 2;
+                }
+            }
+        }
+        return sent;
+    }
+
+    private static long nativeFlood(int count, int perSecond, byte[] firstServer, int repeats)
+            throws IOException, InterruptedException {
+        SplittableRandom random = new SplittableRandom(4380);
+        InetSocketAddress[] fixed = new InetSocketAddress[repeats];
+        for (int i = 0; i < repeats; i++) {
+            fixed[i] = randomTeredo(random, firstServer);
+        }
+        ByteBuffer payload = ByteBuffer.allocate(32);
+        long start = System.nanoTime();
+        try (DatagramChannel ch = DatagramChannel.open(StandardProtocolFamily.INET6)) {
+            for (int i = 0; i < count; i++) {
+                InetSocketAddress to = repeats > 0 && i % 10 == 0 ? fixed[(i / 10) % repeats] : randomTeredo(random, firstServer);
+                ch.send(payload.clear(), to);
+                pace(start, i + 1, perSecond);
+            }
+        }
+        return count;
+    }
+
+    /** A Teredo address with a server among the 254 from {@code firstServer} and a random global mapping. */
+    private static InetSocketAddress randomTeredo(SplittableRandom random, byte[] firstServer) throws IOException {
+        byte[] server = firstServer.clone();
+        server[3] = (byte) (1 + random.nextInt(254));
+        byte[] mapped = firstServer.clone();
+        mapped[3] = (byte) random.nextInt(256);
+        byte[] address = teredoAddress(server, mapped, 1024 + random.nextInt(64_000));
+        return new InetSocketAddress(InetAddress.getByAddress(address), DISCARD_PORT);
+    }
+
+    private static long burst(String[] a) throws IOException {
+        InetSocketAddress relay = new InetSocketAddress(InetAddress.getByName(a[1]), Integer.parseInt(a[2]));
+        int port = Integer.parseInt(a[5]);
+        byte[] packet = ipv6(teredoAddress(ip(a[3]), ip(a[4]), port), ip(a[6]), UDP, udp(Integer.parseInt(a[8])));
+        int count = Integer.parseInt(a[7]);
+        try (DatagramChannel ch = bound(a[4], port)) {
+            for (int i = 0; i < count; i++) {
+                ch.send(ByteBuffer.wrap(packet), relay);
+            }
+        }
+        return count;
+    }
+
+    private static long nativeBurst(InetSocketAddress to, int count, int size) throws IOException {
+        ByteBuffer payload = ByteBuffer.allocate(size);
+        try (DatagramChannel ch = DatagramChannel.open(StandardProtocolFamily.INET6)) {
+            for (int i = 0; i < count; i++) {
+                ch.send(payload.clear(), to);
+            }
+        }
+        return count;
+    }
+
+    private static DatagramChannel bound(String address, int port) throws IOException {
+        return DatagramChannel.open(StandardProtocolFamily.INET).bind(new InetSocketAddress(address, port));
+    }
+
+    private static byte[] ip(String text) throws IOException {
+        return InetAddress.getByName(text).getAddress();
+    }
+}

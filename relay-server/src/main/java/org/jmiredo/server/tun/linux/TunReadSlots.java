@@ -6,7 +6,7 @@ import io.netty.buffer.ByteBufAllocator;
 /**
  * Where a TUN queue reads its packets without an allocation per packet: one pooled direct buffer cut into
  * slots, each packet handed over as a reused view of its slot holding one reference to the buffer (the
- * allocator's get and give-back cost about as much as the rest of the IPv6→Teredo Java, DataPathBench). A
+ * allocator's get and give-back cost about twice the rest of the IPv6→Teredo Java, DataPathBench). A
  * slot is used again only once every view was released, which a burst's end normally brings (the UDP
  * flush sends and releases the burst's packets); while any is still held, the next read goes into a fresh
  * buffer and the old one is freed with its last view. Loop thread only.

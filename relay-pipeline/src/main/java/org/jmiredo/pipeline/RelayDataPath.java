@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.jmiredo.engine.Bubbles;
+import org.jmiredo.engine.BurstClock;
 import org.jmiredo.engine.Clock;
 import org.jmiredo.engine.IcmpErrors;
 import org.jmiredo.engine.PerSecondBudget;
@@ -75,7 +76,7 @@ public final class RelayDataPath implements DataPathWiring, AutoCloseable {
     }
 
     private static UdpIngress addIngress(Channel udp, LoopPath path, int local) {
-        UdpIngress ingress = new RelayIngress(path.reception, path.output, path.counters, local);
+        UdpIngress ingress = new RelayIngress(path.reception, path.output, path.counters, path.clock, local);
         udp.pipeline().addLast("udp-ingress", new UdpIngressHandler(ingress));
         return ingress;
     }
@@ -83,7 +84,7 @@ public final class RelayDataPath implements DataPathWiring, AutoCloseable {
     @Override
     public TunReceiver tunReceiver(Channel udp, TunQueue tun) {
         LoopPath path = pathFor(udp, tun);
-        return new TunToUdpPath(path.transmission, path.output, path.counters);
+        return new TunToUdpPath(path.transmission, path.output, path.counters, path.clock);
     }
 
     /**
@@ -155,6 +156,8 @@ public final class RelayDataPath implements DataPathWiring, AutoCloseable {
     /** The per-loop objects: built once per event loop (with its main channel), used only by its thread. */
     private final class LoopPath {
         final DataPathCounters counters = new DataPathCounters();
+        /** The rules' clock, read once per burst of either path. */
+        final BurstClock clock = new BurstClock(RelayDataPath.this.clock);
         final UdpTunOutput output;
         final Reception reception;
         final Transmission transmission;

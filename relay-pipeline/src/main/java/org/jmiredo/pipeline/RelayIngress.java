@@ -3,6 +3,7 @@ package org.jmiredo.pipeline;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.util.Arrays;
+import org.jmiredo.engine.BurstClock;
 import org.jmiredo.engine.Reception;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
@@ -37,13 +38,15 @@ final class RelayIngress implements UdpIngress {
     private final Reception reception;
     private final UdpTunOutput output;
     private final DataPathCounters counters;
+    private final BurstClock clock;
     private final int local;
 
     /** {@code local}: the index of the local address the socket is bound to (RelayOutput.ANY_LOCAL: 0.0.0.0). */
-    RelayIngress(Reception reception, UdpTunOutput output, DataPathCounters counters, int local) {
+    RelayIngress(Reception reception, UdpTunOutput output, DataPathCounters counters, BurstClock clock, int local) {
         this.reception = reception;
         this.output = output;
         this.counters = counters;
+        this.clock = clock;
         this.local = local;
         Arrays.setAll(headers, i -> new TeredoHeaders());
     }
@@ -159,6 +162,7 @@ final class RelayIngress implements UdpIngress {
 
     @Override
     public void burstEnd() {
+        clock.burstEnd(); // the reception rules' clock: the next burst reads it afresh
         try {
             output.flush(); // one flush per read burst: the queued datagrams leave in one sendmmsg
         } catch (RuntimeException e) {

@@ -1,6 +1,7 @@
 package org.jmiredo.pipeline;
 
 import io.netty.buffer.ByteBuf;
+import org.jmiredo.engine.BurstClock;
 import org.jmiredo.engine.Transmission;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
@@ -21,11 +22,13 @@ final class TunToUdpPath implements TunReceiver {
     private final Transmission transmission;
     private final UdpTunOutput output;
     private final DataPathCounters counters;
+    private final BurstClock clock;
 
-    TunToUdpPath(Transmission transmission, UdpTunOutput output, DataPathCounters counters) {
+    TunToUdpPath(Transmission transmission, UdpTunOutput output, DataPathCounters counters, BurstClock clock) {
         this.transmission = transmission;
         this.output = output;
         this.counters = counters;
+        this.clock = clock;
     }
 
     @Override
@@ -54,6 +57,7 @@ final class TunToUdpPath implements TunReceiver {
 
     @Override
     public void readComplete() {
+        clock.burstEnd(); // the transmission rules' clock: the next burst reads it afresh
         output.flushTun(); // ICMPv6 errors this burst wrote back into the tunnel
         output.flush();
     }

@@ -54,7 +54,7 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
 
     // Loop thread only.
     private volatile IoRegistration registration;
-    private ByteBuf spare;
+    private TunReadSlots slots; // without offloads, from arm() until the reading stops
     private OffloadedReader offloadedReader; // with offloads, from arm() until the reading stops
     private volatile long superPacketsRead; // written by the loop only; volatile for readers elsewhere
     private volatile boolean closed;
@@ -164,6 +164,8 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
         registration = reg;
         if (offloads.vnetHeader()) {
             offloadedReader = new OffloadedReader(fd.intValue(), allocator, headroom, readLimit - headroom);
+        } else {
+            slots = new TunReadSlots(allocator, readLimit, budget);
         }
         // Level-triggered (Netty 4.2 epoll never adds EPOLLET unless asked), so a budget-limited read is
         // resumed on the next loop turn. submit() replaces the whole interest mask.
@@ -177,8 +179,14 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
     @Override
     public void handle(IoRegistration ignored, IoEvent event) {
         // EPOLLIN, or EPOLLERR/EPOLLHUP: either way the read below says what happened.
+        if (slots == null && offloadedReader == null) {
+            return; // reading stopped (deregistered, closed, failed): an event left in the loop's batch
+        }
         int packets = 0;
         try {
+            if (slots != null) {
+                slots.rewind();
+            }
             while (packets < budget) {
                 int read = offloadedReader != null ? readOffloaded() : readPlain();
                 if (read == 0) {
@@ -194,25 +202,20 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
         }
     }
 
-    // One read(2) of one packet straight into a pooled buffer, after the headroom: no copy. Returns the
-    // packets handled (delivered or dropped), 0 when the queue is empty.
+    // One read(2) of one packet straight into a slot of the read buffer, after the headroom: no copy, no
+    // allocation. Returns the packets handled (delivered or dropped), 0 when the queue is empty.
     private int readPlain() throws IOException {
-        // The buffer stays ours (in spare) until handed over: kept across EAGAIN, freed on error.
-        ByteBuf buf = spare != null ? spare : allocator.directBuffer(readLimit);
-        spare = buf;
-        int n = checkRead(fd.readAddress(buf.memoryAddress(), headroom, readLimit));
+        int n = checkRead(fd.readAddress(slots.nextAddress(), headroom, readLimit));
         if (n == 0) {
             return 0;
         }
         if (n > readLimit - headroom) {
             // The kernel reports a packet's full length even when it did not fit (the device's MTU was
-            // raised above tun.mtu): drop it, keep the buffer for the next read.
+            // raised above tun.mtu): drop it, keep the slot for the next read.
             guarded.oversizedPacketDropped();
             return 1;
         }
-        spare = null;
-        buf.setIndex(headroom, headroom + n);
-        guarded.packetRead(buf);
+        guarded.packetRead(slots.take(headroom, headroom + n));
         return 1;
     }
 
@@ -245,7 +248,7 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
         if (reg != null) {
             reg.cancel();
         }
-        releaseSpare();
+        releaseBuffers();
     }
 
     /** True once a read failed while the queue was open: the device was deleted under it. */
@@ -253,10 +256,10 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
         return readFailed;
     }
 
-    private void releaseSpare() {
-        if (spare != null) {
-            spare.release();
-            spare = null;
+    private void releaseBuffers() {
+        if (slots != null) {
+            slots.close();
+            slots = null;
         }
         if (offloadedReader != null) {
             offloadedReader.close();
@@ -299,7 +302,7 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
             if (reg != null) {
                 reg.cancel();
             }
-            releaseSpare();
+            releaseBuffers();
         });
     }
 
@@ -334,7 +337,7 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
         if (reg != null) {
             reg.cancel(); // before the fd closes: Netty removes the epoll entry only while the fd is open
         }
-        releaseSpare();
+        releaseBuffers();
         try {
             fd.close();
         } catch (IOException e) {

@@ -79,7 +79,7 @@ public final class RelayDaemon implements AutoCloseable {
         started.push(meters.process());
         MetricsServer metrics;
         try {
-            metrics = MetricsServer.start(config.metrics().listen(), registry, this::isReady);
+            metrics = MetricsServer.start(config.metrics(), registry, this::isReady);
         } catch (IOException e) {
             throw new StartupException(e.getMessage(), e);
         }

@@ -64,7 +64,7 @@ abstract class UdpRoleDaemon implements AutoCloseable {
         try {
             started.push(meters.process());
             preflight();
-            MetricsServer metrics = MetricsServer.start(config.metrics().listen(), registry, this::isReady);
+            MetricsServer metrics = MetricsServer.start(config.metrics(), registry, this::isReady);
             started.push(metrics);
             beforeLoops();
             UdpLoops loops = UdpLoops.start(TransportSettingsMapping.of(config));

@@ -21,6 +21,9 @@ import java.net.UnknownHostException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.jmiredo.server.config.HostPort;
+import org.jmiredo.server.config.MetricsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP endpoint for Prometheus and probes, on its own one-thread NIO event loop: it shares nothing
@@ -28,6 +31,7 @@ import org.jmiredo.server.config.HostPort;
  * a minute and must work wherever the daemon's tests run.
  */
 public final class MetricsServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MetricsServer.class);
     /** Requests are a request line and a few headers; anything larger is not a scraper. */
     private static final int MAX_REQUEST_BYTES = 16 * 1024;
     /** An idle keep-alive connection is closed after this long (Prometheus scrapes every 15-60 s). */
@@ -47,8 +51,10 @@ public final class MetricsServer implements AutoCloseable {
      * @param ready the readiness check behind /readyz
      * @throws IOException with a one-line reason when the address cannot be bound
      */
-    public static MetricsServer start(HostPort listen, PrometheusMeterRegistry registry, BooleanSupplier ready)
+    public static MetricsServer start(MetricsConfig config, PrometheusMeterRegistry registry, BooleanSupplier ready)
             throws IOException {
+        HostPort listen = config.listen();
+        int maxConnections = config.maxConnections();
         InetSocketAddress address = new InetSocketAddress(listen.host(), listen.port());
         if (address.isUnresolved()) {
             throw new UnknownHostException("metrics endpoint: cannot listen on " + listen + ": unknown host");
@@ -61,8 +67,18 @@ public final class MetricsServer implements AutoCloseable {
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
+                    // Runs on the endpoint's one loop, as do the close listeners: a plain count suffices.
+                    private int open;
+
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (open >= maxConnections) {
+                            LOG.debug("metrics endpoint: {} connections open, closing {}", open, ch.remoteAddress());
+                            ch.close();
+                            return;
+                        }
+                        open++;
+                        ch.closeFuture().addListener(f -> open--);
                         ch.pipeline().addLast(new ReadTimeoutHandler(IDLE_SECONDS, TimeUnit.SECONDS));
                         ch.pipeline().addLast(new HttpServerCodec());
                         ch.pipeline().addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES));

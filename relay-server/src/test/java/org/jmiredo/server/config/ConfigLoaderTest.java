@@ -35,6 +35,7 @@ class ConfigLoaderTest {
         assertThat(config.peers().idleSeconds()).isEqualTo(60);
         assertThat(config.icmp().errorsPerSecond()).isEqualTo(10);
         assertThat(config.metrics().listen()).isEqualTo(new HostPort("0.0.0.0", 9544));
+        assertThat(config.metrics().maxConnections()).isEqualTo(MetricsConfig.DEFAULT_MAX_CONNECTIONS);
         assertThat(config.logging()).isEqualTo(LoggingConfig.defaults());
         assertThat(config.server().configured()).isFalse();
         assertThat(config.roleDirectives()).isEmpty();
@@ -151,6 +152,7 @@ class ConfigLoaderTest {
                 jmiredo.logging.format = xml
                 jmiredo.logging.syslog-facility = local9
                 jmiredo.icmp.errors-per-second = "ten"
+                jmiredo.metrics.max-connections = 0
                 """);
         assertThatThrownBy(() -> ConfigLoader.load(ConfigLoader.Sources.none().withHocon(file)))
                 .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
@@ -167,7 +169,8 @@ class ConfigLoaderTest {
                         file + ":11: jmiredo.logging.syslog-facility: must be none or one of kern, user, mail, daemon, "
                                 + "auth, syslog, lpr, news, uucp, cron, authpriv, ftp, local0, local1, local2, local3, "
                                 + "local4, local5, local6, local7, got \"local9\"",
-                        file + ":12: jmiredo.icmp.errors-per-second: must be an integer, got \"ten\""));
+                        file + ":12: jmiredo.icmp.errors-per-second: must be an integer, got \"ten\"",
+                        file + ":13: jmiredo.metrics.max-connections: must be 1-65536, got 0"));
     }
 
     @Test

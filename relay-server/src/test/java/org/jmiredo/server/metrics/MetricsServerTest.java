@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jmiredo.metrics.Counter;
@@ -17,11 +20,13 @@ import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DataPathRole;
 import org.jmiredo.metrics.DropReason;
 import org.jmiredo.server.config.HostPort;
+import org.jmiredo.server.config.MetricsConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class MetricsServerTest {
+    static final int MAX_CONNECTIONS = 4;
     final PrometheusMeterRegistry registry = MeterRegistries.prometheus();
     final DataPathCounters loop = new DataPathCounters();
     final AtomicBoolean ready = new AtomicBoolean();
@@ -34,7 +39,7 @@ class MetricsServerTest {
         new DataPathMetrics(DataPathRole.RELAY, List.of(loop)).bindTo(registry);
         new PeerTableMetrics(new PeerTableStats(() -> 7, () -> 100, () -> 0, () -> 0, () -> 0, () -> 0, () -> 4096))
                 .bindTo(registry);
-        server = MetricsServer.start(new HostPort("127.0.0.1", 0), registry, ready::get);
+        server = MetricsServer.start(new MetricsConfig(new HostPort("127.0.0.1", 0), MAX_CONNECTIONS), registry, ready::get);
         base = "http://127.0.0.1:" + server.localAddress().getPort();
     }
 
@@ -105,12 +110,51 @@ class MetricsServerTest {
     @Test
     void bindErrorIsOneClearLine() {
         int port = server.localAddress().getPort();
-        assertThatThrownBy(() -> MetricsServer.start(new HostPort("127.0.0.1", port), registry, () -> true))
+        assertThatThrownBy(() -> MetricsServer.start(new MetricsConfig(new HostPort("127.0.0.1", port)), registry, () -> true))
                 .isInstanceOf(IOException.class)
                 .hasMessageStartingWith("metrics endpoint: cannot listen on 127.0.0.1:" + port + ": ")
                 .hasMessageContaining("in use");
-        assertThatThrownBy(() -> MetricsServer.start(new HostPort("no-such-host.invalid", 0), registry, () -> true))
+        assertThatThrownBy(() -> MetricsServer.start(new MetricsConfig(new HostPort("no-such-host.invalid", 0)), registry, () -> true))
                 .hasMessage("metrics endpoint: cannot listen on no-such-host.invalid:0: unknown host");
+    }
+
+    /** Bounded resources: a flood of idle connections stops at the limit, one past it is closed on accept. */
+    @Test
+    void connectionsBeyondTheLimitAreClosedOnAcceptAndAFreedPlaceServesAgain() throws Exception {
+        List<Socket> idle = new ArrayList<>();
+        try {
+            for (int i = 0; i < MAX_CONNECTIONS; i++) {
+                idle.add(connect());
+            }
+            try (Socket extra = connect()) {
+                assertThat(extra.getInputStream().read()).as("one past the limit: closed by the server").isEqualTo(-1);
+            }
+            for (Socket held : idle) {
+                held.setSoTimeout(200);
+                assertThatThrownBy(() -> held.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
+            }
+            idle.removeFirst().close();
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            Integer status = null;
+            while (status == null && System.nanoTime() < deadline) {
+                try {
+                    status = get("/healthz", null).statusCode();
+                } catch (IOException closedBeforeTheFreedPlaceWasSeen) {
+                    Thread.sleep(20);
+                }
+            }
+            assertThat(status).isEqualTo(200);
+        } finally {
+            for (Socket held : idle) {
+                held.close();
+            }
+        }
+    }
+
+    private Socket connect() throws IOException {
+        Socket socket = new Socket("127.0.0.1", server.localAddress().getPort());
+        socket.setSoTimeout(5_000);
+        return socket;
     }
 
     private HttpResponse<String> get(String path, String accept) throws Exception {

@@ -198,6 +198,7 @@ public final class Bench {
         long softnet0 = KernelDrops.softnetDropped();
         long relay0 = CpuTime.ticks(o.relayPids());
         long self0 = CpuTime.ticks("self");
+        var machine0 = MachineCpu.read();
         long t0 = System.nanoTime();
         List<Thread> running = new ArrayList<>();
         for (BatchSender s : senders) {
@@ -210,6 +211,9 @@ public final class Bench {
         long t1 = System.nanoTime();
         r.relayCpuSeconds = (CpuTime.ticks(o.relayPids()) - relay0) / CpuTime.TICKS_PER_SECOND;
         r.generatorCpuSeconds = (CpuTime.ticks("self") - self0) / CpuTime.TICKS_PER_SECOND;
+        var machine1 = MachineCpu.read();
+        r.cpuBusySeconds = MachineCpu.seconds(machine0.busy(), machine1.busy());
+        r.cpuSoftirqSeconds = MachineCpu.seconds(machine0.softirq(), machine1.softirq());
         r.wallSeconds = (t1 - t0) / 1e9;
         r.relayRssBytes = CpuTime.rssBytes(o.relayPids());
         r.relayDrops = KernelDrops.delta(relayDrops0, KernelDrops.read(o.relayNetns()));

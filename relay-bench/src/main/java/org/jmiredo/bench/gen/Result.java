@@ -47,6 +47,9 @@ final class Result {
     double relayCpuSeconds;
     double generatorCpuSeconds;
     double wallSeconds;
+    /** Whole machine, then each CPU ({@link MachineCpu}): busy and softirq seconds over the measurement. */
+    double[] cpuBusySeconds = new double[0];
+    double[] cpuSoftirqSeconds = new double[0];
     Map<String, Long> relayDrops = Map.of();
     Map<String, Long> nativeDrops = Map.of();
     long softnetDropped;
@@ -78,6 +81,11 @@ final class Result {
         double perPacket = delivered() == 0 ? 0 : relayCpuSeconds * 1e6 / delivered();
         b.append(String.format(Locale.ROOT, "relay cpu %.2fs (%.0f%% of one core over %.2fs, %.2f us/packet); generator cpu %.2fs%n",
                 relayCpuSeconds, 100 * relayCpuSeconds / wallSeconds, wallSeconds, perPacket, generatorCpuSeconds));
+        if (cpuBusySeconds.length > 0) {
+            b.append(String.format(Locale.ROOT, "machine cpu %.2fs (%.2f us/packet; softirq %.2fs), by cpu %s%n",
+                    cpuBusySeconds[0], delivered() == 0 ? 0 : cpuBusySeconds[0] * 1e6 / delivered(),
+                    cpuSoftirqSeconds[0], seconds(cpuBusySeconds)));
+        }
         b.append(String.format(Locale.ROOT, "relay rss %.1f MiB (%.0f bytes per peer)%n", relayRssBytes / 1048576.0,
                 relayRssBytes / (double) o.peers()));
         b.append("kernel drops: relay ns ").append(relayDrops).append(", native ns ").append(nativeDrops)
@@ -95,6 +103,16 @@ final class Result {
         if (d.misdelivered > 0 || d.errors > 0) {
             b.append(String.format(Locale.ROOT, "      misdelivered %d, send errors %d%n", d.misdelivered, d.errors));
         }
+    }
+
+    /** Row 0 and each CPU as a JSON array of seconds: [machine, cpu0, cpu1, ...]. */
+    private static String seconds(double[] s) {
+        StringBuilder b = new StringBuilder("[");
+        for (double v : s) {
+            b.append(String.format(Locale.ROOT, "%.2f", v)).append(',');
+        }
+        b.setLength(Math.max(1, b.length() - 1));
+        return b.append(']').toString();
     }
 
     private double mbps(double pps) {
@@ -119,6 +137,12 @@ final class Result {
         field(b, "generator_cpu_s", generatorCpuSeconds);
         field(b, "wall_s", wallSeconds);
         field(b, "relay_cpu_us_per_packet", delivered() == 0 ? 0 : relayCpuSeconds * 1e6 / delivered());
+        if (cpuBusySeconds.length > 0) {
+            field(b, "machine_cpu_s", cpuBusySeconds[0]);
+            field(b, "machine_cpu_us_per_packet", delivered() == 0 ? 0 : cpuBusySeconds[0] * 1e6 / delivered());
+            field(b, "cpu_busy_s", seconds(cpuBusySeconds));
+            field(b, "cpu_softirq_s", seconds(cpuSoftirqSeconds));
+        }
         field(b, "softnet_dropped", softnetDropped);
         field(b, "relay_rss_bytes", relayRssBytes);
         relayDrops.forEach((k, v) -> field(b, "relay_" + k, v));

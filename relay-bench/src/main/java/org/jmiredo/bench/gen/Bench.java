@@ -213,7 +213,7 @@ public final class Bench {
         r.generatorCpuSeconds = (CpuTime.ticks("self") - self0) / CpuTime.TICKS_PER_SECOND;
         var machine1 = MachineCpu.read();
         r.cpuBusySeconds = MachineCpu.seconds(machine0.busy(), machine1.busy());
-        r.cpuSoftirqSeconds = MachineCpu.seconds(machine0.softirq(), machine1.softirq());
+        r.cpuInterruptSeconds = MachineCpu.seconds(machine0.interrupt(), machine1.interrupt());
         r.wallSeconds = (t1 - t0) / 1e9;
         r.relayRssBytes = CpuTime.rssBytes(o.relayPids());
         r.relayDrops = KernelDrops.delta(relayDrops0, KernelDrops.read(o.relayNetns()));

@@ -7,17 +7,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Busy and softirq clock ticks of the whole machine and of each CPU, from the {@code cpu} lines of /proc/stat
+ * Busy and interrupt clock ticks of the whole machine and of each CPU, from the {@code cpu} lines of /proc/stat
  * (proc(5)). The relay's own CPU time misses work the kernel does for it in softirq (accounted to no process
  * with CONFIG_IRQ_TIME_ACCOUNTING) and work moved to other CPUs (receive packet steering): this counts both.
  * Busy = every column but idle and iowait; guest time is already inside user.
  *
  * @param busy row 0 the machine ("cpu"), then one row per CPU ("cpu0", "cpu1", ...)
- * @param softirq the softirq column, same rows
+ * @param interrupt the irq and softirq columns together, same rows
  */
-record MachineCpu(long[] busy, long[] softirq) {
+record MachineCpu(long[] busy, long[] interrupt) {
     private static final int IDLE = 3;
     private static final int IOWAIT = 4;
+    private static final int IRQ = 5;
     private static final int SOFTIRQ = 6;
     private static final int STEAL = 7;
 
@@ -43,15 +44,15 @@ record MachineCpu(long[] busy, long[] softirq) {
             rows.add(v);
         }
         long[] busy = new long[rows.size()];
-        long[] softirq = new long[rows.size()];
+        long[] interrupt = new long[rows.size()];
         for (int r = 0; r < rows.size(); r++) {
             long[] v = rows.get(r);
             for (int i = 0; i <= STEAL && i < v.length; i++) {
                 busy[r] += i == IDLE || i == IOWAIT ? 0 : v[i];
             }
-            softirq[r] = v.length > SOFTIRQ ? v[SOFTIRQ] : 0;
+            interrupt[r] = v.length > SOFTIRQ ? v[IRQ] + v[SOFTIRQ] : 0;
         }
-        return new MachineCpu(busy, softirq);
+        return new MachineCpu(busy, interrupt);
     }
 
     /** Seconds between two readings, row by row (empty when either reading failed). */

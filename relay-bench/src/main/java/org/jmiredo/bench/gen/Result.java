@@ -47,9 +47,9 @@ final class Result {
     double relayCpuSeconds;
     double generatorCpuSeconds;
     double wallSeconds;
-    /** Whole machine, then each CPU ({@link MachineCpu}): busy and softirq seconds over the measurement. */
+    /** Whole machine, then each CPU ({@link MachineCpu}): busy and irq + softirq seconds over the measurement. */
     double[] cpuBusySeconds = new double[0];
-    double[] cpuSoftirqSeconds = new double[0];
+    double[] cpuInterruptSeconds = new double[0];
     Map<String, Long> relayDrops = Map.of();
     Map<String, Long> nativeDrops = Map.of();
     long softnetDropped;
@@ -82,9 +82,9 @@ final class Result {
         b.append(String.format(Locale.ROOT, "relay cpu %.2fs (%.0f%% of one core over %.2fs, %.2f us/packet); generator cpu %.2fs%n",
                 relayCpuSeconds, 100 * relayCpuSeconds / wallSeconds, wallSeconds, perPacket, generatorCpuSeconds));
         if (cpuBusySeconds.length > 0) {
-            b.append(String.format(Locale.ROOT, "machine cpu %.2fs (%.2f us/packet; softirq %.2fs), by cpu %s%n",
+            b.append(String.format(Locale.ROOT, "machine cpu %.2fs (%.2f us/packet; irq+softirq %.2fs), by cpu %s%n",
                     cpuBusySeconds[0], delivered() == 0 ? 0 : cpuBusySeconds[0] * 1e6 / delivered(),
-                    cpuSoftirqSeconds[0], seconds(cpuBusySeconds)));
+                    cpuInterruptSeconds[0], seconds(cpuBusySeconds)));
         }
         b.append(String.format(Locale.ROOT, "relay rss %.1f MiB (%.0f bytes per peer)%n", relayRssBytes / 1048576.0,
                 relayRssBytes / (double) o.peers()));
@@ -141,7 +141,7 @@ final class Result {
             field(b, "machine_cpu_s", cpuBusySeconds[0]);
             field(b, "machine_cpu_us_per_packet", delivered() == 0 ? 0 : cpuBusySeconds[0] * 1e6 / delivered());
             field(b, "cpu_busy_s", seconds(cpuBusySeconds));
-            field(b, "cpu_softirq_s", seconds(cpuSoftirqSeconds));
+            field(b, "cpu_interrupt_s", seconds(cpuInterruptSeconds));
         }
         field(b, "softnet_dropped", softnetDropped);
         field(b, "relay_rss_bytes", relayRssBytes);

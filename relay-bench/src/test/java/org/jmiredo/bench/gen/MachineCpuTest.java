@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 class MachineCpuTest {
     @Test
-    void busyLeavesOutIdleAndIowaitAndKeepsSoftirqAndSteal() {
+    void busyLeavesOutIdleAndIowaitAndKeepsInterruptsAndSteal() {
         // user nice system idle iowait irq softirq steal guest guest_nice
         var m = MachineCpu.parse(List.of(
                 "cpu  100 1 50 1000 7 3 20 2 40 0",
@@ -16,7 +16,7 @@ class MachineCpuTest {
                 "intr 12345 0 0",
                 "ctxt 999"));
         assertThat(m.busy()).containsExactly(176, 109, 67);
-        assertThat(m.softirq()).containsExactly(20, 15, 5);
+        assertThat(m.interrupt()).containsExactly(23, 17, 6);
     }
 
     @Test

@@ -27,6 +27,7 @@ import org.jmiredo.server.metrics.WriteLatencyCollector;
 import org.jmiredo.server.transport.Transport;
 import org.jmiredo.server.transport.TransportSettings;
 import org.jmiredo.server.tun.linux.LinuxTunDevice;
+import org.jmiredo.server.tun.linux.RpsQueues;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,6 +106,7 @@ public final class RelayDaemon implements AutoCloseable {
                 transport.socketBuffers()::sendBufferBytes);
         TunOffloadMetrics.bindTo(registry, settings.tunOffload(), transport.tunDevice());
         tun = transport.tunDevice();
+        RpsQueues.setUp(config.tun().receiveSteering(), tun, config.tun().persistent()).forEach(LOG::warn);
         ready = true;
         warnIfNotForwarding();
         LOG.info("jmiredo {} relay ({}) ready: UDP {} on {} event loops, TUN {} (mtu {}, route {}), offloads {}, "

@@ -9,6 +9,7 @@ import org.jmiredo.engine.UnknownPeerPolicy;
 import org.jmiredo.peer.PeerTableSettings;
 import org.jmiredo.proto.Ipv4;
 import org.jmiredo.proto.Teredo;
+import org.jmiredo.server.tun.linux.ReceiveSteering;
 import org.jmiredo.server.tun.linux.TunOffloadMode;
 
 /** Reads a resolved {@code jmiredo} tree into {@link DaemonConfig}, checking every key's range. */
@@ -70,7 +71,8 @@ final class ConfigMapper {
                 (int) in.integer("jmiredo.tun.read-budget", 1, 65_536),
                 in.bool("jmiredo.tun.persistent"),
                 in.parsed("jmiredo.tun.offload", TunOffloadMode::parse, TunOffloadMode.OFF),
-                (int) in.integer("jmiredo.tun.tx-queue-length", 0, MAX_TX_QUEUE_LENGTH));
+                (int) in.integer("jmiredo.tun.tx-queue-length", 0, MAX_TX_QUEUE_LENGTH),
+                in.parsed("jmiredo.tun.receive-steering", ReceiveSteering::parse, ReceiveSteering.OFF));
     }
 
     private TransportConfig transport() {

@@ -1,5 +1,6 @@
 package org.jmiredo.server.config;
 
+import org.jmiredo.server.tun.linux.ReceiveSteering;
 import org.jmiredo.server.tun.linux.TunOffloadMode;
 
 /**
@@ -13,6 +14,8 @@ import org.jmiredo.server.tun.linux.TunOffloadMode;
  * @param offload checksum and segmentation offloads on the device (IFF_VNET_HDR): auto, on or off
  * @param txQueueLength the device's txqueuelen (packets the kernel holds for the relay to read); 0 keeps the
  *     kernel's default
+ * @param receiveSteering the CPUs the kernel's receive packet steering hands the packets the relay writes to the
+ *     tunnel (rps_cpus of its receive queues): off, auto or a CPU list
  */
 public record TunConfig(String name, int mtu, int readBudget, boolean persistent, TunOffloadMode offload,
-        int txQueueLength) {}
+        int txQueueLength, ReceiveSteering receiveSteering) {}

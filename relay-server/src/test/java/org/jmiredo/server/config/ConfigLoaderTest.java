@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.jmiredo.engine.UnknownPeerPolicy;
 import org.jmiredo.proto.Ipv4;
+import org.jmiredo.server.tun.linux.ReceiveSteering;
 import org.jmiredo.server.tun.linux.TunOffloadMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +28,7 @@ class ConfigLoaderTest {
         DaemonConfig config = ConfigLoader.defaults();
         assertThat(config.relay()).isEqualTo(
                 new RelayConfig(RelayType.CONE, 0, 3544, 0x2001_0000, UnknownPeerPolicy.ACCEPT_MATCHING));
-        assertThat(config.tun()).isEqualTo(new TunConfig("teredo", 1280, 64, false, TunOffloadMode.OFF, 4096));
+        assertThat(config.tun()).isEqualTo(new TunConfig("teredo", 1280, 64, false, TunOffloadMode.OFF, 4096, ReceiveSteering.OFF));
         assertThat(config.transport()).isEqualTo(new TransportConfig(0, 32, 64, 12 << 20, 4 << 20, false,
                 Duration.ofSeconds(5)));
         assertThat(config.peers().maxPeers()).isEqualTo(1_048_576);
@@ -203,7 +204,7 @@ class ConfigLoaderTest {
         assertThat(ConfigLoader.defaults().tun().persistent()).isFalse();
         Path on = write("on.conf", "jmiredo.tun { name = tr0, persistent = true }\n");
         assertThat(ConfigLoader.load(ConfigLoader.Sources.none().withHocon(on)).tun())
-                .isEqualTo(new TunConfig("tr0", 1280, 64, true, TunOffloadMode.OFF, 4096));
+                .isEqualTo(new TunConfig("tr0", 1280, 64, true, TunOffloadMode.OFF, 4096, ReceiveSteering.OFF));
         Path bad = write("bad.conf", "jmiredo.tun.persistent = maybe\n");
         assertProblems(bad, bad + ":1: jmiredo.tun.persistent: must be true or false, got \"maybe\"");
     }
@@ -228,6 +229,25 @@ class ConfigLoaderTest {
         assertThat(ConfigLoader.load(ConfigLoader.Sources.none().withHocon(set)).tun().txQueueLength()).isEqualTo(8192);
         Path bad = write("bad-qlen.conf", "jmiredo.tun {\n  tx-queue-length = -1\n}\n");
         assertProblems(bad, bad + ":2: jmiredo.tun.tx-queue-length: must be 0-1000000, got -1");
+    }
+
+    @Test
+    void tunReceiveSteeringIsOffByDefaultAutoOrACpuList() throws Exception {
+        assertThat(ConfigLoader.defaults().tun().receiveSteering()).isEqualTo(ReceiveSteering.OFF);
+        Path list = write("rps.conf", "jmiredo.tun.receive-steering = \"1,3-4\"\n");
+        assertThat(ConfigLoader.load(ConfigLoader.Sources.none().withHocon(list)).tun().receiveSteering().label())
+                .isEqualTo("1,3-4");
+        Path one = write("rps1.conf", "jmiredo.tun.receive-steering = 2\n");
+        assertThat(ConfigLoader.load(ConfigLoader.Sources.none().withHocon(one)).tun().receiveSteering().label())
+                .isEqualTo("2");
+        Path auto = write("rps-auto.conf", "jmiredo.tun.receive-steering = auto\n");
+        assertThat(ConfigLoader.load(ConfigLoader.Sources.none().withHocon(auto)).tun().receiveSteering())
+                .isEqualTo(ReceiveSteering.AUTO);
+        Path bad = write("bad-rps.conf", "jmiredo.tun {\n  receive-steering = \"3-1\"\n}\n");
+        assertProblems(bad, bad + ":2: jmiredo.tun.receive-steering: has the reversed range \"3-1\" in \"3-1\"");
+        Path word = write("bad-rps2.conf", "jmiredo.tun.receive-steering = on\n");
+        assertProblems(word, word + ":1: jmiredo.tun.receive-steering: must be off, auto or a CPU list such as \"2-7\" "
+                + "or \"0,2,4-6\", got \"on\"");
     }
 
     @Test

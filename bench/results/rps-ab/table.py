@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Tables of an rps-ab run: per relay and load point, each steering configuration against U0 (today)."""
+"""Tables of an rps-ab run: per relay and load point, each steering configuration against U0 (today).
+   table.py DIR            one run, every figure
+   table.py DIR DIR...     medians over runs of the ratios (summary)"""
 import json
 import pathlib
 import sys
@@ -45,5 +47,45 @@ def main():
                   f"| {s['intr']:.2f} | {s['lab']:.2f} | {ratio('lab')} | {s['softnet']} |")
 
 
+
+
+def summary(dirs):
+    """Medians over runs of each configuration's ratio to U0 (and the relay's CPU against P0, same pinning)."""
+    import statistics
+    ratios = {}
+    for out in dirs:
+        rows = {}
+        for f in sorted(pathlib.Path(out).glob("*.json")):
+            r = json.loads(f.read_text())
+            relay, config = r["label"].rsplit("-", 1)
+            d = r[r["direction"]]
+            n = max(d["delivered"], 1)
+            rows.setdefault((relay, r["direction"], r["peers"], r["size"], r["rate"]), {})[config] = (
+                d["delivered_pps"], r["relay_cpu_us_per_packet"],
+                (r["relay_cpu_s"] + r["generator_cpu_s"] + r["cpu_interrupt_s"][0]) * 1e6 / n, d["loss_pct"])
+        for key, by in rows.items():
+            u0, p0 = by.get("U0"), by.get("P0")
+            for config, v in by.items():
+                if u0 and p0:
+                    ratios.setdefault((key, config), []).append(
+                        (v[0] / u0[0], v[1] / p0[1], v[2] / u0[2], v[2] / p0[2], v[3]))
+    print(f"Medians over {len(dirs)} runs ({', '.join(pathlib.Path(d).name for d in dirs)}), ratios to the same "
+          "run's U0 (delivered, lab CPU) and P0 (relay CPU, lab CPU: same pinning); n = runs.\n")
+    print("| relay | dir | peers | size | rate | config | n | delivered / U0 | relay µs / P0 | lab µs / U0 "
+          "| lab µs / P0 | loss % (median) |")
+    print("|---|---|---:|---:|---|---|---:|---:|---:|---:|---:|---:|")
+    order = ["U0", "P0", "Po", "Pa", "Ua"]
+    for (key, config) in sorted(ratios, key=lambda k: (k[0][0], k[0][1], -k[0][2], k[0][3], k[0][4] == 0,
+                                                        order.index(k[1]))):
+        relay, direction, peers, size, rate = key
+        v = ratios[(key, config)]
+        m = [statistics.median(x[i] for x in v) for i in range(5)]
+        print(f"| {relay} | {direction} | {peers:,} | {size} | {'max' if rate == 0 else f'{rate:,.0f}'} | {config} "
+              f"| {len(v)} | {m[0]:.2f} | {m[1]:.2f} | {m[2]:.2f} | {m[3]:.2f} | {m[4]:.2f} |")
+
+
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) > 2:
+        summary(sys.argv[1:])
+    else:
+        main()

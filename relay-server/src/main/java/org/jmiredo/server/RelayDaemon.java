@@ -53,6 +53,7 @@ public final class RelayDaemon implements AutoCloseable {
     private volatile boolean closed;
     private RelayDataPath dataPath;
     private volatile LinuxTunDevice tun;
+    private volatile Transport transport;
 
     private RelayDaemon(DaemonConfig config) {
         this.config = config;
@@ -105,6 +106,7 @@ public final class RelayDaemon implements AutoCloseable {
                 transport.socketBuffers()::sendBufferBytes);
         TunOffloadMetrics.bindTo(registry, settings.tunOffload(), transport.tunDevice());
         tun = transport.tunDevice();
+        this.transport = transport;
         ready = true;
         warnIfNotForwarding();
         LOG.info("jmiredo {} relay ({}) ready: UDP {} on {} event loops, TUN {} (mtu {}, route {}), offloads {}, "
@@ -142,7 +144,8 @@ public final class RelayDaemon implements AutoCloseable {
 
     /** Behind /readyz: the TUN device is up and the UDP sockets are bound, and we are not stopping. */
     public boolean isReady() {
-        return ready && !closed && !tunnelGone();
+        Transport current = transport;
+        return ready && !closed && !tunnelGone() && (current == null || current.tunnelServing());
     }
 
     /**

@@ -79,6 +79,11 @@ class TransportTest {
             public List<String> checkHostSetup(TunnelInterfaceSpec spec, int attachedQueues) {
                 throw new AssertionError("a transport that creates its device configures it, it does not check it");
             }
+
+            @Override
+            public Restoration restore(TunnelInterfaceSpec spec) throws InterfaceConfigException {
+                return RtnetlinkConfigurator.inNamespace(target.name()).restore(spec);
+            }
         };
     }
 

@@ -36,6 +36,14 @@ public interface InterfaceConfigurator {
     Restoration restore(TunnelInterfaceSpec spec) throws InterfaceConfigException;
 
     /**
+     * Whether a host's interface ({@code jmiredo.tun.persistent}) serves: its link is up and the kernel routes the
+     * prefix into it. Only reads, a lookup rather than a dump, so it costs the same on a host with a full table.
+     *
+     * @throws InterfaceConfigException if the interface cannot be read (gone)
+     */
+    boolean serving(TunnelInterfaceSpec spec) throws InterfaceConfigException;
+
+    /**
      * What {@link #restore} found and did.
      *
      * @param linkUp whether the link is up (when it is not, nothing was done)

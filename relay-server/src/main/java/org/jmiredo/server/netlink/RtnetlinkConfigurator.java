@@ -231,6 +231,15 @@ public final class RtnetlinkConfigurator implements InterfaceConfigurator {
         }
     }
 
+    @Override
+    public boolean serving(TunnelInterfaceSpec spec) throws InterfaceConfigException {
+        try (RtnetlinkSession rt = open()) {
+            LinkState link = rt.link(spec.name());
+            // Output interface 0: the route any packet to the prefix takes, wherever it leads.
+            return link.up() && rt.routeTo(spec.prefix(), 0).filter(r -> r.outputIndex() == link.index()).isPresent();
+        }
+    }
+
     /**
      * Fails if the link is down (nothing would be routed into it) or more queues are attached than ours
      * (another process, e.g. a second relay, would get part of the traffic: without IFF_TUN_EXCL the kernel

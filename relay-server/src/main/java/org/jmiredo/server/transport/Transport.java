@@ -56,7 +56,7 @@ public final class Transport implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final SocketBuffers buffers;
     private volatile ConfiguredInterface configured;
-    /** For the daemon's own device: puts back its route after a link flap; null for a persistent device. */
+    /** Puts back the route of the daemon's own device after a link flap; only observes a host's device. */
     private volatile TunnelWatch watch;
     /** With a wildcard bind address: the further sockets on each of the host's addresses; else null. */
     private volatile LocalAddressSockets localSockets;
@@ -99,10 +99,8 @@ public final class Transport implements AutoCloseable {
         try {
             transport = new Transport(kind, settings, newGroup(kind, n), tun);
             transport.configured = setUpInterface(settings, configurator, tun);
-            if (!settings.tunPersistent()) {
-                transport.watch = TunnelWatch.start(configurator, settings.tunnelInterface(tun.name()),
-                        TunnelWatch.INTERVAL);
-            }
+            transport.watch = TunnelWatch.start(configurator, settings.tunnelInterface(tun.name()),
+                    !settings.tunPersistent(), TunnelWatch.INTERVAL);
             Transport reader = transport;
             transport.relayChannels.addAll(transport.bindOnLoops(settings.bindSocketAddress(),
                     (channel, i) -> reader.read(channel, wiring.initUdpChannel(channel, tun.queue(i)))));
@@ -235,8 +233,9 @@ public final class Transport implements AutoCloseable {
     }
 
     /**
-     * False while the daemon's own tunnel is down (set down under the running relay): the kernel has dropped its
-     * route and nothing reaches the relay from the IPv6 side. Always true for a persistent (host's) device.
+     * False while the tunnel is down (set down under the running relay; the kernel then drops the route of the
+     * daemon's own device, which comes back with the link) or, for a host's device, while the prefix is not
+     * routed into it: nothing reaches the relay from the IPv6 side.
      */
     public boolean tunnelServing() {
         TunnelWatch current = watch;

@@ -19,6 +19,9 @@ import org.slf4j.LoggerFactory;
  * the same hole). Every {@link #INTERVAL} this puts back whichever is missing while the link is up. While the
  * link is down it changes nothing (someone took it down) and {@link #serving()} is false, which /readyz shows.
  * A device that vanished altogether is {@link org.jmiredo.server.tun.linux.LinuxTunDevice#gone()}'s matter.
+ *
+ * <p>A host's device ({@code tun.persistent}) is the host's to keep: the watch only observes it, and
+ * {@link #serving()} is false while its link is down or the prefix is not routed into it.
  */
 final class TunnelWatch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TunnelWatch.class);
@@ -28,27 +31,35 @@ final class TunnelWatch implements AutoCloseable {
 
     private final InterfaceConfigurator configurator;
     private final TunnelInterfaceSpec spec;
+    /** True for the daemon's own device: put back what is missing; false for a host's: only observe. */
+    private final boolean repair;
     private final ScheduledExecutorService timer;
     private volatile boolean serving = true;
     /** Written by the timer thread only: what the last check found, so that a lasting state is logged once. */
     private boolean down;
     private boolean failing;
 
-    private TunnelWatch(InterfaceConfigurator configurator, TunnelInterfaceSpec spec) {
+    private TunnelWatch(InterfaceConfigurator configurator, TunnelInterfaceSpec spec, boolean repair) {
         this.configurator = configurator;
         this.spec = spec;
+        this.repair = repair;
         this.timer = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("jmiredo-tunnel-watch", true));
     }
 
-    /** Checks every {@code interval}, the first time one interval from now (the set-up has just been done). */
-    static TunnelWatch start(InterfaceConfigurator configurator, TunnelInterfaceSpec spec, Duration interval) {
-        TunnelWatch watch = new TunnelWatch(configurator, spec);
+    /**
+     * Checks every {@code interval}, the first time one interval from now (the set-up has just been done).
+     *
+     * @param repair true for the daemon's own device (put back what is missing), false for a host's (observe)
+     */
+    static TunnelWatch start(InterfaceConfigurator configurator, TunnelInterfaceSpec spec, boolean repair,
+            Duration interval) {
+        TunnelWatch watch = new TunnelWatch(configurator, spec, repair);
         long millis = interval.toMillis();
         watch.timer.scheduleWithFixedDelay(watch::checkQuietly, millis, millis, TimeUnit.MILLISECONDS);
         return watch;
     }
 
-    /** False while the last check found the link down. */
+    /** False while the last check found the link down, or a host's device without the route for the prefix. */
     boolean serving() {
         return serving;
     }
@@ -63,17 +74,32 @@ final class TunnelWatch implements AutoCloseable {
     }
 
     void check() {
-        Restoration found;
         try {
-            found = configurator.restore(spec);
+            if (repair) {
+                repair(configurator.restore(spec));
+            } else {
+                observe(configurator.serving(spec));
+            }
+            failing = false;
         } catch (InterfaceConfigException e) {
             if (!failing) {
                 LOG.warn("cannot check the tunnel interface {}: {}", spec.name(), e.getMessage());
             }
             failing = true;
-            return;
         }
-        failing = false;
+    }
+
+    private void observe(boolean now) {
+        if (!now && serving) {
+            LOG.warn("tunnel interface {} (the host's) is down or the route for {} does not lead into it: nothing "
+                    + "is relayed until the host puts them back", spec.name(), spec.prefixText());
+        } else if (now && !serving) {
+            LOG.info("tunnel interface {} (the host's) serves again", spec.name());
+        }
+        serving = now;
+    }
+
+    private void repair(Restoration found) {
         serving = found.linkUp();
         if (!found.linkUp()) {
             if (!down) {

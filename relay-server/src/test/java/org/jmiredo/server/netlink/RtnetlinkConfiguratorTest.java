@@ -155,6 +155,23 @@ class RtnetlinkConfiguratorTest {
     }
 
     @Test
+    void servingMeansUpWithThePrefixRoutedIntoTheDeviceAndChangesNothing() throws Exception {
+        assertThat(configurator.serving(spec(1280))).as("down, no route").isFalse();
+        ns.ip("link", "set", "dev", DEV, "up");
+        assertThat(configurator.serving(spec(1280))).as("up, no route").isFalse();
+        ns.ip("-6", "route", "add", "2001:db8::/32", "dev", DEV);
+        assertThat(configurator.serving(spec(1280))).isTrue();
+        ns.ip("tuntap", "add", "mode", "tun", "name", "jmother0");
+        ns.ip("link", "set", "dev", "jmother0", "up");
+        ns.ip("-6", "route", "add", "2001:db8::/48", "dev", "jmother0");
+        assertThat(configurator.serving(spec(1280))).as("a more specific route leads elsewhere").isFalse();
+        ns.ip("-6", "route", "del", "2001:db8::/48", "dev", "jmother0");
+        ns.ip("link", "set", "dev", DEV, "down");
+        assertThat(configurator.serving(spec(1280))).isFalse();
+        assertThat(ns.ip("-6", "addr", "show", "dev", DEV)).doesNotContain("fe80::ffff:ffff:ffff");
+    }
+
+    @Test
     void aMissingDeviceFailsWithTheKernelsAnswerAndTheName() {
         TunnelInterfaceSpec missing = TunnelInterfaceSpec.relay("jmnone0", 1280, TunnelInterfaceSpec.v6("2001:db8::"), 32);
         assertThatThrownBy(() -> configurator.configure(missing))

@@ -84,6 +84,11 @@ class TransportTest {
             public Restoration restore(TunnelInterfaceSpec spec) throws InterfaceConfigException {
                 return RtnetlinkConfigurator.inNamespace(target.name()).restore(spec);
             }
+
+            @Override
+            public boolean serving(TunnelInterfaceSpec spec) {
+                throw new AssertionError("the transport repairs the device it created, it does not only observe it");
+            }
         };
     }
 

@@ -34,7 +34,7 @@ class TunnelWatchTest {
     void start() {
         logged.start();
         log.addAppender(logged);
-        watch = TunnelWatch.start(scripted(), SPEC, Duration.ofHours(1));
+        watch = TunnelWatch.start(scripted(), SPEC, true, Duration.ofHours(1));
     }
 
     @AfterEach
@@ -57,11 +57,20 @@ class TunnelWatchTest {
 
             @Override
             public Restoration restore(TunnelInterfaceSpec spec) throws InterfaceConfigException {
+                return (Restoration) next();
+            }
+
+            @Override
+            public boolean serving(TunnelInterfaceSpec spec) throws InterfaceConfigException {
+                return (Boolean) next();
+            }
+
+            private Object next() throws InterfaceConfigException {
                 Object next = answers.removeFirst();
                 if (next instanceof InterfaceConfigException e) {
                     throw e;
                 }
-                return (Restoration) next;
+                return next;
             }
         };
     }
@@ -100,6 +109,23 @@ class TunnelWatchTest {
                 "cannot check the tunnel interface teredo: cannot find interface teredo: No such device");
         watch.check();
         assertThat(answers).isEmpty();
+    }
+
+    @Test
+    void aHostsDeviceIsOnlyObservedAndEachChangeSaidOnce() {
+        watch.close();
+        watch = TunnelWatch.start(scripted(), SPEC, false, Duration.ofHours(1));
+        answers.addAll(List.of(true, false, false, true));
+        watch.check();
+        assertThat(watch.serving()).isTrue();
+        watch.check();
+        watch.check();
+        assertThat(watch.serving()).isFalse();
+        watch.check();
+        assertThat(watch.serving()).isTrue();
+        assertThat(messages(Level.WARN)).singleElement().asString().startsWith("tunnel interface teredo (the host's) "
+                + "is down or the route for 2001::/32 does not lead into it");
+        assertThat(messages(Level.INFO)).containsExactly("tunnel interface teredo (the host's) serves again");
     }
 
     private List<String> messages(Level level) {

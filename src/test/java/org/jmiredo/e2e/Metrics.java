@@ -28,17 +28,27 @@ final class Metrics {
     }
 
     static Scrape scrape(Netns rly, String hostPort) {
+        return get(rly, hostPort, "/metrics");
+    }
+
+    /** The status code of {@code GET path} (/readyz: 200 or 503). */
+    static int status(Netns rly, String hostPort, String path) {
+        String[] words = get(rly, hostPort, path).statusLine().split(" ");
+        return Integer.parseInt(words[1]);
+    }
+
+    private static Scrape get(Netns rly, String hostPort, String path) {
         String[] parts = hostPort.split(":");
         // HTTP/1.0 with "Connection: close": the server ends the response by closing; the timeout
         // only guards against a server that keeps the connection open anyway.
         String script = "exec 3<>/dev/tcp/" + parts[0] + "/" + parts[1] + " || exit 7\n"
-                + "printf 'GET /metrics HTTP/1.0\\r\\nHost: " + hostPort + "\\r\\nConnection: close\\r\\n\\r\\n' >&3\n"
+                + "printf 'GET " + path + " HTTP/1.0\\r\\nHost: " + hostPort + "\\r\\nConnection: close\\r\\n\\r\\n' >&3\n"
                 + "timeout 5 cat <&3 || true\n";
         Shell.Result r = rly.exec(Duration.ofSeconds(15), List.of("bash", "-c", script));
         String response = r.output();
         int headerEnd = response.indexOf("\r\n\r\n");
         if (!r.ok() || headerEnd < 0) {
-            throw new AssertionError("GET http://" + hostPort + "/metrics in " + rly.name() + " failed (exit "
+            throw new AssertionError("GET http://" + hostPort + path + " in " + rly.name() + " failed (exit "
                     + r.exit() + "):\n" + response);
         }
         // Our endpoint answers with a full response (Content-Length), never chunked.

@@ -173,10 +173,11 @@ public final class Transmission {
             drop(packet, (bubble & Bubbles.QUEUE_PEERS_FULL) != 0 ? DropReason.QUEUE_PEERS_FULL : DropReason.QUEUE_FULL);
         }
         if ((bubble & Bubbles.SEND) != 0) {
-            bubbles.sendIndirect(dstHi, dstLo, out);
+            // R-5.4.1-direct: open our own NAT, before the indirect bubble whose answer must pass it (as Miredo).
             if (settings.restricted()) {
-                bubbles.sendDirect(dstHi, dstLo, out); // R-5.4.1-direct: open our own NAT
+                bubbles.sendDirect(dstHi, dstLo, out);
             }
+            bubbles.sendIndirect(dstHi, dstLo, out);
         } else {
             counters.increment(Counter.BUBBLES_RATE_LIMITED);
         }

@@ -54,6 +54,7 @@ public final class RelayDaemon implements AutoCloseable {
     private volatile boolean closed;
     private RelayDataPath dataPath;
     private volatile LinuxTunDevice tun;
+    private volatile Transport transport;
 
     private RelayDaemon(DaemonConfig config) {
         this.config = config;
@@ -107,6 +108,7 @@ public final class RelayDaemon implements AutoCloseable {
         TunOffloadMetrics.bindTo(registry, settings.tunOffload(), transport.tunDevice());
         tun = transport.tunDevice();
         RpsQueues.setUp(config.tun().receiveSteering(), tun, config.tun().persistent()).forEach(LOG::warn);
+        this.transport = transport;
         ready = true;
         warnIfNotForwarding();
         LOG.info("jmiredo {} relay ({}) ready: UDP {} on {} event loops, TUN {} (mtu {}, route {}), offloads {}, "
@@ -144,7 +146,8 @@ public final class RelayDaemon implements AutoCloseable {
 
     /** Behind /readyz: the TUN device is up and the UDP sockets are bound, and we are not stopping. */
     public boolean isReady() {
-        return ready && !closed && !tunnelGone();
+        Transport current = transport;
+        return ready && !closed && !tunnelGone() && (current == null || current.tunnelServing());
     }
 
     /**

@@ -26,6 +26,35 @@ public interface InterfaceConfigurator {
      */
     List<String> checkHostSetup(TunnelInterfaceSpec spec, int attachedQueues) throws InterfaceConfigException;
 
+    /**
+     * Puts back, on an interface {@link #configure} set up, the address and the route for the prefix if they are
+     * gone: the kernel deletes both when the link is set down, and setting it up again does not bring them back.
+     * Changes nothing while the link is down (someone took it down), nor where a route for the prefix exists.
+     *
+     * @throws InterfaceConfigException if the interface cannot be read (gone) or a step failed
+     */
+    Restoration restore(TunnelInterfaceSpec spec) throws InterfaceConfigException;
+
+    /**
+     * Whether a host's interface ({@code jmiredo.tun.persistent}) serves: its link is up and the kernel routes the
+     * prefix into it. Only reads, a lookup rather than a dump, so it costs the same on a host with a full table.
+     *
+     * @throws InterfaceConfigException if the interface cannot be read (gone)
+     */
+    boolean serving(TunnelInterfaceSpec spec) throws InterfaceConfigException;
+
+    /**
+     * What {@link #restore} found and did.
+     *
+     * @param linkUp whether the link is up (when it is not, nothing was done)
+     * @param restored what was put back, one phrase each ("route 2001::/32"); empty when all was in place
+     */
+    record Restoration(boolean linkUp, List<String> restored) {
+        public Restoration {
+            restored = List.copyOf(restored);
+        }
+    }
+
     /** Undoes one {@link #configure}; never throws, and tolerates the interface being gone already. */
     @FunctionalInterface
     interface ConfiguredInterface extends AutoCloseable {

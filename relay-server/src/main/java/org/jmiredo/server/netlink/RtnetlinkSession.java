@@ -57,7 +57,7 @@ final class RtnetlinkSession implements AutoCloseable {
         return acknowledgement(step);
     }
 
-    /** The route the kernel picks for {@code destination} out of interface {@code index}; empty if none. */
+    /** The route the kernel picks for {@code destination} out of interface {@code index} (0: any); empty if none. */
     Optional<RouteEntry> routeTo(Inet6Address destination, int index) throws InterfaceConfigException {
         RtnetlinkRequests.getRoute(writer, ++sequence, destination, index);
         String step = "look up the route to " + Ipv6Text.format(destination);

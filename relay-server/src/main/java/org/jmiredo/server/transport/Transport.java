@@ -56,6 +56,8 @@ public final class Transport implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final SocketBuffers buffers;
     private volatile ConfiguredInterface configured;
+    /** Puts back the route of the daemon's own device after a link flap; only observes a host's device. */
+    private volatile TunnelWatch watch;
     /** With a wildcard bind address: the further sockets on each of the host's addresses; else null. */
     private volatile LocalAddressSockets localSockets;
 
@@ -97,6 +99,8 @@ public final class Transport implements AutoCloseable {
         try {
             transport = new Transport(kind, settings, newGroup(kind, n), tun);
             transport.configured = setUpInterface(settings, configurator, tun);
+            transport.watch = TunnelWatch.start(configurator, settings.tunnelInterface(tun.name()),
+                    !settings.tunPersistent(), TunnelWatch.INTERVAL);
             Transport reader = transport;
             transport.relayChannels.addAll(transport.bindOnLoops(settings.bindSocketAddress(),
                     (channel, i) -> reader.read(channel, wiring.initUdpChannel(channel, tun.queue(i)))));
@@ -228,13 +232,23 @@ public final class Transport implements AutoCloseable {
         return List.copyOf(relayChannels);
     }
 
+    /**
+     * False while the tunnel is down (set down under the running relay; the kernel then drops the route of the
+     * daemon's own device, which comes back with the link) or, for a host's device, while the prefix is not
+     * routed into it: nothing reaches the relay from the IPv6 side.
+     */
+    public boolean tunnelServing() {
+        TunnelWatch current = watch;
+        return current == null || current.serving();
+    }
+
     /** Where the relay's UDP channels are bound (the actual port when the settings said 0). */
     public InetSocketAddress localAddress() {
         return (InetSocketAddress) relayChannels.getFirst().localAddress();
     }
 
     /**
-     * Stops in order: TUN reading (no packet reaches a closing channel), the per-address sockets and their
+     * Stops in order: TUN reading (no packet reaches a closing channel), the tunnel watch, the per-address sockets and their
      * refresh, the UDP channels, the interface's
      * route and address (while the device still exists), the TUN queues (the kernel then deletes the device),
      * the loops. Idempotent. A persistent device keeps its route and address and stays.
@@ -245,6 +259,9 @@ public final class Transport implements AutoCloseable {
             return;
         }
         tun.stopReading();
+        if (watch != null) {
+            watch.close();
+        }
         if (localSockets != null) {
             localSockets.close();
         }

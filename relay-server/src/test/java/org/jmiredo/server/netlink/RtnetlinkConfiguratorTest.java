@@ -130,6 +130,48 @@ class RtnetlinkConfiguratorTest {
     }
 
     @Test
+    void restoreDoesNothingWhileDownAndPutsBackRouteAndAddressTheKernelDroppedWhenUpAgain() throws Exception {
+        ConfiguredInterface configured = configurator.configure(spec(1280));
+        assertThat(configurator.restore(spec(1280))).as("all in place")
+                .isEqualTo(new InterfaceConfigurator.Restoration(true, List.of()));
+
+        ns.ip("link", "set", "dev", DEV, "down");
+        assertThat(ns.ip("-6", "route", "show", "dev", DEV)).as("the kernel's doing").doesNotContain("2001:db8::/32");
+        assertThat(configurator.restore(spec(1280))).isEqualTo(new InterfaceConfigurator.Restoration(false, List.of()));
+        assertThat(ns.ip("link", "show", "dev", DEV)).as("left down").doesNotContain(",UP");
+
+        ns.ip("link", "set", "dev", DEV, "up");
+        assertThat(configurator.restore(spec(1280)).restored())
+                .containsExactly("address fe80::ffff:ffff:ffff/64", "route 2001:db8::/32");
+        assertThat(ns.ip("-6", "addr", "show", "dev", DEV)).contains("inet6 fe80::ffff:ffff:ffff/64");
+        assertThat(ns.ip("-6", "route", "show", "dev", DEV)).contains("2001:db8::/32 metric 1024");
+        assertThat(configurator.restore(spec(1280)).restored()).as("once").isEmpty();
+
+        ns.ip("-6", "route", "del", "2001:db8::/32", "dev", DEV);
+        assertThat(configurator.restore(spec(1280)).restored()).containsExactly("route 2001:db8::/32");
+        configured.close();
+        assertThat(ns.ip("-6", "route", "show", "dev", DEV)).doesNotContain("2001:db8::/32");
+        assertThat(warnings()).isEmpty();
+    }
+
+    @Test
+    void servingMeansUpWithThePrefixRoutedIntoTheDeviceAndChangesNothing() throws Exception {
+        assertThat(configurator.serving(spec(1280))).as("down, no route").isFalse();
+        ns.ip("link", "set", "dev", DEV, "up");
+        assertThat(configurator.serving(spec(1280))).as("up, no route").isFalse();
+        ns.ip("-6", "route", "add", "2001:db8::/32", "dev", DEV);
+        assertThat(configurator.serving(spec(1280))).isTrue();
+        ns.ip("tuntap", "add", "mode", "tun", "name", "jmother0");
+        ns.ip("link", "set", "dev", "jmother0", "up");
+        ns.ip("-6", "route", "add", "2001:db8::/48", "dev", "jmother0");
+        assertThat(configurator.serving(spec(1280))).as("a more specific route leads elsewhere").isFalse();
+        ns.ip("-6", "route", "del", "2001:db8::/48", "dev", "jmother0");
+        ns.ip("link", "set", "dev", DEV, "down");
+        assertThat(configurator.serving(spec(1280))).isFalse();
+        assertThat(ns.ip("-6", "addr", "show", "dev", DEV)).doesNotContain("fe80::ffff:ffff:ffff");
+    }
+
+    @Test
     void aMissingDeviceFailsWithTheKernelsAnswerAndTheName() {
         TunnelInterfaceSpec missing = TunnelInterfaceSpec.relay("jmnone0", 1280, TunnelInterfaceSpec.v6("2001:db8::"), 32);
         assertThatThrownBy(() -> configurator.configure(missing))

@@ -79,6 +79,16 @@ class TransportTest {
             public List<String> checkHostSetup(TunnelInterfaceSpec spec, int attachedQueues) {
                 throw new AssertionError("a transport that creates its device configures it, it does not check it");
             }
+
+            @Override
+            public Restoration restore(TunnelInterfaceSpec spec) throws InterfaceConfigException {
+                return RtnetlinkConfigurator.inNamespace(target.name()).restore(spec);
+            }
+
+            @Override
+            public boolean serving(TunnelInterfaceSpec spec) {
+                throw new AssertionError("the transport repairs the device it created, it does not only observe it");
+            }
         };
     }
 

@@ -169,8 +169,8 @@ public final class PeerTable implements AutoCloseable {
      * alive too and not counted.
      */
     public long memoryBytes() {
-        // Per segment: the padded Segment object (~216), its counters array (40), its PendingQueues (40).
-        long bytes = 16 + 4L * segments.length + 296L * segments.length;
+        // Per segment: the padded Segment object (~216), its counters array (40), its PendingQueues (24).
+        long bytes = 16 + 4L * segments.length + 280L * segments.length;
         for (Segment s : segments) {
             bytes += s.memoryBytes();
         }

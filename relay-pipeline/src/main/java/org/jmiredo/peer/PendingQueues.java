@@ -2,16 +2,19 @@ package org.jmiredo.peer;
 
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
  * One segment's pending queues: the packets held for untrusted peers while the relay waits for their bubble
  * replies (RFC 4380 §5.4.1 case 3: "MAY queue", SHOULD send them once trusted, SHOULD delete them with the
- * entry). Keyed by peer address, open addressing over parallel arrays of power-of-two length, linear probing,
- * backward-shift deletion, at most half full. No object per queue: every new peer of a burst has one, and its
- * one packet sits in {@link #firsts}; a deque is made only for a second packet. Each entry keeps its key's hash,
- * so moving entries never rehashes. Guarded by the segment lock. Only peers with a queue are here (the slot's
- * QUEUED bit says which), so the slot table never looks here on the common path. Owns its ByteBufs.
+ * entry). Keyed by peer address, open addressing over power-of-two tables, linear probing, backward-shift
+ * deletion, at most half full. No object per queue: every new peer of a burst has one. An entry is four
+ * longs of {@link #keys} (address, hash, bytes charged) and two references of {@link #packets} (the oldest
+ * packet; a deque for the others, made only for a second packet), so finding and removing one touches two
+ * cache lines. Each entry keeps its key's hash, so moving entries never rehashes. Guarded by the segment lock.
+ * Only peers with a queue are here (the slot's QUEUED bit says which), so the slot table never looks here on
+ * the common path. Owns its ByteBufs.
  */
 final class PendingQueues {
     /**
@@ -20,21 +23,18 @@ final class PendingQueues {
      * packets would hold several times the memory that the byte limit is meant to bound.
      */
     static final int MIN_PACKET_COST = 128;
-    /** Bytes of one entry across the arrays: two key longs, hash, bytes, two references (compressed). */
-    static final int BYTES_PER_ENTRY = 8 + 8 + 4 + 4 + 4 + 4;
+    /** Bytes of one entry: four longs, two references (compressed). */
+    static final int BYTES_PER_ENTRY = 4 * 8 + 2 * 4;
+    private static final int LO = 1;
+    private static final int HASH = 2;
+    private static final int BYTES = 3;
     private static final long[] NO_KEYS = new long[0];
+    private static final Object[] NO_PACKETS = new Object[0];
 
-    /** Address high words; 0 = empty (a Teredo address's high word is never 0). */
-    private long[] his = NO_KEYS;
-    private long[] los = NO_KEYS;
-    /** The low half of each key's hash: its home at any length. */
-    private int[] hashes;
-    /** Bytes charged to each queue (at least {@link #MIN_PACKET_COST} per packet). */
-    private int[] bytes;
-    /** The oldest packet of each queue. */
-    private ByteBuf[] firsts;
-    /** The packets after the first, oldest first; null until a queue gets a second packet. */
-    private ArrayDeque<ByteBuf>[] rests;
+    /** Entry i at {@code i << 2}: address high word (0 = empty: a Teredo prefix is never 0), low word, hash, bytes. */
+    private long[] keys = NO_KEYS;
+    /** Entry i at {@code i << 1}: its oldest packet, then the deque of the others (or null). */
+    private Object[] packets = NO_PACKETS;
     private int count;
 
     static int cost(ByteBuf packet) {
@@ -47,16 +47,17 @@ final class PendingQueues {
 
     /** The index of that address's queue, or -1; valid until the next {@link #add} or removal. */
     int find(long hi, long lo, long hash) {
-        long[] h = his;
-        if (h.length == 0) {
+        long[] k = keys;
+        if (k.length == 0) {
             return -1;
         }
-        int mask = h.length - 1;
+        int mask = capacity() - 1;
         for (int i = (int) hash & mask; ; i = (i + 1) & mask) {
-            if (h[i] == 0) {
+            long h = k[i << 2];
+            if (h == 0) {
                 return -1;
             }
-            if (h[i] == hi && los[i] == lo) {
+            if (h == hi && k[(i << 2) + LO] == lo) {
                 return i;
             }
         }
@@ -64,13 +65,13 @@ final class PendingQueues {
 
     /** Adds an empty queue for an address not present yet; returns its index, as {@link #find} would. */
     int add(long hi, long lo, long hash) {
-        if ((count + 1) * 2 > his.length) {
-            resize(Math.max(8, his.length * 2));
+        if ((count + 1) * 2 > capacity()) {
+            resize(Math.max(8, capacity() * 2));
         }
-        int i = freeIndex(his, (int) hash);
-        his[i] = hi;
-        los[i] = lo;
-        hashes[i] = (int) hash;
+        int i = freeIndex(keys, hash);
+        keys[i << 2] = hi;
+        keys[(i << 2) + LO] = lo;
+        keys[(i << 2) + HASH] = hash;
         count++;
         return i;
     }
@@ -78,18 +79,16 @@ final class PendingQueues {
     /** Appends {@code packet} (taking ownership) unless queue {@code i} would exceed {@code limit} bytes. */
     boolean offer(int i, ByteBuf packet, int limit) {
         int cost = cost(packet);
-        if (cost > limit - bytes[i]) {
+        long charged = keys[(i << 2) + BYTES];
+        if (cost > limit - charged) {
             return false;
         }
-        if (firsts[i] == null) {
-            firsts[i] = packet;
+        if (packets[i << 1] == null) {
+            packets[i << 1] = packet;
         } else {
-            if (rests[i] == null) {
-                rests[i] = new ArrayDeque<>(4);
-            }
-            rests[i].addLast(packet);
+            rest(i, true).addLast(packet);
         }
-        bytes[i] += cost;
+        keys[(i << 2) + BYTES] = charged + cost;
         return true;
     }
 
@@ -104,8 +103,8 @@ final class PendingQueues {
         if (i < 0) {
             return 0;
         }
-        ByteBuf first = firsts[i];
-        ArrayDeque<ByteBuf> rest = rests[i];
+        ByteBuf first = (ByteBuf) packets[i << 1];
+        ArrayDeque<ByteBuf> rest = rest(i, false);
         remove(i);
         int handed = 0;
         try {
@@ -130,8 +129,8 @@ final class PendingQueues {
         if (i < 0) {
             return 0;
         }
-        ByteBuf first = firsts[i];
-        ArrayDeque<ByteBuf> rest = rests[i];
+        ByteBuf first = (ByteBuf) packets[i << 1];
+        ArrayDeque<ByteBuf> rest = rest(i, false);
         remove(i);
         return release(first, rest);
     }
@@ -139,9 +138,9 @@ final class PendingQueues {
     /** Removes every queue and releases its packets; returns the number of packets released. */
     int releaseAll() {
         int released = 0;
-        for (int i = 0; i < his.length; i++) {
-            if (his[i] != 0) {
-                released += release(firsts[i], rests[i]);
+        for (int i = 0; i < capacity(); i++) {
+            if (keys[i << 2] != 0) {
+                released += release((ByteBuf) packets[i << 1], rest(i, false));
                 clear(i);
             }
         }
@@ -150,7 +149,22 @@ final class PendingQueues {
     }
 
     long memoryBytes() {
-        return 16 + (long) BYTES_PER_ENTRY * his.length;
+        return 16 + (long) BYTES_PER_ENTRY * capacity();
+    }
+
+    private int capacity() {
+        return keys.length >> 2;
+    }
+
+    /** Queue {@code i}'s packets after the first; made if {@code create}, else null when there are none. */
+    @SuppressWarnings("unchecked")
+    private ArrayDeque<ByteBuf> rest(int i, boolean create) {
+        Object rest = packets[(i << 1) + 1];
+        if (rest == null && create) {
+            rest = new ArrayDeque<ByteBuf>(4);
+            packets[(i << 1) + 1] = rest;
+        }
+        return (ArrayDeque<ByteBuf>) rest;
     }
 
     private static int release(ByteBuf first, ArrayDeque<ByteBuf> rest) {
@@ -172,11 +186,12 @@ final class PendingQueues {
      * run move into the hole unless their home lies cyclically in (hole, position].
      */
     private void remove(int i) {
-        int mask = his.length - 1;
-        for (int j = (i + 1) & mask; his[j] != 0; j = (j + 1) & mask) {
-            int home = hashes[j] & mask;
+        int mask = capacity() - 1;
+        for (int j = (i + 1) & mask; keys[j << 2] != 0; j = (j + 1) & mask) {
+            int home = (int) keys[(j << 2) + HASH] & mask;
             if (((j - home) & mask) >= ((j - i) & mask)) {
-                move(j, i);
+                System.arraycopy(keys, j << 2, keys, i << 2, 4);
+                System.arraycopy(packets, j << 1, packets, i << 1, 2);
                 i = j;
             }
         }
@@ -184,54 +199,30 @@ final class PendingQueues {
         count--;
     }
 
-    private void move(int from, int to) {
-        his[to] = his[from];
-        los[to] = los[from];
-        hashes[to] = hashes[from];
-        bytes[to] = bytes[from];
-        firsts[to] = firsts[from];
-        rests[to] = rests[from];
-    }
-
     private void clear(int i) {
-        his[i] = 0;
-        los[i] = 0;
-        bytes[i] = 0;
-        firsts[i] = null;
-        rests[i] = null;
+        Arrays.fill(keys, i << 2, (i + 1) << 2, 0L);
+        packets[i << 1] = null;
+        packets[(i << 1) + 1] = null;
     }
 
-    @SuppressWarnings("unchecked")
-    private void resize(int length) {
-        long[] oldHis = his;
-        long[] oldLos = los;
-        int[] oldHashes = hashes;
-        int[] oldBytes = bytes;
-        ByteBuf[] oldFirsts = firsts;
-        ArrayDeque<ByteBuf>[] oldRests = rests;
-        his = new long[length];
-        los = new long[length];
-        hashes = new int[length];
-        bytes = new int[length];
-        firsts = new ByteBuf[length];
-        rests = (ArrayDeque<ByteBuf>[]) new ArrayDeque<?>[length];
-        for (int from = 0; from < oldHis.length; from++) {
-            if (oldHis[from] != 0) {
-                int to = freeIndex(his, oldHashes[from]);
-                his[to] = oldHis[from];
-                los[to] = oldLos[from];
-                hashes[to] = oldHashes[from];
-                bytes[to] = oldBytes[from];
-                firsts[to] = oldFirsts[from];
-                rests[to] = oldRests[from];
+    private void resize(int capacity) {
+        long[] oldKeys = keys;
+        Object[] oldPackets = packets;
+        keys = new long[capacity << 2];
+        packets = new Object[capacity << 1];
+        for (int from = 0; from < oldKeys.length >> 2; from++) {
+            if (oldKeys[from << 2] != 0) {
+                int to = freeIndex(keys, oldKeys[(from << 2) + HASH]);
+                System.arraycopy(oldKeys, from << 2, keys, to << 2, 4);
+                System.arraycopy(oldPackets, from << 1, packets, to << 1, 2);
             }
         }
     }
 
-    private static int freeIndex(long[] h, int hash) {
-        int mask = h.length - 1;
-        int i = hash & mask;
-        while (h[i] != 0) {
+    private static int freeIndex(long[] k, long hash) {
+        int mask = (k.length >> 2) - 1;
+        int i = (int) hash & mask;
+        while (k[i << 2] != 0) {
             i = (i + 1) & mask;
         }
         return i;

@@ -18,7 +18,7 @@ import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
 /**
- * The segment's pending queues (parallel arrays, no object per queue) against a HashMap of lists: random
+ * The segment's pending queues (interleaved tables, no object per queue) against a HashMap of lists: random
  * adds, offers, drains and discards over 48 keys whose hashes take only 6 values, so probe runs are long,
  * wrap around, cross resizes (8 to 64 entries) and are cut by backward shifts all the time.
  */

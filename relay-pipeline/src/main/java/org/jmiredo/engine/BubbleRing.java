@@ -6,12 +6,11 @@ import org.jmiredo.proto.Bubble;
 
 /**
  * Where one event loop's bubbles are written: a ring of reusable direct buffers, so that a burst of new peers
- * costs no allocator call per bubble (in a relay's first burst, Netty's allocator was most of what C2 compiled
- * into {@code Bubbles.sendIndirect}). The ring keeps one reference to each buffer and hands out another; a
- * buffer is written again only when the ring's reference is its last, i.e. the sender released its own once
- * the datagram left, which the flush at the end of each read burst brings. A buffer still held then (a full
- * socket keeps it in Netty's outbound buffer) is left to its holder and replaced by a fresh one. Used on its
- * event loop only, then closed once the loop has stopped.
+ * costs no allocation and give-back in Netty's allocator per bubble. The ring keeps one reference to each
+ * buffer and hands out another; a buffer is written again only when the ring's reference is its last, i.e. the
+ * sender released its own once the datagram left, which the flush at the end of each read burst brings. A
+ * buffer still held then (a full socket keeps it in Netty's outbound buffer) is left to its holder and replaced
+ * by a fresh one. Used on its event loop only, then closed once the loop has stopped.
  */
 final class BubbleRing implements AutoCloseable {
     /** More than one tunnel read burst's bubbles (one per packet at most; tun.read-budget is 64 by default). */

@@ -9,7 +9,8 @@
 # call, split by bench/perf_split.py), base / new; alloc = heap bytes per new peer of the rules alone
 # (AllocPerPeer.java here, the relay's allocator, no I/O), base / new; profile0 = warm with HS_PERF=1, base only
 # (the first profile, on a quiet host); printcomp = cold, base only, with -XX:+PrintCompilation and the
-# deoptimization log in the relay's jmiredo.log; pairs = cold, base / new only, REPEAT=3. Print to an output file
+# deoptimization log in the relay's jmiredo.log; prewarm = new only, a first burst of 10,000 new peers
+# (WARM_PEERS=10000) before the measured one, REPEAT=2 (how few handshakes compile the path); pairs = cold, base / new only, REPEAT=3. Print to an output file
 # (output-N.txt here); each bench/handshake.sh run writes bench/results/handshake-<id>, listed in README.txt here.
 # Jars are copied first to /tmp/hs2/ (bench/handshake.sh pins them again).
 set -euo pipefail
@@ -48,6 +49,7 @@ for step in ${1:-jmh cold warm jfr}; do
     profile0) env "${common[@]}" HS_PERF=1 WARM_PEERS=100000 RELAYS="jmiredo@base" bench/handshake.sh 2>&1 | grep -E "$keep" ;;
     printcomp) env "${common[@]}" RELAYS="jmiredo@base" \
         OPTS_base="$ZGC -XX:+PrintCompilation -Xlog:deoptimization=debug:stdout:uptime" bench/handshake.sh 2>&1 | grep -E "$keep" ;;
+    prewarm) env "${common[@]}" HS_SYSCALLS=1 REPEAT=2 WARM_PEERS=10000 RELAYS="jmiredo@new" bench/handshake.sh 2>&1 | grep -E "$keep" ;;
     pairs) env "${common[@]}" HS_SYSCALLS=1 REPEAT=3 RELAYS="jmiredo@base jmiredo@new" bench/handshake.sh 2>&1 | grep -E "$keep" ;;
     jfr) env "${common[@]}" HS_JFR=1 RELAYS="jmiredo@base jmiredo@new" bench/handshake.sh 2>&1 | grep -E "$keep" ;;
     esac

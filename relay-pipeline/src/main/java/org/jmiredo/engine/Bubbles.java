@@ -15,7 +15,7 @@ import org.jmiredo.proto.TeredoAddress;
  * reply bubble can be checked statelessly, which is what lets a peer behind a symmetric NAT (a mapping
  * other than the embedded one) be trusted without opening the door to spoofed packets (M15).
  */
-public final class Bubbles {
+public final class Bubbles implements AutoCloseable {
     /** Transmission decisions, combined as bits. */
     static final int NONE = 0;
     static final int SEND = 1;
@@ -26,12 +26,13 @@ public final class Bubbles {
     static final int QUEUE_PEERS_FULL = 32;
 
     private final BubbleSource source;
-    private final ByteBufAllocator alloc;
+    private final BubbleRing buffers;
     private final DataPathCounters counters;
 
+    /** For one event loop: {@code alloc} is its channel's; {@link #close} once the loop has stopped. */
     public Bubbles(BubbleSource source, ByteBufAllocator alloc, DataPathCounters counters) {
         this.source = source;
-        this.alloc = alloc;
+        this.buffers = new BubbleRing(alloc);
         this.counters = counters;
     }
 
@@ -61,8 +62,14 @@ public final class Bubbles {
         return dstHi == BubbleSource.LINK_LOCAL_HI && source.verify(dstLo, srcHi, srcLo);
     }
 
+    /** Gives back the buffers bubbles are written into. */
+    @Override
+    public void close() {
+        buffers.close();
+    }
+
     private ByteBuf bubbleTo(long dstHi, long dstLo) {
-        ByteBuf buf = alloc.ioBuffer(Bubble.LENGTH);
+        ByteBuf buf = buffers.take();
         long srcLo = source.interfaceId(dstHi, dstLo);
         Bubble.write(buf, BubbleSource.LINK_LOCAL_HI, srcLo, dstHi, dstLo);
         return buf;

@@ -148,15 +148,26 @@ public final class Transmission {
             segment.setBubbles(slot, now, count + 1);
             decision = Bubbles.SEND;
         }
-        // The queue keeps an exact-size copy: the tunnel's read buffer is MTU-sized, and holding it for
-        // a small packet would make the memory the queue bounds several times what it accounts for.
-        ByteBuf held = alloc.directBuffer(packet.readableBytes(), packet.readableBytes()).writeBytes(packet, packet.readerIndex(), packet.readableBytes());
+        ByteBuf held = copyOf(packet);
         if (segment.enqueue(slot, held)) {
             return decision | Bubbles.QUEUED;
         }
         held.release();
         // Refused with no queue of its own yet: the table-wide bound on queueing peers was reached.
         return decision | (segment.hasQueue(slot) ? Bubbles.QUEUE_FULL : Bubbles.QUEUE_PEERS_FULL);
+    }
+
+    /**
+     * The exact-size copy the queue keeps: the tunnel's read buffer is MTU-sized, and holding it for a small
+     * packet would make the memory the queue bounds several times what it accounts for. Read out of the
+     * source rather than written into the copy: Netty's write from a derived buffer (the tunnel's read slots
+     * are slices) makes a fresh NIO view of the source on every call, garbage for each new peer.
+     */
+    private ByteBuf copyOf(ByteBuf packet) {
+        int length = packet.readableBytes();
+        ByteBuf copy = alloc.directBuffer(length, length);
+        packet.getBytes(packet.readerIndex(), copy, 0, length);
+        return copy.writerIndex(length);
     }
 
     private void finishUntrusted(ByteBuf packet, int bubble, long dstHi, long dstLo, int now, RelayOutput out) {

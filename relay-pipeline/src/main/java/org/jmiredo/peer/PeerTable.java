@@ -163,8 +163,8 @@ public final class PeerTable implements AutoCloseable {
     }
 
     /**
-     * Bytes the table occupies now: every segment's slots in use and queue index, an estimate of the
-     * queue objects (not the queued ByteBufs, which belong to Netty's allocator), and the fixed
+     * Bytes the table occupies now: every segment's slots in use and queue arrays (not the queued
+     * ByteBufs, which belong to Netty's allocator), and the fixed
      * per-segment objects. Racy read; during a segment's resize the heap copy of its old slots is briefly
      * alive too and not counted.
      */
@@ -403,25 +403,23 @@ public final class PeerTable implements AutoCloseable {
         /**
          * Queues {@code packet} until the peer is trusted (RFC 4380 §5.4.1 case 3), taking ownership only
          * when it returns true. Refuses when the peer's queue would exceed queueBytesPerPeer (a packet is
-         * charged at least {@value PendingQueue#MIN_PACKET_COST} bytes), when maxQueuedPeers peers already
+         * charged at least {@value PendingQueues#MIN_PACKET_COST} bytes), when maxQueuedPeers peers already
          * hold queues, or after {@link PeerTable#close()}; the caller then still owns the packet.
          */
         public boolean enqueue(int slot, ByteBuf packet) {
             int b = base(slot);
-            if (PendingQueue.cost(packet) > queues.bytesPerPeer) {
+            if (PendingQueues.cost(packet) > queues.bytesPerPeer) {
                 return false;
             }
             long hi = word(b);
             long lo = word(b + KEY_LO);
             if ((word(b + STATE) & QUEUED) != 0) {
-                return pending.get(hi, lo, hashOf(hi, lo)).offer(packet, queues.bytesPerPeer);
+                return pending.offer(pending.find(hi, lo, hashOf(hi, lo)), packet, queues.bytesPerPeer);
             }
             if (!queues.tryReserve()) {
                 return false;
             }
-            PendingQueue queue = new PendingQueue(hi, lo, hashOf(hi, lo));
-            queue.offer(packet, queues.bytesPerPeer);
-            pending.put(queue);
+            pending.offer(pending.add(hi, lo, hashOf(hi, lo)), packet, queues.bytesPerPeer);
             setWord(b + STATE, word(b + STATE) | QUEUED);
             return true;
         }
@@ -437,9 +435,8 @@ public final class PeerTable implements AutoCloseable {
                 return 0;
             }
             setWord(b + STATE, word(b + STATE) & ~QUEUED);
-            PendingQueue queue = pending.remove(word(b), word(b + KEY_LO), hashOf(word(b), word(b + KEY_LO)));
             queues.release();
-            return queue.drainTo(sink);
+            return pending.drain(word(b), word(b + KEY_LO), hashOf(word(b), word(b + KEY_LO)), sink);
         }
 
         @Override
@@ -449,9 +446,8 @@ public final class PeerTable implements AutoCloseable {
 
         @Override
         void discardQueue(long hi, long lo) {
-            PendingQueue queue = pending.remove(hi, lo, hashOf(hi, lo));
             queues.release();
-            bump(QUEUE_DISCARDS, queue.releaseAll());
+            bump(QUEUE_DISCARDS, pending.discard(hi, lo, hashOf(hi, lo)));
         }
 
         /** Releases every queue (table close). */
@@ -468,7 +464,7 @@ public final class PeerTable implements AutoCloseable {
 
         /**
          * Bytes of the slots in use (the part of the off-heap region written so far, give or take a
-         * page) and the queue index, plus estimated queue objects. Racy read.
+         * page) and of the queue arrays. Racy read.
          */
         long memoryBytes() {
             return ((long) capacity << (SHIFT + 3)) + pending.memoryBytes();
@@ -486,7 +482,7 @@ public final class PeerTable implements AutoCloseable {
             for (int b = 0; b < capacity << SHIFT; b += WORDS) {
                 long hi = word(b);
                 long lo = word(b + KEY_LO);
-                boolean has = hi != 0 && pending.get(hi, lo, hash.hash(hi, lo)) != null;
+                boolean has = hi != 0 && pending.find(hi, lo, hash.hash(hi, lo)) >= 0;
                 check(has == ((word(b + STATE) & QUEUED) != 0), "QUEUED bit disagrees with the queues at " + (b >> SHIFT));
                 queued += has ? 1 : 0;
             }

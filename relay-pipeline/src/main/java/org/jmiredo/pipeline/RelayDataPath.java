@@ -118,8 +118,10 @@ public final class RelayDataPath implements DataPathWiring, AutoCloseable {
         return peers;
     }
 
+    /** After the event loops have stopped. */
     @Override
     public void close() {
+        loops.values().forEach(path -> path.bubbles.close());
         peers.close();
     }
 
@@ -161,10 +163,11 @@ public final class RelayDataPath implements DataPathWiring, AutoCloseable {
         final UdpTunOutput output;
         final Reception reception;
         final Transmission transmission;
+        final Bubbles bubbles;
 
         LoopPath(Channel udp, TunQueue tun) {
             output = new UdpTunOutput(udp, senders, tun, counters);
-            Bubbles bubbles = new Bubbles(bubbleSource, udp.alloc(), counters);
+            bubbles = new Bubbles(bubbleSource, udp.alloc(), counters);
             RelaySettings settings = loopSettings;
             IcmpErrors icmp = new IcmpErrors(settings.icmpErrorsPerSecond(), udp.alloc(), counters);
             reception = new Reception(settings, peers, bubbles, clock, counters);

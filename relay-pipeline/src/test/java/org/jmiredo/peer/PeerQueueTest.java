@@ -74,7 +74,7 @@ class PeerQueueTest {
 
     @Test
     void tinyPacketsAreChargedAtLeastAnIpv6Header_R_5_4_1_limit() {
-        for (int i = 0; i < 3000 / PendingQueue.MIN_PACKET_COST; i++) {
+        for (int i = 0; i < 3000 / PendingQueues.MIN_PACKET_COST; i++) {
             assertThat(enqueue(A, packet(0))).isTrue();
         }
         assertThat(enqueue(A, packet(0))).isFalse();

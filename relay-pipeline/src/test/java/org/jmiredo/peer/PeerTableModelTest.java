@@ -192,7 +192,7 @@ class PeerTableModelTest {
         private void enqueue(PeerTable.Segment s, int slot, Entry e, int length) {
             ByteBuf packet = Unpooled.buffer(length).writeZero(length);
             created.add(packet);
-            int cost = Math.max(length, PendingQueue.MIN_PACKET_COST);
+            int cost = Math.max(length, PendingQueues.MIN_PACKET_COST);
             boolean expected = e.queue.isEmpty()
                     ? cost <= QUEUE_BYTES && queued() < QUEUED_PEERS
                     : e.queueBytes + cost <= QUEUE_BYTES;

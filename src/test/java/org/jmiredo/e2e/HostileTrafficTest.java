@@ -190,8 +190,8 @@ class HostileTrafficTest extends TeredoLabTest {
     @DisplayName("After it all: the relay is alive, logged nothing per packet above debug, had no internal error, and its memory stayed bounded")
     void relaySurvivedWithinBounds() {
         relay.assertAlive();
-        List<String> loud = relay.output().lines().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).toList();
-        assertThat(loud).as("WARN/ERROR lines in %s", relay.log()).hasSizeLessThanOrEqualTo(MAX_LOUD_LINES);
+        assertThat(JmiredoRelay.loudLines(relay)).as("WARN/ERROR lines in %s", relay.log())
+                .hasSizeLessThanOrEqualTo(MAX_LOUD_LINES);
         String body = scrape();
         assertThat(Metrics.sample(body, "jmiredo_dropped_packets_total{reason=\"internal_error\"}")).isZero();
         long growth = relay.rssKib() - rssBeforeKib;

@@ -74,8 +74,8 @@ class NativeSideRefusalsTest extends TeredoLabTest {
 
         assertThat(after.drops("non_global_destination") - before.drops("non_global_destination"))
                 .as("non_global_destination drops").isEqualTo((long) EACH * destinations.size());
-        assertThat(Metrics.sample(after.metrics, "jmiredo_peers")).as("peer entries")
-                .isEqualTo(Metrics.sample(before.metrics, "jmiredo_peers"));
+        assertThat(after.sample("jmiredo_peers")).as("peer entries (none added; one may have expired)")
+                .isLessThanOrEqualTo(before.sample("jmiredo_peers"));
         assertNothingSentOverIpv4(before, after);
     }
 
@@ -128,6 +128,7 @@ class NativeSideRefusalsTest extends TeredoLabTest {
     @DisplayName("Hop limit edges: 2 from the native host arrives with 1 and is delivered to the client, who answers; 1 ends at the relay host's kernel with time exceeded")
     void hopLimitEdges() {
         Netns v6 = teredo.ns(Host.V6);
+        Ping.awaitReply(v6, client, WARM_UP); // trusted again if the earlier tests outlasted its 30 s
         long exceededBefore = Nstat.value(teredo.ns(Host.RLY), "Icmp6OutTimeExcds");
         Ping.Result two = Ping.run(v6, client, 5, 2);
         Ping.Result one = Ping.run(v6, client, 5, 1);

@@ -150,6 +150,11 @@ final class UdpTunOutput implements RelayOutput, GroOutput {
     void flush() {
         LatencyHistogram latency = counters.udpFlushes();
         long start = latency.start();
+        flushWritten();
+        latency.stop(start);
+    }
+
+    private void flushWritten() {
         for (int i = 0; i < writtenCount; i++) {
             int local = written[i];
             isWritten[local] = false;
@@ -159,6 +164,5 @@ final class UdpTunOutput implements RelayOutput, GroOutput {
             }
         }
         writtenCount = 0;
-        latency.stop(start);
     }
 }

@@ -6,8 +6,10 @@
 #   QUICK=1 sudo bench/compare.sh         # first pass: 1 and 1,000 peers, one run each, 3 s
 # Matrix knobs (space-separated lists): PEERS SIZES DIRS RATES (0 = as fast as possible) RUNS DURATION
 # RELAYS ("jmiredo miredo"); PRIME_RATE (handshake priming, 20000 peers/s); JM_LOOPS (event loops of our relay, default 1, like Miredo's one thread).
-# Output: bench/results/<prefix>/ (JSON per point, logs) and, unless NO_MD=1, the generated section of
-# BENCHMARKS.md (bench/summarize.py). Every run is bounded; the trap removes the lab on any exit.
+# Output: bench/results/<prefix>/ (JSON per point, logs), or $RESULTS/<prefix>/ with RESULTS=DIR, and,
+# unless NO_MD=1, the generated section of BENCHMARKS.md (bench/summarize.py). Every run is bounded; the
+# trap removes the lab on any exit. Old tree against new, all results in the new tree:
+#   (cd OLD && RESULTS=NEW/bench/results/X RELAYS=jmiredo ... bench/compare.sh); (cd NEW && RESULTS=... )
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd -P)
@@ -25,23 +27,9 @@ RELAYS=${RELAYS:-jmiredo miredo}
 # shellcheck source=bench/lab.sh
 source "$ROOT/bench/lab.sh"
 lab_own_session "$0" "$@"
-source <(sed -n '/^find_jdk()/,/^}/p;/^usable_home()/,/^}/p;/^java_major()/,/^}/p' "$ROOT/bench/jmiredo-bench")
-MIN_JAVA=25
-die() { echo "compare.sh: $*" >&2; exit 1; }
-find_jdk
-
-OUT=$ROOT/bench/results/$LAB_PREFIX
-mkdir -p "$OUT"
-trap 'lab_down; [[ -z "${PIN:-}" ]] || rm -rf "$PIN"' EXIT
-trap 'exit 130' INT TERM
-
-[[ -f "$ROOT/relay-server/target/jmiredo.jar" ]] || die "build relay-server first (relay-server/target/jmiredo.jar)"
+bench_setup compare.sh "$LAB_PREFIX"
 [[ -f "$ROOT/relay-bench/target/relay-bench.jar" ]] || die "build relay-bench first"
 command -v miredo >/dev/null || die "miredo is not installed"
-# Pin the jar under test (colleagues rebuild target/ while a run goes on); removed on exit.
-PIN=$(mktemp -d /tmp/jmiredo-bench-pin.XXXXXX)
-cp "$ROOT/relay-server/target/jmiredo.jar" "$PIN/jmiredo.jar"
-JMIREDO_JAR=$PIN/jmiredo.jar
 
 {
     echo "date: $(date -u +%FT%TZ)"

@@ -23,8 +23,9 @@ RELAY_PID=
 LAB_NICE=${LAB_NICE:-0}
 
 # The prologue of every benchmark script: a JDK 25 (found as bench/jmiredo-bench finds one), $OUT =
-# bench/results/<name>, and the relay jar pinned into a temporary copy (colleagues rebuild target/ while
-# a run goes on); the lab and the copy are removed on any exit.
+# $RESULTS/<name>, and the relay jar pinned into a temporary copy (colleagues rebuild target/ while a run
+# goes on); the lab and the copy are removed on any exit. RESULTS defaults to bench/results of the tree
+# the script runs from; set it to write elsewhere, e.g. an old tree's runs into the current tree.
 bench_setup() {
     local script=$1 results=$2
     source <(sed -n '/^find_jdk()/,/^}/p;/^usable_home()/,/^}/p;/^java_major()/,/^}/p' "$ROOT/bench/jmiredo-bench")
@@ -32,7 +33,7 @@ bench_setup() {
     eval "die() { echo \"$script: \$*\" >&2; exit 1; }"
     find_jdk
     [[ -f "$ROOT/relay-server/target/jmiredo.jar" ]] || die "build relay-server first (relay-server/target/jmiredo.jar)"
-    OUT=$ROOT/bench/results/$results
+    OUT=$(realpath -m "${RESULTS:-$ROOT/bench/results}")/$results
     mkdir -p "$OUT"
     trap 'lab_down; [[ -z "${PIN:-}" ]] || rm -rf "$PIN"' EXIT
     trap 'exit 130' INT TERM

@@ -8,6 +8,8 @@ import static org.jmiredo.e2e.server.TeredoPacketTool.pace;
 import static org.jmiredo.e2e.server.TeredoPacketTool.teredoAddress;
 import static org.jmiredo.e2e.server.TeredoPacketTool.udp;
 
+import io.netty.buffer.Unpooled;
+import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,11 +21,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.jmiredo.server.sys.RawIpv6Socket;
 
 /**
  * Hostile traffic for the live relay, run as a JVM of its own inside a lab namespace ({@code ip netns exec
- * NS java -cp TEST_CLASSES ...}); needs nothing but the JDK and the packet builders of the server suite's
- * tool. Bounded: every mode sends the count it is given and exits.
+ * NS java -cp TEST_CLASSES:DAEMON_JAR ...}); needs the JDK, the packet builders of the server suite's tool,
+ * and for {@code raw} the daemon's raw socket. Bounded: every mode sends the count it is given and exits.
  *
  * <pre>
  * malformed RELAY PORT SERVER LOCAL LOCAL_PORT PRIVATE NATIVE COUNT
@@ -38,6 +41,12 @@ import java.util.SplittableRandom;
  *     COUNT Teredo UDP packets of SIZE payload bytes to NATIVE, back to back, from a Teredo source that matches.
  * native-burst DESTINATION COUNT SIZE
  *     COUNT UDP datagrams over IPv6 of SIZE bytes to DESTINATION (a Teredo address), back to back.
+ * native-udp COUNT DESTINATION...
+ *     COUNT UDP datagrams over IPv6 to each DESTINATION (Teredo addresses), through the kernel's own stack.
+ * raw COUNT SOURCE DESTINATION PACKET...
+ *     COUNT of each {@link NativePacket} named, from SOURCE to DESTINATION, through a raw IPv6 socket that
+ *     sends the header as built (the daemon's own RawIpv6Socket, from its jar on the class path); those
+ *     larger than the path MTU the host learned are left out (EMSGSIZE).
  * </pre>
  */
 final class HostileSender {
@@ -50,8 +59,10 @@ final class HostileSender {
     static List<String> command(String... args) {
         try {
             Path classes = Path.of(HostileSender.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            List<String> command = new ArrayList<>(List.of(RelayKind.java().toString(), "-Xmx64m", "-cp",
-                    classes.toString(), HostileSender.class.getName()));
+            // The daemon's jar for its raw socket (and Netty's buffers), which needs native access.
+            List<String> command = new ArrayList<>(List.of(RelayKind.java().toString(), "-Xmx64m",
+                    "--enable-native-access=ALL-UNNAMED", "-cp", classes + File.pathSeparator + RelayKind.jar(),
+                    HostileSender.class.getName()));
             command.addAll(List.of(args));
             return command;
         } catch (URISyntaxException e) {
@@ -69,6 +80,8 @@ final class HostileSender {
             case "burst" -> burst(args);
             case "native-burst" -> nativeBurst(new InetSocketAddress(InetAddress.getByName(args[1]), DISCARD_PORT),
                     Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+            case "native-udp" -> nativeUdp(args);
+            case "raw" -> raw(args);
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         };
         System.out.printf("%s: sent %d datagrams in %d ms%n", args[0], sent, (System.nanoTime() - start) / 1_000_000);
@@ -166,6 +179,45 @@ final class HostileSender {
             }
         }
         return count;
+    }
+
+    private static long nativeUdp(String[] a) throws IOException {
+        int count = Integer.parseInt(a[1]);
+        long sent = 0;
+        try (DatagramChannel ch = DatagramChannel.open(StandardProtocolFamily.INET6)) {
+            for (int d = 2; d < a.length; d++) {
+                InetSocketAddress to = new InetSocketAddress(InetAddress.getByName(a[d]), DISCARD_PORT);
+                for (int i = 0; i < count; i++) {
+                    ch.send(ByteBuffer.allocate(32), to);
+                    sent++;
+                }
+            }
+        }
+        return sent;
+    }
+
+    private static long raw(String[] a) throws IOException {
+        int count = Integer.parseInt(a[1]);
+        byte[] source = ip(a[2]);
+        byte[] destination = ip(a[3]);
+        long sent = 0;
+        try (RawIpv6Socket socket = RawIpv6Socket.open()) {
+            RawIpv6Socket.Sender sender = socket.sender(2048);
+            for (int p = 4; p < a.length; p++) {
+                byte[] packet = NativePacket.valueOf(a[p]).bytes(source, destination);
+                for (int i = 0; i < count; i++) {
+                    int result = sender.send(Unpooled.wrappedBuffer(packet));
+                    if (result == -RawIpv6Socket.EMSGSIZE) {
+                        continue; // larger than the path MTU this host learned from a Packet Too Big
+                    }
+                    if (result < 0) {
+                        throw new IOException(a[p] + ": sendto failed, errno " + -result);
+                    }
+                    sent++;
+                }
+            }
+        }
+        return sent;
     }
 
     private static DatagramChannel bound(String address, int port) throws IOException {

@@ -14,14 +14,10 @@ import org.jmiredo.e2e.lab.LabProcess;
 import org.jmiredo.e2e.lab.Netns;
 import org.jmiredo.e2e.lab.Poll;
 import org.jmiredo.e2e.lab.Shell;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -33,10 +29,8 @@ import org.junit.jupiter.api.Timeout;
  * The hostile host is cli, which owns 203.0.113.0/24 through a local route (the spoofed sources and the
  * servers of the flooded Teredo addresses); its Miredo client stays out of the way.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 120)
-class HostileTrafficTest {
+class HostileTrafficTest extends TeredoLabTest {
     private static final int SENDER_PORT = 40_001;
     private static final int PEERS_MAX = 1024;
     private static final int QUEUED_PEERS_MAX = 128;
@@ -49,15 +43,12 @@ class HostileTrafficTest {
     /** What the floods may add to the relay's resident memory (its bounds above hold a few MiB). */
     private static final long RSS_GROWTH_KIB = 96 * 1024;
 
-    private TeredoLab teredo;
     private LabProcess relay;
     private long rssBeforeKib;
 
     @BeforeAll
     @Timeout(value = 120)
-    void startLab() {
-        LabPreconditions.require(RelayKind.JMIREDO);
-        teredo = TeredoLab.start(RelayKind.JMIREDO);
+    void boundTheRelay() {
         HostileNet.wire(teredo);
 
         JmiredoRelay ours = (JmiredoRelay) teredo.relay();
@@ -72,13 +63,6 @@ class HostileTrafficTest {
         relay = ours.process();
         Ping.awaitReply(teredo.ns(Host.LAN), NATIVE_HOST, WARM_UP);
         rssBeforeKib = relay.rssKib();
-    }
-
-    @AfterAll
-    void stopLab() {
-        if (teredo != null) {
-            teredo.close();
-        }
     }
 
     @Test
@@ -206,8 +190,8 @@ class HostileTrafficTest {
     @DisplayName("After it all: the relay is alive, logged nothing per packet above debug, had no internal error, and its memory stayed bounded")
     void relaySurvivedWithinBounds() {
         relay.assertAlive();
-        List<String> loud = relay.output().lines().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).toList();
-        assertThat(loud).as("WARN/ERROR lines in %s", relay.log()).hasSizeLessThanOrEqualTo(MAX_LOUD_LINES);
+        assertThat(JmiredoRelay.loudLines(relay)).as("WARN/ERROR lines in %s", relay.log())
+                .hasSizeLessThanOrEqualTo(MAX_LOUD_LINES);
         String body = scrape();
         assertThat(Metrics.sample(body, "jmiredo_dropped_packets_total{reason=\"internal_error\"}")).isZero();
         long growth = relay.rssKib() - rssBeforeKib;

@@ -21,6 +21,11 @@ final class JmiredoRelay implements RelayUnderTest {
 
     private final Lab lab;
     private final Path java;
+
+    /** The WARN and ERROR lines of a daemon's log (the per-packet path logs at debug at most). */
+    static List<String> loudLines(LabProcess daemon) {
+        return daemon.output().lines().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).toList();
+    }
     private final Path jar;
     private LabProcess process;
     private String extraConfig = "";

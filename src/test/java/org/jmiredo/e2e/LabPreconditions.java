@@ -14,7 +14,7 @@ final class LabPreconditions {
 
     /** Executables and the Debian packages that bring them (see .ci/run). */
     private static final List<String[]> TOOLS = List.of(
-            new String[] {"ip", "iproute2"}, new String[] {"ss", "iproute2"},
+            new String[] {"ip", "iproute2"}, new String[] {"ss", "iproute2"}, new String[] {"nstat", "iproute2"},
             new String[] {"sysctl", "procps"}, new String[] {"iptables", "iptables"},
             new String[] {"ping", "iputils-ping"}, new String[] {"iperf3", "iperf3"},
             new String[] {"miredo", "miredo"}, new String[] {"miredo-server", "miredo-server"},

@@ -7,14 +7,10 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import org.jmiredo.e2e.lab.Netns;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -26,10 +22,8 @@ import org.junit.jupiter.api.Timeout;
  * sockets turned off (Miredo's behaviour): the relay hears the client and answers, but from the route's
  * source, and nothing gets through. Then with them (the default): pings and TCP cross the relay.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 150)
-class MultiHomedRelayTest {
+class MultiHomedRelayTest extends TeredoLabTest {
     static final String RELAY_SECONDARY = "198.51.100.4";
     private static final Duration WARM_UP = Duration.ofSeconds(30);
     private static final Duration TRANSFER = Duration.ofSeconds(5);
@@ -38,27 +32,16 @@ class MultiHomedRelayTest {
     private static final Pattern FLOW_TO_SECONDARY = Pattern.compile("udp .*src=" + Pattern.quote(LAN_CLIENT)
             + " dst=" + Pattern.quote(RELAY_SECONDARY) + " sport=\\d+ dport=" + RELAY_PORT + " ");
 
-    private TeredoLab teredo;
     private JmiredoRelay relay;
 
     @BeforeAll
-    @Timeout(value = 120)
-    void startLab() {
-        LabPreconditions.require(RelayKind.JMIREDO);
-        teredo = TeredoLab.start(RelayKind.JMIREDO, NatKind.CONE);
+    void addASecondAddress() {
         relay = (JmiredoRelay) teredo.relay();
         relay.stop();
         Netns rly = teredo.ns(Host.RLY);
         rly.addAddress(IF_V4, RELAY_SECONDARY + V4_PREFIX_LEN); // a secondary address: 198.51.100.3 stays the source
         for (String server : new String[] {SERVER_PRIMARY, SERVER_SECONDARY}) {
             rly.ip("route", "add", server + "/32", "dev", IF_V4, "src", RELAY_SECONDARY);
-        }
-    }
-
-    @AfterAll
-    void stopLab() {
-        if (teredo != null) {
-            teredo.close();
         }
     }
 

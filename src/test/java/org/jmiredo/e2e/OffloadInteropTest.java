@@ -7,19 +7,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.Timeout;
 import org.jmiredo.e2e.lab.Netns;
 import org.jmiredo.e2e.lab.Poll;
-import org.jmiredo.e2e.lab.Preconditions;
 
 /**
  * The TUN offloads ({@code tun.offload = auto}, which the lab relay runs; off by default) against the real kernel and a real Miredo client
@@ -43,10 +38,8 @@ import org.jmiredo.e2e.lab.Preconditions;
  * <li>{@code tun.offload = off}: the same transfers work and no offload counter moves from 0.</li>
  * </ol>
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 90)
-class OffloadInteropTest {
+class OffloadInteropTest extends TeredoLabTest {
 
     private static final Duration WARM_UP = Duration.ofSeconds(20);
     private static final Duration TRANSFER = Duration.ofSeconds(3);
@@ -63,27 +56,14 @@ class OffloadInteropTest {
     private static final int BAD_INDEX = 3;
     private static final Duration SETTLE = Duration.ofSeconds(2);
 
-    private TeredoLab teredo;
     private JmiredoRelay relay;
     private Figures figures;
 
     @BeforeAll
-    @Timeout(value = 120)
-    void startLab() {
-        LabPreconditions.require(RelayKind.JMIREDO);
-        Preconditions.requireNone(Preconditions.missingTools(List.of("nstat")), "offload lab not runnable",
-                "Debian package iproute2");
-        teredo = TeredoLab.start(RelayKind.JMIREDO);
+    void awaitTheClient() {
         relay = (JmiredoRelay) teredo.relay();
         figures = new Figures(teredo.lab(), RelayKind.JMIREDO);
         Ping.awaitReply(cli(), NATIVE_HOST, WARM_UP);
-    }
-
-    @AfterAll
-    void stopLab() {
-        if (teredo != null) {
-            teredo.close();
-        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.jmiredo.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,6 +50,14 @@ final class Ping {
     static Result result(LabProcess ping, Duration timeout) {
         Poll.until(ping.name() + " to end", timeout, () -> !ping.isAlive());
         return parse(ping.output(), ping.name());
+    }
+
+    /** As {@link #run}, with the echo requests' hop limit set to {@code hopLimit}. */
+    static Result run(Netns from, String to, int count, int hopLimit) {
+        List<String> command = new ArrayList<>(command(to, count));
+        command.addAll(1, List.of("-t", Integer.toString(hopLimit)));
+        Shell.Result r = from.exec(Duration.ofSeconds(count + 10L), command);
+        return parse(r.output(), from.name() + " to " + to + " with hop limit " + hopLimit);
     }
 
     private static List<String> command(String to, int count) {

@@ -9,14 +9,10 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.Timeout;
 import org.jmiredo.e2e.lab.Netns;
@@ -29,10 +25,8 @@ import org.jmiredo.e2e.lab.Shell;
  * ours by default, Miredo's with {@code -Djmiredo.e2e.relay=miredo} for a baseline. One lab serves
  * all methods; they run in order and the relay restart comes last.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 120)
-class RelayInteropTest {
+class RelayInteropTest extends TeredoLabTest {
 
     /** Relay discovery through the server and the relay's bubbles may cost the first packets. */
     private static final Duration WARM_UP = Duration.ofSeconds(20);
@@ -46,27 +40,15 @@ class RelayInteropTest {
     private static final int PINGS = 5;
     private static final int MIN_ANSWERED = 4;
 
-    private RelayKind kind;
-    private TeredoLab teredo;
     private Figures figures;
 
-    @BeforeAll
-    @Timeout(value = 120)
-    void startLab() {
-        kind = RelayKind.selected();
-        LabPreconditions.require(kind);
-        long start = System.nanoTime();
-        teredo = TeredoLab.start(kind);
-        figures = new Figures(teredo.lab(), kind);
-        System.out.printf(Locale.ROOT, "[e2e %s] lab %s up in %d ms, logs in %s%n", kind, teredo.lab().prefix(),
-                Duration.ofNanos(System.nanoTime() - start).toMillis(), teredo.lab().dir());
+    RelayInteropTest() {
+        super(RelayKind.selected(), NatKind.CONE);
     }
 
-    @AfterAll
-    void stopLab() {
-        if (teredo != null) {
-            teredo.close();
-        }
+    @BeforeAll
+    void openFigures() {
+        figures = new Figures(teredo.lab(), kind);
     }
 
     @Test

@@ -11,14 +11,10 @@ import java.util.regex.Pattern;
 import org.jmiredo.e2e.lab.LabProcess;
 import org.jmiredo.e2e.lab.Netns;
 import org.jmiredo.e2e.lab.Poll;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -26,32 +22,19 @@ import org.junit.jupiter.api.Timeout;
  * device of its own and with a persistent one, a persistent device left in the way, and SIGHUP reloads
  * (good, bad, a burst of them) under a flood from the native side.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 120)
-class RelayRestartTest {
+class RelayRestartTest extends TeredoLabTest {
     private static final Duration WARM_UP = Duration.ofSeconds(20);
     /** As RelayInteropTest: a live client's traffic flows again within a few seconds of the relay serving. */
     private static final Duration RECOVERY = Duration.ofSeconds(5);
     private static final int DURING_PINGS = 50;
 
-    private TeredoLab teredo;
     private JmiredoRelay relay;
 
     @BeforeAll
-    @Timeout(value = 120)
-    void startLab() {
-        LabPreconditions.require(RelayKind.JMIREDO);
-        teredo = TeredoLab.start(RelayKind.JMIREDO);
+    void wireTheHostileHost() {
         HostileNet.wire(teredo);
         relay = (JmiredoRelay) teredo.relay();
-    }
-
-    @AfterAll
-    void stopLab() {
-        if (teredo != null) {
-            teredo.close();
-        }
     }
 
     @Test

@@ -8,14 +8,9 @@ import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -24,10 +19,8 @@ import org.junit.jupiter.api.Timeout;
  * Teredo address. The relay must still trust the client, from the answer to its keyed bubble (as
  * Miredo does, CONFORMANCE M15), and carry its traffic both ways.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 120)
-class SymmetricNatRelayTest {
+class SymmetricNatRelayTest extends TeredoLabTest {
     private static final Duration WARM_UP = Duration.ofSeconds(20);
     private static final Duration TRANSFER = Duration.ofSeconds(5);
     /** The NAT's entry for the client's flow to the relay: the reply tuple's destination port is the mapping. */
@@ -36,21 +29,8 @@ class SymmetricNatRelayTest {
                     + " sport=\\d+ dport=" + RELAY_PORT + " .*?src=" + Pattern.quote(RELAY_V4) + " dst="
                     + Pattern.quote(NAT_OUTSIDE) + " sport=" + RELAY_PORT + " dport=(\\d+)");
 
-    private TeredoLab teredo;
-
-    @BeforeAll
-    @Timeout(value = 120)
-    void startLab() {
-        RelayKind kind = RelayKind.selected();
-        LabPreconditions.require(kind);
-        teredo = TeredoLab.start(kind, NatKind.SYMMETRIC);
-    }
-
-    @AfterAll
-    void stopLab() {
-        if (teredo != null) {
-            teredo.close();
-        }
+    SymmetricNatRelayTest() {
+        super(RelayKind.selected(), NatKind.SYMMETRIC);
     }
 
     @Test

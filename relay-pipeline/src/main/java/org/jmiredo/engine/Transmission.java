@@ -65,8 +65,10 @@ public final class Transmission {
         }
         long dstHi = Ipv6.dstHi(packet, at);
         long dstLo = Ipv6.dstLo(packet, at);
-        if (Ipv6.isMulticast(dstHi)) {
-            drop(packet, DropReason.MULTICAST); // silently, as Miredo (M17)
+        if (Ipv6.isMulticast(dstHi) || Ipv6.isMulticast(Ipv6.srcHi(packet, at))) {
+            // Silently, as Miredo (M17). A multicast source is invalid (RFC 4291 §2.7): a forwarding kernel
+            // drops it, but a raw socket on the relay's host can route one into the tunnel.
+            drop(packet, DropReason.MULTICAST);
             return;
         }
         if (!TeredoAddress.isTeredo(dstHi, settings.prefix())) {

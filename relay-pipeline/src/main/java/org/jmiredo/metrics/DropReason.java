@@ -26,7 +26,7 @@ public enum DropReason {
     MAPPING_MISMATCH,
     /** From UDP: unknown peer and the configured policy drops it (§5.4.2 "may be silently discarded"). */
     UNKNOWN_PEER,
-    /** A multicast IPv6 destination (as Miredo, M17). */
+    /** A multicast IPv6 destination (as Miredo, M17); from the tunnel also a multicast source (Miredo too). */
     MULTICAST,
     /** From UDP: a destination the relay does not forward (a Teredo address: would loop). */
     DESTINATION_NOT_SERVED,

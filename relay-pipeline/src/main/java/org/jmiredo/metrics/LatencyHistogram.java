@@ -22,9 +22,22 @@ public final class LatencyHistogram {
     private final long[] values = new long[FINITE_BUCKETS + 2];
     private int tick;
 
-    /** True when the caller should time this write (then it calls {@link #record}). */
-    public boolean sampleNext() {
-        return (++tick & (SAMPLE_EVERY - 1)) == 0;
+    /** What {@link #start} returns for a write that is not timed. */
+    public static final long NOT_TIMED = Long.MIN_VALUE;
+
+    /**
+     * Call before a write, and pass the result to {@link #stop} after it: the time now for one write in
+     * {@link #SAMPLE_EVERY}, else {@link #NOT_TIMED} (no clock read).
+     */
+    public long start() {
+        return (++tick & (SAMPLE_EVERY - 1)) == 0 ? System.nanoTime() : NOT_TIMED;
+    }
+
+    /** Records the write that {@link #start} returned {@code start} for, if it was timed. */
+    public void stop(long start) {
+        if (start != NOT_TIMED) {
+            record(System.nanoTime() - start);
+        }
     }
 
     public void record(long nanos) {

@@ -87,7 +87,11 @@ final class UdpTunOutput implements RelayOutput, GroOutput {
     public void single(ByteBuf packet) {
         int length = packet.readableBytes();
         try {
-            if (write(packet)) {
+            LatencyHistogram latency = counters.tunWrites();
+            long start = latency.start();
+            boolean written = tun.write(packet);
+            latency.stop(start);
+            if (written) {
                 counters.increment(Counter.TUN_TX_PACKETS);
                 counters.add(Counter.TUN_TX_BYTES, length);
             } else {
@@ -125,7 +129,11 @@ final class UdpTunOutput implements RelayOutput, GroOutput {
     @Override
     public void segmented(ByteBuf superPacket, int protocol, int segmentSize, int segments, int originalBytes) {
         try {
-            if (writeSegmented(superPacket, protocol, segmentSize)) {
+            LatencyHistogram latency = counters.tunWrites();
+            long start = latency.start();
+            boolean written = tun.writeSegmented(superPacket, protocol, segmentSize);
+            latency.stop(start);
+            if (written) {
                 counters.add(Counter.TUN_TX_PACKETS, segments);
                 counters.add(Counter.TUN_TX_BYTES, originalBytes);
                 counters.add(Counter.TUN_TX_COALESCED_PACKETS, segments);
@@ -138,38 +146,12 @@ final class UdpTunOutput implements RelayOutput, GroOutput {
         }
     }
 
-    private boolean writeSegmented(ByteBuf superPacket, int protocol, int segmentSize) {
-        LatencyHistogram latency = counters.tunWrites();
-        if (!latency.sampleNext()) {
-            return tun.writeSegmented(superPacket, protocol, segmentSize);
-        }
-        long start = System.nanoTime();
-        boolean written = tun.writeSegmented(superPacket, protocol, segmentSize);
-        latency.record(System.nanoTime() - start);
-        return written;
-    }
-
-    private boolean write(ByteBuf packet) {
-        LatencyHistogram latency = counters.tunWrites();
-        if (!latency.sampleNext()) {
-            return tun.write(packet);
-        }
-        long start = System.nanoTime();
-        boolean written = tun.write(packet);
-        latency.record(System.nanoTime() - start);
-        return written;
-    }
-
     /** Sends what this burst queued on the UDP channels. */
     void flush() {
         LatencyHistogram latency = counters.udpFlushes();
-        if (!latency.sampleNext()) {
-            flushWritten();
-            return;
-        }
-        long start = System.nanoTime();
+        long start = latency.start();
         flushWritten();
-        latency.record(System.nanoTime() - start);
+        latency.stop(start);
     }
 
     private void flushWritten() {

@@ -29,10 +29,17 @@ class LatencyHistogramTest {
         LatencyHistogram h = new LatencyHistogram();
         int sampled = 0;
         for (int i = 0; i < 160; i++) {
-            if (h.sampleNext()) {
+            long start = h.start();
+            if (start != LatencyHistogram.NOT_TIMED) {
                 sampled++;
             }
+            h.stop(start);
         }
         assertThat(sampled).isEqualTo(160 / LatencyHistogram.SAMPLE_EVERY);
+        long recorded = 0;
+        for (int i = 0; i <= LatencyHistogram.FINITE_BUCKETS; i++) {
+            recorded += h.bucket(i);
+        }
+        assertThat(recorded).as("only the timed writes are recorded").isEqualTo(sampled);
     }
 }

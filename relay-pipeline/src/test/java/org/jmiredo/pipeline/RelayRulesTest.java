@@ -152,6 +152,17 @@ class RelayRulesTest {
         assertThat(relay.dropped(DropReason.MULTICAST)).isEqualTo(2);
     }
 
+    /** RFC 4291 §2.7: never a source. Only a raw socket on the relay's host gets one into the tunnel. */
+    @Test
+    void multicastSourcesFromTheTunnelAreDropped_M17() {
+        relay.readTun(ipv6(v6("ff02::1"), CLIENT, 8));
+        relay.readTun(ipv6(v6("ff0e::1"), CLIENT, 8));
+
+        assertThat(relay.allSentUdp()).isEmpty();
+        assertThat(relay.tunWritten).isEmpty();
+        assertThat(relay.dropped(DropReason.MULTICAST)).isEqualTo(2);
+    }
+
     @Test
     void sourceMustEmbedTheOuterMapping_R_5_4_2_src() {
         relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40001);

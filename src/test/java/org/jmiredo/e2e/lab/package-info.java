@@ -7,6 +7,7 @@
  * long-running process in one; {@link org.jmiredo.e2e.lab.LabRun} owns a run (random per-suite prefix,
  * namespaces, processes, logs, stale-run reaping, teardown with a leak check);
  * {@link org.jmiredo.e2e.lab.Preconditions} skips with a message, or fails under {@code CI=true}.
+ * {@link org.jmiredo.e2e.lab.OneLabPerClass} is the base of a test class whose methods share one lab.
  * Topologies stay with their suites.
  */
 package org.jmiredo.e2e.lab;

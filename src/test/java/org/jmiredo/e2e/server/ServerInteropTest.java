@@ -15,17 +15,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jmiredo.e2e.lab.LabProcess;
+import org.jmiredo.e2e.lab.OneLabPerClass;
 import org.jmiredo.e2e.lab.Poll;
 import org.jmiredo.e2e.lab.Shell;
 import org.jmiredo.e2e.server.ServerLab.Node;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -34,10 +31,8 @@ import org.junit.jupiter.api.Timeout;
  * host (v6) through a Debian Miredo relay and then through our relay (rly); hostile traffic from atk
  * and crafted datagrams from cli. One lab for the class; the methods run in order.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(120)
-class ServerInteropTest {
+class ServerInteropTest extends OneLabPerClass {
     /** Miredo qualifies in about 3 s (LAB.md); room for a loaded machine. */
     private static final Duration QUALIFY = Duration.ofSeconds(20);
     /** Relay discovery through the server and the relay's bubbles may cost the first pings. */
@@ -66,11 +61,16 @@ class ServerInteropTest {
     private String lanAddress;
     private String cliAddress;
 
-    @BeforeAll
-    @Timeout(150)
-    void startLab() {
+    @Override
+    protected AutoCloseable openLab() {
         ServerLab.requirePreconditions(ServerPeers.jar());
         lab = ServerLab.create();
+        return lab;
+    }
+
+    @BeforeAll
+    @Timeout(150)
+    void startPeers() {
         peers = new ServerPeers(lab, ServerPeers.java(), ServerPeers.jar());
         server = startOurServer();
         relay = peers.startMiredoRelay();
@@ -91,13 +91,6 @@ class ServerInteropTest {
                   ra-per-second = %d
                 }
                 """.formatted(SERVER_PRIMARY, SERVER_SECONDARY, RA_PER_SECOND), ServerPeers.SERVER_METRICS);
-    }
-
-    @AfterAll
-    void stopLab() {
-        if (lab != null) {
-            lab.close();
-        }
     }
 
     @Test

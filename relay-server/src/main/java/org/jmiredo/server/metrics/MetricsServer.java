@@ -1,5 +1,6 @@
 package org.jmiredo.server.metrics;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -62,6 +63,9 @@ public final class MetricsServer implements AutoCloseable {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
                 new DefaultThreadFactory("jmiredo-metrics", true), NioIoHandler.newFactory());
         MetricsHttpHandler handler = new MetricsHttpHandler(registry, ready);
+        Counter refused = Counter.builder("jmiredo.metrics.connections.refused")
+                .description("Connections to the metrics endpoint closed on accept: metrics.max-connections were open")
+                .register(registry);
         ChannelFuture bound = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -74,6 +78,7 @@ public final class MetricsServer implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         if (open >= maxConnections) {
                             LOG.debug("metrics endpoint: {} connections open, closing {}", open, ch.remoteAddress());
+                            refused.increment();
                             ch.close();
                             return;
                         }

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DataPathRole;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
 
 class MetricsServerTest {
     static final int MAX_CONNECTIONS = 4;
+    static final String REFUSED_SERIES = "jmiredo_metrics_connections_refused_total";
     final PrometheusMeterRegistry registry = MeterRegistries.prometheus();
     final DataPathCounters loop = new DataPathCounters();
     final AtomicBoolean ready = new AtomicBoolean();
@@ -60,8 +62,9 @@ class MetricsServerTest {
         assertThat(first.body()).contains("jmiredo_udp_received_packets_total 11.0", "jmiredo_udp_sent_bytes_total 4242.0",
                 "jmiredo_dropped_packets_total{reason=\"non_global_source\"} 3.0", "jmiredo_peers 7.0",
                 "jmiredo_peer_table_bytes 4096.0");
-        assertThat(DataPathMetricsTest.families(first.body()))
-                .containsExactlyInAnyOrderElementsOf(DataPathMetricsTest.RELAY_SERIES);
+        // The bound series and the endpoint's own, whatever the role.
+        assertThat(DataPathMetricsTest.families(first.body())).containsExactlyInAnyOrderElementsOf(
+                Stream.concat(DataPathMetricsTest.RELAY_SERIES.stream(), Stream.of(REFUSED_SERIES)).toList());
 
         loop.add(Counter.UDP_RX_PACKETS, 1); // read at scrape time, not cached
         assertThat(get("/metrics", null).body()).contains("jmiredo_udp_received_packets_total 12.0");
@@ -126,8 +129,12 @@ class MetricsServerTest {
             for (int i = 0; i < MAX_CONNECTIONS; i++) {
                 idle.add(connect());
             }
-            try (Socket extra = connect()) {
-                assertThat(extra.getInputStream().read()).as("one past the limit: closed by the server").isEqualTo(-1);
+            assertThat(refused()).as("refused before the limit was reached").isZero();
+            for (int i = 1; i <= 2; i++) {
+                try (Socket extra = connect()) {
+                    assertThat(extra.getInputStream().read()).as("one past the limit: closed by the server").isEqualTo(-1);
+                }
+                assertThat(refused()).as("refused after %d past the limit", i).isEqualTo(i);
             }
             for (Socket held : idle) {
                 held.setSoTimeout(200);
@@ -144,11 +151,19 @@ class MetricsServerTest {
                 }
             }
             assertThat(status).isEqualTo(200);
+            // As a scraper sees it (more than 2 if the loop above was refused before the freed place was seen).
+            String body = get("/metrics", null).body();
+            assertThat(refused()).isGreaterThanOrEqualTo(2);
+            assertThat(body).contains(REFUSED_SERIES + " " + refused());
         } finally {
             for (Socket held : idle) {
                 held.close();
             }
         }
+    }
+
+    private double refused() {
+        return registry.get("jmiredo.metrics.connections.refused").counter().count();
     }
 
     private Socket connect() throws IOException {

@@ -8,14 +8,9 @@ import java.util.Optional;
 import org.jmiredo.e2e.lab.LabProcess;
 import org.jmiredo.e2e.lab.Netns;
 import org.jmiredo.e2e.lab.Poll;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -23,32 +18,14 @@ import org.junit.jupiter.api.Timeout;
  * down and up, its route deleted, the relay's IPv4 address removed and added back, the NAT renumbered (the client
  * requalifies with a new Teredo address).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 120)
-class NetworkChangesTest {
+class NetworkChangesTest extends TeredoLabTest {
     private static final Duration WARM_UP = Duration.ofSeconds(20);
     /** The relay checks its tunnel every 2 s (TunnelWatch); a loaded machine gets room beyond that. */
     private static final Duration REPAIR = Duration.ofSeconds(8);
     /** Miredo notices a lost mapping at its next qualification refresh; 5 s here, at most about 30 by RFC 4380. */
     private static final Duration REQUALIFY = Duration.ofSeconds(45);
     private static final String RENUMBERED_NAT_OUTSIDE = "198.51.100.21";
-
-    private TeredoLab teredo;
-
-    @BeforeAll
-    @Timeout(value = 120)
-    void startLab() {
-        LabPreconditions.require(RelayKind.JMIREDO);
-        teredo = TeredoLab.start(RelayKind.JMIREDO);
-    }
-
-    @AfterAll
-    void stopLab() {
-        if (teredo != null) {
-            teredo.close();
-        }
-    }
 
     /**
      * Found here: the kernel deletes the address and the route of a link set down, and up does not bring them

@@ -5,11 +5,9 @@ import static org.jmiredo.e2e.lab.LabNet.*;
 
 import java.time.Duration;
 import org.jmiredo.e2e.lab.Netns;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -17,20 +15,16 @@ import org.junit.jupiter.api.Timeout;
  * {@code relay.type = restricted} and bound to 0.0.0.0 (its address is private), serving the public Miredo
  * client: the case Miredo's {@code RelayType restricted} is for.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 120)
-class RelayBehindNatTest {
+class RelayBehindNatTest extends TeredoLabTest {
     private static final Duration WARM_UP = Duration.ofSeconds(20);
     /** On the NAT's LAN beside the lan client; the NAT masquerades it as NAT_OUTSIDE. */
     private static final String RELAY_PRIVATE = "192.168.77.3";
 
-    private TeredoLab teredo;
-
+    /** Runs once the lab is up. */
     @BeforeAll
     @Timeout(value = 120)
-    void startLab() {
-        LabPreconditions.require(RelayKind.JMIREDO);
-        teredo = TeredoLab.start(RelayKind.JMIREDO);
+    void putTheRelayBehindTheNat() {
         JmiredoRelay relay = (JmiredoRelay) teredo.relay();
         relay.stop();
         moveRelayBehindTheNat();
@@ -46,13 +40,6 @@ class RelayBehindNatTest {
         rly.addAddress(IF_V4, RELAY_PRIVATE + V4_PREFIX_LEN);
         rly.addRoute("default", NAT_INSIDE);
         rly.awaitReach(SERVER_PRIMARY, Duration.ofSeconds(10));
-    }
-
-    @AfterAll
-    void stopLab() {
-        if (teredo != null) {
-            teredo.close();
-        }
     }
 
     /**

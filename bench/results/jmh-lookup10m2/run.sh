@@ -1,0 +1,30 @@
+#!/bin/bash
+# Peer-table burst lookups at 10 M and 1 M peers: main (01b3ccd) against branch lookup10m2, alternating
+# rounds, one fork each (BENCHMARKS.md "Seventh iteration: lookups at 10 M"). Run from the repository root:
+#   flock /tmp/jmiredo-bench.lock bench/results/jmh-lookup10m2/run.sh OUTDIR
+# with the jars built beforehand (./mvnw -q -B -o -pl relay-bench -am package -DskipTests, then copied):
+#   /tmp/lk2-base.jar  relay-bench.jar of /work/wt/base (main 01b3ccd)
+#   /tmp/lk2-new.jar   relay-bench.jar of this branch
+# ZGC as the launcher runs it; the table is off the heap and asks for huge pages (THP enabled = madvise).
+set -euo pipefail
+J=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
+out=$1
+mkdir -p "$out"
+run() { # name jar peers benchmarks
+    echo "=== $1: $3 peers $4 ($(date -u +%T), load $(cut -d' ' -f1-3 /proc/loadavg))"
+    "$J" -cp "$2" org.openjdk.jmh.Main "PeerTableBench.($4)\$" -p peers=$3 -f 1 -wi 3 -i 5 -w 1s -r 1s \
+        -jvmArgs '-Xms2g -Xmx2g -XX:+AlwaysPreTouch -XX:+UseZGC --enable-native-access=ALL-UNNAMED' \
+        -rf json -rff "$out/$1.json" | grep -E '^(Benchmark|PeerTableBench)'
+}
+base=/tmp/lk2-base.jar new=/tmp/lk2-new.jar
+for round in ${ROUNDS:-a b c}; do
+    run base-10m-$round $base 10000000 'lookupBurst'
+    run new-10m-$round $new 10000000 'lookupBurst'
+done
+for round in ${ROUNDS1M:-a b}; do
+    run base-1m-$round $base 1000000 'lookupBurst'
+    run new-1m-$round $new 1000000 'lookupBurst'
+done
+run base-1k $base 1000 'lookupBurst'
+run new-1k $new 1000 'lookupBurst'
+sha256sum $base $new

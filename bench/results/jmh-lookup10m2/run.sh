@@ -5,6 +5,10 @@
 # with the jars built beforehand (./mvnw -q -B -o -pl relay-bench -am package -DskipTests, then copied):
 #   /tmp/lk2-base.jar  relay-bench.jar of /work/wt/base (main 01b3ccd)
 #   /tmp/lk2-new.jar   relay-bench.jar of this branch
+#   FIX=/tmp/lk2-fix.jar  (run3 only) main with the ahead line fixed alone (beginUnlocked's next line from
+#                         the absolute word), built from a `git archive` of main in /tmp/lk2-fix
+# run2: ROUNDS="a b c d" ... run.sh bench/results/jmh-lookup10m2/run2
+# run3: ROUNDS="a b" ROUNDS1M="a b" FIX=/tmp/lk2-fix.jar ... run.sh bench/results/jmh-lookup10m2/run3
 # ZGC as the launcher runs it; the table is off the heap and asks for huge pages (THP enabled = madvise).
 set -euo pipefail
 J=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
@@ -20,11 +24,13 @@ base=/tmp/lk2-base.jar new=/tmp/lk2-new.jar
 for round in ${ROUNDS:-a b c}; do
     run base-10m-$round $base 10000000 'lookupBurst'
     run new-10m-$round $new 10000000 'lookupBurst'
+    [[ -z ${FIX:-} ]] || run fix-10m-$round "$FIX" 10000000 'lookupBurst'
 done
 for round in ${ROUNDS1M:-a b}; do
     run base-1m-$round $base 1000000 'lookupBurst'
     run new-1m-$round $new 1000000 'lookupBurst'
+    [[ -z ${FIX:-} ]] || run fix-1m-$round "$FIX" 1000000 'lookupBurst'
 done
 run base-1k $base 1000 'lookupBurst'
 run new-1k $new 1000 'lookupBurst'
-sha256sum $base $new
+sha256sum $base $new ${FIX:-}

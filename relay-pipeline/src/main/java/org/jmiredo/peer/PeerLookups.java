@@ -41,18 +41,17 @@ public final class PeerLookups {
     /** Lookups per burst: recvmmsg bursts are cut into runs of this many (measured at 32 in PeerTableBench). */
     public static final int MAX = 32;
     private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG;
-    /** What {@link #walk} returns for a probe that goes on past the lines it was given. */
-    private static final int UNFINISHED = -2;
 
     private final PeerTable table;
     private final MemorySegment memory;
     private int count;
     /** Folds the reads {@link #run} makes only to start a cache miss, so the JIT keeps them. */
     private long sink;
-    // Lookup k: the key, its hash, the segment version and capacity the probe saw, where the segment's
-    // region starts in the slot memory and the word index of the line after the home slot's (in words),
-    // the next slot to examine and how many were examined, the slot found (-1 = absent) and the copy of
-    // its STATE and TIMES words. Primitives only: a reference stored per lookup would cost a GC barrier each.
+    // Lookup k: the key, its hash, the segment version, capacity and home slot the probe starts from,
+    // where the segment's region starts in the slot memory and the word index of the next line after the
+    // home slot (in words), the home slot's key word, the slot found (-1 = absent) and the copy of its
+    // STATE and TIMES words.
+    // Primitives only: a reference stored per lookup would cost a GC barrier each.
     final long[] hi = new long[MAX];
     final long[] lo = new long[MAX];
     final long[] hash = new long[MAX];
@@ -61,12 +60,10 @@ public final class PeerLookups {
     final int[] index = new int[MAX];
     final long[] region = new long[MAX];
     final long[] ahead = new long[MAX];
-    final int[] walked = new int[MAX];
+    final long[] first = new long[MAX];
     final int[] slot = new int[MAX];
     final long[] state = new long[MAX];
     final long[] times = new long[MAX];
-    /** The lookups whose probe goes on past the lines read so far, in the order they will be walked. */
-    private final int[] unfinished = new int[MAX];
 
     public PeerLookups(PeerTable table) {
         this.table = table;
@@ -105,10 +102,8 @@ public final class PeerLookups {
     }
 
     /**
-     * Looks up every address added: hash each and note where its probe starts, then read the home slot's
-     * line of every probe and the line after it, then walk every probe over those two lines, and the probes
-     * not finished there one line further per pass, each pass first asking for the line it will walk next
-     * (see the class comment).
+     * Looks up every address added: hash each and note where its probe starts, then read the first line
+     * of every probe (and the next), then finish each probe (see the class comment).
      */
     public void run() {
         int n = count;
@@ -117,59 +112,32 @@ public final class PeerLookups {
             table.segmentFor(hash[k]).beginUnlocked(this, k);
         }
         MemorySegment m = memory;
-        long touched = 0;
+        long next = 0;
         for (int k = 0; k < n; k++) {
-            touched ^= m.getAtIndex(WORD, home(k)) ^ m.getAtIndex(WORD, ahead[k]);
+            first[k] = m.getAtIndex(WORD, region[k] + ((long) index[k] << SHIFT));
+            next ^= m.getAtIndex(WORD, ahead[k]);
         }
         for (int k = 0; k < n; k++) {
-            unfinished[k] = k;
+            slot[k] = finish(m, k);
         }
-        // The first pass walks the two lines read above; each later one the line its previous pass read.
-        for (int lines = 2, left = n; left > 0; lines = 1) {
-            int still = 0;
-            for (int u = 0; u < left; u++) {
-                int k = unfinished[u];
-                int found = walk(m, k, lines);
-                if (found == UNFINISHED) {
-                    unfinished[still++] = k;
-                    touched ^= m.getAtIndex(WORD, home(k));
-                } else {
-                    slot[k] = found;
-                }
-            }
-            left = still;
-        }
-        sink ^= touched;
-    }
-
-    /** The word index in the slot memory of lookup {@code k}'s next slot to examine. */
-    private long home(int k) {
-        return region[k] + ((long) index[k] << SHIFT);
+        sink ^= next;
     }
 
     /**
-     * Walks lookup {@code k}'s probe on from {@link #index} to the end of the {@code lines}-th cache line
-     * from there, and returns the slot holding the key, copying its STATE and TIMES words, or -1 if absent,
-     * or {@link #UNFINISHED} if neither shows there ({@link #index} is then the slot to go on from). It reads
-     * whatever racing writers left, possibly a mix of two states (even of two capacities, if the segment
-     * grew), so its result means something only while {@link #current} is true; it never fails on such a
-     * mix: every index is below the capacity it saw, within the segment's region, and the probe gives up
-     * after one lap.
+     * Walks lookup {@code k}'s probe on from its home slot and returns the slot holding the key, copying
+     * its STATE and TIMES words, or -1 if absent. It reads whatever racing writers left, possibly a mix of
+     * two states (even of two capacities, if the segment grew), so its result means something only while
+     * {@link #current} is true; it never fails on such a mix: every index is below the capacity it saw,
+     * within the segment's region, and it gives up after one lap.
      */
-    private int walk(MemorySegment m, int k, int lines) {
+    private int finish(MemorySegment m, int k) {
         long base = region[k];
         int cap = capacity[k];
         int i = index[k];
-        long h = hi[k];
-        long l = lo[k];
-        // Slots to the end of the lines: a line holds two, and the first may be the home slot's second half.
-        int slots = 2 * lines - (int) ((home(k) >>> SHIFT) & 1);
-        int lap = cap - walked[k];
-        int steps = Math.min(slots, lap);
-        for (int n = 0; n < steps; n++) {
+        long key = first[k];
+        for (int n = 0; n < cap; n++) {
             long b = base + ((long) i << SHIFT);
-            long key = m.getAtIndex(WORD, b);
-            if (key == h && m.getAtIndex(WORD, b + KEY_LO) == l) {
+            if (key == hi[k] && m.getAtIndex(WORD, b + KEY_LO) == lo[k]) {
                 state[k] = m.getAtIndex(WORD, b + STATE);
                 times[k] = m.getAtIndex(WORD, b + TIMES);
                 return i;
@@ -180,13 +148,9 @@ public final class PeerLookups {
             if (++i == cap) {
                 i = 0;
             }
+            key = m.getAtIndex(WORD, base + ((long) i << SHIFT));
         }
-        if (steps == lap) {
-            return -1;
-        }
-        index[k] = i;
-        walked[k] += steps;
-        return UNFINISHED;
+        return -1;
     }
 
     /** The table's keyed hash of address {@code k}, for the Segment methods that take one. */

@@ -105,13 +105,12 @@ class PeerLookupsTest {
     }
 
     /**
-     * Ten keys of one home slot, so a run of ten slots from an odd home: the burst reads the home slot's
-     * line and the next (three slots) first, and the probes that go on are walked one line further per
-     * pass, up to six passes. Each finds its own entry and copy, and a missing key of that home is absent
-     * after the run. With the walk stopping after its first pass, the keys past slot 5 would be absent.
+     * Ten keys of one home slot, so a run of ten slots from an odd home, longer than the two lines the
+     * burst reads first: each key is found where it is, with its own copy, and a missing key of that home
+     * is absent after the run.
      */
     @Test
-    void probesPastTheLinesReadFirstGoOnALinePerPassAndFindTheirEntries() {
+    void probesPastTheLinesReadFirstFindTheirEntries() {
         PeerTable table = Peers.table(16, 1);
         PeerTable.Segment s = table.segmentAt(0);
         long[] los = new long[11];

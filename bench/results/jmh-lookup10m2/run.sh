@@ -4,11 +4,15 @@
 #   flock /tmp/jmiredo-bench.lock bench/results/jmh-lookup10m2/run.sh OUTDIR
 # with the jars built beforehand (./mvnw -q -B -o -pl relay-bench -am package -DskipTests, then copied):
 #   /tmp/lk2-base.jar  relay-bench.jar of /work/wt/base (main 01b3ccd)
-#   /tmp/lk2-new.jar   relay-bench.jar of this branch
-#   FIX=/tmp/lk2-fix.jar  (run3 only) main with the ahead line fixed alone (beginUnlocked's next line from
-#                         the absolute word), built from a `git archive` of main in /tmp/lk2-fix
+#   /tmp/lk2-new.jar   relay-bench.jar of this branch at fc0f9d3: the probes walked in passes (reverted)
+#   FIX=...            a third jar, "fix": main with the ahead line fixed alone (beginUnlocked's next
+#                      line from the absolute word): run3 /tmp/lk2-fix.jar, built from a `git archive` of main
+#                      with that change; run4 /tmp/lk2-final.jar, this branch's final code (the same change)
+# run1 (load 5.7 to 10.4 from others' unlocked e2e runs: unusable): run.sh bench/results/jmh-lookup10m2
+#   (files moved to run1/ afterwards)
 # run2: ROUNDS="a b c d" ... run.sh bench/results/jmh-lookup10m2/run2
 # run3: ROUNDS="a b" ROUNDS1M="a b" FIX=/tmp/lk2-fix.jar ... run.sh bench/results/jmh-lookup10m2/run3
+# run4: ROUNDS="a b c" ROUNDS1M="a b" FIX=/tmp/lk2-final.jar ... run.sh bench/results/jmh-lookup10m2/run4
 # ZGC as the launcher runs it; the table is off the heap and asks for huge pages (THP enabled = madvise).
 set -euo pipefail
 J=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java

@@ -37,6 +37,8 @@ abstract class SlotArray extends SegmentLock {
     private static final VarHandle SIZE;
     private static final VarHandle COUNTER = MethodHandles.arrayElementVarHandle(long[].class);
     private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG;
+    /** Words in a 64-byte cache line; the slot memory starts on a page, so lines start at multiples of it. */
+    private static final int LINE_WORDS = 8;
 
     static {
         try {
@@ -137,20 +139,23 @@ abstract class SlotArray extends SegmentLock {
     /**
      * First step of {@link #probe} without the lock, for lookup {@code k} of a burst (its hash in
      * {@code burst.hash[k]}): takes the version ({@link SegmentLock#readStamp}) and then the capacity, and
-     * notes where the probe starts in the table's slot memory: the home slot, and the first slot of the
-     * next line (most probes at 3/4 load go on past the home slot; a slot is half a line). Touches only
-     * this object, which is in the cache: the burst then reads all those lines in a loop of a few
-     * instructions per lookup, so that the CPU has many of them on their way at once.
+     * notes where the probe starts in the table's slot memory: the home slot, and the first word of the line
+     * after the home slot's line (most probes at 3/4 load go on past the home slot; a slot is half a line).
+     * That line is found from the word's place in the memory, not from the slot index: a region of an odd
+     * number of slots makes the next one start mid-line (at 10 M peers, 64 of the 256 segments), and there
+     * {@code (i | 1) + 1} named the home line again for half the homes. Touches only this object, which is
+     * in the cache: the burst then reads all those lines in a loop of a few instructions per lookup, so that
+     * the CPU has many of them on their way at once.
      */
     final void beginUnlocked(PeerLookups burst, int k) {
         burst.stamp[k] = readStamp();
         int cap = capacity; // racy: validation fails if it changed; any value seen is within the region
         int i = home(burst.hash[k], cap);
-        int next = (i | 1) + 1;
+        long next = ((regionWord + ((long) i << SHIFT)) | LINE_WORDS - 1) + 1;
         burst.capacity[k] = cap;
         burst.index[k] = i;
         burst.region[k] = regionWord;
-        burst.ahead[k] = regionWord + ((long) (next < cap ? next : 0) << SHIFT);
+        burst.ahead[k] = next < regionWord + ((long) cap << SHIFT) ? next : regionWord;
     }
 
     /** Adds an absent key (evicting or growing first if needed) and returns its slot. */

@@ -104,6 +104,77 @@ class PeerLookupsTest {
         }
     }
 
+    /**
+     * Ten keys of one home slot, so a run of ten slots from an odd home, longer than the two lines the
+     * burst reads first: each key is found where it is, with its own copy, and a missing key of that home
+     * is absent after the run.
+     */
+    @Test
+    void probesPastTheLinesReadFirstFindTheirEntries() {
+        PeerTable table = Peers.table(16, 1);
+        PeerTable.Segment s = table.segmentAt(0);
+        long[] los = new long[11];
+        long lo = 0;
+        for (int j = 0; j < los.length; j++) {
+            do {
+                lo++;
+            } while (s.homeOf(HI, lo) != 3);
+            los[j] = lo;
+        }
+        for (int j = 0; j < 10; j++) {
+            int port = 1000 + j;
+            long key = los[j];
+            assertThat(Peers.locked(table, HI, key, seg -> {
+                int slot = seg.insert(HI, key, 10);
+                seg.setMapping(slot, 0x0A000001, port, 0);
+                return slot;
+            })).isEqualTo(3 + j);
+        }
+        PeerLookups burst = new PeerLookups(table);
+        for (long key : los) {
+            burst.add(HI, key);
+        }
+        burst.run();
+
+        for (int j = 0; j < 10; j++) {
+            assertThat(burst.current(j)).isTrue();
+            assertThat(burst.present(j)).as("key %d at slot %d", j, 3 + j).isTrue();
+            assertThat(burst.slot[j]).isEqualTo(3 + j);
+            assertThat(burst.mappedPort(j)).isEqualTo(1000 + j);
+        }
+        assertThat(burst.present(10)).as("absent, after the run").isFalse();
+    }
+
+    /**
+     * The second word a lookup reads first is the first of the line after its home slot's line, also in
+     * a segment whose region starts in the middle of a line, and the region's first slot when that line is
+     * past the capacity. Two segments of 3 slots (96 bytes): the second starts at word 12, mid-line.
+     */
+    @Test
+    void theLineReadAheadIsTheNextWholeLineWhereverTheRegionStarts() {
+        PeerTable table = Peers.table(4, 2);
+        for (int seg = 0; seg < 2; seg++) {
+            PeerTable.Segment s = table.segmentAt(seg);
+            assertThat(s.slotCapacity()).isEqualTo(3);
+            long region = s.regionWord;
+            assertThat(region).isEqualTo(seg * 12L);
+            for (int home = 0; home < 3; home++) {
+                long lo = 1;
+                while (table.segment(HI, lo) != s || s.homeOf(HI, lo) != home) {
+                    lo++;
+                }
+                PeerLookups burst = new PeerLookups(table);
+                int k = burst.add(HI, lo);
+                burst.run();
+                long homeWord = region + home * (long) SlotLayout.WORDS;
+                long next = (homeWord / 8 + 1) * 8;
+                assertThat(burst.region[k] + ((long) burst.index[k] << SlotLayout.SHIFT)).isEqualTo(homeWord);
+                assertThat(burst.ahead[k]).as("segment %d home %d", seg, home)
+                        .isEqualTo(next < region + 3 * SlotLayout.WORDS ? next : region);
+            }
+        }
+    }
+
     @Test
     void aBurstHoldsAtMostMaxAndNoZeroKey() {
         PeerLookups burst = new PeerLookups(Peers.table(16, 1));

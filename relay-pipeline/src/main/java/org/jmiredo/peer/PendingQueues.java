@@ -125,14 +125,7 @@ final class PendingQueues {
 
     /** Removes that address's queue and releases its packets; returns how many (0 without a queue). */
     int discard(long hi, long lo, long hash) {
-        int i = find(hi, lo, hash);
-        if (i < 0) {
-            return 0;
-        }
-        ByteBuf first = (ByteBuf) packets[i << 1];
-        ArrayDeque<ByteBuf> rest = rest(i, false);
-        remove(i);
-        return release(first, rest);
+        return drain(hi, lo, hash, ByteBuf::release);
     }
 
     /** Removes every queue and releases its packets; returns the number of packets released. */

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import org.jmiredo.server.config.ConfigLoader;
 import org.jmiredo.server.config.DaemonConfig;
 import org.jmiredo.server.config.InvalidConfigException;
+import org.jmiredo.server.sys.SignalDisposition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -45,7 +46,7 @@ final class RelayCommand implements Callable<Integer> {
         Signals.handle("TERM", stop::countDown);
         Signals.handle("INT", stop::countDown);
         Reloads reloads = new Reloads(sources);
-        Signals.handle("HUP", reloads::signalled);
+        Signals.handleEvenIfIgnored("HUP", SignalDisposition.SIGHUP, reloads::signalled);
         try (RelayDaemon daemon = RelayDaemon.start(initial)) {
             // A safety net for exits that bypass the handlers (System.exit elsewhere, a JVM run with -Xrs).
             Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "jmiredo-shutdown"));

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.jmiredo.server.config.ConfigLoader;
+import org.jmiredo.server.sys.SignalDisposition;
 import picocli.CommandLine.Option;
 
 /**
@@ -54,7 +55,7 @@ final class RoleOptions {
         Signals.handle("TERM", stop::countDown);
         Signals.handle("INT", stop::countDown);
         // The JVM's default for SIGHUP is to exit; an init system's "reload" must not stop the service.
-        Signals.handle("HUP", () -> log.warn("SIGHUP: this role reads its configuration at start only; "
+        Signals.handleEvenIfIgnored("HUP", SignalDisposition.SIGHUP, () -> log.warn("SIGHUP: this role reads its configuration at start only; "
                 + "restart it to apply changes"));
         try (D daemon = starter.start()) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(daemon), "jmiredo-shutdown"));

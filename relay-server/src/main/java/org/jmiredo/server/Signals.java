@@ -1,5 +1,6 @@
 package org.jmiredo.server;
 
+import org.jmiredo.server.sys.SignalDisposition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -13,6 +14,17 @@ final class Signals {
     private static final Logger LOG = LoggerFactory.getLogger(Signals.class);
 
     private Signals() {}
+
+    /**
+     * As {@link #handle}, for a signal the daemon gives a meaning of its own (SIGHUP: reload): taken even when
+     * whoever started the daemon ignored it, e.g. {@code nohup}, for which the JVM would install no handler.
+     */
+    static boolean handleEvenIfIgnored(String name, int number, Runnable action) {
+        if (SignalDisposition.unignore(number)) {
+            LOG.info("SIG{} was ignored by whoever started the daemon (nohup?): the daemon takes it again", name);
+        }
+        return handle(name, action);
+    }
 
     /**
      * Runs {@code action} on the JVM's signal thread whenever {@code name} ("TERM", "INT", "HUP") arrives.

@@ -87,6 +87,25 @@ class RelayProcessTest {
         }
     }
 
+    /**
+     * Started with SIGHUP ignored (nohup, or a CI harness that ignores it: the JVM then installs no handler
+     * for it and silently never reloaded), the relay still reloads on SIGHUP.
+     */
+    @Test
+    void startedWithSighupIgnoredStillReloads() throws Exception {
+        requireNamespaces();
+        String tun = tunName();
+        Process relay = start(tun, "env --ignore-signal=HUP ");
+        try {
+            awaitLog(log(), "ready: UDP 0.0.0.0:3546 on 2 event loops, TUN " + tun);
+            assertThat(Files.readString(log())).contains("SIGHUP was ignored by whoever started the daemon");
+            reloadWithJsonLogsAndNewMtu(tun, Long.toString(relay.pid()));
+            stopCleanly(relay);
+        } finally {
+            relay.destroyForcibly();
+        }
+    }
+
     private static String tunName() {
         return "jmt" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xFFFF));
     }
@@ -96,11 +115,16 @@ class RelayProcessTest {
     }
 
     private Process start(String tun) throws IOException {
+        return start(tun, "");
+    }
+
+    /** {@code launcher}: a command prefix for java, e.g. one that sets how the relay inherits a signal. */
+    private Process start(String tun, String launcher) throws IOException {
         Path conf = dir.resolve("relay.conf");
         Files.writeString(conf, "jmiredo { tun.name = " + tun + ", transport.event-loops = 2,"
                 + " metrics.listen = \"127.0.0.1:9544\" }\n");
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        String command = "ip link set lo up && exec " + java + " --enable-native-access=ALL-UNNAMED -cp '"
+        String command = "ip link set lo up && exec " + launcher + java + " --enable-native-access=ALL-UNNAMED -cp '"
                 + System.getProperty("java.class.path") + "' " + Main.class.getName() + " relay --config '" + conf + "'";
         ProcessBuilder builder = new ProcessBuilder("unshare", "-n", "sh", "-c", command)
                 .redirectErrorStream(true).redirectOutput(log().toFile());

@@ -94,6 +94,15 @@ final class Libc {
         static final MethodHandle STRERROR = downcall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
     }
 
+    /** sigaction(2) to read a disposition, signal(3) to put one back to the default: start-up only. */
+    private static final class Dispositions {
+        static final MethodHandle SIGACTION = downcall("sigaction", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+        static final MethodHandle SIGNAL = downcall("signal", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS));
+        /** Room for struct sigaction on every libc we run on (glibc: 152 bytes); its handler comes first. */
+        static final long SIGACTION_SIZE = 256;
+        static final long SIG_IGN = 1;
+    }
+
     @SuppressWarnings("restricted") // the point of this class; the JVM runs with --enable-native-access
     private static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
         MemorySegment symbol = LINKER.defaultLookup().find(name)
@@ -132,6 +141,25 @@ final class Libc {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
             int result = (int) IOCTL_VALUE.invokeExact(state, fd, request, value);
             return result >= 0 ? result : -errno(state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Puts {@code signal} back to its default handling if it is ignored (SIG_IGN inherited from whoever started
+     * the process) and returns true; leaves any other disposition, the JVM's own handlers included, as it is.
+     */
+    static boolean unignore(int signal) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            MemorySegment current = arena.allocate(Dispositions.SIGACTION_SIZE);
+            int result = (int) Dispositions.SIGACTION.invokeExact(state, signal, MemorySegment.NULL, current);
+            if (result != 0 || current.get(JAVA_LONG, 0) != Dispositions.SIG_IGN) {
+                return false;
+            }
+            MemorySegment previous = (MemorySegment) Dispositions.SIGNAL.invokeExact(state, signal, MemorySegment.NULL);
+            return previous.address() == Dispositions.SIG_IGN;
         } catch (Throwable t) {
             throw rethrow(t);
         }

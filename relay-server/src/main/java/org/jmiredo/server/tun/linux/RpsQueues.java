@@ -96,7 +96,7 @@ public final class RpsQueues {
         List<String> warnings = new ArrayList<>();
         for (int i = 0; i < queues; i++) {
             try {
-                BitSet actual = CpuList.parseHexMask(Files.readString(file(dev, i)));
+                BitSet actual = read(dev, i);
                 if (!actual.equals(cpus)) {
                     warnings.add("interface " + dev + " rx-" + i + " has rps_cpus " + CpuList.hexMask(actual)
                             + " but tun.receive-steering is " + CpuList.format(cpus) + ": the host sets it after the "
@@ -109,7 +109,7 @@ public final class RpsQueues {
         return warnings;
     }
 
-    /** The current mask of one queue; for tests and the start-up log. */
+    /** The current mask of one queue. */
     public BitSet read(String dev, int queue) throws IOException {
         return CpuList.parseHexMask(Files.readString(file(dev, queue)));
     }

@@ -58,5 +58,9 @@ public enum Counter {
     NATIVE_TX_PACKETS,
     NATIVE_TX_BYTES,
     /** Mire: ICMPv6 echo replies sent. */
-    ECHO_REPLIES_TX
+    ECHO_REPLIES_TX,
+    /** Client: Router Solicitations sent (qualification, retransmissions and refreshes, RFC 4380 §5.2.1). */
+    ROUTER_SOLICITATIONS_TX,
+    /** Client: Router Advertisements taken (each one a qualification step or a refresh answered). */
+    ROUTER_ADVERTISEMENTS_RX
 }

@@ -15,7 +15,9 @@ public enum DataPathRole {
     /** {@code jmiredo server}: RS/RA, bubbles and small ICMPv6 between two UDP addresses and a raw socket. */
     SERVER,
     /** {@code jmiredo mire}: echo replies over Teredo. */
-    MIRE;
+    MIRE,
+    /** {@code jmiredo client}: qualification and maintenance (RS/RA with its server). */
+    CLIENT;
 
     private static final Set<DataPathRole> ALL = Set.of(values());
 
@@ -46,6 +48,7 @@ public enum DataPathRole {
                     SERVER_FORWARDED_BUBBLES, SERVER_FORWARDED_ICMPV6, NATIVE_TX_PACKETS, NATIVE_TX_BYTES ->
                     Set.of(SERVER);
             case ECHO_REPLIES_TX -> Set.of(MIRE);
+            case ROUTER_SOLICITATIONS_TX, ROUTER_ADVERTISEMENTS_RX -> Set.of(CLIENT);
         };
     }
 
@@ -62,6 +65,7 @@ public enum DataPathRole {
                     RA_RATE_LIMITED, NOT_GLOBAL_SCOPE, PAYLOAD_TOO_LARGE, NOT_RELAYED, TRAILER_TOO_LONG,
                     NATIVE_WRITE_FAILED -> Set.of(SERVER);
             case NOT_ANSWERED -> Set.of(MIRE);
+            case INVALID_ROUTER_ADVERTISEMENT, NOT_QUALIFIED -> Set.of(CLIENT);
         };
     }
 }

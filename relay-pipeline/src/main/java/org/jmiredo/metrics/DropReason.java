@@ -75,7 +75,14 @@ public enum DropReason {
     /** Server: the native IPv6 output (raw socket or TUN) refused the write. */
     NATIVE_WRITE_FAILED,
     /** Mire: nothing to answer (not a valid echo request, or not a bubble on the service port). */
-    NOT_ANSWERED;
+    NOT_ANSWERED,
+    /**
+     * Client: a Router Advertisement the qualification does not take: not awaited, or failing a check of RFC
+     * 4380 §5.2.1/§5.2.2 (origin indication, nonce, destination, one prefix option, prefix and server).
+     */
+    INVALID_ROUTER_ADVERTISEMENT,
+    /** Client: anything but a Router Advertisement while the client carries no data (only qualification is built). */
+    NOT_QUALIFIED;
 
     private final String label = name().toLowerCase(Locale.ROOT);
 

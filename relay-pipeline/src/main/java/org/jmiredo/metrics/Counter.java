@@ -62,5 +62,9 @@ public enum Counter {
     /** Client: Router Solicitations sent (qualification, retransmissions and refreshes, RFC 4380 §5.2.1). */
     ROUTER_SOLICITATIONS_TX,
     /** Client: Router Advertisements taken (each one a qualification step or a refresh answered). */
-    ROUTER_ADVERTISEMENTS_RX
+    ROUTER_ADVERTISEMENTS_RX,
+    /** Client: direct IPv6 connectivity tests sent (ICMPv6 echo through the server, RFC 4380 §5.2.9). */
+    ECHO_TESTS_TX,
+    /** Client: of those, answered: the peer is trusted at the mapping (relay) the reply came from. */
+    ECHO_TESTS_PASSED
 }

@@ -116,6 +116,10 @@ public final class DataPathMetrics implements MeterBinder {
                     "Client: Router Solicitations sent (qualification and refreshes)");
             case ROUTER_ADVERTISEMENTS_RX -> new Series("jmiredo.router.advertisements.received", null,
                     "Client: Router Advertisements taken");
+            case ECHO_TESTS_TX -> new Series("jmiredo.client.echo.tests.sent", null,
+                    "Client: direct IPv6 connectivity tests sent through the server");
+            case ECHO_TESTS_PASSED -> new Series("jmiredo.client.echo.tests.passed", null,
+                    "Client: connectivity tests answered (a native peer trusted at its relay)");
             case ECHO_REPLIES_TX -> new Series("jmiredo.echo.replies.sent", null, "Mire: ICMPv6 echo replies sent");
             default -> derived(counter);
         };

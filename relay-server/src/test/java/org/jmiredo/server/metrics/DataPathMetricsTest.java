@@ -50,9 +50,15 @@ class DataPathMetricsTest {
             "jmiredo_bubbles_received_total", "jmiredo_bubbles_sent_total", "jmiredo_echo_replies_sent_total");
 
     static final List<String> CLIENT_SERIES = List.of(
-            "jmiredo_udp_received_packets_total", "jmiredo_udp_received_bytes_total",
+            "jmiredo_udp_received_packets_total", "jmiredo_udp_received_bytes_total", "jmiredo_udp_receive_errors_total",
             "jmiredo_udp_sent_packets_total", "jmiredo_udp_sent_bytes_total", "jmiredo_dropped_packets_total",
-            "jmiredo_router_solicitations_sent_total", "jmiredo_router_advertisements_received_total");
+            "jmiredo_tun_written_packets_total", "jmiredo_tun_written_bytes_total", "jmiredo_tun_read_packets_total",
+            "jmiredo_tun_read_bytes_total", "jmiredo_bubbles_received_total", "jmiredo_bubbles_sent_total",
+            "jmiredo_bubbles_rate_limited_total", "jmiredo_icmp_errors_sent_total",
+            "jmiredo_icmp_errors_rate_limited_total", "jmiredo_peers_trusted_total", "jmiredo_queued_packets_total",
+            "jmiredo_queue_released_packets_total", "jmiredo_router_solicitations_sent_total",
+            "jmiredo_router_advertisements_received_total", "jmiredo_client_echo_tests_sent_total",
+            "jmiredo_client_echo_tests_passed_total");
 
     private static final Pattern SAMPLE = Pattern.compile("^(jmiredo_[a-z0-9_]+)(\\{[^}]*})? (\\S+)$", Pattern.MULTILINE);
 
@@ -134,7 +140,7 @@ class DataPathMetricsTest {
                 .noneMatch(l -> l.contains("indirect") || l.contains("mapping_mismatch"));
         assertThat(roleLines(DataPathRole.CLIENT)).contains("jmiredo_dropped_packets_total{reason=\"not_qualified\"} 0.0",
                 "jmiredo_dropped_packets_total{reason=\"invalid_router_advertisement\"} 0.0")
-                .noneMatch(l -> l.contains("tun_") || l.contains("bubbles") || l.contains("mapping_mismatch"));
+                .noneMatch(l -> l.contains("offload") || l.contains("coalesced") || l.contains("router_advertisements_sent"));
         for (Counter counter : Counter.values()) {
             assertThat(Arrays.stream(DataPathRole.values()).filter(r -> r.counts(counter))).as("%s", counter).isNotEmpty();
         }
@@ -194,7 +200,9 @@ class DataPathMetricsTest {
                 "jmiredo_native_sent_bytes_total " + value(Counter.NATIVE_TX_BYTES),
                 "jmiredo_echo_replies_sent_total " + value(Counter.ECHO_REPLIES_TX),
                 "jmiredo_router_solicitations_sent_total " + value(Counter.ROUTER_SOLICITATIONS_TX),
-                "jmiredo_router_advertisements_received_total " + value(Counter.ROUTER_ADVERTISEMENTS_RX));
+                "jmiredo_router_advertisements_received_total " + value(Counter.ROUTER_ADVERTISEMENTS_RX),
+                "jmiredo_client_echo_tests_sent_total " + value(Counter.ECHO_TESTS_TX),
+                "jmiredo_client_echo_tests_passed_total " + value(Counter.ECHO_TESTS_PASSED));
         assertThat(Arrays.stream(Counter.values()).map(DataPathMetricsTest::value).distinct()).hasSize(Counter.values().length);
     }
 

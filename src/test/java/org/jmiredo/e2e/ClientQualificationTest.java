@@ -28,8 +28,8 @@ class ClientQualificationTest extends TeredoLabTest {
     @Order(1)
     @DisplayName("R-5.2.1-learn, R-5.2.1-build: behind the NAT, qualified by miredo-server with the NAT's mapping; /readyz 200")
     void qualifiesBehindTheNatWithMiredoServer() {
-        JmiredoClient client = JmiredoClient.start(teredo.lab(), Host.LAN, "jmiredo-client-lan", SERVER_PRIMARY, 0,
-                "127.0.0.1:9550");
+        JmiredoClient client = JmiredoClient.start(teredo.lab(), teredo.ns(Host.LAN), "jmiredo-client-lan",
+                SERVER_PRIMARY, 0, "127.0.0.1:9550", true);
         TeredoAddressView address = TeredoAddressView.parse(client.awaitTeredoAddress(QUALIFY));
 
         assertThat(address.prefix()).isEqualTo(0x2001_0000);
@@ -64,8 +64,8 @@ class ClientQualificationTest extends TeredoLabTest {
             server.assertAlive();
             return server.output().contains(" ready: ");
         });
-        JmiredoClient client = JmiredoClient.start(teredo.lab(), Host.CLI, "jmiredo-client-cli", OUR_SERVER,
-                PUBLIC_PORT, "127.0.0.1:9552");
+        JmiredoClient client = JmiredoClient.start(teredo.lab(), teredo.ns(Host.CLI), "jmiredo-client-cli",
+                OUR_SERVER, PUBLIC_PORT, "127.0.0.1:9552", true);
         TeredoAddressView address = TeredoAddressView.parse(client.awaitTeredoAddress(QUALIFY));
 
         assertThat(address.serverIpv4()).isEqualTo(OUR_SERVER);

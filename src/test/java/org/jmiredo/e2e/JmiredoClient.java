@@ -1,48 +1,54 @@
 package org.jmiredo.e2e;
 
+import static org.jmiredo.e2e.lab.LabNet.TUN_NAME;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jmiredo.e2e.lab.LabProcess;
+import org.jmiredo.e2e.lab.Netns;
 import org.jmiredo.e2e.lab.Poll;
 
 /**
- * Our {@code jmiredo client --qualify-only}, from the packaged jar, in one lab host: its server, bind port and
- * metrics endpoint (on the host's loopback) from a HOCON file of the lab.
+ * Our {@code jmiredo client} (or {@code --qualify-only}), from the packaged jar, in one lab namespace: its
+ * server, bind port, tunnel name and metrics endpoint (on the namespace's loopback) from a HOCON file of the lab.
  */
 final class JmiredoClient {
     /** The JVM start and the daemon's own set-up; generous for a loaded 2-core machine. */
     static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final Pattern QUALIFIED = Pattern.compile("(?:qualified:|new mapping:) Teredo address (\\S+) ");
 
-    private final Lab lab;
-    private final Host host;
+    private final Netns ns;
     private final String metricsListen;
     private final LabProcess process;
 
-    private JmiredoClient(Lab lab, Host host, String metricsListen, LabProcess process) {
-        this.lab = lab;
-        this.host = host;
+    private JmiredoClient(Netns ns, String metricsListen, LabProcess process) {
+        this.ns = ns;
         this.metricsListen = metricsListen;
         this.process = process;
     }
 
     /**
-     * Starts it in {@code host} towards the server at {@code server}; {@code bindPort} 0 for a random port;
-     * {@code name} keeps two clients of one lab apart (log and config file).
+     * Starts it in {@code ns} towards the server at {@code server}; {@code bindPort} 0 for a random port;
+     * {@code name} keeps two clients of one lab apart (log and config file); {@code qualifyOnly} without a tunnel.
      */
-    static JmiredoClient start(Lab lab, Host host, String name, String server, int bindPort, String metricsListen) {
+    static JmiredoClient start(Lab lab, Netns ns, String name, String server, int bindPort, String metricsListen,
+            boolean qualifyOnly) {
         Path config = lab.writeFile(name + ".conf", """
                 jmiredo.client.server-address = "%s"
                 jmiredo.client.bind-port = %d
                 jmiredo.metrics.listen = "%s"
-                """.formatted(server, bindPort, metricsListen));
-        LabProcess process = lab.start(host, name, List.of(RelayKind.java().toString(),
-                "--enable-native-access=ALL-UNNAMED", "-jar", RelayKind.jar().toString(), "client", "--qualify-only",
-                "--config", config.toString()));
-        return new JmiredoClient(lab, host, metricsListen, process);
+                jmiredo.tun.name = "%s"
+                """.formatted(server, bindPort, metricsListen, TUN_NAME));
+        List<String> command = new java.util.ArrayList<>(List.of(RelayKind.java().toString(),
+                "--enable-native-access=ALL-UNNAMED", "-jar", RelayKind.jar().toString(), "client", "--config",
+                config.toString()));
+        if (qualifyOnly) {
+            command.add("--qualify-only");
+        }
+        return new JmiredoClient(ns, metricsListen, lab.start(ns, name, command));
     }
 
     /** Waits for the qualification's log line and returns the Teredo address it gave (R-5.2.1-build). */
@@ -64,11 +70,11 @@ final class JmiredoClient {
     }
 
     int readyz() {
-        return Metrics.status(lab.ns(host), metricsListen, "/readyz");
+        return Metrics.status(ns, metricsListen, "/readyz");
     }
 
     String metrics() {
-        return Metrics.scrape(lab.ns(host), metricsListen).body();
+        return Metrics.scrape(ns, metricsListen).body();
     }
 
     LabProcess process() {

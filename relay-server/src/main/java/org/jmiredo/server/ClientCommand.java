@@ -13,14 +13,13 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code jmiredo client --qualify-only}: the Teredo client's qualification and maintenance, until SIGTERM.
- * Without {@code --qualify-only} it refuses to start: the data path (tunnel, bubbles, relays) is not built,
- * and a client that qualified but carried nothing would look as if it worked.
+ * {@code jmiredo client}: a Teredo client until SIGTERM; {@code --qualify-only}: its qualification and
+ * maintenance alone, without a tunnel.
  */
 @Command(name = "client", mixinStandardHelpOptions = true,
-        description = "Teredo client (RFC 4380 section 5.2) of the server jmiredo.client.server-address. Only "
-                + "qualification and maintenance are built: with --qualify-only it finds this host's Teredo address "
-                + "and keeps it alive (/readyz 200 while qualified), but carries no IPv6 traffic yet.")
+        description = "Teredo client (RFC 4380 section 5.2) of the server jmiredo.client.server-address: qualifies, "
+                + "puts the Teredo address and routes on its tunnel (jmiredo.tun.name) and carries IPv6 to Teredo "
+                + "peers and, through relays, to native IPv6 hosts. /readyz 200 while qualified.")
 final class ClientCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ClientCommand.class);
 
@@ -30,8 +29,8 @@ final class ClientCommand implements Callable<Integer> {
     @Mixin
     RoleOptions options;
 
-    @Option(names = "--qualify-only", description = "Run qualification and maintenance alone (required: the "
-            + "client's tunnel and data path are not built yet).")
+    @Option(names = "--qualify-only", description = "Run qualification and maintenance alone: find and keep this "
+            + "host's Teredo address without a tunnel (needs no CAP_NET_ADMIN), carrying nothing.")
     boolean qualifyOnly;
 
     @Option(names = "--server-address", paramLabel = "IPV4",
@@ -40,10 +39,6 @@ final class ClientCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!qualifyOnly) {
-            throw new ParameterException(spec.commandLine(), "the Teredo client's data path (tunnel, bubbles, relays) "
-                    + "is not built yet; only --qualify-only (qualification and maintenance, no traffic) is available");
-        }
         ConfigLoader.Sources sources = options.sources(null);
         if (serverAddress != null) {
             sources = new ConfigLoader.Sources(sources.hocon(), sources.miredo(), sources.environment(),
@@ -56,7 +51,11 @@ final class ClientCommand implements Callable<Integer> {
                     "no Teredo server: set jmiredo.client.server-address or --server-address");
         }
         LogSetup.apply(config.logging());
-        RoleOptions.runUntilSignalled(() -> ClientDaemon.start(config), LOG);
+        if (qualifyOnly) {
+            RoleOptions.runUntilSignalled(() -> ClientQualifyDaemon.start(config), LOG);
+        } else {
+            RoleOptions.runUntilSignalled(() -> ClientDaemon.start(config), LOG);
+        }
         return 0;
     }
 }

@@ -1,140 +1,152 @@
 package org.jmiredo.server;
 
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.netty.channel.Channel;
-import java.net.InetSocketAddress;
-import java.security.SecureRandom;
-import java.util.List;
-import org.jmiredo.engine.client.ClientState;
-import org.jmiredo.engine.client.QualificationFailure;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.util.concurrent.EventExecutor;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.jmiredo.engine.Clock;
 import org.jmiredo.engine.client.QualificationSettings;
-import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DataPathRole;
-import org.jmiredo.pipeline.client.ClientStatus;
-import org.jmiredo.pipeline.client.QualificationHandler;
+import org.jmiredo.peer.PeerTableSettings;
+import org.jmiredo.pipeline.client.ClientDataPath;
 import org.jmiredo.proto.Ipv4;
 import org.jmiredo.proto.TeredoAddress;
-import org.jmiredo.server.config.ClientRoleConfig;
 import org.jmiredo.server.config.DaemonConfig;
-import org.jmiredo.server.transport.TransportException;
+import org.jmiredo.server.metrics.DataPathMetrics;
+import org.jmiredo.server.metrics.MetricsServer;
+import org.jmiredo.server.metrics.ProcessMeters;
+import org.jmiredo.server.metrics.ProcessMetrics;
+import org.jmiredo.server.metrics.SocketBufferMetrics;
+import org.jmiredo.server.netlink.ClientInterface;
+import org.jmiredo.server.netlink.InterfaceConfigException;
+import org.jmiredo.server.transport.Transport;
 import org.jmiredo.server.transport.TransportSettings;
-import org.jmiredo.server.transport.UdpLoops;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code jmiredo client --qualify-only}: a Teredo client's qualification and maintenance (RFC 4380 §5.2.1,
- * §5.2.5) on one UDP socket and one event loop. It finds the host's Teredo address through the configured
- * server, keeps the NAT mapping alive and follows its changes; it carries no IPv6 traffic (no tunnel yet).
- * /readyz says 200 only while qualified; {@code jmiredo_client_state} and {@code jmiredo_client_qualified}
- * show where it stands.
+ * {@code jmiredo client}: a Teredo client (RFC 4380 §5.2) on one event loop with one UDP socket and its own
+ * tunnel. Start order as the relay's: metrics endpoint (/readyz 503 meanwhile), data path, transport (the
+ * tunnel up without an address, the socket bound); the qualification then puts the Teredo address and the
+ * routes on the tunnel, and takes them off while not qualified. /readyz says 200 only while qualified.
  */
-public final class ClientDaemon extends UdpRoleDaemon implements ClientStatus {
+public final class ClientDaemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClientDaemon.class);
+    /** A client talks to few peers: the relay's table bounds, capped (each peer costs memory up front). */
+    private static final int MAX_PEERS = 4096;
+    private static final int MAX_QUEUED_PEERS = 256;
 
-    private final ClientRoleConfig client;
+    private final ProcessMeters meters = EarlyStart.meters();
+    private final PrometheusMeterRegistry registry = meters.registry();
+    private final ShutdownStack started = new ShutdownStack();
+    private final DaemonConfig config;
     private final QualificationSettings settings;
-    private final DataPathCounters counters = new DataPathCounters();
-    private volatile ClientState state = ClientState.OFFLINE;
-    private volatile String address = "";
-    private volatile String local = "";
+    private final ClientReport report;
+    private final ClientInterface tunnel;
+    /** rtnetlink blocks: the address changes the event loop reports are applied here, in order. */
+    private final ExecutorService netlink = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "jmiredo-client-netlink");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile Transport transport;
+    private volatile boolean ready;
+    private volatile boolean closed;
 
     private ClientDaemon(DaemonConfig config) {
-        super(config);
-        this.client = config.client();
-        this.settings = client.settings(config.relay().prefix());
+        this.config = config;
+        this.settings = config.client().settings(config.relay().prefix());
+        this.report = new ClientReport(settings, this::addressChanged);
+        this.tunnel = new ClientInterface(config.client().defaultRoute());
     }
 
-    /** @throws IllegalStateException when {@code jmiredo.client.server-address} is not set (the command checks) */
+    /** Starts everything, or nothing: on failure what was started is stopped again. */
     public static ClientDaemon start(DaemonConfig config) throws StartupException {
         ClientDaemon daemon = new ClientDaemon(config);
-        daemon.startAll();
+        try {
+            daemon.startAll();
+        } catch (StartupException | RuntimeException e) {
+            daemon.close();
+            throw e;
+        }
         return daemon;
     }
 
-    @Override
-    void preflight() {
-        // The bind address may be private (behind a NAT): binding it is the check.
+    private void startAll() throws StartupException {
+        started.push(meters.process());
+        started.push(netlink::shutdown); // after the transport: its last withdrawal still runs
+        try {
+            MetricsServer metrics = MetricsServer.start(config.metrics(), registry, this::isReady);
+            started.push(metrics);
+            ClientDataPath dataPath = new ClientDataPath(settings, report, peerSettings(config.peers()),
+                    config.icmp().errorsPerSecond(), Clock.monotonic(), Transport.udpSenders());
+            started.push(dataPath);
+            new DataPathMetrics(DataPathRole.CLIENT, dataPath.counters()).bindTo(registry);
+            report.bindTo(registry);
+            TransportSettings transportSettings = TransportSettingsMapping.client(config);
+            Transport running = Transport.start(transportSettings, dataPath, tunnel);
+            started.push(running);
+            transport = running;
+            ProcessMetrics.bindEventLoops(registry, new ArrayList<EventExecutor>(running.eventLoops()));
+            SocketBufferMetrics.bindTo(registry, running.socketBuffers()::receiveBufferBytes,
+                    running.socketBuffers()::sendBufferBytes);
+            ready = true;
+            LOG.info("jmiredo {} Teredo client of server {} and {} started: UDP {}, TUN {} (mtu {}), metrics http://{}"
+                            + "/metrics, configuration {}", Version.current(), Ipv4.toString(settings.primaryServer()),
+                    Ipv4.toString(settings.secondaryServer()), UdpRoleDaemon.text(running.localAddress()),
+                    running.tunDevice().name(), config.tun().mtu(), UdpRoleDaemon.text(metrics.localAddress()),
+                    config.sources());
+        } catch (IOException e) {
+            throw new StartupException(Objects.requireNonNullElse(e.getMessage(), e.toString()), e);
+        }
     }
 
-    @Override
-    TransportSettings transportSettings() {
-        return super.transportSettings().withEventLoops(1); // one socket: the qualification's state is per socket
+    static PeerTableSettings peerSettings(PeerTableSettings relay) {
+        return new PeerTableSettings(Math.min(relay.maxPeers(), MAX_PEERS), 1, relay.idleSeconds(),
+                relay.queueBytesPerPeer(), Math.min(relay.maxQueuedPeers(), MAX_QUEUED_PEERS));
     }
 
-    @Override
-    void bind(UdpLoops loops) throws TransportException {
-        InetSocketAddress target = new InetSocketAddress(TransportSettingsMapping.ipv4(client.bindAddress()),
-                client.bindPort());
-        List<Channel> bound = loops.bindOnEveryLoop(target, (channel, i) -> channel.pipeline().addLast(
-                QualificationHandler.NAME, new QualificationHandler(settings, new SecureRandom(),
-                        () -> System.nanoTime() / 1_000_000, this, counters)));
-        local = text((InetSocketAddress) bound.getFirst().localAddress());
+    /** On the event loop: hands the change to the netlink thread. */
+    private void addressChanged(long[] address, int mtu) {
+        if (closed) {
+            return;
+        }
+        netlink.execute(() -> {
+            try {
+                if (address == null) {
+                    tunnel.withdraw();
+                } else {
+                    tunnel.assign(TeredoAddress.toInet6(address[0], address[1]));
+                }
+            } catch (InterfaceConfigException e) {
+                LOG.error("cannot put the Teredo address on the tunnel: {}", e.getMessage());
+            }
+        });
     }
 
-    @Override
-    boolean roleReady() {
-        return state == ClientState.QUALIFIED;
-    }
-
-    @Override
-    void bindMeters(MeterRegistry registry) {
-        Gauge.builder("jmiredo.client.state", this, d -> d.state.gauge())
-                .description("Client: 0 offline, 1 soliciting the primary server address, 2 checking the NAT at the "
-                        + "secondary address, 3 qualified")
-                .register(registry);
-        Gauge.builder("jmiredo.client.qualified", this, d -> d.state == ClientState.QUALIFIED ? 1 : 0)
-                .description("Client: 1 while it holds a valid Teredo address")
-                .register(registry);
-    }
-
-    @Override
-    DataPathRole dataPathRole() {
-        return DataPathRole.CLIENT;
-    }
-
-    @Override
-    List<DataPathCounters> counters() {
-        return List.of(counters);
-    }
-
-    @Override
-    String describe() {
-        return "Teredo client (qualification only, no tunnel) of server " + Ipv4.toString(settings.primaryServer())
-                + " and " + Ipv4.toString(settings.secondaryServer()) + " from UDP " + local;
+    /** Behind /readyz: qualified, the tunnel up and the socket bound, and not stopping. */
+    public boolean isReady() {
+        Transport current = transport;
+        return ready && !closed && report.qualified() && current != null && current.tunnelServing();
     }
 
     /** The Teredo address while qualified, else "". */
     public String teredoAddress() {
-        return address;
+        return report.teredoAddress();
     }
 
+    /** Stops in reverse start order. Idempotent. */
     @Override
-    public void qualified(long addressHi, long addressLo, int mtu) {
-        String previous = address;
-        address = TeredoAddress.toString(addressHi, addressLo);
-        LOG.info("{} Teredo address {} (MTU {}), NAT mapping {}:{}", previous.isEmpty() ? "qualified:" : "new mapping:",
-                address, mtu, Ipv4.toString(TeredoAddress.mappedIpv4(addressLo)), TeredoAddress.mappedPort(addressLo));
-    }
-
-    @Override
-    public void unqualified(QualificationFailure why) {
-        address = "";
-        switch (why) {
-            case NO_REPLY -> LOG.warn("no reply from the Teredo server {}: trying again in 100 s",
-                    Ipv4.toString(settings.primaryServer()));
-            case NO_REPLY_SECONDARY -> LOG.warn("no reply from the server's secondary address {}: the NAT cannot be "
-                    + "checked (set jmiredo.client.server-address2?); trying again in 100 s",
-                    Ipv4.toString(settings.secondaryServer()));
-            case SYMMETRIC_NAT -> LOG.error("symmetric NAT: the server's two addresses saw different mappings, and "
-                    + "Teredo cannot cross such a NAT (RFC 4380 section 5.2.1); trying again in 100 s");
-            case SERVER_LOST -> LOG.warn("lost the Teredo server (three refreshes unanswered): qualifying again");
+    public synchronized void close() {
+        if (closed) {
+            return;
         }
-    }
-
-    @Override
-    public void state(ClientState next) {
-        state = next;
+        closed = true;
+        ready = false;
+        started.close();
+        registry.close();
     }
 }

@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
         name = "jmiredo",
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
-        description = "Teredo relay and server (RFC 4380, 5991, 6081) for ISPs, and a Teredo client's qualification; reads its own HOCON configuration or Miredo's.",
+        description = "Teredo relay, server and client (RFC 4380, 5991, 6081); reads its own HOCON configuration or Miredo's.",
         subcommands = {RelayCommand.class, ServerCommand.class, MireCommand.class, ClientCommand.class, CheckConfCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -14,27 +14,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one inbound handler of a server, mire or client UDP channel: counts the datagram, parses its Teredo
+ * The one inbound handler of a server or mire UDP channel: counts the datagram, parses its Teredo
  * headers (RFC 4380 §5.1.1: rule 1 of §5.3.1), hands it to the rules, counts the drop if any, releases
  * it, and flushes what the read burst sent in {@code channelReadComplete} (one sendmmsg per burst).
  * Nothing can throw out of it: a failure costs the datagram only, counted as an internal error.
  */
-public abstract class DecodingHandler extends ChannelInboundHandlerAdapter {
+abstract class DecodingHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(DecodingHandler.class);
 
     /** Reused for every datagram: handlers of one channel run on its event loop, one at a time. */
     private final TeredoHeaders headers = new TeredoHeaders();
-    protected final DataPathCounters counters;
+    final DataPathCounters counters;
 
-    protected DecodingHandler(DataPathCounters counters) {
+    DecodingHandler(DataPathCounters counters) {
         this.counters = counters;
     }
 
     /** Applies the rules to a datagram whose headers parsed; null when taken, else the drop reason. */
-    protected abstract DropReason process(ByteBuf content, TeredoHeaders headers, int srcIpv4, int srcPort);
+    abstract DropReason process(ByteBuf content, TeredoHeaders headers, int srcIpv4, int srcPort);
 
     /** Sends what the burst queued. */
-    protected abstract void flush();
+    abstract void flush();
 
     @Override
     public final void channelRead(ChannelHandlerContext ctx, Object msg) {

@@ -25,7 +25,7 @@ final class MireHandler extends DecodingHandler implements MireRules.Output {
     }
 
     @Override
-    protected DropReason process(ByteBuf content, TeredoHeaders headers, int srcIpv4, int srcPort) {
+    DropReason process(ByteBuf content, TeredoHeaders headers, int srcIpv4, int srcPort) {
         return rules.process(content, headers, servicePort, srcIpv4, srcPort, this);
     }
 
@@ -43,7 +43,7 @@ final class MireHandler extends DecodingHandler implements MireRules.Output {
     }
 
     @Override
-    protected void flush() {
+    void flush() {
         if (pending) {
             pending = false;
             peer.flush();

@@ -22,12 +22,12 @@ final class ServerDatagramHandler extends DecodingHandler {
     }
 
     @Override
-    protected DropReason process(ByteBuf content, TeredoHeaders headers, int srcIpv4, int srcPort) {
+    DropReason process(ByteBuf content, TeredoHeaders headers, int srcIpv4, int srcPort) {
         return rules.process(content, headers, boundTo, srcIpv4, srcPort, output);
     }
 
     @Override
-    protected void flush() {
+    void flush() {
         output.flush();
     }
 }

@@ -12,11 +12,13 @@ import org.jmiredo.proto.Ipv4;
  *     primary is not configured
  * @param bindAddress the local IPv4 the client's socket binds, 0 for any
  * @param bindPort the local UDP port, 0 for one the kernel picks at random (R-5.2-port)
+ * @param defaultRoute whether the qualified client routes ::/0 into its tunnel (Miredo's client does)
  */
-public record ClientRoleConfig(int serverAddress, int serverAddress2, int bindAddress, int bindPort) {
+public record ClientRoleConfig(int serverAddress, int serverAddress2, int bindAddress, int bindPort,
+        boolean defaultRoute) {
 
     public static ClientRoleConfig unset() {
-        return new ClientRoleConfig(0, 0, 0, 0);
+        return new ClientRoleConfig(0, 0, 0, 0, true);
     }
 
     /** True when a server address was given. */
@@ -39,6 +41,6 @@ public record ClientRoleConfig(int serverAddress, int serverAddress2, int bindAd
     @Override
     public String toString() {
         return "ClientRoleConfig[" + (configured() ? Ipv4.toString(serverAddress) + ", " + Ipv4.toString(serverAddress2)
-                : "not configured") + ", bind " + Ipv4.toString(bindAddress) + ":" + bindPort + "]";
+                : "not configured") + ", bind " + Ipv4.toString(bindAddress) + ":" + bindPort + ", default route " + defaultRoute + "]";
     }
 }

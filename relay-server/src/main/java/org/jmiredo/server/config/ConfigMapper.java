@@ -158,6 +158,7 @@ final class ConfigMapper {
         int secondary = in.parsed(base + "server-address2", ConfigMapper::optionalGlobalIpv4, 0);
         int bindAddress = in.parsed(base + "bind-address", ValueParsers::bindAddress, 0);
         int bindPort = (int) in.integer(base + "bind-port", 0, 65_535);
+        boolean defaultRoute = in.bool(base + "default-route");
         if (primary == 0 && secondary != 0) {
             in.problem(base + "server-address2", "needs jmiredo.client.server-address as well");
             secondary = 0;
@@ -170,7 +171,7 @@ final class ConfigMapper {
         } else if (primary != 0 && primary == secondary) {
             in.problem(base + "server-address2", "must differ from server-address (RFC 4380 section 5.2.1)");
         }
-        return new ClientRoleConfig(primary, secondary, bindAddress, bindPort);
+        return new ClientRoleConfig(primary, secondary, bindAddress, bindPort, defaultRoute);
     }
 
     /** "" (not set) as 0, else a global unicast IPv4 address. */

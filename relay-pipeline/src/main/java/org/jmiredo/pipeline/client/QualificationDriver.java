@@ -3,11 +3,13 @@ package org.jmiredo.pipeline.client;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
+import org.jmiredo.engine.client.ClientSelf;
 import org.jmiredo.engine.client.ClientState;
 import org.jmiredo.engine.client.Qualification;
 import org.jmiredo.engine.client.QualificationFailure;
@@ -17,24 +19,24 @@ import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
 import org.jmiredo.pipeline.SocketAddresses;
-import org.jmiredo.pipeline.server.DecodingHandler;
-import org.jmiredo.proto.Icmpv6;
-import org.jmiredo.proto.Ipv6;
 import org.jmiredo.proto.RouterSolicitation;
 import org.jmiredo.proto.Teredo;
 import org.jmiredo.proto.TeredoHeaders;
 
 /**
- * The client's UDP channel handler while only qualification is built: runs {@link Qualification} on the
- * channel's event loop, its timer as one scheduled task moved to each new deadline, its solicitations
- * written and flushed at once (a few per minute). Every other datagram is dropped and counted.
+ * Runs {@link Qualification} on the client channel's event loop: starts it when the channel is active, keeps
+ * its timer as one scheduled task moved to each new deadline, writes and flushes its solicitations at once
+ * (a few per minute), and tells the data rules ({@link ClientSelf}, absent with qualification only) and the
+ * daemon ({@link ClientStatus}) what address to use.
  */
-public final class QualificationHandler extends DecodingHandler implements QualificationOutput {
+public final class QualificationDriver extends ChannelInboundHandlerAdapter implements QualificationOutput {
     public static final String NAME = "teredo-client-qualification";
 
     private final Qualification qualification;
+    private final ClientSelf self;
     private final ClientStatus status;
     private final LongSupplier millis;
+    private final DataPathCounters counters;
     private Channel channel;
     private ScheduledFuture<?> timer;
     private long scheduledFor = Long.MAX_VALUE;
@@ -44,16 +46,17 @@ public final class QualificationHandler extends DecodingHandler implements Quali
      * @param random the nonces, link-local address and address flags (a SecureRandom: RFC 4380 §5.2.2
      *     wants nonces an attacker cannot guess)
      * @param millis a monotonic clock in milliseconds
+     * @param self the data rules' view of the address; null when only qualification runs
      */
-    public QualificationHandler(QualificationSettings settings, RandomGenerator random, LongSupplier millis,
-            ClientStatus status, DataPathCounters counters) {
-        super(counters);
+    public QualificationDriver(QualificationSettings settings, RandomGenerator random, LongSupplier millis,
+            ClientSelf self, ClientStatus status, DataPathCounters counters) {
         this.qualification = new Qualification(settings, random, this);
+        this.self = self;
         this.status = status;
         this.millis = millis;
+        this.counters = counters;
     }
 
-    /** Starts qualifying once the socket is bound. */
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
@@ -70,26 +73,14 @@ public final class QualificationHandler extends DecodingHandler implements Quali
         ctx.fireChannelInactive();
     }
 
-    @Override
-    protected DropReason process(ByteBuf content, TeredoHeaders headers, int srcIpv4, int srcPort) {
-        int at = headers.ipv6Offset();
-        boolean advertisement = Ipv6.nextHeader(content, at) == Ipv6.NEXT_HEADER_ICMPV6
-                && headers.ipv6Length() > Ipv6.HEADER_LENGTH
-                && Icmpv6.type(content, at + Ipv6.HEADER_LENGTH) == Icmpv6.TYPE_ROUTER_ADVERTISEMENT;
-        if (!advertisement) {
-            return DropReason.NOT_QUALIFIED;
-        }
+    /** A datagram whose headers parsed: true when it was the advertisement the qualification awaited. */
+    boolean advertisement(ByteBuf content, TeredoHeaders headers, int srcIpv4, int srcPort) {
         if (!qualification.advertisement(content, headers, srcIpv4, srcPort, millis.getAsLong())) {
-            return DropReason.INVALID_ROUTER_ADVERTISEMENT;
+            return false;
         }
         counters.increment(Counter.ROUTER_ADVERTISEMENTS_RX);
         after();
-        return null;
-    }
-
-    @Override
-    protected void flush() {
-        // Solicitations are flushed when written.
+        return true;
     }
 
     private void expire() {
@@ -106,7 +97,7 @@ public final class QualificationHandler extends DecodingHandler implements Quali
             status.state(now);
         }
         long deadline = qualification.deadline();
-        if (deadline == scheduledFor) {
+        if (deadline == scheduledFor || channel == null) {
             return;
         }
         if (timer != null) {
@@ -119,7 +110,7 @@ public final class QualificationHandler extends DecodingHandler implements Quali
 
     @Override
     public void solicit(int serverIpv4, long nonce, long linkLocalLo) {
-        if (!channel.isActive()) {
+        if (channel == null || !channel.isActive()) {
             return;
         }
         ByteBuf rs = channel.alloc().directBuffer(TeredoHeaders.AUTH_FIXED_LENGTH + RouterSolicitation.LENGTH);
@@ -137,11 +128,17 @@ public final class QualificationHandler extends DecodingHandler implements Quali
 
     @Override
     public void qualified(long addressHi, long addressLo, int mtu) {
+        if (self != null) {
+            self.qualified(addressHi, addressLo);
+        }
         status.qualified(addressHi, addressLo, mtu);
     }
 
     @Override
     public void unqualified(QualificationFailure why) {
+        if (self != null) {
+            self.unqualified();
+        }
         status.unqualified(why);
     }
 }

@@ -6,7 +6,6 @@ import static org.jmiredo.e2e.lab.LabNet.*;
 import java.time.Duration;
 import java.util.Locale;
 import org.jmiredo.e2e.lab.Netns;
-import org.jmiredo.e2e.lab.Poll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
@@ -35,15 +34,10 @@ abstract class ClientDataTest extends TeredoLabTest {
 
     @BeforeAll
     void startOurClientBehindTheNat() {
-        lan2 = teredo.lab().addHost("lan2");
-        teredo.ns(Host.HUB).plug("lan2-" + IF_LAN.substring(3), BR_LAN, lan2, IF_LAN);
-        lan2.addAddress(IF_LAN, LAN2 + V4_PREFIX_LEN);
-        lan2.addRoute("default", NAT_INSIDE);
-        lan2.awaitReach(SERVER_PRIMARY, Duration.ofSeconds(10));
+        lan2 = JmiredoClient.hostBehindTheNat(teredo, "lan2", LAN2);
         client = JmiredoClient.start(teredo.lab(), lan2, "jmiredo-client-lan2", SERVER_PRIMARY, 0, METRICS, false);
         address = client.awaitTeredoAddress(QUALIFY);
-        Poll.until("our client's address on " + TUN_NAME + " in lan2", QUALIFY,
-                () -> lan2.globalInet6(TUN_NAME).filter(address::equals).isPresent());
+        JmiredoClient.awaitOnTunnel(lan2, address, QUALIFY);
     }
 
     @Test

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.jmiredo.e2e.lab.LabNet.*;
 
 import java.time.Duration;
-import org.jmiredo.e2e.lab.Poll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -19,9 +18,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 180)
 class ClientQualificationTest extends TeredoLabTest {
     private static final Duration QUALIFY = Duration.ofSeconds(30);
-    /** Our server on two more addresses of srv, beside miredo-server on .1 and .2. */
-    private static final String OUR_SERVER = "198.51.100.4";
-    private static final String OUR_SERVER2 = "198.51.100.5";
     private static final int PUBLIC_PORT = 3546;
 
     @Test
@@ -50,25 +46,13 @@ class ClientQualificationTest extends TeredoLabTest {
     @Order(2)
     @DisplayName("R-5.2-port, R-5.2.1-build: a public client on a configured port; our server on two more addresses of srv")
     void qualifiesWithOurServerOnTheConfiguredPort() {
-        teredo.ns(Host.SRV).addAddress(IF_V4, OUR_SERVER + V4_PREFIX_LEN);
-        teredo.ns(Host.SRV).addAddress(IF_V4, OUR_SERVER2 + V4_PREFIX_LEN);
-        var serverConfig = teredo.lab().writeFile("jmiredo-server.conf", """
-                jmiredo.server.primary-address = "%s"
-                jmiredo.server.native-forwarding = false
-                jmiredo.metrics.listen = "127.0.0.1:9551"
-                """.formatted(OUR_SERVER));
-        var server = teredo.lab().start(Host.SRV, "jmiredo-server", java.util.List.of(RelayKind.java().toString(),
-                "--enable-native-access=ALL-UNNAMED", "-jar", RelayKind.jar().toString(), "server", "--config",
-                serverConfig.toString()));
-        Poll.until("our server to bind UDP 3544 on " + OUR_SERVER2, JmiredoClient.START_TIMEOUT, () -> {
-            server.assertAlive();
-            return server.output().contains(" ready: ");
-        });
+        OurServerBeside.addAddresses(teredo);
+        OurServerBeside.start(teredo);
         JmiredoClient client = JmiredoClient.start(teredo.lab(), teredo.ns(Host.CLI), "jmiredo-client-cli",
-                OUR_SERVER, PUBLIC_PORT, "127.0.0.1:9552", true);
+                OurServerBeside.PRIMARY, PUBLIC_PORT, "127.0.0.1:9552", true);
         TeredoAddressView address = TeredoAddressView.parse(client.awaitTeredoAddress(QUALIFY));
 
-        assertThat(address.serverIpv4()).isEqualTo(OUR_SERVER);
+        assertThat(address.serverIpv4()).isEqualTo(OurServerBeside.PRIMARY);
         assertThat(address.mappedIpv4()).isEqualTo(PUBLIC_CLIENT);
         assertThat(address.mappedPort()).isEqualTo(PUBLIC_PORT);
         assertThat(client.readyz()).isEqualTo(200);

@@ -1,6 +1,6 @@
 package org.jmiredo.e2e;
 
-import static org.jmiredo.e2e.lab.LabNet.TUN_NAME;
+import static org.jmiredo.e2e.lab.LabNet.*;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,6 +49,25 @@ final class JmiredoClient {
             command.add("--qualify-only");
         }
         return new JmiredoClient(ns, metricsListen, lab.start(ns, name, command));
+    }
+
+    /**
+     * A further host behind the lab's NAT, beside lan: {@code address} on the LAN bridge, default route via
+     * the NAT; our client there has the namespace's tunnel and routes to itself.
+     */
+    static Netns hostBehindTheNat(TeredoLab teredo, String id, String address) {
+        Netns ns = teredo.lab().addHost(id);
+        teredo.ns(Host.HUB).plug(id + "-" + IF_LAN.substring(3), BR_LAN, ns, IF_LAN);
+        ns.addAddress(IF_LAN, address + V4_PREFIX_LEN);
+        ns.addRoute("default", NAT_INSIDE);
+        ns.awaitReach(SERVER_PRIMARY, Duration.ofSeconds(10));
+        return ns;
+    }
+
+    /** Waits until the tunnel in {@code ns} carries {@code address} (the client put it there once qualified). */
+    static void awaitOnTunnel(Netns ns, String address, Duration timeout) {
+        Poll.until(address + " on " + TUN_NAME + " in " + ns.name(), timeout,
+                () -> ns.globalInet6(TUN_NAME).filter(address::equals).isPresent());
     }
 
     /** Waits for the qualification's log line and returns the Teredo address it gave (R-5.2.1-build). */

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import org.jmiredo.engine.Clock;
 import org.jmiredo.engine.IcmpErrors;
 import org.jmiredo.engine.RelayOutput;
+import org.jmiredo.engine.TunnelRules;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
@@ -22,7 +23,7 @@ import org.jmiredo.proto.TeredoAddress;
  * our server (case 2, §5.2.9), each at most every 2 s and 4 times in 300 s (§5.2.6, R-5.2.4-c2retry), then
  * ICMPv6 address unreachable. One instance, on the client's one event loop.
  */
-public final class ClientTransmission {
+public final class ClientTransmission implements TunnelRules {
     private final ClientSelf self;
     private final PeerTable peers;
     private final IcmpErrors icmp;
@@ -40,7 +41,7 @@ public final class ClientTransmission {
         this.alloc = alloc;
     }
 
-    /** Handles one IPv6 packet read from the tunnel. Takes ownership of {@code packet}. */
+    @Override
     public void fromTunnel(ByteBuf packet, RelayOutput out) {
         int at = packet.readerIndex();
         int length = packet.readableBytes();

@@ -5,6 +5,7 @@ import java.security.SecureRandom;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.jmiredo.engine.BurstClock;
 import org.jmiredo.engine.Clock;
 import org.jmiredo.engine.IcmpErrors;
 import org.jmiredo.engine.client.ClientReception;
@@ -15,6 +16,7 @@ import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.peer.PeerTable;
 import org.jmiredo.peer.PeerTableSettings;
 import org.jmiredo.pipeline.DataPathWiring;
+import org.jmiredo.pipeline.TunToUdpPath;
 import org.jmiredo.pipeline.UdpIngress;
 import org.jmiredo.pipeline.UdpIngressHandler;
 import org.jmiredo.pipeline.UdpSender;
@@ -25,7 +27,8 @@ import org.jmiredo.tun.TunReceiver;
 /**
  * The Teredo client's data path (RFC 4380 §5.2) on one event loop with one UDP socket and one tunnel queue:
  * the qualification ({@link QualificationDriver}), the reception rules behind {@link ClientIngress}, the
- * transmission rules behind {@link ClientTunPath}, and a bounded peer table swept once a second. With
+ * transmission rules behind {@link TunToUdpPath} (as the relay's), both on one {@link BurstClock}, and a
+ * bounded peer table swept once a second. With
  * qualification only, {@link #initQualificationOnly} wires a socket without a tunnel.
  */
 public final class ClientDataPath implements DataPathWiring, AutoCloseable {
@@ -41,6 +44,7 @@ public final class ClientDataPath implements DataPathWiring, AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     private volatile ClientTransmission transmission;
     private volatile UdpTunOutput output;
+    private volatile BurstClock burstClock;
 
     /**
      * @param peerSettings the peer table's bounds; null with qualification only
@@ -60,7 +64,8 @@ public final class ClientDataPath implements DataPathWiring, AutoCloseable {
     public void initQualificationOnly(Channel udp) {
         QualificationDriver driver = new QualificationDriver(settings, random, MILLIS, null, status, counters);
         udp.pipeline().addLast(QualificationDriver.NAME, driver);
-        udp.pipeline().addLast("udp-ingress", new UdpIngressHandler(new ClientIngress(driver, null, null, counters)));
+        udp.pipeline().addLast("udp-ingress",
+                new UdpIngressHandler(new ClientIngress(driver, null, null, null, counters)));
     }
 
     @Override
@@ -69,13 +74,14 @@ public final class ClientDataPath implements DataPathWiring, AutoCloseable {
             throw new IllegalStateException("the client has one socket and one tunnel queue, with a peer table");
         }
         output = new UdpTunOutput(udp, senders, tun, counters);
+        burstClock = new BurstClock(clock);
         ClientSelf self = new ClientSelf(settings.primaryServer(), settings.prefix(), random.nextLong(),
                 random.nextLong(), udp.alloc(), counters);
         transmission = new ClientTransmission(self, peers, new IcmpErrors(icmpErrorsPerSecond, udp.alloc(), counters),
-                clock, counters, udp.alloc());
+                burstClock, counters, udp.alloc());
         QualificationDriver driver = new QualificationDriver(settings, random, MILLIS, self, status, counters);
-        ClientIngress ingress = new ClientIngress(driver, new ClientReception(self, peers, clock, counters), output,
-                counters);
+        ClientIngress ingress = new ClientIngress(driver, new ClientReception(self, peers, burstClock, counters),
+                output, burstClock, counters);
         udp.pipeline().addLast(QualificationDriver.NAME, driver);
         udp.pipeline().addLast("udp-ingress", new UdpIngressHandler(ingress));
         udp.eventLoop().scheduleAtFixedRate(() -> peers.expire(clock.nowSeconds()), 1, 1, TimeUnit.SECONDS);
@@ -92,7 +98,7 @@ public final class ClientDataPath implements DataPathWiring, AutoCloseable {
         if (transmission == null) {
             throw new IllegalStateException("tunReceiver before initUdpChannel");
         }
-        return new ClientTunPath(transmission, output, counters);
+        return new TunToUdpPath(transmission, output, counters, burstClock);
     }
 
     /** The one loop's counters, for the metrics endpoint. */

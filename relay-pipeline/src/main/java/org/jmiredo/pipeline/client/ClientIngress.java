@@ -1,6 +1,7 @@
 package org.jmiredo.pipeline.client;
 
 import io.netty.buffer.ByteBuf;
+import org.jmiredo.engine.BurstClock;
 import org.jmiredo.engine.client.ClientReception;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
@@ -15,8 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Where the client socket's datagrams go: Router Advertisements to the qualification, the rest to the
- * reception rules, or dropped as {@code not_qualified} when only qualification runs ({@code reception} and
- * {@code output} null). Nothing throws out of it: a failure costs the datagram only.
+ * reception rules, or dropped as {@code not_qualified} when only qualification runs. Nothing throws out of it: a failure costs the datagram only.
  */
 public final class ClientIngress implements UdpIngress {
     private static final Logger LOG = LoggerFactory.getLogger(ClientIngress.class);
@@ -26,13 +26,16 @@ public final class ClientIngress implements UdpIngress {
     private final QualificationDriver qualification;
     private final ClientReception reception;
     private final UdpTunOutput output;
+    private final BurstClock clock;
     private final DataPathCounters counters;
 
+    /** {@code reception}, {@code output} and {@code clock}: null with qualification only. */
     public ClientIngress(QualificationDriver qualification, ClientReception reception, UdpTunOutput output,
-            DataPathCounters counters) {
+            BurstClock clock, DataPathCounters counters) {
         this.qualification = qualification;
         this.reception = reception;
         this.output = output;
+        this.clock = clock;
         this.counters = counters;
     }
 
@@ -82,6 +85,7 @@ public final class ClientIngress implements UdpIngress {
     @Override
     public void burstEnd() {
         if (output != null) {
+            clock.burstEnd(); // the rules' clock: the next burst reads it afresh
             output.flushTun();
             output.flush();
         }

@@ -12,18 +12,10 @@ import java.util.List;
 import org.jmiredo.engine.Clock;
 import org.jmiredo.engine.client.ClientState;
 import org.jmiredo.engine.client.QualificationFailure;
-import org.jmiredo.engine.client.QualificationSettings;
 import org.jmiredo.engine.server.Packets;
-import org.jmiredo.engine.server.ServerEndpoint;
-import org.jmiredo.engine.server.ServerOutput;
-import org.jmiredo.engine.server.ServerRules;
 import org.jmiredo.metrics.Counter;
-import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
-import org.jmiredo.pipeline.SocketAddresses;
-import org.jmiredo.proto.Teredo;
 import org.jmiredo.proto.TeredoAddress;
-import org.jmiredo.proto.TeredoHeaders;
 import org.jmiredo.testing.TrackingAllocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -36,11 +28,9 @@ import org.junit.jupiter.api.Test;
 class QualificationOnlyChannelTest implements ClientStatus {
     private final TrackingAllocator allocator = new TrackingAllocator();
     private final EmbeddedChannel channel = new EmbeddedChannel(DefaultChannelId.newInstance(), false, false);
-    private final ServerRules server = new ServerRules(Packets.labSettings(), 0, allocator, () -> 1_000,
-            new DataPathCounters());
-    private final QualificationSettings settings = new QualificationSettings(Packets.ipv4(Packets.PRIMARY),
-            Packets.ipv4(Packets.SECONDARY), Teredo.PREFIX);
-    private final ClientDataPath dataPath = new ClientDataPath(settings, this, null, 0, Clock.monotonic(), null);
+    private final ServerSide server = new ServerSide(allocator);
+    private final ClientDataPath dataPath = new ClientDataPath(ServerSide.SETTINGS, this, null, 0, Clock.monotonic(),
+            null);
     private final List<String> reports = new ArrayList<>();
     private final List<ClientState> states = new ArrayList<>();
 
@@ -71,37 +61,6 @@ class QualificationOnlyChannelTest implements ClientStatus {
         states.add(state);
     }
 
-    /** The RS the client wrote, through the NAT to our server; returns the server's RA and where it came from. */
-    private DatagramPacket serve() {
-        DatagramPacket rs = channel.readOutbound();
-        assertThat(rs).as("an RS").isNotNull();
-        ByteBuf payload = rs.content();
-        TeredoHeaders headers = new TeredoHeaders();
-        assertThat(headers.parse(payload)).isNull();
-        int to = SocketAddresses.ipv4(rs.recipient());
-        assertThat(rs.recipient().getPort()).isEqualTo(Teredo.SERVICE_PORT);
-        List<ByteBuf> answers = new ArrayList<>();
-        ServerEndpoint on = to == settings.primaryServer() ? ServerEndpoint.PRIMARY : ServerEndpoint.SECONDARY;
-        DropReason refused = server.process(payload, headers, on, Packets.ipv4(Packets.NAT), Packets.NAT_PORT,
-                new ServerOutput() {
-                    @Override
-                    public void toUdp(ByteBuf answer, ServerEndpoint from, int ipv4, int port) {
-                        answers.add(answer);
-                    }
-
-                    @Override
-                    public void toNative(ByteBuf packet) {
-                        packet.release();
-                    }
-                });
-        rs.release();
-        assertThat(refused).isNull();
-        assertThat(answers).hasSize(1);
-        return new DatagramPacket(answers.getFirst(), new InetSocketAddress(Packets.ip("192.168.77.2"), 40000),
-                new InetSocketAddress(Packets.ip(on == ServerEndpoint.PRIMARY ? Packets.PRIMARY : Packets.SECONDARY),
-                        Teredo.SERVICE_PORT));
-    }
-
     private long count(Counter counter) {
         return dataPath.counters().getFirst().get(counter);
     }
@@ -109,10 +68,10 @@ class QualificationOnlyChannelTest implements ClientStatus {
     @Test
     void r521TheChannelQualifiesThroughPrimaryAndSecondaryAndReportsTheAddress() {
         assertThat(states).containsExactly(ClientState.STARTING); // R-5.2.1-start: an RS at once
-        DatagramPacket primaryRa = serve();
+        DatagramPacket primaryRa = server.answer(channel);
         assertThat(primaryRa.sender().getAddress()).isEqualTo(Packets.ip(Packets.PRIMARY));
         channel.writeInbound(primaryRa);
-        DatagramPacket secondaryRa = serve(); // R-5.2.1-secondary
+        DatagramPacket secondaryRa = server.answer(channel); // R-5.2.1-secondary
         assertThat(secondaryRa.sender().getAddress()).isEqualTo(Packets.ip(Packets.SECONDARY));
         channel.writeInbound(secondaryRa);
 
@@ -131,7 +90,7 @@ class QualificationOnlyChannelTest implements ClientStatus {
                 new InetSocketAddress(Packets.ip("198.51.100.10"), 3545)));
         assertThat(bubble.refCnt()).isZero();
         assertThat(dataPath.counters().getFirst().dropped(DropReason.NOT_QUALIFIED)).isEqualTo(1);
-        DatagramPacket ra = serve();
+        DatagramPacket ra = server.answer(channel);
         ByteBuf replayed = ra.content().copy();
         channel.writeInbound(ra);
         // R-5.2.1-drop: the same RA again is not awaited any more

@@ -74,6 +74,8 @@ public final class ClientIngress implements UdpIngress {
 
     @Override
     public void truncated(int length) {
+        counters.increment(Counter.UDP_RX_PACKETS); // received, then cut: counted in, as the relay does
+        counters.add(Counter.UDP_RX_BYTES, length);
         counters.drop(DropReason.UDP_TRUNCATED);
     }
 

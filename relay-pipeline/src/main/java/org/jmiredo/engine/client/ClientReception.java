@@ -10,6 +10,7 @@ import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
 import org.jmiredo.peer.PeerTable;
 import org.jmiredo.proto.Icmpv6;
+import org.jmiredo.proto.Ipv4;
 import org.jmiredo.proto.Ipv6;
 import org.jmiredo.proto.TeredoAddress;
 import org.jmiredo.proto.TeredoHeaders;
@@ -52,9 +53,13 @@ public final class ClientReception {
         long srcHi = Ipv6.srcHi(buf, at);
         long srcLo = Ipv6.srcLo(buf, at);
         if (self.isServer(srcIpv4, srcPort) && headers.hasOrigin()) {
-            // R-5.2.3-serverorig: the peer's own address may be a relay's, so answer its origin, not its address.
-            self.sendBubble(srcHi, srcLo, headers.originIpv4(buf), headers.originPort(buf), Counter.BUBBLES_TX_DIRECT,
-                    out);
+            // R-5.2.3-serverorig: the peer's own address may be a relay's, so answer its origin, not its address;
+            // never towards a non-global one (R-5.2.4-g4), whatever the server says.
+            int originIpv4 = headers.originIpv4(buf);
+            int originPort = headers.originPort(buf);
+            if (Ipv4.isGlobalUnicast(originIpv4) && originPort != 0) {
+                self.sendBubble(srcHi, srcLo, originIpv4, originPort, Counter.BUBBLES_TX_DIRECT, out);
+            }
             if (bubble) {
                 counters.increment(Counter.BUBBLES_RX);
                 return null;

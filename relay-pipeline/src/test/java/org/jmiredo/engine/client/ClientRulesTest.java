@@ -207,6 +207,13 @@ class ClientRulesTest implements RelayOutput {
     }
 
     @Test
+    void r524G4NoBubbleToANonGlobalOriginWhateverTheServerSays() {
+        assertThat(receive(withOrigin(bubble(NATIVE, CLIENT), "10.1.2.3", 3545), PRIMARY, 3544)).isNull();
+        assertThat(receive(withOrigin(bubble(NATIVE, CLIENT), RELAY, 0), PRIMARY, 3544)).isNull();
+        assertThat(udp).isEmpty();
+    }
+
+    @Test
     void r523DstDataForAnotherAddressIsNotDelivered() {
         receive(bubble(PEER, CLIENT), "198.51.100.30", 50000);
         assertThat(receive(echo(PEER, CLIENT2, false, 8), "198.51.100.30", 50000))

@@ -73,6 +73,7 @@ class ClientPropertiesTest implements ClientStatus {
     @Property(tries = 400)
     void anyDatagramIsReleasedDeliveredOnlyToUsAndAnsweredBoundedly(
             @ForAll @IntRange(max = 7) int sender, @ForAll @IntRange(max = 4) int port, @ForAll boolean origin,
+            @ForAll @IntRange(max = 7) int originSender, @ForAll @IntRange(max = 4) int originPort,
             @ForAll @IntRange(max = 8) int src, @ForAll @IntRange(max = 8) int dst,
             @ForAll @IntRange(max = 5) int nextHeader, @ForAll @IntRange(max = 4) int icmpType,
             @ForAll @IntRange(max = 64) int dataLength, @ForAll @IntRange(max = 50) int cut,
@@ -96,7 +97,7 @@ class ClientPropertiesTest implements ClientStatus {
             ByteBuf datagram = asRaw ? channel.alloc().heapBuffer().writeBytes(raw)
                     : build(address(src), address(dst), nextHeader, icmpType, dataLength);
             if (!asRaw && origin) {
-                datagram = withOrigin(datagram, SENDERS[(sender + 1) % SENDERS.length], PORTS[port]);
+                datagram = withOrigin(datagram, SENDERS[originSender], PORTS[originPort]);
             }
             datagram.writerIndex(Math.max(datagram.readerIndex(), datagram.writerIndex() - cut % 8));
             channel.writeInbound(new DatagramPacket(datagram, new InetSocketAddress(ip("192.168.77.2"), 40000),

@@ -64,7 +64,10 @@ public enum DropReason {
     INVALID_ROUTER_SOLICITATION,
     /** Server: an RS not answered because the configured RA-per-second budget was used up. */
     RA_RATE_LIMITED,
-    /** Server: the IPv6 destination is not of global scope (link-local, multicast, loopback...), RFC 4380 §5.3.1. */
+    /**
+     * Server: the IPv6 destination is not of global scope (link-local, multicast, loopback...), RFC 4380 §5.3.1.
+     * Client: a native peer (the source from UDP, the destination from the tunnel) that is not.
+     */
     NOT_GLOBAL_SCOPE,
     /** Server: a non-bubble whose IPv6 payload exceeds the configured limit, 88 bytes as Miredo (M1). */
     PAYLOAD_TOO_LARGE,

@@ -65,8 +65,12 @@ public final class ClientReception {
                 return null;
             }
         }
-        if (Ipv6.isLinkLocal(srcHi) || Ipv6.isMulticast(Ipv6.dstHi(buf, at))) {
-            return DropReason.MULTICAST; // never into the tunnel: a forged RA could take the host's routes (Miredo)
+        if (Ipv6.isMulticast(Ipv6.dstHi(buf, at))) {
+            return DropReason.MULTICAST;
+        }
+        if (!self.isTeredo(srcHi) && !ClientSelf.isGlobalPeer(srcHi, srcLo)) {
+            // Link-local sources never into the tunnel: a forged RA could take the host's routes (Miredo).
+            return DropReason.NOT_GLOBAL_SCOPE;
         }
         if (!bubble && !self.isSelf(Ipv6.dstHi(buf, at), Ipv6.dstLo(buf, at))) {
             return DropReason.DESTINATION_NOT_SERVED; // R-5.2.3-dst

@@ -7,6 +7,7 @@ import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.proto.Bubble;
 import org.jmiredo.proto.Icmpv6;
 import org.jmiredo.proto.Ipv6;
+import org.jmiredo.proto.Ipv6Scope;
 import org.jmiredo.proto.SipHash;
 import org.jmiredo.proto.Teredo;
 import org.jmiredo.proto.TeredoAddress;
@@ -73,6 +74,14 @@ public final class ClientSelf {
 
     boolean isTeredo(long addressHi) {
         return TeredoAddress.isTeredo(addressHi, prefix);
+    }
+
+    /**
+     * A native peer the rules may test and keep an entry for: of global scope (not loopback, link-local,
+     * multicast, IPv4-mapped...) and outside ::/64, which no peer has and the peer table keeps as "empty".
+     */
+    static boolean isGlobalPeer(long hi, long lo) {
+        return hi != 0 && Ipv6Scope.isGlobal(hi, lo);
     }
 
     /** The echo test's data for the peer {@code peerHi/peerLo}. */

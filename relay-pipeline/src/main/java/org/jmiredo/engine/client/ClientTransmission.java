@@ -66,6 +66,10 @@ public final class ClientTransmission implements TunnelRules {
             return;
         }
         boolean teredo = self.isTeredo(dstHi);
+        if (!teredo && !ClientSelf.isGlobalPeer(dstHi, dstLo)) {
+            drop(packet, DropReason.NOT_GLOBAL_SCOPE); // loopback, link-local...: no relay serves them
+            return;
+        }
         if (teredo && !(Ipv4.isGlobalUnicast(TeredoAddress.serverIpv4(dstHi))
                 && Ipv4.isGlobalUnicast(TeredoAddress.mappedIpv4(dstLo)) && TeredoAddress.mappedPort(dstLo) != 0)) {
             drop(packet, DropReason.NON_GLOBAL_DESTINATION); // R-5.2.4-g4

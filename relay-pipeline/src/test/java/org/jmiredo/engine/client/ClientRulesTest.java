@@ -222,6 +222,18 @@ class ClientRulesTest implements RelayOutput {
     }
 
     @Test
+    void nonGlobalNativePeersAreNeitherTestedNorKept() {
+        assertThat(receive(echo(v6("::1"), CLIENT, false, 8), PRIMARY, 3544)).isEqualTo(DropReason.NOT_GLOBAL_SCOPE);
+        assertThat(receive(echo(v6("::1:2:3:4"), CLIENT, false, 8), RELAY, 3545))
+                .isEqualTo(DropReason.NOT_GLOBAL_SCOPE);
+        assertThat(receive(echo(v6("fe80::1"), CLIENT, false, 8), RELAY, 3545)).isEqualTo(DropReason.NOT_GLOBAL_SCOPE);
+        send(v6("::1:2:3:4"));
+        assertThat(udp).isEmpty();
+        assertThat(counters.dropped(DropReason.NOT_GLOBAL_SCOPE)).as("the tunnel side counts; UDP returns").isEqualTo(1);
+        assertThat(counters.dropped(DropReason.INTERNAL_ERROR)).isZero();
+    }
+
+    @Test
     void fromTheTunnelOnlyOurOwnSourceLeaves() {
         transmission.fromTunnel(echo(CLIENT2, NATIVE, false, 8), this);
         assertThat(udp).isEmpty();

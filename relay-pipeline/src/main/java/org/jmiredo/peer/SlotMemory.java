@@ -36,7 +36,7 @@ final class SlotMemory {
     /*
      * Linked in the call shape of the relay's other C library calls (org.jmiredo.server.sys.Libc, whose comment
      * says why it is ABI-correct: six 64-bit words in, one out, errno captured), so that the JDK generates no
-     * stub for these three of their own: each new shape costs a start 5 to 13 ms of CPU (BENCHMARKS.md, "Eighth
+     * stub for these three of their own: each new shape costs a start 4 to 21 ms (BENCHMARKS.md, "Eighth
      * iteration"). The words after a function's own arguments are zeros it never reads.
      */
     private static final FunctionDescriptor SIX_WORDS = FunctionDescriptor.of(ValueLayout.JAVA_LONG,

@@ -41,8 +41,8 @@ final class Libc {
 
     /*
      * Every function goes through one of two call shapes, so that a fresh JVM generates two downcall stubs instead
-     * of one per function: each new shape cost a start 5 to 13 ms of CPU (classes spun for it, and the JIT's work
-     * on the spinning), and a relay linked 17 before it was ready (BENCHMARKS.md, "Eighth iteration"). Functions
+     * of one per function: each new shape cost a start 4 to 21 ms (classes spun for it, and the JIT's work
+     * on the spinning), and a relay linked 16 before it was ready (BENCHMARKS.md, "Eighth iteration"). Functions
      * of one shape share its stub (the linker caches it by descriptor and options), so linking one more costs
      * about 0.1 ms. Every argument and result is a 64-bit word: on the LP64 ABIs we run on (x86-64 System V,
      * AArch64 AAPCS64) an int argument travels in the low half of an integer register and the callee reads only

@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.util.internal.PlatformDependent;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -160,6 +163,62 @@ class MetricsServerTest {
                 held.close();
             }
         }
+    }
+
+    /**
+     * Bounded resources: a client that pipelines scrapes and reads none of the answers is closed once its
+     * unread answers pass the write buffer's high-water mark; before, 1.3 MB of requests made the
+     * endpoint buffer gigabytes of direct memory.
+     */
+    @Test
+    void aClientPipeliningScrapesWithoutReadingIsClosedBeforeItsAnswersPileUp() throws Exception {
+        byte[] request = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] burst = new byte[request.length * 1_000];
+        for (int i = 0; i < 1_000; i++) {
+            System.arraycopy(request, 0, burst, i * request.length, request.length);
+        }
+        long before = PlatformDependent.usedDirectMemory();
+        long peak = before;
+        try (Socket socket = connect()) {
+            socket.setReceiveBufferSize(4096);
+            OutputStream out = socket.getOutputStream();
+            try {
+                for (int i = 0; i < 50; i++) {
+                    out.write(burst);
+                    peak = Math.max(peak, PlatformDependent.usedDirectMemory());
+                }
+            } catch (IOException closedByTheServer) {
+                // expected once the server has closed the connection
+            }
+            for (int i = 0; i < 40; i++) { // two seconds of not reading
+                Thread.sleep(50);
+                peak = Math.max(peak, PlatformDependent.usedDirectMemory());
+            }
+            assertThat(peak - before).as("direct memory buffered for unread answers").isLessThan(32L << 20);
+            assertThat(drainUntilClosed(socket, Duration.ofSeconds(5))).as("answers sent before the close")
+                    .isLessThan(16L << 20);
+        }
+        assertThat(get("/healthz", null).statusCode()).isEqualTo(200);
+    }
+
+    /** Reads until the server closes (end of stream or reset); fails on a connection still open at the deadline. */
+    private static long drainUntilClosed(Socket socket, Duration within) throws IOException {
+        long deadline = System.nanoTime() + within.toNanos();
+        byte[] buffer = new byte[64 * 1024];
+        long total = 0;
+        try {
+            for (int n; (n = socket.getInputStream().read(buffer)) >= 0; ) {
+                total += n;
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("still answering after " + within + " (" + total + " bytes)");
+                }
+            }
+        } catch (SocketTimeoutException stillOpen) {
+            throw stillOpen;
+        } catch (IOException reset) {
+            // closed with answers unread on the server's side: a reset is a close too
+        }
+        return total;
     }
 
     private double refused() {

@@ -307,6 +307,27 @@ class ConfigLoaderTest {
         assertProblems(file, file + ":1: base-port: unknown key");
     }
 
+    @Test
+    void aBadValueFromAnEnvironmentSubstitutionIsReportedWhereTheSubstitutionIsWritten() throws Exception {
+        // HOCON resolves ${HOME} from the environment: the value's own origin is "env variables", which used to be
+        // reported as a CONFIG_FORCE_ variable that nobody had set, and a concatenation as "merge of ...".
+        String home = System.getenv("HOME");
+        Path file = write("home.conf", """
+                jmiredo.peers.max = ${HOME}
+                jmiredo.tun.name = ${HOME}" x"
+                """);
+        assertProblems(file,
+                file + ":2: jmiredo.tun.name: must not contain \"/\", \":\", white space or non-ASCII, got \""
+                        + home + " x\" (from ${HOME}\" x\")",
+                file + ":1: jmiredo.peers.max: must be an integer, got \"" + home + "\" (from ${HOME})");
+    }
+
+    @Test
+    void aSectionWrittenAsAValueIsOneProblemNotOnePerKeyBeneathIt() throws Exception {
+        Path file = write("flat.conf", "jmiredo.peers = 5\n");
+        assertProblems(file, file + ":1: jmiredo.peers has type NUMBER rather than OBJECT (reading jmiredo.peers.max)");
+    }
+
     private Path write(String name, String text) throws IOException {
         Path file = dir.resolve(name);
         Files.writeString(file, text);

@@ -46,7 +46,8 @@ final class ConfigMapper {
         IcmpConfig icmp = new IcmpConfig((int) mapper.in.integer("jmiredo.icmp.errors-per-second", 0, 1_000_000));
         MetricsConfig metrics = new MetricsConfig(
                 mapper.in.parsed("jmiredo.metrics.listen", HostPort::parse, new HostPort("0.0.0.0", 9544)),
-                (int) mapper.in.integer("jmiredo.metrics.max-connections", 1, 65_536));
+                (int) mapper.in.integer("jmiredo.metrics.max-connections", 1, 65_536),
+                (int) mapper.in.integer("jmiredo.metrics.max-connections-per-source", 1, 65_536));
         LoggingConfig logging = mapper.logging();
         ServerRoleConfig server = mapper.server(relay.prefix(), tun.mtu());
         if (!mapper.in.problems().isEmpty()) {

@@ -37,6 +37,7 @@ class ConfigLoaderTest {
         assertThat(config.icmp().errorsPerSecond()).isEqualTo(10);
         assertThat(config.metrics().listen()).isEqualTo(new HostPort("0.0.0.0", 9544));
         assertThat(config.metrics().maxConnections()).isEqualTo(MetricsConfig.DEFAULT_MAX_CONNECTIONS);
+        assertThat(config.metrics().maxConnectionsPerSource()).isEqualTo(MetricsConfig.DEFAULT_MAX_CONNECTIONS_PER_SOURCE);
         assertThat(config.logging()).isEqualTo(LoggingConfig.defaults());
         assertThat(config.server().configured()).isFalse();
         assertThat(config.roleDirectives()).isEmpty();
@@ -154,6 +155,7 @@ class ConfigLoaderTest {
                 jmiredo.logging.syslog-facility = local9
                 jmiredo.icmp.errors-per-second = "ten"
                 jmiredo.metrics.max-connections = 0
+                jmiredo.metrics.max-connections-per-source = -1
                 """);
         assertThatThrownBy(() -> ConfigLoader.load(ConfigLoader.Sources.none().withHocon(file)))
                 .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
@@ -171,7 +173,8 @@ class ConfigLoaderTest {
                                 + "auth, syslog, lpr, news, uucp, cron, authpriv, ftp, local0, local1, local2, local3, "
                                 + "local4, local5, local6, local7, got \"local9\"",
                         file + ":12: jmiredo.icmp.errors-per-second: must be an integer, got \"ten\"",
-                        file + ":13: jmiredo.metrics.max-connections: must be 1-65536, got 0"));
+                        file + ":13: jmiredo.metrics.max-connections: must be 1-65536, got 0",
+                        file + ":14: jmiredo.metrics.max-connections-per-source: must be 1-65536, got -1"));
     }
 
     @Test

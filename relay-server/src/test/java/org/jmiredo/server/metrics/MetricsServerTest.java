@@ -7,6 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.util.internal.PlatformDependent;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -44,7 +45,8 @@ class MetricsServerTest {
         new DataPathMetrics(DataPathRole.RELAY, List.of(loop)).bindTo(registry);
         new PeerTableMetrics(new PeerTableStats(() -> 7, () -> 100, () -> 0, () -> 0, () -> 0, () -> 0, () -> 4096))
                 .bindTo(registry);
-        server = MetricsServer.start(new MetricsConfig(new HostPort("127.0.0.1", 0), MAX_CONNECTIONS), registry, ready::get);
+        server = MetricsServer.start(new MetricsConfig(new HostPort("127.0.0.1", 0), MAX_CONNECTIONS, MAX_CONNECTIONS),
+                registry, ready::get);
         base = "http://127.0.0.1:" + server.localAddress().getPort();
     }
 
@@ -161,6 +163,47 @@ class MetricsServerTest {
         } finally {
             for (Socket held : idle) {
                 held.close();
+            }
+        }
+    }
+
+    /**
+     * One host cannot take every place: with its connections held open (a slowloris trickling a header byte
+     * now and then never reaches the idle timeout), a scraper from another address is still served.
+     */
+    @Test
+    void oneSourceHoldsAtMostItsShareAndAScraperFromElsewhereIsServed() throws Exception {
+        int perSource = 2;
+        try (MetricsServer shared = MetricsServer.start(
+                new MetricsConfig(new HostPort("0.0.0.0", 0), MAX_CONNECTIONS, perSource), registry, ready::get)) {
+            int port = shared.localAddress().getPort();
+            List<Socket> held = new ArrayList<>();
+            try {
+                for (int i = 0; i < MAX_CONNECTIONS; i++) {
+                    Socket slow = new Socket("127.0.0.1", port, InetAddress.getByName("127.0.0.2"), 0);
+                    slow.setSoTimeout(5_000);
+                    slow.getOutputStream().write('G'); // the start of a request line, never finished
+                    held.add(slow);
+                }
+                for (int i = 0; i < held.size(); i++) {
+                    if (i < perSource) {
+                        held.get(i).setSoTimeout(200);
+                        int index = i;
+                        assertThatThrownBy(() -> held.get(index).getInputStream().read()).as("held connection %d", i)
+                                .isInstanceOf(SocketTimeoutException.class);
+                    } else {
+                        assertThat(held.get(i).getInputStream().read()).as("connection %d past the share", i).isEqualTo(-1);
+                    }
+                }
+                assertThat(refused()).isEqualTo(MAX_CONNECTIONS - perSource);
+                HttpResponse<String> scrape = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(scrape.statusCode()).isEqualTo(200);
+            } finally {
+                for (Socket socket : held) {
+                    socket.close();
+                }
             }
         }
     }

@@ -18,7 +18,7 @@ public enum DropReason {
      * cut; nothing that large fits the tunnel (RFC 4380 §5.1.2 sizes Teredo packets by the tunnel's MTU).
      */
     UDP_TRUNCATED,
-    /** Outer IPv4 source is not global unicast (RFC 4380 §5.2.4). */
+    /** Outer IPv4 source is not global unicast (RFC 4380 §5.2.4), or its port is 0, which no answer can reach. */
     NON_GLOBAL_SOURCE,
     /** From UDP: the IPv6 source is not a Teredo address (RFC 4380 §5.4.2). */
     SOURCE_NOT_TEREDO,

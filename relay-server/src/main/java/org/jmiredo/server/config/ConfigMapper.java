@@ -27,17 +27,18 @@ final class ConfigMapper {
 
     private final ConfigReader in;
 
-    private ConfigMapper(Config config) {
-        this.in = new ConfigReader(config);
+    private ConfigMapper(Config config, Config written) {
+        this.in = new ConfigReader(config, written);
     }
 
     /**
+     * @param written the HOCON file's layer as written (unresolved), where its substitutions are found
      * @param sources where the configuration came from, for the start-up log line
      * @throws InvalidConfigException listing every bad value with its FILE:LINE and key
      */
-    static DaemonConfig map(Config config, List<RoleDirective> roleDirectives, String sources)
+    static DaemonConfig map(Config config, Config written, List<RoleDirective> roleDirectives, String sources)
             throws InvalidConfigException {
-        ConfigMapper mapper = new ConfigMapper(config);
+        ConfigMapper mapper = new ConfigMapper(config, written);
         RelayConfig relay = mapper.relay();
         TunConfig tun = mapper.tun();
         TransportConfig transport = mapper.transport();
@@ -45,7 +46,8 @@ final class ConfigMapper {
         IcmpConfig icmp = new IcmpConfig((int) mapper.in.integer("jmiredo.icmp.errors-per-second", 0, 1_000_000));
         MetricsConfig metrics = new MetricsConfig(
                 mapper.in.parsed("jmiredo.metrics.listen", HostPort::parse, new HostPort("0.0.0.0", 9544)),
-                (int) mapper.in.integer("jmiredo.metrics.max-connections", 1, 65_536));
+                (int) mapper.in.integer("jmiredo.metrics.max-connections", 1, 65_536),
+                (int) mapper.in.integer("jmiredo.metrics.max-connections-per-source", 1, 65_536));
         LoggingConfig logging = mapper.logging();
         ServerRoleConfig server = mapper.server(relay.prefix(), tun.mtu());
         ClientRoleConfig client = mapper.client();

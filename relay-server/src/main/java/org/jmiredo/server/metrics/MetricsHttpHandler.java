@@ -44,6 +44,14 @@ final class MetricsHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (!ctx.channel().isWritable()) {
+            // Responses to earlier requests wait unread: a client that pipelines scrapes and reads none of
+            // them would otherwise make this loop buffer one scrape per request (1 MB of requests made
+            // gigabytes of direct memory, which the data path's buffers share).
+            LOG.debug("metrics connection {} does not read its responses: closing", ctx.channel().remoteAddress());
+            ctx.close();
+            return;
+        }
         FullHttpResponse response = respond(ctx, request);
         boolean keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
         HttpUtil.setContentLength(response, response.content().readableBytes());

@@ -75,7 +75,7 @@ final class MetricsHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
             return response;
         }
-        return switch (new QueryStringDecoder(request.uri()).path()) {
+        return switch (new QueryStringDecoder(originForm(request.uri())).path()) {
             case "/metrics" -> scrape(ctx, request.headers().get(HttpHeaderNames.ACCEPT));
             case "/healthz" -> text(HttpResponseStatus.OK, "ok\n");
             case "/readyz" -> ready.getAsBoolean()
@@ -84,6 +84,20 @@ final class MetricsHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             case "/" -> text(HttpResponseStatus.OK, "jmiredo: /metrics /healthz /readyz\n");
             default -> text(HttpResponseStatus.NOT_FOUND, "not found\n");
         };
+    }
+
+    /**
+     * The path part of a request target: a request in absolute form ({@code GET http://host:9560/metrics}, as a
+     * client talking to a proxy sends it) names the same resource, and a server must accept it (RFC 9112
+     * §3.2.2); the authority is not checked, as no virtual hosts are served.
+     */
+    static String originForm(String target) {
+        int scheme = target.indexOf("://");
+        if (scheme <= 0 || target.charAt(0) == '/') {
+            return target;
+        }
+        int path = target.indexOf('/', scheme + 3);
+        return path < 0 ? "/" : target.substring(path);
     }
 
     private FullHttpResponse scrape(ChannelHandlerContext ctx, String accept) {

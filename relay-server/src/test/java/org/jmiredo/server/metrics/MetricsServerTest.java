@@ -116,6 +116,20 @@ class MetricsServerTest {
     }
 
     @Test
+    void aRequestInAbsoluteFormNamesTheSamePath() throws Exception {
+        int port = server.localAddress().getPort();
+        try (Socket socket = connect()) {
+            socket.getOutputStream().write(("GET http://127.0.0.1:" + port + "/healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(answer).startsWith("HTTP/1.1 200").endsWith("ok\n");
+        }
+        assertThat(MetricsHttpHandler.originForm("HTTP://h/readyz?x=1")).isEqualTo("/readyz?x=1");
+        assertThat(MetricsHttpHandler.originForm("http://h")).isEqualTo("/");
+        assertThat(MetricsHttpHandler.originForm("/metrics?a=http://x/y")).isEqualTo("/metrics?a=http://x/y");
+    }
+
+    @Test
     void bindErrorIsOneClearLine() {
         int port = server.localAddress().getPort();
         assertThatThrownBy(() -> MetricsServer.start(new MetricsConfig(new HostPort("127.0.0.1", port)), registry, () -> true))

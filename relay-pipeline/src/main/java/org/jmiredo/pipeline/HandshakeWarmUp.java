@@ -48,9 +48,12 @@ public final class HandshakeWarmUp {
     /** Room for an 80-byte packet (the handshake benchmark's size) or a bubble. */
     private static final int SLOT = 128;
     private static final int PACKET_LENGTH = 80;
-    /** Documentation addresses (RFC 5737, RFC 3849): synthetic peers can never be real ones. */
+    /**
+     * Documentation addresses (RFC 5737 TEST-NET-1, RFC 3849), none of which the lab uses either: the
+     * synthetic peers could not be real ones even if their packets left, which they never do.
+     */
     private static final int SERVER = Ipv4.of(192, 0, 2, 1);
-    private static final int MAPPED_NETWORK = Ipv4.of(203, 0, 113, 0);
+    private static final int MAPPED_NETWORK = Ipv4.of(192, 0, 2, 0);
     private static final long NATIVE_HI = 0x2001_0DB8_0000_0000L;
     private static final long NATIVE_LO = 1;
     private static final int FIRST_PORT = 1024;
@@ -205,7 +208,7 @@ public final class HandshakeWarmUp {
         return slot;
     }
 
-    /** Peer {@code peer}'s mapping: 203.0.113.0/24, ports from 1024; distinct for every peer below MAX_PEERS. */
+    /** Peer {@code peer}'s mapping: 192.0.2.0/24, ports from 1024; distinct for every peer below MAX_PEERS. */
     static long peerLo(int peer) {
         return TeredoAddress.lo(0, FIRST_PORT + (peer >>> 8), MAPPED_NETWORK | peer & 0xFF);
     }

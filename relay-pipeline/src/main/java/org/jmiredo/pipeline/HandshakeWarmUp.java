@@ -35,12 +35,20 @@ import org.slf4j.LoggerFactory;
  * allocator (so the allocator's thread-local paths are the live ones), the transport's sender with a
  * system call that sends nothing, and a tunnel queue that writes nothing. It runs on the loop's thread in
  * slices of at most {@value #SLICE_MICROS} µs, each a task of its own, so the loop serves its sockets and
- * tunnel between two slices: a live packet waits at most one slice and is never dropped for it.
+ * tunnel between two slices: a live packet waits at most one slice and is never dropped for it. While the
+ * loop is busy with real traffic ({@value #BUSY_PACKETS} packets or more between two slices) the warm-up
+ * waits: the real traffic compiles the same path.
  */
 public final class HandshakeWarmUp {
     private static final Logger LOG = LoggerFactory.getLogger(HandshakeWarmUp.class);
     /** Most time one slice holds the loop. */
     static final int SLICE_MICROS = 500;
+    /**
+     * Live packets read between two slices from which the loop counts as busy (a full tunnel read budget by
+     * default), and how long the warm-up then waits before it looks again.
+     */
+    static final int BUSY_PACKETS = 64;
+    static final int BUSY_PAUSE_MICROS = 1_000;
     /** Handshakes per round: one lookup run of the ingress, as a recvmmsg burst would bring them. */
     static final int ROUND = PeerLookups.MAX;
     /** The most handshakes one warm-up may run: the synthetic peers' mappings are numbered below it. */
@@ -69,6 +77,9 @@ public final class HandshakeWarmUp {
     private final RelaySettings settings;
     private final UdpSender.Factory discarding;
     private final Clock clock;
+    /** The counters of the live path on the same loop: the warm-up steps aside while they move fast. */
+    private final DataPathCounters live;
+    private long liveSeen;
     private final CompletableFuture<Result> done = new CompletableFuture<>();
     private final ByteBuf[] replies = new ByteBuf[ROUND];
     private final int[] ipv4 = new int[ROUND];
@@ -89,8 +100,8 @@ public final class HandshakeWarmUp {
      * the warm-up asks only what it takes, never writing). {@code discarding} must make senders that send
      * nothing.
      */
-    HandshakeWarmUp(int peers, Channel udp, TunQueue liveTun, PeerTableSettings tableSettings, RelaySettings settings,
-            UdpSender.Factory discarding, Clock clock) {
+    HandshakeWarmUp(int peers, Channel udp, TunQueue liveTun, DataPathCounters live, PeerTableSettings tableSettings,
+            RelaySettings settings, UdpSender.Factory discarding, Clock clock) {
         if (peers < 1 || peers > MAX_PEERS) {
             throw new IllegalArgumentException("warm-up peers must be 1 to " + MAX_PEERS + ": " + peers);
         }
@@ -101,6 +112,7 @@ public final class HandshakeWarmUp {
         this.settings = settings;
         this.discarding = discarding;
         this.clock = clock;
+        this.live = live;
     }
 
     /** Starts on the loop; what {@link #result} completes with tells how it ended. Never throws into the loop. */
@@ -114,6 +126,7 @@ public final class HandshakeWarmUp {
                 ingress = path.ingress(RelayOutput.ANY_LOCAL);
                 receiver = path.tunReceiver();
                 started = System.nanoTime();
+                liveSeen = livePackets();
                 slice();
             } catch (RuntimeException e) {
                 finish(e);
@@ -141,6 +154,11 @@ public final class HandshakeWarmUp {
 
     /** Rounds for up to one slice's time, then the next slice as a new task, after the loop's I/O. */
     private void slice() {
+        if (liveBusy()) {
+            // Real traffic first: it compiles the same path anyway, and a warm-up slice would only delay it.
+            udp.eventLoop().schedule(this::slice, BUSY_PAUSE_MICROS, TimeUnit.MICROSECONDS);
+            return;
+        }
         long deadline = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(SLICE_MICROS);
         try {
             if (!udp.isOpen()) {
@@ -154,12 +172,26 @@ public final class HandshakeWarmUp {
             return;
         }
         if (next < peers) {
+            liveSeen = livePackets();
             // Scheduled, not executed: a task added now would run in this same pass of the loop's task
             // queue, before its sockets are read again.
             udp.eventLoop().schedule(this::slice, 0, TimeUnit.NANOSECONDS);
         } else {
             finish(null);
         }
+    }
+
+    /** True when the live path of this loop handled a full burst or more since the last look. */
+    private boolean liveBusy() {
+        long seen = livePackets();
+        boolean busy = seen - liveSeen >= BUSY_PACKETS;
+        liveSeen = seen;
+        return busy;
+    }
+
+    /** What the loop's live path has read so far, from both ends (its counters: same thread, plain reads). */
+    private long livePackets() {
+        return live.get(Counter.UDP_RX_PACKETS) + live.get(Counter.TUN_RX_PACKETS);
     }
 
     /** Up to {@link #ROUND} handshakes, each step one burst as the loop would see it. */

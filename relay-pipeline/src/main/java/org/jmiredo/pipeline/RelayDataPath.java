@@ -116,8 +116,8 @@ public final class RelayDataPath implements DataPathWiring, AutoCloseable {
     public synchronized CompletableFuture<HandshakeWarmUp.Result> warmUp(int peers, UdpSender.Factory discarding) {
         LoopPath live = loops.values().stream().findFirst()
                 .orElseThrow(() -> new IllegalStateException("warm-up before any event loop was wired"));
-        HandshakeWarmUp started = new HandshakeWarmUp(peers, live.udp, live.tun, peerSettings, loopSettings,
-                discarding, clock);
+        HandshakeWarmUp started = new HandshakeWarmUp(peers, live.udp, live.tun, live.counters, peerSettings,
+                loopSettings, discarding, clock);
         warmUps.add(started);
         started.start();
         return started.result();

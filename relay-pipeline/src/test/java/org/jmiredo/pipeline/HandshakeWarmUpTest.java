@@ -50,7 +50,7 @@ class HandshakeWarmUpTest {
             // packet sent to it once trusted, the last two to its mapping (one port per 256 peers).
             assertThat(discarded.get("192.0.2.1:" + Teredo.SERVICE_PORT)).isEqualTo(3_000);
             assertThat(discarded.get("192.0.2.7:1024")).isEqualTo(2);
-            assertThat(discarded.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(9_000);
+            assertThat(sentSoFar()).isEqualTo(9_000);
             assertThat(payloads).allMatch(b -> b.refCnt() == 0);
             assertThat(passes).as("the loop ran its own tasks between the warm-up's slices").isGreaterThan(1);
 
@@ -89,6 +89,28 @@ class HandshakeWarmUpTest {
     }
 
     @Test
+    void itWaitsWhileTheLoopIsBusyWithRealTraffic() {
+        try (RelayHarness h = new RelayHarness()) {
+            CompletableFuture<HandshakeWarmUp.Result> result = h.dataPath.warmUp(5_000, discarding);
+            h.udp.runPendingTasks();
+            int before = sentSoFar();
+            assertThat(before).isPositive();
+            List<ByteBuf> burst = new ArrayList<>();
+            String[] senders = new String[HandshakeWarmUp.BUSY_PACKETS];
+            for (int i = 0; i < senders.length; i++) {
+                burst.add(io.netty.buffer.Unpooled.wrappedBuffer(new byte[] {1, 2, 3})); // not Teredo: dropped
+                senders[i] = "198.51.100.9:" + (4000 + i);
+            }
+            h.receiveUdpBurst(burst, senders); // a full burst of live traffic between two slices
+            h.udp.runPendingTasks();
+            assertThat(sentSoFar()).as("no slice right after a busy stretch").isEqualTo(before);
+
+            runLoop(h, result);
+            assertThat(result.join().trusted()).as("it goes on once the loop is quiet").isEqualTo(5_000);
+        }
+    }
+
+    @Test
     void theRelayStoppingCutsItShortAndGivesEverythingBack() {
         RelayHarness h = new RelayHarness();
         CompletableFuture<HandshakeWarmUp.Result> result = h.dataPath.warmUp(5_000, discarding);
@@ -105,6 +127,10 @@ class HandshakeWarmUpTest {
             assertThatThrownBy(() -> h.dataPath.warmUp(HandshakeWarmUp.MAX_PEERS + 1, discarding))
                     .isInstanceOf(IllegalArgumentException.class);
         }
+    }
+
+    private int sentSoFar() {
+        return discarded.values().stream().mapToInt(Integer::intValue).sum();
     }
 
     /** Runs the loop's tasks until the warm-up is done; returns the passes it took. */

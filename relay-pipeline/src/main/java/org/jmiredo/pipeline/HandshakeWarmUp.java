@@ -17,6 +17,7 @@ import org.jmiredo.proto.Bubble;
 import org.jmiredo.proto.BubbleSource;
 import org.jmiredo.proto.Ipv4;
 import org.jmiredo.proto.Ipv6;
+import org.jmiredo.proto.Teredo;
 import org.jmiredo.proto.TeredoAddress;
 import org.jmiredo.tun.TunQueue;
 import org.slf4j.Logger;
@@ -29,7 +30,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each handshake is what a real one is: a packet from the tunnel for an unknown peer (queued, an
  * indirect bubble out), the peer's reply bubble to our keyed source (trust, the queued packet released),
- * a second packet to the now trusted peer. It runs through a {@link LoopPath} of its own, built from the
+ * a second packet to the now trusted peer; two seconds on, a second pass (a packet to each peer again, a
+ * second bubble to those that did not answer the first, see {@link #round}) takes the branches that only
+ * passing time takes, whose first use in a live burst would otherwise throw C2's code out (an uncommon
+ * trap in the peer table's time fields made the whole tunnel-to-UDP unit of the first version recompile in
+ * the burst). It runs through a {@link LoopPath} of its own, built from the
  * same classes as the live one so that the type profiles C2 compiles from are the live ones: its own peer
  * table, bubble key and counters (nothing of it reaches the metrics), the live loop's channel and
  * allocator (so the allocator's thread-local paths are the live ones), the transport's sender with a
@@ -49,6 +54,10 @@ public final class HandshakeWarmUp {
      */
     static final int BUSY_PACKETS = 64;
     static final int BUSY_PAUSE_MICROS = 1_000;
+    /** One peer in this many answers only our second bubble, as a peer whose first answer was lost. */
+    static final int SILENT_EVERY = 4;
+    /** How often the warm-up looks whether the second pass may run. */
+    private static final int RETRY_CHECK_MILLIS = 200;
     /** Handshakes per round: one lookup run of the ingress, as a recvmmsg burst would bring them. */
     static final int ROUND = PeerLookups.MAX;
     /** The most handshakes one warm-up may run: the synthetic peers' mappings are numbered below it. */
@@ -92,7 +101,11 @@ public final class HandshakeWarmUp {
     private RelayIngress ingress;
     private TunToUdpPath receiver;
     private long started;
+    /** Peers through the first pass, and through the second. */
     private int next;
+    private int revisited;
+    /** The clock second from which the second pass may run; 0 until the first is done. */
+    private int retryAt;
 
     /**
      * {@code peers} handshakes on {@code udp}'s loop, whose live path uses the same channel (the warm-up reads
@@ -165,20 +178,41 @@ public final class HandshakeWarmUp {
                 throw new IllegalStateException("the relay's channel closed during the warm-up");
             }
             do {
-                round();
-            } while (next < peers && System.nanoTime() < deadline);
+                if (next < peers) {
+                    next += round(next, true);
+                } else {
+                    revisited += round(revisited, false);
+                }
+            } while (System.nanoTime() < deadline && (next < peers || retryAt != 0 && revisited < peers));
         } catch (RuntimeException e) {
             finish(e);
             return;
         }
-        if (next < peers) {
-            liveSeen = livePackets();
+        liveSeen = livePackets();
+        if (revisited == peers) {
+            finish(null);
+        } else if (next == peers && retryAt == 0) {
+            // Every bubble of the first pass is out: the second pass waits until they may be repeated.
+            retryAt = clock.nowSeconds() + Teredo.BUBBLE_SPACING_SECONDS;
+            awaitRetry();
+        } else {
             // Scheduled, not executed: a task added now would run in this same pass of the loop's task
             // queue, before its sockets are read again.
             udp.eventLoop().schedule(this::slice, 0, TimeUnit.NANOSECONDS);
-        } else {
-            finish(null);
         }
+    }
+
+    private void awaitRetry() {
+        if (clock.nowSeconds() >= retryAt) {
+            slice();
+        } else {
+            udp.eventLoop().schedule(this::awaitRetry, RETRY_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** True while the first pass is done and the second waits for the bubbles' spacing to pass. */
+    boolean waitingToRetry() {
+        return retryAt != 0 && revisited == 0;
     }
 
     /** True when the live path of this loop handled a full burst or more since the last look. */
@@ -194,29 +228,49 @@ public final class HandshakeWarmUp {
         return live.get(Counter.UDP_RX_PACKETS) + live.get(Counter.TUN_RX_PACKETS);
     }
 
-    /** Up to {@link #ROUND} handshakes, each step one burst as the loop would see it. */
-    private void round() {
-        int n = Math.min(ROUND, peers - next);
+    /**
+     * Up to {@link #ROUND} peers from {@code from}, each step one burst as the loop would see it: a tunnel
+     * packet to each, then the reply bubbles of those that answer in this pass, then a packet to each of them,
+     * now trusted. In the first pass every peer is new (its packet queued, a bubble out); one in {@value
+     * #SILENT_EVERY} leaves that bubble unanswered. In the second, {@value Teredo#BUBBLE_SPACING_SECONDS} s
+     * on, a trusted peer takes its packet at once (its times move on) and a silent one gets its second bubble
+     * and answers it: the retry paths a real burst takes too. Returns the peers it went through.
+     */
+    private int round(int from, boolean firstPass) {
+        int n = Math.min(ROUND, peers - from);
         ByteBuf slots = udp.alloc().directBuffer(SLOT * n * 3);
         try {
             for (int i = 0; i < n; i++) {
-                receiver.packetRead(tunnelPacket(view(slots, i), next + i)); // new peer: queued, bubble out
+                receiver.packetRead(tunnelPacket(view(slots, i), from + i));
             }
             receiver.readComplete();
+            int answers = 0;
             for (int i = 0; i < n; i++) {
-                replies[i] = replyBubble(view(slots, n + i), i, next + i);
+                if (answersIn(from + i, firstPass)) {
+                    replies[answers] = replyBubble(view(slots, n + i), answers, from + i);
+                    answers++;
+                }
             }
-            ingress.receive(replies, ipv4, port, n); // trusted, the queued packet released
-            ingress.burstEnd();
-            for (int i = 0; i < n; i++) {
-                receiver.packetRead(tunnelPacket(view(slots, 2 * n + i), next + i)); // to the trusted peer
+            if (answers > 0) {
+                ingress.receive(replies, ipv4, port, answers); // trusted, what waited for them released
+                ingress.burstEnd();
+                for (int i = 0; i < n; i++) {
+                    if (answersIn(from + i, firstPass)) {
+                        receiver.packetRead(tunnelPacket(view(slots, 2 * n + i), from + i));
+                    }
+                }
+                receiver.readComplete();
             }
-            receiver.readComplete();
         } finally {
             Arrays.fill(replies, null);
             slots.release();
         }
-        next += n;
+        return n;
+    }
+
+    /** Whether {@code peer} answers our bubble in this pass: in the first unless it is one of the silent ones. */
+    private static boolean answersIn(int peer, boolean firstPass) {
+        return (peer % SILENT_EVERY == SILENT_EVERY - 1) != firstPass;
     }
 
     /** A slot of the round's buffer, as the live readers hand them over: a slice holding its own reference. */

@@ -4,7 +4,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -113,14 +112,14 @@ public final class RelayDataPath implements DataPathWiring, AutoCloseable {
      * table, metrics, sockets or tunnel. {@code discarding} makes senders of the transport's own class that
      * send nothing. Call once the transport has wired the loops.
      */
-    public synchronized CompletableFuture<HandshakeWarmUp.Result> warmUp(int peers, UdpSender.Factory discarding) {
+    public synchronized HandshakeWarmUp warmUp(int peers, UdpSender.Factory discarding) {
         LoopPath live = loops.values().stream().findFirst()
                 .orElseThrow(() -> new IllegalStateException("warm-up before any event loop was wired"));
         HandshakeWarmUp started = new HandshakeWarmUp(peers, live.udp, live.tun, live.counters, peerSettings,
                 loopSettings, discarding, clock);
         warmUps.add(started);
         started.start();
-        return started.result();
+        return started;
     }
 
     /** The counters of every loop, for the metrics endpoint to sum at scrape time. */

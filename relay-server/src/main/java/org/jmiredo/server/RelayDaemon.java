@@ -133,7 +133,7 @@ public final class RelayDaemon implements AutoCloseable {
         if (peers == 0) {
             return;
         }
-        warmUp = dataPath.warmUp(peers, Transport.discardingSenders());
+        warmUp = dataPath.warmUp(peers, Transport.discardingSenders()).result();
         warmUp.whenComplete((result, failure) -> {
             if (failure != null && !closed) {
                 LOG.warn("the handshake warm-up ended early: {}", failure.toString());

@@ -10,6 +10,7 @@ import org.jmiredo.engine.RelayOutput;
 import org.jmiredo.engine.RelaySettings;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
+import org.jmiredo.metrics.DropReason;
 import org.jmiredo.peer.PeerLookups;
 import org.jmiredo.peer.PeerTable;
 import org.jmiredo.peer.PeerTableSettings;
@@ -77,7 +78,11 @@ public final class HandshakeWarmUp {
     private static final int HOP_LIMIT = 64;
 
     /** What a warm-up did: its handshakes, how many peers its rules trusted, and how long it took. */
-    public record Result(int handshakes, long trusted, long bubblesSent, long elapsedNanos) {}
+    /**
+     * What a warm-up did: its handshakes, how many peers its rules trusted, the bubbles it sent, the packets its
+     * full queue budget refused, and how long it took.
+     */
+    public record Result(int handshakes, long trusted, long bubblesSent, long queueBudgetRefused, long elapsedNanos) {}
 
     private final int peers;
     private final Channel udp;
@@ -132,7 +137,7 @@ public final class HandshakeWarmUp {
     void start() {
         udp.eventLoop().execute(() -> {
             try {
-                table = new PeerTable(tableSettings);
+                table = new PeerTable(withQueueBudget(tableSettings, peers));
                 source = BubbleSource.random();
                 path = new LoopPath(udp, new NoTunnel(liveTun), table, source, settings, discarding, clock);
                 peerHi = TeredoAddress.hi(settings.prefix(), SERVER);
@@ -268,6 +273,17 @@ public final class HandshakeWarmUp {
         return n;
     }
 
+    /**
+     * The live table's settings with a queue budget that the silent peers of the first half of the first pass
+     * fill (they hold their queues until the second pass): the second half takes the path of a burst larger
+     * than the budget, its packets refused, as a real burst of new peers takes it. Its first use in a live
+     * burst threw out C2's code for the tunnel-to-UDP path as well.
+     */
+    private static PeerTableSettings withQueueBudget(PeerTableSettings live, int peers) {
+        return new PeerTableSettings(live.maxPeers(), live.segments(), live.idleSeconds(), live.queueBytesPerPeer(),
+                Math.max(1, Math.min(live.maxQueuedPeers(), peers / (2 * SILENT_EVERY))));
+    }
+
     /** Whether {@code peer} answers our bubble in this pass: in the first unless it is one of the silent ones. */
     private static boolean answersIn(int peer, boolean firstPass) {
         return (peer % SILENT_EVERY == SILENT_EVERY - 1) != firstPass;
@@ -321,6 +337,7 @@ public final class HandshakeWarmUp {
         LOG.info("warm-up: {} synthetic handshakes in {} ms, {} peers trusted", next,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), counters.get(Counter.PEERS_TRUSTED));
         done.complete(new Result(next, counters.get(Counter.PEERS_TRUSTED), counters.get(Counter.BUBBLES_TX_INDIRECT),
+                counters.dropped(DropReason.QUEUE_PEERS_FULL),
                 System.nanoTime() - started));
     }
 

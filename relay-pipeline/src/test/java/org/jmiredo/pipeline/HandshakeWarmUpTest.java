@@ -52,7 +52,10 @@ class HandshakeWarmUpTest {
             // trusted; peer 6 answers at once: the released packet and one more, then one in the second pass.
             assertThat(discarded.get("192.0.2.7:1024")).isEqualTo(3);
             assertThat(discarded.get("192.0.2.6:1024")).isEqualTo(3);
-            assertThat(sentSoFar()).isEqualTo(3_750 + 3 * 3_000);
+            // The silent peers fill the queue budget (375 here) halfway through the first pass: from then on
+            // a new peer's packet is refused, as in a burst larger than the live budget, and none is released.
+            assertThat(r.queueBudgetRefused()).isBetween(1_000L, 2_000L);
+            assertThat(sentSoFar()).isEqualTo(3_750 + 3 * 3_000 - r.queueBudgetRefused());
             assertThat(payloads).allMatch(b -> b.refCnt() == 0);
             assertThat(passes).as("the loop ran its own tasks between the warm-up's slices").isGreaterThan(1);
 

@@ -30,20 +30,21 @@ import org.slf4j.LoggerFactory;
  * 5 to 8 µs per new peer of that burst on a 2-core host, BENCHMARKS.md seventh iteration).
  *
  * <p>Each handshake is what a real one is: a packet from the tunnel for an unknown peer (queued, an
- * indirect bubble out), the peer's reply bubble to our keyed source (trust, the queued packet released),
- * a second packet to the now trusted peer; two seconds on, a second pass (a packet to each peer again, a
- * second bubble to those that did not answer the first, see {@link #round}) takes the branches that only
- * passing time takes, whose first use in a live burst would otherwise throw C2's code out (an uncommon
- * trap in the peer table's time fields made the whole tunnel-to-UDP unit of the first version recompile in
- * the burst). It runs through a {@link LoopPath} of its own, built from the
- * same classes as the live one so that the type profiles C2 compiles from are the live ones: its own peer
- * table, bubble key and counters (nothing of it reaches the metrics), the live loop's channel and
- * allocator (so the allocator's thread-local paths are the live ones), the transport's sender with a
- * system call that sends nothing, and a tunnel queue that writes nothing. It runs on the loop's thread in
- * slices of at most {@value #SLICE_MICROS} µs, each a task of its own, so the loop serves its sockets and
- * tunnel between two slices: a live packet waits at most one slice and is never dropped for it. While the
- * loop is busy with real traffic ({@value #BUSY_PACKETS} packets or more between two slices) the warm-up
- * waits: the real traffic compiles the same path.
+ * indirect bubble out), the peer's reply bubble to our keyed source (trust, the queued packet released), a
+ * packet to the now trusted peer. Two seconds on, a second pass ({@link #round}) takes the branches only
+ * passing time and lost answers take, and the warm-up's queue budget fills halfway through the first pass
+ * ({@link #withQueueBudget}) as a large burst fills the live one: a branch the warm-up never took would,
+ * at its first live use, throw out the C2 code compiled here (an uncommon trap), and the burst would compile
+ * it all again.
+ *
+ * <p>It runs through a {@link LoopPath} of its own, built from the same classes as the live one so that the
+ * type profiles C2 compiles from are the live ones: its own peer table, bubble key and counters (nothing of
+ * it reaches the metrics), the live loop's channel and allocator (so the allocator's thread-local paths are
+ * the live ones), the transport's sender with a system call that sends nothing, and a tunnel queue that
+ * writes nothing. It runs on the loop's thread in slices of at most {@value #SLICE_MICROS} µs, each a task
+ * of its own, so the loop serves its sockets and tunnel between two slices: a live packet waits at most one
+ * slice and is never dropped for it. While the loop is busy with real traffic ({@value #BUSY_PACKETS}
+ * packets or more between two slices) the warm-up waits: the real traffic compiles the same path.
  */
 public final class HandshakeWarmUp {
     private static final Logger LOG = LoggerFactory.getLogger(HandshakeWarmUp.class);
@@ -77,7 +78,6 @@ public final class HandshakeWarmUp {
     private static final int FIRST_PORT = 1024;
     private static final int HOP_LIMIT = 64;
 
-    /** What a warm-up did: its handshakes, how many peers its rules trusted, and how long it took. */
     /**
      * What a warm-up did: its handshakes, how many peers its rules trusted, the bubbles it sent, the packets its
      * full queue budget refused, and how long it took.

@@ -2,7 +2,7 @@
 # Helper warmup: main's jar (/work/wt/base, "base") against this branch's ("new": the handshake warm-up at ready,
 # jmiredo.relay.warm-up-peers = 20000 by default; "off": the same jar with it set to 0), one job under the bench lock:
 #   flock /tmp/jmiredo-bench.lock bash bench/results/warmup/run.sh [STEPS] > bench/results/warmup/output-N.txt
-# STEPS (default "cold"): cold2 = cold without w100 (output-3.txt: output-2.txt's cold overlapped this branch's own
+# STEPS (default "cold"): cold2 = cold without w100 and REPEAT=2 (output-3.txt: output-2.txt's cold overlapped this branch's own
 # verify build); cold = bench/handshake.sh on a fresh start (after its 1,000-peer warm-up only), base / new /
 # off / w100 (new with 100,000 warm-up peers) alternating, REPEAT=3 (output-1.txt ran the branch's first version,
 # without the second pass and without stepping aside, and without w100); warm = the same after a first 100,000-peer burst (WARM_PEERS), base / new, REPEAT=1 (a
@@ -25,7 +25,7 @@ for step in ${1:-cold}; do
     echo "##### $step $(date -u +%T) $(uptime)"
     case $step in
     cold) env "${common[@]}" REPEAT=3 RELAYS="jmiredo@base jmiredo@new jmiredo@off jmiredo@w100" bench/handshake.sh 2>&1 | grep -E "$keep" ;;
-    cold2) env "${common[@]}" REPEAT=3 RELAYS="jmiredo@base jmiredo@new jmiredo@off" bench/handshake.sh 2>&1 | grep -E "$keep" ;;
+    cold2) env "${common[@]}" REPEAT=2 RELAYS="jmiredo@base jmiredo@new jmiredo@off" bench/handshake.sh 2>&1 | grep -E "$keep" ;;
     warm) env "${common[@]}" WARM_PEERS=100000 RELAYS="jmiredo@base jmiredo@new" bench/handshake.sh 2>&1 | grep -E "$keep" ;;
     jfr) env "${common[@]}" HS_JFR=1 RELAYS="jmiredo@off jmiredo@new" bench/handshake.sh 2>&1 | grep -E "$keep" ;;
     printcomp) env "${common[@]}" RELAYS="jmiredo@new" \

@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each handshake is what a real one is: a packet from the tunnel for an unknown peer (queued, an
  * indirect bubble out), the peer's reply bubble to our keyed source (trust, the queued packet released), a
- * packet to the now trusted peer. Two seconds on, a second pass ({@link #round}) takes the branches only
- * passing time and lost answers take, and the warm-up's queue budget fills halfway through the first pass
+ * packet to the now trusted peer. A second pass ({@link #round}) takes the branches only
+ * passing time and lost answers take (on a clock the bubble spacing ahead), and the warm-up's queue budget fills halfway through the first pass
  * ({@link #withQueueBudget}) as a large burst fills the live one: a branch the warm-up never took would,
  * at its first live use, throw out the C2 code compiled here (an uncommon trap), and the burst would compile
  * it all again.
@@ -58,8 +58,6 @@ public final class HandshakeWarmUp {
     static final int BUSY_PAUSE_MICROS = 1_000;
     /** One peer in this many answers only our second bubble, as a peer whose first answer was lost. */
     static final int SILENT_EVERY = 4;
-    /** How often the warm-up looks whether the second pass may run. */
-    private static final int RETRY_CHECK_MILLIS = 200;
     /** Handshakes per round: one lookup run of the ingress, as a recvmmsg burst would bring them. */
     static final int ROUND = PeerLookups.MAX;
     /** The most handshakes one warm-up may run: the synthetic peers' mappings are numbered below it. */
@@ -99,18 +97,20 @@ public final class HandshakeWarmUp {
     private final int[] ipv4 = new int[ROUND];
     private final int[] port = new int[ROUND];
     // Built on the loop when the warm-up starts, used by the loop's thread only (and by close once it stopped).
+    /** The first pass's path, and the second's: the same table and key, its clock the bubble spacing ahead. */
     private LoopPath path;
+    private LoopPath later;
     private PeerTable table;
     private BubbleSource source;
     private long peerHi;
     private RelayIngress ingress;
     private TunToUdpPath receiver;
+    private RelayIngress laterIngress;
+    private TunToUdpPath laterReceiver;
     private long started;
     /** Peers through the first pass, and through the second. */
     private int next;
     private int revisited;
-    /** The clock second from which the second pass may run; 0 until the first is done. */
-    private int retryAt;
 
     /**
      * {@code peers} handshakes on {@code udp}'s loop, whose live path uses the same channel (the warm-up reads
@@ -140,9 +140,15 @@ public final class HandshakeWarmUp {
                 table = new PeerTable(withQueueBudget(tableSettings, peers));
                 source = BubbleSource.random();
                 path = new LoopPath(udp, new NoTunnel(liveTun), table, source, settings, discarding, clock);
+                // The second pass runs at once, on a clock the bubble spacing ahead, rather than two seconds
+                // later: the warm-up is done within a second or two of ready, before most real peers are back.
+                Clock ahead = () -> clock.nowSeconds() + Teredo.BUBBLE_SPACING_SECONDS;
+                later = new LoopPath(udp, new NoTunnel(liveTun), table, source, settings, discarding, ahead);
                 peerHi = TeredoAddress.hi(settings.prefix(), SERVER);
                 ingress = path.ingress(RelayOutput.ANY_LOCAL);
                 receiver = path.tunReceiver();
+                laterIngress = later.ingress(RelayOutput.ANY_LOCAL);
+                laterReceiver = later.tunReceiver();
                 started = System.nanoTime();
                 liveSeen = livePackets();
                 slice();
@@ -188,7 +194,7 @@ public final class HandshakeWarmUp {
                 } else {
                     revisited += round(revisited, false);
                 }
-            } while (System.nanoTime() < deadline && (next < peers || retryAt != 0 && revisited < peers));
+            } while (System.nanoTime() < deadline && revisited < peers);
         } catch (RuntimeException e) {
             finish(e);
             return;
@@ -196,28 +202,11 @@ public final class HandshakeWarmUp {
         liveSeen = livePackets();
         if (revisited == peers) {
             finish(null);
-        } else if (next == peers && retryAt == 0) {
-            // Every bubble of the first pass is out: the second pass waits until they may be repeated.
-            retryAt = clock.nowSeconds() + Teredo.BUBBLE_SPACING_SECONDS;
-            awaitRetry();
         } else {
             // Scheduled, not executed: a task added now would run in this same pass of the loop's task
             // queue, before its sockets are read again.
             udp.eventLoop().schedule(this::slice, 0, TimeUnit.NANOSECONDS);
         }
-    }
-
-    private void awaitRetry() {
-        if (clock.nowSeconds() >= retryAt) {
-            slice();
-        } else {
-            udp.eventLoop().schedule(this::awaitRetry, RETRY_CHECK_MILLIS, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    /** True while the first pass is done and the second waits for the bubbles' spacing to pass. */
-    boolean waitingToRetry() {
-        return retryAt != 0 && revisited == 0;
     }
 
     /** True when the live path of this loop handled a full burst or more since the last look. */
@@ -237,11 +226,13 @@ public final class HandshakeWarmUp {
      * Up to {@link #ROUND} peers from {@code from}, each step one burst as the loop would see it: a tunnel
      * packet to each, then the reply bubbles of those that answer in this pass, then a packet to each of them,
      * now trusted. In the first pass every peer is new (its packet queued, a bubble out); one in {@value
-     * #SILENT_EVERY} leaves that bubble unanswered. In the second, {@value Teredo#BUBBLE_SPACING_SECONDS} s
-     * on, a trusted peer takes its packet at once (its times move on) and a silent one gets its second bubble
+     * #SILENT_EVERY} leaves that bubble unanswered. In the second, on a clock {@value
+     * Teredo#BUBBLE_SPACING_SECONDS} s ahead, a trusted peer takes its packet at once (its times move on) and a silent one gets its second bubble
      * and answers it: the retry paths a real burst takes too. Returns the peers it went through.
      */
     private int round(int from, boolean firstPass) {
+        TunToUdpPath receiver = firstPass ? this.receiver : laterReceiver;
+        RelayIngress ingress = firstPass ? this.ingress : laterIngress;
         int n = Math.min(ROUND, peers - from);
         ByteBuf slots = udp.alloc().directBuffer(SLOT * n * 3);
         try {
@@ -321,6 +312,9 @@ public final class HandshakeWarmUp {
             if (path != null) {
                 path.bubbles.close();
             }
+            if (later != null) {
+                later.bubbles.close();
+            }
             if (table != null) {
                 table.close();
             }
@@ -333,11 +327,12 @@ public final class HandshakeWarmUp {
             done.completeExceptionally(failure);
             return;
         }
-        DataPathCounters counters = path.counters;
+        long trusted = path.counters.get(Counter.PEERS_TRUSTED) + later.counters.get(Counter.PEERS_TRUSTED);
         LOG.info("warm-up: {} synthetic handshakes in {} ms, {} peers trusted", next,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), counters.get(Counter.PEERS_TRUSTED));
-        done.complete(new Result(next, counters.get(Counter.PEERS_TRUSTED), counters.get(Counter.BUBBLES_TX_INDIRECT),
-                counters.dropped(DropReason.QUEUE_PEERS_FULL),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), trusted);
+        done.complete(new Result(next, trusted,
+                path.counters.get(Counter.BUBBLES_TX_INDIRECT) + later.counters.get(Counter.BUBBLES_TX_INDIRECT),
+                path.counters.dropped(DropReason.QUEUE_PEERS_FULL) + later.counters.dropped(DropReason.QUEUE_PEERS_FULL),
                 System.nanoTime() - started));
     }
 

@@ -45,7 +45,7 @@ class HandshakeWarmUpTest {
             HandshakeWarmUp.Result r = warmUp.result().join();
             assertThat(r.handshakes()).isEqualTo(3_000);
             assertThat(r.trusted()).as("every synthetic peer answered and was trusted").isEqualTo(3_000);
-            // The 750 silent peers (one in four) had a second bubble, two seconds after the first.
+            // The 750 silent peers (one in four) had a second bubble, the bubble spacing after the first.
             assertThat(r.bubblesSent()).isEqualTo(3_750);
             assertThat(discarded.get("192.0.2.1:" + Teredo.SERVICE_PORT)).isEqualTo(3_750);
             // Peer 7 (port 1024, 192.0.2.7) is silent: its two queued packets at its answer, one more once
@@ -138,20 +138,12 @@ class HandshakeWarmUpTest {
         return discarded.values().stream().mapToInt(Integer::intValue).sum();
     }
 
-    /**
-     * Runs the loop's tasks until the warm-up is done, moving the relay's clock on by the bubbles' spacing
-     * once its first pass is through; returns the passes it took.
-     */
+    /** Runs the loop's tasks until the warm-up is done; returns the passes it took. */
     private static int runLoop(RelayHarness h, HandshakeWarmUp warmUp) {
         int passes = 0;
-        boolean moved = false;
         long give = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!warmUp.result().isDone() && System.nanoTime() < give) {
             h.udp.runPendingTasks();
-            if (warmUp.waitingToRetry() && !moved) {
-                h.now += Teredo.BUBBLE_SPACING_SECONDS;
-                moved = true;
-            }
             passes++;
         }
         return passes;

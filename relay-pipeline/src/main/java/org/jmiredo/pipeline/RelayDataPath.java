@@ -7,15 +7,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.jmiredo.engine.Bubbles;
-import org.jmiredo.engine.BurstClock;
 import org.jmiredo.engine.Clock;
-import org.jmiredo.engine.IcmpErrors;
 import org.jmiredo.engine.PerSecondBudget;
-import org.jmiredo.engine.Reception;
 import org.jmiredo.engine.RelayOutput;
 import org.jmiredo.engine.RelaySettings;
-import org.jmiredo.engine.Transmission;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.peer.PeerTable;
 import org.jmiredo.peer.PeerTableSettings;
@@ -36,12 +31,14 @@ public final class RelayDataPath implements DataPathWiring, AutoCloseable {
     /** The settings every loop runs with: the relay's, with the ICMPv6 budget split between loops. */
     private volatile RelaySettings loopSettings;
     private final PeerTable peers;
+    private final PeerTableSettings peerSettings;
     private final Clock clock;
     private final int eventLoops;
     private final UdpSender.Factory senders;
     private final BubbleSource bubbleSource = BubbleSource.random();
     private final List<DataPathCounters> counters = new CopyOnWriteArrayList<>();
     private final Map<EventLoop, LoopPath> loops = new ConcurrentHashMap<>();
+    private final List<HandshakeWarmUp> warmUps = new CopyOnWriteArrayList<>();
     private volatile boolean expiryScheduled;
 
     public RelayDataPath(RelaySettings settings, PeerTableSettings peerSettings, int eventLoops, Clock clock) {
@@ -54,6 +51,7 @@ public final class RelayDataPath implements DataPathWiring, AutoCloseable {
         this.eventLoops = eventLoops;
         this.senders = senders;
         this.loopSettings = perLoop(settings);
+        this.peerSettings = peerSettings;
         this.peers = new PeerTable(peerSettings);
         this.clock = clock;
     }
@@ -76,15 +74,14 @@ public final class RelayDataPath implements DataPathWiring, AutoCloseable {
     }
 
     private static UdpIngress addIngress(Channel udp, LoopPath path, int local) {
-        UdpIngress ingress = new RelayIngress(path.reception, path.output, path.counters, path.clock, local);
+        UdpIngress ingress = path.ingress(local);
         udp.pipeline().addLast("udp-ingress", new UdpIngressHandler(ingress));
         return ingress;
     }
 
     @Override
     public TunReceiver tunReceiver(Channel udp, TunQueue tun) {
-        LoopPath path = pathFor(udp, tun);
-        return new TunToUdpPath(path.transmission, path.output, path.counters, path.clock);
+        return pathFor(udp, tun).tunReceiver();
     }
 
     /**
@@ -109,6 +106,22 @@ public final class RelayDataPath implements DataPathWiring, AutoCloseable {
                 PerSecondBudget.share(relay.icmpErrorsPerSecond(), eventLoops));
     }
 
+    /**
+     * Warms the handshake path up on one wired loop ({@link HandshakeWarmUp}): {@code peers} synthetic
+     * handshakes through rules, a peer table and counters of their own, so nothing of it reaches this path's
+     * table, metrics, sockets or tunnel. {@code discarding} makes senders of the transport's own class that
+     * send nothing. Call once the transport has wired the loops.
+     */
+    public synchronized HandshakeWarmUp warmUp(int peers, UdpSender.Factory discarding) {
+        LoopPath live = loops.values().stream().findFirst()
+                .orElseThrow(() -> new IllegalStateException("warm-up before any event loop was wired"));
+        HandshakeWarmUp started = new HandshakeWarmUp(peers, live.udp, live.tun, live.counters, peerSettings,
+                loopSettings, discarding, clock);
+        warmUps.add(started);
+        started.start();
+        return started;
+    }
+
     /** The counters of every loop, for the metrics endpoint to sum at scrape time. */
     public List<DataPathCounters> counters() {
         return counters;
@@ -121,13 +134,14 @@ public final class RelayDataPath implements DataPathWiring, AutoCloseable {
     /** After the event loops have stopped. */
     @Override
     public void close() {
+        warmUps.forEach(HandshakeWarmUp::close);
         loops.values().forEach(path -> path.bubbles.close());
         peers.close();
     }
 
     private LoopPath pathFor(Channel udp, TunQueue tun) {
         return loops.computeIfAbsent(udp.eventLoop(), loop -> {
-            LoopPath path = new LoopPath(udp, tun);
+            LoopPath path = new LoopPath(udp, tun, peers, bubbleSource, loopSettings, senders, clock);
             counters.add(path.counters);
             return path;
         });
@@ -152,26 +166,6 @@ public final class RelayDataPath implements DataPathWiring, AutoCloseable {
             peers.expire(clock.nowSeconds(), Math.max(1, peers.sweepBudget() / EXPIRY_SLICES));
         } catch (RuntimeException e) {
             LOG.warn("peer expiry failed; it runs again in {} ms", 1000 / EXPIRY_SLICES, e);
-        }
-    }
-
-    /** The per-loop objects: built once per event loop (with its main channel), used only by its thread. */
-    private final class LoopPath {
-        final DataPathCounters counters = new DataPathCounters();
-        /** The rules' clock, read once per burst of either path. */
-        final BurstClock clock = new BurstClock(RelayDataPath.this.clock);
-        final UdpTunOutput output;
-        final Reception reception;
-        final Transmission transmission;
-        final Bubbles bubbles;
-
-        LoopPath(Channel udp, TunQueue tun) {
-            output = new UdpTunOutput(udp, senders, tun, counters);
-            bubbles = new Bubbles(bubbleSource, udp.alloc(), counters);
-            RelaySettings settings = loopSettings;
-            IcmpErrors icmp = new IcmpErrors(settings.icmpErrorsPerSecond(), udp.alloc(), counters);
-            reception = new Reception(settings, peers, bubbles, clock, counters);
-            transmission = new Transmission(settings, peers, bubbles, icmp, clock, counters, udp.alloc());
         }
     }
 }

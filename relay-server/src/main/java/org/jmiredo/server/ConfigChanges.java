@@ -19,6 +19,7 @@ final class ConfigChanges {
         add(changed, "jmiredo.relay.bind-address", previous.relay().bindAddress(), next.relay().bindAddress());
         add(changed, "jmiredo.relay.bind-port", previous.relay().bindPort(), next.relay().bindPort());
         add(changed, "jmiredo.relay.prefix", previous.relay().prefix(), next.relay().prefix());
+        add(changed, "jmiredo.relay.warm-up-peers", previous.relay().warmUpPeers(), next.relay().warmUpPeers());
         add(changed, "jmiredo.tun", previous.tun(), next.tun());
         add(changed, "jmiredo.transport", previous.transport(), next.transport());
         add(changed, "jmiredo.peers", previous.peers(), next.peers());
@@ -33,7 +34,8 @@ final class ConfigChanges {
     static DaemonConfig keepRestartOnly(DaemonConfig previous, DaemonConfig next) {
         RelayConfig was = previous.relay();
         RelayConfig relay = new RelayConfig(
-                next.relay().type(), was.bindAddress(), was.bindPort(), was.prefix(), next.relay().unknownPeers());
+                next.relay().type(), was.bindAddress(), was.bindPort(), was.prefix(), next.relay().unknownPeers(),
+                was.warmUpPeers());
         return new DaemonConfig(relay, previous.tun(), previous.transport(), previous.peers(),
                 next.icmp(), previous.metrics(), next.logging(), next.server(), next.client(),
                 next.roleDirectives(), next.sources());

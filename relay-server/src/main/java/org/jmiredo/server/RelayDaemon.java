@@ -9,10 +9,13 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.jmiredo.engine.Clock;
 import org.jmiredo.metrics.DataPathRole;
 import org.jmiredo.peer.PeerTable;
 import org.jmiredo.pipeline.DataPathWiring;
+import org.jmiredo.pipeline.HandshakeWarmUp;
 import org.jmiredo.pipeline.RelayDataPath;
 import org.jmiredo.server.config.DaemonConfig;
 import org.jmiredo.server.metrics.DataPathMetrics;
@@ -55,6 +58,7 @@ public final class RelayDaemon implements AutoCloseable {
     private RelayDataPath dataPath;
     private volatile LinuxTunDevice tun;
     private volatile Transport transport;
+    private volatile CompletableFuture<HandshakeWarmUp.Result> warmUp;
 
     private RelayDaemon(DaemonConfig config) {
         this.config = config;
@@ -110,6 +114,7 @@ public final class RelayDaemon implements AutoCloseable {
         RpsQueues.setUp(config.tun().receiveSteering(), tun, config.tun().persistent()).forEach(LOG::warn);
         this.transport = transport;
         ready = true;
+        warmUp(config.relay().warmUpPeers());
         warnIfNotForwarding();
         LOG.info("jmiredo {} relay ({}) ready: UDP {} on {} event loops, TUN {} (mtu {}, route {}), offloads {}, "
                         + "metrics http://{}/metrics, configuration {}",
@@ -118,6 +123,27 @@ public final class RelayDaemon implements AutoCloseable {
                 settings.tunnelInterface(transport.tunDevice().name()).prefixText(),
                 transport.tunDevice().offloads().label(), text(metrics.localAddress()),
                 config.sources());
+    }
+
+    /**
+     * Once ready, synthetic handshakes through the handshake path so that the JIT has compiled it before the
+     * first burst of real peers; between the loop's reads, seen by no peer, tunnel or metric (HandshakeWarmUp).
+     */
+    private void warmUp(int peers) {
+        if (peers == 0) {
+            return;
+        }
+        warmUp = dataPath.warmUp(peers, Transport.discardingSenders()).result();
+        warmUp.whenComplete((result, failure) -> {
+            if (failure != null && !closed) {
+                LOG.warn("the handshake warm-up ended early: {}", failure.toString());
+            }
+        });
+    }
+
+    /** The warm-up started at ready, if {@code jmiredo.relay.warm-up-peers} asked for one. */
+    Optional<CompletableFuture<HandshakeWarmUp.Result>> warmUp() {
+        return Optional.ofNullable(warmUp);
     }
 
     /** A relay on a host that does not forward IPv6 starts fine and carries nothing: say so once. */

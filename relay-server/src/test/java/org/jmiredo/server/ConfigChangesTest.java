@@ -30,14 +30,16 @@ class ConfigChangesTest {
         LoggingConfig logging = new LoggingConfig(LogFormat.JSON, "DEBUG", Optional.of(SyslogFacility.DAEMON),
                 new HostPort("localhost", 514));
         DaemonConfig after = new DaemonConfig(
-                new RelayConfig(RelayType.RESTRICTED, r.bindAddress(), 3545, r.prefix(), UnknownPeerPolicy.DROP),
+                new RelayConfig(RelayType.RESTRICTED, r.bindAddress(), 3545, r.prefix(), UnknownPeerPolicy.DROP, 0),
                 before.tun(), before.transport(), before.peers(), new IcmpConfig(5), before.metrics(), logging,
                 before.server(), before.client(), before.roleDirectives(), "reloaded");
 
-        assertThat(ConfigChanges.restartOnly(before, after)).containsExactly("jmiredo.relay.bind-port");
+        assertThat(ConfigChanges.restartOnly(before, after))
+                .containsExactly("jmiredo.relay.bind-port", "jmiredo.relay.warm-up-peers");
         DaemonConfig inForce = ConfigChanges.keepRestartOnly(before, after);
         assertThat(inForce.logging()).isEqualTo(logging);
         assertThat(inForce.relay().bindPort()).isEqualTo(3544);
+        assertThat(inForce.relay().warmUpPeers()).isEqualTo(20_000); // it runs at start only
         assertThat(inForce.relay().type()).isEqualTo(RelayType.RESTRICTED);
         assertThat(inForce.relay().unknownPeers()).isEqualTo(UnknownPeerPolicy.DROP);
         assertThat(inForce.icmp().errorsPerSecond()).isEqualTo(5);

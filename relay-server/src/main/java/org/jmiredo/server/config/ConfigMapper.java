@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Optional;
 import org.jmiredo.engine.UnknownPeerPolicy;
 import org.jmiredo.peer.PeerTableSettings;
+import org.jmiredo.pipeline.HandshakeWarmUp;
 import org.jmiredo.proto.Ipv4;
 import org.jmiredo.proto.Teredo;
 import org.jmiredo.server.tun.linux.ReceiveSteering;
@@ -65,7 +66,8 @@ final class ConfigMapper {
                 (int) in.integer("jmiredo.relay.bind-port", 1, 65_535),
                 in.parsed("jmiredo.relay.prefix", ValueParsers::teredoPrefix, Teredo.PREFIX),
                 in.parsed("jmiredo.relay.unknown-peers", ConfigMapper::unknownPeers,
-                        UnknownPeerPolicy.ACCEPT_MATCHING));
+                        UnknownPeerPolicy.ACCEPT_MATCHING),
+                (int) in.integer("jmiredo.relay.warm-up-peers", 0, HandshakeWarmUp.MAX_PEERS));
     }
 
     private TunConfig tun() {

@@ -11,8 +11,10 @@ import org.jmiredo.proto.Ipv4;
  * @param bindPort the UDP port
  * @param prefix the Teredo prefix as its first 32 bits
  * @param unknownPeers what happens to packets from peers the relay has no entry for
+ * @param warmUpPeers synthetic handshakes run through the handshake path once the relay is ready; 0 for none
  */
-public record RelayConfig(RelayType type, int bindAddress, int bindPort, int prefix, UnknownPeerPolicy unknownPeers) {
+public record RelayConfig(RelayType type, int bindAddress, int bindPort, int prefix, UnknownPeerPolicy unknownPeers,
+        int warmUpPeers) {
     /** The bind address as text, "0.0.0.0" for all. */
     public String bindAddressText() {
         return Ipv4.toString(bindAddress);

@@ -36,15 +36,19 @@ final class MmsgUdpSender implements UdpSender {
     private final Send syscall;
     private final DatagramBatch batch = new DatagramBatch(BATCH);
     private final ByteBuf[] payloads = new ByteBuf[BATCH];
-    private final ChannelUdpSender overflow;
+    private final UdpSender overflow;
     /** Netty's outbound buffer holds datagrams (or did at the last flush): new ones queue behind them. */
     private boolean viaChannel;
 
     MmsgUdpSender(Channel udp, DataPathCounters counters, Send syscall) {
+        this(udp, counters, syscall, new ChannelUdpSender(udp));
+    }
+
+    private MmsgUdpSender(Channel udp, DataPathCounters counters, Send syscall, UdpSender overflow) {
         this.udp = udp;
         this.counters = counters;
         this.syscall = syscall;
-        this.overflow = new ChannelUdpSender(udp);
+        this.overflow = overflow;
     }
 
     /** The sender for one loop's channel: ours on epoll, Netty's elsewhere. */
@@ -54,6 +58,23 @@ final class MmsgUdpSender implements UdpSender {
             return new MmsgUdpSender(udp, counters, (batch, from) -> batch.send(fd, from, batch.size() - from));
         }
         return new ChannelUdpSender(udp);
+    }
+
+    /**
+     * The relay's warm-up sender (HandshakeWarmUp): this class, so that the data path's call sites see the
+     * live sender's type, but its "system call" takes every datagram as sent and sends nothing, and what
+     * would go through Netty's outbound buffer is dropped: nothing ever reaches {@code udp}'s socket.
+     */
+    static UdpSender discarding(Channel udp, DataPathCounters counters) {
+        return new MmsgUdpSender(udp, counters, (batch, from) -> batch.size() - from, new UdpSender() {
+            @Override
+            public void add(ByteBuf payload, int ipv4, int port) {
+                payload.release();
+            }
+
+            @Override
+            public void flush() {}
+        });
     }
 
     @Override

@@ -205,6 +205,11 @@ public final class Transport implements AutoCloseable {
         return MmsgUdpSender::forChannel;
     }
 
+    /** Senders for the relay's warm-up: {@link MmsgUdpSender}s that send nothing ({@link MmsgUdpSender#discarding}). */
+    public static UdpSender.Factory discardingSenders() {
+        return MmsgUdpSender::discarding;
+    }
+
     /** SO_RCVBUF and SO_SNDBUF as the kernel gave them to the UDP sockets. */
     public SocketBuffers socketBuffers() {
         return buffers;

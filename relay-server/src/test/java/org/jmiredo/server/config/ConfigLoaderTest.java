@@ -27,7 +27,7 @@ class ConfigLoaderTest {
     void defaultsAreMiredosRelayDefaultsAndValid() {
         DaemonConfig config = ConfigLoader.defaults();
         assertThat(config.relay()).isEqualTo(
-                new RelayConfig(RelayType.CONE, 0, 3544, 0x2001_0000, UnknownPeerPolicy.ACCEPT_MATCHING));
+                new RelayConfig(RelayType.CONE, 0, 3544, 0x2001_0000, UnknownPeerPolicy.ACCEPT_MATCHING, 20_000));
         assertThat(config.tun()).isEqualTo(new TunConfig("teredo", 1280, 64, false, TunOffloadMode.OFF, 4096, ReceiveSteering.OFF));
         assertThat(config.transport()).isEqualTo(new TransportConfig(0, 32, 64, 12 << 20, 4 << 20, false,
                 Duration.ofSeconds(5)));
@@ -88,6 +88,14 @@ class ConfigLoaderTest {
                 }
                 """);
         assertProblems(file, file + ":3: jmiredo.relay.bind-port: must be 1-65535, got 70000");
+    }
+
+    @Test
+    void warmUpPeersAreBoundedAndZeroTurnsItOff() throws Exception {
+        Path bad = write("w.conf", "jmiredo.relay.warm-up-peers = 2000000\n");
+        assertProblems(bad, bad + ":1: jmiredo.relay.warm-up-peers: must be 0-1000000, got 2000000");
+        Path off = write("off.conf", "jmiredo.relay.warm-up-peers = 0\n");
+        assertThat(ConfigLoader.load(ConfigLoader.Sources.none().withHocon(off)).relay().warmUpPeers()).isZero();
     }
 
     @Test

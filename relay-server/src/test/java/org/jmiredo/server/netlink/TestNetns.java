@@ -49,6 +49,35 @@ public final class TestNetns implements AutoCloseable {
         return name;
     }
 
+    /**
+     * A configurator for a transport that creates its device: it moves the device into this namespace before
+     * rtnetlink sets it up there, so its route never reaches the host's routing table.
+     */
+    public InterfaceConfigurator adoptingConfigurator() {
+        return new InterfaceConfigurator() {
+            @Override
+            public ConfiguredInterface configure(TunnelInterfaceSpec spec) throws InterfaceConfigException {
+                adopt(spec.name());
+                return RtnetlinkConfigurator.inNamespace(name).configure(spec);
+            }
+
+            @Override
+            public List<String> checkHostSetup(TunnelInterfaceSpec spec, int attachedQueues) {
+                throw new AssertionError("a transport that creates its device configures it, it does not check it");
+            }
+
+            @Override
+            public Restoration restore(TunnelInterfaceSpec spec) throws InterfaceConfigException {
+                return RtnetlinkConfigurator.inNamespace(name).restore(spec);
+            }
+
+            @Override
+            public boolean serving(TunnelInterfaceSpec spec) {
+                throw new AssertionError("the transport repairs the device it created, it does not only observe it");
+            }
+        };
+    }
+
     /** {@code ip -n NS args…}; fails the test if it fails; returns its output. */
     public String ip(String... args) {
         List<String> command = new ArrayList<>(List.of("ip", "-n", name));

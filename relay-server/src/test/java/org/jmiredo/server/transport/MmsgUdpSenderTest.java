@@ -102,6 +102,33 @@ class MmsgUdpSenderTest {
     }
 
     @Test
+    void theWarmUpsSenderReleasesEverythingAndSendsNothingNotEvenAHeapPayload() throws Exception {
+        UdpSender sender = onLoop(() -> MmsgUdpSender.discarding(udp, counters));
+        assertThat(sender).isInstanceOf(MmsgUdpSender.class); // the live sender's class: the same type profiles
+        int n = MmsgUdpSender.BATCH + 7;
+        onLoop(() -> {
+            for (int i = 0; i < n; i++) {
+                // One heap payload: the live sender hands it to Netty's outbound buffer, this one must not.
+                ByteBuf payload = i == 4 ? heap(i) : datagram(i);
+                sender.add(payload, receiverIpv4(), receiver.getLocalPort());
+            }
+            sender.flush();
+            return null;
+        });
+        // A marker sent afterwards by the live sender is the first datagram the receiver sees.
+        onLoop(() -> {
+            UdpSender live = MmsgUdpSender.forChannel(udp, counters);
+            live.add(datagram(-1), receiverIpv4(), receiver.getLocalPort());
+            live.flush();
+            return null;
+        });
+
+        assertReceivedInOrder(-1, 0);
+        assertThat(sent).hasSize(n + 1).allMatch(b -> b.refCnt() == 0);
+        assertThat(counters.dropped(DropReason.UDP_WRITE_FAILED)).isZero();
+    }
+
+    @Test
     void aRefusedDatagramIsCountedAndReleasedAndTheRestLeave() throws Exception {
         int fd = ((EpollDatagramChannel) udp).fd().intValue();
         int[] calls = {0};
@@ -228,6 +255,12 @@ class MmsgUdpSenderTest {
 
     private ByteBuf datagram(int sequence) {
         ByteBuf b = PooledByteBufAllocator.DEFAULT.directBuffer(64).writeInt(sequence).writeZero(60);
+        sent.add(b);
+        return b;
+    }
+
+    private ByteBuf heap(int sequence) {
+        ByteBuf b = Unpooled.buffer(4).writeInt(sequence);
         sent.add(b);
         return b;
     }

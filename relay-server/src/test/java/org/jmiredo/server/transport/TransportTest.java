@@ -16,10 +16,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.jmiredo.server.netlink.InterfaceConfigException;
-import org.jmiredo.server.netlink.InterfaceConfigurator;
-import org.jmiredo.server.netlink.InterfaceConfigurator.ConfiguredInterface;
-import org.jmiredo.server.netlink.RtnetlinkConfigurator;
 import org.jmiredo.server.netlink.TestNetns;
 import org.jmiredo.server.netlink.TunnelInterfaceSpec;
 import org.jmiredo.server.sys.Privileges;
@@ -67,35 +63,10 @@ class TransportTest {
         return created;
     }
 
-    private static InterfaceConfigurator movingInto(TestNetns target) {
-        return new InterfaceConfigurator() {
-            @Override
-            public ConfiguredInterface configure(TunnelInterfaceSpec spec) throws InterfaceConfigException {
-                target.adopt(spec.name());
-                return RtnetlinkConfigurator.inNamespace(target.name()).configure(spec);
-            }
-
-            @Override
-            public List<String> checkHostSetup(TunnelInterfaceSpec spec, int attachedQueues) {
-                throw new AssertionError("a transport that creates its device configures it, it does not check it");
-            }
-
-            @Override
-            public Restoration restore(TunnelInterfaceSpec spec) throws InterfaceConfigException {
-                return RtnetlinkConfigurator.inNamespace(target.name()).restore(spec);
-            }
-
-            @Override
-            public boolean serving(TunnelInterfaceSpec spec) {
-                throw new AssertionError("the transport repairs the device it created, it does not only observe it");
-            }
-        };
-    }
-
     @Test
     void udpAndTunOfEachLoopMeetOnThatLoop() throws Exception {
         EchoWiring wiring = new EchoWiring();
-        transport = Transport.start(settings, wiring, movingInto(ns));
+        transport = Transport.start(settings, wiring, ns.adoptingConfigurator());
 
         List<Channel> channels = transport.relayChannels();
         assertThat(transport.kind()).isEqualTo(TransportKind.EPOLL);
@@ -148,7 +119,7 @@ class TransportTest {
 
     @Test
     void closeStopsEverythingAndTheDeviceGoesAway() throws Exception {
-        transport = Transport.start(settings, new EchoWiring(), movingInto(ns));
+        transport = Transport.start(settings, new EchoWiring(), ns.adoptingConfigurator());
         String tun = transport.tunDevice().name();
         List<Channel> channels = transport.relayChannels();
 
@@ -163,13 +134,13 @@ class TransportTest {
 
     @Test
     void aSecondRelayOnTheSamePortFailsCleanly() throws Exception {
-        transport = Transport.start(settings, new EchoWiring(), movingInto(ns));
+        transport = Transport.start(settings, new EchoWiring(), ns.adoptingConfigurator());
         int port = transport.localAddress().getPort();
         TestNetns other = newNamespace();
         TransportSettings same = settings.withBind(settings.bindAddress(), port)
                 .withTun(TestNetns.uniqueName("jmt"), v6("2001:db8::"), 32);
 
-        assertThatThrownBy(() -> Transport.start(same, new EchoWiring(), movingInto(other)))
+        assertThatThrownBy(() -> Transport.start(same, new EchoWiring(), other.adoptingConfigurator()))
                 .isInstanceOf(TransportException.class)
                 .hasMessage("UDP 127.0.0.1:" + port + " is in use");
         // What the failed start had opened is gone again: its TUN (with route and address) no longer exists.
@@ -180,7 +151,7 @@ class TransportTest {
 
     @Test
     void moreAddressesCanBeBoundOnTheSameLoops() throws Exception {
-        transport = Transport.start(settings, new EchoWiring(), movingInto(ns));
+        transport = Transport.start(settings, new EchoWiring(), ns.adoptingConfigurator());
         EchoWiring second = new EchoWiring();
         List<Channel> extra = transport.bindOnEveryLoop(new InetSocketAddress("127.0.0.2", 0),
                 (ch, i) -> second.initUdpChannel(ch, null));

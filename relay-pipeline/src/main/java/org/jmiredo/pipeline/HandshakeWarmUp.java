@@ -1,0 +1,364 @@
+package org.jmiredo.pipeline;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.jmiredo.engine.Clock;
+import org.jmiredo.engine.RelayOutput;
+import org.jmiredo.engine.RelaySettings;
+import org.jmiredo.metrics.Counter;
+import org.jmiredo.metrics.DataPathCounters;
+import org.jmiredo.metrics.DropReason;
+import org.jmiredo.peer.PeerLookups;
+import org.jmiredo.peer.PeerTable;
+import org.jmiredo.peer.PeerTableSettings;
+import org.jmiredo.proto.Bubble;
+import org.jmiredo.proto.BubbleSource;
+import org.jmiredo.proto.Ipv4;
+import org.jmiredo.proto.Ipv6;
+import org.jmiredo.proto.Teredo;
+import org.jmiredo.proto.TeredoAddress;
+import org.jmiredo.tun.TunQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Synthetic handshakes through the relay's own handshake path at start, so that C2 compiles it before the
+ * first burst of real peers does (a restarted relay gets all its peers back at once; cold, the compiler took
+ * 5 to 8 µs per new peer of that burst on a 2-core host, BENCHMARKS.md seventh iteration).
+ *
+ * <p>Each handshake is what a real one is: a packet from the tunnel for an unknown peer (queued, an
+ * indirect bubble out), the peer's reply bubble to our keyed source (trust, the queued packet released), a
+ * packet to the now trusted peer. A second pass ({@link #round}) takes the branches only
+ * passing time and lost answers take (on a clock the bubble spacing ahead), and the warm-up's queue budget fills halfway through the first pass
+ * ({@link #withQueueBudget}) as a large burst fills the live one: a branch the warm-up never took would,
+ * at its first live use, throw out the C2 code compiled here (an uncommon trap), and the burst would compile
+ * it all again.
+ *
+ * <p>It runs through a {@link LoopPath} of its own, built from the same classes as the live one so that the
+ * type profiles C2 compiles from are the live ones: its own peer table, bubble key and counters (nothing of
+ * it reaches the metrics), the live loop's channel and allocator (so the allocator's thread-local paths are
+ * the live ones), the transport's sender with a system call that sends nothing, and a tunnel queue that
+ * writes nothing. It runs on the loop's thread in slices of at most {@value #SLICE_MICROS} µs, each a task
+ * of its own, so the loop serves its sockets and tunnel between two slices: a live packet waits at most one
+ * slice and is never dropped for it. While the loop is busy with real traffic ({@value #BUSY_PACKETS}
+ * packets or more between two slices) the warm-up waits: the real traffic compiles the same path.
+ */
+public final class HandshakeWarmUp {
+    private static final Logger LOG = LoggerFactory.getLogger(HandshakeWarmUp.class);
+    /** Most time one slice holds the loop. */
+    static final int SLICE_MICROS = 500;
+    /**
+     * Live packets read between two slices from which the loop counts as busy (a full tunnel read budget by
+     * default), and how long the warm-up then waits before it looks again.
+     */
+    static final int BUSY_PACKETS = 64;
+    static final int BUSY_PAUSE_MICROS = 1_000;
+    /** One peer in this many answers only our second bubble, as a peer whose first answer was lost. */
+    static final int SILENT_EVERY = 4;
+    /** Handshakes per round: one lookup run of the ingress, as a recvmmsg burst would bring them. */
+    static final int ROUND = PeerLookups.MAX;
+    /** The most handshakes one warm-up may run: the synthetic peers' mappings are numbered below it. */
+    public static final int MAX_PEERS = 1_000_000;
+    /** Room for an 80-byte packet (the handshake benchmark's size) or a bubble. */
+    private static final int SLOT = 128;
+    private static final int PACKET_LENGTH = 80;
+    /**
+     * Documentation addresses (RFC 5737 TEST-NET-1, RFC 3849), none of which the lab uses either: the
+     * synthetic peers could not be real ones even if their packets left, which they never do.
+     */
+    private static final int SERVER = Ipv4.of(192, 0, 2, 1);
+    private static final int MAPPED_NETWORK = Ipv4.of(192, 0, 2, 0);
+    private static final long NATIVE_HI = 0x2001_0DB8_0000_0000L;
+    private static final long NATIVE_LO = 1;
+    private static final int FIRST_PORT = 1024;
+    private static final int HOP_LIMIT = 64;
+
+    /**
+     * What a warm-up did: its handshakes, how many peers its rules trusted, the bubbles it sent, the packets its
+     * full queue budget refused, and how long it took.
+     */
+    public record Result(int handshakes, long trusted, long bubblesSent, long queueBudgetRefused, long elapsedNanos) {}
+
+    private final int peers;
+    private final Channel udp;
+    private final TunQueue liveTun;
+    private final PeerTableSettings tableSettings;
+    private final RelaySettings settings;
+    private final UdpSender.Factory discarding;
+    private final Clock clock;
+    /** The counters of the live path on the same loop: the warm-up steps aside while they move fast. */
+    private final DataPathCounters live;
+    private long liveSeen;
+    private final CompletableFuture<Result> done = new CompletableFuture<>();
+    private final ByteBuf[] replies = new ByteBuf[ROUND];
+    private final int[] ipv4 = new int[ROUND];
+    private final int[] port = new int[ROUND];
+    // Built on the loop when the warm-up starts, used by the loop's thread only (and by close once it stopped).
+    /** The first pass's path, and the second's: the same table and key, its clock the bubble spacing ahead. */
+    private LoopPath path;
+    private LoopPath later;
+    private PeerTable table;
+    private BubbleSource source;
+    private long peerHi;
+    private RelayIngress ingress;
+    private TunToUdpPath receiver;
+    private RelayIngress laterIngress;
+    private TunToUdpPath laterReceiver;
+    private long started;
+    /** Peers through the first pass, and through the second. */
+    private int next;
+    private int revisited;
+
+    /**
+     * {@code peers} handshakes on {@code udp}'s loop, whose live path uses the same channel (the warm-up reads
+     * whether it is open and writable, and takes its allocator) and the tunnel queue {@code liveTun} (of which
+     * the warm-up asks only what it takes, never writing). {@code discarding} must make senders that send
+     * nothing.
+     */
+    HandshakeWarmUp(int peers, Channel udp, TunQueue liveTun, DataPathCounters live, PeerTableSettings tableSettings,
+            RelaySettings settings, UdpSender.Factory discarding, Clock clock) {
+        if (peers < 1 || peers > MAX_PEERS) {
+            throw new IllegalArgumentException("warm-up peers must be 1 to " + MAX_PEERS + ": " + peers);
+        }
+        this.peers = peers;
+        this.udp = udp;
+        this.liveTun = liveTun;
+        this.tableSettings = tableSettings;
+        this.settings = settings;
+        this.discarding = discarding;
+        this.clock = clock;
+        this.live = live;
+    }
+
+    /** Starts on the loop; what {@link #result} completes with tells how it ended. Never throws into the loop. */
+    void start() {
+        udp.eventLoop().execute(() -> {
+            try {
+                table = new PeerTable(withQueueBudget(tableSettings, peers));
+                source = BubbleSource.random();
+                path = new LoopPath(udp, new NoTunnel(liveTun), table, source, settings, discarding, clock);
+                // The second pass runs at once, on a clock the bubble spacing ahead, rather than two seconds
+                // later: the warm-up is done within a second or two of ready, before most real peers are back.
+                Clock ahead = () -> clock.nowSeconds() + Teredo.BUBBLE_SPACING_SECONDS;
+                later = new LoopPath(udp, new NoTunnel(liveTun), table, source, settings, discarding, ahead);
+                peerHi = TeredoAddress.hi(settings.prefix(), SERVER);
+                ingress = path.ingress(RelayOutput.ANY_LOCAL);
+                receiver = path.tunReceiver();
+                laterIngress = later.ingress(RelayOutput.ANY_LOCAL);
+                laterReceiver = later.tunReceiver();
+                started = System.nanoTime();
+                liveSeen = livePackets();
+                slice();
+            } catch (RuntimeException e) {
+                finish(e);
+            }
+        });
+    }
+
+    /**
+     * Completes when every handshake ran, or exceptionally when one failed, the channel closed or the relay
+     * stopped first.
+     */
+    public CompletableFuture<Result> result() {
+        return done;
+    }
+
+    /**
+     * Gives back what a warm-up cut short holds (its table's queued packets, its bubble buffers). Only once the
+     * loop has stopped: then nothing else touches it.
+     */
+    void close() {
+        if (!done.isDone()) {
+            finish(new IllegalStateException("the relay stopped during the warm-up"));
+        }
+    }
+
+    /** Rounds for up to one slice's time, then the next slice as a new task, after the loop's I/O. */
+    private void slice() {
+        if (liveBusy()) {
+            // Real traffic first: it compiles the same path anyway, and a warm-up slice would only delay it.
+            udp.eventLoop().schedule(this::slice, BUSY_PAUSE_MICROS, TimeUnit.MICROSECONDS);
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(SLICE_MICROS);
+        try {
+            if (!udp.isOpen()) {
+                throw new IllegalStateException("the relay's channel closed during the warm-up");
+            }
+            do {
+                if (next < peers) {
+                    next += round(next, true);
+                } else {
+                    revisited += round(revisited, false);
+                }
+            } while (System.nanoTime() < deadline && revisited < peers);
+        } catch (RuntimeException e) {
+            finish(e);
+            return;
+        }
+        liveSeen = livePackets();
+        if (revisited == peers) {
+            finish(null);
+        } else {
+            // Scheduled, not executed: a task added now would run in this same pass of the loop's task
+            // queue, before its sockets are read again.
+            udp.eventLoop().schedule(this::slice, 0, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** True when the live path of this loop handled a full burst or more since the last look. */
+    private boolean liveBusy() {
+        long seen = livePackets();
+        boolean busy = seen - liveSeen >= BUSY_PACKETS;
+        liveSeen = seen;
+        return busy;
+    }
+
+    /** What the loop's live path has read so far, from both ends (its counters: same thread, plain reads). */
+    private long livePackets() {
+        return live.get(Counter.UDP_RX_PACKETS) + live.get(Counter.TUN_RX_PACKETS);
+    }
+
+    /**
+     * Up to {@link #ROUND} peers from {@code from}, each step one burst as the loop would see it: a tunnel
+     * packet to each, then the reply bubbles of those that answer in this pass, then a packet to each of them,
+     * now trusted. In the first pass every peer is new (its packet queued, a bubble out); one in {@value
+     * #SILENT_EVERY} leaves that bubble unanswered. In the second, on a clock {@value
+     * Teredo#BUBBLE_SPACING_SECONDS} s ahead, a trusted peer takes its packet at once (its times move on) and a silent one gets its second bubble
+     * and answers it: the retry paths a real burst takes too. Returns the peers it went through.
+     */
+    private int round(int from, boolean firstPass) {
+        TunToUdpPath receiver = firstPass ? this.receiver : laterReceiver;
+        RelayIngress ingress = firstPass ? this.ingress : laterIngress;
+        int n = Math.min(ROUND, peers - from);
+        ByteBuf slots = udp.alloc().directBuffer(SLOT * n * 3);
+        try {
+            for (int i = 0; i < n; i++) {
+                receiver.packetRead(tunnelPacket(view(slots, i), from + i));
+            }
+            receiver.readComplete();
+            int answers = 0;
+            for (int i = 0; i < n; i++) {
+                if (answersIn(from + i, firstPass)) {
+                    replies[answers] = replyBubble(view(slots, n + i), answers, from + i);
+                    answers++;
+                }
+            }
+            if (answers > 0) {
+                ingress.receive(replies, ipv4, port, answers); // trusted, what waited for them released
+                ingress.burstEnd();
+                for (int i = 0; i < n; i++) {
+                    if (answersIn(from + i, firstPass)) {
+                        receiver.packetRead(tunnelPacket(view(slots, 2 * n + i), from + i));
+                    }
+                }
+                receiver.readComplete();
+            }
+        } finally {
+            Arrays.fill(replies, null);
+            slots.release();
+        }
+        return n;
+    }
+
+    /**
+     * The live table's settings with a queue budget that the silent peers of the first half of the first pass
+     * fill (they hold their queues until the second pass): the second half takes the path of a burst larger
+     * than the budget, its packets refused, as a real burst of new peers takes it. Its first use in a live
+     * burst threw out C2's code for the tunnel-to-UDP path as well.
+     */
+    private static PeerTableSettings withQueueBudget(PeerTableSettings live, int peers) {
+        return new PeerTableSettings(live.maxPeers(), live.segments(), live.idleSeconds(), live.queueBytesPerPeer(),
+                Math.max(1, Math.min(live.maxQueuedPeers(), peers / (2 * SILENT_EVERY))));
+    }
+
+    /** Whether {@code peer} answers our bubble in this pass: in the first unless it is one of the silent ones. */
+    private static boolean answersIn(int peer, boolean firstPass) {
+        return (peer % SILENT_EVERY == SILENT_EVERY - 1) != firstPass;
+    }
+
+    /** A slot of the round's buffer, as the live readers hand them over: a slice holding its own reference. */
+    private static ByteBuf view(ByteBuf slots, int i) {
+        slots.retain();
+        return slots.slice(i * SLOT, SLOT).setIndex(0, 0);
+    }
+
+    private ByteBuf tunnelPacket(ByteBuf slot, int peer) {
+        Ipv6.writeHeader(slot, 0, PACKET_LENGTH - Ipv6.HEADER_LENGTH, Ipv6.NEXT_HEADER_NONE, HOP_LIMIT,
+                NATIVE_HI, NATIVE_LO, peerHi, peerLo(peer));
+        return slot.setIndex(0, PACKET_LENGTH);
+    }
+
+    /** Peer {@code peer}'s answer to our bubble, datagram {@code i} of the read: from its embedded mapping. */
+    private ByteBuf replyBubble(ByteBuf slot, int i, int peer) {
+        long lo = peerLo(peer);
+        Bubble.write(slot, peerHi, lo, BubbleSource.LINK_LOCAL_HI, source.interfaceId(peerHi, lo));
+        ipv4[i] = TeredoAddress.mappedIpv4(lo);
+        port[i] = TeredoAddress.mappedPort(lo);
+        return slot;
+    }
+
+    /** Peer {@code peer}'s mapping: 192.0.2.0/24, ports from 1024; distinct for every peer below MAX_PEERS. */
+    static long peerLo(int peer) {
+        return TeredoAddress.lo(0, FIRST_PORT + (peer >>> 8), MAPPED_NETWORK | peer & 0xFF);
+    }
+
+    /** Gives back the warm-up's table and buffers, then says how it went. */
+    private void finish(RuntimeException failure) {
+        try {
+            if (path != null) {
+                path.bubbles.close();
+            }
+            if (later != null) {
+                later.bubbles.close();
+            }
+            if (table != null) {
+                table.close();
+            }
+        } catch (RuntimeException e) {
+            if (failure == null) {
+                failure = e;
+            }
+        }
+        if (failure != null) {
+            done.completeExceptionally(failure);
+            return;
+        }
+        long trusted = path.counters.get(Counter.PEERS_TRUSTED) + later.counters.get(Counter.PEERS_TRUSTED);
+        LOG.info("warm-up: {} synthetic handshakes in {} ms, {} peers trusted", next,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), trusted);
+        done.complete(new Result(next, trusted,
+                path.counters.get(Counter.BUBBLES_TX_INDIRECT) + later.counters.get(Counter.BUBBLES_TX_INDIRECT),
+                path.counters.dropped(DropReason.QUEUE_PEERS_FULL) + later.counters.dropped(DropReason.QUEUE_PEERS_FULL),
+                System.nanoTime() - started));
+    }
+
+    /**
+     * The warm-up's tunnel queue: it takes what the live queue takes (so the output holds and flushes as the
+     * live one does) and writes nothing. The handshake never writes into the tunnel; a write is refused.
+     */
+    private record NoTunnel(TunQueue live) implements TunQueue {
+        @Override
+        public boolean write(ByteBuf packet) {
+            return false;
+        }
+
+        @Override
+        public boolean segmentedWrites() {
+            return live.segmentedWrites();
+        }
+
+        @Override
+        public boolean segmentedUdpWrites() {
+            return live.segmentedUdpWrites();
+        }
+
+        @Override
+        public boolean writeSegmented(ByteBuf superPacket, int protocol, int segmentSize) {
+            return false;
+        }
+    }
+}

@@ -23,9 +23,11 @@ import org.jmiredo.server.metrics.ProcessMeters;
 import org.jmiredo.server.metrics.ProcessMetrics;
 import org.jmiredo.server.metrics.SocketBufferMetrics;
 import org.jmiredo.server.metrics.TunOffloadMetrics;
+import org.jmiredo.server.metrics.UdpGsoMetrics;
 import org.jmiredo.server.metrics.WriteLatencyCollector;
 import org.jmiredo.server.transport.Transport;
 import org.jmiredo.server.transport.TransportSettings;
+import org.jmiredo.server.transport.UdpGso;
 import org.jmiredo.server.tun.linux.LinuxTunDevice;
 import org.jmiredo.server.tun.linux.RpsQueues;
 import org.slf4j.Logger;
@@ -88,8 +90,9 @@ public final class RelayDaemon implements AutoCloseable {
         started.push(metrics);
 
         TransportSettings settings = TransportSettingsMapping.of(config);
+        UdpGso gso = new UdpGso(config.transport().udpGso());
         dataPath = new RelayDataPath(config.relaySettings(), config.peers(),
-                settings.resolvedEventLoops(), Clock.monotonic(), Transport.udpSenders());
+                settings.resolvedEventLoops(), Clock.monotonic(), Transport.udpSenders(gso));
         started.push(dataPath);
         new DataPathMetrics(DataPathRole.RELAY, dataPath.counters()).bindTo(registry);
         new PeerTableMetrics(peerStats(dataPath.peers())).bindTo(registry);
@@ -106,6 +109,7 @@ public final class RelayDaemon implements AutoCloseable {
         SocketBufferMetrics.bindTo(registry, transport.socketBuffers()::receiveBufferBytes,
                 transport.socketBuffers()::sendBufferBytes);
         TunOffloadMetrics.bindTo(registry, settings.tunOffload(), transport.tunDevice());
+        UdpGsoMetrics.bindTo(registry, gso.mode().label(), gso::inUse);
         tun = transport.tunDevice();
         RpsQueues.setUp(config.tun().receiveSteering(), tun, config.tun().persistent()).forEach(LOG::warn);
         this.transport = transport;

@@ -9,6 +9,7 @@ import org.jmiredo.engine.UnknownPeerPolicy;
 import org.jmiredo.peer.PeerTableSettings;
 import org.jmiredo.proto.Ipv4;
 import org.jmiredo.proto.Teredo;
+import org.jmiredo.server.transport.UdpGsoMode;
 import org.jmiredo.server.tun.linux.ReceiveSteering;
 import org.jmiredo.server.tun.linux.TunOffloadMode;
 
@@ -83,6 +84,7 @@ final class ConfigMapper {
                 (int) in.bytes("jmiredo.transport.socket-receive-buffer", 0, MAX_SOCKET_BUFFER),
                 (int) in.bytes("jmiredo.transport.socket-send-buffer", 0, MAX_SOCKET_BUFFER),
                 in.bool("jmiredo.transport.udp-gro"),
+                in.parsed("jmiredo.transport.udp-gso", UdpGsoMode::parse, UdpGsoMode.OFF),
                 localAddressRefresh());
     }
 

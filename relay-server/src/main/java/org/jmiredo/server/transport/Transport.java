@@ -200,9 +200,12 @@ public final class Transport implements AutoCloseable {
         return UdpBinder.bind(kind, loops, target, settings, buffers, setup);
     }
 
-    /** How the data path sends on this transport's channels: its own sendmmsg on epoll ({@link MmsgUdpSender}). */
-    public static UdpSender.Factory udpSenders() {
-        return MmsgUdpSender::forChannel;
+    /**
+     * How the data path sends on this transport's channels: its own sendmmsg on epoll ({@link MmsgUdpSender}),
+     * with runs to one destination as UDP GSO sends while {@code gso} is in use.
+     */
+    public static UdpSender.Factory udpSenders(UdpGso gso) {
+        return MmsgUdpSender.factory(gso);
     }
 
     /** SO_RCVBUF and SO_SNDBUF as the kernel gave them to the UDP sockets. */

@@ -83,18 +83,20 @@ public final class DatagramBatch {
         ports[i] = port;
         if (segmenting && joinsLastMessage(i)) {
             int m = messageCount - 1;
-            int count = ++counts[m];
             lastBytes += length;
-            messages.iovecCount(m, count);
-            if (count == 2) {
-                messages.segmentSize(m, lengths[firsts[m]]);
-            }
+            messages.iovecCount(m, ++counts[m]);
+            messages.segmentSize(m, lengths[firsts[m]]); // the same value again after the second: no branch
         } else {
             startMessage(i);
         }
     }
 
-    /** Datagram {@code i} continues the last message's run: same destination, size, room left (linux/udp.h). */
+    /**
+     * Datagram {@code i} continues the last message's run: same destination, the run's size or shorter after
+     * one of that size, room left (linux/udp.h). Two branches, not one per rule: the JIT prunes a branch it
+     * never saw taken, and a rule met for the first time later would then cost a deoptimization and a new
+     * compilation of the whole burst loop this is inlined into.
+     */
     private boolean joinsLastMessage(int i) {
         if (messageCount == 0) {
             return false;
@@ -102,9 +104,10 @@ public final class DatagramBatch {
         int m = messageCount - 1;
         int first = firsts[m];
         int segment = lengths[first];
-        return ipv4s[i] == ipv4s[first] && ports[i] == ports[first]
-                && lengths[i] <= segment && lengths[i - 1] == segment // only the last may be shorter
-                && segment <= MAX_SEGMENT_SIZE && counts[m] < MAX_SEGMENTS && lastBytes + lengths[i] <= MAX_RUN_BYTES;
+        int differs = (ipv4s[i] ^ ipv4s[first]) | (ports[i] ^ ports[first]) | (lengths[i - 1] ^ segment);
+        int room = (segment - lengths[i]) | (segment - 1) | (MAX_SEGMENT_SIZE - segment)
+                | (MAX_SEGMENTS - 1 - counts[m]) | (MAX_RUN_BYTES - lastBytes - lengths[i]); // negative when any is
+        return (differs | room >>> 31) == 0;
     }
 
     private void startMessage(int i) {
@@ -113,7 +116,7 @@ public final class DatagramBatch {
         counts[m] = 1;
         lastBytes = lengths[i];
         messages.iovecs(m, i, 1);
-        messages.segmentSize(m, 0);
+        messages.noSegments(m);
         messages.name(m, ipv4s[i], ports[i]);
     }
 

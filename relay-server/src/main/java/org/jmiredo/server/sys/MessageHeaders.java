@@ -115,20 +115,20 @@ final class MessageHeaders {
     }
 
     /**
-     * Gives message {@code i} a UDP_SEGMENT control message of {@code size} bytes (the kernel sends its bytes
-     * as datagrams of that size, the last one possibly shorter), or none when {@code size} is 0.
+     * Gives message {@code i} a UDP_SEGMENT control message of {@code size} bytes (1 to 65,535): the kernel
+     * sends its bytes as datagrams of that size, the last one possibly shorter.
      */
     void segmentSize(int i, int size) {
-        long h = (long) i * MMSGHDR;
-        if (size == 0) {
-            headers.set(JAVA_LONG, h + MSG_CONTROL, 0);
-            headers.set(JAVA_LONG, h + MSG_CONTROLLEN, 0);
-            return;
-        }
         long c = (long) i * CMSG_SPACE_U16;
         controls.set(JAVA_SHORT, c + CMSG_DATA, (short) size);
-        headers.set(JAVA_LONG, h + MSG_CONTROL, controls.address() + c);
-        headers.set(JAVA_LONG, h + MSG_CONTROLLEN, CMSG_SPACE_U16);
+        headers.set(JAVA_LONG, (long) i * MMSGHDR + MSG_CONTROL, controls.address() + c);
+        headers.set(JAVA_LONG, (long) i * MMSGHDR + MSG_CONTROLLEN, CMSG_SPACE_U16);
+    }
+
+    /** Message {@code i} without control data: sent as one datagram. */
+    void noSegments(int i) {
+        headers.set(JAVA_LONG, (long) i * MMSGHDR + MSG_CONTROL, 0);
+        headers.set(JAVA_LONG, (long) i * MMSGHDR + MSG_CONTROLLEN, 0);
     }
 
     /** Sets message {@code i}'s address: {@code ipv4} as an int, first octet highest. */

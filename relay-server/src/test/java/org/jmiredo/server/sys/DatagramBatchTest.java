@@ -80,6 +80,11 @@ class DatagramBatchTest {
         batch.add(0, DatagramBatch.MAX_SEGMENT_SIZE, A, 3544);
 
         assertThat(layout(batch)).containsExactly("0:1x0", "1:1x0", "2:2x1472");
+
+        DatagramBatch empty = segmenting(2);
+        empty.add(0, 0, A, 3544);
+        empty.add(0, 0, A, 3544);
+        assertThat(layout(empty)).as("a segment size of 0 would mean no segmentation").containsExactly("0:1x0", "1:1x0");
     }
 
     @Test

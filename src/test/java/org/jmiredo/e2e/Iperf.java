@@ -5,6 +5,7 @@ import static org.jmiredo.e2e.lab.LabNet.IPERF_PORT;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.jmiredo.e2e.lab.Netns;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -50,14 +51,19 @@ final class Iperf {
      * server send (iperf3 -R), so both directions run over a connection the client opened.
      */
     static Throughput run(Lab lab, Host client, String server, boolean reverse, Duration length) {
+        return run(lab, lab.ns(client), client.id(), server, reverse, length);
+    }
+
+    /** As {@link #run(Lab, Host, String, boolean, Duration)} from a namespace a test added ({@code id} names it). */
+    static Throughput run(Lab lab, Netns client, String id, String server, boolean reverse, Duration length) {
         List<String> command = new ArrayList<>(List.of("iperf3", "-6", "-c", server, "-p", Integer.toString(IPERF_PORT),
                 "-t", Long.toString(length.toSeconds()), "-J", "--connect-timeout", "5000"));
         if (reverse) {
             command.add("-R");
         }
-        String label = client.id() + (reverse ? " <- " : " -> ") + server;
-        Shell.Result r = lab.ns(client).exec(length.plusSeconds(20), command);
-        String name = lab.writeNumberedFile("iperf3-" + client.id() + (reverse ? "-reverse" : "-forward"), ".json",
+        String label = id + (reverse ? " <- " : " -> ") + server;
+        Shell.Result r = client.exec(length.plusSeconds(20), command);
+        String name = lab.writeNumberedFile("iperf3-" + id + (reverse ? "-reverse" : "-forward"), ".json",
                 r.output()).getFileName().toString();
         Matcher m = RECEIVED_BPS.matcher(r.output());
         if (!r.ok() || !m.find()) {

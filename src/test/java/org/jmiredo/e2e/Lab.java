@@ -63,6 +63,18 @@ final class Lab implements AutoCloseable {
         return namespaces.get(host);
     }
 
+    /** A further host for a test's own peer, beside the topology's; plugged by the test. */
+    Netns addHost(String id) {
+        Netns netns = run.addNamespace(id);
+        netns.noDad();
+        return netns;
+    }
+
+    /** Starts a process in a host {@link #addHost} made. */
+    LabProcess start(Netns netns, String name, List<String> command) {
+        return run.start(netns, name, command);
+    }
+
     Path writeFile(String name, String content) {
         return run.writeFile(name, content);
     }

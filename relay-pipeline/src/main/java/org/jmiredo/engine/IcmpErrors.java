@@ -30,7 +30,7 @@ public final class IcmpErrors {
     }
 
     /** Answers {@code offending} (still owned by the caller) with an address-unreachable error. */
-    void addressUnreachable(ByteBuf offending, int now, RelayOutput out) {
+    public void addressUnreachable(ByteBuf offending, int now, RelayOutput out) {
         int at = offending.readerIndex();
         if (!Icmpv6.mayReportError(offending, at)) {
             return; // RFC 4443 §2.4 (e): never about an error, a multicast or an unspecified source

@@ -17,7 +17,7 @@ import org.jmiredo.proto.TeredoAddress;
  * instance per event loop. Trusted peers get the packet at their mapping; any other peer gets it queued
  * while a bubble goes through its server, and an ICMPv6 error when its bubbles are used up.
  */
-public final class Transmission {
+public final class Transmission implements TunnelRules {
     private RelaySettings settings;
     private final PeerTable peers;
     private final Bubbles bubbles;
@@ -53,7 +53,7 @@ public final class Transmission {
         icmp.setPerSecond(next.icmpErrorsPerSecond());
     }
 
-    /** Handles one IPv6 packet read from the tunnel. Takes ownership of {@code packet}. */
+    @Override
     public void fromTunnel(ByteBuf packet, RelayOutput out) {
         int at = packet.readerIndex();
         int length = packet.readableBytes();

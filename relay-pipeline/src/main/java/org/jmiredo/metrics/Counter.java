@@ -58,5 +58,13 @@ public enum Counter {
     NATIVE_TX_PACKETS,
     NATIVE_TX_BYTES,
     /** Mire: ICMPv6 echo replies sent. */
-    ECHO_REPLIES_TX
+    ECHO_REPLIES_TX,
+    /** Client: Router Solicitations sent (qualification, retransmissions and refreshes, RFC 4380 §5.2.1). */
+    ROUTER_SOLICITATIONS_TX,
+    /** Client: Router Advertisements taken (each one a qualification step or a refresh answered). */
+    ROUTER_ADVERTISEMENTS_RX,
+    /** Client: direct IPv6 connectivity tests sent (ICMPv6 echo through the server, RFC 4380 §5.2.9). */
+    ECHO_TESTS_TX,
+    /** Client: of those, answered: the peer is trusted at the mapping (relay) the reply came from. */
+    ECHO_TESTS_PASSED
 }

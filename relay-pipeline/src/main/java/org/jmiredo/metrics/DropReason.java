@@ -18,7 +18,7 @@ public enum DropReason {
      * cut; nothing that large fits the tunnel (RFC 4380 §5.1.2 sizes Teredo packets by the tunnel's MTU).
      */
     UDP_TRUNCATED,
-    /** Outer IPv4 source is not global unicast (RFC 4380 §5.2.4). */
+    /** Outer IPv4 source is not global unicast (RFC 4380 §5.2.4), or its port is 0, which no answer can reach. */
     NON_GLOBAL_SOURCE,
     /** From UDP: the IPv6 source is not a Teredo address (RFC 4380 §5.4.2). */
     SOURCE_NOT_TEREDO,
@@ -64,7 +64,10 @@ public enum DropReason {
     INVALID_ROUTER_SOLICITATION,
     /** Server: an RS not answered because the configured RA-per-second budget was used up. */
     RA_RATE_LIMITED,
-    /** Server: the IPv6 destination is not of global scope (link-local, multicast, loopback...), RFC 4380 §5.3.1. */
+    /**
+     * Server: the IPv6 destination is not of global scope (link-local, multicast, loopback...), RFC 4380 §5.3.1.
+     * Client: a native peer (the source from UDP, the destination from the tunnel) that is not.
+     */
     NOT_GLOBAL_SCOPE,
     /** Server: a non-bubble whose IPv6 payload exceeds the configured limit, 88 bytes as Miredo (M1). */
     PAYLOAD_TOO_LARGE,
@@ -75,7 +78,14 @@ public enum DropReason {
     /** Server: the native IPv6 output (raw socket or TUN) refused the write. */
     NATIVE_WRITE_FAILED,
     /** Mire: nothing to answer (not a valid echo request, or not a bubble on the service port). */
-    NOT_ANSWERED;
+    NOT_ANSWERED,
+    /**
+     * Client: a Router Advertisement the qualification does not take: not awaited, or failing a check of RFC
+     * 4380 §5.2.1/§5.2.2 (origin indication, nonce, destination, one prefix option, prefix and server).
+     */
+    INVALID_ROUTER_ADVERTISEMENT,
+    /** Client: anything but a Router Advertisement while the client carries no data (only qualification is built). */
+    NOT_QUALIFIED;
 
     private final String label = name().toLowerCase(Locale.ROOT);
 

@@ -4,6 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 
@@ -32,23 +33,40 @@ final class SlotMemory {
     private static final boolean LINUX = System.getProperty("os.name", "").startsWith("Linux");
     private static final int MAP_FLAGS = LINUX ? 0x02 | 0x20 | 0x4000 : 0x02 | 0x1000; // PRIVATE|ANON(|NORESERVE)
     private static final int MADV_HUGEPAGE = 14;
-    private static final MethodHandle MMAP;
-    private static final MethodHandle MADVISE;
-    private static final MethodHandle MUNMAP;
-
-    static {
-        Linker linker = Linker.nativeLinker();
-        var libc = linker.defaultLookup();
-        ValueLayout size = ValueLayout.JAVA_LONG;
-        MMAP = linker.downcallHandle(libc.findOrThrow("mmap"), FunctionDescriptor.of(ValueLayout.ADDRESS,
-                ValueLayout.ADDRESS, size, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, size));
-        MADVISE = linker.downcallHandle(libc.findOrThrow("madvise"),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, size, ValueLayout.JAVA_INT));
-        MUNMAP = linker.downcallHandle(libc.findOrThrow("munmap"),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, size));
-    }
+    /*
+     * Linked in the call shape of the relay's other C library calls (org.jmiredo.server.sys.Libc, whose comment
+     * says why it is ABI-correct: six 64-bit words in, one out, errno captured), so that the JDK generates no
+     * stub for these three of their own: each new shape costs a start 4 to 21 ms (BENCHMARKS.md, "Eighth
+     * iteration"). The words after a function's own arguments are zeros it never reads.
+     */
+    private static final FunctionDescriptor SIX_WORDS = FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+            ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+            ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG);
+    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+    // void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset)
+    private static final MethodHandle MMAP = downcall("mmap");
+    // int madvise(void *addr, size_t length, int advice)
+    private static final MethodHandle MADVISE = downcall("madvise");
+    // int munmap(void *addr, size_t length)
+    private static final MethodHandle MUNMAP = downcall("munmap");
 
     private SlotMemory() {}
+
+    @SuppressWarnings("restricted") // the JVM runs with --enable-native-access
+    private static MethodHandle downcall(String name) {
+        Linker linker = Linker.nativeLinker();
+        return linker.downcallHandle(linker.defaultLookup().findOrThrow(name), SIX_WORDS,
+                Linker.Option.captureCallState("errno"));
+    }
+
+    /** One call of {@code function} with the words given and zeros after them; its result word. */
+    private static long call(MethodHandle function, long a, long b, long c, long d, long e, long f) {
+        try (Arena arena = Arena.ofConfined()) {
+            return (long) function.invokeExact(arena.allocate(CAPTURE_LAYOUT), a, b, c, d, e, f);
+        } catch (Throwable t) {
+            throw new IllegalStateException("downcall failed", t);
+        }
+    }
 
     /**
      * Zeroed memory of {@code bytes} bytes, starting on a huge-page boundary when it is large enough to
@@ -59,38 +77,25 @@ final class SlotMemory {
     static MemorySegment reserve(long bytes) {
         boolean huge = LINUX && bytes >= HUGE_PAGES_FROM;
         long length = bytes + (huge ? HUGE_PAGE : 0);
-        MemorySegment mapping;
-        try {
-            mapping = (MemorySegment) MMAP.invokeExact(MemorySegment.NULL, length, PROT_READ_WRITE,
-                    MAP_FLAGS, -1, 0L);
-        } catch (Throwable e) {
-            throw new IllegalStateException("mmap", e);
-        }
-        if (mapping.address() == -1L) {
+        long address = call(MMAP, 0L, length, PROT_READ_WRITE, MAP_FLAGS, -1L, 0L);
+        if (address == -1L) { // MAP_FAILED
             throw new OutOfMemoryError("mmap of " + length + " bytes for the peer table failed");
         }
-        long start = mapping.address();
+        long start = address;
         if (huge) {
             start = (start + HUGE_PAGE - 1) & -HUGE_PAGE;
             madvise(start, bytes); // a refusal (THP off or not built in) only costs speed
         }
-        MemorySegment whole = mapping.reinterpret(length, Arena.ofAuto(), m -> unmap(m.address(), length));
-        return whole.asSlice(start - mapping.address(), bytes);
+        MemorySegment whole = MemorySegment.ofAddress(address).reinterpret(length, Arena.ofAuto(),
+                m -> unmap(m.address(), length));
+        return whole.asSlice(start - address, bytes);
     }
 
     private static void madvise(long address, long bytes) {
-        try {
-            int ignored = (int) MADVISE.invokeExact(MemorySegment.ofAddress(address), bytes, MADV_HUGEPAGE);
-        } catch (Throwable e) {
-            throw new IllegalStateException("madvise", e);
-        }
+        call(MADVISE, address, bytes, MADV_HUGEPAGE, 0L, 0L, 0L);
     }
 
     private static void unmap(long address, long length) {
-        try {
-            int ignored = (int) MUNMAP.invokeExact(MemorySegment.ofAddress(address), length);
-        } catch (Throwable e) {
-            throw new IllegalStateException("munmap", e);
-        }
+        call(MUNMAP, address, length, 0L, 0L, 0L, 0L);
     }
 }

@@ -70,7 +70,7 @@ final class RelayIngress implements UdpIngress {
             int n = Math.min(PeerLookups.MAX, count - from);
             reception.clearLookups();
             for (int j = 0; j < n; j++) {
-                screen(j, datagrams[from + j], srcIpv4[from + j]);
+                screen(j, datagrams[from + j], srcIpv4[from + j], srcPort[from + j]);
             }
             lookUp(n);
             for (int j = 0; j < n; j++) {
@@ -80,12 +80,13 @@ final class RelayIngress implements UdpIngress {
     }
 
     /** Counts datagram {@code j} of the run, parses it and adds its peer's lookup; never throws. */
-    private void screen(int j, ByteBuf datagram, int srcIpv4) {
+    private void screen(int j, ByteBuf datagram, int srcIpv4, int srcPort) {
         counters.increment(Counter.UDP_RX_PACKETS);
         counters.add(Counter.UDP_RX_BYTES, datagram.readableBytes());
         lookup[j] = -1;
         try {
-            if (srcIpv4 == 0 || !Ipv4.isGlobalUnicast(srcIpv4)) {
+            // Port 0 can be sent from (a raw socket) but never answered: no peer may be trusted at it.
+            if (srcIpv4 == 0 || srcPort == 0 || !Ipv4.isGlobalUnicast(srcIpv4)) {
                 screened[j] = DropReason.NON_GLOBAL_SOURCE;
             } else if ((screened[j] = headers[j].parse(datagram)) == null) {
                 lookup[j] = reception.lookAhead(datagram, headers[j]);

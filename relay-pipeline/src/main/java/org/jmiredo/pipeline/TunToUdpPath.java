@@ -2,7 +2,7 @@ package org.jmiredo.pipeline;
 
 import io.netty.buffer.ByteBuf;
 import org.jmiredo.engine.BurstClock;
-import org.jmiredo.engine.Transmission;
+import org.jmiredo.engine.TunnelRules;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
@@ -13,18 +13,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The tunnel-to-UDP path of one event loop: each packet read from the loop's tunnel queue goes through
- * the transmission rules (destination checks, peer lookup, encapsulation or bubble), and the whole read
- * burst leaves with one flush.
+ * the transmission rules (destination checks, peer lookup, encapsulation or bubble: the relay's or the
+ * client's), and the whole read burst leaves with one flush.
  */
-final class TunToUdpPath implements TunReceiver {
+public final class TunToUdpPath implements TunReceiver {
     private static final Logger LOG = LoggerFactory.getLogger(TunToUdpPath.class);
 
-    private final Transmission transmission;
+    private final TunnelRules transmission;
     private final UdpTunOutput output;
     private final DataPathCounters counters;
     private final BurstClock clock;
 
-    TunToUdpPath(Transmission transmission, UdpTunOutput output, DataPathCounters counters, BurstClock clock) {
+    public TunToUdpPath(TunnelRules transmission, UdpTunOutput output, DataPathCounters counters, BurstClock clock) {
         this.transmission = transmission;
         this.output = output;
         this.counters = counters;

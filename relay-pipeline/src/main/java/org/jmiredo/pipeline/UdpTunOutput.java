@@ -20,7 +20,7 @@ import org.jmiredo.tun.offload.GroOutput;
  * takes GSO super-packets, packets for it are held for the burst and coalesced ({@link GroCoalescer}) until
  * {@link #flushTun}; otherwise each is written at once. Counts what leaves, and what cannot leave, by reason.
  */
-final class UdpTunOutput implements RelayOutput, GroOutput {
+public final class UdpTunOutput implements RelayOutput, GroOutput {
     /** By local address index; null where that address has no socket (any more). */
     private final Channel[] channels = new Channel[MAX_LOCAL + 1];
     /** The sender of each channel above, at the same index. */
@@ -35,7 +35,7 @@ final class UdpTunOutput implements RelayOutput, GroOutput {
     /** Null when the tunnel takes no super-packets: then nothing is held. */
     private final GroCoalescer coalescer;
 
-    UdpTunOutput(Channel udp, UdpSender.Factory senderFactory, TunQueue tun, DataPathCounters counters) {
+    public UdpTunOutput(Channel udp, UdpSender.Factory senderFactory, TunQueue tun, DataPathCounters counters) {
         this.senderFactory = senderFactory;
         this.tun = tun;
         this.counters = counters;
@@ -77,7 +77,7 @@ final class UdpTunOutput implements RelayOutput, GroOutput {
     }
 
     /** Writes what the burst held for the tunnel; nothing to do when the tunnel takes no super-packets. */
-    void flushTun() {
+    public void flushTun() {
         if (coalescer != null) {
             coalescer.flush();
         }
@@ -147,7 +147,7 @@ final class UdpTunOutput implements RelayOutput, GroOutput {
     }
 
     /** Sends what this burst queued on the UDP channels. */
-    void flush() {
+    public void flush() {
         LatencyHistogram latency = counters.udpFlushes();
         long start = latency.start();
         flushWritten();

@@ -31,6 +31,18 @@ public final class RouterSolicitation {
     }
 
     /**
+     * Appends what a client sends to qualify (RFC 4380 §5.2.1, §5.2.2): an authentication header with
+     * {@code nonce}, no client identifier and confirmation 0, then an RS from {@code fe80::<srcLo>}.
+     * Returns the bytes written.
+     */
+    public static int appendAuthenticated(ByteBuf out, long nonce, long srcLo) {
+        out.ensureWritable(TeredoHeaders.AUTH_FIXED_LENGTH + LENGTH);
+        int auth = TeredoHeaders.writeAuth(out, out.writerIndex(), nonce, 0);
+        out.writerIndex(out.writerIndex() + auth);
+        return auth + append(out, Ipv6.LINK_LOCAL_HI, srcLo);
+    }
+
+    /**
      * True when the {@code length} bytes at {@code ipv6Offset} are an RS a server accepts (RFC 4380
      * §5.3.1 rule 4, RFC 4861 §6.1.1): ICMPv6 type 133 code 0 right after the IPv6 header, at least 8
      * bytes of it, valid checksum, hop limit 255, link-local source, destination ff02::2.

@@ -196,6 +196,20 @@ class RelayRulesTest {
     }
 
     @Test
+    void sourcePortZeroIsDroppedAndMakesNoPeer() {
+        // A Teredo address can embed port 0, and a raw socket can send from it: the relay used to trust such a
+        // peer and forward its packets into the native network, though no answer can ever reach port 0 (the
+        // native side drops packets towards it as non_global_destination; the server and the mire drop it too).
+        relay.receiveUdp(ipv6(teredo("198.51.100.1", 0, "198.51.100.20", 0), NATIVE, 8), "198.51.100.20", 0);
+        relay.receiveUdp(bubble(teredo("198.51.100.1", 0, "198.51.100.20", 0), NATIVE), "198.51.100.20", 0);
+
+        assertThat(relay.tunWritten).isEmpty();
+        assertThat(relay.allSentUdp()).isEmpty();
+        assertThat(relay.dropped(DropReason.NON_GLOBAL_SOURCE)).isEqualTo(2);
+        assertThat(relay.dataPath.peers().size()).isZero();
+    }
+
+    @Test
     void unknownMatchingPeerIsAcceptedAndTrusted_softStateRecovery_R_5_4_2_noentry() {
         // R-5.4-filter, R-5.4.2-expect: packets normally come from peers we sent to; by default we also accept
         // a peer whose outer address proves its embedded mapping (README: unknown peers).

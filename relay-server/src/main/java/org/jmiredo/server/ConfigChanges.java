@@ -35,7 +35,8 @@ final class ConfigChanges {
         RelayConfig relay = new RelayConfig(
                 next.relay().type(), was.bindAddress(), was.bindPort(), was.prefix(), next.relay().unknownPeers());
         return new DaemonConfig(relay, previous.tun(), previous.transport(), previous.peers(),
-                next.icmp(), previous.metrics(), next.logging(), next.server(), next.roleDirectives(), next.sources());
+                next.icmp(), previous.metrics(), next.logging(), next.server(), next.client(),
+                next.roleDirectives(), next.sources());
     }
 
     private static void add(List<String> changed, String name, Object before, Object after) {

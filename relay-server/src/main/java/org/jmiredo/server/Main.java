@@ -12,7 +12,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code jmiredo relay|server|mire|checkconf ...}. Errors are one line on standard error, without a stack trace
+ * {@code jmiredo relay|server|mire|client|checkconf ...}. Errors are one line on standard error, without a stack trace
  * unless {@code --debug}. Exit codes: 0 success, 1 failure (checkconf: invalid file; relay: could not
  * start; server and mire likewise), 2 usage error, 78 invalid configuration (EX_CONFIG of sysexits.h, so that an init system can
  * tell a broken file from a transient failure and not restart in a loop).
@@ -21,8 +21,8 @@ import picocli.CommandLine.Spec;
         name = "jmiredo",
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
-        description = "Teredo relay and server (RFC 4380, 5991, 6081) for ISPs; reads its own HOCON configuration or Miredo's.",
-        subcommands = {RelayCommand.class, ServerCommand.class, MireCommand.class, CheckConfCommand.class,
+        description = "Teredo relay, server and client (RFC 4380, 5991, 6081); reads its own HOCON configuration or Miredo's.",
+        subcommands = {RelayCommand.class, ServerCommand.class, MireCommand.class, ClientCommand.class, CheckConfCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     static final int EXIT_FAILURE = 1;
@@ -39,7 +39,7 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(),
-                "missing command: relay or checkconf (or server, mire: see jmiredo --help)");
+                "missing command: relay or checkconf (or server, mire, client: see jmiredo --help)");
     }
 
     public static void main(String[] args) {

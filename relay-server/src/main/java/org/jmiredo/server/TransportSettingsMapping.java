@@ -1,6 +1,7 @@
 package org.jmiredo.server;
 
 import java.net.Inet4Address;
+import java.time.Duration;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -8,6 +9,7 @@ import org.jmiredo.proto.Ipv4;
 import org.jmiredo.server.config.DaemonConfig;
 import org.jmiredo.server.config.TransportConfig;
 import org.jmiredo.server.transport.TransportSettings;
+import org.jmiredo.server.tun.linux.TunOffloadMode;
 
 /** Maps the validated configuration onto the transport's settings record. */
 final class TransportSettingsMapping {
@@ -36,6 +38,18 @@ final class TransportSettingsMapping {
                 config.tun().offload(),
                 config.tun().txQueueLength(),
                 t.localAddressRefresh());
+    }
+
+    /**
+     * The client's: one event loop (one socket, one tunnel queue), its own bind address and port, a tunnel it
+     * creates without offloads, no per-address sockets (it answers from its one socket).
+     */
+    static TransportSettings client(DaemonConfig config) {
+        TransportConfig t = config.transport();
+        return new TransportSettings(1, ipv4(config.client().bindAddress()), config.client().bindPort(),
+                t.recvBatch(), t.maxMessagesPerRead(), t.socketReceiveBuffer(), t.socketSendBuffer(), false,
+                config.tun().name(), config.tun().mtu(), config.tun().readBudget(), prefix(config.relay().prefix()),
+                TEREDO_PREFIX_LENGTH, false, TunOffloadMode.OFF, config.tun().txQueueLength(), Duration.ZERO);
     }
 
     static Inet4Address ipv4(int address) {

@@ -1,5 +1,6 @@
 package org.jmiredo.server;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import org.jmiredo.server.metrics.MetricsServer;
 import org.jmiredo.server.metrics.ProcessMeters;
 import org.jmiredo.server.metrics.ProcessMetrics;
 import org.jmiredo.server.metrics.SocketBufferMetrics;
+import org.jmiredo.server.transport.TransportSettings;
 import org.jmiredo.server.transport.UdpLoops;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +52,20 @@ abstract class UdpRoleDaemon implements AutoCloseable {
     /** Binds the role's channels on {@code loops}; registers what must be closed with {@link #closeLater}. */
     abstract void bind(UdpLoops loops) throws IOException, StartupException;
 
+    /** The event loops' settings; a role may narrow them (the client runs on one loop). */
+    TransportSettings transportSettings() {
+        return TransportSettingsMapping.of(config);
+    }
+
+    /** Besides the sockets being bound: whether the role can serve now (the client: qualified). */
+    boolean roleReady() {
+        return true;
+    }
+
+    /** Registers the role's own meters besides its data-path counters (the client's state). */
+    void bindMeters(MeterRegistry registry) {
+    }
+
     /** The data path this daemon runs: which of the counters it exposes. */
     abstract DataPathRole dataPathRole();
 
@@ -67,10 +83,11 @@ abstract class UdpRoleDaemon implements AutoCloseable {
             MetricsServer metrics = MetricsServer.start(config.metrics(), registry, this::isReady);
             started.push(metrics);
             beforeLoops();
-            UdpLoops loops = UdpLoops.start(TransportSettingsMapping.of(config));
+            UdpLoops loops = UdpLoops.start(transportSettings());
             started.push(loops);
             bind(loops);
             new DataPathMetrics(dataPathRole(), counters()).bindTo(registry);
+            bindMeters(registry);
             ProcessMetrics.bindEventLoops(registry, new ArrayList<EventExecutor>(loops.eventLoops()));
             SocketBufferMetrics.bindTo(registry, loops.socketBuffers()::receiveBufferBytes,
                     loops.socketBuffers()::sendBufferBytes);
@@ -93,9 +110,9 @@ abstract class UdpRoleDaemon implements AutoCloseable {
         started.push(resource);
     }
 
-    /** Behind /readyz: every socket is bound and the daemon is not stopping. */
+    /** Behind /readyz: every socket is bound, the role can serve, and the daemon is not stopping. */
     final boolean isReady() {
-        return ready && !closed;
+        return ready && !closed && roleReady();
     }
 
     static String text(InetSocketAddress address) {

@@ -32,7 +32,7 @@ class ConfigChangesTest {
         DaemonConfig after = new DaemonConfig(
                 new RelayConfig(RelayType.RESTRICTED, r.bindAddress(), 3545, r.prefix(), UnknownPeerPolicy.DROP),
                 before.tun(), before.transport(), before.peers(), new IcmpConfig(5), before.metrics(), logging,
-                before.server(), before.roleDirectives(), "reloaded");
+                before.server(), before.client(), before.roleDirectives(), "reloaded");
 
         assertThat(ConfigChanges.restartOnly(before, after)).containsExactly("jmiredo.relay.bind-port");
         DaemonConfig inForce = ConfigChanges.keepRestartOnly(before, after);

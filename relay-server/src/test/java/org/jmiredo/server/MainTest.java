@@ -83,7 +83,7 @@ class MainTest {
         assertThat(run("checkconf", server.toString())).isZero();
         Path client = write("client.conf", "RelayType client\nServerAddress 198.51.100.1\n");
         assertThat(run("checkconf", client.toString())).isEqualTo(1);
-        assertThat(err.toString()).contains(client + ":1: directive \"RelayType\": the Teredo client role is not supported yet");
+        assertThat(err.toString()).contains(client + ":1: directive \"RelayType\": not a relay type: the Teredo client is `jmiredo client`");
     }
 
     @Test
@@ -144,7 +144,7 @@ class MainTest {
     void relayWithAMiredoConfThatAsksForAClient() throws Exception {
         Path file = write("miredo.conf", "RelayType autoclient\n");
         assertThat(run("relay", "--miredo-conf", file.toString())).isEqualTo(Main.EXIT_CONFIG);
-        assertThat(err.toString()).contains(file + ":1: directive \"RelayType\": the Teredo client role is not supported yet");
+        assertThat(err.toString()).contains(file + ":1: directive \"RelayType\": not a relay type: the Teredo client is `jmiredo client`");
     }
 
     private Path write(String name, String text) throws Exception {

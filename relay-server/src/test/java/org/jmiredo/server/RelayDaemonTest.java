@@ -35,7 +35,7 @@ class RelayDaemonTest {
         DaemonConfig defaults = ConfigLoader.defaults();
         DaemonConfig config = new DaemonConfig(defaults.relay(), defaults.tun(), defaults.transport(), defaults.peers(),
                 defaults.icmp(), new MetricsConfig(new HostPort("127.0.0.1", port)), defaults.logging(),
-                defaults.server(), defaults.roleDirectives(), "test");
+                defaults.server(), defaults.client(), defaults.roleDirectives(), "test");
         List<String> seenDuringStart = new ArrayList<>();
         assertThatThrownBy(() -> RelayDaemon.start(config, (settings, wiring) -> {
             // While the transport starts: the endpoint answers, says not ready, and already has the series.
@@ -59,7 +59,7 @@ class RelayDaemonTest {
             DaemonConfig defaults = ConfigLoader.defaults();
             DaemonConfig config = new DaemonConfig(defaults.relay(), defaults.tun(), defaults.transport(),
                     defaults.peers(), defaults.icmp(), new MetricsConfig(new HostPort("127.0.0.1", taken.getLocalPort())),
-                    defaults.logging(), defaults.server(), defaults.roleDirectives(), "test");
+                    defaults.logging(), defaults.server(), defaults.client(), defaults.roleDirectives(), "test");
             assertThatThrownBy(() -> RelayDaemon.start(config, (s, w) -> {
                 throw new AssertionError("the transport must not start when the metrics endpoint cannot");
             }))

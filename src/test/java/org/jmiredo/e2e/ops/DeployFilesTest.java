@@ -136,7 +136,8 @@ class DeployFilesTest {
             "destination_not_served", "destination_not_teredo", "non_global_destination", "peer_unreachable",
             "not_bubble_or_icmpv6", "not_accepted", "local_loop", "unhandled_local",
             "invalid_router_solicitation", "ra_rate_limited", "not_global_scope", "payload_too_large",
-            "not_relayed", "trailer_too_long", "not_answered", "udp_truncated");
+            "not_relayed", "trailer_too_long", "not_answered", "udp_truncated",
+            "invalid_router_advertisement", "not_qualified");
 
     @Test
     void dropRatioCountsTheSameOwnFailuresInAlertAndDashboardAndEveryReasonIsClassified() {

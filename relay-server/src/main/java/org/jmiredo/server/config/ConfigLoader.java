@@ -78,9 +78,11 @@ public final class ConfigLoader {
     public static DaemonConfig load(Sources sources) throws InvalidConfigException {
         Config reference = reference();
         Config stack = reference;
+        Config hocon = ConfigFactory.empty();
         List<String> used = new ArrayList<>(List.of("reference.conf"));
         if (sources.hocon().isPresent()) {
-            stack = parseHocon(sources.hocon().get()).withFallback(stack);
+            hocon = parseHocon(sources.hocon().get());
+            stack = hocon.withFallback(stack);
             used.add(sources.hocon().get().toString());
         }
         List<RoleDirective> roleDirectives = List.of();
@@ -104,7 +106,7 @@ public final class ConfigLoader {
         Config resolved = resolve(stack);
         List<String> problems = unknownKeys(resolved, reference);
         try {
-            DaemonConfig config = ConfigMapper.map(resolved, roleDirectives, String.join(" < ", used));
+            DaemonConfig config = ConfigMapper.map(resolved, hocon, roleDirectives, String.join(" < ", used));
             if (problems.isEmpty()) {
                 return config;
             }

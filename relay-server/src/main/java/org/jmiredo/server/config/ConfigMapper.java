@@ -28,17 +28,18 @@ final class ConfigMapper {
 
     private final ConfigReader in;
 
-    private ConfigMapper(Config config) {
-        this.in = new ConfigReader(config);
+    private ConfigMapper(Config config, Config written) {
+        this.in = new ConfigReader(config, written);
     }
 
     /**
+     * @param written the HOCON file's layer as written (unresolved), where its substitutions are found
      * @param sources where the configuration came from, for the start-up log line
      * @throws InvalidConfigException listing every bad value with its FILE:LINE and key
      */
-    static DaemonConfig map(Config config, List<RoleDirective> roleDirectives, String sources)
+    static DaemonConfig map(Config config, Config written, List<RoleDirective> roleDirectives, String sources)
             throws InvalidConfigException {
-        ConfigMapper mapper = new ConfigMapper(config);
+        ConfigMapper mapper = new ConfigMapper(config, written);
         RelayConfig relay = mapper.relay();
         TunConfig tun = mapper.tun();
         TransportConfig transport = mapper.transport();
@@ -46,13 +47,16 @@ final class ConfigMapper {
         IcmpConfig icmp = new IcmpConfig((int) mapper.in.integer("jmiredo.icmp.errors-per-second", 0, 1_000_000));
         MetricsConfig metrics = new MetricsConfig(
                 mapper.in.parsed("jmiredo.metrics.listen", HostPort::parse, new HostPort("0.0.0.0", 9544)),
-                (int) mapper.in.integer("jmiredo.metrics.max-connections", 1, 65_536));
+                (int) mapper.in.integer("jmiredo.metrics.max-connections", 1, 65_536),
+                (int) mapper.in.integer("jmiredo.metrics.max-connections-per-source", 1, 65_536));
         LoggingConfig logging = mapper.logging();
         ServerRoleConfig server = mapper.server(relay.prefix(), tun.mtu());
+        ClientRoleConfig client = mapper.client();
         if (!mapper.in.problems().isEmpty()) {
             throw new InvalidConfigException(mapper.in.problems());
         }
-        return new DaemonConfig(relay, tun, transport, peers, icmp, metrics, logging, server, roleDirectives, sources);
+        return new DaemonConfig(relay, tun, transport, peers, icmp, metrics, logging, server, client, roleDirectives,
+                sources);
     }
 
     private RelayConfig relay() {
@@ -149,6 +153,29 @@ final class ConfigMapper {
             in.problem(base + "secondary-address", "must differ from the primary address (RFC 4380 section 5.3.2)");
         }
         return new ServerRoleConfig(primary, secondary, prefix, mtu, maxIcmp, raPerSecond, nativeForwarding);
+    }
+
+    /** {@code jmiredo.client}: the server's two addresses ("" secondary = the primary plus one) and the bind. */
+    private ClientRoleConfig client() {
+        String base = "jmiredo.client.";
+        int primary = in.parsed(base + "server-address", ConfigMapper::optionalGlobalIpv4, 0);
+        int secondary = in.parsed(base + "server-address2", ConfigMapper::optionalGlobalIpv4, 0);
+        int bindAddress = in.parsed(base + "bind-address", ValueParsers::bindAddress, 0);
+        int bindPort = (int) in.integer(base + "bind-port", 0, 65_535);
+        boolean defaultRoute = in.bool(base + "default-route");
+        if (primary == 0 && secondary != 0) {
+            in.problem(base + "server-address2", "needs jmiredo.client.server-address as well");
+            secondary = 0;
+        } else if (primary != 0 && secondary == 0) {
+            secondary = primary + 1;
+            if (!Ipv4.isGlobalUnicast(secondary)) {
+                in.problem(base + "server-address", "the default secondary address (the primary plus one, "
+                        + Ipv4.toString(secondary) + ") is not global unicast: set server-address2");
+            }
+        } else if (primary != 0 && primary == secondary) {
+            in.problem(base + "server-address2", "must differ from server-address (RFC 4380 section 5.2.1)");
+        }
+        return new ClientRoleConfig(primary, secondary, bindAddress, bindPort, defaultRoute);
     }
 
     /** "" (not set) as 0, else a global unicast IPv4 address. */

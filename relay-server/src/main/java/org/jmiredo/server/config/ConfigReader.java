@@ -7,7 +7,9 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -17,10 +19,18 @@ import java.util.function.Function;
  */
 final class ConfigReader {
     private final Config config;
+    private final Config written;
     private final List<String> problems = new ArrayList<>();
+    /** Sections written as a value ("peers = 5"): reported once, not once per key read beneath them. */
+    private final Set<String> brokenSections = new HashSet<>();
 
-    ConfigReader(Config config) {
+    /**
+     * @param config the resolved configuration
+     * @param written the HOCON file's layer before resolution, where a {@code ${}} substitution is found
+     */
+    ConfigReader(Config config, Config written) {
         this.config = config;
+        this.written = written;
     }
 
     List<String> problems() {
@@ -132,7 +142,10 @@ final class ConfigReader {
             problems.add(Origins.format(e.origin(), path) + ": " + path + ": must not be null");
         } catch (ConfigException e) {
             // A parent written as a value ("relay = 5") or a dropped section: say which key was being read.
-            problems.add(Origins.format(e) + " (reading " + path + ")");
+            String problem = Origins.format(e);
+            if (brokenSections.add(problem)) {
+                problems.add(problem + " (reading " + path + ")");
+            }
         }
         return null;
     }
@@ -143,7 +156,13 @@ final class ConfigReader {
     }
 
     private <T> T fail(String path, ConfigValue value, String reason, T fallback) {
-        problems.add(Origins.format(value.origin(), path) + ": " + path + ": " + reason);
+        ConfigValue substitution = Origins.substitution(value.origin(), written, path);
+        if (substitution != null) {
+            problems.add(Origins.format(substitution.origin(), path) + ": " + path + ": " + reason + " (from "
+                    + render(substitution) + ")");
+        } else {
+            problems.add(Origins.format(value.origin(), path) + ": " + path + ": " + reason);
+        }
         return fallback;
     }
 }

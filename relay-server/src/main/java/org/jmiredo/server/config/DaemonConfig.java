@@ -18,6 +18,8 @@ import org.jmiredo.peer.PeerTableSettings;
  * @param logging {@code jmiredo.logging}
  * @param server {@code jmiredo.server}: the Teredo server role's settings ({@code jmiredo server}), from
  *     HOCON or miredo-server.conf; not {@link ServerRoleConfig#configured()} when neither set them
+ * @param client {@code jmiredo.client}: the Teredo client role's settings ({@code jmiredo client}); not
+ *     {@link ClientRoleConfig#configured()} when nothing set them
  * @param roleDirectives the Miredo directives read that only one role uses, for the others' warnings
  * @param sources where the values came from, for the start-up log line
  */
@@ -30,6 +32,7 @@ public record DaemonConfig(
         MetricsConfig metrics,
         LoggingConfig logging,
         ServerRoleConfig server,
+        ClientRoleConfig client,
         List<RoleDirective> roleDirectives,
         String sources) {
 

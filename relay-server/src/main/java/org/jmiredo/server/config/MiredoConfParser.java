@@ -121,7 +121,8 @@ public final class MiredoConfParser {
             case "interfacemtu" -> set(line, "jmiredo.tun.mtu", ValueParsers.mtu(ValueParsers.integer(value)));
             case "syslogfacility" -> set(line, "jmiredo.logging.syslog-facility", facility(value));
             case "serveraddress", "serveraddress2" -> throw new IllegalArgumentException(
-                    "the Teredo client role is not supported yet (this is a client directive)");
+                    "a client "
+                    + "directive, not read yet: configure `jmiredo client` with jmiredo.client.server-address");
             case "serverbindaddress" -> {
                 serverPrimary = ValueParsers.globalIpv4(value);
                 serverPrimaryLine = line;

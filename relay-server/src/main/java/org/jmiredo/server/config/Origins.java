@@ -1,12 +1,16 @@
 package org.jmiredo.server.config;
 
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigOrigin;
+import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValue;
 
 /** Turns Typesafe Config origins into the {@code FILE:LINE} an operator can open in an editor. */
 final class Origins {
     /** The description Typesafe Config gives to {@code ConfigFactory.systemEnvironmentOverrides()}. */
-    private static final String ENV_OVERRIDES = "env variables";
+    private static final String ENV_OVERRIDES = "env variables overrides";
 
     private Origins() {}
 
@@ -23,12 +27,36 @@ final class Origins {
             where = origin.filename();
         } else if (origin.resource() != null) {
             where = origin.resource();
-        } else if (origin.description().startsWith(ENV_OVERRIDES)) {
+        } else if (origin.description().equals(ENV_OVERRIDES)) {
             return "environment variable " + envVariable(path);
         } else {
             where = origin.description();
         }
         return origin.lineNumber() > 0 ? where + ":" + origin.lineNumber() : where;
+    }
+
+    /**
+     * The {@code ${}} expression, as written in the HOCON file {@code written} (unresolved), that gave the
+     * value at {@code path} when that value has no file of its own ({@code origin}: the environment, or a
+     * concatenation with it); null for any other value. Resolution gives such a value the environment's
+     * origin, which names neither the file nor the line an operator has to change.
+     */
+    static ConfigValue substitution(ConfigOrigin origin, Config written, String path) {
+        if (origin.filename() != null || origin.resource() != null || origin.description().equals(ENV_OVERRIDES)
+                || origin.description().startsWith("command-line option")) {
+            return null;
+        }
+        ConfigValue value = written.root();
+        try {
+            for (String key : ConfigUtil.splitPath(path)) {
+                if (!(value instanceof ConfigObject object) || (value = object.get(key)) == null) {
+                    return null;
+                }
+            }
+        } catch (ConfigException notAnObjectYet) {
+            return null; // an unresolved object on the way: nothing to name
+        }
+        return value.origin().filename() != null ? value : null;
     }
 
     /** The CONFIG_FORCE_ variable that sets {@code path} (Typesafe Config: '.' → '_', '-' → '__', '_' → '___'). */

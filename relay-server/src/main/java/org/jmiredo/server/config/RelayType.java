@@ -24,7 +24,9 @@ public enum RelayType {
             case "cone", "relay" -> CONE;
             case "restricted" -> RESTRICTED;
             case "client", "autoclient" -> throw new IllegalArgumentException(
-                    "the Teredo client role is not supported yet; use cone, relay or restricted");
+                    "not "
+                    + "a relay type: the Teredo client is `jmiredo client`, configured with jmiredo.client.* (miredo.conf "
+                    + "client directives are not read yet); use cone, relay or restricted");
             default -> throw new IllegalArgumentException(
                     "must be cone, relay or restricted, got \"" + text + "\"");
         };

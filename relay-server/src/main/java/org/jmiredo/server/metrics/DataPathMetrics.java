@@ -112,6 +112,14 @@ public final class DataPathMetrics implements MeterBinder {
             case NATIVE_TX_PACKETS -> new Series("jmiredo.native.sent.packets", null,
                     "Server: ICMPv6 echo messages sent to native IPv6");
             case NATIVE_TX_BYTES -> new Series("jmiredo.native.sent.bytes", BYTES, "Server: bytes sent to native IPv6");
+            case ROUTER_SOLICITATIONS_TX -> new Series("jmiredo.router.solicitations.sent", null,
+                    "Client: Router Solicitations sent (qualification and refreshes)");
+            case ROUTER_ADVERTISEMENTS_RX -> new Series("jmiredo.router.advertisements.received", null,
+                    "Client: Router Advertisements taken");
+            case ECHO_TESTS_TX -> new Series("jmiredo.client.echo.tests.sent", null,
+                    "Client: direct IPv6 connectivity tests sent through the server");
+            case ECHO_TESTS_PASSED -> new Series("jmiredo.client.echo.tests.passed", null,
+                    "Client: connectivity tests answered (a native peer trusted at its relay)");
             case ECHO_REPLIES_TX -> new Series("jmiredo.echo.replies.sent", null, "Mire: ICMPv6 echo replies sent");
             default -> derived(counter);
         };

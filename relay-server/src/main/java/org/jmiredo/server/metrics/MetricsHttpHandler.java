@@ -44,6 +44,14 @@ final class MetricsHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (!ctx.channel().isWritable()) {
+            // Responses to earlier requests wait unread: a client that pipelines scrapes and reads none of
+            // them would otherwise make this loop buffer one scrape per request (1 MB of requests made
+            // gigabytes of direct memory, which the data path's buffers share).
+            LOG.debug("metrics connection {} does not read its responses: closing", ctx.channel().remoteAddress());
+            ctx.close();
+            return;
+        }
         FullHttpResponse response = respond(ctx, request);
         boolean keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
         HttpUtil.setContentLength(response, response.content().readableBytes());
@@ -67,7 +75,7 @@ final class MetricsHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
             return response;
         }
-        return switch (new QueryStringDecoder(request.uri()).path()) {
+        return switch (new QueryStringDecoder(originForm(request.uri())).path()) {
             case "/metrics" -> scrape(ctx, request.headers().get(HttpHeaderNames.ACCEPT));
             case "/healthz" -> text(HttpResponseStatus.OK, "ok\n");
             case "/readyz" -> ready.getAsBoolean()
@@ -76,6 +84,20 @@ final class MetricsHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             case "/" -> text(HttpResponseStatus.OK, "jmiredo: /metrics /healthz /readyz\n");
             default -> text(HttpResponseStatus.NOT_FOUND, "not found\n");
         };
+    }
+
+    /**
+     * The path part of a request target: a request in absolute form ({@code GET http://host:9560/metrics}, as a
+     * client talking to a proxy sends it) names the same resource, and a server must accept it (RFC 9112
+     * §3.2.2); the authority is not checked, as no virtual hosts are served.
+     */
+    static String originForm(String target) {
+        int scheme = target.indexOf("://");
+        if (scheme <= 0 || target.charAt(0) == '/') {
+            return target;
+        }
+        int path = target.indexOf('/', scheme + 3);
+        return path < 0 ? "/" : target.substring(path);
     }
 
     private FullHttpResponse scrape(ChannelHandlerContext ctx, String accept) {

@@ -17,8 +17,11 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.jmiredo.server.config.HostPort;
@@ -56,6 +59,7 @@ public final class MetricsServer implements AutoCloseable {
             throws IOException {
         HostPort listen = config.listen();
         int maxConnections = config.maxConnections();
+        int maxPerSource = config.maxConnectionsPerSource();
         InetSocketAddress address = new InetSocketAddress(listen.host(), listen.port());
         if (address.isUnresolved()) {
             throw new UnknownHostException("metrics endpoint: cannot listen on " + listen + ": unknown host");
@@ -64,26 +68,35 @@ public final class MetricsServer implements AutoCloseable {
                 new DefaultThreadFactory("jmiredo-metrics", true), NioIoHandler.newFactory());
         MetricsHttpHandler handler = new MetricsHttpHandler(registry, ready);
         Counter refused = Counter.builder("jmiredo.metrics.connections.refused")
-                .description("Connections to the metrics endpoint closed on accept: metrics.max-connections were open")
+                .description("Connections to the metrics endpoint closed on accept: metrics.max-connections were open,"
+                        + " or metrics.max-connections-per-source from its address")
                 .register(registry);
         ChannelFuture bound = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
-                    // Runs on the endpoint's one loop, as do the close listeners: a plain count suffices.
+                    // Runs on the endpoint's one loop, as do the close listeners: plain counts suffice.
                     private int open;
+                    private final Map<InetAddress, Integer> openBySource = new HashMap<>();
 
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        if (open >= maxConnections) {
-                            LOG.debug("metrics endpoint: {} connections open, closing {}", open, ch.remoteAddress());
+                        InetAddress source = ch.remoteAddress().getAddress();
+                        int fromSource = openBySource.getOrDefault(source, 0);
+                        if (open >= maxConnections || fromSource >= maxPerSource) {
+                            LOG.debug("metrics endpoint: {} connections open, {} from {}, closing {}", open, fromSource,
+                                    source, ch.remoteAddress());
                             refused.increment();
                             ch.close();
                             return;
                         }
                         open++;
-                        ch.closeFuture().addListener(f -> open--);
+                        openBySource.put(source, fromSource + 1);
+                        ch.closeFuture().addListener(f -> {
+                            open--;
+                            openBySource.computeIfPresent(source, (a, n) -> n == 1 ? null : n - 1);
+                        });
                         ch.pipeline().addLast(new ReadTimeoutHandler(IDLE_SECONDS, TimeUnit.SECONDS));
                         ch.pipeline().addLast(new HttpServerCodec());
                         ch.pipeline().addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES));

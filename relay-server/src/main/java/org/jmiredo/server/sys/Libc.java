@@ -1,7 +1,5 @@
 package org.jmiredo.server.sys;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
@@ -12,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.Reference;
 
 /**
  * The C library calls jmiredo makes, as FFM downcalls. Each returns the call's result, or {@code -errno}
@@ -40,67 +39,68 @@ final class Libc {
     private static final VarHandle ERRNO =
             CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
-    // int open(const char *path, int flags, ...): we pass no mode, so no variadic argument.
-    private static final MethodHandle OPEN = downcall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    // int ioctl(int fd, unsigned long request, ...): the argument pointer is variadic; say so, as the
-    // x86-64 ABI passes the vector-register count for variadic calls.
-    private static final MethodHandle IOCTL = downcall("ioctl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
-    // The same ioctl with an integer argument passed by value (TUNSETOFFLOAD takes its flags so).
-    private static final MethodHandle IOCTL_VALUE = downcall("ioctl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    /*
+     * Every function goes through one of two call shapes, so that a fresh JVM generates two downcall stubs instead
+     * of one per function: each new shape cost a start 4 to 21 ms (classes spun for it, and the JIT's work
+     * on the spinning), and a relay linked 16 before it was ready (BENCHMARKS.md, "Eighth iteration"). Functions
+     * of one shape share its stub (the linker caches it by descriptor and options), so linking one more costs
+     * about 0.1 ms. Every argument and result is a 64-bit word: on the LP64 ABIs we run on (x86-64 System V,
+     * AArch64 AAPCS64) an int argument travels in the low half of an integer register and the callee reads only
+     * that half, a pointer is the whole register, and an int result is the low half of the result register, so
+     * the int functions' results are narrowed with (int). A function of fewer arguments gets zeros after its
+     * own, which it never reads (registers, not stack, for up to 6 integer arguments on both ABIs).
+     */
+    private static final FunctionDescriptor SIX_WORDS =
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+    /** open, ioctl, fcntl: variadic after two words; x86-64 needs the variadic call's vector-register count. */
+    private static final FunctionDescriptor TWO_WORDS_AND_ONE_VARIADIC =
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+
+    // int open(const char *path, int flags, ...): the mode is 0 (never O_CREAT).
+    private static final MethodHandle OPEN = variadic("open");
+    // int ioctl(int fd, unsigned long request, ...): a pointer or, for TUNSETOFFLOAD, an integer.
+    private static final MethodHandle IOCTL = variadic("ioctl");
+    // int fcntl(int fd, int cmd, ...).
+    private static final MethodHandle FCNTL = variadic("fcntl");
+    // int close(int fd).
+    private static final MethodHandle CLOSE = plain("close");
     // ssize_t readv(int fd, const struct iovec *iov, int iovcnt).
-    private static final MethodHandle READV = downcall("readv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    // int sendmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags); the pointer goes as a long
-    // (the same register on 64-bit ABIs), so that a call makes no MemorySegment for an offset into a batch.
-    private static final MethodHandle SENDMMSG = downcall("sendmmsg",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT));
-    // int recvmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags, struct timespec *timeout); the
-    // pointers as longs, as for sendmmsg (the timeout is always NULL).
-    private static final MethodHandle RECVMMSG = downcall("recvmmsg",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG));
-    // int fcntl(int fd, int cmd, ...): the argument is variadic.
-    private static final MethodHandle FCNTL = downcall("fcntl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle READV = plain("readv");
+    // int sendmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags).
+    private static final MethodHandle SENDMMSG = plain("sendmmsg");
+    // int recvmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags, struct timespec *timeout).
+    private static final MethodHandle RECVMMSG = plain("recvmmsg");
+    // int socket(int domain, int type, int protocol).
+    private static final MethodHandle SOCKET = plain("socket");
+    // int setsockopt(int fd, int level, int name, const void *value, socklen_t length).
+    private static final MethodHandle SETSOCKOPT = plain("setsockopt");
+    // ssize_t sendto(int fd, const void *buf, size_t length, int flags, const struct sockaddr *to, socklen_t tolen).
+    private static final MethodHandle SENDTO = plain("sendto");
+    // ssize_t send(int fd, const void *buf, size_t length, int flags), and recv.
+    private static final MethodHandle SEND = plain("send");
+    private static final MethodHandle RECV = plain("recv");
+    // int setns(int fd, int nstype): tests only, so far.
+    private static final MethodHandle SETNS = plain("setns");
+    // char *strerror(int errnum): a string in the C library, not to be freed; for error messages only.
+    private static final MethodHandle STRERROR = plain("strerror");
+    // int sigaction(int sig, const struct sigaction *act, struct sigaction *old), to read a disposition, and
+    // sighandler_t signal(int sig, sighandler_t handler) to put one back to the default: start-up only.
+    private static final MethodHandle SIGACTION = plain("sigaction");
+    private static final MethodHandle SIGNAL = plain("signal");
+    /** Room for struct sigaction on every libc we run on (glibc: 152 bytes); its handler comes first. */
+    private static final long SIGACTION_SIZE = 256;
+    private static final long SIG_IGN = 1;
     /** MSG_DONTWAIT (linux/socket.h): never block, whatever the fd's own flags say. */
     private static final int MSG_DONTWAIT = 0x40;
     /** F_DUPFD_CLOEXEC (linux/fcntl.h): the lowest free fd number from the argument on, close-on-exec. */
     private static final int F_DUPFD_CLOEXEC = 1030;
 
-    /*
-     * Linked on first use, not with the class: each call shape costs a fresh JVM its own generated stub (the 6
-     * below made this class's initialisation 22 ms and 40 ms of CPU dearer; BENCHMARKS.md "Fifth iteration"),
-     * and most runs need only some of them. The linker shares a stub between calls of one shape (send, recv).
-     */
-    private static final class Sockets {
-        // int socket(int domain, int type, int protocol).
-        static final MethodHandle SOCKET = downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-        // int setsockopt(int fd, int level, int name, const void *value, socklen_t length).
-        static final MethodHandle SETSOCKOPT = downcall("setsockopt",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-        // ssize_t send(int fd, const void *buf, size_t length, int flags), and recv with the same shape.
-        static final MethodHandle SEND = downcall("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-        static final MethodHandle RECV = downcall("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static MethodHandle plain(String name) {
+        return downcall(name, SIX_WORDS);
     }
 
-    /** int setns(int fd, int nstype): tests only, so far. */
-    private static final class Namespaces {
-        static final MethodHandle SETNS = downcall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    }
-
-    /** char *strerror(int errnum): a string in the C library, not to be freed; for error messages only. */
-    private static final class ErrorText {
-        static final MethodHandle STRERROR = downcall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
-    }
-
-    /** sigaction(2) to read a disposition, signal(3) to put one back to the default: start-up only. */
-    private static final class Dispositions {
-        static final MethodHandle SIGACTION = downcall("sigaction", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-        static final MethodHandle SIGNAL = downcall("signal", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS));
-        /** Room for struct sigaction on every libc we run on (glibc: 152 bytes); its handler comes first. */
-        static final long SIGACTION_SIZE = 256;
-        static final long SIG_IGN = 1;
+    private static MethodHandle variadic(String name) {
+        return downcall(name, TWO_WORDS_AND_ONE_VARIADIC, Linker.Option.firstVariadicArg(2));
     }
 
     @SuppressWarnings("restricted") // the point of this class; the JVM runs with --enable-native-access
@@ -113,11 +113,22 @@ final class Libc {
         return LINKER.downcallHandle(symbol, descriptor, all);
     }
 
+    /**
+     * The address of {@code segment} as the word a downcall takes. The caller keeps the segment reachable until
+     * the call returns ({@link Reference#reachabilityFence}), which a pointer argument would have done for it.
+     */
+    private static long address(MemorySegment segment) {
+        if (!segment.isNative() || !segment.scope().isAlive()) {
+            throw new IllegalArgumentException("not a live native segment: " + segment);
+        }
+        return segment.address();
+    }
+
     /** open(2); returns the fd or {@code -errno}. */
     static int open(String path, int flags) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(path), flags);
+            int fd = (int) (long) OPEN.invokeExact(state, address(arena.allocateFrom(path)), (long) flags, 0L);
             return fd >= 0 ? fd : -errno(state);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -128,10 +139,12 @@ final class Libc {
     static int ioctl(int fd, long request, MemorySegment argument) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            int result = (int) IOCTL.invokeExact(state, fd, request, argument);
+            int result = (int) (long) IOCTL.invokeExact(state, (long) fd, request, address(argument));
             return result >= 0 ? result : -errno(state);
         } catch (Throwable t) {
             throw rethrow(t);
+        } finally {
+            Reference.reachabilityFence(argument);
         }
     }
 
@@ -139,7 +152,7 @@ final class Libc {
     static int ioctl(int fd, long request, long value) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            int result = (int) IOCTL_VALUE.invokeExact(state, fd, request, value);
+            int result = (int) (long) IOCTL.invokeExact(state, (long) fd, request, value);
             return result >= 0 ? result : -errno(state);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -153,13 +166,13 @@ final class Libc {
     static boolean unignore(int signal) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            MemorySegment current = arena.allocate(Dispositions.SIGACTION_SIZE);
-            int result = (int) Dispositions.SIGACTION.invokeExact(state, signal, MemorySegment.NULL, current);
-            if (result != 0 || current.get(JAVA_LONG, 0) != Dispositions.SIG_IGN) {
+            MemorySegment current = arena.allocate(SIGACTION_SIZE);
+            int result = (int) (long) SIGACTION.invokeExact(state, (long) signal, 0L, address(current), 0L, 0L, 0L);
+            if (result != 0 || current.get(JAVA_LONG, 0) != SIG_IGN) {
                 return false;
             }
-            MemorySegment previous = (MemorySegment) Dispositions.SIGNAL.invokeExact(state, signal, MemorySegment.NULL);
-            return previous.address() == Dispositions.SIG_IGN;
+            long previous = (long) SIGNAL.invokeExact(state, (long) signal, 0L, 0L, 0L, 0L, 0L); // SIG_DFL is 0
+            return previous == SIG_IGN;
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -169,7 +182,7 @@ final class Libc {
     static int close(int fd) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            int result = (int) CLOSE.invokeExact(state, fd);
+            int result = (int) (long) CLOSE.invokeExact(state, (long) fd, 0L, 0L, 0L, 0L, 0L);
             return result == 0 ? 0 : -errno(state);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -182,10 +195,12 @@ final class Libc {
      */
     static long readv(MemorySegment state, int fd, MemorySegment iov, int count) {
         try {
-            long result = (long) READV.invokeExact(state, fd, iov, count);
+            long result = (long) READV.invokeExact(state, (long) fd, address(iov), (long) count, 0L, 0L, 0L);
             return result >= 0 ? result : -errno(state);
         } catch (Throwable t) {
             throw rethrow(t);
+        } finally {
+            Reference.reachabilityFence(iov);
         }
     }
 
@@ -195,7 +210,7 @@ final class Libc {
      */
     static int sendmmsg(MemorySegment state, int fd, long vec, int count) {
         try {
-            int sent = (int) SENDMMSG.invokeExact(state, fd, vec, count, 0);
+            int sent = (int) (long) SENDMMSG.invokeExact(state, (long) fd, vec, (long) count, 0L, 0L, 0L);
             return sent >= 0 ? sent : -errno(state);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -209,7 +224,7 @@ final class Libc {
      */
     static int recvmmsg(MemorySegment state, int fd, long vec, int count) {
         try {
-            int received = (int) RECVMMSG.invokeExact(state, fd, vec, count, MSG_DONTWAIT, 0L);
+            int received = (int) (long) RECVMMSG.invokeExact(state, (long) fd, vec, (long) count, (long) MSG_DONTWAIT, 0L, 0L);
             return received >= 0 ? received : -errno(state);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -220,7 +235,7 @@ final class Libc {
     static int dup(int fd) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            int copy = (int) FCNTL.invokeExact(state, fd, F_DUPFD_CLOEXEC, 0);
+            int copy = (int) (long) FCNTL.invokeExact(state, (long) fd, (long) F_DUPFD_CLOEXEC, 0L);
             return copy >= 0 ? copy : -errno(state);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -231,7 +246,7 @@ final class Libc {
     static int socket(int domain, int type, int protocol) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            int fd = (int) Sockets.SOCKET.invokeExact(state, domain, type, protocol);
+            int fd = (int) (long) SOCKET.invokeExact(state, (long) domain, (long) type, (long) protocol, 0L, 0L, 0L);
             return fd >= 0 ? fd : -errno(state);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -242,10 +257,30 @@ final class Libc {
     static int setsockopt(int fd, int level, int name, MemorySegment value) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            int result = (int) Sockets.SETSOCKOPT.invokeExact(state, fd, level, name, value, (int) value.byteSize());
+            int result = (int) (long) SETSOCKOPT.invokeExact(state, (long) fd, (long) level, (long) name,
+                    address(value), value.byteSize(), 0L);
             return result == 0 ? 0 : -errno(state);
         } catch (Throwable t) {
             throw rethrow(t);
+        } finally {
+            Reference.reachabilityFence(value);
+        }
+    }
+
+    /**
+     * sendto(2) of the first {@code length} bytes of {@code data} to the socket address {@code to}, errno captured
+     * into {@code state} (a segment of {@link #captureStateLayout()}); returns the bytes sent or {@code -errno}.
+     * Allocates nothing: per packet.
+     */
+    static long sendto(MemorySegment state, int fd, MemorySegment data, long length, MemorySegment to) {
+        try {
+            long sent = (long) SENDTO.invokeExact(state, (long) fd, address(data), length, 0L, address(to), to.byteSize());
+            return sent >= 0 ? sent : -errno(state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        } finally {
+            Reference.reachabilityFence(data);
+            Reference.reachabilityFence(to);
         }
     }
 
@@ -253,10 +288,12 @@ final class Libc {
     static long send(int fd, MemorySegment data, int flags) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            long sent = (long) Sockets.SEND.invokeExact(state, fd, data, data.byteSize(), flags);
+            long sent = (long) SEND.invokeExact(state, (long) fd, address(data), data.byteSize(), (long) flags, 0L, 0L);
             return sent >= 0 ? sent : -errno(state);
         } catch (Throwable t) {
             throw rethrow(t);
+        } finally {
+            Reference.reachabilityFence(data);
         }
     }
 
@@ -264,10 +301,13 @@ final class Libc {
     static long recv(int fd, MemorySegment buffer, int flags) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            long length = (long) Sockets.RECV.invokeExact(state, fd, buffer, buffer.byteSize(), flags);
+            long length = (long) RECV.invokeExact(state, (long) fd, address(buffer), buffer.byteSize(), (long) flags,
+                    0L, 0L);
             return length >= 0 ? length : -errno(state);
         } catch (Throwable t) {
             throw rethrow(t);
+        } finally {
+            Reference.reachabilityFence(buffer);
         }
     }
 
@@ -275,7 +315,7 @@ final class Libc {
     static int setns(int fd, int type) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            int result = (int) Namespaces.SETNS.invokeExact(state, fd, type);
+            int result = (int) (long) SETNS.invokeExact(state, (long) fd, (long) type, 0L, 0L, 0L, 0L);
             return result == 0 ? 0 : -errno(state);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -287,8 +327,8 @@ final class Libc {
     static String strerror(int errno) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            MemorySegment text = (MemorySegment) ErrorText.STRERROR.invokeExact(state, errno);
-            return text.reinterpret(Long.MAX_VALUE).getString(0);
+            long text = (long) STRERROR.invokeExact(state, (long) errno, 0L, 0L, 0L, 0L, 0L);
+            return MemorySegment.ofAddress(text).reinterpret(Long.MAX_VALUE).getString(0);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -1,19 +1,10 @@
 package org.jmiredo.server.sys;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import io.netty.buffer.ByteBuf;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -47,25 +38,11 @@ public final class RawIpv6Socket implements AutoCloseable {
     /** errno EMSGSIZE (asm-generic/errno.h), returned here for a packet larger than the buffer. */
     public static final int EMSGSIZE = Errno.EMSGSIZE;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    // ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *to, socklen_t tolen)
-    private static final MethodHandle SENDTO = downcall("sendto",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-
     private final int fd;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private RawIpv6Socket(int fd) {
         this.fd = fd;
-    }
-
-    @SuppressWarnings("restricted") // the point of this package; the JVM runs with --enable-native-access
-    private static MethodHandle downcall(String name, FunctionDescriptor descriptor) {
-        MemorySegment symbol = LINKER.defaultLookup().find(name)
-                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
-        return LINKER.downcallHandle(symbol, descriptor, Linker.Option.captureCallState("errno"));
     }
 
     /**
@@ -118,7 +95,7 @@ public final class RawIpv6Socket implements AutoCloseable {
             this.packet = arena.allocate(capacity, 8);
             this.packetView = packet.asByteBuffer();
             this.destination = arena.allocate(SOCKADDR_IN6_SIZE, 8);
-            this.state = arena.allocate(CAPTURE_LAYOUT);
+            this.state = arena.allocate(Libc.captureStateLayout());
             destination.set(JAVA_SHORT, 0, (short) AF_INET6); // host order; port, flowinfo and scope stay 0
         }
 
@@ -141,13 +118,7 @@ public final class RawIpv6Socket implements AutoCloseable {
             packetView.clear().limit(length);
             ipv6.getBytes(at, packetView);
             MemorySegment.copy(packet, IPV6_DST_OFFSET, destination, SIN6_ADDR_OFFSET, 16);
-            try {
-                long sent = (long) SENDTO.invokeExact(state, fd, packet, (long) length, 0, destination,
-                        SOCKADDR_IN6_SIZE);
-                return sent >= 0 ? (int) sent : -(int) ERRNO.get(state, 0L);
-            } catch (Throwable t) {
-                throw new IllegalStateException("sendto downcall failed", t);
-            }
+            return (int) Libc.sendto(state, fd, packet, length, destination);
         }
     }
 }

@@ -100,7 +100,7 @@ public final class Transport implements AutoCloseable {
             transport = new Transport(kind, settings, newGroup(kind, n), tun);
             transport.configured = setUpInterface(settings, configurator, tun);
             transport.watch = TunnelWatch.start(configurator, settings.tunnelInterface(tun.name()),
-                    !settings.tunPersistent(), TunnelWatch.INTERVAL);
+                    !settings.tunPersistent(), tun::gone, TunnelWatch.INTERVAL);
             Transport reader = transport;
             transport.relayChannels.addAll(transport.bindOnLoops(settings.bindSocketAddress(),
                     (channel, i) -> reader.read(channel, wiring.initUdpChannel(channel, tun.queue(i)))));

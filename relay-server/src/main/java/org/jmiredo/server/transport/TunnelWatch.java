@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.jmiredo.server.netlink.InterfaceConfigException;
 import org.jmiredo.server.netlink.InterfaceConfigurator;
 import org.jmiredo.server.netlink.InterfaceConfigurator.Restoration;
@@ -18,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * up again brings neither back: the relay then carried nothing while it still said ready (Miredo's relay has
  * the same hole). Every {@link #INTERVAL} this puts back whichever is missing while the link is up. While the
  * link is down it changes nothing (someone took it down) and {@link #serving()} is false, which /readyz shows.
- * A device that vanished altogether is {@link org.jmiredo.server.tun.linux.LinuxTunDevice#gone()}'s matter.
+ * A device that vanished altogether ({@code deviceGone}: a TUN read failed) ends the checks: there is nothing
+ * left to put back, the daemon stops on it ({@code RelayCommand}) and says why; netlink would only answer
+ * "no such device".
  *
  * <p>A host's device ({@code tun.persistent}) is the host's to keep: the watch only observes it, and
  * {@link #serving()} is false while its link is down or the prefix is not routed into it.
@@ -33,16 +36,19 @@ final class TunnelWatch implements AutoCloseable {
     private final TunnelInterfaceSpec spec;
     /** True for the daemon's own device: put back what is missing; false for a host's: only observe. */
     private final boolean repair;
+    private final BooleanSupplier deviceGone;
     private final ScheduledExecutorService timer;
     private volatile boolean serving = true;
     /** Written by the timer thread only: what the last check found, so that a lasting state is logged once. */
     private boolean down;
     private boolean failing;
 
-    private TunnelWatch(InterfaceConfigurator configurator, TunnelInterfaceSpec spec, boolean repair) {
+    private TunnelWatch(InterfaceConfigurator configurator, TunnelInterfaceSpec spec, boolean repair,
+            BooleanSupplier deviceGone) {
         this.configurator = configurator;
         this.spec = spec;
         this.repair = repair;
+        this.deviceGone = deviceGone;
         this.timer = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("jmiredo-tunnel-watch", true));
     }
 
@@ -50,16 +56,20 @@ final class TunnelWatch implements AutoCloseable {
      * Checks every {@code interval}, the first time one interval from now (the set-up has just been done).
      *
      * @param repair true for the daemon's own device (put back what is missing), false for a host's (observe)
+     * @param deviceGone true once the device itself was deleted
      */
     static TunnelWatch start(InterfaceConfigurator configurator, TunnelInterfaceSpec spec, boolean repair,
-            Duration interval) {
-        TunnelWatch watch = new TunnelWatch(configurator, spec, repair);
+            BooleanSupplier deviceGone, Duration interval) {
+        TunnelWatch watch = new TunnelWatch(configurator, spec, repair, deviceGone);
         long millis = interval.toMillis();
         watch.timer.scheduleWithFixedDelay(watch::checkQuietly, millis, millis, TimeUnit.MILLISECONDS);
         return watch;
     }
 
-    /** False while the last check found the link down, or a host's device without the route for the prefix. */
+    /**
+     * False while the last check found the link down, or a host's device without the route for the prefix, and
+     * for good once the device is gone.
+     */
     boolean serving() {
         return serving;
     }
@@ -74,6 +84,11 @@ final class TunnelWatch implements AutoCloseable {
     }
 
     void check() {
+        if (deviceGone.getAsBoolean()) {
+            serving = false;
+            timer.shutdown(); // this check is the last: the device will not come back under this daemon
+            return;
+        }
         try {
             if (repair) {
                 repair(configurator.restore(spec));

@@ -38,6 +38,7 @@ class ConfigLoaderTest {
         assertThat(config.icmp().errorsPerSecond()).isEqualTo(10);
         assertThat(config.metrics().listen()).isEqualTo(new HostPort("0.0.0.0", 9544));
         assertThat(config.metrics().maxConnections()).isEqualTo(MetricsConfig.DEFAULT_MAX_CONNECTIONS);
+        assertThat(config.metrics().maxConnectionsPerSource()).isEqualTo(MetricsConfig.DEFAULT_MAX_CONNECTIONS_PER_SOURCE);
         assertThat(config.logging()).isEqualTo(LoggingConfig.defaults());
         assertThat(config.server().configured()).isFalse();
         assertThat(config.roleDirectives()).isEmpty();
@@ -155,10 +156,11 @@ class ConfigLoaderTest {
                 jmiredo.logging.syslog-facility = local9
                 jmiredo.icmp.errors-per-second = "ten"
                 jmiredo.metrics.max-connections = 0
+                jmiredo.metrics.max-connections-per-source = -1
                 """);
         assertThatThrownBy(() -> ConfigLoader.load(ConfigLoader.Sources.none().withHocon(file)))
                 .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
-                        file + ":1: jmiredo.relay.type: the Teredo client role is not supported yet; use cone, relay or restricted",
+                        file + ":1: jmiredo.relay.type: not a relay type: the Teredo client is `jmiredo client`, configured with jmiredo.client.* (miredo.conf client directives are not read yet); use cone, relay or restricted",
                         file + ":2: jmiredo.tun.name: must be 1-15 characters, got \"much-too-long-name\"",
                         file + ":3: jmiredo.tun.mtu: must be 1280-65535, got 1000",
                         file + ":4: jmiredo.transport.udp-gro: must be true or false, got \"maybe\"",
@@ -172,7 +174,8 @@ class ConfigLoaderTest {
                                 + "auth, syslog, lpr, news, uucp, cron, authpriv, ftp, local0, local1, local2, local3, "
                                 + "local4, local5, local6, local7, got \"local9\"",
                         file + ":12: jmiredo.icmp.errors-per-second: must be an integer, got \"ten\"",
-                        file + ":13: jmiredo.metrics.max-connections: must be 1-65536, got 0"));
+                        file + ":13: jmiredo.metrics.max-connections: must be 1-65536, got 0",
+                        file + ":14: jmiredo.metrics.max-connections-per-source: must be 1-65536, got -1"));
     }
 
     @Test
@@ -315,6 +318,27 @@ class ConfigLoaderTest {
                 """);
         // base-port is not a jmiredo key: typo protection reports it, at its line.
         assertProblems(file, file + ":1: base-port: unknown key");
+    }
+
+    @Test
+    void aBadValueFromAnEnvironmentSubstitutionIsReportedWhereTheSubstitutionIsWritten() throws Exception {
+        // HOCON resolves ${HOME} from the environment: the value's own origin is "env variables", which used to be
+        // reported as a CONFIG_FORCE_ variable that nobody had set, and a concatenation as "merge of ...".
+        String home = System.getenv("HOME");
+        Path file = write("home.conf", """
+                jmiredo.peers.max = ${HOME}
+                jmiredo.tun.name = ${HOME}" x"
+                """);
+        assertProblems(file,
+                file + ":2: jmiredo.tun.name: must not contain \"/\", \":\", white space or non-ASCII, got \""
+                        + home + " x\" (from ${HOME}\" x\")",
+                file + ":1: jmiredo.peers.max: must be an integer, got \"" + home + "\" (from ${HOME})");
+    }
+
+    @Test
+    void aSectionWrittenAsAValueIsOneProblemNotOnePerKeyBeneathIt() throws Exception {
+        Path file = write("flat.conf", "jmiredo.peers = 5\n");
+        assertProblems(file, file + ":1: jmiredo.peers has type NUMBER rather than OBJECT (reading jmiredo.peers.max)");
     }
 
     private Path write(String name, String text) throws IOException {

@@ -58,8 +58,8 @@ class MiredoConfParserTest {
     @Test
     void clientRoleIsAClearErrorWithItsLine() {
         assertProblems(List.of("# client", "RelayType client", "ServerAddress 198.51.100.1"),
-                "m.conf:2: directive \"RelayType\": the Teredo client role is not supported yet; use cone, relay or restricted",
-                "m.conf:3: directive \"ServerAddress\": the Teredo client role is not supported yet (this is a client directive)");
+                "m.conf:2: directive \"RelayType\": not a relay type: the Teredo client is `jmiredo client`, configured with jmiredo.client.* (miredo.conf client directives are not read yet); use cone, relay or restricted",
+                "m.conf:3: directive \"ServerAddress\": a client directive, not read yet: configure `jmiredo client` with jmiredo.client.server-address");
     }
 
     @Test
@@ -129,7 +129,7 @@ class MiredoConfParserTest {
                         "# Pick a Teredo server:",
                         "#ServerAddress\tteredo.ipv6.microsoft.com",
                         "ServerAddress\tteredo-debian.remlab.net"),
-                "m.conf:6: directive \"ServerAddress\": the Teredo client role is not supported yet (this is a client directive)");
+                "m.conf:6: directive \"ServerAddress\": a client directive, not read yet: configure `jmiredo client` with jmiredo.client.server-address");
     }
 
     private static String type(String line) throws InvalidConfigException {

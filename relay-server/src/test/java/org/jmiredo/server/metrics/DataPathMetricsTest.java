@@ -49,6 +49,17 @@ class DataPathMetricsTest {
             "jmiredo_udp_sent_packets_total", "jmiredo_udp_sent_bytes_total", "jmiredo_dropped_packets_total",
             "jmiredo_bubbles_received_total", "jmiredo_bubbles_sent_total", "jmiredo_echo_replies_sent_total");
 
+    static final List<String> CLIENT_SERIES = List.of(
+            "jmiredo_udp_received_packets_total", "jmiredo_udp_received_bytes_total", "jmiredo_udp_receive_errors_total",
+            "jmiredo_udp_sent_packets_total", "jmiredo_udp_sent_bytes_total", "jmiredo_dropped_packets_total",
+            "jmiredo_tun_written_packets_total", "jmiredo_tun_written_bytes_total", "jmiredo_tun_read_packets_total",
+            "jmiredo_tun_read_bytes_total", "jmiredo_bubbles_received_total", "jmiredo_bubbles_sent_total",
+            "jmiredo_bubbles_rate_limited_total", "jmiredo_icmp_errors_sent_total",
+            "jmiredo_icmp_errors_rate_limited_total", "jmiredo_peers_trusted_total", "jmiredo_queued_packets_total",
+            "jmiredo_queue_released_packets_total", "jmiredo_router_solicitations_sent_total",
+            "jmiredo_router_advertisements_received_total", "jmiredo_client_echo_tests_sent_total",
+            "jmiredo_client_echo_tests_passed_total");
+
     private static final Pattern SAMPLE = Pattern.compile("^(jmiredo_[a-z0-9_]+)(\\{[^}]*})? (\\S+)$", Pattern.MULTILINE);
 
     final List<DataPathCounters> loops = new CopyOnWriteArrayList<>();
@@ -106,6 +117,7 @@ class DataPathMetricsTest {
                         || n.equals("jmiredo_peers_trusted_total")).toList(); // the table's own are PeerTableMetrics'
                 case SERVER -> SERVER_SERIES;
                 case MIRE -> MIRE_SERIES;
+                case CLIENT -> CLIENT_SERIES;
             });
             Set<String> reasons = new TreeSet<>();
             Arrays.stream(DropReason.values()).filter(role::counts).forEach(r -> reasons.add(
@@ -126,6 +138,9 @@ class DataPathMetricsTest {
         assertThat(roleLines(DataPathRole.MIRE)).contains("jmiredo_bubbles_sent_total{kind=\"direct\"} 0.0",
                 "jmiredo_dropped_packets_total{reason=\"not_answered\"} 0.0")
                 .noneMatch(l -> l.contains("indirect") || l.contains("mapping_mismatch"));
+        assertThat(roleLines(DataPathRole.CLIENT)).contains("jmiredo_dropped_packets_total{reason=\"not_qualified\"} 0.0",
+                "jmiredo_dropped_packets_total{reason=\"invalid_router_advertisement\"} 0.0")
+                .noneMatch(l -> l.contains("offload") || l.contains("coalesced") || l.contains("router_advertisements_sent"));
         for (Counter counter : Counter.values()) {
             assertThat(Arrays.stream(DataPathRole.values()).filter(r -> r.counts(counter))).as("%s", counter).isNotEmpty();
         }
@@ -183,7 +198,11 @@ class DataPathMetricsTest {
                 "jmiredo_server_forwarded_icmpv6_total " + value(Counter.SERVER_FORWARDED_ICMPV6),
                 "jmiredo_native_sent_packets_total " + value(Counter.NATIVE_TX_PACKETS),
                 "jmiredo_native_sent_bytes_total " + value(Counter.NATIVE_TX_BYTES),
-                "jmiredo_echo_replies_sent_total " + value(Counter.ECHO_REPLIES_TX));
+                "jmiredo_echo_replies_sent_total " + value(Counter.ECHO_REPLIES_TX),
+                "jmiredo_router_solicitations_sent_total " + value(Counter.ROUTER_SOLICITATIONS_TX),
+                "jmiredo_router_advertisements_received_total " + value(Counter.ROUTER_ADVERTISEMENTS_RX),
+                "jmiredo_client_echo_tests_sent_total " + value(Counter.ECHO_TESTS_TX),
+                "jmiredo_client_echo_tests_passed_total " + value(Counter.ECHO_TESTS_PASSED));
         assertThat(Arrays.stream(Counter.values()).map(DataPathMetricsTest::value).distinct()).hasSize(Counter.values().length);
     }
 

@@ -4,13 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.util.internal.PlatformDependent;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +45,8 @@ class MetricsServerTest {
         new DataPathMetrics(DataPathRole.RELAY, List.of(loop)).bindTo(registry);
         new PeerTableMetrics(new PeerTableStats(() -> 7, () -> 100, () -> 0, () -> 0, () -> 0, () -> 0, () -> 4096))
                 .bindTo(registry);
-        server = MetricsServer.start(new MetricsConfig(new HostPort("127.0.0.1", 0), MAX_CONNECTIONS), registry, ready::get);
+        server = MetricsServer.start(new MetricsConfig(new HostPort("127.0.0.1", 0), MAX_CONNECTIONS, MAX_CONNECTIONS),
+                registry, ready::get);
         base = "http://127.0.0.1:" + server.localAddress().getPort();
     }
 
@@ -111,6 +116,20 @@ class MetricsServerTest {
     }
 
     @Test
+    void aRequestInAbsoluteFormNamesTheSamePath() throws Exception {
+        int port = server.localAddress().getPort();
+        try (Socket socket = connect()) {
+            socket.getOutputStream().write(("GET http://127.0.0.1:" + port + "/healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(answer).startsWith("HTTP/1.1 200").endsWith("ok\n");
+        }
+        assertThat(MetricsHttpHandler.originForm("HTTP://h/readyz?x=1")).isEqualTo("/readyz?x=1");
+        assertThat(MetricsHttpHandler.originForm("http://h")).isEqualTo("/");
+        assertThat(MetricsHttpHandler.originForm("/metrics?a=http://x/y")).isEqualTo("/metrics?a=http://x/y");
+    }
+
+    @Test
     void bindErrorIsOneClearLine() {
         int port = server.localAddress().getPort();
         assertThatThrownBy(() -> MetricsServer.start(new MetricsConfig(new HostPort("127.0.0.1", port)), registry, () -> true))
@@ -160,6 +179,103 @@ class MetricsServerTest {
                 held.close();
             }
         }
+    }
+
+    /**
+     * One host cannot take every place: with its connections held open (a slowloris trickling a header byte
+     * now and then never reaches the idle timeout), a scraper from another address is still served.
+     */
+    @Test
+    void oneSourceHoldsAtMostItsShareAndAScraperFromElsewhereIsServed() throws Exception {
+        int perSource = 2;
+        try (MetricsServer shared = MetricsServer.start(
+                new MetricsConfig(new HostPort("0.0.0.0", 0), MAX_CONNECTIONS, perSource), registry, ready::get)) {
+            int port = shared.localAddress().getPort();
+            List<Socket> held = new ArrayList<>();
+            try {
+                for (int i = 0; i < MAX_CONNECTIONS; i++) {
+                    Socket slow = new Socket("127.0.0.1", port, InetAddress.getByName("127.0.0.2"), 0);
+                    slow.setSoTimeout(5_000);
+                    slow.getOutputStream().write('G'); // the start of a request line, never finished
+                    held.add(slow);
+                }
+                for (int i = 0; i < held.size(); i++) {
+                    if (i < perSource) {
+                        held.get(i).setSoTimeout(200);
+                        int index = i;
+                        assertThatThrownBy(() -> held.get(index).getInputStream().read()).as("held connection %d", i)
+                                .isInstanceOf(SocketTimeoutException.class);
+                    } else {
+                        assertThat(held.get(i).getInputStream().read()).as("connection %d past the share", i).isEqualTo(-1);
+                    }
+                }
+                assertThat(refused()).isEqualTo(MAX_CONNECTIONS - perSource);
+                HttpResponse<String> scrape = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(scrape.statusCode()).isEqualTo(200);
+            } finally {
+                for (Socket socket : held) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * Bounded resources: a client that pipelines scrapes and reads none of the answers is closed once its
+     * unread answers pass the write buffer's high-water mark; before, 1.3 MB of requests made the
+     * endpoint buffer gigabytes of direct memory.
+     */
+    @Test
+    void aClientPipeliningScrapesWithoutReadingIsClosedBeforeItsAnswersPileUp() throws Exception {
+        byte[] request = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] burst = new byte[request.length * 1_000];
+        for (int i = 0; i < 1_000; i++) {
+            System.arraycopy(request, 0, burst, i * request.length, request.length);
+        }
+        long before = PlatformDependent.usedDirectMemory();
+        long peak = before;
+        try (Socket socket = connect()) {
+            socket.setReceiveBufferSize(4096);
+            OutputStream out = socket.getOutputStream();
+            try {
+                for (int i = 0; i < 50; i++) {
+                    out.write(burst);
+                    peak = Math.max(peak, PlatformDependent.usedDirectMemory());
+                }
+            } catch (IOException closedByTheServer) {
+                // expected once the server has closed the connection
+            }
+            for (int i = 0; i < 40; i++) { // two seconds of not reading
+                Thread.sleep(50);
+                peak = Math.max(peak, PlatformDependent.usedDirectMemory());
+            }
+            assertThat(peak - before).as("direct memory buffered for unread answers").isLessThan(32L << 20);
+            assertThat(drainUntilClosed(socket, Duration.ofSeconds(5))).as("answers sent before the close")
+                    .isLessThan(16L << 20);
+        }
+        assertThat(get("/healthz", null).statusCode()).isEqualTo(200);
+    }
+
+    /** Reads until the server closes (end of stream or reset); fails on a connection still open at the deadline. */
+    private static long drainUntilClosed(Socket socket, Duration within) throws IOException {
+        long deadline = System.nanoTime() + within.toNanos();
+        byte[] buffer = new byte[64 * 1024];
+        long total = 0;
+        try {
+            for (int n; (n = socket.getInputStream().read(buffer)) >= 0; ) {
+                total += n;
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("still answering after " + within + " (" + total + " bytes)");
+                }
+            }
+        } catch (SocketTimeoutException stillOpen) {
+            throw stillOpen;
+        } catch (IOException reset) {
+            // closed with answers unread on the server's side: a reset is a close too
+        }
+        return total;
     }
 
     private double refused() {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jmiredo.server.netlink.InterfaceConfigException;
 import org.jmiredo.server.netlink.InterfaceConfigurator;
 import org.jmiredo.server.netlink.TunnelInterfaceSpec;
@@ -26,6 +27,7 @@ class TunnelWatchTest {
     private static final InterfaceConfigurator.Restoration DOWN = new InterfaceConfigurator.Restoration(false, List.of());
 
     private final Deque<Object> answers = new ArrayDeque<>();
+    private final AtomicBoolean deviceGone = new AtomicBoolean();
     private final Logger log = (Logger) LoggerFactory.getLogger(TunnelWatch.class);
     private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
     private TunnelWatch watch;
@@ -34,7 +36,7 @@ class TunnelWatchTest {
     void start() {
         logged.start();
         log.addAppender(logged);
-        watch = TunnelWatch.start(scripted(), SPEC, true, Duration.ofHours(1));
+        watch = TunnelWatch.start(scripted(), SPEC, true, deviceGone::get, Duration.ofHours(1));
     }
 
     @AfterEach
@@ -112,9 +114,21 @@ class TunnelWatchTest {
     }
 
     @Test
+    void aDeletedDeviceEndsTheChecksWithoutAskingNetlinkOrWarning() {
+        answers.add(IN_PLACE);
+        watch.check();
+        deviceGone.set(true);
+        watch.check();
+        watch.check();
+        assertThat(watch.serving()).isFalse();
+        assertThat(answers).as("netlink is not asked about a device that is gone").isEmpty();
+        assertThat(logged.list).as("the daemon says why it stops; the watch adds no 'cannot check'").isEmpty();
+    }
+
+    @Test
     void aHostsDeviceIsOnlyObservedAndEachChangeSaidOnce() {
         watch.close();
-        watch = TunnelWatch.start(scripted(), SPEC, false, Duration.ofHours(1));
+        watch = TunnelWatch.start(scripted(), SPEC, false, deviceGone::get, Duration.ofHours(1));
         answers.addAll(List.of(true, false, false, true));
         watch.check();
         assertThat(watch.serving()).isTrue();

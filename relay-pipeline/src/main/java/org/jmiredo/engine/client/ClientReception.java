@@ -1,0 +1,211 @@
+package org.jmiredo.engine.client;
+
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayDeque;
+import java.util.function.Consumer;
+import org.jmiredo.engine.Clock;
+import org.jmiredo.engine.RelayOutput;
+import org.jmiredo.metrics.Counter;
+import org.jmiredo.metrics.DataPathCounters;
+import org.jmiredo.metrics.DropReason;
+import org.jmiredo.peer.PeerTable;
+import org.jmiredo.proto.Icmpv6;
+import org.jmiredo.proto.Ipv4;
+import org.jmiredo.proto.Ipv6;
+import org.jmiredo.proto.TeredoAddress;
+import org.jmiredo.proto.TeredoHeaders;
+
+/**
+ * The client's reception rules, UDP to tunnel (RFC 4380 §5.2.3), for every datagram the qualification did
+ * not take. From the server with an origin indication: a direct bubble to the origin, which opens our NAT to
+ * the peer or relay that wants to reach us (as Miredo; R-5.2.3-serverorig). Then, by the IPv6 source: a
+ * trusted peer at its mapping (case 1); the echo reply of our connectivity test (case 2, taken, not
+ * delivered); a Teredo peer at its embedded mapping (case 3, trusted from then on). Anything else from a
+ * native source starts the connectivity test towards it and is dropped (case 6: Miredo queues it instead;
+ * the sender's retransmission gets through once the test passed). Packets queued for a peer leave when it
+ * becomes trusted. One instance, on the client's one event loop.
+ */
+public final class ClientReception {
+    private final ClientSelf self;
+    private final PeerTable peers;
+    private final Clock clock;
+    private final DataPathCounters counters;
+    private final ArrayDeque<ByteBuf> released = new ArrayDeque<>();
+    private final Consumer<ByteBuf> collect = released::add;
+
+    public ClientReception(ClientSelf self, PeerTable peers, Clock clock, DataPathCounters counters) {
+        this.self = self;
+        this.peers = peers;
+        this.clock = clock;
+        this.counters = counters;
+    }
+
+    /**
+     * A datagram whose headers parsed, from {@code srcIpv4:srcPort}: null when it was taken (delivered to the
+     * tunnel through {@code out}, or consumed), else why not. The caller owns {@code buf}.
+     */
+    public DropReason fromUdp(ByteBuf buf, TeredoHeaders headers, int srcIpv4, int srcPort, RelayOutput out) {
+        if (!self.isQualified()) {
+            return DropReason.NOT_QUALIFIED;
+        }
+        int at = headers.ipv6Offset();
+        boolean bubble = Ipv6.isBubble(buf, at);
+        long srcHi = Ipv6.srcHi(buf, at);
+        long srcLo = Ipv6.srcLo(buf, at);
+        if (self.isServer(srcIpv4, srcPort) && headers.hasOrigin()) {
+            // R-5.2.3-serverorig: the peer's own address may be a relay's, so answer its origin, not its address;
+            // never towards a non-global one (R-5.2.4-g4), whatever the server says.
+            int originIpv4 = headers.originIpv4(buf);
+            int originPort = headers.originPort(buf);
+            if (Ipv4.isGlobalUnicast(originIpv4) && originPort != 0) {
+                self.sendBubble(srcHi, srcLo, originIpv4, originPort, Counter.BUBBLES_TX_DIRECT, out);
+            }
+            if (bubble) {
+                counters.increment(Counter.BUBBLES_RX);
+                return null;
+            }
+        }
+        if (Ipv6.isMulticast(Ipv6.dstHi(buf, at))) {
+            return DropReason.MULTICAST;
+        }
+        if (!self.isTeredo(srcHi) && !ClientSelf.isGlobalPeer(srcHi, srcLo)) {
+            // Link-local sources never into the tunnel: a forged RA could take the host's routes (Miredo).
+            return DropReason.NOT_GLOBAL_SCOPE;
+        }
+        if (!bubble && !self.isSelf(Ipv6.dstHi(buf, at), Ipv6.dstLo(buf, at))) {
+            return DropReason.DESTINATION_NOT_SERVED; // R-5.2.3-dst
+        }
+        return bubble ? bubbleFrom(srcHi, srcLo, srcIpv4, srcPort, out) : dataFrom(buf, at, headers, srcHi, srcLo,
+                srcIpv4, srcPort, out);
+    }
+
+    private DropReason bubbleFrom(long srcHi, long srcLo, int srcIpv4, int srcPort, RelayOutput out) {
+        counters.increment(Counter.BUBBLES_RX);
+        if (!self.isTeredo(srcHi) || !embedded(srcLo, srcIpv4, srcPort)) {
+            return DropReason.MAPPING_MISMATCH;
+        }
+        trust(srcHi, srcLo, srcIpv4, srcPort, out); // R-5.2.3-c3, R-5.2.3-c3bubble: discarded after
+        return null;
+    }
+
+    private DropReason dataFrom(ByteBuf buf, int at, TeredoHeaders headers, long srcHi, long srcLo, int srcIpv4,
+            int srcPort, RelayOutput out) {
+        boolean teredo = self.isTeredo(srcHi);
+        if (teredo && embedded(srcLo, srcIpv4, srcPort)) {
+            trust(srcHi, srcLo, srcIpv4, srcPort, out); // R-5.2.3-c3
+            return deliver(buf, headers, out);
+        }
+        if (knownAt(srcHi, srcLo, srcIpv4, srcPort, out)) {
+            return deliver(buf, headers, out); // R-5.2.3-c1
+        }
+        if (teredo) {
+            return DropReason.MAPPING_MISMATCH;
+        }
+        if (answersTest(buf, at, srcHi, srcLo)) {
+            trust(srcHi, srcLo, srcIpv4, srcPort, out); // R-5.2.3-c2: taken, not delivered
+            counters.increment(Counter.ECHO_TESTS_PASSED);
+            return null;
+        }
+        startTest(srcHi, srcLo, out); // R-5.2.3-c6
+        return DropReason.UNKNOWN_PEER;
+    }
+
+    private static boolean embedded(long srcLo, int srcIpv4, int srcPort) {
+        return TeredoAddress.mappedIpv4(srcLo) == srcIpv4 && TeredoAddress.mappedPort(srcLo) == srcPort;
+    }
+
+    /** An echo reply to our test: 8 bytes of data, the keyed hash of its source (§5.2.9). */
+    private boolean answersTest(ByteBuf buf, int at, long srcHi, long srcLo) {
+        int icmp = at + Ipv6.HEADER_LENGTH;
+        return Ipv6.nextHeader(buf, at) == Ipv6.NEXT_HEADER_ICMPV6
+                && Ipv6.payloadLength(buf, at) == Icmpv6.HEADER_LENGTH + ClientSelf.NONCE_LENGTH
+                && Icmpv6.type(buf, icmp) == Icmpv6.TYPE_ECHO_REPLY
+                && buf.getLong(icmp + Icmpv6.ECHO_DATA_OFFSET) == self.nonce(srcHi, srcLo);
+    }
+
+    /** Case 1: the peer is trusted at exactly this mapping; its receive time moves and its queue leaves. */
+    private boolean knownAt(long srcHi, long srcLo, int ipv4, int port, RelayOutput out) {
+        long hash = peers.hash(srcHi, srcLo);
+        PeerTable.Segment segment = peers.segmentFor(hash);
+        boolean known;
+        segment.lock();
+        try {
+            int slot = segment.find(srcHi, srcLo, hash);
+            known = slot >= 0 && segment.trusted(slot) && segment.mappedIpv4(slot) == ipv4
+                    && segment.mappedPort(slot) == port;
+            if (known) {
+                markTrusted(segment, slot, ipv4, port);
+            }
+        } finally {
+            segment.unlock();
+        }
+        sendReleased(ipv4, port, out);
+        return known;
+    }
+
+    private void trust(long srcHi, long srcLo, int ipv4, int port, RelayOutput out) {
+        long hash = peers.hash(srcHi, srcLo);
+        PeerTable.Segment segment = peers.segmentFor(hash);
+        segment.lock();
+        try {
+            int slot = segment.find(srcHi, srcLo, hash);
+            if (slot < 0) {
+                slot = segment.insert(srcHi, srcLo, hash, clock.nowSeconds());
+            }
+            if (!segment.trusted(slot)) {
+                counters.increment(Counter.PEERS_TRUSTED);
+            }
+            markTrusted(segment, slot, ipv4, port);
+        } finally {
+            segment.unlock();
+        }
+        sendReleased(ipv4, port, out);
+    }
+
+    /** Under the lock: trusted at this mapping, heard from now, bubbles and tests reset, queue taken out. */
+    private void markTrusted(PeerTable.Segment segment, int slot, int ipv4, int port) {
+        int now = clock.nowSeconds();
+        segment.setTrusted(slot, true);
+        segment.setMapping(slot, ipv4, port, RelayOutput.ANY_LOCAL);
+        segment.setLastRx(slot, now);
+        segment.setBubbles(slot, segment.lastBubble(slot), 0);
+        segment.touch(slot, now);
+        if (segment.hasQueue(slot)) {
+            segment.drainQueue(slot, collect); // R-5.2.3-c2, R-5.2.3-c3dequeue
+        }
+    }
+
+    /** Case 6: the echo test towards a native source, within the same budget as transmission's. */
+    private void startTest(long srcHi, long srcLo, RelayOutput out) {
+        int now = clock.nowSeconds();
+        long hash = peers.hash(srcHi, srcLo);
+        PeerTable.Segment segment = peers.segmentFor(hash);
+        boolean send = false;
+        segment.lock();
+        try {
+            int slot = segment.find(srcHi, srcLo, hash);
+            if (slot < 0) {
+                slot = segment.insert(srcHi, srcLo, hash, now);
+            }
+            send = ProbeBudget.take(segment, slot, now) == ProbeBudget.SEND;
+        } finally {
+            segment.unlock();
+        }
+        if (send) {
+            self.sendEchoTest(srcHi, srcLo, out);
+        }
+    }
+
+    private DropReason deliver(ByteBuf buf, TeredoHeaders headers, RelayOutput out) {
+        out.toTun(buf.retainedSlice(headers.ipv6Offset(), headers.ipv6Length()));
+        return null;
+    }
+
+    private void sendReleased(int ipv4, int port, RelayOutput out) {
+        ByteBuf packet;
+        while ((packet = released.poll()) != null) {
+            counters.increment(Counter.QUEUE_RELEASED_PACKETS);
+            out.toUdp(packet, ipv4, port, RelayOutput.ANY_LOCAL);
+        }
+    }
+}

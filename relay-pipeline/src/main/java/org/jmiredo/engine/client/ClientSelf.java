@@ -1,0 +1,112 @@
+package org.jmiredo.engine.client;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import org.jmiredo.metrics.Counter;
+import org.jmiredo.metrics.DataPathCounters;
+import org.jmiredo.proto.Bubble;
+import org.jmiredo.proto.Icmpv6;
+import org.jmiredo.proto.Ipv6;
+import org.jmiredo.proto.Ipv6Scope;
+import org.jmiredo.proto.SipHash;
+import org.jmiredo.proto.Teredo;
+import org.jmiredo.proto.TeredoAddress;
+import org.jmiredo.engine.RelayOutput;
+
+/**
+ * What the client's data rules share, on its one event loop: its own Teredo address while qualified, its
+ * server, and the control packets it sends. The direct IPv6 connectivity test (RFC 4380 §5.2.9) sends an
+ * ICMPv6 Echo Request through the server whose 8 data bytes are a keyed hash of the peer's address: the
+ * reply proves the peer (and the relay it came through) without any state per test.
+ */
+public final class ClientSelf {
+    /** The echo test's data: one SipHash value. */
+    static final int NONCE_LENGTH = 8;
+    /** Hop limit of our echo requests (RFC 4861's default for hosts). */
+    private static final int ECHO_HOP_LIMIT = 64;
+
+    private final int server;
+    private final int prefix;
+    private final long k0;
+    private final long k1;
+    private final ByteBufAllocator alloc;
+    private final DataPathCounters counters;
+    private boolean qualified;
+    private long hi;
+    private long lo;
+
+    /**
+     * @param server the server's primary IPv4, where echo tests go (port 3544)
+     * @param k0 the first half of the echo test's key (random per start)
+     */
+    public ClientSelf(int server, int prefix, long k0, long k1, ByteBufAllocator alloc, DataPathCounters counters) {
+        this.server = server;
+        this.prefix = prefix;
+        this.k0 = k0;
+        this.k1 = k1;
+        this.alloc = alloc;
+        this.counters = counters;
+    }
+
+    /** Qualified with this address (or its mapping changed). */
+    public void qualified(long addressHi, long addressLo) {
+        qualified = true;
+        hi = addressHi;
+        lo = addressLo;
+    }
+
+    /** Not qualified: nothing is carried until the next {@link #qualified}. */
+    public void unqualified() {
+        qualified = false;
+    }
+
+    boolean isQualified() {
+        return qualified;
+    }
+
+    boolean isSelf(long addressHi, long addressLo) {
+        return qualified && addressHi == hi && addressLo == lo;
+    }
+
+    boolean isServer(int ipv4, int port) {
+        return ipv4 == server && port == Teredo.SERVICE_PORT;
+    }
+
+    boolean isTeredo(long addressHi) {
+        return TeredoAddress.isTeredo(addressHi, prefix);
+    }
+
+    /**
+     * A native peer the rules may test and keep an entry for: of global scope (not loopback, link-local,
+     * multicast, IPv4-mapped...) and outside ::/64, which no peer has and the peer table keeps as "empty".
+     */
+    static boolean isGlobalPeer(long hi, long lo) {
+        return hi != 0 && Ipv6Scope.isGlobal(hi, lo);
+    }
+
+    /** The echo test's data for the peer {@code peerHi/peerLo}. */
+    long nonce(long peerHi, long peerLo) {
+        return SipHash.hash16(k0, k1, peerHi, peerLo);
+    }
+
+    /** Sends the direct IPv6 connectivity test to {@code peerHi/peerLo} through our server (§5.2.9). */
+    void sendEchoTest(long peerHi, long peerLo, RelayOutput out) {
+        ByteBuf data = alloc.heapBuffer(NONCE_LENGTH, NONCE_LENGTH).writeLong(nonce(peerHi, peerLo));
+        ByteBuf request = alloc.directBuffer(Ipv6.HEADER_LENGTH + Icmpv6.HEADER_LENGTH + NONCE_LENGTH);
+        try {
+            Icmpv6.appendEchoRequest(request, ECHO_HOP_LIMIT, hi, lo, peerHi, peerLo, 0, 0, data, 0, NONCE_LENGTH);
+        } finally {
+            data.release();
+        }
+        counters.increment(Counter.ECHO_TESTS_TX);
+        out.toUdp(request, server, Teredo.SERVICE_PORT, RelayOutput.ANY_LOCAL);
+    }
+
+    /** Sends a bubble from our address to {@code peerHi/peerLo} at {@code ipv4:port} (§5.2.6). */
+    void sendBubble(long peerHi, long peerLo, int ipv4, int port, Counter kind, RelayOutput out) {
+        ByteBuf bubble = alloc.directBuffer(Bubble.LENGTH);
+        Bubble.write(bubble, hi, lo, peerHi, peerLo);
+        counters.increment(kind);
+        out.toUdp(bubble, ipv4, port, RelayOutput.ANY_LOCAL);
+    }
+}

@@ -1,0 +1,13 @@
+package org.jmiredo.engine.client;
+
+/** Why a client is not (or no longer) qualified; each is logged once when it happens. */
+public enum QualificationFailure {
+    /** The primary server address did not answer any solicitation (RFC 4380 §5.2.1 "off-line"). */
+    NO_REPLY,
+    /** The secondary address did not answer: the NAT cannot be checked (R-5.2.1-secnoresp). */
+    NO_REPLY_SECONDARY,
+    /** The two addresses saw different mappings: a symmetric NAT, which Teredo cannot cross (R-5.2.1-compare). */
+    SYMMETRIC_NAT,
+    /** Qualified, then the refresh solicitations went unanswered (RFC 4380 §5.2.5). */
+    SERVER_LOST
+}

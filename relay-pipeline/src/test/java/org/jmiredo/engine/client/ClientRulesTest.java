@@ -1,0 +1,242 @@
+package org.jmiredo.engine.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.jmiredo.engine.server.Packets.*;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import java.util.ArrayList;
+import java.util.List;
+import org.jmiredo.engine.IcmpErrors;
+import org.jmiredo.engine.RelayOutput;
+import org.jmiredo.metrics.Counter;
+import org.jmiredo.metrics.DataPathCounters;
+import org.jmiredo.metrics.DropReason;
+import org.jmiredo.peer.PeerTable;
+import org.jmiredo.peer.PeerTableSettings;
+import org.jmiredo.proto.Icmpv6;
+import org.jmiredo.proto.Ipv6;
+import org.jmiredo.proto.Teredo;
+import org.jmiredo.proto.TeredoHeaders;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The client's data rules (RFC 4380 §5.2.3, §5.2.4, §5.2.6), in the CONFORMANCE lab addressing: our client
+ * {@code CLIENT} (behind the NAT 198.51.100.20:40000) of server 198.51.100.1; a relay at 198.51.100.3:3545;
+ * the native host 2001:db8:6::20; a Teredo peer of another server.
+ */
+class ClientRulesTest implements RelayOutput {
+    record Sent(ByteBuf payload, String to) {}
+
+    private static final long[] PEER = teredo("203.0.113.120", 0, "198.51.100.30", 50000);
+    private static final String RELAY_AT = RELAY + ":3545";
+
+    private final UnpooledByteBufAllocator alloc = new UnpooledByteBufAllocator(false);
+    private final DataPathCounters counters = new DataPathCounters();
+    private final PeerTable peers = new PeerTable(new PeerTableSettings(64, 1, 60, 4096, 8));
+    private final int[] now = {1_000};
+    private final ClientSelf self = new ClientSelf(ipv4(PRIMARY), Teredo.PREFIX, 11, 13, alloc, counters);
+    private final ClientTransmission transmission = new ClientTransmission(self, peers,
+            new IcmpErrors(10, alloc, counters), () -> now[0], counters, alloc);
+    private final ClientReception reception = new ClientReception(self, peers, () -> now[0], counters);
+    private final List<Sent> udp = new ArrayList<>();
+    private final List<ByteBuf> tun = new ArrayList<>();
+
+    ClientRulesTest() {
+        self.qualified(CLIENT[0], CLIENT[1]);
+    }
+
+    @Override
+    public void toTun(ByteBuf packet) {
+        tun.add(packet);
+    }
+
+    @Override
+    public void toUdp(ByteBuf payload, int ipv4, int port, int local) {
+        udp.add(new Sent(payload, org.jmiredo.proto.Ipv4.toString(ipv4) + ":" + port));
+    }
+
+    @AfterEach
+    void release() {
+        udp.forEach(s -> s.payload().release());
+        tun.forEach(ByteBuf::release);
+        peers.close();
+    }
+
+    private void send(long[] dst) {
+        transmission.fromTunnel(echo(CLIENT, dst, false, 16), this);
+    }
+
+    private DropReason receive(ByteBuf datagram, String ipv4, int port) {
+        TeredoHeaders headers = new TeredoHeaders();
+        assertThat(headers.parse(datagram)).isNull();
+        try {
+            return reception.fromUdp(datagram, headers, ipv4(ipv4), port, this);
+        } finally {
+            datagram.release();
+        }
+    }
+
+    private List<String> destinations() {
+        return udp.stream().map(Sent::to).toList();
+    }
+
+    /** The echo reply of the native host to our test, as its relay carries it. */
+    private ByteBuf testReply(long[] from) {
+        ByteBuf data = alloc.heapBuffer().writeLong(self.nonce(from[0], from[1]));
+        ByteBuf reply = alloc.heapBuffer();
+        Icmpv6.appendEchoReply(reply, 64, from[0], from[1], CLIENT[0], CLIENT[1], 0, 0, data, 0, 8);
+        data.release();
+        return reply;
+    }
+
+    @Test
+    void r52QualfirstNothingLeavesBeforeQualification() {
+        self.unqualified();
+        send(NATIVE);
+        assertThat(udp).isEmpty();
+        assertThat(counters.dropped(DropReason.NOT_QUALIFIED)).isEqualTo(1);
+        assertThat(receive(bubble(PEER, CLIENT), "198.51.100.30", 50000)).isEqualTo(DropReason.NOT_QUALIFIED);
+    }
+
+    @Test
+    void r524C2ANativeDestinationIsQueuedWhileTheEchoTestGoesThroughTheServer() {
+        send(NATIVE);
+        send(NATIVE); // R-5.2.6-2s: within 2 s, queued without a second test
+        assertThat(destinations()).containsExactly(PRIMARY + ":3544");
+        ByteBuf test = udp.getFirst().payload();
+        assertThat(Icmpv6.type(test, Ipv6.HEADER_LENGTH)).isEqualTo(Icmpv6.TYPE_ECHO_REQUEST);
+        assertThat(Ipv6.dstLo(test, 0)).isEqualTo(NATIVE[1]);
+        assertThat(counters.get(Counter.QUEUED_PACKETS)).isEqualTo(2);
+    }
+
+    @Test
+    void r523C2TheRightEchoReplyTrustsTheRelayAndReleasesTheQueue() {
+        send(NATIVE);
+        send(NATIVE);
+        udp.forEach(s -> s.payload().release());
+        udp.clear();
+        assertThat(receive(testReply(NATIVE), RELAY, 3545)).isNull();
+        assertThat(tun).as("the reply is taken, not delivered").isEmpty();
+        assertThat(destinations()).containsExactly(RELAY_AT, RELAY_AT);
+        send(NATIVE); // R-5.2.4-c1: now straight to the relay
+        assertThat(destinations()).hasSize(3).last().isEqualTo(RELAY_AT);
+        // R-5.2.3-c1: the relay's packets from the native host are delivered
+        assertThat(receive(echo(NATIVE, CLIENT, true, 8), RELAY, 3545)).isNull();
+        assertThat(tun).hasSize(1);
+    }
+
+    @Test
+    void r523C2AWrongReplyTrustsNothingAndStartsATest() {
+        send(NATIVE);
+        assertThat(receive(echo(NATIVE, CLIENT, true, 8), RELAY, 3545)).isEqualTo(DropReason.UNKNOWN_PEER);
+        assertThat(tun).isEmpty();
+        assertThat(counters.get(Counter.QUEUE_RELEASED_PACKETS)).isZero();
+    }
+
+    @Test
+    void r524C2retryFourTestsTwoSecondsApartThenAddressUnreachable() {
+        for (int i = 0; i < 4; i++) {
+            send(NATIVE);
+            now[0] += 2;
+        }
+        assertThat(destinations()).containsExactly(PRIMARY + ":3544", PRIMARY + ":3544", PRIMARY + ":3544",
+                PRIMARY + ":3544");
+        send(NATIVE);
+        assertThat(udp).hasSize(4);
+        assertThat(counters.dropped(DropReason.PEER_UNREACHABLE)).isEqualTo(1);
+        assertThat(tun).hasSize(1); // ICMPv6 address unreachable back to the sender
+        assertThat(Icmpv6.type(tun.getFirst(), Ipv6.HEADER_LENGTH)).isEqualTo(Icmpv6.TYPE_DESTINATION_UNREACHABLE);
+    }
+
+    @Test
+    void r524C5ATeredoPeerGetsADirectAndAnIndirectBubbleThroughItsOwnServer() {
+        send(PEER);
+        // R-5.2.4-c5direct, R-5.2.4-c5indirect, R-5.2.6-indirect: its server, not ours
+        assertThat(destinations()).containsExactly("198.51.100.30:50000", "203.0.113.120:3544");
+        assertThat(Ipv6.isBubble(udp.getFirst().payload(), 0)).isTrue();
+        assertThat(Ipv6.srcLo(udp.getFirst().payload(), 0)).isEqualTo(CLIENT[1]);
+    }
+
+    @Test
+    void r523C3ABubbleFromTheEmbeddedMappingTrustsThePeerAndReleasesTheQueue() {
+        send(PEER);
+        send(PEER);
+        udp.forEach(s -> s.payload().release());
+        udp.clear();
+        assertThat(receive(bubble(PEER, CLIENT), "198.51.100.30", 50000)).isNull();
+        assertThat(tun).as("R-5.2.3-c3bubble: not delivered").isEmpty();
+        assertThat(destinations()).containsExactly("198.51.100.30:50000", "198.51.100.30:50000"); // R-5.2.3-c3dequeue
+        assertThat(receive(echo(PEER, CLIENT, false, 8), "198.51.100.30", 50000)).isNull();
+        assertThat(tun).hasSize(1);
+    }
+
+    @Test
+    void r523C3AnotherPortThanTheEmbeddedOneIsNotTrusted() {
+        assertThat(receive(echo(PEER, CLIENT, false, 8), "198.51.100.30", 50001)).isEqualTo(DropReason.MAPPING_MISMATCH);
+        assertThat(tun).isEmpty();
+    }
+
+    @Test
+    void r524ValidATrustedPeerSilentFor30sIsBubbledAgain() {
+        receive(bubble(PEER, CLIENT), "198.51.100.30", 50000);
+        send(PEER);
+        assertThat(destinations()).containsExactly("198.51.100.30:50000");
+        now[0] += Teredo.TRUST_SECONDS;
+        send(PEER);
+        assertThat(destinations()).containsExactly("198.51.100.30:50000", "198.51.100.30:50000", "203.0.113.120:3544");
+        assertThat(Ipv6.isBubble(udp.get(1).payload(), 0)).isTrue();
+    }
+
+    @Test
+    void r524G4AnEmbeddedPrivateAddressIsNeverSentTo() {
+        send(teredo(PRIMARY, 0, "10.0.0.1", 40000));
+        assertThat(udp).isEmpty();
+        assertThat(counters.dropped(DropReason.NON_GLOBAL_DESTINATION)).isEqualTo(1);
+    }
+
+    @Test
+    void r523ServerorigAnIndirectBubbleIsAnsweredWithADirectBubbleToTheOrigin() {
+        assertThat(receive(withOrigin(bubble(NATIVE, CLIENT), RELAY, 3545), PRIMARY, 3544)).isNull();
+        assertThat(destinations()).containsExactly(RELAY_AT);
+        ByteBuf answer = udp.getFirst().payload();
+        assertThat(Ipv6.srcLo(answer, 0)).isEqualTo(CLIENT[1]);
+        assertThat(Ipv6.dstLo(answer, 0)).isEqualTo(NATIVE[1]);
+        assertThat(tun).isEmpty();
+    }
+
+    @Test
+    void r524G4NoBubbleToANonGlobalOriginWhateverTheServerSays() {
+        assertThat(receive(withOrigin(bubble(NATIVE, CLIENT), "10.1.2.3", 3545), PRIMARY, 3544)).isNull();
+        assertThat(receive(withOrigin(bubble(NATIVE, CLIENT), RELAY, 0), PRIMARY, 3544)).isNull();
+        assertThat(udp).isEmpty();
+    }
+
+    @Test
+    void r523DstDataForAnotherAddressIsNotDelivered() {
+        receive(bubble(PEER, CLIENT), "198.51.100.30", 50000);
+        assertThat(receive(echo(PEER, CLIENT2, false, 8), "198.51.100.30", 50000))
+                .isEqualTo(DropReason.DESTINATION_NOT_SERVED);
+        assertThat(tun).isEmpty();
+    }
+
+    @Test
+    void nonGlobalNativePeersAreNeitherTestedNorKept() {
+        assertThat(receive(echo(v6("::1"), CLIENT, false, 8), PRIMARY, 3544)).isEqualTo(DropReason.NOT_GLOBAL_SCOPE);
+        assertThat(receive(echo(v6("::1:2:3:4"), CLIENT, false, 8), RELAY, 3545))
+                .isEqualTo(DropReason.NOT_GLOBAL_SCOPE);
+        assertThat(receive(echo(v6("fe80::1"), CLIENT, false, 8), RELAY, 3545)).isEqualTo(DropReason.NOT_GLOBAL_SCOPE);
+        send(v6("::1:2:3:4"));
+        assertThat(udp).isEmpty();
+        assertThat(counters.dropped(DropReason.NOT_GLOBAL_SCOPE)).as("the tunnel side counts; UDP returns").isEqualTo(1);
+        assertThat(counters.dropped(DropReason.INTERNAL_ERROR)).isZero();
+    }
+
+    @Test
+    void fromTheTunnelOnlyOurOwnSourceLeaves() {
+        transmission.fromTunnel(echo(CLIENT2, NATIVE, false, 8), this);
+        assertThat(udp).isEmpty();
+        assertThat(counters.dropped(DropReason.SOURCE_NOT_TEREDO)).isEqualTo(1);
+    }
+}

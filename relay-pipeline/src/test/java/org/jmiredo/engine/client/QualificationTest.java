@@ -1,0 +1,244 @@
+package org.jmiredo.engine.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import org.jmiredo.proto.Icmpv6;
+import org.jmiredo.proto.Ipv6;
+import org.jmiredo.proto.TeredoAddress;
+import org.jmiredo.proto.TeredoHeaders;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The client's qualification and maintenance against our own server's rules; row ids of CONFORMANCE §2. */
+class QualificationTest {
+    private final ServerStub server = new ServerStub();
+    private final Qualification client = new Qualification(server.settings(), new SplittableRandom(7), server);
+
+    @AfterEach
+    void release() {
+        server.close();
+    }
+
+    private void qualify() {
+        client.start(0);
+        assertThat(server.deliver(client, 100)).isTrue();
+        assertThat(server.deliver(client, 200)).isTrue();
+        assertThat(client.state()).isEqualTo(ClientState.QUALIFIED);
+    }
+
+    @Test
+    void r521StartRsPrimaryThenSecondaryThenQualifiedWithTheMappedAddress() {
+        client.start(0);
+        assertThat(client.state()).isEqualTo(ClientState.STARTING);
+        // R-5.2.1-start, R-5.2.1-rs (RFC 5991: cone bit 0 in the link-local source)
+        ServerStub.Solicitation first = server.solicitations.getFirst();
+        assertThat(first.server()).isEqualTo(server.primary);
+        assertThat(TeredoAddress.flags(first.linkLocalLo()) & 0x8000).isZero();
+        assertThat(server.deliver(client, 100)).isTrue();
+        // R-5.2.1-secondary
+        assertThat(client.state()).isEqualTo(ClientState.CHECKING);
+        assertThat(server.solicitations.getLast().server()).isEqualTo(server.secondary);
+        assertThat(server.solicitations.getLast().nonce()).isNotEqualTo(first.nonce()); // R-5.2.2-nonce
+        assertThat(server.deliver(client, 200)).isTrue();
+        // R-5.2.1-compare (equal: qualified), R-5.2.1-learn, R-5.2.1-build: ...:<flags>:63bf:39cc:9beb
+        assertThat(client.state()).isEqualTo(ClientState.QUALIFIED);
+        assertThat(server.events).hasSize(1);
+        assertThat(server.events.getFirst()).startsWith("qualified 2001:0:c633:6401:").endsWith(":63bf:39cc:9beb mtu 1280");
+        assertThat(TeredoAddress.mappedPort(client.addressLo())).isEqualTo(40000);
+        // RFC 5991 §4: cone bit and UG bits clear, the rest random
+        assertThat(TeredoAddress.flags(client.addressLo()) & ~0x3CFF).isZero();
+    }
+
+    @Test
+    void r521RetxThreeSolicitationsFourSecondsApartThenOfflineAndAgainAfterTheRestartDelay() {
+        server.silentPrimary = true;
+        client.start(0);
+        for (long t = 4_000; t <= 8_000; t += 4_000) {
+            assertThat(client.deadline()).isEqualTo(t);
+            client.expire(t);
+        }
+        assertThat(server.solicitations).hasSize(3).extracting(ServerStub.Solicitation::nonce).containsOnly(
+                server.solicitations.getFirst().nonce()); // retransmissions repeat the nonce
+        client.expire(12_000);
+        assertThat(client.state()).isEqualTo(ClientState.OFFLINE);
+        assertThat(server.events).containsExactly("unqualified NO_REPLY");
+        assertThat(client.deadline()).isEqualTo(12_000 + Qualification.RESTART_MILLIS);
+        client.expire(client.deadline() - 1);
+        assertThat(server.solicitations).hasSize(3);
+        client.expire(client.deadline());
+        assertThat(server.solicitations).hasSize(4);
+        assertThat(client.state()).isEqualTo(ClientState.STARTING);
+    }
+
+    @Test
+    void r521SecnorespNoAnswerFromTheSecondaryAddressLeavesTheClientOffline() {
+        server.silentSecondary = true;
+        client.start(0);
+        assertThat(server.deliver(client, 100)).isTrue();
+        for (long t = 4_100; t <= 12_100; t += 4_000) {
+            client.expire(t);
+        }
+        assertThat(client.state()).isEqualTo(ClientState.OFFLINE);
+        assertThat(server.events).containsExactly("unqualified NO_REPLY_SECONDARY");
+    }
+
+    @Test
+    void r521CompareADifferentMappingAtTheSecondaryAddressIsASymmetricNat() {
+        server.symmetric = true;
+        client.start(0);
+        assertThat(server.deliver(client, 100)).isTrue();
+        assertThat(server.deliver(client, 200)).isTrue();
+        assertThat(client.state()).isEqualTo(ClientState.OFFLINE);
+        assertThat(server.events).containsExactly("unqualified SYMMETRIC_NAT");
+    }
+
+    @Test
+    void r522NoncecheckAnRaWithAnotherNonceIsIgnored() {
+        assertRejected(ra -> ra.setLong(4, ra.getLong(4) + 1));
+    }
+
+    @Test
+    void r522ConfmeaningAnRaAskingForANewKeyIsIgnored() {
+        assertRejected(ra -> ra.setByte(12, 1));
+    }
+
+    @Test
+    void r521RadstAnRaToAnotherLinkLocalAddressIsIgnored() {
+        assertRejected(ra -> {
+            int ipv6 = TeredoHeaders.AUTH_FIXED_LENGTH + TeredoHeaders.ORIGIN_LENGTH;
+            ra.setLong(ipv6 + Ipv6.DST_OFFSET + 8, 1);
+            Icmpv6.fillChecksum(ra, ipv6);
+        });
+    }
+
+    @Test
+    void r521RavalidAnRaWithABadChecksumOrHopLimitIsIgnored() {
+        int ipv6 = TeredoHeaders.AUTH_FIXED_LENGTH + TeredoHeaders.ORIGIN_LENGTH;
+        assertRejected(ra -> ra.setByte(ipv6 + Ipv6.HEADER_LENGTH + 2, ra.getByte(ipv6 + Ipv6.HEADER_LENGTH + 2) ^ 1));
+        assertRejected(ra -> ra.setByte(ipv6 + Ipv6.HOP_LIMIT_OFFSET, 64));
+    }
+
+    @Test
+    void r521RaprefixAnRaForAnotherServerOrPrefixIsIgnored() {
+        int pio = TeredoHeaders.AUTH_FIXED_LENGTH + TeredoHeaders.ORIGIN_LENGTH + Ipv6.HEADER_LENGTH + 16 + 16;
+        assertRejected(ra -> {
+            ra.setInt(pio + 4, ra.getInt(pio + 4) + 1); // server IPv4 + 1
+            Icmpv6.fillChecksum(ra, pio - 32 - Ipv6.HEADER_LENGTH);
+        });
+        assertRejected(ra -> {
+            ra.setInt(pio, 0x2002_0000);
+            Icmpv6.fillChecksum(ra, pio - 32 - Ipv6.HEADER_LENGTH);
+        });
+    }
+
+    @Test
+    void r521RaorigAnRaWithoutOriginIndicationIsIgnored() {
+        client.start(0);
+        ServerStub.Answer a = server.answers.removeFirst();
+        ByteBuf ra = a.datagram();
+        try {
+            // The origin indication out: the IPv6 packet moved up behind the authentication header.
+            int origin = TeredoHeaders.AUTH_FIXED_LENGTH;
+            ra.setBytes(origin, ra.copy(origin + TeredoHeaders.ORIGIN_LENGTH, ra.writerIndex() - origin - 8));
+            ra.writerIndex(ra.writerIndex() - TeredoHeaders.ORIGIN_LENGTH);
+            TeredoHeaders headers = new TeredoHeaders();
+            assertThat(headers.parse(ra)).isNull();
+            assertThat(headers.hasOrigin()).isFalse();
+            assertThat(client.advertisement(ra, headers, a.fromIpv4(), a.fromPort(), 10)).isFalse();
+        } finally {
+            ra.release();
+        }
+    }
+
+    @Test
+    void r521DropAnRaFromAnotherSourceOrUnsolicitedChangesNothing() {
+        client.start(0);
+        ServerStub.Answer a = server.answers.removeFirst();
+        TeredoHeaders headers = new TeredoHeaders();
+        headers.parse(a.datagram());
+        assertThat(client.advertisement(a.datagram(), headers, a.fromIpv4() + 5, a.fromPort(), 10)).isFalse();
+        assertThat(client.advertisement(a.datagram(), headers, a.fromIpv4(), 3545, 10)).isFalse();
+        assertThat(client.deadline()).isEqualTo(4_000); // R-5.2.1-drop: the RS timer unaffected
+        assertThat(client.advertisement(a.datagram(), headers, a.fromIpv4(), a.fromPort(), 10)).isTrue();
+        // The same RA again: nothing outstanding for the primary any more.
+        assertThat(client.advertisement(a.datagram(), headers, a.fromIpv4(), a.fromPort(), 20)).isFalse();
+        a.datagram().release();
+    }
+
+    @Test
+    void r52RefreshEveryRandomised75To100PercentOf30sWithANewNonce() {
+        qualify();
+        long at = 200;
+        long previous = server.solicitations.getLast().nonce();
+        java.util.Set<Long> waits = new java.util.HashSet<>();
+        for (int i = 0; i < 20; i++) {
+            long wait = client.deadline() - at;
+            assertThat(wait).isBetween(22_500L, 30_000L);
+            waits.add(wait);
+            at = client.deadline();
+            client.expire(at);
+            assertThat(server.solicitations.getLast().server()).isEqualTo(server.primary); // R-5.2.5-rs
+            assertThat(server.solicitations.getLast().nonce()).isNotEqualTo(previous);
+            previous = server.solicitations.getLast().nonce();
+            assertThat(server.deliver(client, at + 50)).isTrue();
+            at += 50;
+        }
+        assertThat(waits.size()).isGreaterThan(10);
+        assertThat(server.events).hasSize(1); // same mapping: the address stays
+    }
+
+    @Test
+    void r525MappingChangedOnRefreshGivesANewAddress() {
+        qualify();
+        long before = client.addressLo();
+        server.mappedPort = 40001;
+        client.expire(client.deadline());
+        assertThat(server.deliver(client, client.deadline() - 3_000)).isTrue();
+        assertThat(client.state()).isEqualTo(ClientState.QUALIFIED);
+        assertThat(server.events).hasSize(2);
+        assertThat(server.events.getLast()).endsWith(":63be:39cc:9beb mtu 1280");
+        assertThat(client.addressLo()).isNotEqualTo(before);
+    }
+
+    @Test
+    void r525CheckAServerSilentOnThreeRefreshesIsLostAndQualificationStartsAgain() {
+        qualify();
+        server.silentPrimary = true;
+        long t = client.deadline();
+        client.expire(t); // refresh RS
+        client.expire(t + 4_000);
+        client.expire(t + 8_000);
+        assertThat(client.state()).isEqualTo(ClientState.QUALIFIED);
+        client.expire(t + 12_000);
+        assertThat(server.events.getLast()).isEqualTo("unqualified SERVER_LOST");
+        assertThat(client.state()).isEqualTo(ClientState.STARTING);
+        server.silentPrimary = false;
+        client.expire(t + 16_000); // its retransmission is answered
+        assertThat(server.deliver(client, t + 16_100)).isTrue();
+        assertThat(server.deliver(client, t + 16_200)).isTrue();
+        assertThat(client.state()).isEqualTo(ClientState.QUALIFIED);
+        assertThat(server.events.getLast()).startsWith("qualified ");
+    }
+
+    /** Qualification until the primary's RA, which {@code mutate} spoils: not taken, the client keeps waiting. */
+    private void assertRejected(Consumer<ByteBuf> mutate) {
+        Qualification fresh = new Qualification(server.settings(), new SplittableRandom(3), server);
+        fresh.start(0);
+        ServerStub.Answer a = server.answers.removeLast();
+        ByteBuf ra = a.datagram();
+        try {
+            mutate.accept(ra);
+            TeredoHeaders headers = new TeredoHeaders();
+            if (headers.parse(ra) == null) {
+                assertThat(fresh.advertisement(ra, headers, a.fromIpv4(), a.fromPort(), 10)).isFalse();
+            }
+            assertThat(fresh.state()).isEqualTo(ClientState.STARTING);
+            assertThat(fresh.deadline()).isEqualTo(4_000);
+        } finally {
+            ra.release();
+        }
+    }
+}

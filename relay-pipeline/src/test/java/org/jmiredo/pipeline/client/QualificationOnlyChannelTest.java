@@ -1,0 +1,101 @@
+package org.jmiredo.pipeline.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.DefaultChannelId;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.jmiredo.engine.Clock;
+import org.jmiredo.engine.client.ClientState;
+import org.jmiredo.engine.client.QualificationFailure;
+import org.jmiredo.engine.server.Packets;
+import org.jmiredo.metrics.Counter;
+import org.jmiredo.metrics.DropReason;
+import org.jmiredo.proto.TeredoAddress;
+import org.jmiredo.testing.TrackingAllocator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The client's channel with qualification only ({@link ClientDataPath#initQualificationOnly}) on an
+ * {@link EmbeddedChannel}, against our server's rules behind a NAT at 198.51.100.20:40000: the RS it writes,
+ * the RA it reads, what it reports, what it drops, and that it releases every buffer.
+ */
+class QualificationOnlyChannelTest implements ClientStatus {
+    private final TrackingAllocator allocator = new TrackingAllocator();
+    private final EmbeddedChannel channel = new EmbeddedChannel(DefaultChannelId.newInstance(), false, false);
+    private final ServerSide server = new ServerSide(allocator);
+    private final ClientDataPath dataPath = new ClientDataPath(ServerSide.SETTINGS, this, null, 0, Clock.monotonic(),
+            null);
+    private final List<String> reports = new ArrayList<>();
+    private final List<ClientState> states = new ArrayList<>();
+
+    QualificationOnlyChannelTest() throws Exception {
+        channel.config().setAllocator(allocator);
+        dataPath.initQualificationOnly(channel);
+        channel.register();
+    }
+
+    @AfterEach
+    void close() {
+        channel.finishAndReleaseAll();
+        allocator.assertAllReleased();
+    }
+
+    @Override
+    public void qualified(long addressHi, long addressLo, int mtu) {
+        reports.add("qualified " + TeredoAddress.toString(addressHi, addressLo));
+    }
+
+    @Override
+    public void unqualified(QualificationFailure why) {
+        reports.add("unqualified " + why);
+    }
+
+    @Override
+    public void state(ClientState state) {
+        states.add(state);
+    }
+
+    private long count(Counter counter) {
+        return dataPath.counters().getFirst().get(counter);
+    }
+
+    @Test
+    void r521TheChannelQualifiesThroughPrimaryAndSecondaryAndReportsTheAddress() {
+        assertThat(states).containsExactly(ClientState.STARTING); // R-5.2.1-start: an RS at once
+        DatagramPacket primaryRa = server.answer(channel);
+        assertThat(primaryRa.sender().getAddress()).isEqualTo(Packets.ip(Packets.PRIMARY));
+        channel.writeInbound(primaryRa);
+        DatagramPacket secondaryRa = server.answer(channel); // R-5.2.1-secondary
+        assertThat(secondaryRa.sender().getAddress()).isEqualTo(Packets.ip(Packets.SECONDARY));
+        channel.writeInbound(secondaryRa);
+
+        assertThat(states).containsExactly(ClientState.STARTING, ClientState.CHECKING, ClientState.QUALIFIED);
+        assertThat(reports).singleElement().asString().startsWith("qualified 2001:0:c633:6401:")
+                .endsWith(":63bf:39cc:9beb");
+        assertThat(count(Counter.ROUTER_SOLICITATIONS_TX)).isEqualTo(2);
+        assertThat(count(Counter.ROUTER_ADVERTISEMENTS_RX)).isEqualTo(2);
+        assertThat(count(Counter.UDP_RX_PACKETS)).isEqualTo(2);
+    }
+
+    @Test
+    void r52QualfirstWithQualificationOnlyEverythingElseIsDroppedAndCounted() {
+        ByteBuf bubble = Packets.bubble(Packets.CLIENT2, Packets.CLIENT);
+        channel.writeInbound(new DatagramPacket(bubble, new InetSocketAddress(Packets.ip("192.168.77.2"), 40000),
+                new InetSocketAddress(Packets.ip("198.51.100.10"), 3545)));
+        assertThat(bubble.refCnt()).isZero();
+        assertThat(dataPath.counters().getFirst().dropped(DropReason.NOT_QUALIFIED)).isEqualTo(1);
+        DatagramPacket ra = server.answer(channel);
+        ByteBuf replayed = ra.content().copy();
+        channel.writeInbound(ra);
+        // R-5.2.1-drop: the same RA again is not awaited any more
+        channel.writeInbound(new DatagramPacket(replayed, ra.recipient(), ra.sender()));
+        assertThat(dataPath.counters().getFirst().dropped(DropReason.INVALID_ROUTER_ADVERTISEMENT)).isEqualTo(1);
+        assertThat(count(Counter.ROUTER_ADVERTISEMENTS_RX)).isEqualTo(1);
+    }
+}

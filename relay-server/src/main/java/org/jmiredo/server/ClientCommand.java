@@ -1,0 +1,61 @@
+package org.jmiredo.server;
+
+import java.util.concurrent.Callable;
+import org.jmiredo.server.config.ConfigLoader;
+import org.jmiredo.server.config.DaemonConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code jmiredo client}: a Teredo client until SIGTERM; {@code --qualify-only}: its qualification and
+ * maintenance alone, without a tunnel.
+ */
+@Command(name = "client", mixinStandardHelpOptions = true,
+        description = "Teredo client (RFC 4380 section 5.2) of the server jmiredo.client.server-address: qualifies, "
+                + "puts the Teredo address and routes on its tunnel (jmiredo.tun.name) and carries IPv6 to Teredo "
+                + "peers and, through relays, to native IPv6 hosts. /readyz 200 while qualified.")
+final class ClientCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientCommand.class);
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    RoleOptions options;
+
+    @Option(names = "--qualify-only", description = "Run qualification and maintenance alone: find and keep this "
+            + "host's Teredo address without a tunnel (needs no CAP_NET_ADMIN), carrying nothing.")
+    boolean qualifyOnly;
+
+    @Option(names = "--server-address", paramLabel = "IPV4",
+            description = "The Teredo server's primary address; wins over jmiredo.client.server-address.")
+    String serverAddress;
+
+    @Override
+    public Integer call() throws Exception {
+        ConfigLoader.Sources sources = options.sources(null);
+        if (serverAddress != null) {
+            sources = new ConfigLoader.Sources(sources.hocon(), sources.miredo(), sources.environment(),
+                    ConfigLoader.commandLineOption("jmiredo.client.server-address", serverAddress, "--server-address")
+                            .withFallback(sources.commandLine()));
+        }
+        DaemonConfig config = ConfigLoader.load(sources);
+        if (!config.client().configured()) {
+            throw new ParameterException(spec.commandLine(),
+                    "no Teredo server: set jmiredo.client.server-address or --server-address");
+        }
+        LogSetup.apply(config.logging());
+        if (qualifyOnly) {
+            RoleOptions.runUntilSignalled(() -> ClientQualifyDaemon.start(config), LOG);
+        } else {
+            RoleOptions.runUntilSignalled(() -> ClientDaemon.start(config), LOG);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,152 @@
+package org.jmiredo.server;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.util.concurrent.EventExecutor;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.jmiredo.engine.Clock;
+import org.jmiredo.engine.client.QualificationSettings;
+import org.jmiredo.metrics.DataPathRole;
+import org.jmiredo.peer.PeerTableSettings;
+import org.jmiredo.pipeline.client.ClientDataPath;
+import org.jmiredo.proto.Ipv4;
+import org.jmiredo.proto.TeredoAddress;
+import org.jmiredo.server.config.DaemonConfig;
+import org.jmiredo.server.metrics.DataPathMetrics;
+import org.jmiredo.server.metrics.MetricsServer;
+import org.jmiredo.server.metrics.ProcessMeters;
+import org.jmiredo.server.metrics.ProcessMetrics;
+import org.jmiredo.server.metrics.SocketBufferMetrics;
+import org.jmiredo.server.netlink.ClientInterface;
+import org.jmiredo.server.netlink.InterfaceConfigException;
+import org.jmiredo.server.transport.Transport;
+import org.jmiredo.server.transport.TransportSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code jmiredo client}: a Teredo client (RFC 4380 §5.2) on one event loop with one UDP socket and its own
+ * tunnel. Start order as the relay's: metrics endpoint (/readyz 503 meanwhile), data path, transport (the
+ * tunnel up without an address, the socket bound); the qualification then puts the Teredo address and the
+ * routes on the tunnel, and takes them off while not qualified. /readyz says 200 only while qualified.
+ */
+public final class ClientDaemon implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientDaemon.class);
+    /** A client talks to few peers: the relay's table bounds, capped (each peer costs memory up front). */
+    private static final int MAX_PEERS = 4096;
+    private static final int MAX_QUEUED_PEERS = 256;
+
+    private final ProcessMeters meters = EarlyStart.meters();
+    private final PrometheusMeterRegistry registry = meters.registry();
+    private final ShutdownStack started = new ShutdownStack();
+    private final DaemonConfig config;
+    private final QualificationSettings settings;
+    private final ClientReport report;
+    private final ClientInterface tunnel;
+    /** rtnetlink blocks: the address changes the event loop reports are applied here, in order. */
+    private final ExecutorService netlink = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "jmiredo-client-netlink");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile Transport transport;
+    private volatile boolean ready;
+    private volatile boolean closed;
+
+    private ClientDaemon(DaemonConfig config) {
+        this.config = config;
+        this.settings = config.client().settings(config.relay().prefix());
+        this.report = new ClientReport(settings, this::addressChanged);
+        this.tunnel = new ClientInterface(config.client().defaultRoute());
+    }
+
+    /** Starts everything, or nothing: on failure what was started is stopped again. */
+    public static ClientDaemon start(DaemonConfig config) throws StartupException {
+        ClientDaemon daemon = new ClientDaemon(config);
+        try {
+            daemon.startAll();
+        } catch (StartupException | RuntimeException e) {
+            daemon.close();
+            throw e;
+        }
+        return daemon;
+    }
+
+    private void startAll() throws StartupException {
+        started.push(meters.process());
+        started.push(netlink::shutdown); // after the transport: its last withdrawal still runs
+        try {
+            MetricsServer metrics = MetricsServer.start(config.metrics(), registry, this::isReady);
+            started.push(metrics);
+            ClientDataPath dataPath = new ClientDataPath(settings, report, peerSettings(config.peers()),
+                    config.icmp().errorsPerSecond(), Clock.monotonic(), Transport.udpSenders());
+            started.push(dataPath);
+            new DataPathMetrics(DataPathRole.CLIENT, dataPath.counters()).bindTo(registry);
+            report.bindTo(registry);
+            TransportSettings transportSettings = TransportSettingsMapping.client(config);
+            Transport running = Transport.start(transportSettings, dataPath, tunnel);
+            started.push(running);
+            transport = running;
+            ProcessMetrics.bindEventLoops(registry, new ArrayList<EventExecutor>(running.eventLoops()));
+            SocketBufferMetrics.bindTo(registry, running.socketBuffers()::receiveBufferBytes,
+                    running.socketBuffers()::sendBufferBytes);
+            ready = true;
+            LOG.info("jmiredo {} Teredo client of server {} and {} started: UDP {}, TUN {} (mtu {}), metrics http://{}"
+                            + "/metrics, configuration {}", Version.current(), Ipv4.toString(settings.primaryServer()),
+                    Ipv4.toString(settings.secondaryServer()), UdpRoleDaemon.text(running.localAddress()),
+                    running.tunDevice().name(), config.tun().mtu(), UdpRoleDaemon.text(metrics.localAddress()),
+                    config.sources());
+        } catch (IOException e) {
+            throw new StartupException(Objects.requireNonNullElse(e.getMessage(), e.toString()), e);
+        }
+    }
+
+    static PeerTableSettings peerSettings(PeerTableSettings relay) {
+        return new PeerTableSettings(Math.min(relay.maxPeers(), MAX_PEERS), 1, relay.idleSeconds(),
+                relay.queueBytesPerPeer(), Math.min(relay.maxQueuedPeers(), MAX_QUEUED_PEERS));
+    }
+
+    /** On the event loop: hands the change to the netlink thread. */
+    private void addressChanged(long[] address, int mtu) {
+        if (closed) {
+            return;
+        }
+        netlink.execute(() -> {
+            try {
+                if (address == null) {
+                    tunnel.withdraw();
+                } else {
+                    tunnel.assign(TeredoAddress.toInet6(address[0], address[1]));
+                }
+            } catch (InterfaceConfigException e) {
+                LOG.error("cannot put the Teredo address on the tunnel: {}", e.getMessage());
+            }
+        });
+    }
+
+    /** Behind /readyz: qualified, the tunnel up and the socket bound, and not stopping. */
+    public boolean isReady() {
+        Transport current = transport;
+        return ready && !closed && report.qualified() && current != null && current.tunnelServing();
+    }
+
+    /** The Teredo address while qualified, else "". */
+    public String teredoAddress() {
+        return report.teredoAddress();
+    }
+
+    /** Stops in reverse start order. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ready = false;
+        started.close();
+        registry.close();
+    }
+}

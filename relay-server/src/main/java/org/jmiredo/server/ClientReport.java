@@ -1,0 +1,85 @@
+package org.jmiredo.server;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.function.BiConsumer;
+import org.jmiredo.engine.client.ClientState;
+import org.jmiredo.engine.client.QualificationFailure;
+import org.jmiredo.engine.client.QualificationSettings;
+import org.jmiredo.pipeline.client.ClientStatus;
+import org.jmiredo.proto.Ipv4;
+import org.jmiredo.proto.TeredoAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the client's qualification reports, for the operator: one log line per change (as Miredo's "New
+ * Teredo address/MTU"), the state for /readyz and the gauges {@code jmiredo_client_state} and
+ * {@code jmiredo_client_qualified}, and the address for whoever configures the tunnel.
+ */
+final class ClientReport implements ClientStatus {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientDaemon.class);
+
+    private final QualificationSettings settings;
+    private final BiConsumer<long[], Integer> addressChanged;
+    private volatile ClientState state = ClientState.OFFLINE;
+    private volatile String address = "";
+
+    /**
+     * @param addressChanged called on the event loop with the new address ({hi, lo}) and MTU, or null when
+     *     not qualified any more; must not block
+     */
+    ClientReport(QualificationSettings settings, BiConsumer<long[], Integer> addressChanged) {
+        this.settings = settings;
+        this.addressChanged = addressChanged;
+    }
+
+    boolean qualified() {
+        return state == ClientState.QUALIFIED;
+    }
+
+    /** The Teredo address while qualified, else "". */
+    String teredoAddress() {
+        return address;
+    }
+
+    void bindTo(MeterRegistry registry) {
+        Gauge.builder("jmiredo.client.state", this, r -> r.state.gauge())
+                .description("Client: 0 offline, 1 soliciting the primary server address, 2 checking the NAT at the "
+                        + "secondary address, 3 qualified")
+                .register(registry);
+        Gauge.builder("jmiredo.client.qualified", this, r -> r.qualified() ? 1 : 0)
+                .description("Client: 1 while it holds a valid Teredo address")
+                .register(registry);
+    }
+
+    @Override
+    public void qualified(long addressHi, long addressLo, int mtu) {
+        String previous = address;
+        address = TeredoAddress.toString(addressHi, addressLo);
+        LOG.info("{} Teredo address {} (MTU {}), NAT mapping {}:{}", previous.isEmpty() ? "qualified:" : "new mapping:",
+                address, mtu, Ipv4.toString(TeredoAddress.mappedIpv4(addressLo)), TeredoAddress.mappedPort(addressLo));
+        addressChanged.accept(new long[] {addressHi, addressLo}, mtu);
+    }
+
+    @Override
+    public void unqualified(QualificationFailure why) {
+        address = "";
+        addressChanged.accept(null, 0);
+        switch (why) {
+            case NO_REPLY -> LOG.warn("no reply from the Teredo server {}: trying again in 100 s",
+                    Ipv4.toString(settings.primaryServer()));
+            case NO_REPLY_SECONDARY -> LOG.warn("no reply from the server's secondary address {}: the NAT cannot be "
+                    + "checked (set jmiredo.client.server-address2?); trying again in 100 s",
+                    Ipv4.toString(settings.secondaryServer()));
+            case SYMMETRIC_NAT -> LOG.error("symmetric NAT: the server's two addresses saw different mappings, and "
+                    + "Teredo cannot cross such a NAT (RFC 4380 section 5.2.1); trying again in 100 s");
+            case SERVER_LOST -> LOG.warn("lost the Teredo server (three refreshes unanswered): qualifying again");
+        }
+    }
+
+    @Override
+    public void state(ClientState next) {
+        state = next;
+    }
+}

@@ -1,0 +1,46 @@
+package org.jmiredo.server.config;
+
+import org.jmiredo.engine.client.QualificationSettings;
+import org.jmiredo.proto.Ipv4;
+
+/**
+ * {@code jmiredo.client}: the Teredo client role ({@code jmiredo client}, RFC 4380 §5.2). Validated when
+ * read; whether it is set at all is checked by the command.
+ *
+ * @param serverAddress the server's primary IPv4 in network order, global unicast; 0 when not configured
+ * @param serverAddress2 the server's secondary IPv4 (default: the primary plus one, as Miredo); 0 when the
+ *     primary is not configured
+ * @param bindAddress the local IPv4 the client's socket binds, 0 for any
+ * @param bindPort the local UDP port, 0 for one the kernel picks at random (R-5.2-port)
+ * @param defaultRoute whether the qualified client routes ::/0 into its tunnel (Miredo's client does)
+ */
+public record ClientRoleConfig(int serverAddress, int serverAddress2, int bindAddress, int bindPort,
+        boolean defaultRoute) {
+
+    public static ClientRoleConfig unset() {
+        return new ClientRoleConfig(0, 0, 0, 0, true);
+    }
+
+    /** True when a server address was given. */
+    public boolean configured() {
+        return serverAddress != 0;
+    }
+
+    /**
+     * The qualification's settings, with the Teredo prefix the server must advertise.
+     *
+     * @throws IllegalStateException when the role is not {@link #configured()}
+     */
+    public QualificationSettings settings(int prefix) {
+        if (!configured()) {
+            throw new IllegalStateException("jmiredo.client.server-address is not set");
+        }
+        return new QualificationSettings(serverAddress, serverAddress2, prefix);
+    }
+
+    @Override
+    public String toString() {
+        return "ClientRoleConfig[" + (configured() ? Ipv4.toString(serverAddress) + ", " + Ipv4.toString(serverAddress2)
+                : "not configured") + ", bind " + Ipv4.toString(bindAddress) + ":" + bindPort + ", default route " + defaultRoute + "]";
+    }
+}

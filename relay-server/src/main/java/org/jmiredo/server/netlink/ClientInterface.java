@@ -1,0 +1,148 @@
+package org.jmiredo.server.netlink;
+
+import static org.jmiredo.server.netlink.RtnetlinkConstants.IFA_F_NODAD;
+import static org.jmiredo.server.netlink.RtnetlinkConstants.IFF_MULTICAST;
+import static org.jmiredo.server.netlink.RtnetlinkConstants.IFF_UP;
+import static org.jmiredo.server.netlink.RtnetlinkConstants.NLM_F_CREATE;
+import static org.jmiredo.server.netlink.RtnetlinkConstants.NLM_F_EXCL;
+import static org.jmiredo.server.netlink.RtnetlinkConstants.RTM_DELADDR;
+import static org.jmiredo.server.netlink.RtnetlinkConstants.RTM_DELROUTE;
+import static org.jmiredo.server.netlink.RtnetlinkConstants.RTM_NEWADDR;
+import static org.jmiredo.server.netlink.RtnetlinkConstants.RTM_NEWROUTE;
+
+import java.net.Inet6Address;
+import java.util.List;
+import org.jmiredo.server.sys.Errno;
+import org.jmiredo.server.sys.NativeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Teredo client's tunnel interface: at start only the link, up with its MTU; while qualified the Teredo
+ * address as a /32 (the kernel then routes the Teredo prefix into the tunnel, as Miredo's client hook does)
+ * and, unless turned off, a default route ::/0 into it; both withdrawn when the client is not qualified, so
+ * that nothing is routed into a tunnel that cannot carry it. Address changes (a new NAT mapping) swap the
+ * address. Calls block on rtnetlink: not on an event loop.
+ */
+public final class ClientInterface implements InterfaceConfigurator {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientInterface.class);
+    private static final Inet6Address ANY = anyAddress();
+    /** The client's address as a /32: its prefix route is the Teredo prefix's (RFC 4380 §2.6). */
+    static final int ADDRESS_PREFIX_LENGTH = 32;
+
+    private final boolean defaultRoute;
+    private String name;
+    private int index;
+    private Inet6Address assigned;
+    private boolean routeAdded;
+
+    /** @param defaultRoute whether a qualified client routes ::/0 into the tunnel (Miredo's client does) */
+    public ClientInterface(boolean defaultRoute) {
+        this.defaultRoute = defaultRoute;
+    }
+
+    @Override
+    public synchronized ConfiguredInterface configure(TunnelInterfaceSpec spec) throws InterfaceConfigException {
+        try (RtnetlinkSession rt = open()) {
+            LinkState link = rt.link(spec.name());
+            String step = "set link " + spec.name() + " mtu " + spec.mtu() + " multicast off up";
+            NetlinkAck ack = rt.setLink(link.index(), spec.mtu(), -1, IFF_UP, IFF_UP | IFF_MULTICAST, step);
+            if (!ack.ok()) {
+                throw RtnetlinkSession.failed(step, ack);
+            }
+            name = spec.name();
+            index = link.index();
+        }
+        return this::withdraw; // the device goes with the process; the default route with it
+    }
+
+    /** Puts {@code address} on the interface in place of the previous one, and the default route. */
+    public synchronized void assign(Inet6Address address) throws InterfaceConfigException {
+        if (address.equals(assigned)) {
+            return;
+        }
+        try (RtnetlinkSession rt = open()) {
+            removeAddress(rt);
+            String step = "add address " + Ipv6Text.format(address) + "/" + ADDRESS_PREFIX_LENGTH + " to " + name;
+            NetlinkAck ack = rt.address(RTM_NEWADDR, NLM_F_CREATE, address, ADDRESS_PREFIX_LENGTH, IFA_F_NODAD, index,
+                    step);
+            if (!ack.ok() && ack.errno() != Errno.EEXIST) {
+                throw RtnetlinkSession.failed(step, ack);
+            }
+            assigned = address;
+            if (defaultRoute && !routeAdded) {
+                String route = "add route ::/0 dev " + name;
+                NetlinkAck added = rt.route(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, ANY, 0, index, route);
+                if (added.ok()) {
+                    routeAdded = true;
+                } else if (added.errno() == Errno.EEXIST) {
+                    LOG.warn("a default IPv6 route exists already: kept, and native IPv6 goes there rather than "
+                            + "through the Teredo tunnel");
+                } else {
+                    throw RtnetlinkSession.failed(route, added);
+                }
+            }
+        }
+    }
+
+    /** Takes the address and the default route off again (not qualified, or stopping). Never throws. */
+    public synchronized void withdraw() {
+        if (name == null) {
+            return;
+        }
+        try (RtnetlinkSession rt = open()) {
+            if (routeAdded) {
+                routeAdded = false;
+                rt.route(RTM_DELROUTE, 0, ANY, 0, index, "delete route ::/0 dev " + name);
+            }
+            removeAddress(rt);
+        } catch (InterfaceConfigException | RuntimeException e) {
+            LOG.warn("cannot take the Teredo address off {}: {}", name, e.getMessage());
+        }
+    }
+
+    private void removeAddress(RtnetlinkSession rt) throws InterfaceConfigException {
+        if (assigned != null) {
+            Inet6Address old = assigned;
+            assigned = null;
+            rt.address(RTM_DELADDR, 0, old, ADDRESS_PREFIX_LENGTH, 0, index,
+                    "delete address " + Ipv6Text.format(old) + " from " + name);
+        }
+    }
+
+    @Override
+    public List<String> checkHostSetup(TunnelInterfaceSpec spec, int attachedQueues) {
+        throw new UnsupportedOperationException("the client creates its own tunnel (no tun.persistent)");
+    }
+
+    /** Nothing to put back that the qualification does not: the address follows the client's state. */
+    @Override
+    public Restoration restore(TunnelInterfaceSpec spec) throws InterfaceConfigException {
+        try (RtnetlinkSession rt = open()) {
+            return new Restoration(rt.link(spec.name()).up(), List.of());
+        }
+    }
+
+    @Override
+    public boolean serving(TunnelInterfaceSpec spec) throws InterfaceConfigException {
+        try (RtnetlinkSession rt = open()) {
+            return rt.link(spec.name()).up();
+        }
+    }
+
+    private static RtnetlinkSession open() throws InterfaceConfigException {
+        try {
+            return new RtnetlinkSession(org.jmiredo.server.sys.NetlinkSocket.openRoute());
+        } catch (NativeException e) {
+            throw new InterfaceConfigException(e.getMessage(), e);
+        }
+    }
+
+    private static Inet6Address anyAddress() {
+        try {
+            return (Inet6Address) Inet6Address.getByAddress(null, new byte[16], -1);
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+}

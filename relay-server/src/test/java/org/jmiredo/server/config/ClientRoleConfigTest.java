@@ -1,0 +1,64 @@
+package org.jmiredo.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.jmiredo.engine.client.QualificationSettings;
+import org.jmiredo.proto.Ipv4;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code jmiredo.client} from HOCON (R-5.2-cfgserver, R-5.2-port), checked as the other roles' keys are. */
+class ClientRoleConfigTest {
+    @TempDir
+    Path dir;
+
+    private DaemonConfig load(String text) throws Exception {
+        Path file = dir.resolve("c.conf");
+        Files.writeString(file, text);
+        return ConfigLoader.load(ConfigLoader.Sources.none().withHocon(file));
+    }
+
+    @Test
+    void defaultsLeaveTheRoleUnconfigured() {
+        ClientRoleConfig role = ConfigLoader.defaults().client();
+        assertThat(role).isEqualTo(new ClientRoleConfig(0, 0, 0, 0, true));
+        assertThatThrownBy(() -> role.settings(0x2001_0000)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("server-address");
+    }
+
+    @Test
+    void theSecondaryDefaultsToThePrimaryPlusOneAndThePrefixIsTheRelays() throws Exception {
+        DaemonConfig config = load("""
+                jmiredo.relay.prefix = "3ffe:831f::/32"
+                jmiredo.client { server-address = "198.51.100.1", bind-port = 3546, default-route = false }
+                """);
+        QualificationSettings settings = config.client().settings(config.relay().prefix());
+        assertThat(settings.primaryServer()).isEqualTo(Ipv4.of(198, 51, 100, 1));
+        assertThat(settings.secondaryServer()).isEqualTo(Ipv4.of(198, 51, 100, 2));
+        assertThat(settings.prefix()).isEqualTo(0x3ffe_831f);
+        assertThat(config.client().bindPort()).isEqualTo(3546);
+        assertThat(config.client().defaultRoute()).isFalse();
+    }
+
+    @Test
+    void badValuesNameTheirFileLineAndKey() throws Exception {
+        Path file = dir.resolve("c.conf");
+        assertThatThrownBy(() -> load("""
+                jmiredo.client.server-address = "10.0.0.1"
+                jmiredo.client.bind-port = 70000
+                """)).isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems())
+                        .hasSize(2)
+                        .anySatisfy(p -> assertThat(p).startsWith(file + ":1: jmiredo.client.server-address"))
+                        .anySatisfy(p -> assertThat(p).startsWith(file + ":2: jmiredo.client.bind-port")));
+        assertThatThrownBy(() -> load("""
+                jmiredo.client { server-address = "198.51.100.1", server-address2 = "198.51.100.1" }
+                """)).isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems())
+                        .singleElement().asString().contains("jmiredo.client.server-address2", "must differ"));
+        assertThatThrownBy(() -> load("jmiredo.client.server-address2 = \"198.51.100.2\"\n"))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems())
+                        .singleElement().asString().contains("needs jmiredo.client.server-address"));
+    }
+}

@@ -1,0 +1,89 @@
+package org.jmiredo.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.jmiredo.e2e.lab.LabNet.*;
+
+import java.time.Duration;
+import java.util.Locale;
+import org.jmiredo.e2e.lab.Netns;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Our client ({@code jmiredo client}) carrying traffic: in its own host lan2 behind the lab's NAT (beside
+ * Miredo's client in lan), qualified by miredo-server, it reaches the native IPv6 host through the relay in
+ * rly (a subclass picks ours or Miredo's) and Miredo's public client directly, and is reached by both.
+ */
+abstract class ClientDataTest extends TeredoLabTest {
+    private static final Duration QUALIFY = Duration.ofSeconds(30);
+    /** Relay discovery (echo test through the server) and bubbles may cost the first pings. */
+    private static final Duration WARM_UP = Duration.ofSeconds(30);
+    private static final Duration TRANSFER = Duration.ofSeconds(3);
+    private static final String LAN2 = "192.168.77.3";
+    private static final String METRICS = "127.0.0.1:9560";
+
+    private Netns lan2;
+    private JmiredoClient client;
+    private String address;
+
+    ClientDataTest(RelayKind relay) {
+        super(relay, NatKind.CONE);
+    }
+
+    @BeforeAll
+    void startOurClientBehindTheNat() {
+        lan2 = JmiredoClient.hostBehindTheNat(teredo, "lan2", LAN2);
+        client = JmiredoClient.start(teredo.lab(), lan2, "jmiredo-client-lan2", SERVER_PRIMARY, 0, METRICS, false);
+        address = client.awaitTeredoAddress(QUALIFY);
+        JmiredoClient.awaitOnTunnel(lan2, address, QUALIFY);
+    }
+
+    @Test
+    @Order(1)
+    @DisplayName("R-5.2.1-build: the tunnel carries the Teredo address (NAT's mapping) and the routes; /readyz 200")
+    void theTunnelCarriesTheAddressAndTheRoutes() {
+        TeredoAddressView view = TeredoAddressView.parse(address);
+        assertThat(view.serverIpv4()).isEqualTo(SERVER_PRIMARY);
+        assertThat(view.mappedIpv4()).isEqualTo(NAT_OUTSIDE);
+        assertThat(lan2.route6(TEREDO_PREFIX)).contains("dev " + TUN_NAME);
+        assertThat(lan2.route6("default")).contains("dev " + TUN_NAME);
+        assertThat(client.readyz()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("R-5.2.4-c2, R-5.2.3-c2: pings the native host; the relay found by the echo test through the server")
+    void pingsTheNativeHost() {
+        Ping.assertAnswered(lan2, NATIVE_HOST, WARM_UP);
+        assertThat(Metrics.sample(client.metrics(), "jmiredo_client_echo_tests_passed_total")).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("R-5.2.3-serverorig, R-5.2.3-c6: the native host pings our client")
+    void theNativeHostPingsOurClient() {
+        Ping.assertAnswered(teredo.ns(Host.V6), address, WARM_UP);
+    }
+
+    @Test
+    @Order(4)
+    @DisplayName("R-5.2.4-c5, R-5.2.3-c3: our client and Miredo's public client reach each other, both directions")
+    void ourClientAndMiredosClientReachEachOther() {
+        Ping.assertAnswered(lan2, teredo.teredoAddress(Host.CLI), WARM_UP);
+        Ping.assertAnswered(teredo.ns(Host.CLI), address, WARM_UP);
+    }
+
+    @Test
+    @Order(5)
+    @DisplayName("TCP each way between our client and the native host (iperf3, a few seconds)")
+    void tcpBothWays() {
+        for (boolean reverse : new boolean[] {false, true}) {
+            Iperf.Throughput throughput = Iperf.run(teredo.lab(), lan2, "lan2", NATIVE_HOST, reverse, TRANSFER);
+            System.out.printf(Locale.ROOT, "[e2e %s] %s%n", getClass().getSimpleName(), throughput);
+            assertThat(throughput.mbitPerSecond()).as(throughput.toString()).isGreaterThan(1.0);
+        }
+        assertThat(JmiredoRelay.loudLines(client.process())).as("WARN/ERROR lines of our client").isEmpty();
+    }
+}

@@ -1,0 +1,96 @@
+package org.jmiredo.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.jmiredo.e2e.lab.LabNet.*;
+
+import java.time.Duration;
+import org.jmiredo.e2e.lab.LabProcess;
+import org.jmiredo.e2e.lab.Netns;
+import org.jmiredo.e2e.lab.Poll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Our client with our server ({@link OurServerBeside}, which the test may stop) behind the lab's NAT: it
+ * carries traffic through our relay, follows a renumbered NAT to a new address (RFC 4380 §5.2.5), and takes
+ * its address and routes off the tunnel when the server is lost, then qualifies again when it is back.
+ */
+@Timeout(value = 300)
+class ClientMaintenanceTest extends TeredoLabTest {
+    private static final Duration QUALIFY = Duration.ofSeconds(30);
+    private static final Duration WARM_UP = Duration.ofSeconds(30);
+    /** A refresh every 22.5 to 30 s (RFC 4380 §5.2), answered at once. */
+    private static final Duration REQUALIFY = Duration.ofSeconds(45);
+    /** The next refresh (at most 30 s) and its three solicitations 4 s apart, then unqualified. */
+    private static final Duration LOSS = Duration.ofSeconds(60);
+    private static final String LAN3 = "192.168.77.4";
+    private static final String RENUMBERED_NAT_OUTSIDE = "198.51.100.21";
+    private static final String METRICS = "127.0.0.1:9561";
+
+    private Netns lan3;
+    private LabProcess server;
+    private JmiredoClient client;
+    private String address;
+
+    @BeforeAll
+    void startOurServerAndClient() {
+        OurServerBeside.addAddresses(teredo);
+        server = OurServerBeside.start(teredo);
+        lan3 = JmiredoClient.hostBehindTheNat(teredo, "lan3", LAN3);
+        client = JmiredoClient.start(teredo.lab(), lan3, "jmiredo-client-lan3", OurServerBeside.PRIMARY, 0, METRICS,
+                false);
+        address = client.awaitTeredoAddress(QUALIFY);
+        JmiredoClient.awaitOnTunnel(lan3, address, QUALIFY);
+    }
+
+    @Test
+    @Order(1)
+    @DisplayName("Our client with our server: pings the native host (relay discovery through our server) and is pinged")
+    void carriesTrafficWithOurServer() {
+        assertThat(TeredoAddressView.parse(address).serverIpv4()).isEqualTo(OurServerBeside.PRIMARY);
+        Ping.assertAnswered(lan3, NATIVE_HOST, WARM_UP);
+        Ping.assertAnswered(teredo.ns(Host.V6), address, WARM_UP);
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("R-5.2.5-mapping: the NAT renumbered, the next refresh gives a new address, which carries traffic")
+    void followsARenumberedNat() {
+        Netns nat = teredo.ns(Host.NAT);
+        nat.ip("addr", "del", NAT_OUTSIDE + V4_PREFIX_LEN, "dev", IF_V4);
+        nat.addAddress(IF_V4, RENUMBERED_NAT_OUTSIDE + V4_PREFIX_LEN);
+        String before = address;
+        address = Poll.value("a new Teredo address on lan3's tunnel", REQUALIFY, () -> {
+            client.process().assertAlive();
+            return lan3.globalInet6(TUN_NAME).filter(a -> a.startsWith("2001:0:") && !a.equals(before));
+        });
+        assertThat(TeredoAddressView.parse(address).mappedIpv4()).isEqualTo(RENUMBERED_NAT_OUTSIDE);
+        assertThat(lan3.globalInet6(TUN_NAME)).as("the old address is gone").contains(address);
+        Ping.assertAnswered(lan3, NATIVE_HOST, WARM_UP);
+        Ping.assertAnswered(teredo.ns(Host.V6), address, WARM_UP);
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("R-5.2.5-check: the server lost, the address and routes leave the tunnel and /readyz says 503; "
+            + "the server back, the client qualifies again")
+    void serverLostThenBack() {
+        teredo.lab().stop(server);
+        Poll.until("our client to give up its address", LOSS, () -> lan3.globalInet6(TUN_NAME).isEmpty());
+        assertThat(lan3.route6("default")).doesNotContain("dev " + TUN_NAME);
+        assertThat(lan3.route6(TEREDO_PREFIX)).doesNotContain("dev " + TUN_NAME);
+        assertThat(client.readyz()).isEqualTo(503);
+        assertThat(Metrics.sample(client.metrics(), "jmiredo_client_qualified")).isZero();
+        client.awaitLog("lost the Teredo server", Duration.ofSeconds(1));
+
+        server = OurServerBeside.start(teredo);
+        address = Poll.value("our client to qualify again", QUALIFY,
+                () -> lan3.globalInet6(TUN_NAME).filter(a -> a.startsWith("2001:0:")));
+        assertThat(TeredoAddressView.parse(address).mappedIpv4()).isEqualTo(RENUMBERED_NAT_OUTSIDE);
+        assertThat(client.readyz()).isEqualTo(200);
+        Ping.assertAnswered(lan3, NATIVE_HOST, WARM_UP);
+    }
+}

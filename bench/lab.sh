@@ -86,6 +86,11 @@ lab_up() {
     ip -n "$RLY" addr add "$RELAY_V4/24" dev veth4
     ip -n "$RLY" addr add "$RELAY_V6/64" dev veth6 nodad
     ip -n "$RLY" link set veth4 up
+    # The generator reads the relay's datagrams from a packet socket, which would see a UDP GSO send
+    # (transport.udp-gso) whole, as one datagram cut at the socket's slot: the relay's device cuts such
+    # sends into datagrams in software (at most 1 segment per packet), as a NIC without UDP segmentation
+    # offload does. Nothing else the relay sends is a GSO packet, so plain sends are unaffected.
+    ip -n "$RLY" link set dev veth4 gso_max_segs 1
     ip -n "$RLY" link set veth6 up
     ip -n "$RLY" route add "$MAPPED_NET" via "$GEN_V4"
     ip netns exec "$RLY" sysctl -qw net.ipv6.conf.all.forwarding=1

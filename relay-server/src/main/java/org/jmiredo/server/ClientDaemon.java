@@ -20,9 +20,11 @@ import org.jmiredo.server.metrics.MetricsServer;
 import org.jmiredo.server.metrics.ProcessMeters;
 import org.jmiredo.server.metrics.ProcessMetrics;
 import org.jmiredo.server.metrics.SocketBufferMetrics;
+import org.jmiredo.server.metrics.UdpGsoMetrics;
 import org.jmiredo.server.netlink.ClientInterface;
 import org.jmiredo.server.netlink.InterfaceConfigException;
 import org.jmiredo.server.transport.Transport;
+import org.jmiredo.server.transport.UdpGso;
 import org.jmiredo.server.transport.TransportSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,8 +83,9 @@ public final class ClientDaemon implements AutoCloseable {
         try {
             MetricsServer metrics = MetricsServer.start(config.metrics(), registry, this::isReady);
             started.push(metrics);
+            UdpGso gso = new UdpGso(config.transport().udpGso());
             ClientDataPath dataPath = new ClientDataPath(settings, report, peerSettings(config.peers()),
-                    config.icmp().errorsPerSecond(), Clock.monotonic(), Transport.udpSenders());
+                    config.icmp().errorsPerSecond(), Clock.monotonic(), Transport.udpSenders(gso));
             started.push(dataPath);
             new DataPathMetrics(DataPathRole.CLIENT, dataPath.counters()).bindTo(registry);
             report.bindTo(registry);
@@ -93,6 +96,7 @@ public final class ClientDaemon implements AutoCloseable {
             ProcessMetrics.bindEventLoops(registry, new ArrayList<EventExecutor>(running.eventLoops()));
             SocketBufferMetrics.bindTo(registry, running.socketBuffers()::receiveBufferBytes,
                     running.socketBuffers()::sendBufferBytes);
+            UdpGsoMetrics.bindTo(registry, gso.mode().label(), gso::inUse);
             ready = true;
             LOG.info("jmiredo {} Teredo client of server {} and {} started: UDP {}, TUN {} (mtu {}), metrics http://{}"
                             + "/metrics, configuration {}", Version.current(), Ipv4.toString(settings.primaryServer()),

@@ -26,9 +26,11 @@ import org.jmiredo.server.metrics.ProcessMeters;
 import org.jmiredo.server.metrics.ProcessMetrics;
 import org.jmiredo.server.metrics.SocketBufferMetrics;
 import org.jmiredo.server.metrics.TunOffloadMetrics;
+import org.jmiredo.server.metrics.UdpGsoMetrics;
 import org.jmiredo.server.metrics.WriteLatencyCollector;
 import org.jmiredo.server.transport.Transport;
 import org.jmiredo.server.transport.TransportSettings;
+import org.jmiredo.server.transport.UdpGso;
 import org.jmiredo.server.tun.linux.LinuxTunDevice;
 import org.jmiredo.server.tun.linux.RpsQueues;
 import org.slf4j.Logger;
@@ -92,8 +94,9 @@ public final class RelayDaemon implements AutoCloseable {
         started.push(metrics);
 
         TransportSettings settings = TransportSettingsMapping.of(config);
+        UdpGso gso = new UdpGso(config.transport().udpGso());
         dataPath = new RelayDataPath(config.relaySettings(), config.peers(),
-                settings.resolvedEventLoops(), Clock.monotonic(), Transport.udpSenders());
+                settings.resolvedEventLoops(), Clock.monotonic(), Transport.udpSenders(gso));
         started.push(dataPath);
         new DataPathMetrics(DataPathRole.RELAY, dataPath.counters()).bindTo(registry);
         new PeerTableMetrics(peerStats(dataPath.peers())).bindTo(registry);
@@ -110,11 +113,12 @@ public final class RelayDaemon implements AutoCloseable {
         SocketBufferMetrics.bindTo(registry, transport.socketBuffers()::receiveBufferBytes,
                 transport.socketBuffers()::sendBufferBytes);
         TunOffloadMetrics.bindTo(registry, settings.tunOffload(), transport.tunDevice());
+        UdpGsoMetrics.bindTo(registry, gso.mode().label(), gso::inUse);
         tun = transport.tunDevice();
         RpsQueues.setUp(config.tun().receiveSteering(), tun, config.tun().persistent()).forEach(LOG::warn);
         this.transport = transport;
         ready = true;
-        warmUp(config.relay().warmUpPeers());
+        warmUp(config.relay().warmUpPeers(), gso);
         warnIfNotForwarding();
         LOG.info("jmiredo {} relay ({}) ready: UDP {} on {} event loops, TUN {} (mtu {}, route {}), offloads {}, "
                         + "metrics http://{}/metrics, configuration {}",
@@ -129,11 +133,11 @@ public final class RelayDaemon implements AutoCloseable {
      * Once ready, synthetic handshakes through the handshake path so that the JIT has compiled it before the
      * first burst of real peers; between the loop's reads, seen by no peer, tunnel or metric (HandshakeWarmUp).
      */
-    private void warmUp(int peers) {
+    private void warmUp(int peers, UdpGso gso) {
         if (peers == 0) {
             return;
         }
-        warmUp = dataPath.warmUp(peers, Transport.discardingSenders()).result();
+        warmUp = dataPath.warmUp(peers, Transport.discardingSenders(gso)).result();
         warmUp.whenComplete((result, failure) -> {
             if (failure != null && !closed) {
                 LOG.warn("the handshake warm-up ended early: {}", failure.toString());

@@ -10,6 +10,7 @@ import org.jmiredo.peer.PeerTableSettings;
 import org.jmiredo.pipeline.HandshakeWarmUp;
 import org.jmiredo.proto.Ipv4;
 import org.jmiredo.proto.Teredo;
+import org.jmiredo.server.transport.UdpGsoMode;
 import org.jmiredo.server.tun.linux.ReceiveSteering;
 import org.jmiredo.server.tun.linux.TunOffloadMode;
 
@@ -89,6 +90,7 @@ final class ConfigMapper {
                 (int) in.bytes("jmiredo.transport.socket-receive-buffer", 0, MAX_SOCKET_BUFFER),
                 (int) in.bytes("jmiredo.transport.socket-send-buffer", 0, MAX_SOCKET_BUFFER),
                 in.bool("jmiredo.transport.udp-gro"),
+                in.parsed("jmiredo.transport.udp-gso", UdpGsoMode::parse, UdpGsoMode.OFF),
                 localAddressRefresh());
     }
 

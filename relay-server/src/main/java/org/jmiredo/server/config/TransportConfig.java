@@ -1,6 +1,7 @@
 package org.jmiredo.server.config;
 
 import java.time.Duration;
+import org.jmiredo.server.transport.UdpGsoMode;
 
 /**
  * {@code jmiredo.transport}: event loops and socket tuning.
@@ -11,6 +12,7 @@ import java.time.Duration;
  * @param socketReceiveBuffer SO_RCVBUF in bytes; 0 keeps the kernel default
  * @param socketSendBuffer SO_SNDBUF in bytes; 0 keeps the kernel default
  * @param udpGro whether to ask the kernel for UDP GRO
+ * @param udpGso whether runs of datagrams to one destination leave as one UDP GSO send
  * @param localAddressRefresh bound to 0.0.0.0: how often to re-read the host's addresses for the per-address
  *     sockets; zero for none
  */
@@ -21,6 +23,7 @@ public record TransportConfig(
         int socketReceiveBuffer,
         int socketSendBuffer,
         boolean udpGro,
+        UdpGsoMode udpGso,
         Duration localAddressRefresh) {
 
     /** {@link #eventLoops()} with 0 resolved to the processors this JVM may use. */

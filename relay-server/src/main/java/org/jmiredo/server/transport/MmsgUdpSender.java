@@ -20,12 +20,16 @@ import org.jmiredo.server.sys.Errno;
  * outbound buffer, which waits for the socket to drain; until Netty has sent all it holds, new datagrams
  * go there too, so none overtakes an older one. Datagrams the kernel refuses are counted as
  * {@code udp_write_failed}, as Netty's path counts a failed write.
+ *
+ * <p>While {@link UdpGso} is in use, runs of datagrams to one destination leave as one UDP GSO message each
+ * ({@link DatagramBatch}). When the kernel refuses a run in a way GSO may be to blame for, the run's datagrams
+ * are sent again one by one; if the first of them goes, GSO was to blame and is turned off for good.
  */
 final class MmsgUdpSender implements UdpSender {
     /** Datagrams per sendmmsg; a fuller batch is sent at once. */
     static final int BATCH = 128;
 
-    /** One sendmmsg of the batch from an index: how many left, or {@code -errno}. */
+    /** One sendmmsg of the batch's messages from an index: how many left, or {@code -errno}. */
     @FunctionalInterface
     interface Send {
         int send(DatagramBatch batch, int from);
@@ -34,39 +38,47 @@ final class MmsgUdpSender implements UdpSender {
     private final Channel udp;
     private final DataPathCounters counters;
     private final Send syscall;
+    private final UdpGso gso;
     private final DatagramBatch batch = new DatagramBatch(BATCH);
     private final ByteBuf[] payloads = new ByteBuf[BATCH];
     private final UdpSender overflow;
     /** Netty's outbound buffer holds datagrams (or did at the last flush): new ones queue behind them. */
     private boolean viaChannel;
 
-    MmsgUdpSender(Channel udp, DataPathCounters counters, Send syscall) {
-        this(udp, counters, syscall, new ChannelUdpSender(udp));
+    MmsgUdpSender(Channel udp, DataPathCounters counters, Send syscall, UdpGso gso) {
+        this(udp, counters, syscall, gso, new ChannelUdpSender(udp));
     }
 
-    private MmsgUdpSender(Channel udp, DataPathCounters counters, Send syscall, UdpSender overflow) {
+    private MmsgUdpSender(Channel udp, DataPathCounters counters, Send syscall, UdpGso gso, UdpSender overflow) {
         this.udp = udp;
         this.counters = counters;
         this.syscall = syscall;
+        this.gso = gso;
         this.overflow = overflow;
+        batch.segmenting(gso.inUse());
     }
 
-    /** The sender for one loop's channel: ours on epoll, Netty's elsewhere. */
-    static UdpSender forChannel(Channel udp, DataPathCounters counters) {
-        if (udp instanceof EpollDatagramChannel epoll) {
-            int fd = epoll.fd().intValue();
-            return new MmsgUdpSender(udp, counters, (batch, from) -> batch.send(fd, from, batch.size() - from));
-        }
-        return new ChannelUdpSender(udp);
+    /** The senders for a loop's channels: ours on epoll (asking each socket about GSO first), Netty's elsewhere. */
+    static UdpSender.Factory factory(UdpGso gso) {
+        return (udp, counters) -> {
+            if (udp instanceof EpollDatagramChannel epoll) {
+                int fd = epoll.fd().intValue();
+                gso.probe(fd);
+                return new MmsgUdpSender(udp, counters,
+                        (batch, from) -> batch.send(fd, from, batch.messages() - from), gso);
+            }
+            return new ChannelUdpSender(udp);
+        };
     }
 
     /**
      * The relay's warm-up sender (HandshakeWarmUp): this class, so that the data path's call sites see the
      * live sender's type, but its "system call" takes every datagram as sent and sends nothing, and what
-     * would go through Netty's outbound buffer is dropped: nothing ever reaches {@code udp}'s socket.
+     * would go through Netty's outbound buffer is dropped: nothing ever reaches {@code udp}'s socket. It groups
+     * runs as the live senders do while {@code gso} is in use (and never turns it off: nothing is refused).
      */
-    static UdpSender discarding(Channel udp, DataPathCounters counters) {
-        return new MmsgUdpSender(udp, counters, (batch, from) -> batch.size() - from, new UdpSender() {
+    static UdpSender discarding(Channel udp, DataPathCounters counters, UdpGso gso) {
+        return new MmsgUdpSender(udp, counters, (batch, from) -> batch.messages() - from, gso, new UdpSender() {
             @Override
             public void add(ByteBuf payload, int ipv4, int port) {
                 payload.release();
@@ -104,41 +116,60 @@ final class MmsgUdpSender implements UdpSender {
 
     private void sendBatch() {
         int n = batch.size();
-        int at = 0;
+        int m = 0;
+        int refusedRun = 0; // errno of a GSO run refused and split, until its first datagram's fate says why
         try {
             if (n > 0 && !udp.isOpen()) {
                 return; // closed meanwhile: its fd number may already belong to another socket
             }
-            while (at < n) {
-                int sent = syscall.send(batch, at);
+            while (m < batch.messages()) {
+                int sent = syscall.send(batch, m);
                 if (sent > 0) {
-                    at = release(at, at + sent);
+                    if (refusedRun != 0) {
+                        gso.refused(refusedRun, "sendmmsg"); // alone, the run's first datagram went
+                        refusedRun = 0;
+                    }
+                    m = release(m, m + sent);
                 } else if (sent == -Errno.EAGAIN || sent == -Errno.EINTR) {
-                    at = toChannel(at, n); // the socket is full: Netty waits for it to drain
+                    toChannel(batch.firstDatagram(m), n); // the socket is full: Netty waits for it to drain
+                    m = batch.messages();
+                } else if (batch.segmentSize(m) != 0 && mayBeGso(-sent)) {
+                    refusedRun = -sent;
+                    batch.ungroup(m); // the same datagrams again, one message each
                 } else {
-                    counters.drop(DropReason.UDP_WRITE_FAILED); // this one is refused; the rest may go
-                    at = release(at, at + 1);
+                    refusedRun = 0; // refused alone too: the datagram's fault, not GSO's
+                    counters.drop(DropReason.UDP_WRITE_FAILED, batch.datagrams(m)); // refused; the rest may go
+                    m = release(m, m + 1);
                 }
             }
         } finally {
+            int at = m < batch.messages() ? batch.firstDatagram(m) : n;
             for (int i = at; i < n; i++) { // the channel was closed or the call threw: none of these left
                 counters.drop(DropReason.UDP_WRITE_FAILED);
                 payloads[i].release();
             }
             Arrays.fill(payloads, 0, n, null);
             batch.clear();
+            batch.segmenting(gso.inUse());
         }
     }
 
+    /** Errors of a GSO send that a plain one would not get (udp_send_skb, net/ipv4/udp.c). */
+    private static boolean mayBeGso(int errno) {
+        return errno == Errno.EIO || errno == Errno.EINVAL || errno == Errno.EMSGSIZE;
+    }
+
+    /** Releases the payloads of messages {@code from} (inclusive) to {@code to}; returns {@code to}. */
     private int release(int from, int to) {
-        for (int i = from; i < to; i++) {
+        int end = to < batch.messages() ? batch.firstDatagram(to) : batch.size();
+        for (int i = batch.firstDatagram(from); i < end; i++) {
             payloads[i].release();
         }
         return to;
     }
 
     /** Hands the unsent rest of the batch to Netty's outbound buffer, oldest first. */
-    private int toChannel(int from, int to) {
+    private void toChannel(int from, int to) {
         viaChannel = true;
         for (int i = from; i < to; i++) {
             if (udp.isWritable()) {
@@ -149,6 +180,5 @@ final class MmsgUdpSender implements UdpSender {
             }
         }
         overflow.flush();
-        return to;
     }
 }

@@ -200,14 +200,17 @@ public final class Transport implements AutoCloseable {
         return UdpBinder.bind(kind, loops, target, settings, buffers, setup);
     }
 
-    /** How the data path sends on this transport's channels: its own sendmmsg on epoll ({@link MmsgUdpSender}). */
-    public static UdpSender.Factory udpSenders() {
-        return MmsgUdpSender::forChannel;
+    /**
+     * How the data path sends on this transport's channels: its own sendmmsg on epoll ({@link MmsgUdpSender}),
+     * with runs to one destination as UDP GSO sends while {@code gso} is in use.
+     */
+    public static UdpSender.Factory udpSenders(UdpGso gso) {
+        return MmsgUdpSender.factory(gso);
     }
 
     /** Senders for the relay's warm-up: {@link MmsgUdpSender}s that send nothing ({@link MmsgUdpSender#discarding}). */
-    public static UdpSender.Factory discardingSenders() {
-        return MmsgUdpSender::discarding;
+    public static UdpSender.Factory discardingSenders(UdpGso gso) {
+        return (udp, counters) -> MmsgUdpSender.discarding(udp, counters, gso);
     }
 
     /** SO_RCVBUF and SO_SNDBUF as the kernel gave them to the UDP sockets. */

@@ -16,6 +16,7 @@ import org.jmiredo.engine.UnknownPeerPolicy;
 import org.jmiredo.proto.Ipv4;
 import org.jmiredo.server.tun.linux.ReceiveSteering;
 import org.jmiredo.server.tun.linux.TunOffloadMode;
+import org.jmiredo.server.transport.UdpGsoMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,7 +30,7 @@ class ConfigLoaderTest {
         assertThat(config.relay()).isEqualTo(
                 new RelayConfig(RelayType.CONE, 0, 3544, 0x2001_0000, UnknownPeerPolicy.ACCEPT_MATCHING, 20_000));
         assertThat(config.tun()).isEqualTo(new TunConfig("teredo", 1280, 64, false, TunOffloadMode.OFF, 4096, ReceiveSteering.OFF));
-        assertThat(config.transport()).isEqualTo(new TransportConfig(0, 32, 64, 12 << 20, 4 << 20, false,
+        assertThat(config.transport()).isEqualTo(new TransportConfig(0, 32, 64, 12 << 20, 4 << 20, false, UdpGsoMode.AUTO,
                 Duration.ofSeconds(5)));
         assertThat(config.peers().maxPeers()).isEqualTo(1_048_576);
         assertThat(config.peers().segments()).isEqualTo(256);
@@ -231,6 +232,15 @@ class ConfigLoaderTest {
                 .isEqualTo(TunOffloadMode.ON);
         Path bad = write("bad.conf", "jmiredo.tun {\n  offload = yes\n}\n");
         assertProblems(bad, bad + ":2: jmiredo.tun.offload: must be auto, on or off, got \"yes\"");
+    }
+
+    @Test
+    void udpGsoIsAutoOrOff() throws Exception {
+        Path off = write("off.conf", "jmiredo.transport.udp-gso = OFF\n");
+        assertThat(ConfigLoader.load(ConfigLoader.Sources.none().withHocon(off)).transport().udpGso())
+                .isEqualTo(UdpGsoMode.OFF);
+        Path bad = write("bad.conf", "jmiredo.transport {\n  udp-gso = on\n}\n");
+        assertProblems(bad, bad + ":2: jmiredo.transport.udp-gso: must be auto or off, got \"on\"");
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.util.ResourceLeakDetector;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -29,6 +30,8 @@ import org.jmiredo.server.sys.Privileges;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The relay's own sendmmsg on a real epoll socket on loopback: what leaves, in which order, from which
@@ -36,6 +39,8 @@ import org.junit.jupiter.api.Test;
  */
 class MmsgUdpSenderTest {
     private static final int RECEIVER_TIMEOUT_MS = 5_000;
+
+    private static final UdpGso OFF = new UdpGso(UdpGsoMode.OFF);
 
     private MultiThreadIoEventLoopGroup group;
     private Channel udp;
@@ -69,7 +74,7 @@ class MmsgUdpSenderTest {
 
     @Test
     void burstsLargerThanABatchLeaveInOrderFromTheChannelsSocket() throws Exception {
-        UdpSender sender = onLoop(() -> MmsgUdpSender.forChannel(udp, counters));
+        UdpSender sender = onLoop(() -> MmsgUdpSender.factory(OFF).create(udp, counters));
         assertThat(sender).isInstanceOf(MmsgUdpSender.class);
         int n = 2 * MmsgUdpSender.BATCH + 7;
         onLoop(() -> {
@@ -87,7 +92,7 @@ class MmsgUdpSenderTest {
 
     @Test
     void aHeapPayloadGoesThroughNettyAndTheOnesAfterItQueueBehindIt() throws Exception {
-        UdpSender sender = onLoop(() -> MmsgUdpSender.forChannel(udp, counters));
+        UdpSender sender = onLoop(() -> MmsgUdpSender.factory(OFF).create(udp, counters));
         onLoop(() -> {
             for (int i = 0; i < 10; i++) {
                 ByteBuf payload = i == 4 ? Unpooled.buffer(4).writeInt(i) : datagram(i);
@@ -103,7 +108,7 @@ class MmsgUdpSenderTest {
 
     @Test
     void theWarmUpsSenderReleasesEverythingAndSendsNothingNotEvenAHeapPayload() throws Exception {
-        UdpSender sender = onLoop(() -> MmsgUdpSender.discarding(udp, counters));
+        UdpSender sender = onLoop(() -> MmsgUdpSender.discarding(udp, counters, new UdpGso(UdpGsoMode.AUTO)));
         assertThat(sender).isInstanceOf(MmsgUdpSender.class); // the live sender's class: the same type profiles
         int n = MmsgUdpSender.BATCH + 7;
         onLoop(() -> {
@@ -117,7 +122,7 @@ class MmsgUdpSenderTest {
         });
         // A marker sent afterwards by the live sender is the first datagram the receiver sees.
         onLoop(() -> {
-            UdpSender live = MmsgUdpSender.forChannel(udp, counters);
+            UdpSender live = MmsgUdpSender.factory(OFF).create(udp, counters);
             live.add(datagram(-1), receiverIpv4(), receiver.getLocalPort());
             live.flush();
             return null;
@@ -133,7 +138,7 @@ class MmsgUdpSenderTest {
         int fd = ((EpollDatagramChannel) udp).fd().intValue();
         int[] calls = {0};
         MmsgUdpSender sender = new MmsgUdpSender(udp, counters, (batch, from) ->
-                calls[0]++ == 1 ? -90 /* EMSGSIZE */ : batch.send(fd, from, Math.min(batch.size() - from, 3)));
+                calls[0]++ == 1 ? -Errno.EPERM : batch.send(fd, from, Math.min(batch.messages() - from, 3)), OFF);
         onLoop(() -> {
             for (int i = 0; i < 10; i++) {
                 sender.add(datagram(i), receiverIpv4(), receiver.getLocalPort());
@@ -154,9 +159,9 @@ class MmsgUdpSenderTest {
         int fd = ((EpollDatagramChannel) udp).fd().intValue();
         List<Integer> syscalls = new ArrayList<>();
         MmsgUdpSender sender = new MmsgUdpSender(udp, counters, (batch, from) -> {
-            syscalls.add(batch.size() - from);
+            syscalls.add(batch.messages() - from);
             return syscalls.size() == 1 ? batch.send(fd, from, 2) : -Errno.EAGAIN;
-        });
+        }, OFF);
         onLoop(() -> {
             for (int i = 0; i < 5; i++) {
                 sender.add(datagram(i), receiverIpv4(), receiver.getLocalPort());
@@ -178,7 +183,7 @@ class MmsgUdpSenderTest {
 
     @Test
     void aClosedSocketDropsEveryDatagramWithACount() throws Exception {
-        UdpSender sender = onLoop(() -> MmsgUdpSender.forChannel(udp, counters));
+        UdpSender sender = onLoop(() -> MmsgUdpSender.factory(OFF).create(udp, counters));
         udp.close().sync();
         onLoop(() -> {
             for (int i = 0; i < 3; i++) {
@@ -192,9 +197,11 @@ class MmsgUdpSenderTest {
         assertThat(sent).allMatch(b -> b.refCnt() == 0);
     }
 
-    @Test
-    void sendingAllocatesNothingOnceWarm() throws Exception {
-        UdpSender sender = onLoop(() -> MmsgUdpSender.forChannel(udp, counters));
+    @ParameterizedTest
+    @EnumSource(UdpGsoMode.class)
+    void sendingAllocatesNothingOnceWarm(UdpGsoMode mode) throws Exception {
+        UdpGso gso = new UdpGso(mode);
+        UdpSender sender = onLoop(() -> MmsgUdpSender.factory(gso).create(udp, counters));
         int n = 40_000;
         long perRound = 0;
         // The build's paranoid leak detection records every release; the relay runs without it (Main).
@@ -209,6 +216,7 @@ class MmsgUdpSenderTest {
         // flush of 64 here); which ones depends on the JIT's inlining, so the bound is a byte per datagram.
         assertThat(perRound).as("bytes allocated for %d datagrams", n).isLessThan(n);
         assertThat(counters.dropped(DropReason.UDP_WRITE_FAILED)).isZero();
+        assertThat(gso.inUse()).isEqualTo(mode == UdpGsoMode.AUTO);
     }
 
     private long allocatedSending(UdpSender sender, int n) throws Exception {
@@ -243,14 +251,149 @@ class MmsgUdpSenderTest {
     }
 
     @Test
-    void theBatchWritesSocketAddressesInNetworkOrder() {
-        DatagramBatch batch = new DatagramBatch(2);
-        batch.add(0, 0, 0xC0000201, 3544);
-        batch.add(0, 0, 0xCB007101, 65535);
-        assertThat(batch.ipv4(0)).isEqualTo(0xC0000201);
-        assertThat(batch.port(0)).isEqualTo(3544);
-        assertThat(batch.port(1)).isEqualTo(65535);
-        assertThat(batch.isFull()).isTrue();
+    void runsLeaveAsGsoSendsAndAReceiverWithoutGroGetsEveryDatagramAsSent() throws Exception {
+        UdpGso gso = new UdpGso(UdpGsoMode.AUTO);
+        int fd = ((EpollDatagramChannel) udp).fd().intValue();
+        List<Integer> segmentSizes = new ArrayList<>();
+        MmsgUdpSender sender = onLoop(() -> new MmsgUdpSender(udp, counters, recording(fd, segmentSizes), gso));
+        // 70 equal ones (a run of 64, then one of 6), one shorter, then a run of 3 of another size.
+        int[] lengths = new int[74];
+        java.util.Arrays.fill(lengths, 0, 70, 300);
+        lengths[70] = 120;
+        java.util.Arrays.fill(lengths, 71, 74, 1_000);
+        onLoop(() -> {
+            for (int i = 0; i < lengths.length; i++) {
+                sender.add(datagram(i, lengths[i]), receiverIpv4(), receiver.getLocalPort());
+            }
+            sender.flush();
+            return null;
+        });
+
+        assertReceivedExactly(0, lengths);
+        assertThat(segmentSizes).as("one sendmmsg of three GSO messages").containsExactly(300, 300, 1_000);
+        assertThat(gso.inUse()).isTrue();
+        assertThat(counters.dropped(DropReason.UDP_WRITE_FAILED)).isZero();
+        assertThat(sent).allMatch(b -> b.refCnt() == 0);
+    }
+
+    @Test
+    void aRunTheKernelRefusesIsSentDatagramByDatagramAndGsoStaysOff() throws Exception {
+        // SO_NO_CHECK (asm-generic/socket.h): UDP without checksums, which udp_send_skb refuses to segment
+        // (EINVAL) and sends plainly: a real refusal by the kernel.
+        Channel noChecksum = new Bootstrap().group(group).channelFactory(TransportKind.EPOLL.datagramChannelFactory())
+                .option(new IntegerUnixChannelOption("SO_NO_CHECK", 1, 11), 1)
+                .handler(new ChannelInboundHandlerAdapter()).bind(InetAddress.getLoopbackAddress(), 0).sync().channel();
+        try {
+            UdpGso gso = new UdpGso(UdpGsoMode.AUTO);
+            int fd = ((EpollDatagramChannel) noChecksum).fd().intValue();
+            List<Integer> segmentSizes = new ArrayList<>();
+            MmsgUdpSender sender = onLoop(() -> new MmsgUdpSender(noChecksum, counters, recording(fd, segmentSizes), gso));
+            int[] lengths = new int[10];
+            java.util.Arrays.fill(lengths, 200);
+            onLoop(() -> {
+                for (int round = 0; round < 2; round++) {
+                    for (int i = 0; i < 5; i++) {
+                        sender.add(datagram(5 * round + i, 200), receiverIpv4(), receiver.getLocalPort());
+                    }
+                    sender.flush();
+                }
+                return null;
+            });
+
+            assertReceivedExactly(0, lengths, ((InetSocketAddress) noChecksum.localAddress()).getPort());
+            assertThat(gso.inUse()).isFalse();
+            // The refused run, its five datagrams one by one, and the next flush without GSO.
+            assertThat(segmentSizes).containsExactly(200, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+            assertThat(counters.dropped(DropReason.UDP_WRITE_FAILED)).isZero();
+            assertThat(sent).allMatch(b -> b.refCnt() == 0);
+        } finally {
+            noChecksum.close().sync();
+        }
+    }
+
+    @Test
+    void aRunRefusedAloneTooIsDroppedAndGsoStaysOn() throws Exception {
+        UdpGso gso = new UdpGso(UdpGsoMode.AUTO);
+        int fd = ((EpollDatagramChannel) udp).fd().intValue();
+        int refusedPort = 9; // a destination the kernel refuses, grouped or not (as port 0 is refused)
+        MmsgUdpSender sender = onLoop(() -> new MmsgUdpSender(udp, counters, (batch, from) ->
+                batch.port(batch.firstDatagram(from)) == refusedPort ? -Errno.EINVAL : batch.send(fd, from, 1), gso));
+        onLoop(() -> {
+            for (int i = 0; i < 3; i++) {
+                sender.add(datagram(100 + i, 64), receiverIpv4(), refusedPort);
+            }
+            for (int i = 0; i < 3; i++) {
+                sender.add(datagram(i, 64), receiverIpv4(), receiver.getLocalPort());
+            }
+            sender.flush();
+            return null;
+        });
+
+        assertReceivedExactly(0, new int[] {64, 64, 64});
+        assertThat(gso.inUse()).as("the datagrams were refused alone too: not GSO's fault").isTrue();
+        assertThat(counters.dropped(DropReason.UDP_WRITE_FAILED)).isEqualTo(3);
+        assertThat(sent).allMatch(b -> b.refCnt() == 0);
+    }
+
+    @Test
+    void autoProbesEachSocketAndOffSendsEveryDatagramAlone() throws Exception {
+        UdpGso auto = new UdpGso(UdpGsoMode.AUTO);
+        onLoop(() -> MmsgUdpSender.factory(auto).create(udp, counters));
+        assertThat(auto.inUse()).as("this kernel (4.18+) knows UDP_SEGMENT").isTrue();
+
+        int fd = ((EpollDatagramChannel) udp).fd().intValue();
+        List<Integer> segmentSizes = new ArrayList<>();
+        MmsgUdpSender sender = onLoop(() -> new MmsgUdpSender(udp, counters, recording(fd, segmentSizes), OFF));
+        onLoop(() -> {
+            for (int i = 0; i < 3; i++) {
+                sender.add(datagram(i, 64), receiverIpv4(), receiver.getLocalPort());
+            }
+            sender.flush();
+            return null;
+        });
+        assertReceivedExactly(0, new int[] {64, 64, 64});
+        assertThat(segmentSizes).containsExactly(0, 0, 0);
+    }
+
+    /** The real sendmmsg, noting each message's segment size (0: a plain datagram) as it is sent. */
+    private static MmsgUdpSender.Send recording(int fd, List<Integer> segmentSizes) {
+        return (batch, from) -> {
+            int sent = batch.send(fd, from, batch.messages() - from);
+            for (int m = from; m < from + Math.max(sent, 1); m++) {
+                segmentSizes.add(batch.segmentSize(m));
+            }
+            return sent;
+        };
+    }
+
+    /** A datagram of {@code length} bytes: its sequence number, then bytes that differ from one to the next. */
+    private ByteBuf datagram(int sequence, int length) {
+        ByteBuf b = PooledByteBufAllocator.DEFAULT.directBuffer(length).writeInt(sequence);
+        for (int k = 4; k < length; k++) {
+            b.writeByte(sequence * 31 + k);
+        }
+        sent.add(b);
+        return b;
+    }
+
+    private void assertReceivedExactly(int first, int[] lengths) throws Exception {
+        assertReceivedExactly(first, lengths, ((InetSocketAddress) udp.localAddress()).getPort());
+    }
+
+    /** Datagrams {@code first}.. arrive in order, one each, with the lengths and bytes {@link #datagram(int, int)} wrote. */
+    private void assertReceivedExactly(int first, int[] lengths, int fromPort) throws Exception {
+        byte[] buf = new byte[65_536];
+        for (int i = 0; i < lengths.length; i++) {
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            receiver.receive(p);
+            ByteBuf expected = Unpooled.buffer(lengths[i]).writeInt(first + i);
+            for (int k = 4; k < lengths[i]; k++) {
+                expected.writeByte((first + i) * 31 + k);
+            }
+            assertThat(java.util.Arrays.copyOf(buf, p.getLength())).as("datagram %d", first + i)
+                    .isEqualTo(expected.array());
+            assertThat(p.getPort()).isEqualTo(fromPort);
+        }
     }
 
     private ByteBuf datagram(int sequence) {

@@ -52,6 +52,23 @@ final class JmiredoClient {
     }
 
     /**
+     * As {@link #start}, configured by a Miredo file ({@code --miredo-conf}) with {@code miredoConf} in it; the
+     * HOCON file gives only the metrics endpoint.
+     */
+    static JmiredoClient startWithMiredoConf(Lab lab, Netns ns, String name, String miredoConf, String metricsListen,
+            boolean qualifyOnly) {
+        Path config = lab.writeFile(name + ".conf", "jmiredo.metrics.listen = \"%s\"\n".formatted(metricsListen));
+        Path miredo = lab.writeFile(name + "-miredo.conf", miredoConf);
+        List<String> command = new java.util.ArrayList<>(List.of(RelayKind.java().toString(),
+                "--enable-native-access=ALL-UNNAMED", "-jar", RelayKind.jar().toString(), "client", "--config",
+                config.toString(), "--miredo-conf", miredo.toString()));
+        if (qualifyOnly) {
+            command.add("--qualify-only");
+        }
+        return new JmiredoClient(ns, metricsListen, lab.start(ns, name, command));
+    }
+
+    /**
      * A further host behind the lab's NAT, beside lan: {@code address} on the LAN bridge, default route via
      * the NAT; our client there has the namespace's tunnel and routes to itself.
      */

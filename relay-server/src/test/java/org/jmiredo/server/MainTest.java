@@ -82,8 +82,10 @@ class MainTest {
         Path server = write("miredo-server.conf", "ServerBindAddress 198.51.100.1\nServerBindAddress2 198.51.100.2\n");
         assertThat(run("checkconf", server.toString())).isZero();
         Path client = write("client.conf", "RelayType client\nServerAddress 198.51.100.1\n");
-        assertThat(run("checkconf", client.toString())).isEqualTo(1);
-        assertThat(err.toString()).contains(client + ":1: directive \"RelayType\": not a relay type: the Teredo client is `jmiredo client`");
+        assertThat(run("checkconf", client.toString())).isZero();
+        Path wrong = write("wrong.conf", "RelayType client\nServerAddress 10.0.0.1\n");
+        assertThat(run("checkconf", wrong.toString())).isEqualTo(1);
+        assertThat(err.toString()).contains(wrong + ":2: jmiredo.client.server-address: must be a global unicast");
     }
 
     @Test
@@ -144,7 +146,16 @@ class MainTest {
     void relayWithAMiredoConfThatAsksForAClient() throws Exception {
         Path file = write("miredo.conf", "RelayType autoclient\n");
         assertThat(run("relay", "--miredo-conf", file.toString())).isEqualTo(Main.EXIT_CONFIG);
-        assertThat(err.toString()).contains(file + ":1: directive \"RelayType\": not a relay type: the Teredo client is `jmiredo client`");
+        assertThat(err.toString()).contains(file + ":1: directive \"RelayType\": this file configures a Teredo client: "
+                + "run `jmiredo client --miredo-conf`");
+    }
+
+    @Test
+    void clientWithAMiredoConfOfARelay() throws Exception {
+        Path file = write("miredo.conf", "RelayType cone\n");
+        assertThat(run("client", "--miredo-conf", file.toString())).isEqualTo(Main.EXIT_CONFIG);
+        assertThat(err.toString()).contains(file + ":1: directive \"RelayType\": this file configures a Teredo relay: "
+                + "run `jmiredo relay --miredo-conf`");
     }
 
     private Path write(String name, String text) throws Exception {

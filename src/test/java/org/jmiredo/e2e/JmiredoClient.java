@@ -36,12 +36,19 @@ final class JmiredoClient {
      */
     static JmiredoClient start(Lab lab, Netns ns, String name, String server, int bindPort, String metricsListen,
             boolean qualifyOnly) {
+        return start(lab, ns, name, server, bindPort, metricsListen, qualifyOnly, "");
+    }
+
+    /** As {@link #start}, with {@code moreConfig} (HOCON lines) in its file. */
+    static JmiredoClient start(Lab lab, Netns ns, String name, String server, int bindPort, String metricsListen,
+            boolean qualifyOnly, String moreConfig) {
         Path config = lab.writeFile(name + ".conf", """
                 jmiredo.client.server-address = "%s"
                 jmiredo.client.bind-port = %d
                 jmiredo.metrics.listen = "%s"
                 jmiredo.tun.name = "%s"
-                """.formatted(server, bindPort, metricsListen, TUN_NAME));
+                %s
+                """.formatted(server, bindPort, metricsListen, TUN_NAME, moreConfig));
         List<String> command = new java.util.ArrayList<>(List.of(RelayKind.java().toString(),
                 "--enable-native-access=ALL-UNNAMED", "-jar", RelayKind.jar().toString(), "client", "--config",
                 config.toString()));

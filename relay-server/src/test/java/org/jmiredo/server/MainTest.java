@@ -143,19 +143,13 @@ class MainTest {
     }
 
     @Test
-    void relayWithAMiredoConfThatAsksForAClient() throws Exception {
-        Path file = write("miredo.conf", "RelayType autoclient\n");
-        assertThat(run("relay", "--miredo-conf", file.toString())).isEqualTo(Main.EXIT_CONFIG);
-        assertThat(err.toString()).contains(file + ":1: directive \"RelayType\": this file configures a Teredo client: "
-                + "run `jmiredo client --miredo-conf`");
-    }
-
-    @Test
-    void clientWithAMiredoConfOfARelay() throws Exception {
-        Path file = write("miredo.conf", "RelayType cone\n");
-        assertThat(run("client", "--miredo-conf", file.toString())).isEqualTo(Main.EXIT_CONFIG);
-        assertThat(err.toString()).contains(file + ":1: directive \"RelayType\": this file configures a Teredo relay: "
-                + "run `jmiredo relay --miredo-conf`");
+    void relayAndClientRefuseEachOthersMiredoConf() throws Exception {
+        for (String[] c : new String[][] {{"relay", "autoclient", "client"}, {"client", "cone", "relay"}}) {
+            Path file = write(c[0] + "-miredo.conf", "RelayType " + c[1] + "\n");
+            assertThat(run(c[0], "--miredo-conf", file.toString())).isEqualTo(Main.EXIT_CONFIG);
+            assertThat(err.toString()).contains(file + ":1: directive \"RelayType\": this file configures a Teredo "
+                    + c[2] + ": run `jmiredo " + c[2] + " --miredo-conf`");
+        }
     }
 
     private Path write(String name, String text) throws Exception {

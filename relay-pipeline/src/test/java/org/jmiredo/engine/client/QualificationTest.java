@@ -53,6 +53,17 @@ class QualificationTest {
     }
 
     @Test
+    void theRasMtuOptionIsReportedWithinTheIpv6MinimumAnd65535AndZeroWithoutOne() {
+        assertThat(Qualification.advertisedMtu(0)).isZero();
+        assertThat(Qualification.advertisedMtu(1280)).isEqualTo(1280);
+        assertThat(Qualification.advertisedMtu(1400)).isEqualTo(1400);
+        assertThat(Qualification.advertisedMtu(576)).isEqualTo(1280);
+        assertThat(Qualification.advertisedMtu(1)).isEqualTo(1280);
+        assertThat(Qualification.advertisedMtu(65_536)).isEqualTo(65_535);
+        assertThat(Qualification.advertisedMtu(-1)).as("0xffffffff").isEqualTo(65_535);
+    }
+
+    @Test
     void r521RetxThreeSolicitationsFourSecondsApartThenOfflineAndAgainAfterTheRestartDelay() {
         server.silentPrimary = true;
         client.start(0);

@@ -71,7 +71,7 @@ final class ClientReport implements ClientStatus {
         address = TeredoAddress.toString(addressHi, addressLo);
         int mtu = tunnelMtu(advertisedMtu, configuredMtu);
         LOG.info("{} Teredo address {} (MTU {}{}), NAT mapping {}:{}", previous.isEmpty() ? "qualified:"
-                        : "new mapping:", address, mtu, advertisedMtu == 0 ? ", tun.mtu: the RA has no MTU option"
+                        : previous.equals(address) ? "new MTU:" : "new mapping:", address, mtu, advertisedMtu == 0 ? ", tun.mtu: the RA has no MTU option"
                         : advertisedMtu > mtu ? ", the RA's " + advertisedMtu + " bounded by tun.mtu" : "",
                 Ipv4.toString(TeredoAddress.mappedIpv4(addressLo)), TeredoAddress.mappedPort(addressLo));
         addressChanged.accept(new long[] {addressHi, addressLo}, mtu);

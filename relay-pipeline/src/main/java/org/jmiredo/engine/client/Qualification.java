@@ -138,8 +138,11 @@ public final class Qualification {
                 }
             }
             case QUALIFIED -> {
-                if (ipv4 != mappedIpv4 || port != mappedPort || advertisedMtu != mtu) {
+                if (ipv4 != mappedIpv4 || port != mappedPort) {
                     apply(ipv4, port, advertisedMtu); // R-5.2.5-mapping: a new address
+                } else if (advertisedMtu != mtu) {
+                    mtu = advertisedMtu; // the same address: its connections live on
+                    out.qualified(addressHi, addressLo, mtu);
                 }
                 rest(now);
             }

@@ -215,6 +215,24 @@ class QualificationTest {
     }
 
     @Test
+    void aNewMtuOnRefreshKeepsTheAddressAndAnRaWithoutOneReportsZero() {
+        qualify();
+        long before = client.addressLo();
+        server.advertise(1400);
+        client.expire(client.deadline());
+        assertThat(server.deliver(client, client.deadline() - 3_000)).isTrue();
+        assertThat(client.addressLo()).as("the address stays: its connections live on").isEqualTo(before);
+        assertThat(server.events).hasSize(2);
+        assertThat(server.events.getLast()).isEqualTo(server.events.getFirst().replace("mtu 1280", "mtu 1400"));
+        server.advertise(0);
+        client.expire(client.deadline());
+        assertThat(server.deliver(client, client.deadline() - 3_000)).isTrue();
+        assertThat(server.events).hasSize(3);
+        assertThat(server.events.getLast()).endsWith(" mtu 0");
+        assertThat(client.addressLo()).isEqualTo(before);
+    }
+
+    @Test
     void r525CheckAServerSilentOnThreeRefreshesIsLostAndQualificationStartsAgain() {
         qualify();
         server.silentPrimary = true;

@@ -172,6 +172,20 @@ class ClientRulesTest implements RelayOutput {
     }
 
     @Test
+    void r523C6OneQueueForBothDirectionsEachPacketLeavesItsOwnWay() {
+        send(NATIVE); // ours, queued: the test goes out
+        assertThat(receive(echo(NATIVE, CLIENT, false, 8), RELAY, 3545)).isNull(); // theirs, held
+        udp.forEach(s -> s.payload().release());
+        udp.clear();
+        assertThat(receive(testReply(NATIVE), RELAY, 3545)).isNull();
+        assertThat(destinations()).as("ours to the relay that answered").containsExactly(RELAY_AT);
+        assertThat(Ipv6.srcLo(udp.getFirst().payload(), 0)).isEqualTo(CLIENT[1]);
+        assertThat(tun).as("theirs into the tunnel").hasSize(1);
+        assertThat(Ipv6.srcLo(tun.getFirst(), 0)).isEqualTo(NATIVE[1]);
+        assertThat(counters.get(Counter.QUEUE_RELEASED_PACKETS)).isEqualTo(2);
+    }
+
+    @Test
     void r523C6HeldPacketsAreBoundedByThePeersQueue() {
         List<DropReason> outcomes = new ArrayList<>();
         for (int i = 0; i < 64; i++) { // each charged 128 bytes at least: 32 fill the 4,096-byte queue

@@ -95,7 +95,7 @@ public final class ClientInterface implements InterfaceConfigurator {
                 return;
             }
             removeAddress(rt);
-            addAddress(rt, address);
+            addAddress(rt, address, 0);
             assigned = address;
             if (defaultRoute && !routeAdded) {
                 String route = "add route ::/0 dev " + name;
@@ -128,13 +128,15 @@ public final class ClientInterface implements InterfaceConfigurator {
         }
     }
 
-    private void addAddress(RtnetlinkSession rt, Inet6Address address) throws InterfaceConfigException {
+    /** Adds the address unless it is there; {@code flags} NLM_F_EXCL or 0. Returns whether it was added. */
+    private boolean addAddress(RtnetlinkSession rt, Inet6Address address, int flags) throws InterfaceConfigException {
         String step = "add address " + Ipv6Text.format(address) + "/" + ADDRESS_PREFIX_LENGTH + " to " + name;
-        NetlinkAck ack = rt.address(RTM_NEWADDR, NLM_F_CREATE, address, ADDRESS_PREFIX_LENGTH, IFA_F_NODAD, index,
-                step);
+        NetlinkAck ack = rt.address(RTM_NEWADDR, NLM_F_CREATE | flags, address, ADDRESS_PREFIX_LENGTH, IFA_F_NODAD,
+                index, step);
         if (!ack.ok() && ack.errno() != Errno.EEXIST) {
             throw RtnetlinkSession.failed(step, ack);
         }
+        return ack.ok();
     }
 
     private void removeAddress(RtnetlinkSession rt) throws InterfaceConfigException {
@@ -163,8 +165,10 @@ public final class ClientInterface implements InterfaceConfigurator {
                 return new Restoration(false, List.of());
             }
             List<String> restored = new ArrayList<>(2);
-            if (assigned != null && rt.routeTo(assigned, index).filter(RouteEntry::local).isEmpty()) {
-                addAddress(rt, assigned);
+            // Its local route first (the common case, all in place, costs one lookup); that route follows a new
+            // address by a few milliseconds, so an exclusive add then tells whether the address itself is there.
+            if (assigned != null && rt.routeTo(assigned, index).filter(RouteEntry::local).isEmpty()
+                    && addAddress(rt, assigned, NLM_F_EXCL)) {
                 restored.add("address " + Ipv6Text.format(assigned) + "/" + ADDRESS_PREFIX_LENGTH);
             }
             if (routeAdded) {

@@ -11,7 +11,7 @@ J=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 out=$1
 mkdir -p "$out"
 P=/tmp/perf9
-declare -A CP=([new1]=$P/new1.jar:$P/bench.jar [old]=$P/old-classes:$P/main.jar:$P/bench.jar [main]=$P/main.jar:$P/bench.jar [new]=$P/new.jar:$P/bench.jar)
+declare -A CP=([new1]=$P/new1.jar:$P/bench.jar [new2]=$P/new2.jar:$P/bench.jar [old]=$P/old-classes:$P/main.jar:$P/bench.jar [main]=$P/main.jar:$P/bench.jar [new]=$P/new.jar:$P/bench.jar)
 for round in ${ROUNDS:-1 2}; do
     for side in ${SIDES:-old main new}; do
         echo "=== round $round, $side ($(date -u +%T), load $(cut -d' ' -f1-3 /proc/loadavg))"

@@ -34,7 +34,8 @@ public final class DatagramBatch {
     public static final int MAX_SEGMENT_SIZE = 1_472;
 
     private final MessageHeaders messages;
-    // Per message: its first datagram and how many follow it.
+    // Per message once the batch grouped (before, message m is datagram m alone): its first datagram and how
+    // many follow it.
     private final int[] firsts;
     private final int[] counts;
     // Per datagram, written by ungroup only: its destination before the headers are rewritten.
@@ -42,19 +43,21 @@ public final class DatagramBatch {
     private final int[] ports;
     private int size;
     private int messageCount;
-    // The last message's run: its destination, segment size and payload bytes. runPort is -1 while it takes
+    // The last message's run: its destination, segment size, datagrams and payload bytes. runPort is -1 while it takes
     // no more datagrams (none yet, segmenting off, a size the kernel would refuse, a shorter one ended it),
     // so that one comparison of the destination is all a datagram to another peer costs on top of its header.
     private int runIpv4;
     private int runPort = -1;
     private int runSegment;
+    private int runCount;
     private int runBytes;
     /** 0 while segmenting, -1 (no port matches) when not. */
     private int notSegmenting = -1;
     /**
      * A message of this batch carries several datagrams. Until one does, message m is datagram m, whose
-     * header is as constructed (own iovec, no control data): nothing of it but the name needs writing. Once
-     * one does, the headers this batch changed are reset by {@link #clear}.
+     * header is as constructed (own iovec, no control data): nothing of it but the name needs writing, and
+     * nothing of it is noted in {@code firsts} and {@code counts}. Once one does, the headers this batch
+     * changed are reset by {@link #clear}.
      */
     private boolean grouped;
 
@@ -101,29 +104,36 @@ public final class DatagramBatch {
 
     /** Whether the last message's open run takes {@code length} more bytes: its size or shorter, room left (linux/udp.h). */
     private boolean fitsRun(int length) {
-        int m = messageCount - 1;
-        return ((runSegment - length) | (MAX_SEGMENTS - 1 - counts[m]) | (MAX_RUN_BYTES - runBytes - length)) >= 0;
+        return ((runSegment - length) | (MAX_SEGMENTS - 1 - runCount) | (MAX_RUN_BYTES - runBytes - length)) >= 0;
     }
 
     private void join(int length, int port) {
         int m = messageCount - 1;
-        grouped = true;
+        if (!grouped) { // the batch's first run: the messages so far were one datagram each
+            for (int k = 0; k <= m; k++) {
+                firsts[k] = k;
+                counts[k] = 1;
+            }
+            grouped = true;
+        }
         runBytes += length;
         runPort = port | (length - runSegment) >> 31; // a shorter datagram is the run's last
-        messages.iovecCount(m, ++counts[m]);
+        counts[m] = ++runCount;
+        messages.iovecCount(m, runCount);
         messages.segmentSize(m, runSegment); // the same values again after the second datagram: no branch
     }
 
     private void startMessage(int i, int length, int ipv4, int port) {
         int m = messageCount++;
-        firsts[m] = i;
-        counts[m] = 1;
         runIpv4 = ipv4;
         runSegment = length;
+        runCount = 1;
         runBytes = length;
         // No run of empty datagrams (a segment size of 0 means none) nor of ones larger than a segment may be.
         runPort = port | notSegmenting | ((length - 1) | (MAX_SEGMENT_SIZE - length)) >> 31;
-        if (m != i) { // after a run in this batch: the header still has its own iovec, count 1, no control (clear)
+        if (grouped) { // after a run in this batch: the header still has its own iovec, count 1, no control (clear)
+            firsts[m] = i;
+            counts[m] = 1;
             messages.iovecsFrom(m, i);
         }
         messages.name(m, ipv4, port);
@@ -136,17 +146,17 @@ public final class DatagramBatch {
 
     /** The index of message {@code m}'s first datagram. */
     public int firstDatagram(int m) {
-        return firsts[m];
+        return grouped ? firsts[m] : m;
     }
 
     /** How many datagrams message {@code m} carries. */
     public int datagrams(int m) {
-        return counts[m];
+        return grouped ? counts[m] : 1;
     }
 
     /** Message {@code m}'s UDP_SEGMENT size, or 0 when it is one datagram sent as such. */
     public int segmentSize(int m) {
-        return counts[m] > 1 ? messages.bufferLength(firsts[m]) : 0;
+        return datagrams(m) > 1 ? messages.bufferLength(firsts[m]) : 0;
     }
 
     /** The destination of message {@code m} (and of every datagram it carries). */
@@ -163,11 +173,11 @@ public final class DatagramBatch {
      * (after the kernel refused a run); the messages before {@code m} stay as they are.
      */
     public void ungroup(int m) {
-        int from = firsts[m];
+        int from = firstDatagram(m);
         for (int k = m; k < messageCount; k++) { // their destinations first: the headers are rewritten below
             int ipv4 = messages.ipv4(k);
             int port = messages.port(k);
-            for (int i = firsts[k]; i < firsts[k] + counts[k]; i++) {
+            for (int i = firstDatagram(k); i < firstDatagram(k) + datagrams(k); i++) {
                 ipv4s[i] = ipv4;
                 ports[i] = port;
             }

@@ -58,6 +58,8 @@ public final class HandshakeWarmUp {
     static final int BUSY_PAUSE_MICROS = 1_000;
     /** One peer in this many answers only our second bubble, as a peer whose first answer was lost. */
     static final int SILENT_EVERY = 4;
+    /** The warm-up table's bound in synthetic peers per peer: room enough that no segment fills and evicts. */
+    static final int TABLE_ROOM = 4;
     /** Handshakes per round: one lookup run of the ingress, as a recvmmsg burst would bring them. */
     static final int ROUND = PeerLookups.MAX;
     /** The most handshakes one warm-up may run: the synthetic peers' mappings are numbered below it. */
@@ -137,7 +139,7 @@ public final class HandshakeWarmUp {
     void start() {
         udp.eventLoop().execute(() -> {
             try {
-                table = new PeerTable(withQueueBudget(tableSettings, peers));
+                table = new PeerTable(tableSettings(tableSettings, peers));
                 source = BubbleSource.random();
                 path = new LoopPath(udp, new NoTunnel(liveTun), table, source, settings, discarding, clock);
                 // The second pass runs at once, on a clock the bubble spacing ahead, rather than two seconds
@@ -265,13 +267,17 @@ public final class HandshakeWarmUp {
     }
 
     /**
-     * The live table's settings with a queue budget that the silent peers of the first half of the first pass
-     * fill (they hold their queues until the second pass): the second half takes the path of a burst larger
-     * than the budget, its packets refused, as a real burst of new peers takes it. Its first use in a live
-     * burst threw out C2's code for the tunnel-to-UDP path as well.
+     * The live table's settings for {@code peers} synthetic peers. Its bound is a few times theirs, not the live
+     * one: where the host grants huge pages, the slots of a table of 32 MiB or more are committed 2 MiB at a time, so
+     * 20,000 peers spread over every segment of a 4 M-peer table held all of its 179 MB (46 MB at the default
+     * 1 M) until the table was collected. Its queue budget is one that the silent peers of the first half of
+     * the first pass fill (they hold their queues until the second pass): the second half takes the path of a
+     * burst larger than the budget, its packets refused, as a real burst of new peers takes it. Its first use
+     * in a live burst threw out C2's code for the tunnel-to-UDP path as well.
      */
-    private static PeerTableSettings withQueueBudget(PeerTableSettings live, int peers) {
-        return new PeerTableSettings(live.maxPeers(), live.segments(), live.idleSeconds(), live.queueBytesPerPeer(),
+    static PeerTableSettings tableSettings(PeerTableSettings live, int peers) {
+        return new PeerTableSettings(Math.min(live.maxPeers(), TABLE_ROOM * peers), live.segments(),
+                live.idleSeconds(), live.queueBytesPerPeer(),
                 Math.max(1, Math.min(live.maxQueuedPeers(), peers / (2 * SILENT_EVERY))));
     }
 

@@ -118,6 +118,8 @@ public final class RelayDataPath implements DataPathWiring, AutoCloseable {
         HandshakeWarmUp started = new HandshakeWarmUp(peers, live.udp, live.tun, live.counters, peerSettings,
                 loopSettings, discarding, clock);
         warmUps.add(started);
+        // Once done it holds nothing the relay needs: let its peer table's memory go (see HandshakeWarmUp).
+        started.result().whenComplete((result, failure) -> warmUps.remove(started));
         started.start();
         return started;
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.socket.DatagramPacket;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DropReason;
+import org.jmiredo.peer.PeerTableSettings;
 import org.jmiredo.proto.Ipv4;
 import org.jmiredo.proto.Teredo;
 import org.junit.jupiter.api.Test;
@@ -139,6 +141,33 @@ class HandshakeWarmUpTest {
     }
 
     /** Runs the loop's tasks until the warm-up is done; returns the passes it took. */
+    @Test
+    void itsTableIsBoundByItsOwnPeersNotByTheLiveTable() {
+        PeerTableSettings live = new PeerTableSettings(4_194_304, 256, 30, 4_096, 16_384);
+        assertThat(HandshakeWarmUp.tableSettings(live, 20_000).maxPeers()).isEqualTo(80_000);
+        PeerTableSettings small = new PeerTableSettings(10_000, 256, 30, 4_096, 16_384);
+        assertThat(HandshakeWarmUp.tableSettings(small, 20_000).maxPeers()).isEqualTo(10_000);
+    }
+
+    @Test
+    void onceDoneNothingOfTheRelayHoldsItOrItsTable() throws InterruptedException {
+        try (RelayHarness h = new RelayHarness()) {
+            WeakReference<HandshakeWarmUp> done = runToTheEnd(h, 2_000);
+            for (int i = 0; i < 100 && done.get() != null; i++) {
+                System.gc();
+                Thread.sleep(10);
+            }
+            assertThat(done.get()).as("the finished warm-up (and the mapping of its table) can be collected").isNull();
+        }
+    }
+
+    private WeakReference<HandshakeWarmUp> runToTheEnd(RelayHarness h, int peers) {
+        HandshakeWarmUp warmUp = h.dataPath.warmUp(peers, discarding);
+        runLoop(h, warmUp);
+        assertThat(warmUp.result().join().trusted()).isEqualTo(peers);
+        return new WeakReference<>(warmUp);
+    }
+
     private static int runLoop(RelayHarness h, HandshakeWarmUp warmUp) {
         int passes = 0;
         long give = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

@@ -11,7 +11,10 @@ public enum DropReason {
     NOT_TEREDO,
     /** Authentication or origin indication header truncated. */
     MALFORMED_TEREDO,
-    /** IPv6 header truncated, or its payload length exceeds the datagram (RFC 6081 §4). */
+    /**
+     * IPv6 header truncated, or its payload length exceeds the datagram (RFC 6081 §4), or is 0 while the
+     * next header is not 59 (a packet that announces a header it does not carry).
+     */
     MALFORMED_IPV6,
     /**
      * From UDP: a datagram larger than a receive slot (tun.mtu + 64 bytes, at least 1500), which the kernel

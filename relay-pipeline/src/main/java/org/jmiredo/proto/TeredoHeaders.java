@@ -59,6 +59,11 @@ public final class TeredoHeaders {
         if (length > end - at) {
             return DropReason.MALFORMED_IPV6; // RFC 6081 §4: IPv6 length must not exceed what is left
         }
+        if (length == Ipv6.HEADER_LENGTH && Ipv6.nextHeader(buf, at) != Ipv6.NEXT_HEADER_NONE) {
+            // A header announcing a next header but carrying none: only a jumbogram (RFC 2675) may say payload
+            // length 0, and none fits a UDP datagram. The kernel would drop it uncounted by us.
+            return DropReason.MALFORMED_IPV6;
+        }
         ipv6Offset = at;
         ipv6Length = length;
         trailerLength = end - at - length;

@@ -2,6 +2,7 @@ package org.jmiredo.fuzz;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import org.jmiredo.proto.Ipv4;
 import org.jmiredo.proto.TeredoHeaders;
 
@@ -50,5 +51,11 @@ final class FuzzInputs {
                 out.writeShort(~port(data)).writeInt(~ipv4(data));
             }
         }
+    }
+
+    /** Up to {@code max} raw bytes in a buffer of their own (never Unpooled.EMPTY_BUFFER, whose refCnt stays 1). */
+    static ByteBuf bytes(FuzzedDataProvider data, int max) {
+        byte[] b = data.consumeBytes(max);
+        return Unpooled.buffer(Math.max(1, b.length)).writeBytes(b);
     }
 }

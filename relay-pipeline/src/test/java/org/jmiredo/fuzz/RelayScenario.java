@@ -1,5 +1,9 @@
 package org.jmiredo.fuzz;
 
+import static org.jmiredo.fuzz.Counts.c;
+import static org.jmiredo.fuzz.Counts.drops;
+import static org.jmiredo.fuzz.Counts.r;
+
 import org.jmiredo.testing.TrackingAllocator;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import io.netty.buffer.ByteBuf;
@@ -19,14 +23,16 @@ import org.jmiredo.engine.UnknownPeerPolicy;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
+import org.jmiredo.peer.PeerTable;
 import org.jmiredo.peer.PeerTableSettings;
 import org.jmiredo.pipeline.RelayDataPath;
 import org.jmiredo.pipeline.SocketAddresses;
-import org.jmiredo.proto.Ipv4;
 import org.jmiredo.proto.Ipv6;
 import org.jmiredo.proto.Teredo;
 import org.jmiredo.proto.TeredoAddress;
+import org.jmiredo.tun.MemoryTun;
 import org.jmiredo.tun.TunReceiver;
+import org.jmiredo.tun.offload.VirtioReader;
 
 /**
  * One fuzz input against one relay event loop: the settings and a small peer table come from the
@@ -59,29 +65,32 @@ final class RelayScenario implements AutoCloseable {
     private final FuzzedDataProvider data;
     private final TrackingAllocator alloc = new TrackingAllocator();
     private final EmbeddedChannel udp = new EmbeddedChannel();
+    private final PeerTableSettings table;
     private final RelayDataPath path;
     private final DataPathCounters counters;
     private final TunReceiver tun;
+    /** Non-null when the tunnel is read with virtio headers (tun.offload = auto): reads, maybe super-packets. */
+    private final VirtioReader virtio;
     private final List<Peer> peers = new ArrayList<>();
     private final List<OurBubble> ourBubbles = new ArrayList<>();
     private int now = 1_000;
-    private boolean tunAccepts = true;
-    private int tunWrites;
-    private String tunViolation;
+    private final TunWrites tunQueue = new TunWrites(p -> true, "anything");
 
-    RelayScenario(FuzzedDataProvider data) {
+    /** @param offload the tunnel is read with virtio headers ({@code tun.offload = auto}) */
+    RelayScenario(FuzzedDataProvider data, boolean offload) {
         this.data = data;
+        this.virtio = offload ? new VirtioReader(alloc, MemoryTun.HEADROOM, Teredo.MTU) : null;
         udp.freezeTime(); // the expiry task runs only when a step advances Netty's clock: deterministic
         udp.config().setAllocator(alloc);
         RelaySettings settings = new RelaySettings(Teredo.PREFIX, data.consumeBoolean(),
                 data.consumeBoolean() ? UnknownPeerPolicy.ACCEPT_MATCHING : UnknownPeerPolicy.DROP,
                 data.consumeInt(0, 10));
         int[] segments = {1, 2, 4};
-        PeerTableSettings table = new PeerTableSettings(data.consumeInt(1, 16), segments[data.consumeInt(0, 2)],
+        table = new PeerTableSettings(data.consumeInt(1, 16), segments[data.consumeInt(0, 2)],
                 data.consumeInt(1, 120), data.consumeInt(0, 3000), data.consumeInt(0, 4));
         path = new RelayDataPath(settings, table, 1, () -> now);
-        path.initUdpChannel(udp, this::tunWrite);
-        tun = path.tunReceiver(udp, this::tunWrite);
+        path.initUdpChannel(udp, tunQueue);
+        tun = path.tunReceiver(udp, tunQueue);
         counters = path.counters().get(0);
         for (int i = data.consumeInt(1, 4); i > 0; i--) {
             peers.add(newPeer());
@@ -90,35 +99,29 @@ final class RelayScenario implements AutoCloseable {
 
     void run() {
         for (int step = 0; step < MAX_STEPS && data.remainingBytes() > 0; step++) {
-            tunAccepts = data.consumeInt(0, 15) != 0;
+            tunQueue.accepts = data.consumeInt(0, 15) != 0;
             switch (data.consumeInt(0, 9)) {
                 case 0, 1, 2, 3 -> structuredDatagram();
-                case 4 -> udpStep(bytes(data.consumeInt(0, 1500)), sender(null));
+                case 4 -> udpStep(FuzzInputs.bytes(data, data.consumeInt(0, 1500)), sender(null));
                 case 5, 6 -> tunStep(tunPacket());
                 case 7 -> advanceClock();
                 case 8 -> answerOurBubble();
-                default -> tunStep(bytes(data.consumeInt(0, Teredo.MTU)));
+                default -> tunStep(FuzzInputs.bytes(data, data.consumeInt(0, Teredo.MTU)));
             }
         }
-    }
-
-    /** Raw bytes in a buffer of their own (never Unpooled.EMPTY_BUFFER, whose refCnt stays 1). */
-    private ByteBuf bytes(int max) {
-        byte[] b = data.consumeBytes(max);
-        return Unpooled.buffer(Math.max(1, b.length)).writeBytes(b);
     }
 
     // ---- steps ----
 
     private void udpStep(ByteBuf payload, InetSocketAddress sender) {
         long[] before = snapshot();
-        tunWrites = 0;
+        tunQueue.reset();
         udp.writeInbound(new DatagramPacket(payload, RELAY, sender));
         udp.runPendingTasks();
         udp.checkException();
         int sent = drainSent();
         check(payload.refCnt() == 0, "the datagram was not released (refCnt " + payload.refCnt() + ")");
-        checkTunWrites();
+        tunQueue.check();
         long[] d = delta(before);
         check(d[c(Counter.UDP_RX_PACKETS)] == 1, "one datagram counted as received");
         check(d[c(Counter.TUN_RX_PACKETS)] == 0 && d[c(Counter.ICMP_ERRORS_TX)] == 0, "no tunnel-side event");
@@ -129,41 +132,48 @@ final class RelayScenario implements AutoCloseable {
         // Exactly one outcome per datagram. A bubble is counted in BUBBLES_RX even when Reception then
         // drops it (SOURCE_NOT_TEREDO, MAPPING_MISMATCH), so a bubble is one or both of those counts.
         if (bubbles == 1) {
-            check(delivered == 0 && tunWrites == 0, "a bubble reached the tunnel");
-            check(drops == 0 || drops == 1 && bubbleDrop(d), "a bubble has at most one drop, of a bubble reason");
+            check(delivered == 0 && tunQueue.count == 0, "a bubble reached the tunnel");
+            check(drops == 0 || drops == 1 && drops(d, BUBBLE_DROPS) == 1, "a bubble has at most one drop, of a bubble reason");
         } else {
             check(bubbles == 0 && delivered + drops == 1,
                     "datagram outcome: delivered " + delivered + ", drops " + drops + ", bubbles " + bubbles);
-            check(tunWrites == delivered + d[r(DropReason.TUN_WRITE_FAILED)], "tunnel writes match their counts");
+            check(tunQueue.count == delivered + d[r(DropReason.TUN_WRITE_FAILED)], "tunnel writes match their counts");
         }
         check(d[c(Counter.UDP_TX_PACKETS)] == sent && sent == d[c(Counter.QUEUE_RELEASED_PACKETS)],
                 "a datagram sends only the peer's released queue");
+        checkBounds(path.peers(), table);
     }
 
     private void tunStep(ByteBuf packet) {
         long[] before = snapshot();
-        tunWrites = 0;
-        tun.packetRead(packet);
+        tunQueue.reset();
+        ByteBuf read = virtio == null ? packet : VirtioReads.read(data, packet);
+        if (virtio == null) {
+            tun.packetRead(packet);
+        } else {
+            VirtioReads.deliver(virtio, read, alloc, tun);
+        }
         tun.readComplete();
         udp.checkException();
         int sent = drainSent();
-        check(packet.refCnt() == 0, "the tunnel packet was not released (refCnt " + packet.refCnt() + ")");
-        checkTunWrites();
+        check(read.refCnt() == 0, "the tunnel read was not released (refCnt " + read.refCnt() + ")");
+        tunQueue.check();
         long[] d = delta(before);
-        check(d[c(Counter.TUN_RX_PACKETS)] == 1 && d[c(Counter.UDP_RX_PACKETS)] == 0, "one tunnel packet counted");
+        long packets = virtio == null ? 1 : VirtioReads.packetsOf(d);
+        check(d[c(Counter.TUN_RX_PACKETS)] == packets && d[c(Counter.UDP_RX_PACKETS)] == 0, "tunnel packets counted");
         check(d[r(DropReason.INTERNAL_ERROR)] == 0 && d[r(DropReason.UDP_WRITE_FAILED)] == 0, "no internal error");
-        long tunDrops = 0;
-        for (DropReason reason : TUN_SIDE) {
-            tunDrops += d[r(reason)];
-        }
-        check(drops(d) == tunDrops + d[r(DropReason.TUN_WRITE_FAILED)], "only tunnel-side drop reasons");
+        long tunDrops = drops(d, TUN_SIDE);
+        check(drops(d) == tunDrops + drops(d, VirtioReads.READ_DROPS) + d[r(DropReason.TUN_WRITE_FAILED)],
+                "only tunnel-side drop reasons");
         long bubblesOut = d[c(Counter.BUBBLES_TX_INDIRECT)] + d[c(Counter.BUBBLES_TX_DIRECT)];
         long dataSent = d[c(Counter.UDP_TX_PACKETS)] - bubblesOut;
         check(sent == d[c(Counter.UDP_TX_PACKETS)], "every send is counted");
-        check(dataSent + d[c(Counter.QUEUED_PACKETS)] + tunDrops == 1,
-                "tunnel packet outcome: sent " + dataSent + ", queued " + d[c(Counter.QUEUED_PACKETS)] + ", drops " + tunDrops);
+        check(dataSent + d[c(Counter.QUEUED_PACKETS)] + tunDrops == packets,
+                "tunnel packet outcomes: " + packets + " packets, sent " + dataSent + ", queued "
+                        + d[c(Counter.QUEUED_PACKETS)] + ", drops " + tunDrops);
         check(d[c(Counter.ICMP_ERRORS_TX)] == d[c(Counter.TUN_TX_PACKETS)] + d[r(DropReason.TUN_WRITE_FAILED)]
-                && tunWrites == d[c(Counter.ICMP_ERRORS_TX)], "only ICMPv6 errors go back into the tunnel");
+                && tunQueue.count == d[c(Counter.ICMP_ERRORS_TX)], "only ICMPv6 errors go back into the tunnel");
+        checkBounds(path.peers(), table);
     }
 
     private void advanceClock() {
@@ -318,94 +328,31 @@ final class RelayScenario implements AutoCloseable {
 
     // ---- outputs and checks ----
 
-    /** The tunnel: checks what is written is one whole IPv6 packet; never takes ownership (TunQueue). */
-    private boolean tunWrite(ByteBuf packet) {
-        tunWrites++;
-        int at = packet.readerIndex();
-        int length = packet.readableBytes();
-        if (length < Ipv6.HEADER_LENGTH || Ipv6.version(packet, at) != 6
-                || Ipv6.HEADER_LENGTH + Ipv6.payloadLength(packet, at) != length) {
-            tunViolation = "not one whole IPv6 packet written to the tunnel: " + length + " bytes";
-        }
-        return tunAccepts;
-    }
-
-    private void checkTunWrites() {
-        String violation = tunViolation;
-        tunViolation = null;
-        check(violation == null, violation);
-    }
-
     /** Checks and releases everything the relay sent; remembers its bubbles so that later steps can answer them. */
     private int drainSent() {
-        int count = 0;
-        Object msg;
-        while ((msg = udp.readOutbound()) != null) {
-            count++;
-            DatagramPacket p = (DatagramPacket) msg;
-            try {
-                int ipv4 = SocketAddresses.ipv4(p.recipient());
-                ByteBuf content = p.content();
-                check(Ipv4.isGlobalUnicast(ipv4), "sent to a non-global IPv4 " + Ipv4.toString(ipv4));
-                // The relay adds no Teredo header: what it sends is an IPv6 packet from the tunnel (MTU
-                // 1280, RFC 4380 §5.1.2) or a 40-byte bubble.
-                check(content.readableBytes() <= Teredo.MTU, "datagram of " + content.readableBytes() + " bytes");
-                int at = content.readerIndex();
-                if (content.readableBytes() == Ipv6.HEADER_LENGTH && Ipv6.isBubble(content, at)
-                        && ourBubbles.size() < 32) {
-                    Peer to = new Peer(Ipv6.dstHi(content, at), Ipv6.dstLo(content, at));
-                    ourBubbles.add(new OurBubble(to, Ipv6.srcHi(content, at), Ipv6.srcLo(content, at)));
-                }
-            } finally {
-                p.release();
+        return SentDatagrams.drain(udp, p -> {
+            ByteBuf content = p.content();
+            int at = content.readerIndex();
+            if (content.readableBytes() == Ipv6.HEADER_LENGTH && Ipv6.isBubble(content, at) && ourBubbles.size() < 32) {
+                Peer to = new Peer(Ipv6.dstHi(content, at), Ipv6.dstLo(content, at));
+                ourBubbles.add(new OurBubble(to, Ipv6.srcHi(content, at), Ipv6.srcLo(content, at)));
             }
-        }
-        return count;
+        });
     }
 
     private long[] snapshot() {
-        Counter[] cs = Counter.values();
-        DropReason[] rs = DropReason.values();
-        long[] v = new long[cs.length + rs.length];
-        for (Counter counter : cs) {
-            v[counter.ordinal()] = counters.get(counter);
-        }
-        for (DropReason reason : rs) {
-            v[cs.length + reason.ordinal()] = counters.dropped(reason);
-        }
-        return v;
+        return Counts.snapshot(counters);
     }
 
     private long[] delta(long[] before) {
-        long[] after = snapshot();
-        for (int i = 0; i < after.length; i++) {
-            after[i] -= before[i];
-        }
-        return after;
+        return Counts.delta(counters, before);
     }
 
-    private static int c(Counter counter) {
-        return counter.ordinal();
-    }
-
-    private static int r(DropReason reason) {
-        return Counter.values().length + reason.ordinal();
-    }
-
-    private static long drops(long[] d) {
-        long sum = 0;
-        for (DropReason reason : DropReason.values()) {
-            sum += d[r(reason)];
-        }
-        return sum;
-    }
-
-    private static boolean bubbleDrop(long[] d) {
-        long sum = 0;
-        for (DropReason reason : BUBBLE_DROPS) {
-            sum += d[r(reason)];
-        }
-        return sum == 1;
+    /** Bounded state: the peer table within its size, the peers holding queued packets within theirs. */
+    static void checkBounds(PeerTable table, PeerTableSettings settings) {
+        check(table.size() <= table.capacity(), "peers " + table.size() + " above " + table.capacity());
+        check(table.queuedPeers() <= settings.maxQueuedPeers(), "queued peers " + table.queuedPeers() + " above "
+                + settings.maxQueuedPeers());
     }
 
     static void check(boolean condition, String message) {

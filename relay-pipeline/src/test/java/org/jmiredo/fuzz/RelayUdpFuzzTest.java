@@ -12,7 +12,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 class RelayUdpFuzzTest {
     @FuzzTest(maxDuration = "2m")
     void relayDataPath(FuzzedDataProvider data) {
-        try (RelayScenario scenario = new RelayScenario(data)) {
+        try (RelayScenario scenario = new RelayScenario(data, false)) {
             scenario.run();
         }
     }

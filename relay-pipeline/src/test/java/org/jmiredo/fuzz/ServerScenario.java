@@ -74,10 +74,7 @@ final class ServerScenario implements AutoCloseable {
             ByteBuf payload = switch (data.consumeInt(0, 5)) {
                 case 0, 1 -> routerSolicitation(src);
                 case 2, 3 -> forwardable(src);
-                default -> {
-                    byte[] b = data.consumeBytes(data.consumeInt(0, 1500));
-                    yield Unpooled.buffer(Math.max(1, b.length)).writeBytes(b);
-                }
+                default -> FuzzInputs.bytes(data, data.consumeInt(0, 1500));
             };
             step(on, payload, sender(src));
         }
@@ -85,7 +82,7 @@ final class ServerScenario implements AutoCloseable {
 
     private void step(ServerEndpoint on, ByteBuf payload, InetSocketAddress sender) {
         DataPathCounters counters = counters(on);
-        long[] before = snapshot(counters);
+        long[] before = Counts.snapshot(counters);
         int inBytes = payload.readableBytes();
         boolean hadAuth = inBytes >= 2 && payload.getUnsignedShort(0) == TeredoHeaders.AUTH_TYPE;
         nativeLengths.clear();
@@ -99,15 +96,15 @@ final class ServerScenario implements AutoCloseable {
         nativeViolation = null;
         check(violation == null, violation);
 
-        long[] d = delta(counters, before);
+        long[] d = Counts.delta(counters, before);
         check(d[Counter.UDP_RX_PACKETS.ordinal()] == 1, "one datagram counted");
-        check(dropped(d, DropReason.INTERNAL_ERROR) == 0, "an exception was caught in the data path");
+        check(d[Counts.r(DropReason.INTERNAL_ERROR)] == 0, "an exception was caught in the data path");
         long ras = d[Counter.ROUTER_ADVERTISEMENTS_TX.ordinal()];
         List<DatagramPacket> sent = drain();
         try {
-            check(sent.size() + nativeLengths.size() + drops(d) == 1,
+            check(sent.size() + nativeLengths.size() + Counts.drops(d) == 1,
                     "one outcome per datagram: sent " + sent.size() + ", native " + nativeLengths.size()
-                            + ", drops " + drops(d));
+                            + ", drops " + Counts.drops(d));
             for (DatagramPacket p : sent) {
                 checkSent(p, inBytes, ras == 1, hadAuth);
             }
@@ -232,38 +229,6 @@ final class ServerScenario implements AutoCloseable {
 
     private DataPathCounters counters(ServerEndpoint on) {
         return path.counters().get(on == ServerEndpoint.PRIMARY ? 0 : 1);
-    }
-
-    private static long[] snapshot(DataPathCounters counters) {
-        int base = Counter.values().length;
-        long[] v = new long[base + DropReason.values().length];
-        for (Counter counter : Counter.values()) {
-            v[counter.ordinal()] = counters.get(counter);
-        }
-        for (DropReason reason : DropReason.values()) {
-            v[base + reason.ordinal()] = counters.dropped(reason);
-        }
-        return v;
-    }
-
-    private static long[] delta(DataPathCounters counters, long[] before) {
-        long[] after = snapshot(counters);
-        for (int i = 0; i < after.length; i++) {
-            after[i] -= before[i];
-        }
-        return after;
-    }
-
-    private static long dropped(long[] d, DropReason reason) {
-        return d[Counter.values().length + reason.ordinal()];
-    }
-
-    private static long drops(long[] d) {
-        long sum = 0;
-        for (DropReason reason : DropReason.values()) {
-            sum += dropped(d, reason);
-        }
-        return sum;
     }
 
     private List<DatagramPacket> drain() {

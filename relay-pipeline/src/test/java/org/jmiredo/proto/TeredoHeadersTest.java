@@ -122,7 +122,11 @@ class TeredoHeadersTest {
                 arguments(AUTH + "0000 63bf 39cc9b", DropReason.MALFORMED_TEREDO), // origin after auth, short
                 arguments("60", DropReason.MALFORMED_IPV6),
                 arguments("60" + "00".repeat(38), DropReason.MALFORMED_IPV6), // 39-byte IPv6 header
-                arguments("60000000 0008 3a ff" + "00".repeat(32) + "00000000", DropReason.MALFORMED_IPV6)); // plen 8, 4 follow
+                arguments("60000000 0008 3a ff" + "00".repeat(32) + "00000000", DropReason.MALFORMED_IPV6), // plen 8, 4 follow
+                // plen 0 but a next header (ICMPv6, hop-by-hop, UDP) announced: nothing to deliver, bubbles aside
+                arguments("60000000 0000 3a ff" + "00".repeat(32), DropReason.MALFORMED_IPV6),
+                arguments(ORIG + "60000000 0000 00 ff" + "00".repeat(32) + "3a00", DropReason.MALFORMED_IPV6),
+                arguments("60000000 0000 11 ff" + "00".repeat(32) + "01 04 aabbccdd", DropReason.MALFORMED_IPV6));
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -258,7 +262,8 @@ class TeredoHeadersTest {
             if (p.length - at < 1 || (p[at] & 0xF0) != 0x60) {
                 return new Model(DropReason.NOT_TEREDO, false, false, -1);
             }
-            if (p.length - at < 40 || 40 + ((p[at + 4] & 0xFF) << 8 | (p[at + 5] & 0xFF)) > p.length - at) {
+            int plen = p.length - at < 40 ? -1 : (p[at + 4] & 0xFF) << 8 | (p[at + 5] & 0xFF);
+            if (plen < 0 || 40 + plen > p.length - at || plen == 0 && p[at + 6] != 59) {
                 return new Model(DropReason.MALFORMED_IPV6, false, false, -1);
             }
             return new Model(null, auth, origin, at);

@@ -54,6 +54,11 @@ public final class ClientReception {
         if (!self.isQualified()) {
             return DropReason.NOT_QUALIFIED;
         }
+        if (!self.isServer(srcIpv4, srcPort) && (srcPort == 0 || !Ipv4.isGlobalUnicast(srcIpv4))) {
+            // R-5.2.4-g4: a peer trusted at such a source would get our packets (0.0.0.0:0, loopback, a LAN
+            // host); whoever sent it spoofed or misrouted it. Our own server is whatever the operator set.
+            return DropReason.NON_GLOBAL_SOURCE;
+        }
         int at = headers.ipv6Offset();
         boolean bubble = Ipv6.isBubble(buf, at);
         long srcHi = Ipv6.srcHi(buf, at);

@@ -35,6 +35,7 @@ public final class ClientDataPath implements DataPathWiring, AutoCloseable {
     private static final LongSupplier MILLIS = () -> System.nanoTime() / 1_000_000;
 
     private final QualificationSettings settings;
+    private final LongSupplier millis;
     private final ClientStatus status;
     private final Clock clock;
     private final UdpSender.Factory senders;
@@ -52,6 +53,13 @@ public final class ClientDataPath implements DataPathWiring, AutoCloseable {
      */
     public ClientDataPath(QualificationSettings settings, ClientStatus status, PeerTableSettings peerSettings,
             int icmpErrorsPerSecond, Clock clock, UdpSender.Factory senders) {
+        this(settings, status, peerSettings, icmpErrorsPerSecond, clock, MILLIS, senders);
+    }
+
+    /** @param millis the qualification's monotonic clock in milliseconds (injected by tests and fuzzers) */
+    public ClientDataPath(QualificationSettings settings, ClientStatus status, PeerTableSettings peerSettings,
+            int icmpErrorsPerSecond, Clock clock, LongSupplier millis, UdpSender.Factory senders) {
+        this.millis = millis;
         this.settings = settings;
         this.status = status;
         this.clock = clock;
@@ -62,7 +70,7 @@ public final class ClientDataPath implements DataPathWiring, AutoCloseable {
 
     /** Qualification and maintenance alone on {@code udp}, read through Netty's pipeline; nothing is carried. */
     public void initQualificationOnly(Channel udp) {
-        QualificationDriver driver = new QualificationDriver(settings, random, MILLIS, null, status, counters);
+        QualificationDriver driver = new QualificationDriver(settings, random, millis, null, status, counters);
         udp.pipeline().addLast(QualificationDriver.NAME, driver);
         udp.pipeline().addLast("udp-ingress",
                 new UdpIngressHandler(new ClientIngress(driver, null, null, null, counters)));
@@ -79,7 +87,7 @@ public final class ClientDataPath implements DataPathWiring, AutoCloseable {
                 random.nextLong(), udp.alloc(), counters);
         transmission = new ClientTransmission(self, peers, new IcmpErrors(icmpErrorsPerSecond, udp.alloc(), counters),
                 burstClock, counters, udp.alloc());
-        QualificationDriver driver = new QualificationDriver(settings, random, MILLIS, self, status, counters);
+        QualificationDriver driver = new QualificationDriver(settings, random, millis, self, status, counters);
         ClientReception reception = new ClientReception(self, peers, burstClock, counters, udp.alloc());
         ClientIngress ingress = new ClientIngress(driver, reception, output, burstClock, counters);
         udp.pipeline().addLast(QualificationDriver.NAME, driver);

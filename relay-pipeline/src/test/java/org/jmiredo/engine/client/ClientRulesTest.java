@@ -268,6 +268,26 @@ class ClientRulesTest implements RelayOutput {
         assertThat(counters.dropped(DropReason.NON_GLOBAL_DESTINATION)).isEqualTo(1);
     }
 
+    /**
+     * R-5.2.4-g4 from the other side: a datagram from a non-global IPv4 or port 0 (spoofed; ClientFuzzTest
+     * found it) must not trust anyone there, or the queued packets go to 0.0.0.0:0, loopback or a LAN host.
+     */
+    @Test
+    void r524G4NothingIsTrustedAtANonGlobalSource() {
+        send(NATIVE);
+        send(PEER);
+        udp.forEach(s -> s.payload().release());
+        udp.clear();
+        assertThat(receive(testReply(NATIVE), "0.0.0.0", 0)).isEqualTo(DropReason.NON_GLOBAL_SOURCE);
+        assertThat(receive(testReply(NATIVE), "127.0.0.1", 3545)).isEqualTo(DropReason.NON_GLOBAL_SOURCE);
+        assertThat(receive(testReply(NATIVE), RELAY, 0)).isEqualTo(DropReason.NON_GLOBAL_SOURCE);
+        long[] privatePeer = teredo("203.0.113.120", 0, "10.0.0.1", 50000);
+        assertThat(receive(bubble(privatePeer, CLIENT), "10.0.0.1", 50000)).isEqualTo(DropReason.NON_GLOBAL_SOURCE);
+        assertThat(udp).isEmpty();
+        assertThat(tun).isEmpty();
+        assertThat(counters.get(Counter.PEERS_TRUSTED)).isZero();
+    }
+
     @Test
     void r523ServerorigAnIndirectBubbleIsAnsweredWithADirectBubbleToTheOrigin() {
         assertThat(receive(withOrigin(bubble(NATIVE, CLIENT), RELAY, 3545), PRIMARY, 3544)).isNull();

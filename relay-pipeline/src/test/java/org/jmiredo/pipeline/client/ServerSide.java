@@ -22,15 +22,15 @@ import org.jmiredo.proto.TeredoHeaders;
 
 /**
  * Our server's rules behind a NAT at 198.51.100.20:40000, answering the RS a client channel wrote: the
- * lab's server for the client's channel tests.
+ * lab's server for the client's channel tests and the client's fuzz target.
  */
-final class ServerSide {
-    static final QualificationSettings SETTINGS = new QualificationSettings(Packets.ipv4(Packets.PRIMARY),
+public final class ServerSide {
+    public static final QualificationSettings SETTINGS = new QualificationSettings(Packets.ipv4(Packets.PRIMARY),
             Packets.ipv4(Packets.SECONDARY), Teredo.PREFIX);
 
     private final ServerRules rules;
 
-    ServerSide(ByteBufAllocator alloc) {
+    public ServerSide(ByteBufAllocator alloc) {
         rules = new ServerRules(Packets.labSettings(), 0, alloc, () -> 1_000, new DataPathCounters());
     }
 
@@ -38,30 +38,42 @@ final class ServerSide {
     DatagramPacket answer(EmbeddedChannel client) {
         DatagramPacket rs = client.readOutbound();
         assertThat(rs).as("an RS").isNotNull();
-        TeredoHeaders headers = new TeredoHeaders();
-        assertThat(headers.parse(rs.content())).isNull();
         assertThat(rs.recipient().getPort()).isEqualTo(Teredo.SERVICE_PORT);
-        ServerEndpoint on = SocketAddresses.ipv4(rs.recipient()) == SETTINGS.primaryServer()
-                ? ServerEndpoint.PRIMARY : ServerEndpoint.SECONDARY;
-        List<ByteBuf> answers = new ArrayList<>();
-        DropReason refused = rules.process(rs.content(), headers, on, Packets.ipv4(Packets.NAT), Packets.NAT_PORT,
-                new ServerOutput() {
-                    @Override
-                    public void toUdp(ByteBuf answer, ServerEndpoint from, int ipv4, int port) {
-                        answers.add(answer);
-                    }
-
-                    @Override
-                    public void toNative(ByteBuf packet) {
-                        packet.release();
-                    }
-                });
+        int server = SocketAddresses.ipv4(rs.recipient());
+        ByteBuf ra = answer(rs.content(), server, Packets.NAT_PORT);
         rs.release();
-        assertThat(refused).isNull();
-        assertThat(answers).hasSize(1);
-        return new DatagramPacket(answers.getFirst(), new InetSocketAddress(Packets.ip("192.168.77.2"), 40000),
-                new InetSocketAddress(Packets.ip(on == ServerEndpoint.PRIMARY ? Packets.PRIMARY : Packets.SECONDARY),
-                        Teredo.SERVICE_PORT));
+        assertThat(ra).as("the server's answer").isNotNull();
+        return new DatagramPacket(ra, new InetSocketAddress(Packets.ip("192.168.77.2"), 40000),
+                SocketAddresses.of(server, Teredo.SERVICE_PORT));
+    }
+
+    /**
+     * The RA our server sends to the RS {@code rs} (left as it was) that reached {@code server} from the NAT
+     * at 198.51.100.20:{@code natPort}; null when the server refuses it.
+     */
+    public ByteBuf answer(ByteBuf rs, int server, int natPort) {
+        TeredoHeaders headers = new TeredoHeaders();
+        if (headers.parse(rs) != null) {
+            return null;
+        }
+        ServerEndpoint on = server == SETTINGS.primaryServer() ? ServerEndpoint.PRIMARY : ServerEndpoint.SECONDARY;
+        List<ByteBuf> answers = new ArrayList<>();
+        DropReason refused = rules.process(rs, headers, on, Packets.ipv4(Packets.NAT), natPort, new ServerOutput() {
+            @Override
+            public void toUdp(ByteBuf answer, ServerEndpoint from, int ipv4, int port) {
+                answers.add(answer);
+            }
+
+            @Override
+            public void toNative(ByteBuf packet) {
+                packet.release();
+            }
+        });
+        if (refused != null || answers.size() != 1) {
+            answers.forEach(ByteBuf::release);
+            return null;
+        }
+        return answers.getFirst();
     }
 
     /** Runs the whole qualification (primary, then secondary) of {@code client}. */

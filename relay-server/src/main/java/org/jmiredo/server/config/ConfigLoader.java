@@ -119,8 +119,8 @@ public final class ConfigLoader {
     private static Config parseHocon(Path file) throws InvalidConfigException {
         requireReadable(file);
         try {
-            return ConfigFactory.parseFile(file.toFile(),
-                    ConfigParseOptions.defaults().setAllowMissing(false).setSyntax(ConfigSyntax.CONF));
+            return ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false)
+                    .setSyntax(ConfigSyntax.CONF).setIncluder(new RequiredIncludes(file)));
         } catch (ConfigException e) {
             throw new InvalidConfigException(Origins.format(e) + miredoHint(file));
         }

@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -97,10 +98,7 @@ public final class MetricsServer implements AutoCloseable {
                             open--;
                             openBySource.computeIfPresent(source, (a, n) -> n == 1 ? null : n - 1);
                         });
-                        ch.pipeline().addLast(new ReadTimeoutHandler(IDLE_SECONDS, TimeUnit.SECONDS));
-                        ch.pipeline().addLast(new HttpServerCodec());
-                        ch.pipeline().addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES));
-                        ch.pipeline().addLast(handler);
+                        addHandlers(ch.pipeline(), handler);
                     }
                 })
                 .bind(address)
@@ -111,6 +109,14 @@ public final class MetricsServer implements AutoCloseable {
             throw new IOException("metrics endpoint: cannot listen on " + listen + ": " + cause.getMessage(), cause);
         }
         return new MetricsServer(group, bound.channel());
+    }
+
+    /** A connection's handlers: idle timeout, HTTP/1.1 codec, bounded request aggregation, then the endpoint. */
+    static void addHandlers(ChannelPipeline pipeline, MetricsHttpHandler handler) {
+        pipeline.addLast(new ReadTimeoutHandler(IDLE_SECONDS, TimeUnit.SECONDS));
+        pipeline.addLast(new HttpServerCodec());
+        pipeline.addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES));
+        pipeline.addLast(handler);
     }
 
     /** The bound address (useful when the configured port was 0). */

@@ -271,6 +271,30 @@ class ConfigLoaderTest {
                 + "or \"0,2,4-6\", got \"on\"");
     }
 
+    /** HOCON skips a missing include silently: a typo'd path would run the relay on the defaults. */
+    @Test
+    void aMissingIncludeIsRefusedAtItsLine() throws Exception {
+        Path file = write("relay.conf", """
+                jmiredo.relay.bind-port = 3545
+                include "relay-site.cnf"
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(ConfigLoader.Sources.none().withHocon(file)))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageStartingWith(file + ":2: include \"relay-site.cnf\": not found");
+        Path nested = write("nested.conf", "jmiredo { include file(\"" + dir.resolve("gone.conf") + "\") }\n");
+        assertThatThrownBy(() -> ConfigLoader.load(ConfigLoader.Sources.none().withHocon(nested)))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageStartingWith(nested + ":1: include \"" + dir.resolve("gone.conf") + "\": not found");
+    }
+
+    @Test
+    void anExistingIncludeIsRead() throws Exception {
+        write("site.conf", "jmiredo.relay.bind-port = 3546\n");
+        Path file = write("relay.conf", "include \"site.conf\"\njmiredo.tun.name = teredo9\n");
+        DaemonConfig config = ConfigLoader.load(ConfigLoader.Sources.none().withHocon(file));
+        assertThat(config.relay().bindPort()).isEqualTo(3546);
+    }
+
     @Test
     void missingFileIsOneClearLine() {
         Path file = dir.resolve("absent.conf");

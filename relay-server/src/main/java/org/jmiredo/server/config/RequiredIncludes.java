@@ -1,0 +1,95 @@
+package org.jmiredo.server.config;
+
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigIncludeContext;
+import com.typesafe.config.ConfigIncluder;
+import com.typesafe.config.ConfigIncluderClasspath;
+import com.typesafe.config.ConfigIncluderFile;
+import com.typesafe.config.ConfigIncluderURL;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigOrigin;
+import com.typesafe.config.ConfigOriginFactory;
+import java.io.File;
+import java.io.IOException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Makes every {@code include} of the operator's HOCON file required. HOCON skips a missing include without
+ * a word (only {@code include required(...)} fails), so a typo in an include path would run the relay on
+ * the defaults. The includer API does not say which line included what, so the failure is reported at the
+ * first line of the top-level file that includes that name (or at the file alone, for a nested include).
+ */
+final class RequiredIncludes implements ConfigIncluder, ConfigIncluderFile, ConfigIncluderURL, ConfigIncluderClasspath {
+    private final Path top;
+    private final ConfigIncluder fallback;
+
+    /** @param top the file given to {@code --config}, where failed includes are looked for */
+    RequiredIncludes(Path top) {
+        this(top, null);
+    }
+
+    private RequiredIncludes(Path top, ConfigIncluder fallback) {
+        this.top = top;
+        this.fallback = fallback;
+    }
+
+    /** Typesafe Config passes its default includer here: ours does the work through it. */
+    @Override
+    public ConfigIncluder withFallback(ConfigIncluder defaultIncluder) {
+        return fallback == null ? new RequiredIncludes(top, defaultIncluder) : this;
+    }
+
+    @Override
+    public ConfigObject include(ConfigIncludeContext context, String what) {
+        return required(what, () -> fallback.include(strict(context), what));
+    }
+
+    @Override
+    public ConfigObject includeFile(ConfigIncludeContext context, File what) {
+        return required(what.getPath(), () -> ((ConfigIncluderFile) fallback).includeFile(strict(context), what));
+    }
+
+    @Override
+    public ConfigObject includeURL(ConfigIncludeContext context, URL what) {
+        return required(what.toString(), () -> ((ConfigIncluderURL) fallback).includeURL(strict(context), what));
+    }
+
+    @Override
+    public ConfigObject includeResources(ConfigIncludeContext context, String what) {
+        return required(what, () -> ((ConfigIncluderClasspath) fallback).includeResources(strict(context), what));
+    }
+
+    private static ConfigIncludeContext strict(ConfigIncludeContext context) {
+        return context.setParseOptions(context.parseOptions().setAllowMissing(false));
+    }
+
+    private ConfigObject required(String what, Supplier<ConfigObject> include) {
+        try {
+            return include.get();
+        } catch (ConfigException.IO e) {
+            throw new ConfigException.IO(includedAt(what), "include \"" + what + "\": not found or unreadable ("
+                    + e.getMessage() + "); every include is required here", e);
+        }
+    }
+
+    /** The first line of the top-level file that names {@code what} in an include, else the file alone. */
+    private ConfigOrigin includedAt(String what) {
+        ConfigOrigin file = ConfigOriginFactory.newFile(top.toString());
+        try {
+            List<String> lines = Files.readAllLines(top, StandardCharsets.UTF_8);
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).contains("include") && lines.get(i).contains("\"" + what + "\"")) {
+                    return file.withLineNumber(i + 1);
+                }
+            }
+        } catch (IOException e) {
+            // read a moment ago by the parser: report the file without a line
+        }
+        return file;
+    }
+}

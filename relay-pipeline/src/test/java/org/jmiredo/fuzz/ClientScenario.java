@@ -166,16 +166,24 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
         long delivered = d[c(Counter.TUN_TX_PACKETS)];
         long taken = d[c(Counter.ROUTER_ADVERTISEMENTS_RX)] + d[c(Counter.ECHO_TESTS_PASSED)];
         long bubbles = d[c(Counter.BUBBLES_RX)];
+        long held = d[c(Counter.QUEUED_PACKETS)];
+        long untested = d[r(DropReason.UNTESTED_MAPPING)];
+        long releasedIntoTunnel = 0;
         // A bubble is counted in BUBBLES_RX even when it is then dropped (MAPPING_MISMATCH).
         if (bubbles == 1) {
-            check(delivered == 0 && taken == 0, "a bubble reached the tunnel, or was taken for something else");
+            check(delivered == 0 && taken == 0 && held == 0, "a bubble reached the tunnel, or was taken for something else");
             check(drops == 0 || drops == 1 && d[r(DropReason.MAPPING_MISMATCH)] == 1, "a bubble's drop");
+        } else if (d[c(Counter.ECHO_TESTS_PASSED)] == 1) {
+            // The echo reply is taken; the packets held from its host (M23) leave with it: into the tunnel when
+            // they came from the reply's mapping, else dropped as UNTESTED_MAPPING.
+            check(taken == 1 && held == 0 && drops == untested, "an echo reply's outcome: drops " + drops);
+            releasedIntoTunnel = delivered;
         } else {
-            check(bubbles == 0 && drops + delivered + taken == 1,
-                    "datagram outcome: delivered " + delivered + ", taken " + taken + ", drops " + drops);
+            check(bubbles == 0 && untested == 0 && drops + delivered + taken + held == 1, "datagram outcome: delivered "
+                    + delivered + ", taken " + taken + ", held " + held + ", drops " + drops);
         }
         check(tunQueue.count == delivered + d[r(DropReason.TUN_WRITE_FAILED)], "tunnel writes match their counts");
-        check(sent == d[c(Counter.UDP_TX_PACKETS)] && sent == d[c(Counter.QUEUE_RELEASED_PACKETS)]
+        check(sent == d[c(Counter.UDP_TX_PACKETS)] && sent == d[c(Counter.QUEUE_RELEASED_PACKETS)] - releasedIntoTunnel
                 + d[c(Counter.BUBBLES_TX_DIRECT)] + d[c(Counter.ECHO_TESTS_TX)] + d[c(Counter.ROUTER_SOLICITATIONS_TX)],
                 "a datagram sends a released queue, a bubble, an echo test or an RS only");
         RelayScenario.checkBounds(path.peers(), table);

@@ -57,4 +57,20 @@ final class Counts {
         }
         return sum;
     }
+
+    /** The counts and drops that moved, by name: what a failed check shows. */
+    static String moved(long[] d) {
+        StringBuilder out = new StringBuilder();
+        for (Counter counter : Counter.values()) {
+            if (d[c(counter)] != 0) {
+                out.append(' ').append(counter).append('=').append(d[c(counter)]);
+            }
+        }
+        for (DropReason reason : DropReason.values()) {
+            if (d[r(reason)] != 0) {
+                out.append(" drop:").append(reason).append('=').append(d[r(reason)]);
+            }
+        }
+        return out.toString();
+    }
 }

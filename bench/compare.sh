@@ -5,7 +5,7 @@
 #   sudo bench/compare.sh                 # full matrix (see the variables below)
 #   QUICK=1 sudo bench/compare.sh         # first pass: 1 and 1,000 peers, one run each, 3 s
 # Matrix knobs (space-separated lists): PEERS SIZES DIRS RATES (0 = as fast as possible) RUNS DURATION
-# RELAYS ("jmiredo miredo"); PRIME_RATE (handshake priming, 20000 peers/s); JM_LOOPS (event loops of our relay, default 1, like Miredo's one thread).
+# RELAYS ("jmiredo miredo"); PRIME_RATE (handshake priming, 20000 peers/s), PRIME_TIMEOUT (its bound, 30 s); JM_LOOPS (event loops of our relay, default 1, like Miredo's one thread).
 # Output: bench/results/<prefix>/ (JSON per point, logs), or $RESULTS/<prefix>/ with RESULTS=DIR, and,
 # unless NO_MD=1, the generated section of BENCHMARKS.md (bench/summarize.py). Every run is bounded; the
 # trap removes the lab on any exit. Old tree against new, all results in the new tree:
@@ -48,7 +48,7 @@ lab_up
 
 bench() {
     ip netns exec "$GEN" nice -n "$LAB_NICE" timeout 300 "$ROOT/bench/jmiredo-bench" --gen-if veth0 --native-netns "$V6" --relay-netns "$RLY" \
-        --relay "$RELAY_V4:$RELAY_PORT" --server "$SERVER_V4" --prime-rate "${PRIME_RATE:-20000}" "$@"
+        --relay "$RELAY_V4:$RELAY_PORT" --server "$SERVER_V4" --prime-rate "${PRIME_RATE:-20000}" --prime-timeout "${PRIME_TIMEOUT:-30}" "$@"
 }
 
 # The generator's ceiling, same sender, plain UDP socket in the relay namespace (no relay running).

@@ -45,6 +45,13 @@ enum ClientHostileDatagram {
     LARGER_THAN_A_RECEIVE_SLOT(false, "udp_truncated");
 
     private static final int NO_NEXT_HEADER = 59;
+    /** Type 134, code 0, checksum (filled in), hop limit 64, no flags, lifetime 1800 s, reachable 0, retrans 0. */
+    private static final byte[] ROUTER_ADVERTISEMENT = {(byte) 134, 0, 0, 0, 64, 0, 7, 8, 0, 0, 0, 0, 0, 0, 0, 0};
+    /** ::ffff:198.51.100.50. */
+    private static final byte[] IPV4_MAPPED = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, (byte) 198, 51,
+        100, 50};
+    /** 2001:db8:6::20, the lab's native host. */
+    private static final byte[] NATIVE_HOST = {0x20, 0x01, 0x0d, (byte) 0xb8, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x20};
 
     /** Where the datagrams come from and go to. */
     record Context(byte[] serverIpv4, byte[] clientTeredo, byte[] strangerIpv4, int strangerPort) {
@@ -67,29 +74,37 @@ enum ClientHostileDatagram {
 
     byte[] bytes(Context c) {
         byte[] me = c.clientTeredo();
-        byte[] echo = ipv6(c.strangerTeredo(), me, ICMPV6, echoRequest(16));
+        byte[] stranger = c.strangerTeredo();
+        byte[] echo = ipv6(stranger, me, ICMPV6, echoRequest(16));
         return switch (this) {
-            case SERVER_BUBBLE_PRIVATE_ORIGIN -> MalformedDatagram.concat(origin(new byte[] {10, 1, 2, 3}, 7779), bubble(c.strangerTeredo(), me));
-            case SERVER_BUBBLE_ORIGIN_PORT_0 -> MalformedDatagram.concat(origin(c.strangerIpv4(), 0), bubble(c.strangerTeredo(), me));
+            case SERVER_BUBBLE_PRIVATE_ORIGIN -> concat(origin(new byte[] {10, 1, 2, 3}, 7779), bubble(stranger, me));
+            case SERVER_BUBBLE_ORIGIN_PORT_0 -> concat(origin(c.strangerIpv4(), 0), bubble(stranger, me));
             case SERVER_ORIGIN_ONLY -> origin(c.strangerIpv4(), 7780);
-            case SERVER_RA_WRONG_NONCE, STRANGER_RA -> MalformedDatagram.concat(auth(), MalformedDatagram.concat(origin(c.strangerIpv4(), 7781),
-                    ipv6(MalformedDatagram.address(0xfe80, 1), MalformedDatagram.address(0xfe80, 2), ICMPV6, new byte[] {(byte) 134, 0, 0, 0, 64, 0, 7, 8,
-                        0, 0, 0, 0, 0, 0, 0, 0})));
+            case SERVER_RA_WRONG_NONCE, STRANGER_RA -> concat(auth(), concat(origin(c.strangerIpv4(), 7781),
+                    ipv6(address(0xfe80, 1), address(0xfe80, 2), ICMPV6, ROUTER_ADVERTISEMENT)));
             case SPOOFED_MAPPING -> ipv6(c.spoofedTeredo(), me, ICMPV6, echoRequest(16));
             case SPOOFED_MAPPING_BUBBLE -> bubble(c.spoofedTeredo(), me);
-            case SPOOFED_MAPPING_BUBBLE_GUESSED_SOURCE -> bubble(c.spoofedTeredo(), MalformedDatagram.address(0xfe80, 0x43));
+            case SPOOFED_MAPPING_BUBBLE_GUESSED_SOURCE -> bubble(c.spoofedTeredo(), address(0xfe80, 0x43));
             case OUR_OWN_SOURCE -> ipv6(me, me, ICMPV6, echoRequest(16));
-            case LINK_LOCAL_SOURCE -> ipv6(MalformedDatagram.address(0xfe80, 1), me, ICMPV6, echoRequest(16));
+            case LINK_LOCAL_SOURCE -> ipv6(address(0xfe80, 1), me, ICMPV6, echoRequest(16));
             case UNSPECIFIED_SOURCE -> ipv6(new byte[16], me, ICMPV6, echoRequest(16));
-            case IPV4_MAPPED_SOURCE -> ipv6(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, (byte) 198,
-                51, 100, 50}, me, ICMPV6, echoRequest(16));
-            case OTHER_DESTINATION -> ipv6(c.strangerTeredo(), new byte[] {0x20, 0x01, 0x0d, (byte) 0xb8, 0, 6, 0, 0, 0, 0, 0,
-                0, 0, 0, 0, 0x20}, ICMPV6, echoRequest(16));
+            case IPV4_MAPPED_SOURCE -> ipv6(IPV4_MAPPED, me, ICMPV6, echoRequest(16));
+            case OTHER_DESTINATION -> ipv6(stranger, NATIVE_HOST, ICMPV6, echoRequest(16));
             case TRUNCATED_IPV6_HEADER -> Arrays.copyOf(echo, 39);
             case PAYLOAD_LENGTH_LIE -> MalformedDatagram.withPayloadLength(echo, 1000);
-            case AUTH_ABSURD_LENGTHS -> MalformedDatagram.concat(new byte[] {0, 1, (byte) 255, (byte) 255, 1, 2, 3, 4, 5, 6, 7, 8, 0}, echo);
-            case LARGER_THAN_A_RECEIVE_SLOT -> ipv6(c.strangerTeredo(), me, ICMPV6, echoRequest(1960));
+            // ID-len and AU-len of 255 each: 523 bytes of header announced, far more than sent.
+            case AUTH_ABSURD_LENGTHS -> concat(new byte[] {0, 1, (byte) 255, (byte) 255, 1, 2, 3, 4, 5, 6, 7, 8, 0},
+                    echo);
+            case LARGER_THAN_A_RECEIVE_SLOT -> ipv6(stranger, me, ICMPV6, echoRequest(1960));
         };
+    }
+
+    private static byte[] concat(byte[] head, byte[] tail) {
+        return MalformedDatagram.concat(head, tail);
+    }
+
+    private static byte[] address(int firstGroup, int last) {
+        return MalformedDatagram.address(firstGroup, last);
     }
 
     /** A bare IPv6 header, no next header, payload length 0 (RFC 4380 §2.8). */

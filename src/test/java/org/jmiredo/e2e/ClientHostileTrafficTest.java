@@ -76,7 +76,8 @@ class ClientHostileTrafficTest extends TeredoLabTest {
         Map<String, Double> counted = new TreeMap<>();
         expected.keySet().forEach(r -> counted.put(r, delta(before, after, drop(r))));
         assertThat(counted).isEqualTo(expected);
-        assertThat(delta(before, after, "jmiredo_bubbles_sent_total{kind=\"direct\"}")).as("bubbles to origins").isZero();
+        assertThat(delta(before, after, "jmiredo_bubbles_sent_total{kind=\"direct\"}")).as("bubbles to origins")
+                .isZero();
         assertThat(delta(before, after, "jmiredo_tun_written_packets_total")).as("into the tunnel").isZero();
         assertThat(after.get(drop("internal_error"))).isZero();
     }

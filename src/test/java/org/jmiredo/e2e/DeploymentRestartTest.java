@@ -55,7 +55,8 @@ class DeploymentRestartTest extends TeredoLabTest {
         Duration back = Ping.awaitReply(v6, address, RECOVERY);
         Ping.assertAnswered(v6, address, RECOVERY);
         Ping.assertAnswered(lan3, NATIVE_HOST, RECOVERY);
-        teredo.lab().shell().note("relay restarted: the native host reached our client after " + back.toMillis() + " ms");
+        teredo.lab().shell().note("relay restarted: the native host reached our client after " + back.toMillis()
+                + " ms");
     }
 
     @Test

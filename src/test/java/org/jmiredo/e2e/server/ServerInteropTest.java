@@ -192,8 +192,9 @@ class ServerInteropTest extends OneLabPerClass {
         ServerPeers.Scrape before = serverMetrics();
         long rssBefore = server.rssKib();
         long start = System.nanoTime();
-        Shell.Result flood = lab.exec(Node.ATK, Duration.ofSeconds(60), TeredoPacketTool.command("rs-flood", SERVER_PRIMARY,
-                Integer.toString(FLOOD_COUNT), "203.0.113.1", Integer.toString(FLOOD_SOURCES), Integer.toString(FLOOD_RATE)));
+        Shell.Result flood = lab.exec(Node.ATK, Duration.ofSeconds(60), TeredoPacketTool.command("rs-flood",
+                SERVER_PRIMARY, Integer.toString(FLOOD_COUNT), "203.0.113.1", Integer.toString(FLOOD_SOURCES),
+                Integer.toString(FLOOD_RATE)));
         assertThat(flood.exit()).as(flood.output()).isZero();
         double seconds = (System.nanoTime() - start) / 1e9;
         ServerPeers.Scrape after = Poll.value("the server to count the flood", Duration.ofSeconds(10), () -> {
@@ -317,8 +318,9 @@ class ServerInteropTest extends OneLabPerClass {
     }
 
     private void craft(String destination, String kind, int payload, int count) {
-        Shell.Result r = lab.exec(Node.CLI, Duration.ofSeconds(30), TeredoPacketTool.command("send", SERVER_PRIMARY, PUBLIC_CLIENT,
-                Integer.toString(CRAFTED_PORT), destination, kind, Integer.toString(payload), Integer.toString(count)));
+        Shell.Result r = lab.exec(Node.CLI, Duration.ofSeconds(30), TeredoPacketTool.command("send", SERVER_PRIMARY,
+                PUBLIC_CLIENT, Integer.toString(CRAFTED_PORT), destination, kind, Integer.toString(payload),
+                Integer.toString(count)));
         assertThat(r.exit()).as(r.output()).isZero();
     }
 

@@ -116,7 +116,8 @@ public final class ClientSelf {
 
     /** A bubble towards the Teredo peer {@code peerHi/peerLo} at {@code ipv4:port} (§5.2.6), from our keyed source. */
     void sendProbeBubble(long peerHi, long peerLo, int ipv4, int port, Counter kind, RelayOutput out) {
-        send(BubbleSource.LINK_LOCAL_HI, bubbleSource.interfaceId(peerHi, peerLo), peerHi, peerLo, ipv4, port, kind, out);
+        long sourceLo = bubbleSource.interfaceId(peerHi, peerLo);
+        send(BubbleSource.LINK_LOCAL_HI, sourceLo, peerHi, peerLo, ipv4, port, kind, out);
     }
 
     /** True when a bubble from {@code peerHi/peerLo} to {@code dstHi/dstLo} answers one of our probe bubbles. */

@@ -23,6 +23,8 @@ abstract class ClientDataTest extends TeredoLabTest {
     private static final Duration TRANSFER = Duration.ofSeconds(3);
     private static final String LAN2 = "192.168.77.3";
     private static final String METRICS = "127.0.0.1:9560";
+    /** A second address of the native host, which no test before has used. */
+    private static final String FRESH_NATIVE_HOST = "2001:db8:6::21";
 
     private Netns lan2;
     private JmiredoClient client;
@@ -62,13 +64,29 @@ abstract class ClientDataTest extends TeredoLabTest {
 
     @Test
     @Order(3)
+    @DisplayName("R-5.2.3-c6: a native host our client never tested pings it: its first echo request, held "
+            + "during the echo test, is answered")
+    void aNativeHostSpeakingFirstGetsThroughAtOnce() {
+        Netns v6 = teredo.ns(Host.V6);
+        v6.addAddress6(IF_V6, FRESH_NATIVE_HOST + V6_PREFIX_LEN);
+        double released = Metrics.sample(client.metrics(), "jmiredo_queue_released_packets_total");
+        Ping.Result first = Ping.once(v6, FRESH_NATIVE_HOST, address, Duration.ofSeconds(8));
+        assertThat(first.received()).as("the one echo request from a new native host:\n%s", first.output())
+                .isEqualTo(1);
+        assertThat(Metrics.sample(client.metrics(), "jmiredo_queue_released_packets_total")).isGreaterThan(released);
+        assertThat(Metrics.sample(client.metrics(), "jmiredo_dropped_packets_total{reason=\"untested_mapping\"}"))
+                .isZero();
+    }
+
+    @Test
+    @Order(4)
     @DisplayName("R-5.2.3-serverorig, R-5.2.3-c6: the native host pings our client")
     void theNativeHostPingsOurClient() {
         Ping.assertAnswered(teredo.ns(Host.V6), address, WARM_UP);
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     @DisplayName("R-5.2.4-c5, R-5.2.3-c3: our client and Miredo's public client reach each other, both directions")
     void ourClientAndMiredosClientReachEachOther() {
         Ping.assertAnswered(lan2, teredo.teredoAddress(Host.CLI), WARM_UP);
@@ -76,7 +94,7 @@ abstract class ClientDataTest extends TeredoLabTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     @DisplayName("TCP each way between our client and the native host (iperf3, a few seconds)")
     void tcpBothWays() {
         for (boolean reverse : new boolean[] {false, true}) {

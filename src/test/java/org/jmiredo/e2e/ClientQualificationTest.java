@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.jmiredo.e2e.lab.LabNet.*;
 
 import java.time.Duration;
+import java.util.List;
+import org.jmiredo.e2e.lab.Netns;
+import org.jmiredo.e2e.lab.Poll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -56,5 +59,30 @@ class ClientQualificationTest extends TeredoLabTest {
         assertThat(address.mappedIpv4()).isEqualTo(PUBLIC_CLIENT);
         assertThat(address.mappedPort()).isEqualTo(PUBLIC_PORT);
         assertThat(client.readyz()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("Debian's miredo.conf for a client: ServerAddress a host name, resolved through the namespace's "
+            + "/etc/hosts; a name that does not resolve is refused with its file and line")
+    void miredoConfWithTheServersHostName() {
+        Netns lan = teredo.ns(Host.LAN);
+        lan.resolves(List.of(SERVER_PRIMARY + " teredo.example"));
+        JmiredoClient client = JmiredoClient.startWithMiredoConf(teredo.lab(), lan, "jmiredo-client-named", """
+                # as Debian's /etc/miredo/miredo.conf
+                InterfaceName\tteredo
+                ServerAddress\tteredo.example
+                """, "127.0.0.1:9553", true);
+        TeredoAddressView address = TeredoAddressView.parse(client.awaitTeredoAddress(QUALIFY));
+        assertThat(address.serverIpv4()).isEqualTo(SERVER_PRIMARY);
+        assertThat(address.mappedIpv4()).isEqualTo(NAT_OUTSIDE);
+
+        JmiredoClient unresolved = JmiredoClient.startWithMiredoConf(teredo.lab(), lan, "jmiredo-client-unnamed",
+                "RelayType client\nServerAddress nowhere.example\n", "127.0.0.1:9554", true);
+        Poll.until("the client with an unknown server name to exit", JmiredoClient.START_TIMEOUT,
+                () -> !unresolved.process().isAlive());
+        assertThat(unresolved.process().stop()).as("EX_CONFIG").contains(78);
+        assertThat(unresolved.process().output()).contains("jmiredo-client-unnamed-miredo.conf:2: directive "
+                + "\"ServerAddress\": host name \"nowhere.example\" does not resolve");
     }
 }

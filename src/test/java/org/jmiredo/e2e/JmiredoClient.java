@@ -36,15 +36,39 @@ final class JmiredoClient {
      */
     static JmiredoClient start(Lab lab, Netns ns, String name, String server, int bindPort, String metricsListen,
             boolean qualifyOnly) {
+        return start(lab, ns, name, server, bindPort, metricsListen, qualifyOnly, "");
+    }
+
+    /** As {@link #start}, with {@code moreConfig} (HOCON lines) in its file. */
+    static JmiredoClient start(Lab lab, Netns ns, String name, String server, int bindPort, String metricsListen,
+            boolean qualifyOnly, String moreConfig) {
         Path config = lab.writeFile(name + ".conf", """
                 jmiredo.client.server-address = "%s"
                 jmiredo.client.bind-port = %d
                 jmiredo.metrics.listen = "%s"
                 jmiredo.tun.name = "%s"
-                """.formatted(server, bindPort, metricsListen, TUN_NAME));
+                %s
+                """.formatted(server, bindPort, metricsListen, TUN_NAME, moreConfig));
         List<String> command = new java.util.ArrayList<>(List.of(RelayKind.java().toString(),
                 "--enable-native-access=ALL-UNNAMED", "-jar", RelayKind.jar().toString(), "client", "--config",
                 config.toString()));
+        if (qualifyOnly) {
+            command.add("--qualify-only");
+        }
+        return new JmiredoClient(ns, metricsListen, lab.start(ns, name, command));
+    }
+
+    /**
+     * As {@link #start}, configured by a Miredo file ({@code --miredo-conf}) with {@code miredoConf} in it; the
+     * HOCON file gives only the metrics endpoint.
+     */
+    static JmiredoClient startWithMiredoConf(Lab lab, Netns ns, String name, String miredoConf, String metricsListen,
+            boolean qualifyOnly) {
+        Path config = lab.writeFile(name + ".conf", "jmiredo.metrics.listen = \"%s\"\n".formatted(metricsListen));
+        Path miredo = lab.writeFile(name + "-miredo.conf", miredoConf);
+        List<String> command = new java.util.ArrayList<>(List.of(RelayKind.java().toString(),
+                "--enable-native-access=ALL-UNNAMED", "-jar", RelayKind.jar().toString(), "client", "--config",
+                config.toString(), "--miredo-conf", miredo.toString()));
         if (qualifyOnly) {
             command.add("--qualify-only");
         }

@@ -60,6 +60,16 @@ final class Ping {
         return parse(r.output(), from.name() + " to " + to + " with hop limit " + hopLimit);
     }
 
+    /**
+     * One echo request from {@code source}, answered within {@code wait} or lost: no second request, so a
+     * reply shows that the first packet got through.
+     */
+    static Result once(Netns from, String source, String to, Duration wait) {
+        Shell.Result r = from.exec(wait.plusSeconds(10), List.of("ping", "-n", "-q", "-c", "1", "-W",
+                Long.toString(wait.toSeconds()), "-I", source, to));
+        return parse(r.output(), from.name() + " from " + source + " to " + to);
+    }
+
     private static List<String> command(String to, int count) {
         return List.of("ping", "-n", "-q", "-c", Integer.toString(count), "-i", "0.2", "-W", "1", to);
     }

@@ -70,7 +70,7 @@ public enum DataPathRole {
                     RA_RATE_LIMITED, PAYLOAD_TOO_LARGE, NOT_RELAYED, TRAILER_TOO_LONG,
                     NATIVE_WRITE_FAILED -> Set.of(SERVER);
             case NOT_ANSWERED -> Set.of(MIRE);
-            case INVALID_ROUTER_ADVERTISEMENT, NOT_QUALIFIED -> Set.of(CLIENT);
+            case INVALID_ROUTER_ADVERTISEMENT, NOT_QUALIFIED, UNTESTED_MAPPING -> Set.of(CLIENT);
         };
     }
 }

@@ -85,7 +85,12 @@ public enum DropReason {
      */
     INVALID_ROUTER_ADVERTISEMENT,
     /** Client: anything but a Router Advertisement while the client carries no data (only qualification is built). */
-    NOT_QUALIFIED;
+    NOT_QUALIFIED,
+    /**
+     * Client: a packet from a native host, held while the echo test towards that host ran (RFC 4380 §5.2.3
+     * case 6), that came from another IPv4/port than the test's reply: not from the relay that serves the host.
+     */
+    UNTESTED_MAPPING;
 
     private final String label = name().toLowerCase(Locale.ROOT);
 

@@ -1,6 +1,8 @@
 package org.jmiredo.server;
 
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.jmiredo.metrics.DataPathRole;
 import org.jmiredo.server.config.ConfigLoader;
 import org.jmiredo.server.config.DaemonConfig;
 import org.slf4j.Logger;
@@ -33,24 +35,33 @@ final class ClientCommand implements Callable<Integer> {
             + "host's Teredo address without a tunnel (needs no CAP_NET_ADMIN), carrying nothing.")
     boolean qualifyOnly;
 
+    @Option(names = "--miredo-conf", paramLabel = "FILE",
+            description = "A Miredo miredo.conf for a client (RelayType client, or none with a ServerAddress: "
+                    + "ServerAddress (a host name or IPv4), ServerAddress2, InterfaceName, BindAddress, BindPort, "
+                    + "Prefix, InterfaceMTU, SyslogFacility); wins over --config where both set a key.")
+    Path miredoConf;
+
     @Option(names = "--server-address", paramLabel = "IPV4",
             description = "The Teredo server's primary address; wins over jmiredo.client.server-address.")
     String serverAddress;
 
     @Override
     public Integer call() throws Exception {
-        ConfigLoader.Sources sources = options.sources(null);
+        ConfigLoader.Sources sources = options.sources(miredoConf);
         if (serverAddress != null) {
             sources = new ConfigLoader.Sources(sources.hocon(), sources.miredo(), sources.environment(),
                     ConfigLoader.commandLineOption("jmiredo.client.server-address", serverAddress, "--server-address")
                             .withFallback(sources.commandLine()));
         }
         DaemonConfig config = ConfigLoader.load(sources);
+        config.requireRole(DataPathRole.CLIENT);
         if (!config.client().configured()) {
             throw new ParameterException(spec.commandLine(),
-                    "no Teredo server: set jmiredo.client.server-address or --server-address");
+                    "no Teredo server: set jmiredo.client.server-address, --server-address, or ServerAddress in "
+                            + "--miredo-conf");
         }
         LogSetup.apply(config.logging());
+        config.ignoredBy(DataPathRole.CLIENT).forEach(LOG::warn);
         if (qualifyOnly) {
             RoleOptions.runUntilSignalled(() -> ClientQualifyDaemon.start(config), LOG);
         } else {

@@ -61,7 +61,7 @@ public final class ClientDaemon implements AutoCloseable {
     private ClientDaemon(DaemonConfig config) {
         this.config = config;
         this.settings = config.client().settings(config.relay().prefix());
-        this.report = new ClientReport(settings, this::addressChanged);
+        this.report = new ClientReport(settings, config.tun().mtu(), this::addressChanged);
         this.tunnel = new ClientInterface(config.client().defaultRoute());
     }
 
@@ -123,7 +123,7 @@ public final class ClientDaemon implements AutoCloseable {
                 if (address == null) {
                     tunnel.withdraw();
                 } else {
-                    tunnel.assign(TeredoAddress.toInet6(address[0], address[1]));
+                    tunnel.assign(TeredoAddress.toInet6(address[0], address[1]), mtu);
                 }
             } catch (InterfaceConfigException e) {
                 LOG.error("cannot put the Teredo address on the tunnel: {}", e.getMessage());

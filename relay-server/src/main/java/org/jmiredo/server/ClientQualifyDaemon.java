@@ -33,7 +33,7 @@ public final class ClientQualifyDaemon extends UdpRoleDaemon {
         super(config);
         this.client = config.client();
         this.settings = client.settings(config.relay().prefix());
-        this.report = new ClientReport(settings, (address, mtu) -> { });
+        this.report = new ClientReport(settings, config.tun().mtu(), (address, mtu) -> { });
         this.dataPath = new ClientDataPath(settings, report, null, 0, Clock.monotonic(), null);
     }
 

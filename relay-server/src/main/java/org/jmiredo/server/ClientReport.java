@@ -21,17 +21,29 @@ final class ClientReport implements ClientStatus {
     private static final Logger LOG = LoggerFactory.getLogger(ClientDaemon.class);
 
     private final QualificationSettings settings;
+    private final int configuredMtu;
     private final BiConsumer<long[], Integer> addressChanged;
     private volatile ClientState state = ClientState.OFFLINE;
     private volatile String address = "";
 
     /**
-     * @param addressChanged called on the event loop with the new address ({hi, lo}) and MTU, or null when
-     *     not qualified any more; must not block
+     * @param configuredMtu {@code tun.mtu}: the tunnel's MTU without an MTU option, and the most it may have
+     *     (the daemon's buffers are sized by it)
+     * @param addressChanged called on the event loop with the new address ({hi, lo}) and the tunnel's MTU, or
+     *     null when not qualified any more; must not block
      */
-    ClientReport(QualificationSettings settings, BiConsumer<long[], Integer> addressChanged) {
+    ClientReport(QualificationSettings settings, int configuredMtu, BiConsumer<long[], Integer> addressChanged) {
         this.settings = settings;
+        this.configuredMtu = configuredMtu;
         this.addressChanged = addressChanged;
+    }
+
+    /**
+     * The tunnel's MTU for an RA's MTU option (0: none): the option, as Miredo applies it, but never above the
+     * configured MTU: packets larger than that would not fit the tunnel's read buffers (tun_oversized).
+     */
+    static int tunnelMtu(int advertised, int configured) {
+        return advertised == 0 ? configured : Math.min(advertised, configured);
     }
 
     boolean qualified() {
@@ -54,11 +66,14 @@ final class ClientReport implements ClientStatus {
     }
 
     @Override
-    public void qualified(long addressHi, long addressLo, int mtu) {
+    public void qualified(long addressHi, long addressLo, int advertisedMtu) {
         String previous = address;
         address = TeredoAddress.toString(addressHi, addressLo);
-        LOG.info("{} Teredo address {} (MTU {}), NAT mapping {}:{}", previous.isEmpty() ? "qualified:" : "new mapping:",
-                address, mtu, Ipv4.toString(TeredoAddress.mappedIpv4(addressLo)), TeredoAddress.mappedPort(addressLo));
+        int mtu = tunnelMtu(advertisedMtu, configuredMtu);
+        LOG.info("{} Teredo address {} (MTU {}{}), NAT mapping {}:{}", previous.isEmpty() ? "qualified:"
+                        : previous.equals(address) ? "new MTU:" : "new mapping:", address, mtu, advertisedMtu == 0 ? ", tun.mtu: the RA has no MTU option"
+                        : advertisedMtu > mtu ? ", the RA's " + advertisedMtu + " bounded by tun.mtu" : "",
+                Ipv4.toString(TeredoAddress.mappedIpv4(addressLo)), TeredoAddress.mappedPort(addressLo));
         addressChanged.accept(new long[] {addressHi, addressLo}, mtu);
     }
 

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.jmiredo.metrics.DataPathRole;
 import org.jmiredo.server.config.ConfigLoader;
 import org.jmiredo.server.config.DaemonConfig;
 import org.jmiredo.server.config.InvalidConfigException;
@@ -39,6 +40,7 @@ final class RelayCommand implements Callable<Integer> {
     public Integer call() throws InvalidConfigException, StartupException, InterruptedException {
         ConfigLoader.Sources sources = options.sources(miredoConf);
         DaemonConfig initial = ConfigLoader.load(sources);
+        initial.requireRole(DataPathRole.RELAY);
         LogSetup.apply(initial.logging());
         // Handled before starting: a TERM during start-up stops the daemon as soon as it is up, and a HUP then
         // (the JVM's default for it is to exit) reloads once it is up: "ready" is logged inside start().

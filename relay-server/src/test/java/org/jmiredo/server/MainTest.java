@@ -82,8 +82,10 @@ class MainTest {
         Path server = write("miredo-server.conf", "ServerBindAddress 198.51.100.1\nServerBindAddress2 198.51.100.2\n");
         assertThat(run("checkconf", server.toString())).isZero();
         Path client = write("client.conf", "RelayType client\nServerAddress 198.51.100.1\n");
-        assertThat(run("checkconf", client.toString())).isEqualTo(1);
-        assertThat(err.toString()).contains(client + ":1: directive \"RelayType\": not a relay type: the Teredo client is `jmiredo client`");
+        assertThat(run("checkconf", client.toString())).isZero();
+        Path wrong = write("wrong.conf", "RelayType client\nServerAddress 10.0.0.1\n");
+        assertThat(run("checkconf", wrong.toString())).isEqualTo(1);
+        assertThat(err.toString()).contains(wrong + ":2: jmiredo.client.server-address: must be a global unicast");
     }
 
     @Test
@@ -141,10 +143,13 @@ class MainTest {
     }
 
     @Test
-    void relayWithAMiredoConfThatAsksForAClient() throws Exception {
-        Path file = write("miredo.conf", "RelayType autoclient\n");
-        assertThat(run("relay", "--miredo-conf", file.toString())).isEqualTo(Main.EXIT_CONFIG);
-        assertThat(err.toString()).contains(file + ":1: directive \"RelayType\": not a relay type: the Teredo client is `jmiredo client`");
+    void relayAndClientRefuseEachOthersMiredoConf() throws Exception {
+        for (String[] c : new String[][] {{"relay", "autoclient", "client"}, {"client", "cone", "relay"}}) {
+            Path file = write(c[0] + "-miredo.conf", "RelayType " + c[1] + "\n");
+            assertThat(run(c[0], "--miredo-conf", file.toString())).isEqualTo(Main.EXIT_CONFIG);
+            assertThat(err.toString()).contains(file + ":1: directive \"RelayType\": this file configures a Teredo "
+                    + c[2] + ": run `jmiredo " + c[2] + " --miredo-conf`");
+        }
     }
 
     private Path write(String name, String text) throws Exception {

@@ -224,6 +224,7 @@ public final class LabRun implements AutoCloseable {
         }
         for (String name : ours) {
             shell.run("ip", "netns", "del", name);
+            shell.run("rm", "-rf", "--", "/etc/netns/" + name); // Netns.resolves, if it was used
         }
     }
 

@@ -1,5 +1,9 @@
 package org.jmiredo.e2e.lab;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -64,6 +68,30 @@ public final class Netns {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
         full.addAll(command);
         return full;
+    }
+
+    /**
+     * The names this namespace's processes resolve, and nothing else: {@code ip netns exec} bind-mounts
+     * {@code /etc/netns/NAME/hosts} over /etc/hosts and {@code resolv.conf} over /etc/resolv.conf, here one
+     * whose name server is the namespace's own loopback, where nothing listens, so that any other name fails
+     * at once. {@link LabRun} removes the directory with the namespace.
+     *
+     * @param hostsLines lines of a hosts(5) file, e.g. {@code "198.51.100.1 teredo.example"}
+     */
+    public void resolves(List<String> hostsLines) {
+        Path dir = configDir();
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("hosts"), String.join("\n", hostsLines) + "\n");
+            Files.writeString(dir.resolve("resolv.conf"), "nameserver 127.0.0.1\noptions attempts:1 timeout:1\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + dir, e);
+        }
+    }
+
+    /** {@code /etc/netns/NAME}, which {@code ip netns exec} reads (ip-netns(8)). */
+    Path configDir() {
+        return Path.of("/etc/netns", name);
     }
 
     public void sysctl(String... assignments) {

@@ -41,6 +41,7 @@ final class StaleRuns {
                 shell.note("reaping " + name + ", left by a run whose JVM is gone");
                 Pids.killAndWait(Netns.pids(shell, name), shell);
                 shell.run("ip", "netns", "del", name);
+                shell.run("rm", "-rf", "--", "/etc/netns/" + name);
             }
         }
     }

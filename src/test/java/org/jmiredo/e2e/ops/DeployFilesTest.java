@@ -137,7 +137,7 @@ class DeployFilesTest {
             "not_bubble_or_icmpv6", "not_accepted", "local_loop", "unhandled_local",
             "invalid_router_solicitation", "ra_rate_limited", "not_global_scope", "payload_too_large",
             "not_relayed", "trailer_too_long", "not_answered", "udp_truncated",
-            "invalid_router_advertisement", "not_qualified");
+            "invalid_router_advertisement", "not_qualified", "untested_mapping");
 
     @Test
     void dropRatioCountsTheSameOwnFailuresInAlertAndDashboardAndEveryReasonIsClassified() {

@@ -1,6 +1,7 @@
 package org.jmiredo.engine.client;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
 import org.jmiredo.engine.Clock;
@@ -21,24 +22,29 @@ import org.jmiredo.proto.TeredoHeaders;
  * the peer or relay that wants to reach us (as Miredo; R-5.2.3-serverorig). Then, by the IPv6 source: a
  * trusted peer at its mapping (case 1); the echo reply of our connectivity test (case 2, taken, not
  * delivered); a Teredo peer at its embedded mapping (case 3, trusted from then on), or a bubble that answers
- * ours at the mapping it came from (Miredo's M15, for peers that reach us from another port). Anything else from a
- * native source starts the connectivity test towards it and is dropped (case 6: Miredo queues it instead;
- * the sender's retransmission gets through once the test passed). Packets queued for a peer leave when it
- * becomes trusted. One instance, on the client's one event loop.
+ * ours at the mapping it came from (Miredo's M15, for peers that reach us from another port). Anything else
+ * from a native source starts the connectivity test towards it and waits in the peer's queue (case 6, as
+ * Miredo): it enters the tunnel if the test passes through the IPv4/port it came from, else it is dropped
+ * ({@link DropReason#UNTESTED_MAPPING}). Packets queued for a peer, either way, leave when it becomes
+ * trusted. One instance, on the client's one event loop.
  */
 public final class ClientReception {
     private final ClientSelf self;
     private final PeerTable peers;
     private final Clock clock;
     private final DataPathCounters counters;
+    private final ByteBufAllocator alloc;
     private final ArrayDeque<ByteBuf> released = new ArrayDeque<>();
     private final Consumer<ByteBuf> collect = released::add;
 
-    public ClientReception(ClientSelf self, PeerTable peers, Clock clock, DataPathCounters counters) {
+    /** @param alloc where the copies of held packets come from (pooled in the daemon) */
+    public ClientReception(ClientSelf self, PeerTable peers, Clock clock, DataPathCounters counters,
+            ByteBufAllocator alloc) {
         this.self = self;
         this.peers = peers;
         this.clock = clock;
         this.counters = counters;
+        this.alloc = alloc;
     }
 
     /**
@@ -111,8 +117,7 @@ public final class ClientReception {
             counters.increment(Counter.ECHO_TESTS_PASSED);
             return null;
         }
-        startTest(srcHi, srcLo, out); // R-5.2.3-c6
-        return DropReason.UNKNOWN_PEER;
+        return holdAndTest(buf, headers, srcHi, srcLo, srcIpv4, srcPort, out); // R-5.2.3-c6
     }
 
     private static boolean embedded(long srcLo, int srcIpv4, int srcPort) {
@@ -180,25 +185,46 @@ public final class ClientReception {
         }
     }
 
-    /** Case 6: the echo test towards a native source, within the same budget as transmission's. */
-    private void startTest(long srcHi, long srcLo, RelayOutput out) {
+    /**
+     * Case 6: the echo test towards a native source, within the same budget as transmission's, and the packet
+     * held meanwhile (bounded by the peer's queue). Once four tests went unanswered it is dropped.
+     */
+    private DropReason holdAndTest(ByteBuf buf, TeredoHeaders headers, long srcHi, long srcLo, int srcIpv4,
+            int srcPort, RelayOutput out) {
         int now = clock.nowSeconds();
         long hash = peers.hash(srcHi, srcLo);
         PeerTable.Segment segment = peers.segmentFor(hash);
-        boolean send = false;
+        int probe;
+        boolean held = false;
         segment.lock();
         try {
             int slot = segment.find(srcHi, srcLo, hash);
             if (slot < 0) {
                 slot = segment.insert(srcHi, srcLo, hash, now);
             }
-            send = ProbeBudget.take(segment, slot, now) == ProbeBudget.SEND;
+            probe = ProbeBudget.take(segment, slot, now);
+            if (probe != ProbeBudget.SPENT) {
+                ByteBuf copy = HeldPacket.copy(alloc, buf, headers.ipv6Offset(), headers.ipv6Length(), srcIpv4,
+                        srcPort);
+                held = segment.enqueue(slot, copy);
+                if (!held) {
+                    copy.release();
+                }
+            }
         } finally {
             segment.unlock();
         }
-        if (send) {
+        if (probe == ProbeBudget.SEND) {
             self.sendEchoTest(srcHi, srcLo, out);
         }
+        if (probe == ProbeBudget.SPENT) {
+            return DropReason.UNKNOWN_PEER;
+        }
+        if (!held) {
+            return DropReason.QUEUE_FULL;
+        }
+        counters.increment(Counter.QUEUED_PACKETS);
+        return null;
     }
 
     private DropReason deliver(ByteBuf buf, TeredoHeaders headers, RelayOutput out) {
@@ -206,11 +232,23 @@ public final class ClientReception {
         return null;
     }
 
+    /**
+     * The packets just taken out of a queue: the tunnel's leave for {@code ipv4:port}; those held from the
+     * native side enter the tunnel only if they came from there too (Miredo's rule for case 6).
+     */
     private void sendReleased(int ipv4, int port, RelayOutput out) {
         ByteBuf packet;
         while ((packet = released.poll()) != null) {
-            counters.increment(Counter.QUEUE_RELEASED_PACKETS);
-            out.toUdp(packet, ipv4, port, RelayOutput.ANY_LOCAL);
+            if (!HeldPacket.isHeld(packet)) {
+                counters.increment(Counter.QUEUE_RELEASED_PACKETS);
+                out.toUdp(packet, ipv4, port, RelayOutput.ANY_LOCAL);
+            } else if (HeldPacket.cameFrom(packet, ipv4, port)) {
+                counters.increment(Counter.QUEUE_RELEASED_PACKETS);
+                out.toTun(HeldPacket.packet(packet));
+            } else {
+                counters.drop(DropReason.UNTESTED_MAPPING);
+                packet.release();
+            }
         }
     }
 }

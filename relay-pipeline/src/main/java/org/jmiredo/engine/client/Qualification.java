@@ -120,7 +120,7 @@ public final class Qualification {
         }
         int ipv4 = headers.originIpv4(buf);
         int port = headers.originPort(buf);
-        int advertisedMtu = parser.mtu() >= MIN_MTU && parser.mtu() <= MAX_MTU ? parser.mtu() : MIN_MTU;
+        int advertisedMtu = advertisedMtu(parser.mtu());
         switch (state) {
             case STARTING -> {
                 mappedIpv4 = ipv4; // R-5.2.1-learn
@@ -138,14 +138,29 @@ public final class Qualification {
                 }
             }
             case QUALIFIED -> {
-                if (ipv4 != mappedIpv4 || port != mappedPort || advertisedMtu != mtu) {
+                if (ipv4 != mappedIpv4 || port != mappedPort) {
                     apply(ipv4, port, advertisedMtu); // R-5.2.5-mapping: a new address
+                } else if (advertisedMtu != mtu) {
+                    mtu = advertisedMtu; // the same address: its connections live on
+                    out.qualified(addressHi, addressLo, mtu);
                 }
                 rest(now);
             }
             case OFFLINE -> throw new IllegalStateException("no solicitation is outstanding while offline");
         }
         return true;
+    }
+
+    /**
+     * The RA's MTU option (RFC 4861 §4.6.4, which Miredo's client applies to its tunnel) as reported: 0 without
+     * one, else bounded to 1280 (the IPv6 minimum, RFC 8200 §5) to 65535; the parser gives values of 2^31 and
+     * more as negative. Whoever applies it bounds it again by what its tunnel's buffers hold.
+     */
+    static int advertisedMtu(int option) {
+        if (option == 0) {
+            return 0;
+        }
+        return option < 0 || option > MAX_MTU ? MAX_MTU : Math.max(option, MIN_MTU);
     }
 
     /** The checks of R-5.2.1-raorig, -ravalid, -radst, -rapio, -raprefix, -rasrc and R-5.2.2-noncecheck. */

@@ -8,7 +8,10 @@ public interface QualificationOutput {
      */
     void solicit(int serverIpv4, long nonce, long linkLocalLo);
 
-    /** The client is qualified with this address and MTU, or its address changed (a new NAT mapping, §5.2.5). */
+    /**
+     * The client is qualified with this address, or its address or the RA's MTU changed (a new NAT mapping,
+     * §5.2.5); {@code mtu} is the RA's MTU option within 1280-65535, 0 when the RA had none.
+     */
     void qualified(long addressHi, long addressLo, int mtu);
 
     /** The client is not qualified: its address, if it had one, is no longer valid. */

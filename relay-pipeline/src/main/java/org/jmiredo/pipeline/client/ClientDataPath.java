@@ -81,8 +81,8 @@ public final class ClientDataPath implements DataPathWiring, AutoCloseable {
         transmission = new ClientTransmission(self, peers, new IcmpErrors(icmpErrorsPerSecond, udp.alloc(), counters),
                 burstClock, counters, udp.alloc());
         QualificationDriver driver = new QualificationDriver(settings, random, MILLIS, self, status, counters);
-        ClientIngress ingress = new ClientIngress(driver, new ClientReception(self, peers, burstClock, counters),
-                output, burstClock, counters);
+        ClientReception reception = new ClientReception(self, peers, burstClock, counters, udp.alloc());
+        ClientIngress ingress = new ClientIngress(driver, reception, output, burstClock, counters);
         udp.pipeline().addLast(QualificationDriver.NAME, driver);
         udp.pipeline().addLast("udp-ingress", new UdpIngressHandler(ingress));
         udp.eventLoop().scheduleAtFixedRate(() -> peers.expire(clock.nowSeconds()), 1, 1, TimeUnit.SECONDS);

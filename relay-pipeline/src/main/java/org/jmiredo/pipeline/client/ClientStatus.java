@@ -5,11 +5,11 @@ import org.jmiredo.engine.client.QualificationFailure;
 
 /**
  * What the client's qualification tells the rest of the daemon, on the channel's event loop: the daemon
- * logs it, and (once built) configures the tunnel from it. The state is also kept here for readers on
+ * logs it and configures the tunnel from it. The state is also kept here for readers on
  * other threads (metrics, /readyz).
  */
 public interface ClientStatus {
-    /** Qualified with this address and MTU, or the address changed (§5.2.5). */
+    /** Qualified with this address and the RA's MTU option (0: none), or either changed (§5.2.5). */
     void qualified(long addressHi, long addressLo, int mtu);
 
     /** Not qualified any more, or the qualification failed. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.jmiredo.engine.server.Packets.*;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +43,7 @@ class ClientRulesTest implements RelayOutput {
             counters);
     private final ClientTransmission transmission = new ClientTransmission(self, peers,
             new IcmpErrors(10, alloc, counters), () -> now[0], counters, alloc);
-    private final ClientReception reception = new ClientReception(self, peers, () -> now[0], counters);
+    private final ClientReception reception = new ClientReception(self, peers, () -> now[0], counters, alloc);
     private final List<Sent> udp = new ArrayList<>();
     private final List<ByteBuf> tun = new ArrayList<>();
 
@@ -133,9 +134,80 @@ class ClientRulesTest implements RelayOutput {
     @Test
     void r523C2AWrongReplyTrustsNothingAndStartsATest() {
         send(NATIVE);
-        assertThat(receive(echo(NATIVE, CLIENT, true, 8), RELAY, 3545)).isEqualTo(DropReason.UNKNOWN_PEER);
+        assertThat(receive(echo(NATIVE, CLIENT, true, 8), RELAY, 3545)).as("held, not delivered").isNull();
         assertThat(tun).isEmpty();
         assertThat(counters.get(Counter.QUEUE_RELEASED_PACKETS)).isZero();
+        assertThat(counters.get(Counter.QUEUED_PACKETS)).isEqualTo(2);
+    }
+
+    @Test
+    void r523C6ANativeHostSpeakingFirstIsHeldAndDeliveredOnceItsTestPassesThroughTheSameRelay() {
+        ByteBuf first = echo(NATIVE, CLIENT, false, 8);
+        ByteBuf expected = first.copy();
+        assertThat(receive(first, RELAY, 3545)).isNull();
+        assertThat(receive(echo(NATIVE, CLIENT, false, 9), RELAY, 3545)).as("R-5.2.6-2s: held, no second test")
+                .isNull();
+        assertThat(tun).isEmpty();
+        assertThat(destinations()).containsExactly(PRIMARY + ":3544");
+        assertThat(Icmpv6.type(udp.getFirst().payload(), Ipv6.HEADER_LENGTH)).isEqualTo(Icmpv6.TYPE_ECHO_REQUEST);
+
+        assertThat(receive(testReply(NATIVE), RELAY, 3545)).isNull();
+        assertThat(tun).as("both held packets, oldest first; the test's reply itself is taken").hasSize(2);
+        assertThat(ByteBufUtil.equals(tun.getFirst(), expected)).isTrue();
+        assertThat(Ipv6.payloadLength(tun.get(1), tun.get(1).readerIndex())).isEqualTo(Icmpv6.HEADER_LENGTH + 9);
+        assertThat(counters.get(Counter.QUEUE_RELEASED_PACKETS)).isEqualTo(2);
+        assertThat(destinations()).as("nothing of theirs leaves over UDP").hasSize(1);
+        expected.release();
+    }
+
+    @Test
+    void r523C6AHeldPacketFromAnotherIpv4OrPortThanTheTestsReplyIsDropped() {
+        assertThat(receive(echo(NATIVE, CLIENT, false, 8), "198.51.100.4", 3545)).isNull();
+        assertThat(receive(echo(NATIVE, CLIENT, false, 8), RELAY, 3546)).isNull();
+        assertThat(receive(echo(NATIVE, CLIENT, false, 8), RELAY, 3545)).isNull();
+        assertThat(receive(testReply(NATIVE), RELAY, 3545)).isNull();
+        assertThat(tun).as("only the one from the test's relay").hasSize(1);
+        assertThat(counters.dropped(DropReason.UNTESTED_MAPPING)).isEqualTo(2);
+        assertThat(counters.get(Counter.QUEUE_RELEASED_PACKETS)).isEqualTo(1);
+        // the host is trusted at the test's relay from now on
+        assertThat(receive(echo(NATIVE, CLIENT, false, 8), RELAY, 3545)).isNull();
+        assertThat(tun).hasSize(2);
+    }
+
+    @Test
+    void r523C6OneQueueForBothDirectionsEachPacketLeavesItsOwnWay() {
+        send(NATIVE); // ours, queued: the test goes out
+        assertThat(receive(echo(NATIVE, CLIENT, false, 8), RELAY, 3545)).isNull(); // theirs, held
+        udp.forEach(s -> s.payload().release());
+        udp.clear();
+        assertThat(receive(testReply(NATIVE), RELAY, 3545)).isNull();
+        assertThat(destinations()).as("ours to the relay that answered").containsExactly(RELAY_AT);
+        assertThat(Ipv6.srcLo(udp.getFirst().payload(), 0)).isEqualTo(CLIENT[1]);
+        assertThat(tun).as("theirs into the tunnel").hasSize(1);
+        assertThat(Ipv6.srcLo(tun.getFirst(), 0)).isEqualTo(NATIVE[1]);
+        assertThat(counters.get(Counter.QUEUE_RELEASED_PACKETS)).isEqualTo(2);
+    }
+
+    @Test
+    void r523C6HeldPacketsAreBoundedByThePeersQueue() {
+        List<DropReason> outcomes = new ArrayList<>();
+        for (int i = 0; i < 64; i++) { // each charged 128 bytes at least: 32 fill the 4,096-byte queue
+            outcomes.add(receive(echo(NATIVE, CLIENT, false, 8), RELAY, 3545));
+        }
+        assertThat(counters.get(Counter.QUEUED_PACKETS)).isEqualTo(32);
+        assertThat(outcomes.subList(32, 64)).containsOnly(DropReason.QUEUE_FULL);
+        assertThat(peers.queuedPeers()).isEqualTo(1);
+    }
+
+    @Test
+    void r523C6OnceFourTestsWentUnansweredNothingMoreIsHeld() {
+        for (int i = 0; i < 4; i++) {
+            assertThat(receive(echo(NATIVE, CLIENT, false, 8), RELAY, 3545)).isNull();
+            now[0] += 2;
+        }
+        assertThat(counters.get(Counter.ECHO_TESTS_TX)).isEqualTo(4);
+        assertThat(receive(echo(NATIVE, CLIENT, false, 8), RELAY, 3545)).isEqualTo(DropReason.UNKNOWN_PEER);
+        assertThat(counters.get(Counter.QUEUED_PACKETS)).isEqualTo(4);
     }
 
     @Test

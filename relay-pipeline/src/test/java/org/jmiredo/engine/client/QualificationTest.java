@@ -53,6 +53,17 @@ class QualificationTest {
     }
 
     @Test
+    void theRasMtuOptionIsReportedWithinTheIpv6MinimumAnd65535AndZeroWithoutOne() {
+        assertThat(Qualification.advertisedMtu(0)).isZero();
+        assertThat(Qualification.advertisedMtu(1280)).isEqualTo(1280);
+        assertThat(Qualification.advertisedMtu(1400)).isEqualTo(1400);
+        assertThat(Qualification.advertisedMtu(576)).isEqualTo(1280);
+        assertThat(Qualification.advertisedMtu(1)).isEqualTo(1280);
+        assertThat(Qualification.advertisedMtu(65_536)).isEqualTo(65_535);
+        assertThat(Qualification.advertisedMtu(-1)).as("0xffffffff").isEqualTo(65_535);
+    }
+
+    @Test
     void r521RetxThreeSolicitationsFourSecondsApartThenOfflineAndAgainAfterTheRestartDelay() {
         server.silentPrimary = true;
         client.start(0);
@@ -201,6 +212,24 @@ class QualificationTest {
         assertThat(server.events).hasSize(2);
         assertThat(server.events.getLast()).endsWith(":63be:39cc:9beb mtu 1280");
         assertThat(client.addressLo()).isNotEqualTo(before);
+    }
+
+    @Test
+    void aNewMtuOnRefreshKeepsTheAddressAndAnRaWithoutOneReportsZero() {
+        qualify();
+        long before = client.addressLo();
+        server.advertise(1400);
+        client.expire(client.deadline());
+        assertThat(server.deliver(client, client.deadline() - 3_000)).isTrue();
+        assertThat(client.addressLo()).as("the address stays: its connections live on").isEqualTo(before);
+        assertThat(server.events).hasSize(2);
+        assertThat(server.events.getLast()).isEqualTo(server.events.getFirst().replace("mtu 1280", "mtu 1400"));
+        server.advertise(0);
+        client.expire(client.deadline());
+        assertThat(server.deliver(client, client.deadline() - 3_000)).isTrue();
+        assertThat(server.events).hasSize(3);
+        assertThat(server.events.getLast()).endsWith(" mtu 0");
+        assertThat(client.addressLo()).isEqualTo(before);
     }
 
     @Test

@@ -8,6 +8,7 @@ import org.jmiredo.engine.server.Packets;
 import org.jmiredo.engine.server.ServerEndpoint;
 import org.jmiredo.engine.server.ServerOutput;
 import org.jmiredo.engine.server.ServerRules;
+import org.jmiredo.engine.server.ServerSettings;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
 import org.jmiredo.proto.RouterSolicitation;
@@ -33,8 +34,18 @@ final class ServerStub implements QualificationOutput, AutoCloseable {
     boolean symmetric;
     boolean silentPrimary;
     boolean silentSecondary;
-    private final ServerRules rules = new ServerRules(Packets.labSettings(), 0, Unpooled.buffer(0).alloc(), () -> 1_000,
-            new DataPathCounters());
+    private ServerRules rules = rules(Packets.labSettings());
+
+    private static ServerRules rules(ServerSettings settings) {
+        return new ServerRules(settings, 0, Unpooled.buffer(0).alloc(), () -> 1_000, new DataPathCounters());
+    }
+
+    /** From now on the RAs carry this MTU option (0: none). */
+    void advertise(int mtu) {
+        ServerSettings lab = Packets.labSettings();
+        rules = rules(new ServerSettings(lab.primaryIpv4(), lab.secondaryIpv4(), lab.prefix(), mtu,
+                lab.maxIcmpPayload(), lab.maxTrailerLength(), lab.raPerSecond(), lab.nativeForwarding()));
+    }
 
     QualificationSettings settings() {
         return new QualificationSettings(primary, secondary, org.jmiredo.proto.Teredo.PREFIX);

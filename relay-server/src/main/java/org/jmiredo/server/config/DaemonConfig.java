@@ -48,6 +48,21 @@ public record DaemonConfig(
 
     /** One warning line, with its FILE:LINE, per Miredo directive read that {@code role} does not use. */
     public List<String> ignoredBy(DataPathRole role) {
-        return roleDirectives.stream().filter(d -> d.role() != role).map(d -> d.ignoredBy(role)).toList();
+        return roleDirectives.stream().filter(d -> d.role() != role && !d.refusedBy(role)).map(d -> d.ignoredBy(role))
+                .toList();
+    }
+
+    /**
+     * Refuses a Miredo file written for the other of relay and client (its RelayType, or a client's
+     * ServerAddress without one), naming the file and line.
+     *
+     * @throws InvalidConfigException when it is
+     */
+    public void requireRole(DataPathRole role) throws InvalidConfigException {
+        List<String> refusals = roleDirectives.stream().filter(d -> d.refusedBy(role)).map(RoleDirective::refusal)
+                .toList();
+        if (!refusals.isEmpty()) {
+            throw new InvalidConfigException(refusals);
+        }
     }
 }

@@ -5,10 +5,14 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigOriginFactory;
 import com.typesafe.config.ConfigValueFactory;
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,27 +25,43 @@ import org.jmiredo.proto.Ipv4;
  * Reads Miredo's configuration files, miredo.conf(5) and miredo-server.conf(5): one {@code Directive value}
  * per line, directive names case-insensitive, blank lines and lines starting with '#' ignored. The relay
  * directives become a configuration layer over the same keys as the HOCON file (with their file and line
- * as origin), so both syntaxes end in the same records; so do the server directives ({@code jmiredo.server}).
+ * as origin), so both syntaxes end in the same records; so do the server directives ({@code jmiredo.server})
+ * and the client's ({@code jmiredo.client}). A file is a client's, as in Miredo, when its RelayType is client
+ * or autoclient, or when it has none but names a ServerAddress (Miredo's default type is client, and
+ * Debian's miredo.conf says only InterfaceName and ServerAddress); its BindAddress and BindPort are then
+ * the client's, and its ServerAddress may be a host name, resolved here.
  * Errors read {@code FILE:LINE: directive "X": reason}.
  */
 public final class MiredoConfParser {
     /**
      * @param overlay the directives as {@code jmiredo.*} keys
-     * @param roleDirectives the directives read that only one role uses (the relay's, or the server's)
+     * @param roleDirectives the directives read that only one role uses (the relay's, the server's, or the client's)
      */
     public record Result(Config overlay, List<RoleDirective> roleDirectives) {}
 
+    /** Looks a ServerAddress name up; the system's resolver, or a test's. */
+    @FunctionalInterface
+    public interface Resolver {
+        InetAddress[] resolve(String name) throws UnknownHostException;
+    }
+
+    private record Line(int number, String directive, String key, String value) {}
+
     private final String file;
+    private final Resolver resolver;
     private final List<String> problems = new ArrayList<>();
     private final Map<String, Integer> seen = new HashMap<>();
+    private final List<Line> lines = new ArrayList<>();
     private final List<RoleDirective> roleDirectives = new ArrayList<>();
     private Config overlay = ConfigFactory.empty();
+    private boolean client;
     private int serverPrimary;
     private int serverPrimaryLine;
     private int serverSecondary;
 
-    private MiredoConfParser(String file) {
+    private MiredoConfParser(String file, Resolver resolver) {
         this.file = file;
+        this.resolver = resolver;
     }
 
     public static Result parse(Path path) throws InvalidConfigException {
@@ -49,7 +69,7 @@ public final class MiredoConfParser {
         try {
             // Decoded leniently: a stray Latin-1 byte in a comment must not make the file unreadable.
             String text = new String(Files.readAllBytes(path), StandardCharsets.UTF_8);
-            return parse(path.toString(), text.lines().toList());
+            return parse(path.toString(), text.lines().toList(), InetAddress::getAllByName);
         } catch (IOException e) {
             throw new InvalidConfigException(path + ": cannot read: " + e.getMessage());
         }
@@ -57,12 +77,23 @@ public final class MiredoConfParser {
 
     /** @param file the name used in error messages and origins */
     public static Result parse(String file, List<String> lines) throws InvalidConfigException {
-        MiredoConfParser parser = new MiredoConfParser(file);
+        return parse(file, lines, InetAddress::getAllByName);
+    }
+
+    /** As {@link #parse(String, List)}, with ServerAddress names looked up by {@code resolver}. */
+    public static Result parse(String file, List<String> lines, Resolver resolver) throws InvalidConfigException {
+        MiredoConfParser parser = new MiredoConfParser(file, resolver);
         for (int i = 0; i < lines.size(); i++) {
             parser.line(i + 1, lines.get(i));
         }
+        parser.client = parser.clientFile();
+        for (Line line : parser.lines) {
+            parser.directive(line);
+        }
         parser.serverKeys();
         if (!parser.problems.isEmpty()) {
+            // In line order: syntax problems were found in the first pass, values in the second.
+            parser.problems.sort(Comparator.comparingInt(parser::lineOf));
             throw new InvalidConfigException(parser.problems);
         }
         return new Result(parser.overlay, List.copyOf(parser.roleDirectives));
@@ -89,24 +120,90 @@ public final class MiredoConfParser {
             problem(number, directive, "given twice (first at line " + first + ")");
             return;
         }
-        DataPathRole role = onlyRole(key);
+        lines.add(new Line(number, directive, key, words[1]));
+    }
+
+    /** Miredo's rule: RelayType client or autoclient, or no RelayType and a ServerAddress (client is the default). */
+    private boolean clientFile() {
+        for (Line line : lines) {
+            if (line.key().equals("relaytype")) {
+                return isClientType(line.value());
+            }
+        }
+        return seen.containsKey("serveraddress") || seen.containsKey("serveraddress2");
+    }
+
+    private static boolean isClientType(String value) {
+        String type = value.toLowerCase(Locale.ROOT);
+        return type.equals("client") || type.equals("autoclient"); // autoclient: an alias of client (miredo.conf(5))
+    }
+
+    private void directive(Line line) {
+        DataPathRole role = onlyRole(line.key());
         if (role != null) {
-            roleDirectives.add(new RoleDirective(file + ":" + number, directive, role));
+            boolean chooses = line.key().equals("relaytype")
+                    || client && !seen.containsKey("relaytype") && line.key().equals("serveraddress");
+            roleDirectives.add(new RoleDirective(file + ":" + line.number(), line.directive(), role, chooses));
         }
         try {
-            apply(number, key, words[1]);
+            if (client) {
+                applyClient(line.number(), line.key(), line.value());
+            } else {
+                apply(line.number(), line.key(), line.value());
+            }
         } catch (IllegalArgumentException e) {
-            problem(number, directive, e.getMessage());
+            problem(line.number(), line.directive(), e.getMessage());
         }
     }
 
-    /** The one role that reads a directive; null when both do (Prefix, InterfaceMTU, SyslogFacility) or none. */
-    private static DataPathRole onlyRole(String directive) {
+    /**
+     * The one role that reads a directive; null when several do (Prefix, InterfaceMTU, SyslogFacility, and a
+     * client's InterfaceName) or none.
+     */
+    private DataPathRole onlyRole(String directive) {
         return switch (directive) {
-            case "relaytype", "interfacename", "bindaddress", "bindport" -> DataPathRole.RELAY;
+            case "relaytype", "bindaddress", "bindport" -> client ? DataPathRole.CLIENT : DataPathRole.RELAY;
+            case "interfacename" -> client ? null : DataPathRole.RELAY;
+            case "serveraddress", "serveraddress2" -> DataPathRole.CLIENT;
             case "serverbindaddress", "serverbindaddress2" -> DataPathRole.SERVER;
             default -> null;
         };
+    }
+
+    /** A client's file: its own directives, then those it shares with the relay's. */
+    private void applyClient(int line, String directive, String value) {
+        switch (directive) {
+            case "relaytype" -> { } // client or autoclient: what made this a client's file
+            case "serveraddress" -> set(line, "jmiredo.client.server-address", serverAddress(value));
+            case "serveraddress2" -> set(line, "jmiredo.client.server-address2", serverAddress(value));
+            case "bindaddress" -> set(line, "jmiredo.client.bind-address", checked(value, ValueParsers::bindAddress));
+            case "bindport" -> set(line, "jmiredo.client.bind-port", ValueParsers.port(ValueParsers.integer(value)));
+            case "serverbindaddress", "serverbindaddress2" -> throw new IllegalArgumentException(
+                    "a server directive in a client's file (RelayType client, or a ServerAddress): miredo-server.conf "
+                    + "is `jmiredo server --miredo-conf`");
+            default -> apply(line, directive, value);
+        }
+    }
+
+    /**
+     * A dotted quad, or a host name resolved now to its first IPv4 address (Miredo resolves it at start too);
+     * its checks (global unicast) are the client's keys'.
+     */
+    private String serverAddress(String value) {
+        if (value.chars().allMatch(c -> c == '.' || c >= '0' && c <= '9')) {
+            return value;
+        }
+        try {
+            for (InetAddress address : resolver.resolve(value)) {
+                if (address instanceof Inet4Address) {
+                    return address.getHostAddress();
+                }
+            }
+            throw new IllegalArgumentException("host name \"" + value + "\" has no IPv4 address");
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("host name \"" + value + "\" does not resolve: check the name "
+                    + "and the resolver (/etc/hosts, DNS)");
+        }
     }
 
     /** One directive; throws IllegalArgumentException with the reason when the value is bad. */
@@ -121,8 +218,8 @@ public final class MiredoConfParser {
             case "interfacemtu" -> set(line, "jmiredo.tun.mtu", ValueParsers.mtu(ValueParsers.integer(value)));
             case "syslogfacility" -> set(line, "jmiredo.logging.syslog-facility", facility(value));
             case "serveraddress", "serveraddress2" -> throw new IllegalArgumentException(
-                    "a client "
-                    + "directive, not read yet: configure `jmiredo client` with jmiredo.client.server-address");
+                    "a client directive in a relay's file (RelayType " + relayType() + "): Miredo's client is "
+                    + "RelayType client");
             case "serverbindaddress" -> {
                 serverPrimary = ValueParsers.globalIpv4(value);
                 serverPrimaryLine = line;
@@ -155,6 +252,10 @@ public final class MiredoConfParser {
         }
     }
 
+    private String relayType() {
+        return lines.stream().filter(l -> l.key().equals("relaytype")).map(Line::value).findFirst().orElse("");
+    }
+
     private static String checked(String value, ToIntFunction<String> parser) {
         parser.applyAsInt(value);
         return value;
@@ -167,6 +268,11 @@ public final class MiredoConfParser {
     private void set(int line, String path, Object value) {
         overlay = overlay.withValue(path, ConfigValueFactory.fromAnyRef(value)
                 .withOrigin(ConfigOriginFactory.newFile(file).withLineNumber(line)));
+    }
+
+    private int lineOf(String problem) {
+        int from = file.length() + 1;
+        return Integer.parseInt(problem.substring(from, problem.indexOf(':', from)));
     }
 
     private void problem(int line, String directive, String reason) {

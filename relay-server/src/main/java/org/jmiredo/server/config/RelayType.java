@@ -24,9 +24,8 @@ public enum RelayType {
             case "cone", "relay" -> CONE;
             case "restricted" -> RESTRICTED;
             case "client", "autoclient" -> throw new IllegalArgumentException(
-                    "not "
-                    + "a relay type: the Teredo client is `jmiredo client`, configured with jmiredo.client.* (miredo.conf "
-                    + "client directives are not read yet); use cone, relay or restricted");
+                    "not a relay type: the Teredo client is `jmiredo client`, configured with jmiredo.client.* (or "
+                    + "--miredo-conf with RelayType client); use cone, relay or restricted");
             default -> throw new IllegalArgumentException(
                     "must be cone, relay or restricted, got \"" + text + "\"");
         };

@@ -11,6 +11,7 @@ import static org.jmiredo.server.netlink.RtnetlinkConstants.RTM_NEWADDR;
 import static org.jmiredo.server.netlink.RtnetlinkConstants.RTM_NEWROUTE;
 
 import java.net.Inet6Address;
+import java.util.ArrayList;
 import java.util.List;
 import org.jmiredo.server.sys.Errno;
 import org.jmiredo.server.sys.NativeException;
@@ -31,14 +32,23 @@ public final class ClientInterface implements InterfaceConfigurator {
     static final int ADDRESS_PREFIX_LENGTH = 32;
 
     private final boolean defaultRoute;
+    private final RtnetlinkConfigurator.SocketOpener opener;
     private String name;
     private int index;
+    /** The link's MTU as last set: tun.mtu at start, then the RA's (bounded by the daemon). */
+    private int mtu;
     private Inet6Address assigned;
     private boolean routeAdded;
 
     /** @param defaultRoute whether a qualified client routes ::/0 into the tunnel (Miredo's client does) */
     public ClientInterface(boolean defaultRoute) {
+        this(defaultRoute, org.jmiredo.server.sys.NetlinkSocket::openRoute);
+    }
+
+    /** With rtnetlink sockets from {@code opener}: a test's namespace. */
+    ClientInterface(boolean defaultRoute, RtnetlinkConfigurator.SocketOpener opener) {
         this.defaultRoute = defaultRoute;
+        this.opener = opener;
     }
 
     @Override
@@ -52,23 +62,40 @@ public final class ClientInterface implements InterfaceConfigurator {
             }
             name = spec.name();
             index = link.index();
+            mtu = spec.mtu();
         }
         return this::withdraw; // the device goes with the process; the default route with it
     }
 
-    /** Puts {@code address} on the interface in place of the previous one, and the default route. */
-    public synchronized void assign(Inet6Address address) throws InterfaceConfigException {
-        if (address.equals(assigned)) {
-            return;
-        }
+    @Override
+    public String role() {
+        return "client";
+    }
+
+    @Override
+    public String routing(TunnelInterfaceSpec spec) {
+        return "the Teredo address" + (defaultRoute ? " and a default route" : "") + " while qualified";
+    }
+
+    /**
+     * Puts {@code address} on the interface in place of the previous one, and the default route, and gives the
+     * link {@code linkMtu} (the RA's MTU option, Miredo's "New Teredo address/MTU").
+     */
+    public synchronized void assign(Inet6Address address, int linkMtu) throws InterfaceConfigException {
         try (RtnetlinkSession rt = open()) {
-            removeAddress(rt);
-            String step = "add address " + Ipv6Text.format(address) + "/" + ADDRESS_PREFIX_LENGTH + " to " + name;
-            NetlinkAck ack = rt.address(RTM_NEWADDR, NLM_F_CREATE, address, ADDRESS_PREFIX_LENGTH, IFA_F_NODAD, index,
-                    step);
-            if (!ack.ok() && ack.errno() != Errno.EEXIST) {
-                throw RtnetlinkSession.failed(step, ack);
+            if (linkMtu != mtu) {
+                String step = "set link " + name + " mtu " + linkMtu;
+                NetlinkAck ack = rt.setLink(index, linkMtu, -1, 0, 0, step);
+                if (!ack.ok()) {
+                    throw RtnetlinkSession.failed(step, ack);
+                }
+                mtu = linkMtu;
             }
+            if (address.equals(assigned)) {
+                return;
+            }
+            removeAddress(rt);
+            addAddress(rt, address, 0);
             assigned = address;
             if (defaultRoute && !routeAdded) {
                 String route = "add route ::/0 dev " + name;
@@ -101,6 +128,17 @@ public final class ClientInterface implements InterfaceConfigurator {
         }
     }
 
+    /** Adds the address unless it is there; {@code flags} NLM_F_EXCL or 0. Returns whether it was added. */
+    private boolean addAddress(RtnetlinkSession rt, Inet6Address address, int flags) throws InterfaceConfigException {
+        String step = "add address " + Ipv6Text.format(address) + "/" + ADDRESS_PREFIX_LENGTH + " to " + name;
+        NetlinkAck ack = rt.address(RTM_NEWADDR, NLM_F_CREATE | flags, address, ADDRESS_PREFIX_LENGTH, IFA_F_NODAD,
+                index, step);
+        if (!ack.ok() && ack.errno() != Errno.EEXIST) {
+            throw RtnetlinkSession.failed(step, ack);
+        }
+        return ack.ok();
+    }
+
     private void removeAddress(RtnetlinkSession rt) throws InterfaceConfigException {
         if (assigned != null) {
             Inet6Address old = assigned;
@@ -115,11 +153,34 @@ public final class ClientInterface implements InterfaceConfigurator {
         throw new UnsupportedOperationException("the client creates its own tunnel (no tun.persistent)");
     }
 
-    /** Nothing to put back that the qualification does not: the address follows the client's state. */
+    /**
+     * Puts back what the kernel took while the client is qualified: setting the link down and up (or deleting
+     * the address) removes the address, its route for the Teredo prefix and the default route, and nothing
+     * else would bring them back before the next new mapping. Checked by the transport's tunnel watch.
+     */
     @Override
-    public Restoration restore(TunnelInterfaceSpec spec) throws InterfaceConfigException {
+    public synchronized Restoration restore(TunnelInterfaceSpec spec) throws InterfaceConfigException {
         try (RtnetlinkSession rt = open()) {
-            return new Restoration(rt.link(spec.name()).up(), List.of());
+            if (!rt.link(spec.name()).up()) {
+                return new Restoration(false, List.of());
+            }
+            List<String> restored = new ArrayList<>(2);
+            // Its local route first (the common case, all in place, costs one lookup); that route follows a new
+            // address by a few milliseconds, so an exclusive add then tells whether the address itself is there.
+            if (assigned != null && rt.routeTo(assigned, index).filter(RouteEntry::local).isEmpty()
+                    && addAddress(rt, assigned, NLM_F_EXCL)) {
+                restored.add("address " + Ipv6Text.format(assigned) + "/" + ADDRESS_PREFIX_LENGTH);
+            }
+            if (routeAdded) {
+                String step = "add route ::/0 dev " + name;
+                NetlinkAck added = rt.route(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, ANY, 0, index, step);
+                if (added.ok()) {
+                    restored.add("default route");
+                } else if (added.errno() != Errno.EEXIST) {
+                    throw RtnetlinkSession.failed(step, added);
+                }
+            }
+            return new Restoration(true, restored);
         }
     }
 
@@ -130,9 +191,9 @@ public final class ClientInterface implements InterfaceConfigurator {
         }
     }
 
-    private static RtnetlinkSession open() throws InterfaceConfigException {
+    private RtnetlinkSession open() throws InterfaceConfigException {
         try {
-            return new RtnetlinkSession(org.jmiredo.server.sys.NetlinkSocket.openRoute());
+            return new RtnetlinkSession(opener.open());
         } catch (NativeException e) {
             throw new InterfaceConfigException(e.getMessage(), e);
         }

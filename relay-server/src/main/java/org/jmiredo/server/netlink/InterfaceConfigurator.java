@@ -17,6 +17,16 @@ public interface InterfaceConfigurator {
      */
     ConfiguredInterface configure(TunnelInterfaceSpec spec) throws InterfaceConfigException;
 
+    /** The daemon whose tunnel this is, for the log: "relay". */
+    default String role() {
+        return "relay";
+    }
+
+    /** What {@link #configure} and {@link #restore} route into the tunnel, for the log: "route 2001::/32". */
+    default String routing(TunnelInterfaceSpec spec) {
+        return "route " + spec.prefixText();
+    }
+
     /**
      * Checks, without changing anything, an interface the host created and configured
      * ({@code jmiredo.tun.persistent}), after this process attached {@code attachedQueues} queues to it.

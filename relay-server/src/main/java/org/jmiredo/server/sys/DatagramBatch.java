@@ -34,26 +34,39 @@ public final class DatagramBatch {
     public static final int MAX_SEGMENT_SIZE = 1_472;
 
     private final MessageHeaders messages;
-    // Per datagram, in the order added.
-    private final int[] lengths;
-    private final int[] ipv4s;
-    private final int[] ports;
-    // Per message: its first datagram and how many follow it.
+    // Per message once the batch grouped (before, message m is datagram m alone): its first datagram and how
+    // many follow it.
     private final int[] firsts;
     private final int[] counts;
+    // Per datagram, written by ungroup only: its destination before the headers are rewritten.
+    private final int[] ipv4s;
+    private final int[] ports;
     private int size;
     private int messageCount;
-    /** Payload bytes of the last message. */
-    private int lastBytes;
-    private boolean segmenting;
+    // The last message's run: its destination, segment size, datagrams and payload bytes. runPort is -1 while it takes
+    // no more datagrams (none yet, segmenting off, a size the kernel would refuse, a shorter one ended it),
+    // so that one comparison of the destination is all a datagram to another peer costs on top of its header.
+    private int runIpv4;
+    private int runPort = -1;
+    private int runSegment;
+    private int runCount;
+    private int runBytes;
+    /** 0 while segmenting, -1 (no port matches) when not. */
+    private int notSegmenting = -1;
+    /**
+     * A message of this batch carries several datagrams. Until one does, message m is datagram m, whose
+     * header is as constructed (own iovec, no control data): nothing of it but the name needs writing, and
+     * nothing of it is noted in {@code firsts} and {@code counts}. Once one does, the headers this batch
+     * changed are reset by {@link #clear}.
+     */
+    private boolean grouped;
 
     public DatagramBatch(int capacity) {
         this.messages = new MessageHeaders(capacity);
-        this.lengths = new int[capacity];
-        this.ipv4s = new int[capacity];
-        this.ports = new int[capacity];
         this.firsts = new int[capacity];
         this.counts = new int[capacity];
+        this.ipv4s = new int[capacity];
+        this.ports = new int[capacity];
     }
 
     public int capacity() {
@@ -71,53 +84,59 @@ public final class DatagramBatch {
 
     /** Whether the datagrams added from now on may join runs (see the class comment); off at first. */
     public void segmenting(boolean on) {
-        segmenting = on;
+        notSegmenting = on ? 0 : -1;
+        runPort |= notSegmenting;
     }
 
     /** Adds {@code length} bytes at native {@code address} for {@code ipv4} (as an int, first octet highest). */
     public void add(long address, int length, int ipv4, int port) {
         int i = size++;
         messages.buffer(i, address, length);
-        lengths[i] = length;
-        ipv4s[i] = ipv4;
-        ports[i] = port;
-        if (segmenting && joinsLastMessage(i)) {
-            int m = messageCount - 1;
-            lastBytes += length;
-            messages.iovecCount(m, ++counts[m]);
-            messages.segmentSize(m, lengths[firsts[m]]); // the same value again after the second: no branch
+        // Two branches, not one per rule: the JIT prunes a branch it never saw taken, and a rule met for the
+        // first time later would then cost a deoptimization and a new compilation of the whole burst loop this
+        // is inlined into. The first is the destination's, all a burst to many peers ever takes.
+        if (((ipv4 ^ runIpv4) | (port ^ runPort)) == 0 && fitsRun(length)) {
+            join(length, port);
         } else {
-            startMessage(i);
+            startMessage(i, length, ipv4, port);
         }
     }
 
-    /**
-     * Datagram {@code i} continues the last message's run: same destination, the run's size or shorter after
-     * one of that size, room left (linux/udp.h). Two branches, not one per rule: the JIT prunes a branch it
-     * never saw taken, and a rule met for the first time later would then cost a deoptimization and a new
-     * compilation of the whole burst loop this is inlined into.
-     */
-    private boolean joinsLastMessage(int i) {
-        if (messageCount == 0) {
-            return false;
-        }
+    /** Whether the last message's open run takes {@code length} more bytes: its size or shorter, room left (linux/udp.h). */
+    private boolean fitsRun(int length) {
+        return ((runSegment - length) | (MAX_SEGMENTS - 1 - runCount) | (MAX_RUN_BYTES - runBytes - length)) >= 0;
+    }
+
+    private void join(int length, int port) {
         int m = messageCount - 1;
-        int first = firsts[m];
-        int segment = lengths[first];
-        int differs = (ipv4s[i] ^ ipv4s[first]) | (ports[i] ^ ports[first]) | (lengths[i - 1] ^ segment);
-        int room = (segment - lengths[i]) | (segment - 1) | (MAX_SEGMENT_SIZE - segment)
-                | (MAX_SEGMENTS - 1 - counts[m]) | (MAX_RUN_BYTES - lastBytes - lengths[i]); // negative when any is
-        return (differs | room >>> 31) == 0;
+        if (!grouped) { // the batch's first run: the messages so far were one datagram each
+            for (int k = 0; k <= m; k++) {
+                firsts[k] = k;
+                counts[k] = 1;
+            }
+            grouped = true;
+        }
+        runBytes += length;
+        runPort = port | (length - runSegment) >> 31; // a shorter datagram is the run's last
+        counts[m] = ++runCount;
+        messages.iovecCount(m, runCount);
+        messages.segmentSize(m, runSegment); // the same values again after the second datagram: no branch
     }
 
-    private void startMessage(int i) {
+    private void startMessage(int i, int length, int ipv4, int port) {
         int m = messageCount++;
-        firsts[m] = i;
-        counts[m] = 1;
-        lastBytes = lengths[i];
-        messages.iovecs(m, i, 1);
-        messages.noSegments(m);
-        messages.name(m, ipv4s[i], ports[i]);
+        runIpv4 = ipv4;
+        runSegment = length;
+        runCount = 1;
+        runBytes = length;
+        // No run of empty datagrams (a segment size of 0 means none) nor of ones larger than a segment may be.
+        runPort = port | notSegmenting | ((length - 1) | (MAX_SEGMENT_SIZE - length)) >> 31;
+        if (grouped) { // after a run in this batch: the header still has its own iovec, count 1, no control (clear)
+            firsts[m] = i;
+            counts[m] = 1;
+            messages.iovecsFrom(m, i);
+        }
+        messages.name(m, ipv4, port);
     }
 
     /** Messages the datagrams make: as many as datagrams, fewer when runs were joined. */
@@ -127,17 +146,26 @@ public final class DatagramBatch {
 
     /** The index of message {@code m}'s first datagram. */
     public int firstDatagram(int m) {
-        return firsts[m];
+        return grouped ? firsts[m] : m;
     }
 
     /** How many datagrams message {@code m} carries. */
     public int datagrams(int m) {
-        return counts[m];
+        return grouped ? counts[m] : 1;
     }
 
     /** Message {@code m}'s UDP_SEGMENT size, or 0 when it is one datagram sent as such. */
     public int segmentSize(int m) {
-        return counts[m] > 1 ? lengths[firsts[m]] : 0;
+        return datagrams(m) > 1 ? messages.bufferLength(firsts[m]) : 0;
+    }
+
+    /** The destination of message {@code m} (and of every datagram it carries). */
+    public int ipv4(int m) {
+        return messages.ipv4(m);
+    }
+
+    public int port(int m) {
+        return messages.port(m);
     }
 
     /**
@@ -145,25 +173,35 @@ public final class DatagramBatch {
      * (after the kernel refused a run); the messages before {@code m} stay as they are.
      */
     public void ungroup(int m) {
-        int from = firsts[m];
-        messageCount = m;
-        for (int i = from; i < size; i++) {
-            startMessage(i);
+        int from = firstDatagram(m);
+        for (int k = m; k < messageCount; k++) { // their destinations first: the headers are rewritten below
+            int ipv4 = messages.ipv4(k);
+            int port = messages.port(k);
+            for (int i = firstDatagram(k); i < firstDatagram(k) + datagrams(k); i++) {
+                ipv4s[i] = ipv4;
+                ports[i] = port;
+            }
+            messages.reset(k);
         }
-    }
-
-    /** The destination of the {@code i}th datagram added. */
-    public int ipv4(int i) {
-        return ipv4s[i];
-    }
-
-    public int port(int i) {
-        return ports[i];
+        messageCount = m;
+        int segmentingWas = notSegmenting;
+        notSegmenting = -1;
+        for (int i = from; i < size; i++) {
+            startMessage(i, messages.bufferLength(i), ipv4s[i], ports[i]);
+        }
+        notSegmenting = segmentingWas;
     }
 
     public void clear() {
+        if (grouped) {
+            for (int m = 0; m < messageCount; m++) {
+                messages.reset(m);
+            }
+            grouped = false;
+        }
         size = 0;
         messageCount = 0;
+        runPort = -1;
     }
 
     /**

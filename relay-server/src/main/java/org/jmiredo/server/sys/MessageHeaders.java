@@ -74,6 +74,7 @@ final class MessageHeaders {
             headers.set(JAVA_LONG, h + MSG_IOVLEN, 1);
             names.set(JAVA_SHORT, (long) i * SOCKADDR_IN, AF_INET);
             long c = (long) i * CMSG_SPACE_U16;
+            headers.set(JAVA_LONG, h + MSG_CONTROL, controls.address() + c); // read only while msg_controllen is set
             controls.set(JAVA_LONG, c, CMSG_LEN_U16);
             controls.set(JAVA_INT, c + CMSG_LEVEL, SOL_UDP);
             controls.set(JAVA_INT, c + CMSG_TYPE, UDP_SEGMENT);
@@ -103,13 +104,17 @@ final class MessageHeaders {
         iovecs.set(JAVA_LONG, (long) i * IOVEC + 8, length);
     }
 
-    /** Points message {@code i} at the {@code count} iovecs from the {@code first}th on (see {@link #buffer}). */
-    void iovecs(int i, int first, int count) {
-        headers.set(JAVA_LONG, (long) i * MMSGHDR + MSG_IOV, iovecs.address() + (long) first * IOVEC);
-        headers.set(JAVA_LONG, (long) i * MMSGHDR + MSG_IOVLEN, count);
+    /** The length {@link #buffer} gave iovec {@code i}. */
+    int bufferLength(int i) {
+        return (int) iovecs.get(JAVA_LONG, (long) i * IOVEC + 8);
     }
 
-    /** Sets how many iovecs message {@code i} sends, from where {@link #iovecs} pointed it. */
+    /** Points message {@code i} at the iovecs from the {@code first}th on (see {@link #buffer}), as many as it has. */
+    void iovecsFrom(int i, int first) {
+        headers.set(JAVA_LONG, (long) i * MMSGHDR + MSG_IOV, iovecs.address() + (long) first * IOVEC);
+    }
+
+    /** Sets how many iovecs message {@code i} sends, from where {@link #iovecsFrom} pointed it. */
     void iovecCount(int i, int count) {
         headers.set(JAVA_LONG, (long) i * MMSGHDR + MSG_IOVLEN, count);
     }
@@ -119,16 +124,19 @@ final class MessageHeaders {
      * sends its bytes as datagrams of that size, the last one possibly shorter.
      */
     void segmentSize(int i, int size) {
-        long c = (long) i * CMSG_SPACE_U16;
-        controls.set(JAVA_SHORT, c + CMSG_DATA, (short) size);
-        headers.set(JAVA_LONG, (long) i * MMSGHDR + MSG_CONTROL, controls.address() + c);
+        controls.set(JAVA_SHORT, (long) i * CMSG_SPACE_U16 + CMSG_DATA, (short) size);
         headers.set(JAVA_LONG, (long) i * MMSGHDR + MSG_CONTROLLEN, CMSG_SPACE_U16);
     }
 
-    /** Message {@code i} without control data: sent as one datagram. */
-    void noSegments(int i) {
-        headers.set(JAVA_LONG, (long) i * MMSGHDR + MSG_CONTROL, 0);
-        headers.set(JAVA_LONG, (long) i * MMSGHDR + MSG_CONTROLLEN, 0);
+    /**
+     * Message {@code i} as constructed: its own iovec only and no control data (sent as one datagram), after
+     * {@link #iovecsFrom}, {@link #iovecCount} or {@link #segmentSize} changed it.
+     */
+    void reset(int i) {
+        long h = (long) i * MMSGHDR;
+        headers.set(JAVA_LONG, h + MSG_IOV, iovecs.address() + (long) i * IOVEC);
+        headers.set(JAVA_LONG, h + MSG_IOVLEN, 1);
+        headers.set(JAVA_LONG, h + MSG_CONTROLLEN, 0);
     }
 
     /** Sets message {@code i}'s address: {@code ipv4} as an int, first octet highest. */

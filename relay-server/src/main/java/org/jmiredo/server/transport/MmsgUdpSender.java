@@ -131,7 +131,7 @@ final class MmsgUdpSender implements UdpSender {
                     }
                     m = release(m, m + sent);
                 } else if (sent == -Errno.EAGAIN || sent == -Errno.EINTR) {
-                    toChannel(batch.firstDatagram(m), n); // the socket is full: Netty waits for it to drain
+                    toChannel(m); // the socket is full: Netty waits for it to drain
                     m = batch.messages();
                 } else if (batch.segmentSize(m) != 0 && mayBeGso(-sent)) {
                     refusedRun = -sent;
@@ -168,15 +168,18 @@ final class MmsgUdpSender implements UdpSender {
         return to;
     }
 
-    /** Hands the unsent rest of the batch to Netty's outbound buffer, oldest first. */
-    private void toChannel(int from, int to) {
+    /** Hands the unsent rest of the batch, from message {@code from} on, to Netty's outbound buffer, oldest first. */
+    private void toChannel(int from) {
         viaChannel = true;
-        for (int i = from; i < to; i++) {
-            if (udp.isWritable()) {
-                overflow.add(payloads[i], batch.ipv4(i), batch.port(i));
-            } else {
-                counters.drop(DropReason.UDP_WRITE_FAILED);
-                payloads[i].release();
+        for (int m = from; m < batch.messages(); m++) {
+            int first = batch.firstDatagram(m);
+            for (int i = first; i < first + batch.datagrams(m); i++) {
+                if (udp.isWritable()) {
+                    overflow.add(payloads[i], batch.ipv4(m), batch.port(m));
+                } else {
+                    counters.drop(DropReason.UDP_WRITE_FAILED);
+                    payloads[i].release();
+                }
             }
         }
         overflow.flush();

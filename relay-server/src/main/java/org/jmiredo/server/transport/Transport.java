@@ -114,10 +114,11 @@ public final class Transport implements AutoCloseable {
             }
             throw e;
         }
-        LOG.info("relay transport: {} with {} loops, UDP {}{}, TUN {} ({}mtu {}, route {}, offload {}: {})", kind, n,
-                transport.localAddress(), transport.localSockets != null ? " and a socket on each host address" : "",
-                tun.name(), settings.tunPersistent() ? "persistent, host-configured, " : "",
-                settings.tunMtu(), settings.tunnelInterface(tun.name()).prefixText(), settings.tunOffload().label(),
+        LOG.info("{} transport: {} with {} loops, UDP {}{}, TUN {} ({}mtu {}, {}, offload {}: {})", configurator.role(),
+                kind, n, transport.localAddress(),
+                transport.localSockets != null ? " and a socket on each host address" : "", tun.name(),
+                settings.tunPersistent() ? "persistent, host-configured, " : "", settings.tunMtu(),
+                configurator.routing(settings.tunnelInterface(tun.name())), settings.tunOffload().label(),
                 tun.offloads().label());
         return transport;
     }

@@ -168,7 +168,7 @@ class ConfigLoaderTest {
                 """);
         assertThatThrownBy(() -> ConfigLoader.load(ConfigLoader.Sources.none().withHocon(file)))
                 .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
-                        file + ":1: jmiredo.relay.type: not a relay type: the Teredo client is `jmiredo client`, configured with jmiredo.client.* (miredo.conf client directives are not read yet); use cone, relay or restricted",
+                        file + ":1: jmiredo.relay.type: not a relay type: the Teredo client is `jmiredo client`, configured with jmiredo.client.* (or --miredo-conf with RelayType client); use cone, relay or restricted",
                         file + ":2: jmiredo.tun.name: must be 1-15 characters, got \"much-too-long-name\"",
                         file + ":3: jmiredo.tun.mtu: must be 1280-65535, got 1000",
                         file + ":4: jmiredo.transport.udp-gro: must be true or false, got \"maybe\"",

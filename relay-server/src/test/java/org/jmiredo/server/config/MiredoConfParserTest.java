@@ -3,6 +3,8 @@ package org.jmiredo.server.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -56,10 +58,78 @@ class MiredoConfParserTest {
     }
 
     @Test
-    void clientRoleIsAClearErrorWithItsLine() {
-        assertProblems(List.of("# client", "RelayType client", "ServerAddress 198.51.100.1"),
-                "m.conf:2: directive \"RelayType\": not a relay type: the Teredo client is `jmiredo client`, configured with jmiredo.client.* (miredo.conf client directives are not read yet); use cone, relay or restricted",
-                "m.conf:3: directive \"ServerAddress\": a client directive, not read yet: configure `jmiredo client` with jmiredo.client.server-address");
+    void clientFileGivesTheClientSection() throws Exception {
+        Path file = dir.resolve("miredo.conf");
+        Files.writeString(file, """
+                RelayType client
+                InterfaceName teredo1
+                ServerAddress 198.51.100.1
+                ServerAddress2 198.51.100.9
+                BindAddress 198.51.100.10
+                BindPort 3546
+                InterfaceMTU 1400
+                """);
+        DaemonConfig config = ConfigLoader.load(ConfigLoader.Sources.none().withMiredo(file));
+        assertThat(config.client().serverAddress()).isEqualTo(Ipv4.of(198, 51, 100, 1));
+        assertThat(config.client().serverAddress2()).isEqualTo(Ipv4.of(198, 51, 100, 9));
+        assertThat(config.client().bindAddress()).isEqualTo(Ipv4.of(198, 51, 100, 10));
+        assertThat(config.client().bindPort()).isEqualTo(3546);
+        assertThat(config.tun().name()).isEqualTo("teredo1");
+        assertThat(config.tun().mtu()).isEqualTo(1400);
+        assertThat(config.relay().bindPort()).as("not the relay's").isNotEqualTo(3546);
+        config.requireRole(DataPathRole.CLIENT);
+        assertThat(config.ignoredBy(DataPathRole.CLIENT)).isEmpty();
+        assertThatThrownBy(() -> config.requireRole(DataPathRole.RELAY))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        file + ":1: directive \"RelayType\": this file configures a Teredo client: run "
+                                + "`jmiredo client --miredo-conf`"));
+        assertThat(config.ignoredBy(DataPathRole.SERVER)).hasSize(5); // all but InterfaceName and InterfaceMTU
+    }
+
+    @Test
+    void aRelaysFileIsRefusedByTheClientAndAClientDirectiveInItIsAnError() throws Exception {
+        DaemonConfig relay = ConfigLoader.load(ConfigLoader.Sources.none().withMiredo(
+                write("relay.conf", "RelayType cone\nBindPort 3545\n")));
+        assertThatThrownBy(() -> relay.requireRole(DataPathRole.CLIENT))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        dir.resolve("relay.conf") + ":1: directive \"RelayType\": this file configures a Teredo relay: "
+                                + "run `jmiredo relay --miredo-conf`"));
+        assertProblems(List.of("RelayType restricted", "ServerAddress 198.51.100.1"),
+                "m.conf:2: directive \"ServerAddress\": a client directive in a relay's file (RelayType restricted): "
+                        + "Miredo's client is RelayType client");
+        assertProblems(List.of("RelayType autoclient", "ServerAddress 198.51.100.1", "ServerBindAddress 198.51.100.1"),
+                "m.conf:3: directive \"ServerBindAddress\": a server directive in a client's file (RelayType client, "
+                        + "or a ServerAddress): miredo-server.conf is `jmiredo server --miredo-conf`");
+    }
+
+    @Test
+    void aClientsServerAddressMayBeAHostNameResolvedToItsFirstIpv4() throws Exception {
+        MiredoConfParser.Resolver resolver = name -> switch (name) {
+            case "teredo.example" -> new InetAddress[] {InetAddress.getByName("2001:db8::1"),
+                    InetAddress.getByName("203.0.113.7"), InetAddress.getByName("203.0.113.9")};
+            case "v6only.example" -> new InetAddress[] {InetAddress.getByName("2001:db8::1")};
+            default -> throw new UnknownHostException(name);
+        };
+        MiredoConfParser.Result result = MiredoConfParser.parse("m.conf",
+                List.of("ServerAddress teredo.example"), resolver);
+        assertThat(result.overlay().getString("jmiredo.client.server-address")).isEqualTo("203.0.113.7");
+        assertThat(result.roleDirectives()).containsExactly(
+                new RoleDirective("m.conf:1", "ServerAddress", DataPathRole.CLIENT, true));
+        assertThatThrownBy(() -> MiredoConfParser.parse("m.conf", List.of("RelayType client",
+                "ServerAddress nowhere.example", "ServerAddress2 v6only.example"), resolver))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        "m.conf:2: directive \"ServerAddress\": host name \"nowhere.example\" does not resolve: check "
+                                + "the name and the resolver (/etc/hosts, DNS)",
+                        "m.conf:3: directive \"ServerAddress2\": host name \"v6only.example\" has no IPv4 address"));
+    }
+
+    @Test
+    void aResolvedServerAddressIsCheckedAsTheClientsKeyWithItsLine() throws Exception {
+        Path file = write("c.conf", "# loopback is not a Teredo server\nServerAddress localhost\n");
+        assertThatThrownBy(() -> ConfigLoader.load(ConfigLoader.Sources.none().withMiredo(file)))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        file + ":2: jmiredo.client.server-address: must be a global unicast IPv4 address (RFC 4380 "
+                                + "section 5.2.4), got 127.0.0.1"));
     }
 
     @Test
@@ -121,15 +191,23 @@ class MiredoConfParserTest {
     }
 
     @Test
-    void theDebianDefaultClientFileIsRefusedAsAClient() {
-        assertProblems(List.of(
-                        "# Please refer to the miredo.conf(5) man page for details.",
-                        "InterfaceName\tteredo",
-                        "",
-                        "# Pick a Teredo server:",
-                        "#ServerAddress\tteredo.ipv6.microsoft.com",
-                        "ServerAddress\tteredo-debian.remlab.net"),
-                "m.conf:6: directive \"ServerAddress\": a client directive, not read yet: configure `jmiredo client` with jmiredo.client.server-address");
+    void theDebianDefaultClientFileIsAClients() throws Exception {
+        MiredoConfParser.Result result = MiredoConfParser.parse("m.conf", List.of(
+                "# Please refer to the miredo.conf(5) man page for details.",
+                "InterfaceName\tteredo",
+                "",
+                "# Pick a Teredo server:",
+                "#ServerAddress\tteredo.ipv6.microsoft.com",
+                "ServerAddress\tteredo-debian.remlab.net"), name -> new InetAddress[] {
+                        InetAddress.getByAddress(name, new byte[] {(byte) 198, 51, 100, 1})});
+        assertThat(result.overlay().getString("jmiredo.client.server-address")).isEqualTo("198.51.100.1");
+        assertThat(result.overlay().getString("jmiredo.tun.name")).isEqualTo("teredo");
+    }
+
+    private Path write(String name, String text) throws Exception {
+        Path file = dir.resolve(name);
+        Files.writeString(file, text);
+        return file;
     }
 
     private static String type(String line) throws InvalidConfigException {

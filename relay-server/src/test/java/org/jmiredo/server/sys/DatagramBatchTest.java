@@ -51,8 +51,9 @@ class DatagramBatchTest {
         batch.add(0, 80, A, 3545);
 
         assertThat(layout(batch)).containsExactly("0:2x80", "2:1x0", "3:1x0", "4:2x80");
-        assertThat(batch.ipv4(2)).isEqualTo(B);
-        assertThat(batch.port(4)).isEqualTo(3545);
+        assertThat(batch.ipv4(1)).as("message 1: datagram 2").isEqualTo(B);
+        assertThat(batch.ipv4(2)).isEqualTo(A);
+        assertThat(batch.port(3)).as("message 3: datagrams 4 and 5").isEqualTo(3545);
     }
 
     @Test
@@ -105,10 +106,18 @@ class DatagramBatchTest {
         batch.add(0, 90, B, 3544);
         batch.add(0, 90, B, 3544);
         batch.add(0, 90, B, 3544);
+        batch.add(0, 70, A, 3545); // message 2, whose header the ungrouped datagrams take over
 
         batch.ungroup(1);
 
-        assertThat(layout(batch)).containsExactly("0:2x80", "2:1x0", "3:1x0", "4:1x0");
+        assertThat(layout(batch)).containsExactly("0:2x80", "2:1x0", "3:1x0", "4:1x0", "5:1x0");
+        assertThat(batch.ipv4(0)).isEqualTo(A);
+        for (int m = 1; m < 4; m++) {
+            assertThat(batch.ipv4(m)).as("message %d", m).isEqualTo(B);
+            assertThat(batch.port(m)).isEqualTo(3544);
+        }
+        assertThat(batch.ipv4(4)).isEqualTo(A);
+        assertThat(batch.port(4)).isEqualTo(3545);
         batch.clear();
         assertThat(batch.size()).isZero();
         assertThat(batch.messages()).isZero();

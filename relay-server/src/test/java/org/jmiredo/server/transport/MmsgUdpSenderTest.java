@@ -277,6 +277,32 @@ class MmsgUdpSenderTest {
     }
 
     @Test
+    void aFlushWithoutRunsAfterOneWithRunsSendsEachDatagramFromItsOwnBytes() throws Exception {
+        // The batch rewrites only the message headers a run changed, and puts them back when cleared: a
+        // header left pointing at a run's iovecs, or with its UDP_SEGMENT, would send other bytes here.
+        UdpGso gso = new UdpGso(UdpGsoMode.AUTO);
+        int fd = ((EpollDatagramChannel) udp).fd().intValue();
+        List<Integer> segmentSizes = new ArrayList<>();
+        MmsgUdpSender sender = onLoop(() -> new MmsgUdpSender(udp, counters, recording(fd, segmentSizes), gso));
+        int[] lengths = {200, 200, 200, 200, 200, 300, 300, 100, 110, 120, 130, 140, 150, 160};
+        onLoop(() -> {
+            for (int i = 0; i < lengths.length; i++) {
+                sender.add(datagram(i, lengths[i]), receiverIpv4(), receiver.getLocalPort());
+                if (i == 6) {
+                    sender.flush(); // two runs; then seven datagrams, each longer than the one before it
+                }
+            }
+            sender.flush();
+            return null;
+        });
+
+        assertReceivedExactly(0, lengths);
+        assertThat(segmentSizes).containsExactly(200, 300, 0, 0, 0, 0, 0, 0, 0);
+        assertThat(counters.dropped(DropReason.UDP_WRITE_FAILED)).isZero();
+        assertThat(sent).allMatch(b -> b.refCnt() == 0);
+    }
+
+    @Test
     void aRunTheKernelRefusesIsSentDatagramByDatagramAndGsoStaysOff() throws Exception {
         // SO_NO_CHECK (asm-generic/socket.h): UDP without checksums, which udp_send_skb refuses to segment
         // (EINVAL) and sends plainly: a real refusal by the kernel.
@@ -317,7 +343,7 @@ class MmsgUdpSenderTest {
         int fd = ((EpollDatagramChannel) udp).fd().intValue();
         int refusedPort = 9; // a destination the kernel refuses, grouped or not (as port 0 is refused)
         MmsgUdpSender sender = onLoop(() -> new MmsgUdpSender(udp, counters, (batch, from) ->
-                batch.port(batch.firstDatagram(from)) == refusedPort ? -Errno.EINVAL : batch.send(fd, from, 1), gso));
+                batch.port(from) == refusedPort ? -Errno.EINVAL : batch.send(fd, from, 1), gso));
         onLoop(() -> {
             for (int i = 0; i < 3; i++) {
                 sender.add(datagram(100 + i, 64), receiverIpv4(), refusedPort);

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Helper perf9, ninth iteration (second series): IPv6->Teredo at one fixed rate (RATE, 200,000 pkt/s) for 60 s, with the tunnel's
+# transmit queue at the default (tun.tx-queue-length = 4096) and longer (TUN_QLEN sets the device's txqueuelen
+# after start), alternating A B C C B A in one lock session; the seventh iteration's settings (ZGC, 2,000 pkt/s
+# of return traffic, main's jar pinned in /tmp/perf9/main.jar) plus LAB_NICE=-10 (other helpers' e2e tests share the 2 cores) and SAMPLE=1 (bursts.txt).
+#   flock /tmp/jmiredo-bench.lock bench/results/ninth-i2tq/run2.sh > bench/results/ninth-i2tq/out2.txt 2>&1
+cd "$(dirname "$0")/../../.."
+here=bench/results/ninth-i2tq
+for q in ${QLENS:-4096 65536 16384 16384 65536 4096}; do
+  echo "##### qlen $q $(date -u +%T) load $(cut -d' ' -f1-3 /proc/loadavg)"
+  extra=()
+  [[ $q == 4096 ]] || extra=(TUN_QLEN=$q)
+  env "${extra[@]}" SOAK_JAR=/tmp/perf9/main.jar RATE=${RATE:-200000} LAB_NICE=-10 SAMPLE=1 RETURN_RATE=2000 DIR=i2t DURATION=60 RESULTS=$here \
+    JM_JAVA_OPTS="-XX:+UseZGC -XX:SoftMaxHeapSize=256m -XX:InitialHeapSize=16m" bench/soak.sh 2>&1
+  echo "results: $(ls -td $here/soak-* | head -1)"
+done

@@ -43,6 +43,9 @@ import org.jmiredo.server.sys.RawIpv6Socket;
  *     COUNT UDP datagrams over IPv6 of SIZE bytes to DESTINATION (a Teredo address), back to back.
  * native-udp COUNT DESTINATION...
  *     COUNT UDP datagrams over IPv6 to each DESTINATION (Teredo addresses), through the kernel's own stack.
+ * client CLIENT CLIENT_PORT CLIENT_TEREDO SERVER STRANGER STRANGER_PORT COUNT
+ *     COUNT of each {@link ClientHostileDatagram} to a client, from SERVER:3544 (an address local to the namespace,
+ *     as if from its server) or from STRANGER:STRANGER_PORT (its RA from STRANGER:3544).
  * raw COUNT SOURCE DESTINATION PACKET...
  *     COUNT of each {@link NativePacket} named, from SOURCE to DESTINATION, through a raw IPv6 socket that
  *     sends the header as built (the daemon's own RawIpv6Socket, from its jar on the class path); those
@@ -51,6 +54,7 @@ import org.jmiredo.server.sys.RawIpv6Socket;
  */
 final class HostileSender {
     private static final int DISCARD_PORT = 9;
+    private static final int TEREDO_PORT = 3544;
 
     private HostileSender() {
     }
@@ -81,6 +85,7 @@ final class HostileSender {
             case "native-burst" -> nativeBurst(new InetSocketAddress(InetAddress.getByName(args[1]), DISCARD_PORT),
                     Integer.parseInt(args[2]), Integer.parseInt(args[3]));
             case "native-udp" -> nativeUdp(args);
+            case "client" -> client(args);
             case "raw" -> raw(args);
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         };
@@ -99,6 +104,27 @@ final class HostileSender {
                 byte[] bytes = d.bytes(context);
                 for (int i = 0; i < count; i++) {
                     from.send(ByteBuffer.wrap(bytes), relay);
+                    sent++;
+                }
+            }
+        }
+        return sent;
+    }
+
+    private static long client(String[] a) throws IOException {
+        InetSocketAddress client = new InetSocketAddress(InetAddress.getByName(a[1]), Integer.parseInt(a[2]));
+        int strangerPort = Integer.parseInt(a[6]);
+        int count = Integer.parseInt(a[7]);
+        var context = new ClientHostileDatagram.Context(ip(a[4]), ip(a[3]), ip(a[5]), strangerPort);
+        long sent = 0;
+        try (DatagramChannel server = bound(a[4], TEREDO_PORT); DatagramChannel stranger = bound(a[5], strangerPort);
+                DatagramChannel strangerService = bound(a[5], TEREDO_PORT)) {
+            for (ClientHostileDatagram d : ClientHostileDatagram.values()) {
+                DatagramChannel from = d.fromServer ? server
+                        : d == ClientHostileDatagram.STRANGER_RA ? strangerService : stranger;
+                byte[] bytes = d.bytes(context);
+                for (int i = 0; i < count; i++) {
+                    from.send(ByteBuffer.wrap(bytes), client);
                     sent++;
                 }
             }

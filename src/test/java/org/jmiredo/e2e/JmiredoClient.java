@@ -88,6 +88,15 @@ final class JmiredoClient {
         return ns;
     }
 
+    /** A further host with a public {@code address} on the IPv4 "Internet" bridge, beside cli. */
+    static Netns publicHost(TeredoLab teredo, String id, String address) {
+        Netns ns = teredo.lab().addHost(id);
+        teredo.ns(Host.HUB).plug(id + "-" + IF_V4.substring(3), BR_V4, ns, IF_V4);
+        ns.addAddress(IF_V4, address + V4_PREFIX_LEN);
+        ns.awaitReach(SERVER_PRIMARY, Duration.ofSeconds(10));
+        return ns;
+    }
+
     /** Waits until the tunnel in {@code ns} carries {@code address} (the client put it there once qualified). */
     static void awaitOnTunnel(Netns ns, String address, Duration timeout) {
         Poll.until(address + " on " + TUN_NAME + " in " + ns.name(), timeout,

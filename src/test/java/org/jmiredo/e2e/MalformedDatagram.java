@@ -84,14 +84,14 @@ enum MalformedDatagram {
         };
     }
 
-    private static byte[] withPayloadLength(byte[] packet, int length) {
+    static byte[] withPayloadLength(byte[] packet, int length) {
         byte[] copy = packet.clone();
         copy[4] = (byte) (length >>> 8);
         copy[5] = (byte) length;
         return copy;
     }
 
-    private static byte[] address(int firstGroup, int last) {
+    static byte[] address(int firstGroup, int last) {
         byte[] a = new byte[16];
         a[0] = (byte) (firstGroup >>> 8);
         a[1] = (byte) firstGroup;
@@ -99,7 +99,7 @@ enum MalformedDatagram {
         return a;
     }
 
-    private static byte[] concat(byte[] head, byte[] tail) {
+    static byte[] concat(byte[] head, byte[] tail) {
         byte[] all = Arrays.copyOf(head, head.length + tail.length);
         System.arraycopy(tail, 0, all, head.length, tail.length);
         return all;

@@ -5,7 +5,6 @@ import static org.jmiredo.e2e.lab.LabNet.*;
 import static org.jmiredo.e2e.server.ServerLab.*;
 
 import java.net.InetAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -193,8 +192,9 @@ class ServerInteropTest extends OneLabPerClass {
         ServerPeers.Scrape before = serverMetrics();
         long rssBefore = server.rssKib();
         long start = System.nanoTime();
-        Shell.Result flood = lab.exec(Node.ATK, Duration.ofSeconds(60), tool("rs-flood", SERVER_PRIMARY,
-                Integer.toString(FLOOD_COUNT), "203.0.113.1", Integer.toString(FLOOD_SOURCES), Integer.toString(FLOOD_RATE)));
+        Shell.Result flood = lab.exec(Node.ATK, Duration.ofSeconds(60), TeredoPacketTool.command("rs-flood",
+                SERVER_PRIMARY, Integer.toString(FLOOD_COUNT), "203.0.113.1", Integer.toString(FLOOD_SOURCES),
+                Integer.toString(FLOOD_RATE)));
         assertThat(flood.exit()).as(flood.output()).isZero();
         double seconds = (System.nanoTime() - start) / 1e9;
         ServerPeers.Scrape after = Poll.value("the server to count the flood", Duration.ofSeconds(10), () -> {
@@ -318,22 +318,10 @@ class ServerInteropTest extends OneLabPerClass {
     }
 
     private void craft(String destination, String kind, int payload, int count) {
-        Shell.Result r = lab.exec(Node.CLI, Duration.ofSeconds(30), tool("send", SERVER_PRIMARY, PUBLIC_CLIENT,
-                Integer.toString(CRAFTED_PORT), destination, kind, Integer.toString(payload), Integer.toString(count)));
+        Shell.Result r = lab.exec(Node.CLI, Duration.ofSeconds(30), TeredoPacketTool.command("send", SERVER_PRIMARY,
+                PUBLIC_CLIENT, Integer.toString(CRAFTED_PORT), destination, kind, Integer.toString(payload),
+                Integer.toString(count)));
         assertThat(r.exit()).as(r.output()).isZero();
-    }
-
-    /** The packet tool as a JVM of its own in a namespace, from this module's test classes. */
-    private static List<String> tool(String... args) {
-        try {
-            Path classes = Path.of(TeredoPacketTool.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            List<String> command = new ArrayList<>(List.of(ServerPeers.java().toString(), "-Xmx64m", "-cp",
-                    classes.toString(), TeredoPacketTool.class.getName()));
-            command.addAll(List.of(args));
-            return command;
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private long v6Counter() {

@@ -6,6 +6,7 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,6 +34,19 @@ public final class TeredoPacketTool {
     private static final int TCP = 6;
 
     private TeredoPacketTool() {
+    }
+
+    /** This tool as a JVM of its own in a namespace, from this module's test classes. */
+    static List<String> command(String... args) {
+        try {
+            Path classes = Path.of(TeredoPacketTool.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            List<String> command = new ArrayList<>(List.of(ServerPeers.java().toString(), "-Xmx64m", "-cp",
+                    classes.toString(), TeredoPacketTool.class.getName()));
+            command.addAll(List.of(args));
+            return command;
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public static void main(String[] args) throws Exception {

@@ -21,9 +21,10 @@ import org.jmiredo.proto.TeredoHeaders;
  * not take. From the server with an origin indication: a direct bubble to the origin, which opens our NAT to
  * the peer or relay that wants to reach us (as Miredo; R-5.2.3-serverorig). Then, by the IPv6 source: a
  * trusted peer at its mapping (case 1); the echo reply of our connectivity test (case 2, taken, not
- * delivered); a Teredo peer at its embedded mapping (case 3, trusted from then on). Anything else from a
- * native source starts the connectivity test towards it and waits in the peer's queue (case 6, as Miredo):
- * it enters the tunnel if the test passes through the IPv4/port it came from, else it is dropped
+ * delivered); a Teredo peer at its embedded mapping (case 3, trusted from then on), or a bubble that answers
+ * ours at the mapping it came from (Miredo's M15, for peers that reach us from another port). Anything else
+ * from a native source starts the connectivity test towards it and waits in the peer's queue (case 6, as
+ * Miredo): it enters the tunnel if the test passes through the IPv4/port it came from, else it is dropped
  * ({@link DropReason#UNTESTED_MAPPING}). Packets queued for a peer, either way, leave when it becomes
  * trusted. One instance, on the client's one event loop.
  */
@@ -86,13 +87,17 @@ public final class ClientReception {
         if (!bubble && !self.isSelf(Ipv6.dstHi(buf, at), Ipv6.dstLo(buf, at))) {
             return DropReason.DESTINATION_NOT_SERVED; // R-5.2.3-dst
         }
-        return bubble ? bubbleFrom(srcHi, srcLo, srcIpv4, srcPort, out) : dataFrom(buf, at, headers, srcHi, srcLo,
-                srcIpv4, srcPort, out);
+        return bubble ? bubbleFrom(buf, at, srcHi, srcLo, srcIpv4, srcPort, out) : dataFrom(buf, at, headers, srcHi,
+                srcLo, srcIpv4, srcPort, out);
     }
 
-    private DropReason bubbleFrom(long srcHi, long srcLo, int srcIpv4, int srcPort, RelayOutput out) {
+    private DropReason bubbleFrom(ByteBuf buf, int at, long srcHi, long srcLo, int srcIpv4, int srcPort,
+            RelayOutput out) {
         counters.increment(Counter.BUBBLES_RX);
-        if (!self.isTeredo(srcHi) || !embedded(srcLo, srcIpv4, srcPort)) {
+        // M15: a peer whose NAT maps it to us from another port than its server saw (symmetric, or a port our
+        // direct bubble took first) answers our probe from there; its keyed destination proves it saw ours.
+        if (!self.isTeredo(srcHi) || !embedded(srcLo, srcIpv4, srcPort)
+                && !self.answersProbe(srcHi, srcLo, Ipv6.dstHi(buf, at), Ipv6.dstLo(buf, at))) {
             return DropReason.MAPPING_MISMATCH;
         }
         trust(srcHi, srcLo, srcIpv4, srcPort, out); // R-5.2.3-c3, R-5.2.3-c3bubble: discarded after

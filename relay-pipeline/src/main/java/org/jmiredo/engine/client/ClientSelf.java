@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.proto.Bubble;
+import org.jmiredo.proto.BubbleSource;
 import org.jmiredo.proto.Icmpv6;
 import org.jmiredo.proto.Ipv6;
 import org.jmiredo.proto.Ipv6Scope;
@@ -17,7 +18,9 @@ import org.jmiredo.engine.RelayOutput;
  * What the client's data rules share, on its one event loop: its own Teredo address while qualified, its
  * server, and the control packets it sends. The direct IPv6 connectivity test (RFC 4380 §5.2.9) sends an
  * ICMPv6 Echo Request through the server whose 8 data bytes are a keyed hash of the peer's address: the
- * reply proves the peer (and the relay it came through) without any state per test.
+ * reply proves the peer (and the relay it came through) without any state per test. The bubbles that open
+ * the way to a Teredo peer come from fe80:: plus a keyed hash of its address, as Miredo's (CONFORMANCE M14):
+ * the peer's answer, addressed to that source, proves it answers ours even from another mapping (M15).
  */
 public final class ClientSelf {
     /** The echo test's data: one SipHash value. */
@@ -29,6 +32,7 @@ public final class ClientSelf {
     private final int prefix;
     private final long k0;
     private final long k1;
+    private final BubbleSource bubbleSource;
     private final ByteBufAllocator alloc;
     private final DataPathCounters counters;
     private boolean qualified;
@@ -38,12 +42,15 @@ public final class ClientSelf {
     /**
      * @param server the server's primary IPv4, where echo tests go (port 3544)
      * @param k0 the first half of the echo test's key (random per start)
+     * @param bubbleSource the sources of our bubbles to Teredo peers (a key of its own, random per start)
      */
-    public ClientSelf(int server, int prefix, long k0, long k1, ByteBufAllocator alloc, DataPathCounters counters) {
+    public ClientSelf(int server, int prefix, long k0, long k1, BubbleSource bubbleSource, ByteBufAllocator alloc,
+            DataPathCounters counters) {
         this.server = server;
         this.prefix = prefix;
         this.k0 = k0;
         this.k1 = k1;
+        this.bubbleSource = bubbleSource;
         this.alloc = alloc;
         this.counters = counters;
     }
@@ -102,10 +109,26 @@ public final class ClientSelf {
         out.toUdp(request, server, Teredo.SERVICE_PORT, RelayOutput.ANY_LOCAL);
     }
 
-    /** Sends a bubble from our address to {@code peerHi/peerLo} at {@code ipv4:port} (§5.2.6). */
+    /** Answers a bubble: from our address to {@code peerHi/peerLo}, the answer's source, at {@code ipv4:port}. */
     void sendBubble(long peerHi, long peerLo, int ipv4, int port, Counter kind, RelayOutput out) {
+        send(hi, lo, peerHi, peerLo, ipv4, port, kind, out);
+    }
+
+    /** A bubble towards the Teredo peer {@code peerHi/peerLo} at {@code ipv4:port} (§5.2.6), from our keyed source. */
+    void sendProbeBubble(long peerHi, long peerLo, int ipv4, int port, Counter kind, RelayOutput out) {
+        long sourceLo = bubbleSource.interfaceId(peerHi, peerLo);
+        send(BubbleSource.LINK_LOCAL_HI, sourceLo, peerHi, peerLo, ipv4, port, kind, out);
+    }
+
+    /** True when a bubble from {@code peerHi/peerLo} to {@code dstHi/dstLo} answers one of our probe bubbles. */
+    boolean answersProbe(long peerHi, long peerLo, long dstHi, long dstLo) {
+        return dstHi == BubbleSource.LINK_LOCAL_HI && bubbleSource.verify(dstLo, peerHi, peerLo);
+    }
+
+    private void send(long srcHi, long srcLo, long dstHi, long dstLo, int ipv4, int port, Counter kind,
+            RelayOutput out) {
         ByteBuf bubble = alloc.directBuffer(Bubble.LENGTH);
-        Bubble.write(bubble, hi, lo, peerHi, peerLo);
+        Bubble.write(bubble, srcHi, srcLo, dstHi, dstLo);
         counters.increment(kind);
         out.toUdp(bubble, ipv4, port, RelayOutput.ANY_LOCAL);
     }

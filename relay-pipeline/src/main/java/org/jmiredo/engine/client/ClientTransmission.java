@@ -146,9 +146,9 @@ public final class ClientTransmission implements TunnelRules {
             counters.increment(Counter.BUBBLES_RATE_LIMITED);
         } else if (teredo) {
             // R-5.2.4-c5direct (we are never a cone client: RFC 5991), then R-5.2.4-c5indirect, as Miredo.
-            self.sendBubble(dstHi, dstLo, TeredoAddress.mappedIpv4(dstLo), TeredoAddress.mappedPort(dstLo),
+            self.sendProbeBubble(dstHi, dstLo, TeredoAddress.mappedIpv4(dstLo), TeredoAddress.mappedPort(dstLo),
                     Counter.BUBBLES_TX_DIRECT, out);
-            self.sendBubble(dstHi, dstLo, TeredoAddress.serverIpv4(dstHi), Teredo.SERVICE_PORT,
+            self.sendProbeBubble(dstHi, dstLo, TeredoAddress.serverIpv4(dstHi), Teredo.SERVICE_PORT,
                     Counter.BUBBLES_TX_INDIRECT, out);
         } else {
             self.sendEchoTest(dstHi, dstLo, out); // R-5.2.4-c2

@@ -21,6 +21,7 @@ import org.jmiredo.pipeline.UdpIngress;
 import org.jmiredo.pipeline.UdpIngressHandler;
 import org.jmiredo.pipeline.UdpSender;
 import org.jmiredo.pipeline.UdpTunOutput;
+import org.jmiredo.proto.BubbleSource;
 import org.jmiredo.tun.TunQueue;
 import org.jmiredo.tun.TunReceiver;
 
@@ -84,7 +85,7 @@ public final class ClientDataPath implements DataPathWiring, AutoCloseable {
         output = new UdpTunOutput(udp, senders, tun, counters);
         burstClock = new BurstClock(clock);
         ClientSelf self = new ClientSelf(settings.primaryServer(), settings.prefix(), random.nextLong(),
-                random.nextLong(), udp.alloc(), counters);
+                random.nextLong(), BubbleSource.random(random), udp.alloc(), counters);
         transmission = new ClientTransmission(self, peers, new IcmpErrors(icmpErrorsPerSecond, udp.alloc(), counters),
                 burstClock, counters, udp.alloc());
         QualificationDriver driver = new QualificationDriver(settings, random, millis, self, status, counters);

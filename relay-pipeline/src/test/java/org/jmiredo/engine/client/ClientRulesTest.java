@@ -15,6 +15,7 @@ import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
 import org.jmiredo.peer.PeerTable;
 import org.jmiredo.peer.PeerTableSettings;
+import org.jmiredo.proto.BubbleSource;
 import org.jmiredo.proto.Icmpv6;
 import org.jmiredo.proto.Ipv6;
 import org.jmiredo.proto.Teredo;
@@ -37,7 +38,9 @@ class ClientRulesTest implements RelayOutput {
     private final DataPathCounters counters = new DataPathCounters();
     private final PeerTable peers = new PeerTable(new PeerTableSettings(64, 1, 60, 4096, 8));
     private final int[] now = {1_000};
-    private final ClientSelf self = new ClientSelf(ipv4(PRIMARY), Teredo.PREFIX, 11, 13, alloc, counters);
+    private static final BubbleSource BUBBLE_SOURCE = new BubbleSource(17, 19);
+    private final ClientSelf self = new ClientSelf(ipv4(PRIMARY), Teredo.PREFIX, 11, 13, BUBBLE_SOURCE, alloc,
+            counters);
     private final ClientTransmission transmission = new ClientTransmission(self, peers,
             new IcmpErrors(10, alloc, counters), () -> now[0], counters, alloc);
     private final ClientReception reception = new ClientReception(self, peers, () -> now[0], counters, alloc);
@@ -227,8 +230,46 @@ class ClientRulesTest implements RelayOutput {
         send(PEER);
         // R-5.2.4-c5direct, R-5.2.4-c5indirect, R-5.2.6-indirect: its server, not ours
         assertThat(destinations()).containsExactly("198.51.100.30:50000", "203.0.113.120:3544");
-        assertThat(Ipv6.isBubble(udp.getFirst().payload(), 0)).isTrue();
-        assertThat(Ipv6.srcLo(udp.getFirst().payload(), 0)).isEqualTo(CLIENT[1]);
+        for (Sent sent : udp) {
+            // M14: from fe80:: plus the keyed hash of the peer's address, so that its answer can be checked
+            assertThat(Ipv6.isBubble(sent.payload(), 0)).isTrue();
+            assertThat(Ipv6.srcHi(sent.payload(), 0)).isEqualTo(BubbleSource.LINK_LOCAL_HI);
+            assertThat(Ipv6.srcLo(sent.payload(), 0)).isEqualTo(BUBBLE_SOURCE.interfaceId(PEER[0], PEER[1]));
+            assertThat(Ipv6.dstLo(sent.payload(), 0)).isEqualTo(PEER[1]);
+        }
+    }
+
+    /**
+     * M15: the peer's NAT maps it to us from another port than the one its server saw (symmetric, or Linux when
+     * our direct bubble took the tuple): its answer to our bubble, addressed to our keyed source, trusts it at
+     * the mapping it came from and releases the queue there. Miredo's client does the same.
+     */
+    @Test
+    void m15TheAnswerToOurBubbleFromAnotherMappingTrustsThePeerThere() {
+        send(PEER);
+        udp.forEach(s -> s.payload().release());
+        udp.clear();
+        long[] ourSource = {BubbleSource.LINK_LOCAL_HI, BUBBLE_SOURCE.interfaceId(PEER[0], PEER[1])};
+        assertThat(receive(bubble(PEER, ourSource), "198.51.100.30", 50001)).isNull();
+        assertThat(destinations()).containsExactly("198.51.100.30:50001"); // the queued packet
+        assertThat(receive(echo(PEER, CLIENT, false, 8), "198.51.100.30", 50001)).isNull();
+        assertThat(tun).hasSize(1);
+        send(PEER);
+        assertThat(destinations()).containsExactly("198.51.100.30:50001", "198.51.100.30:50001");
+    }
+
+    @Test
+    void m15ABubbleFromAnotherMappingNotAddressedToOurKeyedSourceIsRefused() {
+        send(PEER);
+        long[] guessed = {BubbleSource.LINK_LOCAL_HI, BUBBLE_SOURCE.interfaceId(PEER[0], PEER[1]) ^ 4};
+        long[] otherPeer = teredo("203.0.113.120", 0, "198.51.100.30", 50002);
+        assertThat(receive(bubble(PEER, guessed), "198.51.100.30", 50001)).isEqualTo(DropReason.MAPPING_MISMATCH);
+        assertThat(receive(bubble(PEER, CLIENT), "198.51.100.30", 50001)).isEqualTo(DropReason.MAPPING_MISMATCH);
+        // Our source for PEER does not vouch for another address that came from the same port.
+        assertThat(receive(bubble(otherPeer, new long[] {BubbleSource.LINK_LOCAL_HI,
+                BUBBLE_SOURCE.interfaceId(PEER[0], PEER[1])}), "198.51.100.30", 50001))
+                .isEqualTo(DropReason.MAPPING_MISMATCH);
+        assertThat(counters.get(Counter.PEERS_TRUSTED)).isZero();
     }
 
     @Test

@@ -1,0 +1,105 @@
+package org.jmiredo.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.jmiredo.e2e.lab.LabNet.*;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import org.jmiredo.e2e.lab.Netns;
+import org.jmiredo.e2e.lab.Poll;
+import org.jmiredo.e2e.lab.Shell;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Our client on a public address (pub), so that anyone may send to it, under hostile and near-valid datagrams
+ * ({@link ClientHostileDatagram}) from a stranger (atk) and, forged, from its server's address: atk holds
+ * 198.51.100.1 on its loopback and never answers ARP for it ({@code arp_ignore}, {@code arp_announce}), so
+ * the real server keeps its traffic.
+ */
+@Timeout(value = 180)
+class ClientHostileTrafficTest extends TeredoLabTest {
+    private static final Duration QUALIFY = Duration.ofSeconds(30);
+    private static final Duration WARM_UP = Duration.ofSeconds(30);
+    private static final String PUB = "198.51.100.12";
+    private static final int CLIENT_PORT = 40_001;
+    private static final String STRANGER = "198.51.100.51";
+    private static final int STRANGER_PORT = 7777;
+    private static final int COUNT = 5;
+    private static final String METRICS = "127.0.0.1:9565";
+
+    private Netns pub;
+    private Netns atk;
+    private JmiredoClient client;
+    private String address;
+
+    @BeforeAll
+    void startOurClientAndAStranger() {
+        pub = JmiredoClient.publicHost(teredo, "pub", PUB);
+        client = JmiredoClient.start(teredo.lab(), pub, "jmiredo-client-pub", SERVER_PRIMARY, CLIENT_PORT, METRICS,
+                false);
+        address = client.awaitTeredoAddress(QUALIFY);
+        JmiredoClient.awaitOnTunnel(pub, address, QUALIFY);
+        atk = JmiredoClient.publicHost(teredo, "atk", STRANGER);
+        atk.sysctl("net.ipv4.conf.all.arp_ignore=1", "net.ipv4.conf.all.arp_announce=2");
+        atk.ip("addr", "add", SERVER_PRIMARY + "/32", "dev", "lo");
+        Ping.assertAnswered(pub, NATIVE_HOST, WARM_UP);
+    }
+
+    @Test
+    @Order(1)
+    @DisplayName("Forged from its server and from a stranger (origins private or port 0, RAs with another nonce, "
+            + "spoofed mappings, a guessed bubble source, our own or non-global sources, other destinations, "
+            + "malformed, oversized): each dropped under its reason, no bubble sent, none an internal error")
+    void eachDatagramDroppedUnderItsReason() {
+        Map<String, Double> before = Metrics.samples(client.metrics(), "jmiredo_");
+        Shell.Result sent = atk.exec(Duration.ofSeconds(60), HostileSender.command("client", PUB,
+                Integer.toString(CLIENT_PORT), address, SERVER_PRIMARY, STRANGER, Integer.toString(STRANGER_PORT),
+                Integer.toString(COUNT)));
+        assertThat(sent.exit()).as(sent.output()).isZero();
+        int total = COUNT * ClientHostileDatagram.values().length;
+        String udpIn = "jmiredo_udp_received_packets_total";
+        Poll.until("our client to count " + total + " datagrams", Duration.ofSeconds(10),
+                () -> delta(before, Metrics.samples(client.metrics(), "jmiredo_"), udpIn) >= total);
+        Map<String, Double> after = Metrics.samples(client.metrics(), "jmiredo_");
+
+        Map<String, Double> expected = new TreeMap<>();
+        for (ClientHostileDatagram d : ClientHostileDatagram.values()) {
+            if (d.reason != null) {
+                expected.merge(d.reason, (double) COUNT, Double::sum);
+            }
+        }
+        Map<String, Double> counted = new TreeMap<>();
+        expected.keySet().forEach(r -> counted.put(r, delta(before, after, drop(r))));
+        assertThat(counted).isEqualTo(expected);
+        assertThat(delta(before, after, "jmiredo_bubbles_sent_total{kind=\"direct\"}")).as("bubbles to origins")
+                .isZero();
+        assertThat(delta(before, after, "jmiredo_tun_written_packets_total")).as("into the tunnel").isZero();
+        assertThat(after.get(drop("internal_error"))).isZero();
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("After it all: the client is alive and qualified with the same address, logged nothing above "
+            + "debug, and carries pings both ways")
+    void afterItAllTheClientCarriesOn() {
+        client.process().assertAlive();
+        assertThat(client.readyz()).isEqualTo(200);
+        assertThat(pub.globalInet6(TUN_NAME)).contains(address);
+        assertThat(JmiredoRelay.loudLines(client.process())).as("WARN/ERROR lines of our client").isEmpty();
+        Ping.assertAnswered(pub, NATIVE_HOST, WARM_UP);
+        Ping.assertAnswered(teredo.ns(Host.V6), address, WARM_UP);
+    }
+
+    private static String drop(String reason) {
+        return "jmiredo_dropped_packets_total{reason=\"" + reason + "\"}";
+    }
+
+    private static double delta(Map<String, Double> before, Map<String, Double> after, String series) {
+        return after.getOrDefault(series, 0.0) - before.getOrDefault(series, 0.0);
+    }
+}

@@ -174,10 +174,13 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
             check(delivered == 0 && taken == 0 && held == 0, "a bubble reached the tunnel, or was taken for something else");
             check(drops == 0 || drops == 1 && d[r(DropReason.MAPPING_MISMATCH)] == 1, "a bubble's drop");
         } else if (d[c(Counter.ECHO_TESTS_PASSED)] == 1) {
-            // The echo reply is taken; the packets held from its host (M23) leave with it: into the tunnel when
-            // they came from the reply's mapping, else dropped as UNTESTED_MAPPING.
-            check(taken == 1 && held == 0 && drops == untested, "an echo reply's outcome: drops " + drops);
-            releasedIntoTunnel = delivered;
+            // The echo reply is taken; the packets held from its host (M23) leave with it: into the tunnel (or
+            // refused there: TUN_WRITE_FAILED) when they came from the reply's mapping, else dropped as
+            // UNTESTED_MAPPING.
+            long refused = d[r(DropReason.TUN_WRITE_FAILED)];
+            check(taken == 1 && held == 0 && drops == untested + refused, "an echo reply's outcome: drops " + drops
+                    + ";" + Counts.moved(d));
+            releasedIntoTunnel = delivered + refused;
         } else {
             // A packet from a peer trusted at its mapping (cases 1, 3) empties the peer's queue too: what was held
             // from another mapping (M23) is dropped then as UNTESTED_MAPPING, beside the packet's own outcome.

@@ -239,7 +239,8 @@ public final class ClientReception {
 
     /**
      * The packets just taken out of a queue: the tunnel's leave for {@code ipv4:port}; those held from the
-     * native side enter the tunnel only if they came from there too (Miredo's rule for case 6).
+     * native side enter the tunnel only if they came from there too (Miredo's rule for case 6) and are still
+     * for our address.
      */
     private void sendReleased(int ipv4, int port, RelayOutput out) {
         ByteBuf packet;
@@ -247,12 +248,16 @@ public final class ClientReception {
             if (!HeldPacket.isHeld(packet)) {
                 counters.increment(Counter.QUEUE_RELEASED_PACKETS);
                 out.toUdp(packet, ipv4, port, RelayOutput.ANY_LOCAL);
-            } else if (HeldPacket.cameFrom(packet, ipv4, port)) {
-                counters.increment(Counter.QUEUE_RELEASED_PACKETS);
-                out.toTun(HeldPacket.packet(packet));
-            } else {
+            } else if (!HeldPacket.cameFrom(packet, ipv4, port)) {
                 counters.drop(DropReason.UNTESTED_MAPPING);
                 packet.release();
+            } else if (!self.isSelf(HeldPacket.dstHi(packet), HeldPacket.dstLo(packet))) {
+                // Held for the address we had before a new mapping gave us another (R-5.2.3-dst).
+                counters.drop(DropReason.DESTINATION_NOT_SERVED);
+                packet.release();
+            } else {
+                counters.increment(Counter.QUEUE_RELEASED_PACKETS);
+                out.toTun(HeldPacket.packet(packet));
             }
         }
     }

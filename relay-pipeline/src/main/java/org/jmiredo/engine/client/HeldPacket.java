@@ -2,6 +2,7 @@ package org.jmiredo.engine.client;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import org.jmiredo.proto.Ipv6;
 
 /**
  * A packet from a native host held in the peer's queue while the echo test towards that host runs (RFC 4380
@@ -35,6 +36,15 @@ final class HeldPacket {
     static boolean cameFrom(ByteBuf held, int ipv4, int port) {
         int at = held.readerIndex();
         return held.getInt(at + IPV4_OFFSET) == ipv4 && held.getUnsignedShort(at + PORT_OFFSET) == port;
+    }
+
+    /** The destination of the IPv6 packet inside: high and low 64 bits. */
+    static long dstHi(ByteBuf held) {
+        return Ipv6.dstHi(held, held.readerIndex() + HEADER_LENGTH);
+    }
+
+    static long dstLo(ByteBuf held) {
+        return Ipv6.dstLo(held, held.readerIndex() + HEADER_LENGTH);
     }
 
     /** The IPv6 packet inside, from index 0 as every other packet for the tunnel; takes over {@code held}. */

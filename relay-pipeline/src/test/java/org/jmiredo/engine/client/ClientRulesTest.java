@@ -175,6 +175,20 @@ class ClientRulesTest implements RelayOutput {
     }
 
     @Test
+    void r523DstAPacketHeldForTheAddressWeHadBeforeANewMappingIsNotDelivered() {
+        assertThat(receive(echo(NATIVE, CLIENT, false, 8), RELAY, 3545)).isNull(); // held
+        self.qualified(CLIENT2[0], CLIENT2[1]); // a new mapping, a new address (the test's hash is the same)
+        ByteBuf reply = alloc.heapBuffer();
+        ByteBuf data = alloc.heapBuffer().writeLong(self.nonce(NATIVE[0], NATIVE[1]));
+        Icmpv6.appendEchoReply(reply, 64, NATIVE[0], NATIVE[1], CLIENT2[0], CLIENT2[1], 0, 0, data, 0, 8);
+        data.release();
+        assertThat(receive(reply, RELAY, 3545)).isNull();
+        assertThat(counters.get(Counter.ECHO_TESTS_PASSED)).isEqualTo(1);
+        assertThat(tun).as("not for our address any more").isEmpty();
+        assertThat(counters.dropped(DropReason.DESTINATION_NOT_SERVED)).isEqualTo(1);
+    }
+
+    @Test
     void r523C6OneQueueForBothDirectionsEachPacketLeavesItsOwnWay() {
         send(NATIVE); // ours, queued: the test goes out
         assertThat(receive(echo(NATIVE, CLIENT, false, 8), RELAY, 3545)).isNull(); // theirs, held

@@ -57,12 +57,12 @@ public final class Transmission implements TunnelRules {
     public void fromTunnel(ByteBuf packet, RelayOutput out) {
         int at = packet.readerIndex();
         int length = packet.readableBytes();
-        if (length < Ipv6.HEADER_LENGTH
-                || Ipv6.version(packet, at) != 6
-                || Ipv6.HEADER_LENGTH + Ipv6.payloadLength(packet, at) > length) {
+        int ipv6Length = Ipv6.tunnelPacketLength(packet, at, length);
+        if (ipv6Length < 0) {
             drop(packet, DropReason.MALFORMED_IPV6);
             return;
         }
+        packet.writerIndex(at + ipv6Length); // without bytes after the packet, as the kernel's IPv6 input cuts them
         long dstHi = Ipv6.dstHi(packet, at);
         long dstLo = Ipv6.dstLo(packet, at);
         if (Ipv6.isMulticast(dstHi) || Ipv6.isMulticast(Ipv6.srcHi(packet, at))) {

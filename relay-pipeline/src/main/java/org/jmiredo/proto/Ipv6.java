@@ -94,6 +94,24 @@ public final class Ipv6 {
         buf.setLong(offset + DST_OFFSET + 8, dstLo);
     }
 
+    /**
+     * The length of the IPv6 packet at {@code offset} of the {@code length} bytes read from a tunnel, or -1 when
+     * they do not hold one: shorter than a header, not version 6, shorter than its payload length says, or a
+     * payload length of 0 with a next header other than 59 (only a jumbogram says 0, and no datagram holds one).
+     * Bytes after the packet are not part of it: only a raw socket on the host writes them, and a Teredo peer
+     * would read them as RFC 6081 trailers.
+     */
+    public static int tunnelPacketLength(ByteBuf buf, int offset, int length) {
+        if (length < HEADER_LENGTH || version(buf, offset) != 6) {
+            return -1;
+        }
+        int payload = payloadLength(buf, offset);
+        if (HEADER_LENGTH + payload > length || payload == 0 && nextHeader(buf, offset) != NEXT_HEADER_NONE) {
+            return -1;
+        }
+        return HEADER_LENGTH + payload;
+    }
+
     /** A bubble: a bare IPv6 header, payload length 0 and next header 59 (RFC 4380 §2.8). */
     public static boolean isBubble(ByteBuf buf, int offset) {
         return payloadLength(buf, offset) == 0 && nextHeader(buf, offset) == NEXT_HEADER_NONE;

@@ -188,6 +188,29 @@ class RelayRulesTest {
     }
 
     @Test
+    void fromTheTunnelBytesAfterThePacketAreCutAndAnEmptyPayloadMustSayNoNextHeader() {
+        relay.readTun(ipv6(NATIVE, CLIENT, 8));
+        DatagramPacket indirect = relay.sentUdp();
+        long[] ours = {Ipv6.srcHi(indirect.content(), 0), Ipv6.srcLo(indirect.content(), 0)};
+        indirect.release();
+        relay.receiveUdp(bubble(CLIENT, ours), "198.51.100.20", 40000);
+        relay.allSentUdp().forEach(DatagramPacket::release);
+
+        ByteBuf withTail = ipv6(NATIVE, CLIENT, 24);
+        withTail.setShort(4, 8); // 8 bytes of payload announced, 16 more behind them
+        relay.readTun(withTail);
+        DatagramPacket sent = relay.sentUdp();
+        assertThat(sent.content().readableBytes()).as("no bytes a peer would read as trailers").isEqualTo(48);
+        sent.release();
+
+        ByteBuf empty = ipv6(NATIVE, CLIENT, 0);
+        empty.setByte(6, 17); // UDP announced, nothing there
+        relay.readTun(empty);
+        assertThat(relay.allSentUdp()).isEmpty();
+        assertThat(relay.dropped(DropReason.MALFORMED_IPV6)).isEqualTo(1);
+    }
+
+    @Test
     void nonGlobalOuterSourceIsDropped() {
         relay.receiveUdp(ipv6(teredo("198.51.100.1", 0, "192.168.77.2", 40000), NATIVE, 8), "192.168.77.2", 40000);
 

@@ -49,11 +49,12 @@ public final class ClientTransmission implements TunnelRules {
             drop(packet, DropReason.NOT_QUALIFIED); // R-5.2-qualfirst
             return;
         }
-        if (length < Ipv6.HEADER_LENGTH || Ipv6.version(packet, at) != 6
-                || Ipv6.HEADER_LENGTH + Ipv6.payloadLength(packet, at) > length) {
+        int ipv6Length = Ipv6.tunnelPacketLength(packet, at, length);
+        if (ipv6Length < 0) {
             drop(packet, DropReason.MALFORMED_IPV6);
             return;
         }
+        packet.writerIndex(at + ipv6Length); // without bytes after the packet, as the kernel's IPv6 input cuts them
         long dstHi = Ipv6.dstHi(packet, at);
         long dstLo = Ipv6.dstLo(packet, at);
         if (Ipv6.isMulticast(dstHi)) {

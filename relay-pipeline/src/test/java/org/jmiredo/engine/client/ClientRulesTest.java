@@ -300,6 +300,25 @@ class ClientRulesTest implements RelayOutput {
     }
 
     @Test
+    void fromTheTunnelBytesAfterThePacketAreCutAndAnEmptyPayloadMustSayNoNextHeader() {
+        assertThat(receive(bubble(PEER, CLIENT), "198.51.100.30", 50000)).isNull();
+        udp.forEach(s -> s.payload().release());
+        udp.clear();
+        ByteBuf withTail = echo(CLIENT, PEER, false, 24);
+        withTail.setShort(4, 16); // 16 bytes of payload announced, 16 more behind them
+        transmission.fromTunnel(withTail, this);
+        assertThat(destinations()).containsExactly("198.51.100.30:50000");
+        assertThat(udp.getFirst().payload().readableBytes()).as("no bytes a peer would read as trailers")
+                .isEqualTo(Ipv6.HEADER_LENGTH + 16);
+
+        ByteBuf empty = echo(CLIENT, PEER, false, 8);
+        empty.setShort(4, 0); // payload length 0, next header ICMPv6
+        transmission.fromTunnel(empty, this);
+        assertThat(destinations()).hasSize(1);
+        assertThat(counters.dropped(DropReason.MALFORMED_IPV6)).isEqualTo(1);
+    }
+
+    @Test
     void r523C3AnotherPortThanTheEmbeddedOneIsNotTrusted() {
         assertThat(receive(echo(PEER, CLIENT, false, 8), "198.51.100.30", 50001)).isEqualTo(DropReason.MAPPING_MISMATCH);
         assertThat(tun).isEmpty();

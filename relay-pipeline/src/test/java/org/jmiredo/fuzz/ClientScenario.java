@@ -161,7 +161,7 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
         tunQueue.check();
         long[] d = Counts.delta(counters, before);
         check(d[c(Counter.UDP_RX_PACKETS)] == 1 && d[c(Counter.TUN_RX_PACKETS)] == 0, "one datagram counted");
-        check(d[r(DropReason.INTERNAL_ERROR)] == 0 && d[r(DropReason.UDP_WRITE_FAILED)] == 0, "no internal error");
+        check(d[r(DropReason.INTERNAL_ERROR)] == 0 && d[r(DropReason.UDP_WRITE_FAILED)] == 0, "no internal error;" + Counts.moved(d));
         long drops = drops(d);
         long delivered = d[c(Counter.TUN_TX_PACKETS)];
         long taken = d[c(Counter.ROUTER_ADVERTISEMENTS_RX)] + d[c(Counter.ECHO_TESTS_PASSED)];
@@ -208,7 +208,7 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
         tunQueue.check();
         long[] d = Counts.delta(counters, before);
         check(d[c(Counter.TUN_RX_PACKETS)] == 1 && d[c(Counter.UDP_RX_PACKETS)] == 0, "one tunnel packet counted");
-        check(d[r(DropReason.INTERNAL_ERROR)] == 0 && d[r(DropReason.UDP_WRITE_FAILED)] == 0, "no internal error");
+        check(d[r(DropReason.INTERNAL_ERROR)] == 0 && d[r(DropReason.UDP_WRITE_FAILED)] == 0, "no internal error;" + Counts.moved(d));
         long tunDrops = drops(d, TUN_SIDE);
         check(drops(d) == tunDrops + d[r(DropReason.TUN_WRITE_FAILED)], "only tunnel-side drop reasons");
         long control = d[c(Counter.BUBBLES_TX_INDIRECT)] + d[c(Counter.BUBBLES_TX_DIRECT)] + d[c(Counter.ECHO_TESTS_TX)];

@@ -118,8 +118,9 @@ final class TunnelWatch implements AutoCloseable {
         serving = found.linkUp();
         if (!found.linkUp()) {
             if (!down) {
-                LOG.warn("tunnel interface {} is down: the kernel dropped its route for {}, and nothing is relayed "
-                        + "until the link is up again (ip link set dev {} up)", spec.name(), spec.prefixText(), spec.name());
+                LOG.warn("tunnel interface {} is down: the kernel dropped its route for {}, and no packet passes "
+                        + "through it until the link is up again (ip link set dev {} up)", spec.name(), spec.prefixText(),
+                        spec.name());
             }
             down = true;
             return;

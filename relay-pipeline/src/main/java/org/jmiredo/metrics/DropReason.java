@@ -67,6 +67,8 @@ public enum DropReason {
     INVALID_ROUTER_SOLICITATION,
     /** Server: an RS not answered because the configured RA-per-second budget was used up. */
     RA_RATE_LIMITED,
+    /** Server: an RS not answered because its source IPv4 (a reflection's victim?) used up its own RA budget. */
+    RA_DESTINATION_LIMITED,
     /**
      * Server: the IPv6 destination is not of global scope (link-local, multicast, loopback...), RFC 4380 §5.3.1.
      * Client: a native peer (the source from UDP, the destination from the tunnel) that is not.

@@ -110,7 +110,8 @@ public final class ServerDaemon extends UdpRoleDaemon {
                 + Ipv4.toString(settings.secondaryIpv4()) + ":" + Teredo.SERVICE_PORT + " (prefix "
                 + ValueParsers.formatPrefix(settings.prefix()) + ", mtu option "
                 + settings.advertisedMtu() + ", native forwarding " + (settings.nativeForwarding() ? "on" : "off")
-                + ", ra-per-second " + settings.raPerSecond() + ")";
+                + ", ra-per-second " + settings.raPerSecond() + ", ra-per-destination " + settings.raPerDestination()
+                + ")";
     }
 
     /** The data path, for tests. */

@@ -88,6 +88,7 @@ class ServerInteropTest extends OneLabPerClass {
                   primary-address = "%s"
                   secondary-address = "%s"
                   ra-per-second = %d
+                  ra-per-destination = 0 # the flood case below measures the global budget alone
                 }
                 """.formatted(SERVER_PRIMARY, SERVER_SECONDARY, RA_PER_SECOND), ServerPeers.SERVER_METRICS);
     }

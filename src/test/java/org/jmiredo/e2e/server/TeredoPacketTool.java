@@ -18,9 +18,9 @@ import java.util.List;
  * it is given at the rate it is given and exits.
  *
  * <pre>
- * rs-flood SERVER COUNT FIRST_SOURCE SOURCES PER_SECOND
+ * rs-flood SERVER COUNT FIRST_SOURCE SOURCES PER_SECOND [PORTS]
  *     Router Solicitations from SOURCES consecutive IPv4 addresses starting at FIRST_SOURCE (each one
- *     a local address of the namespace), two sockets (ports) per address, round robin.
+ *     a local address of the namespace), PORTS sockets (ports) per address (2 by default), round robin.
  * send SERVER LOCAL_IP LOCAL_PORT DESTINATION KIND PAYLOAD COUNT
  *     Teredo datagrams whose IPv6 source is the Teredo address of LOCAL_IP:LOCAL_PORT with SERVER as
  *     its server (so the server's rule 5 accepts the source), towards the IPv6 DESTINATION; KIND is
@@ -52,7 +52,8 @@ public final class TeredoPacketTool {
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
             case "rs-flood" -> rsFlood(InetAddress.getByName(args[1]), Integer.parseInt(args[2]),
-                    InetAddress.getByName(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]));
+                    InetAddress.getByName(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]),
+                    args.length > 6 ? Integer.parseInt(args[6]) : 2);
             case "send" -> send(InetAddress.getByName(args[1]), InetAddress.getByName(args[2]),
                     Integer.parseInt(args[3]), InetAddress.getByName(args[4]), args[5], Integer.parseInt(args[6]),
                     Integer.parseInt(args[7]));
@@ -60,14 +61,14 @@ public final class TeredoPacketTool {
         }
     }
 
-    private static void rsFlood(InetAddress server, int count, InetAddress first, int sources, int perSecond)
-            throws IOException, InterruptedException {
+    private static void rsFlood(InetAddress server, int count, InetAddress first, int sources, int perSecond,
+            int ports) throws IOException, InterruptedException {
         List<DatagramSocket> sockets = new ArrayList<>();
         try {
             int base = ByteBuffer.wrap(first.getAddress()).getInt();
             for (int i = 0; i < sources; i++) {
                 InetAddress source = InetAddress.getByAddress(ByteBuffer.allocate(4).putInt(base + i).array());
-                for (int port = 0; port < 2; port++) {
+                for (int port = 0; port < ports; port++) {
                     sockets.add(new DatagramSocket(new InetSocketAddress(source, 0)));
                 }
             }

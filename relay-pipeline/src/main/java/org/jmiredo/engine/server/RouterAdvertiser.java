@@ -15,7 +15,7 @@ import org.jmiredo.proto.TeredoHeaders;
 
 /**
  * Answers Router Solicitations (RFC 4380 §5.3.2): one instance per receiving socket, used by its event
- * loop's thread only. Stateless apart from the RA budget: the client's mapping is the RS's own IPv4
+ * loop's thread only. Stateless apart from the RA budgets (per destination, then per socket): the client's mapping is the RS's own IPv4
  * source and port, copied into the RA's origin indication and forgotten.
  *
  * <p>The RA is {@code [AUTH] ORIG IPv6(RA)}: the authentication encapsulation only when the RS had one,
@@ -28,15 +28,17 @@ final class RouterAdvertiser {
 
     private final ServerSettings settings;
     private final PerSecondBudget budget;
+    private final DestinationBudget perDestination;
     private final ByteBufAllocator alloc;
     private final Clock clock;
     private final DataPathCounters counters;
     private final long ownLinkLocalLo;
 
-    RouterAdvertiser(ServerSettings settings, PerSecondBudget budget, ByteBufAllocator alloc, Clock clock,
-            DataPathCounters counters) {
+    RouterAdvertiser(ServerSettings settings, PerSecondBudget budget, DestinationBudget perDestination,
+            ByteBufAllocator alloc, Clock clock, DataPathCounters counters) {
         this.settings = settings;
         this.budget = budget;
+        this.perDestination = perDestination;
         this.alloc = alloc;
         this.clock = clock;
         this.counters = counters;
@@ -56,7 +58,12 @@ final class RouterAdvertiser {
             return DropReason.INVALID_ROUTER_SOLICITATION;
         }
         counters.increment(Counter.ROUTER_SOLICITATIONS_RX);
-        if (!budget.tryAcquire(clock.nowSeconds())) {
+        int now = clock.nowSeconds();
+        // Per destination first: a flood aimed at one victim must not use up the budget of everyone else.
+        if (!perDestination.tryAcquire(srcIpv4, now)) {
+            return DropReason.RA_DESTINATION_LIMITED;
+        }
+        if (!budget.tryAcquire(now)) {
             return DropReason.RA_RATE_LIMITED;
         }
         // R-5.3.2-cone, R5991-3.2-server: cone bit set -> the other address, else the same one.

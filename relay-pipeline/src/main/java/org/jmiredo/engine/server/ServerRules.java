@@ -18,8 +18,8 @@ import org.jmiredo.proto.TeredoHeaders;
 /**
  * The Teredo server's rules (RFC 4380 §5.3.1, §5.3.2; RFC 5991 §3.2), I/O free: one instance per
  * receiving socket, used by that socket's event-loop thread only. Like Miredo's server it keeps no
- * per-client state at all: every decision comes from the datagram, the settings and a two-int RA
- * budget, so a flood from any number of spoofed sources cannot grow memory.
+ * per-client state at all: every decision comes from the datagram, the settings and fixed-size RA
+ * budgets, so a flood from any number of spoofed sources cannot grow memory.
  *
  * <p>Order of the checks (first match wins, R-5.3.1-check): rule 1 (well-formed, done by the caller's
  * {@link TeredoHeaders#parse}), rule 2 (bubble or ICMPv6), rule 3 (global IPv4 source), Miredo's loop
@@ -34,14 +34,18 @@ public final class ServerRules {
 
     /**
      * @param raPerSecond this socket's share of {@link ServerSettings#raPerSecond()} (0 = unlimited)
+     * @param raPerDestination this socket's share of {@link ServerSettings#raPerDestination()} (0 = unlimited)
      * @param alloc where answers and forwarded datagrams are allocated (the channel's allocator)
      * @param clock the time for the RA budget
      * @param counters this socket's counters (single writer: its event loop)
      */
-    public ServerRules(ServerSettings settings, int raPerSecond, ByteBufAllocator alloc, Clock clock,
-            DataPathCounters counters) {
+    public ServerRules(ServerSettings settings, int raPerSecond, int raPerDestination, ByteBufAllocator alloc,
+            Clock clock, DataPathCounters counters) {
         this.settings = settings;
-        this.advertiser = new RouterAdvertiser(settings, new PerSecondBudget(raPerSecond), alloc, clock, counters);
+        DestinationBudget perDestination = DestinationBudget.withSecretKey(raPerDestination,
+                settings.raDestinationSlots());
+        this.advertiser = new RouterAdvertiser(settings, new PerSecondBudget(raPerSecond), perDestination, alloc,
+                clock, counters);
         this.forwarder = new Forwarder(settings, alloc, counters);
         this.ownLinkLocalLo = RouterAdvertisement.serverLinkLocalLo(settings.primaryIpv4());
     }

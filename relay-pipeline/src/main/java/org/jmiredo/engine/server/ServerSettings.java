@@ -28,6 +28,11 @@ import org.jmiredo.proto.Teredo;
  * @param raPerSecond the most RAs sent per second from each of the two addresses, split between the
  *     event loops; 0 means unlimited, as Miredo. A bound on how much a flood of spoofed RSs can reflect
  *     (an RA is about twice the size of the RS).
+ * @param raPerDestination the most RAs sent per second towards any one IPv4 address (the RS's source, a
+ *     reflection's victim), split between the event loops as {@code raPerSecond}; 0 means unlimited.
+ *     Bounds what a flood aimed at one victim reflects while other sources are answered normally.
+ * @param raDestinationSlots the counters per row of each socket's {@link DestinationBudget}, a power of
+ *     two from 2: more slots, fewer real clients sharing a counter with a flooded address.
  * @param nativeForwarding whether ICMPv6 echo messages from clients to non-Teredo destinations go to the
  *     native IPv6 output (relay discovery, RFC 4380 §5.2.9, R-5.3.1-native). False for a host without
  *     native IPv6; they are then dropped and counted.
@@ -40,12 +45,16 @@ public record ServerSettings(
         int maxIcmpPayload,
         int maxTrailerLength,
         int raPerSecond,
-        boolean nativeForwarding) {
+        boolean nativeForwarding,
+        int raPerDestination,
+        int raDestinationSlots) {
 
     /** Miredo's limit on the IPv6 payload of forwarded non-bubble packets (server.c, M1). */
     public static final int MIREDO_MAX_ICMP_PAYLOAD = 88;
     /** Default room for RFC 6081 trailers: their 44 bytes, plus room for types defined later. */
     public static final int DEFAULT_MAX_TRAILER_LENGTH = 64;
+    /** Counters per row of the per-destination RA budget: 2 x 128 KiB per socket. */
+    public static final int DEFAULT_RA_DESTINATION_SLOTS = 16_384;
 
     public ServerSettings {
         require(Ipv4.isGlobalUnicast(primaryIpv4), "the primary address must be global unicast (RFC 4380 §5.3)");
@@ -57,12 +66,22 @@ public record ServerSettings(
         require(maxIcmpPayload >= 0 && maxIcmpPayload <= 0xFFFF, "maxIcmpPayload must be 0 to 65535");
         require(maxTrailerLength >= 0 && maxTrailerLength <= 1024, "maxTrailerLength must be 0 to 1024");
         require(raPerSecond >= 0, "raPerSecond must not be negative");
+        require(raPerDestination >= 0, "raPerDestination must not be negative");
+        require(raDestinationSlots >= 2 && Integer.bitCount(raDestinationSlots) == 1,
+                "raDestinationSlots must be a power of two from 2");
+    }
+
+    /** Without a per-destination RA limit, as Miredo. */
+    public ServerSettings(int primaryIpv4, int secondaryIpv4, int prefix, int advertisedMtu, int maxIcmpPayload,
+            int maxTrailerLength, int raPerSecond, boolean nativeForwarding) {
+        this(primaryIpv4, secondaryIpv4, prefix, advertisedMtu, maxIcmpPayload, maxTrailerLength, raPerSecond,
+                nativeForwarding, 0, DEFAULT_RA_DESTINATION_SLOTS);
     }
 
     /**
      * Miredo's defaults for a server at {@code primaryIpv4}: secondary = primary + 1, prefix 2001:0::/32,
      * MTU option 1280, payload limit 88 bytes, trailers up to 64 bytes, no RA rate limit, native
-     * forwarding on.
+     * forwarding on, no per-destination RA limit.
      */
     public static ServerSettings defaults(int primaryIpv4) {
         return defaults(primaryIpv4, primaryIpv4 + 1);
@@ -77,7 +96,13 @@ public record ServerSettings(
     /** A copy with another RA budget. */
     public ServerSettings withRaPerSecond(int perSecond) {
         return new ServerSettings(primaryIpv4, secondaryIpv4, prefix, advertisedMtu, maxIcmpPayload,
-                maxTrailerLength, perSecond, nativeForwarding);
+                maxTrailerLength, perSecond, nativeForwarding, raPerDestination, raDestinationSlots);
+    }
+
+    /** A copy with another per-destination RA budget. */
+    public ServerSettings withRaPerDestination(int perSecond, int slots) {
+        return new ServerSettings(primaryIpv4, secondaryIpv4, prefix, advertisedMtu, maxIcmpPayload,
+                maxTrailerLength, raPerSecond, nativeForwarding, perSecond, slots);
     }
 
     /** The IPv4 address of {@code endpoint}. */

@@ -15,10 +15,11 @@ import org.jmiredo.tun.TunQueue;
  * The Teredo server's data path (RFC 4380 §5.3). The daemon opens, per event loop, one UDP channel bound
  * to the primary address and one bound to the secondary address (both port 3544, SO_REUSEPORT when
  * there are several loops), registers both on that loop, and calls {@link #initChannels} once per pair.
- * Each channel gets its own rules, counters and RA budget, so every counter has a single writer even if
+ * Each channel gets its own rules, counters and RA budgets, so every counter has a single writer even if
  * the two channels of a pair were on different loops; the native output must then be thread-safe.
  *
- * <p>No per-client state anywhere (as Miredo's server): memory does not depend on the number of clients.
+ * <p>No per-client state anywhere (as Miredo's server): memory does not depend on the number of clients
+ * (the per-destination RA budget is a fixed-size table).
  */
 public final class ServerDataPath {
     /** The name of the server's handler in each channel's pipeline. */
@@ -27,16 +28,19 @@ public final class ServerDataPath {
     private final ServerSettings settings;
     private final Clock clock;
     private final int raPerChannel;
+    private final int raPerDestinationPerChannel;
     private final List<DataPathCounters> counters = new CopyOnWriteArrayList<>();
 
     /**
      * @param eventLoops how many channel pairs the daemon will create; each channel gets this share of
-     *     {@link ServerSettings#raPerSecond()}, so each address sends at most about that many RAs a second
+     *     {@link ServerSettings#raPerSecond()}, so each address sends at most about that many RAs a second,
+     *     and this share of {@link ServerSettings#raPerDestination()} towards any one IPv4 address
      */
     public ServerDataPath(ServerSettings settings, int eventLoops, Clock clock) {
         this.settings = settings;
         this.clock = clock;
         this.raPerChannel = PerSecondBudget.share(settings.raPerSecond(), eventLoops);
+        this.raPerDestinationPerChannel = PerSecondBudget.share(settings.raPerDestination(), eventLoops);
     }
 
     /**
@@ -53,7 +57,8 @@ public final class ServerDataPath {
 
     private void init(Channel udp, ServerEndpoint boundTo, Channel primary, Channel secondary, TunQueue nativeOut) {
         DataPathCounters channelCounters = new DataPathCounters();
-        ServerRules rules = new ServerRules(settings, raPerChannel, udp.alloc(), clock, channelCounters);
+        ServerRules rules = new ServerRules(settings, raPerChannel, raPerDestinationPerChannel, udp.alloc(), clock,
+                channelCounters);
         ServerUdpOutput output = new ServerUdpOutput(primary, secondary, nativeOut, channelCounters);
         udp.pipeline().addLast(HANDLER_NAME, new ServerDatagramHandler(boundTo, rules, output, channelCounters));
         counters.add(channelCounters);

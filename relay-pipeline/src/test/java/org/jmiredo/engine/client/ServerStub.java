@@ -37,7 +37,7 @@ final class ServerStub implements QualificationOutput, AutoCloseable {
     private ServerRules rules = rules(Packets.labSettings());
 
     private static ServerRules rules(ServerSettings settings) {
-        return new ServerRules(settings, 0, Unpooled.buffer(0).alloc(), () -> 1_000, new DataPathCounters());
+        return new ServerRules(settings, 0, 0, Unpooled.buffer(0).alloc(), () -> 1_000, new DataPathCounters());
     }
 
     /** From now on the RAs carry this MTU option (0: none). */

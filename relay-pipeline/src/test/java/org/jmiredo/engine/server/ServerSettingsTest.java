@@ -26,6 +26,10 @@ class ServerSettingsTest {
         assertThat(s.ipv4(ServerEndpoint.PRIMARY)).isEqualTo(ipv4("198.51.100.1"));
         assertThat(s.ipv4(ServerEndpoint.SECONDARY)).isEqualTo(ipv4("198.51.100.2"));
         assertThat(s.withRaPerSecond(50).raPerSecond()).isEqualTo(50);
+        assertThat(s.raPerDestination()).as("nor per destination").isZero();
+        ServerSettings limited = s.withRaPerDestination(20, 1024).withRaPerSecond(7);
+        assertThat(limited.raPerDestination()).isEqualTo(20);
+        assertThat(limited.raDestinationSlots()).isEqualTo(1024);
     }
 
     @ParameterizedTest(name = "{0} is refused")
@@ -57,6 +61,10 @@ class ServerSettingsTest {
         assertThatThrownBy(() -> new ServerSettings(p, s, Teredo.PREFIX, 1280, 88, 2000, 0, true)).hasMessageContaining("maxTrailerLength");
         assertThatThrownBy(() -> new ServerSettings(p, s, Teredo.PREFIX, 1280, 88, 64, -1, true)).hasMessageContaining("raPerSecond");
         assertThat(new ServerSettings(p, s, Teredo.PREFIX, 0, 0, 0, 0, false).advertisedMtu()).as("0: no MTU option").isZero();
+        ServerSettings d = ServerSettings.defaults(p, s);
+        assertThatThrownBy(() -> d.withRaPerDestination(-1, 1024)).hasMessageContaining("raPerDestination");
+        assertThatThrownBy(() -> d.withRaPerDestination(5, 1000)).hasMessageContaining("raDestinationSlots");
+        assertThatThrownBy(() -> d.withRaPerDestination(5, 1)).hasMessageContaining("raDestinationSlots");
     }
 
     @Test

@@ -31,7 +31,7 @@ public final class ServerSide {
     private final ServerRules rules;
 
     public ServerSide(ByteBufAllocator alloc) {
-        rules = new ServerRules(Packets.labSettings(), 0, alloc, () -> 1_000, new DataPathCounters());
+        rules = new ServerRules(Packets.labSettings(), 0, 0, alloc, () -> 1_000, new DataPathCounters());
     }
 
     /** Takes the RS the client wrote last and returns the server's RA as the client receives it. */

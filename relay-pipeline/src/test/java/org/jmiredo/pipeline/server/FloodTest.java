@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.jmiredo.engine.server.Packets;
 import org.jmiredo.engine.server.ServerEndpoint;
+import org.jmiredo.engine.server.ServerSettings;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DropReason;
 import org.jmiredo.proto.Ipv4;
@@ -82,6 +83,36 @@ class FloodTest {
             server.receive(rs(RS_RESTRICTED, 1L), "203.0.113.5", 1234);
             server.receive(ServerEndpoint.SECONDARY, rs(RS_RESTRICTED, 2L), "203.0.113.6", 1234);
             assertThat(server.sent()).hasSize(2).allSatisfy(s -> s.packet().release());
+            assertThat(Footprint.of(handlers(server))).isEqualTo(before);
+        }
+    }
+
+    /**
+     * A flood aimed at one victim (spoofed as the RS source, on many ports) gets the per-destination
+     * budget per second, counted as ra_destination_limited, while a real client in the same second is
+     * answered: the global budget is not used up by the victim's flood. The fixed table does not grow.
+     */
+    @Test
+    void aPerDestinationBudgetCapsAFloodAtOneVictimAndSparesOtherSources() {
+        ServerSettings settings = Packets.labSettings().withRaPerSecond(100).withRaPerDestination(5, 1024);
+        try (ServerHarness server = new ServerHarness(settings)) {
+            long before = Footprint.of(handlers(server));
+            int answered = 0;
+            for (int port = 1; port <= SOURCES; port++) {
+                server.receive(rs(RS_RESTRICTED, (long) port), "198.51.100.77", port);
+                List<ServerHarness.Sent> sent = server.sent();
+                answered += sent.size();
+                sent.forEach(s -> s.packet().release());
+            }
+            assertThat(answered).isEqualTo(5);
+            assertThat(server.dropped(DropReason.RA_DESTINATION_LIMITED)).isEqualTo(SOURCES - 5);
+            assertThat(server.dropped(DropReason.RA_RATE_LIMITED)).as("the global budget left to others").isZero();
+
+            server.receive(rs(RS_RESTRICTED, 1L), "203.0.113.5", 1234);
+            assertThat(server.sentOne().packet().release()).as("a real client, same second").isTrue();
+            server.now++;
+            server.receive(rs(RS_RESTRICTED, 2L), "198.51.100.77", 40_000);
+            assertThat(server.sentOne().packet().release()).as("the victim's next second").isTrue();
             assertThat(Footprint.of(handlers(server))).isEqualTo(before);
         }
     }

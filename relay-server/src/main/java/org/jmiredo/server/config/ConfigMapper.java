@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.jmiredo.engine.UnknownPeerPolicy;
+import org.jmiredo.engine.server.ServerSettings;
 import org.jmiredo.peer.PeerTableSettings;
 import org.jmiredo.pipeline.HandshakeWarmUp;
 import org.jmiredo.proto.Ipv4;
@@ -142,6 +143,12 @@ final class ConfigMapper {
         int maxIcmp = (int) in.integer(base + "max-icmp-payload", 0, 65_535);
         int raPerSecond = (int) in.integer(base + "ra-per-second", 0, 1_000_000);
         boolean nativeForwarding = in.bool(base + "native-forwarding");
+        int raPerDestination = (int) in.integer(base + "ra-per-destination", 0, 1_000_000);
+        int raSlots = (int) in.integer(base + "ra-destination-slots", 1_024, 1 << 22);
+        if (Integer.bitCount(raSlots) != 1) {
+            in.problem(base + "ra-destination-slots", "must be a power of two, got " + raSlots);
+            raSlots = ServerSettings.DEFAULT_RA_DESTINATION_SLOTS;
+        }
         if (primary == 0 && secondary != 0) {
             in.problem(base + "secondary-address", "needs jmiredo.server.primary-address as well");
             secondary = 0;
@@ -154,7 +161,8 @@ final class ConfigMapper {
         } else if (primary != 0 && primary == secondary) {
             in.problem(base + "secondary-address", "must differ from the primary address (RFC 4380 section 5.3.2)");
         }
-        return new ServerRoleConfig(primary, secondary, prefix, mtu, maxIcmp, raPerSecond, nativeForwarding);
+        return new ServerRoleConfig(primary, secondary, prefix, mtu, maxIcmp, raPerSecond, nativeForwarding,
+                raPerDestination, raSlots);
     }
 
     /** {@code jmiredo.client}: the server's two addresses ("" secondary = the primary plus one) and the bind. */

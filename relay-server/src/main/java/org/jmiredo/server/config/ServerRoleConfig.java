@@ -17,6 +17,8 @@ import org.jmiredo.proto.Teredo;
  * @param maxIcmpPayload the largest IPv6 payload of a forwarded non-bubble packet (Miredo: 88)
  * @param raPerSecond the most RAs per second from each address, 0 for no limit (Miredo has none)
  * @param nativeForwarding whether clients' ICMPv6 echo requests to native IPv6 are sent on (relay discovery)
+ * @param raPerDestination the most RAs per second towards any one IPv4 address, 0 for no limit
+ * @param raDestinationSlots the size of the per-destination table, a power of two
  */
 public record ServerRoleConfig(
         int primaryAddress,
@@ -25,12 +27,18 @@ public record ServerRoleConfig(
         int advertisedMtu,
         int maxIcmpPayload,
         int raPerSecond,
-        boolean nativeForwarding) {
+        boolean nativeForwarding,
+        int raPerDestination,
+        int raDestinationSlots) {
 
-    /** The defaults when nothing configures the role: no addresses, Miredo's values otherwise. */
+    /** reference.conf's per-destination RA budget: far above a real client's 1 RS per 4 s. */
+    public static final int DEFAULT_RA_PER_DESTINATION = 20;
+
+    /** The defaults when nothing configures the role: no addresses, reference.conf's values otherwise. */
     public static ServerRoleConfig unset() {
         return new ServerRoleConfig(0, 0, Teredo.PREFIX, Teredo.MTU,
-                ServerSettings.MIREDO_MAX_ICMP_PAYLOAD, 0, true);
+                ServerSettings.MIREDO_MAX_ICMP_PAYLOAD, 0, true, DEFAULT_RA_PER_DESTINATION,
+                ServerSettings.DEFAULT_RA_DESTINATION_SLOTS);
     }
 
     /** True when a primary address was given (HOCON primary-address or ServerBindAddress). */
@@ -48,7 +56,8 @@ public record ServerRoleConfig(
             throw new IllegalStateException("jmiredo.server.primary-address is not set");
         }
         return new ServerSettings(primaryAddress, secondaryAddress, prefix, advertisedMtu, maxIcmpPayload,
-                ServerSettings.DEFAULT_MAX_TRAILER_LENGTH, raPerSecond, nativeForwarding);
+                ServerSettings.DEFAULT_MAX_TRAILER_LENGTH, raPerSecond, nativeForwarding, raPerDestination,
+                raDestinationSlots);
     }
 
     @Override
@@ -58,6 +67,7 @@ public record ServerRoleConfig(
                 : "not configured")
                 + ", prefix " + ValueParsers.formatPrefix(prefix) + ", mtu " + advertisedMtu
                 + ", max-icmp-payload " + maxIcmpPayload + ", ra-per-second " + raPerSecond
+                + ", ra-per-destination " + raPerDestination + "/" + raDestinationSlots
                 + ", native-forwarding " + nativeForwarding + "]";
     }
 }

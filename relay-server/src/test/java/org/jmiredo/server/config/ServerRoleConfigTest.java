@@ -24,7 +24,7 @@ class ServerRoleConfigTest {
     void defaultsLeaveTheRoleUnconfiguredWithMiredoValues() {
         ServerRoleConfig role = ConfigLoader.defaults().server();
         assertThat(role.configured()).isFalse();
-        assertThat(role).isEqualTo(new ServerRoleConfig(0, 0, 0x2001_0000, 1280, 88, 0, true));
+        assertThat(role).isEqualTo(new ServerRoleConfig(0, 0, 0x2001_0000, 1280, 88, 0, true, 20, 16_384));
         assertThatThrownBy(role::settings).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("primary-address");
     }
@@ -60,7 +60,7 @@ class ServerRoleConfigTest {
                 jmiredo.relay.prefix = "3ffe:831f::/32"
                 """, false);
         assertThat(config.server()).isEqualTo(new ServerRoleConfig(Ipv4.of(203, 0, 113, 7),
-                Ipv4.of(203, 0, 113, 9), 0x2001_0000, 0, 200, 0, false));
+                Ipv4.of(203, 0, 113, 9), 0x2001_0000, 0, 200, 0, false, 20, 16_384));
     }
 
     @Test
@@ -74,7 +74,7 @@ class ServerRoleConfigTest {
                 SyslogFacility daemon
                 """, true);
         assertThat(config.server()).isEqualTo(new ServerRoleConfig(Ipv4.of(198, 51, 100, 1),
-                Ipv4.of(198, 51, 100, 5), 0x3ffe_831f, 1400, 88, 0, true));
+                Ipv4.of(198, 51, 100, 5), 0x3ffe_831f, 1400, 88, 0, true, 20, 16_384));
         // Prefix, InterfaceMTU and SyslogFacility serve both roles; the addresses only the server.
         assertThat(config.ignoredBy(DataPathRole.SERVER)).isEmpty();
         assertThat(config.ignoredBy(DataPathRole.RELAY)).containsExactly(
@@ -148,6 +148,8 @@ class ServerRoleConfigTest {
                   primary-address = "10.0.0.1"
                   advertised-mtu = 1000
                   ra-per-second = -1
+                  ra-per-destination = -2
+                  ra-destination-slots = 5000
                 }
                 """);
         assertThatThrownBy(() -> ConfigLoader.load(ConfigLoader.Sources.none().withHocon(file)))
@@ -155,7 +157,9 @@ class ServerRoleConfigTest {
                         file + ":2: jmiredo.server.primary-address: must be a global unicast IPv4 address "
                                 + "(RFC 4380 section 5.2.4), got 10.0.0.1",
                         file + ":3: jmiredo.server.advertised-mtu: must be 0 (no MTU option) or 1280-65535, got 1000",
-                        file + ":4: jmiredo.server.ra-per-second: must be 0-1000000, got -1"));
+                        file + ":4: jmiredo.server.ra-per-second: must be 0-1000000, got -1",
+                        file + ":5: jmiredo.server.ra-per-destination: must be 0-1000000, got -2",
+                        file + ":6: jmiredo.server.ra-destination-slots: must be a power of two, got 5000"));
     }
 
     @Test

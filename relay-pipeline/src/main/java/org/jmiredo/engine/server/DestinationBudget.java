@@ -1,0 +1,91 @@
+package org.jmiredo.engine.server;
+
+import java.security.SecureRandom;
+import java.util.random.RandomGenerator;
+import org.jmiredo.proto.SipHash;
+
+/**
+ * At most {@code perSecond} Router Advertisements per clock second towards any one IPv4 address, the
+ * would-be victim of a reflection with spoofed Router Solicitations, while other addresses are answered
+ * normally. One instance per receiving socket, used by its event loop's thread only (no synchronisation).
+ *
+ * <p>A count-min sketch of two rows of {@code slots} counters, each counter a long (clock second in the
+ * high half, count in the low half): memory is fixed at construction, nothing is allocated per packet,
+ * and a flood from any number of sources cannot grow it. An address's count is the smaller of its two
+ * counters, which is never below its true count, so a victim never receives more than the budget.
+ * Addresses sharing both counters with a flooded one share its budget; the row indexes come from a
+ * SipHash keyed by a secret drawn at start, so an attacker cannot choose addresses that collide with a
+ * real client's, and with two rows a client is refused only if both of its counters are exhausted.
+ *
+ * <p>The window is the clock second, as {@link org.jmiredo.engine.PerSecondBudget}: a burst of up to
+ * twice the budget can straddle a second's boundary. {@code 0} per second means unlimited (no table).
+ */
+final class DestinationBudget {
+    private static final long COUNT_MASK = 0xFFFF_FFFFL;
+
+    private final int perSecond;
+    private final int slots;
+    private final long[] counters;
+    private final long k0;
+    private final long k1;
+
+    /**
+     * @param perSecond RAs per second per destination, 0 for no limit
+     * @param slots counters per row, a power of two from 2 (ignored when unlimited)
+     * @param secrets where the hash's key comes from: {@link SecureRandom} in production, seeded in tests
+     */
+    DestinationBudget(int perSecond, int slots, RandomGenerator secrets) {
+        if (perSecond < 0) {
+            throw new IllegalArgumentException("perSecond must not be negative");
+        }
+        if (perSecond > 0 && (slots < 2 || Integer.bitCount(slots) != 1)) {
+            throw new IllegalArgumentException("slots must be a power of two from 2, got " + slots);
+        }
+        this.perSecond = perSecond;
+        this.slots = perSecond == 0 ? 0 : slots;
+        this.counters = new long[2 * this.slots];
+        this.k0 = secrets.nextLong();
+        this.k1 = secrets.nextLong();
+    }
+
+    /** As {@link #DestinationBudget(int, int, RandomGenerator)} with a secret key. */
+    static DestinationBudget withSecretKey(int perSecond, int slots) {
+        return new DestinationBudget(perSecond, slots, new SecureRandom());
+    }
+
+    /** True when one more RA may go to {@code ipv4} at second {@code now}; counts it. */
+    boolean tryAcquire(int ipv4, int now) {
+        if (perSecond == 0) {
+            return true;
+        }
+        // One keyed hash, two indexes: its low half for the first row, its high half for the second.
+        long hash = SipHash.hashShort(k0, k1, ipv4 & COUNT_MASK, Integer.BYTES);
+        int i = (int) hash & (slots - 1);
+        int j = slots + ((int) (hash >>> 32) & (slots - 1));
+        int a = count(counters[i], now);
+        int b = count(counters[j], now);
+        int estimate = Math.min(a, b);
+        if (estimate >= perSecond) {
+            return false;
+        }
+        // Conservative update: raise only the counters at the estimate, so that an address sharing one
+        // counter with a flooded address is not charged for it in its other counter.
+        long stamp = (long) now << 32;
+        if (a == estimate) {
+            counters[i] = stamp | (estimate + 1);
+        }
+        if (b == estimate) {
+            counters[j] = stamp | (estimate + 1);
+        }
+        return true;
+    }
+
+    /** Counters per row; 0 when unlimited. */
+    int slots() {
+        return slots;
+    }
+
+    private static int count(long counter, int now) {
+        return (int) (counter >>> 32) == now ? (int) (counter & COUNT_MASK) : 0;
+    }
+}

@@ -67,6 +67,8 @@ final class LocalAddressSockets implements AutoCloseable {
     private final Set<Integer> warned = new HashSet<>();
     private final ScheduledExecutorService timer;
     private boolean closed;
+    /** The last listing failed: warned once, not again at every refresh while it keeps failing. */
+    private boolean listingFails;
 
     private record Bound(int local, List<Channel> channels) {}
 
@@ -127,8 +129,16 @@ final class LocalAddressSockets implements AutoCloseable {
         try {
             now = source.addresses();
         } catch (SocketException e) {
-            LOG.warn("cannot list this host's addresses; the per-address sockets stay as they are: {}", e.getMessage());
+            if (!listingFails) {
+                LOG.warn("cannot list this host's addresses; the per-address sockets stay as they are until it can: {}",
+                        e.getMessage());
+            }
+            listingFails = true;
             return;
+        }
+        if (listingFails) {
+            LOG.info("this host's addresses can be listed again");
+            listingFails = false;
         }
         for (Integer gone : new ArrayList<>(bound.keySet())) {
             if (!now.contains(gone)) {

@@ -2,12 +2,17 @@ package org.jmiredo.server.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
 import org.jmiredo.proto.Ipv4;
+import org.slf4j.LoggerFactory;
 import org.jmiredo.server.sys.Privileges;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,6 +40,8 @@ class LocalAddressSocketsTest {
     UdpLoops loops;
     int port;
     final Set<Integer> hostAddresses = new CopyOnWriteArraySet<>();
+    /** When set, listing the host's addresses fails, as in a namespace whose interfaces are all down. */
+    volatile boolean listingFails;
     /** Which local address index echoed, by the text it echoed. */
     final Map<String, Integer> echoedBy = new ConcurrentHashMap<>();
     LocalAddressSockets sockets;
@@ -49,7 +57,7 @@ class LocalAddressSocketsTest {
         hostAddresses.add(SECOND);
         sockets = LocalAddressSockets.start(
                 LocalAddressSockets.binder(loops.kind(), loops.eventLoops(), settings, loops.socketBuffers()), port,
-                () -> Set.copyOf(hostAddresses), (channel, loop, local) -> channel.pipeline().addLast(new Echo(local)),
+                this::listHostAddresses, (channel, loop, local) -> channel.pipeline().addLast(new Echo(local)),
                 Duration.ofHours(1)); // refreshed by hand below
     }
 
@@ -92,6 +100,33 @@ class LocalAddressSocketsTest {
         hostAddresses.remove(SECOND);
         sockets.refresh();
         assertThat(sockets.indexes()).isEqualTo(Map.of(THIRD, 2));
+    }
+
+    @Test
+    void aListingThatKeepsFailingIsWarnedOnceAndItsEndTold() {
+        Logger log = (Logger) LoggerFactory.getLogger(LocalAddressSockets.class);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        log.addAppender(logged);
+        try {
+            listingFails = true;
+            for (int i = 0; i < 3; i++) {
+                sockets.refresh();
+            }
+            assertThat(sockets.indexes()).as("the sockets stay as they are").isEqualTo(Map.of(SECOND, 1));
+            listingFails = false;
+            sockets.refresh();
+        } finally {
+            log.detachAppender(logged);
+        }
+        assertThat(logged.list).extracting(ILoggingEvent::getLevel).containsExactly(Level.WARN, Level.INFO);
+    }
+
+    private Set<Integer> listHostAddresses() throws SocketException {
+        if (listingFails) {
+            throw new SocketException("No network interfaces configured");
+        }
+        return Set.copyOf(hostAddresses);
     }
 
     @Test

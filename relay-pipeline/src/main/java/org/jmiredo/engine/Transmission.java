@@ -7,7 +7,6 @@ import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
 import org.jmiredo.peer.PeerTable;
-import org.jmiredo.proto.Ipv4;
 import org.jmiredo.proto.Ipv6;
 import org.jmiredo.proto.Teredo;
 import org.jmiredo.proto.TeredoAddress;
@@ -55,14 +54,11 @@ public final class Transmission implements TunnelRules {
 
     @Override
     public void fromTunnel(ByteBuf packet, RelayOutput out) {
-        int at = packet.readerIndex();
-        int length = packet.readableBytes();
-        int ipv6Length = Ipv6.tunnelPacketLength(packet, at, length);
-        if (ipv6Length < 0) {
+        if (!Ipv6.cutToTunnelPacket(packet)) {
             drop(packet, DropReason.MALFORMED_IPV6);
             return;
         }
-        packet.writerIndex(at + ipv6Length); // without bytes after the packet, as the kernel's IPv6 input cuts them
+        int at = packet.readerIndex();
         long dstHi = Ipv6.dstHi(packet, at);
         long dstLo = Ipv6.dstLo(packet, at);
         if (Ipv6.isMulticast(dstHi) || Ipv6.isMulticast(Ipv6.srcHi(packet, at))) {
@@ -77,11 +73,8 @@ public final class Transmission implements TunnelRules {
             drop(packet, DropReason.DESTINATION_NOT_TEREDO);
             return;
         }
-        int server = TeredoAddress.serverIpv4(dstHi);
-        int mappedIpv4 = TeredoAddress.mappedIpv4(dstLo);
-        if (!Ipv4.isGlobalUnicast(server) || !Ipv4.isGlobalUnicast(mappedIpv4) || TeredoAddress.mappedPort(dstLo) == 0) {
-            // R-5.4.1-g4: both embedded IPv4s, unlike Miredo which checks the server's only (M26); and no
-            // datagram can go to port 0.
+        if (!TeredoAddress.isReachable(dstHi, dstLo)) {
+            // R-5.4.1-g4: both embedded IPv4s, unlike Miredo which checks the server's only (M26).
             drop(packet, DropReason.NON_GLOBAL_DESTINATION);
             return;
         }

@@ -95,21 +95,24 @@ public final class Ipv6 {
     }
 
     /**
-     * The length of the IPv6 packet at {@code offset} of the {@code length} bytes read from a tunnel, or -1 when
-     * they do not hold one: shorter than a header, not version 6, shorter than its payload length says, or a
-     * payload length of 0 with a next header other than 59 (only a jumbogram says 0, and no datagram holds one).
-     * Bytes after the packet are not part of it: only a raw socket on the host writes them, and a Teredo peer
-     * would read them as RFC 6081 trailers.
+     * Whether {@code packet}'s readable bytes, as read from a tunnel, hold an IPv6 packet, which they then end
+     * with: its bytes after the packet are cut, as the kernel's own IPv6 input cuts them (only a raw socket on
+     * the host writes them, and a Teredo peer would read them as RFC 6081 trailers). False, and nothing cut,
+     * when shorter than a header, not version 6, shorter than its payload length says, or a payload length of
+     * 0 with a next header other than 59 (only a jumbogram says 0, and no datagram holds one).
      */
-    public static int tunnelPacketLength(ByteBuf buf, int offset, int length) {
-        if (length < HEADER_LENGTH || version(buf, offset) != 6) {
-            return -1;
+    public static boolean cutToTunnelPacket(ByteBuf packet) {
+        int at = packet.readerIndex();
+        int length = packet.readableBytes();
+        if (length < HEADER_LENGTH || version(packet, at) != 6) {
+            return false;
         }
-        int payload = payloadLength(buf, offset);
-        if (HEADER_LENGTH + payload > length || payload == 0 && nextHeader(buf, offset) != NEXT_HEADER_NONE) {
-            return -1;
+        int payload = payloadLength(packet, at);
+        if (HEADER_LENGTH + payload > length || payload == 0 && nextHeader(packet, at) != NEXT_HEADER_NONE) {
+            return false;
         }
-        return HEADER_LENGTH + payload;
+        packet.writerIndex(at + HEADER_LENGTH + payload);
+        return true;
     }
 
     /** A bubble: a bare IPv6 header, payload length 0 and next header 59 (RFC 4380 §2.8). */

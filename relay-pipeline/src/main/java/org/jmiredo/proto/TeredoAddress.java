@@ -36,6 +36,14 @@ public final class TeredoAddress {
         return ~(int) lo;
     }
 
+    /**
+     * Whether a datagram can reach the peer: both embedded IPv4s (its server's and its mapping's) global unicast
+     * and its mapped port not 0 (RFC 4380 §5.4.1, §5.2.4: a non-global one would aim at a private network).
+     */
+    public static boolean isReachable(long hi, long lo) {
+        return Ipv4.isGlobalUnicast(serverIpv4(hi)) && Ipv4.isGlobalUnicast(mappedIpv4(lo)) && mappedPort(lo) != 0;
+    }
+
     public static boolean isTeredo(long hi, int prefix) {
         return prefix(hi) == prefix;
     }

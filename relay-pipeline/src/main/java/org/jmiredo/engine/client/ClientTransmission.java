@@ -10,7 +10,6 @@ import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
 import org.jmiredo.peer.PeerTable;
-import org.jmiredo.proto.Ipv4;
 import org.jmiredo.proto.Ipv6;
 import org.jmiredo.proto.Teredo;
 import org.jmiredo.proto.TeredoAddress;
@@ -43,18 +42,15 @@ public final class ClientTransmission implements TunnelRules {
 
     @Override
     public void fromTunnel(ByteBuf packet, RelayOutput out) {
-        int at = packet.readerIndex();
-        int length = packet.readableBytes();
         if (!self.isQualified()) {
             drop(packet, DropReason.NOT_QUALIFIED); // R-5.2-qualfirst
             return;
         }
-        int ipv6Length = Ipv6.tunnelPacketLength(packet, at, length);
-        if (ipv6Length < 0) {
+        if (!Ipv6.cutToTunnelPacket(packet)) {
             drop(packet, DropReason.MALFORMED_IPV6);
             return;
         }
-        packet.writerIndex(at + ipv6Length); // without bytes after the packet, as the kernel's IPv6 input cuts them
+        int at = packet.readerIndex();
         long dstHi = Ipv6.dstHi(packet, at);
         long dstLo = Ipv6.dstLo(packet, at);
         if (Ipv6.isMulticast(dstHi)) {
@@ -71,8 +67,7 @@ public final class ClientTransmission implements TunnelRules {
             drop(packet, DropReason.NOT_GLOBAL_SCOPE); // loopback, link-local...: no relay serves them
             return;
         }
-        if (teredo && !(Ipv4.isGlobalUnicast(TeredoAddress.serverIpv4(dstHi))
-                && Ipv4.isGlobalUnicast(TeredoAddress.mappedIpv4(dstLo)) && TeredoAddress.mappedPort(dstLo) != 0)) {
+        if (teredo && !TeredoAddress.isReachable(dstHi, dstLo)) {
             drop(packet, DropReason.NON_GLOBAL_DESTINATION); // R-5.2.4-g4
             return;
         }

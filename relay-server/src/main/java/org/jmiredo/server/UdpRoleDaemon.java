@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The life of a daemon whose data path is UDP channels only ({@code jmiredo server}, {@code jmiredo mire}):
  * start in order (metrics endpoint, so that /healthz answers and /readyz says 503 during start-up; the
- * event loops; the role's sockets and handlers), report ready, stop in reverse order. The same
- * conventions as {@link RelayDaemon}; the metrics are the role's counters summed over the channels.
+ * event loops; the role's sockets and handlers), report ready, stop in reverse order: the same
+ * {@link DaemonLifecycle} as {@link RelayDaemon}'s; the metrics are the role's counters summed over the channels.
  */
 abstract class UdpRoleDaemon implements AutoCloseable {
     private final DaemonLifecycle life = new DaemonLifecycle(EarlyStart.meters());

@@ -87,26 +87,21 @@ class DaemonLifecycleTest {
     }
 
     @Test
-    void aStartupFailurePassesThroughAfterTheStop() {
-        StartupException refused = new StartupException("no server address", null);
-        assertThatThrownBy(() -> life.start(() -> {
-            life.closeLater(part("metrics"));
-            throw refused;
-        })).isSameAs(refused);
+    void aStartupFailureOrABugPassesThroughAfterTheStop() {
+        for (Exception failure : List.of(new StartupException("no server address", null),
+                new IllegalStateException("a bug"))) {
+            DaemonLifecycle other = new DaemonLifecycle(ProcessMeters.create());
+            List<String> order = new ArrayList<>();
+            assertThatThrownBy(() -> other.start(() -> {
+                other.closeLater(() -> order.add("metrics"));
+                if (failure instanceof StartupException refused) {
+                    throw refused;
+                }
+                throw (RuntimeException) failure;
+            })).isSameAs(failure);
 
-        assertThat(stopped).containsExactly("metrics");
-        assertThat(life.isClosed()).isTrue();
-    }
-
-    @Test
-    void aBugPassesThroughAfterTheStop() {
-        IllegalStateException bug = new IllegalStateException("a bug");
-        assertThatThrownBy(() -> life.start(() -> {
-            life.closeLater(part("loops"));
-            throw bug;
-        })).isSameAs(bug);
-
-        assertThat(stopped).containsExactly("loops");
-        assertThat(life.isClosed()).isTrue();
+            assertThat(order).as("after %s", failure).containsExactly("metrics");
+            assertThat(other.isClosed()).isTrue();
+        }
     }
 }

@@ -1,7 +1,6 @@
 package org.jmiredo.pipeline;
 
 import io.netty.buffer.ByteBuf;
-import java.io.IOException;
 import java.util.Arrays;
 import org.jmiredo.engine.BurstClock;
 import org.jmiredo.engine.Reception;
@@ -23,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * loop's tunnel queue narrowed to the IPv6 packet itself (headers and RFC 6081 trailers cut off, no copy).
  * Nothing throws out: a failure costs the datagram only, counted as an internal error, logged at debug.
  */
-final class RelayIngress implements UdpIngress {
+final class RelayIngress extends CountingUdpIngress {
     private static final Logger LOG = LoggerFactory.getLogger(RelayIngress.class);
 
     /** Reused run after run: one socket's datagrams are handled on its loop, one run at a time. */
@@ -37,15 +36,14 @@ final class RelayIngress implements UdpIngress {
     private final int[] onePort = new int[1];
     private final Reception reception;
     private final UdpTunOutput output;
-    private final DataPathCounters counters;
     private final BurstClock clock;
     private final int local;
 
     /** {@code local}: the index of the local address the socket is bound to (RelayOutput.ANY_LOCAL: 0.0.0.0). */
     RelayIngress(Reception reception, UdpTunOutput output, DataPathCounters counters, BurstClock clock, int local) {
+        super(counters);
         this.reception = reception;
         this.output = output;
-        this.counters = counters;
         this.clock = clock;
         this.local = local;
         Arrays.setAll(headers, i -> new TeredoHeaders());
@@ -150,18 +148,6 @@ final class RelayIngress implements UdpIngress {
     }
 
     @Override
-    public void truncated(int length) {
-        counters.increment(Counter.UDP_RX_PACKETS);
-        counters.add(Counter.UDP_RX_BYTES, length);
-        counters.drop(DropReason.UDP_TRUNCATED);
-    }
-
-    @Override
-    public void receiveFailed() {
-        counters.increment(Counter.UDP_RX_ERRORS);
-    }
-
-    @Override
     public void burstEnd() {
         clock.burstEnd(); // the reception rules' clock: the next burst reads it afresh
         try {
@@ -171,12 +157,6 @@ final class RelayIngress implements UdpIngress {
         } finally {
             output.flushTun(); // the tunnel's held packets leave at the burst's end, whatever happened
         }
-    }
-
-    @Override
-    public void failed(Throwable cause) {
-        counters.drop(cause instanceof IOException ? DropReason.UDP_WRITE_FAILED : DropReason.INTERNAL_ERROR);
-        LOG.debug("UDP pipeline error", cause);
     }
 
     private void internalError(RuntimeException e) {

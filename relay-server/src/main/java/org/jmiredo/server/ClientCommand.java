@@ -63,10 +63,8 @@ final class ClientCommand implements Callable<Integer> {
         LogSetup.apply(config.logging());
         config.ignoredBy(DataPathRole.CLIENT).forEach(LOG::warn);
         if (qualifyOnly) {
-            RoleOptions.runUntilSignalled(() -> ClientQualifyDaemon.start(config), LOG);
-        } else {
-            RoleOptions.runUntilSignalled(() -> ClientDaemon.start(config), LOG);
+            return DaemonRun.untilStopped(() -> ClientQualifyDaemon.start(config), LOG);
         }
-        return 0;
+        return DaemonRun.untilStopped(() -> ClientDaemon.start(config), LOG);
     }
 }

@@ -1,10 +1,7 @@
 package org.jmiredo.server;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.jmiredo.engine.Clock;
@@ -15,11 +12,9 @@ import org.jmiredo.pipeline.client.ClientDataPath;
 import org.jmiredo.proto.Ipv4;
 import org.jmiredo.proto.TeredoAddress;
 import org.jmiredo.server.config.DaemonConfig;
+import org.jmiredo.server.config.HostPort;
 import org.jmiredo.server.metrics.DataPathMetrics;
 import org.jmiredo.server.metrics.MetricsServer;
-import org.jmiredo.server.metrics.ProcessMeters;
-import org.jmiredo.server.metrics.ProcessMetrics;
-import org.jmiredo.server.metrics.SocketBufferMetrics;
 import org.jmiredo.server.metrics.UdpGsoMetrics;
 import org.jmiredo.server.netlink.ClientInterface;
 import org.jmiredo.server.netlink.InterfaceConfigException;
@@ -41,9 +36,7 @@ public final class ClientDaemon implements AutoCloseable {
     private static final int MAX_PEERS = 4096;
     private static final int MAX_QUEUED_PEERS = 256;
 
-    private final ProcessMeters meters = EarlyStart.meters();
-    private final PrometheusMeterRegistry registry = meters.registry();
-    private final ShutdownStack started = new ShutdownStack();
+    private final DaemonLifecycle life = new DaemonLifecycle(EarlyStart.meters());
     private final DaemonConfig config;
     private final QualificationSettings settings;
     private final ClientReport report;
@@ -55,8 +48,6 @@ public final class ClientDaemon implements AutoCloseable {
         return t;
     });
     private volatile Transport transport;
-    private volatile boolean ready;
-    private volatile boolean closed;
 
     private ClientDaemon(DaemonConfig config) {
         this.config = config;
@@ -68,44 +59,30 @@ public final class ClientDaemon implements AutoCloseable {
     /** Starts everything, or nothing: on failure what was started is stopped again. */
     public static ClientDaemon start(DaemonConfig config) throws StartupException {
         ClientDaemon daemon = new ClientDaemon(config);
-        try {
-            daemon.startAll();
-        } catch (StartupException | RuntimeException e) {
-            daemon.close();
-            throw e;
-        }
+        daemon.life.start(daemon::startAll);
         return daemon;
     }
 
-    private void startAll() throws StartupException {
-        started.push(meters.process());
-        started.push(netlink::shutdown); // after the transport: its last withdrawal still runs
-        try {
-            MetricsServer metrics = MetricsServer.start(config.metrics(), registry, this::isReady);
-            started.push(metrics);
-            UdpGso gso = new UdpGso(config.transport().udpGso());
-            ClientDataPath dataPath = new ClientDataPath(settings, report, peerSettings(config.peers()),
-                    config.icmp().errorsPerSecond(), Clock.monotonic(), Transport.udpSenders(gso));
-            started.push(dataPath);
-            new DataPathMetrics(DataPathRole.CLIENT, dataPath.counters()).bindTo(registry);
-            report.bindTo(registry);
-            TransportSettings transportSettings = TransportSettingsMapping.client(config);
-            Transport running = Transport.start(transportSettings, dataPath, tunnel);
-            started.push(running);
-            transport = running;
-            ProcessMetrics.bindEventLoops(registry, new ArrayList<EventExecutor>(running.eventLoops()));
-            SocketBufferMetrics.bindTo(registry, running.socketBuffers()::receiveBufferBytes,
-                    running.socketBuffers()::sendBufferBytes);
-            UdpGsoMetrics.bindTo(registry, gso.mode().label(), gso::inUse);
-            ready = true;
-            LOG.info("jmiredo {} Teredo client of server {} and {} started: UDP {}, TUN {} (mtu {}), metrics http://{}"
-                            + "/metrics, configuration {}", Version.current(), Ipv4.toString(settings.primaryServer()),
-                    Ipv4.toString(settings.secondaryServer()), UdpRoleDaemon.text(running.localAddress()),
-                    running.tunDevice().name(), config.tun().mtu(), UdpRoleDaemon.text(metrics.localAddress()),
-                    config.sources());
-        } catch (IOException e) {
-            throw new StartupException(Objects.requireNonNullElse(e.getMessage(), e.toString()), e);
-        }
+    private void startAll() throws IOException {
+        life.closeLater(netlink::shutdown); // after the transport: its last withdrawal still runs
+        MetricsServer metrics = life.startMetrics(config.metrics(), this::isReady);
+        PrometheusMeterRegistry registry = life.registry();
+        UdpGso gso = new UdpGso(config.transport().udpGso());
+        ClientDataPath dataPath = life.closeLater(new ClientDataPath(settings, report, peerSettings(config.peers()),
+                config.icmp().errorsPerSecond(), Clock.monotonic(), Transport.udpSenders(gso)));
+        new DataPathMetrics(DataPathRole.CLIENT, dataPath.counters()).bindTo(registry);
+        report.bindTo(registry);
+        TransportSettings transportSettings = TransportSettingsMapping.client(config);
+        Transport running = life.closeLater(Transport.start(transportSettings, dataPath, tunnel));
+        transport = running;
+        life.bindLoopMeters(running.eventLoops(), running.socketBuffers());
+        UdpGsoMetrics.bindTo(registry, gso.mode().label(), gso::inUse);
+        life.markReady();
+        LOG.info("jmiredo {} Teredo client of server {} and {} started: UDP {}, TUN {} (mtu {}), metrics http://{}"
+                        + "/metrics, configuration {}", Version.current(), Ipv4.toString(settings.primaryServer()),
+                Ipv4.toString(settings.secondaryServer()), HostPort.of(running.localAddress()),
+                running.tunDevice().name(), config.tun().mtu(), HostPort.of(metrics.localAddress()),
+                config.sources());
     }
 
     static PeerTableSettings peerSettings(PeerTableSettings relay) {
@@ -115,7 +92,7 @@ public final class ClientDaemon implements AutoCloseable {
 
     /** On the event loop: hands the change to the netlink thread. */
     private void addressChanged(long[] address, int mtu) {
-        if (closed) {
+        if (life.isClosed()) {
             return;
         }
         netlink.execute(() -> {
@@ -134,7 +111,7 @@ public final class ClientDaemon implements AutoCloseable {
     /** Behind /readyz: qualified, the tunnel up and the socket bound, and not stopping. */
     public boolean isReady() {
         Transport current = transport;
-        return ready && !closed && report.qualified() && current != null && current.tunnelServing();
+        return life.isReady() && report.qualified() && current != null && current.tunnelServing();
     }
 
     /** The Teredo address while qualified, else "". */
@@ -144,13 +121,7 @@ public final class ClientDaemon implements AutoCloseable {
 
     /** Stops in reverse start order. Idempotent. */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        ready = false;
-        started.close();
-        registry.close();
+    public void close() {
+        life.close();
     }
 }

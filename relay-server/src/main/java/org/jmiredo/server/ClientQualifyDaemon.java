@@ -12,6 +12,7 @@ import org.jmiredo.pipeline.client.ClientDataPath;
 import org.jmiredo.proto.Ipv4;
 import org.jmiredo.server.config.ClientRoleConfig;
 import org.jmiredo.server.config.DaemonConfig;
+import org.jmiredo.server.config.HostPort;
 import org.jmiredo.server.transport.TransportException;
 import org.jmiredo.server.transport.TransportSettings;
 import org.jmiredo.server.transport.UdpLoops;
@@ -59,7 +60,7 @@ public final class ClientQualifyDaemon extends UdpRoleDaemon {
         InetSocketAddress target = new InetSocketAddress(TransportSettingsMapping.ipv4(client.bindAddress()),
                 client.bindPort());
         List<Channel> bound = loops.bindOnEveryLoop(target, (channel, i) -> dataPath.initQualificationOnly(channel));
-        local = text((InetSocketAddress) bound.getFirst().localAddress());
+        local = HostPort.of((InetSocketAddress) bound.getFirst().localAddress()).toString();
     }
 
     @Override

@@ -40,7 +40,6 @@ final class MireCommand implements Callable<Integer> {
         }
         DaemonConfig config = ConfigLoader.load(options.sources(null));
         LogSetup.apply(config.logging());
-        RoleOptions.runUntilSignalled(() -> MireDaemon.start(config, address), LOG);
-        return 0;
+        return DaemonRun.untilStopped(() -> MireDaemon.start(config, address), LOG);
     }
 }

@@ -1,15 +1,11 @@
 package org.jmiredo.server;
 
-import com.typesafe.config.Config;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.jmiredo.metrics.DataPathRole;
 import org.jmiredo.server.config.ConfigLoader;
 import org.jmiredo.server.config.DaemonConfig;
 import org.jmiredo.server.config.InvalidConfigException;
-import org.jmiredo.server.sys.SignalDisposition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -26,7 +22,6 @@ final class RelayCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RelayCommand.class);
     /** Exit status when the tunnel was deleted under the relay (systemd's Restart=on-failure restarts it). */
     static final int TUNNEL_GONE = 1;
-    private static final long TUNNEL_WATCH_MILLIS = 1000;
 
     @Mixin
     RoleOptions options;
@@ -37,45 +32,30 @@ final class RelayCommand implements Callable<Integer> {
     Path miredoConf;
 
     @Override
-    public Integer call() throws InvalidConfigException, StartupException, InterruptedException {
+    public Integer call() throws Exception {
         ConfigLoader.Sources sources = options.sources(miredoConf);
         DaemonConfig initial = ConfigLoader.load(sources);
         initial.requireRole(DataPathRole.RELAY);
         LogSetup.apply(initial.logging());
-        // Handled before starting: a TERM during start-up stops the daemon as soon as it is up, and a HUP then
-        // (the JVM's default for it is to exit) reloads once it is up: "ready" is logged inside start().
-        CountDownLatch stop = new CountDownLatch(1);
-        Signals.handle("TERM", stop::countDown);
-        Signals.handle("INT", stop::countDown);
-        Reloads reloads = new Reloads(sources);
-        Signals.handleEvenIfIgnored("HUP", SignalDisposition.SIGHUP, reloads::signalled);
-        try (RelayDaemon daemon = RelayDaemon.start(initial)) {
-            // A safety net for exits that bypass the handlers (System.exit elsewhere, a JVM run with -Xrs).
-            Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "jmiredo-shutdown"));
-            reloads.started(daemon);
-            if (!awaitStopOrTunnelGone(stop, daemon)) {
-                LOG.error("the tunnel {} was deleted under the relay: stopping with status {} so that a supervisor "
-                        + "starts it again (which creates the device anew)", daemon.config().tun().name(), TUNNEL_GONE);
-                return TUNNEL_GONE;
-            }
-            LOG.info("stopping");
-        }
-        LOG.info("stopped");
-        return 0;
+        return DaemonRun.untilStopped(() -> RelayDaemon.start(initial), new Reloads(sources), RelayCommand::tunnelGone,
+                LOG);
     }
 
-    /** False when the tunnel went first: a relay without it carries nothing, yet would look alive. */
-    private static boolean awaitStopOrTunnelGone(CountDownLatch stop, RelayDaemon daemon) throws InterruptedException {
-        while (!stop.await(TUNNEL_WATCH_MILLIS, TimeUnit.MILLISECONDS)) {
-            if (daemon.tunnelGone()) {
-                return false;
-            }
+    /** A relay without its tunnel carries nothing, yet would look alive: it ends, for a supervisor to restart. */
+    private static int tunnelGone(RelayDaemon daemon) {
+        if (!daemon.tunnelGone()) {
+            return 0;
         }
-        return true;
+        LOG.error("the tunnel {} was deleted under the relay: stopping with status {} so that a supervisor "
+                + "starts it again (which creates the device anew)", daemon.config().tun().name(), TUNNEL_GONE);
+        return TUNNEL_GONE;
     }
 
-    /** SIGHUP: a reload of the running daemon, or, during start-up, one as soon as it is up. One at a time. */
-    private static final class Reloads {
+    /**
+     * SIGHUP: a reload of the running daemon, or, during start-up, one as soon as it is up ("ready" is logged
+     * inside the start). One at a time.
+     */
+    private static final class Reloads implements DaemonRun.Hangup<RelayDaemon> {
         private final ConfigLoader.Sources sources;
         private RelayDaemon daemon; // guarded by this
         private boolean pending; // guarded by this: a HUP came before the daemon was up
@@ -84,7 +64,8 @@ final class RelayCommand implements Callable<Integer> {
             this.sources = sources;
         }
 
-        synchronized void signalled() {
+        @Override
+        public synchronized void signalled() {
             if (daemon == null) {
                 pending = true;
                 return;
@@ -92,7 +73,8 @@ final class RelayCommand implements Callable<Integer> {
             reload();
         }
 
-        synchronized void started(RelayDaemon running) {
+        @Override
+        public synchronized void started(RelayDaemon running) {
             daemon = running;
             if (pending) {
                 pending = false;

@@ -1,14 +1,10 @@
 package org.jmiredo.server;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Files;
-import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.jmiredo.engine.Clock;
@@ -18,13 +14,11 @@ import org.jmiredo.pipeline.DataPathWiring;
 import org.jmiredo.pipeline.HandshakeWarmUp;
 import org.jmiredo.pipeline.RelayDataPath;
 import org.jmiredo.server.config.DaemonConfig;
+import org.jmiredo.server.config.HostPort;
 import org.jmiredo.server.metrics.DataPathMetrics;
 import org.jmiredo.server.metrics.MetricsServer;
 import org.jmiredo.server.metrics.PeerTableMetrics;
 import org.jmiredo.server.metrics.PeerTableStats;
-import org.jmiredo.server.metrics.ProcessMeters;
-import org.jmiredo.server.metrics.ProcessMetrics;
-import org.jmiredo.server.metrics.SocketBufferMetrics;
 import org.jmiredo.server.metrics.TunOffloadMetrics;
 import org.jmiredo.server.metrics.UdpGsoMetrics;
 import org.jmiredo.server.metrics.WriteLatencyCollector;
@@ -50,13 +44,8 @@ public final class RelayDaemon implements AutoCloseable {
         Transport start(TransportSettings settings, DataPathWiring wiring) throws IOException;
     }
 
-    // Built while the configuration was read (EarlyStart), or here.
-    private final ProcessMeters meters = EarlyStart.meters();
-    private final PrometheusMeterRegistry registry = meters.registry();
-    private final ShutdownStack started = new ShutdownStack();
+    private final DaemonLifecycle life = new DaemonLifecycle(EarlyStart.meters());
     private volatile DaemonConfig config;
-    private volatile boolean ready;
-    private volatile boolean closed;
     private RelayDataPath dataPath;
     private volatile LinuxTunDevice tun;
     private volatile Transport transport;
@@ -73,59 +62,39 @@ public final class RelayDaemon implements AutoCloseable {
 
     static RelayDaemon start(DaemonConfig config, TransportStarter transports) throws StartupException {
         RelayDaemon daemon = new RelayDaemon(config);
-        try {
-            daemon.startAll(transports);
-        } catch (StartupException | RuntimeException e) {
-            daemon.close();
-            throw e;
-        }
+        daemon.life.start(() -> daemon.startAll(transports));
         return daemon;
     }
 
-    private void startAll(TransportStarter transports) throws StartupException {
+    private void startAll(TransportStarter transports) throws IOException {
         config.ignoredBy(DataPathRole.RELAY).forEach(LOG::warn);
-        started.push(meters.process());
-        MetricsServer metrics;
-        try {
-            metrics = MetricsServer.start(config.metrics(), registry, this::isReady);
-        } catch (IOException e) {
-            throw new StartupException(e.getMessage(), e);
-        }
-        started.push(metrics);
+        MetricsServer metrics = life.startMetrics(config.metrics(), this::isReady);
+        PrometheusMeterRegistry registry = life.registry();
 
         TransportSettings settings = TransportSettingsMapping.of(config);
         UdpGso gso = new UdpGso(config.transport().udpGso());
-        dataPath = new RelayDataPath(config.relaySettings(), config.peers(),
-                settings.resolvedEventLoops(), Clock.monotonic(), Transport.udpSenders(gso));
-        started.push(dataPath);
+        dataPath = life.closeLater(new RelayDataPath(config.relaySettings(), config.peers(),
+                settings.resolvedEventLoops(), Clock.monotonic(), Transport.udpSenders(gso)));
         new DataPathMetrics(DataPathRole.RELAY, dataPath.counters()).bindTo(registry);
         new PeerTableMetrics(peerStats(dataPath.peers())).bindTo(registry);
         registry.getPrometheusRegistry().register(new WriteLatencyCollector(dataPath.counters()));
 
-        Transport transport;
-        try {
-            transport = transports.start(settings, dataPath);
-        } catch (IOException e) {
-            throw new StartupException(Objects.requireNonNullElse(e.getMessage(), e.toString()), e);
-        }
-        started.push(transport);
-        ProcessMetrics.bindEventLoops(registry, new ArrayList<EventExecutor>(transport.eventLoops()));
-        SocketBufferMetrics.bindTo(registry, transport.socketBuffers()::receiveBufferBytes,
-                transport.socketBuffers()::sendBufferBytes);
+        Transport transport = life.closeLater(transports.start(settings, dataPath));
+        life.bindLoopMeters(transport.eventLoops(), transport.socketBuffers());
         TunOffloadMetrics.bindTo(registry, settings.tunOffload(), transport.tunDevice());
         UdpGsoMetrics.bindTo(registry, gso.mode().label(), gso::inUse);
         tun = transport.tunDevice();
         RpsQueues.setUp(config.tun().receiveSteering(), tun, config.tun().persistent()).forEach(LOG::warn);
         this.transport = transport;
-        ready = true;
+        life.markReady();
         warmUp(config.relay().warmUpPeers(), gso);
         warnIfNotForwarding();
         LOG.info("jmiredo {} relay ({}) ready: UDP {} on {} event loops, TUN {} (mtu {}, route {}), offloads {}, "
                         + "metrics http://{}/metrics, configuration {}",
-                Version.current(), config.relay().type().label(), text(transport.localAddress()),
+                Version.current(), config.relay().type().label(), HostPort.of(transport.localAddress()),
                 transport.eventLoops().size(), transport.tunDevice().name(), config.tun().mtu(),
                 settings.tunnelInterface(transport.tunDevice().name()).prefixText(),
-                transport.tunDevice().offloads().label(), text(metrics.localAddress()),
+                transport.tunDevice().offloads().label(), HostPort.of(metrics.localAddress()),
                 config.sources());
     }
 
@@ -139,7 +108,7 @@ public final class RelayDaemon implements AutoCloseable {
         }
         warmUp = dataPath.warmUp(peers, Transport.discardingSenders(gso)).result();
         warmUp.whenComplete((result, failure) -> {
-            if (failure != null && !closed) {
+            if (failure != null && !life.isClosed()) {
                 LOG.warn("the handshake warm-up ended early: {}", failure.toString());
             }
         });
@@ -163,12 +132,6 @@ public final class RelayDaemon implements AutoCloseable {
         }
     }
 
-    /** "0.0.0.0:3544", "[::1]:9544": without InetSocketAddress's leading "/". */
-    private static String text(InetSocketAddress address) {
-        String host = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
-        return host.indexOf(':') >= 0 ? "[" + host + "]:" + address.getPort() : host + ":" + address.getPort();
-    }
-
     private static PeerTableStats peerStats(PeerTable table) {
         return new PeerTableStats(table::size, table::capacity, table::evictions, table::expirations,
                 table::queueDiscards, table::queuedPeers, table::memoryBytes);
@@ -177,7 +140,7 @@ public final class RelayDaemon implements AutoCloseable {
     /** Behind /readyz: the TUN device is up and the UDP sockets are bound, and we are not stopping. */
     public boolean isReady() {
         Transport current = transport;
-        return ready && !closed && !tunnelGone() && (current == null || current.tunnelServing());
+        return life.isReady() && !tunnelGone() && (current == null || current.tunnelServing());
     }
 
     /**
@@ -214,15 +177,12 @@ public final class RelayDaemon implements AutoCloseable {
         }
     }
 
-    /** Stops in reverse start order: transport (sockets, TUN, route), data path, metrics endpoint. Idempotent. */
+    /**
+     * Stops in reverse start order: transport (sockets, TUN, route), data path, metrics endpoint. Idempotent;
+     * never during a {@link #reload}.
+     */
     @Override
     public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        ready = false;
-        started.close();
-        registry.close();
+        life.close();
     }
 }

@@ -30,7 +30,6 @@ final class ServerCommand implements Callable<Integer> {
         ConfigLoader.Sources sources = options.sources(miredoConf);
         DaemonConfig config = ConfigLoader.load(sources);
         LogSetup.apply(config.logging());
-        RoleOptions.runUntilSignalled(() -> ServerDaemon.start(config), LOG);
-        return 0;
+        return DaemonRun.untilStopped(() -> ServerDaemon.start(config), LOG);
     }
 }

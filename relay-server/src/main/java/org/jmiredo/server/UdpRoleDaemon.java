@@ -1,21 +1,14 @@
 package org.jmiredo.server;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DataPathRole;
 import org.jmiredo.server.config.DaemonConfig;
+import org.jmiredo.server.config.HostPort;
 import org.jmiredo.server.metrics.DataPathMetrics;
 import org.jmiredo.server.metrics.MetricsServer;
-import org.jmiredo.server.metrics.ProcessMeters;
-import org.jmiredo.server.metrics.ProcessMetrics;
-import org.jmiredo.server.metrics.SocketBufferMetrics;
 import org.jmiredo.server.transport.TransportSettings;
 import org.jmiredo.server.transport.UdpLoops;
 import org.slf4j.LoggerFactory;
@@ -23,17 +16,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The life of a daemon whose data path is UDP channels only ({@code jmiredo server}, {@code jmiredo mire}):
  * start in order (metrics endpoint, so that /healthz answers and /readyz says 503 during start-up; the
- * event loops; the role's sockets and handlers), report ready, stop in reverse order. The same
- * conventions as {@link RelayDaemon}; the metrics are the role's counters summed over the channels.
+ * event loops; the role's sockets and handlers), report ready, stop in reverse order: the same
+ * {@link DaemonLifecycle} as {@link RelayDaemon}'s; the metrics are the role's counters summed over the channels.
  */
 abstract class UdpRoleDaemon implements AutoCloseable {
-    // Built while the configuration was read (EarlyStart), or here.
-    private final ProcessMeters meters = EarlyStart.meters();
-    private final PrometheusMeterRegistry registry = meters.registry();
-    private final ShutdownStack started = new ShutdownStack();
+    private final DaemonLifecycle life = new DaemonLifecycle(EarlyStart.meters());
     final DaemonConfig config;
-    private volatile boolean ready;
-    private volatile boolean closed;
 
     UdpRoleDaemon(DaemonConfig config) {
         this.config = config;
@@ -77,58 +65,38 @@ abstract class UdpRoleDaemon implements AutoCloseable {
 
     /** Starts everything, or stops again what was started and rethrows. */
     final void startAll() throws StartupException {
-        try {
-            started.push(meters.process());
-            preflight();
-            MetricsServer metrics = MetricsServer.start(config.metrics(), registry, this::isReady);
-            started.push(metrics);
-            beforeLoops();
-            UdpLoops loops = UdpLoops.start(transportSettings());
-            started.push(loops);
-            bind(loops);
-            new DataPathMetrics(dataPathRole(), counters()).bindTo(registry);
-            bindMeters(registry);
-            ProcessMetrics.bindEventLoops(registry, new ArrayList<EventExecutor>(loops.eventLoops()));
-            SocketBufferMetrics.bindTo(registry, loops.socketBuffers()::receiveBufferBytes,
-                    loops.socketBuffers()::sendBufferBytes);
-            ready = true;
-            LoggerFactory.getLogger(getClass()).info(
-                    "jmiredo {} {} ready: {} event loops ({}), metrics http://{}/metrics, configuration {}",
-                    Version.current(), describe(), loops.eventLoops().size(), loops.kind(),
-                    text(metrics.localAddress()), config.sources());
-        } catch (IOException e) {
-            close();
-            throw new StartupException(Objects.requireNonNullElse(e.getMessage(), e.toString()), e);
-        } catch (StartupException | RuntimeException e) {
-            close();
-            throw e;
-        }
+        life.start(this::startSteps);
+    }
+
+    private void startSteps() throws IOException, StartupException {
+        preflight();
+        MetricsServer metrics = life.startMetrics(config.metrics(), this::isReady);
+        beforeLoops();
+        UdpLoops loops = life.closeLater(UdpLoops.start(transportSettings()));
+        bind(loops);
+        new DataPathMetrics(dataPathRole(), counters()).bindTo(life.registry());
+        bindMeters(life.registry());
+        life.bindLoopMeters(loops.eventLoops(), loops.socketBuffers());
+        life.markReady();
+        LoggerFactory.getLogger(getClass()).info(
+                "jmiredo {} {} ready: {} event loops ({}), metrics http://{}/metrics, configuration {}",
+                Version.current(), describe(), loops.eventLoops().size(), loops.kind(),
+                HostPort.of(metrics.localAddress()), config.sources());
     }
 
     /** Closed by {@link #close} before what was started earlier (reverse order). */
     final void closeLater(AutoCloseable resource) {
-        started.push(resource);
+        life.closeLater(resource);
     }
 
     /** Behind /readyz: every socket is bound, the role can serve, and the daemon is not stopping. */
     final boolean isReady() {
-        return ready && !closed && roleReady();
-    }
-
-    static String text(InetSocketAddress address) {
-        String host = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
-        return host.indexOf(':') >= 0 ? "[" + host + "]:" + address.getPort() : host + ":" + address.getPort();
+        return life.isReady() && roleReady();
     }
 
     /** Stops in reverse start order. Idempotent. */
     @Override
-    public final synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        ready = false;
-        started.close();
-        registry.close();
+    public final void close() {
+        life.close();
     }
 }

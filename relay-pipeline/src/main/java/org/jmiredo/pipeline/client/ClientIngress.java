@@ -6,7 +6,7 @@ import org.jmiredo.engine.client.ClientReception;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
-import org.jmiredo.pipeline.UdpIngress;
+import org.jmiredo.pipeline.CountingUdpIngress;
 import org.jmiredo.pipeline.UdpTunOutput;
 import org.jmiredo.proto.Icmpv6;
 import org.jmiredo.proto.Ipv6;
@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * Where the client socket's datagrams go: Router Advertisements to the qualification, the rest to the
  * reception rules, or dropped as {@code not_qualified} when only qualification runs. Nothing throws out of it: a failure costs the datagram only.
  */
-public final class ClientIngress implements UdpIngress {
+public final class ClientIngress extends CountingUdpIngress {
     private static final Logger LOG = LoggerFactory.getLogger(ClientIngress.class);
 
     /** Reused for every datagram: the socket's datagrams arrive on its event loop, one at a time. */
@@ -27,16 +27,15 @@ public final class ClientIngress implements UdpIngress {
     private final ClientReception reception;
     private final UdpTunOutput output;
     private final BurstClock clock;
-    private final DataPathCounters counters;
 
     /** {@code reception}, {@code output} and {@code clock}: null with qualification only. */
     public ClientIngress(QualificationDriver qualification, ClientReception reception, UdpTunOutput output,
             BurstClock clock, DataPathCounters counters) {
+        super(counters);
         this.qualification = qualification;
         this.reception = reception;
         this.output = output;
         this.clock = clock;
-        this.counters = counters;
     }
 
     @Override
@@ -73,29 +72,11 @@ public final class ClientIngress implements UdpIngress {
     }
 
     @Override
-    public void truncated(int length) {
-        counters.increment(Counter.UDP_RX_PACKETS); // received, then cut: counted in, as the relay does
-        counters.add(Counter.UDP_RX_BYTES, length);
-        counters.drop(DropReason.UDP_TRUNCATED);
-    }
-
-    @Override
-    public void receiveFailed() {
-        counters.increment(Counter.UDP_RX_ERRORS);
-    }
-
-    @Override
     public void burstEnd() {
         if (output != null) {
             clock.burstEnd(); // the rules' clock: the next burst reads it afresh
             output.flushTun();
             output.flush();
         }
-    }
-
-    @Override
-    public void failed(Throwable cause) {
-        counters.drop(cause instanceof java.io.IOException ? DropReason.UDP_WRITE_FAILED : DropReason.INTERNAL_ERROR);
-        LOG.debug("client UDP pipeline error", cause);
     }
 }

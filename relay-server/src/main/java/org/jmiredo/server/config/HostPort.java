@@ -47,6 +47,15 @@ public record HostPort(String host, int port) {
         return new HostPort(host, Integer.parseInt(port));
     }
 
+    /**
+     * A bound socket's address, as the logs show it ("0.0.0.0:3544", "[0:0:0:0:0:0:0:1]:9544"): without
+     * InetSocketAddress's leading "/".
+     */
+    public static HostPort of(InetSocketAddress address) {
+        String host = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
+        return new HostPort(host, address.getPort());
+    }
+
     /** An unresolved socket address; the caller resolves it when it binds or connects. */
     public InetSocketAddress toSocketAddress() {
         return InetSocketAddress.createUnresolved(host, port);

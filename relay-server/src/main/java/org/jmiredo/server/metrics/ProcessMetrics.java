@@ -17,6 +17,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.internal.PlatformDependent;
 import java.util.Locale;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The process-level meters: JVM memory (including the direct and mapped buffer pools), GC, threads,
@@ -52,14 +53,14 @@ public final class ProcessMetrics implements AutoCloseable {
     }
 
     private static void allocatorGauges(MeterRegistry registry, String allocator, ByteBufAllocatorMetric metric) {
-        Gauge.builder("netty.allocator.used", metric, ByteBufAllocatorMetric::usedDirectMemory)
-                .tags("allocator", allocator, "memory", "direct")
-                .baseUnit("bytes")
-                .description("Memory held by a Netty allocator")
-                .strongReference(true)
-                .register(registry);
-        Gauge.builder("netty.allocator.used", metric, ByteBufAllocatorMetric::usedHeapMemory)
-                .tags("allocator", allocator, "memory", "heap")
+        allocatorGauge(registry, allocator, "direct", metric, ByteBufAllocatorMetric::usedDirectMemory);
+        allocatorGauge(registry, allocator, "heap", metric, ByteBufAllocatorMetric::usedHeapMemory);
+    }
+
+    private static void allocatorGauge(MeterRegistry registry, String allocator, String memory,
+            ByteBufAllocatorMetric metric, ToDoubleFunction<ByteBufAllocatorMetric> used) {
+        Gauge.builder("netty.allocator.used", metric, used)
+                .tags("allocator", allocator, "memory", memory)
                 .baseUnit("bytes")
                 .description("Memory held by a Netty allocator")
                 .strongReference(true)

@@ -3,6 +3,8 @@ package org.jmiredo.server.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -71,5 +73,15 @@ class ValueParsersTest {
         assertThatThrownBy(() -> HostPort.parse("::1:9544")).hasMessageContaining("brackets");
         assertThatThrownBy(() -> HostPort.parse(":9544")).hasMessageContaining("HOST:PORT");
         assertThatThrownBy(() -> HostPort.parse("host:")).hasMessageContaining("HOST:PORT");
+    }
+
+    @Test
+    void aBoundSocketsAddressReadsAsHostPortWithoutTheLeadingSlash() throws Exception {
+        assertThat(HostPort.of(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 3544)))
+                .hasToString("0.0.0.0:3544");
+        assertThat(HostPort.of(new InetSocketAddress(InetAddress.getByName("::1"), 9544)))
+                .hasToString("[0:0:0:0:0:0:0:1]:9544");
+        assertThat(HostPort.of(InetSocketAddress.createUnresolved("relay.example", 3544)))
+                .hasToString("relay.example:3544");
     }
 }

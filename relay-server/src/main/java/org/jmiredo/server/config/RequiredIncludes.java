@@ -22,7 +22,8 @@ import java.util.function.Supplier;
  * Makes every {@code include} of the operator's HOCON file required. HOCON skips a missing include without
  * a word (only {@code include required(...)} fails), so a typo in an include path would run the relay on
  * the defaults. The includer API does not say which line included what, so the failure is reported at the
- * first line of the top-level file that includes that name (or at the file alone, for a nested include).
+ * first line of the top-level file that includes that name (or at the file alone), and an include missing
+ * from an included file at the top-level include that led to it, naming both.
  */
 final class RequiredIncludes implements ConfigIncluder, ConfigIncluderFile, ConfigIncluderURL, ConfigIncluderClasspath {
     private final Path top;
@@ -71,9 +72,24 @@ final class RequiredIncludes implements ConfigIncluder, ConfigIncluderFile, Conf
     private ConfigObject required(String what, Supplier<ConfigObject> include) {
         try {
             return include.get();
+        } catch (MissingInclude e) {
+            // The file was read; an include inside it failed: name the include here that led to it.
+            throw new MissingInclude(includedAt(what), "include \"" + what + "\": " + e.reason, e);
         } catch (ConfigException.IO e) {
-            throw new ConfigException.IO(includedAt(what), "include \"" + what + "\": not found or unreadable ("
+            throw new MissingInclude(includedAt(what), "include \"" + what + "\": not found or unreadable ("
                     + e.getMessage() + "); every include is required here", e);
+        }
+    }
+
+    /** A failed include, told apart from the includer's own errors so that an enclosing include adds its name. */
+    private static final class MissingInclude extends ConfigException.IO {
+        private static final long serialVersionUID = 1L;
+        /** The message without its origin. */
+        private final String reason;
+
+        MissingInclude(ConfigOrigin origin, String reason, Throwable cause) {
+            super(origin, reason, cause);
+            this.reason = reason;
         }
     }
 

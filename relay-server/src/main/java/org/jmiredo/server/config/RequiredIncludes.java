@@ -47,36 +47,46 @@ final class RequiredIncludes implements ConfigIncluder, ConfigIncluderFile, Conf
 
     @Override
     public ConfigObject include(ConfigIncludeContext context, String what) {
-        return required(what, () -> fallback.include(strict(context), what));
+        return required(what, quoted(what), () -> fallback.include(strict(context), what));
     }
 
     @Override
     public ConfigObject includeFile(ConfigIncludeContext context, File what) {
-        return required(what.getPath(), () -> ((ConfigIncluderFile) fallback).includeFile(strict(context), what));
+        return required(what.getPath(), quoted(what.getPath()),
+                () -> ((ConfigIncluderFile) fallback).includeFile(strict(context), what));
     }
 
     @Override
     public ConfigObject includeURL(ConfigIncludeContext context, URL what) {
-        return required(what.toString(), () -> ((ConfigIncluderURL) fallback).includeURL(strict(context), what));
+        // Typesafe Config gives file:/x for the file:///x written: the line is found by the URL's path.
+        String path = what.getPath();
+        return required(what.toString(), path.isEmpty() ? what.toString() : path,
+                () -> ((ConfigIncluderURL) fallback).includeURL(strict(context), what));
     }
 
     @Override
     public ConfigObject includeResources(ConfigIncludeContext context, String what) {
-        return required(what, () -> ((ConfigIncluderClasspath) fallback).includeResources(strict(context), what));
+        return required(what, quoted(what),
+                () -> ((ConfigIncluderClasspath) fallback).includeResources(strict(context), what));
     }
 
     private static ConfigIncludeContext strict(ConfigIncludeContext context) {
         return context.setParseOptions(context.parseOptions().setAllowMissing(false));
     }
 
-    private ConfigObject required(String what, Supplier<ConfigObject> include) {
+    private static String quoted(String what) {
+        return "\"" + what + "\"";
+    }
+
+    /** {@code written}: what the include's line holds, to find it by. */
+    private ConfigObject required(String what, String written, Supplier<ConfigObject> include) {
         try {
             return include.get();
         } catch (MissingInclude e) {
             // The file was read; an include inside it failed: name the include here that led to it.
-            throw new MissingInclude(includedAt(what), "include \"" + what + "\": " + e.reason, e);
+            throw new MissingInclude(includedAt(written), "include \"" + what + "\": " + e.reason, e);
         } catch (ConfigException.IO e) {
-            throw new MissingInclude(includedAt(what), "include \"" + what + "\": not found or unreadable ("
+            throw new MissingInclude(includedAt(written), "include \"" + what + "\": not found or unreadable ("
                     + e.getMessage() + "); every include is required here", e);
         }
     }
@@ -93,13 +103,13 @@ final class RequiredIncludes implements ConfigIncluder, ConfigIncluderFile, Conf
         }
     }
 
-    /** The first line of the top-level file that names {@code what} in an include, else the file alone. */
-    private ConfigOrigin includedAt(String what) {
+    /** The first line of the top-level file with an include that holds {@code written}, else the file alone. */
+    private ConfigOrigin includedAt(String written) {
         ConfigOrigin file = ConfigOriginFactory.newFile(top.toString());
         try {
             List<String> lines = Files.readAllLines(top, StandardCharsets.UTF_8);
             for (int i = 0; i < lines.size(); i++) {
-                if (lines.get(i).contains("include") && lines.get(i).contains("\"" + what + "\"")) {
+                if (lines.get(i).contains("include") && lines.get(i).contains(written)) {
                     return file.withLineNumber(i + 1);
                 }
             }

@@ -25,10 +25,11 @@ class ClientQualificationTest extends TeredoLabTest {
 
     @Test
     @Order(1)
-    @DisplayName("R-5.2.1-learn, R-5.2.1-build: behind the NAT, qualified by miredo-server with the NAT's mapping; /readyz 200")
+    @DisplayName("R-5.2.1-learn, R-5.2.1-build: behind the NAT, bound to its private address, qualified by "
+            + "miredo-server with the NAT's mapping; /readyz 200")
     void qualifiesBehindTheNatWithMiredoServer() {
         JmiredoClient client = JmiredoClient.start(teredo.lab(), teredo.ns(Host.LAN), "jmiredo-client-lan",
-                SERVER_PRIMARY, 0, "127.0.0.1:9550", true);
+                SERVER_PRIMARY, 0, "127.0.0.1:9550", true, "jmiredo.client.bind-address = \"" + LAN_CLIENT + "\"");
         TeredoAddressView address = TeredoAddressView.parse(client.awaitTeredoAddress(QUALIFY));
 
         assertThat(address.prefix()).isEqualTo(0x2001_0000);

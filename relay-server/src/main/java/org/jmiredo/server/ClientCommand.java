@@ -15,7 +15,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code jmiredo client}: a Teredo client until SIGTERM; {@code --qualify-only}: its qualification and
+ * {@code jmiredo client}: a Teredo client until SIGTERM, or until its tunnel is deleted under it (exit status 1,
+ * as the relay); {@code --qualify-only}: its qualification and
  * maintenance alone, without a tunnel.
  */
 @Command(name = "client", mixinStandardHelpOptions = true,
@@ -65,6 +66,7 @@ final class ClientCommand implements Callable<Integer> {
         if (qualifyOnly) {
             return DaemonRun.untilStopped(() -> ClientQualifyDaemon.start(config), LOG);
         }
-        return DaemonRun.untilStopped(() -> ClientDaemon.start(config), LOG);
+        return DaemonRun.untilStopped(() -> ClientDaemon.start(config),
+                DaemonRun.untilTunnelGone(ClientDaemon::goneTunnel, "client", LOG), LOG);
     }
 }

@@ -114,6 +114,12 @@ public final class ClientDaemon implements AutoCloseable {
         return life.isReady() && report.qualified() && current != null && current.tunnelServing();
     }
 
+    /** The tunnel's name once it was deleted under the running client (nothing brings it back), else null. */
+    String goneTunnel() {
+        Transport current = transport;
+        return current != null && current.tunDevice().gone() ? current.tunDevice().name() : null;
+    }
+
     /** The Teredo address while qualified, else "". */
     public String teredoAddress() {
         return report.teredoAddress();

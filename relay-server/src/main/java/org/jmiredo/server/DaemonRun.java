@@ -2,6 +2,7 @@ package org.jmiredo.server;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.jmiredo.server.sys.SignalDisposition;
 import org.slf4j.Logger;
 
@@ -13,6 +14,11 @@ import org.slf4j.Logger;
  * says "stopping" and "stopped", and the command exits 0.
  */
 final class DaemonRun {
+    /**
+     * The exit status of a daemon whose tunnel was deleted under it ({@link #untilTunnelGone}); systemd's
+     * Restart=on-failure restarts it.
+     */
+    static final int TUNNEL_GONE = 1;
     private static final long WATCH_MILLIS = 1000;
 
     /** Starts a daemon that runs until closed: everything, or nothing (then one line for the operator). */
@@ -43,8 +49,34 @@ final class DaemonRun {
      * daemon runs until SIGTERM or SIGINT.
      */
     static <D extends AutoCloseable> int untilStopped(Starter<D> starter, Logger log) throws Exception {
+        return untilStopped(starter, (Watch<D>) null, log);
+    }
+
+    /** As {@link #untilStopped(Starter, Logger)}, and until {@code watch}, if not null, gives a status. */
+    static <D extends AutoCloseable> int untilStopped(Starter<D> starter, Watch<D> watch, Logger log)
+            throws Exception {
         return untilStopped(starter, () -> log.warn("SIGHUP: this role reads its configuration at start only; "
-                + "restart it to apply changes"), null, log);
+                + "restart it to apply changes"), watch, log);
+    }
+
+    /**
+     * The watch of a daemon with a tunnel of its own: deleted under it ("ip link del", a host script), the
+     * tunnel carries nothing any more while the daemon would look alive, so it ends with {@link #TUNNEL_GONE}
+     * and says why, for a supervisor to start it again (which creates the device anew).
+     *
+     * @param goneTunnel the name of the daemon's tunnel once it was deleted, else null
+     * @param role what the log line calls the daemon: "relay", "client"
+     */
+    static <D> Watch<D> untilTunnelGone(Function<D, String> goneTunnel, String role, Logger log) {
+        return daemon -> {
+            String tun = goneTunnel.apply(daemon);
+            if (tun == null) {
+                return 0;
+            }
+            log.error("the tunnel {} was deleted under the {}: stopping with status {} so that a supervisor "
+                    + "starts it again (which creates the device anew)", tun, role, TUNNEL_GONE);
+            return TUNNEL_GONE;
+        };
     }
 
     /**

@@ -20,8 +20,6 @@ import picocli.CommandLine.Option;
         description = "Run a Teredo relay. Defaults: all IPv4 addresses, UDP 3544, interface teredo, prefix 2001::/32.")
 final class RelayCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RelayCommand.class);
-    /** Exit status when the tunnel was deleted under the relay (systemd's Restart=on-failure restarts it). */
-    static final int TUNNEL_GONE = 1;
 
     @Mixin
     RoleOptions options;
@@ -37,18 +35,8 @@ final class RelayCommand implements Callable<Integer> {
         DaemonConfig initial = ConfigLoader.load(sources);
         initial.requireRole(DataPathRole.RELAY);
         LogSetup.apply(initial.logging());
-        return DaemonRun.untilStopped(() -> RelayDaemon.start(initial), new Reloads(sources), RelayCommand::tunnelGone,
-                LOG);
-    }
-
-    /** A relay without its tunnel carries nothing, yet would look alive: it ends, for a supervisor to restart. */
-    private static int tunnelGone(RelayDaemon daemon) {
-        if (!daemon.tunnelGone()) {
-            return 0;
-        }
-        LOG.error("the tunnel {} was deleted under the relay: stopping with status {} so that a supervisor "
-                + "starts it again (which creates the device anew)", daemon.config().tun().name(), TUNNEL_GONE);
-        return TUNNEL_GONE;
+        return DaemonRun.untilStopped(() -> RelayDaemon.start(initial), new Reloads(sources),
+                DaemonRun.untilTunnelGone(d -> d.tunnelGone() ? d.config().tun().name() : null, "relay", LOG), LOG);
     }
 
     /**

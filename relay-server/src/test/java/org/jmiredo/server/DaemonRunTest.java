@@ -72,9 +72,9 @@ class DaemonRunTest {
     void theWatchsStatusEndsTheRunAndClosesTheDaemon() throws Exception {
         AtomicInteger looks = new AtomicInteger();
         int status = DaemonRun.run(stop, Daemon::new, new NotedHangup(),
-                daemon -> looks.incrementAndGet() < 2 ? 0 : RelayCommand.TUNNEL_GONE, log);
+                daemon -> looks.incrementAndGet() < 2 ? 0 : DaemonRun.TUNNEL_GONE, log);
 
-        assertThat(status).isEqualTo(RelayCommand.TUNNEL_GONE);
+        assertThat(status).isEqualTo(DaemonRun.TUNNEL_GONE);
         assertThat(looks).hasValue(2);
         assertThat(seen).containsExactly("up", "closed");
         assertThat(lines()).as("the watch says why itself").isEmpty();

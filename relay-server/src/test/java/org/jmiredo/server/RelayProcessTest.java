@@ -54,11 +54,32 @@ class RelayProcessTest {
             awaitLog(log(), "ready: UDP 0.0.0.0:3546 on 2 event loops, TUN " + tun);
             run("nsenter", "-t", Long.toString(relay.pid()), "-n", "ip", "link", "del", tun);
             assertThat(relay.waitFor(20, TimeUnit.SECONDS)).as("stopped within 20 s").isTrue();
-            assertThat(relay.exitValue()).isEqualTo(RelayCommand.TUNNEL_GONE);
+            assertThat(relay.exitValue()).isEqualTo(DaemonRun.TUNNEL_GONE);
             assertThat(Files.readString(log())).contains("the tunnel " + tun + " was deleted under the relay")
                     .as("the tunnel watch hands over to the daemon's reason").doesNotContain("cannot check");
         } finally {
             relay.destroyForcibly();
+        }
+    }
+
+    /**
+     * The same for the client: deleted under it, its tunnel carries nothing while the client stayed up and
+     * qualifying, so no supervisor restarted it. Its server (a documentation address) is unreachable from the
+     * empty namespace: the client's tunnel is up from its start, whether or not it qualifies.
+     */
+    @Test
+    void tunnelDeletedUnderTheClientEndsItWithStatusOne() throws Exception {
+        requireNamespaces();
+        String tun = tunName();
+        Process client = launch(tun, "", "client --server-address 198.51.100.1");
+        try {
+            awaitLog(log(), "Teredo client of server 198.51.100.1 and 198.51.100.2 started");
+            run("nsenter", "-t", Long.toString(client.pid()), "-n", "ip", "link", "del", tun);
+            assertThat(client.waitFor(20, TimeUnit.SECONDS)).as("stopped within 20 s").isTrue();
+            assertThat(client.exitValue()).isEqualTo(DaemonRun.TUNNEL_GONE);
+            assertThat(Files.readString(log())).contains("the tunnel " + tun + " was deleted under the client");
+        } finally {
+            client.destroyForcibly();
         }
     }
 
@@ -121,12 +142,18 @@ class RelayProcessTest {
 
     /** {@code launcher}: a command prefix for java, e.g. one that sets how the relay inherits a signal. */
     private Process start(String tun, String launcher) throws IOException {
+        return launch(tun, launcher, "relay");
+    }
+
+    /** {@code role}: the command and its options before {@code --config}. */
+    private Process launch(String tun, String launcher, String role) throws IOException {
         Path conf = dir.resolve("relay.conf");
         Files.writeString(conf, "jmiredo { tun.name = " + tun + ", transport.event-loops = 2,"
                 + " metrics.listen = \"127.0.0.1:9544\" }\n");
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         String command = "ip link set lo up && exec " + launcher + java + " --enable-native-access=ALL-UNNAMED -cp '"
-                + System.getProperty("java.class.path") + "' " + Main.class.getName() + " relay --config '" + conf + "'";
+                + System.getProperty("java.class.path") + "' " + Main.class.getName() + " " + role + " --config '"
+                + conf + "'";
         ProcessBuilder builder = new ProcessBuilder("unshare", "-n", "sh", "-c", command)
                 .redirectErrorStream(true).redirectOutput(log().toFile());
         // Typesafe Config's CONFIG_FORCE_ convention, read from the real environment: wins over the file.

@@ -178,14 +178,19 @@ public final class Qualification {
 
     /**
      * Builds the address from the mapping (R-5.2.1-build) and reports it. The flags: cone bit 0, the 12
-     * random bits of RFC 5991 §4 drawn anew for each address.
+     * random bits of RFC 5991 §4 drawn anew for each new mapping; a qualification that finds the mapping of the
+     * last address (after a lost server, a failure) gets that address back, and its connections live on
+     * (R-5.2.5-mapping; Miredo's M12).
      */
     private void apply(int ipv4, int port, int advertisedMtu) {
+        boolean sameMapping = addressLo != 0 && TeredoAddress.mappedIpv4(addressLo) == ipv4
+                && TeredoAddress.mappedPort(addressLo) == port;
+        int flags = sameMapping ? TeredoAddress.flags(addressLo) : random.nextInt() & Teredo.FLAG_RANDOM;
         mappedIpv4 = ipv4;
         mappedPort = port;
         mtu = advertisedMtu;
         addressHi = TeredoAddress.hi(settings.prefix(), settings.primaryServer());
-        addressLo = TeredoAddress.lo(random.nextInt() & Teredo.FLAG_RANDOM, port, ipv4);
+        addressLo = TeredoAddress.lo(flags, port, ipv4);
         out.qualified(addressHi, addressLo, mtu);
     }
 

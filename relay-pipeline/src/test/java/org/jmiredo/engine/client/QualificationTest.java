@@ -252,6 +252,42 @@ class QualificationTest {
         assertThat(server.events.getLast()).startsWith("qualified ");
     }
 
+    /**
+     * R-5.2.5-mapping, M12: the address changes only with the mapping. A server silent for a while (restarted,
+     * unreachable) makes the client qualify again; with the same NAT mapping it gets the same address back, so
+     * that its connections live on, as Miredo's (its random flag bits are drawn again only for a new mapping).
+     */
+    @Test
+    void r525MappingAQualificationAgainWithTheSameMappingKeepsTheAddress() {
+        qualify();
+        String first = server.events.getFirst();
+        long lo = client.addressLo();
+        server.silentPrimary = true;
+        long t = client.deadline();
+        for (long at = t; at <= t + 12_000; at += 4_000) {
+            client.expire(at);
+        }
+        assertThat(server.events.getLast()).isEqualTo("unqualified SERVER_LOST");
+        server.silentPrimary = false;
+        client.expire(t + 16_000);
+        assertThat(server.deliver(client, t + 16_100)).isTrue();
+        assertThat(server.deliver(client, t + 16_200)).isTrue();
+        assertThat(client.addressLo()).isEqualTo(lo);
+        assertThat(server.events.getLast()).isEqualTo(first);
+
+        server.mappedPort = 40001; // a new mapping after the next loss: new random bits too
+        server.silentPrimary = true;
+        t = client.deadline();
+        for (long at = t; at <= t + 12_000; at += 4_000) {
+            client.expire(at);
+        }
+        server.silentPrimary = false;
+        client.expire(t + 16_000);
+        assertThat(server.deliver(client, t + 16_100)).isTrue();
+        assertThat(server.deliver(client, t + 16_200)).isTrue();
+        assertThat(TeredoAddress.mappedPort(client.addressLo())).isEqualTo(40001);
+    }
+
     /** Qualification until the primary's RA, which {@code mutate} spoils: not taken, the client keeps waiting. */
     private void assertRejected(Consumer<ByteBuf> mutate) {
         Qualification fresh = new Qualification(server.settings(), new SplittableRandom(3), server);

@@ -170,7 +170,7 @@ final class ConfigMapper {
         String base = "jmiredo.client.";
         int primary = in.parsed(base + "server-address", ConfigMapper::optionalGlobalIpv4, 0);
         int secondary = in.parsed(base + "server-address2", ConfigMapper::optionalGlobalIpv4, 0);
-        int bindAddress = in.parsed(base + "bind-address", ValueParsers::bindAddress, 0);
+        int bindAddress = in.parsed(base + "bind-address", ValueParsers::clientBindAddress, 0);
         int bindPort = (int) in.integer(base + "bind-port", 0, 65_535);
         boolean defaultRoute = in.bool(base + "default-route");
         if (primary == 0 && secondary != 0) {

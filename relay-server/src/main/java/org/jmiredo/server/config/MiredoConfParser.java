@@ -176,7 +176,7 @@ public final class MiredoConfParser {
             case "relaytype" -> { } // client or autoclient: what made this a client's file
             case "serveraddress" -> set(line, "jmiredo.client.server-address", serverAddress(value));
             case "serveraddress2" -> set(line, "jmiredo.client.server-address2", serverAddress(value));
-            case "bindaddress" -> set(line, "jmiredo.client.bind-address", checked(value, ValueParsers::bindAddress));
+            case "bindaddress" -> set(line, "jmiredo.client.bind-address", checked(value, ValueParsers::clientBindAddress));
             case "bindport" -> set(line, "jmiredo.client.bind-port", ValueParsers.port(ValueParsers.integer(value)));
             case "serverbindaddress", "serverbindaddress2" -> throw new IllegalArgumentException(
                     "a server directive in a client's file (RelayType client, or a ServerAddress): miredo-server.conf "

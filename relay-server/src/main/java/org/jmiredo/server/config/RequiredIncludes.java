@@ -22,7 +22,8 @@ import java.util.function.Supplier;
  * Makes every {@code include} of the operator's HOCON file required. HOCON skips a missing include without
  * a word (only {@code include required(...)} fails), so a typo in an include path would run the relay on
  * the defaults. The includer API does not say which line included what, so the failure is reported at the
- * first line of the top-level file that includes that name (or at the file alone, for a nested include).
+ * first line of the top-level file that includes that name (or at the file alone), and an include missing
+ * from an included file at the top-level include that led to it, naming both.
  */
 final class RequiredIncludes implements ConfigIncluder, ConfigIncluderFile, ConfigIncluderURL, ConfigIncluderClasspath {
     private final Path top;
@@ -46,44 +47,69 @@ final class RequiredIncludes implements ConfigIncluder, ConfigIncluderFile, Conf
 
     @Override
     public ConfigObject include(ConfigIncludeContext context, String what) {
-        return required(what, () -> fallback.include(strict(context), what));
+        return required(what, quoted(what), () -> fallback.include(strict(context), what));
     }
 
     @Override
     public ConfigObject includeFile(ConfigIncludeContext context, File what) {
-        return required(what.getPath(), () -> ((ConfigIncluderFile) fallback).includeFile(strict(context), what));
+        return required(what.getPath(), quoted(what.getPath()),
+                () -> ((ConfigIncluderFile) fallback).includeFile(strict(context), what));
     }
 
     @Override
     public ConfigObject includeURL(ConfigIncludeContext context, URL what) {
-        return required(what.toString(), () -> ((ConfigIncluderURL) fallback).includeURL(strict(context), what));
+        // Typesafe Config gives file:/x for the file:///x written: the line is found by the URL's path.
+        String path = what.getPath();
+        return required(what.toString(), path.isEmpty() ? what.toString() : path,
+                () -> ((ConfigIncluderURL) fallback).includeURL(strict(context), what));
     }
 
     @Override
     public ConfigObject includeResources(ConfigIncludeContext context, String what) {
-        return required(what, () -> ((ConfigIncluderClasspath) fallback).includeResources(strict(context), what));
+        return required(what, quoted(what),
+                () -> ((ConfigIncluderClasspath) fallback).includeResources(strict(context), what));
     }
 
     private static ConfigIncludeContext strict(ConfigIncludeContext context) {
         return context.setParseOptions(context.parseOptions().setAllowMissing(false));
     }
 
-    private ConfigObject required(String what, Supplier<ConfigObject> include) {
+    private static String quoted(String what) {
+        return "\"" + what + "\"";
+    }
+
+    /** {@code written}: what the include's line holds, to find it by. */
+    private ConfigObject required(String what, String written, Supplier<ConfigObject> include) {
         try {
             return include.get();
+        } catch (MissingInclude e) {
+            // The file was read; an include inside it failed: name the include here that led to it.
+            throw new MissingInclude(includedAt(written), "include \"" + what + "\": " + e.reason, e);
         } catch (ConfigException.IO e) {
-            throw new ConfigException.IO(includedAt(what), "include \"" + what + "\": not found or unreadable ("
+            throw new MissingInclude(includedAt(written), "include \"" + what + "\": not found or unreadable ("
                     + e.getMessage() + "); every include is required here", e);
         }
     }
 
-    /** The first line of the top-level file that names {@code what} in an include, else the file alone. */
-    private ConfigOrigin includedAt(String what) {
+    /** A failed include, told apart from the includer's own errors so that an enclosing include adds its name. */
+    private static final class MissingInclude extends ConfigException.IO {
+        private static final long serialVersionUID = 1L;
+        /** The message without its origin. */
+        private final String reason;
+
+        MissingInclude(ConfigOrigin origin, String reason, Throwable cause) {
+            super(origin, reason, cause);
+            this.reason = reason;
+        }
+    }
+
+    /** The first line of the top-level file with an include that holds {@code written}, else the file alone. */
+    private ConfigOrigin includedAt(String written) {
         ConfigOrigin file = ConfigOriginFactory.newFile(top.toString());
         try {
             List<String> lines = Files.readAllLines(top, StandardCharsets.UTF_8);
             for (int i = 0; i < lines.size(); i++) {
-                if (lines.get(i).contains("include") && lines.get(i).contains("\"" + what + "\"")) {
+                if (lines.get(i).contains("include") && lines.get(i).contains(written)) {
                     return file.withLineNumber(i + 1);
                 }
             }

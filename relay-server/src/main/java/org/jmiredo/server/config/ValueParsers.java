@@ -45,6 +45,20 @@ public final class ValueParsers {
         return address;
     }
 
+    /**
+     * A client's bind address: 0.0.0.0 or a unicast IPv4 of the host, private ones included, since a client
+     * behind a NAT has only those (RFC 4380 §5.2); not loopback, multicast or broadcast, which reach no server.
+     */
+    public static int clientBindAddress(String text) {
+        int address = ipv4(text);
+        int first = address >>> 24;
+        if (address != 0 && (first == 0 || first == 127 || first >= 224)) {
+            throw new IllegalArgumentException("must be 0.0.0.0 or a unicast IPv4 address of this host (not "
+                    + "loopback, multicast or broadcast), got " + Ipv4.toString(address));
+        }
+        return address;
+    }
+
     /** A Teredo server address: a global unicast IPv4, as clients reach it from the Internet. */
     public static int globalIpv4(String text) {
         int address = ipv4(text);

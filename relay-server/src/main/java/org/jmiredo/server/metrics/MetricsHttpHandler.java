@@ -75,7 +75,11 @@ final class MetricsHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
             return response;
         }
-        return switch (new QueryStringDecoder(originForm(request.uri())).path()) {
+        String path = path(request.uri());
+        if (path == null) {
+            return text(HttpResponseStatus.BAD_REQUEST, "bad request\n");
+        }
+        return switch (path) {
             case "/metrics" -> scrape(ctx, request.headers().get(HttpHeaderNames.ACCEPT));
             case "/healthz" -> text(HttpResponseStatus.OK, "ok\n");
             case "/readyz" -> ready.getAsBoolean()
@@ -98,6 +102,15 @@ final class MetricsHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         int path = target.indexOf('/', scheme + 3);
         return path < 0 ? "/" : target.substring(path);
+    }
+
+    /** The decoded path of a request target; null when a percent-escape in it is broken ("/%zz"). */
+    private static String path(String target) {
+        try {
+            return new QueryStringDecoder(originForm(target)).path();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private FullHttpResponse scrape(ChannelHandlerContext ctx, String accept) {

@@ -43,6 +43,29 @@ class ClientRoleConfigTest {
         assertThat(config.client().defaultRoute()).isFalse();
     }
 
+    /**
+     * A client behind a NAT has only a private address (RFC 4380 §5.2, R-5.2.10-port): binding it (Miredo's
+     * BindAddress, e.g. the LAN side of a multi-homed host) must be possible. Addresses no socket can send
+     * Teredo from are refused.
+     */
+    @Test
+    void thePrivateAddressOfAClientBehindANatMayBeBound() throws Exception {
+        DaemonConfig config = load("""
+                jmiredo.client { server-address = "198.51.100.1", bind-address = "192.168.77.2" }
+                """);
+        assertThat(config.client().bindAddress()).isEqualTo(Ipv4.of(192, 168, 77, 2));
+        Path miredo = dir.resolve("miredo.conf");
+        Files.writeString(miredo, "RelayType client\nServerAddress 198.51.100.1\nBindAddress 10.1.2.3\n");
+        assertThat(ConfigLoader.load(ConfigLoader.Sources.none().withMiredo(miredo)).client().bindAddress())
+                .isEqualTo(Ipv4.of(10, 1, 2, 3));
+        Path file = dir.resolve("c.conf");
+        for (String bad : new String[] {"224.0.0.253", "255.255.255.255", "127.0.0.1"}) {
+            assertThatThrownBy(() -> load("jmiredo.client { server-address = \"198.51.100.1\", bind-address = \""
+                    + bad + "\" }\n")).isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems())
+                            .singleElement().asString().startsWith(file + ":1: jmiredo.client.bind-address").endsWith(bad));
+        }
+    }
+
     @Test
     void badValuesNameTheirFileLineAndKey() throws Exception {
         Path file = dir.resolve("c.conf");

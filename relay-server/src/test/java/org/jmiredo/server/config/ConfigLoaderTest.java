@@ -287,6 +287,30 @@ class ConfigLoaderTest {
                 .hasMessageStartingWith(nested + ":1: include \"" + dir.resolve("gone.conf") + "\": not found");
     }
 
+    /** An include by URL: Typesafe Config hands over file:/x for file:///x, which is found on its line all the same. */
+    @Test
+    void aMissingUrlIncludeIsRefusedAtItsLine() throws Exception {
+        Path gone = dir.resolve("gone.conf");
+        Path file = write("relay.conf", "jmiredo.tun.name = teredo9\ninclude url(\"file://" + gone + "\")\n");
+        assertThatThrownBy(() -> ConfigLoader.load(ConfigLoader.Sources.none().withHocon(file)))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageStartingWith(file + ":2: include \"file:" + gone + "\": not found");
+    }
+
+    /**
+     * An include missing from an included file: the message names the top-level include that led to it and the
+     * one that failed. It said that the file included at the top was "not found", which it was not.
+     */
+    @Test
+    void aMissingIncludeInAnIncludedFileNamesBothIncludes() throws Exception {
+        write("site.conf", "jmiredo.relay.bind-port = 3546\ninclude \"site-extra.conf\"\n");
+        Path file = write("relay.conf", "jmiredo.tun.name = teredo9\ninclude \"site.conf\"\n");
+        assertThatThrownBy(() -> ConfigLoader.load(ConfigLoader.Sources.none().withHocon(file)))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageStartingWith(file + ":2: include \"site.conf\": include \"site-extra.conf\": not found")
+                .hasMessageNotContaining("\"site.conf\": not found");
+    }
+
     @Test
     void anExistingIncludeIsRead() throws Exception {
         write("site.conf", "jmiredo.relay.bind-port = 3546\n");

@@ -129,6 +129,19 @@ class MetricsServerTest {
         assertThat(MetricsHttpHandler.originForm("/metrics?a=http://x/y")).isEqualTo("/metrics?a=http://x/y");
     }
 
+    /** A target with a broken percent-escape is a bad request (RFC 9112 §3.2): answered 400, not dropped unanswered. */
+    @Test
+    void aMalformedPercentEscapeIsABadRequest() throws Exception {
+        for (String target : new String[] {"/%zz", "/metrics%", "/ready%7"}) {
+            try (Socket socket = connect()) {
+                socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                assertThat(answer).as(target).startsWith("HTTP/1.1 400").endsWith("bad request\n");
+            }
+        }
+    }
+
     @Test
     void bindErrorIsOneClearLine() {
         int port = server.localAddress().getPort();

@@ -36,6 +36,9 @@ public final class Transmission implements TunnelRules {
     private final Consumer<ByteBuf> discardQueued = this::discardQueued;
     /** The lock-free lookups of the burst being read. */
     private final PeerLookups lookups;
+    /** The destination of the burst's last lookup (0: none yet; never a Teredo address's first half). */
+    private long lastHi;
+    private long lastLo;
 
     public Transmission(
             RelaySettings settings,
@@ -72,21 +75,31 @@ public final class Transmission implements TunnelRules {
     @Override
     public void clearLookups() {
         lookups.clear();
+        lastHi = 0;
     }
 
-    /** Adds the lookup of a packet's destination when the rules below would reach the peer table with it. */
+    /**
+     * Adds the lookup of a packet's destination when the rules below would reach the peer table with it. A
+     * packet to the same peer as the one before shares its lookup (a TCP flight, a single busy peer): one
+     * hash and probe for the run. Sharing is safe: a copy is acted on only while current, so a packet after
+     * one that wrote the entry takes the lock.
+     */
     @Override
     public int lookAhead(ByteBuf packet) {
-        if (lookups.full() || !Ipv6.cutToTunnelPacket(packet)) {
+        if (refused(packet) != null) {
             return -1;
         }
         int at = packet.readerIndex();
         long dstHi = Ipv6.dstHi(packet, at);
         long dstLo = Ipv6.dstLo(packet, at);
-        if (Ipv6.isMulticast(dstHi) || !TeredoAddress.isTeredo(dstHi, settings.prefix())
-                || !TeredoAddress.isReachable(dstHi, dstLo)) {
+        if (dstHi == lastHi && dstLo == lastLo) {
+            return lookups.size() - 1;
+        }
+        if (lookups.full()) {
             return -1;
         }
+        lastHi = dstHi;
+        lastLo = dstLo;
         return lookups.add(dstHi, dstLo);
     }
 
@@ -95,38 +108,53 @@ public final class Transmission implements TunnelRules {
         lookups.run();
     }
 
+    /** {@code lookup} >= 0: {@link #lookAhead} found the packet acceptable, so it is not checked again. */
     @Override
     public void fromTunnel(ByteBuf packet, int lookup, RelayOutput out) {
-        if (!Ipv6.cutToTunnelPacket(packet)) {
-            drop(packet, DropReason.MALFORMED_IPV6);
-            return;
+        if (lookup < 0) {
+            DropReason refused = refused(packet);
+            if (refused != null) {
+                if (refused == DropReason.DESTINATION_NOT_TEREDO) {
+                    icmp.addressUnreachable(packet, clock.nowSeconds(), out); // as Miredo (M21)
+                }
+                drop(packet, refused);
+                return;
+            }
         }
         int at = packet.readerIndex();
         long dstHi = Ipv6.dstHi(packet, at);
         long dstLo = Ipv6.dstLo(packet, at);
-        if (Ipv6.isMulticast(dstHi) || Ipv6.isMulticast(Ipv6.srcHi(packet, at))) {
-            // Silently, as Miredo (M17). A multicast source is invalid (RFC 4291 §2.7): a forwarding kernel
-            // drops it, but a raw socket on the relay's host can route one into the tunnel.
-            drop(packet, DropReason.MULTICAST);
-            return;
-        }
-        if (!TeredoAddress.isTeredo(dstHi, settings.prefix())) {
-            // R-5.4.1-teredoonly; Miredo answers address unreachable (M21).
-            icmp.addressUnreachable(packet, clock.nowSeconds(), out);
-            drop(packet, DropReason.DESTINATION_NOT_TEREDO);
-            return;
-        }
-        if (!TeredoAddress.isReachable(dstHi, dstLo)) {
-            // R-5.4.1-g4: both embedded IPv4s, unlike Miredo which checks the server's only (M26).
-            drop(packet, DropReason.NON_GLOBAL_DESTINATION);
-            return;
-        }
         int now = clock.nowSeconds();
         if (lookup >= 0 && sendableUnlocked(lookup, now)) {
             out.toUdp(packet, lookups.mappedIpv4(lookup), lookups.mappedPort(lookup), lookups.localAddress(lookup));
             return;
         }
         transmit(packet, dstHi, dstLo, lookup >= 0 ? lookups.hash(lookup) : peers.hash(dstHi, dstLo), now, out);
+    }
+
+    /**
+     * Why a packet read from the tunnel is dropped before any peer lookup, or null; cuts it to its IPv6
+     * length. Writes nothing else, so that {@link #lookAhead} can ask it too.
+     */
+    private DropReason refused(ByteBuf packet) {
+        if (!Ipv6.cutToTunnelPacket(packet)) {
+            return DropReason.MALFORMED_IPV6;
+        }
+        int at = packet.readerIndex();
+        long dstHi = Ipv6.dstHi(packet, at);
+        if (Ipv6.isMulticast(dstHi) || Ipv6.isMulticast(Ipv6.srcHi(packet, at))) {
+            // Silently, as Miredo (M17). A multicast source is invalid (RFC 4291 §2.7): a forwarding kernel
+            // drops it, but a raw socket on the relay's host can route one into the tunnel.
+            return DropReason.MULTICAST;
+        }
+        if (!TeredoAddress.isTeredo(dstHi, settings.prefix())) {
+            return DropReason.DESTINATION_NOT_TEREDO; // R-5.4.1-teredoonly; Miredo answers address unreachable (M21)
+        }
+        if (!TeredoAddress.isReachable(dstHi, Ipv6.dstLo(packet, at))) {
+            // R-5.4.1-g4: both embedded IPv4s, unlike Miredo which checks the server's only (M26).
+            return DropReason.NON_GLOBAL_DESTINATION;
+        }
+        return null;
     }
 
     /**

@@ -6,6 +6,7 @@ import java.util.function.Consumer;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
+import org.jmiredo.peer.PeerLookups;
 import org.jmiredo.peer.PeerTable;
 import org.jmiredo.proto.Ipv6;
 import org.jmiredo.proto.Teredo;
@@ -15,6 +16,14 @@ import org.jmiredo.proto.TeredoAddress;
  * The relay's transmission rules, tunnel to UDP (RFC 4380 §5.4.1 as updated by RFC 5991 §3.2): one
  * instance per event loop. Trusted peers get the packet at their mapping; any other peer gets it queued
  * while a bubble goes through its server, and an ICMPv6 error when its bubbles are used up.
+ *
+ * <p>A read burst looks its destination peers up first, all at once and without locks ({@link #lookAhead},
+ * {@link #lookUp}: the cache misses of the burst overlap, as {@link Reception}'s do), then runs the rules
+ * per packet, in order. A packet to a trusted peer whose copy is still current and already touched this
+ * second is sent at the copy's mapping without the lock (that decision writes nothing); anything else
+ * takes the segment lock and finds the entry again, now in the cache. A packet to a peer an earlier
+ * packet of the burst added or changed finds its copy no longer current, so it takes the lock and sees
+ * the entry as that packet left it.
  */
 public final class Transmission implements TunnelRules {
     private RelaySettings settings;
@@ -25,6 +34,11 @@ public final class Transmission implements TunnelRules {
     private final DataPathCounters counters;
     private final ByteBufAllocator alloc;
     private final Consumer<ByteBuf> discardQueued = this::discardQueued;
+    /** The lock-free lookups of the burst being read. */
+    private final PeerLookups lookups;
+    /** The destination of the burst's last lookup (0: none yet; never a Teredo address's first half). */
+    private long lastHi;
+    private long lastLo;
 
     public Transmission(
             RelaySettings settings,
@@ -41,6 +55,7 @@ public final class Transmission implements TunnelRules {
         this.clock = clock;
         this.counters = counters;
         this.alloc = alloc;
+        this.lookups = new PeerLookups(peers);
     }
 
     /**
@@ -54,36 +69,105 @@ public final class Transmission implements TunnelRules {
 
     @Override
     public void fromTunnel(ByteBuf packet, RelayOutput out) {
-        if (!Ipv6.cutToTunnelPacket(packet)) {
-            drop(packet, DropReason.MALFORMED_IPV6);
-            return;
+        fromTunnel(packet, -1, out);
+    }
+
+    @Override
+    public void clearLookups() {
+        lookups.clear();
+        lastHi = 0;
+    }
+
+    /**
+     * Adds the lookup of a packet's destination when the rules below would reach the peer table with it. A
+     * packet to the same peer as the one before shares its lookup (a TCP flight, a single busy peer): one
+     * hash and probe for the run. Sharing is safe: a copy is acted on only while current, so a packet after
+     * one that wrote the entry takes the lock.
+     */
+    @Override
+    public int lookAhead(ByteBuf packet) {
+        if (refused(packet) != null) {
+            return -1;
         }
         int at = packet.readerIndex();
         long dstHi = Ipv6.dstHi(packet, at);
         long dstLo = Ipv6.dstLo(packet, at);
+        if (dstHi == lastHi && dstLo == lastLo) {
+            return lookups.size() - 1;
+        }
+        if (lookups.full()) {
+            return -1;
+        }
+        lastHi = dstHi;
+        lastLo = dstLo;
+        return lookups.add(dstHi, dstLo);
+    }
+
+    @Override
+    public void lookUp() {
+        lookups.run();
+    }
+
+    /** {@code lookup} >= 0: {@link #lookAhead} found the packet acceptable, so it is not checked again. */
+    @Override
+    public void fromTunnel(ByteBuf packet, int lookup, RelayOutput out) {
+        if (lookup < 0) {
+            DropReason refused = refused(packet);
+            if (refused != null) {
+                if (refused == DropReason.DESTINATION_NOT_TEREDO) {
+                    icmp.addressUnreachable(packet, clock.nowSeconds(), out); // as Miredo (M21)
+                }
+                drop(packet, refused);
+                return;
+            }
+        }
+        int at = packet.readerIndex();
+        long dstHi = Ipv6.dstHi(packet, at);
+        long dstLo = Ipv6.dstLo(packet, at);
+        int now = clock.nowSeconds();
+        if (lookup >= 0 && sendableUnlocked(lookup, now)) {
+            out.toUdp(packet, lookups.mappedIpv4(lookup), lookups.mappedPort(lookup), lookups.localAddress(lookup));
+            return;
+        }
+        transmit(packet, dstHi, dstLo, lookup >= 0 ? lookups.hash(lookup) : peers.hash(dstHi, dstLo), now, out);
+    }
+
+    /**
+     * Why a packet read from the tunnel is dropped before any peer lookup, or null; cuts it to its IPv6
+     * length. Writes nothing else, so that {@link #lookAhead} can ask it too.
+     */
+    private DropReason refused(ByteBuf packet) {
+        if (!Ipv6.cutToTunnelPacket(packet)) {
+            return DropReason.MALFORMED_IPV6;
+        }
+        int at = packet.readerIndex();
+        long dstHi = Ipv6.dstHi(packet, at);
         if (Ipv6.isMulticast(dstHi) || Ipv6.isMulticast(Ipv6.srcHi(packet, at))) {
             // Silently, as Miredo (M17). A multicast source is invalid (RFC 4291 §2.7): a forwarding kernel
             // drops it, but a raw socket on the relay's host can route one into the tunnel.
-            drop(packet, DropReason.MULTICAST);
-            return;
+            return DropReason.MULTICAST;
         }
         if (!TeredoAddress.isTeredo(dstHi, settings.prefix())) {
-            // R-5.4.1-teredoonly; Miredo answers address unreachable (M21).
-            icmp.addressUnreachable(packet, clock.nowSeconds(), out);
-            drop(packet, DropReason.DESTINATION_NOT_TEREDO);
-            return;
+            return DropReason.DESTINATION_NOT_TEREDO; // R-5.4.1-teredoonly; Miredo answers address unreachable (M21)
         }
-        if (!TeredoAddress.isReachable(dstHi, dstLo)) {
+        if (!TeredoAddress.isReachable(dstHi, Ipv6.dstLo(packet, at))) {
             // R-5.4.1-g4: both embedded IPv4s, unlike Miredo which checks the server's only (M26).
-            drop(packet, DropReason.NON_GLOBAL_DESTINATION);
-            return;
+            return DropReason.NON_GLOBAL_DESTINATION;
         }
-        transmit(packet, dstHi, dstLo, out);
+        return null;
     }
 
-    private void transmit(ByteBuf packet, long dstHi, long dstLo, RelayOutput out) {
-        int now = clock.nowSeconds();
-        long hash = peers.hash(dstHi, dstLo); // hashed once per packet
+    /**
+     * True if lookup {@code k}'s copy shows case 1 (a trusted peer heard from within {@value
+     * Teredo#TRUST_SECONDS} s) and the touch it takes would write nothing, and the copy is still the entry
+     * as it is now (checked last, right before the copy is acted on).
+     */
+    private boolean sendableUnlocked(int k, int now) {
+        return lookups.present(k) && lookups.trusted(k) && now - lookups.lastRx(k) < Teredo.TRUST_SECONDS
+                && lookups.touchedAt(k, now) && lookups.current(k);
+    }
+
+    private void transmit(ByteBuf packet, long dstHi, long dstLo, long hash, int now, RelayOutput out) {
         PeerTable.Segment segment = peers.segmentFor(hash);
         long target;
         int local = RelayOutput.ANY_LOCAL;

@@ -15,8 +15,9 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * A burst of lock-free lookups in a {@link PeerTable}, for the datagrams of one receive burst: one per
- * event loop, reused burst after burst, so nothing is allocated per lookup.
+ * A burst of lock-free lookups in a {@link PeerTable}, for the datagrams of one receive burst or the
+ * packets of one tunnel read burst: one per event loop and direction, reused burst after burst, so
+ * nothing is allocated per lookup.
  *
  * <p>Why a burst: at millions of peers nearly every lookup misses the cache, and one lookup (SipHash,
  * probe) is too long for the CPU to reach the next one's load while the first misses, and a segment lock
@@ -181,6 +182,25 @@ public final class PeerLookups {
 
     public int mappedPort(int k) {
         return SlotLayout.mappedPort(state[k]);
+    }
+
+    /** The relay address the entry's mapping was learned on ({@link PeerTable.Segment#localAddress}). */
+    public int localAddress(int k) {
+        return SlotLayout.localAddress(state[k]);
+    }
+
+    /** The entry's last receive time (0: never), as {@link PeerTable.Segment#lastRx}. */
+    public int lastRx(int k) {
+        return SlotLayout.time(times[k], RX_AGE_SHIFT);
+    }
+
+    /**
+     * True if {@link PeerTable.Segment#touch}{@code (slot, now)} would change none of the entry's words: its
+     * reference bit is set and its last touch is at {@code now} or later (another loop's clock may run a
+     * little ahead). Then using the entry needs no lock. At most the first use in each second misses this.
+     */
+    public boolean touchedAt(int k, int now) {
+        return (state[k] & REFERENCED) != 0 && now - SlotLayout.lastActive(times[k]) <= 0;
     }
 
     /**

@@ -1,11 +1,13 @@
 package org.jmiredo.pipeline;
 
 import io.netty.buffer.ByteBuf;
+import java.util.Arrays;
 import org.jmiredo.engine.BurstClock;
 import org.jmiredo.engine.TunnelRules;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
+import org.jmiredo.peer.PeerLookups;
 import org.jmiredo.tun.TunReceiver;
 import org.jmiredo.tun.offload.OffloadDrop;
 import org.slf4j.Logger;
@@ -15,6 +17,11 @@ import org.slf4j.LoggerFactory;
  * The tunnel-to-UDP path of one event loop: each packet read from the loop's tunnel queue goes through
  * the transmission rules (destination checks, peer lookup, encapsulation or bubble: the relay's or the
  * client's), and the whole read burst leaves with one flush.
+ *
+ * <p>Packets are held as they are read, in runs of up to {@value PeerLookups#MAX}: a run's destination
+ * peers are looked up all at once (at millions of peers each lookup misses the cache; together the
+ * misses overlap, see {@link org.jmiredo.engine.Transmission}), then each packet goes through the rules,
+ * in the order read. A run ends when it is full or at {@link #readComplete}, which every burst ends with.
  */
 public final class TunToUdpPath implements TunReceiver {
     private static final Logger LOG = LoggerFactory.getLogger(TunToUdpPath.class);
@@ -23,6 +30,10 @@ public final class TunToUdpPath implements TunReceiver {
     private final UdpTunOutput output;
     private final DataPathCounters counters;
     private final BurstClock clock;
+    /** The run being read (owned here until handed to the rules) and each packet's lookup. */
+    private final ByteBuf[] held = new ByteBuf[PeerLookups.MAX];
+    private final int[] lookup = new int[PeerLookups.MAX];
+    private int heldCount;
 
     public TunToUdpPath(TunnelRules transmission, UdpTunOutput output, DataPathCounters counters, BurstClock clock) {
         this.transmission = transmission;
@@ -31,16 +42,41 @@ public final class TunToUdpPath implements TunReceiver {
         this.clock = clock;
     }
 
+    /** Counts the packet and holds it for its run; a full run goes through the rules at once. */
     @Override
     public void packetRead(ByteBuf packet) {
         counters.increment(Counter.TUN_RX_PACKETS);
         counters.add(Counter.TUN_RX_BYTES, packet.readableBytes());
+        held[heldCount++] = packet;
+        if (heldCount == held.length) {
+            runHeld();
+        }
+    }
+
+    /** The held run: every destination looked up at once, then each packet through the rules; never throws. */
+    private void runHeld() {
+        int n = heldCount;
+        heldCount = 0;
         try {
-            transmission.fromTunnel(packet, output);
+            transmission.clearLookups();
+            for (int j = 0; j < n; j++) {
+                lookup[j] = transmission.lookAhead(held[j]);
+            }
+            transmission.lookUp();
         } catch (RuntimeException e) {
-            // Ownership passed to the rules; a bug there must cost this packet only, never the loop.
-            counters.drop(DropReason.INTERNAL_ERROR);
-            LOG.debug("tunnel-to-UDP error", e);
+            LOG.debug("tunnel-to-UDP lookups", e);
+            Arrays.fill(lookup, 0, n, -1); // the rules look each peer up under its lock instead
+        }
+        for (int j = 0; j < n; j++) {
+            ByteBuf packet = held[j];
+            held[j] = null;
+            try {
+                transmission.fromTunnel(packet, lookup[j], output);
+            } catch (RuntimeException e) {
+                // Ownership passed to the rules; a bug there must cost this packet only, never the loop.
+                counters.drop(DropReason.INTERNAL_ERROR);
+                LOG.debug("tunnel-to-UDP error", e);
+            }
         }
     }
 
@@ -57,6 +93,7 @@ public final class TunToUdpPath implements TunReceiver {
 
     @Override
     public void readComplete() {
+        runHeld();
         clock.burstEnd(); // the transmission rules' clock: the next burst reads it afresh
         output.flushTun(); // ICMPv6 errors this burst wrote back into the tunnel
         output.flush();

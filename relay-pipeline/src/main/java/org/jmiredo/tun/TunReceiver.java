@@ -5,10 +5,17 @@ import org.jmiredo.tun.offload.OffloadDrop;
 
 /** What a {@link TunQueue} hands the packets it reads to, on its event loop's thread. */
 public interface TunReceiver {
-    /** One IPv6 packet read from the tunnel; the receiver owns {@code packet} and must release it. */
+    /**
+     * One IPv6 packet read from the tunnel; the receiver owns {@code packet} and must release it. It may
+     * hold it until {@link #readComplete}, with which every burst of reads ends, to handle the burst's
+     * packets together.
+     */
     void packetRead(ByteBuf packet);
 
-    /** The end of one read burst: the moment to flush what the burst wrote (one sendmmsg). */
+    /**
+     * The end of one read burst: the moment to finish the packets held and flush what the burst wrote (one
+     * sendmmsg).
+     */
     void readComplete();
 
     /** A packet too large for the queue's buffers was read and dropped (the device's MTU above ours). */

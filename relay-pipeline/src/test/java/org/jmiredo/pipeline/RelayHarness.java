@@ -68,6 +68,13 @@ final class RelayHarness implements AutoCloseable {
         receiver.readComplete();
     }
 
+    /** IPv6 packets read from the tunnel in one read burst, in order. */
+    void readTunBurst(List<ByteBuf> packets) {
+        var receiver = dataPath.tunReceiver(udp, p -> true);
+        packets.forEach(receiver::packetRead);
+        receiver.readComplete();
+    }
+
     /** The next datagram the relay sent, or null. */
     DatagramPacket sentUdp() {
         return udp.readOutbound();

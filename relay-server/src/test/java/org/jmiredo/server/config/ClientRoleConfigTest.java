@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.jmiredo.engine.client.QualificationSettings;
+import org.jmiredo.metrics.DataPathRole;
 import org.jmiredo.proto.Ipv4;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,5 +84,31 @@ class ClientRoleConfigTest {
         assertThatThrownBy(() -> load("jmiredo.client.server-address2 = \"198.51.100.2\"\n"))
                 .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems())
                         .singleElement().asString().contains("needs jmiredo.client.server-address"));
+    }
+    /**
+     * The client creates its own plain tunnel: a host's persistent device or offloads it would not use are
+     * refused at start, at their FILE:LINE, rather than ignored (and then failing with EBUSY on the host's
+     * device). "auto" offloads may fall back to a plain device, as the relay's do.
+     */
+    @Test
+    void theClientRefusesAPersistentTunnelAndOffloadsItWouldIgnore() throws Exception {
+        Path file = dir.resolve("c.conf");
+        DaemonConfig config = load("""
+                jmiredo.client.server-address = "198.51.100.1"
+                jmiredo.tun { name = jmtp1
+                  persistent = true
+                  offload = on }
+                """);
+        config.requireRole(DataPathRole.RELAY);
+        assertThatThrownBy(() -> config.requireRole(DataPathRole.CLIENT)).isInstanceOfSatisfying(
+                InvalidConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        file + ":3: jmiredo.tun.persistent: `jmiredo client` creates its own tunnel and cannot attach"
+                                + " to a persistent device: set it to false",
+                        file + ":4: jmiredo.tun.offload: `jmiredo client` opens its tunnel without offloads: set it"
+                                + " to off or auto"));
+        load("""
+                jmiredo.client.server-address = "198.51.100.1"
+                jmiredo.tun { persistent = false, offload = auto }
+                """).requireRole(DataPathRole.CLIENT);
     }
 }

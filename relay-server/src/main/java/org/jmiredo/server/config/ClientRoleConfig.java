@@ -34,6 +34,18 @@ public record ClientRoleConfig(int serverAddress, int serverAddress2, int bindAd
         return new ClientRoleConfig(0, 0, 0, 0, true);
     }
 
+    /**
+     * Refuses the tunnel settings the client cannot honour ({@link #refusals()}); checked when the client runs
+     * a tunnel (not with --qualify-only).
+     *
+     * @throws InvalidConfigException naming each one's FILE:LINE and key
+     */
+    public void requireOwnTunnel() throws InvalidConfigException {
+        if (!refusals.isEmpty()) {
+            throw new InvalidConfigException(refusals);
+        }
+    }
+
     /** True when a server address was given. */
     public boolean configured() {
         return serverAddress != 0;

@@ -1,6 +1,5 @@
 package org.jmiredo.server.config;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.jmiredo.engine.RelaySettings;
 import org.jmiredo.metrics.DataPathRole;
@@ -55,17 +54,13 @@ public record DaemonConfig(
 
     /**
      * Refuses a Miredo file written for the other of relay and client (its RelayType, or a client's
-     * ServerAddress without one), and for the client the tunnel settings it cannot honour, naming the file and
-     * line.
+     * ServerAddress without one), naming the file and line.
      *
      * @throws InvalidConfigException when it is
      */
     public void requireRole(DataPathRole role) throws InvalidConfigException {
-        List<String> refusals = new ArrayList<>(roleDirectives.stream().filter(d -> d.refusedBy(role))
-                .map(RoleDirective::refusal).toList());
-        if (role == DataPathRole.CLIENT) {
-            refusals.addAll(client.refusals());
-        }
+        List<String> refusals = roleDirectives.stream().filter(d -> d.refusedBy(role)).map(RoleDirective::refusal)
+                .toList();
         if (!refusals.isEmpty()) {
             throw new InvalidConfigException(refusals);
         }

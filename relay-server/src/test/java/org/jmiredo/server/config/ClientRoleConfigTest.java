@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.jmiredo.engine.client.QualificationSettings;
-import org.jmiredo.metrics.DataPathRole;
 import org.jmiredo.proto.Ipv4;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,8 +98,7 @@ class ClientRoleConfigTest {
                   persistent = true
                   offload = on }
                 """);
-        config.requireRole(DataPathRole.RELAY);
-        assertThatThrownBy(() -> config.requireRole(DataPathRole.CLIENT)).isInstanceOfSatisfying(
+        assertThatThrownBy(() -> config.client().requireOwnTunnel()).isInstanceOfSatisfying(
                 InvalidConfigException.class, e -> assertThat(e.problems()).containsExactly(
                         file + ":3: jmiredo.tun.persistent: `jmiredo client` creates its own tunnel and cannot attach"
                                 + " to a persistent device: set it to false",
@@ -109,6 +107,6 @@ class ClientRoleConfigTest {
         load("""
                 jmiredo.client.server-address = "198.51.100.1"
                 jmiredo.tun { persistent = false, offload = auto }
-                """).requireRole(DataPathRole.CLIENT);
+                """).client().requireOwnTunnel();
     }
 }

@@ -68,8 +68,9 @@ final class ServerStub implements QualificationOutput, AutoCloseable {
         ServerEndpoint endpoint = serverIpv4 == primary ? ServerEndpoint.PRIMARY : ServerEndpoint.SECONDARY;
         DropReason refused = rules.process(rs, headers, endpoint, mappedIpv4, port, new ServerOutput() {
             @Override
-            public void toUdp(ByteBuf payload, ServerEndpoint from, int ipv4, int toPort) {
+            public boolean toUdp(ByteBuf payload, ServerEndpoint from, int ipv4, int toPort) {
                 answers.add(new Answer(payload, from == ServerEndpoint.PRIMARY ? primary : secondary, 3544));
+                return true;
             }
 
             @Override

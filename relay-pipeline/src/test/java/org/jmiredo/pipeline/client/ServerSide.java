@@ -61,8 +61,9 @@ public final class ServerSide {
         List<ByteBuf> answers = new ArrayList<>();
         DropReason refused = rules.process(rs, headers, on, Packets.ipv4(Packets.NAT), natPort, new ServerOutput() {
             @Override
-            public void toUdp(ByteBuf answer, ServerEndpoint from, int ipv4, int port) {
+            public boolean toUdp(ByteBuf answer, ServerEndpoint from, int ipv4, int port) {
                 answers.add(answer);
+                return true;
             }
 
             @Override

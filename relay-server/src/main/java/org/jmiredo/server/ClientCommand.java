@@ -66,6 +66,7 @@ final class ClientCommand implements Callable<Integer> {
         if (qualifyOnly) {
             return DaemonRun.untilStopped(() -> ClientQualifyDaemon.start(config), LOG);
         }
+        config.client().requireOwnTunnel();
         return DaemonRun.untilStopped(() -> ClientDaemon.start(config),
                 DaemonRun.untilTunnelGone(ClientDaemon::goneTunnel, "client", LOG), LOG);
     }

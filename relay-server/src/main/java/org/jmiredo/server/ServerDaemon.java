@@ -33,6 +33,7 @@ public final class ServerDaemon extends UdpRoleDaemon {
     private static final Logger LOG = LoggerFactory.getLogger(ServerDaemon.class);
     /** The room a native packet may take: a whole IPv6 minimum-MTU packet, or more if the limit allows. */
     private static final int MIN_NATIVE_CAPACITY = Teredo.MTU;
+    private static final long MIB = 1L << 20;
 
     private final ServerRoleConfig role;
     private ServerSettings settings;
@@ -58,6 +59,7 @@ public final class ServerDaemon extends UdpRoleDaemon {
             throw new StartupException("no server address: set jmiredo.server.primary-address (--config) or "
                     + "ServerBindAddress (--miredo-conf miredo-server.conf)", null);
         }
+        requireRaTablesFitTheHeap(transportSettings().resolvedEventLoops(), Runtime.getRuntime().maxMemory());
         Set<Integer> assigned = HostAddresses.ipv4();
         HostAddresses.requireUsable("jmiredo.server.primary-address", role.primaryAddress(), assigned);
         HostAddresses.requireUsable("jmiredo.server.secondary-address", role.secondaryAddress(), assigned);
@@ -65,6 +67,21 @@ public final class ServerDaemon extends UdpRoleDaemon {
             settings = role.settings();
         } catch (IllegalArgumentException e) {
             throw new StartupException("jmiredo.server: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The per-destination RA tables are allocated when the loops start: a size the configuration accepts
+     * (ra-destination-slots up to 4194304, event-loops up to 256) could otherwise end the start in an
+     * OutOfMemoryError. Half the heap leaves room for the rest (Netty's pools are direct memory).
+     */
+    private void requireRaTablesFitTheHeap(int eventLoops, long maxHeap) throws StartupException {
+        long tables = role.raTableBytes(eventLoops);
+        if (tables > maxHeap / 2) {
+            throw new StartupException("jmiredo.server.ra-destination-slots = " + role.raDestinationSlots()
+                    + ": the per-destination RA tables take " + tables / MIB + " MiB (16 B x "
+                    + role.raDestinationSlots() + " slots x " + eventLoops + " event loops), more than half the heap ("
+                    + maxHeap / MIB + " MiB, -Xmx): lower it or jmiredo.transport.event-loops, or raise -Xmx", null);
         }
     }
 

@@ -152,6 +152,17 @@ class MainTest {
         }
     }
 
+    /** The client creates its own tunnel: a host's persistent device is refused before anything starts. */
+    @Test
+    void clientRefusesAPersistentTunnelAsAConfigurationError() throws Exception {
+        Path file = write("client.conf", "jmiredo.client.server-address = \"198.51.100.1\"\n"
+                + "jmiredo.tun.persistent = true\n");
+        assertThat(run("client", "--config", file.toString(), "--metrics-listen", "127.0.0.1:0"))
+                .isEqualTo(Main.EXIT_CONFIG);
+        assertThat(err.toString()).contains(file + ":2: jmiredo.tun.persistent: `jmiredo client` creates its own "
+                + "tunnel and cannot attach to a persistent device: set it to false");
+    }
+
     private Path write(String name, String text) throws Exception {
         Path file = dir.resolve(name);
         Files.writeString(file, text);

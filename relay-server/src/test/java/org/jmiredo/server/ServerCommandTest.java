@@ -43,6 +43,25 @@ class ServerCommandTest {
                 + "to this host").hasLineCount(1);
     }
 
+    /**
+     * The per-destination RA tables are allocated at start, 16 B per slot on every event loop: a value the
+     * configuration accepts (4194304 slots, 256 loops: 16 GiB) must stop the start with the key, not with an
+     * OutOfMemoryError once the loops run. Checked before the addresses, so no Teredo port is needed here.
+     */
+    @Test
+    void serverRefusesRaDestinationTablesLargerThanHalfTheHeap() throws Exception {
+        Path conf = write("server.conf", """
+                jmiredo.server { primary-address = "203.0.113.200", ra-destination-slots = 4194304 }
+                jmiredo.transport.event-loops = 256
+                """);
+        assertThat(run("server", "--config", conf.toString(), "--metrics-listen", "127.0.0.1:0"))
+                .isEqualTo(Main.EXIT_FAILURE);
+        assertThat(err.toString()).startsWith("jmiredo: jmiredo.server.ra-destination-slots = 4194304: the "
+                + "per-destination RA tables take 16384 MiB (16 B x 4194304 slots x 256 event loops), more than half "
+                + "the heap (").contains("MiB, -Xmx): lower it or jmiredo.transport.event-loops, or raise -Xmx")
+                .hasLineCount(1);
+    }
+
     @Test
     void serverWarnsAboutTheRelaysDirectivesWithTheirLines() throws Exception {
         Path conf = write("miredo.conf", "RelayType cone\nServerBindAddress 203.0.113.200\nBindPort 3545\n");

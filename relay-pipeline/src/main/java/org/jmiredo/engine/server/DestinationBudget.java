@@ -7,7 +7,9 @@ import org.jmiredo.proto.SipHash;
 /**
  * At most {@code perSecond} Router Advertisements per clock second towards any one IPv4 address, the
  * would-be victim of a reflection with spoofed Router Solicitations, while other addresses are answered
- * normally. One instance per receiving socket, used by its event loop's thread only (no synchronisation).
+ * normally. One instance per pair of server sockets (primary and secondary on one event loop), used by that
+ * loop's thread only (no synchronisation): an RS with the cone bit is answered from the other address, so a
+ * budget per receiving socket would let each address send a victim up to twice the value.
  *
  * <p>A count-min sketch of two rows of {@code slots} counters, each counter a long (clock second in the
  * high half, count in the low half): memory is fixed at construction, nothing is allocated per packet,
@@ -20,7 +22,7 @@ import org.jmiredo.proto.SipHash;
  * <p>The window is the clock second, as {@link org.jmiredo.engine.PerSecondBudget}: a burst of up to
  * twice the budget can straddle a second's boundary. {@code 0} per second means unlimited (no table).
  */
-final class DestinationBudget {
+public final class DestinationBudget {
     private static final long COUNT_MASK = 0xFFFF_FFFFL;
 
     private final int perSecond;
@@ -49,7 +51,7 @@ final class DestinationBudget {
     }
 
     /** As {@link #DestinationBudget(int, int, RandomGenerator)} with a secret key. */
-    static DestinationBudget withSecretKey(int perSecond, int slots) {
+    public static DestinationBudget withSecretKey(int perSecond, int slots) {
         return new DestinationBudget(perSecond, slots, new SecureRandom());
     }
 

@@ -96,8 +96,9 @@ final class Forwarder {
             payload.writerIndex(TeredoHeaders.ORIGIN_LENGTH);
         }
         payload.writeBytes(buf, at, length);
-        counters.increment(bubble ? Counter.SERVER_FORWARDED_BUBBLES : Counter.SERVER_FORWARDED_ICMPV6);
-        out.toUdp(payload, ServerEndpoint.PRIMARY, ipv4, port);
+        if (out.toUdp(payload, ServerEndpoint.PRIMARY, ipv4, port)) {
+            counters.increment(bubble ? Counter.SERVER_FORWARDED_BUBBLES : Counter.SERVER_FORWARDED_ICMPV6);
+        }
         return null;
     }
 }

@@ -32,8 +32,11 @@ public final class MireRules {
     /** Where the mire's answers go: always from its peer-port socket. */
     @FunctionalInterface
     public interface Output {
-        /** Sends {@code payload} from the peer port to {@code ipv4}:{@code port}; takes ownership. */
-        void toUdp(ByteBuf payload, int ipv4, int port);
+        /**
+         * Sends {@code payload} from the peer port to {@code ipv4}:{@code port}; takes ownership. False when the
+         * socket refused it (counted there).
+         */
+        boolean toUdp(ByteBuf payload, int ipv4, int port);
     }
 
     private final ByteBufAllocator alloc;
@@ -66,8 +69,9 @@ public final class MireRules {
             }
             ByteBuf reply = alloc.ioBuffer(Bubble.LENGTH);
             Bubble.write(reply, dstHi, Ipv6.dstLo(buf, at), Ipv6.srcHi(buf, at), Ipv6.srcLo(buf, at));
-            counters.increment(Counter.BUBBLES_TX_DIRECT);
-            out.toUdp(reply, srcIpv4, srcPort);
+            if (out.toUdp(reply, srcIpv4, srcPort)) {
+                counters.increment(Counter.BUBBLES_TX_DIRECT);
+            }
             return null;
         }
         if (onServicePort || !isEchoRequest(buf, at, headers.ipv6Length())) {
@@ -75,8 +79,9 @@ public final class MireRules {
         }
         ByteBuf reply = alloc.ioBuffer(Ipv6.HEADER_LENGTH + Ipv6.payloadLength(buf, at));
         Icmpv6.appendEchoReplyTo(reply, buf, at, REPLY_HOP_LIMIT, dstHi, Ipv6.dstLo(buf, at));
-        counters.increment(Counter.ECHO_REPLIES_TX);
-        out.toUdp(reply, srcIpv4, srcPort);
+        if (out.toUdp(reply, srcIpv4, srcPort)) {
+            counters.increment(Counter.ECHO_REPLIES_TX);
+        }
         return null;
     }
 

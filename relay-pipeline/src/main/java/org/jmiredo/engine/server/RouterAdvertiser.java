@@ -15,7 +15,8 @@ import org.jmiredo.proto.TeredoHeaders;
 
 /**
  * Answers Router Solicitations (RFC 4380 §5.3.2): one instance per receiving socket, used by its event
- * loop's thread only. Stateless apart from the RA budgets (per destination, then per socket): the client's mapping is the RS's own IPv4
+ * loop's thread only. Stateless apart from the RA budgets (per destination, shared with the other socket of the
+ * pair, then per socket): the client's mapping is the RS's own IPv4
  * source and port, copied into the RA's origin indication and forgotten.
  *
  * <p>The RA is {@code [AUTH] ORIG IPv6(RA)}: the authentication encapsulation only when the RS had one,
@@ -70,11 +71,12 @@ final class RouterAdvertiser {
         boolean cone = RouterSolicitation.coneBit(buf, at);
         ServerEndpoint from = cone ? arrivedOn.other() : arrivedOn;
         ByteBuf ra = build(buf, headers, srcIpv4, srcPort);
-        counters.increment(Counter.ROUTER_ADVERTISEMENTS_TX);
-        if (cone) {
-            counters.increment(Counter.ROUTER_ADVERTISEMENTS_TX_OTHER_ADDRESS);
+        if (out.toUdp(ra, from, srcIpv4, srcPort)) { // R-5.3.2-udp: to the mapping, from port 3544
+            counters.increment(Counter.ROUTER_ADVERTISEMENTS_TX);
+            if (cone) {
+                counters.increment(Counter.ROUTER_ADVERTISEMENTS_TX_OTHER_ADDRESS);
+            }
         }
-        out.toUdp(ra, from, srcIpv4, srcPort); // R-5.3.2-udp: to the mapping, from port 3544
         return null;
     }
 

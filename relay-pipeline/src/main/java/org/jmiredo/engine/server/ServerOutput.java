@@ -10,9 +10,10 @@ import io.netty.buffer.ByteBuf;
 public interface ServerOutput {
     /**
      * Sends a UDP payload from {@code from}'s address, port 3544, to {@code ipv4}:{@code port}. Takes
-     * ownership of {@code payload}.
+     * ownership of {@code payload}. Returns false when the socket refused it (counted there), so that the
+     * rules count as sent only what left.
      */
-    void toUdp(ByteBuf payload, ServerEndpoint from, int ipv4, int port);
+    boolean toUdp(ByteBuf payload, ServerEndpoint from, int ipv4, int port);
 
     /**
      * Sends an IPv6 packet (its readable bytes, nothing before or after) to the native IPv6 Internet by

@@ -34,16 +34,15 @@ public final class ServerRules {
 
     /**
      * @param raPerSecond this socket's share of {@link ServerSettings#raPerSecond()} (0 = unlimited)
-     * @param raPerDestination this socket's share of {@link ServerSettings#raPerDestination()} (0 = unlimited)
+     * @param perDestination the RA budget towards any one IPv4 address, shared with the other socket of the
+     *     pair on the same event loop (whichever address an RA leaves from, it counts once)
      * @param alloc where answers and forwarded datagrams are allocated (the channel's allocator)
      * @param clock the time for the RA budget
      * @param counters this socket's counters (single writer: its event loop)
      */
-    public ServerRules(ServerSettings settings, int raPerSecond, int raPerDestination, ByteBufAllocator alloc,
-            Clock clock, DataPathCounters counters) {
+    public ServerRules(ServerSettings settings, int raPerSecond, DestinationBudget perDestination,
+            ByteBufAllocator alloc, Clock clock, DataPathCounters counters) {
         this.settings = settings;
-        DestinationBudget perDestination = DestinationBudget.withSecretKey(raPerDestination,
-                settings.raDestinationSlots());
         this.advertiser = new RouterAdvertiser(settings, new PerSecondBudget(raPerSecond), perDestination, alloc,
                 clock, counters);
         this.forwarder = new Forwarder(settings, alloc, counters);

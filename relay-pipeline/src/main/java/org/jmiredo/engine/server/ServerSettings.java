@@ -25,13 +25,14 @@ import org.jmiredo.proto.Teredo;
  *     datagram may carry; they are passed through unchanged (RFC 6081 §4). The four trailers RFC 6081
  *     defines take 44 bytes together; anything longer is dropped, so that trailers cannot smuggle a
  *     payload the size limit above refuses. 0 to 1024.
- * @param raPerSecond the most RAs sent per second from each of the two addresses, split between the
- *     event loops; 0 means unlimited, as Miredo. A bound on how much a flood of spoofed RSs can reflect
+ * @param raPerSecond the most RAs sent per second answering the RSs each of the two addresses receives
+ *     (an RS with the cone bit is answered from the other address), split between the event loops; 0 means
+ *     unlimited, as Miredo. A bound on how much a flood of spoofed RSs can reflect
  *     (an RA is about twice the size of the RS).
  * @param raPerDestination the most RAs sent per second towards any one IPv4 address (the RS's source, a
- *     reflection's victim), split between the event loops as {@code raPerSecond}; 0 means unlimited.
+ *     reflection's victim) from both addresses together, split between the event loops as {@code raPerSecond}; 0 means unlimited.
  *     Bounds what a flood aimed at one victim reflects while other sources are answered normally.
- * @param raDestinationSlots the counters per row of each socket's {@link DestinationBudget}, a power of
+ * @param raDestinationSlots the counters per row of each socket pair's {@link DestinationBudget}, a power of
  *     two from 2: more slots, fewer real clients sharing a counter with a flooded address.
  * @param nativeForwarding whether ICMPv6 echo messages from clients to non-Teredo destinations go to the
  *     native IPv6 output (relay discovery, RFC 4380 §5.2.9, R-5.3.1-native). False for a host without
@@ -53,7 +54,7 @@ public record ServerSettings(
     public static final int MIREDO_MAX_ICMP_PAYLOAD = 88;
     /** Default room for RFC 6081 trailers: their 44 bytes, plus room for types defined later. */
     public static final int DEFAULT_MAX_TRAILER_LENGTH = 64;
-    /** Counters per row of the per-destination RA budget: 2 x 128 KiB per socket. */
+    /** Counters per row of the per-destination RA budget: 2 x 128 KiB per socket pair. */
     public static final int DEFAULT_RA_DESTINATION_SLOTS = 16_384;
 
     public ServerSettings {

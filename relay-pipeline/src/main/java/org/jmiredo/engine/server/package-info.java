@@ -34,8 +34,9 @@
  *       the bare IPv6 packet.</li>
  *   <li>Bubbles towards non-Teredo destinations are not sent to native IPv6 (meaningless there).</li>
  *   <li>Datagrams from UDP source port 0 are dropped like non-global sources: they cannot be answered.</li>
- *   <li>Stateless, as Miredo: no per-client state; the only mutable state is a per-socket RA budget of
- *       two ints (unlimited by default, as Miredo).</li>
+ *   <li>Stateless, as Miredo: no per-client state; the only mutable state is the RA budgets: two ints
+ *       per socket (unlimited by default, as Miredo) and, per socket pair, the fixed-size per-destination
+ *       table.</li>
  *   <li>R-5.4.3-relay: a pure server; TCP/UDP to or from clients needs a relay (a separate instance, as
  *       Miredo).</li>
  *   <li>Mire: as Miredo's teredo-mire, but other next headers are dropped rather than answered with an

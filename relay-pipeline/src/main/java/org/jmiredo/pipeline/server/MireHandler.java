@@ -30,16 +30,17 @@ final class MireHandler extends DecodingHandler implements MireRules.Output {
     }
 
     @Override
-    public void toUdp(ByteBuf payload, int ipv4, int port) {
+    public boolean toUdp(ByteBuf payload, int ipv4, int port) {
         if (!peer.isWritable()) {
             counters.drop(DropReason.UDP_WRITE_FAILED);
             payload.release();
-            return;
+            return false;
         }
         counters.increment(Counter.UDP_TX_PACKETS);
         counters.add(Counter.UDP_TX_BYTES, payload.readableBytes());
         peer.write(new DatagramPacket(payload, SocketAddresses.of(ipv4, port)), peer.voidPromise());
         pending = true;
+        return true;
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.jmiredo.engine.Clock;
 import org.jmiredo.engine.PerSecondBudget;
+import org.jmiredo.engine.server.DestinationBudget;
 import org.jmiredo.engine.server.ServerEndpoint;
 import org.jmiredo.engine.server.ServerRules;
 import org.jmiredo.engine.server.ServerSettings;
@@ -15,8 +16,9 @@ import org.jmiredo.tun.TunQueue;
  * The Teredo server's data path (RFC 4380 §5.3). The daemon opens, per event loop, one UDP channel bound
  * to the primary address and one bound to the secondary address (both port 3544, SO_REUSEPORT when
  * there are several loops), registers both on that loop, and calls {@link #initChannels} once per pair.
- * Each channel gets its own rules, counters and RA budgets, so every counter has a single writer even if
- * the two channels of a pair were on different loops; the native output must then be thread-safe.
+ * Each channel gets its own rules, counters and per-second RA budget; the pair shares one per-destination
+ * budget (an RS with the cone bit is answered from the other address), so both channels of a pair must be
+ * on the same loop.
  *
  * <p>No per-client state anywhere (as Miredo's server): memory does not depend on the number of clients
  * (the per-destination RA budget is a fixed-size table).
@@ -28,19 +30,19 @@ public final class ServerDataPath {
     private final ServerSettings settings;
     private final Clock clock;
     private final int raPerChannel;
-    private final int raPerDestinationPerChannel;
+    private final int raPerDestinationPerPair;
     private final List<DataPathCounters> counters = new CopyOnWriteArrayList<>();
 
     /**
      * @param eventLoops how many channel pairs the daemon will create; each channel gets this share of
-     *     {@link ServerSettings#raPerSecond()}, so each address sends at most about that many RAs a second,
-     *     and this share of {@link ServerSettings#raPerDestination()} towards any one IPv4 address
+     *     {@link ServerSettings#raPerSecond()} for the RSs it receives, and each pair this share of
+     *     {@link ServerSettings#raPerDestination()} towards any one IPv4 address
      */
     public ServerDataPath(ServerSettings settings, int eventLoops, Clock clock) {
         this.settings = settings;
         this.clock = clock;
         this.raPerChannel = PerSecondBudget.share(settings.raPerSecond(), eventLoops);
-        this.raPerDestinationPerChannel = PerSecondBudget.share(settings.raPerDestination(), eventLoops);
+        this.raPerDestinationPerPair = PerSecondBudget.share(settings.raPerDestination(), eventLoops);
     }
 
     /**
@@ -51,13 +53,16 @@ public final class ServerDataPath {
      * the channels' event loop and never given ownership of a packet.
      */
     public void initChannels(Channel primary, Channel secondary, TunQueue nativeOut) {
-        init(primary, ServerEndpoint.PRIMARY, primary, secondary, nativeOut);
-        init(secondary, ServerEndpoint.SECONDARY, primary, secondary, nativeOut);
+        DestinationBudget perDestination = DestinationBudget.withSecretKey(raPerDestinationPerPair,
+                settings.raDestinationSlots());
+        init(primary, ServerEndpoint.PRIMARY, primary, secondary, nativeOut, perDestination);
+        init(secondary, ServerEndpoint.SECONDARY, primary, secondary, nativeOut, perDestination);
     }
 
-    private void init(Channel udp, ServerEndpoint boundTo, Channel primary, Channel secondary, TunQueue nativeOut) {
+    private void init(Channel udp, ServerEndpoint boundTo, Channel primary, Channel secondary, TunQueue nativeOut,
+            DestinationBudget perDestination) {
         DataPathCounters channelCounters = new DataPathCounters();
-        ServerRules rules = new ServerRules(settings, raPerChannel, raPerDestinationPerChannel, udp.alloc(), clock,
+        ServerRules rules = new ServerRules(settings, raPerChannel, perDestination, udp.alloc(), clock,
                 channelCounters);
         ServerUdpOutput output = new ServerUdpOutput(primary, secondary, nativeOut, channelCounters);
         udp.pipeline().addLast(HANDLER_NAME, new ServerDatagramHandler(boundTo, rules, output, channelCounters));

@@ -32,13 +32,13 @@ final class ServerUdpOutput implements ServerOutput {
     }
 
     @Override
-    public void toUdp(ByteBuf payload, ServerEndpoint from, int ipv4, int port) {
+    public boolean toUdp(ByteBuf payload, ServerEndpoint from, int ipv4, int port) {
         Channel udp = from == ServerEndpoint.PRIMARY ? primary : secondary;
         if (!udp.isWritable()) {
             // Above the send queue's high-water mark: drop rather than queue without bound.
             counters.drop(DropReason.UDP_WRITE_FAILED);
             payload.release();
-            return;
+            return false;
         }
         counters.increment(Counter.UDP_TX_PACKETS);
         counters.add(Counter.UDP_TX_BYTES, payload.readableBytes());
@@ -48,6 +48,7 @@ final class ServerUdpOutput implements ServerOutput {
         } else {
             secondaryPending = true;
         }
+        return true;
     }
 
     @Override

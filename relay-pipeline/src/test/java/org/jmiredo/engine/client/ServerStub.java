@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
 import java.util.List;
+import org.jmiredo.engine.server.DestinationBudget;
 import org.jmiredo.engine.server.Packets;
 import org.jmiredo.engine.server.ServerEndpoint;
 import org.jmiredo.engine.server.ServerOutput;
@@ -37,7 +38,7 @@ final class ServerStub implements QualificationOutput, AutoCloseable {
     private ServerRules rules = rules(Packets.labSettings());
 
     private static ServerRules rules(ServerSettings settings) {
-        return new ServerRules(settings, 0, 0, Unpooled.buffer(0).alloc(), () -> 1_000, new DataPathCounters());
+        return new ServerRules(settings, 0, DestinationBudget.withSecretKey(0, 2), Unpooled.buffer(0).alloc(), () -> 1_000, new DataPathCounters());
     }
 
     /** From now on the RAs carry this MTU option (0: none). */
@@ -67,8 +68,9 @@ final class ServerStub implements QualificationOutput, AutoCloseable {
         ServerEndpoint endpoint = serverIpv4 == primary ? ServerEndpoint.PRIMARY : ServerEndpoint.SECONDARY;
         DropReason refused = rules.process(rs, headers, endpoint, mappedIpv4, port, new ServerOutput() {
             @Override
-            public void toUdp(ByteBuf payload, ServerEndpoint from, int ipv4, int toPort) {
+            public boolean toUdp(ByteBuf payload, ServerEndpoint from, int ipv4, int toPort) {
                 answers.add(new Answer(payload, from == ServerEndpoint.PRIMARY ? primary : secondary, 3544));
+                return true;
             }
 
             @Override

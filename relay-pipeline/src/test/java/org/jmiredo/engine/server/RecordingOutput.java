@@ -12,8 +12,9 @@ final class RecordingOutput implements ServerOutput, AutoCloseable {
     final List<ByteBuf> nativePackets = new ArrayList<>();
 
     @Override
-    public void toUdp(ByteBuf payload, ServerEndpoint from, int ipv4, int port) {
+    public boolean toUdp(ByteBuf payload, ServerEndpoint from, int ipv4, int port) {
         udp.add(new Udp(payload, from, ipv4, port));
+        return true;
     }
 
     @Override

@@ -47,7 +47,7 @@ class RouterAdvertiserPropertiesTest {
         long[] src = {Ipv6.LINK_LOCAL_HI, (long) flags << 48 | interfaceLow & 0xFFFF_FFFF_FFFFL};
         ServerEndpoint arrivedOn = onSecondary ? ServerEndpoint.SECONDARY : ServerEndpoint.PRIMARY;
         DataPathCounters counters = new DataPathCounters();
-        ServerRules rules = new ServerRules(SETTINGS, 0, 0, UnpooledByteBufAllocator.DEFAULT, () -> 1_000, counters);
+        ServerRules rules = new ServerRules(SETTINGS, 0, DestinationBudget.withSecretKey(0, 2), UnpooledByteBufAllocator.DEFAULT, () -> 1_000, counters);
         ByteBuf rs = Packets.rs(src, withAuth ? nonce : null);
         TeredoHeaders headers = new TeredoHeaders();
         try (RecordingOutput out = new RecordingOutput()) {

@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import org.jmiredo.engine.client.QualificationSettings;
+import org.jmiredo.engine.server.DestinationBudget;
 import org.jmiredo.engine.server.Packets;
 import org.jmiredo.engine.server.ServerEndpoint;
 import org.jmiredo.engine.server.ServerOutput;
@@ -31,7 +32,7 @@ public final class ServerSide {
     private final ServerRules rules;
 
     public ServerSide(ByteBufAllocator alloc) {
-        rules = new ServerRules(Packets.labSettings(), 0, 0, alloc, () -> 1_000, new DataPathCounters());
+        rules = new ServerRules(Packets.labSettings(), 0, DestinationBudget.withSecretKey(0, 2), alloc, () -> 1_000, new DataPathCounters());
     }
 
     /** Takes the RS the client wrote last and returns the server's RA as the client receives it. */
@@ -60,8 +61,9 @@ public final class ServerSide {
         List<ByteBuf> answers = new ArrayList<>();
         DropReason refused = rules.process(rs, headers, on, Packets.ipv4(Packets.NAT), natPort, new ServerOutput() {
             @Override
-            public void toUdp(ByteBuf answer, ServerEndpoint from, int ipv4, int port) {
+            public boolean toUdp(ByteBuf answer, ServerEndpoint from, int ipv4, int port) {
                 answers.add(answer);
+                return true;
             }
 
             @Override

@@ -118,6 +118,29 @@ class FloodTest {
     }
 
     /**
+     * ra-per-destination bounds what the server as a whole sends one victim: RSs spoofed from it to both
+     * addresses, with the cone bit (answered from the other address, R-5.3.2-cone) and without, share one
+     * budget, so neither address sends it more than the value and both together not more either.
+     */
+    @Test
+    void thePerDestinationBudgetCoversBothAddressesTogether() {
+        ServerSettings settings = Packets.labSettings().withRaPerDestination(5, 1024);
+        try (ServerHarness server = new ServerHarness(settings)) {
+            int[] from = new int[2];
+            for (int port = 1; port <= 1_000; port++) {
+                ServerEndpoint on = port % 2 == 0 ? ServerEndpoint.PRIMARY : ServerEndpoint.SECONDARY;
+                server.receive(on, rs(port % 4 < 2 ? RS_CONE : RS_RESTRICTED, (long) port), "198.51.100.77", port);
+                for (ServerHarness.Sent ra : server.sent()) {
+                    from[ra.from().ordinal()]++;
+                    ra.packet().release();
+                }
+            }
+            assertThat(from[0] + from[1]).as("RAs towards the victim from both addresses").isEqualTo(5);
+            assertThat(server.dropped(DropReason.RA_DESTINATION_LIMITED)).isEqualTo(1_000 - 5);
+        }
+    }
+
+    /**
      * Stateless by construction: no class of the server or the mire has a mutable reference field, or a
      * collection, that could hold per-client state. (ServerDataPath/MireDataPath keep one counters object
      * per channel, added only when the daemon wires a channel.)

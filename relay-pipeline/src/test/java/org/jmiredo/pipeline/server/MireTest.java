@@ -14,6 +14,8 @@ import static org.jmiredo.engine.server.Packets.v6;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
@@ -126,6 +128,16 @@ class MireTest {
     }
 
     /** Direct bubbles to the peer port are taken silently, as Miredo's mire does. */
+    /** A reply the peer socket refuses (send queue above its high-water mark) is a drop, not a reply sent. */
+    @Test
+    void aReplyTheSocketRefusesIsNotCountedAsSent() {
+        peer.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1, 8));
+        peer.write(Unpooled.buffer(16).writeZero(16)); // held unflushed: the channel is unwritable
+        receive(service, bubble(CLIENT, MIRE), NAT, NAT_PORT);
+        assertThat(dropped(DropReason.UDP_WRITE_FAILED)).isEqualTo(1);
+        assertThat(count(Counter.BUBBLES_TX_DIRECT)).as("bubbles sent").isZero();
+    }
+
     @Test
     void directBubblesAreTakenSilently() {
         receive(peer, bubble(CLIENT, MIRE), NAT, NAT_PORT);

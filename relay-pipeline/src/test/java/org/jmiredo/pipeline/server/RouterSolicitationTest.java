@@ -15,6 +15,8 @@ import static org.jmiredo.engine.server.Packets.v6;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.WriteBufferWaterMark;
 import java.net.InetSocketAddress;
 import org.jmiredo.engine.server.Packets;
 import org.jmiredo.engine.server.ServerEndpoint;
@@ -50,6 +52,20 @@ class RouterSolicitationTest {
     @AfterEach
     void close() {
         server.close();
+    }
+
+    /**
+     * R-5.3.2-udp: an RA that the primary socket refuses (its send queue above the high-water mark) is counted
+     * as udp_write_failed only, not as sent as well: jmiredo_router_advertisements_sent_total counts what left.
+     */
+    @Test
+    void anRaTheSocketRefusesIsNotCountedAsSent() {
+        server.primary.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1, 8));
+        server.primary.write(Unpooled.buffer(16).writeZero(16)); // held unflushed: the channel is unwritable
+        assertThat(server.primary.isWritable()).isFalse();
+        server.receive(rs(RS_RESTRICTED, NONCE), NAT, NAT_PORT);
+        assertThat(server.dropped(DropReason.UDP_WRITE_FAILED)).isEqualTo(1);
+        assertThat(server.count(Counter.ROUTER_ADVERTISEMENTS_TX)).as("RAs sent").isZero();
     }
 
     /**

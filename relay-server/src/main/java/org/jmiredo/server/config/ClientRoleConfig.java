@@ -1,5 +1,6 @@
 package org.jmiredo.server.config;
 
+import java.util.List;
 import org.jmiredo.engine.client.QualificationSettings;
 import org.jmiredo.proto.Ipv4;
 
@@ -13,12 +14,36 @@ import org.jmiredo.proto.Ipv4;
  * @param bindAddress the local IPv4 the client's socket binds, 0 for any
  * @param bindPort the local UDP port, 0 for one the kernel picks at random (R-5.2-port)
  * @param defaultRoute whether the qualified client routes ::/0 into its tunnel (Miredo's client does)
+ * @param refusals the other sections' settings the client cannot honour (jmiredo.tun.persistent, offload on),
+ *     one {@code FILE:LINE: KEY: reason} line each; the relay and server accept them, so only the client's start
+ *     refuses them
  */
 public record ClientRoleConfig(int serverAddress, int serverAddress2, int bindAddress, int bindPort,
-        boolean defaultRoute) {
+        boolean defaultRoute, List<String> refusals) {
+
+    public ClientRoleConfig {
+        refusals = List.copyOf(refusals);
+    }
+
+    public ClientRoleConfig(int serverAddress, int serverAddress2, int bindAddress, int bindPort,
+            boolean defaultRoute) {
+        this(serverAddress, serverAddress2, bindAddress, bindPort, defaultRoute, List.of());
+    }
 
     public static ClientRoleConfig unset() {
         return new ClientRoleConfig(0, 0, 0, 0, true);
+    }
+
+    /**
+     * Refuses the tunnel settings the client cannot honour ({@link #refusals()}); checked when the client runs
+     * a tunnel (not with --qualify-only).
+     *
+     * @throws InvalidConfigException naming each one's FILE:LINE and key
+     */
+    public void requireOwnTunnel() throws InvalidConfigException {
+        if (!refusals.isEmpty()) {
+            throw new InvalidConfigException(refusals);
+        }
     }
 
     /** True when a server address was given. */

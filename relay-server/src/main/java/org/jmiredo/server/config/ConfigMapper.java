@@ -2,6 +2,7 @@ package org.jmiredo.server.config;
 
 import com.typesafe.config.Config;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -53,7 +54,7 @@ final class ConfigMapper {
                 (int) mapper.in.integer("jmiredo.metrics.max-connections-per-source", 1, 65_536));
         LoggingConfig logging = mapper.logging();
         ServerRoleConfig server = mapper.server(relay.prefix(), tun.mtu());
-        ClientRoleConfig client = mapper.client();
+        ClientRoleConfig client = mapper.client(tun);
         if (!mapper.in.problems().isEmpty()) {
             throw new InvalidConfigException(mapper.in.problems());
         }
@@ -165,8 +166,25 @@ final class ConfigMapper {
                 raPerDestination, raSlots);
     }
 
+    /**
+     * The tunnel settings the client cannot honour: it creates its own plain device (ClientInterface puts the
+     * address it qualifies for on it), so a host's persistent device or demanded offloads would be ignored.
+     */
+    private List<String> clientRefusals(TunConfig tun) {
+        List<String> refusals = new ArrayList<>();
+        if (tun.persistent()) {
+            refusals.add(in.located("jmiredo.tun.persistent", "`jmiredo client` creates its own tunnel and cannot "
+                    + "attach to a persistent device: set it to false"));
+        }
+        if (tun.offload() == TunOffloadMode.ON) {
+            refusals.add(in.located("jmiredo.tun.offload", "`jmiredo client` opens its tunnel without offloads: set "
+                    + "it to off or auto"));
+        }
+        return refusals;
+    }
+
     /** {@code jmiredo.client}: the server's two addresses ("" secondary = the primary plus one) and the bind. */
-    private ClientRoleConfig client() {
+    private ClientRoleConfig client(TunConfig tun) {
         String base = "jmiredo.client.";
         int primary = in.parsed(base + "server-address", ConfigMapper::optionalGlobalIpv4, 0);
         int secondary = in.parsed(base + "server-address2", ConfigMapper::optionalGlobalIpv4, 0);
@@ -185,7 +203,7 @@ final class ConfigMapper {
         } else if (primary != 0 && primary == secondary) {
             in.problem(base + "server-address2", "must differ from server-address (RFC 4380 section 5.2.1)");
         }
-        return new ClientRoleConfig(primary, secondary, bindAddress, bindPort, defaultRoute);
+        return new ClientRoleConfig(primary, secondary, bindAddress, bindPort, defaultRoute, clientRefusals(tun));
     }
 
     /** "" (not set) as 0, else a global unicast IPv4 address. */

@@ -155,14 +155,26 @@ final class ConfigReader {
         return value.render(ConfigRenderOptions.concise());
     }
 
+    /**
+     * The line {@code FILE:LINE: KEY: reason} at {@code path}'s value, without recording it: for a value that
+     * only some roles refuse.
+     */
+    String located(String path, String reason) {
+        ConfigValue value = value(path);
+        return value == null ? path + ": " + reason : line(path, value, reason);
+    }
+
     private <T> T fail(String path, ConfigValue value, String reason, T fallback) {
+        problems.add(line(path, value, reason));
+        return fallback;
+    }
+
+    private String line(String path, ConfigValue value, String reason) {
         ConfigValue substitution = Origins.substitution(value.origin(), written, path);
         if (substitution != null) {
-            problems.add(Origins.format(substitution.origin(), path) + ": " + path + ": " + reason + " (from "
-                    + render(substitution) + ")");
-        } else {
-            problems.add(Origins.format(value.origin(), path) + ": " + path + ": " + reason);
+            return Origins.format(substitution.origin(), path) + ": " + path + ": " + reason + " (from "
+                    + render(substitution) + ")";
         }
-        return fallback;
+        return Origins.format(value.origin(), path) + ": " + path + ": " + reason;
     }
 }

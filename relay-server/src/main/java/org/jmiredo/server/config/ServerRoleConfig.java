@@ -15,9 +15,11 @@ import org.jmiredo.proto.Teredo;
  * @param prefix the advertised Teredo prefix's first 32 bits (default: {@code jmiredo.relay.prefix})
  * @param advertisedMtu the RA's MTU option (default: {@code jmiredo.tun.mtu}); 0 leaves the option out
  * @param maxIcmpPayload the largest IPv6 payload of a forwarded non-bubble packet (Miredo: 88)
- * @param raPerSecond the most RAs per second from each address, 0 for no limit (Miredo has none)
+ * @param raPerSecond the most RAs per second answering the RSs each address receives, 0 for no limit (Miredo
+ *     has none)
  * @param nativeForwarding whether clients' ICMPv6 echo requests to native IPv6 are sent on (relay discovery)
- * @param raPerDestination the most RAs per second towards any one IPv4 address, 0 for no limit
+ * @param raPerDestination the most RAs per second towards any one IPv4 address from both addresses, 0 for no
+ *     limit
  * @param raDestinationSlots the size of the per-destination table, a power of two
  */
 public record ServerRoleConfig(
@@ -39,6 +41,14 @@ public record ServerRoleConfig(
         return new ServerRoleConfig(0, 0, Teredo.PREFIX, Teredo.MTU,
                 ServerSettings.MIREDO_MAX_ICMP_PAYLOAD, 0, true, DEFAULT_RA_PER_DESTINATION,
                 ServerSettings.DEFAULT_RA_DESTINATION_SLOTS);
+    }
+
+    /**
+     * The heap the per-destination RA tables take on {@code eventLoops} loops: two rows of 8-byte counters per
+     * loop, allocated at start; none without a per-destination limit.
+     */
+    public long raTableBytes(int eventLoops) {
+        return raPerDestination == 0 ? 0 : 2L * Long.BYTES * raDestinationSlots * eventLoops;
     }
 
     /** True when a primary address was given (HOCON primary-address or ServerBindAddress). */

@@ -84,4 +84,29 @@ class ClientRoleConfigTest {
                 .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems())
                         .singleElement().asString().contains("needs jmiredo.client.server-address"));
     }
+    /**
+     * The client creates its own plain tunnel: a host's persistent device or offloads it would not use are
+     * refused at start, at their FILE:LINE, rather than ignored (and then failing with EBUSY on the host's
+     * device). "auto" offloads may fall back to a plain device, as the relay's do.
+     */
+    @Test
+    void theClientRefusesAPersistentTunnelAndOffloadsItWouldIgnore() throws Exception {
+        Path file = dir.resolve("c.conf");
+        DaemonConfig config = load("""
+                jmiredo.client.server-address = "198.51.100.1"
+                jmiredo.tun { name = jmtp1
+                  persistent = true
+                  offload = on }
+                """);
+        assertThatThrownBy(() -> config.client().requireOwnTunnel()).isInstanceOfSatisfying(
+                InvalidConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        file + ":3: jmiredo.tun.persistent: `jmiredo client` creates its own tunnel and cannot attach"
+                                + " to a persistent device: set it to false",
+                        file + ":4: jmiredo.tun.offload: `jmiredo client` opens its tunnel without offloads: set it"
+                                + " to off or auto"));
+        load("""
+                jmiredo.client.server-address = "198.51.100.1"
+                jmiredo.tun { persistent = false, offload = auto }
+                """).client().requireOwnTunnel();
+    }
 }

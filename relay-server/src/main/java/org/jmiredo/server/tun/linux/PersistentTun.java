@@ -80,7 +80,8 @@ final class PersistentTun {
 
     /**
      * IFF_TUN_EXCL's EBUSY (the daemon creates its own device): if the name is a persistent device, the host
-     * probably made it for this daemon, and {@code tun.persistent} is what is missing.
+     * probably made it for this daemon, and {@code tun.persistent} is what is missing (for the relay: the client
+     * always creates its own device and refuses the key).
      */
     NativeException explainTaken(String name, NativeException e) {
         String flags = attribute(name, "tun_flags");
@@ -88,8 +89,8 @@ final class PersistentTun {
             return e;
         }
         return new NativeException("interface " + name + " is a persistent TUN device the host created: set "
-                + "tun.persistent = true to attach to it, or delete it (ip link del " + name + ")", e.operation(),
-                e.errno());
+                + "tun.persistent = true to attach the relay to it, or delete it (ip link del " + name + ")",
+                e.operation(), e.errno());
     }
 
     String createCommand(String name) {

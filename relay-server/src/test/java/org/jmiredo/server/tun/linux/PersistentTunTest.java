@@ -180,7 +180,8 @@ class PersistentTunTest {
                 .isInstanceOfSatisfying(NativeException.class, e -> {
                     assertThat(e.errno()).isEqualTo(Errno.EBUSY);
                     assertThat(e.getMessage()).isEqualTo("interface " + name + " is a persistent TUN device the host "
-                            + "created: set tun.persistent = true to attach to it, or delete it (ip link del " + name
+                            + "created: set tun.persistent = true to attach the relay to it, or delete it (ip link del "
+                            + name
                             + ") (TUNSETIFF " + name + ": EBUSY)");
                 });
     }

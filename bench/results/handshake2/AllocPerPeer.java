@@ -23,7 +23,7 @@ public class AllocPerPeer {
         TeredoHeaders headers = new TeredoHeaders();
         RelayOutput out = new RelayOutput() {
             public void toTun(ByteBuf p) { p.release(); }
-            public void toUdp(ByteBuf p, int ip, int port, int local) { p.release(); }
+            public boolean toUdp(ByteBuf p, int ip, int port, int local) { p.release(); return true; }
         };
         for (int round = 0; round < 5; round++) {
             Clock clock = () -> 1000;

@@ -42,16 +42,18 @@ public final class Bubbles implements AutoCloseable {
      * peer answers to it, and the mapping is learned on the address the answer arrives at.
      */
     void sendIndirect(long dstHi, long dstLo, RelayOutput out) {
-        out.toUdp(bubbleTo(dstHi, dstLo), TeredoAddress.serverIpv4(dstHi), Teredo.SERVICE_PORT,
-                RelayOutput.ANY_LOCAL);
-        counters.increment(Counter.BUBBLES_TX_INDIRECT);
+        if (out.toUdp(bubbleTo(dstHi, dstLo), TeredoAddress.serverIpv4(dstHi), Teredo.SERVICE_PORT,
+                RelayOutput.ANY_LOCAL)) {
+            counters.increment(Counter.BUBBLES_TX_INDIRECT);
+        }
     }
 
     /** A direct bubble to the mapping embedded in the peer's address (R-5.4.1-direct). */
     void sendDirect(long dstHi, long dstLo, RelayOutput out) {
-        out.toUdp(bubbleTo(dstHi, dstLo), TeredoAddress.mappedIpv4(dstLo), TeredoAddress.mappedPort(dstLo),
-                RelayOutput.ANY_LOCAL);
-        counters.increment(Counter.BUBBLES_TX_DIRECT);
+        if (out.toUdp(bubbleTo(dstHi, dstLo), TeredoAddress.mappedIpv4(dstLo), TeredoAddress.mappedPort(dstLo),
+                RelayOutput.ANY_LOCAL)) {
+            counters.increment(Counter.BUBBLES_TX_DIRECT);
+        }
     }
 
     /**

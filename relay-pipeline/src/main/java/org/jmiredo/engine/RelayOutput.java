@@ -14,8 +14,11 @@ public interface RelayOutput {
      * Sends a UDP payload to {@code ipv4}:{@code port} from the relay's local address {@code local} (an
      * index the transport gave the socket a packet arrived on, see {@link Reception#data}), or from the one
      * the route picks when {@code local} is {@link #ANY_LOCAL}. Takes ownership of {@code payload}.
+     *
+     * @return true when the socket took it; false when it was dropped (and counted as such), so that the
+     *     caller counts as sent only what leaves
      */
-    void toUdp(ByteBuf payload, int ipv4, int port, int local);
+    boolean toUdp(ByteBuf payload, int ipv4, int port, int local);
 
     /** No particular local address: the relay's main socket, whose source the kernel's route picks. */
     int ANY_LOCAL = 0;

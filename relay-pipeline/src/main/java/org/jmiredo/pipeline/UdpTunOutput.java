@@ -103,7 +103,7 @@ public final class UdpTunOutput implements RelayOutput, GroOutput {
     }
 
     @Override
-    public void toUdp(ByteBuf payload, int ipv4, int port, int local) {
+    public boolean toUdp(ByteBuf payload, int ipv4, int port, int local) {
         Channel channel = channels[local];
         if (channel == null) {
             // The address the peer reached has left the host: the route's choice is the best left.
@@ -115,7 +115,7 @@ public final class UdpTunOutput implements RelayOutput, GroOutput {
             // The socket's send queue is above its high-water mark: drop rather than grow without bound.
             counters.drop(DropReason.UDP_WRITE_FAILED);
             payload.release();
-            return;
+            return false;
         }
         counters.increment(Counter.UDP_TX_PACKETS);
         counters.add(Counter.UDP_TX_BYTES, payload.readableBytes());
@@ -124,6 +124,7 @@ public final class UdpTunOutput implements RelayOutput, GroOutput {
             isWritten[local] = true;
             written[writtenCount++] = local;
         }
+        return true;
     }
 
     @Override

@@ -68,9 +68,10 @@ public class HandshakeBench {
         }
 
         @Override
-        public void toUdp(ByteBuf payload, int ipv4, int port, int local) {
+        public boolean toUdp(ByteBuf payload, int ipv4, int port, int local) {
             sent += port;
             payload.release();
+            return true;
         }
     }
 

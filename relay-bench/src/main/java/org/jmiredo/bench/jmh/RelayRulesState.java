@@ -58,8 +58,9 @@ public class RelayRulesState {
         }
 
         @Override
-        public void toUdp(ByteBuf payload, int ipv4, int port, int local) {
+        public boolean toUdp(ByteBuf payload, int ipv4, int port, int local) {
             last = (long) ipv4 << 16 | port;
+            return true;
         }
     }
 

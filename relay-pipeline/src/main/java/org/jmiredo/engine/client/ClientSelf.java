@@ -105,8 +105,9 @@ public final class ClientSelf {
         } finally {
             data.release();
         }
-        counters.increment(Counter.ECHO_TESTS_TX);
-        out.toUdp(request, server, Teredo.SERVICE_PORT, RelayOutput.ANY_LOCAL);
+        if (out.toUdp(request, server, Teredo.SERVICE_PORT, RelayOutput.ANY_LOCAL)) {
+            counters.increment(Counter.ECHO_TESTS_TX);
+        }
     }
 
     /** Answers a bubble: from our address to {@code peerHi/peerLo}, the answer's source, at {@code ipv4:port}. */
@@ -129,7 +130,8 @@ public final class ClientSelf {
             RelayOutput out) {
         ByteBuf bubble = alloc.directBuffer(Bubble.LENGTH);
         Bubble.write(bubble, srcHi, srcLo, dstHi, dstLo);
-        counters.increment(kind);
-        out.toUdp(bubble, ipv4, port, RelayOutput.ANY_LOCAL);
+        if (out.toUdp(bubble, ipv4, port, RelayOutput.ANY_LOCAL)) {
+            counters.increment(kind);
+        }
     }
 }

@@ -57,8 +57,9 @@ class ClientRulesTest implements RelayOutput {
     }
 
     @Override
-    public void toUdp(ByteBuf payload, int ipv4, int port, int local) {
+    public boolean toUdp(ByteBuf payload, int ipv4, int port, int local) {
         udp.add(new Sent(payload, org.jmiredo.proto.Ipv4.toString(ipv4) + ":" + port));
+        return true;
     }
 
     @AfterEach

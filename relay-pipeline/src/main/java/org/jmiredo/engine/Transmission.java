@@ -227,6 +227,11 @@ public final class Transmission implements TunnelRules {
             segment.setBubbles(slot, now, count + 1);
             decision = Bubbles.SEND;
         }
+        if (!segment.queueHolds(packet)) {
+            // The peer's own queue is too small for it (queue-bytes-per-peer 0 queues nothing): no copy to
+            // make, and not the table-wide bound, which the operator would otherwise be told to raise.
+            return decision | Bubbles.QUEUE_FULL;
+        }
         ByteBuf held = copyOf(packet);
         if (segment.enqueue(slot, held)) {
             return decision | Bubbles.QUEUED;

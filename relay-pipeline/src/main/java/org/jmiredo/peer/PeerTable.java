@@ -408,7 +408,7 @@ public final class PeerTable implements AutoCloseable {
          */
         public boolean enqueue(int slot, ByteBuf packet) {
             int b = base(slot);
-            if (PendingQueues.cost(packet) > queues.bytesPerPeer) {
+            if (!queueHolds(packet)) {
                 return false;
             }
             long hi = word(b);
@@ -422,6 +422,14 @@ public final class PeerTable implements AutoCloseable {
             pending.offer(pending.add(hi, lo, hashOf(hi, lo)), packet, queues.bytesPerPeer);
             setWord(b + STATE, word(b + STATE) | QUEUED);
             return true;
+        }
+
+        /**
+         * Whether a peer's queue, however empty, can hold {@code packet}: false when the packet alone is over
+         * queueBytesPerPeer (always when that is 0, which queues nothing). Needs no lock.
+         */
+        public boolean queueHolds(ByteBuf packet) {
+            return PendingQueues.cost(packet) <= queues.bytesPerPeer;
         }
 
         /**

@@ -95,7 +95,10 @@ public final class TunToUdpPath implements TunReceiver {
     public void readComplete() {
         runHeld();
         clock.burstEnd(); // the transmission rules' clock: the next burst reads it afresh
-        output.flushTun(); // ICMPv6 errors this burst wrote back into the tunnel
-        output.flush();
+        try {
+            output.flushTun(); // ICMPv6 errors this burst wrote back into the tunnel
+        } finally {
+            output.flush(); // the burst's datagrams leave now whatever happened, not with a later burst
+        }
     }
 }

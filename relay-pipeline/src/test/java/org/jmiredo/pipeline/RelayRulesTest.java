@@ -323,6 +323,23 @@ class RelayRulesTest {
     }
 
     @Test
+    void packetNoQueueCanHoldIsQueueFullNotQueuePeersFull_R_5_4_1_limit() {
+        // queue-bytes-per-peer 0 queues nothing; 300 holds no 440-byte packet. Either way the peer's own
+        // queue is what is too small (queue_full: raise queue-bytes-per-peer), not the table-wide bound on
+        // queueing peers (queue_peers_full: raise max-queued-peers), of which not one is used.
+        for (int bytesPerPeer : new int[] {0, 300}) {
+            relay.close();
+            relay = new RelayHarness(RelaySettings.defaults(), new PeerTableSettings(1024, 4, 60, bytesPerPeer, 16));
+            relay.readTun(ipv6(NATIVE, CLIENT, 400));
+
+            assertThat(relay.dropped(DropReason.QUEUE_FULL)).as("queue-bytes-per-peer %d", bytesPerPeer).isEqualTo(1);
+            assertThat(relay.dropped(DropReason.QUEUE_PEERS_FULL)).as("queue-bytes-per-peer %d", bytesPerPeer).isZero();
+            assertThat(relay.count(Counter.QUEUED_PACKETS)).isZero();
+            assertThat(relay.allSentUdp()).as("the bubble still goes").hasSize(1).allSatisfy(DatagramPacket::release);
+        }
+    }
+
+    @Test
     void trailersAreCutBeforeTheTunnel_R6081_4_consistent() {
         ByteBuf packet = ipv6(CLIENT, NATIVE, 8);
         packet.writeBytes(new byte[] {1, 4, (byte) 0xaa, (byte) 0xbb, (byte) 0xcc, (byte) 0xdd});

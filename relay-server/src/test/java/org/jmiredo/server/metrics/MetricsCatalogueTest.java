@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DataPathRole;
 import org.jmiredo.metrics.DropReason;
@@ -19,13 +20,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * docs/metrics.md, the operator's catalogue, against what the daemons export: every series and every drop
- * reason the metrics binders produce is listed there, and every jmiredo series the catalogue or the README
- * names exists. (DeployFilesTest checks the alerts and the dashboard against live daemons.)
+ * reason the metrics binders produce is listed there, and every jmiredo series the catalogue, the README,
+ * docs/server.md or deploy/README.md names exists. (DeployFilesTest checks the alerts and the dashboard
+ * against live daemons.)
  */
 class MetricsCatalogueTest {
     /** Run from the module directory (surefire's working directory). */
     private static final Path CATALOGUE = Path.of("..", "docs", "metrics.md");
-    private static final Path README = Path.of("..", "README.md");
+    /** The other pages an operator reads that name series. */
+    private static final List<Path> PAGES = List.of(
+            Path.of("..", "README.md"), Path.of("..", "docs", "server.md"), Path.of("..", "deploy", "README.md"));
     private static final Pattern TYPE = Pattern.compile("^# TYPE (jmiredo_[a-z0-9_]+) ", Pattern.MULTILINE);
     private static final Pattern NAMED = Pattern.compile("`(jmiredo_[a-z0-9_]++)(?!\\*)");
     /**
@@ -51,10 +55,10 @@ class MetricsCatalogueTest {
     }
 
     @Test
-    void everySeriesTheCatalogueOrTheReadmeNamesExists() throws IOException {
+    void everySeriesTheOperatorsPagesNameExists() throws IOException {
         Set<String> known = exported();
         known.addAll(BUILT_ELSEWHERE);
-        for (Path doc : List.of(CATALOGUE, README)) {
+        for (Path doc : Stream.concat(Stream.of(CATALOGUE), PAGES.stream()).toList()) {
             Matcher m = NAMED.matcher(Files.readString(doc));
             while (m.find()) {
                 // A histogram's family is named with or without its _bucket, _sum, _count suffix.

@@ -115,12 +115,15 @@ public final class QualificationDriver extends ChannelInboundHandlerAdapter impl
         }
         ByteBuf rs = channel.alloc().directBuffer(TeredoHeaders.AUTH_FIXED_LENGTH + RouterSolicitation.LENGTH);
         int length = RouterSolicitation.appendAuthenticated(rs, nonce, linkLocalLo);
-        counters.increment(Counter.ROUTER_SOLICITATIONS_TX);
-        counters.increment(Counter.UDP_TX_PACKETS);
-        counters.add(Counter.UDP_TX_BYTES, length);
+        // Counted when the socket took it, as the data path counts: a refused RS is only udp_write_failed.
+        // The listener runs on the channel's event loop, the counters' one writer.
         channel.writeAndFlush(new DatagramPacket(rs, SocketAddresses.of(serverIpv4, Teredo.SERVICE_PORT)))
                 .addListener(f -> {
-                    if (!f.isSuccess()) {
+                    if (f.isSuccess()) {
+                        counters.increment(Counter.ROUTER_SOLICITATIONS_TX);
+                        counters.increment(Counter.UDP_TX_PACKETS);
+                        counters.add(Counter.UDP_TX_BYTES, length);
+                    } else {
                         counters.drop(DropReason.UDP_WRITE_FAILED);
                     }
                 });

@@ -3,9 +3,14 @@ package org.jmiredo.pipeline.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.DefaultChannelId;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +19,7 @@ import org.jmiredo.engine.client.ClientState;
 import org.jmiredo.engine.client.QualificationFailure;
 import org.jmiredo.engine.server.Packets;
 import org.jmiredo.metrics.Counter;
+import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
 import org.jmiredo.proto.TeredoAddress;
 import org.jmiredo.testing.TrackingAllocator;
@@ -97,5 +103,27 @@ class QualificationOnlyChannelTest implements ClientStatus {
         channel.writeInbound(new DatagramPacket(replayed, ra.recipient(), ra.sender()));
         assertThat(dataPath.counters().getFirst().dropped(DropReason.INVALID_ROUTER_ADVERTISEMENT)).isEqualTo(1);
         assertThat(count(Counter.ROUTER_ADVERTISEMENTS_RX)).isEqualTo(1);
+    }
+
+    @Test
+    void anRsTheSocketRefusesCountsOnlyAsUdpWriteFailedNotAsSent() throws Exception {
+        EmbeddedChannel refusing = new EmbeddedChannel(DefaultChannelId.newInstance(), false, false);
+        refusing.config().setAllocator(allocator);
+        refusing.pipeline().addLast(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+                ReferenceCountUtil.release(msg);
+                promise.setFailure(new IOException("the socket refused it"));
+            }
+        });
+        ClientDataPath refused = new ClientDataPath(ServerSide.SETTINGS, this, null, 0, Clock.monotonic(), null);
+        refused.initQualificationOnly(refusing);
+        refusing.register(); // active: the first RS goes out at once, and is refused
+        DataPathCounters counters = refused.counters().getFirst();
+        assertThat(counters.dropped(DropReason.UDP_WRITE_FAILED)).isEqualTo(1);
+        assertThat(counters.get(Counter.ROUTER_SOLICITATIONS_TX)).isZero();
+        assertThat(counters.get(Counter.UDP_TX_PACKETS)).isZero();
+        assertThat(counters.get(Counter.UDP_TX_BYTES)).isZero();
+        refusing.finishAndReleaseAll();
     }
 }

@@ -89,6 +89,9 @@ final class ClientReport implements ClientStatus {
                     Ipv4.toString(settings.secondaryServer()));
             case SYMMETRIC_NAT -> LOG.error("symmetric NAT: the server's two addresses saw different mappings, and "
                     + "Teredo cannot cross such a NAT (RFC 4380 section 5.2.1); trying again in 100 s");
+            case NON_GLOBAL_MAPPING -> LOG.error("the Teredo server saw this host at a non-global IPv4 address, "
+                    + "which a Teredo address must not embed (RFC 4380 section 4): is the server on this side of the "
+                    + "NAT? Trying again in 100 s");
             case SERVER_LOST -> LOG.warn("lost the Teredo server (three refreshes unanswered): qualifying again");
         }
     }

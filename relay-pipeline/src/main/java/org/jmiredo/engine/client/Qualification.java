@@ -2,6 +2,7 @@ package org.jmiredo.engine.client;
 
 import io.netty.buffer.ByteBuf;
 import java.util.random.RandomGenerator;
+import org.jmiredo.proto.Ipv4;
 import org.jmiredo.proto.Ipv6;
 import org.jmiredo.proto.RouterAdvertisementParser;
 import org.jmiredo.proto.Teredo;
@@ -121,6 +122,10 @@ public final class Qualification {
         int ipv4 = headers.originIpv4(buf);
         int port = headers.originPort(buf);
         int advertisedMtu = advertisedMtu(parser.mtu());
+        if (!Ipv4.isGlobalUnicast(ipv4)) {
+            fail(QualificationFailure.NON_GLOBAL_MAPPING, now); // R-4-llid: no global address can embed it
+            return true;
+        }
         switch (state) {
             case STARTING -> {
                 mappedIpv4 = ipv4; // R-5.2.1-learn

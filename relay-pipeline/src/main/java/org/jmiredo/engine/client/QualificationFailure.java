@@ -8,6 +8,11 @@ public enum QualificationFailure {
     NO_REPLY_SECONDARY,
     /** The two addresses saw different mappings: a symmetric NAT, which Teredo cannot cross (R-5.2.1-compare). */
     SYMMETRIC_NAT,
+    /**
+     * The server saw us at a non-global IPv4 (it sits on our side of the NAT): a global Teredo address must
+     * embed a global unicast IPv4 (RFC 4380 §4, R-4-llid).
+     */
+    NON_GLOBAL_MAPPING,
     /** Qualified, then the refresh solicitations went unanswered (RFC 4380 §5.2.5). */
     SERVER_LOST
 }

@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.jmiredo.proto.Icmpv6;
+import org.jmiredo.proto.Ipv4;
 import org.jmiredo.proto.Ipv6;
 import org.jmiredo.proto.TeredoAddress;
 import org.jmiredo.proto.TeredoHeaders;
@@ -104,6 +105,49 @@ class QualificationTest {
         assertThat(server.deliver(client, 200)).isTrue();
         assertThat(client.state()).isEqualTo(ClientState.OFFLINE);
         assertThat(server.events).containsExactly("unqualified SYMMETRIC_NAT");
+    }
+
+    /**
+     * R-4-llid: a global Teredo address must embed a global unicast IPv4. An RA whose origin indication names a
+     * private mapping (a server on the client's own LAN) gives no address: the client reports why and tries
+     * again later, as after any failed qualification; our server never sends one (it refuses such sources).
+     */
+    @Test
+    void r4LlidAPrivateMappingInTheOriginIndicationGivesNoAddress() {
+        client.start(0);
+        assertThat(deliverWithOrigin(Ipv4.of(192, 168, 77, 2), 10)).isTrue();
+        assertThat(client.state()).isEqualTo(ClientState.OFFLINE);
+        assertThat(server.events).containsExactly("unqualified NON_GLOBAL_MAPPING");
+        assertThat(server.solicitations).as("no RS to the secondary address").hasSize(1);
+        assertThat(client.deadline()).isEqualTo(10 + Qualification.RESTART_MILLIS);
+    }
+
+    /** R-4-llid on refresh: a mapping that turns private takes the address away. */
+    @Test
+    void r4LlidARefreshThatFindsAPrivateMappingTakesTheAddressAway() {
+        qualify();
+        long t = client.deadline();
+        client.expire(t);
+        assertThat(deliverWithOrigin(Ipv4.of(10, 0, 0, 1), t + 50)).isTrue();
+        assertThat(server.events).last().isEqualTo("unqualified NON_GLOBAL_MAPPING");
+        assertThat(client.state()).isEqualTo(ClientState.OFFLINE);
+    }
+
+    /**
+     * Delivers the server's oldest answer with its origin indication's IPv4 replaced (our server refuses
+     * private sources, so it never sends one itself): true when the client took it.
+     */
+    private boolean deliverWithOrigin(int ipv4, long now) {
+        ServerStub.Answer a = server.answers.removeFirst();
+        ByteBuf ra = a.datagram();
+        try {
+            ra.setInt(TeredoHeaders.AUTH_FIXED_LENGTH + 4, ~ipv4); // inverted on the wire (RFC 4380 §5.1.1)
+            TeredoHeaders headers = new TeredoHeaders();
+            assertThat(headers.parse(ra)).isNull();
+            return client.advertisement(ra, headers, a.fromIpv4(), a.fromPort(), now);
+        } finally {
+            ra.release();
+        }
     }
 
     @Test

@@ -255,6 +255,74 @@ class ClientRulesTest implements RelayOutput {
     }
 
     /**
+     * R-5.2.6-entry, -count, -max4, R-5.2.4-c5retry (M19: no timers, a retry rides on the next packet), and
+     * R6081-3-finite: a peer that never answers gets its first bubbles at once (the new entry does not count as
+     * a recent send), one more pair every 2 s while packets come (a direct+indirect pair counts as one bubble,
+     * K11), 4 in all; then address unreachable, until 300 s after the last.
+     */
+    @Test
+    void r526Max4ASilentPeerGetsFourBubblePairsTwoSecondsApartThenAddressUnreachable() {
+        List<String> pair = List.of("198.51.100.30:50000", "203.0.113.120:3544");
+        List<String> expected = new ArrayList<>();
+        int start = now[0];
+        for (int attempt = 0; attempt < 4; attempt++) {
+            for (int i = 0; i < 5; i++) {
+                send(PEER); // R-5.2.6-2s: only the first of the second sends a pair
+            }
+            expected.addAll(pair);
+            assertThat(destinations()).as("attempt %d", attempt).isEqualTo(expected);
+            now[0] += Teredo.BUBBLE_SPACING_SECONDS;
+        }
+        assertThat(udp).allSatisfy(sent -> assertThat(Ipv6.isBubble(sent.payload(), 0)).isTrue());
+        for (; now[0] < start + 6 + Teredo.BUBBLE_WINDOW_SECONDS; now[0] += 30) {
+            send(PEER);
+        }
+        assertThat(destinations()).as("no fifth bubble in 300 s").hasSize(8);
+        assertThat(counters.dropped(DropReason.PEER_UNREACHABLE)).isEqualTo(10);
+        assertThat(tun).isNotEmpty().allSatisfy(error -> assertThat(Icmpv6.type(error, Ipv6.HEADER_LENGTH))
+                .isEqualTo(Icmpv6.TYPE_DESTINATION_UNREACHABLE));
+        now[0] = start + 6 + Teredo.BUBBLE_WINDOW_SECONDS;
+        send(PEER);
+        assertThat(destinations()).as("the window is over: a new attempt").hasSize(10);
+    }
+
+    /**
+     * R-5.2.4-c4 as RFC 5991 §3.2 overrides it (R5991-3.2-ignore, R-5.2.4-ignorecone): a peer whose address
+     * has the cone bit gets bubbles like any other, not data sent straight to its embedded mapping.
+     */
+    @Test
+    void r524C4TheConeBitOfAPeerIsIgnored() {
+        long[] conePeer = teredo("203.0.113.120", Teredo.FLAG_CONE, "198.51.100.30", 50000);
+        send(conePeer);
+        assertThat(destinations()).containsExactly("198.51.100.30:50000", "203.0.113.120:3544");
+        assertThat(udp).allSatisfy(sent -> assertThat(Ipv6.isBubble(sent.payload(), 0)).isTrue());
+        assertThat(counters.get(Counter.QUEUED_PACKETS)).isEqualTo(1); // R-5.2.4-c5queue
+    }
+
+    /**
+     * R-5.2.9-echo, -viaserver, -store (M13: the nonce is a keyed hash of the host's address, so no
+     * provisional entry holds it): the direct IPv6 connectivity test is an echo request from our Teredo
+     * address to the native host, sent to our server's port 3544, whose data is a 64-bit nonce.
+     */
+    @Test
+    void r529EchoTheTestIsAnEchoRequestFromOurAddressThroughOurServerWithANonce() {
+        send(NATIVE);
+        assertThat(destinations()).containsExactly(PRIMARY + ":3544");
+        ByteBuf test = udp.getFirst().payload();
+        int icmp = Ipv6.HEADER_LENGTH;
+        assertThat(Ipv6.srcHi(test, 0)).isEqualTo(CLIENT[0]);
+        assertThat(Ipv6.srcLo(test, 0)).isEqualTo(CLIENT[1]);
+        assertThat(Ipv6.dstHi(test, 0)).isEqualTo(NATIVE[0]);
+        assertThat(Ipv6.dstLo(test, 0)).isEqualTo(NATIVE[1]);
+        assertThat(Icmpv6.type(test, icmp)).isEqualTo(Icmpv6.TYPE_ECHO_REQUEST);
+        assertThat(test.readableBytes() - icmp - Icmpv6.ECHO_DATA_OFFSET).isGreaterThanOrEqualTo(8);
+        long nonce = test.getLong(icmp + Icmpv6.ECHO_DATA_OFFSET);
+        assertThat(nonce).isEqualTo(self.nonce(NATIVE[0], NATIVE[1]));
+        ClientSelf otherKey = new ClientSelf(ipv4(PRIMARY), Teredo.PREFIX, 12, 13, BUBBLE_SOURCE, alloc, counters);
+        assertThat(otherKey.nonce(NATIVE[0], NATIVE[1])).as("unpredictable without the key").isNotEqualTo(nonce);
+    }
+
+    /**
      * M15: the peer's NAT maps it to us from another port than the one its server saw (symmetric, or Linux when
      * our direct bubble took the tuple): its answer to our bubble, addressed to our keyed source, trusts it at
      * the mapping it came from and releases the queue there. Miredo's client does the same.

@@ -34,7 +34,7 @@ class QualificationTest {
     void r521StartRsPrimaryThenSecondaryThenQualifiedWithTheMappedAddress() {
         client.start(0);
         assertThat(client.state()).isEqualTo(ClientState.STARTING);
-        // R-5.2.1-start, R-5.2.1-rs (RFC 5991: cone bit 0 in the link-local source)
+        // R-5.2.1-start, R-5.2.1-rs, R5991-3.2-skip (RFC 5991: cone bit 0 in the link-local source)
         ServerStub.Solicitation first = server.solicitations.getFirst();
         assertThat(first.server()).isEqualTo(server.primary);
         assertThat(TeredoAddress.flags(first.linkLocalLo()) & 0x8000).isZero();
@@ -49,7 +49,7 @@ class QualificationTest {
         assertThat(server.events).hasSize(1);
         assertThat(server.events.getFirst()).startsWith("qualified 2001:0:c633:6401:").endsWith(":63bf:39cc:9beb mtu 1280");
         assertThat(TeredoAddress.mappedPort(client.addressLo())).isEqualTo(40000);
-        // RFC 5991 §4: cone bit and UG bits clear, the rest random
+        // RFC 5991 §4: cone bit and UG bits clear, the rest random (R5991-3.2-noc, R-4-ug; see r5991FlagBits)
         assertThat(TeredoAddress.flags(client.addressLo()) & ~0x3CFF).isZero();
     }
 
@@ -223,6 +223,7 @@ class QualificationTest {
         a.datagram().release();
     }
 
+    /** R-5.2-refresh, and R6081-5.1.1-default (a 30 s base) and -range (within 50-150 % of it). */
     @Test
     void r52RefreshEveryRandomised75To100PercentOf30sWithANewNonce() {
         qualify();
@@ -243,6 +244,71 @@ class QualificationTest {
         }
         assertThat(waits.size()).isGreaterThan(10);
         assertThat(server.events).hasSize(1); // same mapping: the address stays
+    }
+
+    /**
+     * R-5.2.5-validate: a refresh RA that fails the checks of §5.2.1 (here another nonce) is ignored: the
+     * address stays, and the refresh RS is sent again on its timer with its own nonce.
+     */
+    @Test
+    void r525ValidateAnInvalidRefreshRaIsIgnoredAndTheRsSentAgain() {
+        qualify();
+        long address = client.addressLo();
+        long t = client.deadline();
+        client.expire(t);
+        long refreshNonce = server.solicitations.getLast().nonce();
+        ServerStub.Answer a = server.answers.removeFirst();
+        ByteBuf ra = a.datagram();
+        try {
+            ra.setLong(4, ra.getLong(4) + 1);
+            TeredoHeaders headers = new TeredoHeaders();
+            assertThat(headers.parse(ra)).isNull();
+            assertThat(client.advertisement(ra, headers, a.fromIpv4(), a.fromPort(), t + 50)).isFalse();
+        } finally {
+            ra.release();
+        }
+        assertThat(client.state()).isEqualTo(ClientState.QUALIFIED);
+        assertThat(client.addressLo()).isEqualTo(address);
+        assertThat(server.events).hasSize(1);
+        assertThat(client.deadline()).isEqualTo(t + Qualification.RETRANSMIT_MILLIS);
+        client.expire(client.deadline());
+        assertThat(server.solicitations.getLast().nonce()).isEqualTo(refreshNonce);
+        assertThat(server.deliver(client, t + 4_050)).isTrue();
+        assertThat(client.addressLo()).isEqualTo(address);
+    }
+
+    /**
+     * RFC 5991 §3.1, §4 (R5991-3.1-layout, -z, -ug, -r1, -r2, R5991-4-rng; R-4-ug): with the generator the
+     * client runs on (a SecureRandom, ClientDataPath), each new mapping gets flags with C, z, U and G clear and
+     * Random1 (0x3C00) and Random2 (0x00FF) drawn anew: over 6,000 mappings every one of their 16 and 256 values
+     * shows up and none takes more than two (Random1) or three (Random2) times its share; for a uniform source
+     * each check fails with a chance below 1e-7.
+     */
+    @Test
+    void r5991FlagBitsAreRandomAndTheOthersClearForEachNewMapping() {
+        Qualification fresh = new Qualification(server.settings(), new java.security.SecureRandom(), server);
+        fresh.start(0);
+        assertThat(server.deliver(fresh, 100)).isTrue();
+        assertThat(server.deliver(fresh, 200)).isTrue();
+        int[] random1 = new int[16];
+        int[] random2 = new int[256];
+        int rounds = 6_000;
+        for (int i = 0; i < rounds; i++) {
+            server.mappedPort = 1024 + i; // a new mapping: new flags
+            long t = fresh.deadline();
+            fresh.expire(t);
+            assertThat(server.deliver(fresh, t + 10)).isTrue();
+            int flags = TeredoAddress.flags(fresh.addressLo());
+            assertThat(flags & 0xC300).as("C, z, U, G").isZero();
+            random1[(flags & 0x3C00) >>> 10]++;
+            random2[flags & 0x00FF]++;
+        }
+        for (int v = 0; v < 16; v++) {
+            assertThat(random1[v]).as("Random1 %d", v).isPositive().isLessThan(2 * rounds / 16);
+        }
+        for (int v = 0; v < 256; v++) {
+            assertThat(random2[v]).as("Random2 %d", v).isPositive().isLessThan(3 * rounds / 256);
+        }
     }
 
     @Test

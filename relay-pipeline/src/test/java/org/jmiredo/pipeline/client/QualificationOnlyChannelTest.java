@@ -21,7 +21,11 @@ import org.jmiredo.engine.server.Packets;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
+import org.jmiredo.proto.Icmpv6;
+import org.jmiredo.proto.Ipv6;
+import org.jmiredo.proto.RouterSolicitation;
 import org.jmiredo.proto.TeredoAddress;
+import org.jmiredo.proto.TeredoHeaders;
 import org.jmiredo.testing.TrackingAllocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -87,6 +91,35 @@ class QualificationOnlyChannelTest implements ClientStatus {
         assertThat(count(Counter.ROUTER_SOLICITATIONS_TX)).isEqualTo(2);
         assertThat(count(Counter.ROUTER_ADVERTISEMENTS_RX)).isEqualTo(2);
         assertThat(count(Counter.UDP_RX_PACKETS)).isEqualTo(2);
+    }
+
+    /**
+     * The RS as it leaves the channel: an authentication header without client ID or value (R-5.2.2-nullid)
+     * with a nonce and confirmation 0 (R-5.2.2-confclient), no origin indication, then an ICMPv6 RS (hop limit
+     * 255) from a link-local address with the cone bit clear (R5991-3.2-skip, R-5.2.1-rs) to ff02::2, sent to
+     * the primary address's port 3544 (R-2.7-port).
+     */
+    @Test
+    void r522NullidTheRsCarriesANonceOnlyAuthenticationHeaderAndAConeBitClearSource() {
+        DatagramPacket rs = channel.readOutbound();
+        try {
+            assertThat(rs.recipient()).isEqualTo(new InetSocketAddress(Packets.ip(Packets.PRIMARY), 3544));
+            ByteBuf payload = rs.content();
+            int at = payload.readerIndex();
+            assertThat(payload.getInt(at)).as("00 01, ID-len 0, AU-len 0").isEqualTo(0x0001_0000);
+            assertThat(payload.getByte(at + 12)).as("confirmation").isZero();
+            int ipv6 = at + TeredoHeaders.AUTH_FIXED_LENGTH;
+            assertThat(payload.readableBytes()).isEqualTo(TeredoHeaders.AUTH_FIXED_LENGTH + RouterSolicitation.LENGTH);
+            assertThat(Ipv6.hopLimit(payload, ipv6)).isEqualTo(255);
+            assertThat(Ipv6.srcHi(payload, ipv6)).isEqualTo(Ipv6.LINK_LOCAL_HI);
+            assertThat(RouterSolicitation.coneBit(payload, ipv6)).isFalse();
+            assertThat(Ipv6.dstHi(payload, ipv6)).isEqualTo(0xff02_0000_0000_0000L);
+            assertThat(Ipv6.dstLo(payload, ipv6)).isEqualTo(2);
+            assertThat(Icmpv6.type(payload, ipv6 + Ipv6.HEADER_LENGTH)).isEqualTo(Icmpv6.TYPE_ROUTER_SOLICITATION);
+            assertThat(RouterSolicitation.isValid(payload, ipv6, RouterSolicitation.LENGTH)).isTrue();
+        } finally {
+            rs.release();
+        }
     }
 
     @Test

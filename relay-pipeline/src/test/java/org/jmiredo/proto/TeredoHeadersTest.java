@@ -129,6 +129,11 @@ class TeredoHeadersTest {
                 arguments("60000000 0000 11 ff" + "00".repeat(32) + "01 04 aabbccdd", DropReason.MALFORMED_IPV6));
     }
 
+    /**
+     * R-5.2.3-format, R-5.2.3-ipv6 (client), R-5.4.2-valid (relay): what is not an IPv6 packet, optionally behind
+     * an origin indication and an authentication header, or whose payload length runs past the datagram, is
+     * refused here, the parse every role runs before its rules (ClientIngress, RelayIngress, the server's).
+     */
     @ParameterizedTest(name = "{0} -> {1}")
     @MethodSource("malformedLayouts")
     void documentedReasons(String hex, DropReason reason) {
@@ -148,7 +153,10 @@ class TeredoHeadersTest {
         assertThat(parse(ORIG + ORIG + BUBBLE)).isEqualTo(DropReason.NOT_TEREDO);
     }
 
-    /** R6081-4-consistent: bytes after 40 + plen are trailers, tolerated and not part of the packet. */
+    /**
+     * R6081-4-consistent (R-5.2.3-ipv6 as RFC 6081 §4 updates it): bytes after 40 + plen are trailers,
+     * tolerated and not part of the packet.
+     */
     @Test
     void trailersAreToleratedAndExcluded() {
         assertThat(parse(ORIG + BUBBLE + "01 04 aabbccdd")).isNull();

@@ -20,7 +20,9 @@ import org.jmiredo.proto.TeredoHeaders;
  * A phase retransmits its RS every 4 s, 3 times in all (R-5.2.1-retx, Miredo's values), then gives up:
  * unqualified, and the next attempt after {@link #RESTART_MILLIS} (Miredo: 100 s). A lost server
  * (unanswered refreshes) starts a new qualification at once. Each phase draws a new nonce (R-5.2.2-nonce);
- * its retransmissions repeat it, so that a late answer to the first RS still counts.
+ * its retransmissions repeat it, so that a late answer to the first RS still counts. Other packets from the
+ * server do not postpone a refresh (unlike R-5.2.3-server, as Miredo's M11): only an RA shows the mapping is
+ * still the same.
  */
 public final class Qualification {
     /** T of R-5.2.1-retx: an RS unanswered this long is sent again. */

@@ -116,6 +116,7 @@ class ClientRulesTest implements RelayOutput {
         assertThat(counters.get(Counter.QUEUED_PACKETS)).isEqualTo(2);
     }
 
+    /** R-5.2.9-reply: the test's reply goes through case 2 of §5.2.3. */
     @Test
     void r523C2TheRightEchoReplyTrustsTheRelayAndReleasesTheQueue() {
         send(NATIVE);
@@ -125,7 +126,7 @@ class ClientRulesTest implements RelayOutput {
         assertThat(receive(testReply(NATIVE), RELAY, 3545)).isNull();
         assertThat(tun).as("the reply is taken, not delivered").isEmpty();
         assertThat(destinations()).containsExactly(RELAY_AT, RELAY_AT);
-        send(NATIVE); // R-5.2.4-c1: now straight to the relay
+        send(NATIVE); // R-5.2.4-c1, R-5.2.9-when (a valid entry: no new test): now straight to the relay
         assertThat(destinations()).hasSize(3).last().isEqualTo(RELAY_AT);
         // R-5.2.3-c1: the relay's packets from the native host are delivered
         assertThat(receive(echo(NATIVE, CLIENT, true, 8), RELAY, 3545)).isNull();
@@ -243,7 +244,8 @@ class ClientRulesTest implements RelayOutput {
     @Test
     void r524C5ATeredoPeerGetsADirectAndAnIndirectBubbleThroughItsOwnServer() {
         send(PEER);
-        // R-5.2.4-c5direct, R-5.2.4-c5indirect, R-5.2.6-indirect: its server, not ours
+        // R-5.2.4-c5direct, R-5.2.6-direct (to the embedded mapping; always, R-5.2.4-alwaysdirect: we are never
+        // a cone client), R-5.2.4-c5indirect, R-5.2.6-indirect: its server, not ours
         assertThat(destinations()).containsExactly("198.51.100.30:50000", "203.0.113.120:3544");
         for (Sent sent : udp) {
             // M14: from fe80:: plus the keyed hash of the peer's address, so that its answer can be checked
@@ -431,6 +433,10 @@ class ClientRulesTest implements RelayOutput {
         assertThat(counters.get(Counter.PEERS_TRUSTED)).isZero();
     }
 
+    /**
+     * R5991-3.2-reply (any client answers indirect bubbles), K12: answered with a direct bubble to the origin,
+     * not the echo test; the one bubble we send on reception (R-5.2.3-bubblemay).
+     */
     @Test
     void r523ServerorigAnIndirectBubbleIsAnsweredWithADirectBubbleToTheOrigin() {
         assertThat(receive(withOrigin(bubble(NATIVE, CLIENT), RELAY, 3545), PRIMARY, 3544)).isNull();

@@ -102,7 +102,7 @@ public final class ClientInterface implements InterfaceConfigurator {
                 NetlinkAck added = rt.route(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, ANY, 0, index, route);
                 if (added.ok()) {
                     routeAdded = true;
-                } else if (added.errno() == Errno.EEXIST) {
+                } else if (added.errno() == Errno.EEXIST) { // native IPv6 first (R-3.2.1-lastresort)
                     LOG.warn("a default IPv6 route exists already: kept, and native IPv6 goes there rather than "
                             + "through the Teredo tunnel");
                 } else {

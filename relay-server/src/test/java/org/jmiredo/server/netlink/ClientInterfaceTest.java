@@ -78,6 +78,23 @@ class ClientInterfaceTest {
         assertThat(tunnel.restore(spec()).restored()).containsExactly("address " + ADDRESS + "/32");
     }
 
+    /**
+     * R-3.2.1-lastresort: Teredo only as a last resort. A default route the host has already (native IPv6) is
+     * kept and stays the only one; the tunnel gets its address and 2001::/32 alone, so only Teredo peers go
+     * through it. (R-5.5-noclient, not running at all beside native IPv6, is the operator's choice, as in
+     * Miredo: README "Teredo client".)
+     */
+    @Test
+    void r321LastresortANativeDefaultRouteIsKeptAndTheTunnelAddsNone() throws Exception {
+        ns.ip("tuntap", "add", "mode", "tun", "name", "jmnat0"); // no dummy driver on every kernel
+        ns.ip("link", "set", "dev", "jmnat0", "up");
+        ns.ip("-6", "route", "add", "default", "dev", "jmnat0");
+        tunnel.assign(address(), 1400);
+        assertThat(ns.ip("-6", "addr", "show", "dev", DEV)).contains("inet6 " + ADDRESS + "/32");
+        assertThat(ns.ip("-6", "route", "show", "2001::/32")).contains("dev " + DEV);
+        assertThat(ns.ip("-6", "route", "show", "default")).contains("dev jmnat0").doesNotContain(DEV);
+    }
+
     @Test
     void notQualifiedNothingIsPutBack() throws Exception {
         tunnel.assign(address(), 1400);

@@ -129,6 +129,27 @@ class ForwardingTest {
         assertThat(server.dropped(DropReason.NOT_ACCEPTED)).isEqualTo(2);
     }
 
+    /**
+     * R-5.3.1-check: rules c1 to c7 in order, the first that matches decides. Each packet here matches a later
+     * rule that would accept it too, and is dropped by the earlier one: a truncated packet from a valid client
+     * (c1 before c5), TCP from a non-global IPv4 (c2 before c3), an RS and a bubble whose Teredo source embeds
+     * the non-global IPv4 it came from (c3 before c4 and c5).
+     */
+    @Test
+    void theFirstMatchingRuleDecides() {
+        ByteBuf truncated = echo(CLIENT, CLIENT2, false, 8);
+        server.receive(truncated.writerIndex(truncated.writerIndex() - 1), NAT, NAT_PORT);
+        server.receive(ipv6(CLIENT, NATIVE, 6, 64, 20), "10.1.2.3", NAT_PORT);
+        long[] lanClient = teredo(Packets.PRIMARY, 0, "192.168.77.2", 40000);
+        server.receive(Packets.rs(Packets.RS_RESTRICTED, 7L), "192.168.77.2", 40000);
+        server.receive(bubble(lanClient, CLIENT), "192.168.77.2", 40000);
+
+        server.assertSilent();
+        assertThat(server.dropped(DropReason.MALFORMED_IPV6)).isEqualTo(1);
+        assertThat(server.dropped(DropReason.NOT_BUBBLE_OR_ICMPV6)).isEqualTo(1);
+        assertThat(server.dropped(DropReason.NON_GLOBAL_SOURCE)).isEqualTo(2);
+    }
+
     /** R-5.3.1-c1, R-5.1.1-demux: not a well-formed Teredo packet: no output at all. */
     @Test
     void malformedPayloadsAreDiscarded() {

@@ -34,7 +34,10 @@ class BubbleSourceTest {
         assertThat(SipHash.hash16(k0, k1, hi, lo)).isEqualTo(SipHash.hash(k0, k1, message, 0, 16));
     }
 
-    /** U and G (0x02, 0x01 of address byte 8) are always clear (RFC 4291 appendix A). */
+    /**
+     * R-4-ug for the relay, which has no Teredo address of its own, only its bubbles' sources: U and G (0x02,
+     * 0x01 of address byte 8) are always clear (RFC 4291 appendix A).
+     */
     @Property
     void universalAndGroupBitsClear(@ForAll long hi, @ForAll long lo, @ForAll long k0, @ForAll long k1) {
         long id = new BubbleSource(k0, k1).interfaceId(hi, lo);

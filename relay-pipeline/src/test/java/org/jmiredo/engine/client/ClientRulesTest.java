@@ -257,10 +257,10 @@ class ClientRulesTest implements RelayOutput {
     }
 
     /**
-     * R-5.2.6-entry, -count, -max4, R-5.2.4-c5retry (M19: no timers, a retry rides on the next packet), and
-     * R6081-3-finite: a peer that never answers gets its first bubbles at once (the new entry does not count as
-     * a recent send), one more pair every 2 s while packets come (a direct+indirect pair counts as one bubble,
-     * K11), 4 in all; then address unreachable, until 300 s after the last.
+     * R-5.2.6-entry, R-5.2.6-count, R-5.2.6-max4, R-5.2.4-c5retry (M19: no timers, a retry rides on the next
+     * packet), and R6081-3-finite: a peer that never answers gets its first bubbles at once (the new entry does
+     * not count as a recent send), one more pair every 2 s while packets come (a direct+indirect pair counts as
+     * one bubble, K11), 4 in all; then address unreachable, until 300 s after the last.
      */
     @Test
     void r526Max4ASilentPeerGetsFourBubblePairsTwoSecondsApartThenAddressUnreachable() {
@@ -302,7 +302,7 @@ class ClientRulesTest implements RelayOutput {
     }
 
     /**
-     * R-5.2.9-echo, -viaserver, -store (M13: the nonce is a keyed hash of the host's address, so no
+     * R-5.2.9-echo, R-5.2.9-viaserver, R-5.2.9-store (M13: the nonce is a keyed hash of the host's address, so no
      * provisional entry holds it): the direct IPv6 connectivity test is an echo request from our Teredo
      * address to the native host, sent to our server's port 3544, whose data is a 64-bit nonce.
      */

@@ -223,7 +223,7 @@ class QualificationTest {
         a.datagram().release();
     }
 
-    /** R-5.2-refresh, and R6081-5.1.1-default (a 30 s base) and -range (within 50-150 % of it). */
+    /** R-5.2-refresh, and R6081-5.1.1-default (a 30 s base) and R6081-5.1.1-range (within 50-150 % of it). */
     @Test
     void r52RefreshEveryRandomised75To100PercentOf30sWithANewNonce() {
         qualify();
@@ -278,11 +278,11 @@ class QualificationTest {
     }
 
     /**
-     * RFC 5991 §3.1, §4 (R5991-3.1-layout, -z, -ug, -r1, -r2, R5991-4-rng; R-4-ug): with the generator the
-     * client runs on (a SecureRandom, ClientDataPath), each new mapping gets flags with C, z, U and G clear and
-     * Random1 (0x3C00) and Random2 (0x00FF) drawn anew: over 6,000 mappings every one of their 16 and 256 values
-     * shows up and none takes more than two (Random1) or three (Random2) times its share; for a uniform source
-     * each check fails with a chance below 1e-7.
+     * RFC 5991 §3.1, §4 (R5991-3.1-layout, R5991-3.1-z, R5991-3.1-ug, R5991-3.1-r1, R5991-3.1-r2, R5991-4-rng;
+     * R-4-ug): with the generator the client runs on (a SecureRandom, ClientDataPath), each new mapping gets
+     * flags with C, z, U and G clear and Random1 (0x3C00) and Random2 (0x00FF) drawn anew: over 6,000 mappings
+     * every one of their 16 and 256 values shows up and none takes more than two (Random1) or three (Random2)
+     * times its share; for a uniform source each check fails with a chance below 1e-7.
      */
     @Test
     void r5991FlagBitsAreRandomAndTheOthersClearForEachNewMapping() {

@@ -197,7 +197,9 @@ class QualificationTest {
         try {
             // The origin indication out: the IPv6 packet moved up behind the authentication header.
             int origin = TeredoHeaders.AUTH_FIXED_LENGTH;
-            ra.setBytes(origin, ra.copy(origin + TeredoHeaders.ORIGIN_LENGTH, ra.writerIndex() - origin - 8));
+            ByteBuf ipv6 = ra.copy(origin + TeredoHeaders.ORIGIN_LENGTH, ra.writerIndex() - origin - 8);
+            ra.setBytes(origin, ipv6);
+            ipv6.release();
             ra.writerIndex(ra.writerIndex() - TeredoHeaders.ORIGIN_LENGTH);
             TeredoHeaders headers = new TeredoHeaders();
             assertThat(headers.parse(ra)).isNull();

@@ -81,7 +81,7 @@ class ClientInterfaceTest {
     /**
      * R-3.2.1-lastresort: Teredo only as a last resort. A default route the host has already (native IPv6) is
      * kept and stays the only one; the tunnel gets its address and 2001::/32 alone, so only Teredo peers go
-     * through it. (R-5.5-noclient, not running at all beside native IPv6, is the operator's choice, as in
+     * through it. (Not running at all beside native IPv6, RFC 4380 §5.5, is the operator's choice, as in
      * Miredo: README "Teredo client".)
      */
     @Test

@@ -302,6 +302,23 @@ class ClientRulesTest implements RelayOutput {
     }
 
     /**
+     * R5991-3.1-rx, R-4-zbits: a peer whose address has every random flag bit set (0x3CFF) is bubbled at the
+     * mapping its address embeds and trusted by its answer, as one with flags 0.
+     */
+    @Test
+    void r5991RandomFlagBitsOfAPeerAreOpaque() {
+        long[] randomPeer = teredo("203.0.113.120", 0x3CFF, "198.51.100.30", 50000);
+        send(randomPeer);
+        assertThat(destinations()).containsExactly("198.51.100.30:50000", "203.0.113.120:3544");
+        udp.forEach(s -> s.payload().release());
+        udp.clear();
+        assertThat(receive(bubble(randomPeer, CLIENT), "198.51.100.30", 50000)).isNull();
+        assertThat(destinations()).containsExactly("198.51.100.30:50000"); // the queued packet
+        assertThat(receive(echo(randomPeer, CLIENT, false, 8), "198.51.100.30", 50000)).isNull();
+        assertThat(tun).hasSize(1);
+    }
+
+    /**
      * R-5.2.9-echo, R-5.2.9-viaserver, R-5.2.9-store (M13: the nonce is a keyed hash of the host's address, so no
      * provisional entry holds it): the direct IPv6 connectivity test is an echo request from our Teredo
      * address to the native host, sent to our server's port 3544, whose data is a 64-bit nonce.

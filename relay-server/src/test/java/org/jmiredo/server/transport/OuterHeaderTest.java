@@ -8,7 +8,18 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.jmiredo.metrics.DataPathCounters;
+import org.jmiredo.metrics.DropReason;
+import org.jmiredo.pipeline.UdpSender;
+import org.jmiredo.server.sys.Privileges;
+import org.jmiredo.server.sys.RawUdpCapture;
 import org.junit.jupiter.api.Test;
 
 /** The outer IPv4 header of every Teredo datagram, as the relay's UDP sockets set it. */
@@ -34,5 +45,48 @@ class OuterHeaderTest {
         } finally {
             group.shutdownGracefully().sync();
         }
+    }
+
+    /**
+     * The same two rows on the wire: an IPv6 packet whose traffic class is 0xFF (DSCP 63, ECN CE) sent by the
+     * relay's sender (sendmmsg for a direct buffer, Netty's write for a heap one) leaves in IPv4 datagrams whose
+     * TOS is 0 and whose DF flag is clear, as a raw socket on the receiving side reads them (R-5.1.2-df,
+     * R9601-6.1.3-ecn: nothing of the inner traffic class is copied out).
+     */
+    @Test
+    void onTheWireNoDontFragmentAndNoEcnWhateverTheInnerTrafficClass() throws Exception {
+        Privileges.assumeNetAdmin(); // root: the raw socket needs CAP_NET_RAW
+        EventLoopGroup group = Transport.newGroup(TransportKind.EPOLL, 1);
+        try (RawUdpCapture capture = RawUdpCapture.open();
+                DatagramSocket receiver = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            Bootstrap bootstrap = new Bootstrap().group(group).channelFactory(TransportKind.EPOLL.datagramChannelFactory())
+                    .handler(new ChannelInboundHandlerAdapter());
+            DatagramOptions.apply(bootstrap, TransportKind.EPOLL, TransportSettings.defaults());
+            Channel channel = bootstrap.bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+            DataPathCounters counters = new DataPathCounters();
+            channel.eventLoop().submit(() -> {
+                UdpSender sender = MmsgUdpSender.factory(new UdpGso(UdpGsoMode.OFF)).create(channel, counters);
+                sender.add(ipv6WithTrafficClassFf(PooledByteBufAllocator.DEFAULT.directBuffer(1280)), 0x7F00_0001,
+                        receiver.getLocalPort());
+                sender.add(ipv6WithTrafficClassFf(Unpooled.buffer(1280)), 0x7F00_0001, receiver.getLocalPort());
+                sender.flush();
+            }).get(10, TimeUnit.SECONDS);
+            for (int i = 0; i < 2; i++) {
+                byte[] datagram = capture.next(receiver.getLocalPort());
+                assertThat(datagram).as("datagram %d captured", i).isNotNull();
+                assertThat(datagram[1] & 0xFF).as("TOS: DSCP and ECN").isZero();
+                assertThat((datagram[6] & 0xFF) << 8 & 0x4000).as("DF").isZero();
+                assertThat(datagram.length).isEqualTo(20 + 8 + 1280);
+            }
+            assertThat(counters.dropped(DropReason.UDP_WRITE_FAILED)).isZero();
+            channel.close().sync();
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    /** A 1280-byte IPv6 packet (no next header) with traffic class 0xFF. */
+    private static ByteBuf ipv6WithTrafficClassFf(ByteBuf buf) {
+        return buf.writeInt(0x6FF0_0000).writeShort(1240).writeByte(59).writeByte(64).writeZero(1280 - 8);
     }
 }

@@ -6,7 +6,8 @@ public final class Ipv4 {
 
     /**
      * The global unicast test of RFC 4380 §5.2.4. Unlike Miredo (v4global.c), 192.88.99.0/24 is tested
-     * with the right mask. Directed broadcasts of attached subnets are left to the caller, who knows them.
+     * with the right mask. Directed broadcasts of attached subnets are not tested here: the kernel refuses
+     * to send to them, as our UDP sockets never set SO_BROADCAST (OuterHeaderTest).
      */
     public static boolean isGlobalUnicast(int ip) {
         int a = ip >>> 24;

@@ -57,12 +57,9 @@ class OuterHeaderTest {
     void onTheWireNoDontFragmentAndNoEcnWhateverTheInnerTrafficClass() throws Exception {
         Privileges.assumeNetAdmin(); // root: the raw socket needs CAP_NET_RAW
         EventLoopGroup group = Transport.newGroup(TransportKind.EPOLL, 1);
-        try (RawUdpCapture capture = RawUdpCapture.open();
-                DatagramSocket receiver = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            Bootstrap bootstrap = new Bootstrap().group(group).channelFactory(TransportKind.EPOLL.datagramChannelFactory())
-                    .handler(new ChannelInboundHandlerAdapter());
-            DatagramOptions.apply(bootstrap, TransportKind.EPOLL, TransportSettings.defaults());
-            Channel channel = bootstrap.bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        try (DatagramSocket receiver = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                RawUdpCapture capture = RawUdpCapture.open(receiver.getLocalPort())) {
+            Channel channel = relaySocket(group);
             DataPathCounters counters = new DataPathCounters();
             channel.eventLoop().submit(() -> {
                 UdpSender sender = MmsgUdpSender.factory(new UdpGso(UdpGsoMode.OFF)).create(channel, counters);
@@ -72,7 +69,7 @@ class OuterHeaderTest {
                 sender.flush();
             }).get(10, TimeUnit.SECONDS);
             for (int i = 0; i < 2; i++) {
-                byte[] datagram = capture.next(receiver.getLocalPort());
+                byte[] datagram = capture.next();
                 assertThat(datagram).as("datagram %d captured", i).isNotNull();
                 assertThat(datagram[1] & 0xFF).as("TOS: DSCP and ECN").isZero();
                 assertThat((datagram[6] & 0xFF) << 8 & 0x4000).as("DF").isZero();
@@ -83,6 +80,48 @@ class OuterHeaderTest {
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         }
+    }
+
+    /**
+     * R-5.2.4-g4def, R-5.4.1-g4: a directed broadcast of an attached subnet is not global unicast, and no check
+     * of ours knows the host's subnets: the kernel refuses it (EACCES) because our sockets never set SO_BROADCAST.
+     * Shown with lo's 127.255.255.255 (127/8 is attached): counted as udp_write_failed, nothing on the wire,
+     * while a unicast datagram right after it leaves.
+     */
+    @Test
+    void aDirectedBroadcastOfAnAttachedSubnetNeverLeaves() throws Exception {
+        Privileges.assumeNetAdmin(); // root: the raw socket needs CAP_NET_RAW
+        EventLoopGroup group = Transport.newGroup(TransportKind.EPOLL, 1);
+        try (DatagramSocket receiver = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                RawUdpCapture capture = RawUdpCapture.open(receiver.getLocalPort())) {
+            Channel channel = relaySocket(group);
+            assertThat(channel.config().getOption(ChannelOption.SO_BROADCAST)).isFalse();
+            DataPathCounters counters = new DataPathCounters();
+            int port = receiver.getLocalPort();
+            channel.eventLoop().submit(() -> {
+                UdpSender sender = MmsgUdpSender.factory(new UdpGso(UdpGsoMode.OFF)).create(channel, counters);
+                sender.add(ipv6WithTrafficClassFf(PooledByteBufAllocator.DEFAULT.directBuffer(1280)), 0x7FFF_FFFF, port);
+                sender.flush();
+                sender.add(ipv6WithTrafficClassFf(PooledByteBufAllocator.DEFAULT.directBuffer(1280)), 0x7F00_0001, port);
+                sender.flush();
+            }).get(10, TimeUnit.SECONDS);
+            byte[] first = capture.next();
+            assertThat(first).as("the unicast datagram").isNotNull();
+            assertThat(first[19] & 0xFF).as("its destination's last byte: 127.0.0.1, not .255").isEqualTo(1);
+            assertThat(capture.next()).as("nothing else").isNull();
+            assertThat(counters.dropped(DropReason.UDP_WRITE_FAILED)).isEqualTo(1);
+            channel.close().sync();
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    /** A UDP socket on 127.0.0.1 with the options the relay's sockets get. */
+    private static Channel relaySocket(EventLoopGroup group) throws InterruptedException {
+        Bootstrap bootstrap = new Bootstrap().group(group).channelFactory(TransportKind.EPOLL.datagramChannelFactory())
+                .handler(new ChannelInboundHandlerAdapter());
+        DatagramOptions.apply(bootstrap, TransportKind.EPOLL, TransportSettings.defaults());
+        return bootstrap.bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
     }
 
     /** A 1280-byte IPv6 packet (no next header) with traffic class 0xFF. */

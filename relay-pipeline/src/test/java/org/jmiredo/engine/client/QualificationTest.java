@@ -39,7 +39,7 @@ class QualificationTest {
         assertThat(first.server()).isEqualTo(server.primary);
         assertThat(TeredoAddress.flags(first.linkLocalLo()) & 0x8000).isZero();
         assertThat(server.deliver(client, 100)).isTrue();
-        // R-5.2.1-secondary
+        // R-5.2.1-secondary, R-5.2-cfgserver (the configured primary, then the secondary address)
         assertThat(client.state()).isEqualTo(ClientState.CHECKING);
         assertThat(server.solicitations.getLast().server()).isEqualTo(server.secondary);
         assertThat(server.solicitations.getLast().nonce()).isNotEqualTo(first.nonce()); // R-5.2.2-nonce

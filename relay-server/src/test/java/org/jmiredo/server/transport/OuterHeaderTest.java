@@ -22,7 +22,7 @@ import org.jmiredo.server.sys.Privileges;
 import org.jmiredo.server.sys.RawUdpCapture;
 import org.junit.jupiter.api.Test;
 
-/** The outer IPv4 header of every Teredo datagram, as the relay's UDP sockets set it. */
+/** The outer IPv4 header of every Teredo datagram, as the UDP sockets of every role (UdpBinder) set it. */
 class OuterHeaderTest {
     @Test
     void noDontFragmentAndNoEcn_R_5_1_2_df_R9601_6_1_3_ecn() throws Exception {

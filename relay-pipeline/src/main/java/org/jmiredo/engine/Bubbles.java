@@ -61,7 +61,7 @@ public final class Bubbles implements AutoCloseable {
      * used in our bubble to that address: proof that it answers one of ours.
      */
     boolean answersOurs(long srcHi, long srcLo, long dstHi, long dstLo) {
-        return dstHi == BubbleSource.LINK_LOCAL_HI && source.verify(dstLo, srcHi, srcLo);
+        return source.answers(dstHi, dstLo, srcHi, srcLo);
     }
 
     /** Gives back the buffers bubbles are written into. */

@@ -1,6 +1,5 @@
 package org.jmiredo.proto;
 
-import io.netty.buffer.ByteBuf;
 import java.security.SecureRandom;
 
 /**
@@ -55,19 +54,10 @@ public final class BubbleSource {
     }
 
     /**
-     * True when {@code lo}, the lower half of a reply's destination, is the source we used for a bubble
-     * to the reply's source {@code peerHi}:{@code peerLo}: a peer answers by swapping the two addresses.
+     * True when {@code dstHi}:{@code dstLo}, a reply's destination, is the source we used for a bubble to the
+     * reply's source {@code peerHi}:{@code peerLo}: a peer answers by swapping the two addresses.
      */
-    public boolean verify(long lo, long peerHi, long peerLo) {
-        return lo == interfaceId(peerHi, peerLo);
-    }
-
-    /**
-     * The stateless check of the IPv6 packet at {@code ipv6Offset} (normally a bubble from a Teredo
-     * peer): its destination is fe80::/64 plus the hash of its source.
-     */
-    public boolean verifyReply(ByteBuf buf, int ipv6Offset) {
-        return Ipv6.dstHi(buf, ipv6Offset) == LINK_LOCAL_HI
-                && verify(Ipv6.dstLo(buf, ipv6Offset), Ipv6.srcHi(buf, ipv6Offset), Ipv6.srcLo(buf, ipv6Offset));
+    public boolean answers(long dstHi, long dstLo, long peerHi, long peerLo) {
+        return dstHi == LINK_LOCAL_HI && dstLo == interfaceId(peerHi, peerLo);
     }
 }

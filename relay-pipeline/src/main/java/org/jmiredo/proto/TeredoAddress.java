@@ -58,14 +58,6 @@ public final class TeredoAddress {
                 | (~mappedIpv4 & 0xFFFF_FFFFL);
     }
 
-    public static long readHi(ByteBuf buf, int offset) {
-        return buf.getLong(offset);
-    }
-
-    public static long readLo(ByteBuf buf, int offset) {
-        return buf.getLong(offset + 8);
-    }
-
     public static void write(ByteBuf buf, int offset, long hi, long lo) {
         buf.setLong(offset, hi);
         buf.setLong(offset + 8, lo);

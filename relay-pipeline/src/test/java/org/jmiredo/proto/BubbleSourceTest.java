@@ -48,11 +48,11 @@ class BubbleSourceTest {
     @Property
     void verifiesItsOwnAndOnlyItsOwn(@ForAll long hi, @ForAll long lo, @ForAll long otherHi) {
         long id = SOURCE.interfaceId(hi, lo);
-        assertThat(SOURCE.verify(id, hi, lo)).isTrue();
-        assertThat(SOURCE.verify(id ^ 1, hi, lo)).isFalse();
-        assertThat(SOURCE.verify(id, hi, lo ^ 1)).isFalse();
+        assertThat(SOURCE.answers(BubbleSource.LINK_LOCAL_HI, id, hi, lo)).isTrue();
+        assertThat(SOURCE.answers(BubbleSource.LINK_LOCAL_HI, id ^ 1, hi, lo)).isFalse();
+        assertThat(SOURCE.answers(BubbleSource.LINK_LOCAL_HI, id, hi, lo ^ 1)).isFalse();
         if (otherHi != hi) {
-            assertThat(SOURCE.verify(id, otherHi, lo)).isFalse();
+            assertThat(SOURCE.answers(BubbleSource.LINK_LOCAL_HI, id, otherHi, lo)).isFalse();
         }
     }
 
@@ -63,7 +63,7 @@ class BubbleSourceTest {
         long hi = Hex.hi(CLIENT);
         long lo = Hex.lo(CLIENT);
         assertThat(a.interfaceId(hi, lo)).isNotEqualTo(b.interfaceId(hi, lo));
-        assertThat(b.verify(a.interfaceId(hi, lo), hi, lo)).isFalse();
+        assertThat(b.answers(BubbleSource.LINK_LOCAL_HI, a.interfaceId(hi, lo), hi, lo)).isFalse();
     }
 
     /**
@@ -81,23 +81,28 @@ class BubbleSourceTest {
             Bubble.write(ours, BubbleSource.LINK_LOCAL_HI, SOURCE.interfaceId(clientHi, clientLo), clientHi, clientLo);
             assertThat(Ipv6.srcHi(ours, 0)).isEqualTo(Hex.hi("fe80::"));
             Bubble.write(reply, clientHi, clientLo, Ipv6.srcHi(ours, 0), Ipv6.srcLo(ours, 0));
-            assertThat(SOURCE.verifyReply(reply, 0)).isTrue();
+            assertThat(answersOurs(reply)).isTrue();
 
             // another client (different embedded mapping) replaying the same destination is not an answer
             long otherLo = TeredoAddress.lo(0, 40001, Hex.ipv4("198.51.100.20"));
             Bubble.write(forged, clientHi, otherLo, Ipv6.srcHi(ours, 0), Ipv6.srcLo(ours, 0));
-            assertThat(SOURCE.verifyReply(forged, 0)).isFalse();
+            assertThat(answersOurs(forged)).isFalse();
             // the same mapping behind another server (an address an attacker made us bubble to) is not either
             long otherServerHi = TeredoAddress.hi(0x2001_0000, Hex.ipv4("203.0.113.9"));
             Bubble.write(forged.clear(), otherServerHi, clientLo, Ipv6.srcHi(ours, 0), Ipv6.srcLo(ours, 0));
-            assertThat(SOURCE.verifyReply(forged, 0)).isFalse();
+            assertThat(answersOurs(forged)).isFalse();
             // right interface id but not link-local
             Bubble.write(forged.clear(), clientHi, clientLo, clientHi, Ipv6.srcLo(ours, 0));
-            assertThat(SOURCE.verifyReply(forged, 0)).isFalse();
+            assertThat(answersOurs(forged)).isFalse();
         } finally {
             ours.release();
             reply.release();
             forged.release();
         }
+    }
+
+    /** The check the relay and the client make of a bubble that may answer ours. */
+    private static boolean answersOurs(ByteBuf bubble) {
+        return SOURCE.answers(Ipv6.dstHi(bubble, 0), Ipv6.dstLo(bubble, 0), Ipv6.srcHi(bubble, 0), Ipv6.srcLo(bubble, 0));
     }
 }

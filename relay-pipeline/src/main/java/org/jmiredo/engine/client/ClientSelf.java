@@ -123,7 +123,7 @@ public final class ClientSelf {
 
     /** True when a bubble from {@code peerHi/peerLo} to {@code dstHi/dstLo} answers one of our probe bubbles. */
     boolean answersProbe(long peerHi, long peerLo, long dstHi, long dstLo) {
-        return dstHi == BubbleSource.LINK_LOCAL_HI && bubbleSource.verify(dstLo, peerHi, peerLo);
+        return bubbleSource.answers(dstHi, dstLo, peerHi, peerLo);
     }
 
     private void send(long srcHi, long srcLo, long dstHi, long dstLo, int ipv4, int port, Counter kind,

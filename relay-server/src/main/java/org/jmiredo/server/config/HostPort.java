@@ -56,11 +56,6 @@ public record HostPort(String host, int port) {
         return new HostPort(host, address.getPort());
     }
 
-    /** An unresolved socket address; the caller resolves it when it binds or connects. */
-    public InetSocketAddress toSocketAddress() {
-        return InetSocketAddress.createUnresolved(host, port);
-    }
-
     @Override
     public String toString() {
         return host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;

@@ -1,7 +1,6 @@
 package org.jmiredo.server.config;
 
 import org.jmiredo.engine.UnknownPeerPolicy;
-import org.jmiredo.proto.Ipv4;
 
 /**
  * {@code jmiredo.relay}: the relay's role and its UDP endpoint.
@@ -15,8 +14,4 @@ import org.jmiredo.proto.Ipv4;
  */
 public record RelayConfig(RelayType type, int bindAddress, int bindPort, int prefix, UnknownPeerPolicy unknownPeers,
         int warmUpPeers) {
-    /** The bind address as text, "0.0.0.0" for all. */
-    public String bindAddressText() {
-        return Ipv4.toString(bindAddress);
-    }
 }

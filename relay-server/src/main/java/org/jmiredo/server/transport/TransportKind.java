@@ -58,11 +58,6 @@ public enum TransportKind {
     /** Creates the unbound IPv4 UDP channels of this transport. */
     public abstract ChannelFactory<? extends DatagramChannel> datagramChannelFactory();
 
-    /** Whether a TUN device can be served on this transport's loops (only epoll, for now). */
-    public boolean servesTun() {
-        return this == EPOLL;
-    }
-
     /** The best transport this JVM and OS offer: epoll, else kqueue, else NIO. */
     public static TransportKind detect() {
         if (Epoll.isAvailable()) {

@@ -32,8 +32,8 @@
  *   <li>M6: global scope excludes ::/96, ::ffff:0:0/96, fe80::/10, fec0::/10 and all multicast (Miredo:
  *       ::, ::1, fe80::/10, ff00::/8); ULAs count as global, as in RFC 4193.</li>
  *   <li>R6081-4-server: trailers after the IPv6 packet are forwarded unchanged, up to 64 bytes
- *       (ServerSettings; the daemon keeps 64, no key); longer ones are dropped so they cannot carry what M1 refuses. Native IPv6 gets
- *       the bare IPv6 packet.</li>
+ *       (a ServerSettings field; the daemon keeps 64, no key); longer ones are dropped so they cannot
+ *       carry what M1 refuses. Native IPv6 gets the bare IPv6 packet.</li>
  *   <li>Bubbles towards non-Teredo destinations are not sent to native IPv6 (meaningless there).</li>
  *   <li>Datagrams from UDP source port 0 are dropped like non-global sources: they cannot be answered.</li>
  *   <li>Stateless, as Miredo: no per-client state; the only mutable state is the RA budgets: two ints

@@ -49,12 +49,15 @@ public final class RouterSolicitation {
      * Never throws for offsets inside {@code buf}.
      */
     public static boolean isValid(ByteBuf buf, int ipv6Offset, int length) {
-        return isValid(buf, ipv6Offset, length, Ipv6.ALL_ROUTERS_HI, Ipv6.ALL_ROUTERS_LO);
+        return isValid(buf, ipv6Offset, length, Ipv6.ALL_ROUTERS_HI, Ipv6.ALL_ROUTERS_LO)
+                && Ipv6.isLinkLocal(Ipv6.srcHi(buf, ipv6Offset));
     }
 
     /**
-     * As {@link #isValid(ByteBuf, int, int)}, also accepting {@code ownHi/ownLo} (the server's link-local
-     * address, RFC 4380 §5.3.1) as destination besides ff02::2.
+     * As {@link #isValid(ByteBuf, int, int)} from any source (RFC 4861 §6.1.1 asks no link-local source of an
+     * RS; a server accepts a link-local one by rule 4 of RFC 4380 §5.3.1, or a client's own Teredo address by
+     * rule 5, which the caller checks), also accepting {@code ownHi/ownLo} (the server's link-local address,
+     * §5.3.1) as destination besides ff02::2.
      */
     public static boolean isValid(ByteBuf buf, int ipv6Offset, int length, long ownHi, long ownLo) {
         if (!Icmpv6.isValid(buf, ipv6Offset, length)) {
@@ -67,7 +70,6 @@ public final class RouterSolicitation {
                 && Icmpv6.type(buf, icmp) == Icmpv6.TYPE_ROUTER_SOLICITATION
                 && Icmpv6.code(buf, icmp) == 0
                 && Ipv6.hopLimit(buf, ipv6Offset) == Ipv6.ND_HOP_LIMIT
-                && Ipv6.isLinkLocal(Ipv6.srcHi(buf, ipv6Offset))
                 && (dstHi == Ipv6.ALL_ROUTERS_HI && dstLo == Ipv6.ALL_ROUTERS_LO || dstHi == ownHi && dstLo == ownLo);
     }
 

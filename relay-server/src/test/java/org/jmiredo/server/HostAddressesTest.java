@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Set;
 import org.jmiredo.proto.Ipv4;
+import org.jmiredo.server.netlink.TestNetns;
+import org.jmiredo.server.sys.InNetns;
+import org.jmiredo.server.sys.Privileges;
 import org.junit.jupiter.api.Test;
 
 /** Issue 3: the server refuses, in one line, addresses that are not global unicast or not assigned. */
@@ -39,5 +42,32 @@ class HostAddressesTest {
     @Test
     void theHostsAddressesIncludeLoopback() throws Exception {
         assertThat(HostAddresses.ipv4()).contains(Ipv4.of(127, 0, 0, 1));
+    }
+
+    /**
+     * An address no interface carries but a local route gives the host ("AnyIP", ip route add local ... dev lo):
+     * the kernel binds and receives it, so miredo-server serves it; so must we. One outside the route still
+     * gets the one-line refusal.
+     */
+    @Test
+    void anAddressOfALocalRouteIsAcceptedAsMiredoBindsIt() throws Exception {
+        Privileges.assumeNetAdmin();
+        try (TestNetns ns = TestNetns.create()) {
+            ns.ip("route", "add", "local", "198.51.100.64/26", "dev", "lo");
+            int anyIp = Ipv4.of(198, 51, 100, 70);
+            int elsewhere = Ipv4.of(198, 51, 100, 200);
+            Set<Integer> assigned = InNetns.call(ns.name(), HostAddresses::ipv4);
+            assertThat(assigned).doesNotContain(anyIp);
+
+            assertThatCode(() -> InNetns.call(ns.name(), () -> {
+                HostAddresses.requireUsable("jmiredo.server.primary-address", anyIp, assigned);
+                return null;
+            })).doesNotThrowAnyException();
+            assertThatThrownBy(() -> InNetns.call(ns.name(), () -> {
+                HostAddresses.requireUsable("jmiredo.server.primary-address", elsewhere, assigned);
+                return null;
+            })).isInstanceOf(StartupException.class)
+                    .hasMessageStartingWith("jmiredo.server.primary-address 198.51.100.200 is not assigned to this host");
+        }
     }
 }

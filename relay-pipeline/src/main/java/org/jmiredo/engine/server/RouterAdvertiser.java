@@ -54,7 +54,7 @@ final class RouterAdvertiser {
     DropReason answer(ByteBuf buf, TeredoHeaders headers, ServerEndpoint arrivedOn, int srcIpv4, int srcPort,
             ServerOutput out) {
         int at = headers.ipv6Offset();
-        // RFC 4861 §6.1.1 validity: checksum, code 0, hop limit 255, link-local source, ff02::2 or us.
+        // RFC 4861 §6.1.1 validity: checksum, code 0, hop limit 255, to ff02::2 or us (the source: ServerRules).
         if (!RouterSolicitation.isValid(buf, at, headers.ipv6Length(), Ipv6.LINK_LOCAL_HI, ownLinkLocalLo)) {
             return DropReason.INVALID_ROUTER_SOLICITATION;
         }

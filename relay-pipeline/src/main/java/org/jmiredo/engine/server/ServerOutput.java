@@ -10,8 +10,10 @@ import io.netty.buffer.ByteBuf;
 public interface ServerOutput {
     /**
      * Sends a UDP payload from {@code from}'s address, port 3544, to {@code ipv4}:{@code port}. Takes
-     * ownership of {@code payload}. Returns false when the socket refused it (counted there), so that the
-     * rules count as sent only what left.
+     * ownership of {@code payload}. Returns false when the socket refused it at once (its send queue full,
+     * counted there), so that the rules do not count it as sent. A refusal the kernel reports only when the
+     * burst is flushed (a directed broadcast, an address removed under the daemon) is counted by the
+     * channel's handler as {@code udp_write_failed}; the rules have counted that one as sent already.
      */
     boolean toUdp(ByteBuf payload, ServerEndpoint from, int ipv4, int port);
 

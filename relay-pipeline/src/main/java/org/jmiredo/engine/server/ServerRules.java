@@ -23,8 +23,9 @@ import org.jmiredo.proto.TeredoHeaders;
  *
  * <p>Order of the checks (first match wins, R-5.3.1-check): rule 1 (well-formed, done by the caller's
  * {@link TeredoHeaders#parse}), rule 2 (bubble or ICMPv6), rule 3 (global IPv4 source), Miredo's loop
- * guard (M2), rule 4 (RS, answered here), rules 5-7 (source checks), then the destination: local (RS
- * only, M5), global scope, Miredo's size limit (M1), Teredo over UDP or native IPv6.
+ * guard (M2), rule 4 (RS from a link-local source, answered here), rules 5-7 (source checks), then the
+ * destination: local (RS only, M5: one from a Teredo source that rule 5 accepted is answered too, as
+ * Miredo), global scope, Miredo's size limit (M1), Teredo over UDP or native IPv6.
  */
 public final class ServerRules {
     private final ServerSettings settings;
@@ -77,8 +78,9 @@ public final class ServerRules {
         long dstHi = Ipv6.dstHi(buf, at);
         long dstLo = Ipv6.dstLo(buf, at);
         boolean local = isLocal(dstHi, dstLo);
-        if (local && !bubble && Ipv6.isLinkLocal(srcHi)
-                && Icmpv6.type(buf, at + Ipv6.HEADER_LENGTH) == Icmpv6.TYPE_ROUTER_SOLICITATION) {
+        boolean solicitation = local && !bubble
+                && Icmpv6.type(buf, at + Ipv6.HEADER_LENGTH) == Icmpv6.TYPE_ROUTER_SOLICITATION;
+        if (solicitation && Ipv6.isLinkLocal(srcHi)) {
             return advertiser.answer(buf, headers, arrivedOn, srcIpv4, srcPort, out); // rule 4
         }
         DropReason rejected = checkSource(buf, at, srcIpv4, srcPort);
@@ -86,7 +88,11 @@ public final class ServerRules {
             return rejected;
         }
         if (local) {
-            return DropReason.UNHANDLED_LOCAL; // M5: Miredo answers nothing but RS locally
+            // Only rule 5 accepts a local destination here: an RS from the client's own Teredo address, whose
+            // mapping matched, is processed too ("the Teredo server processes the packet", §5.3.1), as Miredo.
+            // M5: Miredo answers nothing but RS locally.
+            return solicitation ? advertiser.answer(buf, headers, arrivedOn, srcIpv4, srcPort, out)
+                    : DropReason.UNHANDLED_LOCAL;
         }
         return forwarder.forward(buf, headers, bubble, srcIpv4, srcPort, out);
     }

@@ -24,14 +24,16 @@
  *       other address than it arrived on; otherwise from the same address (RFC text and Miredo; so an
  *       RS to the secondary with C=0 is answered from the secondary).</li>
  *   <li>R-5.3.1-local / M5: an RS to ff02::2 or to the server's own link-local address is answered
- *       (Miredo answers only ff02::2 in practice); anything else sent there is dropped, as Miredo.</li>
+ *       (Miredo answers only ff02::2 in practice), from a link-local source (rule 4) or from the client's
+ *       own Teredo address with a matching mapping (rule 5, as Miredo); anything else sent there is
+ *       dropped, as Miredo.</li>
  *   <li>RS validity: the RFC 4861 §6.1.1 checks (checksum, code 0, hop limit 255) are applied, which
  *       Miredo skips; every real client passes them.</li>
  *   <li>M6: global scope excludes ::/96, ::ffff:0:0/96, fe80::/10, fec0::/10 and all multicast (Miredo:
  *       ::, ::1, fe80::/10, ff00::/8); ULAs count as global, as in RFC 4193.</li>
  *   <li>R6081-4-server: trailers after the IPv6 packet are forwarded unchanged, up to 64 bytes
- *       (configurable); longer ones are dropped so they cannot carry what M1 refuses. Native IPv6 gets
- *       the bare IPv6 packet.</li>
+ *       (a ServerSettings field; the daemon keeps 64, no key); longer ones are dropped so they cannot
+ *       carry what M1 refuses. Native IPv6 gets the bare IPv6 packet.</li>
  *   <li>Bubbles towards non-Teredo destinations are not sent to native IPv6 (meaningless there).</li>
  *   <li>Datagrams from UDP source port 0 are dropped like non-global sources: they cannot be answered.</li>
  *   <li>Stateless, as Miredo: no per-client state; the only mutable state is the RA budgets: two ints

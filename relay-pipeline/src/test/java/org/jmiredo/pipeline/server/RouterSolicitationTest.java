@@ -196,6 +196,28 @@ class RouterSolicitationTest {
         assertThat(server.dropped(DropReason.UNHANDLED_LOCAL)).isEqualTo(1);
     }
 
+    /**
+     * R-5.3.1-c5 then R-5.3.1-local: an RS from the client's own Teredo address whose mapping matches the
+     * datagram's source is accepted by rule 5 and processed like one from a link-local source, as
+     * miredo-server answers it; with a mapping that does not match it is rule 7's.
+     */
+    @Test
+    void solicitationFromTheClientsOwnTeredoAddressIsAnswered() {
+        server.receive(rs(CLIENT, NONCE), NAT, NAT_PORT);
+
+        ServerHarness.Sent ra = server.sentOne();
+        assertThat(ra.recipient()).isEqualTo(new InetSocketAddress(ip(NAT), NAT_PORT));
+        assertThat(ByteBufUtil.hexDump(ra.content(), 13 + 8 + 24, 16)).as("R-5.3.2-dst: the RS source")
+                .isEqualTo("20010000c6336401000063bf39cc9beb");
+        assertThat(server.count(Counter.ROUTER_SOLICITATIONS_RX)).isEqualTo(1);
+        assertThat(server.totalDrops()).isZero();
+        ra.packet().release();
+
+        server.receive(rs(CLIENT, NONCE), NAT, NAT_PORT + 1);
+        server.assertSilent();
+        assertThat(server.dropped(DropReason.MAPPING_MISMATCH)).isEqualTo(1);
+    }
+
     /** R-5.3.1-c7: a link-local source that is not an RS, and a forged RA, are dropped. */
     @Test
     void linkLocalNonSolicitationsAreDropped() {

@@ -29,7 +29,7 @@ import org.jmiredo.proto.Ipv4;
  * and the client's ({@code jmiredo.client}). A file is a client's, as in Miredo, when its RelayType is client
  * or autoclient, or when it has none but names a ServerAddress (Miredo's default type is client, and
  * Debian's miredo.conf says only InterfaceName and ServerAddress); its BindAddress and BindPort are then
- * the client's, and its ServerAddress may be a host name, resolved here.
+ * the client's. ServerAddress, ServerBindAddress and ServerBindAddress2 may be host names, resolved here.
  * Errors read {@code FILE:LINE: directive "X": reason}.
  */
 public final class MiredoConfParser {
@@ -186,8 +186,9 @@ public final class MiredoConfParser {
     }
 
     /**
-     * A dotted quad, or a host name resolved now to its first IPv4 address (Miredo resolves it at start too);
-     * its checks (global unicast) are the client's keys'.
+     * A dotted quad, or a host name resolved now to its first IPv4 address: Miredo resolves ServerAddress,
+     * ServerBindAddress and ServerBindAddress2 at start too (getaddrinfo in its conf.c). The caller checks the
+     * address (global unicast).
      */
     private String serverAddress(String value) {
         if (value.chars().allMatch(c -> c == '.' || c >= '0' && c <= '9')) {
@@ -221,10 +222,10 @@ public final class MiredoConfParser {
                     "a client directive in a relay's file (RelayType " + relayType() + "): Miredo's client is "
                     + "RelayType client");
             case "serverbindaddress" -> {
-                serverPrimary = ValueParsers.globalIpv4(value);
+                serverPrimary = ValueParsers.globalIpv4(serverAddress(value));
                 serverPrimaryLine = line;
             }
-            case "serverbindaddress2" -> serverSecondary = ValueParsers.globalIpv4(value);
+            case "serverbindaddress2" -> serverSecondary = ValueParsers.globalIpv4(serverAddress(value));
             default -> throw new IllegalArgumentException("unknown directive");
         }
     }

@@ -97,7 +97,8 @@ public final class NetlinkSocket implements AutoCloseable {
         return opened[0];
     }
 
-    private static void enter(Path netns) throws NativeException {
+    /** Moves the calling thread into the network namespace bound at {@code netns} (setns(2)). */
+    static void enter(Path netns) throws NativeException {
         int nsFd = Libc.open(netns.toString(), Libc.O_RDONLY | Libc.O_CLOEXEC);
         if (nsFd < 0) {
             throw new NativeException("no such network namespace", "open " + netns, -nsFd);

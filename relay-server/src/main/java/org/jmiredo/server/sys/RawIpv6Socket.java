@@ -58,11 +58,14 @@ public final class RawIpv6Socket implements AutoCloseable {
         return new RawIpv6Socket(fd);
     }
 
-    private static String openHint(int errno) {
+    /** The one line for the operator; each case names the way out, as the daemon stops on it. */
+    static String openHint(int errno) {
         return switch (errno) {
             case Errno.EPERM, Errno.EACCES -> "missing CAP_NET_RAW for the native IPv6 output: run as root, grant "
                     + "CAP_NET_RAW, or set jmiredo.server.native-forwarding = false";
-            default -> "cannot open the raw IPv6 socket for native forwarding (is IPv6 enabled?)";
+            // EAFNOSUPPORT: a kernel booted with ipv6.disable=1 (an IPv4-only host) has no AF_INET6 at all.
+            default -> "cannot open the raw IPv6 socket for native forwarding (is IPv6 enabled?); on a host without "
+                    + "native IPv6 set jmiredo.server.native-forwarding = false";
         };
     }
 

@@ -124,6 +124,29 @@ class MiredoConfParserTest {
     }
 
     @Test
+    void theServersBindAddressesMayBeHostNamesAsInMiredo() throws Exception {
+        // miredo-server resolves both (conf.c miredo_conf_parse_IPv4): an existing file must keep working.
+        MiredoConfParser.Resolver resolver = name -> switch (name) {
+            case "teredo.example" -> new InetAddress[] {InetAddress.getByName("2001:db8::1"),
+                    InetAddress.getByName("203.0.113.7")};
+            case "teredo2.example" -> new InetAddress[] {InetAddress.getByName("203.0.113.9")};
+            case "private.example" -> new InetAddress[] {InetAddress.getByName("10.0.0.1")};
+            default -> throw new UnknownHostException(name);
+        };
+        MiredoConfParser.Result result = MiredoConfParser.parse("s.conf",
+                List.of("ServerBindAddress teredo.example", "ServerBindAddress2 teredo2.example"), resolver);
+        assertThat(result.overlay().getString("jmiredo.server.primary-address")).isEqualTo("203.0.113.7");
+        assertThat(result.overlay().getString("jmiredo.server.secondary-address")).isEqualTo("203.0.113.9");
+        assertThatThrownBy(() -> MiredoConfParser.parse("s.conf",
+                List.of("ServerBindAddress nowhere.example", "ServerBindAddress2 private.example"), resolver))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        "s.conf:1: directive \"ServerBindAddress\": host name \"nowhere.example\" does not resolve: "
+                                + "check the name and the resolver (/etc/hosts, DNS)",
+                        "s.conf:2: directive \"ServerBindAddress2\": must be a global unicast IPv4 address (RFC 4380 "
+                                + "section 5.2.4), got 10.0.0.1"));
+    }
+
+    @Test
     void aResolvedServerAddressIsCheckedAsTheClientsKeyWithItsLine() throws Exception {
         Path file = write("c.conf", "# loopback is not a Teredo server\nServerAddress localhost\n");
         assertThatThrownBy(() -> ConfigLoader.load(ConfigLoader.Sources.none().withMiredo(file)))

@@ -54,6 +54,16 @@ class RawIpv6SocketTest {
         }
     }
 
+    /** Whatever stops the start, the line names the key that lets the server run without the socket. */
+    @Test
+    void everyOpenFailureNamesTheWayOut() {
+        int eafnosupport = 97; // asm-generic/errno.h: a kernel booted with ipv6.disable=1
+        for (int errno : new int[] {Errno.EPERM, Errno.EACCES, eafnosupport, Errno.EMFILE}) {
+            assertThat(RawIpv6Socket.openHint(errno)).as("errno %d", errno)
+                    .contains("jmiredo.server.native-forwarding = false");
+        }
+    }
+
     @Test
     void refusesPacketsLargerThanTheSenderOrShorterThanAHeader() throws Exception {
         Privileges.assumeNetAdmin();

@@ -93,6 +93,14 @@ final class ClientReport implements ClientStatus {
                     + "which a Teredo address must not embed (RFC 4380 section 4): is the server on this side of the "
                     + "NAT? Trying again in 100 s");
             case SERVER_LOST -> LOG.warn("lost the Teredo server (three refreshes unanswered): qualifying again");
+            case PREFIX_MISMATCH -> LOG.error("the Teredo server {} answered with a prefix other than {}/64 (the "
+                    + "configured prefix, jmiredo.relay.prefix or Prefix, and the server's address): does it advertise "
+                    + "another prefix, or another address than jmiredo.client.server-address? Trying again in 100 s",
+                    Ipv4.toString(settings.primaryServer()), TeredoAddress.toString(
+                            TeredoAddress.hi(settings.prefix(), settings.primaryServer()), 0));
+            case KEY_REQUESTED -> LOG.error("the Teredo server {} asks for secure qualification (a non-zero "
+                    + "confirmation, RFC 4380 section 5.2.2), which this client does not do; trying again in 100 s",
+                    Ipv4.toString(settings.primaryServer()));
         }
     }
 

@@ -60,6 +60,9 @@ abstract class ClientDataTest extends TeredoLabTest {
     void pingsTheNativeHost() {
         Ping.assertAnswered(lan2, NATIVE_HOST, WARM_UP);
         assertThat(Metrics.sample(client.metrics(), "jmiredo_client_echo_tests_passed_total")).isGreaterThanOrEqualTo(1);
+        // Its peer table is exported (it holds packets, and throws some away): the native host is in it.
+        assertThat(Metrics.sample(client.metrics(), "jmiredo_peers")).isGreaterThanOrEqualTo(1);
+        assertThat(Metrics.sample(client.metrics(), "jmiredo_peers_capacity")).isEqualTo(4096);
     }
 
     @Test

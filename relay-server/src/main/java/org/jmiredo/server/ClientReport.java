@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the client's qualification reports, for the operator: one log line per change (as Miredo's "New
- * Teredo address/MTU") and per failure (its repeats every 100 s at debug, as Miredo's), the state for /readyz and the gauges {@code jmiredo_client_state} and
- * {@code jmiredo_client_qualified}, and the address for whoever configures the tunnel.
+ * Teredo address/MTU") and per failure (its repeats every 100 s at debug, as Miredo's), the state for /readyz
+ * and the gauges {@code jmiredo_client_state} and {@code jmiredo_client_qualified}, and the address for whoever
+ * configures the tunnel.
  */
 final class ClientReport implements ClientStatus {
     private static final Logger LOG = LoggerFactory.getLogger(ClientDaemon.class);

@@ -56,8 +56,8 @@ class ClientReportTest {
             report.unqualified(QualificationFailure.NO_REPLY);
             report.unqualified(QualificationFailure.NO_REPLY);
             report.unqualified(QualificationFailure.NO_REPLY);
-            report.qualified(TeredoAddress.hi(Teredo.PREFIX, server), TeredoAddress.lo(0, 40000, Ipv4.of(198, 51, 100, 20)),
-                    0);
+            long lo = TeredoAddress.lo(0, 40000, Ipv4.of(198, 51, 100, 20));
+            report.qualified(TeredoAddress.hi(Teredo.PREFIX, server), lo, 0);
             report.unqualified(QualificationFailure.NO_REPLY);
             assertThat(logged.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.INFO))
                     .map(ILoggingEvent::getFormattedMessage).map(m -> m.substring(0, 24)))

@@ -24,7 +24,8 @@ public final class PeerTableMetrics implements MeterBinder {
         counter(registry, "jmiredo.peer.evictions", peers.evictions(), "Peers evicted because the table was full");
         counter(registry, "jmiredo.peer.expirations", peers.expirations(), "Peers removed after their idle timeout");
         counter(registry, "jmiredo.peer.queue.discarded.packets", peers.queueDiscards(),
-                "Queued packets thrown away with their peer entry (removed, evicted, expired, or a client's table emptied)");
+                "Queued packets thrown away with their peer entry (removed, evicted, expired, or a client's table "
+                        + "emptied)");
         gauge(registry, "jmiredo.peers.queued", peers.queuedPeers(), null,
                 "Peers with packets awaiting a bubble reply");
     }

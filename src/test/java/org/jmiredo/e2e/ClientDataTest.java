@@ -25,6 +25,8 @@ abstract class ClientDataTest extends TeredoLabTest {
     private static final String METRICS = "127.0.0.1:9560";
     /** A second address of the native host, which no test before has used. */
     private static final String FRESH_NATIVE_HOST = "2001:db8:6::21";
+    /** A third, whose echo requests the native host rejects. */
+    private static final String REJECTING_NATIVE_HOST = "2001:db8:6::22";
 
     private Netns lan2;
     private JmiredoClient client;
@@ -60,6 +62,9 @@ abstract class ClientDataTest extends TeredoLabTest {
     void pingsTheNativeHost() {
         Ping.assertAnswered(lan2, NATIVE_HOST, WARM_UP);
         assertThat(Metrics.sample(client.metrics(), "jmiredo_client_echo_tests_passed_total")).isGreaterThanOrEqualTo(1);
+        // Its peer table is exported (it holds packets, and throws some away): the native host is in it.
+        assertThat(Metrics.sample(client.metrics(), "jmiredo_peers")).isGreaterThanOrEqualTo(1);
+        assertThat(Metrics.sample(client.metrics(), "jmiredo_peers_capacity")).isEqualTo(4096);
     }
 
     @Test
@@ -103,5 +108,24 @@ abstract class ClientDataTest extends TeredoLabTest {
             assertThat(throughput.mbitPerSecond()).as(throughput.toString()).isGreaterThan(1.0);
         }
         assertThat(JmiredoRelay.loudLines(client.process())).as("WARN/ERROR lines of our client").isEmpty();
+    }
+
+    /**
+     * Found by review: the host answers our connectivity test with a Destination Unreachable (ip6tables REJECT of
+     * pings); as Miredo, that names its relay (CONFORMANCE M13), and TCP to it works. Our client used to hold every
+     * packet for it until the test failed: nothing reached such a host.
+     */
+    @Test
+    @Order(7)
+    @DisplayName("R-5.2.3-c2, M13: TCP to a native host that rejects pings (its Destination Unreachable passes the test)")
+    void tcpToANativeHostThatRejectsPings() {
+        Netns v6 = teredo.ns(Host.V6);
+        v6.addAddress6(IF_V6, REJECTING_NATIVE_HOST + V6_PREFIX_LEN);
+        v6.exec("ip6tables", "-A", "INPUT", "-d", REJECTING_NATIVE_HOST, "-p", "icmpv6", "--icmpv6-type",
+                "echo-request", "-j", "REJECT").check();
+        Ping.Result refused = Ping.run(teredo.ns(Host.RLY), REJECTING_NATIVE_HOST, 2);
+        assertThat(refused.received()).as("pings rejected:\n%s", refused.output()).isZero();
+        Iperf.Throughput throughput = Iperf.run(teredo.lab(), lan2, "lan2", REJECTING_NATIVE_HOST, false, TRANSFER);
+        assertThat(throughput.mbitPerSecond()).as(throughput.toString()).isGreaterThan(1.0);
     }
 }

@@ -212,6 +212,22 @@ public final class PeerTable implements AutoCloseable {
         return Math.min(slots, Math.max(MIN_SWEEP, perCall));
     }
 
+    /**
+     * Removes every entry and releases its queued packets (counted in {@link #queueDiscards}), one segment lock
+     * at a time: for a client whose Teredo address changed, so that no trust from the old one lingers.
+     */
+    public void clear() {
+        for (Segment s : segments) {
+            s.lock();
+            try {
+                s.releaseAllQueues();
+                s.clearSlots();
+            } finally {
+                s.unlock();
+            }
+        }
+    }
+
     /** Releases every queued ByteBuf; later {@link Segment#enqueue} calls refuse. Idempotent. */
     @Override
     public void close() {
@@ -458,7 +474,7 @@ public final class PeerTable implements AutoCloseable {
             bump(QUEUE_DISCARDS, pending.discard(hi, lo, hashOf(hi, lo)));
         }
 
-        /** Releases every queue (table close). */
+        /** Releases every queue (table close, {@link PeerTable#clear}). */
         void releaseAllQueues() {
             assert held();
             bump(QUEUE_DISCARDS, pending.releaseAll());

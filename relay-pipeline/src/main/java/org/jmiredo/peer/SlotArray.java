@@ -195,6 +195,12 @@ abstract class SlotArray extends SegmentLock {
         SIZE.setOpaque(this, size - 1);
     }
 
+    /** Empties every slot; the caller released their queues first. */
+    final void clearSlots() {
+        slots.asSlice(0, (long) capacity << (SHIFT + 3)).fill((byte) 0);
+        SIZE.setOpaque(this, 0);
+    }
+
     /**
      * Evicts an unused new peer near {@code start} if there is one, else the entry CLOCK picks from there.
      * {@code start} is the new key's home: a hand that went round the slots in order evicted the oldest

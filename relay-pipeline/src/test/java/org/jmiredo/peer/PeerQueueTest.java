@@ -72,6 +72,30 @@ class PeerQueueTest {
         assertThat(table.queueDiscards()).isZero();
     }
 
+    /** A client's new address: every entry and queue goes, their packets released and counted; the table works on. */
+    @Test
+    void clearRemovesEveryEntryAndReleasesItsQueue() {
+        ByteBuf a = packet(100);
+        ByteBuf b = packet(100);
+        assertThat(enqueue(A, a)).isTrue();
+        assertThat(enqueue(B, b)).isTrue();
+        Peers.put(table, HI, C, 0);
+        table.clear();
+        assertThat(table.size()).isZero();
+        for (long lo : new long[] {A, B, C}) {
+            assertThat(Peers.contains(table, HI, lo)).isFalse();
+        }
+        assertThat(a.refCnt()).isZero();
+        assertThat(b.refCnt()).isZero();
+        assertThat(table.queuedPeers()).isZero();
+        assertThat(table.queueDiscards()).isEqualTo(2);
+        table.checkInvariants();
+        assertThat(enqueue(A, packet(100))).as("queues again after a clear").isTrue();
+        assertThat(enqueue(B, packet(100))).isTrue();
+        assertThat(table.size()).isEqualTo(2);
+        table.checkInvariants();
+    }
+
     @Test
     void tinyPacketsAreChargedAtLeastAnIpv6Header_R_5_4_1_limit() {
         for (int i = 0; i < 3000 / PendingQueues.MIN_PACKET_COST; i++) {

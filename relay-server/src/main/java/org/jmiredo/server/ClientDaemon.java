@@ -15,6 +15,7 @@ import org.jmiredo.server.config.DaemonConfig;
 import org.jmiredo.server.config.HostPort;
 import org.jmiredo.server.metrics.DataPathMetrics;
 import org.jmiredo.server.metrics.MetricsServer;
+import org.jmiredo.server.metrics.PeerTableMetrics;
 import org.jmiredo.server.metrics.UdpGsoMetrics;
 import org.jmiredo.server.netlink.ClientInterface;
 import org.jmiredo.server.netlink.InterfaceConfigException;
@@ -71,6 +72,7 @@ public final class ClientDaemon implements AutoCloseable {
         ClientDataPath dataPath = life.closeLater(new ClientDataPath(settings, report, peerSettings(config.peers()),
                 config.icmp().errorsPerSecond(), Clock.monotonic(), Transport.udpSenders(gso)));
         new DataPathMetrics(DataPathRole.CLIENT, dataPath.counters()).bindTo(registry);
+        new PeerTableMetrics(PeerStats.of(dataPath.peers())).bindTo(registry); // packets queued, then discarded
         report.bindTo(registry);
         TransportSettings transportSettings = TransportSettingsMapping.client(config);
         Transport running = life.closeLater(Transport.start(transportSettings, dataPath, tunnel));

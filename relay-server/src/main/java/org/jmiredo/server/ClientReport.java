@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the client's qualification reports, for the operator: one log line per change (as Miredo's "New
- * Teredo address/MTU"), the state for /readyz and the gauges {@code jmiredo_client_state} and
- * {@code jmiredo_client_qualified}, and the address for whoever configures the tunnel.
+ * Teredo address/MTU") and per failure (its repeats every 100 s at debug, as Miredo's), the state for /readyz
+ * and the gauges {@code jmiredo_client_state} and {@code jmiredo_client_qualified}, and the address for whoever
+ * configures the tunnel.
  */
 final class ClientReport implements ClientStatus {
     private static final Logger LOG = LoggerFactory.getLogger(ClientDaemon.class);
@@ -25,6 +26,8 @@ final class ClientReport implements ClientStatus {
     private final BiConsumer<long[], Integer> addressChanged;
     private volatile ClientState state = ClientState.OFFLINE;
     private volatile String address = "";
+    /** The failure logged last since the client was last qualified: its repeats (every 100 s) go to debug. */
+    private QualificationFailure lastFailure;
 
     /**
      * @param configuredMtu {@code tun.mtu}: the tunnel's MTU without an MTU option, and the most it may have
@@ -67,6 +70,7 @@ final class ClientReport implements ClientStatus {
 
     @Override
     public void qualified(long addressHi, long addressLo, int advertisedMtu) {
+        lastFailure = null;
         String previous = address;
         address = TeredoAddress.toString(addressHi, addressLo);
         int mtu = tunnelMtu(advertisedMtu, configuredMtu);
@@ -81,6 +85,11 @@ final class ClientReport implements ClientStatus {
     public void unqualified(QualificationFailure why) {
         address = "";
         addressChanged.accept(null, 0);
+        if (why == lastFailure) { // as Miredo, which says "No reply from Teredo server" once until a reply
+            LOG.debug("still not qualified, for the same reason: {}", why);
+            return;
+        }
+        lastFailure = why;
         switch (why) {
             case NO_REPLY -> LOG.warn("no reply from the Teredo server {}: trying again in 100 s",
                     Ipv4.toString(settings.primaryServer()));
@@ -93,6 +102,14 @@ final class ClientReport implements ClientStatus {
                     + "which a Teredo address must not embed (RFC 4380 section 4): is the server on this side of the "
                     + "NAT? Trying again in 100 s");
             case SERVER_LOST -> LOG.warn("lost the Teredo server (three refreshes unanswered): qualifying again");
+            case PREFIX_MISMATCH -> LOG.error("the Teredo server {} answered with a prefix other than {}/64 (the "
+                    + "configured prefix, jmiredo.relay.prefix or Prefix, and the server's address): does it advertise "
+                    + "another prefix, or another address than jmiredo.client.server-address? Trying again in 100 s",
+                    Ipv4.toString(settings.primaryServer()), TeredoAddress.toString(
+                            TeredoAddress.hi(settings.prefix(), settings.primaryServer()), 0));
+            case KEY_REQUESTED -> LOG.error("the Teredo server {} asks for secure qualification (a non-zero "
+                    + "confirmation, RFC 4380 section 5.2.2), which this client does not do; trying again in 100 s",
+                    Ipv4.toString(settings.primaryServer()));
         }
     }
 

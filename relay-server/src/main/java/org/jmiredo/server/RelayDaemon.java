@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.jmiredo.engine.Clock;
 import org.jmiredo.metrics.DataPathRole;
-import org.jmiredo.peer.PeerTable;
 import org.jmiredo.pipeline.DataPathWiring;
 import org.jmiredo.pipeline.HandshakeWarmUp;
 import org.jmiredo.pipeline.RelayDataPath;
@@ -18,7 +17,6 @@ import org.jmiredo.server.config.HostPort;
 import org.jmiredo.server.metrics.DataPathMetrics;
 import org.jmiredo.server.metrics.MetricsServer;
 import org.jmiredo.server.metrics.PeerTableMetrics;
-import org.jmiredo.server.metrics.PeerTableStats;
 import org.jmiredo.server.metrics.TunOffloadMetrics;
 import org.jmiredo.server.metrics.UdpGsoMetrics;
 import org.jmiredo.server.metrics.WriteLatencyCollector;
@@ -76,7 +74,7 @@ public final class RelayDaemon implements AutoCloseable {
         dataPath = life.closeLater(new RelayDataPath(config.relaySettings(), config.peers(),
                 settings.resolvedEventLoops(), Clock.monotonic(), Transport.udpSenders(gso)));
         new DataPathMetrics(DataPathRole.RELAY, dataPath.counters()).bindTo(registry);
-        new PeerTableMetrics(peerStats(dataPath.peers())).bindTo(registry);
+        new PeerTableMetrics(PeerStats.of(dataPath.peers())).bindTo(registry);
         registry.getPrometheusRegistry().register(new WriteLatencyCollector(dataPath.counters()));
 
         Transport transport = life.closeLater(transports.start(settings, dataPath));
@@ -130,11 +128,6 @@ public final class RelayDaemon implements AutoCloseable {
         } catch (IOException e) {
             LOG.debug("cannot read {}", forwarding, e);
         }
-    }
-
-    private static PeerTableStats peerStats(PeerTable table) {
-        return new PeerTableStats(table::size, table::capacity, table::evictions, table::expirations,
-                table::queueDiscards, table::queuedPeers, table::memoryBytes);
     }
 
     /** Behind /readyz: the TUN device is up and the UDP sockets are bound, and we are not stopping. */

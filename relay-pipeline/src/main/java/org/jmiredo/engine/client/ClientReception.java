@@ -20,9 +20,10 @@ import org.jmiredo.proto.TeredoHeaders;
  * The client's reception rules, UDP to tunnel (RFC 4380 §5.2.3), for every datagram the qualification did
  * not take. From the server with an origin indication: a direct bubble to the origin, which opens our NAT to
  * the peer or relay that wants to reach us (as Miredo; R-5.2.3-serverorig). Then, by the IPv6 source: a
- * trusted peer at its mapping (case 1); the echo reply of our connectivity test (case 2, taken, not
- * delivered); a Teredo peer at its embedded mapping (case 3, trusted from then on), or a bubble that answers
- * ours at the mapping it came from (Miredo's M15, for peers that reach us from another port). Anything else
+ * trusted peer at its mapping (case 1); the echo reply of our connectivity test, or the host's Destination
+ * Unreachable quoting it (case 2, taken, not delivered); a Teredo peer at its embedded mapping (case 3,
+ * trusted from then on), or a bubble that answers ours at the mapping it came from (Miredo's M15, for peers
+ * that reach us from another port). Anything else
  * from a native source starts the connectivity test towards it and waits in the peer's queue (case 6, as
  * Miredo): it enters the tunnel if the test passes through the IPv4/port it came from, else it is dropped
  * ({@link DropReason#UNTESTED_MAPPING}). Packets queued for a peer, either way, leave when it becomes
@@ -129,12 +130,34 @@ public final class ClientReception {
         return TeredoAddress.mappedIpv4(srcLo) == srcIpv4 && TeredoAddress.mappedPort(srcLo) == srcPort;
     }
 
-    /** An echo reply to our test: 8 bytes of data, the keyed hash of its source (§5.2.9). */
+    /**
+     * The answer to our test (§5.2.9): its echo reply, 8 bytes of data, the keyed hash of its source; or, as
+     * Miredo takes it (CONFORMANCE M13), the host's own Destination Unreachable quoting that echo request: a host
+     * that rejects pings (ip6tables REJECT) still shows which relay serves it, and may serve other traffic.
+     */
     private boolean answersTest(ByteBuf buf, int at, long srcHi, long srcLo) {
+        if (Ipv6.nextHeader(buf, at) != Ipv6.NEXT_HEADER_ICMPV6) {
+            return false;
+        }
         int icmp = at + Ipv6.HEADER_LENGTH;
-        return Ipv6.nextHeader(buf, at) == Ipv6.NEXT_HEADER_ICMPV6
-                && Ipv6.payloadLength(buf, at) == Icmpv6.HEADER_LENGTH + ClientSelf.NONCE_LENGTH
-                && Icmpv6.type(buf, icmp) == Icmpv6.TYPE_ECHO_REPLY
+        int length = Ipv6.payloadLength(buf, at);
+        return switch (Icmpv6.type(buf, icmp)) {
+            case Icmpv6.TYPE_ECHO_REPLY -> length == Icmpv6.HEADER_LENGTH + ClientSelf.NONCE_LENGTH
+                    && buf.getLong(icmp + Icmpv6.ECHO_DATA_OFFSET) == self.nonce(srcHi, srcLo);
+            case Icmpv6.TYPE_DESTINATION_UNREACHABLE -> quotesTest(buf, icmp + Icmpv6.HEADER_LENGTH,
+                    length - Icmpv6.HEADER_LENGTH, srcHi, srcLo);
+            default -> false;
+        };
+    }
+
+    /** The {@code length} bytes at {@code quoted} start with our echo request to {@code srcHi/srcLo}, data included. */
+    private boolean quotesTest(ByteBuf buf, int quoted, int length, long srcHi, long srcLo) {
+        int icmp = quoted + Ipv6.HEADER_LENGTH;
+        return length >= Ipv6.HEADER_LENGTH + Icmpv6.HEADER_LENGTH + ClientSelf.NONCE_LENGTH
+                && Ipv6.nextHeader(buf, quoted) == Ipv6.NEXT_HEADER_ICMPV6
+                && self.isSelf(Ipv6.srcHi(buf, quoted), Ipv6.srcLo(buf, quoted))
+                && Ipv6.dstHi(buf, quoted) == srcHi && Ipv6.dstLo(buf, quoted) == srcLo
+                && Icmpv6.type(buf, icmp) == Icmpv6.TYPE_ECHO_REQUEST
                 && buf.getLong(icmp + Icmpv6.ECHO_DATA_OFFSET) == self.nonce(srcHi, srcLo);
     }
 

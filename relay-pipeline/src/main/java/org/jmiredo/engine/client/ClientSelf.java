@@ -55,11 +55,16 @@ public final class ClientSelf {
         this.counters = counters;
     }
 
-    /** Qualified with this address (or its mapping changed). */
-    public void qualified(long addressHi, long addressLo) {
+    /**
+     * Qualified with this address (or its mapping changed); true when it is not the last one we had: the first,
+     * or one from a new NAT mapping, under which no peer's trust in us holds.
+     */
+    public boolean qualified(long addressHi, long addressLo) {
+        boolean changed = addressHi != hi || addressLo != lo;
         qualified = true;
         hi = addressHi;
         lo = addressLo;
+        return changed;
     }
 
     /** Not qualified: nothing is carried until the next {@link #qualified}. */

@@ -56,6 +56,8 @@ public final class Qualification {
     private long addressHi;
     private long addressLo;
     private int mtu;
+    /** Why the server's own answers (this phase's nonce) were refused, reported if the phase fails; else null. */
+    private QualificationFailure refused;
 
     public Qualification(QualificationSettings settings, RandomGenerator random, QualificationOutput out) {
         this.settings = settings;
@@ -104,8 +106,10 @@ public final class Qualification {
         } else if (sent < SOLICITATIONS) {
             resend(now);
         } else if (state == ClientState.QUALIFIED) {
-            out.unqualified(QualificationFailure.SERVER_LOST);
+            out.unqualified(refused != null ? refused : QualificationFailure.SERVER_LOST);
             start(now);
+        } else if (refused != null) {
+            fail(refused, now);
         } else {
             fail(state == ClientState.CHECKING ? QualificationFailure.NO_REPLY_SECONDARY : QualificationFailure.NO_REPLY,
                     now);
@@ -170,17 +174,31 @@ public final class Qualification {
         return option < 0 || option > MAX_MTU ? MAX_MTU : Math.max(option, MIN_MTU);
     }
 
-    /** The checks of R-5.2.1-raorig, -ravalid, -radst, -rapio, -raprefix, -rasrc and R-5.2.2-noncecheck. */
+    /**
+     * The checks of R-5.2.1-raorig, -ravalid, -radst, -rapio, -raprefix, -rasrc and R-5.2.2-noncecheck. An answer
+     * with our nonce that fails on the confirmation or the prefix is the server's, telling of a setting that will
+     * not change by itself: remembered in {@link #refused}, so that the failure says so rather than "no reply".
+     */
     private boolean awaited(ByteBuf buf, TeredoHeaders headers, int srcIpv4, int srcPort) {
         int at = headers.ipv6Offset();
-        return srcIpv4 == solicited && srcPort == Teredo.SERVICE_PORT
-                && headers.hasAuth() && headers.hasOrigin()
-                && headers.authNonce(buf) == nonce
-                && headers.authConfirmation(buf) == 0 // non-zero: a key to renew, which we do not have (§5.2.2)
-                && parser.parse(buf, at, headers.ipv6Length())
-                && Ipv6.dstHi(buf, at) == Ipv6.LINK_LOCAL_HI && Ipv6.dstLo(buf, at) == linkLocalLo
-                && TeredoAddress.prefix(parser.prefixHi()) == settings.prefix()
-                && TeredoAddress.serverIpv4(parser.prefixHi()) == settings.primaryServer();
+        if (srcIpv4 != solicited || srcPort != Teredo.SERVICE_PORT || !headers.hasAuth() || !headers.hasOrigin()
+                || headers.authNonce(buf) != nonce) {
+            return false;
+        }
+        if (headers.authConfirmation(buf) != 0) { // a key to renew, which we do not have (§5.2.2)
+            refused = QualificationFailure.KEY_REQUESTED;
+            return false;
+        }
+        if (!parser.parse(buf, at, headers.ipv6Length())
+                || Ipv6.dstHi(buf, at) != Ipv6.LINK_LOCAL_HI || Ipv6.dstLo(buf, at) != linkLocalLo) {
+            return false;
+        }
+        if (TeredoAddress.prefix(parser.prefixHi()) != settings.prefix()
+                || TeredoAddress.serverIpv4(parser.prefixHi()) != settings.primaryServer()) {
+            refused = QualificationFailure.PREFIX_MISMATCH;
+            return false;
+        }
+        return true;
     }
 
     /**
@@ -205,6 +223,7 @@ public final class Qualification {
         solicited = server;
         nonce = random.nextLong();
         sent = 0;
+        refused = null;
         resend(now);
     }
 

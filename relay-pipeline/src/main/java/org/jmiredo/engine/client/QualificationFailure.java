@@ -14,5 +14,15 @@ public enum QualificationFailure {
      */
     NON_GLOBAL_MAPPING,
     /** Qualified, then the refresh solicitations went unanswered (RFC 4380 §5.2.5). */
-    SERVER_LOST
+    SERVER_LOST,
+    /**
+     * The server answered (our nonce), but with a prefix other than the configured one followed by its configured
+     * address (R-5.2.1-raprefix): a configuration to fix, not a silent server.
+     */
+    PREFIX_MISMATCH,
+    /**
+     * The server answered (our nonce) asking for a new key: a non-zero confirmation byte (RFC 4380 §5.2.2),
+     * secure qualification, which this client does not do.
+     */
+    KEY_REQUESTED
 }

@@ -71,7 +71,7 @@ public final class ClientDataPath implements DataPathWiring, AutoCloseable {
 
     /** Qualification and maintenance alone on {@code udp}, read through Netty's pipeline; nothing is carried. */
     public void initQualificationOnly(Channel udp) {
-        QualificationDriver driver = new QualificationDriver(settings, random, millis, null, status, counters);
+        QualificationDriver driver = new QualificationDriver(settings, random, millis, null, null, status, counters);
         udp.pipeline().addLast(QualificationDriver.NAME, driver);
         udp.pipeline().addLast("udp-ingress",
                 new UdpIngressHandler(new ClientIngress(driver, null, null, null, counters)));
@@ -88,7 +88,7 @@ public final class ClientDataPath implements DataPathWiring, AutoCloseable {
                 random.nextLong(), BubbleSource.random(random), udp.alloc(), counters);
         transmission = new ClientTransmission(self, peers, new IcmpErrors(icmpErrorsPerSecond, udp.alloc(), counters),
                 burstClock, counters, udp.alloc());
-        QualificationDriver driver = new QualificationDriver(settings, random, millis, self, status, counters);
+        QualificationDriver driver = new QualificationDriver(settings, random, millis, self, peers, status, counters);
         ClientReception reception = new ClientReception(self, peers, burstClock, counters, udp.alloc());
         ClientIngress ingress = new ClientIngress(driver, reception, output, burstClock, counters);
         udp.pipeline().addLast(QualificationDriver.NAME, driver);

@@ -18,6 +18,7 @@ import org.jmiredo.engine.client.QualificationSettings;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
+import org.jmiredo.peer.PeerTable;
 import org.jmiredo.pipeline.SocketAddresses;
 import org.jmiredo.proto.RouterSolicitation;
 import org.jmiredo.proto.Teredo;
@@ -34,6 +35,7 @@ public final class QualificationDriver extends ChannelInboundHandlerAdapter impl
 
     private final Qualification qualification;
     private final ClientSelf self;
+    private final PeerTable peers;
     private final ClientStatus status;
     private final LongSupplier millis;
     private final DataPathCounters counters;
@@ -47,11 +49,13 @@ public final class QualificationDriver extends ChannelInboundHandlerAdapter impl
      *     wants nonces an attacker cannot guess)
      * @param millis a monotonic clock in milliseconds
      * @param self the data rules' view of the address; null when only qualification runs
+     * @param peers the data rules' peer table, emptied when the address changes; null when only qualification runs
      */
     public QualificationDriver(QualificationSettings settings, RandomGenerator random, LongSupplier millis,
-            ClientSelf self, ClientStatus status, DataPathCounters counters) {
+            ClientSelf self, PeerTable peers, ClientStatus status, DataPathCounters counters) {
         this.qualification = new Qualification(settings, random, this);
         this.self = self;
+        this.peers = peers;
         this.status = status;
         this.millis = millis;
         this.counters = counters;
@@ -131,8 +135,10 @@ public final class QualificationDriver extends ChannelInboundHandlerAdapter impl
 
     @Override
     public void qualified(long addressHi, long addressLo, int mtu) {
-        if (self != null) {
-            self.qualified(addressHi, addressLo);
+        if (self != null && self.qualified(addressHi, addressLo)) {
+            // A new mapping: peers trusted through the old one (their NATs open to it) must be tested again, and
+            // packets queued from the old address go; as Miredo, which resets its peer list on every new address.
+            peers.clear();
         }
         status.qualified(addressHi, addressLo, mtu);
     }

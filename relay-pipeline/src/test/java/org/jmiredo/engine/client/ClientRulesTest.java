@@ -133,6 +133,42 @@ class ClientRulesTest implements RelayOutput {
         assertThat(tun).hasSize(1);
     }
 
+    /**
+     * R-5.2.3-c2, as Miredo (CONFORMANCE M13): a host that rejects pings answers our test with its own Destination
+     * Unreachable quoting it; that names the relay that serves it as well as a reply: trusted, the queue released,
+     * the error taken. The host may serve other traffic (a web server behind ip6tables REJECT).
+     */
+    @Test
+    void r523C2TheHostsDestinationUnreachableQuotingOurTestTrustsTheRelay() {
+        send(NATIVE);
+        ByteBuf rejected = Icmpv6.destinationUnreachable(alloc, udp.getFirst().payload(), 1, NATIVE[0], NATIVE[1]);
+        udp.forEach(s -> s.payload().release());
+        udp.clear();
+        assertThat(receive(rejected, RELAY, 3545)).isNull();
+        assertThat(tun).as("taken, not delivered").isEmpty();
+        assertThat(destinations()).as("the queued packet").containsExactly(RELAY_AT);
+        assertThat(counters.get(Counter.ECHO_TESTS_PASSED)).isOne();
+    }
+
+    /** An error quoting another echo request, or about our test but from another host, proves nothing: held. */
+    @Test
+    void r523C2AnErrorQuotingAnythingElseTrustsNothing() {
+        send(NATIVE);
+        ByteBuf test = udp.getFirst().payload();
+        ByteBuf ours = echo(CLIENT, NATIVE, false, 8);
+        ByteBuf notOurs = Icmpv6.destinationUnreachable(alloc, ours, 1, NATIVE[0], NATIVE[1]);
+        ours.release();
+        assertThat(receive(notOurs, RELAY, 3545)).as("held").isNull();
+        ByteBuf fromElsewhere = Icmpv6.destinationUnreachable(alloc, test, 1, NATIVE[0], NATIVE[1] + 1);
+        assertThat(receive(fromElsewhere, RELAY, 3545)).as("held").isNull();
+        ByteBuf cut = Icmpv6.destinationUnreachable(alloc, test.slice(0, Ipv6.HEADER_LENGTH + 12), 1, NATIVE[0],
+                NATIVE[1]);
+        assertThat(receive(cut, RELAY, 3545)).as("the nonce cut off: held").isNull();
+        assertThat(counters.get(Counter.ECHO_TESTS_PASSED)).isZero();
+        assertThat(counters.get(Counter.QUEUE_RELEASED_PACKETS)).isZero();
+        assertThat(tun).isEmpty();
+    }
+
     @Test
     void r523C2AWrongReplyTrustsNothingAndStartsATest() {
         send(NATIVE);

@@ -189,6 +189,63 @@ class QualificationTest {
         });
     }
 
+    /**
+     * The server's own answers (our nonce) refused for their prefix or for asking a key: the failure says so, not
+     * "no reply", which sent operators looking for a firewall; a refusal does not outlive its phase.
+     */
+    @Test
+    void r521RaprefixAServerAnsweringWithAnotherPrefixFailsAsAPrefixMismatchNotAsSilent() {
+        int pio = TeredoHeaders.AUTH_FIXED_LENGTH + TeredoHeaders.ORIGIN_LENGTH + Ipv6.HEADER_LENGTH + 16 + 16;
+        answerEverySolicitationWith(ra -> {
+            ra.setInt(pio, 0x2002_0000);
+            Icmpv6.fillChecksum(ra, pio - 32 - Ipv6.HEADER_LENGTH);
+        });
+        assertThat(server.events).containsExactly("unqualified PREFIX_MISMATCH");
+    }
+
+    @Test
+    void r522ConfmeaningAServerAskingForAKeyFailsAsSuchNotAsSilent() {
+        answerEverySolicitationWith(ra -> ra.setByte(12, 1));
+        assertThat(server.events).containsExactly("unqualified KEY_REQUESTED");
+    }
+
+    @Test
+    void aRefusalCountsInItsPhaseOnly() {
+        client.start(0);
+        ServerStub.Answer refused = server.answers.removeFirst();
+        refused.datagram().setByte(12, 1);
+        assertThat(deliver(refused, 10)).isFalse();
+        client.expire(4_000);
+        assertThat(server.deliver(client, 4_010)).isTrue(); // the retransmission's answer, as sent
+        server.silentSecondary = true;
+        for (long t = 8_010; t <= 16_010; t += 4_000) {
+            client.expire(t);
+        }
+        assertThat(server.events).containsExactly("unqualified NO_REPLY_SECONDARY");
+    }
+
+    /** Starts; every solicitation's answer is changed by {@code mutate} and refused, until the phase fails. */
+    private void answerEverySolicitationWith(Consumer<ByteBuf> mutate) {
+        client.start(0);
+        for (long t = 4_000; client.state() != ClientState.OFFLINE; t += 4_000) {
+            ServerStub.Answer a = server.answers.removeFirst();
+            mutate.accept(a.datagram());
+            assertThat(deliver(a, t - 3_990)).isFalse();
+            client.expire(t);
+        }
+        assertThat(server.solicitations).hasSize(3);
+    }
+
+    private boolean deliver(ServerStub.Answer a, long now) {
+        try {
+            TeredoHeaders headers = new TeredoHeaders();
+            assertThat(headers.parse(a.datagram())).isNull();
+            return client.advertisement(a.datagram(), headers, a.fromIpv4(), a.fromPort(), now);
+        } finally {
+            a.datagram().release();
+        }
+    }
+
     @Test
     void r521RaorigAnRaWithoutOriginIndicationIsIgnored() {
         client.start(0);

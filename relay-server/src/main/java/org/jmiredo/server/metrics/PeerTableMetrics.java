@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.function.LongSupplier;
 
-/** The relay's peer table as meters read at scrape time; the roles without a table show none. */
+/** The peer table (the relay's, the client's) as meters read at scrape time; the roles without one show none. */
 public final class PeerTableMetrics implements MeterBinder {
     private final PeerTableStats peers;
 
@@ -24,7 +24,8 @@ public final class PeerTableMetrics implements MeterBinder {
         counter(registry, "jmiredo.peer.evictions", peers.evictions(), "Peers evicted because the table was full");
         counter(registry, "jmiredo.peer.expirations", peers.expirations(), "Peers removed after their idle timeout");
         counter(registry, "jmiredo.peer.queue.discarded.packets", peers.queueDiscards(),
-                "Queued packets thrown away with their peer entry (removed, evicted or expired)");
+                "Queued packets thrown away with their peer entry (removed, evicted, expired, or a client's table "
+                        + "emptied)");
         gauge(registry, "jmiredo.peers.queued", peers.queuedPeers(), null,
                 "Peers with packets awaiting a bubble reply");
     }

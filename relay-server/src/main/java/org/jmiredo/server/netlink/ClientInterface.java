@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Teredo client's tunnel interface: at start only the link, up with its MTU; while qualified the Teredo
  * address as a /32 (the kernel then routes the Teredo prefix into the tunnel, as Miredo's client hook does)
- * and, unless turned off, a default route ::/0 into it; both withdrawn when the client is not qualified, so
+ * and, unless turned off, a default route ::/0 into it of metric {@value #DEFAULT_ROUTE_METRIC}, beneath any
+ * native one (as Miredo's); both withdrawn when the client is not qualified, so
  * that nothing is routed into a tunnel that cannot carry it. Address changes (a new NAT mapping) swap the
  * address. Calls block on rtnetlink: not on an event loop.
  */
@@ -30,6 +31,12 @@ public final class ClientInterface implements InterfaceConfigurator {
     private static final Inet6Address ANY = anyAddress();
     /** The client's address as a /32: its prefix route is the Teredo prefix's (RFC 4380 §2.6). */
     static final int ADDRESS_PREFIX_LENGTH = 32;
+    /**
+     * The default route's metric, Miredo's (its client hook's METRIC): above the 1024 the kernel gives routes
+     * without one (those of RAs, of ip route add), so a native default route wins whenever there is one, added
+     * before or after ours (R-3.2.1-lastresort), and ours takes over when it goes.
+     */
+    static final int DEFAULT_ROUTE_METRIC = 1029;
 
     private final boolean defaultRoute;
     private final RtnetlinkConfigurator.SocketOpener opener;
@@ -98,13 +105,14 @@ public final class ClientInterface implements InterfaceConfigurator {
             addAddress(rt, address, 0);
             assigned = address;
             if (defaultRoute && !routeAdded) {
-                String route = "add route ::/0 dev " + name;
-                NetlinkAck added = rt.route(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, ANY, 0, index, route);
+                String route = "add route ::/0 dev " + name + " metric " + DEFAULT_ROUTE_METRIC;
+                NetlinkAck added = rt.route(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, ANY, 0, index,
+                        DEFAULT_ROUTE_METRIC, route);
                 if (added.ok()) {
                     routeAdded = true;
-                } else if (added.errno() == Errno.EEXIST) { // native IPv6 first (R-3.2.1-lastresort)
-                    LOG.warn("a default IPv6 route exists already: kept, and native IPv6 goes there rather than "
-                            + "through the Teredo tunnel");
+                } else if (added.errno() == Errno.EEXIST) { // another Teredo client's, most likely
+                    LOG.warn("a default IPv6 route of metric {} exists already: kept, and the Teredo tunnel gets none",
+                            DEFAULT_ROUTE_METRIC);
                 } else {
                     throw RtnetlinkSession.failed(route, added);
                 }
@@ -120,7 +128,8 @@ public final class ClientInterface implements InterfaceConfigurator {
         try (RtnetlinkSession rt = open()) {
             if (routeAdded) {
                 routeAdded = false;
-                rt.route(RTM_DELROUTE, 0, ANY, 0, index, "delete route ::/0 dev " + name);
+                rt.route(RTM_DELROUTE, 0, ANY, 0, index, DEFAULT_ROUTE_METRIC,
+                        "delete route ::/0 dev " + name + " metric " + DEFAULT_ROUTE_METRIC);
             }
             removeAddress(rt);
         } catch (InterfaceConfigException | RuntimeException e) {
@@ -172,8 +181,9 @@ public final class ClientInterface implements InterfaceConfigurator {
                 restored.add("address " + Ipv6Text.format(assigned) + "/" + ADDRESS_PREFIX_LENGTH);
             }
             if (routeAdded) {
-                String step = "add route ::/0 dev " + name;
-                NetlinkAck added = rt.route(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, ANY, 0, index, step);
+                String step = "add route ::/0 dev " + name + " metric " + DEFAULT_ROUTE_METRIC;
+                NetlinkAck added = rt.route(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, ANY, 0, index,
+                        DEFAULT_ROUTE_METRIC, step);
                 if (added.ok()) {
                     restored.add("default route");
                 } else if (added.errno() != Errno.EEXIST) {

@@ -65,6 +65,8 @@ final class RtnetlinkConstants {
     static final int RTMSG_LENGTH = 12;
     static final int RTA_DST = 1;
     static final int RTA_OIF = 4;
+    /** The route's metric (ip route's "metric"); without it the kernel gives an IPv6 route 1024. */
+    static final int RTA_PRIORITY = 6;
     static final int RTA_TABLE = 15;
     static final int RT_TABLE_MAIN = 254;
     /** What ip route add marks its routes with. */

@@ -12,6 +12,7 @@ import static org.jmiredo.server.netlink.RtnetlinkConstants.NLM_F_DUMP;
 import static org.jmiredo.server.netlink.RtnetlinkConstants.NLM_F_REQUEST;
 import static org.jmiredo.server.netlink.RtnetlinkConstants.RTA_DST;
 import static org.jmiredo.server.netlink.RtnetlinkConstants.RTA_OIF;
+import static org.jmiredo.server.netlink.RtnetlinkConstants.RTA_PRIORITY;
 import static org.jmiredo.server.netlink.RtnetlinkConstants.RTM_GETLINK;
 import static org.jmiredo.server.netlink.RtnetlinkConstants.RTM_GETROUTE;
 import static org.jmiredo.server.netlink.RtnetlinkConstants.RTM_NEWLINK;
@@ -67,12 +68,15 @@ final class RtnetlinkRequests {
      * A new route is a unicast one marked "boot" as ip marks it; a deletion leaves protocol, scope and type 0 (any).
      */
     static void route(NetlinkMessageWriter writer, int sequence, int type, int flags, Inet6Address prefix,
-            int prefixLength, int index) {
+            int prefixLength, int index, int metric) {
         boolean add = type == RTM_NEWROUTE;
         writer.begin(type, NLM_F_REQUEST | NLM_F_ACK | flags, sequence)
                 .u8(AF_INET6).u8(prefixLength).u8(0).u8(0).u8(RT_TABLE_MAIN)
                 .u8(add ? RTPROT_BOOT : 0).u8(RT_SCOPE_UNIVERSE).u8(add ? RTN_UNICAST : 0).u32(0)
                 .attribute(RTA_DST, prefix.getAddress()).attributeU32(RTA_OIF, index);
+        if (metric != 0) {
+            writer.attributeU32(RTA_PRIORITY, metric);
+        }
     }
 
     /**

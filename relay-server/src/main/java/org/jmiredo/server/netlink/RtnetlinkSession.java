@@ -53,7 +53,13 @@ final class RtnetlinkSession implements AutoCloseable {
 
     NetlinkAck route(int type, int flags, Inet6Address prefix, int prefixLength, int index, String step)
             throws InterfaceConfigException {
-        RtnetlinkRequests.route(writer, ++sequence, type, flags, prefix, prefixLength, index);
+        return route(type, flags, prefix, prefixLength, index, 0, step);
+    }
+
+    /** With the route's {@code metric} (0: none, the kernel's default). */
+    NetlinkAck route(int type, int flags, Inet6Address prefix, int prefixLength, int index, int metric, String step)
+            throws InterfaceConfigException {
+        RtnetlinkRequests.route(writer, ++sequence, type, flags, prefix, prefixLength, index, metric);
         return acknowledgement(step);
     }
 

@@ -79,20 +79,45 @@ class ClientInterfaceTest {
     }
 
     /**
-     * R-3.2.1-lastresort: Teredo only as a last resort. A default route the host has already (native IPv6) is
-     * kept and stays the only one; the tunnel gets its address and 2001::/32 alone, so only Teredo peers go
-     * through it. (Not running at all beside native IPv6, RFC 4380 §5.5, is the operator's choice, as in
-     * Miredo: README "Teredo client".)
+     * R-3.2.1-lastresort: Teredo only as a last resort. A default route the host has already (native IPv6, the
+     * kernel's metric 1024) is kept and wins: the tunnel's goes beneath it at Miredo's metric 1029, so only
+     * Teredo peers (2001::/32) go through the tunnel. (Not running at all beside native IPv6, RFC 4380 §5.5, is
+     * the operator's choice, as in Miredo: README "Teredo client".)
      */
     @Test
-    void r321LastresortANativeDefaultRouteIsKeptAndTheTunnelAddsNone() throws Exception {
-        ns.ip("tuntap", "add", "mode", "tun", "name", "jmnat0"); // no dummy driver on every kernel
-        ns.ip("link", "set", "dev", "jmnat0", "up");
+    void r321LastresortANativeDefaultRouteIsKeptAndWins() throws Exception {
+        nativeLink();
         ns.ip("-6", "route", "add", "default", "dev", "jmnat0");
         tunnel.assign(address(), 1400);
         assertThat(ns.ip("-6", "addr", "show", "dev", DEV)).contains("inet6 " + ADDRESS + "/32");
-        assertThat(ns.ip("-6", "route", "show", "2001::/32")).contains("dev " + DEV);
+        assertThat(ns.ip("-6", "route", "get", "2001:db8::1")).contains("dev jmnat0");
+        assertThat(ns.ip("-6", "route", "get", "2001:0:c633:6401::1")).contains("dev " + DEV);
+        assertThat(ns.ip("-6", "route", "show", "default")).contains("dev " + DEV + " metric 1029");
+    }
+
+    /**
+     * R-3.2.1-lastresort, the other way round: native IPv6 that comes after the client qualified can still put
+     * its default route in (at 1024, the tunnel's took that metric and the kernel refused a second one: File
+     * exists) and wins; when it goes, the tunnel's carries again, and withdrawing the tunnel's leaves it alone.
+     */
+    @Test
+    void r321LastresortANativeDefaultRouteAddedLaterWinsAndTheTunnelsTakesOverWhenItGoes() throws Exception {
+        nativeLink();
+        tunnel.assign(address(), 1400);
+        assertThat(ns.ip("-6", "route", "get", "2001:db8::1")).contains("dev " + DEV);
+        ns.ip("-6", "route", "add", "default", "dev", "jmnat0");
+        assertThat(ns.ip("-6", "route", "get", "2001:db8::1")).contains("dev jmnat0");
+        ns.ip("-6", "route", "del", "default", "dev", "jmnat0");
+        assertThat(ns.ip("-6", "route", "get", "2001:db8::1")).contains("dev " + DEV);
+        ns.ip("-6", "route", "add", "default", "dev", "jmnat0");
+        tunnel.withdraw();
         assertThat(ns.ip("-6", "route", "show", "default")).contains("dev jmnat0").doesNotContain(DEV);
+    }
+
+    /** A second link with an address, to carry "native" IPv6 (no dummy driver on every kernel). */
+    private void nativeLink() {
+        ns.ip("tuntap", "add", "mode", "tun", "name", "jmnat0");
+        ns.ip("link", "set", "dev", "jmnat0", "up");
     }
 
     @Test

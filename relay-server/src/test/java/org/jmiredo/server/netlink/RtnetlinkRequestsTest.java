@@ -64,15 +64,25 @@ class RtnetlinkRequestsTest {
     void routeAsIpRouteAdd() {
         // ip -6 route add 2001:db8::/32 dev t0: main table (0xfe), proto boot (3), scope universe, unicast
         RtnetlinkRequests.route(writer, 10, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, TunnelInterfaceSpec.v6("2001:db8::"),
-                32, 2);
+                32, 2, 0);
         assertThat(hex(writer.finish())).isEqualTo("38000000" + "1800" + "0506" + "0a000000" + "00000000"
                 + "0a200000" + "fe030001" + "00000000" + "14000100" + "20010db8000000000000000000000000"
                 + "08000400" + "02000000");
     }
 
     @Test
+    void defaultRouteWithAMetric() {
+        // ip -6 route add default dev t0 metric 1029
+        RtnetlinkRequests.route(writer, 12, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, TunnelInterfaceSpec.v6("::"), 0,
+                2, 1029);
+        assertThat(hex(writer.finish())).isEqualTo("40000000" + "1800" + "0506" + "0c000000" + "00000000"
+                + "0a000000" + "fe030001" + "00000000" + "14000100" + "00000000000000000000000000000000"
+                + "08000400" + "02000000" + "08000600" + "05040000");
+    }
+
+    @Test
     void routeDeletionMatchesAnyProtocolAndType() {
-        RtnetlinkRequests.route(writer, 11, RTM_DELROUTE, 0, TunnelInterfaceSpec.TEREDO_PREFIX, 32, 2);
+        RtnetlinkRequests.route(writer, 11, RTM_DELROUTE, 0, TunnelInterfaceSpec.TEREDO_PREFIX, 32, 2, 0);
         assertThat(hex(writer.finish())).isEqualTo("38000000" + "1900" + "0500" + "0b000000" + "00000000"
                 + "0a200000" + "fe000000" + "00000000" + "14000100" + "20010000000000000000000000000000"
                 + "08000400" + "02000000");

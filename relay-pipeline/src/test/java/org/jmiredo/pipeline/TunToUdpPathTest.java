@@ -40,12 +40,12 @@ class TunToUdpPathTest {
             }
         };
         DataPathCounters counters = new DataPathCounters();
-        UdpTunOutput output = new UdpTunOutput(udp, (channel, c) -> new ChannelUdpSender(channel), failing, counters);
+        UdpTunOutput output = new UdpTunOutput(udp, ChannelUdpSender::new, failing, counters);
         TunnelRules rules = new TunnelRules() {
             @Override
             public void fromTunnel(ByteBuf packet, RelayOutput out) {
                 out.toTun(Unpooled.directBuffer(48).writeZero(48)); // held by the coalescer until flushTun
-                out.toUdp(packet, 0xC633_6414, 40000, RelayOutput.ANY_LOCAL); // queued until flush
+                out.toUdp(packet, 0xC633_6414, 40000, RelayOutput.ANY_LOCAL, null); // queued until flush
             }
         };
         TunToUdpPath path = new TunToUdpPath(rules, output, counters, new BurstClock(() -> 1000));

@@ -97,7 +97,7 @@ public final class NetlinkSocket implements AutoCloseable {
         return opened[0];
     }
 
-    private static void enter(Path netns) throws NativeException {
+    static void enter(Path netns) throws NativeException {
         int nsFd = Libc.open(netns.toString(), Libc.O_RDONLY | Libc.O_CLOEXEC);
         if (nsFd < 0) {
             throw new NativeException("no such network namespace", "open " + netns, -nsFd);

@@ -29,6 +29,25 @@ final class ConfigMapper {
     /** A bound for the tunnel's txqueuelen: a million 1280-byte packets is over a GiB of kernel memory. */
     private static final int MAX_TX_QUEUE_LENGTH = 1_000_000;
 
+    /**
+     * Keys only the relay reads, with why the client has no use for them. Set in a client's configuration they
+     * would change nothing, silently; reference.conf's defaults for them are no operator's choice.
+     */
+    private static final List<RelayOnlyKey> RELAY_ONLY = List.of(
+            new RelayOnlyKey("jmiredo.relay.type", "it is a Teredo client, whatever type a relay would be"),
+            new RelayOnlyKey("jmiredo.relay.bind-address", "it binds to jmiredo.client.bind-address"),
+            new RelayOnlyKey("jmiredo.relay.bind-port", "it binds to jmiredo.client.bind-port"),
+            new RelayOnlyKey("jmiredo.relay.unknown-peers", "its own rules decide which peers it talks with"),
+            new RelayOnlyKey("jmiredo.relay.warm-up-peers", "only a relay warms up its handshake path at start"),
+            new RelayOnlyKey("jmiredo.tun.receive-steering", "its one tunnel queue is read by its one event loop"),
+            new RelayOnlyKey("jmiredo.transport.event-loops", "it runs one event loop: one socket, one tunnel queue"),
+            new RelayOnlyKey("jmiredo.transport.udp-gro", "its socket receives without UDP GRO"),
+            new RelayOnlyKey("jmiredo.transport.local-address-refresh",
+                    "it sends from its one socket, with no socket per local address"),
+            new RelayOnlyKey("jmiredo.peers.segments", "its one event loop keeps its peers in one segment"));
+
+    private record RelayOnlyKey(String key, String why) {}
+
     private final ConfigReader in;
 
     private ConfigMapper(Config config, Config written) {
@@ -167,8 +186,9 @@ final class ConfigMapper {
     }
 
     /**
-     * The tunnel settings the client cannot honour: it creates its own plain device (ClientInterface puts the
-     * address it qualifies for on it), so a host's persistent device or demanded offloads would be ignored.
+     * The settings the client cannot honour: it creates its own plain device (ClientInterface puts the
+     * address it qualifies for on it), so a host's persistent device or demanded offloads would be ignored;
+     * and the relay's own keys ({@link #RELAY_ONLY}), refused when an operator set them.
      */
     private List<String> clientRefusals(TunConfig tun) {
         List<String> refusals = new ArrayList<>();
@@ -179,6 +199,11 @@ final class ConfigMapper {
         if (tun.offload() == TunOffloadMode.ON) {
             refusals.add(in.located("jmiredo.tun.offload", "`jmiredo client` opens its tunnel without offloads: set "
                     + "it to off or auto"));
+        }
+        for (RelayOnlyKey k : RELAY_ONLY) {
+            if (in.setByOperator(k.key())) {
+                refusals.add(in.located(k.key(), "`jmiredo client` does not use it (" + k.why() + "): remove it"));
+            }
         }
         return refusals;
     }

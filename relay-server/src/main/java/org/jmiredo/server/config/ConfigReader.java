@@ -164,6 +164,11 @@ final class ConfigReader {
         return value == null ? path + ": " + reason : line(path, value, reason);
     }
 
+    /** True when a layer above {@code reference.conf} sets {@code path}: a file, the environment, the command line. */
+    boolean setByOperator(String path) {
+        return config.hasPath(path) && !ConfigLoader.REFERENCE.equals(config.getValue(path).origin().resource());
+    }
+
     private <T> T fail(String path, ConfigValue value, String reason, T fallback) {
         problems.add(line(path, value, reason));
         return fallback;

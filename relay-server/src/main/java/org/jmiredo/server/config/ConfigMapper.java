@@ -169,11 +169,13 @@ final class ConfigMapper {
             in.problem(base + "ra-destination-slots", "must be a power of two, got " + raSlots);
             raSlots = ServerSettings.DEFAULT_RA_DESTINATION_SLOTS;
         }
+        String secondaryDefaultedAt = null;
         if (primary == 0 && secondary != 0) {
             in.problem(base + "secondary-address", "needs jmiredo.server.primary-address as well");
             secondary = 0;
         } else if (primary != 0 && secondary == 0) {
             secondary = primary + 1;
+            secondaryDefaultedAt = in.where(base + "primary-address");
             if (!Ipv4.isGlobalUnicast(secondary)) {
                 in.problem(base + "primary-address", "the default secondary address (the primary plus one, "
                         + Ipv4.toString(secondary) + ") is not global unicast: set secondary-address");
@@ -182,7 +184,7 @@ final class ConfigMapper {
             in.problem(base + "secondary-address", "must differ from the primary address (RFC 4380 section 5.3.2)");
         }
         return new ServerRoleConfig(primary, secondary, prefix, mtu, maxIcmp, raPerSecond, nativeForwarding,
-                raPerDestination, raSlots);
+                raPerDestination, raSlots, secondaryDefaultedAt);
     }
 
     /**

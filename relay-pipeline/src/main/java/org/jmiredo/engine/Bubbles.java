@@ -3,7 +3,6 @@ package org.jmiredo.engine;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import org.jmiredo.metrics.Counter;
-import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.proto.Bubble;
 import org.jmiredo.proto.BubbleSource;
 import org.jmiredo.proto.Teredo;
@@ -27,13 +26,11 @@ public final class Bubbles implements AutoCloseable {
 
     private final BubbleSource source;
     private final BubbleRing buffers;
-    private final DataPathCounters counters;
 
     /** For one event loop: {@code alloc} is its channel's; {@link #close} once the loop has stopped. */
-    public Bubbles(BubbleSource source, ByteBufAllocator alloc, DataPathCounters counters) {
+    public Bubbles(BubbleSource source, ByteBufAllocator alloc) {
         this.source = source;
         this.buffers = new BubbleRing(alloc);
-        this.counters = counters;
     }
 
     /**
@@ -42,18 +39,14 @@ public final class Bubbles implements AutoCloseable {
      * peer answers to it, and the mapping is learned on the address the answer arrives at.
      */
     void sendIndirect(long dstHi, long dstLo, RelayOutput out) {
-        if (out.toUdp(bubbleTo(dstHi, dstLo), TeredoAddress.serverIpv4(dstHi), Teredo.SERVICE_PORT,
-                RelayOutput.ANY_LOCAL)) {
-            counters.increment(Counter.BUBBLES_TX_INDIRECT);
-        }
+        out.toUdp(bubbleTo(dstHi, dstLo), TeredoAddress.serverIpv4(dstHi), Teredo.SERVICE_PORT,
+                RelayOutput.ANY_LOCAL, Counter.BUBBLES_TX_INDIRECT);
     }
 
     /** A direct bubble to the mapping embedded in the peer's address (R-5.4.1-direct). */
     void sendDirect(long dstHi, long dstLo, RelayOutput out) {
-        if (out.toUdp(bubbleTo(dstHi, dstLo), TeredoAddress.mappedIpv4(dstLo), TeredoAddress.mappedPort(dstLo),
-                RelayOutput.ANY_LOCAL)) {
-            counters.increment(Counter.BUBBLES_TX_DIRECT);
-        }
+        out.toUdp(bubbleTo(dstHi, dstLo), TeredoAddress.mappedIpv4(dstLo), TeredoAddress.mappedPort(dstLo),
+                RelayOutput.ANY_LOCAL, Counter.BUBBLES_TX_DIRECT);
     }
 
     /**

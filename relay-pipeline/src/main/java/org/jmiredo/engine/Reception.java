@@ -224,9 +224,7 @@ public final class Reception {
         ByteBuf packet;
         try {
             while ((packet = released.poll()) != null) {
-                if (out.toUdp(packet, ipv4, port, local)) {
-                    counters.increment(Counter.QUEUE_RELEASED_PACKETS);
-                }
+                out.toUdp(packet, ipv4, port, local, Counter.QUEUE_RELEASED_PACKETS);
             }
         } finally {
             // Never to the next peer's mapping: what a failed send left behind is dropped here.

@@ -126,7 +126,8 @@ public final class Transmission implements TunnelRules {
         long dstLo = Ipv6.dstLo(packet, at);
         int now = clock.nowSeconds();
         if (lookup >= 0 && sendableUnlocked(lookup, now)) {
-            out.toUdp(packet, lookups.mappedIpv4(lookup), lookups.mappedPort(lookup), lookups.localAddress(lookup));
+            out.toUdp(packet, lookups.mappedIpv4(lookup), lookups.mappedPort(lookup), lookups.localAddress(lookup),
+                    null);
             return;
         }
         transmit(packet, dstHi, dstLo, lookup >= 0 ? lookups.hash(lookup) : peers.hash(dstHi, dstLo), now, out);
@@ -195,7 +196,7 @@ public final class Transmission implements TunnelRules {
             segment.unlock();
         }
         if (target >= 0) {
-            out.toUdp(packet, (int) (target >>> 16), (int) target & 0xFFFF, local);
+            out.toUdp(packet, (int) (target >>> 16), (int) target & 0xFFFF, local, null);
             return;
         }
         finishUntrusted(packet, bubble, dstHi, dstLo, now, out);

@@ -49,7 +49,7 @@ public enum Counter {
     /** Server: Router Advertisements sent; their rate is the rate of qualifications. */
     ROUTER_ADVERTISEMENTS_TX,
     /** Server: of those, sent from the other address than the RS arrived on (cone bit set, §5.3.2). */
-    ROUTER_ADVERTISEMENTS_TX_OTHER_ADDRESS,
+    ROUTER_ADVERTISEMENTS_TX_OTHER_ADDRESS(ROUTER_ADVERTISEMENTS_TX),
     /** Server: bubbles forwarded over UDP to a Teredo destination (§5.3.1). */
     SERVER_FORWARDED_BUBBLES,
     /** Server: ICMPv6 echo messages forwarded over UDP to a Teredo destination (§5.3.1). */
@@ -66,5 +66,21 @@ public enum Counter {
     /** Client: direct IPv6 connectivity tests sent (ICMPv6 echo through the server, RFC 4380 §5.2.9). */
     ECHO_TESTS_TX,
     /** Client: of those, answered: the peer is trusted at the mapping (relay) the reply came from. */
-    ECHO_TESTS_PASSED
+    ECHO_TESTS_PASSED;
+
+    /** The counter this one counts a part of, counted with it; null for most. */
+    private final Counter partOf;
+
+    Counter() {
+        this(null);
+    }
+
+    Counter(Counter partOf) {
+        this.partOf = partOf;
+    }
+
+    /** The counter that also counts what this one counts (an RA from the other address is an RA sent), or null. */
+    public Counter partOf() {
+        return partOf;
+    }
 }

@@ -34,6 +34,22 @@ public final class DataPathCounters {
         bump(counter.ordinal(), 1);
     }
 
+    /**
+     * One datagram of {@code bytes} UDP payload bytes left (the kernel took it): {@code udp_sent} and, unless
+     * null, what it was ({@code kind}: a bubble, a released packet...) and what that is a part of. Counted when
+     * its fate is known, so that a datagram counts once: as sent here, or as the drop {@code udp_write_failed}.
+     */
+    public void sent(Counter kind, int bytes) {
+        bump(Counter.UDP_TX_PACKETS.ordinal(), 1);
+        bump(Counter.UDP_TX_BYTES.ordinal(), bytes);
+        if (kind != null) {
+            bump(kind.ordinal(), 1);
+            if (kind.partOf() != null) {
+                bump(kind.partOf().ordinal(), 1);
+            }
+        }
+    }
+
     public void drop(DropReason reason) {
         bump(DROPS_BASE + reason.ordinal(), 1);
     }

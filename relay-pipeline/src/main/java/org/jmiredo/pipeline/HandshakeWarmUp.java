@@ -154,7 +154,7 @@ public final class HandshakeWarmUp {
                 started = System.nanoTime();
                 liveSeen = livePackets();
                 slice();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 finish(e);
             }
         });
@@ -197,7 +197,9 @@ public final class HandshakeWarmUp {
                     revisited += round(revisited, false);
                 }
             } while (System.nanoTime() < deadline && revisited < peers);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // An Error too (a bug in the rules): the warm-up ends with it, its table and buffers given back,
+            // rather than stay half done until the relay stops.
             finish(e);
             return;
         }
@@ -231,35 +233,53 @@ public final class HandshakeWarmUp {
      * #SILENT_EVERY} leaves that bubble unanswered. In the second, on a clock {@value
      * Teredo#BUBBLE_SPACING_SECONDS} s ahead, a trusted peer takes its packet at once (its times move on) and a silent one gets its second bubble
      * and answers it: the retry paths a real burst takes too. Returns the peers it went through.
+     *
+     * <p>Should it fail part-way (a bug's Error in the rules), each burst still ends (what the senders and the
+     * tunnel path hold leaves or is dropped) and every view of the round's buffer is given back, or the buffer
+     * would never be freed.
      */
     private int round(int from, boolean firstPass) {
         TunToUdpPath receiver = firstPass ? this.receiver : laterReceiver;
         RelayIngress ingress = firstPass ? this.ingress : laterIngress;
         int n = Math.min(ROUND, peers - from);
         ByteBuf slots = udp.alloc().directBuffer(SLOT * n * 3);
+        int answers = 0; // replies made and not yet handed to the ingress
         try {
-            for (int i = 0; i < n; i++) {
-                receiver.packetRead(tunnelPacket(view(slots, i), from + i));
+            try {
+                for (int i = 0; i < n; i++) {
+                    receiver.packetRead(tunnelPacket(view(slots, i), from + i));
+                }
+            } finally {
+                receiver.readComplete();
             }
-            receiver.readComplete();
-            int answers = 0;
             for (int i = 0; i < n; i++) {
                 if (answersIn(from + i, firstPass)) {
-                    replies[answers] = replyBubble(view(slots, n + i), answers, from + i);
-                    answers++;
+                    replies[answers] = view(slots, n + i);
+                    replyBubble(replies[answers], answers++, from + i);
                 }
             }
             if (answers > 0) {
-                ingress.receive(replies, ipv4, port, answers); // trusted, what waited for them released
-                ingress.burstEnd();
-                for (int i = 0; i < n; i++) {
-                    if (answersIn(from + i, firstPass)) {
-                        receiver.packetRead(tunnelPacket(view(slots, 2 * n + i), from + i));
-                    }
+                int count = answers;
+                answers = 0; // the ingress owns them now, even should it throw
+                try {
+                    ingress.receive(replies, ipv4, port, count); // trusted, what waited for them released
+                } finally {
+                    ingress.burstEnd();
                 }
-                receiver.readComplete();
+                try {
+                    for (int i = 0; i < n; i++) {
+                        if (answersIn(from + i, firstPass)) {
+                            receiver.packetRead(tunnelPacket(view(slots, 2 * n + i), from + i));
+                        }
+                    }
+                } finally {
+                    receiver.readComplete();
+                }
             }
         } finally {
+            for (int i = 0; i < answers; i++) {
+                replies[i].release();
+            }
             Arrays.fill(replies, null);
             slots.release();
         }
@@ -313,7 +333,7 @@ public final class HandshakeWarmUp {
     }
 
     /** Gives back the warm-up's table and buffers, then says how it went. */
-    private void finish(RuntimeException failure) {
+    private void finish(Throwable failure) {
         try {
             if (path != null) {
                 path.bubbles.close();

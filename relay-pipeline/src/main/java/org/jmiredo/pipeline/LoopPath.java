@@ -36,7 +36,7 @@ final class LoopPath {
         this.tun = tun;
         this.clock = new BurstClock(clock);
         output = new UdpTunOutput(udp, senders, tun, counters);
-        bubbles = new Bubbles(source, udp.alloc(), counters);
+        bubbles = new Bubbles(source, udp.alloc());
         IcmpErrors icmp = new IcmpErrors(settings.icmpErrorsPerSecond(), udp.alloc(), counters);
         reception = new Reception(settings, peers, bubbles, this.clock, counters);
         transmission = new Transmission(settings, peers, bubbles, icmp, this.clock, counters, udp.alloc());

@@ -42,7 +42,7 @@ public final class RelayDataPath implements DataPathWiring, AutoCloseable {
     private volatile boolean expiryScheduled;
 
     public RelayDataPath(RelaySettings settings, PeerTableSettings peerSettings, int eventLoops, Clock clock) {
-        this(settings, peerSettings, eventLoops, clock, (udp, counters) -> new ChannelUdpSender(udp));
+        this(settings, peerSettings, eventLoops, clock, ChannelUdpSender::new);
     }
 
     /** With the transport's own way of sending datagrams ({@link UdpSender}). */

@@ -60,19 +60,30 @@ final class RelayIngress extends CountingUdpIngress {
 
     /**
      * The read in runs of up to {@value PeerLookups#MAX}: each run's datagrams are screened and their
-     * peers looked up all at once (the cache misses overlap), then each goes through the rules.
+     * peers looked up all at once (the cache misses overlap), then each goes through the rules. Should the
+     * rules throw past RuntimeException (a bug's Error), the datagrams they never got are dropped as
+     * {@code internal_error} on the way out: owned here, they would be lost otherwise.
      */
     @Override
     public void receive(ByteBuf[] datagrams, int[] srcIpv4, int[] srcPort, int count) {
-        for (int from = 0; from < count; from += PeerLookups.MAX) {
-            int n = Math.min(PeerLookups.MAX, count - from);
-            reception.clearLookups();
-            for (int j = 0; j < n; j++) {
-                screen(j, datagrams[from + j], srcIpv4[from + j], srcPort[from + j]);
+        int handed = 0;
+        try {
+            for (int from = 0; from < count; from += PeerLookups.MAX) {
+                int n = Math.min(PeerLookups.MAX, count - from);
+                reception.clearLookups();
+                for (int j = 0; j < n; j++) {
+                    screen(j, datagrams[from + j], srcIpv4[from + j], srcPort[from + j]);
+                }
+                lookUp(n);
+                for (int j = 0; j < n; j++) {
+                    handed++; // deliver releases its datagram whatever happens
+                    deliver(j, datagrams[from + j], srcIpv4[from + j], srcPort[from + j]);
+                }
             }
-            lookUp(n);
-            for (int j = 0; j < n; j++) {
-                deliver(j, datagrams[from + j], srcIpv4[from + j], srcPort[from + j]);
+        } finally {
+            for (int i = handed; i < count; i++) {
+                counters.drop(DropReason.INTERNAL_ERROR);
+                datagrams[i].release();
             }
         }
     }

@@ -53,10 +53,40 @@ public final class TunToUdpPath implements TunReceiver {
         }
     }
 
-    /** The held run: every destination looked up at once, then each packet through the rules; never throws. */
+    /**
+     * The held run: every destination looked up at once, then each packet through the rules. Throws only what
+     * the rules throw beyond a RuntimeException (an Error); the run's packets the rules did not get are then
+     * dropped here, as {@code internal_error}, rather than left held for the next run.
+     */
     private void runHeld() {
         int n = heldCount;
         heldCount = 0;
+        int j = 0;
+        try {
+            lookUpHeld(n);
+            for (; j < n; j++) {
+                ByteBuf packet = held[j];
+                held[j] = null;
+                try {
+                    transmission.fromTunnel(packet, lookup[j], output);
+                } catch (RuntimeException e) {
+                    // Ownership passed to the rules; a bug there must cost this packet only, never the loop.
+                    counters.drop(DropReason.INTERNAL_ERROR);
+                    LOG.debug("tunnel-to-UDP error", e);
+                }
+            }
+        } finally {
+            for (; j < n; j++) {
+                if (held[j] != null) {
+                    counters.drop(DropReason.INTERNAL_ERROR);
+                    held[j].release();
+                    held[j] = null;
+                }
+            }
+        }
+    }
+
+    private void lookUpHeld(int n) {
         try {
             transmission.clearLookups();
             for (int j = 0; j < n; j++) {
@@ -66,17 +96,6 @@ public final class TunToUdpPath implements TunReceiver {
         } catch (RuntimeException e) {
             LOG.debug("tunnel-to-UDP lookups", e);
             Arrays.fill(lookup, 0, n, -1); // the rules look each peer up under its lock instead
-        }
-        for (int j = 0; j < n; j++) {
-            ByteBuf packet = held[j];
-            held[j] = null;
-            try {
-                transmission.fromTunnel(packet, lookup[j], output);
-            } catch (RuntimeException e) {
-                // Ownership passed to the rules; a bug there must cost this packet only, never the loop.
-                counters.drop(DropReason.INTERNAL_ERROR);
-                LOG.debug("tunnel-to-UDP error", e);
-            }
         }
     }
 
@@ -91,14 +110,18 @@ public final class TunToUdpPath implements TunReceiver {
                 ? DropReason.TUN_OFFLOAD_MALFORMED : DropReason.TUN_OFFLOAD_UNSUPPORTED);
     }
 
+    /** Ends the burst: the held run through the rules, then the clock and both outputs, whatever the rules threw. */
     @Override
     public void readComplete() {
-        runHeld();
-        clock.burstEnd(); // the transmission rules' clock: the next burst reads it afresh
         try {
-            output.flushTun(); // ICMPv6 errors this burst wrote back into the tunnel
+            runHeld();
         } finally {
-            output.flush(); // the burst's datagrams leave now whatever happened, not with a later burst
+            clock.burstEnd(); // the transmission rules' clock: the next burst reads it afresh
+            try {
+                output.flushTun(); // ICMPv6 errors this burst wrote back into the tunnel
+            } finally {
+                output.flush(); // the burst's datagrams leave now whatever happened, not with a later burst
+            }
         }
     }
 }

@@ -18,7 +18,8 @@ import org.jmiredo.tun.offload.GroOutput;
  * source drops anything else). Datagrams are queued in each channel's {@link UdpSender} and leave with the
  * next flush (one per read burst, so each channel's go in one sendmmsg). When the tunnel
  * takes GSO super-packets, packets for it are held for the burst and coalesced ({@link GroCoalescer}) until
- * {@link #flushTun}; otherwise each is written at once. Counts what leaves, and what cannot leave, by reason.
+ * {@link #flushTun}; otherwise each is written at once. Counts what leaves, and what cannot leave, by reason
+ * (a datagram's senders count it once its fate is known).
  */
 public final class UdpTunOutput implements RelayOutput, GroOutput {
     /** By local address index; null where that address has no socket (any more). */
@@ -103,7 +104,7 @@ public final class UdpTunOutput implements RelayOutput, GroOutput {
     }
 
     @Override
-    public boolean toUdp(ByteBuf payload, int ipv4, int port, int local) {
+    public void toUdp(ByteBuf payload, int ipv4, int port, int local, Counter kind) {
         Channel channel = channels[local];
         if (channel == null) {
             // The address the peer reached has left the host: the route's choice is the best left.
@@ -115,16 +116,13 @@ public final class UdpTunOutput implements RelayOutput, GroOutput {
             // The socket's send queue is above its high-water mark: drop rather than grow without bound.
             counters.drop(DropReason.UDP_WRITE_FAILED);
             payload.release();
-            return false;
+            return;
         }
-        counters.increment(Counter.UDP_TX_PACKETS);
-        counters.add(Counter.UDP_TX_BYTES, payload.readableBytes());
-        senders[local].add(payload, ipv4, port);
+        senders[local].add(payload, ipv4, port, kind); // counted there, once the kernel took it or refused it
         if (!isWritten[local]) {
             isWritten[local] = true;
             written[writtenCount++] = local;
         }
-        return true;
     }
 
     @Override

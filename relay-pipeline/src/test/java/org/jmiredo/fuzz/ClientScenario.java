@@ -89,7 +89,7 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
         table = new PeerTableSettings(data.consumeInt(1, 16), 1, data.consumeInt(1, 120), data.consumeInt(0, 3000),
                 data.consumeInt(0, 4));
         path = new ClientDataPath(SETTINGS, this, table, data.consumeInt(0, 10), () -> now, () -> millis,
-                (channel, local) -> new ChannelUdpSender(channel));
+                ChannelUdpSender::new);
         udp.pipeline().addLast(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel channel) { // as the transport does: registered, not yet active

@@ -16,6 +16,7 @@ import org.jmiredo.metrics.DropReason;
 import org.jmiredo.peer.PeerTableSettings;
 import org.jmiredo.proto.Ipv4;
 import org.jmiredo.proto.Teredo;
+import org.jmiredo.testing.TrackingAllocator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,12 +24,16 @@ import org.junit.jupiter.api.Test;
  * rules, and nothing of them on the loop's socket, tunnel, peer table or counters.
  */
 class HandshakeWarmUpTest {
-    /** What the warm-up's senders were given: datagrams by destination, each released as a sender must. */
+    /**
+     * What the warm-up's senders were given: datagrams by destination, each counted as sent and released as a
+     * sender must.
+     */
     private final Map<String, Integer> discarded = new HashMap<>();
     private final List<ByteBuf> payloads = new ArrayList<>();
     private final UdpSender.Factory discarding = (udp, counters) -> new UdpSender() {
         @Override
-        public void add(ByteBuf payload, int ipv4, int port) {
+        public void add(ByteBuf payload, int ipv4, int port, Counter kind) {
+            counters.sent(kind, payload.readableBytes()); // as a sender counts what the kernel takes
             discarded.merge(Ipv4.toString(ipv4) + ":" + port, 1, Integer::sum);
             payloads.add(payload);
             payload.release();
@@ -125,6 +130,45 @@ class HandshakeWarmUpTest {
         h.close(); // queued packets and bubble buffers released: the leak detector (paranoid) would say otherwise
         assertThat(warmUp.result()).isCompletedExceptionally();
         assertThat(payloads).allMatch(b -> b.refCnt() == 0);
+    }
+
+    /**
+     * A bug's Error part-way through a round (here a sender's, at its 40th datagram: in the middle of a read
+     * of reply bubbles) ends the warm-up with that Error, its table, buffers and every view of the round's
+     * buffer given back, and what its sender held flushed: nothing of it waits for the relay to stop.
+     */
+    @Test
+    void aFailurePartWayEndsItAndGivesEverythingBack() {
+        TrackingAllocator allocator = new TrackingAllocator();
+        List<ByteBuf> held = new ArrayList<>();
+        int[] added = {0};
+        // As the relay's own sender: it holds each datagram until the burst's flush.
+        UdpSender.Factory failing = (udp, counters) -> new UdpSender() {
+            @Override
+            public void add(ByteBuf payload, int ipv4, int port, Counter kind) {
+                if (++added[0] == 40) {
+                    payload.release();
+                    throw new AssertionError("sender bug");
+                }
+                held.add(payload);
+            }
+
+            @Override
+            public void flush() {
+                held.forEach(ByteBuf::release);
+                held.clear();
+            }
+        };
+        RelayHarness h = new RelayHarness();
+        h.udp.config().setAllocator(allocator); // the warm-up's buffers: its round's, its bubbles, its queues
+        HandshakeWarmUp warmUp = h.dataPath.warmUp(3_000, failing);
+        runLoop(h, warmUp);
+
+        assertThat(warmUp.result()).as("ended by the failure, not left half done").isCompletedExceptionally();
+        assertThatThrownBy(() -> warmUp.result().join()).hasRootCauseMessage("sender bug");
+        assertThat(held).as("the burst's datagrams were flushed").isEmpty();
+        h.close();
+        allocator.assertAllReleased();
     }
 
     @Test

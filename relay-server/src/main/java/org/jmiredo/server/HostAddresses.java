@@ -50,11 +50,9 @@ final class HostAddresses {
             return;
         }
         if (!assigned.contains(address)) {
-            List<String> have = new ArrayList<>();
-            assigned.forEach(a -> have.add(Ipv4.toString(a)));
             throw new StartupException(key + " " + text + " is not assigned to this host (its IPv4 addresses: "
-                    + (have.isEmpty() ? "none" : String.join(", ", have)) + "); add it, e.g. ip addr add " + text
-                    + "/32 dev eth0, or fix the configuration", null);
+                    + listed(assigned) + "); add it, e.g. ip addr add " + text + "/32 dev eth0, or fix the"
+                    + " configuration", null);
         }
     }
 
@@ -70,5 +68,28 @@ final class HostAddresses {
         } catch (IOException e) {
             return false; // EADDRNOTAVAIL: not an address of this host
         }
+    }
+
+    /**
+     * Fails when the server's secondary address, not set and so defaulted to the primary plus one (as Miredo),
+     * is neither one of {@code assigned} nor an address the kernel binds: the message says it was defaulted, and where the primary was set
+     * ({@code primaryAt}), since the operator wrote no secondary-address to look for. Global unicast was
+     * checked with the configuration.
+     */
+    static void requireDefaultedSecondary(String primaryAt, int secondary, Set<Integer> assigned)
+            throws StartupException {
+        if (!assigned.contains(secondary) && !kernelBinds(secondary)) {
+            String text = Ipv4.toString(secondary);
+            throw new StartupException(primaryAt + ": jmiredo.server.secondary-address is not set; defaulted to"
+                    + " primary-address + 1 = " + text + ", which this host does not have (its IPv4 addresses: "
+                    + listed(assigned) + "); set it explicitly, or add it, e.g. ip addr add " + text + "/32 dev eth0",
+                    null);
+        }
+    }
+
+    private static String listed(Set<Integer> assigned) {
+        List<String> have = new ArrayList<>();
+        assigned.forEach(a -> have.add(Ipv4.toString(a)));
+        return have.isEmpty() ? "none" : String.join(", ", have);
     }
 }

@@ -62,7 +62,11 @@ public final class ServerDaemon extends UdpRoleDaemon {
         requireRaTablesFitTheHeap(transportSettings().resolvedEventLoops(), Runtime.getRuntime().maxMemory());
         Set<Integer> assigned = HostAddresses.ipv4();
         HostAddresses.requireUsable("jmiredo.server.primary-address", role.primaryAddress(), assigned);
-        HostAddresses.requireUsable("jmiredo.server.secondary-address", role.secondaryAddress(), assigned);
+        if (role.secondaryDefaultedAt() == null) {
+            HostAddresses.requireUsable("jmiredo.server.secondary-address", role.secondaryAddress(), assigned);
+        } else {
+            HostAddresses.requireDefaultedSecondary(role.secondaryDefaultedAt(), role.secondaryAddress(), assigned);
+        }
         try {
             settings = role.settings();
         } catch (IllegalArgumentException e) {

@@ -40,6 +40,18 @@ class HostAddressesTest {
     }
 
     @Test
+    void aDefaultedSecondaryTheHostLacksIsNamedAsDefaultedAtThePrimarysLine() {
+        int secondary = Ipv4.of(198, 51, 100, 2);
+        assertThatCode(() -> HostAddresses.requireDefaultedSecondary("s.conf:3", secondary, Set.of(secondary)))
+                .doesNotThrowAnyException();
+        assertThatThrownBy(() -> HostAddresses.requireDefaultedSecondary("s.conf:3", secondary, Set.of(PRIMARY)))
+                .isInstanceOf(StartupException.class)
+                .hasMessage("s.conf:3: jmiredo.server.secondary-address is not set; defaulted to primary-address + 1"
+                        + " = 198.51.100.2, which this host does not have (its IPv4 addresses: 198.51.100.1); set it"
+                        + " explicitly, or add it, e.g. ip addr add 198.51.100.2/32 dev eth0");
+    }
+
+    @Test
     void theHostsAddressesIncludeLoopback() throws Exception {
         assertThat(HostAddresses.ipv4()).contains(Ipv4.of(127, 0, 0, 1));
     }

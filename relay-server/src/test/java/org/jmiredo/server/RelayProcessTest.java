@@ -148,8 +148,10 @@ class RelayProcessTest {
     /** {@code role}: the command and its options before {@code --config}. */
     private Process launch(String tun, String launcher, String role) throws IOException {
         Path conf = dir.resolve("relay.conf");
-        Files.writeString(conf, "jmiredo { tun.name = " + tun + ", transport.event-loops = 2,"
-                + " metrics.listen = \"127.0.0.1:9544\" }\n");
+        // A client refuses the relay's own keys (its event loops, its bind port): it gets the shared ones only.
+        boolean client = role.startsWith("client");
+        Files.writeString(conf, "jmiredo { tun.name = " + tun + (client ? "" : ", transport.event-loops = 2")
+                + ", metrics.listen = \"127.0.0.1:9544\" }\n");
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         String command = "ip link set lo up && exec " + launcher + java + " --enable-native-access=ALL-UNNAMED -cp '"
                 + System.getProperty("java.class.path") + "' " + Main.class.getName() + " " + role + " --config '"
@@ -157,7 +159,9 @@ class RelayProcessTest {
         ProcessBuilder builder = new ProcessBuilder("unshare", "-n", "sh", "-c", command)
                 .redirectErrorStream(true).redirectOutput(log().toFile());
         // Typesafe Config's CONFIG_FORCE_ convention, read from the real environment: wins over the file.
-        builder.environment().put("CONFIG_FORCE_jmiredo_relay_bind__port", "3546");
+        if (!client) {
+            builder.environment().put("CONFIG_FORCE_jmiredo_relay_bind__port", "3546");
+        }
         return builder.start();
     }
 

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import org.jmiredo.engine.Clock;
 import org.jmiredo.engine.RelaySettings;
 import org.jmiredo.metrics.Counter;
+import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.peer.PeerTableSettings;
 import org.jmiredo.pipeline.RelayDataPath;
 import org.jmiredo.pipeline.UdpIngress;
@@ -66,7 +67,7 @@ public class DataPathBench {
         Clock clock = Clock.monotonic();
         path = new RelayDataPath(RelaySettings.defaults(),
                 new PeerTableSettings(peers + peers / 2 + 1024, 256, 60, 1280 * 4, 65_536), 1, clock,
-                (udp, counters) -> new ReleasingSender());
+                (udp, counters) -> new ReleasingSender(counters));
         PeerKeys.fillTrusted(path.peers(), peers, clock.nowSeconds());
         channel = new EmbeddedChannel();
         ByteBufAllocator alloc = channel.alloc(); // Netty's default, as the transport's channels use
@@ -137,9 +138,16 @@ public class DataPathBench {
 
     /** Counts what would be sent and gives the buffer back, as a sendmmsg completion does. */
     private final class ReleasingSender implements UdpSender {
+        private final DataPathCounters counters;
+
+        ReleasingSender(DataPathCounters counters) {
+            this.counters = counters;
+        }
+
         @Override
-        public void add(ByteBuf payload, int ipv4, int port) {
+        public void add(ByteBuf payload, int ipv4, int port, Counter kind) {
             udpSends++;
+            counters.sent(kind, payload.readableBytes());
             payload.release();
         }
 

@@ -10,6 +10,7 @@ import org.jmiredo.engine.Reception;
 import org.jmiredo.engine.RelayOutput;
 import org.jmiredo.engine.RelaySettings;
 import org.jmiredo.engine.Transmission;
+import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
 import org.jmiredo.peer.PeerTable;
@@ -68,10 +69,9 @@ public class HandshakeBench {
         }
 
         @Override
-        public boolean toUdp(ByteBuf payload, int ipv4, int port, int local) {
+        public void toUdp(ByteBuf payload, int ipv4, int port, int local, Counter kind) {
             sent += port;
             payload.release();
-            return true;
         }
     }
 
@@ -82,7 +82,7 @@ public class HandshakeBench {
         table = new PeerTable(new PeerTableSettings(maxPeers, 256, 60, 1280 * 4, 65_536));
         RelaySettings settings = RelaySettings.defaults();
         source = BubbleSource.random();
-        Bubbles bubbles = new Bubbles(source, alloc, counters);
+        Bubbles bubbles = new Bubbles(source, alloc);
         reception = new Reception(settings, table, bubbles, clock, counters);
         transmission = new Transmission(settings, table, bubbles, new IcmpErrors(10, alloc, counters), clock, counters,
                 alloc);

@@ -9,6 +9,7 @@ import org.jmiredo.engine.Reception;
 import org.jmiredo.engine.RelayOutput;
 import org.jmiredo.engine.RelaySettings;
 import org.jmiredo.engine.Transmission;
+import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.peer.PeerTable;
 import org.jmiredo.peer.PeerTableSettings;
@@ -58,9 +59,8 @@ public class RelayRulesState {
         }
 
         @Override
-        public boolean toUdp(ByteBuf payload, int ipv4, int port, int local) {
+        public void toUdp(ByteBuf payload, int ipv4, int port, int local, Counter kind) {
             last = (long) ipv4 << 16 | port;
-            return true;
         }
     }
 
@@ -74,7 +74,7 @@ public class RelayRulesState {
         PeerKeys.fillTrusted(table, peers, NOW);
         RelaySettings settings = RelaySettings.defaults();
         PooledByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
-        Bubbles bubbles = new Bubbles(BubbleSource.random(), alloc, counters);
+        Bubbles bubbles = new Bubbles(BubbleSource.random(), alloc);
         reception = new Reception(settings, table, bubbles, clock, counters);
         transmission = new Transmission(settings, table, bubbles, new IcmpErrors(10, alloc, counters), clock, counters, alloc);
         packet = alloc.directBuffer(size, size);

@@ -269,9 +269,7 @@ public final class ClientReception {
         ByteBuf packet;
         while ((packet = released.poll()) != null) {
             if (!HeldPacket.isHeld(packet)) {
-                if (out.toUdp(packet, ipv4, port, RelayOutput.ANY_LOCAL)) {
-                    counters.increment(Counter.QUEUE_RELEASED_PACKETS);
-                }
+                out.toUdp(packet, ipv4, port, RelayOutput.ANY_LOCAL, Counter.QUEUE_RELEASED_PACKETS);
             } else if (!HeldPacket.cameFrom(packet, ipv4, port)) {
                 counters.drop(DropReason.UNTESTED_MAPPING);
                 packet.release();

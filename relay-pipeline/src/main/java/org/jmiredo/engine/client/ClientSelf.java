@@ -3,7 +3,6 @@ package org.jmiredo.engine.client;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import org.jmiredo.metrics.Counter;
-import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.proto.Bubble;
 import org.jmiredo.proto.BubbleSource;
 import org.jmiredo.proto.Icmpv6;
@@ -34,7 +33,6 @@ public final class ClientSelf {
     private final long k1;
     private final BubbleSource bubbleSource;
     private final ByteBufAllocator alloc;
-    private final DataPathCounters counters;
     private boolean qualified;
     private long hi;
     private long lo;
@@ -44,15 +42,13 @@ public final class ClientSelf {
      * @param k0 the first half of the echo test's key (random per start)
      * @param bubbleSource the sources of our bubbles to Teredo peers (a key of its own, random per start)
      */
-    public ClientSelf(int server, int prefix, long k0, long k1, BubbleSource bubbleSource, ByteBufAllocator alloc,
-            DataPathCounters counters) {
+    public ClientSelf(int server, int prefix, long k0, long k1, BubbleSource bubbleSource, ByteBufAllocator alloc) {
         this.server = server;
         this.prefix = prefix;
         this.k0 = k0;
         this.k1 = k1;
         this.bubbleSource = bubbleSource;
         this.alloc = alloc;
-        this.counters = counters;
     }
 
     /**
@@ -110,9 +106,7 @@ public final class ClientSelf {
         } finally {
             data.release();
         }
-        if (out.toUdp(request, server, Teredo.SERVICE_PORT, RelayOutput.ANY_LOCAL)) {
-            counters.increment(Counter.ECHO_TESTS_TX);
-        }
+        out.toUdp(request, server, Teredo.SERVICE_PORT, RelayOutput.ANY_LOCAL, Counter.ECHO_TESTS_TX);
     }
 
     /** Answers a bubble: from our address to {@code peerHi/peerLo}, the answer's source, at {@code ipv4:port}. */
@@ -135,8 +129,6 @@ public final class ClientSelf {
             RelayOutput out) {
         ByteBuf bubble = alloc.directBuffer(Bubble.LENGTH);
         Bubble.write(bubble, srcHi, srcLo, dstHi, dstLo);
-        if (out.toUdp(bubble, ipv4, port, RelayOutput.ANY_LOCAL)) {
-            counters.increment(kind);
-        }
+        out.toUdp(bubble, ipv4, port, RelayOutput.ANY_LOCAL, kind);
     }
 }

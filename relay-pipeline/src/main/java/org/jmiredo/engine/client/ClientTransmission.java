@@ -99,7 +99,7 @@ public final class ClientTransmission implements TunnelRules {
             segment.unlock();
         }
         if (decision == SEND_DATA) {
-            out.toUdp(packet, ipv4, port, RelayOutput.ANY_LOCAL);
+            out.toUdp(packet, ipv4, port, RelayOutput.ANY_LOCAL, null);
             return;
         }
         finish(packet, decision, dstHi, dstLo, teredo, now, out);

@@ -3,7 +3,6 @@ package org.jmiredo.engine.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import org.jmiredo.metrics.Counter;
-import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
 import org.jmiredo.proto.Icmpv6;
 import org.jmiredo.proto.Ipv4;
@@ -23,12 +22,10 @@ import org.jmiredo.proto.TeredoHeaders;
 final class Forwarder {
     private final ServerSettings settings;
     private final ByteBufAllocator alloc;
-    private final DataPathCounters counters;
 
-    Forwarder(ServerSettings settings, ByteBufAllocator alloc, DataPathCounters counters) {
+    Forwarder(ServerSettings settings, ByteBufAllocator alloc) {
         this.settings = settings;
         this.alloc = alloc;
-        this.counters = counters;
     }
 
     /**
@@ -96,9 +93,8 @@ final class Forwarder {
             payload.writerIndex(TeredoHeaders.ORIGIN_LENGTH);
         }
         payload.writeBytes(buf, at, length);
-        if (out.toUdp(payload, ServerEndpoint.PRIMARY, ipv4, port)) {
-            counters.increment(bubble ? Counter.SERVER_FORWARDED_BUBBLES : Counter.SERVER_FORWARDED_ICMPV6);
-        }
+        out.toUdp(payload, ServerEndpoint.PRIMARY, ipv4, port,
+                bubble ? Counter.SERVER_FORWARDED_BUBBLES : Counter.SERVER_FORWARDED_ICMPV6);
         return null;
     }
 }

@@ -33,10 +33,10 @@ public final class MireRules {
     @FunctionalInterface
     public interface Output {
         /**
-         * Sends {@code payload} from the peer port to {@code ipv4}:{@code port}; takes ownership. False when the
-         * socket refused it (counted there).
+         * Sends {@code payload} from the peer port to {@code ipv4}:{@code port}; takes ownership. Counts it, with
+         * {@code kind}, as sent once the kernel took it, else as the drop it was.
          */
-        boolean toUdp(ByteBuf payload, int ipv4, int port);
+        void toUdp(ByteBuf payload, int ipv4, int port, Counter kind);
     }
 
     private final ByteBufAllocator alloc;
@@ -69,9 +69,7 @@ public final class MireRules {
             }
             ByteBuf reply = alloc.ioBuffer(Bubble.LENGTH);
             Bubble.write(reply, dstHi, Ipv6.dstLo(buf, at), Ipv6.srcHi(buf, at), Ipv6.srcLo(buf, at));
-            if (out.toUdp(reply, srcIpv4, srcPort)) {
-                counters.increment(Counter.BUBBLES_TX_DIRECT);
-            }
+            out.toUdp(reply, srcIpv4, srcPort, Counter.BUBBLES_TX_DIRECT);
             return null;
         }
         if (onServicePort || !isEchoRequest(buf, at, headers.ipv6Length())) {
@@ -79,9 +77,7 @@ public final class MireRules {
         }
         ByteBuf reply = alloc.ioBuffer(Ipv6.HEADER_LENGTH + Ipv6.payloadLength(buf, at));
         Icmpv6.appendEchoReplyTo(reply, buf, at, REPLY_HOP_LIMIT, dstHi, Ipv6.dstLo(buf, at));
-        if (out.toUdp(reply, srcIpv4, srcPort)) {
-            counters.increment(Counter.ECHO_REPLIES_TX);
-        }
+        out.toUdp(reply, srcIpv4, srcPort, Counter.ECHO_REPLIES_TX);
         return null;
     }
 

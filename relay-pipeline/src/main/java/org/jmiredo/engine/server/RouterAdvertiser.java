@@ -71,12 +71,9 @@ final class RouterAdvertiser {
         boolean cone = RouterSolicitation.coneBit(buf, at);
         ServerEndpoint from = cone ? arrivedOn.other() : arrivedOn;
         ByteBuf ra = build(buf, headers, srcIpv4, srcPort);
-        if (out.toUdp(ra, from, srcIpv4, srcPort)) { // R-5.3.2-udp: to the mapping, from port 3544
-            counters.increment(Counter.ROUTER_ADVERTISEMENTS_TX);
-            if (cone) {
-                counters.increment(Counter.ROUTER_ADVERTISEMENTS_TX_OTHER_ADDRESS);
-            }
-        }
+        // R-5.3.2-udp: to the mapping, from port 3544. One from the other address counts as an RA too.
+        out.toUdp(ra, from, srcIpv4, srcPort,
+                cone ? Counter.ROUTER_ADVERTISEMENTS_TX_OTHER_ADDRESS : Counter.ROUTER_ADVERTISEMENTS_TX);
         return null;
     }
 

@@ -1,6 +1,7 @@
 package org.jmiredo.engine.server;
 
 import io.netty.buffer.ByteBuf;
+import org.jmiredo.metrics.Counter;
 
 /**
  * Where the server rules put what they decide to send. The rules do no I/O: the Netty adapter
@@ -10,12 +11,10 @@ import io.netty.buffer.ByteBuf;
 public interface ServerOutput {
     /**
      * Sends a UDP payload from {@code from}'s address, port 3544, to {@code ipv4}:{@code port}. Takes
-     * ownership of {@code payload}. Returns false when the socket refused it at once (its send queue full,
-     * counted there), so that the rules do not count it as sent. A refusal the kernel reports only when the
-     * burst is flushed (a directed broadcast, an address removed under the daemon) is counted by the
-     * channel's handler as {@code udp_write_failed}; the rules have counted that one as sent already.
+     * ownership of {@code payload}. Counts it once its fate is known: as sent, with {@code kind} (an RA, a
+     * forwarded bubble...), when the kernel took it, else as the drop it was; so the rules count nothing.
      */
-    boolean toUdp(ByteBuf payload, ServerEndpoint from, int ipv4, int port);
+    void toUdp(ByteBuf payload, ServerEndpoint from, int ipv4, int port, Counter kind);
 
     /**
      * Sends an IPv6 packet (its readable bytes, nothing before or after) to the native IPv6 Internet by

@@ -46,7 +46,7 @@ public final class ServerRules {
         this.settings = settings;
         this.advertiser = new RouterAdvertiser(settings, new PerSecondBudget(raPerSecond), perDestination, alloc,
                 clock, counters);
-        this.forwarder = new Forwarder(settings, alloc, counters);
+        this.forwarder = new Forwarder(settings, alloc);
         this.ownLinkLocalLo = RouterAdvertisement.serverLinkLocalLo(settings.primaryIpv4());
     }
 

@@ -85,7 +85,7 @@ public final class ClientDataPath implements DataPathWiring, AutoCloseable {
         output = new UdpTunOutput(udp, senders, tun, counters);
         burstClock = new BurstClock(clock);
         ClientSelf self = new ClientSelf(settings.primaryServer(), settings.prefix(), random.nextLong(),
-                random.nextLong(), BubbleSource.random(random), udp.alloc(), counters);
+                random.nextLong(), BubbleSource.random(random), udp.alloc());
         transmission = new ClientTransmission(self, peers, new IcmpErrors(icmpErrorsPerSecond, udp.alloc(), counters),
                 burstClock, counters, udp.alloc());
         QualificationDriver driver = new QualificationDriver(settings, random, millis, self, peers, status, counters);

@@ -17,8 +17,8 @@ import org.jmiredo.engine.client.QualificationOutput;
 import org.jmiredo.engine.client.QualificationSettings;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
-import org.jmiredo.metrics.DropReason;
 import org.jmiredo.peer.PeerTable;
+import org.jmiredo.pipeline.SendOutcome;
 import org.jmiredo.pipeline.SocketAddresses;
 import org.jmiredo.proto.RouterSolicitation;
 import org.jmiredo.proto.Teredo;
@@ -120,17 +120,8 @@ public final class QualificationDriver extends ChannelInboundHandlerAdapter impl
         ByteBuf rs = channel.alloc().directBuffer(TeredoHeaders.AUTH_FIXED_LENGTH + RouterSolicitation.LENGTH);
         int length = RouterSolicitation.appendAuthenticated(rs, nonce, linkLocalLo);
         // Counted when the socket took it, as the data path counts: a refused RS is only udp_write_failed.
-        // The listener runs on the channel's event loop, the counters' one writer.
-        channel.writeAndFlush(new DatagramPacket(rs, SocketAddresses.of(serverIpv4, Teredo.SERVICE_PORT)))
-                .addListener(f -> {
-                    if (f.isSuccess()) {
-                        counters.increment(Counter.ROUTER_SOLICITATIONS_TX);
-                        counters.increment(Counter.UDP_TX_PACKETS);
-                        counters.add(Counter.UDP_TX_BYTES, length);
-                    } else {
-                        counters.drop(DropReason.UDP_WRITE_FAILED);
-                    }
-                });
+        channel.writeAndFlush(new DatagramPacket(rs, SocketAddresses.of(serverIpv4, Teredo.SERVICE_PORT)),
+                new SendOutcome(channel, counters, Counter.ROUTER_SOLICITATIONS_TX, length));
     }
 
     @Override

@@ -1,6 +1,5 @@
 package org.jmiredo.pipeline.server;
 
-import org.jmiredo.pipeline.SocketAddresses;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramPacket;
@@ -8,6 +7,8 @@ import org.jmiredo.engine.server.MireRules;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
+import org.jmiredo.pipeline.SendOutcome;
+import org.jmiredo.pipeline.SocketAddresses;
 import org.jmiredo.proto.TeredoHeaders;
 
 /** The mire's handler on its service-port or peer-port channel; answers leave from the peer channel. */
@@ -30,17 +31,15 @@ final class MireHandler extends DecodingHandler implements MireRules.Output {
     }
 
     @Override
-    public boolean toUdp(ByteBuf payload, int ipv4, int port) {
+    public void toUdp(ByteBuf payload, int ipv4, int port, Counter kind) {
         if (!peer.isWritable()) {
             counters.drop(DropReason.UDP_WRITE_FAILED);
             payload.release();
-            return false;
+            return;
         }
-        counters.increment(Counter.UDP_TX_PACKETS);
-        counters.add(Counter.UDP_TX_BYTES, payload.readableBytes());
-        peer.write(new DatagramPacket(payload, SocketAddresses.of(ipv4, port)), peer.voidPromise());
+        peer.write(new DatagramPacket(payload, SocketAddresses.of(ipv4, port)),
+                new SendOutcome(peer, counters, kind, payload.readableBytes()));
         pending = true;
-        return true;
     }
 
     @Override

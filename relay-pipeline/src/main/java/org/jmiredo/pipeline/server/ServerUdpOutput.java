@@ -1,6 +1,5 @@
 package org.jmiredo.pipeline.server;
 
-import org.jmiredo.pipeline.SocketAddresses;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramPacket;
@@ -9,12 +8,15 @@ import org.jmiredo.engine.server.ServerOutput;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
+import org.jmiredo.pipeline.SendOutcome;
+import org.jmiredo.pipeline.SocketAddresses;
 import org.jmiredo.tun.TunQueue;
 
 /**
  * The server rules' output for one receiving socket: the primary and secondary UDP channels (each bound
- * to its address, port 3544, so a datagram written to one leaves from that address) and the native IPv6
- * output. Writes wait for {@link #flush}, once per read burst. Counts what leaves and what cannot.
+ * to its address, port 3544, so a datagram written to one leaves from that address; both on this socket's
+ * loop) and the native IPv6 output. Writes wait for {@link #flush}, once per read burst. Counts what leaves
+ * and what cannot (a datagram once its fate is known, {@link SendOutcome}).
  */
 final class ServerUdpOutput implements ServerOutput {
     private final Channel primary;
@@ -32,23 +34,22 @@ final class ServerUdpOutput implements ServerOutput {
     }
 
     @Override
-    public boolean toUdp(ByteBuf payload, ServerEndpoint from, int ipv4, int port) {
+    public void toUdp(ByteBuf payload, ServerEndpoint from, int ipv4, int port, Counter kind) {
         Channel udp = from == ServerEndpoint.PRIMARY ? primary : secondary;
         if (!udp.isWritable()) {
             // Above the send queue's high-water mark: drop rather than queue without bound.
             counters.drop(DropReason.UDP_WRITE_FAILED);
             payload.release();
-            return false;
+            return;
         }
-        counters.increment(Counter.UDP_TX_PACKETS);
-        counters.add(Counter.UDP_TX_BYTES, payload.readableBytes());
-        udp.write(new DatagramPacket(payload, SocketAddresses.of(ipv4, port)), udp.voidPromise());
+        // No address cache (as the relay's senders have): the server keeps nothing per client.
+        udp.write(new DatagramPacket(payload, SocketAddresses.of(ipv4, port)),
+                new SendOutcome(udp, counters, kind, payload.readableBytes()));
         if (from == ServerEndpoint.PRIMARY) {
             primaryPending = true;
         } else {
             secondaryPending = true;
         }
-        return true;
     }
 
     @Override

@@ -10,6 +10,7 @@ import org.jmiredo.engine.server.ServerEndpoint;
 import org.jmiredo.engine.server.ServerOutput;
 import org.jmiredo.engine.server.ServerRules;
 import org.jmiredo.engine.server.ServerSettings;
+import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
 import org.jmiredo.proto.RouterSolicitation;
@@ -68,9 +69,8 @@ final class ServerStub implements QualificationOutput, AutoCloseable {
         ServerEndpoint endpoint = serverIpv4 == primary ? ServerEndpoint.PRIMARY : ServerEndpoint.SECONDARY;
         DropReason refused = rules.process(rs, headers, endpoint, mappedIpv4, port, new ServerOutput() {
             @Override
-            public boolean toUdp(ByteBuf payload, ServerEndpoint from, int ipv4, int toPort) {
+            public void toUdp(ByteBuf payload, ServerEndpoint from, int ipv4, int toPort, Counter kind) {
                 answers.add(new Answer(payload, from == ServerEndpoint.PRIMARY ? primary : secondary, 3544));
-                return true;
             }
 
             @Override

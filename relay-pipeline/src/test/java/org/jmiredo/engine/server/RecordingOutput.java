@@ -3,18 +3,28 @@ package org.jmiredo.engine.server;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.List;
+import org.jmiredo.metrics.Counter;
+import org.jmiredo.metrics.DataPathCounters;
 
-/** A {@link ServerOutput} that keeps what the rules send, for assertions; {@link #close} releases it all. */
+/**
+ * A {@link ServerOutput} that keeps what the rules send, for assertions, and counts it as sent as the real output
+ * does when the kernel takes it; {@link #close} releases it all.
+ */
 final class RecordingOutput implements ServerOutput, AutoCloseable {
     record Udp(ByteBuf payload, ServerEndpoint from, int ipv4, int port) {}
 
     final List<Udp> udp = new ArrayList<>();
     final List<ByteBuf> nativePackets = new ArrayList<>();
+    private final DataPathCounters counters;
+
+    RecordingOutput(DataPathCounters counters) {
+        this.counters = counters;
+    }
 
     @Override
-    public boolean toUdp(ByteBuf payload, ServerEndpoint from, int ipv4, int port) {
+    public void toUdp(ByteBuf payload, ServerEndpoint from, int ipv4, int port, Counter kind) {
         udp.add(new Udp(payload, from, ipv4, port));
-        return true;
+        counters.sent(kind, payload.readableBytes()); // as the real output counts what the kernel takes
     }
 
     @Override

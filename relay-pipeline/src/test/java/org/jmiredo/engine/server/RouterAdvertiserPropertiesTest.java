@@ -50,7 +50,7 @@ class RouterAdvertiserPropertiesTest {
         ServerRules rules = new ServerRules(SETTINGS, 0, DestinationBudget.withSecretKey(0, 2), UnpooledByteBufAllocator.DEFAULT, () -> 1_000, counters);
         ByteBuf rs = Packets.rs(src, withAuth ? nonce : null);
         TeredoHeaders headers = new TeredoHeaders();
-        try (RecordingOutput out = new RecordingOutput()) {
+        try (RecordingOutput out = new RecordingOutput(counters)) {
             assertThat(headers.parse(rs)).isNull();
             assertThat(rules.process(rs, headers, arrivedOn, mappedIpv4, mappedPort, out)).isNull();
 

@@ -49,7 +49,7 @@ class ClientNewMappingTest implements ClientStatus {
     ClientNewMappingTest() throws Exception {
         udp.config().setAllocator(allocator);
         path = new ClientDataPath(ServerSide.SETTINGS, this, new PeerTableSettings(64, 1, 300, 4096, 8), 10,
-                () -> now, () -> millis, (channel, local) -> new ChannelUdpSender(channel));
+                () -> now, () -> millis, ChannelUdpSender::new);
         udp.pipeline().addLast(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel channel) { // as the transport does: registered, not yet active

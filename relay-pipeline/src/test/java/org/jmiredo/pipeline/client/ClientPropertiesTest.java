@@ -83,7 +83,7 @@ class ClientPropertiesTest implements ClientStatus {
         channel.config().setAllocator(allocator);
         List<ByteBuf> tun = new ArrayList<>();
         ClientDataPath dataPath = new ClientDataPath(ServerSide.SETTINGS, this,
-                new PeerTableSettings(64, 1, 60, 4096, 8), 10, Clock.monotonic(), (udp, c) -> new ChannelUdpSender(udp));
+                new PeerTableSettings(64, 1, 60, 4096, 8), 10, Clock.monotonic(), ChannelUdpSender::new);
         channel.pipeline().addLast(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel udp) { // as the transport does: registered, not yet active

@@ -15,6 +15,7 @@ import org.jmiredo.engine.server.Packets;
 import org.jmiredo.engine.server.ServerEndpoint;
 import org.jmiredo.engine.server.ServerOutput;
 import org.jmiredo.engine.server.ServerRules;
+import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
 import org.jmiredo.pipeline.SocketAddresses;
@@ -61,9 +62,8 @@ public final class ServerSide {
         List<ByteBuf> answers = new ArrayList<>();
         DropReason refused = rules.process(rs, headers, on, Packets.ipv4(Packets.NAT), natPort, new ServerOutput() {
             @Override
-            public boolean toUdp(ByteBuf answer, ServerEndpoint from, int ipv4, int port) {
+            public void toUdp(ByteBuf answer, ServerEndpoint from, int ipv4, int port, Counter kind) {
                 answers.add(answer);
-                return true;
             }
 
             @Override

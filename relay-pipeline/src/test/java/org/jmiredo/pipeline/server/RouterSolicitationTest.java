@@ -16,7 +16,12 @@ import static org.jmiredo.engine.server.Packets.v6;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import org.jmiredo.engine.server.Packets;
 import org.jmiredo.engine.server.ServerEndpoint;
@@ -66,6 +71,32 @@ class RouterSolicitationTest {
         server.receive(rs(RS_RESTRICTED, NONCE), NAT, NAT_PORT);
         assertThat(server.dropped(DropReason.UDP_WRITE_FAILED)).isEqualTo(1);
         assertThat(server.count(Counter.ROUTER_ADVERTISEMENTS_TX)).as("RAs sent").isZero();
+    }
+
+    /**
+     * An RA the kernel refuses at the flush (a firewall's EPERM in sendmmsg), here from the other address (cone
+     * bit): counted once, as udp_write_failed, neither as a datagram nor as an RA sent (from the other address).
+     */
+    @Test
+    void anRaTheKernelRefusesCountsOnceAsWriteFailed() {
+        server.secondary.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+                ReferenceCountUtil.release(msg);
+                promise.setFailure(new IOException("sendmmsg: Operation not permitted"));
+            }
+        });
+        server.receive(rs(RS_CONE, NONCE), NAT, NAT_PORT);
+
+        assertThat(server.sent()).isEmpty();
+        assertThat(server.dropped(DropReason.UDP_WRITE_FAILED)).isEqualTo(1);
+        assertThat(server.count(Counter.UDP_TX_PACKETS)).isZero();
+        assertThat(server.count(Counter.ROUTER_ADVERTISEMENTS_TX)).isZero();
+        assertThat(server.count(Counter.ROUTER_ADVERTISEMENTS_TX_OTHER_ADDRESS)).isZero();
+        server.receive(rs(RS_RESTRICTED, NONCE), NAT, NAT_PORT); // from the primary, which sends
+        server.sentOne().packet().release();
+        assertThat(server.count(Counter.UDP_TX_PACKETS)).isEqualTo(1);
+        assertThat(server.count(Counter.ROUTER_ADVERTISEMENTS_TX)).isEqualTo(1);
     }
 
     /**

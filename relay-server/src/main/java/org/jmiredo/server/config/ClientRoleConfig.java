@@ -14,9 +14,9 @@ import org.jmiredo.proto.Ipv4;
  * @param bindAddress the local IPv4 the client's socket binds, 0 for any
  * @param bindPort the local UDP port, 0 for one the kernel picks at random (R-5.2-port)
  * @param defaultRoute whether the qualified client routes ::/0 into its tunnel (Miredo's client does)
- * @param refusals the other sections' settings the client cannot honour (jmiredo.tun.persistent, offload on),
- *     one {@code FILE:LINE: KEY: reason} line each; the relay and server accept them, so only the client's start
- *     refuses them
+ * @param refusals the other sections' settings the client cannot honour (jmiredo.tun.persistent, offload on)
+ *     or would ignore (the relay's own keys, when an operator set them), one {@code FILE:LINE: KEY: reason} line
+ *     each; the relay and server accept them, so only the client's start refuses them
  */
 public record ClientRoleConfig(int serverAddress, int serverAddress2, int bindAddress, int bindPort,
         boolean defaultRoute, List<String> refusals) {
@@ -35,7 +35,7 @@ public record ClientRoleConfig(int serverAddress, int serverAddress2, int bindAd
     }
 
     /**
-     * Refuses the tunnel settings the client cannot honour ({@link #refusals()}); checked when the client runs
+     * Refuses the settings the client cannot honour or would ignore ({@link #refusals()}); checked when the client runs
      * a tunnel (not with --qualify-only).
      *
      * @throws InvalidConfigException naming each one's FILE:LINE and key

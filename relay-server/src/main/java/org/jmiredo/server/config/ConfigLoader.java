@@ -59,9 +59,12 @@ public final class ConfigLoader {
         return ConfigFactory.empty().withValue(path, v);
     }
 
+    /** The resource of the built-in defaults: the origin of every value no operator set. */
+    static final String REFERENCE = "reference.conf";
+
     /** The built-in defaults, {@code reference.conf}. */
     public static Config reference() {
-        return ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), "reference.conf",
+        return ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), REFERENCE,
                 ConfigParseOptions.defaults().setAllowMissing(false).setSyntax(ConfigSyntax.CONF));
     }
 
@@ -79,7 +82,7 @@ public final class ConfigLoader {
         Config reference = reference();
         Config stack = reference;
         Config hocon = ConfigFactory.empty();
-        List<String> used = new ArrayList<>(List.of("reference.conf"));
+        List<String> used = new ArrayList<>(List.of(REFERENCE));
         if (sources.hocon().isPresent()) {
             hocon = parseHocon(sources.hocon().get());
             stack = hocon.withFallback(stack);

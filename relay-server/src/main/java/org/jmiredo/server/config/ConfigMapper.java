@@ -29,6 +29,25 @@ final class ConfigMapper {
     /** A bound for the tunnel's txqueuelen: a million 1280-byte packets is over a GiB of kernel memory. */
     private static final int MAX_TX_QUEUE_LENGTH = 1_000_000;
 
+    /**
+     * Keys only the relay reads, with why the client has no use for them. Set in a client's configuration they
+     * would change nothing, silently; reference.conf's defaults for them are no operator's choice.
+     */
+    private static final List<RelayOnlyKey> RELAY_ONLY = List.of(
+            new RelayOnlyKey("jmiredo.relay.type", "it is a Teredo client, whatever type a relay would be"),
+            new RelayOnlyKey("jmiredo.relay.bind-address", "it binds to jmiredo.client.bind-address"),
+            new RelayOnlyKey("jmiredo.relay.bind-port", "it binds to jmiredo.client.bind-port"),
+            new RelayOnlyKey("jmiredo.relay.unknown-peers", "its own rules decide which peers it talks with"),
+            new RelayOnlyKey("jmiredo.relay.warm-up-peers", "only a relay warms up its handshake path at start"),
+            new RelayOnlyKey("jmiredo.tun.receive-steering", "its one tunnel queue is read by its one event loop"),
+            new RelayOnlyKey("jmiredo.transport.event-loops", "it runs one event loop: one socket, one tunnel queue"),
+            new RelayOnlyKey("jmiredo.transport.udp-gro", "its socket receives without UDP GRO"),
+            new RelayOnlyKey("jmiredo.transport.local-address-refresh",
+                    "it sends from its one socket, with no socket per local address"),
+            new RelayOnlyKey("jmiredo.peers.segments", "its one event loop keeps its peers in one segment"));
+
+    private record RelayOnlyKey(String key, String why) {}
+
     private final ConfigReader in;
 
     private ConfigMapper(Config config, Config written) {
@@ -150,11 +169,13 @@ final class ConfigMapper {
             in.problem(base + "ra-destination-slots", "must be a power of two, got " + raSlots);
             raSlots = ServerSettings.DEFAULT_RA_DESTINATION_SLOTS;
         }
+        String secondaryDefaultedAt = null;
         if (primary == 0 && secondary != 0) {
             in.problem(base + "secondary-address", "needs jmiredo.server.primary-address as well");
             secondary = 0;
         } else if (primary != 0 && secondary == 0) {
             secondary = primary + 1;
+            secondaryDefaultedAt = in.where(base + "primary-address");
             if (!Ipv4.isGlobalUnicast(secondary)) {
                 in.problem(base + "primary-address", "the default secondary address (the primary plus one, "
                         + Ipv4.toString(secondary) + ") is not global unicast: set secondary-address");
@@ -163,12 +184,13 @@ final class ConfigMapper {
             in.problem(base + "secondary-address", "must differ from the primary address (RFC 4380 section 5.3.2)");
         }
         return new ServerRoleConfig(primary, secondary, prefix, mtu, maxIcmp, raPerSecond, nativeForwarding,
-                raPerDestination, raSlots);
+                raPerDestination, raSlots, secondaryDefaultedAt);
     }
 
     /**
-     * The tunnel settings the client cannot honour: it creates its own plain device (ClientInterface puts the
-     * address it qualifies for on it), so a host's persistent device or demanded offloads would be ignored.
+     * The settings the client cannot honour: it creates its own plain device (ClientInterface puts the
+     * address it qualifies for on it), so a host's persistent device or demanded offloads would be ignored;
+     * and the relay's own keys ({@link #RELAY_ONLY}), refused when an operator set them.
      */
     private List<String> clientRefusals(TunConfig tun) {
         List<String> refusals = new ArrayList<>();
@@ -179,6 +201,11 @@ final class ConfigMapper {
         if (tun.offload() == TunOffloadMode.ON) {
             refusals.add(in.located("jmiredo.tun.offload", "`jmiredo client` opens its tunnel without offloads: set "
                     + "it to off or auto"));
+        }
+        for (RelayOnlyKey k : RELAY_ONLY) {
+            if (in.setByOperator(k.key())) {
+                refusals.add(in.located(k.key(), "`jmiredo client` does not use it (" + k.why() + "): remove it"));
+            }
         }
         return refusals;
     }

@@ -164,6 +164,17 @@ final class ConfigReader {
         return value == null ? path + ": " + reason : line(path, value, reason);
     }
 
+    /** Where {@code path}'s value was set: {@code FILE:LINE}, or the environment variable or option. */
+    String where(String path) {
+        ConfigValue value = value(path);
+        return value == null ? path : Origins.format(value.origin(), path);
+    }
+
+    /** True when a layer above {@code reference.conf} sets {@code path}: a file, the environment, the command line. */
+    boolean setByOperator(String path) {
+        return config.hasPath(path) && !ConfigLoader.REFERENCE.equals(config.getValue(path).origin().resource());
+    }
+
     private <T> T fail(String path, ConfigValue value, String reason, T fallback) {
         problems.add(line(path, value, reason));
         return fallback;

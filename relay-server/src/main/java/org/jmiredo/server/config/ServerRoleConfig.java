@@ -21,6 +21,8 @@ import org.jmiredo.proto.Teredo;
  * @param raPerDestination the most RAs per second towards any one IPv4 address from both addresses, 0 for no
  *     limit
  * @param raDestinationSlots the size of the per-destination table, a power of two
+ * @param secondaryDefaultedAt where the primary address was set ({@code FILE:LINE}) when the secondary was not
+ *     and defaulted to the primary plus one, for the start's message should the host lack it; null otherwise
  */
 public record ServerRoleConfig(
         int primaryAddress,
@@ -31,7 +33,15 @@ public record ServerRoleConfig(
         int raPerSecond,
         boolean nativeForwarding,
         int raPerDestination,
-        int raDestinationSlots) {
+        int raDestinationSlots,
+        String secondaryDefaultedAt) {
+
+    public ServerRoleConfig(int primaryAddress, int secondaryAddress, int prefix, int advertisedMtu,
+            int maxIcmpPayload, int raPerSecond, boolean nativeForwarding, int raPerDestination,
+            int raDestinationSlots) {
+        this(primaryAddress, secondaryAddress, prefix, advertisedMtu, maxIcmpPayload, raPerSecond, nativeForwarding,
+                raPerDestination, raDestinationSlots, null);
+    }
 
     /** reference.conf's per-destination RA budget: far above a real client's 1 RS per 4 s. */
     public static final int DEFAULT_RA_PER_DESTINATION = 20;

@@ -97,7 +97,7 @@ public final class NetlinkSocket implements AutoCloseable {
         return opened[0];
     }
 
-    /** Moves the calling thread into the network namespace bound at {@code netns} (setns(2)). */
+    /** Moves the calling thread (only it) into the namespace bound at {@code netns}; tests' InNetns uses it too. */
     static void enter(Path netns) throws NativeException {
         int nsFd = Libc.open(netns.toString(), Libc.O_RDONLY | Libc.O_CLOEXEC);
         if (nsFd < 0) {

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import java.util.Arrays;
+import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
 import org.jmiredo.pipeline.ChannelUdpSender;
@@ -18,8 +19,8 @@ import org.jmiredo.server.sys.Errno;
  * pipeline walk, an outbound-buffer entry with atomic byte counts, JNI field copies). Payloads are sent
  * from where they lie and released once sent. When the socket is full (EAGAIN) the rest go to Netty's
  * outbound buffer, which waits for the socket to drain; until Netty has sent all it holds, new datagrams
- * go there too, so none overtakes an older one. Datagrams the kernel refuses are counted as
- * {@code udp_write_failed}, as Netty's path counts a failed write.
+ * go there too, so none overtakes an older one. Each datagram is counted once its fate is known: as sent
+ * when the kernel took it, as {@code udp_write_failed} when it refused it (a firewall's EPERM, no route).
  *
  * <p>While {@link UdpGso} is in use, runs of datagrams to one destination leave as one UDP GSO message each
  * ({@link DatagramBatch}). When the kernel refuses a run in a way GSO may be to blame for, the run's datagrams
@@ -41,12 +42,14 @@ final class MmsgUdpSender implements UdpSender {
     private final UdpGso gso;
     private final DatagramBatch batch = new DatagramBatch(BATCH);
     private final ByteBuf[] payloads = new ByteBuf[BATCH];
+    /** What each payload is, counted with it when it leaves (null for data). */
+    private final Counter[] kinds = new Counter[BATCH];
     private final UdpSender overflow;
     /** Netty's outbound buffer holds datagrams (or did at the last flush): new ones queue behind them. */
     private boolean viaChannel;
 
     MmsgUdpSender(Channel udp, DataPathCounters counters, Send syscall, UdpGso gso) {
-        this(udp, counters, syscall, gso, new ChannelUdpSender(udp));
+        this(udp, counters, syscall, gso, new ChannelUdpSender(udp, counters));
     }
 
     private MmsgUdpSender(Channel udp, DataPathCounters counters, Send syscall, UdpGso gso, UdpSender overflow) {
@@ -67,7 +70,7 @@ final class MmsgUdpSender implements UdpSender {
                 return new MmsgUdpSender(udp, counters,
                         (batch, from) -> batch.send(fd, from, batch.messages() - from), gso);
             }
-            return new ChannelUdpSender(udp);
+            return new ChannelUdpSender(udp, counters);
         };
     }
 
@@ -80,7 +83,7 @@ final class MmsgUdpSender implements UdpSender {
     static UdpSender discarding(Channel udp, DataPathCounters counters, UdpGso gso) {
         return new MmsgUdpSender(udp, counters, (batch, from) -> batch.messages() - from, gso, new UdpSender() {
             @Override
-            public void add(ByteBuf payload, int ipv4, int port) {
+            public void add(ByteBuf payload, int ipv4, int port, Counter kind) {
                 payload.release();
             }
 
@@ -90,16 +93,17 @@ final class MmsgUdpSender implements UdpSender {
     }
 
     @Override
-    public void add(ByteBuf payload, int ipv4, int port) {
+    public void add(ByteBuf payload, int ipv4, int port, Counter kind) {
         if (viaChannel || !payload.hasMemoryAddress()) {
             sendBatch(); // whatever is older leaves first
             viaChannel = true;
-            overflow.add(payload, ipv4, port);
+            overflow.add(payload, ipv4, port, kind);
             return;
         }
         if (batch.isFull()) {
             sendBatch();
         }
+        kinds[batch.size()] = kind;
         payloads[batch.size()] = payload;
         batch.add(payload.memoryAddress() + payload.readerIndex(), payload.readableBytes(), ipv4, port);
     }
@@ -129,7 +133,7 @@ final class MmsgUdpSender implements UdpSender {
                         gso.refused(refusedRun, "sendmmsg"); // alone, the run's first datagram went
                         refusedRun = 0;
                     }
-                    m = release(m, m + sent);
+                    m = release(m, m + sent, true);
                 } else if (sent == -Errno.EAGAIN || sent == -Errno.EINTR) {
                     toChannel(m); // the socket is full: Netty waits for it to drain
                     m = batch.messages();
@@ -138,8 +142,7 @@ final class MmsgUdpSender implements UdpSender {
                     batch.ungroup(m); // the same datagrams again, one message each
                 } else {
                     refusedRun = 0; // refused alone too: the datagram's fault, not GSO's
-                    counters.drop(DropReason.UDP_WRITE_FAILED, batch.datagrams(m)); // refused; the rest may go
-                    m = release(m, m + 1);
+                    m = release(m, m + 1, false); // refused; the rest may go
                 }
             }
         } finally {
@@ -149,6 +152,7 @@ final class MmsgUdpSender implements UdpSender {
                 payloads[i].release();
             }
             Arrays.fill(payloads, 0, n, null);
+            Arrays.fill(kinds, 0, n, null);
             batch.clear();
             batch.segmenting(gso.inUse());
         }
@@ -159,10 +163,18 @@ final class MmsgUdpSender implements UdpSender {
         return errno == Errno.EIO || errno == Errno.EINVAL || errno == Errno.EMSGSIZE;
     }
 
-    /** Releases the payloads of messages {@code from} (inclusive) to {@code to}; returns {@code to}. */
-    private int release(int from, int to) {
+    /**
+     * Counts the datagrams of messages {@code from} (inclusive) to {@code to} as sent, or as refused, and
+     * releases their payloads; returns {@code to}.
+     */
+    private int release(int from, int to, boolean sent) {
         int end = to < batch.messages() ? batch.firstDatagram(to) : batch.size();
         for (int i = batch.firstDatagram(from); i < end; i++) {
+            if (sent) {
+                counters.sent(kinds[i], payloads[i].readableBytes());
+            } else {
+                counters.drop(DropReason.UDP_WRITE_FAILED);
+            }
             payloads[i].release();
         }
         return to;
@@ -175,7 +187,7 @@ final class MmsgUdpSender implements UdpSender {
             int first = batch.firstDatagram(m);
             for (int i = first; i < first + batch.datagrams(m); i++) {
                 if (udp.isWritable()) {
-                    overflow.add(payloads[i], batch.ipv4(m), batch.port(m));
+                    overflow.add(payloads[i], batch.ipv4(m), batch.port(m), kinds[i]);
                 } else {
                     counters.drop(DropReason.UDP_WRITE_FAILED);
                     payloads[i].release();

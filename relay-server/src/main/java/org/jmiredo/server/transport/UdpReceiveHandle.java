@@ -146,8 +146,8 @@ final class UdpReceiveHandle implements EpollIoHandle {
                     }
                     break;
                 }
+                read += n; // before: a throw part-way (an Error) must still end the burst below
                 deliver(n);
-                read += n;
                 if (n < want) {
                     break; // drained for now: level-triggered, the loop wakes us again when more came
                 }

@@ -3,8 +3,12 @@ package org.jmiredo.server.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
 import org.jmiredo.engine.client.QualificationSettings;
 import org.jmiredo.proto.Ipv4;
 import org.junit.jupiter.api.Test;
@@ -108,5 +112,64 @@ class ClientRoleConfigTest {
                 jmiredo.client.server-address = "198.51.100.1"
                 jmiredo.tun { persistent = false, offload = auto }
                 """).client().requireOwnTunnel();
+    }
+
+    /**
+     * Keys only the relay reads (more event loops, receive steering, UDP GRO, per-address sockets...) are refused
+     * at the client's start when an operator set them, in a file or the environment, rather than ignored.
+     */
+    @Test
+    void theClientRefusesRelayOnlyKeysAnOperatorSet() throws Exception {
+        Path file = dir.resolve("c.conf");
+        DaemonConfig config = load("""
+                jmiredo.client.server-address = "198.51.100.1"
+                jmiredo.transport { event-loops = 4
+                  udp-gro = true
+                  local-address-refresh = 5s }
+                jmiredo.tun.receive-steering = auto
+                jmiredo.peers.segments = 256
+                jmiredo.relay.bind-port = 3545
+                """);
+        assertThatThrownBy(() -> config.client().requireOwnTunnel()).isInstanceOfSatisfying(
+                InvalidConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        file + ":7: jmiredo.relay.bind-port: `jmiredo client` does not use it (it binds to"
+                                + " jmiredo.client.bind-port): remove it",
+                        file + ":5: jmiredo.tun.receive-steering: `jmiredo client` does not use it (its one tunnel"
+                                + " queue is read by its one event loop): remove it",
+                        file + ":2: jmiredo.transport.event-loops: `jmiredo client` does not use it (it runs one"
+                                + " event loop: one socket, one tunnel queue): remove it",
+                        file + ":3: jmiredo.transport.udp-gro: `jmiredo client` does not use it (its socket"
+                                + " receives without UDP GRO): remove it",
+                        // Set to its default value, but by the operator: still a setting the client ignores.
+                        file + ":4: jmiredo.transport.local-address-refresh: `jmiredo client` does not use it (it"
+                                + " sends from its one socket, with no socket per local address): remove it",
+                        file + ":6: jmiredo.peers.segments: `jmiredo client` does not use it (its one event loop"
+                                + " keeps its peers in one segment): remove it"));
+    }
+
+    @Test
+    void theClientRefusesARelayOnlyKeyFromTheEnvironment() throws Exception {
+        Path file = dir.resolve("c.conf");
+        Files.writeString(file, "jmiredo.client.server-address = \"198.51.100.1\"\n");
+        Config env = ConfigFactory.parseMap(Map.of("jmiredo.transport.event-loops", "2"), "env variables overrides");
+        DaemonConfig config = ConfigLoader.load(
+                new ConfigLoader.Sources(Optional.of(file), Optional.empty(), env, ConfigFactory.empty()));
+        assertThatThrownBy(() -> config.client().requireOwnTunnel()).isInstanceOfSatisfying(
+                InvalidConfigException.class, e -> assertThat(e.problems()).singleElement().asString()
+                        .startsWith("environment variable CONFIG_FORCE_jmiredo_transport_event__loops: ")
+                        .contains("jmiredo.transport.event-loops: `jmiredo client` does not use it"));
+    }
+
+    /** reference.conf's defaults for the relay's keys are no operator's choice: the client starts. */
+    @Test
+    void theRelaysDefaultsAreNotRefused() throws Exception {
+        load("""
+                jmiredo.client.server-address = "198.51.100.1"
+                jmiredo.transport { recv-batch = 16, socket-send-buffer = 1 MiB, udp-gso = off }
+                jmiredo.tun { mtu = 1400, read-budget = 32 }
+                jmiredo.peers.idle-timeout = 30s
+                jmiredo.relay.prefix = "3ffe:831f::/32"
+                """).client().requireOwnTunnel();
+        ConfigLoader.defaults().client().requireOwnTunnel();
     }
 }

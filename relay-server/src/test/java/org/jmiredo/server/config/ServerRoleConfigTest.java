@@ -184,6 +184,19 @@ class ServerRoleConfigTest {
                         .asString().contains("the default secondary address (the primary plus one, 10.0.0.0)"));
     }
 
+    /** A defaulted secondary address keeps where the primary was set, for the start's message; a set one not. */
+    @Test
+    void aDefaultedSecondaryRemembersWhereThePrimaryWasSet() throws Exception {
+        DaemonConfig hocon = load("s.conf", "\njmiredo.server.primary-address = \"198.51.100.1\"\n", false);
+        assertThat(hocon.server().secondaryAddress()).isEqualTo(Ipv4.of(198, 51, 100, 2));
+        assertThat(hocon.server().secondaryDefaultedAt()).isEqualTo(dir.resolve("s.conf") + ":2");
+        DaemonConfig miredo = load("miredo-server.conf", "# x\n\nServerBindAddress 198.51.100.1\n", true);
+        assertThat(miredo.server().secondaryDefaultedAt()).isEqualTo(dir.resolve("miredo-server.conf") + ":3");
+        DaemonConfig both = load("t.conf", "jmiredo.server { primary-address = \"198.51.100.1\"\n"
+                + "secondary-address = \"198.51.100.2\" }\n", false);
+        assertThat(both.server().secondaryDefaultedAt()).isNull();
+    }
+
     private DaemonConfig load(String name, String text, boolean miredo) throws Exception {
         Path file = Files.writeString(dir.resolve(name), text);
         ConfigLoader.Sources none = ConfigLoader.Sources.none();

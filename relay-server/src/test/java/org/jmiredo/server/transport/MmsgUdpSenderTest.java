@@ -79,7 +79,7 @@ class MmsgUdpSenderTest {
         int n = 2 * MmsgUdpSender.BATCH + 7;
         onLoop(() -> {
             for (int i = 0; i < n; i++) {
-                sender.add(datagram(i), receiverIpv4(), receiver.getLocalPort());
+                sender.add(datagram(i), receiverIpv4(), receiver.getLocalPort(), null);
             }
             sender.flush();
             return null;
@@ -96,7 +96,7 @@ class MmsgUdpSenderTest {
         onLoop(() -> {
             for (int i = 0; i < 10; i++) {
                 ByteBuf payload = i == 4 ? Unpooled.buffer(4).writeInt(i) : datagram(i);
-                sender.add(payload, receiverIpv4(), receiver.getLocalPort());
+                sender.add(payload, receiverIpv4(), receiver.getLocalPort(), null);
             }
             sender.flush();
             return null;
@@ -115,7 +115,7 @@ class MmsgUdpSenderTest {
             for (int i = 0; i < n; i++) {
                 // One heap payload: the live sender hands it to Netty's outbound buffer, this one must not.
                 ByteBuf payload = i == 4 ? heap(i) : datagram(i);
-                sender.add(payload, receiverIpv4(), receiver.getLocalPort());
+                sender.add(payload, receiverIpv4(), receiver.getLocalPort(), null);
             }
             sender.flush();
             return null;
@@ -123,7 +123,7 @@ class MmsgUdpSenderTest {
         // A marker sent afterwards by the live sender is the first datagram the receiver sees.
         onLoop(() -> {
             UdpSender live = MmsgUdpSender.factory(OFF).create(udp, counters);
-            live.add(datagram(-1), receiverIpv4(), receiver.getLocalPort());
+            live.add(datagram(-1), receiverIpv4(), receiver.getLocalPort(), null);
             live.flush();
             return null;
         });
@@ -141,7 +141,7 @@ class MmsgUdpSenderTest {
                 calls[0]++ == 1 ? -Errno.EPERM : batch.send(fd, from, Math.min(batch.messages() - from, 3)), OFF);
         onLoop(() -> {
             for (int i = 0; i < 10; i++) {
-                sender.add(datagram(i), receiverIpv4(), receiver.getLocalPort());
+                sender.add(datagram(i), receiverIpv4(), receiver.getLocalPort(), null);
             }
             sender.flush();
             return null;
@@ -164,11 +164,11 @@ class MmsgUdpSenderTest {
         }, OFF);
         onLoop(() -> {
             for (int i = 0; i < 5; i++) {
-                sender.add(datagram(i), receiverIpv4(), receiver.getLocalPort());
+                sender.add(datagram(i), receiverIpv4(), receiver.getLocalPort(), null);
             }
             sender.flush(); // 0 and 1 by sendmmsg; EAGAIN: 2..4 to Netty, which sends them (the socket is not full)
             for (int i = 5; i < 8; i++) {
-                sender.add(datagram(i), receiverIpv4(), receiver.getLocalPort());
+                sender.add(datagram(i), receiverIpv4(), receiver.getLocalPort(), null);
             }
             sender.flush();
             return null;
@@ -187,7 +187,7 @@ class MmsgUdpSenderTest {
         udp.close().sync();
         onLoop(() -> {
             for (int i = 0; i < 3; i++) {
-                sender.add(datagram(i), receiverIpv4(), receiver.getLocalPort());
+                sender.add(datagram(i), receiverIpv4(), receiver.getLocalPort(), null);
             }
             sender.flush();
             return null;
@@ -234,7 +234,7 @@ class MmsgUdpSenderTest {
                 int port = receiver.getLocalPort();
                 long before = threads.getCurrentThreadAllocatedBytes();
                 for (int i = 0; i < n; i++) {
-                    sender.add(payloads[i], receiverIpv4(), port);
+                    sender.add(payloads[i], receiverIpv4(), port, null);
                     if (i % 64 == 63) {
                         sender.flush();
                     }
@@ -263,7 +263,7 @@ class MmsgUdpSenderTest {
         java.util.Arrays.fill(lengths, 71, 74, 1_000);
         onLoop(() -> {
             for (int i = 0; i < lengths.length; i++) {
-                sender.add(datagram(i, lengths[i]), receiverIpv4(), receiver.getLocalPort());
+                sender.add(datagram(i, lengths[i]), receiverIpv4(), receiver.getLocalPort(), null);
             }
             sender.flush();
             return null;
@@ -287,7 +287,7 @@ class MmsgUdpSenderTest {
         int[] lengths = {200, 200, 200, 200, 200, 300, 300, 100, 110, 120, 130, 140, 150, 160};
         onLoop(() -> {
             for (int i = 0; i < lengths.length; i++) {
-                sender.add(datagram(i, lengths[i]), receiverIpv4(), receiver.getLocalPort());
+                sender.add(datagram(i, lengths[i]), receiverIpv4(), receiver.getLocalPort(), null);
                 if (i == 6) {
                     sender.flush(); // two runs; then seven datagrams, each longer than the one before it
                 }
@@ -319,7 +319,7 @@ class MmsgUdpSenderTest {
             onLoop(() -> {
                 for (int round = 0; round < 2; round++) {
                     for (int i = 0; i < 5; i++) {
-                        sender.add(datagram(5 * round + i, 200), receiverIpv4(), receiver.getLocalPort());
+                        sender.add(datagram(5 * round + i, 200), receiverIpv4(), receiver.getLocalPort(), null);
                     }
                     sender.flush();
                 }
@@ -346,10 +346,10 @@ class MmsgUdpSenderTest {
                 batch.port(from) == refusedPort ? -Errno.EINVAL : batch.send(fd, from, 1), gso));
         onLoop(() -> {
             for (int i = 0; i < 3; i++) {
-                sender.add(datagram(100 + i, 64), receiverIpv4(), refusedPort);
+                sender.add(datagram(100 + i, 64), receiverIpv4(), refusedPort, null);
             }
             for (int i = 0; i < 3; i++) {
-                sender.add(datagram(i, 64), receiverIpv4(), receiver.getLocalPort());
+                sender.add(datagram(i, 64), receiverIpv4(), receiver.getLocalPort(), null);
             }
             sender.flush();
             return null;
@@ -372,7 +372,7 @@ class MmsgUdpSenderTest {
         MmsgUdpSender sender = onLoop(() -> new MmsgUdpSender(udp, counters, recording(fd, segmentSizes), OFF));
         onLoop(() -> {
             for (int i = 0; i < 3; i++) {
-                sender.add(datagram(i, 64), receiverIpv4(), receiver.getLocalPort());
+                sender.add(datagram(i, 64), receiverIpv4(), receiver.getLocalPort(), null);
             }
             sender.flush();
             return null;

@@ -64,8 +64,8 @@ class OuterHeaderTest {
             channel.eventLoop().submit(() -> {
                 UdpSender sender = MmsgUdpSender.factory(new UdpGso(UdpGsoMode.OFF)).create(channel, counters);
                 sender.add(ipv6WithTrafficClassFf(PooledByteBufAllocator.DEFAULT.directBuffer(1280)), 0x7F00_0001,
-                        receiver.getLocalPort());
-                sender.add(ipv6WithTrafficClassFf(Unpooled.buffer(1280)), 0x7F00_0001, receiver.getLocalPort());
+                        receiver.getLocalPort(), null);
+                sender.add(ipv6WithTrafficClassFf(Unpooled.buffer(1280)), 0x7F00_0001, receiver.getLocalPort(), null);
                 sender.flush();
             }).get(10, TimeUnit.SECONDS);
             for (int i = 0; i < 2; i++) {
@@ -100,9 +100,9 @@ class OuterHeaderTest {
             int port = receiver.getLocalPort();
             channel.eventLoop().submit(() -> {
                 UdpSender sender = MmsgUdpSender.factory(new UdpGso(UdpGsoMode.OFF)).create(channel, counters);
-                sender.add(ipv6WithTrafficClassFf(PooledByteBufAllocator.DEFAULT.directBuffer(1280)), 0x7FFF_FFFF, port);
+                sender.add(ipv6WithTrafficClassFf(PooledByteBufAllocator.DEFAULT.directBuffer(1280)), 0x7FFF_FFFF, port, null);
                 sender.flush();
-                sender.add(ipv6WithTrafficClassFf(PooledByteBufAllocator.DEFAULT.directBuffer(1280)), 0x7F00_0001, port);
+                sender.add(ipv6WithTrafficClassFf(PooledByteBufAllocator.DEFAULT.directBuffer(1280)), 0x7F00_0001, port, null);
                 sender.flush();
             }).get(10, TimeUnit.SECONDS);
             byte[] first = capture.next();

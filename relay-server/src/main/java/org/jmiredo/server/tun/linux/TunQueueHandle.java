@@ -183,6 +183,7 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
             return; // reading stopped (deregistered, closed, failed): an event left in the loop's batch
         }
         int packets = 0;
+        boolean threw = true;
         try {
             if (slots != null) {
                 slots.rewind();
@@ -194,11 +195,15 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
                 }
                 packets += read;
             }
+            threw = false;
         } catch (IOException e) {
+            threw = false;
             stopAfterReadError(e);
-        }
-        if (packets > 0) {
-            guarded.readComplete();
+        } finally {
+            // After a throw part-way too (an Error): what the receiver holds must not wait for the next burst.
+            if (packets > 0 || threw) {
+                guarded.readComplete();
+            }
         }
     }
 

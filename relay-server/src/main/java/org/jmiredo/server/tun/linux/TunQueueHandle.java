@@ -339,10 +339,17 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
         closed = true;
         IoRegistration reg = registration;
         registration = null;
-        if (reg != null) {
-            reg.cancel(); // before the fd closes: Netty removes the epoll entry only while the fd is open
+        try {
+            if (reg != null) {
+                reg.cancel(); // before the fd closes: Netty removes the epoll entry only while the fd is open
+            }
+            releaseBuffers();
+        } finally {
+            closeFd(); // whatever happened: an open queue fd keeps the device's queue attached
         }
-        releaseBuffers();
+    }
+
+    private void closeFd() {
         try {
             fd.close();
         } catch (IOException e) {

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Timeout;
  * miredo-server (srv .1) runs our server (srv .4, {@link OurServerBeside}); its clients are our client in lanb
  * and Miredo's in lanc, both behind the lab's NAT, which maps their fixed ports as a full cone and hairpins
  * (sends a LAN host's packet to its own outside address back into the LAN), and Miredo's in far, behind a
- * second full-cone NAT (nat2). Miredo's lan client keeps miredo-server, so our relay serves clients of two
- * servers at once. Linux's own MASQUERADE is left out of the NAT-to-NAT case: there a peer's direct bubble
+ * second full-cone NAT (nat2). Miredo's clients in lan and cli keep miredo-server, so our relay serves clients
+ * of two servers at once, and clients of different servers bubble through each other's server. Linux's own MASQUERADE is left out of the NAT-to-NAT case: there a peer's direct bubble
  * arrives unsolicited and its conntrack entry moves the answer to another port, which no Teredo client or
  * server gets through (Miredo's with miredo-server neither).
  */
@@ -115,6 +115,20 @@ class NatTopologiesTest extends TeredoLabTest {
 
     @Test
     @Order(4)
+    @DisplayName("Across servers: our client and Miredo's behind the NAT (our server's) and Miredo's public client "
+            + "(miredo-server's) reach each other both ways, each bubbling through the other's server")
+    void clientsOfDifferentServers() {
+        Netns cli = teredo.ns(Host.CLI);
+        String cliAddress = teredo.teredoAddress(Host.CLI);
+        assertThat(cliAddress).startsWith(MIREDO_SERVER_PREFIX);
+        Ping.assertAnswered(lanb, cliAddress, WARM_UP);
+        Ping.assertAnswered(cli, lanbAddress, WARM_UP);
+        Ping.assertAnswered(cli, farAddress, WARM_UP);
+        Ping.assertAnswered(far, cliAddress, WARM_UP);
+    }
+
+    @Test
+    @Order(5)
     @DisplayName("Our server killed (SIGKILL): its clients keep their addresses and their traffic, which does not "
             + "pass the server, goes on; the relay and our client logged no warning or error")
     void ourServerKilled() {

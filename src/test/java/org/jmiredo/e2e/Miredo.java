@@ -30,10 +30,14 @@ final class Miredo {
 
     /** A Miredo client qualifying with the lab's server; its tunnel is named {@link LabNet#TUN_NAME}. */
     static LabProcess startClient(Lab lab, Host host) {
-        Path conf = lab.writeFile("miredo-client-" + host.id() + ".conf",
-                "RelayType client\nInterfaceName " + TUN_NAME + "\nServerAddress " + SERVER_PRIMARY + "\n");
-        return lab.start(host, "miredo-client-" + host.id(),
-                PrivateRun.of("miredo", "-f", "-c", conf.toString(), "-u", "nobody"));
+        return startClient(lab, lab.ns(host), "miredo-client-" + host.id(), SERVER_PRIMARY, 0);
+    }
+
+    /** A Miredo client in a host a test added, qualifying with {@code server}, on {@code bindPort} (0: random). */
+    static LabProcess startClient(Lab lab, Netns ns, String name, String server, int bindPort) {
+        Path conf = lab.writeFile(name + ".conf", "RelayType client\nInterfaceName " + TUN_NAME + "\nServerAddress "
+                + server + "\n" + (bindPort == 0 ? "" : "BindPort " + bindPort + "\n"));
+        return lab.start(ns, name, PrivateRun.of("miredo", "-f", "-c", conf.toString(), "-u", "nobody"));
     }
 
     /** Miredo's own cone relay on the relay port, for baseline runs. */
@@ -48,7 +52,11 @@ final class Miredo {
      * done; Miredo's client hook then configures it, about 3 s after start) and returns it.
      */
     static String awaitTeredoAddress(Lab lab, Host host, LabProcess client, Duration timeout) {
-        Netns netns = lab.ns(host);
+        return awaitTeredoAddress(lab.ns(host), client, timeout);
+    }
+
+    /** As {@link #awaitTeredoAddress(Lab, Host, LabProcess, Duration)}, in any lab namespace. */
+    static String awaitTeredoAddress(Netns netns, LabProcess client, Duration timeout) {
         return Poll.value("a 2001:0::/32 address on " + TUN_NAME + " in " + netns.name(), timeout, () -> {
             client.assertAlive();
             return netns.globalInet6(TUN_NAME).filter(a -> a.startsWith("2001:0:"));

@@ -14,7 +14,7 @@ import org.jmiredo.e2e.lab.Poll;
 final class OurServerBeside {
     static final String PRIMARY = "198.51.100.4";
     static final String SECONDARY = "198.51.100.5";
-    private static final String METRICS = "127.0.0.1:9551";
+    static final String METRICS = "127.0.0.1:9551";
 
     private OurServerBeside() {
     }

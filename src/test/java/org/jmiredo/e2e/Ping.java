@@ -60,6 +60,14 @@ final class Ping {
         return parse(r.output(), from.name() + " to " + to + " with hop limit " + hopLimit);
     }
 
+    /** As {@link #run}, with {@code size} bytes of echo data (a packet of {@code size} + 48 bytes). */
+    static Result sized(Netns from, String to, int count, int size) {
+        List<String> command = new ArrayList<>(command(to, count));
+        command.addAll(1, List.of("-s", Integer.toString(size)));
+        Shell.Result r = from.exec(Duration.ofSeconds(count + 10L), command);
+        return parse(r.output(), from.name() + " to " + to + " with " + size + " bytes of data");
+    }
+
     /**
      * One echo request from {@code source}, answered within {@code wait} or lost: no second request, so a
      * reply shows that the first packet got through.

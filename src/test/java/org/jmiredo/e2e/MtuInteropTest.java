@@ -1,0 +1,99 @@
+package org.jmiredo.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.jmiredo.e2e.lab.LabNet.*;
+
+import java.time.Duration;
+import java.util.List;
+import org.jmiredo.e2e.lab.Netns;
+import org.jmiredo.e2e.lab.Poll;
+import org.jmiredo.e2e.lab.Shell;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Packets larger than the tunnel between the native host (links of 1,500 bytes) and Miredo's client behind
+ * the NAT (a tunnel of 1,280, RFC 4380 §5.1.1), through our relay: the relay host's kernel tells the native
+ * host the tunnel's MTU, fragments pass both ways, and a native router's Packet Too Big reaches the client.
+ */
+@Timeout(value = 120)
+class MtuInteropTest extends TeredoLabTest {
+    private static final Duration WARM_UP = Duration.ofSeconds(20);
+    /** 1,452 bytes of echo data: a 1,500-byte IPv6 packet, the native link's MTU. */
+    private static final int LINK_SIZED = 1452;
+    /** Fragmented by the sender whatever the path: 3,048-byte packets. */
+    private static final int FRAGMENTED = 3000;
+    private static final int PINGS = 5;
+    private static final int PACKETS_TOO_BIG = 5;
+
+    private Netns v6;
+    private Netns lan;
+    private String lanAddress;
+
+    @BeforeAll
+    void warmUp() {
+        v6 = teredo.ns(Host.V6);
+        lan = teredo.ns(Host.LAN);
+        lanAddress = teredo.teredoAddress(Host.LAN);
+        Ping.awaitReply(lan, NATIVE_HOST, WARM_UP);
+        Ping.awaitReply(v6, lanAddress, WARM_UP);
+    }
+
+    @Test
+    @Order(1)
+    @DisplayName("Native host to Miredo's client, 1,500-byte packets: the relay host answers the first with a Packet "
+            + "Too Big (MTU 1280), the native host fragments the rest, the relay carries the fragments")
+    void linkSizedPacketsFromTheNativeSide() {
+        long tooBigBefore = Nstat.value(teredo.ns(Host.RLY), "Icmp6OutPktTooBigs");
+        Ping.Result r = Ping.sized(v6, lanAddress, PINGS, LINK_SIZED);
+        assertThat(r.received()).as("replies of %d pings (the first may be lost):\n%s", PINGS, r.output())
+                .isGreaterThanOrEqualTo(PINGS - 2);
+        assertThat(Nstat.value(teredo.ns(Host.RLY), "Icmp6OutPktTooBigs") - tooBigBefore)
+                .as("Packet Too Big messages the relay host sent to the native host").isPositive();
+        assertAnswered(v6, lanAddress, FRAGMENTED);
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("Miredo's client to the native host, 1,500 and 3,048-byte packets: fragmented to its 1,280-byte "
+            + "tunnel, carried by the relay, answered with fragments")
+    void largePacketsFromTheClient() {
+        assertAnswered(lan, NATIVE_HOST, LINK_SIZED);
+        assertAnswered(lan, NATIVE_HOST, FRAGMENTED);
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("A Packet Too Big from the native side (1,280 bytes, quoting the client's packet) reaches Miredo's "
+            + "client through the relay, each one, none dropped")
+    void packetTooBigReachesTheClient() {
+        String metricsBefore = relayMetrics();
+        long before = Nstat.value(lan, "Icmp6InPktTooBigs");
+        Shell.Result sent = v6.exec(Duration.ofSeconds(60), HostileSender.command("raw",
+                Integer.toString(PACKETS_TOO_BIG), NATIVE_HOST, lanAddress, NativePacket.PACKET_TOO_BIG.name()));
+        assertThat(sent.exit()).as(sent.output()).isZero();
+        Poll.until("the client's kernel to count " + PACKETS_TOO_BIG + " Packet Too Big", Duration.ofSeconds(10),
+                () -> Nstat.value(lan, "Icmp6InPktTooBigs") - before >= PACKETS_TOO_BIG);
+        assertThat(Nstat.value(lan, "Icmp6InPktTooBigs") - before).isEqualTo(PACKETS_TOO_BIG);
+        String metricsAfter = relayMetrics();
+        for (String series : List.of("jmiredo_dropped_packets_total{reason=\"malformed_ipv6\"}",
+                "jmiredo_dropped_packets_total{reason=\"tun_oversized\"}",
+                "jmiredo_dropped_packets_total{reason=\"internal_error\"}")) {
+            assertThat(Metrics.sample(metricsAfter, series)).as(series).isEqualTo(Metrics.sample(metricsBefore, series));
+        }
+        assertThat(JmiredoRelay.loudLines(teredo.relay().process())).as("WARN/ERROR lines of the relay").isEmpty();
+    }
+
+    private String relayMetrics() {
+        return Metrics.scrape(teredo.ns(Host.RLY), JmiredoRelay.METRICS_LISTEN).body();
+    }
+
+    private static void assertAnswered(Netns from, String to, int size) {
+        Ping.Result r = Ping.sized(from, to, PINGS, size);
+        assertThat(r.received()).as("replies of %d pings with %d bytes of data:\n%s", PINGS, size, r.output())
+                .isGreaterThanOrEqualTo(PINGS - 1);
+    }
+}

@@ -66,7 +66,8 @@ class MainTest {
         Path bad = write("bad-miredo.conf", "RelayType cone\nBindPort 70000\nFoo bar\n");
         assertThat(run("checkconf", bad.toString())).isEqualTo(1);
         assertThat(err.toString().lines()).containsExactly(
-                bad + ":2: directive \"BindPort\": must be 1-65535, got 70000",
+                bad + ":2: directive \"BindPort\": must be an integer 0-65535 (decimal, 0x hex, or 0 octal, as "
+                        + "Miredo reads it), got \"70000\"",
                 bad + ":3: directive \"Foo\": unknown directive");
     }
 

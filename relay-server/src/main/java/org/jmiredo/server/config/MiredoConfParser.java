@@ -111,10 +111,7 @@ public final class MiredoConfParser {
             problem(number, directive, "missing value");
             return;
         }
-        if (words.length > 2 && !words[2].startsWith("#")) {
-            problem(number, directive, "unexpected text after the value: \"" + words[2] + "\"");
-            return;
-        }
+        // Miredo reads the first two words of a line and ignores the rest (sscanf " %31s %1023s" in conf.c).
         String key = directive.toLowerCase(Locale.ROOT);
         Integer first = seen.putIfAbsent(key, number);
         if (first != null) {

@@ -177,6 +177,9 @@ public final class MiredoConfParser {
             case "bindaddress" -> set(line, "jmiredo.client.bind-address",
                     checked(ipv4(value), ValueParsers::clientBindAddress));
             case "bindport" -> set(line, "jmiredo.client.bind-port", MiredoValues.unsigned16(value));
+            case "prefix", "interfacemtu" -> throw new IllegalArgumentException("a relay directive in a client's "
+                    + "file (RelayType client, or a ServerAddress): the client takes the prefix and MTU from its "
+                    + "server's router advertisement; Miredo ignores it there and miredo-checkconf refuses it");
             case "serverbindaddress", "serverbindaddress2" -> throw new IllegalArgumentException(
                     "a server directive in a client's file (RelayType client, or a ServerAddress): miredo-server.conf "
                     + "is `jmiredo server --miredo-conf`");

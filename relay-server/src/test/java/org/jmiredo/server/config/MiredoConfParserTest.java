@@ -67,7 +67,6 @@ class MiredoConfParserTest {
                 ServerAddress2 198.51.100.9
                 BindAddress 198.51.100.10
                 BindPort 3546
-                InterfaceMTU 1400
                 """);
         DaemonConfig config = ConfigLoader.load(ConfigLoader.Sources.none().withMiredo(file));
         assertThat(config.client().serverAddress()).isEqualTo(Ipv4.of(198, 51, 100, 1));
@@ -75,7 +74,6 @@ class MiredoConfParserTest {
         assertThat(config.client().bindAddress()).isEqualTo(Ipv4.of(198, 51, 100, 10));
         assertThat(config.client().bindPort()).isEqualTo(3546);
         assertThat(config.tun().name()).isEqualTo("teredo1");
-        assertThat(config.tun().mtu()).isEqualTo(1400);
         assertThat(config.relay().bindPort()).as("not the relay's").isNotEqualTo(3546);
         config.requireRole(DataPathRole.CLIENT);
         assertThat(config.ignoredBy(DataPathRole.CLIENT)).isEmpty();
@@ -83,7 +81,7 @@ class MiredoConfParserTest {
                 .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactly(
                         file + ":1: directive \"RelayType\": this file configures a Teredo client: run "
                                 + "`jmiredo client --miredo-conf`"));
-        assertThat(config.ignoredBy(DataPathRole.SERVER)).hasSize(5); // all but InterfaceName and InterfaceMTU
+        assertThat(config.ignoredBy(DataPathRole.SERVER)).hasSize(5); // all but InterfaceName
     }
 
     @Test
@@ -228,6 +226,17 @@ class MiredoConfParserTest {
         // Miredo reads two words a line (conf.c: sscanf " %31s %1023s"), so these files ran with the first value.
         assertThat(relayKey("BindPort 3545 3546", "jmiredo.relay.bind-port")).isEqualTo("3545");
         assertThat(relayKey("InterfaceName teredo0 # the relay's", "jmiredo.tun.name")).isEqualTo("teredo0");
+    }
+
+    @Test
+    void aClientsFileRefusesTheRelaysPrefixAndMtu() {
+        // Miredo's client ignores them ("Superfluous directive") and miredo-checkconf refuses them: the client
+        // takes both from its server's router advertisement.
+        String why = "a relay directive in a client's file (RelayType client, or a ServerAddress): the client takes "
+                + "the prefix and MTU from its server's router advertisement; Miredo ignores it there and "
+                + "miredo-checkconf refuses it";
+        assertProblems(List.of("ServerAddress 198.51.100.1", "Prefix 2001::", "InterfaceMTU 1400"),
+                "m.conf:2: directive \"Prefix\": " + why, "m.conf:3: directive \"InterfaceMTU\": " + why);
     }
 
     @Test

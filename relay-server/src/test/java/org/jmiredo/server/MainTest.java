@@ -72,6 +72,14 @@ class MainTest {
     }
 
     @Test
+    void checkconfRefusesAClientsFileWithoutServerAsMiredoCheckconfDoes() throws Exception {
+        Path file = write("client.conf", "# no ServerAddress\nRelayType client\n");
+        assertThat(run("checkconf", "--miredo", file.toString())).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo(file + ":2: directive \"RelayType\": a client's file without "
+                + "ServerAddress: Miredo stops (\"Server address not specified\")" + System.lineSeparator());
+    }
+
+    @Test
     void checkconfMiredoFlagForcesTheSyntax() throws Exception {
         Path file = write("odd.conf", "include \"x\"\n");
         assertThat(run("checkconf", "--miredo", file.toString())).isEqualTo(1);

@@ -24,7 +24,8 @@ import org.jmiredo.proto.Ipv4;
 
 /**
  * Reads Miredo's configuration files, miredo.conf(5) and miredo-server.conf(5): one {@code Directive value}
- * per line, directive names case-insensitive, blank lines and lines starting with '#' ignored. The relay
+ * per line (words after the value ignored, as Miredo does), directive names case-insensitive, blank lines and
+ * lines starting with '#' ignored, values read as Miredo reads them ({@link MiredoValues}). The relay
  * directives become a configuration layer over the same keys as the HOCON file (with their file and line
  * as origin), so both syntaxes end in the same records; so do the server directives ({@code jmiredo.server})
  * and the client's ({@code jmiredo.client}). A file is a client's, as in Miredo, when its RelayType is client

@@ -6,8 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.jmiredo.server.config.ConfigFormat;
+import org.jmiredo.metrics.DataPathRole;
 import org.jmiredo.server.config.ConfigLoader;
+import org.jmiredo.server.config.DaemonConfig;
 import org.jmiredo.server.config.InvalidConfigException;
+import org.jmiredo.server.config.RoleDirective;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -43,13 +46,26 @@ final class CheckConfCommand implements Callable<Integer> {
             ConfigLoader.Sources sources = format() == ConfigFormat.MIREDO
                     ? ConfigLoader.Sources.none().withMiredo(file)
                     : ConfigLoader.Sources.none().withHocon(file);
-            ConfigLoader.load(sources);
+            requireServer(ConfigLoader.load(sources));
         } catch (InvalidConfigException e) {
             e.problems().forEach(spec.commandLine().getErr()::println);
             return EXIT_INVALID;
         }
         spec.commandLine().getOut().println(file + ": OK");
         return 0;
+    }
+
+    /**
+     * A client's file must name its server, as miredo-checkconf and miredo require ("Server address not
+     * specified"); the daemon takes {@code --server-address} as well, but this checks the file alone.
+     */
+    private static void requireServer(DaemonConfig config) throws InvalidConfigException {
+        for (RoleDirective directive : config.roleDirectives()) {
+            if (directive.choosesRole() && directive.role() == DataPathRole.CLIENT && !config.client().configured()) {
+                throw new InvalidConfigException(directive.origin() + ": directive \"" + directive.directive()
+                        + "\": a client's file without ServerAddress: Miredo stops (\"Server address not specified\")");
+            }
+        }
     }
 
     private ConfigFormat format() throws InvalidConfigException {

@@ -39,7 +39,7 @@ final class ClientCommand implements Callable<Integer> {
     @Option(names = "--miredo-conf", paramLabel = "FILE",
             description = "A Miredo miredo.conf for a client (RelayType client, or none with a ServerAddress: "
                     + "ServerAddress (a host name or IPv4), ServerAddress2, InterfaceName, BindAddress, BindPort, "
-                    + "Prefix, InterfaceMTU, SyslogFacility); wins over --config where both set a key.")
+                    + "SyslogFacility); wins over --config where both set a key.")
     Path miredoConf;
 
     @Option(names = "--server-address", paramLabel = "IPV4",

@@ -90,6 +90,9 @@ final class DaemonRun {
         Signals.handle("TERM", stop::countDown);
         Signals.handle("INT", stop::countDown);
         Signals.handleEvenIfIgnored("HUP", SignalDisposition.SIGHUP, hangup::signalled);
+        // miredo(8): SIGUSR1 and SIGUSR2 do nothing. The JVM's default for SIGUSR1 ends the process (HotSpot
+        // keeps SIGUSR2 for itself and survives it), so a habit that was harmless with Miredo would stop us.
+        Signals.handle("USR1", () -> log.info("SIGUSR1: nothing to do (as Miredo)"));
         return run(stop, starter, hangup, watch, log);
     }
 

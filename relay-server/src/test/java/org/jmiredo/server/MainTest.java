@@ -66,8 +66,17 @@ class MainTest {
         Path bad = write("bad-miredo.conf", "RelayType cone\nBindPort 70000\nFoo bar\n");
         assertThat(run("checkconf", bad.toString())).isEqualTo(1);
         assertThat(err.toString().lines()).containsExactly(
-                bad + ":2: directive \"BindPort\": must be 1-65535, got 70000",
+                bad + ":2: directive \"BindPort\": must be an integer 0-65535 (decimal, 0x hex, or 0 octal, as "
+                        + "Miredo reads it), got \"70000\"",
                 bad + ":3: directive \"Foo\": unknown directive");
+    }
+
+    @Test
+    void checkconfRefusesAClientsFileWithoutServerAsMiredoCheckconfDoes() throws Exception {
+        Path file = write("client.conf", "# no ServerAddress\nRelayType client\n");
+        assertThat(run("checkconf", "--miredo", file.toString())).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo(file + ":2: directive \"RelayType\": a client's file without "
+                + "ServerAddress: Miredo stops (\"Server address not specified\")" + System.lineSeparator());
     }
 
     @Test

@@ -37,6 +37,11 @@ class RelayProcessTest {
             String pid = Long.toString(relay.pid()); // sh exec'd java: same process
             assertThat(run("nsenter", "-t", pid, "-n", "ip", "-6", "route", "show", "dev", tun)).contains("2001::/32");
 
+            // miredo(8): SIGUSR1 and SIGUSR2 do nothing; the JVM's default would end the process on SIGUSR1.
+            run("kill", "-USR1", pid);
+            run("kill", "-USR2", pid);
+            awaitLog(log(), "SIGUSR1: nothing to do (as Miredo)");
+            assertThat(relay.isAlive()).as("alive after SIGUSR1 and SIGUSR2").isTrue();
             reloadWithJsonLogsAndNewMtu(tun, pid);
             stopCleanly(relay);
         } finally {

@@ -17,13 +17,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.function.ToIntFunction;
 import org.jmiredo.metrics.DataPathRole;
 import org.jmiredo.proto.Ipv4;
 
 /**
  * Reads Miredo's configuration files, miredo.conf(5) and miredo-server.conf(5): one {@code Directive value}
- * per line, directive names case-insensitive, blank lines and lines starting with '#' ignored. The relay
+ * per line (words after the value ignored, as Miredo does), directive names case-insensitive, blank lines and
+ * lines starting with '#' ignored, values read as Miredo reads them ({@link MiredoValues}). The relay
  * directives become a configuration layer over the same keys as the HOCON file (with their file and line
  * as origin), so both syntaxes end in the same records; so do the server directives ({@code jmiredo.server})
  * and the client's ({@code jmiredo.client}). A file is a client's, as in Miredo, when its RelayType is client
@@ -110,10 +112,7 @@ public final class MiredoConfParser {
             problem(number, directive, "missing value");
             return;
         }
-        if (words.length > 2 && !words[2].startsWith("#")) {
-            problem(number, directive, "unexpected text after the value: \"" + words[2] + "\"");
-            return;
-        }
+        // Miredo reads the first two words of a line and ignores the rest (sscanf " %31s %1023s" in conf.c).
         String key = directive.toLowerCase(Locale.ROOT);
         Integer first = seen.putIfAbsent(key, number);
         if (first != null) {
@@ -174,10 +173,14 @@ public final class MiredoConfParser {
     private void applyClient(int line, String directive, String value) {
         switch (directive) {
             case "relaytype" -> { } // client or autoclient: what made this a client's file
-            case "serveraddress" -> set(line, "jmiredo.client.server-address", serverAddress(value));
-            case "serveraddress2" -> set(line, "jmiredo.client.server-address2", serverAddress(value));
-            case "bindaddress" -> set(line, "jmiredo.client.bind-address", checked(value, ValueParsers::clientBindAddress));
-            case "bindport" -> set(line, "jmiredo.client.bind-port", ValueParsers.port(ValueParsers.integer(value)));
+            case "serveraddress" -> set(line, "jmiredo.client.server-address", ipv4(value));
+            case "serveraddress2" -> set(line, "jmiredo.client.server-address2", ipv4(value));
+            case "bindaddress" -> set(line, "jmiredo.client.bind-address",
+                    checked(ipv4(value), ValueParsers::clientBindAddress));
+            case "bindport" -> set(line, "jmiredo.client.bind-port", MiredoValues.unsigned16(value));
+            case "prefix", "interfacemtu" -> throw new IllegalArgumentException("a relay directive in a client's "
+                    + "file (RelayType client, or a ServerAddress): the client takes the prefix and MTU from its "
+                    + "server's router advertisement; Miredo ignores it there and miredo-checkconf refuses it");
             case "serverbindaddress", "serverbindaddress2" -> throw new IllegalArgumentException(
                     "a server directive in a client's file (RelayType client, or a ServerAddress): miredo-server.conf "
                     + "is `jmiredo server --miredo-conf`");
@@ -186,13 +189,14 @@ public final class MiredoConfParser {
     }
 
     /**
-     * A dotted quad, or a host name resolved now to its first IPv4 address: Miredo resolves ServerAddress,
-     * ServerBindAddress and ServerBindAddress2 at start too (getaddrinfo in its conf.c). The caller checks the
-     * address (global unicast).
+     * An IPv4 address in any form inet_aton(3) takes, or a host name resolved now to its first IPv4 address:
+     * Miredo reads ServerAddress, ServerAddress2, BindAddress, ServerBindAddress and ServerBindAddress2 with
+     * getaddrinfo(3) (its conf.c), which does both. The caller checks the address (global unicast...).
      */
-    private String serverAddress(String value) {
-        if (value.chars().allMatch(c -> c == '.' || c >= '0' && c <= '9')) {
-            return value;
+    private String ipv4(String value) {
+        OptionalInt literal = MiredoValues.inetAton(value);
+        if (literal.isPresent()) {
+            return Ipv4.toString(literal.getAsInt());
         }
         try {
             for (InetAddress address : resolver.resolve(value)) {
@@ -212,20 +216,20 @@ public final class MiredoConfParser {
         switch (directive) {
             case "relaytype" -> set(line, "jmiredo.relay.type", RelayType.parse(value).label());
             case "interfacename" -> set(line, "jmiredo.tun.name", ValueParsers.interfaceName(value));
-            case "bindaddress" -> set(line, "jmiredo.relay.bind-address", checked(value, ValueParsers::bindAddress));
-            case "bindport" -> set(line, "jmiredo.relay.bind-port", ValueParsers.port(ValueParsers.integer(value)));
-            case "prefix" -> set(line, "jmiredo.relay.prefix",
-                    ValueParsers.formatPrefix(ValueParsers.teredoPrefix(value)));
-            case "interfacemtu" -> set(line, "jmiredo.tun.mtu", ValueParsers.mtu(ValueParsers.integer(value)));
+            case "bindaddress" -> set(line, "jmiredo.relay.bind-address",
+                    checked(ipv4(value), ValueParsers::bindAddress));
+            case "bindport" -> set(line, "jmiredo.relay.bind-port", relayPort(value));
+            case "prefix" -> set(line, "jmiredo.relay.prefix", MiredoValues.prefix(value));
+            case "interfacemtu" -> set(line, "jmiredo.tun.mtu", ValueParsers.mtu(MiredoValues.unsigned16(value)));
             case "syslogfacility" -> set(line, "jmiredo.logging.syslog-facility", facility(value));
             case "serveraddress", "serveraddress2" -> throw new IllegalArgumentException(
                     "a client directive in a relay's file (RelayType " + relayType() + "): Miredo's client is "
                     + "RelayType client");
             case "serverbindaddress" -> {
-                serverPrimary = ValueParsers.globalIpv4(serverAddress(value));
+                serverPrimary = ValueParsers.globalIpv4(ipv4(value));
                 serverPrimaryLine = line;
             }
-            case "serverbindaddress2" -> serverSecondary = ValueParsers.globalIpv4(serverAddress(value));
+            case "serverbindaddress2" -> serverSecondary = ValueParsers.globalIpv4(ipv4(value));
             default -> throw new IllegalArgumentException("unknown directive");
         }
     }
@@ -251,6 +255,16 @@ public final class MiredoConfParser {
         } else {
             set(serverPrimaryLine, "jmiredo.server.secondary-address", "");
         }
+    }
+
+    /** Miredo's relay default, 0, lets the kernel pick a port; this relay's sockets share one fixed port. */
+    private static int relayPort(String value) {
+        int port = MiredoValues.unsigned16(value);
+        if (port == 0) {
+            throw new IllegalArgumentException("0 (a port the kernel picks, Miredo's default) is not supported by "
+                    + "`jmiredo relay`: its sockets share one fixed port; omit BindPort for 3544, or name a port");
+        }
+        return port;
     }
 
     private String relayType() {

@@ -69,13 +69,6 @@ public final class ValueParsers {
         return address;
     }
 
-    public static int port(long value) {
-        if (value < 1 || value > 65_535) {
-            throw new IllegalArgumentException("must be 1-65535, got " + value);
-        }
-        return (int) value;
-    }
-
     /** A decimal integer written as text (miredo.conf values, environment overrides). */
     public static long integer(String text) {
         String s = text.trim();
@@ -128,6 +121,11 @@ public final class ValueParsers {
                 throw new IllegalArgumentException("has bits set after the first 32, got \"" + text + "\"");
             }
         }
+        return usablePrefix(prefix, text);
+    }
+
+    /** A Teredo prefix's first 32 bits, {@code text} as written: not multicast, not zero. */
+    static int usablePrefix(int prefix, String text) {
         if ((prefix >>> 24) == 0xFF) {
             throw new IllegalArgumentException("must not be multicast (ff00::/8), got \"" + text + "\"");
         }

@@ -67,7 +67,6 @@ class MiredoConfParserTest {
                 ServerAddress2 198.51.100.9
                 BindAddress 198.51.100.10
                 BindPort 3546
-                InterfaceMTU 1400
                 """);
         DaemonConfig config = ConfigLoader.load(ConfigLoader.Sources.none().withMiredo(file));
         assertThat(config.client().serverAddress()).isEqualTo(Ipv4.of(198, 51, 100, 1));
@@ -75,7 +74,6 @@ class MiredoConfParserTest {
         assertThat(config.client().bindAddress()).isEqualTo(Ipv4.of(198, 51, 100, 10));
         assertThat(config.client().bindPort()).isEqualTo(3546);
         assertThat(config.tun().name()).isEqualTo("teredo1");
-        assertThat(config.tun().mtu()).isEqualTo(1400);
         assertThat(config.relay().bindPort()).as("not the relay's").isNotEqualTo(3546);
         config.requireRole(DataPathRole.CLIENT);
         assertThat(config.ignoredBy(DataPathRole.CLIENT)).isEmpty();
@@ -83,7 +81,7 @@ class MiredoConfParserTest {
                 .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactly(
                         file + ":1: directive \"RelayType\": this file configures a Teredo client: run "
                                 + "`jmiredo client --miredo-conf`"));
-        assertThat(config.ignoredBy(DataPathRole.SERVER)).hasSize(5); // all but InterfaceName and InterfaceMTU
+        assertThat(config.ignoredBy(DataPathRole.SERVER)).hasSize(5); // all but InterfaceName
     }
 
     @Test
@@ -167,7 +165,7 @@ class MiredoConfParserTest {
                         "InterfaceName a/b",
                         "SyslogFacility local9",
                         "BindPort 3545"),
-                "m.conf:2: directive \"BindPort\": must be 1-65535, got 70000",
+                "m.conf:2: directive \"BindPort\": must be an integer 0-65535 (decimal, 0x hex, or 0 octal, as Miredo reads it), got \"70000\"",
                 "m.conf:3: directive \"Foo\": unknown directive",
                 "m.conf:4: directive \"BindAddress\": must be 0.0.0.0 or a global unicast IPv4 address "
                         + "(RFC 4380 section 5.2.4), got 192.168.1.1",
@@ -182,11 +180,63 @@ class MiredoConfParserTest {
 
     @Test
     void malformedLines() {
-        assertProblems(List.of("BindPort", "BindPort 1 2", "InterfaceMTU # nothing", "BindPort abc"),
+        assertProblems(List.of("BindPort", "InterfaceMTU # nothing", "BindPort abc"),
                 "m.conf:1: directive \"BindPort\": missing value",
-                "m.conf:2: directive \"BindPort\": unexpected text after the value: \"2\"",
-                "m.conf:3: directive \"InterfaceMTU\": missing value",
-                "m.conf:4: directive \"BindPort\": must be an integer, got \"abc\"");
+                "m.conf:2: directive \"InterfaceMTU\": missing value",
+                "m.conf:3: directive \"BindPort\": must be an integer 0-65535 (decimal, 0x hex, or 0 octal, as Miredo reads it), got \"abc\"");
+    }
+
+    @Test
+    void numbersAndAddressesMeanWhatTheyMeantToMiredo() throws Exception {
+        // strtoul(3) with base 0: 03544 is octal, so Miredo listened on 1892.
+        assertThat(relayKey("BindPort 03544", "jmiredo.relay.bind-port")).isEqualTo("1892");
+        assertThat(relayKey("BindPort 0x0DDD", "jmiredo.relay.bind-port")).isEqualTo("3549");
+        assertThat(relayKey("BindPort +3545", "jmiredo.relay.bind-port")).isEqualTo("3545");
+        assertThat(relayKey("InterfaceMTU 0x578", "jmiredo.tun.mtu")).isEqualTo("1400");
+        // getaddrinfo(3): inet_aton(3) forms and host names.
+        assertThat(relayKey("BindAddress 3325256707", "jmiredo.relay.bind-address")).isEqualTo("198.51.100.3");
+        assertThat(relayKey("BindAddress 198.51.25603", "jmiredo.relay.bind-address")).isEqualTo("198.51.100.3");
+        assertThat(relayKey("BindAddress relay.example", "jmiredo.relay.bind-address")).isEqualTo("198.51.100.1");
+        // Prefix: the first 32 bits of the address.
+        assertThat(relayKey("Prefix 3ffe:831f:1:2::9", "jmiredo.relay.prefix")).isEqualTo("3ffe:831f::/32");
+        MiredoConfParser.Result client = MiredoConfParser.parse("c.conf", List.of("ServerAddress 198.51.100.1",
+                "BindAddress 0xc0a80102", "BindPort 0"), ANY_NAME);
+        assertThat(client.overlay().getString("jmiredo.client.bind-address")).isEqualTo("192.168.1.2");
+        assertThat(client.overlay().getInt("jmiredo.client.bind-port")).isZero();
+        assertProblems(List.of("BindPort 08", "InterfaceMTU -1"),
+                "m.conf:1: directive \"BindPort\": must be an integer 0-65535 (decimal, 0x hex, or 0 octal, as Miredo "
+                        + "reads it), got \"08\"",
+                "m.conf:2: directive \"InterfaceMTU\": must be an integer 0-65535 (decimal, 0x hex, or 0 octal, as "
+                        + "Miredo reads it), got \"-1\"");
+        assertProblems(List.of("BindPort 0"),
+                "m.conf:1: directive \"BindPort\": 0 (a port the kernel picks, Miredo's default) is not supported by "
+                        + "`jmiredo relay`: its sockets share one fixed port; omit BindPort for 3544, or name a port");
+    }
+
+    /** Every name is 198.51.100.1. */
+    private static final MiredoConfParser.Resolver ANY_NAME = name -> new InetAddress[] {
+            InetAddress.getByAddress(name, new byte[] {(byte) 198, 51, 100, 1})};
+
+    private static String relayKey(String line, String key) throws InvalidConfigException {
+        return MiredoConfParser.parse("m.conf", List.of("RelayType cone", line), ANY_NAME).overlay().getString(key);
+    }
+
+    @Test
+    void textAfterTheValueIsIgnoredAsMiredoDoes() throws Exception {
+        // Miredo reads two words a line (conf.c: sscanf " %31s %1023s"), so these files ran with the first value.
+        assertThat(relayKey("BindPort 3545 3546", "jmiredo.relay.bind-port")).isEqualTo("3545");
+        assertThat(relayKey("InterfaceName teredo0 # the relay's", "jmiredo.tun.name")).isEqualTo("teredo0");
+    }
+
+    @Test
+    void aClientsFileRefusesTheRelaysPrefixAndMtu() {
+        // Miredo's client ignores them ("Superfluous directive") and miredo-checkconf refuses them: the client
+        // takes both from its server's router advertisement.
+        String why = "a relay directive in a client's file (RelayType client, or a ServerAddress): the client takes "
+                + "the prefix and MTU from its server's router advertisement; Miredo ignores it there and "
+                + "miredo-checkconf refuses it";
+        assertProblems(List.of("ServerAddress 198.51.100.1", "Prefix 2001::", "InterfaceMTU 1400"),
+                "m.conf:2: directive \"Prefix\": " + why, "m.conf:3: directive \"InterfaceMTU\": " + why);
     }
 
     @Test

@@ -31,6 +31,8 @@ class ClientMaintenanceTest extends TeredoLabTest {
     private static final String LAN3 = "192.168.77.4";
     private static final String RENUMBERED_NAT_OUTSIDE = "198.51.100.21";
     private static final String METRICS = "127.0.0.1:9561";
+    private static final String LAN4 = "192.168.77.5";
+    private static final String METRICS4 = "127.0.0.1:9562";
     /** Above the 1280 our server advertises (its tun.mtu): the RA's MTU option lowers the tunnel's. */
     private static final int CONFIGURED_MTU = 1400;
 
@@ -134,5 +136,33 @@ class ClientMaintenanceTest extends TeredoLabTest {
         assertThat(address).as("the same mapping, the same address").isEqualTo(before);
         assertThat(client.readyz()).isEqualTo(200);
         Ping.assertAnswered(lan3, NATIVE_HOST, WARM_UP);
+    }
+
+    /**
+     * Found in review: the address's assignment failed, was logged, and /readyz said 200 all the same; an
+     * orchestrator then sends traffic to a client that cannot carry it. IPv6 turned off on the tunnel (inherited from
+     * "default", the tunnel being the client's own) is a real such failure: the kernel refuses the address.
+     */
+    @Test
+    @Order(5)
+    @DisplayName("The kernel refuses the Teredo address (IPv6 off on the tunnel): qualified, yet /readyz 503 and the "
+            + "failure counted and logged once; IPv6 back on, the retry puts the address on and /readyz says 200")
+    void refusedAddressIsNotReady() {
+        Netns lan4 = JmiredoClient.hostBehindTheNat(teredo, "lan4", LAN4);
+        lan4.sysctl("net.ipv6.conf.default.disable_ipv6=1");
+        JmiredoClient refused = JmiredoClient.start(teredo.lab(), lan4, "jmiredo-client-lan4", OurServerBeside.PRIMARY,
+                0, METRICS4, false);
+        String teredoAddress = refused.awaitTeredoAddress(QUALIFY);
+        refused.awaitLog("cannot put the Teredo address on the tunnel", QUALIFY);
+        String metrics = refused.metrics();
+        assertThat(Metrics.sample(metrics, "jmiredo_client_qualified")).isEqualTo(1.0);
+        assertThat(Metrics.sample(metrics, "jmiredo_client_address_assign_failures_total")).isGreaterThanOrEqualTo(1.0);
+        assertThat(refused.readyz()).as("qualified, but no address on the tunnel").isEqualTo(503);
+        assertThat(lan4.globalInet6(TUN_NAME)).isEmpty();
+
+        lan4.sysctl("net.ipv6.conf." + TUN_NAME + ".disable_ipv6=0");
+        JmiredoClient.awaitOnTunnel(lan4, teredoAddress, REPAIR);
+        Poll.until("/readyz 200 once the address is on the tunnel", REPAIR, () -> refused.readyz() == 200);
+        assertThat(refused.process().output().split("cannot put the Teredo address", -1)).as("one WARN").hasSize(2);
     }
 }

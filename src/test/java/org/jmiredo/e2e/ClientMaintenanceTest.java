@@ -33,6 +33,8 @@ class ClientMaintenanceTest extends TeredoLabTest {
     private static final String METRICS = "127.0.0.1:9561";
     private static final String LAN4 = "192.168.77.5";
     private static final String METRICS4 = "127.0.0.1:9562";
+    private static final String LAN5 = "192.168.77.6";
+    private static final String METRICS5 = "127.0.0.1:9563";
     /** Above the 1280 our server advertises (its tun.mtu): the RA's MTU option lowers the tunnel's. */
     private static final int CONFIGURED_MTU = 1400;
 
@@ -164,5 +166,35 @@ class ClientMaintenanceTest extends TeredoLabTest {
         JmiredoClient.awaitOnTunnel(lan4, teredoAddress, REPAIR);
         Poll.until("/readyz 200 once the address is on the tunnel", REPAIR, () -> refused.readyz() == 200);
         assertThat(refused.process().output().split("cannot put the Teredo address", -1)).as("one WARN").hasSize(2);
+    }
+
+    /**
+     * Found in review: the name was resolved once, at start, so a server moved under its name needed a restart;
+     * Miredo looks it up again after losing the server. Here the name first gives Miredo's server, then (the
+     * namespace's /etc/hosts rewritten, and Miredo's server unreachable from lan5) ours.
+     */
+    @Test
+    @Order(6)
+    @DisplayName("ServerAddress a host name: the server lost, the name is looked up again and the client qualifies "
+            + "with the server at its new address, without a restart")
+    void aServerMovedUnderItsNameIsFoundAgain() {
+        Netns lan5 = JmiredoClient.hostBehindTheNat(teredo, "lan5", LAN5);
+        lan5.resolves(java.util.List.of(SERVER_PRIMARY + " teredo.example"));
+        JmiredoClient named = JmiredoClient.startWithMiredoConf(teredo.lab(), lan5, "jmiredo-client-lan5",
+                "RelayType client\nServerAddress teredo.example\n", METRICS5, true);
+        assertThat(TeredoAddressView.parse(named.awaitTeredoAddress(QUALIFY)).serverIpv4()).isEqualTo(SERVER_PRIMARY);
+
+        lan5.resolves(java.util.List.of(OurServerBeside.PRIMARY + " teredo.example"));
+        lan5.ip("route", "add", "blackhole", SERVER_PRIMARY + "/32");
+        lan5.ip("route", "add", "blackhole", SERVER_SECONDARY + "/32");
+        String moved = Poll.value("a Teredo address of the server's new address", LOSS.plus(QUALIFY), () -> {
+            named.process().assertAlive();
+            return java.util.Optional.of(named.awaitTeredoAddress(QUALIFY))
+                    .filter(a -> TeredoAddressView.parse(a).serverIpv4().equals(OurServerBeside.PRIMARY));
+        });
+        assertThat(named.process().output()).contains("host name teredo.example gives " + OurServerBeside.PRIMARY
+                + " and " + OurServerBeside.SECONDARY + " now");
+        assertThat(named.readyz()).isEqualTo(200);
+        assertThat(moved).startsWith("2001:0:c633:6404:");
     }
 }

@@ -70,6 +70,7 @@ public final class ClientDaemon implements AutoCloseable {
         UdpGso gso = new UdpGso(config.transport().udpGso());
         ClientDataPath dataPath = life.closeLater(new ClientDataPath(settings, report, peerSettings(config.peers()),
                 config.icmp().errorsPerSecond(), Clock.monotonic(), Transport.udpSenders(gso)));
+        dataPath.lookUpServers(lookup(config, settings));
         new DataPathMetrics(DataPathRole.CLIENT, dataPath.counters()).bindTo(registry);
         new PeerTableMetrics(PeerStats.of(dataPath.peers())).bindTo(registry); // packets queued, then discarded
         report.bindTo(registry);
@@ -85,6 +86,13 @@ public final class ClientDaemon implements AutoCloseable {
                 Ipv4.toString(settings.secondaryServer()), HostPort.of(running.localAddress()),
                 running.tunDevice().name(), config.tun().mtu(), HostPort.of(metrics.localAddress()),
                 config.sources());
+    }
+
+    /** The lookup of the server's host names after a failed round, stopped with the daemon; null without names. */
+    private ServerNameLookup lookup(DaemonConfig config, QualificationSettings servers) {
+        ServerNameLookup lookup = ServerNameLookup.of(config.client().serverNames(), servers.primaryServer(),
+                servers.secondaryServer());
+        return lookup == null ? null : life.closeLater(lookup);
     }
 
     static PeerTableSettings peerSettings(PeerTableSettings relay) {

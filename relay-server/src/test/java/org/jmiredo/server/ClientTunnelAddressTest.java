@@ -3,9 +3,6 @@ package org.jmiredo.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.Inet6Address;
 import java.util.List;
@@ -21,9 +18,7 @@ import org.jmiredo.proto.TeredoAddress;
 import org.jmiredo.server.metrics.MeterRegistries;
 import org.jmiredo.server.netlink.InterfaceConfigException;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /**
  * The client daemon's wiring from the qualification's report to the tunnel's address, with a tunnel whose
@@ -35,8 +30,7 @@ class ClientTunnelAddressTest {
     private static final long HI = TeredoAddress.hi(Teredo.PREFIX, SERVER);
     private static final long LO = TeredoAddress.lo(0, 40000, Ipv4.of(198, 51, 100, 20));
 
-    private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
-    private final Logger log = (Logger) LoggerFactory.getLogger(ClientDaemon.class);
+    private final CapturedLog logged = new CapturedLog();
     /** Assignments still to refuse, as the kernel does for a tunnel with net.ipv6.conf.*.disable_ipv6=1. */
     private final AtomicInteger refusals = new AtomicInteger();
     private final List<String> calls = new CopyOnWriteArrayList<>();
@@ -56,15 +50,9 @@ class ClientTunnelAddressTest {
         }
     };
 
-    @BeforeEach
-    void captureLog() {
-        logged.start();
-        log.addAppender(logged);
-    }
-
     @AfterEach
     void releaseLog() {
-        log.detachAppender(logged);
+        logged.close();
     }
 
     @Test
@@ -79,11 +67,9 @@ class ClientTunnelAddressTest {
             await("three refusals, then the retry that succeeds", address::onTunnel);
             assertThat(calls).hasSize(4).allMatch(call -> call.startsWith("assign 2001:0:c633:6401:"));
             assertThat(registry.scrape()).contains("jmiredo_client_address_assign_failures_total 3.0");
-            assertThat(logged.list).filteredOn(e -> e.getLevel() == Level.WARN).singleElement()
-                    .satisfies(e -> assertThat(e.getFormattedMessage()).contains("/readyz says 503")
-                            .contains("RTNETLINK answers: Permission denied"));
-            assertThat(logged.list).filteredOn(e -> e.getLevel() == Level.INFO)
-                    .anySatisfy(e -> assertThat(e.getFormattedMessage()).contains("is on the tunnel now"));
+            assertThat(logged.at(Level.WARN)).singleElement().asString().contains("/readyz says 503")
+                    .contains("RTNETLINK answers: Permission denied");
+            assertThat(logged.at(Level.INFO)).anySatisfy(line -> assertThat(line).contains("is on the tunnel now"));
             assertThat(report.qualified()).isTrue();
         }
     }

@@ -156,10 +156,10 @@ class ClientMaintenanceTest extends TeredoLabTest {
                 0, METRICS4, false);
         String teredoAddress = refused.awaitTeredoAddress(QUALIFY);
         refused.awaitLog("cannot put the Teredo address on the tunnel", QUALIFY);
+        assertThat(refused.readyz()).as("qualified, but no address on the tunnel").isEqualTo(503);
         String metrics = refused.metrics();
         assertThat(Metrics.sample(metrics, "jmiredo_client_qualified")).isEqualTo(1.0);
         assertThat(Metrics.sample(metrics, "jmiredo_client_address_assign_failures_total")).isGreaterThanOrEqualTo(1.0);
-        assertThat(refused.readyz()).as("qualified, but no address on the tunnel").isEqualTo(503);
         assertThat(lan4.globalInet6(TUN_NAME)).isEmpty();
 
         lan4.sysctl("net.ipv6.conf." + TUN_NAME + ".disable_ipv6=0");

@@ -41,24 +41,17 @@ public final class ClientDaemon implements AutoCloseable {
     private final ClientTunnelAddress address;
     private volatile Transport transport;
 
-    private ClientDaemon(DaemonConfig config, ClientInterface tunnel, ClientTunnelAddress.Tunnel addresses) {
+    private ClientDaemon(DaemonConfig config) {
         this.config = config;
         this.settings = config.client().settings(config.relay().prefix());
         this.report = new ClientReport(settings, config.tun().mtu(), this::addressChanged);
-        this.tunnel = tunnel;
-        this.address = new ClientTunnelAddress(addresses);
+        this.tunnel = new ClientInterface(config.client().defaultRoute());
+        this.address = new ClientTunnelAddress(ClientTunnelAddress.Tunnel.of(tunnel));
     }
 
     /** Starts everything, or nothing: on failure what was started is stopped again. */
     public static ClientDaemon start(DaemonConfig config) throws StartupException {
-        ClientInterface tunnel = new ClientInterface(config.client().defaultRoute());
-        return start(config, tunnel, ClientTunnelAddress.Tunnel.of(tunnel));
-    }
-
-    /** With the address calls going to {@code addresses}: a test's failing ones. */
-    static ClientDaemon start(DaemonConfig config, ClientInterface tunnel, ClientTunnelAddress.Tunnel addresses)
-            throws StartupException {
-        ClientDaemon daemon = new ClientDaemon(config, tunnel, addresses);
+        ClientDaemon daemon = new ClientDaemon(config);
         daemon.life.start(daemon::startAll);
         return daemon;
     }

@@ -94,11 +94,6 @@ public final class Qualification {
         return true;
     }
 
-    /** The primary server address the next round solicits. */
-    public int primaryServer() {
-        return primary;
-    }
-
     /** When {@link #expire} must run next: the time in milliseconds, {@link Long#MAX_VALUE} before the start. */
     public long deadline() {
         return deadline;

@@ -91,12 +91,13 @@ class QualificationTest {
         int moved = Ipv4.of(203, 0, 113, 7);
         qualify();
         assertThat(client.servers(moved, moved + 1, 300)).as("qualified: the server answers where it is").isFalse();
-        assertThat(client.primaryServer()).isEqualTo(server.primary);
 
         server.silentPrimary = true;
         for (long t = client.deadline(); client.state() == ClientState.QUALIFIED; t = client.deadline()) {
             client.expire(t);
         }
+        assertThat(server.solicitations).extracting(ServerStub.Solicitation::server).as("refreshes, then a new round")
+                .containsOnly(server.primary, server.secondary).last().isEqualTo(server.primary);
         int sent = server.solicitations.size();
         assertThat(client.servers(server.primary, server.secondary, 50_000)).as("unchanged").isFalse();
         assertThat(client.servers(moved, moved, 50_000)).as("one address twice").isFalse();

@@ -31,6 +31,10 @@ class ClientMaintenanceTest extends TeredoLabTest {
     private static final String LAN3 = "192.168.77.4";
     private static final String RENUMBERED_NAT_OUTSIDE = "198.51.100.21";
     private static final String METRICS = "127.0.0.1:9561";
+    private static final String LAN4 = "192.168.77.5";
+    private static final String METRICS4 = "127.0.0.1:9562";
+    private static final String LAN5 = "192.168.77.6";
+    private static final String METRICS5 = "127.0.0.1:9563";
     /** Above the 1280 our server advertises (its tun.mtu): the RA's MTU option lowers the tunnel's. */
     private static final int CONFIGURED_MTU = 1400;
 
@@ -134,5 +138,63 @@ class ClientMaintenanceTest extends TeredoLabTest {
         assertThat(address).as("the same mapping, the same address").isEqualTo(before);
         assertThat(client.readyz()).isEqualTo(200);
         Ping.assertAnswered(lan3, NATIVE_HOST, WARM_UP);
+    }
+
+    /**
+     * Found in review: the address's assignment failed, was logged, and /readyz said 200 all the same; an
+     * orchestrator then sends traffic to a client that cannot carry it. IPv6 turned off on the tunnel (inherited from
+     * "default", the tunnel being the client's own) is a real such failure: the kernel refuses the address.
+     */
+    @Test
+    @Order(5)
+    @DisplayName("The kernel refuses the Teredo address (IPv6 off on the tunnel): qualified, yet /readyz 503 and the "
+            + "failure counted and logged once; IPv6 back on, the retry puts the address on and /readyz says 200")
+    void refusedAddressIsNotReady() {
+        Netns lan4 = JmiredoClient.hostBehindTheNat(teredo, "lan4", LAN4);
+        lan4.sysctl("net.ipv6.conf.default.disable_ipv6=1");
+        JmiredoClient refused = JmiredoClient.start(teredo.lab(), lan4, "jmiredo-client-lan4", OurServerBeside.PRIMARY,
+                0, METRICS4, false);
+        String teredoAddress = refused.awaitTeredoAddress(QUALIFY);
+        refused.awaitLog("cannot put the Teredo address on the tunnel", QUALIFY);
+        assertThat(refused.readyz()).as("qualified, but no address on the tunnel").isEqualTo(503);
+        String metrics = refused.metrics();
+        assertThat(Metrics.sample(metrics, "jmiredo_client_qualified")).isEqualTo(1.0);
+        assertThat(Metrics.sample(metrics, "jmiredo_client_address_assign_failures_total")).isGreaterThanOrEqualTo(1.0);
+        assertThat(lan4.globalInet6(TUN_NAME)).isEmpty();
+
+        lan4.sysctl("net.ipv6.conf." + TUN_NAME + ".disable_ipv6=0");
+        JmiredoClient.awaitOnTunnel(lan4, teredoAddress, REPAIR);
+        Poll.until("/readyz 200 once the address is on the tunnel", REPAIR, () -> refused.readyz() == 200);
+        assertThat(refused.process().output().split("cannot put the Teredo address", -1)).as("one WARN").hasSize(2);
+    }
+
+    /**
+     * Found in review: the name was resolved once, at start, so a server moved under its name needed a restart;
+     * Miredo looks it up again after losing the server. Here the name first gives Miredo's server, then (the
+     * namespace's /etc/hosts rewritten, and Miredo's server unreachable from lan5) ours.
+     */
+    @Test
+    @Order(6)
+    @DisplayName("ServerAddress a host name: the server lost, the name is looked up again and the client qualifies "
+            + "with the server at its new address, without a restart")
+    void aServerMovedUnderItsNameIsFoundAgain() {
+        Netns lan5 = JmiredoClient.hostBehindTheNat(teredo, "lan5", LAN5);
+        lan5.resolves(java.util.List.of(SERVER_PRIMARY + " teredo.example"));
+        JmiredoClient named = JmiredoClient.startWithMiredoConf(teredo.lab(), lan5, "jmiredo-client-lan5",
+                "RelayType client\nServerAddress teredo.example\n", METRICS5, true);
+        assertThat(TeredoAddressView.parse(named.awaitTeredoAddress(QUALIFY)).serverIpv4()).isEqualTo(SERVER_PRIMARY);
+
+        lan5.resolves(java.util.List.of(OurServerBeside.PRIMARY + " teredo.example"));
+        lan5.ip("route", "add", "blackhole", SERVER_PRIMARY + "/32");
+        lan5.ip("route", "add", "blackhole", SERVER_SECONDARY + "/32");
+        String moved = Poll.value("a Teredo address of the server's new address", LOSS.plus(QUALIFY), () -> {
+            named.process().assertAlive();
+            return java.util.Optional.of(named.awaitTeredoAddress(QUALIFY))
+                    .filter(a -> TeredoAddressView.parse(a).serverIpv4().equals(OurServerBeside.PRIMARY));
+        });
+        assertThat(named.process().output()).contains("host name teredo.example gives " + OurServerBeside.PRIMARY
+                + " and " + OurServerBeside.SECONDARY + " now");
+        assertThat(named.readyz()).isEqualTo(200);
+        assertThat(moved).startsWith("2001:0:c633:6404:");
     }
 }

@@ -2,15 +2,12 @@ package org.jmiredo.server;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.jmiredo.engine.Clock;
 import org.jmiredo.engine.client.QualificationSettings;
 import org.jmiredo.metrics.DataPathRole;
 import org.jmiredo.peer.PeerTableSettings;
 import org.jmiredo.pipeline.client.ClientDataPath;
 import org.jmiredo.proto.Ipv4;
-import org.jmiredo.proto.TeredoAddress;
 import org.jmiredo.server.config.DaemonConfig;
 import org.jmiredo.server.config.HostPort;
 import org.jmiredo.server.metrics.DataPathMetrics;
@@ -18,7 +15,6 @@ import org.jmiredo.server.metrics.MetricsServer;
 import org.jmiredo.server.metrics.PeerTableMetrics;
 import org.jmiredo.server.metrics.UdpGsoMetrics;
 import org.jmiredo.server.netlink.ClientInterface;
-import org.jmiredo.server.netlink.InterfaceConfigException;
 import org.jmiredo.server.transport.Transport;
 import org.jmiredo.server.transport.UdpGso;
 import org.jmiredo.server.transport.TransportSettings;
@@ -42,12 +38,7 @@ public final class ClientDaemon implements AutoCloseable {
     private final QualificationSettings settings;
     private final ClientReport report;
     private final ClientInterface tunnel;
-    /** rtnetlink blocks: the address changes the event loop reports are applied here, in order. */
-    private final ExecutorService netlink = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "jmiredo-client-netlink");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ClientTunnelAddress address;
     private volatile Transport transport;
 
     private ClientDaemon(DaemonConfig config) {
@@ -55,6 +46,7 @@ public final class ClientDaemon implements AutoCloseable {
         this.settings = config.client().settings(config.relay().prefix());
         this.report = new ClientReport(settings, config.tun().mtu(), this::addressChanged);
         this.tunnel = new ClientInterface(config.client().defaultRoute());
+        this.address = new ClientTunnelAddress(ClientTunnelAddress.Tunnel.of(tunnel));
     }
 
     /** Starts everything, or nothing: on failure what was started is stopped again. */
@@ -65,15 +57,17 @@ public final class ClientDaemon implements AutoCloseable {
     }
 
     private void startAll() throws IOException {
-        life.closeLater(netlink::shutdown); // after the transport: its last withdrawal still runs
+        life.closeLater(address); // after the transport: its last withdrawal still runs
         MetricsServer metrics = life.startMetrics(config.metrics(), this::isReady);
         PrometheusMeterRegistry registry = life.registry();
         UdpGso gso = new UdpGso(config.transport().udpGso());
         ClientDataPath dataPath = life.closeLater(new ClientDataPath(settings, report, peerSettings(config.peers()),
                 config.icmp().errorsPerSecond(), Clock.monotonic(), Transport.udpSenders(gso)));
+        dataPath.lookUpServers(lookup(config, settings));
         new DataPathMetrics(DataPathRole.CLIENT, dataPath.counters()).bindTo(registry);
         new PeerTableMetrics(PeerStats.of(dataPath.peers())).bindTo(registry); // packets queued, then discarded
         report.bindTo(registry);
+        address.bindTo(registry);
         TransportSettings transportSettings = TransportSettingsMapping.client(config);
         Transport running = life.closeLater(Transport.start(transportSettings, dataPath, tunnel));
         transport = running;
@@ -87,33 +81,33 @@ public final class ClientDaemon implements AutoCloseable {
                 config.sources());
     }
 
+    /** The lookup of the server's host names after a failed round, stopped with the daemon; null without names. */
+    private ServerNameLookup lookup(DaemonConfig config, QualificationSettings servers) {
+        ServerNameLookup lookup = ServerNameLookup.of(config.client().serverNames(), servers.primaryServer(),
+                servers.secondaryServer());
+        return lookup == null ? null : life.closeLater(lookup);
+    }
+
     static PeerTableSettings peerSettings(PeerTableSettings relay) {
         return new PeerTableSettings(Math.min(relay.maxPeers(), MAX_PEERS), 1, relay.idleSeconds(),
                 relay.queueBytesPerPeer(), Math.min(relay.maxQueuedPeers(), MAX_QUEUED_PEERS));
     }
 
     /** On the event loop: hands the change to the netlink thread. */
-    private void addressChanged(long[] address, int mtu) {
-        if (life.isClosed()) {
-            return;
+    private void addressChanged(long[] teredo, int mtu) {
+        if (!life.isClosed()) {
+            address.changed(teredo, mtu);
         }
-        netlink.execute(() -> {
-            try {
-                if (address == null) {
-                    tunnel.withdraw();
-                } else {
-                    tunnel.assign(TeredoAddress.toInet6(address[0], address[1]), mtu);
-                }
-            } catch (InterfaceConfigException e) {
-                LOG.error("cannot put the Teredo address on the tunnel: {}", e.getMessage());
-            }
-        });
     }
 
-    /** Behind /readyz: qualified, the tunnel up and the socket bound, and not stopping. */
+    /**
+     * Behind /readyz: qualified with the address and its routes on the tunnel, the tunnel up and the socket bound,
+     * and not stopping.
+     */
     public boolean isReady() {
         Transport current = transport;
-        return life.isReady() && report.qualified() && current != null && current.tunnelServing();
+        return life.isReady() && report.qualified() && address.onTunnel() && current != null
+                && current.tunnelServing();
     }
 
     /** The tunnel's name once it was deleted under the running client (nothing brings it back), else null. */

@@ -57,6 +57,12 @@ public final class ClientQualifyDaemon extends UdpRoleDaemon {
 
     @Override
     void bind(UdpLoops loops) throws TransportException {
+        ServerNameLookup lookup = ServerNameLookup.of(client.serverNames(), settings.primaryServer(),
+                settings.secondaryServer());
+        if (lookup != null) {
+            closeLater(lookup);
+        }
+        dataPath.lookUpServers(lookup);
         InetSocketAddress target = new InetSocketAddress(TransportSettingsMapping.ipv4(client.bindAddress()),
                 client.bindPort());
         List<Channel> bound = loops.bindOnEveryLoop(target, (channel, i) -> dataPath.initQualificationOnly(channel));

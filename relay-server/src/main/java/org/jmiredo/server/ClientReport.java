@@ -26,6 +26,9 @@ final class ClientReport implements ClientStatus {
     private final BiConsumer<long[], Integer> addressChanged;
     private volatile ClientState state = ClientState.OFFLINE;
     private volatile String address = "";
+    /** The server's addresses, for the log lines: the settings', until its host name gives others. */
+    private int primary;
+    private int secondary;
     /** The failure logged last since the client was last qualified: its repeats (every 100 s) go to debug. */
     private QualificationFailure lastFailure;
 
@@ -37,6 +40,8 @@ final class ClientReport implements ClientStatus {
      */
     ClientReport(QualificationSettings settings, int configuredMtu, BiConsumer<long[], Integer> addressChanged) {
         this.settings = settings;
+        this.primary = settings.primaryServer();
+        this.secondary = settings.secondaryServer();
         this.configuredMtu = configuredMtu;
         this.addressChanged = addressChanged;
     }
@@ -92,10 +97,10 @@ final class ClientReport implements ClientStatus {
         lastFailure = why;
         switch (why) {
             case NO_REPLY -> LOG.warn("no reply from the Teredo server {}: trying again in 100 s",
-                    Ipv4.toString(settings.primaryServer()));
+                    Ipv4.toString(primary));
             case NO_REPLY_SECONDARY -> LOG.warn("no reply from the server's secondary address {}: the NAT cannot be "
                     + "checked (set jmiredo.client.server-address2?); trying again in 100 s",
-                    Ipv4.toString(settings.secondaryServer()));
+                    Ipv4.toString(secondary));
             case SYMMETRIC_NAT -> LOG.error("symmetric NAT: the server's two addresses saw different mappings, and "
                     + "Teredo cannot cross such a NAT (RFC 4380 section 5.2.1); trying again in 100 s");
             case NON_GLOBAL_MAPPING -> LOG.error("the Teredo server saw this host at a non-global IPv4 address, "
@@ -105,12 +110,20 @@ final class ClientReport implements ClientStatus {
             case PREFIX_MISMATCH -> LOG.error("the Teredo server {} answered with a prefix other than {}/64 (the "
                     + "configured prefix, jmiredo.relay.prefix or Prefix, and the server's address): does it advertise "
                     + "another prefix, or another address than jmiredo.client.server-address? Trying again in 100 s",
-                    Ipv4.toString(settings.primaryServer()), TeredoAddress.toString(
-                            TeredoAddress.hi(settings.prefix(), settings.primaryServer()), 0));
+                    Ipv4.toString(primary), TeredoAddress.toString(
+                            TeredoAddress.hi(settings.prefix(), primary), 0));
             case KEY_REQUESTED -> LOG.error("the Teredo server {} asks for secure qualification (a non-zero "
                     + "confirmation, RFC 4380 section 5.2.2), which this client does not do; trying again in 100 s",
-                    Ipv4.toString(settings.primaryServer()));
+                    Ipv4.toString(primary));
         }
+    }
+
+    /** On the event loop, as the failures it names them in. */
+    @Override
+    public void servers(int newPrimary, int newSecondary) {
+        primary = newPrimary;
+        secondary = newSecondary;
+        lastFailure = null; // a failure at the new address is news
     }
 
     @Override

@@ -27,7 +27,8 @@ public final class ClientSelf {
     /** Hop limit of our echo requests (RFC 4861's default for hosts). */
     private static final int ECHO_HOP_LIMIT = 64;
 
-    private final int server;
+    /** The server of our address (its bits 32-63): it moves when the server's host name resolves anew. */
+    private int server;
     private final int prefix;
     private final long k0;
     private final long k1;
@@ -38,7 +39,7 @@ public final class ClientSelf {
     private long lo;
 
     /**
-     * @param server the server's primary IPv4, where echo tests go (port 3544)
+     * @param server the server's primary IPv4, where echo tests go (port 3544), until an address names another
      * @param k0 the first half of the echo test's key (random per start)
      * @param bubbleSource the sources of our bubbles to Teredo peers (a key of its own, random per start)
      */
@@ -58,6 +59,7 @@ public final class ClientSelf {
     public boolean qualified(long addressHi, long addressLo) {
         boolean changed = addressHi != hi || addressLo != lo;
         qualified = true;
+        server = TeredoAddress.serverIpv4(addressHi);
         hi = addressHi;
         lo = addressLo;
         return changed;

@@ -22,7 +22,8 @@ import org.jmiredo.proto.TeredoHeaders;
  * (unanswered refreshes) starts a new qualification at once. Each phase draws a new nonce (R-5.2.2-nonce);
  * its retransmissions repeat it, so that a late answer to the first RS still counts. Other packets from the
  * server do not postpone a refresh (unlike R-5.2.3-server, as Miredo's M11): only an RA shows the mapping is
- * still the same.
+ * still the same. The server's addresses may change between rounds ({@link #servers}: its host name resolved
+ * anew, as Miredo does after a failure).
  */
 public final class Qualification {
     /** T of R-5.2.1-retx: an RS unanswered this long is sent again. */
@@ -43,6 +44,9 @@ public final class Qualification {
     private final QualificationOutput out;
     private final RouterAdvertisementParser parser = new RouterAdvertisementParser();
 
+    /** The server's primary and secondary IPv4: the settings', until {@link #servers} moves them. */
+    private int primary;
+    private int secondary;
     private ClientState state = ClientState.OFFLINE;
     private long deadline = Long.MAX_VALUE;
     /** Solicitations sent in the current phase; 0 while qualified and not refreshing. */
@@ -63,13 +67,31 @@ public final class Qualification {
         this.settings = settings;
         this.random = random;
         this.out = out;
+        this.primary = settings.primaryServer();
+        this.secondary = settings.secondaryServer();
     }
 
     /** Starts qualifying (R-5.2.1-start): the first RS leaves now. */
     public void start(long now) {
         state = ClientState.STARTING;
         linkLocalLo = random.nextLong() & ~CONE_BIT;
-        solicit(settings.primaryServer(), now);
+        solicit(primary, now);
+    }
+
+    /**
+     * The server's addresses as its host name now gives them. Unless qualified (the server answers where it is),
+     * new ones are taken at once and a new round starts towards them now, without the wait after a failure: true.
+     * Otherwise, or when unchanged or not a Teredo server's (RFC 4380 §5.2.4: global unicast, two of them), false.
+     */
+    public boolean servers(int newPrimary, int newSecondary, long now) {
+        if (state == ClientState.QUALIFIED || newPrimary == newSecondary || !Ipv4.isGlobalUnicast(newPrimary)
+                || !Ipv4.isGlobalUnicast(newSecondary) || newPrimary == primary && newSecondary == secondary) {
+            return false;
+        }
+        primary = newPrimary;
+        secondary = newSecondary;
+        start(now);
+        return true;
     }
 
     /** When {@link #expire} must run next: the time in milliseconds, {@link Long#MAX_VALUE} before the start. */
@@ -102,7 +124,7 @@ public final class Qualification {
         if (state == ClientState.OFFLINE) {
             start(now);
         } else if (state == ClientState.QUALIFIED && sent == 0) {
-            solicit(settings.primaryServer(), now); // R-5.2.5-rs: a refresh, with a new nonce
+            solicit(primary, now); // R-5.2.5-rs: a refresh, with a new nonce
         } else if (sent < SOLICITATIONS) {
             resend(now);
         } else if (state == ClientState.QUALIFIED) {
@@ -137,7 +159,7 @@ public final class Qualification {
                 mappedIpv4 = ipv4; // R-5.2.1-learn
                 mappedPort = port;
                 state = ClientState.CHECKING;
-                solicit(settings.secondaryServer(), now); // R-5.2.1-secondary
+                solicit(secondary, now); // R-5.2.1-secondary
             }
             case CHECKING -> {
                 if (ipv4 != mappedIpv4 || port != mappedPort) {
@@ -194,7 +216,7 @@ public final class Qualification {
             return false;
         }
         if (TeredoAddress.prefix(parser.prefixHi()) != settings.prefix()
-                || TeredoAddress.serverIpv4(parser.prefixHi()) != settings.primaryServer()) {
+                || TeredoAddress.serverIpv4(parser.prefixHi()) != primary) {
             refused = QualificationFailure.PREFIX_MISMATCH;
             return false;
         }
@@ -214,7 +236,7 @@ public final class Qualification {
         mappedIpv4 = ipv4;
         mappedPort = port;
         mtu = advertisedMtu;
-        addressHi = TeredoAddress.hi(settings.prefix(), settings.primaryServer());
+        addressHi = TeredoAddress.hi(settings.prefix(), primary);
         addressLo = TeredoAddress.lo(flags, port, ipv4);
         out.qualified(addressHi, addressLo, mtu);
     }

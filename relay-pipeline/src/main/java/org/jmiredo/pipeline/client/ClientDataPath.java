@@ -47,6 +47,7 @@ public final class ClientDataPath implements DataPathWiring, AutoCloseable {
     private volatile ClientTransmission transmission;
     private volatile UdpTunOutput output;
     private volatile BurstClock burstClock;
+    private volatile ServerLookup serverLookup;
 
     /**
      * @param peerSettings the peer table's bounds; null with qualification only
@@ -69,9 +70,19 @@ public final class ClientDataPath implements DataPathWiring, AutoCloseable {
         this.peers = peerSettings == null ? null : new PeerTable(peerSettings);
     }
 
+    /**
+     * Has the server's host names looked up again after a failed round (before the channel is initialised); without
+     * it, the configured addresses are kept.
+     */
+    public ClientDataPath lookUpServers(ServerLookup lookup) {
+        this.serverLookup = lookup;
+        return this;
+    }
+
     /** Qualification and maintenance alone on {@code udp}, read through Netty's pipeline; nothing is carried. */
     public void initQualificationOnly(Channel udp) {
-        QualificationDriver driver = new QualificationDriver(settings, random, millis, null, null, status, counters);
+        QualificationDriver driver = new QualificationDriver(settings, random, millis, null, null, status, counters,
+                serverLookup);
         udp.pipeline().addLast(QualificationDriver.NAME, driver);
         udp.pipeline().addLast("udp-ingress",
                 new UdpIngressHandler(new ClientIngress(driver, null, null, null, counters)));
@@ -88,7 +99,8 @@ public final class ClientDataPath implements DataPathWiring, AutoCloseable {
                 random.nextLong(), BubbleSource.random(random), udp.alloc());
         transmission = new ClientTransmission(self, peers, new IcmpErrors(icmpErrorsPerSecond, udp.alloc(), counters),
                 burstClock, counters, udp.alloc());
-        QualificationDriver driver = new QualificationDriver(settings, random, millis, self, peers, status, counters);
+        QualificationDriver driver = new QualificationDriver(settings, random, millis, self, peers, status, counters,
+                serverLookup);
         ClientReception reception = new ClientReception(self, peers, burstClock, counters, udp.alloc());
         ClientIngress ingress = new ClientIngress(driver, reception, output, burstClock, counters);
         udp.pipeline().addLast(QualificationDriver.NAME, driver);

@@ -17,4 +17,7 @@ public interface ClientStatus {
 
     /** Every state change, for the gauge. */
     void state(ClientState state);
+
+    /** The server's host name gave new addresses ({@link ServerLookup}), where a new round goes now. */
+    default void servers(int primary, int secondary) {}
 }

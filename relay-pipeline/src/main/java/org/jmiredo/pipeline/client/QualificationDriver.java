@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
@@ -28,7 +29,9 @@ import org.jmiredo.proto.TeredoHeaders;
  * Runs {@link Qualification} on the client channel's event loop: starts it when the channel is active, keeps
  * its timer as one scheduled task moved to each new deadline, writes and flushes its solicitations at once
  * (a few per minute), and tells the data rules ({@link ClientSelf}, absent with qualification only) and the
- * daemon ({@link ClientStatus}) what address to use.
+ * daemon ({@link ClientStatus}) what address to use. After a failed round it has the server's host name looked up
+ * again ({@link ServerLookup}, off the loop; one lookup at a time, so at most one per failed round) and moves the
+ * next round to the addresses it gives.
  */
 public final class QualificationDriver extends ChannelInboundHandlerAdapter implements QualificationOutput {
     public static final String NAME = "teredo-client-qualification";
@@ -39,7 +42,9 @@ public final class QualificationDriver extends ChannelInboundHandlerAdapter impl
     private final ClientStatus status;
     private final LongSupplier millis;
     private final DataPathCounters counters;
+    private final ServerLookup lookup;
     private Channel channel;
+    private boolean lookingUp;
     private ScheduledFuture<?> timer;
     private long scheduledFor = Long.MAX_VALUE;
     private ClientState reported;
@@ -50,15 +55,17 @@ public final class QualificationDriver extends ChannelInboundHandlerAdapter impl
      * @param millis a monotonic clock in milliseconds
      * @param self the data rules' view of the address; null when only qualification runs
      * @param peers the data rules' peer table, emptied when the address changes; null when only qualification runs
+     * @param lookup looks the server's host names up again after a failure; null when it was given as addresses
      */
     public QualificationDriver(QualificationSettings settings, RandomGenerator random, LongSupplier millis,
-            ClientSelf self, PeerTable peers, ClientStatus status, DataPathCounters counters) {
+            ClientSelf self, PeerTable peers, ClientStatus status, DataPathCounters counters, ServerLookup lookup) {
         this.qualification = new Qualification(settings, random, this);
         this.self = self;
         this.peers = peers;
         this.status = status;
         this.millis = millis;
         this.counters = counters;
+        this.lookup = lookup;
     }
 
     @Override
@@ -140,5 +147,32 @@ public final class QualificationDriver extends ChannelInboundHandlerAdapter impl
             self.unqualified();
         }
         status.unqualified(why);
+        switch (why) {
+            case NO_REPLY, NO_REPLY_SECONDARY, SERVER_LOST -> lookUpServers();
+            default -> { } // the server answered: it is where its name said
+        }
+    }
+
+    private void lookUpServers() {
+        if (lookup == null || lookingUp || channel == null) {
+            return;
+        }
+        lookingUp = true;
+        Channel udp = channel;
+        lookup.lookUp((primary, secondary) -> {
+            try {
+                udp.eventLoop().execute(() -> serversFound(primary, secondary));
+            } catch (RejectedExecutionException e) {
+                // the loop has stopped: nothing to qualify any more
+            }
+        });
+    }
+
+    private void serversFound(int primary, int secondary) {
+        lookingUp = false;
+        if (primary != 0 && qualification.servers(primary, secondary, millis.getAsLong())) {
+            status.servers(primary, secondary);
+            after();
+        }
     }
 }

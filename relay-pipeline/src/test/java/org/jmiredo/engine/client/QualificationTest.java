@@ -85,6 +85,31 @@ class QualificationTest {
         assertThat(client.state()).isEqualTo(ClientState.STARTING);
     }
 
+    /** The server's name resolved anew after a failure (as Miredo): taken unless qualified, with a round at once. */
+    @Test
+    void newServerAddressesStartARoundThereAtOnceUnlessQualified() {
+        int moved = Ipv4.of(203, 0, 113, 7);
+        qualify();
+        assertThat(client.servers(moved, moved + 1, 300)).as("qualified: the server answers where it is").isFalse();
+
+        server.silentPrimary = true;
+        for (long t = client.deadline(); client.state() == ClientState.QUALIFIED; t = client.deadline()) {
+            client.expire(t);
+        }
+        assertThat(server.solicitations).extracting(ServerStub.Solicitation::server).as("refreshes, then a new round")
+                .containsOnly(server.primary, server.secondary).last().isEqualTo(server.primary);
+        int sent = server.solicitations.size();
+        assertThat(client.servers(server.primary, server.secondary, 50_000)).as("unchanged").isFalse();
+        assertThat(client.servers(moved, moved, 50_000)).as("one address twice").isFalse();
+        assertThat(client.servers(Ipv4.of(192, 168, 1, 1), moved, 50_000)).as("not global").isFalse();
+        assertThat(server.solicitations).hasSize(sent);
+        assertThat(client.servers(moved, moved + 1, 50_000)).isTrue();
+        assertThat(server.solicitations).hasSize(sent + 1);
+        assertThat(server.solicitations.getLast().server()).isEqualTo(moved);
+        assertThat(client.state()).isEqualTo(ClientState.STARTING);
+        assertThat(client.deadline()).isEqualTo(50_000 + Qualification.RETRANSMIT_MILLIS);
+    }
+
     @Test
     void r521SecnorespNoAnswerFromTheSecondaryAddressLeavesTheClientOffline() {
         server.silentSecondary = true;

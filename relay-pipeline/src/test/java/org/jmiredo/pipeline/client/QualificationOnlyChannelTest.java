@@ -12,11 +12,9 @@ import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 import org.jmiredo.engine.Clock;
 import org.jmiredo.engine.client.ClientState;
-import org.jmiredo.engine.client.QualificationFailure;
 import org.jmiredo.engine.server.Packets;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
@@ -24,7 +22,6 @@ import org.jmiredo.metrics.DropReason;
 import org.jmiredo.proto.Icmpv6;
 import org.jmiredo.proto.Ipv6;
 import org.jmiredo.proto.RouterSolicitation;
-import org.jmiredo.proto.TeredoAddress;
 import org.jmiredo.proto.TeredoHeaders;
 import org.jmiredo.testing.TrackingAllocator;
 import org.junit.jupiter.api.AfterEach;
@@ -35,14 +32,15 @@ import org.junit.jupiter.api.Test;
  * {@link EmbeddedChannel}, against our server's rules behind a NAT at 198.51.100.20:40000: the RS it writes,
  * the RA it reads, what it reports, what it drops, and that it releases every buffer.
  */
-class QualificationOnlyChannelTest implements ClientStatus {
+class QualificationOnlyChannelTest {
     private final TrackingAllocator allocator = new TrackingAllocator();
     private final EmbeddedChannel channel = new EmbeddedChannel(DefaultChannelId.newInstance(), false, false);
     private final ServerSide server = new ServerSide(allocator);
-    private final ClientDataPath dataPath = new ClientDataPath(ServerSide.SETTINGS, this, null, 0, Clock.monotonic(),
+    private final RecordingStatus status = new RecordingStatus();
+    private final ClientDataPath dataPath = new ClientDataPath(ServerSide.SETTINGS, status, null, 0, Clock.monotonic(),
             null);
-    private final List<String> reports = new ArrayList<>();
-    private final List<ClientState> states = new ArrayList<>();
+    private final List<String> reports = status.reports;
+    private final List<ClientState> states = status.states;
 
     QualificationOnlyChannelTest() throws Exception {
         channel.config().setAllocator(allocator);
@@ -54,21 +52,6 @@ class QualificationOnlyChannelTest implements ClientStatus {
     void close() {
         channel.finishAndReleaseAll();
         allocator.assertAllReleased();
-    }
-
-    @Override
-    public void qualified(long addressHi, long addressLo, int mtu) {
-        reports.add("qualified " + TeredoAddress.toString(addressHi, addressLo));
-    }
-
-    @Override
-    public void unqualified(QualificationFailure why) {
-        reports.add("unqualified " + why);
-    }
-
-    @Override
-    public void state(ClientState state) {
-        states.add(state);
     }
 
     private long count(Counter counter) {
@@ -149,7 +132,7 @@ class QualificationOnlyChannelTest implements ClientStatus {
                 promise.setFailure(new IOException("the socket refused it"));
             }
         });
-        ClientDataPath refused = new ClientDataPath(ServerSide.SETTINGS, this, null, 0, Clock.monotonic(), null);
+        ClientDataPath refused = new ClientDataPath(ServerSide.SETTINGS, status, null, 0, Clock.monotonic(), null);
         refused.initQualificationOnly(refusing);
         refusing.register(); // active: the first RS goes out at once, and is refused
         DataPathCounters counters = refused.counters().getFirst();

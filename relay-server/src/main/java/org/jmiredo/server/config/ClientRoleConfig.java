@@ -17,9 +17,11 @@ import org.jmiredo.proto.Ipv4;
  * @param refusals the other sections' settings the client cannot honour (jmiredo.tun.persistent, offload on)
  *     or would ignore (the relay's own keys, when an operator set them), one {@code FILE:LINE: KEY: reason} line
  *     each; the relay and server accept them, so only the client's start refuses them
+ * @param serverNames the host names the server's addresses were given as (in miredo.conf), looked up again after
+ *     a failed round
  */
 public record ClientRoleConfig(int serverAddress, int serverAddress2, int bindAddress, int bindPort,
-        boolean defaultRoute, List<String> refusals) {
+        boolean defaultRoute, List<String> refusals, ServerNames serverNames) {
 
     public ClientRoleConfig {
         refusals = List.copyOf(refusals);
@@ -27,7 +29,7 @@ public record ClientRoleConfig(int serverAddress, int serverAddress2, int bindAd
 
     public ClientRoleConfig(int serverAddress, int serverAddress2, int bindAddress, int bindPort,
             boolean defaultRoute) {
-        this(serverAddress, serverAddress2, bindAddress, bindPort, defaultRoute, List.of());
+        this(serverAddress, serverAddress2, bindAddress, bindPort, defaultRoute, List.of(), ServerNames.NONE);
     }
 
     public static ClientRoleConfig unset() {

@@ -9,6 +9,7 @@ import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,6 +80,11 @@ public final class ConfigLoader {
 
     /** @throws InvalidConfigException with one FILE:LINE: KEY: reason line per problem */
     public static DaemonConfig load(Sources sources) throws InvalidConfigException {
+        return load(sources, InetAddress::getAllByName);
+    }
+
+    /** As {@link #load(Sources)}, with the Miredo file's host names looked up by {@code resolver}: a test's. */
+    static DaemonConfig load(Sources sources, MiredoConfParser.Resolver resolver) throws InvalidConfigException {
         Config reference = reference();
         Config stack = reference;
         Config hocon = ConfigFactory.empty();
@@ -89,8 +95,10 @@ public final class ConfigLoader {
             used.add(sources.hocon().get().toString());
         }
         List<RoleDirective> roleDirectives = List.of();
+        NameRecorder names = new NameRecorder(resolver, "");
         if (sources.miredo().isPresent()) {
-            MiredoConfParser.Result miredo = MiredoConfParser.parse(sources.miredo().get());
+            names = new NameRecorder(resolver, sources.miredo().get().toString());
+            MiredoConfParser.Result miredo = MiredoConfParser.parse(sources.miredo().get(), names);
             stack = miredo.overlay().withFallback(stack);
             roleDirectives = miredo.roleDirectives();
             used.add(sources.miredo().get().toString());
@@ -109,7 +117,8 @@ public final class ConfigLoader {
         Config resolved = resolve(stack);
         List<String> problems = unknownKeys(resolved, reference);
         try {
-            DaemonConfig config = ConfigMapper.map(resolved, hocon, roleDirectives, String.join(" < ", used));
+            DaemonConfig config = ConfigMapper.map(resolved, hocon, roleDirectives, names,
+                    String.join(" < ", used));
             if (problems.isEmpty()) {
                 return config;
             }

@@ -49,19 +49,22 @@ final class ConfigMapper {
     private record RelayOnlyKey(String key, String why) {}
 
     private final ConfigReader in;
+    private final NameRecorder names;
 
-    private ConfigMapper(Config config, Config written) {
+    private ConfigMapper(Config config, Config written, NameRecorder names) {
         this.in = new ConfigReader(config, written);
+        this.names = names;
     }
 
     /**
      * @param written the HOCON file's layer as written (unresolved), where its substitutions are found
+     * @param names the host names the Miredo file's addresses were looked up as
      * @param sources where the configuration came from, for the start-up log line
      * @throws InvalidConfigException listing every bad value with its FILE:LINE and key
      */
-    static DaemonConfig map(Config config, Config written, List<RoleDirective> roleDirectives, String sources)
-            throws InvalidConfigException {
-        ConfigMapper mapper = new ConfigMapper(config, written);
+    static DaemonConfig map(Config config, Config written, List<RoleDirective> roleDirectives, NameRecorder names,
+            String sources) throws InvalidConfigException {
+        ConfigMapper mapper = new ConfigMapper(config, written, names);
         RelayConfig relay = mapper.relay();
         TunConfig tun = mapper.tun();
         TransportConfig transport = mapper.transport();
@@ -218,6 +221,8 @@ final class ConfigMapper {
         int bindAddress = in.parsed(base + "bind-address", ValueParsers::clientBindAddress, 0);
         int bindPort = (int) in.integer(base + "bind-port", 0, 65_535);
         boolean defaultRoute = in.bool(base + "default-route");
+        ServerNames serverNames = new ServerNames(names.nameOf(primary, in.originFile(base + "server-address")),
+                names.nameOf(secondary, in.originFile(base + "server-address2")), secondary == 0);
         if (primary == 0 && secondary != 0) {
             in.problem(base + "server-address2", "needs jmiredo.client.server-address as well");
             secondary = 0;
@@ -230,7 +235,8 @@ final class ConfigMapper {
         } else if (primary != 0 && primary == secondary) {
             in.problem(base + "server-address2", "must differ from server-address (RFC 4380 section 5.2.1)");
         }
-        return new ClientRoleConfig(primary, secondary, bindAddress, bindPort, defaultRoute, clientRefusals(tun));
+        return new ClientRoleConfig(primary, secondary, bindAddress, bindPort, defaultRoute, clientRefusals(tun),
+                serverNames.any() ? serverNames : ServerNames.NONE);
     }
 
     /** "" (not set) as 0, else a global unicast IPv4 address. */

@@ -127,6 +127,12 @@ final class ConfigReader {
         }
     }
 
+    /** The file {@code path}'s value came from, null when none (a default, the environment). */
+    String originFile(String path) {
+        ConfigValue value = value(path);
+        return value == null ? null : value.origin().filename();
+    }
+
     /** Records a problem found by a cross-check, at the location of {@code path}'s value. */
     void problem(String path, String reason) {
         ConfigValue value = value(path);

@@ -66,12 +66,13 @@ public final class MiredoConfParser {
         this.resolver = resolver;
     }
 
-    public static Result parse(Path path) throws InvalidConfigException {
+    /** @param resolver looks ServerAddress names up: the system's resolver, or one that remembers the names */
+    public static Result parse(Path path, Resolver resolver) throws InvalidConfigException {
         ConfigLoader.requireReadable(path);
         try {
             // Decoded leniently: a stray Latin-1 byte in a comment must not make the file unreadable.
             String text = new String(Files.readAllBytes(path), StandardCharsets.UTF_8);
-            return parse(path.toString(), text.lines().toList(), InetAddress::getAllByName);
+            return parse(path.toString(), text.lines().toList(), resolver);
         } catch (IOException e) {
             throw new InvalidConfigException(path + ": cannot read: " + e.getMessage());
         }

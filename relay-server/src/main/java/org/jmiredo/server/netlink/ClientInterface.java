@@ -98,12 +98,12 @@ public final class ClientInterface implements InterfaceConfigurator {
                 }
                 mtu = linkMtu;
             }
-            if (address.equals(assigned)) {
-                return;
+            if (!address.equals(assigned)) {
+                removeAddress(rt);
+                addAddress(rt, address, 0);
+                assigned = address;
             }
-            removeAddress(rt);
-            addAddress(rt, address, 0);
-            assigned = address;
+            // Also for the address in place: a retry after the route failed must add the route.
             if (defaultRoute && !routeAdded) {
                 String route = "add route ::/0 dev " + name + " metric " + DEFAULT_ROUTE_METRIC;
                 NetlinkAck added = rt.route(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, ANY, 0, index,

@@ -10,8 +10,8 @@
 # (default: this one). CACHES: "off aot" (default): without the launcher's AOT cache, and with it (each tree's
 # recording start first, not counted: its stop writes the cache). TRAFFIC=1: before the stop, the relay
 # carries a burst of new peers and data both ways (bench/jmiredo-bench, 20,000 peers, 2 s at 50,000 pkt/s),
-# a client pings a native host through the server 20 times, the server answers the client's qualification
-# and pings. Namespaces (LAB.md): "net" holds the server (198.51.100.1 and .2) and the relay (.3, UDP 3545);
+# a client pings a native host through the relay 20 times, the server answers pings from the client's
+# namespace. TRAFFIC=during (relay only): the stop comes while the relay carries 150,000 pkt/s both ways. Namespaces (LAB.md): "net" holds the server (198.51.100.1 and .2) and the relay (.3, UDP 3545);
 # "cli" the client (198.51.100.10); "gen" and "v6" the generator and the native host of bench/lab.sh's
 # layout when TRAFFIC=1. Nothing is routed out of them.
 set -euo pipefail
@@ -122,13 +122,13 @@ server_down() {
     kill "$SERVER_PID"; wait "$SERVER_PID" || true; SERVER_PID=
 }
 
-# Traffic through a ready ROLE before its stop (TRAFFIC=1).
+# Traffic through a ready ROLE before its stop (TRAFFIC=1); for the relay $2 s at $3 pkt/s (default 2 s, 50,000).
 traffic() {
     case $1 in
     relay)
         ip netns exec $GEN timeout 60 "$ROOT/bench/jmiredo-bench" --gen-if v4 --native-netns $V6 --relay-netns $NET \
-            --relay 198.51.100.3:3545 --server 198.51.100.21 --direction both --peers 20000 --size 80 --duration 2 \
-            --rate 50000 --label restart >>"$DIR/traffic.txt" 2>&1 || echo "(the generator failed: $DIR/traffic.txt)" ;;
+            --relay 198.51.100.3:3545 --server 198.51.100.21 --direction both --peers 20000 --size 80 --duration "${2:-2}" \
+            --rate "${3:-50000}" --label restart >>"$DIR/traffic.txt" 2>&1 || echo "(the generator failed: $DIR/traffic.txt)" ;;
     client)
         # The client's relay for a native host is the relay role's, which runs when TRAFFIC=1.
         ip netns exec $CLI ping -6 -c 20 -i 0.01 -W 1 2001:db8:6::20 >>"$DIR/traffic.txt" 2>&1 || true ;;
@@ -139,7 +139,7 @@ traffic() {
 # One start of ROLE from tree $2 with cache directory $3, timed: sets TR (exec to /readyz 200, ms), TC (CPU ms
 # at /readyz 200) and TS (SIGTERM to exit, ms).
 timed_restart() {
-    local t0 tr= tc= t1 pid rc=0
+    local t0 tr= tc= t1 pid rc=0 gen=
     : >"$DIR/$1.log"
     t0=$(now_ms)
     launch "$1" "$2" "$3" pid
@@ -149,10 +149,15 @@ timed_restart() {
         kill -0 "$pid" 2>/dev/null || { cat "$DIR/$1.log" >&2; die "the $1 exited"; }
         sleep 0.005
     done
-    if [[ -n "${TRAFFIC:-}" ]]; then
-        : >"$DIR/traffic.txt"
+    : >"$DIR/traffic.txt"
+    if [[ "${TRAFFIC:-}" == during && $1 == relay ]]; then
+        traffic relay 4 150000 &
+        gen=$!
+        # The stop comes once the peers are trusted and the data flows (the handshake takes about 1 s).
+        for _ in $(seq 100); do grep -q 'first round' "$DIR/traffic.txt" && break; sleep 0.05; done
+        sleep 1
+    elif [[ -n "${TRAFFIC:-}" ]]; then
         traffic "$1"
-        TRAFFIC_LINE=$(grep -E '^(t2i|i2t) |^handshake|packets transmitted' "$DIR/traffic.txt" | tr -s ' \n' ' ')
     fi
     sleep 0.3 # settle: a supervisor's stop does not come within a millisecond of ready
     t1=$(now_ms)
@@ -160,6 +165,8 @@ timed_restart() {
     wait "$pid" || rc=$?
     TS=$(( $(now_ms) - t1 ))
     PID=
+    [[ -z "$gen" ]] || wait "$gen" || true
+    TRAFFIC_LINE=$(grep -E '^(t2i|i2t) |^handshake|packets transmitted' "$DIR/traffic.txt" | tr -s ' \n' ' ')
     (( rc == 0 )) || { tail -5 "$DIR/$1.log" >&2; echo "(the $1 exited with $rc)" >&2; }
     TR=${tr:-99999} TC=${tc:-99999}
     sleep 0.5
@@ -190,7 +197,7 @@ for role in "${ROLE_LIST[@]}"; do
                 timed_restart "$role" "$tree" "$([[ $cache == off ]] && echo off || echo "$DIR/aot-$role-$tree")"
                 k=$tree-$cache
                 echo "$role run $run, $(tree_label "$tree")cache $cache: ready $TR ms (CPU $TC ms), stop $TS ms, restart $((TR + TS)) ms"
-                [[ -z "${TRAFFIC:-}" ]] || echo "  traffic before the stop: ${TRAFFIC_LINE:-none seen}"
+                [[ -z "${TRAFFIC:-}" ]] || echo "  traffic: ${TRAFFIC_LINE:-none seen}"
                 R[$k]+=" $TR" S[$k]+=" $TS" C[$k]+=" $TC" T[$k]+=" $((TR + TS))"
             done
         done
@@ -199,7 +206,7 @@ for role in "${ROLE_LIST[@]}"; do
         for cache in "${CACHE_LIST[@]}"; do
             k=$tree-$cache
             # shellcheck disable=SC2086
-            echo "median of $RUNS, $role, $(tree_label "$tree")cache $cache${TRAFFIC:+, after traffic}: ready $(median ${R[$k]}) ms" \
+            echo "median of $RUNS, $role, $(tree_label "$tree")cache $cache${TRAFFIC:+, traffic ${TRAFFIC}}: ready $(median ${R[$k]}) ms" \
                 "(CPU $(median ${C[$k]}) ms), stop $(median ${S[$k]}) ms, restart $(median ${T[$k]}) ms"
         done
     done

@@ -166,7 +166,7 @@ timed_restart() {
     TS=$(( $(now_ms) - t1 ))
     PID=
     [[ -z "$gen" ]] || wait "$gen" || true
-    TRAFFIC_LINE=$(grep -E '^(t2i|i2t) |^handshake|packets transmitted' "$DIR/traffic.txt" | tr -s ' \n' ' ')
+    TRAFFIC_LINE=$(grep -E '^(t2i|i2t) |^handshake|packets transmitted' "$DIR/traffic.txt" | tr -s ' \n' ' ' || true)
     (( rc == 0 )) || { tail -5 "$DIR/$1.log" >&2; echo "(the $1 exited with $rc)" >&2; }
     TR=${tr:-99999} TC=${tc:-99999}
     sleep 0.5

@@ -18,29 +18,35 @@ import org.jmiredo.server.metrics.ProcessMeters;
  * loggers while it starts, and Micrometer and Netty log through it.
  */
 final class EarlyStart {
-    private static final List<String> DAEMONS = List.of("relay", "server", "mire");
+    private static final List<String> DAEMONS = List.of("relay", "server", "mire", "client");
     private static CompletableFuture<ProcessMeters> meters;
 
     private EarlyStart() {}
 
-    /** Starts the work if the command line names a daemon (the first argument that is not an option). */
+    /** Starts the work if the command line names a daemon ({@link #namesDaemon}). */
     static synchronized void begin(String... args) {
+        if (!namesDaemon(args)) {
+            return;
+        }
+        CompletableFuture<ProcessMeters> future = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("jmiredo-early-start").start(() -> {
+            try {
+                future.complete(ProcessMeters.create());
+            } catch (RuntimeException | Error e) {
+                future.completeExceptionally(e);
+            }
+        });
+        meters = future;
+    }
+
+    /** True when the first argument that is not an option is a daemon command: relay, server, mire or client. */
+    static boolean namesDaemon(String... args) {
         for (String arg : args) {
             if (!arg.startsWith("-")) {
-                if (DAEMONS.contains(arg)) {
-                    CompletableFuture<ProcessMeters> future = new CompletableFuture<>();
-                    Thread.ofPlatform().daemon().name("jmiredo-early-start").start(() -> {
-                        try {
-                            future.complete(ProcessMeters.create());
-                        } catch (RuntimeException | Error e) {
-                            future.completeExceptionally(e);
-                        }
-                    });
-                    meters = future;
-                }
-                return;
+                return DAEMONS.contains(arg);
             }
         }
+        return false;
     }
 
     /**

@@ -18,6 +18,7 @@ import org.jmiredo.e2e.lab.Poll;
 import org.jmiredo.e2e.lab.Preconditions;
 import org.jmiredo.e2e.lab.Shell;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The JDK AOT cache of the shipped start paths, with real daemons in a namespace: bin/jmiredo records
@@ -56,6 +57,30 @@ class AotCacheTest {
             assertThat(Files.getLastModifiedTime(file)).as("mapped, not written again").isEqualTo(written);
             Files.delete(file); // 30 MB; the run's directory with the logs stays
         }
+    }
+
+    /**
+     * The client is a daemon too (a restart is its start, 1.6 s without a cache against 0.8 s with it on a
+     * 2-core VM, BENCHMARKS.md "Eleventh iteration"): its command gets a cache of its own. A help request is
+     * enough to see it: the JVM writes the cache at any exit, and the launcher keys it by the command word.
+     */
+    @Test
+    void launcherKeepsACacheForTheClientCommandToo(@TempDir Path cache) {
+        Path java = Preconditions.requireDaemonJava();
+        Preconditions.requireDaemonJar();
+        Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", "JAVA_HOME", java.getParent().getParent().toString(),
+                "JMIREDO_AOT_CACHE", cache.toString(), "JMIREDO_JAVA_OPTS", "-Xlog:class+load");
+        List<String> help = List.of("bash", RepoPaths.file("bin/jmiredo").toString(), "client", "--help");
+
+        Shell.Result first = Shell.quiet().run(START.plus(STOP), null, env, help);
+        Shell.Result second = Shell.quiet().run(START, null, env, help);
+
+        assertThat(first.exit()).as(first.describe()).isZero();
+        assertThat(mainSource(first.output())).as(first.describe()).startsWith("file:");
+        assertThat(second.exit()).as(second.describe()).isZero();
+        assertThat(mainSource(second.output())).as("mapped at the second start: " + second.describe())
+                .isEqualTo(FROM_CACHE);
+        assertThat(cache.toFile().list()).singleElement().asString().matches("jmiredo-client-\\d+\\.aot");
     }
 
     @Test

@@ -13,8 +13,6 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.jmiredo.engine.client.ClientState;
-import org.jmiredo.engine.client.QualificationFailure;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.peer.PeerTableSettings;
 import org.jmiredo.pipeline.ChannelUdpSender;
@@ -32,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * from the new mapping instead of going out at once to a NAT that was opened for the old one (Miredo resets
  * its peer list on every new address). A refresh that finds the same mapping keeps them.
  */
-class ClientNewMappingTest implements ClientStatus {
+class ClientNewMappingTest {
     private static final InetSocketAddress LOCAL = new InetSocketAddress(ip("192.168.77.2"), 40000);
     private static final InetSocketAddress PEER = new InetSocketAddress(ip("198.51.100.10"), 3545);
 
@@ -44,11 +42,11 @@ class ClientNewMappingTest implements ClientStatus {
     private final TunReceiver tun;
     private long millis = 5_000_000;
     private int now = 1_000;
-    private long[] self;
+    private final RecordingStatus status = new RecordingStatus();
 
     ClientNewMappingTest() throws Exception {
         udp.config().setAllocator(allocator);
-        path = new ClientDataPath(ServerSide.SETTINGS, this, new PeerTableSettings(64, 1, 300, 4096, 8), 10,
+        path = new ClientDataPath(ServerSide.SETTINGS, status, new PeerTableSettings(64, 1, 300, 4096, 8), 10,
                 () -> now, () -> millis, ChannelUdpSender::new);
         udp.pipeline().addLast(new ChannelInitializer<Channel>() {
             @Override
@@ -70,25 +68,11 @@ class ClientNewMappingTest implements ClientStatus {
         allocator.assertAllReleased();
     }
 
-    @Override
-    public void qualified(long addressHi, long addressLo, int mtu) {
-        self = new long[] {addressHi, addressLo};
-    }
-
-    @Override
-    public void unqualified(QualificationFailure why) {
-        self = null;
-    }
-
-    @Override
-    public void state(ClientState state) {
-    }
-
     @Test
     void r525MappingANewMappingForgetsThePeersTrustedUnderTheOldAddress() {
-        long[] first = self;
+        long[] first = status.address;
         trustPeerAndRefresh(NAT_PORT + 1);
-        assertThat(self).as("a new address").isNotEqualTo(first);
+        assertThat(status.address).as("a new address").isNotEqualTo(first);
 
         List<DatagramPacket> sent = fromTunnelToPeer();
         assertThat(sent).as("a direct and an indirect bubble, no data").hasSize(2)
@@ -100,9 +84,9 @@ class ClientNewMappingTest implements ClientStatus {
 
     @Test
     void r525MappingTheSameMappingKeepsItsPeers() {
-        long[] first = self;
+        long[] first = status.address;
         trustPeerAndRefresh(NAT_PORT);
-        assertThat(self).isEqualTo(first);
+        assertThat(status.address).isEqualTo(first);
 
         List<DatagramPacket> sent = fromTunnelToPeer();
         assertThat(sent).as("the data, at once").hasSize(1);
@@ -132,12 +116,12 @@ class ClientNewMappingTest implements ClientStatus {
     }
 
     private void fromPeer() {
-        udp.writeInbound(new DatagramPacket(ipv6(CLIENT2, self, 17, 64, 8), LOCAL, PEER));
+        udp.writeInbound(new DatagramPacket(ipv6(CLIENT2, status.address, 17, 64, 8), LOCAL, PEER));
     }
 
     private List<DatagramPacket> fromTunnelToPeer() {
         long before = counter(Counter.QUEUED_PACKETS);
-        tun.packetRead(ipv6(self, CLIENT2, 17, 64, 8));
+        tun.packetRead(ipv6(status.address, CLIENT2, 17, 64, 8));
         tun.readComplete();
         assertThat(counter(Counter.QUEUED_PACKETS) - before).isLessThanOrEqualTo(1);
         List<DatagramPacket> sent = new ArrayList<>();

@@ -17,8 +17,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import org.jmiredo.engine.Clock;
-import org.jmiredo.engine.client.ClientState;
-import org.jmiredo.engine.client.QualificationFailure;
 import org.jmiredo.metrics.DropReason;
 import org.jmiredo.peer.PeerTableSettings;
 import org.jmiredo.pipeline.ChannelUdpSender;
@@ -34,32 +32,18 @@ import org.jmiredo.testing.TrackingAllocator;
  * writes into the tunnel only packets for its own address, and answers with at most two datagrams, never to a
  * non-global IPv4 (R-5.2.3-format, R-5.2.3-dst, R-5.2.4-g4, R-5.2.6).
  */
-class ClientPropertiesTest implements ClientStatus {
+class ClientPropertiesTest {
     static final String[] SENDERS = {PRIMARY, SECONDARY, NAT, RELAY, "198.51.100.30", "10.1.2.3", "192.88.99.1",
         "203.0.113.7"};
     static final int[] PORTS = {3544, 3545, NAT_PORT, 50000, 0};
     static final int[] NEXT_HEADERS = {59, 58, 58, 58, 17, 6};
     static final int[] ICMP_TYPES = {128, 129, 134, 1, 133};
 
-    private long[] self;
-
-    @Override
-    public void qualified(long addressHi, long addressLo, int mtu) {
-        self = new long[] {addressHi, addressLo};
-    }
-
-    @Override
-    public void unqualified(QualificationFailure why) {
-        self = null;
-    }
-
-    @Override
-    public void state(ClientState state) {
-    }
+    private final RecordingStatus status = new RecordingStatus();
 
     private long[] address(int which) {
         return switch (which) {
-            case 0, 1 -> self;
+            case 0, 1 -> status.address;
             case 2 -> NATIVE;
             case 3 -> teredo("203.0.113.120", 0, "198.51.100.30", 50000);
             case 4 -> CLIENT2;
@@ -82,7 +66,7 @@ class ClientPropertiesTest implements ClientStatus {
         EmbeddedChannel channel = new EmbeddedChannel(DefaultChannelId.newInstance(), false, false);
         channel.config().setAllocator(allocator);
         List<ByteBuf> tun = new ArrayList<>();
-        ClientDataPath dataPath = new ClientDataPath(ServerSide.SETTINGS, this,
+        ClientDataPath dataPath = new ClientDataPath(ServerSide.SETTINGS, status,
                 new PeerTableSettings(64, 1, 60, 4096, 8), 10, Clock.monotonic(), ChannelUdpSender::new);
         channel.pipeline().addLast(new ChannelInitializer<Channel>() {
             @Override
@@ -93,7 +77,7 @@ class ClientPropertiesTest implements ClientStatus {
         channel.register();
         try {
             new ServerSide(allocator).qualify(channel);
-            assertThat(self).as("qualified").isNotNull();
+            assertThat(status.address).as("qualified").isNotNull();
             ByteBuf datagram = asRaw ? channel.alloc().heapBuffer().writeBytes(raw)
                     : build(address(src), address(dst), nextHeader, icmpType, dataLength);
             if (!asRaw && origin) {
@@ -107,8 +91,8 @@ class ClientPropertiesTest implements ClientStatus {
             assertThat(dataPath.counters().getFirst().dropped(DropReason.INTERNAL_ERROR)).isZero();
             assertThat(tun.size()).isLessThanOrEqualTo(1);
             for (ByteBuf packet : tun) {
-                assertThat(Ipv6.dstHi(packet, 0)).isEqualTo(self[0]);
-                assertThat(Ipv6.dstLo(packet, 0)).isEqualTo(self[1]);
+                assertThat(Ipv6.dstHi(packet, 0)).isEqualTo(status.address[0]);
+                assertThat(Ipv6.dstLo(packet, 0)).isEqualTo(status.address[1]);
             }
             List<DatagramPacket> sent = new ArrayList<>();
             for (Object msg; (msg = channel.readOutbound()) != null; ) {

@@ -56,6 +56,8 @@ final class ServerScenario implements AutoCloseable {
     private final RefusedWrites primaryRefused = new RefusedWrites(() -> refusing, p -> false);
     private final RefusedWrites secondaryRefused = new RefusedWrites(() -> refusing, p -> false);
     private String nativeViolation;
+    /** The step's input is an unaltered RS from a Teredo address (from its own client, when the mapping matches). */
+    private boolean teredoSourcedRs;
 
     ServerScenario(FuzzedDataProvider data) {
         this.data = data;
@@ -80,16 +82,21 @@ final class ServerScenario implements AutoCloseable {
             }
             ServerEndpoint on = data.consumeBoolean() ? ServerEndpoint.PRIMARY : ServerEndpoint.SECONDARY;
             long[] src = new long[2];
+            teredoSourcedRs = false;
             ByteBuf payload = switch (data.consumeInt(0, 5)) {
                 case 0, 1 -> routerSolicitation(src);
                 case 2, 3 -> forwardable(src);
                 default -> FuzzInputs.bytes(data, data.consumeInt(0, 1500));
             };
-            step(on, payload, sender(src));
+            InetSocketAddress sender = sender(src);
+            boolean ownRs = teredoSourcedRs && SocketAddresses.ipv4(sender) == TeredoAddress.mappedIpv4(src[1])
+                    && sender.getPort() == TeredoAddress.mappedPort(src[1]);
+            step(on, payload, sender, ownRs);
         }
     }
 
-    private void step(ServerEndpoint on, ByteBuf payload, InetSocketAddress sender) {
+    /** @param ownRs the datagram is an RS from the client's own Teredo address, at its mapping */
+    private void step(ServerEndpoint on, ByteBuf payload, InetSocketAddress sender, boolean ownRs) {
         DataPathCounters counters = counters(on);
         long[] before = Counts.snapshot(counters);
         int inBytes = payload.readableBytes();
@@ -111,6 +118,9 @@ final class ServerScenario implements AutoCloseable {
         check(d[Counter.UDP_RX_PACKETS.ordinal()] == 1, "one datagram counted");
         check(d[Counts.r(DropReason.INTERNAL_ERROR)] == 0, "an exception was caught in the data path");
         long ras = d[Counter.ROUTER_ADVERTISEMENTS_TX.ordinal()];
+        // Rule 5 accepted it: the server processes it (RFC 4380 §5.3.1), an RS to a local address is answered (M5).
+        check(!ownRs || d[Counts.r(DropReason.UNHANDLED_LOCAL)] == 0, "an RS from the client's own Teredo address "
+                + "at its mapping not answered;" + Counts.moved(d));
         long refused = primaryRefused.count + secondaryRefused.count;
         int fromOther = (on == ServerEndpoint.PRIMARY ? secondary : primary).outboundMessages().size();
         List<DatagramPacket> sent = drain();
@@ -186,6 +196,7 @@ final class ServerScenario implements AutoCloseable {
             // From the client's own Teredo address (a refresh RS, rule 5: answered when the mapping matches).
             src[0] = TeredoAddress.hi(Teredo.PREFIX, data.consumeBoolean() ? PRIMARY : FuzzInputs.ipv4(data));
             src[1] = TeredoAddress.lo(flags, FuzzInputs.port(data), FuzzInputs.ipv4(data));
+            teredoSourcedRs = true;
         } else {
             src[0] = Ipv6.LINK_LOCAL_HI;
             src[1] = (long) flags << 48 | data.consumeLong() & 0xFFFF_FFFF_FFFFL;
@@ -199,6 +210,7 @@ final class ServerScenario implements AutoCloseable {
         }
         if (data.consumeInt(0, 3) == 0) {
             buf.setByte(at + data.consumeInt(0, RouterSolicitation.LENGTH - 1), data.consumeInt(0, 255));
+            teredoSourcedRs = false; // altered: maybe no RS any more
         }
         trailers(buf);
         return buf;

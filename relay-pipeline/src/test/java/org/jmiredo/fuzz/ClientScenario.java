@@ -81,6 +81,8 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
     private final RefusedWrites refused;
     /** The last Teredo address the client had, qualified or not: a new one must have emptied the peer list. */
     private long[] lastAddress;
+    /** Peers the client kept across a new address (found in the status callback, which the pipeline guards). */
+    private String keptPeers;
     private final List<long[]> peers = new ArrayList<>();
     private final List<EchoTest> echoTests = new ArrayList<>();
     private byte[] lastRs;
@@ -148,8 +150,9 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
         self = new long[] {addressHi, addressLo};
         if (lastAddress == null || lastAddress[0] != addressHi || lastAddress[1] != addressLo) {
             // A new mapping (as Miredo's teredo_list_reset): no peer trusted, nothing held from the old address.
-            check(path.peers().size() == 0 && path.peers().queuedPeers() == 0, "peers kept across a new address: "
-                    + path.peers().size());
+            if (path.peers().size() != 0 || path.peers().queuedPeers() != 0) {
+                keptPeers = path.peers().size() + " peers kept across a new address";
+            }
         }
         lastAddress = self;
     }
@@ -175,6 +178,7 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
         udp.checkException();
         int sent = drainSent();
         check(payload.refCnt() == 0, "the datagram was not released (refCnt " + payload.refCnt() + ")");
+        check(keptPeers == null, keptPeers);
         tunQueue.check();
         long[] d = Counts.delta(counters, before);
         check(d[c(Counter.UDP_RX_PACKETS)] == 1 && d[c(Counter.TUN_RX_PACKETS)] == 0, "one datagram counted");

@@ -7,6 +7,7 @@ import static org.jmiredo.fuzz.RelayScenario.check;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -81,6 +82,8 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
     private final RefusedWrites refused;
     /** The last Teredo address the client had, qualified or not: a new one must have emptied the peer list. */
     private long[] lastAddress;
+    /** The step's tunnel packet, as read (empty on other steps). */
+    private byte[] carried = new byte[0];
     /** Peers the client kept across a new address (found in the status callback, which the pipeline guards). */
     private String keptPeers;
     private final List<long[]> peers = new ArrayList<>();
@@ -94,7 +97,7 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
     ClientScenario(FuzzedDataProvider data) {
         this.data = data;
         refused = new RefusedWrites(() -> refusing && data.consumeInt(0, 3) == 0,
-                ClientScenario::isControl);
+                this::isControl);
         udp.config().setAllocator(alloc);
         table = new PeerTableSettings(data.consumeInt(1, 16), 1, data.consumeInt(1, 120), data.consumeInt(0, 3000),
                 data.consumeInt(0, 4));
@@ -224,8 +227,10 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
         long[] before = Counts.snapshot(counters);
         tunQueue.reset();
         refused.reset();
+        carried = ByteBufUtil.getBytes(packet);
         tun.packetRead(packet);
         tun.readComplete();
+        carried = new byte[0];
         udp.checkException();
         int sent = drainSent();
         check(packet.refCnt() == 0, "the tunnel packet was not released (refCnt " + packet.refCnt() + ")");
@@ -421,11 +426,15 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
                 p.recipient().getPort()));
     }
 
-    /** What the client sends besides data: its RSs, bubbles and connectivity tests (to the server, port 3544). */
-    private static boolean isControl(DatagramPacket p) {
+    /**
+     * What the client sends besides data: its RSs, bubbles and connectivity tests (to the server, port 3544). A
+     * bubble unless it is the step's tunnel packet: the tunnel may hand over a 40-byte packet with next header 59.
+     */
+    private boolean isControl(DatagramPacket p) {
         ByteBuf content = p.content();
         int at = content.readerIndex();
         return content.readableBytes() == Ipv6.HEADER_LENGTH && Ipv6.isBubble(content, at)
+                        && !ByteBufUtil.equals(content, Unpooled.wrappedBuffer(carried))
                 || p.recipient().getPort() == Teredo.SERVICE_PORT && (content.getUnsignedShort(at) == TeredoHeaders.AUTH_TYPE
                         || SocketAddresses.ipv4(p.recipient()) == SETTINGS.primaryServer() && isEchoTest(content, at));
     }

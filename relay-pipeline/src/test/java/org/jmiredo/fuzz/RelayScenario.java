@@ -84,8 +84,7 @@ final class RelayScenario implements AutoCloseable {
     /** @param offload the tunnel is read with virtio headers ({@code tun.offload = auto}) */
     RelayScenario(FuzzedDataProvider data, boolean offload) {
         this.data = data;
-        refused = new RefusedWrites(() -> refusing && data.consumeInt(0, 3) == 0,
-                p -> p.content().readableBytes() == Ipv6.HEADER_LENGTH && Ipv6.isBubble(p.content(), p.content().readerIndex()));
+        refused = new RefusedWrites(() -> refusing && data.consumeInt(0, 3) == 0, RelayScenario::isOurBubble);
         this.virtio = offload ? new VirtioReader(alloc, MemoryTun.HEADROOM, Teredo.MTU) : null;
         udp.freezeTime(); // the expiry task runs only when a step advances Netty's clock: deterministic
         udp.config().setAllocator(alloc);
@@ -155,8 +154,8 @@ final class RelayScenario implements AutoCloseable {
             check(tunQueue.count == delivered + d[r(DropReason.TUN_WRITE_FAILED)], "tunnel writes match their counts");
         }
         // Each datagram counted once, at its fate: sent (and as a released packet) or refused, never both.
-        check(d[c(Counter.UDP_TX_PACKETS)] == sent && sent == d[c(Counter.QUEUE_RELEASED_PACKETS)]
-                && refused.controls == 0, "a datagram sends only the peer's released queue;" + Counts.moved(d));
+        check(d[c(Counter.UDP_TX_PACKETS)] == sent && sent == d[c(Counter.QUEUE_RELEASED_PACKETS)],
+                "a datagram sends only the peer's released queue;" + Counts.moved(d));
         checkBounds(path.peers(), table);
     }
 
@@ -364,6 +363,17 @@ final class RelayScenario implements AutoCloseable {
                 ourBubbles.add(new OurBubble(to, Ipv6.srcHi(content, at), Ipv6.srcLo(content, at)));
             }
         });
+    }
+
+    /**
+     * A bubble of the relay's: from its keyed fe80::/64 source (BubbleSource). Not any 40-byte packet with next
+     * header 59: the tunnel may hand such a packet over as data (and the steps never make one from fe80::).
+     */
+    private static boolean isOurBubble(DatagramPacket p) {
+        ByteBuf content = p.content();
+        int at = content.readerIndex();
+        return content.readableBytes() == Ipv6.HEADER_LENGTH && Ipv6.isBubble(content, at)
+                && Ipv6.srcHi(content, at) == Ipv6.LINK_LOCAL_HI;
     }
 
     private long[] snapshot() {

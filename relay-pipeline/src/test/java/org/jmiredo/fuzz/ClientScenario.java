@@ -7,6 +7,7 @@ import static org.jmiredo.fuzz.RelayScenario.check;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -33,6 +34,7 @@ import org.jmiredo.pipeline.client.ClientDataPath;
 import org.jmiredo.pipeline.client.ClientStatus;
 import org.jmiredo.pipeline.client.ServerSide;
 import org.jmiredo.proto.Icmpv6;
+import org.jmiredo.proto.Icmpv6Error;
 import org.jmiredo.proto.Ipv6;
 import org.jmiredo.proto.Teredo;
 import org.jmiredo.proto.TeredoAddress;
@@ -63,8 +65,8 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
             DropReason.MULTICAST, DropReason.SOURCE_NOT_TEREDO, DropReason.NOT_GLOBAL_SCOPE,
             DropReason.NON_GLOBAL_DESTINATION, DropReason.PEER_UNREACHABLE, DropReason.QUEUE_FULL);
 
-    /** An echo test the client sent: to {@code peer}, with these 8 data bytes (§5.2.9). */
-    private record EchoTest(long[] peer, long nonce) {}
+    /** An echo test the client sent: to {@code peer}, with these 8 data bytes (§5.2.9); {@code packet} as sent. */
+    private record EchoTest(long[] peer, long nonce, byte[] packet) {}
 
     private final FuzzedDataProvider data;
     private final TrackingAllocator alloc = new TrackingAllocator();
@@ -75,6 +77,15 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
     private final DataPathCounters counters;
     private final TunReceiver tun;
     private final TunWrites tunQueue = new TunWrites(this::forUs, "for the client's own address");
+    /** On a step the input picks, the socket refuses some datagrams (one in four of the step's). */
+    private boolean refusing;
+    private final RefusedWrites refused;
+    /** The last Teredo address the client had, qualified or not: a new one must have emptied the peer list. */
+    private long[] lastAddress;
+    /** The step's tunnel packet, as read (empty on other steps). */
+    private byte[] carried = new byte[0];
+    /** Peers the client kept across a new address (found in the status callback, which the pipeline guards). */
+    private String keptPeers;
     private final List<long[]> peers = new ArrayList<>();
     private final List<EchoTest> echoTests = new ArrayList<>();
     private byte[] lastRs;
@@ -85,6 +96,8 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
 
     ClientScenario(FuzzedDataProvider data) {
         this.data = data;
+        refused = new RefusedWrites(() -> refusing && data.consumeInt(0, 3) == 0,
+                this::isControl);
         udp.config().setAllocator(alloc);
         table = new PeerTableSettings(data.consumeInt(1, 16), 1, data.consumeInt(1, 120), data.consumeInt(0, 3000),
                 data.consumeInt(0, 4));
@@ -103,6 +116,7 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
             throw new AssertionError(e);
         }
         tun = path.tunReceiver(udp, tunQueue);
+        udp.pipeline().addFirst(refused); // next to the socket
         counters = path.counters().getFirst();
         check(drainSent() == 1 && lastRs != null, "one RS at the start");
         for (int i = data.consumeInt(1, 4); i > 0; i--) {
@@ -117,6 +131,7 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
     void run() {
         for (int step = 0; step < MAX_STEPS && data.remainingBytes() > 0; step++) {
             tunQueue.accepts = data.consumeInt(0, 15) != 0;
+            refusing = data.consumeInt(0, 7) == 0;
             switch (data.consumeInt(0, 9)) {
                 case 0 -> answerSolicitation();
                 case 1, 2, 3 -> structuredDatagram();
@@ -136,6 +151,13 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
         check(mtu >= Teredo.MTU && mtu <= 0xFFFF, "MTU " + mtu);
         check(TeredoAddress.isTeredo(addressHi, Teredo.PREFIX), "not a Teredo address");
         self = new long[] {addressHi, addressLo};
+        if (lastAddress == null || lastAddress[0] != addressHi || lastAddress[1] != addressLo) {
+            // A new mapping (as Miredo's teredo_list_reset): no peer trusted, nothing held from the old address.
+            if (path.peers().size() != 0 || path.peers().queuedPeers() != 0) {
+                keptPeers = path.peers().size() + " peers kept across a new address";
+            }
+        }
+        lastAddress = self;
     }
 
     @Override
@@ -153,16 +175,20 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
     private void udpStep(ByteBuf payload, InetSocketAddress sender) {
         long[] before = Counts.snapshot(counters);
         tunQueue.reset();
+        refused.reset();
         udp.writeInbound(new DatagramPacket(payload, LOCAL, sender));
         udp.runPendingTasks();
         udp.checkException();
         int sent = drainSent();
         check(payload.refCnt() == 0, "the datagram was not released (refCnt " + payload.refCnt() + ")");
+        check(keptPeers == null, keptPeers);
         tunQueue.check();
         long[] d = Counts.delta(counters, before);
         check(d[c(Counter.UDP_RX_PACKETS)] == 1 && d[c(Counter.TUN_RX_PACKETS)] == 0, "one datagram counted");
-        check(d[r(DropReason.INTERNAL_ERROR)] == 0 && d[r(DropReason.UDP_WRITE_FAILED)] == 0, "no internal error;" + Counts.moved(d));
-        long drops = drops(d);
+        check(d[r(DropReason.INTERNAL_ERROR)] == 0, "no internal error;" + Counts.moved(d));
+        long failed = d[r(DropReason.UDP_WRITE_FAILED)];
+        check(failed == refused.count, "each refused datagram counted once as udp_write_failed;" + Counts.moved(d));
+        long drops = drops(d) - failed;
         long delivered = d[c(Counter.TUN_TX_PACKETS)];
         long taken = d[c(Counter.ROUTER_ADVERTISEMENTS_RX)] + d[c(Counter.ECHO_TESTS_PASSED)];
         long bubbles = d[c(Counter.BUBBLES_RX)];
@@ -178,11 +204,11 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
             // refused there: TUN_WRITE_FAILED) when they came from the reply's mapping, else dropped as
             // UNTESTED_MAPPING.
             // Those held for the address we had before a new mapping are dropped as DESTINATION_NOT_SERVED.
-            long refused = d[r(DropReason.TUN_WRITE_FAILED)];
+            long tunRefused = d[r(DropReason.TUN_WRITE_FAILED)];
             long stale = d[r(DropReason.DESTINATION_NOT_SERVED)];
-            check(taken == 1 && held == 0 && drops == untested + refused + stale, "an echo reply's outcome: drops " + drops
+            check(taken == 1 && held == 0 && drops == untested + tunRefused + stale, "an echo reply's outcome: drops " + drops
                     + ";" + Counts.moved(d));
-            releasedIntoTunnel = delivered + refused;
+            releasedIntoTunnel = delivered + tunRefused;
         } else {
             // A packet from a peer trusted at its mapping (cases 1, 3) empties the peer's queue too: what was held
             // from another mapping (M23) is dropped then as UNTESTED_MAPPING, beside the packet's own outcome.
@@ -192,7 +218,7 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
         check(tunQueue.count == delivered + d[r(DropReason.TUN_WRITE_FAILED)], "tunnel writes match their counts");
         check(sent == d[c(Counter.UDP_TX_PACKETS)] && sent == d[c(Counter.QUEUE_RELEASED_PACKETS)] - releasedIntoTunnel
                 + d[c(Counter.BUBBLES_TX_DIRECT)] + d[c(Counter.ECHO_TESTS_TX)] + d[c(Counter.ROUTER_SOLICITATIONS_TX)],
-                "a datagram sends a released queue, a bubble, an echo test or an RS only");
+                "a datagram sends a released queue, a bubble, an echo test or an RS only;" + Counts.moved(d));
         RelayScenario.checkBounds(path.peers(), table);
     }
 
@@ -200,22 +226,28 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
     private void tunStep(ByteBuf packet) {
         long[] before = Counts.snapshot(counters);
         tunQueue.reset();
+        refused.reset();
+        carried = ByteBufUtil.getBytes(packet);
         tun.packetRead(packet);
         tun.readComplete();
+        carried = new byte[0];
         udp.checkException();
         int sent = drainSent();
         check(packet.refCnt() == 0, "the tunnel packet was not released (refCnt " + packet.refCnt() + ")");
         tunQueue.check();
         long[] d = Counts.delta(counters, before);
         check(d[c(Counter.TUN_RX_PACKETS)] == 1 && d[c(Counter.UDP_RX_PACKETS)] == 0, "one tunnel packet counted");
-        check(d[r(DropReason.INTERNAL_ERROR)] == 0 && d[r(DropReason.UDP_WRITE_FAILED)] == 0, "no internal error;" + Counts.moved(d));
+        check(d[r(DropReason.INTERNAL_ERROR)] == 0, "no internal error;" + Counts.moved(d));
+        long failed = d[r(DropReason.UDP_WRITE_FAILED)];
+        check(failed == refused.count, "each refused datagram counted once as udp_write_failed;" + Counts.moved(d));
         long tunDrops = drops(d, TUN_SIDE);
-        check(drops(d) == tunDrops + d[r(DropReason.TUN_WRITE_FAILED)], "only tunnel-side drop reasons");
+        check(drops(d) == tunDrops + d[r(DropReason.TUN_WRITE_FAILED)] + failed, "only tunnel-side drop reasons");
         long control = d[c(Counter.BUBBLES_TX_INDIRECT)] + d[c(Counter.BUBBLES_TX_DIRECT)] + d[c(Counter.ECHO_TESTS_TX)];
-        long dataSent = d[c(Counter.UDP_TX_PACKETS)] - control;
+        // A refused datagram is its packet's outcome too (a refused bubble or test is not counted as one sent).
+        long dataSent = d[c(Counter.UDP_TX_PACKETS)] - control + refused.count - refused.controls;
         check(sent == d[c(Counter.UDP_TX_PACKETS)], "every send is counted");
         check(dataSent + d[c(Counter.QUEUED_PACKETS)] + tunDrops == 1, "tunnel packet outcome: sent " + dataSent
-                + ", queued " + d[c(Counter.QUEUED_PACKETS)] + ", drops " + tunDrops);
+                + ", queued " + d[c(Counter.QUEUED_PACKETS)] + ", drops " + tunDrops + ";" + Counts.moved(d));
         check(d[c(Counter.ICMP_ERRORS_TX)] == d[c(Counter.TUN_TX_PACKETS)] + d[r(DropReason.TUN_WRITE_FAILED)]
                 && tunQueue.count == d[c(Counter.ICMP_ERRORS_TX)], "only ICMPv6 errors go back into the tunnel");
         RelayScenario.checkBounds(path.peers(), table);
@@ -226,13 +258,18 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
         int[] typical = {1, 2, 4, 5, 13, 23, 31, 61, 101, 301};
         int seconds = data.consumeBoolean() ? typical[data.consumeInt(0, typical.length - 1)] : data.consumeInt(0, 400);
         long before = counters.get(Counter.ROUTER_SOLICITATIONS_TX);
+        long failedBefore = counters.dropped(DropReason.UDP_WRITE_FAILED);
+        refused.reset();
         now += seconds;
         millis += seconds * 1000L + data.consumeInt(0, 999);
         udp.advanceTimeBy(seconds * 1000L + 999, TimeUnit.MILLISECONDS);
         udp.runPendingTasks();
         udp.checkException();
         int sent = drainSent();
-        check(sent == counters.get(Counter.ROUTER_SOLICITATIONS_TX) - before, "time passing sends RSs only");
+        check(sent == counters.get(Counter.ROUTER_SOLICITATIONS_TX) - before
+                && refused.count == refused.controls
+                && refused.count == counters.dropped(DropReason.UDP_WRITE_FAILED) - failedBefore,
+                "time passing sends RSs only, each counted once");
         RelayScenario.checkBounds(path.peers(), table);
     }
 
@@ -294,10 +331,21 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
         EchoTest test = echoTests.get(data.consumeInt(0, echoTests.size() - 1));
         ByteBuf buf = Unpooled.buffer();
         FuzzInputs.teredoHeaders(data, buf);
-        long[] to = self != null ? self : peer();
-        ByteBuf nonce = Unpooled.buffer(8).writeLong(data.consumeInt(0, 7) != 0 ? test.nonce : data.consumeLong());
-        Icmpv6.appendEchoReply(buf, 64, test.peer[0], test.peer[1], to[0], to[1], 0, 0, nonce, 0, 8);
-        nonce.release();
+        if (data.consumeInt(0, 3) == 0) {
+            // The host rejects pings: its Destination Unreachable quotes our test (CONFORMANCE M13), maybe altered.
+            ByteBuf quoted = Unpooled.wrappedBuffer(test.packet.clone());
+            if (data.consumeInt(0, 3) == 0) {
+                quoted.setByte(data.consumeInt(0, quoted.readableBytes() - 1), data.consumeInt(0, 255));
+            }
+            int length = data.consumeInt(0, 3) == 0 ? data.consumeInt(0, quoted.readableBytes()) : quoted.readableBytes();
+            Icmpv6Error.appendUnreachable(buf, data.consumeInt(0, 6), test.peer[0], test.peer[1], quoted, 0, length);
+            quoted.release();
+        } else {
+            long[] to = self != null ? self : peer();
+            ByteBuf nonce = Unpooled.buffer(8).writeLong(data.consumeInt(0, 7) != 0 ? test.nonce : data.consumeLong());
+            Icmpv6.appendEchoReply(buf, 64, test.peer[0], test.peer[1], to[0], to[1], 0, 0, nonce, 0, 8);
+            nonce.release();
+        }
         trailers(buf);
         udpStep(buf, data.consumeBoolean() ? SocketAddresses.of(SETTINGS.primaryServer(), Teredo.SERVICE_PORT)
                 : sender(null));
@@ -378,6 +426,25 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
                 p.recipient().getPort()));
     }
 
+    /**
+     * What the client sends besides data: its RSs, bubbles and connectivity tests (to the server, port 3544). A
+     * bubble unless it is the step's tunnel packet: the tunnel may hand over a 40-byte packet with next header 59.
+     */
+    private boolean isControl(DatagramPacket p) {
+        ByteBuf content = p.content();
+        int at = content.readerIndex();
+        return content.readableBytes() == Ipv6.HEADER_LENGTH && Ipv6.isBubble(content, at)
+                        && !ByteBufUtil.equals(content, Unpooled.wrappedBuffer(carried))
+                || p.recipient().getPort() == Teredo.SERVICE_PORT && (content.getUnsignedShort(at) == TeredoHeaders.AUTH_TYPE
+                        || SocketAddresses.ipv4(p.recipient()) == SETTINGS.primaryServer() && isEchoTest(content, at));
+    }
+
+    private static boolean isEchoTest(ByteBuf content, int at) {
+        return content.readableBytes() == Ipv6.HEADER_LENGTH + Icmpv6.HEADER_LENGTH + 8
+                && Ipv6.nextHeader(content, at) == Ipv6.NEXT_HEADER_ICMPV6
+                && Icmpv6.type(content, at + Ipv6.HEADER_LENGTH) == Icmpv6.TYPE_ECHO_REQUEST;
+    }
+
     private void remember(ByteBuf content, int ipv4, int port) {
         int at = content.readerIndex();
         if (port != Teredo.SERVICE_PORT) {
@@ -387,11 +454,11 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
             lastRs = new byte[content.readableBytes()];
             content.getBytes(at, lastRs);
             lastRsServer = ipv4;
-        } else if (content.readableBytes() == Ipv6.HEADER_LENGTH + Icmpv6.HEADER_LENGTH + 8 && echoTests.size() < 32
-                && Ipv6.nextHeader(content, at) == Ipv6.NEXT_HEADER_ICMPV6
-                && Icmpv6.type(content, at + Ipv6.HEADER_LENGTH) == Icmpv6.TYPE_ECHO_REQUEST) {
+        } else if (echoTests.size() < 32 && isEchoTest(content, at)) {
             long[] peer = {Ipv6.dstHi(content, at), Ipv6.dstLo(content, at)};
-            echoTests.add(new EchoTest(peer, content.getLong(at + Ipv6.HEADER_LENGTH + Icmpv6.ECHO_DATA_OFFSET)));
+            byte[] packet = new byte[content.readableBytes()];
+            content.getBytes(at, packet);
+            echoTests.add(new EchoTest(peer, content.getLong(at + Ipv6.HEADER_LENGTH + Icmpv6.ECHO_DATA_OFFSET), packet));
         }
     }
 

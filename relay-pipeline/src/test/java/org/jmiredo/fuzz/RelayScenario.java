@@ -40,7 +40,8 @@ import org.jmiredo.tun.offload.VirtioReader;
  * input, then up to {@value #MAX_STEPS} steps (a datagram, a tunnel packet, an answer to one of the
  * relay's own bubbles, or a clock advance). After every step it checks that the step's input buffer was
  * released, that nothing was sent to a non-global IPv4 or larger than the Teredo MTU, that no exception
- * was counted, and that the counters account for the step's packet exactly once; at the end, that every
+ * was counted, that the counters account for the step's packet exactly once and each datagram the socket took
+ * or refused (as the input says) once, as sent or as {@code udp_write_failed}; at the end, that every
  * buffer the data path allocated was released.
  */
 final class RelayScenario implements AutoCloseable {
@@ -76,10 +77,14 @@ final class RelayScenario implements AutoCloseable {
     private final List<OurBubble> ourBubbles = new ArrayList<>();
     private int now = 1_000;
     private final TunWrites tunQueue = new TunWrites(p -> true, "anything");
+    /** On a step the input picks, the socket refuses some datagrams (one in four of the step's). */
+    private boolean refusing;
+    private final RefusedWrites refused;
 
     /** @param offload the tunnel is read with virtio headers ({@code tun.offload = auto}) */
     RelayScenario(FuzzedDataProvider data, boolean offload) {
         this.data = data;
+        refused = new RefusedWrites(() -> refusing && data.consumeInt(0, 3) == 0, RelayScenario::isOurBubble);
         this.virtio = offload ? new VirtioReader(alloc, MemoryTun.HEADROOM, Teredo.MTU) : null;
         udp.freezeTime(); // the expiry task runs only when a step advances Netty's clock: deterministic
         udp.config().setAllocator(alloc);
@@ -94,6 +99,7 @@ final class RelayScenario implements AutoCloseable {
                 data.consumeInt(1, 120), data.consumeInt(0, 3000), data.consumeInt(0, 4));
         path = new RelayDataPath(settings, table, 1, () -> now);
         path.initUdpChannel(udp, tunQueue);
+        udp.pipeline().addFirst(refused); // next to the socket
         tun = path.tunReceiver(udp, tunQueue);
         counters = path.counters().get(0);
         for (int i = data.consumeInt(1, 4); i > 0; i--) {
@@ -104,6 +110,7 @@ final class RelayScenario implements AutoCloseable {
     void run() {
         for (int step = 0; step < MAX_STEPS && data.remainingBytes() > 0; step++) {
             tunQueue.accepts = data.consumeInt(0, 15) != 0;
+            refusing = data.consumeInt(0, 7) == 0;
             switch (data.consumeInt(0, 9)) {
                 case 0, 1, 2, 3 -> structuredDatagram();
                 case 4 -> udpStep(FuzzInputs.bytes(data, data.consumeInt(0, 1500)), sender(null));
@@ -120,6 +127,7 @@ final class RelayScenario implements AutoCloseable {
     private void udpStep(ByteBuf payload, InetSocketAddress sender) {
         long[] before = snapshot();
         tunQueue.reset();
+        refused.reset();
         udp.writeInbound(new DatagramPacket(payload, RELAY, sender));
         udp.runPendingTasks();
         udp.checkException();
@@ -129,8 +137,10 @@ final class RelayScenario implements AutoCloseable {
         long[] d = delta(before);
         check(d[c(Counter.UDP_RX_PACKETS)] == 1, "one datagram counted as received");
         check(d[c(Counter.TUN_RX_PACKETS)] == 0 && d[c(Counter.ICMP_ERRORS_TX)] == 0, "no tunnel-side event");
-        check(d[r(DropReason.UDP_WRITE_FAILED)] == 0 && d[r(DropReason.INTERNAL_ERROR)] == 0, "no internal error;" + Counts.moved(d));
-        long drops = drops(d);
+        check(d[r(DropReason.INTERNAL_ERROR)] == 0, "no internal error;" + Counts.moved(d));
+        long failed = d[r(DropReason.UDP_WRITE_FAILED)];
+        check(failed == refused.count, "each refused datagram counted once as udp_write_failed;" + Counts.moved(d));
+        long drops = drops(d) - failed;
         long delivered = d[c(Counter.TUN_TX_PACKETS)];
         long bubbles = d[c(Counter.BUBBLES_RX)];
         // Exactly one outcome per datagram. A bubble is counted in BUBBLES_RX even when Reception then
@@ -143,14 +153,16 @@ final class RelayScenario implements AutoCloseable {
                     "datagram outcome: delivered " + delivered + ", drops " + drops + ", bubbles " + bubbles);
             check(tunQueue.count == delivered + d[r(DropReason.TUN_WRITE_FAILED)], "tunnel writes match their counts");
         }
+        // Each datagram counted once, at its fate: sent (and as a released packet) or refused, never both.
         check(d[c(Counter.UDP_TX_PACKETS)] == sent && sent == d[c(Counter.QUEUE_RELEASED_PACKETS)],
-                "a datagram sends only the peer's released queue");
+                "a datagram sends only the peer's released queue;" + Counts.moved(d));
         checkBounds(path.peers(), table);
     }
 
     private void tunStep(ByteBuf packet) {
         long[] before = snapshot();
         tunQueue.reset();
+        refused.reset();
         ByteBuf read = virtio == null ? packet : VirtioReads.read(data, packet);
         if (virtio == null) {
             tun.packetRead(packet);
@@ -165,12 +177,15 @@ final class RelayScenario implements AutoCloseable {
         long[] d = delta(before);
         long packets = virtio == null ? 1 : VirtioReads.packetsOf(d);
         check(d[c(Counter.TUN_RX_PACKETS)] == packets && d[c(Counter.UDP_RX_PACKETS)] == 0, "tunnel packets counted");
-        check(d[r(DropReason.INTERNAL_ERROR)] == 0 && d[r(DropReason.UDP_WRITE_FAILED)] == 0, "no internal error;" + Counts.moved(d));
+        check(d[r(DropReason.INTERNAL_ERROR)] == 0, "no internal error;" + Counts.moved(d));
+        long failed = d[r(DropReason.UDP_WRITE_FAILED)];
+        check(failed == refused.count, "each refused datagram counted once as udp_write_failed;" + Counts.moved(d));
         long tunDrops = drops(d, TUN_SIDE);
-        check(drops(d) == tunDrops + drops(d, VirtioReads.READ_DROPS) + d[r(DropReason.TUN_WRITE_FAILED)],
+        check(drops(d) == tunDrops + drops(d, VirtioReads.READ_DROPS) + d[r(DropReason.TUN_WRITE_FAILED)] + failed,
                 "only tunnel-side drop reasons");
         long bubblesOut = d[c(Counter.BUBBLES_TX_INDIRECT)] + d[c(Counter.BUBBLES_TX_DIRECT)];
-        long dataSent = d[c(Counter.UDP_TX_PACKETS)] - bubblesOut;
+        // A refused datagram is its packet's outcome too (a refused bubble is not counted as a bubble sent).
+        long dataSent = d[c(Counter.UDP_TX_PACKETS)] - bubblesOut + refused.count - refused.controls;
         check(sent == d[c(Counter.UDP_TX_PACKETS)], "every send is counted");
         // One outcome per packet, and one more kind of drop: giving up on a peer (M19) drops the packets it still
         // had queued, earlier steps' packets, with this one, all as peer_unreachable: at most one peer's queue
@@ -188,10 +203,11 @@ final class RelayScenario implements AutoCloseable {
     private void advanceClock() {
         int[] typical = {1, 2, 3, 29, 31, 61, 121, 301};
         now += data.consumeBoolean() ? typical[data.consumeInt(0, typical.length - 1)] : data.consumeInt(0, 1000);
+        refused.reset();
         udp.advanceTimeBy(data.consumeInt(0, 300), TimeUnit.MILLISECONDS); // 0 to 3 expiry slices
         udp.runPendingTasks();
         udp.checkException();
-        check(drainSent() == 0, "expiry sends nothing");
+        check(drainSent() == 0 && refused.count == 0, "expiry sends nothing");
     }
 
     /** A bubble back to one the relay sent: the only way to reach the keyed answer (M15) and the queue release. */
@@ -347,6 +363,17 @@ final class RelayScenario implements AutoCloseable {
                 ourBubbles.add(new OurBubble(to, Ipv6.srcHi(content, at), Ipv6.srcLo(content, at)));
             }
         });
+    }
+
+    /**
+     * A bubble of the relay's: from its keyed fe80::/64 source (BubbleSource). Not any 40-byte packet with next
+     * header 59: the tunnel may hand such a packet over as data (and the steps never make one from fe80::).
+     */
+    private static boolean isOurBubble(DatagramPacket p) {
+        ByteBuf content = p.content();
+        int at = content.readerIndex();
+        return content.readableBytes() == Ipv6.HEADER_LENGTH && Ipv6.isBubble(content, at)
+                && Ipv6.srcHi(content, at) == Ipv6.LINK_LOCAL_HI;
     }
 
     private long[] snapshot() {

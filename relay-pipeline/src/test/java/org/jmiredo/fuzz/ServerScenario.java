@@ -30,7 +30,9 @@ import org.jmiredo.proto.TeredoHeaders;
 /**
  * One fuzz input against one server channel pair: settings from the input, then up to
  * {@value #MAX_STEPS} datagrams. After each: the datagram was released; no exception was counted;
- * exactly one outcome was counted (a drop, or one datagram or native packet out); nothing went to a
+ * exactly one outcome was counted (a drop, or one datagram or native packet out); a datagram the sockets took
+ * (or, as the input says, refused at the flush) counted once, as sent with its kind (or as udp_write_failed);
+ * an RS from a link-local or from the client's own Teredo address (rule 5); nothing went to a
  * non-global IPv4, to port 0 or to the server's own port 3544; a forwarded datagram is at most the
  * origin indication longer than the one received (no amplification), an RA at most the size of the
  * largest RA; only small ICMPv6 echo messages reach native IPv6. At the end, nothing allocated leaked.
@@ -49,7 +51,13 @@ final class ServerScenario implements AutoCloseable {
     private final List<Integer> nativeLengths = new ArrayList<>();
     private int now = 1_000;
     private boolean nativeAccepts = true;
+    /** On a step the input picks, the sockets refuse the answer (as the kernel may at the flush). */
+    private boolean refusing;
+    private final RefusedWrites primaryRefused = new RefusedWrites(() -> refusing, p -> false);
+    private final RefusedWrites secondaryRefused = new RefusedWrites(() -> refusing, p -> false);
     private String nativeViolation;
+    /** The step's input is an unaltered RS from a Teredo address (from its own client, when the mapping matches). */
+    private boolean teredoSourcedRs;
 
     ServerScenario(FuzzedDataProvider data) {
         this.data = data;
@@ -61,31 +69,41 @@ final class ServerScenario implements AutoCloseable {
                 data.consumeInt(0, 128), data.consumeInt(0, 3), data.consumeInt(0, 3) != 0);
         path = new ServerDataPath(settings, 1, () -> now);
         path.initChannels(primary, secondary, this::nativeWrite);
+        primary.pipeline().addFirst(primaryRefused); // next to the sockets
+        secondary.pipeline().addFirst(secondaryRefused);
     }
 
     void run() {
         for (int step = 0; step < MAX_STEPS && data.remainingBytes() > 0; step++) {
             nativeAccepts = data.consumeInt(0, 15) != 0;
+            refusing = data.consumeInt(0, 7) == 0;
             if (data.consumeInt(0, 7) == 0) {
                 now += data.consumeInt(0, 3);
             }
             ServerEndpoint on = data.consumeBoolean() ? ServerEndpoint.PRIMARY : ServerEndpoint.SECONDARY;
             long[] src = new long[2];
+            teredoSourcedRs = false;
             ByteBuf payload = switch (data.consumeInt(0, 5)) {
                 case 0, 1 -> routerSolicitation(src);
                 case 2, 3 -> forwardable(src);
                 default -> FuzzInputs.bytes(data, data.consumeInt(0, 1500));
             };
-            step(on, payload, sender(src));
+            InetSocketAddress sender = sender(src);
+            boolean ownRs = teredoSourcedRs && SocketAddresses.ipv4(sender) == TeredoAddress.mappedIpv4(src[1])
+                    && sender.getPort() == TeredoAddress.mappedPort(src[1]);
+            step(on, payload, sender, ownRs);
         }
     }
 
-    private void step(ServerEndpoint on, ByteBuf payload, InetSocketAddress sender) {
+    /** @param ownRs the datagram is an RS from the client's own Teredo address, at its mapping */
+    private void step(ServerEndpoint on, ByteBuf payload, InetSocketAddress sender, boolean ownRs) {
         DataPathCounters counters = counters(on);
         long[] before = Counts.snapshot(counters);
         int inBytes = payload.readableBytes();
         boolean hadAuth = inBytes >= 2 && payload.getUnsignedShort(0) == TeredoHeaders.AUTH_TYPE;
         nativeLengths.clear();
+        primaryRefused.reset();
+        secondaryRefused.reset();
         EmbeddedChannel channel = on == ServerEndpoint.PRIMARY ? primary : secondary;
         InetSocketAddress local = SocketAddresses.of(on == ServerEndpoint.PRIMARY ? PRIMARY : SECONDARY, Teredo.SERVICE_PORT);
         channel.writeInbound(new DatagramPacket(payload, local, sender));
@@ -100,8 +118,22 @@ final class ServerScenario implements AutoCloseable {
         check(d[Counter.UDP_RX_PACKETS.ordinal()] == 1, "one datagram counted");
         check(d[Counts.r(DropReason.INTERNAL_ERROR)] == 0, "an exception was caught in the data path");
         long ras = d[Counter.ROUTER_ADVERTISEMENTS_TX.ordinal()];
+        // Rule 5 accepted it: the server processes it (RFC 4380 §5.3.1), an RS to a local address is answered (M5).
+        check(!ownRs || d[Counts.r(DropReason.UNHANDLED_LOCAL)] == 0, "an RS from the client's own Teredo address "
+                + "at its mapping not answered;" + Counts.moved(d));
+        long refused = primaryRefused.count + secondaryRefused.count;
+        int fromOther = (on == ServerEndpoint.PRIMARY ? secondary : primary).outboundMessages().size();
         List<DatagramPacket> sent = drain();
         try {
+            // Each datagram counted once, at its fate: sent (and as what it was: an RA, from the other address or
+            // not, a forwarded bubble or echo) or refused, never both.
+            check(d[Counter.UDP_TX_PACKETS.ordinal()] == sent.size() && d[Counts.r(DropReason.UDP_WRITE_FAILED)] == refused
+                    && d[Counter.UDP_TX_PACKETS.ordinal()] == ras + d[Counter.SERVER_FORWARDED_BUBBLES.ordinal()]
+                            + d[Counter.SERVER_FORWARDED_ICMPV6.ordinal()]
+                    && d[Counter.ROUTER_ADVERTISEMENTS_TX_OTHER_ADDRESS.ordinal()] <= ras,
+                    "sent " + sent.size() + ", refused " + refused + ";" + Counts.moved(d));
+            check(ras == 0 || fromOther == d[Counter.ROUTER_ADVERTISEMENTS_TX_OTHER_ADDRESS.ordinal()],
+                    "an RA from the other address counted as one");
             check(sent.size() + nativeLengths.size() + Counts.drops(d) == 1,
                     "one outcome per datagram: sent " + sent.size() + ", native " + nativeLengths.size()
                             + ", drops " + Counts.drops(d));
@@ -160,8 +192,15 @@ final class ServerScenario implements AutoCloseable {
         FuzzInputs.teredoHeaders(data, buf);
         int at = buf.writerIndex();
         int flags = data.consumeBoolean() ? Teredo.FLAG_CONE : data.consumeInt(0, 0xFFFF);
-        src[0] = Ipv6.LINK_LOCAL_HI;
-        src[1] = (long) flags << 48 | data.consumeLong() & 0xFFFF_FFFF_FFFFL;
+        if (data.consumeInt(0, 3) == 0) {
+            // From the client's own Teredo address (a refresh RS, rule 5: answered when the mapping matches).
+            src[0] = TeredoAddress.hi(Teredo.PREFIX, data.consumeBoolean() ? PRIMARY : FuzzInputs.ipv4(data));
+            src[1] = TeredoAddress.lo(flags, FuzzInputs.port(data), FuzzInputs.ipv4(data));
+            teredoSourcedRs = true;
+        } else {
+            src[0] = Ipv6.LINK_LOCAL_HI;
+            src[1] = (long) flags << 48 | data.consumeLong() & 0xFFFF_FFFF_FFFFL;
+        }
         RouterSolicitation.append(buf, src[0], src[1]);
         if (data.consumeBoolean()) {
             // To the server's own link-local address instead of ff02::2 (RFC 4380 §5.3.1).
@@ -171,6 +210,7 @@ final class ServerScenario implements AutoCloseable {
         }
         if (data.consumeInt(0, 3) == 0) {
             buf.setByte(at + data.consumeInt(0, RouterSolicitation.LENGTH - 1), data.consumeInt(0, 255));
+            teredoSourcedRs = false; // altered: maybe no RS any more
         }
         trailers(buf);
         return buf;

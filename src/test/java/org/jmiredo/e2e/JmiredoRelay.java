@@ -4,6 +4,7 @@ import static org.jmiredo.e2e.lab.LabNet.*;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jmiredo.e2e.lab.LabProcess;
@@ -29,6 +30,7 @@ final class JmiredoRelay implements RelayUnderTest {
     private final Path jar;
     private LabProcess process;
     private String extraConfig = "";
+    private List<String> jvmOptions = List.of();
 
     JmiredoRelay(Lab lab, Path java, Path jar) {
         this.lab = lab;
@@ -44,8 +46,10 @@ final class JmiredoRelay implements RelayUnderTest {
     @Override
     public void start() {
         Path config = writeConfig();
-        process = lab.start(Host.RLY, "jmiredo-relay", List.of(java.toString(), "--enable-native-access=ALL-UNNAMED",
-                "-jar", jar.toString(), "relay", "--config", config.toString()));
+        List<String> command = new ArrayList<>(List.of(java.toString(), "--enable-native-access=ALL-UNNAMED"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString(), "relay", "--config", config.toString()));
+        process = lab.start(Host.RLY, "jmiredo-relay", command);
         // The daemon brings the tunnel up and routes the prefix itself (issue 2, data path).
         RelayReadiness.await(lab, process, START_TIMEOUT);
     }
@@ -66,6 +70,11 @@ final class JmiredoRelay implements RelayUnderTest {
                 jmiredo.tun.offload = auto
                 %s
                 """.formatted(RELAY_V4, RELAY_PORT, TUN_NAME, METRICS_LISTEN, extraConfig));
+    }
+
+    /** JVM options of the next {@link #start} (none by default: the JVM's own defaults). */
+    void jvmOptions(String... options) {
+        jvmOptions = List.of(options);
     }
 
     /** HOCON lines added to the configuration of the next {@link #start} (a benchmark's variant). */

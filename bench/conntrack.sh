@@ -137,6 +137,9 @@ point() {
         "$(rly cat /proc/sys/net/netfilter/nf_conntrack_max)" $(( $(ct_stat insert) - ins0 )) \
         $(( $(ct_stat drop) - drop0 )) $(( $(ct_stat early_drop) - early0 )) $(( $(ct_stat insert_failed) - fail0 ))  \
         | tee -a "$OUT/conntrack.txt"
+    # The IPv6 routing state after the run (/proc/net/rt6_stats, hex: fib nodes, route nodes, route allocs,
+    # route entries, cached routes, dst entries, discarded) and the route exceptions ("ip -6 route show cache").
+    echo "    rt6_stats $(rly cat /proc/net/rt6_stats) cache_routes=$(rly ip -6 route show cache | grep -c . || true) slab_nf_conntrack(active,objsize)=$(awk '$1 == "nf_conntrack" {print $2 "," $4}' /proc/slabinfo)" | tee -a "$OUT/conntrack.txt"
     grep -E '^(t2i|i2t) |handshake|machine cpu|relay cpu' "$OUT/$name.txt" | sed 's/^/    /' | tee -a "$OUT/conntrack.txt"
 }
 

@@ -13,7 +13,7 @@
 # `-m conntrack --ctstate UNTRACKED -j ACCEPT` (iptables) in INPUT and FORWARD, before its final drop.
 #
 #   jmiredo-notrack.sh add    [--port 3544] [--prefix 2001::/32] [--interface teredo] [--backend nft|iptables]
-#   jmiredo-notrack.sh delete [same options]    removes exactly what add installed
+#   jmiredo-notrack.sh delete [--backend nft|iptables]   removes every rule add installed, whatever its options
 #   jmiredo-notrack.sh show   [same options]    prints the installed rules; exit 1 if there are none
 #
 # The backend defaults to nft when the nft command exists, else iptables/ip6tables (either of their
@@ -92,21 +92,24 @@ ipt_rules() {
     esac
 }
 
-ipt_apply() {
-    op=$1 tool=$2
+# Removes every rule of ours from the raw table, whatever port, prefix or interface it was added with.
+ipt_delete() {
+    tool=$1
+    for chain in PREROUTING OUTPUT; do
+        $tool -w -t raw -S $chain | grep -e "--comment \"\{0,1\}$COMMENT\"\{0,1\} " | sed 's/^-A //' \
+            | while read -r rule; do
+                # shellcheck disable=SC2086
+                eval "$tool -w -t raw -D $rule"
+            done
+    done
+}
+
+ipt_add() {
+    tool=$1
+    ipt_delete "$tool"
     ipt_rules "$tool" | while read -r chain match; do
         # shellcheck disable=SC2086
-        case $op in
-            add)
-                while $tool -w -t raw -C $chain $match -m comment --comment $COMMENT -j CT --notrack 2>/dev/null; do
-                    $tool -w -t raw -D $chain $match -m comment --comment $COMMENT -j CT --notrack
-                done
-                $tool -w -t raw -I $chain $match -m comment --comment $COMMENT -j CT --notrack ;;
-            delete)
-                while $tool -w -t raw -C $chain $match -m comment --comment $COMMENT -j CT --notrack 2>/dev/null; do
-                    $tool -w -t raw -D $chain $match -m comment --comment $COMMENT -j CT --notrack
-                done ;;
-        esac
+        $tool -w -t raw -I $chain $match -m comment --comment $COMMENT -j CT --notrack
     done
 }
 
@@ -122,7 +125,8 @@ case $backend:$action in
     nft:add) nft_add ;;
     nft:delete) nft_delete ;;
     nft:show) nft_show ;;
-    iptables:add|iptables:delete) ipt_apply "$action" iptables; ipt_apply "$action" ip6tables ;;
+    iptables:add) ipt_add iptables; ipt_add ip6tables ;;
+    iptables:delete) ipt_delete iptables; ipt_delete ip6tables ;;
     iptables:show) ipt_show ;;
     *:add|*:delete|*:show) echo "jmiredo-notrack: --backend must be nft or iptables" >&2; exit 2 ;;
     *) sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;;

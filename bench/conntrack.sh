@@ -7,8 +7,8 @@
 #   stateful  a typical stateful host firewall (iptables): INPUT and FORWARD accept ESTABLISHED,RELATED,
 #             drop INVALID, accept the relay's port and the tunnel's traffic, policy DROP
 #   notrack   the same, plus deploy/systemd/jmiredo-notrack.sh add (raw-hook notrack) and UNTRACKED accepted
-# For each: t2i and i2t at PEERS peers (100,000) and RATE pkt/s; then t2i at FULL_PEERS (200,000: two
-# entries a peer, over the default nf_conntrack_max of 262,144). Per run: the generator's JSON (loss, relay
+# For each, POINTS ("t2i i2t full"): t2i and i2t at PEERS peers (100,000) and RATE pkt/s; "full" is t2i at
+# FULL_PEERS (200,000: two or three entries a peer, over the default nf_conntrack_max of 262,144). Per run: the generator's JSON (loss, relay
 # and machine CPU per packet) plus the namespace's nf_conntrack_count and the conntrack statistics of
 # /proc/net/stat/nf_conntrack (drop = "table full", early_drop, insert_failed) over the run. The table is
 # flushed (conntrack -F) before each run. Nothing global is changed: a namespace cannot lower
@@ -21,6 +21,7 @@ ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd -P)
 RUNS=${RUNS:-1}
 RELAYS=${RELAYS:-jmiredo miredo}
 MODES=${MODES:-open stateful notrack}
+POINTS=${POINTS:-t2i i2t full}
 PEERS=${PEERS:-100000}
 FULL_PEERS=${FULL_PEERS:-200000}
 RATE=${RATE:-100000}
@@ -47,7 +48,7 @@ NOTRACK="$ROOT/deploy/systemd/jmiredo-notrack.sh"
     echo "nf_conntrack_buckets: $(cat /proc/sys/net/netfilter/nf_conntrack_buckets)"
     echo "udp timeouts: $(cat /proc/sys/net/netfilter/nf_conntrack_udp_timeout) s, stream $(cat /proc/sys/net/netfilter/nf_conntrack_udp_timeout_stream) s"
     echo "loadavg at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-    echo "matrix: RELAYS=[$RELAYS] MODES=[$MODES] PEERS=$PEERS FULL_PEERS=$FULL_PEERS RATE=$RATE SIZE=$SIZE DURATION=${DURATION}s RUNS=$RUNS"
+    echo "matrix: RELAYS=[$RELAYS] MODES=[$MODES] POINTS=[$POINTS] PEERS=$PEERS FULL_PEERS=$FULL_PEERS RATE=$RATE SIZE=$SIZE DURATION=${DURATION}s RUNS=$RUNS"
 } >"$OUT/machine.txt"
 cat "$OUT/machine.txt"
 
@@ -127,14 +128,14 @@ bench() {
 
 # One measured point: flush, run, then the table's size and what conntrack counted over the run.
 point() {
-    local relay=$1 mode=$2 dir=$3 peers=$4 run=$5 pids=$6 name drop0 early0 fail0 ins0
+    local relay=$1 mode=$2 dir=$3 peers=$4 run=$5 pids=$6 name drop0 early0 fail0
     name="$relay-$mode-$dir-p$peers-run$run"
     rly conntrack -F >/dev/null 2>&1 || true
-    drop0=$(ct_stat drop) early0=$(ct_stat early_drop) fail0=$(ct_stat insert_failed) ins0=$(ct_stat insert)
+    drop0=$(ct_stat drop) early0=$(ct_stat early_drop) fail0=$(ct_stat insert_failed)
     bench --direction "$dir" --peers "$peers" --size "$SIZE" --duration "$DURATION" --rate "$RATE" \
         --relay-pid "$pids" --label "$relay $mode" --json "$OUT/$name.json" >"$OUT/$name.txt" 2>&1 || echo "(bench failed: $name)" >>"$OUT/$name.txt"
-    printf '%s entries=%s max=%s inserted=%s drop=%s early_drop=%s insert_failed=%s\n' "$name" "$(ct_count)" \
-        "$(rly cat /proc/sys/net/netfilter/nf_conntrack_max)" $(( $(ct_stat insert) - ins0 )) \
+    printf '%s entries=%s max=%s drop=%s early_drop=%s insert_failed=%s\n' "$name" "$(ct_count)" \
+        "$(rly cat /proc/sys/net/netfilter/nf_conntrack_max)" \
         $(( $(ct_stat drop) - drop0 )) $(( $(ct_stat early_drop) - early0 )) $(( $(ct_stat insert_failed) - fail0 ))  \
         | tee -a "$OUT/conntrack.txt"
     # The IPv6 routing state after the run (/proc/net/rt6_stats, hex: fib nodes, route nodes, route allocs,
@@ -156,9 +157,12 @@ for run in $(seq "$RUNS"); do
             echo "== run $run: $relay, $mode (pids $pids)" | tee -a "$OUT/conntrack.txt"
             bench --direction both --peers 1000 --size 1280 --duration 2 --rate 50000 --relay-pid "$pids" \
                 --label warmup >>"$OUT/warmup.txt" 2>&1 || true
-            point "$relay" "$mode" t2i "$PEERS" "$run" "$pids"
-            point "$relay" "$mode" i2t "$PEERS" "$run" "$pids"
-            point "$relay" "$mode" t2i "$FULL_PEERS" "$run" "$pids"
+            for p in $POINTS; do
+                case $p in
+                    t2i|i2t) point "$relay" "$mode" "$p" "$PEERS" "$run" "$pids" ;;
+                    full) point "$relay" "$mode" t2i "$FULL_PEERS" "$run" "$pids" ;;
+                esac
+            done
             firewall_down
             relay_stop
         done

@@ -15,6 +15,7 @@ import org.jmiredo.pipeline.RelayDataPath;
 import org.jmiredo.server.config.DaemonConfig;
 import org.jmiredo.server.config.HostPort;
 import org.jmiredo.server.metrics.DataPathMetrics;
+import org.jmiredo.server.metrics.HostConntrack;
 import org.jmiredo.server.metrics.MetricsServer;
 import org.jmiredo.server.metrics.PeerTableMetrics;
 import org.jmiredo.server.metrics.TunOffloadMetrics;
@@ -87,6 +88,7 @@ public final class RelayDaemon implements AutoCloseable {
         life.markReady();
         warmUp(config.relay().warmUpPeers(), gso);
         warnIfNotForwarding();
+        watchConntrack(registry);
         LOG.info("jmiredo {} relay ({}) ready: UDP {} on {} event loops, TUN {} (mtu {}, route {}), offloads {}, "
                         + "metrics http://{}/metrics, configuration {}",
                 Version.current(), config.relay().type().label(), HostPort.of(transport.localAddress()),
@@ -128,6 +130,17 @@ public final class RelayDaemon implements AutoCloseable {
         } catch (IOException e) {
             LOG.debug("cannot read {}", forwarding, e);
         }
+    }
+
+    /**
+     * The host's connection tracking, where the kernel has it: its table in /metrics, and one warning when it
+     * is in use in our namespace with a limit below our peer capacity (HostConntrack). Nothing elsewhere.
+     */
+    private void watchConntrack(PrometheusMeterRegistry registry) {
+        HostConntrack.find(Path.of("/proc")).ifPresent(conntrack -> {
+            conntrack.bindTo(registry);
+            conntrack.capacityWarning(config.peers().maxPeers()).ifPresent(LOG::warn);
+        });
     }
 
     /** Behind /readyz: the TUN device is up and the UDP sockets are bound, and we are not stopping. */

@@ -17,6 +17,7 @@ import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DataPathRole;
 import org.jmiredo.metrics.DropReason;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * docs/metrics.md, the operator's catalogue, against what the daemons export: every series and every drop
@@ -41,6 +42,9 @@ class MetricsCatalogueTest {
             "jmiredo_tun_offload", "jmiredo_tun_read_super_packets_total", "jmiredo_client_state",
             "jmiredo_client_qualified", "jmiredo_client_address_assign_failures_total",
             "jmiredo_metrics_connections_refused_total");
+
+    @TempDir
+    Path proc;
 
     @Test
     void everyExportedSeriesIsInTheCatalogue() throws IOException {
@@ -70,7 +74,7 @@ class MetricsCatalogueTest {
     }
 
     /** The jmiredo families of every role's data path, the peer table, GSO, socket buffers and write latency. */
-    private static Set<String> exported() {
+    private Set<String> exported() throws IOException {
         PrometheusMeterRegistry registry = MeterRegistries.prometheus();
         List<DataPathCounters> loops = List.of(new DataPathCounters());
         StringBuilder text = new StringBuilder();
@@ -83,6 +87,7 @@ class MetricsCatalogueTest {
                 .bindTo(registry);
         UdpGsoMetrics.bindTo(registry, "auto", () -> true);
         SocketBufferMetrics.bindTo(registry, () -> 1, () -> 1);
+        HostConntrack.find(conntrackProc()).orElseThrow().bindTo(registry);
         registry.getPrometheusRegistry().register(new WriteLatencyCollector(loops));
         text.append(registry.scrape());
         Set<String> names = new TreeSet<>();
@@ -92,5 +97,12 @@ class MetricsCatalogueTest {
         }
         assertThat(names).as("the binders export something").hasSizeGreaterThan(30);
         return names;
+    }
+
+    /** A stand-in /proc with the conntrack files, whatever the kernel of the build host has. */
+    private Path conntrackProc() throws IOException {
+        Files.createDirectories(proc.resolve("sys/net/netfilter"));
+        Files.writeString(proc.resolve("sys/net/netfilter/nf_conntrack_count"), "0\n");
+        return proc;
     }
 }

@@ -104,8 +104,9 @@ public final class PeerLookups {
      * Looks up every address added: hash each and note where its probe starts, then read the first line
      * of every probe (and the next), then finish each probe (see the class comment). The second pass only
      * starts the misses: what it reads is folded into {@link #sink}, not kept per lookup, and the probe
-     * reads its home key again (from the cache by then). Keeping it in an array cost 7 to 16 % of the
-     * burst's lookups a second, at 1,000 peers as at 10 M (BENCHMARKS.md, "Twelfth iteration").
+     * reads its home key again (from the cache by then). Keeping that word in an array per lookup cost
+     * about 7 % of the lookups a second, at 1,000 peers as at 10 M (median of alternating pairs in JMH;
+     * BENCHMARKS.md, "Twelfth iteration: lookups at 10 M").
      */
     public void run() {
         int n = count;

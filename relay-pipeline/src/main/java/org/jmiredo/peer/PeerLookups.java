@@ -50,8 +50,7 @@ public final class PeerLookups {
     private long sink;
     // Lookup k: the key, its hash, the segment version, capacity and home slot the probe starts from,
     // where the segment's region starts in the slot memory and the word index of the next line after the
-    // home slot (in words), the home slot's key word, the slot found (-1 = absent) and the copy of its
-    // STATE and TIMES words.
+    // home slot (in words), the slot found (-1 = absent) and the copy of its STATE and TIMES words.
     // Primitives only: a reference stored per lookup would cost a GC barrier each.
     final long[] hi = new long[MAX];
     final long[] lo = new long[MAX];
@@ -61,7 +60,6 @@ public final class PeerLookups {
     final int[] index = new int[MAX];
     final long[] region = new long[MAX];
     final long[] ahead = new long[MAX];
-    final long[] first = new long[MAX];
     final int[] slot = new int[MAX];
     final long[] state = new long[MAX];
     final long[] times = new long[MAX];
@@ -104,7 +102,11 @@ public final class PeerLookups {
 
     /**
      * Looks up every address added: hash each and note where its probe starts, then read the first line
-     * of every probe (and the next), then finish each probe (see the class comment).
+     * of every probe (and the next), then finish each probe (see the class comment). The second pass only
+     * starts the misses: what it reads is folded into {@link #sink}, not kept per lookup, and the probe
+     * reads its home key again (from the cache by then). Keeping that word in an array per lookup cost
+     * about 7 % of the lookups a second, at 1,000 peers as at 10 M (median of alternating pairs in JMH;
+     * BENCHMARKS.md, "Twelfth iteration: lookups at 10 M").
      */
     public void run() {
         int n = count;
@@ -115,7 +117,7 @@ public final class PeerLookups {
         MemorySegment m = memory;
         long next = 0;
         for (int k = 0; k < n; k++) {
-            first[k] = m.getAtIndex(WORD, region[k] + ((long) index[k] << SHIFT));
+            next += m.getAtIndex(WORD, region[k] + ((long) index[k] << SHIFT));
             next ^= m.getAtIndex(WORD, ahead[k]);
         }
         for (int k = 0; k < n; k++) {
@@ -135,9 +137,9 @@ public final class PeerLookups {
         long base = region[k];
         int cap = capacity[k];
         int i = index[k];
-        long key = first[k];
         for (int n = 0; n < cap; n++) {
             long b = base + ((long) i << SHIFT);
+            long key = m.getAtIndex(WORD, b);
             if (key == hi[k] && m.getAtIndex(WORD, b + KEY_LO) == lo[k]) {
                 state[k] = m.getAtIndex(WORD, b + STATE);
                 times[k] = m.getAtIndex(WORD, b + TIMES);
@@ -149,7 +151,6 @@ public final class PeerLookups {
             if (++i == cap) {
                 i = 0;
             }
-            key = m.getAtIndex(WORD, base + ((long) i << SHIFT));
         }
         return -1;
     }

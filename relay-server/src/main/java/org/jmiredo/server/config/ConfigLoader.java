@@ -130,8 +130,11 @@ public final class ConfigLoader {
 
     private static Config parseHocon(Path file) throws InvalidConfigException {
         requireReadable(file);
+        // Typesafe Config looks for a relative include through the including file's parent, which a bare name
+        // ("--config relay.conf") has not: the include beside it was "not found". "./" gives it one.
+        Path parsed = file.getParent() == null ? Path.of(".").resolve(file) : file;
         try {
-            return ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false)
+            return ConfigFactory.parseFile(parsed.toFile(), ConfigParseOptions.defaults().setAllowMissing(false)
                     .setSyntax(ConfigSyntax.CONF).setIncluder(new RequiredIncludes(file)));
         } catch (ConfigException e) {
             throw new InvalidConfigException(Origins.format(e) + miredoHint(file));

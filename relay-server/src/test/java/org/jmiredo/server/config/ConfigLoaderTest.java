@@ -319,6 +319,34 @@ class ConfigLoaderTest {
         assertThat(config.relay().bindPort()).isEqualTo(3546);
     }
 
+    /**
+     * {@code cd /etc/jmiredo && jmiredo relay --config relay.conf}: a file named without a directory. Typesafe
+     * Config finds a relative include next to the including file through the file's parent, which a bare name
+     * has not, so the include beside it was "not found" (and before includes were required, silently skipped).
+     */
+    @Test
+    void aFileNamedWithoutADirectoryFindsItsIncludesBesideIt() throws Exception {
+        // The JVM's working directory is fixed; the test writes its two files there and removes them.
+        Path cwd = Path.of("").toAbsolutePath();
+        Path site = Files.createTempFile(cwd, "jmiredo-site-", ".conf");
+        Path top = Files.createTempFile(cwd, "jmiredo-top-", ".conf");
+        try {
+            Files.writeString(site, "jmiredo.relay.bind-port = 3546\n");
+            Files.writeString(top, "include \"" + site.getFileName() + "\"\njmiredo.tun.name = teredo9\n");
+            Path bare = top.getFileName();
+            assertThat(bare.getParent()).isNull();
+            DaemonConfig config = ConfigLoader.load(ConfigLoader.Sources.none().withHocon(bare));
+            assertThat(config.relay().bindPort()).isEqualTo(3546);
+            assertThat(config.tun().name()).isEqualTo("teredo9");
+            // Errors name the file in the working directory.
+            Files.writeString(top, "include \"" + site.getFileName() + "\"\njmiredo.tun.nam = teredo9\n");
+            assertProblems(bare, "./" + bare + ":2: jmiredo.tun.nam: unknown key (did you mean jmiredo.tun.name?)");
+        } finally {
+            Files.deleteIfExists(top);
+            Files.deleteIfExists(site);
+        }
+    }
+
     @Test
     void missingFileIsOneClearLine() {
         Path file = dir.resolve("absent.conf");

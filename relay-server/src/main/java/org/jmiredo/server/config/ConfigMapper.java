@@ -128,7 +128,7 @@ final class ConfigMapper {
         String key = "jmiredo.transport.local-address-refresh";
         Duration refresh = in.duration(key, Duration.ZERO, Duration.ofDays(1));
         if (!refresh.isZero() && refresh.compareTo(Duration.ofSeconds(1)) < 0) {
-            in.problem(key, "must be 0 (off) or at least 1s, got " + refresh.toMillis() + "ms");
+            in.problem(key, "must be 0 (off) or at least 1s, got " + in.writtenDuration(key));
             return Duration.ZERO;
         }
         return refresh;

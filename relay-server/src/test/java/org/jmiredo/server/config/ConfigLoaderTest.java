@@ -347,6 +347,26 @@ class ConfigLoaderTest {
         }
     }
 
+    /**
+     * HOCON reads a duration written without a unit as milliseconds: "idle-timeout = 60" is 60 ms, which was
+     * refused as "got 0s", a value nobody wrote. The message shows the value as written and says why.
+     */
+    @Test
+    void aDurationWithoutAUnitIsExplained() throws Exception {
+        Path file = write("relay.conf", "jmiredo.peers.idle-timeout = 60\njmiredo.transport.local-address-refresh = 5\n");
+        assertProblems(file,
+                file + ":2: jmiredo.transport.local-address-refresh: must be 0 (off) or at least 1s, got 5 "
+                        + "(milliseconds: a duration without a unit; write 5s for seconds)",
+                file + ":1: jmiredo.peers.idle-timeout: must be 1s-86400s, got 60 (milliseconds: a duration without a "
+                        + "unit; write 60s for seconds)");
+        Path below = write("below.conf", "jmiredo.peers.idle-timeout = 500ms\n");
+        assertProblems(below, below + ":1: jmiredo.peers.idle-timeout: must be 1s-86400s, got 500ms");
+        Path above = write("above.conf", "jmiredo.peers.idle-timeout = 2d\n");
+        assertProblems(above, above + ":1: jmiredo.peers.idle-timeout: must be 1s-86400s, got 2d");
+        Path fine = write("fine.conf", "jmiredo.peers.idle-timeout = 90000\n");
+        assertThat(ConfigLoader.load(ConfigLoader.Sources.none().withHocon(fine)).peers().idleSeconds()).isEqualTo(90);
+    }
+
     @Test
     void missingFileIsOneClearLine() {
         Path file = dir.resolve("absent.conf");

@@ -367,6 +367,18 @@ class ConfigLoaderTest {
         assertThat(ConfigLoader.load(ConfigLoader.Sources.none().withHocon(fine)).peers().idleSeconds()).isEqualTo(90);
     }
 
+    /**
+     * A file written without the {@code jmiredo} root ("relay { bind-port = 3545 }", as the README's sections
+     * read) had every key refused with no hint: the full key is too far from the written one for a typo.
+     */
+    @Test
+    void aKeyWithoutTheRootIsPointedToIt() throws Exception {
+        Path file = write("relay.conf", "relay {\n  bind-port = 3545\n}\ntun.nmae = teredo\n");
+        assertProblems(file,
+                file + ":2: relay.bind-port: unknown key (did you mean jmiredo.relay.bind-port?)",
+                file + ":4: tun.nmae: unknown key (did you mean jmiredo.tun.name?)");
+    }
+
     @Test
     void missingFileIsOneClearLine() {
         Path file = dir.resolve("absent.conf");

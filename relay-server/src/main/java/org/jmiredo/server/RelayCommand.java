@@ -73,7 +73,9 @@ final class RelayCommand implements Callable<Integer> {
 
         private void reload() {
             try {
-                daemon.reload(ConfigLoader.load(sources));
+                DaemonConfig next = ConfigLoader.load(sources);
+                next.requireRole(DataPathRole.RELAY); // what the start refuses, a reload refuses too
+                daemon.reload(next);
             } catch (InvalidConfigException e) {
                 LOG.error("SIGHUP: configuration not reloaded, the running one stays: {}",
                         String.join("; ", e.problems()));

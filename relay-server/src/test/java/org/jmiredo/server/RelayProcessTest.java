@@ -43,6 +43,7 @@ class RelayProcessTest {
             awaitLog(log(), "SIGUSR1: nothing to do (as Miredo)");
             assertThat(relay.isAlive()).as("alive after SIGUSR1 and SIGUSR2").isTrue();
             reloadWithJsonLogsAndNewMtu(tun, pid);
+            reloadWithAClientsKeyIsRefused(tun, pid);
             stopCleanly(relay);
         } finally {
             relay.destroyForcibly();
@@ -180,6 +181,15 @@ class RelayProcessTest {
         Files.writeString(dir.resolve("relay.conf"), jsonLogsAndNewMtu(tun));
         run("kill", "-HUP", pid);
         awaitLog(log(), "changes to jmiredo.tun take effect at the next restart\"");
+    }
+
+    /** A client's key refused at start is refused on SIGHUP too: the running configuration stays. */
+    private void reloadWithAClientsKeyIsRefused(String tun, String pid) throws Exception {
+        Files.writeString(dir.resolve("relay.conf"), jsonLogsAndNewMtu(tun)
+                + "jmiredo.client.server-address = \"198.51.100.1\"\n");
+        run("kill", "-HUP", pid);
+        awaitLog(log(), "jmiredo.client.server-address: `jmiredo relay` does not use it");
+        assertThat(Files.readString(log())).contains("configuration not reloaded, the running one stays");
     }
 
     private void stopCleanly(Process relay) throws Exception {

@@ -19,17 +19,21 @@ import org.jmiredo.proto.Ipv4;
  *     each; the relay and server accept them, so only the client's start refuses them
  * @param serverNames the host names the server's addresses were given as (in miredo.conf), looked up again after
  *     a failed round
+ * @param setByOperator the {@code jmiredo.client} keys an operator set (a file, the environment), one
+ *     {@code FILE:LINE: KEY: reason} line each: the relay, which would ignore them, refuses them
  */
 public record ClientRoleConfig(int serverAddress, int serverAddress2, int bindAddress, int bindPort,
-        boolean defaultRoute, List<String> refusals, ServerNames serverNames) {
+        boolean defaultRoute, List<String> refusals, ServerNames serverNames, List<String> setByOperator) {
 
     public ClientRoleConfig {
         refusals = List.copyOf(refusals);
+        setByOperator = List.copyOf(setByOperator);
     }
 
     public ClientRoleConfig(int serverAddress, int serverAddress2, int bindAddress, int bindPort,
             boolean defaultRoute) {
-        this(serverAddress, serverAddress2, bindAddress, bindPort, defaultRoute, List.of(), ServerNames.NONE);
+        this(serverAddress, serverAddress2, bindAddress, bindPort, defaultRoute, List.of(), ServerNames.NONE,
+                List.of());
     }
 
     public static ClientRoleConfig unset() {

@@ -130,8 +130,11 @@ public final class ConfigLoader {
 
     private static Config parseHocon(Path file) throws InvalidConfigException {
         requireReadable(file);
+        // Typesafe Config looks for a relative include through the including file's parent, which a bare name
+        // ("--config relay.conf") has not: the include beside it was "not found". "./" gives it one.
+        Path parsed = file.getParent() == null ? Path.of(".").resolve(file) : file;
         try {
-            return ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false)
+            return ConfigFactory.parseFile(parsed.toFile(), ConfigParseOptions.defaults().setAllowMissing(false)
                     .setSyntax(ConfigSyntax.CONF).setIncluder(new RequiredIncludes(file)));
         } catch (ConfigException e) {
             throw new InvalidConfigException(Origins.format(e) + miredoHint(file));
@@ -186,10 +189,14 @@ public final class ConfigLoader {
                 .comparing((Map.Entry<String, ConfigValue> e) -> String.valueOf(e.getValue().origin().filename()))
                 .thenComparingInt(e -> e.getValue().origin().lineNumber()));
         List<String> problems = new ArrayList<>();
+        List<String> known = reference.entrySet().stream().map(Map.Entry::getKey).toList();
         for (Map.Entry<String, ConfigValue> entry : unknown) {
             String key = entry.getKey();
-            String hint = KeySuggestions.nearest(key, reference.entrySet().stream().map(Map.Entry::getKey).toList())
-                    .map(k -> " (did you mean " + k + "?)").orElse("");
+            Optional<String> nearest = KeySuggestions.nearest(key, known);
+            if (nearest.isEmpty() && !key.startsWith(ROOT + ".")) { // written without the root: "relay { ... }"
+                nearest = KeySuggestions.nearest(ROOT + "." + key, known);
+            }
+            String hint = nearest.map(k -> " (did you mean " + k + "?)").orElse("");
             problems.add(Origins.format(entry.getValue().origin(), key) + ": " + key + ": unknown key" + hint);
         }
         return problems;

@@ -48,6 +48,11 @@ final class ConfigMapper {
 
     private record RelayOnlyKey(String key, String why) {}
 
+    /** The keys of {@code jmiredo.client} (reference.conf), which only the client reads. */
+    private static final List<String> CLIENT_KEYS = List.of("jmiredo.client.server-address",
+            "jmiredo.client.server-address2", "jmiredo.client.bind-address", "jmiredo.client.bind-port",
+            "jmiredo.client.default-route");
+
     private final ConfigReader in;
     private final NameRecorder names;
 
@@ -123,7 +128,7 @@ final class ConfigMapper {
         String key = "jmiredo.transport.local-address-refresh";
         Duration refresh = in.duration(key, Duration.ZERO, Duration.ofDays(1));
         if (!refresh.isZero() && refresh.compareTo(Duration.ofSeconds(1)) < 0) {
-            in.problem(key, "must be 0 (off) or at least 1s, got " + refresh.toMillis() + "ms");
+            in.problem(key, "must be 0 (off) or at least 1s, got " + in.writtenDuration(key));
             return Duration.ZERO;
         }
         return refresh;
@@ -236,7 +241,23 @@ final class ConfigMapper {
             in.problem(base + "server-address2", "must differ from server-address (RFC 4380 section 5.2.1)");
         }
         return new ClientRoleConfig(primary, secondary, bindAddress, bindPort, defaultRoute, clientRefusals(tun),
-                serverNames.any() ? serverNames : ServerNames.NONE);
+                serverNames.any() ? serverNames : ServerNames.NONE, clientKeysSet());
+    }
+
+    /**
+     * The client's keys an operator set, each as the relay's refusal: a client's file given to {@code jmiredo
+     * relay} would otherwise run a relay on the defaults without a word (its miredo.conf is refused by its
+     * RelayType). The server reads a shared file with the relay's keys and is not concerned.
+     */
+    private List<String> clientKeysSet() {
+        List<String> set = new ArrayList<>();
+        for (String key : CLIENT_KEYS) {
+            if (in.setByOperator(key)) {
+                set.add(in.located(key, "`jmiredo relay` does not use it (a Teredo client's key): run `jmiredo "
+                        + "client --config`, or remove it"));
+            }
+        }
+        return set;
     }
 
     /** "" (not set) as 0, else a global unicast IPv4 address. */

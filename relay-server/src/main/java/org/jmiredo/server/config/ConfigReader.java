@@ -94,9 +94,25 @@ final class ConfigReader {
         }
         if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
             String range = min.toSeconds() + "s-" + max.toSeconds() + "s";
-            return fail(path, value, "must be " + range + ", got " + d.toSeconds() + "s", min);
+            return fail(path, value, "must be " + range + ", got " + writtenDuration(path), min);
         }
         return d;
+    }
+
+    /**
+     * A duration's value as written, for a message: HOCON reads a number without a unit as milliseconds, so
+     * "idle-timeout = 60" is 60 ms, which is said with the fix.
+     */
+    String writtenDuration(String path) {
+        ConfigValue value = value(path);
+        if (value == null) {
+            return "";
+        }
+        if (value.valueType() == ConfigValueType.NUMBER) {
+            Object n = value.unwrapped();
+            return n + " (milliseconds: a duration without a unit; write " + n + "s for seconds)";
+        }
+        return String.valueOf(value.unwrapped()).trim();
     }
 
     boolean bool(String path) {

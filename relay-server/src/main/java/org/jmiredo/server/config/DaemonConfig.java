@@ -1,5 +1,6 @@
 package org.jmiredo.server.config;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.jmiredo.engine.RelaySettings;
 import org.jmiredo.metrics.DataPathRole;
@@ -54,13 +55,16 @@ public record DaemonConfig(
 
     /**
      * Refuses a Miredo file written for the other of relay and client (its RelayType, or a client's
-     * ServerAddress without one), naming the file and line.
+     * ServerAddress without one), and for the relay the client's HOCON keys, naming the file and line.
      *
      * @throws InvalidConfigException when it is
      */
     public void requireRole(DataPathRole role) throws InvalidConfigException {
-        List<String> refusals = roleDirectives.stream().filter(d -> d.refusedBy(role)).map(RoleDirective::refusal)
-                .toList();
+        List<String> refusals = new ArrayList<>(roleDirectives.stream().filter(d -> d.refusedBy(role))
+                .map(RoleDirective::refusal).toList());
+        if (role == DataPathRole.RELAY && refusals.isEmpty()) { // a client's miredo.conf: its RelayType says it
+            refusals.addAll(client.setByOperator());
+        }
         if (!refusals.isEmpty()) {
             throw new InvalidConfigException(refusals);
         }

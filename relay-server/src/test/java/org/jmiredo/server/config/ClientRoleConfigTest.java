@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import org.jmiredo.engine.client.QualificationSettings;
+import org.jmiredo.metrics.DataPathRole;
 import org.jmiredo.proto.Ipv4;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -158,6 +159,31 @@ class ClientRoleConfigTest {
                 InvalidConfigException.class, e -> assertThat(e.problems()).singleElement().asString()
                         .startsWith("environment variable CONFIG_FORCE_jmiredo_transport_event__loops: ")
                         .contains("jmiredo.transport.event-loops: `jmiredo client` does not use it"));
+    }
+
+    /**
+     * The other way round: a client's file given to {@code jmiredo relay} (the wrong command, or a shared file)
+     * started a relay on the defaults without a word, where a client's miredo.conf is refused by its RelayType.
+     */
+    @Test
+    void theRelayRefusesTheClientsKeys() throws Exception {
+        Path file = dir.resolve("c.conf");
+        DaemonConfig config = load("""
+                jmiredo.tun.name = teredo
+                jmiredo.client { server-address = "198.51.100.1"
+                  bind-port = 3546 }
+                """);
+        assertThatThrownBy(() -> config.requireRole(DataPathRole.RELAY)).isInstanceOfSatisfying(
+                InvalidConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        file + ":2: jmiredo.client.server-address: `jmiredo relay` does not use it (a Teredo"
+                                + " client's key): run `jmiredo client --config`, or remove it",
+                        file + ":3: jmiredo.client.bind-port: `jmiredo relay` does not use it (a Teredo client's"
+                                + " key): run `jmiredo client --config`, or remove it"));
+        config.requireRole(DataPathRole.CLIENT);
+        config.requireRole(DataPathRole.SERVER);
+        load("jmiredo.relay.bind-port = 3545\njmiredo.server.primary-address = \"198.51.100.1\"\n")
+                .requireRole(DataPathRole.RELAY);
+        ConfigLoader.defaults().requireRole(DataPathRole.RELAY);
     }
 
     /** reference.conf's defaults for the relay's keys are no operator's choice: the client starts. */

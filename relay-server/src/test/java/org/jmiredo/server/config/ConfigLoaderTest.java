@@ -319,6 +319,66 @@ class ConfigLoaderTest {
         assertThat(config.relay().bindPort()).isEqualTo(3546);
     }
 
+    /**
+     * {@code cd /etc/jmiredo && jmiredo relay --config relay.conf}: a file named without a directory. Typesafe
+     * Config finds a relative include next to the including file through the file's parent, which a bare name
+     * has not, so the include beside it was "not found" (and before includes were required, silently skipped).
+     */
+    @Test
+    void aFileNamedWithoutADirectoryFindsItsIncludesBesideIt() throws Exception {
+        // The JVM's working directory is fixed; the test writes its two files there and removes them.
+        Path cwd = Path.of("").toAbsolutePath();
+        Path site = Files.createTempFile(cwd, "jmiredo-site-", ".conf");
+        Path top = Files.createTempFile(cwd, "jmiredo-top-", ".conf");
+        try {
+            Files.writeString(site, "jmiredo.relay.bind-port = 3546\n");
+            Files.writeString(top, "include \"" + site.getFileName() + "\"\njmiredo.tun.name = teredo9\n");
+            Path bare = top.getFileName();
+            assertThat(bare.getParent()).isNull();
+            DaemonConfig config = ConfigLoader.load(ConfigLoader.Sources.none().withHocon(bare));
+            assertThat(config.relay().bindPort()).isEqualTo(3546);
+            assertThat(config.tun().name()).isEqualTo("teredo9");
+            // Errors name the file in the working directory.
+            Files.writeString(top, "include \"" + site.getFileName() + "\"\njmiredo.tun.nam = teredo9\n");
+            assertProblems(bare, "./" + bare + ":2: jmiredo.tun.nam: unknown key (did you mean jmiredo.tun.name?)");
+        } finally {
+            Files.deleteIfExists(top);
+            Files.deleteIfExists(site);
+        }
+    }
+
+    /**
+     * HOCON reads a duration written without a unit as milliseconds: "idle-timeout = 60" is 60 ms, which was
+     * refused as "got 0s", a value nobody wrote. The message shows the value as written and says why.
+     */
+    @Test
+    void aDurationWithoutAUnitIsExplained() throws Exception {
+        Path file = write("relay.conf", "jmiredo.peers.idle-timeout = 60\njmiredo.transport.local-address-refresh = 5\n");
+        assertProblems(file,
+                file + ":2: jmiredo.transport.local-address-refresh: must be 0 (off) or at least 1s, got 5 "
+                        + "(milliseconds: a duration without a unit; write 5s for seconds)",
+                file + ":1: jmiredo.peers.idle-timeout: must be 1s-86400s, got 60 (milliseconds: a duration without a "
+                        + "unit; write 60s for seconds)");
+        Path below = write("below.conf", "jmiredo.peers.idle-timeout = 500ms\n");
+        assertProblems(below, below + ":1: jmiredo.peers.idle-timeout: must be 1s-86400s, got 500ms");
+        Path above = write("above.conf", "jmiredo.peers.idle-timeout = 2d\n");
+        assertProblems(above, above + ":1: jmiredo.peers.idle-timeout: must be 1s-86400s, got 2d");
+        Path fine = write("fine.conf", "jmiredo.peers.idle-timeout = 90000\n");
+        assertThat(ConfigLoader.load(ConfigLoader.Sources.none().withHocon(fine)).peers().idleSeconds()).isEqualTo(90);
+    }
+
+    /**
+     * A file written without the {@code jmiredo} root ("relay { bind-port = 3545 }", as the README's sections
+     * read) had every key refused with no hint: the full key is too far from the written one for a typo.
+     */
+    @Test
+    void aKeyWithoutTheRootIsPointedToIt() throws Exception {
+        Path file = write("relay.conf", "relay {\n  bind-port = 3545\n}\ntun.nmae = teredo\n");
+        assertProblems(file,
+                file + ":2: relay.bind-port: unknown key (did you mean jmiredo.relay.bind-port?)",
+                file + ":4: tun.nmae: unknown key (did you mean jmiredo.tun.name?)");
+    }
+
     @Test
     void missingFileIsOneClearLine() {
         Path file = dir.resolve("absent.conf");

@@ -80,17 +80,17 @@ final class PersistentTun {
 
     /**
      * IFF_TUN_EXCL's EBUSY (the daemon creates its own device): if the name is a persistent device, the host
-     * probably made it for this daemon, and {@code tun.persistent} is what is missing (for the relay: the client
-     * always creates its own device and refuses the key).
+     * probably made it for a relay, and {@code tun.persistent} is what is missing. The client always creates its
+     * own device and refuses the key: the hint says which command takes it, since both roles come here.
      */
     NativeException explainTaken(String name, NativeException e) {
         String flags = attribute(name, "tun_flags");
         if (flags == null || (parseFlags(flags) & IFF_PERSIST) == 0) {
             return e;
         }
-        return new NativeException("interface " + name + " is a persistent TUN device the host created: set "
-                + "tun.persistent = true to attach the relay to it, or delete it (ip link del " + name + ")",
-                e.operation(), e.errno());
+        return new NativeException("interface " + name + " is a persistent TUN device the host created: delete it "
+                + "(ip link del " + name + ") or choose another tun.name; `jmiredo relay` attaches to it with "
+                + "tun.persistent = true (`jmiredo client` cannot)", e.operation(), e.errno());
     }
 
     String createCommand(String name) {

@@ -172,6 +172,10 @@ class PersistentTunTest {
         }
     }
 
+    /**
+     * The client opens its device here too, and refuses tun.persistent: the hint used to tell it to set the key
+     * ("to attach the relay"), which only led to the next refusal. It now says which command takes the key.
+     */
     @Test
     void withoutTheKeyTheHostsDeviceIsRefusedWithAPointerToIt() {
         Privileges.assumeNetAdmin();
@@ -180,10 +184,12 @@ class PersistentTunTest {
                 .isInstanceOfSatisfying(NativeException.class, e -> {
                     assertThat(e.errno()).isEqualTo(Errno.EBUSY);
                     assertThat(e.getMessage()).isEqualTo("interface " + name + " is a persistent TUN device the host "
-                            + "created: set tun.persistent = true to attach the relay to it, or delete it (ip link del "
-                            + name
-                            + ") (TUNSETIFF " + name + ": EBUSY)");
+                            + "created: delete it (ip link del " + name + ") or choose another tun.name; `jmiredo "
+                            + "relay` attaches to it with tun.persistent = true (`jmiredo client` cannot) (TUNSETIFF "
+                            + name + ": EBUSY)");
                 });
+        // The client's single queue meets the same device the same way.
+        assertThatThrownBy(() -> LinuxTunDevice.open(name, 1)).hasMessageContaining("`jmiredo client` cannot");
     }
 
     /** A persistent device made by {@code ip tuntap add dev NAME ARGS}, deleted after the test. */

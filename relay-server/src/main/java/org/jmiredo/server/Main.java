@@ -21,6 +21,7 @@ public final class Main implements Runnable {
     static final int EXIT_USAGE = 2;
     static final int EXIT_CONFIG = 78;
     private static final String LEAK_DETECTION_LEVEL = "io.netty.leakDetection.level";
+    static final String NETTY_JFR = "io.netty.jfr.enabled";
     private static final String DEBUG = "--debug";
 
     private final CommandSpec spec = CliModel.command(this, "jmiredo",
@@ -38,6 +39,7 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         quietLeakDetection(); // before any Netty class, the early start's included
+        quietNettyJfr();
         // Logging first, on this thread, then the start-up work that can run beside the parsing.
         LoggerFactory.getILoggerFactory();
         EarlyStart.begin(args);
@@ -54,6 +56,19 @@ public final class Main implements Runnable {
     static void quietLeakDetection() {
         if (System.getProperty(LEAK_DETECTION_LEVEL) == null) {
             System.setProperty(LEAK_DETECTION_LEVEL, "disabled");
+        }
+    }
+
+    /**
+     * Netty's buffer allocator reports its chunks and buffers as JFR events when JFR is available, whether or not
+     * a recording runs: the first check registers its event classes with JFR, which loads about 110 of JFR's
+     * classes and reads their annotations through proxy classes, during the relay's start (BENCHMARKS.md, "Twelfth
+     * iteration: start-up"). Nothing here reads those events; an operator who wants them sets
+     * {@code -Dio.netty.jfr.enabled=true}. Before any Netty class reads it.
+     */
+    static void quietNettyJfr() {
+        if (System.getProperty(NETTY_JFR) == null) {
+            System.setProperty(NETTY_JFR, "false");
         }
     }
 

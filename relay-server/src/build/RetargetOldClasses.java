@@ -31,7 +31,7 @@ import java.util.zip.ZipOutputStream;
  * <p>Why: picocli 4.7 is compiled for Java 5 (49). The JDK's AOT cache (JEP 483) leaves out every class that the
  * old, type-inferring verifier linked ("Skipping picocli/...: Old class has been linked" when the cache is made),
  * and with it each class that implements one of picocli's interfaces; so at every start of a daemon the JVM parsed,
- * verified and linked picocli's 146 classes anew from the jar, and ran them without the cache's profiles
+ * verified and linked up to 174 of picocli's classes anew from the jar, and ran them without the cache's profiles
  * (BENCHMARKS.md, "Twelfth iteration: start-up"). Rewritten, they come from the cache like the rest.
  *
  * <p>Usage: {@code java RetargetOldClasses.java JAR}. A jar without such classes is left untouched (its

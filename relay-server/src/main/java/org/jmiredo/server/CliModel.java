@@ -6,9 +6,9 @@ import picocli.CommandLine.Model.OptionSpec;
 /**
  * picocli models built by hand, for {@code jmiredo} itself and the daemon commands: what a daemon's start parses.
  * picocli's annotation model reads every command's annotations by reflection at start, and the JDK makes a proxy
- * class for each annotation type it reads; the AOT cache keeps neither proxy classes nor the classes that are not
- * linked at dump time, so that work was done anew, interpreted, at every start: the largest item of the main
- * thread's start (BENCHMARKS.md, "Twelfth iteration: start-up"). {@code checkconf} and {@code help} keep their
+ * class for each annotation type it reads, which the AOT cache cannot keep: with picocli's own classes (kept since
+ * the build rewrites them, {@code src/build/RetargetOldClasses.java}) that work was done anew at every start, the
+ * largest item of the main thread's start (BENCHMARKS.md, "Twelfth iteration: start-up"). {@code checkconf} and {@code help} keep their
  * annotations: they are built only when the command line may need them ({@link Main#model}).
  * {@code CliTranscriptTest} holds every help text and usage error to what the annotations printed.
  */

@@ -11,6 +11,8 @@
 # LAUNCHER=1: the shipped path, bin/jmiredo (its default JVM options), with and without its AOT cache in
 # the same run: one start records the cache (not counted), then each run starts once with
 # JMIREDO_AOT_CACHE=off and once with the cache, alternately. JM_JAVA_OPTS goes to JMIREDO_JAVA_OPTS.
+# CACHES (with LAUNCHER=1): which of "off aot" to time in each run, default both; CACHES=aot halves a run's length
+# when only the shipped path counts.
 # TREES: checkouts whose relays (their bin/jmiredo with LAUNCHER=1, else their jar) start in turn in
 # each run, for old against new in one run; default: this one.
 set -euo pipefail
@@ -141,7 +143,8 @@ if [[ -n "${LAUNCHER:-}" ]]; then
             "cache: $(ls "$DIR/aot-$tree")"
         [[ -n "$(ls "$DIR/aot-$tree")" ]] || die "the launcher wrote no AOT cache"
     done
-    measure off aot
+    # shellcheck disable=SC2086
+    measure ${CACHES:-off aot}
 else
     measure ""
 fi

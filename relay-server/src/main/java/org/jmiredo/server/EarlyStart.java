@@ -18,7 +18,7 @@ import org.jmiredo.server.metrics.ProcessMeters;
  * loggers while it starts, and Micrometer and Netty log through it.
  */
 final class EarlyStart {
-    private static final List<String> DAEMONS = List.of("relay", "server", "mire", "client");
+    static final List<String> DAEMONS = List.of("relay", "server", "mire", "client");
     private static CompletableFuture<ProcessMeters> meters;
 
     private EarlyStart() {}

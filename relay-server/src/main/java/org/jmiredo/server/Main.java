@@ -5,11 +5,10 @@ import java.util.Arrays;
 import org.jmiredo.server.config.InvalidConfigException;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.ScopeType;
 
 /**
  * {@code jmiredo relay|server|mire|client|checkconf ...}. Errors are one line on standard error, without a stack trace
@@ -17,24 +16,20 @@ import picocli.CommandLine.Spec;
  * start; server and mire likewise), 2 usage error, 78 invalid configuration (EX_CONFIG of sysexits.h, so that an init system can
  * tell a broken file from a transient failure and not restart in a loop).
  */
-@Command(
-        name = "jmiredo",
-        mixinStandardHelpOptions = true,
-        versionProvider = Version.class,
-        description = "Teredo relay, server and client (RFC 4380, 5991, 6081); reads its own HOCON configuration or Miredo's.",
-        subcommands = {RelayCommand.class, ServerCommand.class, MireCommand.class, ClientCommand.class, CheckConfCommand.class,
-                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     static final int EXIT_FAILURE = 1;
     static final int EXIT_USAGE = 2;
     static final int EXIT_CONFIG = 78;
     private static final String LEAK_DETECTION_LEVEL = "io.netty.leakDetection.level";
+    static final String NETTY_JFR = "io.netty.jfr.enabled";
+    private static final String DEBUG = "--debug";
 
-    @Spec
-    CommandSpec spec;
-
-    @Option(names = "--debug", description = "Print stack traces with errors.", scope = CommandLine.ScopeType.INHERIT)
-    boolean debug;
+    private final CommandSpec spec = CliModel.command(this, "jmiredo",
+                    "Teredo relay, server and client (RFC 4380, 5991, 6081); reads its own HOCON configuration or "
+                            + "Miredo's.")
+            .versionProvider(new Version())
+            .addOption(OptionSpec.builder(DEBUG).type(boolean.class).scopeType(ScopeType.INHERIT)
+                    .description("Print stack traces with errors.").build());
 
     @Override
     public void run() {
@@ -44,6 +39,7 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         quietLeakDetection(); // before any Netty class, the early start's included
+        quietNettyJfr();
         // Logging first, on this thread, then the start-up work that can run beside the parsing.
         LoggerFactory.getILoggerFactory();
         EarlyStart.begin(args);
@@ -63,10 +59,23 @@ public final class Main implements Runnable {
         }
     }
 
+    /**
+     * Netty's buffer allocator reports its chunks and buffers as JFR events when JFR is available, whether or not
+     * a recording runs: the first check registers its event classes with JFR, which loads about 110 of JFR's
+     * classes and reads their annotations through proxy classes, during the relay's start (BENCHMARKS.md, "Twelfth
+     * iteration: start-up"). Nothing here reads those events; an operator who wants them sets
+     * {@code -Dio.netty.jfr.enabled=true}. Before any Netty class reads it.
+     */
+    static void quietNettyJfr() {
+        if (System.getProperty(NETTY_JFR) == null) {
+            System.setProperty(NETTY_JFR, "false");
+        }
+    }
+
     /** Runs one command line; the writers are parameters so that tests can read what was printed. */
     static int execute(PrintWriter out, PrintWriter err, String... args) {
-        boolean debug = Arrays.asList(args).contains("--debug");
-        CommandLine cli = new CommandLine(new Main());
+        boolean debug = Arrays.asList(args).contains(DEBUG);
+        CommandLine cli = new CommandLine(model(args));
         cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler((e, arguments) -> {
@@ -81,6 +90,44 @@ public final class Main implements Runnable {
             return code;
         });
         return cli.execute(args);
+    }
+
+    /**
+     * The model of {@code jmiredo} for {@code args}. A daemon's command line ({@code [--debug] relay ...}, as
+     * {@link EarlyStart#namesDaemon}) gets that daemon's command alone, built by hand ({@link CliModel}); any other
+     * gets every command, {@code checkconf} and picocli's {@code help} by their annotations, as the help lists them.
+     */
+    static CommandSpec model(String... args) {
+        CommandSpec jmiredo = new Main().spec;
+        String daemon = daemonOf(args);
+        if (daemon != null) {
+            return jmiredo.addSubcommand(daemon, daemon(daemon));
+        }
+        for (String name : EarlyStart.DAEMONS) {
+            jmiredo.addSubcommand(name, daemon(name));
+        }
+        return jmiredo.addSubcommand("checkconf", new CommandLine(new CheckConfCommand()))
+                .addSubcommand("help", new CommandLine(new CommandLine.HelpCommand()));
+    }
+
+    /** The daemon {@code args} starts: its first argument after any {@code --debug}, if that names one; else null. */
+    static String daemonOf(String... args) {
+        for (String arg : args) {
+            if (!arg.equals(DEBUG)) {
+                return EarlyStart.DAEMONS.contains(arg) ? arg : null;
+            }
+        }
+        return null;
+    }
+
+    private static CommandSpec daemon(String name) {
+        return switch (name) {
+            case "relay" -> new RelayCommand().spec();
+            case "server" -> new ServerCommand().spec();
+            case "mire" -> new MireCommand().spec();
+            case "client" -> new ClientCommand().spec();
+            default -> throw new IllegalArgumentException(name);
+        };
     }
 
     private static int report(PrintWriter err, Exception e) {

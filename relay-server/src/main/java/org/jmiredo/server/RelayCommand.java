@@ -8,30 +8,29 @@ import org.jmiredo.server.config.DaemonConfig;
 import org.jmiredo.server.config.InvalidConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code jmiredo relay}: runs a relay until SIGTERM or SIGINT (then stops cleanly and exits 0). SIGHUP
  * reads the same files and environment again and applies what can change while running.
  */
-@Command(name = "relay", mixinStandardHelpOptions = true,
-        description = "Run a Teredo relay. Defaults: all IPv4 addresses, UDP 3544, interface teredo, prefix 2001::/32.")
 final class RelayCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RelayCommand.class);
 
-    @Mixin
-    RoleOptions options;
+    private final CommandSpec spec = RoleOptions.addTo(CliModel.command(this, "relay",
+                    "Run a Teredo relay. Defaults: all IPv4 addresses, UDP 3544, interface teredo, prefix 2001::/32."))
+            .addOption(CliModel.option("--miredo-conf", "FILE", Path.class,
+                    "A Miredo miredo.conf (RelayType cone/relay/restricted, InterfaceName, BindAddress, "
+                            + "BindPort, Prefix, InterfaceMTU, SyslogFacility); wins over --config where both set a key."));
 
-    @Option(names = "--miredo-conf", paramLabel = "FILE",
-            description = "A Miredo miredo.conf (RelayType cone/relay/restricted, InterfaceName, BindAddress, "
-                    + "BindPort, Prefix, InterfaceMTU, SyslogFacility); wins over --config where both set a key.")
-    Path miredoConf;
+    /** This command's model (picocli's, built by hand: {@link CliModel}). */
+    CommandSpec spec() {
+        return spec;
+    }
 
     @Override
     public Integer call() throws Exception {
-        ConfigLoader.Sources sources = options.sources(miredoConf);
+        ConfigLoader.Sources sources = RoleOptions.of(spec).sources(CliModel.value(spec, "--miredo-conf"));
         DaemonConfig initial = ConfigLoader.load(sources);
         initial.requireRole(DataPathRole.RELAY);
         LogSetup.apply(initial.logging());

@@ -5,22 +5,35 @@ import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.jmiredo.server.config.ConfigLoader;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * The options every daemon command shares ({@code relay}, {@code server}, {@code mire}, {@code client}): a
- * picocli mixin. How the commands then run: {@link DaemonRun}.
+ * The options every daemon command shares ({@code relay}, {@code server}, {@code mire}, {@code client}), and the
+ * configuration layers they make. How the commands then run: {@link DaemonRun}.
  */
 final class RoleOptions {
-    @Option(names = "--config", paramLabel = "FILE", description = "A HOCON file over the built-in reference.conf.")
-    Path config;
+    private final Path config;
+    private final String metricsListen;
+    private final String logFormat;
 
-    @Option(names = "--metrics-listen", paramLabel = "HOST:PORT",
-            description = "Where /metrics, /healthz and /readyz are served (default 0.0.0.0:9544).")
-    String metricsListen;
+    private RoleOptions(CommandSpec parsed) {
+        config = CliModel.value(parsed, "--config");
+        metricsListen = CliModel.value(parsed, "--metrics-listen");
+        logFormat = CliModel.value(parsed, "--log-format");
+    }
 
-    @Option(names = "--log-format", paramLabel = "text|json", description = "Log lines as text (default) or JSON.")
-    String logFormat;
+    /** Adds the shared options to a daemon command's model. */
+    static CommandSpec addTo(CommandSpec spec) {
+        return spec.addOption(CliModel.option("--config", "FILE", Path.class, "A HOCON file over the built-in reference.conf."))
+                .addOption(CliModel.option("--metrics-listen", "HOST:PORT", String.class,
+                        "Where /metrics, /healthz and /readyz are served (default 0.0.0.0:9544)."))
+                .addOption(CliModel.option("--log-format", "text|json", String.class, "Log lines as text (default) or JSON."));
+    }
+
+    /** What the command line gave for the shared options of {@code parsed} (a model of {@link #addTo}). */
+    static RoleOptions of(CommandSpec parsed) {
+        return new RoleOptions(parsed);
+    }
 
     /** The configuration layers: reference.conf, --config, {@code miredoConf}, environment, options. */
     ConfigLoader.Sources sources(Path miredoConf) {

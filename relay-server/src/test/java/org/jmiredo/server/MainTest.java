@@ -22,15 +22,25 @@ class MainTest {
 
     @Test
     void theDaemonTurnsNettysLeakDetectionOffUnlessTheOperatorGaveALevel() {
-        String key = "io.netty.leakDetection.level";
-        String before = System.getProperty(key); // paranoid, from the build's argLine
+        // the build's argLine sets it to paranoid for the tests
+        assertDefaultUnlessSet("io.netty.leakDetection.level", Main::quietLeakDetection, "disabled", "simple");
+    }
+
+    @Test
+    void theDaemonTurnsNettysJfrEventsOffUnlessTheOperatorAsked() {
+        assertDefaultUnlessSet(Main.NETTY_JFR, Main::quietNettyJfr, "false", "true");
+    }
+
+    /** {@code quiet} sets {@code key} to {@code daemonDefault} when unset, and leaves an operator's value. */
+    private static void assertDefaultUnlessSet(String key, Runnable quiet, String daemonDefault, String operators) {
+        String before = System.getProperty(key);
         try {
             System.clearProperty(key);
-            Main.quietLeakDetection();
-            assertThat(System.getProperty(key)).isEqualTo("disabled");
-            System.setProperty(key, "simple");
-            Main.quietLeakDetection();
-            assertThat(System.getProperty(key)).isEqualTo("simple");
+            quiet.run();
+            assertThat(System.getProperty(key)).isEqualTo(daemonDefault);
+            System.setProperty(key, operators);
+            quiet.run();
+            assertThat(System.getProperty(key)).isEqualTo(operators);
         } finally {
             if (before == null) {
                 System.clearProperty(key);

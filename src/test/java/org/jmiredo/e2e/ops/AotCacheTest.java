@@ -33,6 +33,9 @@ class AotCacheTest {
     private static final Duration STOP = Duration.ofSeconds(90);
     private static final Pattern MAIN_SOURCE = Pattern.compile("org\\.jmiredo\\.server\\.Main source: (.+)");
     private static final String FROM_CACHE = "shared objects file";
+    /** A class of ours or picocli's with a name (not a lambda's or another hidden class) and where it came from. */
+    private static final Pattern NAMED_CLASS_SOURCE =
+            Pattern.compile("\\] ((?:picocli|org\\.jmiredo)\\.[^ /]+) source: (.+)");
 
     @Test
     void launcherRecordsTheCacheAtTheFirstStartAndMapsItAtTheNext() throws IOException {
@@ -66,21 +69,37 @@ class AotCacheTest {
      */
     @Test
     void launcherKeepsACacheForTheClientCommandToo(@TempDir Path cache) {
-        Path java = Preconditions.requireDaemonJava();
-        Preconditions.requireDaemonJar();
-        Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", "JAVA_HOME", java.getParent().getParent().toString(),
-                "JMIREDO_AOT_CACHE", cache.toString(), "JMIREDO_JAVA_OPTS", "-Xlog:class+load");
-        List<String> help = List.of("bash", RepoPaths.file("bin/jmiredo").toString(), "client", "--help");
+        List<Shell.Result> runs = twice(cache, "client", "--help");
+        Shell.Result first = runs.get(0);
+        Shell.Result second = runs.get(1);
 
-        Shell.Result first = Shell.quiet().run(START.plus(STOP), null, env, help);
-        Shell.Result second = Shell.quiet().run(START, null, env, help);
-
-        assertThat(first.exit()).as(first.describe()).isZero();
         assertThat(mainSource(first.output())).as(first.describe()).startsWith("file:");
-        assertThat(second.exit()).as(second.describe()).isZero();
         assertThat(mainSource(second.output())).as("mapped at the second start: " + second.describe())
                 .isEqualTo(FROM_CACHE);
         assertThat(cache.toFile().list()).singleElement().asString().matches("jmiredo-client-\\d+\\.aot");
+    }
+
+    /**
+     * A daemon's command line runs from the cache: picocli's classes (rewritten at package from Java 5's class
+     * format, which the cache refuses) and ours, and no proxy class for annotations (the daemon commands' models
+     * are built by hand). BENCHMARKS.md, "Twelfth iteration: start-up".
+     */
+    @Test
+    void theCacheKeepsTheCommandLinesClassesAndMakesNoProxies(@TempDir Path cache) {
+        Shell.Result second = twice(cache, "relay", "--help").get(1);
+
+        Matcher loaded = NAMED_CLASS_SOURCE.matcher(second.output());
+        Map<String, String> notFromCache = new HashMap<>();
+        int picocli = 0;
+        while (loaded.find()) {
+            picocli += loaded.group(1).startsWith("picocli.") ? 1 : 0;
+            if (!loaded.group(2).strip().equals(FROM_CACHE)) {
+                notFromCache.put(loaded.group(1), loaded.group(2).strip());
+            }
+        }
+        assertThat(picocli).as("picocli's classes loaded: " + second.describe()).isGreaterThan(50);
+        assertThat(notFromCache).as("our and picocli's classes not from the cache").isEmpty();
+        assertThat(second.output()).doesNotContain("__dynamic_proxy__");
     }
 
     @Test
@@ -126,6 +145,24 @@ class AotCacheTest {
             assertThat(relay.process().stop()).hasValueSatisfying(code -> assertThat(code).isIn(0, 143));
             Files.delete(cache);
         }
+    }
+
+    /**
+     * Runs {@code bin/jmiredo ARGS} twice, each exiting 0, with its cache in {@code cache} and -Xlog:class+load: the
+     * run that records the cache, then the one that maps it.
+     */
+    private static List<Shell.Result> twice(Path cache, String... args) {
+        Path java = Preconditions.requireDaemonJava();
+        Preconditions.requireDaemonJar();
+        Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", "JAVA_HOME", java.getParent().getParent().toString(),
+                "JMIREDO_AOT_CACHE", cache.toString(), "JMIREDO_JAVA_OPTS", "-Xlog:class+load");
+        List<String> command = Stream.concat(Stream.of("bash", RepoPaths.file("bin/jmiredo").toString()),
+                Stream.of(args)).toList();
+        Shell.Result first = Shell.quiet().run(START.plus(STOP), null, env, command);
+        Shell.Result second = Shell.quiet().run(START, null, env, command);
+        assertThat(first.exit()).as(first.describe()).isZero();
+        assertThat(second.exit()).as(second.describe()).isZero();
+        return List.of(first, second);
     }
 
     /** Starts `bin/jmiredo mire` with its cache in {@code cache}, waits for ready, stops it; its log. */

@@ -89,7 +89,7 @@ conf() { # conf ROLE: the daemon's configuration file
     server) printf '%s\n' 'jmiredo.server.primary-address = "198.51.100.1"' 'jmiredo.metrics.listen = "127.0.0.1:9545"' \
         'jmiredo.transport.event-loops = 1' ;;
     client) printf '%s\n' 'jmiredo.client.server-address = "198.51.100.1"' 'jmiredo.client.bind-address = "198.51.100.10"' \
-        'jmiredo.tun.name = "teredoc"' 'jmiredo.metrics.listen = "127.0.0.1:9546"' 'jmiredo.transport.event-loops = 1' ;;
+        'jmiredo.tun.name = "teredoc"' 'jmiredo.metrics.listen = "127.0.0.1:9546"' ;; # one loop always; the key is refused
     esac >"$DIR/$1.conf"
 }
 for role in relay server client; do conf $role; done

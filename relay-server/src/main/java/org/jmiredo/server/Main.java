@@ -34,7 +34,7 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(),
-                "missing command: relay or checkconf (or server, mire, client: see jmiredo --help)");
+                "missing command: relay or checkconf (or server, mire, client)");
     }
 
     public static void main(String[] args) {

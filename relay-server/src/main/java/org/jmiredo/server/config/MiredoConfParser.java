@@ -185,11 +185,25 @@ public final class MiredoConfParser {
      * directive (and says so), so the name is not looked up; offline it would fail on a name nobody uses.
      */
     private boolean ignoredName(DataPathRole role, Line line) {
-        boolean takesName = switch (line.key()) {
-            case "serveraddress", "serveraddress2", "bindaddress", "serverbindaddress", "serverbindaddress2" -> true;
+        if (running == null || role == running) {
+            return false;
+        }
+        return switch (line.key()) {
+            case "serveraddress", "serveraddress2", "bindaddress" -> isName(line.key());
+            // A pair (serverKeys): both skipped, or a literal ServerBindAddress2 alone would need its primary.
+            case "serverbindaddress", "serverbindaddress2" -> isName("serverbindaddress") || isName("serverbindaddress2");
             default -> false;
         };
-        return running != null && role != running && takesName && MiredoValues.inetAton(line.value()).isEmpty();
+    }
+
+    /** Whether the directive {@code key} is given a host name (not an inet_aton(3) form). */
+    private boolean isName(String key) {
+        for (Line line : lines) {
+            if (line.key().equals(key)) {
+                return MiredoValues.inetAton(line.value()).isEmpty();
+            }
+        }
+        return false;
     }
 
     private static boolean isClientType(String value) {

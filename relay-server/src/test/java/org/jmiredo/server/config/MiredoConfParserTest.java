@@ -136,6 +136,10 @@ class MiredoConfParserTest {
                 DataPathRole.SERVER);
         assertThat(server.ignoredBy(DataPathRole.SERVER)).containsExactly(debian + ":3: directive \"ServerAddress\" "
                 + "is for `jmiredo client`; `jmiredo server` ignores it");
+        Path serverFile = write("server.conf", "ServerBindAddress teredo.example\nServerBindAddress2 198.51.100.2\n");
+        DaemonConfig relayOfServerFile = ConfigLoader.load(ConfigLoader.Sources.none().withMiredo(serverFile), offline,
+                DataPathRole.RELAY);
+        assertThat(relayOfServerFile.ignoredBy(DataPathRole.RELAY)).as("the pair ignored as one").hasSize(2);
         assertThat(asked).as("names looked up").isEmpty();
         // Without a running role (checkconf), and for the role that reads it, the name is looked up as before.
         assertThatThrownBy(() -> ConfigLoader.load(ConfigLoader.Sources.none().withMiredo(debian), offline,

@@ -191,7 +191,8 @@ public final class MiredoConfParser {
         return switch (line.key()) {
             case "serveraddress", "serveraddress2", "bindaddress" -> isName(line.key());
             // A pair (serverKeys): both skipped, or a literal ServerBindAddress2 alone would need its primary.
-            case "serverbindaddress", "serverbindaddress2" -> isName("serverbindaddress") || isName("serverbindaddress2");
+            case "serverbindaddress", "serverbindaddress2" ->
+                    isName("serverbindaddress") || isName("serverbindaddress2");
             default -> false;
         };
     }
@@ -214,7 +215,8 @@ public final class MiredoConfParser {
     private void directive(Line line) {
         DataPathRole role = onlyRole(line.key());
         if (role != null) {
-            roleDirectives.add(new RoleDirective(file + ":" + line.number(), line.directive(), role, choosesRole(line)));
+            String origin = file + ":" + line.number();
+            roleDirectives.add(new RoleDirective(origin, line.directive(), role, choosesRole(line)));
             if (ignoredName(role, line)) {
                 return;
             }

@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import org.jmiredo.proto.Ipv4;
 import org.jmiredo.server.config.ConfigLoader;
 import org.jmiredo.server.config.DaemonConfig;
@@ -86,13 +87,7 @@ class BoundAddressesTest {
             ns.ip("addr", "add", "198.51.100.1/32", "dev", "lo");
             ns.ip("addr", "add", "198.51.100.2/32", "dev", "lo");
             try (ServerDaemon daemon = InNetns.call(ns.name(), () -> ServerDaemon.start(config))) {
-                assertThat(InNetns.call(ns.name(), daemon::isReady)).isTrue();
-                ns.ip("addr", "del", "198.51.100.2/32", "dev", "lo");
-                Thread.sleep(BoundAddresses.RECHECK_NANOS / 1_000_000);
-                assertThat(InNetns.call(ns.name(), daemon::isReady)).as("the secondary gone").isFalse();
-                ns.ip("addr", "add", "198.51.100.2/32", "dev", "lo");
-                Thread.sleep(BoundAddresses.RECHECK_NANOS / 1_000_000);
-                assertThat(InNetns.call(ns.name(), daemon::isReady)).as("the secondary back").isTrue();
+                assertReadinessFollows(ns, "198.51.100.2/32", daemon::isReady);
             }
         }
     }
@@ -119,14 +114,23 @@ class BoundAddressesTest {
                     settings.withBind((Inet4Address) InetAddress.getByName("127.0.0.1"), 0)
                             .withTun(config.tun().name(), (Inet6Address) InetAddress.getByName("2001::"), 32),
                     wiring, ns.adoptingConfigurator()))) {
-                assertThat(InNetns.call(ns.name(), daemon::isReady)).isTrue();
-                ns.ip("addr", "del", "198.51.100.3/32", "dev", "lo");
-                Thread.sleep(BoundAddresses.RECHECK_NANOS / 1_000_000);
-                assertThat(InNetns.call(ns.name(), daemon::isReady)).as("the relay's address gone").isFalse();
-                ns.ip("addr", "add", "198.51.100.3/32", "dev", "lo");
-                Thread.sleep(BoundAddresses.RECHECK_NANOS / 1_000_000);
-                assertThat(InNetns.call(ns.name(), daemon::isReady)).as("the relay's address back").isTrue();
+                assertReadinessFollows(ns, "198.51.100.3/32", daemon::isReady);
             }
         }
+    }
+
+    /**
+     * Ready with {@code address} in {@code ns}, not ready once it is deleted, ready again once it is back; each
+     * check in the namespace, a recheck period after the change.
+     */
+    private static void assertReadinessFollows(TestNetns ns, String address, Callable<Boolean> ready)
+            throws Exception {
+        assertThat(InNetns.call(ns.name(), ready)).isTrue();
+        ns.ip("addr", "del", address, "dev", "lo");
+        Thread.sleep(BoundAddresses.RECHECK_NANOS / 1_000_000);
+        assertThat(InNetns.call(ns.name(), ready)).as("%s gone", address).isFalse();
+        ns.ip("addr", "add", address, "dev", "lo");
+        Thread.sleep(BoundAddresses.RECHECK_NANOS / 1_000_000);
+        assertThat(InNetns.call(ns.name(), ready)).as("%s back", address).isTrue();
     }
 }

@@ -2,10 +2,17 @@ package org.jmiredo.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.jmiredo.e2e.lab.LabNet.*;
+import static org.jmiredo.e2e.server.TeredoPacketTool.teredoAddress;
 
+import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jmiredo.e2e.lab.Netns;
+import org.jmiredo.e2e.lab.Shell;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
@@ -27,6 +34,8 @@ abstract class ClientDataTest extends TeredoLabTest {
     private static final String FRESH_NATIVE_HOST = "2001:db8:6::21";
     /** A third, whose echo requests the native host rejects. */
     private static final String REJECTING_NATIVE_HOST = "2001:db8:6::22";
+    /** A global mapping nobody answers at: the IPv4 of a silent Teredo peer. */
+    private static final String SILENT_MAPPING = "203.0.113.99";
 
     private Netns lan2;
     private JmiredoClient client;
@@ -127,5 +136,27 @@ abstract class ClientDataTest extends TeredoLabTest {
         assertThat(refused.received()).as("pings rejected:\n%s", refused.output()).isZero();
         Iperf.Throughput throughput = Iperf.run(teredo.lab(), lan2, "lan2", REJECTING_NATIVE_HOST, false, TRANSFER);
         assertThat(throughput.mbitPerSecond()).as(throughput.toString()).isGreaterThan(1.0);
+    }
+
+    /**
+     * Found by review16: after four unanswered bubble pairs our client answers with ICMPv6 address unreachable
+     * from its own Teredo address (RFC 4443 §2.2, as Miredo's client); it used to come from the unreachable
+     * destination. The peer: a Teredo address of our server whose mapping answers nothing.
+     */
+    @Test
+    @Order(8)
+    @DisplayName("R-5.2.6-max4, R6081-3-finite: a silent Teredo peer; address unreachable from our own address")
+    void aSilentTeredoPeerGetsAddressUnreachableFromOurOwnAddress() throws Exception {
+        String silent = InetAddress.getByAddress(teredoAddress(InetAddress.getByName(SERVER_PRIMARY).getAddress(),
+                InetAddress.getByName(SILENT_MAPPING).getAddress(), 40000)).getHostAddress();
+        // One a second: four bubble pairs 2 s apart (R-5.2.6-2s), then the errors.
+        Shell.Result r = lan2.exec(Duration.ofSeconds(40), "ping", "-n", "-c", "12", "-i", "1", "-W", "1", silent);
+        Matcher from = Pattern.compile("From (\\S+?):? icmp_seq=\\d+ Destination unreachable: Address unreachable")
+                .matcher(r.output());
+        List<String> sources = new ArrayList<>();
+        while (from.find()) {
+            sources.add(from.group(1));
+        }
+        assertThat(sources).as("the errors' sources in:\n%s", r.output()).isNotEmpty().allMatch(address::equals);
     }
 }

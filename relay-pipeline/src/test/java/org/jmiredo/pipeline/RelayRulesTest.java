@@ -106,6 +106,9 @@ class RelayRulesTest {
         assertThat((int) icmp.getUnsignedByte(40)).as("destination unreachable").isEqualTo(1);
         assertThat((int) icmp.getUnsignedByte(41)).as("address unreachable").isEqualTo(3);
         assertThat(Ipv6.dstLo(icmp, 0)).isEqualTo(NATIVE[1]);
+        // From the unreachable destination, as Miredo's relay: the relay has no address of its own on the tunnel.
+        assertThat(Ipv6.srcHi(icmp, 0)).isEqualTo(CLIENT[0]);
+        assertThat(Ipv6.srcLo(icmp, 0)).isEqualTo(CLIENT[1]);
         assertThat(Checksum.verifies(icmp, 0)).isTrue();
     }
 

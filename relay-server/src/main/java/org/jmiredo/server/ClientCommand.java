@@ -45,7 +45,7 @@ final class ClientCommand implements Callable<Integer> {
                     ConfigLoader.commandLineOption("jmiredo.client.server-address", serverAddress, "--server-address")
                             .withFallback(sources.commandLine()));
         }
-        DaemonConfig config = ConfigLoader.load(sources);
+        DaemonConfig config = ConfigLoader.load(sources, DataPathRole.CLIENT);
         config.requireRole(DataPathRole.CLIENT);
         if (!config.client().configured()) {
             throw new ParameterException(spec.commandLine(),

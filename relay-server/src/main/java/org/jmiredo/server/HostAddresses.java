@@ -62,7 +62,7 @@ final class HostAddresses {
      * with net.ipv4.ip_nonlocal_bind, any address. miredo-server just binds, so it serves such addresses; so do
      * we. Port 0: the probe holds no port the daemon needs.
      */
-    private static boolean kernelBinds(int address) {
+    static boolean kernelBinds(int address) {
         try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(TransportSettingsMapping.ipv4(address), 0))) {
             return true;
         } catch (IOException e) {

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Map;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DataPathRole;
 import org.jmiredo.pipeline.server.MireDataPath;
@@ -41,6 +42,11 @@ public final class MireDaemon extends UdpRoleDaemon {
         if (address != 0) {
             HostAddresses.requireUsable("--bind", address, HostAddresses.ipv4());
         }
+    }
+
+    @Override
+    Map<String, Integer> boundAddresses() {
+        return Map.of("--bind", address);
     }
 
     @Override

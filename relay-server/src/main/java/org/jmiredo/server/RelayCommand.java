@@ -31,7 +31,7 @@ final class RelayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ConfigLoader.Sources sources = RoleOptions.of(spec).sources(CliModel.value(spec, "--miredo-conf"));
-        DaemonConfig initial = ConfigLoader.load(sources);
+        DaemonConfig initial = ConfigLoader.load(sources, DataPathRole.RELAY);
         initial.requireRole(DataPathRole.RELAY);
         LogSetup.apply(initial.logging());
         return DaemonRun.untilStopped(() -> RelayDaemon.start(initial), new Reloads(sources),
@@ -72,7 +72,7 @@ final class RelayCommand implements Callable<Integer> {
 
         private void reload() {
             try {
-                DaemonConfig next = ConfigLoader.load(sources);
+                DaemonConfig next = ConfigLoader.load(sources, DataPathRole.RELAY);
                 next.requireRole(DataPathRole.RELAY); // what the start refuses, a reload refuses too
                 daemon.reload(next);
             } catch (InvalidConfigException e) {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.jmiredo.engine.Clock;
@@ -49,9 +50,12 @@ public final class RelayDaemon implements AutoCloseable {
     private volatile LinuxTunDevice tun;
     private volatile Transport transport;
     private volatile CompletableFuture<HandshakeWarmUp.Result> warmUp;
+    /** The relay's bind address when it is a specific one: /readyz says 503 while the host has lost it. */
+    private final BoundAddresses bound;
 
     private RelayDaemon(DaemonConfig config) {
         this.config = config;
+        this.bound = BoundAddresses.of(Map.of("jmiredo.relay.bind-address", config.relay().bindAddress()));
     }
 
     /** Starts everything, or nothing: on failure what was started is stopped again. */
@@ -143,10 +147,13 @@ public final class RelayDaemon implements AutoCloseable {
         });
     }
 
-    /** Behind /readyz: the TUN device is up and the UDP sockets are bound, and we are not stopping. */
+    /**
+     * Behind /readyz: the TUN device is up and the UDP sockets are bound (to an address the host still has,
+     * when it is a specific one), and we are not stopping.
+     */
     public boolean isReady() {
         Transport current = transport;
-        return life.isReady() && !tunnelGone() && (current == null || current.tunnelServing());
+        return life.isReady() && !tunnelGone() && (current == null || current.tunnelServing()) && bound.present();
     }
 
     /**

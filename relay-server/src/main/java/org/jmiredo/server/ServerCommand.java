@@ -2,6 +2,7 @@ package org.jmiredo.server;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.jmiredo.metrics.DataPathRole;
 import org.jmiredo.server.config.ConfigLoader;
 import org.jmiredo.server.config.DaemonConfig;
 import org.slf4j.Logger;
@@ -27,7 +28,7 @@ final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ConfigLoader.Sources sources = RoleOptions.of(spec).sources(CliModel.value(spec, "--miredo-conf"));
-        DaemonConfig config = ConfigLoader.load(sources);
+        DaemonConfig config = ConfigLoader.load(sources, DataPathRole.SERVER);
         LogSetup.apply(config.logging());
         return DaemonRun.untilStopped(() -> ServerDaemon.start(config), LOG);
     }

@@ -3,7 +3,9 @@ package org.jmiredo.server;
 import io.netty.channel.Channel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.jmiredo.engine.Clock;
 import org.jmiredo.engine.server.ServerSettings;
@@ -72,6 +74,15 @@ public final class ServerDaemon extends UdpRoleDaemon {
         } catch (IllegalArgumentException e) {
             throw new StartupException("jmiredo.server: " + e.getMessage(), e);
         }
+    }
+
+    /** Both addresses: without either one, clients cannot qualify (RFC 4380 §5.2.1 tests the secondary). */
+    @Override
+    Map<String, Integer> boundAddresses() {
+        Map<String, Integer> bound = new LinkedHashMap<>();
+        bound.put("jmiredo.server.primary-address", role.primaryAddress());
+        bound.put("jmiredo.server.secondary-address", role.secondaryAddress());
+        return bound;
     }
 
     /**

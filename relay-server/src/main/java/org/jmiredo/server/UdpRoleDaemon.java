@@ -3,6 +3,7 @@ package org.jmiredo.server;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DataPathRole;
 import org.jmiredo.server.config.DaemonConfig;
@@ -22,6 +23,8 @@ import org.slf4j.LoggerFactory;
 abstract class UdpRoleDaemon implements AutoCloseable {
     private final DaemonLifecycle life = new DaemonLifecycle(EarlyStart.meters());
     final DaemonConfig config;
+    /** Set once preflight has checked them; none before. */
+    private volatile BoundAddresses bound = BoundAddresses.of(Map.of());
 
     UdpRoleDaemon(DaemonConfig config) {
         this.config = config;
@@ -43,6 +46,14 @@ abstract class UdpRoleDaemon implements AutoCloseable {
     /** The event loops' settings; a role may narrow them (the client runs on one loop). */
     TransportSettings transportSettings() {
         return TransportSettingsMapping.of(config);
+    }
+
+    /**
+     * The specific addresses the role's sockets bind (0 for all), by the key that set them: /readyz says 503
+     * while one has left the host ({@link BoundAddresses}). Asked after {@link #preflight}.
+     */
+    Map<String, Integer> boundAddresses() {
+        return Map.of();
     }
 
     /** Besides the sockets being bound: whether the role can serve now (the client: qualified). */
@@ -70,6 +81,7 @@ abstract class UdpRoleDaemon implements AutoCloseable {
 
     private void startSteps() throws IOException, StartupException {
         preflight();
+        bound = BoundAddresses.of(boundAddresses());
         MetricsServer metrics = life.startMetrics(config.metrics(), this::isReady);
         beforeLoops();
         UdpLoops loops = life.closeLater(UdpLoops.start(transportSettings()));
@@ -89,9 +101,12 @@ abstract class UdpRoleDaemon implements AutoCloseable {
         life.closeLater(resource);
     }
 
-    /** Behind /readyz: every socket is bound, the role can serve, and the daemon is not stopping. */
+    /**
+     * Behind /readyz: every socket is bound, to addresses the host still has, the role can serve, and the
+     * daemon is not stopping.
+     */
     final boolean isReady() {
-        return life.isReady() && roleReady();
+        return life.isReady() && roleReady() && bound.present();
     }
 
     /** Stops in reverse start order. Idempotent. */

@@ -74,6 +74,16 @@ public final class ClientSelf {
         return qualified;
     }
 
+    /** Our Teredo address while qualified: its high 64 bits. */
+    long addressHi() {
+        return hi;
+    }
+
+    /** Our Teredo address while qualified: its low 64 bits. */
+    long addressLo() {
+        return lo;
+    }
+
     boolean isSelf(long addressHi, long addressLo) {
         return qualified && addressHi == hi && addressLo == lo;
     }

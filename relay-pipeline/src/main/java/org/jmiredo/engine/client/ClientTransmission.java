@@ -128,7 +128,8 @@ public final class ClientTransmission implements TunnelRules {
     private void finish(ByteBuf packet, int decision, long dstHi, long dstLo, boolean teredo, int now,
             RelayOutput out) {
         if (decision == ProbeBudget.SPENT) {
-            icmp.addressUnreachable(packet, now, out);
+            // From our own Teredo address (RFC 4443 §2.2), as Miredo's client; the relay's names the destination.
+            icmp.addressUnreachable(packet, self.addressHi(), self.addressLo(), now, out);
             drop(packet, DropReason.PEER_UNREACHABLE);
             return;
         }

@@ -16,6 +16,7 @@ import org.jmiredo.metrics.DropReason;
 import org.jmiredo.peer.PeerTable;
 import org.jmiredo.peer.PeerTableSettings;
 import org.jmiredo.proto.BubbleSource;
+import org.jmiredo.proto.Checksum;
 import org.jmiredo.proto.Icmpv6;
 import org.jmiredo.proto.Ipv6;
 import org.jmiredo.proto.Teredo;
@@ -273,7 +274,16 @@ class ClientRulesTest implements RelayOutput {
         assertThat(udp).hasSize(4);
         assertThat(counters.dropped(DropReason.PEER_UNREACHABLE)).isEqualTo(1);
         assertThat(tun).hasSize(1); // ICMPv6 address unreachable back to the sender
-        assertThat(Icmpv6.type(tun.getFirst(), Ipv6.HEADER_LENGTH)).isEqualTo(Icmpv6.TYPE_DESTINATION_UNREACHABLE);
+        ByteBuf error = tun.getFirst();
+        assertThat(Icmpv6.type(error, Ipv6.HEADER_LENGTH)).isEqualTo(Icmpv6.TYPE_DESTINATION_UNREACHABLE);
+        assertThat(Icmpv6.code(error, Ipv6.HEADER_LENGTH)).isEqualTo(Icmpv6.CODE_ADDRESS_UNREACHABLE);
+        // RFC 4443 §2.2: from an address of the node that generates the error, our own (as Miredo's client),
+        // not the unreachable destination (the relay's choice, which has no address of its own on the tunnel)
+        assertThat(Ipv6.srcHi(error, 0)).isEqualTo(CLIENT[0]);
+        assertThat(Ipv6.srcLo(error, 0)).isEqualTo(CLIENT[1]);
+        assertThat(Ipv6.dstHi(error, 0)).isEqualTo(CLIENT[0]);
+        assertThat(Ipv6.dstLo(error, 0)).isEqualTo(CLIENT[1]);
+        assertThat(Checksum.verifies(error, 0)).isTrue();
     }
 
     @Test

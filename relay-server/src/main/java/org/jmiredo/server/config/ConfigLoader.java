@@ -18,6 +18,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jmiredo.metrics.DataPathRole;
 
 /**
  * Loads the daemon's configuration. Layers, lowest first: {@code reference.conf} in the jar, the HOCON
@@ -80,11 +81,27 @@ public final class ConfigLoader {
 
     /** @throws InvalidConfigException with one FILE:LINE: KEY: reason line per problem */
     public static DaemonConfig load(Sources sources) throws InvalidConfigException {
-        return load(sources, InetAddress::getAllByName);
+        return load(sources, InetAddress::getAllByName, null);
+    }
+
+    /**
+     * As {@link #load(Sources)}, for the command of role {@code running}: a Miredo file it refuses is refused
+     * before any of the file's host names is looked up, and the names only other roles read are not looked up
+     * ({@link MiredoConfParser#parse(Path, MiredoConfParser.Resolver, DataPathRole)}). The command still calls
+     * {@link DaemonConfig#requireRole}, for the HOCON keys.
+     */
+    public static DaemonConfig load(Sources sources, DataPathRole running) throws InvalidConfigException {
+        return load(sources, InetAddress::getAllByName, running);
     }
 
     /** As {@link #load(Sources)}, with the Miredo file's host names looked up by {@code resolver}: a test's. */
     static DaemonConfig load(Sources sources, MiredoConfParser.Resolver resolver) throws InvalidConfigException {
+        return load(sources, resolver, null);
+    }
+
+    /** As {@link #load(Sources, DataPathRole)}, with the Miredo file's host names looked up by {@code resolver}. */
+    static DaemonConfig load(Sources sources, MiredoConfParser.Resolver resolver, DataPathRole running)
+            throws InvalidConfigException {
         Config reference = reference();
         Config stack = reference;
         Config hocon = ConfigFactory.empty();
@@ -98,7 +115,7 @@ public final class ConfigLoader {
         NameRecorder names = new NameRecorder(resolver, "");
         if (sources.miredo().isPresent()) {
             names = new NameRecorder(resolver, sources.miredo().get().toString());
-            MiredoConfParser.Result miredo = MiredoConfParser.parse(sources.miredo().get(), names);
+            MiredoConfParser.Result miredo = MiredoConfParser.parse(sources.miredo().get(), names, running);
             stack = miredo.overlay().withFallback(stack);
             roleDirectives = miredo.roleDirectives();
             used.add(sources.miredo().get().toString());

@@ -51,6 +51,8 @@ public final class MiredoConfParser {
 
     private final String file;
     private final Resolver resolver;
+    /** The role of the command that reads the file; null when none is running (checkconf, tests): every role's. */
+    private final DataPathRole running;
     private final List<String> problems = new ArrayList<>();
     private final Map<String, Integer> seen = new HashMap<>();
     private final List<Line> lines = new ArrayList<>();
@@ -61,18 +63,28 @@ public final class MiredoConfParser {
     private int serverPrimaryLine;
     private int serverSecondary;
 
-    private MiredoConfParser(String file, Resolver resolver) {
+    private MiredoConfParser(String file, Resolver resolver, DataPathRole running) {
         this.file = file;
         this.resolver = resolver;
+        this.running = running;
     }
 
     /** @param resolver looks ServerAddress names up: the system's resolver, or one that remembers the names */
     public static Result parse(Path path, Resolver resolver) throws InvalidConfigException {
+        return parse(path, resolver, null);
+    }
+
+    /**
+     * As {@link #parse(Path, Resolver)} for the command of role {@code running} (null: none, as checkconf): a
+     * file it refuses (the relay a client's, the client a relay's) is refused before any name is looked up, and
+     * the names of directives only another role reads, which it ignores, are not looked up.
+     */
+    public static Result parse(Path path, Resolver resolver, DataPathRole running) throws InvalidConfigException {
         ConfigLoader.requireReadable(path);
         try {
             // Decoded leniently: a stray Latin-1 byte in a comment must not make the file unreadable.
             String text = new String(Files.readAllBytes(path), StandardCharsets.UTF_8);
-            return parse(path.toString(), text.lines().toList(), resolver);
+            return parse(path.toString(), text.lines().toList(), resolver, running);
         } catch (IOException e) {
             throw new InvalidConfigException(path + ": cannot read: " + e.getMessage());
         }
@@ -85,11 +97,18 @@ public final class MiredoConfParser {
 
     /** As {@link #parse(String, List)}, with ServerAddress names looked up by {@code resolver}. */
     public static Result parse(String file, List<String> lines, Resolver resolver) throws InvalidConfigException {
-        MiredoConfParser parser = new MiredoConfParser(file, resolver);
+        return parse(file, lines, resolver, null);
+    }
+
+    /** As {@link #parse(String, List, Resolver)}, for the command of role {@code running} (see above). */
+    static Result parse(String file, List<String> lines, Resolver resolver, DataPathRole running)
+            throws InvalidConfigException {
+        MiredoConfParser parser = new MiredoConfParser(file, resolver, running);
         for (int i = 0; i < lines.size(); i++) {
             parser.line(i + 1, lines.get(i));
         }
         parser.client = parser.clientFile();
+        parser.refuseOtherRole();
         for (Line line : parser.lines) {
             parser.directive(line);
         }
@@ -133,6 +152,62 @@ public final class MiredoConfParser {
         return seen.containsKey("serveraddress") || seen.containsKey("serveraddress2");
     }
 
+    /**
+     * Before any name is looked up (the second pass): the running command's refusal of the other role's file,
+     * as {@link DaemonConfig#requireRole} would say it, so that an offline host says "this file configures a
+     * Teredo client" rather than that the client's ServerAddress does not resolve. Syntax problems come first.
+     */
+    private void refuseOtherRole() throws InvalidConfigException {
+        if (running == null) {
+            return;
+        }
+        for (Line line : lines) {
+            DataPathRole role = onlyRole(line.key());
+            if (role != null && choosesRole(line)) {
+                RoleDirective chooser = new RoleDirective(file + ":" + line.number(), line.directive(), role, true);
+                if (chooser.refusedBy(running)) {
+                    List<String> refused = new ArrayList<>(problems);
+                    refused.add(chooser.refusal());
+                    throw new InvalidConfigException(refused);
+                }
+            }
+        }
+    }
+
+    /** RelayType, or without one the ServerAddress that makes Miredo a client. */
+    private boolean choosesRole(Line line) {
+        return line.key().equals("relaytype")
+                || client && !seen.containsKey("relaytype") && line.key().equals("serveraddress");
+    }
+
+    /**
+     * A directive of another role than the running one whose value is a host name: the command ignores the
+     * directive (and says so), so the name is not looked up; offline it would fail on a name nobody uses.
+     */
+    private boolean ignoredName(DataPathRole role, Line line) {
+        if (running == null || role == running) {
+            return false;
+        }
+        return switch (line.key()) {
+            case "serveraddress", "serveraddress2", "bindaddress" -> isName(line.key());
+            // A pair (serverKeys): both skipped, or a literal ServerBindAddress2 alone would need its primary. A
+            // client's file refuses them whatever their value, with no lookup (applyClient).
+            case "serverbindaddress", "serverbindaddress2" ->
+                    !client && (isName("serverbindaddress") || isName("serverbindaddress2"));
+            default -> false;
+        };
+    }
+
+    /** Whether the directive {@code key} is given a host name (not an inet_aton(3) form). */
+    private boolean isName(String key) {
+        for (Line line : lines) {
+            if (line.key().equals(key)) {
+                return MiredoValues.inetAton(line.value()).isEmpty();
+            }
+        }
+        return false;
+    }
+
     private static boolean isClientType(String value) {
         String type = value.toLowerCase(Locale.ROOT);
         return type.equals("client") || type.equals("autoclient"); // autoclient: an alias of client (miredo.conf(5))
@@ -141,9 +216,11 @@ public final class MiredoConfParser {
     private void directive(Line line) {
         DataPathRole role = onlyRole(line.key());
         if (role != null) {
-            boolean chooses = line.key().equals("relaytype")
-                    || client && !seen.containsKey("relaytype") && line.key().equals("serveraddress");
-            roleDirectives.add(new RoleDirective(file + ":" + line.number(), line.directive(), role, chooses));
+            String origin = file + ":" + line.number();
+            roleDirectives.add(new RoleDirective(origin, line.directive(), role, choosesRole(line)));
+            if (ignoredName(role, line)) {
+                return;
+            }
         }
         try {
             if (client) {

@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.jmiredo.metrics.DataPathRole;
 import org.jmiredo.proto.Ipv4;
@@ -98,6 +99,62 @@ class MiredoConfParserTest {
         assertProblems(List.of("RelayType autoclient", "ServerAddress 198.51.100.1", "ServerBindAddress 198.51.100.1"),
                 "m.conf:3: directive \"ServerBindAddress\": a server directive in a client's file (RelayType client, "
                         + "or a ServerAddress): miredo-server.conf is `jmiredo server --miredo-conf`");
+    }
+
+    /**
+     * Debian's default miredo.conf (a client's: a ServerAddress host name, no RelayType) given to the relay on a
+     * host without DNS (review16): the refusal comes before any lookup, as it does online, not "does not
+     * resolve". Likewise the client given a relay's file, and the server, which ignores a client's directives,
+     * does not look their names up.
+     */
+    @Test
+    void theRunningRolesRefusalComesBeforeAnyNameIsLookedUp() throws Exception {
+        List<String> asked = new ArrayList<>();
+        MiredoConfParser.Resolver offline = name -> {
+            asked.add(name);
+            throw new UnknownHostException(name);
+        };
+        Path debian = write("miredo.conf", "# Debian's\nInterfaceName teredo\nServerAddress teredo.remlab.net\n");
+        assertThatThrownBy(() -> ConfigLoader.load(ConfigLoader.Sources.none().withMiredo(debian), offline,
+                DataPathRole.RELAY))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        debian + ":3: directive \"ServerAddress\": this file configures a Teredo client: run "
+                                + "`jmiredo client --miredo-conf`"));
+        Path typed = write("typed.conf", "ServerAddress teredo.remlab.net\nRelayType client\n");
+        assertThatThrownBy(() -> ConfigLoader.load(ConfigLoader.Sources.none().withMiredo(typed), offline,
+                DataPathRole.RELAY))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        typed + ":2: directive \"RelayType\": this file configures a Teredo client: run "
+                                + "`jmiredo client --miredo-conf`"));
+        Path relay = write("relay.conf", "RelayType cone\nBindAddress relay.example\n");
+        assertThatThrownBy(() -> ConfigLoader.load(ConfigLoader.Sources.none().withMiredo(relay), offline,
+                DataPathRole.CLIENT))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        relay + ":1: directive \"RelayType\": this file configures a Teredo relay: run "
+                                + "`jmiredo relay --miredo-conf`"));
+        DaemonConfig server = ConfigLoader.load(ConfigLoader.Sources.none().withMiredo(debian), offline,
+                DataPathRole.SERVER);
+        assertThat(server.ignoredBy(DataPathRole.SERVER)).containsExactly(debian + ":3: directive \"ServerAddress\" "
+                + "is for `jmiredo client`; `jmiredo server` ignores it");
+        Path serverFile = write("server.conf", "ServerBindAddress teredo.example\nServerBindAddress2 198.51.100.2\n");
+        DaemonConfig relayOfServerFile = ConfigLoader.load(ConfigLoader.Sources.none().withMiredo(serverFile), offline,
+                DataPathRole.RELAY);
+        assertThat(relayOfServerFile.ignoredBy(DataPathRole.RELAY)).as("the pair ignored as one").hasSize(2);
+        assertThat(asked).as("names looked up").isEmpty();
+        // A client's file refuses a server directive whatever its value, a name as a literal address.
+        for (String value : List.of("teredo.example", "198.51.100.1")) {
+            Path clientWithServerKey = write("client-" + value + ".conf",
+                    "ServerAddress 198.51.100.9\nServerBindAddress " + value + "\n");
+            assertThatThrownBy(() -> ConfigLoader.load(ConfigLoader.Sources.none().withMiredo(clientWithServerKey),
+                    offline, DataPathRole.CLIENT))
+                    .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems())
+                            .anyMatch(p -> p.contains("a server directive in a client's file")));
+        }
+        assertThat(asked).as("names looked up").isEmpty();
+        // Without a running role (checkconf), and for the role that reads it, the name is looked up as before.
+        assertThatThrownBy(() -> ConfigLoader.load(ConfigLoader.Sources.none().withMiredo(debian), offline,
+                DataPathRole.CLIENT)).isInstanceOf(InvalidConfigException.class);
+        assertThat(asked).containsExactly("teredo.remlab.net");
     }
 
     @Test

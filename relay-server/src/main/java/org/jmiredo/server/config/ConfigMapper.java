@@ -48,11 +48,6 @@ final class ConfigMapper {
 
     private record RelayOnlyKey(String key, String why) {}
 
-    /** The keys of {@code jmiredo.client} (reference.conf), which only the client reads. */
-    private static final List<String> CLIENT_KEYS = List.of("jmiredo.client.server-address",
-            "jmiredo.client.server-address2", "jmiredo.client.bind-address", "jmiredo.client.bind-port",
-            "jmiredo.client.default-route");
-
     private final ConfigReader in;
     private final NameRecorder names;
 
@@ -250,14 +245,8 @@ final class ConfigMapper {
      * RelayType). The server reads a shared file with the relay's keys and is not concerned.
      */
     private List<String> clientKeysSet() {
-        List<String> set = new ArrayList<>();
-        for (String key : CLIENT_KEYS) {
-            if (in.setByOperator(key)) {
-                set.add(in.located(key, "`jmiredo relay` does not use it (a Teredo client's key): run `jmiredo "
-                        + "client --config`, or remove it"));
-            }
-        }
-        return set;
+        return in.setByOperatorUnder("jmiredo.client").stream().map(key -> in.located(key, "`jmiredo relay` does "
+                + "not use it (a Teredo client's key): run `jmiredo client --config`, or remove it")).toList();
     }
 
     /** "" (not set) as 0, else a global unicast IPv4 address. */

@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -195,6 +196,18 @@ final class ConfigReader {
     /** True when a layer above {@code reference.conf} sets {@code path}: a file, the environment, the command line. */
     boolean setByOperator(String path) {
         return config.hasPath(path) && !ConfigLoader.REFERENCE.equals(config.getValue(path).origin().resource());
+    }
+
+    /** The keys under {@code section} the operator set ({@link #setByOperator}), in the order they were written. */
+    List<String> setByOperatorUnder(String section) {
+        if (!config.hasPath(section)) {
+            return List.of();
+        }
+        return config.getConfig(section).entrySet().stream().map(e -> section + "." + e.getKey())
+                .filter(this::setByOperator)
+                .sorted(Comparator.comparing((String key) -> String.valueOf(config.getValue(key).origin().filename()))
+                        .thenComparingInt(key -> config.getValue(key).origin().lineNumber()))
+                .toList();
     }
 
     private <T> T fail(String path, ConfigValue value, String reason, T fallback) {

@@ -1,5 +1,7 @@
 package org.jmiredo.engine;
 
+import org.jmiredo.proto.Teredo;
+
 /**
  * The relay rules' settings (RFC 4380 §5.4 and the choices the RFC leaves open).
  *
@@ -8,8 +10,18 @@ package org.jmiredo.engine;
  *     "restricted"); false for "cone"/"relay", which send indirect bubbles only
  * @param unknownPeers what to do with a packet from a Teredo peer the relay has no entry for (§5.4.2)
  * @param icmpErrorsPerSecond the most ICMPv6 errors sent back to the tunnel per second (Miredo: 10)
+ * @param trustRenewalSeconds how long before a trusted peer's trust would lapse (RFC 4380's 30 s after it was
+ *     last heard from) a packet to it also sends an indirect bubble, so that its answer renews the trust
+ *     while its packets keep going directly; 0 for none (Miredo), at most {@value #MAX_TRUST_RENEWAL_SECONDS}
  */
-public record RelaySettings(int prefix, boolean restricted, UnknownPeerPolicy unknownPeers, int icmpErrorsPerSecond) {
+public record RelaySettings(int prefix, boolean restricted, UnknownPeerPolicy unknownPeers, int icmpErrorsPerSecond,
+        int trustRenewalSeconds) {
+    /** The default renewal: 5 s before the lapse, for a round trip through the peer's server. */
+    public static final int DEFAULT_TRUST_RENEWAL_SECONDS = 5;
+
+    /** A renewal no earlier than 10 s after the peer was last heard from: one bubble per 10 s at most. */
+    public static final int MAX_TRUST_RENEWAL_SECONDS = Teredo.TRUST_SECONDS - 10;
+
     public RelaySettings {
         if (prefix == 0 || (prefix >>> 24) == 0xFF) {
             throw new IllegalArgumentException("a Teredo prefix is neither zero nor multicast");
@@ -17,9 +29,22 @@ public record RelaySettings(int prefix, boolean restricted, UnknownPeerPolicy un
         if (icmpErrorsPerSecond < 0) {
             throw new IllegalArgumentException("icmpErrorsPerSecond must not be negative");
         }
+        if (trustRenewalSeconds < 0 || trustRenewalSeconds > MAX_TRUST_RENEWAL_SECONDS) {
+            throw new IllegalArgumentException("trustRenewalSeconds must be 0 to " + MAX_TRUST_RENEWAL_SECONDS);
+        }
+    }
+
+    /** With the default trust renewal. */
+    public RelaySettings(int prefix, boolean restricted, UnknownPeerPolicy unknownPeers, int icmpErrorsPerSecond) {
+        this(prefix, restricted, unknownPeers, icmpErrorsPerSecond, DEFAULT_TRUST_RENEWAL_SECONDS);
     }
 
     public static RelaySettings defaults() {
-        return new RelaySettings(org.jmiredo.proto.Teredo.PREFIX, false, UnknownPeerPolicy.ACCEPT_MATCHING, 10);
+        return new RelaySettings(Teredo.PREFIX, false, UnknownPeerPolicy.ACCEPT_MATCHING, 10);
+    }
+
+    /** Seconds after a peer was last heard from from which a packet to it renews its trust ({@code 30 - renewal}). */
+    public int renewTrustAfter() {
+        return Teredo.TRUST_SECONDS - trustRenewalSeconds;
     }
 }

@@ -160,11 +160,12 @@ public final class Transmission implements TunnelRules {
 
     /**
      * True if lookup {@code k}'s copy shows case 1 (a trusted peer heard from within {@value
-     * Teredo#TRUST_SECONDS} s) and the touch it takes would write nothing, and the copy is still the entry
-     * as it is now (checked last, right before the copy is acted on).
+     * Teredo#TRUST_SECONDS} s, and not yet due for a renewal of that trust) and the touch it takes would
+     * write nothing, and the copy is still the entry as it is now (checked last, right before the copy is
+     * acted on).
      */
     private boolean sendableUnlocked(int k, int now) {
-        return lookups.present(k) && lookups.trusted(k) && now - lookups.lastRx(k) < Teredo.TRUST_SECONDS
+        return lookups.present(k) && lookups.trusted(k) && now - lookups.lastRx(k) < settings.renewTrustAfter()
                 && lookups.touchedAt(k, now) && lookups.current(k);
     }
 
@@ -181,7 +182,7 @@ public final class Transmission implements TunnelRules {
                 if (segment.trusted(slot) && now - segment.lastRx(slot) < Teredo.TRUST_SECONDS) {
                     target = mapping(segment.mappedIpv4(slot), segment.mappedPort(slot)); // case 1
                     local = segment.localAddress(slot); // from where the peer reached us, or its NAT drops it
-                    bubble = Bubbles.NONE;
+                    bubble = renewalDue(segment, slot, now) ? Bubbles.SEND : Bubbles.NONE;
                 } else {
                     target = -1;
                     bubble = queueAndBubble(segment, slot, packet, now);
@@ -197,9 +198,35 @@ public final class Transmission implements TunnelRules {
         }
         if (target >= 0) {
             out.toUdp(packet, (int) (target >>> 16), (int) target & 0xFFFF, local, null);
+            if (bubble == Bubbles.SEND) {
+                bubbles.sendIndirect(dstHi, dstLo, out); // the peer answers it directly, as to any indirect bubble
+            }
             return;
         }
         finishUntrusted(packet, bubble, dstHi, dstLo, now, out);
+    }
+
+    /**
+     * Under the segment lock, for a trusted peer sent to directly: true (and the bubble counted) when its
+     * trust is about to lapse and an indirect bubble should renew it now. A peer that only receives (a
+     * stream, a bulk transfer without return traffic) is otherwise heard from only by its handshakes, so its
+     * trust lapses every {@value Teredo#TRUST_SECONDS} s and its packets then wait in its queue for a round
+     * trip through its server; peers handshaken together lapse together. RFC 4380 §5.4.1 asks for a
+     * bubble once the peer is no longer trusted and forbids none before; the one bubble of each lapse simply
+     * leaves {@link RelaySettings#trustRenewalSeconds} s earlier. One renewal per trust period: it is sent
+     * only while no bubble is counted (an answer resets the count), and counts against the 4 per 300 s, so a
+     * silent peer gets no more bubbles than without it, and the lapse's own bubbles follow as before.
+     */
+    private boolean renewalDue(PeerTable.Segment segment, int slot, int now) {
+        if (now - segment.lastRx(slot) < settings.renewTrustAfter()) {
+            return false;
+        }
+        int count = segment.bubbleCount(slot);
+        if (count > 0 && now - segment.lastBubble(slot) < Teredo.BUBBLE_WINDOW_SECONDS) {
+            return false; // this period's renewal went out already, or the peer is being bubbled anyway
+        }
+        segment.setBubbles(slot, now, 1);
+        return true;
     }
 
     /**

@@ -103,7 +103,7 @@ public final class RelayDataPath implements DataPathWiring, AutoCloseable {
     /** Miredo's ICMPv6 limit is for the whole relay; each loop gets its share, rounded up. */
     private RelaySettings perLoop(RelaySettings relay) {
         return new RelaySettings(relay.prefix(), relay.restricted(), relay.unknownPeers(),
-                PerSecondBudget.share(relay.icmpErrorsPerSecond(), eventLoops));
+                PerSecondBudget.share(relay.icmpErrorsPerSecond(), eventLoops), relay.trustRenewalSeconds());
     }
 
     /**

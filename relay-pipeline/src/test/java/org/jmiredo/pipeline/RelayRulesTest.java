@@ -264,16 +264,112 @@ class RelayRulesTest {
 
     @Test
     void trustLapsesAfterThirtySecondsOfSilence_R_5_4_2_trust() {
+        relay.close();
+        relay = new RelayHarness(new RelaySettings(0x2001_0000, false, UnknownPeerPolicy.ACCEPT_MATCHING, 10, 0),
+                PeerTableSettings.defaults()); // no renewal: Miredo's behaviour
         relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000);
         relay.now += 29;
         relay.readTun(ipv6(NATIVE, CLIENT, 8));
-        assertThat(relay.sentUdp().recipient().getPort()).isEqualTo(40000);
+        assertThat(relay.allSentUdp()).as("directly, and no bubble").singleElement()
+                .satisfies(p -> assertThat(p.recipient().getPort()).isEqualTo(40000))
+                .satisfies(DatagramPacket::release);
 
         relay.now += 2; // 31 s since the client was last heard
         relay.readTun(ipv6(NATIVE, CLIENT, 8));
         DatagramPacket next = relay.sentUdp();
         assertThat(next.recipient()).as("a bubble again").isEqualTo(new InetSocketAddress(ip("198.51.100.1"), 3544));
         next.release();
+        assertThat(relay.sentUdp()).as("the packet waits for the answer").isNull();
+        assertThat(relay.count(Counter.QUEUED_PACKETS)).isEqualTo(1);
+    }
+
+    @Test
+    void aPeerThatOnlyReceivesIsBubbledBeforeItsTrustLapsesAndStaysTrusted() {
+        relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000); // trusted, last heard now
+        relay.now += 24;
+        relay.readTun(ipv6(NATIVE, CLIENT, 8));
+        assertThat(relay.allSentUdp()).as("24 s: directly, no bubble yet").singleElement()
+                .satisfies(p -> assertThat(p.recipient().getPort()).isEqualTo(40000))
+                .satisfies(DatagramPacket::release);
+
+        relay.now += 1; // 25 s: 5 s (the default renewal) before the lapse
+        relay.readTun(ipv6(NATIVE, CLIENT, 8));
+        List<DatagramPacket> sent = relay.allSentUdp();
+        assertThat(sent).hasSize(2);
+        assertThat(sent.get(0).recipient()).as("the packet still goes directly")
+                .isEqualTo(new InetSocketAddress(ip("198.51.100.20"), 40000));
+        assertThat(sent.get(0).content().readableBytes()).isEqualTo(48);
+        DatagramPacket renewal = sent.get(1);
+        assertThat(renewal.recipient()).as("an indirect bubble, through the peer's server")
+                .isEqualTo(new InetSocketAddress(ip("198.51.100.1"), 3544));
+        assertThat(Ipv6.isBubble(renewal.content(), 0)).isTrue();
+        long[] ours = {Ipv6.srcHi(renewal.content(), 0), Ipv6.srcLo(renewal.content(), 0)};
+        sent.forEach(DatagramPacket::release);
+
+        relay.now += 1;
+        relay.readTun(ipv6(NATIVE, CLIENT, 8));
+        assertThat(relay.allSentUdp()).as("one renewal per trust period").singleElement()
+                .satisfies(p -> assertThat(p.recipient().getPort()).isEqualTo(40000))
+                .satisfies(DatagramPacket::release);
+
+        relay.receiveUdp(bubble(CLIENT, ours), "198.51.100.20", 40000); // the client answers, at 26 s
+        relay.now += 10; // 36 s after the last data from the client: trusted anyway, from the answer
+        relay.readTun(ipv6(NATIVE, CLIENT, 8));
+        assertThat(relay.allSentUdp()).as("no lapse: directly").singleElement()
+                .satisfies(p -> assertThat(p.recipient().getPort()).isEqualTo(40000))
+                .satisfies(DatagramPacket::release);
+        assertThat(relay.count(Counter.QUEUED_PACKETS)).isZero();
+        assertThat(relay.count(Counter.BUBBLES_TX_INDIRECT)).isEqualTo(1);
+    }
+
+    @Test
+    void anUnansweredRenewalLeavesTheLapseAsBeforeWithinTheBubbleLimit_M19() {
+        relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000);
+        relay.now += 25;
+        relay.readTun(ipv6(NATIVE, CLIENT, 8)); // data and the renewal bubble (1 of 4)
+        assertThat(relay.allSentUdp()).hasSize(2).allSatisfy(DatagramPacket::release);
+        relay.now += 4;
+        relay.readTun(ipv6(NATIVE, CLIENT, 8)); // 29 s: still trusted, no second renewal
+        assertThat(relay.allSentUdp()).singleElement().satisfies(DatagramPacket::release);
+
+        for (int i = 2; i <= 4; i++) { // 30, 32, 34 s: lapsed, queued, bubbled as without renewal
+            relay.now += i == 2 ? 1 : 2;
+            relay.readTun(ipv6(NATIVE, CLIENT, 8));
+            assertThat(relay.allSentUdp()).as("bubble %d", i).singleElement()
+                    .satisfies(p -> assertThat(p.recipient().getPort()).isEqualTo(3544))
+                    .satisfies(DatagramPacket::release);
+        }
+        relay.now += 2;
+        relay.readTun(ipv6(NATIVE, CLIENT, 8)); // the fifth bubble would break the 4 per 300 s
+
+        assertThat(relay.allSentUdp()).isEmpty();
+        assertThat(relay.count(Counter.BUBBLES_TX_INDIRECT)).isEqualTo(4);
+        assertThat(relay.dropped(DropReason.PEER_UNREACHABLE)).as("this packet and the three queued").isEqualTo(4);
+    }
+
+    @Test
+    void aBurstToAPeerDueForRenewalSendsOneBubble() {
+        relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000);
+        relay.now += 25;
+        relay.readTunBurst(List.of(ipv6(NATIVE, CLIENT, 8), ipv6(NATIVE, CLIENT, 9), ipv6(NATIVE, CLIENT, 10)));
+        List<DatagramPacket> sent = relay.allSentUdp();
+        assertThat(sent).extracting(p -> p.recipient().getPort()).containsExactly(40000, 3544, 40000, 40000);
+        sent.forEach(DatagramPacket::release);
+        assertThat(relay.count(Counter.BUBBLES_TX_INDIRECT)).isEqualTo(1);
+    }
+
+    @Test
+    void aPeerThatTalksBackIsNeverRenewed() {
+        for (int s = 0; s < 70; s++) {
+            relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000);
+            relay.readTun(ipv6(NATIVE, CLIENT, 8));
+            relay.now += 1;
+        }
+        assertThat(relay.allSentUdp()).hasSize(70).allSatisfy(p -> {
+            assertThat(p.recipient().getPort()).isEqualTo(40000);
+            p.release();
+        });
+        assertThat(relay.count(Counter.BUBBLES_TX_INDIRECT)).isZero();
     }
 
     @Test

@@ -28,14 +28,14 @@ final class ConfigChanges {
     }
 
     /**
-     * The configuration now in force: the new live settings (logging, ICMPv6 budget, relay type and
-     * unknown-peer policy), the old restart-only ones.
+     * The configuration now in force: the new live settings (logging, ICMPv6 budget, relay type, unknown-peer
+     * policy and trust renewal), the old restart-only ones.
      */
     static DaemonConfig keepRestartOnly(DaemonConfig previous, DaemonConfig next) {
         RelayConfig was = previous.relay();
         RelayConfig relay = new RelayConfig(
                 next.relay().type(), was.bindAddress(), was.bindPort(), was.prefix(), next.relay().unknownPeers(),
-                was.warmUpPeers());
+                was.warmUpPeers(), next.relay().trustRenewalSeconds());
         return new DaemonConfig(relay, previous.tun(), previous.transport(), previous.peers(),
                 next.icmp(), previous.metrics(), next.logging(), next.server(), next.client(),
                 next.roleDirectives(), next.sources());

@@ -30,7 +30,7 @@ class ConfigChangesTest {
         LoggingConfig logging = new LoggingConfig(LogFormat.JSON, "DEBUG", Optional.of(SyslogFacility.DAEMON),
                 new HostPort("localhost", 514));
         DaemonConfig after = new DaemonConfig(
-                new RelayConfig(RelayType.RESTRICTED, r.bindAddress(), 3545, r.prefix(), UnknownPeerPolicy.DROP, 0),
+                new RelayConfig(RelayType.RESTRICTED, r.bindAddress(), 3545, r.prefix(), UnknownPeerPolicy.DROP, 0, 0),
                 before.tun(), before.transport(), before.peers(), new IcmpConfig(5), before.metrics(), logging,
                 before.server(), before.client(), before.roleDirectives(), "reloaded");
 
@@ -42,6 +42,7 @@ class ConfigChangesTest {
         assertThat(inForce.relay().warmUpPeers()).isEqualTo(20_000); // it runs at start only
         assertThat(inForce.relay().type()).isEqualTo(RelayType.RESTRICTED);
         assertThat(inForce.relay().unknownPeers()).isEqualTo(UnknownPeerPolicy.DROP);
+        assertThat(inForce.relay().trustRenewalSeconds()).isZero();
         assertThat(inForce.icmp().errorsPerSecond()).isEqualTo(5);
     }
 

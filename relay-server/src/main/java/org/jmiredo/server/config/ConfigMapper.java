@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.jmiredo.engine.RelaySettings;
 import org.jmiredo.engine.UnknownPeerPolicy;
 import org.jmiredo.engine.server.ServerSettings;
 import org.jmiredo.peer.PeerTableSettings;
@@ -39,6 +40,7 @@ final class ConfigMapper {
             new RelayOnlyKey("jmiredo.relay.bind-port", "it binds to jmiredo.client.bind-port"),
             new RelayOnlyKey("jmiredo.relay.unknown-peers", "its own rules decide which peers it talks with"),
             new RelayOnlyKey("jmiredo.relay.warm-up-peers", "only a relay warms up its handshake path at start"),
+            new RelayOnlyKey("jmiredo.relay.trust-renewal", "its own rules decide when it bubbles its peers"),
             new RelayOnlyKey("jmiredo.tun.receive-steering", "its one tunnel queue is read by its one event loop"),
             new RelayOnlyKey("jmiredo.transport.event-loops", "it runs one event loop: one socket, one tunnel queue"),
             new RelayOnlyKey("jmiredo.transport.udp-gro", "its socket receives without UDP GRO"),
@@ -92,7 +94,19 @@ final class ConfigMapper {
                 in.parsed("jmiredo.relay.prefix", ValueParsers::teredoPrefix, Teredo.PREFIX),
                 in.parsed("jmiredo.relay.unknown-peers", ConfigMapper::unknownPeers,
                         UnknownPeerPolicy.ACCEPT_MATCHING),
-                (int) in.integer("jmiredo.relay.warm-up-peers", 0, HandshakeWarmUp.MAX_PEERS));
+                (int) in.integer("jmiredo.relay.warm-up-peers", 0, HandshakeWarmUp.MAX_PEERS),
+                trustRenewal());
+    }
+
+    /** Whole seconds, as the peer table keeps its times: 0 (never, as Miredo) to 20 s before the lapse. */
+    private int trustRenewal() {
+        String key = "jmiredo.relay.trust-renewal";
+        Duration renewal = in.duration(key, Duration.ZERO, Duration.ofSeconds(RelaySettings.MAX_TRUST_RENEWAL_SECONDS));
+        if (renewal.toMillis() % 1000 != 0) {
+            in.problem(key, "must be a whole number of seconds, got " + in.writtenDuration(key));
+            return 0;
+        }
+        return (int) renewal.toSeconds();
     }
 
     private TunConfig tun() {

@@ -11,7 +11,9 @@ import org.jmiredo.engine.UnknownPeerPolicy;
  * @param prefix the Teredo prefix as its first 32 bits
  * @param unknownPeers what happens to packets from peers the relay has no entry for
  * @param warmUpPeers synthetic handshakes run through the handshake path once the relay is ready; 0 for none
+ * @param trustRenewalSeconds how long before a peer's trust lapses a packet to it renews it with a bubble; 0 for
+ *     never (Miredo)
  */
 public record RelayConfig(RelayType type, int bindAddress, int bindPort, int prefix, UnknownPeerPolicy unknownPeers,
-        int warmUpPeers) {
+        int warmUpPeers, int trustRenewalSeconds) {
 }

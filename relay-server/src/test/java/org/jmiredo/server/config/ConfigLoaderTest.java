@@ -28,7 +28,7 @@ class ConfigLoaderTest {
     void defaultsAreMiredosRelayDefaultsAndValid() {
         DaemonConfig config = ConfigLoader.defaults();
         assertThat(config.relay()).isEqualTo(
-                new RelayConfig(RelayType.CONE, 0, 3544, 0x2001_0000, UnknownPeerPolicy.ACCEPT_MATCHING, 20_000));
+                new RelayConfig(RelayType.CONE, 0, 3544, 0x2001_0000, UnknownPeerPolicy.ACCEPT_MATCHING, 20_000, 5));
         assertThat(config.tun()).isEqualTo(new TunConfig("teredo", 1280, 64, false, TunOffloadMode.OFF, 4096, ReceiveSteering.OFF));
         assertThat(config.transport()).isEqualTo(new TransportConfig(0, 32, 64, 12 << 20, 4 << 20, false, UdpGsoMode.AUTO,
                 Duration.ofSeconds(5)));
@@ -113,6 +113,21 @@ class ConfigLoaderTest {
         Path off = write("b.conf", "jmiredo.transport.local-address-refresh = 0\n");
         assertThat(ConfigLoader.load(ConfigLoader.Sources.none().withHocon(off)).transport().localAddressRefresh())
                 .isZero();
+    }
+
+    @Test
+    void trustRenewalIsWholeSecondsUpToTwenty() throws Exception {
+        Path file = write("a.conf", "jmiredo.relay.trust-renewal = 1500ms\n");
+        assertProblems(file, file + ":1: jmiredo.relay.trust-renewal: must be a whole number of seconds, got 1500ms");
+        Path above = write("b.conf", "jmiredo.relay.trust-renewal = 21s\n");
+        assertProblems(above, above + ":1: jmiredo.relay.trust-renewal: must be 0s-20s, got 21s");
+        Path off = write("c.conf", "jmiredo.relay.trust-renewal = 0s\n");
+        DaemonConfig config = ConfigLoader.load(ConfigLoader.Sources.none().withHocon(off));
+        assertThat(config.relaySettings().trustRenewalSeconds()).isZero();
+        assertThat(config.relaySettings().renewTrustAfter()).as("renewal off: the 30-s lapse only").isEqualTo(30);
+        Path ten = write("d.conf", "jmiredo.relay.trust-renewal = 10s\n");
+        assertThat(ConfigLoader.load(ConfigLoader.Sources.none().withHocon(ten)).relaySettings().renewTrustAfter())
+                .isEqualTo(20);
     }
 
     @Test

@@ -20,6 +20,8 @@ RELAY_V6=2001:db8:6::3
 NATIVE_V6=2001:db8:6::20
 RELAY_PID=
 # LAB_NICE=N (e.g. -10) gives the lab the CPU before other work on a shared host: see lab_own_session.
+# RELAY_NICE=N starts the relay (either) at nice N instead of LAB_NICE: e.g. -15 with LAB_NICE=-10 gives it the
+# CPU before the generator, which shares the lab's session (and so its autogroup) with it.
 LAB_NICE=${LAB_NICE:-0}
 
 # The prologue of every benchmark script: a JDK 25 (found as bench/jmiredo-bench finds one), $OUT =
@@ -149,7 +151,7 @@ InterfaceName teredo
 BindAddress $RELAY_V4
 BindPort $RELAY_PORT
 CONF
-    ip netns exec "$RLY" nice -n "$LAB_NICE" unshare -m sh -c "mount -t tmpfs none /var/run && mkdir -p /var/run/miredo && exec miredo -f -c $dir/miredo.conf -u nobody" \
+    ip netns exec "$RLY" nice -n "${RELAY_NICE:-$LAB_NICE}" unshare -m sh -c "mount -t tmpfs none /var/run && mkdir -p /var/run/miredo && exec miredo -f -c $dir/miredo.conf -u nobody" \
         >>"$dir/miredo.log" 2>&1 &
     RELAY_PID=$!
     wait_for 15 ip -n "$RLY" link show teredo || { echo "miredo did not create teredo" >&2; return 1; }
@@ -170,7 +172,7 @@ jmiredo.transport.event-loops = ${JM_LOOPS:-1}
 ${JM_CONF_EXTRA:-}
 CONF
     # shellcheck disable=SC2086
-    ip netns exec "$RLY" nice -n "$LAB_NICE" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED ${JM_JAVA_OPTS:-} \
+    ip netns exec "$RLY" nice -n "${RELAY_NICE:-$LAB_NICE}" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED ${JM_JAVA_OPTS:-} \
         -jar "${JMIREDO_JAR:-$ROOT/relay-server/target/jmiredo.jar}" relay --config "$dir/jmiredo.conf" >>"$dir/jmiredo.log" 2>&1 &
     RELAY_PID=$!
     wait_for 30 relay_serving || { echo "jmiredo is not serving (see $dir/jmiredo.log)" >&2; return 1; }

@@ -35,7 +35,7 @@ RELAY=${RELAY:-jmiredo}
 JM_JAVA_OPTS="${JM_JAVA_OPTS:-} -Xlog:gc*:file=$OUT/gc.log:uptime,level,tags"
 # timenanos is System.nanoTime (CLOCK_MONOTONIC), the sampler's clock.
 [[ -z "${SAMPLE:-}" ]] || JM_JAVA_OPTS="$JM_JAVA_OPTS -Xlog:safepoint:file=$OUT/safepoint.log:timenanos,uptimenanos"
-echo "RELAY=$RELAY LAB_NICE=$LAB_NICE ($(cat /proc/$$/autogroup)) JM_JAVA_OPTS=$JM_JAVA_OPTS SOAK_JAR=${SOAK_JAR:-} JM_LOOPS=${JM_LOOPS:-1} TUN_QLEN=${TUN_QLEN:-} DIR=$DIR PEERS=$PEERS SIZE=$SIZE FRACTION=$FRACTION DURATION=$DURATION SAMPLE=${SAMPLE:-} RETURN_RATE=${RETURN_RATE:-}" | tee "$OUT/params.txt"
+echo "RELAY=$RELAY LAB_NICE=$LAB_NICE RELAY_NICE=${RELAY_NICE:-} ($(cat /proc/$$/autogroup)) JM_JAVA_OPTS=$JM_JAVA_OPTS SOAK_JAR=${SOAK_JAR:-} JM_LOOPS=${JM_LOOPS:-1} TUN_QLEN=${TUN_QLEN:-} DIR=$DIR PEERS=$PEERS SIZE=$SIZE FRACTION=$FRACTION DURATION=$DURATION SAMPLE=${SAMPLE:-} RETURN_RATE=${RETURN_RATE:-}" | tee "$OUT/params.txt"
 uptime | tee -a "$OUT/params.txt"
 lab_up
 

@@ -32,7 +32,13 @@ import org.slf4j.LoggerFactory;
  * <p>Each handshake is what a real one is: a packet from the tunnel for an unknown peer (queued, an
  * indirect bubble out), the peer's reply bubble to our keyed source (trust, the queued packet released), a
  * packet to the now trusted peer. A second pass ({@link #round}) takes the branches only
- * passing time and lost answers take (on a clock the bubble spacing ahead), and the warm-up's queue budget fills halfway through the first pass
+ * passing time and lost answers take (on a clock the bubble spacing ahead); a third, on a clock {@link
+ * RelaySettings#renewTrustAfter} s further, the renewal of every peer's trust (a packet sent directly with an
+ * indirect bubble, the answer); a fourth, {@value Teredo#TRUST_SECONDS} s after that, the lapse of every
+ * peer's trust (a trusted peer's packet queued, a bubble, the answer): peers that only receive take both
+ * paths every 30 s, all at once when they were handshaken together, and their first live use threw out the
+ * tunnel-to-UDP path's C2 code (C2 ran 62 to 85 ms in that burst; BENCHMARKS.md thirteenth iteration). The
+ * warm-up's queue budget fills halfway through the first pass
  * ({@link #withQueueBudget}) as a large burst fills the live one: a branch the warm-up never took would,
  * at its first live use, throw out the C2 code compiled here (an uncommon trap), and the burst would compile
  * it all again.
@@ -62,6 +68,8 @@ public final class HandshakeWarmUp {
     static final int TABLE_ROOM = 4;
     /** Handshakes per round: one lookup run of the ingress, as a recvmmsg burst would bring them. */
     static final int ROUND = PeerLookups.MAX;
+    /** First handshakes, retries, renewals of trust, lapses of trust. */
+    static final int PASSES = 4;
     /** The most handshakes one warm-up may run: the synthetic peers' mappings are numbered below it. */
     public static final int MAX_PEERS = 1_000_000;
     /** Room for an 80-byte packet (the handshake benchmark's size) or a bubble. */
@@ -99,20 +107,20 @@ public final class HandshakeWarmUp {
     private final int[] ipv4 = new int[ROUND];
     private final int[] port = new int[ROUND];
     // Built on the loop when the warm-up starts, used by the loop's thread only (and by close once it stopped).
-    /** The first pass's path, and the second's: the same table and key, its clock the bubble spacing ahead. */
-    private LoopPath path;
-    private LoopPath later;
+    /**
+     * The passes' paths: the same table and key, each on a clock further ahead ({@link #PASSES}): the first,
+     * the retries, the renewal of trust, its lapse.
+     */
+    private final LoopPath[] paths = new LoopPath[PASSES];
+    private final RelayIngress[] ingresses = new RelayIngress[PASSES];
+    private final TunToUdpPath[] receivers = new TunToUdpPath[PASSES];
     private PeerTable table;
     private BubbleSource source;
     private long peerHi;
-    private RelayIngress ingress;
-    private TunToUdpPath receiver;
-    private RelayIngress laterIngress;
-    private TunToUdpPath laterReceiver;
     private long started;
-    /** Peers through the first pass, and through the second. */
+    /** The pass under way, and the peers it went through so far. */
+    private int pass;
     private int next;
-    private int revisited;
 
     /**
      * {@code peers} handshakes on {@code udp}'s loop, whose live path uses the same channel (the warm-up reads
@@ -141,16 +149,19 @@ public final class HandshakeWarmUp {
             try {
                 table = new PeerTable(tableSettings(tableSettings, peers));
                 source = BubbleSource.random();
-                path = new LoopPath(udp, new NoTunnel(liveTun), table, source, settings, discarding, clock);
-                // The second pass runs at once, on a clock the bubble spacing ahead, rather than two seconds
-                // later: the warm-up is done within a second or two of ready, before most real peers are back.
-                Clock ahead = () -> clock.nowSeconds() + Teredo.BUBBLE_SPACING_SECONDS;
-                later = new LoopPath(udp, new NoTunnel(liveTun), table, source, settings, discarding, ahead);
+                // The later passes run at once, on clocks ahead, rather than seconds later: the warm-up is done
+                // within a second or two of ready, before most real peers are back.
+                int[] ahead = {0, Teredo.BUBBLE_SPACING_SECONDS,
+                    Teredo.BUBBLE_SPACING_SECONDS + settings.renewTrustAfter(),
+                    Teredo.BUBBLE_SPACING_SECONDS + settings.renewTrustAfter() + Teredo.TRUST_SECONDS};
+                for (int p = 0; p < PASSES; p++) {
+                    int by = ahead[p];
+                    Clock passClock = by == 0 ? clock : () -> clock.nowSeconds() + by;
+                    paths[p] = new LoopPath(udp, new NoTunnel(liveTun), table, source, settings, discarding, passClock);
+                    ingresses[p] = paths[p].ingress(RelayOutput.ANY_LOCAL);
+                    receivers[p] = paths[p].tunReceiver();
+                }
                 peerHi = TeredoAddress.hi(settings.prefix(), SERVER);
-                ingress = path.ingress(RelayOutput.ANY_LOCAL);
-                receiver = path.tunReceiver();
-                laterIngress = later.ingress(RelayOutput.ANY_LOCAL);
-                laterReceiver = later.tunReceiver();
                 started = System.nanoTime();
                 liveSeen = livePackets();
                 slice();
@@ -191,12 +202,12 @@ public final class HandshakeWarmUp {
                 throw new IllegalStateException("the relay's channel closed during the warm-up");
             }
             do {
-                if (next < peers) {
-                    next += round(next, true);
-                } else {
-                    revisited += round(revisited, false);
+                next += round(next, pass);
+                if (next == peers && pass < PASSES - 1) {
+                    pass++;
+                    next = 0;
                 }
-            } while (System.nanoTime() < deadline && revisited < peers);
+            } while (System.nanoTime() < deadline && next < peers);
         } catch (RuntimeException | Error e) {
             // An Error too (a bug in the rules): the warm-up ends with it, its table and buffers given back,
             // rather than stay half done until the relay stops.
@@ -204,7 +215,7 @@ public final class HandshakeWarmUp {
             return;
         }
         liveSeen = livePackets();
-        if (revisited == peers) {
+        if (next == peers) {
             finish(null);
         } else {
             // Scheduled, not executed: a task added now would run in this same pass of the loop's task
@@ -232,15 +243,17 @@ public final class HandshakeWarmUp {
      * now trusted. In the first pass every peer is new (its packet queued, a bubble out); one in {@value
      * #SILENT_EVERY} leaves that bubble unanswered. In the second, on a clock {@value
      * Teredo#BUBBLE_SPACING_SECONDS} s ahead, a trusted peer takes its packet at once (its times move on) and a silent one gets its second bubble
-     * and answers it: the retry paths a real burst takes too. Returns the peers it went through.
+     * and answers it: the retry paths a real burst takes too. In the third every peer is due for the renewal
+     * of its trust and answers its bubble; in the fourth every peer's trust has lapsed, and it answers. Returns
+     * the peers it went through.
      *
      * <p>Should it fail part-way (a bug's Error in the rules), each burst still ends (what the senders and the
      * tunnel path hold leaves or is dropped) and every view of the round's buffer is given back, or the buffer
      * would never be freed.
      */
-    private int round(int from, boolean firstPass) {
-        TunToUdpPath receiver = firstPass ? this.receiver : laterReceiver;
-        RelayIngress ingress = firstPass ? this.ingress : laterIngress;
+    private int round(int from, int pass) {
+        TunToUdpPath receiver = receivers[pass];
+        RelayIngress ingress = ingresses[pass];
         int n = Math.min(ROUND, peers - from);
         ByteBuf slots = udp.alloc().directBuffer(SLOT * n * 3);
         int answers = 0; // replies made and not yet handed to the ingress
@@ -253,7 +266,7 @@ public final class HandshakeWarmUp {
                 receiver.readComplete();
             }
             for (int i = 0; i < n; i++) {
-                if (answersIn(from + i, firstPass)) {
+                if (answersIn(from + i, pass)) {
                     replies[answers] = view(slots, n + i);
                     replyBubble(replies[answers], answers++, from + i);
                 }
@@ -268,7 +281,7 @@ public final class HandshakeWarmUp {
                 }
                 try {
                     for (int i = 0; i < n; i++) {
-                        if (answersIn(from + i, firstPass)) {
+                        if (answersIn(from + i, pass)) {
                             receiver.packetRead(tunnelPacket(view(slots, 2 * n + i), from + i));
                         }
                     }
@@ -301,9 +314,12 @@ public final class HandshakeWarmUp {
                 Math.max(1, Math.min(live.maxQueuedPeers(), peers / (2 * SILENT_EVERY))));
     }
 
-    /** Whether {@code peer} answers our bubble in this pass: in the first unless it is one of the silent ones. */
-    private static boolean answersIn(int peer, boolean firstPass) {
-        return (peer % SILENT_EVERY == SILENT_EVERY - 1) != firstPass;
+    /**
+     * Whether {@code peer} answers our bubble in this pass: in the first unless it is one of the silent ones, in
+     * the second if it is; in the renewal and lapse passes every peer answers.
+     */
+    private static boolean answersIn(int peer, int pass) {
+        return pass > 1 || (peer % SILENT_EVERY == SILENT_EVERY - 1) == (pass == 1);
     }
 
     /** A slot of the round's buffer, as the live readers hand them over: a slice holding its own reference. */
@@ -335,11 +351,10 @@ public final class HandshakeWarmUp {
     /** Gives back the warm-up's table and buffers, then says how it went. */
     private void finish(Throwable failure) {
         try {
-            if (path != null) {
-                path.bubbles.close();
-            }
-            if (later != null) {
-                later.bubbles.close();
+            for (LoopPath p : paths) {
+                if (p != null) {
+                    p.bubbles.close();
+                }
             }
             if (table != null) {
                 table.close();
@@ -353,13 +368,17 @@ public final class HandshakeWarmUp {
             done.completeExceptionally(failure);
             return;
         }
-        long trusted = path.counters.get(Counter.PEERS_TRUSTED) + later.counters.get(Counter.PEERS_TRUSTED);
+        // Trusted by the handshakes (the first two passes); the later passes trust them again after a lapse.
+        long trusted = paths[0].counters.get(Counter.PEERS_TRUSTED) + paths[1].counters.get(Counter.PEERS_TRUSTED);
+        long bubbles = 0;
+        long refused = 0;
+        for (LoopPath p : paths) {
+            bubbles += p.counters.get(Counter.BUBBLES_TX_INDIRECT);
+            refused += p.counters.dropped(DropReason.QUEUE_PEERS_FULL);
+        }
         LOG.info("warm-up: {} synthetic handshakes in {} ms, {} peers trusted", next,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), trusted);
-        done.complete(new Result(next, trusted,
-                path.counters.get(Counter.BUBBLES_TX_INDIRECT) + later.counters.get(Counter.BUBBLES_TX_INDIRECT),
-                path.counters.dropped(DropReason.QUEUE_PEERS_FULL) + later.counters.dropped(DropReason.QUEUE_PEERS_FULL),
-                System.nanoTime() - started));
+        done.complete(new Result(next, trusted, bubbles, refused, System.nanoTime() - started));
     }
 
     /**

@@ -2,11 +2,11 @@
 # Helper i2t13, thirteenth iteration, a JVM option tried (not made a default): the branch's jar (new2) as it is
 # against the same jar with -XX:PerMethodTrapLimit=0 ("trap0": C2 then compiles the branches its profile never
 # saw instead of leaving an uncommon trap there, so their first use does not throw the compiled data path out),
-# alternating new2 trap0 trap0 new2 new2 trap0, the run2.sh soak with the JIT's log:
+# alternating new2 trap0 trap0 new2 (two pairs: what the lock left of the session), the run2.sh soak with the JIT's log:
 #   flock /tmp/jmiredo-bench.lock bench/results/i2t13/run3.sh > bench/results/i2t13/out3.txt 2>&1
 cd "$(dirname "$0")/../../.."
 here=bench/results/i2t13
-for v in ${ORDER:-new2 trap0 trap0 new2 new2 trap0}; do
+for v in ${ORDER:-new2 trap0 trap0 new2}; do
   echo "##### $v $(date -u +%T) load $(cut -d' ' -f1-3 /proc/loadavg)"
   log=/tmp/i2t13/jit-$v.log
   rm -f "$log"

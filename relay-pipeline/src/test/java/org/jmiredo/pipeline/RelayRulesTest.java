@@ -348,6 +348,41 @@ class RelayRulesTest {
     }
 
     @Test
+    void aStreamToAReceiveOnlyPeerLosesNothingWhenItsTrustWouldLapse_R_5_4_1_limit() {
+        assertThat(queueFullInAStream(0)).as("without renewal: the lapse queues, 4 full-size packets fit").isEqualTo(6);
+        assertThat(queueFullInAStream(5)).as("renewed at 25 s: the packets never wait").isZero();
+    }
+
+    /**
+     * Ten full-size packets a second for 40 s to a peer that only receives and answers each bubble after that
+     * second's packets (its server's round trip); returns the packets dropped as queue_full.
+     */
+    private long queueFullInAStream(int renewal) {
+        relay.close();
+        relay = new RelayHarness(new RelaySettings(0x2001_0000, false, UnknownPeerPolicy.ACCEPT_MATCHING, 10, renewal),
+                PeerTableSettings.defaults());
+        relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000); // then it only receives
+        for (int second = 1; second <= 40; second++) {
+            relay.now += 1;
+            for (int i = 0; i < 10; i++) {
+                relay.readTun(ipv6(NATIVE, CLIENT, 1240));
+            }
+            long[] ours = null;
+            for (DatagramPacket p : relay.allSentUdp()) {
+                if (p.recipient().getPort() == 3544) {
+                    ours = new long[] {Ipv6.srcHi(p.content(), 0), Ipv6.srcLo(p.content(), 0)};
+                }
+                p.release();
+            }
+            if (ours != null) {
+                relay.receiveUdp(bubble(CLIENT, ours), "198.51.100.20", 40000);
+                relay.allSentUdp().forEach(DatagramPacket::release); // what the answer released
+            }
+        }
+        return relay.dropped(DropReason.QUEUE_FULL);
+    }
+
+    @Test
     void aBurstToAPeerDueForRenewalSendsOneBubble() {
         relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000);
         relay.now += 25;

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
-import io.netty.channel.epoll.Epoll;
 import io.netty.channel.unix.FileDescriptor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -35,24 +34,23 @@ class OffloadedReaderTest {
 
     private final UnpooledByteBufAllocator allocator = new UnpooledByteBufAllocator(true);
     private final RecordingReceiver receiver = new RecordingReceiver(null);
+    private TestPipe pipe;
     private FileDescriptor in;
     private FileDescriptor out;
     private OffloadedReader reader;
 
     @BeforeEach
     void pipe() throws IOException {
-        Epoll.ensureAvailability(); // loads Netty's native library, which makes the pipe
-        FileDescriptor[] pipe = FileDescriptor.pipe();
-        in = pipe[0];
-        out = pipe[1];
+        pipe = new TestPipe();
+        in = pipe.in;
+        out = pipe.out;
         reader = new OffloadedReader(in.intValue(), allocator, HEADROOM, MTU);
     }
 
     @AfterEach
     void nothingLeaks() throws IOException {
         reader.close();
-        in.close();
-        out.close();
+        pipe.close();
         assertThat(allocator.metric().usedDirectMemory()).as("direct memory still held").isZero();
     }
 

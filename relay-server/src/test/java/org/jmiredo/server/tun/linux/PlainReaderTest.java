@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.UnpooledByteBufAllocator;
-import io.netty.channel.epoll.Epoll;
 import io.netty.channel.unix.FileDescriptor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -35,16 +34,16 @@ class PlainReaderTest {
 
     private final UnpooledByteBufAllocator allocator = new UnpooledByteBufAllocator(true);
     private final Holding receiver = new Holding();
+    private TestPipe pipe;
     private FileDescriptor in;
     private FileDescriptor out;
     private PlainReader reader;
 
     @BeforeEach
     void pipe() throws IOException {
-        Epoll.ensureAvailability(); // loads Netty's native library, which makes the pipe
-        FileDescriptor[] pipe = FileDescriptor.pipe();
-        in = pipe[0];
-        out = pipe[1];
+        pipe = new TestPipe();
+        in = pipe.in;
+        out = pipe.out;
         reader = new PlainReader(in.intValue(), "test queue 0", allocator, HEADROOM, MTU, BUDGET);
     }
 
@@ -52,8 +51,7 @@ class PlainReaderTest {
     void nothingLeaks() throws IOException {
         receiver.releaseAll();
         reader.close();
-        in.close();
-        out.close();
+        pipe.close();
         assertThat(allocator.metric().usedDirectMemory()).as("direct memory still held").isZero();
     }
 

@@ -50,8 +50,9 @@ final class PlainReader implements AutoCloseable {
         this.budget = budget;
         this.spill = allocator.directBuffer(LARGEST_READ);
         this.readv = new ScatterRead(fd, 2);
-        this.slots = new TunReadSlots(allocator, headroom + mtu, budget);
-        setCapacity(mtu);
+        int capacity = Math.min(mtu, LARGEST_READ); // no read is longer: a larger slot would only waste memory
+        this.slots = new TunReadSlots(allocator, headroom + capacity, budget);
+        setCapacity(capacity);
     }
 
     private void setCapacity(int capacity) {

@@ -34,7 +34,7 @@ final class OffloadedReader implements AutoCloseable {
         this.allocator = allocator;
         this.headroom = headroom;
         this.mtu = mtu;
-        this.virtio = new VirtioReader(allocator, headroom, PlainReader.LARGEST_READ);
+        this.virtio = new VirtioReader(allocator, headroom, TunReadSlots.LARGEST_READ);
         this.overflow = allocator.directBuffer(VirtioNetHeader.LENGTH + TunQueueOptions.MAX_IPV6_PACKET);
         this.readv = new ScatterRead(fd, 3);
         long base = overflow.memoryAddress();
@@ -90,7 +90,7 @@ final class OffloadedReader implements AutoCloseable {
 
     // The next read allocates its pooled buffer at the new size.
     private void grow(int packetLength) {
-        mtu = Math.min(PlainReader.LARGEST_READ, Math.max(packetLength, 2 * mtu));
+        mtu = Math.min(TunReadSlots.LARGEST_READ, Math.max(packetLength, 2 * mtu));
         next.release();
         next = null;
         pointOverflow();

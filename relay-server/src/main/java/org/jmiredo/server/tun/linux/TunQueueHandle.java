@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
  * One queue (one fd) of a multi-queue Linux TUN device, served by one epoll event loop: the same loop as the
  * UDP channel it is paired with, so a packet read here is written to that channel inline, with no task hop.
  *
- * <p>Without offloads a {@link PlainReader} reads each packet with one readv(2) into a slot of a pooled buffer,
- * with a spill area behind it for a packet longer than the slot (the device's MTU raised above {@code tun.mtu}):
- * such a packet is carried whole, and the slots grow to fit the next ones.
+ * <p>Without offloads a {@link PlainReader} reads each packet with one read(2) into a slot of a pooled buffer,
+ * which may run on over the slots after it: a packet longer than the slot (the device's MTU raised above
+ * {@code tun.mtu}) is carried whole, and the slots grow to fit the next ones.
  *
  * <p>With offloads ({@link TunOffloads}, {@code IFF_VNET_HDR}) every read and write starts with a virtio
  * header. A read may then be a GSO super-packet of up to 64 KiB: an {@link OffloadedReader} scatters each
@@ -169,7 +169,7 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
         if (offloads.vnetHeader()) {
             offloadedReader = new OffloadedReader(fd.intValue(), allocator, headroom, readLimit - headroom);
         } else {
-            plainReader = new PlainReader(fd.intValue(), deviceName + " queue " + index, allocator, headroom,
+            plainReader = new PlainReader(fd, deviceName + " queue " + index, allocator, headroom,
                     readLimit - headroom, budget);
         }
         // Level-triggered (Netty 4.2 epoll never adds EPOLLET unless asked), so a budget-limited read is

@@ -44,7 +44,7 @@ class PlainReaderTest {
         pipe = new TestPipe();
         in = pipe.in;
         out = pipe.out;
-        reader = new PlainReader(in.intValue(), "test queue 0", allocator, HEADROOM, MTU, BUDGET);
+        reader = new PlainReader(in, "test queue 0", allocator, HEADROOM, MTU, BUDGET);
     }
 
     @AfterEach
@@ -69,29 +69,31 @@ class PlainReaderTest {
     }
 
     /**
-     * The MTU raised by hand: a packet one byte longer than the slot is read whole (its start from the slot, its
-     * rest from the spill), the slots grow to twice the MTU, and a 1,480-byte packet then lands in place. A
-     * read(2) into the slot alone returned 1,280 of its bytes.
+     * The MTU raised by hand: a packet one byte longer than a slot holds (1,336 bytes after the headroom: 1,280
+     * rounded up to a cache line) is read whole, in place over the next slot, the slots grow to twice their size,
+     * and a 1,480-byte packet then lands in one slot. A read(2) limited to the slot returned 1,336 of its bytes.
      */
     @Test
     void aLongerPacketIsReadWholeAndTheSlotsGrowForTheNext() throws Exception {
         byte[] before = sendAndRead(60);
-        byte[] oneOver = sendAndRead(MTU + 1);
+        byte[] oneOver = sendAndRead(1337);
         byte[] raised = sendAndRead(1480);
         byte[] after = sendAndRead(60);
 
         assertThat(receiver.bytes(0)).isEqualTo(before);
         assertThat(receiver.bytes(1)).isEqualTo(oneOver);
+        assertThat(receiver.held.get(1).memoryAddress()).as("read in place, after the first packet's slot")
+                .isEqualTo(receiver.held.get(0).memoryAddress() + 1344);
         assertThat(receiver.bytes(2)).isEqualTo(raised);
         assertThat(receiver.bytes(3)).isEqualTo(after);
-        assertThat(receiver.held.get(2).capacity()).as("a grown slot").isEqualTo(2624);
+        assertThat(receiver.held.get(2).capacity()).as("a grown slot").isEqualTo(2688);
         assertThat(receiver.held.get(0).getByte(HEADROOM)).as("a packet held from the old slots is intact")
                 .isEqualTo(before[0]);
     }
 
     @Test
     void packetsUpToTheLargestTunMtuAreReadWhole() throws Exception {
-        for (int length : new int[] {9000, PlainReader.LARGEST_READ, 40}) {
+        for (int length : new int[] {9000, TunReadSlots.LARGEST_READ, 40}) {
             byte[] sent = sendAndRead(length);
             assertThat(receiver.bytes(receiver.held.size() - 1)).as("%d bytes", length).isEqualTo(sent);
             receiver.releaseAll();

@@ -36,6 +36,11 @@ abstract class ClientDataTest extends TeredoLabTest {
     private static final String REJECTING_NATIVE_HOST = "2001:db8:6::22";
     /** A global mapping nobody answers at: the IPv4 of a silent Teredo peer. */
     private static final String SILENT_MAPPING = "203.0.113.99";
+    /** What operators of Miredo set by hand (ip link set teredo mtu 1480), above tun.mtu's 1280. */
+    private static final int RAISED_MTU = 1480;
+    /** Echo data of a 1,448-byte packet: above 1,280, within 1,480. */
+    private static final int LONGER_DATA = 1400;
+    private static final int PINGS = 5;
 
     private Netns lan2;
     private JmiredoClient client;
@@ -158,5 +163,37 @@ abstract class ClientDataTest extends TeredoLabTest {
             sources.add(from.group(1));
         }
         assertThat(sources).as("the errors' sources in:\n%s", r.output()).isNotEmpty().allMatch(address::equals);
+    }
+
+    /**
+     * Found in review: the tunnel's read buffers were sized by tun.mtu, so with the MTU raised by hand every packet
+     * above 1,280 bytes was read cut and dropped as {@code malformed_ipv6}: none of these pings was answered. Now
+     * each leaves whole (ping forbids fragmenting it), over one datagram, and the relay carries it. The replies
+     * meet the relay host's 1,280-byte tunnel, whose Packet Too Big makes the native host fragment them: the first
+     * may be lost.
+     */
+    @Test
+    @Order(9)
+    @DisplayName("The tunnel's MTU raised by hand to 1,480 (as Miredo's operators do): 1,448-byte packets leave whole "
+            + "and are answered")
+    void aTunnelMtuRaisedByHandCarriesLongerPackets() {
+        Ping.assertAnswered(lan2, NATIVE_HOST, WARM_UP);
+        String before = client.metrics();
+        lan2.ip("link", "set", "dev", TUN_NAME, "mtu", Integer.toString(RAISED_MTU));
+        try {
+            Ping.Result r = Ping.sizedWhole(lan2, NATIVE_HOST, PINGS, LONGER_DATA);
+            assertThat(r.received()).as("replies to %d pings of 1,448 bytes:\n%s", PINGS, r.output())
+                    .isGreaterThanOrEqualTo(PINGS - 2);
+            String after = client.metrics();
+            for (String series : List.of("jmiredo_dropped_packets_total{reason=\"malformed_ipv6\"}",
+                    "jmiredo_dropped_packets_total{reason=\"tun_oversized\"}")) {
+                assertThat(Metrics.sample(after, series)).as(series).isEqualTo(Metrics.sample(before, series));
+            }
+            assertThat(Metrics.sample(after, "jmiredo_tun_read_bytes_total")
+                    - Metrics.sample(before, "jmiredo_tun_read_bytes_total"))
+                    .as("bytes read from the tunnel").isGreaterThanOrEqualTo(PINGS * (LONGER_DATA + 48.0));
+        } finally {
+            lan2.ip("link", "set", "dev", TUN_NAME, "mtu", "1280");
+        }
     }
 }

@@ -35,6 +35,8 @@ class ClientMaintenanceTest extends TeredoLabTest {
     private static final String METRICS4 = "127.0.0.1:9562";
     private static final String LAN5 = "192.168.77.6";
     private static final String METRICS5 = "127.0.0.1:9563";
+    private static final String LAN6 = "192.168.77.7";
+    private static final String METRICS6 = "127.0.0.1:9564";
     /** Above the 1280 our server advertises (its tun.mtu): the RA's MTU option lowers the tunnel's. */
     private static final int CONFIGURED_MTU = 1400;
 
@@ -196,5 +198,32 @@ class ClientMaintenanceTest extends TeredoLabTest {
                 + " and " + OurServerBeside.SECONDARY + " now");
         assertThat(named.readyz()).isEqualTo(200);
         assertThat(moved).startsWith("2001:0:c633:6404:");
+    }
+
+    /**
+     * Found in review: the relay, the server and mire said 503 while an address their sockets are bound to had left
+     * the host, the client went on saying 200 (its socket sends and receives nothing meanwhile, and it would notice
+     * only when three refreshes went unanswered).
+     */
+    @Test
+    @Order(7)
+    @DisplayName("The client bound to its address (jmiredo.client.bind-address): /readyz 503 while the host lacks the "
+            + "address, with the reason in the log, and 200 again once it is back")
+    void boundAddressRemovedAndAddedBack() {
+        Netns lan6 = JmiredoClient.hostBehindTheNat(teredo, "lan6", LAN6);
+        JmiredoClient bound = JmiredoClient.start(teredo.lab(), lan6, "jmiredo-client-lan6", OurServerBeside.PRIMARY,
+                0, METRICS6, false, "jmiredo.client.bind-address = \"" + LAN6 + "\"");
+        JmiredoClient.awaitOnTunnel(lan6, bound.awaitTeredoAddress(QUALIFY), QUALIFY);
+        Poll.until("/readyz 200 once qualified", REPAIR, () -> bound.readyz() == 200);
+
+        lan6.ip("addr", "del", LAN6 + V4_PREFIX_LEN, "dev", IF_LAN);
+        Poll.until("/readyz 503 without the bound address", REPAIR, () -> bound.readyz() == 503);
+        bound.awaitLog("jmiredo.client.bind-address " + LAN6 + " is bound but no longer on this host", REPAIR);
+
+        lan6.addAddress(IF_LAN, LAN6 + V4_PREFIX_LEN);
+        lan6.ip("route", "replace", "default", "via", NAT_INSIDE);
+        Poll.until("/readyz 200 with the address back", REPAIR, () -> bound.readyz() == 200);
+        bound.awaitLog("jmiredo.client.bind-address " + LAN6 + " is on this host again: ready", REPAIR);
+        Ping.assertAnswered(lan6, NATIVE_HOST, WARM_UP);
     }
 }

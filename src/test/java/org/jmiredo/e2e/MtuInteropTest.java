@@ -27,6 +27,8 @@ class MtuInteropTest extends TeredoLabTest {
     /** Fragmented by the sender whatever the path: 3,048-byte packets. */
     private static final int FRAGMENTED = 3000;
     private static final int PINGS = 5;
+    /** Echo data of a 1,448-byte packet: above the relay's tun.mtu (1,280), within a raised 1,480. */
+    private static final int LONGER_DATA = 1400;
     private static final int PACKETS_TOO_BIG = 5;
 
     private Netns v6;
@@ -85,6 +87,37 @@ class MtuInteropTest extends TeredoLabTest {
             assertThat(Metrics.sample(metricsAfter, series)).as(series).isEqualTo(Metrics.sample(metricsBefore, series));
         }
         assertThat(JmiredoRelay.loudLines(teredo.relay().process())).as("WARN/ERROR lines of the relay").isEmpty();
+    }
+
+    /**
+     * Found in review: the relay's tunnel read buffers were sized by tun.mtu, so with the tunnel's MTU raised by hand
+     * every packet above 1,280 bytes was read cut and dropped as {@code malformed_ipv6}: none of these pings was
+     * answered. Now each reaches Miredo's client whole, in one datagram (the native host may not fragment it), and
+     * is answered (the client's 1,280-byte tunnel fragments the replies).
+     */
+    @Test
+    @Order(4)
+    @DisplayName("Our relay's tunnel MTU raised by hand to 1,480: the native host's 1,448-byte packets reach Miredo's "
+            + "client whole and are answered")
+    void aRelayTunnelMtuRaisedByHandCarriesLongerPackets() {
+        Netns rly = teredo.ns(Host.RLY);
+        String metricsBefore = relayMetrics();
+        rly.ip("link", "set", "dev", TUN_NAME, "mtu", "1480");
+        v6.ip("-6", "route", "flush", "cache"); // the Packet Too Big of the first test set 1,280 towards the client
+        try {
+            Ping.Result r = Ping.sizedWhole(v6, lanAddress, PINGS, LONGER_DATA);
+            assertThat(r.received()).as("replies to %d pings of 1,448 bytes:\n%s", PINGS, r.output())
+                    .isGreaterThanOrEqualTo(PINGS - 1);
+            String metricsAfter = relayMetrics();
+            for (String series : List.of("jmiredo_dropped_packets_total{reason=\"malformed_ipv6\"}",
+                    "jmiredo_dropped_packets_total{reason=\"tun_oversized\"}")) {
+                assertThat(Metrics.sample(metricsAfter, series)).as(series)
+                        .isEqualTo(Metrics.sample(metricsBefore, series));
+            }
+            assertThat(JmiredoRelay.loudLines(teredo.relay().process())).as("WARN/ERROR lines of the relay").isEmpty();
+        } finally {
+            rly.ip("link", "set", "dev", TUN_NAME, "mtu", "1280");
+        }
     }
 
     private String relayMetrics() {

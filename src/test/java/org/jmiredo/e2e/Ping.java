@@ -69,6 +69,17 @@ final class Ping {
     }
 
     /**
+     * As {@link #sized}, with fragmentation forbidden ({@code -M do}): each request leaves whole or not at all (a
+     * route whose MTU is smaller makes ping fail at once rather than fragment).
+     */
+    static Result sizedWhole(Netns from, String to, int count, int size) {
+        List<String> command = new ArrayList<>(command(to, count));
+        command.addAll(1, List.of("-s", Integer.toString(size), "-M", "do"));
+        Shell.Result r = from.exec(Duration.ofSeconds(count + 10L), command);
+        return parse(r.output(), from.name() + " to " + to + " with " + size + " bytes of data, unfragmented");
+    }
+
+    /**
      * One echo request from {@code source}, answered within {@code wait} or lost: no second request, so a
      * reply shows that the first packet got through.
      */

@@ -45,7 +45,10 @@ public enum DropReason {
     QUEUE_PEERS_FULL,
     /** The tunnel device refused the write (full or down). */
     TUN_WRITE_FAILED,
-    /** From the tunnel: a packet larger than tun.mtu (the device's MTU was raised behind our back). */
+    /**
+     * From the tunnel: a packet longer than one Teredo datagram carries (65,507 bytes: the device's MTU was raised
+     * above it), or a read the kernel reported longer than any packet. Packets above tun.mtu are carried.
+     */
     TUN_OVERSIZED,
     /** From the tunnel: offload metadata (virtio header) that contradicts its packet; a kernel or relay bug. */
     TUN_OFFLOAD_MALFORMED,

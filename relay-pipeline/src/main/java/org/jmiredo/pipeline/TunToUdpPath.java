@@ -8,6 +8,7 @@ import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
 import org.jmiredo.peer.PeerLookups;
+import org.jmiredo.proto.Teredo;
 import org.jmiredo.tun.TunReceiver;
 import org.jmiredo.tun.offload.OffloadDrop;
 import org.slf4j.Logger;
@@ -47,6 +48,11 @@ public final class TunToUdpPath implements TunReceiver {
     public void packetRead(ByteBuf packet) {
         counters.increment(Counter.TUN_RX_PACKETS);
         counters.add(Counter.TUN_RX_BYTES, packet.readableBytes());
+        if (packet.readableBytes() > Teredo.MAX_PACKET) {
+            packet.release(); // a tunnel MTU raised past what a datagram holds: no UDP send could carry it
+            counters.drop(DropReason.TUN_OVERSIZED);
+            return;
+        }
         held[heldCount++] = packet;
         if (heldCount == held.length) {
             runHeld();

@@ -13,6 +13,12 @@ public final class Teredo {
     /** Minimum IPv6 link MTU, and the Teredo interface default (RFC 4380 §5.1.2). */
     public static final int MTU = 1280;
 
+    /**
+     * The largest IPv6 packet one Teredo datagram carries: the largest UDP payload over IPv4 (65,535 - 20 - 8).
+     * A tunnel whose MTU was raised above it hands over packets no datagram holds.
+     */
+    public static final int MAX_PACKET = 65_507;
+
     /** A peer entry stays trusted this long after the last packet received from it (RFC 4380 §5.2.3). */
     public static final int TRUST_SECONDS = 30;
 

@@ -133,4 +133,29 @@ class TunToUdpPathTest {
         assertThat(counters.dropped(DropReason.INTERNAL_ERROR)).isEqualTo(PeerLookups.MAX - 1);
         path.readComplete(); // nothing held: no packet of the failed run reaches the rules again
     }
+
+    /**
+     * A tunnel whose MTU was raised above what one datagram holds (65,507 bytes of UDP payload over IPv4): such a
+     * packet is dropped and counted as {@code tun_oversized}, never handed to the rules (a send would fail); one of
+     * exactly 65,507 bytes leaves.
+     */
+    @Test
+    void aPacketNoDatagramHoldsIsDroppedAsOversized() {
+        DataPathCounters counters = new DataPathCounters();
+        UdpTunOutput output = new UdpTunOutput(udp, ChannelUdpSender::new, new MemoryTun(), counters);
+        TunnelRules rules = (packet, out) -> out.toUdp(packet, 0xC633_6414, 40000, RelayOutput.ANY_LOCAL, null);
+        TunToUdpPath path = new TunToUdpPath(rules, output, counters, new BurstClock(() -> 1000));
+        ByteBuf tooLong = Unpooled.directBuffer(65_508).writeZero(65_508);
+
+        path.packetRead(tooLong);
+        path.packetRead(Unpooled.directBuffer(65_507).writeZero(65_507));
+        path.readComplete();
+
+        assertThat(tooLong.refCnt()).isZero();
+        assertThat(counters.dropped(DropReason.TUN_OVERSIZED)).isEqualTo(1);
+        DatagramPacket sent = udp.readOutbound();
+        assertThat(sent.content().readableBytes()).isEqualTo(65_507);
+        sent.release();
+        assertThat((Object) udp.readOutbound()).isNull();
+    }
 }

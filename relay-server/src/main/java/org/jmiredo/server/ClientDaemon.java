@@ -2,6 +2,7 @@ package org.jmiredo.server;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.util.Map;
 import org.jmiredo.engine.Clock;
 import org.jmiredo.engine.client.QualificationSettings;
 import org.jmiredo.metrics.DataPathRole;
@@ -32,6 +33,8 @@ public final class ClientDaemon implements AutoCloseable {
     /** A client talks to few peers: the relay's table bounds, capped (each peer costs memory up front). */
     private static final int MAX_PEERS = 4096;
     private static final int MAX_QUEUED_PEERS = 256;
+    /** The key /readyz's address check names (also when miredo.conf's BindAddress set it). */
+    static final String BIND_ADDRESS_KEY = "jmiredo.client.bind-address";
 
     private final DaemonLifecycle life = new DaemonLifecycle(EarlyStart.meters());
     private final DaemonConfig config;
@@ -39,6 +42,8 @@ public final class ClientDaemon implements AutoCloseable {
     private final ClientReport report;
     private final ClientInterface tunnel;
     private final ClientTunnelAddress address;
+    /** The socket's specific address, if any: /readyz says 503 while the host lacks it, as the relay's. */
+    private final BoundAddresses bound;
     private volatile Transport transport;
 
     private ClientDaemon(DaemonConfig config) {
@@ -47,6 +52,7 @@ public final class ClientDaemon implements AutoCloseable {
         this.report = new ClientReport(settings, config.tun().mtu(), this::addressChanged);
         this.tunnel = new ClientInterface(config.client().defaultRoute());
         this.address = new ClientTunnelAddress(ClientTunnelAddress.Tunnel.of(tunnel));
+        this.bound = BoundAddresses.of(Map.of(BIND_ADDRESS_KEY, config.client().bindAddress()));
     }
 
     /** Starts everything, or nothing: on failure what was started is stopped again. */
@@ -101,13 +107,15 @@ public final class ClientDaemon implements AutoCloseable {
     }
 
     /**
-     * Behind /readyz: qualified with the address and its routes on the tunnel, the tunnel up and the socket bound,
-     * and not stopping.
+     * Behind /readyz: qualified with the address and its routes on the tunnel, the tunnel up and the socket bound
+     * (to an address the host still has, when it is a specific one: a socket bound to an address that left the
+     * host sends and receives nothing, and the client would lose its server only after three refreshes), and not
+     * stopping.
      */
     public boolean isReady() {
         Transport current = transport;
         return life.isReady() && report.qualified() && address.onTunnel() && current != null
-                && current.tunnelServing();
+                && current.tunnelServing() && bound.present();
     }
 
     /** The tunnel's name once it was deleted under the running client (nothing brings it back), else null. */

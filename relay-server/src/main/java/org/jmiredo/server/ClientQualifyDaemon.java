@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Map;
 import org.jmiredo.engine.Clock;
 import org.jmiredo.engine.client.QualificationSettings;
 import org.jmiredo.metrics.DataPathCounters;
@@ -48,6 +49,11 @@ public final class ClientQualifyDaemon extends UdpRoleDaemon {
     @Override
     void preflight() {
         // The bind address may be private (behind a NAT): binding it is the check.
+    }
+
+    @Override
+    Map<String, Integer> boundAddresses() {
+        return Map.of(ClientDaemon.BIND_ADDRESS_KEY, client.bindAddress());
     }
 
     @Override

@@ -48,7 +48,8 @@ final class ClientReport implements ClientStatus {
 
     /**
      * The tunnel's MTU for an RA's MTU option (0: none): the option, as Miredo applies it, but never above the
-     * configured MTU: packets larger than that would not fit the tunnel's read buffers (tun_oversized).
+     * configured MTU, the operator's bound (the read buffers would carry more: an MTU an operator raises by hand
+     * is carried, up to what a datagram holds).
      */
     static int tunnelMtu(int advertised, int configured) {
         return advertised == 0 ? configured : Math.min(advertised, configured);

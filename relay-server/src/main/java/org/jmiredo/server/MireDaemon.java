@@ -45,6 +45,11 @@ public final class MireDaemon extends UdpRoleDaemon {
     }
 
     @Override
+    String conntrackRole() {
+        return "mire";
+    }
+
+    @Override
     Map<String, Integer> boundAddresses() {
         return Map.of("--bind", address);
     }

@@ -78,6 +78,11 @@ public final class ServerDaemon extends UdpRoleDaemon {
 
     /** Both addresses: without either one, clients cannot qualify (RFC 4380 §5.2.1 tests the secondary). */
     @Override
+    String conntrackRole() {
+        return "server";
+    }
+
+    @Override
     Map<String, Integer> boundAddresses() {
         Map<String, Integer> bound = new LinkedHashMap<>();
         bound.put("jmiredo.server.primary-address", role.primaryAddress());

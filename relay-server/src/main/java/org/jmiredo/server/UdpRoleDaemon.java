@@ -2,6 +2,7 @@ package org.jmiredo.server;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.jmiredo.metrics.DataPathCounters;
@@ -9,6 +10,7 @@ import org.jmiredo.metrics.DataPathRole;
 import org.jmiredo.server.config.DaemonConfig;
 import org.jmiredo.server.config.HostPort;
 import org.jmiredo.server.metrics.DataPathMetrics;
+import org.jmiredo.server.metrics.HostConntrack;
 import org.jmiredo.server.metrics.MetricsServer;
 import org.jmiredo.server.transport.TransportSettings;
 import org.jmiredo.server.transport.UdpLoops;
@@ -65,6 +67,15 @@ abstract class UdpRoleDaemon implements AutoCloseable {
     void bindMeters(MeterRegistry registry) {
     }
 
+    /**
+     * The role's name in its connection-tracking warning ("server", "mire"), or null for a role that takes UDP
+     * from its server only (the client): a server or mire answers any source, each of which takes an entry of
+     * the host's table where conntrack is in use ({@link HostConntrack}).
+     */
+    String conntrackRole() {
+        return null;
+    }
+
     /** The data path this daemon runs: which of the counters it exposes. */
     abstract DataPathRole dataPathRole();
 
@@ -88,12 +99,27 @@ abstract class UdpRoleDaemon implements AutoCloseable {
         bind(loops);
         new DataPathMetrics(dataPathRole(), counters()).bindTo(life.registry());
         bindMeters(life.registry());
+        watchConntrack(life.registry());
         life.bindLoopMeters(loops.eventLoops(), loops.socketBuffers());
         life.markReady();
         LoggerFactory.getLogger(getClass()).info(
                 "jmiredo {} {} ready: {} event loops ({}), metrics http://{}/metrics, configuration {}",
                 Version.current(), describe(), loops.eventLoops().size(), loops.kind(),
                 HostPort.of(metrics.localAddress()), config.sources());
+    }
+
+    /**
+     * The host's connection tracking, where the kernel has it and the role answers any source: its table in
+     * /metrics, and one warning when it is in use in our namespace (as the relay's). Nothing elsewhere.
+     */
+    private void watchConntrack(MeterRegistry registry) {
+        String role = conntrackRole();
+        if (role != null) {
+            HostConntrack.find(Path.of("/proc")).ifPresent(conntrack -> {
+                conntrack.bindTo(registry);
+                conntrack.floodWarning(role).ifPresent(LoggerFactory.getLogger(getClass())::warn);
+            });
+        }
     }
 
     /** Closed by {@link #close} before what was started earlier (reverse order). */
@@ -107,6 +133,11 @@ abstract class UdpRoleDaemon implements AutoCloseable {
      */
     final boolean isReady() {
         return life.isReady() && roleReady() && bound.present();
+    }
+
+    /** The endpoint's /metrics text, scraped here (tests). */
+    final String scrape() {
+        return life.registry().scrape();
     }
 
     /** Stops in reverse start order. Idempotent. */

@@ -11,7 +11,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The host's netfilter connection tracking as the relay's network namespace sees it. Where a rule needs
+ * The host's netfilter connection tracking as the daemon's network namespace sees it (the relay's, the Teredo
+ * server's or mire's: each receives UDP from sources it does not choose). Where a rule needs
  * conntrack in that namespace (Docker's iptables rules, a stateful firewall, any NAT rule), every peer's UDP
  * flow and every IPv6 flow forwarded through the tunnel takes an entry, and once {@code nf_conntrack_max}
  * entries exist the kernel drops the first packet of each new flow before the relay or the native network
@@ -29,6 +30,10 @@ public final class HostConntrack {
     private static final String COUNT = "sys/net/netfilter/nf_conntrack_count";
     private static final String MAX = "sys/net/netfilter/nf_conntrack_max";
     private static final String STAT = "net/stat/nf_conntrack";
+    /** How long an entry of a UDP flow seen one way lives (nf_conntrack_udp_timeout). */
+    private static final String UDP_TIMEOUT = "sys/net/netfilter/nf_conntrack_udp_timeout";
+    /** The kernel's default of {@link #UDP_TIMEOUT} since Linux 2.6 (nf_conntrack_proto_udp.c). */
+    private static final long DEFAULT_UDP_TIMEOUT_SECONDS = 30;
     /** The column of /proc/net/stat/nf_conntrack that counts packets dropped for want of an entry. */
     private static final String DROP_COLUMN = "drop";
 
@@ -94,10 +99,34 @@ public final class HostConntrack {
                 entries, limit, peerCapacity));
     }
 
+    /**
+     * The start-up warning of a Teredo server or mire ({@code role}): conntrack is in use in its namespace (it
+     * holds entries). They keep no peers to compare the limit with, and need none: every source's UDP flow to
+     * each of their addresses takes an entry for nf_conntrack_udp_timeout at least (30 s), a spoofed source's
+     * too, so a flood of Router Solicitations from about limit / 30 new sources a second fills the table, and
+     * the kernel then drops new clients' packets where the daemon cannot count them. Empty otherwise.
+     */
+    public Optional<String> floodWarning(String role) {
+        long entries = entries();
+        long limit = limit();
+        if (entries <= 0 || limit < 0) {
+            return Optional.empty();
+        }
+        long timeout = number(UDP_TIMEOUT);
+        long seconds = timeout > 0 ? timeout : DEFAULT_UDP_TIMEOUT_SECONDS;
+        return Optional.of(String.format(Locale.ROOT, "connection tracking is in use in the %s's network namespace "
+                + "(%d entries, net.netfilter.nf_conntrack_max = %d): each source's UDP flow to each of its "
+                + "addresses takes an entry for %d s at least, spoofed ones too, so a flood from about %d new "
+                + "sources a second fills the table, and the kernel then drops new clients' packets where the %s "
+                + "cannot count them (jmiredo_host_conntrack_dropped_packets_total). Exempt its UDP port from "
+                + "tracking (deploy/systemd/jmiredo-notrack.sh add --port 3544, README \"Connection tracking\") "
+                + "or raise the limit", role, entries, limit, seconds, Math.max(1, limit / seconds), role));
+    }
+
     /** {@code jmiredo_host_conntrack_entries}, {@code _limit} and {@code _dropped_packets_total}. */
     public void bindTo(MeterRegistry registry) {
         Gauge.builder("jmiredo.host.conntrack.entries", this, c -> orNaN(c.entries()))
-                .description("Entries in the connection tracking table of the relay's network namespace "
+                .description("Entries in the connection tracking table of the daemon's network namespace "
                         + "(nf_conntrack_count)")
                 .strongReference(true)
                 .register(registry);
@@ -106,14 +135,17 @@ public final class HostConntrack {
                 .strongReference(true)
                 .register(registry);
         FunctionCounter.builder("jmiredo.host.conntrack.dropped.packets", this, HostConntrack::droppedPackets)
-                .description("Packets the kernel dropped in the relay's namespace for want of a connection "
-                        + "tracking entry (table full), before the relay saw them")
+                .description("Packets the kernel dropped in the daemon's namespace for want of a connection "
+                        + "tracking entry (table full), before the daemon saw them")
                 .register(registry);
     }
 
+    // Through a buffered reader, which asks for 8 KiB at once: a sysctl file answers a read at a non-zero offset
+    // with end of file, and Files.readString on JDK 25 reads a file of size 0 (as /proc reports) one byte first,
+    // which gave 2 for a limit of 262144.
     private long number(String file) {
         try {
-            return Long.parseLong(Files.readString(proc.resolve(file)).trim());
+            return Long.parseLong(Files.readAllLines(proc.resolve(file)).getFirst().trim());
         } catch (IOException | RuntimeException e) {
             return -1;
         }

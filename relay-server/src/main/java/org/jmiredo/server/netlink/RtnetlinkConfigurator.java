@@ -264,7 +264,8 @@ public final class RtnetlinkConfigurator implements InterfaceConfigurator {
             List<String> warnings = new ArrayList<>();
             if (link.mtu() != spec.mtu()) {
                 warnings.add("interface " + dev + " has mtu " + link.mtu() + " but tun.mtu is " + spec.mtu()
-                        + ": set both alike (packets longer than tun.mtu are read truncated and dropped)");
+                        + ": set both alike (the read buffers are sized for tun.mtu and grow when longer packets "
+                        + "come)");
             }
             if (spec.txQueueLength() > 0 && link.txQueueLength() != spec.txQueueLength()) {
                 warnings.add("interface " + dev + " has txqueuelen " + link.txQueueLength()

@@ -58,6 +58,20 @@ class HostConntrackTest {
     }
 
     @Test
+    void aServerOrMireIsWarnedWheneverTheTableIsInUseWithTheFloodThatFillsIt() throws IOException {
+        write("1200", "262144", STAT);
+        Files.writeString(proc.resolve("sys/net/netfilter/nf_conntrack_udp_timeout"), "30\n");
+        HostConntrack conntrack = HostConntrack.find(proc).orElseThrow();
+
+        assertThat(conntrack.floodWarning("server")).hasValueSatisfying(line -> assertThat(line).contains(
+                "in the server's network namespace (1200 entries, net.netfilter.nf_conntrack_max = 262144)",
+                "for 30 s at least", "about 8738 new sources a second", "jmiredo-notrack.sh add --port 3544"));
+
+        write("0", "262144", STAT);
+        assertThat(conntrack.floodWarning("server")).as("no entries: conntrack not in use here").isEmpty();
+    }
+
+    @Test
     void exportsTheThreeSeriesReadAtScrapeTime() throws IOException {
         write("10", "65536", STAT);
         PrometheusMeterRegistry registry = MeterRegistries.prometheus();

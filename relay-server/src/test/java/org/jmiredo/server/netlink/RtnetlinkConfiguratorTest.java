@@ -200,8 +200,8 @@ class RtnetlinkConfiguratorTest {
         ns.ip("link", "set", "dev", DEV, "mtu", "1400", "up");
         String link = ns.ip("link", "show", "dev", DEV);
         assertThat(configurator.checkHostSetup(spec(1280), 1)).containsExactly(
-                "interface jmtun0 has mtu 1400 but tun.mtu is 1280: set both alike (packets longer than tun.mtu "
-                        + "are read truncated and dropped)",
+                "interface jmtun0 has mtu 1400 but tun.mtu is 1280: set both alike (the read buffers are sized "
+                        + "for tun.mtu and grow when longer packets come)",
                 "no route for 2001:db8::/32 into jmtun0 in the main table: no IPv6 traffic reaches the relay until "
                         + "the host adds it (ip -6 route add 2001:db8::/32 dev jmtun0)");
         assertThat(ns.ip("link", "show", "dev", DEV)).as("nothing changed").isEqualTo(link);

@@ -14,12 +14,16 @@ import org.jmiredo.tun.offload.VirtioReader;
  * then a pooled buffer (after its headroom, the MTU's worth), then a 64-KiB overflow area of the queue's
  * own. A plain packet, almost every read, lands whole in its pooled buffer and is handed on there, no copy;
  * only a GSO super-packet spills into the overflow, where its first MTU bytes are copied back in front of
- * the rest so that {@link VirtioReader} cuts one contiguous packet. Loop thread only.
+ * the rest so that {@link VirtioReader} cuts one contiguous packet. A plain packet longer than the pooled
+ * buffer (the device's MTU raised above {@code tun.mtu}) is carried the same way, copied, and the pooled
+ * buffers grow to fit it (twice their size at least), so that the next ones land in place again. Loop thread
+ * only.
  */
 final class OffloadedReader implements AutoCloseable {
     private final ByteBufAllocator allocator;
     private final int headroom;
-    private final int mtu;
+    /** The packet bytes a pooled buffer holds: tun.mtu, grown by plain packets longer than it. */
+    private int mtu;
     private final VirtioReader virtio;
     private final ScatterRead readv;
     // [virtio header | a gap of mtu bytes | the rest of a super-packet]: the gap takes the copied-back start.
@@ -30,12 +34,16 @@ final class OffloadedReader implements AutoCloseable {
         this.allocator = allocator;
         this.headroom = headroom;
         this.mtu = mtu;
-        this.virtio = new VirtioReader(allocator, headroom, mtu);
+        this.virtio = new VirtioReader(allocator, headroom, TunReadSlots.LARGEST_READ);
         this.overflow = allocator.directBuffer(VirtioNetHeader.LENGTH + TunQueueOptions.MAX_IPV6_PACKET);
         this.readv = new ScatterRead(fd, 3);
         long base = overflow.memoryAddress();
         readv.part(0, base, VirtioNetHeader.LENGTH);
-        readv.part(2, base + VirtioNetHeader.LENGTH + mtu, TunQueueOptions.MAX_IPV6_PACKET - mtu);
+        pointOverflow();
+    }
+
+    private void pointOverflow() {
+        readv.part(2, overflow.memoryAddress() + VirtioNetHeader.LENGTH + mtu, TunQueueOptions.MAX_IPV6_PACKET - mtu);
     }
 
     /**
@@ -60,7 +68,7 @@ final class OffloadedReader implements AutoCloseable {
             sink.offloadDropped(OffloadDrop.MALFORMED); // the kernel always writes a whole header
             return 1;
         }
-        if (virtio.fitsInPlace(overflow, 0, packetLength)) {
+        if (packetLength <= mtu && virtio.fitsInPlace(overflow, 0, packetLength)) {
             next.setIndex(headroom, headroom + packetLength);
             if (virtio.deliverInPlace(overflow, 0, next, sink)) {
                 next = null;
@@ -72,7 +80,20 @@ final class OffloadedReader implements AutoCloseable {
             return 1;
         }
         overflow.setBytes(VirtioNetHeader.LENGTH, next, headroom, Math.min(packetLength, mtu));
-        return virtio.deliver(overflow, 0, (int) n, sink);
+        int packets = virtio.deliver(overflow, 0, (int) n, sink);
+        if (packetLength > mtu && (VirtioNetHeader.gsoType(overflow, 0) & ~VirtioNetHeader.GSO_ECN)
+                == VirtioNetHeader.GSO_NONE) {
+            grow(packetLength);
+        }
+        return packets;
+    }
+
+    // The next read allocates its pooled buffer at the new size.
+    private void grow(int packetLength) {
+        mtu = Math.min(TunReadSlots.LARGEST_READ, Math.max(packetLength, 2 * mtu));
+        next.release();
+        next = null;
+        pointOverflow();
     }
 
     /** Frees the buffers and the readv memory; no read may follow. */

@@ -25,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * One queue (one fd) of a multi-queue Linux TUN device, served by one epoll event loop: the same loop as the
  * UDP channel it is paired with, so a packet read here is written to that channel inline, with no task hop.
  *
+ * <p>Without offloads a {@link PlainReader} reads each packet with one read(2) into a slot of a pooled buffer,
+ * which may run on over the slots after it: a packet longer than the slot (the device's MTU raised above
+ * {@code tun.mtu}) is carried whole, and the slots grow to fit the next ones.
+ *
  * <p>With offloads ({@link TunOffloads}, {@code IFF_VNET_HDR}) every read and write starts with a virtio
  * header. A read may then be a GSO super-packet of up to 64 KiB: an {@link OffloadedReader} scatters each
  * read so that a plain packet lands in its pooled buffer as without offloads, and only a super-packet is
@@ -54,7 +58,7 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
 
     // Loop thread only.
     private volatile IoRegistration registration;
-    private TunReadSlots slots; // without offloads, from arm() until the reading stops
+    private PlainReader plainReader; // without offloads, from arm() until the reading stops
     private OffloadedReader offloadedReader; // with offloads, from arm() until the reading stops
     private volatile long superPacketsRead; // written by the loop only; volatile for readers elsewhere
     private volatile boolean closed;
@@ -165,7 +169,8 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
         if (offloads.vnetHeader()) {
             offloadedReader = new OffloadedReader(fd.intValue(), allocator, headroom, readLimit - headroom);
         } else {
-            slots = new TunReadSlots(allocator, readLimit, budget);
+            plainReader = new PlainReader(fd, deviceName + " queue " + index, allocator, headroom,
+                    readLimit - headroom, budget);
         }
         // Level-triggered (Netty 4.2 epoll never adds EPOLLET unless asked), so a budget-limited read is
         // resumed on the next loop turn. submit() replaces the whole interest mask.
@@ -179,17 +184,17 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
     @Override
     public void handle(IoRegistration ignored, IoEvent event) {
         // EPOLLIN, or EPOLLERR/EPOLLHUP: either way the read below says what happened.
-        if (slots == null && offloadedReader == null) {
+        if (plainReader == null && offloadedReader == null) {
             return; // reading stopped (deregistered, closed, failed): an event left in the loop's batch
         }
         int packets = 0;
         boolean threw = true;
         try {
-            if (slots != null) {
-                slots.rewind();
+            if (plainReader != null) {
+                plainReader.rewind();
             }
             while (packets < budget) {
-                int read = offloadedReader != null ? readOffloaded() : readPlain();
+                int read = offloadedReader != null ? readOffloaded() : plainReader.read(guarded);
                 if (read == 0) {
                     break; // EAGAIN: the queue is empty
                 }
@@ -207,23 +212,6 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
         }
     }
 
-    // One read(2) of one packet straight into a slot of the read buffer, after the headroom: no copy, no
-    // allocation. Returns the packets handled (delivered or dropped), 0 when the queue is empty.
-    private int readPlain() throws IOException {
-        int n = checkRead(fd.readAddress(slots.nextAddress(), headroom, readLimit));
-        if (n == 0) {
-            return 0;
-        }
-        if (n > readLimit - headroom) {
-            // The kernel reports a packet's full length even when it did not fit (the device's MTU was
-            // raised above tun.mtu): drop it, keep the slot for the next read.
-            guarded.oversizedPacketDropped();
-            return 1;
-        }
-        guarded.packetRead(slots.take(headroom, headroom + n));
-        return 1;
-    }
-
     // One readv(2) of a virtio header and a packet or super-packet; a super-packet's segments are all
     // delivered in this burst (one sendmmsg at its end).
     private int readOffloaded() throws IOException {
@@ -232,13 +220,6 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
             superPacketsRead++; // single writer (the loop): no lost update
         }
         return packets;
-    }
-
-    private static int checkRead(int n) throws IOException {
-        if (n < 0) {
-            throw new IOException("read returned end of file");
-        }
-        return n;
     }
 
     // A TUN read fails only when the device is gone (EBADFD after "ip link del") or the fd was closed.
@@ -262,9 +243,9 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
     }
 
     private void releaseBuffers() {
-        if (slots != null) {
-            slots.close();
-            slots = null;
+        if (plainReader != null) {
+            plainReader.close();
+            plainReader = null;
         }
         if (offloadedReader != null) {
             offloadedReader.close();

@@ -6,8 +6,9 @@ package org.jmiredo.server.tun.linux;
  * @param readBudget most packets read per epoll wake-up; the fd is level-triggered, so what is left is read
  *     on the next turn of the loop, after the loop's UDP socket had its turn (fairness between the two)
  * @param headroom bytes left free in front of each packet read, so a header can be prepended without a copy
- * @param maxPacketSize the largest packet read in full (the interface MTU); TUN hands a longer packet over
- *     truncated to the buffer, which the data path then drops as malformed
+ * @param maxPacketSize the packets the read buffers are sized for at first (the interface MTU, tun.mtu); a longer
+ *     packet (the device's MTU raised by hand) is still read whole, up to the largest TUN MTU, and the buffers
+ *     grow to fit it ({@link PlainReader}, {@link OffloadedReader})
  */
 public record TunQueueOptions(int readBudget, int headroom, int maxPacketSize) {
     /** 64 packets per wake-up, 8 bytes of headroom (a Teredo origin indication), packets up to 1280 bytes. */

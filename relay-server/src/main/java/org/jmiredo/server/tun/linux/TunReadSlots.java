@@ -10,24 +10,62 @@ import io.netty.buffer.ByteBufAllocator;
  * slot is used again only once every view was released, which a burst's end normally brings (the UDP
  * flush sends and releases the burst's packets); while any is still held, the next read goes into a fresh
  * buffer and the old one is freed with its last view. Loop thread only.
+ *
+ * <p>Slots are sized for the configured MTU, but the device's MTU may be raised by hand above it ({@code ip
+ * link set teredo mtu 1480}, as operators of Miredo do), and a TUN read cuts a packet to the buffer it is
+ * given (tun_chr_read_iter). So a read may run on past its slot, over the slots after it (not handed out in
+ * this pass over the buffer) and a tail of {@link #LARGEST_READ} bytes behind the last one: every read may
+ * take {@link #readLimit} bytes and no packet is ever cut. A packet that ran past its slot is handed over
+ * whole, in place, as a view of the slots it covers (an allocation, this once), and the slots grow to fit
+ * the next ones (twice their size at least): a raised MTU costs a few growths per queue, not a copy or an
+ * allocation per packet. Slots never shrink.
  */
 final class TunReadSlots {
+    /**
+     * The longest packet a TUN read hands over: a TUN's largest MTU (tun.c sets max_mtu to MAX_MTU, 65,535, for a
+     * layer-3 device).
+     */
+    static final int LARGEST_READ = 65_535;
     /** Slots start on a cache line each. */
     private static final int ALIGN = 64;
-    /** The buffer's size at most, when a large MTU makes the slots large (at least one slot, though). */
+    /** The slots' bytes at most, when a large MTU makes the slots large (at least one slot, though). */
     private static final int MAX_BYTES = 1 << 20;
 
     private final ByteBufAllocator allocator;
-    private final int slotSize;
-    private final ByteBuf[] views;
+    private final int headroom;
+    private final int budget;
+    private int slotSize;
+    private ByteBuf[] views;
     private ByteBuf buffer;
     private int next;
 
-    /** {@code count} slots (fewer if they would pass 1 MiB) of {@code size} bytes each. */
-    TunReadSlots(ByteBufAllocator allocator, int size, int count) {
+    /**
+     * {@code count} slots (fewer if they would pass 1 MiB) of {@code headroom + size} bytes each.
+     *
+     * @param headroom the bytes free in front of each packet ({@link #take}'s reader index)
+     * @param size the packets the slots are sized for at first (the MTU); longer ones make them grow
+     */
+    TunReadSlots(ByteBufAllocator allocator, int headroom, int size, int count) {
         this.allocator = allocator;
-        this.slotSize = (size + ALIGN - 1) & -ALIGN;
-        this.views = new ByteBuf[Math.max(1, Math.min(count, MAX_BYTES / slotSize))];
+        this.headroom = headroom;
+        this.budget = count;
+        resize(headroom + Math.min(size, LARGEST_READ));
+    }
+
+    private void resize(int size) {
+        slotSize = (size + ALIGN - 1) & -ALIGN;
+        views = new ByteBuf[Math.max(1, Math.min(budget, MAX_BYTES / slotSize))];
+        next = views.length; // the next read takes a fresh buffer
+    }
+
+    /** The bytes a read at {@link #nextAddress} may fill after the headroom: always the longest TUN packet. */
+    static int readLimit() {
+        return LARGEST_READ;
+    }
+
+    /** The packet bytes a slot holds after its headroom: longer packets take more than one (see the class). */
+    int packetCapacity() {
+        return slotSize - headroom;
     }
 
     /** Starts a read burst: back to the first slot if every view was released (a cache-warm working set). */
@@ -37,9 +75,12 @@ final class TunReadSlots {
         }
     }
 
-    /** The native address of the slot the next read goes into; the slot stays ours until {@link #take}. */
+    /**
+     * The native address of the slot the next read goes into (its headroom first, then up to {@link #readLimit}
+     * bytes); the slot, and what a long packet runs over, stays ours until {@link #take}.
+     */
     long nextAddress() {
-        if (buffer == null || next == views.length) {
+        if (buffer == null || next >= views.length) {
             if (buffer == null || buffer.refCnt() != 1) {
                 renew();
             }
@@ -48,11 +89,20 @@ final class TunReadSlots {
         return buffer.memoryAddress() + (long) next * slotSize;
     }
 
-    /** Hands over the slot of {@link #nextAddress}, its indexes set to the packet in it. */
+    /**
+     * Hands over the packet read at {@link #nextAddress}, its indexes set to it. A packet longer than a slot is
+     * handed over in place as a view of the slots it covers, and the slots then grow for the next ones.
+     */
     ByteBuf take(int readerIndex, int writerIndex) {
-        ByteBuf view = views[next++];
-        buffer.retain(); // the view's own reference, released by whoever ends the packet's way
-        return view.setIndex(readerIndex, writerIndex);
+        if (writerIndex <= slotSize) {
+            ByteBuf view = views[next++];
+            buffer.retain(); // the view's own reference, released by whoever ends the packet's way
+            return view.setIndex(readerIndex, writerIndex);
+        }
+        ByteBuf whole = buffer.retainedSlice(next * slotSize, writerIndex).setIndex(readerIndex, writerIndex);
+        close(); // the long packet's view keeps the buffer; the next read takes a fresh one, of larger slots
+        resize(Math.min(headroom + LARGEST_READ, Math.max(writerIndex, 2 * slotSize)));
+        return whole;
     }
 
     /** Gives the buffer back (views still held keep it until their release). */
@@ -65,7 +115,7 @@ final class TunReadSlots {
 
     private void renew() {
         close(); // never read into a buffer given back, even if the allocation below fails
-        ByteBuf fresh = allocator.directBuffer(slotSize * views.length);
+        ByteBuf fresh = allocator.directBuffer(slotSize * views.length + LARGEST_READ);
         for (int i = 0; i < views.length; i++) {
             views[i] = fresh.slice(i * slotSize, slotSize);
         }

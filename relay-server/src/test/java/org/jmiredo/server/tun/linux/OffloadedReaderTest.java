@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
-import io.netty.channel.epoll.Epoll;
 import io.netty.channel.unix.FileDescriptor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -35,24 +34,23 @@ class OffloadedReaderTest {
 
     private final UnpooledByteBufAllocator allocator = new UnpooledByteBufAllocator(true);
     private final RecordingReceiver receiver = new RecordingReceiver(null);
+    private TestPipe pipe;
     private FileDescriptor in;
     private FileDescriptor out;
     private OffloadedReader reader;
 
     @BeforeEach
     void pipe() throws IOException {
-        Epoll.ensureAvailability(); // loads Netty's native library, which makes the pipe
-        FileDescriptor[] pipe = FileDescriptor.pipe();
-        in = pipe[0];
-        out = pipe[1];
+        pipe = new TestPipe();
+        in = pipe.in;
+        out = pipe.out;
         reader = new OffloadedReader(in.intValue(), allocator, HEADROOM, MTU);
     }
 
     @AfterEach
     void nothingLeaks() throws IOException {
         reader.close();
-        in.close();
-        out.close();
+        pipe.close();
         assertThat(allocator.metric().usedDirectMemory()).as("direct memory still held").isZero();
     }
 
@@ -83,15 +81,32 @@ class OffloadedReaderTest {
         assertThat(receiver.oversized()).isZero();
     }
 
+    /**
+     * The device's MTU raised above tun.mtu: a plain packet one byte over the buffer is carried whole (copied
+     * from the buffer and the overflow), and the buffers grow, so that the next long packet lands in place.
+     */
     @Test
-    void aPlainPacketOneByteOverTheBufferIsDroppedAsOversizedAndReadingGoesOn() throws Exception {
-        send(Packets.plainHeader(), Packets.udp(new byte[MTU - 47]));
+    void aPlainPacketOverTheBufferIsCarriedWholeAndTheBuffersGrow() throws Exception {
+        byte[] payload = Packets.random(MTU - 47);
+        send(Packets.partialChecksumHeader(), Packets.udp(payload));
         assertThat(reader.read(receiver)).isEqualTo(1);
-        assertThat(receiver.oversized()).isEqualTo(1);
+        RecordingReceiver.Seen first = receiver.next(p -> true, 0);
+        assertThat(first.bytes()).hasSize(MTU + 1);
+        assertThat(Checksum.verifies(first.view(), 0)).isTrue();
+        assertThat(Packets.payloads(List.of(first))).isEqualTo(payload);
+
+        byte[] longer = Packets.random(1480 - 48);
+        send(Packets.plainHeader(), Packets.udp(longer));
+        assertThat(reader.read(receiver)).isEqualTo(1);
+        RecordingReceiver.Seen second = receiver.next(p -> true, 0);
+        assertThat(second.bytes()).hasSize(1480);
+        assertThat(second.capacity()).as("read in place, into a grown buffer").isEqualTo(HEADROOM + 2 * MTU);
+        assertThat(Packets.payloads(List.of(second))).isEqualTo(longer);
 
         send(Packets.plainHeader(), Packets.udp(new byte[10]));
         assertThat(reader.read(receiver)).isEqualTo(1);
         assertThat(receiver.next(p -> true, 0).bytes()).hasSize(58);
+        assertThat(receiver.oversized()).isZero();
     }
 
     @Test

@@ -102,14 +102,18 @@ class OffloadedTunReadTest {
         assertThat(loop.submit(device.queue(0)::superPacketsRead).get(5, TimeUnit.SECONDS)).isEqualTo(3);
     }
 
-    /** The device's MTU raised behind the relay's back: the packet spills, is dropped, and reading goes on. */
+    /** The device's MTU raised behind the relay's back: the packets above tun.mtu are carried whole. */
     @Test
-    void aPlainPacketOneByteOverTheBufferIsDroppedAsOversized() throws Exception {
+    void plainPacketsAboveTheConfiguredMtuAreCarriedWhole() throws Exception {
         ns.ip("link", "set", "dev", device.name(), "mtu", "1500");
-        send("1233:0", "10:0");
+        send("1233:0", "1452:0", "10:0");
 
-        assertThat(datagrams(1)).extracting(d -> d.bytes().length).containsExactly(58);
-        assertThat(receiver.oversized()).isEqualTo(1);
+        List<RecordingReceiver.Seen> datagrams = datagrams(3);
+        assertThat(datagrams).extracting(d -> d.bytes().length).containsExactly(1281, 1500, 58);
+        assertThat(datagrams).allMatch(d -> Checksum.verifies(d.view(), 0));
+        assertThat(payloads(datagrams.subList(0, 1))).isEqualTo(pattern(1233));
+        assertThat(payloads(datagrams.subList(1, 2))).isEqualTo(pattern(1452));
+        assertThat(receiver.oversized()).isZero();
     }
 
     // Datagrams from [2001:db8::2]:4000 to [2001:db8::1]:UDP_PORT, one per "payload:segment" argument

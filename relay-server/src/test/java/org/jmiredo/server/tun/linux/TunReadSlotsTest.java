@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 
 class TunReadSlotsTest {
     private static final ByteBufAllocator ALLOC = ByteBufAllocator.DEFAULT;
-    private static final int READ_LIMIT = 8 + 1280;
 
     /** What a read(2) does: the packet's bytes at the slot's address, after the headroom. */
     private static ByteBuf read(TunReadSlots slots, int marker) {
@@ -23,7 +22,7 @@ class TunReadSlotsTest {
 
     @Test
     void aBurstReleasedBeforeTheNextReusesTheSameSlotsFromTheFirst() {
-        TunReadSlots slots = new TunReadSlots(ALLOC, READ_LIMIT, 64);
+        TunReadSlots slots = new TunReadSlots(ALLOC, 8, 1280, 64);
         List<Long> first = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             ByteBuf packet = read(slots, i);
@@ -44,7 +43,7 @@ class TunReadSlotsTest {
 
     @Test
     void aPacketHeldPastItsBurstIsNeverOverwrittenAndFreedWithItsLastHolder() {
-        TunReadSlots slots = new TunReadSlots(ALLOC, READ_LIMIT, 2);
+        TunReadSlots slots = new TunReadSlots(ALLOC, 8, 1280, 2);
         ByteBuf held = read(slots, 0x11);
         read(slots, 0x22).release();
 
@@ -66,7 +65,7 @@ class TunReadSlotsTest {
 
     @Test
     void largeSlotsAreFewerSoTheBufferStaysUnderOneMebibyte() {
-        TunReadSlots slots = new TunReadSlots(ALLOC, 8 + 65_535, 64);
+        TunReadSlots slots = new TunReadSlots(ALLOC, 8, 65_535, 64);
         List<ByteBuf> held = new ArrayList<>();
         for (int i = 0; i < 16; i++) {
             held.add(read(slots, i));
@@ -88,7 +87,7 @@ class TunReadSlotsTest {
         ResourceLeakDetector.Level level = ResourceLeakDetector.getLevel();
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
         try {
-            TunReadSlots slots = new TunReadSlots(ALLOC, READ_LIMIT, 64); // its buffer without a leak tracker
+            TunReadSlots slots = new TunReadSlots(ALLOC, 8, 1280, 64); // its buffer without a leak tracker
             ByteBuf[] burst = new ByteBuf[64];
             Runnable bursts = () -> {
                 for (int round = 0; round < 20_000; round++) {

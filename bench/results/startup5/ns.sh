@@ -1,10 +1,3 @@
-# sourced: throw-away namespace $NS with 198.51.100.3, config /tmp/jmstartup5/relay.conf (startup4's ns.sh, own names)
-mkdir -p /tmp/jmstartup5
-export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-NS=jmstartup5-$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
-trap 'ip netns del $NS 2>/dev/null; true' EXIT
-ip netns add "$NS"; ip -n "$NS" link set lo up
-ip -n "$NS" link add d0 type veth peer name d1; ip -n "$NS" link set d1 up
-ip -n "$NS" addr add 198.51.100.3/24 dev d0; ip -n "$NS" link set d0 up
-printf '%s\n' 'jmiredo.relay.bind-address = "198.51.100.3"' 'jmiredo.relay.bind-port = 3545' 'jmiredo.tun.name = "teredo"' \
-    'jmiredo.metrics.listen = "127.0.0.1:9544"' 'jmiredo.transport.event-loops = 1' >/tmp/jmstartup5/relay.conf
+# sourced: startup4's throw-away namespace and relay config, under this helper's names (jmstartup5-*, /tmp/jmstartup5)
+JM_PREFIX=jmstartup5
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../startup4/ns.sh"

@@ -2,6 +2,8 @@ package org.jmiredo.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+import org.jmiredo.server.metrics.ProcessMeters;
 import org.junit.jupiter.api.Test;
 
 class EarlyStartTest {
@@ -30,5 +32,31 @@ class EarlyStartTest {
 
         assertThat(early.registry().isClosed()).isFalse();
         assertThat(later).as("built anew once the early ones are taken").isNotSameAs(early);
+    }
+
+    /**
+     * Built on two threads (the JVM's meters on one, Netty's allocator and its gauges on the other), the meters
+     * are the ones built in turn on one: the same families, in the same order.
+     */
+    @Test
+    void theMetersBuiltOnTwoThreadsAreTheMetersBuiltOnOne() {
+        EarlyStart.begin("relay");
+        var early = EarlyStart.meters();
+        var inTurn = ProcessMeters.create();
+        try {
+            assertThat(families(early.registry().scrape())).isEqualTo(families(inTurn.registry().scrape()))
+                    .contains("jvm_memory_used_bytes", "process_uptime_seconds", "netty_allocator_used_bytes",
+                            "netty_direct_memory_used_bytes");
+        } finally {
+            early.process().close();
+            early.registry().close();
+            inTurn.process().close();
+            inTurn.registry().close();
+        }
+    }
+
+    /** The metric families of a scrape, in their order (each # TYPE line names one). */
+    private static List<String> families(String scrape) {
+        return scrape.lines().filter(line -> line.startsWith("# TYPE ")).map(line -> line.split(" ")[2]).toList();
     }
 }

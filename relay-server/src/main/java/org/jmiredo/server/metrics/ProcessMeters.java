@@ -13,4 +13,13 @@ public record ProcessMeters(PrometheusMeterRegistry registry, ProcessMetrics pro
         PrometheusMeterRegistry registry = MeterRegistries.prometheus();
         return new ProcessMeters(registry, new ProcessMetrics(registry));
     }
+
+    /**
+     * As {@link #create}, without the gauges of Netty's allocators, which {@link ProcessMetrics#bindAllocators}
+     * adds once another thread has initialised them ({@link ProcessMetrics#initAllocators}).
+     */
+    public static ProcessMeters createWithoutAllocators() {
+        PrometheusMeterRegistry registry = MeterRegistries.prometheus();
+        return new ProcessMeters(registry, new ProcessMetrics(registry, false));
+    }
 }

@@ -27,7 +27,16 @@ import java.util.function.ToDoubleFunction;
 public final class ProcessMetrics implements AutoCloseable {
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
+    /** Binds every process meter, Netty's allocators' included. */
     public ProcessMetrics(MeterRegistry registry) {
+        this(registry, true);
+    }
+
+    /**
+     * Binds the JVM's meters, and Netty's allocators' too if {@code allocators}; else {@link #bindAllocators}
+     * binds those later, so that Netty's allocator can be initialised on another thread meanwhile.
+     */
+    public ProcessMetrics(MeterRegistry registry, boolean allocators) {
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -35,6 +44,24 @@ public final class ProcessMetrics implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         new FileDescriptorMetrics().bindTo(registry);
+        if (allocators) {
+            bindAllocators(registry);
+        }
+    }
+
+    /**
+     * Initialises Netty's default allocators and its platform probe (on JDK 25 it links malloc and free through
+     * FFM): the Netty part of the process meters, which {@link #bindAllocators} then only reads.
+     */
+    public static void initAllocators() {
+        if (ByteBufAllocator.DEFAULT != PooledByteBufAllocator.DEFAULT) {
+            PooledByteBufAllocator.DEFAULT.metric();
+        }
+        PlatformDependent.usedDirectMemory();
+    }
+
+    /** The gauges of Netty's allocators and of the direct memory it counts. */
+    public static void bindAllocators(MeterRegistry registry) {
         // Netty 4.2's default allocator is the adaptive one; the pooled one is exposed too in case a
         // component asks for it explicitly. Our own gauges rather than Micrometer's NettyAllocatorMetrics,
         // whose names lack the unit and whose "id" label changes at every start.

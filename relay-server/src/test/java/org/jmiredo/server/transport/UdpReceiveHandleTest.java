@@ -78,7 +78,8 @@ class UdpReceiveHandleTest {
         int n = 100;
         whileLoopBlocked(() -> sendMany(n, 80)); // queued in the socket: the reads find many at once
 
-        await(() -> ingress.sequences.size() == n);
+        // A burst ends (burstEnd) after its last datagram is handed over: wait for the bursts, not the datagrams.
+        await(() -> ingress.bursts.stream().mapToInt(Integer::intValue).sum() == n);
         assertThat(ingress.sequences).containsExactlyElementsOf(java.util.stream.IntStream.range(0, n).boxed().toList());
         assertThat(ingress.senders).containsOnly(0x7F000001L << 16 | sender.getLocalPort());
         // 100 queued datagrams: a wake-up of 64 (two recvmmsg of 32 each), then the rest, each ending a burst.

@@ -38,7 +38,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * address, and what is released and counted when the kernel refuses a datagram or the socket is full.
  */
 class MmsgUdpSenderTest {
-    private static final int RECEIVER_TIMEOUT_MS = 5_000;
+    private static final int RECEIVER_TIMEOUT_MS = 10_000; // only a failing test waits it out
 
     private static final UdpGso OFF = new UdpGso(UdpGsoMode.OFF);
 

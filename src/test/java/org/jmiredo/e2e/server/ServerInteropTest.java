@@ -209,7 +209,8 @@ class ServerInteropTest extends OneLabPerClass {
                 double counted = s.value("jmiredo_router_solicitations_received_total")
                         - before.value("jmiredo_router_solicitations_received_total");
                 double settled = s.value("jmiredo_router_advertisements_sent_total")
-                        - before.value("jmiredo_router_advertisements_sent_total") + delta(before, s, "ra_rate_limited");
+                        - before.value("jmiredo_router_advertisements_sent_total")
+                        + delta(before, s, "ra_rate_limited");
                 return counted >= FLOOD_COUNT * 0.9 && settled == counted;
             });
         } catch (AssertionError timeout) {

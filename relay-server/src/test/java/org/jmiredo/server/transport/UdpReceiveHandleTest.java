@@ -176,6 +176,8 @@ class UdpReceiveHandleTest {
     private Channel bind(BiFunction<EpollDatagramChannel, TransportSettings, UdpIngress> wiring) throws Exception {
         Channel channel = new Bootstrap().group(group).channelFactory(TransportKind.EPOLL.datagramChannelFactory())
                 .option(ChannelOption.SO_RCVBUF, 4 << 20) // room for a thousand datagrams queued while the loop waits
+                // and past net.core.rmem_max as root: a stock kernel's 212,992 bytes hold a few hundred of them
+                .option(SocketBuffers.SO_RCVBUFFORCE, 4 << 20)
                 .handler(new ChannelInitializer<EpollDatagramChannel>() {
                     @Override
                     protected void initChannel(EpollDatagramChannel ch) throws Exception {

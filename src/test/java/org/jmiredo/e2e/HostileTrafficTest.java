@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.jmiredo.e2e.lab.LabProcess;
@@ -281,21 +280,9 @@ class HostileTrafficTest extends TeredoLabTest {
         return Metrics.scrape(teredo.ns(Host.RLY), JmiredoRelay.METRICS_LISTEN).body();
     }
 
-    /**
-     * Scrapes until {@code done} holds for the body (the counters are read at scrape time), at most 15 s; returns
-     * the last body either way, for the exact assertions that follow to say what fell short.
-     */
+    /** Scrapes until {@code done} holds for the body (the counters are read at scrape time), at most 15 s. */
     private String awaitScrape(Predicate<String> done) {
-        AtomicReference<String> last = new AtomicReference<>();
-        try {
-            Poll.until("the relay's counters to reach their final values", Duration.ofSeconds(15), () -> {
-                last.set(scrape());
-                return done.test(last.get());
-            });
-        } catch (AssertionError timeout) {
-            // The assertions that follow say which count fell short.
-        }
-        return last.get();
+        return Poll.settled(Duration.ofSeconds(15), this::scrape, done);
     }
 
     private Map<String, Double> drops() {
@@ -310,18 +297,10 @@ class HostileTrafficTest extends TeredoLabTest {
         return byReason;
     }
 
-    /** Scrapes until every expected reason reached its count (the counters are read at scrape time). */
+    /** Scrapes until every expected reason reached its count (the counters are read at scrape time), at most 15 s. */
     private Map<String, Double> awaitDrops(Map<String, Double> before, Map<String, Long> expected) {
-        AtomicReference<Map<String, Double>> last = new AtomicReference<>(before);
-        try {
-            Poll.until("the drop counters to move", Duration.ofSeconds(15), () -> {
-                last.set(drops());
-                return expected.entrySet().stream().allMatch(e -> delta(before, last.get(), e.getKey()) >= e.getValue());
-            });
-        } catch (AssertionError timeout) {
-            // The exact comparison that follows says which reason fell short.
-        }
-        return last.get();
+        return Poll.settled(Duration.ofSeconds(15), this::drops, after -> expected.entrySet().stream()
+                .allMatch(e -> delta(before, after, e.getKey()) >= e.getValue()));
     }
 
     private static long delta(Map<String, Double> before, Map<String, Double> after, String reason) {

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.jmiredo.e2e.lab.LabProcess;
@@ -89,17 +88,10 @@ class NativeSideRefusalsTest extends TeredoLabTest {
         Counts before = counts();
         sendRaw(Host.V6, NATIVE_HOST, kinds);
         // The refusals asserted below, awaited: the sender's end is not the rly kernel's (softirqs lag on a loaded host).
-        AtomicReference<Map<String, Long>> kernel = new AtomicReference<>(kernelBefore);
-        try {
-            Poll.until("the rly kernel's refusals", Duration.ofSeconds(15), () -> {
-                kernel.set(Nstat.values(teredo.ns(Host.RLY), KERNEL_REFUSALS));
-                return delta(kernelBefore, kernel.get(), "Ip6InAddrErrors") >= EACH
-                        && delta(kernelBefore, kernel.get(), "Icmp6OutTimeExcds") > 0
-                        && delta(kernelBefore, kernel.get(), "Icmp6OutPktTooBigs") > 0;
-            });
-        } catch (AssertionError timeout) {
-            // The assertions that follow say which count fell short.
-        }
+        Poll.settled(Duration.ofSeconds(15), () -> Nstat.values(teredo.ns(Host.RLY), KERNEL_REFUSALS),
+                kernel -> delta(kernelBefore, kernel, "Ip6InAddrErrors") >= EACH
+                        && delta(kernelBefore, kernel, "Icmp6OutTimeExcds") > 0
+                        && delta(kernelBefore, kernel, "Icmp6OutPktTooBigs") > 0);
         Poll.sleep(SETTLE_MILLIS); // a packet that did get through would be counted by then
         Counts after = counts();
         Map<String, Long> kernelAfter = Nstat.values(teredo.ns(Host.RLY), KERNEL_REFUSALS);
@@ -181,11 +173,7 @@ class NativeSideRefusalsTest extends TeredoLabTest {
 
     /** Scrapes until {@code done} holds (the counters are read at scrape time), at most 15 s. */
     private Counts countsWhen(Predicate<Counts> done) {
-        try {
-            Poll.until("the drop counters to move", Duration.ofSeconds(15), () -> done.test(counts()));
-        } catch (AssertionError timeout) {
-            // The exact comparisons that follow say which count fell short.
-        }
+        Poll.settled(Duration.ofSeconds(15), this::counts, done);
         Poll.sleep(SETTLE_MILLIS); // and anything sent in answer would be counted too
         return counts();
     }

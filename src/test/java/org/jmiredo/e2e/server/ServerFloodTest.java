@@ -5,7 +5,6 @@ import static org.jmiredo.e2e.lab.LabNet.*;
 
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jmiredo.e2e.lab.LabProcess;
 import org.jmiredo.e2e.lab.OneLabPerClass;
 import org.jmiredo.e2e.lab.Poll;
@@ -96,18 +95,11 @@ class ServerFloodTest extends OneLabPerClass {
         flood.kill();
         // The server's last RSs of the flood may still wait in its socket on a loaded host, and it answers them in
         // later seconds, each with a budget of its own: the window ends once every RS received was settled.
-        AtomicReference<ServerPeers.Scrape> last = new AtomicReference<>();
-        try {
-            Poll.until("every RS received answered or refused", Duration.ofSeconds(20), () -> {
-                ServerPeers.Scrape s = peers.scrape(Node.SRV, ServerPeers.SERVER_METRICS);
-                last.set(s);
-                return s.value("jmiredo_router_advertisements_sent_total") + s.dropped("ra_destination_limited")
-                        + s.dropped("ra_rate_limited") == s.value("jmiredo_router_solicitations_received_total");
-            });
-        } catch (AssertionError notSettled) {
-            // (an RA whose send failed is neither) the bounds below are checked on the last scrape all the same
-        }
-        ServerPeers.Scrape metrics = last.get();
+        // (An RA whose send failed is neither: the bounds below are then checked on the last scrape all the same.)
+        ServerPeers.Scrape metrics = Poll.settled(Duration.ofSeconds(20),
+                () -> peers.scrape(Node.SRV, ServerPeers.SERVER_METRICS),
+                s -> s.value("jmiredo_router_advertisements_sent_total") + s.dropped("ra_destination_limited")
+                        + s.dropped("ra_rate_limited") == s.value("jmiredo_router_solicitations_received_total"));
         double seconds = (System.nanoTime() - start) / 1e9;
         double received = metrics.value("jmiredo_router_solicitations_received_total");
         double answered = metrics.value("jmiredo_router_advertisements_sent_total");

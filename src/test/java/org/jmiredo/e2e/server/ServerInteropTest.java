@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jmiredo.e2e.lab.LabProcess;
@@ -201,22 +200,13 @@ class ServerInteropTest extends OneLabPerClass {
         double seconds = (System.nanoTime() - start) / 1e9;
         // The final state, not the first count: a read burst counts its RSs received before each is answered or
         // limited, so a scrape in the middle of one sees more received than answered and limited together.
-        AtomicReference<ServerPeers.Scrape> last = new AtomicReference<>();
-        try {
-            Poll.until("the server to count the flood and settle each RS", Duration.ofSeconds(20), () -> {
-                ServerPeers.Scrape s = serverMetrics();
-                last.set(s);
-                double counted = s.value("jmiredo_router_solicitations_received_total")
-                        - before.value("jmiredo_router_solicitations_received_total");
-                double settled = s.value("jmiredo_router_advertisements_sent_total")
-                        - before.value("jmiredo_router_advertisements_sent_total")
-                        + delta(before, s, "ra_rate_limited");
-                return counted >= FLOOD_COUNT * 0.9 && settled == counted;
-            });
-        } catch (AssertionError timeout) {
-            // The assertions below say what fell short.
-        }
-        ServerPeers.Scrape after = last.get();
+        ServerPeers.Scrape after = Poll.settled(Duration.ofSeconds(20), this::serverMetrics, s -> {
+            double counted = s.value("jmiredo_router_solicitations_received_total")
+                    - before.value("jmiredo_router_solicitations_received_total");
+            double settled = s.value("jmiredo_router_advertisements_sent_total")
+                    - before.value("jmiredo_router_advertisements_sent_total") + delta(before, s, "ra_rate_limited");
+            return counted >= FLOOD_COUNT * 0.9 && settled == counted;
+        });
         long rssAfter = server.rssKib();
         double received = after.value("jmiredo_router_solicitations_received_total")
                 - before.value("jmiredo_router_solicitations_received_total");

@@ -154,18 +154,24 @@ class UdpReceiveHandleTest {
                 int expected = 1_000 * i;
                 await(() -> ingress.count >= expected);
             }
-            int start = ingress.count;
-            long before = onLoop(UdpReceiveHandleTest::allocatedByThisThread);
-            for (int i = 1; i <= 4; i++) {
-                whileLoopBlocked(() -> sendMany(1_000, 80));
-                int expected = start + 1_000 * i;
-                await(() -> ingress.count >= expected); // read before the next 1,000 come: none overflows
-            }
-            long allocated = onLoop(UdpReceiveHandleTest::allocatedByThisThread) - before;
-            int received = ingress.count - start;
             // Nothing per datagram: any object per datagram would be 16 bytes or more each. What may remain is per
             // recvmmsg (of 32 here): about 40 bytes in the downcall until C2 has compiled it with the read loop
-            // (seen in some runs, as MmsgUdpSenderTest sees for sendmmsg), and the test's own latch waits.
+            // (seen in some runs, as MmsgUdpSenderTest sees for sendmmsg), and the test's own latch waits. The JIT
+            // compiles on threads of its own, which a loaded host can hold back past the warm-up: the best of up to
+            // five measurements counts (an object per datagram would be in every one).
+            long allocated = Long.MAX_VALUE;
+            int received = 0;
+            for (int attempt = 0; attempt < 5 && allocated >= 2L * received; attempt++) {
+                int start = ingress.count;
+                long before = onLoop(UdpReceiveHandleTest::allocatedByThisThread);
+                for (int i = 1; i <= 4; i++) {
+                    whileLoopBlocked(() -> sendMany(1_000, 80));
+                    int expected = start + 1_000 * i;
+                    await(() -> ingress.count >= expected); // read before the next 1,000 come: none overflows
+                }
+                allocated = onLoop(UdpReceiveHandleTest::allocatedByThisThread) - before;
+                received = ingress.count - start;
+            }
             assertThat(allocated).as("bytes allocated by the loop for %d datagrams", received)
                     .isLessThan(2L * received);
         } finally {

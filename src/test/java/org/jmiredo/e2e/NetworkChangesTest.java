@@ -45,7 +45,9 @@ class NetworkChangesTest extends TeredoLabTest {
         Poll.until("the route for " + TEREDO_PREFIX + " to be back", REPAIR,
                 () -> rly().route6(TEREDO_PREFIX).contains("dev " + TUN_NAME));
         assertThat(rly().ip("-6", "addr", "show", "dev", TUN_NAME).output()).contains("inet6 fe80::ffff:ffff:ffff/64");
-        assertThat(readyz()).isEqualTo(200);
+        // The watch says it serves once its check has put back both (address, then route): a moment after the
+        // route shows, which a loaded host can stretch.
+        Poll.until("/readyz to say 200 once the route is back", REPAIR, () -> readyz() == 200);
         Ping.assertAnswered(v6(), client, REPAIR);
         Ping.assertAnswered(teredo.ns(Host.LAN), NATIVE_HOST, REPAIR);
         assertThat(teredo.relay().process().output()).contains("tunnel interface " + TUN_NAME + " is down")

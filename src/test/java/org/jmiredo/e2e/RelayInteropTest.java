@@ -157,7 +157,7 @@ class RelayInteropTest extends TeredoLabTest {
         long clientPid = teredo.client(Host.LAN).pid();
 
         Optional<Integer> exit = teredo.relay().stop();
-        Duration gone = RelayReadiness.awaitGone(teredo.lab(), Duration.ofSeconds(5));
+        Duration gone = RelayReadiness.awaitGone(teredo.lab(), Duration.ofSeconds(10));
         figures.record(reporter, "restart.exit-code", exit.map(String::valueOf).orElse("killed"));
         if (kind == RelayKind.JMIREDO) {
             assertThat(exit).as("exit status after SIGTERM").contains(0);

@@ -67,7 +67,7 @@ class RelayRestartTest extends TeredoLabTest {
     @DisplayName("tun.persistent: SIGKILL leaves the host's device and route in place, and the next start attaches to them and serves at once")
     void killedOnAPersistentDeviceReattaches() {
         relay.stop();
-        RelayReadiness.awaitGone(teredo.lab(), Duration.ofSeconds(5));
+        RelayReadiness.awaitGone(teredo.lab(), Duration.ofSeconds(10));
         createPersistentDevice();
         try {
             relay.configure("jmiredo.tun.persistent = true\n");
@@ -106,7 +106,7 @@ class RelayRestartTest extends TeredoLabTest {
     @DisplayName("A route for the prefix left by something else (not a killed relay, whose route goes with its device): refused with a message naming it")
     void foreignRouteInTheWayIsReported() {
         relay.stop();
-        RelayReadiness.awaitGone(teredo.lab(), Duration.ofSeconds(5));
+        RelayReadiness.awaitGone(teredo.lab(), Duration.ofSeconds(10));
         Netns rly = teredo.ns(Host.RLY);
         rly.ip("-6", "route", "add", TEREDO_PREFIX, "via", NATIVE_HOST);
         try {
@@ -126,12 +126,14 @@ class RelayRestartTest extends TeredoLabTest {
     @DisplayName("SIGHUP under a native flood: a good reload applies (direct bubbles start), a bad one keeps the running configuration, a burst of 20 changes nothing; the client's pings go on")
     void sighupUnderLoad() {
         LabProcess ping = Ping.start(teredo.lab(), Host.LAN, NATIVE_HOST, DURING_PINGS);
+        // 20 s of flood: it must outlast the reloads and the burst of signals below, which take longer on a loaded
+        // host (with 10 s it could end before "direct bubbles to go on" was seen, and nothing would make more).
         LabProcess flood = teredo.lab().start(Host.V6, "hostile-native-flood",
-                HostileSender.command("native-flood", "40000", "4000", FIRST_SPOOFED, "0"));
+                HostileSender.command("native-flood", "80000", "4000", FIRST_SPOOFED, "0"));
         Poll.sleep(1000);
         relay.reload("jmiredo.relay.type = restricted\n");
         relay.process().awaitOutput(Pattern.compile("configuration reloaded"), Duration.ofSeconds(10));
-        double direct = Poll.value("direct bubbles", Duration.ofSeconds(5), () -> {
+        double direct = Poll.value("direct bubbles", Duration.ofSeconds(10), () -> {
             double n = directBubbles();
             return n > 0 ? Optional.of(n) : Optional.empty();
         });
@@ -140,7 +142,7 @@ class RelayRestartTest extends TeredoLabTest {
         for (int i = 0; i < 20; i++) {
             teredo.lab().shell().run("kill", "-HUP", Long.toString(relay.process().pid())).check();
         }
-        Poll.until("direct bubbles to go on", Duration.ofSeconds(5), () -> directBubbles() > direct);
+        Poll.until("direct bubbles to go on", Duration.ofSeconds(10), () -> directBubbles() > direct);
         Poll.until("the flood to end", Duration.ofSeconds(30), () -> !flood.isAlive());
         assertThat(teredo.lab().stop(flood)).as(flood.output()).contains(0);
         Ping.Result during = Ping.result(ping, Duration.ofSeconds(30));
@@ -162,7 +164,7 @@ class RelayRestartTest extends TeredoLabTest {
                 HostileSender.command("native-flood", "40000", "10000", FIRST_SPOOFED, "100"));
         Poll.sleep(1500);
         assertThat(relay.stop()).as("exit status after SIGTERM under load").contains(0);
-        RelayReadiness.awaitGone(teredo.lab(), Duration.ofSeconds(5));
+        RelayReadiness.awaitGone(teredo.lab(), Duration.ofSeconds(10));
         assertThat(teredo.ns(Host.RLY).route6(TEREDO_PREFIX)).as("route after the stop").isEmpty();
         teredo.lab().stop(flood);
         relay.start();

@@ -3,6 +3,7 @@ package org.jmiredo.e2e.lab;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -37,6 +38,25 @@ public final class Poll {
             }
             if (System.nanoTime() - deadline >= 0) {
                 throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting for " + what);
+            }
+            sleep(interval);
+            interval = Math.min(interval * 2, MAX_INTERVAL.toMillis());
+        }
+    }
+
+    /**
+     * Probes until {@code done} holds for what the probe gave, at most {@code timeout}, and returns the last value
+     * either way: for counts read at one moment that must reach their final state before they are asserted (a
+     * scrape, the kernel's counters), where the exact assertions that follow say better than a timeout which
+     * count fell short.
+     */
+    public static <T> T settled(Duration timeout, Supplier<T> probe, Predicate<T> done) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long interval = FIRST_INTERVAL.toMillis();
+        while (true) {
+            T value = probe.get();
+            if (done.test(value) || System.nanoTime() - deadline >= 0) {
+                return value;
             }
             sleep(interval);
             interval = Math.min(interval * 2, MAX_INTERVAL.toMillis());

@@ -99,13 +99,4 @@ final class LiveRelay {
             return netns.httpStatus(METRICS_URL + "/readyz") == 200;
         });
     }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
 }

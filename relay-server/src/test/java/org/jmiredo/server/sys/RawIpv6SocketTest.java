@@ -98,7 +98,7 @@ class RawIpv6SocketTest {
 
     private static InetSocketAddress receive(DatagramChannel channel, ByteBuffer into) throws Exception {
         channel.configureBlocking(false);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
             InetSocketAddress from = (InetSocketAddress) channel.receive(into);
             if (from != null) {
@@ -106,7 +106,7 @@ class RawIpv6SocketTest {
             }
             Thread.sleep(10);
         }
-        throw new AssertionError("nothing received on " + channel.getLocalAddress() + " within 5 s");
+        throw new AssertionError("nothing received on " + channel.getLocalAddress() + " within 10 s");
     }
 
     /** IPv6 (::1 to ::1, hop limit 64) + UDP with a valid checksum (mandatory over IPv6, RFC 8200 §8.1). */

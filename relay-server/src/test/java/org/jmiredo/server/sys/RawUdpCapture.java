@@ -13,7 +13,7 @@ import java.lang.foreign.MemorySegment;
  * For tests that check the outer IPv4 header of what our sockets send: {@code socket(AF_INET, SOCK_RAW,
  * IPPROTO_UDP)} gets a copy of every UDP/IPv4 datagram the host receives, IPv4 header included (raw(7)). A
  * classic BPF filter keeps only those to one UDP port, so that other traffic on a busy host cannot fill the
- * socket's buffer first. Needs CAP_NET_RAW. {@link #next} waits at most a second.
+ * socket's buffer first. Needs CAP_NET_RAW. {@link #next} waits as long as it is told.
  */
 public final class RawUdpCapture implements AutoCloseable {
     private static final int AF_INET = 2;
@@ -24,6 +24,9 @@ public final class RawUdpCapture implements AutoCloseable {
     private final int fd;
     private final Arena arena = Arena.ofConfined();
     private final MemorySegment buffer = arena.allocate(MAX_DATAGRAM);
+    /** struct timeval for SO_RCVTIMEO, and the seconds it was last set to (0: never set, recv would block). */
+    private final MemorySegment timeval = arena.allocate(16, 8);
+    private int waitSeconds;
 
     private RawUdpCapture(int fd) {
         this.fd = fd;
@@ -38,9 +41,6 @@ public final class RawUdpCapture implements AutoCloseable {
         RawUdpCapture capture = new RawUdpCapture(fd);
         try {
             capture.set(SO_ATTACH_FILTER, capture.portFilter(port), "setsockopt SO_ATTACH_FILTER");
-            MemorySegment timeval = capture.arena.allocate(16, 8);
-            timeval.set(JAVA_LONG, 0, 1);
-            capture.set(NetlinkSocket.SO_RCVTIMEO, timeval, "setsockopt SO_RCVTIMEO");
         } catch (NativeException e) {
             capture.close();
             throw e;
@@ -80,8 +80,20 @@ public final class RawUdpCapture implements AutoCloseable {
         }
     }
 
-    /** The next datagram captured, from its IPv4 header on; null when none came within a second. */
-    public byte[] next() {
+    /**
+     * The next datagram captured, from its IPv4 header on; null when none came within {@code seconds}. A datagram
+     * already sent may still be on its way (the kernel's softirq, deferred on a loaded machine): wait long for one
+     * that must come, briefly where none may.
+     */
+    public byte[] next(int seconds) throws NativeException {
+        if (seconds < 1) {
+            throw new IllegalArgumentException("at least a second, or recv would block: " + seconds);
+        }
+        if (seconds != waitSeconds) {
+            timeval.set(JAVA_LONG, 0, seconds);
+            set(NetlinkSocket.SO_RCVTIMEO, timeval, "setsockopt SO_RCVTIMEO");
+            waitSeconds = seconds;
+        }
         long length = Libc.recv(fd, buffer, 0);
         return length < 0 ? null : buffer.asSlice(0, length).toArray(JAVA_BYTE);
     }

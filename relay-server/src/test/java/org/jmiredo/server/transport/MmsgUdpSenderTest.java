@@ -38,7 +38,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * address, and what is released and counted when the kernel refuses a datagram or the socket is full.
  */
 class MmsgUdpSenderTest {
-    private static final int RECEIVER_TIMEOUT_MS = 5_000;
+    private static final int RECEIVER_TIMEOUT_MS = 10_000; // only a failing test waits it out
 
     private static final UdpGso OFF = new UdpGso(UdpGsoMode.OFF);
 
@@ -219,10 +219,15 @@ class MmsgUdpSenderTest {
         assertThat(gso.inUse()).isEqualTo(mode == UdpGsoMode.AUTO);
     }
 
+    /**
+     * Bytes the loop allocated for one round of {@code n} datagrams, once warm: the first rounds warm the JIT up,
+     * and the best of the last five counts (the JIT compiles on threads of its own, which a loaded host can hold
+     * back for a round or two; an object per datagram would be in every round).
+     */
     private long allocatedSending(UdpSender sender, int n) throws Exception {
-        long perRound = 0;
-        for (int round = 0; round < 8; round++) { // the last round counts, the others warm the JIT up
-            perRound = onLoop(() -> {
+        long best = Long.MAX_VALUE;
+        for (int round = 0; round < 8; round++) {
+            long perRound = onLoop(() -> {
                 ByteBuf[] payloads = new ByteBuf[n];
                 for (int i = 0; i < n; i++) {
                     // Held once more, so that the sender's release only counts down: what the pool does
@@ -246,8 +251,11 @@ class MmsgUdpSenderTest {
                 }
                 return allocated;
             });
+            if (round >= 3) {
+                best = Math.min(best, perRound);
+            }
         }
-        return perRound;
+        return best;
     }
 
     @Test

@@ -128,8 +128,8 @@ class NonRootPersistentTunTest {
         return name;
     }
 
-    /** The child JVM, its stdout and stderr read line by line. */
-    private record Child(Process process, BlockingQueue<String> lines, List<String> seen) {
+    /** The child JVM, its stdout and stderr read line by line (by {@code reader}, until the end of its output). */
+    private record Child(Process process, BlockingQueue<String> lines, List<String> seen, Thread reader) {
         static Child start(TestNetns ns, String tun, boolean persistent) throws IOException {
             List<String> command = List.of("ip", "netns", "exec", ns.name(),
                     "setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups", "--inh-caps=-all",
@@ -140,16 +140,17 @@ class NonRootPersistentTunTest {
             Process process = new ProcessBuilder(command).directory(CLASSPATH_COPY.toFile())
                     .redirectErrorStream(true).start();
             process.getOutputStream().close();
-            Child child = new Child(process, new LinkedBlockingQueue<>(), new ArrayList<>());
-            Thread.ofVirtual().start(() -> {
+            BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+            Thread reader = Thread.ofVirtual().unstarted(() -> {
                 try (BufferedReader in = new BufferedReader(
                         new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    in.lines().forEach(child.lines::add);
+                    in.lines().forEach(lines::add);
                 } catch (IOException | UncheckedIOException e) {
-                    child.lines.add("(reading the child's output failed: " + e + ")");
+                    lines.add("(reading the child's output failed: " + e + ")");
                 }
             });
-            return child;
+            reader.start();
+            return new Child(process, lines, new ArrayList<>(), reader);
         }
 
         boolean awaitLine(String probeLine, int seconds) throws InterruptedException {
@@ -173,7 +174,9 @@ class NonRootPersistentTunTest {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
                 seen.add("(killed after " + seconds + " s)");
             }
-            Thread.sleep(100); // the reader thread drains the last lines
+            // The reader ends at the end of the child's output: after its last line, which the asserts look for
+            // (a fixed 100 ms pause stood for that, and a loaded machine can take longer).
+            reader.join(TimeUnit.SECONDS.toMillis(10));
             lines.drainTo(seen);
             return process.exitValue();
         }

@@ -69,7 +69,7 @@ class OuterHeaderTest {
                 sender.flush();
             }).get(10, TimeUnit.SECONDS);
             for (int i = 0; i < 2; i++) {
-                byte[] datagram = capture.next();
+                byte[] datagram = capture.next(10);
                 assertThat(datagram).as("datagram %d captured", i).isNotNull();
                 assertThat(datagram[1] & 0xFF).as("TOS: DSCP and ECN").isZero();
                 assertThat((datagram[6] & 0xFF) << 8 & 0x4000).as("DF").isZero();
@@ -105,10 +105,10 @@ class OuterHeaderTest {
                 sender.add(ipv6WithTrafficClassFf(PooledByteBufAllocator.DEFAULT.directBuffer(1280)), 0x7F00_0001, port, null);
                 sender.flush();
             }).get(10, TimeUnit.SECONDS);
-            byte[] first = capture.next();
+            byte[] first = capture.next(10);
             assertThat(first).as("the unicast datagram").isNotNull();
             assertThat(first[19] & 0xFF).as("its destination's last byte: 127.0.0.1, not .255").isEqualTo(1);
-            assertThat(capture.next()).as("nothing else").isNull();
+            assertThat(capture.next(1)).as("nothing else").isNull();
             assertThat(counters.dropped(DropReason.UDP_WRITE_FAILED)).isEqualTo(1);
             channel.close().sync();
         } finally {

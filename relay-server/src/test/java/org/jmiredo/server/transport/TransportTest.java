@@ -110,7 +110,7 @@ class TransportTest {
             assertThat(written).isTrue();
         }
         List<RecordingReceiver.Seen> replies = RecordingReceiver.collect(wiring.tunPackets,
-                p -> EchoPackets.icmpType(p) == ECHO_REPLY, 16, 5000);
+                p -> EchoPackets.icmpType(p) == ECHO_REPLY, 16, 10_000);
         assertThat(replies).hasSize(16).allMatch(RecordingReceiver.Seen::onExpectedLoop);
         assertThat(replies).allMatch(r -> r.readerIndex() == TransportSettings.TUN_HEADROOM);
         Set<Integer> queues = replies.stream().map(RecordingReceiver.Seen::queue).collect(Collectors.toSet());

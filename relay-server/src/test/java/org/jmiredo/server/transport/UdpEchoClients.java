@@ -14,7 +14,7 @@ final class UdpEchoClients {
     static void roundTrip(InetSocketAddress server, int n) throws Exception {
         for (int i = 0; i < n; i++) {
             try (DatagramSocket client = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
-                client.setSoTimeout(3000);
+                client.setSoTimeout(10_000);
                 byte[] message = ("hello " + i).getBytes(StandardCharsets.US_ASCII);
                 client.send(new DatagramPacket(message, message.length, server));
                 DatagramPacket reply = new DatagramPacket(new byte[64], 64);

@@ -78,7 +78,8 @@ class UdpReceiveHandleTest {
         int n = 100;
         whileLoopBlocked(() -> sendMany(n, 80)); // queued in the socket: the reads find many at once
 
-        await(() -> ingress.sequences.size() == n);
+        // A burst ends (burstEnd) after its last datagram is handed over: wait for the bursts, not the datagrams.
+        await(() -> ingress.bursts.stream().mapToInt(Integer::intValue).sum() == n);
         assertThat(ingress.sequences).containsExactlyElementsOf(java.util.stream.IntStream.range(0, n).boxed().toList());
         assertThat(ingress.senders).containsOnly(0x7F000001L << 16 | sender.getLocalPort());
         // 100 queued datagrams: a wake-up of 64 (two recvmmsg of 32 each), then the rest, each ending a burst.
@@ -153,18 +154,24 @@ class UdpReceiveHandleTest {
                 int expected = 1_000 * i;
                 await(() -> ingress.count >= expected);
             }
-            int start = ingress.count;
-            long before = onLoop(UdpReceiveHandleTest::allocatedByThisThread);
-            for (int i = 1; i <= 4; i++) {
-                whileLoopBlocked(() -> sendMany(1_000, 80));
-                int expected = start + 1_000 * i;
-                await(() -> ingress.count >= expected); // read before the next 1,000 come: none overflows
-            }
-            long allocated = onLoop(UdpReceiveHandleTest::allocatedByThisThread) - before;
-            int received = ingress.count - start;
             // Nothing per datagram: any object per datagram would be 16 bytes or more each. What may remain is per
             // recvmmsg (of 32 here): about 40 bytes in the downcall until C2 has compiled it with the read loop
-            // (seen in some runs, as MmsgUdpSenderTest sees for sendmmsg), and the test's own latch waits.
+            // (seen in some runs, as MmsgUdpSenderTest sees for sendmmsg), and the test's own latch waits. The JIT
+            // compiles on threads of its own, which a loaded host can hold back past the warm-up: the best of up to
+            // five measurements counts (an object per datagram would be in every one).
+            long allocated = Long.MAX_VALUE;
+            int received = 0;
+            for (int attempt = 0; attempt < 5 && allocated >= 2L * received; attempt++) {
+                int start = ingress.count;
+                long before = onLoop(UdpReceiveHandleTest::allocatedByThisThread);
+                for (int i = 1; i <= 4; i++) {
+                    whileLoopBlocked(() -> sendMany(1_000, 80));
+                    int expected = start + 1_000 * i;
+                    await(() -> ingress.count >= expected); // read before the next 1,000 come: none overflows
+                }
+                allocated = onLoop(UdpReceiveHandleTest::allocatedByThisThread) - before;
+                received = ingress.count - start;
+            }
             assertThat(allocated).as("bytes allocated by the loop for %d datagrams", received)
                     .isLessThan(2L * received);
         } finally {
@@ -175,6 +182,8 @@ class UdpReceiveHandleTest {
     private Channel bind(BiFunction<EpollDatagramChannel, TransportSettings, UdpIngress> wiring) throws Exception {
         Channel channel = new Bootstrap().group(group).channelFactory(TransportKind.EPOLL.datagramChannelFactory())
                 .option(ChannelOption.SO_RCVBUF, 4 << 20) // room for a thousand datagrams queued while the loop waits
+                // and past net.core.rmem_max as root: a stock kernel's 212,992 bytes hold a few hundred of them
+                .option(SocketBuffers.SO_RCVBUFFORCE, 4 << 20)
                 .handler(new ChannelInitializer<EpollDatagramChannel>() {
                     @Override
                     protected void initChannel(EpollDatagramChannel ch) throws Exception {

@@ -134,7 +134,7 @@ class OffloadedTunReadTest {
     }
 
     private List<RecordingReceiver.Seen> datagrams(int count) throws InterruptedException {
-        return RecordingReceiver.collect(receiver.seen(), OffloadedTunReadTest::toOurPort, count, 5000);
+        return RecordingReceiver.collect(receiver.seen(), OffloadedTunReadTest::toOurPort, count, 10_000);
     }
 
     private static boolean toOurPort(ByteBuf p) {

@@ -146,7 +146,7 @@ class TunOffloadKernelTest {
         Process receiver = new ProcessBuilder("ip", "netns", "exec", a.name(), "python3", "-c", """
                 import socket, sys
                 s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
-                s.bind(("%s", 5002)); s.settimeout(5)
+                s.bind(("%s", 5002)); s.settimeout(20)
                 print("ready", flush=True)
                 for _ in range(5):
                     d = s.recv(65535); print(len(d), d.hex(), flush=True)

@@ -102,9 +102,14 @@ class TunReadSlotsTest {
                 }
             };
             bursts.run(); // warm-up: the JIT compiles the loop
-            long before = allocatedByThisThread();
-            bursts.run();
-            long allocated = allocatedByThisThread() - before;
+            // The JIT compiles on threads of its own, which a loaded host can hold back: the best of up to five
+            // measured runs counts (an object per packet would be in every one).
+            long allocated = Long.MAX_VALUE;
+            for (int attempt = 0; attempt < 5 && allocated >= 64 * 1024L; attempt++) {
+                long before = allocatedByThisThread();
+                bursts.run();
+                allocated = allocatedByThisThread() - before;
+            }
             slots.close();
 
             // 1,280,000 packets: an object per packet would be 16 bytes or more each, a buffer per burst 20,000.

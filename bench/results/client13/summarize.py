@@ -4,29 +4,15 @@
 Usage: bench/results/client13/summarize.py DIR OLD_SHA NEW_SHA (the first 12 hex digits of each jar's sha256, as
 machine.txt records them). Reads every result directory in DIR (readv, read) in the order the runs started.
 """
-import json
 import math
 import pathlib
 import sys
 
-here = pathlib.Path(__file__).resolve().parent / sys.argv[1]
-old_sha, new_sha = sys.argv[2], sys.argv[3]
-runs = {"old": [], "new": []}
-dirs = [p for p in here.iterdir() if (p / "machine.txt").exists()]
-for d in sorted(dirs, key=lambda p: (p / "machine.txt").read_text().splitlines()[0]):
-    machine = (d / "machine.txt").read_text()
-    side = "old" if old_sha in machine else "new" if new_sha in machine else None
-    if side is None:
-        continue
-    load = next(l.split(": ")[1] for l in machine.splitlines() if l.startswith("loadavg"))
-    points = {}
-    for f in d.glob("jmiredo-p*-i2t-*.json"):
-        r = json.loads(f.read_text())
-        points[(r["peers"], r["size"], int(r["rate"]))] = r
-    runs[side].append((d.name, load, points))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))
+import ab_runs  # noqa: E402
 
-for side in ("old", "new"):
-    print(side, ", ".join(f"{name} (load {load})" for name, load, _ in runs[side]))
+here = pathlib.Path(__file__).resolve().parent / sys.argv[1]
+runs = ab_runs.load(here, sys.argv[2], sys.argv[3], lambda r: (r["peers"], r["size"], int(r["rate"])))
 
 
 def column(side, key, field):

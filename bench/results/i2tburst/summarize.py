@@ -4,28 +4,14 @@
 Usage: bench/results/i2tburst/summarize.py OLD_SHA NEW_SHA (the first 12 hex digits of each jar's sha256, as
 machine.txt records them); reads every result directory next to this script, in the order of their start.
 """
-import json
 import pathlib
 import sys
 
-here = pathlib.Path(__file__).resolve().parent
-old_sha, new_sha = sys.argv[1], sys.argv[2]
-runs = {"old": [], "new": []}
-for d in sorted((p for p in here.iterdir() if (p / "machine.txt").exists()),
-                key=lambda p: (p / "machine.txt").read_text().split("\n")[0]):
-    machine = (d / "machine.txt").read_text()
-    side = "old" if old_sha in machine else "new" if new_sha in machine else None
-    if side is None:
-        continue
-    load = next(line.split(": ")[1] for line in machine.splitlines() if line.startswith("loadavg"))
-    points = {}
-    for f in d.glob("jmiredo-p*-i2t-*.json"):
-        r = json.loads(f.read_text())
-        points[(r["peers"], int(r["rate"]))] = r
-    runs[side].append((d.name, load, points))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))
+import ab_runs  # noqa: E402
 
-for side in ("old", "new"):
-    print(side, ", ".join(f"{name} (load {load})" for name, load, _ in runs[side]))
+here = pathlib.Path(__file__).resolve().parent
+runs = ab_runs.load(here, sys.argv[1], sys.argv[2], lambda r: (r["peers"], int(r["rate"])))
 keys = sorted({k for _, _, p in runs["old"] + runs["new"] for k in p}, key=lambda k: (k[0], k[1] == 0, k[1]))
 print("| peers | rate | old CPU us/pkt | new CPU us/pkt | new/old per pair | old dlv pkt/s | new dlv pkt/s"
       " | new/old per pair | old loss % | new loss % |")

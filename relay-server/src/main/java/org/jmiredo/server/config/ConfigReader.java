@@ -2,7 +2,9 @@ package org.jmiredo.server.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.time.Duration;
@@ -109,11 +111,12 @@ final class ConfigReader {
         if (value == null) {
             return "";
         }
-        if (value.valueType() == ConfigValueType.NUMBER) {
-            Object n = value.unwrapped();
-            return n + " (milliseconds: a duration without a unit; write " + n + "s for seconds)";
+        String written = String.valueOf(value.unwrapped()).trim();
+        // An environment override is a string: "60" without a unit is milliseconds there too.
+        if (value.valueType() == ConfigValueType.NUMBER || written.matches("[0-9]+")) {
+            return written + " (milliseconds: a duration without a unit; write " + written + "s for seconds)";
         }
-        return String.valueOf(value.unwrapped()).trim();
+        return written;
     }
 
     boolean bool(String path) {
@@ -165,12 +168,27 @@ final class ConfigReader {
             problems.add(Origins.format(e.origin(), path) + ": " + path + ": must not be null");
         } catch (ConfigException e) {
             // A parent written as a value ("relay = 5") or a dropped section: say which key was being read.
-            String problem = Origins.format(e);
+            String problem = Origins.format(e, brokenKey(path));
             if (brokenSections.add(problem)) {
                 problems.add(problem + " (reading " + path + ")");
             }
         }
         return null;
+    }
+
+    /**
+     * The first key on the way to {@code path} whose value is not a section ("relay = 5" breaks
+     * jmiredo.relay.type at jmiredo.relay), or {@code path} itself.
+     */
+    private String brokenKey(String path) {
+        List<String> keys = ConfigUtil.splitPath(path);
+        ConfigValue value = config.root();
+        for (int i = 0; i < keys.size(); i++) {
+            if (!(value instanceof ConfigObject object) || (value = object.get(keys.get(i))) == null) {
+                return ConfigUtil.joinPath(keys.subList(0, i));
+            }
+        }
+        return path;
     }
 
     /** The value as the operator wrote it, on one line without origin comments. */

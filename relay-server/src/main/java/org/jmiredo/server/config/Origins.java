@@ -79,6 +79,15 @@ final class Origins {
      * origin's description ("relay.conf: 3: ..."), which is replaced by the FILE:LINE form.
      */
     static String format(ConfigException e) {
+        return format(e, "");
+    }
+
+    /**
+     * {@link #format(ConfigException)} for an exception raised at {@code path} (the key a value there breaks,
+     * such as a section written as a value): an environment override is named by its variable, which only
+     * the path gives.
+     */
+    static String format(ConfigException e, String path) {
         String message = e.getMessage();
         ConfigOrigin origin = e.origin();
         if (origin == null) {
@@ -86,6 +95,6 @@ final class Origins {
         }
         String prefix = origin.description() + ": ";
         String rest = message.startsWith(prefix) ? message.substring(prefix.length()) : message;
-        return format(origin, "") + ": " + rest;
+        return format(origin, path) + ": " + rest;
     }
 }

@@ -417,6 +417,25 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void environmentOverrideOfASectionNamesItsVariable() {
+        // CONFIG_FORCE_jmiredo_relay=5: the section becomes a string; the line used to name "CONFIG_FORCE_" alone.
+        Config env = ConfigFactory.parseMap(Map.of("jmiredo.relay", "5"), "env variables overrides");
+        assertThatThrownBy(() -> ConfigLoader.load(new ConfigLoader.Sources(Optional.empty(), Optional.empty(), env,
+                        ConfigFactory.empty())))
+                .hasMessageStartingWith("environment variable CONFIG_FORCE_jmiredo_relay: jmiredo.relay has type STRING");
+    }
+
+    @Test
+    void environmentDurationWithoutAUnitIsSaidToBeMilliseconds() {
+        // Environment values are strings: "60" is read as 60 ms, as "idle-timeout = 60" in a file, and says so.
+        Config env = ConfigFactory.parseMap(Map.of("jmiredo.peers.idle-timeout", "60"), "env variables overrides");
+        assertThatThrownBy(() -> ConfigLoader.load(new ConfigLoader.Sources(Optional.empty(), Optional.empty(), env,
+                        ConfigFactory.empty())))
+                .hasMessage("environment variable CONFIG_FORCE_jmiredo_peers_idle__timeout: jmiredo.peers.idle-timeout: "
+                        + "must be 1s-86400s, got 60 (milliseconds: a duration without a unit; write 60s for seconds)");
+    }
+
+    @Test
     void commandLineOptionsWinAndNameTheOption() throws Exception {
         Config cli = ConfigLoader.commandLineOption("jmiredo.metrics.listen", "127.0.0.1:9999", "--metrics-listen");
         ConfigLoader.Sources sources = new ConfigLoader.Sources(Optional.empty(), Optional.empty(),

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.jmiredo.metrics.DataPathRole;
@@ -23,7 +24,8 @@ import org.jmiredo.metrics.DataPathRole;
 /**
  * Loads the daemon's configuration. Layers, lowest first: {@code reference.conf} in the jar, the HOCON
  * file ({@code --config}), the Miredo file ({@code --miredo-conf}), environment overrides in Typesafe
- * Config's {@code CONFIG_FORCE_} convention (only keys under {@code jmiredo}), and command-line options.
+ * Config's {@code CONFIG_FORCE_} convention (only keys under {@code jmiredo}; one of ours in another case or
+ * without the root is refused), and command-line options.
  * Every key a layer sets must exist in {@code reference.conf}: a misspelt key is an error, not a no-op.
  */
 public final class ConfigLoader {
@@ -133,6 +135,7 @@ public final class ConfigLoader {
         }
         Config resolved = resolve(stack);
         List<String> problems = unknownKeys(resolved, reference);
+        problems.addAll(misnamedOverrides(sources.environment(), reference));
         try {
             DaemonConfig config = ConfigMapper.map(resolved, hocon, roleDirectives, names,
                     String.join(" < ", used));
@@ -188,6 +191,39 @@ public final class ConfigLoader {
             return stack.resolve();
         } catch (ConfigException e) {
             throw new InvalidConfigException(Origins.format(e));
+        }
+    }
+
+    /**
+     * The {@code CONFIG_FORCE_} variables outside the {@code jmiredo} root are another program's and not read,
+     * unless one names a key of ours in another case or without the root ({@code
+     * CONFIG_FORCE_JMIREDO_RELAY_BIND__PORT}, the usual way to write a variable, or {@code
+     * CONFIG_FORCE_relay_bind__port}): that one was meant for us, and used to be ignored without a word while the
+     * default stayed. Typesafe Config's names are case-sensitive, so it is refused with the name it must have.
+     */
+    private static List<String> misnamedOverrides(Config environment, Config reference) {
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, ConfigValue> entry : environment.entrySet()) {
+            String key = entry.getKey();
+            if (key.startsWith(ROOT + ".")) {
+                continue;
+            }
+            String lower = key.toLowerCase(Locale.ROOT);
+            String meant = lower.startsWith(ROOT + ".") ? lower : ROOT + "." + lower;
+            if (isPath(reference, meant)) {
+                problems.add(Origins.format(entry.getValue().origin(), key) + ": not read (did you mean "
+                        + Origins.envVariable(meant) + "? jmiredo reads CONFIG_FORCE_jmiredo_..., in that case)");
+            }
+        }
+        problems.sort(Comparator.naturalOrder());
+        return problems;
+    }
+
+    private static boolean isPath(Config config, String path) {
+        try {
+            return config.hasPath(path);
+        } catch (ConfigException.BadPath e) {
+            return false;
         }
     }
 

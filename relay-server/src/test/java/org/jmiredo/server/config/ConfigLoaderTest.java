@@ -426,6 +426,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void environmentVariableMeantForUsInAnotherCaseOrWithoutTheRootIsRefusedNotIgnored() {
+        // CONFIG_FORCE_JMIREDO_RELAY_BIND__PORT, the usual spelling of a variable, and CONFIG_FORCE_relay_bind__port
+        // were ignored without a word: the relay started on 3544. Another program's variable is still ignored.
+        Config env = ConfigFactory.parseMap(Map.of("JMIREDO.RELAY.BIND-PORT", "3545", "relay.type", "restricted",
+                "other.app.key", "x"), "env variables overrides");
+        assertThatThrownBy(() -> ConfigLoader.load(new ConfigLoader.Sources(Optional.empty(), Optional.empty(), env,
+                        ConfigFactory.empty())))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("environment variable CONFIG_FORCE_JMIREDO_RELAY_BIND__PORT: not read "
+                        + "(did you mean CONFIG_FORCE_jmiredo_relay_bind__port?")
+                .hasMessageContaining("environment variable CONFIG_FORCE_relay_type: not read "
+                        + "(did you mean CONFIG_FORCE_jmiredo_relay_type?")
+                .hasMessageNotContaining("other");
+    }
+
+    @Test
     void environmentDurationWithoutAUnitIsSaidToBeMilliseconds() {
         // Environment values are strings: "60" is read as 60 ms, as "idle-timeout = 60" in a file, and says so.
         Config env = ConfigFactory.parseMap(Map.of("jmiredo.peers.idle-timeout", "60"), "env variables overrides");

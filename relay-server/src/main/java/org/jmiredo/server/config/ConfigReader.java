@@ -185,7 +185,7 @@ final class ConfigReader {
         ConfigValue value = config.root();
         for (int i = 0; i < keys.size(); i++) {
             if (!(value instanceof ConfigObject object) || (value = object.get(keys.get(i))) == null) {
-                return ConfigUtil.joinPath(keys.subList(0, i));
+                return i == 0 ? path : ConfigUtil.joinPath(keys.subList(0, i));
             }
         }
         return path;

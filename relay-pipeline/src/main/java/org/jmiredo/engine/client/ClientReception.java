@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
+import org.jmiredo.engine.BubbleBudget;
 import org.jmiredo.engine.Clock;
 import org.jmiredo.engine.RelayOutput;
 import org.jmiredo.metrics.Counter;
@@ -13,6 +14,7 @@ import org.jmiredo.peer.PeerTable;
 import org.jmiredo.proto.Icmpv6;
 import org.jmiredo.proto.Ipv4;
 import org.jmiredo.proto.Ipv6;
+import org.jmiredo.proto.Teredo;
 import org.jmiredo.proto.TeredoAddress;
 import org.jmiredo.proto.TeredoHeaders;
 
@@ -116,6 +118,7 @@ public final class ClientReception {
             return deliver(buf, headers, out); // R-5.2.3-c1
         }
         if (teredo) {
+            bubbleIfRebound(srcHi, srcLo, out);
             return DropReason.MAPPING_MISMATCH;
         }
         if (answersTest(buf, at, srcHi, srcLo)) {
@@ -124,6 +127,32 @@ public final class ClientReception {
             return null;
         }
         return holdAndTest(buf, headers, srcHi, srcLo, srcIpv4, srcPort, out); // R-5.2.3-c6
+    }
+
+    /**
+     * A packet from a Teredo peer at neither its embedded mapping nor the one it is trusted at, dropped: if the
+     * peer is trusted, its NAT may have rebound its flow to us (a symmetric NAT's mapping expired) while its
+     * server's flow kept its address, so it gets the indirect probe bubble a lapse of trust would send later
+     * (R-5.2.3-rebind, as the relay's R-5.4.2-rebind); its answer from the new mapping, keyed to our probe (M15),
+     * trusts it there. Within the peer's {@link BubbleBudget#takeRebound}, so a spoofer gets the real peer no more bubbles
+     * than the budget allows (one per 2 s while it answers, four per 300 s once it does not), each through the
+     * peer's own server, never to the spoofed source. Nothing changes in the entry until that answer.
+     */
+    private void bubbleIfRebound(long srcHi, long srcLo, RelayOutput out) {
+        long hash = peers.hash(srcHi, srcLo);
+        PeerTable.Segment segment = peers.segmentFor(hash);
+        boolean send;
+        segment.lock();
+        try {
+            int slot = segment.find(srcHi, srcLo, hash);
+            send = slot >= 0 && segment.trusted(slot) && BubbleBudget.takeRebound(segment, slot, clock.nowSeconds());
+        } finally {
+            segment.unlock();
+        }
+        if (send) {
+            self.sendProbeBubble(srcHi, srcLo, TeredoAddress.serverIpv4(srcHi), Teredo.SERVICE_PORT,
+                    Counter.BUBBLES_TX_REBOUND, out);
+        }
     }
 
     private static boolean embedded(long srcLo, int srcIpv4, int srcPort) {
@@ -230,8 +259,8 @@ public final class ClientReception {
             if (slot < 0) {
                 slot = segment.insert(srcHi, srcLo, hash, now);
             }
-            probe = ProbeBudget.take(segment, slot, now);
-            if (probe != ProbeBudget.SPENT) {
+            probe = BubbleBudget.take(segment, slot, now);
+            if (probe != BubbleBudget.SPENT) {
                 ByteBuf copy = HeldPacket.copy(alloc, buf, headers.ipv6Offset(), headers.ipv6Length(), srcIpv4,
                         srcPort);
                 held = segment.enqueue(slot, copy);
@@ -242,10 +271,10 @@ public final class ClientReception {
         } finally {
             segment.unlock();
         }
-        if (probe == ProbeBudget.SEND) {
+        if (probe == BubbleBudget.SEND) {
             self.sendEchoTest(srcHi, srcLo, out);
         }
-        if (probe == ProbeBudget.SPENT) {
+        if (probe == BubbleBudget.SPENT) {
             return DropReason.UNKNOWN_PEER;
         }
         if (!held) {

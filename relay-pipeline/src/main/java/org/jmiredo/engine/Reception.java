@@ -139,9 +139,11 @@ public final class Reception {
      * at a mapping that is neither the learned one nor the embedded one is dropped ({@code mapping_mismatch}),
      * but it may mean the peer's NAT rebound its flow to us (a symmetric NAT's mapping expired, a conntrack
      * flush) while its server's flow, and so its address, stayed: then it also gets the indirect bubble a lapse
-     * of trust would send 30 s later (R-5.4.2-rebind), whose answer, a direct bubble from the new mapping
-     * keyed to ours (M15), trusts it there. The entry stays as it is until that answer: the packet may be
-     * forged, and the peer, if it did not move, goes on being served at its mapping.
+     * of trust would send 25 to 30 s later (beyond the RFC, which forbids no bubble; Miredo waits for the lapse),
+     * whose answer, a direct bubble from the new mapping keyed to ours (M15), trusts it there. The entry stays
+     * as it is until that answer: the packet may be forged, and the peer, if it did not move, goes on being
+     * served at its mapping. Never a direct bubble, not even on a restricted relay: the packet's source may be
+     * anyone's, and a packet from it has reached us already, so our own NAT lets the answer in.
      *
      * <p>On every such packet within the peer's bubble budget ({@link BubbleBudget#takeRebound}, shared with
      * the lapse's bubbles): a lost bubble or answer is retried 2 s later, as a lapse's would be. So a spoofer
@@ -159,7 +161,7 @@ public final class Reception {
                 : absent(embedded);
         if (refused != null) {
             if (slot >= 0 && segment.trusted(slot) && BubbleBudget.takeRebound(segment, slot, now)) {
-                rebound = true; // R-5.4.2-rebind: sent once the lock is dropped
+                rebound = true; // sent once the lock is dropped
             }
             return refused;
         }

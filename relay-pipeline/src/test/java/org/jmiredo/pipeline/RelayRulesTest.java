@@ -434,7 +434,7 @@ class RelayRulesTest {
      * trusts it there, in one round trip rather than at the lapse of trust 25 to 30 s later.
      */
     @Test
-    void aTrustedPeerWhoseNatReboundItsFlowIsBubbledAndTrustedAtTheNewMapping_R_5_4_2_rebind_R_5_4_2_src_M15() {
+    void aTrustedPeerWhoseNatReboundItsFlowIsBubbledAndTrustedAtTheNewMapping_R_5_4_2_src_M15() {
         relay.readTun(ipv6(NATIVE, CLIENT, 8));
         DatagramPacket indirect = relay.sentUdp();
         long[] ours = {Ipv6.srcHi(indirect.content(), 0), Ipv6.srcLo(indirect.content(), 0)};
@@ -476,7 +476,7 @@ class RelayRulesTest {
 
     /** The rebound bubble is retried 2 s later if the first or its answer was lost, as a lapse's would be. */
     @Test
-    void aLostReboundBubbleIsRetriedTwoSecondsLater_R_5_4_2_rebind_M19() {
+    void aLostReboundBubbleIsRetriedTwoSecondsLater_R_5_4_2_src_M19() {
         relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000); // trusted at its embedded mapping
         relay.now += 1;
         for (int i = 0; i < 3; i++) {
@@ -502,7 +502,7 @@ class RelayRulesTest {
      * Nothing for a peer the relay does not trust.
      */
     @Test
-    void forgedPacketsFromManyMappingsMakeNoMoreBubblesThanThePeersBudget_R_5_4_2_rebind_M19() {
+    void forgedPacketsFromManyMappingsMakeNoMoreBubblesThanThePeersBudget_R_5_4_2_src_M19() {
         relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000); // the real peer, trusted
         int start = relay.now;
         int forged = 0;

@@ -133,7 +133,7 @@ public final class ClientReception {
      * A packet from a Teredo peer at neither its embedded mapping nor the one it is trusted at, dropped: if the
      * peer is trusted, its NAT may have rebound its flow to us (a symmetric NAT's mapping expired) while its
      * server's flow kept its address, so it gets the indirect probe bubble a lapse of trust would send later
-     * (R-5.2.3-rebind, as the relay's R-5.4.2-rebind); its answer from the new mapping, keyed to our probe (M15),
+     * (beyond the RFC, as the relay's {@code Reception}); its answer from the new mapping, keyed to our probe (M15),
      * trusts it there. Within the peer's {@link BubbleBudget#takeRebound}, so a spoofer gets the real peer no more bubbles
      * than the budget allows (one per 2 s while it answers, four per 300 s once it does not), each through the
      * peer's own server, never to the spoofed source. Nothing changes in the entry until that answer.

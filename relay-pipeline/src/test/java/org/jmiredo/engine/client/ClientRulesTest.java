@@ -406,13 +406,13 @@ class ClientRulesTest implements RelayOutput {
     }
 
     /**
-     * R-5.2.3-rebind: the peer's NAT rebinds its flow to us to another port (its server's flow, so its address,
+     * Beyond the RFC (R-5.2.3-c3 and M15 stand): the peer's NAT rebinds its flow to us to another port (its server's flow, so its address,
      * kept). Its next packet is dropped (R-5.2.3-c3) but sends our probe bubble through its server at once, and
      * its answer from the new port (M15) trusts it there, rather than at the lapse of trust up to 30 s later.
      * Forged packets from many mappings get the peer no more than the probe budget: 4 in 300 s unanswered.
      */
     @Test
-    void r523ReboundATrustedPeerSeenAtANewMappingIsProbedThroughItsServerAndTrustedThereOnItsAnswer() {
+    void r523C3M15ReboundATrustedPeerSeenAtANewMappingIsProbedThroughItsServerAndTrustedThereOnItsAnswer() {
         send(PEER);
         long[] ourSource = {BubbleSource.LINK_LOCAL_HI, BUBBLE_SOURCE.interfaceId(PEER[0], PEER[1])};
         assertThat(receive(bubble(PEER, ourSource), "198.51.100.30", 50001)).isNull();

@@ -114,11 +114,15 @@ public final class ClientReception {
             trust(srcHi, srcLo, srcIpv4, srcPort, out); // R-5.2.3-c3
             return deliver(buf, headers, out);
         }
-        if (knownAt(srcHi, srcLo, srcIpv4, srcPort, out)) {
+        int known = knownAt(srcHi, srcLo, srcIpv4, srcPort, teredo, out);
+        if (known == KNOWN) {
             return deliver(buf, headers, out); // R-5.2.3-c1
         }
         if (teredo) {
-            bubbleIfRebound(srcHi, srcLo, out);
+            if (known == REBOUND) {
+                self.sendProbeBubble(srcHi, srcLo, TeredoAddress.serverIpv4(srcHi), Teredo.SERVICE_PORT,
+                        Counter.BUBBLES_TX_REBOUND, out);
+            }
             return DropReason.MAPPING_MISMATCH;
         }
         if (answersTest(buf, at, srcHi, srcLo)) {
@@ -127,32 +131,6 @@ public final class ClientReception {
             return null;
         }
         return holdAndTest(buf, headers, srcHi, srcLo, srcIpv4, srcPort, out); // R-5.2.3-c6
-    }
-
-    /**
-     * A packet from a Teredo peer at neither its embedded mapping nor the one it is trusted at, dropped: if the
-     * peer is trusted, its NAT may have rebound its flow to us (a symmetric NAT's mapping expired) while its
-     * server's flow kept its address, so it gets the indirect probe bubble a lapse of trust would send later
-     * (beyond the RFC, as the relay's {@code Reception}); its answer from the new mapping, keyed to our probe (M15),
-     * trusts it there. Within the peer's {@link BubbleBudget#takeRebound}, so a spoofer gets the real peer no more bubbles
-     * than the budget allows (one per 2 s while it answers, four per 300 s once it does not), each through the
-     * peer's own server, never to the spoofed source. Nothing changes in the entry until that answer.
-     */
-    private void bubbleIfRebound(long srcHi, long srcLo, RelayOutput out) {
-        long hash = peers.hash(srcHi, srcLo);
-        PeerTable.Segment segment = peers.segmentFor(hash);
-        boolean send;
-        segment.lock();
-        try {
-            int slot = segment.find(srcHi, srcLo, hash);
-            send = slot >= 0 && segment.trusted(slot) && BubbleBudget.takeRebound(segment, slot, clock.nowSeconds());
-        } finally {
-            segment.unlock();
-        }
-        if (send) {
-            self.sendProbeBubble(srcHi, srcLo, TeredoAddress.serverIpv4(srcHi), Teredo.SERVICE_PORT,
-                    Counter.BUBBLES_TX_REBOUND, out);
-        }
     }
 
     private static boolean embedded(long srcLo, int srcIpv4, int srcPort) {
@@ -190,18 +168,35 @@ public final class ClientReception {
                 && buf.getLong(icmp + Icmpv6.ECHO_DATA_OFFSET) == self.nonce(srcHi, srcLo);
     }
 
-    /** Case 1: the peer is trusted at exactly this mapping; its receive time moves and its queue leaves. */
-    private boolean knownAt(long srcHi, long srcLo, int ipv4, int port, RelayOutput out) {
+    /** What {@link #knownAt} found. */
+    private static final int UNKNOWN = 0;
+    private static final int KNOWN = 1;
+    private static final int REBOUND = 2;
+
+    /**
+     * Case 1: {@link #KNOWN} when the peer is trusted at exactly this mapping; its receive time moves and its queue
+     * leaves. {@link #REBOUND} when it is a Teredo peer trusted at another mapping that gets a probe bubble now:
+     * the packet is dropped (R-5.2.3-c3), but the peer's NAT may have rebound its flow to us (a symmetric NAT's
+     * mapping expired) while its server's flow kept its address, so it gets, through its server, the probe a lapse
+     * of trust would send later (beyond the RFC, as the relay's {@code Reception}); its answer from the new
+     * mapping, keyed to our probe (M15), trusts it there. Within the peer's {@link BubbleBudget#takeRebound}, so a
+     * spoofer gets the real peer no more probes than the budget allows (one per 2 s while it answers, four per
+     * 300 s once it does not), never one to the spoofed source. Nothing changes in the entry until that answer.
+     */
+    private int knownAt(long srcHi, long srcLo, int ipv4, int port, boolean teredo, RelayOutput out) {
         long hash = peers.hash(srcHi, srcLo);
         PeerTable.Segment segment = peers.segmentFor(hash);
-        boolean known;
+        int known = UNKNOWN;
         segment.lock();
         try {
             int slot = segment.find(srcHi, srcLo, hash);
-            known = slot >= 0 && segment.trusted(slot) && segment.mappedIpv4(slot) == ipv4
-                    && segment.mappedPort(slot) == port;
-            if (known) {
-                markTrusted(segment, slot, ipv4, port);
+            if (slot >= 0 && segment.trusted(slot)) {
+                if (segment.mappedIpv4(slot) == ipv4 && segment.mappedPort(slot) == port) {
+                    markTrusted(segment, slot, ipv4, port);
+                    known = KNOWN;
+                } else if (teredo && BubbleBudget.takeRebound(segment, slot, clock.nowSeconds())) {
+                    known = REBOUND;
+                }
             }
         } finally {
             segment.unlock();

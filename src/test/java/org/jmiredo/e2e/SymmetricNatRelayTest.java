@@ -96,7 +96,7 @@ class SymmetricNatRelayTest extends TeredoLabTest {
         int embedded = TeredoAddressView.parse(teredo.teredoAddress(Host.LAN)).mappedPort();
         int before = mappedPortTowardRelay(nat.exec("cat", "/proc/net/nf_conntrack").check().output()).orElseThrow();
         int rebound = before == REBOUND_PORT || embedded == REBOUND_PORT ? REBOUND_PORT + 1 : REBOUND_PORT;
-        String metricsBefore = metrics();
+        String metricsBefore = kind == RelayKind.JMIREDO ? metrics() : "";
         // New flows to the relay leave from a port of our choice (deterministic, unlike --random-fully's).
         List<String> snat = List.of("POSTROUTING", "-o", IF_V4, "-p", "udp", "-d", RELAY_V4, "--dport",
                 Integer.toString(RELAY_PORT), "-j", "SNAT", "--to-source", NAT_OUTSIDE + ":" + rebound);

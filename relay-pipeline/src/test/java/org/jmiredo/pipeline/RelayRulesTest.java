@@ -474,6 +474,27 @@ class RelayRulesTest {
         assertThat(relay.dropped(DropReason.MAPPING_MISMATCH)).isEqualTo(2);
     }
 
+    /**
+     * The same in a receive burst, whose packets are decided on lock-free copies of the entry where that writes
+     * nothing: the first packet from the new mapping takes the lock and sends the bubble, the others none.
+     */
+    @Test
+    void aReboundPeersBurstSendsOneBubble_R_5_4_2_src_M15() {
+        relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000);
+        relay.now += 3;
+        relay.receiveUdpBurst(List.of(ipv6(CLIENT, NATIVE, 8), ipv6(CLIENT, NATIVE, 9), ipv6(CLIENT, NATIVE, 10)),
+                "198.51.100.20:40001", "198.51.100.20:40001", "198.51.100.20:40001");
+        assertThat(relay.allSentUdp()).singleElement()
+                .satisfies(p -> assertThat(p.recipient()).isEqualTo(new InetSocketAddress(ip("198.51.100.1"), 3544)))
+                .satisfies(DatagramPacket::release);
+        relay.now += 1;
+        relay.receiveUdpBurst(List.of(ipv6(CLIENT, NATIVE, 8), ipv6(CLIENT, NATIVE, 9)), "198.51.100.20:40001",
+                "198.51.100.20:40002");
+        assertThat(relay.allSentUdp()).as("1 s later, decided without the lock").isEmpty();
+        assertThat(relay.dropped(DropReason.MAPPING_MISMATCH)).isEqualTo(5);
+        assertThat(relay.count(Counter.BUBBLES_TX_REBOUND)).isEqualTo(1);
+    }
+
     /** The rebound bubble is retried 2 s later if the first or its answer was lost, as a lapse's would be. */
     @Test
     void aLostReboundBubbleIsRetriedTwoSecondsLater_R_5_4_2_src_M19() {

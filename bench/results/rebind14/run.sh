@@ -29,7 +29,8 @@ one() { # label tree [maven args...]
     echo "$label rc=$rc ${line:-no recovery line} ${failure:+| $failure}" | tee -a "$OUT/summary.txt"
 }
 
-cp "$NEW/src/test/java/org/jmiredo/e2e/SymmetricNatRelayTest.java" "$OLD_TEST"
+cp "$NEW/src/test/java/org/jmiredo/e2e/SymmetricNatRelayTest.java" "$NEW/src/test/java/org/jmiredo/e2e/NatRebinding.java" \
+    "$OLD/src/test/java/org/jmiredo/e2e/"
 date -u +"start %FT%TZ" | tee -a "$OUT/summary.txt"
 one old-bound10 "$OLD"
 sed -i 's/RECOVERY = Duration.ofSeconds(10)/RECOVERY = Duration.ofSeconds(45)/' "$OLD_TEST"

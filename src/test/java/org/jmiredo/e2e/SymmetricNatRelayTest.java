@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.jmiredo.e2e.lab.LabNet.*;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.regex.Matcher;
@@ -33,8 +31,7 @@ class SymmetricNatRelayTest extends TeredoLabTest {
     private static final Duration RECOVERY = Duration.ofSeconds(10);
     /** Miredo's relay, which waits for the lapse of trust (30 s after the client was last heard). */
     private static final Duration LAPSE = Duration.ofSeconds(45);
-    /** The NAT's port for the client's flow to the relay after the rebinding (above Linux's ephemeral range). */
-    private static final int REBOUND_PORT = 61_001;
+
     /** The NAT's entry for the client's flow to the relay: the reply tuple's destination port is the mapping. */
     private static final Pattern FLOW_TO_RELAY = Pattern.compile(
             "udp .*src=" + Pattern.quote(LAN_CLIENT) + " dst=" + Pattern.quote(RELAY_V4)
@@ -93,17 +90,10 @@ class SymmetricNatRelayTest extends TeredoLabTest {
         Netns nat = teredo.ns(Host.NAT);
         Netns lan = teredo.ns(Host.LAN);
         Ping.awaitReply(lan, NATIVE_HOST, WARM_UP);
-        int embedded = TeredoAddressView.parse(teredo.teredoAddress(Host.LAN)).mappedPort();
         int before = mappedPortTowardRelay(nat.exec("cat", "/proc/net/nf_conntrack").check().output()).orElseThrow();
-        int rebound = before == REBOUND_PORT || embedded == REBOUND_PORT ? REBOUND_PORT + 1 : REBOUND_PORT;
         String metricsBefore = kind == RelayKind.JMIREDO ? metrics() : "";
-        // New flows to the relay leave from a port of our choice (deterministic, unlike --random-fully's).
-        List<String> snat = List.of("POSTROUTING", "-o", IF_V4, "-p", "udp", "-d", RELAY_V4, "--dport",
-                Integer.toString(RELAY_PORT), "-j", "SNAT", "--to-source", NAT_OUTSIDE + ":" + rebound);
-        nat.exec(concat(List.of("iptables", "-t", "nat", "-I"), snat)).check();
-        try {
-            nat.exec("conntrack", "-D", "-p", "udp", "--orig-src", LAN_CLIENT, "--orig-dst", RELAY_V4,
-                    "--orig-port-dst", Integer.toString(RELAY_PORT)).check();
+        try (NatRebinding rebinding = NatRebinding.rebind(nat, RELAY_V4)) {
+            int rebound = rebinding.port();
             long start = System.nanoTime();
             Duration recovered = Ping.awaitReply(lan, NATIVE_HOST, kind == RelayKind.JMIREDO ? RECOVERY : LAPSE);
             System.out.printf(Locale.ROOT, "[e2e symmetric NAT] %s: flow to the relay rebound from port %d to %d,"
@@ -122,8 +112,6 @@ class SymmetricNatRelayTest extends TeredoLabTest {
                 assertThat(delta(metricsBefore, metricsAfter, "jmiredo_bubbles_rebound_sent_total"))
                         .as("the recovery, counted").isPositive();
             }
-        } finally {
-            nat.exec(concat(List.of("iptables", "-t", "nat", "-D"), snat)).check();
         }
     }
 
@@ -133,12 +121,6 @@ class SymmetricNatRelayTest extends TeredoLabTest {
 
     private static double delta(String before, String after, String series) {
         return Metrics.sample(after, series) - Metrics.sample(before, series);
-    }
-
-    private static String[] concat(List<String> a, List<String> b) {
-        List<String> all = new ArrayList<>(a);
-        all.addAll(b);
-        return all.toArray(String[]::new);
     }
 
     static OptionalInt mappedPortTowardRelay(String conntrack) {

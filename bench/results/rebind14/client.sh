@@ -9,6 +9,7 @@ export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 NEW=${NEW:-/work/wt/rebind14}
 OLD=${OLD:-/work/wt/base-rebind14}
 OUT=$(cd "$(dirname "$0")" && pwd)
+[ -d "$OLD" ] || git -C "$NEW" worktree add --detach "$OLD" 75faf78 >/dev/null
 E2E=src/test/java/org/jmiredo/e2e
 cp "$NEW/$E2E/ClientBehindSymmetricNatTest.java" "$NEW/$E2E/NatRebinding.java" "$NEW/$E2E/SymmetricNatRelayTest.java" \
     "$OLD/$E2E/"

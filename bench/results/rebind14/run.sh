@@ -12,6 +12,7 @@ ROUNDS=${1:-2}
 NEW=${NEW:-/work/wt/rebind14}
 OLD=${OLD:-/work/wt/base-rebind14}
 OUT=$(cd "$(dirname "$0")" && pwd)
+[ -d "$OLD" ] || git -C "$NEW" worktree add --detach "$OLD" 75faf78 >/dev/null
 TEST='SymmetricNatRelayTest#aFlowRecoversFromTheNatRebindingItInSeconds'
 OLD_TEST="$OLD/src/test/java/org/jmiredo/e2e/SymmetricNatRelayTest.java"
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.jmiredo.e2e.lab.LabNet.*;
 
 import java.time.Duration;
+import java.util.Locale;
 import org.jmiredo.e2e.lab.Netns;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
@@ -18,6 +19,12 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120)
 class ClientBehindSymmetricNatTest extends TeredoLabTest {
     private static final Duration CHECK = Duration.ofSeconds(30);
+    /** A round trip through Miredo's server once the next ping leaves, with margin; the lapse of trust is 30 s. */
+    private static final Duration RECOVERY = Duration.ofSeconds(10);
+    private static final String PUB = "198.51.100.11";
+    private Netns pub;
+    private JmiredoClient client;
+    private String address;
 
     ClientBehindSymmetricNatTest() {
         super(RelayKind.JMIREDO, NatKind.SYMMETRIC);
@@ -45,12 +52,39 @@ class ClientBehindSymmetricNatTest extends TeredoLabTest {
     @Order(2)
     @DisplayName("M15: our public client reaches Miredo's client behind the symmetric NAT, then is reached by it")
     void ourPublicClientReachesMiredosClientBehindIt() {
-        Netns pub = JmiredoClient.publicHost(teredo, "pub", "198.51.100.11");
-        JmiredoClient client = JmiredoClient.start(teredo.lab(), pub, "jmiredo-client-pub", SERVER_PRIMARY, 0,
-                "127.0.0.1:9563", false);
-        String address = client.awaitTeredoAddress(CHECK);
+        pub = JmiredoClient.publicHost(teredo, "pub", PUB);
+        client = JmiredoClient.start(teredo.lab(), pub, "jmiredo-client-pub", SERVER_PRIMARY, 0, "127.0.0.1:9563",
+                false);
+        address = client.awaitTeredoAddress(CHECK);
         JmiredoClient.awaitOnTunnel(pub, address, CHECK);
         Ping.assertAnswered(pub, teredo.teredoAddress(Host.LAN), CHECK);
         Ping.assertAnswered(teredo.ns(Host.LAN), address, CHECK);
+    }
+
+    /**
+     * The NAT then rebinds Miredo's client's flow to ours to another port (its server's flow, so its address,
+     * kept). Our client drops its packets from there (R-5.2.3-c3) but probes it through its server at once, and
+     * its answer from the new port (M15) moves the trust there: pings flow again within seconds. Before, our client
+     * dropped them until the trust lapsed, and Miredo's client's own bubbles, from the new port to our address
+     * rather than our keyed source, did not restore it.
+     */
+    @Test
+    @Order(3)
+    @DisplayName("M15, R-5.2.3-c3: the NAT rebinds Miredo's client's flow to our public client, which recovers it in seconds")
+    void ourPublicClientRecoversFromTheNatRebindingItsPeersFlow() {
+        Netns lan = teredo.ns(Host.LAN);
+        Ping.assertAnswered(lan, address, CHECK);
+        String before = client.metrics();
+        try (NatRebinding rebinding = NatRebinding.rebind(teredo.ns(Host.NAT), PUB)) {
+            long start = System.nanoTime();
+            Ping.awaitReply(lan, address, RECOVERY);
+            System.out.printf(Locale.ROOT, "[e2e client symmetric NAT] flow to our client rebound to port %d, pings"
+                    + " answered again after %d ms%n", rebinding.port(),
+                    Duration.ofNanos(System.nanoTime() - start).toMillis());
+            assertThat(Ping.run(lan, address, 5).received()).isGreaterThanOrEqualTo(4);
+            String after = client.metrics();
+            assertThat(Metrics.sample(after, "jmiredo_bubbles_rebound_sent_total")
+                    - Metrics.sample(before, "jmiredo_bubbles_rebound_sent_total")).as("the recovery, counted").isPositive();
+        }
     }
 }

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jmiredo.e2e.lab.Netns;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,14 @@ import org.junit.jupiter.api.Timeout;
 class SymmetricNatRelayTest extends TeredoLabTest {
     private static final Duration WARM_UP = Duration.ofSeconds(20);
     private static final Duration TRANSFER = Duration.ofSeconds(5);
+    /**
+     * Ours: a round trip through the server once the client's next ping leaves, plus that ping's 1-s wait; well
+     * under the lapse of trust, with margin for a slow host.
+     */
+    private static final Duration RECOVERY = Duration.ofSeconds(10);
+    /** Miredo's relay, which waits for the lapse of trust (30 s after the client was last heard). */
+    private static final Duration LAPSE = Duration.ofSeconds(45);
+
     /** The NAT's entry for the client's flow to the relay: the reply tuple's destination port is the mapping. */
     private static final Pattern FLOW_TO_RELAY = Pattern.compile(
             "udp .*src=" + Pattern.quote(LAN_CLIENT) + " dst=" + Pattern.quote(RELAY_V4)
@@ -65,6 +74,53 @@ class SymmetricNatRelayTest extends TeredoLabTest {
                     reverse ? "v6->lan" : "lan->v6", throughput.mbitPerSecond());
             assertThat(throughput.mbitPerSecond()).as(throughput.toString()).isGreaterThan(1.0);
         }
+    }
+
+    /**
+     * The NAT rebinds the client's flow to the relay (its mapping dropped and made again, as an idle timeout,
+     * a NAT restart or a conntrack flush does) while the flow to the server, and so the client's Teredo address,
+     * stays. The relay drops the client's packets from the new port (R-5.4.2-src) but bubbles it through its
+     * server at once, and its answer from the new port (M15) moves the trust there: pings flow again within a
+     * few seconds, where Miredo's relay, and ours before, waited for the lapse of trust (25 to 30 s).
+     */
+    @Test
+    @Order(4)
+    @DisplayName("M15, R-5.4.2-src: the NAT rebinds the client's flow to the relay to another port, traffic recovers in seconds")
+    void aFlowRecoversFromTheNatRebindingItInSeconds() {
+        Netns nat = teredo.ns(Host.NAT);
+        Netns lan = teredo.ns(Host.LAN);
+        Ping.awaitReply(lan, NATIVE_HOST, WARM_UP);
+        int before = mappedPortTowardRelay(nat.exec("cat", "/proc/net/nf_conntrack").check().output()).orElseThrow();
+        String metricsBefore = kind == RelayKind.JMIREDO ? metrics() : "";
+        try (NatRebinding rebinding = NatRebinding.rebind(nat, RELAY_V4)) {
+            int rebound = rebinding.port();
+            long start = System.nanoTime();
+            Duration recovered = Ping.awaitReply(lan, NATIVE_HOST, kind == RelayKind.JMIREDO ? RECOVERY : LAPSE);
+            System.out.printf(Locale.ROOT, "[e2e symmetric NAT] %s: flow to the relay rebound from port %d to %d,"
+                    + " pings answered again after %d ms%n", kind, before, rebound,
+                    Duration.ofNanos(System.nanoTime() - start).toMillis());
+            assertThat(recovered).isLessThan(kind == RelayKind.JMIREDO ? RECOVERY : LAPSE);
+
+            String table = nat.exec("cat", "/proc/net/nf_conntrack").check().output();
+            assertThat(mappedPortTowardRelay(table)).as("the NAT's new mapping toward the relay in:\n%s", table)
+                    .hasValue(rebound);
+            assertThat(Ping.run(lan, NATIVE_HOST, 5).received()).isGreaterThanOrEqualTo(4);
+            if (kind == RelayKind.JMIREDO) {
+                String metricsAfter = metrics();
+                assertThat(delta(metricsBefore, metricsAfter, "jmiredo_dropped_packets_total{reason=\"mapping_mismatch\"}"))
+                        .as("the client's packets from the new port, dropped").isPositive();
+                assertThat(delta(metricsBefore, metricsAfter, "jmiredo_bubbles_rebound_sent_total"))
+                        .as("the recovery, counted").isPositive();
+            }
+        }
+    }
+
+    private String metrics() {
+        return Metrics.scrape(teredo.ns(Host.RLY), JmiredoRelay.METRICS_LISTEN).body();
+    }
+
+    private static double delta(String before, String after, String series) {
+        return Metrics.sample(after, series) - Metrics.sample(before, series);
     }
 
     static OptionalInt mappedPortTowardRelay(String conntrack) {

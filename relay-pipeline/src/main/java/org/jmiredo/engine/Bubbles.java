@@ -39,8 +39,20 @@ public final class Bubbles implements AutoCloseable {
      * peer answers to it, and the mapping is learned on the address the answer arrives at.
      */
     void sendIndirect(long dstHi, long dstLo, RelayOutput out) {
+        sendIndirect(dstHi, dstLo, Counter.BUBBLES_TX_INDIRECT, out);
+    }
+
+    /**
+     * The indirect bubble to a trusted peer whose packet came from a mapping it was not trusted at (its NAT
+     * rebound the flow, {@link Reception}), counted as such too: its answer trusts the new mapping.
+     */
+    void sendRebound(long dstHi, long dstLo, RelayOutput out) {
+        sendIndirect(dstHi, dstLo, Counter.BUBBLES_TX_REBOUND, out);
+    }
+
+    private void sendIndirect(long dstHi, long dstLo, Counter kind, RelayOutput out) {
         out.toUdp(bubbleTo(dstHi, dstLo), TeredoAddress.serverIpv4(dstHi), Teredo.SERVICE_PORT,
-                RelayOutput.ANY_LOCAL, Counter.BUBBLES_TX_INDIRECT);
+                RelayOutput.ANY_LOCAL, kind);
     }
 
     /** A direct bubble to the mapping embedded in the peer's address (R-5.4.1-direct). */

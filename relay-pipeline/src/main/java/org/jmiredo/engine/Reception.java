@@ -35,6 +35,8 @@ public final class Reception {
     private final Consumer<ByteBuf> collectReleased = released::add;
     /** The lock-free lookups of the burst being received. */
     private final PeerLookups lookups;
+    /** Set under the lock by {@link #receiveData}: the packet's peer gets a rebound bubble once it is dropped. */
+    private boolean rebound;
 
     public Reception(RelaySettings settings, PeerTable peers, Bubbles bubbles, Clock clock, DataPathCounters counters) {
         this.settings = settings;
@@ -107,9 +109,11 @@ public final class Reception {
                     ? refused(lookups.mappedIpv4(lookup), lookups.mappedPort(lookup), srcIpv4, srcPort, embedded)
                     : absent(embedded);
             if (refused != null) {
-                return refused;
-            }
-            if (present && lookups.acceptedAt(lookup, srcIpv4, srcPort, local, clock.nowSeconds())) {
+                if (!present || !reboundBubbleMayGo(lookups.trusted(lookup), lookups.bubbleCount(lookup),
+                        lookups.lastBubble(lookup))) {
+                    return refused; // a spoofer's flood stays off the lock once the budget says no
+                }
+            } else if (present && lookups.acceptedAt(lookup, srcIpv4, srcPort, local, clock.nowSeconds())) {
                 return null; // R-5.4.2-trust: already trusted at this mapping this second
             }
         }
@@ -122,10 +126,32 @@ public final class Reception {
         } finally {
             segment.unlock();
         }
+        if (rebound) {
+            rebound = false;
+            bubbles.sendRebound(srcHi, srcLo, out);
+        }
         sendReleased(srcIpv4, srcPort, local, out);
         return verdict;
     }
 
+    /**
+     * Under the lock: the rules of a data packet (R-5.4.2-src, -noentry, -trust). A packet from a trusted peer
+     * at a mapping that is neither the learned one nor the embedded one is dropped ({@code mapping_mismatch}),
+     * but it may mean the peer's NAT rebound its flow to us (a symmetric NAT's mapping expired, a conntrack
+     * flush) while its server's flow, and so its address, stayed: then it also gets the indirect bubble a lapse
+     * of trust would send 25 to 30 s later (beyond the RFC, which forbids no bubble; Miredo waits for the lapse),
+     * whose answer, a direct bubble from the new mapping keyed to ours (M15), trusts it there. The entry stays
+     * as it is until that answer: the packet may be forged, and the peer, if it did not move, goes on being
+     * served at its mapping. Never a direct bubble, not even on a restricted relay: the packet's source may be
+     * anyone's, and a packet from it has reached us already, so our own NAT lets the answer in.
+     *
+     * <p>On every such packet within the peer's bubble budget ({@link BubbleBudget#takeRebound}, shared with
+     * the lapse's bubbles): a lost bubble or answer is retried 2 s later, as a lapse's would be. So a spoofer
+     * sending from as many mappings as it likes makes at most the budget's bubbles to the real peer: one per
+     * 2 s while the peer answers them (an answer gives the count back, not the 2 s), four per 300 s once it
+     * does not. Each goes to the server the peer's own address names, never to the packet's source, one
+     * bubble per packet at most: nothing is reflected at a third party or amplified.
+     */
     private DropReason receiveData(PeerTable.Segment segment, long hash, long srcHi, long srcLo, int srcIpv4,
             int srcPort, int local, boolean embedded) {
         int now = clock.nowSeconds();
@@ -134,6 +160,9 @@ public final class Reception {
                 ? refused(segment.mappedIpv4(slot), segment.mappedPort(slot), srcIpv4, srcPort, embedded)
                 : absent(embedded);
         if (refused != null) {
+            if (slot >= 0 && segment.trusted(slot) && BubbleBudget.takeRebound(segment, slot, now)) {
+                rebound = true; // sent once the lock is dropped
+            }
             return refused;
         }
         if (slot < 0) {
@@ -151,6 +180,15 @@ public final class Reception {
     private static DropReason refused(int mappedIpv4, int mappedPort, int srcIpv4, int srcPort, boolean embedded) {
         boolean learned = mappedPort == srcPort && mappedIpv4 == srcIpv4 && srcPort != 0;
         return embedded || learned ? null : DropReason.MAPPING_MISMATCH;
+    }
+
+    /**
+     * Whether a data packet refused as {@code mapping_mismatch} from a peer whose entry shows {@code trusted}
+     * and these bubbles may send the rebound bubble (see {@link #receiveData}): asked of the lock-free copy, so
+     * that only a packet that may send one takes the lock. Writes nothing.
+     */
+    private boolean reboundBubbleMayGo(boolean trusted, int bubbleCount, int lastBubble) {
+        return trusted && BubbleBudget.reboundAllowed(bubbleCount, lastBubble, clock.nowSeconds());
     }
 
     /** Why a data packet from a peer without an entry is dropped, or null when it is trusted and added. */

@@ -230,31 +230,22 @@ public final class Transmission implements TunnelRules {
     }
 
     /**
-     * Under the segment lock: decides whether a bubble goes out now (Miredo's CountBubble: at most
-     * {@value Teredo#MAX_BUBBLES} per {@value Teredo#BUBBLE_WINDOW_SECONDS} s, {@value
-     * Teredo#BUBBLE_SPACING_SECONDS} s apart) and queues the packet unless the peer is unreachable.
+     * Under the segment lock: decides whether a bubble goes out now ({@link BubbleBudget}: at most {@value
+     * Teredo#MAX_BUBBLES} per {@value Teredo#BUBBLE_WINDOW_SECONDS} s, {@value Teredo#BUBBLE_SPACING_SECONDS} s
+     * apart) and queues the packet unless the peer is unreachable.
      */
     private int queueAndBubble(PeerTable.Segment segment, int slot, ByteBuf packet, int now) {
         segment.setTrusted(slot, false);
-        int count = segment.bubbleCount(slot);
-        int last = segment.lastBubble(slot);
-        if (count > 0 && now - last >= Teredo.BUBBLE_WINDOW_SECONDS) {
-            count = 0;
-        }
-        int decision;
-        if (count > 0 && now - last < Teredo.BUBBLE_SPACING_SECONDS) {
-            decision = Bubbles.WAIT;
-        } else if (count >= Teredo.MAX_BUBBLES) {
+        int budget = BubbleBudget.take(segment, slot, now);
+        if (budget == BubbleBudget.SPENT) {
             // R-5.4.1-c3retry: give up. What waits for this peer waits in vain (R-5.4.1-delete): free its
             // queue now rather than at the entry's expiry, so silent peers cannot hold the queue budget.
             if (segment.hasQueue(slot)) {
                 segment.drainQueue(slot, discardQueued);
             }
             return Bubbles.UNREACHABLE;
-        } else {
-            segment.setBubbles(slot, now, count + 1);
-            decision = Bubbles.SEND;
         }
+        int decision = budget == BubbleBudget.SEND ? Bubbles.SEND : Bubbles.WAIT;
         if (!segment.queueHolds(packet)) {
             // The peer's own queue is too small for it (queue-bytes-per-peer 0 queues nothing): no copy to
             // make, and not the table-wide bound, which the operator would otherwise be told to raise.

@@ -31,6 +31,13 @@ public enum Counter {
     BUBBLES_RX,
     /** Indirect bubbles sent through a peer's server (RFC 4380 §5.4.1 case 3). */
     BUBBLES_TX_INDIRECT,
+    /**
+     * Of the indirect bubbles, those sent because a trusted peer's packet came from a mapping it is not
+     * trusted at (dropped as {@link DropReason#MAPPING_MISMATCH}): its NAT rebound its flow to us, and the
+     * peer's answer trusts the new mapping at once rather than after a lapse of trust. Each one a recovery
+     * begun (or a forged packet's, within the peer's bubble budget).
+     */
+    BUBBLES_TX_REBOUND(BUBBLES_TX_INDIRECT),
     /** Direct bubbles sent to a peer's mapping (restricted relays, §5.4.1). */
     BUBBLES_TX_DIRECT,
     /** Bubbles not sent because of the spacing or the 4-per-300-s limit. */

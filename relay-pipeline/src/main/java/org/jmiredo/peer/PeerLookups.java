@@ -1,6 +1,7 @@
 package org.jmiredo.peer;
 
 import static org.jmiredo.peer.SlotLayout.BUBBLES_MASK;
+import static org.jmiredo.peer.SlotLayout.BUBBLE_AGE_SHIFT;
 import static org.jmiredo.peer.SlotLayout.KEY_LO;
 import static org.jmiredo.peer.SlotLayout.MAPPING_MASK;
 import static org.jmiredo.peer.SlotLayout.QUEUED;
@@ -193,6 +194,16 @@ public final class PeerLookups {
     /** The entry's last receive time (0: never), as {@link PeerTable.Segment#lastRx}. */
     public int lastRx(int k) {
         return SlotLayout.time(times[k], RX_AGE_SHIFT);
+    }
+
+    /** The entry's bubbles in the current retry window, as {@link PeerTable.Segment#bubbleCount}. */
+    public int bubbleCount(int k) {
+        return SlotLayout.bubbleCount(state[k]);
+    }
+
+    /** When the last bubble towards the peer left (0: never), as {@link PeerTable.Segment#lastBubble}. */
+    public int lastBubble(int k) {
+        return SlotLayout.time(times[k], BUBBLE_AGE_SHIFT);
     }
 
     /**

@@ -427,6 +427,155 @@ class RelayRulesTest {
         assertThat(relay.tunWritten).as("data from the learned mapping is accepted").hasSize(1);
     }
 
+    /**
+     * A client behind a symmetric NAT, trusted at the mapping its answer came from (M15), whose NAT rebinds the
+     * relay's flow to another port (its server's flow, so its address, kept): its next packet is dropped
+     * (R-5.4.2-src) but sends the indirect bubble through its server at once, and its answer from the new port
+     * trusts it there, in one round trip rather than at the lapse of trust 25 to 30 s later.
+     */
+    @Test
+    void aTrustedPeerWhoseNatReboundItsFlowIsBubbledAndTrustedAtTheNewMapping_R_5_4_2_src_M15() {
+        relay.readTun(ipv6(NATIVE, CLIENT, 8));
+        DatagramPacket indirect = relay.sentUdp();
+        long[] ours = {Ipv6.srcHi(indirect.content(), 0), Ipv6.srcLo(indirect.content(), 0)};
+        indirect.release();
+        relay.receiveUdp(bubble(CLIENT, ours), "198.51.100.20", 50000); // trusted at 50000, the queue released
+        relay.allSentUdp().forEach(DatagramPacket::release);
+        relay.now += 5;
+
+        relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 50001); // the NAT rebound the flow
+        assertThat(relay.tunWritten).as("dropped, as R-5.4.2-src asks").isEmpty();
+        assertThat(relay.dropped(DropReason.MAPPING_MISMATCH)).isEqualTo(1);
+        DatagramPacket rebound = relay.sentUdp();
+        assertThat(rebound.recipient()).as("through the peer's server, never to the packet's source")
+                .isEqualTo(new InetSocketAddress(ip("198.51.100.1"), 3544));
+        assertThat(Ipv6.isBubble(rebound.content(), 0)).isTrue();
+        assertThat(new long[] {Ipv6.srcHi(rebound.content(), 0), Ipv6.srcLo(rebound.content(), 0)})
+                .as("from the keyed source its answer must go to").containsExactly(ours);
+        assertThat(Ipv6.dstLo(rebound.content(), 0)).isEqualTo(CLIENT[1]);
+        rebound.release();
+        assertThat(relay.count(Counter.BUBBLES_TX_REBOUND)).isEqualTo(1);
+        assertThat(relay.count(Counter.BUBBLES_TX_INDIRECT)).as("the handshake's and the rebound one").isEqualTo(2);
+
+        relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 50001);
+        assertThat(relay.allSentUdp()).as("one bubble per 2 s, as any").isEmpty();
+        relay.readTun(ipv6(NATIVE, CLIENT, 8));
+        assertThat(relay.allSentUdp()).as("until the answer, still sent where the peer was trusted").singleElement()
+                .satisfies(p -> assertThat(p.recipient().getPort()).isEqualTo(50000))
+                .satisfies(DatagramPacket::release);
+
+        relay.receiveUdp(bubble(CLIENT, ours), "198.51.100.20", 50001); // the answer, from the new mapping
+        relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 50001);
+        assertThat(relay.tunWritten).as("accepted at the new mapping").hasSize(1);
+        relay.readTun(ipv6(NATIVE, CLIENT, 8));
+        assertThat(relay.allSentUdp()).singleElement()
+                .satisfies(p -> assertThat(p.recipient()).isEqualTo(new InetSocketAddress(ip("198.51.100.20"), 50001)))
+                .satisfies(DatagramPacket::release);
+        assertThat(relay.dropped(DropReason.MAPPING_MISMATCH)).isEqualTo(2);
+    }
+
+    /**
+     * The same in a receive burst, whose packets are decided on lock-free copies of the entry where that writes
+     * nothing: the first packet from the new mapping takes the lock and sends the bubble, the others none.
+     */
+    @Test
+    void aReboundPeersBurstSendsOneBubble_R_5_4_2_src_M15() {
+        relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000);
+        relay.now += 3;
+        relay.receiveUdpBurst(List.of(ipv6(CLIENT, NATIVE, 8), ipv6(CLIENT, NATIVE, 9), ipv6(CLIENT, NATIVE, 10)),
+                "198.51.100.20:40001", "198.51.100.20:40001", "198.51.100.20:40001");
+        assertThat(relay.allSentUdp()).singleElement()
+                .satisfies(p -> assertThat(p.recipient()).isEqualTo(new InetSocketAddress(ip("198.51.100.1"), 3544)))
+                .satisfies(DatagramPacket::release);
+        relay.now += 1;
+        relay.receiveUdpBurst(List.of(ipv6(CLIENT, NATIVE, 8), ipv6(CLIENT, NATIVE, 9)), "198.51.100.20:40001",
+                "198.51.100.20:40002");
+        assertThat(relay.allSentUdp()).as("1 s later, decided without the lock").isEmpty();
+        assertThat(relay.dropped(DropReason.MAPPING_MISMATCH)).isEqualTo(5);
+        assertThat(relay.count(Counter.BUBBLES_TX_REBOUND)).isEqualTo(1);
+    }
+
+    /** The rebound bubble is retried 2 s later if the first or its answer was lost, as a lapse's would be. */
+    @Test
+    void aLostReboundBubbleIsRetriedTwoSecondsLater_R_5_4_2_src_M19() {
+        relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000); // trusted at its embedded mapping
+        relay.now += 1;
+        for (int i = 0; i < 3; i++) {
+            relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40001);
+        }
+        relay.allSentUdp().forEach(DatagramPacket::release);
+        assertThat(relay.count(Counter.BUBBLES_TX_REBOUND)).isEqualTo(1);
+        relay.now += 1;
+        relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40001);
+        assertThat(relay.count(Counter.BUBBLES_TX_REBOUND)).as("1 s later: not yet").isEqualTo(1);
+        relay.now += 1;
+        relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40001);
+        assertThat(relay.allSentUdp()).singleElement()
+                .satisfies(p -> assertThat(p.recipient()).isEqualTo(new InetSocketAddress(ip("198.51.100.1"), 3544)))
+                .satisfies(DatagramPacket::release);
+        assertThat(relay.count(Counter.BUBBLES_TX_REBOUND)).isEqualTo(2);
+    }
+
+    /**
+     * Hostile: packets forged with a trusted peer's address from many mappings (each dropped) make at most the
+     * peer's bubble budget of bubbles, all through its server: 4 in 300 s while the peer does not answer, one
+     * per 2 s while it does; the lock-free path of a receive burst keeps to it too. The peer's entry never moves.
+     * Nothing for a peer the relay does not trust.
+     */
+    @Test
+    void forgedPacketsFromManyMappingsMakeNoMoreBubblesThanThePeersBudget_R_5_4_2_src_M19() {
+        relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000); // the real peer, trusted
+        int start = relay.now;
+        int forged = 0;
+        for (; relay.now < start + 300; relay.now++) {
+            List<ByteBuf> burst = new java.util.ArrayList<>();
+            String[] senders = new String[8];
+            for (int i = 0; i < 8; i++, forged++) {
+                burst.add(ipv6(CLIENT, NATIVE, 8));
+                senders[i] = "203.0.113." + (1 + forged % 250) + ":" + (1024 + forged);
+            }
+            relay.receiveUdpBurst(burst, senders);
+            relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100." + (100 + forged % 50), 2000 + forged++);
+        }
+        List<DatagramPacket> sent = relay.allSentUdp();
+        assertThat(sent).as("t+0, 2, 4, 6 s, then none until 300 s after the last").hasSize(4)
+                .allSatisfy(p -> assertThat(p.recipient()).isEqualTo(new InetSocketAddress(ip("198.51.100.1"), 3544)))
+                .allSatisfy(p -> assertThat(Ipv6.isBubble(p.content(), 0)).isTrue());
+        long[] ours = {Ipv6.srcHi(sent.get(0).content(), 0), Ipv6.srcLo(sent.get(0).content(), 0)};
+        sent.forEach(DatagramPacket::release);
+        assertThat(relay.tunWritten).hasSize(1);
+        assertThat(relay.dropped(DropReason.MAPPING_MISMATCH)).isEqualTo(forged);
+
+        // The real peer answers each bubble: the budget comes back, but bubbles stay 2 s apart.
+        relay.receiveUdp(bubble(CLIENT, ours), "198.51.100.20", 40000);
+        relay.now = start + 400;
+        int bubbles = 0;
+        for (int s = 0; s < 20; s++, relay.now++) {
+            for (int i = 0; i < 8; i++) {
+                relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "203.0.113.7", 3000 + 10 * s + i);
+            }
+            for (DatagramPacket p : relay.allSentUdp()) {
+                assertThat(p.recipient().getPort()).isEqualTo(3544);
+                p.release();
+                bubbles++;
+                relay.receiveUdp(bubble(CLIENT, ours), "198.51.100.20", 40000); // the peer has not moved
+            }
+        }
+        assertThat(bubbles).as("one per 2 s in 20 s").isEqualTo(10);
+        relay.readTun(ipv6(NATIVE, CLIENT, 8));
+        assertThat(relay.allSentUdp()).as("the entry never moved").singleElement()
+                .satisfies(p -> assertThat(p.recipient()).isEqualTo(new InetSocketAddress(ip("198.51.100.20"), 40000)))
+                .satisfies(DatagramPacket::release);
+
+        long[] stranger = teredo("198.51.100.1", 0, "198.51.100.21", 40000);
+        relay.readTun(ipv6(NATIVE, stranger, 8)); // an entry, not trusted: its own bubble
+        relay.allSentUdp().forEach(DatagramPacket::release);
+        relay.now += 10;
+        relay.receiveUdp(ipv6(stranger, NATIVE, 8), "198.51.100.21", 40001);
+        relay.receiveUdp(ipv6(teredo("198.51.100.1", 0, "198.51.100.22", 40000), NATIVE, 8), "198.51.100.22", 40001);
+        assertThat(relay.allSentUdp()).as("no bubble for an untrusted or unknown peer's mismatch").isEmpty();
+    }
+
     @Test
     void queueIsBoundedPerPeer_R_5_4_1_limit() {
         relay.close();

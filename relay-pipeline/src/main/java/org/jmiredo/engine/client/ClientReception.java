@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
+import org.jmiredo.engine.BubbleBudget;
 import org.jmiredo.engine.Clock;
 import org.jmiredo.engine.RelayOutput;
 import org.jmiredo.metrics.Counter;
@@ -13,6 +14,7 @@ import org.jmiredo.peer.PeerTable;
 import org.jmiredo.proto.Icmpv6;
 import org.jmiredo.proto.Ipv4;
 import org.jmiredo.proto.Ipv6;
+import org.jmiredo.proto.Teredo;
 import org.jmiredo.proto.TeredoAddress;
 import org.jmiredo.proto.TeredoHeaders;
 
@@ -112,10 +114,15 @@ public final class ClientReception {
             trust(srcHi, srcLo, srcIpv4, srcPort, out); // R-5.2.3-c3
             return deliver(buf, headers, out);
         }
-        if (knownAt(srcHi, srcLo, srcIpv4, srcPort, out)) {
+        int known = knownAt(srcHi, srcLo, srcIpv4, srcPort, teredo, out);
+        if (known == KNOWN) {
             return deliver(buf, headers, out); // R-5.2.3-c1
         }
         if (teredo) {
+            if (known == REBOUND) {
+                self.sendProbeBubble(srcHi, srcLo, TeredoAddress.serverIpv4(srcHi), Teredo.SERVICE_PORT,
+                        Counter.BUBBLES_TX_REBOUND, out);
+            }
             return DropReason.MAPPING_MISMATCH;
         }
         if (answersTest(buf, at, srcHi, srcLo)) {
@@ -161,18 +168,35 @@ public final class ClientReception {
                 && buf.getLong(icmp + Icmpv6.ECHO_DATA_OFFSET) == self.nonce(srcHi, srcLo);
     }
 
-    /** Case 1: the peer is trusted at exactly this mapping; its receive time moves and its queue leaves. */
-    private boolean knownAt(long srcHi, long srcLo, int ipv4, int port, RelayOutput out) {
+    /** What {@link #knownAt} found. */
+    private static final int UNKNOWN = 0;
+    private static final int KNOWN = 1;
+    private static final int REBOUND = 2;
+
+    /**
+     * Case 1: {@link #KNOWN} when the peer is trusted at exactly this mapping; its receive time moves and its queue
+     * leaves. {@link #REBOUND} when it is a Teredo peer trusted at another mapping that gets a probe bubble now:
+     * the packet is dropped (R-5.2.3-c3), but the peer's NAT may have rebound its flow to us (a symmetric NAT's
+     * mapping expired) while its server's flow kept its address, so it gets, through its server, the probe a lapse
+     * of trust would send later (beyond the RFC, as the relay's {@code Reception}); its answer from the new
+     * mapping, keyed to our probe (M15), trusts it there. Within the peer's {@link BubbleBudget#takeRebound}, so a
+     * spoofer gets the real peer no more probes than the budget allows (one per 2 s while it answers, four per
+     * 300 s once it does not), never one to the spoofed source. Nothing changes in the entry until that answer.
+     */
+    private int knownAt(long srcHi, long srcLo, int ipv4, int port, boolean teredo, RelayOutput out) {
         long hash = peers.hash(srcHi, srcLo);
         PeerTable.Segment segment = peers.segmentFor(hash);
-        boolean known;
+        int known = UNKNOWN;
         segment.lock();
         try {
             int slot = segment.find(srcHi, srcLo, hash);
-            known = slot >= 0 && segment.trusted(slot) && segment.mappedIpv4(slot) == ipv4
-                    && segment.mappedPort(slot) == port;
-            if (known) {
-                markTrusted(segment, slot, ipv4, port);
+            if (slot >= 0 && segment.trusted(slot)) {
+                if (segment.mappedIpv4(slot) == ipv4 && segment.mappedPort(slot) == port) {
+                    markTrusted(segment, slot, ipv4, port);
+                    known = KNOWN;
+                } else if (teredo && BubbleBudget.takeRebound(segment, slot, clock.nowSeconds())) {
+                    known = REBOUND;
+                }
             }
         } finally {
             segment.unlock();
@@ -230,8 +254,8 @@ public final class ClientReception {
             if (slot < 0) {
                 slot = segment.insert(srcHi, srcLo, hash, now);
             }
-            probe = ProbeBudget.take(segment, slot, now);
-            if (probe != ProbeBudget.SPENT) {
+            probe = BubbleBudget.take(segment, slot, now);
+            if (probe != BubbleBudget.SPENT) {
                 ByteBuf copy = HeldPacket.copy(alloc, buf, headers.ipv6Offset(), headers.ipv6Length(), srcIpv4,
                         srcPort);
                 held = segment.enqueue(slot, copy);
@@ -242,10 +266,10 @@ public final class ClientReception {
         } finally {
             segment.unlock();
         }
-        if (probe == ProbeBudget.SEND) {
+        if (probe == BubbleBudget.SEND) {
             self.sendEchoTest(srcHi, srcLo, out);
         }
-        if (probe == ProbeBudget.SPENT) {
+        if (probe == BubbleBudget.SPENT) {
             return DropReason.UNKNOWN_PEER;
         }
         if (!held) {

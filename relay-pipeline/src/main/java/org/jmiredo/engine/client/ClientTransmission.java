@@ -2,6 +2,7 @@ package org.jmiredo.engine.client;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import org.jmiredo.engine.BubbleBudget;
 import org.jmiredo.engine.Clock;
 import org.jmiredo.engine.IcmpErrors;
 import org.jmiredo.engine.RelayOutput;
@@ -105,14 +106,14 @@ public final class ClientTransmission implements TunnelRules {
         finish(packet, decision, dstHi, dstLo, teredo, now, out);
     }
 
-    /** Decisions: {@link ProbeBudget}'s, or the data goes out now; {@link #QUEUED} added when held. */
+    /** Decisions: {@link BubbleBudget}'s, or the data goes out now; {@link #QUEUED} added when held. */
     private static final int SEND_DATA = 8;
     private static final int QUEUED = 16;
 
     /** Under the lock: the probe budget and the queue. */
     private int queueAndTest(PeerTable.Segment segment, int slot, ByteBuf packet, int now) {
-        int decision = ProbeBudget.take(segment, slot, now);
-        if (decision == ProbeBudget.SPENT) {
+        int decision = BubbleBudget.take(segment, slot, now);
+        if (decision == BubbleBudget.SPENT) {
             return decision;
         }
         ByteBuf held = alloc.directBuffer(packet.readableBytes(), packet.readableBytes());
@@ -127,7 +128,7 @@ public final class ClientTransmission implements TunnelRules {
 
     private void finish(ByteBuf packet, int decision, long dstHi, long dstLo, boolean teredo, int now,
             RelayOutput out) {
-        if (decision == ProbeBudget.SPENT) {
+        if (decision == BubbleBudget.SPENT) {
             // From our own Teredo address (RFC 4443 §2.2), as Miredo's client; the relay's names the destination.
             icmp.addressUnreachable(packet, self.addressHi(), self.addressLo(), now, out);
             drop(packet, DropReason.PEER_UNREACHABLE);
@@ -139,7 +140,7 @@ public final class ClientTransmission implements TunnelRules {
         } else {
             drop(packet, DropReason.QUEUE_FULL);
         }
-        if ((decision & ~QUEUED) != ProbeBudget.SEND) {
+        if ((decision & ~QUEUED) != BubbleBudget.SEND) {
             counters.increment(Counter.BUBBLES_RATE_LIMITED);
         } else if (teredo) {
             // R-5.2.4-c5direct (we are never a cone client: RFC 5991), then R-5.2.4-c5indirect, as Miredo.

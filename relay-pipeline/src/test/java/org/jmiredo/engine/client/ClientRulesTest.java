@@ -405,6 +405,51 @@ class ClientRulesTest implements RelayOutput {
         assertThat(destinations()).containsExactly("198.51.100.30:50001", "198.51.100.30:50001");
     }
 
+    /**
+     * Beyond the RFC (R-5.2.3-c3 and M15 stand): the peer's NAT rebinds its flow to us to another port (its server's flow, so its address,
+     * kept). Its next packet is dropped (R-5.2.3-c3) but sends our probe bubble through its server at once, and
+     * its answer from the new port (M15) trusts it there, rather than at the lapse of trust up to 30 s later.
+     * Forged packets from many mappings get the peer no more than the probe budget: 4 in 300 s unanswered.
+     */
+    @Test
+    void r523C3M15ReboundATrustedPeerSeenAtANewMappingIsProbedThroughItsServerAndTrustedThereOnItsAnswer() {
+        send(PEER);
+        long[] ourSource = {BubbleSource.LINK_LOCAL_HI, BUBBLE_SOURCE.interfaceId(PEER[0], PEER[1])};
+        assertThat(receive(bubble(PEER, ourSource), "198.51.100.30", 50001)).isNull();
+        udp.forEach(s -> s.payload().release());
+        udp.clear();
+        now[0] += 5;
+
+        assertThat(receive(echo(PEER, CLIENT, false, 8), "198.51.100.30", 50002)).isEqualTo(DropReason.MAPPING_MISMATCH);
+        assertThat(tun).isEmpty();
+        assertThat(destinations()).as("through its server only").containsExactly("203.0.113.120:3544");
+        ByteBuf probe = udp.getFirst().payload();
+        assertThat(Ipv6.isBubble(probe, 0)).isTrue();
+        assertThat(new long[] {Ipv6.srcHi(probe, 0), Ipv6.srcLo(probe, 0)}).containsExactly(ourSource);
+        assertThat(counters.get(Counter.BUBBLES_TX_REBOUND)).isEqualTo(1);
+        assertThat(receive(echo(PEER, CLIENT, false, 8), "198.51.100.30", 50002)).isEqualTo(DropReason.MAPPING_MISMATCH);
+        assertThat(destinations()).as("2 s apart").hasSize(1);
+        send(PEER);
+        assertThat(destinations()).as("still sent where it is trusted").endsWith("198.51.100.30:50001");
+
+        assertThat(receive(bubble(PEER, ourSource), "198.51.100.30", 50002)).isNull(); // the answer
+        assertThat(receive(echo(PEER, CLIENT, false, 8), "198.51.100.30", 50002)).isNull();
+        assertThat(tun).hasSize(1);
+        send(PEER);
+        assertThat(destinations()).endsWith("198.51.100.30:50002");
+
+        udp.forEach(s -> s.payload().release());
+        udp.clear();
+        int start = now[0];
+        for (int n = 0; now[0] < start + Teredo.BUBBLE_WINDOW_SECONDS; now[0]++, n++) {
+            assertThat(receive(echo(PEER, CLIENT, false, 8), "203.0.113." + (1 + n % 200), 1024 + n))
+                    .isEqualTo(DropReason.MAPPING_MISMATCH);
+        }
+        assertThat(destinations()).as("forged: the budget's 4 in 300 s, through the server")
+                .containsExactly("203.0.113.120:3544", "203.0.113.120:3544", "203.0.113.120:3544", "203.0.113.120:3544");
+        assertThat(tun).hasSize(1);
+    }
+
     @Test
     void m15ABubbleFromAnotherMappingNotAddressedToOurKeyedSourceIsRefused() {
         send(PEER);

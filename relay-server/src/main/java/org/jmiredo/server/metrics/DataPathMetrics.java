@@ -87,6 +87,9 @@ public final class DataPathMetrics implements MeterBinder {
             case BUBBLES_RX -> new Series("jmiredo.bubbles.received", null, "Bubbles received from peers");
             case BUBBLES_TX_INDIRECT -> bubblesSent("indirect");
             case BUBBLES_TX_DIRECT -> bubblesSent("direct");
+            case BUBBLES_TX_REBOUND -> new Series("jmiredo.bubbles.rebound.sent", null,
+                    "Indirect bubbles sent because a trusted peer's packet came from a new mapping (its NAT rebound"
+                            + " the flow); also counted in jmiredo_bubbles_sent_total{kind=\"indirect\"}");
             case BUBBLES_RATE_LIMITED -> new Series("jmiredo.bubbles.rate.limited", null,
                     "Bubbles withheld by the RFC 4380 spacing and 4-per-300-s limits");
             case ICMP_ERRORS_TX -> new Series("jmiredo.icmp.errors.sent", null,

@@ -1,9 +1,11 @@
 #!/bin/bash
-# Image build: the training run for the JDK's AOT cache (JEP 483, 514, 515), with the image's own JRE,
-# jar, JVM options and configuration, so that the cache fits every container start
-# (the entrypoint passes -XX:AOTCache=$JMIREDO_AOT_CACHE).
+# Image build: the training run for the start-up cache, with the image's own JRE, jar, JVM options and
+# configuration, so that the cache fits every container start. CACHE_FILE *.jsa: a dynamic CDS archive
+# (-XX:ArchiveClassesAtExit; the entrypoint passes -XX:SharedArchiveFile), the image's kind: with ZGC on
+# JDK 25 it keeps the lambdas' classes, which the AOT cache cannot (BENCHMARKS.md, "Fourteenth iteration:
+# start-up"). Any other name: the JDK's AOT cache (JEP 483, 514, 515; -XX:AOTCacheOutput, then -XX:AOTCache).
 #
-#   aot-train.sh CACHE_FILE [CONFIG]     (the Dockerfile: /opt/jmiredo/jmiredo.aot /etc/jmiredo/jmiredo.conf)
+#   aot-train.sh CACHE_FILE [CONFIG]     (the Dockerfile: /opt/jmiredo/jmiredo.jsa /etc/jmiredo/jmiredo.conf)
 #
 # What it runs: the mire role (`jmiredo mire`), not the relay. A build container has no CAP_NET_ADMIN and
 # no /dev/net/tun, so the relay cannot start there; the mire needs neither, and its start is most of the
@@ -19,11 +21,15 @@ set -euo pipefail
 cache=${1:?usage: aot-train.sh CACHE_FILE [CONFIG]}
 config=${2:-/etc/jmiredo/jmiredo.conf}
 here=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
-: "${JAVA_OPTS=-XX:+UseZGC -XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError}"
+: "${JAVA_OPTS=-XX:+UseZGC -XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError -XX:Tier3InvocationThreshold=1000 -XX:Tier3MinInvocationThreshold=500 -XX:Tier3CompileThreshold=10000 -XX:Tier3BackEdgeThreshold=300000}"
 metrics=127.0.0.1:9544
 
-# aot=error: the recording run lists, as warnings, every class it leaves out (hundreds).
-JAVA_OPTS="$JAVA_OPTS -XX:AOTCacheOutput=$cache -Xlog:aot=error" JMIREDO_AOT_CACHE= JMIREDO_COMMAND=mire \
+# cds=off and aot=error: the recording run lists, as warnings, every class it leaves out (hundreds).
+case "$cache" in
+*.jsa) record="-XX:ArchiveClassesAtExit=$cache -Xlog:cds=off" ;;
+*) record="-XX:AOTCacheOutput=$cache -Xlog:aot=error" ;;
+esac
+JAVA_OPTS="$JAVA_OPTS $record" JMIREDO_AOT_CACHE= JMIREDO_COMMAND=mire \
     "$here/entrypoint.sh" --config "$config" --metrics-listen "$metrics" &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true' EXIT
@@ -34,7 +40,7 @@ for _ in $(seq 600); do
         kill -TERM "$pid"
         wait "$pid" || true
         trap - EXIT
-        [[ -s "$cache" ]] || { echo "aot-train.sh: no AOT cache written to $cache" >&2; exit 1; }
+        [[ -s "$cache" ]] || { echo "aot-train.sh: no start-up cache written to $cache" >&2; exit 1; }
         exit 0
     fi
     sleep 0.1

@@ -7,23 +7,26 @@
 #   JAVA_OPTS         JVM options, split on white space (no quoting inside). Default: ZGC, a heap of at
 #                     most half the container's memory limit (the other half is for Netty's direct
 #                     buffers, metaspace, threads and the JIT), exit (and be restarted) on OOM. Without a
-#                     memory limit "half" means half the host's memory: set a limit, or -Xmx.
+#                     memory limit "half" means half the host's memory: set a limit, or -Xmx. C1's
+#                     thresholds x5 (-XX:Tier3...): a start compiles less code it runs once, as bin/jmiredo
+#                     does (BENCHMARKS.md, "Fourteenth iteration: start-up").
 #   JMIREDO_COMMAND   the daemon's sub-command; default "relay".
 #   JMIREDO_JAR       the shaded jar; default /opt/jmiredo/jmiredo.jar.
-#   JMIREDO_AOT_CACHE the JDK's AOT cache, made at image build by aot-train.sh; default
-#                     /opt/jmiredo/jmiredo.aot, used when the file exists. It fits the image's JAVA_OPTS:
-#                     with another collector the JVM says it cannot map it and starts without; set it
-#                     empty then.
+#   JMIREDO_AOT_CACHE the start-up cache, made at image build by aot-train.sh; default
+#                     /opt/jmiredo/jmiredo.jsa, used when the file exists: a dynamic CDS archive (*.jsa,
+#                     for ZGC, whose JDK 25 AOT cache cannot keep the lambdas' classes), else the JDK's
+#                     AOT cache (*.aot). It fits the image's JAVA_OPTS: with other options the JVM may
+#                     not map it and starts without; set it empty then, or train another.
 #
 # The JVM handles SIGTERM (orderly shutdown: routes and the TUN device are removed, unless
 # jmiredo.tun.persistent: the host's device stays as it is) and SIGHUP (reload);
 # exec keeps the signals going straight to it.
 set -euo pipefail
 
-: "${JAVA_OPTS=-XX:+UseZGC -XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError}"
+: "${JAVA_OPTS=-XX:+UseZGC -XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError -XX:Tier3InvocationThreshold=1000 -XX:Tier3MinInvocationThreshold=500 -XX:Tier3CompileThreshold=10000 -XX:Tier3BackEdgeThreshold=300000}"
 : "${JMIREDO_COMMAND:=relay}"
 : "${JMIREDO_JAR:=/opt/jmiredo/jmiredo.jar}"
-: "${JMIREDO_AOT_CACHE=/opt/jmiredo/jmiredo.aot}"
+: "${JMIREDO_AOT_CACHE=/opt/jmiredo/jmiredo.jsa}"
 
 # Flags every launch needs: FFM downcalls (TUN ioctls) and Netty's native transport (see the root pom's
 # jvm.native.flags; the jar's manifest also says Enable-Native-Access, which covers -jar only).
@@ -33,7 +36,14 @@ native_flags=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access
 read -r -a java_opts <<<"$JAVA_OPTS"
 
 # Classes already parsed, verified and linked, mapped from the cache: a faster start.
+# cds=off: the JDK's base archive, under the dynamic one, was made without --enable-native-access and with
+# compressed oops, which the JVM reports as errors at every start (bin/jmiredo says more).
 aot=()
-[[ -z "$JMIREDO_AOT_CACHE" || ! -f "$JMIREDO_AOT_CACHE" ]] || aot=("-XX:AOTCache=$JMIREDO_AOT_CACHE")
+if [[ -n "$JMIREDO_AOT_CACHE" && -f "$JMIREDO_AOT_CACHE" ]]; then
+    case "$JMIREDO_AOT_CACHE" in
+    *.jsa) aot=("-XX:SharedArchiveFile=$JMIREDO_AOT_CACHE" -Xlog:cds=off) ;;
+    *) aot=("-XX:AOTCache=$JMIREDO_AOT_CACHE") ;;
+    esac
+fi
 
 exec java "${native_flags[@]}" "${java_opts[@]}" "${aot[@]}" -jar "$JMIREDO_JAR" "$JMIREDO_COMMAND" "$@"

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,11 +22,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The JDK AOT cache of the shipped start paths, with real daemons in a namespace: bin/jmiredo records
- * one at a daemon's first start and maps it at the next (or starts without where it cannot write);
- * the image's training run (deploy/docker/aot-train.sh) works without capabilities and its cache is
+ * The start-up caches of the shipped start paths, with real daemons in a namespace: bin/jmiredo records
+ * one at a daemon's first start and maps it at the next (or starts without where it cannot write): with ZGC,
+ * its default, a dynamic CDS archive, which keeps the lambdas' classes that the JDK 25 AOT cache cannot keep with
+ * ZGC; with another collector the AOT cache (BENCHMARKS.md, "Fourteenth iteration: start-up");
+ * the image's training run (deploy/docker/aot-train.sh) works without capabilities and its AOT cache is
  * mapped by a relay the entrypoint starts. "Mapped" is read from -Xlog:class+load: the daemon's main
- * class comes from the "shared objects file" instead of the jar.
+ * class comes from the "shared objects file" instead of the jar ("shared objects file (top)": the dynamic archive).
  */
 class AotCacheTest {
     /** A start records, and its stop writes the cache (a second JVM): slow on a loaded 2-core machine. */
@@ -33,6 +36,10 @@ class AotCacheTest {
     private static final Duration STOP = Duration.ofSeconds(90);
     private static final Pattern MAIN_SOURCE = Pattern.compile("org\\.jmiredo\\.server\\.Main source: (.+)");
     private static final String FROM_CACHE = "shared objects file";
+    private static final String FROM_ARCHIVE = "shared objects file (top)";
+    /** A lambda's class of ours and where it came from: the archive, or its host class when spun at run time. */
+    private static final Pattern OUR_LAMBDA_SOURCE =
+            Pattern.compile("\\] (org\\.jmiredo\\.\\S+\\$\\$Lambda\\S*) source: (.+)");
     /** A class of ours or picocli's with a name (not a lambda's or another hidden class) and where it came from. */
     private static final Pattern NAMED_CLASS_SOURCE =
             Pattern.compile("\\] ((?:picocli|org\\.jmiredo)\\.[^ /]+) source: (.+)");
@@ -49,13 +56,14 @@ class AotCacheTest {
             List<Path> made = caches(cache);
             assertThat(made).as("one cache, written when the first daemon stopped; log:\n" + first).singleElement();
             Path file = made.getFirst();
-            assertThat(file.getFileName().toString()).matches("jmiredo-mire-\\d+\\.aot");
+            assertThat(file.getFileName().toString()).matches("jmiredo-mire-\\d+\\.jsa");
             assertThat(Files.size(file)).isGreaterThan(1 << 20);
             FileTime written = Files.getLastModifiedTime(file);
 
             String second = runMire(ns, "second", cache);
-            assertThat(mainSource(second)).as(second).isEqualTo(FROM_CACHE);
-            assertThat(second).doesNotContain("[error][aot]");
+            assertThat(mainSource(second)).as(second).isEqualTo(FROM_ARCHIVE);
+            assertThat(second).doesNotContain("[error][aot]", "[error][cds]", "[warning][cds]");
+            assertOurLambdasComeFromTheArchive(second);
             assertThat(caches(cache)).containsExactly(file);
             assertThat(Files.getLastModifiedTime(file)).as("mapped, not written again").isEqualTo(written);
             Files.delete(file); // 30 MB; the run's directory with the logs stays
@@ -69,13 +77,22 @@ class AotCacheTest {
      */
     @Test
     void launcherKeepsACacheForTheClientCommandToo(@TempDir Path cache) {
-        List<Shell.Result> runs = twice(cache, "client", "--help");
+        List<Shell.Result> runs = twice(cache, "-Xlog:class+load", "client", "--help");
         Shell.Result first = runs.get(0);
         Shell.Result second = runs.get(1);
 
         assertThat(mainSource(first.output())).as(first.describe()).startsWith("file:");
         assertThat(mainSource(second.output())).as("mapped at the second start: " + second.describe())
-                .isEqualTo(FROM_CACHE);
+                .isEqualTo(FROM_ARCHIVE);
+        assertThat(cache.toFile().list()).singleElement().asString().matches("jmiredo-client-\\d+\\.jsa");
+    }
+
+    /** With a collector other than ZGC the launcher keeps the JDK's AOT cache, which links ahead with G1. */
+    @Test
+    void launcherGivesAnotherCollectorTheAotCache(@TempDir Path cache) {
+        List<Shell.Result> runs = twice(cache, "-XX:+UseG1GC -Xlog:class+load", "client", "--help");
+
+        assertThat(mainSource(runs.get(1).output())).as(runs.get(1).describe()).isEqualTo(FROM_CACHE);
         assertThat(cache.toFile().list()).singleElement().asString().matches("jmiredo-client-\\d+\\.aot");
     }
 
@@ -86,14 +103,14 @@ class AotCacheTest {
      */
     @Test
     void theCacheKeepsTheCommandLinesClassesAndMakesNoProxies(@TempDir Path cache) {
-        Shell.Result second = twice(cache, "relay", "--help").get(1);
+        Shell.Result second = twice(cache, "-Xlog:class+load", "relay", "--help").get(1);
 
         Matcher loaded = NAMED_CLASS_SOURCE.matcher(second.output());
         Map<String, String> notFromCache = new HashMap<>();
         int picocli = 0;
         while (loaded.find()) {
             picocli += loaded.group(1).startsWith("picocli.") ? 1 : 0;
-            if (!loaded.group(2).strip().equals(FROM_CACHE)) {
+            if (!loaded.group(2).strip().startsWith(FROM_CACHE)) {
                 notFromCache.put(loaded.group(1), loaded.group(2).strip());
             }
         }
@@ -126,7 +143,7 @@ class AotCacheTest {
         Path jar = Preconditions.requireDaemonJar();
         String imageOpts = Dockerfile.read().env("JAVA_OPTS").orElseThrow();
         try (OpsNetns ns = OpsNetns.create()) {
-            Path cache = ns.dir().resolve("jmiredo.aot");
+            Path cache = ns.dir().resolve("jmiredo.jsa"); // the Dockerfile's kind: a dynamic CDS archive
             // As the image build runs it: the image's JAVA_OPTS and configuration, and no capability
             // at all (a build container has no CAP_NET_ADMIN; the empty bounding set leaves root none).
             Shell.Result train = ns.exec(START.plus(STOP), setpriv.toString(), "--bounding-set=-all",
@@ -134,28 +151,28 @@ class AotCacheTest {
                     "JAVA_OPTS=" + imageOpts, "bash", RepoPaths.file("deploy/docker/aot-train.sh").toString(),
                     cache.toString(), RepoPaths.file("deploy/docker/jmiredo.conf").toString());
             assertThat(train.exit()).as(train.describe()).isZero();
-            assertThat(train.output()).contains("Teredo mire", " ready: ", "AOTCache creation is complete");
+            assertThat(train.output()).contains("Teredo mire", " ready: ").doesNotContain("[error][cds]", "[warning][cds]");
             assertThat(cache).isNotEmptyFile();
 
             LiveRelay relay = LiveRelay.start(ns, Map.of("JMIREDO_AOT_CACHE", cache.toString(),
                     "JAVA_OPTS", imageOpts + " -Xlog:class+load"));
             String log = relay.log();
-            assertThat(mainSource(log)).as(log).isEqualTo(FROM_CACHE);
-            assertThat(log).doesNotContain("[error][aot]");
+            assertThat(mainSource(log)).as(log).isEqualTo(FROM_ARCHIVE);
+            assertThat(log).doesNotContain("[error][aot]", "[error][cds]");
             assertThat(relay.process().stop()).hasValueSatisfying(code -> assertThat(code).isIn(0, 143));
             Files.delete(cache);
         }
     }
 
     /**
-     * Runs {@code bin/jmiredo ARGS} twice, each exiting 0, with its cache in {@code cache} and -Xlog:class+load: the
-     * run that records the cache, then the one that maps it.
+     * Runs {@code bin/jmiredo ARGS} twice, each exiting 0, with its cache in {@code cache} and {@code javaOpts} (with
+     * -Xlog:class+load): the run that records the cache, then the one that maps it.
      */
-    private static List<Shell.Result> twice(Path cache, String... args) {
+    private static List<Shell.Result> twice(Path cache, String javaOpts, String... args) {
         Path java = Preconditions.requireDaemonJava();
         Preconditions.requireDaemonJar();
         Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", "JAVA_HOME", java.getParent().getParent().toString(),
-                "JMIREDO_AOT_CACHE", cache.toString(), "JMIREDO_JAVA_OPTS", "-Xlog:class+load");
+                "JMIREDO_AOT_CACHE", cache.toString(), "JMIREDO_JAVA_OPTS", javaOpts);
         List<String> command = Stream.concat(Stream.of("bash", RepoPaths.file("bin/jmiredo").toString()),
                 Stream.of(args)).toList();
         Shell.Result first = Shell.quiet().run(START.plus(STOP), null, env, command);
@@ -185,6 +202,25 @@ class AotCacheTest {
         return ns.log(name);
     }
 
+    /**
+     * The lambdas of ours that a daemon's start made came from the archive, not spun again (a few may be, where a
+     * start takes a path the recording start did not): without it a start spun all of them, about 130 for the relay.
+     */
+    private static void assertOurLambdasComeFromTheArchive(String log) {
+        Matcher lambda = OUR_LAMBDA_SOURCE.matcher(log);
+        int archived = 0;
+        List<String> spun = new ArrayList<>();
+        while (lambda.find()) {
+            if (lambda.group(2).strip().equals(FROM_ARCHIVE)) {
+                archived++;
+            } else {
+                spun.add(lambda.group(1));
+            }
+        }
+        assertThat(archived).as("our lambdas' classes from the archive; spun: " + spun).isGreaterThanOrEqualTo(10);
+        assertThat(spun.size()).as("spun again: " + spun).isLessThanOrEqualTo(archived / 10);
+    }
+
     /** Where the daemon's main class came from, at its first load (a cache-writing JVM logs it again later). */
     private static String mainSource(String log) {
         Matcher m = MAIN_SOURCE.matcher(log);
@@ -194,7 +230,7 @@ class AotCacheTest {
 
     private static List<Path> caches(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".aot")).toList();
+            return files.filter(f -> f.getFileName().toString().matches(".*\\.(aot|jsa)")).toList();
         }
     }
 }

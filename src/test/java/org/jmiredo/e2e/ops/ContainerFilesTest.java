@@ -72,10 +72,17 @@ class ContainerFilesTest {
         assertThat(args.subList(1, args.size())).containsExactly("--enable-native-access=ALL-UNNAMED",
                 "--sun-misc-unsafe-memory-access=allow", "-XX:+UseZGC", "-XX:AOTCache=" + cache,
                 "-jar", "/opt/jmiredo/jmiredo.jar", "relay");
+        // The image's kind, a dynamic CDS archive (*.jsa), with the JDK base archive's errors silenced.
+        Path archive = cache.resolveSibling("entrypoint-test.jsa");
+        Files.writeString(archive, "stand-in");
+        List<String> withArchive = runEntrypoint(Map.of("JAVA_OPTS", "-XX:+UseZGC", "JMIREDO_AOT_CACHE", archive.toString()));
+        assertThat(withArchive.subList(1, withArchive.size())).containsExactly("--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow", "-XX:+UseZGC", "-XX:SharedArchiveFile=" + archive,
+                "-Xlog:cds=off", "-jar", "/opt/jmiredo/jmiredo.jar", "relay");
         // A missing file (an image built without it, a typo) or an empty value: a start without the cache.
         for (String none : List.of(cache + ".missing", "")) {
             List<String> without = runEntrypoint(Map.of("JAVA_OPTS", "-XX:+UseZGC", "JMIREDO_AOT_CACHE", none));
-            assertThat(without).as(none).noneMatch(arg -> arg.startsWith("-XX:AOTCache"));
+            assertThat(without).as(none).noneMatch(arg -> arg.startsWith("-XX:AOTCache") || arg.startsWith("-XX:Shared"));
         }
     }
 
@@ -134,7 +141,7 @@ class ContainerFilesTest {
     @Test
     void dockerfileTrainsTheAotCacheInTheFinalImageWithItsOwnOptions() {
         Dockerfile dockerfile = Dockerfile.read();
-        assertThat(dockerfile.env("JMIREDO_AOT_CACHE")).contains("/opt/jmiredo/jmiredo.aot");
+        assertThat(dockerfile.env("JMIREDO_AOT_CACHE")).contains("/opt/jmiredo/jmiredo.jsa");
         assertThat(copies(dockerfile)).contains("deploy/docker/aot-train.sh");
         List<Dockerfile.Instruction> all = dockerfile.instructions();
         int training = indexOf(all, "RUN", "/opt/jmiredo/aot-train.sh \"$JMIREDO_AOT_CACHE\" /etc/jmiredo/jmiredo.conf");

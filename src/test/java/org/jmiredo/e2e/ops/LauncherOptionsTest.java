@@ -1,0 +1,103 @@
+package org.jmiredo.e2e.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jmiredo.e2e.lab.Preconditions;
+import org.jmiredo.e2e.lab.Shell;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The JVM options bin/jmiredo gives a daemon, read from a stand-in JDK whose java prints its arguments: C1's
+ * thresholds x5 before JMIREDO_JAVA_OPTS (whose own values win), and the start-up cache by collector: a dynamic CDS
+ * archive with ZGC (recorded at exit, then mapped), the JDK's AOT cache with another collector (BENCHMARKS.md,
+ * "Fourteenth iteration: start-up"). The real JVM records and maps both in {@link AotCacheTest}.
+ */
+class LauncherOptionsTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final List<String> C1_X5 = List.of("-XX:Tier3InvocationThreshold=1000",
+            "-XX:Tier3MinInvocationThreshold=500", "-XX:Tier3CompileThreshold=10000",
+            "-XX:Tier3BackEdgeThreshold=300000");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void zgcByDefaultRecordsADynamicArchiveThenMapsIt() throws IOException {
+        Path cache = Files.createDirectories(dir.resolve("cache"));
+
+        List<String> first = launch(cache, "", "relay", "--config", "/x.conf");
+        assertThat(first).containsSubsequence("-XX:+UseZGC", C1_X5.getFirst());
+        assertThat(first).containsAll(C1_X5);
+        String record = single(first, "-XX:ArchiveClassesAtExit=");
+        assertThat(record).matches("-XX:ArchiveClassesAtExit=" + cache + "/jmiredo-relay-\\d+\\.jsa");
+        assertThat(first).contains("-Xlog:cds=off").noneMatch(arg -> arg.startsWith("-XX:AOTCache"));
+        assertThat(first.subList(first.size() - 5, first.size())).containsExactly("-jar",
+                RepoPaths.file("relay-server/target/jmiredo.jar").toRealPath().toString(), "relay", "--config",
+                "/x.conf");
+
+        Path archive = Path.of(record.substring("-XX:ArchiveClassesAtExit=".length()));
+        Files.writeString(archive, "stand-in"); // what the JVM writes at the recording start's exit
+        List<String> second = launch(cache, "", "relay", "--config", "/x.conf");
+        assertThat(second).contains("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off")
+                .noneMatch(arg -> arg.startsWith("-XX:ArchiveClassesAtExit") || arg.startsWith("-XX:AOT"));
+    }
+
+    @Test
+    void anotherCollectorGetsTheAotCache() throws IOException {
+        Path cache = Files.createDirectories(dir.resolve("cache"));
+
+        List<String> args = launch(cache, "-XX:+UseG1GC", "server");
+
+        assertThat(args).doesNotContain("-XX:+UseZGC").containsAll(C1_X5);
+        assertThat(single(args, "-XX:AOTCacheOutput="))
+                .matches("-XX:AOTCacheOutput=" + cache + "/jmiredo-server-\\d+\\.aot");
+        assertThat(args).noneMatch(arg -> arg.startsWith("-XX:ArchiveClassesAtExit") || arg.startsWith("-Xlog:cds"));
+    }
+
+    @Test
+    void theOperatorsOptionsComeAfterTheThresholdsAndNoCommandNoCache() throws IOException {
+        List<String> args = launch(dir.resolve("unused"), "-XX:Tier3InvocationThreshold=200 -XX:+UseZGC", "checkconf",
+                "/x.conf");
+
+        assertThat(args).containsAll(C1_X5);
+        assertThat(args.lastIndexOf("-XX:Tier3InvocationThreshold=200"))
+                .isGreaterThan(args.indexOf("-XX:Tier3InvocationThreshold=1000"));
+        assertThat(args).noneMatch(arg -> arg.contains("Archive") || arg.startsWith("-XX:AOT"));
+    }
+
+    /** bin/jmiredo ARGS with a stand-in JDK 25 whose java prints one argument a line; those arguments. */
+    private List<String> launch(Path cache, String javaOpts, String... args) throws IOException {
+        Preconditions.requireDaemonJar(); // else the launcher would build it
+        Path home = dir.resolve("jdk");
+        Path java = home.resolve("bin/java");
+        if (!Files.exists(java)) {
+            Files.createDirectories(java.getParent());
+            Files.writeString(home.resolve("release"), "JAVA_VERSION=\"25.0.3\"\n");
+            Files.writeString(java, "#!/bin/bash\nprintf '%s\\n' \"$@\"\n");
+            assertThat(java.toFile().setExecutable(true)).isTrue();
+        }
+        Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", "JAVA_HOME", home.toString(),
+                "JMIREDO_AOT_CACHE", cache.toString(), "JMIREDO_JAVA_OPTS", javaOpts);
+        List<String> command = new ArrayList<>(List.of("bash", RepoPaths.file("bin/jmiredo").toString()));
+        command.addAll(List.of(args));
+        Shell.Result result = Shell.quiet().run(TIMEOUT, null, env, command);
+        assertThat(result.exit()).as(result.describe()).isZero();
+        List<String> printed = result.output().lines().toList();
+        assertThat(printed).as(result.describe()).first().isEqualTo("--enable-native-access=ALL-UNNAMED");
+        return printed;
+    }
+
+    private static String single(List<String> args, String prefix) {
+        List<String> found = args.stream().filter(arg -> arg.startsWith(prefix)).toList();
+        assertThat(found).as(prefix + " in " + args).hasSize(1);
+        return found.getFirst();
+    }
+}

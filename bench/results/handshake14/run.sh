@@ -18,6 +18,8 @@
 #   alloc     heap bytes per new peer of the rules alone (handshake2's AllocPerPeer.java, adapted by sed below to
 #             today's RelayOutput and Bubbles; no I/O,
 #             Netty without sun.misc.Unsafe as the launcher runs it): base, new, base, new
+#   copytime  the queued packet's copy alone, old way against new, alternating in one JVM (CopyTime.java here),
+#             without and with Netty's use of sun.misc.Unsafe
 #   settle    base alone, the measured burst right after the script's warm-up ("base") or 3 s later ("settled",
 #             HS_SETTLE=3: the relay's own warm-up and the compilations it queued are over), alternating, REPEAT=3
 # Each bench/handshake.sh run writes bench/results/handshake14/handshake-<prefix> (RESULTS below).
@@ -53,6 +55,14 @@ for step in ${1:-miredo}; do
             [[ $v == base ]] || cp=/tmp/hs14-alloc/new-classes:$cp
             echo "== $v"; /usr/lib/jvm/temurin-25-jdk-amd64/bin/java -Dio.netty.leakDetection.level=disabled \
                 -cp $cp AllocPerPeer 300000 2>&1 | grep -E 'round|unsafe'
+        done ;;
+    copytime)
+        J=/usr/lib/jvm/temurin-25-jdk-amd64/bin
+        mkdir -p /tmp/hs14-alloc/copytime
+        $J/javac -cp /tmp/hs14-alloc/bench-base.jar -d /tmp/hs14-alloc/copytime bench/results/handshake14/CopyTime.java
+        for flags in "-Dio.netty.noUnsafe=true" "--sun-misc-unsafe-memory-access=allow"; do
+            echo "== $flags"; $J/java $flags -Dio.netty.leakDetection.level=disabled \
+                -cp /tmp/hs14-alloc/new-classes:/tmp/hs14-alloc/bench-base.jar:/tmp/hs14-alloc/copytime CopyTime 2>&1 | grep -E 'unsafe|copy'
         done ;;
     final) env "${common[@]}" LAB_PREFIX=$pfx PRIME_RATE=100000 REPEAT=3 RELAYS="jmiredo@new miredo" bench/handshake.sh 2>&1 | grep -E "$keep" ;;
     esac

@@ -6,7 +6,9 @@
 # Options: RELAYS, WARM_PEERS (warm the handshake path first), TUN_QLEN (teredo txqueuelen), HS_JFR=1 (JFR of
 # the measured handshake), HS_SYSCALLS=1 (perf counts of the relay's system calls over the measured handshake),
 # HS_PERF=1 (perf samples of the measured handshake, kernel and Java frames: split-<variant>.txt),
-# REPEAT=N (the RELAYS sequence N times, alternating). Each relay's CPU (total and
+# REPEAT=N (the RELAYS sequence N times, alternating), HS_SETTLE=SECONDS (an idle pause before the measured
+# handshake, e.g. for the relay's own warm-up and the compilations it queued to end; SETTLE_LABEL for variant
+# jmiredo@LABEL alone). Each relay's CPU (total and
 # per thread), teredo link counters and (ours) /metrics are saved before and after the measured handshake.
 # Variants of our relay in the same run: RELAYS="jmiredo jmiredo@base miredo" runs "jmiredo@LABEL" from
 # JAR_LABEL (default the main jar) with OPTS_LABEL as its JVM options (default
@@ -100,6 +102,10 @@ for variant in $RELAYS; do
         ip -n "$RLY" -s link show veth4 >"$OUT/udp-$relay-$1.txt" 2>&1 || true # the relay's datagrams, both ways
         [[ $1 != after ]] || scrape "$1"
     }
+    # Optional: let the relay settle first (its handshake warm-up steps aside while the warm-up above runs).
+    settle=SETTLE_${variant#jmiredo@}
+    settle=${!settle:-${HS_SETTLE:-}}
+    [[ -z "$settle" ]] || sleep "$settle"
     metrics before
     # Optional: profile the handshake alone (not the warm-up) with JFR; bench/jfr_top.py reads it.
     [[ -z "${HS_JFR:-}" || $relay != jmiredo* ]] || "$JAVA_HOME/bin/jcmd" "$RELAY_PID" JFR.start name=hs settings=profile jdk.ExecutionSample#period=1ms jdk.NativeMethodSample#period=1ms jdk.Compilation#threshold=0ms >/dev/null

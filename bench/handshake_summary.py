@@ -67,6 +67,12 @@ def cost_per_peer(d, v, r):
           f"UDP out {delta('udp', 'TX:', 1) / peers:.2f}, in {delta('udp', 'RX:', 1) / peers:.2f} datagrams; "
           f"indirect bubbles answered {r['bubbles'] / peers:.2f}; tunnel packets queued "
           f"{delta('teredo', 'TX:', 1) / peers:.2f}, dropped {delta('teredo', 'TX:', 3) / peers:.2f}")
+    if "first_round_send_s" in r:
+        # Is the generator the bottleneck? Its sender's CPU against the round's send time, its receiver's (it
+        # answers every indirect bubble) and the relay's against the round's length (up to its last trust).
+        print(f"    round 1: sent in {r['first_round_send_s']:.2f} s, trusted until {r['first_round_s']:.2f} s; CPU s: "
+              f"generator sender {r['first_round_sender_cpu_s']:.2f}, receiver {r['first_round_receiver_cpu_s']:.2f}, "
+              f"relay {r['first_round_relay_cpu_s']:.2f} (to the round's end, 2.2 s after its sends)")
     calls = syscalls(d / f"perf-{v}.csv")
     if calls:
         print("    system calls: " + ", ".join(f"{n} {c / peers:.2f}" for n, c in sorted(calls.items(), key=lambda kv: -kv[1]))

@@ -1,6 +1,8 @@
 package org.jmiredo.bench.gen;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -90,12 +92,13 @@ public final class Bench {
         int replyRaw = keep(TeredoSender.openRaw());
         int packetFd = keep(RelayReceiver.openPacket(o.genInterface()));
         RelayReceiver relayRx = start(new RelayReceiver(packetFd, replyRaw, peers), "bench-relay-rx");
+        Thread relayRxThread = threads.getLast();
         int source = keep(NetNs.in(o.nativeNetns(), () -> NativeSender.open(o.nativeHi(), o.nativeLo(), 0, 0)));
         int sinkFd = keep(NetNs.in(o.nativeNetns(),
                 () -> NativeSender.open(o.nativeHi(), o.nativeLo(), o.sinkPort(), 32 << 20)));
         SinkReceiver sink = start(new SinkReceiver(sinkFd, 0), "bench-sink");
         Result r = new Result(o);
-        prime(relayRx, source, r);
+        prime(relayRx, relayRxThread, source, r);
         List<BatchSender> senders = new ArrayList<>();
         TeredoSender t2i = o.direction().teredoToIpv6() ? teredoSender(raw, o.relayIpv4(), o.relayPort())
                 : o.returnRate() > 0 ? returnSender(raw) : null;
@@ -146,7 +149,11 @@ public final class Bench {
      * trusts the peer and releases the queued packet, which marks the peer primed. Rounds repeat for the
      * stragglers, 2.2 s apart (relays space their bubbles to one peer by 2 s).
      */
-    private void prime(RelayReceiver rx, int source, Result r) throws InterruptedException {
+    private void prime(RelayReceiver rx, Thread rxThread, int source, Result r) throws InterruptedException {
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+        long senderCpu0 = cpu.getCurrentThreadCpuTime();
+        long rxCpu0 = cpu.getThreadCpuTime(rxThread.threadId());
+        long relayCpu0 = CpuTime.ticks(o.relayPids());
         long start = System.nanoTime();
         long deadline = start + (long) (o.primeTimeoutSeconds() * 1e9);
         long lastProgress = start;
@@ -155,8 +162,12 @@ public final class Bench {
             NativeSender p = new NativeSender(source, o.batch(), peers, PEER_PORT, Wire.MIN_IPV6, Wire.MAGIC_PRIME,
                     PeerOrder.of(todo), todo.length, o.primeRate(), deadline - System.nanoTime());
             long before = rx.primedCount;
+            long sendStart = System.nanoTime();
             p.run();
             p.vec.close();
+            if (round == 0) {
+                r.firstRoundSendSeconds = (System.nanoTime() - sendStart) / 1e9;
+            }
             long waitUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2_200);
             long seen = rx.primedCount;
             if (seen != before) {
@@ -174,6 +185,12 @@ public final class Bench {
                 // The first round alone is the handshake rate: later rounds wait out the relays' 2-s bubble spacing.
                 r.firstRoundPrimed = rx.primedCount;
                 r.firstRoundSeconds = (lastProgress - start) / 1e9;
+                // Who was busy in it: the generator's sender (this thread) and its receiver, which answers
+                // every indirect bubble, against the relay; a generator thread near 100 % of the round
+                // would make the rate the generator's, not the relay's.
+                r.firstRoundSenderCpuSeconds = (cpu.getCurrentThreadCpuTime() - senderCpu0) / 1e9;
+                r.firstRoundReceiverCpuSeconds = (cpu.getThreadCpuTime(rxThread.threadId()) - rxCpu0) / 1e9;
+                r.firstRoundRelayCpuSeconds = (CpuTime.ticks(o.relayPids()) - relayCpu0) / CpuTime.TICKS_PER_SECOND;
             }
         }
         r.primed = rx.primedCount;

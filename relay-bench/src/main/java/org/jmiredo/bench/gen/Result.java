@@ -41,6 +41,11 @@ final class Result {
     int primeRounds;
     long firstRoundPrimed;
     double firstRoundSeconds;
+    /** Round 1, from its start to its last trusted peer: its sends' wall time, and CPU by side. */
+    double firstRoundSendSeconds;
+    double firstRoundSenderCpuSeconds;
+    double firstRoundReceiverCpuSeconds;
+    double firstRoundRelayCpuSeconds;
     double primeSeconds;
     long bubbles;
     long bubbleReplyErrors;
@@ -73,6 +78,9 @@ final class Result {
                     primed, o.peers(), primeSeconds, primed / Math.max(primeSeconds, 1e-3), primeRounds, bubbles));
             b.append(String.format(Locale.ROOT, "  first round: %d peers trusted in %.2fs (%.0f new peers/s)%n",
                     firstRoundPrimed, firstRoundSeconds, firstRoundPrimed / Math.max(firstRoundSeconds, 1e-3)));
+            b.append(String.format(Locale.ROOT, "  first round: sent in %.2fs; cpu: generator sender %.2fs, receiver %.2fs, relay %.2fs%n",
+                    firstRoundSendSeconds, firstRoundSenderCpuSeconds, firstRoundReceiverCpuSeconds,
+                    firstRoundRelayCpuSeconds));
         }
         b.append(String.format(Locale.ROOT, "%-5s %12s %12s %10s %10s %9s %9s %9s %9s %9s%n", "dir", "offered/s",
                 "delivered/s", "off Mb/s", "dlv Mb/s", "loss %", "p50 us", "p99 us", "p99.9 us", "max us"));
@@ -132,6 +140,10 @@ final class Result {
         field(b, "prime_rounds", primeRounds);
         field(b, "first_round_primed", firstRoundPrimed);
         field(b, "first_round_s", firstRoundSeconds);
+        field(b, "first_round_send_s", firstRoundSendSeconds);
+        field(b, "first_round_sender_cpu_s", firstRoundSenderCpuSeconds);
+        field(b, "first_round_receiver_cpu_s", firstRoundReceiverCpuSeconds);
+        field(b, "first_round_relay_cpu_s", firstRoundRelayCpuSeconds);
         field(b, "bubbles", bubbles);
         field(b, "relay_cpu_s", relayCpuSeconds);
         field(b, "generator_cpu_s", generatorCpuSeconds);

@@ -28,7 +28,8 @@ class ConfigLoaderTest {
     void defaultsAreMiredosRelayDefaultsAndValid() {
         DaemonConfig config = ConfigLoader.defaults();
         assertThat(config.relay()).isEqualTo(
-                new RelayConfig(RelayType.CONE, 0, 3544, 0x2001_0000, UnknownPeerPolicy.ACCEPT_MATCHING, 20_000, 5));
+                new RelayConfig(RelayType.CONE, 0, 3544, 0x2001_0000, UnknownPeerPolicy.ACCEPT_MATCHING, 20_000, 5,
+                        500));
         assertThat(config.tun()).isEqualTo(new TunConfig("teredo", 1280, 64, false, TunOffloadMode.OFF, 4096, ReceiveSteering.OFF));
         assertThat(config.transport()).isEqualTo(new TransportConfig(0, 32, 64, 12 << 20, 4 << 20, false, UdpGsoMode.AUTO,
                 Duration.ofSeconds(5)));

@@ -132,6 +132,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void unknownBubblesPerSecondIsANonNegativeBoundedCount() throws Exception {
+        Path negative = write("a.conf", "jmiredo.relay.unknown-bubbles-per-second = -1\n");
+        assertThatThrownBy(() -> ConfigLoader.load(ConfigLoader.Sources.none().withHocon(negative)))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).singleElement()
+                        .asString().startsWith(negative + ":1: jmiredo.relay.unknown-bubbles-per-second: must be"));
+        Path off = write("b.conf", "jmiredo.relay.unknown-bubbles-per-second = 0\n");
+        assertThat(ConfigLoader.load(ConfigLoader.Sources.none().withHocon(off)).relaySettings()
+                .unknownBubblesPerSecond()).isZero();
+        assertThat(ConfigLoader.defaults().relaySettings().unknownBubblesPerSecond()).isEqualTo(500);
+    }
+
+    @Test
     void bindAddressMustBeAnIpv4Literal() throws Exception {
         Path file = write("a.conf", "jmiredo.relay.bind-address = \"relay.example\"\n");
         assertProblems(file, file + ":1: jmiredo.relay.bind-address: must be an IPv4 address a.b.c.d, got \"relay.example\"");

@@ -25,14 +25,12 @@ public final class UnknownBubbles {
     /** Per slot: the peer hash's high 32 bits, and 1 + the second it was bubbled (0 = empty). */
     private final long[] recent = new long[SLOTS];
     private final int perSecond;
-    private int second;
-    private int used;
+    /** The second's budget; null when {@code perSecond} is 0 (none are sent: 0 is not "unlimited" here). */
+    private final PerSecondBudget budget;
 
     /** @param perSecond the most bubbles per clock second; 0 for none */
     public UnknownBubbles(int perSecond) {
-        if (perSecond < 0) {
-            throw new IllegalArgumentException("perSecond must not be negative");
-        }
+        this.budget = perSecond == 0 ? null : new PerSecondBudget(perSecond);
         this.perSecond = perSecond;
     }
 
@@ -52,14 +50,9 @@ public final class UnknownBubbles {
         if (at != 0 && (seen & 0xFFFF_FFFF_0000_0000L) == key && now - (at - 1) < Teredo.BUBBLE_SPACING_SECONDS) {
             return SPACED;
         }
-        if (now != second) {
-            second = now;
-            used = 0;
-        }
-        if (used >= perSecond) {
+        if (budget == null || !budget.tryAcquire(now)) {
             return OVER_BUDGET;
         }
-        used++;
         recent[slot] = key | ((now + 1) & 0xFFFF_FFFFL);
         return SEND;
     }

@@ -225,7 +225,9 @@ public final class Reception {
      * lock and the table; once the second's budget is spent each packet costs an array read and a counter. Each
      * bubble goes to the server the source address names, port 3544, never to the packet's source: nothing is
      * reflected to the forged mapping, one bubble (40 bytes of IPv6) per data packet (at least 40) at most, so
-     * nothing is amplified, and the budget caps what a spoofer who picks the server address can aim at a host.
+     * nothing is amplified, and the budget caps what a spoofer who picks the server address can aim at a host;
+     * an address whose server or mapping is not global unicast (loopback, private, the relay's own network's)
+     * gets none, as a packet to it from the native side would not.
      *
      * <p>Not with {@code relay.unknown-peers = drop}: that is Miredo's behaviour, which lets a peer without an
      * entry in only once it bubbles us itself; a packet whose source matches its address is not accepted there
@@ -233,6 +235,11 @@ public final class Reception {
      */
     private void bubbleUnknown(DropReason refused, long srcHi, long srcLo, long hash, RelayOutput out) {
         if (refused != DropReason.MAPPING_MISMATCH || settings.unknownPeers() == UnknownPeerPolicy.DROP) {
+            return;
+        }
+        if (!TeredoAddress.isReachable(srcHi, srcLo)) {
+            // R-5.4.1-g4: a forged address naming a private or loopback server must not aim bubbles inside.
+            counters.increment(Counter.BUBBLES_UNKNOWN_UNREACHABLE);
             return;
         }
         switch (unknownBubbles.take(hash, clock.nowSeconds())) {

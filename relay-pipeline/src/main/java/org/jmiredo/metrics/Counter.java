@@ -48,6 +48,8 @@ public enum Counter {
     BUBBLES_UNKNOWN_SPACED,
     /** Such bubbles withheld: the event loop's per-second budget ({@code relay.unknown-bubbles-per-second}). */
     BUBBLES_UNKNOWN_OVER_BUDGET,
+    /** Such bubbles withheld: the peer's address names a server or mapping that is not global unicast. */
+    BUBBLES_UNKNOWN_UNREACHABLE,
     /** Direct bubbles sent to a peer's mapping (restricted relays, §5.4.1). */
     BUBBLES_TX_DIRECT,
     /** Bubbles not sent because of the spacing or the 4-per-300-s limit. */

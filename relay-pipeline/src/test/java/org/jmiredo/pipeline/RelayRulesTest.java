@@ -617,6 +617,12 @@ class RelayRulesTest {
                 .satisfies(DatagramPacket::release);
         assertThat(relay.count(Counter.BUBBLES_TX_UNKNOWN)).isEqualTo(2);
         assertThat(relay.dropped(DropReason.MAPPING_MISMATCH)).isEqualTo(3);
+
+        for (String server : new String[] {"127.0.0.1", "10.1.2.3", "192.168.77.1"}) { // forged: aimed inside
+            relay.receiveUdp(ipv6(teredo(server, 0, "198.51.100.30", 40000), NATIVE, 8), "198.51.100.30", 40001);
+        }
+        assertThat(relay.allSentUdp()).as("never to a server that is not global unicast").isEmpty();
+        assertThat(relay.count(Counter.BUBBLES_UNKNOWN_UNREACHABLE)).isEqualTo(3);
     }
 
     /** The same decided lock-free in a receive burst: one bubble for the burst, the rest spaced, still no entry. */

@@ -96,6 +96,7 @@ public final class DataPathMetrics implements MeterBinder {
                             + " jmiredo_bubbles_sent_total{kind=\"indirect\"}");
             case BUBBLES_UNKNOWN_SPACED -> unknownWithheld("spacing");
             case BUBBLES_UNKNOWN_OVER_BUDGET -> unknownWithheld("budget");
+            case BUBBLES_UNKNOWN_UNREACHABLE -> unknownWithheld("unreachable");
             case BUBBLES_RATE_LIMITED -> new Series("jmiredo.bubbles.rate.limited", null,
                     "Bubbles withheld by the RFC 4380 spacing and 4-per-300-s limits");
             case ICMP_ERRORS_TX -> new Series("jmiredo.icmp.errors.sent", null,
@@ -141,7 +142,8 @@ public final class DataPathMetrics implements MeterBinder {
 
     private static Series unknownWithheld(String reason) {
         return new Series("jmiredo.bubbles.unknown.withheld", Tags.of("reason", reason), null,
-                "Bubbles to peers without an entry withheld: the same peer within 2 s, or the per-second budget",
+                "Bubbles to peers without an entry withheld: the same peer within 2 s, the per-second budget, or a"
+                        + " server or mapping that is not global unicast",
                 false);
     }
 

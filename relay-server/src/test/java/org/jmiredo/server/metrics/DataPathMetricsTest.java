@@ -192,6 +192,8 @@ class DataPathMetricsTest {
                 "jmiredo_bubbles_unknown_withheld_total{reason=\"spacing\"} " + value(Counter.BUBBLES_UNKNOWN_SPACED),
                 "jmiredo_bubbles_unknown_withheld_total{reason=\"budget\"} "
                         + value(Counter.BUBBLES_UNKNOWN_OVER_BUDGET),
+                "jmiredo_bubbles_unknown_withheld_total{reason=\"unreachable\"} "
+                        + value(Counter.BUBBLES_UNKNOWN_UNREACHABLE),
                 "jmiredo_icmp_errors_sent_total " + value(Counter.ICMP_ERRORS_TX),
                 "jmiredo_icmp_errors_rate_limited_total " + value(Counter.ICMP_ERRORS_RATE_LIMITED),
                 "jmiredo_peers_trusted_total " + value(Counter.PEERS_TRUSTED),

@@ -9,6 +9,7 @@ import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jmiredo.e2e.lab.Netns;
+import org.jmiredo.e2e.lab.Preconditions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -113,6 +114,35 @@ class SymmetricNatRelayTest extends TeredoLabTest {
                         .as("the recovery, counted").isPositive();
             }
         }
+    }
+
+    /**
+     * blackbox14's scenario: our relay killed (SIGKILL) and started again while the client behind the symmetric
+     * NAT only sends (pings the native host; nothing from the native side). The new relay has no entry, and the
+     * client's packets come from its flow's mapping, not the embedded one: they are dropped (R-5.4.2-src) but
+     * send the keyed bubble through its server, and its answer (M15) makes it trusted there. Before, nothing was
+     * sent and the client waited for its own 30-s peer timeout (30.1 to 30.9 s measured).
+     */
+    @Test
+    @Order(5)
+    @DisplayName("M15, R-5.4.2-src: our relay killed and restarted, the client behind the symmetric NAT that only sends is served again in seconds, not after its 30-s timeout")
+    void aRestartedRelayTakesBackAClientThatOnlySendsInSeconds() {
+        Preconditions.require(kind == RelayKind.JMIREDO, "the restart is our relay's (jmiredo.e2e.relay=" + kind + ")");
+        JmiredoRelay relay = (JmiredoRelay) teredo.relay();
+        Netns lan = teredo.ns(Host.LAN);
+        Ping.awaitReply(lan, NATIVE_HOST, WARM_UP);
+        relay.process().kill();
+        relay.start(); // ready: from here the client's next ping is the only traffic
+        long start = System.nanoTime();
+        Duration recovered = Ping.awaitReply(lan, NATIVE_HOST, RECOVERY);
+        System.out.printf(Locale.ROOT, "[e2e symmetric NAT] relay restarted: pings answered again %d ms after it was"
+                + " ready%n", Duration.ofNanos(System.nanoTime() - start).toMillis());
+        assertThat(recovered).isLessThan(RECOVERY);
+        String after = metrics(); // a new process: its counters started at 0
+        assertThat(Metrics.sample(after, "jmiredo_bubbles_unknown_sent_total")).as("the bubble, counted").isPositive();
+        assertThat(Metrics.sample(after, "jmiredo_dropped_packets_total{reason=\"mapping_mismatch\"}"))
+                .as("the client's packets before its answer").isPositive();
+        assertThat(Ping.run(lan, NATIVE_HOST, 5).received()).isGreaterThanOrEqualTo(4);
     }
 
     private String metrics() {

@@ -50,6 +50,14 @@ public final class Bubbles implements AutoCloseable {
         sendIndirect(dstHi, dstLo, Counter.BUBBLES_TX_REBOUND, out);
     }
 
+    /**
+     * The indirect bubble to a peer without an entry whose packet came from a mapping its address does not embed
+     * ({@link Reception}), counted as such too: its answer, keyed to ours, trusts it at that mapping.
+     */
+    void sendUnknown(long dstHi, long dstLo, RelayOutput out) {
+        sendIndirect(dstHi, dstLo, Counter.BUBBLES_TX_UNKNOWN, out);
+    }
+
     private void sendIndirect(long dstHi, long dstLo, Counter kind, RelayOutput out) {
         out.toUdp(bubbleTo(dstHi, dstLo), TeredoAddress.serverIpv4(dstHi), Teredo.SERVICE_PORT,
                 RelayOutput.ANY_LOCAL, kind);

@@ -3,7 +3,7 @@ package org.jmiredo.engine;
 /**
  * A fixed number of events per clock second, for one event loop's thread only (no synchronisation).
  * Two ints of state whatever the load: a flood cannot grow it. {@code 0} per second means unlimited.
- * Limits the relay's ICMPv6 errors and the server's router advertisements.
+ * Limits the relay's ICMPv6 errors, its bubbles to unknown peers and the server's router advertisements.
  */
 public final class PerSecondBudget {
     private final int perSecond;

@@ -37,6 +37,10 @@ public final class Reception {
     private final PeerLookups lookups;
     /** Set under the lock by {@link #receiveData}: the packet's peer gets a rebound bubble once it is dropped. */
     private boolean rebound;
+    /** Set under the lock by {@link #receiveData}: the packet's peer has no entry and was refused. */
+    private boolean noEntry;
+    /** The bound on bubbles to peers without an entry ({@link #bubbleUnknown}); replaced when the rate changes. */
+    private UnknownBubbles unknownBubbles;
 
     public Reception(RelaySettings settings, PeerTable peers, Bubbles bubbles, Clock clock, DataPathCounters counters) {
         this.settings = settings;
@@ -45,6 +49,7 @@ public final class Reception {
         this.bubbles = bubbles;
         this.clock = clock;
         this.counters = counters;
+        this.unknownBubbles = new UnknownBubbles(settings.unknownBubblesPerSecond());
     }
 
     /**
@@ -53,6 +58,9 @@ public final class Reception {
      */
     public void apply(RelaySettings next) {
         this.settings = next;
+        if (next.unknownBubblesPerSecond() != unknownBubbles.perSecond()) {
+            unknownBubbles = new UnknownBubbles(next.unknownBubblesPerSecond());
+        }
     }
 
     /** Starts the lookups of a new burst: {@link #lookAhead} has room for {@value PeerLookups#MAX} packets. */
@@ -109,7 +117,11 @@ public final class Reception {
                     ? refused(lookups.mappedIpv4(lookup), lookups.mappedPort(lookup), srcIpv4, srcPort, embedded)
                     : absent(embedded);
             if (refused != null) {
-                if (!present || !reboundBubbleMayGo(lookups.trusted(lookup), lookups.bubbleCount(lookup),
+                if (!present) {
+                    bubbleUnknown(refused, srcHi, srcLo, lookups.hash(lookup), out); // no entry: no lock either
+                    return refused;
+                }
+                if (!reboundBubbleMayGo(lookups.trusted(lookup), lookups.bubbleCount(lookup),
                         lookups.lastBubble(lookup))) {
                     return refused; // a spoofer's flood stays off the lock once the budget says no
                 }
@@ -129,6 +141,10 @@ public final class Reception {
         if (rebound) {
             rebound = false;
             bubbles.sendRebound(srcHi, srcLo, out);
+        }
+        if (noEntry) {
+            noEntry = false;
+            bubbleUnknown(verdict, srcHi, srcLo, hash, out);
         }
         sendReleased(srcIpv4, srcPort, local, out);
         return verdict;
@@ -163,6 +179,7 @@ public final class Reception {
             if (slot >= 0 && segment.trusted(slot) && BubbleBudget.takeRebound(segment, slot, now)) {
                 rebound = true; // sent once the lock is dropped
             }
+            noEntry = slot < 0; // decided once the lock is dropped
             return refused;
         }
         if (slot < 0) {
@@ -189,6 +206,47 @@ public final class Reception {
      */
     private boolean reboundBubbleMayGo(boolean trusted, int bubbleCount, int lastBubble) {
         return trusted && BubbleBudget.reboundAllowed(bubbleCount, lastBubble, clock.nowSeconds());
+    }
+
+    /**
+     * A data packet from a Teredo peer without an entry was refused as {@code refused}. When that is {@code
+     * mapping_mismatch} (its mapping is not the one its address embeds), it may be a client behind a symmetric NAT
+     * whose relay was restarted: it keeps sending to us from its flow's mapping and, unless something sends it a
+     * bubble, only finds out after its own 30-s peer timeout. So it gets the keyed indirect bubble through the
+     * server its address names, as a trusted peer whose NAT rebound its flow does ({@link #receiveData}): the
+     * client answers with a direct bubble from the mapping its packets came from, keyed to ours (M15), and {@link
+     * #bubble} inserts and trusts it there, one round trip after its first packet (beyond the RFC; Miredo waits).
+     *
+     * <p>Bounded without an entry ({@link UnknownBubbles}): a per-event-loop, per-second budget ({@code
+     * relay.unknown-bubbles-per-second}) and one bubble per peer per 2 s, each refusal counted. No entry is made
+     * for a packet that may be forged: an untrusted entry per forged source would cost a lock and an insert per
+     * packet and fill the table, whose eviction would then take real peers' entries; the answer proves the peer
+     * and only then makes one. So a flood of forged packets from random Teredo sources and mappings stays off the
+     * lock and the table; once the second's budget is spent each packet costs an array read and a counter. Each
+     * bubble goes to the server the source address names, port 3544, never to the packet's source: nothing is
+     * reflected to the forged mapping, one bubble (40 bytes of IPv6) per data packet (at least 40) at most, so
+     * nothing is amplified, and the budget caps what a spoofer who picks the server address can aim at a host;
+     * an address whose server or mapping is not global unicast (loopback, private, the relay's own network's)
+     * gets none, as a packet to it from the native side would not.
+     *
+     * <p>Not with {@code relay.unknown-peers = drop}: that is Miredo's behaviour, which lets a peer without an
+     * entry in only once it bubbles us itself; a packet whose source matches its address is not accepted there
+     * either, so neither is a non-matching one rescued.
+     */
+    private void bubbleUnknown(DropReason refused, long srcHi, long srcLo, long hash, RelayOutput out) {
+        if (refused != DropReason.MAPPING_MISMATCH || settings.unknownPeers() == UnknownPeerPolicy.DROP) {
+            return;
+        }
+        if (!TeredoAddress.isReachable(srcHi, srcLo)) {
+            // R-5.4.1-g4: a forged address naming a private or loopback server must not aim bubbles inside.
+            counters.increment(Counter.BUBBLES_UNKNOWN_UNREACHABLE);
+            return;
+        }
+        switch (unknownBubbles.take(hash, clock.nowSeconds())) {
+            case UnknownBubbles.SEND -> bubbles.sendUnknown(srcHi, srcLo, out);
+            case UnknownBubbles.SPACED -> counters.increment(Counter.BUBBLES_UNKNOWN_SPACED);
+            default -> counters.increment(Counter.BUBBLES_UNKNOWN_OVER_BUDGET);
+        }
     }
 
     /** Why a data packet from a peer without an entry is dropped, or null when it is trusted and added. */

@@ -13,14 +13,24 @@ import org.jmiredo.proto.Teredo;
  * @param trustRenewalSeconds how long before a trusted peer's trust would lapse (RFC 4380's 30 s after it was
  *     last heard from) a packet to it also sends an indirect bubble, so that its answer renews the trust
  *     while its packets keep going directly; 0 for none (Miredo), at most {@value #MAX_TRUST_RENEWAL_SECONDS}
+ * @param unknownBubblesPerSecond the most keyed indirect bubbles per second to Teredo peers without an entry whose
+ *     packet came from a mapping their address does not embed ({@link UnknownBubbles}); 0 for none. The relay's
+ *     setting; each event loop's rules get their share, as with {@code icmpErrorsPerSecond}
  */
 public record RelaySettings(int prefix, boolean restricted, UnknownPeerPolicy unknownPeers, int icmpErrorsPerSecond,
-        int trustRenewalSeconds) {
+        int trustRenewalSeconds, int unknownBubblesPerSecond) {
     /** The default renewal: 5 s before the lapse, for a round trip through the peer's server. */
     public static final int DEFAULT_TRUST_RENEWAL_SECONDS = 5;
 
     /** A renewal no earlier than 10 s after the peer was last heard from: one bubble per 10 s at most. */
     public static final int MAX_TRUST_RENEWAL_SECONDS = Teredo.TRUST_SECONDS - 10;
+
+    /**
+     * The default: enough for a restarted relay's symmetric-NAT clients to come back within their first packets
+     * (each is bubbled once per 2 s while it goes unanswered), little enough that a flood of forged packets makes
+     * at most 34 kB/s of bubbles (68 bytes each on the wire).
+     */
+    public static final int DEFAULT_UNKNOWN_BUBBLES_PER_SECOND = 500;
 
     public RelaySettings {
         if (prefix == 0 || (prefix >>> 24) == 0xFF) {
@@ -32,6 +42,16 @@ public record RelaySettings(int prefix, boolean restricted, UnknownPeerPolicy un
         if (trustRenewalSeconds < 0 || trustRenewalSeconds > MAX_TRUST_RENEWAL_SECONDS) {
             throw new IllegalArgumentException("trustRenewalSeconds must be 0 to " + MAX_TRUST_RENEWAL_SECONDS);
         }
+        if (unknownBubblesPerSecond < 0) {
+            throw new IllegalArgumentException("unknownBubblesPerSecond must not be negative");
+        }
+    }
+
+    /** With the default bubbles to peers without an entry. */
+    public RelaySettings(int prefix, boolean restricted, UnknownPeerPolicy unknownPeers, int icmpErrorsPerSecond,
+            int trustRenewalSeconds) {
+        this(prefix, restricted, unknownPeers, icmpErrorsPerSecond, trustRenewalSeconds,
+                DEFAULT_UNKNOWN_BUBBLES_PER_SECOND);
     }
 
     /** With the default trust renewal. */

@@ -38,6 +38,18 @@ public enum Counter {
      * begun (or a forged packet's, within the peer's bubble budget).
      */
     BUBBLES_TX_REBOUND(BUBBLES_TX_INDIRECT),
+    /**
+     * Of the indirect bubbles, those sent to a Teredo peer without an entry whose packet came from a mapping its
+     * address does not embed (dropped as {@link DropReason#MAPPING_MISMATCH}): a client behind a symmetric NAT
+     * after the relay's restart; its answer, keyed to ours, makes it trusted at that mapping.
+     */
+    BUBBLES_TX_UNKNOWN(BUBBLES_TX_INDIRECT),
+    /** Such bubbles withheld: the same peer was bubbled less than 2 s ago by this event loop. */
+    BUBBLES_UNKNOWN_SPACED,
+    /** Such bubbles withheld: the event loop's per-second budget ({@code relay.unknown-bubbles-per-second}). */
+    BUBBLES_UNKNOWN_OVER_BUDGET,
+    /** Such bubbles withheld: the peer's address names a server or mapping that is not global unicast. */
+    BUBBLES_UNKNOWN_UNREACHABLE,
     /** Direct bubbles sent to a peer's mapping (restricted relays, §5.4.1). */
     BUBBLES_TX_DIRECT,
     /** Bubbles not sent because of the spacing or the 4-per-300-s limit. */

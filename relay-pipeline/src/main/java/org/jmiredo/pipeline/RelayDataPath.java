@@ -100,10 +100,14 @@ public final class RelayDataPath implements DataPathWiring, AutoCloseable {
         }));
     }
 
-    /** Miredo's ICMPv6 limit is for the whole relay; each loop gets its share, rounded up. */
+    /**
+     * Miredo's ICMPv6 limit is for the whole relay, and so is the limit on bubbles to peers without an entry: each
+     * loop gets its share, rounded up.
+     */
     private RelaySettings perLoop(RelaySettings relay) {
         return new RelaySettings(relay.prefix(), relay.restricted(), relay.unknownPeers(),
-                PerSecondBudget.share(relay.icmpErrorsPerSecond(), eventLoops), relay.trustRenewalSeconds());
+                PerSecondBudget.share(relay.icmpErrorsPerSecond(), eventLoops), relay.trustRenewalSeconds(),
+                PerSecondBudget.share(relay.unknownBubblesPerSecond(), eventLoops));
     }
 
     /**

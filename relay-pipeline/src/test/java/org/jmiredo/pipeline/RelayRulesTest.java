@@ -572,8 +572,144 @@ class RelayRulesTest {
         relay.allSentUdp().forEach(DatagramPacket::release);
         relay.now += 10;
         relay.receiveUdp(ipv6(stranger, NATIVE, 8), "198.51.100.21", 40001);
-        relay.receiveUdp(ipv6(teredo("198.51.100.1", 0, "198.51.100.22", 40000), NATIVE, 8), "198.51.100.22", 40001);
-        assertThat(relay.allSentUdp()).as("no bubble for an untrusted or unknown peer's mismatch").isEmpty();
+        assertThat(relay.allSentUdp()).as("no bubble for an untrusted peer's mismatch").isEmpty();
+    }
+
+    /**
+     * Our relay restarted (no entries) and a client behind a symmetric NAT sends from its flow's mapping, not the
+     * one its address embeds: the packet is dropped (R-5.4.2-src) but sends the keyed indirect bubble through the
+     * client's server, without making an entry; the client's answer from that mapping (M15) makes it trusted
+     * there, and its next packet goes through: one round trip, not its own 30-s timeout.
+     */
+    @Test
+    void aPeerWithoutAnEntryFromANonEmbeddedMappingIsBubbledAndTrustedThere_R_5_4_2_src_M15() {
+        relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 50001);
+        assertThat(relay.tunWritten).as("dropped, as R-5.4.2-src asks").isEmpty();
+        assertThat(relay.dropped(DropReason.MAPPING_MISMATCH)).isEqualTo(1);
+        assertThat(relay.dataPath.peers().size()).as("no entry for a packet that may be forged").isZero();
+        DatagramPacket bubble = relay.sentUdp();
+        assertThat(bubble.recipient()).as("through the peer's server, never to the packet's source")
+                .isEqualTo(new InetSocketAddress(ip("198.51.100.1"), 3544));
+        assertThat(Ipv6.isBubble(bubble.content(), 0)).isTrue();
+        assertThat(Ipv6.dstLo(bubble.content(), 0)).isEqualTo(CLIENT[1]);
+        long[] ours = {Ipv6.srcHi(bubble.content(), 0), Ipv6.srcLo(bubble.content(), 0)};
+        bubble.release();
+        assertThat(relay.allSentUdp()).isEmpty();
+        assertThat(relay.count(Counter.BUBBLES_TX_UNKNOWN)).isEqualTo(1);
+        assertThat(relay.count(Counter.BUBBLES_TX_INDIRECT)).isEqualTo(1);
+
+        relay.now += 1;
+        relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 50001);
+        assertThat(relay.allSentUdp()).as("one per peer per 2 s").isEmpty();
+        assertThat(relay.count(Counter.BUBBLES_UNKNOWN_SPACED)).isEqualTo(1);
+        relay.now += 1;
+        relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 50001);
+        assertThat(relay.allSentUdp()).as("retried 2 s later: the first or its answer may be lost").singleElement()
+                .satisfies(p -> assertThat(p.recipient().getPort()).isEqualTo(3544))
+                .satisfies(DatagramPacket::release);
+
+        relay.receiveUdp(bubble(CLIENT, ours), "198.51.100.20", 50001); // the answer, from the flow's mapping
+        relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 50001);
+        assertThat(relay.tunWritten).as("accepted at that mapping").hasSize(1);
+        relay.readTun(ipv6(NATIVE, CLIENT, 8));
+        assertThat(relay.allSentUdp()).singleElement()
+                .satisfies(p -> assertThat(p.recipient()).isEqualTo(new InetSocketAddress(ip("198.51.100.20"), 50001)))
+                .satisfies(DatagramPacket::release);
+        assertThat(relay.count(Counter.BUBBLES_TX_UNKNOWN)).isEqualTo(2);
+        assertThat(relay.dropped(DropReason.MAPPING_MISMATCH)).isEqualTo(3);
+
+        for (String server : new String[] {"127.0.0.1", "10.1.2.3", "192.168.77.1"}) { // forged: aimed inside
+            relay.receiveUdp(ipv6(teredo(server, 0, "198.51.100.30", 40000), NATIVE, 8), "198.51.100.30", 40001);
+        }
+        assertThat(relay.allSentUdp()).as("never to a server that is not global unicast").isEmpty();
+        assertThat(relay.count(Counter.BUBBLES_UNKNOWN_UNREACHABLE)).isEqualTo(3);
+    }
+
+    /** The same decided lock-free in a receive burst: one bubble for the burst, the rest spaced, still no entry. */
+    @Test
+    void aBurstFromAPeerWithoutAnEntrySendsOneBubble_R_5_4_2_src() {
+        relay.receiveUdpBurst(List.of(ipv6(CLIENT, NATIVE, 8), ipv6(CLIENT, NATIVE, 9), ipv6(CLIENT, NATIVE, 10)),
+                "198.51.100.20:50001", "198.51.100.20:50001", "198.51.100.20:50002");
+        assertThat(relay.allSentUdp()).singleElement()
+                .satisfies(p -> assertThat(p.recipient()).isEqualTo(new InetSocketAddress(ip("198.51.100.1"), 3544)))
+                .satisfies(DatagramPacket::release);
+        assertThat(relay.count(Counter.BUBBLES_UNKNOWN_SPACED)).isEqualTo(2);
+        assertThat(relay.dropped(DropReason.MAPPING_MISMATCH)).isEqualTo(3);
+        assertThat(relay.dataPath.peers().size()).isZero();
+    }
+
+    /** {@code relay.unknown-peers = drop} is Miredo's behaviour: no bubble either; and 0 per second sends none. */
+    @Test
+    void noBubbleForAPeerWithoutAnEntryWhenConfiguredLikeMiredoOrWithNoBudget() {
+        relay.dataPath.update(new RelaySettings(0x2001_0000, false, UnknownPeerPolicy.DROP, 10));
+        relay.udp.runPendingTasks();
+        relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 50001);
+        assertThat(relay.allSentUdp()).isEmpty();
+
+        relay.dataPath.update(new RelaySettings(0x2001_0000, false, UnknownPeerPolicy.ACCEPT_MATCHING, 10, 5, 0));
+        relay.udp.runPendingTasks();
+        relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 50001);
+        assertThat(relay.allSentUdp()).isEmpty();
+        assertThat(relay.count(Counter.BUBBLES_UNKNOWN_OVER_BUDGET)).isEqualTo(1);
+        assertThat(relay.dropped(DropReason.MAPPING_MISMATCH)).isEqualTo(2);
+        assertThat(relay.count(Counter.BUBBLES_TX_UNKNOWN)).isZero();
+    }
+
+    /**
+     * Hostile: a flood of packets forged from random Teredo sources (random servers) and random mappings, in
+     * bursts and one by one. Each is dropped; bubbles go at most at the per-second budget, each to the server its
+     * source address names at port 3544 (never to a forged mapping), one per packet at most; the rest are counted
+     * as withheld; no entry is made, so the table and a trusted peer are untouched.
+     */
+    @Test
+    void forgedPacketsFromUnknownPeersMakeNoMoreBubblesThanTheBudgetAndNoEntries_R_5_4_2_src_M19() {
+        relay.close();
+        relay = new RelayHarness(new RelaySettings(0x2001_0000, false, UnknownPeerPolicy.ACCEPT_MATCHING, 10, 5, 7),
+                PeerTableSettings.defaults());
+        relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000); // a real peer, trusted
+        java.util.SplittableRandom random = new java.util.SplittableRandom(14);
+        int forged = 0;
+        int bubbles = 0;
+        for (int second = 0; second < 5; second++, relay.now++) {
+            for (int round = 0; round < 20; round++) {
+                List<ByteBuf> burst = new java.util.ArrayList<>();
+                String[] senders = new String[8];
+                long[][] sources = new long[9][];
+                for (int i = 0; i < 9; i++, forged++) {
+                    String server = "198.51.100." + (100 + random.nextInt(100));
+                    sources[i] = teredo(server, 0, "203.0.113." + (1 + random.nextInt(250)), 1024 + random.nextInt(60000));
+                }
+                for (int i = 0; i < 8; i++) {
+                    burst.add(ipv6(sources[i], NATIVE, 8));
+                    senders[i] = "203.0.113." + (1 + random.nextInt(250)) + ":" + (1 + random.nextInt(1023));
+                }
+                relay.receiveUdpBurst(burst, senders);
+                relay.receiveUdp(ipv6(sources[8], NATIVE, 8), "198.51.100.9", 1 + random.nextInt(1023));
+                for (DatagramPacket p : relay.allSentUdp()) {
+                    assertThat(p.recipient().getPort()).as("to a server, never to a forged mapping").isEqualTo(3544);
+                    assertThat(Ipv6.isBubble(p.content(), 0)).isTrue();
+                    boolean named = false;
+                    for (long[] src : sources) {
+                        named |= Ipv6.dstHi(p.content(), 0) == src[0] && Ipv6.dstLo(p.content(), 0) == src[1]
+                                && p.recipient().getAddress().equals(ip("198.51.100." + (src[0] & 0xFF)));
+                    }
+                    assertThat(named).as("to a source of this round, at the server its address names").isTrue();
+                    p.release();
+                    bubbles++;
+                }
+            }
+            assertThat(bubbles).as("the budget, second %d", second).isEqualTo(7 * (second + 1));
+        }
+        assertThat(relay.dropped(DropReason.MAPPING_MISMATCH)).isEqualTo(forged);
+        assertThat(relay.count(Counter.BUBBLES_TX_UNKNOWN)).isEqualTo(bubbles);
+        assertThat(relay.count(Counter.BUBBLES_UNKNOWN_OVER_BUDGET) + relay.count(Counter.BUBBLES_UNKNOWN_SPACED))
+                .as("every refusal counted").isEqualTo(forged - bubbles);
+        assertThat(relay.tunWritten).as("only the real peer's packet").hasSize(1);
+        assertThat(relay.dataPath.peers().size()).as("no entry for a forged source").isEqualTo(1);
+        relay.readTun(ipv6(NATIVE, CLIENT, 8));
+        assertThat(relay.allSentUdp()).as("the trusted peer untouched").singleElement()
+                .satisfies(p -> assertThat(p.recipient()).isEqualTo(new InetSocketAddress(ip("198.51.100.20"), 40000)))
+                .satisfies(DatagramPacket::release);
     }
 
     @Test

@@ -30,7 +30,8 @@ class ConfigChangesTest {
         LoggingConfig logging = new LoggingConfig(LogFormat.JSON, "DEBUG", Optional.of(SyslogFacility.DAEMON),
                 new HostPort("localhost", 514));
         DaemonConfig after = new DaemonConfig(
-                new RelayConfig(RelayType.RESTRICTED, r.bindAddress(), 3545, r.prefix(), UnknownPeerPolicy.DROP, 0, 0),
+                new RelayConfig(RelayType.RESTRICTED, r.bindAddress(), 3545, r.prefix(), UnknownPeerPolicy.DROP, 0, 0,
+                        7),
                 before.tun(), before.transport(), before.peers(), new IcmpConfig(5), before.metrics(), logging,
                 before.server(), before.client(), before.roleDirectives(), "reloaded");
 
@@ -43,6 +44,8 @@ class ConfigChangesTest {
         assertThat(inForce.relay().type()).isEqualTo(RelayType.RESTRICTED);
         assertThat(inForce.relay().unknownPeers()).isEqualTo(UnknownPeerPolicy.DROP);
         assertThat(inForce.relay().trustRenewalSeconds()).isZero();
+        assertThat(inForce.relay().unknownBubblesPerSecond()).isEqualTo(7);
+        assertThat(inForce.relaySettings().unknownBubblesPerSecond()).isEqualTo(7);
         assertThat(inForce.icmp().errorsPerSecond()).isEqualTo(5);
     }
 

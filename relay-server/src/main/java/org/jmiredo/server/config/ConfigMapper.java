@@ -30,6 +30,9 @@ final class ConfigMapper {
     /** A bound for the tunnel's txqueuelen: a million 1280-byte packets is over a GiB of kernel memory. */
     private static final int MAX_TX_QUEUE_LENGTH = 1_000_000;
 
+    /** A bound for the bubbles to peers without an entry: beyond it a flood of forged packets aims too many. */
+    private static final int MAX_UNKNOWN_BUBBLES_PER_SECOND = 100_000;
+
     /**
      * Keys only the relay reads, with why the client has no use for them. Set in a client's configuration they
      * would change nothing, silently; reference.conf's defaults for them are no operator's choice.
@@ -41,6 +44,8 @@ final class ConfigMapper {
             new RelayOnlyKey("jmiredo.relay.unknown-peers", "its own rules decide which peers it talks with"),
             new RelayOnlyKey("jmiredo.relay.warm-up-peers", "only a relay warms up its handshake path at start"),
             new RelayOnlyKey("jmiredo.relay.trust-renewal", "its own rules decide when it bubbles its peers"),
+            new RelayOnlyKey("jmiredo.relay.unknown-bubbles-per-second",
+                    "its own rules decide when it bubbles its peers"),
             new RelayOnlyKey("jmiredo.tun.receive-steering", "its one tunnel queue is read by its one event loop"),
             new RelayOnlyKey("jmiredo.transport.event-loops", "it runs one event loop: one socket, one tunnel queue"),
             new RelayOnlyKey("jmiredo.transport.udp-gro", "its socket receives without UDP GRO"),
@@ -95,7 +100,8 @@ final class ConfigMapper {
                 in.parsed("jmiredo.relay.unknown-peers", ConfigMapper::unknownPeers,
                         UnknownPeerPolicy.ACCEPT_MATCHING),
                 (int) in.integer("jmiredo.relay.warm-up-peers", 0, HandshakeWarmUp.MAX_PEERS),
-                trustRenewal());
+                trustRenewal(),
+                (int) in.integer("jmiredo.relay.unknown-bubbles-per-second", 0, MAX_UNKNOWN_BUBBLES_PER_SECOND));
     }
 
     /** Whole seconds, as the peer table keeps its times: 0 (never, as Miredo) to 20 s before the lapse. */

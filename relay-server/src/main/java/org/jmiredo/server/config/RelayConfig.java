@@ -13,7 +13,9 @@ import org.jmiredo.engine.UnknownPeerPolicy;
  * @param warmUpPeers synthetic handshakes run through the handshake path once the relay is ready; 0 for none
  * @param trustRenewalSeconds how long before a peer's trust lapses a packet to it renews it with a bubble; 0 for
  *     never (Miredo)
+ * @param unknownBubblesPerSecond the relay's most bubbles per second to peers without an entry whose packet came
+ *     from a mapping their address does not embed; 0 for none (Miredo)
  */
 public record RelayConfig(RelayType type, int bindAddress, int bindPort, int prefix, UnknownPeerPolicy unknownPeers,
-        int warmUpPeers, int trustRenewalSeconds) {
+        int warmUpPeers, int trustRenewalSeconds, int unknownBubblesPerSecond) {
 }

@@ -90,6 +90,13 @@ public final class DataPathMetrics implements MeterBinder {
             case BUBBLES_TX_REBOUND -> new Series("jmiredo.bubbles.rebound.sent", null,
                     "Indirect bubbles sent because a trusted peer's packet came from a new mapping (its NAT rebound"
                             + " the flow); also counted in jmiredo_bubbles_sent_total{kind=\"indirect\"}");
+            case BUBBLES_TX_UNKNOWN -> new Series("jmiredo.bubbles.unknown.sent", null,
+                    "Indirect bubbles sent to a peer without an entry whose packet came from a mapping its address"
+                            + " does not embed (a symmetric NAT after a restart); also counted in"
+                            + " jmiredo_bubbles_sent_total{kind=\"indirect\"}");
+            case BUBBLES_UNKNOWN_SPACED -> unknownWithheld("spacing");
+            case BUBBLES_UNKNOWN_OVER_BUDGET -> unknownWithheld("budget");
+            case BUBBLES_UNKNOWN_UNREACHABLE -> unknownWithheld("unreachable");
             case BUBBLES_RATE_LIMITED -> new Series("jmiredo.bubbles.rate.limited", null,
                     "Bubbles withheld by the RFC 4380 spacing and 4-per-300-s limits");
             case ICMP_ERRORS_TX -> new Series("jmiredo.icmp.errors.sent", null,
@@ -131,6 +138,13 @@ public final class DataPathMetrics implements MeterBinder {
     private static Series derived(Counter counter) {
         return new Series("jmiredo." + counter.name().toLowerCase(Locale.ROOT).replace('_', '.'), Tags.empty(), null,
                 "Data-path counter " + counter.name(), true);
+    }
+
+    private static Series unknownWithheld(String reason) {
+        return new Series("jmiredo.bubbles.unknown.withheld", Tags.of("reason", reason), null,
+                "Bubbles to peers without an entry withheld: the same peer within 2 s, the per-second budget, or a"
+                        + " server or mapping that is not global unicast",
+                false);
     }
 
     private static Series bubblesSent(String kind) {

@@ -28,7 +28,8 @@ class ConfigLoaderTest {
     void defaultsAreMiredosRelayDefaultsAndValid() {
         DaemonConfig config = ConfigLoader.defaults();
         assertThat(config.relay()).isEqualTo(
-                new RelayConfig(RelayType.CONE, 0, 3544, 0x2001_0000, UnknownPeerPolicy.ACCEPT_MATCHING, 20_000, 5));
+                new RelayConfig(RelayType.CONE, 0, 3544, 0x2001_0000, UnknownPeerPolicy.ACCEPT_MATCHING, 20_000, 5,
+                        500));
         assertThat(config.tun()).isEqualTo(new TunConfig("teredo", 1280, 64, false, TunOffloadMode.OFF, 4096, ReceiveSteering.OFF));
         assertThat(config.transport()).isEqualTo(new TransportConfig(0, 32, 64, 12 << 20, 4 << 20, false, UdpGsoMode.AUTO,
                 Duration.ofSeconds(5)));
@@ -128,6 +129,18 @@ class ConfigLoaderTest {
         Path ten = write("d.conf", "jmiredo.relay.trust-renewal = 10s\n");
         assertThat(ConfigLoader.load(ConfigLoader.Sources.none().withHocon(ten)).relaySettings().renewTrustAfter())
                 .isEqualTo(20);
+    }
+
+    @Test
+    void unknownBubblesPerSecondIsANonNegativeBoundedCount() throws Exception {
+        Path negative = write("a.conf", "jmiredo.relay.unknown-bubbles-per-second = -1\n");
+        assertThatThrownBy(() -> ConfigLoader.load(ConfigLoader.Sources.none().withHocon(negative)))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).singleElement()
+                        .asString().startsWith(negative + ":1: jmiredo.relay.unknown-bubbles-per-second: must be"));
+        Path off = write("b.conf", "jmiredo.relay.unknown-bubbles-per-second = 0\n");
+        assertThat(ConfigLoader.load(ConfigLoader.Sources.none().withHocon(off)).relaySettings()
+                .unknownBubblesPerSecond()).isZero();
+        assertThat(ConfigLoader.defaults().relaySettings().unknownBubblesPerSecond()).isEqualTo(500);
     }
 
     @Test

@@ -28,7 +28,8 @@ class DataPathMetricsTest {
             "jmiredo_udp_sent_packets_total", "jmiredo_udp_sent_bytes_total", "jmiredo_udp_local_address_gone_total",
             "jmiredo_dropped_packets_total",
             "jmiredo_bubbles_received_total", "jmiredo_bubbles_sent_total", "jmiredo_bubbles_rate_limited_total",
-            "jmiredo_bubbles_rebound_sent_total",
+            "jmiredo_bubbles_rebound_sent_total", "jmiredo_bubbles_unknown_sent_total",
+            "jmiredo_bubbles_unknown_withheld_total",
             "jmiredo_icmp_errors_sent_total", "jmiredo_icmp_errors_rate_limited_total",
             "jmiredo_peers_trusted_total", "jmiredo_queued_packets_total", "jmiredo_queue_released_packets_total",
             "jmiredo_peers", "jmiredo_peers_capacity", "jmiredo_peer_evictions_total",
@@ -187,6 +188,12 @@ class DataPathMetricsTest {
                 "jmiredo_bubbles_sent_total{kind=\"direct\"} " + value(Counter.BUBBLES_TX_DIRECT),
                 "jmiredo_bubbles_rate_limited_total " + value(Counter.BUBBLES_RATE_LIMITED),
                 "jmiredo_bubbles_rebound_sent_total " + value(Counter.BUBBLES_TX_REBOUND),
+                "jmiredo_bubbles_unknown_sent_total " + value(Counter.BUBBLES_TX_UNKNOWN),
+                "jmiredo_bubbles_unknown_withheld_total{reason=\"spacing\"} " + value(Counter.BUBBLES_UNKNOWN_SPACED),
+                "jmiredo_bubbles_unknown_withheld_total{reason=\"budget\"} "
+                        + value(Counter.BUBBLES_UNKNOWN_OVER_BUDGET),
+                "jmiredo_bubbles_unknown_withheld_total{reason=\"unreachable\"} "
+                        + value(Counter.BUBBLES_UNKNOWN_UNREACHABLE),
                 "jmiredo_icmp_errors_sent_total " + value(Counter.ICMP_ERRORS_TX),
                 "jmiredo_icmp_errors_rate_limited_total " + value(Counter.ICMP_ERRORS_RATE_LIMITED),
                 "jmiredo_peers_trusted_total " + value(Counter.PEERS_TRUSTED),

@@ -121,7 +121,7 @@ public final class Reception {
                     bubbleUnknown(refused, srcHi, srcLo, lookups.hash(lookup), out); // no entry: no lock either
                     return refused;
                 }
-                if (!reboundBubbleMayGo(lookups.trusted(lookup), lookups.bubbleCount(lookup),
+                if (!reboundBubbleMayGo(lookups.trusted(lookup), srcHi, srcLo, lookups.bubbleCount(lookup),
                         lookups.lastBubble(lookup))) {
                     return refused; // a spoofer's flood stays off the lock once the budget says no
                 }
@@ -176,7 +176,8 @@ public final class Reception {
                 ? refused(segment.mappedIpv4(slot), segment.mappedPort(slot), srcIpv4, srcPort, embedded)
                 : absent(embedded);
         if (refused != null) {
-            if (slot >= 0 && segment.trusted(slot) && BubbleBudget.takeRebound(segment, slot, now)) {
+            if (slot >= 0 && segment.trusted(slot) && TeredoAddress.isReachable(srcHi, srcLo)
+                    && BubbleBudget.takeRebound(segment, slot, now)) {
                 rebound = true; // sent once the lock is dropped
             }
             noEntry = slot < 0; // decided once the lock is dropped
@@ -202,10 +203,13 @@ public final class Reception {
     /**
      * Whether a data packet refused as {@code mapping_mismatch} from a peer whose entry shows {@code trusted}
      * and these bubbles may send the rebound bubble (see {@link #receiveData}): asked of the lock-free copy, so
-     * that only a packet that may send one takes the lock. Writes nothing.
+     * that only a packet that may send one takes the lock. Writes nothing. Never for an address whose server or
+     * mapping is not global unicast (a peer trusted where its outer address matched can name a private server):
+     * the bubble would go to that server, where nothing from the native side is ever sent (R-5.4.1-g4).
      */
-    private boolean reboundBubbleMayGo(boolean trusted, int bubbleCount, int lastBubble) {
-        return trusted && BubbleBudget.reboundAllowed(bubbleCount, lastBubble, clock.nowSeconds());
+    private boolean reboundBubbleMayGo(boolean trusted, long srcHi, long srcLo, int bubbleCount, int lastBubble) {
+        return trusted && TeredoAddress.isReachable(srcHi, srcLo)
+                && BubbleBudget.reboundAllowed(bubbleCount, lastBubble, clock.nowSeconds());
     }
 
     /**

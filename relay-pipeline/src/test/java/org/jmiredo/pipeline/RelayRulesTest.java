@@ -495,6 +495,25 @@ class RelayRulesTest {
         assertThat(relay.count(Counter.BUBBLES_TX_REBOUND)).isEqualTo(1);
     }
 
+    /**
+     * A trusted peer whose address names a server that is not global unicast (trusted where its outer address
+     * matched its mapping) gets no rebound bubble: it would go to that server, inside the relay's own networks
+     * perhaps, where a packet from the native side to such an address is never sent either (R-5.4.1-g4).
+     */
+    @Test
+    void aReboundPeerNamingAPrivateServerGetsNoBubble_R_5_4_1_g4_M26() {
+        long[] peer = teredo("10.1.2.3", 0, "198.51.100.20", 40000);
+        relay.receiveUdp(ipv6(peer, NATIVE, 8), "198.51.100.20", 40000);
+        assertThat(relay.tunWritten).as("trusted where its outer address matched").hasSize(1);
+        relay.now += 3;
+        relay.receiveUdpBurst(List.of(ipv6(peer, NATIVE, 8), ipv6(peer, NATIVE, 9)), "198.51.100.20:40001",
+                "198.51.100.20:40001");
+        relay.receiveUdp(ipv6(peer, NATIVE, 8), "198.51.100.20", 40002);
+        assertThat(relay.allSentUdp()).as("nothing towards 10.1.2.3").isEmpty();
+        assertThat(relay.dropped(DropReason.MAPPING_MISMATCH)).isEqualTo(3);
+        assertThat(relay.count(Counter.BUBBLES_TX_REBOUND)).isZero();
+    }
+
     /** The rebound bubble is retried 2 s later if the first or its answer was lost, as a lapse's would be. */
     @Test
     void aLostReboundBubbleIsRetriedTwoSecondsLater_R_5_4_2_src_M19() {

@@ -194,7 +194,8 @@ public final class ClientReception {
                 if (segment.mappedIpv4(slot) == ipv4 && segment.mappedPort(slot) == port) {
                     markTrusted(segment, slot, ipv4, port);
                     known = KNOWN;
-                } else if (teredo && BubbleBudget.takeRebound(segment, slot, clock.nowSeconds())) {
+                } else if (teredo && TeredoAddress.isReachable(srcHi, srcLo) // never a private server's
+                        && BubbleBudget.takeRebound(segment, slot, clock.nowSeconds())) {
                     known = REBOUND;
                 }
             }

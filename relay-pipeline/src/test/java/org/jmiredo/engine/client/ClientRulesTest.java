@@ -450,6 +450,23 @@ class ClientRulesTest implements RelayOutput {
         assertThat(tun).hasSize(1);
     }
 
+    /**
+     * A peer trusted where its outer address matched its mapping, whose address names a private server, gets no
+     * rebound probe: it would go to that server, where the client never sends (R-5.4.1-g4's rule, as the relay).
+     */
+    @Test
+    void r523C3M15ReboundNoProbeToAPeerNamingAPrivateServer() {
+        long[] peer = teredo("10.1.2.3", 0, "198.51.100.30", 50000);
+        assertThat(receive(echo(peer, CLIENT, false, 8), "198.51.100.30", 50000)).isNull();
+        assertThat(tun).as("trusted where its outer address matched").hasSize(1);
+        udp.forEach(s -> s.payload().release());
+        udp.clear();
+        now[0] += 5;
+        assertThat(receive(echo(peer, CLIENT, false, 8), "198.51.100.30", 50001)).isEqualTo(DropReason.MAPPING_MISMATCH);
+        assertThat(destinations()).as("nothing towards 10.1.2.3").isEmpty();
+        assertThat(counters.get(Counter.BUBBLES_TX_REBOUND)).isZero();
+    }
+
     @Test
     void m15ABubbleFromAnotherMappingNotAddressedToOurKeyedSourceIsRefused() {
         send(PEER);

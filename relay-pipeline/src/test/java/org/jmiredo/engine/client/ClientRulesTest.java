@@ -467,6 +467,96 @@ class ClientRulesTest implements RelayOutput {
         assertThat(counters.get(Counter.BUBBLES_TX_REBOUND)).isZero();
     }
 
+    /**
+     * Beyond the RFC (R-5.2.3-bubblemay; R-5.2.3-c3 and M15 stand): after our restart (an empty peer table, the
+     * same address) a peer behind a symmetric NAT that trusted us goes on sending from its flow's mapping, which
+     * its address does not embed. Its packets are dropped, but the first sends our keyed probe bubble through its
+     * server, no entry made; its answer from that mapping trusts it there, one round trip later, not after its
+     * own 30-s lapse. One bubble per peer per 2 s for its packets in flight meanwhile.
+     */
+    @Test
+    void r523BubblemayAPeerWithoutAnEntryFromAnotherMappingIsProbedThroughItsServerAndTrustedOnItsAnswer() {
+        long[] ourSource = {BubbleSource.LINK_LOCAL_HI, BUBBLE_SOURCE.interfaceId(PEER[0], PEER[1])};
+        assertThat(receive(echo(PEER, CLIENT, false, 8), "198.51.100.30", 50002)).isEqualTo(DropReason.MAPPING_MISMATCH);
+        assertThat(tun).isEmpty();
+        assertThat(destinations()).as("through its server only").containsExactly("203.0.113.120:3544");
+        ByteBuf probe = udp.getFirst().payload();
+        assertThat(Ipv6.isBubble(probe, 0)).isTrue();
+        assertThat(new long[] {Ipv6.srcHi(probe, 0), Ipv6.srcLo(probe, 0)}).containsExactly(ourSource);
+        assertThat(new long[] {Ipv6.dstHi(probe, 0), Ipv6.dstLo(probe, 0)}).containsExactly(PEER);
+        assertThat(counters.get(Counter.BUBBLES_TX_UNKNOWN)).isEqualTo(1);
+        assertThat(counters.get(Counter.BUBBLES_TX_INDIRECT)).as("an indirect bubble too").isEqualTo(1);
+        assertThat(peers.size()).as("no entry for what may be forged").isZero();
+
+        now[0] += 1;
+        assertThat(receive(echo(PEER, CLIENT, false, 8), "198.51.100.30", 50002)).isEqualTo(DropReason.MAPPING_MISMATCH);
+        assertThat(destinations()).as("2 s apart").hasSize(1);
+        assertThat(counters.get(Counter.BUBBLES_UNKNOWN_SPACED)).isEqualTo(1);
+        now[0] += 1;
+        assertThat(receive(echo(PEER, CLIENT, false, 8), "198.51.100.30", 50002)).isEqualTo(DropReason.MAPPING_MISMATCH);
+        assertThat(destinations()).containsExactly("203.0.113.120:3544", "203.0.113.120:3544");
+
+        assertThat(receive(bubble(PEER, ourSource), "198.51.100.30", 50002)).isNull(); // the answer (M15)
+        assertThat(counters.get(Counter.PEERS_TRUSTED)).isEqualTo(1);
+        assertThat(receive(echo(PEER, CLIENT, false, 8), "198.51.100.30", 50002)).isNull();
+        assertThat(tun).hasSize(1);
+        send(PEER);
+        assertThat(destinations()).endsWith("198.51.100.30:50002");
+        assertThat(counters.get(Counter.BUBBLES_TX_UNKNOWN)).isEqualTo(2);
+    }
+
+    /**
+     * An address naming a server or a mapping that is not global unicast gets no probe without an entry (R-5.2.4-g4:
+     * it would aim inside a private network), counted; nor does a Teredo peer that has an entry, trusted at that
+     * mapping or not: its own bubble budget rules (R-5.2.6-2s, R-5.2.6-max4).
+     */
+    @Test
+    void r523BubblemayNoProbeWithoutAnEntryToANonGlobalServerOrMapping() {
+        long[] privateServer = teredo("10.1.2.3", 0, "198.51.100.30", 50000);
+        long[] privateMapping = teredo("203.0.113.120", 0, "192.168.1.5", 50000);
+        long[] noPort = teredo("203.0.113.120", 0, "198.51.100.30", 0);
+        assertThat(receive(echo(privateServer, CLIENT, false, 8), "198.51.100.30", 50001))
+                .isEqualTo(DropReason.MAPPING_MISMATCH);
+        assertThat(receive(echo(privateMapping, CLIENT, false, 8), "198.51.100.30", 50000))
+                .isEqualTo(DropReason.MAPPING_MISMATCH);
+        assertThat(receive(echo(noPort, CLIENT, false, 8), "198.51.100.30", 50000))
+                .isEqualTo(DropReason.MAPPING_MISMATCH);
+        assertThat(destinations()).isEmpty();
+        assertThat(counters.get(Counter.BUBBLES_UNKNOWN_UNREACHABLE)).isEqualTo(3);
+        assertThat(counters.get(Counter.BUBBLES_TX_UNKNOWN)).isZero();
+
+        send(PEER); // an untrusted entry, its direct and indirect bubbles
+        udp.forEach(s -> s.payload().release());
+        udp.clear();
+        assertThat(receive(echo(PEER, CLIENT, false, 8), "198.51.100.30", 50002)).isEqualTo(DropReason.MAPPING_MISMATCH);
+        assertThat(destinations()).isEmpty();
+        assertThat(counters.get(Counter.BUBBLES_TX_UNKNOWN)).isZero();
+    }
+
+    /**
+     * Forged packets from Teredo sources and mappings we never heard of: each a drop, no entry, nothing sent to
+     * any packet's source, and at most {@link ClientReception#UNKNOWN_BUBBLES_PER_SECOND} bubbles a second, each
+     * to the server the forged address names; the rest counted as over budget.
+     */
+    @Test
+    void r523BubblemayAForgedFloodWithoutEntriesGetsTheSecondsBudgetEachThroughTheNamedServer() {
+        int budget = ClientReception.UNKNOWN_BUBBLES_PER_SECOND;
+        int perSecond = 1_000;
+        for (int second = 0; second < 3; second++, now[0]++) {
+            for (int n = 0; n < perSecond; n++) {
+                long[] forged = teredo("203.0.113." + (1 + n % 4), 0, "198.51.100.40", 1024 + second * perSecond + n);
+                assertThat(receive(echo(forged, CLIENT, false, 8), "198.51.100.77", 2000 + n))
+                        .isEqualTo(DropReason.MAPPING_MISMATCH);
+            }
+        }
+        assertThat(udp).hasSize(3 * budget);
+        assertThat(destinations()).allMatch(d -> d.matches("203\\.0\\.113\\.[1-4]:3544"));
+        assertThat(counters.get(Counter.BUBBLES_TX_UNKNOWN)).isEqualTo(3 * budget);
+        assertThat(counters.get(Counter.BUBBLES_UNKNOWN_OVER_BUDGET)).isEqualTo(3L * (perSecond - budget));
+        assertThat(peers.size()).isZero();
+        assertThat(tun).isEmpty();
+    }
+
     @Test
     void m15ABubbleFromAnotherMappingNotAddressedToOurKeyedSourceIsRefused() {
         send(PEER);

@@ -87,6 +87,15 @@ class ClientRulesTest implements RelayOutput {
         return udp.stream().map(Sent::to).toList();
     }
 
+    /** One datagram sent: our probe bubble to PEER, from {@code ourSource}, through PEER's server. */
+    private void assertProbedThroughItsServerOnly(long[] ourSource) {
+        assertThat(destinations()).as("through its server only").containsExactly("203.0.113.120:3544");
+        ByteBuf probe = udp.getFirst().payload();
+        assertThat(Ipv6.isBubble(probe, 0)).isTrue();
+        assertThat(new long[] {Ipv6.srcHi(probe, 0), Ipv6.srcLo(probe, 0)}).containsExactly(ourSource);
+        assertThat(new long[] {Ipv6.dstHi(probe, 0), Ipv6.dstLo(probe, 0)}).containsExactly(PEER);
+    }
+
     /** The echo reply of the native host to our test, as its relay carries it. */
     private ByteBuf testReply(long[] from) {
         ByteBuf data = alloc.heapBuffer().writeLong(self.nonce(from[0], from[1]));
@@ -422,10 +431,7 @@ class ClientRulesTest implements RelayOutput {
 
         assertThat(receive(echo(PEER, CLIENT, false, 8), "198.51.100.30", 50002)).isEqualTo(DropReason.MAPPING_MISMATCH);
         assertThat(tun).isEmpty();
-        assertThat(destinations()).as("through its server only").containsExactly("203.0.113.120:3544");
-        ByteBuf probe = udp.getFirst().payload();
-        assertThat(Ipv6.isBubble(probe, 0)).isTrue();
-        assertThat(new long[] {Ipv6.srcHi(probe, 0), Ipv6.srcLo(probe, 0)}).containsExactly(ourSource);
+        assertProbedThroughItsServerOnly(ourSource);
         assertThat(counters.get(Counter.BUBBLES_TX_REBOUND)).isEqualTo(1);
         assertThat(receive(echo(PEER, CLIENT, false, 8), "198.51.100.30", 50002)).isEqualTo(DropReason.MAPPING_MISMATCH);
         assertThat(destinations()).as("2 s apart").hasSize(1);
@@ -479,11 +485,7 @@ class ClientRulesTest implements RelayOutput {
         long[] ourSource = {BubbleSource.LINK_LOCAL_HI, BUBBLE_SOURCE.interfaceId(PEER[0], PEER[1])};
         assertThat(receive(echo(PEER, CLIENT, false, 8), "198.51.100.30", 50002)).isEqualTo(DropReason.MAPPING_MISMATCH);
         assertThat(tun).isEmpty();
-        assertThat(destinations()).as("through its server only").containsExactly("203.0.113.120:3544");
-        ByteBuf probe = udp.getFirst().payload();
-        assertThat(Ipv6.isBubble(probe, 0)).isTrue();
-        assertThat(new long[] {Ipv6.srcHi(probe, 0), Ipv6.srcLo(probe, 0)}).containsExactly(ourSource);
-        assertThat(new long[] {Ipv6.dstHi(probe, 0), Ipv6.dstLo(probe, 0)}).containsExactly(PEER);
+        assertProbedThroughItsServerOnly(ourSource);
         assertThat(counters.get(Counter.BUBBLES_TX_UNKNOWN)).isEqualTo(1);
         assertThat(counters.get(Counter.BUBBLES_TX_INDIRECT)).as("an indirect bubble too").isEqualTo(1);
         assertThat(peers.size()).as("no entry for what may be forged").isZero();

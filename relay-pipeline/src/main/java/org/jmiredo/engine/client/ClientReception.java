@@ -38,7 +38,7 @@ public final class ClientReception {
     /**
      * The most probe bubbles per clock second to Teredo peers without an entry ({@link #bubbleUnknown}), a fixed
      * bound: a client has few peers, and 50 a second, one per peer per 2 s, probes 100 peers sending to it at
-     * once after its restart within 2 s, while a spoofer who picks the servers in forged addresses aims at most
+     * once within 2 s, while a spoofer who picks the servers in forged addresses aims at most
      * 50 bubbles (3.4 KB) a second at a host through it.
      */
     public static final int UNKNOWN_BUBBLES_PER_SECOND = 50;
@@ -228,13 +228,16 @@ public final class ClientReception {
 
     /**
      * A data packet from a Teredo peer without an entry came from a mapping its address does not embed, and is
-     * dropped (R-5.2.3-c3). It may be a peer behind a symmetric NAT that trusted us before our restart (same
-     * server, same mapping, same address): it keeps sending to us from its flow's mapping, which is not the one
-     * its server saw, and would wait for its own 30-s trust to lapse before bubbling us anew. So it gets, as the
-     * relay gives such a peer ({@code Reception}), our probe bubble from the keyed source through the server its
-     * address names (R-5.2.3-bubblemay); its answer, a direct bubble from the mapping its packets come from
-     * addressed to that source (M15), trusts it there ({@link #bubbleFrom}), one round trip after its first
-     * packet. Miredo's client waits for the lapse.
+     * dropped (R-5.2.3-c3). It may be a peer that trusts us while we have no entry for it: one behind a NAT that
+     * maps each destination to another port but lets anyone in (endpoint-dependent mapping, endpoint-independent
+     * filtering) that contacted us first, whose bubble through our server we answered at its origin without an
+     * entry (M18), so that it trusts us and sends to us from the port its NAT picked for us; or one whose entry
+     * our table evicted. Dropped for good otherwise: each lapse of its trust only repeats that exchange. So it
+     * gets, as the relay gives such a peer ({@code Reception}), our probe bubble from the keyed source through the
+     * server its address names (R-5.2.3-bubblemay); its answer, a direct bubble from the mapping its packets come
+     * from addressed to that source (M15), trusts it there ({@link #bubbleFrom}), one round trip after its first
+     * packet. Miredo's client drops them. (Our own restart is not such a case: a restarted client draws new
+     * random flag bits, RFC 5991 §4, so it has another address, and a peer's packets to the old one are not ours.)
      *
      * <p>Bounded without an entry, as the relay's ({@link UnknownBubbles}): one per peer per 2 s (R-5.2.6-2s; the
      * four in 300 s of R-5.2.6-max4 would need an entry) and {@link #UNKNOWN_BUBBLES_PER_SECOND} in all, each

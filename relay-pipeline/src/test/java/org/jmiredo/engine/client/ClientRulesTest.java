@@ -474,14 +474,23 @@ class ClientRulesTest implements RelayOutput {
     }
 
     /**
-     * Beyond the RFC (R-5.2.3-bubblemay; R-5.2.3-c3 and M15 stand): after our restart (an empty peer table, the
-     * same address) a peer behind a symmetric NAT that trusted us goes on sending from its flow's mapping, which
-     * its address does not embed. Its packets are dropped, but the first sends our keyed probe bubble through its
-     * server, no entry made; its answer from that mapping trusts it there, one round trip later, not after its
-     * own 30-s lapse. One bubble per peer per 2 s for its packets in flight meanwhile.
+     * Beyond the RFC (R-5.2.3-bubblemay; R-5.2.3-c3 and M15 stand): a peer behind a NAT that maps each destination
+     * to another port but lets anyone in (endpoint-dependent mapping, endpoint-independent filtering) contacts us
+     * first. Our server forwards its bubble and we answer at its origin, no entry made (M18); that bubble trusts us
+     * there, so it sends its data to us, from the port its NAT picked for us, which its address does not embed.
+     * Dropped (no entry, another mapping), but the first sends our keyed probe through its server, no entry made;
+     * its answer from that port (M15) trusts it there. Before, its packets were dropped for good: each lapse of its
+     * trust only repeated the exchange. One probe per peer per 2 s for its packets in flight meanwhile.
      */
     @Test
     void r523BubblemayAPeerWithoutAnEntryFromAnotherMappingIsProbedThroughItsServerAndTrustedOnItsAnswer() {
+        // Its bubble through our server: the origin is its NAT's port towards that server, 50001.
+        assertThat(receive(withOrigin(bubble(PEER, CLIENT), "198.51.100.30", 50001), PRIMARY, 3544)).isNull();
+        assertThat(destinations()).as("M18: at its origin").containsExactly("198.51.100.30:50001");
+        assertThat(peers.size()).isZero();
+        udp.forEach(s -> s.payload().release());
+        udp.clear();
+
         long[] ourSource = {BubbleSource.LINK_LOCAL_HI, BUBBLE_SOURCE.interfaceId(PEER[0], PEER[1])};
         assertThat(receive(echo(PEER, CLIENT, false, 8), "198.51.100.30", 50002)).isEqualTo(DropReason.MAPPING_MISMATCH);
         assertThat(tun).isEmpty();

@@ -84,16 +84,7 @@ class PeerTableEvictionTest {
     @Test
     void aFloodOfNewPeersLeavesTrustedPeersInPlace_R_7_3_5_state() {
         PeerTable table = Peers.table(64, 4);
-        long[] trusted = new long[8];
-        for (int i = 0; i < trusted.length; i++) {
-            long lo = Peers.lo(1_000_000 + i);
-            trusted[i] = lo;
-            Peers.put(table, HI, lo, 0);
-            Peers.locked(table, HI, lo, s -> {
-                s.setTrusted(s.find(HI, lo), true);
-                return 0;
-            });
-        }
+        long[] trusted = trustedPeers(table, 8, false);
         for (int n = 0; n < 64 * 20; n++) {
             Peers.put(table, Peers.hi(n % 7 + 1), Peers.lo(n), 1);
         }
@@ -110,23 +101,12 @@ class PeerTableEvictionTest {
      * an entry that is trusted at once ({@link PeerTable.Segment#insertFresh}, trusted, mapped, never touched).
      * 200 of them a second into a full 1,024-peer table for 300 s, while 10 trusted peers are used every 3 s:
      * the flood laps the table twice between two uses of a peer, which CLOCK alone took for as much use as the
-     * peers' own (they were evicted within seconds). They stay, and every eviction takes a forged entry.
+     * peers' own (under the old rule they were gone by the 9th second). They stay, and every eviction takes a forged entry.
      */
     @Test
     void aFloodOfForgedMatchingSourcesLeavesPeersInUseInPlace_R_7_3_5_state() {
         PeerTable table = Peers.table(1024, 4);
-        long[] active = new long[10];
-        for (int i = 0; i < active.length; i++) {
-            long lo = Peers.lo(1_000_000 + i);
-            active[i] = lo;
-            Peers.put(table, HI, lo, 0);
-            Peers.locked(table, HI, lo, s -> {
-                int slot = s.find(HI, lo);
-                s.setTrusted(slot, true); // as the reception trusts a peer that answered our bubble
-                s.touch(slot, 0);
-                return 0;
-            });
-        }
+        long[] active = trustedPeers(table, 10, true); // as the reception trusts a peer that answered our bubble
         int forged = 0;
         for (int now = 1; now <= 300; now++) {
             if (now % 3 == 0) {
@@ -171,13 +151,7 @@ class PeerTableEvictionTest {
             for (int n = 0; n < 8; n++) {
                 long lo = Peers.lo(round * 100 + n);
                 used[n] = lo;
-                Peers.put(table, HI, lo, 0);
-                Peers.locked(table, HI, lo, s -> {
-                    int slot = s.find(HI, lo);
-                    s.setTrusted(slot, true);
-                    s.touch(slot, 0);
-                    return 0;
-                });
+                putTrusted(table, lo, true);
             }
             long first = Peers.lo(round * 100 + 50);
             long second = Peers.lo(round * 100 + 51);
@@ -210,6 +184,29 @@ class PeerTableEvictionTest {
         }
         assertThat(table.segmentAt(0).longestRun()).as("longest run of occupied slots").isLessThan(150);
         table.checkInvariants();
+    }
+
+    /** Adds peers (HI, lo(1,000,000 + i)) for i below {@code n} as {@link #putTrusted}; returns their lo. */
+    private static long[] trustedPeers(PeerTable table, int n, boolean used) {
+        long[] lo = new long[n];
+        for (int i = 0; i < n; i++) {
+            lo[i] = Peers.lo(1_000_000 + i);
+            putTrusted(table, lo[i], used);
+        }
+        return lo;
+    }
+
+    /** Adds peer (HI, lo) at time 0, trusted, and {@code used} (touched) or not. */
+    private static void putTrusted(PeerTable table, long lo, boolean used) {
+        Peers.put(table, HI, lo, 0);
+        Peers.locked(table, HI, lo, s -> {
+            int slot = s.find(HI, lo);
+            s.setTrusted(slot, true);
+            if (used) {
+                s.touch(slot, 0);
+            }
+            return 0;
+        });
     }
 
     @Test

@@ -59,32 +59,31 @@ public class EvictionBench {
     @BenchmarkMode(Mode.AverageTime)
     @OutputTimeUnit(TimeUnit.NANOSECONDS)
     public int insertForged() {
-        int i = next++;
+        return insert(next++, true);
+    }
+
+    private int insert(int i) {
+        return insert(i, false);
+    }
+
+    /** {@code forged}: as the reception's accept-matching insert; else plain, trusted if the table is. */
+    private int insert(int i, boolean forged) {
         long lo = PeerKeys.lo(i);
         long h = table.hash(PeerKeys.HI, lo);
         PeerTable.Segment s = table.segmentFor(h);
         s.lock();
         try {
+            if (!forged) {
+                int slot = s.insert(PeerKeys.HI, lo, h, PeerTableBench.NOW);
+                if (trusted) {
+                    s.setTrusted(slot, true);
+                }
+                return slot;
+            }
             int slot = s.insertFresh(PeerKeys.HI, lo, h, PeerTableBench.NOW);
             s.setTrusted(slot, true);
             s.setMapping(slot, PeerKeys.mappedIpv4(i), PeerKeys.mappedPort(i), 0);
             s.setLastRx(slot, PeerTableBench.NOW);
-            return slot;
-        } finally {
-            s.unlock();
-        }
-    }
-
-    private int insert(int i) {
-        long lo = PeerKeys.lo(i);
-        long h = table.hash(PeerKeys.HI, lo);
-        PeerTable.Segment s = table.segmentFor(h);
-        s.lock();
-        try {
-            int slot = s.insert(PeerKeys.HI, lo, h, PeerTableBench.NOW);
-            if (trusted) {
-                s.setTrusted(slot, true);
-            }
             return slot;
         } finally {
             s.unlock();

@@ -325,12 +325,12 @@ public final class PeerTable implements AutoCloseable {
          * {@code now}, reference bit clear. When the segment holds its share of maxPeers it first evicts
          * one entry, releasing its queue: an untrusted entry not {@link #touch}ed since it was added or CLOCK
          * last passed it, or one {@link #insertFresh} made and nothing touched since, if one is among the first
-         * slots from the new key's home on, else by CLOCK (second chance) from there: a walk that clears reference bits and
-         * takes the first entry whose bit was already clear. {@link #touch} sets the bit and insert does not,
-         * so an entry earns its second chance only by being used again, and a flood of one-shot addresses
-         * (RFC 4380 §7.3.5), from the native side or forged matching sources, recycles its own entries before
-         * it pushes out peers in active use (§5.2: drop the least recently used). Cost: amortized O(1), at
-         * worst one lap.
+         * slots from the new key's home on, else by CLOCK (second chance) from there: a walk that clears
+         * reference bits and takes the first entry whose bit was already clear. {@link #touch} sets the bit and
+         * insert does not, so an entry earns its second chance only by being used again, and a flood of one-shot
+         * addresses (RFC 4380 §7.3.5), from the native side or forged matching sources, recycles its own entries
+         * before it pushes out peers in active use (§5.2: drop the least recently used). Cost: amortized O(1),
+         * at worst one lap.
          *
          * @throws IllegalArgumentException if {@code hi} is 0 (never a Teredo address; it marks empty slots)
          */

@@ -101,7 +101,8 @@ class PeerTableEvictionTest {
      * an entry that is trusted at once ({@link PeerTable.Segment#insertFresh}, trusted, mapped, never touched).
      * 200 of them a second into a full 1,024-peer table for 300 s, while 10 trusted peers are used every 3 s:
      * the flood laps the table twice between two uses of a peer, which CLOCK alone took for as much use as the
-     * peers' own (under the old rule they were gone by the 9th second). They stay, and every eviction takes a forged entry.
+     * peers' own (under the old rule they were gone by the 9th second). They stay, and every eviction takes a
+     * forged entry.
      */
     @Test
     void aFloodOfForgedMatchingSourcesLeavesPeersInUseInPlace_R_7_3_5_state() {

@@ -243,9 +243,11 @@ abstract class SlotArray extends SegmentLock {
                 h = 0;
             }
             int b = h << SHIFT;
-            long st = word(b + STATE);
-            if (word(b) != 0 && ((st & FRESH) != 0 || (st & (TRUSTED | REFERENCED)) == 0)) {
-                return h;
+            if (word(b) != 0) {
+                long st = word(b + STATE);
+                if ((st & (TRUSTED | REFERENCED)) == 0 || (st & FRESH) != 0) { // a native flood's test first
+                    return h;
+                }
             }
         }
         return -1;

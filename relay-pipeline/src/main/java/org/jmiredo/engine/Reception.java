@@ -184,10 +184,15 @@ public final class Reception {
             return refused;
         }
         if (slot < 0) {
-            // Soft-state recovery: the outer address proves the embedded mapping, so trust the peer.
-            slot = segment.insert(srcHi, srcLo, hash, now);
+            // Soft-state recovery: the outer address proves the embedded mapping, so trust the peer. Not a use
+            // yet: a spoofer can forge such a packet from any source, one per source, and an entry touched here
+            // would look to eviction like a peer in use (R-7.3.5-state). Its next packet, a bubble or traffic
+            // towards it touches it; until then it is evicted first, as a one-shot entry from the native side.
+            slot = segment.insertFresh(srcHi, srcLo, hash, now);
+            trust(segment, slot, srcIpv4, srcPort, local, now, false);
+            return null;
         }
-        trust(segment, slot, srcIpv4, srcPort, local, now); // R-5.4.2-trust
+        trust(segment, slot, srcIpv4, srcPort, local, now, true); // R-5.4.2-trust
         return null;
     }
 
@@ -294,7 +299,7 @@ public final class Reception {
                 slot = segment.insert(srcHi, srcLo, hash, now); // ours, but its entry was evicted meanwhile
             }
             if (slot >= 0) {
-                trust(segment, slot, srcIpv4, srcPort, local, now); // R-5.4.1-c3trust
+                trust(segment, slot, srcIpv4, srcPort, local, now, true); // R-5.4.1-c3trust
             }
         } finally {
             segment.unlock();
@@ -303,8 +308,11 @@ public final class Reception {
         return null;
     }
 
-    /** Under the lock: marks the entry trusted at this mapping and takes its queued packets out. */
-    private void trust(PeerTable.Segment segment, int slot, int ipv4, int port, int local, int now) {
+    /**
+     * Under the lock: marks the entry trusted at this mapping and takes its queued packets out; {@code use}:
+     * also touches it (its CLOCK reference bit), false only for the packet that made the entry.
+     */
+    private void trust(PeerTable.Segment segment, int slot, int ipv4, int port, int local, int now, boolean use) {
         if (!segment.trusted(slot)) {
             counters.increment(Counter.PEERS_TRUSTED);
         }
@@ -314,7 +322,9 @@ public final class Reception {
         // The peer answered: its bubble budget starts again (Miredo resets its counters on reception too),
         // or a long-lived, healthy peer would run out after four lapses of trust.
         segment.setBubbles(slot, segment.lastBubble(slot), 0);
-        segment.touch(slot, now);
+        if (use) {
+            segment.touch(slot, now);
+        }
         if (segment.hasQueue(slot)) {
             segment.drainQueue(slot, collectReleased); // R-5.4.1-dequeue
         }

@@ -1,6 +1,7 @@
 package org.jmiredo.peer;
 
 import static org.jmiredo.peer.SlotLayout.BUBBLE_AGE_SHIFT;
+import static org.jmiredo.peer.SlotLayout.FRESH;
 import static org.jmiredo.peer.SlotLayout.KEY_LO;
 import static org.jmiredo.peer.SlotLayout.QUEUED;
 import static org.jmiredo.peer.SlotLayout.REFERENCED;
@@ -322,12 +323,14 @@ public final class PeerTable implements AutoCloseable {
         /**
          * Adds an entry the caller found absent: untrusted, no mapping, no bubbles, lastRx 0, last touch =
          * {@code now}, reference bit clear. When the segment holds its share of maxPeers it first evicts
-         * one entry, releasing its queue: an untrusted entry not used since it was added, if one is among the
+         * one entry, releasing its queue: an untrusted entry not {@link #touch}ed since it was added or CLOCK
+         * last passed it, or one {@link #insertFresh} made and nothing touched since, if one is among the first
          * slots from the new key's home on, else by CLOCK (second chance) from there: a walk that clears
-         * reference bits and takes the first entry whose bit was already clear. {@link #touch} sets the bit
-         * and insert does not, so an entry earns its second chance only by being used again, and a flood of
-         * one-shot addresses (RFC 4380 §7.3.5) recycles its own entries before it pushes out peers in
-         * active use (§5.2: drop the least recently used). Cost: amortized O(1), at worst one lap.
+         * reference bits and takes the first entry whose bit was already clear. {@link #touch} sets the bit and
+         * insert does not, so an entry earns its second chance only by being used again, and a flood of one-shot
+         * addresses (RFC 4380 §7.3.5), from the native side or forged matching sources, recycles its own entries
+         * before it pushes out peers in active use (§5.2: drop the least recently used). Cost: amortized O(1),
+         * at worst one lap.
          *
          * @throws IllegalArgumentException if {@code hi} is 0 (never a Teredo address; it marks empty slots)
          */
@@ -344,16 +347,33 @@ public final class PeerTable implements AutoCloseable {
             return add(hi, lo, hash, now);
         }
 
+        /**
+         * {@link #insert(long, long, long, int)} for a packet that trusts the peer at once but that anyone
+         * could have forged, one per source: a source matching the mapping its address embeds ({@code
+         * relay.unknown-peers = accept-matching}). The entry is FRESH ({@link SlotLayout}) until its first
+         * {@link #touch}: evicted first, as an untrusted entry nobody used, so a flood of such packets from
+         * forged sources recycles its own entries and leaves peers in use in place (RFC 4380 §7.3.5). The
+         * caller must not touch it for that packet.
+         */
+        public int insertFresh(long hi, long lo, long hash, int now) {
+            int slot = insert(hi, lo, hash, now);
+            setWord((slot << SHIFT) + STATE, FRESH);
+            return slot;
+        }
+
         /** Removes the entry and releases its queued packets (RFC 4380 §5.4.1: deleted with the entry). */
         public void remove(int slot) {
             base(slot);
             removeAt(slot);
         }
 
-        /** Marks the entry used at {@code now}: sets its CLOCK reference bit, moves its last touch forward. */
+        /**
+         * Marks the entry used at {@code now}: sets its CLOCK reference bit, clears FRESH ({@link #insertFresh}),
+         * moves its last touch forward.
+         */
         public void touch(int slot, int now) {
             int b = base(slot);
-            setWord(b + STATE, word(b + STATE) | REFERENCED);
+            setWord(b + STATE, (word(b + STATE) & ~FRESH) | REFERENCED);
             setWord(b + TIMES, SlotLayout.raise(word(b + TIMES), now));
         }
 

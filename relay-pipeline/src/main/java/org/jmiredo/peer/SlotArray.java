@@ -1,5 +1,6 @@
 package org.jmiredo.peer;
 
+import static org.jmiredo.peer.SlotLayout.FRESH;
 import static org.jmiredo.peer.SlotLayout.KEY_LO;
 import static org.jmiredo.peer.SlotLayout.QUEUED;
 import static org.jmiredo.peer.SlotLayout.REFERENCED;
@@ -222,9 +223,17 @@ abstract class SlotArray extends SegmentLock {
      * native host sending to many Teredo addresses fills the table with untrusted entries that nobody uses
      * again; with CLOCK alone, a trusted peer in active use whose packets are further apart than the flood
      * takes to wear its second chance (pings every 200 ms, at 20,000 new peers a second in a 1,024-peer
-     * table) is evicted and bubbled again over and over. So an untrusted entry not used since it was added
-     * or last passed by CLOCK goes first, if one is within {@value #NEW_PEER_SCAN} slots: a bounded look,
-     * and under such a flood nearly every slot is one.
+     * table) is evicted and bubbled again over and over. A spoofer sending one packet from each of many
+     * forged sources whose outer address matches the mapping their Teredo address embeds does the same from
+     * the other side with trusted entries ({@code relay.unknown-peers = accept-matching} trusts them at
+     * once). So an entry goes first, if one is within {@value #NEW_PEER_SCAN} slots (a bounded look, and
+     * under such a flood nearly every slot is one), when it is
+     * <ul>
+     * <li>untrusted and not used since it was added or CLOCK last passed it, or
+     * <li>FRESH: made by such a packet and not used since, trusted though it is.
+     * </ul>
+     * A trusted entry that was used once is never taken here, whatever CLOCK did to its bit: the protection
+     * peers in use have against a flood of either kind.
      */
     private int unusedNewPeerFrom(int start) {
         int cap = capacity;
@@ -234,8 +243,11 @@ abstract class SlotArray extends SegmentLock {
                 h = 0;
             }
             int b = h << SHIFT;
-            if (word(b) != 0 && (word(b + STATE) & (TRUSTED | REFERENCED)) == 0) {
-                return h;
+            if (word(b) != 0) {
+                long st = word(b + STATE);
+                if ((st & (TRUSTED | REFERENCED)) == 0 || (st & FRESH) != 0) { // a native flood's test first
+                    return h;
+                }
             }
         }
         return -1;

@@ -5,7 +5,7 @@ package org.jmiredo.peer;
  * <pre>
  * w0 KEY_HI  address bytes 0-7 (prefix | server IPv4); 0 = empty slot (a Teredo prefix is never 0)
  * w1 KEY_LO  address bytes 8-15 (flags | ~port | ~client IPv4)
- * w2 STATE   mapped IPv4 (63-32) | mapped port (31-16) | local address (15-8) | spare (7) | bubble count (6-3)
+ * w2 STATE   mapped IPv4 (63-32) | mapped port (31-16) | local address (15-8) | FRESH (7) | bubble count (6-3)
  *            | REFERENCED (2) | QUEUED (1) | TRUSTED (0)
  * w3 TIMES   lastActive (63-32) | rx age (31-16) | bubble age (15-0)
  * </pre>
@@ -23,6 +23,13 @@ package org.jmiredo.peer;
  * old, which answers every comparison the relay makes (2 s, 30 s, 300 s) the same way. The value 0 is
  * stored as {@link #AGE_NEVER} and reads back as 0 ("never"), the value a new entry starts with.
  * lastActive only ever moves forward: setting a field to an older time never makes an entry look idler.
+ *
+ * <p>Bits. REFERENCED is CLOCK's: set by every use ({@code touch}), cleared as the hand passes. FRESH marks an
+ * entry made by a packet that anyone could have forged and that trusted it at once (a source matching the
+ * mapping its address embeds, {@code relay.unknown-peers = accept-matching}): set by {@code insertFresh},
+ * cleared by the first use, never set again, so a FRESH entry is never REFERENCED. It tells such a one-shot
+ * entry from a trusted peer in use whose REFERENCED bit CLOCK cleared (both show TRUSTED set and REFERENCED
+ * clear), which eviction must not confuse ({@code SlotArray.unusedNewPeerFrom}).
  */
 final class SlotLayout {
     static final int SHIFT = 2;
@@ -35,6 +42,7 @@ final class SlotLayout {
     static final long TRUSTED = 1L;
     static final long QUEUED = 1L << 1;
     static final long REFERENCED = 1L << 2;
+    static final long FRESH = 1L << 7;
     static final int BUBBLES_SHIFT = 3;
     static final int MAX_BUBBLES = 15;
     static final long BUBBLES_MASK = (long) MAX_BUBBLES << BUBBLES_SHIFT;

@@ -84,16 +84,7 @@ class PeerTableEvictionTest {
     @Test
     void aFloodOfNewPeersLeavesTrustedPeersInPlace_R_7_3_5_state() {
         PeerTable table = Peers.table(64, 4);
-        long[] trusted = new long[8];
-        for (int i = 0; i < trusted.length; i++) {
-            long lo = Peers.lo(1_000_000 + i);
-            trusted[i] = lo;
-            Peers.put(table, HI, lo, 0);
-            Peers.locked(table, HI, lo, s -> {
-                s.setTrusted(s.find(HI, lo), true);
-                return 0;
-            });
-        }
+        long[] trusted = trustedPeers(table, 8, false);
         for (int n = 0; n < 64 * 20; n++) {
             Peers.put(table, Peers.hi(n % 7 + 1), Peers.lo(n), 1);
         }
@@ -102,6 +93,82 @@ class PeerTableEvictionTest {
         }
         assertThat(table.size()).isEqualTo(64);
         table.checkInvariants();
+    }
+
+    /**
+     * R-7.3.5-state from the UDP side: a spoofer forges one packet from each of many sources whose outer address
+     * matches the mapping their Teredo address embeds; with relay.unknown-peers = accept-matching each one makes
+     * an entry that is trusted at once ({@link PeerTable.Segment#insertFresh}, trusted, mapped, never touched).
+     * 200 of them a second into a full 1,024-peer table for 300 s, while 10 trusted peers are used every 3 s:
+     * the flood laps the table twice between two uses of a peer, which CLOCK alone took for as much use as the
+     * peers' own (under the old rule they were gone by the 9th second). They stay, and every eviction takes a
+     * forged entry.
+     */
+    @Test
+    void aFloodOfForgedMatchingSourcesLeavesPeersInUseInPlace_R_7_3_5_state() {
+        PeerTable table = Peers.table(1024, 4);
+        long[] active = trustedPeers(table, 10, true); // as the reception trusts a peer that answered our bubble
+        int forged = 0;
+        for (int now = 1; now <= 300; now++) {
+            if (now % 3 == 0) {
+                for (long lo : active) {
+                    assertThat(Peers.contains(table, HI, lo)).as("peer in use at %d s", now).isTrue();
+                    Peers.touch(table, HI, lo, now);
+                }
+            }
+            for (int k = 0; k < 200; k++) {
+                long hi = Peers.hi(forged % 7 + 1);
+                long lo = Peers.lo(forged++);
+                int at = now;
+                Peers.locked(table, hi, lo, s -> {
+                    int slot = s.insertFresh(hi, lo, table.hash(hi, lo), at);
+                    s.setTrusted(slot, true);
+                    s.setMapping(slot, (int) lo, (int) (lo >>> 32) & 0xFFFF, 0);
+                    s.setLastRx(slot, at);
+                    return 0;
+                });
+            }
+        }
+        for (long lo : active) {
+            assertThat(Peers.contains(table, HI, lo)).as("peer in use at the end").isTrue();
+            assertThat(Peers.locked(table, HI, lo, s -> s.trusted(s.find(HI, lo)) ? 1 : 0)).isEqualTo(1);
+        }
+        assertThat(table.size()).isEqualTo(1024);
+        assertThat(table.evictions()).as("every eviction took a forged entry").isEqualTo(forged + 10 - 1024);
+        table.checkInvariants();
+    }
+
+    /**
+     * FRESH is not "REFERENCED clear": a trusted peer that was used and whose bit CLOCK cleared is not a first
+     * choice, a forged one-shot entry is. Eight used peers fill the segment; the first forged entry makes CLOCK
+     * clear every bit and take one of them (nothing better is there); the second forged entry then takes the
+     * first one, not one of the seven peers whose bits are clear.
+     */
+    @Test
+    void aFreshEntryGoesBeforeAUsedPeerWhoseBitClockCleared() {
+        for (int round = 0; round < 16; round++) {
+            PeerTable table = Peers.table(8, 1);
+            long[] used = new long[8];
+            for (int n = 0; n < 8; n++) {
+                long lo = Peers.lo(round * 100 + n);
+                used[n] = lo;
+                putTrusted(table, lo, true);
+            }
+            long first = Peers.lo(round * 100 + 50);
+            long second = Peers.lo(round * 100 + 51);
+            for (long lo : new long[] {first, second}) {
+                Peers.locked(table, HI, lo, s -> {
+                    s.setTrusted(s.insertFresh(HI, lo, table.hash(HI, lo), 1), true);
+                    return 0;
+                });
+            }
+            assertThat(table.evictions()).isEqualTo(2);
+            assertThat(Peers.contains(table, HI, first)).as("round %d: the first forged entry", round).isFalse();
+            assertThat(Peers.contains(table, HI, second)).isTrue();
+            long left = java.util.Arrays.stream(used).filter(lo -> Peers.contains(table, HI, lo)).count();
+            assertThat(left).as("round %d: used peers left", round).isEqualTo(7);
+            table.checkInvariants();
+        }
     }
 
     /**
@@ -118,6 +185,29 @@ class PeerTableEvictionTest {
         }
         assertThat(table.segmentAt(0).longestRun()).as("longest run of occupied slots").isLessThan(150);
         table.checkInvariants();
+    }
+
+    /** Adds peers (HI, lo(1,000,000 + i)) for i below {@code n} as {@link #putTrusted}; returns their lo. */
+    private static long[] trustedPeers(PeerTable table, int n, boolean used) {
+        long[] lo = new long[n];
+        for (int i = 0; i < n; i++) {
+            lo[i] = Peers.lo(1_000_000 + i);
+            putTrusted(table, lo[i], used);
+        }
+        return lo;
+    }
+
+    /** Adds peer (HI, lo) at time 0, trusted, and {@code used} (touched) or not. */
+    private static void putTrusted(PeerTable table, long lo, boolean used) {
+        Peers.put(table, HI, lo, 0);
+        Peers.locked(table, HI, lo, s -> {
+            int slot = s.find(HI, lo);
+            s.setTrusted(slot, true);
+            if (used) {
+                s.touch(slot, 0);
+            }
+            return 0;
+        });
     }
 
     @Test

@@ -862,6 +862,77 @@ class RelayRulesTest {
         assertThat(relay.allSentUdp()).as("a late bubble releases no old packet").isEmpty();
     }
 
+    /**
+     * R-7.3.5-state through the relay's rules: a spoofer forges data packets, one per source, from sources whose
+     * outer address matches the mapping their Teredo address embeds, so accept-matching (the default) makes each
+     * a trusted entry. 100 a second into a full 64-peer table for 120 s, while four clients behind symmetric
+     * NATs (trusted, by their bubbles' answers, at mappings their addresses do not embed) send every 3 s: the
+     * flood laps the table about five times between two of a client's packets. Such a first packet used to
+     * count as a use, so CLOCK took the flood for peers in use and evicted the clients, whose next packets were
+     * then refused (mapping_mismatch) until a new handshake. They keep their entries, trust and mapping, every
+     * packet of theirs is forwarded, and every counted eviction took a forged entry.
+     */
+    @Test
+    void forgedMatchingSourcesDoNotPushActivePeersOutOfAFullTable_R_7_3_5_state() {
+        relay.close();
+        relay = new RelayHarness(RelaySettings.defaults(), new PeerTableSettings(64, 4, 300, 4 * 1280, 64));
+        assertThat(RelaySettings.defaults().unknownPeers()).isEqualTo(UnknownPeerPolicy.ACCEPT_MATCHING);
+        long[][] clients = new long[4][];
+        for (int i = 0; i < clients.length; i++) {
+            clients[i] = teredo("198.51.100.1", 0, "198.51.100.2" + i, 40000);
+            relay.readTun(ipv6(NATIVE, clients[i], 8));
+            DatagramPacket indirect = relay.sentUdp();
+            long[] ours = {Ipv6.srcHi(indirect.content(), 0), Ipv6.srcLo(indirect.content(), 0)};
+            indirect.release();
+            relay.receiveUdp(bubble(clients[i], ours), "198.51.100.2" + i, 50000 + i); // symmetric NAT
+            relay.allSentUdp().forEach(DatagramPacket::release);
+        }
+        int forged = 0;
+        int clientPackets = 0;
+        int forwarded = 0;
+        for (int second = 1; second <= 120; second++) {
+            relay.now++;
+            if (second % 3 == 0) {
+                for (int i = 0; i < clients.length; i++) {
+                    relay.receiveUdp(ipv6(clients[i], NATIVE, 8), "198.51.100.2" + i, 50000 + i);
+                    clientPackets++;
+                }
+            }
+            for (int burst = 0; burst < 2; burst++) {
+                List<ByteBuf> packets = new java.util.ArrayList<>();
+                String[] senders = new String[50];
+                for (int k = 0; k < 50; k++, forged++) {
+                    String ip = "45." + (forged >> 16 & 0xFF) + "." + (forged >> 8 & 0xFF) + "." + (forged & 0xFF);
+                    int port = 1024 + forged % 60000;
+                    packets.add(ipv6(teredo("192.0.2.1", 0, ip, port), NATIVE, 8));
+                    senders[k] = ip + ":" + port;
+                }
+                relay.receiveUdpBurst(packets, senders);
+            }
+            forwarded += relay.tunWritten.size();
+            relay.tunWritten.forEach(ByteBuf::release);
+            relay.tunWritten.clear();
+            relay.allSentUdp().forEach(DatagramPacket::release);
+        }
+        assertThat(relay.dropped(DropReason.MAPPING_MISMATCH)).as("a client's packet refused").isZero();
+        assertThat(forwarded).as("every packet forwarded").isEqualTo(forged + clientPackets);
+        var peers = relay.dataPath.peers();
+        for (int i = 0; i < clients.length; i++) {
+            var segment = peers.segment(clients[i][0], clients[i][1]);
+            segment.lock();
+            try {
+                int slot = segment.find(clients[i][0], clients[i][1]);
+                assertThat(slot).as("client %d's entry", i).isNotNegative();
+                assertThat(segment.trusted(slot)).isTrue();
+                assertThat(segment.mappedPort(slot)).as("the mapping its bubble proved").isEqualTo(50000 + i);
+            } finally {
+                segment.unlock();
+            }
+        }
+        assertThat(peers.size()).isEqualTo(64);
+        assertThat(peers.evictions()).as("the flood's own entries").isEqualTo(forged + clients.length - 64);
+    }
+
     @Test
     void bubbleWithoutEntryMakesOneOnlyWhenItAnswersOurs_M15() {
         long[] ours = bubbleSourceOfAnEntryLeftToExpire();

@@ -16,7 +16,9 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * A new peer into a full table of a million, so that every insert evicts one: with every entry trusted (a
  * busy relay at capacity: the search for an unused new peer finds none and CLOCK decides) or none (a
- * native flood: that search finds one at once).
+ * native flood: that search finds one at once). {@link #insertForged}: what the reception does for a packet
+ * from a source matching the mapping its address embeds (accept-matching), one per forged source, into
+ * the same table: FRESH, trusted, mapped, not touched; after the first lap the search finds such an entry.
  */
 @State(Scope.Thread)
 public class EvictionBench {
@@ -53,16 +55,35 @@ public class EvictionBench {
         return insert(next++);
     }
 
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    public int insertForged() {
+        return insert(next++, true);
+    }
+
     private int insert(int i) {
+        return insert(i, false);
+    }
+
+    /** {@code forged}: as the reception's accept-matching insert; else plain, trusted if the table is. */
+    private int insert(int i, boolean forged) {
         long lo = PeerKeys.lo(i);
         long h = table.hash(PeerKeys.HI, lo);
         PeerTable.Segment s = table.segmentFor(h);
         s.lock();
         try {
-            int slot = s.insert(PeerKeys.HI, lo, h, PeerTableBench.NOW);
-            if (trusted) {
-                s.setTrusted(slot, true);
+            if (!forged) {
+                int slot = s.insert(PeerKeys.HI, lo, h, PeerTableBench.NOW);
+                if (trusted) {
+                    s.setTrusted(slot, true);
+                }
+                return slot;
             }
+            int slot = s.insertFresh(PeerKeys.HI, lo, h, PeerTableBench.NOW);
+            s.setTrusted(slot, true);
+            s.setMapping(slot, PeerKeys.mappedIpv4(i), PeerKeys.mappedPort(i), 0);
+            s.setLastRx(slot, PeerTableBench.NOW);
             return slot;
         } finally {
             s.unlock();

@@ -3,9 +3,9 @@ package org.jmiredo.engine;
 import org.jmiredo.proto.Teredo;
 
 /**
- * The bound on the keyed indirect bubbles a relay, or a client, sends to Teredo peers it has no entry for, whose
- * data packet came from a mapping their address does not embed (a client behind a symmetric NAT after our restart,
- * see {@link Reception} and the client's {@code ClientReception}). Stateless towards the peer table: no entry, no lock, nothing a flood could fill. One event loop's
+ * The bound on the keyed indirect bubbles a relay sends to Teredo peers it has no entry for, whose data packet
+ * came from a mapping their address does not embed (a client behind a symmetric NAT after our restart, see {@link
+ * Reception}). Stateless towards the peer table: no entry, no lock, nothing a flood could fill. One event loop's
  * thread only (no synchronisation), fixed memory whatever the load: a per-second budget and a small direct-mapped
  * memory of the peers bubbled in the last {@value Teredo#BUBBLE_SPACING_SECONDS} s, so that a busy client's
  * packets in flight during the round trip make one bubble, not one each. A slot another peer took meanwhile only

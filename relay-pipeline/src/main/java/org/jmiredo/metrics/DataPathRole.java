@@ -37,12 +37,12 @@ public enum DataPathRole {
     private static Set<DataPathRole> roles(Counter counter) {
         return switch (counter) {
             case UDP_RX_PACKETS, UDP_RX_BYTES, UDP_TX_PACKETS, UDP_TX_BYTES -> ALL;
-            case TUN_TX_COALESCED_PACKETS, TUN_TX_SUPER_PACKETS, UDP_TX_LOCAL_ADDRESS_GONE -> Set.of(RELAY);
+            case TUN_TX_COALESCED_PACKETS, TUN_TX_SUPER_PACKETS, UDP_TX_LOCAL_ADDRESS_GONE, BUBBLES_TX_UNKNOWN,
+                    BUBBLES_UNKNOWN_SPACED, BUBBLES_UNKNOWN_OVER_BUDGET, BUBBLES_UNKNOWN_UNREACHABLE -> Set.of(RELAY);
             // The client has a tunnel, a peer table and bubbles of its own (RFC 4380 §5.2.3, §5.2.4).
             case TUN_TX_PACKETS, TUN_TX_BYTES, TUN_RX_PACKETS, TUN_RX_BYTES, BUBBLES_TX_INDIRECT, BUBBLES_TX_REBOUND,
-                    BUBBLES_TX_UNKNOWN, BUBBLES_UNKNOWN_SPACED, BUBBLES_UNKNOWN_OVER_BUDGET,
-                    BUBBLES_UNKNOWN_UNREACHABLE, BUBBLES_RATE_LIMITED, ICMP_ERRORS_TX, ICMP_ERRORS_RATE_LIMITED,
-                    PEERS_TRUSTED, QUEUED_PACKETS, QUEUE_RELEASED_PACKETS ->
+                    BUBBLES_RATE_LIMITED, ICMP_ERRORS_TX, ICMP_ERRORS_RATE_LIMITED, PEERS_TRUSTED, QUEUED_PACKETS,
+                    QUEUE_RELEASED_PACKETS ->
                     Set.of(RELAY, CLIENT);
             // Only the relay's and the client's sockets are read by the transport's own recvmmsg (epoll); the
             // other roles' by Netty.

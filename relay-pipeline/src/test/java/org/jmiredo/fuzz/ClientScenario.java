@@ -216,12 +216,11 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
                     + delivered + ", taken " + taken + ", held " + held + ", drops " + drops + ";" + Counts.moved(d));
         }
         check(tunQueue.count == delivered + d[r(DropReason.TUN_WRITE_FAILED)], "tunnel writes match their counts");
-        // A packet from a trusted peer at a new mapping, or from a Teredo peer without an entry at a mapping its
-        // address does not embed (dropped), sends one probe through the peer's server.
-        long rebound = d[c(Counter.BUBBLES_TX_REBOUND)] + d[c(Counter.BUBBLES_TX_UNKNOWN)];
+        // A packet from a trusted peer at a new mapping (dropped) sends one probe through the peer's server.
+        long rebound = d[c(Counter.BUBBLES_TX_REBOUND)];
         check(rebound == 0 || rebound == 1 && d[r(DropReason.MAPPING_MISMATCH)] == 1 && bubbles == 0
-                && d[c(Counter.BUBBLES_TX_INDIRECT)] == 1, "a rebound or unknown peer's probe only for a mismatched"
-                + " data packet;" + Counts.moved(d));
+                && d[c(Counter.BUBBLES_TX_INDIRECT)] == 1, "a rebound probe only for a mismatched data packet;"
+                + Counts.moved(d));
         check(sent == d[c(Counter.UDP_TX_PACKETS)] && sent == d[c(Counter.QUEUE_RELEASED_PACKETS)] - releasedIntoTunnel
                 + d[c(Counter.BUBBLES_TX_DIRECT)] + d[c(Counter.ECHO_TESTS_TX)] + d[c(Counter.ROUTER_SOLICITATIONS_TX)]
                 + rebound, "a datagram sends a released queue, a bubble, an echo test or an RS only;" + Counts.moved(d));

@@ -7,7 +7,6 @@ import java.util.function.Consumer;
 import org.jmiredo.engine.BubbleBudget;
 import org.jmiredo.engine.Clock;
 import org.jmiredo.engine.RelayOutput;
-import org.jmiredo.engine.UnknownBubbles;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
@@ -26,23 +25,13 @@ import org.jmiredo.proto.TeredoHeaders;
  * trusted peer at its mapping (case 1); the echo reply of our connectivity test, or the host's Destination
  * Unreachable quoting it (case 2, taken, not delivered); a Teredo peer at its embedded mapping (case 3,
  * trusted from then on), or a bubble that answers ours at the mapping it came from (Miredo's M15, for peers
- * that reach us from another port); a Teredo peer's data from another mapping is dropped, but sends it our probe
- * bubble through its server (trusted at another mapping: {@link #knownAt}; without an entry: {@link
- * #bubbleUnknown}), whose answer (M15) trusts it where its packets come from. Anything else
+ * that reach us from another port). Anything else
  * from a native source starts the connectivity test towards it and waits in the peer's queue (case 6, as
  * Miredo): it enters the tunnel if the test passes through the IPv4/port it came from, else it is dropped
  * ({@link DropReason#UNTESTED_MAPPING}). Packets queued for a peer, either way, leave when it becomes
  * trusted. One instance, on the client's one event loop.
  */
 public final class ClientReception {
-    /**
-     * The most probe bubbles per clock second to Teredo peers without an entry ({@link #bubbleUnknown}), a fixed
-     * bound: a client has few peers, and 50 a second, one per peer per 2 s, probes 100 peers sending to it at
-     * once within 2 s, while a spoofer who picks the servers in forged addresses aims at most
-     * 50 bubbles (3.4 KB) a second at a host through it.
-     */
-    public static final int UNKNOWN_BUBBLES_PER_SECOND = 50;
-
     private final ClientSelf self;
     private final PeerTable peers;
     private final Clock clock;
@@ -50,8 +39,6 @@ public final class ClientReception {
     private final ByteBufAllocator alloc;
     private final ArrayDeque<ByteBuf> released = new ArrayDeque<>();
     private final Consumer<ByteBuf> collect = released::add;
-    /** The client's one event loop's bound on {@link #bubbleUnknown}'s bubbles (32 KiB, fixed). */
-    private final UnknownBubbles unknownBubbles = new UnknownBubbles(UNKNOWN_BUBBLES_PER_SECOND);
 
     /** @param alloc where the copies of held packets come from (pooled in the daemon) */
     public ClientReception(ClientSelf self, PeerTable peers, Clock clock, DataPathCounters counters,
@@ -127,8 +114,7 @@ public final class ClientReception {
             trust(srcHi, srcLo, srcIpv4, srcPort, out); // R-5.2.3-c3
             return deliver(buf, headers, out);
         }
-        long hash = peers.hash(srcHi, srcLo);
-        int known = knownAt(hash, srcHi, srcLo, srcIpv4, srcPort, teredo, out);
+        int known = knownAt(srcHi, srcLo, srcIpv4, srcPort, teredo, out);
         if (known == KNOWN) {
             return deliver(buf, headers, out); // R-5.2.3-c1
         }
@@ -136,8 +122,6 @@ public final class ClientReception {
             if (known == REBOUND) {
                 self.sendProbeBubble(srcHi, srcLo, TeredoAddress.serverIpv4(srcHi), Teredo.SERVICE_PORT,
                         Counter.BUBBLES_TX_REBOUND, out);
-            } else if (known == ABSENT) {
-                bubbleUnknown(srcHi, srcLo, hash, out);
             }
             return DropReason.MAPPING_MISMATCH;
         }
@@ -184,12 +168,10 @@ public final class ClientReception {
                 && buf.getLong(icmp + Icmpv6.ECHO_DATA_OFFSET) == self.nonce(srcHi, srcLo);
     }
 
-    /** What {@link #knownAt} found: an entry that is neither of the next two. */
+    /** What {@link #knownAt} found. */
     private static final int UNKNOWN = 0;
     private static final int KNOWN = 1;
     private static final int REBOUND = 2;
-    /** No entry at all. */
-    private static final int ABSENT = 3;
 
     /**
      * Case 1: {@link #KNOWN} when the peer is trusted at exactly this mapping; its receive time moves and its queue
@@ -200,17 +182,15 @@ public final class ClientReception {
      * mapping, keyed to our probe (M15), trusts it there. Within the peer's {@link BubbleBudget#takeRebound}, so a
      * spoofer gets the real peer no more probes than the budget allows (one per 2 s while it answers, four per
      * 300 s once it does not), never one to the spoofed source. Nothing changes in the entry until that answer.
-     * {@link #ABSENT} when there is no entry for the peer ({@code hash} is its table hash).
      */
-    private int knownAt(long hash, long srcHi, long srcLo, int ipv4, int port, boolean teredo, RelayOutput out) {
+    private int knownAt(long srcHi, long srcLo, int ipv4, int port, boolean teredo, RelayOutput out) {
+        long hash = peers.hash(srcHi, srcLo);
         PeerTable.Segment segment = peers.segmentFor(hash);
         int known = UNKNOWN;
         segment.lock();
         try {
             int slot = segment.find(srcHi, srcLo, hash);
-            if (slot < 0) {
-                known = ABSENT;
-            } else if (segment.trusted(slot)) {
+            if (slot >= 0 && segment.trusted(slot)) {
                 if (segment.mappedIpv4(slot) == ipv4 && segment.mappedPort(slot) == port) {
                     markTrusted(segment, slot, ipv4, port);
                     known = KNOWN;
@@ -224,39 +204,6 @@ public final class ClientReception {
         }
         sendReleased(ipv4, port, out);
         return known;
-    }
-
-    /**
-     * A data packet from a Teredo peer without an entry came from a mapping its address does not embed, and is
-     * dropped (R-5.2.3-c3). It may be a peer that trusts us while we have no entry for it: one behind a NAT that
-     * maps each destination to another port but lets anyone in (endpoint-dependent mapping, endpoint-independent
-     * filtering) that contacted us first, whose bubble through our server we answered at its origin without an
-     * entry (M18), so that it trusts us and sends to us from the port its NAT picked for us; or one whose entry
-     * our table evicted. Dropped for good otherwise: each lapse of its trust only repeats that exchange. So it
-     * gets, as the relay gives such a peer ({@code Reception}), our probe bubble from the keyed source through the
-     * server its address names (R-5.2.3-bubblemay); its answer, a direct bubble from the mapping its packets come
-     * from addressed to that source (M15), trusts it there ({@link #bubbleFrom}), one round trip after its first
-     * packet. Miredo's client drops them. (Our own restart is not such a case: a restarted client draws new
-     * random flag bits, RFC 5991 §4, so it has another address, and a peer's packets to the old one are not ours.)
-     *
-     * <p>Bounded without an entry, as the relay's ({@link UnknownBubbles}): one per peer per 2 s (R-5.2.6-2s; the
-     * four in 300 s of R-5.2.6-max4 would need an entry) and {@link #UNKNOWN_BUBBLES_PER_SECOND} in all, each
-     * refusal counted by reason. No entry for a packet that may be forged (a flood of forged sources would fill
-     * the table and evict real peers); never towards the packet's source, so nothing is reflected to a forged
-     * mapping, and one 40-byte bubble per data packet at most; none when the address names a server or mapping
-     * that is not global unicast (R-5.2.4-g4: it would aim inside a private network).
-     */
-    private void bubbleUnknown(long srcHi, long srcLo, long hash, RelayOutput out) {
-        if (!TeredoAddress.isReachable(srcHi, srcLo)) {
-            counters.increment(Counter.BUBBLES_UNKNOWN_UNREACHABLE);
-            return;
-        }
-        switch (unknownBubbles.take(hash, clock.nowSeconds())) {
-            case UnknownBubbles.SEND -> self.sendProbeBubble(srcHi, srcLo, TeredoAddress.serverIpv4(srcHi),
-                    Teredo.SERVICE_PORT, Counter.BUBBLES_TX_UNKNOWN, out);
-            case UnknownBubbles.SPACED -> counters.increment(Counter.BUBBLES_UNKNOWN_SPACED);
-            default -> counters.increment(Counter.BUBBLES_UNKNOWN_OVER_BUDGET);
-        }
     }
 
     private void trust(long srcHi, long srcLo, int ipv4, int port, RelayOutput out) {

@@ -87,15 +87,6 @@ class ClientRulesTest implements RelayOutput {
         return udp.stream().map(Sent::to).toList();
     }
 
-    /** One datagram sent: our probe bubble to PEER, from {@code ourSource}, through PEER's server. */
-    private void assertProbedThroughItsServerOnly(long[] ourSource) {
-        assertThat(destinations()).as("through its server only").containsExactly("203.0.113.120:3544");
-        ByteBuf probe = udp.getFirst().payload();
-        assertThat(Ipv6.isBubble(probe, 0)).isTrue();
-        assertThat(new long[] {Ipv6.srcHi(probe, 0), Ipv6.srcLo(probe, 0)}).containsExactly(ourSource);
-        assertThat(new long[] {Ipv6.dstHi(probe, 0), Ipv6.dstLo(probe, 0)}).containsExactly(PEER);
-    }
-
     /** The echo reply of the native host to our test, as its relay carries it. */
     private ByteBuf testReply(long[] from) {
         ByteBuf data = alloc.heapBuffer().writeLong(self.nonce(from[0], from[1]));
@@ -431,7 +422,10 @@ class ClientRulesTest implements RelayOutput {
 
         assertThat(receive(echo(PEER, CLIENT, false, 8), "198.51.100.30", 50002)).isEqualTo(DropReason.MAPPING_MISMATCH);
         assertThat(tun).isEmpty();
-        assertProbedThroughItsServerOnly(ourSource);
+        assertThat(destinations()).as("through its server only").containsExactly("203.0.113.120:3544");
+        ByteBuf probe = udp.getFirst().payload();
+        assertThat(Ipv6.isBubble(probe, 0)).isTrue();
+        assertThat(new long[] {Ipv6.srcHi(probe, 0), Ipv6.srcLo(probe, 0)}).containsExactly(ourSource);
         assertThat(counters.get(Counter.BUBBLES_TX_REBOUND)).isEqualTo(1);
         assertThat(receive(echo(PEER, CLIENT, false, 8), "198.51.100.30", 50002)).isEqualTo(DropReason.MAPPING_MISMATCH);
         assertThat(destinations()).as("2 s apart").hasSize(1);
@@ -471,101 +465,6 @@ class ClientRulesTest implements RelayOutput {
         assertThat(receive(echo(peer, CLIENT, false, 8), "198.51.100.30", 50001)).isEqualTo(DropReason.MAPPING_MISMATCH);
         assertThat(destinations()).as("nothing towards 10.1.2.3").isEmpty();
         assertThat(counters.get(Counter.BUBBLES_TX_REBOUND)).isZero();
-    }
-
-    /**
-     * Beyond the RFC (R-5.2.3-bubblemay; R-5.2.3-c3 and M15 stand): a peer behind a NAT that maps each destination
-     * to another port but lets anyone in (endpoint-dependent mapping, endpoint-independent filtering) contacts us
-     * first. Our server forwards its bubble and we answer at its origin, no entry made (M18); that bubble trusts us
-     * there, so it sends its data to us, from the port its NAT picked for us, which its address does not embed.
-     * Dropped (no entry, another mapping), but the first sends our keyed probe through its server, no entry made;
-     * its answer from that port (M15) trusts it there. Before, its packets were dropped for good: each lapse of its
-     * trust only repeated the exchange. One probe per peer per 2 s for its packets in flight meanwhile.
-     */
-    @Test
-    void r523BubblemayAPeerWithoutAnEntryFromAnotherMappingIsProbedThroughItsServerAndTrustedOnItsAnswer() {
-        // Its bubble through our server: the origin is its NAT's port towards that server, 50001.
-        assertThat(receive(withOrigin(bubble(PEER, CLIENT), "198.51.100.30", 50001), PRIMARY, 3544)).isNull();
-        assertThat(destinations()).as("M18: at its origin").containsExactly("198.51.100.30:50001");
-        assertThat(peers.size()).isZero();
-        udp.forEach(s -> s.payload().release());
-        udp.clear();
-
-        long[] ourSource = {BubbleSource.LINK_LOCAL_HI, BUBBLE_SOURCE.interfaceId(PEER[0], PEER[1])};
-        assertThat(receive(echo(PEER, CLIENT, false, 8), "198.51.100.30", 50002)).isEqualTo(DropReason.MAPPING_MISMATCH);
-        assertThat(tun).isEmpty();
-        assertProbedThroughItsServerOnly(ourSource);
-        assertThat(counters.get(Counter.BUBBLES_TX_UNKNOWN)).isEqualTo(1);
-        assertThat(counters.get(Counter.BUBBLES_TX_INDIRECT)).as("an indirect bubble too").isEqualTo(1);
-        assertThat(peers.size()).as("no entry for what may be forged").isZero();
-
-        now[0] += 1;
-        assertThat(receive(echo(PEER, CLIENT, false, 8), "198.51.100.30", 50002)).isEqualTo(DropReason.MAPPING_MISMATCH);
-        assertThat(destinations()).as("2 s apart").hasSize(1);
-        assertThat(counters.get(Counter.BUBBLES_UNKNOWN_SPACED)).isEqualTo(1);
-        now[0] += 1;
-        assertThat(receive(echo(PEER, CLIENT, false, 8), "198.51.100.30", 50002)).isEqualTo(DropReason.MAPPING_MISMATCH);
-        assertThat(destinations()).containsExactly("203.0.113.120:3544", "203.0.113.120:3544");
-
-        assertThat(receive(bubble(PEER, ourSource), "198.51.100.30", 50002)).isNull(); // the answer (M15)
-        assertThat(counters.get(Counter.PEERS_TRUSTED)).isEqualTo(1);
-        assertThat(receive(echo(PEER, CLIENT, false, 8), "198.51.100.30", 50002)).isNull();
-        assertThat(tun).hasSize(1);
-        send(PEER);
-        assertThat(destinations()).endsWith("198.51.100.30:50002");
-        assertThat(counters.get(Counter.BUBBLES_TX_UNKNOWN)).isEqualTo(2);
-    }
-
-    /**
-     * An address naming a server or a mapping that is not global unicast gets no probe without an entry (R-5.2.4-g4:
-     * it would aim inside a private network), counted; nor does a Teredo peer that has an entry, trusted at that
-     * mapping or not: its own bubble budget rules (R-5.2.6-2s, R-5.2.6-max4).
-     */
-    @Test
-    void r523BubblemayNoProbeWithoutAnEntryToANonGlobalServerOrMapping() {
-        long[] privateServer = teredo("10.1.2.3", 0, "198.51.100.30", 50000);
-        long[] privateMapping = teredo("203.0.113.120", 0, "192.168.1.5", 50000);
-        long[] noPort = teredo("203.0.113.120", 0, "198.51.100.30", 0);
-        assertThat(receive(echo(privateServer, CLIENT, false, 8), "198.51.100.30", 50001))
-                .isEqualTo(DropReason.MAPPING_MISMATCH);
-        assertThat(receive(echo(privateMapping, CLIENT, false, 8), "198.51.100.30", 50000))
-                .isEqualTo(DropReason.MAPPING_MISMATCH);
-        assertThat(receive(echo(noPort, CLIENT, false, 8), "198.51.100.30", 50000))
-                .isEqualTo(DropReason.MAPPING_MISMATCH);
-        assertThat(destinations()).isEmpty();
-        assertThat(counters.get(Counter.BUBBLES_UNKNOWN_UNREACHABLE)).isEqualTo(3);
-        assertThat(counters.get(Counter.BUBBLES_TX_UNKNOWN)).isZero();
-
-        send(PEER); // an untrusted entry, its direct and indirect bubbles
-        udp.forEach(s -> s.payload().release());
-        udp.clear();
-        assertThat(receive(echo(PEER, CLIENT, false, 8), "198.51.100.30", 50002)).isEqualTo(DropReason.MAPPING_MISMATCH);
-        assertThat(destinations()).isEmpty();
-        assertThat(counters.get(Counter.BUBBLES_TX_UNKNOWN)).isZero();
-    }
-
-    /**
-     * Forged packets from Teredo sources and mappings we never heard of: each a drop, no entry, nothing sent to
-     * any packet's source, and at most {@link ClientReception#UNKNOWN_BUBBLES_PER_SECOND} bubbles a second, each
-     * to the server the forged address names; the rest counted as over budget.
-     */
-    @Test
-    void r523BubblemayAForgedFloodWithoutEntriesGetsTheSecondsBudgetEachThroughTheNamedServer() {
-        int budget = ClientReception.UNKNOWN_BUBBLES_PER_SECOND;
-        int perSecond = 1_000;
-        for (int second = 0; second < 3; second++, now[0]++) {
-            for (int n = 0; n < perSecond; n++) {
-                long[] forged = teredo("203.0.113." + (1 + n % 4), 0, "198.51.100.40", 1024 + second * perSecond + n);
-                assertThat(receive(echo(forged, CLIENT, false, 8), "198.51.100.77", 2000 + n))
-                        .isEqualTo(DropReason.MAPPING_MISMATCH);
-            }
-        }
-        assertThat(udp).hasSize(3 * budget);
-        assertThat(destinations()).allMatch(d -> d.matches("203\\.0\\.113\\.[1-4]:3544"));
-        assertThat(counters.get(Counter.BUBBLES_TX_UNKNOWN)).isEqualTo(3 * budget);
-        assertThat(counters.get(Counter.BUBBLES_UNKNOWN_OVER_BUDGET)).isEqualTo(3L * (perSecond - budget));
-        assertThat(peers.size()).isZero();
-        assertThat(tun).isEmpty();
     }
 
     @Test

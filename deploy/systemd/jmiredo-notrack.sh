@@ -13,6 +13,7 @@
 # `-m conntrack --ctstate UNTRACKED -j ACCEPT` (iptables) in INPUT and FORWARD, before its final drop.
 #
 #   jmiredo-notrack.sh add    [--port 3544] [--prefix 2001::/32] [--interface teredo] [--backend nft|iptables]
+#                             --port takes a comma-separated list of up to 15 ports (mire: 3544,3545)
 #   jmiredo-notrack.sh delete [--backend nft|iptables]   removes every rule add installed, whatever its options
 #   jmiredo-notrack.sh show   [same options]    prints the installed rules; exit 1 if there are none
 #
@@ -41,7 +42,8 @@ while [ $# -gt 0 ]; do
     [ $# -ge 2 ] || { echo "jmiredo-notrack: $1 needs a value" >&2; exit 2; }
     shift 2
 done
-case $port in ''|*[!0-9]*) echo "jmiredo-notrack: --port must be a number" >&2; exit 2 ;; esac
+case $port in ''|,*|*,|*,,*|*[!0-9,]*) echo "jmiredo-notrack: --port must be a port or a comma-separated list of ports (3544,3545)" >&2; exit 2 ;; esac
+[ "$(echo "$port" | tr -cd , | wc -c)" -lt 15 ] || { echo "jmiredo-notrack: --port takes at most 15 ports" >&2; exit 2; }
 case $prefix in *:*/*) ;; *) echo "jmiredo-notrack: --prefix must be an IPv6 prefix (2001::/32)" >&2; exit 2 ;; esac
 if [ -z "$backend" ]; then
     if command -v nft >/dev/null 2>&1; then backend=nft; else backend=iptables; fi
@@ -58,13 +60,13 @@ delete table inet $TABLE
 table inet $TABLE {
     chain prerouting {
         type filter hook prerouting priority raw; policy accept;
-        meta nfproto ipv4 udp dport $port notrack comment "peers and servers to the relay"
+        meta nfproto ipv4 udp dport { $port } notrack comment "peers and servers to the relay"
         iifname "$interface" notrack comment "Teredo to IPv6, forwarded"
         ip6 daddr $prefix notrack comment "IPv6 to Teredo, forwarded into the tunnel"
     }
     chain output {
         type filter hook output priority raw; policy accept;
-        meta nfproto ipv4 udp sport $port notrack comment "the relay to peers and servers"
+        meta nfproto ipv4 udp sport { $port } notrack comment "the relay to peers and servers"
         ip6 daddr $prefix notrack comment "the host's own packets into the tunnel"
     }
 }
@@ -83,8 +85,8 @@ nft_show() {
 ipt_rules() {
     case $1 in
         iptables)
-            echo "PREROUTING -p udp --dport $port"
-            echo "OUTPUT -p udp --sport $port" ;;
+            echo "PREROUTING -p udp -m multiport --dports $port"
+            echo "OUTPUT -p udp -m multiport --sports $port" ;;
         ip6tables)
             echo "PREROUTING -i $interface"
             echo "PREROUTING -d $prefix"

@@ -34,6 +34,8 @@ class ConnectionTrackingTest extends TeredoLabTest {
     /** A conntrack entry of the relay's own UDP (its port) or of IPv6 to or from a Teredo address. */
     private static final Pattern RELAY_FLOW = Pattern.compile(
             "^(ipv4 .* udp .*(sport|dport)=" + RELAY_PORT + " .*|ipv6 .*(src|dst)=2001:0000:.*)$", Pattern.MULTILINE);
+    /** A port besides the relay's (3545 in the lab), for the script's list form of --port (mire answers on two). */
+    private static final int OTHER_PORT = 3544;
     private static final String UNTRACKED_RULE = "jmiredo-test-untracked";
     private static final String INVALID_RULE = "jmiredo-test-invalid";
 
@@ -97,7 +99,10 @@ class ConnectionTrackingTest extends TeredoLabTest {
     @Order(2)
     @DisplayName("With the recipe (nft form) the relay's traffic crosses the stateful firewall untracked")
     void nftRecipeLeavesNoEntry() {
-        rly.exec(notrack.toString(), "add", "--port", Integer.toString(RELAY_PORT), "--backend", "nft").check();
+        // Two ports, as mire needs (3544 and 3545): the list form of --port.
+        rly.exec(notrack.toString(), "add", "--port", OTHER_PORT + "," + RELAY_PORT, "--backend", "nft").check();
+        assertThat(rly.exec(notrack.toString(), "show", "--backend", "nft").check().output())
+                .contains("udp dport { " + OTHER_PORT + ", " + RELAY_PORT + " } notrack");
         rly.exec("conntrack", "-F"); // exits 1 on an empty table
 
         pingBothWays();
@@ -113,7 +118,10 @@ class ConnectionTrackingTest extends TeredoLabTest {
     @Order(3)
     @DisplayName("With the recipe (iptables form) likewise")
     void iptablesRecipeLeavesNoEntry() {
-        rly.exec(notrack.toString(), "add", "--port", Integer.toString(RELAY_PORT), "--backend", "iptables").check();
+        rly.exec(notrack.toString(), "add", "--port", OTHER_PORT + "," + RELAY_PORT, "--backend", "iptables").check();
+        assertThat(rly.exec("iptables-save", "-t", "raw").check().output())
+                .contains("--dports " + OTHER_PORT + "," + RELAY_PORT + " ")
+                .contains("--sports " + OTHER_PORT + "," + RELAY_PORT + " ");
         rly.exec("conntrack", "-F");
         long before = counter("ip6tables", "FORWARD", UNTRACKED_RULE);
 

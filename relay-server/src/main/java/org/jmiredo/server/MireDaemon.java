@@ -50,6 +50,11 @@ public final class MireDaemon extends UdpRoleDaemon {
     }
 
     @Override
+    List<Integer> conntrackPorts() {
+        return List.of(Teredo.SERVICE_PORT, MireDataPath.PEER_PORT);
+    }
+
+    @Override
     Map<String, Integer> boundAddresses() {
         return Map.of("--bind", address);
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DataPathRole;
+import org.jmiredo.proto.Teredo;
 import org.jmiredo.server.config.DaemonConfig;
 import org.jmiredo.server.config.HostPort;
 import org.jmiredo.server.metrics.DataPathMetrics;
@@ -76,6 +77,11 @@ abstract class UdpRoleDaemon implements AutoCloseable {
         return null;
     }
 
+    /** The UDP ports the role answers any source on, for the connection-tracking warning's remedy. */
+    List<Integer> conntrackPorts() {
+        return List.of(Teredo.SERVICE_PORT);
+    }
+
     /** The data path this daemon runs: which of the counters it exposes. */
     abstract DataPathRole dataPathRole();
 
@@ -117,7 +123,7 @@ abstract class UdpRoleDaemon implements AutoCloseable {
         if (role != null) {
             HostConntrack.find(Path.of("/proc")).ifPresent(conntrack -> {
                 conntrack.bindTo(registry);
-                conntrack.floodWarning(role).ifPresent(LoggerFactory.getLogger(getClass())::warn);
+                conntrack.floodWarning(role, conntrackPorts()).ifPresent(LoggerFactory.getLogger(getClass())::warn);
             });
         }
     }

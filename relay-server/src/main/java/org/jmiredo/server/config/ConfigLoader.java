@@ -3,11 +3,14 @@ package org.jmiredo.server.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigOriginFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
+import com.typesafe.config.ConfigValueType;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -133,6 +136,12 @@ public final class ConfigLoader {
             stack = sources.commandLine().withFallback(stack);
             used.add("command line");
         }
+        List<String> sections = sectionsSetAsValues(List.of(hocon, env, sources.commandLine()), reference);
+        if (!sections.isEmpty()) {
+            // The merge already lost what such a value hid (a command-line option over CONFIG_FORCE_jmiredo=1
+            // left an object with that one key): every other error would be about keys nobody unset.
+            throw new InvalidConfigException(sections);
+        }
         Config resolved = resolve(stack);
         List<String> problems = unknownKeys(resolved, reference);
         problems.addAll(misnamedOverrides(sources.environment(), reference));
@@ -217,6 +226,44 @@ public final class ConfigLoader {
         }
         problems.sort(Comparator.naturalOrder());
         return problems;
+    }
+
+    /**
+     * A value where {@code reference.conf} has a section ({@code CONFIG_FORCE_jmiredo=1}, {@code jmiredo.relay = 5}):
+     * one line naming where it was set and a key it could have meant.
+     */
+    private static List<String> sectionsSetAsValues(List<Config> layers, Config reference) {
+        List<String> problems = new ArrayList<>();
+        for (Config layer : layers) {
+            collectSectionsSetAsValues(layer.root(), List.of(), reference, problems);
+        }
+        problems.sort(Comparator.naturalOrder());
+        return problems;
+    }
+
+    private static void collectSectionsSetAsValues(ConfigObject object, List<String> parent, Config reference,
+            List<String> problems) {
+        for (Map.Entry<String, ConfigValue> entry : object.entrySet()) {
+            List<String> keys = new ArrayList<>(parent);
+            keys.add(entry.getKey());
+            String path = ConfigUtil.joinPath(keys);
+            ConfigValue value = entry.getValue();
+            ConfigValueType type;
+            try {
+                type = value.valueType();
+            } catch (ConfigException.NotResolved substitution) {
+                continue; // ${...}: judged once resolved
+            }
+            if (type == ConfigValueType.OBJECT) {
+                collectSectionsSetAsValues((ConfigObject) value, keys, reference, problems);
+            } else if (isPath(reference, path) && reference.getValue(path).valueType() == ConfigValueType.OBJECT) {
+                String example = reference.getConfig(path).entrySet().stream().map(e -> path + "." + e.getKey())
+                        .sorted().findFirst().orElse(path);
+                boolean env = Origins.format(value.origin(), path).startsWith("environment variable");
+                problems.add(Origins.format(value.origin(), path) + ": " + path + " is a section of settings, not a "
+                        + "setting: set one of its keys, e.g. " + (env ? Origins.envVariable(example) : example));
+            }
+        }
     }
 
     private static boolean isPath(Config config, String path) {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The host's netfilter connection tracking as the daemon's network namespace sees it (the relay's, the Teredo
@@ -106,7 +107,7 @@ public final class HostConntrack {
      * too, so a flood of Router Solicitations from about limit / 30 new sources a second fills the table, and
      * the kernel then drops new clients' packets where the daemon cannot count them. Empty otherwise.
      */
-    public Optional<String> floodWarning(String role) {
+    public Optional<String> floodWarning(String role, List<Integer> ports) {
         long entries = entries();
         long limit = limit();
         if (entries <= 0 || limit < 0) {
@@ -119,8 +120,9 @@ public final class HostConntrack {
                 + "addresses takes an entry for %d s at least, spoofed ones too, so a flood from about %d new "
                 + "sources a second fills the table, and the kernel then drops new clients' packets where the %s "
                 + "cannot count them (jmiredo_host_conntrack_dropped_packets_total). Exempt its UDP port from "
-                + "tracking (deploy/systemd/jmiredo-notrack.sh add --port 3544, README \"Connection tracking\") "
-                + "or raise the limit", role, entries, limit, seconds, Math.max(1, limit / seconds), role));
+                + "tracking (deploy/systemd/jmiredo-notrack.sh add --port %s, README \"Connection tracking\") "
+                + "or raise the limit", role, entries, limit, seconds, Math.max(1, limit / seconds), role,
+                ports.stream().map(String::valueOf).collect(Collectors.joining(","))));
     }
 
     /** {@code jmiredo_host_conntrack_entries}, {@code _limit} and {@code _dropped_packets_total}. */

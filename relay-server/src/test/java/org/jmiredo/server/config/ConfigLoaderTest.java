@@ -451,7 +451,20 @@ class ConfigLoaderTest {
         Config env = ConfigFactory.parseMap(Map.of("jmiredo.relay", "5"), "env variables overrides");
         assertThatThrownBy(() -> ConfigLoader.load(new ConfigLoader.Sources(Optional.empty(), Optional.empty(), env,
                         ConfigFactory.empty())))
-                .hasMessageStartingWith("environment variable CONFIG_FORCE_jmiredo_relay: jmiredo.relay has type STRING");
+                .hasMessage("environment variable CONFIG_FORCE_jmiredo_relay: jmiredo.relay is a section of settings, "
+                        + "not a setting: set one of its keys, e.g. CONFIG_FORCE_jmiredo_relay_bind__address");
+    }
+
+    @Test
+    void theRootSetFromTheEnvironmentUnderACommandLineOptionIsOneLineAboutTheVariable() {
+        // CONFIG_FORCE_jmiredo=1 with --metrics-listen: the option's one-key object hid the string, and the
+        // errors were a line per section "withValue(metrics.listen): No configuration setting found for key ...".
+        Config env = ConfigFactory.parseMap(Map.of("jmiredo", "1"), "env variables overrides");
+        Config option = ConfigLoader.commandLineOption("jmiredo.metrics.listen", "127.0.0.1:9999", "--metrics-listen");
+        assertThatThrownBy(() -> ConfigLoader.load(new ConfigLoader.Sources(Optional.empty(), Optional.empty(), env,
+                        option)))
+                .hasMessage("environment variable CONFIG_FORCE_jmiredo: jmiredo is a section of settings, not a "
+                        + "setting: set one of its keys, e.g. CONFIG_FORCE_jmiredo_client_bind__address");
     }
 
     @Test
@@ -533,7 +546,8 @@ class ConfigLoaderTest {
     @Test
     void aSectionWrittenAsAValueIsOneProblemNotOnePerKeyBeneathIt() throws Exception {
         Path file = write("flat.conf", "jmiredo.peers = 5\n");
-        assertProblems(file, file + ":1: jmiredo.peers has type NUMBER rather than OBJECT (reading jmiredo.peers.max)");
+        assertProblems(file, file + ":1: jmiredo.peers is a section of settings, not a setting: set one of its keys, "
+                + "e.g. jmiredo.peers.idle-timeout");
     }
 
     private Path write(String name, String text) throws IOException {

@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,12 +64,14 @@ class HostConntrackTest {
         Files.writeString(proc.resolve("sys/net/netfilter/nf_conntrack_udp_timeout"), "30\n");
         HostConntrack conntrack = HostConntrack.find(proc).orElseThrow();
 
-        assertThat(conntrack.floodWarning("server")).hasValueSatisfying(line -> assertThat(line).contains(
+        assertThat(conntrack.floodWarning("server", List.of(3544))).hasValueSatisfying(line -> assertThat(line).contains(
                 "in the server's network namespace (1200 entries, net.netfilter.nf_conntrack_max = 262144)",
-                "for 30 s at least", "about 8738 new sources a second", "jmiredo-notrack.sh add --port 3544"));
+                "for 30 s at least", "about 8738 new sources a second", "jmiredo-notrack.sh add --port 3544,"));
+        assertThat(conntrack.floodWarning("mire", List.of(3544, 3545))).as("mire answers on two ports")
+                .hasValueSatisfying(line -> assertThat(line).contains("jmiredo-notrack.sh add --port 3544,3545,"));
 
         write("0", "262144", STAT);
-        assertThat(conntrack.floodWarning("server")).as("no entries: conntrack not in use here").isEmpty();
+        assertThat(conntrack.floodWarning("server", List.of(3544))).as("no entries: conntrack not in use here").isEmpty();
     }
 
     @Test

@@ -1,0 +1,105 @@
+package org.jmiredo.server.transport;
+
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.kqueue.KQueue;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.jmiredo.server.netlink.InterfaceConfigurator;
+import org.jmiredo.server.netlink.RtnetlinkConfigurator;
+import org.jmiredo.server.tun.TunnelDevice;
+import org.jmiredo.server.tun.bsd.BsdCommandConfigurator;
+import org.jmiredo.server.tun.bsd.BsdFlavor;
+import org.jmiredo.server.tun.bsd.BsdTunDevice;
+import org.jmiredo.server.tun.bsd.Commands;
+import org.jmiredo.server.tun.linux.LinuxTunDevice;
+import org.jmiredo.server.tun.linux.TunOffloadMode;
+
+/**
+ * Which tunnel and transport the relay gets on this host: on Linux a multi-queue TUN on epoll loops (one queue per
+ * loop); on FreeBSD, DragonFly, NetBSD, OpenBSD and macOS one tun or utun on one kqueue loop, set up with the
+ * system's ifconfig and route; anywhere else, or without the native transport, a clear refusal.
+ *
+ * @param kind the loops' transport
+ * @param bsd the BSD flavor, or empty on Linux
+ */
+public record TunnelPlatform(TransportKind kind, Optional<BsdFlavor> bsd) {
+    /** This host's platform. */
+    public static TunnelPlatform current() throws TransportException {
+        return forHost(System.getProperty("os.name"), Epoll::isAvailable, KQueue::isAvailable,
+                Epoll::unavailabilityCause, KQueue::unavailabilityCause);
+    }
+
+    /**
+     * The platform of an OS named {@code osName} whose Netty transports are (un)available as given; the
+     * suppliers are asked only when needed.
+     *
+     * @throws TransportException naming what is missing
+     */
+    static TunnelPlatform forHost(String osName, Supplier<Boolean> epoll, Supplier<Boolean> kqueue,
+            Supplier<Throwable> epollCause, Supplier<Throwable> kqueueCause) throws TransportException {
+        Optional<BsdFlavor> bsd = BsdFlavor.of(osName);
+        if (bsd.isPresent()) {
+            if (kqueue.get()) {
+                return new TunnelPlatform(TransportKind.KQUEUE, bsd);
+            }
+            throw new TransportException("the relay's tunnel on " + bsd.get().label() + " needs Netty's kqueue "
+                    + "transport; it is unavailable: " + reason(kqueueCause.get()), kqueueCause.get());
+        }
+        if (epoll.get()) {
+            return new TunnelPlatform(TransportKind.EPOLL, Optional.empty());
+        }
+        throw new TransportException("the relay's tunnel is built for Linux (epoll, x86-64/arm64) and for FreeBSD, "
+                + "DragonFly, NetBSD, OpenBSD and macOS (kqueue); on " + osName + " epoll is unavailable: "
+                + reason(epollCause.get()), epollCause.get());
+    }
+
+    private static String reason(Throwable cause) {
+        return cause == null ? "unknown reason" : cause.getMessage();
+    }
+
+    /**
+     * The settings as this platform can serve them. Linux: unchanged. A BSD tunnel has one queue, so the relay runs
+     * one event loop there: {@code transport.event-loops = 0} (one per processor) becomes 1, and more than 1 is
+     * refused rather than left idle (a BSD kernel spreads no UDP across SO_REUSEPORT sockets either: macOS never,
+     * FreeBSD only with SO_REUSEPORT_LB). What only Linux has is refused too: a host's persistent device, TUN
+     * offloads asked for with {@code on}.
+     */
+    public TransportSettings fit(TransportSettings settings) throws TransportException {
+        if (bsd.isEmpty()) {
+            return settings;
+        }
+        String os = bsd.get().label();
+        if (settings.eventLoops() > 1) {
+            throw new TransportException("jmiredo.transport.event-loops = " + settings.eventLoops() + ": on " + os
+                    + " the tunnel has a single queue, so the relay runs one event loop; set it to 1 or 0");
+        }
+        if (settings.tunPersistent()) {
+            throw new TransportException("jmiredo.tun.persistent is built for Linux only; on " + os
+                    + " the relay creates its own tunnel");
+        }
+        if (settings.tunOffload() == TunOffloadMode.ON) {
+            throw new TransportException("jmiredo.tun.offload = on needs a Linux TUN (virtio headers); on " + os
+                    + " set it to auto or off");
+        }
+        return settings.withEventLoops(1);
+    }
+
+    /** The interface configurator of the relay's tunnel here. */
+    InterfaceConfigurator relayConfigurator() {
+        return bsd.<InterfaceConfigurator>map(f -> new BsdCommandConfigurator(f, Commands.SYSTEM))
+                .orElseGet(RtnetlinkConfigurator::new);
+    }
+
+    /** Opens the tunnel for {@code settings} (already {@link #fit}). */
+    TunnelDevice openTunnel(TransportSettings settings) throws IOException {
+        if (bsd.isPresent()) {
+            return BsdTunDevice.open(bsd.get(), settings.tunName(), settings.tunQueueOptions(), Commands.SYSTEM);
+        }
+        int n = settings.resolvedEventLoops();
+        return settings.tunPersistent()
+                ? LinuxTunDevice.attachPersistent(settings.tunName(), n, settings.tunQueueOptions(),
+                        settings.tunOffload())
+                : LinuxTunDevice.open(settings.tunName(), n, settings.tunQueueOptions(), settings.tunOffload());
+    }
+}

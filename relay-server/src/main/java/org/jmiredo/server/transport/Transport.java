@@ -86,7 +86,8 @@ public final class Transport implements AutoCloseable {
     }
 
     /**
-     * Opens the TUN device, configures it, starts the loops and binds the relay's UDP channels.
+     * Opens the TUN device, configures it with {@code configurator}, starts the loops and binds the UDP channels:
+     * Linux only (the client's tunnel, and tests); refused on the BSDs and macOS.
      *
      * @throws IOException with a one-line message: {@link org.jmiredo.server.sys.NativeException} (TUN),
      *     {@link org.jmiredo.server.netlink.InterfaceConfigException} (address/route),
@@ -95,10 +96,7 @@ public final class Transport implements AutoCloseable {
     public static Transport start(TransportSettings settings, DataPathWiring wiring, InterfaceConfigurator configurator)
             throws IOException {
         TunnelPlatform platform = TunnelPlatform.current();
-        if (platform.bsd().isPresent()) {
-            throw new TransportException("the Teredo client's tunnel is built for Linux only; on "
-                    + platform.bsd().get().label() + " jmiredo runs the relay, the server and mire");
-        }
+        TunnelPlatform.requireLinux(platform.bsd(), "the Teredo client's tunnel");
         return start(settings, wiring, configurator, platform);
     }
 

@@ -85,6 +85,17 @@ public record TunnelPlatform(TransportKind kind, Optional<BsdFlavor> bsd) {
         return settings.withEventLoops(1);
     }
 
+    /**
+     * Refuses, on a BSD or macOS ({@code os}), {@code what} is built for Linux only (the client's tunnel, the
+     * server's raw IPv6 socket), naming what runs there.
+     */
+    public static void requireLinux(Optional<BsdFlavor> os, String what) throws TransportException {
+        if (os.isPresent()) {
+            throw new TransportException(what + " is built for Linux only; on " + os.get().label() + " jmiredo runs "
+                    + "the relay, mire, and the server with jmiredo.server.native-forwarding = false");
+        }
+    }
+
     /** The interface configurator of the relay's tunnel here. */
     InterfaceConfigurator relayConfigurator() {
         return bsd.<InterfaceConfigurator>map(f -> new BsdCommandConfigurator(f, Commands.SYSTEM))

@@ -1,0 +1,118 @@
+package org.jmiredo.server.tun.bsd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.jmiredo.server.netlink.InterfaceConfigException;
+import org.jmiredo.server.netlink.InterfaceConfigurator.ConfiguredInterface;
+import org.jmiredo.server.netlink.TunnelInterfaceSpec;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The command plans that set up and tear down the relay's tunnel on each BSD and macOS, as data: the commands are
+ * recorded, never run (there is no BSD here, and they would change this host's interfaces).
+ */
+class BsdCommandConfiguratorTest {
+    private static final TunnelInterfaceSpec TEREDO = TunnelInterfaceSpec.relay("teredo", 1280, v6("2001::"), 32);
+
+    private final List<String> ran = new ArrayList<>();
+    private String failOn;
+
+    private final Commands recording = argv -> {
+        String line = String.join(" ", argv);
+        ran.add(line);
+        if (failOn != null && line.contains(failOn)) {
+            throw new IOException(line + " exited with 1: File exists");
+        }
+    };
+
+    @Test
+    void freeBsdGivesTheInterfaceMiredosAddressMtuAndRoute() throws Exception {
+        ConfiguredInterface configured = new BsdCommandConfigurator(BsdFlavor.FREEBSD, recording).configure(TEREDO);
+
+        assertThat(ran).containsExactly(
+                "/sbin/ifconfig teredo inet6 fe80::ffff:ffff:ffff%teredo prefixlen 64 alias",
+                "/sbin/ifconfig teredo mtu 1280 up",
+                "/sbin/route -n add -inet6 2001:: -prefixlen 32 -interface teredo");
+        ran.clear();
+        configured.close();
+        assertThat(ran).containsExactly(
+                "/sbin/route -n delete -inet6 2001:: -prefixlen 32",
+                "/sbin/ifconfig teredo inet6 fe80::ffff:ffff:ffff%teredo -alias");
+    }
+
+    @Test
+    void eachSystemSpellsTheDirectRouteItsWay() throws Exception {
+        TunnelInterfaceSpec tun0 = TunnelInterfaceSpec.relay("tun0", 1280, v6("2001::"), 32);
+        new BsdCommandConfigurator(BsdFlavor.NETBSD, recording).configure(tun0);
+        new BsdCommandConfigurator(BsdFlavor.OPENBSD, recording).configure(tun0);
+        new BsdCommandConfigurator(BsdFlavor.DARWIN, recording)
+                .configure(TunnelInterfaceSpec.relay("utun3", 1280, v6("2001::"), 32));
+
+        assertThat(ran).filteredOn(line -> line.startsWith("/sbin/route")).containsExactly(
+                "/sbin/route -n add -inet6 2001:: -prefixlen 32 -interface fe80::ffff:ffff:ffff%tun0",
+                "/sbin/route -n add -inet6 2001:: -prefixlen 32 -iface fe80::ffff:ffff:ffff%tun0",
+                "/sbin/route -n add -inet6 2001:: -prefixlen 32 -interface utun3");
+    }
+
+    /** The route is the last step: when it fails (a route for the prefix exists), only the address is undone. */
+    @Test
+    void aFailedRouteUndoesTheAddressButNotSomeoneElsesRoute() {
+        failOn = "route -n add";
+
+        assertThatThrownBy(() -> new BsdCommandConfigurator(BsdFlavor.FREEBSD, recording).configure(TEREDO))
+                .isInstanceOf(InterfaceConfigException.class)
+                .hasMessageContaining("cannot set up the tunnel interface teredo")
+                .hasMessageContaining("File exists");
+        assertThat(ran).last().isEqualTo("/sbin/ifconfig teredo inet6 fe80::ffff:ffff:ffff%teredo -alias");
+        assertThat(ran).noneMatch(line -> line.contains("route -n delete"));
+    }
+
+    @Test
+    void aFailedFirstStepLeavesNothingToUndo() {
+        failOn = "prefixlen 64 alias";
+
+        assertThatThrownBy(() -> new BsdCommandConfigurator(BsdFlavor.FREEBSD, recording).configure(TEREDO))
+                .isInstanceOf(InterfaceConfigException.class);
+        assertThat(ran).hasSize(1);
+    }
+
+    @Test
+    void undoingCarriesOnPastAnInterfaceAlreadyGone() throws Exception {
+        ConfiguredInterface configured = new BsdCommandConfigurator(BsdFlavor.FREEBSD, recording).configure(TEREDO);
+        failOn = "teredo";
+        ran.clear();
+
+        configured.close();
+
+        assertThat(ran).hasSize(2);
+    }
+
+    @Test
+    void renamingAndDestroying() {
+        assertThat(BsdInterfacePlan.rename("tun0", "teredo")).containsExactly("/sbin/ifconfig", "tun0", "name", "teredo");
+        assertThat(BsdInterfacePlan.destroy(BsdFlavor.FREEBSD, "teredo"))
+                .containsExactly(List.of("/sbin/ifconfig", "teredo", "destroy"));
+        assertThat(BsdInterfacePlan.destroy(BsdFlavor.DARWIN, "utun3")).as("a utun goes with its socket").isEmpty();
+    }
+
+    @Test
+    void aHostsPersistentDeviceIsLinuxOnly() {
+        assertThatThrownBy(() -> new BsdCommandConfigurator(BsdFlavor.FREEBSD, recording).checkHostSetup(TEREDO, 1))
+                .isInstanceOf(InterfaceConfigException.class).hasMessageContaining("Linux only");
+        assertThat(ran).isEmpty();
+    }
+
+    private static Inet6Address v6(String literal) {
+        try {
+            return (Inet6Address) InetAddress.getByName(literal);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+}

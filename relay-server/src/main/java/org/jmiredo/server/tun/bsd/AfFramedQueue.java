@@ -9,12 +9,11 @@ import io.netty.channel.IoRegistration;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.FutureListener;
-import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.jmiredo.server.tun.OnLoop;
 import org.jmiredo.server.tun.linux.GuardedReceiver;
 import org.jmiredo.server.tun.linux.TunQueueOptions;
 import org.jmiredo.server.tun.linux.TunReadSlots;
@@ -246,26 +245,7 @@ abstract class AfFramedQueue implements IoHandle, TunQueue {
     }
 
     private Future<Void> onLoop(Runnable action) {
-        IoEventLoop l = loop;
-        if (l == null || l.inEventLoop()) {
-            action.run();
-            return ImmediateEventExecutor.INSTANCE.newSucceededFuture(null);
-        }
-        Promise<Void> done = l.newPromise();
-        try {
-            l.execute(() -> {
-                try {
-                    action.run();
-                    done.setSuccess(null);
-                } catch (RuntimeException e) {
-                    done.setFailure(e);
-                }
-            });
-            return done;
-        } catch (RejectedExecutionException terminated) {
-            action.run(); // the loop is gone: nothing else touches this queue
-            return ImmediateEventExecutor.INSTANCE.newSucceededFuture(null);
-        }
+        return OnLoop.run(loop, action);
     }
 
     @Override

@@ -16,9 +16,13 @@ import org.jmiredo.server.metrics.MetricsServer;
 import org.jmiredo.server.metrics.PeerTableMetrics;
 import org.jmiredo.server.metrics.UdpGsoMetrics;
 import org.jmiredo.server.netlink.ClientInterface;
+import org.jmiredo.server.netlink.ClientTunnelInterface;
 import org.jmiredo.server.transport.Transport;
 import org.jmiredo.server.transport.UdpGso;
 import org.jmiredo.server.transport.TransportSettings;
+import org.jmiredo.server.tun.bsd.BsdClientInterface;
+import org.jmiredo.server.tun.bsd.BsdFlavor;
+import org.jmiredo.server.tun.bsd.Commands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +44,7 @@ public final class ClientDaemon implements AutoCloseable {
     private final DaemonConfig config;
     private final QualificationSettings settings;
     private final ClientReport report;
-    private final ClientInterface tunnel;
+    private final ClientTunnelInterface tunnel;
     private final ClientTunnelAddress address;
     /** The socket's specific address, if any: /readyz says 503 while the host lacks it, as the relay's. */
     private final BoundAddresses bound;
@@ -50,7 +54,9 @@ public final class ClientDaemon implements AutoCloseable {
         this.config = config;
         this.settings = config.client().settings(config.relay().prefix());
         this.report = new ClientReport(settings, config.tun().mtu(), this::addressChanged);
-        this.tunnel = new ClientInterface(config.client().defaultRoute());
+        this.tunnel = BsdFlavor.current()
+                .<ClientTunnelInterface>map(os -> new BsdClientInterface(os, Commands.SYSTEM, config.client().defaultRoute()))
+                .orElseGet(() -> new ClientInterface(config.client().defaultRoute()));
         this.address = new ClientTunnelAddress(ClientTunnelAddress.Tunnel.of(tunnel));
         this.bound = BoundAddresses.of(Map.of(BIND_ADDRESS_KEY, config.client().bindAddress()));
     }

@@ -86,8 +86,8 @@ public final class Transport implements AutoCloseable {
     }
 
     /**
-     * Opens the TUN device, configures it with {@code configurator}, starts the loops and binds the UDP channels:
-     * Linux only (the client's tunnel, and tests); refused on the BSDs and macOS.
+     * Opens the tunnel, configures it with {@code configurator} (the client's, or a test's), starts the loops and
+     * binds the UDP channels; {@code settings} are first fitted to this host's platform ({@link TunnelPlatform#fit}).
      *
      * @throws IOException with a one-line message: {@link org.jmiredo.server.sys.NativeException} (TUN),
      *     {@link org.jmiredo.server.netlink.InterfaceConfigException} (address/route),
@@ -96,8 +96,7 @@ public final class Transport implements AutoCloseable {
     public static Transport start(TransportSettings settings, DataPathWiring wiring, InterfaceConfigurator configurator)
             throws IOException {
         TunnelPlatform platform = TunnelPlatform.current();
-        TunnelPlatform.requireLinux(platform.bsd(), "the Teredo client's tunnel");
-        return start(settings, wiring, configurator, platform);
+        return start(platform.fit(settings), wiring, configurator, platform);
     }
 
     private static Transport start(TransportSettings settings, DataPathWiring wiring,

@@ -16,7 +16,7 @@ import org.jmiredo.server.tun.linux.LinuxTunDevice;
 import org.jmiredo.server.tun.linux.TunOffloadMode;
 
 /**
- * Which tunnel and transport the relay gets on this host: on Linux a multi-queue TUN on epoll loops (one queue per
+ * Which tunnel and transport the relay and the client get on this host: on Linux a multi-queue TUN on epoll loops (one queue per
  * loop); on FreeBSD, DragonFly, NetBSD, OpenBSD and macOS one tun or utun on one kqueue loop, set up with the
  * system's ifconfig and route; anywhere else, or without the native transport, a clear refusal.
  *
@@ -86,17 +86,17 @@ public record TunnelPlatform(TransportKind kind, Optional<BsdFlavor> bsd) {
     }
 
     /**
-     * Refuses, on a BSD or macOS ({@code os}), {@code what} is built for Linux only (the client's tunnel, the
-     * server's raw IPv6 socket), naming what runs there.
+     * Refuses, on a BSD or macOS ({@code os}), {@code what} is built for Linux only (the server's raw IPv6 socket),
+     * naming what runs there.
      */
     public static void requireLinux(Optional<BsdFlavor> os, String what) throws TransportException {
         if (os.isPresent()) {
             throw new TransportException(what + " is built for Linux only; on " + os.get().label() + " jmiredo runs "
-                    + "the relay, mire, and the server with jmiredo.server.native-forwarding = false");
+                    + "the relay, the client, mire, and the server with jmiredo.server.native-forwarding = false");
         }
     }
 
-    /** The interface configurator of the relay's tunnel here. */
+    /** The interface configurator of the relay's tunnel here (the client brings its own). */
     InterfaceConfigurator relayConfigurator() {
         return bsd.<InterfaceConfigurator>map(f -> new BsdCommandConfigurator(f, Commands.SYSTEM))
                 .orElseGet(RtnetlinkConfigurator::new);

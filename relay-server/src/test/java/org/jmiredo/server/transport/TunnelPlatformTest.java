@@ -83,14 +83,15 @@ class TunnelPlatformTest {
         assertThatThrownBy(() -> mac.fit(offloads)).hasMessageContaining("jmiredo.tun.offload = on");
     }
 
-    /** The client's tunnel and the server's raw socket: a clear refusal on a BSD, nothing on Linux. */
+    /** The server's raw socket: a clear refusal on a BSD, nothing on Linux. */
     @Test
     void whatIsBuiltForLinuxOnlyIsRefusedOnABsd() throws Exception {
-        TunnelPlatform.requireLinux(Optional.empty(), "the Teredo client's tunnel");
+        String raw = "jmiredo.server.native-forwarding (a raw IPv6 socket)";
+        TunnelPlatform.requireLinux(Optional.empty(), raw);
 
-        assertThatThrownBy(() -> TunnelPlatform.requireLinux(Optional.of(BsdFlavor.OPENBSD),
-                "the Teredo client's tunnel")).isInstanceOf(TransportException.class)
-                .hasMessage("the Teredo client's tunnel is built for Linux only; on OpenBSD jmiredo runs the relay, "
-                        + "mire, and the server with jmiredo.server.native-forwarding = false");
+        assertThatThrownBy(() -> TunnelPlatform.requireLinux(Optional.of(BsdFlavor.OPENBSD), raw))
+                .isInstanceOf(TransportException.class)
+                .hasMessage(raw + " is built for Linux only; on OpenBSD jmiredo runs the relay, the client, mire, and "
+                        + "the server with jmiredo.server.native-forwarding = false");
     }
 }

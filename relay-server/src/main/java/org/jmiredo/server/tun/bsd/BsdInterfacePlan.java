@@ -1,6 +1,8 @@
 package org.jmiredo.server.tun.bsd;
 
+import java.net.Inet6Address;
 import java.util.List;
+import org.jmiredo.server.netlink.Ipv6Text;
 import org.jmiredo.server.netlink.TunnelInterfaceSpec;
 
 /**
@@ -43,6 +45,35 @@ final class BsdInterfacePlan {
      */
     static List<List<String>> destroy(BsdFlavor flavor, String name) {
         return flavor == BsdFlavor.DARWIN ? List.of() : List.of(List.of(IFCONFIG, name, "destroy"));
+    }
+
+    /** The client's link: its MTU, up (its address comes with the qualification). */
+    static List<String> link(String name, int mtu) {
+        return List.of(IFCONFIG, name, "mtu", Integer.toString(mtu), "up");
+    }
+
+    /** The client's MTU, as its server's RA gives it. */
+    static List<String> mtu(String name, int mtu) {
+        return List.of(IFCONFIG, name, "mtu", Integer.toString(mtu));
+    }
+
+    /** The client's Teredo address as a /32: the kernel then routes the Teredo prefix into the tunnel. */
+    static List<String> addAddress(String name, Inet6Address address, int prefixLength) {
+        return List.of(IFCONFIG, name, "inet6", Ipv6Text.format(address), "prefixlen",
+                Integer.toString(prefixLength), "alias");
+    }
+
+    static List<String> removeAddress(String name, Inet6Address address) {
+        return List.of(IFCONFIG, name, "inet6", Ipv6Text.format(address), "-alias");
+    }
+
+    /** The client's default route into the tunnel (a BSD has one default route per family: no metric). */
+    static List<String> addDefaultRoute(String name) {
+        return List.of(ROUTE, "-n", "add", "-inet6", "default", "-interface", name);
+    }
+
+    static List<String> deleteDefaultRoute() {
+        return List.of(ROUTE, "-n", "delete", "-inet6", "default");
     }
 
     // route(8): "-interface" makes the route direct (no gateway); FreeBSD, DragonFly and macOS take the interface's

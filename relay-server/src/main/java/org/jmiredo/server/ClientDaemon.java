@@ -3,6 +3,7 @@ package org.jmiredo.server;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.util.Map;
+import java.util.Optional;
 import org.jmiredo.engine.Clock;
 import org.jmiredo.engine.client.QualificationSettings;
 import org.jmiredo.metrics.DataPathRole;
@@ -54,11 +55,16 @@ public final class ClientDaemon implements AutoCloseable {
         this.config = config;
         this.settings = config.client().settings(config.relay().prefix());
         this.report = new ClientReport(settings, config.tun().mtu(), this::addressChanged);
-        this.tunnel = BsdFlavor.current()
-                .<ClientTunnelInterface>map(os -> new BsdClientInterface(os, Commands.SYSTEM, config.client().defaultRoute()))
-                .orElseGet(() -> new ClientInterface(config.client().defaultRoute()));
+        this.tunnel = tunnelInterface(config.client().defaultRoute());
         this.address = new ClientTunnelAddress(ClientTunnelAddress.Tunnel.of(tunnel));
         this.bound = BoundAddresses.of(Map.of(BIND_ADDRESS_KEY, config.client().bindAddress()));
+    }
+
+    /** The tunnel's interface calls: rtnetlink on Linux, ifconfig and route on the BSDs and macOS. */
+    private static ClientTunnelInterface tunnelInterface(boolean defaultRoute) {
+        Optional<BsdFlavor> bsd = BsdFlavor.current();
+        return bsd.isPresent() ? new BsdClientInterface(bsd.get(), Commands.SYSTEM, defaultRoute)
+                : new ClientInterface(defaultRoute);
     }
 
     /** Starts everything, or nothing: on failure what was started is stopped again. */

@@ -4,7 +4,6 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.kqueue.KQueue;
 import java.io.IOException;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.jmiredo.server.netlink.InterfaceConfigurator;
 import org.jmiredo.server.netlink.RtnetlinkConfigurator;
 import org.jmiredo.server.tun.TunnelDevice;
@@ -24,34 +23,39 @@ import org.jmiredo.server.tun.linux.TunOffloadMode;
  * @param bsd the BSD flavor, or empty on Linux
  */
 public record TunnelPlatform(TransportKind kind, Optional<BsdFlavor> bsd) {
-    /** This host's platform. */
+    /**
+     * This host's platform. Only the transport the OS calls for is probed: on Linux asking kqueue would try to load
+     * its native library, and on a BSD asking epoll the same. No lambda here: the start pays for each one it spins.
+     */
     public static TunnelPlatform current() throws TransportException {
-        return forHost(System.getProperty("os.name"), Epoll::isAvailable, KQueue::isAvailable,
-                Epoll::unavailabilityCause, KQueue::unavailabilityCause);
+        String os = System.getProperty("os.name");
+        if (BsdFlavor.of(os).isPresent()) {
+            return forHost(os, false, KQueue.isAvailable(), null, KQueue.unavailabilityCause());
+        }
+        return forHost(os, Epoll.isAvailable(), false, Epoll.unavailabilityCause(), null);
     }
 
     /**
-     * The platform of an OS named {@code osName} whose Netty transports are (un)available as given; the
-     * suppliers are asked only when needed.
+     * The platform of an OS named {@code osName} whose Netty transports are (un)available as given.
      *
      * @throws TransportException naming what is missing
      */
-    static TunnelPlatform forHost(String osName, Supplier<Boolean> epoll, Supplier<Boolean> kqueue,
-            Supplier<Throwable> epollCause, Supplier<Throwable> kqueueCause) throws TransportException {
+    static TunnelPlatform forHost(String osName, boolean epoll, boolean kqueue, Throwable epollCause,
+            Throwable kqueueCause) throws TransportException {
         Optional<BsdFlavor> bsd = BsdFlavor.of(osName);
         if (bsd.isPresent()) {
-            if (kqueue.get()) {
+            if (kqueue) {
                 return new TunnelPlatform(TransportKind.KQUEUE, bsd);
             }
             throw new TransportException("the relay's tunnel on " + bsd.get().label() + " needs Netty's kqueue "
-                    + "transport; it is unavailable: " + reason(kqueueCause.get()), kqueueCause.get());
+                    + "transport; it is unavailable: " + reason(kqueueCause), kqueueCause);
         }
-        if (epoll.get()) {
+        if (epoll) {
             return new TunnelPlatform(TransportKind.EPOLL, Optional.empty());
         }
         throw new TransportException("the relay's tunnel is built for Linux (epoll, x86-64/arm64) and for FreeBSD, "
                 + "DragonFly, NetBSD, OpenBSD and macOS (kqueue); on " + osName + " epoll is unavailable: "
-                + reason(epollCause.get()), epollCause.get());
+                + reason(epollCause), epollCause);
     }
 
     private static String reason(Throwable cause) {
@@ -98,8 +102,7 @@ public record TunnelPlatform(TransportKind kind, Optional<BsdFlavor> bsd) {
 
     /** The interface configurator of the relay's tunnel here (the client brings its own). */
     InterfaceConfigurator relayConfigurator() {
-        return bsd.<InterfaceConfigurator>map(f -> new BsdCommandConfigurator(f, Commands.SYSTEM))
-                .orElseGet(RtnetlinkConfigurator::new);
+        return bsd.isPresent() ? new BsdCommandConfigurator(bsd.get(), Commands.SYSTEM) : new RtnetlinkConfigurator();
     }
 
     /** Opens the tunnel for {@code settings} (already {@link #fit}). */

@@ -13,7 +13,7 @@ class TunnelPlatformTest {
     private static final Throwable NO_LIBRARY = new UnsatisfiedLinkError("no netty_transport_native in java.library.path");
 
     private static TunnelPlatform host(String os, boolean epoll, boolean kqueue) throws TransportException {
-        return TunnelPlatform.forHost(os, () -> epoll, () -> kqueue, () -> NO_LIBRARY, () -> NO_LIBRARY);
+        return TunnelPlatform.forHost(os, epoll, kqueue, NO_LIBRARY, NO_LIBRARY);
     }
 
     @Test

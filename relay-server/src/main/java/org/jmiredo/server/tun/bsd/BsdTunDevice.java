@@ -70,7 +70,18 @@ public final class BsdTunDevice implements TunnelDevice {
             return new BsdTunDevice(flavor, name, handle, commands);
         } catch (IOException | RuntimeException e) {
             BsdTunSyscalls.close(opened.fd());
+            destroyQuietly(flavor, opened.name(), commands); // a tun interface outlives its fd (not renamed yet)
             throw e;
+        }
+    }
+
+    private static void destroyQuietly(BsdFlavor flavor, String name, Commands commands) {
+        for (List<String> step : BsdInterfacePlan.destroy(flavor, name)) {
+            try {
+                commands.run(step);
+            } catch (IOException e) {
+                LOG.debug("destroying the tunnel interface {}: {}", name, e.getMessage()); // gone with its fd
+            }
         }
     }
 
@@ -170,13 +181,7 @@ public final class BsdTunDevice implements TunnelDevice {
     @Override
     public void close() {
         await(queue.closeAsync());
-        for (List<String> step : BsdInterfacePlan.destroy(flavor, name)) {
-            try {
-                commands.run(step);
-            } catch (IOException e) {
-                LOG.debug("destroying the tunnel interface {}: {}", name, e.getMessage()); // gone with its fd
-            }
-        }
+        destroyQuietly(flavor, name, commands);
     }
 
     private static void await(Future<Void> f) {

@@ -2,11 +2,9 @@ package org.jmiredo.server.tun.bsd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.jmiredo.server.tun.linux.EchoPackets.v6;
 
-import java.io.IOException;
 import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.util.ArrayList;
 import java.util.List;
 import org.jmiredo.server.netlink.InterfaceConfigException;
 import org.jmiredo.server.netlink.TunnelInterfaceSpec;
@@ -21,16 +19,8 @@ class BsdClientInterfaceTest {
     private static final Inet6Address FIRST = v6("2001:0:c633:6401:8000:f227:39e6:9bfd");
     private static final Inet6Address SECOND = v6("2001:0:c633:6401:8000:f227:39e6:9bfe");
 
-    private final List<String> ran = new ArrayList<>();
-    private String failOn;
-
-    private final Commands recording = argv -> {
-        String line = String.join(" ", argv);
-        ran.add(line);
-        if (failOn != null && line.contains(failOn)) {
-            throw new IOException(line + " exited with 1: route: writing to routing socket: File exists");
-        }
-    };
+    private final RecordingCommands recording = new RecordingCommands();
+    private final List<String> ran = recording.ran;
 
     @Test
     void aQualifiedClientGetsItsAddressAndADefaultRouteAndLosesThemAgain() throws Exception {
@@ -72,7 +62,7 @@ class BsdClientInterfaceTest {
     void aNativeDefaultRouteIsLeftAlone() throws Exception {
         BsdClientInterface tunnel = new BsdClientInterface(BsdFlavor.NETBSD, recording, true);
         tunnel.configure(TUN);
-        failOn = "add -inet6 default";
+        recording.failOn = "add -inet6 default";
 
         tunnel.assign(FIRST, 1280);
         ran.clear();
@@ -85,7 +75,7 @@ class BsdClientInterfaceTest {
     void anAddressThatCannotBeAddedFailsTheAssignment() throws Exception {
         BsdClientInterface tunnel = new BsdClientInterface(BsdFlavor.OPENBSD, recording, true);
         tunnel.configure(TUN);
-        failOn = "prefixlen 32 alias";
+        recording.failOn = "prefixlen 32 alias";
 
         assertThatThrownBy(() -> tunnel.assign(FIRST, 1280)).isInstanceOf(InterfaceConfigException.class)
                 .hasMessageContaining("cannot set up the Teredo tunnel tun0");
@@ -97,13 +87,5 @@ class BsdClientInterfaceTest {
         new BsdClientInterface(BsdFlavor.FREEBSD, recording, true).withdraw();
 
         assertThat(ran).isEmpty();
-    }
-
-    private static Inet6Address v6(String literal) {
-        try {
-            return (Inet6Address) InetAddress.getByName(literal);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(e);
-        }
     }
 }

@@ -2,11 +2,8 @@ package org.jmiredo.server.tun.bsd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.jmiredo.server.tun.linux.EchoPackets.v6;
 
-import java.io.IOException;
-import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.util.ArrayList;
 import java.util.List;
 import org.jmiredo.server.netlink.InterfaceConfigException;
 import org.jmiredo.server.netlink.InterfaceConfigurator.ConfiguredInterface;
@@ -20,16 +17,8 @@ import org.junit.jupiter.api.Test;
 class BsdCommandConfiguratorTest {
     private static final TunnelInterfaceSpec TEREDO = TunnelInterfaceSpec.relay("teredo", 1280, v6("2001::"), 32);
 
-    private final List<String> ran = new ArrayList<>();
-    private String failOn;
-
-    private final Commands recording = argv -> {
-        String line = String.join(" ", argv);
-        ran.add(line);
-        if (failOn != null && line.contains(failOn)) {
-            throw new IOException(line + " exited with 1: File exists");
-        }
-    };
+    private final RecordingCommands recording = new RecordingCommands();
+    private final List<String> ran = recording.ran;
 
     @Test
     void freeBsdGivesTheInterfaceMiredosAddressMtuAndRoute() throws Exception {
@@ -63,7 +52,7 @@ class BsdCommandConfiguratorTest {
     /** The route is the last step: when it fails (a route for the prefix exists), only the address is undone. */
     @Test
     void aFailedRouteUndoesTheAddressButNotSomeoneElsesRoute() {
-        failOn = "route -n add";
+        recording.failOn = "route -n add";
 
         assertThatThrownBy(() -> new BsdCommandConfigurator(BsdFlavor.FREEBSD, recording).configure(TEREDO))
                 .isInstanceOf(InterfaceConfigException.class)
@@ -75,7 +64,7 @@ class BsdCommandConfiguratorTest {
 
     @Test
     void aFailedFirstStepLeavesNothingToUndo() {
-        failOn = "prefixlen 64 alias";
+        recording.failOn = "prefixlen 64 alias";
 
         assertThatThrownBy(() -> new BsdCommandConfigurator(BsdFlavor.FREEBSD, recording).configure(TEREDO))
                 .isInstanceOf(InterfaceConfigException.class);
@@ -85,7 +74,7 @@ class BsdCommandConfiguratorTest {
     @Test
     void undoingCarriesOnPastAnInterfaceAlreadyGone() throws Exception {
         ConfiguredInterface configured = new BsdCommandConfigurator(BsdFlavor.FREEBSD, recording).configure(TEREDO);
-        failOn = "teredo";
+        recording.failOn = "teredo";
         ran.clear();
 
         configured.close();
@@ -106,13 +95,5 @@ class BsdCommandConfiguratorTest {
         assertThatThrownBy(() -> new BsdCommandConfigurator(BsdFlavor.FREEBSD, recording).checkHostSetup(TEREDO, 1))
                 .isInstanceOf(InterfaceConfigException.class).hasMessageContaining("Linux only");
         assertThat(ran).isEmpty();
-    }
-
-    private static Inet6Address v6(String literal) {
-        try {
-            return (Inet6Address) InetAddress.getByName(literal);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(e);
-        }
     }
 }

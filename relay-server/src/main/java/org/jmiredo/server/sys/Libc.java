@@ -123,7 +123,7 @@ final class Libc {
     }
 
     /*
-     * A function this C library lacks (recvmmsg and sendmmsg on macOS and OpenBSD, setns off Linux): a handle of the
+     * A function this C library lacks (recvmmsg and sendmmsg on macOS, setns off Linux): a handle of the
      * same type that throws when called, so that the class still loads there and the calls it does have (open,
      * ioctl, socket: the BSD tunnel's) work. The Linux-only paths that need the missing ones are never taken there.
      */

@@ -54,6 +54,11 @@ public enum DropReason {
     TUN_OFFLOAD_MALFORMED,
     /** From the tunnel: a super-packet of a kind the relay does not cut (IPv4, UFO, IPv6 extension headers). */
     TUN_OFFLOAD_UNSUPPORTED,
+    /**
+     * From the tunnel: a read whose address-family header (a BSD tunnel's 4 bytes in front of each packet) names
+     * another family than IPv6, or a read too short to hold that header; only IPv6 passes.
+     */
+    TUN_NOT_IPV6,
     /** The UDP socket refused the write. */
     UDP_WRITE_FAILED,
     /** An exception in the data path (a bug): the packet was dropped, the loop carries on. */

@@ -111,6 +111,11 @@ public final class TunToUdpPath implements TunReceiver {
     }
 
     @Override
+    public void notIpv6Dropped() {
+        counters.drop(DropReason.TUN_NOT_IPV6);
+    }
+
+    @Override
     public void offloadDropped(OffloadDrop reason) {
         counters.drop(reason == OffloadDrop.MALFORMED
                 ? DropReason.TUN_OFFLOAD_MALFORMED : DropReason.TUN_OFFLOAD_UNSUPPORTED);

@@ -21,6 +21,12 @@ public interface TunReceiver {
     /** A packet too large for the queue's buffers was read and dropped (the device's MTU above ours). */
     default void oversizedPacketDropped() {}
 
+    /**
+     * A read that was not an IPv6 packet and was dropped: a BSD tunnel's address-family header named another
+     * family (IPv4 routed into the device), or the read was shorter than that header.
+     */
+    default void notIpv6Dropped() {}
+
     /** A packet read with offload metadata (a virtio header) that could not be delivered, and why. */
     default void offloadDropped(OffloadDrop reason) {}
 }

@@ -3,6 +3,7 @@ package org.jmiredo.server;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.util.Map;
+import java.util.Optional;
 import org.jmiredo.engine.Clock;
 import org.jmiredo.engine.client.QualificationSettings;
 import org.jmiredo.metrics.DataPathRole;
@@ -16,9 +17,13 @@ import org.jmiredo.server.metrics.MetricsServer;
 import org.jmiredo.server.metrics.PeerTableMetrics;
 import org.jmiredo.server.metrics.UdpGsoMetrics;
 import org.jmiredo.server.netlink.ClientInterface;
+import org.jmiredo.server.netlink.ClientTunnelInterface;
 import org.jmiredo.server.transport.Transport;
 import org.jmiredo.server.transport.UdpGso;
 import org.jmiredo.server.transport.TransportSettings;
+import org.jmiredo.server.tun.bsd.BsdClientInterface;
+import org.jmiredo.server.tun.bsd.BsdFlavor;
+import org.jmiredo.server.tun.bsd.Commands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +45,7 @@ public final class ClientDaemon implements AutoCloseable {
     private final DaemonConfig config;
     private final QualificationSettings settings;
     private final ClientReport report;
-    private final ClientInterface tunnel;
+    private final ClientTunnelInterface tunnel;
     private final ClientTunnelAddress address;
     /** The socket's specific address, if any: /readyz says 503 while the host lacks it, as the relay's. */
     private final BoundAddresses bound;
@@ -50,9 +55,16 @@ public final class ClientDaemon implements AutoCloseable {
         this.config = config;
         this.settings = config.client().settings(config.relay().prefix());
         this.report = new ClientReport(settings, config.tun().mtu(), this::addressChanged);
-        this.tunnel = new ClientInterface(config.client().defaultRoute());
+        this.tunnel = tunnelInterface(config.client().defaultRoute());
         this.address = new ClientTunnelAddress(ClientTunnelAddress.Tunnel.of(tunnel));
         this.bound = BoundAddresses.of(Map.of(BIND_ADDRESS_KEY, config.client().bindAddress()));
+    }
+
+    /** The tunnel's interface calls: rtnetlink on Linux, ifconfig and route on the BSDs and macOS. */
+    private static ClientTunnelInterface tunnelInterface(boolean defaultRoute) {
+        Optional<BsdFlavor> bsd = BsdFlavor.current();
+        return bsd.isPresent() ? new BsdClientInterface(bsd.get(), Commands.SYSTEM, defaultRoute)
+                : new ClientInterface(defaultRoute);
     }
 
     /** Starts everything, or nothing: on failure what was started is stopped again. */

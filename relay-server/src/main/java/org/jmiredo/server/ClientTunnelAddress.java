@@ -8,7 +8,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jmiredo.proto.TeredoAddress;
-import org.jmiredo.server.netlink.ClientInterface;
+import org.jmiredo.server.netlink.ClientTunnelInterface;
 import org.jmiredo.server.netlink.InterfaceConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +32,7 @@ final class ClientTunnelAddress implements AutoCloseable {
         /** Never throws. */
         void withdraw();
 
-        static Tunnel of(ClientInterface tunnel) {
+        static Tunnel of(ClientTunnelInterface tunnel) {
             return new Tunnel() {
                 @Override
                 public void assign(Inet6Address address, int mtu) throws InterfaceConfigException {

@@ -24,7 +24,9 @@ import org.jmiredo.server.metrics.UdpGsoMetrics;
 import org.jmiredo.server.metrics.WriteLatencyCollector;
 import org.jmiredo.server.transport.Transport;
 import org.jmiredo.server.transport.TransportSettings;
+import org.jmiredo.server.transport.TunnelPlatform;
 import org.jmiredo.server.transport.UdpGso;
+import org.jmiredo.server.tun.TunnelDevice;
 import org.jmiredo.server.tun.linux.LinuxTunDevice;
 import org.jmiredo.server.tun.linux.RpsQueues;
 import org.slf4j.Logger;
@@ -47,7 +49,7 @@ public final class RelayDaemon implements AutoCloseable {
     private final DaemonLifecycle life = new DaemonLifecycle(EarlyStart.meters());
     private volatile DaemonConfig config;
     private RelayDataPath dataPath;
-    private volatile LinuxTunDevice tun;
+    private volatile TunnelDevice tun;
     private volatile Transport transport;
     private volatile CompletableFuture<HandshakeWarmUp.Result> warmUp;
     /** The relay's bind address when it is a specific one: /readyz says 503 while the host has lost it. */
@@ -74,7 +76,7 @@ public final class RelayDaemon implements AutoCloseable {
         MetricsServer metrics = life.startMetrics(config.metrics(), this::isReady);
         PrometheusMeterRegistry registry = life.registry();
 
-        TransportSettings settings = TransportSettingsMapping.of(config);
+        TransportSettings settings = platformSettings(TransportSettingsMapping.of(config));
         UdpGso gso = new UdpGso(config.transport().udpGso());
         dataPath = life.closeLater(new RelayDataPath(config.relaySettings(), config.peers(),
                 settings.resolvedEventLoops(), Clock.monotonic(), Transport.udpSenders(gso)));
@@ -84,10 +86,12 @@ public final class RelayDaemon implements AutoCloseable {
 
         Transport transport = life.closeLater(transports.start(settings, dataPath));
         life.bindLoopMeters(transport.eventLoops(), transport.socketBuffers());
-        TunOffloadMetrics.bindTo(registry, settings.tunOffload(), transport.tunDevice());
         UdpGsoMetrics.bindTo(registry, gso.mode().label(), gso::inUse);
         tun = transport.tunDevice();
-        RpsQueues.setUp(config.tun().receiveSteering(), tun, config.tun().persistent()).forEach(LOG::warn);
+        if (tun instanceof LinuxTunDevice linux) { // a BSD tunnel has neither offloads nor receive queues to steer
+            TunOffloadMetrics.bindTo(registry, settings.tunOffload(), linux);
+            RpsQueues.setUp(config.tun().receiveSteering(), linux, config.tun().persistent()).forEach(LOG::warn);
+        }
         this.transport = transport;
         life.markReady();
         warmUp(config.relay().warmUpPeers(), gso);
@@ -98,8 +102,16 @@ public final class RelayDaemon implements AutoCloseable {
                 Version.current(), config.relay().type().label(), HostPort.of(transport.localAddress()),
                 transport.eventLoops().size(), transport.tunDevice().name(), config.tun().mtu(),
                 settings.tunnelInterface(transport.tunDevice().name()).prefixText(),
-                transport.tunDevice().offloads().label(), HostPort.of(metrics.localAddress()),
+                transport.tunDevice().offloadsLabel(), HostPort.of(metrics.localAddress()),
                 config.sources());
+    }
+
+    /**
+     * The settings as this host's tunnel can serve them ({@link TunnelPlatform#fit}): unchanged on Linux, one event
+     * loop on the BSDs and macOS. The data path is sized by them, so they are settled before it is built.
+     */
+    private static TransportSettings platformSettings(TransportSettings settings) throws IOException {
+        return TunnelPlatform.current().fit(settings);
     }
 
     /**
@@ -161,7 +173,7 @@ public final class RelayDaemon implements AutoCloseable {
      * can carry nothing any more, and only a new start creates the device again (or attaches the host's).
      */
     public boolean tunnelGone() {
-        LinuxTunDevice device = tun;
+        TunnelDevice device = tun;
         return device != null && device.gone();
     }
 

@@ -19,7 +19,9 @@ import org.jmiredo.server.config.DaemonConfig;
 import org.jmiredo.server.config.ServerRoleConfig;
 import org.jmiredo.server.config.ValueParsers;
 import org.jmiredo.server.sys.RawIpv6Socket;
+import org.jmiredo.server.transport.TunnelPlatform;
 import org.jmiredo.server.transport.UdpLoops;
+import org.jmiredo.server.tun.bsd.BsdFlavor;
 import org.jmiredo.tun.TunQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,6 +110,7 @@ public final class ServerDaemon extends UdpRoleDaemon {
     @Override
     void beforeLoops() throws IOException {
         if (settings.nativeForwarding()) {
+            TunnelPlatform.requireLinux(BsdFlavor.current(), "jmiredo.server.native-forwarding (a raw IPv6 socket)");
             raw = RawIpv6Socket.open();
             closeLater(raw); // before the loops start, so closed after they stopped: no send on a closed fd
         }

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * that nothing is routed into a tunnel that cannot carry it. Address changes (a new NAT mapping) swap the
  * address. Calls block on rtnetlink: not on an event loop.
  */
-public final class ClientInterface implements InterfaceConfigurator {
+public final class ClientInterface implements ClientTunnelInterface {
     private static final Logger LOG = LoggerFactory.getLogger(ClientInterface.class);
     private static final Inet6Address ANY = anyAddress();
     /** The client's address as a /32: its prefix route is the Teredo prefix's (RFC 4380 §2.6). */
@@ -88,6 +88,7 @@ public final class ClientInterface implements InterfaceConfigurator {
      * Puts {@code address} on the interface in place of the previous one, and the default route, and gives the
      * link {@code linkMtu} (the RA's MTU option, Miredo's "New Teredo address/MTU").
      */
+    @Override
     public synchronized void assign(Inet6Address address, int linkMtu) throws InterfaceConfigException {
         try (RtnetlinkSession rt = open()) {
             if (linkMtu != mtu) {
@@ -121,6 +122,7 @@ public final class ClientInterface implements InterfaceConfigurator {
     }
 
     /** Takes the address and the default route off again (not qualified, or stopping). Never throws. */
+    @Override
     public synchronized void withdraw() {
         if (name == null) {
             return;

@@ -3,10 +3,10 @@ package org.jmiredo.server.netlink;
 import java.net.Inet6Address;
 
 /** IPv6 text in the RFC 5952 form ("2001::/32", not Java's "2001:0:0:0:0:0:0:0"), for commands and messages. */
-final class Ipv6Text {
+public final class Ipv6Text {
     private Ipv6Text() {}
 
-    static String format(Inet6Address address) {
+    public static String format(Inet6Address address) {
         byte[] b = address.getAddress();
         int[] words = new int[8];
         for (int i = 0; i < 8; i++) {

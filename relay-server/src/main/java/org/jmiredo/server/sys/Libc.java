@@ -8,7 +8,10 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.Reference;
 
@@ -79,6 +82,10 @@ final class Libc {
     // ssize_t send(int fd, const void *buf, size_t length, int flags), and recv.
     private static final MethodHandle SEND = plain("send");
     private static final MethodHandle RECV = plain("recv");
+    // int connect(int fd, const struct sockaddr *address, socklen_t length): macOS's utun control socket.
+    private static final MethodHandle CONNECT = plain("connect");
+    // int getsockopt(int fd, int level, int name, void *value, socklen_t *length): the utun's interface name.
+    private static final MethodHandle GETSOCKOPT = plain("getsockopt");
     // int setns(int fd, int nstype): tests only, so far.
     private static final MethodHandle SETNS = plain("setns");
     // char *strerror(int errnum): a string in the C library, not to be freed; for error messages only.
@@ -105,12 +112,25 @@ final class Libc {
 
     @SuppressWarnings("restricted") // the point of this class; the JVM runs with --enable-native-access
     private static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
-        MemorySegment symbol = LINKER.defaultLookup().find(name)
-                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
         Linker.Option[] all = new Linker.Option[options.length + 1];
         System.arraycopy(options, 0, all, 0, options.length);
         all[options.length] = Linker.Option.captureCallState("errno");
+        MemorySegment symbol = LINKER.defaultLookup().find(name).orElse(null);
+        if (symbol == null) {
+            return missing(name, LINKER.downcallHandle(descriptor, all).type().dropParameterTypes(0, 1));
+        }
         return LINKER.downcallHandle(symbol, descriptor, all);
+    }
+
+    /*
+     * A function this C library lacks (recvmmsg and sendmmsg on macOS, setns off Linux): a handle of the
+     * same type that throws when called, so that the class still loads there and the calls it does have (open,
+     * ioctl, socket: the BSD tunnel's) work. The Linux-only paths that need the missing ones are never taken there.
+     */
+    private static MethodHandle missing(String name, MethodType type) {
+        MethodHandle thrower = MethodHandles.throwException(type.returnType(), UnsatisfiedLinkError.class)
+                .bindTo(new UnsatisfiedLinkError("this C library has no " + name));
+        return MethodHandles.dropArguments(thrower, 0, type.parameterList());
     }
 
     /**
@@ -308,6 +328,39 @@ final class Libc {
             throw rethrow(t);
         } finally {
             Reference.reachabilityFence(buffer);
+        }
+    }
+
+    /** connect(2) to the socket address in {@code address}; returns 0 or {@code -errno}. */
+    static int connect(int fd, MemorySegment address) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            int result = (int) (long) CONNECT.invokeExact(state, (long) fd, address(address), address.byteSize(),
+                    0L, 0L, 0L);
+            return result == 0 ? 0 : -errno(state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        } finally {
+            Reference.reachabilityFence(address);
+        }
+    }
+
+    /**
+     * getsockopt(2) into {@code value} (its whole size offered); returns the length the kernel wrote or
+     * {@code -errno}.
+     */
+    static int getsockopt(int fd, int level, int name, MemorySegment value) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            MemorySegment length = arena.allocate(ValueLayout.JAVA_INT);
+            length.set(ValueLayout.JAVA_INT, 0, (int) value.byteSize());
+            int result = (int) (long) GETSOCKOPT.invokeExact(state, (long) fd, (long) level, (long) name,
+                    address(value), address(length), 0L);
+            return result == 0 ? length.get(ValueLayout.JAVA_INT, 0) : -errno(state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        } finally {
+            Reference.reachabilityFence(value);
         }
     }
 

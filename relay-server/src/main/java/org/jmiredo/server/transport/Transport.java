@@ -20,16 +20,15 @@ import org.jmiredo.pipeline.UdpIngress;
 import org.jmiredo.pipeline.UdpSender;
 import org.jmiredo.server.netlink.InterfaceConfigurator;
 import org.jmiredo.server.netlink.InterfaceConfigurator.ConfiguredInterface;
-import org.jmiredo.server.netlink.RtnetlinkConfigurator;
 import org.jmiredo.server.sys.NativeException;
-import org.jmiredo.server.tun.linux.LinuxTunDevice;
-import org.jmiredo.server.tun.linux.TunQueueHandle;
+import org.jmiredo.server.tun.TunnelDevice;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The relay's I/O: N epoll event loops; on loop i, UDP channel i (all N bound to one address and port with
- * SO_REUSEPORT) and TUN queue i of one multi-queue device. Everything a packet touches between the socket and
+ * SO_REUSEPORT) and TUN queue i of one multi-queue device (on the BSDs and macOS: one kqueue loop, one UDP channel
+ * and the tunnel's one queue, {@link TunnelPlatform}). Everything a packet touches between the socket and
  * the device is on one thread. The data path is plugged in through {@link DataPathWiring}.
  *
  * <p>Start order: TUN device, interface set-up (link, address, route), loops, UDP channels (pipelines built
@@ -50,7 +49,7 @@ public final class Transport implements AutoCloseable {
     private final TransportSettings settings;
     private final MultiThreadIoEventLoopGroup group;
     private final List<IoEventLoop> loops;
-    private final LinuxTunDevice tun;
+    private final TunnelDevice tun;
     private final List<Channel> relayChannels = new ArrayList<>();
     private final List<Channel> extraChannels = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -62,7 +61,7 @@ public final class Transport implements AutoCloseable {
     private volatile LocalAddressSockets localSockets;
 
     private Transport(TransportKind kind, TransportSettings settings, MultiThreadIoEventLoopGroup group,
-            LinuxTunDevice tun) {
+            TunnelDevice tun) {
         this.kind = kind;
         this.settings = settings;
         this.buffers = new SocketBuffers(kind, settings);
@@ -75,13 +74,20 @@ public final class Transport implements AutoCloseable {
         this.loops = List.copyOf(list);
     }
 
-    /** Starts with the interface set up through rtnetlink in this process's network namespace. */
+    /**
+     * Starts the relay's transport on this host's platform ({@link TunnelPlatform}): on Linux with the interface
+     * set up through rtnetlink in this process's network namespace, on the BSDs and macOS with ifconfig and route.
+     *
+     * @param settings as {@link TunnelPlatform#fit} made them for this platform
+     */
     public static Transport start(TransportSettings settings, DataPathWiring wiring) throws IOException {
-        return start(settings, wiring, new RtnetlinkConfigurator());
+        TunnelPlatform platform = TunnelPlatform.current();
+        return start(platform.fit(settings), wiring, platform.relayConfigurator(), platform);
     }
 
     /**
-     * Opens the TUN device, configures it, starts the loops and binds the relay's UDP channels.
+     * Opens the tunnel, configures it with {@code configurator} (the client's, or a test's), starts the loops and
+     * binds the UDP channels; {@code settings} are first fitted to this host's platform ({@link TunnelPlatform#fit}).
      *
      * @throws IOException with a one-line message: {@link org.jmiredo.server.sys.NativeException} (TUN),
      *     {@link org.jmiredo.server.netlink.InterfaceConfigException} (address/route),
@@ -89,18 +95,23 @@ public final class Transport implements AutoCloseable {
      */
     public static Transport start(TransportSettings settings, DataPathWiring wiring, InterfaceConfigurator configurator)
             throws IOException {
-        TransportKind kind = TransportKind.requireEpoll();
+        TunnelPlatform platform = TunnelPlatform.current();
+        return start(platform.fit(settings), wiring, configurator, platform);
+    }
+
+    private static Transport start(TransportSettings settings, DataPathWiring wiring,
+            InterfaceConfigurator configurator, TunnelPlatform platform) throws IOException {
+        TransportKind kind = platform.kind();
         int n = settings.resolvedEventLoops();
-        LinuxTunDevice tun = settings.tunPersistent()
-                ? LinuxTunDevice.attachPersistent(settings.tunName(), n, settings.tunQueueOptions(),
-                        settings.tunOffload())
-                : LinuxTunDevice.open(settings.tunName(), n, settings.tunQueueOptions(), settings.tunOffload());
+        TunnelDevice tun = platform.openTunnel(settings);
         Transport transport = null;
         try {
             transport = new Transport(kind, settings, newGroup(kind, n), tun);
             transport.configured = setUpInterface(settings, configurator, tun);
-            transport.watch = TunnelWatch.start(configurator, settings.tunnelInterface(tun.name()),
-                    !settings.tunPersistent(), tun::gone, TunnelWatch.INTERVAL);
+            if (platform.bsd().isEmpty()) { // the BSDs' interface is not watched (their configurator runs commands)
+                transport.watch = TunnelWatch.start(configurator, settings.tunnelInterface(tun.name()),
+                        !settings.tunPersistent(), tun::gone, TunnelWatch.INTERVAL);
+            }
             Transport reader = transport;
             transport.relayChannels.addAll(transport.bindOnLoops(settings.bindSocketAddress(),
                     (channel, i) -> reader.read(channel, wiring.initUdpChannel(channel, tun.queue(i)))));
@@ -119,13 +130,13 @@ public final class Transport implements AutoCloseable {
                 transport.localSockets != null ? " and a socket on each host address" : "", tun.name(),
                 settings.tunPersistent() ? "persistent, host-configured, " : "", settings.tunMtu(),
                 configurator.routing(settings.tunnelInterface(tun.name())), settings.tunOffload().label(),
-                tun.offloads().label());
+                tun.offloadsLabel());
         return transport;
     }
 
     // A persistent device is the host's: check it, change nothing, and leave nothing to undo at close.
     private static ConfiguredInterface setUpInterface(TransportSettings settings,
-            InterfaceConfigurator configurator, LinuxTunDevice tun) throws IOException {
+            InterfaceConfigurator configurator, TunnelDevice tun) throws IOException {
         if (!settings.tunPersistent()) {
             return configurator.configure(settings.tunnelInterface(tun.name()));
         }
@@ -168,8 +179,7 @@ public final class Transport implements AutoCloseable {
         List<Future<Void>> armed = new ArrayList<>(relayChannels.size());
         for (int i = 0; i < relayChannels.size(); i++) {
             Channel channel = relayChannels.get(i);
-            TunQueueHandle queue = tun.queue(i);
-            armed.add(queue.register((IoEventLoop) channel.eventLoop(), wiring.tunReceiver(channel, queue),
+            armed.add(tun.register(i, (IoEventLoop) channel.eventLoop(), wiring.tunReceiver(channel, tun.queue(i)),
                     channel.config().getAllocator()));
         }
         for (Future<Void> f : armed) {
@@ -232,7 +242,8 @@ public final class Transport implements AutoCloseable {
         return loops;
     }
 
-    public LinuxTunDevice tunDevice() {
+    /** The tunnel: a Linux multi-queue TUN, or a BSD/macOS tun or utun. */
+    public TunnelDevice tunDevice() {
         return tun;
     }
 

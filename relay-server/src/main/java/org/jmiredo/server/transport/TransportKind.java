@@ -14,9 +14,9 @@ import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 
 /**
- * The Netty transport: epoll on Linux, kqueue on BSD/macOS, NIO elsewhere. Only epoll can also serve a TUN
- * fd on the same loop (an {@code EpollIoHandle}); kqueue could with a {@code KQueueIoHandle} (not built yet),
- * NIO cannot (a TUN fd is no {@code SelectableChannel}). Teredo runs over IPv4, so sockets are INET.
+ * The Netty transport: epoll on Linux, kqueue on BSD/macOS, NIO elsewhere. Epoll and kqueue also serve the
+ * tunnel's fd on the same loop (an {@code EpollIoHandle}, a {@code KQueueIoHandle}: {@link TunnelPlatform}); NIO
+ * cannot (a TUN fd is no {@code SelectableChannel}). Teredo runs over IPv4, so sockets are INET.
  */
 public enum TransportKind {
     EPOLL {
@@ -67,15 +67,5 @@ public enum TransportKind {
             return KQUEUE;
         }
         return NIO;
-    }
-
-    /** Epoll, or a one-line reason why not (the relay's TUN needs it). */
-    static TransportKind requireEpoll() throws TransportException {
-        if (Epoll.isAvailable()) {
-            return EPOLL;
-        }
-        Throwable cause = Epoll.unavailabilityCause();
-        throw new TransportException("the relay's TUN device needs Netty's epoll transport (Linux x86-64/arm64);"
-                + " it is unavailable: " + (cause == null ? "unknown reason" : cause.getMessage()), cause);
     }
 }

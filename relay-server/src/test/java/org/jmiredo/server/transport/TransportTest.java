@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
 import org.jmiredo.server.netlink.TestNetns;
 import org.jmiredo.server.netlink.TunnelInterfaceSpec;
 import org.jmiredo.server.sys.Privileges;
+import org.jmiredo.server.tun.linux.LinuxTunDevice;
 import org.jmiredo.server.tun.linux.EchoPackets;
 import org.jmiredo.server.tun.linux.RecordingReceiver;
 import org.jmiredo.server.tun.linux.TunQueueHandle;
@@ -74,7 +75,7 @@ class TransportTest {
         assertThat(wiring.activeAtInit).as("pipelines are built before bind").containsOnly(false);
         for (int i = 0; i < 2; i++) {
             Channel channel = channels.get(i);
-            TunQueueHandle queue = transport.tunDevice().queue(i);
+            TunQueueHandle queue = (TunQueueHandle) transport.tunDevice().queue(i);
             assertThat(channel.eventLoop()).isSameAs(transport.eventLoops().get(i));
             assertThat(queue.eventLoop()).as("TUN queue %d on its channel's loop", i).isSameAs(channel.eventLoop());
             assertThat(wiring.queueAtInit.get(channel)).isSameAs(queue);
@@ -127,7 +128,7 @@ class TransportTest {
         transport.close(); // idempotent
 
         assertThat(channels).noneMatch(Channel::isOpen);
-        assertThat(transport.tunDevice().queues()).noneMatch(TunQueueHandle::isReading);
+        assertThat(((LinuxTunDevice) transport.tunDevice()).queues()).noneMatch(TunQueueHandle::isReading);
         assertThat(transport.group().isTerminated()).isTrue();
         assertThat(ns.tryIp("link", "show", "dev", tun).ok()).isFalse();
     }

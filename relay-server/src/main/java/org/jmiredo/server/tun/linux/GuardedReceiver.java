@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
  * A TUN queue's receiver, shielded: the receiver owns what it was handed even when it throws, and a bug
  * there must cost that packet only, never the loop. Loop thread only.
  */
-final class GuardedReceiver implements TunReceiver {
+public final class GuardedReceiver implements TunReceiver {
     private static final Logger LOG = LoggerFactory.getLogger(TunQueueHandle.class);
 
     private final TunReceiver receiver;
@@ -18,7 +18,7 @@ final class GuardedReceiver implements TunReceiver {
     private final int index;
     private boolean failureLogged;
 
-    GuardedReceiver(TunReceiver receiver, String deviceName, int index) {
+    public GuardedReceiver(TunReceiver receiver, String deviceName, int index) {
         this.receiver = receiver;
         this.deviceName = deviceName;
         this.index = index;
@@ -46,6 +46,15 @@ final class GuardedReceiver implements TunReceiver {
     public void oversizedPacketDropped() {
         try {
             receiver.oversizedPacketDropped();
+        } catch (RuntimeException e) {
+            failed(e);
+        }
+    }
+
+    @Override
+    public void notIpv6Dropped() {
+        try {
+            receiver.notIpv6Dropped();
         } catch (RuntimeException e) {
             failed(e);
         }

@@ -1,5 +1,7 @@
 package org.jmiredo.server.tun.linux;
 
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.IoEventLoop;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.util.concurrent.Future;
@@ -10,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import org.jmiredo.server.sys.Errno;
 import org.jmiredo.server.sys.NativeException;
 import org.jmiredo.server.sys.TunSyscalls;
+import org.jmiredo.server.tun.TunnelDevice;
+import org.jmiredo.tun.TunReceiver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * multi_queue user U}); the kernel lets its owner attach queues without CAP_NET_ADMIN (tun_not_capable), and
  * the device, with its addresses and routes, stays when the queues close.
  */
-public final class LinuxTunDevice implements AutoCloseable {
+public final class LinuxTunDevice implements TunnelDevice {
     private static final Logger LOG = LoggerFactory.getLogger(LinuxTunDevice.class);
 
     /** The kernel's limit of queues per device (MAX_TAP_QUEUES). */
@@ -172,6 +176,7 @@ public final class LinuxTunDevice implements AutoCloseable {
     }
 
     /** The interface name the kernel gave (differs from the requested one only if that held "%d"). */
+    @Override
     public String name() {
         return name;
     }
@@ -181,12 +186,24 @@ public final class LinuxTunDevice implements AutoCloseable {
         return offloads;
     }
 
+    @Override
+    public String offloadsLabel() {
+        return offloads.label();
+    }
+
+    @Override
     public int queueCount() {
         return queues.size();
     }
 
+    @Override
     public TunQueueHandle queue(int index) {
         return queues.get(index);
+    }
+
+    @Override
+    public Future<Void> register(int index, IoEventLoop loop, TunReceiver receiver, ByteBufAllocator allocator) {
+        return queues.get(index).register(loop, receiver, allocator);
     }
 
     public List<TunQueueHandle> queues() {
@@ -194,11 +211,13 @@ public final class LinuxTunDevice implements AutoCloseable {
     }
 
     /** True once a queue's read failed: the device was deleted under the daemon ("ip link del"). */
+    @Override
     public boolean gone() {
         return queues.stream().anyMatch(TunQueueHandle::readFailed);
     }
 
     /** Stops reading on every queue (each on its own loop); the fds stay open and the device stays. */
+    @Override
     public void stopReading() {
         awaitAll(queues.stream().map(TunQueueHandle::deregister).toList());
     }

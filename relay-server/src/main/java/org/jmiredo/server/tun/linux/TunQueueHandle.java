@@ -10,12 +10,11 @@ import io.netty.channel.epoll.EpollIoOps;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.FutureListener;
-import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.jmiredo.server.tun.OnLoop;
 import org.jmiredo.tun.TunQueue;
 import org.jmiredo.tun.TunReceiver;
 import org.slf4j.Logger;
@@ -339,27 +338,7 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
     }
 
     private Future<Void> onLoop(Runnable action) {
-        IoEventLoop l = loop;
-        if (l == null || l.inEventLoop()) {
-            action.run();
-            return ImmediateEventExecutor.INSTANCE.newSucceededFuture(null);
-        }
-        Promise<Void> done = l.newPromise();
-        try {
-            l.execute(() -> {
-                try {
-                    action.run();
-                    done.setSuccess(null);
-                } catch (RuntimeException e) {
-                    done.setFailure(e);
-                }
-            });
-            return done;
-        } catch (RejectedExecutionException terminated) {
-            // The loop is gone, so nothing else touches this handle any more.
-            action.run();
-            return ImmediateEventExecutor.INSTANCE.newSucceededFuture(null);
-        }
+        return OnLoop.run(loop, action);
     }
 
     @Override

@@ -19,13 +19,16 @@ import io.netty.buffer.ByteBufAllocator;
  * whole, in place, as a view of the slots it covers (an allocation, this once), and the slots grow to fit
  * the next ones (twice their size at least): a raised MTU costs a few growths per queue, not a copy or an
  * allocation per packet. Slots never shrink.
+ *
+ * <p>Also the BSD tunnel's read slots ({@code tun.bsd.AfFramedQueue}), whose reads start 4 bytes before the headroom's
+ * end (the address-family header) so that the packet itself lands where a Linux read puts it.
  */
-final class TunReadSlots {
+public final class TunReadSlots {
     /**
      * The longest packet a TUN read hands over: a TUN's largest MTU (tun.c sets max_mtu to MAX_MTU, 65,535, for a
      * layer-3 device).
      */
-    static final int LARGEST_READ = 65_535;
+    public static final int LARGEST_READ = 65_535;
     /** Slots start on a cache line each. */
     private static final int ALIGN = 64;
     /** The slots' bytes at most, when a large MTU makes the slots large (at least one slot, though). */
@@ -45,7 +48,7 @@ final class TunReadSlots {
      * @param headroom the bytes free in front of each packet ({@link #take}'s reader index)
      * @param size the packets the slots are sized for at first (the MTU); longer ones make them grow
      */
-    TunReadSlots(ByteBufAllocator allocator, int headroom, int size, int count) {
+    public TunReadSlots(ByteBufAllocator allocator, int headroom, int size, int count) {
         this.allocator = allocator;
         this.headroom = headroom;
         this.budget = count;
@@ -59,17 +62,17 @@ final class TunReadSlots {
     }
 
     /** The bytes a read at {@link #nextAddress} may fill after the headroom: always the longest TUN packet. */
-    static int readLimit() {
+    public static int readLimit() {
         return LARGEST_READ;
     }
 
     /** The packet bytes a slot holds after its headroom: longer packets take more than one (see the class). */
-    int packetCapacity() {
+    public int packetCapacity() {
         return slotSize - headroom;
     }
 
     /** Starts a read burst: back to the first slot if every view was released (a cache-warm working set). */
-    void rewind() {
+    public void rewind() {
         if (buffer != null && buffer.refCnt() == 1) {
             next = 0;
         }
@@ -79,7 +82,7 @@ final class TunReadSlots {
      * The native address of the slot the next read goes into (its headroom first, then up to {@link #readLimit}
      * bytes); the slot, and what a long packet runs over, stays ours until {@link #take}.
      */
-    long nextAddress() {
+    public long nextAddress() {
         if (buffer == null || next >= views.length) {
             if (buffer == null || buffer.refCnt() != 1) {
                 renew();
@@ -93,7 +96,7 @@ final class TunReadSlots {
      * Hands over the packet read at {@link #nextAddress}, its indexes set to it. A packet longer than a slot is
      * handed over in place as a view of the slots it covers, and the slots then grow for the next ones.
      */
-    ByteBuf take(int readerIndex, int writerIndex) {
+    public ByteBuf take(int readerIndex, int writerIndex) {
         if (writerIndex <= slotSize) {
             ByteBuf view = views[next++];
             buffer.retain(); // the view's own reference, released by whoever ends the packet's way
@@ -106,7 +109,7 @@ final class TunReadSlots {
     }
 
     /** Gives the buffer back (views still held keep it until their release). */
-    void close() {
+    public void close() {
         if (buffer != null) {
             buffer.release();
             buffer = null;

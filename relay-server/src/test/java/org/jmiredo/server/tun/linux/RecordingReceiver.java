@@ -68,6 +68,18 @@ public final class RecordingReceiver implements TunReceiver {
         return oversized.get();
     }
 
+    private final AtomicInteger notIpv6 = new AtomicInteger();
+
+    @Override
+    public void notIpv6Dropped() {
+        notIpv6.incrementAndGet();
+    }
+
+    /** Reads a BSD tunnel dropped as not IPv6 (another address family in the header, or too short). */
+    public int notIpv6() {
+        return notIpv6.get();
+    }
+
     private final AtomicInteger offloadDrops = new AtomicInteger();
 
     @Override

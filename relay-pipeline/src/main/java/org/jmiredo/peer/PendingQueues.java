@@ -145,8 +145,22 @@ final class PendingQueues {
         return 16 + (long) BYTES_PER_ENTRY * capacity();
     }
 
-    private int capacity() {
+    /** Entries the table has room for; a scan visits indexes 0 to this, exclusive. */
+    int capacity() {
         return keys.length >> 2;
+    }
+
+    /** Entry {@code i}'s address high word, 0 when the entry is empty (for a scan; see {@link #capacity}). */
+    long hiAt(int i) {
+        return keys[i << 2];
+    }
+
+    long loAt(int i) {
+        return keys[(i << 2) + LO];
+    }
+
+    long hashAt(int i) {
+        return keys[(i << 2) + HASH];
     }
 
     /** Queue {@code i}'s packets after the first; made if {@code create}, else null when there are none. */

@@ -19,8 +19,15 @@ final class Sweeper {
     /** Entries removed in the current call. */
     int removed;
 
-    /** Advances over at most {@code maxSlots} slots, removing idle entries; returns how many it removed. */
-    int run(PeerTable.Segment[] segments, int now, int idleSeconds, long maxSlots) {
+    /** The last second whose call released unanswered queues ({@link PeerTable#QUEUE_WAIT_SECONDS}). */
+    int queuesCheckedAt = -1;
+
+    /**
+     * Advances over at most {@code maxSlots} slots, removing idle entries; returns how many it removed. The first
+     * call of a second also releases the queues whose peers left their last bubble unanswered, when {@code queued}
+     * (some peer holds a queue): a pass over the segments' queues only, one segment lock at a time.
+     */
+    int run(PeerTable.Segment[] segments, int now, int idleSeconds, long maxSlots, boolean queued) {
         if (!running.tryLock()) {
             return 0;
         }
@@ -41,9 +48,24 @@ final class Sweeper {
                     segment = (segment + 1) & (segments.length - 1);
                 }
             }
+            if (queued && now != queuesCheckedAt) {
+                queuesCheckedAt = now;
+                discardUnansweredQueues(segments, now);
+            }
             return removed;
         } finally {
             running.unlock();
+        }
+    }
+
+    private static void discardUnansweredQueues(PeerTable.Segment[] segments, int now) {
+        for (PeerTable.Segment s : segments) {
+            s.lock();
+            try {
+                s.discardUnansweredQueues(now, PeerTable.QUEUE_WAIT_SECONDS);
+            } finally {
+                s.unlock();
+            }
         }
     }
 }

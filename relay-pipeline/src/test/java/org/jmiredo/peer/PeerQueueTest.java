@@ -123,6 +123,52 @@ class PeerQueueTest {
         assertThat(table.queuedPeers()).isEqualTo(2);
     }
 
+    /**
+     * A queue waits for the answer to its peer's last bubble for {@link PeerTable#QUEUE_WAIT_SECONDS}, then the
+     * expiry releases it and its share of max-queued-peers (here 2), the entry staying: silent peers no longer
+     * hold the budget until their entries expire (60 s here). A later bubble (the next packet's) starts the wait
+     * again; an answered queue is gone already.
+     */
+    @Test
+    void queuesLeftUnansweredAreReleased_R_7_3_5_state() {
+        int wait = PeerTable.QUEUE_WAIT_SECONDS;
+        bubbled(A, 100);
+        bubbled(B, 100);
+        bubbled(C, 100);
+        ByteBuf a = packet(100);
+        ByteBuf b = packet(100);
+        assertThat(enqueue(A, a)).isTrue();
+        assertThat(enqueue(B, b)).isTrue();
+        assertThat(enqueue(C, packet(100))).as("max-queued-peers = 2").isFalse();
+        bubbled(B, 100 + wait); // B's next packet bubbled it again
+
+        assertThat(table.expire(100 + wait)).isZero();
+        assertThat(table.queuedPeers()).as("within the wait").isEqualTo(2);
+        assertThat(table.expire(101 + wait)).as("no entry goes").isZero();
+        assertThat(a.refCnt()).isZero();
+        assertThat(b.refCnt()).as("B's wait started again").isOne();
+        assertThat(table.queuedPeers()).isOne();
+        assertThat(table.queueDiscards()).isOne();
+        assertThat(table.size()).isEqualTo(3);
+        assertThat(Peers.locked(table, HI, A, s -> s.hasQueue(s.find(HI, A)) ? 1 : 0)).isZero();
+        bubbled(C, 101 + wait);
+        assertThat(enqueue(C, packet(100))).as("the budget A held").isTrue();
+        assertThat(table.expire(101 + 2 * wait)).isZero();
+        assertThat(b.refCnt()).isZero();
+        assertThat(table.queueDiscards()).isEqualTo(2);
+        assertThat(table.queuedPeers()).as("C's wait is not over").isOne();
+        table.checkInvariants();
+    }
+
+    /** Sets the entry's last bubble (the rules count them before they queue), making it if absent. */
+    private void bubbled(long lo, int now) {
+        Peers.locked(table, HI, lo, s -> {
+            int slot = s.find(HI, lo);
+            s.setBubbles(slot < 0 ? s.insert(HI, lo, now) : slot, now, 1);
+            return 0;
+        });
+    }
+
     @Test
     void removeReleasesQueuedPackets_R_5_4_1_delete() {
         assertThat(enqueue(A, packet(500))).isTrue();

@@ -752,9 +752,7 @@ class RelayRulesTest {
     void queueingPeersAreBoundedTableWide_R_7_3_5_state() {
         relay.close();
         relay = new RelayHarness(RelaySettings.defaults(), new PeerTableSettings(1024, 4, 60, 2560, 2));
-        for (int i = 1; i <= 3; i++) {
-            relay.readTun(ipv6(NATIVE, teredo("198.51.100.1", 0, "198.51.100." + (20 + i), 40000), 8));
-        }
+        toSilentPeers(3);
 
         assertThat(relay.count(Counter.QUEUED_PACKETS)).isEqualTo(2);
         assertThat(relay.dropped(DropReason.QUEUE_PEERS_FULL)).isEqualTo(1);
@@ -771,9 +769,7 @@ class RelayRulesTest {
     void silentPeersGiveTheQueueBudgetBack_R_7_3_5_state() {
         relay.close();
         relay = new RelayHarness(RelaySettings.defaults(), new PeerTableSettings(1024, 4, 60, 2560, 2));
-        for (int i = 1; i <= 2; i++) {
-            relay.readTun(ipv6(NATIVE, teredo("198.51.100.1", 0, "198.51.100." + (20 + i), 40000), 8));
-        }
+        toSilentPeers(2);
         relay.allSentUdp().forEach(DatagramPacket::release);
         PeerTable peers = relay.dataPath.peers();
         relay.now += PeerTable.QUEUE_WAIT_SECONDS;
@@ -796,6 +792,13 @@ class RelayRulesTest {
         assertThat(relay.allSentUdp()).singleElement()
                 .satisfies(p -> assertThat(p.recipient()).isEqualTo(new InetSocketAddress(ip("198.51.100.20"), 40000)))
                 .satisfies(DatagramPacket::release);
+    }
+
+    /** One packet from the native side to each of {@code count} Teredo peers (198.51.100.21 on) that never answer. */
+    private void toSilentPeers(int count) {
+        for (int i = 1; i <= count; i++) {
+            relay.readTun(ipv6(NATIVE, teredo("198.51.100.1", 0, "198.51.100." + (20 + i), 40000), 8));
+        }
     }
 
     @Test

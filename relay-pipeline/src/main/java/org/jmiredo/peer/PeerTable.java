@@ -64,7 +64,8 @@ public final class PeerTable implements AutoCloseable {
      * a later packet found its four bubbles spent: one packet a minute to each of max-queued-peers silent Teredo
      * addresses (273 a second with the defaults), sent by any host on the IPv6 side, kept every new peer's first
      * packets out of the queue ({@code queue_peers_full}). Now the expiry releases such a queue within a second
-     * of this wait; the entry and its bubble budget stay.
+     * of this wait (a pass looks at 4,096 queues a call, of the relay's ten a second); the entry and its bubble
+     * budget stay.
      */
     public static final int QUEUE_WAIT_SECONDS = 2 * Teredo.BUBBLE_SPACING_SECONDS;
     /** Fewest slots one {@link #expire} call examines (unless the table has fewer). */
@@ -499,12 +500,12 @@ public final class PeerTable implements AutoCloseable {
         /**
          * Releases the queues of peers whose last bubble (the client's: its last test) left more than {@code
          * waitSeconds} before {@code now} without an answer, an answer having taken the queue out; returns how many
-         * queues. The entries stay, with their bubble budgets: only their packets go, counted as {@link
-         * #queueDiscards}. See {@link PeerTable#QUEUE_WAIT_SECONDS}.
+         * queues it looked at. The entries stay, with their bubble budgets: only their packets go, counted as
+         * {@link #queueDiscards}. See {@link PeerTable#QUEUE_WAIT_SECONDS}.
          */
         int discardUnansweredQueues(int now, int waitSeconds) {
             assert held();
-            int discarded = 0;
+            int seen = pending.count();
             int i = 0;
             while (i < pending.capacity()) {
                 long hi = pending.hiAt(i);
@@ -515,13 +516,12 @@ public final class PeerTable implements AutoCloseable {
                         int b = base(slot);
                         setWord(b + STATE, word(b + STATE) & ~QUEUED);
                         discardQueue(hi, lo);
-                        discarded++;
                         continue; // the backward shift may have moved an entry not yet seen into index i
                     }
                 }
                 i++;
             }
-            return discarded;
+            return seen;
         }
 
         @Override

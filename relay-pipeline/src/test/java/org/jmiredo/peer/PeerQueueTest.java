@@ -160,6 +160,34 @@ class PeerQueueTest {
         table.checkInvariants();
     }
 
+    /**
+     * One call looks at {@value Sweeper#QUEUE_PASS_BUDGET} queues at most (a few segments more or less), so that a
+     * full queue budget does not hold an event loop for the whole pass; the next calls go on with it, also within
+     * the same second.
+     */
+    @Test
+    void aPassOverManyQueuesGoesOnInTheNextCalls() {
+        int peers = Sweeper.QUEUE_PASS_BUDGET + 1000;
+        try (PeerTable big = Peers.table(new PeerTableSettings(2 * peers, 64, 60, 3000, peers))) {
+            for (int i = 0; i < peers; i++) {
+                long lo = Peers.lo(i);
+                int taken = Peers.locked(big, HI, lo, s -> {
+                    int slot = s.insert(HI, lo, 100);
+                    s.setBubbles(slot, 100, 1);
+                    return s.enqueue(slot, packet(100)) ? 1 : 0;
+                });
+                assertThat(taken).isOne();
+            }
+            int now = 101 + PeerTable.QUEUE_WAIT_SECONDS;
+            big.expire(now);
+            assertThat(big.queuedPeers()).as("left for the next call").isBetween(1, peers - Sweeper.QUEUE_PASS_BUDGET);
+            big.expire(now);
+            assertThat(big.queuedPeers()).isZero();
+            assertThat(big.queueDiscards()).isEqualTo(peers);
+            assertThat(big.size()).isEqualTo(peers);
+        }
+    }
+
     /** Sets the entry's last bubble (the rules count them before they queue), making it if absent. */
     private void bubbled(long lo, int now) {
         Peers.locked(table, HI, lo, s -> {

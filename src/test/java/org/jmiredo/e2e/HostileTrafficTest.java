@@ -155,6 +155,15 @@ class HostileTrafficTest extends TeredoLabTest {
         assertDuring(during);
         assertPings(Host.V6, teredo.teredoAddress(Host.LAN));
         assertPings(Host.LAN, NATIVE_HOST);
+        // The silent addresses give their queues back 4 s after their last bubble (PeerTable.QUEUE_WAIT_SECONDS),
+        // not with their entries 60 to 90 s after their last packet, when the next new peers had none to get.
+        Duration freed = Poll.until("no peer holding queued packets after the flood", Duration.ofSeconds(20),
+                () -> Metrics.sample(scrape(), "jmiredo_peers_queued") == 0);
+        teredo.lab().shell().note("queues of the flood released " + freed.toMillis() + " ms after the checks");
+        assertThat(increase(after, scrape(), "jmiredo_peer_queue_discarded_packets_total"))
+                .as("queued packets of the silent peers, released before their entries expired").isPositive();
+        assertThat(Metrics.sample(scrape(), "jmiredo_peers")).as("their entries stay, with their bubble budgets")
+                .isPositive();
     }
 
     @Test

@@ -16,6 +16,7 @@ import io.netty.buffer.ByteBuf;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.jmiredo.proto.Teredo;
 
 /**
  * The relay's peer list (RFC 4380 §5.2, §5.4): millions of entries with no Java object per peer, shared
@@ -55,6 +56,18 @@ import java.util.function.Consumer;
  * cache misses of the whole burst in flight at once.
  */
 public final class PeerTable implements AutoCloseable {
+    /**
+     * How long a peer's queue waits for the answer to its last bubble (or the client's test): two bubble spacings
+     * (RFC 4380 §5.2.6 retries a bubble unanswered for 2 s). A queue exists only between a peer's first packet and
+     * its answer, a round trip through its server; a peer that never answers used to hold its queue, and its share
+     * of {@code peers.max-queued-peers}, until its entry expired (60 to 90 s with the default idle timeout) unless
+     * a later packet found its four bubbles spent: one packet a minute to each of max-queued-peers silent Teredo
+     * addresses (273 a second with the defaults), sent by any host on the IPv6 side, kept every new peer's first
+     * packets out of the queue ({@code queue_peers_full}). Now the expiry releases such a queue within a second
+     * of this wait (a pass looks at 4,096 queues a call, of the relay's ten a second); the entry and its bubble
+     * budget stay.
+     */
+    public static final int QUEUE_WAIT_SECONDS = 2 * Teredo.BUBBLE_SPACING_SECONDS;
     /** Fewest slots one {@link #expire} call examines (unless the table has fewer). */
     static final int MIN_SWEEP = 4096;
     /** Largest share per segment: keeps the word index of {@code 4/3 * share} slots of 4 longs an int. */
@@ -203,7 +216,8 @@ public final class PeerTable implements AutoCloseable {
      * {@link #sweepBudget()}.
      */
     public int expire(int now, long maxSlots) {
-        return sweeper.run(segments, now, settings.idleSeconds(), Math.min(maxSlots, allocatedSlots()));
+        return sweeper.run(segments, now, settings.idleSeconds(), Math.min(maxSlots, allocatedSlots()),
+                queues.peers() > 0);
     }
 
     /** Slot advances one {@link #expire(int)} call makes (see there). */
@@ -481,6 +495,33 @@ public final class PeerTable implements AutoCloseable {
             setWord(b + STATE, word(b + STATE) & ~QUEUED);
             queues.release();
             return pending.drain(word(b), word(b + KEY_LO), hashOf(word(b), word(b + KEY_LO)), sink);
+        }
+
+        /**
+         * Releases the queues of peers whose last bubble (the client's: its last test) left more than {@code
+         * waitSeconds} before {@code now} without an answer, an answer having taken the queue out; returns how many
+         * queues it looked at. The entries stay, with their bubble budgets: only their packets go, counted as
+         * {@link #queueDiscards}. See {@link PeerTable#QUEUE_WAIT_SECONDS}.
+         */
+        int discardUnansweredQueues(int now, int waitSeconds) {
+            assert held();
+            int seen = pending.count();
+            int i = 0;
+            while (i < pending.capacity()) {
+                long hi = pending.hiAt(i);
+                if (hi != 0) {
+                    long lo = pending.loAt(i);
+                    int slot = probe(hi, lo, pending.hashAt(i));
+                    if (slot >= 0 && now - lastBubble(slot) > waitSeconds) {
+                        int b = base(slot);
+                        setWord(b + STATE, word(b + STATE) & ~QUEUED);
+                        discardQueue(hi, lo);
+                        continue; // the backward shift may have moved an entry not yet seen into index i
+                    }
+                }
+                i++;
+            }
+            return seen;
         }
 
         @Override

@@ -20,7 +20,9 @@ final class PendingQueues {
     /**
      * The least a packet is charged: about what a small queued packet really costs (its ByteBuf object,
      * the allocator's bookkeeping and the deque slot, besides its bytes). Without it a flood of tiny
-     * packets would hold several times the memory that the byte limit is meant to bound.
+     * packets would hold several times the memory that the byte limit is meant to bound. Measured in the relay
+     * (BENCHMARKS.md, fifteenth iteration): a 48-byte copy takes 170 (106 of heap with G1, a 64-byte slot), and
+     * a 1,280-byte one 2,200 (the allocator has no size class between 1,152 and 2,048 bytes).
      */
     static final int MIN_PACKET_COST = 128;
     /** Bytes of one entry: four longs, two references (compressed). */
@@ -145,8 +147,22 @@ final class PendingQueues {
         return 16 + (long) BYTES_PER_ENTRY * capacity();
     }
 
-    private int capacity() {
+    /** Entries the table has room for; a scan visits indexes 0 to this, exclusive. */
+    int capacity() {
         return keys.length >> 2;
+    }
+
+    /** Entry {@code i}'s address high word, 0 when the entry is empty (for a scan; see {@link #capacity}). */
+    long hiAt(int i) {
+        return keys[i << 2];
+    }
+
+    long loAt(int i) {
+        return keys[(i << 2) + LO];
+    }
+
+    long hashAt(int i) {
+        return keys[(i << 2) + HASH];
     }
 
     /** Queue {@code i}'s packets after the first; made if {@code create}, else null when there are none. */

@@ -123,6 +123,80 @@ class PeerQueueTest {
         assertThat(table.queuedPeers()).isEqualTo(2);
     }
 
+    /**
+     * A queue waits for the answer to its peer's last bubble for {@link PeerTable#QUEUE_WAIT_SECONDS}, then the
+     * expiry releases it and its share of max-queued-peers (here 2), the entry staying: silent peers no longer
+     * hold the budget until their entries expire (60 s here). A later bubble (the next packet's) starts the wait
+     * again; an answered queue is gone already.
+     */
+    @Test
+    void queuesLeftUnansweredAreReleased_R_7_3_5_state() {
+        int wait = PeerTable.QUEUE_WAIT_SECONDS;
+        bubbled(A, 100);
+        bubbled(B, 100);
+        bubbled(C, 100);
+        ByteBuf a = packet(100);
+        ByteBuf b = packet(100);
+        assertThat(enqueue(A, a)).isTrue();
+        assertThat(enqueue(B, b)).isTrue();
+        assertThat(enqueue(C, packet(100))).as("max-queued-peers = 2").isFalse();
+        bubbled(B, 100 + wait); // B's next packet bubbled it again
+
+        assertThat(table.expire(100 + wait)).isZero();
+        assertThat(table.queuedPeers()).as("within the wait").isEqualTo(2);
+        assertThat(table.expire(101 + wait)).as("no entry goes").isZero();
+        assertThat(a.refCnt()).isZero();
+        assertThat(b.refCnt()).as("B's wait started again").isOne();
+        assertThat(table.queuedPeers()).isOne();
+        assertThat(table.queueDiscards()).isOne();
+        assertThat(table.size()).isEqualTo(3);
+        assertThat(Peers.locked(table, HI, A, s -> s.hasQueue(s.find(HI, A)) ? 1 : 0)).isZero();
+        bubbled(C, 101 + wait);
+        assertThat(enqueue(C, packet(100))).as("the budget A held").isTrue();
+        assertThat(table.expire(101 + 2 * wait)).isZero();
+        assertThat(b.refCnt()).isZero();
+        assertThat(table.queueDiscards()).isEqualTo(2);
+        assertThat(table.queuedPeers()).as("C's wait is not over").isOne();
+        table.checkInvariants();
+    }
+
+    /**
+     * One call looks at {@value Sweeper#QUEUE_PASS_BUDGET} queues at most (a few segments more or less), so that a
+     * full queue budget does not hold an event loop for the whole pass; the next calls go on with it, also within
+     * the same second.
+     */
+    @Test
+    void aPassOverManyQueuesGoesOnInTheNextCalls() {
+        int peers = Sweeper.QUEUE_PASS_BUDGET + 1000;
+        try (PeerTable big = Peers.table(new PeerTableSettings(2 * peers, 64, 60, 3000, peers))) {
+            for (int i = 0; i < peers; i++) {
+                long lo = Peers.lo(i);
+                int taken = Peers.locked(big, HI, lo, s -> {
+                    int slot = s.insert(HI, lo, 100);
+                    s.setBubbles(slot, 100, 1);
+                    return s.enqueue(slot, packet(100)) ? 1 : 0;
+                });
+                assertThat(taken).isOne();
+            }
+            int now = 101 + PeerTable.QUEUE_WAIT_SECONDS;
+            big.expire(now);
+            assertThat(big.queuedPeers()).as("left for the next call").isBetween(1, peers - Sweeper.QUEUE_PASS_BUDGET);
+            big.expire(now);
+            assertThat(big.queuedPeers()).isZero();
+            assertThat(big.queueDiscards()).isEqualTo(peers);
+            assertThat(big.size()).isEqualTo(peers);
+        }
+    }
+
+    /** Sets the entry's last bubble (the rules count them before they queue), making it if absent. */
+    private void bubbled(long lo, int now) {
+        Peers.locked(table, HI, lo, s -> {
+            int slot = s.find(HI, lo);
+            s.setBubbles(slot < 0 ? s.insert(HI, lo, now) : slot, now, 1);
+            return 0;
+        });
+    }
+
     @Test
     void removeReleasesQueuedPackets_R_5_4_1_delete() {
         assertThat(enqueue(A, packet(500))).isTrue();

@@ -16,6 +16,7 @@ import org.jmiredo.engine.RelaySettings;
 import org.jmiredo.engine.UnknownPeerPolicy;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DropReason;
+import org.jmiredo.peer.PeerTable;
 import org.jmiredo.peer.PeerTableSettings;
 import org.jmiredo.proto.Checksum;
 import org.jmiredo.proto.Ipv6;
@@ -751,13 +752,53 @@ class RelayRulesTest {
     void queueingPeersAreBoundedTableWide_R_7_3_5_state() {
         relay.close();
         relay = new RelayHarness(RelaySettings.defaults(), new PeerTableSettings(1024, 4, 60, 2560, 2));
-        for (int i = 1; i <= 3; i++) {
-            relay.readTun(ipv6(NATIVE, teredo("198.51.100.1", 0, "198.51.100." + (20 + i), 40000), 8));
-        }
+        toSilentPeers(3);
 
         assertThat(relay.count(Counter.QUEUED_PACKETS)).isEqualTo(2);
         assertThat(relay.dropped(DropReason.QUEUE_PEERS_FULL)).isEqualTo(1);
         assertThat(relay.allSentUdp()).as("each still gets its bubble").hasSize(3).allSatisfy(DatagramPacket::release);
+    }
+
+    /**
+     * Silent Teredo addresses (any IPv6 host can send to them) used to hold the queue budget until their entries
+     * expired, so a packet a minute to each of max-queued-peers of them kept every new peer's first packets out.
+     * Now a queue left unanswered {@link PeerTable#QUEUE_WAIT_SECONDS} after its bubble is released by the expiry,
+     * and a new peer's packets are queued and delivered when it answers.
+     */
+    @Test
+    void silentPeersGiveTheQueueBudgetBack_R_7_3_5_state() {
+        relay.close();
+        relay = new RelayHarness(RelaySettings.defaults(), new PeerTableSettings(1024, 4, 60, 2560, 2));
+        toSilentPeers(2);
+        relay.allSentUdp().forEach(DatagramPacket::release);
+        PeerTable peers = relay.dataPath.peers();
+        relay.now += PeerTable.QUEUE_WAIT_SECONDS;
+        peers.expire(relay.now);
+        assertThat(peers.queuedPeers()).as("within the wait").isEqualTo(2);
+
+        relay.now++;
+        peers.expire(relay.now);
+        assertThat(peers.queuedPeers()).isZero();
+        assertThat(peers.queueDiscards()).isEqualTo(2);
+        assertThat(peers.size()).as("the entries stay, with their bubble budgets").isEqualTo(2);
+        relay.readTun(ipv6(NATIVE, CLIENT, 8));
+        DatagramPacket indirect = relay.sentUdp();
+        long[] ours = {Ipv6.srcHi(indirect.content(), 0), Ipv6.srcLo(indirect.content(), 0)};
+        indirect.release();
+        relay.receiveUdp(bubble(CLIENT, ours), "198.51.100.20", 40000);
+
+        assertThat(relay.dropped(DropReason.QUEUE_PEERS_FULL)).isZero();
+        assertThat(relay.count(Counter.QUEUE_RELEASED_PACKETS)).as("the new peer's packet, once it answered").isOne();
+        assertThat(relay.allSentUdp()).singleElement()
+                .satisfies(p -> assertThat(p.recipient()).isEqualTo(new InetSocketAddress(ip("198.51.100.20"), 40000)))
+                .satisfies(DatagramPacket::release);
+    }
+
+    /** One packet from the native side to each of {@code count} Teredo peers (198.51.100.21 on) that never answer. */
+    private void toSilentPeers(int count) {
+        for (int i = 1; i <= count; i++) {
+            relay.readTun(ipv6(NATIVE, teredo("198.51.100.1", 0, "198.51.100." + (20 + i), 40000), 8));
+        }
     }
 
     @Test

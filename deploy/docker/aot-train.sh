@@ -29,7 +29,7 @@ case "$cache" in
 *.jsa) record="-XX:ArchiveClassesAtExit=$cache -Xlog:cds=off" ;;
 *) record="-XX:AOTCacheOutput=$cache -Xlog:aot=error" ;;
 esac
-JAVA_OPTS="$JAVA_OPTS $record" JMIREDO_AOT_CACHE= JMIREDO_COMMAND=mire \
+JAVA_OPTS="$JAVA_OPTS $record" JMIREDO_AOT_CACHE= JMIREDO_CACHE_DIR= JMIREDO_COMMAND=mire \
     "$here/entrypoint.sh" --config "$config" --metrics-listen "$metrics" &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true' EXIT

@@ -14,7 +14,8 @@
 # scrape of /metrics. Left out: the TUN device and its rtnetlink set-up (FFM downcalls), the relay's data path
 # and peer table; those classes load from the jar as without a cache. The cache then serves 3,725 of
 # the 4,782 classes a relay loads before ready, against 3,847 for a cache a relay recorded itself
-# (BENCHMARKS.md, "Third iteration: loss at 90 % and startup").
+# (BENCHMARKS.md, "Third iteration: loss at 90 % and startup"). A relay started with JMIREDO_CACHE_DIR (a volume)
+# records its own archive at its first stop and maps that one after (entrypoint.sh).
 # The JVM writes the cache when the training run stops (SIGTERM); the build fails if it did not.
 set -euo pipefail
 
@@ -29,7 +30,7 @@ case "$cache" in
 *.jsa) record="-XX:ArchiveClassesAtExit=$cache -Xlog:cds=off" ;;
 *) record="-XX:AOTCacheOutput=$cache -Xlog:aot=error" ;;
 esac
-JAVA_OPTS="$JAVA_OPTS $record" JMIREDO_AOT_CACHE= JMIREDO_COMMAND=mire \
+JAVA_OPTS="$JAVA_OPTS $record" JMIREDO_AOT_CACHE= JMIREDO_CACHE_DIR= JMIREDO_COMMAND=mire \
     "$here/entrypoint.sh" --config "$config" --metrics-listen "$metrics" &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true' EXIT

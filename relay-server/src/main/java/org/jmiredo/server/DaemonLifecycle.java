@@ -73,9 +73,13 @@ final class DaemonLifecycle implements AutoCloseable {
         SocketBufferMetrics.bindTo(meters.registry(), buffers::receiveBufferBytes, buffers::sendBufferBytes);
     }
 
-    /** Everything started: /readyz may say 200 (if the daemon's own conditions hold). */
+    /**
+     * Everything started: /readyz may say 200 (if the daemon's own conditions hold); then the collector's soft heap
+     * target ({@link SoftMaxHeap}), which a start does without.
+     */
     void markReady() {
         ready = true;
+        SoftMaxHeap.applyTarget();
     }
 
     /** Started and not stopping; a daemon's /readyz adds its own conditions. */

@@ -3,7 +3,9 @@ package org.jmiredo.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import org.jmiredo.server.metrics.ProcessMeters;
@@ -54,6 +56,29 @@ class DaemonLifecycleTest {
 
         assertThat(stopped).containsExactly("transport", "metrics");
         assertThat(meters.registry().isClosed()).isTrue();
+    }
+
+    /**
+     * The collector's soft heap target named by bin/jmiredo ({@code jmiredo.soft-max-heap-size}, bytes) is set once the
+     * daemon is ready, not before: set at start, ZGC's warm-up collection ran before ready in every start.
+     */
+    @Test
+    void readySetsTheSoftHeapTargetTheLauncherNames() throws Exception {
+        HotSpotDiagnosticMXBean diagnostic = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+        String before = diagnostic.getVMOption("SoftMaxHeapSize").getValue();
+        String target = Long.toString(Long.parseLong(before) / 2 & -(1L << 20));
+        System.setProperty("jmiredo.soft-max-heap-size", target);
+        try {
+            life.start(() -> {
+                assertThat(diagnostic.getVMOption("SoftMaxHeapSize").getValue()).as("while starting").isEqualTo(before);
+                life.markReady();
+            });
+            assertThat(diagnostic.getVMOption("SoftMaxHeapSize").getValue()).as("once ready").isEqualTo(target);
+        } finally {
+            System.clearProperty("jmiredo.soft-max-heap-size");
+            diagnostic.setVMOption("SoftMaxHeapSize", before);
+            life.close();
+        }
     }
 
     @Test

@@ -165,6 +165,47 @@ class AotCacheTest {
     }
 
     /**
+     * JMIREDO_CACHE_DIR (a volume): the entrypoint's relay records an archive of its own start at its first stop and the
+     * next start maps it, with the classes and lambdas of the relay's data path, tunnel and netlink set-up, which the
+     * image's archive (trained by the mire: a build has no TUN) leaves to the jar (BENCHMARKS.md, "Fifteenth
+     * iteration: start-up").
+     */
+    @Test
+    void entrypointsRelayRecordsItsOwnArchiveInTheCacheDirectoryAndMapsItNext() throws IOException {
+        Preconditions.requireRoot();
+        Preconditions.tool("curl");
+        try (OpsNetns ns = OpsNetns.create()) {
+            Path volume = Files.createDirectories(ns.dir().resolve("volume"));
+            Map<String, String> env = Map.of("JMIREDO_CACHE_DIR", volume.toString(), "JMIREDO_AOT_CACHE", "",
+                    "JAVA_OPTS", Dockerfile.read().env("JAVA_OPTS").orElseThrow() + " -Xlog:class+load");
+
+            LiveRelay first = LiveRelay.start(ns, env);
+            assertThat(first.process().stop(STOP)).hasValueSatisfying(code -> assertThat(code).isIn(0, 143));
+            String recording = first.process().output();
+            assertThat(mainSource(recording)).as(recording).startsWith("file:");
+            List<Path> made = caches(volume);
+            assertThat(made).as("one archive, written when the first relay stopped; log:\n" + recording).singleElement();
+            Path archive = made.getFirst();
+            assertThat(archive.getFileName().toString()).matches("jmiredo-relay-\\d+\\.jsa");
+            FileTime written = Files.getLastModifiedTime(archive);
+
+            LiveRelay second = LiveRelay.start(ns, env);
+            String log = second.process().output(); // its own log: LiveRelay.log() is the first process's
+            assertThat(mainSource(log)).as(log).isEqualTo(FROM_ARCHIVE);
+            assertThat(log).doesNotContain("[error][cds]", "[warning][cds]");
+            for (String relayOnly : List.of("org.jmiredo.pipeline.RelayDataPath",
+                    "org.jmiredo.server.tun.linux.LinuxTunDevice", "org.jmiredo.server.netlink.RtnetlinkConfigurator")) {
+                assertThat(sourceOf(log, relayOnly)).as(relayOnly).isEqualTo(FROM_ARCHIVE);
+            }
+            assertOurLambdasComeFromTheArchive(log);
+            assertThat(second.process().stop(STOP)).hasValueSatisfying(code -> assertThat(code).isIn(0, 143));
+            assertThat(caches(volume)).containsExactly(archive);
+            assertThat(Files.getLastModifiedTime(archive)).as("mapped, not written again").isEqualTo(written);
+            Files.delete(archive);
+        }
+    }
+
+    /**
      * Runs {@code bin/jmiredo ARGS} twice, each exiting 0, with its cache in {@code cache} and {@code javaOpts} (with
      * -Xlog:class+load): the run that records the cache, then the one that maps it.
      */
@@ -225,6 +266,13 @@ class AotCacheTest {
     private static String mainSource(String log) {
         Matcher m = MAIN_SOURCE.matcher(log);
         assertThat(m.find()).as("class+load of org.jmiredo.server.Main in:\n" + log).isTrue();
+        return m.group(1).strip();
+    }
+
+    /** Where {@code className} came from at its first load. */
+    private static String sourceOf(String log, String className) {
+        Matcher m = Pattern.compile(Pattern.quote(className) + " source: (.+)").matcher(log);
+        assertThat(m.find()).as("class+load of " + className + " in:\n" + log).isTrue();
         return m.group(1).strip();
     }
 

@@ -87,6 +87,57 @@ class ContainerFilesTest {
     }
 
     /**
+     * JMIREDO_CACHE_DIR (a volume): the first start records the command's own archive there (the image's is then not
+     * mapped: a JVM cannot record one archive while it maps another), later starts map it; one recorded for another
+     * jar, JVM or JAVA_OPTS is deleted, another command's kept. Without a writable directory, the image's archive.
+     */
+    @Test
+    void entrypointRecordsThenMapsItsOwnArchiveInTheCacheDirectory() throws Exception {
+        Path ops = Files.createDirectories(Path.of("target", "ops")).toAbsolutePath();
+        Path image = ops.resolve("entrypoint-image.jsa");
+        Files.writeString(image, "stand-in");
+        Path volume = ops.resolve("entrypoint-volume");
+        if (Files.isDirectory(volume)) {
+            try (var old = Files.list(volume)) {
+                for (Path f : old.toList()) {
+                    Files.delete(f);
+                }
+            }
+        }
+        Files.createDirectories(volume);
+        Path stale = Files.writeString(volume.resolve("jmiredo-relay-1.jsa"), "stand-in");
+        Path server = Files.writeString(volume.resolve("jmiredo-server-2.jsa"), "stand-in");
+        Map<String, String> env = Map.of("JAVA_OPTS", "-XX:+UseZGC", "JMIREDO_AOT_CACHE", image.toString(),
+                "JMIREDO_CACHE_DIR", volume.toString());
+
+        List<String> first = runEntrypoint(env, "--config", "/c.conf");
+        List<String> record = first.stream().filter(arg -> arg.startsWith("-XX:ArchiveClassesAtExit=")).toList();
+        assertThat(record).as(first.toString()).singleElement().asString()
+                .matches("-XX:ArchiveClassesAtExit=" + Pattern.quote(volume.toString()) + "/jmiredo-relay-\\d+\\.jsa");
+        assertThat(first).contains("-Xlog:cds=off").noneMatch(arg -> arg.startsWith("-XX:SharedArchiveFile"));
+        assertThat(first.subList(first.size() - 5, first.size()))
+                .containsExactly("-jar", "/opt/jmiredo/jmiredo.jar", "relay", "--config", "/c.conf");
+        assertThat(stale).as("recorded for another jar, JVM or options").doesNotExist();
+        assertThat(server).as("another command's").exists();
+
+        Path archive = Path.of(record.getFirst().substring("-XX:ArchiveClassesAtExit=".length()));
+        Files.writeString(archive, "stand-in"); // what the JVM writes when the first start stops
+        List<String> next = runEntrypoint(env, "--config", "/c.conf");
+        assertThat(next).contains("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off")
+                .noneMatch(arg -> arg.startsWith("-XX:ArchiveClassesAtExit") || arg.equals("-XX:SharedArchiveFile=" + image));
+
+        // Other JAVA_OPTS: another archive, recorded anew.
+        List<String> other = runEntrypoint(Map.of("JAVA_OPTS", "-XX:+UseZGC -Xmx1g", "JMIREDO_AOT_CACHE", image.toString(),
+                "JMIREDO_CACHE_DIR", volume.toString()));
+        assertThat(other).anyMatch(arg -> arg.startsWith("-XX:ArchiveClassesAtExit=") && !arg.endsWith(archive.toString()));
+
+        // No such directory (no volume mounted): the image's archive, as without the variable.
+        List<String> without = runEntrypoint(Map.of("JAVA_OPTS", "-XX:+UseZGC", "JMIREDO_AOT_CACHE", image.toString(),
+                "JMIREDO_CACHE_DIR", ops.resolve("no-such-volume").toString()));
+        assertThat(without).contains("-XX:SharedArchiveFile=" + image).noneMatch(arg -> arg.startsWith("-XX:ArchiveClasses"));
+    }
+
+    /**
      * Runs the entrypoint with a stand-in `java` first on PATH that prints its pid and arguments. Returns
      * them after checking that the pid is the one started: the entrypoint exec'd (signals reach java).
      */
@@ -103,6 +154,7 @@ class ContainerFilesTest {
         builder.environment().remove("JMIREDO_COMMAND");
         builder.environment().remove("JMIREDO_JAR");
         builder.environment().remove("JMIREDO_AOT_CACHE");
+        builder.environment().remove("JMIREDO_CACHE_DIR");
         builder.environment().putAll(env);
         builder.environment().put("PATH", bin + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         Process process = builder.start();
@@ -204,6 +256,10 @@ class ContainerFilesTest {
         // The --config file is the one mounted.
         List<Object> command = MiniJson.array(relay.get("command"));
         assertThat(MiniJson.array(relay.get("volumes"))).contains("./jmiredo.conf:" + command.getLast() + ":ro");
+        // The relay's own start-up archive goes to a named volume, which outlives the container.
+        Object cacheDir = MiniJson.object(relay.get("environment")).get("JMIREDO_CACHE_DIR");
+        assertThat(MiniJson.array(relay.get("volumes"))).contains("jmiredo-cache:" + cacheDir);
+        assertThat(MiniJson.object(DeployQueries.yamlMap(RepoPaths.read(COMPOSE)).get("volumes"))).containsKey("jmiredo-cache");
         for (String name : List.of("prometheus", "grafana")) {
             Map<String, Object> service = MiniJson.object(services.get(name));
             assertThat(MiniJson.array(service.get("profiles"))).as(name).containsExactly("monitoring");
@@ -245,6 +301,11 @@ class ContainerFilesTest {
         String javaOpts = MiniJson.array(container.get("env")).stream().map(MiniJson::object)
                 .filter(e -> "JAVA_OPTS".equals(e.get("name"))).findFirst().orElseThrow().get("value").toString();
         assertThat(javaOpts).isEqualTo(Dockerfile.read().env("JAVA_OPTS").orElseThrow());
+        // The relay's own start-up archive, on a writable volume (the root file system is read-only).
+        String cacheDir = MiniJson.array(container.get("env")).stream().map(MiniJson::object)
+                .filter(e -> "JMIREDO_CACHE_DIR".equals(e.get("name"))).findFirst().orElseThrow().get("value").toString();
+        assertThat(mountPath(container, "cache")).isEqualTo(cacheDir);
+        assertThat(volume(pod, "cache")).containsKey("emptyDir");
     }
 
     @Test

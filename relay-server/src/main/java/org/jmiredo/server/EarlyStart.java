@@ -2,6 +2,7 @@ package org.jmiredo.server;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -84,14 +85,17 @@ final class EarlyStart {
      * Netty's {@code ChannelHandlerMask} reads {@code @Skip} on a handler's methods the first time a pipeline takes the
      * handler: the JDK then parses {@code @Skip} and its own {@code @Target}, {@code @Retention} and {@code @Documented},
      * and spins a proxy class for each (proxy classes are not archived): 12 to 41 ms of the main thread's set-up of the
-     * metrics endpoint (BENCHMARKS.md "Fifteenth iteration: start-up"). The annotations of one method that carries
-     * {@code @Skip} make the same four proxy classes, which the JDK keeps for the process. On this thread, which alone
+     * metrics endpoint (BENCHMARKS.md "Fifteenth iteration: start-up"); then {@code @Sharable} on the first handler
+     * added ({@code isSharable()}) and its own {@code @Inherited}. The annotations of one method that carries
+     * {@code @Skip} and of one class that carries {@code @Sharable} make the same proxy classes, which the JDK keeps
+     * for the process. On this thread, which alone
      * touches Netty until the main thread has the meters; reflection initialises no Netty class.
      */
     private static void warmHandlerAnnotations() {
         try {
             ChannelInboundHandlerAdapter.class.getMethod("channelRead", ChannelHandlerContext.class, Object.class)
                     .getAnnotations();
+            ChannelInitializer.class.getAnnotations(); // @Sharable, read by isSharable(): @Inherited, @Documented
         } catch (NoSuchMethodException | RuntimeException e) {
             // nothing warmed: the main thread parses them as before
         }

@@ -30,6 +30,8 @@ import org.jmiredo.server.sys.Downcalls;
  */
 final class EarlyStart {
     static final List<String> DAEMONS = List.of("relay", "server", "mire", "client");
+    /** The options that print and exit (CliModel's usage and version help). */
+    private static final List<String> HELP = List.of("-h", "--help", "-V", "--version");
     private static CompletableFuture<ProcessMeters> meters;
 
     private EarlyStart() {}
@@ -114,14 +116,22 @@ final class EarlyStart {
         }
     }
 
-    /** True when the first argument that is not an option is a daemon command: relay, server, mire or client. */
+    /**
+     * True when the first argument that is not an option is a daemon command (relay, server, mire or client) and no
+     * argument asks for help or the version instead ({@code relay --help} starts nothing: its early work, and the
+     * annotation proxies warmed there, would be for nothing).
+     */
     static boolean namesDaemon(String... args) {
+        String command = null;
         for (String arg : args) {
-            if (!arg.startsWith("-")) {
-                return DAEMONS.contains(arg);
+            if (HELP.contains(arg)) {
+                return false;
+            }
+            if (command == null && !arg.startsWith("-")) {
+                command = arg;
             }
         }
-        return false;
+        return command != null && DAEMONS.contains(command);
     }
 
     /**

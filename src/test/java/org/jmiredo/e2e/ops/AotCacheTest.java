@@ -175,7 +175,7 @@ class AotCacheTest {
                 : relay.handle().descendants().filter(h -> h.info().command().orElse("").endsWith("/java"))
                         .findFirst().orElseThrow().pid();
         String[] flags = {""};
-        Poll.until("the soft heap target set once ready", START, () -> {
+        Poll.until("the soft heap target set once ready", Duration.ofSeconds(20), () -> {
             flags[0] = Shell.quiet().run(START, jcmd.toString(), Long.toString(pid), "VM.flags").output();
             return flags[0].contains("-XX:SoftMaxHeapSize=268435456");
         });

@@ -22,7 +22,7 @@ set -euo pipefail
 cache=${1:?usage: aot-train.sh CACHE_FILE [CONFIG]}
 config=${2:-/etc/jmiredo/jmiredo.conf}
 here=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
-: "${JAVA_OPTS=-XX:+UseZGC -XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError -XX:Tier3InvocationThreshold=1000 -XX:Tier3MinInvocationThreshold=500 -XX:Tier3CompileThreshold=10000 -XX:Tier3BackEdgeThreshold=300000}"
+: "${JAVA_OPTS=-XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError}"
 metrics=127.0.0.1:9544
 
 # cds=off and aot=error: the recording run lists, as warnings, every class it leaves out (hundreds).

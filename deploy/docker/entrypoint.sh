@@ -4,12 +4,15 @@
 #   docker run ... jmiredo:TAG --config /etc/jmiredo/jmiredo.conf   -> java ... -jar jmiredo.jar relay --config ...
 #
 # Environment:
-#   JAVA_OPTS         JVM options, split on white space (no quoting inside). Default: ZGC, a heap of at
-#                     most half the container's memory limit (the other half is for Netty's direct
+#   JAVA_OPTS         JVM options, split on white space (no quoting inside), after bin/jmiredo's defaults (this
+#                     script sources the launcher's shared part, the image's /opt/jmiredo/bin/jmiredo, and
+#                     gives the JVM what the launcher gives it: ZGC, a first heap of 16 MiB, the soft heap
+#                     target of 256 MiB set once ready, C1's thresholds x5, sun.misc.Unsafe for Netty; each
+#                     left out, or overridden, as the launcher's jvm_default_options says). Default: a heap
+#                     of at most half the container's memory limit (the other half is for Netty's direct
 #                     buffers, metaspace, threads and the JIT), exit (and be restarted) on OOM. Without a
-#                     memory limit "half" means half the host's memory: set a limit, or -Xmx. C1's
-#                     thresholds x5 (-XX:Tier3...): a start compiles less code it runs once, as bin/jmiredo
-#                     does (BENCHMARKS.md, "Fourteenth iteration: start-up").
+#                     memory limit "half" means half the host's memory: set a limit, or -Xmx. Empty: the
+#                     launcher's defaults alone.
 #   JMIREDO_COMMAND   the daemon's sub-command; default "relay".
 #   JMIREDO_JAR       the shaded jar; default /opt/jmiredo/jmiredo.jar.
 #   JMIREDO_AOT_CACHE the start-up cache, made at image build by aot-train.sh; default
@@ -33,17 +36,28 @@
 # exec keeps the signals going straight to it.
 set -euo pipefail
 
-: "${JAVA_OPTS=-XX:+UseZGC -XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError -XX:Tier3InvocationThreshold=1000 -XX:Tier3MinInvocationThreshold=500 -XX:Tier3CompileThreshold=10000 -XX:Tier3BackEdgeThreshold=300000}"
+: "${JAVA_OPTS=-XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError}"
 : "${JMIREDO_COMMAND:=relay}"
 : "${JMIREDO_JAR:=/opt/jmiredo/jmiredo.jar}"
 : "${JMIREDO_AOT_CACHE=/opt/jmiredo/jmiredo.jsa}"
 
-# Flags every launch needs: FFM downcalls (TUN ioctls) and Netty's native transport (see the root pom's
-# jvm.native.flags; the jar's manifest also says Enable-Native-Access, which covers -jar only).
-native_flags=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow)
+# The JVM options bin/jmiredo gives every start (jvm_default_options, from the launcher's shared part): in the image
+# /opt/jmiredo/bin/jmiredo, next to this script; in the repository ../../bin/jmiredo. Sourced, not run: no fork.
+here=${BASH_SOURCE[0]%/*}
+[[ "$here" != "${BASH_SOURCE[0]}" ]] || here=.
+for launcher in "$here/bin/jmiredo" "$here/../../bin/jmiredo" ""; do
+    [[ -z "$launcher" || -f "$launcher" ]] && break
+done
+[[ -n "$launcher" ]] || { echo "entrypoint.sh: bin/jmiredo not found next to $here" >&2; exit 1; }
+# shellcheck source=../../bin/jmiredo
+source "$launcher"
 
 # Deliberate word splitting of JAVA_OPTS; read -a does it without glob expansion.
 read -r -a java_opts <<<"$JAVA_OPTS"
+jvm_default_options "${java_opts[@]}"
+# FFM downcalls (TUN ioctls) and Netty's native transport (see the root pom's jvm.native.flags; the jar's manifest also
+# says Enable-Native-Access, which covers -jar only), then the launcher's defaults and the operator's options.
+options=(--enable-native-access=ALL-UNNAMED "${jvm_options[@]}" "${java_opts[@]}")
 
 # Classes already parsed, verified and linked, mapped from the cache: a faster start.
 # cds=off: the JDK's base archive, under the dynamic one, was made without --enable-native-access and with
@@ -55,7 +69,7 @@ own_archive() {
     local key java_bin
     java_bin=$(command -v java || true)
     key=$({ stat -L -c '%s %Y' "$JMIREDO_JAR" 2>/dev/null || true; readlink -f "$java_bin" || true
-        printf '%s\n' "${java_opts[@]}" "$JMIREDO_COMMAND"; } | cksum)
+        printf '%s\n' "${options[@]}" "$JMIREDO_COMMAND"; } | cksum)
     echo "$JMIREDO_CACHE_DIR/jmiredo-$JMIREDO_COMMAND-${key%% *}.jsa"
 }
 
@@ -75,4 +89,4 @@ elif [[ -n "$JMIREDO_AOT_CACHE" && -f "$JMIREDO_AOT_CACHE" ]]; then
     esac
 fi
 
-exec java "${native_flags[@]}" "${java_opts[@]}" "${aot[@]}" -jar "$JMIREDO_JAR" "$JMIREDO_COMMAND" "$@"
+exec java "${options[@]}" "${aot[@]}" -jar "$JMIREDO_JAR" "$JMIREDO_COMMAND" "$@"

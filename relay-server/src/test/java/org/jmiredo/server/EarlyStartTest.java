@@ -21,6 +21,10 @@ class EarlyStartTest {
         assertThat(EarlyStart.namesDaemon("help", "relay")).isFalse();
         assertThat(EarlyStart.namesDaemon("--help")).isFalse();
         assertThat(EarlyStart.namesDaemon()).isFalse();
+        // A daemon's help or version: printed, nothing started.
+        assertThat(EarlyStart.namesDaemon("relay", "--help")).isFalse();
+        assertThat(EarlyStart.namesDaemon("client", "-V")).isFalse();
+        assertThat(EarlyStart.namesDaemon("-h", "server")).isFalse();
     }
 
     @Test

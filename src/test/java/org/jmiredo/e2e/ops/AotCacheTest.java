@@ -159,9 +159,27 @@ class AotCacheTest {
             String log = relay.log();
             assertThat(mainSource(log)).as(log).isEqualTo(FROM_ARCHIVE);
             assertThat(log).doesNotContain("[error][aot]", "[error][cds]");
+            assertLaunchersHeapOptions(java.resolveSibling("jcmd"), relay.process());
             assertThat(relay.process().stop()).hasValueSatisfying(code -> assertThat(code).isIn(0, 143));
             Files.delete(cache);
         }
+    }
+
+    /**
+     * The launcher's heap options, which the entrypoint takes from bin/jmiredo: a first heap of 16 MiB (ZGC's default
+     * is 1/64 of the memory, committed and zeroed at start) and the soft heap target of 256 MiB, set once ready (the
+     * flag is manageable; awaited, since /readyz may answer just before it is set), as the JVM itself reports them.
+     */
+    private static void assertLaunchersHeapOptions(Path jcmd, LabProcess relay) {
+        long pid = relay.handle().info().command().orElse("").endsWith("/java") ? relay.pid()
+                : relay.handle().descendants().filter(h -> h.info().command().orElse("").endsWith("/java"))
+                        .findFirst().orElseThrow().pid();
+        String[] flags = {""};
+        Poll.until("the soft heap target set once ready", Duration.ofSeconds(20), () -> {
+            flags[0] = Shell.quiet().run(START, jcmd.toString(), Long.toString(pid), "VM.flags").output();
+            return flags[0].contains("-XX:SoftMaxHeapSize=268435456");
+        });
+        assertThat(flags[0]).contains("-XX:InitialHeapSize=16777216", "-XX:+UseZGC");
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,15 @@ class ContainerFilesTest {
     private static final String ENTRYPOINT = "deploy/docker/entrypoint.sh";
     private static final String K8S = "deploy/kubernetes/";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final List<String> NATIVE = List.of("--enable-native-access=ALL-UNNAMED");
+    /** C1's thresholds x5 and Unsafe for Netty: bin/jmiredo's defaults with any collector. */
+    private static final List<String> ANY_GC = List.of("--sun-misc-unsafe-memory-access=allow",
+            "-XX:Tier3InvocationThreshold=1000", "-XX:Tier3MinInvocationThreshold=500", "-XX:Tier3CompileThreshold=10000",
+            "-XX:Tier3BackEdgeThreshold=300000");
+    /** ZGC's: the first heap of 16 MiB and the soft heap target set at ready, then the rest. */
+    private static final List<String> ZGC_NAMED = concat(List.of("-Djmiredo.soft-max-heap-size=268435456",
+            "-XX:InitialHeapSize=16m"), ANY_GC);
+    private static final List<String> ZGC_DEFAULT = concat(List.of("-XX:+UseZGC"), ZGC_NAMED);
 
     // ------------------------------------------------------------------ entrypoint
 
@@ -38,30 +48,64 @@ class ContainerFilesTest {
         assertThat(result.exit()).as(result.describe()).isZero();
     }
 
+    /**
+     * The launcher's defaults (bin/jmiredo's jvm_default_options, which the entrypoint sources), then the image's
+     * JAVA_OPTS: ZGC with a first heap of 16 MiB (else it commits 1/64 of the memory at start) and the soft heap target
+     * set at ready, as bin/jmiredo gives them; a ceiling in percent of the memory keeps both.
+     */
     @Test
-    void entrypointExecsJavaWithNativeAccessTheImageJavaOptsAndRelay() throws Exception {
+    void entrypointExecsJavaWithNativeAccessTheLaunchersDefaultsTheImageJavaOptsAndRelay() throws Exception {
         String imageOpts = Dockerfile.read().env("JAVA_OPTS").orElseThrow();
         List<String> args = runEntrypoint(Map.of(), "--config", "/etc/jmiredo/jmiredo.conf");
-        List<String> expected = new ArrayList<>(List.of("--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow"));
-        expected.addAll(List.of(imageOpts.split(" ")));
-        expected.addAll(List.of("-jar", "/opt/jmiredo/jmiredo.jar", "relay", "--config", "/etc/jmiredo/jmiredo.conf"));
-        // Unset JAVA_OPTS gives the image's default, so `docker run -e` of other variables keeps ZGC.
+        List<String> expected = concat(NATIVE, ZGC_DEFAULT, List.of(imageOpts.split(" ")),
+                List.of("-jar", "/opt/jmiredo/jmiredo.jar", "relay", "--config", "/etc/jmiredo/jmiredo.conf"));
+        // Unset JAVA_OPTS gives the image's default, so `docker run -e` of other variables keeps its heap ceiling.
         assertThat(args.subList(1, args.size())).containsExactlyElementsOf(expected);
-        assertThat(imageOpts).contains("-XX:+UseZGC");
+        assertThat(imageOpts).contains("-XX:MaxRAMPercentage=50");
+    }
+
+    /**
+     * One value of the image's JAVA_OPTS, everywhere it is written (the cache the build records fits only it), holding
+     * only what the image adds to the launcher's defaults, which come from bin/jmiredo itself: the image carries it,
+     * before the training run, where the entrypoint looks for it.
+     */
+    @Test
+    void theImagesJavaOptsAreOneValueAndTheDefaultsComeFromTheLauncher() throws Exception {
+        Dockerfile dockerfile = Dockerfile.read();
+        String imageOpts = dockerfile.env("JAVA_OPTS").orElseThrow();
+        assertThat(imageOpts).doesNotContain("-XX:+UseZGC", "Tier3", "HeapSize", "unsafe");
+        String assigned = ": \"${JAVA_OPTS=" + imageOpts + "}\"";
+        assertThat(RepoPaths.read(ENTRYPOINT)).contains(assigned);
+        assertThat(RepoPaths.read("deploy/docker/aot-train.sh")).contains(assigned);
+        Object compose = MiniJson.object(MiniJson.object(MiniJson.object(DeployQueries.yamlMap(RepoPaths.read(COMPOSE))
+                .get("services")).get("jmiredo")).get("environment")).get("JAVA_OPTS");
+        assertThat(compose).isEqualTo(imageOpts);
+        List<Dockerfile.Instruction> all = dockerfile.instructions();
+        int copy = indexOf(all, "COPY", "bin/jmiredo /opt/jmiredo/bin/jmiredo");
+        assertThat(copy).isLessThan(indexOf(all, "RUN", "/opt/jmiredo/aot-train.sh"));
+
+        // Laid out as in the image (/opt/jmiredo/entrypoint.sh, /opt/jmiredo/bin/jmiredo), it sources that copy.
+        Path opt = Files.createDirectories(Path.of("target", "ops", "image-layout", "bin").toAbsolutePath()).getParent();
+        Path entrypoint = Files.copy(RepoPaths.file(ENTRYPOINT), opt.resolve("entrypoint.sh"),
+                StandardCopyOption.REPLACE_EXISTING);
+        Files.writeString(opt.resolve("bin/jmiredo"), RepoPaths.read("bin/jmiredo").replace("-XX:InitialHeapSize=16m",
+                "-XX:InitialHeapSize=15m")); // this copy, not the repository's
+        List<String> args = runEntrypoint(entrypoint, Map.of("JAVA_OPTS", ""));
+        assertThat(args.subList(1, args.size())).contains("-XX:InitialHeapSize=15m")
+                .doesNotContain("-XX:InitialHeapSize=16m");
     }
 
     @Test
     void entrypointSplitsJavaOptsWithoutGlobbingAndHonoursCommandAndJar() throws Exception {
         List<String> args = runEntrypoint(Map.of("JAVA_OPTS", "-Xmx1g   -Dx=* -XX:+UseZGC",
                 "JMIREDO_COMMAND", "checkconf", "JMIREDO_JAR", "/x/j.jar"), "/etc/c.conf");
-        assertThat(args.subList(1, args.size())).containsExactly("--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow", "-Xmx1g", "-Dx=*", "-XX:+UseZGC",
-                "-jar", "/x/j.jar", "checkconf", "/etc/c.conf");
-        // JAVA_OPTS set but empty: no options at all, not the default.
+        // A heap size in bytes: neither the first heap nor the soft target (as bin/jmiredo).
+        assertThat(args.subList(1, args.size())).containsExactlyElementsOf(concat(NATIVE, ANY_GC,
+                List.of("-Xmx1g", "-Dx=*", "-XX:+UseZGC", "-jar", "/x/j.jar", "checkconf", "/etc/c.conf")));
+        // JAVA_OPTS set but empty: the launcher's defaults alone, not the image's JAVA_OPTS.
         List<String> bare = runEntrypoint(Map.of("JAVA_OPTS", ""));
-        assertThat(bare.subList(1, bare.size())).containsExactly("--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow", "-jar", "/opt/jmiredo/jmiredo.jar", "relay");
+        assertThat(bare.subList(1, bare.size())).containsExactlyElementsOf(concat(NATIVE, ZGC_DEFAULT,
+                List.of("-jar", "/opt/jmiredo/jmiredo.jar", "relay")));
     }
 
     @Test
@@ -69,16 +113,15 @@ class ContainerFilesTest {
         Path cache = Files.createDirectories(Path.of("target", "ops")).toAbsolutePath().resolve("entrypoint-test.aot");
         Files.writeString(cache, "stand-in");
         List<String> args = runEntrypoint(Map.of("JAVA_OPTS", "-XX:+UseZGC", "JMIREDO_AOT_CACHE", cache.toString()));
-        assertThat(args.subList(1, args.size())).containsExactly("--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow", "-XX:+UseZGC", "-XX:AOTCache=" + cache,
-                "-jar", "/opt/jmiredo/jmiredo.jar", "relay");
+        assertThat(args.subList(1, args.size())).containsExactlyElementsOf(concat(NATIVE, ZGC_NAMED,
+                List.of("-XX:+UseZGC", "-XX:AOTCache=" + cache, "-jar", "/opt/jmiredo/jmiredo.jar", "relay")));
         // The image's kind, a dynamic CDS archive (*.jsa), with the JDK base archive's errors silenced.
         Path archive = cache.resolveSibling("entrypoint-test.jsa");
         Files.writeString(archive, "stand-in");
         List<String> withArchive = runEntrypoint(Map.of("JAVA_OPTS", "-XX:+UseZGC", "JMIREDO_AOT_CACHE", archive.toString()));
-        assertThat(withArchive.subList(1, withArchive.size())).containsExactly("--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow", "-XX:+UseZGC", "-XX:SharedArchiveFile=" + archive,
-                "-Xlog:cds=off", "-jar", "/opt/jmiredo/jmiredo.jar", "relay");
+        assertThat(withArchive.subList(1, withArchive.size())).containsExactlyElementsOf(concat(NATIVE, ZGC_NAMED,
+                List.of("-XX:+UseZGC", "-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-jar",
+                        "/opt/jmiredo/jmiredo.jar", "relay")));
         // A missing file (an image built without it, a typo) or an empty value: a start without the cache.
         for (String none : List.of(cache + ".missing", "")) {
             List<String> without = runEntrypoint(Map.of("JAVA_OPTS", "-XX:+UseZGC", "JMIREDO_AOT_CACHE", none));
@@ -142,12 +185,16 @@ class ContainerFilesTest {
      * them after checking that the pid is the one started: the entrypoint exec'd (signals reach java).
      */
     private static List<String> runEntrypoint(Map<String, String> env, String... args) throws Exception {
+        return runEntrypoint(RepoPaths.file(ENTRYPOINT), env, args);
+    }
+
+    private static List<String> runEntrypoint(Path entrypoint, Map<String, String> env, String... args) throws Exception {
         Path bash = Preconditions.tool("bash");
         Path bin = Files.createDirectories(Path.of("target", "ops", "fake-java").toAbsolutePath());
         Path java = bin.resolve("java");
         Files.writeString(java, "#!/bin/bash\necho \"$$\"\nprintf '%s\\n' \"$@\"\n");
         java.toFile().setExecutable(true);
-        List<String> command = new ArrayList<>(List.of(bash.toString(), RepoPaths.file(ENTRYPOINT).toString()));
+        List<String> command = new ArrayList<>(List.of(bash.toString(), entrypoint.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove("JAVA_OPTS");
@@ -205,6 +252,15 @@ class ContainerFilesTest {
         assertThat(indexOf(all, "ENV", "JAVA_OPTS=")).isLessThan(training);
         assertThat(all.subList(training + 1, all.size())).noneMatch(i -> i.keyword().equals("ENV")
                 && i.args().contains("JAVA_OPTS")).noneMatch(i -> i.keyword().equals("COPY"));
+    }
+
+    @SafeVarargs
+    private static List<String> concat(List<String>... parts) {
+        List<String> all = new ArrayList<>();
+        for (List<String> part : parts) {
+            all.addAll(part);
+        }
+        return all;
     }
 
     private static int indexOf(List<Dockerfile.Instruction> all, String keyword, String args) {

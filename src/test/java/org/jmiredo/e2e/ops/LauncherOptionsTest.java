@@ -86,6 +86,45 @@ class LauncherOptionsTest {
         assertThat(args).noneMatch(arg -> arg.contains("Archive") || arg.startsWith("-XX:AOT"));
     }
 
+    /**
+     * ZGC's first heap and soft target are given unless the operator sizes the heap in bytes or picks another
+     * collector: a ceiling in percent of the memory (the image's -XX:MaxRAMPercentage=50) and ZGC named again keep
+     * them, -Xms drops only the first heap, -Xmx both.
+     */
+    @Test
+    void aCeilingInPercentOrZgcNamedAgainKeepsTheFirstHeapAndTheSoftTarget() throws IOException {
+        String soft = "-Djmiredo.soft-max-heap-size=268435456";
+        String first = "-XX:InitialHeapSize=16m";
+        for (String opts : List.of("-XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError", "-XX:+UseZGC")) {
+            assertThat(launch(dir.resolve("unused"), opts, "checkconf", "/x.conf")).as(opts).contains(soft, first)
+                    .containsOnlyOnce("-XX:+UseZGC");
+        }
+        assertThat(launch(dir.resolve("unused"), "-Xms64m", "checkconf", "/x.conf")).contains(soft).doesNotContain(first);
+        assertThat(launch(dir.resolve("unused"), "-XX:MaxRAM=1g", "checkconf", "/x.conf")).doesNotContain(soft, first);
+        assertThat(launch(dir.resolve("unused"), "-Xmx1g", "checkconf", "/x.conf")).doesNotContain(soft, first)
+                .contains("-XX:+UseZGC");
+    }
+
+    /**
+     * The container image's entrypoint gives the JVM what the launcher gives it, from the launcher itself (it sources
+     * bin/jmiredo's shared part): the same options, in the same order, for the same operator's options.
+     */
+    @Test
+    void theImagesEntrypointGivesTheLaunchersOptions() throws Exception {
+        String imageOpts = Dockerfile.read().env("JAVA_OPTS").orElseThrow();
+        for (String opts : List.of(imageOpts, "", "-XX:+UseG1GC -Xmx1g", "-XX:+UseZGC -Xms32m -Dx=y")) {
+            List<String> launcher = launch(dir.resolve("unused"), opts, "checkconf", "/x.conf");
+            Map<String, String> env = Map.of("PATH", dir.resolve("jdk/bin") + ":/usr/bin:/bin", "JAVA_OPTS", opts,
+                    "JMIREDO_COMMAND", "checkconf", "JMIREDO_AOT_CACHE", "", "JMIREDO_CACHE_DIR", "");
+            Shell.Result result = Shell.quiet().run(TIMEOUT, null, env,
+                    List.of("bash", RepoPaths.file("deploy/docker/entrypoint.sh").toString(), "/x.conf"));
+            assertThat(result.exit()).as(result.describe()).isZero();
+            List<String> image = result.output().lines().toList();
+            assertThat(image.subList(0, image.indexOf("-jar"))).as(opts)
+                    .containsExactlyElementsOf(launcher.subList(0, launcher.indexOf("-jar")));
+        }
+    }
+
     /** bin/jmiredo ARGS with a stand-in JDK 25 whose java prints one argument a line; those arguments. */
     private List<String> launch(Path cache, String javaOpts, String... args) throws IOException {
         Preconditions.requireDaemonJar(); // else the launcher would build it

@@ -30,6 +30,7 @@ class MtuInteropTest extends TeredoLabTest {
     /** Echo data of a 1,448-byte packet: above the relay's tun.mtu (1,280), within a raised 1,480. */
     private static final int LONGER_DATA = 1400;
     private static final int PACKETS_TOO_BIG = 5;
+    private static final String GSO_IN_USE = "jmiredo_udp_gso{mode=\"auto\"}";
 
     private Netns v6;
     private Netns lan;
@@ -117,6 +118,38 @@ class MtuInteropTest extends TeredoLabTest {
             assertThat(JmiredoRelay.loudLines(teredo.relay().process())).as("WARN/ERROR lines of the relay").isEmpty();
         } finally {
             rly.ip("link", "set", "dev", TUN_NAME, "mtu", "1280");
+        }
+    }
+
+    /**
+     * Found in review (blackbox16): the relay's sockets used IP_PMTUDISC_DONT, under which Linux still bounds a UDP
+     * GSO segment by the path MTU the host learned for the destination: an ICMP "fragmentation needed" (which anyone
+     * can forge, quoting a datagram from the relay to a peer's mapping) or a route's mtu, as here, set that to 1,000
+     * for the NAT's address. The next run of full-size datagrams to Miredo's client behind it failed with EMSGSIZE,
+     * and the relay turned UDP GSO off for every peer, for good ({@code jmiredo_udp_gso} 0 after this transfer, and
+     * an INFO line "UDP GSO off"). With IP_PMTUDISC_OMIT the learned MTU is ignored (the datagrams still leave without
+     * DF, R-5.1.2-df, and a path that needs it fragments them) and GSO stays on.
+     */
+    @Test
+    @Order(5)
+    @DisplayName("A path MTU of 1,000 learned for the NAT's address: a transfer to Miredo's client behind it leaves "
+            + "UDP GSO on for the whole relay, nothing dropped")
+    void aPathMtuLearnedForOnePeerLeavesUdpGsoOn() {
+        Netns rly = teredo.ns(Host.RLY);
+        String before = relayMetrics();
+        assertThat(Metrics.sample(before, GSO_IN_USE)).as("UDP GSO in use before (Linux 4.18+, veth offloads)")
+                .isEqualTo(1.0);
+        rly.ip("route", "add", NAT_OUTSIDE + "/32", "dev", IF_V4, "mtu", "1000");
+        try {
+            Iperf.Throughput throughput = Iperf.run(teredo.lab(), Host.LAN, NATIVE_HOST, true, Duration.ofSeconds(3));
+            assertThat(throughput.bitsPerSecond()).as(throughput.toString()).isPositive();
+            String after = relayMetrics();
+            assertThat(Metrics.sample(after, GSO_IN_USE)).as("UDP GSO in use after the transfer").isEqualTo(1.0);
+            String failed = "jmiredo_dropped_packets_total{reason=\"udp_write_failed\"}";
+            assertThat(Metrics.sample(after, failed)).as(failed).isEqualTo(Metrics.sample(before, failed));
+            assertThat(teredo.relay().process().output()).as("the relay's log").doesNotContain("UDP GSO off");
+        } finally {
+            rly.ip("route", "del", NAT_OUTSIDE + "/32", "dev", IF_V4);
         }
     }
 

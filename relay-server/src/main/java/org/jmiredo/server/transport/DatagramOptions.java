@@ -18,6 +18,13 @@ final class DatagramOptions {
     static final IntegerUnixChannelOption IP_MTU_DISCOVER = new IntegerUnixChannelOption("IP_MTU_DISCOVER", 0, 10);
     /** IP_PMTUDISC_DONT: never set DF. Linux UDP sockets default to IP_PMTUDISC_WANT, which sets it. */
     static final int IP_PMTUDISC_DONT = 0;
+    /**
+     * IP_PMTUDISC_OMIT (linux/in.h, Linux 3.15): never set DF, as DONT, and also ignore the path MTU the host
+     * learned for a destination (an ICMP "fragmentation needed", anyone's to forge, or a route's mtu): the
+     * interface's MTU bounds what leaves whole, and a longer datagram is fragmented. DNS servers set it against
+     * forged ICMP.
+     */
+    static final int IP_PMTUDISC_OMIT = 5;
 
     static void apply(Bootstrap bootstrap, TransportKind kind, TransportSettings settings) {
         int slot = settings.datagramSlotSize();
@@ -62,7 +69,11 @@ final class DatagramOptions {
             bootstrap.option(EpollChannelOption.UDP_GRO, true);
         }
         // RFC 4380 §5.1.2 (CONFORMANCE R-5.1.2-df): Teredo datagrams are sent without DF, so a path with a
-        // smaller MTU fragments them instead of dropping them.
-        bootstrap.option(IP_MTU_DISCOVER, IP_PMTUDISC_DONT);
+        // smaller MTU fragments them instead of dropping them. OMIT rather than DONT: with DONT the kernel still
+        // takes a destination's learned path MTU as the most a UDP GSO segment may be (ip_setup_cork: fragsize),
+        // so one forged ICMP "fragmentation needed" naming a peer's mapping made the next run of datagrams to that
+        // peer fail with EMSGSIZE, and UdpGso turned GSO off for the whole relay, for good. With OMIT only the
+        // interface's MTU counts; datagrams still leave without DF and are fragmented where a path needs it.
+        bootstrap.option(IP_MTU_DISCOVER, IP_PMTUDISC_OMIT);
     }
 }

@@ -38,8 +38,8 @@ class OuterHeaderTest {
             // copy the inner traffic class out, and the socket's TOS (DSCP and ECN) stays 0.
             assertThat(channel.config().getOption(ChannelOption.IP_TOS)).isZero();
             if (kind == TransportKind.EPOLL) {
-                // RFC 4380 §5.1.2: IP_PMTUDISC_DONT, so the kernel never sets DF.
-                assertThat(channel.config().getOption(DatagramOptions.IP_MTU_DISCOVER)).isEqualTo(DatagramOptions.IP_PMTUDISC_DONT);
+                // RFC 4380 §5.1.2: IP_PMTUDISC_OMIT, so the kernel never sets DF (nor takes a learned path MTU).
+                assertThat(channel.config().getOption(DatagramOptions.IP_MTU_DISCOVER)).isEqualTo(DatagramOptions.IP_PMTUDISC_OMIT);
             }
             channel.close().sync();
         } finally {

@@ -75,9 +75,10 @@ class UdpBinderTest {
         for (Channel channel : channels) {
             assertThat(channel.config().getOption(UnixChannelOption.SO_REUSEPORT)).isTrue();
             assertThat(channel.config().getOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE)).isEqualTo(1500);
-            // RFC 4380 §5.1.2, CONFORMANCE R-5.1.2-df: getsockopt(IP_MTU_DISCOVER) reads IP_PMTUDISC_DONT back.
+            // RFC 4380 §5.1.2, CONFORMANCE R-5.1.2-df: getsockopt(IP_MTU_DISCOVER) reads IP_PMTUDISC_OMIT back
+            // (no DF, and no learned path MTU).
             assertThat(channel.config().getOption(DatagramOptions.IP_MTU_DISCOVER))
-                    .isEqualTo(DatagramOptions.IP_PMTUDISC_DONT);
+                    .isEqualTo(DatagramOptions.IP_PMTUDISC_OMIT);
             MaxMessagesRecvByteBufAllocator recv = channel.config().getRecvByteBufAllocator();
             assertThat(recv).isInstanceOf(FixedRecvByteBufAllocator.class);
             assertThat(recv.maxMessagesPerRead()).isEqualTo(settings.maxMessagesPerRead());

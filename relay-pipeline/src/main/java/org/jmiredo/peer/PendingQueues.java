@@ -15,9 +15,9 @@ import java.util.function.Consumer;
  * longs of {@link #keys} (address, hash, bytes charged) and two references of {@link #packets} (the oldest
  * packet; a deque for the others, made only for a second packet), so finding and removing one touches two
  * cache lines. A queue is charged what it costs ({@link QueueCharge}): {@link QueueCharge#PER_QUEUE} from its
- * creation, and each packet its allocator slot and heap. Each entry keeps its key's hash, so moving entries never rehashes. Guarded by the segment lock.
- * Only peers with a queue are here (the slot's QUEUED bit says which), so the slot table never looks here on
- * the common path. Owns its ByteBufs.
+ * creation, and each packet its allocator slot and heap. Each entry keeps its key's hash, so moving entries
+ * never rehashes. Guarded by the segment lock. Only peers with a queue are here (the slot's QUEUED bit says
+ * which), so the slot table never looks here on the common path. Owns its ByteBufs.
  */
 final class PendingQueues {
     /** Bytes of one entry: four longs, two references (compressed). */

@@ -8,6 +8,7 @@ import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
 import org.jmiredo.peer.PeerLookups;
 import org.jmiredo.peer.PeerTable;
+import org.jmiredo.peer.QueueCharge;
 import org.jmiredo.proto.Ipv6;
 import org.jmiredo.proto.Teredo;
 import org.jmiredo.proto.TeredoAddress;
@@ -246,7 +247,7 @@ public final class Transmission implements TunnelRules {
             return Bubbles.UNREACHABLE;
         }
         int decision = budget == BubbleBudget.SEND ? Bubbles.SEND : Bubbles.WAIT;
-        if (!segment.queueHolds(packet)) {
+        if (!segment.queueMayHold(packet.readableBytes())) {
             // The peer's own queue is too small for it (queue-bytes-per-peer 0 queues nothing): no copy to
             // make, and not the table-wide bound, which the operator would otherwise be told to raise.
             return decision | Bubbles.QUEUE_FULL;
@@ -255,9 +256,11 @@ public final class Transmission implements TunnelRules {
         if (segment.enqueue(slot, held)) {
             return decision | Bubbles.QUEUED;
         }
+        // Refused with no queue of its own yet, and the copy (charged its allocator slot) small enough for
+        // one: the table-wide bound on queueing peers was reached.
+        int full = segment.hasQueue(slot) || !segment.queueHolds(held) ? Bubbles.QUEUE_FULL : Bubbles.QUEUE_PEERS_FULL;
         held.release();
-        // Refused with no queue of its own yet: the table-wide bound on queueing peers was reached.
-        return decision | (segment.hasQueue(slot) ? Bubbles.QUEUE_FULL : Bubbles.QUEUE_PEERS_FULL);
+        return decision | full;
     }
 
     private ByteBuf copyOf(ByteBuf packet) {
@@ -266,7 +269,8 @@ public final class Transmission implements TunnelRules {
 
     /**
      * The exact-size copy the queue keeps: the tunnel's read buffer is MTU-sized, and holding it for a small
-     * packet would make the memory the queue bounds several times what it accounts for.
+     * packet would make the memory the queue bounds several times what it accounts for. The copy is charged its
+     * allocator slot ({@link QueueCharge}), which is why it comes from there.
      *
      * <p>Written into the copy from the buffer the packet is a view of: the tunnel's read slots are slices of
      * one pooled buffer, and Netty 4.2's adaptive buffers copy from another adaptive buffer through the two
@@ -278,7 +282,7 @@ public final class Transmission implements TunnelRules {
      */
     static ByteBuf exactCopy(ByteBuf packet, ByteBufAllocator alloc) {
         int length = packet.readableBytes();
-        ByteBuf copy = alloc.directBuffer(length, length);
+        ByteBuf copy = QueueCharge.allocate(alloc, length);
         ByteBuf root = packet.unwrap();
         if (root != null && packet.hasMemoryAddress() && root.hasMemoryAddress()) {
             // A view shares its parent's memory: its index 0 lies this far into the parent.

@@ -177,6 +177,18 @@ public final class PeerTable implements AutoCloseable {
     }
 
     /**
+     * Bytes the queues are charged now ({@link QueueCharge}): what their packets and bookkeeping take, at most
+     * maxQueuedPeers x queueBytesPerPeer. Racy read of each segment's sum.
+     */
+    public long queuedBytes() {
+        long n = 0;
+        for (Segment s : segments) {
+            n += s.queuedBytes();
+        }
+        return n;
+    }
+
+    /**
      * Bytes the table occupies now: every segment's slots in use and queue arrays (not the queued
      * ByteBufs, which belong to Netty's allocator), and the fixed
      * per-segment objects. Racy read; during a segment's resize the heap copy of its old slots is briefly
@@ -452,9 +464,10 @@ public final class PeerTable implements AutoCloseable {
 
         /**
          * Queues {@code packet} until the peer is trusted (RFC 4380 §5.4.1 case 3), taking ownership only
-         * when it returns true. Refuses when the peer's queue would exceed queueBytesPerPeer (a packet is
-         * charged at least {@value PendingQueues#MIN_PACKET_COST} bytes), when maxQueuedPeers peers already
-         * hold queues, or after {@link PeerTable#close()}; the caller then still owns the packet.
+         * when it returns true. The packet is a copy made for the queue ({@link QueueCharge#allocate}), charged
+         * what it costs ({@link QueueCharge#of}, and a new queue {@link QueueCharge#PER_QUEUE}). Refuses when the
+         * peer's queue would then be charged more than queueBytesPerPeer, when maxQueuedPeers peers already hold
+         * queues, or after {@link PeerTable#close()}; the caller then still owns the packet.
          */
         public boolean enqueue(int slot, ByteBuf packet) {
             int b = base(slot);
@@ -475,11 +488,21 @@ public final class PeerTable implements AutoCloseable {
         }
 
         /**
-         * Whether a peer's queue, however empty, can hold {@code packet}: false when the packet alone is over
-         * queueBytesPerPeer (always when that is 0, which queues nothing). Needs no lock.
+         * Whether a peer's queue, however empty, can hold {@code copy} (a copy made for the queue, charged {@link
+         * QueueCharge#of}): false when it alone is over queueBytesPerPeer (always when that is 0, which queues
+         * nothing). Needs no lock.
          */
-        public boolean queueHolds(ByteBuf packet) {
-            return PendingQueues.cost(packet) <= queues.bytesPerPeer;
+        public boolean queueHolds(ByteBuf copy) {
+            return QueueCharge.PER_QUEUE + QueueCharge.of(copy) <= queues.bytesPerPeer;
+        }
+
+        /**
+         * Whether a peer's queue, however empty, might hold a copy of {@code length} bytes: false when even the
+         * least such a copy is charged ({@link QueueCharge#atLeast}) is too much, so that no copy is made in vain.
+         * Needs no lock.
+         */
+        public boolean queueMayHold(int length) {
+            return QueueCharge.PER_QUEUE + QueueCharge.atLeast(length) <= queues.bytesPerPeer;
         }
 
         /**
@@ -533,6 +556,10 @@ public final class PeerTable implements AutoCloseable {
         void discardQueue(long hi, long lo) {
             queues.release();
             bump(QUEUE_DISCARDS, pending.discard(hi, lo, hashOf(hi, lo)));
+        }
+
+        long queuedBytes() {
+            return pending.chargedBytes();
         }
 
         /** Releases every queue (table close, {@link PeerTable#clear}). */

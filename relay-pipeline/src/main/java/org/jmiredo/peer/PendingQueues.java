@@ -1,6 +1,8 @@
 package org.jmiredo.peer;
 
 import io.netty.buffer.ByteBuf;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.function.Consumer;
@@ -12,19 +14,12 @@ import java.util.function.Consumer;
  * deletion, at most half full. No object per queue: every new peer of a burst has one. An entry is four
  * longs of {@link #keys} (address, hash, bytes charged) and two references of {@link #packets} (the oldest
  * packet; a deque for the others, made only for a second packet), so finding and removing one touches two
- * cache lines. Each entry keeps its key's hash, so moving entries never rehashes. Guarded by the segment lock.
- * Only peers with a queue are here (the slot's QUEUED bit says which), so the slot table never looks here on
- * the common path. Owns its ByteBufs.
+ * cache lines. A queue is charged what it costs ({@link QueueCharge}): {@link QueueCharge#PER_QUEUE} from its
+ * creation, and each packet its allocator slot and heap. Each entry keeps its key's hash, so moving entries
+ * never rehashes. Guarded by the segment lock. Only peers with a queue are here (the slot's QUEUED bit says
+ * which), so the slot table never looks here on the common path. Owns its ByteBufs.
  */
 final class PendingQueues {
-    /**
-     * The least a packet is charged: about what a small queued packet really costs (its ByteBuf object,
-     * the allocator's bookkeeping and the deque slot, besides its bytes). Without it a flood of tiny
-     * packets would hold several times the memory that the byte limit is meant to bound. Measured in the relay
-     * (BENCHMARKS.md, fifteenth iteration): a 48-byte copy takes 170 (106 of heap with G1, a 64-byte slot), and
-     * a 1,280-byte one 2,200 (the allocator has no size class between 1,152 and 2,048 bytes).
-     */
-    static final int MIN_PACKET_COST = 128;
     /** Bytes of one entry: four longs, two references (compressed). */
     static final int BYTES_PER_ENTRY = 4 * 8 + 2 * 4;
     private static final int LO = 1;
@@ -32,19 +27,34 @@ final class PendingQueues {
     private static final int BYTES = 3;
     private static final long[] NO_KEYS = new long[0];
     private static final Object[] NO_PACKETS = new Object[0];
+    private static final VarHandle CHARGED;
+
+    static {
+        try {
+            CHARGED = MethodHandles.lookup().findVarHandle(PendingQueues.class, "charged", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** Entry i at {@code i << 2}: address high word (0 = empty: a Teredo prefix is never 0), low word, hash, bytes. */
     private long[] keys = NO_KEYS;
     /** Entry i at {@code i << 1}: its oldest packet, then the deque of the others (or null). */
     private Object[] packets = NO_PACKETS;
     private int count;
-
-    static int cost(ByteBuf packet) {
-        return Math.max(packet.readableBytes(), MIN_PACKET_COST);
-    }
+    /** Bytes charged to all queues here (their {@code BYTES} summed): written under the lock, read opaque. */
+    private long charged;
 
     int count() {
         return count;
+    }
+
+    long chargedBytes() {
+        return (long) CHARGED.getOpaque(this);
+    }
+
+    private void charge(long bytes) {
+        CHARGED.setOpaque(this, charged + bytes);
     }
 
     /** The index of that address's queue, or -1; valid until the next {@link #add} or removal. */
@@ -74,15 +84,20 @@ final class PendingQueues {
         keys[i << 2] = hi;
         keys[(i << 2) + LO] = lo;
         keys[(i << 2) + HASH] = hash;
+        keys[(i << 2) + BYTES] = QueueCharge.PER_QUEUE;
+        charge(QueueCharge.PER_QUEUE);
         count++;
         return i;
     }
 
-    /** Appends {@code packet} (taking ownership) unless queue {@code i} would exceed {@code limit} bytes. */
+    /**
+     * Appends {@code packet} (taking ownership) unless queue {@code i} would then be charged more than {@code limit}
+     * bytes ({@link QueueCharge#of}).
+     */
     boolean offer(int i, ByteBuf packet, int limit) {
-        int cost = cost(packet);
-        long charged = keys[(i << 2) + BYTES];
-        if (cost > limit - charged) {
+        int cost = QueueCharge.of(packet);
+        long before = keys[(i << 2) + BYTES];
+        if (cost > limit - before) {
             return false;
         }
         if (packets[i << 1] == null) {
@@ -90,7 +105,8 @@ final class PendingQueues {
         } else {
             rest(i, true).addLast(packet);
         }
-        keys[(i << 2) + BYTES] = charged + cost;
+        keys[(i << 2) + BYTES] = before + cost;
+        charge(cost);
         return true;
     }
 
@@ -140,6 +156,7 @@ final class PendingQueues {
             }
         }
         count = 0;
+        charge(-charged);
         return released;
     }
 
@@ -195,6 +212,7 @@ final class PendingQueues {
      * run move into the hole unless their home lies cyclically in (hole, position].
      */
     private void remove(int i) {
+        charge(-keys[(i << 2) + BYTES]);
         int mask = capacity() - 1;
         for (int j = (i + 1) & mask; keys[j << 2] != 0; j = (j + 1) & mask) {
             int home = (int) keys[(j << 2) + HASH] & mask;

@@ -17,8 +17,12 @@ class PeerQueueTest {
     private static final long A = Peers.lo(1);
     private static final long B = Peers.lo(2);
     private static final long C = Peers.lo(3);
+    /** The pooled allocator's slot for 1,000 bytes (its size classes: ..., 896, 1,024, 1,280, ...). */
+    private static final int SLOT_1000 = 1024;
+    /** Three 1,000-byte copies, each charged its slot and heap, and the queue's own bytes. */
+    private static final int LIMIT = QueueCharge.PER_QUEUE + 3 * (SLOT_1000 + QueueCharge.PER_PACKET);
     private final List<ByteBuf> created = new ArrayList<>();
-    private final PeerTable table = Peers.table(new PeerTableSettings(64, 2, 60, 3000, 2));
+    private final PeerTable table = Peers.table(new PeerTableSettings(64, 2, 60, LIMIT, 2));
 
     @AfterEach
     void everyBufferIsReleased() {
@@ -60,7 +64,8 @@ class PeerQueueTest {
         assertThat(enqueue(A, p1)).isTrue();
         assertThat(enqueue(A, p2)).isTrue();
         assertThat(enqueue(A, p3)).isTrue();
-        assertThat(enqueue(A, packet(1))).isFalse(); // 3000 bytes are queued already
+        assertThat(enqueue(A, packet(1))).isFalse(); // LIMIT bytes are charged already
+        assertThat(table.queuedBytes()).isEqualTo(LIMIT);
         assertThat(Peers.locked(table, HI, A, s -> s.hasQueue(s.find(HI, A)) ? 1 : 0)).isOne();
         List<ByteBuf> out = drain(A);
         assertThat(out).containsExactly(p1, p2, p3); // R-5.4.1-dequeue, oldest first
@@ -69,6 +74,7 @@ class PeerQueueTest {
         assertThat(Peers.locked(table, HI, A, s -> s.hasQueue(s.find(HI, A)) ? 1 : 0)).isZero();
         assertThat(drain(A)).isEmpty();
         assertThat(table.queuedPeers()).isZero();
+        assertThat(table.queuedBytes()).isZero();
         assertThat(table.queueDiscards()).isZero();
     }
 
@@ -88,6 +94,7 @@ class PeerQueueTest {
         assertThat(a.refCnt()).isZero();
         assertThat(b.refCnt()).isZero();
         assertThat(table.queuedPeers()).isZero();
+        assertThat(table.queuedBytes()).isZero();
         assertThat(table.queueDiscards()).isEqualTo(2);
         table.checkInvariants();
         assertThat(enqueue(A, packet(100))).as("queues again after a clear").isTrue();
@@ -96,18 +103,25 @@ class PeerQueueTest {
         table.checkInvariants();
     }
 
+    /**
+     * Tiny packets are charged what their copies take: the allocator's smallest slot (the pooled one's 16 bytes)
+     * and each copy's heap, so a flood of them holds no more memory than the limit says.
+     */
     @Test
-    void tinyPacketsAreChargedAtLeastAnIpv6Header_R_5_4_1_limit() {
-        for (int i = 0; i < 3000 / PendingQueues.MIN_PACKET_COST; i++) {
+    void tinyPacketsAreChargedTheirSlotAndHeap_R_5_4_1_limit() {
+        int each = 16 + QueueCharge.PER_PACKET;
+        int fit = (LIMIT - QueueCharge.PER_QUEUE) / each;
+        for (int i = 0; i < fit; i++) {
             assertThat(enqueue(A, packet(0))).isTrue();
         }
         assertThat(enqueue(A, packet(0))).isFalse();
+        assertThat(table.queuedBytes()).isEqualTo(QueueCharge.PER_QUEUE + fit * each);
         drain(A).forEach(ByteBuf::release);
     }
 
     @Test
     void oversizedPacketCreatesNoQueue() {
-        assertThat(enqueue(A, packet(3001))).isFalse();
+        assertThat(enqueue(A, packet(3_500))).isFalse(); // a 3,584-byte slot: over LIMIT with the queue's own
         assertThat(table.queuedPeers()).isZero();
         assertThat(Peers.locked(table, HI, A, s -> s.hasQueue(s.find(HI, A)) ? 1 : 0)).isZero();
     }
@@ -222,6 +236,7 @@ class PeerQueueTest {
         assertThat(p.refCnt()).isZero();
         assertThat(small.evictions()).isOne();
         assertThat(small.queueDiscards()).isOne();
+        assertThat(small.queuedBytes()).isZero();
         small.checkInvariants();
     }
 

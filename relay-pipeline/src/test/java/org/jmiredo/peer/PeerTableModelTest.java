@@ -25,7 +25,8 @@ class PeerTableModelTest {
     private static final int KEYS = 40;
     private static final int MAX_PEERS = 24;
     private static final int IDLE = 30;
-    private static final int QUEUE_BYTES = 300;
+    /** Two to four of the model's packets (0 to 199 bytes, charged their length and heap) and the queue's own. */
+    private static final int QUEUE_BYTES = QueueCharge.PER_QUEUE + 2 * QueueCharge.PER_PACKET + 300;
     private static final int QUEUED_PEERS = 3;
 
     enum Kind { INSERT, REMOVE, TOUCH, RX, BUBBLE, MAP, TRUST, ENQUEUE, DRAIN, TICK, EXPIRE }
@@ -64,6 +65,7 @@ class PeerTableModelTest {
                 run.compareLookups();
                 assertThat(table.size()).isEqualTo(run.model.size());
                 assertThat(table.queuedPeers()).isEqualTo(run.queued());
+                assertThat(table.queuedBytes()).isEqualTo(run.model.values().stream().mapToLong(e -> e.queueBytes).sum());
                 assertThat(table.queueDiscards()).isEqualTo(run.discards);
             }
         } finally {
@@ -193,15 +195,15 @@ class PeerTableModelTest {
         private void enqueue(PeerTable.Segment s, int slot, Entry e, int length) {
             ByteBuf packet = Unpooled.buffer(length).writeZero(length);
             created.add(packet);
-            int cost = Math.max(length, PendingQueues.MIN_PACKET_COST);
+            int cost = length + QueueCharge.PER_PACKET; // an unpooled buffer's slot is its length
             boolean expected = e.queue.isEmpty()
-                    ? cost <= QUEUE_BYTES && queued() < QUEUED_PEERS
+                    ? QueueCharge.PER_QUEUE + cost <= QUEUE_BYTES && queued() < QUEUED_PEERS
                     : e.queueBytes + cost <= QUEUE_BYTES;
             boolean taken = s.enqueue(slot, packet);
             assertThat(taken).isEqualTo(expected);
             if (taken) {
+                e.queueBytes += (e.queue.isEmpty() ? QueueCharge.PER_QUEUE : 0) + cost;
                 e.queue.add(packet);
-                e.queueBytes += cost;
             } else {
                 packet.release();
             }

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 class PendingQueuesModelTest {
     private static final int KEYS = 48;
     private static final long HI = Peers.hi(0xC0000201);
-    private static final int LIMIT = 400;
+    /** One to a few of the ops' packets (0 to 300 bytes, charged their length and heap) and the queue's own. */
+    private static final int LIMIT = QueueCharge.PER_QUEUE + 2 * QueueCharge.PER_PACKET + 400;
 
     enum Kind { OFFER, DRAIN, DISCARD }
 
@@ -62,9 +63,9 @@ class PendingQueuesModelTest {
                         if (i < 0) {
                             i = queues.add(HI, lo, hash);
                             model.put(op.key(), new ArrayList<>());
-                            charged.put(op.key(), 0);
+                            charged.put(op.key(), QueueCharge.PER_QUEUE);
                         }
-                        int cost = PendingQueues.cost(packet);
+                        int cost = op.length() + QueueCharge.PER_PACKET; // an unpooled buffer's slot is its length
                         boolean fits = charged.get(op.key()) + cost <= LIMIT;
                         assertThat(queues.offer(i, packet, LIMIT)).isEqualTo(fits);
                         if (fits) {
@@ -93,6 +94,7 @@ class PendingQueuesModelTest {
                     }
                 }
                 assertThat(queues.count()).isEqualTo(model.size());
+                assertThat(queues.chargedBytes()).isEqualTo(charged.values().stream().mapToLong(c -> c).sum());
                 for (int key = 0; key < KEYS; key++) {
                     assertThat(queues.find(HI, Peers.lo(key + 1), hash(key)) >= 0).isEqualTo(model.containsKey(key));
                 }
@@ -100,6 +102,7 @@ class PendingQueuesModelTest {
             int held = model.values().stream().mapToInt(List::size).sum();
             assertThat(queues.releaseAll()).isEqualTo(held);
             assertThat(queues.count()).isZero();
+            assertThat(queues.chargedBytes()).isZero();
             assertThat(created).allSatisfy(b -> assertThat(b.refCnt()).isZero());
         } finally {
             queues.releaseAll();

@@ -735,9 +735,10 @@ class RelayRulesTest {
     @Test
     void queueIsBoundedPerPeer_R_5_4_1_limit() {
         relay.close();
-        relay = new RelayHarness(RelaySettings.defaults(), new PeerTableSettings(1024, 4, 60, 300, 16));
+        relay = new RelayHarness(RelaySettings.defaults(), new PeerTableSettings(1024, 4, 60, 1_040, 16));
         for (int i = 0; i < 10; i++) {
-            relay.readTun(ipv6(NATIVE, CLIENT, 100)); // 140 bytes each: two fit in 300
+            // 140 bytes each, charged a 256-byte slot and 136 of heap: two fit in 1,040 with the queue's own 256
+            relay.readTun(ipv6(NATIVE, CLIENT, 100));
         }
         DatagramPacket indirect = relay.sentUdp();
         long[] ours = {Ipv6.srcHi(indirect.content(), 0), Ipv6.srcLo(indirect.content(), 0)};
@@ -803,18 +804,41 @@ class RelayRulesTest {
 
     @Test
     void packetNoQueueCanHoldIsQueueFullNotQueuePeersFull_R_5_4_1_limit() {
-        // queue-bytes-per-peer 0 queues nothing; 300 holds no 440-byte packet. Either way the peer's own
-        // queue is what is too small (queue_full: raise queue-bytes-per-peer), not the table-wide bound on
-        // queueing peers (queue_peers_full: raise max-queued-peers), of which not one is used.
-        for (int bytesPerPeer : new int[] {0, 300}) {
+        // queue-bytes-per-peer 0 queues nothing; 300 holds no 440-byte packet; 2,000 holds no copy of a 1,200-byte
+        // one, which takes a 2,048-byte slot (known only once copied). Each time the peer's own queue is what is
+        // too small (queue_full: raise queue-bytes-per-peer), not the table-wide bound on queueing peers
+        // (queue_peers_full: raise max-queued-peers), of which not one is used.
+        for (int[] c : new int[][] {{0, 400}, {300, 400}, {2_000, 1_160}}) {
+            int bytesPerPeer = c[0];
             relay.close();
             relay = new RelayHarness(RelaySettings.defaults(), new PeerTableSettings(1024, 4, 60, bytesPerPeer, 16));
-            relay.readTun(ipv6(NATIVE, CLIENT, 400));
+            relay.readTun(ipv6(NATIVE, CLIENT, c[1]));
 
             assertThat(relay.dropped(DropReason.QUEUE_FULL)).as("queue-bytes-per-peer %d", bytesPerPeer).isEqualTo(1);
             assertThat(relay.dropped(DropReason.QUEUE_PEERS_FULL)).as("queue-bytes-per-peer %d", bytesPerPeer).isZero();
             assertThat(relay.count(Counter.QUEUED_PACKETS)).isZero();
             assertThat(relay.allSentUdp()).as("the bubble still goes").hasSize(1).allSatisfy(DatagramPacket::release);
+        }
+    }
+
+    /**
+     * A queue is charged what its copies take in memory (Netty's allocator slot, and the heap of each copy and of
+     * the queue): the default 9 KiB holds four full-size packets (1,280 bytes, a 2,048-byte slot each) and 44 of
+     * 48 bytes (64-byte slots); what comes next is queue_full. They used to be charged their length, at least 128
+     * bytes: 7 and 72, taking 1.6 and 1.3 times the queue's bytes.
+     */
+    @Test
+    void aQueueHoldsWhatItsCopiesTake_R_5_4_1_limit() {
+        for (int[] c : new int[][] {{1_240, 4}, {8, 44}}) {
+            relay.close();
+            relay = new RelayHarness(RelaySettings.defaults(), new PeerTableSettings(1024, 4, 60, 9 * 1024, 16));
+            for (int i = 0; i < c[1] + 3; i++) {
+                relay.readTun(ipv6(NATIVE, CLIENT, c[0]));
+            }
+
+            assertThat(relay.count(Counter.QUEUED_PACKETS)).as("%d-byte packets", 40 + c[0]).isEqualTo(c[1]);
+            assertThat(relay.dropped(DropReason.QUEUE_FULL)).as("%d-byte packets", 40 + c[0]).isEqualTo(3);
+            assertThat(relay.allSentUdp()).as("one bubble").hasSize(1).allSatisfy(DatagramPacket::release);
         }
     }
 

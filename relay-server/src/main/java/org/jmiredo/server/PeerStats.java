@@ -9,6 +9,7 @@ final class PeerStats {
 
     static PeerTableStats of(PeerTable table) {
         return new PeerTableStats(table::size, table::capacity, table::evictions, table::expirations,
-                table::queueDiscards, table::queuedPeers, table::memoryBytes);
+                table::queueDiscards, table::queuedPeers, table::queuedBytes,
+                table::memoryBytes);
     }
 }

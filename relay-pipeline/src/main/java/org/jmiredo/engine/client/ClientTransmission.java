@@ -11,6 +11,7 @@ import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
 import org.jmiredo.peer.PeerTable;
+import org.jmiredo.peer.QueueCharge;
 import org.jmiredo.proto.Ipv6;
 import org.jmiredo.proto.Teredo;
 import org.jmiredo.proto.TeredoAddress;
@@ -116,7 +117,7 @@ public final class ClientTransmission implements TunnelRules {
         if (decision == BubbleBudget.SPENT) {
             return decision;
         }
-        ByteBuf held = alloc.directBuffer(packet.readableBytes(), packet.readableBytes());
+        ByteBuf held = QueueCharge.allocate(alloc, packet.readableBytes()); // charged its slot
         packet.getBytes(packet.readerIndex(), held, 0, packet.readableBytes());
         held.writerIndex(packet.readableBytes());
         if (segment.enqueue(slot, held)) { // R-5.2.4-c5queue, R-5.2.4-c2

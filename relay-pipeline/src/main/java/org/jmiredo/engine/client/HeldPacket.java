@@ -2,6 +2,7 @@ package org.jmiredo.engine.client;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import org.jmiredo.peer.QueueCharge;
 import org.jmiredo.proto.Ipv6;
 
 /**
@@ -21,7 +22,7 @@ final class HeldPacket {
     /** A pooled copy of {@code length} bytes of {@code buf} from {@code at}, marked as from {@code ipv4:port}. */
     static ByteBuf copy(ByteBufAllocator alloc, ByteBuf buf, int at, int length, int ipv4, int port) {
         int size = HEADER_LENGTH + length;
-        ByteBuf held = alloc.directBuffer(size, size);
+        ByteBuf held = QueueCharge.allocate(alloc, size); // the queue charges its slot
         held.writeShort(0).writeShort(port).writeInt(ipv4);
         held.writeBytes(buf, at, length);
         return held;

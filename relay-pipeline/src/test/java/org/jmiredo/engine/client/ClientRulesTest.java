@@ -243,11 +243,13 @@ class ClientRulesTest implements RelayOutput {
     @Test
     void r523C6HeldPacketsAreBoundedByThePeersQueue() {
         List<DropReason> outcomes = new ArrayList<>();
-        for (int i = 0; i < 64; i++) { // each charged 128 bytes at least: 32 fill the 4,096-byte queue
+        // Each held as 64 bytes (the echo and where it came from), charged a 64-byte slot and 136 of heap: 19
+        // fill the 4,096-byte queue with its own 256.
+        for (int i = 0; i < 64; i++) {
             outcomes.add(receive(echo(NATIVE, CLIENT, false, 8), RELAY, 3545));
         }
-        assertThat(counters.get(Counter.QUEUED_PACKETS)).isEqualTo(32);
-        assertThat(outcomes.subList(32, 64)).containsOnly(DropReason.QUEUE_FULL);
+        assertThat(counters.get(Counter.QUEUED_PACKETS)).isEqualTo(19);
+        assertThat(outcomes.subList(19, 64)).containsOnly(DropReason.QUEUE_FULL);
         assertThat(peers.queuedPeers()).isEqualTo(1);
     }
 

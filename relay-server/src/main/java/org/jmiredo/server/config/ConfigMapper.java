@@ -12,7 +12,6 @@ import org.jmiredo.engine.server.ServerSettings;
 import org.jmiredo.peer.PeerTableSettings;
 import org.jmiredo.pipeline.HandshakeWarmUp;
 import org.jmiredo.proto.Ipv4;
-import org.jmiredo.proto.Ipv6;
 import org.jmiredo.proto.Teredo;
 import org.jmiredo.server.transport.UdpGsoMode;
 import org.jmiredo.server.tun.linux.ReceiveSteering;
@@ -159,11 +158,12 @@ final class ConfigMapper {
         }
         Duration idle = in.duration("jmiredo.peers.idle-timeout", Duration.ofSeconds(1), Duration.ofDays(1));
         int queueBytes = (int) in.bytes("jmiredo.peers.queue-bytes-per-peer", 0, MAX_QUEUE_BYTES_PER_PEER);
-        if (queueBytes > 0 && queueBytes < Ipv6.HEADER_LENGTH) {
-            // Not even an IPv6 header fits: every packet would be dropped as queue_full. Perhaps "1" meant 1 KiB.
+        if (queueBytes > 0 && queueBytes < PeerTableSettings.MIN_QUEUE_BYTES_PER_PEER) {
+            // Not even an IPv6 header fits, charged what its copy costs: every packet would be dropped as
+            // queue_full. Perhaps "1" meant 1 KiB.
             in.problem("jmiredo.peers.queue-bytes-per-peer", "must be 0 (queue nothing) or at least "
-                    + Ipv6.HEADER_LENGTH + " bytes (one IPv6 header), got " + queueBytes
-                    + " (a number without a unit is bytes: write 5KiB or 5120)");
+                    + PeerTableSettings.MIN_QUEUE_BYTES_PER_PEER + " bytes (about what a queue holding one IPv6 "
+                    + "header costs), got " + queueBytes + " (a number without a unit is bytes: write 9KiB or 9216)");
         }
         int queuedPeers = (int) in.integer("jmiredo.peers.max-queued-peers", 0, MAX_PEERS);
         return new PeerTableSettings(max, segments, (int) Math.max(1, idle.toSeconds()), queueBytes, queuedPeers);

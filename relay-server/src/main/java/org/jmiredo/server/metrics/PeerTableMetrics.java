@@ -28,6 +28,8 @@ public final class PeerTableMetrics implements MeterBinder {
                         + "emptied)");
         gauge(registry, "jmiredo.peers.queued", peers.queuedPeers(), null,
                 "Peers with packets awaiting a bubble reply");
+        gauge(registry, "jmiredo.peer.queues", peers.queuedBytes(), "bytes",
+                "Memory the queued packets take, as charged against peers.queue-bytes-per-peer");
     }
 
     private void gauge(MeterRegistry registry, String name, LongSupplier value, String unit, String help) {

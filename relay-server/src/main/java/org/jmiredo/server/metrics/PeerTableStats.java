@@ -13,6 +13,7 @@ import java.util.function.LongSupplier;
  * @param expirations peers removed because they were idle, since start
  * @param queueDiscards queued packets thrown away with their peer entry (removed, evicted, expired), since start
  * @param queuedPeers peers holding packets that await a bubble reply, now
+ * @param queuedBytes bytes those queues are charged now (what their packets and bookkeeping take in memory)
  * @param memoryBytes bytes the table holds, on or off the heap
  */
 public record PeerTableStats(
@@ -22,4 +23,5 @@ public record PeerTableStats(
         LongSupplier expirations,
         LongSupplier queueDiscards,
         LongSupplier queuedPeers,
+        LongSupplier queuedBytes,
         LongSupplier memoryBytes) {}

@@ -179,17 +179,18 @@ class ConfigLoaderTest {
     @Test
     void aPerPeerQueueTooSmallForAnyPacketIsRefusedWithItsUnit() throws Exception {
         Path file = write("queue.conf", """
-                jmiredo.peers.queue-bytes-per-peer = 1
+                jmiredo.peers.queue-bytes-per-peer = 511
                 """);
         assertThatThrownBy(() -> ConfigLoader.load(ConfigLoader.Sources.none().withHocon(file)))
                 .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactly(
-                        file + ":1: jmiredo.peers.queue-bytes-per-peer: must be 0 (queue nothing) or at least 40 bytes"
-                                + " (one IPv6 header), got 1 (a number without a unit is bytes: write 5KiB or 5120)"));
+                        file + ":1: jmiredo.peers.queue-bytes-per-peer: must be 0 (queue nothing) or at least 512 bytes"
+                                + " (about what a queue holding one IPv6 header costs), got 511 (a number without a unit is"
+                                + " bytes: write 9KiB or 9216)"));
         Path small = write("small.conf", """
-                jmiredo.peers.queue-bytes-per-peer = 40
+                jmiredo.peers.queue-bytes-per-peer = 512
                 """);
         assertThat(ConfigLoader.load(ConfigLoader.Sources.none().withHocon(small)).peers().queueBytesPerPeer())
-                .as("one header fits: a queue for small packets only is a choice").isEqualTo(40);
+                .as("one header fits: a queue for small packets only is a choice").isEqualTo(512);
     }
 
     @Test

@@ -34,7 +34,7 @@ class DataPathMetricsTest {
             "jmiredo_peers_trusted_total", "jmiredo_queued_packets_total", "jmiredo_queue_released_packets_total",
             "jmiredo_peers", "jmiredo_peers_capacity", "jmiredo_peer_evictions_total",
             "jmiredo_peer_expirations_total", "jmiredo_peer_table_bytes",
-            "jmiredo_peer_queue_discarded_packets_total", "jmiredo_peers_queued");
+            "jmiredo_peer_queue_discarded_packets_total", "jmiredo_peers_queued", "jmiredo_peer_queues_bytes");
 
     /** The server's (docs/metrics.md "Server role"). */
     static final List<String> SERVER_SERIES = List.of(
@@ -66,7 +66,8 @@ class DataPathMetricsTest {
 
     final List<DataPathCounters> loops = new CopyOnWriteArrayList<>();
     final AtomicLong peers = new AtomicLong();
-    final PeerTableStats stats = new PeerTableStats(peers::get, () -> 1 << 20, () -> 3, () -> 4, () -> 5, () -> 6, () -> 123_456);
+    final PeerTableStats stats = new PeerTableStats(peers::get, () -> 1 << 20, () -> 3, () -> 4, () -> 5, () -> 6, () -> 7_168,
+            () -> 123_456);
     final PrometheusMeterRegistry registry = MeterRegistries.prometheus();
 
     @Test
@@ -104,6 +105,7 @@ class DataPathMetricsTest {
                 "jmiredo_peer_table_bytes 123456.0",
                 "jmiredo_peer_queue_discarded_packets_total 5.0",
                 "jmiredo_peers_queued 6.0",
+                "jmiredo_peer_queues_bytes 7168.0",
                 "# TYPE jmiredo_udp_received_packets_total counter",
                 "# TYPE jmiredo_peers gauge");
     }

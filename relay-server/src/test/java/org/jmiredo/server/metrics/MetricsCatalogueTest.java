@@ -83,7 +83,7 @@ class MetricsCatalogueTest {
             new DataPathMetrics(role, loops).bindTo(own);
             text.append(own.scrape());
         }
-        new PeerTableMetrics(new PeerTableStats(() -> 0, () -> 1, () -> 0, () -> 0, () -> 0, () -> 0, () -> 0))
+        new PeerTableMetrics(new PeerTableStats(() -> 0, () -> 1, () -> 0, () -> 0, () -> 0, () -> 0, () -> 0, () -> 0))
                 .bindTo(registry);
         UdpGsoMetrics.bindTo(registry, "auto", () -> true);
         SocketBufferMetrics.bindTo(registry, () -> 1, () -> 1);

@@ -43,7 +43,7 @@ class MetricsServerTest {
     @BeforeEach
     void start() throws IOException {
         new DataPathMetrics(DataPathRole.RELAY, List.of(loop)).bindTo(registry);
-        new PeerTableMetrics(new PeerTableStats(() -> 7, () -> 100, () -> 0, () -> 0, () -> 0, () -> 0, () -> 4096))
+        new PeerTableMetrics(new PeerTableStats(() -> 7, () -> 100, () -> 0, () -> 0, () -> 0, () -> 0, () -> 0, () -> 4096))
                 .bindTo(registry);
         server = MetricsServer.start(new MetricsConfig(new HostPort("127.0.0.1", 0), MAX_CONNECTIONS, MAX_CONNECTIONS),
                 registry, ready::get);

@@ -9,25 +9,32 @@ import org.jmiredo.proto.Ipv6;
 
 /**
  * ICMPv6 Destination Unreachable, Address Unreachable (RFC 4443 §3.1, code 3) back into the tunnel for a
- * packet the relay or the client cannot deliver, rate limited per event loop (0 per second sends none). The
+ * packet the relay or the client cannot deliver, rate limited by a budget shared by every event loop of the
+ * relay ({@link PerSecondBudget}, 0 per second sends none). The
  * relay's error comes from the unreachable destination itself, as Miredo's relay: the relay has no global
  * address of its own on the tunnel that the sender could route back to. The client's comes from its own
  * Teredo address (RFC 4443 §2.2: an address of the node that generates the error), as Miredo's client.
  */
 public final class IcmpErrors {
-    private PerSecondBudget limiter;
+    private final PerSecondBudget budget;
     private final ByteBufAllocator alloc;
     private final DataPathCounters counters;
 
+    /** With a budget of its own (one event loop: the client, tests). */
     public IcmpErrors(int perSecond, ByteBufAllocator alloc, DataPathCounters counters) {
-        this.alloc = alloc;
-        this.counters = counters;
-        setPerSecond(perSecond);
+        this(new PerSecondBudget(perSecond), alloc, counters);
     }
 
-    /** A new budget (this loop's share of the relay's), on this loop's thread. */
+    /** @param budget the relay's, shared with the other event loops' instances */
+    public IcmpErrors(PerSecondBudget budget, ByteBufAllocator alloc, DataPathCounters counters) {
+        this.alloc = alloc;
+        this.counters = counters;
+        this.budget = budget;
+    }
+
+    /** A new rate for the whole budget (a SIGHUP reload; each loop sets the same value). */
     void setPerSecond(int perSecond) {
-        this.limiter = perSecond == 0 ? null : new PerSecondBudget(perSecond);
+        budget.setPerSecond(perSecond);
     }
 
     /**
@@ -48,7 +55,7 @@ public final class IcmpErrors {
         if (!Icmpv6.mayReportError(offending, at)) {
             return; // RFC 4443 §2.4 (e): never about an error, a multicast or an unspecified source
         }
-        if (limiter == null || !limiter.tryAcquire(now)) { // 0 per second turns errors off
+        if (!budget.tryAcquireOrNone(now)) { // 0 per second turns errors off
             counters.increment(Counter.ICMP_ERRORS_RATE_LIMITED);
             return;
         }

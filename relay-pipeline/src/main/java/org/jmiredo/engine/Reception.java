@@ -39,17 +39,24 @@ public final class Reception {
     private boolean rebound;
     /** Set under the lock by {@link #receiveData}: the packet's peer has no entry and was refused. */
     private boolean noEntry;
-    /** The bound on bubbles to peers without an entry ({@link #bubbleUnknown}); replaced when the rate changes. */
-    private UnknownBubbles unknownBubbles;
+    /** The bound on bubbles to peers without an entry ({@link #bubbleUnknown}). */
+    private final UnknownBubbles unknownBubbles;
 
+    /** With a budget of bubbles to peers without an entry of its own (one event loop: tests, benchmarks). */
     public Reception(RelaySettings settings, PeerTable peers, Bubbles bubbles, Clock clock, DataPathCounters counters) {
+        this(settings, peers, bubbles, clock, counters, new PerSecondBudget(settings.unknownBubblesPerSecond()));
+    }
+
+    /** @param unknownBudget the relay's budget of bubbles to peers without an entry, shared by its event loops */
+    public Reception(RelaySettings settings, PeerTable peers, Bubbles bubbles, Clock clock, DataPathCounters counters,
+            PerSecondBudget unknownBudget) {
         this.settings = settings;
         this.peers = peers;
         this.lookups = new PeerLookups(peers);
         this.bubbles = bubbles;
         this.clock = clock;
         this.counters = counters;
-        this.unknownBubbles = new UnknownBubbles(settings.unknownBubblesPerSecond());
+        this.unknownBubbles = new UnknownBubbles(unknownBudget);
     }
 
     /**
@@ -58,9 +65,7 @@ public final class Reception {
      */
     public void apply(RelaySettings next) {
         this.settings = next;
-        if (next.unknownBubblesPerSecond() != unknownBubbles.perSecond()) {
-            unknownBubbles = new UnknownBubbles(next.unknownBubblesPerSecond());
-        }
+        unknownBubbles.setPerSecond(next.unknownBubblesPerSecond());
     }
 
     /** Starts the lookups of a new burst: {@link #lookAhead} has room for {@value PeerLookups#MAX} packets. */
@@ -226,12 +231,13 @@ public final class Reception {
      * client answers with a direct bubble from the mapping its packets came from, keyed to ours (M15), and {@link
      * #bubble} inserts and trusts it there, one round trip after its first packet (beyond the RFC; Miredo waits).
      *
-     * <p>Bounded without an entry ({@link UnknownBubbles}): a per-event-loop, per-second budget ({@code
-     * relay.unknown-bubbles-per-second}) and one bubble per peer per 2 s, each refusal counted. No entry is made
+     * <p>Bounded without an entry ({@link UnknownBubbles}): the relay's per-second budget, shared by its event
+     * loops ({@code relay.unknown-bubbles-per-second}), and one bubble per peer per 2 s, each refusal counted. No entry is made
      * for a packet that may be forged: an untrusted entry per forged source would cost a lock and an insert per
      * packet and fill the table, whose eviction would then take real peers' entries; the answer proves the peer
      * and only then makes one. So a flood of forged packets from random Teredo sources and mappings stays off the
-     * lock and the table; once the second's budget is spent each packet costs an array read and a counter. Each
+     * lock and the table; once the second's budget is spent each packet costs two reads (its slot, the
+     * budget) and a counter. Each
      * bubble goes to the server the source address names, port 3544, never to the packet's source: nothing is
      * reflected to the forged mapping, one bubble (40 bytes of IPv6) per data packet (at least 40) at most, so
      * nothing is amplified, and the budget caps what a spoofer who picks the server address can aim at a host;

@@ -6,7 +6,8 @@ import org.jmiredo.proto.Teredo;
  * The bound on the keyed indirect bubbles a relay sends to Teredo peers it has no entry for, whose data packet
  * came from a mapping their address does not embed (a client behind a symmetric NAT after our restart, see {@link
  * Reception}). Stateless towards the peer table: no entry, no lock, nothing a flood could fill. One event loop's
- * thread only (no synchronisation), fixed memory whatever the load: a per-second budget and a small direct-mapped
+ * thread only (no synchronisation but the budget's), fixed memory whatever the load: the relay's per-second budget,
+ * shared by every loop without a lock ({@link PerSecondBudget}), and per loop a small direct-mapped
  * memory of the peers bubbled in the last {@value Teredo#BUBBLE_SPACING_SECONDS} s, so that a busy client's
  * packets in flight during the round trip make one bubble, not one each. A slot another peer took meanwhile only
  * costs one more bubble, within the budget.
@@ -24,18 +25,26 @@ public final class UnknownBubbles {
 
     /** Per slot: the peer hash's high 32 bits, and 1 + the second it was bubbled (0 = empty). */
     private final long[] recent = new long[SLOTS];
-    private final int perSecond;
-    /** The second's budget; null when {@code perSecond} is 0 (none are sent: 0 is not "unlimited" here). */
+    /** The relay's budget, shared by the loops; 0 per second sends none (0 is not "unlimited" here). */
     private final PerSecondBudget budget;
 
-    /** @param perSecond the most bubbles per clock second; 0 for none */
+    /** @param perSecond the most bubbles per clock second, with a budget of its own; 0 for none */
     public UnknownBubbles(int perSecond) {
-        this.budget = perSecond == 0 ? null : new PerSecondBudget(perSecond);
-        this.perSecond = perSecond;
+        this(new PerSecondBudget(perSecond));
+    }
+
+    /** @param budget the relay's, shared with the other event loops' instances; 0 per second for none */
+    public UnknownBubbles(PerSecondBudget budget) {
+        this.budget = budget;
     }
 
     public int perSecond() {
-        return perSecond;
+        return budget.perSecond();
+    }
+
+    /** A new rate for the whole budget (a SIGHUP reload; each loop sets the same value). */
+    void setPerSecond(int perSecond) {
+        budget.setPerSecond(perSecond);
     }
 
     /**
@@ -50,7 +59,7 @@ public final class UnknownBubbles {
         if (at != 0 && (seen & 0xFFFF_FFFF_0000_0000L) == key && now - (at - 1) < Teredo.BUBBLE_SPACING_SECONDS) {
             return SPACED;
         }
-        if (budget == null || !budget.tryAcquire(now)) {
+        if (!budget.tryAcquireOrNone(now)) {
             return OVER_BUDGET;
         }
         recent[slot] = key | ((now + 1) & 0xFFFF_FFFFL);

@@ -157,7 +157,8 @@ public final class HandshakeWarmUp {
                 for (int p = 0; p < PASSES; p++) {
                     int by = ahead[p];
                     Clock passClock = by == 0 ? clock : () -> clock.nowSeconds() + by;
-                    paths[p] = new LoopPath(udp, new NoTunnel(liveTun), table, source, settings, discarding, passClock);
+                    paths[p] = new LoopPath(udp, new NoTunnel(liveTun), table, source, settings,
+                            RelayBudgets.of(settings), discarding, passClock);
                     ingresses[p] = paths[p].ingress(RelayOutput.ANY_LOCAL);
                     receivers[p] = paths[p].tunReceiver();
                 }

@@ -30,15 +30,18 @@ final class LoopPath {
     final Transmission transmission;
     final Bubbles bubbles;
 
+    /**
+     * @param budgets the relay's per-second budgets, shared by every loop (the warm-up's are its own)
+     */
     LoopPath(Channel udp, TunQueue tun, PeerTable peers, BubbleSource source, RelaySettings settings,
-            UdpSender.Factory senders, Clock clock) {
+            RelayBudgets budgets, UdpSender.Factory senders, Clock clock) {
         this.udp = udp;
         this.tun = tun;
         this.clock = new BurstClock(clock);
         output = new UdpTunOutput(udp, senders, tun, counters);
         bubbles = new Bubbles(source, udp.alloc());
-        IcmpErrors icmp = new IcmpErrors(settings.icmpErrorsPerSecond(), udp.alloc(), counters);
-        reception = new Reception(settings, peers, bubbles, this.clock, counters);
+        IcmpErrors icmp = new IcmpErrors(budgets.icmpErrors(), udp.alloc(), counters);
+        reception = new Reception(settings, peers, bubbles, this.clock, counters, budgets.unknownBubbles());
         transmission = new Transmission(settings, peers, bubbles, icmp, this.clock, counters, udp.alloc());
     }
 

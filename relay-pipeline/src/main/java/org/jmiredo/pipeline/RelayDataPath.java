@@ -8,7 +8,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.jmiredo.engine.Clock;
-import org.jmiredo.engine.PerSecondBudget;
 import org.jmiredo.engine.RelayOutput;
 import org.jmiredo.engine.RelaySettings;
 import org.jmiredo.metrics.DataPathCounters;
@@ -28,12 +27,13 @@ import org.slf4j.LoggerFactory;
 public final class RelayDataPath implements DataPathWiring, AutoCloseable {
     private static final int EXPIRY_SLICES = 10;
     private static final Logger LOG = LoggerFactory.getLogger(RelayDataPath.class);
-    /** The settings every loop runs with: the relay's, with the ICMPv6 budget split between loops. */
+    /** The settings every loop runs with. */
     private volatile RelaySettings loopSettings;
+    /** The budgets for the whole relay, shared by every loop: what the operator set is the bound. */
+    private final RelayBudgets budgets;
     private final PeerTable peers;
     private final PeerTableSettings peerSettings;
     private final Clock clock;
-    private final int eventLoops;
     private final UdpSender.Factory senders;
     private final BubbleSource bubbleSource = BubbleSource.random();
     private final List<DataPathCounters> counters = new CopyOnWriteArrayList<>();
@@ -41,6 +41,10 @@ public final class RelayDataPath implements DataPathWiring, AutoCloseable {
     private final List<HandshakeWarmUp> warmUps = new CopyOnWriteArrayList<>();
     private volatile boolean expiryScheduled;
 
+    /**
+     * @param eventLoops how many loops the transport will wire; nothing is divided by it any more (the budgets for
+     *     the whole relay are shared by the loops), kept so that callers need not change
+     */
     public RelayDataPath(RelaySettings settings, PeerTableSettings peerSettings, int eventLoops, Clock clock) {
         this(settings, peerSettings, eventLoops, clock, ChannelUdpSender::new);
     }
@@ -48,9 +52,9 @@ public final class RelayDataPath implements DataPathWiring, AutoCloseable {
     /** With the transport's own way of sending datagrams ({@link UdpSender}). */
     public RelayDataPath(RelaySettings settings, PeerTableSettings peerSettings, int eventLoops, Clock clock,
             UdpSender.Factory senders) {
-        this.eventLoops = eventLoops;
         this.senders = senders;
-        this.loopSettings = perLoop(settings);
+        this.loopSettings = settings;
+        this.budgets = RelayBudgets.of(settings);
         this.peerSettings = peerSettings;
         this.peers = new PeerTable(peerSettings);
         this.clock = clock;
@@ -92,22 +96,14 @@ public final class RelayDataPath implements DataPathWiring, AutoCloseable {
         if (next.prefix() != loopSettings.prefix()) {
             throw new IllegalArgumentException("the Teredo prefix cannot change while running");
         }
-        RelaySettings settings = perLoop(next);
-        loopSettings = settings;
+        loopSettings = next;
+        // The shared budgets' rates: at once, as the loops would each set the same values.
+        budgets.icmpErrors().setPerSecond(next.icmpErrorsPerSecond());
+        budgets.unknownBubbles().setPerSecond(next.unknownBubblesPerSecond());
         loops.forEach((loop, path) -> loop.execute(() -> {
-            path.reception.apply(settings);
-            path.transmission.apply(settings);
+            path.reception.apply(next);
+            path.transmission.apply(next);
         }));
-    }
-
-    /**
-     * Miredo's ICMPv6 limit is for the whole relay, and so is the limit on bubbles to peers without an entry: each
-     * loop gets its share, rounded up.
-     */
-    private RelaySettings perLoop(RelaySettings relay) {
-        return new RelaySettings(relay.prefix(), relay.restricted(), relay.unknownPeers(),
-                PerSecondBudget.share(relay.icmpErrorsPerSecond(), eventLoops), relay.trustRenewalSeconds(),
-                PerSecondBudget.share(relay.unknownBubblesPerSecond(), eventLoops));
     }
 
     /**
@@ -147,7 +143,7 @@ public final class RelayDataPath implements DataPathWiring, AutoCloseable {
 
     private LoopPath pathFor(Channel udp, TunQueue tun) {
         return loops.computeIfAbsent(udp.eventLoop(), loop -> {
-            LoopPath path = new LoopPath(udp, tun, peers, bubbleSource, loopSettings, senders, clock);
+            LoopPath path = new LoopPath(udp, tun, peers, bubbleSource, loopSettings, budgets, senders, clock);
             counters.add(path.counters);
             return path;
         });

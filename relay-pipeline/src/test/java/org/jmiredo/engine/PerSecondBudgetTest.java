@@ -3,6 +3,8 @@ package org.jmiredo.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -50,5 +52,64 @@ class PerSecondBudgetTest {
             }
         }
         assertThat(granted).isEqualTo(Math.min(perSecond, attempts));
+    }
+
+    /** One budget for every event loop: threads racing for it in one second get exactly the rate between them. */
+    @Test
+    void threadsSharingTheBudgetGetExactlyTheRateBetweenThem() throws InterruptedException {
+        for (int round = 0; round < 20; round++) {
+            PerSecondBudget budget = new PerSecondBudget(1_000);
+            AtomicInteger granted = new AtomicInteger();
+            CountDownLatch go = new CountDownLatch(1);
+            Thread[] threads = new Thread[4];
+            for (int t = 0; t < threads.length; t++) {
+                threads[t] = new Thread(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    int mine = 0;
+                    for (int i = 0; i < 2_000; i++) {
+                        if (budget.tryAcquire(7)) {
+                            mine++;
+                        }
+                    }
+                    granted.addAndGet(mine);
+                });
+                threads[t].start();
+            }
+            go.countDown();
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            assertThat(granted.get()).as("round %d", round).isEqualTo(1_000);
+        }
+    }
+
+    /** A loop whose burst clock still reads the previous second counts in the current window: no second window. */
+    @Test
+    void aLaggingClockCountsInTheCurrentWindow() {
+        PerSecondBudget budget = new PerSecondBudget(2);
+        assertThat(budget.tryAcquire(11)).isTrue();
+        assertThat(budget.tryAcquire(10)).isTrue();
+        assertThat(budget.tryAcquire(10)).as("the loop still on second 10 opens no window of its own").isFalse();
+        assertThat(budget.tryAcquire(11)).isFalse();
+        assertThat(budget.tryAcquire(12)).isTrue();
+    }
+
+    @Test
+    void aNewRateAppliesFromTheNextEventAndZeroMeansNoneOrUnlimited() {
+        PerSecondBudget budget = new PerSecondBudget(1);
+        assertThat(budget.tryAcquireOrNone(10)).isTrue();
+        assertThat(budget.tryAcquireOrNone(10)).isFalse();
+        budget.setPerSecond(3);
+        assertThat(budget.tryAcquireOrNone(10)).as("what was granted this second still counts").isTrue();
+        assertThat(budget.tryAcquireOrNone(10)).isTrue();
+        assertThat(budget.tryAcquireOrNone(10)).isFalse();
+        budget.setPerSecond(0);
+        assertThat(budget.tryAcquireOrNone(11)).as("0: none").isFalse();
+        assertThat(budget.tryAcquire(11)).as("0: unlimited").isTrue();
+        assertThatThrownBy(() -> budget.setPerSecond(-1)).isInstanceOf(IllegalArgumentException.class);
     }
 }

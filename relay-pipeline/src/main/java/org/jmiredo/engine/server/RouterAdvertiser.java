@@ -16,7 +16,7 @@ import org.jmiredo.proto.TeredoHeaders;
 /**
  * Answers Router Solicitations (RFC 4380 §5.3.2): one instance per receiving socket, used by its event
  * loop's thread only. Stateless apart from the RA budgets (per destination, shared with the other socket of the
- * pair, then per socket): the client's mapping is the RS's own IPv4
+ * pair, then the server's per-second one, shared by every socket): the client's mapping is the RS's own IPv4
  * source and port, copied into the RA's origin indication and forgotten.
  *
  * <p>The RA is {@code [AUTH] ORIG IPv6(RA)}: the authentication encapsulation only when the RS had one,

@@ -33,18 +33,24 @@ public final class ServerRules {
     private final Forwarder forwarder;
     private final long ownLinkLocalLo;
 
+    /** With a per-second RA budget of its own: {@code raPerSecond}, 0 = unlimited (one socket: tests). */
+    public ServerRules(ServerSettings settings, int raPerSecond, DestinationBudget perDestination,
+            ByteBufAllocator alloc, Clock clock, DataPathCounters counters) {
+        this(settings, new PerSecondBudget(raPerSecond), perDestination, alloc, clock, counters);
+    }
+
     /**
-     * @param raPerSecond this socket's share of {@link ServerSettings#raPerSecond()} (0 = unlimited)
+     * @param raBudget {@link ServerSettings#raPerSecond()}, shared by every socket of the server (0 = unlimited)
      * @param perDestination the RA budget towards any one IPv4 address, shared with the other socket of the
      *     pair on the same event loop (whichever address an RA leaves from, it counts once)
      * @param alloc where answers and forwarded datagrams are allocated (the channel's allocator)
      * @param clock the time for the RA budget
      * @param counters this socket's counters (single writer: its event loop)
      */
-    public ServerRules(ServerSettings settings, int raPerSecond, DestinationBudget perDestination,
+    public ServerRules(ServerSettings settings, PerSecondBudget raBudget, DestinationBudget perDestination,
             ByteBufAllocator alloc, Clock clock, DataPathCounters counters) {
         this.settings = settings;
-        this.advertiser = new RouterAdvertiser(settings, new PerSecondBudget(raPerSecond), perDestination, alloc,
+        this.advertiser = new RouterAdvertiser(settings, raBudget, perDestination, alloc,
                 clock, counters);
         this.forwarder = new Forwarder(settings, alloc);
         this.ownLinkLocalLo = RouterAdvertisement.serverLinkLocalLo(settings.primaryIpv4());

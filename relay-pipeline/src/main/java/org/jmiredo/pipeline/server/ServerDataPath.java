@@ -16,9 +16,10 @@ import org.jmiredo.tun.TunQueue;
  * The Teredo server's data path (RFC 4380 §5.3). The daemon opens, per event loop, one UDP channel bound
  * to the primary address and one bound to the secondary address (both port 3544, SO_REUSEPORT when
  * there are several loops), registers both on that loop, and calls {@link #initChannels} once per pair.
- * Each channel gets its own rules, counters and per-second RA budget; the pair shares one per-destination
- * budget (an RS with the cone bit is answered from the other address), so both channels of a pair must be
- * on the same loop.
+ * Each channel gets its own rules and counters; every channel shares the one per-second RA budget (lock-free,
+ * {@link PerSecondBudget}: the configured rate is the server's bound whichever sockets the RSs reach), and the
+ * pair shares one per-destination budget (an RS with the cone bit is answered from the other address), so both
+ * channels of a pair must be on the same loop.
  *
  * <p>No per-client state anywhere (as Miredo's server): memory does not depend on the number of clients
  * (the per-destination RA budget is a fixed-size table).
@@ -29,19 +30,19 @@ public final class ServerDataPath {
 
     private final ServerSettings settings;
     private final Clock clock;
-    private final int raPerChannel;
+    /** {@link ServerSettings#raPerSecond()} for the whole server, shared by every channel. */
+    private final PerSecondBudget raBudget;
     private final int raPerDestinationPerPair;
     private final List<DataPathCounters> counters = new CopyOnWriteArrayList<>();
 
     /**
-     * @param eventLoops how many channel pairs the daemon will create; each channel gets this share of
-     *     {@link ServerSettings#raPerSecond()} for the RSs it receives, and each pair this share of
+     * @param eventLoops how many channel pairs the daemon will create; each pair gets this share of
      *     {@link ServerSettings#raPerDestination()} towards any one IPv4 address
      */
     public ServerDataPath(ServerSettings settings, int eventLoops, Clock clock) {
         this.settings = settings;
         this.clock = clock;
-        this.raPerChannel = PerSecondBudget.share(settings.raPerSecond(), eventLoops);
+        this.raBudget = new PerSecondBudget(settings.raPerSecond());
         this.raPerDestinationPerPair = PerSecondBudget.share(settings.raPerDestination(), eventLoops);
     }
 
@@ -62,7 +63,7 @@ public final class ServerDataPath {
     private void init(Channel udp, ServerEndpoint boundTo, Channel primary, Channel secondary, TunQueue nativeOut,
             DestinationBudget perDestination) {
         DataPathCounters channelCounters = new DataPathCounters();
-        ServerRules rules = new ServerRules(settings, raPerChannel, perDestination, udp.alloc(), clock,
+        ServerRules rules = new ServerRules(settings, raBudget, perDestination, udp.alloc(), clock,
                 channelCounters);
         ServerUdpOutput output = new ServerUdpOutput(primary, secondary, nativeOut, channelCounters);
         udp.pipeline().addLast(HANDLER_NAME, new ServerDatagramHandler(boundTo, rules, output, channelCounters));

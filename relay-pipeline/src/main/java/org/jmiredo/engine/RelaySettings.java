@@ -9,13 +9,14 @@ import org.jmiredo.proto.Teredo;
  * @param restricted true for a relay behind a non-cone NAT: also send direct bubbles (§5.4.1, Miredo
  *     "restricted"); false for "cone"/"relay", which send indirect bubbles only
  * @param unknownPeers what to do with a packet from a Teredo peer the relay has no entry for (§5.4.2)
- * @param icmpErrorsPerSecond the most ICMPv6 errors sent back to the tunnel per second (Miredo: 10)
+ * @param icmpErrorsPerSecond the most ICMPv6 errors sent back to the tunnel per second by the whole relay, one
+ *     budget shared by every event loop (Miredo: 10)
  * @param trustRenewalSeconds how long before a trusted peer's trust would lapse (RFC 4380's 30 s after it was
  *     last heard from) a packet to it also sends an indirect bubble, so that its answer renews the trust
  *     while its packets keep going directly; 0 for none (Miredo), at most {@value #MAX_TRUST_RENEWAL_SECONDS}
  * @param unknownBubblesPerSecond the most keyed indirect bubbles per second to Teredo peers without an entry whose
  *     packet came from a mapping their address does not embed ({@link UnknownBubbles}); 0 for none. The relay's
- *     setting; each event loop's rules get their share, as with {@code icmpErrorsPerSecond}
+ *     setting, one budget shared by every event loop, as {@code icmpErrorsPerSecond}
  */
 public record RelaySettings(int prefix, boolean restricted, UnknownPeerPolicy unknownPeers, int icmpErrorsPerSecond,
         int trustRenewalSeconds, int unknownBubblesPerSecond) {

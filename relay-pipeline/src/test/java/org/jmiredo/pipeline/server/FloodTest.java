@@ -79,11 +79,33 @@ class FloodTest {
             assertThat(server.count(Counter.ROUTER_ADVERTISEMENTS_TX) + server.dropped(DropReason.RA_RATE_LIMITED))
                     .isEqualTo(SOURCES);
 
-            server.now++; // the next second has a fresh budget, per socket
+            server.now++; // the next second has a fresh budget, for the server
             server.receive(rs(RS_RESTRICTED, 1L), "203.0.113.5", 1234);
             server.receive(ServerEndpoint.SECONDARY, rs(RS_RESTRICTED, 2L), "203.0.113.6", 1234);
             assertThat(server.sent()).hasSize(2).allSatisfy(s -> s.packet().release());
             assertThat(Footprint.of(handlers(server))).isEqualTo(before);
+        }
+    }
+
+    /**
+     * ra-per-second is the server's bound, not each socket's: RSs reaching both addresses (and, with several
+     * event loops, any of their sockets) share one budget. Before, each socket had its own: twice the value.
+     */
+    @Test
+    void theRaBudgetIsSharedByBothSockets() {
+        try (ServerHarness server = new ServerHarness(Packets.labSettings().withRaPerSecond(10))) {
+            SplittableRandom random = new SplittableRandom(4380);
+            int answered = 0;
+            for (int i = 0; i < 30; i++) {
+                ServerEndpoint on = i % 2 == 0 ? ServerEndpoint.PRIMARY : ServerEndpoint.SECONDARY;
+                server.receive(on, rs(RS_RESTRICTED, (long) i), Ipv4.toString(globalIpv4(random)),
+                        1 + random.nextInt(65535));
+                List<ServerHarness.Sent> sent = server.sent();
+                answered += sent.size();
+                sent.forEach(s -> s.packet().release());
+            }
+            assertThat(answered).as("ten a second from both addresses together").isEqualTo(10);
+            assertThat(server.dropped(DropReason.RA_RATE_LIMITED)).isEqualTo(20);
         }
     }
 

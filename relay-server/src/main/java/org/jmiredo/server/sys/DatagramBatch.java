@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.function.IntPredicate;
 
 /**
  * A batch of IPv4 UDP datagrams for one sendmmsg(2), in native memory of its own ({@link MessageHeaders}),
@@ -51,6 +52,8 @@ public final class DatagramBatch {
     private int runSegment;
     private int runCount;
     private int runBytes;
+    /** Destinations whose datagrams never join runs ({@link #unsegmented}). */
+    private IntPredicate unsegmented = ipv4 -> false;
     /** 0 while segmenting, -1 (no port matches) when not. */
     private int notSegmenting = -1;
     /**
@@ -82,6 +85,15 @@ public final class DatagramBatch {
         return size == messages.capacity();
     }
 
+    /**
+     * The destinations (IPv4) whose datagrams never join runs, asked once per run that would form (not per
+     * datagram): those the kernel refused runs to while it takes them elsewhere (a route through a device whose
+     * MTU is below a segment's size). None at first.
+     */
+    public void unsegmented(IntPredicate destinations) {
+        this.unsegmented = destinations;
+    }
+
     /** Whether the datagrams added from now on may join runs (see the class comment); off at first. */
     public void segmenting(boolean on) {
         notSegmenting = on ? 0 : -1;
@@ -95,7 +107,9 @@ public final class DatagramBatch {
         // Two branches, not one per rule: the JIT prunes a branch it never saw taken, and a rule met for the
         // first time later would then cost a deoptimization and a new compilation of the whole burst loop this
         // is inlined into. The first is the destination's, all a burst to many peers ever takes.
-        if (((ipv4 ^ runIpv4) | (port ^ runPort)) == 0 && fitsRun(length)) {
+        // The third, once per run (as its second datagram would join it): a destination the kernel refused runs to.
+        if (((ipv4 ^ runIpv4) | (port ^ runPort)) == 0 && fitsRun(length)
+                && (runCount > 1 || !unsegmented.test(ipv4))) {
             join(length, port);
         } else {
             startMessage(i, length, ipv4, port);

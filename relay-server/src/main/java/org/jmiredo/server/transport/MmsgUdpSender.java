@@ -24,7 +24,8 @@ import org.jmiredo.server.sys.Errno;
  *
  * <p>While {@link UdpGso} is in use, runs of datagrams to one destination leave as one UDP GSO message each
  * ({@link DatagramBatch}). When the kernel refuses a run in a way GSO may be to blame for, the run's datagrams
- * are sent again one by one; if the first of them goes, GSO was to blame and is turned off for good.
+ * are sent again one by one; if the first of them goes, GSO was to blame and is turned off towards that
+ * destination (its route), or for good once too many were refused ({@link UdpGso}).
  */
 final class MmsgUdpSender implements UdpSender {
     /** Datagrams per sendmmsg; a fuller batch is sent at once. */
@@ -59,6 +60,7 @@ final class MmsgUdpSender implements UdpSender {
         this.gso = gso;
         this.overflow = overflow;
         batch.segmenting(gso.inUse());
+        batch.unsegmented(gso::refusedTowards);
     }
 
     /** The senders for a loop's channels: ours on epoll (asking each socket about GSO first), Netty's elsewhere. */
@@ -130,7 +132,7 @@ final class MmsgUdpSender implements UdpSender {
                 int sent = syscall.send(batch, m);
                 if (sent > 0) {
                     if (refusedRun != 0) {
-                        gso.refused(refusedRun, "sendmmsg"); // alone, the run's first datagram went
+                        gso.refused(refusedRun, batch.ipv4(m)); // alone, the run's first datagram went
                         refusedRun = 0;
                     }
                     m = release(m, m + sent, true);

@@ -311,7 +311,7 @@ class MmsgUdpSenderTest {
     }
 
     @Test
-    void aRunTheKernelRefusesIsSentDatagramByDatagramAndGsoStaysOff() throws Exception {
+    void aRunTheKernelRefusesIsSentDatagramByDatagramAndItsDestinationGoesUnbatched() throws Exception {
         // SO_NO_CHECK (asm-generic/socket.h): UDP without checksums, which udp_send_skb refuses to segment
         // (EINVAL) and sends plainly: a real refusal by the kernel.
         Channel noChecksum = new Bootstrap().group(group).channelFactory(TransportKind.EPOLL.datagramChannelFactory())
@@ -335,14 +335,97 @@ class MmsgUdpSenderTest {
             });
 
             assertReceivedExactly(0, lengths, ((InetSocketAddress) noChecksum.localAddress()).getPort());
-            assertThat(gso.inUse()).isFalse();
-            // The refused run, its five datagrams one by one, and the next flush without GSO.
+            assertThat(gso.refusedTowards(receiverIpv4())).isTrue();
+            assertThat(gso.inUse()).as("for the other destinations").isTrue();
+            // The refused run, its five datagrams one by one, and the next flush's without GSO.
             assertThat(segmentSizes).containsExactly(200, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
             assertThat(counters.dropped(DropReason.UDP_WRITE_FAILED)).isZero();
             assertThat(sent).allMatch(b -> b.refCnt() == 0);
         } finally {
             noChecksum.close().sync();
         }
+    }
+
+    /**
+     * A relay bound to 0.0.0.0 whose route to one destination takes a device with a smaller MTU than a segment:
+     * the kernel refuses runs to it (EMSGSIZE; EINVAL before 2024) and takes its datagrams alone. Only that
+     * destination goes unbatched from then on; runs to the others keep GSO. Before, GSO turned off for all.
+     */
+    @Test
+    void aDestinationWhoseRunsAreRefusedGoesUnbatchedAndTheOthersKeepGso() throws Exception {
+        UdpGso gso = new UdpGso(UdpGsoMode.AUTO);
+        int fd = ((EpollDatagramChannel) udp).fd().intValue();
+        int narrow = 0x7F000002; // 127.0.0.2, as if its route took a device with a small MTU
+        List<Integer> segmentSizes = new ArrayList<>();
+        try (DatagramSocket other = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0))) {
+            other.setSoTimeout(RECEIVER_TIMEOUT_MS);
+            MmsgUdpSender sender = onLoop(() -> new MmsgUdpSender(udp, counters, (batch, from) -> {
+                if (batch.segmentSize(from) != 0 && batch.ipv4(from) == narrow) {
+                    return -Errno.EMSGSIZE;
+                }
+                segmentSizes.add(batch.segmentSize(from));
+                return batch.send(fd, from, 1);
+            }, gso));
+            onLoop(() -> {
+                for (int round = 0; round < 2; round++) {
+                    for (int i = 0; i < 5; i++) {
+                        sender.add(datagram(10 * round + i, 200), receiverIpv4(), receiver.getLocalPort(), null);
+                    }
+                    for (int i = 5; i < 10; i++) {
+                        sender.add(datagram(10 * round + i, 200), narrow, other.getLocalPort(), null);
+                    }
+                    sender.flush();
+                }
+                return null;
+            });
+
+            int[] five = {200, 200, 200, 200, 200};
+            assertReceivedExactly(0, five);
+            assertReceivedExactly(10, five);
+            byte[] buf = new byte[2048];
+            for (int seq : new int[] {5, 6, 7, 8, 9, 15, 16, 17, 18, 19}) {
+                DatagramPacket p = new DatagramPacket(buf, buf.length);
+                other.receive(p);
+                assertThat(ByteBuffer.wrap(buf, 0, p.getLength()).getInt()).isEqualTo(seq);
+            }
+        }
+        // Round 1: the run to 127.0.0.1, the refused run's five alone. Round 2: 127.0.0.2's five alone at once
+        // (no refused run first), and the run to 127.0.0.1 as before.
+        assertThat(segmentSizes).containsExactly(200, 0, 0, 0, 0, 0, 200, 0, 0, 0, 0, 0);
+        assertThat(gso.inUse()).isTrue();
+        assertThat(gso.refusedTowards(narrow)).isTrue();
+        assertThat(gso.refusedTowards(receiverIpv4())).isFalse();
+        assertThat(gso.refusedDestinations()).isEqualTo(1);
+        assertThat(counters.dropped(DropReason.UDP_WRITE_FAILED)).isZero();
+        assertThat(sent).allMatch(b -> b.refCnt() == 0);
+    }
+
+    /** Refused towards more destinations than it remembers, the cause is the host's path, not a route: off for all. */
+    @Test
+    void runsRefusedTowardsMoreThanItRemembersTurnGsoOffEverywhere() throws Exception {
+        UdpGso gso = new UdpGso(UdpGsoMode.AUTO);
+        int[] sentAlone = {0};
+        MmsgUdpSender sender = onLoop(() -> new MmsgUdpSender(udp, counters, (batch, from) -> {
+            if (batch.segmentSize(from) != 0) {
+                return -Errno.EINVAL;
+            }
+            sentAlone[0]++;
+            return 1; // taken (nothing leaves: the destinations are documentation addresses)
+        }, gso));
+        int destinations = UdpGso.MAX_REFUSED_DESTINATIONS + 1;
+        onLoop(() -> {
+            for (int d = 0; d < destinations; d++) {
+                sender.add(datagram(2 * d, 100), 0xC633_6400 + d, 3544, null); // 198.51.100.d
+                sender.add(datagram(2 * d + 1, 100), 0xC633_6400 + d, 3544, null);
+                sender.flush();
+                assertThat(gso.inUse()).as("after %d destinations", d + 1).isEqualTo(d + 1 < destinations);
+            }
+            return null;
+        });
+        assertThat(gso.refusedDestinations()).isEqualTo(UdpGso.MAX_REFUSED_DESTINATIONS);
+        assertThat(sentAlone[0]).as("every datagram went, alone").isEqualTo(2 * destinations);
+        assertThat(counters.dropped(DropReason.UDP_WRITE_FAILED)).isZero();
+        assertThat(sent).allMatch(b -> b.refCnt() == 0);
     }
 
     @Test

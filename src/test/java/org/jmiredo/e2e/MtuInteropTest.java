@@ -31,6 +31,10 @@ class MtuInteropTest extends TeredoLabTest {
     private static final int LONGER_DATA = 1400;
     private static final int PACKETS_TOO_BIG = 5;
     private static final String GSO_IN_USE = "jmiredo_udp_gso{mode=\"auto\"}";
+    private static final String REFUSED_DESTINATIONS = "jmiredo_udp_gso_refused_destinations";
+    /** A second link of the relay host onto br4, and its port on the bridge (test aSmallMtuLink...). */
+    private static final String SMALL_LINK = "eth4s";
+    private static final String SMALL_LINK_PORT = "rly-small";
 
     private Netns v6;
     private Netns lan;
@@ -150,6 +154,46 @@ class MtuInteropTest extends TeredoLabTest {
             assertThat(teredo.relay().process().output()).as("the relay's log").doesNotContain("UDP GSO off");
         } finally {
             rly.ip("route", "del", NAT_OUTSIDE + "/32", "dev", IF_V4);
+        }
+    }
+
+    /**
+     * Left over from review (leftovers17): a route to one peer through a device whose own MTU is below a full
+     * datagram (1,308 bytes) makes the kernel refuse UDP GSO runs to that peer (EMSGSIZE, EINVAL before 2024: a
+     * segment larger than the device's MTU), while the same datagrams sent alone leave in IP fragments. The relay
+     * turned GSO off for every peer, for good ({@code jmiredo_udp_gso} 0, "UDP GSO off"). Here the NAT's address
+     * is routed through a second link of the relay host onto the same bridge, of MTU 1,280: the transfer to Miredo's
+     * client behind it works, and GSO is off towards the NAT's address only (the gauge of refused destinations at
+     * 1, one INFO line naming it) and stays on for the rest.
+     */
+    @Test
+    @Order(6)
+    @DisplayName("A route to the NAT through a link of MTU 1,280: a transfer to Miredo's client behind it turns UDP "
+            + "GSO off towards the NAT's address only, nothing dropped")
+    void aSmallMtuLinkToOnePeerTurnsUdpGsoOffTowardsItOnly() {
+        Netns rly = teredo.ns(Host.RLY);
+        Netns hub = teredo.ns(Host.HUB);
+        String before = relayMetrics();
+        assertThat(Metrics.sample(before, GSO_IN_USE)).as("UDP GSO in use before").isEqualTo(1.0);
+        assertThat(Metrics.sample(before, REFUSED_DESTINATIONS)).isZero();
+        hub.plug(SMALL_LINK_PORT, BR_V4, rly, SMALL_LINK);
+        try {
+            rly.ip("link", "set", "dev", SMALL_LINK, "mtu", "1280");
+            rly.sysctl("net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf." + SMALL_LINK + ".rp_filter=0");
+            rly.ip("route", "add", NAT_OUTSIDE + "/32", "dev", SMALL_LINK, "src", RELAY_V4);
+            Iperf.Throughput throughput = Iperf.run(teredo.lab(), Host.LAN, NATIVE_HOST, true, Duration.ofSeconds(3));
+            assertThat(throughput.bitsPerSecond()).as(throughput.toString()).isPositive();
+            String after = relayMetrics();
+            assertThat(Metrics.sample(after, REFUSED_DESTINATIONS)).as("GSO refused towards the NAT's address")
+                    .isEqualTo(1.0);
+            assertThat(Metrics.sample(after, GSO_IN_USE)).as("UDP GSO in use for the others").isEqualTo(1.0);
+            String failed = "jmiredo_dropped_packets_total{reason=\"udp_write_failed\"}";
+            assertThat(Metrics.sample(after, failed)).as(failed).isEqualTo(Metrics.sample(before, failed));
+            String log = teredo.relay().process().output();
+            assertThat(log).contains("UDP GSO off towards " + NAT_OUTSIDE).doesNotContain("UDP GSO off:");
+        } finally {
+            rly.ip("route", "del", NAT_OUTSIDE + "/32", "dev", SMALL_LINK);
+            hub.ip("link", "del", SMALL_LINK_PORT);
         }
     }
 

@@ -90,7 +90,7 @@ public final class ClientDaemon implements AutoCloseable {
         Transport running = life.closeLater(Transport.start(transportSettings, dataPath, tunnel));
         transport = running;
         life.bindLoopMeters(running.eventLoops(), running.socketBuffers());
-        UdpGsoMetrics.bindTo(registry, gso.mode().label(), gso::inUse);
+        UdpGsoMetrics.bindTo(registry, gso.mode().label(), gso::inUse, gso::refusedDestinations);
         life.markReady();
         LOG.info("jmiredo {} Teredo client of server {} and {} started: UDP {}, TUN {} (mtu {}), metrics http://{}"
                         + "/metrics, configuration {}", Version.current(), Ipv4.toString(settings.primaryServer()),

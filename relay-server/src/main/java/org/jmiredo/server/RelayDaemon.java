@@ -86,7 +86,7 @@ public final class RelayDaemon implements AutoCloseable {
 
         Transport transport = life.closeLater(transports.start(settings, dataPath));
         life.bindLoopMeters(transport.eventLoops(), transport.socketBuffers());
-        UdpGsoMetrics.bindTo(registry, gso.mode().label(), gso::inUse);
+        UdpGsoMetrics.bindTo(registry, gso.mode().label(), gso::inUse, gso::refusedDestinations);
         tun = transport.tunDevice();
         if (tun instanceof LinuxTunDevice linux) { // a BSD tunnel has neither offloads nor receive queues to steer
             TunOffloadMetrics.bindTo(registry, settings.tunOffload(), linux);

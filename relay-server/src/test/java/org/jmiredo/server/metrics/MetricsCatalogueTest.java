@@ -85,7 +85,7 @@ class MetricsCatalogueTest {
         }
         new PeerTableMetrics(new PeerTableStats(() -> 0, () -> 1, () -> 0, () -> 0, () -> 0, () -> 0, () -> 0, () -> 0))
                 .bindTo(registry);
-        UdpGsoMetrics.bindTo(registry, "auto", () -> true);
+        UdpGsoMetrics.bindTo(registry, "auto", () -> true, () -> 0);
         SocketBufferMetrics.bindTo(registry, () -> 1, () -> 1);
         HostConntrack.find(conntrackProc()).orElseThrow().bindTo(registry);
         registry.getPrometheusRegistry().register(new WriteLatencyCollector(loops));

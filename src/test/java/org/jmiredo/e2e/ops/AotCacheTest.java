@@ -199,7 +199,7 @@ class AotCacheTest {
 
             LiveRelay first = LiveRelay.start(ns, env);
             assertThat(first.process().stop(STOP)).hasValueSatisfying(code -> assertThat(code).isIn(0, 143));
-            String recording = first.process().output();
+            String recording = first.log();
             assertThat(mainSource(recording)).as(recording).startsWith("file:");
             List<Path> made = caches(volume);
             assertThat(made).as("one archive, written when the first relay stopped; log:\n" + recording).singleElement();
@@ -208,7 +208,7 @@ class AotCacheTest {
             FileTime written = Files.getLastModifiedTime(archive);
 
             LiveRelay second = LiveRelay.start(ns, env);
-            String log = second.process().output(); // its own log: LiveRelay.log() is the first process's
+            String log = second.log(); // its own log, not the first relay's (jmiredo-2.log)
             assertThat(mainSource(log)).as(log).isEqualTo(FROM_ARCHIVE);
             assertThat(log).doesNotContain("[error][cds]", "[warning][cds]");
             for (String relayOnly : List.of("org.jmiredo.pipeline.RelayDataPath",
@@ -256,9 +256,9 @@ class AotCacheTest {
             mire.assertAlive();
             return ns.httpStatus(LiveRelay.METRICS_URL + "/readyz") == 200;
         });
-        assertThat(mire.stop(STOP)).as(name + " stops on SIGTERM; log:\n" + ns.log(name))
+        assertThat(mire.stop(STOP)).as(name + " stops on SIGTERM; log:\n" + mire.output())
                 .hasValueSatisfying(code -> assertThat(code).isIn(0, 143));
-        return ns.log(name);
+        return mire.output();
     }
 
     /**

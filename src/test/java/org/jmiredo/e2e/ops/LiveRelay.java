@@ -72,8 +72,12 @@ final class LiveRelay {
         return netns;
     }
 
+    /**
+     * This relay's output so far: its own process's log, also when a relay was started in this namespace before
+     * (the second one's log is {@code jmiredo-2.log}: {@link OpsNetns#log} names the first).
+     */
     String log() {
-        return netns.log(LOG);
+        return process.output();
     }
 
     String scrape() {

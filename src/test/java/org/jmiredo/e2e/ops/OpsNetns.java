@@ -95,7 +95,10 @@ final class OpsNetns implements AutoCloseable {
         return run.start(netns, logName, command, env);
     }
 
-    /** The output of the process started as {@code logName} so far. */
+    /**
+     * The output so far of the first process started as {@code logName} (a later one of the same name writes
+     * {@code <logName>-2.log}: read it through its {@link LabProcess#output}).
+     */
     String log(String logName) {
         Path log = run.dir().resolve(logName + ".log");
         try {

@@ -45,6 +45,10 @@ public final class Errno {
         if (errno > 0 && errno < NAMES.length && NAMES[errno] != null) {
             return NAMES[errno];
         }
-        return "errno " + errno;
+        return switch (errno) { // errno.h's, beyond the table
+            case EMSGSIZE -> "EMSGSIZE";
+            case EADDRNOTAVAIL -> "EADDRNOTAVAIL";
+            default -> "errno " + errno;
+        };
     }
 }

@@ -6,8 +6,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.concurrent.TimeUnit;
 import org.jmiredo.server.sys.DatagramBatch;
-import org.jmiredo.server.transport.UdpGso;
-import org.jmiredo.server.transport.UdpGsoMode;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -28,8 +26,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * grouping only costs its check. The daemon's classes are not in this module's jar: run it with a relay
  * jar first on the class path, so that old and new jars can be compared with the same benchmark
  * ({@code JAR_A=old.jar:relay-bench.jar}, bench/jmh-ab.sh). Builds whose batch has no GSO grouping (before
- * the eighth iteration) are run as they are: the benchmark turns segmenting on only where the method exists, and
- * asks a relay's table of destinations refused GSO ({@code UdpGso}, sixteenth iteration) only where it exists.
+ * the eighth iteration) are run as they are: the benchmark turns segmenting on only where the method exists.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -62,13 +59,6 @@ public class SendBatchBench {
                     .invoke(batch, segmenting);
         } catch (NoSuchMethodException before) {
             // a build without GSO grouping: every datagram is a message of its own, as with segmenting off
-        }
-        try {
-            // As MmsgUdpSender wires it: the destinations the kernel refused runs to, asked once per run that forms.
-            UdpGso gso = new UdpGso(UdpGsoMode.AUTO);
-            batch.unsegmented(gso::refusedTowards);
-        } catch (LinkageError before) {
-            // a build whose GSO fallback is relay-wide (before the sixteenth iteration): nothing to ask
         }
         buffer = ByteBufAllocator.DEFAULT.directBuffer(SLOT * BURST);
         base = buffer.memoryAddress();

@@ -39,7 +39,7 @@ public final class DatagramBatch {
     // many follow it.
     private final int[] firsts;
     private final int[] counts;
-    // Per datagram, written by ungroup only: its destination before the headers are rewritten.
+    // Per datagram, written by ungroup and separate only: its destination before the headers are rewritten.
     private final int[] ipv4s;
     private final int[] ports;
     private int size;
@@ -52,8 +52,6 @@ public final class DatagramBatch {
     private int runSegment;
     private int runCount;
     private int runBytes;
-    /** Destinations whose datagrams never join runs ({@link #unsegmented}). */
-    private IntPredicate unsegmented = ipv4 -> false;
     /** 0 while segmenting, -1 (no port matches) when not. */
     private int notSegmenting = -1;
     /**
@@ -85,15 +83,6 @@ public final class DatagramBatch {
         return size == messages.capacity();
     }
 
-    /**
-     * The destinations (IPv4) whose datagrams never join runs, asked once per run that would form (not per
-     * datagram): those the kernel refused runs to while it takes them elsewhere (a route through a device whose
-     * MTU is below a segment's size). None at first.
-     */
-    public void unsegmented(IntPredicate destinations) {
-        this.unsegmented = destinations;
-    }
-
     /** Whether the datagrams added from now on may join runs (see the class comment); off at first. */
     public void segmenting(boolean on) {
         notSegmenting = on ? 0 : -1;
@@ -107,9 +96,7 @@ public final class DatagramBatch {
         // Two branches, not one per rule: the JIT prunes a branch it never saw taken, and a rule met for the
         // first time later would then cost a deoptimization and a new compilation of the whole burst loop this
         // is inlined into. The first is the destination's, all a burst to many peers ever takes.
-        // The third, once per run (as its second datagram would join it): a destination the kernel refused runs to.
-        if (((ipv4 ^ runIpv4) | (port ^ runPort)) == 0 && fitsRun(length)
-                && (runCount > 1 || !unsegmented.test(ipv4))) {
+        if (((ipv4 ^ runIpv4) | (port ^ runPort)) == 0 && fitsRun(length)) {
             join(length, port);
         } else {
             startMessage(i, length, ipv4, port);
@@ -187,6 +174,24 @@ public final class DatagramBatch {
      * (after the kernel refused a run); the messages before {@code m} stay as they are.
      */
     public void ungroup(int m) {
+        int segmentingWas = notSegmenting;
+        notSegmenting = -1; // no run can form: each datagram starts a message
+        rebuild(m, ipv4 -> true);
+        notSegmenting = segmentingWas;
+    }
+
+    /**
+     * Makes the datagrams of every run from message {@code m} on whose destination {@code alone} names messages
+     * of their own, as if added without segmenting, and joins the others' runs again as {@link #add} did: the
+     * destinations the kernel refused runs to (their route's device has a smaller MTU than a segment). Called
+     * before the batch is sent, only when there are such destinations; the messages before {@code m} stay.
+     */
+    public void separate(int m, IntPredicate alone) {
+        rebuild(m, alone);
+    }
+
+    /** The messages from {@code m} on, again from their datagrams: no run to a destination {@code alone} names. */
+    private void rebuild(int m, IntPredicate alone) {
         int from = firstDatagram(m);
         for (int k = m; k < messageCount; k++) { // their destinations first: the headers are rewritten below
             int ipv4 = messages.ipv4(k);
@@ -198,12 +203,15 @@ public final class DatagramBatch {
             messages.reset(k);
         }
         messageCount = m;
-        int segmentingWas = notSegmenting;
-        notSegmenting = -1;
+        runPort = -1; // the datagram at from starts a message: it does not join message m - 1's run
         for (int i = from; i < size; i++) {
-            startMessage(i, messages.bufferLength(i), ipv4s[i], ports[i]);
+            int length = messages.bufferLength(i);
+            if (((ipv4s[i] ^ runIpv4) | (ports[i] ^ runPort)) == 0 && fitsRun(length) && !alone.test(ipv4s[i])) {
+                join(length, ports[i]);
+            } else {
+                startMessage(i, length, ipv4s[i], ports[i]);
+            }
         }
-        notSegmenting = segmentingWas;
     }
 
     public void clear() {

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import java.util.Arrays;
+import java.util.function.IntPredicate;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
@@ -46,6 +47,8 @@ final class MmsgUdpSender implements UdpSender {
     /** What each payload is, counted with it when it leaves (null for data). */
     private final Counter[] kinds = new Counter[BATCH];
     private final UdpSender overflow;
+    /** {@link UdpGso#refusedTowards}, made once. */
+    private final IntPredicate refusedTowards;
     /** Netty's outbound buffer holds datagrams (or did at the last flush): new ones queue behind them. */
     private boolean viaChannel;
 
@@ -59,8 +62,8 @@ final class MmsgUdpSender implements UdpSender {
         this.syscall = syscall;
         this.gso = gso;
         this.overflow = overflow;
+        this.refusedTowards = gso::refusedTowards;
         batch.segmenting(gso.inUse());
-        batch.unsegmented(gso::refusedTowards);
     }
 
     /** The senders for a loop's channels: ours on epoll (asking each socket about GSO first), Netty's elsewhere. */
@@ -128,6 +131,9 @@ final class MmsgUdpSender implements UdpSender {
             if (n > 0 && !udp.isOpen()) {
                 return; // closed meanwhile: its fd number may already belong to another socket
             }
+            if (batch.messages() < n && gso.refusedDestinations() > 0) {
+                separateRefused(); // runs were grouped, and the kernel refused runs to some destination before
+            }
             while (m < batch.messages()) {
                 int sent = syscall.send(batch, m);
                 if (sent > 0) {
@@ -157,6 +163,20 @@ final class MmsgUdpSender implements UdpSender {
             Arrays.fill(kinds, 0, n, null);
             batch.clear();
             batch.segmenting(gso.inUse());
+        }
+    }
+
+    /**
+     * Splits the batch's runs to destinations the kernel refused runs to into one message per datagram, from the
+     * first such run on; the other runs stay grouped. A lookup per run, and only while there are such destinations:
+     * nothing is added to the per-datagram path.
+     */
+    private void separateRefused() {
+        for (int m = 0; m < batch.messages(); m++) {
+            if (batch.datagrams(m) > 1 && refusedTowards.test(batch.ipv4(m))) {
+                batch.separate(m, refusedTowards);
+                return;
+            }
         }
     }
 

@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * the host's egress path as a whole (a socket option, every device without checksum offload), and GSO turns off
  * for every destination, for good, as before. Each refusal costs one failed sendmmsg, whose datagrams are then
  * sent one by one: none is lost. An INFO line per destination (at most {@value #MAX_REFUSED_DESTINATIONS}) and one
- * when GSO turns off. Lock-free: the senders read the state once per batch (a volatile read per sendmmsg) and the
- * table once per run that would form (an array read); only a refusal writes.
+ * when GSO turns off. Lock-free: the senders read the state and the count of refused destinations once per batch
+ * (volatile reads per sendmmsg), and only while that count is not 0 the table, once per run of the batch (an array
+ * read or two); nothing per datagram. Only a refusal writes.
  */
 public final class UdpGso {
     /** Destinations refused before GSO turns off everywhere. */

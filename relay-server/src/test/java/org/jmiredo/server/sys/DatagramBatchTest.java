@@ -125,4 +125,31 @@ class DatagramBatchTest {
         batch.add(0, 80, A, 3544);
         assertThat(layout(batch)).as("a cleared batch groups again").containsExactly("0:2x80");
     }
+
+    /** A destination the kernel refused runs to: its run becomes one message per datagram, the runs around it stay. */
+    @Test
+    void separatingSplitsTheRunsToOneDestinationAndKeepsTheOthersGrouped() {
+        DatagramBatch batch = segmenting(16);
+        int c = 0xCB007102;
+        batch.add(0, 80, A, 3544);
+        batch.add(0, 80, A, 3544);
+        batch.add(0, 90, B, 3544);
+        batch.add(0, 90, B, 3544);
+        batch.add(0, 90, B, 3544);
+        batch.add(0, 70, c, 3544);
+        batch.add(0, 70, c, 3544);
+        batch.add(0, 60, B, 3545);
+        batch.add(0, 60, B, 3545);
+        assertThat(layout(batch)).containsExactly("0:2x80", "2:3x90", "5:2x70", "7:2x60");
+
+        batch.separate(1, ipv4 -> ipv4 == B);
+
+        assertThat(layout(batch)).containsExactly("0:2x80", "2:1x0", "3:1x0", "4:1x0", "5:2x70", "7:1x0", "8:1x0");
+        assertThat(batch.ipv4(4)).isEqualTo(c);
+        assertThat(batch.port(6)).isEqualTo(3545);
+        batch.clear();
+        batch.add(0, 90, B, 3544);
+        batch.add(0, 90, B, 3544);
+        assertThat(layout(batch)).as("the batch itself remembers nothing").containsExactly("0:2x90");
+    }
 }

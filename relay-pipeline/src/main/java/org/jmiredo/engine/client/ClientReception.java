@@ -192,7 +192,7 @@ public final class ClientReception {
             int slot = segment.find(srcHi, srcLo, hash);
             if (slot >= 0 && segment.trusted(slot)) {
                 if (segment.mappedIpv4(slot) == ipv4 && segment.mappedPort(slot) == port) {
-                    markTrusted(segment, slot, ipv4, port);
+                    markTrusted(segment, slot, ipv4, port, true);
                     known = KNOWN;
                 } else if (teredo && TeredoAddress.isReachable(srcHi, srcLo) // never a private server's
                         && BubbleBudget.takeRebound(segment, slot, clock.nowSeconds())) {
@@ -206,33 +206,47 @@ public final class ClientReception {
         return known;
     }
 
+    /**
+     * Trusts the peer at {@code ipv4:port}. A peer without an entry gets a FRESH one, not yet a use (R-7.3.5-state,
+     * as the relay's {@code accept-matching}): one host can send such a packet from any number of Teredo addresses
+     * that embed its own mapping (their server fields differ), and entries touched here looked to eviction like
+     * peers in use, so a flood of them pushed out the peers really in use (a peer behind a symmetric NAT, trusted at
+     * another port, then had its data dropped as {@code mapping_mismatch}). Its next packet, or ours to it, touches
+     * it; until then it goes first, as the flood's own entries do.
+     */
     private void trust(long srcHi, long srcLo, int ipv4, int port, RelayOutput out) {
         long hash = peers.hash(srcHi, srcLo);
         PeerTable.Segment segment = peers.segmentFor(hash);
         segment.lock();
         try {
             int slot = segment.find(srcHi, srcLo, hash);
-            if (slot < 0) {
-                slot = segment.insert(srcHi, srcLo, hash, clock.nowSeconds());
+            boolean known = slot >= 0;
+            if (!known) {
+                slot = segment.insertFresh(srcHi, srcLo, hash, clock.nowSeconds());
             }
             if (!segment.trusted(slot)) {
                 counters.increment(Counter.PEERS_TRUSTED);
             }
-            markTrusted(segment, slot, ipv4, port);
+            markTrusted(segment, slot, ipv4, port, known);
         } finally {
             segment.unlock();
         }
         sendReleased(ipv4, port, out);
     }
 
-    /** Under the lock: trusted at this mapping, heard from now, bubbles and tests reset, queue taken out. */
-    private void markTrusted(PeerTable.Segment segment, int slot, int ipv4, int port) {
+    /**
+     * Under the lock: trusted at this mapping, heard from now, bubbles and tests reset, queue taken out; a use of
+     * the entry when {@code use} (not for the packet that made it, {@link #trust}).
+     */
+    private void markTrusted(PeerTable.Segment segment, int slot, int ipv4, int port, boolean use) {
         int now = clock.nowSeconds();
         segment.setTrusted(slot, true);
         segment.setMapping(slot, ipv4, port, RelayOutput.ANY_LOCAL);
         segment.setLastRx(slot, now);
         segment.setBubbles(slot, segment.lastBubble(slot), 0);
-        segment.touch(slot, now);
+        if (use) {
+            segment.touch(slot, now);
+        }
         if (segment.hasQueue(slot)) {
             segment.drainQueue(slot, collect); // R-5.2.3-c2, R-5.2.3-c3dequeue
         }

@@ -254,7 +254,9 @@ public final class ClientReception {
 
     /**
      * Case 6: the echo test towards a native source, within the same budget as transmission's, and the packet
-     * held meanwhile (bounded by the peer's queue). Once four tests went unanswered it is dropped.
+     * held meanwhile (bounded by the peer's queue). Once four tests went unanswered it is dropped. A packet that
+     * would give a peer a new queue is held only while fewer than half of {@code max-queued-peers} hold one
+     * ({@link #mayHoldForANewPeer}), so the tunnel's own packets to new destinations always find room.
      */
     private DropReason holdAndTest(ByteBuf buf, TeredoHeaders headers, long srcHi, long srcLo, int srcIpv4,
             int srcPort, RelayOutput out) {
@@ -270,7 +272,7 @@ public final class ClientReception {
                 slot = segment.insert(srcHi, srcLo, hash, now);
             }
             probe = BubbleBudget.take(segment, slot, now);
-            if (probe != BubbleBudget.SPENT) {
+            if (probe != BubbleBudget.SPENT && (segment.hasQueue(slot) || mayHoldForANewPeer())) {
                 ByteBuf copy = HeldPacket.copy(alloc, buf, headers.ipv6Offset(), headers.ipv6Length(), srcIpv4,
                         srcPort);
                 held = segment.enqueue(slot, copy);
@@ -292,6 +294,18 @@ public final class ClientReception {
         }
         counters.increment(Counter.QUEUED_PACKETS);
         return null;
+    }
+
+    /**
+     * Whether a packet from a native source speaking first may start a queue: while fewer than half of the queues
+     * are taken. Anyone can send such packets, from a new IPv6 source each (no forged IPv4 needed), and each
+     * held one took a queue for the 4 s its test waits ({@link PeerTable#QUEUE_WAIT_SECONDS}): about 60 a second
+     * kept all 256 taken, and every first packet of our own to a new destination (a TCP SYN, a DNS query) was
+     * dropped as {@code queue_full} while its test went. A packet not held still starts the test, and its
+     * retransmission gets through once it passes.
+     */
+    private boolean mayHoldForANewPeer() {
+        return peers.queuedPeers() < peers.maxQueuedPeers() / 2;
     }
 
     private DropReason deliver(ByteBuf buf, TeredoHeaders headers, RelayOutput out) {

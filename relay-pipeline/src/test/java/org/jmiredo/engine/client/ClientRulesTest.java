@@ -597,6 +597,31 @@ class ClientRulesTest implements RelayOutput {
     }
 
     /**
+     * R-5.2.3-c6 under a flood: a stranger sends data from 4 x max-queued-peers native sources (no forged IPv4 needed),
+     * each held while its test goes. They may take at most half of the queues: our own first packet to a new
+     * destination is still queued while its test goes, and leaves when it passes. Before, they took every queue
+     * for the 4 s their tests waited and our packet was dropped as {@code queue_full}.
+     */
+    @Test
+    void r523C6NativeSourcesSpeakingFirstLeaveQueuesForOurOwnPackets() {
+        int maxQueued = peers.maxQueuedPeers();
+        for (int n = 1; n <= 4 * maxQueued; n++) {
+            assertThat(receive(echo(v6("2001:db8:77::" + Integer.toHexString(n)), CLIENT, false, 8), "203.0.113.66",
+                    4444)).isIn(null, DropReason.QUEUE_FULL);
+        }
+        assertThat(destinations()).as("every source tested all the same").hasSize(4 * maxQueued);
+        udp.forEach(s -> s.payload().release());
+        udp.clear();
+        long full = counters.dropped(DropReason.QUEUE_FULL);
+        send(NATIVE);
+        assertThat(counters.dropped(DropReason.QUEUE_FULL)).as("our own packet").isEqualTo(full);
+        assertThat(receive(testReply(NATIVE), RELAY, 3545)).isNull();
+        assertThat(destinations()).containsExactly(PRIMARY + ":3544", RELAY_AT);
+        assertThat(counters.get(Counter.QUEUED_PACKETS)).as("held: half of the queues, and ours").isEqualTo(
+                maxQueued / 2 + 1);
+    }
+
+    /**
      * R5991-3.2-reply (any client answers indirect bubbles), K12: answered with a direct bubble to the origin,
      * not the echo test; the one bubble we send on reception (R-5.2.3-bubblemay).
      */

@@ -21,10 +21,10 @@ run() { # TREE LABEL CLASS
     (cd "$1" && CI=true ./mvnw -q -B -o verify -pl e2e -am -Dtest="$3" -Dsurefire.failIfNoSpecifiedTests=false >"$log" 2>&1)
     local rc=$?
     echo "$2 $3 (exit $rc): $(cat "$log" "$1"/e2e/target/surefire-reports/*"$3"*-output.txt 2>/dev/null \
-        | grep -ho '\[e2e client [a-z ]*\] under.*' | head -1)"
+        | grep -ho '\[e2e client [A-Za-z ]*\] under.*' | head -1)"
 }
 for r in $(seq "$ROUNDS"); do
-    for c in ClientBehindSymmetricNatTest ClientHostileTrafficTest; do
+    for c in ${CLASSES:-ClientBehindSymmetricNatTest ClientHostileTrafficTest}; do
         run "$OLD" "old-$r" "$c"
         run "$NEW" "new-$r" "$c"
     done

@@ -34,8 +34,8 @@ class ClientHostileTrafficTest extends TeredoLabTest {
     private static final int STRANGER_PORT = 7777;
     private static final int COUNT = 5;
     private static final String METRICS = "127.0.0.1:9565";
-    /** Data from new native sources a second: each held 4 s, 400 would want the client's 256 queues. */
-    private static final int SOURCES_PER_SECOND = 100;
+    /** Data from new native sources a second: each held 4 s, so 4,000 would want the client's 256 queues. */
+    private static final int SOURCES_PER_SECOND = 1_000;
     private static final int NEW_DESTINATIONS = 8;
 
     private Netns pub;
@@ -119,7 +119,7 @@ class ClientHostileTrafficTest extends TeredoLabTest {
         fresh.forEach(a -> v6.addAddress6(IF_V6, a + V6_PREFIX_LEN));
         LabProcess flood = teredo.lab().start(atk, "native-sources", HostileSender.command("native-sources", PUB,
                 Integer.toString(CLIENT_PORT), address, STRANGER, Integer.toString(STRANGER_PORT + 1),
-                Integer.toString(SOURCES_PER_SECOND * 20), Integer.toString(SOURCES_PER_SECOND)));
+                Integer.toString(SOURCES_PER_SECOND * 15), Integer.toString(SOURCES_PER_SECOND)));
         // Until the flood holds the queues it may (the old code: all of them, 5 s in).
         Poll.until("the stranger's packets held", Duration.ofSeconds(15),
                 () -> Metrics.sample(client.metrics(), "jmiredo_peers_queued") >= 128);

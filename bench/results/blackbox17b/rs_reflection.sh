@@ -14,17 +14,15 @@ export JMIREDO_AOT_CACHE=off
 P=jmbbb-$(od -An -N2 -tx1 /dev/urandom | tr -d ' \n')
 W=$(mktemp -d /tmp/rs_reflection.XXXXXX)
 NS=(hub srv atk)
-down() {
-    local n p
+cleanup() { # our namespaces' processes (only those), the namespaces, the work files
     for n in "${NS[@]}"; do
-        for p in $(ip netns pids "$P-$n" 2>/dev/null); do kill -9 "$p" 2>/dev/null || true; done
-        ip netns del "$P-$n" 2>/dev/null || true
+        ip netns pids "$P-$n" 2>/dev/null | xargs -r kill -9 2>/dev/null
+        ip netns del "$P-$n" 2>/dev/null
     done
-    rm -rf "$W"
+    rm -rf "$W"; return 0
 }
-trap down EXIT
-trap 'exit 130' INT TERM
-x() { local n=$1; shift; ip netns exec "$P-$n" "$@"; }
+trap cleanup EXIT; trap 'exit 130' INT TERM
+x() { ip netns exec "$P-$1" "${@:2}"; }
 for n in "${NS[@]}"; do ip netns add "$P-$n"; ip -n "$P-$n" link set lo up; done
 ip -n "$P-hub" link add br4 type bridge; ip -n "$P-hub" link set br4 up
 for n in srv atk; do

@@ -8,27 +8,9 @@
 #   flock /tmp/jmiredo-bench.lock bench/results/blackbox17b/rs_reflection.sh [COUNT] [RATE]
 set -euo pipefail
 COUNT=${1:-10000}; RATE=${2:-2000}
-ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
-HERE=$ROOT/bench/results/blackbox17b
-export JMIREDO_AOT_CACHE=off
-P=jmbbb-$(od -An -N2 -tx1 /dev/urandom | tr -d ' \n')
-W=$(mktemp -d /tmp/rs_reflection.XXXXXX)
-NS=(hub srv atk)
-cleanup() { # our namespaces' processes (only those), the namespaces, the work files
-    for n in "${NS[@]}"; do
-        ip netns pids "$P-$n" 2>/dev/null | xargs -r kill -9 2>/dev/null
-        ip netns del "$P-$n" 2>/dev/null
-    done
-    rm -rf "$W"; return 0
-}
-trap cleanup EXIT; trap 'exit 130' INT TERM
-x() { ip netns exec "$P-$1" "${@:2}"; }
-for n in "${NS[@]}"; do ip netns add "$P-$n"; ip -n "$P-$n" link set lo up; done
-ip -n "$P-hub" link add br4 type bridge; ip -n "$P-hub" link set br4 up
-for n in srv atk; do
-    ip -n "$P-hub" link add "h-$n" type veth peer name e4 netns "$P-$n"
-    ip -n "$P-hub" link set "h-$n" master br4 up; ip -n "$P-$n" link set e4 up
-done
+HERE=$(cd "$(dirname "$0")" && pwd)
+NS=(srv atk)
+. "$(dirname "$0")/lab.sh"
 ip -n "$P-srv" addr add 198.51.100.1/24 dev e4; ip -n "$P-srv" addr add 198.51.100.2/24 dev e4
 ip -n "$P-atk" addr add 198.51.100.66/24 dev e4; ip -n "$P-atk" addr add 198.51.100.77/24 dev e4
 x srv nft -f - <<'NFT'

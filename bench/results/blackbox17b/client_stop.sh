@@ -21,5 +21,8 @@ for sig in TERM KILL; do
     echo "qualified ($(grep -o 'qualified: Teredo address [^ ]*' "$W/client-$sig.log" | head -1)):"; state
     for p in $(ip netns pids "$P-cli"); do kill -"$sig" "$p" 2>/dev/null || true; done
     for _ in $(seq 100); do [[ -z "$(ip netns pids "$P-cli")" ]] && break; sleep 0.1; done
-    echo "after SIG$sig:"; state
+    # The group leader can be gone while the JVM's other threads still hold the tunnel's fd: give the kernel 5 s.
+    t0=$(date +%s%N)
+    for _ in $(seq 50); do x cli ip link show teredo >/dev/null 2>&1 || break; sleep 0.1; done
+    echo "after SIG$sig (the tunnel gone $(( ($(date +%s%N) - t0) / 1000000 )) ms after the last process):"; state
 done

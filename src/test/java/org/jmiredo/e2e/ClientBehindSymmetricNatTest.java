@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Our client behind the lab's symmetric NAT ({@code MASQUERADE --random-fully}): the server's two addresses
  * see two mappings, so RFC 4380 §5.2.1 leaves it unqualified (R-5.2.1-compare), and it says so. And our client
- * on a public address towards Miredo's client behind that NAT (which Miredo qualifies).
+ * on a public address towards Miredo's client behind that NAT (which Miredo qualifies), also while a stranger
+ * floods it with bubbles from Teredo addresses of its own.
  */
 @Timeout(value = 120)
 class ClientBehindSymmetricNatTest extends TeredoLabTest {

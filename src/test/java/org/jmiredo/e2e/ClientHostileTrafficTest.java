@@ -126,8 +126,8 @@ class ClientHostileTrafficTest extends TeredoLabTest {
                     () -> Metrics.sample(client.metrics(), "jmiredo_peers_queued") >= 128);
             Poll.until("the flood at its steady state", Duration.ofSeconds(15), () -> Metrics.sample(client.metrics(),
                     "jmiredo_dropped_packets_total{reason=\"queue_full\"}") > 0);
-            long answered = fresh.stream().filter(a -> Ping.once(pub, address, a, Duration.ofSeconds(3)).received() == 1)
-                    .count();
+            long answered = fresh.stream()
+                    .filter(a -> Ping.once(pub, address, a, Duration.ofSeconds(3)).received() == 1).count();
             System.out.printf(java.util.Locale.ROOT, "[e2e client hostile] under %d native sources a second speaking "
                     + "first: %d of %d first pings to new native hosts answered, %.0f peers holding queues%n",
                     SOURCES_PER_SECOND, answered, NEW_DESTINATIONS,

@@ -47,8 +47,9 @@ import org.jmiredo.server.sys.RawIpv6Socket;
  *     COUNT of each {@link ClientHostileDatagram} to a client, from SERVER:3544 (an address local to the namespace,
  *     as if from its server) or from STRANGER:STRANGER_PORT (its RA from STRANGER:3544).
  * teredo-peers CLIENT CLIENT_PORT CLIENT_TEREDO LOCAL LOCAL_PORT COUNT PER_SECOND
- *     COUNT bubbles at PER_SECOND to a client (at CLIENT_TEREDO) from LOCAL:LOCAL_PORT, each from another Teredo address that embeds
- *     that very mapping (its server, 203.0.113.0/24, and its flags differ): no forged IPv4 source needed.
+ *     COUNT bubbles at PER_SECOND to a client (at CLIENT_TEREDO) from LOCAL:LOCAL_PORT, each from another Teredo
+ *     address that embeds that very mapping (its server, 203.0.113.0/24, and its flags differ): no forged IPv4
+ *     source needed.
  * native-sources CLIENT CLIENT_PORT CLIENT_TEREDO LOCAL LOCAL_PORT COUNT PER_SECOND
  *     COUNT echo requests at PER_SECOND to a client (at CLIENT_TEREDO) from LOCAL:LOCAL_PORT, each from another
  *     native source in 2001:db8:77::/64, which no namespace of the lab has or routes: none answers its test.

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.jmiredo.e2e.lab.LabNet.*;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
+import org.jmiredo.e2e.lab.LabProcess;
 import org.jmiredo.e2e.lab.Netns;
 import org.jmiredo.e2e.lab.Poll;
 import org.jmiredo.e2e.lab.Shell;
@@ -31,6 +34,9 @@ class ClientHostileTrafficTest extends TeredoLabTest {
     private static final int STRANGER_PORT = 7777;
     private static final int COUNT = 5;
     private static final String METRICS = "127.0.0.1:9565";
+    /** Data from new native sources a second: each held 4 s, so 4,000 would want the client's 256 queues. */
+    private static final int SOURCES_PER_SECOND = 1_000;
+    private static final int NEW_DESTINATIONS = 8;
 
     private Netns pub;
     private Netns atk;
@@ -95,6 +101,42 @@ class ClientHostileTrafficTest extends TeredoLabTest {
         assertThat(JmiredoRelay.loudLines(client.process())).as("WARN/ERROR lines of our client").isEmpty();
         Ping.assertAnswered(pub, NATIVE_HOST, WARM_UP);
         Ping.assertAnswered(teredo.ns(Host.V6), address, WARM_UP);
+    }
+
+    /**
+     * R-5.2.3-c6 under a flood: a stranger sends our client data from a new native source each time, 1,000 a second
+     * (no forged IPv4 source), each held while its test goes. Meanwhile our host pings 8 native addresses it never
+     * reached, once each: every first packet waits in a queue while its test goes, then leaves. Before, the
+     * stranger's packets took all 256 queues for the 4 s each test waited, and most of those pings were dropped as
+     * {@code queue_full} (2 of 8 answered); now they may take half, and every ping is answered.
+     */
+    @Test
+    @Order(3)
+    @DisplayName("R-5.2.3-c6: 1,000 native sources a second speaking first leave queues for our own first packets")
+    void nativeSourcesSpeakingFirstLeaveQueuesForOurOwnFirstPackets() {
+        Netns v6 = teredo.ns(Host.V6);
+        List<String> fresh = IntStream.rangeClosed(1, NEW_DESTINATIONS).mapToObj(i -> "2001:db8:6::4" + i).toList();
+        fresh.forEach(a -> v6.addAddress6(IF_V6, a + V6_PREFIX_LEN));
+        LabProcess flood = teredo.lab().start(atk, "native-sources", HostileSender.command("native-sources", PUB,
+                Integer.toString(CLIENT_PORT), address, STRANGER, Integer.toString(STRANGER_PORT + 1),
+                Integer.toString(SOURCES_PER_SECOND * 30), Integer.toString(SOURCES_PER_SECOND)));
+        try {
+            // Until the flood holds all the queues it may: half of the client's 256 (the old code: all).
+            Poll.until("the stranger's packets held", Duration.ofSeconds(15),
+                    () -> Metrics.sample(client.metrics(), "jmiredo_peers_queued") >= 128);
+            Poll.until("the flood at its steady state", Duration.ofSeconds(15), () -> Metrics.sample(client.metrics(),
+                    "jmiredo_dropped_packets_total{reason=\"queue_full\"}") > 0);
+            long answered = fresh.stream()
+                    .filter(a -> Ping.once(pub, address, a, Duration.ofSeconds(3)).received() == 1).count();
+            System.out.printf(java.util.Locale.ROOT, "[e2e client hostile] under %d native sources a second speaking "
+                    + "first: %d of %d first pings to new native hosts answered, %.0f peers holding queues%n",
+                    SOURCES_PER_SECOND, answered, NEW_DESTINATIONS,
+                    Metrics.sample(client.metrics(), "jmiredo_peers_queued"));
+            assertThat(flood.isAlive()).as("the flood went on all along").isTrue();
+            assertThat(answered).as("first pings to new native hosts answered").isEqualTo(NEW_DESTINATIONS);
+        } finally {
+            flood.stop();
+        }
     }
 
     private static String drop(String reason) {

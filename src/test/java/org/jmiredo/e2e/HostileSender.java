@@ -46,6 +46,13 @@ import org.jmiredo.server.sys.RawIpv6Socket;
  * client CLIENT CLIENT_PORT CLIENT_TEREDO SERVER STRANGER STRANGER_PORT COUNT
  *     COUNT of each {@link ClientHostileDatagram} to a client, from SERVER:3544 (an address local to the namespace,
  *     as if from its server) or from STRANGER:STRANGER_PORT (its RA from STRANGER:3544).
+ * teredo-peers CLIENT CLIENT_PORT CLIENT_TEREDO LOCAL LOCAL_PORT COUNT PER_SECOND
+ *     COUNT bubbles at PER_SECOND to a client (at CLIENT_TEREDO) from LOCAL:LOCAL_PORT, each from another Teredo
+ *     address that embeds that very mapping (its server, 203.0.113.0/24, and its flags differ): no forged IPv4
+ *     source needed.
+ * native-sources CLIENT CLIENT_PORT CLIENT_TEREDO LOCAL LOCAL_PORT COUNT PER_SECOND
+ *     COUNT echo requests at PER_SECOND to a client (at CLIENT_TEREDO) from LOCAL:LOCAL_PORT, each from another
+ *     native source in 2001:db8:77::/64, which no namespace of the lab has or routes: none answers its test.
  * raw COUNT SOURCE DESTINATION PACKET...
  *     COUNT of each {@link NativePacket} named, from SOURCE to DESTINATION, through a raw IPv6 socket that
  *     sends the header as built (the daemon's own RawIpv6Socket, from its jar on the class path); those
@@ -86,6 +93,8 @@ final class HostileSender {
                     Integer.parseInt(args[2]), Integer.parseInt(args[3]));
             case "native-udp" -> nativeUdp(args);
             case "client" -> client(args);
+            case "teredo-peers" -> teredoPeers(args);
+            case "native-sources" -> nativeSources(args);
             case "raw" -> raw(args);
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         };
@@ -130,6 +139,44 @@ final class HostileSender {
             }
         }
         return sent;
+    }
+
+    private static long teredoPeers(String[] a) throws IOException, InterruptedException {
+        InetSocketAddress client = new InetSocketAddress(InetAddress.getByName(a[1]), Integer.parseInt(a[2]));
+        byte[] local = ip(a[4]);
+        int port = Integer.parseInt(a[5]);
+        int count = Integer.parseInt(a[6]);
+        int perSecond = Integer.parseInt(a[7]);
+        byte[] server = ip("203.0.113.0");
+        ByteBuffer bubble = ByteBuffer.wrap(ipv6(teredoAddress(server, local, port), ip(a[3]), 59, new byte[0]));
+        long start = System.nanoTime();
+        try (DatagramChannel ch = bound(a[4], port)) {
+            for (int i = 0; i < count; i++) {
+                bubble.put(15, (byte) i).putShort(16, (short) (i >>> 8)); // the source's server (last octet), flags
+                ch.send(bubble.clear(), client);
+                pace(start, i + 1, perSecond);
+            }
+        }
+        return count;
+    }
+
+    private static long nativeSources(String[] a) throws IOException, InterruptedException {
+        InetSocketAddress client = new InetSocketAddress(InetAddress.getByName(a[1]), Integer.parseInt(a[2]));
+        int port = Integer.parseInt(a[5]);
+        int count = Integer.parseInt(a[6]);
+        int perSecond = Integer.parseInt(a[7]);
+        ByteBuffer echo = ByteBuffer.wrap(ipv6(ip("2001:db8:77::"), ip(a[3]), ICMPV6, echoRequest(8)));
+        long start = System.nanoTime();
+        try (DatagramChannel ch = bound(a[4], port)) {
+            for (int i = 0; i < count; i++) {
+                // A new source each: its last 32 bits. The echo's checksum is left as built: the client never
+                // checks it, and the datagrams are held, never delivered.
+                echo.putInt(20, i + 1);
+                ch.send(echo.clear(), client);
+                pace(start, i + 1, perSecond);
+            }
+        }
+        return count;
     }
 
     private static long spoof(String[] a) throws IOException {

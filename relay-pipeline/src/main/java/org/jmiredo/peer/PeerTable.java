@@ -176,6 +176,11 @@ public final class PeerTable implements AutoCloseable {
         return queues.peers();
     }
 
+    /** The most peers that may hold queued packets at once ({@link PeerTableSettings#maxQueuedPeers}). */
+    public int maxQueuedPeers() {
+        return settings.maxQueuedPeers();
+    }
+
     /**
      * Bytes the queues are charged now ({@link QueueCharge}): what their packets and bookkeeping take, at most
      * maxQueuedPeers x queueBytesPerPeer. Racy read of each segment's sum.

@@ -192,7 +192,7 @@ public final class ClientReception {
             int slot = segment.find(srcHi, srcLo, hash);
             if (slot >= 0 && segment.trusted(slot)) {
                 if (segment.mappedIpv4(slot) == ipv4 && segment.mappedPort(slot) == port) {
-                    markTrusted(segment, slot, ipv4, port);
+                    markTrusted(segment, slot, ipv4, port, true);
                     known = KNOWN;
                 } else if (teredo && TeredoAddress.isReachable(srcHi, srcLo) // never a private server's
                         && BubbleBudget.takeRebound(segment, slot, clock.nowSeconds())) {
@@ -206,33 +206,47 @@ public final class ClientReception {
         return known;
     }
 
+    /**
+     * Trusts the peer at {@code ipv4:port}. A peer without an entry gets a FRESH one, not yet a use (R-7.3.5-state,
+     * as the relay's {@code accept-matching}): one host can send such a packet from any number of Teredo addresses
+     * that embed its own mapping (their server fields differ), and entries touched here looked to eviction like
+     * peers in use, so a flood of them pushed out the peers really in use (a peer behind a symmetric NAT, trusted at
+     * another port, then had its data dropped as {@code mapping_mismatch}). Its next packet, or ours to it, touches
+     * it; until then it goes first, as the flood's own entries do.
+     */
     private void trust(long srcHi, long srcLo, int ipv4, int port, RelayOutput out) {
         long hash = peers.hash(srcHi, srcLo);
         PeerTable.Segment segment = peers.segmentFor(hash);
         segment.lock();
         try {
             int slot = segment.find(srcHi, srcLo, hash);
-            if (slot < 0) {
-                slot = segment.insert(srcHi, srcLo, hash, clock.nowSeconds());
+            boolean known = slot >= 0;
+            if (!known) {
+                slot = segment.insertFresh(srcHi, srcLo, hash, clock.nowSeconds());
             }
             if (!segment.trusted(slot)) {
                 counters.increment(Counter.PEERS_TRUSTED);
             }
-            markTrusted(segment, slot, ipv4, port);
+            markTrusted(segment, slot, ipv4, port, known);
         } finally {
             segment.unlock();
         }
         sendReleased(ipv4, port, out);
     }
 
-    /** Under the lock: trusted at this mapping, heard from now, bubbles and tests reset, queue taken out. */
-    private void markTrusted(PeerTable.Segment segment, int slot, int ipv4, int port) {
+    /**
+     * Under the lock: trusted at this mapping, heard from now, bubbles and tests reset, queue taken out; a use of
+     * the entry when {@code use} (not for the packet that made it, {@link #trust}).
+     */
+    private void markTrusted(PeerTable.Segment segment, int slot, int ipv4, int port, boolean use) {
         int now = clock.nowSeconds();
         segment.setTrusted(slot, true);
         segment.setMapping(slot, ipv4, port, RelayOutput.ANY_LOCAL);
         segment.setLastRx(slot, now);
         segment.setBubbles(slot, segment.lastBubble(slot), 0);
-        segment.touch(slot, now);
+        if (use) {
+            segment.touch(slot, now);
+        }
         if (segment.hasQueue(slot)) {
             segment.drainQueue(slot, collect); // R-5.2.3-c2, R-5.2.3-c3dequeue
         }
@@ -240,7 +254,9 @@ public final class ClientReception {
 
     /**
      * Case 6: the echo test towards a native source, within the same budget as transmission's, and the packet
-     * held meanwhile (bounded by the peer's queue). Once four tests went unanswered it is dropped.
+     * held meanwhile (bounded by the peer's queue). Once four tests went unanswered it is dropped. A packet that
+     * would give a peer a new queue is held only while fewer than half of {@code max-queued-peers} hold one
+     * ({@link #mayHoldForANewPeer}), so the tunnel's own packets to new destinations always find room.
      */
     private DropReason holdAndTest(ByteBuf buf, TeredoHeaders headers, long srcHi, long srcLo, int srcIpv4,
             int srcPort, RelayOutput out) {
@@ -256,7 +272,7 @@ public final class ClientReception {
                 slot = segment.insert(srcHi, srcLo, hash, now);
             }
             probe = BubbleBudget.take(segment, slot, now);
-            if (probe != BubbleBudget.SPENT) {
+            if (probe != BubbleBudget.SPENT && (segment.hasQueue(slot) || mayHoldForANewPeer())) {
                 ByteBuf copy = HeldPacket.copy(alloc, buf, headers.ipv6Offset(), headers.ipv6Length(), srcIpv4,
                         srcPort);
                 held = segment.enqueue(slot, copy);
@@ -278,6 +294,18 @@ public final class ClientReception {
         }
         counters.increment(Counter.QUEUED_PACKETS);
         return null;
+    }
+
+    /**
+     * Whether a packet from a native source speaking first may start a queue: while fewer than half of the queues
+     * are taken. Anyone can send such packets, from a new IPv6 source each (no forged IPv4 needed), and each
+     * held one took a queue for the 4 s its test waits ({@link PeerTable#QUEUE_WAIT_SECONDS}): a flood of them kept
+     * the queues taken, and most first packets of our own to new destinations (a TCP SYN, a DNS query) were dropped
+     * as {@code queue_full} while it went on (at 1,000 a second, 6 of 8 first pings in the lab). A packet not held
+     * still starts the test, and its retransmission gets through once it passes.
+     */
+    private boolean mayHoldForANewPeer() {
+        return peers.queuedPeers() < peers.maxQueuedPeers() / 2;
     }
 
     private DropReason deliver(ByteBuf buf, TeredoHeaders headers, RelayOutput out) {

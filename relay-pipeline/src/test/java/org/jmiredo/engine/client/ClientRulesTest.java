@@ -560,6 +560,68 @@ class ClientRulesTest implements RelayOutput {
     }
 
     /**
+     * RFC 4380 §7.3.5 (limit the state for new peers), as the relay's R-7.3.5-state: one host, without forging its
+     * source, sends bubbles from 4 x the table's capacity of Teredo addresses that all embed its own mapping (their
+     * server fields differ), each trusted at once (R-5.2.3-c3). They must not push out the peers in use: a peer
+     * behind a symmetric NAT trusted at another port than its address embeds (M15), whose data would be dropped as
+     * {@code mapping_mismatch} once its entry went, and a native host trusted through its relay, whose traffic would
+     * wait for a new test. Before, each such bubble made an entry that eviction took for a peer in use.
+     */
+    @Test
+    void r735StateForgedTeredoPeersDoNotPushPeersInUseOutOfTheTable() {
+        send(PEER);
+        long[] ourSource = {BubbleSource.LINK_LOCAL_HI, BUBBLE_SOURCE.interfaceId(PEER[0], PEER[1])};
+        assertThat(receive(bubble(PEER, ourSource), "198.51.100.30", 50001)).isNull();
+        send(NATIVE);
+        assertThat(receive(testReply(NATIVE), RELAY, 3545)).isNull();
+        udp.forEach(s -> s.payload().release());
+        udp.clear();
+        int capacity = peers.capacity();
+        int gap = capacity; // as many forged peers between two uses as the table holds
+        for (int n = 0; n < 4 * capacity; n++) {
+            long[] forged = teredo("203.0.113." + (1 + n % 250), n / 250, "203.0.113.66", 4444);
+            assertThat(receive(bubble(forged, CLIENT), "203.0.113.66", 4444)).isNull();
+            if (n % gap == gap - 1) { // both peers in use all along: a packet from each, one to each
+                now[0]++;
+                assertThat(receive(echo(PEER, CLIENT, false, 8), "198.51.100.30", 50001)).as("after %d", n + 1)
+                        .isNull();
+                assertThat(receive(echo(NATIVE, CLIENT, false, 8), RELAY, 3545)).as("after %d", n + 1).isNull();
+                send(PEER);
+                send(NATIVE);
+            }
+        }
+        assertThat(destinations()).as("straight to each, no new bubble or test")
+                .containsOnly("198.51.100.30:50001", RELAY_AT);
+        assertThat(tun).hasSize(2 * (4 * capacity / gap));
+        assertThat(peers.size()).isLessThanOrEqualTo(capacity);
+    }
+
+    /**
+     * R-5.2.3-c6 under a flood: a stranger sends data from 4 x max-queued-peers native sources (no forged IPv4 needed),
+     * each held while its test goes. They may take at most half of the queues: our own first packet to a new
+     * destination is still queued while its test goes, and leaves when it passes. Before, they took every queue
+     * for the 4 s their tests waited and our packet was dropped as {@code queue_full}.
+     */
+    @Test
+    void r523C6NativeSourcesSpeakingFirstLeaveQueuesForOurOwnPackets() {
+        int maxQueued = peers.maxQueuedPeers();
+        for (int n = 1; n <= 4 * maxQueued; n++) {
+            assertThat(receive(echo(v6("2001:db8:77::" + Integer.toHexString(n)), CLIENT, false, 8), "203.0.113.66",
+                    4444)).isIn(null, DropReason.QUEUE_FULL);
+        }
+        assertThat(destinations()).as("every source tested all the same").hasSize(4 * maxQueued);
+        udp.forEach(s -> s.payload().release());
+        udp.clear();
+        long full = counters.dropped(DropReason.QUEUE_FULL);
+        send(NATIVE);
+        assertThat(counters.dropped(DropReason.QUEUE_FULL)).as("our own packet").isEqualTo(full);
+        assertThat(receive(testReply(NATIVE), RELAY, 3545)).isNull();
+        assertThat(destinations()).containsExactly(PRIMARY + ":3544", RELAY_AT);
+        assertThat(counters.get(Counter.QUEUED_PACKETS)).as("held: half of the queues, and ours").isEqualTo(
+                maxQueued / 2 + 1);
+    }
+
+    /**
      * R5991-3.2-reply (any client answers indirect bubbles), K12: answered with a direct bubble to the origin,
      * not the echo test; the one bubble we send on reception (R-5.2.3-bubblemay).
      */

@@ -41,16 +41,13 @@ public final class RelayDataPath implements DataPathWiring, AutoCloseable {
     private final List<HandshakeWarmUp> warmUps = new CopyOnWriteArrayList<>();
     private volatile boolean expiryScheduled;
 
-    /**
-     * @param eventLoops how many loops the transport will wire; nothing is divided by it any more (the budgets for
-     *     the whole relay are shared by the loops), kept so that callers need not change
-     */
-    public RelayDataPath(RelaySettings settings, PeerTableSettings peerSettings, int eventLoops, Clock clock) {
-        this(settings, peerSettings, eventLoops, clock, ChannelUdpSender::new);
+    /** Sending through each UDP channel's own pipeline ({@link ChannelUdpSender}). */
+    public RelayDataPath(RelaySettings settings, PeerTableSettings peerSettings, Clock clock) {
+        this(settings, peerSettings, clock, ChannelUdpSender::new);
     }
 
     /** With the transport's own way of sending datagrams ({@link UdpSender}). */
-    public RelayDataPath(RelaySettings settings, PeerTableSettings peerSettings, int eventLoops, Clock clock,
+    public RelayDataPath(RelaySettings settings, PeerTableSettings peerSettings, Clock clock,
             UdpSender.Factory senders) {
         this.senders = senders;
         this.loopSettings = settings;

@@ -97,7 +97,7 @@ final class RelayScenario implements AutoCloseable {
         int[] segments = {1, 2, 4};
         table = new PeerTableSettings(data.consumeInt(1, 16), segments[data.consumeInt(0, 2)],
                 data.consumeInt(1, 120), data.consumeInt(0, 3000), data.consumeInt(0, 4));
-        path = new RelayDataPath(settings, table, 1, () -> now);
+        path = new RelayDataPath(settings, table, () -> now);
         path.initUdpChannel(udp, tunQueue);
         udp.pipeline().addFirst(refused); // next to the socket
         tun = path.tunReceiver(udp, tunQueue);

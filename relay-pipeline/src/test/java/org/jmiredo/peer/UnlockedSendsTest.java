@@ -26,7 +26,7 @@ class UnlockedSendsTest {
     static final int PACKETS = PeerLookups.MAX + 8;
 
     int now = 1000;
-    RelayDataPath path = new RelayDataPath(RelaySettings.defaults(), PeerTableSettings.defaults(), 1, () -> now);
+    RelayDataPath path = new RelayDataPath(RelaySettings.defaults(), PeerTableSettings.defaults(), () -> now);
     EmbeddedChannel udp = new EmbeddedChannel();
     TunReceiver receiver = path.tunReceiver(udp, packet -> true);
     PeerTable.Segment segment;

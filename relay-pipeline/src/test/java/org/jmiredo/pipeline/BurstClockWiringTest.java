@@ -28,7 +28,7 @@ class BurstClockWiringTest {
 
     private final AtomicInteger reads = new AtomicInteger();
     private final AtomicInteger seconds = new AtomicInteger(1_000);
-    private final RelayDataPath path = new RelayDataPath(RelaySettings.defaults(), PeerTableSettings.defaults(), 1,
+    private final RelayDataPath path = new RelayDataPath(RelaySettings.defaults(), PeerTableSettings.defaults(),
             () -> {
                 reads.incrementAndGet();
                 return seconds.get();

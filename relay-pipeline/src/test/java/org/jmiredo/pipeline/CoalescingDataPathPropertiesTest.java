@@ -74,7 +74,7 @@ class CoalescingDataPathPropertiesTest {
             TrackingAllocator allocator = new TrackingAllocator();
             EmbeddedChannel udp = new EmbeddedChannel();
             udp.config().setAllocator(allocator);
-            RelayDataPath path = new RelayDataPath(RelaySettings.defaults(), PeerTableSettings.defaults(), 1, () -> 1000);
+            RelayDataPath path = new RelayDataPath(RelaySettings.defaults(), PeerTableSettings.defaults(), () -> 1000);
             try {
                 path.initUdpChannel(udp, tun);
                 for (int i = 0, b = 0; i < packets.size(); b++) {

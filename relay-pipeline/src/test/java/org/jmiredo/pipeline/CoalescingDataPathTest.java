@@ -42,7 +42,7 @@ class CoalescingDataPathTest {
     void wire(boolean segmented) {
         tun.setSegmentedWrites(segmented);
         udp.config().setAllocator(allocator);
-        dataPath = new RelayDataPath(RelaySettings.defaults(), PeerTableSettings.defaults(), 1, () -> 1000);
+        dataPath = new RelayDataPath(RelaySettings.defaults(), PeerTableSettings.defaults(), () -> 1000);
         dataPath.initUdpChannel(udp, tun);
     }
 

@@ -30,7 +30,7 @@ final class RelayHarness implements AutoCloseable {
     final UdpIngress ingress;
 
     RelayHarness(RelaySettings settings, PeerTableSettings peers) {
-        dataPath = new RelayDataPath(settings, peers, 1, () -> now);
+        dataPath = new RelayDataPath(settings, peers, () -> now);
         ingress = dataPath.initUdpChannel(udp, packet -> tunWritten.add(packet.copy()));
     }
 

@@ -34,7 +34,7 @@ class SharedBudgetsTest {
     private final List<List<ByteBuf>> tun = List.of(new ArrayList<>(), new ArrayList<>());
 
     private void start(int icmpPerSecond, int unknownPerSecond) {
-        path = new RelayDataPath(settings(icmpPerSecond, unknownPerSecond), PeerTableSettings.defaults(), 2,
+        path = new RelayDataPath(settings(icmpPerSecond, unknownPerSecond), PeerTableSettings.defaults(),
                 () -> now);
         for (int i = 0; i < 2; i++) {
             List<ByteBuf> written = tun.get(i);

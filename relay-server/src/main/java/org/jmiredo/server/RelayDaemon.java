@@ -79,7 +79,7 @@ public final class RelayDaemon implements AutoCloseable {
         TransportSettings settings = platformSettings(TransportSettingsMapping.of(config));
         UdpGso gso = new UdpGso(config.transport().udpGso());
         dataPath = life.closeLater(new RelayDataPath(config.relaySettings(), config.peers(),
-                settings.resolvedEventLoops(), Clock.monotonic(), Transport.udpSenders(gso)));
+                Clock.monotonic(), Transport.udpSenders(gso)));
         new DataPathMetrics(DataPathRole.RELAY, dataPath.counters()).bindTo(registry);
         new PeerTableMetrics(PeerStats.of(dataPath.peers())).bindTo(registry);
         registry.getPrometheusRegistry().register(new WriteLatencyCollector(dataPath.counters()));

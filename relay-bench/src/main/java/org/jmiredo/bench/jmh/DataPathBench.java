@@ -66,7 +66,7 @@ public class DataPathBench {
     public void setUp() {
         Clock clock = Clock.monotonic();
         path = new RelayDataPath(RelaySettings.defaults(),
-                new PeerTableSettings(peers + peers / 2 + 1024, 256, 60, 1280 * 4, 65_536), 1, clock,
+                new PeerTableSettings(peers + peers / 2 + 1024, 256, 60, 1280 * 4, 65_536), clock,
                 (udp, counters) -> new ReleasingSender(counters));
         PeerKeys.fillTrusted(path.peers(), peers, clock.nowSeconds());
         channel = new EmbeddedChannel();

@@ -101,7 +101,7 @@ class UdpReceiveHandleTest {
 
     @Test
     void theRelaysRulesCountWhatTheyDropByReason() throws Exception {
-        try (RelayDataPath path = new RelayDataPath(RelaySettings.defaults(), PeerTableSettings.defaults(), 1,
+        try (RelayDataPath path = new RelayDataPath(RelaySettings.defaults(), PeerTableSettings.defaults(),
                 Clock.monotonic())) {
             udp = bind((channel, settings) -> path.initUdpChannel(channel, new MemoryTun()));
             whileLoopBlocked(() -> { // one burst: the three are read, and counted, together

@@ -69,7 +69,7 @@ class BsdTunnelPipelineTest {
     void aNativePacketOutsideThePrefixIsAnsweredThroughTheFramedTunnelAndOtherFamiliesAreCounted() throws Exception {
         pair = new SocketPairTunnel();
         queue = pair.tunnel(BsdFlavor.FREEBSD, new TunQueueOptions(64, 8, 1280));
-        dataPath = new RelayDataPath(RelaySettings.defaults(), PeerTableSettings.defaults(), 1, Clock.monotonic());
+        dataPath = new RelayDataPath(RelaySettings.defaults(), PeerTableSettings.defaults(), Clock.monotonic());
         udp = new Bootstrap().group(loop).channelFactory(() -> new EpollDatagramChannel(SocketProtocolFamily.INET))
                 .handler(new ChannelInitializer<>() {
                     @Override

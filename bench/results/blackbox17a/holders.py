@@ -2,22 +2,20 @@
 """Holds SOURCES x PER keep-alive connections to the metrics endpoint, each after one whole GET /healthz (read), and
 counts those the server closed, every 5 s, for DURATION seconds. Usage:
   holders.py HOST PORT SRC_PREFIX FIRST COUNT PER DURATION"""
-import socket, sys, time
-host, port, prefix, first, count, per, duration = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]), float(sys.argv[7])
-socks = []
-for i in range(count):
-    for j in range(per):
-        s = socket.socket()
-        s.bind((f"{prefix}.{first + i}", 0))
-        try:
-            s.connect((host, port))
-            s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-            s.settimeout(3)
-            s.recv(4096)
-            socks.append(s)
-        except OSError as e:
-            print("connect failed", e, flush=True)
-print(f"opened {len(socks)}", flush=True)
+import os, socket, sys, time
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from slowloris import open_all
+
+
+def one_request(s):
+    s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+    s.settimeout(3)
+    s.recv(4096)
+
+
+host, port, prefix = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+first, count, per, duration = int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]), float(sys.argv[7])
+socks = open_all(host, port, prefix, first, count, per, one_request)
 end = time.time() + duration
 while time.time() < end:
     alive = 0

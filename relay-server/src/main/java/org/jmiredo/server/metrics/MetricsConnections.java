@@ -5,8 +5,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +30,8 @@ import java.util.function.LongSupplier;
  *       A scraper's request is whole in its first read and answered at once, so it is never the one closed, and
  *       every connection held longer than that can be taken back.</li>
  * </ul>
- * Beyond {@code metrics.max-connections-per-source} from one address a new connection is still refused on accept:
- * one host cannot churn everyone else's connections.
+ * Beyond {@code metrics.max-connections-per-source} from one address (an IPv6 /64) a new connection is still refused
+ * on accept: one host cannot churn everyone else's connections.
  */
 final class MetricsConnections {
     /** What one connection is doing; written by its handlers on the endpoint's loop. */
@@ -67,7 +70,25 @@ final class MetricsConnections {
         this.onRequestTimeout = onRequestTimeout;
     }
 
-    /** Whether a new connection from {@code source} may be admitted, and at whose expense. */
+    /**
+     * Whose share a connection from {@code address} counts against: the address, or for IPv6 its /64, the least a
+     * host gets (RFC 4291 section 2.5.1 interface identifiers; SLAAC and privacy addresses give one host any
+     * number of addresses in it), so that one host listening with {@code "[::]:9544"} cannot take every place.
+     */
+    static InetAddress source(InetAddress address) {
+        if (!(address instanceof Inet6Address)) {
+            return address;
+        }
+        byte[] prefix = Arrays.copyOf(address.getAddress(), 16);
+        Arrays.fill(prefix, 8, 16, (byte) 0);
+        try {
+            return InetAddress.getByAddress(prefix);
+        } catch (UnknownHostException cannot) { // 16 bytes are always an address
+            throw new AssertionError(cannot);
+        }
+    }
+
+    /** Whether a new connection from {@code source} (see {@link #source}) may be admitted, and at whose expense. */
     Admission admission(InetAddress source) {
         if (openBySource.getOrDefault(source, 0) >= maxPerSource) {
             return Admission.REFUSE;

@@ -107,7 +107,7 @@ public final class MetricsServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         // Runs on the endpoint's one loop, as do the close listeners and the deadlines.
-                        InetAddress source = ch.remoteAddress().getAddress();
+                        InetAddress source = MetricsConnections.source(ch.remoteAddress().getAddress());
                         switch (connections.admission(source)) {
                             case REFUSE -> {
                                 LOG.debug("metrics endpoint: {} holds its share of connections, closing {}", source,

@@ -89,6 +89,18 @@ class MetricsConnectionsTest {
         assertThat(connections.admission(a)).isEqualTo(Admission.ADMIT);
     }
 
+    /** One IPv6 host has a /64 of addresses: its share is counted per /64; IPv4 per address. */
+    @Test
+    void anIpv6SourcesShareIsItsSlash64() throws Exception {
+        assertThat(MetricsConnections.source(InetAddress.getByName("2001:db8:6:1::1")))
+                .isEqualTo(MetricsConnections.source(InetAddress.getByName("2001:db8:6:1:ffff:1234:5678:9abc")))
+                .isEqualTo(InetAddress.getByName("2001:db8:6:1::"))
+                .isNotEqualTo(MetricsConnections.source(InetAddress.getByName("2001:db8:6:2::1")));
+        assertThat(MetricsConnections.source(InetAddress.getByName("::ffff:198.51.100.7")))
+                .isEqualTo(InetAddress.getByName("198.51.100.7"));
+        assertThat(MetricsConnections.source(address(7))).isEqualTo(address(7));
+    }
+
     /** A slowloris: bytes keep coming, so the idle timeout never fires; the request's own deadline does. */
     @Test
     void aRequestNotWholeWithinTheTimeoutOfItsFirstByteIsClosed() {

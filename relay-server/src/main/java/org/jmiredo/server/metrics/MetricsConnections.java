@@ -8,11 +8,11 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -57,7 +57,8 @@ final class MetricsConnections {
     private final int maxPerSource;
     private final long requestTimeoutNanos;
     private final LongSupplier nanoClock;
-    private final List<Slot> open = new ArrayList<>();
+    /** Removal in constant time: a flood of short connections closes one per accept. */
+    private final Set<Slot> open = new LinkedHashSet<>();
     private final Map<InetAddress, Integer> openBySource = new HashMap<>();
     private final Runnable onRequestTimeout;
 

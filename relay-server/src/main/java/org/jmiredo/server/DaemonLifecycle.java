@@ -12,10 +12,7 @@ import org.jmiredo.server.metrics.MetricsServer;
 import org.jmiredo.server.metrics.ProcessMeters;
 import org.jmiredo.server.metrics.ProcessMetrics;
 import org.jmiredo.server.metrics.SocketBufferMetrics;
-import org.jmiredo.server.sys.ThreadNice;
 import org.jmiredo.server.transport.SocketBuffers;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What every daemon's life has around its own start steps: the registry with the process meters (built
@@ -24,7 +21,6 @@ import org.slf4j.LoggerFactory;
  * stops what it started and ends in one line for the operator; nothing stays bound or configured.
  */
 final class DaemonLifecycle implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(DaemonLifecycle.class);
     /** A daemon's start steps; each part they start goes to {@link #closeLater} as soon as it runs. */
     @FunctionalInterface
     interface Steps {
@@ -59,18 +55,10 @@ final class DaemonLifecycle implements AutoCloseable {
     }
 
     /**
-     * The metrics endpoint, first of the parts: /healthz answers and /readyz says 503 while the rest starts. Its
-     * thread runs at the weakest priority, so that a flood of requests (a scrape costs about 1.6 ms of CPU; one
-     * client pipelining them kept a core busy) takes only CPU the event loops leave.
+     * The metrics endpoint, first of the parts: /healthz answers and /readyz says 503 while the rest starts.
      */
     MetricsServer startMetrics(MetricsConfig config, BooleanSupplier ready) throws IOException {
-        return closeLater(MetricsServer.start(config, meters.registry(), ready, DaemonLifecycle::lowerMetricsThread));
-    }
-
-    private static void lowerMetricsThread() {
-        if (!ThreadNice.setForCurrentThread(ThreadNice.LOWEST)) {
-            LOG.debug("metrics endpoint: its thread's priority stays the daemon's");
-        }
+        return closeLater(MetricsServer.start(config, meters.registry(), ready));
     }
 
     /** {@code part} is stopped by {@link #close}, before every part started earlier. */

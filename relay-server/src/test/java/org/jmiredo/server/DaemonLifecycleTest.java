@@ -2,21 +2,13 @@ package org.jmiredo.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.jmiredo.server.config.HostPort;
-import org.jmiredo.server.config.MetricsConfig;
-import org.jmiredo.server.metrics.MetricsServer;
 import org.jmiredo.server.metrics.ProcessMeters;
-import org.jmiredo.server.sys.ThreadNice;
 import org.junit.jupiter.api.Test;
 
 class DaemonLifecycleTest {
@@ -29,28 +21,6 @@ class DaemonLifecycleTest {
             assertThat(meters.registry().isClosed()).as("the registry outlives %s", name).isFalse();
             stopped.add(name);
         };
-    }
-
-    /**
-     * The metrics endpoint's thread runs at the weakest priority: a client pipelining scrapes (about 1.6 ms of CPU
-     * each) kept it busy on a whole core, at the event loops' weight.
-     */
-    @Test
-    void theMetricsEndpointsThreadRunsAtTheWeakestPriority() throws Exception {
-        assumeTrue(System.getProperty("os.name").startsWith("Linux"), "per-thread nice values are Linux's");
-        try (MetricsServer server = life.startMetrics(new MetricsConfig(new HostPort("127.0.0.1", 0)), () -> true)) {
-            List<Integer> nice = new ArrayList<>();
-            try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
-                for (Path task : tasks) {
-                    if (Files.readString(task.resolve("comm")).strip().equals("jmiredo-metrics")) {
-                        String stat = Files.readString(task.resolve("stat"));
-                        nice.add(Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]));
-                    }
-                }
-            }
-            assertThat(nice).as("nice of the threads named jmiredo-metrics").containsExactly(ThreadNice.LOWEST);
-        }
-        life.close();
     }
 
     @Test

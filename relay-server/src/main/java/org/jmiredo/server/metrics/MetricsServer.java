@@ -22,7 +22,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.jmiredo.server.config.HostPort;
@@ -65,31 +64,19 @@ public final class MetricsServer implements AutoCloseable {
      */
     public static MetricsServer start(MetricsConfig config, PrometheusMeterRegistry registry, BooleanSupplier ready)
             throws IOException {
-        return start(config, registry, ready, () -> { });
+        return start(config, registry, ready, REQUEST_TIMEOUT);
     }
 
-    /**
-     * As {@link #start(MetricsConfig, PrometheusMeterRegistry, BooleanSupplier)}; {@code onLoopThread} runs first on
-     * the endpoint's thread (the daemon lowers its priority there, {@code ThreadNice}).
-     */
-    public static MetricsServer start(MetricsConfig config, PrometheusMeterRegistry registry, BooleanSupplier ready,
-            Runnable onLoopThread) throws IOException {
-        return start(config, registry, ready, REQUEST_TIMEOUT, onLoopThread);
-    }
-
+    /** As {@link #start(MetricsConfig, PrometheusMeterRegistry, BooleanSupplier)}, with another request timeout. */
     static MetricsServer start(MetricsConfig config, PrometheusMeterRegistry registry, BooleanSupplier ready,
-            Duration requestTimeout, Runnable onLoopThread) throws IOException {
+            Duration requestTimeout) throws IOException {
         HostPort listen = config.listen();
         InetSocketAddress address = new InetSocketAddress(listen.host(), listen.port());
         if (address.isUnresolved()) {
             throw new UnknownHostException("metrics endpoint: cannot listen on " + listen + ": unknown host");
         }
-        DefaultThreadFactory threads = new DefaultThreadFactory("jmiredo-metrics", true);
-        ThreadFactory lowered = task -> threads.newThread(() -> {
-            onLoopThread.run();
-            task.run();
-        });
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, lowered, NioIoHandler.newFactory());
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
+                new DefaultThreadFactory("jmiredo-metrics", true), NioIoHandler.newFactory());
         MetricsHttpHandler handler = new MetricsHttpHandler(registry, ready);
         Counter refused = Counter.builder("jmiredo.metrics.connections.refused")
                 .description("Connections to the metrics endpoint closed on accept: metrics.max-connections-per-source"

@@ -94,10 +94,6 @@ final class Libc {
     // sighandler_t signal(int sig, sighandler_t handler) to put one back to the default: start-up only.
     private static final MethodHandle SIGACTION = plain("sigaction");
     private static final MethodHandle SIGNAL = plain("signal");
-    // pid_t gettid(void) (glibc 2.30, musl 1.2.2).
-    private static final MethodHandle GETTID = plain("gettid");
-    // int setpriority(int which, id_t who, int prio).
-    private static final MethodHandle SETPRIORITY = plain("setpriority");
     /** Room for struct sigaction on every libc we run on (glibc: 152 bytes); its handler comes first. */
     private static final long SIGACTION_SIZE = 256;
     private static final long SIG_IGN = 1;
@@ -203,24 +199,6 @@ final class Libc {
     }
 
     /** close(2); returns 0 or {@code -errno}. Not retried on EINTR: on Linux the fd is gone either way. */
-    /**
-     * Sets the nice value of the calling thread alone: on Linux {@code setpriority(PRIO_PROCESS, gettid(), nice)}
-     * names one thread (setpriority(2), NOTES: a thread is a task of its own). Returns 0 or {@code -errno}.
-     */
-    static int setThreadNice(int nice) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            long tid = (int) (long) GETTID.invokeExact(state, 0L, 0L, 0L, 0L, 0L, 0L);
-            int result = (int) (long) SETPRIORITY.invokeExact(state, 0L /* PRIO_PROCESS */, tid, (long) nice, 0L, 0L,
-                    0L);
-            return result == 0 ? 0 : -errno(state);
-        } catch (UnsatisfiedLinkError missing) {
-            return -38; // ENOSYS: a C library without gettid
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
     static int close(int fd) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);

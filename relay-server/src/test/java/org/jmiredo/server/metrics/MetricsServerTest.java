@@ -193,7 +193,7 @@ class MetricsServerTest {
     @Test
     void aRequestTrickledAByteAtATimeIsClosedAtTheRequestTimeout() throws Exception {
         try (MetricsServer quick = MetricsServer.start(new MetricsConfig(new HostPort("127.0.0.1", 0), MAX_CONNECTIONS,
-                MAX_CONNECTIONS), registry, ready::get, Duration.ofSeconds(1), () -> { });
+                MAX_CONNECTIONS), registry, ready::get, Duration.ofSeconds(1));
                 Socket trickle = new Socket("127.0.0.1", quick.localAddress().getPort());
                 Socket scraper = new Socket("127.0.0.1", quick.localAddress().getPort())) {
             byte[] request = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);

@@ -5,6 +5,7 @@
 # client pipelining GET PATH on 4 keep-alive connections from inside the relay's namespace (scrape_flood.py).
 #   sudo bench/results/blackbox17a/scrape_dp.sh OLD.jar NEW.jar [ROUNDS DUR PATH]   (from the repository root)
 set -euo pipefail
+# RENICE=N: instead of a new jar, give the new arm's metrics thread nice N (renice of its thread id).
 OLD=$(realpath "$1") NEW=$(realpath "$2") ROUNDS=${3:-3} DUR=${4:-4} PATHQ=${5:-/metrics}
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
 HERE=$ROOT/bench/results/blackbox17a
@@ -28,6 +29,11 @@ for round in $(seq "$ROUNDS"); do
     for which in old new; do
         jar=$OLD; [[ $which == new ]] && jar=$NEW
         JMIREDO_JAR=$jar relay_start_jmiredo "$W"
+        if [[ $which == new && -n "${RENICE:-}" ]]; then # the new arm's metrics thread at nice RENICE, from outside
+            for t in /proc/"$(relay_pids | cut -d, -f1)"/task/*; do
+                [[ "$(cat "$t/comm")" == jmiredo-metrics ]] && renice -n "$RENICE" -p "${t##*/}" >/dev/null
+            done
+        fi
         bench --direction both --peers 1000 --size 1280 --duration 3 --rate 50000 --label warmup >/dev/null
         point "$which-r$round-quiet"
         ip netns exec "$RLY" python3 "$HERE/scrape_flood.py" 127.0.0.1 9544 "$PATHQ" 4 $((DUR + 4)) >"$W/flood.txt" &

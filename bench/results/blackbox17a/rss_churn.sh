@@ -21,7 +21,7 @@ show() {
     local pid rss
     pid=$(relay_pids | cut -d, -f1)
     rss=$(awk '/VmRSS/ {print $2}' /proc/"$pid"/status)
-    echo "== $1: RSS $((rss / 1024)) MiB; $(m | grep -E '^(jmiredo_peers |jmiredo_peers_queued |jmiredo_peer_evictions_total|jmiredo_peer_queues_bytes|netty_direct_memory_used_bytes|jvm_memory_used_bytes\{area="heap")' | awk '{printf "%s=%s ", $1, $2}')"
+    echo "== $1: RSS $((rss / 1024)) MiB; $(m | awk '/^jmiredo_peers |^jmiredo_peers_queued |^jmiredo_peer_evictions_total|^netty_direct_memory_used_bytes/ {printf "%s=%s ", $1, $2} /^jvm_memory_used_bytes\{area="heap"/ {heap += $NF} /^jvm_memory_committed_bytes\{area="heap"/ {committed += $NF} END {printf "heap_used=%.1fMiB heap_committed=%.1fMiB", heap / 1048576, committed / 1048576}')"
 }
 sleep 8 # the warm-up
 show "before"
@@ -32,4 +32,7 @@ for w in $(seq 0 $((WAVES - 1))); do
 done
 sleep 10
 show "10 s later"
+"$JAVA_HOME/bin/jcmd" "$(relay_pids | cut -d, -f1)" GC.run >/dev/null
+sleep 2
+show "after a full GC (jcmd GC.run)"
 echo "== log lines above DEBUG after ready: $(grep -c -E ' (WARN|ERROR) ' "$W/jmiredo.log" || true)"

@@ -7,22 +7,8 @@
 # Meanwhile a scraper from a ninth address tries GET /metrics every 2 s; prints how many scrapes got a 200.
 set -u
 JAR=$1; LABEL=${2:-$(basename "$JAR")}
-NS=jmbba-m$$
-HERE=$(cd "$(dirname "$0")" && pwd)
-JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
-DIR=$(mktemp -d /tmp/jmbba.XXXXXX)
-cleanup() { [[ -n "${RPID:-}" ]] && kill "$RPID" 2>/dev/null; wait 2>/dev/null; ip netns del "$NS" 2>/dev/null; rm -rf "$DIR"; }
-trap cleanup EXIT
-"$HERE/lab_min.sh" up "$NS"
-cat >"$DIR/relay.conf" <<CONF
-jmiredo.relay { bind-address = "198.51.100.3", bind-port = 3545, warm-up-peers = 0 }
-jmiredo.tun.name = "bbat$$"
-jmiredo.metrics.listen = "198.51.100.3:9544"
-CONF
-ip netns exec "$NS" "$JAVA" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -jar "$JAR" \
-    relay --config "$DIR/relay.conf" >"$DIR/relay.log" 2>&1 &
-RPID=$!
-for _ in $(seq 100); do ip netns exec "$NS" curl -s -m 1 http://198.51.100.3:9544/readyz >/dev/null && break; sleep 0.2; done
+source "$(dirname "$0")/common.sh"
+min_relay "$JAR" "198.51.100.3:9544"
 scrapes() {  # N scrapes 2 s apart from 198.51.100.60; prints the count of 200s
     local ok=0
     for _ in $(seq "$1"); do

@@ -3,23 +3,9 @@
 # namespace of its own; 16 connections from 16 addresses of one /64 (one host's SLAAC or privacy addresses).
 #   metrics_v6share.sh JAR LABEL
 set -u
-JAR=$1; LABEL=$2; NS=jmbba-v$$
-HERE=$(cd "$(dirname "$0")" && pwd)
-JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
-DIR=$(mktemp -d /tmp/jmbba.XXXXXX)
-cleanup() { [[ -n "${RPID:-}" ]] && kill "$RPID" 2>/dev/null; wait 2>/dev/null; ip netns del "$NS" 2>/dev/null; rm -rf "$DIR"; }
-trap cleanup EXIT
-"$HERE/lab_min.sh" up "$NS"
-for i in $(seq 100 115); do ip -n "$NS" -6 addr add 2001:db8:6::$i/64 dev d0 nodad; done
-cat >"$DIR/relay.conf" <<CONF
-jmiredo.relay { bind-address = "198.51.100.3", bind-port = 3545, warm-up-peers = 0 }
-jmiredo.tun.name = "bbav$$"
-jmiredo.metrics.listen = "[::]:9544"
-CONF
-ip netns exec "$NS" "$JAVA" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -jar "$JAR" \
-    relay --config "$DIR/relay.conf" >"$DIR/relay.log" 2>&1 &
-RPID=$!
-for _ in $(seq 100); do ip netns exec "$NS" curl -s -m 1 http://198.51.100.3:9544/readyz >/dev/null && break; sleep 0.2; done
+JAR=$1; LABEL=$2
+source "$(dirname "$0")/common.sh"
+min_relay "$JAR" "[::]:9544"
 ip netns exec "$NS" python3 - <<'PY'
 import socket, time
 held = []

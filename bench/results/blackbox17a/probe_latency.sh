@@ -8,18 +8,8 @@
 set -euo pipefail
 # RENICE=N: instead of a new jar, give the new arm's metrics thread nice N (renice of its thread id).
 OLD=$(realpath "$1") NEW=$(realpath "$2") ROUNDS=${3:-2} DUR=${4:-8}
-ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
-LAB_PREFIX=jmbba-$(od -An -N2 -tx1 /dev/urandom | tr -d ' \n')
-source "$ROOT/bench/lab.sh"
-bench_setup probe_latency blackbox17a
-export JM_LOOPS=2
-W=$(mktemp -d /tmp/probe_latency.XXXXXX)
-trap 'lab_down; rm -rf "$PIN" "$W"' EXIT
-lab_up
-bench() {
-    ip netns exec "$GEN" timeout 120 "$ROOT/bench/jmiredo-bench" --gen-if veth0 --native-netns "$V6" --relay-netns "$RLY" \
-        --relay "$RELAY_V4:$RELAY_PORT" --server "$SERVER_V4" "$@"
-}
+source "$(dirname "$0")/common.sh"
+bench_lab probe_latency
 probe_loop() { # which path seconds
     local end=$((SECONDS + $3))
     while (( SECONDS < end )); do
@@ -30,12 +20,7 @@ probe_loop() { # which path seconds
 for round in $(seq "$ROUNDS"); do
     for which in old new; do
         jar=$OLD; [[ $which == new ]] && jar=$NEW
-        JMIREDO_JAR=$jar relay_start_jmiredo "$W"
-        if [[ $which == new && -n "${RENICE:-}" ]]; then # the new arm's metrics thread at nice RENICE, from outside
-            for t in /proc/"$(relay_pids | cut -d, -f1)"/task/*; do
-                [[ "$(cat "$t/comm")" == jmiredo-metrics ]] && renice -n "$RENICE" -p "${t##*/}" >/dev/null
-            done
-        fi
+        start_arm "$jar" "$which"
         bench --direction both --peers 1000 --size 1280 --duration 3 --rate 50000 --label warmup >/dev/null
         bench --direction t2i --peers 1000 --size 1280 --duration "$DUR" --rate 0 --relay-pid "$(relay_pids)" \
             --label "$which" --json "$W/$which-$round.json" >/dev/null &

@@ -7,14 +7,8 @@
 #   sudo bench/results/blackbox17a/rss_churn.sh JAR [WAVES N]   (from the repository root)
 set -euo pipefail
 JAR=$(realpath "$1") WAVES=${2:-8} N=${3:-250000}
-ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
-LAB_PREFIX=jmbba-$(od -An -N2 -tx1 /dev/urandom | tr -d ' \n')
-source "$ROOT/bench/lab.sh"
-bench_setup rss_churn blackbox17a
-export JM_LOOPS=2
-W=$(mktemp -d /tmp/rss_churn.XXXXXX)
-trap 'lab_down; rm -rf "$PIN" "$W"' EXIT
-lab_up
+source "$(dirname "$0")/common.sh"
+bench_lab rss_churn
 JMIREDO_JAR=$JAR relay_start_jmiredo "$W"
 m() { ip netns exec "$RLY" curl -s 127.0.0.1:9544/metrics; }
 show() {

@@ -7,19 +7,8 @@
 set -euo pipefail
 # RENICE=N: instead of a new jar, give the new arm's metrics thread nice N (renice of its thread id).
 OLD=$(realpath "$1") NEW=$(realpath "$2") ROUNDS=${3:-3} DUR=${4:-4} PATHQ=${5:-/metrics}
-ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
-HERE=$ROOT/bench/results/blackbox17a
-LAB_PREFIX=jmbba-$(od -An -N2 -tx1 /dev/urandom | tr -d ' \n')
-source "$ROOT/bench/lab.sh"
-bench_setup scrape_dp blackbox17a
-export JM_LOOPS=2
-W=$(mktemp -d /tmp/scrape_dp.XXXXXX)
-trap 'lab_down; rm -rf "$PIN" "$W"' EXIT
-lab_up
-bench() {
-    ip netns exec "$GEN" timeout 120 "$ROOT/bench/jmiredo-bench" --gen-if veth0 --native-netns "$V6" --relay-netns "$RLY" \
-        --relay "$RELAY_V4:$RELAY_PORT" --server "$SERVER_V4" "$@"
-}
+source "$(dirname "$0")/common.sh"
+bench_lab scrape_dp
 point() { # label json
     bench --direction t2i --peers 1000 --size 1280 --duration "$DUR" --rate 0 --relay-pid "$(relay_pids)" \
         --label "$1" --json "$W/$1.json" >/dev/null
@@ -28,12 +17,7 @@ point() { # label json
 for round in $(seq "$ROUNDS"); do
     for which in old new; do
         jar=$OLD; [[ $which == new ]] && jar=$NEW
-        JMIREDO_JAR=$jar relay_start_jmiredo "$W"
-        if [[ $which == new && -n "${RENICE:-}" ]]; then # the new arm's metrics thread at nice RENICE, from outside
-            for t in /proc/"$(relay_pids | cut -d, -f1)"/task/*; do
-                [[ "$(cat "$t/comm")" == jmiredo-metrics ]] && renice -n "$RENICE" -p "${t##*/}" >/dev/null
-            done
-        fi
+        start_arm "$jar" "$which"
         bench --direction both --peers 1000 --size 1280 --duration 3 --rate 50000 --label warmup >/dev/null
         point "$which-r$round-quiet"
         ip netns exec "$RLY" python3 "$HERE/scrape_flood.py" 127.0.0.1 9544 "$PATHQ" 4 $((DUR + 4)) >"$W/flood.txt" &

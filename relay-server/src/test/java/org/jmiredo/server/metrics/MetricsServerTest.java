@@ -175,7 +175,7 @@ class MetricsServerTest {
                 held.setSoTimeout(200);
                 assertThatThrownBy(() -> held.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
             }
-            assertThat(closed("evicted")).isEqualTo(1);
+            assertThat(awaitClosed("evicted", 1)).isEqualTo(1);
             assertThat(refused()).isZero();
             assertThat(get("/metrics", null).body()).contains(CLOSED_SERIES + "{reason=\"evicted\"} 1.0")
                     .contains(REFUSED_SERIES + " 0.0");
@@ -217,7 +217,7 @@ class MetricsServerTest {
             }
             assertThat(closed).as("trickling connection closed").isTrue();
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
-            assertThat(closed("request_timeout")).isEqualTo(1);
+            assertThat(awaitClosed("request_timeout", 1)).isEqualTo(1);
             scraper.getOutputStream().write(request); // idle for longer than the timeout meanwhile
             assertThat(readResponse(scraper)).startsWith("HTTP/1.1 200");
         }
@@ -231,6 +231,15 @@ class MetricsServerTest {
 
     private double closed(String reason) {
         return registry.get("jmiredo.metrics.connections.closed").tag("reason", reason).counter().count();
+    }
+
+    /** The count once it reaches {@code expected} (the endpoint's loop counts, then closes), or as it is after 10 s. */
+    private double awaitClosed(String reason, double expected) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (closed(reason) < expected && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        return closed(reason);
     }
 
     /** Waits until the endpoint holds {@code n} connections open (accepts run on its loop, after the connect). */

@@ -21,8 +21,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.util.HashMap;
-import java.util.Map;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.jmiredo.server.config.HostPort;
@@ -41,13 +40,20 @@ public final class MetricsServer implements AutoCloseable {
     private static final int MAX_REQUEST_BYTES = 16 * 1024;
     /** An idle keep-alive connection is closed after this long (Prometheus scrapes every 15-60 s). */
     private static final int IDLE_SECONDS = 120;
+    /**
+     * A request must be whole this long after its first byte (a scraper's is whole in its first read). Without it a
+     * client trickling a byte at a time held its connection for good: the idle timeout counts only silence.
+     */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
     private final EventLoopGroup group;
     private final Channel channel;
+    private final MetricsConnections connections;
 
-    private MetricsServer(EventLoopGroup group, Channel channel) {
+    private MetricsServer(EventLoopGroup group, Channel channel, MetricsConnections connections) {
         this.group = group;
         this.channel = channel;
+        this.connections = connections;
     }
 
     /**
@@ -58,9 +64,13 @@ public final class MetricsServer implements AutoCloseable {
      */
     public static MetricsServer start(MetricsConfig config, PrometheusMeterRegistry registry, BooleanSupplier ready)
             throws IOException {
+        return start(config, registry, ready, REQUEST_TIMEOUT);
+    }
+
+    /** As {@link #start(MetricsConfig, PrometheusMeterRegistry, BooleanSupplier)}, with another request timeout. */
+    static MetricsServer start(MetricsConfig config, PrometheusMeterRegistry registry, BooleanSupplier ready,
+            Duration requestTimeout) throws IOException {
         HostPort listen = config.listen();
-        int maxConnections = config.maxConnections();
-        int maxPerSource = config.maxConnectionsPerSource();
         InetSocketAddress address = new InetSocketAddress(listen.host(), listen.port());
         if (address.isUnresolved()) {
             throw new UnknownHostException("metrics endpoint: cannot listen on " + listen + ": unknown host");
@@ -69,36 +79,42 @@ public final class MetricsServer implements AutoCloseable {
                 new DefaultThreadFactory("jmiredo-metrics", true), NioIoHandler.newFactory());
         MetricsHttpHandler handler = new MetricsHttpHandler(registry, ready);
         Counter refused = Counter.builder("jmiredo.metrics.connections.refused")
-                .description("Connections to the metrics endpoint closed on accept: metrics.max-connections were open,"
-                        + " or metrics.max-connections-per-source from its address")
+                .description("Connections to the metrics endpoint closed on accept: metrics.max-connections-per-source"
+                        + " were open from its address")
                 .register(registry);
+        Counter evicted = closedCounter(registry, "evicted");
+        Counter timedOut = closedCounter(registry, "request_timeout");
+        MetricsConnections connections = new MetricsConnections(config.maxConnections(),
+                config.maxConnectionsPerSource(), requestTimeout.toNanos(), System::nanoTime, timedOut::increment);
         ChannelFuture bound = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
-                    // Runs on the endpoint's one loop, as do the close listeners: plain counts suffice.
-                    private int open;
-                    private final Map<InetAddress, Integer> openBySource = new HashMap<>();
-
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        InetAddress source = ch.remoteAddress().getAddress();
-                        int fromSource = openBySource.getOrDefault(source, 0);
-                        if (open >= maxConnections || fromSource >= maxPerSource) {
-                            LOG.debug("metrics endpoint: {} connections open, {} from {}, closing {}", open, fromSource,
-                                    source, ch.remoteAddress());
-                            refused.increment();
-                            ch.close();
-                            return;
+                        // Runs on the endpoint's one loop, as do the close listeners and the deadlines.
+                        InetAddress source = MetricsConnections.source(ch.remoteAddress().getAddress());
+                        switch (connections.admission(source)) {
+                            case REFUSE -> {
+                                LOG.debug("metrics endpoint: {} holds its share of connections, closing {}", source,
+                                        ch.remoteAddress());
+                                refused.increment();
+                                ch.close();
+                                return;
+                            }
+                            case EVICT_AND_ADMIT -> {
+                                MetricsConnections.Slot victim = connections.victim();
+                                if (victim != null) {
+                                    LOG.debug("metrics endpoint: {} open, closing {} for {}", connections.openCount(),
+                                            victim.channel.remoteAddress(), ch.remoteAddress());
+                                    evicted.increment();
+                                    victim.channel.close();
+                                }
+                            }
+                            case ADMIT -> { }
                         }
-                        open++;
-                        openBySource.put(source, fromSource + 1);
-                        ch.closeFuture().addListener(f -> {
-                            open--;
-                            openBySource.computeIfPresent(source, (a, n) -> n == 1 ? null : n - 1);
-                        });
-                        addHandlers(ch.pipeline(), handler);
+                        addHandlers(ch.pipeline(), handler, connections, connections.add(ch, source));
                     }
                 })
                 .bind(address)
@@ -108,20 +124,40 @@ public final class MetricsServer implements AutoCloseable {
             Throwable cause = bound.cause();
             throw new IOException("metrics endpoint: cannot listen on " + listen + ": " + cause.getMessage(), cause);
         }
-        return new MetricsServer(group, bound.channel());
+        return new MetricsServer(group, bound.channel(), connections);
     }
 
-    /** A connection's handlers: idle timeout, HTTP/1.1 codec, bounded request aggregation, then the endpoint. */
-    static void addHandlers(ChannelPipeline pipeline, MetricsHttpHandler handler) {
+    private static Counter closedCounter(PrometheusMeterRegistry registry, String reason) {
+        return Counter.builder("jmiredo.metrics.connections.closed")
+                .description("Connections the metrics endpoint closed: reason=evicted to admit a new one with"
+                        + " metrics.max-connections open, request_timeout for a request not whole within "
+                        + REQUEST_TIMEOUT.toSeconds() + " s of its first byte")
+                .tag("reason", reason)
+                .register(registry);
+    }
+
+    /**
+     * A connection's handlers: the request deadline's start, idle timeout, HTTP/1.1 codec, bounded request
+     * aggregation, the deadline's end, then the endpoint.
+     */
+    static void addHandlers(ChannelPipeline pipeline, MetricsHttpHandler handler, MetricsConnections connections,
+            MetricsConnections.Slot slot) {
+        pipeline.addLast(connections.requestStart(slot));
         pipeline.addLast(new ReadTimeoutHandler(IDLE_SECONDS, TimeUnit.SECONDS));
         pipeline.addLast(new HttpServerCodec());
         pipeline.addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES));
+        pipeline.addLast(connections.requestEnd(slot));
         pipeline.addLast(handler);
     }
 
     /** The bound address (useful when the configured port was 0). */
     public InetSocketAddress localAddress() {
         return (InetSocketAddress) channel.localAddress();
+    }
+
+    /** The connections open now, as counted on the endpoint's loop (for tests). */
+    int openConnections() {
+        return group.submit(connections::openCount).syncUninterruptibly().getNow();
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +39,10 @@ class MetricsHttpFuzzTest {
         EmbeddedChannel channel = new EmbeddedChannel();
         channel.config().setAllocator(alloc);
         boolean ready = data.consumeBoolean();
-        MetricsServer.addHandlers(channel.pipeline(), new MetricsHttpHandler(REGISTRY, () -> ready));
+        MetricsConnections connections = new MetricsConnections(1, 1, MetricsServer.REQUEST_TIMEOUT.toNanos(),
+                System::nanoTime, () -> { });
+        MetricsServer.addHandlers(channel.pipeline(), new MetricsHttpHandler(REGISTRY, () -> ready), connections,
+                connections.add(channel, InetAddress.getLoopbackAddress()));
         byte[] input = data.consumeBoolean() ? requests(data) : data.consumeBytes(20_000);
         int lines = 1;
         for (byte b : input) {

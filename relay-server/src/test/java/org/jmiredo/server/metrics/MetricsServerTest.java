@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 class MetricsServerTest {
     static final int MAX_CONNECTIONS = 4;
     static final String REFUSED_SERIES = "jmiredo_metrics_connections_refused_total";
+    static final String CLOSED_SERIES = "jmiredo_metrics_connections_closed_total";
     final PrometheusMeterRegistry registry = MeterRegistries.prometheus();
     final DataPathCounters loop = new DataPathCounters();
     final AtomicBoolean ready = new AtomicBoolean();
@@ -69,7 +70,7 @@ class MetricsServerTest {
                 "jmiredo_peer_table_bytes 4096.0");
         // The bound series and the endpoint's own, whatever the role.
         assertThat(DataPathMetricsTest.families(first.body())).containsExactlyInAnyOrderElementsOf(
-                Stream.concat(DataPathMetricsTest.RELAY_SERIES.stream(), Stream.of(REFUSED_SERIES)).toList());
+                Stream.concat(DataPathMetricsTest.RELAY_SERIES.stream(), Stream.of(REFUSED_SERIES, CLOSED_SERIES)).toList());
 
         loop.add(Counter.UDP_RX_PACKETS, 1); // read at scrape time, not cached
         assertThat(get("/metrics", null).body()).contains("jmiredo_udp_received_packets_total 12.0");
@@ -153,45 +154,101 @@ class MetricsServerTest {
                 .hasMessage("metrics endpoint: cannot listen on no-such-host.invalid:0: unknown host");
     }
 
-    /** Bounded resources: a flood of idle connections stops at the limit, one past it is closed on accept. */
+    /**
+     * Bounded resources, and a scraper always served: with every place held (idle connections, as a flood of them or
+     * eight hosts sending a whole request now and then leave them), a newcomer closes the one that waited longest
+     * and is served; the others stay. Before, it was closed on accept for as long as they were held.
+     */
     @Test
-    void connectionsBeyondTheLimitAreClosedOnAcceptAndAFreedPlaceServesAgain() throws Exception {
+    void withEveryPlaceHeldANewScraperClosesTheLongestWaitingConnectionAndIsServed() throws Exception {
         List<Socket> idle = new ArrayList<>();
         try {
-            for (int i = 0; i < MAX_CONNECTIONS; i++) {
-                idle.add(connect());
+            for (int i = 0; i < MAX_CONNECTIONS; i++) { // from another address than the scraper's (one source's share)
+                Socket held = new Socket("127.0.0.1", server.localAddress().getPort(), InetAddress.getByName("127.0.0.2"), 0);
+                held.setSoTimeout(10_000);
+                idle.add(held);
+                awaitOpen(i + 1); // accepted in this order, so that the first is the one waiting longest
             }
-            assertThat(refused()).as("refused before the limit was reached").isZero();
-            for (int i = 1; i <= 2; i++) {
-                try (Socket extra = connect()) {
-                    assertThat(extra.getInputStream().read()).as("one past the limit: closed by the server").isEqualTo(-1);
-                }
-                assertThat(refused()).as("refused after %d past the limit", i).isEqualTo(i);
-            }
-            for (Socket held : idle) {
+            assertThat(get("/metrics", null).statusCode()).as("a scraper with every place held").isEqualTo(200);
+            assertThat(idle.getFirst().getInputStream().read()).as("the longest waiting: closed").isEqualTo(-1);
+            for (Socket held : idle.subList(1, idle.size())) {
                 held.setSoTimeout(200);
                 assertThatThrownBy(() -> held.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
             }
-            idle.removeFirst().close();
-            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-            Integer status = null;
-            while (status == null && System.nanoTime() < deadline) {
-                try {
-                    status = get("/healthz", null).statusCode();
-                } catch (IOException closedBeforeTheFreedPlaceWasSeen) {
-                    Thread.sleep(20);
-                }
-            }
-            assertThat(status).isEqualTo(200);
-            // As a scraper sees it (more than 2 if the loop above was refused before the freed place was seen).
-            String body = get("/metrics", null).body();
-            assertThat(refused()).isGreaterThanOrEqualTo(2);
-            assertThat(body).contains(REFUSED_SERIES + " " + refused());
+            assertThat(awaitClosed("evicted", 1)).isEqualTo(1);
+            assertThat(refused()).isZero();
+            assertThat(get("/metrics", null).body()).contains(CLOSED_SERIES + "{reason=\"evicted\"} 1.0")
+                    .contains(REFUSED_SERIES + " 0.0");
         } finally {
             for (Socket held : idle) {
                 held.close();
             }
         }
+    }
+
+    /**
+     * A slowloris trickling a request a byte at a time, which the idle timeout never ends, is closed at the request
+     * timeout; a keep-alive scraper idle between its requests is not.
+     */
+    @Test
+    void aRequestTrickledAByteAtATimeIsClosedAtTheRequestTimeout() throws Exception {
+        try (MetricsServer quick = MetricsServer.start(new MetricsConfig(new HostPort("127.0.0.1", 0), MAX_CONNECTIONS,
+                MAX_CONNECTIONS), registry, ready::get, Duration.ofSeconds(1));
+                Socket trickle = new Socket("127.0.0.1", quick.localAddress().getPort());
+                Socket scraper = new Socket("127.0.0.1", quick.localAddress().getPort())) {
+            byte[] request = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+            scraper.getOutputStream().write(request);
+            scraper.setSoTimeout(10_000);
+            assertThat(readResponse(scraper)).startsWith("HTTP/1.1 200");
+            byte[] endless = ("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: " + "a".repeat(200))
+                    .getBytes(StandardCharsets.US_ASCII);
+            long start = System.nanoTime();
+            boolean closed = false;
+            for (int i = 0; i < 100 && !closed; i++) { // up to 20 s of one byte every 200 ms
+                try {
+                    trickle.getOutputStream().write(endless[i]);
+                    trickle.setSoTimeout(200);
+                    closed = trickle.getInputStream().read() == -1;
+                } catch (SocketTimeoutException stillOpen) {
+                    // the next byte
+                } catch (IOException reset) {
+                    closed = true;
+                }
+            }
+            assertThat(closed).as("trickling connection closed").isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+            assertThat(awaitClosed("request_timeout", 1)).isEqualTo(1);
+            scraper.getOutputStream().write(request); // idle for longer than the timeout meanwhile
+            assertThat(readResponse(scraper)).startsWith("HTTP/1.1 200");
+        }
+    }
+
+    private static String readResponse(Socket socket) throws IOException {
+        byte[] buffer = new byte[4096];
+        int n = socket.getInputStream().read(buffer);
+        return n < 0 ? "" : new String(buffer, 0, n, StandardCharsets.US_ASCII);
+    }
+
+    private double closed(String reason) {
+        return registry.get("jmiredo.metrics.connections.closed").tag("reason", reason).counter().count();
+    }
+
+    /** The count once it reaches {@code expected} (the endpoint's loop counts, then closes), or as it is after 10 s. */
+    private double awaitClosed(String reason, double expected) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (closed(reason) < expected && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        return closed(reason);
+    }
+
+    /** Waits until the endpoint holds {@code n} connections open (accepts run on its loop, after the connect). */
+    private void awaitOpen(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (server.openConnections() < n && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(server.openConnections()).isEqualTo(n);
     }
 
     /**

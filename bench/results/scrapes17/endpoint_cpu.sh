@@ -16,7 +16,7 @@ ip netns exec "$NS" "$JAVA" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe
     mire --metrics-listen 127.0.0.1:9544 >/dev/null 2>&1 &
 PID=$!
 for _ in $(seq 100); do ip netns exec "$NS" curl -s -m 1 http://127.0.0.1:9544/healthz >/dev/null && break; sleep 0.2; done
-TID=$(for t in /proc/$PID/task/*; do [[ "$(cat "$t/comm")" == jmiredo-metrics ]] && echo "${t##*/}"; done)
+TID=$(for t in /proc/$PID/task/*; do [[ "$(cat "$t/comm")" != jmiredo-metrics ]] || echo "${t##*/}"; done)
 ticks() { awk '{print $14 + $15}' "/proc/$PID/task/$TID/stat"; }
 hz=$(getconf CLK_TCK)
 for path in /metrics /healthz; do

@@ -6,10 +6,10 @@
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../../.." && pwd)
 
-bench_lab() {
-    LAB_PREFIX=jmbba-$(od -An -N2 -tx1 /dev/urandom | tr -d ' \n')
+bench_lab() { # BENCH_PREFIX, BENCH_RESULTS: another helper's namespace prefix and results directory (scrapes17)
+    LAB_PREFIX=${BENCH_PREFIX:-jmbba}-$(od -An -N2 -tx1 /dev/urandom | tr -d ' \n')
     source "$ROOT/bench/lab.sh"
-    bench_setup "$1" blackbox17a
+    bench_setup "$1" "${BENCH_RESULTS:-blackbox17a}"
     export JM_LOOPS=2
     W=$(mktemp -d "/tmp/$1.XXXXXX")
     trap 'lab_down; rm -rf "$PIN" "$W"' EXIT

@@ -9,6 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jmiredo.e2e.lab.Netns;
 import org.jmiredo.e2e.lab.Shell;
+import org.jmiredo.e2e.lab.TooManyRequests;
 
 /**
  * Reads our daemon's Prometheus endpoint from inside rly (it listens on rly's loopback, which the
@@ -37,7 +38,16 @@ final class Metrics {
         return Integer.parseInt(words[1]);
     }
 
+    /** GET, asked again as the endpoint says while it answers 429 (its scrape budget, {@link TooManyRequests}). */
     private static Scrape get(Netns rly, String hostPort, String path) {
+        String response = TooManyRequests.ask(() -> getOnce(rly, hostPort, path), TooManyRequests::inResponse);
+        int headerEnd = response.indexOf("\r\n\r\n");
+        // Our endpoint answers with a full response (Content-Length), never chunked.
+        String headers = response.substring(0, headerEnd);
+        return new Scrape(headers.lines().findFirst().orElse(""), response.substring(headerEnd + 4));
+    }
+
+    private static String getOnce(Netns rly, String hostPort, String path) {
         String[] parts = hostPort.split(":");
         // HTTP/1.0 with "Connection: close": the server ends the response by closing; the timeout
         // only guards against a server that keeps the connection open anyway.
@@ -46,14 +56,11 @@ final class Metrics {
                 + "timeout 5 cat <&3 || true\n";
         Shell.Result r = rly.exec(Duration.ofSeconds(15), List.of("bash", "-c", script));
         String response = r.output();
-        int headerEnd = response.indexOf("\r\n\r\n");
-        if (!r.ok() || headerEnd < 0) {
+        if (!r.ok() || !response.contains("\r\n\r\n")) {
             throw new AssertionError("GET http://" + hostPort + path + " in " + rly.name() + " failed (exit "
                     + r.exit() + "):\n" + response);
         }
-        // Our endpoint answers with a full response (Content-Length), never chunked.
-        String headers = response.substring(0, headerEnd);
-        return new Scrape(headers.lines().findFirst().orElse(""), response.substring(headerEnd + 4));
+        return response;
     }
 
     /**

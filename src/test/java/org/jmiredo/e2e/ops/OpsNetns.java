@@ -7,10 +7,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.jmiredo.e2e.lab.LabProcess;
 import org.jmiredo.e2e.lab.LabRun;
 import org.jmiredo.e2e.lab.Netns;
 import org.jmiredo.e2e.lab.Shell;
+import org.jmiredo.e2e.lab.TooManyRequests;
 
 /**
  * A fresh network namespace for the ops tests (loopback up, nothing else): a {@link LabRun} of the
@@ -59,9 +61,15 @@ final class OpsNetns implements AutoCloseable {
         return netns.exec(timeout, command);
     }
 
-    /** GET with curl inside the namespace: the body, or an AssertionError with curl's message. */
+    /**
+     * GET with curl inside the namespace: the body, or an AssertionError with curl's message; asked again while the
+     * endpoint answers 429 (its scrape budget, {@link TooManyRequests}: curl's --fail does not show Retry-After, and
+     * the endpoint names a second).
+     */
     String httpGet(String url) {
-        Shell.Result result = exec(SHORT, "curl", "--silent", "--show-error", "--fail", "--max-time", "5", url);
+        Shell.Result result = TooManyRequests.ask(
+                () -> exec(SHORT, "curl", "--silent", "--show-error", "--fail", "--max-time", "5", url),
+                r -> !r.ok() && r.output().contains("returned error: 429") ? OptionalLong.of(1) : OptionalLong.empty());
         if (!result.ok()) {
             throw new AssertionError("GET " + url + " in " + name() + " failed: " + result.output());
         }
@@ -79,15 +87,19 @@ final class OpsNetns implements AutoCloseable {
         return curlWriteOut("%{content_type}", url, headers);
     }
 
+    /** curl's {@code --write-out} of a GET, asked again while the endpoint answers 429 ({@link TooManyRequests}). */
     private String curlWriteOut(String format, String url, String... headers) {
         List<String> command = new ArrayList<>(List.of("curl", "--silent", "--output", "/dev/null",
-                "--write-out", format, "--max-time", "5"));
+                "--write-out", format + "\\n%{http_code}\\n%header{retry-after}\\n", "--max-time", "5"));
         for (String header : headers) {
             command.add("--header");
             command.add(header);
         }
         command.add(url);
-        return netns.exec(SHORT, command).output().strip();
+        List<String> lines = TooManyRequests.ask(() -> netns.exec(SHORT, command).output().lines().toList(),
+                out -> out.size() >= 2 && out.get(1).strip().equals("429")
+                        ? TooManyRequests.seconds(out.size() > 2 ? out.get(2) : "") : OptionalLong.empty());
+        return lines.isEmpty() ? "" : lines.getFirst().strip();
     }
 
     /** Starts a long-running process in the namespace; its output goes to {@code <logName>.log}. */

@@ -13,6 +13,7 @@ import org.jmiredo.e2e.lab.LabRun;
 import org.jmiredo.e2e.lab.Netns;
 import org.jmiredo.e2e.lab.Preconditions;
 import org.jmiredo.e2e.lab.Shell;
+import org.jmiredo.e2e.lab.TooManyRequests;
 
 /**
  * The namespace lab of the Teredo server's end-to-end tests: the LAB.md topology (hub with bridges br4,
@@ -126,13 +127,17 @@ final class ServerLab implements AutoCloseable {
         return ns(node).udpBound(port);
     }
 
-    /** An HTTP/1.0 GET inside a namespace with bash's /dev/tcp (no HTTP client needed): status line and body. */
+    /**
+     * An HTTP/1.0 GET inside a namespace with bash's /dev/tcp (no HTTP client needed): status line and body; asked
+     * again as the endpoint says while it answers 429 (its scrape budget, {@link TooManyRequests}).
+     */
     String[] httpGet(Node node, String hostPort, String path) {
         String[] hp = hostPort.split(":");
         String script = "exec 3<>/dev/tcp/" + hp[0] + "/" + hp[1] + " || exit 7\n"
                 + "printf 'GET " + path + " HTTP/1.0\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n' >&3\n"
                 + "timeout 5 cat <&3 || true\n";
-        Shell.Result r = exec(node, Duration.ofSeconds(15), List.of("bash", "-c", script));
+        Shell.Result r = TooManyRequests.ask(() -> exec(node, Duration.ofSeconds(15), List.of("bash", "-c", script)),
+                result -> TooManyRequests.inResponse(result.output()));
         int end = r.output().indexOf("\r\n\r\n");
         if (!r.ok() || end < 0) {
             return new String[] {"", ""};

@@ -80,7 +80,8 @@ final class ConfigMapper {
         MetricsConfig metrics = new MetricsConfig(
                 mapper.in.parsed("jmiredo.metrics.listen", HostPort::parse, new HostPort("0.0.0.0", 9544)),
                 (int) mapper.in.integer("jmiredo.metrics.max-connections", 1, 65_536),
-                (int) mapper.in.integer("jmiredo.metrics.max-connections-per-source", 1, 65_536));
+                (int) mapper.in.integer("jmiredo.metrics.max-connections-per-source", 1, 65_536),
+                (int) mapper.in.integer("jmiredo.metrics.scrapes-per-second", 0, 1_000_000));
         LoggingConfig logging = mapper.logging();
         ServerRoleConfig server = mapper.server(relay.prefix(), tun.mtu());
         ClientRoleConfig client = mapper.client(tun);

@@ -18,7 +18,9 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.AttributeKey;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -27,19 +29,25 @@ import org.slf4j.LoggerFactory;
 /**
  * Serves /metrics (Prometheus text or OpenMetrics), /healthz (the process answers) and /readyz (the
  * supplied check: TUN up and sockets bound). GET and HEAD only. Runs on the metrics endpoint's own event
- * loop, never a data-path loop: a slow scrape cannot delay packets.
+ * loop, never a data-path loop: a slow scrape cannot delay packets. A scrape beyond the {@link ScrapeBudget} is
+ * answered 429 at once, without reading the registry; probes are never limited.
  */
 @Sharable
 final class MetricsHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(MetricsHttpHandler.class);
     private static final String PLAIN = "text/plain; charset=utf-8";
 
+    /** Whose share of the scrape budget a connection's requests count against ({@link MetricsConnections#source}). */
+    static final AttributeKey<InetAddress> SOURCE = AttributeKey.valueOf(MetricsHttpHandler.class, "source");
+
     private final PrometheusMeterRegistry registry;
     private final BooleanSupplier ready;
+    private final ScrapeBudget budget;
 
-    MetricsHttpHandler(PrometheusMeterRegistry registry, BooleanSupplier ready) {
+    MetricsHttpHandler(PrometheusMeterRegistry registry, BooleanSupplier ready, ScrapeBudget budget) {
         this.registry = registry;
         this.ready = ready;
+        this.budget = budget;
     }
 
     @Override
@@ -80,7 +88,7 @@ final class MetricsHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             return text(HttpResponseStatus.BAD_REQUEST, "bad request\n");
         }
         return switch (path) {
-            case "/metrics" -> scrape(ctx, request.headers().get(HttpHeaderNames.ACCEPT));
+            case "/metrics" -> budgetedScrape(ctx, request.headers().get(HttpHeaderNames.ACCEPT));
             case "/healthz" -> text(HttpResponseStatus.OK, "ok\n");
             case "/readyz" -> ready.getAsBoolean()
                     ? text(HttpResponseStatus.OK, "ready\n")
@@ -111,6 +119,18 @@ final class MetricsHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         } catch (IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /** A scrape if the budget has room for one from this connection's source, else 429 with Retry-After. */
+    private FullHttpResponse budgetedScrape(ChannelHandlerContext ctx, String accept) {
+        InetAddress source = ctx.channel().attr(SOURCE).get();
+        long retryAfter = budget.charge(source != null ? source : InetAddress.getLoopbackAddress());
+        if (retryAfter == 0) {
+            return scrape(ctx, accept);
+        }
+        FullHttpResponse response = text(HttpResponseStatus.TOO_MANY_REQUESTS, "too many scrapes\n");
+        response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfter);
+        return response;
     }
 
     private FullHttpResponse scrape(ChannelHandlerContext ctx, String accept) {

@@ -22,8 +22,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import org.jmiredo.server.config.HostPort;
 import org.jmiredo.server.config.MetricsConfig;
 import org.slf4j.Logger;
@@ -64,12 +67,15 @@ public final class MetricsServer implements AutoCloseable {
      */
     public static MetricsServer start(MetricsConfig config, PrometheusMeterRegistry registry, BooleanSupplier ready)
             throws IOException {
-        return start(config, registry, ready, REQUEST_TIMEOUT);
+        return start(config, registry, ready, REQUEST_TIMEOUT, System::nanoTime);
     }
 
-    /** As {@link #start(MetricsConfig, PrometheusMeterRegistry, BooleanSupplier)}, with another request timeout. */
+    /**
+     * As {@link #start(MetricsConfig, PrometheusMeterRegistry, BooleanSupplier)}, with another request timeout and
+     * the scrape budget's clock.
+     */
     static MetricsServer start(MetricsConfig config, PrometheusMeterRegistry registry, BooleanSupplier ready,
-            Duration requestTimeout) throws IOException {
+            Duration requestTimeout, LongSupplier budgetClock) throws IOException {
         HostPort listen = config.listen();
         InetSocketAddress address = new InetSocketAddress(listen.host(), listen.port());
         if (address.isUnresolved()) {
@@ -77,7 +83,8 @@ public final class MetricsServer implements AutoCloseable {
         }
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
                 new DefaultThreadFactory("jmiredo-metrics", true), NioIoHandler.newFactory());
-        MetricsHttpHandler handler = new MetricsHttpHandler(registry, ready);
+        MetricsHttpHandler handler = new MetricsHttpHandler(registry, ready,
+                new ScrapeBudget(config.scrapesPerSecond(), budgetClock, refusalCounters(registry)));
         Counter refused = Counter.builder("jmiredo.metrics.connections.refused")
                 .description("Connections to the metrics endpoint closed on accept: metrics.max-connections-per-source"
                         + " were open from its address")
@@ -127,6 +134,20 @@ public final class MetricsServer implements AutoCloseable {
         return new MetricsServer(group, bound.channel(), connections);
     }
 
+    /** {@code jmiredo_metrics_scrapes_refused_total{reason}}, registered at start so that it reads 0 until used. */
+    private static ScrapeBudget.Refusals refusalCounters(PrometheusMeterRegistry registry) {
+        Map<ScrapeBudget.Refusal, Counter> counters = new EnumMap<>(ScrapeBudget.Refusal.class);
+        for (ScrapeBudget.Refusal why : ScrapeBudget.Refusal.values()) {
+            counters.put(why, Counter.builder("jmiredo.metrics.scrapes.refused")
+                    .description("Requests for /metrics answered 429 without a scrape: reason=budget when"
+                            + " metrics.scrapes-per-second were spent, source_share when the request's source had"
+                            + " spent its half of them")
+                    .tag("reason", why.label)
+                    .register(registry));
+        }
+        return why -> counters.get(why).increment();
+    }
+
     private static Counter closedCounter(PrometheusMeterRegistry registry, String reason) {
         return Counter.builder("jmiredo.metrics.connections.closed")
                 .description("Connections the metrics endpoint closed: reason=evicted to admit a new one with"
@@ -142,6 +163,7 @@ public final class MetricsServer implements AutoCloseable {
      */
     static void addHandlers(ChannelPipeline pipeline, MetricsHttpHandler handler, MetricsConnections connections,
             MetricsConnections.Slot slot) {
+        pipeline.channel().attr(MetricsHttpHandler.SOURCE).set(slot.source);
         pipeline.addLast(connections.requestStart(slot));
         pipeline.addLast(new ReadTimeoutHandler(IDLE_SECONDS, TimeUnit.SECONDS));
         pipeline.addLast(new HttpServerCodec());

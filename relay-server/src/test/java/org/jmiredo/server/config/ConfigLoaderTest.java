@@ -40,6 +40,7 @@ class ConfigLoaderTest {
         assertThat(config.metrics().listen()).isEqualTo(new HostPort("0.0.0.0", 9544));
         assertThat(config.metrics().maxConnections()).isEqualTo(MetricsConfig.DEFAULT_MAX_CONNECTIONS);
         assertThat(config.metrics().maxConnectionsPerSource()).isEqualTo(MetricsConfig.DEFAULT_MAX_CONNECTIONS_PER_SOURCE);
+        assertThat(config.metrics().scrapesPerSecond()).isEqualTo(MetricsConfig.DEFAULT_SCRAPES_PER_SECOND).isEqualTo(10);
         assertThat(config.logging()).isEqualTo(LoggingConfig.defaults());
         assertThat(config.server().configured()).isFalse();
         assertThat(config.roleDirectives()).isEmpty();
@@ -210,6 +211,7 @@ class ConfigLoaderTest {
                 jmiredo.icmp.errors-per-second = "ten"
                 jmiredo.metrics.max-connections = 0
                 jmiredo.metrics.max-connections-per-source = -1
+                jmiredo.metrics.scrapes-per-second = -1
                 """);
         assertThatThrownBy(() -> ConfigLoader.load(ConfigLoader.Sources.none().withHocon(file)))
                 .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
@@ -228,7 +230,8 @@ class ConfigLoaderTest {
                                 + "local4, local5, local6, local7, got \"local9\"",
                         file + ":12: jmiredo.icmp.errors-per-second: must be an integer, got \"ten\"",
                         file + ":13: jmiredo.metrics.max-connections: must be 1-65536, got 0",
-                        file + ":14: jmiredo.metrics.max-connections-per-source: must be 1-65536, got -1"));
+                        file + ":14: jmiredo.metrics.max-connections-per-source: must be 1-65536, got -1",
+                        file + ":15: jmiredo.metrics.scrapes-per-second: must be 0-1000000, got -1"));
     }
 
     @Test

@@ -41,7 +41,8 @@ class MetricsCatalogueTest {
     private static final List<String> BUILT_ELSEWHERE = List.of(
             "jmiredo_tun_offload", "jmiredo_tun_read_super_packets_total", "jmiredo_client_state",
             "jmiredo_client_qualified", "jmiredo_client_address_assign_failures_total",
-            "jmiredo_metrics_connections_refused_total", "jmiredo_metrics_connections_closed_total");
+            "jmiredo_metrics_connections_refused_total", "jmiredo_metrics_connections_closed_total",
+            "jmiredo_metrics_scrapes_refused_total");
 
     @TempDir
     Path proc;

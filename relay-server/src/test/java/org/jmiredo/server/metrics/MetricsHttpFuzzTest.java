@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.jmiredo.server.config.MetricsConfig;
 
 /**
  * Fuzzes the metrics endpoint's request parsing through the handlers {@link MetricsServer} gives each
@@ -41,7 +42,8 @@ class MetricsHttpFuzzTest {
         boolean ready = data.consumeBoolean();
         MetricsConnections connections = new MetricsConnections(1, 1, MetricsServer.REQUEST_TIMEOUT.toNanos(),
                 System::nanoTime, () -> { });
-        MetricsServer.addHandlers(channel.pipeline(), new MetricsHttpHandler(REGISTRY, () -> ready), connections,
+        MetricsServer.addHandlers(channel.pipeline(), new MetricsHttpHandler(REGISTRY, () -> ready,
+                new ScrapeBudget(MetricsConfig.DEFAULT_SCRAPES_PER_SECOND, () -> 0L, why -> { })), connections,
                 connections.add(channel, InetAddress.getLoopbackAddress()));
         byte[] input = data.consumeBoolean() ? requests(data) : data.consumeBytes(20_000);
         int lines = 1;

@@ -3,6 +3,7 @@ package org.jmiredo.server.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.util.internal.PlatformDependent;
 import java.io.IOException;
@@ -18,7 +19,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
@@ -34,6 +38,7 @@ class MetricsServerTest {
     static final int MAX_CONNECTIONS = 4;
     static final String REFUSED_SERIES = "jmiredo_metrics_connections_refused_total";
     static final String CLOSED_SERIES = "jmiredo_metrics_connections_closed_total";
+    static final String SCRAPES_REFUSED_SERIES = "jmiredo_metrics_scrapes_refused_total";
     final PrometheusMeterRegistry registry = MeterRegistries.prometheus();
     final DataPathCounters loop = new DataPathCounters();
     final AtomicBoolean ready = new AtomicBoolean();
@@ -46,7 +51,7 @@ class MetricsServerTest {
         new DataPathMetrics(DataPathRole.RELAY, List.of(loop)).bindTo(registry);
         new PeerTableMetrics(new PeerTableStats(() -> 7, () -> 100, () -> 0, () -> 0, () -> 0, () -> 0, () -> 0, () -> 4096))
                 .bindTo(registry);
-        server = MetricsServer.start(new MetricsConfig(new HostPort("127.0.0.1", 0), MAX_CONNECTIONS, MAX_CONNECTIONS),
+        server = MetricsServer.start(new MetricsConfig(new HostPort("127.0.0.1", 0), MAX_CONNECTIONS, MAX_CONNECTIONS, 0),
                 registry, ready::get);
         base = "http://127.0.0.1:" + server.localAddress().getPort();
     }
@@ -70,7 +75,8 @@ class MetricsServerTest {
                 "jmiredo_peer_table_bytes 4096.0");
         // The bound series and the endpoint's own, whatever the role.
         assertThat(DataPathMetricsTest.families(first.body())).containsExactlyInAnyOrderElementsOf(
-                Stream.concat(DataPathMetricsTest.RELAY_SERIES.stream(), Stream.of(REFUSED_SERIES, CLOSED_SERIES)).toList());
+                Stream.concat(DataPathMetricsTest.RELAY_SERIES.stream(), Stream.of(REFUSED_SERIES, CLOSED_SERIES,
+                        SCRAPES_REFUSED_SERIES)).toList());
 
         loop.add(Counter.UDP_RX_PACKETS, 1); // read at scrape time, not cached
         assertThat(get("/metrics", null).body()).contains("jmiredo_udp_received_packets_total 12.0");
@@ -193,7 +199,7 @@ class MetricsServerTest {
     @Test
     void aRequestTrickledAByteAtATimeIsClosedAtTheRequestTimeout() throws Exception {
         try (MetricsServer quick = MetricsServer.start(new MetricsConfig(new HostPort("127.0.0.1", 0), MAX_CONNECTIONS,
-                MAX_CONNECTIONS), registry, ready::get, Duration.ofSeconds(1));
+                MAX_CONNECTIONS, 0), registry, ready::get, Duration.ofSeconds(1), System::nanoTime);
                 Socket trickle = new Socket("127.0.0.1", quick.localAddress().getPort());
                 Socket scraper = new Socket("127.0.0.1", quick.localAddress().getPort())) {
             byte[] request = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -221,6 +227,77 @@ class MetricsServerTest {
             scraper.getOutputStream().write(request); // idle for longer than the timeout meanwhile
             assertThat(readResponse(scraper)).startsWith("HTTP/1.1 200");
         }
+    }
+
+    /**
+     * The scrape budget over real sockets (4 a second, so 2 for one source; its clock held still, so no scrape's worth
+     * comes back while the test runs): one source pipelining scrapes gets its share, then 429 with Retry-After at
+     * once and without a scrape of the registry; /healthz and /readyz are answered on the same connection all the
+     * while; a scraper from another address is served; the Retry-After later the flooder is served again.
+     */
+    @Test
+    void aScrapeFloodFromOneSourceIsRefusedCheaplyAndAScraperFromElsewhereIsServed() throws Exception {
+        AtomicLong clock = new AtomicLong();
+        AtomicInteger registryScrapes = new AtomicInteger();
+        Gauge.builder("test.scrapes", registryScrapes, AtomicInteger::incrementAndGet).register(registry);
+        ready.set(true);
+        try (MetricsServer budgeted = MetricsServer.start(new MetricsConfig(new HostPort("127.0.0.1", 0), MAX_CONNECTIONS,
+                MAX_CONNECTIONS, 4), registry, ready::get, MetricsServer.REQUEST_TIMEOUT, clock::get);
+                Socket flood = new Socket("127.0.0.1", budgeted.localAddress().getPort(),
+                        InetAddress.getByName("127.0.0.2"), 0)) {
+            flood.setSoTimeout(10_000);
+            String scrape = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
+            flood.getOutputStream().write((scrape.repeat(10) + "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            HttpStream answers = new HttpStream(flood);
+            for (int i = 0; i < 10; i++) {
+                HttpStream.Response answer = answers.next();
+                if (i < 2) {
+                    assertThat(answer.status()).as("scrape %d: within its share", i).isEqualTo(200);
+                    assertThat(answer.body()).contains("jmiredo_udp_received_packets_total");
+                } else {
+                    assertThat(answer.status()).as("scrape %d: beyond its share", i).isEqualTo(429);
+                    assertThat(answer.header("retry-after")).isEqualTo("1");
+                    assertThat(answer.body()).isEqualTo("too many scrapes\n");
+                }
+            }
+            assertThat(registryScrapes.get()).as("the registry read for served scrapes only").isEqualTo(2);
+            assertThat(answers.next().status()).as("/healthz, never limited").isEqualTo(200);
+            assertThat(answers.next().status()).as("/readyz, never limited").isEqualTo(200);
+            assertThat(scrapesRefused("source_share")).isEqualTo(8);
+
+            String base = "http://127.0.0.1:" + budgeted.localAddress().getPort();
+            for (int i = 0; i < 2; i++) { // from 127.0.0.1: the other half of the budget
+                assertThat(getFrom(base, "/metrics").statusCode()).as("a scraper from elsewhere, scrape %d", i).isEqualTo(200);
+            }
+            HttpResponse<String> spent = getFrom(base, "/metrics");
+            assertThat(spent.statusCode()).as("the whole budget spent").isEqualTo(429);
+            assertThat(spent.headers().firstValue("retry-after")).contains("1");
+            try (Socket third = new Socket("127.0.0.1", budgeted.localAddress().getPort(),
+                    InetAddress.getByName("127.0.0.3"), 0)) {
+                third.setSoTimeout(10_000);
+                third.getOutputStream().write(scrape.getBytes(StandardCharsets.US_ASCII));
+                assertThat(new HttpStream(third).next().status()).as("a third source, the budget spent").isEqualTo(429);
+            }
+            assertThat(scrapesRefused("budget")).isEqualTo(1);
+            assertThat(getFrom(base, "/healthz").statusCode()).isEqualTo(200);
+            assertThat(getFrom(base, "/readyz").statusCode()).isEqualTo(200);
+
+            clock.addAndGet(TimeUnit.SECONDS.toNanos(1)); // the Retry-After
+            flood.getOutputStream().write(scrape.getBytes(StandardCharsets.US_ASCII));
+            assertThat(answers.next().status()).as("the flooder after its Retry-After").isEqualTo(200);
+            assertThat(scrapesRefused("source_share")).isEqualTo(9);
+            assertThat(registryScrapes.get()).isEqualTo(5);
+        }
+    }
+
+    private HttpResponse<String> getFrom(String base, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private double scrapesRefused(String reason) {
+        return registry.get("jmiredo.metrics.scrapes.refused").tag("reason", reason).counter().count();
     }
 
     private static String readResponse(Socket socket) throws IOException {
@@ -259,7 +336,7 @@ class MetricsServerTest {
     void oneSourceHoldsAtMostItsShareAndAScraperFromElsewhereIsServed() throws Exception {
         int perSource = 2;
         try (MetricsServer shared = MetricsServer.start(
-                new MetricsConfig(new HostPort("0.0.0.0", 0), MAX_CONNECTIONS, perSource), registry, ready::get)) {
+                new MetricsConfig(new HostPort("0.0.0.0", 0), MAX_CONNECTIONS, perSource, 0), registry, ready::get)) {
             int port = shared.localAddress().getPort();
             List<Socket> held = new ArrayList<>();
             try {

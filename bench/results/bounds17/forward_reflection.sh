@@ -10,26 +10,16 @@ set -euo pipefail
 OLD=$1; COUNT=${2:-10000}; RATE=${3:-2000}; ROUNDS=${4:-2}
 HERE=$(cd "$(dirname "$0")" && pwd)
 NS=(srv atk)
-. "$(dirname "$0")/lab.sh"
-ip -n "$P-srv" addr add 198.51.100.1/24 dev e4; ip -n "$P-srv" addr add 198.51.100.2/24 dev e4
-ip -n "$P-atk" addr add 198.51.100.66/24 dev e4; ip -n "$P-atk" addr add 198.51.100.77/24 dev e4
-x srv nft -f - <<'NFT'
-table inet fw {
-    counter cin { }
-    counter cout { }
-    chain in { type filter hook input priority 0; udp dport 3544 counter name "cin"; }
-    chain out { type filter hook output priority 0; udp sport 3544 counter name "cout"; }
-}
-NFT
+LAB_PREFIX=jmbnd LAB_WORK=bounds17 . "$HERE/../blackbox17b/lab.sh"
+reflection_lab
 printf 'jmiredo { server { primary-address = "198.51.100.1" }, metrics { listen = "127.0.0.1:9544" } }\n' >"$W/default.conf"
 printf 'jmiredo { server { primary-address = "198.51.100.1", forward-per-second = 1000 }, metrics { listen = "127.0.0.1:9544" } }\n' >"$W/fps.conf"
-counter() { x srv nft list counter inet fw "$1" | awk '/packets/ { print $2, $4 }'; }
 run() { # NAME ROOT CONF MODES...
     local name=$1 root=$2 conf=$3; shift 3
     setsid ip netns exec "$P-srv" "$root/bin/jmiredo" server --config "$W/$conf" >"$W/$name.log" 2>&1 </dev/null &
     for _ in $(seq 150); do x srv curl -sf -m1 127.0.0.1:9544/readyz >/dev/null && break; sleep 0.2; done
     for mode in "$@"; do
-        x srv nft reset counters table inet fw >/dev/null
+        x srv nft reset counters table inet rs >/dev/null
         sent=$(x atk python3 "$HERE/fwd_send.py" 198.51.100.1 198.51.100.66 "$COUNT" "$RATE" 64 "$mode")
         sleep 1
         read -r pin bin < <(counter cin); read -r pout bout < <(counter cout)

@@ -118,7 +118,9 @@ class ClientHostileTrafficTest extends TeredoLabTest {
         Netns v6 = teredo.ns(Host.V6);
         List<String> fresh = IntStream.rangeClosed(1, NEW_DESTINATIONS).mapToObj(i -> "2001:db8:6::4" + i).toList();
         fresh.forEach(a -> v6.addAddress6(IF_V6, a + V6_PREFIX_LEN));
-        double testsBefore = Metrics.sample(client.metrics(), ECHO_TESTS_SENT);
+        String before = client.metrics();
+        double testsBefore = Metrics.sample(before, ECHO_TESTS_SENT);
+        double receivedBefore = Metrics.sample(before, RECEIVED);
         long start = System.nanoTime();
         LabProcess flood = teredo.lab().start(atk, "native-sources", HostileSender.command("native-sources", PUB,
                 Integer.toString(CLIENT_PORT), address, STRANGER, Integer.toString(STRANGER_PORT + 1),
@@ -131,6 +133,9 @@ class ClientHostileTrafficTest extends TeredoLabTest {
                     "jmiredo_dropped_packets_total{reason=\"queue_full\"}") > 0);
             long answered = fresh.stream()
                     .filter(a -> Ping.once(pub, address, a, Duration.ofSeconds(3)).received() == 1).count();
+            // The tests' bound below is one per second: let the flood run over several seconds first.
+            Poll.until("6,000 packets of the flood received", Duration.ofSeconds(30),
+                    () -> Metrics.sample(client.metrics(), RECEIVED) - receivedBefore >= 6_000);
             double tests = Metrics.sample(client.metrics(), ECHO_TESTS_SENT) - testsBefore;
             double seconds = (System.nanoTime() - start) / 1e9;
             System.out.printf(java.util.Locale.ROOT, "[e2e client hostile] under %d native sources a second speaking "
@@ -149,6 +154,7 @@ class ClientHostileTrafficTest extends TeredoLabTest {
     }
 
     private static final String ECHO_TESTS_SENT = "jmiredo_client_echo_tests_sent_total";
+    private static final String RECEIVED = "jmiredo_udp_received_packets_total";
     /** reference.conf's client.echo-tests-per-second. */
     private static final int ECHO_TESTS_PER_SECOND = 500;
 

@@ -11,20 +11,10 @@ COUNT=${1:-10000}; RATE=${2:-2000}
 HERE=$(cd "$(dirname "$0")" && pwd)
 NS=(srv atk)
 . "$(dirname "$0")/lab.sh"
-ip -n "$P-srv" addr add 198.51.100.1/24 dev e4; ip -n "$P-srv" addr add 198.51.100.2/24 dev e4
-ip -n "$P-atk" addr add 198.51.100.66/24 dev e4; ip -n "$P-atk" addr add 198.51.100.77/24 dev e4
-x srv nft -f - <<'NFT'
-table inet rs {
-    counter cin { }
-    counter cout { }
-    chain in { type filter hook input priority 0; udp dport 3544 counter name "cin"; }
-    chain out { type filter hook output priority 0; udp sport 3544 counter name "cout"; }
-}
-NFT
+reflection_lab
 printf 'jmiredo { server { primary-address = "198.51.100.1", ra-per-destination = %s }, metrics { listen = "127.0.0.1:9544" } }\n' 20 >"$W/server-20.conf"
 printf 'jmiredo { server { primary-address = "198.51.100.1", ra-per-destination = %s }, metrics { listen = "127.0.0.1:9544" } }\n' 0 >"$W/server-0.conf"
 printf 'ServerBindAddress 198.51.100.1\nServerBindAddress2 198.51.100.2\n' >"$W/miredo-server.conf"
-counter() { x srv nft list counter inet rs "$1" | awk '/packets/ { print $2, $4 }'; }
 for server in jmiredo-20 jmiredo-0 miredo; do
     case $server in
         jmiredo-*) setsid ip netns exec "$P-srv" "$ROOT/bin/jmiredo" server --config "$W/server-${server#jmiredo-}.conf" \

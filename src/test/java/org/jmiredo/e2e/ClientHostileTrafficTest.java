@@ -108,7 +108,8 @@ class ClientHostileTrafficTest extends TeredoLabTest {
      * (no forged IPv4 source), each held while its test goes. Meanwhile our host pings 8 native addresses it never
      * reached, once each: every first packet waits in a queue while its test goes, then leaves. Before, the
      * stranger's packets took all 256 queues for the 4 s each test waited, and most of those pings were dropped as
-     * {@code queue_full} (2 of 8 answered); now they may take half, and every ping is answered.
+     * {@code queue_full} (2 of 8 answered); now they may take half, and every ping is answered. And the client sends
+     * at most {@code client.echo-tests-per-second} tests a second for them (before, one per packet, 1,000 a second).
      */
     @Test
     @Order(3)
@@ -117,6 +118,10 @@ class ClientHostileTrafficTest extends TeredoLabTest {
         Netns v6 = teredo.ns(Host.V6);
         List<String> fresh = IntStream.rangeClosed(1, NEW_DESTINATIONS).mapToObj(i -> "2001:db8:6::4" + i).toList();
         fresh.forEach(a -> v6.addAddress6(IF_V6, a + V6_PREFIX_LEN));
+        String before = client.metrics();
+        double testsBefore = Metrics.sample(before, ECHO_TESTS_SENT);
+        double receivedBefore = Metrics.sample(before, RECEIVED);
+        long start = System.nanoTime();
         LabProcess flood = teredo.lab().start(atk, "native-sources", HostileSender.command("native-sources", PUB,
                 Integer.toString(CLIENT_PORT), address, STRANGER, Integer.toString(STRANGER_PORT + 1),
                 Integer.toString(SOURCES_PER_SECOND * 30), Integer.toString(SOURCES_PER_SECOND)));
@@ -128,16 +133,30 @@ class ClientHostileTrafficTest extends TeredoLabTest {
                     "jmiredo_dropped_packets_total{reason=\"queue_full\"}") > 0);
             long answered = fresh.stream()
                     .filter(a -> Ping.once(pub, address, a, Duration.ofSeconds(3)).received() == 1).count();
+            // The tests' bound below is one per second: let the flood run over several seconds first.
+            Poll.until("6,000 packets of the flood received", Duration.ofSeconds(30),
+                    () -> Metrics.sample(client.metrics(), RECEIVED) - receivedBefore >= 6_000);
+            double tests = Metrics.sample(client.metrics(), ECHO_TESTS_SENT) - testsBefore;
+            double seconds = (System.nanoTime() - start) / 1e9;
             System.out.printf(java.util.Locale.ROOT, "[e2e client hostile] under %d native sources a second speaking "
-                    + "first: %d of %d first pings to new native hosts answered, %.0f peers holding queues%n",
-                    SOURCES_PER_SECOND, answered, NEW_DESTINATIONS,
-                    Metrics.sample(client.metrics(), "jmiredo_peers_queued"));
+                    + "first: %d of %d first pings to new native hosts answered, %.0f peers holding queues, %.0f echo"
+                    + " tests in %.1f s (%.0f a second)%n", SOURCES_PER_SECOND, answered, NEW_DESTINATIONS,
+                    Metrics.sample(client.metrics(), "jmiredo_peers_queued"), tests, seconds, tests / seconds);
             assertThat(flood.isAlive()).as("the flood went on all along").isTrue();
             assertThat(answered).as("first pings to new native hosts answered").isEqualTo(NEW_DESTINATIONS);
+            // client.echo-tests-per-second (500 by default) bounds the tests the flood makes (one more window across
+            // the turn of a second); our own 8 come on top. The old code sent one per packet.
+            assertThat(tests).as("echo tests sent in %.1f s", seconds)
+                    .isLessThanOrEqualTo(ECHO_TESTS_PER_SECOND * (seconds + 2) + NEW_DESTINATIONS);
         } finally {
             flood.stop();
         }
     }
+
+    private static final String ECHO_TESTS_SENT = "jmiredo_client_echo_tests_sent_total";
+    private static final String RECEIVED = "jmiredo_udp_received_packets_total";
+    /** reference.conf's client.echo-tests-per-second. */
+    private static final int ECHO_TESTS_PER_SECOND = 500;
 
     private static String drop(String reason) {
         return "jmiredo_dropped_packets_total{reason=\"" + reason + "\"}";

@@ -85,7 +85,12 @@ public enum Counter {
     /** Client: direct IPv6 connectivity tests sent (ICMPv6 echo through the server, RFC 4380 §5.2.9). */
     ECHO_TESTS_TX,
     /** Client: of those, answered: the peer is trusted at the mapping (relay) the reply came from. */
-    ECHO_TESTS_PASSED;
+    ECHO_TESTS_PASSED,
+    /**
+     * Client: direct bubbles not sent to the origin a datagram from our server indicated (RFC 4380 §5.2.3), the
+     * client's budget of them a second ({@code client.origin-bubbles-per-second}) being used up.
+     */
+    ORIGIN_BUBBLES_RATE_LIMITED;
 
     /** The counter this one counts a part of, counted with it; null for most. */
     private final Counter partOf;

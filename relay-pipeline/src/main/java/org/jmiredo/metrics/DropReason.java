@@ -78,6 +78,16 @@ public enum DropReason {
     /** Server: an RS not answered because its source IPv4 (a reflection's victim?) used up its own RA budget. */
     RA_DESTINATION_LIMITED,
     /**
+     * Server: a bubble or echo message for a Teredo destination not forwarded because the whole server's budget of
+     * forwarded packets a second was used up ({@code server.forward-per-second}).
+     */
+    FORWARD_RATE_LIMITED,
+    /**
+     * Server: a bubble or echo message for a Teredo destination not forwarded because the IPv4 address it embeds (a
+     * reflection's victim?) used up its own budget ({@code server.forward-per-destination}).
+     */
+    FORWARD_DESTINATION_LIMITED,
+    /**
      * Server: the IPv6 destination is not of global scope (link-local, multicast, loopback...), RFC 4380 §5.3.1.
      * Client: a native peer (the source from UDP, the destination from the tunnel) that is not.
      */
@@ -103,7 +113,13 @@ public enum DropReason {
      * Client: a packet from a native host, held while the echo test towards that host ran (RFC 4380 §5.2.3
      * case 6), that came from another IPv4/port than the test's reply: not from the relay that serves the host.
      */
-    UNTESTED_MAPPING;
+    UNTESTED_MAPPING,
+    /**
+     * Client: a packet from a native source speaking first (RFC 4380 §5.2.3 case 6) not held, because the client's
+     * budget of echo tests for such sources a second ({@code client.echo-tests-per-second}) was used up: no test
+     * was sent for it.
+     */
+    ECHO_TEST_RATE_LIMITED;
 
     private final String label = name().toLowerCase(Locale.ROOT);
 

@@ -81,7 +81,8 @@ public final class ClientDaemon implements AutoCloseable {
         UdpGso gso = new UdpGso(config.transport().udpGso());
         ClientDataPath dataPath = life.closeLater(new ClientDataPath(settings, report, peerSettings(config.peers()),
                 config.icmp().errorsPerSecond(), Clock.monotonic(), Transport.udpSenders(gso)));
-        dataPath.lookUpServers(lookup(config, settings));
+        dataPath.lookUpServers(lookup(config, settings)).answerBudgets(config.client().originBubblesPerSecond(),
+                config.client().echoTestsPerSecond());
         new DataPathMetrics(DataPathRole.CLIENT, dataPath.counters()).bindTo(registry);
         new PeerTableMetrics(PeerStats.of(dataPath.peers())).bindTo(registry); // packets queued, then discarded
         report.bindTo(registry);

@@ -101,8 +101,8 @@ public final class ServerDaemon extends UdpRoleDaemon {
         long tables = role.raTableBytes(eventLoops);
         if (tables > maxHeap / 2) {
             throw new StartupException("jmiredo.server.ra-destination-slots = " + role.raDestinationSlots()
-                    + ": the per-destination RA tables take " + tables / MIB + " MiB (16 B x "
-                    + role.raDestinationSlots() + " slots x " + eventLoops + " event loops), more than half the heap ("
+                    + ": the per-destination tables (RAs, forwarded packets) take " + tables / MIB + " MiB (16 B x "
+                    + role.raDestinationSlots() + " slots x " + eventLoops + " event loops each), more than half the heap ("
                     + maxHeap / MIB + " MiB, -Xmx): lower it or jmiredo.transport.event-loops, or raise -Xmx", null);
         }
     }
@@ -151,7 +151,8 @@ public final class ServerDaemon extends UdpRoleDaemon {
                 + ValueParsers.formatPrefix(settings.prefix()) + ", mtu option "
                 + settings.advertisedMtu() + ", native forwarding " + (settings.nativeForwarding() ? "on" : "off")
                 + ", ra-per-second " + settings.raPerSecond() + ", ra-per-destination " + settings.raPerDestination()
-                + ")";
+                + ", forward-per-second " + settings.forwardPerSecond() + ", forward-per-destination "
+                + settings.forwardPerDestination() + ")";
     }
 
     /** The data path, for tests. */

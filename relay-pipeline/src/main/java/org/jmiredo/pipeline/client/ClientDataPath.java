@@ -48,6 +48,8 @@ public final class ClientDataPath implements DataPathWiring, AutoCloseable {
     private volatile UdpTunOutput output;
     private volatile BurstClock burstClock;
     private volatile ServerLookup serverLookup;
+    private volatile int originBubblesPerSecond;
+    private volatile int echoTestsPerSecond;
 
     /**
      * @param peerSettings the peer table's bounds; null with qualification only
@@ -79,6 +81,17 @@ public final class ClientDataPath implements DataPathWiring, AutoCloseable {
         return this;
     }
 
+    /**
+     * Budgets the answers anyone can ask for (before the channel is initialised; unlimited without it, as Miredo):
+     * the direct bubbles a second to origins our server indicates, and the echo tests a second for native sources
+     * speaking first ({@link ClientReception}); 0 = unlimited.
+     */
+    public ClientDataPath answerBudgets(int originBubbles, int echoTests) {
+        this.originBubblesPerSecond = originBubbles;
+        this.echoTestsPerSecond = echoTests;
+        return this;
+    }
+
     /** Qualification and maintenance alone on {@code udp}, read through Netty's pipeline; nothing is carried. */
     public void initQualificationOnly(Channel udp) {
         QualificationDriver driver = new QualificationDriver(settings, random, millis, null, null, status, counters,
@@ -101,7 +114,8 @@ public final class ClientDataPath implements DataPathWiring, AutoCloseable {
                 burstClock, counters, udp.alloc());
         QualificationDriver driver = new QualificationDriver(settings, random, millis, self, peers, status, counters,
                 serverLookup);
-        ClientReception reception = new ClientReception(self, peers, burstClock, counters, udp.alloc());
+        ClientReception reception = new ClientReception(self, peers, burstClock, counters, udp.alloc(),
+                originBubblesPerSecond, echoTestsPerSecond);
         ClientIngress ingress = new ClientIngress(driver, reception, output, burstClock, counters);
         udp.pipeline().addLast(QualificationDriver.NAME, driver);
         udp.pipeline().addLast("udp-ingress", new UdpIngressHandler(ingress));

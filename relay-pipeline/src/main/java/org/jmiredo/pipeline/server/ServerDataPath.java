@@ -19,10 +19,11 @@ import org.jmiredo.tun.TunQueue;
  * Each channel gets its own rules and counters; every channel shares the one per-second RA budget (lock-free,
  * {@link PerSecondBudget}: the configured rate is the server's bound whichever sockets the RSs reach), and the
  * pair shares one per-destination budget (an RS with the cone bit is answered from the other address), so both
- * channels of a pair must be on the same loop.
+ * channels of a pair must be on the same loop. The packets forwarded to Teredo destinations have budgets of the
+ * same two kinds ({@link ServerSettings#forwardPerSecond()}, {@link ServerSettings#forwardPerDestination()}).
  *
  * <p>No per-client state anywhere (as Miredo's server): memory does not depend on the number of clients
- * (the per-destination RA budget is a fixed-size table).
+ * (the per-destination budgets are fixed-size tables).
  */
 public final class ServerDataPath {
     /** The name of the server's handler in each channel's pipeline. */
@@ -33,17 +34,23 @@ public final class ServerDataPath {
     /** {@link ServerSettings#raPerSecond()} for the whole server, shared by every channel. */
     private final PerSecondBudget raBudget;
     private final int raPerDestinationPerPair;
+    /** {@link ServerSettings#forwardPerSecond()} for the whole server, shared by every channel. */
+    private final PerSecondBudget forwardBudget;
+    private final int forwardPerDestinationPerPair;
     private final List<DataPathCounters> counters = new CopyOnWriteArrayList<>();
 
     /**
      * @param eventLoops how many channel pairs the daemon will create; each pair gets this share of
-     *     {@link ServerSettings#raPerDestination()} towards any one IPv4 address
+     *     {@link ServerSettings#raPerDestination()} and of {@link ServerSettings#forwardPerDestination()} towards
+     *     any one IPv4 address
      */
     public ServerDataPath(ServerSettings settings, int eventLoops, Clock clock) {
         this.settings = settings;
         this.clock = clock;
         this.raBudget = new PerSecondBudget(settings.raPerSecond());
         this.raPerDestinationPerPair = PerSecondBudget.share(settings.raPerDestination(), eventLoops);
+        this.forwardBudget = new PerSecondBudget(settings.forwardPerSecond());
+        this.forwardPerDestinationPerPair = PerSecondBudget.share(settings.forwardPerDestination(), eventLoops);
     }
 
     /**
@@ -56,15 +63,17 @@ public final class ServerDataPath {
     public void initChannels(Channel primary, Channel secondary, TunQueue nativeOut) {
         DestinationBudget perDestination = DestinationBudget.withSecretKey(raPerDestinationPerPair,
                 settings.raDestinationSlots());
-        init(primary, ServerEndpoint.PRIMARY, primary, secondary, nativeOut, perDestination);
-        init(secondary, ServerEndpoint.SECONDARY, primary, secondary, nativeOut, perDestination);
+        DestinationBudget forwardPerDestination = DestinationBudget.withSecretKey(forwardPerDestinationPerPair,
+                settings.raDestinationSlots());
+        init(primary, ServerEndpoint.PRIMARY, primary, secondary, nativeOut, perDestination, forwardPerDestination);
+        init(secondary, ServerEndpoint.SECONDARY, primary, secondary, nativeOut, perDestination, forwardPerDestination);
     }
 
     private void init(Channel udp, ServerEndpoint boundTo, Channel primary, Channel secondary, TunQueue nativeOut,
-            DestinationBudget perDestination) {
+            DestinationBudget perDestination, DestinationBudget forwardPerDestination) {
         DataPathCounters channelCounters = new DataPathCounters();
-        ServerRules rules = new ServerRules(settings, raBudget, perDestination, udp.alloc(), clock,
-                channelCounters);
+        ServerRules rules = new ServerRules(settings, raBudget, perDestination, forwardBudget, forwardPerDestination,
+                udp.alloc(), clock, channelCounters);
         ServerUdpOutput output = new ServerUdpOutput(primary, secondary, nativeOut, channelCounters);
         udp.pipeline().addLast(HANDLER_NAME, new ServerDatagramHandler(boundTo, rules, output, channelCounters));
         counters.add(channelCounters);

@@ -74,10 +74,14 @@ class ClientRulesTest implements RelayOutput {
     }
 
     private DropReason receive(ByteBuf datagram, String ipv4, int port) {
+        return receive(reception, datagram, ipv4, port);
+    }
+
+    private DropReason receive(ClientReception by, ByteBuf datagram, String ipv4, int port) {
         TeredoHeaders headers = new TeredoHeaders();
         assertThat(headers.parse(datagram)).isNull();
         try {
-            return reception.fromUdp(datagram, headers, ipv4(ipv4), port, this);
+            return by.fromUdp(datagram, headers, ipv4(ipv4), port, this);
         } finally {
             datagram.release();
         }
@@ -633,6 +637,52 @@ class ClientRulesTest implements RelayOutput {
         assertThat(Ipv6.srcLo(answer, 0)).isEqualTo(CLIENT[1]);
         assertThat(Ipv6.dstLo(answer, 0)).isEqualTo(NATIVE[1]);
         assertThat(tun).isEmpty();
+    }
+
+    /**
+     * R-5.2.3-serverorig within {@code client.origin-bubbles-per-second}: through our server (its rule 6) anyone can
+     * send us bubbles naming any origin, and each was answered with a direct bubble there, one for one without a
+     * bound. Now at most the budget a second for the whole client, the others counted; each such datagram is still
+     * taken, and the next second's budget answers again.
+     */
+    @Test
+    void r523ServerorigDirectBubblesToOriginsStayWithinTheClientsBudget() {
+        ClientReception budgeted = new ClientReception(self, peers, () -> now[0], counters, alloc, 3, 0);
+        for (int n = 1; n <= 10; n++) {
+            assertThat(receive(budgeted, withOrigin(bubble(NATIVE, CLIENT), "203.0.113." + n, 3545), PRIMARY, 3544))
+                    .isNull();
+        }
+        assertThat(destinations()).containsExactly("203.0.113.1:3545", "203.0.113.2:3545", "203.0.113.3:3545");
+        assertThat(counters.get(Counter.ORIGIN_BUBBLES_RATE_LIMITED)).isEqualTo(7);
+        assertThat(counters.get(Counter.BUBBLES_RX)).as("every bubble taken all the same").isEqualTo(10);
+        now[0]++;
+        assertThat(receive(budgeted, withOrigin(bubble(NATIVE, CLIENT), RELAY, 3545), PRIMARY, 3544)).isNull();
+        assertThat(destinations()).as("a new second").hasSize(4).endsWith(RELAY_AT);
+    }
+
+    /**
+     * R-5.2.3-c6 within {@code client.echo-tests-per-second}: any IPv6 host can send us data from a new native source
+     * each, and each made one echo test through our server, without a bound. Now at most the budget a second for the
+     * whole client: beyond it the packet is dropped untested and the source gets no entry. A source whose test went
+     * out is still held while it waits (no new test asked), our own packets to new destinations are tested as
+     * before, and a refused source's next packet, a second later, is tested.
+     */
+    @Test
+    void r523C6EchoTestsForNativeSourcesSpeakingFirstStayWithinTheClientsBudget() {
+        ClientReception budgeted = new ClientReception(self, peers, () -> now[0], counters, alloc, 0, 2);
+        for (int n = 1; n <= 10; n++) {
+            assertThat(receive(budgeted, echo(v6("2001:db8:77::" + n), CLIENT, false, 8), "203.0.113.66", 4444))
+                    .isEqualTo(n <= 2 ? null : DropReason.ECHO_TEST_RATE_LIMITED);
+        }
+        assertThat(counters.get(Counter.ECHO_TESTS_TX)).isEqualTo(2);
+        assertThat(peers.size()).as("no entry for the refused").isEqualTo(2);
+        assertThat(receive(budgeted, echo(v6("2001:db8:77::1"), CLIENT, false, 9), "203.0.113.66", 4444))
+                .as("tested 0 s ago: held, waiting for that test").isNull();
+        send(NATIVE);
+        assertThat(counters.get(Counter.ECHO_TESTS_TX)).as("ours").isEqualTo(3);
+        now[0]++;
+        assertThat(receive(budgeted, echo(v6("2001:db8:77::3"), CLIENT, false, 8), "203.0.113.66", 4444)).isNull();
+        assertThat(counters.get(Counter.ECHO_TESTS_TX)).isEqualTo(4);
     }
 
     @Test

@@ -163,6 +163,77 @@ class FloodTest {
     }
 
     /**
+     * The reflection blackbox17b found (RFC 4380 §5.3.1 rule 6, and rule 5 from the sender's own mapping): bubbles
+     * from one host, without forging anything, to Teredo addresses that embed a victim's IPv4 on many ports were all
+     * forwarded there, with an origin indication (1.12 bytes out per byte in). Now the victim gets the
+     * per-destination budget a second, the rest counted as forward_destination_limited, while a relay's bubble to a
+     * real client in the same second is forwarded: the flood spent nothing of the server's budget.
+     */
+    @Test
+    void aPerDestinationBudgetCapsForwardedPacketsAtOneVictimAndSparesRealClients() {
+        ServerSettings settings = Packets.labSettings().withForwardBudgets(100, 5);
+        long[] attacker = Packets.teredo("203.0.113.120", 0, "203.0.113.66", 4444);
+        try (ServerHarness server = new ServerHarness(settings)) {
+            long before = Footprint.of(handlers(server));
+            int forwarded = 0;
+            for (int port = 1; port <= 1_000; port++) {
+                // Rule 6: any native source to an address naming this server; rule 5: our own mapping to any.
+                ByteBuf in = port % 2 == 0
+                        ? Packets.bubble(Packets.v6("2001:db8:66::" + Integer.toHexString(port)),
+                                Packets.teredo(Packets.PRIMARY, 0, "198.51.100.77", port))
+                        : Packets.bubble(attacker, Packets.teredo("203.0.113.120", 0, "198.51.100.77", port));
+                server.receive(in, "203.0.113.66", 4444);
+                List<ServerHarness.Sent> sent = server.sent();
+                forwarded += sent.size();
+                sent.forEach(s -> s.packet().release());
+            }
+            assertThat(forwarded).isEqualTo(5);
+            assertThat(server.dropped(DropReason.FORWARD_DESTINATION_LIMITED)).isEqualTo(1_000 - 5);
+            assertThat(server.dropped(DropReason.FORWARD_RATE_LIMITED)).as("the server's budget left to others")
+                    .isZero();
+
+            server.receive(Packets.bubble(Packets.v6("fe80::1234:5678:9abc:def0"), Packets.CLIENT), Packets.RELAY, 3545);
+            assertThat(server.sentOne().packet().release()).as("a relay's bubble to a real client, same second")
+                    .isTrue();
+            server.now++;
+            server.receive(Packets.bubble(attacker, Packets.teredo("203.0.113.120", 0, "198.51.100.77", 9)),
+                    "203.0.113.66", 4444);
+            assertThat(server.sentOne().packet().release()).as("the victim's next second").isTrue();
+            assertThat(server.count(Counter.SERVER_FORWARDED_BUBBLES)).isEqualTo(5 + 2);
+            assertThat(Footprint.of(handlers(server))).isEqualTo(before);
+        }
+    }
+
+    /**
+     * forward-per-second bounds what the server forwards in all, whichever destinations and sockets: bubbles and
+     * echo messages to 200 victims, half through each address, get 10 a second, the rest counted as
+     * forward_rate_limited; the next second 10 more.
+     */
+    @Test
+    void theForwardBudgetCapsWhatTheServerForwardsInAll() {
+        ServerSettings settings = Packets.labSettings().withForwardBudgets(10, 0);
+        try (ServerHarness server = new ServerHarness(settings)) {
+            int forwarded = 0;
+            for (int second = 0; second < 2; second++) {
+                for (int n = 1; n <= 100; n++) {
+                    long[] victim = Packets.teredo(Packets.PRIMARY, 0, "198.51.100." + (100 + n), 1000 + second);
+                    ByteBuf in = n % 3 == 0 ? Packets.echo(Packets.NATIVE, victim, true, 16)
+                            : Packets.bubble(Packets.NATIVE, victim);
+                    server.receive(n % 2 == 0 ? ServerEndpoint.PRIMARY : ServerEndpoint.SECONDARY, in, Packets.RELAY,
+                            3545);
+                    List<ServerHarness.Sent> sent = server.sent();
+                    forwarded += sent.size();
+                    sent.forEach(s -> s.packet().release());
+                }
+                assertThat(forwarded).as("second " + second).isEqualTo(10 * (second + 1));
+                server.now++;
+            }
+            assertThat(server.dropped(DropReason.FORWARD_RATE_LIMITED)).isEqualTo(2 * 90);
+            assertThat(server.dropped(DropReason.FORWARD_DESTINATION_LIMITED)).isZero();
+        }
+    }
+
+    /**
      * Stateless by construction: no class of the server or the mire has a mutable reference field, or a
      * collection, that could hold per-client state. (ServerDataPath/MireDataPath keep one counters object
      * per channel, added only when the daemon wires a channel.)

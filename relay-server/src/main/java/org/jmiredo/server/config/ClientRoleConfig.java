@@ -21,9 +21,19 @@ import org.jmiredo.proto.Ipv4;
  *     a failed round
  * @param setByOperator the {@code jmiredo.client} keys an operator set (a file, the environment), one
  *     {@code FILE:LINE: KEY: reason} line each: the relay, which would ignore them, refuses them
+ * @param originBubblesPerSecond the most direct bubbles a second to origins the server indicates, 0 = unlimited
+ * @param echoTestsPerSecond the most echo tests a second for native sources speaking first, 0 = unlimited
  */
 public record ClientRoleConfig(int serverAddress, int serverAddress2, int bindAddress, int bindPort,
-        boolean defaultRoute, List<String> refusals, ServerNames serverNames, List<String> setByOperator) {
+        boolean defaultRoute, List<String> refusals, ServerNames serverNames, List<String> setByOperator,
+        int originBubblesPerSecond, int echoTestsPerSecond) {
+
+    /**
+     * reference.conf's budgets of the answers to strangers: a peer bubbles us at most once per 2 s and the client's
+     * table holds 4,096 peers, each tested again at most every 30 s (its trust's lapse), about 140 a second at most
+     * in the steady state.
+     */
+    public static final int DEFAULT_ANSWERS_PER_SECOND = 500;
 
     public ClientRoleConfig {
         refusals = List.copyOf(refusals);
@@ -33,7 +43,7 @@ public record ClientRoleConfig(int serverAddress, int serverAddress2, int bindAd
     public ClientRoleConfig(int serverAddress, int serverAddress2, int bindAddress, int bindPort,
             boolean defaultRoute) {
         this(serverAddress, serverAddress2, bindAddress, bindPort, defaultRoute, List.of(), ServerNames.NONE,
-                List.of());
+                List.of(), DEFAULT_ANSWERS_PER_SECOND, DEFAULT_ANSWERS_PER_SECOND);
     }
 
     public static ClientRoleConfig unset() {
@@ -72,6 +82,8 @@ public record ClientRoleConfig(int serverAddress, int serverAddress2, int bindAd
     @Override
     public String toString() {
         return "ClientRoleConfig[" + (configured() ? Ipv4.toString(serverAddress) + ", " + Ipv4.toString(serverAddress2)
-                : "not configured") + ", bind " + Ipv4.toString(bindAddress) + ":" + bindPort + ", default route " + defaultRoute + "]";
+                : "not configured") + ", bind " + Ipv4.toString(bindAddress) + ":" + bindPort + ", default route " + defaultRoute
+                + ", origin-bubbles-per-second " + originBubblesPerSecond + ", echo-tests-per-second " + echoTestsPerSecond
+                + "]";
     }
 }

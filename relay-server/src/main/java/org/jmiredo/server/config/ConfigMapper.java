@@ -196,6 +196,8 @@ final class ConfigMapper {
         boolean nativeForwarding = in.bool(base + "native-forwarding");
         int raPerDestination = (int) in.integer(base + "ra-per-destination", 0, 1_000_000);
         int raSlots = (int) in.integer(base + "ra-destination-slots", 1_024, 1 << 22);
+        int forwardPerSecond = (int) in.integer(base + "forward-per-second", 0, 10_000_000);
+        int forwardPerDestination = (int) in.integer(base + "forward-per-destination", 0, 10_000_000);
         if (Integer.bitCount(raSlots) != 1) {
             in.problem(base + "ra-destination-slots", "must be a power of two, got " + raSlots);
             raSlots = ServerSettings.DEFAULT_RA_DESTINATION_SLOTS;
@@ -215,7 +217,7 @@ final class ConfigMapper {
             in.problem(base + "secondary-address", "must differ from the primary address (RFC 4380 section 5.3.2)");
         }
         return new ServerRoleConfig(primary, secondary, prefix, mtu, maxIcmp, raPerSecond, nativeForwarding,
-                raPerDestination, raSlots, secondaryDefaultedAt);
+                raPerDestination, raSlots, forwardPerSecond, forwardPerDestination, secondaryDefaultedAt);
     }
 
     /**
@@ -249,6 +251,8 @@ final class ConfigMapper {
         int bindAddress = in.parsed(base + "bind-address", ValueParsers::clientBindAddress, 0);
         int bindPort = (int) in.integer(base + "bind-port", 0, 65_535);
         boolean defaultRoute = in.bool(base + "default-route");
+        int originBubbles = (int) in.integer(base + "origin-bubbles-per-second", 0, 1_000_000);
+        int echoTests = (int) in.integer(base + "echo-tests-per-second", 0, 1_000_000);
         ServerNames serverNames = new ServerNames(names.nameOf(primary, in.originFile(base + "server-address")),
                 names.nameOf(secondary, in.originFile(base + "server-address2")), secondary == 0);
         if (primary == 0 && secondary != 0) {
@@ -264,7 +268,7 @@ final class ConfigMapper {
             in.problem(base + "server-address2", "must differ from server-address (RFC 4380 section 5.2.1)");
         }
         return new ClientRoleConfig(primary, secondary, bindAddress, bindPort, defaultRoute, clientRefusals(tun),
-                serverNames.any() ? serverNames : ServerNames.NONE, clientKeysSet());
+                serverNames.any() ? serverNames : ServerNames.NONE, clientKeysSet(), originBubbles, echoTests);
     }
 
     /**

@@ -20,7 +20,10 @@ import org.jmiredo.proto.Teredo;
  * @param nativeForwarding whether clients' ICMPv6 echo requests to native IPv6 are sent on (relay discovery)
  * @param raPerDestination the most RAs per second towards any one IPv4 address from both addresses, 0 for no
  *     limit
- * @param raDestinationSlots the size of the per-destination table, a power of two
+ * @param raDestinationSlots the size of each per-destination table (RAs, forwarded packets), a power of two
+ * @param forwardPerSecond the most packets forwarded to Teredo destinations per second, 0 for no limit (Miredo has
+ *     none)
+ * @param forwardPerDestination the most packets forwarded per second towards any one IPv4 address, 0 for no limit
  * @param secondaryDefaultedAt where the primary address was set ({@code FILE:LINE}) when the secondary was not
  *     and defaulted to the primary plus one, for the start's message should the host lack it; null otherwise
  */
@@ -34,17 +37,25 @@ public record ServerRoleConfig(
         boolean nativeForwarding,
         int raPerDestination,
         int raDestinationSlots,
+        int forwardPerSecond,
+        int forwardPerDestination,
         String secondaryDefaultedAt) {
 
     public ServerRoleConfig(int primaryAddress, int secondaryAddress, int prefix, int advertisedMtu,
             int maxIcmpPayload, int raPerSecond, boolean nativeForwarding, int raPerDestination,
             int raDestinationSlots) {
         this(primaryAddress, secondaryAddress, prefix, advertisedMtu, maxIcmpPayload, raPerSecond, nativeForwarding,
-                raPerDestination, raDestinationSlots, null);
+                raPerDestination, raDestinationSlots, 0, DEFAULT_FORWARD_PER_DESTINATION, null);
     }
 
     /** reference.conf's per-destination RA budget: far above a real client's 1 RS per 4 s. */
     public static final int DEFAULT_RA_PER_DESTINATION = 20;
+    /**
+     * reference.conf's per-destination budget of forwarded packets: a peer bubbles a client at most once per 2 s and
+     * a trusted one every 30 s at most, so 200 a second covers a client with 6,000 peers renewing, or hundreds of
+     * clients behind one NAT address.
+     */
+    public static final int DEFAULT_FORWARD_PER_DESTINATION = 200;
 
     /** The defaults when nothing configures the role: no addresses, reference.conf's values otherwise. */
     public static ServerRoleConfig unset() {
@@ -54,11 +65,12 @@ public record ServerRoleConfig(
     }
 
     /**
-     * The heap the per-destination RA tables take on {@code eventLoops} loops: two rows of 8-byte counters per
+     * The heap the per-destination tables (RAs, forwarded packets) take on {@code eventLoops} loops: two rows of 8-byte counters per
      * loop, allocated at start; none without a per-destination limit.
      */
     public long raTableBytes(int eventLoops) {
-        return raPerDestination == 0 ? 0 : 2L * Long.BYTES * raDestinationSlots * eventLoops;
+        int tables = (raPerDestination == 0 ? 0 : 1) + (forwardPerDestination == 0 ? 0 : 1);
+        return tables * 2L * Long.BYTES * raDestinationSlots * eventLoops;
     }
 
     /** True when a primary address was given (HOCON primary-address or ServerBindAddress). */
@@ -77,7 +89,7 @@ public record ServerRoleConfig(
         }
         return new ServerSettings(primaryAddress, secondaryAddress, prefix, advertisedMtu, maxIcmpPayload,
                 ServerSettings.DEFAULT_MAX_TRAILER_LENGTH, raPerSecond, nativeForwarding, raPerDestination,
-                raDestinationSlots);
+                raDestinationSlots, forwardPerSecond, forwardPerDestination);
     }
 
     @Override
@@ -88,6 +100,7 @@ public record ServerRoleConfig(
                 + ", prefix " + ValueParsers.formatPrefix(prefix) + ", mtu " + advertisedMtu
                 + ", max-icmp-payload " + maxIcmpPayload + ", ra-per-second " + raPerSecond
                 + ", ra-per-destination " + raPerDestination + "/" + raDestinationSlots
+                + ", forward-per-second " + forwardPerSecond + ", forward-per-destination " + forwardPerDestination
                 + ", native-forwarding " + nativeForwarding + "]";
     }
 }

@@ -130,6 +130,8 @@ public final class DataPathMetrics implements MeterBinder {
                     "Client: direct IPv6 connectivity tests sent through the server");
             case ECHO_TESTS_PASSED -> new Series("jmiredo.client.echo.tests.passed", null,
                     "Client: connectivity tests answered (a native peer trusted at its relay)");
+            case ORIGIN_BUBBLES_RATE_LIMITED -> new Series("jmiredo.client.origin.bubbles.rate.limited", null,
+                    "Client: direct bubbles to an origin our server indicated not sent: the per-second budget was spent");
             case ECHO_REPLIES_TX -> new Series("jmiredo.echo.replies.sent", null, "Mire: ICMPv6 echo replies sent");
             default -> derived(counter);
         };

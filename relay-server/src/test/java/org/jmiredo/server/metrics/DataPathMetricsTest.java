@@ -60,7 +60,7 @@ class DataPathMetricsTest {
             "jmiredo_icmp_errors_rate_limited_total", "jmiredo_peers_trusted_total", "jmiredo_queued_packets_total",
             "jmiredo_queue_released_packets_total", "jmiredo_router_solicitations_sent_total",
             "jmiredo_router_advertisements_received_total", "jmiredo_client_echo_tests_sent_total",
-            "jmiredo_client_echo_tests_passed_total");
+            "jmiredo_client_echo_tests_passed_total", "jmiredo_client_origin_bubbles_rate_limited_total");
 
     private static final Pattern SAMPLE = Pattern.compile("^(jmiredo_[a-z0-9_]+)(\\{[^}]*})? (\\S+)$", Pattern.MULTILINE);
 
@@ -213,7 +213,8 @@ class DataPathMetricsTest {
                 "jmiredo_router_solicitations_sent_total " + value(Counter.ROUTER_SOLICITATIONS_TX),
                 "jmiredo_router_advertisements_received_total " + value(Counter.ROUTER_ADVERTISEMENTS_RX),
                 "jmiredo_client_echo_tests_sent_total " + value(Counter.ECHO_TESTS_TX),
-                "jmiredo_client_echo_tests_passed_total " + value(Counter.ECHO_TESTS_PASSED));
+                "jmiredo_client_echo_tests_passed_total " + value(Counter.ECHO_TESTS_PASSED),
+                "jmiredo_client_origin_bubbles_rate_limited_total " + value(Counter.ORIGIN_BUBBLES_RATE_LIMITED));
         assertThat(Arrays.stream(Counter.values()).map(DataPathMetricsTest::value).distinct()).hasSize(Counter.values().length);
     }
 

@@ -102,21 +102,7 @@ class SharedAndNestedNatTest extends TeredoLabTest {
 
     /** hn between the lab NAT's LAN (its outside) and a LAN bridge of its own (brh), with ld behind it. */
     private Netns hostBehindAHomeNat() {
-        Netns hub = teredo.ns(Host.HUB);
-        hub.addBridge("brh");
-        Netns home = teredo.lab().addHost("hn");
-        home.sysctl("net.ipv4.ip_forward=1");
-        hub.plug("hn-" + IF_V4.substring(3), BR_LAN, home, IF_V4);
-        hub.plug("hn-" + IF_LAN.substring(3), "brh", home, IF_LAN);
-        home.addAddress(IF_V4, HOME_OUTSIDE + V4_PREFIX_LEN);
-        home.addAddress(IF_LAN, HOME_INSIDE + V4_PREFIX_LEN);
-        home.addRoute("default", NAT_INSIDE);
-        home.exec("iptables", "-t", "nat", "-A", "POSTROUTING", "-o", IF_V4, "-j", "MASQUERADE").check();
-        Netns host = teredo.lab().addHost("ld");
-        hub.plug("ld-" + IF_LAN.substring(3), "brh", host, IF_LAN);
-        host.addAddress(IF_LAN, LD + V4_PREFIX_LEN);
-        host.addRoute("default", HOME_INSIDE);
-        host.awaitReach(SERVER_PRIMARY, Duration.ofSeconds(10));
-        return host;
+        JmiredoClient.natRouter(teredo, "hn", BR_LAN, HOME_OUTSIDE, NAT_INSIDE, "brh", HOME_INSIDE);
+        return JmiredoClient.hostBehind(teredo, "ld", "brh", LD, HOME_INSIDE);
     }
 }

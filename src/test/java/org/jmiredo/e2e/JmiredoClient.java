@@ -80,10 +80,38 @@ final class JmiredoClient {
      * the NAT; our client there has the namespace's tunnel and routes to itself.
      */
     static Netns hostBehindTheNat(TeredoLab teredo, String id, String address) {
+        return hostBehind(teredo, id, BR_LAN, address, NAT_INSIDE);
+    }
+
+    /**
+     * A further NAT router (Linux MASQUERADE) with its outside {@code outside} on {@code outsideBridge} and its inside
+     * {@code inside} on a new bridge {@code lanBridge}; {@code gateway} is its default route, or null when its outside
+     * is on the IPv4 "Internet" itself. A test adds its own rules (a full cone, say) and hosts behind it
+     * ({@link #hostBehind}).
+     */
+    static Netns natRouter(TeredoLab teredo, String id, String outsideBridge, String outside, String gateway,
+            String lanBridge, String inside) {
+        Netns hub = teredo.ns(Host.HUB);
+        hub.addBridge(lanBridge);
+        Netns nat = teredo.lab().addHost(id);
+        nat.sysctl("net.ipv4.ip_forward=1");
+        hub.plug(id + "-" + IF_V4.substring(3), outsideBridge, nat, IF_V4);
+        hub.plug(id + "-" + IF_LAN.substring(3), lanBridge, nat, IF_LAN);
+        nat.addAddress(IF_V4, outside + V4_PREFIX_LEN);
+        nat.addAddress(IF_LAN, inside + V4_PREFIX_LEN);
+        if (gateway != null) {
+            nat.addRoute("default", gateway);
+        }
+        nat.exec("iptables", "-t", "nat", "-A", "POSTROUTING", "-o", IF_V4, "-j", "MASQUERADE").check();
+        return nat;
+    }
+
+    /** A further host at {@code address} on {@code bridge}, its default route via {@code gateway} (a NAT's inside). */
+    static Netns hostBehind(TeredoLab teredo, String id, String bridge, String address, String gateway) {
         Netns ns = teredo.lab().addHost(id);
-        teredo.ns(Host.HUB).plug(id + "-" + IF_LAN.substring(3), BR_LAN, ns, IF_LAN);
+        teredo.ns(Host.HUB).plug(id + "-" + IF_LAN.substring(3), bridge, ns, IF_LAN);
         ns.addAddress(IF_LAN, address + V4_PREFIX_LEN);
-        ns.addRoute("default", NAT_INSIDE);
+        ns.addRoute("default", gateway);
         ns.awaitReach(SERVER_PRIMARY, Duration.ofSeconds(10));
         return ns;
     }

@@ -164,21 +164,8 @@ class NatTopologiesTest extends TeredoLabTest {
 
     /** nat2 between the IPv4 bridge and a LAN bridge of its own (brm), with far behind it. */
     private Netns hostBehindSecondNat() {
-        Netns hub = teredo.ns(Host.HUB);
-        hub.addBridge("brm");
-        Netns nat2 = teredo.lab().addHost("nat2");
-        nat2.sysctl("net.ipv4.ip_forward=1");
-        hub.plug("nat2-" + IF_V4.substring(3), BR_V4, nat2, IF_V4);
-        hub.plug("nat2-" + IF_LAN.substring(3), "brm", nat2, IF_LAN);
-        nat2.addAddress(IF_V4, NAT2_OUTSIDE + V4_PREFIX_LEN);
-        nat2.addAddress(IF_LAN, NAT2_INSIDE + V4_PREFIX_LEN);
-        nat2.exec("iptables", "-t", "nat", "-A", "POSTROUTING", "-o", IF_V4, "-j", "MASQUERADE").check();
+        Netns nat2 = JmiredoClient.natRouter(teredo, "nat2", BR_V4, NAT2_OUTSIDE, null, "brm", NAT2_INSIDE);
         fullConeWithHairpin(nat2, NAT2_OUTSIDE, FAR, PORT_B);
-        Netns host = teredo.lab().addHost("far");
-        hub.plug("far-" + IF_LAN.substring(3), "brm", host, IF_LAN);
-        host.addAddress(IF_LAN, FAR + V4_PREFIX_LEN);
-        host.addRoute("default", NAT2_INSIDE);
-        host.awaitReach(SERVER_PRIMARY, Duration.ofSeconds(10));
-        return host;
+        return JmiredoClient.hostBehind(teredo, "far", "brm", FAR, NAT2_INSIDE);
     }
 }

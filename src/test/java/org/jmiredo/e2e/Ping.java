@@ -46,6 +46,11 @@ final class Ping {
         return lab.start(from, "ping-" + from.id(), command(to, count));
     }
 
+    /** As {@link #start(Lab, Host, String, int)}, from a host a test added. */
+    static LabProcess start(Lab lab, Netns from, String to, int count) {
+        return lab.start(from, "ping-" + from.id(), command(to, count));
+    }
+
     /** The summary of a ping started with {@link #start}, once it has ended. */
     static Result result(LabProcess ping, Duration timeout) {
         Poll.until(ping.name() + " to end", timeout, () -> !ping.isAlive());

@@ -32,11 +32,6 @@ public final class IcmpErrors {
         this.budget = budget;
     }
 
-    /** A new rate for the whole budget (a SIGHUP reload; each loop sets the same value). */
-    void setPerSecond(int perSecond) {
-        budget.setPerSecond(perSecond);
-    }
-
     /**
      * Answers {@code offending} (still owned by the caller) with an address-unreachable error from its
      * destination: the relay's.

@@ -64,8 +64,7 @@ public final class Reception {
      * method, so the field needs no synchronisation. The prefix never changes while running.
      */
     public void apply(RelaySettings next) {
-        this.settings = next;
-        unknownBubbles.setPerSecond(next.unknownBubblesPerSecond());
+        this.settings = next; // the shared budget's new rate is set once, by the data path
     }
 
     /** Starts the lookups of a new burst: {@link #lookAhead} has room for {@value PeerLookups#MAX} packets. */

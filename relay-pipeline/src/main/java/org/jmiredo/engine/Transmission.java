@@ -64,8 +64,7 @@ public final class Transmission implements TunnelRules {
      * method, so the field needs no synchronisation. The prefix never changes while running.
      */
     public void apply(RelaySettings next) {
-        this.settings = next;
-        icmp.setPerSecond(next.icmpErrorsPerSecond());
+        this.settings = next; // the shared ICMPv6 budget's new rate is set once, by the data path
     }
 
     @Override

@@ -38,15 +38,6 @@ public final class UnknownBubbles {
         this.budget = budget;
     }
 
-    public int perSecond() {
-        return budget.perSecond();
-    }
-
-    /** A new rate for the whole budget (a SIGHUP reload; each loop sets the same value). */
-    void setPerSecond(int perSecond) {
-        budget.setPerSecond(perSecond);
-    }
-
     /**
      * Whether the peer whose table hash is {@code hash} gets a bubble at second {@code now}: {@link #SEND} (then
      * counted and remembered), {@link #SPACED} or {@link #OVER_BUDGET}. Writes nothing but this object.

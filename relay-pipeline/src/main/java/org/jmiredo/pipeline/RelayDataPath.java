@@ -94,7 +94,7 @@ public final class RelayDataPath implements DataPathWiring, AutoCloseable {
             throw new IllegalArgumentException("the Teredo prefix cannot change while running");
         }
         loopSettings = next;
-        // The shared budgets' rates: at once, as the loops would each set the same values.
+        // The shared budgets' rates, once for every loop.
         budgets.icmpErrors().setPerSecond(next.icmpErrorsPerSecond());
         budgets.unknownBubbles().setPerSecond(next.unknownBubblesPerSecond());
         loops.forEach((loop, path) -> loop.execute(() -> {

@@ -1,5 +1,6 @@
 package org.jmiredo.server.transport;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * device the route takes, EIO without checksum offload or through IPsec) while the same datagram alone goes
  * depends on the route, so it turns GSO off only towards that destination: its datagrams leave one by one, while
  * runs to every other destination keep GSO. Routes change (a link repaired, a tunnel's MTU raised), so a
- * refusal is remembered for {@link #DEFAULT_RETRY_SECONDS} seconds (the kernel's own path MTU exceptions last as
- * long by default, {@code net.ipv4.route.mtu_expires}): the destination's next run after that is tried with GSO
+ * refusal is remembered for {@code transport.udp-gso-retry} ({@link #DEFAULT_RETRY_SECONDS} seconds by default: the
+ * kernel's own path MTU exceptions last as long, {@code net.ipv4.route.mtu_expires}): the destination's next run after that is tried with GSO
  * again, which costs one refused sendmmsg, and the datagrams are sent again one by one, if the route still
  * refuses it. Before, a refusal lasted until restart.
  *
@@ -37,7 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class UdpGso {
     /** Destinations refused at once before GSO turns off everywhere. */
     static final int MAX_REFUSED_DESTINATIONS = 64;
-    /** How long a refusal lasts, towards one destination or everywhere: the kernel's default mtu_expires. */
+    /** How long a refusal lasts by default, towards one destination or everywhere: the kernel's mtu_expires. */
     static final int DEFAULT_RETRY_SECONDS = 600;
     /** {@link #offUntil}: GSO in use. */
     private static final long ON = 0;
@@ -66,6 +67,11 @@ public final class UdpGso {
 
     public UdpGso(UdpGsoMode mode) {
         this(mode, System::nanoTime, DEFAULT_RETRY_SECONDS);
+    }
+
+    /** @param retry how long a refusal lasts ({@code transport.udp-gso-retry}), whole seconds from 1 */
+    public UdpGso(UdpGsoMode mode, Duration retry) {
+        this(mode, System::nanoTime, (int) Math.clamp(retry.toSeconds(), 1, Integer.MAX_VALUE / 2));
     }
 
     /** @param nanoTime the clock ({@link System#nanoTime} but in tests); @param retrySeconds from 1 */

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.jmiredo.proto.Ipv4;
+import org.jmiredo.testing.AllAtOnce;
 import org.junit.jupiter.api.Test;
 
 class DestinationBudgetTest {
@@ -45,27 +45,13 @@ class DestinationBudgetTest {
         for (int round = 0; round < 20; round++) {
             DestinationBudget budget = budget(500, 1 << 16, round);
             AtomicIntegerArray granted = new AtomicIntegerArray(8);
-            CountDownLatch go = new CountDownLatch(1);
-            Thread[] threads = new Thread[4];
-            for (int t = 0; t < threads.length; t++) {
-                threads[t] = new Thread(() -> {
-                    try {
-                        go.await();
-                    } catch (InterruptedException e) {
-                        return;
+            AllAtOnce.run(4, () -> {
+                for (int i = 0; i < 8_000; i++) {
+                    if (budget.tryAcquire(VICTIM + (i & 7), 7)) {
+                        granted.incrementAndGet(i & 7);
                     }
-                    for (int i = 0; i < 8_000; i++) {
-                        if (budget.tryAcquire(VICTIM + (i & 7), 7)) {
-                            granted.incrementAndGet(i & 7);
-                        }
-                    }
-                });
-                threads[t].start();
-            }
-            go.countDown();
-            for (Thread thread : threads) {
-                thread.join();
-            }
+                }
+            });
             for (int v = 0; v < 8; v++) {
                 assertThat(granted.get(v)).as("round %d, victim %d", round, v).isEqualTo(500);
             }

@@ -75,16 +75,15 @@ final class ServerHarness implements AutoCloseable {
 
     /** As {@link #receive(ServerEndpoint, ByteBuf, String, int)} on the second loop's {@code on} socket. */
     void receiveOnSecondLoop(ServerEndpoint on, ByteBuf payload, String ipv4, int port) {
-        EmbeddedChannel channel = on == ServerEndpoint.PRIMARY ? primary2 : secondary2;
-        String local = on == ServerEndpoint.PRIMARY ? Packets.PRIMARY : Packets.SECONDARY;
-        channel.writeInbound(new DatagramPacket(payload, new InetSocketAddress(ip(local), 3544),
-                new InetSocketAddress(ip(ipv4), port)));
-        assertThat(payload.refCnt()).as("the server released the datagram").isZero();
+        receive(on == ServerEndpoint.PRIMARY ? primary2 : secondary2, on, payload, ipv4, port);
     }
 
     /** A datagram from {@code ipv4:port} to the {@code on} socket; asserts the server released it. */
     void receive(ServerEndpoint on, ByteBuf payload, String ipv4, int port) {
-        EmbeddedChannel channel = on == ServerEndpoint.PRIMARY ? primary : secondary;
+        receive(on == ServerEndpoint.PRIMARY ? primary : secondary, on, payload, ipv4, port);
+    }
+
+    private static void receive(EmbeddedChannel channel, ServerEndpoint on, ByteBuf payload, String ipv4, int port) {
         String local = on == ServerEndpoint.PRIMARY ? Packets.PRIMARY : Packets.SECONDARY;
         channel.writeInbound(new DatagramPacket(payload, new InetSocketAddress(ip(local), 3544),
                 new InetSocketAddress(ip(ipv4), port)));

@@ -404,26 +404,11 @@ class MmsgUdpSenderTest {
     @Test
     void runsRefusedTowardsMoreThanItRemembersTurnGsoOffEverywhere() throws Exception {
         UdpGso gso = new UdpGso(UdpGsoMode.AUTO);
-        int[] sentAlone = {0};
-        MmsgUdpSender sender = onLoop(() -> new MmsgUdpSender(udp, counters, (batch, from) -> {
-            if (batch.segmentSize(from) != 0) {
-                return -Errno.EINVAL;
-            }
-            sentAlone[0]++;
-            return 1; // taken (nothing leaves: the destinations are documentation addresses)
-        }, gso));
-        int destinations = UdpGso.MAX_REFUSED_DESTINATIONS + 1;
-        onLoop(() -> {
-            for (int d = 0; d < destinations; d++) {
-                sender.add(datagram(2 * d, 100), 0xC633_6400 + d, 3544, null); // 198.51.100.d
-                sender.add(datagram(2 * d + 1, 100), 0xC633_6400 + d, 3544, null);
-                sender.flush();
-                assertThat(gso.inUse()).as("after %d destinations", d + 1).isEqualTo(d + 1 < destinations);
-            }
-            return null;
-        });
+        List<Integer> segmentSizes = new ArrayList<>();
+        MmsgUdpSender sender = recording(gso, Errno.EINVAL, new boolean[] {true}, segmentSizes);
+        int destinations = refuseRunsTowardsMoreThanItRemembers(sender, gso);
         assertThat(gso.refusedDestinations()).isEqualTo(UdpGso.MAX_REFUSED_DESTINATIONS);
-        assertThat(sentAlone[0]).as("every datagram went, alone").isEqualTo(2 * destinations);
+        assertThat(segmentSizes).as("every datagram went, alone").hasSize(2 * destinations).containsOnly(0);
         assertThat(counters.dropped(DropReason.UDP_WRITE_FAILED)).isZero();
         assertThat(sent).allMatch(b -> b.refCnt() == 0);
     }
@@ -440,13 +425,7 @@ class MmsgUdpSenderTest {
         int narrow = 0xC633_6414; // 198.51.100.20 (nothing leaves: the syscall only records)
         boolean[] refusing = {true};
         List<Integer> segmentSizes = new ArrayList<>();
-        MmsgUdpSender sender = onLoop(() -> new MmsgUdpSender(udp, counters, (batch, from) -> {
-            if (batch.segmentSize(from) != 0 && refusing[0]) {
-                return -Errno.EMSGSIZE;
-            }
-            segmentSizes.add(batch.segmentSize(from));
-            return 1;
-        }, gso));
+        MmsgUdpSender sender = recording(gso, Errno.EMSGSIZE, refusing, segmentSizes);
         Callable<List<Integer>> runOfThree = () -> {
             segmentSizes.clear();
             for (int i = 0; i < 3; i++) {
@@ -480,22 +459,8 @@ class MmsgUdpSenderTest {
         UdpGso gso = new UdpGso(UdpGsoMode.AUTO, () -> nanos[0], 600);
         boolean[] refusing = {true};
         List<Integer> segmentSizes = new ArrayList<>();
-        MmsgUdpSender sender = onLoop(() -> new MmsgUdpSender(udp, counters, (batch, from) -> {
-            if (batch.segmentSize(from) != 0 && refusing[0]) {
-                return -Errno.EINVAL;
-            }
-            segmentSizes.add(batch.segmentSize(from));
-            return 1;
-        }, gso));
-        int destinations = UdpGso.MAX_REFUSED_DESTINATIONS + 1;
-        onLoop(() -> {
-            for (int d = 0; d < destinations; d++) {
-                sender.add(datagram(2 * d, 100), 0xC633_6400 + d, 3544, null); // 198.51.100.d
-                sender.add(datagram(2 * d + 1, 100), 0xC633_6400 + d, 3544, null);
-                sender.flush();
-            }
-            return null;
-        });
+        MmsgUdpSender sender = recording(gso, Errno.EINVAL, refusing, segmentSizes);
+        refuseRunsTowardsMoreThanItRemembers(sender, gso);
         assertThat(gso.inUse()).isFalse();
         refusing[0] = false;
         nanos[0] = TimeUnit.SECONDS.toNanos(599);
@@ -518,6 +483,36 @@ class MmsgUdpSenderTest {
         assertThat(gso.refusedDestinations()).isZero();
         assertThat(counters.dropped(DropReason.UDP_WRITE_FAILED)).isZero();
         assertThat(sent).allMatch(b -> b.refCnt() == 0);
+    }
+
+    /** Runs of two to one more destination than {@link UdpGso} remembers, each refused; returns how many. */
+    private int refuseRunsTowardsMoreThanItRemembers(MmsgUdpSender sender, UdpGso gso) throws Exception {
+        int destinations = UdpGso.MAX_REFUSED_DESTINATIONS + 1;
+        onLoop(() -> {
+            for (int d = 0; d < destinations; d++) {
+                sender.add(datagram(2 * d, 100), 0xC633_6400 + d, 3544, null); // 198.51.100.d
+                sender.add(datagram(2 * d + 1, 100), 0xC633_6400 + d, 3544, null);
+                sender.flush();
+                assertThat(gso.inUse()).as("after %d destinations", d + 1).isEqualTo(d + 1 < destinations);
+            }
+            return null;
+        });
+        return destinations;
+    }
+
+    /**
+     * A sender whose system call takes each message whole and sends nothing (the destinations are documentation
+     * addresses), recording its segment size, but refuses GSO messages with {@code errno} while {@code refusing[0]}.
+     */
+    private MmsgUdpSender recording(UdpGso gso, int errno, boolean[] refusing, List<Integer> segmentSizes)
+            throws Exception {
+        return onLoop(() -> new MmsgUdpSender(udp, counters, (batch, from) -> {
+            if (batch.segmentSize(from) != 0 && refusing[0]) {
+                return -errno;
+            }
+            segmentSizes.add(batch.segmentSize(from));
+            return 1;
+        }, gso));
     }
 
     @Test

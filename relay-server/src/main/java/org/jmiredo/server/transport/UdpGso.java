@@ -19,10 +19,10 @@ import org.slf4j.LoggerFactory;
  * device the route takes, EIO without checksum offload or through IPsec) while the same datagram alone goes
  * depends on the route, so it turns GSO off only towards that destination: its datagrams leave one by one, while
  * runs to every other destination keep GSO. Routes change (a link repaired, a tunnel's MTU raised), so a
- * refusal is remembered for {@code transport.udp-gso-retry} ({@link #DEFAULT_RETRY_SECONDS} seconds by default: the
- * kernel's own path MTU exceptions last as long, {@code net.ipv4.route.mtu_expires}): the destination's next run after that is tried with GSO
- * again, which costs one refused sendmmsg, and the datagrams are sent again one by one, if the route still
- * refuses it. Before, a refusal lasted until restart.
+ * refusal is remembered for {@code transport.udp-gso-retry} ({@link #DEFAULT_RETRY_SECONDS} seconds by default:
+ * the kernel's own path MTU exceptions last as long, {@code net.ipv4.route.mtu_expires}); the destination's next
+ * run after that is tried with GSO again, which costs one refused sendmmsg, its datagrams then sent one by one,
+ * if the route still refuses it. Before, a refusal lasted until restart.
  *
  * <p>Bounded: at most {@value #MAX_REFUSED_DESTINATIONS} destinations are remembered at once (a fixed table of
  * as many longs, each the address and the second its refusal ends); when the kernel refuses runs to more, the

@@ -197,6 +197,56 @@ class MtuInteropTest extends TeredoLabTest {
         }
     }
 
+    /**
+     * A refusal does not last (gso18): the relay restarted with {@code transport.udp-gso-retry = 10s}, the NAT's
+     * address routed through the small link again, and a transfer makes the kernel refuse GSO towards it (one INFO
+     * line). The link is then repaired, its MTU raised to 1,500: once the retry period is over the refusal ends
+     * (the gauge at 0, an INFO line "tried again"), and a second transfer to Miredo's client leaves its runs with
+     * GSO: the kernel takes them (no second refusal, the gauge stays 0), nothing dropped. Before, runs to that
+     * destination went unbatched until the relay restarted (and the key did not exist).
+     */
+    @Test
+    @Order(7)
+    @DisplayName("The small link to the NAT repaired: after transport.udp-gso-retry, runs to the NAT's address leave "
+            + "with UDP GSO again, nothing dropped")
+    void gsoTowardsARefusedPeerComesBackOnceItsLinkIsRepaired() {
+        JmiredoRelay relay = (JmiredoRelay) teredo.relay();
+        relay.stop();
+        relay.configure("jmiredo.transport.udp-gso-retry = 10s\n");
+        relay.start();
+        Ping.awaitReply(lan, NATIVE_HOST, WARM_UP);
+        Ping.awaitReply(v6, lanAddress, WARM_UP);
+        Netns rly = teredo.ns(Host.RLY);
+        Netns hub = teredo.ns(Host.HUB);
+        String offTowards = "UDP GSO off towards " + NAT_OUTSIDE;
+        hub.plug(SMALL_LINK_PORT, BR_V4, rly, SMALL_LINK);
+        try {
+            rly.ip("link", "set", "dev", SMALL_LINK, "mtu", "1280");
+            rly.sysctl("net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf." + SMALL_LINK + ".rp_filter=0");
+            rly.ip("route", "add", NAT_OUTSIDE + "/32", "dev", SMALL_LINK, "src", RELAY_V4);
+            Iperf.run(teredo.lab(), Host.LAN, NATIVE_HOST, true, Duration.ofSeconds(2));
+            assertThat(relay.process().output()).as("the relay's log").contains(offTowards);
+
+            rly.ip("link", "set", "dev", SMALL_LINK, "mtu", "1500");
+            Poll.until("the refusal towards " + NAT_OUTSIDE + " to end", Duration.ofSeconds(30),
+                    () -> Metrics.sample(relayMetrics(), REFUSED_DESTINATIONS) == 0.0);
+            assertThat(relay.process().output()).contains("UDP GSO towards " + NAT_OUTSIDE + " tried again");
+            String before = relayMetrics();
+            Iperf.Throughput throughput = Iperf.run(teredo.lab(), Host.LAN, NATIVE_HOST, true, Duration.ofSeconds(2));
+            assertThat(throughput.bitsPerSecond()).as(throughput.toString()).isPositive();
+            String after = relayMetrics();
+            assertThat(Metrics.sample(after, REFUSED_DESTINATIONS)).as("no refusal again").isZero();
+            assertThat(Metrics.sample(after, GSO_IN_USE)).isEqualTo(1.0);
+            String failed = "jmiredo_dropped_packets_total{reason=\"udp_write_failed\"}";
+            assertThat(Metrics.sample(after, failed)).as(failed).isEqualTo(Metrics.sample(before, failed));
+            String log = relay.process().output();
+            assertThat(log.split(offTowards, -1)).as("refusals towards the NAT's address in the log").hasSize(2);
+        } finally {
+            rly.ip("route", "del", NAT_OUTSIDE + "/32", "dev", SMALL_LINK);
+            hub.ip("link", "del", SMALL_LINK_PORT);
+        }
+    }
+
     private String relayMetrics() {
         return Metrics.scrape(teredo.ns(Host.RLY), JmiredoRelay.METRICS_LISTEN).body();
     }

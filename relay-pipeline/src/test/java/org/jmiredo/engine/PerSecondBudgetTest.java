@@ -3,7 +3,7 @@ package org.jmiredo.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.concurrent.CountDownLatch;
+import org.jmiredo.testing.AllAtOnce;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -60,29 +60,15 @@ class PerSecondBudgetTest {
         for (int round = 0; round < 20; round++) {
             PerSecondBudget budget = new PerSecondBudget(1_000);
             AtomicInteger granted = new AtomicInteger();
-            CountDownLatch go = new CountDownLatch(1);
-            Thread[] threads = new Thread[4];
-            for (int t = 0; t < threads.length; t++) {
-                threads[t] = new Thread(() -> {
-                    try {
-                        go.await();
-                    } catch (InterruptedException e) {
-                        return;
+            AllAtOnce.run(4, () -> {
+                int mine = 0;
+                for (int i = 0; i < 2_000; i++) {
+                    if (budget.tryAcquire(7)) {
+                        mine++;
                     }
-                    int mine = 0;
-                    for (int i = 0; i < 2_000; i++) {
-                        if (budget.tryAcquire(7)) {
-                            mine++;
-                        }
-                    }
-                    granted.addAndGet(mine);
-                });
-                threads[t].start();
-            }
-            go.countDown();
-            for (Thread thread : threads) {
-                thread.join();
-            }
+                }
+                granted.addAndGet(mine);
+            });
             assertThat(granted.get()).as("round %d", round).isEqualTo(1_000);
         }
     }

@@ -67,7 +67,7 @@ final class ServerScenario implements AutoCloseable {
         int maxIcmp = data.consumeBoolean() ? ServerSettings.MIREDO_MAX_ICMP_PAYLOAD : data.consumeInt(0, 2000);
         settings = new ServerSettings(PRIMARY, SECONDARY, Teredo.PREFIX, mtu, maxIcmp,
                 data.consumeInt(0, 128), data.consumeInt(0, 3), data.consumeInt(0, 3) != 0);
-        path = new ServerDataPath(settings, 1, () -> now);
+        path = new ServerDataPath(settings, () -> now);
         path.initChannels(primary, secondary, this::nativeWrite);
         primary.pipeline().addFirst(primaryRefused); // next to the sockets
         secondary.pipeline().addFirst(secondaryRefused);

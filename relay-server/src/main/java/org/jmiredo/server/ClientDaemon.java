@@ -78,7 +78,7 @@ public final class ClientDaemon implements AutoCloseable {
         life.closeLater(address); // after the transport: its last withdrawal still runs
         MetricsServer metrics = life.startMetrics(config.metrics(), this::isReady);
         PrometheusMeterRegistry registry = life.registry();
-        UdpGso gso = new UdpGso(config.transport().udpGso());
+        UdpGso gso = new UdpGso(config.transport().udpGso(), config.transport().udpGsoRetry());
         ClientDataPath dataPath = life.closeLater(new ClientDataPath(settings, report, peerSettings(config.peers()),
                 config.icmp().errorsPerSecond(), Clock.monotonic(), Transport.udpSenders(gso)));
         dataPath.lookUpServers(lookup(config, settings)).answerBudgets(config.client().originBubblesPerSecond(),

@@ -77,7 +77,7 @@ public final class RelayDaemon implements AutoCloseable {
         PrometheusMeterRegistry registry = life.registry();
 
         TransportSettings settings = platformSettings(TransportSettingsMapping.of(config));
-        UdpGso gso = new UdpGso(config.transport().udpGso());
+        UdpGso gso = new UdpGso(config.transport().udpGso(), config.transport().udpGsoRetry());
         dataPath = life.closeLater(new RelayDataPath(config.relaySettings(), config.peers(),
                 Clock.monotonic(), Transport.udpSenders(gso)));
         new DataPathMetrics(DataPathRole.RELAY, dataPath.counters()).bindTo(registry);

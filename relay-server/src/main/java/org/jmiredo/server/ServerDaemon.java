@@ -63,7 +63,7 @@ public final class ServerDaemon extends UdpRoleDaemon {
             throw new StartupException("no server address: set jmiredo.server.primary-address (--config) or "
                     + "ServerBindAddress (--miredo-conf miredo-server.conf)", null);
         }
-        requireRaTablesFitTheHeap(transportSettings().resolvedEventLoops(), Runtime.getRuntime().maxMemory());
+        requireRaTablesFitTheHeap(role, Runtime.getRuntime().maxMemory());
         Set<Integer> assigned = HostAddresses.ipv4();
         HostAddresses.requireUsable("jmiredo.server.primary-address", role.primaryAddress(), assigned);
         if (role.secondaryDefaultedAt() == null) {
@@ -93,17 +93,17 @@ public final class ServerDaemon extends UdpRoleDaemon {
     }
 
     /**
-     * The per-destination RA tables are allocated when the loops start: a size the configuration accepts
-     * (ra-destination-slots up to 4194304, event-loops up to 256) could otherwise end the start in an
-     * OutOfMemoryError. Half the heap leaves room for the rest (Netty's pools are direct memory).
+     * The per-destination tables are allocated before the loops start: a size the configuration accepts
+     * (ra-destination-slots up to 4194304: 128 MiB for both) could otherwise end the start in an
+     * OutOfMemoryError on a small heap. Half the heap leaves room for the rest (Netty's pools are direct memory).
      */
-    private void requireRaTablesFitTheHeap(int eventLoops, long maxHeap) throws StartupException {
-        long tables = role.raTableBytes(eventLoops);
+    static void requireRaTablesFitTheHeap(ServerRoleConfig role, long maxHeap) throws StartupException {
+        long tables = role.raTableBytes();
         if (tables > maxHeap / 2) {
             throw new StartupException("jmiredo.server.ra-destination-slots = " + role.raDestinationSlots()
                     + ": the per-destination tables (RAs, forwarded packets) take " + tables / MIB + " MiB (16 B x "
-                    + role.raDestinationSlots() + " slots x " + eventLoops + " event loops each), more than half the heap ("
-                    + maxHeap / MIB + " MiB, -Xmx): lower it or jmiredo.transport.event-loops, or raise -Xmx", null);
+                    + role.raDestinationSlots() + " slots each), more than half the heap (" + maxHeap / MIB
+                    + " MiB, -Xmx): lower it, or raise -Xmx", null);
         }
     }
 
@@ -118,7 +118,7 @@ public final class ServerDaemon extends UdpRoleDaemon {
 
     @Override
     void bind(UdpLoops loops) throws IOException {
-        dataPath = new ServerDataPath(settings, loops.channelsPerAddress(), Clock.monotonic());
+        dataPath = new ServerDataPath(settings, Clock.monotonic());
         int capacity = Math.max(MIN_NATIVE_CAPACITY, Ipv6.HEADER_LENGTH + settings.maxIcmpPayload());
         // The primary channels first, with an empty pipeline; the secondary channel of loop i then wires
         // the pair. A datagram reaching a primary socket in between is discarded by Netty's pipeline tail:

@@ -1,6 +1,7 @@
 package org.jmiredo.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -10,6 +11,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.jmiredo.server.config.ServerRoleConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -45,22 +47,20 @@ class ServerCommandTest {
 
     /**
      * The per-destination tables (RAs and forwarded packets, both on by default) are allocated at start, 16 B per
-     * slot on every event loop each: a value the configuration accepts (4194304 slots, 256 loops: 32 GiB) must stop the start with the key, not with an
-     * OutOfMemoryError once the loops run. Checked before the addresses, so no Teredo port is needed here.
+     * slot each, one of each for the whole server (before, one per event loop: 256 loops took 32 GiB): a value the
+     * configuration accepts (4194304 slots: 128 MiB) must stop the start on a small heap with the key, not with an
+     * OutOfMemoryError once the loops run; the same on a heap of twice that starts.
      */
     @Test
     void serverRefusesRaDestinationTablesLargerThanHalfTheHeap() throws Exception {
-        Path conf = write("server.conf", """
-                jmiredo.server { primary-address = "203.0.113.200", ra-destination-slots = 4194304 }
-                jmiredo.transport.event-loops = 256
-                """);
-        assertThat(run("server", "--config", conf.toString(), "--metrics-listen", "127.0.0.1:0"))
-                .isEqualTo(Main.EXIT_FAILURE);
-        assertThat(err.toString()).startsWith("jmiredo: jmiredo.server.ra-destination-slots = 4194304: the "
-                + "per-destination tables (RAs, forwarded packets) take 32768 MiB (16 B x 4194304 slots x 256 event "
-                + "loops each), more than half "
-                + "the heap (").contains("MiB, -Xmx): lower it or jmiredo.transport.event-loops, or raise -Xmx")
-                .hasLineCount(1);
+        ServerRoleConfig role = new ServerRoleConfig(0, 0, 0x2001_0000, 1280, 88, 0, true, 20, 4_194_304);
+        long mib = 1 << 20;
+        assertThatThrownBy(() -> ServerDaemon.requireRaTablesFitTheHeap(role, 255 * mib))
+                .isInstanceOf(StartupException.class)
+                .hasMessage("jmiredo.server.ra-destination-slots = 4194304: the per-destination tables (RAs, forwarded "
+                        + "packets) take 128 MiB (16 B x 4194304 slots each), more than half the heap (255 MiB, "
+                        + "-Xmx): lower it, or raise -Xmx");
+        ServerDaemon.requireRaTablesFitTheHeap(role, 256 * mib);
     }
 
     @Test

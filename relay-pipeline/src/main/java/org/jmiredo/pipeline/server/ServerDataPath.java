@@ -17,10 +17,11 @@ import org.jmiredo.tun.TunQueue;
  * to the primary address and one bound to the secondary address (both port 3544, SO_REUSEPORT when
  * there are several loops), registers both on that loop, and calls {@link #initChannels} once per pair.
  * Each channel gets its own rules and counters; every channel shares the one per-second RA budget (lock-free,
- * {@link PerSecondBudget}: the configured rate is the server's bound whichever sockets the RSs reach), and the
- * pair shares one per-destination budget (an RS with the cone bit is answered from the other address), so both
- * channels of a pair must be on the same loop. The packets forwarded to Teredo destinations have budgets of the
- * same two kinds ({@link ServerSettings#forwardPerSecond()}, {@link ServerSettings#forwardPerDestination()}).
+ * {@link PerSecondBudget}: the configured rate is the server's bound whichever sockets the RSs reach) and the one
+ * per-destination RA budget (lock-free too, {@link DestinationBudget}; an RS with the cone bit is answered from the
+ * other address, and a victim's spoofed ports spread over the loops). The packets forwarded to Teredo destinations
+ * have budgets of the same two kinds ({@link ServerSettings#forwardPerSecond()},
+ * {@link ServerSettings#forwardPerDestination()}), each likewise one for the whole server.
  *
  * <p>No per-client state anywhere (as Miredo's server): memory does not depend on the number of clients
  * (the per-destination budgets are fixed-size tables).
@@ -33,24 +34,28 @@ public final class ServerDataPath {
     private final Clock clock;
     /** {@link ServerSettings#raPerSecond()} for the whole server, shared by every channel. */
     private final PerSecondBudget raBudget;
-    private final int raPerDestinationPerPair;
+    /** {@link ServerSettings#raPerDestination()} for the whole server, shared by every channel. */
+    private final DestinationBudget raPerDestination;
     /** {@link ServerSettings#forwardPerSecond()} for the whole server, shared by every channel. */
     private final PerSecondBudget forwardBudget;
-    private final int forwardPerDestinationPerPair;
+    /** {@link ServerSettings#forwardPerDestination()} for the whole server, shared by every channel. */
+    private final DestinationBudget forwardPerDestination;
     private final List<DataPathCounters> counters = new CopyOnWriteArrayList<>();
 
     /**
-     * @param eventLoops how many channel pairs the daemon will create; each pair gets this share of
-     *     {@link ServerSettings#raPerDestination()} and of {@link ServerSettings#forwardPerDestination()} towards
-     *     any one IPv4 address
+     * Every channel pair {@link #initChannels} is given, on any number of event loops, shares one budget each:
+     * {@link ServerSettings#raPerDestination()} and {@link ServerSettings#forwardPerDestination()} towards any one
+     * IPv4 address are the server's bounds (until this release, each loop had its share, rounded up).
      */
-    public ServerDataPath(ServerSettings settings, int eventLoops, Clock clock) {
+    public ServerDataPath(ServerSettings settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
         this.raBudget = new PerSecondBudget(settings.raPerSecond());
-        this.raPerDestinationPerPair = PerSecondBudget.share(settings.raPerDestination(), eventLoops);
+        this.raPerDestination = DestinationBudget.withSecretKey(settings.raPerDestination(),
+                settings.raDestinationSlots());
         this.forwardBudget = new PerSecondBudget(settings.forwardPerSecond());
-        this.forwardPerDestinationPerPair = PerSecondBudget.share(settings.forwardPerDestination(), eventLoops);
+        this.forwardPerDestination = DestinationBudget.withSecretKey(settings.forwardPerDestination(),
+                settings.raDestinationSlots());
     }
 
     /**
@@ -61,18 +66,13 @@ public final class ServerDataPath {
      * the channels' event loop and never given ownership of a packet.
      */
     public void initChannels(Channel primary, Channel secondary, TunQueue nativeOut) {
-        DestinationBudget perDestination = DestinationBudget.withSecretKey(raPerDestinationPerPair,
-                settings.raDestinationSlots());
-        DestinationBudget forwardPerDestination = DestinationBudget.withSecretKey(forwardPerDestinationPerPair,
-                settings.raDestinationSlots());
-        init(primary, ServerEndpoint.PRIMARY, primary, secondary, nativeOut, perDestination, forwardPerDestination);
-        init(secondary, ServerEndpoint.SECONDARY, primary, secondary, nativeOut, perDestination, forwardPerDestination);
+        init(primary, ServerEndpoint.PRIMARY, primary, secondary, nativeOut);
+        init(secondary, ServerEndpoint.SECONDARY, primary, secondary, nativeOut);
     }
 
-    private void init(Channel udp, ServerEndpoint boundTo, Channel primary, Channel secondary, TunQueue nativeOut,
-            DestinationBudget perDestination, DestinationBudget forwardPerDestination) {
+    private void init(Channel udp, ServerEndpoint boundTo, Channel primary, Channel secondary, TunQueue nativeOut) {
         DataPathCounters channelCounters = new DataPathCounters();
-        ServerRules rules = new ServerRules(settings, raBudget, perDestination, forwardBudget, forwardPerDestination,
+        ServerRules rules = new ServerRules(settings, raBudget, raPerDestination, forwardBudget, forwardPerDestination,
                 udp.alloc(), clock, channelCounters);
         ServerUdpOutput output = new ServerUdpOutput(primary, secondary, nativeOut, channelCounters);
         udp.pipeline().addLast(HANDLER_NAME, new ServerDatagramHandler(boundTo, rules, output, channelCounters));

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.jmiredo.proto.Ipv4;
+import org.jmiredo.testing.AllAtOnce;
 import org.junit.jupiter.api.Test;
 
 class DestinationBudgetTest {
@@ -31,6 +33,41 @@ class DestinationBudgetTest {
         assertThat(granted(budget, CLIENT, 1_000, 2)).as("another address, same second").isEqualTo(2);
         assertThat(granted(budget, VICTIM, 1_001, 100)).as("a new second, a new budget").isEqualTo(3);
         assertThat(granted(budget, VICTIM, 1_005, 100)).as("after a gap too").isEqualTo(3);
+    }
+
+    /**
+     * One table for the whole server, its event loops taking from it at once: four threads asking for eight victims
+     * in one second get exactly each victim's budget between them, never more (the raise of a victim's counters
+     * is a compare-and-set from what the estimate was read from). Before, a table was one loop's, plain writes.
+     */
+    @Test
+    void threadsSharingTheTableGetExactlyEachVictimsBudgetBetweenThem() throws InterruptedException {
+        for (int round = 0; round < 20; round++) {
+            DestinationBudget budget = budget(500, 1 << 16, round);
+            AtomicIntegerArray granted = new AtomicIntegerArray(8);
+            AllAtOnce.run(4, () -> {
+                for (int i = 0; i < 8_000; i++) {
+                    if (budget.tryAcquire(VICTIM + (i & 7), 7)) {
+                        granted.incrementAndGet(i & 7);
+                    }
+                }
+            });
+            for (int v = 0; v < 8; v++) {
+                assertThat(granted.get(v)).as("round %d, victim %d", round, v).isEqualTo(500);
+            }
+        }
+    }
+
+    /** A loop whose burst clock still reads the previous second counts in the later window: no second window. */
+    @Test
+    void aLaggingClockCountsInTheLaterWindow() {
+        DestinationBudget budget = budget(2, 1024, 3);
+        assertThat(budget.tryAcquire(VICTIM, 11)).isTrue();
+        assertThat(budget.tryAcquire(VICTIM, 10)).isTrue();
+        assertThat(budget.tryAcquire(VICTIM, 10)).as("the loop still on second 10 opens no window of its own")
+                .isFalse();
+        assertThat(budget.tryAcquire(VICTIM, 11)).isFalse();
+        assertThat(budget.tryAcquire(VICTIM, 12)).isTrue();
     }
 
     @Test

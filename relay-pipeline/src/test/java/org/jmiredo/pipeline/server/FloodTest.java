@@ -163,6 +163,49 @@ class FloodTest {
     }
 
     /**
+     * ra-per-destination and forward-per-destination are the server's bounds, not each event loop's: a victim's
+     * spoofed RSs and the bubbles aimed at it, reaching the sockets of two loops, get the value a second between
+     * them. Before, each loop had a table of its own with its share, rounded up (3 of 5 with two loops: 6 in all).
+     */
+    @Test
+    void thePerDestinationBudgetsAreTheWholeServersAcrossItsEventLoops() {
+        ServerSettings settings = Packets.labSettings().withRaPerDestination(5, 1024).withForwardBudgets(0, 5);
+        try (ServerHarness server = new ServerHarness(settings)) {
+            server.secondLoop();
+            int ras = 0;
+            int forwarded = 0;
+            for (int port = 1; port <= 400; port++) {
+                ServerEndpoint on = port % 4 < 2 ? ServerEndpoint.PRIMARY : ServerEndpoint.SECONDARY;
+                ByteBuf rs = rs(RS_RESTRICTED, (long) port);
+                ByteBuf bubble = Packets.bubble(Packets.v6("2001:db8:66::" + Integer.toHexString(port)),
+                        Packets.teredo(Packets.PRIMARY, 0, "198.51.100.77", port));
+                if (port % 2 == 0) {
+                    server.receive(on, rs, "198.51.100.77", port);
+                    server.receive(on, bubble, "203.0.113.66", 4444);
+                } else {
+                    server.receiveOnSecondLoop(on, rs, "198.51.100.77", port);
+                    server.receiveOnSecondLoop(on, bubble, "203.0.113.66", 4444);
+                }
+                for (ServerHarness.Sent sent : server.sent()) {
+                    // To the victim: an RA (above 100 bytes with its origin indication) or a bubble (48 bytes).
+                    if (sent.recipient().getPort() == port) {
+                        if (sent.content().readableBytes() > 61) {
+                            ras++;
+                        } else {
+                            forwarded++;
+                        }
+                    }
+                    sent.packet().release();
+                }
+            }
+            assertThat(ras).as("RAs towards the victim from both loops").isEqualTo(5);
+            assertThat(forwarded).as("packets forwarded to the victim from both loops").isEqualTo(5);
+            assertThat(server.dropped(DropReason.RA_DESTINATION_LIMITED)).isEqualTo(400 - 5);
+            assertThat(server.dropped(DropReason.FORWARD_DESTINATION_LIMITED)).isEqualTo(400 - 5);
+        }
+    }
+
+    /**
      * The reflection blackbox17b found (RFC 4380 §5.3.1 rule 6, and rule 5 from the sender's own mapping): bubbles
      * from one host, without forging anything, to Teredo addresses that embed a victim's IPv4 on many ports were all
      * forwarded there, with an origin indication (1.12 bytes out per byte in). Now the victim gets the

@@ -42,13 +42,16 @@ final class ServerHarness implements AutoCloseable {
     final EmbeddedChannel primary = new EmbeddedChannel();
     final EmbeddedChannel secondary = new EmbeddedChannel();
     final List<ByteBuf> nativeWritten = new ArrayList<>();
+    /** A second event loop's pair of sockets on the same data path, once {@link #secondLoop} made it. */
+    EmbeddedChannel primary2;
+    EmbeddedChannel secondary2;
     final TrackingAllocator allocator = new TrackingAllocator();
 
     ServerHarness(ServerSettings settings) {
         this.settings = settings;
         primary.config().setAllocator(allocator);
         secondary.config().setAllocator(allocator);
-        dataPath = new ServerDataPath(settings, 1, () -> now);
+        dataPath = new ServerDataPath(settings, () -> now);
         dataPath.initChannels(primary, secondary, packet -> {
             if (nativeAccepts) {
                 nativeWritten.add(packet.copy());
@@ -61,9 +64,26 @@ final class ServerHarness implements AutoCloseable {
         this(Packets.labSettings());
     }
 
+    /** Gives the server a second event loop: another pair of sockets on the same data path, as the daemon does. */
+    void secondLoop() {
+        primary2 = new EmbeddedChannel();
+        secondary2 = new EmbeddedChannel();
+        primary2.config().setAllocator(allocator);
+        secondary2.config().setAllocator(allocator);
+        dataPath.initChannels(primary2, secondary2, packet -> false);
+    }
+
+    /** As {@link #receive(ServerEndpoint, ByteBuf, String, int)} on the second loop's {@code on} socket. */
+    void receiveOnSecondLoop(ServerEndpoint on, ByteBuf payload, String ipv4, int port) {
+        receive(on == ServerEndpoint.PRIMARY ? primary2 : secondary2, on, payload, ipv4, port);
+    }
+
     /** A datagram from {@code ipv4:port} to the {@code on} socket; asserts the server released it. */
     void receive(ServerEndpoint on, ByteBuf payload, String ipv4, int port) {
-        EmbeddedChannel channel = on == ServerEndpoint.PRIMARY ? primary : secondary;
+        receive(on == ServerEndpoint.PRIMARY ? primary : secondary, on, payload, ipv4, port);
+    }
+
+    private static void receive(EmbeddedChannel channel, ServerEndpoint on, ByteBuf payload, String ipv4, int port) {
         String local = on == ServerEndpoint.PRIMARY ? Packets.PRIMARY : Packets.SECONDARY;
         channel.writeInbound(new DatagramPacket(payload, new InetSocketAddress(ip(local), 3544),
                 new InetSocketAddress(ip(ipv4), port)));
@@ -79,6 +99,10 @@ final class ServerHarness implements AutoCloseable {
         List<Sent> all = new ArrayList<>();
         drain(primary, ServerEndpoint.PRIMARY, all);
         drain(secondary, ServerEndpoint.SECONDARY, all);
+        if (primary2 != null) {
+            drain(primary2, ServerEndpoint.PRIMARY, all);
+            drain(secondary2, ServerEndpoint.SECONDARY, all);
+        }
         return all;
     }
 
@@ -122,6 +146,10 @@ final class ServerHarness implements AutoCloseable {
         nativeWritten.forEach(ByteBuf::release);
         primary.finishAndReleaseAll();
         secondary.finishAndReleaseAll();
+        if (primary2 != null) {
+            primary2.finishAndReleaseAll();
+            secondary2.finishAndReleaseAll();
+        }
         allocator.assertAllReleased();
     }
 }

@@ -136,6 +136,7 @@ final class ConfigMapper {
                 (int) in.bytes("jmiredo.transport.socket-send-buffer", 0, MAX_SOCKET_BUFFER),
                 in.bool("jmiredo.transport.udp-gro"),
                 in.parsed("jmiredo.transport.udp-gso", UdpGsoMode::parse, UdpGsoMode.OFF),
+                in.duration("jmiredo.transport.udp-gso-retry", Duration.ofSeconds(1), Duration.ofDays(1)),
                 localAddressRefresh());
     }
 

@@ -65,12 +65,12 @@ public record ServerRoleConfig(
     }
 
     /**
-     * The heap the per-destination tables (RAs, forwarded packets) take on {@code eventLoops} loops: two rows of 8-byte counters per
-     * loop, allocated at start; none without a per-destination limit.
+     * The heap the per-destination tables (RAs, forwarded packets) take: two rows of 8-byte counters each, one
+     * table of each kind for the whole server (shared by the loops), allocated at start; none without a limit.
      */
-    public long raTableBytes(int eventLoops) {
+    public long raTableBytes() {
         int tables = (raPerDestination == 0 ? 0 : 1) + (forwardPerDestination == 0 ? 0 : 1);
-        return tables * 2L * Long.BYTES * raDestinationSlots * eventLoops;
+        return tables * 2L * Long.BYTES * raDestinationSlots;
     }
 
     /** True when a primary address was given (HOCON primary-address or ServerBindAddress). */

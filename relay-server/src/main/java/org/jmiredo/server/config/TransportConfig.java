@@ -13,6 +13,8 @@ import org.jmiredo.server.transport.UdpGsoMode;
  * @param socketSendBuffer SO_SNDBUF in bytes; 0 keeps the kernel default
  * @param udpGro whether to ask the kernel for UDP GRO
  * @param udpGso whether runs of datagrams to one destination leave as one UDP GSO send
+ * @param udpGsoRetry how long a UDP GSO refusal lasts, towards one destination or everywhere, before GSO is tried
+ *     again
  * @param localAddressRefresh bound to 0.0.0.0: how often to re-read the host's addresses for the per-address
  *     sockets; zero for none
  */
@@ -24,6 +26,7 @@ public record TransportConfig(
         int socketSendBuffer,
         boolean udpGro,
         UdpGsoMode udpGso,
+        Duration udpGsoRetry,
         Duration localAddressRefresh) {
 
     /** {@link #eventLoops()} with 0 resolved to the processors this JVM may use. */

@@ -131,7 +131,7 @@ final class MmsgUdpSender implements UdpSender {
             if (n > 0 && !udp.isOpen()) {
                 return; // closed meanwhile: its fd number may already belong to another socket
             }
-            if (batch.messages() < n && gso.refusedDestinations() > 0) {
+            if (batch.messages() < n && gso.anyRefused()) {
                 separateRefused(); // runs were grouped, and the kernel refused runs to some destination before
             }
             while (m < batch.messages()) {

@@ -31,7 +31,7 @@ class ConfigLoaderTest {
                 new RelayConfig(RelayType.CONE, 0, 3544, 0x2001_0000, UnknownPeerPolicy.ACCEPT_MATCHING, 20_000, 5,
                         500));
         assertThat(config.tun()).isEqualTo(new TunConfig("teredo", 1280, 64, false, TunOffloadMode.OFF, 4096, ReceiveSteering.OFF));
-        assertThat(config.transport()).isEqualTo(new TransportConfig(0, 32, 64, 12 << 20, 4 << 20, false, UdpGsoMode.AUTO,
+        assertThat(config.transport()).isEqualTo(new TransportConfig(0, 32, 64, 12 << 20, 4 << 20, false, UdpGsoMode.AUTO, Duration.ofMinutes(10),
                 Duration.ofSeconds(5)));
         assertThat(config.peers().maxPeers()).isEqualTo(1_048_576);
         assertThat(config.peers().segments()).isEqualTo(256);

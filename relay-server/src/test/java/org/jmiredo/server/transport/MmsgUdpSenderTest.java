@@ -404,14 +404,89 @@ class MmsgUdpSenderTest {
     @Test
     void runsRefusedTowardsMoreThanItRemembersTurnGsoOffEverywhere() throws Exception {
         UdpGso gso = new UdpGso(UdpGsoMode.AUTO);
-        int[] sentAlone = {0};
-        MmsgUdpSender sender = onLoop(() -> new MmsgUdpSender(udp, counters, (batch, from) -> {
-            if (batch.segmentSize(from) != 0) {
-                return -Errno.EINVAL;
+        List<Integer> segmentSizes = new ArrayList<>();
+        MmsgUdpSender sender = recording(gso, Errno.EINVAL, new boolean[] {true}, segmentSizes);
+        int destinations = refuseRunsTowardsMoreThanItRemembers(sender, gso);
+        assertThat(gso.refusedDestinations()).isEqualTo(UdpGso.MAX_REFUSED_DESTINATIONS);
+        assertThat(segmentSizes).as("every datagram went, alone").hasSize(2 * destinations).containsOnly(0);
+        assertThat(counters.dropped(DropReason.UDP_WRITE_FAILED)).isZero();
+        assertThat(sent).allMatch(b -> b.refCnt() == 0);
+    }
+
+    /**
+     * A refusal does not last: routes are repaired and MTUs raised. Runs to a refused destination leave unbatched
+     * for the retry period (no GSO tried meanwhile), then GSO is tried again, and kept once the kernel takes it.
+     * Before, a refused destination went unbatched until restart.
+     */
+    @Test
+    void aRefusedDestinationIsTriedWithGsoAgainOnceItsRefusalIsOver() throws Exception {
+        long[] nanos = {0};
+        UdpGso gso = new UdpGso(UdpGsoMode.AUTO, () -> nanos[0], 600);
+        int narrow = 0xC633_6414; // 198.51.100.20 (nothing leaves: the syscall only records)
+        boolean[] refusing = {true};
+        List<Integer> segmentSizes = new ArrayList<>();
+        MmsgUdpSender sender = recording(gso, Errno.EMSGSIZE, refusing, segmentSizes);
+        Callable<List<Integer>> runOfThree = () -> {
+            segmentSizes.clear();
+            for (int i = 0; i < 3; i++) {
+                sender.add(datagram(i, 200), narrow, 3544, null);
             }
-            sentAlone[0]++;
-            return 1; // taken (nothing leaves: the destinations are documentation addresses)
-        }, gso));
+            sender.flush();
+            return List.copyOf(segmentSizes);
+        };
+        assertThat(onLoop(runOfThree)).as("refused, then alone").containsExactly(0, 0, 0);
+        assertThat(gso.refusedDestinations()).isEqualTo(1);
+        refusing[0] = false; // the route is repaired
+        nanos[0] = TimeUnit.SECONDS.toNanos(599);
+        assertThat(onLoop(runOfThree)).as("within the period: alone, GSO not tried").containsExactly(0, 0, 0);
+        assertThat(gso.refusedTowards(narrow)).isTrue();
+        nanos[0] = TimeUnit.SECONDS.toNanos(600);
+        assertThat(onLoop(runOfThree)).as("after it: one GSO message").containsExactly(200);
+        assertThat(gso.refusedTowards(narrow)).isFalse();
+        assertThat(gso.refusedDestinations()).isZero();
+        assertThat(gso.inUse()).isTrue();
+        assertThat(counters.dropped(DropReason.UDP_WRITE_FAILED)).isZero();
+        assertThat(sent).allMatch(b -> b.refCnt() == 0);
+    }
+
+    /**
+     * GSO turned off everywhere by refusals towards more destinations than the table holds comes back after the
+     * period (before, it stayed off until restart), with the table's slots free again for new refusals.
+     */
+    @Test
+    void gsoTurnedOffEverywhereByRefusalsComesBackAfterThePeriod() throws Exception {
+        long[] nanos = {0};
+        UdpGso gso = new UdpGso(UdpGsoMode.AUTO, () -> nanos[0], 600);
+        boolean[] refusing = {true};
+        List<Integer> segmentSizes = new ArrayList<>();
+        MmsgUdpSender sender = recording(gso, Errno.EINVAL, refusing, segmentSizes);
+        refuseRunsTowardsMoreThanItRemembers(sender, gso);
+        assertThat(gso.inUse()).isFalse();
+        refusing[0] = false;
+        nanos[0] = TimeUnit.SECONDS.toNanos(599);
+        assertThat(gso.inUse()).as("within the period").isFalse();
+        nanos[0] = TimeUnit.SECONDS.toNanos(600);
+        segmentSizes.clear();
+        onLoop(() -> {
+            sender.flush(); // the batch after the period groups runs again
+            for (int d = 0; d < 2; d++) {
+                sender.add(datagram(2 * d, 100), 0xCB00_7100 + d, 3544, null); // 203.0.113.d, never refused
+                sender.add(datagram(2 * d + 1, 100), 0xCB00_7100 + d, 3544, null);
+            }
+            sender.add(datagram(9, 100), 0xC633_6400, 3544, null); // a run to a destination refused before
+            sender.add(datagram(10, 100), 0xC633_6400, 3544, null);
+            sender.flush();
+            return null;
+        });
+        assertThat(gso.inUse()).as("after it").isTrue();
+        assertThat(segmentSizes).as("three runs, each one GSO message").containsExactly(100, 100, 100);
+        assertThat(gso.refusedDestinations()).isZero();
+        assertThat(counters.dropped(DropReason.UDP_WRITE_FAILED)).isZero();
+        assertThat(sent).allMatch(b -> b.refCnt() == 0);
+    }
+
+    /** Runs of two to one more destination than {@link UdpGso} remembers, each refused; returns how many. */
+    private int refuseRunsTowardsMoreThanItRemembers(MmsgUdpSender sender, UdpGso gso) throws Exception {
         int destinations = UdpGso.MAX_REFUSED_DESTINATIONS + 1;
         onLoop(() -> {
             for (int d = 0; d < destinations; d++) {
@@ -422,10 +497,22 @@ class MmsgUdpSenderTest {
             }
             return null;
         });
-        assertThat(gso.refusedDestinations()).isEqualTo(UdpGso.MAX_REFUSED_DESTINATIONS);
-        assertThat(sentAlone[0]).as("every datagram went, alone").isEqualTo(2 * destinations);
-        assertThat(counters.dropped(DropReason.UDP_WRITE_FAILED)).isZero();
-        assertThat(sent).allMatch(b -> b.refCnt() == 0);
+        return destinations;
+    }
+
+    /**
+     * A sender whose system call takes each message whole and sends nothing (the destinations are documentation
+     * addresses), recording its segment size, but refuses GSO messages with {@code errno} while {@code refusing[0]}.
+     */
+    private MmsgUdpSender recording(UdpGso gso, int errno, boolean[] refusing, List<Integer> segmentSizes)
+            throws Exception {
+        return onLoop(() -> new MmsgUdpSender(udp, counters, (batch, from) -> {
+            if (batch.segmentSize(from) != 0 && refusing[0]) {
+                return -errno;
+            }
+            segmentSizes.add(batch.segmentSize(from));
+            return 1;
+        }, gso));
     }
 
     @Test

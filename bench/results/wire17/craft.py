@@ -15,13 +15,14 @@ def teredo(server, port, ipv4, flags=0):
     return struct.pack("!I4sHH", 0x20010000, socket.inet_aton(server), flags, ~port & 0xFFFF) + inv
 
 def csum(src, dst, nh, upper):
-    data = src + dst + struct.pack("!IxxxB", len(upper), nh) + upper
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
+    """RFC 1071 one's complement sum over the IPv6 pseudo-header (RFC 8200 section 8.1) and the upper layer."""
+    data = src + dst + len(upper).to_bytes(4, "big") + bytes(3) + bytes([nh]) + upper + bytes(len(upper) % 2)
+    total = 0
+    for i in range(0, len(data), 2):
+        total += (data[i] << 8) | data[i + 1]
+    total = (total & 0xFFFF) + (total >> 16)
+    total = (total & 0xFFFF) + (total >> 16)
+    return 0xFFFF ^ total
 
 def echo(src, dst, ident=7, seq=1, data=b"wire17!!", kind=128):
     icmp = bytearray(struct.pack("!BBHHH", kind, 0, 0, ident, seq) + data)
@@ -49,6 +50,18 @@ def ping_with_ext(src, dst, chain, hlim=64):
         else:
             payload += bytes([nxt]) + ext(0)[1:]
     return ipv6(src, dst, nhs[0], payload + upper, hlim)
+
+def exchange(s, payload, to):
+    """Sends payload and says what came back to the socket before it stayed quiet for its timeout."""
+    s.sendto(payload, to)
+    back = []
+    try:
+        while True:
+            data, peer = s.recvfrom(4096)
+            back.append("%d bytes from %s:%d" % (len(data), peer[0], peer[1]))
+    except socket.timeout:
+        pass
+    return "; ".join(back) or "nothing back"
 
 def teredo_cases(relay, rport, local, lport):
     me = teredo("198.51.100.1", lport, local)
@@ -98,15 +111,7 @@ def teredo_cases(relay, rport, local, lport):
     s.bind((local, lport))
     s.settimeout(0.4)
     for name, payload in cases:
-        s.sendto(payload, (relay, rport))
-        back = []
-        try:
-            while True:
-                data, peer = s.recvfrom(4096)
-                back.append("%d bytes from %s:%d" % (len(data), peer[0], peer[1]))
-        except socket.timeout:
-            pass
-        print("%-52s sent %4d -> %s" % (name, len(payload), "; ".join(back) or "nothing back"))
+        print("%-52s sent %4d -> %s" % (name, len(payload), exchange(s, payload, (relay, rport))))
 
 def native_cases():
     src = a6("2001:db8:6::20")
@@ -198,15 +203,7 @@ def server_cases(server, local, lport):
     ]
     for addr in (server, socket.inet_ntoa(struct.pack("!I", struct.unpack("!I", socket.inet_aton(server))[0] + 1))):
         for name, payload in cases:
-            s.sendto(payload, (addr, 3544))
-            back = []
-            try:
-                while True:
-                    data, peer = s.recvfrom(4096)
-                    back.append("%d bytes from %s:%d" % (len(data), peer[0], peer[1]))
-            except socket.timeout:
-                pass
-            print("to %-14s %-60s sent %3d -> %s" % (addr, name, len(payload), "; ".join(back) or "nothing back"))
+            print("to %-14s %-60s sent %3d -> %s" % (addr, name, len(payload), exchange(s, payload, (addr, 3544))))
 
 if __name__ == "__main__":
     cmd = sys.argv[1]

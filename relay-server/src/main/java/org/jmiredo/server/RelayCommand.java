@@ -76,9 +76,11 @@ final class RelayCommand implements Callable<Integer> {
                 next.requireRole(DataPathRole.RELAY); // what the start refuses, a reload refuses too
                 daemon.reload(next);
             } catch (InvalidConfigException e) {
+                daemon.reloadRefused();
                 LOG.error("SIGHUP: configuration not reloaded, the running one stays: {}",
                         String.join("; ", e.problems()));
             } catch (RuntimeException e) {
+                daemon.reloadRefused();
                 LOG.error("SIGHUP: configuration not reloaded: {}", e.toString());
             }
         }

@@ -1,6 +1,7 @@
 package org.jmiredo.server;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.jmiredo.metrics.DataPathRole;
 import org.jmiredo.server.config.ConfigLoader;
@@ -33,6 +34,10 @@ final class RelayCommand implements Callable<Integer> {
         ConfigLoader.Sources sources = RoleOptions.of(spec).sources(CliModel.value(spec, "--miredo-conf"));
         DaemonConfig initial = ConfigLoader.load(sources, DataPathRole.RELAY);
         initial.requireRole(DataPathRole.RELAY);
+        Optional<String> tooBig = MemoryBudget.problem(initial.peers(), MemoryBudget.totalMemory());
+        if (tooBig.isPresent()) { // a restart would fail the same way: EX_CONFIG, as for a bad value
+            throw new InvalidConfigException(tooBig.get());
+        }
         LogSetup.apply(initial.logging());
         return DaemonRun.untilStopped(() -> RelayDaemon.start(initial), new Reloads(sources),
                 DaemonRun.untilTunnelGone(d -> d.tunnelGone() ? d.config().tun().name() : null, "relay", LOG), LOG);

@@ -21,20 +21,40 @@ final class MemoryBudget {
     /**
      * Why {@code peers} cannot fit in {@code totalMemory} bytes (the container's limit, else the host's memory), or
      * empty when it can: the slot memory at {@code peers.max} and the queues at their budget together must stay
-     * below it (the heap, the JVM and the kernel's buffers need the rest).
+     * below it.
      */
     static Optional<String> problem(PeerTableSettings peers, long totalMemory) {
-        long table = PeerTable.slotBytes(peers);
-        long queues = (long) peers.maxQueuedPeers() * peers.queueBytesPerPeer();
-        if (totalMemory <= 0 || table + queues < totalMemory) {
+        if (totalMemory <= 0 || bytes(peers) < totalMemory) {
             return Optional.empty();
         }
-        return Optional.of("jmiredo.peers: a full peer table (peers.max = " + peers.maxPeers() + ") takes "
-                + table / MIB + " MiB and the queues (peers.max-queued-peers x peers.queue-bytes-per-peer = "
-                + peers.maxQueuedPeers() + " x " + peers.queueBytesPerPeer() + ") up to " + queues / MIB
-                + " MiB, together more than the " + totalMemory / MIB + " MiB of memory this process may use"
-                + " (the container's or cgroup's limit, else the host's): under load the relay would be killed for"
-                + " want of memory; lower them (about 43 bytes a peer) or give it more memory");
+        return Optional.of(figures(peers) + ", together more than the " + totalMemory / MIB + " MiB of memory this "
+                + "process may use (the container's or cgroup's limit, else the host's): under load the relay would be "
+                + "killed for want of memory; lower them (about 43 bytes a peer) or give it more memory");
+    }
+
+    /**
+     * A warning when the bounds fit but take more than half of {@code totalMemory}: the heap, Netty's buffers and
+     * the JVM need the rest (an idle relay is about 150 MB resident), so a flood that fills them may still get the
+     * relay killed. Empty otherwise.
+     */
+    static Optional<String> warning(PeerTableSettings peers, long totalMemory) {
+        if (totalMemory <= 0 || bytes(peers) <= totalMemory / 2) {
+            return Optional.empty();
+        }
+        return Optional.of(figures(peers) + ", more than half the " + totalMemory / MIB + " MiB of memory this "
+                + "process may use: the JVM, its heap and Netty's buffers need the rest (about 150 MB idle), so a "
+                + "flood that fills them may get the relay killed for want of memory; lower them or give it more");
+    }
+
+    private static long bytes(PeerTableSettings peers) {
+        return PeerTable.slotBytes(peers) + (long) peers.maxQueuedPeers() * peers.queueBytesPerPeer();
+    }
+
+    private static String figures(PeerTableSettings peers) {
+        return "jmiredo.peers: a full peer table (peers.max = " + peers.maxPeers() + ") takes "
+                + PeerTable.slotBytes(peers) / MIB + " MiB and the queues (peers.max-queued-peers x "
+                + "peers.queue-bytes-per-peer = " + peers.maxQueuedPeers() + " x " + peers.queueBytesPerPeer()
+                + ") up to " + (long) peers.maxQueuedPeers() * peers.queueBytesPerPeer() / MIB + " MiB";
     }
 
     /** The memory this process may use: the JVM reads a container's limit (cgroup v1 or v2), else the host's. */

@@ -34,11 +34,13 @@ final class RelayCommand implements Callable<Integer> {
         ConfigLoader.Sources sources = RoleOptions.of(spec).sources(CliModel.value(spec, "--miredo-conf"));
         DaemonConfig initial = ConfigLoader.load(sources, DataPathRole.RELAY);
         initial.requireRole(DataPathRole.RELAY);
-        Optional<String> tooBig = MemoryBudget.problem(initial.peers(), MemoryBudget.totalMemory());
+        long memory = MemoryBudget.totalMemory();
+        Optional<String> tooBig = MemoryBudget.problem(initial.peers(), memory);
         if (tooBig.isPresent()) { // a restart would fail the same way: EX_CONFIG, as for a bad value
             throw new InvalidConfigException(tooBig.get());
         }
         LogSetup.apply(initial.logging());
+        MemoryBudget.warning(initial.peers(), memory).ifPresent(LOG::warn);
         return DaemonRun.untilStopped(() -> RelayDaemon.start(initial), new Reloads(sources),
                 DaemonRun.untilTunnelGone(d -> d.tunnelGone() ? d.config().tun().name() : null, "relay", LOG), LOG);
     }

@@ -164,6 +164,11 @@ class MainTest {
         assertThat(MemoryBudget.problem(PeerTableSettings.defaults(), 128L << 20)).hasValueSatisfying(
                 p -> assertThat(p).contains("(peers.max = 1048576) takes 42 MiB", "16384 x 9216) up to 144 MiB",
                         "the 128 MiB of memory"));
+        // Fits, but leaves the JVM less than half: started, with a warning.
+        assertThat(MemoryBudget.problem(PeerTableSettings.defaults(), 256L << 20)).isEmpty();
+        assertThat(MemoryBudget.warning(PeerTableSettings.defaults(), 256L << 20)).hasValueSatisfying(
+                w -> assertThat(w).contains("more than half the 256 MiB"));
+        assertThat(MemoryBudget.warning(PeerTableSettings.defaults(), 512L << 20)).isEmpty();
     }
 
     @Test

@@ -177,6 +177,20 @@ class ConfigLoaderTest {
                 file + ":6: something-else: unknown key");
     }
 
+    /** A key in the wrong section is pointed to the section that has it (it was pointed to jmiredo.relay.type). */
+    @Test
+    void aKeyInTheWrongSectionIsPointedToItsSection() throws Exception {
+        Path file = write("section.conf", """
+                jmiredo {
+                  relay { mtu = 1400 }
+                  tun { bind-port = 3545 }
+                }
+                """);
+        assertProblems(file,
+                file + ":2: jmiredo.relay.mtu: unknown key (did you mean jmiredo.tun.mtu?)",
+                file + ":3: jmiredo.tun.bind-port: unknown key (did you mean jmiredo.client.bind-port or jmiredo.relay.bind-port?)");
+    }
+
     @Test
     void aPerPeerQueueTooSmallForAnyPacketIsRefusedWithItsUnit() throws Exception {
         Path file = write("queue.conf", """

@@ -177,6 +177,14 @@ class ConfigLoaderTest {
                 file + ":6: something-else: unknown key");
     }
 
+    /** A file cut short inside a section: said plainly (the parser alone spoke of a parenthesis), at its end. */
+    @Test
+    void aFileCutShortInsideASectionIsSaidSo() throws Exception {
+        Path file = write("cut.conf", "jmiredo {\n  tun {\n    mtu = 1280\n");
+        assertProblems(file, file + ":4: the file ends inside a section: a closing '}' is missing (a file cut short?)"
+                + " (expecting a close parentheses ')' here, not: end of file)");
+    }
+
     /** A key in the wrong section is pointed to the section that has it (it was pointed to jmiredo.relay.type). */
     @Test
     void aKeyInTheWrongSectionIsPointedToItsSection() throws Exception {

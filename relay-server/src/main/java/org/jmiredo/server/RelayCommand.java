@@ -35,14 +35,19 @@ final class RelayCommand implements Callable<Integer> {
         DaemonConfig initial = ConfigLoader.load(sources, DataPathRole.RELAY);
         initial.requireRole(DataPathRole.RELAY);
         long memory = MemoryBudget.totalMemory();
-        Optional<String> tooBig = MemoryBudget.problem(initial.peers(), memory);
-        if (tooBig.isPresent()) { // a restart would fail the same way: EX_CONFIG, as for a bad value
-            throw new InvalidConfigException(tooBig.get());
-        }
+        requireMemory(initial, memory); // a restart would fail the same way: EX_CONFIG, as for a bad value
         LogSetup.apply(initial.logging());
         MemoryBudget.warning(initial.peers(), memory).ifPresent(LOG::warn);
         return DaemonRun.untilStopped(() -> RelayDaemon.start(initial), new Reloads(sources),
                 DaemonRun.untilTunnelGone(d -> d.tunnelGone() ? d.config().tun().name() : null, "relay", LOG), LOG);
+    }
+
+    /** Refuses peer bounds the process's memory cannot hold ({@link MemoryBudget}). */
+    private static void requireMemory(DaemonConfig config, long memory) throws InvalidConfigException {
+        Optional<String> tooBig = MemoryBudget.problem(config.peers(), memory);
+        if (tooBig.isPresent()) {
+            throw new InvalidConfigException(tooBig.get());
+        }
     }
 
     /**
@@ -81,6 +86,7 @@ final class RelayCommand implements Callable<Integer> {
             try {
                 DaemonConfig next = ConfigLoader.load(sources, DataPathRole.RELAY);
                 next.requireRole(DataPathRole.RELAY); // what the start refuses, a reload refuses too
+                requireMemory(next, MemoryBudget.totalMemory()); // waits for a restart, which would refuse it
                 daemon.reload(next);
             } catch (InvalidConfigException e) {
                 daemon.reloadRefused();

@@ -44,6 +44,7 @@ class RelayProcessTest {
             assertThat(relay.isAlive()).as("alive after SIGUSR1 and SIGUSR2").isTrue();
             reloadWithJsonLogsAndNewMtu(tun, pid);
             reloadWithAClientsKeyIsRefused(tun, pid);
+            reloadBeyondTheMemoryIsRefused(tun, pid);
             stopCleanly(relay);
         } finally {
             relay.destroyForcibly();
@@ -194,6 +195,19 @@ class RelayProcessTest {
         assertThat(Files.readString(log())).contains("configuration not reloaded, the running one stays");
         // Counted before the refusal is logged: an operator without the log sees it in /metrics.
         assertThat(metrics(pid)).contains("jmiredo_config_reloads_total{result=\"refused\"} 1",
+                "jmiredo_config_last_reload_successful 0");
+    }
+
+    /**
+     * Peer bounds no memory holds wait for a restart, which would refuse to start with them: the reload refuses them
+     * now, while the operator is there to see it.
+     */
+    private void reloadBeyondTheMemoryIsRefused(String tun, String pid) throws Exception {
+        Files.writeString(dir.resolve("relay.conf"), jsonLogsAndNewMtu(tun)
+                + "jmiredo.peers { max = 1073741824, max-queued-peers = 1073741824, queue-bytes-per-peer = 1MiB }\n");
+        run("kill", "-HUP", pid);
+        awaitLog(log(), "of memory this process may use");
+        assertThat(metrics(pid)).contains("jmiredo_config_reloads_total{result=\"refused\"} 2",
                 "jmiredo_config_last_reload_successful 0");
     }
 

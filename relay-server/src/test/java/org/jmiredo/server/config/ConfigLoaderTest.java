@@ -350,7 +350,9 @@ class ConfigLoaderTest {
                 """);
         assertThatThrownBy(() -> ConfigLoader.load(ConfigLoader.Sources.none().withHocon(file)))
                 .isInstanceOf(InvalidConfigException.class)
-                .hasMessageStartingWith(file + ":2: include \"relay-site.cnf\": not found");
+                .hasMessageStartingWith(file + ":2: include \"relay-site.cnf\": not found")
+                .hasMessageContaining("(no such file beside the file that includes it)")
+                .hasMessageNotContaining("classpath"); // it pointed the operator to a class path
         Path nested = write("nested.conf", "jmiredo { include file(\"" + dir.resolve("gone.conf") + "\") }\n");
         assertThatThrownBy(() -> ConfigLoader.load(ConfigLoader.Sources.none().withHocon(nested)))
                 .isInstanceOf(InvalidConfigException.class)

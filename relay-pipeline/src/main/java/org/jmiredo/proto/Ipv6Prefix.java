@@ -1,8 +1,5 @@
 package org.jmiredo.proto;
 
-import java.net.Inet6Address;
-import java.net.InetAddress;
-
 /**
  * An IPv6 prefix: its address as two longs (as {@link TeredoAddress} holds addresses) and its length, the bits
  * after the length zero.
@@ -67,47 +64,16 @@ public record Ipv6Prefix(long hi, long lo, int length) {
     }
 
     private static byte[] literal(String address, String original) {
-        try {
-            // ofLiteral (Java 22) never consults DNS, unlike InetAddress.getByName.
-            InetAddress parsed = Inet6Address.ofLiteral(address);
-            if (parsed instanceof Inet6Address) {
-                return parsed.getAddress();
-            }
-        } catch (IllegalArgumentException e) {
-            // reported below with the text as written
+        byte[] bytes = Ipv6.literal(address);
+        if (bytes == null) {
+            throw new IllegalArgumentException("must be an IPv6 prefix such as 2001:db8::/48, got \"" + original + "\"");
         }
-        throw new IllegalArgumentException("must be an IPv6 prefix such as 2001:db8::/48, got \"" + original + "\"");
+        return bytes;
     }
 
     /** As configuration text, RFC 5952's form: "2001:db8:6::/64". */
     @Override
     public String toString() {
-        int[] groups = new int[8];
-        for (int i = 0; i < 4; i++) {
-            groups[i] = (int) (hi >>> (48 - 16 * i)) & 0xFFFF;
-            groups[i + 4] = (int) (lo >>> (48 - 16 * i)) & 0xFFFF;
-        }
-        int bestAt = -1;
-        int bestRun = 1; // a single zero group stays "0" (RFC 5952 §4.2.2)
-        for (int i = 0, run = 0; i < 8; i++) {
-            run = groups[i] == 0 ? run + 1 : 0;
-            if (run > bestRun) {
-                bestRun = run;
-                bestAt = i - run + 1;
-            }
-        }
-        StringBuilder text = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestAt) {
-                text.append("::");
-                i += bestRun - 1;
-                continue;
-            }
-            if (text.length() > 0 && text.charAt(text.length() - 1) != ':') {
-                text.append(':');
-            }
-            text.append(Integer.toHexString(groups[i]));
-        }
-        return text.append('/').append(length).toString();
+        return Ipv6.text(hi, lo) + "/" + length;
     }
 }

@@ -49,7 +49,7 @@ public record RelaySettings(int prefix, boolean restricted, UnknownPeerPolicy un
             throw new IllegalArgumentException("unknownBubblesPerSecond must not be negative");
         }
         if (served == null) {
-            throw new IllegalArgumentException("served must not be null (ServedPrefixes.everyGlobal())");
+            throw new IllegalArgumentException("served must not be null (ServedPrefixes.defaults())");
         }
     }
 
@@ -57,7 +57,7 @@ public record RelaySettings(int prefix, boolean restricted, UnknownPeerPolicy un
     public RelaySettings(int prefix, boolean restricted, UnknownPeerPolicy unknownPeers, int icmpErrorsPerSecond,
             int trustRenewalSeconds, int unknownBubblesPerSecond) {
         this(prefix, restricted, unknownPeers, icmpErrorsPerSecond, trustRenewalSeconds, unknownBubblesPerSecond,
-                ServedPrefixes.everyGlobal());
+                ServedPrefixes.defaults());
     }
 
     /** The same settings serving {@code next} instead. */

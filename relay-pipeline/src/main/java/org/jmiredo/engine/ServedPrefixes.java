@@ -44,12 +44,12 @@ public final class ServedPrefixes {
         }
     }
 
-    /** Every destination but unique local addresses. */
-    public static ServedPrefixes everyGlobal() {
+    /** The default: every destination but unique local addresses (fc00::/7). */
+    public static ServedPrefixes defaults() {
         return DEFAULT;
     }
 
-    /** Only destinations inside {@code prefixes}; an empty list is {@link #everyGlobal()}. */
+    /** Only destinations inside {@code prefixes}; an empty list is the default ({@link #defaults()}). */
     public static ServedPrefixes of(List<Ipv6Prefix> prefixes) {
         return prefixes.isEmpty() ? DEFAULT : new ServedPrefixes(prefixes);
     }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class ServedPrefixesTest {
     @Test
     void theDefaultServesEveryDestinationButUniqueLocalOnes_R_5_4_2_dst() throws Exception {
-        ServedPrefixes all = ServedPrefixes.everyGlobal();
+        ServedPrefixes all = ServedPrefixes.defaults();
         assertThat(serves(all, "2001:db8:6::20")).isTrue();
         assertThat(serves(all, "2a00::1")).isTrue();
         assertThat(serves(all, "fbff:ffff::1")).isTrue();

@@ -112,11 +112,11 @@ final class ConfigMapper {
     /** The range the relay serves (RFC 4380 §5.4.2): at most {@value ServedPrefixes#MAX} IPv6 prefixes. */
     private ServedPrefixes servedPrefixes() {
         String key = "jmiredo.relay.served-prefixes";
-        List<Ipv6Prefix> prefixes = in.list(key, Ipv6Prefix::parse);
+        List<Ipv6Prefix> prefixes = in.list(key, Ipv6Prefix::parse, "[\"2001:db8::/48\"]");
         if (prefixes.size() > ServedPrefixes.MAX) {
             in.problem(key, "must hold at most " + ServedPrefixes.MAX + " prefixes, got " + prefixes.size()
                     + " (aggregate them into shorter ones)");
-            return ServedPrefixes.everyGlobal();
+            return ServedPrefixes.defaults();
         }
         return ServedPrefixes.of(prefixes);
     }

@@ -151,9 +151,10 @@ final class ConfigReader {
 
     /**
      * A list of strings, each turned into a value by {@code parser}; a single string (an environment override)
-     * is split at commas and white space. Each bad element is reported at its own line.
+     * is split at commas and white space. Each bad element is reported at its own line; {@code example}, a list
+     * as written, is named when the value is no list at all.
      */
-    <T> List<T> list(String path, Function<String, T> parser) {
+    <T> List<T> list(String path, Function<String, T> parser, String example) {
         ConfigValue value = value(path);
         if (value == null) {
             return List.of();
@@ -168,7 +169,7 @@ final class ConfigReader {
                 }
             }
         } else {
-            return fail(path, value, "must be a list such as [\"2001:db8::/48\"], got " + render(value), List.of());
+            return fail(path, value, "must be a list such as " + example + ", got " + render(value), List.of());
         }
         List<T> parsed = new ArrayList<>();
         for (ConfigValue element : elements) {

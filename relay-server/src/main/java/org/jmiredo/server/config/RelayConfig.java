@@ -25,6 +25,6 @@ public record RelayConfig(RelayType type, int bindAddress, int bindPort, int pre
     public RelayConfig(RelayType type, int bindAddress, int bindPort, int prefix, UnknownPeerPolicy unknownPeers,
             int warmUpPeers, int trustRenewalSeconds, int unknownBubblesPerSecond) {
         this(type, bindAddress, bindPort, prefix, unknownPeers, warmUpPeers, trustRenewalSeconds,
-                unknownBubblesPerSecond, ServedPrefixes.everyGlobal());
+                unknownBubblesPerSecond, ServedPrefixes.defaults());
     }
 }

@@ -22,8 +22,8 @@ class ServedPrefixesConfigTest {
     @Test
     void byDefaultEveryGlobalDestinationButUniqueLocalOnes() {
         DaemonConfig config = ConfigLoader.defaults();
-        assertThat(config.relay().served()).isSameAs(ServedPrefixes.everyGlobal());
-        assertThat(config.relaySettings().served()).isSameAs(ServedPrefixes.everyGlobal());
+        assertThat(config.relay().served()).isSameAs(ServedPrefixes.defaults());
+        assertThat(config.relaySettings().served()).isSameAs(ServedPrefixes.defaults());
     }
 
     @Test

@@ -20,4 +20,4 @@ for round in 1 2 3 4; do
             | grep -E '^[A-Za-z]+Bench' | grep -v 'gc.count\|gc.time\|churn\|alloc.rate '
     done
 done | tee "$out/jmh-served.txt"
-# 3. (run2.sh) A second run of 1., 6 rounds of 10 iterations: see run2.sh.
+# 3. A second, longer run of 1.: run2.sh.

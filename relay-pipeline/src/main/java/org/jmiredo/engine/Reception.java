@@ -109,9 +109,13 @@ public final class Reception {
         if (Ipv6.isMulticast(dstHi)) {
             return DropReason.MULTICAST; // M17
         }
-        if (TeredoAddress.isTeredo(dstHi, settings.prefix()) || !Ipv6Scope.isGlobal(dstHi, Ipv6.dstLo(buf, at))) {
+        long dstLo = Ipv6.dstLo(buf, at);
+        if (TeredoAddress.isTeredo(dstHi, settings.prefix()) || !Ipv6Scope.isGlobal(dstHi, dstLo)) {
             // R-5.4.2-dst: Teredo peers talk directly; link-local, loopback and the like are not ours to reach.
             return DropReason.DESTINATION_NOT_SERVED;
+        }
+        if (!settings.served().serves(dstHi, dstLo)) {
+            return DropReason.DESTINATION_OUT_OF_RANGE; // R-5.4.2-dst: outside relay.served-prefixes
         }
         boolean embedded = TeredoAddress.mappedIpv4(srcLo) == srcIpv4 && TeredoAddress.mappedPort(srcLo) == srcPort;
         if (lookup >= 0 && lookups.current(lookup)) {

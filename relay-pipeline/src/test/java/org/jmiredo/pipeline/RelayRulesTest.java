@@ -13,6 +13,7 @@ import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.util.List;
 import org.jmiredo.engine.RelaySettings;
+import org.jmiredo.engine.ServedPrefixes;
 import org.jmiredo.engine.UnknownPeerPolicy;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DropReason;
@@ -20,6 +21,7 @@ import org.jmiredo.peer.PeerTable;
 import org.jmiredo.peer.PeerTableSettings;
 import org.jmiredo.proto.Checksum;
 import org.jmiredo.proto.Ipv6;
+import org.jmiredo.proto.Ipv6Prefix;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -917,6 +919,91 @@ class RelayRulesTest {
         assertThat(relay.dropped(DropReason.DESTINATION_NOT_SERVED)).isEqualTo(1);
     }
 
+    /**
+     * CONFORMANCE R-5.4.2-dst: a relay serving 2001:db8:6::/64 forwards a client's packet to 2001:db8:6::20 and
+     * silently discards one to 2001:db8:99::1, under a reason of its own; the packet outside makes no entry, no
+     * bubble, no answer, even from a peer the relay has no entry for.
+     */
+    @Test
+    void relayServingAPrefixForwardsInsideItAndDropsOutside_R_5_4_2_dst() {
+        relay.close();
+        relay = new RelayHarness(RelaySettings.defaults().serving(served("2001:db8:6::/64")),
+                PeerTableSettings.defaults());
+
+        relay.receiveUdp(ipv6(CLIENT, v6("2001:db8:99::1"), 8), "198.51.100.20", 40000);
+        assertThat(relay.tunWritten).isEmpty();
+        assertThat(relay.dropped(DropReason.DESTINATION_OUT_OF_RANGE)).isEqualTo(1);
+        assertThat(relay.dataPath.peers().size()).as("nothing learned from a packet not served").isZero();
+        assertThat(relay.allSentUdp()).isEmpty();
+
+        relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000);
+        assertThat(relay.tunWritten).hasSize(1);
+        relay.receiveUdp(ipv6(CLIENT, v6("2001:db8:6:1::20"), 8), "198.51.100.20", 40000);
+        relay.receiveUdp(ipv6(CLIENT, v6("fd00::20"), 8), "198.51.100.20", 40000);
+        assertThat(relay.tunWritten).hasSize(1);
+        assertThat(relay.dropped(DropReason.DESTINATION_OUT_OF_RANGE)).isEqualTo(3);
+        // Teredo and link-local destinations keep their own reason, whatever the list.
+        relay.receiveUdp(ipv6(CLIENT, v6("fe80::1"), 8), "198.51.100.20", 40000);
+        assertThat(relay.dropped(DropReason.DESTINATION_NOT_SERVED)).isEqualTo(1);
+        assertThat(relay.dropped(DropReason.DESTINATION_OUT_OF_RANGE)).isEqualTo(3);
+    }
+
+    /**
+     * R-5.4.2-dst with the default range: every global destination but unique local addresses (fc00::/7), the
+     * operator's own network, which Teredo peers from the Internet used to reach through the relay.
+     */
+    @Test
+    void byDefaultUniqueLocalDestinationsAreNotServed_R_5_4_2_dst() {
+        relay.receiveUdp(ipv6(CLIENT, v6("fd12:3456:789a::1"), 8), "198.51.100.20", 40000);
+        relay.receiveUdp(ipv6(CLIENT, v6("fc00::1"), 8), "198.51.100.20", 40000);
+        assertThat(relay.tunWritten).isEmpty();
+        assertThat(relay.dropped(DropReason.DESTINATION_OUT_OF_RANGE)).isEqualTo(2);
+
+        relay.receiveUdp(ipv6(CLIENT, v6("2001:db8:99::1"), 8), "198.51.100.20", 40000);
+        relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000);
+        assertThat(relay.tunWritten).hasSize(2);
+    }
+
+    /** A reload (SIGHUP) changes the range on every loop, between two packets, without a lock. */
+    @Test
+    void aReloadChangesTheServedRange_R_5_4_2_dst() {
+        long[] outside = v6("2001:db8:99::1");
+        relay.receiveUdp(ipv6(CLIENT, outside, 8), "198.51.100.20", 40000);
+        assertThat(relay.tunWritten).hasSize(1);
+
+        relay.dataPath.update(RelaySettings.defaults().serving(served("2001:db8:6::/64")));
+        relay.udp.runPendingTasks();
+        relay.receiveUdp(ipv6(CLIENT, outside, 8), "198.51.100.20", 40000);
+        assertThat(relay.tunWritten).hasSize(1);
+        assertThat(relay.dropped(DropReason.DESTINATION_OUT_OF_RANGE)).isEqualTo(1);
+
+        relay.dataPath.update(RelaySettings.defaults().serving(served("2001:db8:6::/64", "fd00::/8", "2001:db8:99::/48")));
+        relay.udp.runPendingTasks();
+        relay.receiveUdp(ipv6(CLIENT, outside, 8), "198.51.100.20", 40000);
+        relay.receiveUdp(ipv6(CLIENT, v6("fd00::20"), 8), "198.51.100.20", 40000);
+        assertThat(relay.tunWritten).hasSize(3);
+        assertThat(relay.dropped(DropReason.DESTINATION_OUT_OF_RANGE)).isEqualTo(1);
+    }
+
+    /**
+     * The other way, IPv6 to Teredo, a packet from a source outside the range is carried: the relay host's routing
+     * chose to send it through the tunnel, and ICMPv6 errors about a peer's packets (Packet Too Big, Time
+     * Exceeded) come from routers on the path, whose addresses no list of served prefixes names.
+     */
+    @Test
+    void packetsToPeersAreCarriedWhateverTheirSource_R_5_4_2_dst() {
+        relay.close();
+        relay = new RelayHarness(RelaySettings.defaults().serving(served("2001:db8:6::/64")),
+                PeerTableSettings.defaults());
+        relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000); // trusted at its mapping
+
+        relay.readTun(ipv6(v6("2001:db8:99::1"), CLIENT, 8));
+        DatagramPacket sent = relay.sentUdp();
+        assertThat(sent.recipient()).isEqualTo(new InetSocketAddress(ip("198.51.100.20"), 40000));
+        sent.release();
+        assertThat(relay.dropped(DropReason.DESTINATION_OUT_OF_RANGE)).isZero();
+    }
+
     @Test
     void expiredEntryTakesItsQueueAlong_R_5_4_1_delete() {
         long[] ours = bubbleSourceOfAnEntryLeftToExpire();
@@ -1110,5 +1197,9 @@ class RelayRulesTest {
 
         assertThat(relay.allSentUdp()).isEmpty();
         assertThat(relay.dropped(DropReason.NON_GLOBAL_DESTINATION)).isEqualTo(1);
+    }
+
+    private static ServedPrefixes served(String... prefixes) {
+        return ServedPrefixes.of(java.util.Arrays.stream(prefixes).map(Ipv6Prefix::parse).toList());
     }
 }

@@ -12,6 +12,9 @@ export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 # only the tests that time a restart.
 NEW_TESTS=${NEW_TESTS:-RelayRestartTest,SymmetricNatRelayTest,DeploymentRestartTest,DeployFilesTest}
 OLD_TESTS=${OLD_TESTS:-RelayRestartTest#killedUnderTrafficRestartsAtOnce,SymmetricNatRelayTest#aRestartedRelayTakesBackAClientThatOnlySendsInSeconds,DeploymentRestartTest#relayRestarted}
+# This tree's relay-pipeline unit tests first, under the same hold of the lock.
+(cd "$NEW_TREE" && ./mvnw -B -o -pl relay-pipeline test) >"$OUT/relay-pipeline-unit.log" 2>&1
+echo "== relay-pipeline unit tests: exit $?; $(grep -E "^\[(INFO|ERROR)\] Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$" "$OUT/relay-pipeline-unit.log" | tail -1)"
 for side in ${SIDES:-new old}; do
     tree=$NEW_TREE; TESTS=$NEW_TESTS
     [[ $side == old ]] && tree=$OLD_TREE && TESTS=$OLD_TESTS

@@ -10,6 +10,7 @@ import static org.jmiredo.peer.SlotLayout.SHIFT;
 import static org.jmiredo.peer.SlotLayout.STATE;
 import static org.jmiredo.peer.SlotLayout.TIMES;
 import static org.jmiredo.peer.SlotLayout.TRUSTED;
+import static org.jmiredo.peer.SlotLayout.UNPROVED;
 import static org.jmiredo.peer.SlotLayout.WORDS;
 
 import io.netty.buffer.ByteBuf;
@@ -328,6 +329,7 @@ public final class PeerTable implements AutoCloseable {
         private final QueueBudget queues;
         private final AtomicLong slotsAllocated;
         private final PendingQueues pending = new PendingQueues();
+        private final ProofCredits credits = new ProofCredits();
         // Trailing padding: keeps the next heap object's fields off this segment's last cache line.
         long pad11, pad12, pad13, pad14, pad15, pad16, pad17, pad18;
 
@@ -450,6 +452,22 @@ public final class PeerTable implements AutoCloseable {
             setWord(b + STATE, trusted ? word(b + STATE) | TRUSTED : word(b + STATE) & ~TRUSTED);
         }
 
+        /** Whether the entry is trusted without proof yet (UNPROVED in {@link SlotLayout}, {@link ProofCredits}). */
+        public boolean unproved(int slot) {
+            return (word(base(slot) + STATE) & UNPROVED) != 0;
+        }
+
+        public void setUnproved(int slot, boolean unproved) {
+            int b = base(slot);
+            setWord(b + STATE, unproved ? word(b + STATE) | UNPROVED : word(b + STATE) & ~UNPROVED);
+        }
+
+        /** The segment's credits of unproved peers, under its lock only. */
+        public ProofCredits credits() {
+            assert held();
+            return credits;
+        }
+
         /** When a packet from the peer was last accepted; 0 = never. Exact within 18 h (see SlotLayout). */
         public int lastRx(int slot) {
             return SlotLayout.time(word(base(slot) + TIMES), RX_AGE_SHIFT);
@@ -465,12 +483,12 @@ public final class PeerTable implements AutoCloseable {
             return SlotLayout.time(word(base(slot) + TIMES), BUBBLE_AGE_SHIFT);
         }
 
-        /** Bubbles sent in the current retry window, 0 to 15. */
+        /** Bubbles sent in the current retry window, 0 to 7. */
         public int bubbleCount(int slot) {
             return SlotLayout.bubbleCount(word(base(slot) + STATE));
         }
 
-        /** Sets the last bubble time and the count, clamped to 0 to 15. */
+        /** Sets the last bubble time and the count, clamped to 0 to 7. */
         public void setBubbles(int slot, int lastBubble, int count) {
             int b = base(slot);
             setWord(b + STATE, SlotLayout.withBubbleCount(word(b + STATE), count));

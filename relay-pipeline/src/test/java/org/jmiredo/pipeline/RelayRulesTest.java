@@ -265,6 +265,84 @@ class RelayRulesTest {
         assertThat(relay.dropped(DropReason.UNKNOWN_PEER)).isEqualTo(1);
     }
 
+    /**
+     * A forged datagram from a victim's mapping (the README's reflector): what goes back to that mapping before the
+     * peer answers a bubble is at most 3 bytes per byte it sent (RFC 9000 §8.1's rule), the rest waits in its
+     * queue, and the normal bubble goes through the server its address names. More forged datagrams buy more
+     * credit, never the queue's release; the bubble budget still ends in an ICMPv6 error to the native host.
+     */
+    @Test
+    void aForgedMatchingPeerGetsAtMostThreeTimesItsBytesUntilProved_R_5_4_2_noentry() {
+        relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000); // 48 bytes from the "victim"
+        assertThat(relay.tunWritten).as("still carried at once (soft-state recovery)").hasSize(1);
+
+        relay.readTun(ipv6(NATIVE, CLIENT, 1000)); // an amplifying answer: 1,040 bytes
+        for (int i = 0; i < 5; i++) {
+            relay.readTun(ipv6(NATIVE, CLIENT, 8));
+        }
+        List<DatagramPacket> sent = relay.allSentUdp();
+        long toVictim = sent.stream().filter(p -> p.recipient().getPort() == 40000)
+                .mapToLong(p -> p.content().readableBytes()).sum();
+        assertThat(toVictim).as("3 x 48 bytes: three 48-byte replies, not the large one").isEqualTo(144);
+        assertThat(sent).filteredOn(p -> p.recipient().getPort() == 3544).as("one indirect bubble").hasSize(1)
+                .allSatisfy(p -> assertThat(p.recipient().getAddress()).isEqualTo(ip("198.51.100.1")));
+        sent.forEach(DatagramPacket::release);
+        assertThat(relay.count(Counter.UNPROVED_OVER_CREDIT)).isEqualTo(3);
+        assertThat(relay.count(Counter.QUEUED_PACKETS)).isEqualTo(3);
+
+        relay.now += 1;
+        relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000); // forged again: not an answer
+        assertThat(relay.allSentUdp()).as("what waits stays queued").isEmpty();
+        relay.readTun(ipv6(NATIVE, CLIENT, 8));
+        assertThat(relay.allSentUdp()).as("the new datagram's credit only").singleElement()
+                .satisfies(p -> assertThat(p.recipient().getPort()).isEqualTo(40000))
+                .satisfies(DatagramPacket::release);
+
+        for (int i = 0; i < 4; i++) { // nobody answers: the bubbles run out as for any silent peer
+            relay.now += 2;
+            relay.readTun(ipv6(NATIVE, CLIENT, 1000));
+            relay.allSentUdp().forEach(p -> {
+                assertThat(p.recipient().getPort()).as("only bubbles, to the server").isEqualTo(3544);
+                p.release();
+            });
+        }
+        assertThat(relay.count(Counter.BUBBLES_TX_INDIRECT)).isEqualTo(4);
+        assertThat(relay.dropped(DropReason.PEER_UNREACHABLE)).as("the last packet and the six queued").isEqualTo(7);
+    }
+
+    @Test
+    void aPeerTrustedByItsMatchingSourceIsReleasedByItsKeyedBubbleAnswer_M15() {
+        relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000); // a restarted relay's live client
+        relay.readTun(ipv6(NATIVE, CLIENT, 8)); // within its credit: at once
+        relay.readTun(ipv6(NATIVE, CLIENT, 1200)); // beyond it: waits, and the bubble goes out
+        relay.readTun(ipv6(NATIVE, CLIENT, 1201));
+        List<DatagramPacket> sent = relay.allSentUdp();
+        assertThat(sent).extracting(p -> p.recipient().getPort()).containsExactly(40000, 3544);
+        DatagramPacket indirect = sent.get(1);
+        long[] ours = {Ipv6.srcHi(indirect.content(), 0), Ipv6.srcLo(indirect.content(), 0)};
+        sent.forEach(DatagramPacket::release);
+
+        relay.receiveUdp(bubble(CLIENT, NATIVE), "198.51.100.20", 40000); // from its mapping, but not keyed
+        assertThat(relay.allSentUdp()).as("an unkeyed bubble anyone could forge proves nothing").isEmpty();
+
+        relay.receiveUdp(bubble(CLIENT, ours), "198.51.100.20", 40000); // its answer: proved
+        List<DatagramPacket> released = relay.allSentUdp();
+        assertThat(released).extracting(p -> p.content().readableBytes()).as("in order").containsExactly(1240, 1241);
+        assertThat(released).allSatisfy(p -> assertThat(p.recipient())
+                .isEqualTo(new InetSocketAddress(ip("198.51.100.20"), 40000)));
+        released.forEach(DatagramPacket::release);
+
+        for (int i = 0; i < 20; i++) { // an ordinary trusted peer now: nothing counted
+            relay.readTun(ipv6(NATIVE, CLIENT, 1200));
+        }
+        assertThat(relay.allSentUdp()).hasSize(20).allSatisfy(p -> {
+            assertThat(p.recipient().getPort()).isEqualTo(40000);
+            p.release();
+        });
+        assertThat(relay.count(Counter.UNPROVED_OVER_CREDIT)).isEqualTo(2);
+        assertThat(relay.count(Counter.BUBBLES_TX_INDIRECT)).isEqualTo(1);
+    }
+
     @Test
     void trustLapsesAfterThirtySecondsOfSilence_R_5_4_2_trust() {
         relay.close();
@@ -364,7 +442,7 @@ class RelayRulesTest {
         relay.close();
         relay = new RelayHarness(new RelaySettings(0x2001_0000, false, UnknownPeerPolicy.ACCEPT_MATCHING, 10, renewal),
                 PeerTableSettings.defaults());
-        relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000); // then it only receives
+        proveClient(); // then it only receives
         for (int second = 1; second <= 40; second++) {
             relay.now += 1;
             for (int i = 0; i < 10; i++) {
@@ -387,13 +465,18 @@ class RelayRulesTest {
 
     @Test
     void aBurstToAPeerDueForRenewalSendsOneBubble() {
-        relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000);
+        proveClient(); // trusted by its answer: no credit counted, only the renewal
         relay.now += 25;
         relay.readTunBurst(List.of(ipv6(NATIVE, CLIENT, 8), ipv6(NATIVE, CLIENT, 9), ipv6(NATIVE, CLIENT, 10)));
         List<DatagramPacket> sent = relay.allSentUdp();
         assertThat(sent).extracting(p -> p.recipient().getPort()).containsExactly(40000, 3544, 40000, 40000);
         sent.forEach(DatagramPacket::release);
-        assertThat(relay.count(Counter.BUBBLES_TX_INDIRECT)).isEqualTo(1);
+        assertThat(relay.count(Counter.BUBBLES_TX_INDIRECT)).as("the proof's and one renewal").isEqualTo(2);
+    }
+
+    /** Makes CLIENT a peer proved by a bubble exchange at its mapping (its first packet waited for it). */
+    private void proveClient() {
+        relay.prove(CLIENT, "198.51.100.20", 40000);
     }
 
     @Test

@@ -26,9 +26,9 @@ import javax.tools.ToolProvider;
 /**
  * A module's main sources as javac parses them (syntax only, nothing resolved): what each file names
  * outside its own package, how long each file and method is. The layout tests of relay-pipeline and
- * relay-server (STYLE.md item 8) state their rules over it; both compile this one file (their poms add
- * {@code relay-pipeline/src/layout/java} to their test sources). The JDK's own compiler API, so no
- * dependency is added.
+ * relay-server (STYLE.md item 8) state their rules over it, those both share in {@link ModuleLayoutTest}; both
+ * modules compile this folder (their poms add {@code relay-pipeline/src/layout/java} to their test sources).
+ * The JDK's own compiler API, so no dependency is added.
  *
  * <p>Names are read from imports (static ones and {@code .*} too) and from qualified names in code
  * ({@code java.lang.foreign.Linker.nativeLinker()}), not from comments. A name that javac would inline (a

@@ -3,14 +3,11 @@ package org.jmiredo.layout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.jmiredo.layout.SourceTree.within;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jmiredo.layout.SourceTree.Reference;
 import org.jmiredo.layout.SourceTree.SourceFile;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * or native calls), files under about 400 lines and methods under about 60. Where the code differs from the
  * table for a reason, the difference is an explicit edge below with that reason; anything else fails.
  */
-class PipelineLayoutTest {
+class PipelineLayoutTest extends ModuleLayoutTest {
     private static final String ROOT = "org.jmiredo.";
 
     /** The table: each top-level package and those it may use (its sub-packages belong to it). */
@@ -56,20 +53,14 @@ class PipelineLayoutTest {
     /** Netty's transport (channels, handlers, loops) belongs to pipeline alone. */
     private static final List<String> TRANSPORT = List.of("io.netty.channel", "io.netty.bootstrap");
 
-    static final int FILE_LINES = 400;
-    static final int METHOD_LINES = 60;
+    @Override
+    protected Map<String, String> longFiles() {
+        return Map.of();
+    }
 
-    /** Files allowed past {@link #FILE_LINES}, each with its reason. */
-    private static final Map<String, String> LONG_FILES = Map.of();
-
-    /** Methods allowed past {@link #METHOD_LINES} ({@code file:name}), each with its reason. */
-    private static final Map<String, String> LONG_METHODS = Map.of();
-
-    private static SourceTree sources;
-
-    @BeforeAll
-    static void parse() throws IOException {
-        sources = SourceTree.parse(Path.of("src/main/java"));
+    @Override
+    protected Map<String, String> longMethods() {
+        return Map.of();
     }
 
     @Test
@@ -105,19 +96,6 @@ class PipelineLayoutTest {
         assertThat(ALLOWED).allSatisfy(edge -> assertThat(sources.references())
                 .as("no longer used, remove it: " + edge)
                 .anySatisfy(r -> assertThat(edge.allows(r)).isTrue()));
-    }
-
-    @Test
-    void filesAreShort() {
-        assertThat(sources.longFiles(FILE_LINES, LONG_FILES)).as("files over %d lines: split them by purpose", FILE_LINES)
-                .isEmpty();
-    }
-
-    @Test
-    void methodsAreShort() {
-        assertThat(sources.longMethods(METHOD_LINES, LONG_METHODS))
-                .as("methods over %d lines: split them, or allow %s with its reason", METHOD_LINES, "a flat hot loop")
-                .isEmpty();
     }
 
     private static boolean allowed(Reference r) {

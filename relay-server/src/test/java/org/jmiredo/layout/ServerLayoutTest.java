@@ -3,14 +3,11 @@ package org.jmiredo.layout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.jmiredo.layout.SourceTree.within;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jmiredo.layout.SourceTree.Reference;
 import org.jmiredo.layout.SourceTree.SourceFile;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,9 +15,9 @@ import org.junit.jupiter.api.Test;
  * the only package that calls native code through FFM, and it stands on nothing else of ours; Netty's native
  * transports (epoll, kqueue) are used only by the transport and the tunnel devices; the {@code server} package
  * (main, start/stop) is the top, used by none of its sub-packages. Files under about 400 lines and methods
- * under about 60, as in relay-pipeline's {@code PipelineLayoutTest}.
+ * under about 60 ({@link ModuleLayoutTest}).
  */
-class ServerLayoutTest {
+class ServerLayoutTest extends ModuleLayoutTest {
     private static final String SERVER = "org.jmiredo.server";
     private static final String SYS = SERVER + ".sys";
 
@@ -33,22 +30,16 @@ class ServerLayoutTest {
             "io.netty.channel.epoll", "io.netty.channel.kqueue", "io.netty.channel.unix");
     private static final List<String> NATIVE_TRANSPORT_USERS = List.of(SERVER + ".transport", SERVER + ".tun");
 
-    static final int FILE_LINES = 400;
-    static final int METHOD_LINES = 60;
+    @Override
+    protected Map<String, String> longFiles() {
+        return Map.of();
+    }
 
-    /** Files allowed past {@link #FILE_LINES}, each with its reason. */
-    private static final Map<String, String> LONG_FILES = Map.of();
-
-    /** Methods allowed past {@link #METHOD_LINES} ({@code file:name}), each with its reason. */
-    private static final Map<String, String> LONG_METHODS = Map.of(
-            "org/jmiredo/server/metrics/DataPathMetrics.java:series", "a table, one flat case a counter (its"
-                    + " name, unit and help), kept in one switch so that a counter added is named in one place");
-
-    private static SourceTree sources;
-
-    @BeforeAll
-    static void parse() throws IOException {
-        sources = SourceTree.parse(Path.of("src/main/java"));
+    @Override
+    protected Map<String, String> longMethods() {
+        return Map.of(
+                "org/jmiredo/server/metrics/DataPathMetrics.java:series", "a table, one flat case a counter (its"
+                        + " name, unit and help), kept in one switch so that a counter added is named in one place");
     }
 
     @Test
@@ -90,16 +81,4 @@ class ServerLayoutTest {
                 .isEmpty();
     }
 
-    @Test
-    void filesAreShort() {
-        assertThat(sources.longFiles(FILE_LINES, LONG_FILES)).as("files over %d lines: split them by purpose", FILE_LINES)
-                .isEmpty();
-    }
-
-    @Test
-    void methodsAreShort() {
-        assertThat(sources.longMethods(METHOD_LINES, LONG_METHODS))
-                .as("methods over %d lines: split them, or allow a flat table with its reason", METHOD_LINES)
-                .isEmpty();
-    }
 }

@@ -1,7 +1,9 @@
 #!/bin/bash
-# Breaks every layout rule once (imports added on purpose, a file and a method made long), for the demonstration.
+# Breaks every layout rule once (imports added on purpose, a package not in the table, a long file and method),
+# to show that PipelineLayoutTest and ServerLayoutTest fail. Undo with: git checkout -- relay-pipeline/src/main
+# relay-server/src/main, and remove proto/Long1.java and the two util packages it adds.
 set -e
-cd /work/wt/layout18
+cd "$(git rev-parse --show-toplevel)"
 P=relay-pipeline/src/main/java/org/jmiredo
 S=relay-server/src/main/java/org/jmiredo/server
 # pipeline: proto -> engine (against the table)

@@ -12,3 +12,9 @@ BENCH='DataPathBench.(udpToTun|tunToUdp)$' PARAMS=peers=1,100000 ROUNDS="1 2" \
 # The one pair that differed by more than its noise in rounds 1 and 2 (udpToTun at 100,000 peers), three rounds more:
 BENCH='DataPathBench.udpToTun$' PARAMS=peers=100000 ROUNDS="3 4 5" \
     bench/jmh-ab.sh "$out/jmh-datapath" | tee "$out/jmh-datapath-more.txt"
+# Then, the host quieter, the two pairs that moved most in rounds 1 and 2 (lookup 1.06 to 1.07, udpToTun at 100,000
+# peers 1.30 then 0.89), three rounds each:
+BENCH='PeerTableBench.lookup$' PARAMS=peers=1000000 ROUNDS="1 2 3" \
+    bench/jmh-ab.sh "$out/jmh-confirm-lookup" | tee "$out/jmh-confirm-lookup.txt"
+BENCH='DataPathBench.udpToTun$' PARAMS=peers=100000 ROUNDS="1 2 3" \
+    bench/jmh-ab.sh "$out/jmh-confirm-udptotun" | tee "$out/jmh-confirm-udptotun.txt"

@@ -87,16 +87,14 @@ public final class PeerTable implements AutoCloseable {
         this.settings = settings;
         this.hash = hash;
         this.queues = new QueueBudget(settings.queueBytesPerPeer(), settings.maxQueuedPeers());
-        // Never more segments than peers, so every segment's share is at least one.
-        int count = Math.min(settings.segments(), Integer.highestOneBit(settings.maxPeers()));
+        int count = segmentCount(settings);
         int base = settings.maxPeers() / count;
         int extra = settings.maxPeers() % count;
         if (base + (extra > 0 ? 1 : 0) > MAX_SHARE) {
             throw new IllegalArgumentException("more than " + MAX_SHARE + " peers per segment: use more segments");
         }
         segments = new Segment[count];
-        slotMemory = SlotMemory.reserve(
-                extra * SlotArray.regionBytes(base + 1) + (count - extra) * SlotArray.regionBytes(base));
+        slotMemory = SlotMemory.reserve(slotBytes(settings));
         long offset = 0;
         for (int i = 0; i < count; i++) {
             int share = base + (i < extra ? 1 : 0);
@@ -105,6 +103,22 @@ public final class PeerTable implements AutoCloseable {
             slotsAllocated.addAndGet(segments[i].slotCapacity());
             offset += bytes;
         }
+    }
+
+    /** Never more segments than peers, so every segment's share is at least one. */
+    private static int segmentCount(PeerTableSettings settings) {
+        return Math.min(settings.segments(), Integer.highestOneBit(settings.maxPeers()));
+    }
+
+    /**
+     * The slot memory a table of these settings reserves, which a full table (or, with huge pages, a large one far
+     * from full) commits: 42.7 bytes a peer of {@code maxPeers}. Without the pending queues.
+     */
+    public static long slotBytes(PeerTableSettings settings) {
+        int count = segmentCount(settings);
+        int base = settings.maxPeers() / count;
+        int extra = settings.maxPeers() % count;
+        return extra * SlotArray.regionBytes(base + 1) + (count - extra) * SlotArray.regionBytes(base);
     }
 
     /** The keyed hash of an address, for {@link #segmentFor} and the hash-taking Segment methods. */

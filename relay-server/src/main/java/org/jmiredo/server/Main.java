@@ -2,6 +2,8 @@ package org.jmiredo.server;
 
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.jmiredo.server.config.InvalidConfigException;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -98,7 +100,7 @@ public final class Main implements Runnable {
      * gets every command, {@code checkconf} and picocli's {@code help} by their annotations, as the help lists them.
      */
     static CommandSpec model(String... args) {
-        CommandSpec jmiredo = new Main().spec;
+        CommandSpec jmiredo = withExitCodes(new Main().spec);
         String daemon = daemonOf(args);
         if (daemon != null) {
             return jmiredo.addSubcommand(daemon, daemon(daemon));
@@ -121,13 +123,29 @@ public final class Main implements Runnable {
     }
 
     private static CommandSpec daemon(String name) {
-        return switch (name) {
+        return withExitCodes(switch (name) {
             case "relay" -> new RelayCommand().spec();
             case "server" -> new ServerCommand().spec();
             case "mire" -> new MireCommand().spec();
             case "client" -> new ClientCommand().spec();
             default -> throw new IllegalArgumentException(name);
-        };
+        });
+    }
+
+    /**
+     * The exit codes, in the help of {@code jmiredo} and of each daemon: what a supervisor or a script tells apart (a
+     * configuration no restart fixes, 78, from a failure on the host that one may, 1). Before, only this class's
+     * comment and the README said them.
+     */
+    static CommandSpec withExitCodes(CommandSpec spec) {
+        Map<String, String> codes = new LinkedHashMap<>();
+        codes.put("0", "Success; a daemon: stopped by SIGTERM or SIGINT (143: the signal came before its handlers).");
+        codes.put("1", "checkconf: the file is invalid. A daemon: its start failed on this host (port or tunnel name in "
+                + "use, no /dev/net/tun, an address missing), or its tunnel was deleted under it.");
+        codes.put("2", "Usage error.");
+        codes.put(Integer.toString(EXIT_CONFIG), "Invalid configuration (EX_CONFIG): a restart fails the same way.");
+        spec.usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
+        return spec;
     }
 
     private static int report(PrintWriter err, Exception e) {

@@ -1,6 +1,7 @@
 package org.jmiredo.server;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.jmiredo.metrics.DataPathRole;
 import org.jmiredo.server.config.ConfigLoader;
@@ -33,9 +34,20 @@ final class RelayCommand implements Callable<Integer> {
         ConfigLoader.Sources sources = RoleOptions.of(spec).sources(CliModel.value(spec, "--miredo-conf"));
         DaemonConfig initial = ConfigLoader.load(sources, DataPathRole.RELAY);
         initial.requireRole(DataPathRole.RELAY);
+        long memory = MemoryBudget.totalMemory();
+        requireMemory(initial, memory); // a restart would fail the same way: EX_CONFIG, as for a bad value
         LogSetup.apply(initial.logging());
+        MemoryBudget.warning(initial.peers(), memory).ifPresent(LOG::warn);
         return DaemonRun.untilStopped(() -> RelayDaemon.start(initial), new Reloads(sources),
                 DaemonRun.untilTunnelGone(d -> d.tunnelGone() ? d.config().tun().name() : null, "relay", LOG), LOG);
+    }
+
+    /** Refuses peer bounds the process's memory cannot hold ({@link MemoryBudget}). */
+    private static void requireMemory(DaemonConfig config, long memory) throws InvalidConfigException {
+        Optional<String> tooBig = MemoryBudget.problem(config.peers(), memory);
+        if (tooBig.isPresent()) {
+            throw new InvalidConfigException(tooBig.get());
+        }
     }
 
     /**
@@ -74,11 +86,14 @@ final class RelayCommand implements Callable<Integer> {
             try {
                 DaemonConfig next = ConfigLoader.load(sources, DataPathRole.RELAY);
                 next.requireRole(DataPathRole.RELAY); // what the start refuses, a reload refuses too
+                requireMemory(next, MemoryBudget.totalMemory()); // waits for a restart, which would refuse it
                 daemon.reload(next);
             } catch (InvalidConfigException e) {
+                daemon.reloadRefused();
                 LOG.error("SIGHUP: configuration not reloaded, the running one stays: {}",
                         String.join("; ", e.problems()));
             } catch (RuntimeException e) {
+                daemon.reloadRefused();
                 LOG.error("SIGHUP: configuration not reloaded: {}", e.toString());
             }
         }

@@ -15,6 +15,7 @@ import org.jmiredo.pipeline.HandshakeWarmUp;
 import org.jmiredo.pipeline.RelayDataPath;
 import org.jmiredo.server.config.DaemonConfig;
 import org.jmiredo.server.config.HostPort;
+import org.jmiredo.server.metrics.ConfigReloadMetrics;
 import org.jmiredo.server.metrics.DataPathMetrics;
 import org.jmiredo.server.metrics.HostConntrack;
 import org.jmiredo.server.metrics.MetricsServer;
@@ -54,6 +55,8 @@ public final class RelayDaemon implements AutoCloseable {
     private volatile CompletableFuture<HandshakeWarmUp.Result> warmUp;
     /** The relay's bind address when it is a specific one: /readyz says 503 while the host has lost it. */
     private final BoundAddresses bound;
+    /** What SIGHUP did, in /metrics: a refused reload shows there, not only in the log. */
+    private final ConfigReloadMetrics reloads = new ConfigReloadMetrics();
 
     private RelayDaemon(DaemonConfig config) {
         this.config = config;
@@ -75,6 +78,7 @@ public final class RelayDaemon implements AutoCloseable {
         config.ignoredBy(DataPathRole.RELAY).forEach(LOG::warn);
         MetricsServer metrics = life.startMetrics(config.metrics(), this::isReady);
         PrometheusMeterRegistry registry = life.registry();
+        reloads.bindTo(registry);
 
         TransportSettings settings = platformSettings(TransportSettingsMapping.of(config));
         UdpGso gso = new UdpGso(config.transport().udpGso(), config.transport().udpGsoRetry());
@@ -194,12 +198,26 @@ public final class RelayDaemon implements AutoCloseable {
         if (dataPath != null) {
             dataPath.update(config.relaySettings());
         }
+        reloads.applied();
         if (restartOnly.isEmpty()) {
             LOG.info("configuration reloaded ({})", next.sources());
         } else {
             LOG.warn("configuration reloaded ({}); changes to {} take effect at the next restart",
                     next.sources(), String.join(", ", restartOnly));
         }
+    }
+
+    /**
+     * A SIGHUP whose configuration was refused (invalid, or a client's): counted before the caller logs why, so
+     * that the metric has moved by the time the log says so. The running configuration stays.
+     */
+    public void reloadRefused() {
+        reloads.refused();
+    }
+
+    /** What SIGHUP did so far, as /metrics shows it. */
+    ConfigReloadMetrics reloads() {
+        return reloads;
     }
 
     /**

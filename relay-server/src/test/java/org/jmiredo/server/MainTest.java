@@ -3,9 +3,12 @@ package org.jmiredo.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.jmiredo.peer.PeerTableSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -135,6 +138,37 @@ class MainTest {
         assertThat(run("relay", "--config", file.toString())).isEqualTo(Main.EXIT_CONFIG);
         assertThat(err.toString()).isEqualTo(file + ":1: jmiredo.tun.mtu: must be 1280-65535, got 1000"
                 + System.lineSeparator());
+    }
+
+    /**
+     * Bounds no host's memory holds (a peer table of 2^30 peers, 45 GiB, and 1 PiB of queues): refused before
+     * anything starts, as a configuration error, where the relay used to start and be killed for want of memory once
+     * a flood filled them. The metrics port is taken, so that a relay that went on starting would stop at once there
+     * (exit 1), before any tunnel.
+     */
+    @Test
+    void relayWhosePeerBoundsExceedTheMemoryIsRefusedAtStart() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Path file = write("relay.conf", "jmiredo { tun.name = jmopsmem, metrics.listen = \"127.0.0.1:"
+                    + taken.getLocalPort() + "\", peers { max = 1073741824, max-queued-peers = 1073741824,"
+                    + " queue-bytes-per-peer = 1MiB } }\n");
+            assertThat(run("relay", "--config", file.toString())).as(err.toString()).isEqualTo(Main.EXIT_CONFIG);
+        }
+        assertThat(err.toString()).startsWith("jmiredo.peers: a full peer table (peers.max = 1073741824) takes ")
+                .contains("MiB of memory this process may use").hasLineCount(1);
+    }
+
+    @Test
+    void relayWithinTheMemoryIsNotRefused() {
+        assertThat(MemoryBudget.problem(PeerTableSettings.defaults(), 512L << 20)).isEmpty();
+        assertThat(MemoryBudget.problem(PeerTableSettings.defaults(), 128L << 20)).hasValueSatisfying(
+                p -> assertThat(p).contains("(peers.max = 1048576) takes 42 MiB", "16384 x 9216) up to 144 MiB",
+                        "the 128 MiB of memory"));
+        // Fits, but leaves the JVM less than half: started, with a warning.
+        assertThat(MemoryBudget.problem(PeerTableSettings.defaults(), 256L << 20)).isEmpty();
+        assertThat(MemoryBudget.warning(PeerTableSettings.defaults(), 256L << 20)).hasValueSatisfying(
+                w -> assertThat(w).contains("more than half the 256 MiB"));
+        assertThat(MemoryBudget.warning(PeerTableSettings.defaults(), 512L << 20)).isEmpty();
     }
 
     @Test

@@ -44,6 +44,7 @@ class RelayProcessTest {
             assertThat(relay.isAlive()).as("alive after SIGUSR1 and SIGUSR2").isTrue();
             reloadWithJsonLogsAndNewMtu(tun, pid);
             reloadWithAClientsKeyIsRefused(tun, pid);
+            reloadBeyondTheMemoryIsRefused(tun, pid);
             stopCleanly(relay);
         } finally {
             relay.destroyForcibly();
@@ -181,6 +182,8 @@ class RelayProcessTest {
         Files.writeString(dir.resolve("relay.conf"), jsonLogsAndNewMtu(tun));
         run("kill", "-HUP", pid);
         awaitLog(log(), "changes to jmiredo.tun take effect at the next restart\"");
+        assertThat(metrics(pid)).contains("jmiredo_config_reloads_total{result=\"applied\"} 1",
+                "jmiredo_config_reloads_total{result=\"refused\"} 0", "jmiredo_config_last_reload_successful 1");
     }
 
     /** A client's key refused at start is refused on SIGHUP too: the running configuration stays. */
@@ -190,6 +193,27 @@ class RelayProcessTest {
         run("kill", "-HUP", pid);
         awaitLog(log(), "jmiredo.client.server-address: `jmiredo relay` does not use it");
         assertThat(Files.readString(log())).contains("configuration not reloaded, the running one stays");
+        // Counted before the refusal is logged: an operator without the log sees it in /metrics.
+        assertThat(metrics(pid)).contains("jmiredo_config_reloads_total{result=\"refused\"} 1",
+                "jmiredo_config_last_reload_successful 0");
+    }
+
+    /**
+     * Peer bounds no memory holds wait for a restart, which would refuse to start with them: the reload refuses them
+     * now, while the operator is there to see it.
+     */
+    private void reloadBeyondTheMemoryIsRefused(String tun, String pid) throws Exception {
+        Files.writeString(dir.resolve("relay.conf"), jsonLogsAndNewMtu(tun)
+                + "jmiredo.peers { max = 1073741824, max-queued-peers = 1073741824, queue-bytes-per-peer = 1MiB }\n");
+        run("kill", "-HUP", pid);
+        awaitLog(log(), "of memory this process may use");
+        assertThat(metrics(pid)).contains("jmiredo_config_reloads_total{result=\"refused\"} 2",
+                "jmiredo_config_last_reload_successful 0");
+    }
+
+    /** The relay's /metrics, from inside its namespace. */
+    private static String metrics(String pid) throws Exception {
+        return run("nsenter", "-t", pid, "-n", "curl", "-sS", "--max-time", "5", "http://127.0.0.1:9544/metrics");
     }
 
     private void stopCleanly(Process relay) throws Exception {

@@ -283,6 +283,8 @@ class DeployFilesTest {
                 Map.entry("ExecReload", "/bin/kill -HUP $MAINPID"),
                 Map.entry("KillSignal", "SIGTERM"),
                 Map.entry("Restart", "on-failure"),
+                // An invalid configuration (Main.EXIT_CONFIG) fails the same way at every restart: no loop.
+                Map.entry("RestartPreventExitStatus", "78"),
                 Map.entry("AmbientCapabilities", "CAP_NET_ADMIN"),
                 Map.entry("CapabilityBoundingSet", "CAP_NET_ADMIN"),
                 Map.entry("NoNewPrivileges", "yes"),

@@ -292,10 +292,11 @@ public final class ConfigLoader {
         List<String> known = reference.entrySet().stream().map(Map.Entry::getKey).toList();
         for (Map.Entry<String, ConfigValue> entry : unknown) {
             String key = entry.getKey();
-            Optional<String> nearest = KeySuggestions.nearest(key, known);
-            if (nearest.isEmpty() && !key.startsWith(ROOT + ".")) { // written without the root: "relay { ... }"
-                nearest = KeySuggestions.nearest(ROOT + "." + key, known);
-            }
+            boolean rootless = !key.startsWith(ROOT + "."); // written without the root: "relay { ... }"
+            Optional<String> nearest = Optional.of(ROOT + "." + key).filter(k -> rootless && known.contains(k))
+                    .or(() -> KeySuggestions.sameName(key, known)) // in the wrong section: "relay { mtu = ... }"
+                    .or(() -> KeySuggestions.nearest(key, known))
+                    .or(() -> rootless ? KeySuggestions.nearest(ROOT + "." + key, known) : Optional.empty());
             String hint = nearest.map(k -> " (did you mean " + k + "?)").orElse("");
             problems.add(Origins.format(entry.getValue().origin(), key) + ": " + key + ": unknown key" + hint);
         }

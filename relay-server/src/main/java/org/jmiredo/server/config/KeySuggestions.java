@@ -1,6 +1,8 @@
 package org.jmiredo.server.config;
 
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 
 /** Suggests the known key an operator probably meant, by edit distance. */
@@ -19,6 +21,18 @@ final class KeySuggestions {
             }
         }
         return bestDistance <= Math.max(2, key.length() / 4) ? Optional.ofNullable(best) : Optional.empty();
+    }
+
+    /**
+     * The known keys of the same last name in other sections, nearest first, joined by "or": a key written in the
+     * wrong section ({@code jmiredo.relay.mtu} for {@code jmiredo.tun.mtu}), which the edit distance of the whole
+     * path misses or points to a wrong key of the same section ({@code jmiredo.relay.type}).
+     */
+    static Optional<String> sameName(String key, Collection<String> known) {
+        String name = key.substring(key.lastIndexOf('.') + 1);
+        List<String> same = known.stream().filter(k -> k.endsWith("." + name) || k.equals(name))
+                .sorted(Comparator.comparingInt((String k) -> distance(key, k)).thenComparing(k -> k)).toList();
+        return same.isEmpty() ? Optional.empty() : Optional.of(String.join(" or ", same));
     }
 
     /** Levenshtein distance, two rows. */

@@ -95,6 +95,21 @@ final class Origins {
         }
         String prefix = origin.description() + ": ";
         String rest = message.startsWith(prefix) ? message.substring(prefix.length()) : message;
-        return format(origin, path) + ": " + rest;
+        return format(origin, path) + ": " + plainer(rest);
     }
+
+    /** Typesafe Config's words for a file that ends inside a section ({@link #plainer}). */
+    private static final String UNCLOSED_AT_END = "expecting a close parentheses ')' here, not: end of file";
+
+    /**
+     * Typesafe Config's parser says a file that ends inside a section ({@code jmiredo { tun {} }} cut short: a file
+     * truncated mid-object, a closing brace forgotten) in words that name a parenthesis: said plainly first, its own
+     * words kept after it.
+     */
+    static String plainer(String parserMessage) {
+        return parserMessage.startsWith(UNCLOSED_AT_END)
+                ? "the file ends inside a section: a closing '}' is missing (a file cut short?) (" + parserMessage + ")"
+                : parserMessage;
+    }
+
 }

@@ -87,8 +87,19 @@ final class RequiredIncludes implements ConfigIncluder, ConfigIncluderFile, Conf
             throw new MissingInclude(includedAt(written), "include \"" + what + "\": " + e.reason, e);
         } catch (ConfigException.IO e) {
             throw new MissingInclude(includedAt(written), "include \"" + what + "\": not found or unreadable ("
-                    + e.getMessage() + "); every include is required here", e);
+                    + plainer(e.getMessage()) + "); every include is required here", e);
         }
+    }
+
+    /**
+     * {@code include "x"} looks for a file beside the including one, then for a class-path resource, and reports only
+     * the last miss ("resource not found on classpath"), which sent an operator looking for a class path: the file is
+     * what is missing (an unreadable one is reported as such before the class path is tried).
+     */
+    private static String plainer(String includerMessage) {
+        return includerMessage.contains("resource not found on classpath")
+                ? "no such file beside the file that includes it"
+                : includerMessage;
     }
 
     /** A failed include, told apart from the includer's own errors so that an enclosing include adds its name. */

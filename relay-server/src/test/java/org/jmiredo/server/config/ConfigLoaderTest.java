@@ -177,6 +177,28 @@ class ConfigLoaderTest {
                 file + ":6: something-else: unknown key");
     }
 
+    /** A file cut short inside a section: said plainly (the parser alone spoke of a parenthesis), at its end. */
+    @Test
+    void aFileCutShortInsideASectionIsSaidSo() throws Exception {
+        Path file = write("cut.conf", "jmiredo {\n  tun {\n    mtu = 1280\n");
+        assertProblems(file, file + ":4: the file ends inside a section: a closing '}' is missing (a file cut short?)"
+                + " (expecting a close parentheses ')' here, not: end of file)");
+    }
+
+    /** A key in the wrong section is pointed to the section that has it (it was pointed to jmiredo.relay.type). */
+    @Test
+    void aKeyInTheWrongSectionIsPointedToItsSection() throws Exception {
+        Path file = write("section.conf", """
+                jmiredo {
+                  relay { mtu = 1400 }
+                  tun { bind-port = 3545 }
+                }
+                """);
+        assertProblems(file,
+                file + ":2: jmiredo.relay.mtu: unknown key (did you mean jmiredo.tun.mtu?)",
+                file + ":3: jmiredo.tun.bind-port: unknown key (did you mean jmiredo.client.bind-port or jmiredo.relay.bind-port?)");
+    }
+
     @Test
     void aPerPeerQueueTooSmallForAnyPacketIsRefusedWithItsUnit() throws Exception {
         Path file = write("queue.conf", """
@@ -328,7 +350,9 @@ class ConfigLoaderTest {
                 """);
         assertThatThrownBy(() -> ConfigLoader.load(ConfigLoader.Sources.none().withHocon(file)))
                 .isInstanceOf(InvalidConfigException.class)
-                .hasMessageStartingWith(file + ":2: include \"relay-site.cnf\": not found");
+                .hasMessageStartingWith(file + ":2: include \"relay-site.cnf\": not found")
+                .hasMessageContaining("(no such file beside the file that includes it)")
+                .hasMessageNotContaining("classpath"); // it pointed the operator to a class path
         Path nested = write("nested.conf", "jmiredo { include file(\"" + dir.resolve("gone.conf") + "\") }\n");
         assertThatThrownBy(() -> ConfigLoader.load(ConfigLoader.Sources.none().withHocon(nested)))
                 .isInstanceOf(InvalidConfigException.class)

@@ -88,6 +88,7 @@ class MetricsCatalogueTest {
                 .bindTo(registry);
         UdpGsoMetrics.bindTo(registry, "auto", () -> true, () -> 0);
         SocketBufferMetrics.bindTo(registry, () -> 1, () -> 1);
+        new ConfigReloadMetrics().bindTo(registry);
         HostConntrack.find(conntrackProc()).orElseThrow().bindTo(registry);
         registry.getPrometheusRegistry().register(new WriteLatencyCollector(loops));
         text.append(registry.scrape());

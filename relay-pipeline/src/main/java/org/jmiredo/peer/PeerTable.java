@@ -6,6 +6,7 @@ import static org.jmiredo.peer.SlotLayout.STATE;
 
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 import org.jmiredo.proto.Teredo;
 
@@ -247,25 +248,25 @@ public final class PeerTable implements AutoCloseable {
      * at a time: for a client whose Teredo address changed, so that no trust from the old one lingers.
      */
     public void clear() {
-        for (Segment s : segments) {
-            s.lock();
-            try {
-                s.releaseAllQueues();
-                s.clearSlots();
-            } finally {
-                s.unlock();
-            }
-        }
+        eachLocked(s -> {
+            s.releaseAllQueues();
+            s.clearSlots();
+        });
     }
 
     /** Releases every queued ByteBuf; later {@link Segment#enqueue} calls refuse. Idempotent. */
     @Override
     public void close() {
         queues.close();
+        eachLocked(Segment::releaseAllQueues);
+    }
+
+    /** Runs {@code action} on every segment in turn, under that segment's lock. */
+    private void eachLocked(Consumer<Segment> action) {
         for (Segment s : segments) {
             s.lock();
             try {
-                s.releaseAllQueues();
+                action.accept(s);
             } finally {
                 s.unlock();
             }
@@ -289,14 +290,7 @@ public final class PeerTable implements AutoCloseable {
 
     /** Checks every segment's structure under its lock; throws IllegalStateException on corruption. */
     void checkInvariants() {
-        for (Segment s : segments) {
-            s.lock();
-            try {
-                s.checkInvariants();
-            } finally {
-                s.unlock();
-            }
-        }
+        eachLocked(Segment::checkInvariants);
     }
 
     /**

@@ -109,9 +109,13 @@ public final class Reception {
         if (Ipv6.isMulticast(dstHi)) {
             return DropReason.MULTICAST; // M17
         }
-        if (TeredoAddress.isTeredo(dstHi, settings.prefix()) || !Ipv6Scope.isGlobal(dstHi, Ipv6.dstLo(buf, at))) {
+        long dstLo = Ipv6.dstLo(buf, at);
+        if (TeredoAddress.isTeredo(dstHi, settings.prefix()) || !Ipv6Scope.isGlobal(dstHi, dstLo)) {
             // R-5.4.2-dst: Teredo peers talk directly; link-local, loopback and the like are not ours to reach.
             return DropReason.DESTINATION_NOT_SERVED;
+        }
+        if (!settings.served().serves(dstHi, dstLo)) {
+            return DropReason.DESTINATION_OUT_OF_RANGE; // R-5.4.2-dst: outside relay.served-prefixes
         }
         boolean embedded = TeredoAddress.mappedIpv4(srcLo) == srcIpv4 && TeredoAddress.mappedPort(srcLo) == srcPort;
         if (lookup >= 0 && lookups.current(lookup)) {
@@ -138,7 +142,8 @@ public final class Reception {
         PeerTable.Segment segment = peers.segmentFor(hash);
         segment.lock();
         try {
-            verdict = receiveData(segment, hash, srcHi, srcLo, srcIpv4, srcPort, local, embedded);
+            verdict = receiveData(segment, hash, srcHi, srcLo, srcIpv4, srcPort, local, embedded,
+                    buf.writerIndex() - at);
         } finally {
             segment.unlock();
         }
@@ -173,7 +178,7 @@ public final class Reception {
      * bubble per packet at most: nothing is reflected at a third party or amplified.
      */
     private DropReason receiveData(PeerTable.Segment segment, long hash, long srcHi, long srcLo, int srcIpv4,
-            int srcPort, int local, boolean embedded) {
+            int srcPort, int local, boolean embedded, int length) {
         int now = clock.nowSeconds();
         int slot = segment.find(srcHi, srcLo, hash);
         DropReason refused = slot >= 0
@@ -192,9 +197,16 @@ public final class Reception {
             // yet: a spoofer can forge such a packet from any source, one per source, and an entry touched here
             // would look to eviction like a peer in use (R-7.3.5-state). Its next packet, a bubble or traffic
             // towards it touches it; until then it is evicted first, as a one-shot entry from the native side.
+            // Unproved too: what goes back is bounded by what came in until a bubble exchange proves it
+            // (ProofCredits), or a forged datagram would aim a native service's answers at the mapping it names.
             slot = segment.insertFresh(srcHi, srcLo, hash, now);
+            segment.setUnproved(slot, true);
+            segment.credits().start(hash, length);
             trust(segment, slot, srcIpv4, srcPort, local, now, false);
             return null;
+        }
+        if (segment.unproved(slot)) {
+            segment.credits().grant(hash, length);
         }
         trust(segment, slot, srcIpv4, srcPort, local, now, true); // R-5.4.2-trust
         return null;
@@ -302,6 +314,10 @@ public final class Reception {
             int slot = segment.find(srcHi, srcLo, hash);
             if (slot < 0 && answer) {
                 slot = segment.insert(srcHi, srcLo, hash, now); // ours, but its entry was evicted meanwhile
+            } else if (slot >= 0 && answer && segment.unproved(slot)) {
+                // Keyed (M15): the peer got our bubble, so it is who its address says. What waited is released.
+                segment.setUnproved(slot, false);
+                segment.credits().forget(hash);
             }
             if (slot >= 0) {
                 trust(segment, slot, srcIpv4, srcPort, local, now, true); // R-5.4.1-c3trust
@@ -324,12 +340,17 @@ public final class Reception {
         segment.setTrusted(slot, true);
         segment.setMapping(slot, ipv4, port, local); // answers leave from the address the peer reached
         segment.setLastRx(slot, now);
-        // The peer answered: its bubble budget starts again (Miredo resets its counters on reception too),
-        // or a long-lived, healthy peer would run out after four lapses of trust.
-        segment.setBubbles(slot, segment.lastBubble(slot), 0);
         if (use) {
             segment.touch(slot, now);
         }
+        if (segment.unproved(slot)) {
+            // Anyone may have forged this packet: not an answer, so neither the bubble budget nor what waits
+            // for the proof (packets beyond the peer's credit) is given back. Only its keyed bubble does that.
+            return;
+        }
+        // The peer answered: its bubble budget starts again (Miredo resets its counters on reception too),
+        // or a long-lived, healthy peer would run out after four lapses of trust.
+        segment.setBubbles(slot, segment.lastBubble(slot), 0);
         if (segment.hasQueue(slot)) {
             segment.drainQueue(slot, collectReleased); // R-5.4.1-dequeue
         }

@@ -17,9 +17,11 @@ import org.jmiredo.proto.Teredo;
  * @param unknownBubblesPerSecond the most keyed indirect bubbles per second to Teredo peers without an entry whose
  *     packet came from a mapping their address does not embed ({@link UnknownBubbles}); 0 for none. The relay's
  *     setting, one budget shared by every event loop, as {@code icmpErrorsPerSecond}
+ * @param served the native destinations Teredo peers' packets may go to (RFC 4380 §5.4.2, {@code
+ *     relay.served-prefixes}); the others are dropped as {@code destination_out_of_range}
  */
 public record RelaySettings(int prefix, boolean restricted, UnknownPeerPolicy unknownPeers, int icmpErrorsPerSecond,
-        int trustRenewalSeconds, int unknownBubblesPerSecond) {
+        int trustRenewalSeconds, int unknownBubblesPerSecond, ServedPrefixes served) {
     /** The default renewal: 5 s before the lapse, for a round trip through the peer's server. */
     public static final int DEFAULT_TRUST_RENEWAL_SECONDS = 5;
 
@@ -46,6 +48,22 @@ public record RelaySettings(int prefix, boolean restricted, UnknownPeerPolicy un
         if (unknownBubblesPerSecond < 0) {
             throw new IllegalArgumentException("unknownBubblesPerSecond must not be negative");
         }
+        if (served == null) {
+            throw new IllegalArgumentException("served must not be null (ServedPrefixes.defaults())");
+        }
+    }
+
+    /** Serving every global destination but unique local addresses (the default of {@code relay.served-prefixes}). */
+    public RelaySettings(int prefix, boolean restricted, UnknownPeerPolicy unknownPeers, int icmpErrorsPerSecond,
+            int trustRenewalSeconds, int unknownBubblesPerSecond) {
+        this(prefix, restricted, unknownPeers, icmpErrorsPerSecond, trustRenewalSeconds, unknownBubblesPerSecond,
+                ServedPrefixes.defaults());
+    }
+
+    /** The same settings serving {@code next} instead. */
+    public RelaySettings serving(ServedPrefixes next) {
+        return new RelaySettings(prefix, restricted, unknownPeers, icmpErrorsPerSecond, trustRenewalSeconds,
+                unknownBubblesPerSecond, next);
     }
 
     /** With the default bubbles to peers without an entry. */

@@ -8,6 +8,7 @@ import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
 import org.jmiredo.peer.PeerLookups;
 import org.jmiredo.peer.PeerTable;
+import org.jmiredo.peer.ProofCredits;
 import org.jmiredo.peer.QueueCharge;
 import org.jmiredo.proto.Ipv6;
 import org.jmiredo.proto.Teredo;
@@ -165,7 +166,8 @@ public final class Transmission implements TunnelRules {
      * acted on).
      */
     private boolean sendableUnlocked(int k, int now) {
-        return lookups.present(k) && lookups.trusted(k) && now - lookups.lastRx(k) < settings.renewTrustAfter()
+        return lookups.present(k) && lookups.trusted(k) && !lookups.unproved(k)
+                && now - lookups.lastRx(k) < settings.renewTrustAfter()
                 && lookups.touchedAt(k, now) && lookups.current(k);
     }
 
@@ -179,12 +181,16 @@ public final class Transmission implements TunnelRules {
             int slot = segment.find(dstHi, dstLo, hash);
             if (slot >= 0) {
                 segment.touch(slot, now);
-                if (segment.trusted(slot) && now - segment.lastRx(slot) < Teredo.TRUST_SECONDS) {
+                if (segment.trusted(slot) && now - segment.lastRx(slot) < Teredo.TRUST_SECONDS
+                        && !overCredit(segment, slot, hash, packet.readableBytes())) {
                     target = mapping(segment.mappedIpv4(slot), segment.mappedPort(slot)); // case 1
                     local = segment.localAddress(slot); // from where the peer reached us, or its NAT drops it
                     bubble = renewalDue(segment, slot, now) ? Bubbles.SEND : Bubbles.NONE;
                 } else {
                     target = -1;
+                    if (!segment.unproved(slot) || now - segment.lastRx(slot) >= Teredo.TRUST_SECONDS) {
+                        segment.setTrusted(slot, false);
+                    } // else over its credit: it stays trusted, and the bubble's keyed answer proves it
                     bubble = queueAndBubble(segment, slot, packet, now);
                 }
             } else {
@@ -204,6 +210,22 @@ public final class Transmission implements TunnelRules {
             return;
         }
         finishUntrusted(packet, bubble, dstHi, dstLo, now, out);
+    }
+
+    /**
+     * Under the segment lock, for a peer trusted without proof ({@link PeerTable.Segment#unproved}: a packet
+     * whose outer source matched its address made the entry, and anyone may forge one): true when sending
+     * {@code bytes} would exceed what its own packets earned ({@link ProofCredits}, 3 bytes per byte received,
+     * as RFC 9000 §8.1), else false and the bytes taken from its credit. Over it the packet waits in the queue
+     * and the ordinary bubbles go out; the peer's keyed answer proves it and releases what waited. For a
+     * proved peer, a bit test.
+     */
+    private boolean overCredit(PeerTable.Segment segment, int slot, long hash, int bytes) {
+        if (!segment.unproved(slot) || segment.credits().spend(hash, bytes)) {
+            return false;
+        }
+        counters.increment(Counter.UNPROVED_OVER_CREDIT);
+        return true;
     }
 
     /**
@@ -235,7 +257,6 @@ public final class Transmission implements TunnelRules {
      * apart) and queues the packet unless the peer is unreachable.
      */
     private int queueAndBubble(PeerTable.Segment segment, int slot, ByteBuf packet, int now) {
-        segment.setTrusted(slot, false);
         int budget = BubbleBudget.take(segment, slot, now);
         if (budget == BubbleBudget.SPENT) {
             // R-5.4.1-c3retry: give up. What waits for this peer waits in vain (R-5.4.1-delete): free its

@@ -63,6 +63,12 @@ public enum Counter {
     /** Packets queued while awaiting a bubble reply, and released when the peer became trusted. */
     QUEUED_PACKETS,
     QUEUE_RELEASED_PACKETS,
+    /**
+     * Packets towards a peer trusted without proof yet (a forged datagram can make one) beyond its credit, 3 bytes
+     * per byte received from it: held in its queue until its keyed bubble answer (also counted in QUEUED_PACKETS),
+     * or dropped under the queue's reason.
+     */
+    UNPROVED_OVER_CREDIT,
     /** Server: valid Router Solicitations received (RFC 4380 §5.3.2). */
     ROUTER_SOLICITATIONS_RX,
     /** Server: Router Advertisements sent; their rate is the rate of qualifications. */

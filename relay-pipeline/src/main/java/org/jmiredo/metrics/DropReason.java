@@ -31,8 +31,16 @@ public enum DropReason {
     UNKNOWN_PEER,
     /** A multicast IPv6 destination (as Miredo, M17); from the tunnel also a multicast source (Miredo too). */
     MULTICAST,
-    /** From UDP: a destination the relay does not forward (a Teredo address: would loop). */
+    /**
+     * From UDP: a destination the relay never forwards to: a Teredo address (would loop), or one not of global scope
+     * (link-local, loopback...), whatever {@code relay.served-prefixes} says.
+     */
     DESTINATION_NOT_SERVED,
+    /**
+     * Relay, from UDP: a global destination outside the range the relay serves ({@code relay.served-prefixes}; by
+     * default a unique local address, fc00::/7), RFC 4380 §5.4.2.
+     */
+    DESTINATION_OUT_OF_RANGE,
     /** From the tunnel: the destination is not a Teredo address (§5.4.1). */
     DESTINATION_NOT_TEREDO,
     /** From the tunnel: an IPv4 embedded in the destination is not global unicast (§5.4.1). */

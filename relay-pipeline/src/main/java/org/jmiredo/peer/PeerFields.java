@@ -9,14 +9,18 @@ import static org.jmiredo.peer.SlotLayout.SHIFT;
 import static org.jmiredo.peer.SlotLayout.STATE;
 import static org.jmiredo.peer.SlotLayout.TIMES;
 import static org.jmiredo.peer.SlotLayout.TRUSTED;
+import static org.jmiredo.peer.SlotLayout.UNPROVED;
 
 import java.lang.foreign.MemorySegment;
 
 /**
  * What a {@link PeerTable.Segment}'s slot says about its peer (RFC 4380 §5.2.1's fields: mapping, trust, times,
- * bubbles), read and written under the segment's lock; the words are laid out in {@link SlotLayout}.
+ * bubbles; and the credits of peers trusted without proof), read and written under the segment's lock; the words
+ * are laid out in {@link SlotLayout}.
  */
 abstract class PeerFields extends SlotArray {
+    private final ProofCredits credits = new ProofCredits();
+
     PeerFields(PeerHash hash, int share, MemorySegment memory, long offset) {
         super(hash, share, memory, offset);
     }
@@ -59,6 +63,22 @@ abstract class PeerFields extends SlotArray {
         setWord(b + STATE, trusted ? word(b + STATE) | TRUSTED : word(b + STATE) & ~TRUSTED);
     }
 
+    /** Whether the entry is trusted without proof yet (UNPROVED in {@link SlotLayout}, {@link ProofCredits}). */
+    public boolean unproved(int slot) {
+        return (word(base(slot) + STATE) & UNPROVED) != 0;
+    }
+
+    public void setUnproved(int slot, boolean unproved) {
+        int b = base(slot);
+        setWord(b + STATE, unproved ? word(b + STATE) | UNPROVED : word(b + STATE) & ~UNPROVED);
+    }
+
+    /** The segment's credits of unproved peers, under its lock only. */
+    public ProofCredits credits() {
+        assert held();
+        return credits;
+    }
+
     /** When a packet from the peer was last accepted; 0 = never. Exact within 18 h (see SlotLayout). */
     public int lastRx(int slot) {
         return SlotLayout.time(word(base(slot) + TIMES), RX_AGE_SHIFT);
@@ -74,12 +94,12 @@ abstract class PeerFields extends SlotArray {
         return SlotLayout.time(word(base(slot) + TIMES), BUBBLE_AGE_SHIFT);
     }
 
-    /** Bubbles sent in the current retry window, 0 to 15. */
+    /** Bubbles sent in the current retry window, 0 to 7. */
     public int bubbleCount(int slot) {
         return SlotLayout.bubbleCount(word(base(slot) + STATE));
     }
 
-    /** Sets the last bubble time and the count, clamped to 0 to 15. */
+    /** Sets the last bubble time and the count, clamped to 0 to 7. */
     public void setBubbles(int slot, int lastBubble, int count) {
         int b = base(slot);
         setWord(b + STATE, SlotLayout.withBubbleCount(word(b + STATE), count));

@@ -11,6 +11,7 @@ import static org.jmiredo.peer.SlotLayout.SHIFT;
 import static org.jmiredo.peer.SlotLayout.STATE;
 import static org.jmiredo.peer.SlotLayout.TIMES;
 import static org.jmiredo.peer.SlotLayout.TRUSTED;
+import static org.jmiredo.peer.SlotLayout.UNPROVED;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -178,6 +179,11 @@ public final class PeerLookups {
         return (state[k] & TRUSTED) != 0;
     }
 
+    /** Whether the entry is trusted without proof yet, as {@link PeerTable.Segment#unproved}: its sends are counted. */
+    public boolean unproved(int k) {
+        return (state[k] & UNPROVED) != 0;
+    }
+
     public int mappedIpv4(int k) {
         return SlotLayout.mappedIpv4(state[k]);
     }
@@ -218,14 +224,15 @@ public final class PeerLookups {
     /**
      * True if the entry already shows a packet accepted now from this mapping, so accepting another
      * changes none of its words: trusted, mapped to exactly {@code ipv4:port} on {@code local}, received
-     * from and touched at {@code now} (its reference bit set), no bubble counted, nothing queued. Then a
+     * from and touched at {@code now} (its reference bit set), no bubble counted, nothing queued, proved (an
+     * unproved peer's packets earn it credit, under the lock). Then a
      * packet from it needs no lock at all. At most the first packet of a peer in each second misses this.
      */
     public boolean acceptedAt(int k, int ipv4, int port, int local, int now) {
         long s = state[k];
         long t = times[k];
         long mapping = SlotLayout.withMapping(0, ipv4, port, local) & MAPPING_MASK;
-        return (s & (TRUSTED | REFERENCED | QUEUED | BUBBLES_MASK)) == (TRUSTED | REFERENCED)
+        return (s & (TRUSTED | REFERENCED | QUEUED | BUBBLES_MASK | UNPROVED)) == (TRUSTED | REFERENCED)
                 && (s & MAPPING_MASK) == mapping
                 && SlotLayout.lastActive(t) == now
                 && SlotLayout.time(t, RX_AGE_SHIFT) == now;

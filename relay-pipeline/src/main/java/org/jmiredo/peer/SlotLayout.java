@@ -5,8 +5,8 @@ package org.jmiredo.peer;
  * <pre>
  * w0 KEY_HI  address bytes 0-7 (prefix | server IPv4); 0 = empty slot (a Teredo prefix is never 0)
  * w1 KEY_LO  address bytes 8-15 (flags | ~port | ~client IPv4)
- * w2 STATE   mapped IPv4 (63-32) | mapped port (31-16) | local address (15-8) | FRESH (7) | bubble count (6-3)
- *            | REFERENCED (2) | QUEUED (1) | TRUSTED (0)
+ * w2 STATE   mapped IPv4 (63-32) | mapped port (31-16) | local address (15-8) | FRESH (7) | UNPROVED (6)
+ *            | bubble count (5-3) | REFERENCED (2) | QUEUED (1) | TRUSTED (0)
  * w3 TIMES   lastActive (63-32) | rx age (31-16) | bubble age (15-0)
  * </pre>
  * RFC 4380 §5.2 lists the fields of a peer entry; the relay needs the mapping, the trusted flag, the
@@ -30,6 +30,11 @@ package org.jmiredo.peer;
  * cleared by the first use, never set again, so a FRESH entry is never REFERENCED. It tells such a one-shot
  * entry from a trusted peer in use whose REFERENCED bit CLOCK cleared (both show TRUSTED set and REFERENCED
  * clear), which eviction must not confuse ({@code SlotArray.unusedNewPeerFrom}).
+ *
+ * <p>UNPROVED marks an entry trusted by such a packet that no bubble exchange has proved yet: set with FRESH, but
+ * kept after the first use, cleared only when the peer answers one of our keyed bubbles (M15). Until then what
+ * the relay sends it is bounded by the bytes it sent us ({@link ProofCredits}); the bubble count needs 3 bits
+ * only (at most {@code Teredo.MAX_BUBBLES}, 4), so the bit is the count's former fourth.
  */
 final class SlotLayout {
     static final int SHIFT = 2;
@@ -43,8 +48,9 @@ final class SlotLayout {
     static final long QUEUED = 1L << 1;
     static final long REFERENCED = 1L << 2;
     static final long FRESH = 1L << 7;
+    static final long UNPROVED = 1L << 6;
     static final int BUBBLES_SHIFT = 3;
-    static final int MAX_BUBBLES = 15;
+    static final int MAX_BUBBLES = 7;
     static final long BUBBLES_MASK = (long) MAX_BUBBLES << BUBBLES_SHIFT;
     static final int PORT_SHIFT = 16;
     static final int IPV4_SHIFT = 32;
@@ -82,7 +88,7 @@ final class SlotLayout {
         return (int) ((state & BUBBLES_MASK) >>> BUBBLES_SHIFT);
     }
 
-    /** Counts outside 0..15 are clamped: the relay's limits (Miredo: 4 per 300 s) are far below 15. */
+    /** Counts outside 0..7 are clamped: the relay's limits (Miredo: 4 per 300 s) are below 7. */
     static long withBubbleCount(long state, int count) {
         long c = Math.clamp(count, 0, MAX_BUBBLES);
         return (state & ~BUBBLES_MASK) | (c << BUBBLES_SHIFT);

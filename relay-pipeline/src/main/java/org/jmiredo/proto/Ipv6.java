@@ -1,6 +1,8 @@
 package org.jmiredo.proto;
 
 import io.netty.buffer.ByteBuf;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 
 /** IPv6 header layout (RFC 8200 §3), read with absolute accessors at these offsets. */
 public final class Ipv6 {
@@ -118,5 +120,50 @@ public final class Ipv6 {
     /** A bubble: a bare IPv6 header, payload length 0 and next header 59 (RFC 4380 §2.8). */
     public static boolean isBubble(ByteBuf buf, int offset) {
         return payloadLength(buf, offset) == 0 && nextHeader(buf, offset) == NEXT_HEADER_NONE;
+    }
+
+    /**
+     * The 16 bytes of an IPv6 address written as text (RFC 4291 §2.2), or null when {@code text} is not one. Never
+     * asks DNS ({@code Inet6Address.ofLiteral}, Java 22, unlike {@code InetAddress.getByName}).
+     */
+    public static byte[] literal(String text) {
+        try {
+            InetAddress address = Inet6Address.ofLiteral(text);
+            return address instanceof Inet6Address ? address.getAddress() : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** The address {@code hi:lo} in RFC 5952's text form ("2001:db8::1", not "2001:db8:0:0:0:0:0:1"). */
+    public static String text(long hi, long lo) {
+        int[] words = new int[8];
+        for (int i = 0; i < 4; i++) {
+            words[i] = (int) (hi >>> (48 - 16 * i)) & 0xFFFF;
+            words[i + 4] = (int) (lo >>> (48 - 16 * i)) & 0xFFFF;
+        }
+        // RFC 5952 §4.2: shorten the longest run of two or more zero words (the first one on a tie).
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0, run = 0; i < 8; i++) {
+            run = words[i] == 0 ? run + 1 : 0;
+            if (run > bestLength) {
+                bestLength = run;
+                bestStart = i - run + 1;
+            }
+        }
+        StringBuilder text = new StringBuilder(39);
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                text.append("::");
+                i += bestLength - 1;
+            } else {
+                if (text.length() > 0 && text.charAt(text.length() - 1) != ':') {
+                    text.append(':');
+                }
+                text.append(Integer.toHexString(words[i]));
+            }
+        }
+        return text.toString();
     }
 }

@@ -37,7 +37,8 @@ class PeerFieldsTest {
             @ForAll @IntRange(min = -1_000_000_000, max = 1_000_000_000) int now,
             @ForAll @IntRange(min = 0, max = 65534) int rxAge,
             @ForAll @IntRange(min = 0, max = 65534) int bubbleAge,
-            @ForAll @IntRange(min = 0, max = 15) int count) {
+            @ForAll @IntRange(min = 0, max = 7) int count,
+            @ForAll boolean unproved) {
         PeerTable t = Peers.table(64, 1);
         long otherLo = Peers.lo(2);
         Peers.locked(t, hi, lo, s -> {
@@ -46,6 +47,7 @@ class PeerFieldsTest {
             s.setTrusted(slot, trusted);
             s.setLastRx(slot, now - rxAge);
             s.setBubbles(slot, now - bubbleAge, count);
+            s.setUnproved(slot, unproved);
             s.touch(slot, now);
             return 0;
         });
@@ -59,6 +61,7 @@ class PeerFieldsTest {
             assertThat(s.lastRx(slot)).isEqualTo(now - rxAge == 0 ? 0 : now - rxAge);
             assertThat(s.lastBubble(slot)).isEqualTo(now - bubbleAge == 0 ? 0 : now - bubbleAge);
             assertThat(s.bubbleCount(slot)).isEqualTo(count);
+            assertThat(s.unproved(slot)).isEqualTo(unproved);
             int other = s.find(hi, otherLo);
             assertThat(s.mappedIpv4(other)).isZero();
             assertThat(s.localAddress(other)).isZero();
@@ -79,7 +82,8 @@ class PeerFieldsTest {
             s.setTrusted(slot, false); // the flags below the local address stay apart from it
             assertThat(s.localAddress(slot)).isEqualTo(0xFF);
             s.setBubbles(slot, 5, 99);
-            assertThat(s.bubbleCount(slot)).isEqualTo(15);
+            assertThat(s.bubbleCount(slot)).isEqualTo(7);
+            assertThat(s.unproved(slot)).isFalse(); // the count does not spill into the bit above it
             s.setBubbles(slot, 5, -3);
             assertThat(s.bubbleCount(slot)).isZero();
             assertThat(s.mappedIpv4(slot)).isEqualTo(-1); // the count does not spill into the mapping

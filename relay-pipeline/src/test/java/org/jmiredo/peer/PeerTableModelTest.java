@@ -165,9 +165,9 @@ class PeerTableModelTest {
                     e.lastActive = Math.max(e.lastActive, now);
                 }
                 case BUBBLE -> {
-                    s.setBubbles(slot, now, v & 15);
+                    s.setBubbles(slot, now, v & 7);
                     e.lastBubble = now;
-                    e.bubbles = v & 15;
+                    e.bubbles = v & 7;
                     e.lastActive = Math.max(e.lastActive, now);
                 }
                 case MAP -> {

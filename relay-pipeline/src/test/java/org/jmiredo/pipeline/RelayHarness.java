@@ -14,6 +14,7 @@ import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DropReason;
 import org.jmiredo.peer.PeerTableSettings;
 import org.jmiredo.proto.Ipv4;
+import org.jmiredo.proto.Ipv6;
 import org.jmiredo.proto.TeredoAddress;
 
 /**
@@ -76,6 +77,20 @@ final class RelayHarness implements AutoCloseable {
     }
 
     /** The next datagram the relay sent, or null. */
+    /**
+     * Makes {@code peer} trusted at {@code ipv4:port} and proved, as by a real exchange: a native packet to it
+     * waits while the indirect bubble goes out, and the peer's keyed answer from there releases it. Everything sent
+     * is released; nothing else may be pending.
+     */
+    void prove(long[] peer, String ipv4, int port) {
+        readTun(ipv6(v6("2001:db8:6::20"), peer, 8));
+        DatagramPacket indirect = sentUdp();
+        long[] ours = {Ipv6.srcHi(indirect.content(), 0), Ipv6.srcLo(indirect.content(), 0)};
+        indirect.release();
+        receiveUdp(bubble(peer, ours), ipv4, port);
+        allSentUdp().forEach(DatagramPacket::release); // what the answer released
+    }
+
     DatagramPacket sentUdp() {
         return udp.readOutbound();
     }

@@ -13,6 +13,7 @@ import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.util.List;
 import org.jmiredo.engine.RelaySettings;
+import org.jmiredo.engine.ServedPrefixes;
 import org.jmiredo.engine.UnknownPeerPolicy;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DropReason;
@@ -20,6 +21,7 @@ import org.jmiredo.peer.PeerTable;
 import org.jmiredo.peer.PeerTableSettings;
 import org.jmiredo.proto.Checksum;
 import org.jmiredo.proto.Ipv6;
+import org.jmiredo.proto.Ipv6Prefix;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -263,6 +265,84 @@ class RelayRulesTest {
         assertThat(relay.dropped(DropReason.UNKNOWN_PEER)).isEqualTo(1);
     }
 
+    /**
+     * A forged datagram from a victim's mapping (the README's reflector): what goes back to that mapping before the
+     * peer answers a bubble is at most 3 bytes per byte it sent (RFC 9000 §8.1's rule), the rest waits in its
+     * queue, and the normal bubble goes through the server its address names. More forged datagrams buy more
+     * credit, never the queue's release; the bubble budget still ends in an ICMPv6 error to the native host.
+     */
+    @Test
+    void aForgedMatchingPeerGetsAtMostThreeTimesItsBytesUntilProved_R_5_4_2_noentry() {
+        relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000); // 48 bytes from the "victim"
+        assertThat(relay.tunWritten).as("still carried at once (soft-state recovery)").hasSize(1);
+
+        relay.readTun(ipv6(NATIVE, CLIENT, 1000)); // an amplifying answer: 1,040 bytes
+        for (int i = 0; i < 5; i++) {
+            relay.readTun(ipv6(NATIVE, CLIENT, 8));
+        }
+        List<DatagramPacket> sent = relay.allSentUdp();
+        long toVictim = sent.stream().filter(p -> p.recipient().getPort() == 40000)
+                .mapToLong(p -> p.content().readableBytes()).sum();
+        assertThat(toVictim).as("3 x 48 bytes: three 48-byte replies, not the large one").isEqualTo(144);
+        assertThat(sent).filteredOn(p -> p.recipient().getPort() == 3544).as("one indirect bubble").hasSize(1)
+                .allSatisfy(p -> assertThat(p.recipient().getAddress()).isEqualTo(ip("198.51.100.1")));
+        sent.forEach(DatagramPacket::release);
+        assertThat(relay.count(Counter.UNPROVED_OVER_CREDIT)).isEqualTo(3);
+        assertThat(relay.count(Counter.QUEUED_PACKETS)).isEqualTo(3);
+
+        relay.now += 1;
+        relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000); // forged again: not an answer
+        assertThat(relay.allSentUdp()).as("what waits stays queued").isEmpty();
+        relay.readTun(ipv6(NATIVE, CLIENT, 8));
+        assertThat(relay.allSentUdp()).as("the new datagram's credit only").singleElement()
+                .satisfies(p -> assertThat(p.recipient().getPort()).isEqualTo(40000))
+                .satisfies(DatagramPacket::release);
+
+        for (int i = 0; i < 4; i++) { // nobody answers: the bubbles run out as for any silent peer
+            relay.now += 2;
+            relay.readTun(ipv6(NATIVE, CLIENT, 1000));
+            relay.allSentUdp().forEach(p -> {
+                assertThat(p.recipient().getPort()).as("only bubbles, to the server").isEqualTo(3544);
+                p.release();
+            });
+        }
+        assertThat(relay.count(Counter.BUBBLES_TX_INDIRECT)).isEqualTo(4);
+        assertThat(relay.dropped(DropReason.PEER_UNREACHABLE)).as("the last packet and the six queued").isEqualTo(7);
+    }
+
+    @Test
+    void aPeerTrustedByItsMatchingSourceIsReleasedByItsKeyedBubbleAnswer_M15() {
+        relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000); // a restarted relay's live client
+        relay.readTun(ipv6(NATIVE, CLIENT, 8)); // within its credit: at once
+        relay.readTun(ipv6(NATIVE, CLIENT, 1200)); // beyond it: waits, and the bubble goes out
+        relay.readTun(ipv6(NATIVE, CLIENT, 1201));
+        List<DatagramPacket> sent = relay.allSentUdp();
+        assertThat(sent).extracting(p -> p.recipient().getPort()).containsExactly(40000, 3544);
+        DatagramPacket indirect = sent.get(1);
+        long[] ours = {Ipv6.srcHi(indirect.content(), 0), Ipv6.srcLo(indirect.content(), 0)};
+        sent.forEach(DatagramPacket::release);
+
+        relay.receiveUdp(bubble(CLIENT, NATIVE), "198.51.100.20", 40000); // from its mapping, but not keyed
+        assertThat(relay.allSentUdp()).as("an unkeyed bubble anyone could forge proves nothing").isEmpty();
+
+        relay.receiveUdp(bubble(CLIENT, ours), "198.51.100.20", 40000); // its answer: proved
+        List<DatagramPacket> released = relay.allSentUdp();
+        assertThat(released).extracting(p -> p.content().readableBytes()).as("in order").containsExactly(1240, 1241);
+        assertThat(released).allSatisfy(p -> assertThat(p.recipient())
+                .isEqualTo(new InetSocketAddress(ip("198.51.100.20"), 40000)));
+        released.forEach(DatagramPacket::release);
+
+        for (int i = 0; i < 20; i++) { // an ordinary trusted peer now: nothing counted
+            relay.readTun(ipv6(NATIVE, CLIENT, 1200));
+        }
+        assertThat(relay.allSentUdp()).hasSize(20).allSatisfy(p -> {
+            assertThat(p.recipient().getPort()).isEqualTo(40000);
+            p.release();
+        });
+        assertThat(relay.count(Counter.UNPROVED_OVER_CREDIT)).isEqualTo(2);
+        assertThat(relay.count(Counter.BUBBLES_TX_INDIRECT)).isEqualTo(1);
+    }
+
     @Test
     void trustLapsesAfterThirtySecondsOfSilence_R_5_4_2_trust() {
         relay.close();
@@ -362,7 +442,7 @@ class RelayRulesTest {
         relay.close();
         relay = new RelayHarness(new RelaySettings(0x2001_0000, false, UnknownPeerPolicy.ACCEPT_MATCHING, 10, renewal),
                 PeerTableSettings.defaults());
-        relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000); // then it only receives
+        proveClient(); // then it only receives
         for (int second = 1; second <= 40; second++) {
             relay.now += 1;
             for (int i = 0; i < 10; i++) {
@@ -385,13 +465,18 @@ class RelayRulesTest {
 
     @Test
     void aBurstToAPeerDueForRenewalSendsOneBubble() {
-        relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000);
+        proveClient(); // trusted by its answer: no credit counted, only the renewal
         relay.now += 25;
         relay.readTunBurst(List.of(ipv6(NATIVE, CLIENT, 8), ipv6(NATIVE, CLIENT, 9), ipv6(NATIVE, CLIENT, 10)));
         List<DatagramPacket> sent = relay.allSentUdp();
         assertThat(sent).extracting(p -> p.recipient().getPort()).containsExactly(40000, 3544, 40000, 40000);
         sent.forEach(DatagramPacket::release);
-        assertThat(relay.count(Counter.BUBBLES_TX_INDIRECT)).isEqualTo(1);
+        assertThat(relay.count(Counter.BUBBLES_TX_INDIRECT)).as("the proof's and one renewal").isEqualTo(2);
+    }
+
+    /** Makes CLIENT a peer proved by a bubble exchange at its mapping (its first packet waited for it). */
+    private void proveClient() {
+        relay.prove(CLIENT, "198.51.100.20", 40000);
     }
 
     @Test
@@ -917,6 +1002,91 @@ class RelayRulesTest {
         assertThat(relay.dropped(DropReason.DESTINATION_NOT_SERVED)).isEqualTo(1);
     }
 
+    /**
+     * CONFORMANCE R-5.4.2-dst: a relay serving 2001:db8:6::/64 forwards a client's packet to 2001:db8:6::20 and
+     * silently discards one to 2001:db8:99::1, under a reason of its own; the packet outside makes no entry, no
+     * bubble, no answer, even from a peer the relay has no entry for.
+     */
+    @Test
+    void relayServingAPrefixForwardsInsideItAndDropsOutside_R_5_4_2_dst() {
+        relay.close();
+        relay = new RelayHarness(RelaySettings.defaults().serving(served("2001:db8:6::/64")),
+                PeerTableSettings.defaults());
+
+        relay.receiveUdp(ipv6(CLIENT, v6("2001:db8:99::1"), 8), "198.51.100.20", 40000);
+        assertThat(relay.tunWritten).isEmpty();
+        assertThat(relay.dropped(DropReason.DESTINATION_OUT_OF_RANGE)).isEqualTo(1);
+        assertThat(relay.dataPath.peers().size()).as("nothing learned from a packet not served").isZero();
+        assertThat(relay.allSentUdp()).isEmpty();
+
+        relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000);
+        assertThat(relay.tunWritten).hasSize(1);
+        relay.receiveUdp(ipv6(CLIENT, v6("2001:db8:6:1::20"), 8), "198.51.100.20", 40000);
+        relay.receiveUdp(ipv6(CLIENT, v6("fd00::20"), 8), "198.51.100.20", 40000);
+        assertThat(relay.tunWritten).hasSize(1);
+        assertThat(relay.dropped(DropReason.DESTINATION_OUT_OF_RANGE)).isEqualTo(3);
+        // Teredo and link-local destinations keep their own reason, whatever the list.
+        relay.receiveUdp(ipv6(CLIENT, v6("fe80::1"), 8), "198.51.100.20", 40000);
+        assertThat(relay.dropped(DropReason.DESTINATION_NOT_SERVED)).isEqualTo(1);
+        assertThat(relay.dropped(DropReason.DESTINATION_OUT_OF_RANGE)).isEqualTo(3);
+    }
+
+    /**
+     * R-5.4.2-dst with the default range: every global destination but unique local addresses (fc00::/7), the
+     * operator's own network, which Teredo peers from the Internet used to reach through the relay.
+     */
+    @Test
+    void byDefaultUniqueLocalDestinationsAreNotServed_R_5_4_2_dst() {
+        relay.receiveUdp(ipv6(CLIENT, v6("fd12:3456:789a::1"), 8), "198.51.100.20", 40000);
+        relay.receiveUdp(ipv6(CLIENT, v6("fc00::1"), 8), "198.51.100.20", 40000);
+        assertThat(relay.tunWritten).isEmpty();
+        assertThat(relay.dropped(DropReason.DESTINATION_OUT_OF_RANGE)).isEqualTo(2);
+
+        relay.receiveUdp(ipv6(CLIENT, v6("2001:db8:99::1"), 8), "198.51.100.20", 40000);
+        relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000);
+        assertThat(relay.tunWritten).hasSize(2);
+    }
+
+    /** A reload (SIGHUP) changes the range on every loop, between two packets, without a lock. */
+    @Test
+    void aReloadChangesTheServedRange_R_5_4_2_dst() {
+        long[] outside = v6("2001:db8:99::1");
+        relay.receiveUdp(ipv6(CLIENT, outside, 8), "198.51.100.20", 40000);
+        assertThat(relay.tunWritten).hasSize(1);
+
+        relay.dataPath.update(RelaySettings.defaults().serving(served("2001:db8:6::/64")));
+        relay.udp.runPendingTasks();
+        relay.receiveUdp(ipv6(CLIENT, outside, 8), "198.51.100.20", 40000);
+        assertThat(relay.tunWritten).hasSize(1);
+        assertThat(relay.dropped(DropReason.DESTINATION_OUT_OF_RANGE)).isEqualTo(1);
+
+        relay.dataPath.update(RelaySettings.defaults().serving(served("2001:db8:6::/64", "fd00::/8", "2001:db8:99::/48")));
+        relay.udp.runPendingTasks();
+        relay.receiveUdp(ipv6(CLIENT, outside, 8), "198.51.100.20", 40000);
+        relay.receiveUdp(ipv6(CLIENT, v6("fd00::20"), 8), "198.51.100.20", 40000);
+        assertThat(relay.tunWritten).hasSize(3);
+        assertThat(relay.dropped(DropReason.DESTINATION_OUT_OF_RANGE)).isEqualTo(1);
+    }
+
+    /**
+     * The other way, IPv6 to Teredo, a packet from a source outside the range is carried: the relay host's routing
+     * chose to send it through the tunnel, and ICMPv6 errors about a peer's packets (Packet Too Big, Time
+     * Exceeded) come from routers on the path, whose addresses no list of served prefixes names.
+     */
+    @Test
+    void packetsToPeersAreCarriedWhateverTheirSource_R_5_4_2_dst() {
+        relay.close();
+        relay = new RelayHarness(RelaySettings.defaults().serving(served("2001:db8:6::/64")),
+                PeerTableSettings.defaults());
+        relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000); // trusted at its mapping
+
+        relay.readTun(ipv6(v6("2001:db8:99::1"), CLIENT, 8));
+        DatagramPacket sent = relay.sentUdp();
+        assertThat(sent.recipient()).isEqualTo(new InetSocketAddress(ip("198.51.100.20"), 40000));
+        sent.release();
+        assertThat(relay.dropped(DropReason.DESTINATION_OUT_OF_RANGE)).isZero();
+    }
+
     @Test
     void expiredEntryTakesItsQueueAlong_R_5_4_1_delete() {
         long[] ours = bubbleSourceOfAnEntryLeftToExpire();
@@ -1110,5 +1280,9 @@ class RelayRulesTest {
 
         assertThat(relay.allSentUdp()).isEmpty();
         assertThat(relay.dropped(DropReason.NON_GLOBAL_DESTINATION)).isEqualTo(1);
+    }
+
+    private static ServedPrefixes served(String... prefixes) {
+        return ServedPrefixes.of(java.util.Arrays.stream(prefixes).map(Ipv6Prefix::parse).toList());
     }
 }

@@ -29,14 +29,14 @@ final class ConfigChanges {
 
     /**
      * The configuration now in force: the new live settings (logging, ICMPv6 budget, relay type, unknown-peer
-     * policy, trust renewal and bubbles to peers without an entry), the old restart-only ones.
+     * policy, trust renewal, bubbles to peers without an entry and served prefixes), the old restart-only ones.
      */
     static DaemonConfig keepRestartOnly(DaemonConfig previous, DaemonConfig next) {
         RelayConfig was = previous.relay();
         RelayConfig relay = new RelayConfig(
                 next.relay().type(), was.bindAddress(), was.bindPort(), was.prefix(), next.relay().unknownPeers(),
                 was.warmUpPeers(), next.relay().trustRenewalSeconds(),
-                next.relay().unknownBubblesPerSecond());
+                next.relay().unknownBubblesPerSecond(), next.relay().served());
         return new DaemonConfig(relay, previous.tun(), previous.transport(), previous.peers(),
                 next.icmp(), previous.metrics(), next.logging(), next.server(), next.client(),
                 next.roleDirectives(), next.sources());

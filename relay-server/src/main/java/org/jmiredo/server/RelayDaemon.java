@@ -187,8 +187,8 @@ public final class RelayDaemon implements AutoCloseable {
 
     /**
      * SIGHUP: applies what can change while running ({@code jmiredo.logging}, {@code jmiredo.icmp}, and
-     * the relay's type, unknown-peer policy and trust renewal) and says which other settings changed and
-     * wait for a restart.
+     * the relay's type, unknown-peer policy, trust renewal, bubbles to unknown peers and served prefixes) and says
+     * which other settings changed and wait for a restart.
      */
     public synchronized void reload(DaemonConfig next) {
         DaemonConfig previous = config;

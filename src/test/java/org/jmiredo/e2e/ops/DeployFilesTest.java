@@ -134,7 +134,8 @@ class DeployFilesTest {
      */
     private static final Set<String> REFUSED_INPUT = Set.of("not_teredo", "malformed_teredo", "malformed_ipv6",
             "tun_not_ipv6", "non_global_source", "source_not_teredo", "mapping_mismatch", "unknown_peer", "multicast",
-            "destination_not_served", "destination_not_teredo", "non_global_destination", "peer_unreachable",
+            "destination_not_served", "destination_out_of_range", "destination_not_teredo", "non_global_destination",
+            "peer_unreachable",
             "not_bubble_or_icmpv6", "not_accepted", "local_loop", "unhandled_local",
             "invalid_router_solicitation", "ra_rate_limited", "ra_destination_limited", "forward_rate_limited",
             "forward_destination_limited", "echo_test_rate_limited", "not_global_scope",

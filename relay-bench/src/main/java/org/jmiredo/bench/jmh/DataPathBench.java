@@ -3,9 +3,12 @@ package org.jmiredo.bench.jmh;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jmiredo.engine.Clock;
 import org.jmiredo.engine.RelaySettings;
+import org.jmiredo.engine.ServedPrefixes;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.peer.PeerTableSettings;
@@ -13,6 +16,7 @@ import org.jmiredo.pipeline.RelayDataPath;
 import org.jmiredo.pipeline.UdpIngress;
 import org.jmiredo.pipeline.UdpSender;
 import org.jmiredo.proto.Ipv6;
+import org.jmiredo.proto.Ipv6Prefix;
 import org.jmiredo.tun.TunQueue;
 import org.jmiredo.tun.TunReceiver;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -50,6 +54,13 @@ public class DataPathBench {
     @Param({"1", "100000"})
     int peers;
 
+    /**
+     * {@code relay.served-prefixes}: 0 for the default (every global destination but fc00::/7), else that many
+     * /48s of which only the last holds the destination, so that every packet scans them all.
+     */
+    @Param({"0"})
+    int served;
+
     private RelayDataPath path;
     private EmbeddedChannel channel;
     private UdpIngress ingress;
@@ -65,7 +76,7 @@ public class DataPathBench {
     @Setup(Level.Trial)
     public void setUp() {
         Clock clock = Clock.monotonic();
-        path = new RelayDataPath(RelaySettings.defaults(),
+        path = new RelayDataPath(RelaySettings.defaults().serving(servedPrefixes(served)),
                 new PeerTableSettings(peers + peers / 2 + 1024, 256, 60, 1280 * 4, 65_536), clock,
                 (udp, counters) -> new ReleasingSender(counters));
         PeerKeys.fillTrusted(path.peers(), peers, clock.nowSeconds());
@@ -87,6 +98,18 @@ public class DataPathBench {
             Ipv6.writeHeader(tunSlots[i], HEADROOM, SIZE - Ipv6.HEADER_LENGTH, 17, 64, RelayRulesState.NATIVE_HI,
                     RelayRulesState.NATIVE_LO, PeerKeys.HI, PeerKeys.lo(0));
         }
+    }
+
+    /** {@code count} /48s, the destination's last ({@link RelayRulesState#NATIVE_HI}); 0 for the default. */
+    static ServedPrefixes servedPrefixes(int count) {
+        List<Ipv6Prefix> prefixes = new ArrayList<>();
+        for (int i = count - 1; i > 0; i--) {
+            prefixes.add(new Ipv6Prefix(RelayRulesState.NATIVE_HI + ((long) i << 16), 0, 48));
+        }
+        if (count > 0) {
+            prefixes.add(new Ipv6Prefix(RelayRulesState.NATIVE_HI & Ipv6Prefix.maskHi(48), 0, 48));
+        }
+        return ServedPrefixes.of(prefixes);
     }
 
     @TearDown(Level.Trial)

@@ -7,11 +7,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.jmiredo.engine.RelaySettings;
+import org.jmiredo.engine.ServedPrefixes;
 import org.jmiredo.engine.UnknownPeerPolicy;
 import org.jmiredo.engine.server.ServerSettings;
 import org.jmiredo.peer.PeerTableSettings;
 import org.jmiredo.pipeline.HandshakeWarmUp;
 import org.jmiredo.proto.Ipv4;
+import org.jmiredo.proto.Ipv6Prefix;
 import org.jmiredo.proto.Teredo;
 import org.jmiredo.server.transport.UdpGsoMode;
 import org.jmiredo.server.tun.linux.ReceiveSteering;
@@ -46,6 +48,7 @@ final class ConfigMapper {
             new RelayOnlyKey("jmiredo.relay.trust-renewal", "its own rules decide when it bubbles its peers"),
             new RelayOnlyKey("jmiredo.relay.unknown-bubbles-per-second",
                     "its own rules decide when it bubbles its peers"),
+            new RelayOnlyKey("jmiredo.relay.served-prefixes", "it forwards no one's packets but its own host's"),
             new RelayOnlyKey("jmiredo.tun.receive-steering", "its one tunnel queue is read by its one event loop"),
             new RelayOnlyKey("jmiredo.transport.event-loops", "it runs one event loop: one socket, one tunnel queue"),
             new RelayOnlyKey("jmiredo.transport.udp-gro", "its socket receives without UDP GRO"),
@@ -102,7 +105,20 @@ final class ConfigMapper {
                         UnknownPeerPolicy.ACCEPT_MATCHING),
                 (int) in.integer("jmiredo.relay.warm-up-peers", 0, HandshakeWarmUp.MAX_PEERS),
                 trustRenewal(),
-                (int) in.integer("jmiredo.relay.unknown-bubbles-per-second", 0, MAX_UNKNOWN_BUBBLES_PER_SECOND));
+                (int) in.integer("jmiredo.relay.unknown-bubbles-per-second", 0, MAX_UNKNOWN_BUBBLES_PER_SECOND),
+                servedPrefixes());
+    }
+
+    /** The range the relay serves (RFC 4380 §5.4.2): at most {@value ServedPrefixes#MAX} IPv6 prefixes. */
+    private ServedPrefixes servedPrefixes() {
+        String key = "jmiredo.relay.served-prefixes";
+        List<Ipv6Prefix> prefixes = in.list(key, Ipv6Prefix::parse, "[\"2001:db8::/48\"]");
+        if (prefixes.size() > ServedPrefixes.MAX) {
+            in.problem(key, "must hold at most " + ServedPrefixes.MAX + " prefixes, got " + prefixes.size()
+                    + " (aggregate them into shorter ones)");
+            return ServedPrefixes.defaults();
+        }
+        return ServedPrefixes.of(prefixes);
     }
 
     /** Whole seconds, as the peer table keeps its times: 0 (never, as Miredo) to 20 s before the lapse. */

@@ -2,10 +2,12 @@ package org.jmiredo.server.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -145,6 +147,43 @@ final class ConfigReader {
         } catch (IllegalArgumentException e) {
             return fail(path, value, e.getMessage(), fallback);
         }
+    }
+
+    /**
+     * A list of strings, each turned into a value by {@code parser}; a single string (an environment override)
+     * is split at commas and white space. Each bad element is reported at its own line; {@code example}, a list
+     * as written, is named when the value is no list at all.
+     */
+    <T> List<T> list(String path, Function<String, T> parser, String example) {
+        ConfigValue value = value(path);
+        if (value == null) {
+            return List.of();
+        }
+        List<ConfigValue> elements = new ArrayList<>();
+        if (value instanceof ConfigList list) {
+            elements.addAll(list);
+        } else if (value.valueType() == ConfigValueType.STRING) {
+            for (String part : ((String) value.unwrapped()).split("[,\\s]+")) {
+                if (!part.isEmpty()) {
+                    elements.add(ConfigValueFactory.fromAnyRef(part).withOrigin(value.origin()));
+                }
+            }
+        } else {
+            return fail(path, value, "must be a list such as " + example + ", got " + render(value), List.of());
+        }
+        List<T> parsed = new ArrayList<>();
+        for (ConfigValue element : elements) {
+            if (element.valueType() == ConfigValueType.OBJECT || element.valueType() == ConfigValueType.LIST) {
+                fail(path, element, "must hold single values, got " + render(element), null);
+                continue;
+            }
+            try {
+                parsed.add(parser.apply(String.valueOf(element.unwrapped())));
+            } catch (IllegalArgumentException e) {
+                fail(path, element, e.getMessage(), null);
+            }
+        }
+        return parsed;
     }
 
     /** The file {@code path}'s value came from, null when none (a default, the environment). */

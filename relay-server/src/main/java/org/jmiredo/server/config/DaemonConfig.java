@@ -44,7 +44,7 @@ public record DaemonConfig(
     /** The settings of the relay rules (relay-pipeline's engine). */
     public RelaySettings relaySettings() {
         return new RelaySettings(relay.prefix(), relay.type() == RelayType.RESTRICTED, relay.unknownPeers(),
-                icmp.errorsPerSecond(), relay.trustRenewalSeconds(), relay.unknownBubblesPerSecond());
+                icmp.errorsPerSecond(), relay.trustRenewalSeconds(), relay.unknownBubblesPerSecond(), relay.served());
     }
 
     /** One warning line, with its FILE:LINE, per Miredo directive read that {@code role} does not use. */

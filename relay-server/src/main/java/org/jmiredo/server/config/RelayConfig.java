@@ -1,5 +1,6 @@
 package org.jmiredo.server.config;
 
+import org.jmiredo.engine.ServedPrefixes;
 import org.jmiredo.engine.UnknownPeerPolicy;
 
 /**
@@ -15,7 +16,15 @@ import org.jmiredo.engine.UnknownPeerPolicy;
  *     never (Miredo)
  * @param unknownBubblesPerSecond the relay's most bubbles per second to peers without an entry whose packet came
  *     from a mapping their address does not embed; 0 for none (Miredo)
+ * @param served the native destinations Teredo peers may reach through the relay ({@code relay.served-prefixes})
  */
 public record RelayConfig(RelayType type, int bindAddress, int bindPort, int prefix, UnknownPeerPolicy unknownPeers,
-        int warmUpPeers, int trustRenewalSeconds, int unknownBubblesPerSecond) {
+        int warmUpPeers, int trustRenewalSeconds, int unknownBubblesPerSecond, ServedPrefixes served) {
+
+    /** Serving the default range: every global destination but unique local addresses. */
+    public RelayConfig(RelayType type, int bindAddress, int bindPort, int prefix, UnknownPeerPolicy unknownPeers,
+            int warmUpPeers, int trustRenewalSeconds, int unknownBubblesPerSecond) {
+        this(type, bindAddress, bindPort, prefix, unknownPeers, warmUpPeers, trustRenewalSeconds,
+                unknownBubblesPerSecond, ServedPrefixes.defaults());
+    }
 }

@@ -1,8 +1,7 @@
 package org.jmiredo.server.config;
 
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import org.jmiredo.proto.Ipv4;
+import org.jmiredo.proto.Ipv6;
 import org.jmiredo.proto.Teredo;
 
 /**
@@ -143,15 +142,10 @@ public final class ValueParsers {
     }
 
     private static byte[] ipv6Literal(String literal, String original) {
-        try {
-            // ofLiteral (Java 22) never consults DNS, unlike InetAddress.getByName.
-            InetAddress address = Inet6Address.ofLiteral(literal);
-            if (address instanceof Inet6Address) {
-                return address.getAddress();
-            }
-        } catch (IllegalArgumentException e) {
-            // reported below with the text the operator wrote
+        byte[] bytes = Ipv6.literal(literal);
+        if (bytes == null) {
+            throw new IllegalArgumentException("must be an IPv6 prefix such as 2001::/32, got \"" + original + "\"");
         }
-        throw new IllegalArgumentException("must be an IPv6 prefix such as 2001::/32, got \"" + original + "\"");
+        return bytes;
     }
 }

@@ -108,6 +108,9 @@ public final class DataPathMetrics implements MeterBinder {
                     "Packets queued while a peer's bubble is answered");
             case QUEUE_RELEASED_PACKETS -> new Series("jmiredo.queue.released.packets", null,
                     "Queued packets sent once their peer became trusted");
+            case UNPROVED_OVER_CREDIT -> new Series("jmiredo.unproved.over.credit.packets", null,
+                    "Packets to a peer trusted without a bubble exchange beyond 3 bytes per byte it sent, held"
+                            + " until its answer");
             case ROUTER_SOLICITATIONS_RX -> new Series("jmiredo.router.solicitations.received", null,
                     "Server: valid Router Solicitations received");
             case ROUTER_ADVERTISEMENTS_TX -> new Series("jmiredo.router.advertisements.sent", null,

@@ -1,6 +1,7 @@
 package org.jmiredo.server.netlink;
 
 import java.net.Inet6Address;
+import org.jmiredo.proto.Ipv6;
 
 /** IPv6 text in the RFC 5952 form ("2001::/32", not Java's "2001:0:0:0:0:0:0:0"), for commands and messages. */
 public final class Ipv6Text {
@@ -8,37 +9,13 @@ public final class Ipv6Text {
 
     public static String format(Inet6Address address) {
         byte[] b = address.getAddress();
-        int[] words = new int[8];
+        long hi = 0;
+        long lo = 0;
         for (int i = 0; i < 8; i++) {
-            words[i] = ((b[2 * i] & 0xFF) << 8) | (b[2 * i + 1] & 0xFF);
+            hi = hi << 8 | (b[i] & 0xFF);
+            lo = lo << 8 | (b[i + 8] & 0xFF);
         }
-        // RFC 5952 §4.2: shorten the longest run of two or more zero words (the first one on a tie).
-        int bestStart = -1;
-        int bestLength = 1;
-        for (int i = 0; i < 8; ) {
-            int j = i;
-            while (j < 8 && words[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLength) {
-                bestStart = i;
-                bestLength = j - i;
-            }
-            i = j == i ? i + 1 : j;
-        }
-        StringBuilder text = new StringBuilder(39);
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                text.append("::");
-                i += bestLength - 1;
-                continue;
-            }
-            if (text.length() > 0 && text.charAt(text.length() - 1) != ':') {
-                text.append(':');
-            }
-            text.append(Integer.toHexString(words[i]));
-        }
-        return text.toString();
+        return Ipv6.text(hi, lo);
     }
 
     static boolean hostBitsZero(byte[] address, int prefixLength) {

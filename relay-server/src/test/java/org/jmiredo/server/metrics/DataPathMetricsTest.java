@@ -32,6 +32,7 @@ class DataPathMetricsTest {
             "jmiredo_bubbles_unknown_withheld_total",
             "jmiredo_icmp_errors_sent_total", "jmiredo_icmp_errors_rate_limited_total",
             "jmiredo_peers_trusted_total", "jmiredo_queued_packets_total", "jmiredo_queue_released_packets_total",
+            "jmiredo_unproved_over_credit_packets_total",
             "jmiredo_peers", "jmiredo_peers_capacity", "jmiredo_peer_evictions_total",
             "jmiredo_peer_expirations_total", "jmiredo_peer_table_bytes",
             "jmiredo_peer_queue_discarded_packets_total", "jmiredo_peers_queued", "jmiredo_peer_queues_bytes");
@@ -201,6 +202,7 @@ class DataPathMetricsTest {
                 "jmiredo_peers_trusted_total " + value(Counter.PEERS_TRUSTED),
                 "jmiredo_queued_packets_total " + value(Counter.QUEUED_PACKETS),
                 "jmiredo_queue_released_packets_total " + value(Counter.QUEUE_RELEASED_PACKETS),
+                "jmiredo_unproved_over_credit_packets_total " + value(Counter.UNPROVED_OVER_CREDIT),
                 "jmiredo_router_solicitations_received_total " + value(Counter.ROUTER_SOLICITATIONS_RX),
                 "jmiredo_router_advertisements_sent_total " + value(Counter.ROUTER_ADVERTISEMENTS_TX),
                 "jmiredo_router_advertisements_other_address_sent_total "

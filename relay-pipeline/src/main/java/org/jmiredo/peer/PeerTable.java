@@ -1,22 +1,13 @@
 package org.jmiredo.peer;
 
-import static org.jmiredo.peer.SlotLayout.BUBBLE_AGE_SHIFT;
 import static org.jmiredo.peer.SlotLayout.FRESH;
-import static org.jmiredo.peer.SlotLayout.KEY_LO;
-import static org.jmiredo.peer.SlotLayout.QUEUED;
-import static org.jmiredo.peer.SlotLayout.REFERENCED;
-import static org.jmiredo.peer.SlotLayout.RX_AGE_SHIFT;
 import static org.jmiredo.peer.SlotLayout.SHIFT;
 import static org.jmiredo.peer.SlotLayout.STATE;
-import static org.jmiredo.peer.SlotLayout.TIMES;
-import static org.jmiredo.peer.SlotLayout.TRUSTED;
-import static org.jmiredo.peer.SlotLayout.UNPROVED;
-import static org.jmiredo.peer.SlotLayout.WORDS;
 
-import io.netty.buffer.ByteBuf;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 import org.jmiredo.proto.Teredo;
 
 /**
@@ -161,27 +152,24 @@ public final class PeerTable implements AutoCloseable {
 
     /** Entries evicted because their segment held its share of maxPeers. */
     public long evictions() {
-        long n = 0;
-        for (Segment s : segments) {
-            n += s.counter(SlotArray.EVICTIONS);
-        }
-        return n;
+        return sum(s -> s.counter(SlotArray.EVICTIONS));
     }
 
     /** Entries removed by {@link #expire}. */
     public long expirations() {
-        long n = 0;
-        for (Segment s : segments) {
-            n += s.counter(SlotArray.EXPIRATIONS);
-        }
-        return n;
+        return sum(s -> s.counter(SlotArray.EXPIRATIONS));
     }
 
     /** Queued packets released because their entry was removed, evicted or expired, or at close. */
     public long queueDiscards() {
+        return sum(s -> s.counter(SlotArray.QUEUE_DISCARDS));
+    }
+
+    /** A statistic summed over the segments: racy opaque reads, not a snapshot. */
+    private long sum(ToLongFunction<Segment> each) {
         long n = 0;
         for (Segment s : segments) {
-            n += s.counter(SlotArray.QUEUE_DISCARDS);
+            n += each.applyAsLong(s);
         }
         return n;
     }
@@ -201,11 +189,7 @@ public final class PeerTable implements AutoCloseable {
      * maxQueuedPeers x queueBytesPerPeer. Racy read of each segment's sum.
      */
     public long queuedBytes() {
-        long n = 0;
-        for (Segment s : segments) {
-            n += s.queuedBytes();
-        }
-        return n;
+        return sum(s -> s.queuedBytes());
     }
 
     /**
@@ -264,25 +248,25 @@ public final class PeerTable implements AutoCloseable {
      * at a time: for a client whose Teredo address changed, so that no trust from the old one lingers.
      */
     public void clear() {
-        for (Segment s : segments) {
-            s.lock();
-            try {
-                s.releaseAllQueues();
-                s.clearSlots();
-            } finally {
-                s.unlock();
-            }
-        }
+        eachLocked(s -> {
+            s.releaseAllQueues();
+            s.clearSlots();
+        });
     }
 
     /** Releases every queued ByteBuf; later {@link Segment#enqueue} calls refuse. Idempotent. */
     @Override
     public void close() {
         queues.close();
+        eachLocked(Segment::releaseAllQueues);
+    }
+
+    /** Runs {@code action} on every segment in turn, under that segment's lock. */
+    private void eachLocked(Consumer<Segment> action) {
         for (Segment s : segments) {
             s.lock();
             try {
-                s.releaseAllQueues();
+                action.accept(s);
             } finally {
                 s.unlock();
             }
@@ -306,14 +290,7 @@ public final class PeerTable implements AutoCloseable {
 
     /** Checks every segment's structure under its lock; throws IllegalStateException on corruption. */
     void checkInvariants() {
-        for (Segment s : segments) {
-            s.lock();
-            try {
-                s.checkInvariants();
-            } finally {
-                s.unlock();
-            }
-        }
+        eachLocked(Segment::checkInvariants);
     }
 
     /**
@@ -325,18 +302,14 @@ public final class PeerTable implements AutoCloseable {
      * <p>The lock is a CAS lock in the segment object itself ({@link SegmentLock}: measured at half the
      * uncontended cost of a ReentrantLock, the same under contention, and no pointer to chase).
      */
-    public static final class Segment extends SlotArray {
-        private final QueueBudget queues;
+    public static final class Segment extends SlotQueues {
         private final AtomicLong slotsAllocated;
-        private final PendingQueues pending = new PendingQueues();
-        private final ProofCredits credits = new ProofCredits();
         // Trailing padding: keeps the next heap object's fields off this segment's last cache line.
         long pad11, pad12, pad13, pad14, pad15, pad16, pad17, pad18;
 
         Segment(PeerHash hash, QueueBudget queues, AtomicLong slotsAllocated, int share, MemorySegment memory,
                 long offset) {
-            super(hash, share, memory, offset);
-            this.queues = queues;
+            super(hash, queues, share, memory, offset);
             this.slotsAllocated = slotsAllocated;
         }
 
@@ -414,235 +387,10 @@ public final class PeerTable implements AutoCloseable {
             removeAt(slot);
         }
 
-        /**
-         * Marks the entry used at {@code now}: sets its CLOCK reference bit, clears FRESH ({@link #insertFresh}),
-         * moves its last touch forward.
-         */
-        public void touch(int slot, int now) {
-            int b = base(slot);
-            setWord(b + STATE, (word(b + STATE) & ~FRESH) | REFERENCED);
-            setWord(b + TIMES, SlotLayout.raise(word(b + TIMES), now));
-        }
-
-        public int mappedIpv4(int slot) {
-            return SlotLayout.mappedIpv4(word(base(slot) + STATE));
-        }
-
-        public int mappedPort(int slot) {
-            return SlotLayout.mappedPort(word(base(slot) + STATE));
-        }
-
-        /** Which of the relay's local addresses the mapping was learned on; 0 = unknown (see SlotLayout). */
-        public int localAddress(int slot) {
-            return SlotLayout.localAddress(word(base(slot) + STATE));
-        }
-
-        /** The peer's mapping, and the local address index (0..255, masked) it reached the relay on. */
-        public void setMapping(int slot, int ipv4, int port, int local) {
-            int b = base(slot);
-            setWord(b + STATE, SlotLayout.withMapping(word(b + STATE), ipv4, port, local));
-        }
-
-        public boolean trusted(int slot) {
-            return (word(base(slot) + STATE) & TRUSTED) != 0;
-        }
-
-        public void setTrusted(int slot, boolean trusted) {
-            int b = base(slot);
-            setWord(b + STATE, trusted ? word(b + STATE) | TRUSTED : word(b + STATE) & ~TRUSTED);
-        }
-
-        /** Whether the entry is trusted without proof yet (UNPROVED in {@link SlotLayout}, {@link ProofCredits}). */
-        public boolean unproved(int slot) {
-            return (word(base(slot) + STATE) & UNPROVED) != 0;
-        }
-
-        public void setUnproved(int slot, boolean unproved) {
-            int b = base(slot);
-            setWord(b + STATE, unproved ? word(b + STATE) | UNPROVED : word(b + STATE) & ~UNPROVED);
-        }
-
-        /** The segment's credits of unproved peers, under its lock only. */
-        public ProofCredits credits() {
-            assert held();
-            return credits;
-        }
-
-        /** When a packet from the peer was last accepted; 0 = never. Exact within 18 h (see SlotLayout). */
-        public int lastRx(int slot) {
-            return SlotLayout.time(word(base(slot) + TIMES), RX_AGE_SHIFT);
-        }
-
-        public void setLastRx(int slot, int now) {
-            int b = base(slot);
-            setWord(b + TIMES, SlotLayout.withTime(word(b + TIMES), RX_AGE_SHIFT, now));
-        }
-
-        /** When the last bubble towards the peer left; 0 = never. */
-        public int lastBubble(int slot) {
-            return SlotLayout.time(word(base(slot) + TIMES), BUBBLE_AGE_SHIFT);
-        }
-
-        /** Bubbles sent in the current retry window, 0 to 7. */
-        public int bubbleCount(int slot) {
-            return SlotLayout.bubbleCount(word(base(slot) + STATE));
-        }
-
-        /** Sets the last bubble time and the count, clamped to 0 to 7. */
-        public void setBubbles(int slot, int lastBubble, int count) {
-            int b = base(slot);
-            setWord(b + STATE, SlotLayout.withBubbleCount(word(b + STATE), count));
-            setWord(b + TIMES, SlotLayout.withTime(word(b + TIMES), BUBBLE_AGE_SHIFT, lastBubble));
-        }
-
-        public boolean hasQueue(int slot) {
-            return (word(base(slot) + STATE) & QUEUED) != 0;
-        }
-
-        /**
-         * Queues {@code packet} until the peer is trusted (RFC 4380 §5.4.1 case 3), taking ownership only
-         * when it returns true. The packet is a copy made for the queue ({@link QueueCharge#allocate}), charged
-         * what it costs ({@link QueueCharge#of}, and a new queue {@link QueueCharge#PER_QUEUE}). Refuses when the
-         * peer's queue would then be charged more than queueBytesPerPeer, when maxQueuedPeers peers already hold
-         * queues, or after {@link PeerTable#close()}; the caller then still owns the packet.
-         */
-        public boolean enqueue(int slot, ByteBuf packet) {
-            int b = base(slot);
-            if (!queueHolds(packet)) {
-                return false;
-            }
-            long hi = word(b);
-            long lo = word(b + KEY_LO);
-            if ((word(b + STATE) & QUEUED) != 0) {
-                return pending.offer(pending.find(hi, lo, hashOf(hi, lo)), packet, queues.bytesPerPeer);
-            }
-            if (!queues.tryReserve()) {
-                return false;
-            }
-            pending.offer(pending.add(hi, lo, hashOf(hi, lo)), packet, queues.bytesPerPeer);
-            setWord(b + STATE, word(b + STATE) | QUEUED);
-            return true;
-        }
-
-        /**
-         * Whether a peer's queue, however empty, can hold {@code copy} (a copy made for the queue, charged {@link
-         * QueueCharge#of}): false when it alone is over queueBytesPerPeer (always when that is 0, which queues
-         * nothing). Needs no lock.
-         */
-        public boolean queueHolds(ByteBuf copy) {
-            return QueueCharge.PER_QUEUE + QueueCharge.of(copy) <= queues.bytesPerPeer;
-        }
-
-        /**
-         * Whether a peer's queue, however empty, might hold a copy of {@code length} bytes: false when even the
-         * least such a copy is charged ({@link QueueCharge#atLeast}) is too much, so that no copy is made in vain.
-         * Needs no lock.
-         */
-        public boolean queueMayHold(int length) {
-            return QueueCharge.PER_QUEUE + QueueCharge.atLeast(length) <= queues.bytesPerPeer;
-        }
-
-        /**
-         * Hands the queued packets to {@code sink} oldest first (the sink owns each one it gets), deletes
-         * the queue, returns how many. The queue is detached before the sink first runs; if the sink
-         * throws, the packets it has not received are released.
-         */
-        public int drainQueue(int slot, Consumer<ByteBuf> sink) {
-            int b = base(slot);
-            if ((word(b + STATE) & QUEUED) == 0) {
-                return 0;
-            }
-            setWord(b + STATE, word(b + STATE) & ~QUEUED);
-            queues.release();
-            return pending.drain(word(b), word(b + KEY_LO), hashOf(word(b), word(b + KEY_LO)), sink);
-        }
-
-        /**
-         * Releases the queues of peers whose last bubble (the client's: its last test) left more than {@code
-         * waitSeconds} before {@code now} without an answer, an answer having taken the queue out; returns how many
-         * queues it looked at. The entries stay, with their bubble budgets: only their packets go, counted as
-         * {@link #queueDiscards}. See {@link PeerTable#QUEUE_WAIT_SECONDS}.
-         */
-        int discardUnansweredQueues(int now, int waitSeconds) {
-            assert held();
-            int seen = pending.count();
-            int i = 0;
-            while (i < pending.capacity()) {
-                long hi = pending.hiAt(i);
-                if (hi != 0) {
-                    long lo = pending.loAt(i);
-                    int slot = probe(hi, lo, pending.hashAt(i));
-                    if (slot >= 0 && now - lastBubble(slot) > waitSeconds) {
-                        int b = base(slot);
-                        setWord(b + STATE, word(b + STATE) & ~QUEUED);
-                        discardQueue(hi, lo);
-                        continue; // the backward shift may have moved an entry not yet seen into index i
-                    }
-                }
-                i++;
-            }
-            return seen;
-        }
-
         @Override
         void grew(int slots) {
             slotsAllocated.addAndGet(slots);
         }
 
-        @Override
-        void discardQueue(long hi, long lo) {
-            queues.release();
-            bump(QUEUE_DISCARDS, pending.discard(hi, lo, hashOf(hi, lo)));
-        }
-
-        long queuedBytes() {
-            return pending.chargedBytes();
-        }
-
-        /** Releases every queue (table close, {@link PeerTable#clear}). */
-        void releaseAllQueues() {
-            assert held();
-            bump(QUEUE_DISCARDS, pending.releaseAll());
-            for (int b = 0; b < capacity << SHIFT; b += WORDS) {
-                if ((word(b + STATE) & QUEUED) != 0) {
-                    setWord(b + STATE, word(b + STATE) & ~QUEUED);
-                    queues.release();
-                }
-            }
-        }
-
-        /**
-         * Bytes of the slots in use (the part of the off-heap region written so far, give or take a
-         * page) and of the queue arrays. Racy read.
-         */
-        long memoryBytes() {
-            return ((long) capacity << (SHIFT + 3)) + pending.memoryBytes();
-        }
-
-        /** Test support: the home slot of an address at the current capacity. */
-        int homeOf(long hi, long lo) {
-            return home(hash.hash(hi, lo), capacity);
-        }
-
-        void checkInvariants() {
-            assert held();
-            checkSlots();
-            int queued = 0;
-            for (int b = 0; b < capacity << SHIFT; b += WORDS) {
-                long hi = word(b);
-                long lo = word(b + KEY_LO);
-                boolean has = hi != 0 && pending.find(hi, lo, hash.hash(hi, lo)) >= 0;
-                check(has == ((word(b + STATE) & QUEUED) != 0), "QUEUED bit disagrees with the queues at " + (b >> SHIFT));
-                queued += has ? 1 : 0;
-            }
-            check(queued == pending.count(), "stray queues: " + pending.count() + " vs " + queued);
-        }
-
-        /** The array index of an occupied slot (asserting the lock and the slot), else out of bounds. */
-        private int base(int slot) {
-            assert held() : "segment lock not held";
-            assert slot >= 0 && slot < capacity && word(slot << SHIFT) != 0 : "no entry at slot " + slot;
-            return slot << SHIFT;
-        }
     }
 }

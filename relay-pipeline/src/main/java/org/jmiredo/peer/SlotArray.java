@@ -1,13 +1,10 @@
 package org.jmiredo.peer;
 
-import static org.jmiredo.peer.SlotLayout.FRESH;
 import static org.jmiredo.peer.SlotLayout.KEY_LO;
 import static org.jmiredo.peer.SlotLayout.QUEUED;
-import static org.jmiredo.peer.SlotLayout.REFERENCED;
 import static org.jmiredo.peer.SlotLayout.SHIFT;
 import static org.jmiredo.peer.SlotLayout.STATE;
 import static org.jmiredo.peer.SlotLayout.TIMES;
-import static org.jmiredo.peer.SlotLayout.TRUSTED;
 import static org.jmiredo.peer.SlotLayout.WORDS;
 
 import java.lang.foreign.MemorySegment;
@@ -26,15 +23,14 @@ import java.lang.invoke.VarHandle;
  * <p>The array is the first {@code capacity} slots of this segment's region of the table's off-heap
  * {@link SlotMemory}, which has room for the largest capacity; the kernel commits it as it is written.
  *
- * <p>The subclass adds the lock and the queues. Everything here runs under that lock.
+ * <p>Its subclasses add the peer's fields ({@link PeerFields}), the queues ({@link SlotQueues}) and the public
+ * methods ({@link PeerTable.Segment}); the lock is {@link SegmentLock}'s. Everything here runs under that lock.
  */
 abstract class SlotArray extends SegmentLock {
     static final int INITIAL_SLOTS = 16;
     static final int EVICTIONS = 0;
     static final int EXPIRATIONS = 1;
     static final int QUEUE_DISCARDS = 2;
-    /** How many slots from its start eviction searches for an unused new peer before it runs CLOCK. */
-    static final int NEW_PEER_SCAN = 16;
     private static final VarHandle SIZE;
     private static final VarHandle COUNTER = MethodHandles.arrayElementVarHandle(long[].class);
     private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG;
@@ -203,77 +199,20 @@ abstract class SlotArray extends SegmentLock {
     }
 
     /**
-     * Evicts an unused new peer near {@code start} if there is one, else the entry CLOCK picks from there.
+     * Evicts an unused new peer near {@code start} if there is one, else the entry CLOCK picks from there
+     * ({@link Eviction}).
      * {@code start} is the new key's home: a hand that went round the slots in order evicted the oldest
      * region first, while inserts land anywhere, so the slots just ahead of it filled up completely and every
      * backward shift walked a run of hundreds (10 to 30 us an insert into a full table of a million, against
      * 0.5 us; EvictionBench). Starting where the insert lands keeps the density even and the freed slot near.
      */
     private void evictOne(int start) {
-        int victim = unusedNewPeerFrom(start);
+        int victim = Eviction.unusedNewPeerFrom(this, start);
         if (victim < 0) {
-            victim = clockVictimFrom(start);
+            victim = Eviction.clockVictimFrom(this, start);
         }
         removeAt(victim);
         bump(EVICTIONS, 1);
-    }
-
-    /**
-     * RFC 4380 §7.3.5: a relay protects itself "by limiting the amount of state used for 'new' peers". A
-     * native host sending to many Teredo addresses fills the table with untrusted entries that nobody uses
-     * again; with CLOCK alone, a trusted peer in active use whose packets are further apart than the flood
-     * takes to wear its second chance (pings every 200 ms, at 20,000 new peers a second in a 1,024-peer
-     * table) is evicted and bubbled again over and over. A spoofer sending one packet from each of many
-     * forged sources whose outer address matches the mapping their Teredo address embeds does the same from
-     * the other side with trusted entries ({@code relay.unknown-peers = accept-matching} trusts them at
-     * once). So an entry goes first, if one is within {@value #NEW_PEER_SCAN} slots (a bounded look, and
-     * under such a flood nearly every slot is one), when it is
-     * <ul>
-     * <li>untrusted and not used since it was added or CLOCK last passed it, or
-     * <li>FRESH: made by such a packet and not used since, trusted though it is.
-     * </ul>
-     * A trusted entry that was used once is never taken here, whatever CLOCK did to its bit: the protection
-     * peers in use have against a flood of either kind.
-     */
-    private int unusedNewPeerFrom(int start) {
-        int cap = capacity;
-        int h = start;
-        for (int n = Math.min(NEW_PEER_SCAN, cap); n > 0; n--, h++) {
-            if (h >= cap) {
-                h = 0;
-            }
-            int b = h << SHIFT;
-            if (word(b) != 0) {
-                long st = word(b + STATE);
-                if ((st & (TRUSTED | REFERENCED)) == 0 || (st & FRESH) != 0) { // a native flood's test first
-                    return h;
-                }
-            }
-        }
-        return -1;
-    }
-
-    /**
-     * CLOCK (second chance) from {@code start}: walks the slots clearing reference bits and picks the first
-     * entry whose bit was already clear. Terminates within one lap, since a lap clears every bit.
-     */
-    private int clockVictimFrom(int start) {
-        int cap = capacity;
-        int h = start;
-        for (;;) {
-            if (h >= cap) {
-                h = 0;
-            }
-            int b = h << SHIFT;
-            if (word(b) != 0) {
-                long st = word(b + STATE);
-                if ((st & REFERENCED) == 0) {
-                    return h;
-                }
-                setWord(b + STATE, st & ~REFERENCED);
-            }
-            h++;
-        }
     }
 
     /**
@@ -358,6 +297,11 @@ abstract class SlotArray extends SegmentLock {
         cursor.slot = i;
         bump(EXPIRATIONS, removed);
         return i >= cap;
+    }
+
+    /** Test support: the home slot of an address at the current capacity. */
+    final int homeOf(long hi, long lo) {
+        return home(hash.hash(hi, lo), capacity);
     }
 
     /** Test support: the longest run of occupied slots (cyclic), what a probe or a backward shift may walk. */

@@ -34,7 +34,7 @@ final class SlotMemory {
     private static final int MAP_FLAGS = LINUX ? 0x02 | 0x20 | 0x4000 : 0x02 | 0x1000; // PRIVATE|ANON(|NORESERVE)
     private static final int MADV_HUGEPAGE = 14;
     /*
-     * Linked in the call shape of the relay's other C library calls (org.jmiredo.server.sys.Libc, whose comment
+     * Linked in the call shape of the relay's other C library calls (org.jmiredo.server.sys.CallShapes, which
      * says why it is ABI-correct: six 64-bit words in, one out, errno captured), so that the JDK generates no
      * stub for these three of their own: each new shape costs a start 4 to 21 ms (BENCHMARKS.md, "Eighth
      * iteration"). The words after a function's own arguments are zeros it never reads.

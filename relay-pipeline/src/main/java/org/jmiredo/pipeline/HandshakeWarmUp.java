@@ -14,12 +14,8 @@ import org.jmiredo.metrics.DropReason;
 import org.jmiredo.peer.PeerLookups;
 import org.jmiredo.peer.PeerTable;
 import org.jmiredo.peer.PeerTableSettings;
-import org.jmiredo.proto.Bubble;
 import org.jmiredo.proto.BubbleSource;
-import org.jmiredo.proto.Ipv4;
-import org.jmiredo.proto.Ipv6;
 import org.jmiredo.proto.Teredo;
-import org.jmiredo.proto.TeredoAddress;
 import org.jmiredo.tun.TunQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,19 +68,6 @@ public final class HandshakeWarmUp {
     static final int PASSES = 4;
     /** The most handshakes one warm-up may run: the synthetic peers' mappings are numbered below it. */
     public static final int MAX_PEERS = 1_000_000;
-    /** Room for an 80-byte packet (the handshake benchmark's size) or a bubble. */
-    private static final int SLOT = 128;
-    private static final int PACKET_LENGTH = 80;
-    /**
-     * Documentation addresses (RFC 5737 TEST-NET-1, RFC 3849), none of which the lab uses either: the
-     * synthetic peers could not be real ones even if their packets left, which they never do.
-     */
-    private static final int SERVER = Ipv4.of(192, 0, 2, 1);
-    private static final int MAPPED_NETWORK = Ipv4.of(192, 0, 2, 0);
-    private static final long NATIVE_HI = 0x2001_0DB8_0000_0000L;
-    private static final long NATIVE_LO = 1;
-    private static final int FIRST_PORT = 1024;
-    private static final int HOP_LIMIT = 64;
 
     /**
      * What a warm-up did: its handshakes, how many peers its rules trusted, the bubbles it sent, the packets its
@@ -104,8 +87,6 @@ public final class HandshakeWarmUp {
     private long liveSeen;
     private final CompletableFuture<Result> done = new CompletableFuture<>();
     private final ByteBuf[] replies = new ByteBuf[ROUND];
-    private final int[] ipv4 = new int[ROUND];
-    private final int[] port = new int[ROUND];
     // Built on the loop when the warm-up starts, used by the loop's thread only (and by close once it stopped).
     /**
      * The passes' paths: the same table and key, each on a clock further ahead ({@link #PASSES}): the first,
@@ -115,8 +96,7 @@ public final class HandshakeWarmUp {
     private final RelayIngress[] ingresses = new RelayIngress[PASSES];
     private final TunToUdpPath[] receivers = new TunToUdpPath[PASSES];
     private PeerTable table;
-    private BubbleSource source;
-    private long peerHi;
+    private SyntheticPeers synthetic;
     private long started;
     /** The pass under way, and the peers it went through so far. */
     private int pass;
@@ -148,7 +128,8 @@ public final class HandshakeWarmUp {
         udp.eventLoop().execute(() -> {
             try {
                 table = new PeerTable(tableSettings(tableSettings, peers));
-                source = BubbleSource.random();
+                BubbleSource source = BubbleSource.random();
+                synthetic = new SyntheticPeers(settings.prefix(), source);
                 // The later passes run at once, on clocks ahead, rather than seconds later: the warm-up is done
                 // within a second or two of ready, before most real peers are back.
                 int[] ahead = {0, Teredo.BUBBLE_SPACING_SECONDS,
@@ -157,12 +138,11 @@ public final class HandshakeWarmUp {
                 for (int p = 0; p < PASSES; p++) {
                     int by = ahead[p];
                     Clock passClock = by == 0 ? clock : () -> clock.nowSeconds() + by;
-                    paths[p] = new LoopPath(udp, new NoTunnel(liveTun), table, source, settings,
+                    paths[p] = new LoopPath(udp, new WarmUpTunQueue(liveTun), table, source, settings,
                             RelayBudgets.of(settings), discarding, passClock);
                     ingresses[p] = paths[p].ingress(RelayOutput.ANY_LOCAL);
                     receivers[p] = paths[p].tunReceiver();
                 }
-                peerHi = TeredoAddress.hi(settings.prefix(), SERVER);
                 started = System.nanoTime();
                 liveSeen = livePackets();
                 slice();
@@ -256,34 +236,34 @@ public final class HandshakeWarmUp {
         TunToUdpPath receiver = receivers[pass];
         RelayIngress ingress = ingresses[pass];
         int n = Math.min(ROUND, peers - from);
-        ByteBuf slots = udp.alloc().directBuffer(SLOT * n * 3);
+        ByteBuf slots = udp.alloc().directBuffer(SyntheticPeers.SLOT * n * 3);
         int answers = 0; // replies made and not yet handed to the ingress
         try {
             try {
                 for (int i = 0; i < n; i++) {
-                    receiver.packetRead(tunnelPacket(view(slots, i), from + i));
+                    receiver.packetRead(synthetic.tunnelPacket(SyntheticPeers.view(slots, i), from + i));
                 }
             } finally {
                 receiver.readComplete();
             }
             for (int i = 0; i < n; i++) {
                 if (answersIn(from + i, pass)) {
-                    replies[answers] = view(slots, n + i);
-                    replyBubble(replies[answers], answers++, from + i);
+                    replies[answers] = SyntheticPeers.view(slots, n + i);
+                    synthetic.replyBubble(replies[answers], answers++, from + i);
                 }
             }
             if (answers > 0) {
                 int count = answers;
                 answers = 0; // the ingress owns them now, even should it throw
                 try {
-                    ingress.receive(replies, ipv4, port, count); // trusted, what waited for them released
+                    ingress.receive(replies, synthetic.ipv4, synthetic.port, count); // trusted, what waited for them released
                 } finally {
                     ingress.burstEnd();
                 }
                 try {
                     for (int i = 0; i < n; i++) {
                         if (answersIn(from + i, pass)) {
-                            receiver.packetRead(tunnelPacket(view(slots, 2 * n + i), from + i));
+                            receiver.packetRead(synthetic.tunnelPacket(SyntheticPeers.view(slots, 2 * n + i), from + i));
                         }
                     }
                 } finally {
@@ -323,32 +303,6 @@ public final class HandshakeWarmUp {
         return pass > 1 || (peer % SILENT_EVERY == SILENT_EVERY - 1) == (pass == 1);
     }
 
-    /** A slot of the round's buffer, as the live readers hand them over: a slice holding its own reference. */
-    private static ByteBuf view(ByteBuf slots, int i) {
-        slots.retain();
-        return slots.slice(i * SLOT, SLOT).setIndex(0, 0);
-    }
-
-    private ByteBuf tunnelPacket(ByteBuf slot, int peer) {
-        Ipv6.writeHeader(slot, 0, PACKET_LENGTH - Ipv6.HEADER_LENGTH, Ipv6.NEXT_HEADER_NONE, HOP_LIMIT,
-                NATIVE_HI, NATIVE_LO, peerHi, peerLo(peer));
-        return slot.setIndex(0, PACKET_LENGTH);
-    }
-
-    /** Peer {@code peer}'s answer to our bubble, datagram {@code i} of the read: from its embedded mapping. */
-    private ByteBuf replyBubble(ByteBuf slot, int i, int peer) {
-        long lo = peerLo(peer);
-        Bubble.write(slot, peerHi, lo, BubbleSource.LINK_LOCAL_HI, source.interfaceId(peerHi, lo));
-        ipv4[i] = TeredoAddress.mappedIpv4(lo);
-        port[i] = TeredoAddress.mappedPort(lo);
-        return slot;
-    }
-
-    /** Peer {@code peer}'s mapping: 192.0.2.0/24, ports from 1024; distinct for every peer below MAX_PEERS. */
-    static long peerLo(int peer) {
-        return TeredoAddress.lo(0, FIRST_PORT + (peer >>> 8), MAPPED_NETWORK | peer & 0xFF);
-    }
-
     /** Gives back the warm-up's table and buffers, then says how it went. */
     private void finish(Throwable failure) {
         try {
@@ -380,31 +334,5 @@ public final class HandshakeWarmUp {
         LOG.info("warm-up: {} synthetic handshakes in {} ms, {} peers trusted", next,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), trusted);
         done.complete(new Result(next, trusted, bubbles, refused, System.nanoTime() - started));
-    }
-
-    /**
-     * The warm-up's tunnel queue: it takes what the live queue takes (so the output holds and flushes as the
-     * live one does) and writes nothing. The handshake never writes into the tunnel; a write is refused.
-     */
-    private record NoTunnel(TunQueue live) implements TunQueue {
-        @Override
-        public boolean write(ByteBuf packet) {
-            return false;
-        }
-
-        @Override
-        public boolean segmentedWrites() {
-            return live.segmentedWrites();
-        }
-
-        @Override
-        public boolean segmentedUdpWrites() {
-            return live.segmentedUdpWrites();
-        }
-
-        @Override
-        public boolean writeSegmented(ByteBuf superPacket, int protocol, int segmentSize) {
-            return false;
-        }
     }
 }

@@ -40,6 +40,7 @@ public final class Transmission implements TunnelRules {
     private final PeerLookups lookups;
     /** The destination of the burst's last lookup (0: none yet; never a Teredo address's first half). */
     private long lastHi;
+
     private long lastLo;
 
     public Transmission(
@@ -127,8 +128,8 @@ public final class Transmission implements TunnelRules {
         long dstLo = Ipv6.dstLo(packet, at);
         int now = clock.nowSeconds();
         if (lookup >= 0 && sendableUnlocked(lookup, now)) {
-            out.toUdp(packet, lookups.mappedIpv4(lookup), lookups.mappedPort(lookup), lookups.localAddress(lookup),
-                    null);
+            out.toUdp(
+                    packet, lookups.mappedIpv4(lookup), lookups.mappedPort(lookup), lookups.localAddress(lookup), null);
             return;
         }
         transmit(packet, dstHi, dstLo, lookup >= 0 ? lookups.hash(lookup) : peers.hash(dstHi, dstLo), now, out);
@@ -166,9 +167,12 @@ public final class Transmission implements TunnelRules {
      * acted on).
      */
     private boolean sendableUnlocked(int k, int now) {
-        return lookups.present(k) && lookups.trusted(k) && !lookups.unproved(k)
+        return lookups.present(k)
+                && lookups.trusted(k)
+                && !lookups.unproved(k)
                 && now - lookups.lastRx(k) < settings.renewTrustAfter()
-                && lookups.touchedAt(k, now) && lookups.current(k);
+                && lookups.touchedAt(k, now)
+                && lookups.current(k);
     }
 
     private void transmit(ByteBuf packet, long dstHi, long dstLo, long hash, int now, RelayOutput out) {
@@ -181,7 +185,8 @@ public final class Transmission implements TunnelRules {
             int slot = segment.find(dstHi, dstLo, hash);
             if (slot >= 0) {
                 segment.touch(slot, now);
-                if (segment.trusted(slot) && now - segment.lastRx(slot) < Teredo.TRUST_SECONDS
+                if (segment.trusted(slot)
+                        && now - segment.lastRx(slot) < Teredo.TRUST_SECONDS
                         && !overCredit(segment, slot, hash, packet.readableBytes())) {
                     target = mapping(segment.mappedIpv4(slot), segment.mappedPort(slot)); // case 1
                     local = segment.localAddress(slot); // from where the peer reached us, or its NAT drops it
@@ -325,7 +330,9 @@ public final class Transmission implements TunnelRules {
             packet.release();
         } else {
             // R-5.4.1-limit
-            drop(packet, (bubble & Bubbles.QUEUE_PEERS_FULL) != 0 ? DropReason.QUEUE_PEERS_FULL : DropReason.QUEUE_FULL);
+            drop(
+                    packet,
+                    (bubble & Bubbles.QUEUE_PEERS_FULL) != 0 ? DropReason.QUEUE_PEERS_FULL : DropReason.QUEUE_FULL);
         }
         if ((bubble & Bubbles.SEND) != 0) {
             // R-5.4.1-direct: open our own NAT, before the indirect bubble whose answer must pass it (as Miredo).

@@ -70,6 +70,7 @@ public final class PeerTable implements AutoCloseable {
     private final Segment[] segments;
     /** Every segment's slots: one mapping, each segment's region a slice of it ({@link PeerLookups} reads it whole). */
     final MemorySegment slotMemory;
+
     private final QueueBudget queues;
     private final Sweeper sweeper = new Sweeper();
     /**
@@ -232,8 +233,8 @@ public final class PeerTable implements AutoCloseable {
      * {@link #sweepBudget()}.
      */
     public int expire(int now, long maxSlots) {
-        return sweeper.run(segments, now, settings.idleSeconds(), Math.min(maxSlots, allocatedSlots()),
-                queues.peers() > 0);
+        return sweeper.run(
+                segments, now, settings.idleSeconds(), Math.min(maxSlots, allocatedSlots()), queues.peers() > 0);
     }
 
     /** Slot advances one {@link #expire(int)} call makes (see there). */
@@ -307,7 +308,12 @@ public final class PeerTable implements AutoCloseable {
         // Trailing padding: keeps the next heap object's fields off this segment's last cache line.
         long pad11, pad12, pad13, pad14, pad15, pad16, pad17, pad18;
 
-        Segment(PeerHash hash, QueueBudget queues, AtomicLong slotsAllocated, int share, MemorySegment memory,
+        Segment(
+                PeerHash hash,
+                QueueBudget queues,
+                AtomicLong slotsAllocated,
+                int share,
+                MemorySegment memory,
                 long offset) {
             super(hash, queues, share, memory, offset);
             this.slotsAllocated = slotsAllocated;
@@ -391,6 +397,5 @@ public final class PeerTable implements AutoCloseable {
         void grew(int slots) {
             slotsAllocated.addAndGet(slots);
         }
-
     }
 }

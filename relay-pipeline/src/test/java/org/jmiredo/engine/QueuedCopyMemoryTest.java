@@ -20,6 +20,7 @@ class QueuedCopyMemoryTest {
     private static final int PEERS = 256;
     /** The default: four full-size packets a peer. */
     private static final int BYTES_PER_PEER = 9 * 1024;
+
     private static final long HI = 0x2001_0000_c633_6401L;
 
     @Test
@@ -56,7 +57,8 @@ class QueuedCopyMemoryTest {
                 }
             }
             long direct = alloc.metric().usedDirectMemory();
-            assertThat(direct).as("direct memory of %d copies of %d bytes", queued, length)
+            assertThat(direct)
+                    .as("direct memory of %d copies of %d bytes", queued, length)
                     .isLessThanOrEqualTo((long) PEERS * BYTES_PER_PEER);
             assertThat(queued).as("%d-byte packets a peer holds", length).isEqualTo(expectedPerPeer * PEERS);
         } finally {

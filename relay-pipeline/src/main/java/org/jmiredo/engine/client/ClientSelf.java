@@ -2,6 +2,7 @@ package org.jmiredo.engine.client;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import org.jmiredo.engine.RelayOutput;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.proto.Bubble;
 import org.jmiredo.proto.BubbleSource;
@@ -11,7 +12,6 @@ import org.jmiredo.proto.Ipv6Scope;
 import org.jmiredo.proto.SipHash;
 import org.jmiredo.proto.Teredo;
 import org.jmiredo.proto.TeredoAddress;
-import org.jmiredo.engine.RelayOutput;
 
 /**
  * What the client's data rules share, on its one event loop: its own Teredo address while qualified, its
@@ -29,6 +29,7 @@ public final class ClientSelf {
 
     /** The server of our address (its bits 32-63): it moves when the server's host name resolves anew. */
     private int server;
+
     private final int prefix;
     private final long k0;
     private final long k1;
@@ -137,8 +138,8 @@ public final class ClientSelf {
         return bubbleSource.answers(dstHi, dstLo, peerHi, peerLo);
     }
 
-    private void send(long srcHi, long srcLo, long dstHi, long dstLo, int ipv4, int port, Counter kind,
-            RelayOutput out) {
+    private void send(
+            long srcHi, long srcLo, long dstHi, long dstLo, int ipv4, int port, Counter kind, RelayOutput out) {
         ByteBuf bubble = alloc.directBuffer(Bubble.LENGTH);
         Bubble.write(bubble, srcHi, srcLo, dstHi, dstLo);
         out.toUdp(bubble, ipv4, port, RelayOutput.ANY_LOCAL, kind);

@@ -74,25 +74,34 @@ public final class MetricsServer implements AutoCloseable {
      * As {@link #start(MetricsConfig, PrometheusMeterRegistry, BooleanSupplier)}, with another request timeout and
      * the scrape budget's clock.
      */
-    static MetricsServer start(MetricsConfig config, PrometheusMeterRegistry registry, BooleanSupplier ready,
-            Duration requestTimeout, LongSupplier budgetClock) throws IOException {
+    static MetricsServer start(
+            MetricsConfig config,
+            PrometheusMeterRegistry registry,
+            BooleanSupplier ready,
+            Duration requestTimeout,
+            LongSupplier budgetClock)
+            throws IOException {
         HostPort listen = config.listen();
         InetSocketAddress address = new InetSocketAddress(listen.host(), listen.port());
         if (address.isUnresolved()) {
             throw new UnknownHostException("metrics endpoint: cannot listen on " + listen + ": unknown host");
         }
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
-                new DefaultThreadFactory("jmiredo-metrics", true), NioIoHandler.newFactory());
-        MetricsHttpHandler handler = new MetricsHttpHandler(registry, ready,
-                new ScrapeBudget(config.scrapesPerSecond(), budgetClock, refusalCounters(registry)));
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(
+                1, new DefaultThreadFactory("jmiredo-metrics", true), NioIoHandler.newFactory());
+        MetricsHttpHandler handler = new MetricsHttpHandler(
+                registry, ready, new ScrapeBudget(config.scrapesPerSecond(), budgetClock, refusalCounters(registry)));
         Counter refused = Counter.builder("jmiredo.metrics.connections.refused")
                 .description("Connections to the metrics endpoint closed on accept: metrics.max-connections-per-source"
                         + " were open from its address")
                 .register(registry);
         Counter evicted = closedCounter(registry, "evicted");
         Counter timedOut = closedCounter(registry, "request_timeout");
-        MetricsConnections connections = new MetricsConnections(config.maxConnections(),
-                config.maxConnectionsPerSource(), requestTimeout.toNanos(), System::nanoTime, timedOut::increment);
+        MetricsConnections connections = new MetricsConnections(
+                config.maxConnections(),
+                config.maxConnectionsPerSource(),
+                requestTimeout.toNanos(),
+                System::nanoTime,
+                timedOut::increment);
         ChannelFuture bound = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -101,10 +110,13 @@ public final class MetricsServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         // Runs on the endpoint's one loop, as do the close listeners and the deadlines.
-                        InetAddress source = MetricsConnections.source(ch.remoteAddress().getAddress());
+                        InetAddress source =
+                                MetricsConnections.source(ch.remoteAddress().getAddress());
                         switch (connections.admission(source)) {
                             case REFUSE -> {
-                                LOG.debug("metrics endpoint: {} holds its share of connections, closing {}", source,
+                                LOG.debug(
+                                        "metrics endpoint: {} holds its share of connections, closing {}",
+                                        source,
                                         ch.remoteAddress());
                                 refused.increment();
                                 ch.close();
@@ -113,13 +125,16 @@ public final class MetricsServer implements AutoCloseable {
                             case EVICT_AND_ADMIT -> {
                                 MetricsConnections.Slot victim = connections.victim();
                                 if (victim != null) {
-                                    LOG.debug("metrics endpoint: {} open, closing {} for {}", connections.openCount(),
-                                            victim.channel.remoteAddress(), ch.remoteAddress());
+                                    LOG.debug(
+                                            "metrics endpoint: {} open, closing {} for {}",
+                                            connections.openCount(),
+                                            victim.channel.remoteAddress(),
+                                            ch.remoteAddress());
                                     evicted.increment();
                                     victim.channel.close();
                                 }
                             }
-                            case ADMIT -> { }
+                            case ADMIT -> {}
                         }
                         addHandlers(ch.pipeline(), handler, connections, connections.add(ch, source));
                     }
@@ -138,12 +153,14 @@ public final class MetricsServer implements AutoCloseable {
     private static ScrapeBudget.Refusals refusalCounters(PrometheusMeterRegistry registry) {
         Map<ScrapeBudget.Refusal, Counter> counters = new EnumMap<>(ScrapeBudget.Refusal.class);
         for (ScrapeBudget.Refusal why : ScrapeBudget.Refusal.values()) {
-            counters.put(why, Counter.builder("jmiredo.metrics.scrapes.refused")
-                    .description("Requests for /metrics answered 429 without a scrape: reason=budget when"
-                            + " metrics.scrapes-per-second were spent, source_share when the request's source had"
-                            + " spent its half of them")
-                    .tag("reason", why.label)
-                    .register(registry));
+            counters.put(
+                    why,
+                    Counter.builder("jmiredo.metrics.scrapes.refused")
+                            .description("Requests for /metrics answered 429 without a scrape: reason=budget when"
+                                    + " metrics.scrapes-per-second were spent, source_share when the request's source had"
+                                    + " spent its half of them")
+                            .tag("reason", why.label)
+                            .register(registry));
         }
         return why -> counters.get(why).increment();
     }
@@ -161,7 +178,10 @@ public final class MetricsServer implements AutoCloseable {
      * A connection's handlers: the request deadline's start, idle timeout, HTTP/1.1 codec, bounded request
      * aggregation, the deadline's end, then the endpoint.
      */
-    static void addHandlers(ChannelPipeline pipeline, MetricsHttpHandler handler, MetricsConnections connections,
+    static void addHandlers(
+            ChannelPipeline pipeline,
+            MetricsHttpHandler handler,
+            MetricsConnections connections,
             MetricsConnections.Slot slot) {
         pipeline.channel().attr(MetricsHttpHandler.SOURCE).set(slot.source);
         pipeline.addLast(connections.requestStart(slot));

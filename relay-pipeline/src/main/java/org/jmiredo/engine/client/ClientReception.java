@@ -12,7 +12,6 @@ import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
 import org.jmiredo.peer.PeerTable;
-import org.jmiredo.proto.Icmpv6;
 import org.jmiredo.proto.Ipv4;
 import org.jmiredo.proto.Ipv6;
 import org.jmiredo.proto.Teredo;
@@ -173,7 +172,7 @@ public final class ClientReception {
             }
             return DropReason.MAPPING_MISMATCH;
         }
-        if (answersTest(buf, at, srcHi, srcLo)) {
+        if (self.answersEchoTest(buf, at, srcHi, srcLo)) {
             trust(srcHi, srcLo, srcIpv4, srcPort, out); // R-5.2.3-c2: taken, not delivered
             counters.increment(Counter.ECHO_TESTS_PASSED);
             return null;
@@ -183,39 +182,6 @@ public final class ClientReception {
 
     private static boolean embedded(long srcLo, int srcIpv4, int srcPort) {
         return TeredoAddress.mappedIpv4(srcLo) == srcIpv4 && TeredoAddress.mappedPort(srcLo) == srcPort;
-    }
-
-    /**
-     * The answer to our test (§5.2.9): its echo reply, 8 bytes of data, the keyed hash of its source; or, as
-     * Miredo takes it (CONFORMANCE M13), the host's own Destination Unreachable quoting that echo request: a host
-     * that rejects pings (ip6tables REJECT) still shows which relay serves it, and may serve other traffic.
-     */
-    private boolean answersTest(ByteBuf buf, int at, long srcHi, long srcLo) {
-        if (Ipv6.nextHeader(buf, at) != Ipv6.NEXT_HEADER_ICMPV6) {
-            return false;
-        }
-        int icmp = at + Ipv6.HEADER_LENGTH;
-        int length = Ipv6.payloadLength(buf, at);
-        return switch (Icmpv6.type(buf, icmp)) {
-            case Icmpv6.TYPE_ECHO_REPLY ->
-                length == Icmpv6.HEADER_LENGTH + ClientSelf.NONCE_LENGTH
-                        && buf.getLong(icmp + Icmpv6.ECHO_DATA_OFFSET) == self.nonce(srcHi, srcLo);
-            case Icmpv6.TYPE_DESTINATION_UNREACHABLE ->
-                quotesTest(buf, icmp + Icmpv6.HEADER_LENGTH, length - Icmpv6.HEADER_LENGTH, srcHi, srcLo);
-            default -> false;
-        };
-    }
-
-    /** The {@code length} bytes at {@code quoted} start with our echo request to {@code srcHi/srcLo}, data included. */
-    private boolean quotesTest(ByteBuf buf, int quoted, int length, long srcHi, long srcLo) {
-        int icmp = quoted + Ipv6.HEADER_LENGTH;
-        return length >= Ipv6.HEADER_LENGTH + Icmpv6.HEADER_LENGTH + ClientSelf.NONCE_LENGTH
-                && Ipv6.nextHeader(buf, quoted) == Ipv6.NEXT_HEADER_ICMPV6
-                && self.isSelf(Ipv6.srcHi(buf, quoted), Ipv6.srcLo(buf, quoted))
-                && Ipv6.dstHi(buf, quoted) == srcHi
-                && Ipv6.dstLo(buf, quoted) == srcLo
-                && Icmpv6.type(buf, icmp) == Icmpv6.TYPE_ECHO_REQUEST
-                && buf.getLong(icmp + Icmpv6.ECHO_DATA_OFFSET) == self.nonce(srcHi, srcLo);
     }
 
     /** What {@link #knownAt} found. */

@@ -122,6 +122,40 @@ public final class ClientSelf {
         out.toUdp(request, server, Teredo.SERVICE_PORT, RelayOutput.ANY_LOCAL, Counter.ECHO_TESTS_TX);
     }
 
+    /**
+     * True when the packet at {@code at} from {@code peerHi/peerLo} answers our test (§5.2.9): its echo reply, 8
+     * bytes of data, the keyed hash of its source; or, as Miredo takes it (CONFORMANCE M13), the host's own
+     * Destination Unreachable quoting that echo request: a host that rejects pings (ip6tables REJECT) still shows
+     * which relay serves it, and may serve other traffic.
+     */
+    boolean answersEchoTest(ByteBuf buf, int at, long peerHi, long peerLo) {
+        if (Ipv6.nextHeader(buf, at) != Ipv6.NEXT_HEADER_ICMPV6) {
+            return false;
+        }
+        int icmp = at + Ipv6.HEADER_LENGTH;
+        int length = Ipv6.payloadLength(buf, at);
+        return switch (Icmpv6.type(buf, icmp)) {
+            case Icmpv6.TYPE_ECHO_REPLY ->
+                length == Icmpv6.HEADER_LENGTH + NONCE_LENGTH
+                        && buf.getLong(icmp + Icmpv6.ECHO_DATA_OFFSET) == nonce(peerHi, peerLo);
+            case Icmpv6.TYPE_DESTINATION_UNREACHABLE ->
+                quotesEchoTest(buf, icmp + Icmpv6.HEADER_LENGTH, length - Icmpv6.HEADER_LENGTH, peerHi, peerLo);
+            default -> false;
+        };
+    }
+
+    /** The {@code length} bytes at {@code quoted} start with our echo request to {@code peerHi/peerLo}, data included. */
+    private boolean quotesEchoTest(ByteBuf buf, int quoted, int length, long peerHi, long peerLo) {
+        int icmp = quoted + Ipv6.HEADER_LENGTH;
+        return length >= Ipv6.HEADER_LENGTH + Icmpv6.HEADER_LENGTH + NONCE_LENGTH
+                && Ipv6.nextHeader(buf, quoted) == Ipv6.NEXT_HEADER_ICMPV6
+                && isSelf(Ipv6.srcHi(buf, quoted), Ipv6.srcLo(buf, quoted))
+                && Ipv6.dstHi(buf, quoted) == peerHi
+                && Ipv6.dstLo(buf, quoted) == peerLo
+                && Icmpv6.type(buf, icmp) == Icmpv6.TYPE_ECHO_REQUEST
+                && buf.getLong(icmp + Icmpv6.ECHO_DATA_OFFSET) == nonce(peerHi, peerLo);
+    }
+
     /** Answers a bubble: from our address to {@code peerHi/peerLo}, the answer's source, at {@code ipv4:port}. */
     void sendBubble(long peerHi, long peerLo, int ipv4, int port, Counter kind, RelayOutput out) {
         send(hi, lo, peerHi, peerLo, ipv4, port, kind, out);

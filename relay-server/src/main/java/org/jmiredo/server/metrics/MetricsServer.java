@@ -106,39 +106,7 @@ public final class MetricsServer implements AutoCloseable {
                 .group(group)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        // Runs on the endpoint's one loop, as do the close listeners and the deadlines.
-                        InetAddress source =
-                                MetricsConnections.source(ch.remoteAddress().getAddress());
-                        switch (connections.admission(source)) {
-                            case REFUSE -> {
-                                LOG.debug(
-                                        "metrics endpoint: {} holds its share of connections, closing {}",
-                                        source,
-                                        ch.remoteAddress());
-                                refused.increment();
-                                ch.close();
-                                return;
-                            }
-                            case EVICT_AND_ADMIT -> {
-                                MetricsConnections.Slot victim = connections.victim();
-                                if (victim != null) {
-                                    LOG.debug(
-                                            "metrics endpoint: {} open, closing {} for {}",
-                                            connections.openCount(),
-                                            victim.channel.remoteAddress(),
-                                            ch.remoteAddress());
-                                    evicted.increment();
-                                    victim.channel.close();
-                                }
-                            }
-                            case ADMIT -> {}
-                        }
-                        addHandlers(ch.pipeline(), handler, connections, connections.add(ch, source));
-                    }
-                })
+                .childHandler(acceptor(handler, connections, refused, evicted))
                 .bind(address)
                 .awaitUninterruptibly();
         if (!bound.isSuccess()) {
@@ -147,6 +115,47 @@ public final class MetricsServer implements AutoCloseable {
             throw new IOException("metrics endpoint: cannot listen on " + listen + ": " + cause.getMessage(), cause);
         }
         return new MetricsServer(group, bound.channel(), connections);
+    }
+
+    /**
+     * Each accepted connection's initializer: admitted, refused or admitted in place of another by {@link
+     * MetricsConnections}, then given its handlers.
+     */
+    private static ChannelInitializer<SocketChannel> acceptor(
+            MetricsHttpHandler handler, MetricsConnections connections, Counter refused, Counter evicted) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                // Runs on the endpoint's one loop, as do the close listeners and the deadlines.
+                InetAddress source =
+                        MetricsConnections.source(ch.remoteAddress().getAddress());
+                switch (connections.admission(source)) {
+                    case REFUSE -> {
+                        LOG.debug(
+                                "metrics endpoint: {} holds its share of connections, closing {}",
+                                source,
+                                ch.remoteAddress());
+                        refused.increment();
+                        ch.close();
+                        return;
+                    }
+                    case EVICT_AND_ADMIT -> {
+                        MetricsConnections.Slot victim = connections.victim();
+                        if (victim != null) {
+                            LOG.debug(
+                                    "metrics endpoint: {} open, closing {} for {}",
+                                    connections.openCount(),
+                                    victim.channel.remoteAddress(),
+                                    ch.remoteAddress());
+                            evicted.increment();
+                            victim.channel.close();
+                        }
+                    }
+                    case ADMIT -> {}
+                }
+                addHandlers(ch.pipeline(), handler, connections, connections.add(ch, source));
+            }
+        };
     }
 
     /** {@code jmiredo_metrics_scrapes_refused_total{reason}}, registered at start so that it reads 0 until used. */

@@ -107,8 +107,8 @@ class NativeSideRefusalsTest extends TeredoLabTest {
         Map<String, Long> kernelBefore = Nstat.values(teredo.ns(Host.RLY), KERNEL_REFUSALS);
         Counts before = counts();
         sendRaw(Host.V6, NATIVE_HOST, kinds);
-        // The refusals asserted below, awaited: the sender's end is not the rly kernel's (softirqs lag on a loaded
-        // host).
+        // The refusals asserted below, awaited: the sender's end is not the rly kernel's
+        // (softirqs lag on a loaded host).
         Poll.settled(
                 Duration.ofSeconds(15),
                 () -> Nstat.values(teredo.ns(Host.RLY), KERNEL_REFUSALS),

@@ -154,8 +154,8 @@ final class TunnelWatch implements AutoCloseable {
     /** Stops the checks and waits for one under way, so that none runs after the set-up is undone. Idempotent. */
     @Override
     public void close() {
-        timer.shutdown(); // cancels the periodic check; one under way ends (not interrupted: it may be adding the
-        // route)
+        // Cancels the periodic check; one under way ends (not interrupted: it may be adding the route).
+        timer.shutdown();
         try {
             if (!timer.awaitTermination(5, TimeUnit.SECONDS)) {
                 LOG.warn("the tunnel interface check did not stop within 5 s");

@@ -82,8 +82,8 @@ class PipelineLayoutTest extends ModuleLayoutTest {
         return Map.of(
                 "org/jmiredo/engine/Reception.java:data",
                 "a data packet's rules in RFC 4380 §5.4.2's order, once per"
-                        + " datagram: the hot path, flat (early returns); 61 lines since served18 and reflect18;"
-                        + " to split if it grows (engine/ was not ours to edit this round)");
+                        + " datagram: the hot path, flat (early returns); 61 lines since served18 and reflect18, 65"
+                        + " formatted; to split if it grows (engine/ was not ours to edit this round)");
     }
 
     @Test

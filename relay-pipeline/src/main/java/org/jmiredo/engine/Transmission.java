@@ -51,18 +51,6 @@ public final class Transmission implements TunnelRules {
     private long lastHi;
     private long lastLo;
 
-    public Transmission(
-            RelaySettings settings,
-            PeerTable peers,
-            Bubbles bubbles,
-            IcmpErrors icmp,
-            Clock clock,
-            DataPathCounters counters,
-            ByteBufAllocator alloc) {
-        this(settings, peers, bubbles, icmp, clock, counters, alloc,
-                new PerSecondBudget(settings.unknownBubblesPerSecond()));
-    }
-
     /**
      * @param unknownBudget the relay's budget of bubbles a forged packet can cause, shared by its event loops
      *     (and with their {@link Reception}s); bounds the bubbles to unproved peers over their credit

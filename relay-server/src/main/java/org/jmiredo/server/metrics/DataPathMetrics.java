@@ -148,7 +148,8 @@ public final class DataPathMetrics implements MeterBinder {
     private static Series unknownWithheld(String reason) {
         return new Series("jmiredo.bubbles.unknown.withheld", Tags.of("reason", reason), null,
                 "Bubbles to peers without an entry withheld: the same peer within 2 s, the per-second budget, or a"
-                        + " server or mapping that is not global unicast",
+                        + " server or mapping that is not global unicast; budget also counts the bubbles of unproved"
+                        + " peers over their credit it withheld",
                 false);
     }
 

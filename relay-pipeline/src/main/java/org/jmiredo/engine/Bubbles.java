@@ -24,6 +24,8 @@ public final class Bubbles implements AutoCloseable {
     static final int UNREACHABLE = 8;
     static final int QUEUE_FULL = 16;
     static final int QUEUE_PEERS_FULL = 32;
+    /** With {@link #WAIT}: the relay's budget withheld the bubble of an unproved peer over its credit. */
+    static final int OVER_BUDGET = 64;
 
     private final BubbleSource source;
     private final BubbleRing buffers;

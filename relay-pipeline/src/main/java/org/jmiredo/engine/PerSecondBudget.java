@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * A fixed number of events per clock second, shared by any number of event loops without a lock: one instance
  * is the whole relay's (or server's) budget, so what the operator set is the bound whichever loops the packets
  * land on, and a flow that lands on one loop gets all of it. Limits the relay's ICMPv6 errors, its bubbles to
- * unknown peers and the server's router advertisements.
+ * unknown peers and to unproved peers over their credit, and the server's router advertisements.
  *
  * <p>One {@link AtomicLong} of state (the window's second in the high half, the events counted in it in the low
  * half) whatever the load: a flood cannot grow it. It is touched only when such a packet is about to be sent,

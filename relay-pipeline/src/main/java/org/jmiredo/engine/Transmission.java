@@ -28,6 +28,9 @@ import org.jmiredo.proto.TeredoAddress;
  * the entry as that packet left it.
  */
 public final class Transmission implements TunnelRules {
+    /** {@link #takeBubble}'s answer beside {@link BubbleBudget}'s: the relay's budget of such bubbles is spent. */
+    private static final int OVER_RELAY_BUDGET = -1;
+
     private RelaySettings settings;
     private final PeerTable peers;
     private final Bubbles bubbles;
@@ -35,6 +38,13 @@ public final class Transmission implements TunnelRules {
     private final Clock clock;
     private final DataPathCounters counters;
     private final ByteBufAllocator alloc;
+    /**
+     * The relay's budget of bubbles a forged packet can cause ({@code relay.unknown-bubbles-per-second}), shared
+     * with {@link Reception}'s bubbles to peers without an entry and every event loop: here it bounds the bubbles
+     * sent because an unproved peer ran out of credit ({@link #takeBubble}).
+     */
+    private final PerSecondBudget unprovedBubbles;
+
     private final Consumer<ByteBuf> discardQueued = this::discardQueued;
     /** The lock-free lookups of the burst being read. */
     private final PeerLookups lookups;
@@ -43,6 +53,10 @@ public final class Transmission implements TunnelRules {
 
     private long lastLo;
 
+    /**
+     * @param unknownBudget the relay's budget of bubbles a forged packet can cause, shared by its event loops
+     *     (and with their {@link Reception}s); bounds the bubbles to unproved peers over their credit
+     */
     public Transmission(
             RelaySettings settings,
             PeerTable peers,
@@ -50,7 +64,8 @@ public final class Transmission implements TunnelRules {
             IcmpErrors icmp,
             Clock clock,
             DataPathCounters counters,
-            ByteBufAllocator alloc) {
+            ByteBufAllocator alloc,
+            PerSecondBudget unknownBudget) {
         this.settings = settings;
         this.peers = peers;
         this.bubbles = bubbles;
@@ -59,6 +74,7 @@ public final class Transmission implements TunnelRules {
         this.counters = counters;
         this.alloc = alloc;
         this.lookups = new PeerLookups(peers);
+        this.unprovedBubbles = unknownBudget;
     }
 
     /**
@@ -193,16 +209,19 @@ public final class Transmission implements TunnelRules {
                     bubble = renewalDue(segment, slot, now) ? Bubbles.SEND : Bubbles.NONE;
                 } else {
                     target = -1;
-                    if (!segment.unproved(slot) || now - segment.lastRx(slot) >= Teredo.TRUST_SECONDS) {
+                    // Over its credit (a trusted peer within its trust is here for no other reason): it stays
+                    // trusted, and the bubble's keyed answer proves it.
+                    boolean overCredit = segment.trusted(slot) && now - segment.lastRx(slot) < Teredo.TRUST_SECONDS;
+                    if (!overCredit) {
                         segment.setTrusted(slot, false);
-                    } // else over its credit: it stays trusted, and the bubble's keyed answer proves it
-                    bubble = queueAndBubble(segment, slot, packet, now);
+                    }
+                    bubble = queueAndBubble(segment, slot, packet, now, overCredit);
                 }
             } else {
                 // Case 3 (the cone bit is ignored, RFC 5991 §3.2): a new untrusted entry.
                 slot = segment.insert(dstHi, dstLo, hash, now);
                 target = -1;
-                bubble = queueAndBubble(segment, slot, packet, now);
+                bubble = queueAndBubble(segment, slot, packet, now, false);
             }
         } finally {
             segment.unlock();
@@ -259,10 +278,11 @@ public final class Transmission implements TunnelRules {
     /**
      * Under the segment lock: decides whether a bubble goes out now ({@link BubbleBudget}: at most {@value
      * Teredo#MAX_BUBBLES} per {@value Teredo#BUBBLE_WINDOW_SECONDS} s, {@value Teredo#BUBBLE_SPACING_SECONDS} s
-     * apart) and queues the packet unless the peer is unreachable.
+     * apart, and for an unproved peer over its credit the relay's budget too, {@link #takeBubble}) and queues the
+     * packet unless the peer is unreachable.
      */
-    private int queueAndBubble(PeerTable.Segment segment, int slot, ByteBuf packet, int now) {
-        int budget = BubbleBudget.take(segment, slot, now);
+    private int queueAndBubble(PeerTable.Segment segment, int slot, ByteBuf packet, int now, boolean overCredit) {
+        int budget = overCredit ? takeBubble(segment, slot, now) : BubbleBudget.take(segment, slot, now);
         if (budget == BubbleBudget.SPENT) {
             // R-5.4.1-c3retry: give up. What waits for this peer waits in vain (R-5.4.1-delete): free its
             // queue now rather than at the entry's expiry, so silent peers cannot hold the queue budget.
@@ -271,7 +291,12 @@ public final class Transmission implements TunnelRules {
             }
             return Bubbles.UNREACHABLE;
         }
-        int decision = budget == BubbleBudget.SEND ? Bubbles.SEND : Bubbles.WAIT;
+        int decision =
+                switch (budget) {
+                    case BubbleBudget.SEND -> Bubbles.SEND;
+                    case OVER_RELAY_BUDGET -> Bubbles.WAIT | Bubbles.OVER_BUDGET; // the packet waits as for the spacing
+                    default -> Bubbles.WAIT;
+                };
         if (!segment.queueMayHold(packet.readableBytes())) {
             // The peer's own queue is too small for it (queue-bytes-per-peer 0 queues nothing): no copy to
             // make, and not the table-wide bound, which the operator would otherwise be told to raise.
@@ -286,6 +311,25 @@ public final class Transmission implements TunnelRules {
         int full = segment.hasQueue(slot) || !segment.queueHolds(held) ? Bubbles.QUEUE_FULL : Bubbles.QUEUE_PEERS_FULL;
         held.release();
         return decision | full;
+    }
+
+    /**
+     * Under the segment lock, for an unproved peer over its credit: {@link BubbleBudget#take}, but a bubble it would
+     * send also takes one of the relay's budget ({@code relay.unknown-bubbles-per-second}, shared with the bubbles
+     * to peers without an entry and by every event loop, lock-free). Anyone can forge such a peer (a packet whose
+     * outer source matches its address), so without this a spoofer with no native host of its own could aim these
+     * bubbles at port 3544 of any address from as many forged peers as it likes, each within its own limit. One of
+     * the budget per handshake (on a restricted relay its direct bubble goes with the indirect one). Refused, it
+     * returns {@link #OVER_RELAY_BUDGET} (counted as {@link Counter#BUBBLES_UNKNOWN_OVER_BUDGET} once the lock is
+     * released) and leaves the peer's own count as it was, so that a flood spending the budget does not use up a
+     * real peer's four bubbles and declare it unreachable.
+     */
+    private int takeBubble(PeerTable.Segment segment, int slot, int now) {
+        if (BubbleBudget.decide(segment.bubbleCount(slot), segment.lastBubble(slot), now) == BubbleBudget.SEND
+                && !unprovedBubbles.tryAcquireOrNone(now)) {
+            return OVER_RELAY_BUDGET;
+        }
+        return BubbleBudget.take(segment, slot, now);
     }
 
     private ByteBuf copyOf(ByteBuf packet) {
@@ -340,6 +384,8 @@ public final class Transmission implements TunnelRules {
                 bubbles.sendDirect(dstHi, dstLo, out);
             }
             bubbles.sendIndirect(dstHi, dstLo, out);
+        } else if ((bubble & Bubbles.OVER_BUDGET) != 0) {
+            counters.increment(Counter.BUBBLES_UNKNOWN_OVER_BUDGET); // the relay's budget, not the peer's limit
         } else {
             counters.increment(Counter.BUBBLES_RATE_LIMITED);
         }

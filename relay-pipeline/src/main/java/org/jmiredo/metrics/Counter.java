@@ -46,7 +46,10 @@ public enum Counter {
     BUBBLES_TX_UNKNOWN(BUBBLES_TX_INDIRECT),
     /** Such bubbles withheld: the same peer was bubbled less than 2 s ago by this event loop. */
     BUBBLES_UNKNOWN_SPACED,
-    /** Such bubbles withheld: the event loop's per-second budget ({@code relay.unknown-bubbles-per-second}). */
+    /**
+     * Such bubbles withheld, and those of unproved peers over their credit (both are what a forged packet can
+     * cause): the relay's per-second budget ({@code relay.unknown-bubbles-per-second}), shared by every event loop.
+     */
     BUBBLES_UNKNOWN_OVER_BUDGET,
     /** Such bubbles withheld: the peer's address names a server or mapping that is not global unicast. */
     BUBBLES_UNKNOWN_UNREACHABLE,

@@ -51,7 +51,8 @@ final class LoopPath {
         bubbles = new Bubbles(source, udp.alloc());
         IcmpErrors icmp = new IcmpErrors(budgets.icmpErrors(), udp.alloc(), counters);
         reception = new Reception(settings, peers, bubbles, this.clock, counters, budgets.unknownBubbles());
-        transmission = new Transmission(settings, peers, bubbles, icmp, this.clock, counters, udp.alloc());
+        transmission = new Transmission(
+                settings, peers, bubbles, icmp, this.clock, counters, udp.alloc(), budgets.unknownBubbles());
     }
 
     /** The UDP-to-tunnel path of one of this loop's sockets, bound to local address {@code local}. */

@@ -332,6 +332,55 @@ class RelayRulesTest {
                 .isEqualTo(7);
     }
 
+    /**
+     * Forged matching peers, each over its credit, make bubbles no faster than the relay's budget of bubbles a forged
+     * packet can cause ({@code relay.unknown-bubbles-per-second}, here 1), which the bubbles to peers without an
+     * entry share: the bubble refused is counted and the packet waits, and the peer's own four are left whole, so it
+     * gets its bubble the next second.
+     */
+    @Test
+    void unprovedPeersOverTheirCreditBubbleWithinTheRelaysBudget_R_5_4_2_noentry() {
+        relay.close();
+        relay = new RelayHarness(
+                new RelaySettings(0x2001_0000, false, UnknownPeerPolicy.ACCEPT_MATCHING, 10, 5, 1),
+                PeerTableSettings.defaults());
+        long[] other = teredo("198.51.100.2", 0, "198.51.100.21", 40001);
+        relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000); // two forged "victims", trusted unproved
+        relay.receiveUdp(ipv6(other, NATIVE, 8), "198.51.100.21", 40001);
+        assertThat(relay.allSentUdp()).isEmpty();
+
+        relay.readTun(ipv6(NATIVE, CLIENT, 1000)); // both over their credit in the same second
+        relay.readTun(ipv6(NATIVE, other, 1000));
+        assertThat(relay.allSentUdp())
+                .as("one bubble: the second's budget")
+                .singleElement()
+                .satisfies(p -> assertThat(p.recipient()).isEqualTo(new InetSocketAddress(ip("198.51.100.1"), 3544)))
+                .satisfies(DatagramPacket::release);
+        assertThat(relay.count(Counter.BUBBLES_UNKNOWN_OVER_BUDGET))
+                .as("the other withheld, counted")
+                .isEqualTo(1);
+        assertThat(relay.count(Counter.BUBBLES_RATE_LIMITED))
+                .as("not the peer's own limit")
+                .isZero();
+        assertThat(relay.count(Counter.QUEUED_PACKETS)).as("both packets wait").isEqualTo(2);
+
+        relay.now += 1;
+        relay.readTun(ipv6(NATIVE, other, 1000)); // its own count untouched: this second's bubble
+        relay.readTun(ipv6(NATIVE, CLIENT, 1000)); // bubbled 1 s ago: spaced, nothing of the budget taken
+        assertThat(relay.allSentUdp())
+                .singleElement()
+                .satisfies(p -> assertThat(p.recipient()).isEqualTo(new InetSocketAddress(ip("198.51.100.2"), 3544)))
+                .satisfies(DatagramPacket::release);
+        assertThat(relay.count(Counter.BUBBLES_RATE_LIMITED)).isEqualTo(1);
+
+        // The same budget as the bubbles to peers without an entry: this second's is spent.
+        relay.receiveUdp(ipv6(teredo("198.51.100.3", 0, "198.51.100.22", 40002), NATIVE, 8), "198.51.100.22", 50000);
+        assertThat(relay.allSentUdp()).isEmpty();
+        assertThat(relay.count(Counter.BUBBLES_UNKNOWN_OVER_BUDGET)).isEqualTo(2);
+        assertThat(relay.count(Counter.BUBBLES_TX_INDIRECT)).isEqualTo(2);
+        assertThat(relay.dropped(DropReason.PEER_UNREACHABLE)).isZero();
+    }
+
     @Test
     void aPeerTrustedByItsMatchingSourceIsReleasedByItsKeyedBubbleAnswer_M15() {
         relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000); // a restarted relay's live client

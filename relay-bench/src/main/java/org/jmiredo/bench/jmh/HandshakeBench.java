@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import org.jmiredo.engine.Bubbles;
 import org.jmiredo.engine.Clock;
 import org.jmiredo.engine.IcmpErrors;
+import org.jmiredo.engine.PerSecondBudget;
 import org.jmiredo.engine.Reception;
 import org.jmiredo.engine.RelayOutput;
 import org.jmiredo.engine.RelaySettings;
@@ -84,8 +85,15 @@ public class HandshakeBench {
         source = BubbleSource.random();
         Bubbles bubbles = new Bubbles(source, alloc);
         reception = new Reception(settings, table, bubbles, clock, counters);
-        transmission =
-                new Transmission(settings, table, bubbles, new IcmpErrors(10, alloc, counters), clock, counters, alloc);
+        transmission = new Transmission(
+                settings,
+                table,
+                bubbles,
+                new IcmpErrors(10, alloc, counters),
+                clock,
+                counters,
+                alloc,
+                new PerSecondBudget(settings.unknownBubblesPerSecond()));
         reply = alloc.directBuffer(Bubble.LENGTH, Bubble.LENGTH);
         next = 0;
     }

@@ -5,6 +5,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import org.jmiredo.engine.Bubbles;
 import org.jmiredo.engine.Clock;
 import org.jmiredo.engine.IcmpErrors;
+import org.jmiredo.engine.PerSecondBudget;
 import org.jmiredo.engine.Reception;
 import org.jmiredo.engine.RelayOutput;
 import org.jmiredo.engine.RelaySettings;
@@ -76,8 +77,15 @@ public class RelayRulesState {
         PooledByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
         Bubbles bubbles = new Bubbles(BubbleSource.random(), alloc);
         reception = new Reception(settings, table, bubbles, clock, counters);
-        transmission =
-                new Transmission(settings, table, bubbles, new IcmpErrors(10, alloc, counters), clock, counters, alloc);
+        transmission = new Transmission(
+                settings,
+                table,
+                bubbles,
+                new IcmpErrors(10, alloc, counters),
+                clock,
+                counters,
+                alloc,
+                new PerSecondBudget(settings.unknownBubblesPerSecond()));
         packet = alloc.directBuffer(size, size);
         packet.writerIndex(size);
         if (fromTeredo()) {

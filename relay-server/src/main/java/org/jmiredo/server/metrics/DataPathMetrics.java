@@ -202,7 +202,8 @@ public final class DataPathMetrics implements MeterBinder {
                 Tags.of("reason", reason),
                 null,
                 "Bubbles to peers without an entry withheld: the same peer within 2 s, the per-second budget, or a"
-                        + " server or mapping that is not global unicast",
+                        + " server or mapping that is not global unicast; budget also counts the bubbles of unproved"
+                        + " peers over their credit it withheld",
                 false);
     }
 

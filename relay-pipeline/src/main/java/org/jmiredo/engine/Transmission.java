@@ -9,7 +9,6 @@ import org.jmiredo.metrics.DropReason;
 import org.jmiredo.peer.PeerLookups;
 import org.jmiredo.peer.PeerTable;
 import org.jmiredo.peer.ProofCredits;
-import org.jmiredo.peer.QueueCharge;
 import org.jmiredo.proto.Ipv6;
 import org.jmiredo.proto.Teredo;
 import org.jmiredo.proto.TeredoAddress;
@@ -302,7 +301,7 @@ public final class Transmission implements TunnelRules {
             // make, and not the table-wide bound, which the operator would otherwise be told to raise.
             return decision | Bubbles.QUEUE_FULL;
         }
-        ByteBuf held = copyOf(packet);
+        ByteBuf held = ExactCopy.of(packet, alloc);
         if (segment.enqueue(slot, held)) {
             return decision | Bubbles.QUEUED;
         }
@@ -330,37 +329,6 @@ public final class Transmission implements TunnelRules {
             return OVER_RELAY_BUDGET;
         }
         return BubbleBudget.take(segment, slot, now);
-    }
-
-    private ByteBuf copyOf(ByteBuf packet) {
-        return exactCopy(packet, alloc);
-    }
-
-    /**
-     * The exact-size copy the queue keeps: the tunnel's read buffer is MTU-sized, and holding it for a small
-     * packet would make the memory the queue bounds several times what it accounts for. The copy is charged its
-     * allocator slot ({@link QueueCharge}), which is why it comes from there.
-     *
-     * <p>Written into the copy from the buffer the packet is a view of: the tunnel's read slots are slices of
-     * one pooled buffer, and Netty 4.2's adaptive buffers copy from another adaptive buffer through the two
-     * chunks' own NIO views, with nothing allocated. Any other way makes an object per copy, so per new peer:
-     * a write from the slice itself makes NIO views of both, and a read out of it (this method before) makes
-     * the fresh copy's own NIO view, 64 bytes of garbage, whenever Netty runs without {@code sun.misc.Unsafe}
-     * (the launcher's JDK 25 default). Where the packet is no view, or its memory has no address, it is
-     * copied from itself.
-     */
-    static ByteBuf exactCopy(ByteBuf packet, ByteBufAllocator alloc) {
-        int length = packet.readableBytes();
-        ByteBuf copy = QueueCharge.allocate(alloc, length);
-        ByteBuf root = packet.unwrap();
-        if (root != null && packet.hasMemoryAddress() && root.hasMemoryAddress()) {
-            // A view shares its parent's memory: its index 0 lies this far into the parent.
-            long offset = packet.memoryAddress() - root.memoryAddress();
-            copy.setBytes(0, root, (int) offset + packet.readerIndex(), length);
-        } else {
-            packet.getBytes(packet.readerIndex(), copy, 0, length);
-        }
-        return copy.writerIndex(length);
     }
 
     private void finishUntrusted(ByteBuf packet, int bubble, long dstHi, long dstLo, int now, RelayOutput out) {

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The exact-size copy a queued packet is kept as ({@link Transmission#exactCopy}): the same bytes whatever the
+ * The exact-size copy a queued packet is kept as ({@link ExactCopy#of}): the same bytes whatever the
  * packet is a view of, and, for a packet read from the tunnel (a slice of the read slots' pooled buffer), no
  * garbage per copy, i.e. per new peer, also where Netty runs without {@code sun.misc.Unsafe}, as the launcher
  * runs it on JDK 25.
@@ -37,7 +37,7 @@ class ExactCopyTest {
     }
 
     private static void assertExactCopy(ByteBuf packet, ByteBufAllocator alloc) {
-        ByteBuf copy = Transmission.exactCopy(packet, alloc);
+        ByteBuf copy = ExactCopy.of(packet, alloc);
         try {
             assertThat(copy.capacity()).isEqualTo(packet.readableBytes());
             assertThat(copy.readerIndex()).isZero();
@@ -132,7 +132,7 @@ class ExactCopyTest {
         }
 
         private static int copyOnce(ByteBuf packet, ByteBufAllocator alloc) {
-            ByteBuf copy = Transmission.exactCopy(packet, alloc);
+            ByteBuf copy = ExactCopy.of(packet, alloc);
             int last = copy.getByte(copy.readableBytes() - 1);
             copy.release();
             return last;

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What a full queue budget really takes: queues filled with the copies the relay keeps ({@link
- * Transmission#exactCopy}, from Netty 4.2's adaptive allocator, the relay's) never hold more direct memory than
+ * ExactCopy#of}, from Netty 4.2's adaptive allocator, the relay's) never hold more direct memory than
  * max-queued-peers x queue-bytes-per-peer, whose charge must also cover each copy's heap. Before, a 1,280-byte
  * packet (the tunnel's MTU) was charged 1,280 bytes and took a 2,048-byte slot: a full budget held 1.6 times its
  * bytes in direct memory alone (BENCHMARKS.md, fifteenth iteration: silent peers and the queue budget).
@@ -45,7 +45,7 @@ class QueuedCopyMemoryTest {
                 try {
                     int slot = s.insert(HI, p + 1, 1);
                     for (int i = 0; i < 16; i++) {
-                        ByteBuf copy = Transmission.exactCopy(packet, alloc);
+                        ByteBuf copy = ExactCopy.of(packet, alloc);
                         if (s.enqueue(slot, copy)) {
                             queued++;
                         } else {

@@ -74,14 +74,16 @@ public final class RetargetOldClasses {
         // Stack map frames name the common superclass of two types: picocli's own come from the jar, the rest
         // from the JDK running this program.
         ClassHierarchyResolver fromJar = ClassHierarchyResolver.ofResourceParsing(desc -> {
-            byte[] b = bytes.get(desc.descriptorString().substring(1, desc.descriptorString().length() - 1) + ".class");
+            byte[] b = bytes.get(
+                    desc.descriptorString().substring(1, desc.descriptorString().length() - 1) + ".class");
             return b == null ? null : new ByteArrayInputStream(b);
         });
-        ClassFile classFile = ClassFile.of(ClassFile.StackMapsOption.GENERATE_STACK_MAPS,
+        ClassFile classFile = ClassFile.of(
+                ClassFile.StackMapsOption.GENERATE_STACK_MAPS,
                 ClassFile.ConstantPoolSharingOption.NEW_POOL,
                 ClassFile.ClassHierarchyResolverOption.of(fromJar.orElse(ClassHierarchyResolver.defaultResolver())));
-        ClassTransform version = (builder, element) -> builder.with(
-                element instanceof ClassFileVersion ? ClassFileVersion.of(JAVA_8, 0) : element);
+        ClassTransform version = (builder, element) ->
+                builder.with(element instanceof ClassFileVersion ? ClassFileVersion.of(JAVA_8, 0) : element);
         // Every method body rebuilt, so that its frames are computed; instructions pass through as they are.
         ClassTransform transform = version.andThen(ClassTransform.transformingMethodBodies(CodeTransform.ACCEPT_ALL));
         List<String> rewritten = new ArrayList<>();
@@ -99,8 +101,10 @@ public final class RetargetOldClasses {
         return rewritten;
     }
 
-    private static void write(Path target, Map<String, ZipEntry> entries, Map<String, byte[]> bytes) throws IOException {
-        try (OutputStream file = Files.newOutputStream(target); ZipOutputStream zip = new ZipOutputStream(file)) {
+    private static void write(Path target, Map<String, ZipEntry> entries, Map<String, byte[]> bytes)
+            throws IOException {
+        try (OutputStream file = Files.newOutputStream(target);
+                ZipOutputStream zip = new ZipOutputStream(file)) {
             for (Map.Entry<String, ZipEntry> e : entries.entrySet()) {
                 ZipEntry copy = new ZipEntry(e.getKey());
                 copy.setTime(e.getValue().getTime());

@@ -27,10 +27,12 @@ class ClientBehindSymmetricNatTest extends TeredoLabTest {
     private static final Duration CHECK = Duration.ofSeconds(30);
     /** A round trip through Miredo's server once the next ping leaves, with margin; the lapse of trust is 30 s. */
     private static final Duration RECOVERY = Duration.ofSeconds(10);
+
     private static final String PUB = "198.51.100.11";
     private static final String STRANGER = "198.51.100.12";
     /** Bubbles a second from the stranger's Teredo addresses: 2.4 x our client's 4,096 peers between two pings. */
     private static final int FLOOD_RATE = 10_000;
+
     private static final int PINGS = 10;
     private Netns pub;
     private JmiredoClient client;
@@ -45,8 +47,8 @@ class ClientBehindSymmetricNatTest extends TeredoLabTest {
     @DisplayName("R-5.2.1-compare: different mappings at the two server addresses: no address, /readyz 503, logged")
     void aSymmetricNatIsDetectedAndNoAddressIsUsed() {
         Netns lan4 = JmiredoClient.hostBehindTheNat(teredo, "lan4", "192.168.77.5");
-        JmiredoClient client = JmiredoClient.start(teredo.lab(), lan4, "jmiredo-client-lan4", SERVER_PRIMARY, 0,
-                "127.0.0.1:9562", false);
+        JmiredoClient client = JmiredoClient.start(
+                teredo.lab(), lan4, "jmiredo-client-lan4", SERVER_PRIMARY, 0, "127.0.0.1:9562", false);
         client.awaitLog("symmetric NAT", CHECK);
         assertThat(lan4.globalInet6(TUN_NAME)).isEmpty();
         assertThat(client.readyz()).isEqualTo(503);
@@ -63,8 +65,8 @@ class ClientBehindSymmetricNatTest extends TeredoLabTest {
     @DisplayName("M15: our public client reaches Miredo's client behind the symmetric NAT, then is reached by it")
     void ourPublicClientReachesMiredosClientBehindIt() {
         pub = JmiredoClient.publicHost(teredo, "pub", PUB);
-        client = JmiredoClient.start(teredo.lab(), pub, "jmiredo-client-pub", SERVER_PRIMARY, 0, "127.0.0.1:9563",
-                false);
+        client = JmiredoClient.start(
+                teredo.lab(), pub, "jmiredo-client-pub", SERVER_PRIMARY, 0, "127.0.0.1:9563", false);
         address = client.awaitTeredoAddress(CHECK);
         JmiredoClient.awaitOnTunnel(pub, address, CHECK);
         Ping.assertAnswered(pub, teredo.teredoAddress(Host.LAN), CHECK);
@@ -80,7 +82,8 @@ class ClientBehindSymmetricNatTest extends TeredoLabTest {
      */
     @Test
     @Order(3)
-    @DisplayName("M15, R-5.2.3-c3: the NAT rebinds Miredo's client's flow to our public client, which recovers it in seconds")
+    @DisplayName(
+            "M15, R-5.2.3-c3: the NAT rebinds Miredo's client's flow to our public client, which recovers it in seconds")
     void ourPublicClientRecoversFromTheNatRebindingItsPeersFlow() {
         Netns lan = teredo.ns(Host.LAN);
         Ping.assertAnswered(lan, address, CHECK);
@@ -88,13 +91,18 @@ class ClientBehindSymmetricNatTest extends TeredoLabTest {
         try (NatRebinding rebinding = NatRebinding.rebind(teredo.ns(Host.NAT), PUB)) {
             long start = System.nanoTime();
             Ping.awaitReply(lan, address, RECOVERY);
-            System.out.printf(Locale.ROOT, "[e2e client symmetric NAT] flow to our client rebound to port %d, pings"
-                    + " answered again after %d ms%n", rebinding.port(),
+            System.out.printf(
+                    Locale.ROOT,
+                    "[e2e client symmetric NAT] flow to our client rebound to port %d, pings"
+                            + " answered again after %d ms%n",
+                    rebinding.port(),
                     Duration.ofNanos(System.nanoTime() - start).toMillis());
             assertThat(Ping.run(lan, address, 5).received()).isGreaterThanOrEqualTo(4);
             String after = client.metrics();
             assertThat(Metrics.sample(after, "jmiredo_bubbles_rebound_sent_total")
-                    - Metrics.sample(before, "jmiredo_bubbles_rebound_sent_total")).as("the recovery, counted").isPositive();
+                            - Metrics.sample(before, "jmiredo_bubbles_rebound_sent_total"))
+                    .as("the recovery, counted")
+                    .isPositive();
         }
     }
 
@@ -116,20 +124,39 @@ class ClientBehindSymmetricNatTest extends TeredoLabTest {
         byte[] ours = InetAddress.getByName(address).getAddress();
         int port = ~((ours[10] & 0xff) << 8 | ours[11] & 0xff) & 0xffff;
         String before = client.metrics();
-        LabProcess ping = teredo.lab().start(lan, "ping-lan-flood", List.of("ping", "-n", "-q", "-c",
-                Integer.toString(PINGS), "-i", "1", "-W", "2", address));
-        Shell.Result sent = stranger.exec(Duration.ofSeconds(60), HostileSender.command("teredo-peers", PUB,
-                Integer.toString(port), address, STRANGER, "4444", Integer.toString(FLOOD_RATE * PINGS),
-                Integer.toString(FLOOD_RATE)));
+        LabProcess ping = teredo.lab()
+                .start(
+                        lan,
+                        "ping-lan-flood",
+                        List.of("ping", "-n", "-q", "-c", Integer.toString(PINGS), "-i", "1", "-W", "2", address));
+        Shell.Result sent = stranger.exec(
+                Duration.ofSeconds(60),
+                HostileSender.command(
+                        "teredo-peers",
+                        PUB,
+                        Integer.toString(port),
+                        address,
+                        STRANGER,
+                        "4444",
+                        Integer.toString(FLOOD_RATE * PINGS),
+                        Integer.toString(FLOOD_RATE)));
         assertThat(sent.exit()).as(sent.output()).isZero();
         Ping.Result pings = Ping.result(ping, Duration.ofSeconds(30));
         String after = client.metrics();
         double mismatched = Metrics.sample(after, "jmiredo_dropped_packets_total{reason=\"mapping_mismatch\"}")
                 - Metrics.sample(before, "jmiredo_dropped_packets_total{reason=\"mapping_mismatch\"}");
-        System.out.printf(Locale.ROOT, "[e2e client symmetric NAT] under %d bubbles a second from a stranger's "
-                + "Teredo addresses: %d of %d pings answered, %.0f dropped as mapping_mismatch (%s)%n", FLOOD_RATE,
-                pings.received(), pings.transmitted(), mismatched, sent.output().strip());
+        System.out.printf(
+                Locale.ROOT,
+                "[e2e client symmetric NAT] under %d bubbles a second from a stranger's "
+                        + "Teredo addresses: %d of %d pings answered, %.0f dropped as mapping_mismatch (%s)%n",
+                FLOOD_RATE,
+                pings.received(),
+                pings.transmitted(),
+                mismatched,
+                sent.output().strip());
         assertThat(pings.received()).as(pings.output()).isGreaterThanOrEqualTo(PINGS - 2);
-        assertThat(mismatched).as("Miredo's client's packets refused once its entry went").isLessThanOrEqualTo(1);
+        assertThat(mismatched)
+                .as("Miredo's client's packets refused once its entry went")
+                .isLessThanOrEqualTo(1);
     }
 }

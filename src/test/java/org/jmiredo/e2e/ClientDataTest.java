@@ -27,6 +27,7 @@ abstract class ClientDataTest extends TeredoLabTest {
     private static final Duration QUALIFY = Duration.ofSeconds(30);
     /** Relay discovery (echo test through the server) and bubbles may cost the first pings. */
     private static final Duration WARM_UP = Duration.ofSeconds(30);
+
     private static final Duration TRANSFER = Duration.ofSeconds(3);
     private static final String LAN2 = "192.168.77.3";
     private static final String METRICS = "127.0.0.1:9560";
@@ -40,6 +41,7 @@ abstract class ClientDataTest extends TeredoLabTest {
     private static final int RAISED_MTU = 1480;
     /** Echo data of a 1,448-byte packet: above 1,280, within 1,480. */
     private static final int LONGER_DATA = 1400;
+
     private static final int PINGS = 5;
 
     private Netns lan2;
@@ -75,7 +77,8 @@ abstract class ClientDataTest extends TeredoLabTest {
     @DisplayName("R-5.2.4-c2, R-5.2.3-c2: pings the native host; the relay found by the echo test through the server")
     void pingsTheNativeHost() {
         Ping.assertAnswered(lan2, NATIVE_HOST, WARM_UP);
-        assertThat(Metrics.sample(client.metrics(), "jmiredo_client_echo_tests_passed_total")).isGreaterThanOrEqualTo(1);
+        assertThat(Metrics.sample(client.metrics(), "jmiredo_client_echo_tests_passed_total"))
+                .isGreaterThanOrEqualTo(1);
         // Its peer table is exported (it holds packets, and throws some away): the native host is in it.
         assertThat(Metrics.sample(client.metrics(), "jmiredo_peers")).isGreaterThanOrEqualTo(1);
         assertThat(Metrics.sample(client.metrics(), "jmiredo_peers_capacity")).isEqualTo(4096);
@@ -90,9 +93,11 @@ abstract class ClientDataTest extends TeredoLabTest {
         v6.addAddress6(IF_V6, FRESH_NATIVE_HOST + V6_PREFIX_LEN);
         double released = Metrics.sample(client.metrics(), "jmiredo_queue_released_packets_total");
         Ping.Result first = Ping.once(v6, FRESH_NATIVE_HOST, address, Duration.ofSeconds(8));
-        assertThat(first.received()).as("the one echo request from a new native host:\n%s", first.output())
+        assertThat(first.received())
+                .as("the one echo request from a new native host:\n%s", first.output())
                 .isEqualTo(1);
-        assertThat(Metrics.sample(client.metrics(), "jmiredo_queue_released_packets_total")).isGreaterThan(released);
+        assertThat(Metrics.sample(client.metrics(), "jmiredo_queue_released_packets_total"))
+                .isGreaterThan(released);
         assertThat(Metrics.sample(client.metrics(), "jmiredo_dropped_packets_total{reason=\"untested_mapping\"}"))
                 .isZero();
     }
@@ -121,7 +126,9 @@ abstract class ClientDataTest extends TeredoLabTest {
             System.out.printf(Locale.ROOT, "[e2e %s] %s%n", getClass().getSimpleName(), throughput);
             assertThat(throughput.mbitPerSecond()).as(throughput.toString()).isGreaterThan(1.0);
         }
-        assertThat(JmiredoRelay.loudLines(client.process())).as("WARN/ERROR lines of our client").isEmpty();
+        assertThat(JmiredoRelay.loudLines(client.process()))
+                .as("WARN/ERROR lines of our client")
+                .isEmpty();
     }
 
     /**
@@ -131,14 +138,28 @@ abstract class ClientDataTest extends TeredoLabTest {
      */
     @Test
     @Order(7)
-    @DisplayName("R-5.2.3-c2, M13: TCP to a native host that rejects pings (its Destination Unreachable passes the test)")
+    @DisplayName(
+            "R-5.2.3-c2, M13: TCP to a native host that rejects pings (its Destination Unreachable passes the test)")
     void tcpToANativeHostThatRejectsPings() {
         Netns v6 = teredo.ns(Host.V6);
         v6.addAddress6(IF_V6, REJECTING_NATIVE_HOST + V6_PREFIX_LEN);
-        v6.exec("ip6tables", "-A", "INPUT", "-d", REJECTING_NATIVE_HOST, "-p", "icmpv6", "--icmpv6-type",
-                "echo-request", "-j", "REJECT").check();
+        v6.exec(
+                        "ip6tables",
+                        "-A",
+                        "INPUT",
+                        "-d",
+                        REJECTING_NATIVE_HOST,
+                        "-p",
+                        "icmpv6",
+                        "--icmpv6-type",
+                        "echo-request",
+                        "-j",
+                        "REJECT")
+                .check();
         Ping.Result refused = Ping.run(teredo.ns(Host.RLY), REJECTING_NATIVE_HOST, 2);
-        assertThat(refused.received()).as("pings rejected:\n%s", refused.output()).isZero();
+        assertThat(refused.received())
+                .as("pings rejected:\n%s", refused.output())
+                .isZero();
         Iperf.Throughput throughput = Iperf.run(teredo.lab(), lan2, "lan2", REJECTING_NATIVE_HOST, false, TRANSFER);
         assertThat(throughput.mbitPerSecond()).as(throughput.toString()).isGreaterThan(1.0);
     }
@@ -152,8 +173,11 @@ abstract class ClientDataTest extends TeredoLabTest {
     @Order(8)
     @DisplayName("R-5.2.6-max4, R6081-3-finite: a silent Teredo peer; address unreachable from our own address")
     void aSilentTeredoPeerGetsAddressUnreachableFromOurOwnAddress() throws Exception {
-        String silent = InetAddress.getByAddress(teredoAddress(InetAddress.getByName(SERVER_PRIMARY).getAddress(),
-                InetAddress.getByName(SILENT_MAPPING).getAddress(), 40000)).getHostAddress();
+        String silent = InetAddress.getByAddress(teredoAddress(
+                        InetAddress.getByName(SERVER_PRIMARY).getAddress(),
+                        InetAddress.getByName(SILENT_MAPPING).getAddress(),
+                        40000))
+                .getHostAddress();
         // One a second: four bubble pairs 2 s apart (R-5.2.6-2s), then the errors.
         Shell.Result r = lan2.exec(Duration.ofSeconds(40), "ping", "-n", "-c", "12", "-i", "1", "-W", "1", silent);
         Matcher from = Pattern.compile("From (\\S+?):? icmp_seq=\\d+ Destination unreachable: Address unreachable")
@@ -162,7 +186,10 @@ abstract class ClientDataTest extends TeredoLabTest {
         while (from.find()) {
             sources.add(from.group(1));
         }
-        assertThat(sources).as("the errors' sources in:\n%s", r.output()).isNotEmpty().allMatch(address::equals);
+        assertThat(sources)
+                .as("the errors' sources in:\n%s", r.output())
+                .isNotEmpty()
+                .allMatch(address::equals);
     }
 
     /**
@@ -182,16 +209,19 @@ abstract class ClientDataTest extends TeredoLabTest {
         lan2.ip("link", "set", "dev", TUN_NAME, "mtu", Integer.toString(RAISED_MTU));
         try {
             Ping.Result r = Ping.sizedWhole(lan2, NATIVE_HOST, PINGS, LONGER_DATA);
-            assertThat(r.received()).as("replies to %d pings of 1,448 bytes:\n%s", PINGS, r.output())
+            assertThat(r.received())
+                    .as("replies to %d pings of 1,448 bytes:\n%s", PINGS, r.output())
                     .isGreaterThanOrEqualTo(PINGS - 2);
             String after = client.metrics();
-            for (String series : List.of("jmiredo_dropped_packets_total{reason=\"malformed_ipv6\"}",
+            for (String series : List.of(
+                    "jmiredo_dropped_packets_total{reason=\"malformed_ipv6\"}",
                     "jmiredo_dropped_packets_total{reason=\"tun_oversized\"}")) {
                 assertThat(Metrics.sample(after, series)).as(series).isEqualTo(Metrics.sample(before, series));
             }
             assertThat(Metrics.sample(after, "jmiredo_tun_read_bytes_total")
-                    - Metrics.sample(before, "jmiredo_tun_read_bytes_total"))
-                    .as("bytes read from the tunnel").isGreaterThanOrEqualTo(PINGS * (LONGER_DATA + 48.0));
+                            - Metrics.sample(before, "jmiredo_tun_read_bytes_total"))
+                    .as("bytes read from the tunnel")
+                    .isGreaterThanOrEqualTo(PINGS * (LONGER_DATA + 48.0));
         } finally {
             lan2.ip("link", "set", "dev", TUN_NAME, "mtu", "1280");
         }

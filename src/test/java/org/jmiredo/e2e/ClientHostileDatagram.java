@@ -48,8 +48,9 @@ enum ClientHostileDatagram {
     /** Type 134, code 0, checksum (filled in), hop limit 64, no flags, lifetime 1800 s, reachable 0, retrans 0. */
     private static final byte[] ROUTER_ADVERTISEMENT = {(byte) 134, 0, 0, 0, 64, 0, 7, 8, 0, 0, 0, 0, 0, 0, 0, 0};
     /** ::ffff:198.51.100.50. */
-    private static final byte[] IPV4_MAPPED = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, (byte) 198, 51,
-        100, 50};
+    private static final byte[] IPV4_MAPPED = {
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, (byte) 198, 51, 100, 50
+    };
     /** 2001:db8:6::20, the lab's native host. */
     private static final byte[] NATIVE_HOST = {0x20, 0x01, 0x0d, (byte) 0xb8, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x20};
 
@@ -80,8 +81,12 @@ enum ClientHostileDatagram {
             case SERVER_BUBBLE_PRIVATE_ORIGIN -> concat(origin(new byte[] {10, 1, 2, 3}, 7779), bubble(stranger, me));
             case SERVER_BUBBLE_ORIGIN_PORT_0 -> concat(origin(c.strangerIpv4(), 0), bubble(stranger, me));
             case SERVER_ORIGIN_ONLY -> origin(c.strangerIpv4(), 7780);
-            case SERVER_RA_WRONG_NONCE, STRANGER_RA -> concat(auth(), concat(origin(c.strangerIpv4(), 7781),
-                    ipv6(address(0xfe80, 1), address(0xfe80, 2), ICMPV6, ROUTER_ADVERTISEMENT)));
+            case SERVER_RA_WRONG_NONCE, STRANGER_RA ->
+                concat(
+                        auth(),
+                        concat(
+                                origin(c.strangerIpv4(), 7781),
+                                ipv6(address(0xfe80, 1), address(0xfe80, 2), ICMPV6, ROUTER_ADVERTISEMENT)));
             case SPOOFED_MAPPING -> ipv6(c.spoofedTeredo(), me, ICMPV6, echoRequest(16));
             case SPOOFED_MAPPING_BUBBLE -> bubble(c.spoofedTeredo(), me);
             case SPOOFED_MAPPING_BUBBLE_GUESSED_SOURCE -> bubble(c.spoofedTeredo(), address(0xfe80, 0x43));
@@ -93,8 +98,8 @@ enum ClientHostileDatagram {
             case TRUNCATED_IPV6_HEADER -> Arrays.copyOf(echo, 39);
             case PAYLOAD_LENGTH_LIE -> MalformedDatagram.withPayloadLength(echo, 1000);
             // ID-len and AU-len of 255 each: 523 bytes of header announced, far more than sent.
-            case AUTH_ABSURD_LENGTHS -> concat(new byte[] {0, 1, (byte) 255, (byte) 255, 1, 2, 3, 4, 5, 6, 7, 8, 0},
-                    echo);
+            case AUTH_ABSURD_LENGTHS ->
+                concat(new byte[] {0, 1, (byte) 255, (byte) 255, 1, 2, 3, 4, 5, 6, 7, 8, 0}, echo);
             case LARGER_THAN_A_RECEIVE_SLOT -> ipv6(stranger, me, ICMPV6, echoRequest(1960));
         };
     }

@@ -36,6 +36,7 @@ class ClientHostileTrafficTest extends TeredoLabTest {
     private static final String METRICS = "127.0.0.1:9565";
     /** Data from new native sources a second: each held 4 s, so 4,000 would want the client's 256 queues. */
     private static final int SOURCES_PER_SECOND = 1_000;
+
     private static final int NEW_DESTINATIONS = 8;
 
     private Netns pub;
@@ -46,8 +47,8 @@ class ClientHostileTrafficTest extends TeredoLabTest {
     @BeforeAll
     void startOurClientAndAStranger() {
         pub = JmiredoClient.publicHost(teredo, "pub", PUB);
-        client = JmiredoClient.start(teredo.lab(), pub, "jmiredo-client-pub", SERVER_PRIMARY, CLIENT_PORT, METRICS,
-                false);
+        client = JmiredoClient.start(
+                teredo.lab(), pub, "jmiredo-client-pub", SERVER_PRIMARY, CLIENT_PORT, METRICS, false);
         address = client.awaitTeredoAddress(QUALIFY);
         JmiredoClient.awaitOnTunnel(pub, address, QUALIFY);
         atk = JmiredoClient.publicHost(teredo, "atk", STRANGER);
@@ -63,9 +64,17 @@ class ClientHostileTrafficTest extends TeredoLabTest {
             + "malformed, oversized): each dropped under its reason, no bubble sent, none an internal error")
     void eachDatagramDroppedUnderItsReason() {
         Map<String, Double> before = Metrics.samples(client.metrics(), "jmiredo_");
-        Shell.Result sent = atk.exec(Duration.ofSeconds(60), HostileSender.command("client", PUB,
-                Integer.toString(CLIENT_PORT), address, SERVER_PRIMARY, STRANGER, Integer.toString(STRANGER_PORT),
-                Integer.toString(COUNT)));
+        Shell.Result sent = atk.exec(
+                Duration.ofSeconds(60),
+                HostileSender.command(
+                        "client",
+                        PUB,
+                        Integer.toString(CLIENT_PORT),
+                        address,
+                        SERVER_PRIMARY,
+                        STRANGER,
+                        Integer.toString(STRANGER_PORT),
+                        Integer.toString(COUNT)));
         assertThat(sent.exit()).as(sent.output()).isZero();
         int total = COUNT * ClientHostileDatagram.values().length;
         String udpIn = "jmiredo_udp_received_packets_total";
@@ -77,16 +86,22 @@ class ClientHostileTrafficTest extends TeredoLabTest {
         }
         // Not only the datagrams received: a read burst counts those first and the drops after them, so the
         // scrape must also show every expected drop (the exact comparison below then says what fell short).
-        Map<String, Double> after = Poll.settled(Duration.ofSeconds(15), () -> Metrics.samples(client.metrics(),
-                "jmiredo_"), now -> delta(before, now, udpIn) >= total && expected.entrySet().stream()
-                        .allMatch(e -> delta(before, now, drop(e.getKey())) >= e.getValue()));
+        Map<String, Double> after = Poll.settled(
+                Duration.ofSeconds(15),
+                () -> Metrics.samples(client.metrics(), "jmiredo_"),
+                now -> delta(before, now, udpIn) >= total
+                        && expected.entrySet().stream()
+                                .allMatch(e -> delta(before, now, drop(e.getKey())) >= e.getValue()));
 
         Map<String, Double> counted = new TreeMap<>();
         expected.keySet().forEach(r -> counted.put(r, delta(before, after, drop(r))));
         assertThat(counted).isEqualTo(expected);
-        assertThat(delta(before, after, "jmiredo_bubbles_sent_total{kind=\"direct\"}")).as("bubbles to origins")
+        assertThat(delta(before, after, "jmiredo_bubbles_sent_total{kind=\"direct\"}"))
+                .as("bubbles to origins")
                 .isZero();
-        assertThat(delta(before, after, "jmiredo_tun_written_packets_total")).as("into the tunnel").isZero();
+        assertThat(delta(before, after, "jmiredo_tun_written_packets_total"))
+                .as("into the tunnel")
+                .isZero();
         assertThat(after.get(drop("internal_error"))).isZero();
     }
 
@@ -98,7 +113,9 @@ class ClientHostileTrafficTest extends TeredoLabTest {
         client.process().assertAlive();
         assertThat(client.readyz()).isEqualTo(200);
         assertThat(pub.globalInet6(TUN_NAME)).contains(address);
-        assertThat(JmiredoRelay.loudLines(client.process())).as("WARN/ERROR lines of our client").isEmpty();
+        assertThat(JmiredoRelay.loudLines(client.process()))
+                .as("WARN/ERROR lines of our client")
+                .isEmpty();
         Ping.assertAnswered(pub, NATIVE_HOST, WARM_UP);
         Ping.assertAnswered(teredo.ns(Host.V6), address, WARM_UP);
     }
@@ -116,37 +133,66 @@ class ClientHostileTrafficTest extends TeredoLabTest {
     @DisplayName("R-5.2.3-c6: 1,000 native sources a second speaking first leave queues for our own first packets")
     void nativeSourcesSpeakingFirstLeaveQueuesForOurOwnFirstPackets() {
         Netns v6 = teredo.ns(Host.V6);
-        List<String> fresh = IntStream.rangeClosed(1, NEW_DESTINATIONS).mapToObj(i -> "2001:db8:6::4" + i).toList();
+        List<String> fresh = IntStream.rangeClosed(1, NEW_DESTINATIONS)
+                .mapToObj(i -> "2001:db8:6::4" + i)
+                .toList();
         fresh.forEach(a -> v6.addAddress6(IF_V6, a + V6_PREFIX_LEN));
         String before = client.metrics();
         double testsBefore = Metrics.sample(before, ECHO_TESTS_SENT);
         double receivedBefore = Metrics.sample(before, RECEIVED);
         long start = System.nanoTime();
-        LabProcess flood = teredo.lab().start(atk, "native-sources", HostileSender.command("native-sources", PUB,
-                Integer.toString(CLIENT_PORT), address, STRANGER, Integer.toString(STRANGER_PORT + 1),
-                Integer.toString(SOURCES_PER_SECOND * 30), Integer.toString(SOURCES_PER_SECOND)));
+        LabProcess flood = teredo.lab()
+                .start(
+                        atk,
+                        "native-sources",
+                        HostileSender.command(
+                                "native-sources",
+                                PUB,
+                                Integer.toString(CLIENT_PORT),
+                                address,
+                                STRANGER,
+                                Integer.toString(STRANGER_PORT + 1),
+                                Integer.toString(SOURCES_PER_SECOND * 30),
+                                Integer.toString(SOURCES_PER_SECOND)));
         try {
             // Until the flood holds all the queues it may: half of the client's 256 (the old code: all).
-            Poll.until("the stranger's packets held", Duration.ofSeconds(15),
+            Poll.until(
+                    "the stranger's packets held",
+                    Duration.ofSeconds(15),
                     () -> Metrics.sample(client.metrics(), "jmiredo_peers_queued") >= 128);
-            Poll.until("the flood at its steady state", Duration.ofSeconds(15), () -> Metrics.sample(client.metrics(),
-                    "jmiredo_dropped_packets_total{reason=\"queue_full\"}") > 0);
+            Poll.until(
+                    "the flood at its steady state",
+                    Duration.ofSeconds(15),
+                    () -> Metrics.sample(client.metrics(), "jmiredo_dropped_packets_total{reason=\"queue_full\"}") > 0);
             long answered = fresh.stream()
-                    .filter(a -> Ping.once(pub, address, a, Duration.ofSeconds(3)).received() == 1).count();
+                    .filter(a ->
+                            Ping.once(pub, address, a, Duration.ofSeconds(3)).received() == 1)
+                    .count();
             // The tests' bound below is one per second: let the flood run over several seconds first.
-            Poll.until("6,000 packets of the flood received", Duration.ofSeconds(30),
+            Poll.until(
+                    "6,000 packets of the flood received",
+                    Duration.ofSeconds(30),
                     () -> Metrics.sample(client.metrics(), RECEIVED) - receivedBefore >= 6_000);
             double tests = Metrics.sample(client.metrics(), ECHO_TESTS_SENT) - testsBefore;
             double seconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf(java.util.Locale.ROOT, "[e2e client hostile] under %d native sources a second speaking "
-                    + "first: %d of %d first pings to new native hosts answered, %.0f peers holding queues, %.0f echo"
-                    + " tests in %.1f s (%.0f a second)%n", SOURCES_PER_SECOND, answered, NEW_DESTINATIONS,
-                    Metrics.sample(client.metrics(), "jmiredo_peers_queued"), tests, seconds, tests / seconds);
+            System.out.printf(
+                    java.util.Locale.ROOT,
+                    "[e2e client hostile] under %d native sources a second speaking "
+                            + "first: %d of %d first pings to new native hosts answered, %.0f peers holding queues, %.0f echo"
+                            + " tests in %.1f s (%.0f a second)%n",
+                    SOURCES_PER_SECOND,
+                    answered,
+                    NEW_DESTINATIONS,
+                    Metrics.sample(client.metrics(), "jmiredo_peers_queued"),
+                    tests,
+                    seconds,
+                    tests / seconds);
             assertThat(flood.isAlive()).as("the flood went on all along").isTrue();
             assertThat(answered).as("first pings to new native hosts answered").isEqualTo(NEW_DESTINATIONS);
             // client.echo-tests-per-second (500 by default) bounds the tests the flood makes (one more window across
             // the turn of a second); our own 8 come on top. The old code sent one per packet.
-            assertThat(tests).as("echo tests sent in %.1f s", seconds)
+            assertThat(tests)
+                    .as("echo tests sent in %.1f s", seconds)
                     .isLessThanOrEqualTo(ECHO_TESTS_PER_SECOND * (seconds + 2) + NEW_DESTINATIONS);
         } finally {
             flood.stop();

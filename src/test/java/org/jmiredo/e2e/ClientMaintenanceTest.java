@@ -28,6 +28,7 @@ class ClientMaintenanceTest extends TeredoLabTest {
     private static final Duration LOSS = Duration.ofSeconds(60);
     /** The client's tunnel is checked every 2 s (TunnelWatch); a loaded machine gets room beyond that. */
     private static final Duration REPAIR = Duration.ofSeconds(8);
+
     private static final String LAN3 = "192.168.77.4";
     private static final String RENUMBERED_NAT_OUTSIDE = "198.51.100.21";
     private static final String METRICS = "127.0.0.1:9561";
@@ -50,8 +51,15 @@ class ClientMaintenanceTest extends TeredoLabTest {
         OurServerBeside.addAddresses(teredo);
         server = OurServerBeside.start(teredo);
         lan3 = JmiredoClient.hostBehindTheNat(teredo, "lan3", LAN3);
-        client = JmiredoClient.start(teredo.lab(), lan3, "jmiredo-client-lan3", OurServerBeside.PRIMARY, 0, METRICS,
-                false, "jmiredo.tun.mtu = " + CONFIGURED_MTU);
+        client = JmiredoClient.start(
+                teredo.lab(),
+                lan3,
+                "jmiredo-client-lan3",
+                OurServerBeside.PRIMARY,
+                0,
+                METRICS,
+                false,
+                "jmiredo.tun.mtu = " + CONFIGURED_MTU);
         address = client.awaitTeredoAddress(QUALIFY);
         JmiredoClient.awaitOnTunnel(lan3, address, QUALIFY);
     }
@@ -62,8 +70,9 @@ class ClientMaintenanceTest extends TeredoLabTest {
             + "through our server) and is pinged")
     void carriesTrafficWithOurServer() {
         assertThat(TeredoAddressView.parse(address).serverIpv4()).isEqualTo(OurServerBeside.PRIMARY);
-        assertThat(lan3.ip("link", "show", "dev", TUN_NAME).output()).as("the RA's MTU option, not tun.mtu "
-                + CONFIGURED_MTU).contains("mtu 1280 ");
+        assertThat(lan3.ip("link", "show", "dev", TUN_NAME).output())
+                .as("the RA's MTU option, not tun.mtu " + CONFIGURED_MTU)
+                .contains("mtu 1280 ");
         Ping.assertAnswered(lan3, NATIVE_HOST, WARM_UP);
         Ping.assertAnswered(teredo.ns(Host.V6), address, WARM_UP);
     }
@@ -90,14 +99,16 @@ class ClientMaintenanceTest extends TeredoLabTest {
         String log = client.process().output();
         assertThat(log).contains("put back its address " + address + "/32 and default route");
         assertThat(log.split(java.util.regex.Pattern.quote("put back its address " + address), -1))
-                .as("two repairs in the log").hasSizeGreaterThanOrEqualTo(3);
+                .as("two repairs in the log")
+                .hasSizeGreaterThanOrEqualTo(3);
     }
 
     private void awaitAddressAndRoutes() {
-        Poll.until(address + " back on lan3's tunnel", REPAIR,
-                () -> lan3.globalInet6(TUN_NAME).filter(address::equals).isPresent());
-        Poll.until("the default route back into lan3's tunnel", REPAIR,
-                () -> lan3.route6("default").contains("dev " + TUN_NAME));
+        Poll.until(address + " back on lan3's tunnel", REPAIR, () -> lan3.globalInet6(TUN_NAME)
+                .filter(address::equals)
+                .isPresent());
+        Poll.until("the default route back into lan3's tunnel", REPAIR, () -> lan3.route6("default")
+                .contains("dev " + TUN_NAME));
         assertThat(lan3.route6(TEREDO_PREFIX)).contains("dev " + TUN_NAME);
     }
 
@@ -125,7 +136,8 @@ class ClientMaintenanceTest extends TeredoLabTest {
             + "the server back, the client qualifies again, with the same address")
     void serverLostThenBack() {
         teredo.lab().stop(server);
-        Poll.until("our client to give up its address", LOSS, () -> lan3.globalInet6(TUN_NAME).isEmpty());
+        Poll.until("our client to give up its address", LOSS, () -> lan3.globalInet6(TUN_NAME)
+                .isEmpty());
         assertThat(lan3.route6("default")).doesNotContain("dev " + TUN_NAME);
         assertThat(lan3.route6(TEREDO_PREFIX)).doesNotContain("dev " + TUN_NAME);
         assertThat(client.readyz()).isEqualTo(503);
@@ -135,8 +147,8 @@ class ClientMaintenanceTest extends TeredoLabTest {
 
         server = OurServerBeside.start(teredo);
         String before = address;
-        address = Poll.value("our client to qualify again", QUALIFY,
-                () -> lan3.globalInet6(TUN_NAME).filter(a -> a.startsWith("2001:0:")));
+        address = Poll.value("our client to qualify again", QUALIFY, () -> lan3.globalInet6(TUN_NAME)
+                .filter(a -> a.startsWith("2001:0:")));
         // R-5.2.5-mapping, M12: the NAT kept the mapping, so the address is the same and connections live on.
         assertThat(address).as("the same mapping, the same address").isEqualTo(before);
         // Ready once the netlink thread notes its assignment done: a moment after the address shows on the tunnel.
@@ -156,20 +168,25 @@ class ClientMaintenanceTest extends TeredoLabTest {
     void refusedAddressIsNotReady() {
         Netns lan4 = JmiredoClient.hostBehindTheNat(teredo, "lan4", LAN4);
         lan4.sysctl("net.ipv6.conf.default.disable_ipv6=1");
-        JmiredoClient refused = JmiredoClient.start(teredo.lab(), lan4, "jmiredo-client-lan4", OurServerBeside.PRIMARY,
-                0, METRICS4, false);
+        JmiredoClient refused = JmiredoClient.start(
+                teredo.lab(), lan4, "jmiredo-client-lan4", OurServerBeside.PRIMARY, 0, METRICS4, false);
         String teredoAddress = refused.awaitTeredoAddress(QUALIFY);
         refused.awaitLog("cannot put the Teredo address on the tunnel", QUALIFY);
-        assertThat(refused.readyz()).as("qualified, but no address on the tunnel").isEqualTo(503);
+        assertThat(refused.readyz())
+                .as("qualified, but no address on the tunnel")
+                .isEqualTo(503);
         String metrics = refused.metrics();
         assertThat(Metrics.sample(metrics, "jmiredo_client_qualified")).isEqualTo(1.0);
-        assertThat(Metrics.sample(metrics, "jmiredo_client_address_assign_failures_total")).isGreaterThanOrEqualTo(1.0);
+        assertThat(Metrics.sample(metrics, "jmiredo_client_address_assign_failures_total"))
+                .isGreaterThanOrEqualTo(1.0);
         assertThat(lan4.globalInet6(TUN_NAME)).isEmpty();
 
         lan4.sysctl("net.ipv6.conf." + TUN_NAME + ".disable_ipv6=0");
         JmiredoClient.awaitOnTunnel(lan4, teredoAddress, REPAIR);
         Poll.until("/readyz 200 once the address is on the tunnel", REPAIR, () -> refused.readyz() == 200);
-        assertThat(refused.process().output().split("cannot put the Teredo address", -1)).as("one WARN").hasSize(2);
+        assertThat(refused.process().output().split("cannot put the Teredo address", -1))
+                .as("one WARN")
+                .hasSize(2);
     }
 
     /**
@@ -184,9 +201,15 @@ class ClientMaintenanceTest extends TeredoLabTest {
     void aServerMovedUnderItsNameIsFoundAgain() {
         Netns lan5 = JmiredoClient.hostBehindTheNat(teredo, "lan5", LAN5);
         lan5.resolves(java.util.List.of(SERVER_PRIMARY + " teredo.example"));
-        JmiredoClient named = JmiredoClient.startWithMiredoConf(teredo.lab(), lan5, "jmiredo-client-lan5",
-                "RelayType client\nServerAddress teredo.example\n", METRICS5, true);
-        assertThat(TeredoAddressView.parse(named.awaitTeredoAddress(QUALIFY)).serverIpv4()).isEqualTo(SERVER_PRIMARY);
+        JmiredoClient named = JmiredoClient.startWithMiredoConf(
+                teredo.lab(),
+                lan5,
+                "jmiredo-client-lan5",
+                "RelayType client\nServerAddress teredo.example\n",
+                METRICS5,
+                true);
+        assertThat(TeredoAddressView.parse(named.awaitTeredoAddress(QUALIFY)).serverIpv4())
+                .isEqualTo(SERVER_PRIMARY);
 
         lan5.resolves(java.util.List.of(OurServerBeside.PRIMARY + " teredo.example"));
         lan5.ip("route", "add", "blackhole", SERVER_PRIMARY + "/32");
@@ -196,8 +219,9 @@ class ClientMaintenanceTest extends TeredoLabTest {
             return java.util.Optional.of(named.awaitTeredoAddress(QUALIFY))
                     .filter(a -> TeredoAddressView.parse(a).serverIpv4().equals(OurServerBeside.PRIMARY));
         });
-        assertThat(named.process().output()).contains("host name teredo.example gives " + OurServerBeside.PRIMARY
-                + " and " + OurServerBeside.SECONDARY + " now");
+        assertThat(named.process().output())
+                .contains("host name teredo.example gives " + OurServerBeside.PRIMARY + " and "
+                        + OurServerBeside.SECONDARY + " now");
         assertThat(named.readyz()).isEqualTo(200);
         assertThat(moved).startsWith("2001:0:c633:6404:");
     }
@@ -213,8 +237,15 @@ class ClientMaintenanceTest extends TeredoLabTest {
             + "address, with the reason in the log, and 200 again once it is back")
     void boundAddressRemovedAndAddedBack() {
         Netns lan6 = JmiredoClient.hostBehindTheNat(teredo, "lan6", LAN6);
-        JmiredoClient bound = JmiredoClient.start(teredo.lab(), lan6, "jmiredo-client-lan6", OurServerBeside.PRIMARY,
-                0, METRICS6, false, "jmiredo.client.bind-address = \"" + LAN6 + "\"");
+        JmiredoClient bound = JmiredoClient.start(
+                teredo.lab(),
+                lan6,
+                "jmiredo-client-lan6",
+                OurServerBeside.PRIMARY,
+                0,
+                METRICS6,
+                false,
+                "jmiredo.client.bind-address = \"" + LAN6 + "\"");
         JmiredoClient.awaitOnTunnel(lan6, bound.awaitTeredoAddress(QUALIFY), QUALIFY);
         Poll.until("/readyz 200 once qualified", REPAIR, () -> bound.readyz() == 200);
 

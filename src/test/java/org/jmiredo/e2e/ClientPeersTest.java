@@ -27,6 +27,7 @@ class ClientPeersTest extends TeredoLabTest {
     private static final Duration QUALIFY = Duration.ofSeconds(30);
     /** Bubbles both ways through the server before the first echo goes. */
     private static final Duration WARM_UP = Duration.ofSeconds(20);
+
     private static final String PUB = "198.51.100.11";
     private static final String LAN2 = "192.168.77.3";
     /** The reply tuple of a masqueraded flow to pub: its destination port is the NAT's port for the flow. */
@@ -44,10 +45,10 @@ class ClientPeersTest extends TeredoLabTest {
     void startOurClients() {
         pub = JmiredoClient.publicHost(teredo, "pub", PUB);
         lan2 = JmiredoClient.hostBehindTheNat(teredo, "lan2", LAN2);
-        publicClient = JmiredoClient.start(teredo.lab(), pub, "jmiredo-client-pub", SERVER_PRIMARY, 0, "127.0.0.1:9563",
-                false);
-        natClient = JmiredoClient.start(teredo.lab(), lan2, "jmiredo-client-lan2", SERVER_PRIMARY, 0, "127.0.0.1:9564",
-                false);
+        publicClient = JmiredoClient.start(
+                teredo.lab(), pub, "jmiredo-client-pub", SERVER_PRIMARY, 0, "127.0.0.1:9563", false);
+        natClient = JmiredoClient.start(
+                teredo.lab(), lan2, "jmiredo-client-lan2", SERVER_PRIMARY, 0, "127.0.0.1:9564", false);
         pubAddress = publicClient.awaitTeredoAddress(QUALIFY);
         lan2Address = natClient.awaitTeredoAddress(QUALIFY);
         JmiredoClient.awaitOnTunnel(pub, pubAddress, QUALIFY);
@@ -62,7 +63,8 @@ class ClientPeersTest extends TeredoLabTest {
         String lanAddress = teredo.teredoAddress(Host.LAN);
         Ping.assertAnswered(pub, lanAddress, WARM_UP);
         Ping.assertAnswered(teredo.ns(Host.LAN), pubAddress, WARM_UP);
-        assertThat(natPortsTowardsPub(LAN_CLIENT)).as("lan's ports at the NAT towards pub")
+        assertThat(natPortsTowardsPub(LAN_CLIENT))
+                .as("lan's ports at the NAT towards pub")
                 .anyMatch(port -> port != TeredoAddressView.parse(lanAddress).mappedPort());
         Ping.assertAnswered(teredo.ns(Host.CLI), lanAddress, WARM_UP); // as Miredo's public client does
     }
@@ -73,10 +75,13 @@ class ClientPeersTest extends TeredoLabTest {
     void reachesOurClientBehindTheNat() {
         Ping.assertAnswered(pub, lan2Address, WARM_UP);
         Ping.assertAnswered(lan2, pubAddress, WARM_UP);
-        assertThat(natPortsTowardsPub(LAN2)).as("lan2's ports at the NAT towards pub")
+        assertThat(natPortsTowardsPub(LAN2))
+                .as("lan2's ports at the NAT towards pub")
                 .anyMatch(port -> port != TeredoAddressView.parse(lan2Address).mappedPort());
         for (JmiredoClient client : List.of(publicClient, natClient)) {
-            assertThat(JmiredoRelay.loudLines(client.process())).as("WARN/ERROR lines of our clients").isEmpty();
+            assertThat(JmiredoRelay.loudLines(client.process()))
+                    .as("WARN/ERROR lines of our clients")
+                    .isEmpty();
             assertThat(Metrics.sample(client.metrics(), "jmiredo_dropped_packets_total{reason=\"internal_error\"}"))
                     .isZero();
         }
@@ -84,8 +89,15 @@ class ClientPeersTest extends TeredoLabTest {
 
     /** The NAT's outside ports for the UDP flows from {@code inside} to pub, from its conntrack table. */
     private List<Integer> natPortsTowardsPub(String inside) {
-        String table = teredo.ns(Host.NAT).exec("cat", "/proc/net/nf_conntrack").check().output();
-        return table.lines().filter(l -> l.contains(" udp ") && l.contains("src=" + inside + " dst=" + PUB + " "))
-                .map(REPLY_PORT::matcher).filter(Matcher::find).map(m -> Integer.parseInt(m.group(1))).toList();
+        String table = teredo.ns(Host.NAT)
+                .exec("cat", "/proc/net/nf_conntrack")
+                .check()
+                .output();
+        return table.lines()
+                .filter(l -> l.contains(" udp ") && l.contains("src=" + inside + " dst=" + PUB + " "))
+                .map(REPLY_PORT::matcher)
+                .filter(Matcher::find)
+                .map(m -> Integer.parseInt(m.group(1)))
+                .toList();
     }
 }

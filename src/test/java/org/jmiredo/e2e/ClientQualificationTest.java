@@ -28,8 +28,15 @@ class ClientQualificationTest extends TeredoLabTest {
     @DisplayName("R-5.2.1-learn, R-5.2.1-build: behind the NAT, bound to its private address, qualified by "
             + "miredo-server with the NAT's mapping; /readyz 200")
     void qualifiesBehindTheNatWithMiredoServer() {
-        JmiredoClient client = JmiredoClient.start(teredo.lab(), teredo.ns(Host.LAN), "jmiredo-client-lan",
-                SERVER_PRIMARY, 0, "127.0.0.1:9550", true, "jmiredo.client.bind-address = \"" + LAN_CLIENT + "\"");
+        JmiredoClient client = JmiredoClient.start(
+                teredo.lab(),
+                teredo.ns(Host.LAN),
+                "jmiredo-client-lan",
+                SERVER_PRIMARY,
+                0,
+                "127.0.0.1:9550",
+                true,
+                "jmiredo.client.bind-address = \"" + LAN_CLIENT + "\"");
         TeredoAddressView address = TeredoAddressView.parse(client.awaitTeredoAddress(QUALIFY));
 
         assertThat(address.prefix()).isEqualTo(0x2001_0000);
@@ -41,19 +48,27 @@ class ClientQualificationTest extends TeredoLabTest {
         assertThat(Metrics.sample(metrics, "jmiredo_client_state")).isEqualTo(3.0);
         assertThat(Metrics.sample(metrics, "jmiredo_client_qualified")).isEqualTo(1.0);
         // R-5.2.1-secondary: primary and secondary each answered once
-        assertThat(Metrics.sample(metrics, "jmiredo_router_advertisements_received_total")).isGreaterThanOrEqualTo(2.0);
+        assertThat(Metrics.sample(metrics, "jmiredo_router_advertisements_received_total"))
+                .isGreaterThanOrEqualTo(2.0);
         assertThat(Metrics.sample(metrics, "jmiredo_dropped_packets_total{reason=\"invalid_router_advertisement\"}"))
                 .isZero();
     }
 
     @Test
     @Order(2)
-    @DisplayName("R-5.2-port, R-5.2.1-build: a public client on a configured port; our server on two more addresses of srv")
+    @DisplayName(
+            "R-5.2-port, R-5.2.1-build: a public client on a configured port; our server on two more addresses of srv")
     void qualifiesWithOurServerOnTheConfiguredPort() {
         OurServerBeside.addAddresses(teredo);
         OurServerBeside.start(teredo);
-        JmiredoClient client = JmiredoClient.start(teredo.lab(), teredo.ns(Host.CLI), "jmiredo-client-cli",
-                OurServerBeside.PRIMARY, PUBLIC_PORT, "127.0.0.1:9552", true);
+        JmiredoClient client = JmiredoClient.start(
+                teredo.lab(),
+                teredo.ns(Host.CLI),
+                "jmiredo-client-cli",
+                OurServerBeside.PRIMARY,
+                PUBLIC_PORT,
+                "127.0.0.1:9552",
+                true);
         TeredoAddressView address = TeredoAddressView.parse(client.awaitTeredoAddress(QUALIFY));
 
         assertThat(address.serverIpv4()).isEqualTo(OurServerBeside.PRIMARY);
@@ -69,7 +84,8 @@ class ClientQualificationTest extends TeredoLabTest {
     void miredoConfWithTheServersHostName() {
         Netns lan = teredo.ns(Host.LAN);
         lan.resolves(List.of(SERVER_PRIMARY + " teredo.example"));
-        JmiredoClient client = JmiredoClient.startWithMiredoConf(teredo.lab(), lan, "jmiredo-client-named", """
+        JmiredoClient client = JmiredoClient.startWithMiredoConf(
+                teredo.lab(), lan, "jmiredo-client-named", """
                 # as Debian's /etc/miredo/miredo.conf
                 InterfaceName\tteredo
                 ServerAddress\tteredo.example
@@ -78,12 +94,19 @@ class ClientQualificationTest extends TeredoLabTest {
         assertThat(address.serverIpv4()).isEqualTo(SERVER_PRIMARY);
         assertThat(address.mappedIpv4()).isEqualTo(NAT_OUTSIDE);
 
-        JmiredoClient unresolved = JmiredoClient.startWithMiredoConf(teredo.lab(), lan, "jmiredo-client-unnamed",
-                "RelayType client\nServerAddress nowhere.example\n", "127.0.0.1:9554", true);
-        Poll.until("the client with an unknown server name to exit", JmiredoClient.START_TIMEOUT,
-                () -> !unresolved.process().isAlive());
+        JmiredoClient unresolved = JmiredoClient.startWithMiredoConf(
+                teredo.lab(),
+                lan,
+                "jmiredo-client-unnamed",
+                "RelayType client\nServerAddress nowhere.example\n",
+                "127.0.0.1:9554",
+                true);
+        Poll.until("the client with an unknown server name to exit", JmiredoClient.START_TIMEOUT, () -> !unresolved
+                .process()
+                .isAlive());
         assertThat(unresolved.process().stop()).as("EX_CONFIG").contains(78);
-        assertThat(unresolved.process().output()).contains("jmiredo-client-unnamed-miredo.conf:2: directive "
-                + "\"ServerAddress\": host name \"nowhere.example\" does not resolve");
+        assertThat(unresolved.process().output())
+                .contains("jmiredo-client-unnamed-miredo.conf:2: directive "
+                        + "\"ServerAddress\": host name \"nowhere.example\" does not resolve");
     }
 }

@@ -36,6 +36,7 @@ class ConnectionTrackingTest extends TeredoLabTest {
             "^(ipv4 .* udp .*(sport|dport)=" + RELAY_PORT + " .*|ipv6 .*(src|dst)=2001:0000:.*)$", Pattern.MULTILINE);
     /** A port besides the relay's (3545 in the lab), for the script's list form of --port (mire answers on two). */
     private static final int OTHER_PORT = 3544;
+
     private static final String UNTRACKED_RULE = "jmiredo-test-untracked";
     private static final String INVALID_RULE = "jmiredo-test-invalid";
 
@@ -44,29 +45,59 @@ class ConnectionTrackingTest extends TeredoLabTest {
 
     @BeforeAll
     void statefulFirewall() {
-        Preconditions.require(Files.exists(Path.of("/proc/net/nf_conntrack")), "no netfilter connection tracking in this kernel");
+        Preconditions.require(
+                Files.exists(Path.of("/proc/net/nf_conntrack")), "no netfilter connection tracking in this kernel");
         Preconditions.require(Preconditions.onPath("nft").isPresent(), "no 'nft' on PATH (Debian package nftables)");
-        Preconditions.require(Preconditions.onPath("conntrack").isPresent(), "no 'conntrack' on PATH (Debian package conntrack)");
+        Preconditions.require(
+                Preconditions.onPath("conntrack").isPresent(), "no 'conntrack' on PATH (Debian package conntrack)");
         notrack = script();
         rly = teredo.ns(Host.RLY);
         for (String tool : List.of("iptables", "ip6tables")) {
             rly.exec(tool, "-A", "INPUT", "-i", "lo", "-j", "ACCEPT").check();
             for (String chain : List.of("INPUT", "FORWARD")) {
-                rly.exec(tool, "-A", chain, "-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED", "-j", "ACCEPT").check();
-                rly.exec(tool, "-A", chain, "-m", "conntrack", "--ctstate", "INVALID",
-                        "-m", "comment", "--comment", INVALID_RULE, "-j", "DROP").check();
+                rly.exec(tool, "-A", chain, "-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED", "-j", "ACCEPT")
+                        .check();
+                rly.exec(
+                                tool,
+                                "-A",
+                                chain,
+                                "-m",
+                                "conntrack",
+                                "--ctstate",
+                                "INVALID",
+                                "-m",
+                                "comment",
+                                "--comment",
+                                INVALID_RULE,
+                                "-j",
+                                "DROP")
+                        .check();
             }
             rly.exec(tool, "-A", "FORWARD", "-i", TUN_NAME, "-j", "ACCEPT").check();
             rly.exec(tool, "-A", "FORWARD", "-o", TUN_NAME, "-j", "ACCEPT").check();
         }
-        rly.exec("iptables", "-A", "INPUT", "-p", "udp", "--dport", Integer.toString(RELAY_PORT), "-j", "ACCEPT").check();
+        rly.exec("iptables", "-A", "INPUT", "-p", "udp", "--dport", Integer.toString(RELAY_PORT), "-j", "ACCEPT")
+                .check();
         rly.exec("iptables", "-A", "INPUT", "-p", "icmp", "-j", "ACCEPT").check();
         rly.exec("ip6tables", "-A", "INPUT", "-p", "ipv6-icmp", "-j", "ACCEPT").check();
         for (String tool : List.of("iptables", "ip6tables")) {
             // What the recipe asks of a stateful firewall: untracked packets accepted, before the drops.
             for (String chain : List.of("INPUT", "FORWARD")) {
-                rly.exec(tool, "-I", chain, "-m", "conntrack", "--ctstate", "UNTRACKED",
-                        "-m", "comment", "--comment", UNTRACKED_RULE, "-j", "ACCEPT").check();
+                rly.exec(
+                                tool,
+                                "-I",
+                                chain,
+                                "-m",
+                                "conntrack",
+                                "--ctstate",
+                                "UNTRACKED",
+                                "-m",
+                                "comment",
+                                "--comment",
+                                UNTRACKED_RULE,
+                                "-j",
+                                "ACCEPT")
+                        .check();
                 rly.exec(tool, "-P", chain, "DROP").check();
             }
         }
@@ -81,18 +112,23 @@ class ConnectionTrackingTest extends TeredoLabTest {
         Ping.Result discovery = Ping.run(teredo.ns(Host.CLI), NATIVE_HOST, 8);
         Ping.run(teredo.ns(Host.V6), teredo.teredoAddress(Host.CLI), 3);
 
-        assertThat(discovery.received()).as("the client's echo replies come back through the relay: %s", discovery)
+        assertThat(discovery.received())
+                .as("the client's echo replies come back through the relay: %s", discovery)
                 .isZero();
-        assertThat(counter("ip6tables", "FORWARD", INVALID_RULE)).as("echo replies conntrack never saw the request of")
+        assertThat(counter("ip6tables", "FORWARD", INVALID_RULE))
+                .as("echo replies conntrack never saw the request of")
                 .isPositive();
         String table = String.join("\n", relayFlows());
         assertThat(table).as("the relay's UDP").containsPattern("udp .*sport=" + RELAY_PORT + " ");
-        assertThat(table).as("IPv6 to the Teredo client")
+        assertThat(table)
+                .as("IPv6 to the Teredo client")
                 .containsPattern("ipv6 .*src=2001:0db8:0006:0000:0000:0000:0000:0020 dst=2001:0000:");
         String metrics = Metrics.scrape(rly, JmiredoRelay.METRICS_LISTEN).body();
-        assertThat(Metrics.sample(metrics, "jmiredo_host_conntrack_entries")).isGreaterThanOrEqualTo(relayFlows().size());
+        assertThat(Metrics.sample(metrics, "jmiredo_host_conntrack_entries"))
+                .isGreaterThanOrEqualTo(relayFlows().size());
         assertThat(Metrics.sample(metrics, "jmiredo_host_conntrack_limit")).isPositive();
-        assertThat(Metrics.sample(metrics, "jmiredo_host_conntrack_dropped_packets_total")).isZero();
+        assertThat(Metrics.sample(metrics, "jmiredo_host_conntrack_dropped_packets_total"))
+                .isZero();
     }
 
     @Test
@@ -100,16 +136,23 @@ class ConnectionTrackingTest extends TeredoLabTest {
     @DisplayName("With the recipe (nft form) the relay's traffic crosses the stateful firewall untracked")
     void nftRecipeLeavesNoEntry() {
         // Two ports, as mire needs (3544 and 3545): the list form of --port.
-        rly.exec(notrack.toString(), "add", "--port", OTHER_PORT + "," + RELAY_PORT, "--backend", "nft").check();
-        assertThat(rly.exec(notrack.toString(), "show", "--backend", "nft").check().output())
+        rly.exec(notrack.toString(), "add", "--port", OTHER_PORT + "," + RELAY_PORT, "--backend", "nft")
+                .check();
+        assertThat(rly.exec(notrack.toString(), "show", "--backend", "nft")
+                        .check()
+                        .output())
                 .contains("udp dport { " + OTHER_PORT + ", " + RELAY_PORT + " } notrack");
         rly.exec("conntrack", "-F"); // exits 1 on an empty table
 
         pingBothWays();
 
         assertThat(relayFlows()).as("conntrack entries of the relay's flows").isEmpty();
-        assertThat(counter("iptables", "INPUT", UNTRACKED_RULE)).as("IPv4 UDP to the relay, accepted untracked").isPositive();
-        assertThat(counter("ip6tables", "FORWARD", UNTRACKED_RULE)).as("IPv6 through the tunnel, accepted untracked").isPositive();
+        assertThat(counter("iptables", "INPUT", UNTRACKED_RULE))
+                .as("IPv4 UDP to the relay, accepted untracked")
+                .isPositive();
+        assertThat(counter("ip6tables", "FORWARD", UNTRACKED_RULE))
+                .as("IPv6 through the tunnel, accepted untracked")
+                .isPositive();
         rly.exec(notrack.toString(), "delete", "--backend", "nft").check();
         assertThat(rly.exec("nft", "list", "tables").check().output()).doesNotContain("jmiredo_notrack");
     }
@@ -118,7 +161,8 @@ class ConnectionTrackingTest extends TeredoLabTest {
     @Order(3)
     @DisplayName("With the recipe (iptables form) likewise")
     void iptablesRecipeLeavesNoEntry() {
-        rly.exec(notrack.toString(), "add", "--port", OTHER_PORT + "," + RELAY_PORT, "--backend", "iptables").check();
+        rly.exec(notrack.toString(), "add", "--port", OTHER_PORT + "," + RELAY_PORT, "--backend", "iptables")
+                .check();
         assertThat(rly.exec("iptables-save", "-t", "raw").check().output())
                 .contains("--dports " + OTHER_PORT + "," + RELAY_PORT + " ")
                 .contains("--sports " + OTHER_PORT + "," + RELAY_PORT + " ");
@@ -138,7 +182,9 @@ class ConnectionTrackingTest extends TeredoLabTest {
         Ping.awaitReply(teredo.ns(Host.LAN), NATIVE_HOST, WARM_UP);
         assertThat(Ping.run(teredo.ns(Host.LAN), NATIVE_HOST, 4).received()).isGreaterThanOrEqualTo(3);
         Ping.awaitReply(teredo.ns(Host.V6), teredo.teredoAddress(Host.LAN), WARM_UP);
-        assertThat(Ping.run(teredo.ns(Host.V6), teredo.teredoAddress(Host.LAN), 4).received()).isGreaterThanOrEqualTo(3);
+        assertThat(Ping.run(teredo.ns(Host.V6), teredo.teredoAddress(Host.LAN), 4)
+                        .received())
+                .isGreaterThanOrEqualTo(3);
     }
 
     private List<String> relayFlows() {
@@ -152,7 +198,9 @@ class ConnectionTrackingTest extends TeredoLabTest {
         String listing = rly.exec(tool, "-L", chain, "-v", "-n", "-x").check().output();
         Matcher m = Pattern.compile("^\\s*(\\d+)\\s+\\d+\\s+\\S+.*/\\* " + comment + " \\*/", Pattern.MULTILINE)
                 .matcher(listing);
-        assertThat(m.find()).as("the rule /* %s */ in %s %s:%n%s", comment, tool, chain, listing).isTrue();
+        assertThat(m.find())
+                .as("the rule /* %s */ in %s %s:%n%s", comment, tool, chain, listing)
+                .isTrue();
         return Long.parseLong(m.group(1));
     }
 
@@ -164,6 +212,7 @@ class ConnectionTrackingTest extends TeredoLabTest {
                 return candidate;
             }
         }
-        throw new IllegalStateException("no executable deploy/systemd/jmiredo-notrack.sh above " + System.getProperty("user.dir"));
+        throw new IllegalStateException(
+                "no executable deploy/systemd/jmiredo-notrack.sh above " + System.getProperty("user.dir"));
     }
 }

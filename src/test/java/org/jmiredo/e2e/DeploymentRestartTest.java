@@ -22,6 +22,7 @@ class DeploymentRestartTest extends TeredoLabTest {
     private static final Duration QUALIFY = Duration.ofSeconds(30);
     /** Relay discovery and bubbles for a peer the restarted daemon does not know yet. */
     private static final Duration RECOVERY = Duration.ofSeconds(15);
+
     private static final String METRICS = "127.0.0.1:9566";
 
     private Netns lan3;
@@ -36,8 +37,8 @@ class DeploymentRestartTest extends TeredoLabTest {
         server = OurServerBeside.start(teredo);
         lan3 = JmiredoClient.hostBehindTheNat(teredo, "lan3", "192.168.77.4");
         v6 = teredo.ns(Host.V6);
-        client = JmiredoClient.start(teredo.lab(), lan3, "jmiredo-client-lan3", OurServerBeside.PRIMARY, 0, METRICS,
-                false);
+        client = JmiredoClient.start(
+                teredo.lab(), lan3, "jmiredo-client-lan3", OurServerBeside.PRIMARY, 0, METRICS, false);
         address = client.awaitTeredoAddress(QUALIFY);
         JmiredoClient.awaitOnTunnel(lan3, address, QUALIFY);
         Ping.assertAnswered(lan3, NATIVE_HOST, RECOVERY);
@@ -55,8 +56,9 @@ class DeploymentRestartTest extends TeredoLabTest {
         Duration back = Ping.awaitReply(v6, address, RECOVERY);
         Ping.assertAnswered(v6, address, RECOVERY);
         Ping.assertAnswered(lan3, NATIVE_HOST, RECOVERY);
-        teredo.lab().shell().note("relay restarted: the native host reached our client after " + back.toMillis()
-                + " ms");
+        teredo.lab()
+                .shell()
+                .note("relay restarted: the native host reached our client after " + back.toMillis() + " ms");
     }
 
     @Test
@@ -68,9 +70,11 @@ class DeploymentRestartTest extends TeredoLabTest {
         Ping.Result out = Ping.run(lan3, NATIVE_HOST, 10);
         Ping.Result in = Ping.run(v6, address, 10);
         server = OurServerBeside.start(teredo);
-        assertThat(out.received()).as("client to native host with the server down:\n%s", out.output())
+        assertThat(out.received())
+                .as("client to native host with the server down:\n%s", out.output())
                 .isGreaterThanOrEqualTo(9);
-        assertThat(in.received()).as("native host to client with the server down:\n%s", in.output())
+        assertThat(in.received())
+                .as("native host to client with the server down:\n%s", in.output())
                 .isGreaterThanOrEqualTo(9);
         assertThat(lan3.globalInet6(TUN_NAME)).contains(address);
         assertThat(client.readyz()).isEqualTo(200);
@@ -82,15 +86,19 @@ class DeploymentRestartTest extends TeredoLabTest {
             + "seconds, reached by the native host and reaching it")
     void clientRestarted() {
         client.process().kill();
-        client = JmiredoClient.start(teredo.lab(), lan3, "jmiredo-client-lan3-again", OurServerBeside.PRIMARY, 0,
-                METRICS, false);
+        client = JmiredoClient.start(
+                teredo.lab(), lan3, "jmiredo-client-lan3-again", OurServerBeside.PRIMARY, 0, METRICS, false);
         String before = address;
         address = client.awaitTeredoAddress(QUALIFY);
         JmiredoClient.awaitOnTunnel(lan3, address, QUALIFY);
         assertThat(address).isNotEqualTo(before);
         Ping.assertAnswered(lan3, NATIVE_HOST, RECOVERY);
         Ping.assertAnswered(v6, address, RECOVERY);
-        assertThat(JmiredoRelay.loudLines(client.process())).as("WARN/ERROR lines of our client").isEmpty();
-        assertThat(JmiredoRelay.loudLines(teredo.relay().process())).as("WARN/ERROR lines of our relay").isEmpty();
+        assertThat(JmiredoRelay.loudLines(client.process()))
+                .as("WARN/ERROR lines of our client")
+                .isEmpty();
+        assertThat(JmiredoRelay.loudLines(teredo.relay().process()))
+                .as("WARN/ERROR lines of our relay")
+                .isEmpty();
     }
 }

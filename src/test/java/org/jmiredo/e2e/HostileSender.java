@@ -13,8 +13,8 @@ import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URISyntaxException;
 import java.net.StandardProtocolFamily;
+import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.file.Path;
@@ -63,16 +63,23 @@ final class HostileSender {
     private static final int DISCARD_PORT = 9;
     private static final int TEREDO_PORT = 3544;
 
-    private HostileSender() {
-    }
+    private HostileSender() {}
 
     /** The command line that runs this tool with {@code args} in its own small JVM, from the test classes. */
     static List<String> command(String... args) {
         try {
-            Path classes = Path.of(HostileSender.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path classes = Path.of(HostileSender.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
             // The daemon's jar for its raw socket (and Netty's buffers), which needs native access.
-            List<String> command = new ArrayList<>(List.of(RelayKind.java().toString(), "-Xmx64m",
-                    "--enable-native-access=ALL-UNNAMED", "-cp", classes + File.pathSeparator + RelayKind.jar(),
+            List<String> command = new ArrayList<>(List.of(
+                    RelayKind.java().toString(),
+                    "-Xmx64m",
+                    "--enable-native-access=ALL-UNNAMED",
+                    "-cp",
+                    classes + File.pathSeparator + RelayKind.jar(),
                     HostileSender.class.getName()));
             command.addAll(List.of(args));
             return command;
@@ -83,21 +90,29 @@ final class HostileSender {
 
     public static void main(String[] args) throws Exception {
         long start = System.nanoTime();
-        long sent = switch (args[0]) {
-            case "malformed" -> malformed(args);
-            case "spoof" -> spoof(args);
-            case "native-flood" -> nativeFlood(Integer.parseInt(args[1]), Integer.parseInt(args[2]),
-                    ip(args[3]), Integer.parseInt(args[4]));
-            case "burst" -> burst(args);
-            case "native-burst" -> nativeBurst(new InetSocketAddress(InetAddress.getByName(args[1]), DISCARD_PORT),
-                    Integer.parseInt(args[2]), Integer.parseInt(args[3]));
-            case "native-udp" -> nativeUdp(args);
-            case "client" -> client(args);
-            case "teredo-peers" -> teredoPeers(args);
-            case "native-sources" -> nativeSources(args);
-            case "raw" -> raw(args);
-            default -> throw new IllegalArgumentException("unknown mode " + args[0]);
-        };
+        long sent =
+                switch (args[0]) {
+                    case "malformed" -> malformed(args);
+                    case "spoof" -> spoof(args);
+                    case "native-flood" ->
+                        nativeFlood(
+                                Integer.parseInt(args[1]),
+                                Integer.parseInt(args[2]),
+                                ip(args[3]),
+                                Integer.parseInt(args[4]));
+                    case "burst" -> burst(args);
+                    case "native-burst" ->
+                        nativeBurst(
+                                new InetSocketAddress(InetAddress.getByName(args[1]), DISCARD_PORT),
+                                Integer.parseInt(args[2]),
+                                Integer.parseInt(args[3]));
+                    case "native-udp" -> nativeUdp(args);
+                    case "client" -> client(args);
+                    case "teredo-peers" -> teredoPeers(args);
+                    case "native-sources" -> nativeSources(args);
+                    case "raw" -> raw(args);
+                    default -> throw new IllegalArgumentException("unknown mode " + args[0]);
+                };
         System.out.printf("%s: sent %d datagrams in %d ms%n", args[0], sent, (System.nanoTime() - start) / 1_000_000);
     }
 
@@ -107,7 +122,8 @@ final class HostileSender {
         int count = Integer.parseInt(a[8]);
         var context = new MalformedDatagram.Context(ip(a[3]), ip(a[4]), port, ip(a[7]));
         long sent = 0;
-        try (DatagramChannel main = bound(a[4], port); DatagramChannel priv = bound(a[6], port)) {
+        try (DatagramChannel main = bound(a[4], port);
+                DatagramChannel priv = bound(a[6], port)) {
             for (MalformedDatagram d : MalformedDatagram.values()) {
                 DatagramChannel from = d == MalformedDatagram.PRIVATE_SOURCE ? priv : main;
                 byte[] bytes = d.bytes(context);
@@ -126,11 +142,12 @@ final class HostileSender {
         int count = Integer.parseInt(a[7]);
         var context = new ClientHostileDatagram.Context(ip(a[4]), ip(a[3]), ip(a[5]), strangerPort);
         long sent = 0;
-        try (DatagramChannel server = bound(a[4], TEREDO_PORT); DatagramChannel stranger = bound(a[5], strangerPort);
+        try (DatagramChannel server = bound(a[4], TEREDO_PORT);
+                DatagramChannel stranger = bound(a[5], strangerPort);
                 DatagramChannel strangerService = bound(a[5], TEREDO_PORT)) {
             for (ClientHostileDatagram d : ClientHostileDatagram.values()) {
-                DatagramChannel from = d.fromServer ? server
-                        : d == ClientHostileDatagram.STRANGER_RA ? strangerService : stranger;
+                DatagramChannel from =
+                        d.fromServer ? server : d == ClientHostileDatagram.STRANGER_RA ? strangerService : stranger;
                 byte[] bytes = d.bytes(context);
                 for (int i = 0; i < count; i++) {
                     from.send(ByteBuffer.wrap(bytes), client);
@@ -213,7 +230,8 @@ final class HostileSender {
         long start = System.nanoTime();
         try (DatagramChannel ch = DatagramChannel.open(StandardProtocolFamily.INET6)) {
             for (int i = 0; i < count; i++) {
-                InetSocketAddress to = repeats > 0 && i % 10 == 0 ? fixed[(i / 10) % repeats] : randomTeredo(random, firstServer);
+                InetSocketAddress to =
+                        repeats > 0 && i % 10 == 0 ? fixed[(i / 10) % repeats] : randomTeredo(random, firstServer);
                 ch.send(payload.clear(), to);
                 pace(start, i + 1, perSecond);
             }

@@ -5,11 +5,11 @@ import static org.jmiredo.e2e.lab.LabNet.IPERF_PORT;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.jmiredo.e2e.lab.Netns;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jmiredo.e2e.lab.LabProcess;
+import org.jmiredo.e2e.lab.Netns;
 import org.jmiredo.e2e.lab.Poll;
 import org.jmiredo.e2e.lab.Shell;
 
@@ -32,12 +32,13 @@ final class Iperf {
         }
     }
 
-    private Iperf() {
-    }
+    private Iperf() {}
 
     /** A persistent iperf3 server; returns once it listens. */
     static LabProcess startServer(Lab lab, Host host) {
-        LabProcess server = lab.start(host, "iperf3-server-" + host.id(),
+        LabProcess server = lab.start(
+                host,
+                "iperf3-server-" + host.id(),
                 List.of("iperf3", "-s", "-p", Integer.toString(IPERF_PORT), "--forceflush"));
         Poll.until("iperf3 server in " + host.id() + " to listen", Duration.ofSeconds(10), () -> {
             server.assertAlive();
@@ -56,15 +57,26 @@ final class Iperf {
 
     /** As {@link #run(Lab, Host, String, boolean, Duration)} from a namespace a test added ({@code id} names it). */
     static Throughput run(Lab lab, Netns client, String id, String server, boolean reverse, Duration length) {
-        List<String> command = new ArrayList<>(List.of("iperf3", "-6", "-c", server, "-p", Integer.toString(IPERF_PORT),
-                "-t", Long.toString(length.toSeconds()), "-J", "--connect-timeout", "5000"));
+        List<String> command = new ArrayList<>(List.of(
+                "iperf3",
+                "-6",
+                "-c",
+                server,
+                "-p",
+                Integer.toString(IPERF_PORT),
+                "-t",
+                Long.toString(length.toSeconds()),
+                "-J",
+                "--connect-timeout",
+                "5000"));
         if (reverse) {
             command.add("-R");
         }
         String label = id + (reverse ? " <- " : " -> ") + server;
         Shell.Result r = client.exec(length.plusSeconds(20), command);
-        String name = lab.writeNumberedFile("iperf3-" + id + (reverse ? "-reverse" : "-forward"), ".json",
-                r.output()).getFileName().toString();
+        String name = lab.writeNumberedFile("iperf3-" + id + (reverse ? "-reverse" : "-forward"), ".json", r.output())
+                .getFileName()
+                .toString();
         Matcher m = RECEIVED_BPS.matcher(r.output());
         if (!r.ok() || !m.find()) {
             throw new AssertionError("iperf3 " + label + " failed (exit " + r.exit() + ", see " + name + "):\n"

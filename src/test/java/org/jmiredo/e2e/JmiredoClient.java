@@ -18,6 +18,7 @@ import org.jmiredo.e2e.lab.Poll;
 final class JmiredoClient {
     /** The JVM start and the daemon's own set-up; generous for a loaded 2-core machine. */
     static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+
     private static final Pattern QUALIFIED = Pattern.compile("(?:qualified:|new mapping:) Teredo address (\\S+) ");
 
     private final Netns ns;
@@ -34,23 +35,36 @@ final class JmiredoClient {
      * Starts it in {@code ns} towards the server at {@code server}; {@code bindPort} 0 for a random port;
      * {@code name} keeps two clients of one lab apart (log and config file); {@code qualifyOnly} without a tunnel.
      */
-    static JmiredoClient start(Lab lab, Netns ns, String name, String server, int bindPort, String metricsListen,
-            boolean qualifyOnly) {
+    static JmiredoClient start(
+            Lab lab, Netns ns, String name, String server, int bindPort, String metricsListen, boolean qualifyOnly) {
         return start(lab, ns, name, server, bindPort, metricsListen, qualifyOnly, "");
     }
 
     /** As {@link #start}, with {@code moreConfig} (HOCON lines) in its file. */
-    static JmiredoClient start(Lab lab, Netns ns, String name, String server, int bindPort, String metricsListen,
-            boolean qualifyOnly, String moreConfig) {
-        Path config = lab.writeFile(name + ".conf", """
+    static JmiredoClient start(
+            Lab lab,
+            Netns ns,
+            String name,
+            String server,
+            int bindPort,
+            String metricsListen,
+            boolean qualifyOnly,
+            String moreConfig) {
+        Path config =
+                lab.writeFile(name + ".conf", """
                 jmiredo.client.server-address = "%s"
                 jmiredo.client.bind-port = %d
                 jmiredo.metrics.listen = "%s"
                 jmiredo.tun.name = "%s"
                 %s
                 """.formatted(server, bindPort, metricsListen, TUN_NAME, moreConfig));
-        List<String> command = new java.util.ArrayList<>(List.of(RelayKind.java().toString(),
-                "--enable-native-access=ALL-UNNAMED", "-jar", RelayKind.jar().toString(), "client", "--config",
+        List<String> command = new java.util.ArrayList<>(List.of(
+                RelayKind.java().toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-jar",
+                RelayKind.jar().toString(),
+                "client",
+                "--config",
                 config.toString()));
         if (qualifyOnly) {
             command.add("--qualify-only");
@@ -62,13 +76,20 @@ final class JmiredoClient {
      * As {@link #start}, configured by a Miredo file ({@code --miredo-conf}) with {@code miredoConf} in it; the
      * HOCON file gives only the metrics endpoint.
      */
-    static JmiredoClient startWithMiredoConf(Lab lab, Netns ns, String name, String miredoConf, String metricsListen,
-            boolean qualifyOnly) {
+    static JmiredoClient startWithMiredoConf(
+            Lab lab, Netns ns, String name, String miredoConf, String metricsListen, boolean qualifyOnly) {
         Path config = lab.writeFile(name + ".conf", "jmiredo.metrics.listen = \"%s\"\n".formatted(metricsListen));
         Path miredo = lab.writeFile(name + "-miredo.conf", miredoConf);
-        List<String> command = new java.util.ArrayList<>(List.of(RelayKind.java().toString(),
-                "--enable-native-access=ALL-UNNAMED", "-jar", RelayKind.jar().toString(), "client", "--config",
-                config.toString(), "--miredo-conf", miredo.toString()));
+        List<String> command = new java.util.ArrayList<>(List.of(
+                RelayKind.java().toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-jar",
+                RelayKind.jar().toString(),
+                "client",
+                "--config",
+                config.toString(),
+                "--miredo-conf",
+                miredo.toString()));
         if (qualifyOnly) {
             command.add("--qualify-only");
         }
@@ -89,8 +110,14 @@ final class JmiredoClient {
      * is on the IPv4 "Internet" itself. A test adds its own rules (a full cone, say) and hosts behind it
      * ({@link #hostBehind}).
      */
-    static Netns natRouter(TeredoLab teredo, String id, String outsideBridge, String outside, String gateway,
-            String lanBridge, String inside) {
+    static Netns natRouter(
+            TeredoLab teredo,
+            String id,
+            String outsideBridge,
+            String outside,
+            String gateway,
+            String lanBridge,
+            String inside) {
         Netns hub = teredo.ns(Host.HUB);
         hub.addBridge(lanBridge);
         Netns nat = teredo.lab().addHost(id);
@@ -102,7 +129,8 @@ final class JmiredoClient {
         if (gateway != null) {
             nat.addRoute("default", gateway);
         }
-        nat.exec("iptables", "-t", "nat", "-A", "POSTROUTING", "-o", IF_V4, "-j", "MASQUERADE").check();
+        nat.exec("iptables", "-t", "nat", "-A", "POSTROUTING", "-o", IF_V4, "-j", "MASQUERADE")
+                .check();
         return nat;
     }
 
@@ -127,8 +155,9 @@ final class JmiredoClient {
 
     /** Waits until the tunnel in {@code ns} carries {@code address} (the client put it there once qualified). */
     static void awaitOnTunnel(Netns ns, String address, Duration timeout) {
-        Poll.until(address + " on " + TUN_NAME + " in " + ns.name(), timeout,
-                () -> ns.globalInet6(TUN_NAME).filter(address::equals).isPresent());
+        Poll.until(address + " on " + TUN_NAME + " in " + ns.name(), timeout, () -> ns.globalInet6(TUN_NAME)
+                .filter(address::equals)
+                .isPresent());
     }
 
     /** Waits for the qualification's log line and returns the Teredo address it gave (R-5.2.1-build). */

@@ -18,6 +18,7 @@ final class JmiredoRelay implements RelayUnderTest {
 
     /** The JVM start and the daemon's own setup; generous for a loaded 2-core machine. */
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+
     static final String METRICS_LISTEN = "127.0.0.1:9544";
 
     private final Lab lab;
@@ -25,8 +26,12 @@ final class JmiredoRelay implements RelayUnderTest {
 
     /** The WARN and ERROR lines of a daemon's log (the per-packet path logs at debug at most). */
     static List<String> loudLines(LabProcess daemon) {
-        return daemon.output().lines().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).toList();
+        return daemon.output()
+                .lines()
+                .filter(l -> l.contains(" WARN ") || l.contains(" ERROR "))
+                .toList();
     }
+
     private final Path jar;
     private LabProcess process;
     private String extraConfig = "";
@@ -62,7 +67,8 @@ final class JmiredoRelay implements RelayUnderTest {
     }
 
     private Path writeConfig() {
-        return lab.writeFile("jmiredo-relay.conf", """
+        return lab.writeFile(
+                "jmiredo-relay.conf", """
                 jmiredo.relay.bind-address = "%s"
                 jmiredo.relay.bind-port = %d
                 jmiredo.tun.name = "%s"

@@ -20,6 +20,7 @@ final class Lab implements AutoCloseable {
 
     /** The relay suite's prefix family; the server suite uses "js", the ops tests "jmops". */
     static final String FAMILY = "jm";
+
     private static final Duration PLUMBING_TIMEOUT = Duration.ofSeconds(10);
 
     private final LabRun run;

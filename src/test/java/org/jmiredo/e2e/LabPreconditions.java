@@ -14,19 +14,25 @@ final class LabPreconditions {
 
     /** Executables and the Debian packages that bring them (see .ci/run). */
     private static final List<String[]> TOOLS = List.of(
-            new String[] {"ip", "iproute2"}, new String[] {"ss", "iproute2"}, new String[] {"nstat", "iproute2"},
-            new String[] {"sysctl", "procps"}, new String[] {"iptables", "iptables"},
-            new String[] {"ping", "iputils-ping"}, new String[] {"iperf3", "iperf3"},
-            new String[] {"miredo", "miredo"}, new String[] {"miredo-server", "miredo-server"},
-            new String[] {"unshare", "util-linux"}, new String[] {"mount", "mount"},
+            new String[] {"ip", "iproute2"},
+            new String[] {"ss", "iproute2"},
+            new String[] {"nstat", "iproute2"},
+            new String[] {"sysctl", "procps"},
+            new String[] {"iptables", "iptables"},
+            new String[] {"ping", "iputils-ping"},
+            new String[] {"iperf3", "iperf3"},
+            new String[] {"miredo", "miredo"},
+            new String[] {"miredo-server", "miredo-server"},
+            new String[] {"unshare", "util-linux"},
+            new String[] {"mount", "mount"},
             new String[] {"promtool", "prometheus"});
 
-    private LabPreconditions() {
-    }
+    private LabPreconditions() {}
 
     /** Skips (or, under CI, fails) unless everything the lab and this relay kind need is present. */
     static void require(RelayKind kind) {
-        Preconditions.requireNone(missing(kind), "end-to-end lab not runnable", "run .ci/run as root, or set up per LAB.md");
+        Preconditions.requireNone(
+                missing(kind), "end-to-end lab not runnable", "run .ci/run as root, or set up per LAB.md");
     }
 
     static List<String> missing(RelayKind kind) {

@@ -66,9 +66,13 @@ enum MalformedDatagram {
             // RFC 4380 section 5.1.1: 13 fixed bytes; these stop after 10.
             case AUTH_TRUNCATED -> new byte[] {0, 1, 0, 0, 1, 2, 3, 4, 5, 6};
             // ID-len and AU-len of 255 each: 523 bytes of header announced, far more than sent.
-            case AUTH_ABSURD_LENGTHS -> concat(new byte[] {0, 1, (byte) 255, (byte) 255, 1, 2, 3, 4, 5, 6, 7, 8, 0}, echo);
+            case AUTH_ABSURD_LENGTHS ->
+                concat(new byte[] {0, 1, (byte) 255, (byte) 255, 1, 2, 3, 4, 5, 6, 7, 8, 0}, echo);
             case ORIGIN_TRUNCATED -> new byte[] {0, 0, 0x12, 0x34};
-            case ORIGIN_THEN_GARBAGE -> concat(new byte[] {0, 0, 1, 2, 3, 4, 5, 6}, "Garbage, not IPv6".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            case ORIGIN_THEN_GARBAGE ->
+                concat(
+                        new byte[] {0, 0, 1, 2, 3, 4, 5, 6},
+                        "Garbage, not IPv6".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             case SOURCE_NOT_TEREDO -> ipv6(c.nativeDestination(), c.nativeDestination(), ICMPV6, echoRequest(16));
             case SPOOFED_MAPPING -> ipv6(c.spoofedSource(), c.nativeDestination(), ICMPV6, echoRequest(16));
             case SPOOFED_MAPPING_BUBBLE -> ipv6(c.spoofedSource(), c.spoofedSource(), NO_NEXT_HEADER, new byte[0]);
@@ -77,8 +81,8 @@ enum MalformedDatagram {
             case LINK_LOCAL_DESTINATION -> ipv6(c.teredoSource(), address(0xfe80, 1), ICMPV6, echoRequest(16));
             // A bubble (RFC 4380 section 2.8) is a bare header; with a hop-by-hop header it is data,
             // and data towards a Teredo address is not relayed.
-            case BUBBLE_WITH_EXTENSION_HEADER -> ipv6(c.teredoSource(), c.spoofedSource(), HOP_BY_HOP,
-                    new byte[] {NO_NEXT_HEADER, 0, 1, 4, 0, 0, 0, 0});
+            case BUBBLE_WITH_EXTENSION_HEADER ->
+                ipv6(c.teredoSource(), c.spoofedSource(), HOP_BY_HOP, new byte[] {NO_NEXT_HEADER, 0, 1, 4, 0, 0, 0, 0});
             case LARGER_THAN_A_RECEIVE_SLOT -> ipv6(c.teredoSource(), c.nativeDestination(), ICMPV6, echoRequest(1960));
             case PRIVATE_SOURCE -> echo;
         };

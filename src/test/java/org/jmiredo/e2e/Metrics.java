@@ -22,11 +22,9 @@ final class Metrics {
             Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*})?\\s+(\\S+)", Pattern.MULTILINE);
 
     /** One scrape: the status line and the body. */
-    record Scrape(String statusLine, String body) {
-    }
+    record Scrape(String statusLine, String body) {}
 
-    private Metrics() {
-    }
+    private Metrics() {}
 
     static Scrape scrape(Netns rly, String hostPort) {
         return get(rly, hostPort, "/metrics");
@@ -52,13 +50,14 @@ final class Metrics {
         // HTTP/1.0 with "Connection: close": the server ends the response by closing; the timeout
         // only guards against a server that keeps the connection open anyway.
         String script = "exec 3<>/dev/tcp/" + parts[0] + "/" + parts[1] + " || exit 7\n"
-                + "printf 'GET " + path + " HTTP/1.0\\r\\nHost: " + hostPort + "\\r\\nConnection: close\\r\\n\\r\\n' >&3\n"
+                + "printf 'GET " + path + " HTTP/1.0\\r\\nHost: " + hostPort
+                + "\\r\\nConnection: close\\r\\n\\r\\n' >&3\n"
                 + "timeout 5 cat <&3 || true\n";
         Shell.Result r = rly.exec(Duration.ofSeconds(15), List.of("bash", "-c", script));
         String response = r.output();
         if (!r.ok() || !response.contains("\r\n\r\n")) {
-            throw new AssertionError("GET http://" + hostPort + path + " in " + rly.name() + " failed (exit "
-                    + r.exit() + "):\n" + response);
+            throw new AssertionError("GET http://" + hostPort + path + " in " + rly.name() + " failed (exit " + r.exit()
+                    + "):\n" + response);
         }
         return response;
     }

@@ -12,15 +12,15 @@ import org.jmiredo.e2e.lab.PrivateRun;
 /** Starts the Debian Miredo daemons (the reference peers) in lab namespaces. */
 final class Miredo {
 
-    private Miredo() {
-    }
+    private Miredo() {}
 
     /** miredo-server on the two consecutive addresses of srv. {@code -u nobody}: Miredo refuses to keep root. */
     static LabProcess startServer(Lab lab) {
-        Path conf = lab.writeFile("miredo-server.conf",
+        Path conf = lab.writeFile(
+                "miredo-server.conf",
                 "ServerBindAddress " + SERVER_PRIMARY + "\nServerBindAddress2 " + SERVER_SECONDARY + "\n");
-        LabProcess server = lab.start(Host.SRV, "miredo-server",
-                PrivateRun.of("miredo-server", "-f", "-c", conf.toString(), "-u", "nobody"));
+        LabProcess server = lab.start(
+                Host.SRV, "miredo-server", PrivateRun.of("miredo-server", "-f", "-c", conf.toString(), "-u", "nobody"));
         Poll.until("miredo-server to bind UDP 3544", Duration.ofSeconds(10), () -> {
             server.assertAlive();
             return lab.ns(Host.SRV).udpBound(3544);
@@ -35,16 +35,21 @@ final class Miredo {
 
     /** A Miredo client in a host a test added, qualifying with {@code server}, on {@code bindPort} (0: random). */
     static LabProcess startClient(Lab lab, Netns ns, String name, String server, int bindPort) {
-        Path conf = lab.writeFile(name + ".conf", "RelayType client\nInterfaceName " + TUN_NAME + "\nServerAddress "
-                + server + "\n" + (bindPort == 0 ? "" : "BindPort " + bindPort + "\n"));
+        Path conf = lab.writeFile(
+                name + ".conf",
+                "RelayType client\nInterfaceName " + TUN_NAME + "\nServerAddress " + server + "\n"
+                        + (bindPort == 0 ? "" : "BindPort " + bindPort + "\n"));
         return lab.start(ns, name, PrivateRun.of("miredo", "-f", "-c", conf.toString(), "-u", "nobody"));
     }
 
     /** Miredo's own cone relay on the relay port, for baseline runs. */
     static LabProcess startRelay(Lab lab) {
-        Path conf = lab.writeFile("miredo-relay.conf", "RelayType cone\nInterfaceName " + TUN_NAME
-                + "\nBindAddress " + RELAY_V4 + "\nBindPort " + RELAY_PORT + "\n");
-        return lab.start(Host.RLY, "miredo-relay", PrivateRun.of("miredo", "-f", "-c", conf.toString(), "-u", "nobody"));
+        Path conf = lab.writeFile(
+                "miredo-relay.conf",
+                "RelayType cone\nInterfaceName " + TUN_NAME + "\nBindAddress " + RELAY_V4 + "\nBindPort " + RELAY_PORT
+                        + "\n");
+        return lab.start(
+                Host.RLY, "miredo-relay", PrivateRun.of("miredo", "-f", "-c", conf.toString(), "-u", "nobody"));
     }
 
     /**

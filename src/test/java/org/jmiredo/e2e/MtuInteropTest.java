@@ -26,14 +26,17 @@ class MtuInteropTest extends TeredoLabTest {
     private static final int LINK_SIZED = 1452;
     /** Fragmented by the sender whatever the path: 3,048-byte packets. */
     private static final int FRAGMENTED = 3000;
+
     private static final int PINGS = 5;
     /** Echo data of a 1,448-byte packet: above the relay's tun.mtu (1,280), within a raised 1,480. */
     private static final int LONGER_DATA = 1400;
+
     private static final int PACKETS_TOO_BIG = 5;
     private static final String GSO_IN_USE = "jmiredo_udp_gso{mode=\"auto\"}";
     private static final String REFUSED_DESTINATIONS = "jmiredo_udp_gso_refused_destinations";
     /** A second link of the relay host onto br4, and its port on the bridge (test aSmallMtuLink...). */
     private static final String SMALL_LINK = "eth4s";
+
     private static final String SMALL_LINK_PORT = "rly-small";
 
     private Netns v6;
@@ -56,10 +59,12 @@ class MtuInteropTest extends TeredoLabTest {
     void linkSizedPacketsFromTheNativeSide() {
         long tooBigBefore = Nstat.value(teredo.ns(Host.RLY), "Icmp6OutPktTooBigs");
         Ping.Result r = Ping.sized(v6, lanAddress, PINGS, LINK_SIZED);
-        assertThat(r.received()).as("replies of %d pings (the first may be lost):\n%s", PINGS, r.output())
+        assertThat(r.received())
+                .as("replies of %d pings (the first may be lost):\n%s", PINGS, r.output())
                 .isGreaterThanOrEqualTo(PINGS - 2);
         assertThat(Nstat.value(teredo.ns(Host.RLY), "Icmp6OutPktTooBigs") - tooBigBefore)
-                .as("Packet Too Big messages the relay host sent to the native host").isPositive();
+                .as("Packet Too Big messages the relay host sent to the native host")
+                .isPositive();
         assertAnswered(v6, lanAddress, FRAGMENTED);
     }
 
@@ -79,19 +84,32 @@ class MtuInteropTest extends TeredoLabTest {
     void packetTooBigReachesTheClient() {
         String metricsBefore = relayMetrics();
         long before = Nstat.value(lan, "Icmp6InPktTooBigs");
-        Shell.Result sent = v6.exec(Duration.ofSeconds(60), HostileSender.command("raw",
-                Integer.toString(PACKETS_TOO_BIG), NATIVE_HOST, lanAddress, NativePacket.PACKET_TOO_BIG.name()));
+        Shell.Result sent = v6.exec(
+                Duration.ofSeconds(60),
+                HostileSender.command(
+                        "raw",
+                        Integer.toString(PACKETS_TOO_BIG),
+                        NATIVE_HOST,
+                        lanAddress,
+                        NativePacket.PACKET_TOO_BIG.name()));
         assertThat(sent.exit()).as(sent.output()).isZero();
-        Poll.until("the client's kernel to count " + PACKETS_TOO_BIG + " Packet Too Big", Duration.ofSeconds(10),
+        Poll.until(
+                "the client's kernel to count " + PACKETS_TOO_BIG + " Packet Too Big",
+                Duration.ofSeconds(10),
                 () -> Nstat.value(lan, "Icmp6InPktTooBigs") - before >= PACKETS_TOO_BIG);
         assertThat(Nstat.value(lan, "Icmp6InPktTooBigs") - before).isEqualTo(PACKETS_TOO_BIG);
         String metricsAfter = relayMetrics();
-        for (String series : List.of("jmiredo_dropped_packets_total{reason=\"malformed_ipv6\"}",
+        for (String series : List.of(
+                "jmiredo_dropped_packets_total{reason=\"malformed_ipv6\"}",
                 "jmiredo_dropped_packets_total{reason=\"tun_oversized\"}",
                 "jmiredo_dropped_packets_total{reason=\"internal_error\"}")) {
-            assertThat(Metrics.sample(metricsAfter, series)).as(series).isEqualTo(Metrics.sample(metricsBefore, series));
+            assertThat(Metrics.sample(metricsAfter, series))
+                    .as(series)
+                    .isEqualTo(Metrics.sample(metricsBefore, series));
         }
-        assertThat(JmiredoRelay.loudLines(teredo.relay().process())).as("WARN/ERROR lines of the relay").isEmpty();
+        assertThat(JmiredoRelay.loudLines(teredo.relay().process()))
+                .as("WARN/ERROR lines of the relay")
+                .isEmpty();
     }
 
     /**
@@ -111,15 +129,20 @@ class MtuInteropTest extends TeredoLabTest {
         v6.ip("-6", "route", "flush", "cache"); // the Packet Too Big of the first test set 1,280 towards the client
         try {
             Ping.Result r = Ping.sizedWhole(v6, lanAddress, PINGS, LONGER_DATA);
-            assertThat(r.received()).as("replies to %d pings of 1,448 bytes:\n%s", PINGS, r.output())
+            assertThat(r.received())
+                    .as("replies to %d pings of 1,448 bytes:\n%s", PINGS, r.output())
                     .isGreaterThanOrEqualTo(PINGS - 1);
             String metricsAfter = relayMetrics();
-            for (String series : List.of("jmiredo_dropped_packets_total{reason=\"malformed_ipv6\"}",
+            for (String series : List.of(
+                    "jmiredo_dropped_packets_total{reason=\"malformed_ipv6\"}",
                     "jmiredo_dropped_packets_total{reason=\"tun_oversized\"}")) {
-                assertThat(Metrics.sample(metricsAfter, series)).as(series)
+                assertThat(Metrics.sample(metricsAfter, series))
+                        .as(series)
                         .isEqualTo(Metrics.sample(metricsBefore, series));
             }
-            assertThat(JmiredoRelay.loudLines(teredo.relay().process())).as("WARN/ERROR lines of the relay").isEmpty();
+            assertThat(JmiredoRelay.loudLines(teredo.relay().process()))
+                    .as("WARN/ERROR lines of the relay")
+                    .isEmpty();
         } finally {
             rly.ip("link", "set", "dev", TUN_NAME, "mtu", "1280");
         }
@@ -141,14 +164,17 @@ class MtuInteropTest extends TeredoLabTest {
     void aPathMtuLearnedForOnePeerLeavesUdpGsoOn() {
         Netns rly = teredo.ns(Host.RLY);
         String before = relayMetrics();
-        assertThat(Metrics.sample(before, GSO_IN_USE)).as("UDP GSO in use before (Linux 4.18+, veth offloads)")
+        assertThat(Metrics.sample(before, GSO_IN_USE))
+                .as("UDP GSO in use before (Linux 4.18+, veth offloads)")
                 .isEqualTo(1.0);
         rly.ip("route", "add", NAT_OUTSIDE + "/32", "dev", IF_V4, "mtu", "1000");
         try {
             Iperf.Throughput throughput = Iperf.run(teredo.lab(), Host.LAN, NATIVE_HOST, true, Duration.ofSeconds(3));
             assertThat(throughput.bitsPerSecond()).as(throughput.toString()).isPositive();
             String after = relayMetrics();
-            assertThat(Metrics.sample(after, GSO_IN_USE)).as("UDP GSO in use after the transfer").isEqualTo(1.0);
+            assertThat(Metrics.sample(after, GSO_IN_USE))
+                    .as("UDP GSO in use after the transfer")
+                    .isEqualTo(1.0);
             String failed = "jmiredo_dropped_packets_total{reason=\"udp_write_failed\"}";
             assertThat(Metrics.sample(after, failed)).as(failed).isEqualTo(Metrics.sample(before, failed));
             assertThat(teredo.relay().process().output()).as("the relay's log").doesNotContain("UDP GSO off");
@@ -174,7 +200,9 @@ class MtuInteropTest extends TeredoLabTest {
         Netns rly = teredo.ns(Host.RLY);
         Netns hub = teredo.ns(Host.HUB);
         String before = relayMetrics();
-        assertThat(Metrics.sample(before, GSO_IN_USE)).as("UDP GSO in use before").isEqualTo(1.0);
+        assertThat(Metrics.sample(before, GSO_IN_USE))
+                .as("UDP GSO in use before")
+                .isEqualTo(1.0);
         assertThat(Metrics.sample(before, REFUSED_DESTINATIONS)).isZero();
         hub.plug(SMALL_LINK_PORT, BR_V4, rly, SMALL_LINK);
         try {
@@ -184,9 +212,12 @@ class MtuInteropTest extends TeredoLabTest {
             Iperf.Throughput throughput = Iperf.run(teredo.lab(), Host.LAN, NATIVE_HOST, true, Duration.ofSeconds(3));
             assertThat(throughput.bitsPerSecond()).as(throughput.toString()).isPositive();
             String after = relayMetrics();
-            assertThat(Metrics.sample(after, REFUSED_DESTINATIONS)).as("GSO refused towards the NAT's address")
+            assertThat(Metrics.sample(after, REFUSED_DESTINATIONS))
+                    .as("GSO refused towards the NAT's address")
                     .isEqualTo(1.0);
-            assertThat(Metrics.sample(after, GSO_IN_USE)).as("UDP GSO in use for the others").isEqualTo(1.0);
+            assertThat(Metrics.sample(after, GSO_IN_USE))
+                    .as("UDP GSO in use for the others")
+                    .isEqualTo(1.0);
             String failed = "jmiredo_dropped_packets_total{reason=\"udp_write_failed\"}";
             assertThat(Metrics.sample(after, failed)).as(failed).isEqualTo(Metrics.sample(before, failed));
             String log = teredo.relay().process().output();
@@ -228,19 +259,25 @@ class MtuInteropTest extends TeredoLabTest {
             assertThat(relay.process().output()).as("the relay's log").contains(offTowards);
 
             rly.ip("link", "set", "dev", SMALL_LINK, "mtu", "1500");
-            Poll.until("the refusal towards " + NAT_OUTSIDE + " to end", Duration.ofSeconds(30),
+            Poll.until(
+                    "the refusal towards " + NAT_OUTSIDE + " to end",
+                    Duration.ofSeconds(30),
                     () -> Metrics.sample(relayMetrics(), REFUSED_DESTINATIONS) == 0.0);
             assertThat(relay.process().output()).contains("UDP GSO towards " + NAT_OUTSIDE + " tried again");
             String before = relayMetrics();
             Iperf.Throughput throughput = Iperf.run(teredo.lab(), Host.LAN, NATIVE_HOST, true, Duration.ofSeconds(2));
             assertThat(throughput.bitsPerSecond()).as(throughput.toString()).isPositive();
             String after = relayMetrics();
-            assertThat(Metrics.sample(after, REFUSED_DESTINATIONS)).as("no refusal again").isZero();
+            assertThat(Metrics.sample(after, REFUSED_DESTINATIONS))
+                    .as("no refusal again")
+                    .isZero();
             assertThat(Metrics.sample(after, GSO_IN_USE)).isEqualTo(1.0);
             String failed = "jmiredo_dropped_packets_total{reason=\"udp_write_failed\"}";
             assertThat(Metrics.sample(after, failed)).as(failed).isEqualTo(Metrics.sample(before, failed));
             String log = relay.process().output();
-            assertThat(log.split(offTowards, -1)).as("refusals towards the NAT's address in the log").hasSize(2);
+            assertThat(log.split(offTowards, -1))
+                    .as("refusals towards the NAT's address in the log")
+                    .hasSize(2);
         } finally {
             rly.ip("route", "del", NAT_OUTSIDE + "/32", "dev", SMALL_LINK);
             hub.ip("link", "del", SMALL_LINK_PORT);
@@ -253,7 +290,8 @@ class MtuInteropTest extends TeredoLabTest {
 
     private static void assertAnswered(Netns from, String to, int size) {
         Ping.Result r = Ping.sized(from, to, PINGS, size);
-        assertThat(r.received()).as("replies of %d pings with %d bytes of data:\n%s", PINGS, size, r.output())
+        assertThat(r.received())
+                .as("replies of %d pings with %d bytes of data:\n%s", PINGS, size, r.output())
                 .isGreaterThanOrEqualTo(PINGS - 1);
     }
 }

@@ -29,8 +29,8 @@ class MultiHomedRelayTest extends TeredoLabTest {
     private static final Duration TRANSFER = Duration.ofSeconds(5);
     private static final String WILDCARD = "jmiredo.relay.bind-address = \"0.0.0.0\"\n";
     /** The NAT's entry for the client's flow to the relay's secondary address. */
-    private static final Pattern FLOW_TO_SECONDARY = Pattern.compile("udp .*src=" + Pattern.quote(LAN_CLIENT)
-            + " dst=" + Pattern.quote(RELAY_SECONDARY) + " sport=\\d+ dport=" + RELAY_PORT + " ");
+    private static final Pattern FLOW_TO_SECONDARY = Pattern.compile("udp .*src=" + Pattern.quote(LAN_CLIENT) + " dst="
+            + Pattern.quote(RELAY_SECONDARY) + " sport=\\d+ dport=" + RELAY_PORT + " ");
 
     private JmiredoRelay relay;
 
@@ -56,12 +56,15 @@ class MultiHomedRelayTest extends TeredoLabTest {
         String metrics = scrape();
 
         assertThat(pings.received()).as(pings.toString()).isZero();
-        assertThat(natTable()).as("the client reached the relay's secondary address")
+        assertThat(natTable())
+                .as("the client reached the relay's secondary address")
                 .containsPattern(FLOW_TO_SECONDARY);
         assertThat(Metrics.sample(metrics, "jmiredo_bubbles_received_total"))
-                .as("the client's answers to our bubbles").isPositive();
+                .as("the client's answers to our bubbles")
+                .isPositive();
         assertThat(Metrics.sample(metrics, "jmiredo_queue_released_packets_total"))
-                .as("the relay did answer").isPositive();
+                .as("the relay did answer")
+                .isPositive();
     }
 
     @Test
@@ -75,16 +78,21 @@ class MultiHomedRelayTest extends TeredoLabTest {
         Ping.awaitReply(teredo.ns(Host.LAN), NATIVE_HOST, WARM_UP);
         assertThat(Ping.run(teredo.ns(Host.LAN), NATIVE_HOST, 5).received()).isGreaterThanOrEqualTo(4);
         Ping.awaitReply(teredo.ns(Host.V6), teredo.teredoAddress(Host.LAN), WARM_UP);
-        assertThat(Ping.run(teredo.ns(Host.V6), teredo.teredoAddress(Host.LAN), 5).received())
+        assertThat(Ping.run(teredo.ns(Host.V6), teredo.teredoAddress(Host.LAN), 5)
+                        .received())
                 .isGreaterThanOrEqualTo(4);
         for (boolean reverse : new boolean[] {false, true}) {
             Iperf.Throughput throughput = Iperf.run(teredo.lab(), Host.LAN, NATIVE_HOST, reverse, TRANSFER);
-            System.out.printf(Locale.ROOT, "[e2e multi-homed relay] %s: %.1f Mbit/s%n",
-                    reverse ? "v6->lan" : "lan->v6", throughput.mbitPerSecond());
+            System.out.printf(
+                    Locale.ROOT,
+                    "[e2e multi-homed relay] %s: %.1f Mbit/s%n",
+                    reverse ? "v6->lan" : "lan->v6",
+                    throughput.mbitPerSecond());
             assertThat(throughput.mbitPerSecond()).as(throughput.toString()).isGreaterThan(1.0);
         }
         assertThat(natTable()).containsPattern(FLOW_TO_SECONDARY);
-        assertThat(Metrics.sample(scrape(), "jmiredo_udp_local_address_gone_total")).isZero();
+        assertThat(Metrics.sample(scrape(), "jmiredo_udp_local_address_gone_total"))
+                .isZero();
     }
 
     private String natTable() {

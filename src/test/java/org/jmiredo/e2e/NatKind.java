@@ -21,8 +21,8 @@ enum NatKind {
 
     /** The iptables command that installs this NAT on the outside interface. */
     String[] postrouting(String outside) {
-        List<String> command = new ArrayList<>(List.of(
-                "iptables", "-t", "nat", "-A", "POSTROUTING", "-o", outside, "-j", "MASQUERADE"));
+        List<String> command = new ArrayList<>(
+                List.of("iptables", "-t", "nat", "-A", "POSTROUTING", "-o", outside, "-j", "MASQUERADE"));
         command.addAll(masqueradeOptions);
         return command.toArray(String[]::new);
     }

@@ -39,12 +39,23 @@ final class NatRebinding implements AutoCloseable {
         while (table.contains("dport=" + port + " ")) {
             port++;
         }
-        List<String> rule = List.of("POSTROUTING", "-o", IF_V4, "-p", "udp", "-d", destination, "-j", "SNAT",
-                "--to-source", NAT_OUTSIDE + ":" + port);
+        List<String> rule = List.of(
+                "POSTROUTING",
+                "-o",
+                IF_V4,
+                "-p",
+                "udp",
+                "-d",
+                destination,
+                "-j",
+                "SNAT",
+                "--to-source",
+                NAT_OUTSIDE + ":" + port);
         nat.exec(iptables("-I", rule)).check();
         NatRebinding rebinding = new NatRebinding(nat, rule, port);
         try {
-            nat.exec("conntrack", "-D", "-p", "udp", "--orig-src", LAN_CLIENT, "--orig-dst", destination).check();
+            nat.exec("conntrack", "-D", "-p", "udp", "--orig-src", LAN_CLIENT, "--orig-dst", destination)
+                    .check();
         } catch (RuntimeException | AssertionError e) {
             rebinding.close();
             throw e;

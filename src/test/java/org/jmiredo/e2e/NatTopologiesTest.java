@@ -28,6 +28,7 @@ class NatTopologiesTest extends TeredoLabTest {
     private static final Duration QUALIFY = Duration.ofSeconds(30);
     /** Bubbles both ways through the server (and relay discovery) before the first echo goes. */
     private static final Duration WARM_UP = Duration.ofSeconds(20);
+
     private static final String LANB = "192.168.77.3";
     private static final String LANC = "192.168.77.4";
     private static final String NAT2_OUTSIDE = "198.51.100.21";
@@ -37,6 +38,7 @@ class NatTopologiesTest extends TeredoLabTest {
     private static final int PORT_C = 3547;
     /** Addresses that embed our server (198.51.100.4) or miredo-server (198.51.100.1). */
     private static final String OUR_SERVER_PREFIX = "2001:0:c633:6404:";
+
     private static final String MIREDO_SERVER_PREFIX = "2001:0:c633:6401:";
 
     private LabProcess ourServer;
@@ -59,12 +61,12 @@ class NatTopologiesTest extends TeredoLabTest {
         fullConeWithHairpin(nat, NAT_OUTSIDE, LANC, PORT_C);
         far = hostBehindSecondNat();
 
-        ourClient = JmiredoClient.start(teredo.lab(), lanb, "jmiredo-client-lanb", OurServerBeside.PRIMARY, PORT_B,
-                "127.0.0.1:9565", false);
-        LabProcess lancClient = Miredo.startClient(teredo.lab(), lanc, "miredo-client-lanc", OurServerBeside.PRIMARY,
-                PORT_C);
-        LabProcess farClient = Miredo.startClient(teredo.lab(), far, "miredo-client-far", OurServerBeside.PRIMARY,
-                PORT_B);
+        ourClient = JmiredoClient.start(
+                teredo.lab(), lanb, "jmiredo-client-lanb", OurServerBeside.PRIMARY, PORT_B, "127.0.0.1:9565", false);
+        LabProcess lancClient =
+                Miredo.startClient(teredo.lab(), lanc, "miredo-client-lanc", OurServerBeside.PRIMARY, PORT_C);
+        LabProcess farClient =
+                Miredo.startClient(teredo.lab(), far, "miredo-client-far", OurServerBeside.PRIMARY, PORT_B);
         lanbAddress = ourClient.awaitTeredoAddress(QUALIFY);
         JmiredoClient.awaitOnTunnel(lanb, lanbAddress, QUALIFY);
         lancAddress = Miredo.awaitTeredoAddress(lanc, lancClient, QUALIFY);
@@ -110,7 +112,9 @@ class NatTopologiesTest extends TeredoLabTest {
         Ping.assertAnswered(lanc, farAddress, WARM_UP);
         Ping.assertAnswered(lanb, farAddress, WARM_UP);
         Ping.assertAnswered(far, lanbAddress, WARM_UP);
-        assertThat(forwardedBubbles()).as("indirect bubbles our server forwarded").isGreaterThan(forwardedBefore);
+        assertThat(forwardedBubbles())
+                .as("indirect bubbles our server forwarded")
+                .isGreaterThan(forwardedBefore);
     }
 
     @Test
@@ -138,14 +142,21 @@ class NatTopologiesTest extends TeredoLabTest {
         Ping.assertAnswered(far, lanbAddress, WARM_UP);
         assertThat(lanb.globalInet6(TUN_NAME)).contains(lanbAddress);
         assertThat(far.globalInet6(TUN_NAME)).contains(farAddress);
-        assertThat(JmiredoRelay.loudLines(teredo.relay().process())).as("WARN/ERROR lines of the relay").isEmpty();
-        assertThat(JmiredoRelay.loudLines(ourClient.process())).as("WARN/ERROR lines of our client").isEmpty();
-        String relayMetrics = Metrics.scrape(teredo.ns(Host.RLY), JmiredoRelay.METRICS_LISTEN).body();
-        assertThat(Metrics.sample(relayMetrics, "jmiredo_dropped_packets_total{reason=\"internal_error\"}")).isZero();
+        assertThat(JmiredoRelay.loudLines(teredo.relay().process()))
+                .as("WARN/ERROR lines of the relay")
+                .isEmpty();
+        assertThat(JmiredoRelay.loudLines(ourClient.process()))
+                .as("WARN/ERROR lines of our client")
+                .isEmpty();
+        String relayMetrics =
+                Metrics.scrape(teredo.ns(Host.RLY), JmiredoRelay.METRICS_LISTEN).body();
+        assertThat(Metrics.sample(relayMetrics, "jmiredo_dropped_packets_total{reason=\"internal_error\"}"))
+                .isZero();
     }
 
     private double forwardedBubbles() {
-        String body = Metrics.scrape(teredo.ns(Host.SRV), OurServerBeside.METRICS).body();
+        String body =
+                Metrics.scrape(teredo.ns(Host.SRV), OurServerBeside.METRICS).body();
         return Metrics.sample(body, "jmiredo_server_forwarded_bubbles_total");
     }
 
@@ -156,10 +167,41 @@ class NatTopologiesTest extends TeredoLabTest {
      */
     private static void fullConeWithHairpin(Netns nat, String outside, String inside, int port) {
         String p = Integer.toString(port);
-        nat.exec("iptables", "-t", "nat", "-I", "POSTROUTING", "1", "-p", "udp", "-s", inside, "--sport", p, "-j",
-                "SNAT", "--to-source", outside + ":" + p).check();
-        nat.exec("iptables", "-t", "nat", "-A", "PREROUTING", "-d", outside, "-p", "udp", "--dport", p, "-j", "DNAT",
-                "--to-destination", inside + ":" + p).check();
+        nat.exec(
+                        "iptables",
+                        "-t",
+                        "nat",
+                        "-I",
+                        "POSTROUTING",
+                        "1",
+                        "-p",
+                        "udp",
+                        "-s",
+                        inside,
+                        "--sport",
+                        p,
+                        "-j",
+                        "SNAT",
+                        "--to-source",
+                        outside + ":" + p)
+                .check();
+        nat.exec(
+                        "iptables",
+                        "-t",
+                        "nat",
+                        "-A",
+                        "PREROUTING",
+                        "-d",
+                        outside,
+                        "-p",
+                        "udp",
+                        "--dport",
+                        p,
+                        "-j",
+                        "DNAT",
+                        "--to-destination",
+                        inside + ":" + p)
+                .check();
     }
 
     /** nat2 between the IPv4 bridge and a LAN bridge of its own (brm), with far behind it. */

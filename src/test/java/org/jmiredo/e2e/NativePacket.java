@@ -5,8 +5,8 @@ import static org.jmiredo.e2e.server.TeredoPacketTool.echoRequest;
 import static org.jmiredo.e2e.server.TeredoPacketTool.ipv6;
 
 import java.net.InetAddress;
-import java.nio.ByteBuffer;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
 
 /**
  * Crafted IPv6 packets from the native side towards a Teredo address, sent through a raw socket
@@ -35,19 +35,19 @@ enum NativePacket {
 
     /** The packet from {@code source} (when its flaw is not the source) to {@code destination}. */
     byte[] bytes(byte[] source, byte[] destination) {
-        byte[] packet = switch (this) {
-            case LINK_LOCAL_SOURCE -> ipv6(address("fe80::20"), destination, ICMPV6, echoRequest(16));
-            case MULTICAST_SOURCE -> ipv6(address("ff0e::1"), destination, ICMPV6, echoRequest(16));
-            case LARGER_THAN_THE_TUNNEL -> ipv6(source, destination, ICMPV6, echoRequest(LARGE_ECHO_PAYLOAD));
-            case PACKET_TOO_BIG -> ipv6(source, destination, ICMPV6, packetTooBig(destination, source));
-            default -> ipv6(source, destination, ICMPV6, echoRequest(16));
-        };
+        byte[] packet =
+                switch (this) {
+                    case LINK_LOCAL_SOURCE -> ipv6(address("fe80::20"), destination, ICMPV6, echoRequest(16));
+                    case MULTICAST_SOURCE -> ipv6(address("ff0e::1"), destination, ICMPV6, echoRequest(16));
+                    case LARGER_THAN_THE_TUNNEL -> ipv6(source, destination, ICMPV6, echoRequest(LARGE_ECHO_PAYLOAD));
+                    case PACKET_TOO_BIG -> ipv6(source, destination, ICMPV6, packetTooBig(destination, source));
+                    default -> ipv6(source, destination, ICMPV6, echoRequest(16));
+                };
         switch (this) {
             case PAYLOAD_LENGTH_LIE -> packet[5] = (byte) (packet[5] + 100); // 100 bytes more than there are
             case NOT_VERSION_6 -> packet[0] = 0x40;
             case HOP_LIMIT_1 -> packet[7] = 1;
-            default -> {
-            }
+            default -> {}
         }
         return packet;
     }
@@ -56,8 +56,13 @@ enum NativePacket {
     private static byte[] packetTooBig(byte[] from, byte[] to) {
         byte[] quoted = ipv6(from, to, ICMPV6, echoRequest(LARGE_ECHO_PAYLOAD));
         int room = MIN_MTU - 40 - 8;
-        return ByteBuffer.allocate(8 + room).put((byte) 2).put((byte) 0).putShort((short) 0).putInt(MIN_MTU)
-                .put(quoted, 0, room).array();
+        return ByteBuffer.allocate(8 + room)
+                .put((byte) 2)
+                .put((byte) 0)
+                .putShort((short) 0)
+                .putInt(MIN_MTU)
+                .put(quoted, 0, room)
+                .array();
     }
 
     private static byte[] address(String text) {

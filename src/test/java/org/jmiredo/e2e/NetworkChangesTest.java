@@ -25,6 +25,7 @@ class NetworkChangesTest extends TeredoLabTest {
     private static final Duration REPAIR = Duration.ofSeconds(8);
     /** Miredo notices a lost mapping at its next qualification refresh; 5 s here, at most about 30 by RFC 4380. */
     private static final Duration REQUALIFY = Duration.ofSeconds(45);
+
     private static final String RENUMBERED_NAT_OUTSIDE = "198.51.100.21";
 
     /**
@@ -33,7 +34,8 @@ class NetworkChangesTest extends TeredoLabTest {
      */
     @Test
     @Order(1)
-    @DisplayName("The tunnel set down and up under traffic: /readyz 503 while down, the route is put back, traffic flows again")
+    @DisplayName(
+            "The tunnel set down and up under traffic: /readyz 503 while down, the route is put back, traffic flows again")
     void tunnelLinkFlap() {
         String client = teredo.teredoAddress(Host.LAN);
         Ping.awaitReply(v6(), client, WARM_UP);
@@ -42,15 +44,16 @@ class NetworkChangesTest extends TeredoLabTest {
         Poll.until("/readyz to say 503 while " + TUN_NAME + " is down", REPAIR, () -> readyz() == 503);
 
         rly().ip("link", "set", "dev", TUN_NAME, "up");
-        Poll.until("the route for " + TEREDO_PREFIX + " to be back", REPAIR,
-                () -> rly().route6(TEREDO_PREFIX).contains("dev " + TUN_NAME));
+        Poll.until("the route for " + TEREDO_PREFIX + " to be back", REPAIR, () -> rly().route6(TEREDO_PREFIX)
+                .contains("dev " + TUN_NAME));
         assertThat(rly().ip("-6", "addr", "show", "dev", TUN_NAME).output()).contains("inet6 fe80::ffff:ffff:ffff/64");
         // The watch says it serves once its check has put back both (address, then route): a moment after the
         // route shows, which a loaded host can stretch.
         Poll.until("/readyz to say 200 once the route is back", REPAIR, () -> readyz() == 200);
         Ping.assertAnswered(v6(), client, REPAIR);
         Ping.assertAnswered(teredo.ns(Host.LAN), NATIVE_HOST, REPAIR);
-        assertThat(teredo.relay().process().output()).contains("tunnel interface " + TUN_NAME + " is down")
+        assertThat(teredo.relay().process().output())
+                .contains("tunnel interface " + TUN_NAME + " is down")
                 .contains("put back its address fe80::ffff:ffff:ffff/64 and route " + TEREDO_PREFIX);
     }
 
@@ -61,15 +64,16 @@ class NetworkChangesTest extends TeredoLabTest {
         String client = teredo.teredoAddress(Host.LAN);
         Ping.awaitReply(v6(), client, WARM_UP);
         rly().ip("-6", "route", "del", TEREDO_PREFIX, "dev", TUN_NAME);
-        Poll.until("the route for " + TEREDO_PREFIX + " to be back", REPAIR,
-                () -> rly().route6(TEREDO_PREFIX).contains("dev " + TUN_NAME));
+        Poll.until("the route for " + TEREDO_PREFIX + " to be back", REPAIR, () -> rly().route6(TEREDO_PREFIX)
+                .contains("dev " + TUN_NAME));
         Ping.assertAnswered(v6(), client, REPAIR);
     }
 
     /** The relay binds its address: sends fail while it is gone (counted, not logged), and work when it is back. */
     @Test
     @Order(3)
-    @DisplayName("The relay's IPv4 address removed and added back under traffic: failed sends are counted, traffic flows again at once")
+    @DisplayName(
+            "The relay's IPv4 address removed and added back under traffic: failed sends are counted, traffic flows again at once")
     void relayAddressRemovedAndAddedBack() {
         Ping.awaitReply(v6(), teredo.teredoAddress(Host.LAN), WARM_UP);
         String logBefore = teredo.relay().process().output();
@@ -81,20 +85,26 @@ class NetworkChangesTest extends TeredoLabTest {
         Ping.Result during = Ping.result(ping, Duration.ofSeconds(30));
         teredo.lab().shell().note("pings across the address's absence: " + during);
 
-        assertThat(during.received()).as("pings across 2 s without the address:\n%s", during.output())
+        assertThat(during.received())
+                .as("pings across 2 s without the address:\n%s", during.output())
                 .isGreaterThanOrEqualTo(during.transmitted() / 2);
         String body = Metrics.scrape(rly(), JmiredoRelay.METRICS_LISTEN).body();
-        assertThat(Metrics.sample(body, "jmiredo_dropped_packets_total{reason=\"udp_write_failed\"}")).isPositive();
-        assertThat(Metrics.sample(body, "jmiredo_dropped_packets_total{reason=\"internal_error\"}")).isZero();
+        assertThat(Metrics.sample(body, "jmiredo_dropped_packets_total{reason=\"udp_write_failed\"}"))
+                .isPositive();
+        assertThat(Metrics.sample(body, "jmiredo_dropped_packets_total{reason=\"internal_error\"}"))
+                .isZero();
         assertThat(teredo.relay().process().output().substring(logBefore.length()))
-                .as("nothing logged per failed send").doesNotContain("WARN").doesNotContain("ERROR");
+                .as("nothing logged per failed send")
+                .doesNotContain("WARN")
+                .doesNotContain("ERROR");
         Ping.assertAnswered(teredo.ns(Host.LAN), NATIVE_HOST, REPAIR);
     }
 
     /** Last: the client's address changes for good. */
     @Test
     @Order(4)
-    @DisplayName("The NAT renumbered under a live client: it requalifies with a new Teredo address, which the relay serves both ways")
+    @DisplayName(
+            "The NAT renumbered under a live client: it requalifies with a new Teredo address, which the relay serves both ways")
     void natRenumbered() {
         String before = teredo.teredoAddress(Host.LAN);
         Ping.awaitReply(v6(), before, WARM_UP);

@@ -13,8 +13,7 @@ import org.jmiredo.e2e.lab.Shell;
 /** Kernel SNMP counters of one namespace, as iproute2's nstat reads them (e.g. TcpInCsumErrors). */
 final class Nstat {
 
-    private Nstat() {
-    }
+    private Nstat() {}
 
     /** The counter's absolute value; {@code -s} leaves nstat's shared history file alone. */
     static long value(Netns ns, String counter) {
@@ -28,10 +27,11 @@ final class Nstat {
         Shell.Result r = ns.exec(Duration.ofSeconds(10), command);
         Map<String, Long> values = new TreeMap<>();
         for (String counter : counters) {
-            Matcher m = Pattern.compile("^" + Pattern.quote(counter) + "\\s+(\\d+)", Pattern.MULTILINE).matcher(r.output());
+            Matcher m = Pattern.compile("^" + Pattern.quote(counter) + "\\s+(\\d+)", Pattern.MULTILINE)
+                    .matcher(r.output());
             if (!r.ok() || !m.find()) {
-                throw new AssertionError("nstat " + counter + " in " + ns.name() + " failed (exit " + r.exit() + "):\n"
-                        + r.output());
+                throw new AssertionError(
+                        "nstat " + counter + " in " + ns.name() + " failed (exit " + r.exit() + "):\n" + r.output());
             }
             values.put(counter, Long.parseLong(m.group(1)));
         }

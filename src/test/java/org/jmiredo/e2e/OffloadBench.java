@@ -34,8 +34,15 @@ class OffloadBench {
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%d %-4s %-10s %8.1f Mbit/s %6.2f s CPU %6.3f s/Gbit", round, mode,
-                    direction, mbit, cpuSeconds, cpuPerGbit());
+            return String.format(
+                    Locale.ROOT,
+                    "%d %-4s %-10s %8.1f Mbit/s %6.2f s CPU %6.3f s/Gbit",
+                    round,
+                    mode,
+                    direction,
+                    mbit,
+                    cpuSeconds,
+                    cpuPerGbit());
         }
     }
 
@@ -61,9 +68,14 @@ class OffloadBench {
                         rows.add(row);
                         System.out.println("[offload-bench] " + row);
                     }
-                    String body = Metrics.scrape(teredo.ns(Host.RLY), JmiredoRelay.METRICS_LISTEN).body();
-                    String reads = String.format(Locale.ROOT, "%d %-4s TUN packets read %.0f, super-packet reads %.0f",
-                            round, mode, sample(body, "jmiredo_tun_read_packets_total"),
+                    String body = Metrics.scrape(teredo.ns(Host.RLY), JmiredoRelay.METRICS_LISTEN)
+                            .body();
+                    String reads = String.format(
+                            Locale.ROOT,
+                            "%d %-4s TUN packets read %.0f, super-packet reads %.0f",
+                            round,
+                            mode,
+                            sample(body, "jmiredo_tun_read_packets_total"),
                             sample(body, "jmiredo_tun_read_super_packets_total"));
                     notes.add(reads);
                     System.out.println("[offload-bench] " + reads);

@@ -7,14 +7,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jmiredo.e2e.lab.Netns;
+import org.jmiredo.e2e.lab.Poll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.Timeout;
-import org.jmiredo.e2e.lab.Netns;
-import org.jmiredo.e2e.lab.Poll;
 
 /**
  * The TUN offloads ({@code tun.offload = auto}, which the lab relay runs; off by default) against the real kernel and a real Miredo client
@@ -51,6 +51,7 @@ class OffloadInteropTest extends TeredoLabTest {
     private static final int SENDER_PORT = 3600;
     /** discard: nothing listens on v6, so each segment is only checked and answered by a reset. */
     private static final int SINK_PORT = 9;
+
     private static final int BURSTS = 10;
     private static final int SEGMENTS = 8;
     private static final int BAD_INDEX = 3;
@@ -69,7 +70,8 @@ class OffloadInteropTest extends TeredoLabTest {
 
     @Test
     @Order(1)
-    @DisplayName("R-5.4-recv: TCP Teredo -> IPv6 with tun.offload = auto is coalesced into super-packets, checksums intact")
+    @DisplayName(
+            "R-5.4-recv: TCP Teredo -> IPv6 with tun.offload = auto is coalesced into super-packets, checksums intact")
     void teredoToNativeIsCoalesced(TestReporter reporter) {
         String before = scrape();
         long csumBefore = Nstat.value(v6(), CSUM_ERRORS);
@@ -79,11 +81,23 @@ class OffloadInteropTest extends TeredoLabTest {
 
         double superPackets = delta(before, after, "jmiredo_tun_super_packets_total");
         double coalesced = delta(before, after, "jmiredo_tun_coalesced_packets_total");
-        figures.record(reporter, "offload.cli->v6", String.format(Locale.ROOT,
-                "%.1f Mbit/s, %.0f super-packets of %.0f packets, v6 %s +%d", up.mbitPerSecond(), superPackets, coalesced,
-                CSUM_ERRORS, csumErrors));
-        assertThat(Metrics.samples(after, "jmiredo_tun_offload{").keySet()).as("the offloads the kernel accepted")
-                .singleElement().asString().contains("mode=\"auto\"").doesNotContain("offloads=\"none\"");
+        figures.record(
+                reporter,
+                "offload.cli->v6",
+                String.format(
+                        Locale.ROOT,
+                        "%.1f Mbit/s, %.0f super-packets of %.0f packets, v6 %s +%d",
+                        up.mbitPerSecond(),
+                        superPackets,
+                        coalesced,
+                        CSUM_ERRORS,
+                        csumErrors));
+        assertThat(Metrics.samples(after, "jmiredo_tun_offload{").keySet())
+                .as("the offloads the kernel accepted")
+                .singleElement()
+                .asString()
+                .contains("mode=\"auto\"")
+                .doesNotContain("offloads=\"none\"");
         assertThat(up.mbitPerSecond()).as(up.toString()).isGreaterThan(MIN_MBIT_PER_SECOND);
         assertThat(superPackets).as("super-packets written during the transfer").isPositive();
         assertThat(coalesced).as("packets merged into them").isGreaterThanOrEqualTo(2 * superPackets);
@@ -103,11 +117,21 @@ class OffloadInteropTest extends TeredoLabTest {
 
         double superReads = delta(before, after, "jmiredo_tun_read_super_packets_total");
         double read = delta(before, after, "jmiredo_tun_read_packets_total");
-        figures.record(reporter, "offload.v6->cli", String.format(Locale.ROOT,
-                "%.1f Mbit/s, %.0f super-packet reads giving %.0f packets read, cli %s +%d", down.mbitPerSecond(),
-                superReads, read, CSUM_ERRORS, csumErrors));
+        figures.record(
+                reporter,
+                "offload.v6->cli",
+                String.format(
+                        Locale.ROOT,
+                        "%.1f Mbit/s, %.0f super-packet reads giving %.0f packets read, cli %s +%d",
+                        down.mbitPerSecond(),
+                        superReads,
+                        read,
+                        CSUM_ERRORS,
+                        csumErrors));
         assertThat(down.mbitPerSecond()).as(down.toString()).isGreaterThan(MIN_MBIT_PER_SECOND);
-        assertThat(superReads).as("super-packets read from the tunnel during the transfer").isPositive();
+        assertThat(superReads)
+                .as("super-packets read from the tunnel during the transfer")
+                .isPositive();
         assertThat(read).as("packets cut from them and the plain reads").isGreaterThan(superReads);
         assertFailuresUnchanged(before, after);
         assertThat(csumErrors).as("TCP checksum errors seen by cli").isZero();
@@ -115,17 +139,31 @@ class OffloadInteropTest extends TeredoLabTest {
 
     @Test
     @Order(3)
-    @DisplayName("A segment with a bad TCP checksum is never merged: v6 counts each one while its neighbours were coalesced")
+    @DisplayName(
+            "A segment with a bad TCP checksum is never merged: v6 counts each one while its neighbours were coalesced")
     void corruptSegmentIsNotLaundered(TestReporter reporter) throws InterruptedException {
         String before = scrape();
         long csumBefore = Nstat.value(v6(), CSUM_ERRORS);
-        TcpBurstSender.send(cli(), RELAY_V4, RELAY_PORT, SERVER_PRIMARY, PUBLIC_CLIENT, SENDER_PORT, NATIVE_HOST,
-                SINK_PORT, BURSTS, SEGMENTS, BAD_INDEX);
-        Poll.until("the relay to write the " + BURSTS * SEGMENTS + " segments", Duration.ofSeconds(15),
+        TcpBurstSender.send(
+                cli(),
+                RELAY_V4,
+                RELAY_PORT,
+                SERVER_PRIMARY,
+                PUBLIC_CLIENT,
+                SENDER_PORT,
+                NATIVE_HOST,
+                SINK_PORT,
+                BURSTS,
+                SEGMENTS,
+                BAD_INDEX);
+        Poll.until(
+                "the relay to write the " + BURSTS * SEGMENTS + " segments",
+                Duration.ofSeconds(15),
                 () -> delta(before, scrape(), "jmiredo_tun_written_packets_total") >= BURSTS * SEGMENTS);
         // v6's TCP counts a moment after the write; a laundering relay would leave the count short for good.
         long csumErrors = Nstat.value(v6(), CSUM_ERRORS) - csumBefore;
-        for (long deadline = System.nanoTime() + SETTLE.toNanos(); csumErrors < BURSTS && System.nanoTime() < deadline; ) {
+        for (long deadline = System.nanoTime() + SETTLE.toNanos();
+                csumErrors < BURSTS && System.nanoTime() < deadline; ) {
             Thread.sleep(50);
             csumErrors = Nstat.value(v6(), CSUM_ERRORS) - csumBefore;
         }
@@ -134,9 +172,19 @@ class OffloadInteropTest extends TeredoLabTest {
         double written = delta(before, after, "jmiredo_tun_written_packets_total");
         double superPackets = delta(before, after, "jmiredo_tun_super_packets_total");
         double coalesced = delta(before, after, "jmiredo_tun_coalesced_packets_total");
-        figures.record(reporter, "offload.corrupt", String.format(Locale.ROOT,
-                "%d bursts of %d segments, 1 bad each: %.0f written, %.0f super-packets of %.0f packets, v6 %s +%d",
-                BURSTS, SEGMENTS, written, superPackets, coalesced, CSUM_ERRORS, csumErrors));
+        figures.record(
+                reporter,
+                "offload.corrupt",
+                String.format(
+                        Locale.ROOT,
+                        "%d bursts of %d segments, 1 bad each: %.0f written, %.0f super-packets of %.0f packets, v6 %s +%d",
+                        BURSTS,
+                        SEGMENTS,
+                        written,
+                        superPackets,
+                        coalesced,
+                        CSUM_ERRORS,
+                        csumErrors));
         assertThat(written).as("segments written into the tunnel").isGreaterThanOrEqualTo(BURSTS * SEGMENTS);
         assertThat(superPackets).as("super-packets from the good segments").isPositive();
         assertThat(coalesced).as("good segments merged").isLessThanOrEqualTo(BURSTS * (SEGMENTS - 1));
@@ -159,10 +207,17 @@ class OffloadInteropTest extends TeredoLabTest {
         figures.record(reporter, "offload-off", up + ", " + down);
         assertThat(up.mbitPerSecond()).as(up.toString()).isGreaterThan(MIN_MBIT_PER_SECOND);
         assertThat(down.mbitPerSecond()).as(down.toString()).isGreaterThan(MIN_MBIT_PER_SECOND);
-        assertThat(Metrics.samples(body, "jmiredo_tun_offload{").keySet()).singleElement().asString()
-                .contains("mode=\"off\"").contains("offloads=\"none\"");
-        assertThat(Metrics.sample(body, "jmiredo_tun_written_packets_total")).as("packets written").isPositive();
-        for (String series : List.of("jmiredo_tun_super_packets_total", "jmiredo_tun_coalesced_packets_total",
+        assertThat(Metrics.samples(body, "jmiredo_tun_offload{").keySet())
+                .singleElement()
+                .asString()
+                .contains("mode=\"off\"")
+                .contains("offloads=\"none\"");
+        assertThat(Metrics.sample(body, "jmiredo_tun_written_packets_total"))
+                .as("packets written")
+                .isPositive();
+        for (String series : List.of(
+                "jmiredo_tun_super_packets_total",
+                "jmiredo_tun_coalesced_packets_total",
                 "jmiredo_tun_read_super_packets_total")) {
             assertThat(Metrics.sample(body, series)).as(series).isZero();
         }
@@ -176,7 +231,8 @@ class OffloadInteropTest extends TeredoLabTest {
     /** The drop series that would show the offloads failing: refused writes and the tun_offload_* reasons. */
     private static Map<String, Double> failures(String body) {
         Map<String, Double> drops = Metrics.samples(body, DROPS);
-        drops.keySet().removeIf(s -> !s.contains("reason=\"tun_write_failed\"") && !s.contains("reason=\"tun_offload_"));
+        drops.keySet()
+                .removeIf(s -> !s.contains("reason=\"tun_write_failed\"") && !s.contains("reason=\"tun_offload_"));
         drops.values().removeIf(v -> v == 0);
         return drops;
     }
@@ -184,7 +240,6 @@ class OffloadInteropTest extends TeredoLabTest {
     private static double delta(String before, String after, String series) {
         return Metrics.sample(after, series) - Metrics.sample(before, series);
     }
-
 
     private String scrape() {
         return Metrics.scrape(teredo.ns(Host.RLY), JmiredoRelay.METRICS_LISTEN).body();

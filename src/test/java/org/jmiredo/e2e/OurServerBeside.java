@@ -16,8 +16,7 @@ final class OurServerBeside {
     static final String SECONDARY = "198.51.100.5";
     static final String METRICS = "127.0.0.1:9551";
 
-    private OurServerBeside() {
-    }
+    private OurServerBeside() {}
 
     /** Adds the two addresses to srv (once per lab). */
     static void addAddresses(TeredoLab teredo) {
@@ -31,9 +30,18 @@ final class OurServerBeside {
                 jmiredo.server.primary-address = "%s"
                 jmiredo.metrics.listen = "%s"
                 """.formatted(PRIMARY, METRICS));
-        LabProcess server = teredo.lab().start(Host.SRV, "jmiredo-server", List.of(RelayKind.java().toString(),
-                "--enable-native-access=ALL-UNNAMED", "-jar", RelayKind.jar().toString(), "server", "--config",
-                config.toString()));
+        LabProcess server = teredo.lab()
+                .start(
+                        Host.SRV,
+                        "jmiredo-server",
+                        List.of(
+                                RelayKind.java().toString(),
+                                "--enable-native-access=ALL-UNNAMED",
+                                "-jar",
+                                RelayKind.jar().toString(),
+                                "server",
+                                "--config",
+                                config.toString()));
         Poll.until("our server to be ready", JmiredoClient.START_TIMEOUT, () -> {
             server.assertAlive();
             return server.output().contains(" ready: ");

@@ -25,8 +25,7 @@ final class Ping {
         }
     }
 
-    private Ping() {
-    }
+    private Ping() {}
 
     /** {@code count} echo requests 200 ms apart, each answered within 1 s or counted lost. */
     static Result run(Netns from, String to, int count) {
@@ -38,7 +37,9 @@ final class Ping {
     static void assertAnswered(Netns from, String to, Duration warmUp) {
         awaitReply(from, to, warmUp);
         Result r = run(from, to, 5);
-        assertThat(r.received()).as("echo replies %s to %s:\n%s", from.name(), to, r.output()).isGreaterThanOrEqualTo(4);
+        assertThat(r.received())
+                .as("echo replies %s to %s:\n%s", from.name(), to, r.output())
+                .isGreaterThanOrEqualTo(4);
     }
 
     /** As {@link #run}, in the background while something else goes on; {@link #result} waits for it. */
@@ -89,8 +90,9 @@ final class Ping {
      * reply shows that the first packet got through.
      */
     static Result once(Netns from, String source, String to, Duration wait) {
-        Shell.Result r = from.exec(wait.plusSeconds(10), List.of("ping", "-n", "-q", "-c", "1", "-W",
-                Long.toString(wait.toSeconds()), "-I", source, to));
+        Shell.Result r = from.exec(
+                wait.plusSeconds(10),
+                List.of("ping", "-n", "-q", "-c", "1", "-W", Long.toString(wait.toSeconds()), "-I", source, to));
         return parse(r.output(), from.name() + " from " + source + " to " + to);
     }
 
@@ -111,7 +113,9 @@ final class Ping {
      * new peer start Teredo's relay discovery and bubbles (R-5.2.4, R-5.4.1-c3) and may be lost.
      */
     static Duration awaitReply(Netns from, String to, Duration timeout) {
-        return Poll.until("an echo reply from " + to + " in " + from.name(), timeout,
+        return Poll.until(
+                "an echo reply from " + to + " in " + from.name(),
+                timeout,
                 () -> run(from, to, 1).received() == 1);
     }
 }

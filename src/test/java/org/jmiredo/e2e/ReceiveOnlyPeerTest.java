@@ -22,6 +22,7 @@ class ReceiveOnlyPeerTest extends TeredoLabTest {
     private static final Duration WARM_UP = Duration.ofSeconds(20);
     /** 200 requests 200 ms apart: 40 s, past the 30-s trust that would lapse without a renewal. */
     private static final int PINGS = 200;
+
     private static final Pattern DROPPED_REPLIES = Pattern.compile("^\\s*(\\d+)\\s+\\d+\\s+DROP\\b", Pattern.MULTILINE);
 
     @Test
@@ -30,23 +31,39 @@ class ReceiveOnlyPeerTest extends TeredoLabTest {
         Netns lan = teredo.ns(Host.LAN);
         String lanAddress = teredo.teredoAddress(Host.LAN);
         Ping.awaitReply(v6, lanAddress, WARM_UP); // the handshake: the relay trusts the client from here
-        lan.exec("ip6tables", "-A", "OUTPUT", "-d", NATIVE_HOST, "-p", "ipv6-icmp", "--icmpv6-type", "echo-reply",
-                "-j", "DROP").check();
+        lan.exec(
+                        "ip6tables",
+                        "-A",
+                        "OUTPUT",
+                        "-d",
+                        NATIVE_HOST,
+                        "-p",
+                        "ipv6-icmp",
+                        "--icmpv6-type",
+                        "echo-reply",
+                        "-j",
+                        "DROP")
+                .check();
         String before = relayMetrics();
 
         Ping.Result r = Ping.run(v6, lanAddress, PINGS);
         String after = relayMetrics();
 
         assertThat(r.transmitted()).as(r.output()).isEqualTo(PINGS);
-        assertThat(droppedReplies(lan)).as("echo requests that reached the client (each reply dropped on its way out)")
+        assertThat(droppedReplies(lan))
+                .as("echo requests that reached the client (each reply dropped on its way out)")
                 .isEqualTo(PINGS);
         assertThat(delta(before, after, "jmiredo_queued_packets_total"))
-                .as("packets held for a new handshake while the client only received").isZero();
+                .as("packets held for a new handshake while the client only received")
+                .isZero();
         assertThat(delta(before, after, "jmiredo_bubbles_sent_total{kind=\"indirect\"}"))
-                .as("the renewal's indirect bubble").isPositive();
+                .as("the renewal's indirect bubble")
+                .isPositive();
         assertThat(delta(before, after, "jmiredo_bubbles_received_total"))
-                .as("Miredo's client answered the renewal").isPositive();
-        assertThat(delta(before, after, "jmiredo_dropped_packets_total{reason=\"queue_full\"}")).isZero();
+                .as("Miredo's client answered the renewal")
+                .isPositive();
+        assertThat(delta(before, after, "jmiredo_dropped_packets_total{reason=\"queue_full\"}"))
+                .isZero();
     }
 
     private String relayMetrics() {
@@ -58,7 +75,8 @@ class ReceiveOnlyPeerTest extends TeredoLabTest {
     }
 
     private static long droppedReplies(Netns lan) {
-        String listing = lan.exec("ip6tables", "-L", "OUTPUT", "-v", "-n", "-x").check().output();
+        String listing =
+                lan.exec("ip6tables", "-L", "OUTPUT", "-v", "-n", "-x").check().output();
         Matcher m = DROPPED_REPLIES.matcher(listing);
         assertThat(m.find()).as("the DROP rule in:\n%s", listing).isTrue();
         return Long.parseLong(m.group(1));

@@ -52,7 +52,9 @@ class RelayBehindNatTest extends TeredoLabTest {
     void servesThePublicClient() {
         Ping.assertAnswered(teredo.ns(Host.CLI), NATIVE_HOST, WARM_UP);
         Ping.assertAnswered(teredo.ns(Host.V6), teredo.teredoAddress(Host.CLI), WARM_UP);
-        String body = Metrics.scrape(teredo.ns(Host.RLY), JmiredoRelay.METRICS_LISTEN).body();
-        assertThat(Metrics.sample(body, "jmiredo_bubbles_sent_total{kind=\"direct\"}")).isPositive();
+        String body =
+                Metrics.scrape(teredo.ns(Host.RLY), JmiredoRelay.METRICS_LISTEN).body();
+        assertThat(Metrics.sample(body, "jmiredo_bubbles_sent_total{kind=\"direct\"}"))
+                .isPositive();
     }
 }

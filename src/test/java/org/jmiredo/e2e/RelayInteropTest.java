@@ -8,16 +8,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
-
+import org.jmiredo.e2e.lab.Netns;
+import org.jmiredo.e2e.lab.Preconditions;
+import org.jmiredo.e2e.lab.Shell;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.Timeout;
-import org.jmiredo.e2e.lab.Netns;
-import org.jmiredo.e2e.lab.Preconditions;
-import org.jmiredo.e2e.lab.Shell;
 
 /**
  * End to end, in namespaces (LAB.md): Debian miredo-server, Debian Miredo clients behind a NAT
@@ -34,9 +33,11 @@ class RelayInteropTest extends TeredoLabTest {
     private static final Duration RECOVERY = Duration.ofSeconds(5);
     /** How long the Miredo baseline is watched for a recovery before giving up. */
     private static final Duration MIREDO_RECOVERY_WATCH = Duration.ofSeconds(60);
+
     private static final Duration TRANSFER = Duration.ofSeconds(5);
     /** A modest floor: Teredo over veths does hundreds of Mbit/s; this catches "barely works". */
     private static final double MIN_MBIT_PER_SECOND = 1.0;
+
     private static final int PINGS = 5;
     private static final int MIN_ANSWERED = 4;
 
@@ -53,7 +54,8 @@ class RelayInteropTest extends TeredoLabTest {
 
     @Test
     @Order(1)
-    @DisplayName("R-2.6-prefix, R-4-obfuscate: Miredo clients qualify; their addresses embed the server and their mappings")
+    @DisplayName(
+            "R-2.6-prefix, R-4-obfuscate: Miredo clients qualify; their addresses embed the server and their mappings")
     void clientsQualifyWithTheLabServer() {
         TeredoAddressView lan = TeredoAddressView.parse(teredo.teredoAddress(Host.LAN));
         TeredoAddressView cli = TeredoAddressView.parse(teredo.teredoAddress(Host.CLI));
@@ -75,7 +77,8 @@ class RelayInteropTest extends TeredoLabTest {
 
     @Test
     @Order(3)
-    @DisplayName("R-5.4-advertise, R-5.4.1-c3, R-5.4.1-c3trust, R-5.4.1-c1: native IPv6 host pings the client behind NAT")
+    @DisplayName(
+            "R-5.4-advertise, R-5.4.1-c3, R-5.4.1-c3trust, R-5.4.1-c1: native IPv6 host pings the client behind NAT")
     void nativeHostPingsNatClient(TestReporter reporter) {
         assertPingsAnswered(reporter, Host.V6, teredo.teredoAddress(Host.LAN), "v6->lan");
     }
@@ -96,8 +99,12 @@ class RelayInteropTest extends TeredoLabTest {
         long fromServicePort = NatCounters.packets(nat, NatCounters.RELAY_SERVICE_PORT);
         long fromOtherPorts = NatCounters.packets(nat, NatCounters.RELAY_OTHER_PORT);
 
-        assertThat(fromServicePort).as("datagrams from %s:%d through the NAT", RELAY_V4, RELAY_PORT).isPositive();
-        assertThat(fromOtherPorts).as("datagrams from %s on any other port", RELAY_V4).isZero();
+        assertThat(fromServicePort)
+                .as("datagrams from %s:%d through the NAT", RELAY_V4, RELAY_PORT)
+                .isPositive();
+        assertThat(fromOtherPorts)
+                .as("datagrams from %s on any other port", RELAY_V4)
+                .isZero();
     }
 
     @Test
@@ -117,7 +124,8 @@ class RelayInteropTest extends TeredoLabTest {
 
     @Test
     @Order(8)
-    @DisplayName("Issue 2 operator interface: /metrics serves Prometheus text that promtool accepts, with packets counted")
+    @DisplayName(
+            "Issue 2 operator interface: /metrics serves Prometheus text that promtool accepts, with packets counted")
     void metricsEndpointCountsTheTraffic() {
         Preconditions.require(kind == RelayKind.JMIREDO, "metrics are our relay's (jmiredo.e2e.relay=" + kind + ")");
         Ping.awaitReply(teredo.ns(Host.LAN), NATIVE_HOST, WARM_UP);
@@ -127,16 +135,23 @@ class RelayInteropTest extends TeredoLabTest {
         String ours = Metrics.onlySeries(scrape.body(), "jmiredo_");
         assertThat(ours).contains("# TYPE jmiredo_");
         Shell.Result lint = Metrics.lint(teredo.lab(), ours);
-        assertThat(lint.exit()).as("promtool check metrics on the jmiredo_ series:\n%s", lint.output()).isZero();
+        assertThat(lint.exit())
+                .as("promtool check metrics on the jmiredo_ series:\n%s", lint.output())
+                .isZero();
         // Findings about other series (JVM, Netty binders) are printed for the record, not failed.
         Shell.Result all = Metrics.lint(teredo.lab(), scrape.body());
         if (!all.ok()) {
-            System.out.println("[e2e " + kind + "] promtool on the whole exposition:\n" + all.output().strip());
+            System.out.println("[e2e " + kind + "] promtool on the whole exposition:\n"
+                    + all.output().strip());
         }
         // Pings and transfers went both ways: each direction's packet counters moved (issue 2 metrics).
-        for (String series : List.of("jmiredo_udp_received_packets_total", "jmiredo_udp_sent_packets_total",
-                "jmiredo_tun_read_packets_total", "jmiredo_tun_written_packets_total")) {
-            assertThat(Metrics.maxSample(scrape.body(), Pattern.compile(Pattern.quote(series)))).as(series)
+        for (String series : List.of(
+                "jmiredo_udp_received_packets_total",
+                "jmiredo_udp_sent_packets_total",
+                "jmiredo_tun_read_packets_total",
+                "jmiredo_tun_written_packets_total")) {
+            assertThat(Metrics.maxSample(scrape.body(), Pattern.compile(Pattern.quote(series))))
+                    .as(series)
                     .hasValueSatisfying(v -> assertThat(v).isPositive());
         }
     }
@@ -149,7 +164,8 @@ class RelayInteropTest extends TeredoLabTest {
     @Test
     @Order(9)
     @Timeout(value = 240)
-    @DisplayName("R-5.4.2-noentry, R-5.4.2-src: after a relay restart a live client reaches the IPv6 host again, untouched")
+    @DisplayName(
+            "R-5.4.2-noentry, R-5.4.2-src: after a relay restart a live client reaches the IPv6 host again, untouched")
     void relayRestartRebuildsSoftState(TestReporter reporter) {
         Netns lan = teredo.ns(Host.LAN);
         Netns rly = teredo.ns(Host.RLY);
@@ -162,7 +178,9 @@ class RelayInteropTest extends TeredoLabTest {
         if (kind == RelayKind.JMIREDO) {
             assertThat(exit).as("exit status after SIGTERM").contains(0);
         }
-        assertThat(rly.linkExists(TUN_NAME)).as("tunnel removed on stop (within %s)", gone).isFalse();
+        assertThat(rly.linkExists(TUN_NAME))
+                .as("tunnel removed on stop (within %s)", gone)
+                .isFalse();
         assertThat(rly.route6(TEREDO_PREFIX)).as("route removed on stop").isEmpty();
 
         teredo.relay().start();
@@ -170,16 +188,21 @@ class RelayInteropTest extends TeredoLabTest {
             // Both live clients, the one behind the NAT first, each within RECOVERY of the relay serving.
             for (Host client : List.of(Host.LAN, Host.CLI)) {
                 Duration recovered = Ping.awaitReply(teredo.ns(client), NATIVE_HOST, RECOVERY);
-                figures.record(reporter, "restart." + client.id() + "->v6.recovered-after-ms",
+                figures.record(
+                        reporter,
+                        "restart." + client.id() + "->v6.recovered-after-ms",
                         Long.toString(recovered.toMillis()));
             }
         } else {
             measureMiredoBlackHole(reporter, lan);
         }
         assertPingsAnswered(reporter, Host.LAN, NATIVE_HOST, "restart.lan->v6");
-        assertThat(teredo.client(Host.LAN).pid()).as("the client was not restarted").isEqualTo(clientPid);
+        assertThat(teredo.client(Host.LAN).pid())
+                .as("the client was not restarted")
+                .isEqualTo(clientPid);
         teredo.client(Host.LAN).assertAlive();
-        assertThat(teredo.currentTeredoAddress(Host.LAN)).as("the client kept its address")
+        assertThat(teredo.currentTeredoAddress(Host.LAN))
+                .as("the client kept its address")
                 .isEqualTo(teredo.teredoAddress(Host.LAN));
 
         // The same again after the restart: the other direction, both transfers, the public client.
@@ -195,7 +218,9 @@ class RelayInteropTest extends TeredoLabTest {
         figures.record(reporter, "restart.lan->v6.right-after", right.toString());
         try {
             Ping.awaitReply(lan, NATIVE_HOST, MIREDO_RECOVERY_WATCH);
-            figures.record(reporter, "restart.lan->v6.recovered-after-ms",
+            figures.record(
+                    reporter,
+                    "restart.lan->v6.recovered-after-ms",
                     Long.toString(Duration.ofNanos(System.nanoTime() - start).toMillis()));
         } catch (AssertionError e) {
             figures.record(reporter, "restart.lan->v6.recovered-after-ms", "none within " + MIREDO_RECOVERY_WATCH);
@@ -207,7 +232,8 @@ class RelayInteropTest extends TeredoLabTest {
         Duration warmUp = Ping.awaitReply(teredo.ns(from), to, WARM_UP);
         Ping.Result result = Ping.run(teredo.ns(from), to, PINGS);
         figures.record(reporter, key + ".ping", result + " (first reply after " + warmUp.toMillis() + " ms)");
-        assertThat(result.received()).as("echo replies %s to %s:\n%s", from.id(), to, result.output())
+        assertThat(result.received())
+                .as("echo replies %s to %s:\n%s", from.id(), to, result.output())
                 .isGreaterThanOrEqualTo(MIN_ANSWERED);
     }
 
@@ -215,8 +241,14 @@ class RelayInteropTest extends TeredoLabTest {
         Ping.awaitReply(teredo.ns(client), NATIVE_HOST, WARM_UP);
         Iperf.Throughput up = Iperf.run(teredo.lab(), client, NATIVE_HOST, false, TRANSFER);
         Iperf.Throughput down = Iperf.run(teredo.lab(), client, NATIVE_HOST, true, TRANSFER);
-        figures.record(reporter, phase + client.id() + "->v6.tcp-mbit", String.format(Locale.ROOT, "%.1f", up.mbitPerSecond()));
-        figures.record(reporter, phase + "v6->" + client.id() + ".tcp-mbit", String.format(Locale.ROOT, "%.1f", down.mbitPerSecond()));
+        figures.record(
+                reporter,
+                phase + client.id() + "->v6.tcp-mbit",
+                String.format(Locale.ROOT, "%.1f", up.mbitPerSecond()));
+        figures.record(
+                reporter,
+                phase + "v6->" + client.id() + ".tcp-mbit",
+                String.format(Locale.ROOT, "%.1f", down.mbitPerSecond()));
         assertThat(up.mbitPerSecond()).as(up.toString()).isGreaterThan(MIN_MBIT_PER_SECOND);
         assertThat(down.mbitPerSecond()).as(down.toString()).isGreaterThan(MIN_MBIT_PER_SECOND);
     }

@@ -10,13 +10,15 @@ import org.jmiredo.e2e.lab.Poll;
 /** What "the relay serves" means in rly, for every relay implementation. */
 final class RelayReadiness {
 
-    private RelayReadiness() {
-    }
+    private RelayReadiness() {}
 
     static Duration await(Lab lab, LabProcess relay, Duration timeout) {
         Netns rly = lab.ns(Host.RLY);
-        return Poll.until(relay.name() + " to serve (" + TUN_NAME + " up, " + TEREDO_PREFIX + " routed to it, UDP "
-                + RELAY_PORT + " bound)", timeout, () -> {
+        return Poll.until(
+                relay.name() + " to serve (" + TUN_NAME + " up, " + TEREDO_PREFIX + " routed to it, UDP " + RELAY_PORT
+                        + " bound)",
+                timeout,
+                () -> {
                     relay.assertAlive();
                     return rly.linkUp(TUN_NAME)
                             && rly.route6(TEREDO_PREFIX).contains("dev " + TUN_NAME)

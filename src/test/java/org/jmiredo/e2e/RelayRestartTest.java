@@ -27,6 +27,7 @@ class RelayRestartTest extends TeredoLabTest {
     private static final Duration WARM_UP = Duration.ofSeconds(20);
     /** As RelayInteropTest: a live client's traffic flows again within a few seconds of the relay serving. */
     private static final Duration RECOVERY = Duration.ofSeconds(5);
+
     private static final int DURING_PINGS = 50;
 
     private JmiredoRelay relay;
@@ -39,7 +40,8 @@ class RelayRestartTest extends TeredoLabTest {
 
     @Test
     @Order(1)
-    @DisplayName("SIGKILL under traffic: the kernel removes the relay's own device and route with it; a restart at once serves the live client within seconds")
+    @DisplayName(
+            "SIGKILL under traffic: the kernel removes the relay's own device and route with it; a restart at once serves the live client within seconds")
     void killedUnderTrafficRestartsAtOnce() {
         Netns rly = teredo.ns(Host.RLY);
         Ping.awaitReply(lan(), NATIVE_HOST, WARM_UP);
@@ -51,20 +53,26 @@ class RelayRestartTest extends TeredoLabTest {
         relay.start();
         Duration recovered = Ping.awaitReply(lan(), NATIVE_HOST, RECOVERY);
         Ping.Result during = Ping.result(ping, Duration.ofSeconds(30));
-        teredo.lab().shell().note("after SIGKILL: device left " + deviceLeft + ", route left '" + routeLeft
-                + "'; recovered in " + recovered.toMillis() + " ms; during: " + during);
+        teredo.lab()
+                .shell()
+                .note("after SIGKILL: device left " + deviceLeft + ", route left '" + routeLeft + "'; recovered in "
+                        + recovered.toMillis() + " ms; during: " + during);
 
-        assertThat(deviceLeft).as("%s after SIGKILL (not persistent: it lives with its queues)", TUN_NAME).isFalse();
+        assertThat(deviceLeft)
+                .as("%s after SIGKILL (not persistent: it lives with its queues)", TUN_NAME)
+                .isFalse();
         assertThat(routeLeft).as("route after SIGKILL").isEmpty();
         // The relay is away for its JVM's start (2 to 3 s of the 10 here, more on a loaded machine).
-        assertThat(during.received()).as("pings across the kill and restart:\n%s", during.output())
+        assertThat(during.received())
+                .as("pings across the kill and restart:\n%s", during.output())
                 .isGreaterThanOrEqualTo(during.transmitted() / 4);
         assertPings(Host.V6, teredo.teredoAddress(Host.LAN));
     }
 
     @Test
     @Order(2)
-    @DisplayName("tun.persistent: SIGKILL leaves the host's device and route in place, and the next start attaches to them and serves at once")
+    @DisplayName(
+            "tun.persistent: SIGKILL leaves the host's device and route in place, and the next start attaches to them and serves at once")
     void killedOnAPersistentDeviceReattaches() {
         relay.stop();
         RelayReadiness.awaitGone(teredo.lab(), Duration.ofSeconds(10));
@@ -74,7 +82,9 @@ class RelayRestartTest extends TeredoLabTest {
             relay.start();
             Ping.awaitReply(lan(), NATIVE_HOST, WARM_UP);
             relay.process().kill();
-            assertThat(teredo.ns(Host.RLY).route6(TEREDO_PREFIX)).as("the host's route").contains("dev " + TUN_NAME);
+            assertThat(teredo.ns(Host.RLY).route6(TEREDO_PREFIX))
+                    .as("the host's route")
+                    .contains("dev " + TUN_NAME);
             relay.start();
             Ping.awaitReply(lan(), NATIVE_HOST, RECOVERY);
             assertPings(Host.V6, teredo.teredoAddress(Host.LAN));
@@ -87,12 +97,15 @@ class RelayRestartTest extends TeredoLabTest {
 
     @Test
     @Order(3)
-    @DisplayName("A persistent device of the same name left in the way (not tun.persistent): the relay refuses to start and says how to fix it")
+    @DisplayName(
+            "A persistent device of the same name left in the way (not tun.persistent): the relay refuses to start and says how to fix it")
     void persistentDeviceInTheWayIsReported() {
         createPersistentDevice();
         try {
             assertThatThrownBy(relay::start).as("start with %s taken", TUN_NAME).isInstanceOf(AssertionError.class);
-            assertThat(relay.process().isAlive()).as("relay with %s taken", TUN_NAME).isFalse();
+            assertThat(relay.process().isAlive())
+                    .as("relay with %s taken", TUN_NAME)
+                    .isFalse();
             assertThat(relay.process().output()).contains(TUN_NAME).contains("tun.persistent");
         } finally {
             teredo.ns(Host.RLY).ipQuiet("link", "del", TUN_NAME);
@@ -103,7 +116,8 @@ class RelayRestartTest extends TeredoLabTest {
 
     @Test
     @Order(4)
-    @DisplayName("A route for the prefix left by something else (not a killed relay, whose route goes with its device): refused with a message naming it")
+    @DisplayName(
+            "A route for the prefix left by something else (not a killed relay, whose route goes with its device): refused with a message naming it")
     void foreignRouteInTheWayIsReported() {
         relay.stop();
         RelayReadiness.awaitGone(teredo.lab(), Duration.ofSeconds(10));
@@ -113,7 +127,9 @@ class RelayRestartTest extends TeredoLabTest {
             assertThatThrownBy(relay::start).as("start with a route in the way").isInstanceOf(AssertionError.class);
             assertThat(relay.process().isAlive()).isFalse();
             assertThat(relay.process().output()).contains("a route for " + TEREDO_PREFIX + " already exists");
-            assertThat(rly.linkExists(TUN_NAME)).as("the refused start's device is gone").isFalse();
+            assertThat(rly.linkExists(TUN_NAME))
+                    .as("the refused start's device is gone")
+                    .isFalse();
         } finally {
             rly.ipQuiet("-6", "route", "del", TEREDO_PREFIX, "via", NATIVE_HOST);
         }
@@ -123,13 +139,17 @@ class RelayRestartTest extends TeredoLabTest {
 
     @Test
     @Order(5)
-    @DisplayName("SIGHUP under a native flood: a good reload applies (direct bubbles start), a bad one keeps the running configuration, a burst of 20 changes nothing; the client's pings go on")
+    @DisplayName(
+            "SIGHUP under a native flood: a good reload applies (direct bubbles start), a bad one keeps the running configuration, a burst of 20 changes nothing; the client's pings go on")
     void sighupUnderLoad() {
         LabProcess ping = Ping.start(teredo.lab(), Host.LAN, NATIVE_HOST, DURING_PINGS);
         // 20 s of flood: it must outlast the reloads and the burst of signals below, which take longer on a loaded
         // host (with 10 s it could end before "direct bubbles to go on" was seen, and nothing would make more).
-        LabProcess flood = teredo.lab().start(Host.V6, "hostile-native-flood",
-                HostileSender.command("native-flood", "80000", "4000", FIRST_SPOOFED, "0"));
+        LabProcess flood = teredo.lab()
+                .start(
+                        Host.V6,
+                        "hostile-native-flood",
+                        HostileSender.command("native-flood", "80000", "4000", FIRST_SPOOFED, "0"));
         Poll.sleep(1000);
         relay.reload("jmiredo.relay.type = restricted\n");
         relay.process().awaitOutput(Pattern.compile("configuration reloaded"), Duration.ofSeconds(10));
@@ -140,7 +160,10 @@ class RelayRestartTest extends TeredoLabTest {
         relay.reload("jmiredo.relay.type = sideways\n");
         relay.process().awaitOutput(Pattern.compile("configuration not reloaded"), Duration.ofSeconds(10));
         for (int i = 0; i < 20; i++) {
-            teredo.lab().shell().run("kill", "-HUP", Long.toString(relay.process().pid())).check();
+            teredo.lab()
+                    .shell()
+                    .run("kill", "-HUP", Long.toString(relay.process().pid()))
+                    .check();
         }
         Poll.until("direct bubbles to go on", Duration.ofSeconds(10), () -> directBubbles() > direct);
         Poll.until("the flood to end", Duration.ofSeconds(30), () -> !flood.isAlive());
@@ -148,24 +171,33 @@ class RelayRestartTest extends TeredoLabTest {
         Ping.Result during = Ping.result(ping, Duration.ofSeconds(30));
 
         relay.process().assertAlive();
-        assertThat(during.received()).as("pings during the reloads:\n%s", during.output())
+        assertThat(during.received())
+                .as("pings during the reloads:\n%s", during.output())
                 .isGreaterThanOrEqualTo(during.transmitted() * 9 / 10);
-        String body = Metrics.scrape(teredo.ns(Host.RLY), JmiredoRelay.METRICS_LISTEN).body();
-        assertThat(Metrics.sample(body, "jmiredo_dropped_packets_total{reason=\"internal_error\"}")).isZero();
+        String body =
+                Metrics.scrape(teredo.ns(Host.RLY), JmiredoRelay.METRICS_LISTEN).body();
+        assertThat(Metrics.sample(body, "jmiredo_dropped_packets_total{reason=\"internal_error\"}"))
+                .isZero();
         relay.reload("");
         assertPings(Host.LAN, NATIVE_HOST);
     }
 
     @Test
     @Order(6)
-    @DisplayName("SIGTERM under a native flood: the relay stops cleanly (exit 0) and removes its device and route; the next start serves")
+    @DisplayName(
+            "SIGTERM under a native flood: the relay stops cleanly (exit 0) and removes its device and route; the next start serves")
     void sigtermUnderLoadStopsCleanly() {
-        LabProcess flood = teredo.lab().start(Host.V6, "hostile-native-flood",
-                HostileSender.command("native-flood", "40000", "10000", FIRST_SPOOFED, "100"));
+        LabProcess flood = teredo.lab()
+                .start(
+                        Host.V6,
+                        "hostile-native-flood",
+                        HostileSender.command("native-flood", "40000", "10000", FIRST_SPOOFED, "100"));
         Poll.sleep(1500);
         assertThat(relay.stop()).as("exit status after SIGTERM under load").contains(0);
         RelayReadiness.awaitGone(teredo.lab(), Duration.ofSeconds(10));
-        assertThat(teredo.ns(Host.RLY).route6(TEREDO_PREFIX)).as("route after the stop").isEmpty();
+        assertThat(teredo.ns(Host.RLY).route6(TEREDO_PREFIX))
+                .as("route after the stop")
+                .isEmpty();
         teredo.lab().stop(flood);
         relay.start();
         Ping.awaitReply(lan(), NATIVE_HOST, RECOVERY);
@@ -178,11 +210,13 @@ class RelayRestartTest extends TeredoLabTest {
      */
     @Test
     @Order(7)
-    @DisplayName("The tunnel deleted under the running relay: it stops with status 1 and says why; the next start serves")
+    @DisplayName(
+            "The tunnel deleted under the running relay: it stops with status 1 and says why; the next start serves")
     void tunnelDeletedUnderTheRelayEndsIt() {
         Ping.awaitReply(lan(), NATIVE_HOST, WARM_UP);
         teredo.ns(Host.RLY).ip("link", "del", TUN_NAME);
-        Poll.until("the relay to stop", Duration.ofSeconds(10), () -> !relay.process().isAlive());
+        Poll.until("the relay to stop", Duration.ofSeconds(10), () -> !relay.process()
+                .isAlive());
         assertThat(relay.stop()).as("exit status").contains(1);
         assertThat(relay.process().output()).contains("the tunnel " + TUN_NAME + " was deleted under the relay");
         relay.start();
@@ -190,7 +224,8 @@ class RelayRestartTest extends TeredoLabTest {
     }
 
     private double directBubbles() {
-        String body = Metrics.scrape(teredo.ns(Host.RLY), JmiredoRelay.METRICS_LISTEN).body();
+        String body =
+                Metrics.scrape(teredo.ns(Host.RLY), JmiredoRelay.METRICS_LISTEN).body();
         return Metrics.sample(body, "jmiredo_bubbles_sent_total{kind=\"direct\"}");
     }
 
@@ -210,5 +245,4 @@ class RelayRestartTest extends TeredoLabTest {
     private void assertPings(Host from, String to) {
         Ping.assertAnswered(teredo.ns(from), to, WARM_UP);
     }
-
 }

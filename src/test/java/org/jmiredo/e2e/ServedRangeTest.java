@@ -36,7 +36,8 @@ class ServedRangeTest extends TeredoLabTest {
     }
 
     @Test
-    @DisplayName("R-5.4.2-dst: serving 2001:db8:6::/64 (set by SIGHUP), a Miredo client's pings to 2001:db8:6::20 are answered, those to 2001:db8:99::1 dropped as destination_out_of_range")
+    @DisplayName(
+            "R-5.4.2-dst: serving 2001:db8:6::/64 (set by SIGHUP), a Miredo client's pings to 2001:db8:6::20 are answered, those to 2001:db8:99::1 dropped as destination_out_of_range")
     void aRelayServingAPrefixDropsWhatIsOutsideIt() {
         Netns lan = teredo.ns(Host.LAN);
         Ping.awaitReply(lan, NATIVE_HOST, WARM_UP);
@@ -50,7 +51,9 @@ class ServedRangeTest extends TeredoLabTest {
         relay.awaitOutput(RELOADED, Duration.ofSeconds(10));
         // Logged once every loop was handed the new range; the loop of the client's flow takes it between two
         // packets, so the first may still pass: single pings until one is dropped.
-        Poll.until("a ping to " + OUTSIDE + " dropped as destination_out_of_range", Duration.ofSeconds(15),
+        Poll.until(
+                "a ping to " + OUTSIDE + " dropped as destination_out_of_range",
+                Duration.ofSeconds(15),
                 () -> Ping.run(lan, OUTSIDE, 1).received() == 0 && drops(scrape()) >= 1);
         double before = drops(scrape());
 
@@ -58,11 +61,16 @@ class ServedRangeTest extends TeredoLabTest {
         String after = Poll.settled(Duration.ofSeconds(10), this::scrape, body -> drops(body) - before >= PINGS);
         Ping.Result inside = Ping.run(lan, NATIVE_HOST, PINGS);
 
-        assertThat(outside.received()).as("answers from outside the range: %s", outside.output()).isZero();
+        assertThat(outside.received())
+                .as("answers from outside the range: %s", outside.output())
+                .isZero();
         assertThat(drops(after) - before).as("destination_out_of_range drops").isEqualTo(PINGS);
-        assertThat(inside.received()).as("answers from inside the range: %s", inside.output())
+        assertThat(inside.received())
+                .as("answers from inside the range: %s", inside.output())
                 .isGreaterThanOrEqualTo(PINGS - 1);
-        assertThat(JmiredoRelay.loudLines(relay)).as("nothing logged per packet").hasSizeLessThanOrEqualTo(5);
+        assertThat(JmiredoRelay.loudLines(relay))
+                .as("nothing logged per packet")
+                .hasSizeLessThanOrEqualTo(5);
     }
 
     private String scrape() {

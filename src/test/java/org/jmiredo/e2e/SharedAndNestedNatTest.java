@@ -32,6 +32,7 @@ class SharedAndNestedNatTest extends TeredoLabTest {
     private static final Duration WARM_UP = Duration.ofSeconds(20);
     /** 25 echo requests, 200 ms apart, from each client at once. */
     private static final int CONCURRENT_PINGS = 25;
+
     private static final String LANB = "192.168.77.3";
     private static final int PORT_B = 3546;
     private static final String HOME_OUTSIDE = "192.168.77.5";
@@ -64,7 +65,8 @@ class SharedAndNestedNatTest extends TeredoLabTest {
     @DisplayName("R-5.2.10-distinct: two clients behind one symmetric NAT and one behind two NATs, all embedding the "
             + "outer NAT's address, ping the native host at the same time through the relay")
     void clientsPingTheNativeHostAtOnce() {
-        assertThat(clients.values()).doesNotHaveDuplicates()
+        assertThat(clients.values())
+                .doesNotHaveDuplicates()
                 .allMatch(a -> TeredoAddressView.parse(a).mappedIpv4().equals(NAT_OUTSIDE), "maps to " + NAT_OUTSIDE);
         Map<Netns, LabProcess> pings = new LinkedHashMap<>();
         for (Netns client : clients.keySet()) {
@@ -74,8 +76,9 @@ class SharedAndNestedNatTest extends TeredoLabTest {
             Ping.Result result = Ping.result(ping.getValue(), Duration.ofSeconds(CONCURRENT_PINGS + 20L));
             // The first may be lost while the client finds the relay (a slow host may lose a few more); a broken
             // topology answers none.
-            assertThat(result.received()).as("%s, echo replies of %s:\n%s", ping.getKey().name(), result,
-                    result.output()).isGreaterThanOrEqualTo(CONCURRENT_PINGS - 5);
+            assertThat(result.received())
+                    .as("%s, echo replies of %s:\n%s", ping.getKey().name(), result, result.output())
+                    .isGreaterThanOrEqualTo(CONCURRENT_PINGS - 5);
         }
     }
 
@@ -97,7 +100,9 @@ class SharedAndNestedNatTest extends TeredoLabTest {
             Ping.assertAnswered(client, NATIVE_HOST, WARM_UP);
         }
         if (kind == RelayKind.JMIREDO) {
-            assertThat(JmiredoRelay.loudLines(teredo.relay().process())).as("WARN/ERROR lines of the relay").isEmpty();
+            assertThat(JmiredoRelay.loudLines(teredo.relay().process()))
+                    .as("WARN/ERROR lines of the relay")
+                    .isEmpty();
         }
     }
 

@@ -34,8 +34,8 @@ class SymmetricNatRelayTest extends TeredoLabTest {
     private static final Duration LAPSE = Duration.ofSeconds(45);
 
     /** The NAT's entry for the client's flow to the relay: the reply tuple's destination port is the mapping. */
-    private static final Pattern FLOW_TO_RELAY = Pattern.compile(
-            "udp .*src=" + Pattern.quote(LAN_CLIENT) + " dst=" + Pattern.quote(RELAY_V4)
+    private static final Pattern FLOW_TO_RELAY =
+            Pattern.compile("udp .*src=" + Pattern.quote(LAN_CLIENT) + " dst=" + Pattern.quote(RELAY_V4)
                     + " sport=\\d+ dport=" + RELAY_PORT + " .*?src=" + Pattern.quote(RELAY_V4) + " dst="
                     + Pattern.quote(NAT_OUTSIDE) + " sport=" + RELAY_PORT + " dport=(\\d+)");
 
@@ -45,12 +45,15 @@ class SymmetricNatRelayTest extends TeredoLabTest {
 
     @Test
     @Order(1)
-    @DisplayName("M15, R-5.4.2-src: pings both ways through the relay although the client's mapping to it is not the embedded one")
+    @DisplayName(
+            "M15, R-5.4.2-src: pings both ways through the relay although the client's mapping to it is not the embedded one")
     void pingsBothWaysFromBehindASymmetricNat() {
         Ping.awaitReply(teredo.ns(Host.LAN), NATIVE_HOST, WARM_UP);
         assertThat(Ping.run(teredo.ns(Host.LAN), NATIVE_HOST, 5).received()).isGreaterThanOrEqualTo(4);
         Ping.awaitReply(teredo.ns(Host.V6), teredo.teredoAddress(Host.LAN), WARM_UP);
-        assertThat(Ping.run(teredo.ns(Host.V6), teredo.teredoAddress(Host.LAN), 5).received()).isGreaterThanOrEqualTo(4);
+        assertThat(Ping.run(teredo.ns(Host.V6), teredo.teredoAddress(Host.LAN), 5)
+                        .received())
+                .isGreaterThanOrEqualTo(4);
     }
 
     @Test
@@ -58,11 +61,18 @@ class SymmetricNatRelayTest extends TeredoLabTest {
     @DisplayName("The NAT really is symmetric: its port toward the relay differs from the one in the Teredo address")
     void theRelaySeesAnotherMappingThanTheServer() {
         int embedded = TeredoAddressView.parse(teredo.teredoAddress(Host.LAN)).mappedPort();
-        String table = teredo.ns(Host.NAT).exec("cat", "/proc/net/nf_conntrack").check().output();
+        String table = teredo.ns(Host.NAT)
+                .exec("cat", "/proc/net/nf_conntrack")
+                .check()
+                .output();
         OptionalInt towardRelay = mappedPortTowardRelay(table);
 
-        assertThat(towardRelay).as("a NAT entry for lan -> relay in:\n%s", table).isPresent();
-        assertThat(towardRelay.getAsInt()).as("port toward the relay vs embedded %d", embedded).isNotEqualTo(embedded);
+        assertThat(towardRelay)
+                .as("a NAT entry for lan -> relay in:\n%s", table)
+                .isPresent();
+        assertThat(towardRelay.getAsInt())
+                .as("port toward the relay vs embedded %d", embedded)
+                .isNotEqualTo(embedded);
     }
 
     @Test
@@ -71,8 +81,11 @@ class SymmetricNatRelayTest extends TeredoLabTest {
     void tcpBothWays() {
         for (boolean reverse : new boolean[] {false, true}) {
             Iperf.Throughput throughput = Iperf.run(teredo.lab(), Host.LAN, NATIVE_HOST, reverse, TRANSFER);
-            System.out.printf(Locale.ROOT, "[e2e symmetric NAT] %s: %.1f Mbit/s%n",
-                    reverse ? "v6->lan" : "lan->v6", throughput.mbitPerSecond());
+            System.out.printf(
+                    Locale.ROOT,
+                    "[e2e symmetric NAT] %s: %.1f Mbit/s%n",
+                    reverse ? "v6->lan" : "lan->v6",
+                    throughput.mbitPerSecond());
             assertThat(throughput.mbitPerSecond()).as(throughput.toString()).isGreaterThan(1.0);
         }
     }
@@ -86,32 +99,46 @@ class SymmetricNatRelayTest extends TeredoLabTest {
      */
     @Test
     @Order(4)
-    @DisplayName("M15, R-5.4.2-src: the NAT rebinds the client's flow to the relay to another port, traffic recovers in seconds")
+    @DisplayName(
+            "M15, R-5.4.2-src: the NAT rebinds the client's flow to the relay to another port, traffic recovers in seconds")
     void aFlowRecoversFromTheNatRebindingItInSeconds() {
         Netns nat = teredo.ns(Host.NAT);
         Netns lan = teredo.ns(Host.LAN);
         Ping.awaitReply(lan, NATIVE_HOST, WARM_UP);
-        int before = mappedPortTowardRelay(nat.exec("cat", "/proc/net/nf_conntrack").check().output()).orElseThrow();
+        int before = mappedPortTowardRelay(
+                        nat.exec("cat", "/proc/net/nf_conntrack").check().output())
+                .orElseThrow();
         String metricsBefore = kind == RelayKind.JMIREDO ? metrics() : "";
         try (NatRebinding rebinding = NatRebinding.rebind(nat, RELAY_V4)) {
             int rebound = rebinding.port();
             long start = System.nanoTime();
             Duration recovered = Ping.awaitReply(lan, NATIVE_HOST, kind == RelayKind.JMIREDO ? RECOVERY : LAPSE);
-            System.out.printf(Locale.ROOT, "[e2e symmetric NAT] %s: flow to the relay rebound from port %d to %d,"
-                    + " pings answered again after %d ms%n", kind, before, rebound,
+            System.out.printf(
+                    Locale.ROOT,
+                    "[e2e symmetric NAT] %s: flow to the relay rebound from port %d to %d,"
+                            + " pings answered again after %d ms%n",
+                    kind,
+                    before,
+                    rebound,
                     Duration.ofNanos(System.nanoTime() - start).toMillis());
             assertThat(recovered).isLessThan(kind == RelayKind.JMIREDO ? RECOVERY : LAPSE);
 
             String table = nat.exec("cat", "/proc/net/nf_conntrack").check().output();
-            assertThat(mappedPortTowardRelay(table)).as("the NAT's new mapping toward the relay in:\n%s", table)
+            assertThat(mappedPortTowardRelay(table))
+                    .as("the NAT's new mapping toward the relay in:\n%s", table)
                     .hasValue(rebound);
             assertThat(Ping.run(lan, NATIVE_HOST, 5).received()).isGreaterThanOrEqualTo(4);
             if (kind == RelayKind.JMIREDO) {
                 String metricsAfter = metrics();
-                assertThat(delta(metricsBefore, metricsAfter, "jmiredo_dropped_packets_total{reason=\"mapping_mismatch\"}"))
-                        .as("the client's packets from the new port, dropped").isPositive();
+                assertThat(delta(
+                                metricsBefore,
+                                metricsAfter,
+                                "jmiredo_dropped_packets_total{reason=\"mapping_mismatch\"}"))
+                        .as("the client's packets from the new port, dropped")
+                        .isPositive();
                 assertThat(delta(metricsBefore, metricsAfter, "jmiredo_bubbles_rebound_sent_total"))
-                        .as("the recovery, counted").isPositive();
+                        .as("the recovery, counted")
+                        .isPositive();
             }
         }
     }
@@ -125,7 +152,8 @@ class SymmetricNatRelayTest extends TeredoLabTest {
      */
     @Test
     @Order(5)
-    @DisplayName("M15, R-5.4.2-src: our relay killed and restarted, the client behind the symmetric NAT that only sends is served again in seconds, not after its 30-s timeout")
+    @DisplayName(
+            "M15, R-5.4.2-src: our relay killed and restarted, the client behind the symmetric NAT that only sends is served again in seconds, not after its 30-s timeout")
     void aRestartedRelayTakesBackAClientThatOnlySendsInSeconds() {
         Preconditions.require(kind == RelayKind.JMIREDO, "the restart is our relay's (jmiredo.e2e.relay=" + kind + ")");
         JmiredoRelay relay = (JmiredoRelay) teredo.relay();
@@ -135,13 +163,18 @@ class SymmetricNatRelayTest extends TeredoLabTest {
         relay.start(); // ready: from here the client's next ping is the only traffic
         long start = System.nanoTime();
         Duration recovered = Ping.awaitReply(lan, NATIVE_HOST, RECOVERY);
-        System.out.printf(Locale.ROOT, "[e2e symmetric NAT] relay restarted: pings answered again %d ms after it was"
-                + " ready%n", Duration.ofNanos(System.nanoTime() - start).toMillis());
+        System.out.printf(
+                Locale.ROOT,
+                "[e2e symmetric NAT] relay restarted: pings answered again %d ms after it was" + " ready%n",
+                Duration.ofNanos(System.nanoTime() - start).toMillis());
         assertThat(recovered).isLessThan(RECOVERY);
         String after = metrics(); // a new process: its counters started at 0
-        assertThat(Metrics.sample(after, "jmiredo_bubbles_unknown_sent_total")).as("the bubble, counted").isPositive();
+        assertThat(Metrics.sample(after, "jmiredo_bubbles_unknown_sent_total"))
+                .as("the bubble, counted")
+                .isPositive();
         assertThat(Metrics.sample(after, "jmiredo_dropped_packets_total{reason=\"mapping_mismatch\"}"))
-                .as("the client's packets before its answer").isPositive();
+                .as("the client's packets before its answer")
+                .isPositive();
         assertThat(Ping.run(lan, NATIVE_HOST, 5).received()).isGreaterThanOrEqualTo(4);
     }
 

@@ -33,24 +33,51 @@ final class TcpBurstSender {
     /** Between bursts: each burst should reach the relay in one read of its socket, apart from the next. */
     private static final long GAP_MILLIS = 20;
 
-    private TcpBurstSender() {
-    }
+    private TcpBurstSender() {}
 
     /** Runs the sender in {@code from} with the daemon's JVM and this class's own class directory. */
-    static void send(Netns from, String relay, int relayPort, String server, String bindIpv4, int bindPort,
-            String dst, int dstPort, int bursts, int segments, int badIndex) {
+    static void send(
+            Netns from,
+            String relay,
+            int relayPort,
+            String server,
+            String bindIpv4,
+            int bindPort,
+            String dst,
+            int dstPort,
+            int bursts,
+            int segments,
+            int badIndex) {
         Path classes;
         try {
-            classes = Path.of(TcpBurstSender.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            classes = Path.of(TcpBurstSender.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException(e);
         }
-        Shell.Result r = from.exec(Duration.ofSeconds(30), List.of(RelayKind.java().toString(), "-cp",
-                classes.toString(), TcpBurstSender.class.getName(), relay, Integer.toString(relayPort), server,
-                bindIpv4, Integer.toString(bindPort), dst, Integer.toString(dstPort), Integer.toString(bursts),
-                Integer.toString(segments), Integer.toString(badIndex)));
+        Shell.Result r = from.exec(
+                Duration.ofSeconds(30),
+                List.of(
+                        RelayKind.java().toString(),
+                        "-cp",
+                        classes.toString(),
+                        TcpBurstSender.class.getName(),
+                        relay,
+                        Integer.toString(relayPort),
+                        server,
+                        bindIpv4,
+                        Integer.toString(bindPort),
+                        dst,
+                        Integer.toString(dstPort),
+                        Integer.toString(bursts),
+                        Integer.toString(segments),
+                        Integer.toString(badIndex)));
         if (!r.ok()) {
-            throw new AssertionError("TcpBurstSender in " + from.name() + " failed (exit " + r.exit() + "):\n" + r.output());
+            throw new AssertionError(
+                    "TcpBurstSender in " + from.name() + " failed (exit " + r.exit() + "):\n" + r.output());
         }
     }
 
@@ -81,7 +108,10 @@ final class TcpBurstSender {
 
     /** 2001:0::/32, the server's IPv4, flags 0, then the port and IPv4 bit-inverted (R-4-obfuscate). */
     private static byte[] teredoAddress(byte[] server, byte[] ipv4, int port) {
-        ByteBuffer a = ByteBuffer.allocate(16).putInt(0x2001_0000).put(server).putShort((short) 0)
+        ByteBuffer a = ByteBuffer.allocate(16)
+                .putInt(0x2001_0000)
+                .put(server)
+                .putShort((short) 0)
                 .putShort((short) ~port);
         for (byte b : ipv4) {
             a.put((byte) ~b);
@@ -92,9 +122,21 @@ final class TcpBurstSender {
     private static ByteBuffer segment(byte[] src, byte[] dst, int srcPort, int dstPort, int seq, boolean corrupt) {
         int l4 = TCP_HEADER + PAYLOAD;
         ByteBuffer p = ByteBuffer.allocate(IPV6_HEADER + l4);
-        p.putInt(6 << 28).putShort((short) l4).put((byte) TCP).put((byte) 64).put(src).put(dst);
-        p.putShort((short) srcPort).putShort((short) dstPort).putInt(seq).putInt(1)
-                .put((byte) (5 << 4)).put((byte) FLAG_ACK).putShort((short) 0xffff).putShort((short) 0).putShort((short) 0);
+        p.putInt(6 << 28)
+                .putShort((short) l4)
+                .put((byte) TCP)
+                .put((byte) 64)
+                .put(src)
+                .put(dst);
+        p.putShort((short) srcPort)
+                .putShort((short) dstPort)
+                .putInt(seq)
+                .putInt(1)
+                .put((byte) (5 << 4))
+                .put((byte) FLAG_ACK)
+                .putShort((short) 0xffff)
+                .putShort((short) 0)
+                .putShort((short) 0);
         for (int i = 0; i < PAYLOAD; i++) {
             p.put((byte) (i * 7));
         }

@@ -14,6 +14,7 @@ abstract class TeredoLabTest extends OneLabPerClass {
 
     /** The relay under test in rly. */
     protected final RelayKind kind;
+
     private final NatKind nat;
     /** The running lab, from before the first method on. */
     protected TeredoLab teredo;
@@ -33,8 +34,13 @@ abstract class TeredoLabTest extends OneLabPerClass {
         LabPreconditions.require(kind);
         long start = System.nanoTime();
         teredo = TeredoLab.start(kind, nat);
-        System.out.printf(Locale.ROOT, "[e2e %s %s] lab %s up in %d ms, logs in %s%n", getClass().getSimpleName(),
-                kind, teredo.lab().prefix(), Duration.ofNanos(System.nanoTime() - start).toMillis(),
+        System.out.printf(
+                Locale.ROOT,
+                "[e2e %s %s] lab %s up in %d ms, logs in %s%n",
+                getClass().getSimpleName(),
+                kind,
+                teredo.lab().prefix(),
+                Duration.ofNanos(System.nanoTime() - start).toMillis(),
                 teredo.lab().dir());
         return teredo;
     }

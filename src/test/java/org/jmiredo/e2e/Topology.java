@@ -22,10 +22,13 @@ final class Topology {
     }
 
     private static final List<Link> LINKS = List.of(
-            new Link(Host.SRV, IF_V4, BR_V4), new Link(Host.SRV, IF_V6, BR_V6),
-            new Link(Host.RLY, IF_V4, BR_V4), new Link(Host.RLY, IF_V6, BR_V6),
+            new Link(Host.SRV, IF_V4, BR_V4),
+            new Link(Host.SRV, IF_V6, BR_V6),
+            new Link(Host.RLY, IF_V4, BR_V4),
+            new Link(Host.RLY, IF_V6, BR_V6),
             new Link(Host.V6, IF_V6, BR_V6),
-            new Link(Host.NAT, IF_V4, BR_V4), new Link(Host.NAT, IF_LAN, BR_LAN),
+            new Link(Host.NAT, IF_V4, BR_V4),
+            new Link(Host.NAT, IF_LAN, BR_LAN),
             new Link(Host.LAN, IF_LAN, BR_LAN),
             new Link(Host.CLI, IF_V4, BR_V4));
 
@@ -58,7 +61,7 @@ final class Topology {
             case HUB -> ns(host).sysctl("net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1");
             case RLY -> ns(host).sysctl("net.ipv6.conf.all.forwarding=1");
             case NAT -> ns(host).sysctl("net.ipv4.ip_forward=1");
-            default -> { }
+            default -> {}
         }
     }
 

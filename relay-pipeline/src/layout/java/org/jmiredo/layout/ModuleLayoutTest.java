@@ -35,14 +35,17 @@ public abstract class ModuleLayoutTest {
 
     @Test
     void filesAreShort() {
-        assertThat(sources.longFiles(FILE_LINES, longFiles())).as("files over %d lines: split them by purpose", FILE_LINES)
+        assertThat(sources.longFiles(FILE_LINES, longFiles()))
+                .as("files over %d lines: split them by purpose", FILE_LINES)
                 .isEmpty();
     }
 
     @Test
     void methodsAreShort() {
         assertThat(sources.longMethods(METHOD_LINES, longMethods()))
-                .as("methods over %d lines: split them, or allow a flat hot loop or table with its reason", METHOD_LINES)
+                .as(
+                        "methods over %d lines: split them, or allow a flat hot loop or table with its reason",
+                        METHOD_LINES)
                 .isEmpty();
     }
 }

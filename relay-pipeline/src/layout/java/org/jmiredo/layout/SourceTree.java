@@ -56,7 +56,8 @@ public final class SourceTree {
     public record SourceFile(String file, String packageName, long lines) {}
 
     /** Qualified names in code that start like a package (a lower-case root, then a type). */
-    private static final Pattern QUALIFIED = Pattern.compile("(java|javax|jdk|sun|com|io|org|net)(\\.[a-z0-9_]+)*\\.[A-Z].*");
+    private static final Pattern QUALIFIED =
+            Pattern.compile("(java|javax|jdk|sun|com|io|org|net)(\\.[a-z0-9_]+)*\\.[A-Z].*");
 
     private final List<SourceFile> files = new ArrayList<>();
     private final List<Reference> references = new ArrayList<>();
@@ -132,20 +133,26 @@ public final class SourceTree {
     }
 
     private static void stale(Map<String, String> allowed, Map<String, Long> lengths, int limit, List<String> found) {
-        allowed.keySet().stream().filter(name -> lengths.getOrDefault(name, 0L) * 10 <= limit * 9L).sorted()
+        allowed.keySet().stream()
+                .filter(name -> lengths.getOrDefault(name, 0L) * 10 <= limit * 9L)
+                .sorted()
                 .forEach(name -> found.add(name + " is allowed to be long but is not (" + lengths.getOrDefault(name, 0L)
                         + " lines): remove it from the list"));
     }
 
     private void read(Path root, CompilationUnitTree unit, SourcePositions positions) throws IOException {
-        String file = root.toAbsolutePath().relativize(Path.of(unit.getSourceFile().toUri())).toString();
+        String file = root.toAbsolutePath()
+                .relativize(Path.of(unit.getSourceFile().toUri()))
+                .toString();
         String pkg = unit.getPackageName() == null ? "" : unit.getPackageName().toString();
         LineMap lines = unit.getLineMap();
-        long length = lines.getLineNumber(unit.getSourceFile().getCharContent(true).length());
+        long length =
+                lines.getLineNumber(unit.getSourceFile().getCharContent(true).length());
         files.add(new SourceFile(file, pkg, length));
         for (ImportTree imported : unit.getImports()) {
             String name = imported.getQualifiedIdentifier().toString();
-            references.add(new Reference(pkg, name, file, lines.getLineNumber(positions.getStartPosition(unit, imported))));
+            references.add(
+                    new Reference(pkg, name, file, lines.getLineNumber(positions.getStartPosition(unit, imported))));
         }
         new TreeScanner<Void, Void>() {
             @Override
@@ -157,7 +164,8 @@ public final class SourceTree {
             public Void visitMemberSelect(MemberSelectTree node, Void unused) {
                 String name = node.toString();
                 if (QUALIFIED.matcher(name).matches()) {
-                    references.add(new Reference(pkg, name, file, lines.getLineNumber(positions.getStartPosition(unit, node))));
+                    references.add(new Reference(
+                            pkg, name, file, lines.getLineNumber(positions.getStartPosition(unit, node))));
                     return null;
                 }
                 return super.visitMemberSelect(node, unused);

@@ -17,6 +17,7 @@ import org.jmiredo.proto.TeredoAddress;
 public final class Bubbles implements AutoCloseable {
     /** Transmission decisions, combined as bits. */
     static final int NONE = 0;
+
     static final int SEND = 1;
     static final int WAIT = 2;
     static final int QUEUED = 4;
@@ -61,14 +62,22 @@ public final class Bubbles implements AutoCloseable {
     }
 
     private void sendIndirect(long dstHi, long dstLo, Counter kind, RelayOutput out) {
-        out.toUdp(bubbleTo(dstHi, dstLo), TeredoAddress.serverIpv4(dstHi), Teredo.SERVICE_PORT,
-                RelayOutput.ANY_LOCAL, kind);
+        out.toUdp(
+                bubbleTo(dstHi, dstLo),
+                TeredoAddress.serverIpv4(dstHi),
+                Teredo.SERVICE_PORT,
+                RelayOutput.ANY_LOCAL,
+                kind);
     }
 
     /** A direct bubble to the mapping embedded in the peer's address (R-5.4.1-direct). */
     void sendDirect(long dstHi, long dstLo, RelayOutput out) {
-        out.toUdp(bubbleTo(dstHi, dstLo), TeredoAddress.mappedIpv4(dstLo), TeredoAddress.mappedPort(dstLo),
-                RelayOutput.ANY_LOCAL, Counter.BUBBLES_TX_DIRECT);
+        out.toUdp(
+                bubbleTo(dstHi, dstLo),
+                TeredoAddress.mappedIpv4(dstLo),
+                TeredoAddress.mappedPort(dstLo),
+                RelayOutput.ANY_LOCAL,
+                Counter.BUBBLES_TX_DIRECT);
     }
 
     /**

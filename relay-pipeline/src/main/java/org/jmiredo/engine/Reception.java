@@ -32,6 +32,7 @@ public final class Reception {
     private final DataPathCounters counters;
     /** Packets released from a peer's queue under its lock, sent once the lock is dropped. */
     private final ArrayDeque<ByteBuf> released = new ArrayDeque<>();
+
     private final Consumer<ByteBuf> collectReleased = released::add;
     /** The lock-free lookups of the burst being received. */
     private final PeerLookups lookups;
@@ -48,7 +49,12 @@ public final class Reception {
     }
 
     /** @param unknownBudget the relay's budget of bubbles to peers without an entry, shared by its event loops */
-    public Reception(RelaySettings settings, PeerTable peers, Bubbles bubbles, Clock clock, DataPathCounters counters,
+    public Reception(
+            RelaySettings settings,
+            PeerTable peers,
+            Bubbles bubbles,
+            Clock clock,
+            DataPathCounters counters,
             PerSecondBudget unknownBudget) {
         this.settings = settings;
         this.peers = peers;
@@ -97,8 +103,8 @@ public final class Reception {
      * packet arrived at ({@link RelayOutput#ANY_LOCAL} when unknown); the peer is answered from it. {@code
      * lookup}: what {@link #lookAhead} returned for it, after {@link #lookUp}; -1 = none (looked up here).
      */
-    public DropReason data(ByteBuf buf, TeredoHeaders headers, int srcIpv4, int srcPort, int local, RelayOutput out,
-            int lookup) {
+    public DropReason data(
+            ByteBuf buf, TeredoHeaders headers, int srcIpv4, int srcPort, int local, RelayOutput out, int lookup) {
         int at = headers.ipv6Offset();
         long srcHi = Ipv6.srcHi(buf, at);
         long srcLo = Ipv6.srcLo(buf, at);
@@ -129,7 +135,11 @@ public final class Reception {
                     bubbleUnknown(refused, srcHi, srcLo, lookups.hash(lookup), out); // no entry: no lock either
                     return refused;
                 }
-                if (!reboundBubbleMayGo(lookups.trusted(lookup), srcHi, srcLo, lookups.bubbleCount(lookup),
+                if (!reboundBubbleMayGo(
+                        lookups.trusted(lookup),
+                        srcHi,
+                        srcLo,
+                        lookups.bubbleCount(lookup),
                         lookups.lastBubble(lookup))) {
                     return refused; // a spoofer's flood stays off the lock once the budget says no
                 }
@@ -142,8 +152,8 @@ public final class Reception {
         PeerTable.Segment segment = peers.segmentFor(hash);
         segment.lock();
         try {
-            verdict = receiveData(segment, hash, srcHi, srcLo, srcIpv4, srcPort, local, embedded,
-                    buf.writerIndex() - at);
+            verdict =
+                    receiveData(segment, hash, srcHi, srcLo, srcIpv4, srcPort, local, embedded, buf.writerIndex() - at);
         } finally {
             segment.unlock();
         }
@@ -177,15 +187,25 @@ public final class Reception {
      * does not. Each goes to the server the peer's own address names, never to the packet's source, one
      * bubble per packet at most: nothing is reflected at a third party or amplified.
      */
-    private DropReason receiveData(PeerTable.Segment segment, long hash, long srcHi, long srcLo, int srcIpv4,
-            int srcPort, int local, boolean embedded, int length) {
+    private DropReason receiveData(
+            PeerTable.Segment segment,
+            long hash,
+            long srcHi,
+            long srcLo,
+            int srcIpv4,
+            int srcPort,
+            int local,
+            boolean embedded,
+            int length) {
         int now = clock.nowSeconds();
         int slot = segment.find(srcHi, srcLo, hash);
         DropReason refused = slot >= 0
                 ? refused(segment.mappedIpv4(slot), segment.mappedPort(slot), srcIpv4, srcPort, embedded)
                 : absent(embedded);
         if (refused != null) {
-            if (slot >= 0 && segment.trusted(slot) && TeredoAddress.isReachable(srcHi, srcLo)
+            if (slot >= 0
+                    && segment.trusted(slot)
+                    && TeredoAddress.isReachable(srcHi, srcLo)
                     && BubbleBudget.takeRebound(segment, slot, now)) {
                 rebound = true; // sent once the lock is dropped
             }
@@ -229,7 +249,8 @@ public final class Reception {
      * the bubble would go to that server, where nothing from the native side is ever sent (R-5.4.1-g4).
      */
     private boolean reboundBubbleMayGo(boolean trusted, long srcHi, long srcLo, int bubbleCount, int lastBubble) {
-        return trusted && TeredoAddress.isReachable(srcHi, srcLo)
+        return trusted
+                && TeredoAddress.isReachable(srcHi, srcLo)
                 && BubbleBudget.reboundAllowed(bubbleCount, lastBubble, clock.nowSeconds());
     }
 
@@ -290,8 +311,8 @@ public final class Reception {
      * {@code lookup} as in {@link #data} (a bubble always takes the lock: it is control traffic, and it
      * mostly writes).
      */
-    public DropReason bubble(ByteBuf buf, TeredoHeaders headers, int srcIpv4, int srcPort, int local, RelayOutput out,
-            int lookup) {
+    public DropReason bubble(
+            ByteBuf buf, TeredoHeaders headers, int srcIpv4, int srcPort, int local, RelayOutput out, int lookup) {
         counters.increment(Counter.BUBBLES_RX);
         int at = headers.ipv6Offset();
         long srcHi = Ipv6.srcHi(buf, at);

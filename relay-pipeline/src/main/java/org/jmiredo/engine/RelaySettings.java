@@ -20,8 +20,14 @@ import org.jmiredo.proto.Teredo;
  * @param served the native destinations Teredo peers' packets may go to (RFC 4380 §5.4.2, {@code
  *     relay.served-prefixes}); the others are dropped as {@code destination_out_of_range}
  */
-public record RelaySettings(int prefix, boolean restricted, UnknownPeerPolicy unknownPeers, int icmpErrorsPerSecond,
-        int trustRenewalSeconds, int unknownBubblesPerSecond, ServedPrefixes served) {
+public record RelaySettings(
+        int prefix,
+        boolean restricted,
+        UnknownPeerPolicy unknownPeers,
+        int icmpErrorsPerSecond,
+        int trustRenewalSeconds,
+        int unknownBubblesPerSecond,
+        ServedPrefixes served) {
     /** The default renewal: 5 s before the lapse, for a round trip through the peer's server. */
     public static final int DEFAULT_TRUST_RENEWAL_SECONDS = 5;
 
@@ -54,22 +60,48 @@ public record RelaySettings(int prefix, boolean restricted, UnknownPeerPolicy un
     }
 
     /** Serving every global destination but unique local addresses (the default of {@code relay.served-prefixes}). */
-    public RelaySettings(int prefix, boolean restricted, UnknownPeerPolicy unknownPeers, int icmpErrorsPerSecond,
-            int trustRenewalSeconds, int unknownBubblesPerSecond) {
-        this(prefix, restricted, unknownPeers, icmpErrorsPerSecond, trustRenewalSeconds, unknownBubblesPerSecond,
+    public RelaySettings(
+            int prefix,
+            boolean restricted,
+            UnknownPeerPolicy unknownPeers,
+            int icmpErrorsPerSecond,
+            int trustRenewalSeconds,
+            int unknownBubblesPerSecond) {
+        this(
+                prefix,
+                restricted,
+                unknownPeers,
+                icmpErrorsPerSecond,
+                trustRenewalSeconds,
+                unknownBubblesPerSecond,
                 ServedPrefixes.defaults());
     }
 
     /** The same settings serving {@code next} instead. */
     public RelaySettings serving(ServedPrefixes next) {
-        return new RelaySettings(prefix, restricted, unknownPeers, icmpErrorsPerSecond, trustRenewalSeconds,
-                unknownBubblesPerSecond, next);
+        return new RelaySettings(
+                prefix,
+                restricted,
+                unknownPeers,
+                icmpErrorsPerSecond,
+                trustRenewalSeconds,
+                unknownBubblesPerSecond,
+                next);
     }
 
     /** With the default bubbles to peers without an entry. */
-    public RelaySettings(int prefix, boolean restricted, UnknownPeerPolicy unknownPeers, int icmpErrorsPerSecond,
+    public RelaySettings(
+            int prefix,
+            boolean restricted,
+            UnknownPeerPolicy unknownPeers,
+            int icmpErrorsPerSecond,
             int trustRenewalSeconds) {
-        this(prefix, restricted, unknownPeers, icmpErrorsPerSecond, trustRenewalSeconds,
+        this(
+                prefix,
+                restricted,
+                unknownPeers,
+                icmpErrorsPerSecond,
+                trustRenewalSeconds,
                 DEFAULT_UNKNOWN_BUBBLES_PER_SECOND);
     }
 

@@ -27,6 +27,7 @@ public final class ServedPrefixes {
 
     /** Per prefix: address hi, address lo, mask hi, mask lo. Empty for the default. */
     private final long[] ranges;
+
     private final List<Ipv6Prefix> prefixes;
 
     private ServedPrefixes(List<Ipv6Prefix> prefixes) {

@@ -9,7 +9,6 @@ import org.jmiredo.metrics.DropReason;
 import org.jmiredo.peer.PeerLookups;
 import org.jmiredo.peer.PeerTable;
 import org.jmiredo.peer.ProofCredits;
-import org.jmiredo.peer.QueueCharge;
 import org.jmiredo.proto.Ipv6;
 import org.jmiredo.proto.Teredo;
 import org.jmiredo.proto.TeredoAddress;
@@ -44,11 +43,13 @@ public final class Transmission implements TunnelRules {
      * sent because an unproved peer ran out of credit ({@link #takeBubble}).
      */
     private final PerSecondBudget unprovedBubbles;
+
     private final Consumer<ByteBuf> discardQueued = this::discardQueued;
     /** The lock-free lookups of the burst being read. */
     private final PeerLookups lookups;
     /** The destination of the burst's last lookup (0: none yet; never a Teredo address's first half). */
     private long lastHi;
+
     private long lastLo;
 
     /**
@@ -142,8 +143,8 @@ public final class Transmission implements TunnelRules {
         long dstLo = Ipv6.dstLo(packet, at);
         int now = clock.nowSeconds();
         if (lookup >= 0 && sendableUnlocked(lookup, now)) {
-            out.toUdp(packet, lookups.mappedIpv4(lookup), lookups.mappedPort(lookup), lookups.localAddress(lookup),
-                    null);
+            out.toUdp(
+                    packet, lookups.mappedIpv4(lookup), lookups.mappedPort(lookup), lookups.localAddress(lookup), null);
             return;
         }
         transmit(packet, dstHi, dstLo, lookup >= 0 ? lookups.hash(lookup) : peers.hash(dstHi, dstLo), now, out);
@@ -181,9 +182,12 @@ public final class Transmission implements TunnelRules {
      * acted on).
      */
     private boolean sendableUnlocked(int k, int now) {
-        return lookups.present(k) && lookups.trusted(k) && !lookups.unproved(k)
+        return lookups.present(k)
+                && lookups.trusted(k)
+                && !lookups.unproved(k)
                 && now - lookups.lastRx(k) < settings.renewTrustAfter()
-                && lookups.touchedAt(k, now) && lookups.current(k);
+                && lookups.touchedAt(k, now)
+                && lookups.current(k);
     }
 
     private void transmit(ByteBuf packet, long dstHi, long dstLo, long hash, int now, RelayOutput out) {
@@ -196,7 +200,8 @@ public final class Transmission implements TunnelRules {
             int slot = segment.find(dstHi, dstLo, hash);
             if (slot >= 0) {
                 segment.touch(slot, now);
-                if (segment.trusted(slot) && now - segment.lastRx(slot) < Teredo.TRUST_SECONDS
+                if (segment.trusted(slot)
+                        && now - segment.lastRx(slot) < Teredo.TRUST_SECONDS
                         && !overCredit(segment, slot, hash, packet.readableBytes())) {
                     target = mapping(segment.mappedIpv4(slot), segment.mappedPort(slot)); // case 1
                     local = segment.localAddress(slot); // from where the peer reached us, or its NAT drops it
@@ -285,17 +290,18 @@ public final class Transmission implements TunnelRules {
             }
             return Bubbles.UNREACHABLE;
         }
-        int decision = switch (budget) {
-            case BubbleBudget.SEND -> Bubbles.SEND;
-            case OVER_RELAY_BUDGET -> Bubbles.WAIT | Bubbles.OVER_BUDGET; // the packet waits as for the spacing
-            default -> Bubbles.WAIT;
-        };
+        int decision =
+                switch (budget) {
+                    case BubbleBudget.SEND -> Bubbles.SEND;
+                    case OVER_RELAY_BUDGET -> Bubbles.WAIT | Bubbles.OVER_BUDGET; // the packet waits as for the spacing
+                    default -> Bubbles.WAIT;
+                };
         if (!segment.queueMayHold(packet.readableBytes())) {
             // The peer's own queue is too small for it (queue-bytes-per-peer 0 queues nothing): no copy to
             // make, and not the table-wide bound, which the operator would otherwise be told to raise.
             return decision | Bubbles.QUEUE_FULL;
         }
-        ByteBuf held = copyOf(packet);
+        ByteBuf held = ExactCopy.of(packet, alloc);
         if (segment.enqueue(slot, held)) {
             return decision | Bubbles.QUEUED;
         }
@@ -325,37 +331,6 @@ public final class Transmission implements TunnelRules {
         return BubbleBudget.take(segment, slot, now);
     }
 
-    private ByteBuf copyOf(ByteBuf packet) {
-        return exactCopy(packet, alloc);
-    }
-
-    /**
-     * The exact-size copy the queue keeps: the tunnel's read buffer is MTU-sized, and holding it for a small
-     * packet would make the memory the queue bounds several times what it accounts for. The copy is charged its
-     * allocator slot ({@link QueueCharge}), which is why it comes from there.
-     *
-     * <p>Written into the copy from the buffer the packet is a view of: the tunnel's read slots are slices of
-     * one pooled buffer, and Netty 4.2's adaptive buffers copy from another adaptive buffer through the two
-     * chunks' own NIO views, with nothing allocated. Any other way makes an object per copy, so per new peer:
-     * a write from the slice itself makes NIO views of both, and a read out of it (this method before) makes
-     * the fresh copy's own NIO view, 64 bytes of garbage, whenever Netty runs without {@code sun.misc.Unsafe}
-     * (the launcher's JDK 25 default). Where the packet is no view, or its memory has no address, it is
-     * copied from itself.
-     */
-    static ByteBuf exactCopy(ByteBuf packet, ByteBufAllocator alloc) {
-        int length = packet.readableBytes();
-        ByteBuf copy = QueueCharge.allocate(alloc, length);
-        ByteBuf root = packet.unwrap();
-        if (root != null && packet.hasMemoryAddress() && root.hasMemoryAddress()) {
-            // A view shares its parent's memory: its index 0 lies this far into the parent.
-            long offset = packet.memoryAddress() - root.memoryAddress();
-            copy.setBytes(0, root, (int) offset + packet.readerIndex(), length);
-        } else {
-            packet.getBytes(packet.readerIndex(), copy, 0, length);
-        }
-        return copy.writerIndex(length);
-    }
-
     private void finishUntrusted(ByteBuf packet, int bubble, long dstHi, long dstLo, int now, RelayOutput out) {
         if (bubble == Bubbles.UNREACHABLE) {
             icmp.addressUnreachable(packet, now, out);
@@ -367,7 +342,9 @@ public final class Transmission implements TunnelRules {
             packet.release();
         } else {
             // R-5.4.1-limit
-            drop(packet, (bubble & Bubbles.QUEUE_PEERS_FULL) != 0 ? DropReason.QUEUE_PEERS_FULL : DropReason.QUEUE_FULL);
+            drop(
+                    packet,
+                    (bubble & Bubbles.QUEUE_PEERS_FULL) != 0 ? DropReason.QUEUE_PEERS_FULL : DropReason.QUEUE_FULL);
         }
         if ((bubble & Bubbles.SEND) != 0) {
             // R-5.4.1-direct: open our own NAT, before the indirect bubble whose answer must pass it (as Miredo).

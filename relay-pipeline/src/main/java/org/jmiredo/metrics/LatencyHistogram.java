@@ -20,6 +20,7 @@ public final class LatencyHistogram {
 
     /** Buckets (non-cumulative), then +Inf, then the sum of the timed latencies in nanoseconds. */
     private final long[] values = new long[FINITE_BUCKETS + 2];
+
     private int tick;
 
     /** What {@link #start} returns for a write that is not timed. */

@@ -59,7 +59,7 @@ final class Eviction {
     static int clockVictimFrom(SlotArray slots, int start) {
         int cap = slots.capacity;
         int h = start;
-        for (;;) {
+        for (; ; ) {
             if (h >= cap) {
                 h = 0;
             }

@@ -43,6 +43,7 @@ import java.lang.foreign.ValueLayout;
 public final class PeerLookups {
     /** Lookups per burst: recvmmsg bursts are cut into runs of this many (measured at 32 in PeerTableBench). */
     public static final int MAX = 32;
+
     private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG;
 
     private final PeerTable table;

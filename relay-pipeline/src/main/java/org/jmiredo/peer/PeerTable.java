@@ -62,14 +62,13 @@ public final class PeerTable implements AutoCloseable {
     public static final int QUEUE_WAIT_SECONDS = 2 * Teredo.BUBBLE_SPACING_SECONDS;
     /** Fewest slots one {@link #expire} call examines (unless the table has fewer). */
     static final int MIN_SWEEP = 4096;
-    /** Largest share per segment: keeps the word index of {@code 4/3 * share} slots of 4 longs an int. */
-    static final int MAX_SHARE = 400_000_000;
 
     private final PeerTableSettings settings;
     private final PeerHash hash;
     private final Segment[] segments;
     /** Every segment's slots: one mapping, each segment's region a slice of it ({@link PeerLookups} reads it whole). */
     final MemorySegment slotMemory;
+
     private final QueueBudget queues;
     private final Sweeper sweeper = new Sweeper();
     /**
@@ -88,17 +87,16 @@ public final class PeerTable implements AutoCloseable {
         this.settings = settings;
         this.hash = hash;
         this.queues = new QueueBudget(settings.queueBytesPerPeer(), settings.maxQueuedPeers());
-        int count = segmentCount(settings);
-        int base = settings.maxPeers() / count;
-        int extra = settings.maxPeers() % count;
-        if (base + (extra > 0 ? 1 : 0) > MAX_SHARE) {
-            throw new IllegalArgumentException("more than " + MAX_SHARE + " peers per segment: use more segments");
+        int count = SegmentShares.count(settings);
+        if (SegmentShares.share(settings, count, 0) > SegmentShares.MAX_SHARE) {
+            throw new IllegalArgumentException(
+                    "more than " + SegmentShares.MAX_SHARE + " peers per segment: use more segments");
         }
         segments = new Segment[count];
         slotMemory = SlotMemory.reserve(slotBytes(settings));
         long offset = 0;
         for (int i = 0; i < count; i++) {
-            int share = base + (i < extra ? 1 : 0);
+            int share = SegmentShares.share(settings, count, i);
             long bytes = SlotArray.regionBytes(share);
             segments[i] = new Segment(hash, queues, slotsAllocated, share, slotMemory, offset);
             slotsAllocated.addAndGet(segments[i].slotCapacity());
@@ -106,20 +104,12 @@ public final class PeerTable implements AutoCloseable {
         }
     }
 
-    /** Never more segments than peers, so every segment's share is at least one. */
-    private static int segmentCount(PeerTableSettings settings) {
-        return Math.min(settings.segments(), Integer.highestOneBit(settings.maxPeers()));
-    }
-
     /**
      * The slot memory a table of these settings reserves, which a full table (or, with huge pages, a large one far
      * from full) commits: 42.7 bytes a peer of {@code maxPeers}. Without the pending queues.
      */
     public static long slotBytes(PeerTableSettings settings) {
-        int count = segmentCount(settings);
-        int base = settings.maxPeers() / count;
-        int extra = settings.maxPeers() % count;
-        return extra * SlotArray.regionBytes(base + 1) + (count - extra) * SlotArray.regionBytes(base);
+        return SegmentShares.slotBytes(settings);
     }
 
     /** The keyed hash of an address, for {@link #segmentFor} and the hash-taking Segment methods. */
@@ -232,8 +222,8 @@ public final class PeerTable implements AutoCloseable {
      * {@link #sweepBudget()}.
      */
     public int expire(int now, long maxSlots) {
-        return sweeper.run(segments, now, settings.idleSeconds(), Math.min(maxSlots, allocatedSlots()),
-                queues.peers() > 0);
+        return sweeper.run(
+                segments, now, settings.idleSeconds(), Math.min(maxSlots, allocatedSlots()), queues.peers() > 0);
     }
 
     /** Slot advances one {@link #expire(int)} call makes (see there). */
@@ -307,7 +297,12 @@ public final class PeerTable implements AutoCloseable {
         // Trailing padding: keeps the next heap object's fields off this segment's last cache line.
         long pad11, pad12, pad13, pad14, pad15, pad16, pad17, pad18;
 
-        Segment(PeerHash hash, QueueBudget queues, AtomicLong slotsAllocated, int share, MemorySegment memory,
+        Segment(
+                PeerHash hash,
+                QueueBudget queues,
+                AtomicLong slotsAllocated,
+                int share,
+                MemorySegment memory,
                 long offset) {
             super(hash, queues, share, memory, offset);
             this.slotsAllocated = slotsAllocated;
@@ -391,6 +386,5 @@ public final class PeerTable implements AutoCloseable {
         void grew(int slots) {
             slotsAllocated.addAndGet(slots);
         }
-
     }
 }

@@ -13,7 +13,8 @@ package org.jmiredo.peer;
  *     may take, each packet charged what its copy costs ({@link QueueCharge}); 0 disables queueing
  * @param maxQueuedPeers how many peers may hold queued packets at once (bounds queue memory overall)
  */
-public record PeerTableSettings(int maxPeers, int segments, int idleSeconds, int queueBytesPerPeer, int maxQueuedPeers) {
+public record PeerTableSettings(
+        int maxPeers, int segments, int idleSeconds, int queueBytesPerPeer, int maxQueuedPeers) {
     /**
      * The default queueBytesPerPeer: four full-size packets (1,280 bytes, each charged 2,048 of the allocator and
      * {@value QueueCharge#PER_PACKET} of heap) and the queue's own {@value QueueCharge#PER_QUEUE}, 8,992 bytes,

@@ -22,6 +22,7 @@ import java.util.function.Consumer;
 final class PendingQueues {
     /** Bytes of one entry: four longs, two references (compressed). */
     static final int BYTES_PER_ENTRY = 4 * 8 + 2 * 4;
+
     private static final int LO = 1;
     private static final int HASH = 2;
     private static final int BYTES = 3;
@@ -41,6 +42,7 @@ final class PendingQueues {
     private long[] keys = NO_KEYS;
     /** Entry i at {@code i << 1}: its oldest packet, then the deque of the others (or null). */
     private Object[] packets = NO_PACKETS;
+
     private int count;
     /** Bytes charged to all queues here (their {@code BYTES} summed): written under the lock, read opaque. */
     private long charged;

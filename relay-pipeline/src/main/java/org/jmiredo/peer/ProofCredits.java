@@ -22,6 +22,7 @@ public final class ProofCredits {
     public static final int FACTOR = 3;
     /** Most credit one peer holds: a spoofer's earlier datagrams cannot buy a large burst later. */
     public static final int MAX_CREDIT = 64 * 1024;
+
     static final int SLOTS = 64;
 
     private final long[] tags = new long[SLOTS];

@@ -20,7 +20,7 @@ final class QueueBudget {
 
     /** Claims room for one more queue; false when {@code maxPeers} already hold one or the table is closed. */
     boolean tryReserve() {
-        for (;;) {
+        for (; ; ) {
             int n = peers.get();
             if (closed || n >= maxPeers) {
                 return false;

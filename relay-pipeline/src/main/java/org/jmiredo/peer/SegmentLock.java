@@ -46,6 +46,7 @@ abstract class SegmentLock {
     long pad01, pad02, pad03, pad04, pad05, pad06, pad07, pad08;
     /** The version: even = free, odd = held. */
     private volatile long state;
+
     private Thread owner;
 
     final void acquire() {

@@ -52,12 +52,14 @@ abstract class SlotArray extends SegmentLock {
     final MemorySegment slots;
     /** Where {@link #slots} starts in the table's whole slot memory, in words. */
     final long regionWord;
+
     int capacity;
     private int growAt;
     private int size;
     private final long[] counters = new long[3];
     /** The last key hashed under the lock, so find-then-insert and the queue calls hash it once. */
     private long cachedHi;
+
     private long cachedLo;
     private long cachedHash;
 
@@ -322,7 +324,8 @@ abstract class SlotArray extends SegmentLock {
         for (int i = 0; i < maxSlots; i++) {
             int b = i << SHIFT;
             if (word(b) == 0 || i >= capacity) {
-                check(word(b) == 0 && word(b + KEY_LO) == 0 && word(b + STATE) == 0 && word(b + TIMES) == 0,
+                check(
+                        word(b) == 0 && word(b + KEY_LO) == 0 && word(b + STATE) == 0 && word(b + TIMES) == 0,
                         "dirty empty slot " + i);
                 continue;
             }

@@ -80,7 +80,9 @@ final class SlotLayout {
     }
 
     static long withMapping(long state, int ipv4, int port, int local) {
-        return (state & ~MAPPING_MASK) | ((long) ipv4 << IPV4_SHIFT) | ((long) (port & 0xFFFF) << PORT_SHIFT)
+        return (state & ~MAPPING_MASK)
+                | ((long) ipv4 << IPV4_SHIFT)
+                | ((long) (port & 0xFFFF) << PORT_SHIFT)
                 | ((long) (local & MAX_LOCAL) << LOCAL_SHIFT);
     }
 

@@ -27,10 +27,12 @@ import java.lang.invoke.MethodHandle;
 final class SlotMemory {
     /** Mappings at least this large are asked for huge pages (a default table of 1 M peers: 43 MiB). */
     static final long HUGE_PAGES_FROM = 32L << 20;
+
     private static final long HUGE_PAGE = 2L << 20;
     private static final int PROT_READ_WRITE = 0x1 | 0x2;
     /** Linux: MAP_ANONYMOUS is 0x20 and MADV_HUGEPAGE exists; the BSDs and macOS: MAP_ANON is 0x1000. */
     private static final boolean LINUX = System.getProperty("os.name", "").startsWith("Linux");
+
     private static final int MAP_FLAGS = LINUX ? 0x02 | 0x20 | 0x4000 : 0x02 | 0x1000; // PRIVATE|ANON(|NORESERVE)
     private static final int MADV_HUGEPAGE = 14;
     /*
@@ -39,9 +41,14 @@ final class SlotMemory {
      * stub for these three of their own: each new shape costs a start 4 to 21 ms (BENCHMARKS.md, "Eighth
      * iteration"). The words after a function's own arguments are zeros it never reads.
      */
-    private static final FunctionDescriptor SIX_WORDS = FunctionDescriptor.of(ValueLayout.JAVA_LONG,
-            ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
-            ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG);
+    private static final FunctionDescriptor SIX_WORDS = FunctionDescriptor.of(
+            ValueLayout.JAVA_LONG,
+            ValueLayout.JAVA_LONG,
+            ValueLayout.JAVA_LONG,
+            ValueLayout.JAVA_LONG,
+            ValueLayout.JAVA_LONG,
+            ValueLayout.JAVA_LONG,
+            ValueLayout.JAVA_LONG);
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
     // void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset)
     private static final MethodHandle MMAP = downcall("mmap");
@@ -55,8 +62,8 @@ final class SlotMemory {
     @SuppressWarnings("restricted") // the JVM runs with --enable-native-access
     private static MethodHandle downcall(String name) {
         Linker linker = Linker.nativeLinker();
-        return linker.downcallHandle(linker.defaultLookup().findOrThrow(name), SIX_WORDS,
-                Linker.Option.captureCallState("errno"));
+        return linker.downcallHandle(
+                linker.defaultLookup().findOrThrow(name), SIX_WORDS, Linker.Option.captureCallState("errno"));
     }
 
     /** One call of {@code function} with the words given and zeros after them; its result word. */
@@ -86,8 +93,8 @@ final class SlotMemory {
             start = (start + HUGE_PAGE - 1) & -HUGE_PAGE;
             madvise(start, bytes); // a refusal (THP off or not built in) only costs speed
         }
-        MemorySegment whole = MemorySegment.ofAddress(address).reinterpret(length, Arena.ofAuto(),
-                m -> unmap(m.address(), length));
+        MemorySegment whole =
+                MemorySegment.ofAddress(address).reinterpret(length, Arena.ofAuto(), m -> unmap(m.address(), length));
         return whole.asSlice(start - address, bytes);
     }
 

@@ -13,6 +13,7 @@ final class Sweeper {
     private final ReentrantLock running = new ReentrantLock();
     /** Cursor: segment index and slot index within it, carried over between calls. */
     int segment;
+
     int slot;
     /** Slot advances left in the current call. */
     long budget;

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 public abstract class CountingUdpIngress implements UdpIngress {
     /** The socket's loop's counters: written on that loop only. */
     protected final DataPathCounters counters;
+
     private final Logger log = LoggerFactory.getLogger(getClass());
 
     protected CountingUdpIngress(DataPathCounters counters) {

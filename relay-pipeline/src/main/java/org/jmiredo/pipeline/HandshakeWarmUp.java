@@ -57,6 +57,7 @@ public final class HandshakeWarmUp {
      * default), and how long the warm-up then waits before it looks again.
      */
     static final int BUSY_PACKETS = 64;
+
     static final int BUSY_PAUSE_MICROS = 1_000;
     /** One peer in this many answers only our second bubble, as a peer whose first answer was lost. */
     static final int SILENT_EVERY = 4;
@@ -84,6 +85,7 @@ public final class HandshakeWarmUp {
     private final Clock clock;
     /** The counters of the live path on the same loop: the warm-up steps aside while they move fast. */
     private final DataPathCounters live;
+
     private long liveSeen;
     private final CompletableFuture<Result> done = new CompletableFuture<>();
     private final ByteBuf[] replies = new ByteBuf[ROUND];
@@ -93,6 +95,7 @@ public final class HandshakeWarmUp {
      * the retries, the renewal of trust, its lapse.
      */
     private final LoopPath[] paths = new LoopPath[PASSES];
+
     private final RelayIngress[] ingresses = new RelayIngress[PASSES];
     private final TunToUdpPath[] receivers = new TunToUdpPath[PASSES];
     private PeerTable table;
@@ -100,6 +103,7 @@ public final class HandshakeWarmUp {
     private long started;
     /** The pass under way, and the peers it went through so far. */
     private int pass;
+
     private int next;
 
     /**
@@ -108,8 +112,15 @@ public final class HandshakeWarmUp {
      * the warm-up asks only what it takes, never writing). {@code discarding} must make senders that send
      * nothing.
      */
-    HandshakeWarmUp(int peers, Channel udp, TunQueue liveTun, DataPathCounters live, PeerTableSettings tableSettings,
-            RelaySettings settings, UdpSender.Factory discarding, Clock clock) {
+    HandshakeWarmUp(
+            int peers,
+            Channel udp,
+            TunQueue liveTun,
+            DataPathCounters live,
+            PeerTableSettings tableSettings,
+            RelaySettings settings,
+            UdpSender.Factory discarding,
+            Clock clock) {
         if (peers < 1 || peers > MAX_PEERS) {
             throw new IllegalArgumentException("warm-up peers must be 1 to " + MAX_PEERS + ": " + peers);
         }
@@ -132,14 +143,24 @@ public final class HandshakeWarmUp {
                 synthetic = new SyntheticPeers(settings.prefix(), source);
                 // The later passes run at once, on clocks ahead, rather than seconds later: the warm-up is done
                 // within a second or two of ready, before most real peers are back.
-                int[] ahead = {0, Teredo.BUBBLE_SPACING_SECONDS,
+                int[] ahead = {
+                    0,
+                    Teredo.BUBBLE_SPACING_SECONDS,
                     Teredo.BUBBLE_SPACING_SECONDS + settings.renewTrustAfter(),
-                    Teredo.BUBBLE_SPACING_SECONDS + settings.renewTrustAfter() + Teredo.TRUST_SECONDS};
+                    Teredo.BUBBLE_SPACING_SECONDS + settings.renewTrustAfter() + Teredo.TRUST_SECONDS
+                };
                 for (int p = 0; p < PASSES; p++) {
                     int by = ahead[p];
                     Clock passClock = by == 0 ? clock : () -> clock.nowSeconds() + by;
-                    paths[p] = new LoopPath(udp, new WarmUpTunQueue(liveTun), table, source, settings,
-                            RelayBudgets.of(settings), discarding, passClock);
+                    paths[p] = new LoopPath(
+                            udp,
+                            new WarmUpTunQueue(liveTun),
+                            table,
+                            source,
+                            settings,
+                            RelayBudgets.of(settings),
+                            discarding,
+                            passClock);
                     ingresses[p] = paths[p].ingress(RelayOutput.ANY_LOCAL);
                     receivers[p] = paths[p].tunReceiver();
                 }
@@ -256,14 +277,16 @@ public final class HandshakeWarmUp {
                 int count = answers;
                 answers = 0; // the ingress owns them now, even should it throw
                 try {
-                    ingress.receive(replies, synthetic.ipv4, synthetic.port, count); // trusted, what waited for them released
+                    ingress.receive(
+                            replies, synthetic.ipv4, synthetic.port, count); // trusted, what waited for them released
                 } finally {
                     ingress.burstEnd();
                 }
                 try {
                     for (int i = 0; i < n; i++) {
                         if (answersIn(from + i, pass)) {
-                            receiver.packetRead(synthetic.tunnelPacket(SyntheticPeers.view(slots, 2 * n + i), from + i));
+                            receiver.packetRead(
+                                    synthetic.tunnelPacket(SyntheticPeers.view(slots, 2 * n + i), from + i));
                         }
                     }
                 } finally {
@@ -290,8 +313,11 @@ public final class HandshakeWarmUp {
      * in a live burst threw out C2's code for the tunnel-to-UDP path as well.
      */
     static PeerTableSettings tableSettings(PeerTableSettings live, int peers) {
-        return new PeerTableSettings(Math.min(live.maxPeers(), TABLE_ROOM * peers), live.segments(),
-                live.idleSeconds(), live.queueBytesPerPeer(),
+        return new PeerTableSettings(
+                Math.min(live.maxPeers(), TABLE_ROOM * peers),
+                live.segments(),
+                live.idleSeconds(),
+                live.queueBytesPerPeer(),
                 Math.max(1, Math.min(live.maxQueuedPeers(), peers / (2 * SILENT_EVERY))));
     }
 
@@ -331,8 +357,11 @@ public final class HandshakeWarmUp {
             bubbles += p.counters.get(Counter.BUBBLES_TX_INDIRECT);
             refused += p.counters.dropped(DropReason.QUEUE_PEERS_FULL);
         }
-        LOG.info("warm-up: {} synthetic handshakes in {} ms, {} peers trusted", next,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), trusted);
+        LOG.info(
+                "warm-up: {} synthetic handshakes in {} ms, {} peers trusted",
+                next,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+                trusted);
         done.complete(new Result(next, trusted, bubbles, refused, System.nanoTime() - started));
     }
 }

@@ -22,9 +22,11 @@ final class LoopPath {
     final DataPathCounters counters = new DataPathCounters();
     /** The loop's main channel and tunnel queue, as the transport wired them. */
     final Channel udp;
+
     final TunQueue tun;
     /** The rules' clock, read once per burst of either path. */
     final BurstClock clock;
+
     final UdpTunOutput output;
     final Reception reception;
     final Transmission transmission;
@@ -33,8 +35,15 @@ final class LoopPath {
     /**
      * @param budgets the relay's per-second budgets, shared by every loop (the warm-up's are its own)
      */
-    LoopPath(Channel udp, TunQueue tun, PeerTable peers, BubbleSource source, RelaySettings settings,
-            RelayBudgets budgets, UdpSender.Factory senders, Clock clock) {
+    LoopPath(
+            Channel udp,
+            TunQueue tun,
+            PeerTable peers,
+            BubbleSource source,
+            RelaySettings settings,
+            RelayBudgets budgets,
+            UdpSender.Factory senders,
+            Clock clock) {
         this.udp = udp;
         this.tun = tun;
         this.clock = new BurstClock(clock);
@@ -42,8 +51,8 @@ final class LoopPath {
         bubbles = new Bubbles(source, udp.alloc());
         IcmpErrors icmp = new IcmpErrors(budgets.icmpErrors(), udp.alloc(), counters);
         reception = new Reception(settings, peers, bubbles, this.clock, counters, budgets.unknownBubbles());
-        transmission = new Transmission(settings, peers, bubbles, icmp, this.clock, counters, udp.alloc(),
-                budgets.unknownBubbles());
+        transmission = new Transmission(
+                settings, peers, bubbles, icmp, this.clock, counters, udp.alloc(), budgets.unknownBubbles());
     }
 
     /** The UDP-to-tunnel path of one of this loop's sockets, bound to local address {@code local}. */

@@ -12,7 +12,8 @@ import org.jmiredo.engine.RelaySettings;
 record RelayBudgets(PerSecondBudget icmpErrors, PerSecondBudget unknownBubbles) {
     /** New budgets at the rates of {@code settings}. */
     static RelayBudgets of(RelaySettings settings) {
-        return new RelayBudgets(new PerSecondBudget(settings.icmpErrorsPerSecond()),
+        return new RelayBudgets(
+                new PerSecondBudget(settings.icmpErrorsPerSecond()),
                 new PerSecondBudget(settings.unknownBubblesPerSecond()));
     }
 }

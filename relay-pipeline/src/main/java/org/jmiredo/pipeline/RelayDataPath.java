@@ -31,6 +31,7 @@ public final class RelayDataPath implements DataPathWiring, AutoCloseable {
     private volatile RelaySettings loopSettings;
     /** The budgets for the whole relay, shared by every loop: what the operator set is the bound. */
     private final RelayBudgets budgets;
+
     private final PeerTable peers;
     private final PeerTableSettings peerSettings;
     private final Clock clock;
@@ -47,8 +48,8 @@ public final class RelayDataPath implements DataPathWiring, AutoCloseable {
     }
 
     /** With the transport's own way of sending datagrams ({@link UdpSender}). */
-    public RelayDataPath(RelaySettings settings, PeerTableSettings peerSettings, Clock clock,
-            UdpSender.Factory senders) {
+    public RelayDataPath(
+            RelaySettings settings, PeerTableSettings peerSettings, Clock clock, UdpSender.Factory senders) {
         this.senders = senders;
         this.loopSettings = settings;
         this.budgets = RelayBudgets.of(settings);
@@ -110,10 +111,11 @@ public final class RelayDataPath implements DataPathWiring, AutoCloseable {
      * send nothing. Call once the transport has wired the loops.
      */
     public synchronized HandshakeWarmUp warmUp(int peers, UdpSender.Factory discarding) {
-        LoopPath live = loops.values().stream().findFirst()
+        LoopPath live = loops.values().stream()
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("warm-up before any event loop was wired"));
-        HandshakeWarmUp started = new HandshakeWarmUp(peers, live.udp, live.tun, live.counters, peerSettings,
-                loopSettings, discarding, clock);
+        HandshakeWarmUp started = new HandshakeWarmUp(
+                peers, live.udp, live.tun, live.counters, peerSettings, loopSettings, discarding, clock);
         warmUps.add(started);
         // Once done it holds nothing the relay needs: let its peer table's memory go (see HandshakeWarmUp).
         started.result().whenComplete((result, failure) -> warmUps.remove(started));
@@ -154,8 +156,9 @@ public final class RelayDataPath implements DataPathWiring, AutoCloseable {
     private synchronized void scheduleExpiry(Channel udp) {
         if (!expiryScheduled) {
             expiryScheduled = true;
-            udp.eventLoop().scheduleAtFixedRate(this::expireSlice,
-                    1000 / EXPIRY_SLICES, 1000 / EXPIRY_SLICES, TimeUnit.MILLISECONDS);
+            udp.eventLoop()
+                    .scheduleAtFixedRate(
+                            this::expireSlice, 1000 / EXPIRY_SLICES, 1000 / EXPIRY_SLICES, TimeUnit.MILLISECONDS);
         }
     }
 

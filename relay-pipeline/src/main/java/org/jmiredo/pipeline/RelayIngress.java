@@ -29,9 +29,11 @@ final class RelayIngress extends CountingUdpIngress {
     private final TeredoHeaders[] headers = new TeredoHeaders[PeerLookups.MAX];
     /** Per datagram of the run: why it is dropped before the rules (null: on to them), and its lookup. */
     private final DropReason[] screened = new DropReason[PeerLookups.MAX];
+
     private final int[] lookup = new int[PeerLookups.MAX];
     /** A lone datagram ({@link UdpIngressHandler}'s way) as a run of one. */
     private final ByteBuf[] one = new ByteBuf[1];
+
     private final int[] oneIpv4 = new int[1];
     private final int[] onePort = new int[1];
     private final Reception reception;

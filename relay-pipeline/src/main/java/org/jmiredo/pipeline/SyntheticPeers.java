@@ -15,12 +15,14 @@ import org.jmiredo.proto.TeredoAddress;
 final class SyntheticPeers {
     /** Room for an 80-byte packet (the handshake benchmark's size) or a bubble. */
     static final int SLOT = 128;
+
     private static final int PACKET_LENGTH = 80;
     /**
      * Documentation addresses (RFC 5737 TEST-NET-1, RFC 3849), none of which the lab uses either: the
      * synthetic peers could not be real ones even if their packets left, which they never do.
      */
     private static final int SERVER = Ipv4.of(192, 0, 2, 1);
+
     private static final int MAPPED_NETWORK = Ipv4.of(192, 0, 2, 0);
     private static final long NATIVE_HI = 0x2001_0DB8_0000_0000L;
     private static final long NATIVE_LO = 1;
@@ -29,6 +31,7 @@ final class SyntheticPeers {
 
     /** The outer source of each answer of a round, as the ingress takes them beside the datagrams. */
     final int[] ipv4 = new int[HandshakeWarmUp.ROUND];
+
     final int[] port = new int[HandshakeWarmUp.ROUND];
     private final long peerHi;
     private final BubbleSource source;
@@ -46,8 +49,16 @@ final class SyntheticPeers {
     }
 
     ByteBuf tunnelPacket(ByteBuf slot, int peer) {
-        Ipv6.writeHeader(slot, 0, PACKET_LENGTH - Ipv6.HEADER_LENGTH, Ipv6.NEXT_HEADER_NONE, HOP_LIMIT,
-                NATIVE_HI, NATIVE_LO, peerHi, peerLo(peer));
+        Ipv6.writeHeader(
+                slot,
+                0,
+                PACKET_LENGTH - Ipv6.HEADER_LENGTH,
+                Ipv6.NEXT_HEADER_NONE,
+                HOP_LIMIT,
+                NATIVE_HI,
+                NATIVE_LO,
+                peerHi,
+                peerLo(peer));
         return slot.setIndex(0, PACKET_LENGTH);
     }
 

@@ -33,6 +33,7 @@ public final class TunToUdpPath implements TunReceiver {
     private final BurstClock clock;
     /** The run being read (owned here until handed to the rules) and each packet's lookup. */
     private final ByteBuf[] held = new ByteBuf[PeerLookups.MAX];
+
     private final int[] lookup = new int[PeerLookups.MAX];
     private int heldCount;
 
@@ -117,8 +118,10 @@ public final class TunToUdpPath implements TunReceiver {
 
     @Override
     public void offloadDropped(OffloadDrop reason) {
-        counters.drop(reason == OffloadDrop.MALFORMED
-                ? DropReason.TUN_OFFLOAD_MALFORMED : DropReason.TUN_OFFLOAD_UNSUPPORTED);
+        counters.drop(
+                reason == OffloadDrop.MALFORMED
+                        ? DropReason.TUN_OFFLOAD_MALFORMED
+                        : DropReason.TUN_OFFLOAD_UNSUPPORTED);
     }
 
     /** Ends the burst: the held run through the rules, then the clock and both outputs, whatever the rules threw. */

@@ -20,8 +20,8 @@ public final class UdpIngressHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof DatagramPacket packet) {
-            ingress.receive(packet.content(), SocketAddresses.ipv4(packet.sender()),
-                    SocketAddresses.port(packet.sender()));
+            ingress.receive(
+                    packet.content(), SocketAddresses.ipv4(packet.sender()), SocketAddresses.port(packet.sender()));
         } else {
             ReferenceCountUtil.release(msg);
         }

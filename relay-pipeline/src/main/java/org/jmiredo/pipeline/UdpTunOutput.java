@@ -26,9 +26,11 @@ public final class UdpTunOutput implements RelayOutput, GroOutput {
     private final Channel[] channels = new Channel[MAX_LOCAL + 1];
     /** The sender of each channel above, at the same index. */
     private final UdpSender[] senders = new UdpSender[MAX_LOCAL + 1];
+
     private final UdpSender.Factory senderFactory;
     /** The indexes written since the last flush, each once. */
     private final int[] written = new int[MAX_LOCAL + 1];
+
     private final boolean[] isWritten = new boolean[MAX_LOCAL + 1];
     private int writtenCount;
     private final TunQueue tun;

@@ -16,6 +16,7 @@ public final class Icmpv6 {
     public static final int CHECKSUM_OFFSET = 2;
     /** Identifier and sequence number of echo messages; the "unused" word of Destination Unreachable. */
     public static final int ECHO_ID_OFFSET = 4;
+
     public static final int ECHO_SEQUENCE_OFFSET = 6;
     public static final int ECHO_DATA_OFFSET = 8;
 
@@ -36,6 +37,7 @@ public final class Icmpv6 {
 
     /** Destination Unreachable codes (RFC 4443 §3.1). */
     public static final int CODE_NO_ROUTE = 0;
+
     public static final int CODE_ADDRESS_UNREACHABLE = 3;
 
     /** Types 0-127 are error messages, 128-255 informational (RFC 4443 §2.1). */
@@ -93,8 +95,8 @@ public final class Icmpv6 {
      * readable bytes of {@code invoking} (not released), in a new buffer from {@code alloc} that the
      * caller owns; null when RFC 4443 §2.4 (e) forbids the error. See {@link Icmpv6Error#appendUnreachable}.
      */
-    public static ByteBuf destinationUnreachable(ByteBufAllocator alloc, ByteBuf invoking, int code, long srcHi,
-            long srcLo) {
+    public static ByteBuf destinationUnreachable(
+            ByteBufAllocator alloc, ByteBuf invoking, int code, long srcHi, long srcLo) {
         int offset = invoking.readerIndex();
         int length = invoking.readableBytes();
         if (!Icmpv6Error.mayReportOn(invoking, offset, length)) {
@@ -119,17 +121,59 @@ public final class Icmpv6 {
      * Appends an Echo Request (RFC 4443 §4.1) with {@code dataLength} bytes of {@code data} from
      * {@code dataIndex} at the writer index and advances it. Returns the bytes written.
      */
-    public static int appendEchoRequest(ByteBuf out, int hopLimit, long srcHi, long srcLo, long dstHi, long dstLo,
-            int identifier, int sequence, ByteBuf data, int dataIndex, int dataLength) {
-        return appendEcho(out, TYPE_ECHO_REQUEST, hopLimit, srcHi, srcLo, dstHi, dstLo,
-                identifier, sequence, data, dataIndex, dataLength);
+    public static int appendEchoRequest(
+            ByteBuf out,
+            int hopLimit,
+            long srcHi,
+            long srcLo,
+            long dstHi,
+            long dstLo,
+            int identifier,
+            int sequence,
+            ByteBuf data,
+            int dataIndex,
+            int dataLength) {
+        return appendEcho(
+                out,
+                TYPE_ECHO_REQUEST,
+                hopLimit,
+                srcHi,
+                srcLo,
+                dstHi,
+                dstLo,
+                identifier,
+                sequence,
+                data,
+                dataIndex,
+                dataLength);
     }
 
     /** Appends an Echo Reply (RFC 4443 §4.2); as {@link #appendEchoRequest}. */
-    public static int appendEchoReply(ByteBuf out, int hopLimit, long srcHi, long srcLo, long dstHi, long dstLo,
-            int identifier, int sequence, ByteBuf data, int dataIndex, int dataLength) {
-        return appendEcho(out, TYPE_ECHO_REPLY, hopLimit, srcHi, srcLo, dstHi, dstLo,
-                identifier, sequence, data, dataIndex, dataLength);
+    public static int appendEchoReply(
+            ByteBuf out,
+            int hopLimit,
+            long srcHi,
+            long srcLo,
+            long dstHi,
+            long dstLo,
+            int identifier,
+            int sequence,
+            ByteBuf data,
+            int dataIndex,
+            int dataLength) {
+        return appendEcho(
+                out,
+                TYPE_ECHO_REPLY,
+                hopLimit,
+                srcHi,
+                srcLo,
+                dstHi,
+                dstLo,
+                identifier,
+                sequence,
+                data,
+                dataIndex,
+                dataLength);
     }
 
     /**
@@ -137,17 +181,37 @@ public final class Icmpv6 {
      * data copied, RFC 4443 §4.2), sent from {@code srcHi/srcLo} back to the request's source.
      * Returns the bytes written.
      */
-    public static int appendEchoReplyTo(ByteBuf out, ByteBuf request, int ipv6Offset, int hopLimit, long srcHi,
-            long srcLo) {
+    public static int appendEchoReplyTo(
+            ByteBuf out, ByteBuf request, int ipv6Offset, int hopLimit, long srcHi, long srcLo) {
         int icmp = ipv6Offset + Ipv6.HEADER_LENGTH;
         int dataLength = Ipv6.payloadLength(request, ipv6Offset) - HEADER_LENGTH;
-        return appendEchoReply(out, hopLimit, srcHi, srcLo, Ipv6.srcHi(request, ipv6Offset),
-                Ipv6.srcLo(request, ipv6Offset), echoIdentifier(request, icmp), echoSequence(request, icmp),
-                request, icmp + ECHO_DATA_OFFSET, dataLength);
+        return appendEchoReply(
+                out,
+                hopLimit,
+                srcHi,
+                srcLo,
+                Ipv6.srcHi(request, ipv6Offset),
+                Ipv6.srcLo(request, ipv6Offset),
+                echoIdentifier(request, icmp),
+                echoSequence(request, icmp),
+                request,
+                icmp + ECHO_DATA_OFFSET,
+                dataLength);
     }
 
-    private static int appendEcho(ByteBuf out, int type, int hopLimit, long srcHi, long srcLo, long dstHi,
-            long dstLo, int identifier, int sequence, ByteBuf data, int dataIndex, int dataLength) {
+    private static int appendEcho(
+            ByteBuf out,
+            int type,
+            int hopLimit,
+            long srcHi,
+            long srcLo,
+            long dstHi,
+            long dstLo,
+            int identifier,
+            int sequence,
+            ByteBuf data,
+            int dataIndex,
+            int dataLength) {
         int payload = HEADER_LENGTH + dataLength;
         if (dataLength < 0 || payload > 0xFFFF) {
             throw new IllegalArgumentException("echo data length " + dataLength);

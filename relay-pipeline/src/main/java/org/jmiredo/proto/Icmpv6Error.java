@@ -43,12 +43,15 @@ public final class Icmpv6Error {
      * or whose extension headers are cut short, since then we cannot tell. Never throws.
      */
     public static boolean mayReportOn(ByteBuf buf, int offset, int length) {
-        if (offset < 0 || length < Ipv6.HEADER_LENGTH || offset + length > buf.capacity()
+        if (offset < 0
+                || length < Ipv6.HEADER_LENGTH
+                || offset + length > buf.capacity()
                 || Ipv6.version(buf, offset) != 6) {
             return false;
         }
         long srcHi = Ipv6.srcHi(buf, offset);
-        if (Ipv6.isMulticast(srcHi) || Ipv6.isUnspecified(srcHi, Ipv6.srcLo(buf, offset))
+        if (Ipv6.isMulticast(srcHi)
+                || Ipv6.isUnspecified(srcHi, Ipv6.srcLo(buf, offset))
                 || Ipv6.isMulticast(Ipv6.dstHi(buf, offset))) {
             return false;
         }
@@ -62,8 +65,8 @@ public final class Icmpv6Error {
      * packet, quoting as much of it as fits in {@link #MAX_LENGTH} bytes, and advances the writer index.
      * Returns false and writes nothing when {@link #mayReportOn} says no.
      */
-    public static boolean appendUnreachable(ByteBuf out, int code, long srcHi, long srcLo, ByteBuf invoking,
-            int offset, int length) {
+    public static boolean appendUnreachable(
+            ByteBuf out, int code, long srcHi, long srcLo, ByteBuf invoking, int offset, int length) {
         if (!mayReportOn(invoking, offset, length)) {
             return false;
         }
@@ -71,8 +74,16 @@ public final class Icmpv6Error {
         int payload = Icmpv6.HEADER_LENGTH + quoted;
         out.ensureWritable(Ipv6.HEADER_LENGTH + payload);
         int at = out.writerIndex();
-        Ipv6.writeHeader(out, at, payload, Ipv6.NEXT_HEADER_ICMPV6, HOP_LIMIT, srcHi, srcLo,
-                Ipv6.srcHi(invoking, offset), Ipv6.srcLo(invoking, offset));
+        Ipv6.writeHeader(
+                out,
+                at,
+                payload,
+                Ipv6.NEXT_HEADER_ICMPV6,
+                HOP_LIMIT,
+                srcHi,
+                srcLo,
+                Ipv6.srcHi(invoking, offset),
+                Ipv6.srcLo(invoking, offset));
         int icmp = at + Ipv6.HEADER_LENGTH;
         out.setByte(icmp + Icmpv6.TYPE_OFFSET, Icmpv6.TYPE_DESTINATION_UNREACHABLE);
         out.setByte(icmp + Icmpv6.CODE_OFFSET, code);
@@ -95,7 +106,10 @@ public final class Icmpv6Error {
             if (next == Ipv6.NEXT_HEADER_ICMPV6) {
                 return at < end ? buf.getUnsignedByte(at) : UNKNOWN;
             }
-            if (next != HOP_BY_HOP && next != ROUTING && next != DESTINATION_OPTIONS && next != FRAGMENT
+            if (next != HOP_BY_HOP
+                    && next != ROUTING
+                    && next != DESTINATION_OPTIONS
+                    && next != FRAGMENT
                     && next != AUTHENTICATION) {
                 return NOT_ICMPV6; // TCP, UDP, No Next Header, ESP...: an upper layer other than ICMPv6
             }
@@ -105,11 +119,12 @@ public final class Icmpv6Error {
             if (next == FRAGMENT && (buf.getUnsignedShort(at + 2) & 0xFFF8) != 0) {
                 return NOT_ICMPV6; // a later fragment carries no upper-layer header
             }
-            int headerLength = switch (next) {
-                case FRAGMENT -> 8;
-                case AUTHENTICATION -> (buf.getUnsignedByte(at + 1) + 2) * 4; // RFC 4302 §2.2
-                default -> (buf.getUnsignedByte(at + 1) + 1) * 8;
-            };
+            int headerLength =
+                    switch (next) {
+                        case FRAGMENT -> 8;
+                        case AUTHENTICATION -> (buf.getUnsignedByte(at + 1) + 2) * 4; // RFC 4302 §2.2
+                        default -> (buf.getUnsignedByte(at + 1) + 1) * 8;
+                    };
             next = buf.getUnsignedByte(at);
             at += headerLength;
         }

@@ -32,6 +32,7 @@ public final class Ipv6 {
 
     /** ff02::2, all routers on the link (RFC 4291 §2.7.1): the destination of a Router Solicitation. */
     public static final long ALL_ROUTERS_HI = 0xFF02_0000_0000_0000L;
+
     public static final long ALL_ROUTERS_LO = 2L;
 
     public static int version(ByteBuf buf, int offset) {
@@ -84,8 +85,16 @@ public final class Ipv6 {
      * Writes a 40-byte header at {@code offset} with absolute setters (indexes untouched): version 6,
      * traffic class 0, flow label 0, then the given fields.
      */
-    public static void writeHeader(ByteBuf buf, int offset, int payloadLength, int nextHeader, int hopLimit,
-            long srcHi, long srcLo, long dstHi, long dstLo) {
+    public static void writeHeader(
+            ByteBuf buf,
+            int offset,
+            int payloadLength,
+            int nextHeader,
+            int hopLimit,
+            long srcHi,
+            long srcLo,
+            long dstHi,
+            long dstLo) {
         buf.setInt(offset, VERSION_6_WORD);
         buf.setShort(offset + PAYLOAD_LENGTH_OFFSET, payloadLength);
         buf.setByte(offset + NEXT_HEADER_OFFSET, nextHeader);

@@ -46,8 +46,8 @@ public record Ipv6Prefix(long hi, long lo, int length) {
         if (slash >= 0) {
             String bits = s.substring(slash + 1);
             if (!bits.matches("[0-9]{1,3}") || (length = Integer.parseInt(bits)) > 128) {
-                throw new IllegalArgumentException("must be an IPv6 prefix such as 2001:db8::/48, got \"" + text
-                        + "\" (a length of 0 to 128)");
+                throw new IllegalArgumentException(
+                        "must be an IPv6 prefix such as 2001:db8::/48, got \"" + text + "\" (a length of 0 to 128)");
             }
         }
         byte[] bytes = literal(slash >= 0 ? s.substring(0, slash) : s, text);
@@ -66,7 +66,8 @@ public record Ipv6Prefix(long hi, long lo, int length) {
     private static byte[] literal(String address, String original) {
         byte[] bytes = Ipv6.literal(address);
         if (bytes == null) {
-            throw new IllegalArgumentException("must be an IPv6 prefix such as 2001:db8::/48, got \"" + original + "\"");
+            throw new IllegalArgumentException(
+                    "must be an IPv6 prefix such as 2001:db8::/48, got \"" + original + "\"");
         }
         return bytes;
     }

@@ -15,6 +15,7 @@ public final class RouterAdvertisement {
 
     /** Type, code, checksum, cur hop limit, flags, router lifetime, reachable time, retrans timer. */
     public static final int ICMP_LENGTH = 16;
+
     public static final int PREFIX_OPTION_TYPE = 3;
     public static final int PREFIX_OPTION_LENGTH = 32;
     public static final int MTU_OPTION_TYPE = 5;
@@ -59,8 +60,16 @@ public final class RouterAdvertisement {
         int total = length(mtu);
         out.ensureWritable(total);
         int at = out.writerIndex();
-        Ipv6.writeHeader(out, at, total - Ipv6.HEADER_LENGTH, Ipv6.NEXT_HEADER_ICMPV6, Ipv6.ND_HOP_LIMIT,
-                Ipv6.LINK_LOCAL_HI, serverLinkLocalLo(serverIpv4), dstHi, dstLo);
+        Ipv6.writeHeader(
+                out,
+                at,
+                total - Ipv6.HEADER_LENGTH,
+                Ipv6.NEXT_HEADER_ICMPV6,
+                Ipv6.ND_HOP_LIMIT,
+                Ipv6.LINK_LOCAL_HI,
+                serverLinkLocalLo(serverIpv4),
+                dstHi,
+                dstLo);
         int icmp = at + Ipv6.HEADER_LENGTH;
         out.setByte(icmp + Icmpv6.TYPE_OFFSET, Icmpv6.TYPE_ROUTER_ADVERTISEMENT);
         out.setByte(icmp + Icmpv6.CODE_OFFSET, 0);

@@ -19,8 +19,16 @@ public final class RouterSolicitation {
     public static int append(ByteBuf out, long srcHi, long srcLo) {
         out.ensureWritable(LENGTH);
         int at = out.writerIndex();
-        Ipv6.writeHeader(out, at, ICMP_LENGTH, Ipv6.NEXT_HEADER_ICMPV6, Ipv6.ND_HOP_LIMIT, srcHi, srcLo,
-                Ipv6.ALL_ROUTERS_HI, Ipv6.ALL_ROUTERS_LO);
+        Ipv6.writeHeader(
+                out,
+                at,
+                ICMP_LENGTH,
+                Ipv6.NEXT_HEADER_ICMPV6,
+                Ipv6.ND_HOP_LIMIT,
+                srcHi,
+                srcLo,
+                Ipv6.ALL_ROUTERS_HI,
+                Ipv6.ALL_ROUTERS_LO);
         int icmp = at + Ipv6.HEADER_LENGTH;
         out.setByte(icmp + Icmpv6.TYPE_OFFSET, Icmpv6.TYPE_ROUTER_SOLICITATION);
         out.setByte(icmp + Icmpv6.CODE_OFFSET, 0);

@@ -33,6 +33,7 @@ public final class Teredo {
 
     /** Flag bits of a Teredo address (RFC 4380 §4, RFC 5991 §3.1). */
     public static final int FLAG_CONE = 0x8000;
+
     public static final int FLAG_UG = 0x0300;
     /** The bits an RFC 5991 client randomises. */
     public static final int FLAG_RANDOM = 0x3CFF;

@@ -53,9 +53,7 @@ public final class TeredoAddress {
     }
 
     public static long lo(int flags, int mappedPort, int mappedIpv4) {
-        return ((long) (flags & 0xFFFF) << 48)
-                | ((long) (~mappedPort & 0xFFFF) << 32)
-                | (~mappedIpv4 & 0xFFFF_FFFFL);
+        return ((long) (flags & 0xFFFF) << 48) | ((long) (~mappedPort & 0xFFFF) << 32) | (~mappedIpv4 & 0xFFFF_FFFFL);
     }
 
     public static void write(ByteBuf buf, int offset, long hi, long lo) {

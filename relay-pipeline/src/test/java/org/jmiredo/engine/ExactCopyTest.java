@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The exact-size copy a queued packet is kept as ({@link Transmission#exactCopy}): the same bytes whatever the
+ * The exact-size copy a queued packet is kept as ({@link ExactCopy#of}): the same bytes whatever the
  * packet is a view of, and, for a packet read from the tunnel (a slice of the read slots' pooled buffer), no
  * garbage per copy, i.e. per new peer, also where Netty runs without {@code sun.misc.Unsafe}, as the launcher
  * runs it on JDK 25.
@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 class ExactCopyTest {
     /** A tunnel read slot's layout: slots of 1,344 bytes in one pooled buffer, the packet after 64 of headroom. */
     private static final int SLOT = 1_344;
+
     private static final int HEADROOM = 64;
 
     private static ByteBuf tunnelPacket(ByteBuf slots, int slot, int length) {
@@ -36,7 +37,7 @@ class ExactCopyTest {
     }
 
     private static void assertExactCopy(ByteBuf packet, ByteBufAllocator alloc) {
-        ByteBuf copy = Transmission.exactCopy(packet, alloc);
+        ByteBuf copy = ExactCopy.of(packet, alloc);
         try {
             assertThat(copy.capacity()).isEqualTo(packet.readableBytes());
             assertThat(copy.readerIndex()).isZero();
@@ -55,7 +56,10 @@ class ExactCopyTest {
             assertExactCopy(tunnelPacket(slots, 5, 1_280), alloc); // far into the buffer: the offset counts
             assertExactCopy(tunnelPacket(slots, 7, 40).slice(HEADROOM + 1, 30), alloc); // a slice of a slice
             assertExactCopy(tunnelPacket(slots, 3, 200).duplicate().setIndex(HEADROOM + 16, HEADROOM + 99), alloc);
-            ByteBuf plain = alloc.directBuffer(300).writeZero(10).writeBytes(new byte[] {1, 2, 3, 4}).skipBytes(10);
+            ByteBuf plain = alloc.directBuffer(300)
+                    .writeZero(10)
+                    .writeBytes(new byte[] {1, 2, 3, 4})
+                    .skipBytes(10);
             assertExactCopy(plain, alloc); // no view: copied from itself
             plain.release();
             ByteBuf heap = Unpooled.buffer(64).writeBytes("a packet on the heap".getBytes(StandardCharsets.US_ASCII));
@@ -76,13 +80,21 @@ class ExactCopyTest {
     @Test
     void aCopyFromTheTunnelsReadSlotsMakesNoGarbageWithoutUnsafe() throws IOException, InterruptedException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process child = new ProcessBuilder(List.of(java.toString(), "-Dio.netty.noUnsafe=true",
-                "-Dio.netty.leakDetection.level=disabled", "-cp", System.getProperty("java.class.path"),
-                CopyGarbage.class.getName())).redirectErrorStream(true).start();
+        Process child = new ProcessBuilder(List.of(
+                        java.toString(),
+                        "-Dio.netty.noUnsafe=true",
+                        "-Dio.netty.leakDetection.level=disabled",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        CopyGarbage.class.getName()))
+                .redirectErrorStream(true)
+                .start();
         String output;
         try {
             output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(child.waitFor(120, TimeUnit.SECONDS)).as("the child JVM ends").isTrue();
+            assertThat(child.waitFor(120, TimeUnit.SECONDS))
+                    .as("the child JVM ends")
+                    .isTrue();
         } finally {
             child.destroyForcibly();
         }
@@ -120,7 +132,7 @@ class ExactCopyTest {
         }
 
         private static int copyOnce(ByteBuf packet, ByteBufAllocator alloc) {
-            ByteBuf copy = Transmission.exactCopy(packet, alloc);
+            ByteBuf copy = ExactCopy.of(packet, alloc);
             int last = copy.getByte(copy.readableBytes() - 1);
             copy.release();
             return last;

@@ -3,11 +3,11 @@ package org.jmiredo.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.jmiredo.testing.AllAtOnce;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
+import org.jmiredo.testing.AllAtOnce;
 import org.junit.jupiter.api.Test;
 
 class PerSecondBudgetTest {
@@ -42,8 +42,8 @@ class PerSecondBudgetTest {
     }
 
     @Property
-    void neverMoreThanTheBudgetInAnySecond(@ForAll @IntRange(min = 1, max = 50) int perSecond,
-            @ForAll @IntRange(min = 1, max = 500) int attempts) {
+    void neverMoreThanTheBudgetInAnySecond(
+            @ForAll @IntRange(min = 1, max = 50) int perSecond, @ForAll @IntRange(min = 1, max = 500) int attempts) {
         PerSecondBudget budget = new PerSecondBudget(perSecond);
         int granted = 0;
         for (int i = 0; i < attempts; i++) {
@@ -79,7 +79,9 @@ class PerSecondBudgetTest {
         PerSecondBudget budget = new PerSecondBudget(2);
         assertThat(budget.tryAcquire(11)).isTrue();
         assertThat(budget.tryAcquire(10)).isTrue();
-        assertThat(budget.tryAcquire(10)).as("the loop still on second 10 opens no window of its own").isFalse();
+        assertThat(budget.tryAcquire(10))
+                .as("the loop still on second 10 opens no window of its own")
+                .isFalse();
         assertThat(budget.tryAcquire(11)).isFalse();
         assertThat(budget.tryAcquire(12)).isTrue();
     }
@@ -90,7 +92,9 @@ class PerSecondBudgetTest {
         assertThat(budget.tryAcquireOrNone(10)).isTrue();
         assertThat(budget.tryAcquireOrNone(10)).isFalse();
         budget.setPerSecond(3);
-        assertThat(budget.tryAcquireOrNone(10)).as("what was granted this second still counts").isTrue();
+        assertThat(budget.tryAcquireOrNone(10))
+                .as("what was granted this second still counts")
+                .isTrue();
         assertThat(budget.tryAcquireOrNone(10)).isTrue();
         assertThat(budget.tryAcquireOrNone(10)).isFalse();
         budget.setPerSecond(0);

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What a full queue budget really takes: queues filled with the copies the relay keeps ({@link
- * Transmission#exactCopy}, from Netty 4.2's adaptive allocator, the relay's) never hold more direct memory than
+ * ExactCopy#of}, from Netty 4.2's adaptive allocator, the relay's) never hold more direct memory than
  * max-queued-peers x queue-bytes-per-peer, whose charge must also cover each copy's heap. Before, a 1,280-byte
  * packet (the tunnel's MTU) was charged 1,280 bytes and took a 2,048-byte slot: a full budget held 1.6 times its
  * bytes in direct memory alone (BENCHMARKS.md, fifteenth iteration: silent peers and the queue budget).
@@ -20,6 +20,7 @@ class QueuedCopyMemoryTest {
     private static final int PEERS = 256;
     /** The default: four full-size packets a peer. */
     private static final int BYTES_PER_PEER = 9 * 1024;
+
     private static final long HI = 0x2001_0000_c633_6401L;
 
     @Test
@@ -44,7 +45,7 @@ class QueuedCopyMemoryTest {
                 try {
                     int slot = s.insert(HI, p + 1, 1);
                     for (int i = 0; i < 16; i++) {
-                        ByteBuf copy = Transmission.exactCopy(packet, alloc);
+                        ByteBuf copy = ExactCopy.of(packet, alloc);
                         if (s.enqueue(slot, copy)) {
                             queued++;
                         } else {
@@ -56,7 +57,8 @@ class QueuedCopyMemoryTest {
                 }
             }
             long direct = alloc.metric().usedDirectMemory();
-            assertThat(direct).as("direct memory of %d copies of %d bytes", queued, length)
+            assertThat(direct)
+                    .as("direct memory of %d copies of %d bytes", queued, length)
                     .isLessThanOrEqualTo((long) PEERS * BYTES_PER_PEER);
             assertThat(queued).as("%d-byte packets a peer holds", length).isEqualTo(expectedPerPeer * PEERS);
         } finally {

@@ -28,8 +28,10 @@ class ServedPrefixesTest {
 
     @Test
     void aListServesOnlyWhatItsPrefixesHoldUniqueLocalIncludedWhenListed_R_5_4_2_dst() throws Exception {
-        ServedPrefixes served = ServedPrefixes.of(List.of(Ipv6Prefix.parse("2001:db8:6::/64"),
-                Ipv6Prefix.parse("fd00:1::/32"), Ipv6Prefix.parse("2001:db8:ff::7/128")));
+        ServedPrefixes served = ServedPrefixes.of(List.of(
+                Ipv6Prefix.parse("2001:db8:6::/64"),
+                Ipv6Prefix.parse("fd00:1::/32"),
+                Ipv6Prefix.parse("2001:db8:ff::7/128")));
         assertThat(serves(served, "2001:db8:6::20")).isTrue();
         assertThat(serves(served, "2001:db8:6:0:ffff:ffff:ffff:ffff")).isTrue();
         assertThat(serves(served, "2001:db8:6:1::20")).isFalse();
@@ -38,7 +40,8 @@ class ServedPrefixesTest {
         assertThat(serves(served, "fd00:2::3")).isFalse();
         assertThat(serves(served, "2001:db8:ff::7")).isTrue();
         assertThat(serves(served, "2001:db8:ff::8")).isFalse();
-        assertThat(ServedPrefixes.of(List.of(Ipv6Prefix.parse("::/0"))).serves(0xFD00L << 48, 1)).isTrue();
+        assertThat(ServedPrefixes.of(List.of(Ipv6Prefix.parse("::/0"))).serves(0xFD00L << 48, 1))
+                .isTrue();
     }
 
     /** The masks against a slow reference: BigInteger-free, bit by bit, for random prefixes of every length. */
@@ -50,8 +53,10 @@ class ServedPrefixesTest {
             long hi = random.nextLong() & Ipv6Prefix.maskHi(length);
             long lo = random.nextLong() & Ipv6Prefix.maskLo(length);
             Ipv6Prefix prefix = new Ipv6Prefix(hi, lo, length);
-            long addrHi = random.nextBoolean() ? hi | (random.nextLong() & ~Ipv6Prefix.maskHi(length)) : random.nextLong();
-            long addrLo = random.nextBoolean() ? lo | (random.nextLong() & ~Ipv6Prefix.maskLo(length)) : random.nextLong();
+            long addrHi =
+                    random.nextBoolean() ? hi | (random.nextLong() & ~Ipv6Prefix.maskHi(length)) : random.nextLong();
+            long addrLo =
+                    random.nextBoolean() ? lo | (random.nextLong() & ~Ipv6Prefix.maskLo(length)) : random.nextLong();
             if (random.nextInt(4) == 0 && length > 0) { // flip one bit inside the prefix
                 int bit = random.nextInt(length);
                 if (bit < 64) {
@@ -66,14 +71,18 @@ class ServedPrefixesTest {
                 long p = bit < 64 ? hi >>> (63 - bit) : lo >>> (127 - bit);
                 expected &= (a & 1) == (p & 1);
             }
-            assertThat(prefix.contains(addrHi, addrLo)).as("%s %x %x", prefix, addrHi, addrLo).isEqualTo(expected);
-            assertThat(ServedPrefixes.of(List.of(prefix)).serves(addrHi, addrLo)).isEqualTo(expected);
+            assertThat(prefix.contains(addrHi, addrLo))
+                    .as("%s %x %x", prefix, addrHi, addrLo)
+                    .isEqualTo(expected);
+            assertThat(ServedPrefixes.of(List.of(prefix)).serves(addrHi, addrLo))
+                    .isEqualTo(expected);
         }
     }
 
     @Test
     void prefixesParseAndPrintInTheirShortForm() {
-        assertThat(Ipv6Prefix.parse("2001:db8:6::/64")).isEqualTo(new Ipv6Prefix(0x2001_0db8_0006_0000L, 0, 64))
+        assertThat(Ipv6Prefix.parse("2001:db8:6::/64"))
+                .isEqualTo(new Ipv6Prefix(0x2001_0db8_0006_0000L, 0, 64))
                 .hasToString("2001:db8:6::/64");
         assertThat(Ipv6Prefix.parse(" 2001:DB8::1 ")).hasToString("2001:db8::1/128");
         assertThat(Ipv6Prefix.parse("::/0")).hasToString("::/0");
@@ -100,7 +109,8 @@ class ServedPrefixesTest {
             many.add(new Ipv6Prefix(0x2001_0db8_0000_0000L + ((long) i << 16), 0, 48));
         }
         assertThatThrownBy(() -> ServedPrefixes.of(many)).hasMessageContaining("at most 64");
-        assertThat(ServedPrefixes.of(many.subList(0, ServedPrefixes.MAX)).prefixes()).hasSize(64);
+        assertThat(ServedPrefixes.of(many.subList(0, ServedPrefixes.MAX)).prefixes())
+                .hasSize(64);
     }
 
     private static boolean serves(ServedPrefixes served, String address) throws Exception {

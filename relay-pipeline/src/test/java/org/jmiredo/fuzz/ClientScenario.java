@@ -61,9 +61,15 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
     /** {@link #answer}'s NAT port: the one the lab NAT maps the client to. */
     private static final int NAT_MAPPING = -1;
     /** What a packet from the tunnel may be dropped for (RFC 4380 §5.2.4). */
-    private static final Set<DropReason> TUN_SIDE = EnumSet.of(DropReason.NOT_QUALIFIED, DropReason.MALFORMED_IPV6,
-            DropReason.MULTICAST, DropReason.SOURCE_NOT_TEREDO, DropReason.NOT_GLOBAL_SCOPE,
-            DropReason.NON_GLOBAL_DESTINATION, DropReason.PEER_UNREACHABLE, DropReason.QUEUE_FULL);
+    private static final Set<DropReason> TUN_SIDE = EnumSet.of(
+            DropReason.NOT_QUALIFIED,
+            DropReason.MALFORMED_IPV6,
+            DropReason.MULTICAST,
+            DropReason.SOURCE_NOT_TEREDO,
+            DropReason.NOT_GLOBAL_SCOPE,
+            DropReason.NON_GLOBAL_DESTINATION,
+            DropReason.PEER_UNREACHABLE,
+            DropReason.QUEUE_FULL);
 
     /** An echo test the client sent: to {@code peer}, with these 8 data bytes (§5.2.9); {@code packet} as sent. */
     private record EchoTest(long[] peer, long nonce, byte[] packet) {}
@@ -79,6 +85,7 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
     private final TunWrites tunQueue = new TunWrites(this::forUs, "for the client's own address");
     /** On a step the input picks, the socket refuses some datagrams (one in four of the step's). */
     private boolean refusing;
+
     private final RefusedWrites refused;
     /** The last Teredo address the client had, qualified or not: a new one must have emptied the peer list. */
     private long[] lastAddress;
@@ -86,6 +93,7 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
     private byte[] carried = new byte[0];
     /** Peers the client kept across a new address (found in the status callback, which the pipeline guards). */
     private String keptPeers;
+
     private final List<long[]> peers = new ArrayList<>();
     private final List<EchoTest> echoTests = new ArrayList<>();
     private byte[] lastRs;
@@ -96,13 +104,12 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
 
     ClientScenario(FuzzedDataProvider data) {
         this.data = data;
-        refused = new RefusedWrites(() -> refusing && data.consumeInt(0, 3) == 0,
-                this::isControl);
+        refused = new RefusedWrites(() -> refusing && data.consumeInt(0, 3) == 0, this::isControl);
         udp.config().setAllocator(alloc);
-        table = new PeerTableSettings(data.consumeInt(1, 16), 1, data.consumeInt(1, 120), data.consumeInt(0, 3000),
-                data.consumeInt(0, 4));
-        path = new ClientDataPath(SETTINGS, this, table, data.consumeInt(0, 10), () -> now, () -> millis,
-                ChannelUdpSender::new);
+        table = new PeerTableSettings(
+                data.consumeInt(1, 16), 1, data.consumeInt(1, 120), data.consumeInt(0, 3000), data.consumeInt(0, 4));
+        path = new ClientDataPath(
+                SETTINGS, this, table, data.consumeInt(0, 10), () -> now, () -> millis, ChannelUdpSender::new);
         udp.pipeline().addLast(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel channel) { // as the transport does: registered, not yet active
@@ -197,7 +204,9 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
         long releasedIntoTunnel = 0;
         // A bubble is counted in BUBBLES_RX even when it is then dropped (MAPPING_MISMATCH).
         if (bubbles == 1) {
-            check(delivered == 0 && taken == 0 && held == 0, "a bubble reached the tunnel, or was taken for something else");
+            check(
+                    delivered == 0 && taken == 0 && held == 0,
+                    "a bubble reached the tunnel, or was taken for something else");
             check(drops == 0 || drops == 1 && d[r(DropReason.MAPPING_MISMATCH)] == 1, "a bubble's drop");
         } else if (d[c(Counter.ECHO_TESTS_PASSED)] == 1) {
             // The echo reply is taken; the packets held from its host (M23) leave with it: into the tunnel (or
@@ -206,24 +215,38 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
             // Those held for the address we had before a new mapping are dropped as DESTINATION_NOT_SERVED.
             long tunRefused = d[r(DropReason.TUN_WRITE_FAILED)];
             long stale = d[r(DropReason.DESTINATION_NOT_SERVED)];
-            check(taken == 1 && held == 0 && drops == untested + tunRefused + stale, "an echo reply's outcome: drops " + drops
-                    + ";" + Counts.moved(d));
+            check(
+                    taken == 1 && held == 0 && drops == untested + tunRefused + stale,
+                    "an echo reply's outcome: drops " + drops + ";" + Counts.moved(d));
             releasedIntoTunnel = delivered + tunRefused;
         } else {
             // A packet from a peer trusted at its mapping (cases 1, 3) empties the peer's queue too: what was held
             // from another mapping (M23) is dropped then as UNTESTED_MAPPING, beside the packet's own outcome.
-            check(bubbles == 0 && drops - untested + delivered + taken + held == 1, "datagram outcome: delivered "
-                    + delivered + ", taken " + taken + ", held " + held + ", drops " + drops + ";" + Counts.moved(d));
+            check(
+                    bubbles == 0 && drops - untested + delivered + taken + held == 1,
+                    "datagram outcome: delivered " + delivered + ", taken " + taken + ", held " + held + ", drops "
+                            + drops + ";" + Counts.moved(d));
         }
         check(tunQueue.count == delivered + d[r(DropReason.TUN_WRITE_FAILED)], "tunnel writes match their counts");
         // A packet from a trusted peer at a new mapping (dropped) sends one probe through the peer's server.
         long rebound = d[c(Counter.BUBBLES_TX_REBOUND)];
-        check(rebound == 0 || rebound == 1 && d[r(DropReason.MAPPING_MISMATCH)] == 1 && bubbles == 0
-                && d[c(Counter.BUBBLES_TX_INDIRECT)] == 1, "a rebound probe only for a mismatched data packet;"
-                + Counts.moved(d));
-        check(sent == d[c(Counter.UDP_TX_PACKETS)] && sent == d[c(Counter.QUEUE_RELEASED_PACKETS)] - releasedIntoTunnel
-                + d[c(Counter.BUBBLES_TX_DIRECT)] + d[c(Counter.ECHO_TESTS_TX)] + d[c(Counter.ROUTER_SOLICITATIONS_TX)]
-                + rebound, "a datagram sends a released queue, a bubble, an echo test or an RS only;" + Counts.moved(d));
+        check(
+                rebound == 0
+                        || rebound == 1
+                                && d[r(DropReason.MAPPING_MISMATCH)] == 1
+                                && bubbles == 0
+                                && d[c(Counter.BUBBLES_TX_INDIRECT)] == 1,
+                "a rebound probe only for a mismatched data packet;" + Counts.moved(d));
+        check(
+                sent == d[c(Counter.UDP_TX_PACKETS)]
+                        && sent
+                                == d[c(Counter.QUEUE_RELEASED_PACKETS)]
+                                        - releasedIntoTunnel
+                                        + d[c(Counter.BUBBLES_TX_DIRECT)]
+                                        + d[c(Counter.ECHO_TESTS_TX)]
+                                        + d[c(Counter.ROUTER_SOLICITATIONS_TX)]
+                                        + rebound,
+                "a datagram sends a released queue, a bubble, an echo test or an RS only;" + Counts.moved(d));
         RelayScenario.checkBounds(path.peers(), table);
     }
 
@@ -247,14 +270,19 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
         check(failed == refused.count, "each refused datagram counted once as udp_write_failed;" + Counts.moved(d));
         long tunDrops = drops(d, TUN_SIDE);
         check(drops(d) == tunDrops + d[r(DropReason.TUN_WRITE_FAILED)] + failed, "only tunnel-side drop reasons");
-        long control = d[c(Counter.BUBBLES_TX_INDIRECT)] + d[c(Counter.BUBBLES_TX_DIRECT)] + d[c(Counter.ECHO_TESTS_TX)];
+        long control =
+                d[c(Counter.BUBBLES_TX_INDIRECT)] + d[c(Counter.BUBBLES_TX_DIRECT)] + d[c(Counter.ECHO_TESTS_TX)];
         // A refused datagram is its packet's outcome too (a refused bubble or test is not counted as one sent).
         long dataSent = d[c(Counter.UDP_TX_PACKETS)] - control + refused.count - refused.controls;
         check(sent == d[c(Counter.UDP_TX_PACKETS)], "every send is counted");
-        check(dataSent + d[c(Counter.QUEUED_PACKETS)] + tunDrops == 1, "tunnel packet outcome: sent " + dataSent
-                + ", queued " + d[c(Counter.QUEUED_PACKETS)] + ", drops " + tunDrops + ";" + Counts.moved(d));
-        check(d[c(Counter.ICMP_ERRORS_TX)] == d[c(Counter.TUN_TX_PACKETS)] + d[r(DropReason.TUN_WRITE_FAILED)]
-                && tunQueue.count == d[c(Counter.ICMP_ERRORS_TX)], "only ICMPv6 errors go back into the tunnel");
+        check(
+                dataSent + d[c(Counter.QUEUED_PACKETS)] + tunDrops == 1,
+                "tunnel packet outcome: sent " + dataSent + ", queued " + d[c(Counter.QUEUED_PACKETS)] + ", drops "
+                        + tunDrops + ";" + Counts.moved(d));
+        check(
+                d[c(Counter.ICMP_ERRORS_TX)] == d[c(Counter.TUN_TX_PACKETS)] + d[r(DropReason.TUN_WRITE_FAILED)]
+                        && tunQueue.count == d[c(Counter.ICMP_ERRORS_TX)],
+                "only ICMPv6 errors go back into the tunnel");
         RelayScenario.checkBounds(path.peers(), table);
     }
 
@@ -271,17 +299,18 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
         udp.runPendingTasks();
         udp.checkException();
         int sent = drainSent();
-        check(sent == counters.get(Counter.ROUTER_SOLICITATIONS_TX) - before
-                && refused.count == refused.controls
-                && refused.count == counters.dropped(DropReason.UDP_WRITE_FAILED) - failedBefore,
+        check(
+                sent == counters.get(Counter.ROUTER_SOLICITATIONS_TX) - before
+                        && refused.count == refused.controls
+                        && refused.count == counters.dropped(DropReason.UDP_WRITE_FAILED) - failedBefore,
                 "time passing sends RSs only, each counted once");
         RelayScenario.checkBounds(path.peers(), table);
     }
 
     /** Our server's RA to the client's latest RS, as it saw it from {@code natPort} (NAT_MAPPING: the usual one). */
     private ByteBuf answer(int natPort) {
-        ByteBuf ra = server.answer(Unpooled.wrappedBuffer(lastRs), lastRsServer,
-                natPort == NAT_MAPPING ? Packets.NAT_PORT : natPort);
+        ByteBuf ra = server.answer(
+                Unpooled.wrappedBuffer(lastRs), lastRsServer, natPort == NAT_MAPPING ? Packets.NAT_PORT : natPort);
         check(ra != null, "our server answers the client's RS");
         return ra;
     }
@@ -300,12 +329,13 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
         ByteBuf buf = Unpooled.buffer();
         FuzzInputs.teredoHeaders(data, buf);
         long[] src = data.consumeInt(0, 4) != 0 ? peer() : new long[] {data.consumeLong(), data.consumeLong()};
-        long[] dst = switch (data.consumeInt(0, 5)) {
-            case 0, 1, 2 -> self != null ? self : peer();
-            case 3 -> peer();
-            case 4 -> new long[] {0xFF02_0000_0000_0000L, 1};
-            default -> new long[] {data.consumeLong(), data.consumeLong()};
-        };
+        long[] dst =
+                switch (data.consumeInt(0, 5)) {
+                    case 0, 1, 2 -> self != null ? self : peer();
+                    case 3 -> peer();
+                    case 4 -> new long[] {0xFF02_0000_0000_0000L, 1};
+                    default -> new long[] {data.consumeLong(), data.consumeLong()};
+                };
         int at = buf.writerIndex();
         buf.writeZero(Ipv6.HEADER_LENGTH);
         int nextHeader;
@@ -313,7 +343,8 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
             case 0 -> nextHeader = Ipv6.NEXT_HEADER_NONE; // a bubble
             case 1 -> {
                 nextHeader = Ipv6.NEXT_HEADER_ICMPV6;
-                buf.writeByte(data.consumeBoolean() ? Icmpv6.TYPE_ECHO_REPLY : Icmpv6.TYPE_ECHO_REQUEST).writeZero(3)
+                buf.writeByte(data.consumeBoolean() ? Icmpv6.TYPE_ECHO_REPLY : Icmpv6.TYPE_ECHO_REQUEST)
+                        .writeZero(3)
                         .writeBytes(data.consumeBytes(data.consumeInt(0, 64)));
             }
             default -> {
@@ -322,8 +353,16 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
             }
         }
         int length = buf.writerIndex() - at - Ipv6.HEADER_LENGTH;
-        Ipv6.writeHeader(buf, at, data.consumeInt(0, 7) == 0 ? data.consumeInt(0, 0xFFFF) : length, nextHeader,
-                data.consumeInt(0, 255), src[0], src[1], dst[0], dst[1]);
+        Ipv6.writeHeader(
+                buf,
+                at,
+                data.consumeInt(0, 7) == 0 ? data.consumeInt(0, 0xFFFF) : length,
+                nextHeader,
+                data.consumeInt(0, 255),
+                src[0],
+                src[1],
+                dst[0],
+                dst[1]);
         trailers(buf);
         udpStep(buf, sender(src));
     }
@@ -342,7 +381,8 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
             if (data.consumeInt(0, 3) == 0) {
                 quoted.setByte(data.consumeInt(0, quoted.readableBytes() - 1), data.consumeInt(0, 255));
             }
-            int length = data.consumeInt(0, 3) == 0 ? data.consumeInt(0, quoted.readableBytes()) : quoted.readableBytes();
+            int length =
+                    data.consumeInt(0, 3) == 0 ? data.consumeInt(0, quoted.readableBytes()) : quoted.readableBytes();
             Icmpv6Error.appendUnreachable(buf, data.consumeInt(0, 6), test.peer[0], test.peer[1], quoted, 0, length);
             quoted.release();
         } else {
@@ -352,8 +392,11 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
             nonce.release();
         }
         trailers(buf);
-        udpStep(buf, data.consumeBoolean() ? SocketAddresses.of(SETTINGS.primaryServer(), Teredo.SERVICE_PORT)
-                : sender(null));
+        udpStep(
+                buf,
+                data.consumeBoolean()
+                        ? SocketAddresses.of(SETTINGS.primaryServer(), Teredo.SERVICE_PORT)
+                        : sender(null));
     }
 
     // ---- inputs ----
@@ -368,8 +411,10 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
     private InetSocketAddress sender(long[] src) {
         boolean teredo = src != null && TeredoAddress.isTeredo(src[0], Teredo.PREFIX);
         return switch (data.consumeInt(0, 5)) {
-            case 0, 1 -> teredo ? SocketAddresses.of(TeredoAddress.mappedIpv4(src[1]), TeredoAddress.mappedPort(src[1]))
-                    : SocketAddresses.of(FuzzInputs.ipv4(data), FuzzInputs.port(data)); // a relay
+            case 0, 1 ->
+                teredo
+                        ? SocketAddresses.of(TeredoAddress.mappedIpv4(src[1]), TeredoAddress.mappedPort(src[1]))
+                        : SocketAddresses.of(FuzzInputs.ipv4(data), FuzzInputs.port(data)); // a relay
             case 2 -> SocketAddresses.of(SETTINGS.primaryServer(), Teredo.SERVICE_PORT);
             case 3 -> SocketAddresses.of(data.consumeInt(), data.consumeInt(0, 0xFFFF));
             default -> SocketAddresses.of(FuzzInputs.ipv4(data), FuzzInputs.port(data));
@@ -381,16 +426,18 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
         ByteBuf buf = Unpooled.buffer();
         int offset = data.consumeInt(0, 3) == 0 ? data.consumeInt(1, 16) : 0;
         buf.writeZero(offset).readerIndex(offset);
-        long[] src = self != null && data.consumeInt(0, 4) != 0 ? self : new long[] {data.consumeLong(), data.consumeLong()};
-        long[] dst = switch (data.consumeInt(0, 5)) {
-            case 0, 1, 2 -> peer();
-            case 3 -> new long[] {0xFF02_0000_0000_0000L, 2}; // the kernel's router solicitations
-            case 4 -> new long[] {TeredoAddress.hi(Teredo.PREFIX, data.consumeInt()), data.consumeLong()};
-            default -> new long[] {data.consumeLong(), data.consumeLong()};
-        };
+        long[] src =
+                self != null && data.consumeInt(0, 4) != 0 ? self : new long[] {data.consumeLong(), data.consumeLong()};
+        long[] dst =
+                switch (data.consumeInt(0, 5)) {
+                    case 0, 1, 2 -> peer();
+                    case 3 -> new long[] {0xFF02_0000_0000_0000L, 2}; // the kernel's router solicitations
+                    case 4 -> new long[] {TeredoAddress.hi(Teredo.PREFIX, data.consumeInt()), data.consumeLong()};
+                    default -> new long[] {data.consumeLong(), data.consumeLong()};
+                };
         int nextHeader = data.consumeBoolean() ? Ipv6.NEXT_HEADER_ICMPV6 : data.consumeInt(0, 255);
-        byte[] payload = data.consumeBytes(data.consumeBoolean() ? data.consumeInt(0, 64)
-                : data.consumeInt(0, Teredo.MTU - Ipv6.HEADER_LENGTH));
+        byte[] payload = data.consumeBytes(
+                data.consumeBoolean() ? data.consumeInt(0, 64) : data.consumeInt(0, Teredo.MTU - Ipv6.HEADER_LENGTH));
         int declared = data.consumeInt(0, 7) == 0 ? data.consumeInt(0, 0xFFFF) : payload.length;
         buf.writeZero(Ipv6.HEADER_LENGTH);
         Ipv6.writeHeader(buf, offset, declared, nextHeader, data.consumeInt(0, 255), src[0], src[1], dst[0], dst[1]);
@@ -413,8 +460,10 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
             return new long[] {0x2001_0DB8_0000_0000L | data.consumeInt(0, 0xFFFF), data.consumeLong()};
         }
         int flags = data.consumeBoolean() ? 0 : data.consumeInt(0, 0xFFFF);
-        return new long[] {TeredoAddress.hi(Teredo.PREFIX, FuzzInputs.ipv4(data)),
-            TeredoAddress.lo(flags, FuzzInputs.port(data), FuzzInputs.ipv4(data))};
+        return new long[] {
+            TeredoAddress.hi(Teredo.PREFIX, FuzzInputs.ipv4(data)),
+            TeredoAddress.lo(flags, FuzzInputs.port(data), FuzzInputs.ipv4(data))
+        };
     }
 
     // ---- outputs and checks ----
@@ -427,8 +476,12 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
 
     /** Checks and releases what the client sent; remembers its RSs and connectivity tests for later steps. */
     private int drainSent() {
-        return SentDatagrams.drain(udp, p -> remember(p.content(), SocketAddresses.ipv4(p.recipient()),
-                p.recipient().getPort()));
+        return SentDatagrams.drain(
+                udp,
+                p -> remember(
+                        p.content(),
+                        SocketAddresses.ipv4(p.recipient()),
+                        p.recipient().getPort()));
     }
 
     /**
@@ -438,10 +491,13 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
     private boolean isControl(DatagramPacket p) {
         ByteBuf content = p.content();
         int at = content.readerIndex();
-        return content.readableBytes() == Ipv6.HEADER_LENGTH && Ipv6.isBubble(content, at)
+        return content.readableBytes() == Ipv6.HEADER_LENGTH
+                        && Ipv6.isBubble(content, at)
                         && !ByteBufUtil.equals(content, Unpooled.wrappedBuffer(carried))
-                || p.recipient().getPort() == Teredo.SERVICE_PORT && (content.getUnsignedShort(at) == TeredoHeaders.AUTH_TYPE
-                        || SocketAddresses.ipv4(p.recipient()) == SETTINGS.primaryServer() && isEchoTest(content, at));
+                || p.recipient().getPort() == Teredo.SERVICE_PORT
+                        && (content.getUnsignedShort(at) == TeredoHeaders.AUTH_TYPE
+                                || SocketAddresses.ipv4(p.recipient()) == SETTINGS.primaryServer()
+                                        && isEchoTest(content, at));
     }
 
     private static boolean isEchoTest(ByteBuf content, int at) {
@@ -463,7 +519,8 @@ final class ClientScenario implements AutoCloseable, ClientStatus {
             long[] peer = {Ipv6.dstHi(content, at), Ipv6.dstLo(content, at)};
             byte[] packet = new byte[content.readableBytes()];
             content.getBytes(at, packet);
-            echoTests.add(new EchoTest(peer, content.getLong(at + Ipv6.HEADER_LENGTH + Icmpv6.ECHO_DATA_OFFSET), packet));
+            echoTests.add(
+                    new EchoTest(peer, content.getLong(at + Ipv6.HEADER_LENGTH + Icmpv6.ECHO_DATA_OFFSET), packet));
         }
     }
 

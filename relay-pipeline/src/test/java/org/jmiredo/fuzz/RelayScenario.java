@@ -4,7 +4,6 @@ import static org.jmiredo.fuzz.Counts.c;
 import static org.jmiredo.fuzz.Counts.drops;
 import static org.jmiredo.fuzz.Counts.r;
 
-import org.jmiredo.testing.TrackingAllocator;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -31,6 +30,7 @@ import org.jmiredo.pipeline.SocketAddresses;
 import org.jmiredo.proto.Ipv6;
 import org.jmiredo.proto.Teredo;
 import org.jmiredo.proto.TeredoAddress;
+import org.jmiredo.testing.TrackingAllocator;
 import org.jmiredo.tun.MemoryTun;
 import org.jmiredo.tun.TunReceiver;
 import org.jmiredo.tun.offload.VirtioReader;
@@ -48,11 +48,17 @@ final class RelayScenario implements AutoCloseable {
     static final int MAX_STEPS = 48;
     private static final InetSocketAddress RELAY = SocketAddresses.of(0xC633_6403, 3545); // 198.51.100.3
     /** What a packet from the tunnel may be dropped for (RFC 4380 §5.4.1). */
-    private static final Set<DropReason> TUN_SIDE = EnumSet.of(DropReason.MALFORMED_IPV6, DropReason.MULTICAST,
-            DropReason.DESTINATION_NOT_TEREDO, DropReason.NON_GLOBAL_DESTINATION, DropReason.PEER_UNREACHABLE,
-            DropReason.QUEUE_FULL, DropReason.QUEUE_PEERS_FULL);
+    private static final Set<DropReason> TUN_SIDE = EnumSet.of(
+            DropReason.MALFORMED_IPV6,
+            DropReason.MULTICAST,
+            DropReason.DESTINATION_NOT_TEREDO,
+            DropReason.NON_GLOBAL_DESTINATION,
+            DropReason.PEER_UNREACHABLE,
+            DropReason.QUEUE_FULL,
+            DropReason.QUEUE_PEERS_FULL);
     /** What a bubble may be dropped for (Reception.bubble). */
-    private static final Set<DropReason> BUBBLE_DROPS = EnumSet.of(DropReason.SOURCE_NOT_TEREDO, DropReason.MAPPING_MISMATCH);
+    private static final Set<DropReason> BUBBLE_DROPS =
+            EnumSet.of(DropReason.SOURCE_NOT_TEREDO, DropReason.MAPPING_MISMATCH);
 
     /** A Teredo peer the input made up: its address embeds a server and a mapping. */
     private record Peer(long hi, long lo) {
@@ -73,12 +79,14 @@ final class RelayScenario implements AutoCloseable {
     private final TunReceiver tun;
     /** Non-null when the tunnel is read with virtio headers (tun.offload = auto): reads, maybe super-packets. */
     private final VirtioReader virtio;
+
     private final List<Peer> peers = new ArrayList<>();
     private final List<OurBubble> ourBubbles = new ArrayList<>();
     private int now = 1_000;
     private final TunWrites tunQueue = new TunWrites(p -> true, "anything");
     /** On a step the input picks, the socket refuses some datagrams (one in four of the step's). */
     private boolean refusing;
+
     private final RefusedWrites refused;
 
     /** @param offload the tunnel is read with virtio headers ({@code tun.offload = auto}) */
@@ -91,12 +99,18 @@ final class RelayScenario implements AutoCloseable {
         // A socket with room for a whole super-packet's datagrams (up to 64 KiB of 40-byte segments), as the
         // kernel's send buffer has: with Netty's 64-KiB default the harness itself refused them (UDP_WRITE_FAILED).
         udp.config().setWriteBufferWaterMark(new WriteBufferWaterMark(8 << 20, 16 << 20));
-        RelaySettings settings = new RelaySettings(Teredo.PREFIX, data.consumeBoolean(),
+        RelaySettings settings = new RelaySettings(
+                Teredo.PREFIX,
+                data.consumeBoolean(),
                 data.consumeBoolean() ? UnknownPeerPolicy.ACCEPT_MATCHING : UnknownPeerPolicy.DROP,
                 data.consumeInt(0, 10));
         int[] segments = {1, 2, 4};
-        table = new PeerTableSettings(data.consumeInt(1, 16), segments[data.consumeInt(0, 2)],
-                data.consumeInt(1, 120), data.consumeInt(0, 3000), data.consumeInt(0, 4));
+        table = new PeerTableSettings(
+                data.consumeInt(1, 16),
+                segments[data.consumeInt(0, 2)],
+                data.consumeInt(1, 120),
+                data.consumeInt(0, 3000),
+                data.consumeInt(0, 4));
         path = new RelayDataPath(settings, table, () -> now);
         path.initUdpChannel(udp, tunQueue);
         udp.pipeline().addFirst(refused); // next to the socket
@@ -147,9 +161,12 @@ final class RelayScenario implements AutoCloseable {
         // drops it (SOURCE_NOT_TEREDO, MAPPING_MISMATCH), so a bubble is one or both of those counts.
         if (bubbles == 1) {
             check(delivered == 0 && tunQueue.count == 0, "a bubble reached the tunnel");
-            check(drops == 0 || drops == 1 && drops(d, BUBBLE_DROPS) == 1, "a bubble has at most one drop, of a bubble reason");
+            check(
+                    drops == 0 || drops == 1 && drops(d, BUBBLE_DROPS) == 1,
+                    "a bubble has at most one drop, of a bubble reason");
         } else {
-            check(bubbles == 0 && delivered + drops == 1,
+            check(
+                    bubbles == 0 && delivered + drops == 1,
                     "datagram outcome: delivered " + delivered + ", drops " + drops + ", bubbles " + bubbles);
             check(tunQueue.count == delivered + d[r(DropReason.TUN_WRITE_FAILED)], "tunnel writes match their counts");
         }
@@ -157,10 +174,15 @@ final class RelayScenario implements AutoCloseable {
         // Or, for a data packet from a trusted peer at a new mapping, or from a peer without an entry at a mapping
         // its address does not embed (dropped), one bubble through its server.
         long rebound = d[c(Counter.BUBBLES_TX_REBOUND)] + d[c(Counter.BUBBLES_TX_UNKNOWN)];
-        check(rebound == 0 || rebound == 1 && d[r(DropReason.MAPPING_MISMATCH)] == 1 && bubbles == 0
-                && d[c(Counter.BUBBLES_TX_INDIRECT)] == 1, "a rebound or unknown peer's bubble only for a mismatched"
-                + " data packet;" + Counts.moved(d));
-        check(d[c(Counter.UDP_TX_PACKETS)] == sent && sent == d[c(Counter.QUEUE_RELEASED_PACKETS)] + rebound,
+        check(
+                rebound == 0
+                        || rebound == 1
+                                && d[r(DropReason.MAPPING_MISMATCH)] == 1
+                                && bubbles == 0
+                                && d[c(Counter.BUBBLES_TX_INDIRECT)] == 1,
+                "a rebound or unknown peer's bubble only for a mismatched" + " data packet;" + Counts.moved(d));
+        check(
+                d[c(Counter.UDP_TX_PACKETS)] == sent && sent == d[c(Counter.QUEUE_RELEASED_PACKETS)] + rebound,
                 "a datagram sends only the peer's released queue, or one bubble;" + Counts.moved(d));
         checkBounds(path.peers(), table);
     }
@@ -187,7 +209,8 @@ final class RelayScenario implements AutoCloseable {
         long failed = d[r(DropReason.UDP_WRITE_FAILED)];
         check(failed == refused.count, "each refused datagram counted once as udp_write_failed;" + Counts.moved(d));
         long tunDrops = drops(d, TUN_SIDE);
-        check(drops(d) == tunDrops + drops(d, VirtioReads.READ_DROPS) + d[r(DropReason.TUN_WRITE_FAILED)] + failed,
+        check(
+                drops(d) == tunDrops + drops(d, VirtioReads.READ_DROPS) + d[r(DropReason.TUN_WRITE_FAILED)] + failed,
                 "only tunnel-side drop reasons");
         long bubblesOut = d[c(Counter.BUBBLES_TX_INDIRECT)] + d[c(Counter.BUBBLES_TX_DIRECT)];
         // A refused datagram is its packet's outcome too (a refused bubble is not counted as a bubble sent).
@@ -197,12 +220,17 @@ final class RelayScenario implements AutoCloseable {
         // had queued, earlier steps' packets, with this one, all as peer_unreachable: at most one peer's queue
         // (of 40-byte packets at the least), and only beside a packet of this step that was unreachable too.
         long givenUp = dataSent + d[c(Counter.QUEUED_PACKETS)] + tunDrops - packets;
-        check(givenUp == 0 || givenUp > 0 && givenUp <= table.queueBytesPerPeer() / Ipv6.HEADER_LENGTH
-                        && d[r(DropReason.PEER_UNREACHABLE)] > givenUp,
+        check(
+                givenUp == 0
+                        || givenUp > 0
+                                && givenUp <= table.queueBytesPerPeer() / Ipv6.HEADER_LENGTH
+                                && d[r(DropReason.PEER_UNREACHABLE)] > givenUp,
                 "tunnel packet outcomes" + Counts.moved(d) + ": " + packets + " packets, sent " + dataSent + ", queued "
                         + d[c(Counter.QUEUED_PACKETS)] + ", drops " + tunDrops);
-        check(d[c(Counter.ICMP_ERRORS_TX)] == d[c(Counter.TUN_TX_PACKETS)] + d[r(DropReason.TUN_WRITE_FAILED)]
-                && tunQueue.count == d[c(Counter.ICMP_ERRORS_TX)], "only ICMPv6 errors go back into the tunnel");
+        check(
+                d[c(Counter.ICMP_ERRORS_TX)] == d[c(Counter.TUN_TX_PACKETS)] + d[r(DropReason.TUN_WRITE_FAILED)]
+                        && tunQueue.count == d[c(Counter.ICMP_ERRORS_TX)],
+                "only ICMPv6 errors go back into the tunnel");
         checkBounds(path.peers(), table);
     }
 
@@ -226,8 +254,16 @@ final class RelayScenario implements AutoCloseable {
         FuzzInputs.teredoHeaders(data, buf);
         int at = buf.writerIndex();
         buf.writeZero(Ipv6.HEADER_LENGTH);
-        Ipv6.writeHeader(buf, at, 0, Ipv6.NEXT_HEADER_NONE, data.consumeInt(0, 255), ours.peer.hi, ours.peer.lo,
-                ours.srcHi, ours.srcLo);
+        Ipv6.writeHeader(
+                buf,
+                at,
+                0,
+                Ipv6.NEXT_HEADER_NONE,
+                data.consumeInt(0, 255),
+                ours.peer.hi,
+                ours.peer.lo,
+                ours.srcHi,
+                ours.srcLo);
         // From its embedded mapping, or (symmetric NAT) from another one.
         InetSocketAddress from = data.consumeBoolean() ? ours.peer.embeddedMapping() : sender(ours.peer);
         udpStep(buf, from);
@@ -244,8 +280,9 @@ final class RelayScenario implements AutoCloseable {
         long[] dst = udpDestination();
         boolean bubble = data.consumeBoolean();
         int nextHeader = bubble ? Ipv6.NEXT_HEADER_NONE : nextHeader();
-        byte[] payload = bubble ? new byte[0] : data.consumeBytes(data.consumeBoolean() ? data.consumeInt(0, 64)
-                : data.consumeInt(0, 1240));
+        byte[] payload = bubble
+                ? new byte[0]
+                : data.consumeBytes(data.consumeBoolean() ? data.consumeInt(0, 64) : data.consumeInt(0, 1240));
         int declared = data.consumeInt(0, 7) == 0 ? data.consumeInt(0, 0xFFFF) : payload.length;
         int at = buf.writerIndex();
         buf.writeZero(Ipv6.HEADER_LENGTH);
@@ -263,7 +300,8 @@ final class RelayScenario implements AutoCloseable {
     /** Mostly the mapping the Teredo source embeds, so that the §5.4.2 checks pass and deep paths run. */
     private InetSocketAddress sender(Peer src) {
         return switch (data.consumeInt(0, 7)) {
-            case 0, 1, 2, 3 -> src != null ? src.embeddedMapping() : SocketAddresses.of(FuzzInputs.ipv4(data), FuzzInputs.port(data));
+            case 0, 1, 2, 3 ->
+                src != null ? src.embeddedMapping() : SocketAddresses.of(FuzzInputs.ipv4(data), FuzzInputs.port(data));
             case 4 -> SocketAddresses.of(FuzzInputs.ipv4(data), FuzzInputs.port(data));
             case 5 -> SocketAddresses.of(data.consumeInt(), data.consumeInt(0, 0xFFFF)); // any source at all
             case 6 -> ipv6Sender();
@@ -306,27 +344,29 @@ final class RelayScenario implements AutoCloseable {
         ByteBuf buf = Unpooled.buffer();
         int offset = data.consumeInt(0, 3) == 0 ? data.consumeInt(1, 16) : 0;
         buf.writeZero(offset).readerIndex(offset);
-        long[] src = switch (data.consumeInt(0, 5)) {
-            case 0 -> new long[] {0, 0}; // unspecified: no ICMPv6 error may answer it (RFC 4443 §2.4)
-            case 1 -> new long[] {0xFF0E_0000_0000_0000L, data.consumeLong()};
-            case 2 -> {
-                Peer p = peer();
-                yield new long[] {p.hi, p.lo};
-            }
-            default -> new long[] {0x2001_0DB8_0000_0000L | data.consumeInt(0, 0xFFFF), data.consumeLong()};
-        };
-        long[] dst = switch (data.consumeInt(0, 6)) {
-            case 0, 1, 2, 3 -> {
-                Peer p = peer();
-                yield new long[] {p.hi, p.lo};
-            }
-            case 4 -> new long[] {0x2001_0DB8_0000_0000L, data.consumeLong()};
-            case 5 -> new long[] {0xFF02_0000_0000_0000L, 1};
-            default -> new long[] {TeredoAddress.hi(Teredo.PREFIX, data.consumeInt()), data.consumeLong()};
-        };
+        long[] src =
+                switch (data.consumeInt(0, 5)) {
+                    case 0 -> new long[] {0, 0}; // unspecified: no ICMPv6 error may answer it (RFC 4443 §2.4)
+                    case 1 -> new long[] {0xFF0E_0000_0000_0000L, data.consumeLong()};
+                    case 2 -> {
+                        Peer p = peer();
+                        yield new long[] {p.hi, p.lo};
+                    }
+                    default -> new long[] {0x2001_0DB8_0000_0000L | data.consumeInt(0, 0xFFFF), data.consumeLong()};
+                };
+        long[] dst =
+                switch (data.consumeInt(0, 6)) {
+                    case 0, 1, 2, 3 -> {
+                        Peer p = peer();
+                        yield new long[] {p.hi, p.lo};
+                    }
+                    case 4 -> new long[] {0x2001_0DB8_0000_0000L, data.consumeLong()};
+                    case 5 -> new long[] {0xFF02_0000_0000_0000L, 1};
+                    default -> new long[] {TeredoAddress.hi(Teredo.PREFIX, data.consumeInt()), data.consumeLong()};
+                };
         int nextHeader = nextHeader();
-        byte[] payload = data.consumeBytes(data.consumeBoolean() ? data.consumeInt(0, 64)
-                : data.consumeInt(0, Teredo.MTU - Ipv6.HEADER_LENGTH));
+        byte[] payload = data.consumeBytes(
+                data.consumeBoolean() ? data.consumeInt(0, 64) : data.consumeInt(0, Teredo.MTU - Ipv6.HEADER_LENGTH));
         if (nextHeader == Ipv6.NEXT_HEADER_ICMPV6 && payload.length > 0 && data.consumeBoolean()) {
             payload[0] = (byte) (data.consumeBoolean() ? 128 : 1); // echo request, or an error (never answered)
         }
@@ -378,7 +418,8 @@ final class RelayScenario implements AutoCloseable {
     private static boolean isOurBubble(DatagramPacket p) {
         ByteBuf content = p.content();
         int at = content.readerIndex();
-        return content.readableBytes() == Ipv6.HEADER_LENGTH && Ipv6.isBubble(content, at)
+        return content.readableBytes() == Ipv6.HEADER_LENGTH
+                && Ipv6.isBubble(content, at)
                 && Ipv6.srcHi(content, at) == Ipv6.LINK_LOCAL_HI;
     }
 
@@ -393,8 +434,9 @@ final class RelayScenario implements AutoCloseable {
     /** Bounded state: the peer table within its size, the peers holding queued packets within theirs. */
     static void checkBounds(PeerTable table, PeerTableSettings settings) {
         check(table.size() <= table.capacity(), "peers " + table.size() + " above " + table.capacity());
-        check(table.queuedPeers() <= settings.maxQueuedPeers(), "queued peers " + table.queuedPeers() + " above "
-                + settings.maxQueuedPeers());
+        check(
+                table.queuedPeers() <= settings.maxQueuedPeers(),
+                "queued peers " + table.queuedPeers() + " above " + settings.maxQueuedPeers());
     }
 
     static void check(boolean condition, String message) {

@@ -26,7 +26,8 @@ final class SentDatagrams {
             DatagramPacket p = (DatagramPacket) msg;
             try {
                 int ipv4 = SocketAddresses.ipv4(p.recipient());
-                check(Ipv4.isGlobalUnicast(ipv4) && p.recipient().getPort() != 0,
+                check(
+                        Ipv4.isGlobalUnicast(ipv4) && p.recipient().getPort() != 0,
                         "sent to " + Ipv4.toString(ipv4) + ":" + p.recipient().getPort());
                 int length = p.content().readableBytes();
                 check(length <= Teredo.MTU, "datagram of " + length + " bytes");

@@ -1,6 +1,5 @@
 package org.jmiredo.fuzz;
 
-import org.jmiredo.testing.TrackingAllocator;
 import static org.jmiredo.fuzz.RelayScenario.check;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
@@ -26,6 +25,7 @@ import org.jmiredo.proto.RouterSolicitation;
 import org.jmiredo.proto.Teredo;
 import org.jmiredo.proto.TeredoAddress;
 import org.jmiredo.proto.TeredoHeaders;
+import org.jmiredo.testing.TrackingAllocator;
 
 /**
  * One fuzz input against one server channel pair: settings from the input, then up to
@@ -53,6 +53,7 @@ final class ServerScenario implements AutoCloseable {
     private boolean nativeAccepts = true;
     /** On a step the input picks, the sockets refuse the answer (as the kernel may at the flush). */
     private boolean refusing;
+
     private final RefusedWrites primaryRefused = new RefusedWrites(() -> refusing, p -> false);
     private final RefusedWrites secondaryRefused = new RefusedWrites(() -> refusing, p -> false);
     private String nativeViolation;
@@ -65,8 +66,15 @@ final class ServerScenario implements AutoCloseable {
         secondary.config().setAllocator(alloc);
         int mtu = data.consumeBoolean() ? Teredo.MTU : data.consumeBoolean() ? 0 : data.consumeInt(Teredo.MTU, 0xFFFF);
         int maxIcmp = data.consumeBoolean() ? ServerSettings.MIREDO_MAX_ICMP_PAYLOAD : data.consumeInt(0, 2000);
-        settings = new ServerSettings(PRIMARY, SECONDARY, Teredo.PREFIX, mtu, maxIcmp,
-                data.consumeInt(0, 128), data.consumeInt(0, 3), data.consumeInt(0, 3) != 0);
+        settings = new ServerSettings(
+                PRIMARY,
+                SECONDARY,
+                Teredo.PREFIX,
+                mtu,
+                maxIcmp,
+                data.consumeInt(0, 128),
+                data.consumeInt(0, 3),
+                data.consumeInt(0, 3) != 0);
         path = new ServerDataPath(settings, () -> now);
         path.initChannels(primary, secondary, this::nativeWrite);
         primary.pipeline().addFirst(primaryRefused); // next to the sockets
@@ -83,13 +91,15 @@ final class ServerScenario implements AutoCloseable {
             ServerEndpoint on = data.consumeBoolean() ? ServerEndpoint.PRIMARY : ServerEndpoint.SECONDARY;
             long[] src = new long[2];
             teredoSourcedRs = false;
-            ByteBuf payload = switch (data.consumeInt(0, 5)) {
-                case 0, 1 -> routerSolicitation(src);
-                case 2, 3 -> forwardable(src);
-                default -> FuzzInputs.bytes(data, data.consumeInt(0, 1500));
-            };
+            ByteBuf payload =
+                    switch (data.consumeInt(0, 5)) {
+                        case 0, 1 -> routerSolicitation(src);
+                        case 2, 3 -> forwardable(src);
+                        default -> FuzzInputs.bytes(data, data.consumeInt(0, 1500));
+                    };
             InetSocketAddress sender = sender(src);
-            boolean ownRs = teredoSourcedRs && SocketAddresses.ipv4(sender) == TeredoAddress.mappedIpv4(src[1])
+            boolean ownRs = teredoSourcedRs
+                    && SocketAddresses.ipv4(sender) == TeredoAddress.mappedIpv4(src[1])
                     && sender.getPort() == TeredoAddress.mappedPort(src[1]);
             step(on, payload, sender, ownRs);
         }
@@ -105,7 +115,8 @@ final class ServerScenario implements AutoCloseable {
         primaryRefused.reset();
         secondaryRefused.reset();
         EmbeddedChannel channel = on == ServerEndpoint.PRIMARY ? primary : secondary;
-        InetSocketAddress local = SocketAddresses.of(on == ServerEndpoint.PRIMARY ? PRIMARY : SECONDARY, Teredo.SERVICE_PORT);
+        InetSocketAddress local =
+                SocketAddresses.of(on == ServerEndpoint.PRIMARY ? PRIMARY : SECONDARY, Teredo.SERVICE_PORT);
         channel.writeInbound(new DatagramPacket(payload, local, sender));
         primary.checkException();
         secondary.checkException();
@@ -119,24 +130,33 @@ final class ServerScenario implements AutoCloseable {
         check(d[Counts.r(DropReason.INTERNAL_ERROR)] == 0, "an exception was caught in the data path");
         long ras = d[Counter.ROUTER_ADVERTISEMENTS_TX.ordinal()];
         // Rule 5 accepted it: the server processes it (RFC 4380 §5.3.1), an RS to a local address is answered (M5).
-        check(!ownRs || d[Counts.r(DropReason.UNHANDLED_LOCAL)] == 0, "an RS from the client's own Teredo address "
-                + "at its mapping not answered;" + Counts.moved(d));
+        check(
+                !ownRs || d[Counts.r(DropReason.UNHANDLED_LOCAL)] == 0,
+                "an RS from the client's own Teredo address " + "at its mapping not answered;" + Counts.moved(d));
         long refused = primaryRefused.count + secondaryRefused.count;
-        int fromOther = (on == ServerEndpoint.PRIMARY ? secondary : primary).outboundMessages().size();
+        int fromOther = (on == ServerEndpoint.PRIMARY ? secondary : primary)
+                .outboundMessages()
+                .size();
         List<DatagramPacket> sent = drain();
         try {
             // Each datagram counted once, at its fate: sent (and as what it was: an RA, from the other address or
             // not, a forwarded bubble or echo) or refused, never both.
-            check(d[Counter.UDP_TX_PACKETS.ordinal()] == sent.size() && d[Counts.r(DropReason.UDP_WRITE_FAILED)] == refused
-                    && d[Counter.UDP_TX_PACKETS.ordinal()] == ras + d[Counter.SERVER_FORWARDED_BUBBLES.ordinal()]
-                            + d[Counter.SERVER_FORWARDED_ICMPV6.ordinal()]
-                    && d[Counter.ROUTER_ADVERTISEMENTS_TX_OTHER_ADDRESS.ordinal()] <= ras,
+            check(
+                    d[Counter.UDP_TX_PACKETS.ordinal()] == sent.size()
+                            && d[Counts.r(DropReason.UDP_WRITE_FAILED)] == refused
+                            && d[Counter.UDP_TX_PACKETS.ordinal()]
+                                    == ras
+                                            + d[Counter.SERVER_FORWARDED_BUBBLES.ordinal()]
+                                            + d[Counter.SERVER_FORWARDED_ICMPV6.ordinal()]
+                            && d[Counter.ROUTER_ADVERTISEMENTS_TX_OTHER_ADDRESS.ordinal()] <= ras,
                     "sent " + sent.size() + ", refused " + refused + ";" + Counts.moved(d));
-            check(ras == 0 || fromOther == d[Counter.ROUTER_ADVERTISEMENTS_TX_OTHER_ADDRESS.ordinal()],
+            check(
+                    ras == 0 || fromOther == d[Counter.ROUTER_ADVERTISEMENTS_TX_OTHER_ADDRESS.ordinal()],
                     "an RA from the other address counted as one");
-            check(sent.size() + nativeLengths.size() + Counts.drops(d) == 1,
-                    "one outcome per datagram: sent " + sent.size() + ", native " + nativeLengths.size()
-                            + ", drops " + Counts.drops(d));
+            check(
+                    sent.size() + nativeLengths.size() + Counts.drops(d) == 1,
+                    "one outcome per datagram: sent " + sent.size() + ", native " + nativeLengths.size() + ", drops "
+                            + Counts.drops(d));
             for (DatagramPacket p : sent) {
                 checkSent(p, inBytes, ras == 1, hadAuth);
             }
@@ -153,7 +173,8 @@ final class ServerScenario implements AutoCloseable {
         check(port != Teredo.SERVICE_PORT || ipv4 != PRIMARY && ipv4 != SECONDARY, "sent to the server itself");
         if (ra) {
             // An RS gets one RA of a fixed size: bounded, whatever the RS carried (RFC 4380 §5.3.2).
-            int max = (hadAuth ? TeredoHeaders.AUTH_FIXED_LENGTH : 0) + TeredoHeaders.ORIGIN_LENGTH
+            int max = (hadAuth ? TeredoHeaders.AUTH_FIXED_LENGTH : 0)
+                    + TeredoHeaders.ORIGIN_LENGTH
                     + RouterAdvertisement.length(settings.advertisedMtu());
             check(length <= max, "RA of " + length + " bytes, at most " + max);
         } else {
@@ -169,7 +190,8 @@ final class ServerScenario implements AutoCloseable {
         if (nativeAccepts) {
             nativeLengths.add(length); // refused: counted as NATIVE_WRITE_FAILED, the step's one outcome
         }
-        if (length < Ipv6.HEADER_LENGTH + Icmpv6.MIN_LENGTH || Ipv6.version(packet, at) != 6
+        if (length < Ipv6.HEADER_LENGTH + Icmpv6.MIN_LENGTH
+                || Ipv6.version(packet, at) != 6
                 || Ipv6.HEADER_LENGTH + Ipv6.payloadLength(packet, at) != length
                 || Ipv6.nextHeader(packet, at) != Ipv6.NEXT_HEADER_ICMPV6
                 || Ipv6.payloadLength(packet, at) > settings.maxIcmpPayload()
@@ -222,24 +244,32 @@ final class ServerScenario implements AutoCloseable {
         FuzzInputs.teredoHeaders(data, buf);
         int at = buf.writerIndex();
         boolean teredoSource = data.consumeInt(0, 3) != 0;
-        src[0] = teredoSource ? TeredoAddress.hi(Teredo.PREFIX, data.consumeBoolean() ? PRIMARY : FuzzInputs.ipv4(data))
+        src[0] = teredoSource
+                ? TeredoAddress.hi(Teredo.PREFIX, data.consumeBoolean() ? PRIMARY : FuzzInputs.ipv4(data))
                 : data.consumeLong();
-        src[1] = teredoSource ? TeredoAddress.lo(data.consumeInt(0, 0xFFFF), FuzzInputs.port(data), FuzzInputs.ipv4(data))
+        src[1] = teredoSource
+                ? TeredoAddress.lo(data.consumeInt(0, 0xFFFF), FuzzInputs.port(data), FuzzInputs.ipv4(data))
                 : data.consumeLong();
-        long dstHi = switch (data.consumeInt(0, 3)) {
-            case 0 -> TeredoAddress.hi(Teredo.PREFIX, PRIMARY); // our own client: origin indication added
-            case 1 -> TeredoAddress.hi(Teredo.PREFIX, FuzzInputs.ipv4(data));
-            case 2 -> 0x2001_0DB8_0000_0000L; // native
-            default -> data.consumeLong();
-        };
-        long dstLo = data.consumeInt(0, 3) == 0 ? data.consumeLong()
+        long dstHi =
+                switch (data.consumeInt(0, 3)) {
+                    case 0 -> TeredoAddress.hi(Teredo.PREFIX, PRIMARY); // our own client: origin indication added
+                    case 1 -> TeredoAddress.hi(Teredo.PREFIX, FuzzInputs.ipv4(data));
+                    case 2 -> 0x2001_0DB8_0000_0000L; // native
+                    default -> data.consumeLong();
+                };
+        long dstLo = data.consumeInt(0, 3) == 0
+                ? data.consumeLong()
                 : TeredoAddress.lo(data.consumeInt(0, 0xFFFF), FuzzInputs.port(data), FuzzInputs.ipv4(data));
         boolean bubble = data.consumeBoolean();
-        byte[] icmp = bubble ? new byte[0] : data.consumeBytes(data.consumeBoolean() ? data.consumeInt(0, 96) : data.consumeInt(0, 1400));
+        byte[] icmp = bubble
+                ? new byte[0]
+                : data.consumeBytes(data.consumeBoolean() ? data.consumeInt(0, 96) : data.consumeInt(0, 1400));
         if (icmp.length > 0 && data.consumeInt(0, 3) != 0) {
             icmp[0] = (byte) (data.consumeBoolean() ? Icmpv6.TYPE_ECHO_REQUEST : Icmpv6.TYPE_ECHO_REPLY);
         }
-        int nextHeader = bubble ? Ipv6.NEXT_HEADER_NONE : data.consumeInt(0, 3) != 0 ? Ipv6.NEXT_HEADER_ICMPV6 : data.consumeInt(0, 255);
+        int nextHeader = bubble
+                ? Ipv6.NEXT_HEADER_NONE
+                : data.consumeInt(0, 3) != 0 ? Ipv6.NEXT_HEADER_ICMPV6 : data.consumeInt(0, 255);
         int declared = data.consumeInt(0, 7) == 0 ? data.consumeInt(0, 0xFFFF) : icmp.length;
         buf.writeZero(Ipv6.HEADER_LENGTH);
         Ipv6.writeHeader(buf, at, declared, nextHeader, data.consumeInt(0, 255), src[0], src[1], dstHi, dstLo);
@@ -258,8 +288,10 @@ final class ServerScenario implements AutoCloseable {
     private InetSocketAddress sender(long[] src) {
         return switch (data.consumeInt(0, 5)) {
             case 0, 1 -> SocketAddresses.of(TeredoAddress.mappedIpv4(src[1]), TeredoAddress.mappedPort(src[1]));
-            case 2 -> SocketAddresses.of(data.consumeBoolean() ? PRIMARY : SECONDARY,
-                    data.consumeBoolean() ? Teredo.SERVICE_PORT : FuzzInputs.port(data));
+            case 2 ->
+                SocketAddresses.of(
+                        data.consumeBoolean() ? PRIMARY : SECONDARY,
+                        data.consumeBoolean() ? Teredo.SERVICE_PORT : FuzzInputs.port(data));
             case 3 -> SocketAddresses.of(data.consumeInt(), data.consumeInt(0, 0xFFFF));
             default -> SocketAddresses.of(FuzzInputs.ipv4(data), FuzzInputs.port(data));
         };

@@ -28,7 +28,8 @@ final class TunWrites implements TunQueue {
         count++;
         int at = packet.readerIndex();
         int length = packet.readableBytes();
-        if (length < Ipv6.HEADER_LENGTH || Ipv6.version(packet, at) != 6
+        if (length < Ipv6.HEADER_LENGTH
+                || Ipv6.version(packet, at) != 6
                 || Ipv6.HEADER_LENGTH + Ipv6.payloadLength(packet, at) != length
                 || length == Ipv6.HEADER_LENGTH && Ipv6.nextHeader(packet, at) != Ipv6.NEXT_HEADER_NONE) {
             violation = "not one whole IPv6 packet written to the tunnel: " + length + " bytes";

@@ -24,8 +24,8 @@ import org.jmiredo.tun.offload.VirtioReader;
  */
 final class VirtioReads {
     /** The drops a read may end in before any packet reaches the rules. */
-    static final Set<DropReason> READ_DROPS = EnumSet.of(DropReason.TUN_OVERSIZED, DropReason.TUN_OFFLOAD_MALFORMED,
-            DropReason.TUN_OFFLOAD_UNSUPPORTED);
+    static final Set<DropReason> READ_DROPS =
+            EnumSet.of(DropReason.TUN_OVERSIZED, DropReason.TUN_OFFLOAD_MALFORMED, DropReason.TUN_OFFLOAD_UNSUPPORTED);
 
     private VirtioReads() {}
 
@@ -38,15 +38,28 @@ final class VirtioReads {
             case 0, 1 -> read.writeBytes(packet); // plain, checksum complete: the header stays zero
             case 2 -> {
                 read.writeBytes(packet);
-                VirtioNetHeader.set(read, 0, VirtioNetHeader.F_NEEDS_CSUM, VirtioNetHeader.GSO_NONE, 0, 0,
+                VirtioNetHeader.set(
+                        read,
+                        0,
+                        VirtioNetHeader.F_NEEDS_CSUM,
+                        VirtioNetHeader.GSO_NONE,
+                        0,
+                        0,
                         data.consumeBoolean() ? Ipv6.HEADER_LENGTH : data.consumeInt(0, 0xFFFF),
                         data.consumeBoolean() ? 16 : data.consumeInt(0, 0xFFFF));
             }
             case 3 -> superPacket(data, packet, read, at);
             default -> {
                 read.writeBytes(packet);
-                VirtioNetHeader.set(read, 0, data.consumeInt(0, 255), data.consumeInt(0, 255), data.consumeInt(0, 0xFFFF),
-                        data.consumeInt(0, 0xFFFF), data.consumeInt(0, 0xFFFF), data.consumeInt(0, 0xFFFF));
+                VirtioNetHeader.set(
+                        read,
+                        0,
+                        data.consumeInt(0, 255),
+                        data.consumeInt(0, 255),
+                        data.consumeInt(0, 0xFFFF),
+                        data.consumeInt(0, 0xFFFF),
+                        data.consumeInt(0, 0xFFFF),
+                        data.consumeInt(0, 0xFFFF));
             }
         }
         packet.release();
@@ -65,19 +78,30 @@ final class VirtioReads {
         read.setByte(at + 6, protocol);
         if (protocol == GsoSplitter.TCP) {
             int dataOffset = data.consumeInt(0, 15) == 0 ? data.consumeInt(0, 15) : 5 + data.consumeInt(0, 2);
-            read.writeInt(data.consumeInt()).writeInt(data.consumeInt()).writeInt(data.consumeInt())
-                    .writeByte(dataOffset << 4).writeByte(data.consumeInt(0, 255)).writeZero(6 + 4 * data.consumeInt(0, 2));
+            read.writeInt(data.consumeInt())
+                    .writeInt(data.consumeInt())
+                    .writeInt(data.consumeInt())
+                    .writeByte(dataOffset << 4)
+                    .writeByte(data.consumeInt(0, 255))
+                    .writeZero(6 + 4 * data.consumeInt(0, 2));
         } else {
             read.writeInt(data.consumeInt()).writeZero(4);
         }
         read.writeBytes(data.consumeBytes(data.consumeInt(0, 6000)));
         int length = read.writerIndex() - at;
-        read.setShort(at + Ipv6.PAYLOAD_LENGTH_OFFSET, data.consumeInt(0, 7) == 0 ? data.consumeInt(0, 0xFFFF)
-                : length - Ipv6.HEADER_LENGTH);
+        read.setShort(
+                at + Ipv6.PAYLOAD_LENGTH_OFFSET,
+                data.consumeInt(0, 7) == 0 ? data.consumeInt(0, 0xFFFF) : length - Ipv6.HEADER_LENGTH);
         if (!VirtioNetHeader.setSegmented(read, 0, read, at, length, protocol, data.consumeInt(1, 1400))) {
-            VirtioNetHeader.set(read, 0, VirtioNetHeader.F_NEEDS_CSUM, protocol == GsoSplitter.TCP
-                    ? VirtioNetHeader.GSO_TCPV6 : VirtioNetHeader.GSO_UDP_L4, 0, data.consumeInt(0, 1400),
-                    Ipv6.HEADER_LENGTH, 6);
+            VirtioNetHeader.set(
+                    read,
+                    0,
+                    VirtioNetHeader.F_NEEDS_CSUM,
+                    protocol == GsoSplitter.TCP ? VirtioNetHeader.GSO_TCPV6 : VirtioNetHeader.GSO_UDP_L4,
+                    0,
+                    data.consumeInt(0, 1400),
+                    Ipv6.HEADER_LENGTH,
+                    6);
         }
     }
 
@@ -91,7 +115,8 @@ final class VirtioReads {
             int packetLength = read.readableBytes() - VirtioNetHeader.LENGTH;
             if (packetLength >= 0 && reader.fitsInPlace(read, 0, packetLength)) {
                 ByteBuf own = alloc.directBuffer(MemoryTun.HEADROOM + packetLength);
-                own.setIndex(MemoryTun.HEADROOM, MemoryTun.HEADROOM).writeBytes(read, VirtioNetHeader.LENGTH, packetLength);
+                own.setIndex(MemoryTun.HEADROOM, MemoryTun.HEADROOM)
+                        .writeBytes(read, VirtioNetHeader.LENGTH, packetLength);
                 if (!reader.deliverInPlace(read, 0, own, sink)) {
                     own.release(); // refused: still the reader's
                 }
@@ -110,7 +135,8 @@ final class VirtioReads {
     static long packetsOf(long[] d) {
         long packets = d[Counts.c(Counter.TUN_RX_PACKETS)];
         long readDrops = Counts.drops(d, READ_DROPS);
-        RelayScenario.check(readDrops <= 1 && (packets > 0) != (readDrops == 1),
+        RelayScenario.check(
+                readDrops <= 1 && (packets > 0) != (readDrops == 1),
                 "one read: " + packets + " packets, " + readDrops + " read drops");
         return packets;
     }

@@ -71,7 +71,9 @@ class PeerHashTest {
 
     /** SipHash-c-d over bytes, straight from the paper's description. */
     static long reference(int c, int d, long k0, long k1, byte[] m) {
-        long[] v = {k0 ^ 0x736f6d6570736575L, k1 ^ 0x646f72616e646f6dL, k0 ^ 0x6c7967656e657261L, k1 ^ 0x7465646279746573L};
+        long[] v = {
+            k0 ^ 0x736f6d6570736575L, k1 ^ 0x646f72616e646f6dL, k0 ^ 0x6c7967656e657261L, k1 ^ 0x7465646279746573L
+        };
         int blocks = m.length / 8;
         for (int i = 0; i <= blocks; i++) {
             long w = 0;

@@ -125,10 +125,11 @@ class PeerLookupsTest {
             int port = 1000 + j;
             long key = los[j];
             assertThat(Peers.locked(table, HI, key, seg -> {
-                int slot = seg.insert(HI, key, 10);
-                seg.setMapping(slot, 0x0A000001, port, 0);
-                return slot;
-            })).isEqualTo(3 + j);
+                        int slot = seg.insert(HI, key, 10);
+                        seg.setMapping(slot, 0x0A000001, port, 0);
+                        return slot;
+                    }))
+                    .isEqualTo(3 + j);
         }
         PeerLookups burst = new PeerLookups(table);
         for (long key : los) {
@@ -168,8 +169,10 @@ class PeerLookupsTest {
                 burst.run();
                 long homeWord = region + home * (long) SlotLayout.WORDS;
                 long next = (homeWord / 8 + 1) * 8;
-                assertThat(burst.region[k] + ((long) burst.index[k] << SlotLayout.SHIFT)).isEqualTo(homeWord);
-                assertThat(burst.ahead[k]).as("segment %d home %d", seg, home)
+                assertThat(burst.region[k] + ((long) burst.index[k] << SlotLayout.SHIFT))
+                        .isEqualTo(homeWord);
+                assertThat(burst.ahead[k])
+                        .as("segment %d home %d", seg, home)
                         .isEqualTo(next < region + 3 * SlotLayout.WORDS ? next : region);
             }
         }
@@ -195,10 +198,16 @@ class PeerLookupsTest {
      * leave both words as they were (so skipping the lock changes nothing).
      */
     @Property(tries = 500)
-    void acceptedAtMeansTheReceptionWritesChangeNothing(@ForAll int ipv4, @ForAll @IntRange(max = 0xFFFF) int port,
-            @ForAll @IntRange(max = 255) int local, @ForAll @IntRange(min = 1, max = 100) int now,
-            @ForAll @IntRange(max = 100) int before, @ForAll @IntRange(max = 15) int bubbles, @ForAll boolean trusted,
-            @ForAll boolean referenced, @ForAll boolean sameMapping) {
+    void acceptedAtMeansTheReceptionWritesChangeNothing(
+            @ForAll int ipv4,
+            @ForAll @IntRange(max = 0xFFFF) int port,
+            @ForAll @IntRange(max = 255) int local,
+            @ForAll @IntRange(min = 1, max = 100) int now,
+            @ForAll @IntRange(max = 100) int before,
+            @ForAll @IntRange(max = 15) int bubbles,
+            @ForAll boolean trusted,
+            @ForAll boolean referenced,
+            @ForAll boolean sameMapping) {
         PeerTable table = Peers.table(16, 1);
         long lo = Peers.lo(1);
         int then = Math.min(before, now); // the clock does not go back
@@ -227,9 +236,15 @@ class PeerLookupsTest {
         if (accepted) {
             assertThat(words(table, lo)).as("writes that change nothing").containsExactly(words);
         }
-        assertThat(lookUp(table, lo, ipv4, port, local, now)).as("accepted once the rules wrote").isTrue();
-        assertThat(lookUp(table, lo, ipv4, port ^ 1, local, now)).as("from another mapping").isFalse();
-        assertThat(lookUp(table, lo, ipv4, port, local, now + 1)).as("a second later").isFalse();
+        assertThat(lookUp(table, lo, ipv4, port, local, now))
+                .as("accepted once the rules wrote")
+                .isTrue();
+        assertThat(lookUp(table, lo, ipv4, port ^ 1, local, now))
+                .as("from another mapping")
+                .isFalse();
+        assertThat(lookUp(table, lo, ipv4, port, local, now + 1))
+                .as("a second later")
+                .isFalse();
     }
 
     private static boolean lookUp(PeerTable table, long lo, int ipv4, int port, int local, int now) {

@@ -21,6 +21,7 @@ class PeerQueueTest {
     private static final int SLOT_1000 = 1024;
     /** Three 1,000-byte copies, each charged its slot and heap, and the queue's own bytes. */
     private static final int LIMIT = QueueCharge.PER_QUEUE + 3 * (SLOT_1000 + QueueCharge.PER_PACKET);
+
     private final List<ByteBuf> created = new ArrayList<>();
     private final PeerTable table = Peers.table(new PeerTableSettings(64, 2, 60, LIMIT, 2));
 
@@ -33,7 +34,8 @@ class PeerQueueTest {
     }
 
     private ByteBuf packet(int length) {
-        ByteBuf b = PooledByteBufAllocator.DEFAULT.directBuffer(Math.max(length, 1)).writeZero(length);
+        ByteBuf b =
+                PooledByteBufAllocator.DEFAULT.directBuffer(Math.max(length, 1)).writeZero(length);
         created.add(b);
         return b;
     }
@@ -41,13 +43,14 @@ class PeerQueueTest {
     /** enqueue as the engine does: the caller releases what the table refuses. */
     private boolean enqueue(long lo, ByteBuf packet) {
         return Peers.locked(table, HI, lo, s -> {
-            int slot = s.find(HI, lo);
-            boolean taken = s.enqueue(slot < 0 ? s.insert(HI, lo, 0) : slot, packet);
-            if (!taken) {
-                packet.release();
-            }
-            return taken ? 1 : 0;
-        }) == 1;
+                    int slot = s.find(HI, lo);
+                    boolean taken = s.enqueue(slot < 0 ? s.insert(HI, lo, 0) : slot, packet);
+                    if (!taken) {
+                        packet.release();
+                    }
+                    return taken ? 1 : 0;
+                })
+                == 1;
     }
 
     private List<ByteBuf> drain(long lo) {
@@ -66,12 +69,14 @@ class PeerQueueTest {
         assertThat(enqueue(A, p3)).isTrue();
         assertThat(enqueue(A, packet(1))).isFalse(); // LIMIT bytes are charged already
         assertThat(table.queuedBytes()).isEqualTo(LIMIT);
-        assertThat(Peers.locked(table, HI, A, s -> s.hasQueue(s.find(HI, A)) ? 1 : 0)).isOne();
+        assertThat(Peers.locked(table, HI, A, s -> s.hasQueue(s.find(HI, A)) ? 1 : 0))
+                .isOne();
         List<ByteBuf> out = drain(A);
         assertThat(out).containsExactly(p1, p2, p3); // R-5.4.1-dequeue, oldest first
         assertThat(out).allSatisfy(b -> assertThat(b.refCnt()).isOne()); // the sink owns them
         out.forEach(ByteBuf::release);
-        assertThat(Peers.locked(table, HI, A, s -> s.hasQueue(s.find(HI, A)) ? 1 : 0)).isZero();
+        assertThat(Peers.locked(table, HI, A, s -> s.hasQueue(s.find(HI, A)) ? 1 : 0))
+                .isZero();
         assertThat(drain(A)).isEmpty();
         assertThat(table.queuedPeers()).isZero();
         assertThat(table.queuedBytes()).isZero();
@@ -123,7 +128,8 @@ class PeerQueueTest {
     void oversizedPacketCreatesNoQueue() {
         assertThat(enqueue(A, packet(3_500))).isFalse(); // a 3,584-byte slot: over LIMIT with the queue's own
         assertThat(table.queuedPeers()).isZero();
-        assertThat(Peers.locked(table, HI, A, s -> s.hasQueue(s.find(HI, A)) ? 1 : 0)).isZero();
+        assertThat(Peers.locked(table, HI, A, s -> s.hasQueue(s.find(HI, A)) ? 1 : 0))
+                .isZero();
     }
 
     @Test
@@ -164,7 +170,8 @@ class PeerQueueTest {
         assertThat(table.queuedPeers()).isOne();
         assertThat(table.queueDiscards()).isOne();
         assertThat(table.size()).isEqualTo(3);
-        assertThat(Peers.locked(table, HI, A, s -> s.hasQueue(s.find(HI, A)) ? 1 : 0)).isZero();
+        assertThat(Peers.locked(table, HI, A, s -> s.hasQueue(s.find(HI, A)) ? 1 : 0))
+                .isZero();
         bubbled(C, 101 + wait);
         assertThat(enqueue(C, packet(100))).as("the budget A held").isTrue();
         assertThat(table.expire(101 + 2 * wait)).isZero();
@@ -256,10 +263,14 @@ class PeerQueueTest {
     void aThrowingSinkLeaksNothing() {
         assertThat(enqueue(A, packet(100))).isTrue();
         assertThat(enqueue(A, packet(100))).isTrue();
-        assertThatThrownBy(() -> Peers.locked(table, HI, A, s -> s.drainQueue(s.find(HI, A), b -> {
-                    b.release();
-                    throw new IllegalStateException("channel closed");
-                })))
+        assertThatThrownBy(() -> Peers.locked(
+                        table,
+                        HI,
+                        A,
+                        s -> s.drainQueue(s.find(HI, A), b -> {
+                            b.release();
+                            throw new IllegalStateException("channel closed");
+                        })))
                 .hasMessage("channel closed");
         assertThat(created).allSatisfy(b -> assertThat(b.refCnt()).isZero());
         assertThat(table.queuedPeers()).isZero();
@@ -270,7 +281,8 @@ class PeerQueueTest {
     void queueingCanBeDisabled() {
         PeerTable none = Peers.table(new PeerTableSettings(8, 1, 60, 0, 8));
         ByteBuf p = Unpooled.buffer(40).writeZero(40);
-        assertThat(Peers.locked(none, HI, A, s -> s.enqueue(s.insert(HI, A, 0), p) ? 1 : 0)).isZero();
+        assertThat(Peers.locked(none, HI, A, s -> s.enqueue(s.insert(HI, A, 0), p) ? 1 : 0))
+                .isZero();
         p.release();
     }
 }

@@ -24,7 +24,9 @@ class PeerTableEvictionTest {
             assertThat(table.size()).isEqualTo(8);
             assertThat(table.evictions()).isEqualTo(1);
             for (int n = 0; n < 8; n++) {
-                assertThat(Peers.contains(table, HI, Peers.lo(n))).as("peer %d", n).isEqualTo(n != untouched);
+                assertThat(Peers.contains(table, HI, Peers.lo(n)))
+                        .as("peer %d", n)
+                        .isEqualTo(n != untouched);
             }
             table.checkInvariants();
         }
@@ -60,7 +62,9 @@ class PeerTableEvictionTest {
         int scanned = 0;
         for (int now = 1; now <= 500; now++) {
             for (long lo : active) {
-                assertThat(Peers.contains(table, HI, lo)).as("active peer at %d s", now).isTrue();
+                assertThat(Peers.contains(table, HI, lo))
+                        .as("active peer at %d s", now)
+                        .isTrue();
                 Peers.touch(table, HI, lo, now);
             }
             for (int k = 0; k < 200; k++) {
@@ -89,7 +93,9 @@ class PeerTableEvictionTest {
             Peers.put(table, Peers.hi(n % 7 + 1), Peers.lo(n), 1);
         }
         for (long lo : trusted) {
-            assertThat(Peers.contains(table, HI, lo)).as("trusted peer %x after 20 laps of new peers", lo).isTrue();
+            assertThat(Peers.contains(table, HI, lo))
+                    .as("trusted peer %x after 20 laps of new peers", lo)
+                    .isTrue();
         }
         assertThat(table.size()).isEqualTo(64);
         table.checkInvariants();
@@ -112,7 +118,9 @@ class PeerTableEvictionTest {
         for (int now = 1; now <= 300; now++) {
             if (now % 3 == 0) {
                 for (long lo : active) {
-                    assertThat(Peers.contains(table, HI, lo)).as("peer in use at %d s", now).isTrue();
+                    assertThat(Peers.contains(table, HI, lo))
+                            .as("peer in use at %d s", now)
+                            .isTrue();
                     Peers.touch(table, HI, lo, now);
                 }
             }
@@ -130,8 +138,11 @@ class PeerTableEvictionTest {
             }
         }
         for (long lo : active) {
-            assertThat(Peers.contains(table, HI, lo)).as("peer in use at the end").isTrue();
-            assertThat(Peers.locked(table, HI, lo, s -> s.trusted(s.find(HI, lo)) ? 1 : 0)).isEqualTo(1);
+            assertThat(Peers.contains(table, HI, lo))
+                    .as("peer in use at the end")
+                    .isTrue();
+            assertThat(Peers.locked(table, HI, lo, s -> s.trusted(s.find(HI, lo)) ? 1 : 0))
+                    .isEqualTo(1);
         }
         assertThat(table.size()).isEqualTo(1024);
         assertThat(table.evictions()).as("every eviction took a forged entry").isEqualTo(forged + 10 - 1024);
@@ -163,9 +174,13 @@ class PeerTableEvictionTest {
                 });
             }
             assertThat(table.evictions()).isEqualTo(2);
-            assertThat(Peers.contains(table, HI, first)).as("round %d: the first forged entry", round).isFalse();
+            assertThat(Peers.contains(table, HI, first))
+                    .as("round %d: the first forged entry", round)
+                    .isFalse();
             assertThat(Peers.contains(table, HI, second)).isTrue();
-            long left = java.util.Arrays.stream(used).filter(lo -> Peers.contains(table, HI, lo)).count();
+            long left = java.util.Arrays.stream(used)
+                    .filter(lo -> Peers.contains(table, HI, lo))
+                    .count();
             assertThat(left).as("round %d: used peers left", round).isEqualTo(7);
             table.checkInvariants();
         }
@@ -183,7 +198,9 @@ class PeerTableEvictionTest {
         for (int n = 0; n < 4096 * 6; n++) {
             Peers.put(table, HI, Peers.lo(n), 1);
         }
-        assertThat(table.segmentAt(0).longestRun()).as("longest run of occupied slots").isLessThan(150);
+        assertThat(table.segmentAt(0).longestRun())
+                .as("longest run of occupied slots")
+                .isLessThan(150);
         table.checkInvariants();
     }
 

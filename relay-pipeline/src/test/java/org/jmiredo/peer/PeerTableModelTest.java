@@ -27,9 +27,22 @@ class PeerTableModelTest {
     private static final int IDLE = 30;
     /** Two to four of the model's packets (0 to 199 bytes, charged their length and heap) and the queue's own. */
     private static final int QUEUE_BYTES = QueueCharge.PER_QUEUE + 2 * QueueCharge.PER_PACKET + 300;
+
     private static final int QUEUED_PEERS = 3;
 
-    enum Kind { INSERT, REMOVE, TOUCH, RX, BUBBLE, MAP, TRUST, ENQUEUE, DRAIN, TICK, EXPIRE }
+    enum Kind {
+        INSERT,
+        REMOVE,
+        TOUCH,
+        RX,
+        BUBBLE,
+        MAP,
+        TRUST,
+        ENQUEUE,
+        DRAIN,
+        TICK,
+        EXPIRE
+    }
 
     record Op(Kind kind, int key, int value) {}
 
@@ -56,7 +69,8 @@ class PeerTableModelTest {
 
     @Property(tries = 300)
     void tableBehavesLikeTheModel(@ForAll("ops") List<Op> ops, @ForAll @IntRange(min = 0, max = 2) int segmentBits) {
-        PeerTable table = Peers.table(new PeerTableSettings(MAX_PEERS, 1 << segmentBits, IDLE, QUEUE_BYTES, QUEUED_PEERS));
+        PeerTable table =
+                Peers.table(new PeerTableSettings(MAX_PEERS, 1 << segmentBits, IDLE, QUEUE_BYTES, QUEUED_PEERS));
         Run run = new Run(table);
         try {
             for (Op op : ops) {
@@ -65,7 +79,10 @@ class PeerTableModelTest {
                 run.compareLookups();
                 assertThat(table.size()).isEqualTo(run.model.size());
                 assertThat(table.queuedPeers()).isEqualTo(run.queued());
-                assertThat(table.queuedBytes()).isEqualTo(run.model.values().stream().mapToLong(e -> e.queueBytes).sum());
+                assertThat(table.queuedBytes())
+                        .isEqualTo(run.model.values().stream()
+                                .mapToLong(e -> e.queueBytes)
+                                .sum());
                 assertThat(table.queueDiscards()).isEqualTo(run.discards);
             }
         } finally {
@@ -132,7 +149,9 @@ class PeerTableModelTest {
                     return;
                 }
                 compare(s, s.insert(his[k], los[k], now), fresh(k));
-                List<Integer> gone = sameSegment.stream().filter(o -> s.find(his[o], los[o]) < 0).toList();
+                List<Integer> gone = sameSegment.stream()
+                        .filter(o -> s.find(his[o], los[o]) < 0)
+                        .toList();
                 // Evicts exactly when the segment held its share, and then exactly one other entry.
                 assertThat(gone).hasSize(sameSegment.size() == s.share ? 1 : 0);
                 gone.forEach(this::dropFromModel);
@@ -225,7 +244,8 @@ class PeerTableModelTest {
                 for (Entry e : model.values()) {
                     if (!e.queue.isEmpty() && now - e.lastBubble > PeerTable.QUEUE_WAIT_SECONDS) {
                         discards += e.queue.size();
-                        assertThat(e.queue).allSatisfy(b -> assertThat(b.refCnt()).isZero());
+                        assertThat(e.queue)
+                                .allSatisfy(b -> assertThat(b.refCnt()).isZero());
                         e.queue.clear();
                         e.queueBytes = 0;
                     }
@@ -247,7 +267,9 @@ class PeerTableModelTest {
                 burst.run();
                 for (int k = from; k < Math.min(KEYS, from + PeerLookups.MAX); k++) {
                     int j = k - from;
-                    assertThat(burst.current(j)).as("nothing wrote since the lookup").isTrue();
+                    assertThat(burst.current(j))
+                            .as("nothing wrote since the lookup")
+                            .isTrue();
                     assertThat(burst.hash(j)).isEqualTo(table.hash(his[k], los[k]));
                     assertThat(burst.present(j)).as("lookup of key %d", k).isEqualTo(model.containsKey(k));
                     if (burst.present(j)) {

@@ -28,13 +28,19 @@ class PendingQueuesModelTest {
     /** One to a few of the ops' packets (0 to 300 bytes, charged their length and heap) and the queue's own. */
     private static final int LIMIT = QueueCharge.PER_QUEUE + 2 * QueueCharge.PER_PACKET + 400;
 
-    enum Kind { OFFER, DRAIN, DISCARD }
+    enum Kind {
+        OFFER,
+        DRAIN,
+        DISCARD
+    }
 
     record Op(Kind kind, int key, int length) {}
 
     @Provide
     Arbitrary<List<Op>> ops() {
-        Arbitrary<Op> op = Combinators.combine(Arbitraries.of(Kind.class), Arbitraries.integers().between(0, KEYS - 1),
+        Arbitrary<Op> op = Combinators.combine(
+                        Arbitraries.of(Kind.class),
+                        Arbitraries.integers().between(0, KEYS - 1),
                         Arbitraries.integers().between(0, 300))
                 .as(Op::new);
         return op.list().ofMinSize(1).ofMaxSize(400);
@@ -89,14 +95,17 @@ class PendingQueuesModelTest {
                         charged.remove(op.key());
                         assertThat(queues.discard(HI, lo, hash)).isEqualTo(expected == null ? 0 : expected.size());
                         if (expected != null) {
-                            assertThat(expected).allSatisfy(b -> assertThat(b.refCnt()).isZero());
+                            assertThat(expected)
+                                    .allSatisfy(b -> assertThat(b.refCnt()).isZero());
                         }
                     }
                 }
                 assertThat(queues.count()).isEqualTo(model.size());
-                assertThat(queues.chargedBytes()).isEqualTo(charged.values().stream().mapToLong(c -> c).sum());
+                assertThat(queues.chargedBytes())
+                        .isEqualTo(charged.values().stream().mapToLong(c -> c).sum());
                 for (int key = 0; key < KEYS; key++) {
-                    assertThat(queues.find(HI, Peers.lo(key + 1), hash(key)) >= 0).isEqualTo(model.containsKey(key));
+                    assertThat(queues.find(HI, Peers.lo(key + 1), hash(key)) >= 0)
+                            .isEqualTo(model.containsKey(key));
                 }
             }
             int held = model.values().stream().mapToInt(List::size).sum();
@@ -122,9 +131,10 @@ class PendingQueuesModelTest {
         }
         List<ByteBuf> got = new ArrayList<>();
         assertThatThrownBy(() -> queues.drain(HI, lo, hash(0), b -> {
-            got.add(b);
-            throw new IllegalStateException("sink failed");
-        })).hasMessage("sink failed");
+                    got.add(b);
+                    throw new IllegalStateException("sink failed");
+                }))
+                .hasMessage("sink failed");
         // The queue is gone, the sink owns what it got, and what it never took is released.
         assertThat(queues.count()).isZero();
         assertThat(got).containsExactly(created.get(0));

@@ -34,7 +34,9 @@ class ProofCreditsTest {
         assertThat(credits.spend(42, 1)).as("waits for its proof instead").isFalse();
         assertThat(credits.credit(42 + ProofCredits.SLOTS)).isEqualTo(30);
         credits.forget(42);
-        assertThat(credits.credit(42 + ProofCredits.SLOTS)).as("forgetting another's slot changes nothing").isEqualTo(30);
+        assertThat(credits.credit(42 + ProofCredits.SLOTS))
+                .as("forgetting another's slot changes nothing")
+                .isEqualTo(30);
         credits.forget(42 + ProofCredits.SLOTS);
         assertThat(credits.credit(42 + ProofCredits.SLOTS)).isZero();
     }

@@ -24,8 +24,19 @@ class QueueChargeTest {
     @Test
     void theAdaptiveAllocatorsSizeClassesAreCharged() {
         AdaptiveByteBufAllocator alloc = new AdaptiveByteBufAllocator();
-        int[][] slots = {{40, 64}, {48, 64}, {65, 128}, {600, 640}, {1_152, 1_152}, {1_153, 2_048}, {1_280, 2_048},
-            {1_500, 2_048}, {2_049, 2_304}, {4_000, 4_096}, {8_704, 8_704}};
+        int[][] slots = {
+            {40, 64},
+            {48, 64},
+            {65, 128},
+            {600, 640},
+            {1_152, 1_152},
+            {1_153, 2_048},
+            {1_280, 2_048},
+            {1_500, 2_048},
+            {2_049, 2_304},
+            {4_000, 4_096},
+            {8_704, 8_704}
+        };
         for (int[] s : slots) {
             assertThat(chargeOfCopy(alloc, s[0])).as("%d bytes", s[0]).isEqualTo(s[1] + QueueCharge.PER_PACKET);
         }
@@ -44,7 +55,8 @@ class QueueChargeTest {
     /** Why copies come from {@link QueueCharge#allocate}: with a max capacity of its length a copy hides its slot. */
     @Test
     void aCopyWithAMaxCapacityOfItsLengthHidesItsSlot() {
-        ByteBuf bounded = new AdaptiveByteBufAllocator().directBuffer(1_280, 1_280).writeZero(1_280);
+        ByteBuf bounded =
+                new AdaptiveByteBufAllocator().directBuffer(1_280, 1_280).writeZero(1_280);
         assertThat(QueueCharge.of(bounded)).isEqualTo(1_280 + QueueCharge.PER_PACKET);
         bounded.release();
     }
@@ -54,7 +66,9 @@ class QueueChargeTest {
     void theLeastChargeIsNeverMoreThanTheCopysCharge() {
         AdaptiveByteBufAllocator alloc = new AdaptiveByteBufAllocator();
         for (int length = 0; length <= 17_000; length += 7) {
-            assertThat(QueueCharge.atLeast(length)).as("%d bytes", length).isLessThanOrEqualTo(chargeOfCopy(alloc, length));
+            assertThat(QueueCharge.atLeast(length))
+                    .as("%d bytes", length)
+                    .isLessThanOrEqualTo(chargeOfCopy(alloc, length));
         }
     }
 
@@ -64,7 +78,7 @@ class QueueChargeTest {
         int fullSize = chargeOfCopy(alloc, 1_280);
         int perPeer = PeerTableSettings.defaults().queueBytesPerPeer();
         assertThat((perPeer - QueueCharge.PER_QUEUE) / fullSize).isEqualTo(4);
-        assertThat(QueueCharge.PER_QUEUE + chargeOfCopy(alloc, 40)).isLessThanOrEqualTo(
-                PeerTableSettings.MIN_QUEUE_BYTES_PER_PEER);
+        assertThat(QueueCharge.PER_QUEUE + chargeOfCopy(alloc, 40))
+                .isLessThanOrEqualTo(PeerTableSettings.MIN_QUEUE_BYTES_PER_PEER);
     }
 }

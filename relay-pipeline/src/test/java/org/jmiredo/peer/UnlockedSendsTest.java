@@ -41,12 +41,16 @@ class UnlockedSendsTest {
     void aTrustedPeerTouchedThisSecondIsSentToWithoutTheLock() {
         trustPeer();
 
-        assertThat(locksTakenByABurst()).as("the first packet touches the entry: its run is locked").isEqualTo(
-                PeerLookups.MAX);
-        assertThat(locksTakenByABurst()).as("touched this second: nothing to write").isZero();
+        assertThat(locksTakenByABurst())
+                .as("the first packet touches the entry: its run is locked")
+                .isEqualTo(PeerLookups.MAX);
+        assertThat(locksTakenByABurst())
+                .as("touched this second: nothing to write")
+                .isZero();
         now++;
-        assertThat(locksTakenByABurst()).as("a new second: touched again, under the lock").isEqualTo(
-                PeerLookups.MAX);
+        assertThat(locksTakenByABurst())
+                .as("a new second: touched again, under the lock")
+                .isEqualTo(PeerLookups.MAX);
         assertThat(locksTakenByABurst()).isZero();
     }
 

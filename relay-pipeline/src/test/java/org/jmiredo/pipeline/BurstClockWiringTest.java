@@ -28,11 +28,10 @@ class BurstClockWiringTest {
 
     private final AtomicInteger reads = new AtomicInteger();
     private final AtomicInteger seconds = new AtomicInteger(1_000);
-    private final RelayDataPath path = new RelayDataPath(RelaySettings.defaults(), PeerTableSettings.defaults(),
-            () -> {
-                reads.incrementAndGet();
-                return seconds.get();
-            });
+    private final RelayDataPath path = new RelayDataPath(RelaySettings.defaults(), PeerTableSettings.defaults(), () -> {
+        reads.incrementAndGet();
+        return seconds.get();
+    });
     private final EmbeddedChannel udp = frozen(new EmbeddedChannel());
     private final UdpIngress ingress = path.initUdpChannel(udp, packet -> {
         packet.release();
@@ -79,8 +78,11 @@ class BurstClockWiringTest {
         seconds.set(1_040); // the peer's 30 s of trust lapse while the loop is idle
         tun.packetRead(packet(NATIVE_HI, 0x20, PEER_HI, PEER_LO));
         tun.readComplete();
-        assertThat(reads.get() - before).as("the tunnel's burst reads it afresh").isEqualTo(2);
-        assertThat(counters.get(Counter.QUEUED_PACKETS)).as("trust lapsed at the fresh second: queued, bubbled")
+        assertThat(reads.get() - before)
+                .as("the tunnel's burst reads it afresh")
+                .isEqualTo(2);
+        assertThat(counters.get(Counter.QUEUED_PACKETS))
+                .as("trust lapsed at the fresh second: queued, bubbled")
                 .isEqualTo(1);
         assertThat(counters.get(Counter.BUBBLES_TX_INDIRECT)).isEqualTo(1);
         assertThat(counters.get(Counter.UDP_TX_PACKETS)).as("the bubble only").isEqualTo(1);

@@ -33,6 +33,7 @@ class BurstReceptionTest {
     static final long[] NATIVE = v6("2001:db8:6::20");
     /** Server 198.51.100.1, mapping embedded 198.51.100.20:40000. */
     static final long[] CLIENT = teredo("198.51.100.1", 0, "198.51.100.20", 40000);
+
     static final String EMBEDDED = "198.51.100.20:40000";
     /** Where a client behind a symmetric NAT really answers from. */
     static final String SYMMETRIC = "198.51.100.20:50000";
@@ -71,7 +72,9 @@ class BurstReceptionTest {
 
         relay.receiveUdpBurst(List.of(bubble(CLIENT, ours), ipv6(CLIENT, NATIVE, 8)), SYMMETRIC, SYMMETRIC);
 
-        assertThat(relay.tunWritten).as("trusted at its real mapping by the bubble just before").hasSize(1);
+        assertThat(relay.tunWritten)
+                .as("trusted at its real mapping by the bubble just before")
+                .hasSize(1);
         DatagramPacket released = relay.sentUdp();
         assertThat(released.recipient()).isEqualTo(address(SYMMETRIC));
         released.release();

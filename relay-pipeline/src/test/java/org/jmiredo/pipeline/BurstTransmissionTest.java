@@ -29,10 +29,12 @@ class BurstTransmissionTest {
     static final long[] NATIVE = v6("2001:db8:6::20");
     /** Server 198.51.100.1, mapping embedded 198.51.100.20:40000. */
     static final long[] TRUSTED = teredo("198.51.100.1", 0, "198.51.100.20", 40000);
+
     static final long[] NEW = teredo("198.51.100.1", 0, "198.51.100.21", 40001);
     static final long[] OTHER_NEW = teredo("198.51.100.2", 0, "198.51.100.22", 40002);
     /** Its embedded IPv4 is private: never reachable (R-5.4.1-g4). */
     static final long[] PRIVATE = teredo("198.51.100.1", 0, "10.0.0.1", 40003);
+
     static final long[] MULTICAST = v6("ff02::1");
 
     RelayHarness burst = new RelayHarness();
@@ -51,15 +53,16 @@ class BurstTransmissionTest {
         Supplier<List<ByteBuf>> read = () -> {
             List<ByteBuf> packets = new ArrayList<>();
             for (int i = 0; i < 3 * PeerLookups.MAX; i++) { // three runs of lookups, the last one short
-                packets.add(switch (i % 8) {
-                    case 0, 3 -> ipv6(NATIVE, TRUSTED, 8 + i);
-                    case 1 -> ipv6(NATIVE, NEW, 8 + i); // the first creates the entry, the rest find it
-                    case 2 -> ipv6(NATIVE, OTHER_NEW, 8 + i);
-                    case 4 -> ipv6(NATIVE, NATIVE, 8 + i); // not Teredo: an ICMPv6 error back
-                    case 5 -> ipv6(NATIVE, PRIVATE, 8 + i);
-                    case 6 -> ipv6(NATIVE, MULTICAST, 8 + i);
-                    default -> Unpooled.buffer(8).writeLong(-1L); // malformed
-                });
+                packets.add(
+                        switch (i % 8) {
+                            case 0, 3 -> ipv6(NATIVE, TRUSTED, 8 + i);
+                            case 1 -> ipv6(NATIVE, NEW, 8 + i); // the first creates the entry, the rest find it
+                            case 2 -> ipv6(NATIVE, OTHER_NEW, 8 + i);
+                            case 4 -> ipv6(NATIVE, NATIVE, 8 + i); // not Teredo: an ICMPv6 error back
+                            case 5 -> ipv6(NATIVE, PRIVATE, 8 + i);
+                            case 6 -> ipv6(NATIVE, MULTICAST, 8 + i);
+                            default -> Unpooled.buffer(8).writeLong(-1L); // malformed
+                        });
             }
             return packets;
         };
@@ -70,7 +73,8 @@ class BurstTransmissionTest {
         assertThat(sent(burst)).isNotEmpty().isEqualTo(sent(oneByOne));
         assertThat(burst.tunWritten).hasSameSizeAs(oneByOne.tunWritten).isNotEmpty();
         for (int i = 0; i < burst.tunWritten.size(); i++) {
-            assertThat(ByteBufUtil.equals(burst.tunWritten.get(i), oneByOne.tunWritten.get(i))).isTrue();
+            assertThat(ByteBufUtil.equals(burst.tunWritten.get(i), oneByOne.tunWritten.get(i)))
+                    .isTrue();
         }
         for (Counter c : Counter.values()) {
             assertThat(burst.count(c)).as(c.name()).isEqualTo(oneByOne.count(c));
@@ -79,7 +83,9 @@ class BurstTransmissionTest {
             assertThat(burst.dropped(r)).as(r.name()).isEqualTo(oneByOne.dropped(r));
         }
         assertThat(burst.dropped(DropReason.MALFORMED_IPV6)).isEqualTo(12);
-        assertThat(burst.count(Counter.QUEUED_PACKETS)).as("24, and the proof's own").isEqualTo(25);
+        assertThat(burst.count(Counter.QUEUED_PACKETS))
+                .as("24, and the proof's own")
+                .isEqualTo(25);
         assertThat(burstPackets).allSatisfy(b -> assertThat(b.refCnt()).isZero());
     }
 
@@ -94,7 +100,9 @@ class BurstTransmissionTest {
 
         assertThat(burst.dataPath.peers().size()).isEqualTo(1);
         assertThat(burst.count(Counter.QUEUED_PACKETS)).isEqualTo(n);
-        assertThat(burst.count(Counter.BUBBLES_RATE_LIMITED)).as("one bubble, the rest within 2 s").isEqualTo(n - 1);
+        assertThat(burst.count(Counter.BUBBLES_RATE_LIMITED))
+                .as("one bubble, the rest within 2 s")
+                .isEqualTo(n - 1);
         List<DatagramPacket> bubbles = burst.allSentUdp();
         assertThat(bubbles).as("one indirect bubble through the peer's server").hasSize(1);
         DatagramPacket indirect = bubbles.getFirst();
@@ -143,7 +151,9 @@ class BurstTransmissionTest {
         assertThat(sent).as("one indirect bubble, no data").hasSize(1);
         assertThat(Ipv6.isBubble(sent.getFirst().content(), 0)).isTrue();
         sent.forEach(DatagramPacket::release);
-        assertThat(burst.count(Counter.QUEUED_PACKETS)).as("3, and the proof's own").isEqualTo(4);
+        assertThat(burst.count(Counter.QUEUED_PACKETS))
+                .as("3, and the proof's own")
+                .isEqualTo(4);
     }
 
     /** Makes TRUSTED trusted and proved at its embedded mapping (a packet queued for its bubble's answer). */
@@ -159,9 +169,10 @@ class BurstTransmissionTest {
         List<String> all = new ArrayList<>();
         for (DatagramPacket p : relay.allSentUdp()) {
             ByteBuf b = p.content();
-            all.add(p.recipient() + (Ipv6.isBubble(b, 0)
-                    ? " bubble to " + Long.toHexString(Ipv6.dstHi(b, 0)) + Long.toHexString(Ipv6.dstLo(b, 0))
-                    : " " + ByteBufUtil.hexDump(b)));
+            all.add(p.recipient()
+                    + (Ipv6.isBubble(b, 0)
+                            ? " bubble to " + Long.toHexString(Ipv6.dstHi(b, 0)) + Long.toHexString(Ipv6.dstLo(b, 0))
+                            : " " + ByteBufUtil.hexDump(b)));
             p.release();
         }
         return all;

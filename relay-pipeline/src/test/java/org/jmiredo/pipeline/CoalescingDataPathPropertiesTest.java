@@ -43,8 +43,8 @@ class CoalescingDataPathPropertiesTest {
         for (int c = 0; c < CLIENTS; c++) {
             sources[c] = CoalescingDataPathTest.bytes(teredo("198.51.100.1", 0, "198.51.100.2" + c, 40000 + c));
         }
-        List<byte[]> packets = new GroTraffic(random, sources, CoalescingDataPathTest.bytes(v6("2001:db8:6::20")))
-                .packets(count);
+        List<byte[]> packets =
+                new GroTraffic(random, sources, CoalescingDataPathTest.bytes(v6("2001:db8:6::20"))).packets(count);
         int[] bursts = random.ints(count, 1, 80).toArray();
 
         Run direct = new Run(false, packets, bursts, sources);
@@ -109,8 +109,8 @@ class CoalescingDataPathPropertiesTest {
                 client++;
             }
             ByteBuf content = allocator.directBuffer(ipv6.length).writeBytes(ipv6);
-            return new DatagramPacket(content, RELAY,
-                    new InetSocketAddress(RelayHarness.ip("198.51.100.2" + client), 40000 + client));
+            return new DatagramPacket(
+                    content, RELAY, new InetSocketAddress(RelayHarness.ip("198.51.100.2" + client), 40000 + client));
         }
     }
 

@@ -31,8 +31,14 @@ import org.junit.jupiter.api.Test;
  */
 class CoalescingDataPathTest {
     static final InetSocketAddress CLIENT_MAPPING = new InetSocketAddress(ip("198.51.100.20"), 40000);
-    static final Flow FLOW = new Flow(bytes(teredo("198.51.100.1", 0, "198.51.100.20", 40000)),
-            bytes(v6("2001:db8:6::20")), GroTestPackets.TCP, 50000, 443, 0, 64);
+    static final Flow FLOW = new Flow(
+            bytes(teredo("198.51.100.1", 0, "198.51.100.20", 40000)),
+            bytes(v6("2001:db8:6::20")),
+            GroTestPackets.TCP,
+            50000,
+            443,
+            0,
+            64);
 
     final TrackingAllocator allocator = new TrackingAllocator();
     final EmbeddedChannel udp = new EmbeddedChannel();
@@ -88,7 +94,8 @@ class CoalescingDataPathTest {
         expected.add(expected.remove(20)); // the ping, of another flow, goes after the run
         assertThat(seen).containsExactlyElementsOf(expected);
         assertThat(count(Counter.TUN_TX_PACKETS)).isEqualTo(22);
-        assertThat(count(Counter.TUN_TX_BYTES)).isEqualTo(sent.stream().mapToInt(p -> p.length).sum());
+        assertThat(count(Counter.TUN_TX_BYTES))
+                .isEqualTo(sent.stream().mapToInt(p -> p.length).sum());
         assertThat(count(Counter.TUN_TX_COALESCED_PACKETS)).isEqualTo(21);
         assertThat(count(Counter.TUN_TX_SUPER_PACKETS)).isEqualTo(1);
     }
@@ -128,7 +135,8 @@ class CoalescingDataPathTest {
         tun.setAccepting(false);
         udp.writeInbound(burst(4).stream().map(this::datagram).toArray());
 
-        assertThat(dataPath.counters().get(0).dropped(DropReason.TUN_WRITE_FAILED)).isEqualTo(6);
+        assertThat(dataPath.counters().get(0).dropped(DropReason.TUN_WRITE_FAILED))
+                .isEqualTo(6);
         assertThat(count(Counter.TUN_TX_PACKETS)).isZero();
     }
 
@@ -136,8 +144,10 @@ class CoalescingDataPathTest {
     void icmpErrorsWrittenBackDuringATunnelBurstLeaveWithIt() {
         wire(true);
         var receiver = dataPath.tunReceiver(udp, tun);
-        ByteBuf toNowhere = GroTestPackets.buffer(allocator, GroTestPackets.icmp(
-                new Flow(bytes(v6("2001:db8:6::20")), bytes(v6("2001:db8:7::1")), 58, 0, 0, 0, 64), 3));
+        ByteBuf toNowhere = GroTestPackets.buffer(
+                allocator,
+                GroTestPackets.icmp(
+                        new Flow(bytes(v6("2001:db8:6::20")), bytes(v6("2001:db8:7::1")), 58, 0, 0, 0, 64), 3));
         receiver.packetRead(toNowhere);
         assertThat(tun.writtenCount()).isZero();
 

@@ -19,8 +19,7 @@ class CountingUdpIngressTest {
         }
 
         @Override
-        public void burstEnd() {
-        }
+        public void burstEnd() {}
     };
 
     @Test

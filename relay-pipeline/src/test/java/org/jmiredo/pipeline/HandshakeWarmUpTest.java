@@ -29,6 +29,7 @@ class HandshakeWarmUpTest {
      * sender must.
      */
     private final Map<String, Integer> discarded = new HashMap<>();
+
     private final List<ByteBuf> payloads = new ArrayList<>();
     private final UdpSender.Factory discarding = (udp, counters) -> new UdpSender() {
         @Override
@@ -51,7 +52,9 @@ class HandshakeWarmUpTest {
 
             HandshakeWarmUp.Result r = warmUp.result().join();
             assertThat(r.handshakes()).isEqualTo(3_000);
-            assertThat(r.trusted()).as("every synthetic peer answered and was trusted").isEqualTo(3_000);
+            assertThat(r.trusted())
+                    .as("every synthetic peer answered and was trusted")
+                    .isEqualTo(3_000);
             // The 750 silent peers (one in four) had a second bubble, the bubble spacing after the first; then
             // every peer one to renew its trust, and one when its trust lapsed.
             assertThat(r.bubblesSent()).isEqualTo(3_750 + 2 * 3_000);
@@ -67,7 +70,9 @@ class HandshakeWarmUpTest {
             assertThat(r.queueBudgetRefused()).isBetween(1_000L, 2_000L);
             assertThat(sentSoFar()).isEqualTo(3_750 + 2 * 3_000 + 3 * 3_000 - r.queueBudgetRefused() + 4 * 3_000);
             assertThat(payloads).allMatch(b -> b.refCnt() == 0);
-            assertThat(passes).as("the loop ran its own tasks between the warm-up's slices").isGreaterThan(1);
+            assertThat(passes)
+                    .as("the loop ran its own tasks between the warm-up's slices")
+                    .isGreaterThan(1);
 
             assertThat(h.allSentUdp()).as("the live socket").isEmpty();
             assertThat(h.tunWritten).as("the live tunnel").isEmpty();
@@ -86,7 +91,8 @@ class HandshakeWarmUpTest {
         try (RelayHarness h = new RelayHarness()) {
             HandshakeWarmUp warmUp = h.dataPath.warmUp(5_000, discarding);
             h.udp.runPendingTasks(); // the start and the first slice
-            assertThat(warmUp.result()).as("one slice holds the loop for at most %d µs", HandshakeWarmUp.SLICE_MICROS)
+            assertThat(warmUp.result())
+                    .as("one slice holds the loop for at most %d µs", HandshakeWarmUp.SLICE_MICROS)
                     .isNotDone();
             long[] peer = RelayHarness.teredo("198.51.100.1", 0, "198.51.100.9", 40_000);
             long[] host = RelayHarness.v6("2001:db8::2");
@@ -121,7 +127,9 @@ class HandshakeWarmUpTest {
             assertThat(sentSoFar()).as("no slice right after a busy stretch").isEqualTo(before);
 
             runLoop(h, warmUp);
-            assertThat(warmUp.result().join().trusted()).as("it goes on once the loop is quiet").isEqualTo(5_000);
+            assertThat(warmUp.result().join().trusted())
+                    .as("it goes on once the loop is quiet")
+                    .isEqualTo(5_000);
         }
     }
 
@@ -167,7 +175,9 @@ class HandshakeWarmUpTest {
         HandshakeWarmUp warmUp = h.dataPath.warmUp(3_000, failing);
         runLoop(h, warmUp);
 
-        assertThat(warmUp.result()).as("ended by the failure, not left half done").isCompletedExceptionally();
+        assertThat(warmUp.result())
+                .as("ended by the failure, not left half done")
+                .isCompletedExceptionally();
         assertThatThrownBy(() -> warmUp.result().join()).hasRootCauseMessage("sender bug");
         assertThat(held).as("the burst's datagrams were flushed").isEmpty();
         h.close();
@@ -204,7 +214,9 @@ class HandshakeWarmUpTest {
                 System.gc();
                 Thread.sleep(10);
             }
-            assertThat(done.get()).as("the finished warm-up (and the mapping of its table) can be collected").isNull();
+            assertThat(done.get())
+                    .as("the finished warm-up (and the mapping of its table) can be collected")
+                    .isNull();
         }
     }
 

@@ -12,8 +12,8 @@ import java.util.Random;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
-import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.statistics.Statistics;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DropReason;
 import org.jmiredo.pipeline.CoalescingDataPathPropertiesTest.Run;
@@ -33,8 +33,9 @@ import org.jmiredo.tun.offload.GroTraffic;
  */
 class HostileCoalescingPropertiesTest {
     /** Offsets of the fields the kernel copies from a super-packet's headers into every segment. */
-    private static final int[] COPIED_FIELDS = {0, 1, 2, 3, 7, 40 + 12, 40 + 13, 40 + 14, 40 + 15, 40 + 18, 40 + 19,
-        40 + 20, 40 + 27, 40 + 4, 40 + 5, 4, 5, 6};
+    private static final int[] COPIED_FIELDS = {
+        0, 1, 2, 3, 7, 40 + 12, 40 + 13, 40 + 14, 40 + 15, 40 + 18, 40 + 19, 40 + 20, 40 + 27, 40 + 4, 40 + 5, 4, 5, 6
+    };
 
     /**
      * Found by the property: without USO a UDP packet too short for its header (42 bytes) was written alone
@@ -46,16 +47,16 @@ class HostileCoalescingPropertiesTest {
     }
 
     @Property(tries = 200)
-    void hostilePacketsChangeNothingTheKernelSees(@ForAll long seed, @ForAll @IntRange(min = 1, max = 200) int count,
-            @ForAll boolean uso) {
+    void hostilePacketsChangeNothingTheKernelSees(
+            @ForAll long seed, @ForAll @IntRange(min = 1, max = 200) int count, @ForAll boolean uso) {
         Random random = new Random(seed);
         byte[][] sources = new byte[CoalescingDataPathPropertiesTest.CLIENTS][];
         for (int c = 0; c < sources.length; c++) {
             sources[c] = CoalescingDataPathTest.bytes(teredo("198.51.100.1", 0, "198.51.100.2" + c, 40000 + c));
         }
         List<byte[]> packets = new ArrayList<>();
-        for (byte[] p : new GroTraffic(random, sources, CoalescingDataPathTest.bytes(v6("2001:db8:6::20")))
-                .packets(count)) {
+        for (byte[] p :
+                new GroTraffic(random, sources, CoalescingDataPathTest.bytes(v6("2001:db8:6::20"))).packets(count)) {
             packets.add(random.nextInt(4) == 0 ? hostile(random, p) : p);
         }
         int[] bursts = random.ints(count, 1, 80).toArray();
@@ -72,7 +73,9 @@ class HostileCoalescingPropertiesTest {
         for (DropReason r : DropReason.values()) {
             assertThat(coalesced.drops[r.ordinal()]).as(r.name()).isEqualTo(direct.drops[r.ordinal()]);
         }
-        assertThat(coalesced.drops[DropReason.INTERNAL_ERROR.ordinal()]).as("exceptions caught").isZero();
+        assertThat(coalesced.drops[DropReason.INTERNAL_ERROR.ordinal()])
+                .as("exceptions caught")
+                .isZero();
         assertThat(coalesced.counts[Counter.TUN_TX_PACKETS.ordinal()]).isEqualTo(coalesced.tun.seen.size());
         assertThat(coalesced.counts[Counter.TUN_TX_SUPER_PACKETS.ordinal()]).isEqualTo(coalesced.tun.superPackets);
         // Not vacuous: most tries merge something among the hostile packets.

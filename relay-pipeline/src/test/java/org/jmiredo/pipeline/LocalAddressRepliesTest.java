@@ -51,7 +51,8 @@ class LocalAddressRepliesTest {
     void answerArrivingOnTheSecondaryAddressIsAnsweredFromIt() {
         relay.readTun(ipv6(NATIVE, CLIENT, 16));
         DatagramPacket indirect = relay.sentUdp();
-        assertThat(indirect.recipient()).as("the bubble goes to the server through the main socket")
+        assertThat(indirect.recipient())
+                .as("the bubble goes to the server through the main socket")
                 .isEqualTo(new InetSocketAddress(ip("198.51.100.1"), 3544));
         long[] ours = {Ipv6.srcHi(indirect.content(), 0), Ipv6.srcLo(indirect.content(), 0)};
         indirect.release();
@@ -59,14 +60,18 @@ class LocalAddressRepliesTest {
         receiveOnSecondary(bubble(CLIENT, ours));
 
         List<DatagramPacket> released = drain(secondary);
-        assertThat(released).as("the queued packet leaves from the address the client reached").hasSize(1);
+        assertThat(released)
+                .as("the queued packet leaves from the address the client reached")
+                .hasSize(1);
         assertThat(released.getFirst().recipient()).isEqualTo(CLIENT_MAPPING);
         released.forEach(DatagramPacket::release);
         assertThat(relay.sentUdp()).as("nothing through the main socket").isNull();
 
         relay.readTun(ipv6(NATIVE, CLIENT, 8));
         List<DatagramPacket> data = drain(secondary);
-        assertThat(data).as("later tunnel data to the trusted peer, same address").hasSize(1);
+        assertThat(data)
+                .as("later tunnel data to the trusted peer, same address")
+                .hasSize(1);
         assertThat(data.getFirst().content().readableBytes()).isEqualTo(48);
         data.forEach(DatagramPacket::release);
         assertThat(relay.sentUdp()).isNull();
@@ -97,7 +102,9 @@ class LocalAddressRepliesTest {
         relay.readTun(ipv6(NATIVE, CLIENT, 8));
 
         DatagramPacket sent = relay.sentUdp();
-        assertThat(sent).as("sent from the route's source rather than not at all").isNotNull();
+        assertThat(sent)
+                .as("sent from the route's source rather than not at all")
+                .isNotNull();
         assertThat(sent.recipient()).isEqualTo(CLIENT_MAPPING);
         sent.release();
         assertThat(relay.count(Counter.UDP_TX_LOCAL_ADDRESS_GONE)).isEqualTo(1);

@@ -95,6 +95,8 @@ class RefusedSendsTest {
         relay.receiveUdp(bubble(CLIENT, ours), "198.51.100.20", 40000); // trusted: its queue is released
 
         assertThat(relay.dropped(DropReason.UDP_WRITE_FAILED)).isEqualTo(1);
-        assertThat(relay.count(Counter.QUEUE_RELEASED_PACKETS)).as("released packets sent").isZero();
+        assertThat(relay.count(Counter.QUEUE_RELEASED_PACKETS))
+                .as("released packets sent")
+                .isZero();
     }
 }

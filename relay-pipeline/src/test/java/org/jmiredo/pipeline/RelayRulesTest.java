@@ -75,7 +75,9 @@ class RelayRulesTest {
                 .isEqualTo(new InetSocketAddress(ip("198.51.100.20"), 40000)));
         assertThat(released.get(0).content().readableBytes()).as("oldest first").isEqualTo(56);
         released.forEach(DatagramPacket::release);
-        assertThat(relay.tunWritten).as("R-5.4.2-bubble: bubbles never reach IPv6").isEmpty();
+        assertThat(relay.tunWritten)
+                .as("R-5.4.2-bubble: bubbles never reach IPv6")
+                .isEmpty();
 
         relay.readTun(ipv6(NATIVE, CLIENT, 8));
         DatagramPacket direct = relay.sentUdp();
@@ -102,7 +104,9 @@ class RelayRulesTest {
         relay.readTun(ipv6(NATIVE, CLIENT, 8)); // the fifth would break the 4-per-300-s limit
 
         assertThat(relay.allSentUdp()).isEmpty();
-        assertThat(relay.dropped(DropReason.PEER_UNREACHABLE)).as("this packet and the five queued").isEqualTo(6);
+        assertThat(relay.dropped(DropReason.PEER_UNREACHABLE))
+                .as("this packet and the five queued")
+                .isEqualTo(6);
         assertThat(relay.tunWritten).hasSize(1);
         ByteBuf icmp = relay.tunWritten.get(0);
         assertThat(Ipv6.nextHeader(icmp, 0)).isEqualTo(58);
@@ -206,7 +210,9 @@ class RelayRulesTest {
         withTail.setShort(4, 8); // 8 bytes of payload announced, 16 more behind them
         relay.readTun(withTail);
         DatagramPacket sent = relay.sentUdp();
-        assertThat(sent.content().readableBytes()).as("no bytes a peer would read as trailers").isEqualTo(48);
+        assertThat(sent.content().readableBytes())
+                .as("no bytes a peer would read as trailers")
+                .isEqualTo(48);
         sent.release();
 
         ByteBuf empty = ipv6(NATIVE, CLIENT, 0);
@@ -248,7 +254,8 @@ class RelayRulesTest {
         assertThat(relay.count(Counter.PEERS_TRUSTED)).isEqualTo(1);
         relay.readTun(ipv6(NATIVE, CLIENT, 8));
         DatagramPacket reply = relay.sentUdp();
-        assertThat(reply.recipient()).as("no bubble needed: the peer proved its mapping")
+        assertThat(reply.recipient())
+                .as("no bubble needed: the peer proved its mapping")
                 .isEqualTo(new InetSocketAddress(ip("198.51.100.20"), 40000));
         reply.release();
     }
@@ -274,17 +281,26 @@ class RelayRulesTest {
     @Test
     void aForgedMatchingPeerGetsAtMostThreeTimesItsBytesUntilProved_R_5_4_2_noentry() {
         relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000); // 48 bytes from the "victim"
-        assertThat(relay.tunWritten).as("still carried at once (soft-state recovery)").hasSize(1);
+        assertThat(relay.tunWritten)
+                .as("still carried at once (soft-state recovery)")
+                .hasSize(1);
 
         relay.readTun(ipv6(NATIVE, CLIENT, 1000)); // an amplifying answer: 1,040 bytes
         for (int i = 0; i < 5; i++) {
             relay.readTun(ipv6(NATIVE, CLIENT, 8));
         }
         List<DatagramPacket> sent = relay.allSentUdp();
-        long toVictim = sent.stream().filter(p -> p.recipient().getPort() == 40000)
-                .mapToLong(p -> p.content().readableBytes()).sum();
-        assertThat(toVictim).as("3 x 48 bytes: three 48-byte replies, not the large one").isEqualTo(144);
-        assertThat(sent).filteredOn(p -> p.recipient().getPort() == 3544).as("one indirect bubble").hasSize(1)
+        long toVictim = sent.stream()
+                .filter(p -> p.recipient().getPort() == 40000)
+                .mapToLong(p -> p.content().readableBytes())
+                .sum();
+        assertThat(toVictim)
+                .as("3 x 48 bytes: three 48-byte replies, not the large one")
+                .isEqualTo(144);
+        assertThat(sent)
+                .filteredOn(p -> p.recipient().getPort() == 3544)
+                .as("one indirect bubble")
+                .hasSize(1)
                 .allSatisfy(p -> assertThat(p.recipient().getAddress()).isEqualTo(ip("198.51.100.1")));
         sent.forEach(DatagramPacket::release);
         assertThat(relay.count(Counter.UNPROVED_OVER_CREDIT)).isEqualTo(3);
@@ -294,7 +310,9 @@ class RelayRulesTest {
         relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000); // forged again: not an answer
         assertThat(relay.allSentUdp()).as("what waits stays queued").isEmpty();
         relay.readTun(ipv6(NATIVE, CLIENT, 8));
-        assertThat(relay.allSentUdp()).as("the new datagram's credit only").singleElement()
+        assertThat(relay.allSentUdp())
+                .as("the new datagram's credit only")
+                .singleElement()
                 .satisfies(p -> assertThat(p.recipient().getPort()).isEqualTo(40000))
                 .satisfies(DatagramPacket::release);
 
@@ -302,12 +320,16 @@ class RelayRulesTest {
             relay.now += 2;
             relay.readTun(ipv6(NATIVE, CLIENT, 1000));
             relay.allSentUdp().forEach(p -> {
-                assertThat(p.recipient().getPort()).as("only bubbles, to the server").isEqualTo(3544);
+                assertThat(p.recipient().getPort())
+                        .as("only bubbles, to the server")
+                        .isEqualTo(3544);
                 p.release();
             });
         }
         assertThat(relay.count(Counter.BUBBLES_TX_INDIRECT)).isEqualTo(4);
-        assertThat(relay.dropped(DropReason.PEER_UNREACHABLE)).as("the last packet and the six queued").isEqualTo(7);
+        assertThat(relay.dropped(DropReason.PEER_UNREACHABLE))
+                .as("the last packet and the six queued")
+                .isEqualTo(7);
     }
 
     /**
@@ -319,7 +341,8 @@ class RelayRulesTest {
     @Test
     void unprovedPeersOverTheirCreditBubbleWithinTheRelaysBudget_R_5_4_2_noentry() {
         relay.close();
-        relay = new RelayHarness(new RelaySettings(0x2001_0000, false, UnknownPeerPolicy.ACCEPT_MATCHING, 10, 5, 1),
+        relay = new RelayHarness(
+                new RelaySettings(0x2001_0000, false, UnknownPeerPolicy.ACCEPT_MATCHING, 10, 5, 1),
                 PeerTableSettings.defaults());
         long[] other = teredo("198.51.100.2", 0, "198.51.100.21", 40001);
         relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000); // two forged "victims", trusted unproved
@@ -328,17 +351,24 @@ class RelayRulesTest {
 
         relay.readTun(ipv6(NATIVE, CLIENT, 1000)); // both over their credit in the same second
         relay.readTun(ipv6(NATIVE, other, 1000));
-        assertThat(relay.allSentUdp()).as("one bubble: the second's budget").singleElement()
+        assertThat(relay.allSentUdp())
+                .as("one bubble: the second's budget")
+                .singleElement()
                 .satisfies(p -> assertThat(p.recipient()).isEqualTo(new InetSocketAddress(ip("198.51.100.1"), 3544)))
                 .satisfies(DatagramPacket::release);
-        assertThat(relay.count(Counter.BUBBLES_UNKNOWN_OVER_BUDGET)).as("the other withheld, counted").isEqualTo(1);
-        assertThat(relay.count(Counter.BUBBLES_RATE_LIMITED)).as("not the peer's own limit").isZero();
+        assertThat(relay.count(Counter.BUBBLES_UNKNOWN_OVER_BUDGET))
+                .as("the other withheld, counted")
+                .isEqualTo(1);
+        assertThat(relay.count(Counter.BUBBLES_RATE_LIMITED))
+                .as("not the peer's own limit")
+                .isZero();
         assertThat(relay.count(Counter.QUEUED_PACKETS)).as("both packets wait").isEqualTo(2);
 
         relay.now += 1;
         relay.readTun(ipv6(NATIVE, other, 1000)); // its own count untouched: this second's bubble
         relay.readTun(ipv6(NATIVE, CLIENT, 1000)); // bubbled 1 s ago: spaced, nothing of the budget taken
-        assertThat(relay.allSentUdp()).singleElement()
+        assertThat(relay.allSentUdp())
+                .singleElement()
                 .satisfies(p -> assertThat(p.recipient()).isEqualTo(new InetSocketAddress(ip("198.51.100.2"), 3544)))
                 .satisfies(DatagramPacket::release);
         assertThat(relay.count(Counter.BUBBLES_RATE_LIMITED)).isEqualTo(1);
@@ -364,11 +394,16 @@ class RelayRulesTest {
         sent.forEach(DatagramPacket::release);
 
         relay.receiveUdp(bubble(CLIENT, NATIVE), "198.51.100.20", 40000); // from its mapping, but not keyed
-        assertThat(relay.allSentUdp()).as("an unkeyed bubble anyone could forge proves nothing").isEmpty();
+        assertThat(relay.allSentUdp())
+                .as("an unkeyed bubble anyone could forge proves nothing")
+                .isEmpty();
 
         relay.receiveUdp(bubble(CLIENT, ours), "198.51.100.20", 40000); // its answer: proved
         List<DatagramPacket> released = relay.allSentUdp();
-        assertThat(released).extracting(p -> p.content().readableBytes()).as("in order").containsExactly(1240, 1241);
+        assertThat(released)
+                .extracting(p -> p.content().readableBytes())
+                .as("in order")
+                .containsExactly(1240, 1241);
         assertThat(released).allSatisfy(p -> assertThat(p.recipient())
                 .isEqualTo(new InetSocketAddress(ip("198.51.100.20"), 40000)));
         released.forEach(DatagramPacket::release);
@@ -387,12 +422,15 @@ class RelayRulesTest {
     @Test
     void trustLapsesAfterThirtySecondsOfSilence_R_5_4_2_trust() {
         relay.close();
-        relay = new RelayHarness(new RelaySettings(0x2001_0000, false, UnknownPeerPolicy.ACCEPT_MATCHING, 10, 0),
+        relay = new RelayHarness(
+                new RelaySettings(0x2001_0000, false, UnknownPeerPolicy.ACCEPT_MATCHING, 10, 0),
                 PeerTableSettings.defaults()); // no renewal: Miredo's behaviour
         relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000);
         relay.now += 29;
         relay.readTun(ipv6(NATIVE, CLIENT, 8));
-        assertThat(relay.allSentUdp()).as("directly, and no bubble").singleElement()
+        assertThat(relay.allSentUdp())
+                .as("directly, and no bubble")
+                .singleElement()
                 .satisfies(p -> assertThat(p.recipient().getPort()).isEqualTo(40000))
                 .satisfies(DatagramPacket::release);
 
@@ -410,7 +448,9 @@ class RelayRulesTest {
         relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000); // trusted, last heard now
         relay.now += 24;
         relay.readTun(ipv6(NATIVE, CLIENT, 8));
-        assertThat(relay.allSentUdp()).as("24 s: directly, no bubble yet").singleElement()
+        assertThat(relay.allSentUdp())
+                .as("24 s: directly, no bubble yet")
+                .singleElement()
                 .satisfies(p -> assertThat(p.recipient().getPort()).isEqualTo(40000))
                 .satisfies(DatagramPacket::release);
 
@@ -418,11 +458,13 @@ class RelayRulesTest {
         relay.readTun(ipv6(NATIVE, CLIENT, 8));
         List<DatagramPacket> sent = relay.allSentUdp();
         assertThat(sent).hasSize(2);
-        assertThat(sent.get(0).recipient()).as("the packet still goes directly")
+        assertThat(sent.get(0).recipient())
+                .as("the packet still goes directly")
                 .isEqualTo(new InetSocketAddress(ip("198.51.100.20"), 40000));
         assertThat(sent.get(0).content().readableBytes()).isEqualTo(48);
         DatagramPacket renewal = sent.get(1);
-        assertThat(renewal.recipient()).as("an indirect bubble, through the peer's server")
+        assertThat(renewal.recipient())
+                .as("an indirect bubble, through the peer's server")
                 .isEqualTo(new InetSocketAddress(ip("198.51.100.1"), 3544));
         assertThat(Ipv6.isBubble(renewal.content(), 0)).isTrue();
         long[] ours = {Ipv6.srcHi(renewal.content(), 0), Ipv6.srcLo(renewal.content(), 0)};
@@ -430,14 +472,18 @@ class RelayRulesTest {
 
         relay.now += 1;
         relay.readTun(ipv6(NATIVE, CLIENT, 8));
-        assertThat(relay.allSentUdp()).as("one renewal per trust period").singleElement()
+        assertThat(relay.allSentUdp())
+                .as("one renewal per trust period")
+                .singleElement()
                 .satisfies(p -> assertThat(p.recipient().getPort()).isEqualTo(40000))
                 .satisfies(DatagramPacket::release);
 
         relay.receiveUdp(bubble(CLIENT, ours), "198.51.100.20", 40000); // the client answers, at 26 s
         relay.now += 10; // 36 s after the last data from the client: trusted anyway, from the answer
         relay.readTun(ipv6(NATIVE, CLIENT, 8));
-        assertThat(relay.allSentUdp()).as("no lapse: directly").singleElement()
+        assertThat(relay.allSentUdp())
+                .as("no lapse: directly")
+                .singleElement()
                 .satisfies(p -> assertThat(p.recipient().getPort()).isEqualTo(40000))
                 .satisfies(DatagramPacket::release);
         assertThat(relay.count(Counter.QUEUED_PACKETS)).isZero();
@@ -457,7 +503,9 @@ class RelayRulesTest {
         for (int i = 2; i <= 4; i++) { // 30, 32, 34 s: lapsed, queued, bubbled as without renewal
             relay.now += i == 2 ? 1 : 2;
             relay.readTun(ipv6(NATIVE, CLIENT, 8));
-            assertThat(relay.allSentUdp()).as("bubble %d", i).singleElement()
+            assertThat(relay.allSentUdp())
+                    .as("bubble %d", i)
+                    .singleElement()
                     .satisfies(p -> assertThat(p.recipient().getPort()).isEqualTo(3544))
                     .satisfies(DatagramPacket::release);
         }
@@ -466,13 +514,19 @@ class RelayRulesTest {
 
         assertThat(relay.allSentUdp()).isEmpty();
         assertThat(relay.count(Counter.BUBBLES_TX_INDIRECT)).isEqualTo(4);
-        assertThat(relay.dropped(DropReason.PEER_UNREACHABLE)).as("this packet and the three queued").isEqualTo(4);
+        assertThat(relay.dropped(DropReason.PEER_UNREACHABLE))
+                .as("this packet and the three queued")
+                .isEqualTo(4);
     }
 
     @Test
     void aStreamToAReceiveOnlyPeerLosesNothingWhenItsTrustWouldLapse_R_5_4_1_limit() {
-        assertThat(queueFullInAStream(0)).as("without renewal: the lapse queues, 4 full-size packets fit").isEqualTo(6);
-        assertThat(queueFullInAStream(5)).as("renewed at 25 s: the packets never wait").isZero();
+        assertThat(queueFullInAStream(0))
+                .as("without renewal: the lapse queues, 4 full-size packets fit")
+                .isEqualTo(6);
+        assertThat(queueFullInAStream(5))
+                .as("renewed at 25 s: the packets never wait")
+                .isZero();
     }
 
     /**
@@ -481,7 +535,8 @@ class RelayRulesTest {
      */
     private long queueFullInAStream(int renewal) {
         relay.close();
-        relay = new RelayHarness(new RelaySettings(0x2001_0000, false, UnknownPeerPolicy.ACCEPT_MATCHING, 10, renewal),
+        relay = new RelayHarness(
+                new RelaySettings(0x2001_0000, false, UnknownPeerPolicy.ACCEPT_MATCHING, 10, renewal),
                 PeerTableSettings.defaults());
         proveClient(); // then it only receives
         for (int second = 1; second <= 40; second++) {
@@ -512,7 +567,9 @@ class RelayRulesTest {
         List<DatagramPacket> sent = relay.allSentUdp();
         assertThat(sent).extracting(p -> p.recipient().getPort()).containsExactly(40000, 3544, 40000, 40000);
         sent.forEach(DatagramPacket::release);
-        assertThat(relay.count(Counter.BUBBLES_TX_INDIRECT)).as("the proof's and one renewal").isEqualTo(2);
+        assertThat(relay.count(Counter.BUBBLES_TX_INDIRECT))
+                .as("the proof's and one renewal")
+                .isEqualTo(2);
     }
 
     /** Makes CLIENT a peer proved by a bubble exchange at its mapping (its first packet waited for it). */
@@ -551,7 +608,9 @@ class RelayRulesTest {
         released.release();
 
         relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 50000);
-        assertThat(relay.tunWritten).as("data from the learned mapping is accepted").hasSize(1);
+        assertThat(relay.tunWritten)
+                .as("data from the learned mapping is accepted")
+                .hasSize(1);
     }
 
     /**
@@ -574,20 +633,26 @@ class RelayRulesTest {
         assertThat(relay.tunWritten).as("dropped, as R-5.4.2-src asks").isEmpty();
         assertThat(relay.dropped(DropReason.MAPPING_MISMATCH)).isEqualTo(1);
         DatagramPacket rebound = relay.sentUdp();
-        assertThat(rebound.recipient()).as("through the peer's server, never to the packet's source")
+        assertThat(rebound.recipient())
+                .as("through the peer's server, never to the packet's source")
                 .isEqualTo(new InetSocketAddress(ip("198.51.100.1"), 3544));
         assertThat(Ipv6.isBubble(rebound.content(), 0)).isTrue();
         assertThat(new long[] {Ipv6.srcHi(rebound.content(), 0), Ipv6.srcLo(rebound.content(), 0)})
-                .as("from the keyed source its answer must go to").containsExactly(ours);
+                .as("from the keyed source its answer must go to")
+                .containsExactly(ours);
         assertThat(Ipv6.dstLo(rebound.content(), 0)).isEqualTo(CLIENT[1]);
         rebound.release();
         assertThat(relay.count(Counter.BUBBLES_TX_REBOUND)).isEqualTo(1);
-        assertThat(relay.count(Counter.BUBBLES_TX_INDIRECT)).as("the handshake's and the rebound one").isEqualTo(2);
+        assertThat(relay.count(Counter.BUBBLES_TX_INDIRECT))
+                .as("the handshake's and the rebound one")
+                .isEqualTo(2);
 
         relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 50001);
         assertThat(relay.allSentUdp()).as("one bubble per 2 s, as any").isEmpty();
         relay.readTun(ipv6(NATIVE, CLIENT, 8));
-        assertThat(relay.allSentUdp()).as("until the answer, still sent where the peer was trusted").singleElement()
+        assertThat(relay.allSentUdp())
+                .as("until the answer, still sent where the peer was trusted")
+                .singleElement()
                 .satisfies(p -> assertThat(p.recipient().getPort()).isEqualTo(50000))
                 .satisfies(DatagramPacket::release);
 
@@ -595,7 +660,8 @@ class RelayRulesTest {
         relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 50001);
         assertThat(relay.tunWritten).as("accepted at the new mapping").hasSize(1);
         relay.readTun(ipv6(NATIVE, CLIENT, 8));
-        assertThat(relay.allSentUdp()).singleElement()
+        assertThat(relay.allSentUdp())
+                .singleElement()
                 .satisfies(p -> assertThat(p.recipient()).isEqualTo(new InetSocketAddress(ip("198.51.100.20"), 50001)))
                 .satisfies(DatagramPacket::release);
         assertThat(relay.dropped(DropReason.MAPPING_MISMATCH)).isEqualTo(2);
@@ -609,13 +675,19 @@ class RelayRulesTest {
     void aReboundPeersBurstSendsOneBubble_R_5_4_2_src_M15() {
         relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000);
         relay.now += 3;
-        relay.receiveUdpBurst(List.of(ipv6(CLIENT, NATIVE, 8), ipv6(CLIENT, NATIVE, 9), ipv6(CLIENT, NATIVE, 10)),
-                "198.51.100.20:40001", "198.51.100.20:40001", "198.51.100.20:40001");
-        assertThat(relay.allSentUdp()).singleElement()
+        relay.receiveUdpBurst(
+                List.of(ipv6(CLIENT, NATIVE, 8), ipv6(CLIENT, NATIVE, 9), ipv6(CLIENT, NATIVE, 10)),
+                "198.51.100.20:40001",
+                "198.51.100.20:40001",
+                "198.51.100.20:40001");
+        assertThat(relay.allSentUdp())
+                .singleElement()
                 .satisfies(p -> assertThat(p.recipient()).isEqualTo(new InetSocketAddress(ip("198.51.100.1"), 3544)))
                 .satisfies(DatagramPacket::release);
         relay.now += 1;
-        relay.receiveUdpBurst(List.of(ipv6(CLIENT, NATIVE, 8), ipv6(CLIENT, NATIVE, 9)), "198.51.100.20:40001",
+        relay.receiveUdpBurst(
+                List.of(ipv6(CLIENT, NATIVE, 8), ipv6(CLIENT, NATIVE, 9)),
+                "198.51.100.20:40001",
                 "198.51.100.20:40002");
         assertThat(relay.allSentUdp()).as("1 s later, decided without the lock").isEmpty();
         assertThat(relay.dropped(DropReason.MAPPING_MISMATCH)).isEqualTo(5);
@@ -631,10 +703,12 @@ class RelayRulesTest {
     void aReboundPeerNamingAPrivateServerGetsNoBubble_R_5_4_1_g4_M26() {
         long[] peer = teredo("10.1.2.3", 0, "198.51.100.20", 40000);
         relay.receiveUdp(ipv6(peer, NATIVE, 8), "198.51.100.20", 40000);
-        assertThat(relay.tunWritten).as("trusted where its outer address matched").hasSize(1);
+        assertThat(relay.tunWritten)
+                .as("trusted where its outer address matched")
+                .hasSize(1);
         relay.now += 3;
-        relay.receiveUdpBurst(List.of(ipv6(peer, NATIVE, 8), ipv6(peer, NATIVE, 9)), "198.51.100.20:40001",
-                "198.51.100.20:40001");
+        relay.receiveUdpBurst(
+                List.of(ipv6(peer, NATIVE, 8), ipv6(peer, NATIVE, 9)), "198.51.100.20:40001", "198.51.100.20:40001");
         relay.receiveUdp(ipv6(peer, NATIVE, 8), "198.51.100.20", 40002);
         assertThat(relay.allSentUdp()).as("nothing towards 10.1.2.3").isEmpty();
         assertThat(relay.dropped(DropReason.MAPPING_MISMATCH)).isEqualTo(3);
@@ -653,10 +727,13 @@ class RelayRulesTest {
         assertThat(relay.count(Counter.BUBBLES_TX_REBOUND)).isEqualTo(1);
         relay.now += 1;
         relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40001);
-        assertThat(relay.count(Counter.BUBBLES_TX_REBOUND)).as("1 s later: not yet").isEqualTo(1);
+        assertThat(relay.count(Counter.BUBBLES_TX_REBOUND))
+                .as("1 s later: not yet")
+                .isEqualTo(1);
         relay.now += 1;
         relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40001);
-        assertThat(relay.allSentUdp()).singleElement()
+        assertThat(relay.allSentUdp())
+                .singleElement()
                 .satisfies(p -> assertThat(p.recipient()).isEqualTo(new InetSocketAddress(ip("198.51.100.1"), 3544)))
                 .satisfies(DatagramPacket::release);
         assertThat(relay.count(Counter.BUBBLES_TX_REBOUND)).isEqualTo(2);
@@ -684,10 +761,14 @@ class RelayRulesTest {
             relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100." + (100 + forged % 50), 2000 + forged++);
         }
         List<DatagramPacket> sent = relay.allSentUdp();
-        assertThat(sent).as("t+0, 2, 4, 6 s, then none until 300 s after the last").hasSize(4)
+        assertThat(sent)
+                .as("t+0, 2, 4, 6 s, then none until 300 s after the last")
+                .hasSize(4)
                 .allSatisfy(p -> assertThat(p.recipient()).isEqualTo(new InetSocketAddress(ip("198.51.100.1"), 3544)))
                 .allSatisfy(p -> assertThat(Ipv6.isBubble(p.content(), 0)).isTrue());
-        long[] ours = {Ipv6.srcHi(sent.get(0).content(), 0), Ipv6.srcLo(sent.get(0).content(), 0)};
+        long[] ours = {
+            Ipv6.srcHi(sent.get(0).content(), 0), Ipv6.srcLo(sent.get(0).content(), 0)
+        };
         sent.forEach(DatagramPacket::release);
         assertThat(relay.tunWritten).hasSize(1);
         assertThat(relay.dropped(DropReason.MAPPING_MISMATCH)).isEqualTo(forged);
@@ -709,7 +790,9 @@ class RelayRulesTest {
         }
         assertThat(bubbles).as("one per 2 s in 20 s").isEqualTo(10);
         relay.readTun(ipv6(NATIVE, CLIENT, 8));
-        assertThat(relay.allSentUdp()).as("the entry never moved").singleElement()
+        assertThat(relay.allSentUdp())
+                .as("the entry never moved")
+                .singleElement()
                 .satisfies(p -> assertThat(p.recipient()).isEqualTo(new InetSocketAddress(ip("198.51.100.20"), 40000)))
                 .satisfies(DatagramPacket::release);
 
@@ -718,7 +801,9 @@ class RelayRulesTest {
         relay.allSentUdp().forEach(DatagramPacket::release);
         relay.now += 10;
         relay.receiveUdp(ipv6(stranger, NATIVE, 8), "198.51.100.21", 40001);
-        assertThat(relay.allSentUdp()).as("no bubble for an untrusted peer's mismatch").isEmpty();
+        assertThat(relay.allSentUdp())
+                .as("no bubble for an untrusted peer's mismatch")
+                .isEmpty();
     }
 
     /**
@@ -732,9 +817,12 @@ class RelayRulesTest {
         relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 50001);
         assertThat(relay.tunWritten).as("dropped, as R-5.4.2-src asks").isEmpty();
         assertThat(relay.dropped(DropReason.MAPPING_MISMATCH)).isEqualTo(1);
-        assertThat(relay.dataPath.peers().size()).as("no entry for a packet that may be forged").isZero();
+        assertThat(relay.dataPath.peers().size())
+                .as("no entry for a packet that may be forged")
+                .isZero();
         DatagramPacket bubble = relay.sentUdp();
-        assertThat(bubble.recipient()).as("through the peer's server, never to the packet's source")
+        assertThat(bubble.recipient())
+                .as("through the peer's server, never to the packet's source")
                 .isEqualTo(new InetSocketAddress(ip("198.51.100.1"), 3544));
         assertThat(Ipv6.isBubble(bubble.content(), 0)).isTrue();
         assertThat(Ipv6.dstLo(bubble.content(), 0)).isEqualTo(CLIENT[1]);
@@ -750,7 +838,9 @@ class RelayRulesTest {
         assertThat(relay.count(Counter.BUBBLES_UNKNOWN_SPACED)).isEqualTo(1);
         relay.now += 1;
         relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 50001);
-        assertThat(relay.allSentUdp()).as("retried 2 s later: the first or its answer may be lost").singleElement()
+        assertThat(relay.allSentUdp())
+                .as("retried 2 s later: the first or its answer may be lost")
+                .singleElement()
                 .satisfies(p -> assertThat(p.recipient().getPort()).isEqualTo(3544))
                 .satisfies(DatagramPacket::release);
 
@@ -758,7 +848,8 @@ class RelayRulesTest {
         relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 50001);
         assertThat(relay.tunWritten).as("accepted at that mapping").hasSize(1);
         relay.readTun(ipv6(NATIVE, CLIENT, 8));
-        assertThat(relay.allSentUdp()).singleElement()
+        assertThat(relay.allSentUdp())
+                .singleElement()
                 .satisfies(p -> assertThat(p.recipient()).isEqualTo(new InetSocketAddress(ip("198.51.100.20"), 50001)))
                 .satisfies(DatagramPacket::release);
         assertThat(relay.count(Counter.BUBBLES_TX_UNKNOWN)).isEqualTo(2);
@@ -767,16 +858,22 @@ class RelayRulesTest {
         for (String server : new String[] {"127.0.0.1", "10.1.2.3", "192.168.77.1"}) { // forged: aimed inside
             relay.receiveUdp(ipv6(teredo(server, 0, "198.51.100.30", 40000), NATIVE, 8), "198.51.100.30", 40001);
         }
-        assertThat(relay.allSentUdp()).as("never to a server that is not global unicast").isEmpty();
+        assertThat(relay.allSentUdp())
+                .as("never to a server that is not global unicast")
+                .isEmpty();
         assertThat(relay.count(Counter.BUBBLES_UNKNOWN_UNREACHABLE)).isEqualTo(3);
     }
 
     /** The same decided lock-free in a receive burst: one bubble for the burst, the rest spaced, still no entry. */
     @Test
     void aBurstFromAPeerWithoutAnEntrySendsOneBubble_R_5_4_2_src() {
-        relay.receiveUdpBurst(List.of(ipv6(CLIENT, NATIVE, 8), ipv6(CLIENT, NATIVE, 9), ipv6(CLIENT, NATIVE, 10)),
-                "198.51.100.20:50001", "198.51.100.20:50001", "198.51.100.20:50002");
-        assertThat(relay.allSentUdp()).singleElement()
+        relay.receiveUdpBurst(
+                List.of(ipv6(CLIENT, NATIVE, 8), ipv6(CLIENT, NATIVE, 9), ipv6(CLIENT, NATIVE, 10)),
+                "198.51.100.20:50001",
+                "198.51.100.20:50001",
+                "198.51.100.20:50002");
+        assertThat(relay.allSentUdp())
+                .singleElement()
                 .satisfies(p -> assertThat(p.recipient()).isEqualTo(new InetSocketAddress(ip("198.51.100.1"), 3544)))
                 .satisfies(DatagramPacket::release);
         assertThat(relay.count(Counter.BUBBLES_UNKNOWN_SPACED)).isEqualTo(2);
@@ -810,7 +907,8 @@ class RelayRulesTest {
     @Test
     void forgedPacketsFromUnknownPeersMakeNoMoreBubblesThanTheBudgetAndNoEntries_R_5_4_2_src_M19() {
         relay.close();
-        relay = new RelayHarness(new RelaySettings(0x2001_0000, false, UnknownPeerPolicy.ACCEPT_MATCHING, 10, 5, 7),
+        relay = new RelayHarness(
+                new RelaySettings(0x2001_0000, false, UnknownPeerPolicy.ACCEPT_MATCHING, 10, 5, 7),
                 PeerTableSettings.defaults());
         relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000); // a real peer, trusted
         java.util.SplittableRandom random = new java.util.SplittableRandom(14);
@@ -823,7 +921,8 @@ class RelayRulesTest {
                 long[][] sources = new long[9][];
                 for (int i = 0; i < 9; i++, forged++) {
                     String server = "198.51.100." + (100 + random.nextInt(100));
-                    sources[i] = teredo(server, 0, "203.0.113." + (1 + random.nextInt(250)), 1024 + random.nextInt(60000));
+                    sources[i] =
+                            teredo(server, 0, "203.0.113." + (1 + random.nextInt(250)), 1024 + random.nextInt(60000));
                 }
                 for (int i = 0; i < 8; i++) {
                     burst.add(ipv6(sources[i], NATIVE, 8));
@@ -832,14 +931,19 @@ class RelayRulesTest {
                 relay.receiveUdpBurst(burst, senders);
                 relay.receiveUdp(ipv6(sources[8], NATIVE, 8), "198.51.100.9", 1 + random.nextInt(1023));
                 for (DatagramPacket p : relay.allSentUdp()) {
-                    assertThat(p.recipient().getPort()).as("to a server, never to a forged mapping").isEqualTo(3544);
+                    assertThat(p.recipient().getPort())
+                            .as("to a server, never to a forged mapping")
+                            .isEqualTo(3544);
                     assertThat(Ipv6.isBubble(p.content(), 0)).isTrue();
                     boolean named = false;
                     for (long[] src : sources) {
-                        named |= Ipv6.dstHi(p.content(), 0) == src[0] && Ipv6.dstLo(p.content(), 0) == src[1]
+                        named |= Ipv6.dstHi(p.content(), 0) == src[0]
+                                && Ipv6.dstLo(p.content(), 0) == src[1]
                                 && p.recipient().getAddress().equals(ip("198.51.100." + (src[0] & 0xFF)));
                     }
-                    assertThat(named).as("to a source of this round, at the server its address names").isTrue();
+                    assertThat(named)
+                            .as("to a source of this round, at the server its address names")
+                            .isTrue();
                     p.release();
                     bubbles++;
                 }
@@ -849,11 +953,16 @@ class RelayRulesTest {
         assertThat(relay.dropped(DropReason.MAPPING_MISMATCH)).isEqualTo(forged);
         assertThat(relay.count(Counter.BUBBLES_TX_UNKNOWN)).isEqualTo(bubbles);
         assertThat(relay.count(Counter.BUBBLES_UNKNOWN_OVER_BUDGET) + relay.count(Counter.BUBBLES_UNKNOWN_SPACED))
-                .as("every refusal counted").isEqualTo(forged - bubbles);
+                .as("every refusal counted")
+                .isEqualTo(forged - bubbles);
         assertThat(relay.tunWritten).as("only the real peer's packet").hasSize(1);
-        assertThat(relay.dataPath.peers().size()).as("no entry for a forged source").isEqualTo(1);
+        assertThat(relay.dataPath.peers().size())
+                .as("no entry for a forged source")
+                .isEqualTo(1);
         relay.readTun(ipv6(NATIVE, CLIENT, 8));
-        assertThat(relay.allSentUdp()).as("the trusted peer untouched").singleElement()
+        assertThat(relay.allSentUdp())
+                .as("the trusted peer untouched")
+                .singleElement()
                 .satisfies(p -> assertThat(p.recipient()).isEqualTo(new InetSocketAddress(ip("198.51.100.20"), 40000)))
                 .satisfies(DatagramPacket::release);
     }
@@ -883,7 +992,10 @@ class RelayRulesTest {
 
         assertThat(relay.count(Counter.QUEUED_PACKETS)).isEqualTo(2);
         assertThat(relay.dropped(DropReason.QUEUE_PEERS_FULL)).isEqualTo(1);
-        assertThat(relay.allSentUdp()).as("each still gets its bubble").hasSize(3).allSatisfy(DatagramPacket::release);
+        assertThat(relay.allSentUdp())
+                .as("each still gets its bubble")
+                .hasSize(3)
+                .allSatisfy(DatagramPacket::release);
     }
 
     /**
@@ -907,7 +1019,9 @@ class RelayRulesTest {
         peers.expire(relay.now);
         assertThat(peers.queuedPeers()).isZero();
         assertThat(peers.queueDiscards()).isEqualTo(2);
-        assertThat(peers.size()).as("the entries stay, with their bubble budgets").isEqualTo(2);
+        assertThat(peers.size())
+                .as("the entries stay, with their bubble budgets")
+                .isEqualTo(2);
         relay.readTun(ipv6(NATIVE, CLIENT, 8));
         DatagramPacket indirect = relay.sentUdp();
         long[] ours = {Ipv6.srcHi(indirect.content(), 0), Ipv6.srcLo(indirect.content(), 0)};
@@ -915,8 +1029,11 @@ class RelayRulesTest {
         relay.receiveUdp(bubble(CLIENT, ours), "198.51.100.20", 40000);
 
         assertThat(relay.dropped(DropReason.QUEUE_PEERS_FULL)).isZero();
-        assertThat(relay.count(Counter.QUEUE_RELEASED_PACKETS)).as("the new peer's packet, once it answered").isOne();
-        assertThat(relay.allSentUdp()).singleElement()
+        assertThat(relay.count(Counter.QUEUE_RELEASED_PACKETS))
+                .as("the new peer's packet, once it answered")
+                .isOne();
+        assertThat(relay.allSentUdp())
+                .singleElement()
                 .satisfies(p -> assertThat(p.recipient()).isEqualTo(new InetSocketAddress(ip("198.51.100.20"), 40000)))
                 .satisfies(DatagramPacket::release);
     }
@@ -940,10 +1057,17 @@ class RelayRulesTest {
             relay = new RelayHarness(RelaySettings.defaults(), new PeerTableSettings(1024, 4, 60, bytesPerPeer, 16));
             relay.readTun(ipv6(NATIVE, CLIENT, c[1]));
 
-            assertThat(relay.dropped(DropReason.QUEUE_FULL)).as("queue-bytes-per-peer %d", bytesPerPeer).isEqualTo(1);
-            assertThat(relay.dropped(DropReason.QUEUE_PEERS_FULL)).as("queue-bytes-per-peer %d", bytesPerPeer).isZero();
+            assertThat(relay.dropped(DropReason.QUEUE_FULL))
+                    .as("queue-bytes-per-peer %d", bytesPerPeer)
+                    .isEqualTo(1);
+            assertThat(relay.dropped(DropReason.QUEUE_PEERS_FULL))
+                    .as("queue-bytes-per-peer %d", bytesPerPeer)
+                    .isZero();
             assertThat(relay.count(Counter.QUEUED_PACKETS)).isZero();
-            assertThat(relay.allSentUdp()).as("the bubble still goes").hasSize(1).allSatisfy(DatagramPacket::release);
+            assertThat(relay.allSentUdp())
+                    .as("the bubble still goes")
+                    .hasSize(1)
+                    .allSatisfy(DatagramPacket::release);
         }
     }
 
@@ -962,8 +1086,12 @@ class RelayRulesTest {
                 relay.readTun(ipv6(NATIVE, CLIENT, c[0]));
             }
 
-            assertThat(relay.count(Counter.QUEUED_PACKETS)).as("%d-byte packets", 40 + c[0]).isEqualTo(c[1]);
-            assertThat(relay.dropped(DropReason.QUEUE_FULL)).as("%d-byte packets", 40 + c[0]).isEqualTo(3);
+            assertThat(relay.count(Counter.QUEUED_PACKETS))
+                    .as("%d-byte packets", 40 + c[0])
+                    .isEqualTo(c[1]);
+            assertThat(relay.dropped(DropReason.QUEUE_FULL))
+                    .as("%d-byte packets", 40 + c[0])
+                    .isEqualTo(3);
             assertThat(relay.allSentUdp()).as("one bubble").hasSize(1).allSatisfy(DatagramPacket::release);
         }
     }
@@ -1011,15 +1139,19 @@ class RelayRulesTest {
         // R-5.4.1-alwaysdirect: available by configuration (relay.type = restricted), off by default as Miredo.
         relay.close();
         relay = new RelayHarness(
-                new RelaySettings(0x2001_0000, true, UnknownPeerPolicy.ACCEPT_MATCHING, 10), PeerTableSettings.defaults());
+                new RelaySettings(0x2001_0000, true, UnknownPeerPolicy.ACCEPT_MATCHING, 10),
+                PeerTableSettings.defaults());
         relay.readTun(ipv6(NATIVE, CLIENT, 8));
 
         // Direct first: it opens our NAT's mapping towards the peer before the peer can answer the indirect one.
         // The other way round, an answer that overtook the direct bubble (a fast path, a lab) made the Linux NAT
         // in front of the relay map the direct bubble to another port, and the peer was never reached.
         List<DatagramPacket> sent = relay.allSentUdp();
-        assertThat(sent).extracting(DatagramPacket::recipient).containsExactly(
-                new InetSocketAddress(ip("198.51.100.20"), 40000), new InetSocketAddress(ip("198.51.100.1"), 3544));
+        assertThat(sent)
+                .extracting(DatagramPacket::recipient)
+                .containsExactly(
+                        new InetSocketAddress(ip("198.51.100.20"), 40000),
+                        new InetSocketAddress(ip("198.51.100.1"), 3544));
         sent.forEach(DatagramPacket::release);
     }
 
@@ -1051,13 +1183,15 @@ class RelayRulesTest {
     @Test
     void relayServingAPrefixForwardsInsideItAndDropsOutside_R_5_4_2_dst() {
         relay.close();
-        relay = new RelayHarness(RelaySettings.defaults().serving(served("2001:db8:6::/64")),
-                PeerTableSettings.defaults());
+        relay = new RelayHarness(
+                RelaySettings.defaults().serving(served("2001:db8:6::/64")), PeerTableSettings.defaults());
 
         relay.receiveUdp(ipv6(CLIENT, v6("2001:db8:99::1"), 8), "198.51.100.20", 40000);
         assertThat(relay.tunWritten).isEmpty();
         assertThat(relay.dropped(DropReason.DESTINATION_OUT_OF_RANGE)).isEqualTo(1);
-        assertThat(relay.dataPath.peers().size()).as("nothing learned from a packet not served").isZero();
+        assertThat(relay.dataPath.peers().size())
+                .as("nothing learned from a packet not served")
+                .isZero();
         assertThat(relay.allSentUdp()).isEmpty();
 
         relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000);
@@ -1101,7 +1235,8 @@ class RelayRulesTest {
         assertThat(relay.tunWritten).hasSize(1);
         assertThat(relay.dropped(DropReason.DESTINATION_OUT_OF_RANGE)).isEqualTo(1);
 
-        relay.dataPath.update(RelaySettings.defaults().serving(served("2001:db8:6::/64", "fd00::/8", "2001:db8:99::/48")));
+        relay.dataPath.update(
+                RelaySettings.defaults().serving(served("2001:db8:6::/64", "fd00::/8", "2001:db8:99::/48")));
         relay.udp.runPendingTasks();
         relay.receiveUdp(ipv6(CLIENT, outside, 8), "198.51.100.20", 40000);
         relay.receiveUdp(ipv6(CLIENT, v6("fd00::20"), 8), "198.51.100.20", 40000);
@@ -1117,8 +1252,8 @@ class RelayRulesTest {
     @Test
     void packetsToPeersAreCarriedWhateverTheirSource_R_5_4_2_dst() {
         relay.close();
-        relay = new RelayHarness(RelaySettings.defaults().serving(served("2001:db8:6::/64")),
-                PeerTableSettings.defaults());
+        relay = new RelayHarness(
+                RelaySettings.defaults().serving(served("2001:db8:6::/64")), PeerTableSettings.defaults());
         relay.receiveUdp(ipv6(CLIENT, NATIVE, 8), "198.51.100.20", 40000); // trusted at its mapping
 
         relay.readTun(ipv6(v6("2001:db8:99::1"), CLIENT, 8));
@@ -1135,7 +1270,9 @@ class RelayRulesTest {
         assertThat(relay.dataPath.peers().queueDiscards()).isEqualTo(1);
 
         relay.receiveUdp(bubble(CLIENT, ours), "198.51.100.20", 40000);
-        assertThat(relay.allSentUdp()).as("a late bubble releases no old packet").isEmpty();
+        assertThat(relay.allSentUdp())
+                .as("a late bubble releases no old packet")
+                .isEmpty();
     }
 
     /**
@@ -1190,7 +1327,9 @@ class RelayRulesTest {
             relay.tunWritten.clear();
             relay.allSentUdp().forEach(DatagramPacket::release);
         }
-        assertThat(relay.dropped(DropReason.MAPPING_MISMATCH)).as("a client's packet refused").isZero();
+        assertThat(relay.dropped(DropReason.MAPPING_MISMATCH))
+                .as("a client's packet refused")
+                .isZero();
         assertThat(forwarded).as("every packet forwarded").isEqualTo(forged + clientPackets);
         var peers = relay.dataPath.peers();
         for (int i = 0; i < clients.length; i++) {
@@ -1200,7 +1339,9 @@ class RelayRulesTest {
                 int slot = segment.find(clients[i][0], clients[i][1]);
                 assertThat(slot).as("client %d's entry", i).isNotNegative();
                 assertThat(segment.trusted(slot)).isTrue();
-                assertThat(segment.mappedPort(slot)).as("the mapping its bubble proved").isEqualTo(50000 + i);
+                assertThat(segment.mappedPort(slot))
+                        .as("the mapping its bubble proved")
+                        .isEqualTo(50000 + i);
             } finally {
                 segment.unlock();
             }
@@ -1214,15 +1355,21 @@ class RelayRulesTest {
         long[] ours = bubbleSourceOfAnEntryLeftToExpire();
 
         relay.receiveUdp(bubble(CLIENT, new long[] {ours[0], ours[1] ^ 1}), "198.51.100.20", 40000);
-        assertThat(relay.dataPath.peers().size()).as("a bubble to a source we never used").isZero();
+        assertThat(relay.dataPath.peers().size())
+                .as("a bubble to a source we never used")
+                .isZero();
         assertThat(relay.count(Counter.PEERS_TRUSTED)).isZero();
 
         relay.receiveUdp(bubble(CLIENT, ours), "198.51.100.20", 40000);
-        assertThat(relay.dataPath.peers().size()).as("the answer to ours, after its entry expired").isEqualTo(1);
+        assertThat(relay.dataPath.peers().size())
+                .as("the answer to ours, after its entry expired")
+                .isEqualTo(1);
         assertThat(relay.count(Counter.PEERS_TRUSTED)).isEqualTo(1);
         relay.readTun(ipv6(NATIVE, CLIENT, 8));
         DatagramPacket data = relay.sentUdp();
-        assertThat(data.recipient()).as("trusted: no bubble").isEqualTo(new InetSocketAddress(ip("198.51.100.20"), 40000));
+        assertThat(data.recipient())
+                .as("trusted: no bubble")
+                .isEqualTo(new InetSocketAddress(ip("198.51.100.20"), 40000));
         data.release();
     }
 
@@ -1261,7 +1408,9 @@ class RelayRulesTest {
         for (int lapse = 1; lapse <= 6; lapse++) {
             relay.readTun(ipv6(NATIVE, CLIENT, 8));
             DatagramPacket bubble = relay.sentUdp();
-            assertThat(bubble).as("lapse %d: a bubble, not an unreachable", lapse).isNotNull();
+            assertThat(bubble)
+                    .as("lapse %d: a bubble, not an unreachable", lapse)
+                    .isNotNull();
             assertThat(bubble.recipient().getPort()).isEqualTo(3544);
             long[] ours = {Ipv6.srcHi(bubble.content(), 0), Ipv6.srcLo(bubble.content(), 0)};
             bubble.release();
@@ -1284,7 +1433,9 @@ class RelayRulesTest {
         relay.readTun(ipv6(NATIVE, CLIENT, 8)); // the fifth: unreachable
 
         assertThat(relay.dataPath.peers().queuedPeers()).isZero();
-        assertThat(relay.dropped(DropReason.PEER_UNREACHABLE)).as("the new packet and the four queued").isEqualTo(5);
+        assertThat(relay.dropped(DropReason.PEER_UNREACHABLE))
+                .as("the new packet and the four queued")
+                .isEqualTo(5);
     }
 
     @Test
@@ -1299,7 +1450,9 @@ class RelayRulesTest {
 
         relay.receiveUdp(bubble(CLIENT, learnt), "203.0.113.66", 5000);
 
-        assertThat(relay.allSentUdp()).as("the victim's queued packet stays put").isEmpty();
+        assertThat(relay.allSentUdp())
+                .as("the victim's queued packet stays put")
+                .isEmpty();
         assertThat(relay.dropped(DropReason.MAPPING_MISMATCH)).isEqualTo(1);
     }
 
@@ -1316,7 +1469,8 @@ class RelayRulesTest {
     void nothingIsSentToPortZero() {
         relay.close();
         relay = new RelayHarness(
-                new RelaySettings(0x2001_0000, true, UnknownPeerPolicy.ACCEPT_MATCHING, 10), PeerTableSettings.defaults());
+                new RelaySettings(0x2001_0000, true, UnknownPeerPolicy.ACCEPT_MATCHING, 10),
+                PeerTableSettings.defaults());
         relay.readTun(ipv6(NATIVE, teredo("198.51.100.1", 0, "198.51.100.20", 0), 8));
 
         assertThat(relay.allSentUdp()).isEmpty();
@@ -1324,6 +1478,7 @@ class RelayRulesTest {
     }
 
     private static ServedPrefixes served(String... prefixes) {
-        return ServedPrefixes.of(java.util.Arrays.stream(prefixes).map(Ipv6Prefix::parse).toList());
+        return ServedPrefixes.of(
+                java.util.Arrays.stream(prefixes).map(Ipv6Prefix::parse).toList());
     }
 }

@@ -34,8 +34,7 @@ class SharedBudgetsTest {
     private final List<List<ByteBuf>> tun = List.of(new ArrayList<>(), new ArrayList<>());
 
     private void start(int icmpPerSecond, int unknownPerSecond) {
-        path = new RelayDataPath(settings(icmpPerSecond, unknownPerSecond), PeerTableSettings.defaults(),
-                () -> now);
+        path = new RelayDataPath(settings(icmpPerSecond, unknownPerSecond), PeerTableSettings.defaults(), () -> now);
         for (int i = 0; i < 2; i++) {
             List<ByteBuf> written = tun.get(i);
             path.initUdpChannel(udp[i], packet -> written.add(packet.copy()));
@@ -44,8 +43,8 @@ class SharedBudgetsTest {
     }
 
     private static RelaySettings settings(int icmpPerSecond, int unknownPerSecond) {
-        return new RelaySettings(0x2001_0000, false, UnknownPeerPolicy.ACCEPT_MATCHING, icmpPerSecond, 5,
-                unknownPerSecond);
+        return new RelaySettings(
+                0x2001_0000, false, UnknownPeerPolicy.ACCEPT_MATCHING, icmpPerSecond, 5, unknownPerSecond);
     }
 
     @AfterEach
@@ -94,7 +93,9 @@ class SharedBudgetsTest {
         now++;
         unreachable(1, 5);
         unreachable(0, 5);
-        assertThat(tun.get(1)).as("the next second's one, to the loop that asked first").hasSize(1);
+        assertThat(tun.get(1))
+                .as("the next second's one, to the loop that asked first")
+                .hasSize(1);
         assertThat(errors()).isEqualTo(2);
         assertThat(count(Counter.ICMP_ERRORS_RATE_LIMITED)).isEqualTo(18);
     }
@@ -129,7 +130,9 @@ class SharedBudgetsTest {
         for (int round = 0; round < 3; round++) {
             for (int loop = 0; loop < 2; loop++) {
                 long[] client = teredo("198.51.100.1", 0, "198.51.100.20", 40_000 + peer++);
-                udp[loop].writeInbound(new DatagramPacket(ipv6(client, NATIVE, 8), RelayHarness.RELAY,
+                udp[loop].writeInbound(new DatagramPacket(
+                        ipv6(client, NATIVE, 8),
+                        RelayHarness.RELAY,
                         new InetSocketAddress(ip("198.51.100.20"), 50_000)));
             }
         }
@@ -142,7 +145,9 @@ class SharedBudgetsTest {
                 bubbles++;
             }
         }
-        assertThat(bubbles).as("three a second for the whole relay, not two per loop").isEqualTo(3);
+        assertThat(bubbles)
+                .as("three a second for the whole relay, not two per loop")
+                .isEqualTo(3);
         assertThat(count(Counter.BUBBLES_UNKNOWN_OVER_BUDGET)).isEqualTo(3);
     }
 }

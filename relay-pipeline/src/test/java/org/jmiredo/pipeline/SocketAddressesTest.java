@@ -30,6 +30,7 @@ class SocketAddressesTest {
 
     @Property
     void ipv6SenderIsNotMistakenForIpv4(@ForAll @IntRange(max = 65535) int port) throws Exception {
-        assertThat(SocketAddresses.ipv4(new InetSocketAddress(InetAddress.getByName("2001:db8::1"), port))).isZero();
+        assertThat(SocketAddresses.ipv4(new InetSocketAddress(InetAddress.getByName("2001:db8::1"), port)))
+                .isZero();
     }
 }

@@ -62,7 +62,9 @@ class TunToUdpPathTest {
         assertThatThrownBy(path::readComplete).hasMessage("tunnel write bug");
 
         DatagramPacket sent = udp.readOutbound();
-        assertThat(sent).as("the burst's datagram left with the burst, not with some later one").isNotNull();
+        assertThat(sent)
+                .as("the burst's datagram left with the burst, not with some later one")
+                .isNotNull();
         assertThat(sent.content().readableBytes()).isEqualTo(64);
         sent.release();
     }
@@ -95,12 +97,16 @@ class TunToUdpPathTest {
         path.packetRead(Unpooled.directBuffer(64).writeZero(64));
         path.packetRead(Unpooled.directBuffer(65).writeZero(65));
         path.packetRead(third);
-        assertThatThrownBy(path::readComplete).isInstanceOf(AssertionError.class).hasMessage("rules bug");
+        assertThatThrownBy(path::readComplete)
+                .isInstanceOf(AssertionError.class)
+                .hasMessage("rules bug");
 
         DatagramPacket sent = udp.readOutbound();
         assertThat(sent).as("the burst's datagram left with the burst").isNotNull();
         sent.release();
-        assertThat(third.refCnt()).as("the rest of the run is not held for the next one").isZero();
+        assertThat(third.refCnt())
+                .as("the rest of the run is not held for the next one")
+                .isZero();
         assertThat(counters.dropped(DropReason.INTERNAL_ERROR)).isEqualTo(1);
         assertThat(clockReads[0]).isEqualTo(1);
         path.packetRead(Unpooled.directBuffer(64).writeZero(64));

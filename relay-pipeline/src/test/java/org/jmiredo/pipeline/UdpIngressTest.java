@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
  * tested through the pipeline by RelayRulesTest and the others), and its thin Netty handler's other duties.
  */
 class UdpIngressTest {
-    private final RelayDataPath path = new RelayDataPath(RelaySettings.defaults(), PeerTableSettings.defaults(),
-            () -> 1_000);
+    private final RelayDataPath path =
+            new RelayDataPath(RelaySettings.defaults(), PeerTableSettings.defaults(), () -> 1_000);
     private final EmbeddedChannel udp = new EmbeddedChannel();
     private final UdpIngress ingress = path.initUdpChannel(udp, packet -> true);
     private final DataPathCounters counters = path.counters().getFirst();

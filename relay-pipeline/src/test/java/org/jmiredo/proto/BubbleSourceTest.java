@@ -52,7 +52,8 @@ class BubbleSourceTest {
         assertThat(SOURCE.answers(BubbleSource.LINK_LOCAL_HI, id ^ 1, hi, lo)).isFalse();
         assertThat(SOURCE.answers(BubbleSource.LINK_LOCAL_HI, id, hi, lo ^ 1)).isFalse();
         if (otherHi != hi) {
-            assertThat(SOURCE.answers(BubbleSource.LINK_LOCAL_HI, id, otherHi, lo)).isFalse();
+            assertThat(SOURCE.answers(BubbleSource.LINK_LOCAL_HI, id, otherHi, lo))
+                    .isFalse();
         }
     }
 
@@ -63,7 +64,8 @@ class BubbleSourceTest {
         long hi = Hex.hi(CLIENT);
         long lo = Hex.lo(CLIENT);
         assertThat(a.interfaceId(hi, lo)).isNotEqualTo(b.interfaceId(hi, lo));
-        assertThat(b.answers(BubbleSource.LINK_LOCAL_HI, a.interfaceId(hi, lo), hi, lo)).isFalse();
+        assertThat(b.answers(BubbleSource.LINK_LOCAL_HI, a.interfaceId(hi, lo), hi, lo))
+                .isFalse();
     }
 
     /**
@@ -103,6 +105,7 @@ class BubbleSourceTest {
 
     /** The check the relay and the client make of a bubble that may answer ours. */
     private static boolean answersOurs(ByteBuf bubble) {
-        return SOURCE.answers(Ipv6.dstHi(bubble, 0), Ipv6.dstLo(bubble, 0), Ipv6.srcHi(bubble, 0), Ipv6.srcLo(bubble, 0));
+        return SOURCE.answers(
+                Ipv6.dstHi(bubble, 0), Ipv6.dstLo(bubble, 0), Ipv6.srcHi(bubble, 0), Ipv6.srcLo(bubble, 0));
     }
 }

@@ -17,8 +17,11 @@ class ChecksumTest {
      * (Linux, iputils): the echo request and its reply, IPv6 headers on, Ethernet header off. tcpdump
      * reported "icmp6 sum ok" for both; the checksums are 0x4e44 and 0x4d44.
      */
-    static final String PING_REQUEST = "600982cf00403a40000000000000000000000000000000010000000000000000000000000000000180004e441ae100014de5076b00000000fe39040000000000101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f3031323334353637";
-    static final String PING_REPLY = "6008f5ba00403a40000000000000000000000000000000010000000000000000000000000000000181004d441ae100014de5076b00000000fe39040000000000101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f3031323334353637";
+    static final String PING_REQUEST =
+            "600982cf00403a40000000000000000000000000000000010000000000000000000000000000000180004e441ae100014de5076b00000000fe39040000000000101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f3031323334353637";
+
+    static final String PING_REPLY =
+            "6008f5ba00403a40000000000000000000000000000000010000000000000000000000000000000181004d441ae100014de5076b00000000fe39040000000000101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f3031323334353637";
 
     @Test
     void capturedPingVerifies() {
@@ -67,8 +70,12 @@ class ChecksumTest {
 
     /** A packet with its checksum filled in verifies; flipping any covered bit breaks it. */
     @Property(tries = 500)
-    void filledChecksumVerifiesAndEveryCoveredBitMatters(@ForAll @Size(min = 4, max = 1232) byte[] icmp,
-            @ForAll long srcHi, @ForAll long srcLo, @ForAll long dstHi, @ForAll long dstLo,
+    void filledChecksumVerifiesAndEveryCoveredBitMatters(
+            @ForAll @Size(min = 4, max = 1232) byte[] icmp,
+            @ForAll long srcHi,
+            @ForAll long srcLo,
+            @ForAll long dstHi,
+            @ForAll long dstLo,
             @ForAll @IntRange(max = 1 << 20) int flip) {
         ByteBuf buf = Unpooled.buffer(40 + icmp.length);
         try {
@@ -90,7 +97,9 @@ class ChecksumTest {
 
     /** The sum, read 8 bytes at a time, equals the plain RFC 1071 sum of 16-bit words, at any offset and length. */
     @Property(tries = 500)
-    void sumEqualsTheWordByWordSum(@ForAll @Size(max = 300) byte[] bytes, @ForAll @IntRange(max = 300) int from,
+    void sumEqualsTheWordByWordSum(
+            @ForAll @Size(max = 300) byte[] bytes,
+            @ForAll @IntRange(max = 300) int from,
             @ForAll @IntRange(max = 300) int length) {
         int offset = Math.min(from, bytes.length);
         int n = Math.min(length, bytes.length - offset);
@@ -98,7 +107,8 @@ class ChecksumTest {
         for (int i = 0; i < n; i += 2) {
             reference += (bytes[offset + i] & 0xFF) << 8 | (i + 1 < n ? bytes[offset + i + 1] & 0xFF : 0);
         }
-        assertThat(Checksum.fold(Checksum.sum(Unpooled.wrappedBuffer(bytes), offset, n))).isEqualTo(Checksum.fold(reference));
+        assertThat(Checksum.fold(Checksum.sum(Unpooled.wrappedBuffer(bytes), offset, n)))
+                .isEqualTo(Checksum.fold(reference));
     }
 
     /** The partial sum a GSO super-packet carries: the pseudo-header alone, folded, not complemented. */

@@ -18,7 +18,9 @@ class Icmpv6ErrorTest {
      * Address unreachable from the lab client's address about {@link Icmpv6Test#ECHO_REQUEST}, hop limit
      * 255; built in Python, checksum confirmed by tcpdump ("icmp6 sum ok").
      */
-    static final String UNREACHABLE = "6000000000403aff20010000c6336401000063bf39cc9beb20010db80006000000000000000000200103b2ef00000000" + Icmpv6Test.ECHO_REQUEST;
+    static final String UNREACHABLE =
+            "6000000000403aff20010000c6336401000063bf39cc9beb20010db80006000000000000000000200103b2ef00000000"
+                    + Icmpv6Test.ECHO_REQUEST;
 
     private static final long RELAY_HI = Hex.hi(Icmpv6Test.CLIENT);
     private static final long RELAY_LO = Hex.lo(Icmpv6Test.CLIENT);
@@ -26,8 +28,16 @@ class Icmpv6ErrorTest {
     /** An IPv6 packet of {@code total} bytes from 2001:db8:6::20 with the given next header and payload start. */
     private static ByteBuf packet(int total, int nextHeader, String payloadStart) {
         ByteBuf buf = Unpooled.buffer(total);
-        Ipv6.writeHeader(buf, 0, total - 40, nextHeader, 64, Hex.hi(Icmpv6Test.NATIVE), Hex.lo(Icmpv6Test.NATIVE),
-                RELAY_HI, RELAY_LO);
+        Ipv6.writeHeader(
+                buf,
+                0,
+                total - 40,
+                nextHeader,
+                64,
+                Hex.hi(Icmpv6Test.NATIVE),
+                Hex.lo(Icmpv6Test.NATIVE),
+                RELAY_HI,
+                RELAY_LO);
         byte[] start = Hex.bytes(payloadStart);
         buf.setBytes(40, start);
         buf.writerIndex(total);
@@ -47,8 +57,15 @@ class Icmpv6ErrorTest {
         ByteBuf invoking = Hex.buf(Icmpv6Test.ECHO_REQUEST);
         ByteBuf out = Unpooled.buffer();
         try {
-            assertThat(Icmpv6Error.appendUnreachable(out, Icmpv6.CODE_ADDRESS_UNREACHABLE, RELAY_HI, RELAY_LO,
-                    invoking, 0, invoking.readableBytes())).isTrue();
+            assertThat(Icmpv6Error.appendUnreachable(
+                            out,
+                            Icmpv6.CODE_ADDRESS_UNREACHABLE,
+                            RELAY_HI,
+                            RELAY_LO,
+                            invoking,
+                            0,
+                            invoking.readableBytes()))
+                    .isTrue();
             assertThat(Hex.of(out)).isEqualTo(UNREACHABLE);
             assertThat(Icmpv6.isValid(out, 0, out.readableBytes())).isTrue();
             assertThat(Ipv6.hopLimit(out, 0)).isEqualTo(255);
@@ -87,7 +104,8 @@ class Icmpv6ErrorTest {
         }
         ByteBuf out = Unpooled.buffer();
         try {
-            assertThat(Icmpv6Error.appendUnreachable(out, 3, RELAY_HI, RELAY_LO, invoking, 0, invokingLength)).isTrue();
+            assertThat(Icmpv6Error.appendUnreachable(out, 3, RELAY_HI, RELAY_LO, invoking, 0, invokingLength))
+                    .isTrue();
             int expected = Math.min(1280, 48 + invokingLength);
             assertThat(out.readableBytes()).isEqualTo(expected).isEqualTo(Icmpv6Error.length(invokingLength));
             assertThat(Ipv6.payloadLength(out, 0)).isEqualTo(expected - 40);
@@ -135,7 +153,8 @@ class Icmpv6ErrorTest {
         ByteBuf invoking = packet(48, 17, "");
         invoking.setLong(Ipv6.DST_OFFSET, 0xFF02_0000_0000_0000L);
         try {
-            assertThat(Icmpv6Error.appendUnreachable(out, 3, RELAY_HI, RELAY_LO, invoking, 0, 48)).isFalse();
+            assertThat(Icmpv6Error.appendUnreachable(out, 3, RELAY_HI, RELAY_LO, invoking, 0, 48))
+                    .isFalse();
             assertThat(out.writerIndex()).as("nothing written").isZero();
         } finally {
             out.release();
@@ -149,18 +168,24 @@ class Icmpv6ErrorTest {
         // hop-by-hop (8 bytes, next = destination options), destination options (16 bytes, next = ICMPv6)
         String hopByHop = "3c00 010400000000";
         String destOpts = "3a01 0000000000000000000000000000";
-        assertThat(mayReport(packet(72, 0, hopByHop + destOpts + "0100"))).as("error behind options").isFalse();
-        assertThat(mayReport(packet(72, 0, hopByHop + destOpts + "8000"))).as("echo behind options").isTrue();
+        assertThat(mayReport(packet(72, 0, hopByHop + destOpts + "0100")))
+                .as("error behind options")
+                .isFalse();
+        assertThat(mayReport(packet(72, 0, hopByHop + destOpts + "8000")))
+                .as("echo behind options")
+                .isTrue();
         // first fragment (offset 0) of an error: still an error; later fragment: no ICMPv6 header to see
         assertThat(mayReport(packet(56, 44, "3a00 0000 00000001 0100"))).isFalse();
         assertThat(mayReport(packet(56, 44, "3a00 0008 00000001 0100"))).isTrue();
         // authentication header, length field 1 -> (1 + 2) * 4 = 12 bytes
-        assertThat(mayReport(packet(60, 51, "3a01 0000 00000000 00000000 0100"))).isFalse();
+        assertThat(mayReport(packet(60, 51, "3a01 0000 00000000 00000000 0100")))
+                .isFalse();
         // cut short: the hop-by-hop header says 16 bytes, the packet ends first
         assertThat(mayReport(packet(52, 0, "3a01"))).isFalse();
         assertThat(mayReport(packet(40, 58, ""))).as("no ICMPv6 type byte").isFalse();
         // a loop of nine hop-by-hop headers: more than we follow
-        assertThat(mayReport(packet(40 + 9 * 8 + 4, 0, "0000000000000000".repeat(9) + "8000"))).isFalse();
+        assertThat(mayReport(packet(40 + 9 * 8 + 4, 0, "0000000000000000".repeat(9) + "8000")))
+                .isFalse();
     }
 
     @Test
@@ -171,7 +196,9 @@ class Icmpv6ErrorTest {
         ByteBuf shortOne = packet(48, 17, "");
         try {
             assertThat(Icmpv6Error.mayReportOn(shortOne, 0, 39)).isFalse();
-            assertThat(Icmpv6Error.mayReportOn(shortOne, 10, 48)).as("beyond the buffer").isFalse();
+            assertThat(Icmpv6Error.mayReportOn(shortOne, 10, 48))
+                    .as("beyond the buffer")
+                    .isFalse();
         } finally {
             shortOne.release();
         }
@@ -182,8 +209,8 @@ class Icmpv6ErrorTest {
     void allocatingFormForTheEngine() {
         ByteBuf invoking = Unpooled.buffer(60).writeZero(4);
         invoking.writeBytes(Hex.bytes(Icmpv6Test.ECHO_REQUEST)).readerIndex(4);
-        ByteBuf error = Icmpv6.destinationUnreachable(PooledByteBufAllocator.DEFAULT, invoking,
-                Icmpv6.CODE_ADDRESS_UNREACHABLE, RELAY_HI, RELAY_LO);
+        ByteBuf error = Icmpv6.destinationUnreachable(
+                PooledByteBufAllocator.DEFAULT, invoking, Icmpv6.CODE_ADDRESS_UNREACHABLE, RELAY_HI, RELAY_LO);
         try {
             assertThat(Icmpv6.mayReportError(invoking, 4)).isTrue();
             assertThat(error).isNotNull();
@@ -205,8 +232,11 @@ class Icmpv6ErrorTest {
 
     /** Whatever the invoking packet, an error we do send verifies and fits in 1280 bytes. */
     @Property(tries = 300)
-    void everyErrorSentIsValid(@ForAll @IntRange(min = 40, max = 2000) int length, @ForAll long srcLo,
-            @ForAll @IntRange(max = 255) int nextHeader, @ForAll @IntRange(max = 255) int type) {
+    void everyErrorSentIsValid(
+            @ForAll @IntRange(min = 40, max = 2000) int length,
+            @ForAll long srcLo,
+            @ForAll @IntRange(max = 255) int nextHeader,
+            @ForAll @IntRange(max = 255) int type) {
         ByteBuf invoking = packet(Math.max(length, 42), nextHeader, String.format("%02x00", type));
         invoking.setLong(Ipv6.SRC_OFFSET + 8, srcLo);
         ByteBuf out = Unpooled.buffer();

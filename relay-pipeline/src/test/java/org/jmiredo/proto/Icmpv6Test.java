@@ -16,7 +16,9 @@ class Icmpv6Test {
      * Echo Request from 2001:db8:6::20 to the lab client, hop limit 64, id 0x1234, seq 7, data "jmiredo!".
      * Built outside Java (Python struct) and checked with tcpdump, which reported "icmp6 sum ok".
      */
-    static final String ECHO_REQUEST = "6000000000103a4020010db800060000000000000000002020010000c6336401000063bf39cc9beb80001388123400076a6d697265646f21";
+    static final String ECHO_REQUEST =
+            "6000000000103a4020010db800060000000000000000002020010000c6336401000063bf39cc9beb80001388123400076a6d697265646f21";
+
     static final String NATIVE = "2001:db8:6::20";
     static final String CLIENT = "2001:0:c633:6401:0:63bf:39cc:9beb";
 
@@ -25,8 +27,8 @@ class Icmpv6Test {
         ByteBuf out = Unpooled.buffer();
         ByteBuf data = Unpooled.copiedBuffer("jmiredo!", java.nio.charset.StandardCharsets.US_ASCII);
         try {
-            int written = Icmpv6.appendEchoRequest(out, 64, Hex.hi(NATIVE), Hex.lo(NATIVE), Hex.hi(CLIENT),
-                    Hex.lo(CLIENT), 0x1234, 7, data, 0, 8);
+            int written = Icmpv6.appendEchoRequest(
+                    out, 64, Hex.hi(NATIVE), Hex.lo(NATIVE), Hex.hi(CLIENT), Hex.lo(CLIENT), 0x1234, 7, data, 0, 8);
             assertThat(written).isEqualTo(56);
             assertThat(Hex.of(out)).isEqualTo(ECHO_REQUEST);
             assertThat(data.readerIndex()).isZero(); // the data is copied, not consumed
@@ -78,7 +80,9 @@ class Icmpv6Test {
         try {
             int length = buf.readableBytes();
             assertThat(Icmpv6.isValid(buf, 0, length)).isTrue();
-            assertThat(Icmpv6.isValid(buf, 0, length - 1)).as("payload beyond the length").isFalse();
+            assertThat(Icmpv6.isValid(buf, 0, length - 1))
+                    .as("payload beyond the length")
+                    .isFalse();
             assertThat(Icmpv6.isValid(buf, 0, 39)).isFalse();
             assertThat(Icmpv6.isValid(buf, 1, length)).as("beyond the buffer").isFalse();
             buf.setByte(50, buf.getByte(50) ^ 0x10);
@@ -119,8 +123,10 @@ class Icmpv6Test {
 
     /** A packet whose first bytes look like IPv6 + ICMPv6, so the checks past the header get exercised. */
     @Property
-    void validationNeverThrowsOnPlausiblePackets(@ForAll @Size(min = 40, max = 200) byte[] bytes,
-            @ForAll @IntRange(max = 250) int plen, @ForAll @IntRange(max = 250) int length) {
+    void validationNeverThrowsOnPlausiblePackets(
+            @ForAll @Size(min = 40, max = 200) byte[] bytes,
+            @ForAll @IntRange(max = 250) int plen,
+            @ForAll @IntRange(max = 250) int length) {
         bytes[0] = 0x60;
         bytes[4] = 0;
         bytes[5] = (byte) plen;

@@ -26,6 +26,7 @@ class RouterAdvertisementTest {
     static final String RA_WITHOUT_MTU = "60000000 0030 3a ff fe800000000000008000f22739cc9bfe"
             + "fe800000000000000000ffffffffffff 86 00 9f55 00 00 0000 00000000 000007d0"
             + "03 04 40 40 ffffffff ffffffff 00000000 20010000c6336401 0000000000000000";
+
     private static final int SERVER = Hex.ipv4("198.51.100.1");
     private static final String CLIENT_LINK_LOCAL = RouterSolicitationTest.CLIENT_LINK_LOCAL;
 
@@ -35,7 +36,8 @@ class RouterAdvertisementTest {
         TeredoHeaders.writeAuth(out, 0, 0x0102030405060708L, 0);
         TeredoHeaders.writeOrigin(out, 13, Hex.ipv4("198.51.100.20"), 40000);
         out.writerIndex(21);
-        RouterAdvertisement.append(out, Teredo.PREFIX, SERVER, Hex.hi(CLIENT_LINK_LOCAL), Hex.lo(CLIENT_LINK_LOCAL), mtu);
+        RouterAdvertisement.append(
+                out, Teredo.PREFIX, SERVER, Hex.hi(CLIENT_LINK_LOCAL), Hex.lo(CLIENT_LINK_LOCAL), mtu);
         return out;
     }
 
@@ -103,8 +105,8 @@ class RouterAdvertisementTest {
 
     /** An RA with the given options, valid checksum, at offset 0. */
     private static ByteBuf withOptions(String options) {
-        ByteBuf ra = Hex.buf("6000000000003aff" + "fe800000000000008000f22739cc9bfe" + "fe800000000000000000ffffffffffff"
-                + "86 00 0000 00 00 0000 00000000 000007d0" + options);
+        ByteBuf ra = Hex.buf("6000000000003aff" + "fe800000000000008000f22739cc9bfe"
+                + "fe800000000000000000ffffffffffff" + "86 00 0000 00 00 0000 00000000 000007d0" + options);
         ra.setShort(Ipv6.PAYLOAD_LENGTH_OFFSET, ra.readableBytes() - 40);
         Icmpv6.fillChecksum(ra, 0);
         return ra;
@@ -122,12 +124,20 @@ class RouterAdvertisementTest {
     void parserChecks() {
         assertThat(parses(withOptions(PIO + MTU))).isTrue();
         assertThat(parses(withOptions(MTU + PIO))).as("order of options").isTrue();
-        assertThat(parses(withOptions(PIO + "0101 aabbccddeeff"))).as("unknown option skipped").isTrue();
+        assertThat(parses(withOptions(PIO + "0101 aabbccddeeff")))
+                .as("unknown option skipped")
+                .isTrue();
         assertThat(parses(withOptions(MTU))).as("no PIO, R-5.2.1-rapio").isFalse();
         assertThat(parses(withOptions(PIO + PIO))).as("two PIOs, R-5.2.1-rapio").isFalse();
-        assertThat(parses(withOptions(PIO.replace("03044040", "03043040")))).as("prefix length 48").isFalse();
-        assertThat(parses(withOptions(PIO + "0500000000000500"))).as("option length 0").isFalse();
-        assertThat(parses(withOptions(PIO + "0502000000000500"))).as("option beyond the message").isFalse();
+        assertThat(parses(withOptions(PIO.replace("03044040", "03043040"))))
+                .as("prefix length 48")
+                .isFalse();
+        assertThat(parses(withOptions(PIO + "0500000000000500")))
+                .as("option length 0")
+                .isFalse();
+        assertThat(parses(withOptions(PIO + "0502000000000500")))
+                .as("option beyond the message")
+                .isFalse();
         assertThat(parses(withOptions(PIO + "05"))).as("one byte left").isFalse();
 
         ByteBuf hopLimit = withOptions(PIO);

@@ -13,7 +13,9 @@ class RouterSolicitationTest {
      * AUTH (nonce 01..08, conf 0) + RS from Miredo's restricted link-local fe80::ffff:ffff:ffff (M9) to
      * ff02::2: 61 bytes. Built in Python from the §10.7 table; tcpdump reported "icmp6 sum ok".
      */
-    static final String RS_PAYLOAD = "00010000010203040506070800" + "6000000000083afffe800000000000000000ffffffffffffff02000000000000000000000000000285007d3700000000";
+    static final String RS_PAYLOAD = "00010000010203040506070800"
+            + "6000000000083afffe800000000000000000ffffffffffffff02000000000000000000000000000285007d3700000000";
+
     static final String CLIENT_LINK_LOCAL = "fe80::ffff:ffff:ffff";
 
     @Test
@@ -80,7 +82,8 @@ class RouterSolicitationTest {
             rs.setLong(13 + Ipv6.DST_OFFSET, Ipv6.LINK_LOCAL_HI).setLong(13 + Ipv6.DST_OFFSET + 8, ownLo);
             Icmpv6.fillChecksum(rs, 13);
             assertThat(RouterSolicitation.isValid(rs, 13, 48)).isFalse();
-            assertThat(RouterSolicitation.isValid(rs, 13, 48, Ipv6.LINK_LOCAL_HI, ownLo)).isTrue();
+            assertThat(RouterSolicitation.isValid(rs, 13, 48, Ipv6.LINK_LOCAL_HI, ownLo))
+                    .isTrue();
         } finally {
             rs.release();
         }

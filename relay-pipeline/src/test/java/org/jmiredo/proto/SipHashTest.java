@@ -35,8 +35,12 @@ class SipHashTest {
      */
     @ParameterizedTest(name = "length {0}")
     @CsvSource({
-        "0, 310e0edd47db6f72", "1, fd67dc93c539f874", "6, cee3fe586e46c9cb", "7, 37d1018bf50002ab",
-        "8, 6224939a79f5f593", "15, e545be4961ca29a1",
+        "0, 310e0edd47db6f72",
+        "1, fd67dc93c539f874",
+        "6, cee3fe586e46c9cb",
+        "7, 37d1018bf50002ab",
+        "8, 6224939a79f5f593",
+        "15, e545be4961ca29a1",
     })
     void referenceTableEntries(int length, String digestBytes) {
         long digest = SipHash.hash(K0, K1, counting(length), 0, length);

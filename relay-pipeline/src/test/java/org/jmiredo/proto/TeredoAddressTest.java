@@ -42,7 +42,8 @@ class TeredoAddressTest {
     void serverLinkLocal() {
         long lo = TeredoAddress.lo(Teredo.FLAG_CONE, Teredo.SERVICE_PORT, Hex.ipv4("198.51.100.1"));
         assertThat(TeredoAddress.toInet6(Ipv6.LINK_LOCAL_HI, lo)).isEqualTo(Hex.ip("fe80::8000:f227:39cc:9bfe"));
-        assertThat(RouterAdvertisement.serverLinkLocalLo(Hex.ipv4("198.51.100.1"))).isEqualTo(lo);
+        assertThat(RouterAdvertisement.serverLinkLocalLo(Hex.ipv4("198.51.100.1")))
+                .isEqualTo(lo);
     }
 
     @ParameterizedTest(name = "embedded {0} -> {1}")
@@ -70,7 +71,10 @@ class TeredoAddressTest {
     }
 
     @Property
-    void componentsRoundTrip(@ForAll int prefix, @ForAll int server, @ForAll @IntRange(max = 0xFFFF) int flags,
+    void componentsRoundTrip(
+            @ForAll int prefix,
+            @ForAll int server,
+            @ForAll @IntRange(max = 0xFFFF) int flags,
             @ForAll @IntRange(max = 0xFFFF) int port,
             @ForAll int mapped) {
         long hi = TeredoAddress.hi(prefix, server);
@@ -88,8 +92,10 @@ class TeredoAddressTest {
         assertThat(TeredoAddress.hiOf(address)).isEqualTo(hi);
         assertThat(TeredoAddress.loOf(address)).isEqualTo(lo);
         assertThat(Hex.ip(TeredoAddress.toString(hi, lo))).isEqualTo(address);
-        assertThat(TeredoAddress.hi(TeredoAddress.prefix(hi), TeredoAddress.serverIpv4(hi))).isEqualTo(hi);
-        assertThat(TeredoAddress.lo(TeredoAddress.flags(lo), TeredoAddress.mappedPort(lo), TeredoAddress.mappedIpv4(lo)))
+        assertThat(TeredoAddress.hi(TeredoAddress.prefix(hi), TeredoAddress.serverIpv4(hi)))
+                .isEqualTo(hi);
+        assertThat(TeredoAddress.lo(
+                        TeredoAddress.flags(lo), TeredoAddress.mappedPort(lo), TeredoAddress.mappedIpv4(lo)))
                 .isEqualTo(lo);
     }
 }

@@ -22,7 +22,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The UDP payload layout of RFC 4380 §5.1.1 and RFC 6081 §4 (CONFORMANCE §10.2-10.4). */
 class TeredoHeadersTest {
     /** A bubble from a fe80:: source to the lab client (CONFORMANCE §10.5), written out by hand. */
-    static final String BUBBLE = "60000000 0000 3b 00 fe800000000000000123456789abcdef 20010000c6336401000063bf39cc9beb";
+    static final String BUBBLE =
+            "60000000 0000 3b 00 fe800000000000000123456789abcdef 20010000c6336401000063bf39cc9beb";
+
     static final String AUTH = "0001 0000 0102030405060708 00";
     static final String ORIG = "0000 63bf 39cc9beb"; // 198.51.100.20:40000
 
@@ -122,7 +124,9 @@ class TeredoHeadersTest {
                 arguments(AUTH + "0000 63bf 39cc9b", DropReason.MALFORMED_TEREDO), // origin after auth, short
                 arguments("60", DropReason.MALFORMED_IPV6),
                 arguments("60" + "00".repeat(38), DropReason.MALFORMED_IPV6), // 39-byte IPv6 header
-                arguments("60000000 0008 3a ff" + "00".repeat(32) + "00000000", DropReason.MALFORMED_IPV6), // plen 8, 4 follow
+                arguments(
+                        "60000000 0008 3a ff" + "00".repeat(32) + "00000000",
+                        DropReason.MALFORMED_IPV6), // plen 8, 4 follow
                 // plen 0 but a next header (ICMPv6, hop-by-hop, UDP) announced: nothing to deliver, bubbles aside
                 arguments("60000000 0000 3a ff" + "00".repeat(32), DropReason.MALFORMED_IPV6),
                 arguments(ORIG + "60000000 0000 00 ff" + "00".repeat(32) + "3a00", DropReason.MALFORMED_IPV6),
@@ -222,12 +226,18 @@ class TeredoHeadersTest {
     @Provide
     Arbitrary<byte[]> payloads() {
         Arbitrary<byte[]> raw = Arbitraries.bytes().array(byte[].class).ofMaxSize(1500);
-        Arbitrary<byte[]> auth = Arbitraries.bytes().array(byte[].class).ofMinSize(0).ofMaxSize(40)
+        Arbitrary<byte[]> auth = Arbitraries.bytes()
+                .array(byte[].class)
+                .ofMinSize(0)
+                .ofMaxSize(40)
                 .map(tail -> concat(new byte[] {0, 1, (byte) (tail.length % 5), (byte) (tail.length % 3)}, tail));
-        Arbitrary<byte[]> origin = Arbitraries.bytes().array(byte[].class).ofMaxSize(10)
-                .map(tail -> concat(new byte[] {0, 0}, tail));
-        Arbitrary<byte[]> ipv6 = Arbitraries.integers().between(0, 80).flatMap(plen ->
-                Arbitraries.bytes().array(byte[].class).ofMinSize(30).ofMaxSize(140).map(rest -> {
+        Arbitrary<byte[]> origin =
+                Arbitraries.bytes().array(byte[].class).ofMaxSize(10).map(tail -> concat(new byte[] {0, 0}, tail));
+        Arbitrary<byte[]> ipv6 = Arbitraries.integers().between(0, 80).flatMap(plen -> Arbitraries.bytes()
+                .array(byte[].class)
+                .ofMinSize(30)
+                .ofMaxSize(140)
+                .map(rest -> {
                     byte[] header = {0x60, 0, 0, 0, (byte) (plen >>> 8), (byte) (plen & 0xFF)};
                     return concat(header, rest);
                 }));
@@ -235,8 +245,8 @@ class TeredoHeadersTest {
                 .flatMap(a -> Arbitraries.oneOf(origin, Arbitraries.just(new byte[0]))
                         .flatMap(o -> ipv6.map(i -> concat(concat(a, o), i))));
         // cut anywhere, so every boundary of every header is reached
-        Arbitrary<byte[]> truncated = structured.flatMap(bytes ->
-                Arbitraries.integers().between(0, bytes.length).map(n -> java.util.Arrays.copyOf(bytes, n)));
+        Arbitrary<byte[]> truncated = structured.flatMap(
+                bytes -> Arbitraries.integers().between(0, bytes.length).map(n -> java.util.Arrays.copyOf(bytes, n)));
         return Arbitraries.oneOf(raw, structured, truncated);
     }
 

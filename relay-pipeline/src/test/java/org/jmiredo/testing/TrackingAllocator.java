@@ -51,8 +51,8 @@ public final class TrackingAllocator extends AbstractByteBufAllocator {
         leaked.forEach(b -> b.release(b.refCnt()));
         allocated.clear();
         if (!leaked.isEmpty()) {
-            throw new AssertionError(leaked.size() + " buffer(s) allocated by the data path were never released: "
-                    + leaked);
+            throw new AssertionError(
+                    leaked.size() + " buffer(s) allocated by the data path were never released: " + leaked);
         }
     }
 }

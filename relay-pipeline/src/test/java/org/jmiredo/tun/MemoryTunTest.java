@@ -86,10 +86,11 @@ class MemoryTunTest {
             Recorder recorder = new Recorder();
             MemoryTun tun = new MemoryTun(loop).attach(recorder);
             tun.inject(new byte[] {0x60});
-            loop.submit(() -> tun.write(Unpooled.wrappedBuffer(new byte[] {0x60, 7}))).get(5, TimeUnit.SECONDS);
+            loop.submit(() -> tun.write(Unpooled.wrappedBuffer(new byte[] {0x60, 7})))
+                    .get(5, TimeUnit.SECONDS);
 
             assertThat(tun.pollWritten(5, TimeUnit.SECONDS)).containsExactly(0x60, 7);
-            loop.submit(() -> { }).get(5, TimeUnit.SECONDS);
+            loop.submit(() -> {}).get(5, TimeUnit.SECONDS);
             assertThat(recorder.threads).containsExactly("fake-loop");
         } finally {
             loop.shutdownNow();
@@ -99,6 +100,7 @@ class MemoryTunTest {
     @Test
     void injectWithoutAReceiverIsAnError() {
         assertThatThrownBy(() -> new MemoryTun().inject(new byte[] {0x60}))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("attach");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("attach");
     }
 }

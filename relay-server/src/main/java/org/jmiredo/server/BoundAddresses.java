@@ -30,6 +30,7 @@ final class BoundAddresses {
 
     /** Configuration key (or option) to address, network order, in the order the daemon names them. */
     private final Map<String, Integer> named;
+
     private final IntPredicate onHost;
     private final LongSupplier nanoTime;
     private boolean checked;
@@ -86,8 +87,10 @@ final class BoundAddresses {
 
     private void update(String now) {
         if (now != null && !now.equals(missing)) {
-            LOG.warn("{} is bound but no longer on this host: nothing reaches it, /readyz says 503 until it is "
-                    + "back (ip addr add ... dev ...)", now);
+            LOG.warn(
+                    "{} is bound but no longer on this host: nothing reaches it, /readyz says 503 until it is "
+                            + "back (ip addr add ... dev ...)",
+                    now);
         } else if (now == null && missing != null) {
             LOG.info("{} is on this host again: ready", missing);
         }

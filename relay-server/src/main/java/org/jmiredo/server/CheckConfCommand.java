@@ -5,24 +5,26 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.jmiredo.server.config.ConfigFormat;
 import org.jmiredo.metrics.DataPathRole;
+import org.jmiredo.server.config.ConfigFormat;
 import org.jmiredo.server.config.ConfigLoader;
 import org.jmiredo.server.config.DaemonConfig;
 import org.jmiredo.server.config.InvalidConfigException;
 import org.jmiredo.server.config.RoleDirective;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code jmiredo checkconf [--miredo|--hocon] FILE}, like miredo-checkconf(8): prints "FILE: OK" and exits
  * 0, or prints each problem as FILE:LINE and exits 1. The environment and the command line are not
  * consulted: the file alone is checked, over the built-in defaults.
  */
-@Command(name = "checkconf", mixinStandardHelpOptions = true,
+@Command(
+        name = "checkconf",
+        mixinStandardHelpOptions = true,
         description = "Check a configuration file (HOCON or miredo.conf syntax, detected unless told), "
                 + "without starting anything.")
 final class CheckConfCommand implements Callable<Integer> {
@@ -61,7 +63,9 @@ final class CheckConfCommand implements Callable<Integer> {
      */
     private static void requireServer(DaemonConfig config) throws InvalidConfigException {
         for (RoleDirective directive : config.roleDirectives()) {
-            if (directive.choosesRole() && directive.role() == DataPathRole.CLIENT && !config.client().configured()) {
+            if (directive.choosesRole()
+                    && directive.role() == DataPathRole.CLIENT
+                    && !config.client().configured()) {
                 throw new InvalidConfigException(directive.origin() + ": directive \"" + directive.directive()
                         + "\": a client's file without ServerAddress: Miredo stops (\"Server address not specified\")");
             }
@@ -73,7 +77,9 @@ final class CheckConfCommand implements Callable<Integer> {
             return miredo ? ConfigFormat.MIREDO : ConfigFormat.HOCON;
         }
         try {
-            return ConfigFormat.detect(new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().toList());
+            return ConfigFormat.detect(new String(Files.readAllBytes(file), StandardCharsets.UTF_8)
+                    .lines()
+                    .toList());
         } catch (IOException e) {
             // The loader reports a missing or unreadable file in its own words.
             return ConfigFormat.HOCON;

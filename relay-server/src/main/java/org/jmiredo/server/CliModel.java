@@ -22,21 +22,32 @@ final class CliModel {
     static CommandSpec command(Object command, String name, String description) {
         CommandSpec spec = CommandSpec.wrapWithoutInspection(command).name(name);
         spec.usageMessage().description(description);
-        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
-                .description("Show this help message and exit.").build());
-        spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true)
-                .description("Print version information and exit.").build());
+        spec.addOption(OptionSpec.builder("-h", "--help")
+                .usageHelp(true)
+                .description("Show this help message and exit.")
+                .build());
+        spec.addOption(OptionSpec.builder("-V", "--version")
+                .versionHelp(true)
+                .description("Print version information and exit.")
+                .build());
         return spec;
     }
 
     /** An option that takes one value of {@code type}. */
     static OptionSpec option(String name, String paramLabel, Class<?> type, String description) {
-        return OptionSpec.builder(name).paramLabel(paramLabel).type(type).description(description).build();
+        return OptionSpec.builder(name)
+                .paramLabel(paramLabel)
+                .type(type)
+                .description(description)
+                .build();
     }
 
     /** An option without a value: true when given. */
     static OptionSpec flag(String name, String description) {
-        return OptionSpec.builder(name).type(boolean.class).description(description).build();
+        return OptionSpec.builder(name)
+                .type(boolean.class)
+                .description(description)
+                .build();
     }
 
     /** The value {@code option} of {@code spec} was given, its default, or null. */

@@ -19,8 +19,8 @@ import org.jmiredo.server.metrics.UdpGsoMetrics;
 import org.jmiredo.server.netlink.ClientInterface;
 import org.jmiredo.server.netlink.ClientTunnelInterface;
 import org.jmiredo.server.transport.Transport;
-import org.jmiredo.server.transport.UdpGso;
 import org.jmiredo.server.transport.TransportSettings;
+import org.jmiredo.server.transport.UdpGso;
 import org.jmiredo.server.tun.bsd.BsdClientInterface;
 import org.jmiredo.server.tun.bsd.BsdFlavor;
 import org.jmiredo.server.tun.bsd.Commands;
@@ -37,6 +37,7 @@ public final class ClientDaemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClientDaemon.class);
     /** A client talks to few peers: the relay's table bounds, capped (each peer costs memory up front). */
     private static final int MAX_PEERS = 4096;
+
     private static final int MAX_QUEUED_PEERS = 256;
     /** The key /readyz's address check names (also when miredo.conf's BindAddress set it). */
     static final String BIND_ADDRESS_KEY = "jmiredo.client.bind-address";
@@ -49,6 +50,7 @@ public final class ClientDaemon implements AutoCloseable {
     private final ClientTunnelAddress address;
     /** The socket's specific address, if any: /readyz says 503 while the host lacks it, as the relay's. */
     private final BoundAddresses bound;
+
     private volatile Transport transport;
 
     private ClientDaemon(DaemonConfig config) {
@@ -63,7 +65,8 @@ public final class ClientDaemon implements AutoCloseable {
     /** The tunnel's interface calls: rtnetlink on Linux, ifconfig and route on the BSDs and macOS. */
     private static ClientTunnelInterface tunnelInterface(boolean defaultRoute) {
         Optional<BsdFlavor> bsd = BsdFlavor.current();
-        return bsd.isPresent() ? new BsdClientInterface(bsd.get(), Commands.SYSTEM, defaultRoute)
+        return bsd.isPresent()
+                ? new BsdClientInterface(bsd.get(), Commands.SYSTEM, defaultRoute)
                 : new ClientInterface(defaultRoute);
     }
 
@@ -79,10 +82,17 @@ public final class ClientDaemon implements AutoCloseable {
         MetricsServer metrics = life.startMetrics(config.metrics(), this::isReady);
         PrometheusMeterRegistry registry = life.registry();
         UdpGso gso = new UdpGso(config.transport().udpGso(), config.transport().udpGsoRetry());
-        ClientDataPath dataPath = life.closeLater(new ClientDataPath(settings, report, peerSettings(config.peers()),
-                config.icmp().errorsPerSecond(), Clock.monotonic(), Transport.udpSenders(gso)));
-        dataPath.lookUpServers(lookup(config, settings)).answerBudgets(config.client().originBubblesPerSecond(),
-                config.client().echoTestsPerSecond());
+        ClientDataPath dataPath = life.closeLater(new ClientDataPath(
+                settings,
+                report,
+                peerSettings(config.peers()),
+                config.icmp().errorsPerSecond(),
+                Clock.monotonic(),
+                Transport.udpSenders(gso)));
+        dataPath.lookUpServers(lookup(config, settings))
+                .answerBudgets(
+                        config.client().originBubblesPerSecond(),
+                        config.client().echoTestsPerSecond());
         new DataPathMetrics(DataPathRole.CLIENT, dataPath.counters()).bindTo(registry);
         new PeerTableMetrics(PeerStats.of(dataPath.peers())).bindTo(registry); // packets queued, then discarded
         report.bindTo(registry);
@@ -93,23 +103,33 @@ public final class ClientDaemon implements AutoCloseable {
         life.bindLoopMeters(running.eventLoops(), running.socketBuffers());
         UdpGsoMetrics.bindTo(registry, gso.mode().label(), gso::inUse, gso::refusedDestinations);
         life.markReady();
-        LOG.info("jmiredo {} Teredo client of server {} and {} started: UDP {}, TUN {} (mtu {}), metrics http://{}"
-                        + "/metrics, configuration {}", Version.current(), Ipv4.toString(settings.primaryServer()),
-                Ipv4.toString(settings.secondaryServer()), HostPort.of(running.localAddress()),
-                running.tunDevice().name(), config.tun().mtu(), HostPort.of(metrics.localAddress()),
+        LOG.info(
+                "jmiredo {} Teredo client of server {} and {} started: UDP {}, TUN {} (mtu {}), metrics http://{}"
+                        + "/metrics, configuration {}",
+                Version.current(),
+                Ipv4.toString(settings.primaryServer()),
+                Ipv4.toString(settings.secondaryServer()),
+                HostPort.of(running.localAddress()),
+                running.tunDevice().name(),
+                config.tun().mtu(),
+                HostPort.of(metrics.localAddress()),
                 config.sources());
     }
 
     /** The lookup of the server's host names after a failed round, stopped with the daemon; null without names. */
     private ServerNameLookup lookup(DaemonConfig config, QualificationSettings servers) {
-        ServerNameLookup lookup = ServerNameLookup.of(config.client().serverNames(), servers.primaryServer(),
-                servers.secondaryServer());
+        ServerNameLookup lookup =
+                ServerNameLookup.of(config.client().serverNames(), servers.primaryServer(), servers.secondaryServer());
         return lookup == null ? null : life.closeLater(lookup);
     }
 
     static PeerTableSettings peerSettings(PeerTableSettings relay) {
-        return new PeerTableSettings(Math.min(relay.maxPeers(), MAX_PEERS), 1, relay.idleSeconds(),
-                relay.queueBytesPerPeer(), Math.min(relay.maxQueuedPeers(), MAX_QUEUED_PEERS));
+        return new PeerTableSettings(
+                Math.min(relay.maxPeers(), MAX_PEERS),
+                1,
+                relay.idleSeconds(),
+                relay.queueBytesPerPeer(),
+                Math.min(relay.maxQueuedPeers(), MAX_QUEUED_PEERS));
     }
 
     /** On the event loop: hands the change to the netlink thread. */
@@ -127,14 +147,20 @@ public final class ClientDaemon implements AutoCloseable {
      */
     public boolean isReady() {
         Transport current = transport;
-        return life.isReady() && report.qualified() && address.onTunnel() && current != null
-                && current.tunnelServing() && bound.present();
+        return life.isReady()
+                && report.qualified()
+                && address.onTunnel()
+                && current != null
+                && current.tunnelServing()
+                && bound.present();
     }
 
     /** The tunnel's name once it was deleted under the running client (nothing brings it back), else null. */
     String goneTunnel() {
         Transport current = transport;
-        return current != null && current.tunDevice().gone() ? current.tunDevice().name() : null;
+        return current != null && current.tunDevice().gone()
+                ? current.tunDevice().name()
+                : null;
     }
 
     /** The Teredo address while qualified, else "". */

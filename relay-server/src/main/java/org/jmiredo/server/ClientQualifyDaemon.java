@@ -35,7 +35,7 @@ public final class ClientQualifyDaemon extends UdpRoleDaemon {
         super(config);
         this.client = config.client();
         this.settings = client.settings(config.relay().prefix());
-        this.report = new ClientReport(settings, config.tun().mtu(), (address, mtu) -> { });
+        this.report = new ClientReport(settings, config.tun().mtu(), (address, mtu) -> {});
         this.dataPath = new ClientDataPath(settings, report, null, 0, Clock.monotonic(), null);
     }
 
@@ -63,14 +63,14 @@ public final class ClientQualifyDaemon extends UdpRoleDaemon {
 
     @Override
     void bind(UdpLoops loops) throws TransportException {
-        ServerNameLookup lookup = ServerNameLookup.of(client.serverNames(), settings.primaryServer(),
-                settings.secondaryServer());
+        ServerNameLookup lookup =
+                ServerNameLookup.of(client.serverNames(), settings.primaryServer(), settings.secondaryServer());
         if (lookup != null) {
             closeLater(lookup);
         }
         dataPath.lookUpServers(lookup);
-        InetSocketAddress target = new InetSocketAddress(TransportSettingsMapping.ipv4(client.bindAddress()),
-                client.bindPort());
+        InetSocketAddress target =
+                new InetSocketAddress(TransportSettingsMapping.ipv4(client.bindAddress()), client.bindPort());
         List<Channel> bound = loops.bindOnEveryLoop(target, (channel, i) -> dataPath.initQualificationOnly(channel));
         local = HostPort.of((InetSocketAddress) bound.getFirst().localAddress()).toString();
     }

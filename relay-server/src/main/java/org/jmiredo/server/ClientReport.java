@@ -28,6 +28,7 @@ final class ClientReport implements ClientStatus {
     private volatile String address = "";
     /** The server's addresses, for the log lines: the settings', until its host name gives others. */
     private int primary;
+
     private int secondary;
     /** The failure logged last since the client was last qualified: its repeats (every 100 s) go to debug. */
     private QualificationFailure lastFailure;
@@ -80,10 +81,16 @@ final class ClientReport implements ClientStatus {
         String previous = address;
         address = TeredoAddress.toString(addressHi, addressLo);
         int mtu = tunnelMtu(advertisedMtu, configuredMtu);
-        LOG.info("{} Teredo address {} (MTU {}{}), NAT mapping {}:{}", previous.isEmpty() ? "qualified:"
-                        : previous.equals(address) ? "new MTU:" : "new mapping:", address, mtu, advertisedMtu == 0 ? ", tun.mtu: the RA has no MTU option"
+        LOG.info(
+                "{} Teredo address {} (MTU {}{}), NAT mapping {}:{}",
+                previous.isEmpty() ? "qualified:" : previous.equals(address) ? "new MTU:" : "new mapping:",
+                address,
+                mtu,
+                advertisedMtu == 0
+                        ? ", tun.mtu: the RA has no MTU option"
                         : advertisedMtu > mtu ? ", the RA's " + advertisedMtu + " bounded by tun.mtu" : "",
-                Ipv4.toString(TeredoAddress.mappedIpv4(addressLo)), TeredoAddress.mappedPort(addressLo));
+                Ipv4.toString(TeredoAddress.mappedIpv4(addressLo)),
+                TeredoAddress.mappedPort(addressLo));
         addressChanged.accept(new long[] {addressHi, addressLo}, mtu);
     }
 
@@ -97,25 +104,33 @@ final class ClientReport implements ClientStatus {
         }
         lastFailure = why;
         switch (why) {
-            case NO_REPLY -> LOG.warn("no reply from the Teredo server {}: trying again in 100 s",
-                    Ipv4.toString(primary));
-            case NO_REPLY_SECONDARY -> LOG.warn("no reply from the server's secondary address {}: the NAT cannot be "
-                    + "checked (set jmiredo.client.server-address2?); trying again in 100 s",
-                    Ipv4.toString(secondary));
-            case SYMMETRIC_NAT -> LOG.error("symmetric NAT: the server's two addresses saw different mappings, and "
-                    + "Teredo cannot cross such a NAT (RFC 4380 section 5.2.1); trying again in 100 s");
-            case NON_GLOBAL_MAPPING -> LOG.error("the Teredo server saw this host at a non-global IPv4 address, "
-                    + "which a Teredo address must not embed (RFC 4380 section 4): is the server on this side of the "
-                    + "NAT? Trying again in 100 s");
+            case NO_REPLY ->
+                LOG.warn("no reply from the Teredo server {}: trying again in 100 s", Ipv4.toString(primary));
+            case NO_REPLY_SECONDARY ->
+                LOG.warn(
+                        "no reply from the server's secondary address {}: the NAT cannot be "
+                                + "checked (set jmiredo.client.server-address2?); trying again in 100 s",
+                        Ipv4.toString(secondary));
+            case SYMMETRIC_NAT ->
+                LOG.error("symmetric NAT: the server's two addresses saw different mappings, and "
+                        + "Teredo cannot cross such a NAT (RFC 4380 section 5.2.1); trying again in 100 s");
+            case NON_GLOBAL_MAPPING ->
+                LOG.error("the Teredo server saw this host at a non-global IPv4 address, "
+                        + "which a Teredo address must not embed (RFC 4380 section 4): is the server on this side of the "
+                        + "NAT? Trying again in 100 s");
             case SERVER_LOST -> LOG.warn("lost the Teredo server (three refreshes unanswered): qualifying again");
-            case PREFIX_MISMATCH -> LOG.error("the Teredo server {} answered with a prefix other than {}/64 (the "
-                    + "configured prefix, jmiredo.relay.prefix or Prefix, and the server's address): does it advertise "
-                    + "another prefix, or another address than jmiredo.client.server-address? Trying again in 100 s",
-                    Ipv4.toString(primary), TeredoAddress.toString(
-                            TeredoAddress.hi(settings.prefix(), primary), 0));
-            case KEY_REQUESTED -> LOG.error("the Teredo server {} asks for secure qualification (a non-zero "
-                    + "confirmation, RFC 4380 section 5.2.2), which this client does not do; trying again in 100 s",
-                    Ipv4.toString(primary));
+            case PREFIX_MISMATCH ->
+                LOG.error(
+                        "the Teredo server {} answered with a prefix other than {}/64 (the "
+                                + "configured prefix, jmiredo.relay.prefix or Prefix, and the server's address): does it advertise "
+                                + "another prefix, or another address than jmiredo.client.server-address? Trying again in 100 s",
+                        Ipv4.toString(primary),
+                        TeredoAddress.toString(TeredoAddress.hi(settings.prefix(), primary), 0));
+            case KEY_REQUESTED ->
+                LOG.error(
+                        "the Teredo server {} asks for secure qualification (a non-zero "
+                                + "confirmation, RFC 4380 section 5.2.2), which this client does not do; trying again in 100 s",
+                        Ipv4.toString(primary));
         }
     }
 

@@ -56,10 +56,12 @@ final class ClientTunnelAddress implements AutoCloseable {
     });
     /** Bumped by each change the event loop reports; {@link #onTunnel} holds the one last applied. */
     private final AtomicLong reported = new AtomicLong();
+
     private volatile long onTunnel = -1;
     private volatile long failures;
     /** On the netlink thread only. */
     private ScheduledFuture<?> retry;
+
     private boolean failing;
 
     ClientTunnelAddress(Tunnel tunnel) {
@@ -115,8 +117,10 @@ final class ClientTunnelAddress implements AutoCloseable {
             failures++; // this thread is the one writer
             if (!failing) {
                 failing = true;
-                LOG.warn("cannot put the Teredo address on the tunnel (/readyz says 503; trying again every {} s): {}",
-                        RETRY_SECONDS, e.getMessage());
+                LOG.warn(
+                        "cannot put the Teredo address on the tunnel (/readyz says 503; trying again every {} s): {}",
+                        RETRY_SECONDS,
+                        e.getMessage());
             } else {
                 LOG.debug("still cannot put the Teredo address on the tunnel: {}", e.getMessage());
             }

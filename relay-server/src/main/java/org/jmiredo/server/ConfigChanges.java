@@ -16,10 +16,26 @@ final class ConfigChanges {
      */
     static List<String> restartOnly(DaemonConfig previous, DaemonConfig next) {
         List<String> changed = new ArrayList<>();
-        add(changed, "jmiredo.relay.bind-address", previous.relay().bindAddress(), next.relay().bindAddress());
-        add(changed, "jmiredo.relay.bind-port", previous.relay().bindPort(), next.relay().bindPort());
-        add(changed, "jmiredo.relay.prefix", previous.relay().prefix(), next.relay().prefix());
-        add(changed, "jmiredo.relay.warm-up-peers", previous.relay().warmUpPeers(), next.relay().warmUpPeers());
+        add(
+                changed,
+                "jmiredo.relay.bind-address",
+                previous.relay().bindAddress(),
+                next.relay().bindAddress());
+        add(
+                changed,
+                "jmiredo.relay.bind-port",
+                previous.relay().bindPort(),
+                next.relay().bindPort());
+        add(
+                changed,
+                "jmiredo.relay.prefix",
+                previous.relay().prefix(),
+                next.relay().prefix());
+        add(
+                changed,
+                "jmiredo.relay.warm-up-peers",
+                previous.relay().warmUpPeers(),
+                next.relay().warmUpPeers());
         add(changed, "jmiredo.tun", previous.tun(), next.tun());
         add(changed, "jmiredo.transport", previous.transport(), next.transport());
         add(changed, "jmiredo.peers", previous.peers(), next.peers());
@@ -34,12 +50,27 @@ final class ConfigChanges {
     static DaemonConfig keepRestartOnly(DaemonConfig previous, DaemonConfig next) {
         RelayConfig was = previous.relay();
         RelayConfig relay = new RelayConfig(
-                next.relay().type(), was.bindAddress(), was.bindPort(), was.prefix(), next.relay().unknownPeers(),
-                was.warmUpPeers(), next.relay().trustRenewalSeconds(),
-                next.relay().unknownBubblesPerSecond(), next.relay().served());
-        return new DaemonConfig(relay, previous.tun(), previous.transport(), previous.peers(),
-                next.icmp(), previous.metrics(), next.logging(), next.server(), next.client(),
-                next.roleDirectives(), next.sources());
+                next.relay().type(),
+                was.bindAddress(),
+                was.bindPort(),
+                was.prefix(),
+                next.relay().unknownPeers(),
+                was.warmUpPeers(),
+                next.relay().trustRenewalSeconds(),
+                next.relay().unknownBubblesPerSecond(),
+                next.relay().served());
+        return new DaemonConfig(
+                relay,
+                previous.tun(),
+                previous.transport(),
+                previous.peers(),
+                next.icmp(),
+                previous.metrics(),
+                next.logging(),
+                next.server(),
+                next.client(),
+                next.roleDirectives(),
+                next.sources());
     }
 
     private static void add(List<String> changed, String name, Object before, Object after) {

@@ -19,6 +19,7 @@ final class DaemonRun {
      * Restart=on-failure restarts it.
      */
     static final int TUNNEL_GONE = 1;
+
     private static final long WATCH_MILLIS = 1000;
 
     /** Starts a daemon that runs until closed: everything, or nothing (then one line for the operator). */
@@ -32,8 +33,7 @@ final class DaemonRun {
     interface Hangup<D> {
         void signalled();
 
-        default void started(D daemon) {
-        }
+        default void started(D daemon) {}
     }
 
     /** Looked at once a second while the daemon runs: 0 to go on, else the status to stop and exit with. */
@@ -53,10 +53,13 @@ final class DaemonRun {
     }
 
     /** As {@link #untilStopped(Starter, Logger)}, and until {@code watch}, if not null, gives a status. */
-    static <D extends AutoCloseable> int untilStopped(Starter<D> starter, Watch<D> watch, Logger log)
-            throws Exception {
-        return untilStopped(starter, () -> log.warn("SIGHUP: this role reads its configuration at start only; "
-                + "restart it to apply changes"), watch, log);
+    static <D extends AutoCloseable> int untilStopped(Starter<D> starter, Watch<D> watch, Logger log) throws Exception {
+        return untilStopped(
+                starter,
+                () -> log.warn(
+                        "SIGHUP: this role reads its configuration at start only; " + "restart it to apply changes"),
+                watch,
+                log);
     }
 
     /**
@@ -73,8 +76,12 @@ final class DaemonRun {
             if (tun == null) {
                 return 0;
             }
-            log.error("the tunnel {} was deleted under the {}: stopping with status {} so that a supervisor "
-                    + "starts it again (which creates the device anew)", tun, role, TUNNEL_GONE);
+            log.error(
+                    "the tunnel {} was deleted under the {}: stopping with status {} so that a supervisor "
+                            + "starts it again (which creates the device anew)",
+                    tun,
+                    role,
+                    TUNNEL_GONE);
             return TUNNEL_GONE;
         };
     }
@@ -97,8 +104,8 @@ final class DaemonRun {
     }
 
     /** Starts, then waits for {@code stop} (or the watch's status), then closes; without the signals, for tests. */
-    static <D extends AutoCloseable> int run(CountDownLatch stop, Starter<D> starter, Hangup<D> hangup, Watch<D> watch,
-            Logger log) throws Exception {
+    static <D extends AutoCloseable> int run(
+            CountDownLatch stop, Starter<D> starter, Hangup<D> hangup, Watch<D> watch, Logger log) throws Exception {
         try (D daemon = starter.start()) {
             // A safety net for exits that bypass the handlers (System.exit elsewhere, a JVM run with -Xrs).
             Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(daemon), "jmiredo-shutdown"));

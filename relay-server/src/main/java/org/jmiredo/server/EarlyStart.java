@@ -32,6 +32,7 @@ final class EarlyStart {
     static final List<String> DAEMONS = List.of("relay", "server", "mire", "client");
     /** The options that print and exit (CliModel's usage and version help). */
     private static final List<String> HELP = List.of("-h", "--help", "-V", "--version");
+
     private static CompletableFuture<ProcessMeters> meters;
 
     private EarlyStart() {}
@@ -95,7 +96,8 @@ final class EarlyStart {
      */
     private static void warmHandlerAnnotations() {
         try {
-            ChannelInboundHandlerAdapter.class.getMethod("channelRead", ChannelHandlerContext.class, Object.class)
+            ChannelInboundHandlerAdapter.class
+                    .getMethod("channelRead", ChannelHandlerContext.class, Object.class)
                     .getAnnotations();
             ChannelInitializer.class.getAnnotations(); // @Sharable, read by isSharable(): @Inherited, @Documented
         } catch (NoSuchMethodException | RuntimeException e) {

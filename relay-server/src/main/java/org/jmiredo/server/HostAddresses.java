@@ -41,18 +41,26 @@ final class HostAddresses {
     static void requireUsable(String key, int address, Set<Integer> assigned) throws StartupException {
         String text = Ipv4.toString(address);
         if (!Ipv4.isGlobalUnicast(address)) {
-            throw new StartupException(key + " " + text + " is not a global unicast IPv4 address: Teredo clients"
-                    + " cannot use it (RFC 4380 section 5.2.4)", null);
+            throw new StartupException(
+                    key + " " + text + " is not a global unicast IPv4 address: Teredo clients"
+                            + " cannot use it (RFC 4380 section 5.2.4)",
+                    null);
         }
         if (!assigned.contains(address) && kernelBinds(address)) {
-            LOG.info("{} {} is on no interface of this host, but the kernel binds it (a local route, e.g. ip route "
-                    + "add local {}/32 dev lo, or net.ipv4.ip_nonlocal_bind = 1): serving it", key, text, text);
+            LOG.info(
+                    "{} {} is on no interface of this host, but the kernel binds it (a local route, e.g. ip route "
+                            + "add local {}/32 dev lo, or net.ipv4.ip_nonlocal_bind = 1): serving it",
+                    key,
+                    text,
+                    text);
             return;
         }
         if (!assigned.contains(address)) {
-            throw new StartupException(key + " " + text + " is not assigned to this host (its IPv4 addresses: "
-                    + listed(assigned) + "); add it, e.g. ip addr add " + text + "/32 dev eth0, or fix the"
-                    + " configuration", null);
+            throw new StartupException(
+                    key + " " + text + " is not assigned to this host (its IPv4 addresses: "
+                            + listed(assigned) + "); add it, e.g. ip addr add " + text + "/32 dev eth0, or fix the"
+                            + " configuration",
+                    null);
         }
     }
 
@@ -63,7 +71,8 @@ final class HostAddresses {
      * we. Port 0: the probe holds no port the daemon needs.
      */
     static boolean kernelBinds(int address) {
-        try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(TransportSettingsMapping.ipv4(address), 0))) {
+        try (DatagramSocket probe =
+                new DatagramSocket(new InetSocketAddress(TransportSettingsMapping.ipv4(address), 0))) {
             return true;
         } catch (IOException e) {
             return false; // EADDRNOTAVAIL: not an address of this host
@@ -80,9 +89,11 @@ final class HostAddresses {
             throws StartupException {
         if (!assigned.contains(secondary) && !kernelBinds(secondary)) {
             String text = Ipv4.toString(secondary);
-            throw new StartupException(primaryAt + ": jmiredo.server.secondary-address is not set; defaulted to"
-                    + " primary-address + 1 = " + text + ", which this host does not have (its IPv4 addresses: "
-                    + listed(assigned) + "); set it explicitly, or add it, e.g. ip addr add " + text + "/32 dev eth0",
+            throw new StartupException(
+                    primaryAt + ": jmiredo.server.secondary-address is not set; defaulted to"
+                            + " primary-address + 1 = " + text + ", which this host does not have (its IPv4 addresses: "
+                            + listed(assigned) + "); set it explicitly, or add it, e.g. ip addr add " + text
+                            + "/32 dev eth0",
                     null);
         }
     }

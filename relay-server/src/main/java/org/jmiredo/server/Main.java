@@ -26,17 +26,22 @@ public final class Main implements Runnable {
     static final String NETTY_JFR = "io.netty.jfr.enabled";
     private static final String DEBUG = "--debug";
 
-    private final CommandSpec spec = CliModel.command(this, "jmiredo",
+    private final CommandSpec spec = CliModel.command(
+                    this,
+                    "jmiredo",
                     "Teredo relay, server and client (RFC 4380, 5991, 6081); reads its own HOCON configuration or "
                             + "Miredo's.")
             .versionProvider(new Version())
-            .addOption(OptionSpec.builder(DEBUG).type(boolean.class).scopeType(ScopeType.INHERIT)
-                    .description("Print stack traces with errors.").build());
+            .addOption(OptionSpec.builder(DEBUG)
+                    .type(boolean.class)
+                    .scopeType(ScopeType.INHERIT)
+                    .description("Print stack traces with errors.")
+                    .build());
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(),
-                "missing command: relay or checkconf (or server, mire, client)");
+        throw new ParameterException(
+                spec.commandLine(), "missing command: relay or checkconf (or server, mire, client)");
     }
 
     public static void main(String[] args) {
@@ -123,13 +128,14 @@ public final class Main implements Runnable {
     }
 
     private static CommandSpec daemon(String name) {
-        return withExitCodes(switch (name) {
-            case "relay" -> new RelayCommand().spec();
-            case "server" -> new ServerCommand().spec();
-            case "mire" -> new MireCommand().spec();
-            case "client" -> new ClientCommand().spec();
-            default -> throw new IllegalArgumentException(name);
-        });
+        return withExitCodes(
+                switch (name) {
+                    case "relay" -> new RelayCommand().spec();
+                    case "server" -> new ServerCommand().spec();
+                    case "mire" -> new MireCommand().spec();
+                    case "client" -> new ClientCommand().spec();
+                    default -> throw new IllegalArgumentException(name);
+                });
     }
 
     /**
@@ -140,8 +146,10 @@ public final class Main implements Runnable {
     static CommandSpec withExitCodes(CommandSpec spec) {
         Map<String, String> codes = new LinkedHashMap<>();
         codes.put("0", "Success; a daemon: stopped by SIGTERM or SIGINT (143: the signal came before its handlers).");
-        codes.put("1", "checkconf: the file is invalid. A daemon: its start failed on this host (port or tunnel name in "
-                + "use, no /dev/net/tun, an address missing), or its tunnel was deleted under it.");
+        codes.put(
+                "1",
+                "checkconf: the file is invalid. A daemon: its start failed on this host (port or tunnel name in "
+                        + "use, no /dev/net/tun, an address missing), or its tunnel was deleted under it.");
         codes.put("2", "Usage error.");
         codes.put(Integer.toString(EXIT_CONFIG), "Invalid configuration (EX_CONFIG): a restart fails the same way.");
         spec.usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);

@@ -14,12 +14,18 @@ import picocli.CommandLine.ParameterException;
 final class MireCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(MireCommand.class);
 
-    private final CommandSpec spec = RoleOptions.addTo(CliModel.command(this, "mire",
+    private final CommandSpec spec = RoleOptions.addTo(CliModel.command(
+                    this,
+                    "mire",
                     "Run a Teredo echo responder (like Miredo's teredo-mire) on UDP 3544 and 3545 of ADDRESS; "
                             + "its Teredo address is <prefix>:<ADDRESS>:0:<~3545>:<~ADDRESS>."))
-            .addOption(OptionSpec.builder("--bind").paramLabel("ADDRESS").type(String.class).defaultValue("0.0.0.0")
+            .addOption(OptionSpec.builder("--bind")
+                    .paramLabel("ADDRESS")
+                    .type(String.class)
+                    .defaultValue("0.0.0.0")
                     .description("The IPv4 address to listen on: 0.0.0.0 (default, all) or a global unicast address "
-                            + "of this host.").build());
+                            + "of this host.")
+                    .build());
 
     /** This command's model (picocli's, built by hand: {@link CliModel}). */
     CommandSpec spec() {

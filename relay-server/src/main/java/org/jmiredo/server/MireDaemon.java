@@ -61,9 +61,9 @@ public final class MireDaemon extends UdpRoleDaemon {
 
     @Override
     void bind(UdpLoops loops) throws IOException {
-        List<Channel> services = loops.bindOnEveryLoop(socket(Teredo.SERVICE_PORT), (channel, i) -> { });
-        loops.bindOnEveryLoop(socket(MireDataPath.PEER_PORT),
-                (channel, i) -> dataPath.initChannels(services.get(i), channel));
+        List<Channel> services = loops.bindOnEveryLoop(socket(Teredo.SERVICE_PORT), (channel, i) -> {});
+        loops.bindOnEveryLoop(
+                socket(MireDataPath.PEER_PORT), (channel, i) -> dataPath.initChannels(services.get(i), channel));
     }
 
     private InetSocketAddress socket(int port) {

@@ -8,8 +8,14 @@ final class PeerStats {
     private PeerStats() {}
 
     static PeerTableStats of(PeerTable table) {
-        return new PeerTableStats(table::size, table::capacity, table::evictions, table::expirations,
-                table::queueDiscards, table::queuedPeers, table::queuedBytes,
+        return new PeerTableStats(
+                table::size,
+                table::capacity,
+                table::evictions,
+                table::expirations,
+                table::queueDiscards,
+                table::queuedPeers,
+                table::queuedBytes,
                 table::memoryBytes);
     }
 }

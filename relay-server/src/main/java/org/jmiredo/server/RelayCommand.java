@@ -18,11 +18,17 @@ import picocli.CommandLine.Model.CommandSpec;
 final class RelayCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RelayCommand.class);
 
-    private final CommandSpec spec = RoleOptions.addTo(CliModel.command(this, "relay",
+    private final CommandSpec spec = RoleOptions.addTo(CliModel.command(
+                    this,
+                    "relay",
                     "Run a Teredo relay. Defaults: all IPv4 addresses, UDP 3544, interface teredo, prefix 2001::/32."))
-            .addOption(CliModel.option("--miredo-conf", "FILE", Path.class,
-                    "A Miredo miredo.conf (RelayType cone/relay/restricted, InterfaceName, BindAddress, "
-                            + "BindPort, Prefix, InterfaceMTU, SyslogFacility); wins over --config where both set a key."));
+            .addOption(
+                    CliModel.option(
+                            "--miredo-conf",
+                            "FILE",
+                            Path.class,
+                            "A Miredo miredo.conf (RelayType cone/relay/restricted, InterfaceName, BindAddress, "
+                                    + "BindPort, Prefix, InterfaceMTU, SyslogFacility); wins over --config where both set a key."));
 
     /** This command's model (picocli's, built by hand: {@link CliModel}). */
     CommandSpec spec() {
@@ -38,8 +44,11 @@ final class RelayCommand implements Callable<Integer> {
         requireMemory(initial, memory); // a restart would fail the same way: EX_CONFIG, as for a bad value
         LogSetup.apply(initial.logging());
         MemoryBudget.warning(initial.peers(), memory).ifPresent(LOG::warn);
-        return DaemonRun.untilStopped(() -> RelayDaemon.start(initial), new Reloads(sources),
-                DaemonRun.untilTunnelGone(d -> d.tunnelGone() ? d.config().tun().name() : null, "relay", LOG), LOG);
+        return DaemonRun.untilStopped(
+                () -> RelayDaemon.start(initial),
+                new Reloads(sources),
+                DaemonRun.untilTunnelGone(d -> d.tunnelGone() ? d.config().tun().name() : null, "relay", LOG),
+                LOG);
     }
 
     /** Refuses peer bounds the process's memory cannot hold ({@link MemoryBudget}). */
@@ -90,7 +99,8 @@ final class RelayCommand implements Callable<Integer> {
                 daemon.reload(next);
             } catch (InvalidConfigException e) {
                 daemon.reloadRefused();
-                LOG.error("SIGHUP: configuration not reloaded, the running one stays: {}",
+                LOG.error(
+                        "SIGHUP: configuration not reloaded, the running one stays: {}",
                         String.join("; ", e.problems()));
             } catch (RuntimeException e) {
                 daemon.reloadRefused();

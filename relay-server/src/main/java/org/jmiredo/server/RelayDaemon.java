@@ -2,8 +2,8 @@ package org.jmiredo.server;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,7 +60,8 @@ public final class RelayDaemon implements AutoCloseable {
 
     private RelayDaemon(DaemonConfig config) {
         this.config = config;
-        this.bound = BoundAddresses.of(Map.of("jmiredo.relay.bind-address", config.relay().bindAddress()));
+        this.bound = BoundAddresses.of(
+                Map.of("jmiredo.relay.bind-address", config.relay().bindAddress()));
     }
 
     /** Starts everything, or nothing: on failure what was started is stopped again. */
@@ -82,8 +83,8 @@ public final class RelayDaemon implements AutoCloseable {
 
         TransportSettings settings = platformSettings(TransportSettingsMapping.of(config));
         UdpGso gso = new UdpGso(config.transport().udpGso(), config.transport().udpGsoRetry());
-        dataPath = life.closeLater(new RelayDataPath(config.relaySettings(), config.peers(),
-                Clock.monotonic(), Transport.udpSenders(gso)));
+        dataPath = life.closeLater(new RelayDataPath(
+                config.relaySettings(), config.peers(), Clock.monotonic(), Transport.udpSenders(gso)));
         new DataPathMetrics(DataPathRole.RELAY, dataPath.counters()).bindTo(registry);
         new PeerTableMetrics(PeerStats.of(dataPath.peers())).bindTo(registry);
         registry.getPrometheusRegistry().register(new WriteLatencyCollector(dataPath.counters()));
@@ -94,19 +95,26 @@ public final class RelayDaemon implements AutoCloseable {
         tun = transport.tunDevice();
         if (tun instanceof LinuxTunDevice linux) { // a BSD tunnel has neither offloads nor receive queues to steer
             TunOffloadMetrics.bindTo(registry, settings.tunOffload(), linux);
-            RpsQueues.setUp(config.tun().receiveSteering(), linux, config.tun().persistent()).forEach(LOG::warn);
+            RpsQueues.setUp(config.tun().receiveSteering(), linux, config.tun().persistent())
+                    .forEach(LOG::warn);
         }
         this.transport = transport;
         life.markReady();
         warmUp(config.relay().warmUpPeers(), gso);
         warnIfNotForwarding();
         watchConntrack(registry);
-        LOG.info("jmiredo {} relay ({}) ready: UDP {} on {} event loops, TUN {} (mtu {}, route {}), offloads {}, "
+        LOG.info(
+                "jmiredo {} relay ({}) ready: UDP {} on {} event loops, TUN {} (mtu {}, route {}), offloads {}, "
                         + "metrics http://{}/metrics, configuration {}",
-                Version.current(), config.relay().type().label(), HostPort.of(transport.localAddress()),
-                transport.eventLoops().size(), transport.tunDevice().name(), config.tun().mtu(),
+                Version.current(),
+                config.relay().type().label(),
+                HostPort.of(transport.localAddress()),
+                transport.eventLoops().size(),
+                transport.tunDevice().name(),
+                config.tun().mtu(),
                 settings.tunnelInterface(transport.tunDevice().name()).prefixText(),
-                transport.tunDevice().offloadsLabel(), HostPort.of(metrics.localAddress()),
+                transport.tunDevice().offloadsLabel(),
+                HostPort.of(metrics.localAddress()),
                 config.sources());
     }
 
@@ -202,8 +210,10 @@ public final class RelayDaemon implements AutoCloseable {
         if (restartOnly.isEmpty()) {
             LOG.info("configuration reloaded ({})", next.sources());
         } else {
-            LOG.warn("configuration reloaded ({}); changes to {} take effect at the next restart",
-                    next.sources(), String.join(", ", restartOnly));
+            LOG.warn(
+                    "configuration reloaded ({}); changes to {} take effect at the next restart",
+                    next.sources(),
+                    String.join(", ", restartOnly));
         }
     }
 

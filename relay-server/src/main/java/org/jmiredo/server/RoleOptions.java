@@ -24,10 +24,15 @@ final class RoleOptions {
 
     /** Adds the shared options to a daemon command's model. */
     static CommandSpec addTo(CommandSpec spec) {
-        return spec.addOption(CliModel.option("--config", "FILE", Path.class, "A HOCON file over the built-in reference.conf."))
-                .addOption(CliModel.option("--metrics-listen", "HOST:PORT", String.class,
+        return spec.addOption(CliModel.option(
+                        "--config", "FILE", Path.class, "A HOCON file over the built-in reference.conf."))
+                .addOption(CliModel.option(
+                        "--metrics-listen",
+                        "HOST:PORT",
+                        String.class,
                         "Where /metrics, /healthz and /readyz are served (default 0.0.0.0:9544)."))
-                .addOption(CliModel.option("--log-format", "text|json", String.class, "Log lines as text (default) or JSON."));
+                .addOption(CliModel.option(
+                        "--log-format", "text|json", String.class, "Log lines as text (default) or JSON."));
     }
 
     /** What the command line gave for the shared options of {@code parsed} (a model of {@link #addTo}). */
@@ -43,9 +48,13 @@ final class RoleOptions {
                     .withFallback(cli);
         }
         if (logFormat != null) {
-            cli = ConfigLoader.commandLineOption("jmiredo.logging.format", logFormat, "--log-format").withFallback(cli);
+            cli = ConfigLoader.commandLineOption("jmiredo.logging.format", logFormat, "--log-format")
+                    .withFallback(cli);
         }
-        return new ConfigLoader.Sources(Optional.ofNullable(config), Optional.ofNullable(miredoConf),
-                ConfigFactory.systemEnvironmentOverrides(), cli);
+        return new ConfigLoader.Sources(
+                Optional.ofNullable(config),
+                Optional.ofNullable(miredoConf),
+                ConfigFactory.systemEnvironmentOverrides(),
+                cli);
     }
 }

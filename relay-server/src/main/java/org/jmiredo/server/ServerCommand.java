@@ -13,10 +13,15 @@ import picocli.CommandLine.Model.CommandSpec;
 final class ServerCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ServerCommand.class);
 
-    private final CommandSpec spec = RoleOptions.addTo(CliModel.command(this, "server",
+    private final CommandSpec spec = RoleOptions.addTo(CliModel.command(
+                    this,
+                    "server",
                     "Run a Teredo server (RFC 4380 section 5.3) on UDP 3544 of two IPv4 addresses of this host "
                             + "(jmiredo.server.primary-address and secondary-address, default primary + 1)."))
-            .addOption(CliModel.option("--miredo-conf", "FILE", Path.class,
+            .addOption(CliModel.option(
+                    "--miredo-conf",
+                    "FILE",
+                    Path.class,
                     "A Miredo miredo-server.conf (ServerBindAddress, ServerBindAddress2, Prefix, InterfaceMTU, "
                             + "SyslogFacility); wins over --config where both set a key."));
 

@@ -37,6 +37,7 @@ public final class ServerDaemon extends UdpRoleDaemon {
     private static final Logger LOG = LoggerFactory.getLogger(ServerDaemon.class);
     /** The room a native packet may take: a whole IPv6 minimum-MTU packet, or more if the limit allows. */
     private static final int MIN_NATIVE_CAPACITY = Teredo.MTU;
+
     private static final long MIB = 1L << 20;
 
     private final ServerRoleConfig role;
@@ -60,8 +61,10 @@ public final class ServerDaemon extends UdpRoleDaemon {
     void preflight() throws StartupException {
         config.ignoredBy(DataPathRole.SERVER).forEach(LOG::warn);
         if (!role.configured()) {
-            throw new StartupException("no server address: set jmiredo.server.primary-address (--config) or "
-                    + "ServerBindAddress (--miredo-conf miredo-server.conf)", null);
+            throw new StartupException(
+                    "no server address: set jmiredo.server.primary-address (--config) or "
+                            + "ServerBindAddress (--miredo-conf miredo-server.conf)",
+                    null);
         }
         requireRaTablesFitTheHeap(role, Runtime.getRuntime().maxMemory());
         Set<Integer> assigned = HostAddresses.ipv4();
@@ -100,10 +103,13 @@ public final class ServerDaemon extends UdpRoleDaemon {
     static void requireRaTablesFitTheHeap(ServerRoleConfig role, long maxHeap) throws StartupException {
         long tables = role.raTableBytes();
         if (tables > maxHeap / 2) {
-            throw new StartupException("jmiredo.server.ra-destination-slots = " + role.raDestinationSlots()
-                    + ": the per-destination tables (RAs, forwarded packets) take " + tables / MIB + " MiB (16 B x "
-                    + role.raDestinationSlots() + " slots each), more than half the heap (" + maxHeap / MIB
-                    + " MiB, -Xmx): lower it, or raise -Xmx", null);
+            throw new StartupException(
+                    "jmiredo.server.ra-destination-slots = " + role.raDestinationSlots()
+                            + ": the per-destination tables (RAs, forwarded packets) take " + tables / MIB
+                            + " MiB (16 B x "
+                            + role.raDestinationSlots() + " slots each), more than half the heap (" + maxHeap / MIB
+                            + " MiB, -Xmx): lower it, or raise -Xmx",
+                    null);
         }
     }
 
@@ -123,7 +129,7 @@ public final class ServerDaemon extends UdpRoleDaemon {
         // The primary channels first, with an empty pipeline; the secondary channel of loop i then wires
         // the pair. A datagram reaching a primary socket in between is discarded by Netty's pipeline tail:
         // the daemon is not ready yet.
-        List<Channel> primaries = loops.bindOnEveryLoop(socket(settings.primaryIpv4()), (channel, i) -> { });
+        List<Channel> primaries = loops.bindOnEveryLoop(socket(settings.primaryIpv4()), (channel, i) -> {});
         loops.bindOnEveryLoop(socket(settings.secondaryIpv4()), (channel, i) -> {
             TunQueue nativeOut = raw != null ? new NativeIpv6Output(raw.sender(capacity)) : NativeIpv6Output.refusing();
             dataPath.initChannels(primaries.get(i), channel, nativeOut);

@@ -29,6 +29,7 @@ final class ServerNameLookup implements ServerLookup, AutoCloseable {
     });
     /** On the lookup thread only: the addresses handed last, and whether the last lookup failed. */
     private int primary;
+
     private int secondary;
     private boolean failing;
 
@@ -50,18 +51,24 @@ final class ServerNameLookup implements ServerLookup, AutoCloseable {
         thread.execute(() -> {
             try {
                 int newPrimary = names.primary().isEmpty() ? primary : resolve(names.primary());
-                int newSecondary = !names.secondary().isEmpty() ? resolve(names.secondary())
+                int newSecondary = !names.secondary().isEmpty()
+                        ? resolve(names.secondary())
                         : names.secondaryFollows() ? newPrimary + 1 : secondary;
-                if (!Ipv4.isGlobalUnicast(newPrimary) || !Ipv4.isGlobalUnicast(newSecondary)
+                if (!Ipv4.isGlobalUnicast(newPrimary)
+                        || !Ipv4.isGlobalUnicast(newSecondary)
                         || newPrimary == newSecondary) {
                     throw new UnknownHostException("it gives " + Ipv4.toString(newPrimary) + " and "
                             + Ipv4.toString(newSecondary) + ", not a Teredo server's two global unicast addresses");
                 }
                 failing = false;
                 if (newPrimary != primary || newSecondary != secondary) {
-                    LOG.info("the Teredo server's host name {} gives {} and {} now (was {} and {}): qualifying there",
-                            names.primary().isEmpty() ? names.secondary() : names.primary(), Ipv4.toString(newPrimary),
-                            Ipv4.toString(newSecondary), Ipv4.toString(primary), Ipv4.toString(secondary));
+                    LOG.info(
+                            "the Teredo server's host name {} gives {} and {} now (was {} and {}): qualifying there",
+                            names.primary().isEmpty() ? names.secondary() : names.primary(),
+                            Ipv4.toString(newPrimary),
+                            Ipv4.toString(newSecondary),
+                            Ipv4.toString(primary),
+                            Ipv4.toString(secondary));
                     primary = newPrimary;
                     secondary = newSecondary;
                 }
@@ -69,8 +76,11 @@ final class ServerNameLookup implements ServerLookup, AutoCloseable {
             } catch (UnknownHostException e) {
                 if (!failing) {
                     failing = true;
-                    LOG.warn("cannot look the Teredo server's host name up again ({}): keeping {} and {}",
-                            e.getMessage(), Ipv4.toString(primary), Ipv4.toString(secondary));
+                    LOG.warn(
+                            "cannot look the Teredo server's host name up again ({}): keeping {} and {}",
+                            e.getMessage(),
+                            Ipv4.toString(primary),
+                            Ipv4.toString(secondary));
                 }
                 found.addresses(0, 0);
             }

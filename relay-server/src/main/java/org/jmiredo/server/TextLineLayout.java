@@ -18,6 +18,7 @@ import java.time.format.DateTimeFormatter;
 final class TextLineLayout extends LayoutBase<ILoggingEvent> {
     /** {@code %logger{36}}: longer names get their packages cut to one letter, leftmost first. */
     static final int LOGGER_LENGTH = 36;
+
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
     private static final int LEVEL_WIDTH = 5;
 
@@ -33,7 +34,9 @@ final class TextLineLayout extends LayoutBase<ILoggingEvent> {
             line.append(' ');
         }
         line.append(" [").append(event.getThreadName()).append("] ");
-        line.append(abbreviate(event.getLoggerName(), LOGGER_LENGTH)).append(": ").append(event.getFormattedMessage())
+        line.append(abbreviate(event.getLoggerName(), LOGGER_LENGTH))
+                .append(": ")
+                .append(event.getFormattedMessage())
                 .append(CoreConstants.LINE_SEPARATOR);
         if (event.getThrowableProxy() != null) {
             line.append(throwables().convert(event));

@@ -1,10 +1,10 @@
 package org.jmiredo.server;
 
 import java.net.Inet4Address;
-import java.time.Duration;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import org.jmiredo.proto.Ipv4;
 import org.jmiredo.server.config.DaemonConfig;
 import org.jmiredo.server.config.TransportConfig;
@@ -46,10 +46,24 @@ final class TransportSettingsMapping {
      */
     static TransportSettings client(DaemonConfig config) {
         TransportConfig t = config.transport();
-        return new TransportSettings(1, ipv4(config.client().bindAddress()), config.client().bindPort(),
-                t.recvBatch(), t.maxMessagesPerRead(), t.socketReceiveBuffer(), t.socketSendBuffer(), false,
-                config.tun().name(), config.tun().mtu(), config.tun().readBudget(), prefix(config.relay().prefix()),
-                TEREDO_PREFIX_LENGTH, false, TunOffloadMode.OFF, config.tun().txQueueLength(), Duration.ZERO);
+        return new TransportSettings(
+                1,
+                ipv4(config.client().bindAddress()),
+                config.client().bindPort(),
+                t.recvBatch(),
+                t.maxMessagesPerRead(),
+                t.socketReceiveBuffer(),
+                t.socketSendBuffer(),
+                false,
+                config.tun().name(),
+                config.tun().mtu(),
+                config.tun().readBudget(),
+                prefix(config.relay().prefix()),
+                TEREDO_PREFIX_LENGTH,
+                false,
+                TunOffloadMode.OFF,
+                config.tun().txQueueLength(),
+                Duration.ZERO);
     }
 
     static Inet4Address ipv4(int address) {

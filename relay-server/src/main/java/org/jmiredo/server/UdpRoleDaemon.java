@@ -40,8 +40,7 @@ abstract class UdpRoleDaemon implements AutoCloseable {
      * Opens what the data path uses besides the loops (a raw socket); registered with {@link #closeLater}
      * here, it is closed only after the loops have stopped.
      */
-    void beforeLoops() throws IOException {
-    }
+    void beforeLoops() throws IOException {}
 
     /** Binds the role's channels on {@code loops}; registers what must be closed with {@link #closeLater}. */
     abstract void bind(UdpLoops loops) throws IOException, StartupException;
@@ -65,8 +64,7 @@ abstract class UdpRoleDaemon implements AutoCloseable {
     }
 
     /** Registers the role's own meters besides its data-path counters (the client's state). */
-    void bindMeters(MeterRegistry registry) {
-    }
+    void bindMeters(MeterRegistry registry) {}
 
     /**
      * The role's name in its connection-tracking warning ("server", "mire"), or null for a role that takes UDP
@@ -108,10 +106,15 @@ abstract class UdpRoleDaemon implements AutoCloseable {
         watchConntrack(life.registry());
         life.bindLoopMeters(loops.eventLoops(), loops.socketBuffers());
         life.markReady();
-        LoggerFactory.getLogger(getClass()).info(
-                "jmiredo {} {} ready: {} event loops ({}), metrics http://{}/metrics, configuration {}",
-                Version.current(), describe(), loops.eventLoops().size(), loops.kind(),
-                HostPort.of(metrics.localAddress()), config.sources());
+        LoggerFactory.getLogger(getClass())
+                .info(
+                        "jmiredo {} {} ready: {} event loops ({}), metrics http://{}/metrics, configuration {}",
+                        Version.current(),
+                        describe(),
+                        loops.eventLoops().size(),
+                        loops.kind(),
+                        HostPort.of(metrics.localAddress()),
+                        config.sources());
     }
 
     /**

@@ -22,12 +22,21 @@ class ServerLayoutTest extends ModuleLayoutTest {
     private static final String SYS = SERVER + ".sys";
 
     /** The packages of the README's table; a new one is added there and here. */
-    private static final Set<String> PACKAGES = Set.of(SERVER, SERVER + ".config", SERVER + ".transport",
-            SERVER + ".tun", SERVER + ".tun.linux", SERVER + ".tun.bsd", SYS, SERVER + ".netlink", SERVER + ".metrics");
+    private static final Set<String> PACKAGES = Set.of(
+            SERVER,
+            SERVER + ".config",
+            SERVER + ".transport",
+            SERVER + ".tun",
+            SERVER + ".tun.linux",
+            SERVER + ".tun.bsd",
+            SYS,
+            SERVER + ".netlink",
+            SERVER + ".metrics");
 
     /** Netty's native transports, and the packages that may use them. */
-    private static final List<String> NATIVE_TRANSPORTS = List.of(
-            "io.netty.channel.epoll", "io.netty.channel.kqueue", "io.netty.channel.unix");
+    private static final List<String> NATIVE_TRANSPORTS =
+            List.of("io.netty.channel.epoll", "io.netty.channel.kqueue", "io.netty.channel.unix");
+
     private static final List<String> NATIVE_TRANSPORT_USERS = List.of(SERVER + ".transport", SERVER + ".tun");
 
     @Override
@@ -38,13 +47,15 @@ class ServerLayoutTest extends ModuleLayoutTest {
     @Override
     protected Map<String, String> longMethods() {
         return Map.of(
-                "org/jmiredo/server/metrics/DataPathMetrics.java:series", "a table, one flat case a counter (its"
+                "org/jmiredo/server/metrics/DataPathMetrics.java:series",
+                "a table, one flat case a counter (its"
                         + " name, unit and help), kept in one switch so that a counter added is named in one place");
     }
 
     @Test
     void everyPackageIsInTheTable() {
-        assertThat(sources.files()).extracting(SourceFile::packageName).allSatisfy(pkg -> assertThat(PACKAGES).contains(pkg));
+        assertThat(sources.files()).extracting(SourceFile::packageName).allSatisfy(pkg -> assertThat(PACKAGES)
+                .contains(pkg));
     }
 
     @Test
@@ -58,7 +69,8 @@ class ServerLayoutTest extends ModuleLayoutTest {
     @Test
     void sysStandsOnNothingOfOurs() {
         assertThat(sources.references())
-                .filteredOn(r -> within(r.fromPackage(), SYS) && within(r.target(), "org.jmiredo")
+                .filteredOn(r -> within(r.fromPackage(), SYS)
+                        && within(r.target(), "org.jmiredo")
                         && !within(SourceTree.packageOf(r.target()), SYS))
                 .as("server.sys is the bottom: plain system calls, no rules")
                 .isEmpty();
@@ -70,15 +82,17 @@ class ServerLayoutTest extends ModuleLayoutTest {
                 .filter(r -> NATIVE_TRANSPORTS.stream().anyMatch(t -> within(r.target(), t)))
                 .filter(r -> NATIVE_TRANSPORT_USERS.stream().noneMatch(p -> within(r.fromPackage(), p)))
                 .toList();
-        assertThat(against).as("epoll/kqueue classes outside server.transport and server.tun").isEmpty();
+        assertThat(against)
+                .as("epoll/kqueue classes outside server.transport and server.tun")
+                .isEmpty();
     }
 
     @Test
     void theServerPackageIsTheTop() {
         assertThat(sources.references())
-                .filteredOn(r -> !r.fromPackage().equals(SERVER) && SourceTree.packageOf(r.target()).equals(SERVER))
+                .filteredOn(r -> !r.fromPackage().equals(SERVER)
+                        && SourceTree.packageOf(r.target()).equals(SERVER))
                 .as("a sub-package using main, the daemons or the commands")
                 .isEmpty();
     }
-
 }

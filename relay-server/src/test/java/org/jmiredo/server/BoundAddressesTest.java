@@ -49,7 +49,9 @@ class BoundAddressesTest {
         BoundAddresses bound = server();
         assertThat(bound.present()).isTrue();
         host.remove(SECONDARY);
-        assertThat(bound.present()).as("checked less than a second ago: not asked again").isTrue();
+        assertThat(bound.present())
+                .as("checked less than a second ago: not asked again")
+                .isTrue();
         now[0] += BoundAddresses.RECHECK_NANOS;
         assertThat(bound.present()).isFalse();
         host.add(SECONDARY);
@@ -60,8 +62,8 @@ class BoundAddressesTest {
 
     @Test
     void allAddressesAreNeverChecked() {
-        BoundAddresses bound = BoundAddresses.of(Map.of("jmiredo.relay.bind-address", 0), address -> false,
-                () -> now[0]);
+        BoundAddresses bound =
+                BoundAddresses.of(Map.of("jmiredo.relay.bind-address", 0), address -> false, () -> now[0]);
         assertThat(bound.present()).isTrue();
     }
 
@@ -110,10 +112,13 @@ class BoundAddressesTest {
                     jmiredo.tun.name = "%s"
                     """.formatted(TestNetns.uniqueName("jmb")));
             DaemonConfig config = ConfigLoader.load(ConfigLoader.Sources.none().withHocon(conf));
-            try (RelayDaemon daemon = RelayDaemon.start(config, (settings, wiring) -> Transport.start(
-                    settings.withBind((Inet4Address) InetAddress.getByName("127.0.0.1"), 0)
-                            .withTun(config.tun().name(), (Inet6Address) InetAddress.getByName("2001::"), 32),
-                    wiring, ns.adoptingConfigurator()))) {
+            try (RelayDaemon daemon = RelayDaemon.start(
+                    config,
+                    (settings, wiring) -> Transport.start(
+                            settings.withBind((Inet4Address) InetAddress.getByName("127.0.0.1"), 0)
+                                    .withTun(config.tun().name(), (Inet6Address) InetAddress.getByName("2001::"), 32),
+                            wiring,
+                            ns.adoptingConfigurator()))) {
                 assertReadinessFollows(ns, "198.51.100.3/32", daemon::isReady);
             }
         }
@@ -123,8 +128,7 @@ class BoundAddressesTest {
      * Ready with {@code address} in {@code ns}, not ready once it is deleted, ready again once it is back; each
      * check in the namespace, a recheck period after the change.
      */
-    private static void assertReadinessFollows(TestNetns ns, String address, Callable<Boolean> ready)
-            throws Exception {
+    private static void assertReadinessFollows(TestNetns ns, String address, Callable<Boolean> ready) throws Exception {
         assertThat(InNetns.call(ns.name(), ready)).isTrue();
         ns.ip("addr", "del", address, "dev", "lo");
         Thread.sleep(BoundAddresses.RECHECK_NANOS / 1_000_000);

@@ -19,7 +19,9 @@ final class CapturedLog implements AutoCloseable {
 
     /** The lines at {@code level}, formatted. */
     List<String> at(Level level) {
-        return appender.list.stream().filter(e -> e.getLevel() == level).map(ILoggingEvent::getFormattedMessage)
+        return appender.list.stream()
+                .filter(e -> e.getLevel() == level)
+                .map(ILoggingEvent::getFormattedMessage)
                 .toList();
     }
 

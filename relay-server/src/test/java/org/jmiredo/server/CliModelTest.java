@@ -24,15 +24,25 @@ class CliModelTest {
     @Test
     void eachDaemonCommandHandsItsSharedOptionsToTheConfiguration() {
         for (String daemon : EarlyStart.DAEMONS) {
-            CommandSpec spec = parsed("--debug", daemon, "--config", "/etc/jmiredo/a.conf",
-                    "--metrics-listen", "127.0.0.1:9999", "--log-format=json");
+            CommandSpec spec = parsed(
+                    "--debug",
+                    daemon,
+                    "--config",
+                    "/etc/jmiredo/a.conf",
+                    "--metrics-listen",
+                    "127.0.0.1:9999",
+                    "--log-format=json");
 
             ConfigLoader.Sources sources = RoleOptions.of(spec).sources(Path.of("miredo.conf"));
 
             assertThat(sources.hocon()).as(daemon).contains(Path.of("/etc/jmiredo/a.conf"));
             assertThat(sources.miredo()).as(daemon).contains(Path.of("miredo.conf"));
-            assertThat(sources.commandLine().getString("jmiredo.metrics.listen")).as(daemon).isEqualTo("127.0.0.1:9999");
-            assertThat(sources.commandLine().getString("jmiredo.logging.format")).as(daemon).isEqualTo("json");
+            assertThat(sources.commandLine().getString("jmiredo.metrics.listen"))
+                    .as(daemon)
+                    .isEqualTo("127.0.0.1:9999");
+            assertThat(sources.commandLine().getString("jmiredo.logging.format"))
+                    .as(daemon)
+                    .isEqualTo("json");
         }
     }
 
@@ -52,9 +62,10 @@ class CliModelTest {
         assertThat(CliModel.<Path>value(parsed("server", "--miredo-conf", "s.conf"), "--miredo-conf"))
                 .isEqualTo(Path.of("s.conf"));
         assertThat(CliModel.<String>value(parsed("mire"), "--bind")).isEqualTo("0.0.0.0");
-        assertThat(CliModel.<String>value(parsed("mire", "--bind", "198.51.100.3"), "--bind")).isEqualTo("198.51.100.3");
-        CommandSpec client = parsed("client", "--qualify-only", "--server-address", "198.51.100.1",
-                "--miredo-conf", "c.conf");
+        assertThat(CliModel.<String>value(parsed("mire", "--bind", "198.51.100.3"), "--bind"))
+                .isEqualTo("198.51.100.3");
+        CommandSpec client =
+                parsed("client", "--qualify-only", "--server-address", "198.51.100.1", "--miredo-conf", "c.conf");
         assertThat(CliModel.<Boolean>value(client, "--qualify-only")).isTrue();
         assertThat(CliModel.<String>value(client, "--server-address")).isEqualTo("198.51.100.1");
         assertThat(CliModel.<Path>value(client, "--miredo-conf")).isEqualTo(Path.of("c.conf"));
@@ -66,9 +77,11 @@ class CliModelTest {
     void aDaemonsCommandLineBuildsThatCommandAlone() {
         assertThat(Main.model("relay", "--config", "x").subcommands()).containsOnlyKeys("relay");
         assertThat(Main.model("--debug", "client").subcommands()).containsOnlyKeys("client");
-        for (String[] other : new String[][] {{}, {"--help"}, {"-h", "relay"}, {"help", "relay"}, {"checkconf", "x"},
-                {"frobnicate"}}) {
-            assertThat(Main.model(other).subcommands().keySet()).as(String.join(" ", other))
+        for (String[] other :
+                new String[][] {{}, {"--help"}, {"-h", "relay"}, {"help", "relay"}, {"checkconf", "x"}, {"frobnicate"}
+                }) {
+            assertThat(Main.model(other).subcommands().keySet())
+                    .as(String.join(" ", other))
                     .containsExactly("relay", "server", "mire", "client", "checkconf", "help");
         }
     }

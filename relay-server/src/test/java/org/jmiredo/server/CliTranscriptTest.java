@@ -109,11 +109,18 @@ class CliTranscriptTest {
         for (List<String> line : LINES) {
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
-            int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), line.toArray(String[]::new));
-            all.append("$ jmiredo ").append(String.join(" ", line)).append('\n')
-                    .append("exit ").append(code).append('\n')
-                    .append("--- out\n").append(normalise(out.toString()))
-                    .append("--- err\n").append(normalise(err.toString()));
+            int code =
+                    Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), line.toArray(String[]::new));
+            all.append("$ jmiredo ")
+                    .append(String.join(" ", line))
+                    .append('\n')
+                    .append("exit ")
+                    .append(code)
+                    .append('\n')
+                    .append("--- out\n")
+                    .append(normalise(out.toString()))
+                    .append("--- err\n")
+                    .append(normalise(err.toString()));
         }
         return all.toString();
     }

@@ -23,15 +23,17 @@ class ClientReportTest {
         assertThat(ClientReport.tunnelMtu(0, 1400)).as("no option: tun.mtu").isEqualTo(1400);
         assertThat(ClientReport.tunnelMtu(1280, 1400)).isEqualTo(1280);
         assertThat(ClientReport.tunnelMtu(1300, 1400)).isEqualTo(1300);
-        assertThat(ClientReport.tunnelMtu(9000, 1400)).as("the read buffers hold tun.mtu").isEqualTo(1400);
+        assertThat(ClientReport.tunnelMtu(9000, 1400))
+                .as("the read buffers hold tun.mtu")
+                .isEqualTo(1400);
     }
 
     @Test
     void theAddressChangeCarriesTheTunnelsMtu() {
         List<Integer> mtus = new ArrayList<>();
         int server = Ipv4.of(198, 51, 100, 1);
-        ClientReport report = new ClientReport(new QualificationSettings(server, server + 1, Teredo.PREFIX), 1400,
-                (address, mtu) -> mtus.add(mtu));
+        ClientReport report = new ClientReport(
+                new QualificationSettings(server, server + 1, Teredo.PREFIX), 1400, (address, mtu) -> mtus.add(mtu));
         long hi = TeredoAddress.hi(Teredo.PREFIX, server);
         long lo = TeredoAddress.lo(0, 40000, Ipv4.of(198, 51, 100, 20));
         report.qualified(hi, lo, 1280);
@@ -50,8 +52,8 @@ class ClientReportTest {
         log.addAppender(logged);
         try {
             int server = Ipv4.of(198, 51, 100, 1);
-            ClientReport report = new ClientReport(new QualificationSettings(server, server + 1, Teredo.PREFIX), 1400,
-                    (address, mtu) -> { });
+            ClientReport report = new ClientReport(
+                    new QualificationSettings(server, server + 1, Teredo.PREFIX), 1400, (address, mtu) -> {});
             report.unqualified(QualificationFailure.SERVER_LOST);
             report.unqualified(QualificationFailure.NO_REPLY);
             report.unqualified(QualificationFailure.NO_REPLY);
@@ -59,9 +61,14 @@ class ClientReportTest {
             long lo = TeredoAddress.lo(0, 40000, Ipv4.of(198, 51, 100, 20));
             report.qualified(TeredoAddress.hi(Teredo.PREFIX, server), lo, 0);
             report.unqualified(QualificationFailure.NO_REPLY);
-            assertThat(logged.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.INFO))
-                    .map(ILoggingEvent::getFormattedMessage).map(m -> m.substring(0, 24)))
-                    .containsExactly("lost the Teredo server (", "no reply from the Teredo", "qualified: Teredo addres",
+            assertThat(logged.list.stream()
+                            .filter(e -> e.getLevel().isGreaterOrEqual(Level.INFO))
+                            .map(ILoggingEvent::getFormattedMessage)
+                            .map(m -> m.substring(0, 24)))
+                    .containsExactly(
+                            "lost the Teredo server (",
+                            "no reply from the Teredo",
+                            "qualified: Teredo addres",
                             "no reply from the Teredo");
         } finally {
             log.detachAppender(logged);

@@ -33,14 +33,15 @@ class ClientTunnelAddressTest {
     private final CapturedLog logged = new CapturedLog();
     /** Assignments still to refuse, as the kernel does for a tunnel with net.ipv6.conf.*.disable_ipv6=1. */
     private final AtomicInteger refusals = new AtomicInteger();
+
     private final List<String> calls = new CopyOnWriteArrayList<>();
     private final ClientTunnelAddress.Tunnel tunnel = new ClientTunnelAddress.Tunnel() {
         @Override
         public void assign(Inet6Address address, int mtu) throws InterfaceConfigException {
             calls.add("assign " + address.getHostAddress());
             if (refusals.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                throw new InterfaceConfigException("cannot add address ... to teredo: RTNETLINK answers: Permission "
-                        + "denied");
+                throw new InterfaceConfigException(
+                        "cannot add address ... to teredo: RTNETLINK answers: Permission " + "denied");
             }
         }
 
@@ -67,9 +68,13 @@ class ClientTunnelAddressTest {
             await("three refusals, then the retry that succeeds", address::onTunnel);
             assertThat(calls).hasSize(4).allMatch(call -> call.startsWith("assign 2001:0:c633:6401:"));
             assertThat(registry.scrape()).contains("jmiredo_client_address_assign_failures_total 3.0");
-            assertThat(logged.at(Level.WARN)).singleElement().asString().contains("/readyz says 503")
+            assertThat(logged.at(Level.WARN))
+                    .singleElement()
+                    .asString()
+                    .contains("/readyz says 503")
                     .contains("RTNETLINK answers: Permission denied");
-            assertThat(logged.at(Level.INFO)).anySatisfy(line -> assertThat(line).contains("is on the tunnel now"));
+            assertThat(logged.at(Level.INFO))
+                    .anySatisfy(line -> assertThat(line).contains("is on the tunnel now"));
             assertThat(report.qualified()).isTrue();
         }
     }
@@ -82,7 +87,9 @@ class ClientTunnelAddressTest {
 
             refusals.set(Integer.MAX_VALUE);
             report.qualified(HI, TeredoAddress.lo(0, 40001, Ipv4.of(198, 51, 100, 20)), 0);
-            assertThat(address.onTunnel()).as("a new mapping: the old address is not the one reported").isFalse();
+            assertThat(address.onTunnel())
+                    .as("a new mapping: the old address is not the one reported")
+                    .isFalse();
             await("a retry", () -> calls.size() >= 3);
             assertThat(address.onTunnel()).isFalse();
 
@@ -95,8 +102,8 @@ class ClientTunnelAddressTest {
     }
 
     private static ClientReport qualifiedReport(ClientTunnelAddress address) {
-        ClientReport report = new ClientReport(new QualificationSettings(SERVER, SERVER + 1, Teredo.PREFIX), 1400,
-                address::changed);
+        ClientReport report =
+                new ClientReport(new QualificationSettings(SERVER, SERVER + 1, Teredo.PREFIX), 1400, address::changed);
         report.state(ClientState.QUALIFIED);
         report.qualified(HI, LO, 0);
         return report;

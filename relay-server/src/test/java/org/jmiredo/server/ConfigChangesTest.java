@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.jmiredo.engine.UnknownPeerPolicy;
 import org.jmiredo.server.config.ConfigLoader;
 import org.jmiredo.server.config.DaemonConfig;
 import org.jmiredo.server.config.HostPort;
@@ -13,7 +14,6 @@ import org.jmiredo.server.config.LogFormat;
 import org.jmiredo.server.config.LoggingConfig;
 import org.jmiredo.server.config.RelayConfig;
 import org.jmiredo.server.config.RelayType;
-import org.jmiredo.engine.UnknownPeerPolicy;
 import org.jmiredo.server.config.SyslogFacility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,13 +27,21 @@ class ConfigChangesTest {
     @Test
     void liveSettingsApplyAtOnceOthersWaitForARestart() {
         RelayConfig r = before.relay();
-        LoggingConfig logging = new LoggingConfig(LogFormat.JSON, "DEBUG", Optional.of(SyslogFacility.DAEMON),
-                new HostPort("localhost", 514));
+        LoggingConfig logging = new LoggingConfig(
+                LogFormat.JSON, "DEBUG", Optional.of(SyslogFacility.DAEMON), new HostPort("localhost", 514));
         DaemonConfig after = new DaemonConfig(
-                new RelayConfig(RelayType.RESTRICTED, r.bindAddress(), 3545, r.prefix(), UnknownPeerPolicy.DROP, 0, 0,
-                        7),
-                before.tun(), before.transport(), before.peers(), new IcmpConfig(5), before.metrics(), logging,
-                before.server(), before.client(), before.roleDirectives(), "reloaded");
+                new RelayConfig(
+                        RelayType.RESTRICTED, r.bindAddress(), 3545, r.prefix(), UnknownPeerPolicy.DROP, 0, 0, 7),
+                before.tun(),
+                before.transport(),
+                before.peers(),
+                new IcmpConfig(5),
+                before.metrics(),
+                logging,
+                before.server(),
+                before.client(),
+                before.roleDirectives(),
+                "reloaded");
 
         assertThat(ConfigChanges.restartOnly(before, after))
                 .containsExactly("jmiredo.relay.bind-port", "jmiredo.relay.warm-up-peers");

@@ -18,7 +18,9 @@ class DaemonLifecycleTest {
 
     private AutoCloseable part(String name) {
         return () -> {
-            assertThat(meters.registry().isClosed()).as("the registry outlives %s", name).isFalse();
+            assertThat(meters.registry().isClosed())
+                    .as("the registry outlives %s", name)
+                    .isFalse();
             stopped.add(name);
         };
     }
@@ -70,10 +72,14 @@ class DaemonLifecycleTest {
         System.setProperty("jmiredo.soft-max-heap-size", target);
         try {
             life.start(() -> {
-                assertThat(diagnostic.getVMOption("SoftMaxHeapSize").getValue()).as("while starting").isEqualTo(before);
+                assertThat(diagnostic.getVMOption("SoftMaxHeapSize").getValue())
+                        .as("while starting")
+                        .isEqualTo(before);
                 life.markReady();
             });
-            assertThat(diagnostic.getVMOption("SoftMaxHeapSize").getValue()).as("once ready").isEqualTo(target);
+            assertThat(diagnostic.getVMOption("SoftMaxHeapSize").getValue())
+                    .as("once ready")
+                    .isEqualTo(target);
         } finally {
             System.clearProperty("jmiredo.soft-max-heap-size");
             diagnostic.setVMOption("SoftMaxHeapSize", before);
@@ -93,10 +99,12 @@ class DaemonLifecycleTest {
     @Test
     void aStartFailingHalfWayStopsWhatItStartedAndSaysWhyInOneLine() {
         assertThatThrownBy(() -> life.start(() -> {
-            life.closeLater(part("metrics"));
-            life.closeLater(part("data path"));
-            throw new IOException("cannot bind UDP 0.0.0.0:3544: Address already in use");
-        })).isInstanceOf(StartupException.class).hasMessage("cannot bind UDP 0.0.0.0:3544: Address already in use")
+                    life.closeLater(part("metrics"));
+                    life.closeLater(part("data path"));
+                    throw new IOException("cannot bind UDP 0.0.0.0:3544: Address already in use");
+                }))
+                .isInstanceOf(StartupException.class)
+                .hasMessage("cannot bind UDP 0.0.0.0:3544: Address already in use")
                 .hasCauseInstanceOf(IOException.class);
 
         assertThat(stopped).containsExactly("data path", "metrics");
@@ -107,23 +115,26 @@ class DaemonLifecycleTest {
     @Test
     void anIoFailureWithoutAMessageIsNamedByItsType() {
         assertThatThrownBy(() -> life.start(() -> {
-            throw new IOException();
-        })).isInstanceOf(StartupException.class).hasMessage("java.io.IOException");
+                    throw new IOException();
+                }))
+                .isInstanceOf(StartupException.class)
+                .hasMessage("java.io.IOException");
     }
 
     @Test
     void aStartupFailureOrABugPassesThroughAfterTheStop() {
-        for (Exception failure : List.of(new StartupException("no server address", null),
-                new IllegalStateException("a bug"))) {
+        for (Exception failure :
+                List.of(new StartupException("no server address", null), new IllegalStateException("a bug"))) {
             DaemonLifecycle other = new DaemonLifecycle(ProcessMeters.create());
             List<String> order = new ArrayList<>();
             assertThatThrownBy(() -> other.start(() -> {
-                other.closeLater(() -> order.add("metrics"));
-                if (failure instanceof StartupException refused) {
-                    throw refused;
-                }
-                throw (RuntimeException) failure;
-            })).isSameAs(failure);
+                        other.closeLater(() -> order.add("metrics"));
+                        if (failure instanceof StartupException refused) {
+                            throw refused;
+                        }
+                        throw (RuntimeException) failure;
+                    }))
+                    .isSameAs(failure);
 
             assertThat(order).as("after %s", failure).containsExactly("metrics");
             assertThat(other.isClosed()).isTrue();

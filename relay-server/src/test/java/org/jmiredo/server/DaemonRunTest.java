@@ -58,10 +58,15 @@ class DaemonRunTest {
 
     @Test
     void aStopDuringStartUpStopsTheDaemonOnceUpWithStatusZero() throws Exception {
-        int status = DaemonRun.run(stop, () -> {
-            stop.countDown(); // SIGTERM while starting
-            return new Daemon();
-        }, new NotedHangup(), null, log);
+        int status = DaemonRun.run(
+                stop,
+                () -> {
+                    stop.countDown(); // SIGTERM while starting
+                    return new Daemon();
+                },
+                new NotedHangup(),
+                null,
+                log);
 
         assertThat(status).isZero();
         assertThat(seen).containsExactly("up", "closed");
@@ -71,8 +76,12 @@ class DaemonRunTest {
     @Test
     void theWatchsStatusEndsTheRunAndClosesTheDaemon() throws Exception {
         AtomicInteger looks = new AtomicInteger();
-        int status = DaemonRun.run(stop, Daemon::new, new NotedHangup(),
-                daemon -> looks.incrementAndGet() < 2 ? 0 : DaemonRun.TUNNEL_GONE, log);
+        int status = DaemonRun.run(
+                stop,
+                Daemon::new,
+                new NotedHangup(),
+                daemon -> looks.incrementAndGet() < 2 ? 0 : DaemonRun.TUNNEL_GONE,
+                log);
 
         assertThat(status).isEqualTo(DaemonRun.TUNNEL_GONE);
         assertThat(looks).hasValue(2);
@@ -82,10 +91,15 @@ class DaemonRunTest {
 
     @Test
     void aStopWinsOverAWatchThatWouldGoOn() throws Exception {
-        int status = DaemonRun.run(stop, () -> {
-            stop.countDown();
-            return new Daemon();
-        }, new NotedHangup(), daemon -> 0, log);
+        int status = DaemonRun.run(
+                stop,
+                () -> {
+                    stop.countDown();
+                    return new Daemon();
+                },
+                new NotedHangup(),
+                daemon -> 0,
+                log);
 
         assertThat(status).isZero();
         assertThat(seen).containsExactly("up", "closed");
@@ -94,9 +108,15 @@ class DaemonRunTest {
     @Test
     void aFailedStartEndsTheRunWithNothingToStop() {
         StartupException refused = new StartupException("cannot bind UDP 0.0.0.0:3544", null);
-        assertThatThrownBy(() -> DaemonRun.run(stop, () -> {
-            throw refused;
-        }, new NotedHangup(), null, log)).isSameAs(refused);
+        assertThatThrownBy(() -> DaemonRun.run(
+                        stop,
+                        () -> {
+                            throw refused;
+                        },
+                        new NotedHangup(),
+                        null,
+                        log))
+                .isSameAs(refused);
 
         assertThat(seen).as("never up, never closed here").isEmpty();
         assertThat(lines()).isEmpty();

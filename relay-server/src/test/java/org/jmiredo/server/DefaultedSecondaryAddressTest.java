@@ -30,14 +30,22 @@ class DefaultedSecondaryAddressTest {
         try (TestNetns ns = TestNetns.create()) {
             ns.ip("addr", "add", "198.51.100.1/32", "dev", "lo");
             // The host's addresses are listed on the calling thread: this one is in the namespace.
-            int status = InNetns.call(ns.name(), () -> Main.execute(new PrintWriter(new StringWriter(), true),
-                    new PrintWriter(err, true), "server", "--config", file.toString(), "--metrics-listen",
-                    "127.0.0.1:0"));
+            int status = InNetns.call(
+                    ns.name(),
+                    () -> Main.execute(
+                            new PrintWriter(new StringWriter(), true),
+                            new PrintWriter(err, true),
+                            "server",
+                            "--config",
+                            file.toString(),
+                            "--metrics-listen",
+                            "127.0.0.1:0"));
 
             assertThat(status).isEqualTo(Main.EXIT_FAILURE);
         }
-        assertThat(err.toString()).contains(file + ":2: jmiredo.server.secondary-address is not set; defaulted to"
-                + " primary-address + 1 = 198.51.100.2, which this host does not have (its IPv4 addresses: ")
+        assertThat(err.toString())
+                .contains(file + ":2: jmiredo.server.secondary-address is not set; defaulted to"
+                        + " primary-address + 1 = 198.51.100.2, which this host does not have (its IPv4 addresses: ")
                 .contains("); set it explicitly, or add it, e.g. ip addr add 198.51.100.2/32 dev eth0");
     }
 }

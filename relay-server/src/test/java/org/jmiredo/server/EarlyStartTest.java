@@ -9,10 +9,12 @@ import org.junit.jupiter.api.Test;
 class EarlyStartTest {
     @Test
     void everyDaemonCommandStartsEarlyTheClientToo() {
-        assertThat(EarlyStart.namesDaemon("relay", "--config", "/etc/jmiredo/jmiredo.conf")).isTrue();
+        assertThat(EarlyStart.namesDaemon("relay", "--config", "/etc/jmiredo/jmiredo.conf"))
+                .isTrue();
         assertThat(EarlyStart.namesDaemon("--debug", "server")).isTrue();
         assertThat(EarlyStart.namesDaemon("mire")).isTrue();
-        assertThat(EarlyStart.namesDaemon("client", "--server-address", "198.51.100.1")).isTrue();
+        assertThat(EarlyStart.namesDaemon("client", "--server-address", "198.51.100.1"))
+                .isTrue();
     }
 
     @Test
@@ -48,8 +50,12 @@ class EarlyStartTest {
         var early = EarlyStart.meters();
         var inTurn = ProcessMeters.create();
         try {
-            assertThat(families(early.registry().scrape())).isEqualTo(families(inTurn.registry().scrape()))
-                    .contains("jvm_memory_used_bytes", "process_uptime_seconds", "netty_allocator_used_bytes",
+            assertThat(families(early.registry().scrape()))
+                    .isEqualTo(families(inTurn.registry().scrape()))
+                    .contains(
+                            "jvm_memory_used_bytes",
+                            "process_uptime_seconds",
+                            "netty_allocator_used_bytes",
                             "netty_direct_memory_used_bytes");
         } finally {
             early.process().close();
@@ -61,6 +67,9 @@ class EarlyStartTest {
 
     /** The metric families of a scrape, in their order (each # TYPE line names one). */
     private static List<String> families(String scrape) {
-        return scrape.lines().filter(line -> line.startsWith("# TYPE ")).map(line -> line.split(" ")[2]).toList();
+        return scrape.lines()
+                .filter(line -> line.startsWith("# TYPE "))
+                .map(line -> line.split(" ")[2])
+                .toList();
     }
 }

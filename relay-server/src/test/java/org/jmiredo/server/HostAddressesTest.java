@@ -17,7 +17,8 @@ class HostAddressesTest {
 
     @Test
     void anAssignedGlobalAddressIsAccepted() {
-        assertThatCode(() -> HostAddresses.requireUsable("k", PRIMARY, Set.of(PRIMARY))).doesNotThrowAnyException();
+        assertThatCode(() -> HostAddresses.requireUsable("k", PRIMARY, Set.of(PRIMARY)))
+                .doesNotThrowAnyException();
     }
 
     @Test
@@ -31,8 +32,8 @@ class HostAddressesTest {
 
     @Test
     void anUnassignedAddressIsRefusedWithTheHostsAddresses() {
-        assertThatThrownBy(() -> HostAddresses.requireUsable("jmiredo.server.primary-address", PRIMARY,
-                Set.of(Ipv4.of(127, 0, 0, 1))))
+        assertThatThrownBy(() -> HostAddresses.requireUsable(
+                        "jmiredo.server.primary-address", PRIMARY, Set.of(Ipv4.of(127, 0, 0, 1))))
                 .isInstanceOf(StartupException.class)
                 .hasMessageStartingWith("jmiredo.server.primary-address 198.51.100.1 is not assigned to this host "
                         + "(its IPv4 addresses: 127.0.0.1)")
@@ -72,14 +73,17 @@ class HostAddressesTest {
             assertThat(assigned).doesNotContain(anyIp);
 
             assertThatCode(() -> InNetns.call(ns.name(), () -> {
-                HostAddresses.requireUsable("jmiredo.server.primary-address", anyIp, assigned);
-                return null;
-            })).doesNotThrowAnyException();
+                        HostAddresses.requireUsable("jmiredo.server.primary-address", anyIp, assigned);
+                        return null;
+                    }))
+                    .doesNotThrowAnyException();
             assertThatThrownBy(() -> InNetns.call(ns.name(), () -> {
-                HostAddresses.requireUsable("jmiredo.server.primary-address", elsewhere, assigned);
-                return null;
-            })).isInstanceOf(StartupException.class)
-                    .hasMessageStartingWith("jmiredo.server.primary-address 198.51.100.200 is not assigned to this host");
+                        HostAddresses.requireUsable("jmiredo.server.primary-address", elsewhere, assigned);
+                        return null;
+                    }))
+                    .isInstanceOf(StartupException.class)
+                    .hasMessageStartingWith(
+                            "jmiredo.server.primary-address 198.51.100.200 is not assigned to this host");
         }
     }
 }

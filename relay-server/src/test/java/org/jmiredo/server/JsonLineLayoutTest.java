@@ -36,7 +36,10 @@ class JsonLineLayoutTest {
         log.info("relay listening on {}", "0.0.0.0:3544");
         MDC.put("peer", "2001:0:c633:6401::1");
         try {
-            log.atWarn().addKeyValue("port", 3544).addKeyValue("msg", "clash").log("quote \" backslash \\ newline\n tab\t bell\u0007 é 🦆");
+            log.atWarn()
+                    .addKeyValue("port", 3544)
+                    .addKeyValue("msg", "clash")
+                    .log("quote \" backslash \\ newline\n tab\t bell\u0007 é 🦆");
         } finally {
             MDC.remove("peer");
         }
@@ -58,7 +61,8 @@ class JsonLineLayoutTest {
         assertThat(second.getConfig("mdc").root().unwrapped()).containsEntry("peer", "2001:0:c633:6401::1");
 
         Config third = parse(lines.get(2));
-        assertThat(third.getString("exception")).startsWith("java.lang.IllegalStateException: boom\nsecond line")
+        assertThat(third.getString("exception"))
+                .startsWith("java.lang.IllegalStateException: boom\nsecond line")
                 .contains("at org.jmiredo.server.JsonLineLayoutTest");
     }
 
@@ -69,7 +73,8 @@ class JsonLineLayoutTest {
         String line = json.append('}').toString();
         assertThat(line).doesNotContain("\n", "\r");
         // Lone surrogates are escaped, so the line survives UTF-8 encoding unchanged.
-        assertThat(new String(line.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8)).isEqualTo(line);
+        assertThat(new String(line.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8))
+                .isEqualTo(line);
         assertThat(parse(line).getString("m")).isEqualTo(message);
     }
 

@@ -23,15 +23,21 @@ class LogBootstrapTest {
         LoggerContext context = new LoggerContext();
         context.setMDCAdapter(MDC.getMDCAdapter());
         try {
-            assertThat(new LogBootstrap().configure(context)).isEqualTo(Configurator.ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY);
+            assertThat(new LogBootstrap().configure(context))
+                    .isEqualTo(Configurator.ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY);
 
             ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
             assertThat(root.getLevel()).isEqualTo(Level.INFO);
-            assertThat(root.getAppender(LogSetup.CONSOLE)).isInstanceOfSatisfying(ConsoleAppender.class,
-                    console -> assertThat(console.getTarget()).isEqualTo("System.err"));
-            assertThat(context.getLogger("io.netty.channel").getEffectiveLevel()).isEqualTo(Level.INFO);
-            assertThat(context.getLogger("io.micrometer.core").getEffectiveLevel()).isEqualTo(Level.INFO);
-            assertThat(context.getLogger("io.netty.util.internal.MacAddressUtil").getLevel()).isEqualTo(Level.ERROR);
+            assertThat(root.getAppender(LogSetup.CONSOLE))
+                    .isInstanceOfSatisfying(ConsoleAppender.class, console -> assertThat(console.getTarget())
+                            .isEqualTo("System.err"));
+            assertThat(context.getLogger("io.netty.channel").getEffectiveLevel())
+                    .isEqualTo(Level.INFO);
+            assertThat(context.getLogger("io.micrometer.core").getEffectiveLevel())
+                    .isEqualTo(Level.INFO);
+            assertThat(context.getLogger("io.netty.util.internal.MacAddressUtil")
+                            .getLevel())
+                    .isEqualTo(Level.ERROR);
             assertThat(context.getStatusManager().getCopyOfStatusListenerList()).isNotEmpty();
         } finally {
             context.stop();

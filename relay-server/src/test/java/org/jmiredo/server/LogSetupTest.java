@@ -26,15 +26,21 @@ class LogSetupTest {
         context.start();
         try (DatagramSocket syslogd = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             syslogd.setSoTimeout(5_000);
-            LogSetup.apply(context, new LoggingConfig(LogFormat.TEXT, "INFO", Optional.of(SyslogFacility.LOCAL3),
-                    new HostPort("127.0.0.1", syslogd.getLocalPort())));
+            LogSetup.apply(
+                    context,
+                    new LoggingConfig(
+                            LogFormat.TEXT,
+                            "INFO",
+                            Optional.of(SyslogFacility.LOCAL3),
+                            new HostPort("127.0.0.1", syslogd.getLocalPort())));
             context.getLogger("org.jmiredo.Thing").warn("relay restarted");
 
             DatagramPacket packet = new DatagramPacket(new byte[2048], 2048);
             syslogd.receive(packet);
             String message = new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8);
             // PRI = facility * 8 + severity: local3 is 19, warning is 4 (RFC 5424 §6.2.1).
-            assertThat(message).startsWith("<156>")
+            assertThat(message)
+                    .startsWith("<156>")
                     .endsWith("jmiredo[" + ProcessHandle.current().pid() + "]: Thing: relay restarted");
         } finally {
             context.stop();
@@ -50,7 +56,9 @@ class LogSetupTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
-            LogSetup.apply(context, new LoggingConfig(LogFormat.JSON, "DEBUG", Optional.empty(), new HostPort("localhost", 514)));
+            LogSetup.apply(
+                    context,
+                    new LoggingConfig(LogFormat.JSON, "DEBUG", Optional.empty(), new HostPort("localhost", 514)));
             context.getLogger("x").debug("as json");
             LogSetup.apply(context, LoggingConfig.defaults());
             context.getLogger("x").debug("not shown at INFO");
@@ -62,15 +70,18 @@ class LogSetupTest {
         assertThat(lines).hasSize(2);
         assertThat(JsonLineLayoutTest.parse(lines.get(0)).getString("msg")).isEqualTo("as json");
         assertThat(lines.get(1)).matches("\\S+ INFO  \\[.+] x: as text");
-        assertThat(context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender(LogSetup.SYSLOG)).isNull();
+        assertThat(context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender(LogSetup.SYSLOG))
+                .isNull();
     }
 
     @Test
     void noFacilityRemovesTheSyslogAppender() {
         LoggerContext context = new LoggerContext();
         context.start();
-        LogSetup.apply(context, new LoggingConfig(LogFormat.TEXT, "INFO", Optional.of(SyslogFacility.DAEMON),
-                new HostPort("127.0.0.1", 9)));
+        LogSetup.apply(
+                context,
+                new LoggingConfig(
+                        LogFormat.TEXT, "INFO", Optional.of(SyslogFacility.DAEMON), new HostPort("127.0.0.1", 9)));
         ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         assertThat(root.getAppender(LogSetup.SYSLOG)).isNotNull();
         LogSetup.apply(context, LoggingConfig.defaults());

@@ -3,9 +3,9 @@ package org.jmiredo.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.jmiredo.peer.PeerTableSettings;
@@ -65,8 +65,8 @@ class MainTest {
     void checkconfRefusesABadHoconFileWithFileLineAndKey() throws Exception {
         Path file = write("relay.conf", "jmiredo {\n  relay.bind-port = 70000\n}\n");
         assertThat(run("checkconf", file.toString())).isEqualTo(1);
-        assertThat(err.toString()).isEqualTo(file + ":2: jmiredo.relay.bind-port: must be 1-65535, got 70000"
-                + System.lineSeparator());
+        assertThat(err.toString())
+                .isEqualTo(file + ":2: jmiredo.relay.bind-port: must be 1-65535, got 70000" + System.lineSeparator());
         assertThat(out.toString()).isEmpty();
     }
 
@@ -78,18 +78,20 @@ class MainTest {
 
         Path bad = write("bad-miredo.conf", "RelayType cone\nBindPort 70000\nFoo bar\n");
         assertThat(run("checkconf", bad.toString())).isEqualTo(1);
-        assertThat(err.toString().lines()).containsExactly(
-                bad + ":2: directive \"BindPort\": must be an integer 0-65535 (decimal, 0x hex, or 0 octal, as "
-                        + "Miredo reads it), got \"70000\"",
-                bad + ":3: directive \"Foo\": unknown directive");
+        assertThat(err.toString().lines())
+                .containsExactly(
+                        bad + ":2: directive \"BindPort\": must be an integer 0-65535 (decimal, 0x hex, or 0 octal, as "
+                                + "Miredo reads it), got \"70000\"",
+                        bad + ":3: directive \"Foo\": unknown directive");
     }
 
     @Test
     void checkconfRefusesAClientsFileWithoutServerAsMiredoCheckconfDoes() throws Exception {
         Path file = write("client.conf", "# no ServerAddress\nRelayType client\n");
         assertThat(run("checkconf", "--miredo", file.toString())).isEqualTo(1);
-        assertThat(err.toString()).isEqualTo(file + ":2: directive \"RelayType\": a client's file without "
-                + "ServerAddress: Miredo stops (\"Server address not specified\")" + System.lineSeparator());
+        assertThat(err.toString())
+                .isEqualTo(file + ":2: directive \"RelayType\": a client's file without "
+                        + "ServerAddress: Miredo stops (\"Server address not specified\")" + System.lineSeparator());
     }
 
     @Test
@@ -120,7 +122,11 @@ class MainTest {
     @Test
     void usageErrorsAreOneLineAndExit2() {
         assertThat(run("checkconf")).isEqualTo(2);
-        assertThat(err.toString().lines()).hasSize(1).first().asString().startsWith("jmiredo: Missing required parameter");
+        assertThat(err.toString().lines())
+                .hasSize(1)
+                .first()
+                .asString()
+                .startsWith("jmiredo: Missing required parameter");
         assertThat(run("frobnicate")).isEqualTo(2);
         assertThat(run()).isEqualTo(2);
         assertThat(err.toString()).contains("missing command: relay or checkconf");
@@ -136,8 +142,8 @@ class MainTest {
     void relayWithABadConfigExitsWithExConfigAndNoStackTrace() throws Exception {
         Path file = write("relay.conf", "jmiredo.tun.mtu = 1000\n");
         assertThat(run("relay", "--config", file.toString())).isEqualTo(Main.EXIT_CONFIG);
-        assertThat(err.toString()).isEqualTo(file + ":1: jmiredo.tun.mtu: must be 1280-65535, got 1000"
-                + System.lineSeparator());
+        assertThat(err.toString())
+                .isEqualTo(file + ":1: jmiredo.tun.mtu: must be 1280-65535, got 1000" + System.lineSeparator());
     }
 
     /**
@@ -149,35 +155,49 @@ class MainTest {
     @Test
     void relayWhosePeerBoundsExceedTheMemoryIsRefusedAtStart() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Path file = write("relay.conf", "jmiredo { tun.name = jmopsmem, metrics.listen = \"127.0.0.1:"
-                    + taken.getLocalPort() + "\", peers { max = 1073741824, max-queued-peers = 1073741824,"
-                    + " queue-bytes-per-peer = 1MiB } }\n");
-            assertThat(run("relay", "--config", file.toString())).as(err.toString()).isEqualTo(Main.EXIT_CONFIG);
+            Path file = write(
+                    "relay.conf",
+                    "jmiredo { tun.name = jmopsmem, metrics.listen = \"127.0.0.1:"
+                            + taken.getLocalPort() + "\", peers { max = 1073741824, max-queued-peers = 1073741824,"
+                            + " queue-bytes-per-peer = 1MiB } }\n");
+            assertThat(run("relay", "--config", file.toString()))
+                    .as(err.toString())
+                    .isEqualTo(Main.EXIT_CONFIG);
         }
-        assertThat(err.toString()).startsWith("jmiredo.peers: a full peer table (peers.max = 1073741824) takes ")
-                .contains("MiB of memory this process may use").hasLineCount(1);
+        assertThat(err.toString())
+                .startsWith("jmiredo.peers: a full peer table (peers.max = 1073741824) takes ")
+                .contains("MiB of memory this process may use")
+                .hasLineCount(1);
     }
 
     @Test
     void relayWithinTheMemoryIsNotRefused() {
-        assertThat(MemoryBudget.problem(PeerTableSettings.defaults(), 512L << 20)).isEmpty();
-        assertThat(MemoryBudget.problem(PeerTableSettings.defaults(), 128L << 20)).hasValueSatisfying(
-                p -> assertThat(p).contains("(peers.max = 1048576) takes 42 MiB", "16384 x 9216) up to 144 MiB",
-                        "the 128 MiB of memory"));
+        assertThat(MemoryBudget.problem(PeerTableSettings.defaults(), 512L << 20))
+                .isEmpty();
+        assertThat(MemoryBudget.problem(PeerTableSettings.defaults(), 128L << 20))
+                .hasValueSatisfying(p -> assertThat(p)
+                        .contains(
+                                "(peers.max = 1048576) takes 42 MiB",
+                                "16384 x 9216) up to 144 MiB",
+                                "the 128 MiB of memory"));
         // Fits, but leaves the JVM less than half: started, with a warning.
-        assertThat(MemoryBudget.problem(PeerTableSettings.defaults(), 256L << 20)).isEmpty();
-        assertThat(MemoryBudget.warning(PeerTableSettings.defaults(), 256L << 20)).hasValueSatisfying(
-                w -> assertThat(w).contains("more than half the 256 MiB"));
-        assertThat(MemoryBudget.warning(PeerTableSettings.defaults(), 512L << 20)).isEmpty();
+        assertThat(MemoryBudget.problem(PeerTableSettings.defaults(), 256L << 20))
+                .isEmpty();
+        assertThat(MemoryBudget.warning(PeerTableSettings.defaults(), 256L << 20))
+                .hasValueSatisfying(w -> assertThat(w).contains("more than half the 256 MiB"));
+        assertThat(MemoryBudget.warning(PeerTableSettings.defaults(), 512L << 20))
+                .isEmpty();
     }
 
     @Test
     void relayCommandLineOptionsAreValidatedAndNamed() {
         assertThat(run("relay", "--metrics-listen", "localhost")).isEqualTo(Main.EXIT_CONFIG);
-        assertThat(err.toString()).startsWith(
-                "command-line option --metrics-listen: jmiredo.metrics.listen: must be HOST:PORT, got \"localhost\"");
+        assertThat(err.toString())
+                .startsWith(
+                        "command-line option --metrics-listen: jmiredo.metrics.listen: must be HOST:PORT, got \"localhost\"");
         assertThat(run("relay", "--log-format", "xml")).isEqualTo(Main.EXIT_CONFIG);
-        assertThat(err.toString()).contains("command-line option --log-format: jmiredo.logging.format: must be text or json");
+        assertThat(err.toString())
+                .contains("command-line option --log-format: jmiredo.logging.format: must be text or json");
     }
 
     @Test
@@ -191,7 +211,8 @@ class MainTest {
     void miredoSyntaxGivenToConfigGetsAHint() throws Exception {
         Path file = write("miredo.conf", "RelayType cone\nInterfaceName teredo\n");
         assertThat(run("relay", "--config", file.toString())).isEqualTo(Main.EXIT_CONFIG);
-        assertThat(err.toString()).startsWith(file + ":2: ")
+        assertThat(err.toString())
+                .startsWith(file + ":2: ")
                 .contains("(this looks like Miredo's miredo.conf syntax: use --miredo-conf, or checkconf --miredo)");
     }
 
@@ -200,20 +221,23 @@ class MainTest {
         for (String[] c : new String[][] {{"relay", "autoclient", "client"}, {"client", "cone", "relay"}}) {
             Path file = write(c[0] + "-miredo.conf", "RelayType " + c[1] + "\n");
             assertThat(run(c[0], "--miredo-conf", file.toString())).isEqualTo(Main.EXIT_CONFIG);
-            assertThat(err.toString()).contains(file + ":1: directive \"RelayType\": this file configures a Teredo "
-                    + c[2] + ": run `jmiredo " + c[2] + " --miredo-conf`");
+            assertThat(err.toString())
+                    .contains(file + ":1: directive \"RelayType\": this file configures a Teredo " + c[2]
+                            + ": run `jmiredo " + c[2] + " --miredo-conf`");
         }
     }
 
     /** The client creates its own tunnel: a host's persistent device is refused before anything starts. */
     @Test
     void clientRefusesAPersistentTunnelAsAConfigurationError() throws Exception {
-        Path file = write("client.conf", "jmiredo.client.server-address = \"198.51.100.1\"\n"
-                + "jmiredo.tun.persistent = true\n");
+        Path file = write(
+                "client.conf",
+                "jmiredo.client.server-address = \"198.51.100.1\"\n" + "jmiredo.tun.persistent = true\n");
         assertThat(run("client", "--config", file.toString(), "--metrics-listen", "127.0.0.1:0"))
                 .isEqualTo(Main.EXIT_CONFIG);
-        assertThat(err.toString()).contains(file + ":2: jmiredo.tun.persistent: `jmiredo client` creates its own "
-                + "tunnel and cannot attach to a persistent device: set it to false");
+        assertThat(err.toString())
+                .contains(file + ":2: jmiredo.tun.persistent: `jmiredo client` creates its own "
+                        + "tunnel and cannot attach to a persistent device: set it to false");
     }
 
     private Path write(String name, String text) throws Exception {

@@ -41,11 +41,11 @@ class MiredoCheckconfParityTest {
     }
 
     private static Case refused(String text, String ours) {
-        return new Case(text, false, ours, null, c -> { });
+        return new Case(text, false, ours, null, c -> {});
     }
 
     private static Case differs(String text, boolean miredo, String ours, String why) {
-        return new Case(text, miredo, ours, why, c -> { });
+        return new Case(text, miredo, ours, why, c -> {});
     }
 
     private static final List<Case> CASES = List.of(
@@ -63,65 +63,108 @@ class MiredoCheckconfParityTest {
                 assertThat(c.relay().type()).isEqualTo(RelayType.CONE);
                 assertThat(c.relay().bindPort()).isEqualTo(3545);
             }),
-            same("#RelayType restricted\nRelayType cone\n",
+            same(
+                    "#RelayType restricted\nRelayType cone\n",
                     c -> assertThat(c.relay().type()).isEqualTo(RelayType.CONE)),
             refused("RelayType cone\nInterfaceName\n", "missing value"),
             refused("RelayType cone\nBindPort 3545\nbindport 3546\n", "given twice"),
             refused("RelayType cone\nHoldingTime 30\n", "unknown directive"),
             // strtoul(3), base 0: hex, octal, a sign.
-            same("RelayType cone\nBindPort 0x0DDD\n", c -> assertThat(c.relay().bindPort()).isEqualTo(3549)),
-            same("RelayType cone\nBindPort 03544\n", c -> assertThat(c.relay().bindPort()).isEqualTo(1892)),
-            same("RelayType cone\nBindPort +3545\n", c -> assertThat(c.relay().bindPort()).isEqualTo(3545)),
-            same("RelayType cone\nInterfaceMTU 0x578\n", c -> assertThat(c.tun().mtu()).isEqualTo(1400)),
+            same("RelayType cone\nBindPort 0x0DDD\n", c -> assertThat(c.relay().bindPort())
+                    .isEqualTo(3549)),
+            same("RelayType cone\nBindPort 03544\n", c -> assertThat(c.relay().bindPort())
+                    .isEqualTo(1892)),
+            same("RelayType cone\nBindPort +3545\n", c -> assertThat(c.relay().bindPort())
+                    .isEqualTo(3545)),
+            same("RelayType cone\nInterfaceMTU 0x578\n", c -> assertThat(c.tun().mtu())
+                    .isEqualTo(1400)),
             refused("RelayType cone\nBindPort 65536\n", "0-65535"),
             refused("RelayType cone\nBindPort 08\n", "0-65535"),
-            differs("RelayType cone\nBindPort 0\n", true, "not supported by `jmiredo relay`",
+            differs(
+                    "RelayType cone\nBindPort 0\n",
+                    true,
+                    "not supported by `jmiredo relay`",
                     "the relay's sockets (one per event loop) share one fixed port"),
-            differs("RelayType cone\nInterfaceMTU 1000\n", true, "must be 1280-65535",
+            differs(
+                    "RelayType cone\nInterfaceMTU 1000\n",
+                    true,
+                    "must be 1280-65535",
                     "below IPv6's minimum link MTU (RFC 8200 section 5) the tunnel cannot carry IPv6"),
-            same("RelayType cone\nPrefix 2001:0::\n", c -> assertThat(c.relay().prefix()).isEqualTo(0x2001_0000)),
-            same("RelayType cone\nPrefix 3ffe:831f:1:2::9\n",
+            same("RelayType cone\nPrefix 2001:0::\n", c -> assertThat(c.relay().prefix())
+                    .isEqualTo(0x2001_0000)),
+            same(
+                    "RelayType cone\nPrefix 3ffe:831f:1:2::9\n",
                     c -> assertThat(c.relay().prefix()).isEqualTo(0x3ffe_831f)),
             differs("RelayType cone\nPrefix 2001::/32\n", false, OK, "the ADDRESS/32 form of jmiredo.relay.prefix"),
             refused("RelayType cone\nPrefix 192.0.2.1\n", "IPv6"),
-            differs("RelayType cone\nPrefix ff02::\n", true, "must not be multicast",
+            differs(
+                    "RelayType cone\nPrefix ff02::\n",
+                    true,
+                    "must not be multicast",
                     "a multicast Teredo prefix routes nothing"),
-            same("RelayType cone\nBindAddress 0.0.0.0\n", c -> assertThat(c.relay().bindAddress()).isZero()),
+            same(
+                    "RelayType cone\nBindAddress 0.0.0.0\n",
+                    c -> assertThat(c.relay().bindAddress()).isZero()),
             // getaddrinfo(3) takes inet_aton(3) forms: 198.51.100.3 as one 32-bit number, and as a.b.c.
-            same("RelayType cone\nBindAddress 3325256707\n",
+            same(
+                    "RelayType cone\nBindAddress 3325256707\n",
                     c -> assertThat(c.relay().bindAddress()).isEqualTo(Ipv4.of(198, 51, 100, 3))),
-            same("RelayType cone\nBindAddress 198.51.0x64.3\n",
+            same(
+                    "RelayType cone\nBindAddress 198.51.0x64.3\n",
                     c -> assertThat(c.relay().bindAddress()).isEqualTo(Ipv4.of(198, 51, 100, 3))),
-            same("RelayType cone\nBindAddress 198.51.25603\n",
+            same(
+                    "RelayType cone\nBindAddress 198.51.25603\n",
                     c -> assertThat(c.relay().bindAddress()).isEqualTo(Ipv4.of(198, 51, 100, 3))),
-            differs("RelayType cone\nBindAddress 127.0.0.1\n", true, "global unicast",
+            differs(
+                    "RelayType cone\nBindAddress 127.0.0.1\n",
+                    true,
+                    "global unicast",
                     "a relay bound to a non-global address is unreachable; behind a NAT, bind 0.0.0.0"),
-            same("RelayType cone\nSyslogFacility LOCAL3\n",
+            same(
+                    "RelayType cone\nSyslogFacility LOCAL3\n",
                     c -> assertThat(c.logging().syslogFacility()).contains(SyslogFacility.LOCAL3)),
             differs("RelayType cone\nSyslogFacility none\n", false, OK, "jmiredo's value for no syslog"),
             refused("RelayType cone\nSyslogFacility local9\n", "must be none or one of"),
-            differs("RelayType cone\nInterfaceName abcdefghijklmnop\n", true, "must be 1-15 characters",
+            differs(
+                    "RelayType cone\nInterfaceName abcdefghijklmnop\n",
+                    true,
+                    "must be 1-15 characters",
                     "Linux interface names are at most 15 bytes; Miredo fails later, creating the tunnel"),
             refused("RelayType cone\nServerAddress 192.0.2.1\n", "a client directive in a relay's file"),
-            same("ServerAddress 192.0.2.1\n",
-                    c -> assertThat(c.client().serverAddress()).isEqualTo(Ipv4.of(192, 0, 2, 1))),
-            same("RelayType AutoClient\nServerAddress 192.0.2.1\nServerAddress2 192.0.2.3\nBindAddress 192.168.1.2\n"
-                    + "BindPort 0\n", c -> {
+            same("ServerAddress 192.0.2.1\n", c -> assertThat(c.client().serverAddress())
+                    .isEqualTo(Ipv4.of(192, 0, 2, 1))),
+            same(
+                    "RelayType AutoClient\nServerAddress 192.0.2.1\nServerAddress2 192.0.2.3\nBindAddress 192.168.1.2\n"
+                            + "BindPort 0\n",
+                    c -> {
                         assertThat(c.client().serverAddress2()).isEqualTo(Ipv4.of(192, 0, 2, 3));
                         assertThat(c.client().bindAddress()).isEqualTo(Ipv4.of(192, 168, 1, 2));
                         assertThat(c.client().bindPort()).isZero();
                     }),
-            differs("ServerAddress localhost\n", true, "global unicast",
+            differs(
+                    "ServerAddress localhost\n",
+                    true,
+                    "global unicast",
                     "clients reach their Teredo server from the IPv4 Internet (RFC 4380 section 5.2.4)"),
-            differs("ServerAddress 192.0.2.1\nServerAddress2 192.0.2.1\n", true, "must differ from server-address",
+            differs(
+                    "ServerAddress 192.0.2.1\nServerAddress2 192.0.2.1\n",
+                    true,
+                    "must differ from server-address",
                     "the client's NAT test needs two server addresses (RFC 4380 section 5.2.1)"),
-            differs("RelayType cone\nInterfaceName #teredo\n", true, "missing value",
+            differs(
+                    "RelayType cone\nInterfaceName #teredo\n",
+                    true,
+                    "missing value",
                     "a word starting with '#' starts a comment here; Miredo took it as the name"),
             refused("RelayType client\n", "without ServerAddress"),
             refused("RelayType client\nServerAddress 192.0.2.1\nPrefix 2001::\n", "a relay directive in a client's"),
             refused("ServerAddress 192.0.2.1\nInterfaceMTU 1400\n", "a relay directive in a client's"),
-            differs("InterfaceName teredo\n", false, OK, "without RelayType Miredo runs a client, which needs "
-                    + "a ServerAddress; jmiredo's command names the role: `jmiredo relay` runs this file as a relay"));
+            differs(
+                    "InterfaceName teredo\n",
+                    false,
+                    OK,
+                    "without RelayType Miredo runs a client, which needs "
+                            + "a ServerAddress; jmiredo's command names the role: `jmiredo relay` runs this file as a relay"));
 
     @TempDir
     Path dir;
@@ -131,7 +174,8 @@ class MiredoCheckconfParityTest {
         List<String> wrong = new ArrayList<>();
         for (int i = 0; i < CASES.size(); i++) {
             Case c = CASES.get(i);
-            assertThat(c.why() == null).as("case %d: a reason exactly when the verdicts differ", i)
+            assertThat(c.why() == null)
+                    .as("case %d: a reason exactly when the verdicts differ", i)
                     .isEqualTo(c.miredo() == c.ours().equals(OK));
             Path file = dir.resolve("case" + i + ".conf");
             Files.writeString(file, c.text());
@@ -159,15 +203,19 @@ class MiredoCheckconfParityTest {
     private static String ours(Path file) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int status = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), "checkconf", "--miredo",
-                file.toString());
+        int status = Main.execute(
+                new PrintWriter(out, true), new PrintWriter(err, true), "checkconf", "--miredo", file.toString());
         return status == 0 ? OK : err.toString().strip();
     }
 
     private static boolean miredoAccepts(Path file) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(MIREDO_CHECKCONF.toString(), file.toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("miredo-checkconf finishes").isTrue();
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        assertThat(process.waitFor(10, TimeUnit.SECONDS))
+                .as("miredo-checkconf finishes")
+                .isTrue();
         return process.exitValue() == 0;
     }
 }

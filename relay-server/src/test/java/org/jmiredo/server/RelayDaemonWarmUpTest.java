@@ -35,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RelayDaemonWarmUpTest {
     @TempDir
     Path dir;
+
     private TestNetns ns;
     private int metricsPort;
 
@@ -63,17 +64,25 @@ class RelayDaemonWarmUpTest {
             assertThat(result.trusted()).isEqualTo(2_000);
 
             String metrics = get("/metrics");
-            for (String series : new String[] {"jmiredo_peers", "jmiredo_peers_trusted_total",
-                    "jmiredo_bubbles_sent_total{kind=\"indirect\"}", "jmiredo_udp_sent_packets_total",
-                    "jmiredo_bubbles_received_total", "jmiredo_udp_received_packets_total",
-                    "jmiredo_tun_written_packets_total", "jmiredo_queued_packets_total"}) {
+            for (String series : new String[] {
+                "jmiredo_peers",
+                "jmiredo_peers_trusted_total",
+                "jmiredo_bubbles_sent_total{kind=\"indirect\"}",
+                "jmiredo_udp_sent_packets_total",
+                "jmiredo_bubbles_received_total",
+                "jmiredo_udp_received_packets_total",
+                "jmiredo_tun_written_packets_total",
+                "jmiredo_queued_packets_total"
+            }) {
                 assertThat(value(metrics, series)).as(series).isZero();
             }
             // The kernel's own packets into the tunnel as it comes up (router solicitations, MLD reports to
             // multicast groups) are read and dropped as multicast; any other drop would be the warm-up's.
-            assertThat(metrics).doesNotContainPattern("jmiredo_dropped_packets_total\\{reason=\"(?!multicast\")[^}]*\\} [1-9]");
+            assertThat(metrics)
+                    .doesNotContainPattern("jmiredo_dropped_packets_total\\{reason=\"(?!multicast\")[^}]*\\} [1-9]");
             assertThat(ns.ip("-s", "link", "show", "dev", daemon.config().tun().name()))
-                    .as("nothing written into the tunnel (its RX)").containsPattern("RX:[^\\n]*\\n\\s+0\\s+0\\s");
+                    .as("nothing written into the tunnel (its RX)")
+                    .containsPattern("RX:[^\\n]*\\n\\s+0\\s+0\\s");
         }
     }
 
@@ -86,27 +95,36 @@ class RelayDaemonWarmUpTest {
     }
 
     private RelayDaemon start(String warmUp) throws Exception {
-        Path conf = Files.writeString(dir.resolve("relay.conf"), warmUp + "\n"
-                + "jmiredo.metrics.listen = \"127.0.0.1:" + metricsPort + "\"\n"
-                + "jmiredo.tun.name = \"" + TestNetns.uniqueName("jmw") + "\"\n"
-                + "jmiredo.transport.event-loops = 1\n");
+        Path conf = Files.writeString(
+                dir.resolve("relay.conf"),
+                warmUp + "\n"
+                        + "jmiredo.metrics.listen = \"127.0.0.1:" + metricsPort + "\"\n"
+                        + "jmiredo.tun.name = \"" + TestNetns.uniqueName("jmw") + "\"\n"
+                        + "jmiredo.transport.event-loops = 1\n");
         DaemonConfig config = ConfigLoader.load(ConfigLoader.Sources.none().withHocon(conf));
-        return RelayDaemon.start(config, (settings, wiring) -> Transport.start(
-                settings.withBind((Inet4Address) InetAddress.getByName("127.0.0.1"), 0)
-                        .withTun(config.tun().name(), (Inet6Address) InetAddress.getByName("2001::"), 32),
-                wiring, ns.adoptingConfigurator()));
+        return RelayDaemon.start(
+                config,
+                (settings, wiring) -> Transport.start(
+                        settings.withBind((Inet4Address) InetAddress.getByName("127.0.0.1"), 0)
+                                .withTun(config.tun().name(), (Inet6Address) InetAddress.getByName("2001::"), 32),
+                        wiring,
+                        ns.adoptingConfigurator()));
     }
 
     private static double value(String metrics, String series) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(metrics);
+        Matcher m =
+                Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(metrics);
         assertThat(m.find()).as("series %s in the scrape", series).isTrue();
         return Double.parseDouble(m.group(1));
     }
 
     private String get(String path) throws IOException, InterruptedException {
         try (HttpClient http = HttpClient.newHttpClient()) {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + path)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            return http.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + path))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
         }
     }
 }

@@ -2,7 +2,6 @@ package org.jmiredo.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,7 +34,8 @@ class RelayProcessTest {
         try {
             awaitLog(log(), "ready: UDP 0.0.0.0:3546 on 2 event loops, TUN " + tun + " (mtu 1280, route 2001::/32)");
             String pid = Long.toString(relay.pid()); // sh exec'd java: same process
-            assertThat(run("nsenter", "-t", pid, "-n", "ip", "-6", "route", "show", "dev", tun)).contains("2001::/32");
+            assertThat(run("nsenter", "-t", pid, "-n", "ip", "-6", "route", "show", "dev", tun))
+                    .contains("2001::/32");
 
             // miredo(8): SIGUSR1 and SIGUSR2 do nothing; the JVM's default would end the process on SIGUSR1.
             run("kill", "-USR1", pid);
@@ -60,10 +60,14 @@ class RelayProcessTest {
         try {
             awaitLog(log(), "ready: UDP 0.0.0.0:3546 on 2 event loops, TUN " + tun);
             run("nsenter", "-t", Long.toString(relay.pid()), "-n", "ip", "link", "del", tun);
-            assertThat(relay.waitFor(20, TimeUnit.SECONDS)).as("stopped within 20 s").isTrue();
+            assertThat(relay.waitFor(20, TimeUnit.SECONDS))
+                    .as("stopped within 20 s")
+                    .isTrue();
             assertThat(relay.exitValue()).isEqualTo(DaemonRun.TUNNEL_GONE);
-            assertThat(Files.readString(log())).contains("the tunnel " + tun + " was deleted under the relay")
-                    .as("the tunnel watch hands over to the daemon's reason").doesNotContain("cannot check");
+            assertThat(Files.readString(log()))
+                    .contains("the tunnel " + tun + " was deleted under the relay")
+                    .as("the tunnel watch hands over to the daemon's reason")
+                    .doesNotContain("cannot check");
         } finally {
             relay.destroyForcibly();
         }
@@ -82,7 +86,9 @@ class RelayProcessTest {
         try {
             awaitLog(log(), "Teredo client of server 198.51.100.1 and 198.51.100.2 started");
             run("nsenter", "-t", Long.toString(client.pid()), "-n", "ip", "link", "del", tun);
-            assertThat(client.waitFor(20, TimeUnit.SECONDS)).as("stopped within 20 s").isTrue();
+            assertThat(client.waitFor(20, TimeUnit.SECONDS))
+                    .as("stopped within 20 s")
+                    .isTrue();
             assertThat(client.exitValue()).isEqualTo(DaemonRun.TUNNEL_GONE);
             assertThat(Files.readString(log())).contains("the tunnel " + tun + " was deleted under the client");
         } finally {
@@ -103,12 +109,21 @@ class RelayProcessTest {
         Process relay = start(tun);
         try {
             String pid = Long.toString(relay.pid());
-            Process hup = new ProcessBuilder("sh", "-c", "until nsenter -t " + pid + " -n ip link show " + tun
-                    + " >/dev/null 2>&1; do :; done; printf '%s' '" + jsonLogsAndNewMtu(tun) + "' > '"
-                    + dir.resolve("relay.conf") + "' && kill -HUP " + pid).redirectErrorStream(true).start();
-            assertThat(hup.waitFor(START.toSeconds(), TimeUnit.SECONDS)).as("the HUP sent").isTrue();
+            Process hup = new ProcessBuilder(
+                            "sh",
+                            "-c",
+                            "until nsenter -t " + pid + " -n ip link show " + tun
+                                    + " >/dev/null 2>&1; do :; done; printf '%s' '" + jsonLogsAndNewMtu(tun) + "' > '"
+                                    + dir.resolve("relay.conf") + "' && kill -HUP " + pid)
+                    .redirectErrorStream(true)
+                    .start();
+            assertThat(hup.waitFor(START.toSeconds(), TimeUnit.SECONDS))
+                    .as("the HUP sent")
+                    .isTrue();
             awaitLog(log(), "changes to jmiredo.tun take effect at the next restart\"");
-            assertThat(relay.isAlive()).as("alive after a SIGHUP during start-up").isTrue();
+            assertThat(relay.isAlive())
+                    .as("alive after a SIGHUP during start-up")
+                    .isTrue();
             assertThat(Files.readString(log())).contains("ready: UDP 0.0.0.0:3546");
             stopCleanly(relay);
         } finally {
@@ -157,14 +172,17 @@ class RelayProcessTest {
         Path conf = dir.resolve("relay.conf");
         // A client refuses the relay's own keys (its event loops, its bind port): it gets the shared ones only.
         boolean client = role.startsWith("client");
-        Files.writeString(conf, "jmiredo { tun.name = " + tun + (client ? "" : ", transport.event-loops = 2")
-                + ", metrics.listen = \"127.0.0.1:9544\" }\n");
+        Files.writeString(
+                conf,
+                "jmiredo { tun.name = " + tun + (client ? "" : ", transport.event-loops = 2")
+                        + ", metrics.listen = \"127.0.0.1:9544\" }\n");
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         String command = "ip link set lo up && exec " + launcher + java + " --enable-native-access=ALL-UNNAMED -cp '"
                 + System.getProperty("java.class.path") + "' " + Main.class.getName() + " " + role + " --config '"
                 + conf + "'";
         ProcessBuilder builder = new ProcessBuilder("unshare", "-n", "sh", "-c", command)
-                .redirectErrorStream(true).redirectOutput(log().toFile());
+                .redirectErrorStream(true)
+                .redirectOutput(log().toFile());
         // Typesafe Config's CONFIG_FORCE_ convention, read from the real environment: wins over the file.
         if (!client) {
             builder.environment().put("CONFIG_FORCE_jmiredo_relay_bind__port", "3546");
@@ -182,20 +200,26 @@ class RelayProcessTest {
         Files.writeString(dir.resolve("relay.conf"), jsonLogsAndNewMtu(tun));
         run("kill", "-HUP", pid);
         awaitLog(log(), "changes to jmiredo.tun take effect at the next restart\"");
-        assertThat(metrics(pid)).contains("jmiredo_config_reloads_total{result=\"applied\"} 1",
-                "jmiredo_config_reloads_total{result=\"refused\"} 0", "jmiredo_config_last_reload_successful 1");
+        assertThat(metrics(pid))
+                .contains(
+                        "jmiredo_config_reloads_total{result=\"applied\"} 1",
+                        "jmiredo_config_reloads_total{result=\"refused\"} 0",
+                        "jmiredo_config_last_reload_successful 1");
     }
 
     /** A client's key refused at start is refused on SIGHUP too: the running configuration stays. */
     private void reloadWithAClientsKeyIsRefused(String tun, String pid) throws Exception {
-        Files.writeString(dir.resolve("relay.conf"), jsonLogsAndNewMtu(tun)
-                + "jmiredo.client.server-address = \"198.51.100.1\"\n");
+        Files.writeString(
+                dir.resolve("relay.conf"),
+                jsonLogsAndNewMtu(tun) + "jmiredo.client.server-address = \"198.51.100.1\"\n");
         run("kill", "-HUP", pid);
         awaitLog(log(), "jmiredo.client.server-address: `jmiredo relay` does not use it");
         assertThat(Files.readString(log())).contains("configuration not reloaded, the running one stays");
         // Counted before the refusal is logged: an operator without the log sees it in /metrics.
-        assertThat(metrics(pid)).contains("jmiredo_config_reloads_total{result=\"refused\"} 1",
-                "jmiredo_config_last_reload_successful 0");
+        assertThat(metrics(pid))
+                .contains(
+                        "jmiredo_config_reloads_total{result=\"refused\"} 1",
+                        "jmiredo_config_last_reload_successful 0");
     }
 
     /**
@@ -203,12 +227,16 @@ class RelayProcessTest {
      * now, while the operator is there to see it.
      */
     private void reloadBeyondTheMemoryIsRefused(String tun, String pid) throws Exception {
-        Files.writeString(dir.resolve("relay.conf"), jsonLogsAndNewMtu(tun)
-                + "jmiredo.peers { max = 1073741824, max-queued-peers = 1073741824, queue-bytes-per-peer = 1MiB }\n");
+        Files.writeString(
+                dir.resolve("relay.conf"),
+                jsonLogsAndNewMtu(tun)
+                        + "jmiredo.peers { max = 1073741824, max-queued-peers = 1073741824, queue-bytes-per-peer = 1MiB }\n");
         run("kill", "-HUP", pid);
         awaitLog(log(), "of memory this process may use");
-        assertThat(metrics(pid)).contains("jmiredo_config_reloads_total{result=\"refused\"} 2",
-                "jmiredo_config_last_reload_successful 0");
+        assertThat(metrics(pid))
+                .contains(
+                        "jmiredo_config_reloads_total{result=\"refused\"} 2",
+                        "jmiredo_config_last_reload_successful 0");
     }
 
     /** The relay's /metrics, from inside its namespace. */
@@ -218,14 +246,18 @@ class RelayProcessTest {
 
     private void stopCleanly(Process relay) throws Exception {
         relay.destroy(); // SIGTERM
-        assertThat(relay.waitFor(20, TimeUnit.SECONDS)).as("stopped within 20 s").isTrue();
+        assertThat(relay.waitFor(20, TimeUnit.SECONDS))
+                .as("stopped within 20 s")
+                .isTrue();
         assertThat(relay.exitValue()).isZero();
         assertThat(Files.readString(log())).contains("stopping", "stopped").doesNotContain("Exception");
     }
 
     private static void requireNamespaces() {
-        boolean possible = Files.isWritable(Paths.get("/dev/net/tun")) && "root".equals(System.getProperty("user.name"))
-                && Files.isExecutable(Paths.get("/usr/bin/unshare")) && Files.isExecutable(Paths.get("/usr/bin/nsenter"));
+        boolean possible = Files.isWritable(Paths.get("/dev/net/tun"))
+                && "root".equals(System.getProperty("user.name"))
+                && Files.isExecutable(Paths.get("/usr/bin/unshare"))
+                && Files.isExecutable(Paths.get("/usr/bin/nsenter"));
         if (!possible) {
             Privileges.skipOrFail("needs root, /dev/net/tun, unshare and nsenter");
         }
@@ -234,7 +266,8 @@ class RelayProcessTest {
     private static void awaitLog(Path log, String text) throws Exception {
         long deadline = System.nanoTime() + START.toNanos();
         while (System.nanoTime() < deadline) {
-            if (Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains(text)) {
+            if (Files.exists(log)
+                    && Files.readString(log, StandardCharsets.UTF_8).contains(text)) {
                 return;
             }
             Thread.sleep(100);
@@ -243,7 +276,8 @@ class RelayProcessTest {
     }
 
     private static String run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
+        Process p =
+                new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
         return output;

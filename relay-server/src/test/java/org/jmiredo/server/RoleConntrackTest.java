@@ -26,8 +26,10 @@ import org.slf4j.LoggerFactory;
  * spoofed one included, takes an entry. Without such a rule the table is not in use there and nothing is logged.
  */
 class RoleConntrackTest {
-    private static final List<String> SERIES = List.of("jmiredo_host_conntrack_entries",
-            "jmiredo_host_conntrack_limit", "jmiredo_host_conntrack_dropped_packets_total");
+    private static final List<String> SERIES = List.of(
+            "jmiredo_host_conntrack_entries",
+            "jmiredo_host_conntrack_limit",
+            "jmiredo_host_conntrack_dropped_packets_total");
 
     @TempDir
     Path dir;
@@ -35,15 +37,22 @@ class RoleConntrackTest {
     @Test
     void aServerWhereConntrackIsInUseExportsTheTableAndWarnsOnce() throws Exception {
         Privileges.assumeNetAdmin();
-        try (TestNetns ns = serverNamespace(); Captured log = new Captured(ServerDaemon.class)) {
+        try (TestNetns ns = serverNamespace();
+                Captured log = new Captured(ServerDaemon.class)) {
             trackConnections(ns);
             try (ServerDaemon server = InNetns.call(ns.name(), () -> ServerDaemon.start(serverConfig()))) {
                 assertThat(server.scrape()).contains(SERIES);
-                assertThat(server.scrape()).as("the limit as a process reads it (a whole read, not its first byte)")
+                assertThat(server.scrape())
+                        .as("the limit as a process reads it (a whole read, not its first byte)")
                         .contains("jmiredo_host_conntrack_limit " + sysctl(ns, "nf_conntrack_max") + ".0");
             }
-            assertThat(log.warnings()).filteredOn(l -> l.startsWith("connection tracking is in use")).singleElement()
-                    .asString().contains("in the server's network namespace", "nf_conntrack_max = ",
+            assertThat(log.warnings())
+                    .filteredOn(l -> l.startsWith("connection tracking is in use"))
+                    .singleElement()
+                    .asString()
+                    .contains(
+                            "in the server's network namespace",
+                            "nf_conntrack_max = ",
                             "jmiredo-notrack.sh add --port 3544");
         }
     }
@@ -51,7 +60,8 @@ class RoleConntrackTest {
     @Test
     void aServerWhereNoRuleNeedsConntrackSaysNothing() throws Exception {
         Privileges.assumeNetAdmin();
-        try (TestNetns ns = serverNamespace(); Captured log = new Captured(ServerDaemon.class)) {
+        try (TestNetns ns = serverNamespace();
+                Captured log = new Captured(ServerDaemon.class)) {
             try (ServerDaemon server = InNetns.call(ns.name(), () -> ServerDaemon.start(serverConfig()))) {
                 assertThat(server.scrape()).contains(SERIES); // where the kernel has conntrack, whether in use or not
             }
@@ -62,17 +72,21 @@ class RoleConntrackTest {
     @Test
     void mireWhereConntrackIsInUseExportsTheTableAndWarnsOnce() throws Exception {
         Privileges.assumeNetAdmin();
-        try (TestNetns ns = serverNamespace(); Captured log = new Captured(MireDaemon.class)) {
+        try (TestNetns ns = serverNamespace();
+                Captured log = new Captured(MireDaemon.class)) {
             trackConnections(ns);
-            DaemonConfig config = ConfigLoader.load(ConfigLoader.Sources.none().withHocon(Files.writeString(
-                    dir.resolve("mire.conf"), "jmiredo.metrics.listen = \"127.0.0.1:0\"\n"
-                            + "jmiredo.transport.event-loops = 1\n")));
-            try (MireDaemon mire = InNetns.call(ns.name(),
-                    () -> MireDaemon.start(config, Ipv4.of(198, 51, 100, 1)))) {
+            DaemonConfig config = ConfigLoader.load(ConfigLoader.Sources.none()
+                    .withHocon(Files.writeString(
+                            dir.resolve("mire.conf"),
+                            "jmiredo.metrics.listen = \"127.0.0.1:0\"\n" + "jmiredo.transport.event-loops = 1\n")));
+            try (MireDaemon mire = InNetns.call(ns.name(), () -> MireDaemon.start(config, Ipv4.of(198, 51, 100, 1)))) {
                 assertThat(mire.scrape()).contains(SERIES);
             }
-            assertThat(log.warnings()).filteredOn(l -> l.startsWith("connection tracking is in use")).singleElement()
-                    .asString().contains("in the mire's network namespace");
+            assertThat(log.warnings())
+                    .filteredOn(l -> l.startsWith("connection tracking is in use"))
+                    .singleElement()
+                    .asString()
+                    .contains("in the mire's network namespace");
         }
     }
 
@@ -92,7 +106,8 @@ class RoleConntrackTest {
 
     /** A stateful rule, as a firewall has: the kernel tracks the namespace's flows; a ping makes one entry. */
     private static void trackConnections(TestNetns ns) {
-        for (String command : List.of("add table inet jmct",
+        for (String command : List.of(
+                "add table inet jmct",
                 "add chain inet jmct in { type filter hook input priority 0; }",
                 "add rule inet jmct in ct state new counter")) {
             TestNetns.Result r = ns.exec("nft", command);
@@ -103,7 +118,8 @@ class RoleConntrackTest {
     }
 
     private DaemonConfig serverConfig() throws Exception {
-        return ConfigLoader.load(ConfigLoader.Sources.none().withHocon(Files.writeString(dir.resolve("server.conf"), """
+        return ConfigLoader.load(
+                ConfigLoader.Sources.none().withHocon(Files.writeString(dir.resolve("server.conf"), """
                 jmiredo.server.primary-address = "198.51.100.1"
                 jmiredo.server.secondary-address = "198.51.100.2"
                 jmiredo.server.native-forwarding = false
@@ -124,8 +140,10 @@ class RoleConntrackTest {
         }
 
         List<String> warnings() {
-            return appender.list.stream().filter(e -> e.getLevel() == Level.WARN)
-                    .map(ILoggingEvent::getFormattedMessage).toList();
+            return appender.list.stream()
+                    .filter(e -> e.getLevel() == Level.WARN)
+                    .map(ILoggingEvent::getFormattedMessage)
+                    .toList();
         }
 
         @Override

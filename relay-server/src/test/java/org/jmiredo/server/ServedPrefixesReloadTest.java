@@ -24,6 +24,10 @@ class ServedPrefixesReloadTest {
         assertThat(ConfigChanges.restartOnly(before, after)).isEmpty();
         DaemonConfig inForce = ConfigChanges.keepRestartOnly(before, after);
         assertThat(inForce.relaySettings().served().prefixes()).containsExactly(Ipv6Prefix.parse("2001:db8:6::/64"));
-        assertThat(ConfigChanges.keepRestartOnly(inForce, before).relaySettings().served().prefixes()).isEmpty();
+        assertThat(ConfigChanges.keepRestartOnly(inForce, before)
+                        .relaySettings()
+                        .served()
+                        .prefixes())
+                .isEmpty();
     }
 }

@@ -31,8 +31,10 @@ class ServerCommandTest {
     @Test
     void serverWithoutAnAddressRefusesToStartInOneLine() {
         assertThat(run("server", "--metrics-listen", "127.0.0.1:0")).isEqualTo(Main.EXIT_FAILURE);
-        assertThat(err.toString()).isEqualTo("jmiredo: no server address: set jmiredo.server.primary-address "
-                + "(--config) or ServerBindAddress (--miredo-conf miredo-server.conf)" + System.lineSeparator());
+        assertThat(err.toString())
+                .isEqualTo("jmiredo: no server address: set jmiredo.server.primary-address "
+                        + "(--config) or ServerBindAddress (--miredo-conf miredo-server.conf)"
+                        + System.lineSeparator());
     }
 
     @Test
@@ -41,8 +43,9 @@ class ServerCommandTest {
         Path conf = write("miredo-server.conf", "ServerBindAddress 203.0.113.200\n");
         assertThat(run("server", "--miredo-conf", conf.toString(), "--metrics-listen", "127.0.0.1:0"))
                 .isEqualTo(Main.EXIT_FAILURE);
-        assertThat(err.toString()).startsWith("jmiredo: jmiredo.server.primary-address 203.0.113.200 is not assigned "
-                + "to this host").hasLineCount(1);
+        assertThat(err.toString())
+                .startsWith("jmiredo: jmiredo.server.primary-address 203.0.113.200 is not assigned " + "to this host")
+                .hasLineCount(1);
     }
 
     /**
@@ -76,8 +79,11 @@ class ServerCommandTest {
         } finally {
             log.detachAppender(seen);
         }
-        assertThat(seen.list).allMatch(e -> e.getLevel() == Level.WARN).extracting(ILoggingEvent::getFormattedMessage)
-                .containsExactly(conf + ":1: directive \"RelayType\" is for `jmiredo relay`; `jmiredo server` ignores it",
+        assertThat(seen.list)
+                .allMatch(e -> e.getLevel() == Level.WARN)
+                .extracting(ILoggingEvent::getFormattedMessage)
+                .containsExactly(
+                        conf + ":1: directive \"RelayType\" is for `jmiredo relay`; `jmiredo server` ignores it",
                         conf + ":3: directive \"BindPort\" is for `jmiredo relay`; `jmiredo server` ignores it");
     }
 
@@ -85,8 +91,9 @@ class ServerCommandTest {
     void serverReportsABadFileAsAConfigurationError() throws Exception {
         Path conf = write("miredo-server.conf", "ServerBindAddress 10.1.2.3\n");
         assertThat(run("server", "--miredo-conf", conf.toString())).isEqualTo(Main.EXIT_CONFIG);
-        assertThat(err.toString()).isEqualTo(conf + ":1: directive \"ServerBindAddress\": must be a global unicast "
-                + "IPv4 address (RFC 4380 section 5.2.4), got 10.1.2.3" + System.lineSeparator());
+        assertThat(err.toString())
+                .isEqualTo(conf + ":1: directive \"ServerBindAddress\": must be a global unicast "
+                        + "IPv4 address (RFC 4380 section 5.2.4), got 10.1.2.3" + System.lineSeparator());
     }
 
     @Test
@@ -104,10 +111,12 @@ class ServerCommandTest {
 
     @Test
     void checkconfChecksTheHoconServerSection() throws Exception {
-        Path conf = write("server.conf", "jmiredo.server { primary-address = \"198.51.100.1\", max-icmp-payload = 70000 }\n");
+        Path conf = write(
+                "server.conf", "jmiredo.server { primary-address = \"198.51.100.1\", max-icmp-payload = 70000 }\n");
         assertThat(run("checkconf", conf.toString())).isEqualTo(1);
-        assertThat(err.toString()).isEqualTo(conf + ":1: jmiredo.server.max-icmp-payload: must be 0-65535, got 70000"
-                + System.lineSeparator());
+        assertThat(err.toString())
+                .isEqualTo(conf + ":1: jmiredo.server.max-icmp-payload: must be 0-65535, got 70000"
+                        + System.lineSeparator());
     }
 
     @Test

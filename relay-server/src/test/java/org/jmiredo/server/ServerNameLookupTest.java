@@ -42,33 +42,43 @@ class ServerNameLookupTest {
 
     @Test
     void aMovedNameGivesItsNewFirstIpv4AndTheSecondaryFollowsLoggedOnceAtInfo() throws Exception {
-        try (ServerNameLookup lookup = new ServerNameLookup(new ServerNames("teredo.example", "", true), START,
-                START + 1, this::resolve)) {
+        try (ServerNameLookup lookup =
+                new ServerNameLookup(new ServerNames("teredo.example", "", true), START, START + 1, this::resolve)) {
             assertThat(lookUp(lookup)).containsExactly(START, START + 1);
-            assertThat(lookedUpOn).as("off the caller's thread (the event loop)").isNotSameAs(Thread.currentThread());
+            assertThat(lookedUpOn)
+                    .as("off the caller's thread (the event loop)")
+                    .isNotSameAs(Thread.currentThread());
             answer = "203.0.113.7";
             assertThat(lookUp(lookup)).containsExactly(MOVED, MOVED + 1);
             assertThat(lookUp(lookup)).containsExactly(MOVED, MOVED + 1);
         }
-        assertThat(logged.all()).singleElement().satisfies(e -> assertThat(e.getLevel()).isEqualTo(Level.INFO));
-        assertThat(logged.at(Level.INFO)).singleElement().asString().contains("teredo.example gives 203.0.113.7 and "
-                + "203.0.113.8 now (was 198.51.100.1 and 198.51.100.2)");
+        assertThat(logged.all()).singleElement().satisfies(e -> assertThat(e.getLevel())
+                .isEqualTo(Level.INFO));
+        assertThat(logged.at(Level.INFO))
+                .singleElement()
+                .asString()
+                .contains("teredo.example gives 203.0.113.7 and "
+                        + "203.0.113.8 now (was 198.51.100.1 and 198.51.100.2)");
     }
 
     @Test
     void aFailedOrUnfitAnswerKeepsTheAddressesWarnedOnce() throws Exception {
-        try (ServerNameLookup lookup = new ServerNameLookup(new ServerNames("teredo.example", "", false), START,
-                Ipv4.of(198, 51, 100, 9), this::resolve)) {
+        try (ServerNameLookup lookup = new ServerNameLookup(
+                new ServerNames("teredo.example", "", false), START, Ipv4.of(198, 51, 100, 9), this::resolve)) {
             answer = null;
             assertThat(lookUp(lookup)).as("failed: nothing to change").containsExactly(0, 0);
             assertThat(lookUp(lookup)).containsExactly(0, 0);
             answer = "192.168.1.1";
             assertThat(lookUp(lookup)).as("not global unicast").containsExactly(0, 0);
             answer = "203.0.113.7";
-            assertThat(lookUp(lookup)).as("a configured secondary stays").containsExactly(MOVED,
-                    Ipv4.of(198, 51, 100, 9));
+            assertThat(lookUp(lookup))
+                    .as("a configured secondary stays")
+                    .containsExactly(MOVED, Ipv4.of(198, 51, 100, 9));
         }
-        assertThat(logged.at(Level.WARN)).singleElement().asString().contains("Name or service not known")
+        assertThat(logged.at(Level.WARN))
+                .singleElement()
+                .asString()
+                .contains("Name or service not known")
                 .contains("keeping 198.51.100.1");
     }
 }

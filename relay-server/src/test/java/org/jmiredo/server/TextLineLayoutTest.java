@@ -31,23 +31,35 @@ class TextLineLayoutTest {
     }
 
     private LoggingEvent event(String logger, Level level, String message, Throwable thrown, Object... args) {
-        LoggingEvent event = new LoggingEvent(getClass().getName(), context.getLogger(logger), level, message, thrown,
-                args);
+        LoggingEvent event =
+                new LoggingEvent(getClass().getName(), context.getLogger(logger), level, message, thrown, args);
         event.setTimeStamp(1_795_767_097_123L);
         return event;
     }
 
     @Test
     void everyLevelAndLoggerNameAsPatternLayoutWroteThem() {
-        List<String> loggers = List.of("x", "org.jmiredo.server.RelayDaemon", "org.jmiredo.server.config.ConfigLoader",
-                "org.jmiredo.server.transport.TransportSettingsMappingX", "io.netty.util.internal.MacAddressUtil",
-                "io.micrometer.core.instrument.binder.jvm.JvmGcMetrics", "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t",
-                "averyveryveryveryveryverylongpackagename.Clazz", "noPackageButAVeryLongNameThatIsLongerThan36",
-                "org.jmiredo.server.AClassNameThatAloneIsLongerThanThirtySixCharacters", "org..jmiredo.server.Empty",
-                ".org.jmiredo.server.LeadingDotAndLongName", "org.jmiredo.server.metrics.TrailingDot.",
-                "ROOT", "org.jmiredo.server.config.abcdefghi", "org.jmiredo.server.config.abcdefghij",
-                "org.jmiredo.server.config.abcdefghijkl", "org.jmiredo.server.config.abcdefghijklm",
-                "ab.cd.efghijklmnopqrstuvwxyz0123456789", "org.jmiredo.server.metrics.PrometheusEndpointX.Inner");
+        List<String> loggers = List.of(
+                "x",
+                "org.jmiredo.server.RelayDaemon",
+                "org.jmiredo.server.config.ConfigLoader",
+                "org.jmiredo.server.transport.TransportSettingsMappingX",
+                "io.netty.util.internal.MacAddressUtil",
+                "io.micrometer.core.instrument.binder.jvm.JvmGcMetrics",
+                "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t",
+                "averyveryveryveryveryverylongpackagename.Clazz",
+                "noPackageButAVeryLongNameThatIsLongerThan36",
+                "org.jmiredo.server.AClassNameThatAloneIsLongerThanThirtySixCharacters",
+                "org..jmiredo.server.Empty",
+                ".org.jmiredo.server.LeadingDotAndLongName",
+                "org.jmiredo.server.metrics.TrailingDot.",
+                "ROOT",
+                "org.jmiredo.server.config.abcdefghi",
+                "org.jmiredo.server.config.abcdefghij",
+                "org.jmiredo.server.config.abcdefghijkl",
+                "org.jmiredo.server.config.abcdefghijklm",
+                "ab.cd.efghijklmnopqrstuvwxyz0123456789",
+                "org.jmiredo.server.metrics.PrometheusEndpointX.Inner");
         for (String logger : loggers) {
             for (Level level : List.of(Level.TRACE, Level.DEBUG, Level.INFO, Level.WARN, Level.ERROR)) {
                 LoggingEvent event = event(logger, level, "peer {} after {} ms", null, "198.51.100.3", 42);

@@ -26,7 +26,9 @@ class TransportSettingsMappingTest {
         assertThat(s.prefixLength()).isEqualTo(32);
         assertThat(s.eventLoops()).isZero();
         assertThat(s.socketReceiveBuffer()).isEqualTo(12 << 20);
-        assertThat(s.tunPersistent()).as("creates its own device unless told otherwise").isFalse();
+        assertThat(s.tunPersistent())
+                .as("creates its own device unless told otherwise")
+                .isFalse();
         assertThat(s.tunTxQueueLength()).as("absorbs a burst of new peers").isEqualTo(4096);
     }
 
@@ -42,10 +44,27 @@ class TransportSettingsMappingTest {
                               local-address-refresh = 30s }
                 }
                 """);
-        TransportSettings s = TransportSettingsMapping.of(ConfigLoader.load(ConfigLoader.Sources.none().withHocon(file)));
-        assertThat(s).isEqualTo(new TransportSettings(3, TransportSettingsMapping.ipv4(0xCB00_7105), 3600, 8, 9,
-                1 << 20, 2 << 20, true, "tr0", 1400, 17, TransportSettingsMapping.prefix(0x3FFE_831F), 32,
-                true, TunOffloadMode.OFF, 8192, Duration.ofSeconds(30)));
+        TransportSettings s = TransportSettingsMapping.of(
+                ConfigLoader.load(ConfigLoader.Sources.none().withHocon(file)));
+        assertThat(s)
+                .isEqualTo(new TransportSettings(
+                        3,
+                        TransportSettingsMapping.ipv4(0xCB00_7105),
+                        3600,
+                        8,
+                        9,
+                        1 << 20,
+                        2 << 20,
+                        true,
+                        "tr0",
+                        1400,
+                        17,
+                        TransportSettingsMapping.prefix(0x3FFE_831F),
+                        32,
+                        true,
+                        TunOffloadMode.OFF,
+                        8192,
+                        Duration.ofSeconds(30)));
         assertThat(s.prefix().getHostAddress()).isEqualTo("3ffe:831f:0:0:0:0:0:0");
         assertThat(s.bindAddress().getHostAddress()).isEqualTo("203.0.113.5");
     }

@@ -13,6 +13,7 @@ public final class LabNet {
     public static final String RELAY_V4 = "198.51.100.3";
     /** LAB.md uses 3545 for relays so that a relay and a server could share a host. */
     public static final int RELAY_PORT = 3545;
+
     public static final String RELAY_V6 = "2001:db8:6::3";
     public static final String NATIVE_HOST = "2001:db8:6::20";
     public static final String NAT_OUTSIDE = "198.51.100.20";
@@ -27,16 +28,17 @@ public final class LabNet {
 
     /** In-namespace interface names: one per segment. */
     public static final String IF_V4 = "eth4";
+
     public static final String IF_V6 = "eth6";
     public static final String IF_LAN = "ethl";
 
     /** Bridges in the hub namespace. */
     public static final String BR_V4 = "br4";
+
     public static final String BR_V6 = "br6";
     public static final String BR_LAN = "brl";
 
     public static final int IPERF_PORT = 5201;
 
-    private LabNet() {
-    }
+    private LabNet() {}
 }

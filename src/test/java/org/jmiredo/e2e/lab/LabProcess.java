@@ -68,8 +68,8 @@ public final class LabProcess {
     /** Fails at once, with the end of the log, when the process has already exited. */
     public void assertAlive() {
         if (!process.isAlive()) {
-            throw new AssertionError(name + " exited with " + process.exitValue() + "; last output ("
-                    + log + "):\n" + tail(30));
+            throw new AssertionError(
+                    name + " exited with " + process.exitValue() + "; last output (" + log + "):\n" + tail(30));
         }
     }
 

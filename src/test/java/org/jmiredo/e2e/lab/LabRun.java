@@ -173,7 +173,9 @@ public final class LabRun implements AutoCloseable {
     }
 
     private String uniqueName(String name) {
-        long same = processes.stream().filter(p -> p.name().equals(name) || p.name().startsWith(name + "-")).count();
+        long same = processes.stream()
+                .filter(p -> p.name().equals(name) || p.name().startsWith(name + "-"))
+                .count();
         return same == 0 ? name : name + "-" + (same + 1);
     }
 
@@ -234,11 +236,12 @@ public final class LabRun implements AutoCloseable {
 
     private void assertNothingLeaked() {
         List<String> leftNamespaces = existingNamespaces();
-        List<LabProcess> leftProcesses = processes.stream().filter(LabProcess::isAlive).toList();
+        List<LabProcess> leftProcesses =
+                processes.stream().filter(LabProcess::isAlive).toList();
         shell.note("teardown done; namespaces left " + leftNamespaces + ", processes left " + leftProcesses);
         if (!leftNamespaces.isEmpty() || !leftProcesses.isEmpty()) {
-            throw new AssertionError("lab " + prefix + " leaked namespaces " + leftNamespaces
-                    + " and processes " + leftProcesses);
+            throw new AssertionError(
+                    "lab " + prefix + " leaked namespaces " + leftNamespaces + " and processes " + leftProcesses);
         }
     }
 }

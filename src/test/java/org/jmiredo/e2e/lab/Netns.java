@@ -145,7 +145,8 @@ public final class Netns {
 
     /** Polls single pings until {@code to} answers. */
     public void awaitReach(String to, Duration timeout) {
-        Poll.until(id + " to reach " + to, timeout, () -> exec("ping", "-n", "-q", "-c", "1", "-W", "1", to).ok());
+        Poll.until(id + " to reach " + to, timeout, () -> exec("ping", "-n", "-q", "-c", "1", "-W", "1", to)
+                .ok());
     }
 
     public boolean linkExists(String device) {
@@ -198,7 +199,12 @@ public final class Netns {
         if (!r.ok()) {
             return List.of();
         }
-        return r.output().lines().map(String::strip).filter(s -> s.matches("\\d+")).map(Long::parseLong).toList();
+        return r.output()
+                .lines()
+                .map(String::strip)
+                .filter(s -> s.matches("\\d+"))
+                .map(Long::parseLong)
+                .toList();
     }
 
     @Override

@@ -11,8 +11,7 @@ public final class Pids {
 
     private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(5);
 
-    private Pids() {
-    }
+    private Pids() {}
 
     /**
      * SIGKILL to each pid, then waits until none is running. A killed process whose parent has
@@ -22,12 +21,14 @@ public final class Pids {
     public static void killAndWait(Collection<Long> pids, Shell shell) {
         for (long pid : pids) {
             ProcessHandle.of(pid).ifPresent(handle -> {
-                shell.note("SIGKILL pid " + pid + ": " + handle.info().commandLine().orElse("?"));
+                shell.note("SIGKILL pid " + pid + ": "
+                        + handle.info().commandLine().orElse("?"));
                 handle.destroyForcibly();
             });
         }
         try {
-            Poll.until("pids " + pids + " to exit", EXIT_TIMEOUT, () -> pids.stream().noneMatch(Pids::running));
+            Poll.until("pids " + pids + " to exit", EXIT_TIMEOUT, () -> pids.stream()
+                    .noneMatch(Pids::running));
         } catch (AssertionError e) {
             shell.note(e.getMessage());
         }

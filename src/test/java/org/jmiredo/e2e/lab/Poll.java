@@ -17,8 +17,7 @@ public final class Poll {
     private static final Duration FIRST_INTERVAL = Duration.ofMillis(20);
     private static final Duration MAX_INTERVAL = Duration.ofMillis(250);
 
-    private Poll() {
-    }
+    private Poll() {}
 
     /** Waits until the condition holds and returns how long that took. */
     public static Duration until(String what, Duration timeout, BooleanSupplier condition) {

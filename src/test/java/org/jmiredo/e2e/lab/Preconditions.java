@@ -16,8 +16,7 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class Preconditions {
 
-    private Preconditions() {
-    }
+    private Preconditions() {}
 
     public static boolean underCi() {
         return "true".equals(System.getenv("CI"));
@@ -60,11 +59,15 @@ public final class Preconditions {
 
     /** Each tool that is not installed, as a message naming it. */
     public static List<String> missingTools(List<String> names) {
-        return names.stream().filter(t -> onPath(t).isEmpty()).map(t -> "no '" + t + "' on PATH").toList();
+        return names.stream()
+                .filter(t -> onPath(t).isEmpty())
+                .map(t -> "no '" + t + "' on PATH")
+                .toList();
     }
 
     public static Optional<Path> onPath(String executable) {
-        List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
+        List<String> dirs =
+                new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
         dirs.addAll(List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin"));
         return dirs.stream()
                 .filter(dir -> !dir.isEmpty())
@@ -84,12 +87,16 @@ public final class Preconditions {
 
     /** The daemon's shaded jar: system property jmiredo.jar (set by e2e/pom.xml). */
     public static Path daemonJar() {
-        return Path.of(System.getProperty("jmiredo.jar", "../relay-server/target/jmiredo.jar")).toAbsolutePath().normalize();
+        return Path.of(System.getProperty("jmiredo.jar", "../relay-server/target/jmiredo.jar"))
+                .toAbsolutePath()
+                .normalize();
     }
 
     /** The java binary for the daemon: system property jmiredo.java, defaulting to this JVM's. */
     public static Path daemonJava() {
-        return Path.of(System.getProperty("jmiredo.java", Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        return Path.of(System.getProperty(
+                "jmiredo.java",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     }
 
     /** {@link #daemonJar()}, or skip/fail when it has not been built. */

@@ -13,8 +13,7 @@ public final class PrivateRun {
     private static final String SCRIPT =
             "mount -t tmpfs none /var/run && mkdir -p /var/run/miredo /var/run/miredo-server && exec \"$@\"";
 
-    private PrivateRun() {
-    }
+    private PrivateRun() {}
 
     /** {@code command}, to be run with a private, empty {@code /var/run}. */
     public static List<String> of(String... command) {

@@ -26,6 +26,7 @@ public final class Shell {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     /** Long outputs (iperf3 JSON, a /metrics page) are not copied whole into the command log. */
     private static final int MAX_LOGGED_OUTPUT = 2000;
+
     private static final Shell QUIET = new Shell(null);
 
     /** The outcome of one finished command: stdout and stderr merged in order. */
@@ -82,13 +83,15 @@ public final class Shell {
         // Read on another thread so that a command that fills its pipe cannot stall the deadline: a thread of
         // its own, since the common pool has one worker on a 2-core machine, and a long command run from a
         // background thread (pings across a restart) would hold it while every other command's read waits.
-        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()),
+        CompletableFuture<String> output = CompletableFuture.supplyAsync(
+                () -> readAll(process.getInputStream()),
                 task -> Thread.ofVirtual().name("shell-read").start(task));
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 process.waitFor(5, TimeUnit.SECONDS);
-                Result timedOut = new Result(List.copyOf(command), -1, "timed out after " + timeout + "\n" + output.getNow(""));
+                Result timedOut =
+                        new Result(List.copyOf(command), -1, "timed out after " + timeout + "\n" + output.getNow(""));
                 record(timedOut);
                 throw new IllegalStateException("command timed out after " + timeout + ": " + timedOut.describe());
             }
@@ -137,11 +140,16 @@ public final class Shell {
             return;
         }
         StringBuilder entry = new StringBuilder()
-                .append(LocalTime.now()).append(" $ ").append(String.join(" ", result.command()))
-                .append("  -> exit ").append(result.exit()).append('\n');
+                .append(LocalTime.now())
+                .append(" $ ")
+                .append(String.join(" ", result.command()))
+                .append("  -> exit ")
+                .append(result.exit())
+                .append('\n');
         String out = result.output().strip();
         if (out.length() > MAX_LOGGED_OUTPUT) {
-            out = out.substring(0, MAX_LOGGED_OUTPUT) + "\n... (" + (out.length() - MAX_LOGGED_OUTPUT) + " more characters)";
+            out = out.substring(0, MAX_LOGGED_OUTPUT) + "\n... (" + (out.length() - MAX_LOGGED_OUTPUT)
+                    + " more characters)";
         }
         if (!out.isEmpty()) {
             entry.append(out.indent(4));

@@ -19,14 +19,15 @@ final class StaleRuns {
 
     static final String OWNER_FILE = "owner";
 
-    private StaleRuns() {
-    }
+    private StaleRuns() {}
 
     /** Records this JVM as the owner of a run directory. */
     static void claim(Path runDir) throws IOException {
         ProcessHandle self = ProcessHandle.current();
-        Files.writeString(runDir.resolve(OWNER_FILE),
-                self.pid() + " " + self.info().startInstant().map(Instant::toString).orElse("?") + "\n");
+        Files.writeString(
+                runDir.resolve(OWNER_FILE),
+                self.pid() + " "
+                        + self.info().startInstant().map(Instant::toString).orElse("?") + "\n");
     }
 
     /**
@@ -54,7 +55,9 @@ final class StaleRuns {
         try {
             String[] fields = Files.readString(owner).strip().split(" ");
             Optional<ProcessHandle> process = ProcessHandle.of(Long.parseLong(fields[0]));
-            String started = process.flatMap(p -> p.info().startInstant()).map(Instant::toString).orElse(null);
+            String started = process.flatMap(p -> p.info().startInstant())
+                    .map(Instant::toString)
+                    .orElse(null);
             return process.isEmpty() || !fields[1].equals(started);
         } catch (IOException | RuntimeException e) {
             return false;
@@ -63,7 +66,10 @@ final class StaleRuns {
 
     /** Namespaces named {@code <prefix>-...} (all of them for an empty prefix). */
     static List<String> namespaces(Shell shell, String prefix) {
-        return shell.run("ip", "netns", "list").check().output().lines()
+        return shell.run("ip", "netns", "list")
+                .check()
+                .output()
+                .lines()
                 .map(line -> line.split(" ", 2)[0])
                 .filter(name -> prefix.isEmpty() || name.startsWith(prefix + "-"))
                 .toList();

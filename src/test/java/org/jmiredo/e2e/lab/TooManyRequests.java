@@ -18,8 +18,7 @@ public final class TooManyRequests {
     /** A Retry-After beyond this is not the endpoint's (it names a second or two); wait this long at most. */
     private static final long MAX_WAIT_SECONDS = 5;
 
-    private TooManyRequests() {
-    }
+    private TooManyRequests() {}
 
     /**
      * Asks until the answer is not a 429, at most {@link #ATTEMPTS} times, waiting each time what
@@ -49,8 +48,12 @@ public final class TooManyRequests {
         if (status.length < 2 || !status[1].equals("429")) {
             return OptionalLong.empty();
         }
-        return head.lines().skip(1).filter(l -> l.toLowerCase(Locale.ROOT).startsWith("retry-after:"))
-                .findFirst().map(l -> seconds(l.substring("retry-after:".length()))).orElse(OptionalLong.of(1));
+        return head.lines()
+                .skip(1)
+                .filter(l -> l.toLowerCase(Locale.ROOT).startsWith("retry-after:"))
+                .findFirst()
+                .map(l -> seconds(l.substring("retry-after:".length())))
+                .orElse(OptionalLong.of(1));
     }
 
     /** Retry-After's delay-seconds (RFC 9110 §10.2.3); 1 for an HTTP-date or nothing. */

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AotCacheTest {
     /** A start records, and its stop writes the cache (a second JVM): slow on a loaded 2-core machine. */
     private static final Duration START = Duration.ofSeconds(60);
+
     private static final Duration STOP = Duration.ofSeconds(90);
     private static final Pattern MAIN_SOURCE = Pattern.compile("org\\.jmiredo\\.server\\.Main source: (.+)");
     private static final String FROM_CACHE = "shared objects file";
@@ -54,7 +55,9 @@ class AotCacheTest {
             String first = runMire(ns, "first", cache);
             assertThat(mainSource(first)).as(first).startsWith("file:");
             List<Path> made = caches(cache);
-            assertThat(made).as("one cache, written when the first daemon stopped; log:\n" + first).singleElement();
+            assertThat(made)
+                    .as("one cache, written when the first daemon stopped; log:\n" + first)
+                    .singleElement();
             Path file = made.getFirst();
             assertThat(file.getFileName().toString()).matches("jmiredo-mire-\\d+\\.jsa");
             assertThat(Files.size(file)).isGreaterThan(1 << 20);
@@ -65,7 +68,9 @@ class AotCacheTest {
             assertThat(second).doesNotContain("[error][aot]", "[error][cds]", "[warning][cds]");
             assertOurLambdasComeFromTheArchive(second);
             assertThat(caches(cache)).containsExactly(file);
-            assertThat(Files.getLastModifiedTime(file)).as("mapped, not written again").isEqualTo(written);
+            assertThat(Files.getLastModifiedTime(file))
+                    .as("mapped, not written again")
+                    .isEqualTo(written);
             Files.delete(file); // 30 MB; the run's directory with the logs stays
         }
     }
@@ -82,7 +87,8 @@ class AotCacheTest {
         Shell.Result second = runs.get(1);
 
         assertThat(mainSource(first.output())).as(first.describe()).startsWith("file:");
-        assertThat(mainSource(second.output())).as("mapped at the second start: " + second.describe())
+        assertThat(mainSource(second.output()))
+                .as("mapped at the second start: " + second.describe())
                 .isEqualTo(FROM_ARCHIVE);
         assertThat(cache.toFile().list()).singleElement().asString().matches("jmiredo-client-\\d+\\.jsa");
     }
@@ -103,7 +109,8 @@ class AotCacheTest {
      */
     @Test
     void theCacheKeepsTheCommandLinesClassesAndMakesNoProxies(@TempDir Path cache) {
-        Shell.Result second = twice(cache, "-Xlog:class+load", "relay", "--help").get(1);
+        Shell.Result second =
+                twice(cache, "-Xlog:class+load", "relay", "--help").get(1);
 
         Matcher loaded = NAMED_CLASS_SOURCE.matcher(second.output());
         Map<String, String> notFromCache = new HashMap<>();
@@ -115,7 +122,9 @@ class AotCacheTest {
             }
         }
         assertThat(picocli).as("picocli's classes loaded: " + second.describe()).isGreaterThan(50);
-        assertThat(notFromCache).as("our and picocli's classes not from the cache").isEmpty();
+        assertThat(notFromCache)
+                .as("our and picocli's classes not from the cache")
+                .isEmpty();
         assertThat(second.output()).doesNotContain("__dynamic_proxy__");
     }
 
@@ -146,21 +155,33 @@ class AotCacheTest {
             Path cache = ns.dir().resolve("jmiredo.jsa"); // the Dockerfile's kind: a dynamic CDS archive
             // As the image build runs it: the image's JAVA_OPTS and configuration, and no capability
             // at all (a build container has no CAP_NET_ADMIN; the empty bounding set leaves root none).
-            Shell.Result train = ns.exec(START.plus(STOP), setpriv.toString(), "--bounding-set=-all",
-                    "--inh-caps=-all", "env", "PATH=" + java.getParent() + ":/usr/bin:/bin", "JMIREDO_JAR=" + jar,
-                    "JAVA_OPTS=" + imageOpts, "bash", RepoPaths.file("deploy/docker/aot-train.sh").toString(),
-                    cache.toString(), RepoPaths.file("deploy/docker/jmiredo.conf").toString());
+            Shell.Result train = ns.exec(
+                    START.plus(STOP),
+                    setpriv.toString(),
+                    "--bounding-set=-all",
+                    "--inh-caps=-all",
+                    "env",
+                    "PATH=" + java.getParent() + ":/usr/bin:/bin",
+                    "JMIREDO_JAR=" + jar,
+                    "JAVA_OPTS=" + imageOpts,
+                    "bash",
+                    RepoPaths.file("deploy/docker/aot-train.sh").toString(),
+                    cache.toString(),
+                    RepoPaths.file("deploy/docker/jmiredo.conf").toString());
             assertThat(train.exit()).as(train.describe()).isZero();
-            assertThat(train.output()).contains("Teredo mire", " ready: ").doesNotContain("[error][cds]", "[warning][cds]");
+            assertThat(train.output())
+                    .contains("Teredo mire", " ready: ")
+                    .doesNotContain("[error][cds]", "[warning][cds]");
             assertThat(cache).isNotEmptyFile();
 
-            LiveRelay relay = LiveRelay.start(ns, Map.of("JMIREDO_AOT_CACHE", cache.toString(),
-                    "JAVA_OPTS", imageOpts + " -Xlog:class+load"));
+            LiveRelay relay = LiveRelay.start(
+                    ns, Map.of("JMIREDO_AOT_CACHE", cache.toString(), "JAVA_OPTS", imageOpts + " -Xlog:class+load"));
             String log = relay.log();
             assertThat(mainSource(log)).as(log).isEqualTo(FROM_ARCHIVE);
             assertThat(log).doesNotContain("[error][aot]", "[error][cds]");
             assertLaunchersHeapOptions(java.resolveSibling("jcmd"), relay.process());
-            assertThat(relay.process().stop()).hasValueSatisfying(code -> assertThat(code).isIn(0, 143));
+            assertThat(relay.process().stop())
+                    .hasValueSatisfying(code -> assertThat(code).isIn(0, 143));
             Files.delete(cache);
         }
     }
@@ -171,12 +192,19 @@ class AotCacheTest {
      * flag is manageable; awaited, since /readyz may answer just before it is set), as the JVM itself reports them.
      */
     private static void assertLaunchersHeapOptions(Path jcmd, LabProcess relay) {
-        long pid = relay.handle().info().command().orElse("").endsWith("/java") ? relay.pid()
-                : relay.handle().descendants().filter(h -> h.info().command().orElse("").endsWith("/java"))
-                        .findFirst().orElseThrow().pid();
+        long pid = relay.handle().info().command().orElse("").endsWith("/java")
+                ? relay.pid()
+                : relay.handle()
+                        .descendants()
+                        .filter(h -> h.info().command().orElse("").endsWith("/java"))
+                        .findFirst()
+                        .orElseThrow()
+                        .pid();
         String[] flags = {""};
         Poll.until("the soft heap target set once ready", Duration.ofSeconds(20), () -> {
-            flags[0] = Shell.quiet().run(START, jcmd.toString(), Long.toString(pid), "VM.flags").output();
+            flags[0] = Shell.quiet()
+                    .run(START, jcmd.toString(), Long.toString(pid), "VM.flags")
+                    .output();
             return flags[0].contains("-XX:SoftMaxHeapSize=268435456");
         });
         assertThat(flags[0]).contains("-XX:InitialHeapSize=16777216", "-XX:+UseZGC");
@@ -194,15 +222,23 @@ class AotCacheTest {
         Preconditions.tool("curl");
         try (OpsNetns ns = OpsNetns.create()) {
             Path volume = Files.createDirectories(ns.dir().resolve("volume"));
-            Map<String, String> env = Map.of("JMIREDO_CACHE_DIR", volume.toString(), "JMIREDO_AOT_CACHE", "",
-                    "JAVA_OPTS", Dockerfile.read().env("JAVA_OPTS").orElseThrow() + " -Xlog:class+load");
+            Map<String, String> env = Map.of(
+                    "JMIREDO_CACHE_DIR",
+                    volume.toString(),
+                    "JMIREDO_AOT_CACHE",
+                    "",
+                    "JAVA_OPTS",
+                    Dockerfile.read().env("JAVA_OPTS").orElseThrow() + " -Xlog:class+load");
 
             LiveRelay first = LiveRelay.start(ns, env);
-            assertThat(first.process().stop(STOP)).hasValueSatisfying(code -> assertThat(code).isIn(0, 143));
+            assertThat(first.process().stop(STOP))
+                    .hasValueSatisfying(code -> assertThat(code).isIn(0, 143));
             String recording = first.log();
             assertThat(mainSource(recording)).as(recording).startsWith("file:");
             List<Path> made = caches(volume);
-            assertThat(made).as("one archive, written when the first relay stopped; log:\n" + recording).singleElement();
+            assertThat(made)
+                    .as("one archive, written when the first relay stopped; log:\n" + recording)
+                    .singleElement();
             Path archive = made.getFirst();
             assertThat(archive.getFileName().toString()).matches("jmiredo-relay-\\d+\\.jsa");
             FileTime written = Files.getLastModifiedTime(archive);
@@ -211,14 +247,19 @@ class AotCacheTest {
             String log = second.log(); // its own log, not the first relay's (jmiredo-2.log)
             assertThat(mainSource(log)).as(log).isEqualTo(FROM_ARCHIVE);
             assertThat(log).doesNotContain("[error][cds]", "[warning][cds]");
-            for (String relayOnly : List.of("org.jmiredo.pipeline.RelayDataPath",
-                    "org.jmiredo.server.tun.linux.LinuxTunDevice", "org.jmiredo.server.netlink.RtnetlinkConfigurator")) {
+            for (String relayOnly : List.of(
+                    "org.jmiredo.pipeline.RelayDataPath",
+                    "org.jmiredo.server.tun.linux.LinuxTunDevice",
+                    "org.jmiredo.server.netlink.RtnetlinkConfigurator")) {
                 assertThat(sourceOf(log, relayOnly)).as(relayOnly).isEqualTo(FROM_ARCHIVE);
             }
             assertOurLambdasComeFromTheArchive(log);
-            assertThat(second.process().stop(STOP)).hasValueSatisfying(code -> assertThat(code).isIn(0, 143));
+            assertThat(second.process().stop(STOP))
+                    .hasValueSatisfying(code -> assertThat(code).isIn(0, 143));
             assertThat(caches(volume)).containsExactly(archive);
-            assertThat(Files.getLastModifiedTime(archive)).as("mapped, not written again").isEqualTo(written);
+            assertThat(Files.getLastModifiedTime(archive))
+                    .as("mapped, not written again")
+                    .isEqualTo(written);
             Files.delete(archive);
         }
     }
@@ -230,10 +271,18 @@ class AotCacheTest {
     private static List<Shell.Result> twice(Path cache, String javaOpts, String... args) {
         Path java = Preconditions.requireDaemonJava();
         Preconditions.requireDaemonJar();
-        Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", "JAVA_HOME", java.getParent().getParent().toString(),
-                "JMIREDO_AOT_CACHE", cache.toString(), "JMIREDO_JAVA_OPTS", javaOpts);
-        List<String> command = Stream.concat(Stream.of("bash", RepoPaths.file("bin/jmiredo").toString()),
-                Stream.of(args)).toList();
+        Map<String, String> env = Map.of(
+                "PATH",
+                "/usr/bin:/bin",
+                "JAVA_HOME",
+                java.getParent().getParent().toString(),
+                "JMIREDO_AOT_CACHE",
+                cache.toString(),
+                "JMIREDO_JAVA_OPTS",
+                javaOpts);
+        List<String> command = Stream.concat(
+                        Stream.of("bash", RepoPaths.file("bin/jmiredo").toString()), Stream.of(args))
+                .toList();
         Shell.Result first = Shell.quiet().run(START.plus(STOP), null, env, command);
         Shell.Result second = Shell.quiet().run(START, null, env, command);
         assertThat(first.exit()).as(first.describe()).isZero();
@@ -250,13 +299,16 @@ class AotCacheTest {
         env.put("JAVA_HOME", java.getParent().getParent().toString());
         env.put("JMIREDO_AOT_CACHE", cache.toString());
         env.put("JMIREDO_JAVA_OPTS", "-Xlog:class+load");
-        LabProcess mire = ns.start(name, List.of("bash", RepoPaths.file("bin/jmiredo").toString(), "mire",
-                "--metrics-listen", "127.0.0.1:9544"), env);
+        LabProcess mire = ns.start(
+                name,
+                List.of("bash", RepoPaths.file("bin/jmiredo").toString(), "mire", "--metrics-listen", "127.0.0.1:9544"),
+                env);
         Poll.until(name + ": /readyz to answer 200", START, () -> {
             mire.assertAlive();
             return ns.httpStatus(LiveRelay.METRICS_URL + "/readyz") == 200;
         });
-        assertThat(mire.stop(STOP)).as(name + " stops on SIGTERM; log:\n" + mire.output())
+        assertThat(mire.stop(STOP))
+                .as(name + " stops on SIGTERM; log:\n" + mire.output())
                 .hasValueSatisfying(code -> assertThat(code).isIn(0, 143));
         return mire.output();
     }
@@ -276,14 +328,18 @@ class AotCacheTest {
                 spun.add(lambda.group(1));
             }
         }
-        assertThat(archived).as("our lambdas' classes from the archive; spun: " + spun).isGreaterThanOrEqualTo(10);
+        assertThat(archived)
+                .as("our lambdas' classes from the archive; spun: " + spun)
+                .isGreaterThanOrEqualTo(10);
         assertThat(spun.size()).as("spun again: " + spun).isLessThanOrEqualTo(archived / 10);
     }
 
     /** Where the daemon's main class came from, at its first load (a cache-writing JVM logs it again later). */
     private static String mainSource(String log) {
         Matcher m = MAIN_SOURCE.matcher(log);
-        assertThat(m.find()).as("class+load of org.jmiredo.server.Main in:\n" + log).isTrue();
+        assertThat(m.find())
+                .as("class+load of org.jmiredo.server.Main in:\n" + log)
+                .isTrue();
         return m.group(1).strip();
     }
 
@@ -296,7 +352,8 @@ class AotCacheTest {
 
     private static List<Path> caches(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().matches(".*\\.(aot|jsa)")).toList();
+            return files.filter(f -> f.getFileName().toString().matches(".*\\.(aot|jsa)"))
+                    .toList();
         }
     }
 }

@@ -12,9 +12,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Test;
 import org.jmiredo.e2e.lab.Preconditions;
 import org.jmiredo.e2e.lab.Shell;
+import org.junit.jupiter.api.Test;
 
 /**
  * The container and Kubernetes files, tested without a Docker engine or a cluster (none runs here):
@@ -31,12 +31,16 @@ class ContainerFilesTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final List<String> NATIVE = List.of("--enable-native-access=ALL-UNNAMED");
     /** C1's thresholds x5 and Unsafe for Netty: bin/jmiredo's defaults with any collector. */
-    private static final List<String> ANY_GC = List.of("--sun-misc-unsafe-memory-access=allow",
-            "-XX:Tier3InvocationThreshold=1000", "-XX:Tier3MinInvocationThreshold=500", "-XX:Tier3CompileThreshold=10000",
+    private static final List<String> ANY_GC = List.of(
+            "--sun-misc-unsafe-memory-access=allow",
+            "-XX:Tier3InvocationThreshold=1000",
+            "-XX:Tier3MinInvocationThreshold=500",
+            "-XX:Tier3CompileThreshold=10000",
             "-XX:Tier3BackEdgeThreshold=300000");
     /** ZGC's: the first heap of 16 MiB and the soft heap target set at ready, then the rest. */
-    private static final List<String> ZGC_NAMED = concat(List.of("-Djmiredo.soft-max-heap-size=268435456",
-            "-XX:InitialHeapSize=16m"), ANY_GC);
+    private static final List<String> ZGC_NAMED =
+            concat(List.of("-Djmiredo.soft-max-heap-size=268435456", "-XX:InitialHeapSize=16m"), ANY_GC);
+
     private static final List<String> ZGC_DEFAULT = concat(List.of("-XX:+UseZGC"), ZGC_NAMED);
 
     // ------------------------------------------------------------------ entrypoint
@@ -44,7 +48,8 @@ class ContainerFilesTest {
     @Test
     void entrypointIsValidBash() {
         Path bash = Preconditions.tool("bash");
-        Shell.Result result = Shell.quiet().run(TIMEOUT, bash.toString(), "-n", RepoPaths.file(ENTRYPOINT).toString());
+        Shell.Result result = Shell.quiet()
+                .run(TIMEOUT, bash.toString(), "-n", RepoPaths.file(ENTRYPOINT).toString());
         assertThat(result.exit()).as(result.describe()).isZero();
     }
 
@@ -57,7 +62,10 @@ class ContainerFilesTest {
     void entrypointExecsJavaWithNativeAccessTheLaunchersDefaultsTheImageJavaOptsAndRelay() throws Exception {
         String imageOpts = Dockerfile.read().env("JAVA_OPTS").orElseThrow();
         List<String> args = runEntrypoint(Map.of(), "--config", "/etc/jmiredo/jmiredo.conf");
-        List<String> expected = concat(NATIVE, ZGC_DEFAULT, List.of(imageOpts.split(" ")),
+        List<String> expected = concat(
+                NATIVE,
+                ZGC_DEFAULT,
+                List.of(imageOpts.split(" ")),
                 List.of("-jar", "/opt/jmiredo/jmiredo.jar", "relay", "--config", "/etc/jmiredo/jmiredo.conf"));
         // Unset JAVA_OPTS gives the image's default, so `docker run -e` of other variables keeps its heap ceiling.
         assertThat(args.subList(1, args.size())).containsExactlyElementsOf(expected);
@@ -78,54 +86,91 @@ class ContainerFilesTest {
         assertThat(RepoPaths.read(ENTRYPOINT)).contains(assigned);
         assertThat(RepoPaths.read("deploy/docker/aot-train.sh")).contains(assigned);
         Object compose = MiniJson.object(MiniJson.object(MiniJson.object(DeployQueries.yamlMap(RepoPaths.read(COMPOSE))
-                .get("services")).get("jmiredo")).get("environment")).get("JAVA_OPTS");
+                                        .get("services"))
+                                .get("jmiredo"))
+                        .get("environment"))
+                .get("JAVA_OPTS");
         assertThat(compose).isEqualTo(imageOpts);
         List<Dockerfile.Instruction> all = dockerfile.instructions();
         int copy = indexOf(all, "COPY", "bin/jmiredo /opt/jmiredo/bin/jmiredo");
         assertThat(copy).isLessThan(indexOf(all, "RUN", "/opt/jmiredo/aot-train.sh"));
 
         // Laid out as in the image (/opt/jmiredo/entrypoint.sh, /opt/jmiredo/bin/jmiredo), it sources that copy.
-        Path opt = Files.createDirectories(Path.of("target", "ops", "image-layout", "bin").toAbsolutePath()).getParent();
-        Path entrypoint = Files.copy(RepoPaths.file(ENTRYPOINT), opt.resolve("entrypoint.sh"),
-                StandardCopyOption.REPLACE_EXISTING);
-        Files.writeString(opt.resolve("bin/jmiredo"), RepoPaths.read("bin/jmiredo").replace("-XX:InitialHeapSize=16m",
-                "-XX:InitialHeapSize=15m")); // this copy, not the repository's
+        Path opt = Files.createDirectories(
+                        Path.of("target", "ops", "image-layout", "bin").toAbsolutePath())
+                .getParent();
+        Path entrypoint = Files.copy(
+                RepoPaths.file(ENTRYPOINT), opt.resolve("entrypoint.sh"), StandardCopyOption.REPLACE_EXISTING);
+        Files.writeString(
+                opt.resolve("bin/jmiredo"),
+                RepoPaths.read("bin/jmiredo")
+                        .replace(
+                                "-XX:InitialHeapSize=16m",
+                                "-XX:InitialHeapSize=15m")); // this copy, not the repository's
         List<String> args = runEntrypoint(entrypoint, Map.of("JAVA_OPTS", ""));
-        assertThat(args.subList(1, args.size())).contains("-XX:InitialHeapSize=15m")
+        assertThat(args.subList(1, args.size()))
+                .contains("-XX:InitialHeapSize=15m")
                 .doesNotContain("-XX:InitialHeapSize=16m");
     }
 
     @Test
     void entrypointSplitsJavaOptsWithoutGlobbingAndHonoursCommandAndJar() throws Exception {
-        List<String> args = runEntrypoint(Map.of("JAVA_OPTS", "-Xmx1g   -Dx=* -XX:+UseZGC",
-                "JMIREDO_COMMAND", "checkconf", "JMIREDO_JAR", "/x/j.jar"), "/etc/c.conf");
+        List<String> args = runEntrypoint(
+                Map.of(
+                        "JAVA_OPTS",
+                        "-Xmx1g   -Dx=* -XX:+UseZGC",
+                        "JMIREDO_COMMAND",
+                        "checkconf",
+                        "JMIREDO_JAR",
+                        "/x/j.jar"),
+                "/etc/c.conf");
         // A heap size in bytes: neither the first heap nor the soft target (as bin/jmiredo).
-        assertThat(args.subList(1, args.size())).containsExactlyElementsOf(concat(NATIVE, ANY_GC,
-                List.of("-Xmx1g", "-Dx=*", "-XX:+UseZGC", "-jar", "/x/j.jar", "checkconf", "/etc/c.conf")));
+        assertThat(args.subList(1, args.size()))
+                .containsExactlyElementsOf(concat(
+                        NATIVE,
+                        ANY_GC,
+                        List.of("-Xmx1g", "-Dx=*", "-XX:+UseZGC", "-jar", "/x/j.jar", "checkconf", "/etc/c.conf")));
         // JAVA_OPTS set but empty: the launcher's defaults alone, not the image's JAVA_OPTS.
         List<String> bare = runEntrypoint(Map.of("JAVA_OPTS", ""));
-        assertThat(bare.subList(1, bare.size())).containsExactlyElementsOf(concat(NATIVE, ZGC_DEFAULT,
-                List.of("-jar", "/opt/jmiredo/jmiredo.jar", "relay")));
+        assertThat(bare.subList(1, bare.size()))
+                .containsExactlyElementsOf(
+                        concat(NATIVE, ZGC_DEFAULT, List.of("-jar", "/opt/jmiredo/jmiredo.jar", "relay")));
     }
 
     @Test
     void entrypointMapsTheAotCacheWhenTheFileExists() throws Exception {
-        Path cache = Files.createDirectories(Path.of("target", "ops")).toAbsolutePath().resolve("entrypoint-test.aot");
+        Path cache = Files.createDirectories(Path.of("target", "ops"))
+                .toAbsolutePath()
+                .resolve("entrypoint-test.aot");
         Files.writeString(cache, "stand-in");
         List<String> args = runEntrypoint(Map.of("JAVA_OPTS", "-XX:+UseZGC", "JMIREDO_AOT_CACHE", cache.toString()));
-        assertThat(args.subList(1, args.size())).containsExactlyElementsOf(concat(NATIVE, ZGC_NAMED,
-                List.of("-XX:+UseZGC", "-XX:AOTCache=" + cache, "-jar", "/opt/jmiredo/jmiredo.jar", "relay")));
+        assertThat(args.subList(1, args.size()))
+                .containsExactlyElementsOf(concat(
+                        NATIVE,
+                        ZGC_NAMED,
+                        List.of("-XX:+UseZGC", "-XX:AOTCache=" + cache, "-jar", "/opt/jmiredo/jmiredo.jar", "relay")));
         // The image's kind, a dynamic CDS archive (*.jsa), with the JDK base archive's errors silenced.
         Path archive = cache.resolveSibling("entrypoint-test.jsa");
         Files.writeString(archive, "stand-in");
-        List<String> withArchive = runEntrypoint(Map.of("JAVA_OPTS", "-XX:+UseZGC", "JMIREDO_AOT_CACHE", archive.toString()));
-        assertThat(withArchive.subList(1, withArchive.size())).containsExactlyElementsOf(concat(NATIVE, ZGC_NAMED,
-                List.of("-XX:+UseZGC", "-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-jar",
-                        "/opt/jmiredo/jmiredo.jar", "relay")));
+        List<String> withArchive =
+                runEntrypoint(Map.of("JAVA_OPTS", "-XX:+UseZGC", "JMIREDO_AOT_CACHE", archive.toString()));
+        assertThat(withArchive.subList(1, withArchive.size()))
+                .containsExactlyElementsOf(concat(
+                        NATIVE,
+                        ZGC_NAMED,
+                        List.of(
+                                "-XX:+UseZGC",
+                                "-XX:SharedArchiveFile=" + archive,
+                                "-Xlog:cds=off",
+                                "-jar",
+                                "/opt/jmiredo/jmiredo.jar",
+                                "relay")));
         // A missing file (an image built without it, a typo) or an empty value: a start without the cache.
         for (String none : List.of(cache + ".missing", "")) {
             List<String> without = runEntrypoint(Map.of("JAVA_OPTS", "-XX:+UseZGC", "JMIREDO_AOT_CACHE", none));
-            assertThat(without).as(none).noneMatch(arg -> arg.startsWith("-XX:AOTCache") || arg.startsWith("-XX:Shared"));
+            assertThat(without)
+                    .as(none)
+                    .noneMatch(arg -> arg.startsWith("-XX:AOTCache") || arg.startsWith("-XX:Shared"));
         }
     }
 
@@ -150,12 +195,22 @@ class ContainerFilesTest {
         Files.createDirectories(volume);
         Path stale = Files.writeString(volume.resolve("jmiredo-relay-1.jsa"), "stand-in");
         Path server = Files.writeString(volume.resolve("jmiredo-server-2.jsa"), "stand-in");
-        Map<String, String> env = Map.of("JAVA_OPTS", "-XX:+UseZGC", "JMIREDO_AOT_CACHE", image.toString(),
-                "JMIREDO_CACHE_DIR", volume.toString());
+        Map<String, String> env = Map.of(
+                "JAVA_OPTS",
+                "-XX:+UseZGC",
+                "JMIREDO_AOT_CACHE",
+                image.toString(),
+                "JMIREDO_CACHE_DIR",
+                volume.toString());
 
         List<String> first = runEntrypoint(env, "--config", "/c.conf");
-        List<String> record = first.stream().filter(arg -> arg.startsWith("-XX:ArchiveClassesAtExit=")).toList();
-        assertThat(record).as(first.toString()).singleElement().asString()
+        List<String> record = first.stream()
+                .filter(arg -> arg.startsWith("-XX:ArchiveClassesAtExit="))
+                .toList();
+        assertThat(record)
+                .as(first.toString())
+                .singleElement()
+                .asString()
                 .matches("-XX:ArchiveClassesAtExit=" + Pattern.quote(volume.toString()) + "/jmiredo-relay-\\d+\\.jsa");
         assertThat(first).contains("-Xlog:cds=off").noneMatch(arg -> arg.startsWith("-XX:SharedArchiveFile"));
         assertThat(first.subList(first.size() - 5, first.size()))
@@ -166,18 +221,33 @@ class ContainerFilesTest {
         Path archive = Path.of(record.getFirst().substring("-XX:ArchiveClassesAtExit=".length()));
         Files.writeString(archive, "stand-in"); // what the JVM writes when the first start stops
         List<String> next = runEntrypoint(env, "--config", "/c.conf");
-        assertThat(next).contains("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off")
-                .noneMatch(arg -> arg.startsWith("-XX:ArchiveClassesAtExit") || arg.equals("-XX:SharedArchiveFile=" + image));
+        assertThat(next)
+                .contains("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off")
+                .noneMatch(arg ->
+                        arg.startsWith("-XX:ArchiveClassesAtExit") || arg.equals("-XX:SharedArchiveFile=" + image));
 
         // Other JAVA_OPTS: another archive, recorded anew.
-        List<String> other = runEntrypoint(Map.of("JAVA_OPTS", "-XX:+UseZGC -Xmx1g", "JMIREDO_AOT_CACHE", image.toString(),
-                "JMIREDO_CACHE_DIR", volume.toString()));
-        assertThat(other).anyMatch(arg -> arg.startsWith("-XX:ArchiveClassesAtExit=") && !arg.endsWith(archive.toString()));
+        List<String> other = runEntrypoint(Map.of(
+                "JAVA_OPTS",
+                "-XX:+UseZGC -Xmx1g",
+                "JMIREDO_AOT_CACHE",
+                image.toString(),
+                "JMIREDO_CACHE_DIR",
+                volume.toString()));
+        assertThat(other)
+                .anyMatch(arg -> arg.startsWith("-XX:ArchiveClassesAtExit=") && !arg.endsWith(archive.toString()));
 
         // No such directory (no volume mounted): the image's archive, as without the variable.
-        List<String> without = runEntrypoint(Map.of("JAVA_OPTS", "-XX:+UseZGC", "JMIREDO_AOT_CACHE", image.toString(),
-                "JMIREDO_CACHE_DIR", ops.resolve("no-such-volume").toString()));
-        assertThat(without).contains("-XX:SharedArchiveFile=" + image).noneMatch(arg -> arg.startsWith("-XX:ArchiveClasses"));
+        List<String> without = runEntrypoint(Map.of(
+                "JAVA_OPTS",
+                "-XX:+UseZGC",
+                "JMIREDO_AOT_CACHE",
+                image.toString(),
+                "JMIREDO_CACHE_DIR",
+                ops.resolve("no-such-volume").toString()));
+        assertThat(without)
+                .contains("-XX:SharedArchiveFile=" + image)
+                .noneMatch(arg -> arg.startsWith("-XX:ArchiveClasses"));
     }
 
     /**
@@ -188,7 +258,8 @@ class ContainerFilesTest {
         return runEntrypoint(RepoPaths.file(ENTRYPOINT), env, args);
     }
 
-    private static List<String> runEntrypoint(Path entrypoint, Map<String, String> env, String... args) throws Exception {
+    private static List<String> runEntrypoint(Path entrypoint, Map<String, String> env, String... args)
+            throws Exception {
         Path bash = Preconditions.tool("bash");
         Path bin = Files.createDirectories(Path.of("target", "ops", "fake-java").toAbsolutePath());
         Path java = bin.resolve("java");
@@ -208,7 +279,9 @@ class ContainerFilesTest {
         String output = new String(process.getInputStream().readAllBytes());
         assertThat(process.waitFor()).as(output).isZero();
         List<String> lines = output.lines().toList();
-        assertThat(lines.getFirst()).as("pid of the stand-in java = pid started").isEqualTo(Long.toString(process.pid()));
+        assertThat(lines.getFirst())
+                .as("pid of the stand-in java = pid started")
+                .isEqualTo(Long.toString(process.pid()));
         return lines;
     }
 
@@ -222,17 +295,25 @@ class ContainerFilesTest {
             assertThat(RepoPaths.file(source)).as("COPY source " + source).exists();
         }
         for (String module : rootPomModules()) {
-            assertThat(copies).as("the Dockerfile copies the pom of module " + module).contains(module + "/pom.xml");
+            assertThat(copies)
+                    .as("the Dockerfile copies the pom of module " + module)
+                    .contains(module + "/pom.xml");
         }
         assertThat(copies).contains("mvnw", "pom.xml", ".mvn/", ENTRYPOINT);
         assertThat(dockerfile.all("FROM").getLast().args()).isEqualTo("${RUNTIME_IMAGE}");
-        assertThat(dockerfile.all("ARG")).extracting(Dockerfile.Instruction::args)
+        assertThat(dockerfile.all("ARG"))
+                .extracting(Dockerfile.Instruction::args)
                 .contains("BUILD_IMAGE=maven:3.9-eclipse-temurin-25", "RUNTIME_IMAGE=eclipse-temurin:25-jre");
-        assertThat(dockerfile.all("RUN")).anySatisfy(run -> assertThat(run.args()).contains("install", "curl"));
-        assertThat(dockerfile.all("RUN")).as("the daemon runs no ip: rtnetlink")
+        assertThat(dockerfile.all("RUN"))
+                .anySatisfy(run -> assertThat(run.args()).contains("install", "curl"));
+        assertThat(dockerfile.all("RUN"))
+                .as("the daemon runs no ip: rtnetlink")
                 .noneSatisfy(run -> assertThat(run.args()).contains("iproute2"));
-        assertThat(dockerfile.all("RUN")).anySatisfy(run -> assertThat(run.args()).contains("./mvnw -B -DskipTests"));
-        assertThat(dockerfile.all("ENTRYPOINT")).singleElement().extracting(Dockerfile.Instruction::args)
+        assertThat(dockerfile.all("RUN"))
+                .anySatisfy(run -> assertThat(run.args()).contains("./mvnw -B -DskipTests"));
+        assertThat(dockerfile.all("ENTRYPOINT"))
+                .singleElement()
+                .extracting(Dockerfile.Instruction::args)
                 .isEqualTo("[\"/opt/jmiredo/entrypoint.sh\"]");
         assertThat(dockerfile.healthcheckCommand()).contains("$JMIREDO_HEALTH_URL");
     }
@@ -243,15 +324,19 @@ class ContainerFilesTest {
         assertThat(dockerfile.env("JMIREDO_AOT_CACHE")).contains("/opt/jmiredo/jmiredo.jsa");
         assertThat(copies(dockerfile)).contains("deploy/docker/aot-train.sh");
         List<Dockerfile.Instruction> all = dockerfile.instructions();
-        int training = indexOf(all, "RUN", "/opt/jmiredo/aot-train.sh \"$JMIREDO_AOT_CACHE\" /etc/jmiredo/jmiredo.conf");
+        int training =
+                indexOf(all, "RUN", "/opt/jmiredo/aot-train.sh \"$JMIREDO_AOT_CACHE\" /etc/jmiredo/jmiredo.conf");
         // The cache fits one JRE, jar, set of JVM options and configuration: those of the final image, all
         // in place before the training run.
         assertThat(indexOf(all, "FROM", "${RUNTIME_IMAGE}")).isLessThan(training);
-        assertThat(indexOf(all, "COPY", "--from=build /jmiredo.jar /opt/jmiredo/jmiredo.jar")).isLessThan(training);
-        assertThat(indexOf(all, "COPY", "deploy/docker/jmiredo.conf /etc/jmiredo/jmiredo.conf")).isLessThan(training);
+        assertThat(indexOf(all, "COPY", "--from=build /jmiredo.jar /opt/jmiredo/jmiredo.jar"))
+                .isLessThan(training);
+        assertThat(indexOf(all, "COPY", "deploy/docker/jmiredo.conf /etc/jmiredo/jmiredo.conf"))
+                .isLessThan(training);
         assertThat(indexOf(all, "ENV", "JAVA_OPTS=")).isLessThan(training);
-        assertThat(all.subList(training + 1, all.size())).noneMatch(i -> i.keyword().equals("ENV")
-                && i.args().contains("JAVA_OPTS")).noneMatch(i -> i.keyword().equals("COPY"));
+        assertThat(all.subList(training + 1, all.size()))
+                .noneMatch(i -> i.keyword().equals("ENV") && i.args().contains("JAVA_OPTS"))
+                .noneMatch(i -> i.keyword().equals("COPY"));
     }
 
     @SafeVarargs
@@ -299,14 +384,17 @@ class ContainerFilesTest {
 
     @Test
     void composeRunsTheRelayOnTheHostNetworkWithTheTunDevice() {
-        Map<String, Object> services = MiniJson.object(DeployQueries.yamlMap(RepoPaths.read(COMPOSE)).get("services"));
+        Map<String, Object> services =
+                MiniJson.object(DeployQueries.yamlMap(RepoPaths.read(COMPOSE)).get("services"));
         Map<String, Object> relay = MiniJson.object(services.get("jmiredo"));
         assertThat(relay.get("network_mode")).isEqualTo("host");
         assertThat(MiniJson.array(relay.get("cap_add"))).containsExactly("NET_ADMIN");
         assertThat(MiniJson.array(relay.get("devices"))).containsExactly("/dev/net/tun:/dev/net/tun");
         assertThat(relay.get("restart")).isEqualTo("unless-stopped");
         Map<String, Object> build = MiniJson.object(relay.get("build"));
-        Path context = RepoPaths.file("deploy/docker").resolve((String) build.get("context")).normalize();
+        Path context = RepoPaths.file("deploy/docker")
+                .resolve((String) build.get("context"))
+                .normalize();
         assertThat(context).isEqualTo(RepoPaths.root());
         assertThat(context.resolve((String) build.get("dockerfile"))).isEqualTo(RepoPaths.file(Dockerfile.PATH));
         // The --config file is the one mounted.
@@ -315,7 +403,9 @@ class ContainerFilesTest {
         // The relay's own start-up archive goes to a named volume, which outlives the container.
         Object cacheDir = MiniJson.object(relay.get("environment")).get("JMIREDO_CACHE_DIR");
         assertThat(MiniJson.array(relay.get("volumes"))).contains("jmiredo-cache:" + cacheDir);
-        assertThat(MiniJson.object(DeployQueries.yamlMap(RepoPaths.read(COMPOSE)).get("volumes"))).containsKey("jmiredo-cache");
+        assertThat(MiniJson.object(
+                        DeployQueries.yamlMap(RepoPaths.read(COMPOSE)).get("volumes")))
+                .containsKey("jmiredo-cache");
         for (String name : List.of("prometheus", "grafana")) {
             Map<String, Object> service = MiniJson.object(services.get(name));
             assertThat(MiniJson.array(service.get("profiles"))).as(name).containsExactly("monitoring");
@@ -326,7 +416,9 @@ class ContainerFilesTest {
             for (Object volume : volumes == null ? List.of() : MiniJson.array(volumes)) {
                 String source = ((String) volume).split(":")[0];
                 if (source.startsWith(".")) {
-                    assertThat(RepoPaths.file("deploy/docker").resolve(source).normalize()).as(source).exists();
+                    assertThat(RepoPaths.file("deploy/docker").resolve(source).normalize())
+                            .as(source)
+                            .exists();
                 }
             }
         }
@@ -340,26 +432,48 @@ class ContainerFilesTest {
         assertThat(pod.get("hostNetwork")).isEqualTo("true");
         Map<String, Object> container = container(pod);
         Map<String, Object> security = MiniJson.object(container.get("securityContext"));
-        assertThat(MiniJson.array(MiniJson.object(security.get("capabilities")).get("add"))).containsExactly("NET_ADMIN");
+        assertThat(MiniJson.array(MiniJson.object(security.get("capabilities")).get("add")))
+                .containsExactly("NET_ADMIN");
         assertThat(security.get("privileged")).isEqualTo("false");
         Map<String, Object> tun = volume(pod, "tun");
-        assertThat(MiniJson.object(tun.get("hostPath"))).containsEntry("path", "/dev/net/tun").containsEntry("type", "CharDevice");
+        assertThat(MiniJson.object(tun.get("hostPath")))
+                .containsEntry("path", "/dev/net/tun")
+                .containsEntry("type", "CharDevice");
         assertThat(mountPath(container, "tun")).isEqualTo("/dev/net/tun");
-        String metricsPort = MiniJson.array(container.get("ports")).stream().map(MiniJson::object)
-                .filter(p -> "metrics".equals(p.get("name"))).findFirst().orElseThrow().get("containerPort").toString();
+        String metricsPort = MiniJson.array(container.get("ports")).stream()
+                .map(MiniJson::object)
+                .filter(p -> "metrics".equals(p.get("name")))
+                .findFirst()
+                .orElseThrow()
+                .get("containerPort")
+                .toString();
         assertThat(metricsPort).isEqualTo("9544");
-        assertThat(probe(container, "livenessProbe")).containsEntry("path", "/healthz").containsEntry("port", "metrics");
-        assertThat(probe(container, "readinessProbe")).containsEntry("path", "/readyz").containsEntry("port", "metrics");
+        assertThat(probe(container, "livenessProbe"))
+                .containsEntry("path", "/healthz")
+                .containsEntry("port", "metrics");
+        assertThat(probe(container, "readinessProbe"))
+                .containsEntry("path", "/readyz")
+                .containsEntry("port", "metrics");
         Map<String, Object> resources = MiniJson.object(container.get("resources"));
         assertThat(resources).containsKeys("requests", "limits");
         assertThat(MiniJson.object(resources.get("limits"))).containsKey("memory");
         // The image's AOT cache was recorded with the image's JVM options; other ones would not map it.
-        String javaOpts = MiniJson.array(container.get("env")).stream().map(MiniJson::object)
-                .filter(e -> "JAVA_OPTS".equals(e.get("name"))).findFirst().orElseThrow().get("value").toString();
+        String javaOpts = MiniJson.array(container.get("env")).stream()
+                .map(MiniJson::object)
+                .filter(e -> "JAVA_OPTS".equals(e.get("name")))
+                .findFirst()
+                .orElseThrow()
+                .get("value")
+                .toString();
         assertThat(javaOpts).isEqualTo(Dockerfile.read().env("JAVA_OPTS").orElseThrow());
         // The relay's own start-up archive, on a writable volume (the root file system is read-only).
-        String cacheDir = MiniJson.array(container.get("env")).stream().map(MiniJson::object)
-                .filter(e -> "JMIREDO_CACHE_DIR".equals(e.get("name"))).findFirst().orElseThrow().get("value").toString();
+        String cacheDir = MiniJson.array(container.get("env")).stream()
+                .map(MiniJson::object)
+                .filter(e -> "JMIREDO_CACHE_DIR".equals(e.get("name")))
+                .findFirst()
+                .orElseThrow()
+                .get("value")
+                .toString();
         assertThat(mountPath(container, "cache")).isEqualTo(cacheDir);
         assertThat(volume(pod, "cache")).containsKey("emptyDir");
     }
@@ -370,32 +484,46 @@ class ContainerFilesTest {
         Map<String, Object> configMap = k8s("configmap.yaml");
         Map<String, Object> pod = podSpec();
         Map<String, Object> container = container(pod);
-        String namespace = (String) MiniJson.object(k8s("namespace.yaml").get("metadata")).get("name");
+        String namespace =
+                (String) MiniJson.object(k8s("namespace.yaml").get("metadata")).get("name");
         for (Map<String, Object> doc : List.of(daemonSet, configMap, k8s("podmonitor.yaml"))) {
             assertThat(MiniJson.object(doc.get("metadata")).get("namespace")).isEqualTo(namespace);
         }
         // The ConfigMap is mounted where --config looks for it.
         Map<String, Object> config = volume(pod, "config");
-        String configMapName = (String) MiniJson.object(configMap.get("metadata")).get("name");
+        String configMapName =
+                (String) MiniJson.object(configMap.get("metadata")).get("name");
         assertThat(MiniJson.object(config.get("configMap")).get("name")).isEqualTo(configMapName);
         String key = MiniJson.object(configMap.get("data")).keySet().iterator().next();
         List<Object> args = MiniJson.array(container.get("args"));
         assertThat(args).containsExactly("--config", mountPath(container, "config") + "/" + key);
         // The selector selects the pods, and the PodMonitor selects them too and labels them job="jmiredo".
-        Map<String, Object> labels = MiniJson.object(MiniJson.object(MiniJson.object(
-                MiniJson.object(daemonSet.get("spec")).get("template")).get("metadata")).get("labels"));
-        Map<String, Object> selector = MiniJson.object(MiniJson.object(MiniJson.object(daemonSet.get("spec")).get("selector")).get("matchLabels"));
+        Map<String, Object> labels = MiniJson.object(MiniJson.object(
+                        MiniJson.object(MiniJson.object(daemonSet.get("spec")).get("template"))
+                                .get("metadata"))
+                .get("labels"));
+        Map<String, Object> selector = MiniJson.object(
+                MiniJson.object(MiniJson.object(daemonSet.get("spec")).get("selector"))
+                        .get("matchLabels"));
         assertThat(labels).containsAllEntriesOf(selector);
         Map<String, Object> podMonitor = MiniJson.object(k8s("podmonitor.yaml").get("spec"));
-        assertThat(labels).containsAllEntriesOf(MiniJson.object(MiniJson.object(podMonitor.get("selector")).get("matchLabels")));
-        assertThat(MiniJson.array(podMonitor.get("podMetricsEndpoints")).toString()).contains("replacement=jmiredo", "targetLabel=job");
+        assertThat(labels)
+                .containsAllEntriesOf(MiniJson.object(
+                        MiniJson.object(podMonitor.get("selector")).get("matchLabels")));
+        assertThat(MiniJson.array(podMonitor.get("podMetricsEndpoints")).toString())
+                .contains("replacement=jmiredo", "targetLabel=job");
         // kustomization lists existing files; `kubectl kustomize` renders them where kubectl exists.
         for (Object resource : MiniJson.array(k8s("kustomization.yaml").get("resources"))) {
             assertThat(RepoPaths.file(K8S + resource)).exists();
         }
         Optional<Path> kubectl = Preconditions.onPath("kubectl");
         if (kubectl.isPresent()) {
-            Shell.Result render = Shell.quiet().run(TIMEOUT, kubectl.get().toString(), "kustomize", RepoPaths.file(K8S).toString());
+            Shell.Result render = Shell.quiet()
+                    .run(
+                            TIMEOUT,
+                            kubectl.get().toString(),
+                            "kustomize",
+                            RepoPaths.file(K8S).toString());
             assertThat(render.exit()).as(render.describe()).isZero();
             assertThat(render.output()).contains("kind: DaemonSet", "kind: ConfigMap", "kind: Namespace");
         } else {
@@ -407,7 +535,9 @@ class ContainerFilesTest {
     static List<String> probePaths() {
         Map<String, Object> container = container(podSpec());
         return List.of("startupProbe", "livenessProbe", "readinessProbe").stream()
-                .filter(container::containsKey).map(p -> (String) probe(container, p).get("path")).toList();
+                .filter(container::containsKey)
+                .map(p -> (String) probe(container, p).get("path"))
+                .toList();
     }
 
     private static Map<String, Object> k8s(String file) {
@@ -417,7 +547,9 @@ class ContainerFilesTest {
     private static Map<String, Object> podSpec() {
         Map<String, Object> daemonSet = k8s("daemonset.yaml");
         assertThat(daemonSet.get("kind")).isEqualTo("DaemonSet");
-        return MiniJson.object(MiniJson.object(MiniJson.object(daemonSet.get("spec")).get("template")).get("spec"));
+        return MiniJson.object(
+                MiniJson.object(MiniJson.object(daemonSet.get("spec")).get("template"))
+                        .get("spec"));
     }
 
     private static Map<String, Object> container(Map<String, Object> pod) {
@@ -429,12 +561,20 @@ class ContainerFilesTest {
     }
 
     private static Map<String, Object> volume(Map<String, Object> pod, String name) {
-        return MiniJson.array(pod.get("volumes")).stream().map(MiniJson::object)
-                .filter(v -> name.equals(v.get("name"))).findFirst().orElseThrow(() -> new AssertionError("volume " + name));
+        return MiniJson.array(pod.get("volumes")).stream()
+                .map(MiniJson::object)
+                .filter(v -> name.equals(v.get("name")))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("volume " + name));
     }
 
     private static String mountPath(Map<String, Object> container, String volume) {
-        return MiniJson.array(container.get("volumeMounts")).stream().map(MiniJson::object)
-                .filter(m -> volume.equals(m.get("name"))).findFirst().orElseThrow().get("mountPath").toString();
+        return MiniJson.array(container.get("volumeMounts")).stream()
+                .map(MiniJson::object)
+                .filter(m -> volume.equals(m.get("name")))
+                .findFirst()
+                .orElseThrow()
+                .get("mountPath")
+                .toString();
     }
 }

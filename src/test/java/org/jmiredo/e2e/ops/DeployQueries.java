@@ -15,11 +15,12 @@ final class DeployQueries {
     static final String ALERTS = "deploy/prometheus/alerts.yml";
 
     /** label_values(expr, label): only the expression names series. */
-    private static final Pattern LABEL_VALUES = Pattern.compile("(?s)^\\s*label_values\\((.*),\\s*[A-Za-z_]\\w*\\s*\\)\\s*$");
+    private static final Pattern LABEL_VALUES =
+            Pattern.compile("(?s)^\\s*label_values\\((.*),\\s*[A-Za-z_]\\w*\\s*\\)\\s*$");
+
     private static final Pattern QUERY_RESULT = Pattern.compile("(?s)^\\s*query_result\\((.*)\\)\\s*$");
 
-    private DeployQueries() {
-    }
+    private DeployQueries() {}
 
     static Map<String, Object> dashboard() {
         return MiniJson.object(MiniJson.parse(RepoPaths.read(DASHBOARD)));
@@ -52,7 +53,9 @@ final class DeployQueries {
                 Map<String, Object> v = MiniJson.object(variable);
                 if ("query".equals(v.get("type"))) {
                     Object q = v.get("query");
-                    String text = q instanceof Map<?, ?> ? String.valueOf(MiniJson.object(q).get("query")) : String.valueOf(q);
+                    String text = q instanceof Map<?, ?>
+                            ? String.valueOf(MiniJson.object(q).get("query"))
+                            : String.valueOf(q);
                     queries.add(new Query("dashboard variable $" + v.get("name"), variableExpr(text)));
                 }
             }
@@ -72,8 +75,8 @@ final class DeployQueries {
             for (Object t : MiniJson.array(panel.get("targets"))) {
                 Map<String, Object> target = MiniJson.object(t);
                 if (target.get("expr") != null) {
-                    out.add(new Query("dashboard panel '" + panel.get("title") + "' " + target.get("refId"),
-                            (String) target.get("expr")));
+                    out.add(new Query("dashboard panel '" + panel.get("title") + "' " + target.get("refId"), (String)
+                            target.get("expr")));
                 }
             }
         }

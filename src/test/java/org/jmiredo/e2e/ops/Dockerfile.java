@@ -46,7 +46,9 @@ final class Dockerfile {
                 continue;
             }
             int space = full.indexOf(' ');
-            out.add(new Instruction(full.substring(0, space).toUpperCase(), full.substring(space + 1).strip()));
+            out.add(new Instruction(
+                    full.substring(0, space).toUpperCase(),
+                    full.substring(space + 1).strip()));
         }
         return new Dockerfile(List.copyOf(out));
     }

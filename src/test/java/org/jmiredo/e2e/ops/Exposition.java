@@ -49,7 +49,8 @@ final class Exposition {
     /** The values label {@code label} takes on series {@code name}. */
     Set<String> labelValues(String name, String label) {
         Set<String> values = new TreeSet<>();
-        samples.stream().filter(s -> s.name().equals(name) && s.labels().containsKey(label))
+        samples.stream()
+                .filter(s -> s.name().equals(name) && s.labels().containsKey(label))
                 .forEach(s -> values.add(s.labels().get(label)));
         return values;
     }

@@ -22,8 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LauncherOptionsTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    private static final List<String> C1_X5 = List.of("-XX:Tier3InvocationThreshold=1000",
-            "-XX:Tier3MinInvocationThreshold=500", "-XX:Tier3CompileThreshold=10000",
+    private static final List<String> C1_X5 = List.of(
+            "-XX:Tier3InvocationThreshold=1000",
+            "-XX:Tier3MinInvocationThreshold=500",
+            "-XX:Tier3CompileThreshold=10000",
             "-XX:Tier3BackEdgeThreshold=300000");
     /**
      * Netty 4.2 on JDK 25 uses sun.misc.Unsafe only when allowed (else it goes without, and its allocator links malloc
@@ -43,19 +45,27 @@ class LauncherOptionsTest {
         assertThat(first).containsAll(C1_X5).contains(UNSAFE_ALLOWED);
         // ZGC's soft heap target, 256 MiB, set by the daemon once ready: given at start, its warm-up collection ran
         // before ready.
-        assertThat(first).contains("-Djmiredo.soft-max-heap-size=268435456", "-XX:InitialHeapSize=16m")
+        assertThat(first)
+                .contains("-Djmiredo.soft-max-heap-size=268435456", "-XX:InitialHeapSize=16m")
                 .noneMatch(arg -> arg.startsWith("-XX:SoftMaxHeapSize"));
         String record = single(first, "-XX:ArchiveClassesAtExit=");
         assertThat(record).matches("-XX:ArchiveClassesAtExit=" + cache + "/jmiredo-relay-\\d+\\.jsa");
         assertThat(first).contains("-Xlog:cds=off").noneMatch(arg -> arg.startsWith("-XX:AOTCache"));
-        assertThat(first.subList(first.size() - 5, first.size())).containsExactly("-jar",
-                RepoPaths.file("relay-server/target/jmiredo.jar").toRealPath().toString(), "relay", "--config",
-                "/x.conf");
+        assertThat(first.subList(first.size() - 5, first.size()))
+                .containsExactly(
+                        "-jar",
+                        RepoPaths.file("relay-server/target/jmiredo.jar")
+                                .toRealPath()
+                                .toString(),
+                        "relay",
+                        "--config",
+                        "/x.conf");
 
         Path archive = Path.of(record.substring("-XX:ArchiveClassesAtExit=".length()));
         Files.writeString(archive, "stand-in"); // what the JVM writes at the recording start's exit
         List<String> second = launch(cache, "", "relay", "--config", "/x.conf");
-        assertThat(second).contains("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off")
+        assertThat(second)
+                .contains("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off")
                 .noneMatch(arg -> arg.startsWith("-XX:ArchiveClassesAtExit") || arg.startsWith("-XX:AOT"));
     }
 
@@ -65,7 +75,9 @@ class LauncherOptionsTest {
 
         List<String> args = launch(cache, "-XX:+UseG1GC", "server");
 
-        assertThat(args).doesNotContain("-XX:+UseZGC").containsAll(C1_X5)
+        assertThat(args)
+                .doesNotContain("-XX:+UseZGC")
+                .containsAll(C1_X5)
                 .noneMatch(arg -> arg.startsWith("-Djmiredo.soft-max-heap-size"));
         assertThat(single(args, "-XX:AOTCacheOutput="))
                 .matches("-XX:AOTCacheOutput=" + cache + "/jmiredo-server-\\d+\\.aot");
@@ -74,15 +86,18 @@ class LauncherOptionsTest {
 
     @Test
     void theOperatorsOptionsComeAfterTheThresholdsAndNoCommandNoCache() throws IOException {
-        List<String> args = launch(dir.resolve("unused"),
-                "-XX:Tier3InvocationThreshold=200 -XX:+UseZGC --sun-misc-unsafe-memory-access=warn", "checkconf",
+        List<String> args = launch(
+                dir.resolve("unused"),
+                "-XX:Tier3InvocationThreshold=200 -XX:+UseZGC --sun-misc-unsafe-memory-access=warn",
+                "checkconf",
                 "/x.conf");
 
         assertThat(args).containsAll(C1_X5).contains(UNSAFE_ALLOWED);
         assertThat(args.lastIndexOf("-XX:Tier3InvocationThreshold=200"))
                 .isGreaterThan(args.indexOf("-XX:Tier3InvocationThreshold=1000"));
         // The JVM takes the last of these: the operator's.
-        assertThat(args.lastIndexOf("--sun-misc-unsafe-memory-access=warn")).isGreaterThan(args.indexOf(UNSAFE_ALLOWED));
+        assertThat(args.lastIndexOf("--sun-misc-unsafe-memory-access=warn"))
+                .isGreaterThan(args.indexOf(UNSAFE_ALLOWED));
         assertThat(args).noneMatch(arg -> arg.contains("Archive") || arg.startsWith("-XX:AOT"));
     }
 
@@ -96,12 +111,18 @@ class LauncherOptionsTest {
         String soft = "-Djmiredo.soft-max-heap-size=268435456";
         String first = "-XX:InitialHeapSize=16m";
         for (String opts : List.of("-XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError", "-XX:+UseZGC")) {
-            assertThat(launch(dir.resolve("unused"), opts, "checkconf", "/x.conf")).as(opts).contains(soft, first)
+            assertThat(launch(dir.resolve("unused"), opts, "checkconf", "/x.conf"))
+                    .as(opts)
+                    .contains(soft, first)
                     .containsOnlyOnce("-XX:+UseZGC");
         }
-        assertThat(launch(dir.resolve("unused"), "-Xms64m", "checkconf", "/x.conf")).contains(soft).doesNotContain(first);
-        assertThat(launch(dir.resolve("unused"), "-XX:MaxRAM=1g", "checkconf", "/x.conf")).doesNotContain(soft, first);
-        assertThat(launch(dir.resolve("unused"), "-Xmx1g", "checkconf", "/x.conf")).doesNotContain(soft, first)
+        assertThat(launch(dir.resolve("unused"), "-Xms64m", "checkconf", "/x.conf"))
+                .contains(soft)
+                .doesNotContain(first);
+        assertThat(launch(dir.resolve("unused"), "-XX:MaxRAM=1g", "checkconf", "/x.conf"))
+                .doesNotContain(soft, first);
+        assertThat(launch(dir.resolve("unused"), "-Xmx1g", "checkconf", "/x.conf"))
+                .doesNotContain(soft, first)
                 .contains("-XX:+UseZGC");
     }
 
@@ -114,13 +135,31 @@ class LauncherOptionsTest {
         String imageOpts = Dockerfile.read().env("JAVA_OPTS").orElseThrow();
         for (String opts : List.of(imageOpts, "", "-XX:+UseG1GC -Xmx1g", "-XX:+UseZGC -Xms32m -Dx=y")) {
             List<String> launcher = launch(dir.resolve("unused"), opts, "checkconf", "/x.conf");
-            Map<String, String> env = Map.of("PATH", dir.resolve("jdk/bin") + ":/usr/bin:/bin", "JAVA_OPTS", opts,
-                    "JMIREDO_COMMAND", "checkconf", "JMIREDO_AOT_CACHE", "", "JMIREDO_CACHE_DIR", "");
-            Shell.Result result = Shell.quiet().run(TIMEOUT, null, env,
-                    List.of("bash", RepoPaths.file("deploy/docker/entrypoint.sh").toString(), "/x.conf"));
+            Map<String, String> env = Map.of(
+                    "PATH",
+                    dir.resolve("jdk/bin") + ":/usr/bin:/bin",
+                    "JAVA_OPTS",
+                    opts,
+                    "JMIREDO_COMMAND",
+                    "checkconf",
+                    "JMIREDO_AOT_CACHE",
+                    "",
+                    "JMIREDO_CACHE_DIR",
+                    "");
+            Shell.Result result = Shell.quiet()
+                    .run(
+                            TIMEOUT,
+                            null,
+                            env,
+                            List.of(
+                                    "bash",
+                                    RepoPaths.file("deploy/docker/entrypoint.sh")
+                                            .toString(),
+                                    "/x.conf"));
             assertThat(result.exit()).as(result.describe()).isZero();
             List<String> image = result.output().lines().toList();
-            assertThat(image.subList(0, image.indexOf("-jar"))).as(opts)
+            assertThat(image.subList(0, image.indexOf("-jar")))
+                    .as(opts)
                     .containsExactlyElementsOf(launcher.subList(0, launcher.indexOf("-jar")));
         }
     }
@@ -136,9 +175,17 @@ class LauncherOptionsTest {
             Files.writeString(java, "#!/bin/bash\nprintf '%s\\n' \"$@\"\n");
             assertThat(java.toFile().setExecutable(true)).isTrue();
         }
-        Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", "JAVA_HOME", home.toString(),
-                "JMIREDO_AOT_CACHE", cache.toString(), "JMIREDO_JAVA_OPTS", javaOpts);
-        List<String> command = new ArrayList<>(List.of("bash", RepoPaths.file("bin/jmiredo").toString()));
+        Map<String, String> env = Map.of(
+                "PATH",
+                "/usr/bin:/bin",
+                "JAVA_HOME",
+                home.toString(),
+                "JMIREDO_AOT_CACHE",
+                cache.toString(),
+                "JMIREDO_JAVA_OPTS",
+                javaOpts);
+        List<String> command =
+                new ArrayList<>(List.of("bash", RepoPaths.file("bin/jmiredo").toString()));
         command.addAll(List.of(args));
         Shell.Result result = Shell.quiet().run(TIMEOUT, null, env, command);
         assertThat(result.exit()).as(result.describe()).isZero();

@@ -58,7 +58,8 @@ final class LiveRelay {
         env.put("JAVA_OPTS", Dockerfile.read().env("JAVA_OPTS").orElseThrow());
         env.putAll(moreEnv);
         Path entrypoint = RepoPaths.file("deploy/docker/entrypoint.sh");
-        LabProcess process = netns.start(LOG, List.of("bash", entrypoint.toString(), "--config", config.toString()), env);
+        LabProcess process =
+                netns.start(LOG, List.of("bash", entrypoint.toString(), "--config", config.toString()), env);
         LiveRelay relay = new LiveRelay(netns, process, java);
         relay.awaitReady();
         return relay;
@@ -91,10 +92,11 @@ final class LiveRelay {
     void forceGc() {
         Path jcmd = java.resolveSibling("jcmd");
         Preconditions.require(Files.isExecutable(jcmd), jcmd + " (to force a GC) is missing");
-        Shell.Result gc = Shell.quiet().run(Duration.ofSeconds(30), jcmd.toString(), Long.toString(process.pid()), "GC.run");
+        Shell.Result gc =
+                Shell.quiet().run(Duration.ofSeconds(30), jcmd.toString(), Long.toString(process.pid()), "GC.run");
         assertThat(gc.exit()).as(gc.describe()).isZero();
-        Poll.until("jvm_gc_pause_seconds after GC.run", Duration.ofSeconds(15),
-                () -> scrape().contains("jvm_gc_pause_seconds_count"));
+        Poll.until("jvm_gc_pause_seconds after GC.run", Duration.ofSeconds(15), () -> scrape().contains(
+                        "jvm_gc_pause_seconds_count"));
     }
 
     private void awaitReady() {

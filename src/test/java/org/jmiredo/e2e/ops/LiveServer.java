@@ -31,15 +31,25 @@ final class LiveServer implements AutoCloseable {
         OpsNetns netns = OpsNetns.create();
         try {
             for (String address : List.of("198.51.100.1/32", "198.51.100.2/32")) {
-                netns.exec(Duration.ofSeconds(10), "ip", "addr", "add", address, "dev", "lo").check();
+                netns.exec(Duration.ofSeconds(10), "ip", "addr", "add", address, "dev", "lo")
+                        .check();
             }
             Path config = netns.writeFile("server.conf", """
                     jmiredo.server { primary-address = "198.51.100.1", native-forwarding = false }
                     jmiredo.transport.event-loops = 1
                     jmiredo.metrics.listen = "127.0.0.1:9544"
                     """);
-            LabProcess process = netns.start(LOG, List.of(java.toString(), "-Xmx64m",
-                    "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(), "server", "--config", config.toString()),
+            LabProcess process = netns.start(
+                    LOG,
+                    List.of(
+                            java.toString(),
+                            "-Xmx64m",
+                            "--enable-native-access=ALL-UNNAMED",
+                            "-jar",
+                            jar.toString(),
+                            "server",
+                            "--config",
+                            config.toString()),
                     Map.of());
             Poll.until("the server's /readyz to answer 200", START_TIMEOUT, () -> {
                 process.assertAlive();

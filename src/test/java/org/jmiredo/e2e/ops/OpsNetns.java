@@ -24,6 +24,7 @@ final class OpsNetns implements AutoCloseable {
 
     /** The ops tests' prefix family; the relay suite uses "jm", the server suite "js". */
     static final String FAMILY = "jmops";
+
     private static final Duration SHORT = Duration.ofSeconds(15);
 
     private final LabRun run;
@@ -89,16 +90,25 @@ final class OpsNetns implements AutoCloseable {
 
     /** curl's {@code --write-out} of a GET, asked again while the endpoint answers 429 ({@link TooManyRequests}). */
     private String curlWriteOut(String format, String url, String... headers) {
-        List<String> command = new ArrayList<>(List.of("curl", "--silent", "--output", "/dev/null",
-                "--write-out", format + "\\n%{http_code}\\n%header{retry-after}\\n", "--max-time", "5"));
+        List<String> command = new ArrayList<>(List.of(
+                "curl",
+                "--silent",
+                "--output",
+                "/dev/null",
+                "--write-out",
+                format + "\\n%{http_code}\\n%header{retry-after}\\n",
+                "--max-time",
+                "5"));
         for (String header : headers) {
             command.add("--header");
             command.add(header);
         }
         command.add(url);
-        List<String> lines = TooManyRequests.ask(() -> netns.exec(SHORT, command).output().lines().toList(),
+        List<String> lines = TooManyRequests.ask(
+                () -> netns.exec(SHORT, command).output().lines().toList(),
                 out -> out.size() >= 2 && out.get(1).strip().equals("429")
-                        ? TooManyRequests.seconds(out.size() > 2 ? out.get(2) : "") : OptionalLong.empty());
+                        ? TooManyRequests.seconds(out.size() > 2 ? out.get(2) : "")
+                        : OptionalLong.empty());
         return lines.isEmpty() ? "" : lines.getFirst().strip();
     }
 

@@ -26,7 +26,8 @@ final class PromApi {
         }
         Map<String, Object> answer = MiniJson.object(MiniJson.parse(result.output()));
         if (!"success".equals(answer.get("status"))) {
-            throw new AssertionError("GET " + path + " " + List.of(params) + ": " + answer.get("errorType") + ": " + answer.get("error"));
+            throw new AssertionError("GET " + path + " " + List.of(params) + ": " + answer.get("errorType") + ": "
+                    + answer.get("error"));
         }
         return MiniJson.object(answer.get("data"));
     }

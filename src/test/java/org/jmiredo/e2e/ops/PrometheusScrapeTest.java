@@ -8,10 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.Test;
 import org.jmiredo.e2e.lab.Poll;
 import org.jmiredo.e2e.lab.Preconditions;
 import org.jmiredo.e2e.lab.Shell;
+import org.junit.jupiter.api.Test;
 
 /**
  * A real Prometheus (the Debian package) scrapes a running relay in a namespace with the repository's
@@ -23,10 +23,16 @@ class PrometheusScrapeTest {
     private static final String PROMETHEUS_URL = "http://127.0.0.1:9090";
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final List<String> KEY_SERIES = List.of(
-            "jmiredo_udp_received_packets_total", "jmiredo_udp_sent_packets_total",
-            "jmiredo_tun_read_packets_total", "jmiredo_tun_written_packets_total",
-            "jmiredo_dropped_packets_total", "jmiredo_peers", "jmiredo_peers_capacity",
-            "jvm_memory_used_bytes", "jvm_gc_pause_seconds_count", "process_uptime_seconds");
+            "jmiredo_udp_received_packets_total",
+            "jmiredo_udp_sent_packets_total",
+            "jmiredo_tun_read_packets_total",
+            "jmiredo_tun_written_packets_total",
+            "jmiredo_dropped_packets_total",
+            "jmiredo_peers",
+            "jmiredo_peers_capacity",
+            "jvm_memory_used_bytes",
+            "jvm_gc_pause_seconds_count",
+            "process_uptime_seconds");
     private static final int JUNK_DATAGRAMS = 5;
 
     @Test
@@ -45,7 +51,10 @@ class PrometheusScrapeTest {
             await("Prometheus ready", api::answers, netns);
             await("up{job=\"jmiredo\"} == 1", () -> api.value("up{job=\"jmiredo\"}") == 1.0, netns);
             for (String series : KEY_SERIES) {
-                await(series + " scraped", () -> !api.query(series + "{job=\"jmiredo\"}").isEmpty(), netns);
+                await(
+                        series + " scraped",
+                        () -> !api.query(series + "{job=\"jmiredo\"}").isEmpty(),
+                        netns);
             }
             countersMove(netns, api);
             allRulesEvaluateCleanly(api, netns);
@@ -62,35 +71,52 @@ class PrometheusScrapeTest {
         assertThat(fast).doesNotContain("15s", "10s").contains("127.0.0.1:9544", "job_name: jmiredo");
         Path file = netns.writeFile("prometheus.yml", fast);
         netns.writeFile("alerts.yml", RepoPaths.read(DeployQueries.ALERTS));
-        netns.start("prometheus", List.of(prometheus.toString(), "--config.file=" + file,
-                "--storage.tsdb.path=" + netns.dir().resolve("tsdb"),
-                "--web.listen-address=127.0.0.1:9090"), Map.of());
+        netns.start(
+                "prometheus",
+                List.of(
+                        prometheus.toString(),
+                        "--config.file=" + file,
+                        "--storage.tsdb.path=" + netns.dir().resolve("tsdb"),
+                        "--web.listen-address=127.0.0.1:9090"),
+                Map.of());
     }
 
     /** Junk sent to the relay's port shows up in Prometheus: received and dropped. */
     private static void countersMove(OpsNetns netns, PromApi api) {
-        Shell.Result sent = netns.exec(Duration.ofSeconds(10), "bash", "-c",
+        Shell.Result sent = netns.exec(
+                Duration.ofSeconds(10),
+                "bash",
+                "-c",
                 "for i in $(seq " + JUNK_DATAGRAMS + "); do printf 'not teredo' > /dev/udp/127.0.0.1/3544; done");
         assertThat(sent.exit()).as(sent.describe()).isZero();
-        await("the junk counted as received",
-                () -> api.value("sum(jmiredo_udp_received_packets_total{job=\"jmiredo\"})") >= JUNK_DATAGRAMS, netns);
-        await("the junk counted as dropped",
-                () -> api.value("sum(jmiredo_dropped_packets_total{job=\"jmiredo\"})") >= JUNK_DATAGRAMS, netns);
+        await(
+                "the junk counted as received",
+                () -> api.value("sum(jmiredo_udp_received_packets_total{job=\"jmiredo\"})") >= JUNK_DATAGRAMS,
+                netns);
+        await(
+                "the junk counted as dropped",
+                () -> api.value("sum(jmiredo_dropped_packets_total{job=\"jmiredo\"})") >= JUNK_DATAGRAMS,
+                netns);
     }
 
     /** Every rule of alerts.yml has been evaluated on real series, with health "ok" (no runtime error). */
     private static void allRulesEvaluateCleanly(PromApi api, OpsNetns netns) {
         int expected = DeployQueries.rules(DeployQueries.alertRules()).size();
         List<Map<String, Object>> rules = new ArrayList<>();
-        await("all " + expected + " rules evaluated", () -> {
-            rules.clear();
-            for (Object group : MiniJson.array(api.get("/api/v1/rules").get("groups"))) {
-                MiniJson.array(MiniJson.object(group).get("rules")).forEach(r -> rules.add(MiniJson.object(r)));
-            }
-            return rules.size() == expected && rules.stream().noneMatch(r -> "unknown".equals(r.get("health")));
-        }, netns);
-        List<String> problems = rules.stream().filter(r -> !"ok".equals(r.get("health")))
-                .map(r -> r.get("name") + ": " + r.get("health") + ": " + r.get("lastError")).toList();
+        await(
+                "all " + expected + " rules evaluated",
+                () -> {
+                    rules.clear();
+                    for (Object group : MiniJson.array(api.get("/api/v1/rules").get("groups"))) {
+                        MiniJson.array(MiniJson.object(group).get("rules")).forEach(r -> rules.add(MiniJson.object(r)));
+                    }
+                    return rules.size() == expected && rules.stream().noneMatch(r -> "unknown".equals(r.get("health")));
+                },
+                netns);
+        List<String> problems = rules.stream()
+                .filter(r -> !"ok".equals(r.get("health")))
+                .map(r -> r.get("name") + ": " + r.get("health") + ": " + r.get("lastError"))
+                .toList();
         assertThat(problems).as("alert rules that failed to evaluate").isEmpty();
     }
 
@@ -107,7 +133,9 @@ class PrometheusScrapeTest {
     private static List<String> emptyDashboardQueries(PromApi api) {
         List<String> empty = new ArrayList<>();
         for (DeployQueries.Query q : DeployQueries.fromDashboard(DeployQueries.dashboard())) {
-            String promql = q.expr().replace("$__rate_interval", "30s").replace("$__range", "5m")
+            String promql = q.expr()
+                    .replace("$__rate_interval", "30s")
+                    .replace("$__range", "5m")
                     .replace("$instance", ".+");
             if (promql.isBlank()) {
                 continue;

@@ -18,10 +18,36 @@ final class Promql {
 
     private static final Set<String> LABEL_LIST_KEYWORDS =
             Set.of("by", "without", "on", "ignoring", "group_left", "group_right");
-    private static final Set<String> KEYWORDS = Set.of("and", "or", "unless", "bool", "offset", "atan2", "inf", "nan",
-            "by", "without", "on", "ignoring", "group_left", "group_right");
-    private static final Set<String> AGGREGATIONS = Set.of("sum", "min", "max", "avg", "group", "stddev", "stdvar",
-            "count", "count_values", "bottomk", "topk", "quantile", "limitk", "limit_ratio");
+    private static final Set<String> KEYWORDS = Set.of(
+            "and",
+            "or",
+            "unless",
+            "bool",
+            "offset",
+            "atan2",
+            "inf",
+            "nan",
+            "by",
+            "without",
+            "on",
+            "ignoring",
+            "group_left",
+            "group_right");
+    private static final Set<String> AGGREGATIONS = Set.of(
+            "sum",
+            "min",
+            "max",
+            "avg",
+            "group",
+            "stddev",
+            "stdvar",
+            "count",
+            "count_values",
+            "bottomk",
+            "topk",
+            "quantile",
+            "limitk",
+            "limit_ratio");
 
     private final String s;
     private int pos;
@@ -48,8 +74,10 @@ final class Promql {
                 skipTo(']');
             } else if (c == '{') {
                 List<Matcher> matchers = matchers();
-                matchers.stream().filter(m -> m.label().equals("__name__") && m.op().equals("="))
-                        .findFirst().ifPresent(m -> found.add(new Selector(m.value(), matchers)));
+                matchers.stream()
+                        .filter(m -> m.label().equals("__name__") && m.op().equals("="))
+                        .findFirst()
+                        .ifPresent(m -> found.add(new Selector(m.value(), matchers)));
             } else if (c == '$') {
                 variable();
             } else if (isIdentStart(c)) {
@@ -110,7 +138,8 @@ final class Promql {
             String label = s.substring(start, pos);
             skipSpace();
             String op = s.startsWith("=~", pos) || s.startsWith("!~", pos) || s.startsWith("!=", pos)
-                    ? s.substring(pos, pos + 2) : s.substring(pos, pos + 1);
+                    ? s.substring(pos, pos + 2)
+                    : s.substring(pos, pos + 1);
             if (label.isEmpty() || !Set.of("=", "=~", "!~", "!=").contains(op)) {
                 throw new IllegalArgumentException("bad label matcher at offset " + start + " in " + s);
             }

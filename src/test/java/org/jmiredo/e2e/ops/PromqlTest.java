@@ -23,16 +23,21 @@ class PromqlTest {
                 and on (instance) up{instance=~"$instance"} == bool 1
                 or max(jvm_gc_pause_seconds_max) > 0.1  # trailing comment with fake_metric
                 """;
-        assertThat(names(expr)).containsExactly("jmiredo_dropped_packets_total", "jmiredo_udp_received_bytes_total",
-                "up", "jvm_gc_pause_seconds_max");
+        assertThat(names(expr))
+                .containsExactly(
+                        "jmiredo_dropped_packets_total",
+                        "jmiredo_udp_received_bytes_total",
+                        "up",
+                        "jvm_gc_pause_seconds_max");
         Promql.Selector dropped = Promql.selectors(expr).getFirst();
-        assertThat(dropped.matchers()).containsExactly(new Promql.Matcher("job", "=", "jmiredo"),
-                new Promql.Matcher("reason", "!~", "a|b"));
+        assertThat(dropped.matchers())
+                .containsExactly(new Promql.Matcher("job", "=", "jmiredo"), new Promql.Matcher("reason", "!~", "a|b"));
     }
 
     @Test
     void handlesStringsNameMatchersAndSubqueries() {
-        assertThat(names("label_replace(foo_total, \"dst\", \"$1\", \"src\", \"(bar_total)\")")).containsExactly("foo_total");
+        assertThat(names("label_replace(foo_total, \"dst\", \"$1\", \"src\", \"(bar_total)\")"))
+                .containsExactly("foo_total");
         assertThat(names("{__name__=\"by_name_only\", a=\"x\"}")).containsExactly("by_name_only");
         assertThat(names("max_over_time(rate(x_total[1m])[10m:30s])")).containsExactly("x_total");
         assertThat(names("sum(rate(a_total{k=\"v\\\"}\"}[1m]))")).containsExactly("a_total");
@@ -56,18 +61,21 @@ class PromqlTest {
                 """);
         assertThat(exposed.labelValues("jmiredo_dropped_packets_total", "x")).containsExactly("a\"b");
         List<DeployQueries.Query> queries = List.of(
-                new DeployQueries.Query("ok", "rate(jmiredo_dropped_packets_total{reason!~\"not_teredo|queue_full\",job=\"j\"}[1m]) + on() up"),
+                new DeployQueries.Query(
+                        "ok",
+                        "rate(jmiredo_dropped_packets_total{reason!~\"not_teredo|queue_full\",job=\"j\"}[1m]) + on() up"),
                 new DeployQueries.Query("typo", "jmiredo_droped_packets_total"),
                 new DeployQueries.Query("value", "jvm_memory_used_bytes{area=\"nonheap\"}"),
                 new DeployQueries.Query("regex", "jmiredo_dropped_packets_total{reason=~\"not_teredo|queue_ful\"}"),
                 new DeployQueries.Query("label", "jvm_memory_used_bytes{pool=\"x\"}"),
                 new DeployQueries.Query("nothing", "vector(1)"));
-        assertThat(SeriesCheck.problems(queries, exposed)).containsExactly(
-                "typo: jmiredo_droped_packets_total is not exported",
-                "value: jvm_memory_used_bytes{area=\"nonheap\"} is not exported (values: [heap])",
-                "regex: jmiredo_dropped_packets_total{reason=\"queue_ful\"} is not exported (values: [not_teredo, queue_full])",
-                "label: jvm_memory_used_bytes has no label pool",
-                "nothing: no series found in `vector(1)`");
+        assertThat(SeriesCheck.problems(queries, exposed))
+                .containsExactly(
+                        "typo: jmiredo_droped_packets_total is not exported",
+                        "value: jvm_memory_used_bytes{area=\"nonheap\"} is not exported (values: [heap])",
+                        "regex: jmiredo_dropped_packets_total{reason=\"queue_ful\"} is not exported (values: [not_teredo, queue_full])",
+                        "label: jvm_memory_used_bytes has no label pool",
+                        "nothing: no series found in `vector(1)`");
     }
 
     @Test
@@ -91,10 +99,15 @@ class PromqlTest {
                   text
                 f:
                 """);
-        assertThat(doc).containsEntry("a", "1").containsEntry("b", List.of("x", "y # not a comment"))
-                .containsEntry("d", "line 1\n  line 2\n").containsEntry("e", "folded text").containsEntry("f", null);
+        assertThat(doc)
+                .containsEntry("a", "1")
+                .containsEntry("b", List.of("x", "y # not a comment"))
+                .containsEntry("d", "line 1\n  line 2\n")
+                .containsEntry("e", "folded text")
+                .containsEntry("f", null);
         List<Object> c = MiniJson.array(doc.get("c"));
-        assertThat(MiniJson.object(c.getFirst())).containsEntry("flow", List.of("p", "q's", "r"))
+        assertThat(MiniJson.object(c.getFirst()))
+                .containsEntry("flow", List.of("p", "q's", "r"))
                 .containsEntry("map", Map.of("k", "v", "l", "w"));
         assertThat(MiniJson.object(c.get(1))).containsEntry("plain", "http://host:9/path");
         assertThatThrownBy(() -> TinyYaml.parse("a: &x 1\n")).hasMessageContaining("anchors");

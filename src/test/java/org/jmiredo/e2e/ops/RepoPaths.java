@@ -10,8 +10,7 @@ final class RepoPaths {
 
     private static final Path ROOT = findRoot();
 
-    private RepoPaths() {
-    }
+    private RepoPaths() {}
 
     static Path root() {
         return ROOT;
@@ -33,7 +32,8 @@ final class RepoPaths {
     private static Path findRoot() {
         Path start = Path.of(System.getProperty("user.dir")).toAbsolutePath();
         for (Path dir = start; dir != null; dir = dir.getParent()) {
-            if (Files.isDirectory(dir.resolve("deploy")) && Files.isRegularFile(dir.resolve("pom.xml"))
+            if (Files.isDirectory(dir.resolve("deploy"))
+                    && Files.isRegularFile(dir.resolve("pom.xml"))
                     && Files.isDirectory(dir.resolve("relay-server"))) {
                 return dir;
             }

@@ -14,13 +14,17 @@ import java.util.regex.Pattern;
 final class SeriesCheck {
 
     /** Series Prometheus writes for every target; they never appear in /metrics. */
-    static final Set<String> SCRAPE_SERIES = Set.of("up", "scrape_duration_seconds", "scrape_samples_scraped",
-            "scrape_samples_post_metric_relabeling", "scrape_series_added");
+    static final Set<String> SCRAPE_SERIES = Set.of(
+            "up",
+            "scrape_duration_seconds",
+            "scrape_samples_scraped",
+            "scrape_samples_post_metric_relabeling",
+            "scrape_series_added");
+
     private static final Set<String> TARGET_LABELS = Set.of("job", "instance");
     private static final Pattern LITERAL_ALTERNATION = Pattern.compile("[A-Za-z0-9_:.\\-]+(\\|[A-Za-z0-9_:.\\-]+)*");
 
-    private SeriesCheck() {
-    }
+    private SeriesCheck() {}
 
     static List<String> problems(List<DeployQueries.Query> queries, Exposition exposed) {
         List<String> problems = new ArrayList<>();
@@ -46,9 +50,11 @@ final class SeriesCheck {
         return problems;
     }
 
-    private static void checkMatcher(DeployQueries.Query query, String metric, Promql.Matcher m, Exposition exposed,
-            List<String> problems) {
-        if (TARGET_LABELS.contains(m.label()) || m.label().equals("__name__") || m.value().contains("$")) {
+    private static void checkMatcher(
+            DeployQueries.Query query, String metric, Promql.Matcher m, Exposition exposed, List<String> problems) {
+        if (TARGET_LABELS.contains(m.label())
+                || m.label().equals("__name__")
+                || m.value().contains("$")) {
             return;
         }
         boolean regex = m.op().endsWith("~");

@@ -8,8 +8,7 @@ import java.util.Map;
 /** The settings of one section of a systemd unit file (a key may repeat: all values, in order). */
 final class SystemdUnit {
 
-    private SystemdUnit() {
-    }
+    private SystemdUnit() {}
 
     static Map<String, List<String>> section(String unit, String name) {
         Map<String, List<String>> settings = new LinkedHashMap<>();
@@ -29,7 +28,8 @@ final class SystemdUnit {
                 if (value.startsWith("\"") && value.endsWith("\"")) {
                     value = value.substring(1, value.length() - 1);
                 }
-                settings.computeIfAbsent(line.substring(0, eq).strip(), k -> new ArrayList<>()).add(value);
+                settings.computeIfAbsent(line.substring(0, eq).strip(), k -> new ArrayList<>())
+                        .add(value);
             }
         }
         return settings;

@@ -294,12 +294,13 @@ final class TinyYaml {
                 continue;
             }
             char e = body.charAt(++i);
-            out.append(switch (e) {
-                case 'n' -> '\n';
-                case 't' -> '\t';
-                case '"', '\\', '/' -> e;
-                default -> throw new IllegalArgumentException("YAML: unsupported escape \\" + e);
-            });
+            out.append(
+                    switch (e) {
+                        case 'n' -> '\n';
+                        case 't' -> '\t';
+                        case '"', '\\', '/' -> e;
+                        default -> throw new IllegalArgumentException("YAML: unsupported escape \\" + e);
+                    });
         }
         return out.toString();
     }
@@ -355,6 +356,7 @@ final class TinyYaml {
     }
 
     private IllegalArgumentException error(int line, String what) {
-        return new IllegalArgumentException("YAML line " + (line + 1) + ": " + what + ": " + lines.get(line).strip());
+        return new IllegalArgumentException(
+                "YAML line " + (line + 1) + ": " + what + ": " + lines.get(line).strip());
     }
 }

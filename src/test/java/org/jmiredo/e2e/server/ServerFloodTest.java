@@ -49,29 +49,44 @@ class ServerFloodTest extends OneLabPerClass {
             + "every RS is answered, the server stays ready")
     void aRealClientQualifiesDuringTheFlood() {
         ServerPeers peers = new ServerPeers(lab, ServerPeers.java(), ServerPeers.jar());
-        LabProcess server = peers.startServer(Node.SRV, "jmiredo-server", """
+        LabProcess server = peers.startServer(
+                Node.SRV,
+                "jmiredo-server",
+                """
                 jmiredo.server { primary-address = "%s", secondary-address = "%s", ra-per-destination = 0 }
-                """.formatted(SERVER_PRIMARY, SERVER_SECONDARY), ServerPeers.SERVER_METRICS);
-        LabProcess flood = lab.start(Node.ATK, "rs-flood", TeredoPacketTool.command("rs-flood", SERVER_PRIMARY,
-                FLOOD_COUNT, "203.0.113.1", FLOOD_SOURCES, FLOOD_RATE));
-        Poll.until("the flood to reach the server", Duration.ofSeconds(20),
+                """.formatted(SERVER_PRIMARY, SERVER_SECONDARY),
+                ServerPeers.SERVER_METRICS);
+        LabProcess flood = lab.start(
+                Node.ATK,
+                "rs-flood",
+                TeredoPacketTool.command(
+                        "rs-flood", SERVER_PRIMARY, FLOOD_COUNT, "203.0.113.1", FLOOD_SOURCES, FLOOD_RATE));
+        Poll.until(
+                "the flood to reach the server",
+                Duration.ofSeconds(20),
                 () -> peers.scrape(Node.SRV, ServerPeers.SERVER_METRICS)
-                        .value("jmiredo_router_solicitations_received_total") > 10_000);
+                                .value("jmiredo_router_solicitations_received_total")
+                        > 10_000);
         long start = System.nanoTime();
         LabProcess client = peers.startMiredoClient(Node.CLI);
         String address = peers.awaitTeredoAddress(Node.CLI, client, QUALIFY);
         lab.log("qualified during the flood in " + (System.nanoTime() - start) / 1_000_000 + " ms as " + address);
-        assertThat(flood.isAlive()).as("the flood still going when the client qualified").isTrue();
+        assertThat(flood.isAlive())
+                .as("the flood still going when the client qualified")
+                .isTrue();
         flood.kill();
 
         ServerPeers.Scrape metrics = Poll.value("every RS counted as answered", Duration.ofSeconds(10), () -> {
             ServerPeers.Scrape s = peers.scrape(Node.SRV, ServerPeers.SERVER_METRICS);
             return s.value("jmiredo_router_advertisements_sent_total")
-                    == s.value("jmiredo_router_solicitations_received_total") ? Optional.of(s) : Optional.empty();
+                            == s.value("jmiredo_router_solicitations_received_total")
+                    ? Optional.of(s)
+                    : Optional.empty();
         });
         assertThat(metrics.dropped("internal_error")).isZero();
         server.assertAlive();
-        assertThat(lab.httpGet(Node.SRV, ServerPeers.SERVER_METRICS, "/readyz")[0]).contains("200");
+        assertThat(lab.httpGet(Node.SRV, ServerPeers.SERVER_METRICS, "/readyz")[0])
+                .contains("200");
         client.stop(); // the next case starts its own server and client on the same addresses
         server.stop();
     }
@@ -82,40 +97,61 @@ class ServerFloodTest extends OneLabPerClass {
             + PER_DESTINATION + " RAs a second, a Miredo client starting during it qualifies")
     void aFloodAtOneVictimIsHeldToItsBudgetWhileARealClientQualifies() {
         ServerPeers peers = new ServerPeers(lab, ServerPeers.java(), ServerPeers.jar());
-        LabProcess server = peers.startServer(Node.SRV, "jmiredo-server-victim", """
+        LabProcess server = peers.startServer(
+                Node.SRV,
+                "jmiredo-server-victim",
+                """
                 jmiredo.server { primary-address = "%s", secondary-address = "%s", ra-per-destination = %d }
-                """.formatted(SERVER_PRIMARY, SERVER_SECONDARY, PER_DESTINATION), ServerPeers.SERVER_METRICS);
+                """.formatted(SERVER_PRIMARY, SERVER_SECONDARY, PER_DESTINATION),
+                ServerPeers.SERVER_METRICS);
         long start = System.nanoTime();
-        LabProcess flood = lab.start(Node.ATK, "rs-flood-victim", TeredoPacketTool.command("rs-flood", SERVER_PRIMARY,
-                "60000", "203.0.113.1", "1", "5000", "64"));
-        Poll.until("the flood to reach the server", Duration.ofSeconds(20),
+        LabProcess flood = lab.start(
+                Node.ATK,
+                "rs-flood-victim",
+                TeredoPacketTool.command("rs-flood", SERVER_PRIMARY, "60000", "203.0.113.1", "1", "5000", "64"));
+        Poll.until(
+                "the flood to reach the server",
+                Duration.ofSeconds(20),
                 () -> peers.scrape(Node.SRV, ServerPeers.SERVER_METRICS).dropped("ra_destination_limited") > 1_000);
         LabProcess client = peers.startMiredoClient(Node.CLI);
         String address = peers.awaitTeredoAddress(Node.CLI, client, QUALIFY);
-        assertThat(flood.isAlive()).as("the flood still going when the client qualified").isTrue();
+        assertThat(flood.isAlive())
+                .as("the flood still going when the client qualified")
+                .isTrue();
         // Let the flood run over a few clock seconds, so that the bound below is one per second.
-        Poll.until("15,000 RSs of the flood", Duration.ofSeconds(20), () -> peers.scrape(Node.SRV,
-                ServerPeers.SERVER_METRICS).value("jmiredo_router_solicitations_received_total") > 15_000);
+        Poll.until(
+                "15,000 RSs of the flood",
+                Duration.ofSeconds(20),
+                () -> peers.scrape(Node.SRV, ServerPeers.SERVER_METRICS)
+                                .value("jmiredo_router_solicitations_received_total")
+                        > 15_000);
         assertThat(flood.isAlive()).as("the flood still going").isTrue();
         flood.kill();
         // The server's last RSs of the flood may still wait in its socket on a loaded host, and it answers them in
         // later seconds, each with a budget of its own: the window ends once every RS received was settled.
         // (An RA whose send failed is neither: the bounds below are then checked on the last scrape all the same.)
-        ServerPeers.Scrape metrics = Poll.settled(Duration.ofSeconds(20),
+        ServerPeers.Scrape metrics = Poll.settled(
+                Duration.ofSeconds(20),
                 () -> peers.scrape(Node.SRV, ServerPeers.SERVER_METRICS),
-                s -> s.value("jmiredo_router_advertisements_sent_total") + s.dropped("ra_destination_limited")
-                        + s.dropped("ra_rate_limited") == s.value("jmiredo_router_solicitations_received_total"));
+                s -> s.value("jmiredo_router_advertisements_sent_total")
+                                + s.dropped("ra_destination_limited")
+                                + s.dropped("ra_rate_limited")
+                        == s.value("jmiredo_router_solicitations_received_total"));
         double seconds = (System.nanoTime() - start) / 1e9;
         double received = metrics.value("jmiredo_router_solicitations_received_total");
         double answered = metrics.value("jmiredo_router_advertisements_sent_total");
         double limited = metrics.dropped("ra_destination_limited");
-        lab.log(String.format("victim flood: %.0f RS received, %.0f answered, %.0f refused for the victim in %.1f s;"
-                + " client qualified as %s", received, answered, limited, seconds, address));
+        lab.log(String.format(
+                "victim flood: %.0f RS received, %.0f answered, %.0f refused for the victim in %.1f s;"
+                        + " client qualified as %s",
+                received, answered, limited, seconds, address));
         // The client's own few RSs are answered too; the victim's share is at most the budget per second
         // (one more window for a burst across the turn of a second).
         assertThat(answered).as("RAs over %.1f s", seconds).isLessThanOrEqualTo(PER_DESTINATION * (seconds + 2) + 10);
         assertThat(limited).as("refused for the victim").isGreaterThan(received * 0.9);
-        assertThat(metrics.dropped("ra_rate_limited")).as("no global budget configured").isZero();
+        assertThat(metrics.dropped("ra_rate_limited"))
+                .as("no global budget configured")
+                .isZero();
         assertThat(metrics.dropped("internal_error")).isZero();
         server.assertAlive();
         client.stop();
@@ -129,24 +165,36 @@ class ServerFloodTest extends OneLabPerClass {
             + " the IPv6 host through a Miredo relay")
     void aFloodOfBubblesAtOneVictimIsHeldToItsBudgetWhileARealClientPings() {
         ServerPeers peers = new ServerPeers(lab, ServerPeers.java(), ServerPeers.jar());
-        LabProcess server = peers.startServer(Node.SRV, "jmiredo-server-bubbles", """
+        LabProcess server = peers.startServer(
+                Node.SRV,
+                "jmiredo-server-bubbles",
+                """
                 jmiredo.server { primary-address = "%s", secondary-address = "%s", forward-per-destination = %d }
-                """.formatted(SERVER_PRIMARY, SERVER_SECONDARY, FORWARD_PER_DESTINATION), ServerPeers.SERVER_METRICS);
+                """.formatted(SERVER_PRIMARY, SERVER_SECONDARY, FORWARD_PER_DESTINATION),
+                ServerPeers.SERVER_METRICS);
         LabProcess relay = peers.startMiredoRelay();
         long start = System.nanoTime();
         // The victim is one of atk's own addresses (203.0.113.0/24 is local there): nothing leaves the lab.
-        LabProcess flood = lab.start(Node.ATK, "bubble-flood", TeredoPacketTool.command("bubble-flood", SERVER_PRIMARY,
-                "150000", "5000", "64", "203.0.113.9"));
-        Poll.until("the flood to reach the server", Duration.ofSeconds(20),
-                () -> peers.scrape(Node.SRV, ServerPeers.SERVER_METRICS).dropped("forward_destination_limited") > 1_000);
+        LabProcess flood = lab.start(
+                Node.ATK,
+                "bubble-flood",
+                TeredoPacketTool.command("bubble-flood", SERVER_PRIMARY, "150000", "5000", "64", "203.0.113.9"));
+        Poll.until(
+                "the flood to reach the server",
+                Duration.ofSeconds(20),
+                () -> peers.scrape(Node.SRV, ServerPeers.SERVER_METRICS).dropped("forward_destination_limited")
+                        > 1_000);
         LabProcess client = peers.startMiredoClient(Node.LAN);
         String address = peers.awaitTeredoAddress(Node.LAN, client, QUALIFY);
         Duration firstReply = peers.awaitPingReply(Node.LAN, NATIVE_HOST, Duration.ofSeconds(20));
         int answered = peers.ping(Node.LAN, NATIVE_HOST, 5, 56);
         assertThat(flood.isAlive()).as("the flood still going after the pings").isTrue();
         // Let the flood run over a few clock seconds, so that the bound below is one per second.
-        Poll.until("15,000 bubbles of the flood refused", Duration.ofSeconds(20), () -> peers.scrape(Node.SRV,
-                ServerPeers.SERVER_METRICS).dropped("forward_destination_limited") > 15_000);
+        Poll.until(
+                "15,000 bubbles of the flood refused",
+                Duration.ofSeconds(20),
+                () -> peers.scrape(Node.SRV, ServerPeers.SERVER_METRICS).dropped("forward_destination_limited")
+                        > 15_000);
         assertThat(flood.isAlive()).as("the flood still going").isTrue();
         flood.kill();
         // What was forwarded by now was forwarded within these seconds, whatever the server still has to read.
@@ -154,15 +202,19 @@ class ServerFloodTest extends OneLabPerClass {
         double seconds = (System.nanoTime() - start) / 1e9;
         double forwarded = metrics.value("jmiredo_server_forwarded_bubbles_total");
         double limited = metrics.dropped("forward_destination_limited");
-        lab.log(String.format("bubble flood: %.0f forwarded, %.0f refused for the victim in %.1f s; client %s, first"
-                + " reply after %d ms, then %d of 5", forwarded, limited, seconds, address, firstReply.toMillis(),
-                answered));
+        lab.log(String.format(
+                "bubble flood: %.0f forwarded, %.0f refused for the victim in %.1f s; client %s, first"
+                        + " reply after %d ms, then %d of 5",
+                forwarded, limited, seconds, address, firstReply.toMillis(), answered));
         assertThat(answered).as("echo replies of 5 pings during the flood").isGreaterThanOrEqualTo(4);
         // The victim's share is at most the budget per second (one more window across the turn of a second); the
         // relay's few bubbles to the client come on top.
-        assertThat(forwarded).as("bubbles forwarded over %.1f s", seconds)
+        assertThat(forwarded)
+                .as("bubbles forwarded over %.1f s", seconds)
                 .isLessThanOrEqualTo(FORWARD_PER_DESTINATION * (seconds + 2) + 20);
-        assertThat(metrics.dropped("forward_rate_limited")).as("no global budget configured").isZero();
+        assertThat(metrics.dropped("forward_rate_limited"))
+                .as("no global budget configured")
+                .isZero();
         assertThat(metrics.dropped("internal_error")).isZero();
         server.assertAlive();
         client.stop();

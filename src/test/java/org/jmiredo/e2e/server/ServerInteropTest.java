@@ -40,10 +40,12 @@ class ServerInteropTest extends OneLabPerClass {
     private static final Duration RELAY_SWITCH = Duration.ofSeconds(45);
     /** Miredo clients send a maintenance Router Solicitation every 30 s (RFC 4380 §5.2.5, the default interval). */
     private static final Duration REQUALIFY = Duration.ofSeconds(45);
+
     private static final Duration TRANSFER = Duration.ofSeconds(5);
     private static final double MIN_MBIT = 1.0;
     /** The server's RA budget in this lab, so that the flood shows the limit at work. */
     private static final int RA_PER_SECOND = 1000;
+
     private static final int FLOOD_COUNT = 20_000;
     private static final int FLOOD_RATE = 10_000;
     private static final int FLOOD_SOURCES = 200;
@@ -78,19 +80,23 @@ class ServerInteropTest extends OneLabPerClass {
         lanAddress = peers.awaitTeredoAddress(Node.LAN, clients.get(0), QUALIFY);
         cliAddress = peers.awaitTeredoAddress(Node.CLI, clients.get(1), QUALIFY);
         peers.startIperfServer();
-        System.out.printf("[e2e server] lab %s: lan %s, cli %s; logs in %s%n", lab.prefix(), lanAddress, cliAddress,
-                lab.dir());
+        System.out.printf(
+                "[e2e server] lab %s: lan %s, cli %s; logs in %s%n", lab.prefix(), lanAddress, cliAddress, lab.dir());
     }
 
     private LabProcess startOurServer() {
-        return peers.startServer(Node.SRV, "jmiredo-server", """
+        return peers.startServer(
+                Node.SRV,
+                "jmiredo-server",
+                """
                 jmiredo.server {
                   primary-address = "%s"
                   secondary-address = "%s"
                   ra-per-second = %d
                   ra-per-destination = 0 # the flood case below measures the global budget alone
                 }
-                """.formatted(SERVER_PRIMARY, SERVER_SECONDARY, RA_PER_SECOND), ServerPeers.SERVER_METRICS);
+                """.formatted(SERVER_PRIMARY, SERVER_SECONDARY, RA_PER_SECOND),
+                ServerPeers.SERVER_METRICS);
     }
 
     @Test
@@ -99,18 +105,28 @@ class ServerInteropTest extends OneLabPerClass {
     void clientsQualifyWithOurServer() {
         assertThat(lanAddress).startsWith("2001:0:c633:6401:");
         assertThat(cliAddress).startsWith("2001:0:c633:6401:");
-        assertThat(mappedIpv4(lanAddress)).as("the NAT's outside address, obfuscated in %s", lanAddress)
+        assertThat(mappedIpv4(lanAddress))
+                .as("the NAT's outside address, obfuscated in %s", lanAddress)
                 .isEqualTo(NAT_OUTSIDE);
         assertThat(mappedIpv4(cliAddress)).as("a public client maps to itself").isEqualTo(PUBLIC_CLIENT);
         ServerPeers.Scrape metrics = serverMetrics();
         assertThat(metrics.value("jmiredo_router_solicitations_received_total")).isGreaterThanOrEqualTo(2);
         assertThat(metrics.value("jmiredo_router_advertisements_sent_total")).isGreaterThanOrEqualTo(2);
         // Metrics per role: no relay series (tunnel, peers, bubbles) on a server; its own drop reasons from 0.
-        assertThat(metrics.body()).doesNotContain("jmiredo_tun_", "jmiredo_peer", "jmiredo_bubbles_",
-                "jmiredo_write_latency", "jmiredo_echo_", "reason=\"queue_full\"", "reason=\"not_answered\"");
+        assertThat(metrics.body())
+                .doesNotContain(
+                        "jmiredo_tun_",
+                        "jmiredo_peer",
+                        "jmiredo_bubbles_",
+                        "jmiredo_write_latency",
+                        "jmiredo_echo_",
+                        "reason=\"queue_full\"",
+                        "reason=\"not_answered\"");
         assertThat(metrics.dropped("ra_rate_limited")).isZero();
         Shell.Result lint = peers.lint(metrics);
-        assertThat(lint.exit()).as("promtool check metrics on the server's series:\n%s", lint.output()).isZero();
+        assertThat(lint.exit())
+                .as("promtool check metrics on the server's series:\n%s", lint.output())
+                .isZero();
     }
 
     @Test
@@ -157,9 +173,12 @@ class ServerInteropTest extends OneLabPerClass {
     @DisplayName("R-5.3-limited, M1: large ICMPv6, UDP and TCP through the server are dropped, counted, never sent on")
     void largeIcmpAndTcpUdpAreNotForwarded() throws Exception {
         String crafted = InetAddress.getByAddress(TeredoPacketTool.teredoAddress(
-                InetAddress.getByName(SERVER_PRIMARY).getAddress(), InetAddress.getByName(PUBLIC_CLIENT).getAddress(),
-                CRAFTED_PORT)).getHostAddress();
-        lab.exec(Node.V6, "ip6tables", "-A", "INPUT", "-s", crafted, "-m", "comment", "--comment", "crafted").check();
+                        InetAddress.getByName(SERVER_PRIMARY).getAddress(),
+                        InetAddress.getByName(PUBLIC_CLIENT).getAddress(),
+                        CRAFTED_PORT))
+                .getHostAddress();
+        lab.exec(Node.V6, "ip6tables", "-A", "INPUT", "-s", crafted, "-m", "comment", "--comment", "crafted")
+                .check();
         ServerPeers.Scrape before = serverMetrics();
 
         // The control case: a small echo request is sent on to v6 (so the counting below can see one).
@@ -172,12 +191,14 @@ class ServerInteropTest extends OneLabPerClass {
         ServerPeers.Scrape after = Poll.value("the server to count 20 drops", Duration.ofSeconds(10), () -> {
             ServerPeers.Scrape s = serverMetrics();
             return delta(before, s, "payload_too_large") >= 10 && delta(before, s, "not_bubble_or_icmpv6") >= 10
-                    ? Optional.of(s) : Optional.empty();
+                    ? Optional.of(s)
+                    : Optional.empty();
         });
         assertThat(delta(before, after, "payload_too_large")).isEqualTo(10);
         assertThat(delta(before, after, "not_bubble_or_icmpv6")).isEqualTo(10);
         assertThat(after.value("jmiredo_native_sent_packets_total") - before.value("jmiredo_native_sent_packets_total"))
-                .as("only the small echo request went to native IPv6").isEqualTo(1);
+                .as("only the small echo request went to native IPv6")
+                .isEqualTo(1);
         assertThat(after.value("jmiredo_server_forwarded_icmpv6_total"))
                 .as("no large echo request went to the Teredo client")
                 .isEqualTo(before.value("jmiredo_server_forwarded_icmpv6_total"));
@@ -188,14 +209,22 @@ class ServerInteropTest extends OneLabPerClass {
     @Test
     @Order(6)
     @Timeout(90)
-    @DisplayName("Hostile: a flood of RSs from 400 spoofed sources is answered within the RA budget, counted, RSS bounded")
+    @DisplayName(
+            "Hostile: a flood of RSs from 400 spoofed sources is answered within the RA budget, counted, RSS bounded")
     void routerSolicitationFloodIsBoundedAndCounted() {
         ServerPeers.Scrape before = serverMetrics();
         long rssBefore = server.rssKib();
         long start = System.nanoTime();
-        Shell.Result flood = lab.exec(Node.ATK, Duration.ofSeconds(60), TeredoPacketTool.command("rs-flood",
-                SERVER_PRIMARY, Integer.toString(FLOOD_COUNT), "203.0.113.1", Integer.toString(FLOOD_SOURCES),
-                Integer.toString(FLOOD_RATE)));
+        Shell.Result flood = lab.exec(
+                Node.ATK,
+                Duration.ofSeconds(60),
+                TeredoPacketTool.command(
+                        "rs-flood",
+                        SERVER_PRIMARY,
+                        Integer.toString(FLOOD_COUNT),
+                        "203.0.113.1",
+                        Integer.toString(FLOOD_SOURCES),
+                        Integer.toString(FLOOD_RATE)));
         assertThat(flood.exit()).as(flood.output()).isZero();
         double seconds = (System.nanoTime() - start) / 1e9;
         // The final state, not the first count: a read burst counts its RSs received before each is answered or
@@ -204,7 +233,8 @@ class ServerInteropTest extends OneLabPerClass {
             double counted = s.value("jmiredo_router_solicitations_received_total")
                     - before.value("jmiredo_router_solicitations_received_total");
             double settled = s.value("jmiredo_router_advertisements_sent_total")
-                    - before.value("jmiredo_router_advertisements_sent_total") + delta(before, s, "ra_rate_limited");
+                    - before.value("jmiredo_router_advertisements_sent_total")
+                    + delta(before, s, "ra_rate_limited");
             return counted >= FLOOD_COUNT * 0.9 && settled == counted;
         });
         long rssAfter = server.rssKib();
@@ -213,16 +243,22 @@ class ServerInteropTest extends OneLabPerClass {
         double answered = after.value("jmiredo_router_advertisements_sent_total")
                 - before.value("jmiredo_router_advertisements_sent_total");
         double limited = delta(before, after, "ra_rate_limited");
-        lab.log(String.format("flood: %.0f RS received, %.0f answered, %.0f rate limited in %.1f s; RSS %d -> %d KiB",
+        lab.log(String.format(
+                "flood: %.0f RS received, %.0f answered, %.0f rate limited in %.1f s; RSS %d -> %d KiB",
                 received, answered, limited, seconds, rssBefore, rssAfter));
-        assertThat(answered + limited).as("every RS counted as answered or rate limited").isEqualTo(received);
-        assertThat(answered).as("RAs within %d per second and address over %.1f s", RA_PER_SECOND, seconds)
+        assertThat(answered + limited)
+                .as("every RS counted as answered or rate limited")
+                .isEqualTo(received);
+        assertThat(answered)
+                .as("RAs within %d per second and address over %.1f s", RA_PER_SECOND, seconds)
                 .isLessThanOrEqualTo(RA_PER_SECOND * (seconds + 2));
         assertThat(limited).isPositive();
-        assertThat(rssAfter - rssBefore).as("RSS growth in KiB (%d -> %d)", rssBefore, rssAfter)
+        assertThat(rssAfter - rssBefore)
+                .as("RSS growth in KiB (%d -> %d)", rssBefore, rssAfter)
                 .isLessThan(FLOOD_RSS_GROWTH_KIB);
         server.assertAlive();
-        assertThat(lab.httpGet(Node.SRV, ServerPeers.SERVER_METRICS, "/readyz")[0]).contains("200");
+        assertThat(lab.httpGet(Node.SRV, ServerPeers.SERVER_METRICS, "/readyz")[0])
+                .contains("200");
     }
 
     @Test
@@ -240,12 +276,19 @@ class ServerInteropTest extends OneLabPerClass {
         LabProcess mire = peers.startMire(Node.ATK, ATTACKER, ServerPeers.SERVER_METRICS);
         byte[] own = InetAddress.getByName(ATTACKER).getAddress();
         // <prefix>:<its IPv4>:0:<~3545>:<~its IPv4>: its own "server" and its peer port (MireDataPath).
-        String mireAddress = InetAddress.getByAddress(TeredoPacketTool.teredoAddress(own, own, 3545)).getHostAddress();
+        String mireAddress = InetAddress.getByAddress(TeredoPacketTool.teredoAddress(own, own, 3545))
+                .getHostAddress();
         assertPings(Node.CLI, mireAddress);
         ServerPeers.Scrape metrics = peers.scrape(Node.ATK, ServerPeers.SERVER_METRICS);
         assertThat(metrics.value("jmiredo_echo_replies_sent_total")).isGreaterThanOrEqualTo(5);
-        assertThat(metrics.body()).doesNotContain("jmiredo_router_", "jmiredo_native_", "jmiredo_tun_", "jmiredo_peer",
-                "reason=\"local_loop\"", "reason=\"queue_full\"");
+        assertThat(metrics.body())
+                .doesNotContain(
+                        "jmiredo_router_",
+                        "jmiredo_native_",
+                        "jmiredo_tun_",
+                        "jmiredo_peer",
+                        "reason=\"local_loop\"",
+                        "reason=\"queue_full\"");
         assertThat(mire.stop()).contains(0);
     }
 
@@ -257,18 +300,23 @@ class ServerInteropTest extends OneLabPerClass {
     @Test
     @Order(9)
     @Timeout(150)
-    @DisplayName("Our server restarted while the clients are qualified: relay traffic goes on, the clients requalify with the new process and keep their addresses")
+    @DisplayName(
+            "Our server restarted while the clients are qualified: relay traffic goes on, the clients requalify with the new process and keep their addresses")
     void serverRestartWhileClientsQualified() throws Exception {
         assertPings(Node.LAN, NATIVE_HOST);
-        CompletableFuture<Integer> during = CompletableFuture.supplyAsync(() -> peers.ping(Node.LAN, NATIVE_HOST, 40, 56),
+        CompletableFuture<Integer> during = CompletableFuture.supplyAsync(
+                () -> peers.ping(Node.LAN, NATIVE_HOST, 40, 56),
                 task -> Thread.ofVirtual().name("pings-across-restart").start(task));
         Thread.sleep(1000);
         assertThat(server.stop()).as("server exit status after SIGTERM").contains(0);
         server = startOurServer();
-        Poll.until("both clients to requalify with the new server", REQUALIFY,
+        Poll.until(
+                "both clients to requalify with the new server",
+                REQUALIFY,
                 () -> serverMetrics().value("jmiredo_router_advertisements_sent_total") >= 2);
 
-        assertThat(during.get(30, TimeUnit.SECONDS)).as("of 40 pings through our relay across the restart")
+        assertThat(during.get(30, TimeUnit.SECONDS))
+                .as("of 40 pings through our relay across the restart")
                 .isGreaterThanOrEqualTo(36);
         assertThat(lab.globalInet6(Node.LAN, TUN_NAME)).contains(lanAddress);
         assertThat(lab.globalInet6(Node.CLI, TUN_NAME)).contains(cliAddress);
@@ -288,7 +336,8 @@ class ServerInteropTest extends OneLabPerClass {
     void serverAndRelayOnOneHost() {
         lab.log("stopping the relay in rly -> " + relay.stop());
         lab.ip(Node.SRV, "-6", "route", "del", TEREDO_PREFIX, "via", RELAY_V6);
-        lab.exec(Node.SRV, "sysctl", "-q", "-w", "net.ipv6.conf.all.forwarding=1").check();
+        lab.exec(Node.SRV, "sysctl", "-q", "-w", "net.ipv6.conf.all.forwarding=1")
+                .check();
         relay = peers.startJmiredoRelay(Node.SRV, SERVER_PRIMARY, ServerPeers.RELAY_METRICS);
         lab.ip(Node.V6, "-6", "route", "replace", TEREDO_PREFIX, "via", SERVER_V6);
 
@@ -303,10 +352,18 @@ class ServerInteropTest extends OneLabPerClass {
         assertThat(relayMetrics.value("jmiredo_tun_written_packets_total")).isGreaterThanOrEqualTo(5);
         assertThat(relayMetrics.value("jmiredo_tun_read_packets_total")).isGreaterThanOrEqualTo(5);
         // Two daemons on one host, each with its own role's series only.
-        assertThat(relayMetrics.body()).doesNotContain("jmiredo_router_", "jmiredo_server_", "jmiredo_native_",
-                "jmiredo_echo_", "reason=\"local_loop\"", "reason=\"native_write_failed\"");
+        assertThat(relayMetrics.body())
+                .doesNotContain(
+                        "jmiredo_router_",
+                        "jmiredo_server_",
+                        "jmiredo_native_",
+                        "jmiredo_echo_",
+                        "reason=\"local_loop\"",
+                        "reason=\"native_write_failed\"");
         assertThat(relayMetrics.dropped("queue_full")).isZero();
-        assertThat(serverMetrics().dropped("local_loop")).as("the relay's datagrams are not taken for loops").isZero();
+        assertThat(serverMetrics().dropped("local_loop"))
+                .as("the relay's datagrams are not taken for loops")
+                .isZero();
     }
 
     @Test
@@ -314,23 +371,37 @@ class ServerInteropTest extends OneLabPerClass {
     @DisplayName("SIGHUP is logged and ignored; SIGTERM stops the server cleanly: exit 0, its ports released")
     void stopsCleanlyOnSigterm() {
         lab.sh("kill", "-HUP", Long.toString(server.pid())).check();
-        Poll.until("the SIGHUP to be logged", Duration.ofSeconds(10), () -> server.output().contains("SIGHUP"));
+        Poll.until("the SIGHUP to be logged", Duration.ofSeconds(10), () -> server.output()
+                .contains("SIGHUP"));
         server.assertAlive();
-        assertThat(lab.httpGet(Node.SRV, ServerPeers.SERVER_METRICS, "/readyz")[0]).contains("200");
+        assertThat(lab.httpGet(Node.SRV, ServerPeers.SERVER_METRICS, "/readyz")[0])
+                .contains("200");
         assertThat(server.stop()).contains(0);
         assertThat(lab.udpBound(Node.SRV, 3544)).isFalse();
     }
 
     private void craft(String destination, String kind, int payload, int count) {
-        Shell.Result r = lab.exec(Node.CLI, Duration.ofSeconds(30), TeredoPacketTool.command("send", SERVER_PRIMARY,
-                PUBLIC_CLIENT, Integer.toString(CRAFTED_PORT), destination, kind, Integer.toString(payload),
-                Integer.toString(count)));
+        Shell.Result r = lab.exec(
+                Node.CLI,
+                Duration.ofSeconds(30),
+                TeredoPacketTool.command(
+                        "send",
+                        SERVER_PRIMARY,
+                        PUBLIC_CLIENT,
+                        Integer.toString(CRAFTED_PORT),
+                        destination,
+                        kind,
+                        Integer.toString(payload),
+                        Integer.toString(count)));
         assertThat(r.exit()).as(r.output()).isZero();
     }
 
     private long v6Counter() {
-        String listing = lab.exec(Node.V6, "ip6tables", "-L", "INPUT", "-v", "-n", "-x").check().output();
-        Matcher m = Pattern.compile("^\\s*(\\d+)\\s+\\d+\\s.*/\\* crafted \\*/", Pattern.MULTILINE).matcher(listing);
+        String listing = lab.exec(Node.V6, "ip6tables", "-L", "INPUT", "-v", "-n", "-x")
+                .check()
+                .output();
+        Matcher m = Pattern.compile("^\\s*(\\d+)\\s+\\d+\\s.*/\\* crafted \\*/", Pattern.MULTILINE)
+                .matcher(listing);
         if (!m.find()) {
             throw new IllegalStateException("no crafted rule:\n" + listing);
         }
@@ -351,14 +422,19 @@ class ServerInteropTest extends OneLabPerClass {
 
     private void assertPings(Node from, String to, Duration warmUp) {
         peers.awaitPingReply(from, to, warmUp);
-        assertThat(peers.ping(from, to, 5, 56)).as("echo replies of 5 pings from %s to %s", from.id(), to)
+        assertThat(peers.ping(from, to, 5, 56))
+                .as("echo replies of 5 pings from %s to %s", from.id(), to)
                 .isGreaterThanOrEqualTo(4);
     }
 
     private void assertTcpBothWays(Node client) {
         peers.awaitPingReply(client, NATIVE_HOST, WARM_UP);
-        assertThat(peers.iperf(client, false, TRANSFER)).as("%s -> v6 Mbit/s", client.id()).isGreaterThan(MIN_MBIT);
-        assertThat(peers.iperf(client, true, TRANSFER)).as("v6 -> %s Mbit/s", client.id()).isGreaterThan(MIN_MBIT);
+        assertThat(peers.iperf(client, false, TRANSFER))
+                .as("%s -> v6 Mbit/s", client.id())
+                .isGreaterThan(MIN_MBIT);
+        assertThat(peers.iperf(client, true, TRANSFER))
+                .as("v6 -> %s Mbit/s", client.id())
+                .isGreaterThan(MIN_MBIT);
     }
 
     /** Bits 96-127 of a Teredo address: the mapped IPv4, bit-inverted (RFC 4380 section 4). */

@@ -27,7 +27,14 @@ import org.jmiredo.e2e.lab.TooManyRequests;
  */
 final class ServerLab implements AutoCloseable {
     enum Node {
-        HUB, SRV, RLY, V6, NAT, LAN, CLI, ATK;
+        HUB,
+        SRV,
+        RLY,
+        V6,
+        NAT,
+        LAN,
+        CLI,
+        ATK;
 
         String id() {
             return name().toLowerCase(Locale.ROOT);
@@ -51,8 +58,19 @@ final class ServerLab implements AutoCloseable {
 
     /** Skips without root and the Debian packages, or fails when {@code CI=true} (never a silent skip in CI). */
     static void requirePreconditions(Path jar) {
-        List<String> missing = new ArrayList<>(Preconditions.missingTools(List.of("ip", "ss", "sysctl", "iptables",
-                "ip6tables", "ping", "iperf3", "miredo", "unshare", "mount", "bash", "promtool")));
+        List<String> missing = new ArrayList<>(Preconditions.missingTools(List.of(
+                "ip",
+                "ss",
+                "sysctl",
+                "iptables",
+                "ip6tables",
+                "ping",
+                "iperf3",
+                "miredo",
+                "unshare",
+                "mount",
+                "bash",
+                "promtool")));
         if (!Preconditions.isRoot()) {
             missing.addFirst("not root");
         }
@@ -136,13 +154,16 @@ final class ServerLab implements AutoCloseable {
         String script = "exec 3<>/dev/tcp/" + hp[0] + "/" + hp[1] + " || exit 7\n"
                 + "printf 'GET " + path + " HTTP/1.0\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n' >&3\n"
                 + "timeout 5 cat <&3 || true\n";
-        Shell.Result r = TooManyRequests.ask(() -> exec(node, Duration.ofSeconds(15), List.of("bash", "-c", script)),
+        Shell.Result r = TooManyRequests.ask(
+                () -> exec(node, Duration.ofSeconds(15), List.of("bash", "-c", script)),
                 result -> TooManyRequests.inResponse(result.output()));
         int end = r.output().indexOf("\r\n\r\n");
         if (!r.ok() || end < 0) {
             return new String[] {"", ""};
         }
-        return new String[] {r.output().lines().findFirst().orElse(""), r.output().substring(end + 4)};
+        return new String[] {
+            r.output().lines().findFirst().orElse(""), r.output().substring(end + 4)
+        };
     }
 
     @Override

@@ -44,8 +44,8 @@ final class ServerPeers {
 
     private List<String> daemon(String... args) {
         // A modest heap, as a deployment would give: the RSS bound of the flood test is about the data path.
-        List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx128m", "--enable-native-access=ALL-UNNAMED",
-                "-jar", jar.toString()));
+        List<String> command = new ArrayList<>(
+                List.of(java.toString(), "-Xmx128m", "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString()));
         command.addAll(List.of(args));
         return command;
     }
@@ -53,7 +53,8 @@ final class ServerPeers {
     /** {@code jmiredo server --config FILE} in {@code node}; returns once /readyz says 200. */
     LabProcess startServer(Node node, String name, String hocon, String metrics) {
         Path conf = lab.write(name + ".conf", hocon);
-        LabProcess server = lab.start(node, name, daemon("server", "--config", conf.toString(), "--metrics-listen", metrics));
+        LabProcess server =
+                lab.start(node, name, daemon("server", "--config", conf.toString(), "--metrics-listen", metrics));
         awaitReady(node, server, metrics);
         return server;
     }
@@ -65,7 +66,9 @@ final class ServerPeers {
                 jmiredo.relay.bind-port = %d
                 jmiredo.tun.name = "%s"
                 """.formatted(address, RELAY_PORT, TUN_NAME));
-        LabProcess relay = lab.start(node, "jmiredo-relay-" + node.id(),
+        LabProcess relay = lab.start(
+                node,
+                "jmiredo-relay-" + node.id(),
                 daemon("relay", "--config", conf.toString(), "--metrics-listen", metrics));
         awaitReady(node, relay, metrics);
         return relay;
@@ -73,7 +76,8 @@ final class ServerPeers {
 
     /** {@code jmiredo mire --bind ADDRESS} in {@code node}; returns once /readyz says 200. */
     LabProcess startMire(Node node, String address, String metrics) {
-        LabProcess mire = lab.start(node, "jmiredo-mire", daemon("mire", "--bind", address, "--metrics-listen", metrics));
+        LabProcess mire =
+                lab.start(node, "jmiredo-mire", daemon("mire", "--bind", address, "--metrics-listen", metrics));
         awaitReady(node, mire, metrics);
         return mire;
     }
@@ -87,9 +91,12 @@ final class ServerPeers {
 
     /** Debian Miredo as a cone relay on rly, 198.51.100.3:3545 (LAB.md), with the route it leaves to us. */
     LabProcess startMiredoRelay() {
-        Path conf = lab.write("miredo-relay.conf", "RelayType cone\nInterfaceName " + TUN_NAME + "\nBindAddress " + RELAY_V4
-                + "\nBindPort " + RELAY_PORT + "\n");
-        LabProcess relay = lab.start(Node.RLY, "miredo-relay", PrivateRun.of("miredo", "-f", "-c", conf.toString(), "-u", "nobody"));
+        Path conf = lab.write(
+                "miredo-relay.conf",
+                "RelayType cone\nInterfaceName " + TUN_NAME + "\nBindAddress " + RELAY_V4 + "\nBindPort " + RELAY_PORT
+                        + "\n");
+        LabProcess relay = lab.start(
+                Node.RLY, "miredo-relay", PrivateRun.of("miredo", "-f", "-c", conf.toString(), "-u", "nobody"));
         Poll.until("the Miredo relay's tunnel and port", Duration.ofSeconds(15), () -> {
             relay.assertAlive();
             return lab.exec(Node.RLY, "ip", "link", "show", "dev", TUN_NAME).ok() && lab.udpBound(Node.RLY, RELAY_PORT);
@@ -100,9 +107,13 @@ final class ServerPeers {
 
     /** A Debian Miredo client whose server is our primary address. */
     LabProcess startMiredoClient(Node node) {
-        Path conf = lab.write("miredo-client-" + node.id() + ".conf",
+        Path conf = lab.write(
+                "miredo-client-" + node.id() + ".conf",
                 "RelayType client\nInterfaceName " + TUN_NAME + "\nServerAddress " + SERVER_PRIMARY + "\n");
-        return lab.start(node, "miredo-client-" + node.id(), PrivateRun.of("miredo", "-f", "-c", conf.toString(), "-u", "nobody"));
+        return lab.start(
+                node,
+                "miredo-client-" + node.id(),
+                PrivateRun.of("miredo", "-f", "-c", conf.toString(), "-u", "nobody"));
     }
 
     /** Waits until the client's tunnel carries a 2001:0::/32 address (qualified) and returns it. */
@@ -124,8 +135,18 @@ final class ServerPeers {
 
     /** A bounded TCP transfer (iperf3 -t), returned as the receiver's Mbit/s. */
     double iperf(Node client, boolean reverse, Duration length) {
-        List<String> command = new ArrayList<>(List.of("iperf3", "-6", "-c", NATIVE_HOST, "-p", "5201", "-t",
-                Long.toString(length.toSeconds()), "-J", "--connect-timeout", "5000"));
+        List<String> command = new ArrayList<>(List.of(
+                "iperf3",
+                "-6",
+                "-c",
+                NATIVE_HOST,
+                "-p",
+                "5201",
+                "-t",
+                Long.toString(length.toSeconds()),
+                "-J",
+                "--connect-timeout",
+                "5000"));
         if (reverse) {
             command.add("-R");
         }
@@ -143,16 +164,31 @@ final class ServerPeers {
 
     /** Received echo replies of {@code count} pings 200 ms apart (1 s wait each). */
     int ping(Node from, String to, int count, int size) {
-        Shell.Result r = lab.exec(from, Duration.ofSeconds(count + 10L), List.of("ping", "-6", "-n", "-q", "-c",
-                Integer.toString(count), "-i", "0.2", "-W", "1", "-s", Integer.toString(size), to));
+        Shell.Result r = lab.exec(
+                from,
+                Duration.ofSeconds(count + 10L),
+                List.of(
+                        "ping",
+                        "-6",
+                        "-n",
+                        "-q",
+                        "-c",
+                        Integer.toString(count),
+                        "-i",
+                        "0.2",
+                        "-W",
+                        "1",
+                        "-s",
+                        Integer.toString(size),
+                        to));
         Matcher m = Pattern.compile("(\\d+) received").matcher(r.output());
         return m.find() ? Integer.parseInt(m.group(1)) : 0;
     }
 
     /** Single pings until one is answered (relay discovery and bubbles may cost the first ones). */
     Duration awaitPingReply(Node from, String to, Duration timeout) {
-        return Poll.until("an echo reply from " + to + " in " + lab.ns(from), timeout,
-                () -> ping(from, to, 1, 56) == 1);
+        return Poll.until(
+                "an echo reply from " + to + " in " + lab.ns(from), timeout, () -> ping(from, to, 1, 56) == 1);
     }
 
     /** One scrape of a daemon's /metrics. */

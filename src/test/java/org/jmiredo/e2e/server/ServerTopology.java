@@ -13,14 +13,16 @@ import org.jmiredo.e2e.server.ServerLab.Node;
  * outer end sits on a bridge in the hub; no link to the root namespace, no default route off the lab.
  */
 final class ServerTopology {
-    private record Link(Node node, String inner, String bridge) {
-    }
+    private record Link(Node node, String inner, String bridge) {}
 
     private static final List<Link> LINKS = List.of(
-            new Link(Node.SRV, "eth4", "br4"), new Link(Node.SRV, "eth6", "br6"),
-            new Link(Node.RLY, "eth4", "br4"), new Link(Node.RLY, "eth6", "br6"),
+            new Link(Node.SRV, "eth4", "br4"),
+            new Link(Node.SRV, "eth6", "br6"),
+            new Link(Node.RLY, "eth4", "br4"),
+            new Link(Node.RLY, "eth6", "br6"),
             new Link(Node.V6, "eth6", "br6"),
-            new Link(Node.NAT, "eth4", "br4"), new Link(Node.NAT, "ethl", "brl"),
+            new Link(Node.NAT, "eth4", "br4"),
+            new Link(Node.NAT, "ethl", "brl"),
             new Link(Node.LAN, "ethl", "brl"),
             new Link(Node.CLI, "eth4", "br4"),
             new Link(Node.ATK, "eth4", "br4"));
@@ -47,7 +49,9 @@ final class ServerTopology {
             ns(Node.HUB).plug(hubPort, link.bridge(), ns(link.node()), link.inner());
         }
         addresses();
-        ns(Node.NAT).exec("iptables", "-t", "nat", "-A", "POSTROUTING", "-o", "eth4", "-j", "MASQUERADE").check();
+        ns(Node.NAT)
+                .exec("iptables", "-t", "nat", "-A", "POSTROUTING", "-o", "eth4", "-j", "MASQUERADE")
+                .check();
         verify();
     }
 

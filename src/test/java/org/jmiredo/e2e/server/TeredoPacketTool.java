@@ -37,15 +37,22 @@ public final class TeredoPacketTool {
     public static final int UDP = 17;
     private static final int TCP = 6;
 
-    private TeredoPacketTool() {
-    }
+    private TeredoPacketTool() {}
 
     /** This tool as a JVM of its own in a namespace, from this module's test classes. */
     static List<String> command(String... args) {
         try {
-            Path classes = Path.of(TeredoPacketTool.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            List<String> command = new ArrayList<>(List.of(ServerPeers.java().toString(), "-Xmx64m", "-cp",
-                    classes.toString(), TeredoPacketTool.class.getName()));
+            Path classes = Path.of(TeredoPacketTool.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
+            List<String> command = new ArrayList<>(List.of(
+                    ServerPeers.java().toString(),
+                    "-Xmx64m",
+                    "-cp",
+                    classes.toString(),
+                    TeredoPacketTool.class.getName()));
             command.addAll(List.of(args));
             return command;
         } catch (java.net.URISyntaxException e) {
@@ -55,25 +62,42 @@ public final class TeredoPacketTool {
 
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
-            case "rs-flood" -> rsFlood(InetAddress.getByName(args[1]), Integer.parseInt(args[2]),
-                    InetAddress.getByName(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]),
-                    args.length > 6 ? Integer.parseInt(args[6]) : 2);
-            case "send" -> send(InetAddress.getByName(args[1]), InetAddress.getByName(args[2]),
-                    Integer.parseInt(args[3]), InetAddress.getByName(args[4]), args[5], Integer.parseInt(args[6]),
-                    Integer.parseInt(args[7]));
-            case "bubble-flood" -> bubbleFlood(InetAddress.getByName(args[1]), Integer.parseInt(args[2]),
-                    Integer.parseInt(args[3]), Integer.parseInt(args[4]), InetAddress.getByName(args[5]));
+            case "rs-flood" ->
+                rsFlood(
+                        InetAddress.getByName(args[1]),
+                        Integer.parseInt(args[2]),
+                        InetAddress.getByName(args[3]),
+                        Integer.parseInt(args[4]),
+                        Integer.parseInt(args[5]),
+                        args.length > 6 ? Integer.parseInt(args[6]) : 2);
+            case "send" ->
+                send(
+                        InetAddress.getByName(args[1]),
+                        InetAddress.getByName(args[2]),
+                        Integer.parseInt(args[3]),
+                        InetAddress.getByName(args[4]),
+                        args[5],
+                        Integer.parseInt(args[6]),
+                        Integer.parseInt(args[7]));
+            case "bubble-flood" ->
+                bubbleFlood(
+                        InetAddress.getByName(args[1]),
+                        Integer.parseInt(args[2]),
+                        Integer.parseInt(args[3]),
+                        Integer.parseInt(args[4]),
+                        InetAddress.getByName(args[5]));
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
     }
 
-    private static void rsFlood(InetAddress server, int count, InetAddress first, int sources, int perSecond,
-            int ports) throws IOException, InterruptedException {
+    private static void rsFlood(InetAddress server, int count, InetAddress first, int sources, int perSecond, int ports)
+            throws IOException, InterruptedException {
         List<DatagramSocket> sockets = new ArrayList<>();
         try {
             int base = ByteBuffer.wrap(first.getAddress()).getInt();
             for (int i = 0; i < sources; i++) {
-                InetAddress source = InetAddress.getByAddress(ByteBuffer.allocate(4).putInt(base + i).array());
+                InetAddress source = InetAddress.getByAddress(
+                        ByteBuffer.allocate(4).putInt(base + i).array());
                 for (int port = 0; port < ports; port++) {
                     sockets.add(new DatagramSocket(new InetSocketAddress(source, 0)));
                 }
@@ -85,8 +109,9 @@ public final class TeredoPacketTool {
                 sockets.get(i % sockets.size()).send(new DatagramPacket(rs, rs.length, target));
                 pace(start, i + 1, perSecond);
             }
-            System.out.printf("sent %d router solicitations from %d sources in %d ms%n", count, sockets.size(),
-                    (System.nanoTime() - start) / 1_000_000);
+            System.out.printf(
+                    "sent %d router solicitations from %d sources in %d ms%n",
+                    count, sockets.size(), (System.nanoTime() - start) / 1_000_000);
         } finally {
             sockets.forEach(DatagramSocket::close);
         }
@@ -112,8 +137,9 @@ public final class TeredoPacketTool {
                 sockets.get(i % sockets.size()).send(new DatagramPacket(bubble, bubble.length, target));
                 pace(start, i + 1, perSecond);
             }
-            System.out.printf("sent %d bubbles towards %s from %d ports in %d ms%n", count, victim.getHostAddress(),
-                    sockets.size(), (System.nanoTime() - start) / 1_000_000);
+            System.out.printf(
+                    "sent %d bubbles towards %s from %d ports in %d ms%n",
+                    count, victim.getHostAddress(), sockets.size(), (System.nanoTime() - start) / 1_000_000);
         } finally {
             sockets.forEach(DatagramSocket::close);
         }
@@ -128,22 +154,31 @@ public final class TeredoPacketTool {
         }
     }
 
-    private static void send(InetAddress server, InetAddress local, int localPort, InetAddress destination,
-            String kind, int payload, int count) throws IOException {
+    private static void send(
+            InetAddress server,
+            InetAddress local,
+            int localPort,
+            InetAddress destination,
+            String kind,
+            int payload,
+            int count)
+            throws IOException {
         byte[] source = teredoAddress(server.getAddress(), local.getAddress(), localPort);
-        byte[] packet = switch (kind) {
-            case "echo" -> ipv6(source, destination.getAddress(), ICMPV6, echoRequest(payload));
-            case "udp" -> ipv6(source, destination.getAddress(), UDP, udp(payload));
-            case "tcp" -> ipv6(source, destination.getAddress(), TCP, tcpSyn(payload));
-            default -> throw new IllegalArgumentException("kind must be echo, udp or tcp: " + kind);
-        };
+        byte[] packet =
+                switch (kind) {
+                    case "echo" -> ipv6(source, destination.getAddress(), ICMPV6, echoRequest(payload));
+                    case "udp" -> ipv6(source, destination.getAddress(), UDP, udp(payload));
+                    case "tcp" -> ipv6(source, destination.getAddress(), TCP, tcpSyn(payload));
+                    default -> throw new IllegalArgumentException("kind must be echo, udp or tcp: " + kind);
+                };
         try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(local, localPort))) {
             for (int i = 0; i < count; i++) {
                 socket.send(new DatagramPacket(packet, packet.length, new InetSocketAddress(server, TEREDO_PORT)));
             }
         }
-        System.out.printf("sent %d %s packets of %d bytes from %s%n", count, kind, packet.length,
-                InetAddress.getByAddress(source).getHostAddress());
+        System.out.printf(
+                "sent %d %s packets of %d bytes from %s%n",
+                count, kind, packet.length, InetAddress.getByAddress(source).getHostAddress());
     }
 
     /** RFC 4380 section 4: prefix 2001:0000, server IPv4, flags 0, then port and IPv4 bit-inverted. */
@@ -178,13 +213,20 @@ public final class TeredoPacketTool {
 
     public static byte[] echoRequest(int payload) {
         ByteBuffer b = ByteBuffer.allocate(8 + payload);
-        b.put((byte) 128).put((byte) 0).putShort((short) 0).putShort((short) 0x4a4d).putShort((short) 1);
+        b.put((byte) 128)
+                .put((byte) 0)
+                .putShort((short) 0)
+                .putShort((short) 0x4a4d)
+                .putShort((short) 1);
         return b.array();
     }
 
     public static byte[] udp(int payload) {
         ByteBuffer b = ByteBuffer.allocate(8 + payload);
-        b.putShort((short) 40000).putShort((short) 9).putShort((short) (8 + payload)).putShort((short) 0);
+        b.putShort((short) 40000)
+                .putShort((short) 9)
+                .putShort((short) (8 + payload))
+                .putShort((short) 0);
         return b.array();
     }
 
@@ -201,17 +243,21 @@ public final class TeredoPacketTool {
      */
     public static byte[] ipv6(byte[] src, byte[] dst, int nextHeader, byte[] upper) {
         ByteBuffer b = ByteBuffer.allocate(40 + upper.length);
-        b.putInt(0x6000_0000).putShort((short) upper.length).put((byte) nextHeader).put((byte) 64);
+        b.putInt(0x6000_0000)
+                .putShort((short) upper.length)
+                .put((byte) nextHeader)
+                .put((byte) 64);
         b.put(src).put(dst).put(upper);
         byte[] packet = b.array();
         if (nextHeader != ICMPV6 && nextHeader != UDP && nextHeader != TCP) {
             return packet;
         }
-        int checksumAt = 40 + switch (nextHeader) {
-            case ICMPV6 -> 2;
-            case UDP -> 6;
-            default -> 16;
-        };
+        int checksumAt = 40
+                + switch (nextHeader) {
+                    case ICMPV6 -> 2;
+                    case UDP -> 6;
+                    default -> 16;
+                };
         int sum = checksum(packet, nextHeader, upper.length);
         packet[checksumAt] = (byte) (sum >>> 8);
         packet[checksumAt + 1] = (byte) sum;

@@ -94,17 +94,27 @@ public final class Bench {
         RelayReceiver relayRx = start(new RelayReceiver(packetFd, replyRaw, peers), "bench-relay-rx");
         Thread relayRxThread = threads.getLast();
         int source = keep(NetNs.in(o.nativeNetns(), () -> NativeSender.open(o.nativeHi(), o.nativeLo(), 0, 0)));
-        int sinkFd = keep(NetNs.in(o.nativeNetns(),
-                () -> NativeSender.open(o.nativeHi(), o.nativeLo(), o.sinkPort(), 32 << 20)));
+        int sinkFd = keep(
+                NetNs.in(o.nativeNetns(), () -> NativeSender.open(o.nativeHi(), o.nativeLo(), o.sinkPort(), 32 << 20)));
         SinkReceiver sink = start(new SinkReceiver(sinkFd, 0), "bench-sink");
         Result r = new Result(o);
         prime(relayRx, relayRxThread, source, r);
         List<BatchSender> senders = new ArrayList<>();
-        TeredoSender t2i = o.direction().teredoToIpv6() ? teredoSender(raw, o.relayIpv4(), o.relayPort())
+        TeredoSender t2i = o.direction().teredoToIpv6()
+                ? teredoSender(raw, o.relayIpv4(), o.relayPort())
                 : o.returnRate() > 0 ? returnSender(raw) : null;
         NativeSender i2t = o.direction().ipv6ToTeredo()
-                ? new NativeSender(source, o.batch(), peers, PEER_PORT, o.size(), Wire.MAGIC_DATA,
-                        PeerOrder.roundRobin(o.peers()), o.maxPackets(), o.rate(), durationNanos())
+                ? new NativeSender(
+                        source,
+                        o.batch(),
+                        peers,
+                        PEER_PORT,
+                        o.size(),
+                        Wire.MAGIC_DATA,
+                        PeerOrder.roundRobin(o.peers()),
+                        o.maxPackets(),
+                        o.rate(),
+                        durationNanos())
                 : null;
         if (t2i != null) {
             senders.add(t2i);
@@ -139,8 +149,20 @@ public final class Bench {
     }
 
     private TeredoSender teredoSender(int raw, int dstIpv4, int dstPort, long count, double rate) {
-        return new TeredoSender(raw, o.batch(), peers, dstIpv4, dstPort, o.nativeHi(), o.nativeLo(), o.sinkPort(),
-                o.size(), PeerOrder.roundRobin(o.peers()), count, rate, durationNanos());
+        return new TeredoSender(
+                raw,
+                o.batch(),
+                peers,
+                dstIpv4,
+                dstPort,
+                o.nativeHi(),
+                o.nativeLo(),
+                o.sinkPort(),
+                o.size(),
+                PeerOrder.roundRobin(o.peers()),
+                count,
+                rate,
+                durationNanos());
     }
 
     /**
@@ -159,8 +181,17 @@ public final class Bench {
         long lastProgress = start;
         for (int round = 0; round < 10 && rx.primedCount < o.peers() && System.nanoTime() < deadline; round++) {
             int[] todo = unprimed(rx);
-            NativeSender p = new NativeSender(source, o.batch(), peers, PEER_PORT, Wire.MIN_IPV6, Wire.MAGIC_PRIME,
-                    PeerOrder.of(todo), todo.length, o.primeRate(), deadline - System.nanoTime());
+            NativeSender p = new NativeSender(
+                    source,
+                    o.batch(),
+                    peers,
+                    PEER_PORT,
+                    Wire.MIN_IPV6,
+                    Wire.MAGIC_PRIME,
+                    PeerOrder.of(todo),
+                    todo.length,
+                    o.primeRate(),
+                    deadline - System.nanoTime());
             long before = rx.primedCount;
             long sendStart = System.nanoTime();
             p.run();

@@ -9,6 +9,7 @@ import org.HdrHistogram.Histogram;
 final class Delivery {
     /** Up to 60 s in nanoseconds, 3 significant digits. */
     final Histogram latency = new Histogram(60_000_000_000L, 3);
+
     long packets;
     long bytes;
     /** Delivered to another peer than the one the probe names: a relay routing bug, never expected. */

@@ -23,9 +23,15 @@ final class KernelDrops {
         return NetNs.in(netns, () -> {
             Map<String, Long> m = new LinkedHashMap<>();
             try {
-                m.put("udp_rcvbuf_errors", snmp(Files.readString(Path.of("/proc/thread-self/net/snmp")), "Udp:", "RcvbufErrors"));
-                m.put("udp6_rcvbuf_errors", snmp6(Files.readString(Path.of("/proc/thread-self/net/snmp6")), "Udp6RcvbufErrors"));
-                m.put("teredo_tx_dropped", devTxDropped(Files.readString(Path.of("/proc/thread-self/net/dev")), "teredo"));
+                m.put(
+                        "udp_rcvbuf_errors",
+                        snmp(Files.readString(Path.of("/proc/thread-self/net/snmp")), "Udp:", "RcvbufErrors"));
+                m.put(
+                        "udp6_rcvbuf_errors",
+                        snmp6(Files.readString(Path.of("/proc/thread-self/net/snmp6")), "Udp6RcvbufErrors"));
+                m.put(
+                        "teredo_tx_dropped",
+                        devTxDropped(Files.readString(Path.of("/proc/thread-self/net/dev")), "teredo"));
             } catch (IOException e) {
                 m.put("unreadable", 1L);
             }

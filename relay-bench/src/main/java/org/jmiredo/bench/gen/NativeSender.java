@@ -16,10 +16,24 @@ final class NativeSender extends BatchSender {
     private final Peers peers;
     private final int magic;
 
-    NativeSender(int fd, int batch, Peers peers, int dstPort, int size, int magic, PeerOrder order, long count,
-            double rate, long durationNanos) {
-        super(fd, new MsgVec(batch, Math.max(size - Wire.IPV6_HEADER - Wire.UDP_HEADER, Wire.PROBE)), order, count,
-                rate, durationNanos);
+    NativeSender(
+            int fd,
+            int batch,
+            Peers peers,
+            int dstPort,
+            int size,
+            int magic,
+            PeerOrder order,
+            long count,
+            double rate,
+            long durationNanos) {
+        super(
+                fd,
+                new MsgVec(batch, Math.max(size - Wire.IPV6_HEADER - Wire.UDP_HEADER, Wire.PROBE)),
+                order,
+                count,
+                rate,
+                durationNanos);
         this.peers = peers;
         this.magic = magic;
         for (int i = 0; i < batch; i++) {

@@ -39,7 +39,10 @@ record Options(
         double returnRate) {
 
     enum Direction {
-        T2I, I2T, BOTH, UDP_SINK;
+        T2I,
+        I2T,
+        BOTH,
+        UDP_SINK;
 
         boolean teredoToIpv6() {
             return this == T2I || this == BOTH;
@@ -98,22 +101,29 @@ record Options(
             }
         }
         Options o = new Options(
-                Direction.valueOf(m.getOrDefault("direction", "t2i").toUpperCase().replace('-', '_')),
-                ipv4(relay[0]), Integer.parseInt(relay[1]),
+                Direction.valueOf(
+                        m.getOrDefault("direction", "t2i").toUpperCase().replace('-', '_')),
+                ipv4(relay[0]),
+                Integer.parseInt(relay[1]),
                 ipv4(m.getOrDefault("server", "198.51.100.1")),
                 ipv4(m.getOrDefault("mapped-base", "203.0.113.16")),
                 Integer.parseInt(m.getOrDefault("peers", "1")),
                 Integer.parseInt(m.getOrDefault("size", "80")),
-                duration, rate,
+                duration,
+                rate,
                 Long.parseLong(m.getOrDefault("max-packets", Long.toString(cap))),
                 m.getOrDefault("gen-if", "veth0"),
                 m.get("native-netns"),
-                longAt(nat, 0), longAt(nat, 8),
+                longAt(nat, 0),
+                longAt(nat, 8),
                 Integer.parseInt(m.getOrDefault("sink-port", "9000")),
                 m.get("sink-netns"),
                 m.get("relay-netns"),
-                ipv4(sink[0]), Integer.parseInt(sink[1]), pids,
-                m.get("json"), m.getOrDefault("label", ""),
+                ipv4(sink[0]),
+                Integer.parseInt(sink[1]),
+                pids,
+                m.get("json"),
+                m.getOrDefault("label", ""),
                 Double.parseDouble(m.getOrDefault("prime-rate", "20000")),
                 Double.parseDouble(m.getOrDefault("prime-timeout", "30")),
                 Integer.parseInt(m.getOrDefault("batch", "32")),

@@ -33,6 +33,7 @@ final class RelayReceiver extends Receiver {
     final Delivery delivery = new Delivery();
     /** One bit per peer, set once its priming packet came back through the relay (handshake done). */
     final AtomicLongArray primed;
+
     volatile long primedCount;
     long bubbles;
     long bubbleReplyErrors;
@@ -72,7 +73,8 @@ final class RelayReceiver extends Receiver {
         MemorySegment b = vec.buffer(slot);
         int vihl = b.get(JAVA_BYTE, 0) & 0xFF;
         int ihl = (vihl & 0xF) * 4;
-        if (vihl >> 4 != 4 || length < ihl + Wire.UDP_HEADER + Wire.IPV6_HEADER
+        if (vihl >> 4 != 4
+                || length < ihl + Wire.UDP_HEADER + Wire.IPV6_HEADER
                 || (b.get(JAVA_BYTE, 9) & 0xFF) != Wire.PROTO_UDP) {
             other++;
             return;
@@ -91,7 +93,8 @@ final class RelayReceiver extends Receiver {
             return;
         }
         int peer = peers.index(dst, dstPort);
-        if (peer < 0 || (b.get(JAVA_BYTE, at + 6) & 0xFF) != Wire.PROTO_UDP
+        if (peer < 0
+                || (b.get(JAVA_BYTE, at + 6) & 0xFF) != Wire.PROTO_UDP
                 || length < at + Wire.IPV6_HEADER + Wire.UDP_HEADER + Wire.PROBE) {
             other++;
             return;
@@ -117,8 +120,7 @@ final class RelayReceiver extends Receiver {
     /** Skips an authentication and an origin indication header (RFC 4380 §5.1.1); -1 if malformed. */
     private static int skipTeredoHeaders(MemorySegment b, int at, int end) {
         if (end - at >= 13 && (b.get(Wire.SHORT, at) & 0xFFFF) == 0x0001) {
-            at += 13 + (b.get(JAVA_BYTE, at + 2) & 0xFF)
-                    + (b.get(JAVA_BYTE, at + 3) & 0xFF);
+            at += 13 + (b.get(JAVA_BYTE, at + 2) & 0xFF) + (b.get(JAVA_BYTE, at + 3) & 0xFF);
         }
         if (end - at >= 8 && (b.get(Wire.SHORT, at) & 0xFFFF) == 0x0000) {
             at += 8;

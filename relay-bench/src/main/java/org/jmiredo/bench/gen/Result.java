@@ -10,11 +10,25 @@ import org.HdrHistogram.Histogram;
 /** A run's figures, as a table for people and as one JSON object for scripts. */
 final class Result {
     /** One direction: what the sender offered and what the far side counted. */
-    record Direction(long sent, long errors, double sendSeconds, long delivered, long bytes, long misdelivered,
-            Histogram latency, int size) {
+    record Direction(
+            long sent,
+            long errors,
+            double sendSeconds,
+            long delivered,
+            long bytes,
+            long misdelivered,
+            Histogram latency,
+            int size) {
         Direction(BatchSender s, Delivery d) {
-            this(s.sent, s.errors, Math.max(1e-9, (s.endNanos - s.startNanos) / 1e9), d.packets, d.bytes,
-                    d.misdelivered, d.latency, 0);
+            this(
+                    s.sent,
+                    s.errors,
+                    Math.max(1e-9, (s.endNanos - s.startNanos) / 1e9),
+                    d.packets,
+                    d.bytes,
+                    d.misdelivered,
+                    d.latency,
+                    0);
         }
 
         double offeredPps() {
@@ -43,6 +57,7 @@ final class Result {
     double firstRoundSeconds;
     /** Round 1, from its start to its last trusted peer: its sends' wall time, and CPU by side. */
     double firstRoundSendSeconds;
+
     double firstRoundSenderCpuSeconds;
     double firstRoundReceiverCpuSeconds;
     double firstRoundRelayCpuSeconds;
@@ -54,6 +69,7 @@ final class Result {
     double wallSeconds;
     /** Whole machine, then each CPU ({@link MachineCpu}): busy and irq + softirq seconds over the measurement. */
     double[] cpuBusySeconds = new double[0];
+
     double[] cpuInterruptSeconds = new double[0];
     Map<String, Long> relayDrops = Map.of();
     Map<String, Long> nativeDrops = Map.of();
@@ -70,34 +86,84 @@ final class Result {
 
     String table() {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "%s peers=%d size=%d rate=%.0f duration=%.1fs %s%n",
-                o.direction().name().toLowerCase(Locale.ROOT), o.peers(), o.size(), o.rate(), o.durationSeconds(),
+        b.append(String.format(
+                Locale.ROOT,
+                "%s peers=%d size=%d rate=%.0f duration=%.1fs %s%n",
+                o.direction().name().toLowerCase(Locale.ROOT),
+                o.peers(),
+                o.size(),
+                o.rate(),
+                o.durationSeconds(),
                 o.label()));
         if (o.direction() != Options.Direction.UDP_SINK) {
-            b.append(String.format(Locale.ROOT, "handshake: %d/%d peers primed in %.2fs (%.0f peers/s, %d rounds, %d bubbles answered)%n",
-                    primed, o.peers(), primeSeconds, primed / Math.max(primeSeconds, 1e-3), primeRounds, bubbles));
-            b.append(String.format(Locale.ROOT, "  first round: %d peers trusted in %.2fs (%.0f new peers/s)%n",
-                    firstRoundPrimed, firstRoundSeconds, firstRoundPrimed / Math.max(firstRoundSeconds, 1e-3)));
-            b.append(String.format(Locale.ROOT, "  first round: sent in %.2fs; cpu: generator sender %.2fs, receiver %.2fs, relay %.2fs%n",
-                    firstRoundSendSeconds, firstRoundSenderCpuSeconds, firstRoundReceiverCpuSeconds,
+            b.append(String.format(
+                    Locale.ROOT,
+                    "handshake: %d/%d peers primed in %.2fs (%.0f peers/s, %d rounds, %d bubbles answered)%n",
+                    primed,
+                    o.peers(),
+                    primeSeconds,
+                    primed / Math.max(primeSeconds, 1e-3),
+                    primeRounds,
+                    bubbles));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "  first round: %d peers trusted in %.2fs (%.0f new peers/s)%n",
+                    firstRoundPrimed,
+                    firstRoundSeconds,
+                    firstRoundPrimed / Math.max(firstRoundSeconds, 1e-3)));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "  first round: sent in %.2fs; cpu: generator sender %.2fs, receiver %.2fs, relay %.2fs%n",
+                    firstRoundSendSeconds,
+                    firstRoundSenderCpuSeconds,
+                    firstRoundReceiverCpuSeconds,
                     firstRoundRelayCpuSeconds));
         }
-        b.append(String.format(Locale.ROOT, "%-5s %12s %12s %10s %10s %9s %9s %9s %9s %9s%n", "dir", "offered/s",
-                "delivered/s", "off Mb/s", "dlv Mb/s", "loss %", "p50 us", "p99 us", "p99.9 us", "max us"));
+        b.append(String.format(
+                Locale.ROOT,
+                "%-5s %12s %12s %10s %10s %9s %9s %9s %9s %9s%n",
+                "dir",
+                "offered/s",
+                "delivered/s",
+                "off Mb/s",
+                "dlv Mb/s",
+                "loss %",
+                "p50 us",
+                "p99 us",
+                "p99.9 us",
+                "max us"));
         row(b, "t2i", t2i);
         row(b, "i2t", i2t);
         double perPacket = delivered() == 0 ? 0 : relayCpuSeconds * 1e6 / delivered();
-        b.append(String.format(Locale.ROOT, "relay cpu %.2fs (%.0f%% of one core over %.2fs, %.2f us/packet); generator cpu %.2fs%n",
-                relayCpuSeconds, 100 * relayCpuSeconds / wallSeconds, wallSeconds, perPacket, generatorCpuSeconds));
+        b.append(String.format(
+                Locale.ROOT,
+                "relay cpu %.2fs (%.0f%% of one core over %.2fs, %.2f us/packet); generator cpu %.2fs%n",
+                relayCpuSeconds,
+                100 * relayCpuSeconds / wallSeconds,
+                wallSeconds,
+                perPacket,
+                generatorCpuSeconds));
         if (cpuBusySeconds.length > 0) {
-            b.append(String.format(Locale.ROOT, "machine cpu %.2fs (%.2f us/packet; irq+softirq %.2fs), by cpu %s%n",
-                    cpuBusySeconds[0], delivered() == 0 ? 0 : cpuBusySeconds[0] * 1e6 / delivered(),
-                    cpuInterruptSeconds[0], seconds(cpuBusySeconds)));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "machine cpu %.2fs (%.2f us/packet; irq+softirq %.2fs), by cpu %s%n",
+                    cpuBusySeconds[0],
+                    delivered() == 0 ? 0 : cpuBusySeconds[0] * 1e6 / delivered(),
+                    cpuInterruptSeconds[0],
+                    seconds(cpuBusySeconds)));
         }
-        b.append(String.format(Locale.ROOT, "relay rss %.1f MiB (%.0f bytes per peer)%n", relayRssBytes / 1048576.0,
+        b.append(String.format(
+                Locale.ROOT,
+                "relay rss %.1f MiB (%.0f bytes per peer)%n",
+                relayRssBytes / 1048576.0,
                 relayRssBytes / (double) o.peers()));
-        b.append("kernel drops: relay ns ").append(relayDrops).append(", native ns ").append(nativeDrops)
-                .append(", softnet backlog (machine) ").append(softnetDropped).append('\n');
+        b.append("kernel drops: relay ns ")
+                .append(relayDrops)
+                .append(", native ns ")
+                .append(nativeDrops)
+                .append(", softnet backlog (machine) ")
+                .append(softnetDropped)
+                .append('\n');
         return b.toString();
     }
 
@@ -105,9 +171,19 @@ final class Result {
         if (d == null) {
             return;
         }
-        b.append(String.format(Locale.ROOT, "%-5s %12.0f %12.0f %10.1f %10.1f %9.3f %9.1f %9.1f %9.1f %9.1f%n", name,
-                d.offeredPps(), d.deliveredPps(), mbps(d.offeredPps()), mbps(d.deliveredPps()), d.lossPercent(),
-                d.micros(50), d.micros(99), d.micros(99.9), d.micros(100)));
+        b.append(String.format(
+                Locale.ROOT,
+                "%-5s %12.0f %12.0f %10.1f %10.1f %9.3f %9.1f %9.1f %9.1f %9.1f%n",
+                name,
+                d.offeredPps(),
+                d.deliveredPps(),
+                mbps(d.offeredPps()),
+                mbps(d.deliveredPps()),
+                d.lossPercent(),
+                d.micros(50),
+                d.micros(99),
+                d.micros(99.9),
+                d.micros(100)));
         if (d.misdelivered > 0 || d.errors > 0) {
             b.append(String.format(Locale.ROOT, "      misdelivered %d, send errors %d%n", d.misdelivered, d.errors));
         }

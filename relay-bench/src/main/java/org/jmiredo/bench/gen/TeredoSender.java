@@ -26,8 +26,20 @@ final class TeredoSender extends BatchSender {
      * @param dstIpv4 the relay (or, for the sink self-test, the UDP sink)
      * @param size bytes of the IPv6 packet, at least {@link Wire#MIN_IPV6}
      */
-    TeredoSender(int fd, int batch, Peers peers, int dstIpv4, int dstPort, long sinkHi, long sinkLo, int sinkPort,
-            int size, PeerOrder order, long count, double rate, long durationNanos) {
+    TeredoSender(
+            int fd,
+            int batch,
+            Peers peers,
+            int dstIpv4,
+            int dstPort,
+            long sinkHi,
+            long sinkLo,
+            int sinkPort,
+            int size,
+            PeerOrder order,
+            long count,
+            double rate,
+            long durationNanos) {
         super(fd, new MsgVec(batch, SLOT), order, count, rate, durationNanos);
         this.peers = peers;
         this.magic = Wire.MAGIC_DATA;
@@ -44,8 +56,16 @@ final class TeredoSender extends BatchSender {
             vec.length(i, Wire.IPV4_HEADER + Wire.UDP_HEADER + size);
         }
         // Pseudo header (RFC 8200 §8.1) and UDP header, without the source's lower half and the probe.
-        constantSum = Wire.words(peers.hi) + Wire.words(sinkHi) + Wire.words(sinkLo) + udpLength + Wire.PROTO_UDP
-                + Wire.SOURCE_PORT + sinkPort + udpLength + (magic >>> 16) + (magic & 0xFFFF);
+        constantSum = Wire.words(peers.hi)
+                + Wire.words(sinkHi)
+                + Wire.words(sinkLo)
+                + udpLength
+                + Wire.PROTO_UDP
+                + Wire.SOURCE_PORT
+                + sinkPort
+                + udpLength
+                + (magic >>> 16)
+                + (magic & 0xFFFF);
     }
 
     static int openRaw() {

@@ -21,6 +21,7 @@ final class Wire {
     static final int MAGIC_DATA = 0x4A4D_4244;
     /** "JMBP": a priming packet that drives the bubble handshake of one peer. */
     static final int MAGIC_PRIME = 0x4A4D_4250;
+
     static final int PROBE = 24;
     static final int MIN_IPV6 = IPV6_HEADER + UDP_HEADER + PROBE;
     static final int PROTO_UDP = 17;
@@ -53,7 +54,14 @@ final class Wire {
         s.set(SHORT, at + 6, (short) 0);
     }
 
-    static void ipv6(MemorySegment s, long at, int payloadLength, int nextHeader, long srcHi, long srcLo, long dstHi,
+    static void ipv6(
+            MemorySegment s,
+            long at,
+            int payloadLength,
+            int nextHeader,
+            long srcHi,
+            long srcLo,
+            long dstHi,
             long dstLo) {
         s.set(INT, at, 0x6000_0000);
         s.set(SHORT, at + 4, (short) payloadLength);

@@ -76,8 +76,10 @@ public class DataPathBench {
     @Setup(Level.Trial)
     public void setUp() {
         Clock clock = Clock.monotonic();
-        path = new RelayDataPath(RelaySettings.defaults().serving(servedPrefixes(served)),
-                new PeerTableSettings(peers + peers / 2 + 1024, 256, 60, 1280 * 4, 65_536), clock,
+        path = new RelayDataPath(
+                RelaySettings.defaults().serving(servedPrefixes(served)),
+                new PeerTableSettings(peers + peers / 2 + 1024, 256, 60, 1280 * 4, 65_536),
+                clock,
                 (udp, counters) -> new ReleasingSender(counters));
         PeerKeys.fillTrusted(path.peers(), peers, clock.nowSeconds());
         channel = new EmbeddedChannel();
@@ -92,11 +94,27 @@ public class DataPathBench {
         tunBuffer = alloc.directBuffer(SLOT * BURST);
         for (int i = 0; i < BURST; i++) {
             slots[i] = receiveBuffer.slice(i * SLOT, SLOT);
-            Ipv6.writeHeader(slots[i], 0, SIZE - Ipv6.HEADER_LENGTH, 17, 64, PeerKeys.HI, PeerKeys.lo(0),
-                    RelayRulesState.NATIVE_HI, RelayRulesState.NATIVE_LO);
+            Ipv6.writeHeader(
+                    slots[i],
+                    0,
+                    SIZE - Ipv6.HEADER_LENGTH,
+                    17,
+                    64,
+                    PeerKeys.HI,
+                    PeerKeys.lo(0),
+                    RelayRulesState.NATIVE_HI,
+                    RelayRulesState.NATIVE_LO);
             tunSlots[i] = tunBuffer.slice(i * SLOT, SLOT);
-            Ipv6.writeHeader(tunSlots[i], HEADROOM, SIZE - Ipv6.HEADER_LENGTH, 17, 64, RelayRulesState.NATIVE_HI,
-                    RelayRulesState.NATIVE_LO, PeerKeys.HI, PeerKeys.lo(0));
+            Ipv6.writeHeader(
+                    tunSlots[i],
+                    HEADROOM,
+                    SIZE - Ipv6.HEADER_LENGTH,
+                    17,
+                    64,
+                    RelayRulesState.NATIVE_HI,
+                    RelayRulesState.NATIVE_LO,
+                    PeerKeys.HI,
+                    PeerKeys.lo(0));
         }
     }
 

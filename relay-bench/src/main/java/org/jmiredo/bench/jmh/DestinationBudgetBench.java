@@ -33,7 +33,9 @@ public class DestinationBudgetBench {
     static {
         try {
             TRY_ACQUIRE = MethodHandles.privateLookupIn(DestinationBudget.class, MethodHandles.lookup())
-                    .findVirtual(DestinationBudget.class, "tryAcquire",
+                    .findVirtual(
+                            DestinationBudget.class,
+                            "tryAcquire",
                             MethodType.methodType(boolean.class, int.class, int.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);

@@ -32,10 +32,16 @@ public final class Footprint {
             long after = used(memory);
             long rss = residentBytes() - rssBefore;
             int size = table.size();
-            System.out.printf(Locale.ROOT,
+            System.out.printf(
+                    Locale.ROOT,
                     "peers=%d present=%d heap=%.1f rss=%.1f B/peer estimate=%.1f B/peer fill=%.2fs (%.0f inserts/s)%n",
-                    n, size, (after - before) / (double) size, rss / (double) size, table.memoryBytes() / (double) size,
-                    seconds, n / seconds);
+                    n,
+                    size,
+                    (after - before) / (double) size,
+                    rss / (double) size,
+                    table.memoryBytes() / (double) size,
+                    seconds,
+                    n / seconds);
             table.close();
             table = null;
         }

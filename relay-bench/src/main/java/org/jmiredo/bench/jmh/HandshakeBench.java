@@ -85,8 +85,15 @@ public class HandshakeBench {
         source = BubbleSource.random();
         Bubbles bubbles = new Bubbles(source, alloc);
         reception = new Reception(settings, table, bubbles, clock, counters);
-        transmission = new Transmission(settings, table, bubbles, new IcmpErrors(10, alloc, counters), clock, counters,
-                alloc, new PerSecondBudget(settings.unknownBubblesPerSecond()));
+        transmission = new Transmission(
+                settings,
+                table,
+                bubbles,
+                new IcmpErrors(10, alloc, counters),
+                clock,
+                counters,
+                alloc,
+                new PerSecondBudget(settings.unknownBubblesPerSecond()));
         reply = alloc.directBuffer(Bubble.LENGTH, Bubble.LENGTH);
         next = 0;
     }
@@ -104,8 +111,16 @@ public class HandshakeBench {
         long lo = PeerKeys.lo(i);
         // The tunnel's read buffer: pooled, handed over to the rules (which copy it into the queue and free it).
         ByteBuf packet = alloc.directBuffer(80, 80);
-        Ipv6.writeHeader(packet, 0, 80 - Ipv6.HEADER_LENGTH, 17, 64, RelayRulesState.NATIVE_HI,
-                RelayRulesState.NATIVE_LO, PeerKeys.HI, lo);
+        Ipv6.writeHeader(
+                packet,
+                0,
+                80 - Ipv6.HEADER_LENGTH,
+                17,
+                64,
+                RelayRulesState.NATIVE_HI,
+                RelayRulesState.NATIVE_LO,
+                PeerKeys.HI,
+                lo);
         packet.writerIndex(80);
         transmission.fromTunnel(packet, out);
         // The peer's direct bubble, addressed to the source of ours, from its embedded mapping.

@@ -61,6 +61,7 @@ public class PeerTableBench {
         int cursor;
         /** Low key words of random present peers, read in order {@value #BATCH} at a time. */
         long[] randomLo;
+
         int batchAt;
         PeerLookups lookups;
 

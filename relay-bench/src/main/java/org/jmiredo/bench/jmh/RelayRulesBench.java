@@ -9,10 +9,10 @@ import org.jmiredo.proto.Ipv6;
 import org.jmiredo.proto.TeredoHeaders;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -87,8 +87,8 @@ public class RelayRulesBench {
         int accepted = 0;
         for (int k = 0; k < PeerLookups.MAX; k++) {
             int i = b.peer[k];
-            DropReason r = s.reception.data(b.packets[k], b.headers[k], PeerKeys.mappedIpv4(i), PeerKeys.mappedPort(i), 0,
-                    s.out, b.lookup[k]);
+            DropReason r = s.reception.data(
+                    b.packets[k], b.headers[k], PeerKeys.mappedIpv4(i), PeerKeys.mappedPort(i), 0, s.out, b.lookup[k]);
             accepted += r == null ? 1 : 0;
         }
         return accepted;

@@ -77,14 +77,23 @@ public class RelayRulesState {
         PooledByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
         Bubbles bubbles = new Bubbles(BubbleSource.random(), alloc);
         reception = new Reception(settings, table, bubbles, clock, counters);
-        transmission = new Transmission(settings, table, bubbles, new IcmpErrors(10, alloc, counters), clock, counters,
-                alloc, new PerSecondBudget(settings.unknownBubblesPerSecond()));
+        transmission = new Transmission(
+                settings,
+                table,
+                bubbles,
+                new IcmpErrors(10, alloc, counters),
+                clock,
+                counters,
+                alloc,
+                new PerSecondBudget(settings.unknownBubblesPerSecond()));
         packet = alloc.directBuffer(size, size);
         packet.writerIndex(size);
         if (fromTeredo()) {
-            Ipv6.writeHeader(packet, 0, size - Ipv6.HEADER_LENGTH, 17, 64, PeerKeys.HI, PeerKeys.lo(0), NATIVE_HI, NATIVE_LO);
+            Ipv6.writeHeader(
+                    packet, 0, size - Ipv6.HEADER_LENGTH, 17, 64, PeerKeys.HI, PeerKeys.lo(0), NATIVE_HI, NATIVE_LO);
         } else {
-            Ipv6.writeHeader(packet, 0, size - Ipv6.HEADER_LENGTH, 17, 64, NATIVE_HI, NATIVE_LO, PeerKeys.HI, PeerKeys.lo(0));
+            Ipv6.writeHeader(
+                    packet, 0, size - Ipv6.HEADER_LENGTH, 17, 64, NATIVE_HI, NATIVE_LO, PeerKeys.HI, PeerKeys.lo(0));
         }
     }
 

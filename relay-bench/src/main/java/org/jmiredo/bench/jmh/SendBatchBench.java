@@ -34,6 +34,7 @@ import org.openjdk.jmh.annotations.TearDown;
 public class SendBatchBench {
     /** The tunnel's read budget per wake-up (tun.read-budget): the datagrams one flush sends at most. */
     static final int BURST = 64;
+
     private static final int SLOT = 2048;
     private static final int SIZE = 80 + 8; // a Teredo datagram of an 80-byte IPv6 packet: UDP header included
 

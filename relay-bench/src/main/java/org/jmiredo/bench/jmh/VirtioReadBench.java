@@ -70,9 +70,20 @@ public class VirtioReadBench {
         b.writeZero(10);
         VirtioNetHeader.set(b, 0, VirtioNetHeader.F_NEEDS_CSUM, gsoType, 72, gsoSize, 40, 16);
         b.writeInt(Ipv6.VERSION_6_WORD).writeShort(l4).writeByte(6).writeByte(64);
-        b.writeLong(0x2001_0db8_0006_0000L).writeLong(0x20).writeLong(0x2001_0000_5363_0001L).writeLong(0xf227_abcd_ef01L);
-        b.writeShort(5201).writeShort(50_000).writeInt(1).writeInt(1).writeByte(8 << 4).writeByte(0x18)
-                .writeShort(512).writeShort(0).writeShort(0).writeZero(12);
+        b.writeLong(0x2001_0db8_0006_0000L)
+                .writeLong(0x20)
+                .writeLong(0x2001_0000_5363_0001L)
+                .writeLong(0xf227_abcd_ef01L);
+        b.writeShort(5201)
+                .writeShort(50_000)
+                .writeInt(1)
+                .writeInt(1)
+                .writeByte(8 << 4)
+                .writeByte(0x18)
+                .writeShort(512)
+                .writeShort(0)
+                .writeShort(0)
+                .writeZero(12);
         for (int i = 0; i < payload; i++) {
             b.writeByte(i);
         }

@@ -26,6 +26,7 @@ public final class Libc {
     public static final int SOCK_RAW = 3;
     /** raw(7): protocol IPPROTO_RAW implies IP_HDRINCL, the caller writes the IPv4 header. */
     public static final int IPPROTO_RAW = 255;
+
     public static final int SOL_SOCKET = 1;
     public static final int SO_REUSEADDR = 2;
     public static final int SO_SNDBUF = 7;
@@ -33,13 +34,16 @@ public final class Libc {
     public static final int SO_RCVTIMEO = 20;
     /** socket(7): like SO_*BUF but may exceed net.core.[rw]mem_max (needs CAP_NET_ADMIN). */
     public static final int SO_SNDBUFFORCE = 32;
+
     public static final int SO_RCVBUFFORCE = 33;
     public static final int SOL_PACKET = 263;
     /** packet(7), Linux 4.20: do not loop our own transmitted packets back to this socket. */
     public static final int PACKET_IGNORE_OUTGOING = 23;
+
     public static final int ETH_P_IP = 0x0800;
     /** recvmmsg(2): block for the first datagram only, then take what is queued. */
     public static final int MSG_WAITFORONE = 0x10000;
+
     public static final int MSG_DONTWAIT = 0x40;
     public static final int CLONE_NEWNET = 0x4000_0000;
     public static final int O_RDONLY = 0;
@@ -50,8 +54,7 @@ public final class Libc {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
     private static final MemoryLayout CAPTURE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO =
-            CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final Linker.Option ERRNO_OPT = Linker.Option.captureCallState("errno");
 
     private static final MethodHandle SOCKET = fn("socket", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
@@ -65,8 +68,7 @@ public final class Libc {
     private static final MethodHandle OPEN = fn("open", JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle SETNS = fn("setns", JAVA_INT, JAVA_INT, JAVA_INT);
     private static final MethodHandle IF_NAMETOINDEX =
-            LINKER.downcallHandle(LIBC.find("if_nametoindex").orElseThrow(),
-                    FunctionDescriptor.of(JAVA_INT, ADDRESS));
+            LINKER.downcallHandle(LIBC.find("if_nametoindex").orElseThrow(), FunctionDescriptor.of(JAVA_INT, ADDRESS));
 
     /** One errno capture area per thread: the calls are made from several generator threads at once. */
     private static final ThreadLocal<MemorySegment> STATE =
@@ -101,8 +103,8 @@ public final class Libc {
 
     public static void setsockopt(int fd, int level, int name, MemorySegment value) {
         try {
-            check("setsockopt(" + level + "," + name + ")",
-                    (int) SETSOCKOPT.invokeExact(STATE.get(), fd, level, name, value, (int) value.byteSize()));
+            check("setsockopt(" + level + "," + name + ")", (int)
+                    SETSOCKOPT.invokeExact(STATE.get(), fd, level, name, value, (int) value.byteSize()));
         } catch (Throwable t) {
             throw rethrow(t);
         }

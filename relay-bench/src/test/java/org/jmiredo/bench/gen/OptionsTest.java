@@ -8,8 +8,10 @@ import org.junit.jupiter.api.Test;
 class OptionsTest {
     @Test
     void returnTrafficIsOffUnlessAsked() {
-        assertThat(Options.parse(new String[] {"--direction", "i2t"}).returnRate()).isZero();
-        assertThat(Options.parse(new String[] {"--direction", "i2t", "--return-rate", "2000"}).returnRate())
+        assertThat(Options.parse(new String[] {"--direction", "i2t"}).returnRate())
+                .isZero();
+        assertThat(Options.parse(new String[] {"--direction", "i2t", "--return-rate", "2000"})
+                        .returnRate())
                 .isEqualTo(2000.0);
     }
 

@@ -20,8 +20,8 @@ class TeredoSenderTest {
 
     /** Only the memory of the batch is used: fill() makes no system call, so no socket is needed. */
     TeredoSender sender(int size) {
-        return new TeredoSender(-1, 4, peers, RELAY, 3545, SINK_HI, SINK_LO, 9000, size, PeerOrder.roundRobin(1),
-                1, 0, 1);
+        return new TeredoSender(
+                -1, 4, peers, RELAY, 3545, SINK_HI, SINK_LO, 9000, size, PeerOrder.roundRobin(1), 1, 0, 1);
     }
 
     static ByteBuf copy(MemorySegment s, int from, int length) {
@@ -38,7 +38,9 @@ class TeredoSenderTest {
                 for (long k : new long[] {0, 1, 0xFFFF, 0x1234_5678_9ABCL, Long.MAX_VALUE}) {
                     s.fill(1, k, peer, 0xFEDC_BA98_7654_3210L ^ k);
                     ByteBuf ipv6 = copy(s.vec.buffer(1), 28, size);
-                    assertThat(Checksum.verifies(ipv6, 0)).as("size %d peer %d seq %d", size, peer, k).isTrue();
+                    assertThat(Checksum.verifies(ipv6, 0))
+                            .as("size %d peer %d seq %d", size, peer, k)
+                            .isTrue();
                     ipv6.release();
                 }
             }

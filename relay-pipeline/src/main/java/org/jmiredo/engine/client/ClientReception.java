@@ -12,7 +12,6 @@ import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
 import org.jmiredo.peer.PeerTable;
-import org.jmiredo.proto.Icmpv6;
 import org.jmiredo.proto.Ipv4;
 import org.jmiredo.proto.Ipv6;
 import org.jmiredo.proto.Teredo;
@@ -53,8 +52,8 @@ public final class ClientReception {
     private final Consumer<ByteBuf> collect = released::add;
 
     /** Without budgets on the answers to strangers (as Miredo). */
-    public ClientReception(ClientSelf self, PeerTable peers, Clock clock, DataPathCounters counters,
-            ByteBufAllocator alloc) {
+    public ClientReception(
+            ClientSelf self, PeerTable peers, Clock clock, DataPathCounters counters, ByteBufAllocator alloc) {
         this(self, peers, clock, counters, alloc, 0, 0);
     }
 
@@ -63,8 +62,14 @@ public final class ClientReception {
      * @param originBubblesPerSecond the most direct bubbles a second to origins our server indicates, 0 = unlimited
      * @param echoTestsPerSecond the most echo tests a second for native sources speaking first, 0 = unlimited
      */
-    public ClientReception(ClientSelf self, PeerTable peers, Clock clock, DataPathCounters counters,
-            ByteBufAllocator alloc, int originBubblesPerSecond, int echoTestsPerSecond) {
+    public ClientReception(
+            ClientSelf self,
+            PeerTable peers,
+            Clock clock,
+            DataPathCounters counters,
+            ByteBufAllocator alloc,
+            int originBubblesPerSecond,
+            int echoTestsPerSecond) {
         this.self = self;
         this.peers = peers;
         this.clock = clock;
@@ -118,25 +123,34 @@ public final class ClientReception {
         if (!bubble && !self.isSelf(Ipv6.dstHi(buf, at), Ipv6.dstLo(buf, at))) {
             return DropReason.DESTINATION_NOT_SERVED; // R-5.2.3-dst
         }
-        return bubble ? bubbleFrom(buf, at, srcHi, srcLo, srcIpv4, srcPort, out) : dataFrom(buf, at, headers, srcHi,
-                srcLo, srcIpv4, srcPort, out);
+        return bubble
+                ? bubbleFrom(buf, at, srcHi, srcLo, srcIpv4, srcPort, out)
+                : dataFrom(buf, at, headers, srcHi, srcLo, srcIpv4, srcPort, out);
     }
 
-    private DropReason bubbleFrom(ByteBuf buf, int at, long srcHi, long srcLo, int srcIpv4, int srcPort,
-            RelayOutput out) {
+    private DropReason bubbleFrom(
+            ByteBuf buf, int at, long srcHi, long srcLo, int srcIpv4, int srcPort, RelayOutput out) {
         counters.increment(Counter.BUBBLES_RX);
         // M15: a peer whose NAT maps it to us from another port than its server saw (symmetric, or a port our
         // direct bubble took first) answers our probe from there; its keyed destination proves it saw ours.
-        if (!self.isTeredo(srcHi) || !embedded(srcLo, srcIpv4, srcPort)
-                && !self.answersProbe(srcHi, srcLo, Ipv6.dstHi(buf, at), Ipv6.dstLo(buf, at))) {
+        if (!self.isTeredo(srcHi)
+                || !embedded(srcLo, srcIpv4, srcPort)
+                        && !self.answersProbe(srcHi, srcLo, Ipv6.dstHi(buf, at), Ipv6.dstLo(buf, at))) {
             return DropReason.MAPPING_MISMATCH;
         }
         trust(srcHi, srcLo, srcIpv4, srcPort, out); // R-5.2.3-c3, R-5.2.3-c3bubble: discarded after
         return null;
     }
 
-    private DropReason dataFrom(ByteBuf buf, int at, TeredoHeaders headers, long srcHi, long srcLo, int srcIpv4,
-            int srcPort, RelayOutput out) {
+    private DropReason dataFrom(
+            ByteBuf buf,
+            int at,
+            TeredoHeaders headers,
+            long srcHi,
+            long srcLo,
+            int srcIpv4,
+            int srcPort,
+            RelayOutput out) {
         boolean teredo = self.isTeredo(srcHi);
         if (teredo && embedded(srcLo, srcIpv4, srcPort)) {
             trust(srcHi, srcLo, srcIpv4, srcPort, out); // R-5.2.3-c3
@@ -148,12 +162,17 @@ public final class ClientReception {
         }
         if (teredo) {
             if (known == REBOUND) {
-                self.sendProbeBubble(srcHi, srcLo, TeredoAddress.serverIpv4(srcHi), Teredo.SERVICE_PORT,
-                        Counter.BUBBLES_TX_REBOUND, out);
+                self.sendProbeBubble(
+                        srcHi,
+                        srcLo,
+                        TeredoAddress.serverIpv4(srcHi),
+                        Teredo.SERVICE_PORT,
+                        Counter.BUBBLES_TX_REBOUND,
+                        out);
             }
             return DropReason.MAPPING_MISMATCH;
         }
-        if (answersTest(buf, at, srcHi, srcLo)) {
+        if (self.answersEchoTest(buf, at, srcHi, srcLo)) {
             trust(srcHi, srcLo, srcIpv4, srcPort, out); // R-5.2.3-c2: taken, not delivered
             counters.increment(Counter.ECHO_TESTS_PASSED);
             return null;
@@ -165,39 +184,9 @@ public final class ClientReception {
         return TeredoAddress.mappedIpv4(srcLo) == srcIpv4 && TeredoAddress.mappedPort(srcLo) == srcPort;
     }
 
-    /**
-     * The answer to our test (§5.2.9): its echo reply, 8 bytes of data, the keyed hash of its source; or, as
-     * Miredo takes it (CONFORMANCE M13), the host's own Destination Unreachable quoting that echo request: a host
-     * that rejects pings (ip6tables REJECT) still shows which relay serves it, and may serve other traffic.
-     */
-    private boolean answersTest(ByteBuf buf, int at, long srcHi, long srcLo) {
-        if (Ipv6.nextHeader(buf, at) != Ipv6.NEXT_HEADER_ICMPV6) {
-            return false;
-        }
-        int icmp = at + Ipv6.HEADER_LENGTH;
-        int length = Ipv6.payloadLength(buf, at);
-        return switch (Icmpv6.type(buf, icmp)) {
-            case Icmpv6.TYPE_ECHO_REPLY -> length == Icmpv6.HEADER_LENGTH + ClientSelf.NONCE_LENGTH
-                    && buf.getLong(icmp + Icmpv6.ECHO_DATA_OFFSET) == self.nonce(srcHi, srcLo);
-            case Icmpv6.TYPE_DESTINATION_UNREACHABLE -> quotesTest(buf, icmp + Icmpv6.HEADER_LENGTH,
-                    length - Icmpv6.HEADER_LENGTH, srcHi, srcLo);
-            default -> false;
-        };
-    }
-
-    /** The {@code length} bytes at {@code quoted} start with our echo request to {@code srcHi/srcLo}, data included. */
-    private boolean quotesTest(ByteBuf buf, int quoted, int length, long srcHi, long srcLo) {
-        int icmp = quoted + Ipv6.HEADER_LENGTH;
-        return length >= Ipv6.HEADER_LENGTH + Icmpv6.HEADER_LENGTH + ClientSelf.NONCE_LENGTH
-                && Ipv6.nextHeader(buf, quoted) == Ipv6.NEXT_HEADER_ICMPV6
-                && self.isSelf(Ipv6.srcHi(buf, quoted), Ipv6.srcLo(buf, quoted))
-                && Ipv6.dstHi(buf, quoted) == srcHi && Ipv6.dstLo(buf, quoted) == srcLo
-                && Icmpv6.type(buf, icmp) == Icmpv6.TYPE_ECHO_REQUEST
-                && buf.getLong(icmp + Icmpv6.ECHO_DATA_OFFSET) == self.nonce(srcHi, srcLo);
-    }
-
     /** What {@link #knownAt} found. */
     private static final int UNKNOWN = 0;
+
     private static final int KNOWN = 1;
     private static final int REBOUND = 2;
 
@@ -222,7 +211,8 @@ public final class ClientReception {
                 if (segment.mappedIpv4(slot) == ipv4 && segment.mappedPort(slot) == port) {
                     markTrusted(segment, slot, ipv4, port, true);
                     known = KNOWN;
-                } else if (teredo && TeredoAddress.isReachable(srcHi, srcLo) // never a private server's
+                } else if (teredo
+                        && TeredoAddress.isReachable(srcHi, srcLo) // never a private server's
                         && BubbleBudget.takeRebound(segment, slot, clock.nowSeconds())) {
                     known = REBOUND;
                 }
@@ -288,8 +278,8 @@ public final class ClientReception {
      * would give a peer a new queue is held only while fewer than half of {@code max-queued-peers} hold one
      * ({@link #mayHoldForANewPeer}), so the tunnel's own packets to new destinations always find room.
      */
-    private DropReason holdAndTest(ByteBuf buf, TeredoHeaders headers, long srcHi, long srcLo, int srcIpv4,
-            int srcPort, RelayOutput out) {
+    private DropReason holdAndTest(
+            ByteBuf buf, TeredoHeaders headers, long srcHi, long srcLo, int srcIpv4, int srcPort, RelayOutput out) {
         int now = clock.nowSeconds();
         long hash = peers.hash(srcHi, srcLo);
         PeerTable.Segment segment = peers.segmentFor(hash);
@@ -301,7 +291,8 @@ public final class ClientReception {
             // The client's budget only when this packet would send a test (one held meanwhile waits for it), and
             // before a new peer gets an entry: a refused flood makes none.
             boolean tests = slot < 0
-                    || BubbleBudget.decide(segment.bubbleCount(slot), segment.lastBubble(slot), now) == BubbleBudget.SEND;
+                    || BubbleBudget.decide(segment.bubbleCount(slot), segment.lastBubble(slot), now)
+                            == BubbleBudget.SEND;
             if (tests && !echoTests.tryAcquire(now)) {
                 return DropReason.ECHO_TEST_RATE_LIMITED;
             }
@@ -310,8 +301,8 @@ public final class ClientReception {
             }
             probe = BubbleBudget.take(segment, slot, now);
             if (probe != BubbleBudget.SPENT && (segment.hasQueue(slot) || mayHoldForANewPeer())) {
-                ByteBuf copy = HeldPacket.copy(alloc, buf, headers.ipv6Offset(), headers.ipv6Length(), srcIpv4,
-                        srcPort);
+                ByteBuf copy =
+                        HeldPacket.copy(alloc, buf, headers.ipv6Offset(), headers.ipv6Length(), srcIpv4, srcPort);
                 held = segment.enqueue(slot, copy);
                 if (!held) {
                     copy.release();

@@ -2,6 +2,7 @@ package org.jmiredo.engine.client;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import org.jmiredo.engine.RelayOutput;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.proto.Bubble;
 import org.jmiredo.proto.BubbleSource;
@@ -11,7 +12,6 @@ import org.jmiredo.proto.Ipv6Scope;
 import org.jmiredo.proto.SipHash;
 import org.jmiredo.proto.Teredo;
 import org.jmiredo.proto.TeredoAddress;
-import org.jmiredo.engine.RelayOutput;
 
 /**
  * What the client's data rules share, on its one event loop: its own Teredo address while qualified, its
@@ -29,6 +29,7 @@ public final class ClientSelf {
 
     /** The server of our address (its bits 32-63): it moves when the server's host name resolves anew. */
     private int server;
+
     private final int prefix;
     private final long k0;
     private final long k1;
@@ -121,6 +122,40 @@ public final class ClientSelf {
         out.toUdp(request, server, Teredo.SERVICE_PORT, RelayOutput.ANY_LOCAL, Counter.ECHO_TESTS_TX);
     }
 
+    /**
+     * True when the packet at {@code at} from {@code peerHi/peerLo} answers our test (§5.2.9): its echo reply, 8
+     * bytes of data, the keyed hash of its source; or, as Miredo takes it (CONFORMANCE M13), the host's own
+     * Destination Unreachable quoting that echo request: a host that rejects pings (ip6tables REJECT) still shows
+     * which relay serves it, and may serve other traffic.
+     */
+    boolean answersEchoTest(ByteBuf buf, int at, long peerHi, long peerLo) {
+        if (Ipv6.nextHeader(buf, at) != Ipv6.NEXT_HEADER_ICMPV6) {
+            return false;
+        }
+        int icmp = at + Ipv6.HEADER_LENGTH;
+        int length = Ipv6.payloadLength(buf, at);
+        return switch (Icmpv6.type(buf, icmp)) {
+            case Icmpv6.TYPE_ECHO_REPLY ->
+                length == Icmpv6.HEADER_LENGTH + NONCE_LENGTH
+                        && buf.getLong(icmp + Icmpv6.ECHO_DATA_OFFSET) == nonce(peerHi, peerLo);
+            case Icmpv6.TYPE_DESTINATION_UNREACHABLE ->
+                quotesEchoTest(buf, icmp + Icmpv6.HEADER_LENGTH, length - Icmpv6.HEADER_LENGTH, peerHi, peerLo);
+            default -> false;
+        };
+    }
+
+    /** The {@code length} bytes at {@code quoted} start with our echo request to {@code peerHi/peerLo}, data included. */
+    private boolean quotesEchoTest(ByteBuf buf, int quoted, int length, long peerHi, long peerLo) {
+        int icmp = quoted + Ipv6.HEADER_LENGTH;
+        return length >= Ipv6.HEADER_LENGTH + Icmpv6.HEADER_LENGTH + NONCE_LENGTH
+                && Ipv6.nextHeader(buf, quoted) == Ipv6.NEXT_HEADER_ICMPV6
+                && isSelf(Ipv6.srcHi(buf, quoted), Ipv6.srcLo(buf, quoted))
+                && Ipv6.dstHi(buf, quoted) == peerHi
+                && Ipv6.dstLo(buf, quoted) == peerLo
+                && Icmpv6.type(buf, icmp) == Icmpv6.TYPE_ECHO_REQUEST
+                && buf.getLong(icmp + Icmpv6.ECHO_DATA_OFFSET) == nonce(peerHi, peerLo);
+    }
+
     /** Answers a bubble: from our address to {@code peerHi/peerLo}, the answer's source, at {@code ipv4:port}. */
     void sendBubble(long peerHi, long peerLo, int ipv4, int port, Counter kind, RelayOutput out) {
         send(hi, lo, peerHi, peerLo, ipv4, port, kind, out);
@@ -137,8 +172,8 @@ public final class ClientSelf {
         return bubbleSource.answers(dstHi, dstLo, peerHi, peerLo);
     }
 
-    private void send(long srcHi, long srcLo, long dstHi, long dstLo, int ipv4, int port, Counter kind,
-            RelayOutput out) {
+    private void send(
+            long srcHi, long srcLo, long dstHi, long dstLo, int ipv4, int port, Counter kind, RelayOutput out) {
         ByteBuf bubble = alloc.directBuffer(Bubble.LENGTH);
         Bubble.write(bubble, srcHi, srcLo, dstHi, dstLo);
         out.toUdp(bubble, ipv4, port, RelayOutput.ANY_LOCAL, kind);

@@ -32,8 +32,13 @@ public final class ClientTransmission implements TunnelRules {
     private final DataPathCounters counters;
     private final ByteBufAllocator alloc;
 
-    public ClientTransmission(ClientSelf self, PeerTable peers, IcmpErrors icmp, Clock clock,
-            DataPathCounters counters, ByteBufAllocator alloc) {
+    public ClientTransmission(
+            ClientSelf self,
+            PeerTable peers,
+            IcmpErrors icmp,
+            Clock clock,
+            DataPathCounters counters,
+            ByteBufAllocator alloc) {
         this.self = self;
         this.peers = peers;
         this.icmp = icmp;
@@ -109,6 +114,7 @@ public final class ClientTransmission implements TunnelRules {
 
     /** Decisions: {@link BubbleBudget}'s, or the data goes out now; {@link #QUEUED} added when held. */
     private static final int SEND_DATA = 8;
+
     private static final int QUEUED = 16;
 
     /** Under the lock: the probe budget and the queue. */
@@ -127,8 +133,8 @@ public final class ClientTransmission implements TunnelRules {
         return decision;
     }
 
-    private void finish(ByteBuf packet, int decision, long dstHi, long dstLo, boolean teredo, int now,
-            RelayOutput out) {
+    private void finish(
+            ByteBuf packet, int decision, long dstHi, long dstLo, boolean teredo, int now, RelayOutput out) {
         if (decision == BubbleBudget.SPENT) {
             // From our own Teredo address (RFC 4443 §2.2), as Miredo's client; the relay's names the destination.
             icmp.addressUnreachable(packet, self.addressHi(), self.addressLo(), now, out);
@@ -145,10 +151,20 @@ public final class ClientTransmission implements TunnelRules {
             counters.increment(Counter.BUBBLES_RATE_LIMITED);
         } else if (teredo) {
             // R-5.2.4-c5direct (we are never a cone client: RFC 5991), then R-5.2.4-c5indirect, as Miredo.
-            self.sendProbeBubble(dstHi, dstLo, TeredoAddress.mappedIpv4(dstLo), TeredoAddress.mappedPort(dstLo),
-                    Counter.BUBBLES_TX_DIRECT, out);
-            self.sendProbeBubble(dstHi, dstLo, TeredoAddress.serverIpv4(dstHi), Teredo.SERVICE_PORT,
-                    Counter.BUBBLES_TX_INDIRECT, out);
+            self.sendProbeBubble(
+                    dstHi,
+                    dstLo,
+                    TeredoAddress.mappedIpv4(dstLo),
+                    TeredoAddress.mappedPort(dstLo),
+                    Counter.BUBBLES_TX_DIRECT,
+                    out);
+            self.sendProbeBubble(
+                    dstHi,
+                    dstLo,
+                    TeredoAddress.serverIpv4(dstHi),
+                    Teredo.SERVICE_PORT,
+                    Counter.BUBBLES_TX_INDIRECT,
+                    out);
         } else {
             self.sendEchoTest(dstHi, dstLo, out); // R-5.2.4-c2
         }

@@ -36,6 +36,7 @@ public final class Qualification {
     static final long REFRESH_MILLIS = 30_000;
     /** Link-local RS source: the cone bit, 0x80 of byte 8, stays clear (RFC 5991 §3.2). */
     private static final long CONE_BIT = (long) Teredo.FLAG_CONE << 48;
+
     private static final int MIN_MTU = Teredo.MTU;
     private static final int MAX_MTU = 65_535;
 
@@ -46,16 +47,19 @@ public final class Qualification {
 
     /** The server's primary and secondary IPv4: the settings', until {@link #servers} moves them. */
     private int primary;
+
     private int secondary;
     private ClientState state = ClientState.OFFLINE;
     private long deadline = Long.MAX_VALUE;
     /** Solicitations sent in the current phase; 0 while qualified and not refreshing. */
     private int sent;
+
     private long nonce;
     private long linkLocalLo;
     private int solicited;
     /** The mapping the primary address saw (STARTING), then the qualified one. */
     private int mappedIpv4;
+
     private int mappedPort;
     private long addressHi;
     private long addressLo;
@@ -84,8 +88,11 @@ public final class Qualification {
      * Otherwise, or when unchanged or not a Teredo server's (RFC 4380 §5.2.4: global unicast, two of them), false.
      */
     public boolean servers(int newPrimary, int newSecondary, long now) {
-        if (state == ClientState.QUALIFIED || newPrimary == newSecondary || !Ipv4.isGlobalUnicast(newPrimary)
-                || !Ipv4.isGlobalUnicast(newSecondary) || newPrimary == primary && newSecondary == secondary) {
+        if (state == ClientState.QUALIFIED
+                || newPrimary == newSecondary
+                || !Ipv4.isGlobalUnicast(newPrimary)
+                || !Ipv4.isGlobalUnicast(newSecondary)
+                || newPrimary == primary && newSecondary == secondary) {
             return false;
         }
         primary = newPrimary;
@@ -133,7 +140,10 @@ public final class Qualification {
         } else if (refused != null) {
             fail(refused, now);
         } else {
-            fail(state == ClientState.CHECKING ? QualificationFailure.NO_REPLY_SECONDARY : QualificationFailure.NO_REPLY,
+            fail(
+                    state == ClientState.CHECKING
+                            ? QualificationFailure.NO_REPLY_SECONDARY
+                            : QualificationFailure.NO_REPLY,
                     now);
         }
     }
@@ -203,7 +213,10 @@ public final class Qualification {
      */
     private boolean awaited(ByteBuf buf, TeredoHeaders headers, int srcIpv4, int srcPort) {
         int at = headers.ipv6Offset();
-        if (srcIpv4 != solicited || srcPort != Teredo.SERVICE_PORT || !headers.hasAuth() || !headers.hasOrigin()
+        if (srcIpv4 != solicited
+                || srcPort != Teredo.SERVICE_PORT
+                || !headers.hasAuth()
+                || !headers.hasOrigin()
                 || headers.authNonce(buf) != nonce) {
             return false;
         }
@@ -212,7 +225,8 @@ public final class Qualification {
             return false;
         }
         if (!parser.parse(buf, at, headers.ipv6Length())
-                || Ipv6.dstHi(buf, at) != Ipv6.LINK_LOCAL_HI || Ipv6.dstLo(buf, at) != linkLocalLo) {
+                || Ipv6.dstHi(buf, at) != Ipv6.LINK_LOCAL_HI
+                || Ipv6.dstLo(buf, at) != linkLocalLo) {
             return false;
         }
         if (TeredoAddress.prefix(parser.prefixHi()) != settings.prefix()
@@ -230,7 +244,8 @@ public final class Qualification {
      * (R-5.2.5-mapping; Miredo's M12).
      */
     private void apply(int ipv4, int port, int advertisedMtu) {
-        boolean sameMapping = addressLo != 0 && TeredoAddress.mappedIpv4(addressLo) == ipv4
+        boolean sameMapping = addressLo != 0
+                && TeredoAddress.mappedIpv4(addressLo) == ipv4
                 && TeredoAddress.mappedPort(addressLo) == port;
         int flags = sameMapping ? TeredoAddress.flags(addressLo) : random.nextInt() & Teredo.FLAG_RANDOM;
         mappedIpv4 = ipv4;

@@ -41,7 +41,11 @@ final class Forwarder {
      * @param budget {@link ServerSettings#forwardPerSecond()}, shared by every socket (0 = unlimited)
      * @param perDestination the budget towards one IPv4, shared with the other socket of the pair
      */
-    Forwarder(ServerSettings settings, ByteBufAllocator alloc, PerSecondBudget budget, DestinationBudget perDestination,
+    Forwarder(
+            ServerSettings settings,
+            ByteBufAllocator alloc,
+            PerSecondBudget budget,
+            DestinationBudget perDestination,
             Clock clock) {
         this.settings = settings;
         this.alloc = alloc;
@@ -54,8 +58,7 @@ final class Forwarder {
      * Forwards the accepted packet in {@code buf} (a bubble when {@code bubble}, else ICMPv6) that came
      * from {@code srcIpv4:srcPort}. Null when it was sent, else why not. The caller owns {@code buf}.
      */
-    DropReason forward(ByteBuf buf, TeredoHeaders headers, boolean bubble, int srcIpv4, int srcPort,
-            ServerOutput out) {
+    DropReason forward(ByteBuf buf, TeredoHeaders headers, boolean bubble, int srcIpv4, int srcPort, ServerOutput out) {
         int at = headers.ipv6Offset();
         long dstHi = Ipv6.dstHi(buf, at);
         long dstLo = Ipv6.dstLo(buf, at);
@@ -94,8 +97,8 @@ final class Forwarder {
      * in the destination; {@code ORIG(srcIpv4, srcPort)} first when the destination is our own client
      * (bits 32-63 = the primary address); RFC 6081 trailers passed through (R6081-4-server).
      */
-    private DropReason toTeredo(ByteBuf buf, TeredoHeaders headers, boolean bubble, int srcIpv4, int srcPort,
-            ServerOutput out) {
+    private DropReason toTeredo(
+            ByteBuf buf, TeredoHeaders headers, boolean bubble, int srcIpv4, int srcPort, ServerOutput out) {
         int at = headers.ipv6Offset();
         long dstHi = Ipv6.dstHi(buf, at);
         long dstLo = Ipv6.dstLo(buf, at);
@@ -122,7 +125,11 @@ final class Forwarder {
             payload.writerIndex(TeredoHeaders.ORIGIN_LENGTH);
         }
         payload.writeBytes(buf, at, length);
-        out.toUdp(payload, ServerEndpoint.PRIMARY, ipv4, port,
+        out.toUdp(
+                payload,
+                ServerEndpoint.PRIMARY,
+                ipv4,
+                port,
                 bubble ? Counter.SERVER_FORWARDED_BUBBLES : Counter.SERVER_FORWARDED_ICMPV6);
         return null;
     }

@@ -52,8 +52,8 @@ public final class MireRules {
      * peer port, from {@code srcIpv4:srcPort}. Null when it was answered (or, for a bubble on the peer
      * port, taken), else why not. The caller owns {@code buf}.
      */
-    public DropReason process(ByteBuf buf, TeredoHeaders headers, boolean onServicePort, int srcIpv4, int srcPort,
-            Output out) {
+    public DropReason process(
+            ByteBuf buf, TeredoHeaders headers, boolean onServicePort, int srcIpv4, int srcPort, Output out) {
         if (!Ipv4.isGlobalUnicast(srcIpv4) || srcPort == 0) {
             return DropReason.NON_GLOBAL_SOURCE; // RFC 4380 §5.2.4: never send to such an address
         }

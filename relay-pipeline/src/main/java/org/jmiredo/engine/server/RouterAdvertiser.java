@@ -1,10 +1,9 @@
 package org.jmiredo.engine.server;
 
-import org.jmiredo.engine.PerSecondBudget;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import org.jmiredo.engine.Clock;
+import org.jmiredo.engine.PerSecondBudget;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
@@ -35,8 +34,13 @@ final class RouterAdvertiser {
     private final DataPathCounters counters;
     private final long ownLinkLocalLo;
 
-    RouterAdvertiser(ServerSettings settings, PerSecondBudget budget, DestinationBudget perDestination,
-            ByteBufAllocator alloc, Clock clock, DataPathCounters counters) {
+    RouterAdvertiser(
+            ServerSettings settings,
+            PerSecondBudget budget,
+            DestinationBudget perDestination,
+            ByteBufAllocator alloc,
+            Clock clock,
+            DataPathCounters counters) {
         this.settings = settings;
         this.budget = budget;
         this.perDestination = perDestination;
@@ -51,8 +55,8 @@ final class RouterAdvertiser {
      * {@code srcIpv4:srcPort} (already checked global unicast, R-5.3.2-g4). Null when an RA was sent,
      * else why not. The caller owns {@code buf}.
      */
-    DropReason answer(ByteBuf buf, TeredoHeaders headers, ServerEndpoint arrivedOn, int srcIpv4, int srcPort,
-            ServerOutput out) {
+    DropReason answer(
+            ByteBuf buf, TeredoHeaders headers, ServerEndpoint arrivedOn, int srcIpv4, int srcPort, ServerOutput out) {
         int at = headers.ipv6Offset();
         // RFC 4861 §6.1.1 validity: checksum, code 0, hop limit 255, to ff02::2 or us (the source: ServerRules).
         if (!RouterSolicitation.isValid(buf, at, headers.ipv6Length(), Ipv6.LINK_LOCAL_HI, ownLinkLocalLo)) {
@@ -72,7 +76,11 @@ final class RouterAdvertiser {
         ServerEndpoint from = cone ? arrivedOn.other() : arrivedOn;
         ByteBuf ra = build(buf, headers, srcIpv4, srcPort);
         // R-5.3.2-udp: to the mapping, from port 3544. One from the other address counts as an RA too.
-        out.toUdp(ra, from, srcIpv4, srcPort,
+        out.toUdp(
+                ra,
+                from,
+                srcIpv4,
+                srcPort,
                 cone ? Counter.ROUTER_ADVERTISEMENTS_TX_OTHER_ADDRESS : Counter.ROUTER_ADVERTISEMENTS_TX);
         return null;
     }
@@ -81,7 +89,8 @@ final class RouterAdvertiser {
     ByteBuf build(ByteBuf buf, TeredoHeaders headers, int mappedIpv4, int mappedPort) {
         boolean auth = headers.hasAuth();
         int mtu = settings.advertisedMtu();
-        int length = (auth ? TeredoHeaders.AUTH_FIXED_LENGTH : 0) + TeredoHeaders.ORIGIN_LENGTH
+        int length = (auth ? TeredoHeaders.AUTH_FIXED_LENGTH : 0)
+                + TeredoHeaders.ORIGIN_LENGTH
                 + RouterAdvertisement.length(mtu);
         ByteBuf ra = alloc.ioBuffer(length);
         int at = ra.writerIndex();
@@ -93,8 +102,8 @@ final class RouterAdvertiser {
         ra.writerIndex(at + TeredoHeaders.ORIGIN_LENGTH);
         int rs = headers.ipv6Offset();
         // R-5.3.2-prefix (primary address), R-5.3.2-src (fe80::8000:f227:~primary), R-5.3.2-dst.
-        RouterAdvertisement.append(ra, settings.prefix(), settings.primaryIpv4(), Ipv6.srcHi(buf, rs),
-                Ipv6.srcLo(buf, rs), mtu);
+        RouterAdvertisement.append(
+                ra, settings.prefix(), settings.primaryIpv4(), Ipv6.srcHi(buf, rs), Ipv6.srcLo(buf, rs), mtu);
         return ra;
     }
 }

@@ -1,10 +1,9 @@
 package org.jmiredo.engine.server;
 
-import org.jmiredo.engine.PerSecondBudget;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import org.jmiredo.engine.Clock;
+import org.jmiredo.engine.PerSecondBudget;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
 import org.jmiredo.proto.Icmpv6;
@@ -37,11 +36,22 @@ public final class ServerRules {
      * With a per-second RA budget of its own: {@code raPerSecond}, 0 = unlimited, and forwarding budgets of its
      * own from {@code settings} (one socket: tests).
      */
-    public ServerRules(ServerSettings settings, int raPerSecond, DestinationBudget perDestination,
-            ByteBufAllocator alloc, Clock clock, DataPathCounters counters) {
-        this(settings, new PerSecondBudget(raPerSecond), perDestination, new PerSecondBudget(settings.forwardPerSecond()),
-                DestinationBudget.withSecretKey(settings.forwardPerDestination(), settings.raDestinationSlots()), alloc,
-                clock, counters);
+    public ServerRules(
+            ServerSettings settings,
+            int raPerSecond,
+            DestinationBudget perDestination,
+            ByteBufAllocator alloc,
+            Clock clock,
+            DataPathCounters counters) {
+        this(
+                settings,
+                new PerSecondBudget(raPerSecond),
+                perDestination,
+                new PerSecondBudget(settings.forwardPerSecond()),
+                DestinationBudget.withSecretKey(settings.forwardPerDestination(), settings.raDestinationSlots()),
+                alloc,
+                clock,
+                counters);
     }
 
     /**
@@ -55,12 +65,17 @@ public final class ServerRules {
      * @param clock the time for the RA budget
      * @param counters this socket's counters (single writer: its event loop)
      */
-    public ServerRules(ServerSettings settings, PerSecondBudget raBudget, DestinationBudget perDestination,
-            PerSecondBudget forwardBudget, DestinationBudget forwardPerDestination, ByteBufAllocator alloc, Clock clock,
+    public ServerRules(
+            ServerSettings settings,
+            PerSecondBudget raBudget,
+            DestinationBudget perDestination,
+            PerSecondBudget forwardBudget,
+            DestinationBudget forwardPerDestination,
+            ByteBufAllocator alloc,
+            Clock clock,
             DataPathCounters counters) {
         this.settings = settings;
-        this.advertiser = new RouterAdvertiser(settings, raBudget, perDestination, alloc,
-                clock, counters);
+        this.advertiser = new RouterAdvertiser(settings, raBudget, perDestination, alloc, clock, counters);
         this.forwarder = new Forwarder(settings, alloc, forwardBudget, forwardPerDestination, clock);
         this.ownLinkLocalLo = RouterAdvertisement.serverLinkLocalLo(settings.primaryIpv4());
     }
@@ -70,8 +85,8 @@ public final class ServerRules {
      * {@code arrivedOn} from {@code srcIpv4:srcPort}. Returns null when it was answered or forwarded
      * through {@code out}, else why it was dropped (the caller counts it). The caller owns {@code buf}.
      */
-    public DropReason process(ByteBuf buf, TeredoHeaders headers, ServerEndpoint arrivedOn, int srcIpv4,
-            int srcPort, ServerOutput out) {
+    public DropReason process(
+            ByteBuf buf, TeredoHeaders headers, ServerEndpoint arrivedOn, int srcIpv4, int srcPort, ServerOutput out) {
         int at = headers.ipv6Offset();
         boolean bubble = Ipv6.isBubble(buf, at);
         if (!bubble) {
@@ -93,8 +108,8 @@ public final class ServerRules {
         long dstHi = Ipv6.dstHi(buf, at);
         long dstLo = Ipv6.dstLo(buf, at);
         boolean local = isLocal(dstHi, dstLo);
-        boolean solicitation = local && !bubble
-                && Icmpv6.type(buf, at + Ipv6.HEADER_LENGTH) == Icmpv6.TYPE_ROUTER_SOLICITATION;
+        boolean solicitation =
+                local && !bubble && Icmpv6.type(buf, at + Ipv6.HEADER_LENGTH) == Icmpv6.TYPE_ROUTER_SOLICITATION;
         if (solicitation && Ipv6.isLinkLocal(srcHi)) {
             return advertiser.answer(buf, headers, arrivedOn, srcIpv4, srcPort, out); // rule 4
         }
@@ -106,7 +121,8 @@ public final class ServerRules {
             // Only rule 5 accepts a local destination here: an RS from the client's own Teredo address, whose
             // mapping matched, is processed too ("the Teredo server processes the packet", §5.3.1), as Miredo.
             // M5: Miredo answers nothing but RS locally.
-            return solicitation ? advertiser.answer(buf, headers, arrivedOn, srcIpv4, srcPort, out)
+            return solicitation
+                    ? advertiser.answer(buf, headers, arrivedOn, srcIpv4, srcPort, out)
                     : DropReason.UNHANDLED_LOCAL;
         }
         return forwarder.forward(buf, headers, bubble, srcIpv4, srcPort, out);

@@ -70,31 +70,70 @@ public record ServerSettings(
         require(Ipv4.isGlobalUnicast(secondaryIpv4), "the secondary address must be global unicast (RFC 4380 §5.3)");
         require(primaryIpv4 != secondaryIpv4, "the secondary address must differ from the primary (RFC 4380 §5.3.2)");
         require(prefix != 0 && (prefix >>> 24) != 0xFF, "a Teredo prefix is neither zero nor multicast");
-        require(advertisedMtu == 0 || advertisedMtu >= Teredo.MTU && advertisedMtu <= 0xFFFF,
+        require(
+                advertisedMtu == 0 || advertisedMtu >= Teredo.MTU && advertisedMtu <= 0xFFFF,
                 "the advertised MTU is 0 (no option) or 1280 to 65535");
         require(maxIcmpPayload >= 0 && maxIcmpPayload <= 0xFFFF, "maxIcmpPayload must be 0 to 65535");
         require(maxTrailerLength >= 0 && maxTrailerLength <= 1024, "maxTrailerLength must be 0 to 1024");
         require(raPerSecond >= 0, "raPerSecond must not be negative");
         require(raPerDestination >= 0, "raPerDestination must not be negative");
-        require(raDestinationSlots >= 2 && Integer.bitCount(raDestinationSlots) == 1,
+        require(
+                raDestinationSlots >= 2 && Integer.bitCount(raDestinationSlots) == 1,
                 "raDestinationSlots must be a power of two from 2");
         require(forwardPerSecond >= 0, "forwardPerSecond must not be negative");
         require(forwardPerDestination >= 0, "forwardPerDestination must not be negative");
     }
 
     /** Without budgets on forwarded packets, as Miredo. */
-    public ServerSettings(int primaryIpv4, int secondaryIpv4, int prefix, int advertisedMtu, int maxIcmpPayload,
-            int maxTrailerLength, int raPerSecond, boolean nativeForwarding, int raPerDestination,
+    public ServerSettings(
+            int primaryIpv4,
+            int secondaryIpv4,
+            int prefix,
+            int advertisedMtu,
+            int maxIcmpPayload,
+            int maxTrailerLength,
+            int raPerSecond,
+            boolean nativeForwarding,
+            int raPerDestination,
             int raDestinationSlots) {
-        this(primaryIpv4, secondaryIpv4, prefix, advertisedMtu, maxIcmpPayload, maxTrailerLength, raPerSecond,
-                nativeForwarding, raPerDestination, raDestinationSlots, 0, 0);
+        this(
+                primaryIpv4,
+                secondaryIpv4,
+                prefix,
+                advertisedMtu,
+                maxIcmpPayload,
+                maxTrailerLength,
+                raPerSecond,
+                nativeForwarding,
+                raPerDestination,
+                raDestinationSlots,
+                0,
+                0);
     }
 
     /** Without a per-destination RA limit nor budgets on forwarded packets, as Miredo. */
-    public ServerSettings(int primaryIpv4, int secondaryIpv4, int prefix, int advertisedMtu, int maxIcmpPayload,
-            int maxTrailerLength, int raPerSecond, boolean nativeForwarding) {
-        this(primaryIpv4, secondaryIpv4, prefix, advertisedMtu, maxIcmpPayload, maxTrailerLength, raPerSecond,
-                nativeForwarding, 0, DEFAULT_RA_DESTINATION_SLOTS, 0, 0);
+    public ServerSettings(
+            int primaryIpv4,
+            int secondaryIpv4,
+            int prefix,
+            int advertisedMtu,
+            int maxIcmpPayload,
+            int maxTrailerLength,
+            int raPerSecond,
+            boolean nativeForwarding) {
+        this(
+                primaryIpv4,
+                secondaryIpv4,
+                prefix,
+                advertisedMtu,
+                maxIcmpPayload,
+                maxTrailerLength,
+                raPerSecond,
+                nativeForwarding,
+                0,
+                DEFAULT_RA_DESTINATION_SLOTS,
+                0,
+                0);
     }
 
     /**
@@ -108,28 +147,65 @@ public record ServerSettings(
 
     /** As {@link #defaults(int)} with an explicit secondary address. */
     public static ServerSettings defaults(int primaryIpv4, int secondaryIpv4) {
-        return new ServerSettings(primaryIpv4, secondaryIpv4, Teredo.PREFIX, Teredo.MTU,
-                MIREDO_MAX_ICMP_PAYLOAD, DEFAULT_MAX_TRAILER_LENGTH, 0, true);
+        return new ServerSettings(
+                primaryIpv4,
+                secondaryIpv4,
+                Teredo.PREFIX,
+                Teredo.MTU,
+                MIREDO_MAX_ICMP_PAYLOAD,
+                DEFAULT_MAX_TRAILER_LENGTH,
+                0,
+                true);
     }
 
     /** A copy with another RA budget. */
     public ServerSettings withRaPerSecond(int perSecond) {
-        return new ServerSettings(primaryIpv4, secondaryIpv4, prefix, advertisedMtu, maxIcmpPayload,
-                maxTrailerLength, perSecond, nativeForwarding, raPerDestination, raDestinationSlots, forwardPerSecond,
+        return new ServerSettings(
+                primaryIpv4,
+                secondaryIpv4,
+                prefix,
+                advertisedMtu,
+                maxIcmpPayload,
+                maxTrailerLength,
+                perSecond,
+                nativeForwarding,
+                raPerDestination,
+                raDestinationSlots,
+                forwardPerSecond,
                 forwardPerDestination);
     }
 
     /** A copy with another per-destination RA budget. */
     public ServerSettings withRaPerDestination(int perSecond, int slots) {
-        return new ServerSettings(primaryIpv4, secondaryIpv4, prefix, advertisedMtu, maxIcmpPayload,
-                maxTrailerLength, raPerSecond, nativeForwarding, perSecond, slots, forwardPerSecond,
+        return new ServerSettings(
+                primaryIpv4,
+                secondaryIpv4,
+                prefix,
+                advertisedMtu,
+                maxIcmpPayload,
+                maxTrailerLength,
+                raPerSecond,
+                nativeForwarding,
+                perSecond,
+                slots,
+                forwardPerSecond,
                 forwardPerDestination);
     }
 
     /** A copy with other budgets on forwarded packets (0 = unlimited). */
     public ServerSettings withForwardBudgets(int perSecond, int perDestination) {
-        return new ServerSettings(primaryIpv4, secondaryIpv4, prefix, advertisedMtu, maxIcmpPayload,
-                maxTrailerLength, raPerSecond, nativeForwarding, raPerDestination, raDestinationSlots, perSecond,
+        return new ServerSettings(
+                primaryIpv4,
+                secondaryIpv4,
+                prefix,
+                advertisedMtu,
+                maxIcmpPayload,
+                maxTrailerLength,
+                raPerSecond,
+                nativeForwarding,
+                raPerDestination,
+                raDestinationSlots,
+                perSecond,
                 perDestination);
     }
 

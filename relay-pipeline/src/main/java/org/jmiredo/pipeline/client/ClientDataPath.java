@@ -55,14 +55,25 @@ public final class ClientDataPath implements DataPathWiring, AutoCloseable {
      * @param peerSettings the peer table's bounds; null with qualification only
      * @param icmpErrorsPerSecond the most ICMPv6 errors written back to the tunnel per second
      */
-    public ClientDataPath(QualificationSettings settings, ClientStatus status, PeerTableSettings peerSettings,
-            int icmpErrorsPerSecond, Clock clock, UdpSender.Factory senders) {
+    public ClientDataPath(
+            QualificationSettings settings,
+            ClientStatus status,
+            PeerTableSettings peerSettings,
+            int icmpErrorsPerSecond,
+            Clock clock,
+            UdpSender.Factory senders) {
         this(settings, status, peerSettings, icmpErrorsPerSecond, clock, MILLIS, senders);
     }
 
     /** @param millis the qualification's monotonic clock in milliseconds (injected by tests and fuzzers) */
-    public ClientDataPath(QualificationSettings settings, ClientStatus status, PeerTableSettings peerSettings,
-            int icmpErrorsPerSecond, Clock clock, LongSupplier millis, UdpSender.Factory senders) {
+    public ClientDataPath(
+            QualificationSettings settings,
+            ClientStatus status,
+            PeerTableSettings peerSettings,
+            int icmpErrorsPerSecond,
+            Clock clock,
+            LongSupplier millis,
+            UdpSender.Factory senders) {
         this.millis = millis;
         this.settings = settings;
         this.status = status;
@@ -94,11 +105,11 @@ public final class ClientDataPath implements DataPathWiring, AutoCloseable {
 
     /** Qualification and maintenance alone on {@code udp}, read through Netty's pipeline; nothing is carried. */
     public void initQualificationOnly(Channel udp) {
-        QualificationDriver driver = new QualificationDriver(settings, random, millis, null, null, status, counters,
-                serverLookup);
+        QualificationDriver driver =
+                new QualificationDriver(settings, random, millis, null, null, status, counters, serverLookup);
         udp.pipeline().addLast(QualificationDriver.NAME, driver);
-        udp.pipeline().addLast("udp-ingress",
-                new UdpIngressHandler(new ClientIngress(driver, null, null, null, counters)));
+        udp.pipeline()
+                .addLast("udp-ingress", new UdpIngressHandler(new ClientIngress(driver, null, null, null, counters)));
     }
 
     @Override
@@ -108,14 +119,24 @@ public final class ClientDataPath implements DataPathWiring, AutoCloseable {
         }
         output = new UdpTunOutput(udp, senders, tun, counters);
         burstClock = new BurstClock(clock);
-        ClientSelf self = new ClientSelf(settings.primaryServer(), settings.prefix(), random.nextLong(),
-                random.nextLong(), BubbleSource.random(random), udp.alloc());
-        transmission = new ClientTransmission(self, peers, new IcmpErrors(icmpErrorsPerSecond, udp.alloc(), counters),
-                burstClock, counters, udp.alloc());
-        QualificationDriver driver = new QualificationDriver(settings, random, millis, self, peers, status, counters,
-                serverLookup);
-        ClientReception reception = new ClientReception(self, peers, burstClock, counters, udp.alloc(),
-                originBubblesPerSecond, echoTestsPerSecond);
+        ClientSelf self = new ClientSelf(
+                settings.primaryServer(),
+                settings.prefix(),
+                random.nextLong(),
+                random.nextLong(),
+                BubbleSource.random(random),
+                udp.alloc());
+        transmission = new ClientTransmission(
+                self,
+                peers,
+                new IcmpErrors(icmpErrorsPerSecond, udp.alloc(), counters),
+                burstClock,
+                counters,
+                udp.alloc());
+        QualificationDriver driver =
+                new QualificationDriver(settings, random, millis, self, peers, status, counters, serverLookup);
+        ClientReception reception = new ClientReception(
+                self, peers, burstClock, counters, udp.alloc(), originBubblesPerSecond, echoTestsPerSecond);
         ClientIngress ingress = new ClientIngress(driver, reception, output, burstClock, counters);
         udp.pipeline().addLast(QualificationDriver.NAME, driver);
         udp.pipeline().addLast("udp-ingress", new UdpIngressHandler(ingress));

@@ -23,14 +23,19 @@ public final class ClientIngress extends CountingUdpIngress {
 
     /** Reused for every datagram: the socket's datagrams arrive on its event loop, one at a time. */
     private final TeredoHeaders headers = new TeredoHeaders();
+
     private final QualificationDriver qualification;
     private final ClientReception reception;
     private final UdpTunOutput output;
     private final BurstClock clock;
 
     /** {@code reception}, {@code output} and {@code clock}: null with qualification only. */
-    public ClientIngress(QualificationDriver qualification, ClientReception reception, UdpTunOutput output,
-            BurstClock clock, DataPathCounters counters) {
+    public ClientIngress(
+            QualificationDriver qualification,
+            ClientReception reception,
+            UdpTunOutput output,
+            BurstClock clock,
+            DataPathCounters counters) {
         super(counters);
         this.qualification = qualification;
         this.reception = reception;
@@ -65,9 +70,11 @@ public final class ClientIngress extends CountingUdpIngress {
                 && Icmpv6.type(datagram, at + Ipv6.HEADER_LENGTH) == Icmpv6.TYPE_ROUTER_ADVERTISEMENT;
         if (advertisement) {
             return qualification.advertisement(datagram, headers, srcIpv4, srcPort)
-                    ? null : DropReason.INVALID_ROUTER_ADVERTISEMENT;
+                    ? null
+                    : DropReason.INVALID_ROUTER_ADVERTISEMENT;
         }
-        return reception == null ? DropReason.NOT_QUALIFIED
+        return reception == null
+                ? DropReason.NOT_QUALIFIED
                 : reception.fromUdp(datagram, headers, srcIpv4, srcPort, output);
     }
 

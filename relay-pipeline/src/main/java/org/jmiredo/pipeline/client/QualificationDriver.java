@@ -57,8 +57,15 @@ public final class QualificationDriver extends ChannelInboundHandlerAdapter impl
      * @param peers the data rules' peer table, emptied when the address changes; null when only qualification runs
      * @param lookup looks the server's host names up again after a failure; null when it was given as addresses
      */
-    public QualificationDriver(QualificationSettings settings, RandomGenerator random, LongSupplier millis,
-            ClientSelf self, PeerTable peers, ClientStatus status, DataPathCounters counters, ServerLookup lookup) {
+    public QualificationDriver(
+            QualificationSettings settings,
+            RandomGenerator random,
+            LongSupplier millis,
+            ClientSelf self,
+            PeerTable peers,
+            ClientStatus status,
+            DataPathCounters counters,
+            ServerLookup lookup) {
         this.qualification = new Qualification(settings, random, this);
         this.self = self;
         this.peers = peers;
@@ -127,7 +134,8 @@ public final class QualificationDriver extends ChannelInboundHandlerAdapter impl
         ByteBuf rs = channel.alloc().directBuffer(TeredoHeaders.AUTH_FIXED_LENGTH + RouterSolicitation.LENGTH);
         int length = RouterSolicitation.appendAuthenticated(rs, nonce, linkLocalLo);
         // Counted when the socket took it, as the data path counts: a refused RS is only udp_write_failed.
-        channel.writeAndFlush(new DatagramPacket(rs, SocketAddresses.of(serverIpv4, Teredo.SERVICE_PORT)),
+        channel.writeAndFlush(
+                new DatagramPacket(rs, SocketAddresses.of(serverIpv4, Teredo.SERVICE_PORT)),
                 new SendOutcome(channel, counters, Counter.ROUTER_SOLICITATIONS_TX, length));
     }
 
@@ -149,7 +157,7 @@ public final class QualificationDriver extends ChannelInboundHandlerAdapter impl
         status.unqualified(why);
         switch (why) {
             case NO_REPLY, NO_REPLY_SECONDARY, SERVER_LOST -> lookUpServers();
-            default -> { } // the server answered: it is where its name said
+            default -> {} // the server answered: it is where its name said
         }
     }
 

@@ -1,6 +1,5 @@
 package org.jmiredo.pipeline.server;
 
-import org.jmiredo.pipeline.SocketAddresses;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -9,6 +8,7 @@ import io.netty.util.ReferenceCountUtil;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
+import org.jmiredo.pipeline.SocketAddresses;
 import org.jmiredo.proto.TeredoHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +24,7 @@ abstract class DecodingHandler extends ChannelInboundHandlerAdapter {
 
     /** Reused for every datagram: handlers of one channel run on its event loop, one at a time. */
     private final TeredoHeaders headers = new TeredoHeaders();
+
     final DataPathCounters counters;
 
     DecodingHandler(DataPathCounters counters) {
@@ -48,7 +49,8 @@ abstract class DecodingHandler extends ChannelInboundHandlerAdapter {
             counters.add(Counter.UDP_RX_BYTES, content.readableBytes());
             DropReason reason = headers.parse(content);
             if (reason == null) {
-                reason = process(content, headers, SocketAddresses.ipv4(packet.sender()), SocketAddresses.port(packet.sender()));
+                reason = process(
+                        content, headers, SocketAddresses.ipv4(packet.sender()), SocketAddresses.port(packet.sender()));
             }
             if (reason != null) {
                 counters.drop(reason);

@@ -15,6 +15,7 @@ import org.jmiredo.metrics.DataPathCounters;
 public final class MireDataPath {
     /** The mire's peer port, embedded in its Teredo address (Miredo: the Teredo port plus one). */
     public static final int PEER_PORT = 3545;
+
     public static final String HANDLER_NAME = "teredo-mire";
 
     private final List<DataPathCounters> counters = new CopyOnWriteArrayList<>();

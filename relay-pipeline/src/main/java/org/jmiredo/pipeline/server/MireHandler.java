@@ -37,7 +37,8 @@ final class MireHandler extends DecodingHandler implements MireRules.Output {
             payload.release();
             return;
         }
-        peer.write(new DatagramPacket(payload, SocketAddresses.of(ipv4, port)),
+        peer.write(
+                new DatagramPacket(payload, SocketAddresses.of(ipv4, port)),
                 new SendOutcome(peer, counters, kind, payload.readableBytes()));
         pending = true;
     }

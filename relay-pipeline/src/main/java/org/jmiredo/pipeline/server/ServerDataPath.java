@@ -40,6 +40,7 @@ public final class ServerDataPath {
     private final PerSecondBudget forwardBudget;
     /** {@link ServerSettings#forwardPerDestination()} for the whole server, shared by every channel. */
     private final DestinationBudget forwardPerDestination;
+
     private final List<DataPathCounters> counters = new CopyOnWriteArrayList<>();
 
     /**
@@ -51,11 +52,11 @@ public final class ServerDataPath {
         this.settings = settings;
         this.clock = clock;
         this.raBudget = new PerSecondBudget(settings.raPerSecond());
-        this.raPerDestination = DestinationBudget.withSecretKey(settings.raPerDestination(),
-                settings.raDestinationSlots());
+        this.raPerDestination =
+                DestinationBudget.withSecretKey(settings.raPerDestination(), settings.raDestinationSlots());
         this.forwardBudget = new PerSecondBudget(settings.forwardPerSecond());
-        this.forwardPerDestination = DestinationBudget.withSecretKey(settings.forwardPerDestination(),
-                settings.raDestinationSlots());
+        this.forwardPerDestination =
+                DestinationBudget.withSecretKey(settings.forwardPerDestination(), settings.raDestinationSlots());
     }
 
     /**
@@ -72,8 +73,15 @@ public final class ServerDataPath {
 
     private void init(Channel udp, ServerEndpoint boundTo, Channel primary, Channel secondary, TunQueue nativeOut) {
         DataPathCounters channelCounters = new DataPathCounters();
-        ServerRules rules = new ServerRules(settings, raBudget, raPerDestination, forwardBudget, forwardPerDestination,
-                udp.alloc(), clock, channelCounters);
+        ServerRules rules = new ServerRules(
+                settings,
+                raBudget,
+                raPerDestination,
+                forwardBudget,
+                forwardPerDestination,
+                udp.alloc(),
+                clock,
+                channelCounters);
         ServerUdpOutput output = new ServerUdpOutput(primary, secondary, nativeOut, channelCounters);
         udp.pipeline().addLast(HANDLER_NAME, new ServerDatagramHandler(boundTo, rules, output, channelCounters));
         counters.add(channelCounters);

@@ -13,8 +13,8 @@ final class ServerDatagramHandler extends DecodingHandler {
     private final ServerRules rules;
     private final ServerUdpOutput output;
 
-    ServerDatagramHandler(ServerEndpoint boundTo, ServerRules rules, ServerUdpOutput output,
-            DataPathCounters counters) {
+    ServerDatagramHandler(
+            ServerEndpoint boundTo, ServerRules rules, ServerUdpOutput output, DataPathCounters counters) {
         super(counters);
         this.boundTo = boundTo;
         this.rules = rules;

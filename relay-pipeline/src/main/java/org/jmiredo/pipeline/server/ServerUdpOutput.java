@@ -43,7 +43,8 @@ final class ServerUdpOutput implements ServerOutput {
             return;
         }
         // No address cache (as the relay's senders have): the server keeps nothing per client.
-        udp.write(new DatagramPacket(payload, SocketAddresses.of(ipv4, port)),
+        udp.write(
+                new DatagramPacket(payload, SocketAddresses.of(ipv4, port)),
                 new SendOutcome(udp, counters, kind, payload.readableBytes()));
         if (from == ServerEndpoint.PRIMARY) {
             primaryPending = true;

@@ -30,6 +30,7 @@ import org.jmiredo.proto.Ipv6;
 public final class GroCoalescer {
     /** Packets held at most: above the UDP read batch (64 a wake-up by default), so a burst rarely splits. */
     public static final int MAX_HELD = 128;
+
     private static final int TABLE_SLOTS = 2 * MAX_HELD; // load at most 1/2: short probes
     private static final int NO_RUN = 0;
     private static final int ONLY_WRITE = 0; // a run that takes no more members
@@ -89,7 +90,8 @@ public final class GroCoalescer {
         nextMember[slot] = -1;
         int at = packet.readerIndex();
         int length = packet.readableBytes();
-        if (length < Ipv6.HEADER_LENGTH || Ipv6.version(packet, at) != 6
+        if (length < Ipv6.HEADER_LENGTH
+                || Ipv6.version(packet, at) != 6
                 || Ipv6.payloadLength(packet, at) != length - Ipv6.HEADER_LENGTH) {
             newRun(slot, ONLY_WRITE, -1, 0, -1); // malformed (or a jumbogram): the kernel's business
             return;
@@ -97,7 +99,8 @@ public final class GroCoalescer {
         int protocol = Ipv6.nextHeader(packet, at);
         int l4Length = length - Ipv6.HEADER_LENGTH;
         int header = protocol == GroRules.TCP || protocol == GroRules.UDP
-                ? GroRules.headerLength(packet, at, protocol, l4Length) : -1;
+                ? GroRules.headerLength(packet, at, protocol, l4Length)
+                : -1;
         if (header < 0) {
             if (protocol != Ipv6.NEXT_HEADER_ICMPV6 && protocol != Ipv6.NEXT_HEADER_NONE) {
                 closeRunsBetween(packet, at); // an extension header may hide one of the held flows
@@ -130,8 +133,8 @@ public final class GroCoalescer {
         if (starts) {
             runSegment[newRun] = l4Length - header;
             runLength[newRun] = l4Length;
-            runNextSeq[newRun] = protocol == GroRules.TCP
-                    ? packet.getInt(at + GroRules.TCP_SEQ) + runSegment[newRun] : 0;
+            runNextSeq[newRun] =
+                    protocol == GroRules.TCP ? packet.getInt(at + GroRules.TCP_SEQ) + runSegment[newRun] : 0;
         }
         // The flow's newest run takes the old one's place: nothing later can join the old one, which keeps
         // this packet after it.
@@ -146,7 +149,9 @@ public final class GroCoalescer {
         int header = runHeader[run];
         int payload = l4Length - header;
         int segment = runSegment[run];
-        if (payload <= 0 || payload > segment || runLength[run] + payload > GroRules.MAX_L4_LENGTH
+        if (payload <= 0
+                || payload > segment
+                || runLength[run] + payload > GroRules.MAX_L4_LENGTH
                 || !GroRules.sameIpv6Fields(head, h, packet, at)) {
             return false;
         }
@@ -173,8 +178,11 @@ public final class GroCoalescer {
         runLength[run] += payload;
         runNextSeq[run] += payload;
         boolean full = runLength[run] + segment > GroRules.MAX_L4_LENGTH;
-        boolean last = payload < segment || full || (protocol == GroRules.TCP
-                ? GroRules.pushes(packet, at) : runCount[run] == GroRules.UDP_MAX_SEGMENTS);
+        boolean last = payload < segment
+                || full
+                || (protocol == GroRules.TCP
+                        ? GroRules.pushes(packet, at)
+                        : runCount[run] == GroRules.UDP_MAX_SEGMENTS);
         if (last) {
             runProtocol[run] = ONLY_WRITE;
         }
@@ -243,8 +251,12 @@ public final class GroCoalescer {
             }
         }
         int originalBytes = runLength[run] + runCount[run] * Ipv6.HEADER_LENGTH + (runCount[run] - 1) * runHeader[run];
-        output.segmented(superPacket, Ipv6.nextHeader(superPacket, superPacket.readerIndex()), runSegment[run],
-                runCount[run], originalBytes);
+        output.segmented(
+                superPacket,
+                Ipv6.nextHeader(superPacket, superPacket.readerIndex()),
+                runSegment[run],
+                runCount[run],
+                originalBytes);
     }
 
     private int flowHash(ByteBuf p, int at) {

@@ -25,6 +25,7 @@ final class GroRules {
     static final int TCP_ACK = L4 + 8;
     /** Data offset, reserved bits, flags and window as one 32-bit word, compared whole as the kernel does. */
     static final int TCP_FLAG_WORD = L4 + 12;
+
     static final int TCP_FLAGS = L4 + 13;
     static final int TCP_CHECKSUM = L4 + 16;
     static final int TCP_URGENT = L4 + 18;

@@ -40,7 +40,8 @@ public final class GsoSplitter {
      * length of its IPv6 plus transport headers, or {@link #MALFORMED} / {@link #UNSUPPORTED}.
      */
     public static int headersLength(ByteBuf packet, int offset, int length, int protocol) {
-        if (length < Ipv6.HEADER_LENGTH || Ipv6.version(packet, offset) != 6
+        if (length < Ipv6.HEADER_LENGTH
+                || Ipv6.version(packet, offset) != 6
                 || Ipv6.payloadLength(packet, offset) != length - Ipv6.HEADER_LENGTH) {
             return MALFORMED;
         }
@@ -48,12 +49,15 @@ public final class GsoSplitter {
             return UNSUPPORTED;
         }
         int transport = offset + Ipv6.HEADER_LENGTH;
-        int transportLength = switch (protocol) {
-            case TCP -> length >= Ipv6.HEADER_LENGTH + 20
-                    ? (packet.getUnsignedByte(transport + TCP_DATA_OFFSET) >>> 4) * 4 : MALFORMED;
-            case UDP -> UDP_HEADER;
-            default -> UNSUPPORTED;
-        };
+        int transportLength =
+                switch (protocol) {
+                    case TCP ->
+                        length >= Ipv6.HEADER_LENGTH + 20
+                                ? (packet.getUnsignedByte(transport + TCP_DATA_OFFSET) >>> 4) * 4
+                                : MALFORMED;
+                    case UDP -> UDP_HEADER;
+                    default -> UNSUPPORTED;
+                };
         if (transportLength < 0) {
             return transportLength;
         }
@@ -73,8 +77,16 @@ public final class GsoSplitter {
      * free bytes before its reader index, handed to {@code sink} in order. A super-packet without payload
      * yields one packet. Returns the number of segments. The checksum field of the source is ignored.
      */
-    public static int split(ByteBuf source, int offset, int length, int protocol, int headers, int segmentSize,
-            ByteBufAllocator allocator, int headroom, TunReceiver sink) {
+    public static int split(
+            ByteBuf source,
+            int offset,
+            int length,
+            int protocol,
+            int headers,
+            int segmentSize,
+            ByteBufAllocator allocator,
+            int headroom,
+            TunReceiver sink) {
         int payload = length - headers;
         int segments = Math.max(1, (payload + segmentSize - 1) / segmentSize);
         long addresses = Checksum.sum(source, offset + Ipv6.SRC_OFFSET, 32);

@@ -19,8 +19,8 @@ final class SuperPackets {
      * @param header      the TCP or UDP header length, the same in every member
      * @param l4Length    the super-packet's upper-layer length: header plus every member's payload
      */
-    static ByteBuf build(ByteBufAllocator allocator, ByteBuf[] packets, int[] next, int first, int header,
-            int l4Length) {
+    static ByteBuf build(
+            ByteBufAllocator allocator, ByteBuf[] packets, int[] next, int first, int header, int l4Length) {
         ByteBuf head = packets[first];
         int headers = Ipv6.HEADER_LENGTH + header;
         ByteBuf out = allocator.directBuffer(Ipv6.HEADER_LENGTH + l4Length);

@@ -70,8 +70,8 @@ public final class VirtioNetHeader {
     }
 
     /** Writes a header at {@code at} (absolute; indexes untouched). */
-    public static void set(ByteBuf buf, int at, int flags, int gsoType, int hdrLen, int gsoSize, int csumStart,
-            int csumOffset) {
+    public static void set(
+            ByteBuf buf, int at, int flags, int gsoType, int hdrLen, int gsoSize, int csumStart, int csumOffset) {
         buf.setByte(at + FLAGS, flags);
         buf.setByte(at + GSO_TYPE, gsoType);
         buf.setShortLE(at + HDR_LEN, hdrLen);
@@ -93,8 +93,8 @@ public final class VirtioNetHeader {
      *
      * @return false, writing nothing, if the super-packet's headers are malformed or unsupported
      */
-    public static boolean setSegmented(ByteBuf header, int at, ByteBuf packet, int offset, int length,
-            int protocol, int segmentSize) {
+    public static boolean setSegmented(
+            ByteBuf header, int at, ByteBuf packet, int offset, int length, int protocol, int segmentSize) {
         int headers = GsoSplitter.headersLength(packet, offset, length, protocol);
         if (headers < 0 || segmentSize < 1) {
             return false;
@@ -102,11 +102,20 @@ public final class VirtioNetHeader {
         boolean tcp = protocol == GsoSplitter.TCP;
         int gsoType = GSO_NONE;
         if (length - headers > segmentSize) {
-            boolean cwr = tcp && (packet.getUnsignedByte(offset + Ipv6.HEADER_LENGTH + GsoSplitter.TCP_FLAGS)
-                    & GsoSplitter.TCP_CWR) != 0;
+            boolean cwr = tcp
+                    && (packet.getUnsignedByte(offset + Ipv6.HEADER_LENGTH + GsoSplitter.TCP_FLAGS)
+                                    & GsoSplitter.TCP_CWR)
+                            != 0;
             gsoType = tcp ? GSO_TCPV6 | (cwr ? GSO_ECN : 0) : GSO_UDP_L4;
         }
-        set(header, at, F_NEEDS_CSUM, gsoType, headers, gsoType == GSO_NONE ? 0 : segmentSize, Ipv6.HEADER_LENGTH,
+        set(
+                header,
+                at,
+                F_NEEDS_CSUM,
+                gsoType,
+                headers,
+                gsoType == GSO_NONE ? 0 : segmentSize,
+                Ipv6.HEADER_LENGTH,
                 tcp ? GsoSplitter.TCP_CHECKSUM : GsoSplitter.UDP_CHECKSUM);
         return true;
     }

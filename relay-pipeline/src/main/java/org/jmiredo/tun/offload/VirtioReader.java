@@ -44,11 +44,12 @@ public final class VirtioReader {
         if (gsoType == VirtioNetHeader.GSO_NONE) {
             return deliverOne(read, offset, packet, packetLength, sink);
         }
-        int protocol = switch (gsoType) {
-            case VirtioNetHeader.GSO_TCPV6 -> GsoSplitter.TCP;
-            case VirtioNetHeader.GSO_UDP_L4 -> GsoSplitter.UDP;
-            default -> 0;
-        };
+        int protocol =
+                switch (gsoType) {
+                    case VirtioNetHeader.GSO_TCPV6 -> GsoSplitter.TCP;
+                    case VirtioNetHeader.GSO_UDP_L4 -> GsoSplitter.UDP;
+                    default -> 0;
+                };
         int headers = protocol == 0
                 ? GsoSplitter.UNSUPPORTED
                 : GsoSplitter.headersLength(read, packet, packetLength, protocol);
@@ -61,8 +62,7 @@ public final class VirtioReader {
             sink.oversizedPacketDropped();
             return 1;
         }
-        return GsoSplitter.split(read, packet, packetLength, protocol, headers, segmentSize, allocator, headroom,
-                sink);
+        return GsoSplitter.split(read, packet, packetLength, protocol, headers, segmentSize, allocator, headroom, sink);
     }
 
     private int deliverOne(ByteBuf read, int header, int packet, int packetLength, TunReceiver sink) {
@@ -124,7 +124,11 @@ public final class VirtioReader {
     private static void completeIfPartial(ByteBuf header, int at, ByteBuf packet) {
         if ((VirtioNetHeader.flags(header, at) & VirtioNetHeader.F_NEEDS_CSUM) != 0) {
             int csumStart = VirtioNetHeader.csumStart(header, at);
-            completeChecksum(packet, packet.readerIndex(), packet.readableBytes(), csumStart,
+            completeChecksum(
+                    packet,
+                    packet.readerIndex(),
+                    packet.readableBytes(),
+                    csumStart,
                     csumStart + VirtioNetHeader.csumOffset(header, at));
         }
     }

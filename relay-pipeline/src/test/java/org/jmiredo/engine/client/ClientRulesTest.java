@@ -41,8 +41,8 @@ class ClientRulesTest implements RelayOutput {
     private final int[] now = {1_000};
     private static final BubbleSource BUBBLE_SOURCE = new BubbleSource(17, 19);
     private final ClientSelf self = new ClientSelf(ipv4(PRIMARY), Teredo.PREFIX, 11, 13, BUBBLE_SOURCE, alloc);
-    private final ClientTransmission transmission = new ClientTransmission(self, peers,
-            new IcmpErrors(10, alloc, counters), () -> now[0], counters, alloc);
+    private final ClientTransmission transmission =
+            new ClientTransmission(self, peers, new IcmpErrors(10, alloc, counters), () -> now[0], counters, alloc);
     private final ClientReception reception = new ClientReception(self, peers, () -> now[0], counters, alloc);
     private final List<Sent> udp = new ArrayList<>();
     private final List<ByteBuf> tun = new ArrayList<>();
@@ -165,8 +165,8 @@ class ClientRulesTest implements RelayOutput {
         assertThat(receive(notOurs, RELAY, 3545)).as("held").isNull();
         ByteBuf fromElsewhere = Icmpv6.destinationUnreachable(alloc, test, 1, NATIVE[0], NATIVE[1] + 1);
         assertThat(receive(fromElsewhere, RELAY, 3545)).as("held").isNull();
-        ByteBuf cut = Icmpv6.destinationUnreachable(alloc, test.slice(0, Ipv6.HEADER_LENGTH + 12), 1, NATIVE[0],
-                NATIVE[1]);
+        ByteBuf cut =
+                Icmpv6.destinationUnreachable(alloc, test.slice(0, Ipv6.HEADER_LENGTH + 12), 1, NATIVE[0], NATIVE[1]);
         assertThat(receive(cut, RELAY, 3545)).as("the nonce cut off: held").isNull();
         assertThat(counters.get(Counter.ECHO_TESTS_PASSED)).isZero();
         assertThat(counters.get(Counter.QUEUE_RELEASED_PACKETS)).isZero();
@@ -176,7 +176,9 @@ class ClientRulesTest implements RelayOutput {
     @Test
     void r523C2AWrongReplyTrustsNothingAndStartsATest() {
         send(NATIVE);
-        assertThat(receive(echo(NATIVE, CLIENT, true, 8), RELAY, 3545)).as("held, not delivered").isNull();
+        assertThat(receive(echo(NATIVE, CLIENT, true, 8), RELAY, 3545))
+                .as("held, not delivered")
+                .isNull();
         assertThat(tun).isEmpty();
         assertThat(counters.get(Counter.QUEUE_RELEASED_PACKETS)).isZero();
         assertThat(counters.get(Counter.QUEUED_PACKETS)).isEqualTo(2);
@@ -187,14 +189,17 @@ class ClientRulesTest implements RelayOutput {
         ByteBuf first = echo(NATIVE, CLIENT, false, 8);
         ByteBuf expected = first.copy();
         assertThat(receive(first, RELAY, 3545)).isNull();
-        assertThat(receive(echo(NATIVE, CLIENT, false, 9), RELAY, 3545)).as("R-5.2.6-2s: held, no second test")
+        assertThat(receive(echo(NATIVE, CLIENT, false, 9), RELAY, 3545))
+                .as("R-5.2.6-2s: held, no second test")
                 .isNull();
         assertThat(tun).isEmpty();
         assertThat(destinations()).containsExactly(PRIMARY + ":3544");
         assertThat(Icmpv6.type(udp.getFirst().payload(), Ipv6.HEADER_LENGTH)).isEqualTo(Icmpv6.TYPE_ECHO_REQUEST);
 
         assertThat(receive(testReply(NATIVE), RELAY, 3545)).isNull();
-        assertThat(tun).as("both held packets, oldest first; the test's reply itself is taken").hasSize(2);
+        assertThat(tun)
+                .as("both held packets, oldest first; the test's reply itself is taken")
+                .hasSize(2);
         assertThat(ByteBufUtil.equals(tun.getFirst(), expected)).isTrue();
         assertThat(Ipv6.payloadLength(tun.get(1), tun.get(1).readerIndex())).isEqualTo(Icmpv6.HEADER_LENGTH + 9);
         assertThat(counters.get(Counter.QUEUE_RELEASED_PACKETS)).isEqualTo(2);
@@ -204,7 +209,8 @@ class ClientRulesTest implements RelayOutput {
 
     @Test
     void r523C6AHeldPacketFromAnotherIpv4OrPortThanTheTestsReplyIsDropped() {
-        assertThat(receive(echo(NATIVE, CLIENT, false, 8), "198.51.100.4", 3545)).isNull();
+        assertThat(receive(echo(NATIVE, CLIENT, false, 8), "198.51.100.4", 3545))
+                .isNull();
         assertThat(receive(echo(NATIVE, CLIENT, false, 8), RELAY, 3546)).isNull();
         assertThat(receive(echo(NATIVE, CLIENT, false, 8), RELAY, 3545)).isNull();
         assertThat(receive(testReply(NATIVE), RELAY, 3545)).isNull();
@@ -274,8 +280,8 @@ class ClientRulesTest implements RelayOutput {
             send(NATIVE);
             now[0] += 2;
         }
-        assertThat(destinations()).containsExactly(PRIMARY + ":3544", PRIMARY + ":3544", PRIMARY + ":3544",
-                PRIMARY + ":3544");
+        assertThat(destinations())
+                .containsExactly(PRIMARY + ":3544", PRIMARY + ":3544", PRIMARY + ":3544", PRIMARY + ":3544");
         send(NATIVE);
         assertThat(udp).hasSize(4);
         assertThat(counters.dropped(DropReason.PEER_UNREACHABLE)).isEqualTo(1);
@@ -326,7 +332,8 @@ class ClientRulesTest implements RelayOutput {
             assertThat(destinations()).as("attempt %d", attempt).isEqualTo(expected);
             now[0] += Teredo.BUBBLE_SPACING_SECONDS;
         }
-        assertThat(udp).allSatisfy(sent -> assertThat(Ipv6.isBubble(sent.payload(), 0)).isTrue());
+        assertThat(udp)
+                .allSatisfy(sent -> assertThat(Ipv6.isBubble(sent.payload(), 0)).isTrue());
         for (; now[0] < start + 6 + Teredo.BUBBLE_WINDOW_SECONDS; now[0] += 30) {
             send(PEER);
         }
@@ -348,7 +355,8 @@ class ClientRulesTest implements RelayOutput {
         long[] conePeer = teredo("203.0.113.120", Teredo.FLAG_CONE, "198.51.100.30", 50000);
         send(conePeer);
         assertThat(destinations()).containsExactly("198.51.100.30:50000", "203.0.113.120:3544");
-        assertThat(udp).allSatisfy(sent -> assertThat(Ipv6.isBubble(sent.payload(), 0)).isTrue());
+        assertThat(udp)
+                .allSatisfy(sent -> assertThat(Ipv6.isBubble(sent.payload(), 0)).isTrue());
         assertThat(counters.get(Counter.QUEUED_PACKETS)).isEqualTo(1); // R-5.2.4-c5queue
     }
 
@@ -365,7 +373,8 @@ class ClientRulesTest implements RelayOutput {
         udp.clear();
         assertThat(receive(bubble(randomPeer, CLIENT), "198.51.100.30", 50000)).isNull();
         assertThat(destinations()).containsExactly("198.51.100.30:50000"); // the queued packet
-        assertThat(receive(echo(randomPeer, CLIENT, false, 8), "198.51.100.30", 50000)).isNull();
+        assertThat(receive(echo(randomPeer, CLIENT, false, 8), "198.51.100.30", 50000))
+                .isNull();
         assertThat(tun).hasSize(1);
     }
 
@@ -389,7 +398,9 @@ class ClientRulesTest implements RelayOutput {
         long nonce = test.getLong(icmp + Icmpv6.ECHO_DATA_OFFSET);
         assertThat(nonce).isEqualTo(self.nonce(NATIVE[0], NATIVE[1]));
         ClientSelf otherKey = new ClientSelf(ipv4(PRIMARY), Teredo.PREFIX, 12, 13, BUBBLE_SOURCE, alloc);
-        assertThat(otherKey.nonce(NATIVE[0], NATIVE[1])).as("unpredictable without the key").isNotEqualTo(nonce);
+        assertThat(otherKey.nonce(NATIVE[0], NATIVE[1]))
+                .as("unpredictable without the key")
+                .isNotEqualTo(nonce);
     }
 
     /**
@@ -405,7 +416,8 @@ class ClientRulesTest implements RelayOutput {
         long[] ourSource = {BubbleSource.LINK_LOCAL_HI, BUBBLE_SOURCE.interfaceId(PEER[0], PEER[1])};
         assertThat(receive(bubble(PEER, ourSource), "198.51.100.30", 50001)).isNull();
         assertThat(destinations()).containsExactly("198.51.100.30:50001"); // the queued packet
-        assertThat(receive(echo(PEER, CLIENT, false, 8), "198.51.100.30", 50001)).isNull();
+        assertThat(receive(echo(PEER, CLIENT, false, 8), "198.51.100.30", 50001))
+                .isNull();
         assertThat(tun).hasSize(1);
         send(PEER);
         assertThat(destinations()).containsExactly("198.51.100.30:50001", "198.51.100.30:50001");
@@ -426,20 +438,23 @@ class ClientRulesTest implements RelayOutput {
         udp.clear();
         now[0] += 5;
 
-        assertThat(receive(echo(PEER, CLIENT, false, 8), "198.51.100.30", 50002)).isEqualTo(DropReason.MAPPING_MISMATCH);
+        assertThat(receive(echo(PEER, CLIENT, false, 8), "198.51.100.30", 50002))
+                .isEqualTo(DropReason.MAPPING_MISMATCH);
         assertThat(tun).isEmpty();
         assertThat(destinations()).as("through its server only").containsExactly("203.0.113.120:3544");
         ByteBuf probe = udp.getFirst().payload();
         assertThat(Ipv6.isBubble(probe, 0)).isTrue();
         assertThat(new long[] {Ipv6.srcHi(probe, 0), Ipv6.srcLo(probe, 0)}).containsExactly(ourSource);
         assertThat(counters.get(Counter.BUBBLES_TX_REBOUND)).isEqualTo(1);
-        assertThat(receive(echo(PEER, CLIENT, false, 8), "198.51.100.30", 50002)).isEqualTo(DropReason.MAPPING_MISMATCH);
+        assertThat(receive(echo(PEER, CLIENT, false, 8), "198.51.100.30", 50002))
+                .isEqualTo(DropReason.MAPPING_MISMATCH);
         assertThat(destinations()).as("2 s apart").hasSize(1);
         send(PEER);
         assertThat(destinations()).as("still sent where it is trusted").endsWith("198.51.100.30:50001");
 
         assertThat(receive(bubble(PEER, ourSource), "198.51.100.30", 50002)).isNull(); // the answer
-        assertThat(receive(echo(PEER, CLIENT, false, 8), "198.51.100.30", 50002)).isNull();
+        assertThat(receive(echo(PEER, CLIENT, false, 8), "198.51.100.30", 50002))
+                .isNull();
         assertThat(tun).hasSize(1);
         send(PEER);
         assertThat(destinations()).endsWith("198.51.100.30:50002");
@@ -451,8 +466,10 @@ class ClientRulesTest implements RelayOutput {
             assertThat(receive(echo(PEER, CLIENT, false, 8), "203.0.113." + (1 + n % 200), 1024 + n))
                     .isEqualTo(DropReason.MAPPING_MISMATCH);
         }
-        assertThat(destinations()).as("forged: the budget's 4 in 300 s, through the server")
-                .containsExactly("203.0.113.120:3544", "203.0.113.120:3544", "203.0.113.120:3544", "203.0.113.120:3544");
+        assertThat(destinations())
+                .as("forged: the budget's 4 in 300 s, through the server")
+                .containsExactly(
+                        "203.0.113.120:3544", "203.0.113.120:3544", "203.0.113.120:3544", "203.0.113.120:3544");
         assertThat(tun).hasSize(1);
     }
 
@@ -463,12 +480,14 @@ class ClientRulesTest implements RelayOutput {
     @Test
     void r523C3M15ReboundNoProbeToAPeerNamingAPrivateServer() {
         long[] peer = teredo("10.1.2.3", 0, "198.51.100.30", 50000);
-        assertThat(receive(echo(peer, CLIENT, false, 8), "198.51.100.30", 50000)).isNull();
+        assertThat(receive(echo(peer, CLIENT, false, 8), "198.51.100.30", 50000))
+                .isNull();
         assertThat(tun).as("trusted where its outer address matched").hasSize(1);
         udp.forEach(s -> s.payload().release());
         udp.clear();
         now[0] += 5;
-        assertThat(receive(echo(peer, CLIENT, false, 8), "198.51.100.30", 50001)).isEqualTo(DropReason.MAPPING_MISMATCH);
+        assertThat(receive(echo(peer, CLIENT, false, 8), "198.51.100.30", 50001))
+                .isEqualTo(DropReason.MAPPING_MISMATCH);
         assertThat(destinations()).as("nothing towards 10.1.2.3").isEmpty();
         assertThat(counters.get(Counter.BUBBLES_TX_REBOUND)).isZero();
     }
@@ -481,8 +500,12 @@ class ClientRulesTest implements RelayOutput {
         assertThat(receive(bubble(PEER, guessed), "198.51.100.30", 50001)).isEqualTo(DropReason.MAPPING_MISMATCH);
         assertThat(receive(bubble(PEER, CLIENT), "198.51.100.30", 50001)).isEqualTo(DropReason.MAPPING_MISMATCH);
         // Our source for PEER does not vouch for another address that came from the same port.
-        assertThat(receive(bubble(otherPeer, new long[] {BubbleSource.LINK_LOCAL_HI,
-                BUBBLE_SOURCE.interfaceId(PEER[0], PEER[1])}), "198.51.100.30", 50001))
+        assertThat(receive(
+                        bubble(
+                                otherPeer,
+                                new long[] {BubbleSource.LINK_LOCAL_HI, BUBBLE_SOURCE.interfaceId(PEER[0], PEER[1])}),
+                        "198.51.100.30",
+                        50001))
                 .isEqualTo(DropReason.MAPPING_MISMATCH);
         assertThat(counters.get(Counter.PEERS_TRUSTED)).isZero();
     }
@@ -496,7 +519,8 @@ class ClientRulesTest implements RelayOutput {
         assertThat(receive(bubble(PEER, CLIENT), "198.51.100.30", 50000)).isNull();
         assertThat(tun).as("R-5.2.3-c3bubble: not delivered").isEmpty();
         assertThat(destinations()).containsExactly("198.51.100.30:50000", "198.51.100.30:50000"); // R-5.2.3-c3dequeue
-        assertThat(receive(echo(PEER, CLIENT, false, 8), "198.51.100.30", 50000)).isNull();
+        assertThat(receive(echo(PEER, CLIENT, false, 8), "198.51.100.30", 50000))
+                .isNull();
         assertThat(tun).hasSize(1);
     }
 
@@ -509,7 +533,8 @@ class ClientRulesTest implements RelayOutput {
         withTail.setShort(4, 16); // 16 bytes of payload announced, 16 more behind them
         transmission.fromTunnel(withTail, this);
         assertThat(destinations()).containsExactly("198.51.100.30:50000");
-        assertThat(udp.getFirst().payload().readableBytes()).as("no bytes a peer would read as trailers")
+        assertThat(udp.getFirst().payload().readableBytes())
+                .as("no bytes a peer would read as trailers")
                 .isEqualTo(Ipv6.HEADER_LENGTH + 16);
 
         ByteBuf empty = echo(CLIENT, PEER, false, 8);
@@ -521,7 +546,8 @@ class ClientRulesTest implements RelayOutput {
 
     @Test
     void r523C3AnotherPortThanTheEmbeddedOneIsNotTrusted() {
-        assertThat(receive(echo(PEER, CLIENT, false, 8), "198.51.100.30", 50001)).isEqualTo(DropReason.MAPPING_MISMATCH);
+        assertThat(receive(echo(PEER, CLIENT, false, 8), "198.51.100.30", 50001))
+                .isEqualTo(DropReason.MAPPING_MISMATCH);
         assertThat(tun).isEmpty();
     }
 
@@ -587,14 +613,18 @@ class ClientRulesTest implements RelayOutput {
             assertThat(receive(bubble(forged, CLIENT), "203.0.113.66", 4444)).isNull();
             if (n % gap == gap - 1) { // both peers in use all along: a packet from each, one to each
                 now[0]++;
-                assertThat(receive(echo(PEER, CLIENT, false, 8), "198.51.100.30", 50001)).as("after %d", n + 1)
+                assertThat(receive(echo(PEER, CLIENT, false, 8), "198.51.100.30", 50001))
+                        .as("after %d", n + 1)
                         .isNull();
-                assertThat(receive(echo(NATIVE, CLIENT, false, 8), RELAY, 3545)).as("after %d", n + 1).isNull();
+                assertThat(receive(echo(NATIVE, CLIENT, false, 8), RELAY, 3545))
+                        .as("after %d", n + 1)
+                        .isNull();
                 send(PEER);
                 send(NATIVE);
             }
         }
-        assertThat(destinations()).as("straight to each, no new bubble or test")
+        assertThat(destinations())
+                .as("straight to each, no new bubble or test")
                 .containsOnly("198.51.100.30:50001", RELAY_AT);
         assertThat(tun).hasSize(2 * (4 * capacity / gap));
         assertThat(peers.size()).isLessThanOrEqualTo(capacity);
@@ -610,8 +640,9 @@ class ClientRulesTest implements RelayOutput {
     void r523C6NativeSourcesSpeakingFirstLeaveQueuesForOurOwnPackets() {
         int maxQueued = peers.maxQueuedPeers();
         for (int n = 1; n <= 4 * maxQueued; n++) {
-            assertThat(receive(echo(v6("2001:db8:77::" + Integer.toHexString(n)), CLIENT, false, 8), "203.0.113.66",
-                    4444)).isIn(null, DropReason.QUEUE_FULL);
+            assertThat(receive(
+                            echo(v6("2001:db8:77::" + Integer.toHexString(n)), CLIENT, false, 8), "203.0.113.66", 4444))
+                    .isIn(null, DropReason.QUEUE_FULL);
         }
         assertThat(destinations()).as("every source tested all the same").hasSize(4 * maxQueued);
         udp.forEach(s -> s.payload().release());
@@ -621,8 +652,9 @@ class ClientRulesTest implements RelayOutput {
         assertThat(counters.dropped(DropReason.QUEUE_FULL)).as("our own packet").isEqualTo(full);
         assertThat(receive(testReply(NATIVE), RELAY, 3545)).isNull();
         assertThat(destinations()).containsExactly(PRIMARY + ":3544", RELAY_AT);
-        assertThat(counters.get(Counter.QUEUED_PACKETS)).as("held: half of the queues, and ours").isEqualTo(
-                maxQueued / 2 + 1);
+        assertThat(counters.get(Counter.QUEUED_PACKETS))
+                .as("held: half of the queues, and ours")
+                .isEqualTo(maxQueued / 2 + 1);
     }
 
     /**
@@ -631,7 +663,8 @@ class ClientRulesTest implements RelayOutput {
      */
     @Test
     void r523ServerorigAnIndirectBubbleIsAnsweredWithADirectBubbleToTheOrigin() {
-        assertThat(receive(withOrigin(bubble(NATIVE, CLIENT), RELAY, 3545), PRIMARY, 3544)).isNull();
+        assertThat(receive(withOrigin(bubble(NATIVE, CLIENT), RELAY, 3545), PRIMARY, 3544))
+                .isNull();
         assertThat(destinations()).containsExactly(RELAY_AT);
         ByteBuf answer = udp.getFirst().payload();
         assertThat(Ipv6.srcLo(answer, 0)).isEqualTo(CLIENT[1]);
@@ -654,9 +687,12 @@ class ClientRulesTest implements RelayOutput {
         }
         assertThat(destinations()).containsExactly("203.0.113.1:3545", "203.0.113.2:3545", "203.0.113.3:3545");
         assertThat(counters.get(Counter.ORIGIN_BUBBLES_RATE_LIMITED)).isEqualTo(7);
-        assertThat(counters.get(Counter.BUBBLES_RX)).as("every bubble taken all the same").isEqualTo(10);
+        assertThat(counters.get(Counter.BUBBLES_RX))
+                .as("every bubble taken all the same")
+                .isEqualTo(10);
         now[0]++;
-        assertThat(receive(budgeted, withOrigin(bubble(NATIVE, CLIENT), RELAY, 3545), PRIMARY, 3544)).isNull();
+        assertThat(receive(budgeted, withOrigin(bubble(NATIVE, CLIENT), RELAY, 3545), PRIMARY, 3544))
+                .isNull();
         assertThat(destinations()).as("a new second").hasSize(4).endsWith(RELAY_AT);
     }
 
@@ -677,18 +713,22 @@ class ClientRulesTest implements RelayOutput {
         assertThat(counters.get(Counter.ECHO_TESTS_TX)).isEqualTo(2);
         assertThat(peers.size()).as("no entry for the refused").isEqualTo(2);
         assertThat(receive(budgeted, echo(v6("2001:db8:77::1"), CLIENT, false, 9), "203.0.113.66", 4444))
-                .as("tested 0 s ago: held, waiting for that test").isNull();
+                .as("tested 0 s ago: held, waiting for that test")
+                .isNull();
         send(NATIVE);
         assertThat(counters.get(Counter.ECHO_TESTS_TX)).as("ours").isEqualTo(3);
         now[0]++;
-        assertThat(receive(budgeted, echo(v6("2001:db8:77::3"), CLIENT, false, 8), "203.0.113.66", 4444)).isNull();
+        assertThat(receive(budgeted, echo(v6("2001:db8:77::3"), CLIENT, false, 8), "203.0.113.66", 4444))
+                .isNull();
         assertThat(counters.get(Counter.ECHO_TESTS_TX)).isEqualTo(4);
     }
 
     @Test
     void r524G4NoBubbleToANonGlobalOriginWhateverTheServerSays() {
-        assertThat(receive(withOrigin(bubble(NATIVE, CLIENT), "10.1.2.3", 3545), PRIMARY, 3544)).isNull();
-        assertThat(receive(withOrigin(bubble(NATIVE, CLIENT), RELAY, 0), PRIMARY, 3544)).isNull();
+        assertThat(receive(withOrigin(bubble(NATIVE, CLIENT), "10.1.2.3", 3545), PRIMARY, 3544))
+                .isNull();
+        assertThat(receive(withOrigin(bubble(NATIVE, CLIENT), RELAY, 0), PRIMARY, 3544))
+                .isNull();
         assertThat(udp).isEmpty();
     }
 
@@ -708,7 +748,9 @@ class ClientRulesTest implements RelayOutput {
         assertThat(receive(echo(v6("fe80::1"), CLIENT, false, 8), RELAY, 3545)).isEqualTo(DropReason.NOT_GLOBAL_SCOPE);
         send(v6("::1:2:3:4"));
         assertThat(udp).isEmpty();
-        assertThat(counters.dropped(DropReason.NOT_GLOBAL_SCOPE)).as("the tunnel side counts; UDP returns").isEqualTo(1);
+        assertThat(counters.dropped(DropReason.NOT_GLOBAL_SCOPE))
+                .as("the tunnel side counts; UDP returns")
+                .isEqualTo(1);
         assertThat(counters.dropped(DropReason.INTERNAL_ERROR)).isZero();
     }
 

@@ -47,7 +47,9 @@ class QualificationTest {
         // R-5.2.1-compare (equal: qualified), R-5.2.1-learn, R-5.2.1-build: ...:<flags>:63bf:39cc:9beb
         assertThat(client.state()).isEqualTo(ClientState.QUALIFIED);
         assertThat(server.events).hasSize(1);
-        assertThat(server.events.getFirst()).startsWith("qualified 2001:0:c633:6401:").endsWith(":63bf:39cc:9beb mtu 1280");
+        assertThat(server.events.getFirst())
+                .startsWith("qualified 2001:0:c633:6401:")
+                .endsWith(":63bf:39cc:9beb mtu 1280");
         assertThat(TeredoAddress.mappedPort(client.addressLo())).isEqualTo(40000);
         // RFC 5991 §4: cone bit and UG bits clear, the rest random (R5991-3.2-noc, R-4-ug; see r5991FlagBits)
         assertThat(TeredoAddress.flags(client.addressLo()) & ~0x3CFF).isZero();
@@ -72,8 +74,10 @@ class QualificationTest {
             assertThat(client.deadline()).isEqualTo(t);
             client.expire(t);
         }
-        assertThat(server.solicitations).hasSize(3).extracting(ServerStub.Solicitation::nonce).containsOnly(
-                server.solicitations.getFirst().nonce()); // retransmissions repeat the nonce
+        assertThat(server.solicitations)
+                .hasSize(3)
+                .extracting(ServerStub.Solicitation::nonce)
+                .containsOnly(server.solicitations.getFirst().nonce()); // retransmissions repeat the nonce
         client.expire(12_000);
         assertThat(client.state()).isEqualTo(ClientState.OFFLINE);
         assertThat(server.events).containsExactly("unqualified NO_REPLY");
@@ -90,18 +94,28 @@ class QualificationTest {
     void newServerAddressesStartARoundThereAtOnceUnlessQualified() {
         int moved = Ipv4.of(203, 0, 113, 7);
         qualify();
-        assertThat(client.servers(moved, moved + 1, 300)).as("qualified: the server answers where it is").isFalse();
+        assertThat(client.servers(moved, moved + 1, 300))
+                .as("qualified: the server answers where it is")
+                .isFalse();
 
         server.silentPrimary = true;
         for (long t = client.deadline(); client.state() == ClientState.QUALIFIED; t = client.deadline()) {
             client.expire(t);
         }
-        assertThat(server.solicitations).extracting(ServerStub.Solicitation::server).as("refreshes, then a new round")
-                .containsOnly(server.primary, server.secondary).last().isEqualTo(server.primary);
+        assertThat(server.solicitations)
+                .extracting(ServerStub.Solicitation::server)
+                .as("refreshes, then a new round")
+                .containsOnly(server.primary, server.secondary)
+                .last()
+                .isEqualTo(server.primary);
         int sent = server.solicitations.size();
-        assertThat(client.servers(server.primary, server.secondary, 50_000)).as("unchanged").isFalse();
+        assertThat(client.servers(server.primary, server.secondary, 50_000))
+                .as("unchanged")
+                .isFalse();
         assertThat(client.servers(moved, moved, 50_000)).as("one address twice").isFalse();
-        assertThat(client.servers(Ipv4.of(192, 168, 1, 1), moved, 50_000)).as("not global").isFalse();
+        assertThat(client.servers(Ipv4.of(192, 168, 1, 1), moved, 50_000))
+                .as("not global")
+                .isFalse();
         assertThat(server.solicitations).hasSize(sent);
         assertThat(client.servers(moved, moved + 1, 50_000)).isTrue();
         assertThat(server.solicitations).hasSize(sent + 1);
@@ -286,7 +300,8 @@ class QualificationTest {
             TeredoHeaders headers = new TeredoHeaders();
             assertThat(headers.parse(ra)).isNull();
             assertThat(headers.hasOrigin()).isFalse();
-            assertThat(client.advertisement(ra, headers, a.fromIpv4(), a.fromPort(), 10)).isFalse();
+            assertThat(client.advertisement(ra, headers, a.fromIpv4(), a.fromPort(), 10))
+                    .isFalse();
         } finally {
             ra.release();
         }
@@ -298,12 +313,16 @@ class QualificationTest {
         ServerStub.Answer a = server.answers.removeFirst();
         TeredoHeaders headers = new TeredoHeaders();
         headers.parse(a.datagram());
-        assertThat(client.advertisement(a.datagram(), headers, a.fromIpv4() + 5, a.fromPort(), 10)).isFalse();
-        assertThat(client.advertisement(a.datagram(), headers, a.fromIpv4(), 3545, 10)).isFalse();
+        assertThat(client.advertisement(a.datagram(), headers, a.fromIpv4() + 5, a.fromPort(), 10))
+                .isFalse();
+        assertThat(client.advertisement(a.datagram(), headers, a.fromIpv4(), 3545, 10))
+                .isFalse();
         assertThat(client.deadline()).isEqualTo(4_000); // R-5.2.1-drop: the RS timer unaffected
-        assertThat(client.advertisement(a.datagram(), headers, a.fromIpv4(), a.fromPort(), 10)).isTrue();
+        assertThat(client.advertisement(a.datagram(), headers, a.fromIpv4(), a.fromPort(), 10))
+                .isTrue();
         // The same RA again: nothing outstanding for the primary any more.
-        assertThat(client.advertisement(a.datagram(), headers, a.fromIpv4(), a.fromPort(), 20)).isFalse();
+        assertThat(client.advertisement(a.datagram(), headers, a.fromIpv4(), a.fromPort(), 20))
+                .isFalse();
         a.datagram().release();
     }
 
@@ -347,7 +366,8 @@ class QualificationTest {
             ra.setLong(4, ra.getLong(4) + 1);
             TeredoHeaders headers = new TeredoHeaders();
             assertThat(headers.parse(ra)).isNull();
-            assertThat(client.advertisement(ra, headers, a.fromIpv4(), a.fromPort(), t + 50)).isFalse();
+            assertThat(client.advertisement(ra, headers, a.fromIpv4(), a.fromPort(), t + 50))
+                    .isFalse();
         } finally {
             ra.release();
         }
@@ -415,7 +435,9 @@ class QualificationTest {
         server.advertise(1400);
         client.expire(client.deadline());
         assertThat(server.deliver(client, client.deadline() - 3_000)).isTrue();
-        assertThat(client.addressLo()).as("the address stays: its connections live on").isEqualTo(before);
+        assertThat(client.addressLo())
+                .as("the address stays: its connections live on")
+                .isEqualTo(before);
         assertThat(server.events).hasSize(2);
         assertThat(server.events.getLast()).isEqualTo(server.events.getFirst().replace("mtu 1280", "mtu 1400"));
         server.advertise(0);
@@ -492,7 +514,8 @@ class QualificationTest {
             mutate.accept(ra);
             TeredoHeaders headers = new TeredoHeaders();
             if (headers.parse(ra) == null) {
-                assertThat(fresh.advertisement(ra, headers, a.fromIpv4(), a.fromPort(), 10)).isFalse();
+                assertThat(fresh.advertisement(ra, headers, a.fromIpv4(), a.fromPort(), 10))
+                        .isFalse();
             }
             assertThat(fresh.state()).isEqualTo(ClientState.STARTING);
             assertThat(fresh.deadline()).isEqualTo(4_000);

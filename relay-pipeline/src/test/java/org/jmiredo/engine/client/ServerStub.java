@@ -39,14 +39,27 @@ final class ServerStub implements QualificationOutput, AutoCloseable {
     private ServerRules rules = rules(Packets.labSettings());
 
     private static ServerRules rules(ServerSettings settings) {
-        return new ServerRules(settings, 0, DestinationBudget.withSecretKey(0, 2), Unpooled.buffer(0).alloc(), () -> 1_000, new DataPathCounters());
+        return new ServerRules(
+                settings,
+                0,
+                DestinationBudget.withSecretKey(0, 2),
+                Unpooled.buffer(0).alloc(),
+                () -> 1_000,
+                new DataPathCounters());
     }
 
     /** From now on the RAs carry this MTU option (0: none). */
     void advertise(int mtu) {
         ServerSettings lab = Packets.labSettings();
-        rules = rules(new ServerSettings(lab.primaryIpv4(), lab.secondaryIpv4(), lab.prefix(), mtu,
-                lab.maxIcmpPayload(), lab.maxTrailerLength(), lab.raPerSecond(), lab.nativeForwarding()));
+        rules = rules(new ServerSettings(
+                lab.primaryIpv4(),
+                lab.secondaryIpv4(),
+                lab.prefix(),
+                mtu,
+                lab.maxIcmpPayload(),
+                lab.maxTrailerLength(),
+                lab.raPerSecond(),
+                lab.nativeForwarding()));
     }
 
     QualificationSettings settings() {

@@ -30,8 +30,12 @@ class DestinationBudgetTest {
     void oneDestinationGetsItsBudgetPerSecondAndOthersAreNotCharged() {
         DestinationBudget budget = budget(3, 1024, 1);
         assertThat(granted(budget, VICTIM, 1_000, 100)).isEqualTo(3);
-        assertThat(granted(budget, CLIENT, 1_000, 2)).as("another address, same second").isEqualTo(2);
-        assertThat(granted(budget, VICTIM, 1_001, 100)).as("a new second, a new budget").isEqualTo(3);
+        assertThat(granted(budget, CLIENT, 1_000, 2))
+                .as("another address, same second")
+                .isEqualTo(2);
+        assertThat(granted(budget, VICTIM, 1_001, 100))
+                .as("a new second, a new budget")
+                .isEqualTo(3);
         assertThat(granted(budget, VICTIM, 1_005, 100)).as("after a gap too").isEqualTo(3);
     }
 
@@ -64,7 +68,8 @@ class DestinationBudgetTest {
         DestinationBudget budget = budget(2, 1024, 3);
         assertThat(budget.tryAcquire(VICTIM, 11)).isTrue();
         assertThat(budget.tryAcquire(VICTIM, 10)).isTrue();
-        assertThat(budget.tryAcquire(VICTIM, 10)).as("the loop still on second 10 opens no window of its own")
+        assertThat(budget.tryAcquire(VICTIM, 10))
+                .as("the loop still on second 10 opens no window of its own")
                 .isFalse();
         assertThat(budget.tryAcquire(VICTIM, 11)).isFalse();
         assertThat(budget.tryAcquire(VICTIM, 12)).isTrue();
@@ -109,7 +114,9 @@ class DestinationBudgetTest {
                     got[a]++;
                 }
             }
-            assertThat(Arrays.stream(got).max().orElseThrow()).as("the most any address got").isBetween(1, 4);
+            assertThat(Arrays.stream(got).max().orElseThrow())
+                    .as("the most any address got")
+                    .isBetween(1, 4);
         }
     }
 
@@ -147,7 +154,8 @@ class DestinationBudgetTest {
         } while (first.tryAcquire(b, 1_000));
         DestinationBudget second = budget(1, 16, 43);
         second.tryAcquire(a, 1_000);
-        assertThat(second.tryAcquire(b, 1_000)).as("%s shares a's counters under the first secret only",
-                Ipv4.toString(b)).isTrue();
+        assertThat(second.tryAcquire(b, 1_000))
+                .as("%s shares a's counters under the first secret only", Ipv4.toString(b))
+                .isTrue();
     }
 }

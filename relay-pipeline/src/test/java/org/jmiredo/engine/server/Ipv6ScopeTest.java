@@ -15,17 +15,17 @@ class Ipv6ScopeTest {
     @CsvSource({
         "::, false",
         "::1, false",
-        "::10.0.0.1, false",           // IPv4-compatible, deprecated
+        "::10.0.0.1, false", // IPv4-compatible, deprecated
         "fe80::1, false",
-        "febf:ffff::1, false",         // still fe80::/10
-        "fec0::1, false",              // site-local (Miredo would forward it, M6)
+        "febf:ffff::1, false", // still fe80::/10
+        "fec0::1, false", // site-local (Miredo would forward it, M6)
         "ff02::2, false",
-        "ff0e::1, false",              // global-scope multicast: still not routed by a server
+        "ff0e::1, false", // global-scope multicast: still not routed by a server
         "2001:db8:6::20, true",
         "2001:0:c633:6401::1, true",
-        "fc00::1, true",               // ULA has global scope (RFC 4193 §3), as Miredo
+        "fc00::1, true", // ULA has global scope (RFC 4193 §3), as Miredo
         "fd12:3456::1, true",
-        "::1:0:0:0, true",             // ::/8 outside the two /96s
+        "::1:0:0:0, true", // ::/8 outside the two /96s
         "100::1, true",
         "64:ff9b::192.0.2.1, true",
         "ff00::, false",

@@ -30,6 +30,7 @@ public final class Packets {
     public static final long[] RS_RESTRICTED = v6("fe80::ffff:ffff:ffff");
     /** Miredo's cone RS source: fe80::8000:5445:5245:444f, "TEREDO" with C=1 (M9). */
     public static final long[] RS_CONE = v6("fe80::8000:5445:5245:444f");
+
     public static final long[] NATIVE = v6("2001:db8:6::20");
     /** The lab client of our server: 2001:0:c633:6401:0:63bf:39cc:9beb. */
     public static final long[] CLIENT = teredo(PRIMARY, 0, NAT, NAT_PORT);

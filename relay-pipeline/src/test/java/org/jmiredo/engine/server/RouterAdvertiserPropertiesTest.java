@@ -31,7 +31,8 @@ class RouterAdvertiserPropertiesTest {
 
     @Provide
     Arbitrary<Integer> globalIpv4() {
-        return Arbitraries.integers().filter(Ipv4::isGlobalUnicast)
+        return Arbitraries.integers()
+                .filter(Ipv4::isGlobalUnicast)
                 .filter(ip -> ip != SETTINGS.primaryIpv4() && ip != SETTINGS.secondaryIpv4());
     }
 
@@ -40,19 +41,30 @@ class RouterAdvertiserPropertiesTest {
      * R-5.3.2-udp, R-5.3.2-nonceecho, R-5.3.2-cone, R5991-3.2-server, R-5.1.1-order.
      */
     @Property(tries = 300)
-    void everyRsGetsOneRaThatAClientAccepts(@ForAll("globalIpv4") int mappedIpv4,
-            @ForAll @IntRange(min = 1, max = 65535) int mappedPort, @ForAll long nonce, @ForAll boolean withAuth,
-            @ForAll @IntRange(min = 0, max = 0xFFFF) int flags, @ForAll long interfaceLow,
+    void everyRsGetsOneRaThatAClientAccepts(
+            @ForAll("globalIpv4") int mappedIpv4,
+            @ForAll @IntRange(min = 1, max = 65535) int mappedPort,
+            @ForAll long nonce,
+            @ForAll boolean withAuth,
+            @ForAll @IntRange(min = 0, max = 0xFFFF) int flags,
+            @ForAll long interfaceLow,
             @ForAll boolean onSecondary) {
         long[] src = {Ipv6.LINK_LOCAL_HI, (long) flags << 48 | interfaceLow & 0xFFFF_FFFF_FFFFL};
         ServerEndpoint arrivedOn = onSecondary ? ServerEndpoint.SECONDARY : ServerEndpoint.PRIMARY;
         DataPathCounters counters = new DataPathCounters();
-        ServerRules rules = new ServerRules(SETTINGS, 0, DestinationBudget.withSecretKey(0, 2), UnpooledByteBufAllocator.DEFAULT, () -> 1_000, counters);
+        ServerRules rules = new ServerRules(
+                SETTINGS,
+                0,
+                DestinationBudget.withSecretKey(0, 2),
+                UnpooledByteBufAllocator.DEFAULT,
+                () -> 1_000,
+                counters);
         ByteBuf rs = Packets.rs(src, withAuth ? nonce : null);
         TeredoHeaders headers = new TeredoHeaders();
         try (RecordingOutput out = new RecordingOutput(counters)) {
             assertThat(headers.parse(rs)).isNull();
-            assertThat(rules.process(rs, headers, arrivedOn, mappedIpv4, mappedPort, out)).isNull();
+            assertThat(rules.process(rs, headers, arrivedOn, mappedIpv4, mappedPort, out))
+                    .isNull();
 
             assertThat(out.udp).hasSize(1);
             assertThat(out.nativePackets).isEmpty();
@@ -63,13 +75,15 @@ class RouterAdvertiserPropertiesTest {
             assertThat(sent.port()).isEqualTo(mappedPort);
             checkRa(sent.payload(), src, withAuth, nonce, mappedIpv4, mappedPort);
             assertThat(counters.get(Counter.ROUTER_ADVERTISEMENTS_TX)).isEqualTo(1);
-            assertThat(counters.get(Counter.ROUTER_ADVERTISEMENTS_TX_OTHER_ADDRESS)).isEqualTo(cone ? 1 : 0);
+            assertThat(counters.get(Counter.ROUTER_ADVERTISEMENTS_TX_OTHER_ADDRESS))
+                    .isEqualTo(cone ? 1 : 0);
         } finally {
             rs.release();
         }
     }
 
-    private static void checkRa(ByteBuf ra, long[] rsSrc, boolean withAuth, long nonce, int mappedIpv4, int mappedPort) {
+    private static void checkRa(
+            ByteBuf ra, long[] rsSrc, boolean withAuth, long nonce, int mappedIpv4, int mappedPort) {
         TeredoHeaders h = new TeredoHeaders();
         assertThat(h.parse(ra)).isNull();
         assertThat(h.hasAuth()).isEqualTo(withAuth);
@@ -92,6 +106,7 @@ class RouterAdvertiserPropertiesTest {
         assertThat(Ipv6.srcLo(ra, at)).isEqualTo(TeredoAddress.lo(0x8000, 3544, ipv4("198.51.100.1")));
         assertThat(Ipv6.dstHi(ra, at)).isEqualTo(rsSrc[0]);
         assertThat(Ipv6.dstLo(ra, at)).isEqualTo(rsSrc[1]);
-        assertThat(Packets.oracleChecksum(ByteBufUtil.getBytes(ra, at, h.ipv6Length()))).isZero();
+        assertThat(Packets.oracleChecksum(ByteBufUtil.getBytes(ra, at, h.ipv6Length())))
+                .isZero();
     }
 }

@@ -33,19 +33,23 @@ class ServerSettingsTest {
     }
 
     @ParameterizedTest(name = "{0} is refused")
-    @ValueSource(strings = {"10.0.0.1", "127.0.0.1", "192.168.1.1", "224.0.0.1", "0.0.0.0", "169.254.0.1", "192.88.99.1"})
+    @ValueSource(
+            strings = {"10.0.0.1", "127.0.0.1", "192.168.1.1", "224.0.0.1", "0.0.0.0", "169.254.0.1", "192.88.99.1"})
     void nonGlobalAddressesAreRefused(String address) {
         assertThatThrownBy(() -> ServerSettings.defaults(ipv4(address), ipv4("198.51.100.2")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("primary");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("primary");
         assertThatThrownBy(() -> ServerSettings.defaults(ipv4("198.51.100.1"), ipv4(address)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("secondary");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("secondary");
     }
 
     @Test
     void primaryPlusOneMayLeaveGlobalSpaceAndIsThenRefused() {
         // 223.255.255.255 + 1 = 224.0.0.0, multicast: the default secondary cannot be used.
         assertThatThrownBy(() -> ServerSettings.defaults(ipv4("223.255.255.255")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("secondary");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("secondary");
     }
 
     @Test
@@ -53,14 +57,23 @@ class ServerSettingsTest {
         int p = ipv4("198.51.100.1");
         int s = ipv4("198.51.100.2");
         assertThatThrownBy(() -> ServerSettings.defaults(p, p)).hasMessageContaining("differ");
-        assertThatThrownBy(() -> new ServerSettings(p, s, 0xFF02_0000, 1280, 88, 64, 0, true)).hasMessageContaining("prefix");
-        assertThatThrownBy(() -> new ServerSettings(p, s, 0, 1280, 88, 64, 0, true)).hasMessageContaining("prefix");
-        assertThatThrownBy(() -> new ServerSettings(p, s, Teredo.PREFIX, 1279, 88, 64, 0, true)).hasMessageContaining("MTU");
-        assertThatThrownBy(() -> new ServerSettings(p, s, Teredo.PREFIX, 65536, 88, 64, 0, true)).hasMessageContaining("MTU");
-        assertThatThrownBy(() -> new ServerSettings(p, s, Teredo.PREFIX, 1280, -1, 64, 0, true)).hasMessageContaining("maxIcmpPayload");
-        assertThatThrownBy(() -> new ServerSettings(p, s, Teredo.PREFIX, 1280, 88, 2000, 0, true)).hasMessageContaining("maxTrailerLength");
-        assertThatThrownBy(() -> new ServerSettings(p, s, Teredo.PREFIX, 1280, 88, 64, -1, true)).hasMessageContaining("raPerSecond");
-        assertThat(new ServerSettings(p, s, Teredo.PREFIX, 0, 0, 0, 0, false).advertisedMtu()).as("0: no MTU option").isZero();
+        assertThatThrownBy(() -> new ServerSettings(p, s, 0xFF02_0000, 1280, 88, 64, 0, true))
+                .hasMessageContaining("prefix");
+        assertThatThrownBy(() -> new ServerSettings(p, s, 0, 1280, 88, 64, 0, true))
+                .hasMessageContaining("prefix");
+        assertThatThrownBy(() -> new ServerSettings(p, s, Teredo.PREFIX, 1279, 88, 64, 0, true))
+                .hasMessageContaining("MTU");
+        assertThatThrownBy(() -> new ServerSettings(p, s, Teredo.PREFIX, 65536, 88, 64, 0, true))
+                .hasMessageContaining("MTU");
+        assertThatThrownBy(() -> new ServerSettings(p, s, Teredo.PREFIX, 1280, -1, 64, 0, true))
+                .hasMessageContaining("maxIcmpPayload");
+        assertThatThrownBy(() -> new ServerSettings(p, s, Teredo.PREFIX, 1280, 88, 2000, 0, true))
+                .hasMessageContaining("maxTrailerLength");
+        assertThatThrownBy(() -> new ServerSettings(p, s, Teredo.PREFIX, 1280, 88, 64, -1, true))
+                .hasMessageContaining("raPerSecond");
+        assertThat(new ServerSettings(p, s, Teredo.PREFIX, 0, 0, 0, 0, false).advertisedMtu())
+                .as("0: no MTU option")
+                .isZero();
         ServerSettings d = ServerSettings.defaults(p, s);
         assertThatThrownBy(() -> d.withRaPerDestination(-1, 1024)).hasMessageContaining("raPerDestination");
         assertThatThrownBy(() -> d.withRaPerDestination(5, 1000)).hasMessageContaining("raDestinationSlots");

@@ -46,8 +46,14 @@ class ClientNewMappingTest {
 
     ClientNewMappingTest() throws Exception {
         udp.config().setAllocator(allocator);
-        path = new ClientDataPath(ServerSide.SETTINGS, status, new PeerTableSettings(64, 1, 300, 4096, 8), 10,
-                () -> now, () -> millis, ChannelUdpSender::new);
+        path = new ClientDataPath(
+                ServerSide.SETTINGS,
+                status,
+                new PeerTableSettings(64, 1, 300, 4096, 8),
+                10,
+                () -> now,
+                () -> millis,
+                ChannelUdpSender::new);
         udp.pipeline().addLast(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel channel) { // as the transport does: registered, not yet active
@@ -75,9 +81,15 @@ class ClientNewMappingTest {
         assertThat(status.address).as("a new address").isNotEqualTo(first);
 
         List<DatagramPacket> sent = fromTunnelToPeer();
-        assertThat(sent).as("a direct and an indirect bubble, no data").hasSize(2)
-                .allSatisfy(d -> assertThat(Ipv6.isBubble(d.content(), d.content().readerIndex())).isTrue());
-        assertThat(counter(Counter.QUEUED_PACKETS)).as("the packet waits for the peer's answer").isOne();
+        assertThat(sent)
+                .as("a direct and an indirect bubble, no data")
+                .hasSize(2)
+                .allSatisfy(
+                        d -> assertThat(Ipv6.isBubble(d.content(), d.content().readerIndex()))
+                                .isTrue());
+        assertThat(counter(Counter.QUEUED_PACKETS))
+                .as("the packet waits for the peer's answer")
+                .isOne();
         assertThat(path.peers().size()).as("only the peer just asked for").isOne();
         sent.forEach(DatagramPacket::release);
     }
@@ -91,7 +103,9 @@ class ClientNewMappingTest {
         List<DatagramPacket> sent = fromTunnelToPeer();
         assertThat(sent).as("the data, at once").hasSize(1);
         assertThat(sent.getFirst().recipient()).isEqualTo(PEER);
-        assertThat(Ipv6.isBubble(sent.getFirst().content(), sent.getFirst().content().readerIndex())).isFalse();
+        assertThat(Ipv6.isBubble(
+                        sent.getFirst().content(), sent.getFirst().content().readerIndex()))
+                .isFalse();
         sent.forEach(DatagramPacket::release);
     }
 

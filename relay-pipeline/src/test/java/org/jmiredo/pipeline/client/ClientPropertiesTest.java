@@ -33,8 +33,9 @@ import org.jmiredo.testing.TrackingAllocator;
  * non-global IPv4 (R-5.2.3-format, R-5.2.3-dst, R-5.2.4-g4, R-5.2.6).
  */
 class ClientPropertiesTest {
-    static final String[] SENDERS = {PRIMARY, SECONDARY, NAT, RELAY, "198.51.100.30", "10.1.2.3", "192.88.99.1",
-        "203.0.113.7"};
+    static final String[] SENDERS = {
+        PRIMARY, SECONDARY, NAT, RELAY, "198.51.100.30", "10.1.2.3", "192.88.99.1", "203.0.113.7"
+    };
     static final int[] PORTS = {3544, 3545, NAT_PORT, 50000, 0};
     static final int[] NEXT_HEADERS = {59, 58, 58, 58, 17, 6};
     static final int[] ICMP_TYPES = {128, 129, 134, 1, 133};
@@ -56,18 +57,31 @@ class ClientPropertiesTest {
 
     @Property(tries = 400)
     void anyDatagramIsReleasedDeliveredOnlyToUsAndAnsweredBoundedly(
-            @ForAll @IntRange(max = 7) int sender, @ForAll @IntRange(max = 4) int port, @ForAll boolean origin,
-            @ForAll @IntRange(max = 7) int originSender, @ForAll @IntRange(max = 4) int originPort,
-            @ForAll @IntRange(max = 8) int src, @ForAll @IntRange(max = 8) int dst,
-            @ForAll @IntRange(max = 5) int nextHeader, @ForAll @IntRange(max = 4) int icmpType,
-            @ForAll @IntRange(max = 64) int dataLength, @ForAll @IntRange(max = 50) int cut,
-            @ForAll @Size(max = 60) byte[] raw, @ForAll boolean asRaw) throws Exception {
+            @ForAll @IntRange(max = 7) int sender,
+            @ForAll @IntRange(max = 4) int port,
+            @ForAll boolean origin,
+            @ForAll @IntRange(max = 7) int originSender,
+            @ForAll @IntRange(max = 4) int originPort,
+            @ForAll @IntRange(max = 8) int src,
+            @ForAll @IntRange(max = 8) int dst,
+            @ForAll @IntRange(max = 5) int nextHeader,
+            @ForAll @IntRange(max = 4) int icmpType,
+            @ForAll @IntRange(max = 64) int dataLength,
+            @ForAll @IntRange(max = 50) int cut,
+            @ForAll @Size(max = 60) byte[] raw,
+            @ForAll boolean asRaw)
+            throws Exception {
         TrackingAllocator allocator = new TrackingAllocator();
         EmbeddedChannel channel = new EmbeddedChannel(DefaultChannelId.newInstance(), false, false);
         channel.config().setAllocator(allocator);
         List<ByteBuf> tun = new ArrayList<>();
-        ClientDataPath dataPath = new ClientDataPath(ServerSide.SETTINGS, status,
-                new PeerTableSettings(64, 1, 60, 4096, 8), 10, Clock.monotonic(), ChannelUdpSender::new);
+        ClientDataPath dataPath = new ClientDataPath(
+                ServerSide.SETTINGS,
+                status,
+                new PeerTableSettings(64, 1, 60, 4096, 8),
+                10,
+                Clock.monotonic(),
+                ChannelUdpSender::new);
         channel.pipeline().addLast(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel udp) { // as the transport does: registered, not yet active
@@ -78,17 +92,21 @@ class ClientPropertiesTest {
         try {
             new ServerSide(allocator).qualify(channel);
             assertThat(status.address).as("qualified").isNotNull();
-            ByteBuf datagram = asRaw ? channel.alloc().heapBuffer().writeBytes(raw)
+            ByteBuf datagram = asRaw
+                    ? channel.alloc().heapBuffer().writeBytes(raw)
                     : build(address(src), address(dst), nextHeader, icmpType, dataLength);
             if (!asRaw && origin) {
                 datagram = withOrigin(datagram, SENDERS[originSender], PORTS[originPort]);
             }
             datagram.writerIndex(Math.max(datagram.readerIndex(), datagram.writerIndex() - cut % 8));
-            channel.writeInbound(new DatagramPacket(datagram, new InetSocketAddress(ip("192.168.77.2"), 40000),
+            channel.writeInbound(new DatagramPacket(
+                    datagram,
+                    new InetSocketAddress(ip("192.168.77.2"), 40000),
                     new InetSocketAddress(ip(SENDERS[sender]), PORTS[port])));
 
             assertThat(datagram.refCnt()).as("released").isZero();
-            assertThat(dataPath.counters().getFirst().dropped(DropReason.INTERNAL_ERROR)).isZero();
+            assertThat(dataPath.counters().getFirst().dropped(DropReason.INTERNAL_ERROR))
+                    .isZero();
             assertThat(tun.size()).isLessThanOrEqualTo(1);
             for (ByteBuf packet : tun) {
                 assertThat(Ipv6.dstHi(packet, 0)).isEqualTo(status.address[0]);
@@ -101,7 +119,8 @@ class ClientPropertiesTest {
             try {
                 assertThat(sent.size()).as("answers to one datagram").isLessThanOrEqualTo(2);
                 for (DatagramPacket out : sent) {
-                    assertThat(Ipv4.isGlobalUnicast(SocketAddresses.ipv4(out.recipient()))).isTrue();
+                    assertThat(Ipv4.isGlobalUnicast(SocketAddresses.ipv4(out.recipient())))
+                            .isTrue();
                     assertThat(out.recipient().getPort()).isNotZero();
                 }
             } finally {

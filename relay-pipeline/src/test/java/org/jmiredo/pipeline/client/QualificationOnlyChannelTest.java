@@ -37,8 +37,8 @@ class QualificationOnlyChannelTest {
     private final EmbeddedChannel channel = new EmbeddedChannel(DefaultChannelId.newInstance(), false, false);
     private final ServerSide server = new ServerSide(allocator);
     private final RecordingStatus status = new RecordingStatus();
-    private final ClientDataPath dataPath = new ClientDataPath(ServerSide.SETTINGS, status, null, 0, Clock.monotonic(),
-            null);
+    private final ClientDataPath dataPath =
+            new ClientDataPath(ServerSide.SETTINGS, status, null, 0, Clock.monotonic(), null);
     private final List<String> reports = status.reports;
     private final List<ClientState> states = status.states;
 
@@ -69,7 +69,10 @@ class QualificationOnlyChannelTest {
         channel.writeInbound(secondaryRa);
 
         assertThat(states).containsExactly(ClientState.STARTING, ClientState.CHECKING, ClientState.QUALIFIED);
-        assertThat(reports).singleElement().asString().startsWith("qualified 2001:0:c633:6401:")
+        assertThat(reports)
+                .singleElement()
+                .asString()
+                .startsWith("qualified 2001:0:c633:6401:")
                 .endsWith(":63bf:39cc:9beb");
         assertThat(count(Counter.ROUTER_SOLICITATIONS_TX)).isEqualTo(2);
         assertThat(count(Counter.ROUTER_ADVERTISEMENTS_RX)).isEqualTo(2);
@@ -99,7 +102,8 @@ class QualificationOnlyChannelTest {
             assertThat(Ipv6.dstHi(payload, ipv6)).isEqualTo(0xff02_0000_0000_0000L);
             assertThat(Ipv6.dstLo(payload, ipv6)).isEqualTo(2);
             assertThat(Icmpv6.type(payload, ipv6 + Ipv6.HEADER_LENGTH)).isEqualTo(Icmpv6.TYPE_ROUTER_SOLICITATION);
-            assertThat(RouterSolicitation.isValid(payload, ipv6, RouterSolicitation.LENGTH)).isTrue();
+            assertThat(RouterSolicitation.isValid(payload, ipv6, RouterSolicitation.LENGTH))
+                    .isTrue();
         } finally {
             rs.release();
         }
@@ -108,16 +112,20 @@ class QualificationOnlyChannelTest {
     @Test
     void r52QualfirstWithQualificationOnlyEverythingElseIsDroppedAndCounted() {
         ByteBuf bubble = Packets.bubble(Packets.CLIENT2, Packets.CLIENT);
-        channel.writeInbound(new DatagramPacket(bubble, new InetSocketAddress(Packets.ip("192.168.77.2"), 40000),
+        channel.writeInbound(new DatagramPacket(
+                bubble,
+                new InetSocketAddress(Packets.ip("192.168.77.2"), 40000),
                 new InetSocketAddress(Packets.ip("198.51.100.10"), 3545)));
         assertThat(bubble.refCnt()).isZero();
-        assertThat(dataPath.counters().getFirst().dropped(DropReason.NOT_QUALIFIED)).isEqualTo(1);
+        assertThat(dataPath.counters().getFirst().dropped(DropReason.NOT_QUALIFIED))
+                .isEqualTo(1);
         DatagramPacket ra = server.answer(channel);
         ByteBuf replayed = ra.content().copy();
         channel.writeInbound(ra);
         // R-5.2.1-drop: the same RA again is not awaited any more
         channel.writeInbound(new DatagramPacket(replayed, ra.recipient(), ra.sender()));
-        assertThat(dataPath.counters().getFirst().dropped(DropReason.INVALID_ROUTER_ADVERTISEMENT)).isEqualTo(1);
+        assertThat(dataPath.counters().getFirst().dropped(DropReason.INVALID_ROUTER_ADVERTISEMENT))
+                .isEqualTo(1);
         assertThat(count(Counter.ROUTER_ADVERTISEMENTS_RX)).isEqualTo(1);
     }
 

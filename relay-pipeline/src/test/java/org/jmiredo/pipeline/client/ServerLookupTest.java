@@ -36,7 +36,8 @@ class ServerLookupTest {
     ServerLookupTest() throws Exception {
         channel.config().setAllocator(allocator);
         new ClientDataPath(ServerSide.SETTINGS, status, null, 0, Clock.monotonic(), () -> millis, null)
-                .lookUpServers(lookups::add).initQualificationOnly(channel);
+                .lookUpServers(lookups::add)
+                .initQualificationOnly(channel);
         channel.register();
         channel.freezeTime();
     }
@@ -50,21 +51,26 @@ class ServerLookupTest {
     @Test
     void aFailedRoundLooksTheNameUpOnceAndANewAddressGetsARoundAtOnce() {
         assertThat(solicited()).containsExactly(ip(Packets.PRIMARY));
-        assertThat(after(12)).as("two retransmissions, then the round fails").containsExactly(ip(Packets.PRIMARY),
-                ip(Packets.PRIMARY));
+        assertThat(after(12))
+                .as("two retransmissions, then the round fails")
+                .containsExactly(ip(Packets.PRIMARY), ip(Packets.PRIMARY));
         assertThat(reports).containsExactly("unqualified NO_REPLY");
         assertThat(lookups).as("one lookup, off the loop").hasSize(1);
 
         lookups.getFirst().addresses(ipv4(MOVED), ipv4(MOVED2));
         channel.runPendingTasks();
         assertThat(reports).last().isEqualTo("servers " + ipv4(MOVED) + " " + ipv4(MOVED2));
-        assertThat(solicited()).as("the server moved: a round there now, not in 100 s").containsExactly(ip(MOVED));
+        assertThat(solicited())
+                .as("the server moved: a round there now, not in 100 s")
+                .containsExactly(ip(MOVED));
         assertThat(after(12)).containsExactly(ip(MOVED), ip(MOVED));
         assertThat(lookups).as("the next failed round, the next lookup").hasSize(2);
 
         lookups.getLast().addresses(ipv4(MOVED), ipv4(MOVED2));
         channel.runPendingTasks();
-        assertThat(solicited()).as("the same addresses: the wait after a failure stands").isEmpty();
+        assertThat(solicited())
+                .as("the same addresses: the wait after a failure stands")
+                .isEmpty();
         assertThat(after(99)).isEmpty();
         assertThat(after(1)).containsExactly(ip(MOVED));
     }
@@ -84,7 +90,9 @@ class ServerLookupTest {
         assertThat(reports).noneMatch(r -> r.startsWith("servers"));
         after(100);
         after(12);
-        assertThat(lookups).as("that one done, the next failed round looks up again").hasSize(2);
+        assertThat(lookups)
+                .as("that one done, the next failed round looks up again")
+                .hasSize(2);
     }
 
     /** Lets {@code seconds} pass and returns where the RS went meanwhile. */

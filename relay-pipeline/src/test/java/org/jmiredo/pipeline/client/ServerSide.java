@@ -27,13 +27,19 @@ import org.jmiredo.proto.TeredoHeaders;
  * lab's server for the client's channel tests and the client's fuzz target.
  */
 public final class ServerSide {
-    public static final QualificationSettings SETTINGS = new QualificationSettings(Packets.ipv4(Packets.PRIMARY),
-            Packets.ipv4(Packets.SECONDARY), Teredo.PREFIX);
+    public static final QualificationSettings SETTINGS =
+            new QualificationSettings(Packets.ipv4(Packets.PRIMARY), Packets.ipv4(Packets.SECONDARY), Teredo.PREFIX);
 
     private final ServerRules rules;
 
     public ServerSide(ByteBufAllocator alloc) {
-        rules = new ServerRules(Packets.labSettings(), 0, DestinationBudget.withSecretKey(0, 2), alloc, () -> 1_000, new DataPathCounters());
+        rules = new ServerRules(
+                Packets.labSettings(),
+                0,
+                DestinationBudget.withSecretKey(0, 2),
+                alloc,
+                () -> 1_000,
+                new DataPathCounters());
     }
 
     /** Takes the RS the client wrote last and returns the server's RA as the client receives it. */
@@ -45,7 +51,9 @@ public final class ServerSide {
         ByteBuf ra = answer(rs.content(), server, Packets.NAT_PORT);
         rs.release();
         assertThat(ra).as("the server's answer").isNotNull();
-        return new DatagramPacket(ra, new InetSocketAddress(Packets.ip("192.168.77.2"), 40000),
+        return new DatagramPacket(
+                ra,
+                new InetSocketAddress(Packets.ip("192.168.77.2"), 40000),
                 SocketAddresses.of(server, Teredo.SERVICE_PORT));
     }
 

@@ -1,7 +1,5 @@
 package org.jmiredo.pipeline.server;
 
-import org.jmiredo.testing.TrackingAllocator;
-import org.jmiredo.pipeline.SocketAddresses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.jmiredo.engine.server.Packets.RS_CONE;
 import static org.jmiredo.engine.server.Packets.RS_RESTRICTED;
@@ -19,7 +17,9 @@ import org.jmiredo.engine.server.ServerEndpoint;
 import org.jmiredo.engine.server.ServerSettings;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DropReason;
+import org.jmiredo.pipeline.SocketAddresses;
 import org.jmiredo.proto.Ipv4;
+import org.jmiredo.testing.TrackingAllocator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -54,7 +54,9 @@ class FloodTest {
                 ra.packet().release();
             }
 
-            assertThat(Footprint.of(roots)).as("objects kept by the server's handlers").isEqualTo(before);
+            assertThat(Footprint.of(roots))
+                    .as("objects kept by the server's handlers")
+                    .isEqualTo(before);
             assertThat(server.count(Counter.ROUTER_SOLICITATIONS_RX)).isEqualTo(SOURCES + 1);
             assertThat(server.count(Counter.ROUTER_ADVERTISEMENTS_TX)).isEqualTo(SOURCES + 1);
             assertThat(server.totalDrops()).isZero();
@@ -69,7 +71,8 @@ class FloodTest {
             SplittableRandom random = new SplittableRandom(5991);
             int answered = 0;
             for (int i = 0; i < SOURCES; i++) {
-                server.receive(rs(RS_RESTRICTED, (long) i), Ipv4.toString(globalIpv4(random)), 1 + random.nextInt(65535));
+                server.receive(
+                        rs(RS_RESTRICTED, (long) i), Ipv4.toString(globalIpv4(random)), 1 + random.nextInt(65535));
                 List<ServerHarness.Sent> sent = server.sent();
                 answered += sent.size();
                 sent.forEach(s -> s.packet().release());
@@ -98,8 +101,8 @@ class FloodTest {
             int answered = 0;
             for (int i = 0; i < 30; i++) {
                 ServerEndpoint on = i % 2 == 0 ? ServerEndpoint.PRIMARY : ServerEndpoint.SECONDARY;
-                server.receive(on, rs(RS_RESTRICTED, (long) i), Ipv4.toString(globalIpv4(random)),
-                        1 + random.nextInt(65535));
+                server.receive(
+                        on, rs(RS_RESTRICTED, (long) i), Ipv4.toString(globalIpv4(random)), 1 + random.nextInt(65535));
                 List<ServerHarness.Sent> sent = server.sent();
                 answered += sent.size();
                 sent.forEach(s -> s.packet().release());
@@ -128,13 +131,19 @@ class FloodTest {
             }
             assertThat(answered).isEqualTo(5);
             assertThat(server.dropped(DropReason.RA_DESTINATION_LIMITED)).isEqualTo(SOURCES - 5);
-            assertThat(server.dropped(DropReason.RA_RATE_LIMITED)).as("the global budget left to others").isZero();
+            assertThat(server.dropped(DropReason.RA_RATE_LIMITED))
+                    .as("the global budget left to others")
+                    .isZero();
 
             server.receive(rs(RS_RESTRICTED, 1L), "203.0.113.5", 1234);
-            assertThat(server.sentOne().packet().release()).as("a real client, same second").isTrue();
+            assertThat(server.sentOne().packet().release())
+                    .as("a real client, same second")
+                    .isTrue();
             server.now++;
             server.receive(rs(RS_RESTRICTED, 2L), "198.51.100.77", 40_000);
-            assertThat(server.sentOne().packet().release()).as("the victim's next second").isTrue();
+            assertThat(server.sentOne().packet().release())
+                    .as("the victim's next second")
+                    .isTrue();
             assertThat(Footprint.of(handlers(server))).isEqualTo(before);
         }
     }
@@ -157,7 +166,9 @@ class FloodTest {
                     ra.packet().release();
                 }
             }
-            assertThat(from[0] + from[1]).as("RAs towards the victim from both addresses").isEqualTo(5);
+            assertThat(from[0] + from[1])
+                    .as("RAs towards the victim from both addresses")
+                    .isEqualTo(5);
             assertThat(server.dropped(DropReason.RA_DESTINATION_LIMITED)).isEqualTo(1_000 - 5);
         }
     }
@@ -169,7 +180,8 @@ class FloodTest {
      */
     @Test
     void thePerDestinationBudgetsAreTheWholeServersAcrossItsEventLoops() {
-        ServerSettings settings = Packets.labSettings().withRaPerDestination(5, 1024).withForwardBudgets(0, 5);
+        ServerSettings settings =
+                Packets.labSettings().withRaPerDestination(5, 1024).withForwardBudgets(0, 5);
         try (ServerHarness server = new ServerHarness(settings)) {
             server.secondLoop();
             int ras = 0;
@@ -177,7 +189,8 @@ class FloodTest {
             for (int port = 1; port <= 400; port++) {
                 ServerEndpoint on = port % 4 < 2 ? ServerEndpoint.PRIMARY : ServerEndpoint.SECONDARY;
                 ByteBuf rs = rs(RS_RESTRICTED, (long) port);
-                ByteBuf bubble = Packets.bubble(Packets.v6("2001:db8:66::" + Integer.toHexString(port)),
+                ByteBuf bubble = Packets.bubble(
+                        Packets.v6("2001:db8:66::" + Integer.toHexString(port)),
                         Packets.teredo(Packets.PRIMARY, 0, "198.51.100.77", port));
                 if (port % 2 == 0) {
                     server.receive(on, rs, "198.51.100.77", port);
@@ -199,7 +212,9 @@ class FloodTest {
                 }
             }
             assertThat(ras).as("RAs towards the victim from both loops").isEqualTo(5);
-            assertThat(forwarded).as("packets forwarded to the victim from both loops").isEqualTo(5);
+            assertThat(forwarded)
+                    .as("packets forwarded to the victim from both loops")
+                    .isEqualTo(5);
             assertThat(server.dropped(DropReason.RA_DESTINATION_LIMITED)).isEqualTo(400 - 5);
             assertThat(server.dropped(DropReason.FORWARD_DESTINATION_LIMITED)).isEqualTo(400 - 5);
         }
@@ -222,7 +237,8 @@ class FloodTest {
             for (int port = 1; port <= 1_000; port++) {
                 // Rule 6: any native source to an address naming this server; rule 5: our own mapping to any.
                 ByteBuf in = port % 2 == 0
-                        ? Packets.bubble(Packets.v6("2001:db8:66::" + Integer.toHexString(port)),
+                        ? Packets.bubble(
+                                Packets.v6("2001:db8:66::" + Integer.toHexString(port)),
                                 Packets.teredo(Packets.PRIMARY, 0, "198.51.100.77", port))
                         : Packets.bubble(attacker, Packets.teredo("203.0.113.120", 0, "198.51.100.77", port));
                 server.receive(in, "203.0.113.66", 4444);
@@ -232,16 +248,23 @@ class FloodTest {
             }
             assertThat(forwarded).isEqualTo(5);
             assertThat(server.dropped(DropReason.FORWARD_DESTINATION_LIMITED)).isEqualTo(1_000 - 5);
-            assertThat(server.dropped(DropReason.FORWARD_RATE_LIMITED)).as("the server's budget left to others")
+            assertThat(server.dropped(DropReason.FORWARD_RATE_LIMITED))
+                    .as("the server's budget left to others")
                     .isZero();
 
-            server.receive(Packets.bubble(Packets.v6("fe80::1234:5678:9abc:def0"), Packets.CLIENT), Packets.RELAY, 3545);
-            assertThat(server.sentOne().packet().release()).as("a relay's bubble to a real client, same second")
+            server.receive(
+                    Packets.bubble(Packets.v6("fe80::1234:5678:9abc:def0"), Packets.CLIENT), Packets.RELAY, 3545);
+            assertThat(server.sentOne().packet().release())
+                    .as("a relay's bubble to a real client, same second")
                     .isTrue();
             server.now++;
-            server.receive(Packets.bubble(attacker, Packets.teredo("203.0.113.120", 0, "198.51.100.77", 9)),
-                    "203.0.113.66", 4444);
-            assertThat(server.sentOne().packet().release()).as("the victim's next second").isTrue();
+            server.receive(
+                    Packets.bubble(attacker, Packets.teredo("203.0.113.120", 0, "198.51.100.77", 9)),
+                    "203.0.113.66",
+                    4444);
+            assertThat(server.sentOne().packet().release())
+                    .as("the victim's next second")
+                    .isTrue();
             assertThat(server.count(Counter.SERVER_FORWARDED_BUBBLES)).isEqualTo(5 + 2);
             assertThat(Footprint.of(handlers(server))).isEqualTo(before);
         }
@@ -260,10 +283,11 @@ class FloodTest {
             for (int second = 0; second < 2; second++) {
                 for (int n = 1; n <= 100; n++) {
                     long[] victim = Packets.teredo(Packets.PRIMARY, 0, "198.51.100." + (100 + n), 1000 + second);
-                    ByteBuf in = n % 3 == 0 ? Packets.echo(Packets.NATIVE, victim, true, 16)
+                    ByteBuf in = n % 3 == 0
+                            ? Packets.echo(Packets.NATIVE, victim, true, 16)
                             : Packets.bubble(Packets.NATIVE, victim);
-                    server.receive(n % 2 == 0 ? ServerEndpoint.PRIMARY : ServerEndpoint.SECONDARY, in, Packets.RELAY,
-                            3545);
+                    server.receive(
+                            n % 2 == 0 ? ServerEndpoint.PRIMARY : ServerEndpoint.SECONDARY, in, Packets.RELAY, 3545);
                     List<ServerHarness.Sent> sent = server.sent();
                     forwarded += sent.size();
                     sent.forEach(s -> s.packet().release());
@@ -282,22 +306,27 @@ class FloodTest {
      * per channel, added only when the daemon wires a channel.)
      */
     @ParameterizedTest
-    @ValueSource(strings = {
-        "org.jmiredo.engine.server.ServerRules", "org.jmiredo.engine.server.RouterAdvertiser",
-        "org.jmiredo.engine.server.Forwarder", "org.jmiredo.engine.PerSecondBudget",
-        "org.jmiredo.engine.server.MireRules", "org.jmiredo.engine.server.ServerSettings",
-        "org.jmiredo.pipeline.server.ServerDatagramHandler", "org.jmiredo.pipeline.server.DecodingHandler",
-        "org.jmiredo.pipeline.server.ServerUdpOutput", "org.jmiredo.pipeline.server.MireHandler",
-    })
+    @ValueSource(
+            strings = {
+                "org.jmiredo.engine.server.ServerRules", "org.jmiredo.engine.server.RouterAdvertiser",
+                "org.jmiredo.engine.server.Forwarder", "org.jmiredo.engine.PerSecondBudget",
+                "org.jmiredo.engine.server.MireRules", "org.jmiredo.engine.server.ServerSettings",
+                "org.jmiredo.pipeline.server.ServerDatagramHandler", "org.jmiredo.pipeline.server.DecodingHandler",
+                "org.jmiredo.pipeline.server.ServerUdpOutput", "org.jmiredo.pipeline.server.MireHandler",
+            })
     void noFieldCanHoldPerClientState(String className) throws ClassNotFoundException {
         for (Field f : Class.forName(className).getDeclaredFields()) {
             if (Modifier.isStatic(f.getModifiers())) {
                 continue;
             }
             assertThat(f.getType().isPrimitive() || Modifier.isFinal(f.getModifiers()))
-                    .as("%s is primitive or final", f).isTrue();
-            assertThat(Collection.class.isAssignableFrom(f.getType()) || Map.class.isAssignableFrom(f.getType())
-                    || f.getType().isArray()).as("%s is no container", f).isFalse();
+                    .as("%s is primitive or final", f)
+                    .isTrue();
+            assertThat(Collection.class.isAssignableFrom(f.getType())
+                            || Map.class.isAssignableFrom(f.getType())
+                            || f.getType().isArray())
+                    .as("%s is no container", f)
+                    .isFalse();
         }
     }
 
@@ -307,8 +336,11 @@ class FloodTest {
         TrackingAllocator allocator = new TrackingAllocator();
         ByteBuf kept = allocator.ioBuffer(10);
         assertThat(allocator.allocations()).isEqualTo(1);
-        org.assertj.core.api.Assertions.assertThatThrownBy(allocator::assertAllReleased).isInstanceOf(AssertionError.class);
-        assertThat(kept.refCnt()).as("released by the check, so the next case starts clean").isZero();
+        org.assertj.core.api.Assertions.assertThatThrownBy(allocator::assertAllReleased)
+                .isInstanceOf(AssertionError.class);
+        assertThat(kept.refCnt())
+                .as("released by the check, so the next case starts clean")
+                .isZero();
         allocator.assertAllReleased();
     }
 
@@ -324,7 +356,9 @@ class FloodTest {
         int ip;
         do {
             ip = random.nextInt();
-        } while (!Ipv4.isGlobalUnicast(ip) || ip == Packets.ipv4(Packets.PRIMARY) || ip == Packets.ipv4(Packets.SECONDARY));
+        } while (!Ipv4.isGlobalUnicast(ip)
+                || ip == Packets.ipv4(Packets.PRIMARY)
+                || ip == Packets.ipv4(Packets.SECONDARY));
         return ip;
     }
 }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.jmiredo.engine.server.Packets.CLIENT;
 import static org.jmiredo.engine.server.Packets.CLIENT2;
 import static org.jmiredo.engine.server.Packets.NAT;
-import static org.jmiredo.engine.server.Packets.NAT_PORT;
 import static org.jmiredo.engine.server.Packets.NATIVE;
+import static org.jmiredo.engine.server.Packets.NAT_PORT;
 import static org.jmiredo.engine.server.Packets.RELAY;
 import static org.jmiredo.engine.server.Packets.bubble;
 import static org.jmiredo.engine.server.Packets.echo;
@@ -36,6 +36,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ForwardingTest {
     /** Where CLIENT2 (no NAT) sends from. */
     static final String CLIENT2_IP = "198.51.100.10";
+
     static final int CLIENT2_PORT = 3545;
     /** A client of another server, 203.0.113.120, mapped at 192.0.2.1:4096 (RFC 6081 Figure 2). */
     static final long[] FOREIGN = teredo("203.0.113.120", 0, "192.0.2.1", 4096);
@@ -165,8 +166,10 @@ class ForwardingTest {
 
         server.assertSilent();
         assertThat(server.totalDrops()).isEqualTo(6);
-        assertThat(server.dropped(DropReason.NOT_TEREDO) + server.dropped(DropReason.MALFORMED_TEREDO)
-                + server.dropped(DropReason.MALFORMED_IPV6)).isEqualTo(6);
+        assertThat(server.dropped(DropReason.NOT_TEREDO)
+                        + server.dropped(DropReason.MALFORMED_TEREDO)
+                        + server.dropped(DropReason.MALFORMED_IPV6))
+                .isEqualTo(6);
     }
 
     /**
@@ -231,7 +234,8 @@ class ForwardingTest {
         assertThat(server.dropped(DropReason.NATIVE_WRITE_FAILED)).isEqualTo(1);
 
         ServerSettings lab = Packets.labSettings();
-        ServerSettings off = new ServerSettings(lab.primaryIpv4(), lab.secondaryIpv4(), lab.prefix(), 1280, 88, 64, 0, false);
+        ServerSettings off =
+                new ServerSettings(lab.primaryIpv4(), lab.secondaryIpv4(), lab.prefix(), 1280, 88, 64, 0, false);
         try (ServerHarness noNative = new ServerHarness(off)) {
             noNative.receive(echo(CLIENT, NATIVE, false, 8), NAT, NAT_PORT);
             noNative.assertSilent();
@@ -244,7 +248,14 @@ class ForwardingTest {
      * bubbles towards native hosts.
      */
     @ParameterizedTest(name = "ICMPv6 type {0}")
-    @ValueSource(ints = {Icmpv6.TYPE_DESTINATION_UNREACHABLE, Icmpv6.TYPE_ROUTER_ADVERTISEMENT, Icmpv6.TYPE_REDIRECT, 130, 135})
+    @ValueSource(
+            ints = {
+                Icmpv6.TYPE_DESTINATION_UNREACHABLE,
+                Icmpv6.TYPE_ROUTER_ADVERTISEMENT,
+                Icmpv6.TYPE_REDIRECT,
+                130,
+                135
+            })
     void onlyEchoMessagesAreRelayed(int type) {
         ByteBuf packet = echo(CLIENT, CLIENT2, false, 8);
         packet.setByte(40, type);
@@ -304,7 +315,9 @@ class ForwardingTest {
     /** R6081-4-server: trailers after an indirect bubble pass through byte for byte; too many bytes are refused. */
     @Test
     void trailersPassThroughUnchanged() {
-        byte[] nonceAndRandomPort = {0x01, 0x04, (byte) 0xde, (byte) 0xad, (byte) 0xbe, (byte) 0xef, 0x05, 0x02, 0x04, (byte) 0xb1};
+        byte[] nonceAndRandomPort = {
+            0x01, 0x04, (byte) 0xde, (byte) 0xad, (byte) 0xbe, (byte) 0xef, 0x05, 0x02, 0x04, (byte) 0xb1
+        };
         ByteBuf in = bubble(CLIENT2, CLIENT, nonceAndRandomPort);
         String inHex = ByteBufUtil.hexDump(in);
         server.receive(in, CLIENT2_IP, CLIENT2_PORT);

@@ -1,6 +1,5 @@
 package org.jmiredo.pipeline.server;
 
-import org.jmiredo.testing.TrackingAllocator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.jmiredo.engine.server.Packets.CLIENT;
 import static org.jmiredo.engine.server.Packets.NAT;
@@ -27,6 +26,7 @@ import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DropReason;
 import org.jmiredo.proto.Icmpv6;
 import org.jmiredo.proto.Ipv6;
+import org.jmiredo.testing.TrackingAllocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -53,7 +53,9 @@ class MireTest {
 
     @AfterEach
     void close() {
-        assertThat(service.<Object>readOutbound()).as("the service port never sends").isNull();
+        assertThat(service.<Object>readOutbound())
+                .as("the service port never sends")
+                .isNull();
         sent().forEach(DatagramPacket::release);
         service.finishAndReleaseAll();
         peer.finishAndReleaseAll();
@@ -62,8 +64,8 @@ class MireTest {
 
     void receive(EmbeddedChannel on, ByteBuf payload, String ipv4, int port) {
         int local = on == service ? 3544 : MireDataPath.PEER_PORT;
-        on.writeInbound(new DatagramPacket(payload, new InetSocketAddress(ip(MIRE_IP), local),
-                new InetSocketAddress(ip(ipv4), port)));
+        on.writeInbound(new DatagramPacket(
+                payload, new InetSocketAddress(ip(MIRE_IP), local), new InetSocketAddress(ip(ipv4), port)));
         assertThat(payload.refCnt()).as("released").isZero();
     }
 
@@ -107,13 +109,15 @@ class MireTest {
         ByteBuf request = echo(CLIENT, MIRE, false, 32);
         byte[] requestBytes = ByteBufUtil.getBytes(request);
         // trailing bytes after the IPv6 packet (RFC 6081) are not echoed
-        ByteBuf datagram = io.netty.buffer.Unpooled.buffer().writeBytes(request).writeBytes(new byte[] {1, 4, 0, 0, 0, 0});
+        ByteBuf datagram =
+                io.netty.buffer.Unpooled.buffer().writeBytes(request).writeBytes(new byte[] {1, 4, 0, 0, 0, 0});
         request.release();
         receive(peer, datagram, "203.0.113.77", 50000);
 
         List<DatagramPacket> sent = sent();
         assertThat(sent).hasSize(1);
-        assertThat(sent.get(0).recipient()).as("the datagram's source, not the embedded mapping")
+        assertThat(sent.get(0).recipient())
+                .as("the datagram's source, not the embedded mapping")
                 .isEqualTo(new InetSocketAddress(ip("203.0.113.77"), 50000));
         byte[] reply = ByteBufUtil.getBytes(sent.get(0).content());
         assertThat(reply).hasSize(requestBytes.length);
@@ -121,7 +125,8 @@ class MireTest {
         assertThat(Arrays.copyOfRange(reply, 8, 24)).isEqualTo(Arrays.copyOfRange(requestBytes, 24, 40));
         assertThat(Arrays.copyOfRange(reply, 24, 40)).isEqualTo(Arrays.copyOfRange(requestBytes, 8, 24));
         assertThat(reply[40] & 0xFF).isEqualTo(Icmpv6.TYPE_ECHO_REPLY);
-        assertThat(Arrays.copyOfRange(reply, 44, reply.length)).isEqualTo(Arrays.copyOfRange(requestBytes, 44, requestBytes.length));
+        assertThat(Arrays.copyOfRange(reply, 44, reply.length))
+                .isEqualTo(Arrays.copyOfRange(requestBytes, 44, requestBytes.length));
         assertThat(Packets.oracleChecksum(reply)).isZero();
         sent.forEach(DatagramPacket::release);
         assertThat(count(Counter.ECHO_REPLIES_TX)).isEqualTo(1);
@@ -143,7 +148,8 @@ class MireTest {
         receive(peer, bubble(CLIENT, MIRE), NAT, NAT_PORT);
         assertThat(sent()).isEmpty();
         assertThat(count(Counter.BUBBLES_RX)).isEqualTo(1);
-        assertThat(Arrays.stream(DropReason.values()).mapToLong(this::dropped).sum()).isZero();
+        assertThat(Arrays.stream(DropReason.values()).mapToLong(this::dropped).sum())
+                .isZero();
     }
 
     /** Nothing else is answered: bad checksum, echo reply, TCP, echo on the service port, multicast, non-global sender. */

@@ -42,15 +42,15 @@ class RouterSolicitationTest {
     static final long NONCE = 0x0102_0304_0506_0708L;
     /** CONFORMANCE §10.7 with the lab values: AUTH, ORIG(40000, 198.51.100.20), RA; checksum left as XXXX. */
     static final String RA_WITH_AUTH = ""
-            + "0001 0000 0102030405060708 00"                           // AUTH: nonce echoed, conf 0
-            + "0000 63bf 39cc9beb"                                      // ORIG: ~40000, ~198.51.100.20
-            + "6000 0000 0038 3a ff"                                    // IPv6: plen 56, ICMPv6, hlim 255
-            + "fe80 0000 0000 0000 8000 f227 39cc 9bfe"                 // src: fe80::8000:f227:~198.51.100.1
-            + "fe80 0000 0000 0000 0000 ffff ffff ffff"                 // dst: the RS source
-            + "86 00 XXXX 00 00 0000 00000000 000007d0"                 // RA, Miredo values (M4)
-            + "03 04 40 40 ffffffff ffffffff 00000000"                  // PIO /64, A flag, infinite
-            + "2001 0000 c633 6401 0000 0000 0000 0000"                 // 2001:0:c633:6401::/64
-            + "05 01 0000 00000500";                                    // MTU 1280
+            + "0001 0000 0102030405060708 00" // AUTH: nonce echoed, conf 0
+            + "0000 63bf 39cc9beb" // ORIG: ~40000, ~198.51.100.20
+            + "6000 0000 0038 3a ff" // IPv6: plen 56, ICMPv6, hlim 255
+            + "fe80 0000 0000 0000 8000 f227 39cc 9bfe" // src: fe80::8000:f227:~198.51.100.1
+            + "fe80 0000 0000 0000 0000 ffff ffff ffff" // dst: the RS source
+            + "86 00 XXXX 00 00 0000 00000000 000007d0" // RA, Miredo values (M4)
+            + "03 04 40 40 ffffffff ffffffff 00000000" // PIO /64, A flag, infinite
+            + "2001 0000 c633 6401 0000 0000 0000 0000" // 2001:0:c633:6401::/64
+            + "05 01 0000 00000500"; // MTU 1280
 
     ServerHarness server = new ServerHarness();
 
@@ -70,7 +70,9 @@ class RouterSolicitationTest {
         assertThat(server.primary.isWritable()).isFalse();
         server.receive(rs(RS_RESTRICTED, NONCE), NAT, NAT_PORT);
         assertThat(server.dropped(DropReason.UDP_WRITE_FAILED)).isEqualTo(1);
-        assertThat(server.count(Counter.ROUTER_ADVERTISEMENTS_TX)).as("RAs sent").isZero();
+        assertThat(server.count(Counter.ROUTER_ADVERTISEMENTS_TX))
+                .as("RAs sent")
+                .isZero();
     }
 
     /**
@@ -115,9 +117,14 @@ class RouterSolicitationTest {
         assertThat(bytes).hasSize(117);
         int checksumAt = 13 + 8 + 40 + 2;
         String checksum = ByteBufUtil.hexDump(bytes, checksumAt, 2);
-        assertThat(ByteBufUtil.hexDump(bytes)).isEqualTo(RA_WITH_AUTH.replace("XXXX", checksum).replace(" ", ""));
-        assertThat(Packets.oracleChecksum(java.util.Arrays.copyOfRange(bytes, 21, 117))).as("checksum verifies").isZero();
-        assertThat(bytes[21 + 8 + 8] & 0xFF).as("R5991-3.2-ownc: cone bit of the RA source").isEqualTo(0x80);
+        assertThat(ByteBufUtil.hexDump(bytes))
+                .isEqualTo(RA_WITH_AUTH.replace("XXXX", checksum).replace(" ", ""));
+        assertThat(Packets.oracleChecksum(java.util.Arrays.copyOfRange(bytes, 21, 117)))
+                .as("checksum verifies")
+                .isZero();
+        assertThat(bytes[21 + 8 + 8] & 0xFF)
+                .as("R5991-3.2-ownc: cone bit of the RA source")
+                .isEqualTo(0x80);
         assertThat(server.count(Counter.ROUTER_SOLICITATIONS_RX)).isEqualTo(1);
         assertThat(server.count(Counter.ROUTER_ADVERTISEMENTS_TX)).isEqualTo(1);
         assertThat(server.totalDrops()).isZero();
@@ -150,7 +157,8 @@ class RouterSolicitationTest {
         server.receive(rs, NAT, NAT_PORT);
 
         ServerHarness.Sent ra = server.sentOne();
-        assertThat(ByteBufUtil.hexDump(ra.content(), 0, 21)).isEqualTo("000100000102030405060708000000" + "63bf39cc9beb");
+        assertThat(ByteBufUtil.hexDump(ra.content(), 0, 21))
+                .isEqualTo("000100000102030405060708000000" + "63bf39cc9beb");
         ra.packet().release();
     }
 
@@ -172,9 +180,11 @@ class RouterSolicitationTest {
         assertThat(ra.from()).isEqualTo(answeredFrom);
         assertThat(ra.recipient()).isEqualTo(new InetSocketAddress(ip(NAT), NAT_PORT));
         assertThat(ByteBufUtil.hexDump(ra.content(), 13 + 8 + 24, 16))
-                .as("R-5.3.2-dst").isEqualTo(cone ? "fe80000000000000800054455245444f" : "fe800000000000000000ffffffffffff");
+                .as("R-5.3.2-dst")
+                .isEqualTo(cone ? "fe80000000000000800054455245444f" : "fe800000000000000000ffffffffffff");
         assertThat(ByteBufUtil.hexDump(ra.content(), 13 + 8 + 40 + 16 + 16, 8))
-                .as("R-5.3.2-prefix: always the primary address").isEqualTo("20010000c6336401");
+                .as("R-5.3.2-prefix: always the primary address")
+                .isEqualTo("20010000c6336401");
         assertThat(server.count(Counter.ROUTER_ADVERTISEMENTS_TX_OTHER_ADDRESS)).isEqualTo(cone ? 1 : 0);
         ra.packet().release();
     }
@@ -238,7 +248,8 @@ class RouterSolicitationTest {
 
         ServerHarness.Sent ra = server.sentOne();
         assertThat(ra.recipient()).isEqualTo(new InetSocketAddress(ip(NAT), NAT_PORT));
-        assertThat(ByteBufUtil.hexDump(ra.content(), 13 + 8 + 24, 16)).as("R-5.3.2-dst: the RS source")
+        assertThat(ByteBufUtil.hexDump(ra.content(), 13 + 8 + 24, 16))
+                .as("R-5.3.2-dst: the RS source")
                 .isEqualTo("20010000c6336401000063bf39cc9beb");
         assertThat(server.count(Counter.ROUTER_SOLICITATIONS_RX)).isEqualTo(1);
         assertThat(server.totalDrops()).isZero();
@@ -280,21 +291,26 @@ class RouterSolicitationTest {
     @Test
     void mtuOptionAndPrefixFollowTheSettings() {
         ServerSettings lab = Packets.labSettings();
-        ServerSettings custom = new ServerSettings(lab.primaryIpv4(), lab.secondaryIpv4(), 0x3FFE_831F, 1400, 88, 64, 0, true);
-        ServerSettings noMtu = new ServerSettings(lab.primaryIpv4(), lab.secondaryIpv4(), lab.prefix(), 0, 88, 64, 0, true);
-        try (ServerHarness a = new ServerHarness(custom); ServerHarness b = new ServerHarness(noMtu)) {
+        ServerSettings custom =
+                new ServerSettings(lab.primaryIpv4(), lab.secondaryIpv4(), 0x3FFE_831F, 1400, 88, 64, 0, true);
+        ServerSettings noMtu =
+                new ServerSettings(lab.primaryIpv4(), lab.secondaryIpv4(), lab.prefix(), 0, 88, 64, 0, true);
+        try (ServerHarness a = new ServerHarness(custom);
+                ServerHarness b = new ServerHarness(noMtu)) {
             a.receive(rs(RS_RESTRICTED, NONCE), NAT, NAT_PORT);
             b.receive(rs(RS_RESTRICTED, NONCE), NAT, NAT_PORT);
 
             ByteBuf withMtu = a.sentOne().content();
             assertThat(ByteBufUtil.hexDump(withMtu, 13 + 8 + 40 + 16 + 16, 8)).isEqualTo("3ffe831fc6336401");
             assertThat(ByteBufUtil.hexDump(withMtu, 109, 8)).isEqualTo("0501000000000578");
-            assertThat(Packets.oracleChecksum(ByteBufUtil.getBytes(withMtu, 21, 96))).isZero();
+            assertThat(Packets.oracleChecksum(ByteBufUtil.getBytes(withMtu, 21, 96)))
+                    .isZero();
             withMtu.release();
             ByteBuf without = b.sentOne().content();
             assertThat(without.readableBytes()).isEqualTo(109);
             assertThat(Ipv6.payloadLength(without, 21)).isEqualTo(48);
-            assertThat(Packets.oracleChecksum(ByteBufUtil.getBytes(without, 21, 88))).isZero();
+            assertThat(Packets.oracleChecksum(ByteBufUtil.getBytes(without, 21, 88)))
+                    .isZero();
             without.release();
         }
     }

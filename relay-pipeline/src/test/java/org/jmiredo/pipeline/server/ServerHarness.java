@@ -1,6 +1,5 @@
 package org.jmiredo.pipeline.server;
 
-import org.jmiredo.testing.TrackingAllocator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.jmiredo.engine.server.Packets.ip;
 
@@ -16,6 +15,7 @@ import org.jmiredo.engine.server.ServerEndpoint;
 import org.jmiredo.engine.server.ServerSettings;
 import org.jmiredo.metrics.Counter;
 import org.jmiredo.metrics.DropReason;
+import org.jmiredo.testing.TrackingAllocator;
 
 /**
  * One server event loop driven by hand: two {@link EmbeddedChannel}s as the primary and secondary
@@ -44,6 +44,7 @@ final class ServerHarness implements AutoCloseable {
     final List<ByteBuf> nativeWritten = new ArrayList<>();
     /** A second event loop's pair of sockets on the same data path, once {@link #secondLoop} made it. */
     EmbeddedChannel primary2;
+
     EmbeddedChannel secondary2;
     final TrackingAllocator allocator = new TrackingAllocator();
 
@@ -85,8 +86,8 @@ final class ServerHarness implements AutoCloseable {
 
     private static void receive(EmbeddedChannel channel, ServerEndpoint on, ByteBuf payload, String ipv4, int port) {
         String local = on == ServerEndpoint.PRIMARY ? Packets.PRIMARY : Packets.SECONDARY;
-        channel.writeInbound(new DatagramPacket(payload, new InetSocketAddress(ip(local), 3544),
-                new InetSocketAddress(ip(ipv4), port)));
+        channel.writeInbound(new DatagramPacket(
+                payload, new InetSocketAddress(ip(local), 3544), new InetSocketAddress(ip(ipv4), port)));
         assertThat(payload.refCnt()).as("the server released the datagram").isZero();
     }
 

@@ -1,6 +1,5 @@
 package org.jmiredo.pipeline.server;
 
-import org.jmiredo.pipeline.SocketAddresses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.jmiredo.engine.server.Packets.teredo;
 import static org.jmiredo.engine.server.Packets.v6;
@@ -10,13 +9,14 @@ import io.netty.buffer.Unpooled;
 import java.util.List;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
-import net.jqwik.api.lifecycle.AfterProperty;
-import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import net.jqwik.api.lifecycle.AfterProperty;
+import net.jqwik.api.statistics.Statistics;
 import org.jmiredo.engine.server.Packets;
 import org.jmiredo.engine.server.ServerEndpoint;
 import org.jmiredo.metrics.Counter;
+import org.jmiredo.pipeline.SocketAddresses;
 import org.jmiredo.proto.Icmpv6;
 import org.jmiredo.proto.Ipv4;
 import org.jmiredo.proto.Ipv6;
@@ -34,26 +34,52 @@ import org.jmiredo.proto.TeredoHeaders;
  * as small ICMPv6 echo messages to global non-Teredo destinations (R-5.3.1-*, M1, M2).
  */
 class ServerPropertiesTest {
-    static final String[] SENDERS = {Packets.NAT, "198.51.100.10", Packets.RELAY, Packets.PRIMARY, Packets.SECONDARY,
-        "10.1.2.3", "203.0.113.7", "192.88.99.1"};
+    static final String[] SENDERS = {
+        Packets.NAT,
+        "198.51.100.10",
+        Packets.RELAY,
+        Packets.PRIMARY,
+        Packets.SECONDARY,
+        "10.1.2.3",
+        "203.0.113.7",
+        "192.88.99.1"
+    };
     static final int[] PORTS = {Packets.NAT_PORT, 3545, 3544, 0, 65535};
     static final long[][] ADDRESSES = {
-        Packets.CLIENT, Packets.CLIENT2, Packets.NATIVE, Packets.RS_RESTRICTED, Packets.RS_CONE,
-        v6("ff02::2"), v6("fe80::8000:f227:39cc:9bfe"), v6("ff0e::1"), v6("::1"), v6("fe80::1"),
-        teredo("203.0.113.120", 0, "192.0.2.1", 4096), teredo(Packets.PRIMARY, 0, "127.0.0.1", 40000),
-        teredo(Packets.PRIMARY, 0x3CFF, Packets.PRIMARY, 3544), teredo(Packets.PRIMARY, 0x8000, "203.0.113.7", 3544),
+        Packets.CLIENT,
+        Packets.CLIENT2,
+        Packets.NATIVE,
+        Packets.RS_RESTRICTED,
+        Packets.RS_CONE,
+        v6("ff02::2"),
+        v6("fe80::8000:f227:39cc:9bfe"),
+        v6("ff0e::1"),
+        v6("::1"),
+        v6("fe80::1"),
+        teredo("203.0.113.120", 0, "192.0.2.1", 4096),
+        teredo(Packets.PRIMARY, 0, "127.0.0.1", 40000),
+        teredo(Packets.PRIMARY, 0x3CFF, Packets.PRIMARY, 3544),
+        teredo(Packets.PRIMARY, 0x8000, "203.0.113.7", 3544),
     };
     static final int[] NEXT_HEADERS = {58, 58, 58, 59, 59, 6, 17, 0, 60};
     static final int[] ICMP_TYPES = {128, 129, 133, 134, 1, 137, 255, 128, 129};
 
     @Property(tries = 1000)
     void anyDatagramHasExactlyOneBoundedOutcome(
-            @ForAll @IntRange(max = 7) int sender, @ForAll @IntRange(max = 4) int port,
-            @ForAll boolean onSecondary, @ForAll @IntRange(max = 2) int auth, @ForAll boolean origin,
-            @ForAll @IntRange(max = 13) int src, @ForAll @IntRange(max = 13) int dst,
-            @ForAll @IntRange(max = 8) int nextHeader, @ForAll @IntRange(max = 8) int icmpType,
-            @ForAll @IntRange(max = 200) int payloadLength, @ForAll @IntRange(min = -3, max = 3) int lengthError,
-            @ForAll boolean fixChecksum, @ForAll @Size(max = 80) byte[] trailer, @ForAll @IntRange(max = 60) int cut,
+            @ForAll @IntRange(max = 7) int sender,
+            @ForAll @IntRange(max = 4) int port,
+            @ForAll boolean onSecondary,
+            @ForAll @IntRange(max = 2) int auth,
+            @ForAll boolean origin,
+            @ForAll @IntRange(max = 13) int src,
+            @ForAll @IntRange(max = 13) int dst,
+            @ForAll @IntRange(max = 8) int nextHeader,
+            @ForAll @IntRange(max = 8) int icmpType,
+            @ForAll @IntRange(max = 200) int payloadLength,
+            @ForAll @IntRange(min = -3, max = 3) int lengthError,
+            @ForAll boolean fixChecksum,
+            @ForAll @Size(max = 80) byte[] trailer,
+            @ForAll @IntRange(max = 60) int cut,
             @ForAll @IntRange(max = 3) int shape) {
         if (shape == 0) { // a Router Solicitation, possibly with options
             src = 3 + src % 2;
@@ -80,8 +106,17 @@ class ServerPropertiesTest {
         }
         int nh = NEXT_HEADERS[nextHeader];
         int plen = nh == 59 && payloadLength < 100 ? 0 : payloadLength;
-        ByteBuf datagram = datagram(auth, origin, ADDRESSES[src], ADDRESSES[dst], nh, plen, ICMP_TYPES[icmpType],
-                fixChecksum, lengthError, trailer);
+        ByteBuf datagram = datagram(
+                auth,
+                origin,
+                ADDRESSES[src],
+                ADDRESSES[dst],
+                nh,
+                plen,
+                ICMP_TYPES[icmpType],
+                fixChecksum,
+                lengthError,
+                trailer);
         // one datagram in six is cut short by 4 to 44 bytes
         int inputLength = cut < 50 ? datagram.writerIndex() : Math.max(0, datagram.writerIndex() - (cut - 49) * 4);
         datagram.writerIndex(inputLength);
@@ -106,12 +141,23 @@ class ServerPropertiesTest {
      * 3-byte client ID; the payload starts with the ICMPv6 type and code 0; the payload length field is
      * off by {@code lengthError}, and the ICMPv6 checksum right only when {@code fixChecksum}.
      */
-    private static ByteBuf datagram(int auth, boolean origin, long[] s, long[] d, int nh, int plen, int type,
-            boolean fixChecksum, int lengthError, byte[] trailer) {
+    private static ByteBuf datagram(
+            int auth,
+            boolean origin,
+            long[] s,
+            long[] d,
+            int nh,
+            int plen,
+            int type,
+            boolean fixChecksum,
+            int lengthError,
+            byte[] trailer) {
         ByteBuf datagram = Unpooled.buffer();
         if (auth > 0) {
             datagram.writeShort(1).writeByte(auth == 2 ? 3 : 0).writeByte(0);
-            datagram.writeZero(auth == 2 ? 3 : 0).writeLong(0x1122_3344_5566_7788L).writeByte(0);
+            datagram.writeZero(auth == 2 ? 3 : 0)
+                    .writeLong(0x1122_3344_5566_7788L)
+                    .writeByte(0);
         }
         if (origin) {
             datagram.writerIndex(datagram.writerIndex() + 8);
@@ -157,11 +203,13 @@ class ServerPropertiesTest {
         assertThat(Ipv4.isGlobalUnicast(ip)).as("global recipient").isTrue();
         assertThat(port).isNotZero();
         assertThat(port == 3544 && (ip == Packets.ipv4(Packets.PRIMARY) || ip == Packets.ipv4(Packets.SECONDARY)))
-                .as("no loop").isFalse();
+                .as("no loop")
+                .isFalse();
         TeredoHeaders h = new TeredoHeaders();
         assertThat(h.parse(out.content())).isNull();
         int type = Ipv6.nextHeader(out.content(), h.ipv6Offset()) == 58
-                ? Icmpv6.type(out.content(), h.ipv6Offset() + 40) : -1;
+                ? Icmpv6.type(out.content(), h.ipv6Offset() + 40)
+                : -1;
         if (type == Icmpv6.TYPE_ROUTER_ADVERTISEMENT) {
             assertThat(out.recipient().getAddress()).isEqualTo(Packets.ip(sender)); // only to the solicitor
             assertThat(port).isEqualTo(senderPort);

@@ -21,8 +21,8 @@ class GroCoalescerPropertiesTest {
     static final byte[][] SOURCES = {GroTestPackets.address(0), GroTestPackets.address(1), GroTestPackets.address(2)};
 
     @Property(tries = 400)
-    void theKernelSeesExactlyThePacketsSentEachFlowInOrder(@ForAll long seed,
-            @ForAll @IntRange(min = 1, max = 300) int count) {
+    void theKernelSeesExactlyThePacketsSentEachFlowInOrder(
+            @ForAll long seed, @ForAll @IntRange(min = 1, max = 300) int count) {
         Random random = new Random(seed);
         List<byte[]> sent = new GroTraffic(random, SOURCES, GroTestPackets.address(10)).packets(count);
         TrackingAllocator allocator = new TrackingAllocator();
@@ -41,7 +41,8 @@ class GroCoalescerPropertiesTest {
         for (RecordingOutput.Write w : output.writes) {
             if (w.superPacket()) {
                 assertThat(w.packets()).hasSize(w.segments()).allMatch(GroTestPackets::verifies);
-                assertThat(w.originalBytes()).isEqualTo(w.packets().stream().mapToInt(p -> p.length).sum());
+                assertThat(w.originalBytes())
+                        .isEqualTo(w.packets().stream().mapToInt(p -> p.length).sum());
                 assertThat(w.segments()).isLessThanOrEqualTo(w.protocol() == UDP ? 64 : GroCoalescer.MAX_HELD);
             }
         }

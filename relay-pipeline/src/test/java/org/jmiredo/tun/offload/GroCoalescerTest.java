@@ -118,7 +118,9 @@ class GroCoalescerTest {
     @Test
     void anotherHopLimitOrTrafficClassDoesNotJoin() {
         Flow otherClass = new Flow(A.src(), A.dst(), TCP, A.srcPort(), A.dstPort(), 0x2e, 64);
-        burst(tcp(A, 1000, payload(100, 0)), tcp(A.withHopLimit(63), 1100, payload(100, 1)),
+        burst(
+                tcp(A, 1000, payload(100, 0)),
+                tcp(A.withHopLimit(63), 1100, payload(100, 1)),
                 tcp(otherClass, 1200, payload(100, 2)));
 
         assertThat(output.shape()).containsExactly(1, 1, 1);
@@ -173,14 +175,21 @@ class GroCoalescerTest {
         // 0 fails when 1 arrives; 1 starts a run; 2 fails; 3 starts a run that 2... never joins; 4 joins 3.
         assertThat(output.shape()).containsExactly(1, 1, 1, 2);
         assertThat(output.writes.get(0).bytes()).isEqualTo(s[0]);
-        assertThat(output.writes.get(2).bytes()).as("written as it came, still corrupt").isEqualTo(s[2]);
+        assertThat(output.writes.get(2).bytes())
+                .as("written as it came, still corrupt")
+                .isEqualTo(s[2]);
         assertDeliveredInOrder();
     }
 
     @Test
     void controlSegmentsAndPureAcksAreWrittenAsTheyCameInFlowOrder() {
-        burst(tcp(A, 999, 0, SYN, NONE, NONE), tcp(A, 1000, payload(100, 0)), tcp(A, 1100, 1, ACK, NONE, NONE),
-                tcp(A, 1100, payload(100, 1)), tcp(A, 1200, payload(100, 2)), tcp(A, 1300, 1, ACK | FIN, NONE, NONE));
+        burst(
+                tcp(A, 999, 0, SYN, NONE, NONE),
+                tcp(A, 1000, payload(100, 0)),
+                tcp(A, 1100, 1, ACK, NONE, NONE),
+                tcp(A, 1100, payload(100, 1)),
+                tcp(A, 1200, payload(100, 2)),
+                tcp(A, 1300, 1, ACK | FIN, NONE, NONE));
 
         assertThat(output.shape()).containsExactly(1, 1, 1, 2, 1);
         assertDeliveredInOrder();
@@ -203,7 +212,9 @@ class GroCoalescerTest {
         byte[][] u = {udp(U, payload(80, 1)), udp(U, payload(80, 2))};
         burst(a[0], u[0], a[1], hidden, a[2], u[1], a[3]);
 
-        assertThat(output.shape()).as("the UDP flow has other addresses and goes on").containsExactly(2, 2, 1, 2);
+        assertThat(output.shape())
+                .as("the UDP flow has other addresses and goes on")
+                .containsExactly(2, 2, 1, 2);
         assertThat(output.packets()).containsExactly(a[0], a[1], u[0], u[1], hidden, a[2], a[3]);
     }
 
@@ -231,8 +242,9 @@ class GroCoalescerTest {
     void withoutUdpRunsDatagramsAreWrittenAloneAndTcpStillMerges() {
         GroCoalescer tcpOnly = new GroCoalescer(allocator, output, false);
         byte[][] tcp = segments(A, 100, 100, 100);
-        byte[][] packets = {udp(U, payload(200, 0)), tcp[0], udp(U, payload(200, 1)), tcp[1], tcp[2],
-                udp(U, payload(200, 2))};
+        byte[][] packets = {
+            udp(U, payload(200, 0)), tcp[0], udp(U, payload(200, 1)), tcp[1], tcp[2], udp(U, payload(200, 2))
+        };
         for (byte[] p : packets) {
             tcpOnly.add(GroTestPackets.buffer(allocator, p));
         }

@@ -25,7 +25,8 @@ public final class GroOrder {
         for (int i = 0; i < sent.size(); i++) {
             for (int j = i + 1; j < sent.size(); j++) {
                 if (mustKeepOrder(sent.get(i), sent.get(j))) {
-                    assertThat(position[i]).as("packet %d before %d: %s", i, j, GsoOracle.describe(sent.get(i)))
+                    assertThat(position[i])
+                            .as("packet %d before %d: %s", i, j, GsoOracle.describe(sent.get(i)))
                             .isLessThan(position[j]);
                 }
             }
@@ -36,13 +37,16 @@ public final class GroOrder {
     private static int[] positions(List<byte[]> sent, List<byte[]> seen) {
         Map<ByteBuffer, ArrayDeque<Integer>> where = new HashMap<>();
         for (int i = 0; i < seen.size(); i++) {
-            where.computeIfAbsent(ByteBuffer.wrap(seen.get(i)), k -> new ArrayDeque<>()).add(i);
+            where.computeIfAbsent(ByteBuffer.wrap(seen.get(i)), k -> new ArrayDeque<>())
+                    .add(i);
         }
         int[] position = new int[sent.size()];
         for (int i = 0; i < sent.size(); i++) {
             ArrayDeque<Integer> at = where.get(ByteBuffer.wrap(sent.get(i)));
-            assertThat(at).as("sent packet %d reached the kernel unchanged: %s", i, GsoOracle.describe(sent.get(i)))
-                    .isNotNull().isNotEmpty();
+            assertThat(at)
+                    .as("sent packet %d reached the kernel unchanged: %s", i, GsoOracle.describe(sent.get(i)))
+                    .isNotNull()
+                    .isNotEmpty();
             position[i] = at.poll();
         }
         return position;

@@ -39,7 +39,10 @@ public final class GroTestPackets {
     public static byte[] tcp(Flow f, int seq, int ack, int flags, byte[] options, byte[] payload) {
         int l4 = 20 + options.length + payload.length;
         ByteBuffer b = header(f, TCP, l4);
-        b.putShort((short) f.srcPort()).putShort((short) f.dstPort()).putInt(seq).putInt(ack);
+        b.putShort((short) f.srcPort())
+                .putShort((short) f.dstPort())
+                .putInt(seq)
+                .putInt(ack);
         b.put((byte) ((20 + options.length) / 4 << 4)).put((byte) flags).putShort((short) 512);
         b.putShort((short) 0).putShort((short) 0).put(options).put(payload);
         return withChecksum(b.array(), 40 + 16);

@@ -36,8 +36,14 @@ public final class GroTraffic {
         options = new byte[n][];
         for (int f = 0; f < n; f++) {
             int protocol = random.nextBoolean() ? TCP : UDP;
-            flows[f] = new Flow(sources[random.nextInt(sources.length)], destination, protocol,
-                    1000 + random.nextInt(3), 443, random.nextInt(4) == 0 ? 0x2e : 0, 64);
+            flows[f] = new Flow(
+                    sources[random.nextInt(sources.length)],
+                    destination,
+                    protocol,
+                    1000 + random.nextInt(3),
+                    443,
+                    random.nextInt(4) == 0 ? 0x2e : 0,
+                    64);
             segment[f] = random.nextInt(8) == 0 ? 1200 + random.nextInt(200) : 1 + random.nextInt(200);
             seq[f] = random.nextInt();
             ack[f] = random.nextInt();
@@ -80,7 +86,8 @@ public final class GroTraffic {
         }
         byte[] payload = new byte[size];
         random.nextBytes(payload);
-        byte[] p = flow.protocol() == TCP ? GroTestPackets.tcp(flow, seq[f], ack[f], flags, options[f], payload)
+        byte[] p = flow.protocol() == TCP
+                ? GroTestPackets.tcp(flow, seq[f], ack[f], flags, options[f], payload)
                 : GroTestPackets.udp(flow, payload);
         seq[f] += size;
         int damage = random.nextInt(100);

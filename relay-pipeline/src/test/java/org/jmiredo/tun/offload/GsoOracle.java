@@ -23,7 +23,8 @@ public final class GsoOracle {
         assertThat(l4).isLessThanOrEqualTo(0xFFFF);
         int header = protocol == GroTestPackets.TCP ? (sp[40 + 12] >>> 4 & 0xF) * 4 : 8;
         int checksumAt = 40 + (protocol == GroTestPackets.TCP ? 16 : 6);
-        assertThat(u16(sp, checksumAt)).as("partial checksum: folded pseudo-header sum, not complemented")
+        assertThat(u16(sp, checksumAt))
+                .as("partial checksum: folded pseudo-header sum, not complemented")
                 .isEqualTo(pseudoHeaderSum(sp, protocol, l4));
         int payload = l4 - header;
         assertThat(segmentSize).isPositive();

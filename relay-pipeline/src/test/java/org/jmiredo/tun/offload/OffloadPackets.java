@@ -11,8 +11,24 @@ final class OffloadPackets {
 
     static final int TCP_HEADER = 32; // 20 bytes plus 12 of options (timestamps), as Linux sends
     static final byte[] SRC = {0x20, 0x01, 0x0d, (byte) 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
-    static final byte[] DST = {0x20, 0x01, 0, 0, 0x53, (byte) 0xaa, 0x06, 0x4c, 0, 0, (byte) 0xf2, 0x27,
-        (byte) 0xab, (byte) 0xcd, (byte) 0xef, 0x01};
+    static final byte[] DST = {
+        0x20,
+        0x01,
+        0,
+        0,
+        0x53,
+        (byte) 0xaa,
+        0x06,
+        0x4c,
+        0,
+        0,
+        (byte) 0xf2,
+        0x27,
+        (byte) 0xab,
+        (byte) 0xcd,
+        (byte) 0xef,
+        0x01
+    };
 
     /**
      * A super-packet as the kernel hands it with NEEDS_CSUM: IPv6 + TCP (or UDP) header + payload, the
@@ -30,7 +46,11 @@ final class OffloadPackets {
         p.writeBytes(DST);
         if (protocol == GsoSplitter.TCP) {
             p.writeShort(443).writeShort(50_000).writeInt((int) seq).writeInt(0x0102_0304);
-            p.writeByte((TCP_HEADER / 4) << 4).writeByte(tcpFlags).writeShort(512).writeShort(0).writeShort(0);
+            p.writeByte((TCP_HEADER / 4) << 4)
+                    .writeByte(tcpFlags)
+                    .writeShort(512)
+                    .writeShort(0)
+                    .writeShort(0);
             p.writeBytes(new byte[] {1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2}); // NOP NOP timestamps
         } else {
             p.writeShort(3544).writeShort(50_000).writeShort(l4Length).writeShort(0);

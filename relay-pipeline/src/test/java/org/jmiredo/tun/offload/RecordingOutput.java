@@ -27,8 +27,8 @@ final class RecordingOutput implements GroOutput {
     public void segmented(ByteBuf superPacket, int protocol, int segmentSize, int segments, int originalBytes) {
         byte[] bytes = ByteBufUtil.getBytes(superPacket);
         superPacket.release();
-        writes.add(new Write(bytes, protocol, segmentSize, segments, originalBytes,
-                GsoOracle.split(bytes, protocol, segmentSize)));
+        writes.add(new Write(
+                bytes, protocol, segmentSize, segments, originalBytes, GsoOracle.split(bytes, protocol, segmentSize)));
     }
 
     /** Every packet the kernel would see, in write order. */

@@ -44,8 +44,10 @@ class VirtioReaderTest {
 
     /** Split then reassembled gives the original payload; each segment is a valid packet within the MTU. */
     @Property(tries = 300)
-    void tcpSuperPacketSplitsIntoValidContiguousSegments(@ForAll @IntRange(max = 65_000) int payloadLength,
-            @ForAll @IntRange(min = 1, max = MTU - 40 - TCP_HEADER) int gsoSize, @ForAll long seq,
+    void tcpSuperPacketSplitsIntoValidContiguousSegments(
+            @ForAll @IntRange(max = 65_000) int payloadLength,
+            @ForAll @IntRange(min = 1, max = MTU - 40 - TCP_HEADER) int gsoSize,
+            @ForAll long seq,
             @ForAll @IntRange(max = 255) int tcpFlags) {
         byte[] data = payload(payloadLength, payloadLength);
         ByteBuf packet = superPacket(GsoSplitter.TCP, data, seq & 0xFFFF_FFFFL, tcpFlags);
@@ -63,10 +65,13 @@ class VirtioReaderTest {
                 assertThat(at).isEqualTo(HEADROOM);
                 assertThat(s.readableBytes()).isLessThanOrEqualTo(MTU);
                 assertThat(Ipv6.payloadLength(s, at)).isEqualTo(s.readableBytes() - 40);
-                assertThat(Checksum.verifies(s, at)).as("segment %d checksum", i).isTrue();
+                assertThat(Checksum.verifies(s, at))
+                        .as("segment %d checksum", i)
+                        .isTrue();
                 assertThat(s.getUnsignedInt(at + 44)).isEqualTo(nextSeq);
                 int flags = s.getUnsignedByte(at + 53);
-                int expectedFlags = tcpFlags & ~(i > 0 ? GsoSplitter.TCP_CWR : 0)
+                int expectedFlags = tcpFlags
+                        & ~(i > 0 ? GsoSplitter.TCP_CWR : 0)
                         & ~(i < expected - 1 ? GsoSplitter.TCP_FIN | GsoSplitter.TCP_PSH : 0);
                 assertThat(flags).isEqualTo(expectedFlags);
                 assertThat(ByteBufUtil.getBytes(s, at, 40 + TCP_HEADER))
@@ -83,7 +88,8 @@ class VirtioReaderTest {
     }
 
     @Property(tries = 200)
-    void udpSuperPacketSplitsIntoDatagrams(@ForAll @IntRange(min = 1, max = 30_000) int payloadLength,
+    void udpSuperPacketSplitsIntoDatagrams(
+            @ForAll @IntRange(min = 1, max = 30_000) int payloadLength,
             @ForAll @IntRange(min = 1, max = MTU - 48) int gsoSize) {
         byte[] data = payload(payloadLength, 7);
         ByteBuf packet = superPacket(GsoSplitter.UDP, data, 0, 0);
@@ -108,8 +114,8 @@ class VirtioReaderTest {
 
     /** NEEDS_CSUM without GSO: the checksum is completed, the packet otherwise unchanged. */
     @Property(tries = 200)
-    void partialChecksumIsCompleted(@ForAll @IntRange(max = MTU - 40 - TCP_HEADER) int payloadLength,
-            @ForAll boolean tcp) {
+    void partialChecksumIsCompleted(
+            @ForAll @IntRange(max = MTU - 40 - TCP_HEADER) int payloadLength, @ForAll boolean tcp) {
         int protocol = tcp ? GsoSplitter.TCP : GsoSplitter.UDP;
         ByteBuf packet = superPacket(protocol, payload(payloadLength, 3), 99, 0x18);
         ByteBuf read = read(packet, VirtioNetHeader.F_NEEDS_CSUM, VirtioNetHeader.GSO_NONE, 0, 40, tcp ? 16 : 6);
@@ -164,8 +170,18 @@ class VirtioReaderTest {
             }
             assertThat(reader.deliver(reads.getFirst(), 0, 9, sink)).isEqualTo(1); // shorter than the header
             assertThat(sink.packets).isEmpty();
-            assertThat(sink.drops).containsExactly("malformed", "malformed", "malformed", "malformed",
-                    "unsupported", "unsupported", "unsupported", "oversized", "oversized", "malformed");
+            assertThat(sink.drops)
+                    .containsExactly(
+                            "malformed",
+                            "malformed",
+                            "malformed",
+                            "malformed",
+                            "unsupported",
+                            "unsupported",
+                            "unsupported",
+                            "oversized",
+                            "oversized",
+                            "malformed");
         } finally {
             reads.forEach(ByteBuf::release);
             small.release();
@@ -176,8 +192,10 @@ class VirtioReaderTest {
 
     /** What the write side declares with setSegmented is what the read side (the kernel's view) splits. */
     @Property(tries = 200)
-    void segmentedHeaderDescribesTheSuperPacket(@ForAll @IntRange(max = 20_000) int payloadLength,
-            @ForAll @IntRange(min = 1, max = MTU - 48 - TCP_HEADER) int segmentSize, @ForAll boolean tcp) {
+    void segmentedHeaderDescribesTheSuperPacket(
+            @ForAll @IntRange(max = 20_000) int payloadLength,
+            @ForAll @IntRange(min = 1, max = MTU - 48 - TCP_HEADER) int segmentSize,
+            @ForAll boolean tcp) {
         int protocol = tcp ? GsoSplitter.TCP : GsoSplitter.UDP;
         ByteBuf packet = superPacket(protocol, payload(payloadLength, 5), 1000, 0x98);
         ByteBuf read = read(packet, 0, 0, 0, 0, 0);
@@ -185,8 +203,13 @@ class VirtioReaderTest {
             assertThat(VirtioNetHeader.setSegmented(read, 0, packet, 0, packet.readableBytes(), protocol, segmentSize))
                     .isTrue();
             boolean gso = payloadLength > segmentSize;
-            assertThat(VirtioNetHeader.gsoType(read, 0)).isEqualTo(!gso ? VirtioNetHeader.GSO_NONE
-                    : tcp ? VirtioNetHeader.GSO_TCPV6 | VirtioNetHeader.GSO_ECN : VirtioNetHeader.GSO_UDP_L4);
+            assertThat(VirtioNetHeader.gsoType(read, 0))
+                    .isEqualTo(
+                            !gso
+                                    ? VirtioNetHeader.GSO_NONE
+                                    : tcp
+                                            ? VirtioNetHeader.GSO_TCPV6 | VirtioNetHeader.GSO_ECN
+                                            : VirtioNetHeader.GSO_UDP_L4);
             assertThat(VirtioNetHeader.hdrLen(read, 0)).isEqualTo(40 + (tcp ? TCP_HEADER : 8));
             reader.deliver(read, 0, read.readableBytes(), sink);
             assertThat(sink.packets).hasSize(Math.max(1, (payloadLength + segmentSize - 1) / segmentSize));
@@ -204,12 +227,18 @@ class VirtioReaderTest {
     @Property(tries = 500)
     void anyMetadataIsDeliveredOrDroppedOnceAndNeverThrows(@ForAll long seed) {
         java.util.Random random = new java.util.Random(seed);
-        int[] gsoTypes = {VirtioNetHeader.GSO_NONE, VirtioNetHeader.GSO_TCPV4, VirtioNetHeader.GSO_UDP,
-            VirtioNetHeader.GSO_TCPV6, VirtioNetHeader.GSO_TCPV6 | VirtioNetHeader.GSO_ECN,
-            VirtioNetHeader.GSO_UDP_L4, random.nextInt(256)};
+        int[] gsoTypes = {
+            VirtioNetHeader.GSO_NONE,
+            VirtioNetHeader.GSO_TCPV4,
+            VirtioNetHeader.GSO_UDP,
+            VirtioNetHeader.GSO_TCPV6,
+            VirtioNetHeader.GSO_TCPV6 | VirtioNetHeader.GSO_ECN,
+            VirtioNetHeader.GSO_UDP_L4,
+            random.nextInt(256)
+        };
         boolean tcp = random.nextBoolean();
-        ByteBuf packet = superPacket(tcp ? GsoSplitter.TCP : GsoSplitter.UDP, payload(random.nextInt(4000), 3), 7,
-                0x10);
+        ByteBuf packet =
+                superPacket(tcp ? GsoSplitter.TCP : GsoSplitter.UDP, payload(random.nextInt(4000), 3), 7, 0x10);
         int length = random.nextInt(4) == 0 ? random.nextInt(packet.readableBytes() + 1) : packet.readableBytes();
         for (int n = random.nextInt(3); n > 0 && length > 0; n--) {
             int at = random.nextInt(Math.min(length, 80));
@@ -217,8 +246,12 @@ class VirtioReaderTest {
         }
         packet.writerIndex(length);
         int[] sizes = {0, 1, 7, 500, 1200, 1300, 0xFFFF, random.nextInt(0x10000)};
-        ByteBuf read = read(packet, random.nextInt(4), gsoTypes[random.nextInt(gsoTypes.length)],
-                sizes[random.nextInt(sizes.length)], random.nextInt(4) == 0 ? random.nextInt(0x10000) : 40,
+        ByteBuf read = read(
+                packet,
+                random.nextInt(4),
+                gsoTypes[random.nextInt(gsoTypes.length)],
+                sizes[random.nextInt(sizes.length)],
+                random.nextInt(4) == 0 ? random.nextInt(0x10000) : 40,
                 random.nextInt(4) == 0 ? random.nextInt(0x10000) : tcp ? 16 : 6);
         try {
             int readLength = random.nextInt(8) == 0 ? random.nextInt(read.readableBytes() + 1) : read.readableBytes();

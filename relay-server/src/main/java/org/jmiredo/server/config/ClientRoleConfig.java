@@ -24,9 +24,17 @@ import org.jmiredo.proto.Ipv4;
  * @param originBubblesPerSecond the most direct bubbles a second to origins the server indicates, 0 = unlimited
  * @param echoTestsPerSecond the most echo tests a second for native sources speaking first, 0 = unlimited
  */
-public record ClientRoleConfig(int serverAddress, int serverAddress2, int bindAddress, int bindPort,
-        boolean defaultRoute, List<String> refusals, ServerNames serverNames, List<String> setByOperator,
-        int originBubblesPerSecond, int echoTestsPerSecond) {
+public record ClientRoleConfig(
+        int serverAddress,
+        int serverAddress2,
+        int bindAddress,
+        int bindPort,
+        boolean defaultRoute,
+        List<String> refusals,
+        ServerNames serverNames,
+        List<String> setByOperator,
+        int originBubblesPerSecond,
+        int echoTestsPerSecond) {
 
     /**
      * reference.conf's budgets of the answers to strangers: a peer bubbles us at most once per 2 s and the client's
@@ -40,10 +48,19 @@ public record ClientRoleConfig(int serverAddress, int serverAddress2, int bindAd
         setByOperator = List.copyOf(setByOperator);
     }
 
-    public ClientRoleConfig(int serverAddress, int serverAddress2, int bindAddress, int bindPort,
-            boolean defaultRoute) {
-        this(serverAddress, serverAddress2, bindAddress, bindPort, defaultRoute, List.of(), ServerNames.NONE,
-                List.of(), DEFAULT_ANSWERS_PER_SECOND, DEFAULT_ANSWERS_PER_SECOND);
+    public ClientRoleConfig(
+            int serverAddress, int serverAddress2, int bindAddress, int bindPort, boolean defaultRoute) {
+        this(
+                serverAddress,
+                serverAddress2,
+                bindAddress,
+                bindPort,
+                defaultRoute,
+                List.of(),
+                ServerNames.NONE,
+                List.of(),
+                DEFAULT_ANSWERS_PER_SECOND,
+                DEFAULT_ANSWERS_PER_SECOND);
     }
 
     public static ClientRoleConfig unset() {
@@ -81,9 +98,13 @@ public record ClientRoleConfig(int serverAddress, int serverAddress2, int bindAd
 
     @Override
     public String toString() {
-        return "ClientRoleConfig[" + (configured() ? Ipv4.toString(serverAddress) + ", " + Ipv4.toString(serverAddress2)
-                : "not configured") + ", bind " + Ipv4.toString(bindAddress) + ":" + bindPort + ", default route " + defaultRoute
-                + ", origin-bubbles-per-second " + originBubblesPerSecond + ", echo-tests-per-second " + echoTestsPerSecond
+        return "ClientRoleConfig["
+                + (configured()
+                        ? Ipv4.toString(serverAddress) + ", " + Ipv4.toString(serverAddress2)
+                        : "not configured")
+                + ", bind " + Ipv4.toString(bindAddress) + ":" + bindPort + ", default route " + defaultRoute
+                + ", origin-bubbles-per-second " + originBubblesPerSecond + ", echo-tests-per-second "
+                + echoTestsPerSecond
                 + "]";
     }
 }

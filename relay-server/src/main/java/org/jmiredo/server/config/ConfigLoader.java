@@ -71,7 +71,9 @@ public final class ConfigLoader {
 
     /** The built-in defaults, {@code reference.conf}. */
     public static Config reference() {
-        return ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), REFERENCE,
+        return ConfigFactory.parseResources(
+                ConfigLoader.class.getClassLoader(),
+                REFERENCE,
                 ConfigParseOptions.defaults().setAllowMissing(false).setSyntax(ConfigSyntax.CONF));
     }
 
@@ -120,14 +122,14 @@ public final class ConfigLoader {
         NameRecorder names = new NameRecorder(resolver, "");
         if (sources.miredo().isPresent()) {
             names = new NameRecorder(resolver, sources.miredo().get().toString());
-            MiredoConfParser.Result miredo = MiredoConfParser.parse(sources.miredo().get(), names, running);
+            MiredoConfParser.Result miredo =
+                    MiredoConfParser.parse(sources.miredo().get(), names, running);
             stack = miredo.overlay().withFallback(stack);
             roleDirectives = miredo.roleDirectives();
             used.add(sources.miredo().get().toString());
         }
-        Config env = sources.environment().hasPath(ROOT)
-                ? sources.environment().withOnlyPath(ROOT)
-                : ConfigFactory.empty();
+        Config env =
+                sources.environment().hasPath(ROOT) ? sources.environment().withOnlyPath(ROOT) : ConfigFactory.empty();
         if (!env.isEmpty()) {
             stack = env.withFallback(stack);
             used.add("environment");
@@ -146,8 +148,7 @@ public final class ConfigLoader {
         List<String> problems = unknownKeys(resolved, reference);
         problems.addAll(misnamedOverrides(sources.environment(), reference));
         try {
-            DaemonConfig config = ConfigMapper.map(resolved, hocon, roleDirectives, names,
-                    String.join(" < ", used));
+            DaemonConfig config = ConfigMapper.map(resolved, hocon, roleDirectives, names, String.join(" < ", used));
             if (problems.isEmpty()) {
                 return config;
             }
@@ -163,8 +164,12 @@ public final class ConfigLoader {
         // ("--config relay.conf") has not: the include beside it was "not found". "./" gives it one.
         Path parsed = file.getParent() == null ? Path.of(".").resolve(file) : file;
         try {
-            return ConfigFactory.parseFile(parsed.toFile(), ConfigParseOptions.defaults().setAllowMissing(false)
-                    .setSyntax(ConfigSyntax.CONF).setIncluder(new RequiredIncludes(file)));
+            return ConfigFactory.parseFile(
+                    parsed.toFile(),
+                    ConfigParseOptions.defaults()
+                            .setAllowMissing(false)
+                            .setSyntax(ConfigSyntax.CONF)
+                            .setIncluder(new RequiredIncludes(file)));
         } catch (ConfigException e) {
             throw new InvalidConfigException(Origins.format(e) + miredoHint(file));
         }
@@ -173,7 +178,9 @@ public final class ConfigLoader {
     /** An operator who passes miredo.conf to --config gets told which option reads it. */
     private static String miredoHint(Path file) {
         try {
-            List<String> lines = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().toList();
+            List<String> lines = new String(Files.readAllBytes(file), StandardCharsets.UTF_8)
+                    .lines()
+                    .toList();
             return ConfigFormat.detect(lines) == ConfigFormat.MIREDO
                     ? " (this looks like Miredo's miredo.conf syntax: use --miredo-conf, or checkconf --miredo)"
                     : "";
@@ -241,8 +248,8 @@ public final class ConfigLoader {
         return problems;
     }
 
-    private static void collectSectionsSetAsValues(ConfigObject object, List<String> parent, Config reference,
-            List<String> problems) {
+    private static void collectSectionsSetAsValues(
+            ConfigObject object, List<String> parent, Config reference, List<String> problems) {
         for (Map.Entry<String, ConfigValue> entry : object.entrySet()) {
             List<String> keys = new ArrayList<>(parent);
             keys.add(entry.getKey());
@@ -257,8 +264,11 @@ public final class ConfigLoader {
             if (type == ConfigValueType.OBJECT) {
                 collectSectionsSetAsValues((ConfigObject) value, keys, reference, problems);
             } else if (isPath(reference, path) && reference.getValue(path).valueType() == ConfigValueType.OBJECT) {
-                String example = reference.getConfig(path).entrySet().stream().map(e -> path + "." + e.getKey())
-                        .sorted().findFirst().orElse(path);
+                String example = reference.getConfig(path).entrySet().stream()
+                        .map(e -> path + "." + e.getKey())
+                        .sorted()
+                        .findFirst()
+                        .orElse(path);
                 boolean env = Origins.format(value.origin(), path).startsWith("environment variable");
                 problems.add(Origins.format(value.origin(), path) + ": " + path + " is a section of settings, not a "
                         + "setting: set one of its keys, e.g. " + (env ? Origins.envVariable(example) : example));
@@ -285,15 +295,17 @@ public final class ConfigLoader {
                 unknown.add(entry);
             }
         }
-        unknown.sort(Comparator
-                .comparing((Map.Entry<String, ConfigValue> e) -> String.valueOf(e.getValue().origin().filename()))
+        unknown.sort(Comparator.comparing((Map.Entry<String, ConfigValue> e) ->
+                        String.valueOf(e.getValue().origin().filename()))
                 .thenComparingInt(e -> e.getValue().origin().lineNumber()));
         List<String> problems = new ArrayList<>();
-        List<String> known = reference.entrySet().stream().map(Map.Entry::getKey).toList();
+        List<String> known =
+                reference.entrySet().stream().map(Map.Entry::getKey).toList();
         for (Map.Entry<String, ConfigValue> entry : unknown) {
             String key = entry.getKey();
             boolean rootless = !key.startsWith(ROOT + "."); // written without the root: "relay { ... }"
-            Optional<String> nearest = Optional.of(ROOT + "." + key).filter(k -> rootless && known.contains(k))
+            Optional<String> nearest = Optional.of(ROOT + "." + key)
+                    .filter(k -> rootless && known.contains(k))
                     .or(() -> KeySuggestions.sameName(key, known)) // in the wrong section: "relay { mtu = ... }"
                     .or(() -> KeySuggestions.nearest(key, known))
                     .or(() -> rootless ? KeySuggestions.nearest(ROOT + "." + key, known) : Optional.empty());

@@ -25,6 +25,7 @@ final class ConfigMapper {
     private static final int MAX_EVENT_LOOPS = 256;
     /** UIO_MAXIOV: recvmmsg(2) takes at most this many messages per call. */
     private static final int MAX_RECV_BATCH = 1024;
+
     private static final int MAX_SOCKET_BUFFER = 1 << 30;
     private static final int MAX_PEERS = 1 << 30;
     private static final int MAX_SEGMENTS = 1 << 16;
@@ -46,13 +47,14 @@ final class ConfigMapper {
             new RelayOnlyKey("jmiredo.relay.unknown-peers", "its own rules decide which peers it talks with"),
             new RelayOnlyKey("jmiredo.relay.warm-up-peers", "only a relay warms up its handshake path at start"),
             new RelayOnlyKey("jmiredo.relay.trust-renewal", "its own rules decide when it bubbles its peers"),
-            new RelayOnlyKey("jmiredo.relay.unknown-bubbles-per-second",
-                    "its own rules decide when it bubbles its peers"),
+            new RelayOnlyKey(
+                    "jmiredo.relay.unknown-bubbles-per-second", "its own rules decide when it bubbles its peers"),
             new RelayOnlyKey("jmiredo.relay.served-prefixes", "it forwards no one's packets but its own host's"),
             new RelayOnlyKey("jmiredo.tun.receive-steering", "its one tunnel queue is read by its one event loop"),
             new RelayOnlyKey("jmiredo.transport.event-loops", "it runs one event loop: one socket, one tunnel queue"),
             new RelayOnlyKey("jmiredo.transport.udp-gro", "its socket receives without UDP GRO"),
-            new RelayOnlyKey("jmiredo.transport.local-address-refresh",
+            new RelayOnlyKey(
+                    "jmiredo.transport.local-address-refresh",
                     "it sends from its one socket, with no socket per local address"),
             new RelayOnlyKey("jmiredo.peers.segments", "its one event loop keeps its peers in one segment"));
 
@@ -72,8 +74,9 @@ final class ConfigMapper {
      * @param sources where the configuration came from, for the start-up log line
      * @throws InvalidConfigException listing every bad value with its FILE:LINE and key
      */
-    static DaemonConfig map(Config config, Config written, List<RoleDirective> roleDirectives, NameRecorder names,
-            String sources) throws InvalidConfigException {
+    static DaemonConfig map(
+            Config config, Config written, List<RoleDirective> roleDirectives, NameRecorder names, String sources)
+            throws InvalidConfigException {
         ConfigMapper mapper = new ConfigMapper(config, written, names);
         RelayConfig relay = mapper.relay();
         TunConfig tun = mapper.tun();
@@ -91,8 +94,8 @@ final class ConfigMapper {
         if (!mapper.in.problems().isEmpty()) {
             throw new InvalidConfigException(mapper.in.problems());
         }
-        return new DaemonConfig(relay, tun, transport, peers, icmp, metrics, logging, server, client, roleDirectives,
-                sources);
+        return new DaemonConfig(
+                relay, tun, transport, peers, icmp, metrics, logging, server, client, roleDirectives, sources);
     }
 
     private RelayConfig relay() {
@@ -101,8 +104,7 @@ final class ConfigMapper {
                 in.parsed("jmiredo.relay.bind-address", ValueParsers::bindAddress, 0),
                 (int) in.integer("jmiredo.relay.bind-port", 1, 65_535),
                 in.parsed("jmiredo.relay.prefix", ValueParsers::teredoPrefix, Teredo.PREFIX),
-                in.parsed("jmiredo.relay.unknown-peers", ConfigMapper::unknownPeers,
-                        UnknownPeerPolicy.ACCEPT_MATCHING),
+                in.parsed("jmiredo.relay.unknown-peers", ConfigMapper::unknownPeers, UnknownPeerPolicy.ACCEPT_MATCHING),
                 (int) in.integer("jmiredo.relay.warm-up-peers", 0, HandshakeWarmUp.MAX_PEERS),
                 trustRenewal(),
                 (int) in.integer("jmiredo.relay.unknown-bubbles-per-second", 0, MAX_UNKNOWN_BUBBLES_PER_SECOND),
@@ -114,8 +116,10 @@ final class ConfigMapper {
         String key = "jmiredo.relay.served-prefixes";
         List<Ipv6Prefix> prefixes = in.list(key, Ipv6Prefix::parse, "[\"2001:db8::/48\"]");
         if (prefixes.size() > ServedPrefixes.MAX) {
-            in.problem(key, "must hold at most " + ServedPrefixes.MAX + " prefixes, got " + prefixes.size()
-                    + " (aggregate them into shorter ones)");
+            in.problem(
+                    key,
+                    "must hold at most " + ServedPrefixes.MAX + " prefixes, got " + prefixes.size()
+                            + " (aggregate them into shorter ones)");
             return ServedPrefixes.defaults();
         }
         return ServedPrefixes.of(prefixes);
@@ -179,9 +183,13 @@ final class ConfigMapper {
         if (queueBytes > 0 && queueBytes < PeerTableSettings.MIN_QUEUE_BYTES_PER_PEER) {
             // Not even an IPv6 header fits, charged what its copy costs: every packet would be dropped as
             // queue_full. Perhaps "1" meant 1 KiB.
-            in.problem("jmiredo.peers.queue-bytes-per-peer", "must be 0 (queue nothing) or at least "
-                    + PeerTableSettings.MIN_QUEUE_BYTES_PER_PEER + " bytes (about what a queue holding one IPv6 "
-                    + "header costs), got " + queueBytes + " (a number without a unit is bytes: write 9KiB or 9216)");
+            in.problem(
+                    "jmiredo.peers.queue-bytes-per-peer",
+                    "must be 0 (queue nothing) or at least "
+                            + PeerTableSettings.MIN_QUEUE_BYTES_PER_PEER
+                            + " bytes (about what a queue holding one IPv6 "
+                            + "header costs), got " + queueBytes
+                            + " (a number without a unit is bytes: write 9KiB or 9216)");
         }
         int queuedPeers = (int) in.integer("jmiredo.peers.max-queued-peers", 0, MAX_PEERS);
         return new PeerTableSettings(max, segments, (int) Math.max(1, idle.toSeconds()), queueBytes, queuedPeers);
@@ -205,8 +213,8 @@ final class ConfigMapper {
         String base = "jmiredo.server.";
         int primary = in.parsed(base + "primary-address", ConfigMapper::optionalGlobalIpv4, 0);
         int secondary = in.parsed(base + "secondary-address", ConfigMapper::optionalGlobalIpv4, 0);
-        int prefix = in.parsed(base + "prefix", t -> t.isBlank() ? relayPrefix : ValueParsers.teredoPrefix(t),
-                relayPrefix);
+        int prefix =
+                in.parsed(base + "prefix", t -> t.isBlank() ? relayPrefix : ValueParsers.teredoPrefix(t), relayPrefix);
         int mtu = in.parsed(base + "advertised-mtu", t -> t.isBlank() ? tunMtu : advertisedMtu(t), tunMtu);
         int maxIcmp = (int) in.integer(base + "max-icmp-payload", 0, 65_535);
         int raPerSecond = (int) in.integer(base + "ra-per-second", 0, 1_000_000);
@@ -227,14 +235,27 @@ final class ConfigMapper {
             secondary = primary + 1;
             secondaryDefaultedAt = in.where(base + "primary-address");
             if (!Ipv4.isGlobalUnicast(secondary)) {
-                in.problem(base + "primary-address", "the default secondary address (the primary plus one, "
-                        + Ipv4.toString(secondary) + ") is not global unicast: set secondary-address");
+                in.problem(
+                        base + "primary-address",
+                        "the default secondary address (the primary plus one, " + Ipv4.toString(secondary)
+                                + ") is not global unicast: set secondary-address");
             }
         } else if (primary != 0 && primary == secondary) {
             in.problem(base + "secondary-address", "must differ from the primary address (RFC 4380 section 5.3.2)");
         }
-        return new ServerRoleConfig(primary, secondary, prefix, mtu, maxIcmp, raPerSecond, nativeForwarding,
-                raPerDestination, raSlots, forwardPerSecond, forwardPerDestination, secondaryDefaultedAt);
+        return new ServerRoleConfig(
+                primary,
+                secondary,
+                prefix,
+                mtu,
+                maxIcmp,
+                raPerSecond,
+                nativeForwarding,
+                raPerDestination,
+                raSlots,
+                forwardPerSecond,
+                forwardPerDestination,
+                secondaryDefaultedAt);
     }
 
     /**
@@ -245,12 +266,15 @@ final class ConfigMapper {
     private List<String> clientRefusals(TunConfig tun) {
         List<String> refusals = new ArrayList<>();
         if (tun.persistent()) {
-            refusals.add(in.located("jmiredo.tun.persistent", "`jmiredo client` creates its own tunnel and cannot "
-                    + "attach to a persistent device: set it to false"));
+            refusals.add(in.located(
+                    "jmiredo.tun.persistent",
+                    "`jmiredo client` creates its own tunnel and cannot "
+                            + "attach to a persistent device: set it to false"));
         }
         if (tun.offload() == TunOffloadMode.ON) {
-            refusals.add(in.located("jmiredo.tun.offload", "`jmiredo client` opens its tunnel without offloads: set "
-                    + "it to off or auto"));
+            refusals.add(in.located(
+                    "jmiredo.tun.offload",
+                    "`jmiredo client` opens its tunnel without offloads: set " + "it to off or auto"));
         }
         for (RelayOnlyKey k : RELAY_ONLY) {
             if (in.setByOperator(k.key())) {
@@ -270,22 +294,35 @@ final class ConfigMapper {
         boolean defaultRoute = in.bool(base + "default-route");
         int originBubbles = (int) in.integer(base + "origin-bubbles-per-second", 0, 1_000_000);
         int echoTests = (int) in.integer(base + "echo-tests-per-second", 0, 1_000_000);
-        ServerNames serverNames = new ServerNames(names.nameOf(primary, in.originFile(base + "server-address")),
-                names.nameOf(secondary, in.originFile(base + "server-address2")), secondary == 0);
+        ServerNames serverNames = new ServerNames(
+                names.nameOf(primary, in.originFile(base + "server-address")),
+                names.nameOf(secondary, in.originFile(base + "server-address2")),
+                secondary == 0);
         if (primary == 0 && secondary != 0) {
             in.problem(base + "server-address2", "needs jmiredo.client.server-address as well");
             secondary = 0;
         } else if (primary != 0 && secondary == 0) {
             secondary = primary + 1;
             if (!Ipv4.isGlobalUnicast(secondary)) {
-                in.problem(base + "server-address", "the default secondary address (the primary plus one, "
-                        + Ipv4.toString(secondary) + ") is not global unicast: set server-address2");
+                in.problem(
+                        base + "server-address",
+                        "the default secondary address (the primary plus one, " + Ipv4.toString(secondary)
+                                + ") is not global unicast: set server-address2");
             }
         } else if (primary != 0 && primary == secondary) {
             in.problem(base + "server-address2", "must differ from server-address (RFC 4380 section 5.2.1)");
         }
-        return new ClientRoleConfig(primary, secondary, bindAddress, bindPort, defaultRoute, clientRefusals(tun),
-                serverNames.any() ? serverNames : ServerNames.NONE, clientKeysSet(), originBubbles, echoTests);
+        return new ClientRoleConfig(
+                primary,
+                secondary,
+                bindAddress,
+                bindPort,
+                defaultRoute,
+                clientRefusals(tun),
+                serverNames.any() ? serverNames : ServerNames.NONE,
+                clientKeysSet(),
+                originBubbles,
+                echoTests);
     }
 
     /**
@@ -294,8 +331,12 @@ final class ConfigMapper {
      * RelayType). The server reads a shared file with the relay's keys and is not concerned.
      */
     private List<String> clientKeysSet() {
-        return in.setByOperatorUnder("jmiredo.client").stream().map(key -> in.located(key, "`jmiredo relay` does "
-                + "not use it (a Teredo client's key): run `jmiredo client --config`, or remove it")).toList();
+        return in.setByOperatorUnder("jmiredo.client").stream()
+                .map(key -> in.located(
+                        key,
+                        "`jmiredo relay` does "
+                                + "not use it (a Teredo client's key): run `jmiredo client --config`, or remove it"))
+                .toList();
     }
 
     /** "" (not set) as 0, else a global unicast IPv4 address. */
@@ -307,8 +348,8 @@ final class ConfigMapper {
     static int advertisedMtu(String text) {
         long value = ValueParsers.integer(text);
         if (value != 0 && (value < Teredo.MTU || value > ValueParsers.MAX_MTU)) {
-            throw new IllegalArgumentException("must be 0 (no MTU option) or " + Teredo.MTU + "-"
-                    + ValueParsers.MAX_MTU + ", got " + value);
+            throw new IllegalArgumentException(
+                    "must be 0 (no MTU option) or " + Teredo.MTU + "-" + ValueParsers.MAX_MTU + ", got " + value);
         }
         return (int) value;
     }
@@ -325,8 +366,8 @@ final class ConfigMapper {
         String level = text.trim().toUpperCase(Locale.ROOT);
         return switch (level) {
             case "ERROR", "WARN", "INFO", "DEBUG", "TRACE" -> level;
-            default -> throw new IllegalArgumentException(
-                    "must be error, warn, info, debug or trace, got \"" + text + "\"");
+            default ->
+                throw new IllegalArgumentException("must be error, warn, info, debug or trace, got \"" + text + "\"");
         };
     }
 }

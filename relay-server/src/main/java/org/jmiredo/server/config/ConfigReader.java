@@ -252,7 +252,8 @@ final class ConfigReader {
 
     /** True when a layer above {@code reference.conf} sets {@code path}: a file, the environment, the command line. */
     boolean setByOperator(String path) {
-        return config.hasPath(path) && !ConfigLoader.REFERENCE.equals(config.getValue(path).origin().resource());
+        return config.hasPath(path)
+                && !ConfigLoader.REFERENCE.equals(config.getValue(path).origin().resource());
     }
 
     /** The keys under {@code section} the operator set ({@link #setByOperator}), in the order they were written. */
@@ -260,9 +261,11 @@ final class ConfigReader {
         if (!config.hasPath(section)) {
             return List.of();
         }
-        return config.getConfig(section).entrySet().stream().map(e -> section + "." + e.getKey())
+        return config.getConfig(section).entrySet().stream()
+                .map(e -> section + "." + e.getKey())
                 .filter(this::setByOperator)
-                .sorted(Comparator.comparing((String key) -> String.valueOf(config.getValue(key).origin().filename()))
+                .sorted(Comparator.comparing((String key) ->
+                                String.valueOf(config.getValue(key).origin().filename()))
                         .thenComparingInt(key -> config.getValue(key).origin().lineNumber()))
                 .toList();
     }

@@ -43,13 +43,21 @@ public record DaemonConfig(
 
     /** The settings of the relay rules (relay-pipeline's engine). */
     public RelaySettings relaySettings() {
-        return new RelaySettings(relay.prefix(), relay.type() == RelayType.RESTRICTED, relay.unknownPeers(),
-                icmp.errorsPerSecond(), relay.trustRenewalSeconds(), relay.unknownBubblesPerSecond(), relay.served());
+        return new RelaySettings(
+                relay.prefix(),
+                relay.type() == RelayType.RESTRICTED,
+                relay.unknownPeers(),
+                icmp.errorsPerSecond(),
+                relay.trustRenewalSeconds(),
+                relay.unknownBubblesPerSecond(),
+                relay.served());
     }
 
     /** One warning line, with its FILE:LINE, per Miredo directive read that {@code role} does not use. */
     public List<String> ignoredBy(DataPathRole role) {
-        return roleDirectives.stream().filter(d -> d.role() != role && !d.refusedBy(role)).map(d -> d.ignoredBy(role))
+        return roleDirectives.stream()
+                .filter(d -> d.role() != role && !d.refusedBy(role))
+                .map(d -> d.ignoredBy(role))
                 .toList();
     }
 
@@ -60,8 +68,10 @@ public record DaemonConfig(
      * @throws InvalidConfigException when it is
      */
     public void requireRole(DataPathRole role) throws InvalidConfigException {
-        List<String> refusals = new ArrayList<>(roleDirectives.stream().filter(d -> d.refusedBy(role))
-                .map(RoleDirective::refusal).toList());
+        List<String> refusals = new ArrayList<>(roleDirectives.stream()
+                .filter(d -> d.refusedBy(role))
+                .map(RoleDirective::refusal)
+                .toList());
         if (role == DataPathRole.RELAY && refusals.isEmpty()) { // a client's miredo.conf: its RelayType says it
             refusals.addAll(client.setByOperator());
         }

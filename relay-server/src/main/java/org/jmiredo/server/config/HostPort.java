@@ -40,8 +40,7 @@ public record HostPort(String host, int port) {
             throw new IllegalArgumentException("must be HOST:PORT, got \"" + text + "\"");
         }
         String port = s.substring(colon + 1);
-        if (!port.chars().allMatch(c -> c >= '0' && c <= '9') || port.length() > 5
-                || Integer.parseInt(port) > 65_535) {
+        if (!port.chars().allMatch(c -> c >= '0' && c <= '9') || port.length() > 5 || Integer.parseInt(port) > 65_535) {
             throw new IllegalArgumentException("port must be 0-65535, got \"" + port + "\"");
         }
         return new HostPort(host, Integer.parseInt(port));

@@ -30,8 +30,10 @@ final class KeySuggestions {
      */
     static Optional<String> sameName(String key, Collection<String> known) {
         String name = key.substring(key.lastIndexOf('.') + 1);
-        List<String> same = known.stream().filter(k -> k.endsWith("." + name) || k.equals(name))
-                .sorted(Comparator.comparingInt((String k) -> distance(key, k)).thenComparing(k -> k)).toList();
+        List<String> same = known.stream()
+                .filter(k -> k.endsWith("." + name) || k.equals(name))
+                .sorted(Comparator.comparingInt((String k) -> distance(key, k)).thenComparing(k -> k))
+                .toList();
         return same.isEmpty() ? Optional.empty() : Optional.of(String.join(" or ", same));
     }
 

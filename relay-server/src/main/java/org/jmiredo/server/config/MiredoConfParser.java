@@ -53,6 +53,7 @@ public final class MiredoConfParser {
     private final Resolver resolver;
     /** The role of the command that reads the file; null when none is running (checkconf, tests): every role's. */
     private final DataPathRole running;
+
     private final List<String> problems = new ArrayList<>();
     private final Map<String, Integer> seen = new HashMap<>();
     private final List<Line> lines = new ArrayList<>();
@@ -193,7 +194,7 @@ public final class MiredoConfParser {
             // A pair (serverKeys): both skipped, or a literal ServerBindAddress2 alone would need its primary. A
             // client's file refuses them whatever their value, with no lookup (applyClient).
             case "serverbindaddress", "serverbindaddress2" ->
-                    !client && (isName("serverbindaddress") || isName("serverbindaddress2"));
+                !client && (isName("serverbindaddress") || isName("serverbindaddress2"));
             default -> false;
         };
     }
@@ -250,18 +251,20 @@ public final class MiredoConfParser {
     /** A client's file: its own directives, then those it shares with the relay's. */
     private void applyClient(int line, String directive, String value) {
         switch (directive) {
-            case "relaytype" -> { } // client or autoclient: what made this a client's file
+            case "relaytype" -> {} // client or autoclient: what made this a client's file
             case "serveraddress" -> set(line, "jmiredo.client.server-address", ipv4(value));
             case "serveraddress2" -> set(line, "jmiredo.client.server-address2", ipv4(value));
-            case "bindaddress" -> set(line, "jmiredo.client.bind-address",
-                    checked(ipv4(value), ValueParsers::clientBindAddress));
+            case "bindaddress" ->
+                set(line, "jmiredo.client.bind-address", checked(ipv4(value), ValueParsers::clientBindAddress));
             case "bindport" -> set(line, "jmiredo.client.bind-port", MiredoValues.unsigned16(value));
-            case "prefix", "interfacemtu" -> throw new IllegalArgumentException("a relay directive in a client's "
-                    + "file (RelayType client, or a ServerAddress): the client takes the prefix and MTU from its "
-                    + "server's router advertisement; Miredo ignores it there and miredo-checkconf refuses it");
-            case "serverbindaddress", "serverbindaddress2" -> throw new IllegalArgumentException(
-                    "a server directive in a client's file (RelayType client, or a ServerAddress): miredo-server.conf "
-                    + "is `jmiredo server --miredo-conf`");
+            case "prefix", "interfacemtu" ->
+                throw new IllegalArgumentException("a relay directive in a client's "
+                        + "file (RelayType client, or a ServerAddress): the client takes the prefix and MTU from its "
+                        + "server's router advertisement; Miredo ignores it there and miredo-checkconf refuses it");
+            case "serverbindaddress", "serverbindaddress2" ->
+                throw new IllegalArgumentException(
+                        "a server directive in a client's file (RelayType client, or a ServerAddress): miredo-server.conf "
+                                + "is `jmiredo server --miredo-conf`");
             default -> apply(line, directive, value);
         }
     }
@@ -292,17 +295,18 @@ public final class MiredoConfParser {
     /** One directive; throws IllegalArgumentException with the reason when the value is bad. */
     private void apply(int line, String directive, String value) {
         switch (directive) {
-            case "relaytype" -> set(line, "jmiredo.relay.type", RelayType.parse(value).label());
+            case "relaytype" ->
+                set(line, "jmiredo.relay.type", RelayType.parse(value).label());
             case "interfacename" -> set(line, "jmiredo.tun.name", ValueParsers.interfaceName(value));
-            case "bindaddress" -> set(line, "jmiredo.relay.bind-address",
-                    checked(ipv4(value), ValueParsers::bindAddress));
+            case "bindaddress" ->
+                set(line, "jmiredo.relay.bind-address", checked(ipv4(value), ValueParsers::bindAddress));
             case "bindport" -> set(line, "jmiredo.relay.bind-port", relayPort(value));
             case "prefix" -> set(line, "jmiredo.relay.prefix", MiredoValues.prefix(value));
             case "interfacemtu" -> set(line, "jmiredo.tun.mtu", ValueParsers.mtu(MiredoValues.unsigned16(value)));
             case "syslogfacility" -> set(line, "jmiredo.logging.syslog-facility", facility(value));
-            case "serveraddress", "serveraddress2" -> throw new IllegalArgumentException(
-                    "a client directive in a relay's file (RelayType " + relayType() + "): Miredo's client is "
-                    + "RelayType client");
+            case "serveraddress", "serveraddress2" ->
+                throw new IllegalArgumentException("a client directive in a relay's file (RelayType " + relayType()
+                        + "): Miredo's client is " + "RelayType client");
             case "serverbindaddress" -> {
                 serverPrimary = ValueParsers.globalIpv4(ipv4(value));
                 serverPrimaryLine = line;
@@ -346,7 +350,11 @@ public final class MiredoConfParser {
     }
 
     private String relayType() {
-        return lines.stream().filter(l -> l.key().equals("relaytype")).map(Line::value).findFirst().orElse("");
+        return lines.stream()
+                .filter(l -> l.key().equals("relaytype"))
+                .map(Line::value)
+                .findFirst()
+                .orElse("");
     }
 
     private static String checked(String value, ToIntFunction<String> parser) {
@@ -359,8 +367,10 @@ public final class MiredoConfParser {
     }
 
     private void set(int line, String path, Object value) {
-        overlay = overlay.withValue(path, ConfigValueFactory.fromAnyRef(value)
-                .withOrigin(ConfigOriginFactory.newFile(file).withLineNumber(line)));
+        overlay = overlay.withValue(
+                path,
+                ConfigValueFactory.fromAnyRef(value)
+                        .withOrigin(ConfigOriginFactory.newFile(file).withLineNumber(line)));
     }
 
     private int lineOf(String problem) {

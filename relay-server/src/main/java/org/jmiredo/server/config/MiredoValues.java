@@ -84,7 +84,8 @@ final class MiredoValues {
             digits = s.substring(1);
         }
         int r = radix;
-        boolean whole = !digits.isEmpty() && digits.length() <= 12
+        boolean whole = !digits.isEmpty()
+                && digits.length() <= 12
                 && digits.chars().allMatch(c -> c < 0x80 && Character.digit(c, r) >= 0);
         if (!whole) {
             return -1;

@@ -42,7 +42,9 @@ final class Origins {
      * origin, which names neither the file nor the line an operator has to change.
      */
     static ConfigValue substitution(ConfigOrigin origin, Config written, String path) {
-        if (origin.filename() != null || origin.resource() != null || origin.description().equals(ENV_OVERRIDES)
+        if (origin.filename() != null
+                || origin.resource() != null
+                || origin.description().equals(ENV_OVERRIDES)
                 || origin.description().startsWith("command-line option")) {
             return null;
         }
@@ -111,5 +113,4 @@ final class Origins {
                 ? "the file ends inside a section: a closing '}' is missing (a file cut short?) (" + parserMessage + ")"
                 : parserMessage;
     }
-
 }

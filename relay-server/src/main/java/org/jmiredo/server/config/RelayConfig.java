@@ -18,13 +18,36 @@ import org.jmiredo.engine.UnknownPeerPolicy;
  *     from a mapping their address does not embed; 0 for none (Miredo)
  * @param served the native destinations Teredo peers may reach through the relay ({@code relay.served-prefixes})
  */
-public record RelayConfig(RelayType type, int bindAddress, int bindPort, int prefix, UnknownPeerPolicy unknownPeers,
-        int warmUpPeers, int trustRenewalSeconds, int unknownBubblesPerSecond, ServedPrefixes served) {
+public record RelayConfig(
+        RelayType type,
+        int bindAddress,
+        int bindPort,
+        int prefix,
+        UnknownPeerPolicy unknownPeers,
+        int warmUpPeers,
+        int trustRenewalSeconds,
+        int unknownBubblesPerSecond,
+        ServedPrefixes served) {
 
     /** Serving the default range: every global destination but unique local addresses. */
-    public RelayConfig(RelayType type, int bindAddress, int bindPort, int prefix, UnknownPeerPolicy unknownPeers,
-            int warmUpPeers, int trustRenewalSeconds, int unknownBubblesPerSecond) {
-        this(type, bindAddress, bindPort, prefix, unknownPeers, warmUpPeers, trustRenewalSeconds,
-                unknownBubblesPerSecond, ServedPrefixes.defaults());
+    public RelayConfig(
+            RelayType type,
+            int bindAddress,
+            int bindPort,
+            int prefix,
+            UnknownPeerPolicy unknownPeers,
+            int warmUpPeers,
+            int trustRenewalSeconds,
+            int unknownBubblesPerSecond) {
+        this(
+                type,
+                bindAddress,
+                bindPort,
+                prefix,
+                unknownPeers,
+                warmUpPeers,
+                trustRenewalSeconds,
+                unknownBubblesPerSecond,
+                ServedPrefixes.defaults());
     }
 }

@@ -23,11 +23,11 @@ public enum RelayType {
         return switch (text.trim().toLowerCase(Locale.ROOT)) {
             case "cone", "relay" -> CONE;
             case "restricted" -> RESTRICTED;
-            case "client", "autoclient" -> throw new IllegalArgumentException(
-                    "not a relay type: the Teredo client is `jmiredo client`, configured with jmiredo.client.* (or "
-                    + "--miredo-conf with RelayType client); use cone, relay or restricted");
-            default -> throw new IllegalArgumentException(
-                    "must be cone, relay or restricted, got \"" + text + "\"");
+            case "client", "autoclient" ->
+                throw new IllegalArgumentException(
+                        "not a relay type: the Teredo client is `jmiredo client`, configured with jmiredo.client.* (or "
+                                + "--miredo-conf with RelayType client); use cone, relay or restricted");
+            default -> throw new IllegalArgumentException("must be cone, relay or restricted, got \"" + text + "\"");
         };
     }
 }

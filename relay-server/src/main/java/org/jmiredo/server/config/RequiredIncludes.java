@@ -52,22 +52,22 @@ final class RequiredIncludes implements ConfigIncluder, ConfigIncluderFile, Conf
 
     @Override
     public ConfigObject includeFile(ConfigIncludeContext context, File what) {
-        return required(what.getPath(), quoted(what.getPath()),
-                () -> ((ConfigIncluderFile) fallback).includeFile(strict(context), what));
+        return required(what.getPath(), quoted(what.getPath()), () -> ((ConfigIncluderFile) fallback)
+                .includeFile(strict(context), what));
     }
 
     @Override
     public ConfigObject includeURL(ConfigIncludeContext context, URL what) {
         // Typesafe Config gives file:/x for the file:///x written: the line is found by the URL's path.
         String path = what.getPath();
-        return required(what.toString(), path.isEmpty() ? what.toString() : path,
-                () -> ((ConfigIncluderURL) fallback).includeURL(strict(context), what));
+        return required(what.toString(), path.isEmpty() ? what.toString() : path, () -> ((ConfigIncluderURL) fallback)
+                .includeURL(strict(context), what));
     }
 
     @Override
     public ConfigObject includeResources(ConfigIncludeContext context, String what) {
-        return required(what, quoted(what),
-                () -> ((ConfigIncluderClasspath) fallback).includeResources(strict(context), what));
+        return required(
+                what, quoted(what), () -> ((ConfigIncluderClasspath) fallback).includeResources(strict(context), what));
     }
 
     private static ConfigIncludeContext strict(ConfigIncludeContext context) {
@@ -86,8 +86,11 @@ final class RequiredIncludes implements ConfigIncluder, ConfigIncluderFile, Conf
             // The file was read; an include inside it failed: name the include here that led to it.
             throw new MissingInclude(includedAt(written), "include \"" + what + "\": " + e.reason, e);
         } catch (ConfigException.IO e) {
-            throw new MissingInclude(includedAt(written), "include \"" + what + "\": not found or unreadable ("
-                    + plainer(e.getMessage()) + "); every include is required here", e);
+            throw new MissingInclude(
+                    includedAt(written),
+                    "include \"" + what + "\": not found or unreadable (" + plainer(e.getMessage())
+                            + "); every include is required here",
+                    e);
         }
     }
 

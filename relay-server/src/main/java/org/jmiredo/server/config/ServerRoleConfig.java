@@ -41,11 +41,29 @@ public record ServerRoleConfig(
         int forwardPerDestination,
         String secondaryDefaultedAt) {
 
-    public ServerRoleConfig(int primaryAddress, int secondaryAddress, int prefix, int advertisedMtu,
-            int maxIcmpPayload, int raPerSecond, boolean nativeForwarding, int raPerDestination,
+    public ServerRoleConfig(
+            int primaryAddress,
+            int secondaryAddress,
+            int prefix,
+            int advertisedMtu,
+            int maxIcmpPayload,
+            int raPerSecond,
+            boolean nativeForwarding,
+            int raPerDestination,
             int raDestinationSlots) {
-        this(primaryAddress, secondaryAddress, prefix, advertisedMtu, maxIcmpPayload, raPerSecond, nativeForwarding,
-                raPerDestination, raDestinationSlots, 0, DEFAULT_FORWARD_PER_DESTINATION, null);
+        this(
+                primaryAddress,
+                secondaryAddress,
+                prefix,
+                advertisedMtu,
+                maxIcmpPayload,
+                raPerSecond,
+                nativeForwarding,
+                raPerDestination,
+                raDestinationSlots,
+                0,
+                DEFAULT_FORWARD_PER_DESTINATION,
+                null);
     }
 
     /** reference.conf's per-destination RA budget: far above a real client's 1 RS per 4 s. */
@@ -59,8 +77,15 @@ public record ServerRoleConfig(
 
     /** The defaults when nothing configures the role: no addresses, reference.conf's values otherwise. */
     public static ServerRoleConfig unset() {
-        return new ServerRoleConfig(0, 0, Teredo.PREFIX, Teredo.MTU,
-                ServerSettings.MIREDO_MAX_ICMP_PAYLOAD, 0, true, DEFAULT_RA_PER_DESTINATION,
+        return new ServerRoleConfig(
+                0,
+                0,
+                Teredo.PREFIX,
+                Teredo.MTU,
+                ServerSettings.MIREDO_MAX_ICMP_PAYLOAD,
+                0,
+                true,
+                DEFAULT_RA_PER_DESTINATION,
                 ServerSettings.DEFAULT_RA_DESTINATION_SLOTS);
     }
 
@@ -87,16 +112,27 @@ public record ServerRoleConfig(
         if (!configured()) {
             throw new IllegalStateException("jmiredo.server.primary-address is not set");
         }
-        return new ServerSettings(primaryAddress, secondaryAddress, prefix, advertisedMtu, maxIcmpPayload,
-                ServerSettings.DEFAULT_MAX_TRAILER_LENGTH, raPerSecond, nativeForwarding, raPerDestination,
-                raDestinationSlots, forwardPerSecond, forwardPerDestination);
+        return new ServerSettings(
+                primaryAddress,
+                secondaryAddress,
+                prefix,
+                advertisedMtu,
+                maxIcmpPayload,
+                ServerSettings.DEFAULT_MAX_TRAILER_LENGTH,
+                raPerSecond,
+                nativeForwarding,
+                raPerDestination,
+                raDestinationSlots,
+                forwardPerSecond,
+                forwardPerDestination);
     }
 
     @Override
     public String toString() {
-        return "ServerRoleConfig[" + (configured()
-                ? Ipv4.toString(primaryAddress) + ", " + Ipv4.toString(secondaryAddress)
-                : "not configured")
+        return "ServerRoleConfig["
+                + (configured()
+                        ? Ipv4.toString(primaryAddress) + ", " + Ipv4.toString(secondaryAddress)
+                        : "not configured")
                 + ", prefix " + ValueParsers.formatPrefix(prefix) + ", mtu " + advertisedMtu
                 + ", max-icmp-payload " + maxIcmpPayload + ", ra-per-second " + raPerSecond
                 + ", ra-per-destination " + raPerDestination + "/" + raDestinationSlots

@@ -17,5 +17,11 @@ import org.jmiredo.server.tun.linux.TunOffloadMode;
  * @param receiveSteering the CPUs the kernel's receive packet steering hands the packets the relay writes to the
  *     tunnel (rps_cpus of its receive queues): off, auto or a CPU list
  */
-public record TunConfig(String name, int mtu, int readBudget, boolean persistent, TunOffloadMode offload,
-        int txQueueLength, ReceiveSteering receiveSteering) {}
+public record TunConfig(
+        String name,
+        int mtu,
+        int readBudget,
+        boolean persistent,
+        TunOffloadMode offload,
+        int txQueueLength,
+        ReceiveSteering receiveSteering) {}

@@ -12,6 +12,7 @@ import org.jmiredo.proto.Teredo;
 public final class ValueParsers {
     /** Linux IFNAMSIZ is 16 including the terminating NUL (include/uapi/linux/if.h). */
     static final int MAX_INTERFACE_NAME = 15;
+
     static final int MAX_MTU = 65_535;
 
     private ValueParsers() {}
@@ -25,7 +26,8 @@ public final class ValueParsers {
         int address = 0;
         for (String part : parts) {
             // inet_aton(3) reads a leading 0 as octal; refuse it rather than guess what was meant.
-            boolean digits = !part.isEmpty() && part.length() <= 3 && part.chars().allMatch(c -> c >= '0' && c <= '9');
+            boolean digits =
+                    !part.isEmpty() && part.length() <= 3 && part.chars().allMatch(c -> c >= '0' && c <= '9');
             if (!digits || (part.length() > 1 && part.charAt(0) == '0') || Integer.parseInt(part) > 255) {
                 throw new IllegalArgumentException("must be an IPv4 address a.b.c.d, got \"" + text + "\"");
             }
@@ -62,8 +64,8 @@ public final class ValueParsers {
     public static int globalIpv4(String text) {
         int address = ipv4(text);
         if (!Ipv4.isGlobalUnicast(address)) {
-            throw new IllegalArgumentException("must be a global unicast IPv4 address (RFC 4380 section 5.2.4), got "
-                    + Ipv4.toString(address));
+            throw new IllegalArgumentException(
+                    "must be a global unicast IPv4 address (RFC 4380 section 5.2.4), got " + Ipv4.toString(address));
         }
         return address;
     }
@@ -96,8 +98,8 @@ public final class ValueParsers {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c == '/' || c == ':' || Character.isWhitespace(c) || c < 0x21 || c > 0x7E) {
-                throw new IllegalArgumentException("must not contain \"/\", \":\", white space or non-ASCII, got \""
-                        + text + "\"");
+                throw new IllegalArgumentException(
+                        "must not contain \"/\", \":\", white space or non-ASCII, got \"" + text + "\"");
             }
         }
         return text;

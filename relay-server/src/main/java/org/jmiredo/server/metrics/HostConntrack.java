@@ -91,13 +91,17 @@ public final class HostConntrack {
         if (entries <= 0 || limit < 0 || limit >= peerCapacity) {
             return Optional.empty();
         }
-        return Optional.of(String.format(Locale.ROOT, "connection tracking is in use in the relay's network "
-                + "namespace (%d entries) and net.netfilter.nf_conntrack_max = %d is below peers.max = %d: each "
-                + "peer's UDP flow and each IPv6 flow through the tunnel takes an entry, and once the table is "
-                + "full the kernel drops new flows' packets where the relay cannot count them "
-                + "(jmiredo_host_conntrack_dropped_packets_total). Exempt the relay's traffic "
-                + "(deploy/systemd/jmiredo-notrack.sh, README \"Connection tracking\") or raise the limit",
-                entries, limit, peerCapacity));
+        return Optional.of(String.format(
+                Locale.ROOT,
+                "connection tracking is in use in the relay's network "
+                        + "namespace (%d entries) and net.netfilter.nf_conntrack_max = %d is below peers.max = %d: each "
+                        + "peer's UDP flow and each IPv6 flow through the tunnel takes an entry, and once the table is "
+                        + "full the kernel drops new flows' packets where the relay cannot count them "
+                        + "(jmiredo_host_conntrack_dropped_packets_total). Exempt the relay's traffic "
+                        + "(deploy/systemd/jmiredo-notrack.sh, README \"Connection tracking\") or raise the limit",
+                entries,
+                limit,
+                peerCapacity));
     }
 
     /**
@@ -115,13 +119,21 @@ public final class HostConntrack {
         }
         long timeout = number(UDP_TIMEOUT);
         long seconds = timeout > 0 ? timeout : DEFAULT_UDP_TIMEOUT_SECONDS;
-        return Optional.of(String.format(Locale.ROOT, "connection tracking is in use in the %s's network namespace "
-                + "(%d entries, net.netfilter.nf_conntrack_max = %d): each source's UDP flow to each of its "
-                + "addresses takes an entry for %d s at least, spoofed ones too, so a flood from about %d new "
-                + "sources a second fills the table, and the kernel then drops new clients' packets where the %s "
-                + "cannot count them (jmiredo_host_conntrack_dropped_packets_total). Exempt its UDP port from "
-                + "tracking (deploy/systemd/jmiredo-notrack.sh add --port %s, README \"Connection tracking\") "
-                + "or raise the limit", role, entries, limit, seconds, Math.max(1, limit / seconds), role,
+        return Optional.of(String.format(
+                Locale.ROOT,
+                "connection tracking is in use in the %s's network namespace "
+                        + "(%d entries, net.netfilter.nf_conntrack_max = %d): each source's UDP flow to each of its "
+                        + "addresses takes an entry for %d s at least, spoofed ones too, so a flood from about %d new "
+                        + "sources a second fills the table, and the kernel then drops new clients' packets where the %s "
+                        + "cannot count them (jmiredo_host_conntrack_dropped_packets_total). Exempt its UDP port from "
+                        + "tracking (deploy/systemd/jmiredo-notrack.sh add --port %s, README \"Connection tracking\") "
+                        + "or raise the limit",
+                role,
+                entries,
+                limit,
+                seconds,
+                Math.max(1, limit / seconds),
+                role,
                 ports.stream().map(String::valueOf).collect(Collectors.joining(","))));
     }
 
@@ -147,7 +159,8 @@ public final class HostConntrack {
     // which gave 2 for a limit of 262144.
     private long number(String file) {
         try {
-            return Long.parseLong(Files.readAllLines(proc.resolve(file)).getFirst().trim());
+            return Long.parseLong(
+                    Files.readAllLines(proc.resolve(file)).getFirst().trim());
         } catch (IOException | RuntimeException e) {
             return -1;
         }

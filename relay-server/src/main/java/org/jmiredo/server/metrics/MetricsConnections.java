@@ -40,6 +40,7 @@ final class MetricsConnections {
         final InetAddress source;
         /** Since when it waits (no request in progress) or since its request's first byte. */
         long since;
+
         boolean inRequest;
         ScheduledFuture<?> deadline;
 
@@ -51,7 +52,11 @@ final class MetricsConnections {
     }
 
     /** What to do with a new connection. */
-    enum Admission { ADMIT, EVICT_AND_ADMIT, REFUSE }
+    enum Admission {
+        ADMIT,
+        EVICT_AND_ADMIT,
+        REFUSE
+    }
 
     private final int maxConnections;
     private final int maxPerSource;
@@ -59,10 +64,15 @@ final class MetricsConnections {
     private final LongSupplier nanoClock;
     /** Removal in constant time: a flood of short connections closes one per accept. */
     private final Set<Slot> open = new LinkedHashSet<>();
+
     private final Map<InetAddress, Integer> openBySource = new HashMap<>();
     private final Runnable onRequestTimeout;
 
-    MetricsConnections(int maxConnections, int maxPerSource, long requestTimeoutNanos, LongSupplier nanoClock,
+    MetricsConnections(
+            int maxConnections,
+            int maxPerSource,
+            long requestTimeoutNanos,
+            LongSupplier nanoClock,
             Runnable onRequestTimeout) {
         this.maxConnections = maxConnections;
         this.maxPerSource = maxPerSource;
@@ -146,12 +156,16 @@ final class MetricsConnections {
                 if (!slot.inRequest) {
                     slot.inRequest = true;
                     slot.since = nanoClock.getAsLong();
-                    slot.deadline = ctx.executor().schedule(() -> {
-                        if (slot.inRequest && ctx.channel().isOpen()) {
-                            onRequestTimeout.run();
-                            ctx.close();
-                        }
-                    }, requestTimeoutNanos, TimeUnit.NANOSECONDS);
+                    slot.deadline = ctx.executor()
+                            .schedule(
+                                    () -> {
+                                        if (slot.inRequest && ctx.channel().isOpen()) {
+                                            onRequestTimeout.run();
+                                            ctx.close();
+                                        }
+                                    },
+                                    requestTimeoutNanos,
+                                    TimeUnit.NANOSECONDS);
                 }
                 ctx.fireChannelRead(msg);
             }

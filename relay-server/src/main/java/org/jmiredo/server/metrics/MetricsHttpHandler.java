@@ -56,12 +56,15 @@ final class MetricsHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             // Responses to earlier requests wait unread: a client that pipelines scrapes and reads none of
             // them would otherwise make this loop buffer one scrape per request (1 MB of requests made
             // gigabytes of direct memory, which the data path's buffers share).
-            LOG.debug("metrics connection {} does not read its responses: closing", ctx.channel().remoteAddress());
+            LOG.debug(
+                    "metrics connection {} does not read its responses: closing",
+                    ctx.channel().remoteAddress());
             ctx.close();
             return;
         }
         FullHttpResponse response = respond(ctx, request);
-        boolean keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
+        boolean keepAlive =
+                HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
         HttpUtil.setContentLength(response, response.content().readableBytes());
         if (request.method().equals(HttpMethod.HEAD)) {
             response.content().clear(); // the length stays that of the GET body (RFC 9110 §9.3.2)
@@ -90,9 +93,10 @@ final class MetricsHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         return switch (path) {
             case "/metrics" -> budgetedScrape(ctx, request.headers().get(HttpHeaderNames.ACCEPT));
             case "/healthz" -> text(HttpResponseStatus.OK, "ok\n");
-            case "/readyz" -> ready.getAsBoolean()
-                    ? text(HttpResponseStatus.OK, "ready\n")
-                    : text(HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready\n");
+            case "/readyz" ->
+                ready.getAsBoolean()
+                        ? text(HttpResponseStatus.OK, "ready\n")
+                        : text(HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready\n");
             case "/" -> text(HttpResponseStatus.OK, "jmiredo: /metrics /healthz /readyz\n");
             default -> text(HttpResponseStatus.NOT_FOUND, "not found\n");
         };
@@ -143,16 +147,15 @@ final class MetricsHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             LOG.warn("metrics scrape failed: {}", e.toString());
             return text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "scrape failed\n");
         }
-        FullHttpResponse response = new DefaultFullHttpResponse(
-                HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, format.contentType);
         response.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
         return response;
     }
 
     private static FullHttpResponse text(HttpResponseStatus status, String body) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                status, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, PLAIN);
         return response;
     }

@@ -74,56 +74,39 @@ public final class MetricsServer implements AutoCloseable {
      * As {@link #start(MetricsConfig, PrometheusMeterRegistry, BooleanSupplier)}, with another request timeout and
      * the scrape budget's clock.
      */
-    static MetricsServer start(MetricsConfig config, PrometheusMeterRegistry registry, BooleanSupplier ready,
-            Duration requestTimeout, LongSupplier budgetClock) throws IOException {
+    static MetricsServer start(
+            MetricsConfig config,
+            PrometheusMeterRegistry registry,
+            BooleanSupplier ready,
+            Duration requestTimeout,
+            LongSupplier budgetClock)
+            throws IOException {
         HostPort listen = config.listen();
         InetSocketAddress address = new InetSocketAddress(listen.host(), listen.port());
         if (address.isUnresolved()) {
             throw new UnknownHostException("metrics endpoint: cannot listen on " + listen + ": unknown host");
         }
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
-                new DefaultThreadFactory("jmiredo-metrics", true), NioIoHandler.newFactory());
-        MetricsHttpHandler handler = new MetricsHttpHandler(registry, ready,
-                new ScrapeBudget(config.scrapesPerSecond(), budgetClock, refusalCounters(registry)));
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(
+                1, new DefaultThreadFactory("jmiredo-metrics", true), NioIoHandler.newFactory());
+        MetricsHttpHandler handler = new MetricsHttpHandler(
+                registry, ready, new ScrapeBudget(config.scrapesPerSecond(), budgetClock, refusalCounters(registry)));
         Counter refused = Counter.builder("jmiredo.metrics.connections.refused")
                 .description("Connections to the metrics endpoint closed on accept: metrics.max-connections-per-source"
                         + " were open from its address")
                 .register(registry);
         Counter evicted = closedCounter(registry, "evicted");
         Counter timedOut = closedCounter(registry, "request_timeout");
-        MetricsConnections connections = new MetricsConnections(config.maxConnections(),
-                config.maxConnectionsPerSource(), requestTimeout.toNanos(), System::nanoTime, timedOut::increment);
+        MetricsConnections connections = new MetricsConnections(
+                config.maxConnections(),
+                config.maxConnectionsPerSource(),
+                requestTimeout.toNanos(),
+                System::nanoTime,
+                timedOut::increment);
         ChannelFuture bound = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        // Runs on the endpoint's one loop, as do the close listeners and the deadlines.
-                        InetAddress source = MetricsConnections.source(ch.remoteAddress().getAddress());
-                        switch (connections.admission(source)) {
-                            case REFUSE -> {
-                                LOG.debug("metrics endpoint: {} holds its share of connections, closing {}", source,
-                                        ch.remoteAddress());
-                                refused.increment();
-                                ch.close();
-                                return;
-                            }
-                            case EVICT_AND_ADMIT -> {
-                                MetricsConnections.Slot victim = connections.victim();
-                                if (victim != null) {
-                                    LOG.debug("metrics endpoint: {} open, closing {} for {}", connections.openCount(),
-                                            victim.channel.remoteAddress(), ch.remoteAddress());
-                                    evicted.increment();
-                                    victim.channel.close();
-                                }
-                            }
-                            case ADMIT -> { }
-                        }
-                        addHandlers(ch.pipeline(), handler, connections, connections.add(ch, source));
-                    }
-                })
+                .childHandler(acceptor(handler, connections, refused, evicted))
                 .bind(address)
                 .awaitUninterruptibly();
         if (!bound.isSuccess()) {
@@ -134,16 +117,59 @@ public final class MetricsServer implements AutoCloseable {
         return new MetricsServer(group, bound.channel(), connections);
     }
 
+    /**
+     * Each accepted connection's initializer: admitted, refused or admitted in place of another by {@link
+     * MetricsConnections}, then given its handlers.
+     */
+    private static ChannelInitializer<SocketChannel> acceptor(
+            MetricsHttpHandler handler, MetricsConnections connections, Counter refused, Counter evicted) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                // Runs on the endpoint's one loop, as do the close listeners and the deadlines.
+                InetAddress source =
+                        MetricsConnections.source(ch.remoteAddress().getAddress());
+                switch (connections.admission(source)) {
+                    case REFUSE -> {
+                        LOG.debug(
+                                "metrics endpoint: {} holds its share of connections, closing {}",
+                                source,
+                                ch.remoteAddress());
+                        refused.increment();
+                        ch.close();
+                        return;
+                    }
+                    case EVICT_AND_ADMIT -> {
+                        MetricsConnections.Slot victim = connections.victim();
+                        if (victim != null) {
+                            LOG.debug(
+                                    "metrics endpoint: {} open, closing {} for {}",
+                                    connections.openCount(),
+                                    victim.channel.remoteAddress(),
+                                    ch.remoteAddress());
+                            evicted.increment();
+                            victim.channel.close();
+                        }
+                    }
+                    case ADMIT -> {}
+                }
+                addHandlers(ch.pipeline(), handler, connections, connections.add(ch, source));
+            }
+        };
+    }
+
     /** {@code jmiredo_metrics_scrapes_refused_total{reason}}, registered at start so that it reads 0 until used. */
     private static ScrapeBudget.Refusals refusalCounters(PrometheusMeterRegistry registry) {
         Map<ScrapeBudget.Refusal, Counter> counters = new EnumMap<>(ScrapeBudget.Refusal.class);
         for (ScrapeBudget.Refusal why : ScrapeBudget.Refusal.values()) {
-            counters.put(why, Counter.builder("jmiredo.metrics.scrapes.refused")
-                    .description("Requests for /metrics answered 429 without a scrape: reason=budget when"
-                            + " metrics.scrapes-per-second were spent, source_share when the request's source had"
-                            + " spent its half of them")
-                    .tag("reason", why.label)
-                    .register(registry));
+            counters.put(
+                    why,
+                    Counter.builder("jmiredo.metrics.scrapes.refused")
+                            .description("Requests for /metrics answered 429 without a scrape: reason=budget when"
+                                    + " metrics.scrapes-per-second were spent, source_share when the request's source had"
+                                    + " spent its half of them")
+                            .tag("reason", why.label)
+                            .register(registry));
         }
         return why -> counters.get(why).increment();
     }
@@ -161,7 +187,10 @@ public final class MetricsServer implements AutoCloseable {
      * A connection's handlers: the request deadline's start, idle timeout, HTTP/1.1 codec, bounded request
      * aggregation, the deadline's end, then the endpoint.
      */
-    static void addHandlers(ChannelPipeline pipeline, MetricsHttpHandler handler, MetricsConnections connections,
+    static void addHandlers(
+            ChannelPipeline pipeline,
+            MetricsHttpHandler handler,
+            MetricsConnections connections,
             MetricsConnections.Slot slot) {
         pipeline.channel().attr(MetricsHttpHandler.SOURCE).set(slot.source);
         pipeline.addLast(connections.requestStart(slot));

@@ -23,12 +23,23 @@ public final class PeerTableMetrics implements MeterBinder {
         gauge(registry, "jmiredo.peer.table", peers.memoryBytes(), "bytes", "Memory held by the peer table");
         counter(registry, "jmiredo.peer.evictions", peers.evictions(), "Peers evicted because the table was full");
         counter(registry, "jmiredo.peer.expirations", peers.expirations(), "Peers removed after their idle timeout");
-        counter(registry, "jmiredo.peer.queue.discarded.packets", peers.queueDiscards(),
+        counter(
+                registry,
+                "jmiredo.peer.queue.discarded.packets",
+                peers.queueDiscards(),
                 "Queued packets thrown away with their peer entry (removed, evicted, expired, or a client's table "
                         + "emptied)");
-        gauge(registry, "jmiredo.peers.queued", peers.queuedPeers(), null,
+        gauge(
+                registry,
+                "jmiredo.peers.queued",
+                peers.queuedPeers(),
+                null,
                 "Peers with packets awaiting a bubble reply");
-        gauge(registry, "jmiredo.peer.queues", peers.queuedBytes(), "bytes",
+        gauge(
+                registry,
+                "jmiredo.peer.queues",
+                peers.queuedBytes(),
+                "bytes",
                 "Memory the queued packets take, as charged against peers.queue-bytes-per-peer");
     }
 
@@ -41,6 +52,8 @@ public final class PeerTableMetrics implements MeterBinder {
     }
 
     private void counter(MeterRegistry registry, String name, LongSupplier value, String help) {
-        FunctionCounter.builder(name, this, m -> value.getAsLong()).description(help).register(registry);
+        FunctionCounter.builder(name, this, m -> value.getAsLong())
+                .description(help)
+                .register(registry);
     }
 }

@@ -84,8 +84,12 @@ public final class ProcessMetrics implements AutoCloseable {
         allocatorGauge(registry, allocator, "heap", metric, ByteBufAllocatorMetric::usedHeapMemory);
     }
 
-    private static void allocatorGauge(MeterRegistry registry, String allocator, String memory,
-            ByteBufAllocatorMetric metric, ToDoubleFunction<ByteBufAllocatorMetric> used) {
+    private static void allocatorGauge(
+            MeterRegistry registry,
+            String allocator,
+            String memory,
+            ByteBufAllocatorMetric metric,
+            ToDoubleFunction<ByteBufAllocatorMetric> used) {
         Gauge.builder("netty.allocator.used", metric, used)
                 .tags("allocator", allocator, "memory", memory)
                 .baseUnit("bytes")

@@ -51,6 +51,7 @@ final class ScrapeBudget {
     private final Refusals refusals;
     /** The whole budget: one scrape's worth of time, and how far ahead of now its tat may be (burst - 1 scrapes). */
     private final long wholeInterval;
+
     private final long wholeTolerance;
     private final long sourceInterval;
     private final long sourceTolerance;

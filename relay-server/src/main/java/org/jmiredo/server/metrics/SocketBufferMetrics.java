@@ -14,11 +14,13 @@ public final class SocketBufferMetrics {
     public static void bindTo(MeterRegistry registry, IntSupplier receiveBytes, IntSupplier sendBytes) {
         Gauge.builder("jmiredo.udp.socket.receive.buffer", receiveBytes::getAsInt)
                 .baseUnit("bytes")
-                .description("SO_RCVBUF the kernel granted the UDP sockets (the smallest; Linux lets datagrams use twice that)")
+                .description(
+                        "SO_RCVBUF the kernel granted the UDP sockets (the smallest; Linux lets datagrams use twice that)")
                 .register(registry);
         Gauge.builder("jmiredo.udp.socket.send.buffer", sendBytes::getAsInt)
                 .baseUnit("bytes")
-                .description("SO_SNDBUF the kernel granted the UDP sockets (the smallest; Linux lets datagrams use twice that)")
+                .description(
+                        "SO_SNDBUF the kernel granted the UDP sockets (the smallest; Linux lets datagrams use twice that)")
                 .register(registry);
     }
 }

@@ -21,8 +21,9 @@ public final class TunOffloadMetrics {
                 .description("TUN offloads: tun.offload (mode) and what the kernel accepted (offloads); always 1")
                 .strongReference(true)
                 .register(registry);
-        FunctionCounter.builder("jmiredo.tun.read.super.packets", tun,
-                        t -> t.queues().stream().mapToLong(TunQueueHandle::superPacketsRead).sum())
+        FunctionCounter.builder("jmiredo.tun.read.super.packets", tun, t -> t.queues().stream()
+                        .mapToLong(TunQueueHandle::superPacketsRead)
+                        .sum())
                 .description("TUN reads that were GSO super-packets, each cut into several packets")
                 .register(registry);
     }

@@ -14,8 +14,8 @@ import java.util.function.IntSupplier;
 public final class UdpGsoMetrics {
     private UdpGsoMetrics() {}
 
-    public static void bindTo(MeterRegistry registry, String mode, BooleanSupplier inUse,
-            IntSupplier refusedDestinations) {
+    public static void bindTo(
+            MeterRegistry registry, String mode, BooleanSupplier inUse, IntSupplier refusedDestinations) {
         Gauge.builder("jmiredo.udp.gso", () -> inUse.getAsBoolean() ? 1 : 0)
                 .tags("mode", mode)
                 .description("1 while UDP GSO is in use for runs of datagrams to one destination (transport.udp-gso)")

@@ -44,6 +44,7 @@ public final class ClientInterface implements ClientTunnelInterface {
     private int index;
     /** The link's MTU as last set: tun.mtu at start, then the RA's (bounded by the daemon). */
     private int mtu;
+
     private Inet6Address assigned;
     private boolean routeAdded;
 
@@ -107,12 +108,13 @@ public final class ClientInterface implements ClientTunnelInterface {
             // Also for the address in place: a retry after the route failed must add the route.
             if (defaultRoute && !routeAdded) {
                 String route = "add route ::/0 dev " + name + " metric " + DEFAULT_ROUTE_METRIC;
-                NetlinkAck added = rt.route(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, ANY, 0, index,
-                        DEFAULT_ROUTE_METRIC, route);
+                NetlinkAck added =
+                        rt.route(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, ANY, 0, index, DEFAULT_ROUTE_METRIC, route);
                 if (added.ok()) {
                     routeAdded = true;
                 } else if (added.errno() == Errno.EEXIST) { // another Teredo client's, most likely
-                    LOG.warn("a default IPv6 route of metric {} exists already: kept, and the Teredo tunnel gets none",
+                    LOG.warn(
+                            "a default IPv6 route of metric {} exists already: kept, and the Teredo tunnel gets none",
                             DEFAULT_ROUTE_METRIC);
                 } else {
                     throw RtnetlinkSession.failed(route, added);
@@ -130,7 +132,13 @@ public final class ClientInterface implements ClientTunnelInterface {
         try (RtnetlinkSession rt = open()) {
             if (routeAdded) {
                 routeAdded = false;
-                rt.route(RTM_DELROUTE, 0, ANY, 0, index, DEFAULT_ROUTE_METRIC,
+                rt.route(
+                        RTM_DELROUTE,
+                        0,
+                        ANY,
+                        0,
+                        index,
+                        DEFAULT_ROUTE_METRIC,
                         "delete route ::/0 dev " + name + " metric " + DEFAULT_ROUTE_METRIC);
             }
             removeAddress(rt);
@@ -142,8 +150,8 @@ public final class ClientInterface implements ClientTunnelInterface {
     /** Adds the address unless it is there; {@code flags} NLM_F_EXCL or 0. Returns whether it was added. */
     private boolean addAddress(RtnetlinkSession rt, Inet6Address address, int flags) throws InterfaceConfigException {
         String step = "add address " + Ipv6Text.format(address) + "/" + ADDRESS_PREFIX_LENGTH + " to " + name;
-        NetlinkAck ack = rt.address(RTM_NEWADDR, NLM_F_CREATE | flags, address, ADDRESS_PREFIX_LENGTH, IFA_F_NODAD,
-                index, step);
+        NetlinkAck ack =
+                rt.address(RTM_NEWADDR, NLM_F_CREATE | flags, address, ADDRESS_PREFIX_LENGTH, IFA_F_NODAD, index, step);
         if (!ack.ok() && ack.errno() != Errno.EEXIST) {
             throw RtnetlinkSession.failed(step, ack);
         }
@@ -154,7 +162,13 @@ public final class ClientInterface implements ClientTunnelInterface {
         if (assigned != null) {
             Inet6Address old = assigned;
             assigned = null;
-            rt.address(RTM_DELADDR, 0, old, ADDRESS_PREFIX_LENGTH, 0, index,
+            rt.address(
+                    RTM_DELADDR,
+                    0,
+                    old,
+                    ADDRESS_PREFIX_LENGTH,
+                    0,
+                    index,
                     "delete address " + Ipv6Text.format(old) + " from " + name);
         }
     }
@@ -178,14 +192,15 @@ public final class ClientInterface implements ClientTunnelInterface {
             List<String> restored = new ArrayList<>(2);
             // Its local route first (the common case, all in place, costs one lookup); that route follows a new
             // address by a few milliseconds, so an exclusive add then tells whether the address itself is there.
-            if (assigned != null && rt.routeTo(assigned, index).filter(RouteEntry::local).isEmpty()
+            if (assigned != null
+                    && rt.routeTo(assigned, index).filter(RouteEntry::local).isEmpty()
                     && addAddress(rt, assigned, NLM_F_EXCL)) {
                 restored.add("address " + Ipv6Text.format(assigned) + "/" + ADDRESS_PREFIX_LENGTH);
             }
             if (routeAdded) {
                 String step = "add route ::/0 dev " + name + " metric " + DEFAULT_ROUTE_METRIC;
-                NetlinkAck added = rt.route(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, ANY, 0, index,
-                        DEFAULT_ROUTE_METRIC, step);
+                NetlinkAck added =
+                        rt.route(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, ANY, 0, index, DEFAULT_ROUTE_METRIC, step);
                 if (added.ok()) {
                     restored.add("default route");
                 } else if (added.errno() != Errno.EEXIST) {

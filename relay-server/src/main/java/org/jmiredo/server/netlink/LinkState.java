@@ -1,5 +1,6 @@
 package org.jmiredo.server.netlink;
 
+import static org.jmiredo.server.netlink.RtnetlinkConstants.IFF_UP;
 import static org.jmiredo.server.netlink.RtnetlinkConstants.IFINFOMSG_LENGTH;
 import static org.jmiredo.server.netlink.RtnetlinkConstants.IFLA_INFO_DATA;
 import static org.jmiredo.server.netlink.RtnetlinkConstants.IFLA_INFO_KIND;
@@ -7,7 +8,6 @@ import static org.jmiredo.server.netlink.RtnetlinkConstants.IFLA_LINKINFO;
 import static org.jmiredo.server.netlink.RtnetlinkConstants.IFLA_MTU;
 import static org.jmiredo.server.netlink.RtnetlinkConstants.IFLA_TUN_NUM_QUEUES;
 import static org.jmiredo.server.netlink.RtnetlinkConstants.IFLA_TXQLEN;
-import static org.jmiredo.server.netlink.RtnetlinkConstants.IFF_UP;
 
 import java.util.OptionalInt;
 
@@ -29,8 +29,12 @@ record LinkState(int index, int flags, int mtu, int txQueueLength, OptionalInt t
         OptionalInt queues = info.string(IFLA_INFO_KIND).filter("tun"::equals).isPresent()
                 ? info.nested(IFLA_INFO_DATA).u32(IFLA_TUN_NUM_QUEUES)
                 : OptionalInt.empty();
-        return new LinkState(link.payload().getInt(4), link.payload().getInt(8), attributes.u32(IFLA_MTU).orElse(0),
-                attributes.u32(IFLA_TXQLEN).orElse(0), queues);
+        return new LinkState(
+                link.payload().getInt(4),
+                link.payload().getInt(8),
+                attributes.u32(IFLA_MTU).orElse(0),
+                attributes.u32(IFLA_TXQLEN).orElse(0),
+                queues);
     }
 
     boolean up() {

@@ -24,10 +24,16 @@ record NetlinkAck(int errno, String kernelMessage) {
             return new NetlinkAck(errno, null);
         }
         // Without NLM_F_CAPPED the whole request is echoed: skip as much as its header says it held.
-        int echoed = (error.flags() & NLM_F_CAPPED) != 0 ? NLMSG_HDRLEN : error.payload().getInt(4);
+        int echoed = (error.flags() & NLM_F_CAPPED) != 0
+                ? NLMSG_HDRLEN
+                : error.payload().getInt(4);
         int tlvs = 4 + NetlinkAttributes.align(echoed);
-        String text = NetlinkAttributes.parse(error.payload(), Math.min(tlvs, error.payload().limit()),
-                error.payload().limit()).string(NLMSGERR_ATTR_MSG).orElse(null);
+        String text = NetlinkAttributes.parse(
+                        error.payload(),
+                        Math.min(tlvs, error.payload().limit()),
+                        error.payload().limit())
+                .string(NLMSGERR_ATTR_MSG)
+                .orElse(null);
         return new NetlinkAck(errno, text);
     }
 

@@ -29,10 +29,13 @@ record NetlinkMessage(int type, int flags, int sequence, ByteBuffer payload) {
             if (length < NLMSG_HDRLEN || length > datagram.limit() - at) {
                 throw new IllegalArgumentException("malformed netlink message at " + at + ": length " + length);
             }
-            ByteBuffer payload = datagram.slice(at + NLMSG_HDRLEN, length - NLMSG_HDRLEN)
-                    .order(ByteOrder.nativeOrder());
-            messages.add(new NetlinkMessage(Short.toUnsignedInt(datagram.getShort(at + 4)),
-                    Short.toUnsignedInt(datagram.getShort(at + 6)), datagram.getInt(at + 8), payload));
+            ByteBuffer payload =
+                    datagram.slice(at + NLMSG_HDRLEN, length - NLMSG_HDRLEN).order(ByteOrder.nativeOrder());
+            messages.add(new NetlinkMessage(
+                    Short.toUnsignedInt(datagram.getShort(at + 4)),
+                    Short.toUnsignedInt(datagram.getShort(at + 6)),
+                    datagram.getInt(at + 8),
+                    payload));
             at += NetlinkAttributes.align(length);
         }
         return messages;

@@ -23,7 +23,11 @@ final class NetlinkMessageWriter {
     /** Starts a message; the port id is 0, the kernel fills in ours. */
     NetlinkMessageWriter begin(int type, int flags, int sequence) {
         buffer.clear();
-        buffer.putInt(0).putShort((short) type).putShort((short) flags).putInt(sequence).putInt(0);
+        buffer.putInt(0)
+                .putShort((short) type)
+                .putShort((short) flags)
+                .putInt(sequence)
+                .putInt(0);
         return this;
     }
 
@@ -43,7 +47,9 @@ final class NetlinkMessageWriter {
     }
 
     NetlinkMessageWriter attribute(int type, byte[] value) {
-        buffer.putShort((short) (NLA_HDRLEN + value.length)).putShort((short) type).put(value);
+        buffer.putShort((short) (NLA_HDRLEN + value.length))
+                .putShort((short) type)
+                .put(value);
         return pad();
     }
 

@@ -20,9 +20,12 @@ import java.util.Arrays;
 record RouteEntry(int table, byte[] destination, int destinationLength, int outputIndex, int type) {
     static RouteEntry of(NetlinkMessage route) {
         NetlinkAttributes attributes = route.attributes(RTMSG_LENGTH);
-        return new RouteEntry(attributes.u32(RTA_TABLE).orElse(route.payload().get(4) & 0xFF),
-                attributes.bytes(RTA_DST).orElse(new byte[0]), route.payload().get(1) & 0xFF,
-                attributes.u32(RTA_OIF).orElse(0), route.payload().get(7) & 0xFF);
+        return new RouteEntry(
+                attributes.u32(RTA_TABLE).orElse(route.payload().get(4) & 0xFF),
+                attributes.bytes(RTA_DST).orElse(new byte[0]),
+                route.payload().get(1) & 0xFF,
+                attributes.u32(RTA_OIF).orElse(0),
+                route.payload().get(7) & 0xFF);
     }
 
     boolean local() {
@@ -31,7 +34,9 @@ record RouteEntry(int table, byte[] destination, int destinationLength, int outp
 
     /** Whether this is the route {@code prefix/length dev index} of {@code table}. */
     boolean is(int table, byte[] prefix, int length, int index) {
-        return this.table == table && destinationLength == length && outputIndex == index
+        return this.table == table
+                && destinationLength == length
+                && outputIndex == index
                 && Arrays.equals(destination, prefix);
     }
 }

@@ -93,8 +93,13 @@ public final class RtnetlinkConfigurator implements InterfaceConfigurator {
                 throw e;
             }
         }
-        LOG.debug("{}: mtu {}, txqueuelen {}, {}, route {}", dev, spec.mtu(),
-                spec.txQueueLength() > 0 ? spec.txQueueLength() : "kept", spec.linkLocalText(), spec.prefixText());
+        LOG.debug(
+                "{}: mtu {}, txqueuelen {}, {}, route {}",
+                dev,
+                spec.mtu(),
+                spec.txQueueLength() > 0 ? spec.txQueueLength() : "kept",
+                spec.linkLocalText(),
+                spec.prefixText());
         boolean added = addressAdded;
         return () -> {
             try (RtnetlinkSession rt = open()) {
@@ -108,8 +113,14 @@ public final class RtnetlinkConfigurator implements InterfaceConfigurator {
     private static boolean addAddress(RtnetlinkSession rt, TunnelInterfaceSpec spec, int index)
             throws InterfaceConfigException {
         String step = "add address " + spec.linkLocalText() + " to " + spec.name();
-        NetlinkAck ack = rt.address(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, spec.linkLocal(),
-                TunnelInterfaceSpec.LINK_LOCAL_PREFIX_LENGTH, IFA_F_NODAD, index, step);
+        NetlinkAck ack = rt.address(
+                RTM_NEWADDR,
+                NLM_F_CREATE | NLM_F_EXCL,
+                spec.linkLocal(),
+                TunnelInterfaceSpec.LINK_LOCAL_PREFIX_LENGTH,
+                IFA_F_NODAD,
+                index,
+                step);
         if (ack.errno() == Errno.EEXIST) {
             return false; // the host's (or a previous run's): kept, and kept at shutdown
         }
@@ -132,16 +143,19 @@ public final class RtnetlinkConfigurator implements InterfaceConfigurator {
                 return;
             }
             if (System.nanoTime() - deadline > 0) {
-                LOG.warn("{}: no local route for {} after {} ms; packets to it are dropped until there is one",
-                        spec.name(), spec.linkLocalText(), ADDRESS_WAIT.toMillis());
+                LOG.warn(
+                        "{}: no local route for {} after {} ms; packets to it are dropped until there is one",
+                        spec.name(),
+                        spec.linkLocalText(),
+                        ADDRESS_WAIT.toMillis());
                 return;
             }
             try {
                 Thread.sleep(1);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new InterfaceConfigException("interrupted while waiting for " + spec.linkLocalText()
-                        + " on " + spec.name(), e);
+                throw new InterfaceConfigException(
+                        "interrupted while waiting for " + spec.linkLocalText() + " on " + spec.name(), e);
             }
         }
     }
@@ -159,8 +173,8 @@ public final class RtnetlinkConfigurator implements InterfaceConfigurator {
     private static NetlinkAck addRouteUnlessPresent(RtnetlinkSession rt, TunnelInterfaceSpec spec, int index)
             throws InterfaceConfigException {
         String step = "add route " + spec.prefixText() + " dev " + spec.name();
-        NetlinkAck ack = rt.route(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, spec.prefix(), spec.prefixLength(),
-                index, step);
+        NetlinkAck ack =
+                rt.route(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, spec.prefix(), spec.prefixLength(), index, step);
         if (ack.errno() != Errno.EEXIST) {
             check(step, ack);
         }
@@ -181,7 +195,9 @@ public final class RtnetlinkConfigurator implements InterfaceConfigurator {
                 return new Restoration(false, List.of());
             }
             List<String> restored = new ArrayList<>();
-            boolean addressThere = rt.routeTo(spec.linkLocal(), link.index()).filter(RouteEntry::local).isPresent();
+            boolean addressThere = rt.routeTo(spec.linkLocal(), link.index())
+                    .filter(RouteEntry::local)
+                    .isPresent();
             if (!addressThere && addAddress(rt, spec, link.index())) {
                 awaitUsable(rt, spec, link.index());
                 restored.add("address " + spec.linkLocalText());
@@ -195,15 +211,19 @@ public final class RtnetlinkConfigurator implements InterfaceConfigurator {
 
     private static void check(String step, NetlinkAck ack) throws InterfaceConfigException {
         if (!ack.ok()) {
-            throw RtnetlinkSession.failed(step + (ack.errno() == Errno.EPERM
-                    ? " (missing CAP_NET_ADMIN: run as root or grant CAP_NET_ADMIN)" : ""), ack);
+            throw RtnetlinkSession.failed(
+                    step
+                            + (ack.errno() == Errno.EPERM
+                                    ? " (missing CAP_NET_ADMIN: run as root or grant CAP_NET_ADMIN)"
+                                    : ""),
+                    ack);
         }
     }
 
     // Never throws, and is quiet about what is gone already: the TUN (ENODEV; it took its address and route with
     // it; deleting the route then finds no route, ESRCH), the address (EADDRNOTAVAIL).
-    private static void undo(RtnetlinkSession rt, TunnelInterfaceSpec spec, LinkState found, boolean routeAdded,
-            boolean addressAdded) {
+    private static void undo(
+            RtnetlinkSession rt, TunnelInterfaceSpec spec, LinkState found, boolean routeAdded, boolean addressAdded) {
         String dev = spec.name();
         try {
             if (routeAdded) {
@@ -212,20 +232,37 @@ public final class RtnetlinkConfigurator implements InterfaceConfigurator {
             }
             if (addressAdded) {
                 String address = "delete address " + spec.linkLocalText() + " from " + dev;
-                quietly(address, rt.address(RTM_DELADDR, 0, spec.linkLocal(),
-                        TunnelInterfaceSpec.LINK_LOCAL_PREFIX_LENGTH, 0, found.index(), address));
+                quietly(
+                        address,
+                        rt.address(
+                                RTM_DELADDR,
+                                0,
+                                spec.linkLocal(),
+                                TunnelInterfaceSpec.LINK_LOCAL_PREFIX_LENGTH,
+                                0,
+                                found.index(),
+                                address));
             }
             String link = "restore link " + dev + " mtu " + found.mtu();
             int txQueueLength = spec.txQueueLength() > 0 ? found.txQueueLength() : -1;
-            quietly(link, rt.setLink(found.index(), found.mtu(), txQueueLength, found.flags() & IFF_MULTICAST,
-                    IFF_MULTICAST, link));
+            quietly(
+                    link,
+                    rt.setLink(
+                            found.index(),
+                            found.mtu(),
+                            txQueueLength,
+                            found.flags() & IFF_MULTICAST,
+                            IFF_MULTICAST,
+                            link));
         } catch (InterfaceConfigException e) {
             LOG.warn("cannot undo the set-up of {}: {}", dev, e.getMessage());
         }
     }
 
     private static void quietly(String step, NetlinkAck ack) {
-        if (!ack.ok() && ack.errno() != Errno.ENODEV && ack.errno() != Errno.ESRCH
+        if (!ack.ok()
+                && ack.errno() != Errno.ENODEV
+                && ack.errno() != Errno.ESRCH
                 && ack.errno() != Errno.EADDRNOTAVAIL) {
             LOG.warn("{}", RtnetlinkSession.failed(step, ack).getMessage());
         }
@@ -236,7 +273,10 @@ public final class RtnetlinkConfigurator implements InterfaceConfigurator {
         try (RtnetlinkSession rt = open()) {
             LinkState link = rt.link(spec.name());
             // Output interface 0: the route any packet to the prefix takes, wherever it leads.
-            return link.up() && rt.routeTo(spec.prefix(), 0).filter(r -> r.outputIndex() == link.index()).isPresent();
+            return link.up()
+                    && rt.routeTo(spec.prefix(), 0)
+                            .filter(r -> r.outputIndex() == link.index())
+                            .isPresent();
         }
     }
 
@@ -257,7 +297,8 @@ public final class RtnetlinkConfigurator implements InterfaceConfigurator {
                         + "brings it up (ip link set dev " + dev + " mtu " + spec.mtu() + " up)");
             }
             if (link.tunQueues().isPresent() && link.tunQueues().getAsInt() > attachedQueues) {
-                throw new InterfaceConfigException("interface " + dev + " has " + link.tunQueues().getAsInt()
+                throw new InterfaceConfigException("interface " + dev + " has "
+                        + link.tunQueues().getAsInt()
                         + " queues attached, " + attachedQueues + " of them ours: another process (a second relay?) "
                         + "uses it; stop it");
             }

@@ -23,9 +23,11 @@ final class RtnetlinkConstants {
     static final int NLM_F_DUMP = 0x300;
     /** With NEW: fail with EEXIST if the object exists; create it if it does not. */
     static final int NLM_F_EXCL = 0x200;
+
     static final int NLM_F_CREATE = 0x400;
     /** On NLMSG_ERROR: only the request's header is echoed (NETLINK_CAP_ACK), TLVs follow (NETLINK_EXT_ACK). */
     static final int NLM_F_CAPPED = 0x100;
+
     static final int NLM_F_ACK_TLVS = 0x200;
     /** enum nlmsgerr_attrs: the kernel's text for an error (extack). */
     static final int NLMSGERR_ATTR_MSG = 1;
@@ -43,6 +45,7 @@ final class RtnetlinkConstants {
 
     /** struct ifinfomsg: u8 family, u8 pad, u16 type, s32 index, u32 flags, u32 change. */
     static final int IFINFOMSG_LENGTH = 16;
+
     static final int IFLA_IFNAME = 3;
     static final int IFLA_MTU = 4;
     static final int IFLA_TXQLEN = 13;
@@ -51,6 +54,7 @@ final class RtnetlinkConstants {
     static final int IFLA_INFO_DATA = 2;
     /** IFLA_TUN_NUM_QUEUES in IFLA_INFO_DATA of kind "tun" (Linux 4.15). */
     static final int IFLA_TUN_NUM_QUEUES = 8;
+
     static final int IFF_UP = 0x1;
     static final int IFF_MULTICAST = 0x1000;
 
@@ -63,14 +67,17 @@ final class RtnetlinkConstants {
      * struct rtmsg: u8 family, dst_len, src_len, tos, table, protocol, scope, type, then u32 flags.
      */
     static final int RTMSG_LENGTH = 12;
+
     static final int RTA_DST = 1;
     static final int RTA_OIF = 4;
     /** The route's metric (ip route's "metric"); without it the kernel gives an IPv6 route 1024. */
     static final int RTA_PRIORITY = 6;
+
     static final int RTA_TABLE = 15;
     static final int RT_TABLE_MAIN = 254;
     /** What ip route add marks its routes with. */
     static final int RTPROT_BOOT = 3;
+
     static final int RT_SCOPE_UNIVERSE = 0;
     static final int RTN_UNICAST = 1;
     /** A route to an address of this host: packets to it are delivered here. */

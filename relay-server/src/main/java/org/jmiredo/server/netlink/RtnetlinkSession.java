@@ -22,11 +22,13 @@ import org.jmiredo.server.sys.NetlinkSocket;
 final class RtnetlinkSession implements AutoCloseable {
     /** The largest datagram a dump part takes (the kernel makes them at most 32 KiB), with room to spare. */
     private static final int RECEIVE_CAPACITY = 64 * 1024;
+
     private static final int REQUEST_CAPACITY = 256;
 
     private final NetlinkSocket socket;
     private final NetlinkMessageWriter writer = new NetlinkMessageWriter(REQUEST_CAPACITY);
-    private final ByteBuffer received = ByteBuffer.allocateDirect(RECEIVE_CAPACITY).order(ByteOrder.nativeOrder());
+    private final ByteBuffer received =
+            ByteBuffer.allocateDirect(RECEIVE_CAPACITY).order(ByteOrder.nativeOrder());
     private int sequence;
 
     RtnetlinkSession(NetlinkSocket socket) {
@@ -45,8 +47,9 @@ final class RtnetlinkSession implements AutoCloseable {
         return acknowledgement(step);
     }
 
-    NetlinkAck address(int type, int flags, Inet6Address address, int prefixLength, int addressFlags, int index,
-            String step) throws InterfaceConfigException {
+    NetlinkAck address(
+            int type, int flags, Inet6Address address, int prefixLength, int addressFlags, int index, String step)
+            throws InterfaceConfigException {
         RtnetlinkRequests.address(writer, ++sequence, type, flags, address, prefixLength, addressFlags, index);
         return acknowledgement(step);
     }
@@ -118,7 +121,8 @@ final class RtnetlinkSession implements AutoCloseable {
                 }
                 if (message.type() == NLMSG_DONE) {
                     // NLMSG_DONE carries the dump's own result: 0, or a negative errno if it broke off.
-                    int error = message.payload().limit() >= 4 ? message.payload().getInt(0) : 0;
+                    int error =
+                            message.payload().limit() >= 4 ? message.payload().getInt(0) : 0;
                     if (error < 0) {
                         throw failed(step, new NetlinkAck(-error, null));
                     }
@@ -134,8 +138,8 @@ final class RtnetlinkSession implements AutoCloseable {
         try {
             return parse.apply(message);
         } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
-            throw new InterfaceConfigException("cannot " + step + ": the kernel's reply is malformed: "
-                    + e.getMessage(), e);
+            throw new InterfaceConfigException(
+                    "cannot " + step + ": the kernel's reply is malformed: " + e.getMessage(), e);
         }
     }
 

@@ -24,6 +24,7 @@ public record TunnelInterfaceSpec(
     public static final int LINK_LOCAL_PREFIX_LENGTH = 64;
     /** The global Teredo prefix 2001::/32 (RFC 4380 §2.6). */
     public static final Inet6Address TEREDO_PREFIX = v6("2001::");
+
     public static final int TEREDO_PREFIX_LENGTH = 32;
 
     public TunnelInterfaceSpec {
@@ -40,8 +41,8 @@ public record TunnelInterfaceSpec(
             throw new IllegalArgumentException("the tx queue length must not be negative, not " + txQueueLength);
         }
         if (!Ipv6Text.hostBitsZero(prefix.getAddress(), prefixLength)) {
-            throw new IllegalArgumentException(Ipv6Text.format(prefix) + "/" + prefixLength
-                    + " has bits set beyond its length");
+            throw new IllegalArgumentException(
+                    Ipv6Text.format(prefix) + "/" + prefixLength + " has bits set beyond its length");
         }
     }
 

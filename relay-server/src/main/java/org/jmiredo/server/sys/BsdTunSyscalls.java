@@ -40,6 +40,7 @@ public final class BsdTunSyscalls {
     public static final int SOCKADDR_CTL_SIZE = 32;
     /** struct ifreq (net/if.h): IFNAMSIZ (16) name bytes, then a 16-byte union, on every BSD and macOS. */
     public static final int IFREQ_SIZE = 32;
+
     private static final int IFNAMSIZ = 16;
 
     /** Opens a tun device node ({@code /dev/tun}, {@code /dev/tun0}) for reading and writing. */
@@ -103,8 +104,10 @@ public final class BsdTunSyscalls {
             address.copyFrom(MemorySegment.ofArray(sockaddrCtl(id, unit)));
             int connected = Libc.connect(fd, address);
             if (connected < 0) {
-                throw new NativeException("cannot create a utun interface (root needed; unit taken?)",
-                        "connect utun unit " + unit, -connected);
+                throw new NativeException(
+                        "cannot create a utun interface (root needed; unit taken?)",
+                        "connect utun unit " + unit,
+                        -connected);
             }
             MemorySegment name = arena.allocate(IFNAMSIZ);
             int length = Libc.getsockopt(fd, SYSPROTO_CONTROL, UTUN_OPT_IFNAME, name);
@@ -119,7 +122,11 @@ public final class BsdTunSyscalls {
     /** A struct sockaddr_ctl for the control {@code id} and {@code unit}, in the host's byte order (macOS's). */
     public static byte[] sockaddrCtl(int id, int unit) {
         java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(SOCKADDR_CTL_SIZE).order(ByteOrder.nativeOrder());
-        b.put((byte) SOCKADDR_CTL_SIZE).put((byte) PF_SYSTEM).putShort((short) AF_SYS_CONTROL).putInt(id).putInt(unit);
+        b.put((byte) SOCKADDR_CTL_SIZE)
+                .put((byte) PF_SYSTEM)
+                .putShort((short) AF_SYS_CONTROL)
+                .putInt(id)
+                .putInt(unit);
         return b.array();
     }
 

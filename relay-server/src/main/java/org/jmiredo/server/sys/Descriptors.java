@@ -13,8 +13,10 @@ public final class Descriptors {
     public static int duplicate(int fd) throws NativeException {
         int copy = Libc.dup(fd);
         if (copy < 0) {
-            throw new NativeException("cannot duplicate a socket's fd; raise the open-files limit if EMFILE",
-                    "fcntl F_DUPFD_CLOEXEC " + fd, -copy);
+            throw new NativeException(
+                    "cannot duplicate a socket's fd; raise the open-files limit if EMFILE",
+                    "fcntl F_DUPFD_CLOEXEC " + fd,
+                    -copy);
         }
         return copy;
     }

@@ -27,12 +27,12 @@ public final class Errno {
     public static final int ENOTTY = 25;
     /** asm-generic/errno.h, beyond errno-base.h. */
     public static final int EMSGSIZE = 90;
+
     public static final int EADDRNOTAVAIL = 99;
 
     private static final String[] NAMES = {
-        null, "EPERM", "ENOENT", "ESRCH", "EINTR", "EIO", "ENXIO", "E2BIG", null, "EBADF", null, "EAGAIN",
-        "ENOMEM", "EACCES", null, null, "EBUSY", "EEXIST", null, "ENODEV", null, null, "EINVAL", "ENFILE",
-        "EMFILE", "ENOTTY"
+        null, "EPERM", "ENOENT", "ESRCH", "EINTR", "EIO", "ENXIO", "E2BIG", null, "EBADF", null, "EAGAIN", "ENOMEM",
+        "EACCES", null, null, "EBUSY", "EEXIST", null, "ENODEV", null, null, "EINVAL", "ENFILE", "EMFILE", "ENOTTY"
     };
 
     /** The C library's text for {@code errno} (strerror(3)), "File exists" for EEXIST: what tools such as iproute2 print. */

@@ -75,6 +75,7 @@ final class Libc {
     private static final MethodHandle SIGNAL = plain("signal");
     /** Room for struct sigaction on every libc we run on (glibc: 152 bytes); its handler comes first. */
     private static final long SIGACTION_SIZE = 256;
+
     private static final long SIG_IGN = 1;
     /** MSG_DONTWAIT (linux/socket.h): never block, whatever the fd's own flags say. */
     private static final int MSG_DONTWAIT = 0x40;
@@ -181,7 +182,8 @@ final class Libc {
      */
     static int recvmmsg(MemorySegment state, int fd, long vec, int count) {
         try {
-            int received = (int) (long) RECVMMSG.invokeExact(state, (long) fd, vec, (long) count, (long) MSG_DONTWAIT, 0L, 0L);
+            int received =
+                    (int) (long) RECVMMSG.invokeExact(state, (long) fd, vec, (long) count, (long) MSG_DONTWAIT, 0L, 0L);
             return received >= 0 ? received : -errno(state);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -214,8 +216,8 @@ final class Libc {
     static int setsockopt(int fd, int level, int name, MemorySegment value) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            int result = (int) (long) SETSOCKOPT.invokeExact(state, (long) fd, (long) level, (long) name,
-                    address(value), value.byteSize(), 0L);
+            int result = (int) (long) SETSOCKOPT.invokeExact(
+                    state, (long) fd, (long) level, (long) name, address(value), value.byteSize(), 0L);
             return result == 0 ? 0 : -errno(state);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -231,7 +233,8 @@ final class Libc {
      */
     static long sendto(MemorySegment state, int fd, MemorySegment data, long length, MemorySegment to) {
         try {
-            long sent = (long) SENDTO.invokeExact(state, (long) fd, address(data), length, 0L, address(to), to.byteSize());
+            long sent =
+                    (long) SENDTO.invokeExact(state, (long) fd, address(data), length, 0L, address(to), to.byteSize());
             return sent >= 0 ? sent : -errno(state);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -258,8 +261,8 @@ final class Libc {
     static long recv(int fd, MemorySegment buffer, int flags) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            long length = (long) RECV.invokeExact(state, (long) fd, address(buffer), buffer.byteSize(), (long) flags,
-                    0L, 0L);
+            long length =
+                    (long) RECV.invokeExact(state, (long) fd, address(buffer), buffer.byteSize(), (long) flags, 0L, 0L);
             return length >= 0 ? length : -errno(state);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -272,8 +275,8 @@ final class Libc {
     static int connect(int fd, MemorySegment address) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            int result = (int) (long) CONNECT.invokeExact(state, (long) fd, address(address), address.byteSize(),
-                    0L, 0L, 0L);
+            int result = (int)
+                    (long) CONNECT.invokeExact(state, (long) fd, address(address), address.byteSize(), 0L, 0L, 0L);
             return result == 0 ? 0 : -errno(state);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -291,8 +294,8 @@ final class Libc {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
             MemorySegment length = arena.allocate(ValueLayout.JAVA_INT);
             length.set(ValueLayout.JAVA_INT, 0, (int) value.byteSize());
-            int result = (int) (long) GETSOCKOPT.invokeExact(state, (long) fd, (long) level, (long) name,
-                    address(value), address(length), 0L);
+            int result = (int) (long) GETSOCKOPT.invokeExact(
+                    state, (long) fd, (long) level, (long) name, address(value), address(length), 0L);
             return result == 0 ? length.get(ValueLayout.JAVA_INT, 0) : -errno(state);
         } catch (Throwable t) {
             throw rethrow(t);

@@ -43,6 +43,7 @@ final class MessageHeaders {
     private static final int CMSG_DATA = 16;
     /** SOL_UDP and UDP_SEGMENT (linux/udp.h, Linux 4.18): the segment size of a GSO send. */
     static final int SOL_UDP = 17;
+
     static final int UDP_SEGMENT = 103;
     private static final ValueLayout.OfShort NET_SHORT = JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfInt NET_INT = JAVA_INT.withOrder(ByteOrder.BIG_ENDIAN);

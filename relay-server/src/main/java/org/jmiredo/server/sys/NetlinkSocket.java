@@ -25,12 +25,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class NetlinkSocket implements AutoCloseable {
     /** linux/socket.h, linux/netlink.h. */
     static final int AF_NETLINK = 16;
+
     static final int NETLINK_ROUTE = 0;
     static final int SOL_NETLINK = 270;
     static final int NETLINK_CAP_ACK = 10;
     static final int NETLINK_EXT_ACK = 11;
     /** asm-generic/socket.h (x86-64 and arm64): the old 64-bit struct timeval form. */
     static final int SOL_SOCKET = 1;
+
     static final int SO_RCVTIMEO = 20;
     /** MSG_TRUNC on recv: return the datagram's real length, so a short buffer is noticed. */
     static final int MSG_TRUNC = 0x20;
@@ -135,13 +137,18 @@ public final class NetlinkSocket implements AutoCloseable {
             length = Libc.recv(fd, MemorySegment.ofBuffer(buffer), MSG_TRUNC);
         } while (length == -Errno.EINTR);
         if (length < 0) {
-            throw new NativeException(length == -Errno.EAGAIN ? "no answer from the kernel within "
-                    + RECEIVE_TIMEOUT.toSeconds() + " s" : "cannot receive from the kernel", "recv netlink",
+            throw new NativeException(
+                    length == -Errno.EAGAIN
+                            ? "no answer from the kernel within " + RECEIVE_TIMEOUT.toSeconds() + " s"
+                            : "cannot receive from the kernel",
+                    "recv netlink",
                     (int) -length);
         }
         if (length > buffer.capacity()) {
-            throw new NativeException("a " + length + "-byte netlink reply does not fit in "
-                    + buffer.capacity() + " bytes", "recv netlink", Errno.EMSGSIZE);
+            throw new NativeException(
+                    "a " + length + "-byte netlink reply does not fit in " + buffer.capacity() + " bytes",
+                    "recv netlink",
+                    Errno.EMSGSIZE);
         }
         buffer.limit((int) length);
     }

@@ -31,9 +31,11 @@ public final class RawIpv6Socket implements AutoCloseable {
     static final int IPPROTO_RAW = 255;
     /** struct sockaddr_in6: family (u16), port (be16), flowinfo (be32), addr[16], scope_id (u32). */
     static final int SOCKADDR_IN6_SIZE = 28;
+
     private static final long SIN6_ADDR_OFFSET = 8;
     /** Where the destination address lies in an IPv6 header (RFC 8200 §3). */
     private static final int IPV6_DST_OFFSET = 24;
+
     private static final int IPV6_HEADER_LENGTH = 40;
     /** errno EMSGSIZE (asm-generic/errno.h), returned here for a packet larger than the buffer. */
     public static final int EMSGSIZE = Errno.EMSGSIZE;
@@ -61,11 +63,13 @@ public final class RawIpv6Socket implements AutoCloseable {
     /** The one line for the operator; each case names the way out, as the daemon stops on it. */
     static String openHint(int errno) {
         return switch (errno) {
-            case Errno.EPERM, Errno.EACCES -> "missing CAP_NET_RAW for the native IPv6 output: run as root, grant "
-                    + "CAP_NET_RAW, or set jmiredo.server.native-forwarding = false";
+            case Errno.EPERM, Errno.EACCES ->
+                "missing CAP_NET_RAW for the native IPv6 output: run as root, grant "
+                        + "CAP_NET_RAW, or set jmiredo.server.native-forwarding = false";
             // EAFNOSUPPORT: a kernel booted with ipv6.disable=1 (an IPv4-only host) has no AF_INET6 at all.
-            default -> "cannot open the raw IPv6 socket for native forwarding (is IPv6 enabled?); on a host without "
-                    + "native IPv6 set jmiredo.server.native-forwarding = false";
+            default ->
+                "cannot open the raw IPv6 socket for native forwarding (is IPv6 enabled?); on a host without "
+                        + "native IPv6 set jmiredo.server.native-forwarding = false";
         };
     }
 

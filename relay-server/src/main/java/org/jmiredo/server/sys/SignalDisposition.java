@@ -16,6 +16,7 @@ public final class SignalDisposition {
     public static final int SIGHUP = 1;
     /** The kernel's view of this process, with the mask of its ignored signals (proc(5), "SigIgn"). */
     private static final Path STATUS = Path.of("/proc/self/status");
+
     private static final String IGNORED_FIELD = "SigIgn:";
 
     private SignalDisposition() {}
@@ -48,7 +49,8 @@ public final class SignalDisposition {
         for (String line : status.split("\n")) {
             if (line.startsWith(IGNORED_FIELD)) {
                 try {
-                    return OptionalLong.of(Long.parseUnsignedLong(line.substring(IGNORED_FIELD.length()).trim(), 16));
+                    return OptionalLong.of(Long.parseUnsignedLong(
+                            line.substring(IGNORED_FIELD.length()).trim(), 16));
                 } catch (NumberFormatException e) {
                     return OptionalLong.empty();
                 }

@@ -43,6 +43,7 @@ public final class TunSyscalls {
     public static final int TUN_F_TSO_ECN = 0x08;
     /** TUNSETOFFLOAD flags (Linux 6.2): UDP segmentation offload; the kernel wants both or neither. */
     public static final int TUN_F_USO4 = 0x20;
+
     public static final int TUN_F_USO6 = 0x40;
 
     /** _IOW('T', 202, int). */
@@ -51,9 +52,9 @@ public final class TunSyscalls {
     static final long TUNSETOFFLOAD = 0x400454d0L;
     /** struct ifreq: char ifr_name[IFNAMSIZ] then a 24-byte union whose first member is short ifr_flags. */
     static final int IFREQ_SIZE = 40;
+
     static final int IFNAMSIZ = 16;
     private static final long IFR_FLAGS_OFFSET = 16;
-
 
     /** An attached queue: its fd (non-blocking, close-on-exec) and the device name the kernel gave. */
     public record Attached(int fd, String name) {}
@@ -113,8 +114,8 @@ public final class TunSyscalls {
             ok = c != '/' && c != ':' && !Character.isWhitespace(c) && c > ' ';
         }
         if (!ok) {
-            throw new IllegalArgumentException("invalid interface name \"" + name
-                    + "\": 1 to 15 characters, no '/', ':' or spaces");
+            throw new IllegalArgumentException(
+                    "invalid interface name \"" + name + "\": 1 to 15 characters, no '/', ':' or spaces");
         }
         return bytes;
     }
@@ -132,8 +133,9 @@ public final class TunSyscalls {
         return switch (errno) {
             case Errno.ENOENT -> "no " + path + ": load the tun module or pass --device /dev/net/tun to the container";
             case Errno.ENODEV, Errno.ENXIO -> "the tun driver is not available: load the tun module (modprobe tun)";
-            case Errno.EPERM, Errno.EACCES -> "missing CAP_NET_ADMIN: run as root or grant CAP_NET_ADMIN"
-                    + " (in a container also allow the device /dev/net/tun)";
+            case Errno.EPERM, Errno.EACCES ->
+                "missing CAP_NET_ADMIN: run as root or grant CAP_NET_ADMIN"
+                        + " (in a container also allow the device /dev/net/tun)";
             case Errno.EMFILE, Errno.ENFILE -> "too many open files: raise the limit (ulimit -n)";
             default -> "cannot open " + path;
         };
@@ -142,10 +144,12 @@ public final class TunSyscalls {
     static String ioctlHint(String name, int errno) {
         return switch (errno) {
             case Errno.EPERM, Errno.EACCES -> "missing CAP_NET_ADMIN: run as root or grant CAP_NET_ADMIN";
-            case Errno.EBUSY -> "a network device named " + name
-                    + " already exists (another Teredo daemon?): stop it or choose another tun name";
-            case Errno.EINVAL -> "a network device named " + name
-                    + " exists and is not a multi-queue TUN device: choose another tun name";
+            case Errno.EBUSY ->
+                "a network device named " + name
+                        + " already exists (another Teredo daemon?): stop it or choose another tun name";
+            case Errno.EINVAL ->
+                "a network device named " + name
+                        + " exists and is not a multi-queue TUN device: choose another tun name";
             case Errno.E2BIG -> "too many queues for " + name + ": the kernel allows at most 256";
             case Errno.ENOTTY -> "not a TUN control device";
             default -> "cannot create the TUN device " + name;

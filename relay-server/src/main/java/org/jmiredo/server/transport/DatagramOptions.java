@@ -41,7 +41,7 @@ final class DatagramOptions {
             case NIO -> bootstrap.option(NioChannelOption.of(ExtendedSocketOptions.IP_DONTFRAGMENT), false);
             // BSD and macOS UDP sockets do not set DF unless IP_DONTFRAG is asked for; one socket per port
             // there, as their SO_REUSEPORT does not spread unicast datagrams (netty-io.md §5).
-            case KQUEUE -> { }
+            case KQUEUE -> {}
         }
     }
 

@@ -65,6 +65,7 @@ final class LocalAddressSockets implements AutoCloseable {
     private final Map<Integer, Bound> bound = new HashMap<>();
     /** Addresses whose failure was already logged as a warning, so a lasting one is not repeated each refresh. */
     private final Set<Integer> warned = new HashSet<>();
+
     private final ScheduledExecutorService timer;
     private boolean closed;
     /** The last listing failed: warned once, not again at every refresh while it keeps failing. */
@@ -85,8 +86,8 @@ final class LocalAddressSockets implements AutoCloseable {
      *
      * @param port the port of the wildcard sockets (the one the kernel gave, if the settings said 0)
      */
-    static LocalAddressSockets start(Binder binder, int port, AddressSource source, LocalSetup setup,
-            Duration refresh) {
+    static LocalAddressSockets start(
+            Binder binder, int port, AddressSource source, LocalSetup setup, Duration refresh) {
         LocalAddressSockets sockets = new LocalAddressSockets(binder, port, source, setup);
         sockets.refresh();
         long millis = refresh.toMillis();
@@ -95,8 +96,8 @@ final class LocalAddressSockets implements AutoCloseable {
     }
 
     /** The transport's binder: its loops, options and buffers, without the port-in-use probe. */
-    static Binder binder(TransportKind kind, List<IoEventLoop> loops, TransportSettings settings,
-            SocketBuffers buffers) {
+    static Binder binder(
+            TransportKind kind, List<IoEventLoop> loops, TransportSettings settings, SocketBuffers buffers) {
         return (target, channelSetup) -> UdpBinder.bindBeside(kind, loops, target, settings, buffers, channelSetup);
     }
 
@@ -130,7 +131,8 @@ final class LocalAddressSockets implements AutoCloseable {
             now = source.addresses();
         } catch (SocketException e) {
             if (!listingFails) {
-                LOG.warn("cannot list this host's addresses; the per-address sockets stay as they are until it can: {}",
+                LOG.warn(
+                        "cannot list this host's addresses; the per-address sockets stay as they are until it can: {}",
                         e.getMessage());
             }
             listingFails = true;
@@ -158,20 +160,38 @@ final class LocalAddressSockets implements AutoCloseable {
     private void open(int address) {
         int local = indexes.assign(address);
         if (local == 0) {
-            warnOnce(address, "no socket for {}:{}: more than {} addresses; peers that reach it are answered from"
-                    + " the address the route picks", Ipv4.toString(address), port, RelayOutput.MAX_LOCAL);
+            warnOnce(
+                    address,
+                    "no socket for {}:{}: more than {} addresses; peers that reach it are answered from"
+                            + " the address the route picks",
+                    Ipv4.toString(address),
+                    port,
+                    RelayOutput.MAX_LOCAL);
             return;
         }
         try {
-            bound.put(address, new Bound(local, binder.bind(new InetSocketAddress(inet(address), port),
-                    (channel, loopIndex) -> setup.initChannel(channel, loopIndex, local))));
+            bound.put(
+                    address,
+                    new Bound(
+                            local,
+                            binder.bind(
+                                    new InetSocketAddress(inet(address), port),
+                                    (channel, loopIndex) -> setup.initChannel(channel, loopIndex, local))));
             warned.remove(address);
-            LOG.info("UDP {}:{} bound (local address {}): peers that reach it are answered from it",
-                    Ipv4.toString(address), port, local);
+            LOG.info(
+                    "UDP {}:{} bound (local address {}): peers that reach it are answered from it",
+                    Ipv4.toString(address),
+                    port,
+                    local);
         } catch (TransportException e) {
             indexes.release(address);
-            warnOnce(address, "no socket for {}:{} ({}); peers that reach it are answered from the address the"
-                    + " route picks; retried every refresh", Ipv4.toString(address), port, e.getMessage());
+            warnOnce(
+                    address,
+                    "no socket for {}:{} ({}); peers that reach it are answered from the address the"
+                            + " route picks; retried every refresh",
+                    Ipv4.toString(address),
+                    port,
+                    e.getMessage());
         }
     }
 

@@ -46,6 +46,7 @@ final class MmsgUdpSender implements UdpSender {
     private final ByteBuf[] payloads = new ByteBuf[BATCH];
     /** What each payload is, counted with it when it leaves (null for data). */
     private final Counter[] kinds = new Counter[BATCH];
+
     private final UdpSender overflow;
     /** {@link UdpGso#refusedTowards}, made once. */
     private final IntPredicate refusedTowards;
@@ -72,8 +73,8 @@ final class MmsgUdpSender implements UdpSender {
             if (udp instanceof EpollDatagramChannel epoll) {
                 int fd = epoll.fd().intValue();
                 gso.probe(fd);
-                return new MmsgUdpSender(udp, counters,
-                        (batch, from) -> batch.send(fd, from, batch.messages() - from), gso);
+                return new MmsgUdpSender(
+                        udp, counters, (batch, from) -> batch.send(fd, from, batch.messages() - from), gso);
             }
             return new ChannelUdpSender(udp, counters);
         };

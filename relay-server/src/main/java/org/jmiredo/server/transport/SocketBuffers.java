@@ -28,6 +28,7 @@ public final class SocketBuffers {
 
     /** setsockopt(SOL_SOCKET = 1, SO_SNDBUFFORCE = 32 / SO_RCVBUFFORCE = 33), asm-generic/socket.h. */
     static final IntegerUnixChannelOption SO_SNDBUFFORCE = new IntegerUnixChannelOption("SO_SNDBUFFORCE", 1, 32);
+
     static final IntegerUnixChannelOption SO_RCVBUFFORCE = new IntegerUnixChannelOption("SO_RCVBUFFORCE", 1, 33);
 
     private final TransportKind kind;
@@ -56,8 +57,8 @@ public final class SocketBuffers {
         return send.smallest.get() == Integer.MAX_VALUE ? 0 : send.smallest.get();
     }
 
-    private void set(Channel channel, Direction direction, IntegerUnixChannelOption force,
-            ChannelOption<Integer> plain) {
+    private void set(
+            Channel channel, Direction direction, IntegerUnixChannelOption force, ChannelOption<Integer> plain) {
         if (direction.asked > 0 && !(kind == TransportKind.EPOLL && forced(channel, force, direction.asked))) {
             channel.config().setOption(plain, direction.asked);
         }
@@ -66,11 +67,18 @@ public final class SocketBuffers {
         int granted = kind == TransportKind.EPOLL ? got / 2 : got;
         direction.smallest.accumulateAndGet(granted, Math::min);
         if (direction.asked > 0 && granted < direction.asked && direction.warned.compareAndSet(false, true)) {
-            LOG.warn("UDP socket {} buffer: asked for {} bytes ({}), the kernel gave {}: datagrams arriving during"
-                    + " a stall of the event loop are dropped sooner (netstat -su: {} buffer errors). The kernel caps"
-                    + " it at {} = {}: raise that sysctl, or run with CAP_NET_ADMIN (then {}FORCE passes the cap)",
-                    direction.name, direction.asked, direction.option, granted, direction.name, direction.sysctl,
-                    sysctl(direction.sysctl), direction.option);
+            LOG.warn(
+                    "UDP socket {} buffer: asked for {} bytes ({}), the kernel gave {}: datagrams arriving during"
+                            + " a stall of the event loop are dropped sooner (netstat -su: {} buffer errors). The kernel caps"
+                            + " it at {} = {}: raise that sysctl, or run with CAP_NET_ADMIN (then {}FORCE passes the cap)",
+                    direction.name,
+                    direction.asked,
+                    direction.option,
+                    granted,
+                    direction.name,
+                    direction.sysctl,
+                    sysctl(direction.sysctl),
+                    direction.option);
         }
     }
 
@@ -87,7 +95,9 @@ public final class SocketBuffers {
     // Not Files.readString: it trusts the size procfs reports and returned only the first byte.
     private static String sysctl(String name) {
         try {
-            return Files.readAllLines(Path.of("/proc/sys", name.split("\\."))).getFirst().trim();
+            return Files.readAllLines(Path.of("/proc/sys", name.split("\\.")))
+                    .getFirst()
+                    .trim();
         } catch (IOException | RuntimeException e) {
             return "?";
         }

@@ -60,8 +60,8 @@ public final class Transport implements AutoCloseable {
     /** With a wildcard bind address: the further sockets on each of the host's addresses; else null. */
     private volatile LocalAddressSockets localSockets;
 
-    private Transport(TransportKind kind, TransportSettings settings, MultiThreadIoEventLoopGroup group,
-            TunnelDevice tun) {
+    private Transport(
+            TransportKind kind, TransportSettings settings, MultiThreadIoEventLoopGroup group, TunnelDevice tun) {
         this.kind = kind;
         this.settings = settings;
         this.buffers = new SocketBuffers(kind, settings);
@@ -99,8 +99,12 @@ public final class Transport implements AutoCloseable {
         return start(platform.fit(settings), wiring, configurator, platform);
     }
 
-    private static Transport start(TransportSettings settings, DataPathWiring wiring,
-            InterfaceConfigurator configurator, TunnelPlatform platform) throws IOException {
+    private static Transport start(
+            TransportSettings settings,
+            DataPathWiring wiring,
+            InterfaceConfigurator configurator,
+            TunnelPlatform platform)
+            throws IOException {
         TransportKind kind = platform.kind();
         int n = settings.resolvedEventLoops();
         TunnelDevice tun = platform.openTunnel(settings);
@@ -109,11 +113,16 @@ public final class Transport implements AutoCloseable {
             transport = new Transport(kind, settings, newGroup(kind, n), tun);
             transport.configured = setUpInterface(settings, configurator, tun);
             if (platform.bsd().isEmpty()) { // the BSDs' interface is not watched (their configurator runs commands)
-                transport.watch = TunnelWatch.start(configurator, settings.tunnelInterface(tun.name()),
-                        !settings.tunPersistent(), tun::gone, TunnelWatch.INTERVAL);
+                transport.watch = TunnelWatch.start(
+                        configurator,
+                        settings.tunnelInterface(tun.name()),
+                        !settings.tunPersistent(),
+                        tun::gone,
+                        TunnelWatch.INTERVAL);
             }
             Transport reader = transport;
-            transport.relayChannels.addAll(transport.bindOnLoops(settings.bindSocketAddress(),
+            transport.relayChannels.addAll(transport.bindOnLoops(
+                    settings.bindSocketAddress(),
                     (channel, i) -> reader.read(channel, wiring.initUdpChannel(channel, tun.queue(i)))));
             transport.startLocalSockets(wiring);
             transport.startTunReading(wiring);
@@ -125,27 +134,37 @@ public final class Transport implements AutoCloseable {
             }
             throw e;
         }
-        LOG.info("{} transport: {} with {} loops, UDP {}{}, TUN {} ({}mtu {}, {}, offload {}: {})", configurator.role(),
-                kind, n, transport.localAddress(),
-                transport.localSockets != null ? " and a socket on each host address" : "", tun.name(),
-                settings.tunPersistent() ? "persistent, host-configured, " : "", settings.tunMtu(),
-                configurator.routing(settings.tunnelInterface(tun.name())), settings.tunOffload().label(),
+        LOG.info(
+                "{} transport: {} with {} loops, UDP {}{}, TUN {} ({}mtu {}, {}, offload {}: {})",
+                configurator.role(),
+                kind,
+                n,
+                transport.localAddress(),
+                transport.localSockets != null ? " and a socket on each host address" : "",
+                tun.name(),
+                settings.tunPersistent() ? "persistent, host-configured, " : "",
+                settings.tunMtu(),
+                configurator.routing(settings.tunnelInterface(tun.name())),
+                settings.tunOffload().label(),
                 tun.offloadsLabel());
         return transport;
     }
 
     // A persistent device is the host's: check it, change nothing, and leave nothing to undo at close.
-    private static ConfiguredInterface setUpInterface(TransportSettings settings,
-            InterfaceConfigurator configurator, TunnelDevice tun) throws IOException {
+    private static ConfiguredInterface setUpInterface(
+            TransportSettings settings, InterfaceConfigurator configurator, TunnelDevice tun) throws IOException {
         if (!settings.tunPersistent()) {
             return configurator.configure(settings.tunnelInterface(tun.name()));
         }
-        configurator.checkHostSetup(settings.tunnelInterface(tun.name()), tun.queueCount()).forEach(LOG::warn);
-        return () -> { };
+        configurator
+                .checkHostSetup(settings.tunnelInterface(tun.name()), tun.queueCount())
+                .forEach(LOG::warn);
+        return () -> {};
     }
 
     static MultiThreadIoEventLoopGroup newGroup(TransportKind kind, int threads) {
-        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("jmiredo-loop"), kind.ioHandlerFactory());
+        return new MultiThreadIoEventLoopGroup(
+                threads, new DefaultThreadFactory("jmiredo-loop"), kind.ioHandlerFactory());
     }
 
     /**
@@ -154,8 +173,10 @@ public final class Transport implements AutoCloseable {
      */
     private void startLocalSockets(DataPathWiring wiring) {
         if (settings.localAddressSockets()) {
-            localSockets = LocalAddressSockets.start(LocalAddressSockets.binder(kind, loops, settings, buffers),
-                    localAddress().getPort(), LocalAddressSockets.hostAddresses(),
+            localSockets = LocalAddressSockets.start(
+                    LocalAddressSockets.binder(kind, loops, settings, buffers),
+                    localAddress().getPort(),
+                    LocalAddressSockets.hostAddresses(),
                     (channel, loopIndex, local) -> read(channel, wiring.initLocalChannel(channel, local)),
                     settings.localAddressRefresh());
         }
@@ -179,13 +200,16 @@ public final class Transport implements AutoCloseable {
         List<Future<Void>> armed = new ArrayList<>(relayChannels.size());
         for (int i = 0; i < relayChannels.size(); i++) {
             Channel channel = relayChannels.get(i);
-            armed.add(tun.register(i, (IoEventLoop) channel.eventLoop(), wiring.tunReceiver(channel, tun.queue(i)),
+            armed.add(tun.register(
+                    i,
+                    (IoEventLoop) channel.eventLoop(),
+                    wiring.tunReceiver(channel, tun.queue(i)),
                     channel.config().getAllocator()));
         }
         for (Future<Void> f : armed) {
             if (!f.awaitUninterruptibly(5, TimeUnit.SECONDS) || !f.isSuccess()) {
-                throw new TransportException("cannot start reading the TUN device " + tun.name() + ": " + f.cause(),
-                        f.cause());
+                throw new TransportException(
+                        "cannot start reading the TUN device " + tun.name() + ": " + f.cause(), f.cause());
             }
         }
     }

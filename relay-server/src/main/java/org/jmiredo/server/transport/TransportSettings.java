@@ -86,8 +86,12 @@ public record TransportSettings(
         check(prefixLength >= 1 && prefixLength <= 128, "prefixLength must be 1 to 128", prefixLength);
         check(tunOffload != null, "tunOffload is required", 0);
         check(tunTxQueueLength >= 0, "tunTxQueueLength must not be negative", tunTxQueueLength);
-        check(localAddressRefresh != null && !localAddressRefresh.isNegative() && (localAddressRefresh.isZero()
-                || localAddressRefresh.toMillis() >= 1), "localAddressRefresh must be 0 or at least 1 ms", 0);
+        check(
+                localAddressRefresh != null
+                        && !localAddressRefresh.isNegative()
+                        && (localAddressRefresh.isZero() || localAddressRefresh.toMillis() >= 1),
+                "localAddressRefresh must be 0 or at least 1 ms",
+                0);
     }
 
     private static void check(boolean ok, String rule, int value) {
@@ -103,8 +107,23 @@ public record TransportSettings(
      * sockets.
      */
     public static TransportSettings defaults() {
-        return new TransportSettings(0, anyIpv4(), 0, 32, 64, 0, 0, false, "teredo", 1280, 64,
-                TunnelInterfaceSpec.TEREDO_PREFIX, TunnelInterfaceSpec.TEREDO_PREFIX_LENGTH, false, TunOffloadMode.OFF, 0,
+        return new TransportSettings(
+                0,
+                anyIpv4(),
+                0,
+                32,
+                64,
+                0,
+                0,
+                false,
+                "teredo",
+                1280,
+                64,
+                TunnelInterfaceSpec.TEREDO_PREFIX,
+                TunnelInterfaceSpec.TEREDO_PREFIX_LENGTH,
+                false,
+                TunOffloadMode.OFF,
+                0,
                 Duration.ZERO);
     }
 
@@ -133,39 +152,115 @@ public record TransportSettings(
     }
 
     public TunnelInterfaceSpec tunnelInterface(String actualTunName) {
-        return TunnelInterfaceSpec.relay(actualTunName, tunMtu, prefix, prefixLength).withTxQueueLength(tunTxQueueLength);
+        return TunnelInterfaceSpec.relay(actualTunName, tunMtu, prefix, prefixLength)
+                .withTxQueueLength(tunTxQueueLength);
     }
 
     public TransportSettings withBind(Inet4Address address, int port) {
-        return new TransportSettings(eventLoops, address, port, recvBatch, maxMessagesPerRead, socketReceiveBuffer,
-                socketSendBuffer, udpGro, tunName, tunMtu, tunReadBudget, prefix, prefixLength, tunPersistent,
-                tunOffload, tunTxQueueLength, localAddressRefresh);
+        return new TransportSettings(
+                eventLoops,
+                address,
+                port,
+                recvBatch,
+                maxMessagesPerRead,
+                socketReceiveBuffer,
+                socketSendBuffer,
+                udpGro,
+                tunName,
+                tunMtu,
+                tunReadBudget,
+                prefix,
+                prefixLength,
+                tunPersistent,
+                tunOffload,
+                tunTxQueueLength,
+                localAddressRefresh);
     }
 
     public TransportSettings withEventLoops(int loops) {
-        return new TransportSettings(loops, bindAddress, bindPort, recvBatch, maxMessagesPerRead, socketReceiveBuffer,
-                socketSendBuffer, udpGro, tunName, tunMtu, tunReadBudget, prefix, prefixLength, tunPersistent,
-                tunOffload, tunTxQueueLength, localAddressRefresh);
+        return new TransportSettings(
+                loops,
+                bindAddress,
+                bindPort,
+                recvBatch,
+                maxMessagesPerRead,
+                socketReceiveBuffer,
+                socketSendBuffer,
+                udpGro,
+                tunName,
+                tunMtu,
+                tunReadBudget,
+                prefix,
+                prefixLength,
+                tunPersistent,
+                tunOffload,
+                tunTxQueueLength,
+                localAddressRefresh);
     }
 
     public TransportSettings withTun(String name, Inet6Address routedPrefix, int routedPrefixLength) {
-        return new TransportSettings(eventLoops, bindAddress, bindPort, recvBatch, maxMessagesPerRead,
-                socketReceiveBuffer, socketSendBuffer, udpGro, name, tunMtu, tunReadBudget, routedPrefix,
-                routedPrefixLength, tunPersistent, tunOffload, tunTxQueueLength, localAddressRefresh);
+        return new TransportSettings(
+                eventLoops,
+                bindAddress,
+                bindPort,
+                recvBatch,
+                maxMessagesPerRead,
+                socketReceiveBuffer,
+                socketSendBuffer,
+                udpGro,
+                name,
+                tunMtu,
+                tunReadBudget,
+                routedPrefix,
+                routedPrefixLength,
+                tunPersistent,
+                tunOffload,
+                tunTxQueueLength,
+                localAddressRefresh);
     }
 
     /** The same settings with {@link #tunPersistent()} set to {@code persistent}. */
     public TransportSettings withPersistentTun(boolean persistent) {
-        return new TransportSettings(eventLoops, bindAddress, bindPort, recvBatch, maxMessagesPerRead,
-                socketReceiveBuffer, socketSendBuffer, udpGro, tunName, tunMtu, tunReadBudget, prefix, prefixLength,
-                persistent, tunOffload, tunTxQueueLength, localAddressRefresh);
+        return new TransportSettings(
+                eventLoops,
+                bindAddress,
+                bindPort,
+                recvBatch,
+                maxMessagesPerRead,
+                socketReceiveBuffer,
+                socketSendBuffer,
+                udpGro,
+                tunName,
+                tunMtu,
+                tunReadBudget,
+                prefix,
+                prefixLength,
+                persistent,
+                tunOffload,
+                tunTxQueueLength,
+                localAddressRefresh);
     }
 
     /** The same settings with {@link #localAddressRefresh()} set to {@code refresh}. */
     public TransportSettings withLocalAddressRefresh(Duration refresh) {
-        return new TransportSettings(eventLoops, bindAddress, bindPort, recvBatch, maxMessagesPerRead,
-                socketReceiveBuffer, socketSendBuffer, udpGro, tunName, tunMtu, tunReadBudget, prefix, prefixLength,
-                tunPersistent, tunOffload, tunTxQueueLength, refresh);
+        return new TransportSettings(
+                eventLoops,
+                bindAddress,
+                bindPort,
+                recvBatch,
+                maxMessagesPerRead,
+                socketReceiveBuffer,
+                socketSendBuffer,
+                udpGro,
+                tunName,
+                tunMtu,
+                tunReadBudget,
+                prefix,
+                prefixLength,
+                tunPersistent,
+                tunOffload,
+                tunTxQueueLength,
+                refresh);
     }
 
     private static Inet4Address anyIpv4() {

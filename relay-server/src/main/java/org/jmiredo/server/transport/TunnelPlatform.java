@@ -40,22 +40,27 @@ public record TunnelPlatform(TransportKind kind, Optional<BsdFlavor> bsd) {
      *
      * @throws TransportException naming what is missing
      */
-    static TunnelPlatform forHost(String osName, boolean epoll, boolean kqueue, Throwable epollCause,
-            Throwable kqueueCause) throws TransportException {
+    static TunnelPlatform forHost(
+            String osName, boolean epoll, boolean kqueue, Throwable epollCause, Throwable kqueueCause)
+            throws TransportException {
         Optional<BsdFlavor> bsd = BsdFlavor.of(osName);
         if (bsd.isPresent()) {
             if (kqueue) {
                 return new TunnelPlatform(TransportKind.KQUEUE, bsd);
             }
-            throw new TransportException("the relay's tunnel on " + bsd.get().label() + " needs Netty's kqueue "
-                    + "transport; it is unavailable: " + reason(kqueueCause), kqueueCause);
+            throw new TransportException(
+                    "the relay's tunnel on " + bsd.get().label() + " needs Netty's kqueue "
+                            + "transport; it is unavailable: " + reason(kqueueCause),
+                    kqueueCause);
         }
         if (epoll) {
             return new TunnelPlatform(TransportKind.EPOLL, Optional.empty());
         }
-        throw new TransportException("the relay's tunnel is built for Linux (epoll, x86-64/arm64) and for FreeBSD, "
-                + "DragonFly, NetBSD, OpenBSD and macOS (kqueue); on " + osName + " epoll is unavailable: "
-                + reason(epollCause), epollCause);
+        throw new TransportException(
+                "the relay's tunnel is built for Linux (epoll, x86-64/arm64) and for FreeBSD, "
+                        + "DragonFly, NetBSD, OpenBSD and macOS (kqueue); on " + osName + " epoll is unavailable: "
+                        + reason(epollCause),
+                epollCause);
     }
 
     private static String reason(Throwable cause) {
@@ -79,12 +84,12 @@ public record TunnelPlatform(TransportKind kind, Optional<BsdFlavor> bsd) {
                     + " the tunnel has a single queue, so the relay runs one event loop; set it to 1 or 0");
         }
         if (settings.tunPersistent()) {
-            throw new TransportException("jmiredo.tun.persistent is built for Linux only; on " + os
-                    + " the relay creates its own tunnel");
+            throw new TransportException(
+                    "jmiredo.tun.persistent is built for Linux only; on " + os + " the relay creates its own tunnel");
         }
         if (settings.tunOffload() == TunOffloadMode.ON) {
-            throw new TransportException("jmiredo.tun.offload = on needs a Linux TUN (virtio headers); on " + os
-                    + " set it to auto or off");
+            throw new TransportException(
+                    "jmiredo.tun.offload = on needs a Linux TUN (virtio headers); on " + os + " set it to auto or off");
         }
         return settings.withEventLoops(1);
     }
@@ -95,8 +100,9 @@ public record TunnelPlatform(TransportKind kind, Optional<BsdFlavor> bsd) {
      */
     public static void requireLinux(Optional<BsdFlavor> os, String what) throws TransportException {
         if (os.isPresent()) {
-            throw new TransportException(what + " is built for Linux only; on " + os.get().label() + " jmiredo runs "
-                    + "the relay, the client, mire, and the server with jmiredo.server.native-forwarding = false");
+            throw new TransportException(
+                    what + " is built for Linux only; on " + os.get().label() + " jmiredo runs "
+                            + "the relay, the client, mire, and the server with jmiredo.server.native-forwarding = false");
         }
     }
 
@@ -112,8 +118,8 @@ public record TunnelPlatform(TransportKind kind, Optional<BsdFlavor> bsd) {
         }
         int n = settings.resolvedEventLoops();
         return settings.tunPersistent()
-                ? LinuxTunDevice.attachPersistent(settings.tunName(), n, settings.tunQueueOptions(),
-                        settings.tunOffload())
+                ? LinuxTunDevice.attachPersistent(
+                        settings.tunName(), n, settings.tunQueueOptions(), settings.tunOffload())
                 : LinuxTunDevice.open(settings.tunName(), n, settings.tunQueueOptions(), settings.tunOffload());
     }
 }

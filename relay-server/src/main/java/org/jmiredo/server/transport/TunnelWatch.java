@@ -36,15 +36,17 @@ final class TunnelWatch implements AutoCloseable {
     private final TunnelInterfaceSpec spec;
     /** True for the daemon's own device: put back what is missing; false for a host's: only observe. */
     private final boolean repair;
+
     private final BooleanSupplier deviceGone;
     private final ScheduledExecutorService timer;
     private volatile boolean serving = true;
     /** Written by the timer thread only: what the last check found, so that a lasting state is logged once. */
     private boolean down;
+
     private boolean failing;
 
-    private TunnelWatch(InterfaceConfigurator configurator, TunnelInterfaceSpec spec, boolean repair,
-            BooleanSupplier deviceGone) {
+    private TunnelWatch(
+            InterfaceConfigurator configurator, TunnelInterfaceSpec spec, boolean repair, BooleanSupplier deviceGone) {
         this.configurator = configurator;
         this.spec = spec;
         this.repair = repair;
@@ -58,8 +60,12 @@ final class TunnelWatch implements AutoCloseable {
      * @param repair true for the daemon's own device (put back what is missing), false for a host's (observe)
      * @param deviceGone true once the device itself was deleted
      */
-    static TunnelWatch start(InterfaceConfigurator configurator, TunnelInterfaceSpec spec, boolean repair,
-            BooleanSupplier deviceGone, Duration interval) {
+    static TunnelWatch start(
+            InterfaceConfigurator configurator,
+            TunnelInterfaceSpec spec,
+            boolean repair,
+            BooleanSupplier deviceGone,
+            Duration interval) {
         TunnelWatch watch = new TunnelWatch(configurator, spec, repair, deviceGone);
         long millis = interval.toMillis();
         watch.timer.scheduleWithFixedDelay(watch::checkQuietly, millis, millis, TimeUnit.MILLISECONDS);
@@ -78,8 +84,11 @@ final class TunnelWatch implements AutoCloseable {
         try {
             check();
         } catch (RuntimeException e) {
-            LOG.warn("checking the tunnel interface {} failed; tried again in {} s", spec.name(),
-                    INTERVAL.toSeconds(), e);
+            LOG.warn(
+                    "checking the tunnel interface {} failed; tried again in {} s",
+                    spec.name(),
+                    INTERVAL.toSeconds(),
+                    e);
         }
     }
 
@@ -106,8 +115,11 @@ final class TunnelWatch implements AutoCloseable {
 
     private void observe(boolean now) {
         if (!now && serving) {
-            LOG.warn("tunnel interface {} (the host's) is down or the route for {} does not lead into it: nothing "
-                    + "is relayed until the host puts them back", spec.name(), spec.prefixText());
+            LOG.warn(
+                    "tunnel interface {} (the host's) is down or the route for {} does not lead into it: nothing "
+                            + "is relayed until the host puts them back",
+                    spec.name(),
+                    spec.prefixText());
         } else if (now && !serving) {
             LOG.info("tunnel interface {} (the host's) serves again", spec.name());
         }
@@ -118,16 +130,21 @@ final class TunnelWatch implements AutoCloseable {
         serving = found.linkUp();
         if (!found.linkUp()) {
             if (!down) {
-                LOG.warn("tunnel interface {} is down: the kernel dropped its route for {}, and no packet passes "
-                        + "through it until the link is up again (ip link set dev {} up)", spec.name(), spec.prefixText(),
+                LOG.warn(
+                        "tunnel interface {} is down: the kernel dropped its route for {}, and no packet passes "
+                                + "through it until the link is up again (ip link set dev {} up)",
+                        spec.name(),
+                        spec.prefixText(),
                         spec.name());
             }
             down = true;
             return;
         }
         if (!found.restored().isEmpty()) {
-            LOG.warn("tunnel interface {}: put back its {} (the link was set down and up, or they were deleted)",
-                    spec.name(), String.join(" and ", found.restored()));
+            LOG.warn(
+                    "tunnel interface {}: put back its {} (the link was set down and up, or they were deleted)",
+                    spec.name(),
+                    String.join(" and ", found.restored()));
         } else if (down) {
             LOG.info("tunnel interface {} is up again", spec.name());
         }
@@ -137,7 +154,8 @@ final class TunnelWatch implements AutoCloseable {
     /** Stops the checks and waits for one under way, so that none runs after the set-up is undone. Idempotent. */
     @Override
     public void close() {
-        timer.shutdown(); // cancels the periodic check; one under way ends (not interrupted: it may be adding the route)
+        // Cancels the periodic check; one under way ends (not interrupted: it may be adding the route).
+        timer.shutdown();
         try {
             if (!timer.awaitTermination(5, TimeUnit.SECONDS)) {
                 LOG.warn("the tunnel interface check did not stop within 5 s");

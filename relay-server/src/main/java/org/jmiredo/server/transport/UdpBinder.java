@@ -16,8 +16,14 @@ import java.util.concurrent.atomic.AtomicReference;
 final class UdpBinder {
     private UdpBinder() {}
 
-    static List<Channel> bind(TransportKind kind, List<IoEventLoop> loops, InetSocketAddress target,
-            TransportSettings settings, SocketBuffers buffers, Transport.ChannelSetup setup) throws TransportException {
+    static List<Channel> bind(
+            TransportKind kind,
+            List<IoEventLoop> loops,
+            InetSocketAddress target,
+            TransportSettings settings,
+            SocketBuffers buffers,
+            Transport.ChannelSetup setup)
+            throws TransportException {
         if (target.getPort() != 0) {
             probeFree(target);
         }
@@ -28,8 +34,14 @@ final class UdpBinder {
      * As {@link #bind}, without the check that no other socket holds the port: for an address of the host
      * beside our own sockets on 0.0.0.0 and the same port, which the check would take for another owner.
      */
-    static List<Channel> bindBeside(TransportKind kind, List<IoEventLoop> loops, InetSocketAddress target,
-            TransportSettings settings, SocketBuffers buffers, Transport.ChannelSetup setup) throws TransportException {
+    static List<Channel> bindBeside(
+            TransportKind kind,
+            List<IoEventLoop> loops,
+            InetSocketAddress target,
+            TransportSettings settings,
+            SocketBuffers buffers,
+            Transport.ChannelSetup setup)
+            throws TransportException {
         int count = kind == TransportKind.EPOLL ? loops.size() : 1;
         List<Channel> channels = new ArrayList<>(count);
         InetSocketAddress address = target;
@@ -38,7 +50,8 @@ final class UdpBinder {
                 Channel channel = bindOne(kind, loops.get(i), i, address, settings, buffers, setup);
                 channels.add(channel);
                 // Port 0: the first socket got a port from the kernel; the others join it.
-                address = new InetSocketAddress(target.getAddress(), ((InetSocketAddress) channel.localAddress()).getPort());
+                address = new InetSocketAddress(
+                        target.getAddress(), ((InetSocketAddress) channel.localAddress()).getPort());
             }
         } catch (TransportException | RuntimeException e) {
             channels.forEach(c -> c.close().awaitUninterruptibly());
@@ -47,8 +60,15 @@ final class UdpBinder {
         return channels;
     }
 
-    private static Channel bindOne(TransportKind kind, IoEventLoop loop, int index, InetSocketAddress address,
-            TransportSettings settings, SocketBuffers buffers, Transport.ChannelSetup setup) throws TransportException {
+    private static Channel bindOne(
+            TransportKind kind,
+            IoEventLoop loop,
+            int index,
+            InetSocketAddress address,
+            TransportSettings settings,
+            SocketBuffers buffers,
+            Transport.ChannelSetup setup)
+            throws TransportException {
         AtomicReference<Throwable> setupFailure = new AtomicReference<>();
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
@@ -96,17 +116,18 @@ final class UdpBinder {
 
     static TransportException bindFailure(InetSocketAddress address, Throwable cause) {
         String where = "UDP " + address.getAddress().getHostAddress() + ":" + address.getPort();
-        String text = cause == null ? "unknown error" : cause.getMessage() != null ? cause.getMessage() : cause.toString();
+        String text =
+                cause == null ? "unknown error" : cause.getMessage() != null ? cause.getMessage() : cause.toString();
         if (text.contains("Address already in use")) {
             return new TransportException(where + " is in use", cause);
         }
         if (text.contains("Cannot assign requested address")) {
-            return new TransportException(where + ": " + address.getAddress().getHostAddress()
-                    + " is not an address of this host", cause);
+            return new TransportException(
+                    where + ": " + address.getAddress().getHostAddress() + " is not an address of this host", cause);
         }
         if (text.contains("Permission denied")) {
-            return new TransportException(where + ": permission denied (ports below 1024 need root or"
-                    + " CAP_NET_BIND_SERVICE)", cause);
+            return new TransportException(
+                    where + ": permission denied (ports below 1024 need root or" + " CAP_NET_BIND_SERVICE)", cause);
         }
         return new TransportException("cannot bind " + where + ": " + text, cause);
     }

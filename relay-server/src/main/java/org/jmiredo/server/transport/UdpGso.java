@@ -44,6 +44,7 @@ public final class UdpGso {
     private static final long ON = 0;
     /** {@link #offUntil}: off for good (mode off, or a socket without UDP_SEGMENT). */
     private static final long FOR_GOOD = Long.MAX_VALUE;
+
     private static final long SECOND_MASK = 0xFFFF_FFFFL;
     private static final Logger LOG = LoggerFactory.getLogger(UdpGso.class);
 
@@ -205,25 +206,36 @@ public final class UdpGso {
 
     private void noted(int errno, int ipv4) {
         refusedCount.incrementAndGet();
-        LOG.info("UDP GSO off towards {} for {} s: the kernel refused it (sendmmsg: {}, {}), not the datagrams "
-                + "alone; they leave one by one, other destinations keep it", Ipv4.toString(ipv4), retrySeconds,
-                Errno.name(errno), Errno.text(errno));
+        LOG.info(
+                "UDP GSO off towards {} for {} s: the kernel refused it (sendmmsg: {}, {}), not the datagrams "
+                        + "alone; they leave one by one, other destinations keep it",
+                Ipv4.toString(ipv4),
+                retrySeconds,
+                Errno.name(errno),
+                Errno.text(errno));
     }
 
     /** The kernel refused GSO with {@code errno} in a way no destination explains: off for good, everywhere. */
     void refused(int errno, String where) {
         long off = offUntil.get();
         if (off != FOR_GOOD && offUntil.compareAndSet(off, FOR_GOOD)) {
-            LOG.info("UDP GSO off: the kernel refused it ({}: {}, {}); datagrams leave one by one",
-                    where, Errno.name(errno), Errno.text(errno));
+            LOG.info(
+                    "UDP GSO off: the kernel refused it ({}: {}, {}); datagrams leave one by one",
+                    where,
+                    Errno.name(errno),
+                    Errno.text(errno));
         }
     }
 
     /** Runs to more than the table holds were refused: the host's path, off everywhere for a while. */
     private void offEverywhere(int errno, long now) {
         if (offUntil.compareAndSet(ON, now + retrySeconds)) {
-            LOG.info("UDP GSO off for {} s: the kernel refused it (sendmmsg, to more than {} destinations: {}, {}); "
-                    + "datagrams leave one by one", retrySeconds, MAX_REFUSED_DESTINATIONS, Errno.name(errno),
+            LOG.info(
+                    "UDP GSO off for {} s: the kernel refused it (sendmmsg, to more than {} destinations: {}, {}); "
+                            + "datagrams leave one by one",
+                    retrySeconds,
+                    MAX_REFUSED_DESTINATIONS,
+                    Errno.name(errno),
                     Errno.text(errno));
         }
     }
@@ -240,8 +252,10 @@ public final class UdpGso {
             long until = at & SECOND_MASK;
             if (until != 0 && until <= now && refused.compareAndSet(i, at, at & ~SECOND_MASK)) {
                 refusedCount.decrementAndGet();
-                LOG.info("UDP GSO towards {} tried again, {} s after the kernel refused it",
-                        Ipv4.toString((int) (at >>> 32)), retrySeconds);
+                LOG.info(
+                        "UDP GSO towards {} tried again, {} s after the kernel refused it",
+                        Ipv4.toString((int) (at >>> 32)),
+                        retrySeconds);
             }
         }
     }

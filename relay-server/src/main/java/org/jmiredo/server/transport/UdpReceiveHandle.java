@@ -50,6 +50,7 @@ final class UdpReceiveHandle implements EpollIoHandle {
     private final ByteBuf[] slots;
     /** The datagrams of one recvmmsg that were not truncated, with their senders, for the ingress in one call. */
     private final ByteBuf[] received;
+
     private final int[] receivedIpv4;
     private final int[] receivedPort;
     private ByteBuf buffer;
@@ -85,8 +86,8 @@ final class UdpReceiveHandle implements EpollIoHandle {
     @SuppressWarnings("unchecked") // the registration future's listener sees it as Future<? super ...>
     static UdpReceiveHandle start(EpollDatagramChannel channel, UdpIngress ingress, TransportSettings settings)
             throws NativeException {
-        UdpReceiveHandle handle = new UdpReceiveHandle(channel, Descriptors.duplicate(channel.fd().intValue()),
-                ingress, settings);
+        UdpReceiveHandle handle =
+                new UdpReceiveHandle(channel, Descriptors.duplicate(channel.fd().intValue()), ingress, settings);
         channel.config().setAutoRead(false);
         channel.closeFuture().addListener(f -> handle.close());
         handle.loop.register(handle).addListener(f -> handle.arm((Future<IoRegistration>) f));
@@ -195,8 +196,8 @@ final class UdpReceiveHandle implements EpollIoHandle {
         ByteBuf fresh = allocator.directBuffer(slotSize * slots.length);
         if (!fresh.hasMemoryAddress()) {
             fresh.release();
-            throw new IllegalStateException("recvmmsg needs direct buffers with a memory address; " + allocator
-                    + " gives none");
+            throw new IllegalStateException(
+                    "recvmmsg needs direct buffers with a memory address; " + allocator + " gives none");
         }
         for (int i = 0; i < slots.length; i++) {
             slots[i] = fresh.slice(i * slotSize, slotSize);
@@ -211,8 +212,11 @@ final class UdpReceiveHandle implements EpollIoHandle {
         if (!errorLogged || now - lastErrorLog >= ERROR_LOG_INTERVAL_NANOS) {
             errorLogged = true;
             lastErrorLog = now;
-            LOG.warn("UDP socket {}: recvmmsg failed ({}); counted in jmiredo_udp_receive_errors_total, logged at most"
-                    + " once a minute", channel, Errno.name(errno));
+            LOG.warn(
+                    "UDP socket {}: recvmmsg failed ({}); counted in jmiredo_udp_receive_errors_total, logged at most"
+                            + " once a minute",
+                    channel,
+                    Errno.name(errno));
         }
     }
 

@@ -30,7 +30,8 @@ class ClientRoleConfigTest {
     void defaultsLeaveTheRoleUnconfigured() {
         ClientRoleConfig role = ConfigLoader.defaults().client();
         assertThat(role).isEqualTo(new ClientRoleConfig(0, 0, 0, 0, true));
-        assertThatThrownBy(() -> role.settings(0x2001_0000)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> role.settings(0x2001_0000))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("server-address");
     }
 
@@ -61,13 +62,19 @@ class ClientRoleConfigTest {
         assertThat(config.client().bindAddress()).isEqualTo(Ipv4.of(192, 168, 77, 2));
         Path miredo = dir.resolve("miredo.conf");
         Files.writeString(miredo, "RelayType client\nServerAddress 198.51.100.1\nBindAddress 10.1.2.3\n");
-        assertThat(ConfigLoader.load(ConfigLoader.Sources.none().withMiredo(miredo)).client().bindAddress())
+        assertThat(ConfigLoader.load(ConfigLoader.Sources.none().withMiredo(miredo))
+                        .client()
+                        .bindAddress())
                 .isEqualTo(Ipv4.of(10, 1, 2, 3));
         Path file = dir.resolve("c.conf");
         for (String bad : new String[] {"224.0.0.253", "255.255.255.255", "127.0.0.1"}) {
-            assertThatThrownBy(() -> load("jmiredo.client { server-address = \"198.51.100.1\", bind-address = \""
-                    + bad + "\" }\n")).isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems())
-                            .singleElement().asString().startsWith(file + ":1: jmiredo.client.bind-address").endsWith(bad));
+            assertThatThrownBy(() -> load(
+                            "jmiredo.client { server-address = \"198.51.100.1\", bind-address = \"" + bad + "\" }\n"))
+                    .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems())
+                            .singleElement()
+                            .asString()
+                            .startsWith(file + ":1: jmiredo.client.bind-address")
+                            .endsWith(bad));
         }
     }
 
@@ -77,17 +84,23 @@ class ClientRoleConfigTest {
         assertThatThrownBy(() -> load("""
                 jmiredo.client.server-address = "10.0.0.1"
                 jmiredo.client.bind-port = 70000
-                """)).isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems())
+                """))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems())
                         .hasSize(2)
                         .anySatisfy(p -> assertThat(p).startsWith(file + ":1: jmiredo.client.server-address"))
                         .anySatisfy(p -> assertThat(p).startsWith(file + ":2: jmiredo.client.bind-port")));
         assertThatThrownBy(() -> load("""
                 jmiredo.client { server-address = "198.51.100.1", server-address2 = "198.51.100.1" }
-                """)).isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems())
-                        .singleElement().asString().contains("jmiredo.client.server-address2", "must differ"));
+                """))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems())
+                        .singleElement()
+                        .asString()
+                        .contains("jmiredo.client.server-address2", "must differ"));
         assertThatThrownBy(() -> load("jmiredo.client.server-address2 = \"198.51.100.2\"\n"))
                 .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems())
-                        .singleElement().asString().contains("needs jmiredo.client.server-address"));
+                        .singleElement()
+                        .asString()
+                        .contains("needs jmiredo.client.server-address"));
     }
     /**
      * The client creates its own plain tunnel: a host's persistent device or offloads it would not use are
@@ -103,12 +116,15 @@ class ClientRoleConfigTest {
                   persistent = true
                   offload = on }
                 """);
-        assertThatThrownBy(() -> config.client().requireOwnTunnel()).isInstanceOfSatisfying(
-                InvalidConfigException.class, e -> assertThat(e.problems()).containsExactly(
-                        file + ":3: jmiredo.tun.persistent: `jmiredo client` creates its own tunnel and cannot attach"
-                                + " to a persistent device: set it to false",
-                        file + ":4: jmiredo.tun.offload: `jmiredo client` opens its tunnel without offloads: set it"
-                                + " to off or auto"));
+        assertThatThrownBy(() -> config.client().requireOwnTunnel())
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems())
+                        .containsExactly(
+                                file
+                                        + ":3: jmiredo.tun.persistent: `jmiredo client` creates its own tunnel and cannot attach"
+                                        + " to a persistent device: set it to false",
+                                file
+                                        + ":4: jmiredo.tun.offload: `jmiredo client` opens its tunnel without offloads: set it"
+                                        + " to off or auto"));
         load("""
                 jmiredo.client.server-address = "198.51.100.1"
                 jmiredo.tun { persistent = false, offload = auto }
@@ -131,21 +147,26 @@ class ClientRoleConfigTest {
                 jmiredo.peers.segments = 256
                 jmiredo.relay.bind-port = 3545
                 """);
-        assertThatThrownBy(() -> config.client().requireOwnTunnel()).isInstanceOfSatisfying(
-                InvalidConfigException.class, e -> assertThat(e.problems()).containsExactly(
-                        file + ":7: jmiredo.relay.bind-port: `jmiredo client` does not use it (it binds to"
-                                + " jmiredo.client.bind-port): remove it",
-                        file + ":5: jmiredo.tun.receive-steering: `jmiredo client` does not use it (its one tunnel"
-                                + " queue is read by its one event loop): remove it",
-                        file + ":2: jmiredo.transport.event-loops: `jmiredo client` does not use it (it runs one"
-                                + " event loop: one socket, one tunnel queue): remove it",
-                        file + ":3: jmiredo.transport.udp-gro: `jmiredo client` does not use it (its socket"
-                                + " receives without UDP GRO): remove it",
-                        // Set to its default value, but by the operator: still a setting the client ignores.
-                        file + ":4: jmiredo.transport.local-address-refresh: `jmiredo client` does not use it (it"
-                                + " sends from its one socket, with no socket per local address): remove it",
-                        file + ":6: jmiredo.peers.segments: `jmiredo client` does not use it (its one event loop"
-                                + " keeps its peers in one segment): remove it"));
+        assertThatThrownBy(() -> config.client().requireOwnTunnel())
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems())
+                        .containsExactly(
+                                file + ":7: jmiredo.relay.bind-port: `jmiredo client` does not use it (it binds to"
+                                        + " jmiredo.client.bind-port): remove it",
+                                file
+                                        + ":5: jmiredo.tun.receive-steering: `jmiredo client` does not use it (its one tunnel"
+                                        + " queue is read by its one event loop): remove it",
+                                file
+                                        + ":2: jmiredo.transport.event-loops: `jmiredo client` does not use it (it runs one"
+                                        + " event loop: one socket, one tunnel queue): remove it",
+                                file + ":3: jmiredo.transport.udp-gro: `jmiredo client` does not use it (its socket"
+                                        + " receives without UDP GRO): remove it",
+                                // Set to its default value, but by the operator: still a setting the client ignores.
+                                file
+                                        + ":4: jmiredo.transport.local-address-refresh: `jmiredo client` does not use it (it"
+                                        + " sends from its one socket, with no socket per local address): remove it",
+                                file
+                                        + ":6: jmiredo.peers.segments: `jmiredo client` does not use it (its one event loop"
+                                        + " keeps its peers in one segment): remove it"));
     }
 
     @Test
@@ -155,8 +176,10 @@ class ClientRoleConfigTest {
         Config env = ConfigFactory.parseMap(Map.of("jmiredo.transport.event-loops", "2"), "env variables overrides");
         DaemonConfig config = ConfigLoader.load(
                 new ConfigLoader.Sources(Optional.of(file), Optional.empty(), env, ConfigFactory.empty()));
-        assertThatThrownBy(() -> config.client().requireOwnTunnel()).isInstanceOfSatisfying(
-                InvalidConfigException.class, e -> assertThat(e.problems()).singleElement().asString()
+        assertThatThrownBy(() -> config.client().requireOwnTunnel())
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems())
+                        .singleElement()
+                        .asString()
                         .startsWith("environment variable CONFIG_FORCE_jmiredo_transport_event__loops: ")
                         .contains("jmiredo.transport.event-loops: `jmiredo client` does not use it"));
     }
@@ -173,12 +196,14 @@ class ClientRoleConfigTest {
                 jmiredo.client { server-address = "198.51.100.1"
                   bind-port = 3546 }
                 """);
-        assertThatThrownBy(() -> config.requireRole(DataPathRole.RELAY)).isInstanceOfSatisfying(
-                InvalidConfigException.class, e -> assertThat(e.problems()).containsExactly(
-                        file + ":2: jmiredo.client.server-address: `jmiredo relay` does not use it (a Teredo"
-                                + " client's key): run `jmiredo client --config`, or remove it",
-                        file + ":3: jmiredo.client.bind-port: `jmiredo relay` does not use it (a Teredo client's"
-                                + " key): run `jmiredo client --config`, or remove it"));
+        assertThatThrownBy(() -> config.requireRole(DataPathRole.RELAY))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems())
+                        .containsExactly(
+                                file + ":2: jmiredo.client.server-address: `jmiredo relay` does not use it (a Teredo"
+                                        + " client's key): run `jmiredo client --config`, or remove it",
+                                file
+                                        + ":3: jmiredo.client.bind-port: `jmiredo relay` does not use it (a Teredo client's"
+                                        + " key): run `jmiredo client --config`, or remove it"));
         config.requireRole(DataPathRole.CLIENT);
         config.requireRole(DataPathRole.SERVER);
         load("jmiredo.relay.bind-port = 3545\njmiredo.server.primary-address = \"198.51.100.1\"\n")

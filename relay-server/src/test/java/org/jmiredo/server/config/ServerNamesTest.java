@@ -13,8 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The host names a client's miredo.conf gave its server as, kept for the lookups after a failed round. */
 class ServerNamesTest {
-    private static final Map<String, String> HOSTS = Map.of("teredo.example", "203.0.113.7",
-            "teredo2.example", "203.0.113.9");
+    private static final Map<String, String> HOSTS =
+            Map.of("teredo.example", "203.0.113.7", "teredo2.example", "203.0.113.9");
 
     @TempDir
     Path dir;
@@ -24,8 +24,12 @@ class ServerNamesTest {
         Files.writeString(file, miredoConf);
         ConfigLoader.Sources sources = ConfigLoader.Sources.none().withMiredo(file);
         if (commandLine.length > 0) {
-            sources = new ConfigLoader.Sources(sources.hocon(), sources.miredo(), sources.environment(),
-                    ConfigLoader.commandLineOption("jmiredo.client.server-address", commandLine[0], "--server-address"));
+            sources = new ConfigLoader.Sources(
+                    sources.hocon(),
+                    sources.miredo(),
+                    sources.environment(),
+                    ConfigLoader.commandLineOption(
+                            "jmiredo.client.server-address", commandLine[0], "--server-address"));
         }
         return ConfigLoader.load(sources, ServerNamesTest::resolve);
     }
@@ -47,20 +51,24 @@ class ServerNamesTest {
 
     @Test
     void bothNamesAreKept() throws Exception {
-        ClientRoleConfig client = load("ServerAddress teredo.example\nServerAddress2 teredo2.example\n").client();
+        ClientRoleConfig client = load("ServerAddress teredo.example\nServerAddress2 teredo2.example\n")
+                .client();
         assertThat(client.serverNames()).isEqualTo(new ServerNames("teredo.example", "teredo2.example", false));
     }
 
     @Test
     void addressesHaveNoNames() throws Exception {
         assertThat(load("ServerAddress 203.0.113.7\n").client().serverNames()).isEqualTo(ServerNames.NONE);
-        assertThat(load("ServerAddress 203.0.113.7\nServerAddress2 teredo2.example\n").client().serverNames())
+        assertThat(load("ServerAddress 203.0.113.7\nServerAddress2 teredo2.example\n")
+                        .client()
+                        .serverNames())
                 .isEqualTo(new ServerNames("", "teredo2.example", false));
     }
 
     @Test
     void anAddressOnTheCommandLineWinsOverTheFilesNameEvenWhenTheNameGaveIt() throws Exception {
-        ClientRoleConfig client = load("ServerAddress teredo.example\n", "203.0.113.7").client();
+        ClientRoleConfig client =
+                load("ServerAddress teredo.example\n", "203.0.113.7").client();
         assertThat(client.serverAddress()).isEqualTo(Ipv4.of(203, 0, 113, 7));
         assertThat(client.serverNames()).isEqualTo(ServerNames.NONE);
     }

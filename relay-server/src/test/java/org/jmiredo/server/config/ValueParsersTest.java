@@ -18,7 +18,8 @@ class ValueParsersTest {
     }
 
     @Property
-    void prefixRoundTrips(@ForAll @IntRange(min = 1, max = 0xFEFF) int hi, @ForAll @IntRange(min = 0, max = 0xFFFF) int lo) {
+    void prefixRoundTrips(
+            @ForAll @IntRange(min = 1, max = 0xFEFF) int hi, @ForAll @IntRange(min = 0, max = 0xFFFF) int lo) {
         int prefix = hi << 16 | lo;
         assertThat(ValueParsers.teredoPrefix(ValueParsers.formatPrefix(prefix))).isEqualTo(prefix);
     }
@@ -31,8 +32,11 @@ class ValueParsersTest {
 
     @Test
     void ipv4RefusesAmbiguousForms() {
-        for (String bad : new String[] {"1.2.3", "1.2.3.4.5", "01.2.3.4", "1.2.3.256", "1..3.4", "a.b.c.d", "1.2.3.4 ", "0x1.2.3.4"}) {
-            assertThatThrownBy(() -> ValueParsers.ipv4(bad.strip().equals(bad) ? bad : bad + "x")).as(bad)
+        for (String bad : new String[] {
+            "1.2.3", "1.2.3.4.5", "01.2.3.4", "1.2.3.256", "1..3.4", "a.b.c.d", "1.2.3.4 ", "0x1.2.3.4"
+        }) {
+            assertThatThrownBy(() -> ValueParsers.ipv4(bad.strip().equals(bad) ? bad : bad + "x"))
+                    .as(bad)
                     .isInstanceOf(IllegalArgumentException.class);
         }
     }
@@ -41,8 +45,16 @@ class ValueParsersTest {
     void bindAddressFollowsRfc4380GlobalRules() {
         assertThat(ValueParsers.bindAddress("0.0.0.0")).isZero();
         assertThat(ValueParsers.bindAddress("203.0.113.9")).isEqualTo(Ipv4.of(203, 0, 113, 9));
-        for (String bad : new String[] {"127.0.0.1", "10.0.0.1", "172.16.0.1", "192.168.0.1", "169.254.1.1",
-                "192.88.99.1", "224.0.0.1", "255.255.255.255"}) {
+        for (String bad : new String[] {
+            "127.0.0.1",
+            "10.0.0.1",
+            "172.16.0.1",
+            "192.168.0.1",
+            "169.254.1.1",
+            "192.88.99.1",
+            "224.0.0.1",
+            "255.255.255.255"
+        }) {
             assertThatThrownBy(() -> ValueParsers.bindAddress(bad)).as(bad).hasMessageContaining("global unicast");
         }
     }
@@ -52,7 +64,9 @@ class ValueParsersTest {
         assertThat(ValueParsers.interfaceName("teredo")).isEqualTo("teredo");
         assertThat(ValueParsers.interfaceName("a23456789012345")).hasSize(15);
         for (String bad : new String[] {"", "a234567890123456", ".", "..", "a b", "a:b", "a/b", "tér"}) {
-            assertThatThrownBy(() -> ValueParsers.interfaceName(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> ValueParsers.interfaceName(bad))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class);
         }
     }
 

@@ -37,7 +37,9 @@ class HostConntrackTest {
 
         assertThat(conntrack.entries()).isEqualTo(262_144);
         assertThat(conntrack.limit()).isEqualTo(262_144);
-        assertThat(conntrack.droppedPackets()).as("0x1a + 0x100, the drop column only").isEqualTo(26 + 256);
+        assertThat(conntrack.droppedPackets())
+                .as("0x1a + 0x100, the drop column only")
+                .isEqualTo(26 + 256);
     }
 
     @Test
@@ -52,10 +54,14 @@ class HostConntrackTest {
 
         assertThat(conntrack.capacityWarning(1_048_576)).hasValueSatisfying(line -> assertThat(line)
                 .contains("nf_conntrack_max = 262144", "peers.max = 1048576", "jmiredo-notrack.sh"));
-        assertThat(conntrack.capacityWarning(262_144)).as("limit as large as the table of peers").isEmpty();
+        assertThat(conntrack.capacityWarning(262_144))
+                .as("limit as large as the table of peers")
+                .isEmpty();
 
         write("0", "262144", STAT);
-        assertThat(conntrack.capacityWarning(1_048_576)).as("no entries: conntrack not in use here").isEmpty();
+        assertThat(conntrack.capacityWarning(1_048_576))
+                .as("no entries: conntrack not in use here")
+                .isEmpty();
     }
 
     @Test
@@ -64,14 +70,20 @@ class HostConntrackTest {
         Files.writeString(proc.resolve("sys/net/netfilter/nf_conntrack_udp_timeout"), "30\n");
         HostConntrack conntrack = HostConntrack.find(proc).orElseThrow();
 
-        assertThat(conntrack.floodWarning("server", List.of(3544))).hasValueSatisfying(line -> assertThat(line).contains(
-                "in the server's network namespace (1200 entries, net.netfilter.nf_conntrack_max = 262144)",
-                "for 30 s at least", "about 8738 new sources a second", "jmiredo-notrack.sh add --port 3544,"));
-        assertThat(conntrack.floodWarning("mire", List.of(3544, 3545))).as("mire answers on two ports")
+        assertThat(conntrack.floodWarning("server", List.of(3544))).hasValueSatisfying(line -> assertThat(line)
+                .contains(
+                        "in the server's network namespace (1200 entries, net.netfilter.nf_conntrack_max = 262144)",
+                        "for 30 s at least",
+                        "about 8738 new sources a second",
+                        "jmiredo-notrack.sh add --port 3544,"));
+        assertThat(conntrack.floodWarning("mire", List.of(3544, 3545)))
+                .as("mire answers on two ports")
                 .hasValueSatisfying(line -> assertThat(line).contains("jmiredo-notrack.sh add --port 3544,3545,"));
 
         write("0", "262144", STAT);
-        assertThat(conntrack.floodWarning("server", List.of(3544))).as("no entries: conntrack not in use here").isEmpty();
+        assertThat(conntrack.floodWarning("server", List.of(3544)))
+                .as("no entries: conntrack not in use here")
+                .isEmpty();
     }
 
     @Test
@@ -83,8 +95,11 @@ class HostConntrackTest {
 
         String text = registry.scrape();
 
-        assertThat(text).contains("jmiredo_host_conntrack_entries 4242.0", "jmiredo_host_conntrack_limit 65536.0",
-                "jmiredo_host_conntrack_dropped_packets_total 283.0");
+        assertThat(text)
+                .contains(
+                        "jmiredo_host_conntrack_entries 4242.0",
+                        "jmiredo_host_conntrack_limit 65536.0",
+                        "jmiredo_host_conntrack_dropped_packets_total 283.0");
     }
 
     @Test

@@ -31,6 +31,7 @@ class MetricsCatalogueTest {
     /** The other pages an operator reads that name series. */
     private static final List<Path> PAGES = List.of(
             Path.of("..", "README.md"), Path.of("..", "docs", "server.md"), Path.of("..", "deploy", "README.md"));
+
     private static final Pattern TYPE = Pattern.compile("^# TYPE (jmiredo_[a-z0-9_]+) ", Pattern.MULTILINE);
     private static final Pattern NAMED = Pattern.compile("`(jmiredo_[a-z0-9_]++)(?!\\*)");
     /**
@@ -39,9 +40,13 @@ class MetricsCatalogueTest {
      * failures (ClientTunnelAddress), the metrics endpoint's refusals and closes (MetricsServer).
      */
     private static final List<String> BUILT_ELSEWHERE = List.of(
-            "jmiredo_tun_offload", "jmiredo_tun_read_super_packets_total", "jmiredo_client_state",
-            "jmiredo_client_qualified", "jmiredo_client_address_assign_failures_total",
-            "jmiredo_metrics_connections_refused_total", "jmiredo_metrics_connections_closed_total",
+            "jmiredo_tun_offload",
+            "jmiredo_tun_read_super_packets_total",
+            "jmiredo_client_state",
+            "jmiredo_client_qualified",
+            "jmiredo_client_address_assign_failures_total",
+            "jmiredo_metrics_connections_refused_total",
+            "jmiredo_metrics_connections_closed_total",
             "jmiredo_metrics_scrapes_refused_total");
 
     @TempDir

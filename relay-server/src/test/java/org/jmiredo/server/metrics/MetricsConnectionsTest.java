@@ -109,7 +109,9 @@ class MetricsConnectionsTest {
         trickle.freezeTime();
         trickle.advanceTimeBy(1, TimeUnit.HOURS);
         trickle.runScheduledPendingTasks();
-        assertThat(trickle.isOpen()).as("connected and silent: the idle timeout's business").isTrue();
+        assertThat(trickle.isOpen())
+                .as("connected and silent: the idle timeout's business")
+                .isTrue();
         String request = "GET /metrics HTTP/1.1\r\nHost: x\r\n";
         for (int i = 0; i < 9; i++) {
             trickle.writeInbound(ascii(request.substring(i, i + 1)));
@@ -156,10 +158,8 @@ class MetricsConnectionsTest {
         channel.pipeline().addLast(connections.requestEnd(slot));
         channel.pipeline().addLast(new SimpleChannelInboundHandler<FullHttpRequest>() {
             @Override
-            protected void channelRead0(ChannelHandlerContext ctx,
-                    FullHttpRequest request) {
-                ctx.writeAndFlush(new DefaultFullHttpResponse(
-                        HttpVersion.HTTP_1_1, HttpResponseStatus.OK));
+            protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+                ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK));
             }
         });
         return channel;

@@ -25,14 +25,41 @@ import org.jmiredo.server.config.MetricsConfig;
 class MetricsHttpFuzzTest {
     private static final PrometheusMeterRegistry REGISTRY = MeterRegistries.prometheus();
     private static final String[] METHODS = {"GET", "GET", "HEAD", "POST", "OPTIONS", "CONNECT", "G\u00c9T", ""};
-    private static final String[] TARGETS = {"/metrics", "/metrics?x=1&y", "/healthz", "/readyz", "/", "/nope",
-        "http://host:9560/metrics", "http://host", "https://", "*", "//metrics", "/%zz", "metrics", "/metrics#frag"};
+    private static final String[] TARGETS = {
+        "/metrics",
+        "/metrics?x=1&y",
+        "/healthz",
+        "/readyz",
+        "/",
+        "/nope",
+        "http://host:9560/metrics",
+        "http://host",
+        "https://",
+        "*",
+        "//metrics",
+        "/%zz",
+        "metrics",
+        "/metrics#frag"
+    };
     private static final String[] VERSIONS = {"HTTP/1.1", "HTTP/1.1", "HTTP/1.0", "HTTP/2.0", "HTTP/1.", ""};
-    private static final String[] HEADERS = {"Host: x", "Accept: application/openmetrics-text; version=1.0.0",
-        "Accept: text/plain;q=0.5, */*;q=0", "Accept: ;;;,,q=", "Connection: close", "Connection: keep-alive",
-        "Expect: 100-continue", "Expect: nonsense", "Content-Length: 5", "Content-Length: -1",
-        "Content-Length: 99999999999", "Transfer-Encoding: chunked", "Transfer-Encoding: gzip, chunked",
-        " folded continuation", "NoColon", ": empty name"};
+    private static final String[] HEADERS = {
+        "Host: x",
+        "Accept: application/openmetrics-text; version=1.0.0",
+        "Accept: text/plain;q=0.5, */*;q=0",
+        "Accept: ;;;,,q=",
+        "Connection: close",
+        "Connection: keep-alive",
+        "Expect: 100-continue",
+        "Expect: nonsense",
+        "Content-Length: 5",
+        "Content-Length: -1",
+        "Content-Length: 99999999999",
+        "Transfer-Encoding: chunked",
+        "Transfer-Encoding: gzip, chunked",
+        " folded continuation",
+        "NoColon",
+        ": empty name"
+    };
 
     @FuzzTest(maxDuration = "2m")
     void metricsRequests(FuzzedDataProvider data) {
@@ -40,10 +67,15 @@ class MetricsHttpFuzzTest {
         EmbeddedChannel channel = new EmbeddedChannel();
         channel.config().setAllocator(alloc);
         boolean ready = data.consumeBoolean();
-        MetricsConnections connections = new MetricsConnections(1, 1, MetricsServer.REQUEST_TIMEOUT.toNanos(),
-                System::nanoTime, () -> { });
-        MetricsServer.addHandlers(channel.pipeline(), new MetricsHttpHandler(REGISTRY, () -> ready,
-                new ScrapeBudget(MetricsConfig.DEFAULT_SCRAPES_PER_SECOND, () -> 0L, why -> { })), connections,
+        MetricsConnections connections =
+                new MetricsConnections(1, 1, MetricsServer.REQUEST_TIMEOUT.toNanos(), System::nanoTime, () -> {});
+        MetricsServer.addHandlers(
+                channel.pipeline(),
+                new MetricsHttpHandler(
+                        REGISTRY,
+                        () -> ready,
+                        new ScrapeBudget(MetricsConfig.DEFAULT_SCRAPES_PER_SECOND, () -> 0L, why -> {})),
+                connections,
                 connections.add(channel, InetAddress.getLoopbackAddress()));
         byte[] input = data.consumeBoolean() ? requests(data) : data.consumeBytes(20_000);
         int lines = 1;
@@ -68,7 +100,8 @@ class MetricsHttpFuzzTest {
         }
         // The decoder keeps a read that ends inside a request until the rest comes, or the connection closes.
         check(reads.stream().allMatch(r -> r.refCnt() == 0), "a read was never released");
-        check(alloc.metric().usedHeapMemory() == 0 && alloc.metric().usedDirectMemory() == 0,
+        check(
+                alloc.metric().usedHeapMemory() == 0 && alloc.metric().usedDirectMemory() == 0,
                 "the connection leaked buffers");
     }
 
@@ -97,13 +130,20 @@ class MetricsHttpFuzzTest {
         for (int i = data.consumeInt(1, 8); i > 0; i--) {
             String eol = data.consumeInt(0, 7) == 0 ? "\n" : "\r\n";
             StringBuilder request = new StringBuilder();
-            request.append(pick(data, METHODS)).append(' ').append(data.consumeInt(0, 7) == 0
-                    ? data.consumeString(64) : pick(data, TARGETS)).append(' ').append(pick(data, VERSIONS)).append(eol);
+            request.append(pick(data, METHODS))
+                    .append(' ')
+                    .append(data.consumeInt(0, 7) == 0 ? data.consumeString(64) : pick(data, TARGETS))
+                    .append(' ')
+                    .append(pick(data, VERSIONS))
+                    .append(eol);
             for (int h = data.consumeInt(0, 4); h > 0; h--) {
-                request.append(data.consumeInt(0, 7) == 0 ? data.consumeString(200) : pick(data, HEADERS)).append(eol);
+                request.append(data.consumeInt(0, 7) == 0 ? data.consumeString(200) : pick(data, HEADERS))
+                        .append(eol);
             }
             if (data.consumeInt(0, 15) == 0) {
-                request.append("X-Big: ").append("a".repeat(data.consumeInt(0, 20_000))).append(eol); // past 16 KiB
+                request.append("X-Big: ")
+                        .append("a".repeat(data.consumeInt(0, 20_000)))
+                        .append(eol); // past 16 KiB
             }
             request.append(eol);
             if (data.consumeInt(0, 3) == 0) {

@@ -42,17 +42,21 @@ class MetricsServerTest {
     final PrometheusMeterRegistry registry = MeterRegistries.prometheus();
     final DataPathCounters loop = new DataPathCounters();
     final AtomicBoolean ready = new AtomicBoolean();
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     MetricsServer server;
     String base;
 
     @BeforeEach
     void start() throws IOException {
         new DataPathMetrics(DataPathRole.RELAY, List.of(loop)).bindTo(registry);
-        new PeerTableMetrics(new PeerTableStats(() -> 7, () -> 100, () -> 0, () -> 0, () -> 0, () -> 0, () -> 0, () -> 4096))
+        new PeerTableMetrics(
+                        new PeerTableStats(() -> 7, () -> 100, () -> 0, () -> 0, () -> 0, () -> 0, () -> 0, () -> 4096))
                 .bindTo(registry);
-        server = MetricsServer.start(new MetricsConfig(new HostPort("127.0.0.1", 0), MAX_CONNECTIONS, MAX_CONNECTIONS, 0),
-                registry, ready::get);
+        server = MetricsServer.start(
+                new MetricsConfig(new HostPort("127.0.0.1", 0), MAX_CONNECTIONS, MAX_CONNECTIONS, 0),
+                registry,
+                ready::get);
         base = "http://127.0.0.1:" + server.localAddress().getPort();
     }
 
@@ -70,13 +74,19 @@ class MetricsServerTest {
         HttpResponse<String> first = get("/metrics", null);
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(first.headers().firstValue("content-type")).contains("text/plain; version=0.0.4; charset=utf-8");
-        assertThat(first.body()).contains("jmiredo_udp_received_packets_total 11.0", "jmiredo_udp_sent_bytes_total 4242.0",
-                "jmiredo_dropped_packets_total{reason=\"non_global_source\"} 3.0", "jmiredo_peers 7.0",
-                "jmiredo_peer_table_bytes 4096.0");
+        assertThat(first.body())
+                .contains(
+                        "jmiredo_udp_received_packets_total 11.0",
+                        "jmiredo_udp_sent_bytes_total 4242.0",
+                        "jmiredo_dropped_packets_total{reason=\"non_global_source\"} 3.0",
+                        "jmiredo_peers 7.0",
+                        "jmiredo_peer_table_bytes 4096.0");
         // The bound series and the endpoint's own, whatever the role.
-        assertThat(DataPathMetricsTest.families(first.body())).containsExactlyInAnyOrderElementsOf(
-                Stream.concat(DataPathMetricsTest.RELAY_SERIES.stream(), Stream.of(REFUSED_SERIES, CLOSED_SERIES,
-                        SCRAPES_REFUSED_SERIES)).toList());
+        assertThat(DataPathMetricsTest.families(first.body()))
+                .containsExactlyInAnyOrderElementsOf(Stream.concat(
+                                DataPathMetricsTest.RELAY_SERIES.stream(),
+                                Stream.of(REFUSED_SERIES, CLOSED_SERIES, SCRAPES_REFUSED_SERIES))
+                        .toList());
 
         loop.add(Counter.UDP_RX_PACKETS, 1); // read at scrape time, not cached
         assertThat(get("/metrics", null).body()).contains("jmiredo_udp_received_packets_total 12.0");
@@ -89,7 +99,8 @@ class MetricsServerTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("content-type"))
                 .contains("application/openmetrics-text; version=1.0.0; charset=utf-8");
-        assertThat(response.body()).contains("# TYPE jmiredo_tun_read_packets counter", "jmiredo_tun_read_packets_total 9.0")
+        assertThat(response.body())
+                .contains("# TYPE jmiredo_tun_read_packets counter", "jmiredo_tun_read_packets_total 9.0")
                 .endsWith("# EOF\n");
     }
 
@@ -111,12 +122,18 @@ class MetricsServerTest {
     void otherPathsAndMethods() throws Exception {
         assertThat(get("/nope", null).statusCode()).isEqualTo(404);
         assertThat(get("/metrics?name[]=x", null).statusCode()).isEqualTo(200);
-        HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
-                .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> post = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                        .POST(HttpRequest.BodyPublishers.ofString("x"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(post.statusCode()).isEqualTo(405);
         assertThat(post.headers().firstValue("allow")).contains("GET, HEAD");
-        HttpResponse<String> head = http.send(HttpRequest.newBuilder(URI.create(base + "/healthz"))
-                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> head = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/healthz"))
+                        .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(head.statusCode()).isEqualTo(200);
         assertThat(head.body()).isEmpty();
         assertThat(head.headers().firstValue("content-length")).contains("3");
@@ -126,8 +143,10 @@ class MetricsServerTest {
     void aRequestInAbsoluteFormNamesTheSamePath() throws Exception {
         int port = server.localAddress().getPort();
         try (Socket socket = connect()) {
-            socket.getOutputStream().write(("GET http://127.0.0.1:" + port + "/healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(("GET http://127.0.0.1:" + port + "/healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                    + "Connection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
             assertThat(answer).startsWith("HTTP/1.1 200").endsWith("ok\n");
         }
@@ -141,8 +160,9 @@ class MetricsServerTest {
     void aMalformedPercentEscapeIsABadRequest() throws Exception {
         for (String target : new String[] {"/%zz", "/metrics%", "/ready%7"}) {
             try (Socket socket = connect()) {
-                socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                        + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream()
+                        .write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + "Connection: close\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
                 String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
                 assertThat(answer).as(target).startsWith("HTTP/1.1 400").endsWith("bad request\n");
             }
@@ -152,11 +172,13 @@ class MetricsServerTest {
     @Test
     void bindErrorIsOneClearLine() {
         int port = server.localAddress().getPort();
-        assertThatThrownBy(() -> MetricsServer.start(new MetricsConfig(new HostPort("127.0.0.1", port)), registry, () -> true))
+        assertThatThrownBy(() ->
+                        MetricsServer.start(new MetricsConfig(new HostPort("127.0.0.1", port)), registry, () -> true))
                 .isInstanceOf(IOException.class)
                 .hasMessageStartingWith("metrics endpoint: cannot listen on 127.0.0.1:" + port + ": ")
                 .hasMessageContaining("in use");
-        assertThatThrownBy(() -> MetricsServer.start(new MetricsConfig(new HostPort("no-such-host.invalid", 0)), registry, () -> true))
+        assertThatThrownBy(() -> MetricsServer.start(
+                        new MetricsConfig(new HostPort("no-such-host.invalid", 0)), registry, () -> true))
                 .hasMessage("metrics endpoint: cannot listen on no-such-host.invalid:0: unknown host");
     }
 
@@ -170,20 +192,26 @@ class MetricsServerTest {
         List<Socket> idle = new ArrayList<>();
         try {
             for (int i = 0; i < MAX_CONNECTIONS; i++) { // from another address than the scraper's (one source's share)
-                Socket held = new Socket("127.0.0.1", server.localAddress().getPort(), InetAddress.getByName("127.0.0.2"), 0);
+                Socket held =
+                        new Socket("127.0.0.1", server.localAddress().getPort(), InetAddress.getByName("127.0.0.2"), 0);
                 held.setSoTimeout(10_000);
                 idle.add(held);
                 awaitOpen(i + 1); // accepted in this order, so that the first is the one waiting longest
             }
-            assertThat(get("/metrics", null).statusCode()).as("a scraper with every place held").isEqualTo(200);
-            assertThat(idle.getFirst().getInputStream().read()).as("the longest waiting: closed").isEqualTo(-1);
+            assertThat(get("/metrics", null).statusCode())
+                    .as("a scraper with every place held")
+                    .isEqualTo(200);
+            assertThat(idle.getFirst().getInputStream().read())
+                    .as("the longest waiting: closed")
+                    .isEqualTo(-1);
             for (Socket held : idle.subList(1, idle.size())) {
                 held.setSoTimeout(200);
                 assertThatThrownBy(() -> held.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
             }
             assertThat(awaitClosed("evicted", 1)).isEqualTo(1);
             assertThat(refused()).isZero();
-            assertThat(get("/metrics", null).body()).contains(CLOSED_SERIES + "{reason=\"evicted\"} 1.0")
+            assertThat(get("/metrics", null).body())
+                    .contains(CLOSED_SERIES + "{reason=\"evicted\"} 1.0")
                     .contains(REFUSED_SERIES + " 0.0");
         } finally {
             for (Socket held : idle) {
@@ -198,8 +226,12 @@ class MetricsServerTest {
      */
     @Test
     void aRequestTrickledAByteAtATimeIsClosedAtTheRequestTimeout() throws Exception {
-        try (MetricsServer quick = MetricsServer.start(new MetricsConfig(new HostPort("127.0.0.1", 0), MAX_CONNECTIONS,
-                MAX_CONNECTIONS, 0), registry, ready::get, Duration.ofSeconds(1), System::nanoTime);
+        try (MetricsServer quick = MetricsServer.start(
+                        new MetricsConfig(new HostPort("127.0.0.1", 0), MAX_CONNECTIONS, MAX_CONNECTIONS, 0),
+                        registry,
+                        ready::get,
+                        Duration.ofSeconds(1),
+                        System::nanoTime);
                 Socket trickle = new Socket("127.0.0.1", quick.localAddress().getPort());
                 Socket scraper = new Socket("127.0.0.1", quick.localAddress().getPort())) {
             byte[] request = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -239,45 +271,62 @@ class MetricsServerTest {
     void aScrapeFloodFromOneSourceIsRefusedCheaplyAndAScraperFromElsewhereIsServed() throws Exception {
         AtomicLong clock = new AtomicLong();
         AtomicInteger registryScrapes = new AtomicInteger();
-        Gauge.builder("test.scrapes", registryScrapes, AtomicInteger::incrementAndGet).register(registry);
+        Gauge.builder("test.scrapes", registryScrapes, AtomicInteger::incrementAndGet)
+                .register(registry);
         ready.set(true);
-        try (MetricsServer budgeted = MetricsServer.start(new MetricsConfig(new HostPort("127.0.0.1", 0), MAX_CONNECTIONS,
-                MAX_CONNECTIONS, 4), registry, ready::get, MetricsServer.REQUEST_TIMEOUT, clock::get);
-                Socket flood = new Socket("127.0.0.1", budgeted.localAddress().getPort(),
-                        InetAddress.getByName("127.0.0.2"), 0)) {
+        try (MetricsServer budgeted = MetricsServer.start(
+                        new MetricsConfig(new HostPort("127.0.0.1", 0), MAX_CONNECTIONS, MAX_CONNECTIONS, 4),
+                        registry,
+                        ready::get,
+                        MetricsServer.REQUEST_TIMEOUT,
+                        clock::get);
+                Socket flood = new Socket(
+                        "127.0.0.1", budgeted.localAddress().getPort(), InetAddress.getByName("127.0.0.2"), 0)) {
             flood.setSoTimeout(10_000);
             String scrape = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
-            flood.getOutputStream().write((scrape.repeat(10) + "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
-                    + "GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            flood.getOutputStream()
+                    .write((scrape.repeat(10) + "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+                                    + "GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             HttpStream answers = new HttpStream(flood);
             for (int i = 0; i < 10; i++) {
                 HttpStream.Response answer = answers.next();
                 if (i < 2) {
-                    assertThat(answer.status()).as("scrape %d: within its share", i).isEqualTo(200);
+                    assertThat(answer.status())
+                            .as("scrape %d: within its share", i)
+                            .isEqualTo(200);
                     assertThat(answer.body()).contains("jmiredo_udp_received_packets_total");
                 } else {
-                    assertThat(answer.status()).as("scrape %d: beyond its share", i).isEqualTo(429);
+                    assertThat(answer.status())
+                            .as("scrape %d: beyond its share", i)
+                            .isEqualTo(429);
                     assertThat(answer.header("retry-after")).isEqualTo("1");
                     assertThat(answer.body()).isEqualTo("too many scrapes\n");
                 }
             }
-            assertThat(registryScrapes.get()).as("the registry read for served scrapes only").isEqualTo(2);
+            assertThat(registryScrapes.get())
+                    .as("the registry read for served scrapes only")
+                    .isEqualTo(2);
             assertThat(answers.next().status()).as("/healthz, never limited").isEqualTo(200);
             assertThat(answers.next().status()).as("/readyz, never limited").isEqualTo(200);
             assertThat(scrapesRefused("source_share")).isEqualTo(8);
 
             String base = "http://127.0.0.1:" + budgeted.localAddress().getPort();
             for (int i = 0; i < 2; i++) { // from 127.0.0.1: the other half of the budget
-                assertThat(getFrom(base, "/metrics").statusCode()).as("a scraper from elsewhere, scrape %d", i).isEqualTo(200);
+                assertThat(getFrom(base, "/metrics").statusCode())
+                        .as("a scraper from elsewhere, scrape %d", i)
+                        .isEqualTo(200);
             }
             HttpResponse<String> spent = getFrom(base, "/metrics");
             assertThat(spent.statusCode()).as("the whole budget spent").isEqualTo(429);
             assertThat(spent.headers().firstValue("retry-after")).contains("1");
-            try (Socket third = new Socket("127.0.0.1", budgeted.localAddress().getPort(),
-                    InetAddress.getByName("127.0.0.3"), 0)) {
+            try (Socket third =
+                    new Socket("127.0.0.1", budgeted.localAddress().getPort(), InetAddress.getByName("127.0.0.3"), 0)) {
                 third.setSoTimeout(10_000);
                 third.getOutputStream().write(scrape.getBytes(StandardCharsets.US_ASCII));
-                assertThat(new HttpStream(third).next().status()).as("a third source, the budget spent").isEqualTo(429);
+                assertThat(new HttpStream(third).next().status())
+                        .as("a third source, the budget spent")
+                        .isEqualTo(429);
             }
             assertThat(scrapesRefused("budget")).isEqualTo(1);
             assertThat(getFrom(base, "/healthz").statusCode()).isEqualTo(200);
@@ -285,19 +334,27 @@ class MetricsServerTest {
 
             clock.addAndGet(TimeUnit.SECONDS.toNanos(1)); // the Retry-After
             flood.getOutputStream().write(scrape.getBytes(StandardCharsets.US_ASCII));
-            assertThat(answers.next().status()).as("the flooder after its Retry-After").isEqualTo(200);
+            assertThat(answers.next().status())
+                    .as("the flooder after its Retry-After")
+                    .isEqualTo(200);
             assertThat(scrapesRefused("source_share")).isEqualTo(9);
             assertThat(registryScrapes.get()).isEqualTo(5);
         }
     }
 
     private HttpResponse<String> getFrom(String base, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private double scrapesRefused(String reason) {
-        return registry.get("jmiredo.metrics.scrapes.refused").tag("reason", reason).counter().count();
+        return registry.get("jmiredo.metrics.scrapes.refused")
+                .tag("reason", reason)
+                .counter()
+                .count();
     }
 
     private static String readResponse(Socket socket) throws IOException {
@@ -307,7 +364,10 @@ class MetricsServerTest {
     }
 
     private double closed(String reason) {
-        return registry.get("jmiredo.metrics.connections.closed").tag("reason", reason).counter().count();
+        return registry.get("jmiredo.metrics.connections.closed")
+                .tag("reason", reason)
+                .counter()
+                .count();
     }
 
     /** The count once it reaches {@code expected} (the endpoint's loop counts, then closes), or as it is after 10 s. */
@@ -350,15 +410,21 @@ class MetricsServerTest {
                     if (i < perSource) {
                         held.get(i).setSoTimeout(200);
                         int index = i;
-                        assertThatThrownBy(() -> held.get(index).getInputStream().read()).as("held connection %d", i)
+                        assertThatThrownBy(
+                                        () -> held.get(index).getInputStream().read())
+                                .as("held connection %d", i)
                                 .isInstanceOf(SocketTimeoutException.class);
                     } else {
-                        assertThat(held.get(i).getInputStream().read()).as("connection %d past the share", i).isEqualTo(-1);
+                        assertThat(held.get(i).getInputStream().read())
+                                .as("connection %d past the share", i)
+                                .isEqualTo(-1);
                     }
                 }
                 assertThat(refused()).isEqualTo(MAX_CONNECTIONS - perSource);
-                HttpResponse<String> scrape = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse<String> scrape = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(scrape.statusCode()).isEqualTo(200);
             } finally {
@@ -398,8 +464,11 @@ class MetricsServerTest {
                 Thread.sleep(50);
                 peak = Math.max(peak, PlatformDependent.usedDirectMemory());
             }
-            assertThat(peak - before).as("direct memory buffered for unread answers").isLessThan(32L << 20);
-            assertThat(drainUntilClosed(socket, Duration.ofSeconds(15))).as("answers sent before the close")
+            assertThat(peak - before)
+                    .as("direct memory buffered for unread answers")
+                    .isLessThan(32L << 20);
+            assertThat(drainUntilClosed(socket, Duration.ofSeconds(15)))
+                    .as("answers sent before the close")
                     .isLessThan(16L << 20);
         }
         assertThat(get("/healthz", null).statusCode()).isEqualTo(200);
@@ -436,7 +505,8 @@ class MetricsServerTest {
     }
 
     private HttpResponse<String> get(String path, String accept) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
         if (accept != null) {
             request.header("Accept", accept);
         }

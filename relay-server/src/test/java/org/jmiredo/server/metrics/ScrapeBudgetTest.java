@@ -37,7 +37,9 @@ class ScrapeBudgetTest {
         for (int i = 0; i < 10; i++) { // five sources, two each: within every share
             assertThat(budget.charge(source(i % 5))).as("scrape %d", i).isZero();
         }
-        assertThat(budget.charge(source(6))).as("the eleventh, from a sixth source").isEqualTo(1);
+        assertThat(budget.charge(source(6)))
+                .as("the eleventh, from a sixth source")
+                .isEqualTo(1);
         assertThat(refusals).containsExactly(Refusal.BUDGET);
         advanceMillis(99);
         assertThat(budget.charge(source(7))).isEqualTo(1);
@@ -97,9 +99,13 @@ class ScrapeBudgetTest {
                 }
                 advanceMillis(1);
             }
-            assertThat(scraperServed).as("budget %d", perSecond).isEqualTo(scraperTries).isEqualTo(60);
+            assertThat(scraperServed)
+                    .as("budget %d", perSecond)
+                    .isEqualTo(scraperTries)
+                    .isEqualTo(60);
             // Its share: half the burst (at least one) and half the rate.
-            assertThat(flooderServed).as("budget %d", perSecond)
+            assertThat(flooderServed)
+                    .as("budget %d", perSecond)
                     .isBetween(perSecond * 60 / 2 - 1, Math.max(1, perSecond / 2) + perSecond * 60 / 2);
             assertThat(refusals).as("budget %d", perSecond).containsOnly(Refusal.SOURCE_SHARE);
         }

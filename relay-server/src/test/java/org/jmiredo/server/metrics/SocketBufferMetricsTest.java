@@ -14,9 +14,10 @@ class SocketBufferMetricsTest {
         SocketBufferMetrics.bindTo(registry, receive::get, () -> 4 << 20);
         receive.set(12 << 20);
 
-        assertThat(registry.scrape()).contains(
-                "# TYPE jmiredo_udp_socket_receive_buffer_bytes gauge",
-                "jmiredo_udp_socket_receive_buffer_bytes 1.2582912E7",
-                "jmiredo_udp_socket_send_buffer_bytes 4194304.0");
+        assertThat(registry.scrape())
+                .contains(
+                        "# TYPE jmiredo_udp_socket_receive_buffer_bytes gauge",
+                        "jmiredo_udp_socket_receive_buffer_bytes 1.2582912E7",
+                        "jmiredo_udp_socket_send_buffer_bytes 4194304.0");
     }
 }

@@ -19,6 +19,7 @@ class ClientInterfaceTest {
     private static final String DEV = "jmcli0";
     /** Server 198.51.100.1, mapping 198.51.100.20:40000. */
     private static final String ADDRESS = "2001:0:c633:6401:0:63bf:39cc:9beb";
+
     private TestNetns ns;
     private ClientInterface tunnel;
 
@@ -72,7 +73,9 @@ class ClientInterfaceTest {
         assertThat(ns.ip("-6", "addr", "show", "dev", DEV)).contains("inet6 " + ADDRESS + "/32");
         assertThat(ns.ip("-6", "route", "show", "2001::/32")).contains("dev " + DEV);
         assertThat(ns.ip("-6", "route", "show", "default")).contains("dev " + DEV);
-        assertThat(ns.ip("link", "show", "dev", DEV)).as("the MTU survives a flap").contains("mtu 1400");
+        assertThat(ns.ip("link", "show", "dev", DEV))
+                .as("the MTU survives a flap")
+                .contains("mtu 1400");
 
         ns.ip("-6", "addr", "del", ADDRESS + "/32", "dev", DEV);
         assertThat(tunnel.restore(spec()).restored()).containsExactly("address " + ADDRESS + "/32");
@@ -111,7 +114,9 @@ class ClientInterfaceTest {
         assertThat(ns.ip("-6", "route", "get", "2001:db8::1")).contains("dev " + DEV);
         ns.ip("-6", "route", "add", "default", "dev", "jmnat0");
         tunnel.withdraw();
-        assertThat(ns.ip("-6", "route", "show", "default")).contains("dev jmnat0").doesNotContain(DEV);
+        assertThat(ns.ip("-6", "route", "show", "default"))
+                .contains("dev jmnat0")
+                .doesNotContain(DEV);
     }
 
     /** A second link with an address, to carry "native" IPv6 (no dummy driver on every kernel). */

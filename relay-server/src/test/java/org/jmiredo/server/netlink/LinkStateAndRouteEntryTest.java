@@ -26,17 +26,28 @@ class LinkStateAndRouteEntryTest {
     private static final byte[] IFINFOMSG = hex("0000 feff 05000000 91100000 00000000");
 
     private static NetlinkMessage link(byte[] linkInfo) {
-        return NetlinkMessage.split(datagram(message(RTM_NEWLINK, 0, 1, concat(IFINFOMSG,
-                attribute(3, text("teredo")), attribute(IFLA_TXQLEN, u32(500)), attribute(IFLA_MTU, u32(1280)),
-                linkInfo)))).getFirst();
+        return NetlinkMessage.split(datagram(message(
+                        RTM_NEWLINK,
+                        0,
+                        1,
+                        concat(
+                                IFINFOMSG,
+                                attribute(3, text("teredo")),
+                                attribute(IFLA_TXQLEN, u32(500)),
+                                attribute(IFLA_MTU, u32(1280)),
+                                linkInfo))))
+                .getFirst();
     }
 
     @Test
     void aTunsStateWithItsQueueCount() {
-        LinkState state = LinkState.of(link(attribute(IFLA_LINKINFO | 0x8000, concat(
-                attribute(IFLA_INFO_KIND, text("tun")),
-                attribute(IFLA_INFO_DATA | 0x8000, concat(attribute(7, new byte[] {1}),
-                        attribute(IFLA_TUN_NUM_QUEUES, u32(2))))))));
+        LinkState state = LinkState.of(link(attribute(
+                IFLA_LINKINFO | 0x8000,
+                concat(
+                        attribute(IFLA_INFO_KIND, text("tun")),
+                        attribute(
+                                IFLA_INFO_DATA | 0x8000,
+                                concat(attribute(7, new byte[] {1}), attribute(IFLA_TUN_NUM_QUEUES, u32(2))))))));
         assertThat(state.index()).isEqualTo(5);
         assertThat(state.flags()).isEqualTo(0x1091);
         assertThat(state.up()).isTrue();
@@ -48,10 +59,16 @@ class LinkStateAndRouteEntryTest {
     @Test
     void noQueueCountForAnotherKindOrAnOlderKernel() {
         // A veth's IFLA_INFO_DATA has its own attribute 8; it is not a queue count.
-        assertThat(LinkState.of(link(attribute(IFLA_LINKINFO, concat(attribute(IFLA_INFO_KIND, text("veth")),
-                attribute(IFLA_INFO_DATA, attribute(IFLA_TUN_NUM_QUEUES, u32(9))))))).tunQueues()).isEmpty();
+        assertThat(LinkState.of(link(attribute(
+                                IFLA_LINKINFO,
+                                concat(
+                                        attribute(IFLA_INFO_KIND, text("veth")),
+                                        attribute(IFLA_INFO_DATA, attribute(IFLA_TUN_NUM_QUEUES, u32(9)))))))
+                        .tunQueues())
+                .isEmpty();
         // A TUN before Linux 4.15 has no IFLA_INFO_DATA.
-        assertThat(LinkState.of(link(attribute(IFLA_LINKINFO, attribute(IFLA_INFO_KIND, text("tun"))))).tunQueues())
+        assertThat(LinkState.of(link(attribute(IFLA_LINKINFO, attribute(IFLA_INFO_KIND, text("tun")))))
+                        .tunQueues())
                 .isEmpty();
         assertThat(LinkState.of(link(new byte[0])).tunQueues()).isEmpty();
     }
@@ -59,13 +76,15 @@ class LinkStateAndRouteEntryTest {
     @Test
     void aRouteIsTheTeredoRouteOnlyWithTheSameTablePrefixLengthAndDevice() {
         byte[] prefix = TunnelInterfaceSpec.v6("2001:db8::").getAddress();
-        RouteEntry route = route("0a200000 fe030001 00000000", concat(attribute(15, u32(RT_TABLE_MAIN)),
-                attribute(1, prefix), attribute(4, u32(5))));
+        RouteEntry route = route(
+                "0a200000 fe030001 00000000",
+                concat(attribute(15, u32(RT_TABLE_MAIN)), attribute(1, prefix), attribute(4, u32(5))));
         assertThat(route.is(RT_TABLE_MAIN, prefix, 32, 5)).isTrue();
         assertThat(route.is(RT_TABLE_MAIN, prefix, 48, 5)).isFalse();
         assertThat(route.is(RT_TABLE_MAIN, prefix, 32, 6)).isFalse();
         assertThat(route.is(100, prefix, 32, 5)).isFalse();
-        assertThat(route.is(RT_TABLE_MAIN, TunnelInterfaceSpec.TEREDO_PREFIX.getAddress(), 32, 5)).isFalse();
+        assertThat(route.is(RT_TABLE_MAIN, TunnelInterfaceSpec.TEREDO_PREFIX.getAddress(), 32, 5))
+                .isFalse();
         assertThat(route.local()).isFalse();
     }
 
@@ -80,14 +99,18 @@ class LinkStateAndRouteEntryTest {
     @Test
     void theLookedUpRouteToAnAddressOfThisHostIsLocal() {
         // ip -6 route get fe80::ffff:ffff:ffff: "local ... dev lo table local proto kernel" (rtm_type 2).
-        RouteEntry route = route("0a800000 ff020002 00000000", concat(attribute(15, u32(255)),
-                attribute(1, TunnelInterfaceSpec.MIREDO_RELAY_LINK_LOCAL.getAddress()), attribute(4, u32(1))));
+        RouteEntry route = route(
+                "0a800000 ff020002 00000000",
+                concat(
+                        attribute(15, u32(255)),
+                        attribute(1, TunnelInterfaceSpec.MIREDO_RELAY_LINK_LOCAL.getAddress()),
+                        attribute(4, u32(1))));
         assertThat(route.local()).isTrue();
         assertThat(route.table()).isEqualTo(255);
     }
 
     private static RouteEntry route(String rtmsg, byte[] attributes) {
-        return RouteEntry.of(NetlinkMessage.split(datagram(message(RTM_NEWROUTE, 2, 1, concat(hex(rtmsg),
-                attributes)))).getFirst());
+        return RouteEntry.of(NetlinkMessage.split(datagram(message(RTM_NEWROUTE, 2, 1, concat(hex(rtmsg), attributes))))
+                .getFirst());
     }
 }

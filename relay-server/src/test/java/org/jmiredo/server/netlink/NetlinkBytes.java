@@ -22,7 +22,10 @@ final class NetlinkBytes {
     }
 
     static byte[] u32(int value) {
-        return ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(value).array();
+        return ByteBuffer.allocate(4)
+                .order(ByteOrder.nativeOrder())
+                .putInt(value)
+                .array();
     }
 
     static byte[] text(String value) {
@@ -48,14 +51,22 @@ final class NetlinkBytes {
     /** A datagram of {@code messages} as the kernel sends it (position 0, limit at its end). */
     static ByteBuffer datagram(byte[]... messages) {
         byte[] all = concat(messages);
-        return ByteBuffer.allocateDirect(all.length).order(ByteOrder.nativeOrder()).put(all).flip();
+        return ByteBuffer.allocateDirect(all.length)
+                .order(ByteOrder.nativeOrder())
+                .put(all)
+                .flip();
     }
 
     /** One message: header, then {@code body} (the fixed header and the attributes), padded to 4 bytes. */
     static byte[] message(int type, int flags, int sequence, byte[] body) {
         int length = RtnetlinkConstants.NLMSG_HDRLEN + body.length;
         ByteBuffer b = ByteBuffer.allocate(NetlinkAttributes.align(length)).order(ByteOrder.nativeOrder());
-        b.putInt(length).putShort((short) type).putShort((short) flags).putInt(sequence).putInt(4242).put(body);
+        b.putInt(length)
+                .putShort((short) type)
+                .putShort((short) flags)
+                .putInt(sequence)
+                .putInt(4242)
+                .put(body);
         return b.array();
     }
 }

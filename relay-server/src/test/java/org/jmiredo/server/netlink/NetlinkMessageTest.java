@@ -35,7 +35,10 @@ class NetlinkMessageTest {
         assertThat(messages).extracting(NetlinkMessage::sequence).containsExactly(3, 3, 4);
         assertThat(messages.getFirst().flags()).isEqualTo(NLM_F_MULTI);
         assertThat(messages.getFirst().payload().limit()).isEqualTo(20);
-        assertThat(messages.getFirst().attributes(RtnetlinkConstants.RTMSG_LENGTH).u32(4)).hasValue(2);
+        assertThat(messages.getFirst()
+                        .attributes(RtnetlinkConstants.RTMSG_LENGTH)
+                        .u32(4))
+                .hasValue(2);
     }
 
     @Test
@@ -43,7 +46,8 @@ class NetlinkMessageTest {
         byte[] truncated = message(NLMSG_DONE, 0, 1, u32(0));
         truncated[0] = 40;
         assertThatThrownBy(() -> NetlinkMessage.split(datagram(truncated)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("malformed netlink message at 0: length 40");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("malformed netlink message at 0: length 40");
     }
 
     @Test
@@ -64,7 +68,10 @@ class NetlinkMessageTest {
 
     @Test
     void theKernelsExtendedAckTextAfterACappedEcho() {
-        NetlinkAck ack = NetlinkAck.of(only(message(NLMSG_ERROR, NLM_F_CAPPED | NLM_F_ACK_TLVS, 7,
+        NetlinkAck ack = NetlinkAck.of(only(message(
+                NLMSG_ERROR,
+                NLM_F_CAPPED | NLM_F_ACK_TLVS,
+                7,
                 concat(u32(-17), ECHOED_HEADER, attribute(1, text("ipv6: address already assigned"))))));
         assertThat(ack.errno()).isEqualTo(17);
         assertThat(ack.describe()).isEqualTo("RTNETLINK answers: File exists (ipv6: address already assigned)");
@@ -73,9 +80,12 @@ class NetlinkMessageTest {
     @Test
     void theKernelsExtendedAckTextAfterTheWholeRequestEchoed() {
         // Without NETLINK_CAP_ACK (refused by kernels before 4.3) the whole request comes back first.
-        byte[] request = concat(hex("24000000 1800 0506 07000000 00000000"), hex("0a200000 fe030001 00000000"),
-                attribute(4, u32(2)));
-        NetlinkAck ack = NetlinkAck.of(only(message(NLMSG_ERROR, NLM_F_ACK_TLVS, 7,
+        byte[] request = concat(
+                hex("24000000 1800 0506 07000000 00000000"), hex("0a200000 fe030001 00000000"), attribute(4, u32(2)));
+        NetlinkAck ack = NetlinkAck.of(only(message(
+                NLMSG_ERROR,
+                NLM_F_ACK_TLVS,
+                7,
                 concat(u32(-19), request, attribute(1, text("Nexthop device is not up"))))));
         assertThat(ack.describe()).isEqualTo("RTNETLINK answers: No such device (Nexthop device is not up)");
     }

@@ -58,8 +58,10 @@ class RtnetlinkConfiguratorTest {
 
     /** The link's details but its UP flag and what follows from it (state, a qdisc), which the undo keeps. */
     private String link() {
-        return ns.ip("-d", "link", "show", "dev", DEV).replaceAll("NO-CARRIER,|,UP|,LOWER_UP|UP,", "")
-                .replaceAll(" qdisc \\S+", "").replaceAll(" state \\S+", "");
+        return ns.ip("-d", "link", "show", "dev", DEV)
+                .replaceAll("NO-CARRIER,|,UP|,LOWER_UP|UP,", "")
+                .replaceAll(" qdisc \\S+", "")
+                .replaceAll(" state \\S+", "");
     }
 
     @Test
@@ -68,19 +70,30 @@ class RtnetlinkConfiguratorTest {
         String addressesBefore = ns.ip("-6", "addr", "show", "dev", DEV);
         ConfiguredInterface configured = configurator.configure(spec(1400));
 
-        assertThat(ns.ip("link", "show", "dev", DEV)).contains("mtu 1400").contains(",UP").doesNotContain("MULTICAST");
-        assertThat(ns.ip("-6", "addr", "show", "dev", DEV)).as("usable at once: not tentative")
-                .contains("inet6 fe80::ffff:ffff:ffff/64 scope link nodad").doesNotContain("tentative");
-        assertThat(ns.ip("-6", "route", "show", "table", "local", "dev", DEV)).as("packets to it are delivered")
+        assertThat(ns.ip("link", "show", "dev", DEV))
+                .contains("mtu 1400")
+                .contains(",UP")
+                .doesNotContain("MULTICAST");
+        assertThat(ns.ip("-6", "addr", "show", "dev", DEV))
+                .as("usable at once: not tentative")
+                .contains("inet6 fe80::ffff:ffff:ffff/64 scope link nodad")
+                .doesNotContain("tentative");
+        assertThat(ns.ip("-6", "route", "show", "table", "local", "dev", DEV))
+                .as("packets to it are delivered")
                 .contains("local fe80::ffff:ffff:ffff proto kernel metric 0");
         assertThat(ns.ip("-6", "route", "show", "dev", DEV)).contains("2001:db8::/32 metric 1024");
 
         configured.close();
         assertThat(warnings()).isEmpty();
-        assertThat(ns.ip("-6", "addr", "show", "dev", DEV)).doesNotContain("fe80::ffff:ffff:ffff")
+        assertThat(ns.ip("-6", "addr", "show", "dev", DEV))
+                .doesNotContain("fe80::ffff:ffff:ffff")
                 .isEqualTo(addressesBefore);
         assertThat(ns.ip("-6", "route", "show", "table", "all")).doesNotContain("2001:db8::/32");
-        assertThat(link()).as("mtu, multicast as found").isEqualTo(before).contains("mtu 1500").contains("MULTICAST");
+        assertThat(link())
+                .as("mtu, multicast as found")
+                .isEqualTo(before)
+                .contains("mtu 1500")
+                .contains("MULTICAST");
     }
 
     @Test
@@ -114,7 +127,8 @@ class RtnetlinkConfiguratorTest {
                 .hasMessageNotContaining("\n");
         assertThat(ns.ip("-6", "addr", "show", "dev", DEV)).doesNotContain("fe80::ffff:ffff:ffff");
         assertThat(link()).as("mtu and multicast put back").isEqualTo(before);
-        assertThat(ns.ip("-6", "route", "show", "dev", DEV)).as("the other relay's route stays")
+        assertThat(ns.ip("-6", "route", "show", "dev", DEV))
+                .as("the other relay's route stays")
                 .contains("2001:db8::/32");
     }
 
@@ -132,11 +146,14 @@ class RtnetlinkConfiguratorTest {
     @Test
     void restoreDoesNothingWhileDownAndPutsBackRouteAndAddressTheKernelDroppedWhenUpAgain() throws Exception {
         ConfiguredInterface configured = configurator.configure(spec(1280));
-        assertThat(configurator.restore(spec(1280))).as("all in place")
+        assertThat(configurator.restore(spec(1280)))
+                .as("all in place")
                 .isEqualTo(new InterfaceConfigurator.Restoration(true, List.of()));
 
         ns.ip("link", "set", "dev", DEV, "down");
-        assertThat(ns.ip("-6", "route", "show", "dev", DEV)).as("the kernel's doing").doesNotContain("2001:db8::/32");
+        assertThat(ns.ip("-6", "route", "show", "dev", DEV))
+                .as("the kernel's doing")
+                .doesNotContain("2001:db8::/32");
         assertThat(configurator.restore(spec(1280))).isEqualTo(new InterfaceConfigurator.Restoration(false, List.of()));
         assertThat(ns.ip("link", "show", "dev", DEV)).as("left down").doesNotContain(",UP");
 
@@ -164,7 +181,9 @@ class RtnetlinkConfiguratorTest {
         ns.ip("tuntap", "add", "mode", "tun", "name", "jmother0");
         ns.ip("link", "set", "dev", "jmother0", "up");
         ns.ip("-6", "route", "add", "2001:db8::/48", "dev", "jmother0");
-        assertThat(configurator.serving(spec(1280))).as("a more specific route leads elsewhere").isFalse();
+        assertThat(configurator.serving(spec(1280)))
+                .as("a more specific route leads elsewhere")
+                .isFalse();
         ns.ip("-6", "route", "del", "2001:db8::/48", "dev", "jmother0");
         ns.ip("link", "set", "dev", DEV, "down");
         assertThat(configurator.serving(spec(1280))).isFalse();
@@ -173,7 +192,8 @@ class RtnetlinkConfiguratorTest {
 
     @Test
     void aMissingDeviceFailsWithTheKernelsAnswerAndTheName() {
-        TunnelInterfaceSpec missing = TunnelInterfaceSpec.relay("jmnone0", 1280, TunnelInterfaceSpec.v6("2001:db8::"), 32);
+        TunnelInterfaceSpec missing =
+                TunnelInterfaceSpec.relay("jmnone0", 1280, TunnelInterfaceSpec.v6("2001:db8::"), 32);
         assertThatThrownBy(() -> configurator.configure(missing))
                 .isInstanceOf(InterfaceConfigException.class)
                 .hasMessage("cannot find interface jmnone0: RTNETLINK answers: No such device");
@@ -199,18 +219,20 @@ class RtnetlinkConfiguratorTest {
 
         ns.ip("link", "set", "dev", DEV, "mtu", "1400", "up");
         String link = ns.ip("link", "show", "dev", DEV);
-        assertThat(configurator.checkHostSetup(spec(1280), 1)).containsExactly(
-                "interface jmtun0 has mtu 1400 but tun.mtu is 1280: set both alike (the read buffers are sized "
-                        + "for tun.mtu and grow when longer packets come)",
-                "no route for 2001:db8::/32 into jmtun0 in the main table: no IPv6 traffic reaches the relay until "
-                        + "the host adds it (ip -6 route add 2001:db8::/32 dev jmtun0)");
+        assertThat(configurator.checkHostSetup(spec(1280), 1))
+                .containsExactly(
+                        "interface jmtun0 has mtu 1400 but tun.mtu is 1280: set both alike (the read buffers are sized "
+                                + "for tun.mtu and grow when longer packets come)",
+                        "no route for 2001:db8::/32 into jmtun0 in the main table: no IPv6 traffic reaches the relay until "
+                                + "the host adds it (ip -6 route add 2001:db8::/32 dev jmtun0)");
         assertThat(ns.ip("link", "show", "dev", DEV)).as("nothing changed").isEqualTo(link);
         assertThat(ns.ip("-6", "route", "show", "dev", DEV)).doesNotContain("2001:db8::/32");
 
         // A route for a longer prefix, or in another table, is not the route for the Teredo prefix.
         ns.ip("-6", "route", "add", "2001:db8:1::/48", "dev", DEV);
         ns.ip("-6", "route", "add", "2001:db8::/32", "dev", DEV, "table", "100");
-        assertThat(configurator.checkHostSetup(spec(1400), 1)).singleElement(as(STRING))
+        assertThat(configurator.checkHostSetup(spec(1400), 1))
+                .singleElement(as(STRING))
                 .startsWith("no route for 2001:db8::/32 into jmtun0");
         ns.ip("-6", "route", "add", "2001:db8::/32", "dev", DEV);
         assertThat(configurator.checkHostSetup(spec(1400), 1)).isEmpty();
@@ -220,10 +242,13 @@ class RtnetlinkConfiguratorTest {
     void aPersistentDevicesOtherTxQueueLengthIsOnlyWarnedOf() throws Exception {
         ns.ip("link", "set", "dev", DEV, "txqueuelen", "1000", "up");
         ns.ip("-6", "route", "add", "2001:db8::/32", "dev", DEV);
-        assertThat(configurator.checkHostSetup(spec(1500), 1)).as("0: whatever the host set").isEmpty();
-        assertThat(configurator.checkHostSetup(spec(1500).withTxQueueLength(4096), 1)).containsExactly(
-                "interface jmtun0 has txqueuelen 1000 but tun.tx-queue-length is 4096: the host sets it "
-                        + "(ip link set dev jmtun0 txqueuelen 4096)");
+        assertThat(configurator.checkHostSetup(spec(1500), 1))
+                .as("0: whatever the host set")
+                .isEmpty();
+        assertThat(configurator.checkHostSetup(spec(1500).withTxQueueLength(4096), 1))
+                .containsExactly(
+                        "interface jmtun0 has txqueuelen 1000 but tun.tx-queue-length is 4096: the host sets it "
+                                + "(ip link set dev jmtun0 txqueuelen 4096)");
         assertThat(qlen()).as("nothing changed").isEqualTo("1000");
     }
 
@@ -231,16 +256,19 @@ class RtnetlinkConfiguratorTest {
     void queuesOfAnotherProcessOnTheHostsDeviceAreRefused() throws Exception {
         // Attached in this JVM's namespace (where TUNSETIFF looks the name up), then moved: queues stay attached.
         String name = TestNetns.uniqueName("jmt");
-        assertThat(TestNetns.run(List.of("ip", "tuntap", "add", "dev", name, "mode", "tun", "multi_queue")).ok())
+        assertThat(TestNetns.run(List.of("ip", "tuntap", "add", "dev", name, "mode", "tun", "multi_queue"))
+                        .ok())
                 .isTrue();
-        try (LinuxTunDevice device = LinuxTunDevice.attachPersistent(name, 2, TunQueueOptions.DEFAULTS, TunOffloadMode.AUTO)) {
+        try (LinuxTunDevice device =
+                LinuxTunDevice.attachPersistent(name, 2, TunQueueOptions.DEFAULTS, TunOffloadMode.AUTO)) {
             ns.adopt(name);
             ns.ip("link", "set", "dev", name, "up");
             TunnelInterfaceSpec spec = TunnelInterfaceSpec.relay(name, 1500, TunnelInterfaceSpec.v6("2001:db8::"), 32);
             assertThatThrownBy(() -> configurator.checkHostSetup(spec, 1))
                     .hasMessage("interface " + name + " has 2 queues attached, 1 of them ours: another process "
                             + "(a second relay?) uses it; stop it");
-            assertThat(configurator.checkHostSetup(spec, device.queueCount())).singleElement(as(STRING))
+            assertThat(configurator.checkHostSetup(spec, device.queueCount()))
+                    .singleElement(as(STRING))
                     .startsWith("no route for 2001:db8::/32");
         } finally {
             TestNetns.run(List.of("ip", "link", "del", "dev", name)); // if the move did not happen
@@ -261,12 +289,15 @@ class RtnetlinkConfiguratorTest {
         ConfiguredInterface configured = configurator.configure(spec(1280));
         ns.close();
         configured.close(); // cannot even open the socket: a warning, never an exception
-        assertThat(warnings()).singleElement(as(STRING))
+        assertThat(warnings())
+                .singleElement(as(STRING))
                 .startsWith("cannot undo the set-up of jmtun0: no such network namespace (open /var/run/netns/");
     }
 
     private List<String> warnings() {
-        return logged.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
-                .map(ILoggingEvent::getFormattedMessage).toList();
+        return logged.list.stream()
+                .filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                .map(ILoggingEvent::getFormattedMessage)
+                .toList();
     }
 }

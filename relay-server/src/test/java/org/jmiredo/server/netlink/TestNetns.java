@@ -111,13 +111,16 @@ public final class TestNetns implements AutoCloseable {
 
     private static String checked(List<String> command) {
         Result result = run(command);
-        assertThat(result.exitCode()).as("%s: %s", String.join(" ", command), result.output()).isZero();
+        assertThat(result.exitCode())
+                .as("%s: %s", String.join(" ", command), result.output())
+                .isZero();
         return result.output();
     }
 
     public static Result run(List<String> command) {
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             process.getOutputStream().close();
             byte[] out = process.getInputStream().readAllBytes();
             if (!process.waitFor(10, TimeUnit.SECONDS)) {

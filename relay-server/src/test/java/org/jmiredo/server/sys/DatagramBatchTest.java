@@ -85,7 +85,9 @@ class DatagramBatchTest {
         DatagramBatch empty = segmenting(2);
         empty.add(0, 0, A, 3544);
         empty.add(0, 0, A, 3544);
-        assertThat(layout(empty)).as("a segment size of 0 would mean no segmentation").containsExactly("0:1x0", "1:1x0");
+        assertThat(layout(empty))
+                .as("a segment size of 0 would mean no segmentation")
+                .containsExactly("0:1x0", "1:1x0");
     }
 
     @Test

@@ -11,7 +11,9 @@ class ErrnoTest {
         assertThat(Errno.name(Errno.ENOENT)).isEqualTo("ENOENT");
         assertThat(Errno.name(Errno.EBUSY)).isEqualTo("EBUSY");
         assertThat(Errno.name(Errno.ENOTTY)).isEqualTo("ENOTTY");
-        assertThat(Errno.name(Errno.EMSGSIZE)).as("a GSO segment above the device's MTU").isEqualTo("EMSGSIZE");
+        assertThat(Errno.name(Errno.EMSGSIZE))
+                .as("a GSO segment above the device's MTU")
+                .isEqualTo("EMSGSIZE");
         assertThat(Errno.name(95)).isEqualTo("errno 95");
         assertThat(Errno.name(8)).isEqualTo("errno 8");
         assertThat(Errno.name(0)).isEqualTo("errno 0");

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 class LibcTest {
     /** FIONREAD (asm-generic/ioctls.h): bytes waiting to be read, into an int. */
     private static final long FIONREAD = 0x541B;
+
     private static final int AF_INET = 2;
     private static final int SOCK_DGRAM = 2;
     private static final int SOL_SOCKET = 1;

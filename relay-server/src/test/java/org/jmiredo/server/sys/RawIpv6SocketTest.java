@@ -40,13 +40,17 @@ class RawIpv6SocketTest {
             try {
                 RawIpv6Socket.Sender sender = raw.sender(1280);
                 assertThat(sender.send(packet)).isEqualTo(packet.readableBytes());
-                assertThat(packet.readerIndex()).as("the buffer is not consumed").isZero();
+                assertThat(packet.readerIndex())
+                        .as("the buffer is not consumed")
+                        .isZero();
             } finally {
                 packet.release();
             }
             ByteBuffer got = ByteBuffer.allocate(1500);
             InetSocketAddress from = receive(receiver, got);
-            assertThat(from.getPort()).as("the source port we wrote into the UDP header").isEqualTo(SOURCE_PORT);
+            assertThat(from.getPort())
+                    .as("the source port we wrote into the UDP header")
+                    .isEqualTo(SOURCE_PORT);
             assertThat(from.getAddress()).isEqualTo(loopback);
             byte[] received = new byte[got.flip().remaining()];
             got.get(received);
@@ -59,7 +63,8 @@ class RawIpv6SocketTest {
     void everyOpenFailureNamesTheWayOut() {
         int eafnosupport = 97; // asm-generic/errno.h: a kernel booted with ipv6.disable=1
         for (int errno : new int[] {Errno.EPERM, Errno.EACCES, eafnosupport, Errno.EMFILE}) {
-            assertThat(RawIpv6Socket.openHint(errno)).as("errno %d", errno)
+            assertThat(RawIpv6Socket.openHint(errno))
+                    .as("errno %d", errno)
                     .contains("jmiredo.server.native-forwarding = false");
         }
     }
@@ -115,7 +120,11 @@ class RawIpv6SocketTest {
         ByteBuf buf = Unpooled.buffer(Ipv6.HEADER_LENGTH + udpLength);
         Ipv6.writeHeader(buf, 0, udpLength, UDP, 64, 0, 1, 0, 1);
         buf.writerIndex(Ipv6.HEADER_LENGTH);
-        buf.writeShort(sourcePort).writeShort(destinationPort).writeShort(udpLength).writeShort(0).writeBytes(payload);
+        buf.writeShort(sourcePort)
+                .writeShort(destinationPort)
+                .writeShort(udpLength)
+                .writeShort(0)
+                .writeBytes(payload);
         buf.setShort(Ipv6.HEADER_LENGTH + 6, Checksum.upperLayer(buf, 0));
         return buf;
     }

@@ -20,12 +20,14 @@ public final class RawUdpCapture implements AutoCloseable {
     private static final int IPPROTO_UDP = 17;
     /** asm-generic/socket.h. */
     private static final int SO_ATTACH_FILTER = 26;
+
     private static final int MAX_DATAGRAM = 65_535;
     private final int fd;
     private final Arena arena = Arena.ofConfined();
     private final MemorySegment buffer = arena.allocate(MAX_DATAGRAM);
     /** struct timeval for SO_RCVTIMEO, and the seconds it was last set to (0: never set, recv would block). */
     private final MemorySegment timeval = arena.allocate(16, 8);
+
     private int waitSeconds;
 
     private RawUdpCapture(int fd) {

@@ -31,7 +31,8 @@ class SignalDispositionTest {
 
     @Test
     void theMaskIsReadFromTheStatusText() {
-        String status = "Name:\tjava\nSigBlk:\t0000000000000001\nSigIgn:\t0000000000001001\nSigCgt:\t2000000181005ccf\n";
+        String status =
+                "Name:\tjava\nSigBlk:\t0000000000000001\nSigIgn:\t0000000000001001\nSigCgt:\t2000000181005ccf\n";
         assertThat(SignalDisposition.ignoredMask(status)).isEqualTo(OptionalLong.of(0x1001L));
         assertThat(SignalDisposition.ignoredMask("SigIgn:\tffffffffffffffff\n")).isEqualTo(OptionalLong.of(-1L));
         assertThat(SignalDisposition.ignoredMask("Name:\tjava\n")).isEmpty();
@@ -58,13 +59,22 @@ class SignalDispositionTest {
         if (hupIgnored) {
             command.addAll(List.of("env", "--ignore-signal=HUP"));
         }
-        command.addAll(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Xlog:class+load=info:stdout", "-cp",
-                System.getProperty("java.class.path"), Probe.class.getName()));
+        command.addAll(List.of(
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-Xlog:class+load=info:stdout",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Probe.class.getName()));
         Path output = Files.createTempFile("jmiredo-signal-probe", ".txt");
         try {
-            Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-            assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("the probe's JVM exited").isTrue();
+            Process child = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
+                    .start();
+            assertThat(child.waitFor(60, TimeUnit.SECONDS))
+                    .as("the probe's JVM exited")
+                    .isTrue();
             List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
             assertThat(child.exitValue()).as(String.join("\n", lines)).isZero();
             return lines;
@@ -78,7 +88,8 @@ class SignalDispositionTest {
         public static void main(String[] args) throws IOException {
             System.out.println("unignore: " + SignalDisposition.unignore(SignalDisposition.SIGHUP));
             OptionalLong mask = SignalDisposition.ignoredMask(Files.readString(Path.of("/proc/self/status")));
-            System.out.println("ignored after: " + SignalDisposition.ignoredIn(mask.orElseThrow(), SignalDisposition.SIGHUP));
+            System.out.println(
+                    "ignored after: " + SignalDisposition.ignoredIn(mask.orElseThrow(), SignalDisposition.SIGHUP));
         }
     }
 }

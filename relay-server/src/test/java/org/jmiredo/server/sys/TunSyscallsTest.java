@@ -19,7 +19,9 @@ class TunSyscallsTest {
         assertThat(TunSyscalls.validName("a23456789012345")).hasSize(15);
         for (String bad : new String[] {"", "a234567890123456", "a/b", "a b", "a:b", ".", ".."}) {
             assertThatThrownBy(() -> TunSyscalls.validName(bad))
-                    .as(bad).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("interface name");
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("interface name");
         }
     }
 
@@ -65,7 +67,8 @@ class TunSyscallsTest {
     void closeOfABadFdReportsEbadf() {
         assertThat(Libc.close(-1)).isEqualTo(-Errno.EBADF);
         assertThatThrownBy(() -> TunSyscalls.close(-1))
-                .isInstanceOfSatisfying(NativeException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EBADF));
+                .isInstanceOfSatisfying(
+                        NativeException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EBADF));
     }
 
     @Test
@@ -78,7 +81,8 @@ class TunSyscallsTest {
             assertThat(first.name()).isEqualTo(name);
             assertThat(first.fd()).isNotNegative();
             second = TunSyscalls.attach(name, MQ);
-            String link = TestNetns.run(java.util.List.of("ip", "-d", "link", "show", "dev", name)).output();
+            String link = TestNetns.run(java.util.List.of("ip", "-d", "link", "show", "dev", name))
+                    .output();
             assertThat(link).contains("tun type tun pi off").contains("multi_queue numqueues 2");
 
             assertThatThrownBy(() -> TunSyscalls.attach(name, MQ | TunSyscalls.IFF_TUN_EXCL))
@@ -88,13 +92,13 @@ class TunSyscallsTest {
                     });
             // A single-queue open of a multi-queue device: the kernel says EINVAL (tun_set_iff).
             assertThatThrownBy(() -> TunSyscalls.attach(name, TunSyscalls.IFF_TUN | TunSyscalls.IFF_NO_PI))
-                    .isInstanceOfSatisfying(NativeException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EINVAL));
+                    .isInstanceOfSatisfying(
+                            NativeException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EINVAL));
             // A name that belongs to a device of another kind.
-            assertThatThrownBy(() -> TunSyscalls.attach("lo", MQ))
-                    .isInstanceOfSatisfying(NativeException.class, e -> {
-                        assertThat(e.errno()).isEqualTo(Errno.EINVAL);
-                        assertThat(e.getMessage()).contains("lo exists and is not a multi-queue TUN");
-                    });
+            assertThatThrownBy(() -> TunSyscalls.attach("lo", MQ)).isInstanceOfSatisfying(NativeException.class, e -> {
+                assertThat(e.errno()).isEqualTo(Errno.EINVAL);
+                assertThat(e.getMessage()).contains("lo exists and is not a multi-queue TUN");
+            });
         } finally {
             TunSyscalls.close(first.fd());
             if (second != null) {
@@ -102,7 +106,9 @@ class TunSyscallsTest {
             }
         }
         // Not persistent: the last close removed the device.
-        assertThat(TestNetns.run(java.util.List.of("ip", "link", "show", "dev", name)).ok()).isFalse();
+        assertThat(TestNetns.run(java.util.List.of("ip", "link", "show", "dev", name))
+                        .ok())
+                .isFalse();
     }
 
     @Test
@@ -111,8 +117,12 @@ class TunSyscallsTest {
         String pattern = TestNetns.uniqueName("jm") + "%d";
         TunSyscalls.Attached attached = TunSyscalls.attach(pattern, MQ);
         try {
-            assertThat(attached.name()).startsWith(pattern.substring(0, pattern.length() - 2)).doesNotContain("%");
-            assertThat(TestNetns.run(java.util.List.of("ip", "link", "show", "dev", attached.name())).ok()).isTrue();
+            assertThat(attached.name())
+                    .startsWith(pattern.substring(0, pattern.length() - 2))
+                    .doesNotContain("%");
+            assertThat(TestNetns.run(java.util.List.of("ip", "link", "show", "dev", attached.name()))
+                            .ok())
+                    .isTrue();
         } finally {
             TunSyscalls.close(attached.fd());
         }

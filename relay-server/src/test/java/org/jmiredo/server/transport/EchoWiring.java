@@ -1,7 +1,7 @@
 package org.jmiredo.server.transport;
 
-import io.netty.channel.Channel;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramPacket;
 import java.util.List;
 import java.util.Map;
@@ -79,12 +79,10 @@ final class EchoWiring implements DataPathWiring {
         }
 
         @Override
-        public void truncated(int length) {
-        }
+        public void truncated(int length) {}
 
         @Override
-        public void receiveFailed() {
-        }
+        public void receiveFailed() {}
 
         @Override
         public void burstEnd() {
@@ -92,7 +90,6 @@ final class EchoWiring implements DataPathWiring {
         }
 
         @Override
-        public void failed(Throwable cause) {
-        }
+        public void failed(Throwable cause) {}
     }
 }

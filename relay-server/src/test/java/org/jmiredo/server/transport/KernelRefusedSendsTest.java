@@ -64,9 +64,13 @@ class KernelRefusedSendsTest {
         assertThat(rule.ok()).as(rule.output()).isTrue();
         group = Transport.newGroup(TransportKind.EPOLL, 1);
         // The socket is made on the thread in the namespace: its routes and firewall are the namespace's.
-        udp = InNetns.call(ns.name(), () -> new Bootstrap().group(group)
+        udp = InNetns.call(ns.name(), () -> new Bootstrap()
+                .group(group)
                 .channelFactory(TransportKind.EPOLL.datagramChannelFactory())
-                .handler(new ChannelInboundHandlerAdapter()).bind(InetAddress.getByName(LOCAL), 0).sync().channel());
+                .handler(new ChannelInboundHandlerAdapter())
+                .bind(InetAddress.getByName(LOCAL), 0)
+                .sync()
+                .channel());
     }
 
     @AfterEach
@@ -87,8 +91,8 @@ class KernelRefusedSendsTest {
     @EnumSource(UdpGsoMode.class)
     void theRelaysSendmmsgCountsEachDatagramOnce(UdpGsoMode gso) throws Exception {
         onLoop(() -> {
-            UdpTunOutput output = new UdpTunOutput(udp, MmsgUdpSender.factory(new UdpGso(gso)), new MemoryTun(),
-                    counters);
+            UdpTunOutput output =
+                    new UdpTunOutput(udp, MmsgUdpSender.factory(new UdpGso(gso)), new MemoryTun(), counters);
             output.toUdp(payload(100), TAKEN, 40000, RelayOutput.ANY_LOCAL, null);
             // Two alike to one destination: one GSO message when GSO is on, refused as a whole.
             output.toUdp(payload(61), FIREWALLED, 3544, RelayOutput.ANY_LOCAL, Counter.BUBBLES_TX_INDIRECT);
@@ -100,10 +104,14 @@ class KernelRefusedSendsTest {
         });
 
         assertThat(counters.dropped(DropReason.UDP_WRITE_FAILED)).as("refused").isEqualTo(3);
-        assertThat(counters.get(Counter.UDP_TX_PACKETS)).as("sent: the kernel took them").isEqualTo(2);
+        assertThat(counters.get(Counter.UDP_TX_PACKETS))
+                .as("sent: the kernel took them")
+                .isEqualTo(2);
         assertThat(counters.get(Counter.UDP_TX_BYTES)).isEqualTo(161);
         assertThat(counters.get(Counter.BUBBLES_TX_DIRECT)).isEqualTo(1);
-        assertThat(counters.get(Counter.BUBBLES_TX_INDIRECT)).as("refused bubbles are not bubbles sent").isZero();
+        assertThat(counters.get(Counter.BUBBLES_TX_INDIRECT))
+                .as("refused bubbles are not bubbles sent")
+                .isZero();
         assertThat(counters.get(Counter.QUEUE_RELEASED_PACKETS)).isZero();
     }
 

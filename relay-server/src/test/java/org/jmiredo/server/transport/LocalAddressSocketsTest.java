@@ -22,11 +22,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
 import org.jmiredo.proto.Ipv4;
-import org.slf4j.LoggerFactory;
 import org.jmiredo.server.sys.Privileges;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * Real sockets on loopback, where 127.0.0.2 is an address of the host like any other: the relay's wildcard
@@ -44,6 +44,7 @@ class LocalAddressSocketsTest {
     volatile boolean listingFails;
     /** Which local address index echoed, by the text it echoed. */
     final Map<String, Integer> echoedBy = new ConcurrentHashMap<>();
+
     LocalAddressSockets sockets;
 
     @BeforeEach
@@ -51,13 +52,16 @@ class LocalAddressSocketsTest {
         Privileges.assumeEpoll();
         TransportSettings settings = TransportSettings.defaults().withEventLoops(2);
         loops = UdpLoops.start(settings);
-        List<Channel> wildcard = loops.bindOnEveryLoop(new InetSocketAddress("0.0.0.0", 0),
-                (channel, loop) -> channel.pipeline().addLast(new Echo(0)));
+        List<Channel> wildcard =
+                loops.bindOnEveryLoop(new InetSocketAddress("0.0.0.0", 0), (channel, loop) -> channel.pipeline()
+                        .addLast(new Echo(0)));
         port = ((InetSocketAddress) wildcard.getFirst().localAddress()).getPort();
         hostAddresses.add(SECOND);
         sockets = LocalAddressSockets.start(
-                LocalAddressSockets.binder(loops.kind(), loops.eventLoops(), settings, loops.socketBuffers()), port,
-                this::listHostAddresses, (channel, loop, local) -> channel.pipeline().addLast(new Echo(local)),
+                LocalAddressSockets.binder(loops.kind(), loops.eventLoops(), settings, loops.socketBuffers()),
+                port,
+                this::listHostAddresses,
+                (channel, loop, local) -> channel.pipeline().addLast(new Echo(local)),
                 Duration.ofHours(1)); // refreshed by hand below
     }
 
@@ -74,7 +78,8 @@ class LocalAddressSocketsTest {
     @Test
     void aPeerIsAnsweredFromTheAddressItSentTo() throws Exception {
         assertThat(sockets.indexes()).isEqualTo(Map.of(SECOND, 1));
-        assertThat(exchange("127.0.0.2", "hello")).as("the echo passes the connected socket's filter")
+        assertThat(exchange("127.0.0.2", "hello"))
+                .as("the echo passes the connected socket's filter")
                 .isEqualTo("hello");
         assertThat(echoedBy).containsEntry("hello", 1);
     }
@@ -85,7 +90,9 @@ class LocalAddressSocketsTest {
         sockets.refresh(); // the address left: its sockets close, the wildcard ones take its datagrams
         assertThat(sockets.indexes()).isEmpty();
 
-        assertThat(exchange("127.0.0.2", "lost", 1_000)).as("answered from 127.0.0.1, dropped like a NAT would").isNull();
+        assertThat(exchange("127.0.0.2", "lost", 1_000))
+                .as("answered from 127.0.0.1, dropped like a NAT would")
+                .isNull();
         assertThat(echoedBy).containsEntry("lost", 0);
     }
 
@@ -145,8 +152,8 @@ class LocalAddressSocketsTest {
 
     /** As above, waiting {@code millis} for the answer (short where none must come). */
     private String exchange(String relayAddress, String text, int millis) throws Exception {
-        try (java.net.DatagramSocket client = new java.net.DatagramSocket(
-                new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0))) {
+        try (java.net.DatagramSocket client =
+                new java.net.DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0))) {
             client.connect(new InetSocketAddress(InetAddress.getByName(relayAddress), port));
             client.setSoTimeout(millis);
             byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);

@@ -24,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import org.jmiredo.metrics.DataPathCounters;
 import org.jmiredo.metrics.DropReason;
 import org.jmiredo.pipeline.UdpSender;
-import org.jmiredo.server.sys.DatagramBatch;
 import org.jmiredo.server.sys.Errno;
 import org.jmiredo.server.sys.Privileges;
 import org.junit.jupiter.api.AfterEach;
@@ -52,8 +51,13 @@ class MmsgUdpSenderTest {
     void epollSocketAndReceiver() throws Exception {
         Privileges.assumeEpoll();
         group = Transport.newGroup(TransportKind.EPOLL, 1);
-        udp = new Bootstrap().group(group).channelFactory(TransportKind.EPOLL.datagramChannelFactory())
-                .handler(new ChannelInboundHandlerAdapter()).bind(InetAddress.getLoopbackAddress(), 0).sync().channel();
+        udp = new Bootstrap()
+                .group(group)
+                .channelFactory(TransportKind.EPOLL.datagramChannelFactory())
+                .handler(new ChannelInboundHandlerAdapter())
+                .bind(InetAddress.getLoopbackAddress(), 0)
+                .sync()
+                .channel();
         receiver = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         receiver.setReceiveBufferSize(1 << 20);
         receiver.setSoTimeout(RECEIVER_TIMEOUT_MS);
@@ -137,8 +141,12 @@ class MmsgUdpSenderTest {
     void aRefusedDatagramIsCountedAndReleasedAndTheRestLeave() throws Exception {
         int fd = ((EpollDatagramChannel) udp).fd().intValue();
         int[] calls = {0};
-        MmsgUdpSender sender = new MmsgUdpSender(udp, counters, (batch, from) ->
-                calls[0]++ == 1 ? -Errno.EPERM : batch.send(fd, from, Math.min(batch.messages() - from, 3)), OFF);
+        MmsgUdpSender sender = new MmsgUdpSender(
+                udp,
+                counters,
+                (batch, from) ->
+                        calls[0]++ == 1 ? -Errno.EPERM : batch.send(fd, from, Math.min(batch.messages() - from, 3)),
+                OFF);
         onLoop(() -> {
             for (int i = 0; i < 10; i++) {
                 sender.add(datagram(i), receiverIpv4(), receiver.getLocalPort(), null);
@@ -158,10 +166,14 @@ class MmsgUdpSenderTest {
     void whenTheSocketIsFullTheRestWaitInNettysBufferAndNothingOvertakesThem() throws Exception {
         int fd = ((EpollDatagramChannel) udp).fd().intValue();
         List<Integer> syscalls = new ArrayList<>();
-        MmsgUdpSender sender = new MmsgUdpSender(udp, counters, (batch, from) -> {
-            syscalls.add(batch.messages() - from);
-            return syscalls.size() == 1 ? batch.send(fd, from, 2) : -Errno.EAGAIN;
-        }, OFF);
+        MmsgUdpSender sender = new MmsgUdpSender(
+                udp,
+                counters,
+                (batch, from) -> {
+                    syscalls.add(batch.messages() - from);
+                    return syscalls.size() == 1 ? batch.send(fd, from, 2) : -Errno.EAGAIN;
+                },
+                OFF);
         onLoop(() -> {
             for (int i = 0; i < 5; i++) {
                 sender.add(datagram(i), receiverIpv4(), receiver.getLocalPort(), null);
@@ -232,7 +244,10 @@ class MmsgUdpSenderTest {
                 for (int i = 0; i < n; i++) {
                     // Held once more, so that the sender's release only counts down: what the pool does
                     // when a buffer comes back is not the sender's to answer for.
-                    payloads[i] = PooledByteBufAllocator.DEFAULT.directBuffer(64).writeZero(64).retain();
+                    payloads[i] = PooledByteBufAllocator.DEFAULT
+                            .directBuffer(64)
+                            .writeZero(64)
+                            .retain();
                 }
                 com.sun.management.ThreadMXBean threads =
                         (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
@@ -314,14 +329,20 @@ class MmsgUdpSenderTest {
     void aRunTheKernelRefusesIsSentDatagramByDatagramAndItsDestinationGoesUnbatched() throws Exception {
         // SO_NO_CHECK (asm-generic/socket.h): UDP without checksums, which udp_send_skb refuses to segment
         // (EINVAL) and sends plainly: a real refusal by the kernel.
-        Channel noChecksum = new Bootstrap().group(group).channelFactory(TransportKind.EPOLL.datagramChannelFactory())
+        Channel noChecksum = new Bootstrap()
+                .group(group)
+                .channelFactory(TransportKind.EPOLL.datagramChannelFactory())
                 .option(new IntegerUnixChannelOption("SO_NO_CHECK", 1, 11), 1)
-                .handler(new ChannelInboundHandlerAdapter()).bind(InetAddress.getLoopbackAddress(), 0).sync().channel();
+                .handler(new ChannelInboundHandlerAdapter())
+                .bind(InetAddress.getLoopbackAddress(), 0)
+                .sync()
+                .channel();
         try {
             UdpGso gso = new UdpGso(UdpGsoMode.AUTO);
             int fd = ((EpollDatagramChannel) noChecksum).fd().intValue();
             List<Integer> segmentSizes = new ArrayList<>();
-            MmsgUdpSender sender = onLoop(() -> new MmsgUdpSender(noChecksum, counters, recording(fd, segmentSizes), gso));
+            MmsgUdpSender sender =
+                    onLoop(() -> new MmsgUdpSender(noChecksum, counters, recording(fd, segmentSizes), gso));
             int[] lengths = new int[10];
             java.util.Arrays.fill(lengths, 200);
             onLoop(() -> {
@@ -359,13 +380,17 @@ class MmsgUdpSenderTest {
         List<Integer> segmentSizes = new ArrayList<>();
         try (DatagramSocket other = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0))) {
             other.setSoTimeout(RECEIVER_TIMEOUT_MS);
-            MmsgUdpSender sender = onLoop(() -> new MmsgUdpSender(udp, counters, (batch, from) -> {
-                if (batch.segmentSize(from) != 0 && batch.ipv4(from) == narrow) {
-                    return -Errno.EMSGSIZE;
-                }
-                segmentSizes.add(batch.segmentSize(from));
-                return batch.send(fd, from, 1);
-            }, gso));
+            MmsgUdpSender sender = onLoop(() -> new MmsgUdpSender(
+                    udp,
+                    counters,
+                    (batch, from) -> {
+                        if (batch.segmentSize(from) != 0 && batch.ipv4(from) == narrow) {
+                            return -Errno.EMSGSIZE;
+                        }
+                        segmentSizes.add(batch.segmentSize(from));
+                        return batch.send(fd, from, 1);
+                    },
+                    gso));
             onLoop(() -> {
                 for (int round = 0; round < 2; round++) {
                     for (int i = 0; i < 5; i++) {
@@ -408,7 +433,10 @@ class MmsgUdpSenderTest {
         MmsgUdpSender sender = recording(gso, Errno.EINVAL, new boolean[] {true}, segmentSizes);
         int destinations = refuseRunsTowardsMoreThanItRemembers(sender, gso);
         assertThat(gso.refusedDestinations()).isEqualTo(UdpGso.MAX_REFUSED_DESTINATIONS);
-        assertThat(segmentSizes).as("every datagram went, alone").hasSize(2 * destinations).containsOnly(0);
+        assertThat(segmentSizes)
+                .as("every datagram went, alone")
+                .hasSize(2 * destinations)
+                .containsOnly(0);
         assertThat(counters.dropped(DropReason.UDP_WRITE_FAILED)).isZero();
         assertThat(sent).allMatch(b -> b.refCnt() == 0);
     }
@@ -438,7 +466,9 @@ class MmsgUdpSenderTest {
         assertThat(gso.refusedDestinations()).isEqualTo(1);
         refusing[0] = false; // the route is repaired
         nanos[0] = TimeUnit.SECONDS.toNanos(599);
-        assertThat(onLoop(runOfThree)).as("within the period: alone, GSO not tried").containsExactly(0, 0, 0);
+        assertThat(onLoop(runOfThree))
+                .as("within the period: alone, GSO not tried")
+                .containsExactly(0, 0, 0);
         assertThat(gso.refusedTowards(narrow)).isTrue();
         nanos[0] = TimeUnit.SECONDS.toNanos(600);
         assertThat(onLoop(runOfThree)).as("after it: one GSO message").containsExactly(200);
@@ -506,13 +536,17 @@ class MmsgUdpSenderTest {
      */
     private MmsgUdpSender recording(UdpGso gso, int errno, boolean[] refusing, List<Integer> segmentSizes)
             throws Exception {
-        return onLoop(() -> new MmsgUdpSender(udp, counters, (batch, from) -> {
-            if (batch.segmentSize(from) != 0 && refusing[0]) {
-                return -errno;
-            }
-            segmentSizes.add(batch.segmentSize(from));
-            return 1;
-        }, gso));
+        return onLoop(() -> new MmsgUdpSender(
+                udp,
+                counters,
+                (batch, from) -> {
+                    if (batch.segmentSize(from) != 0 && refusing[0]) {
+                        return -errno;
+                    }
+                    segmentSizes.add(batch.segmentSize(from));
+                    return 1;
+                },
+                gso));
     }
 
     @Test
@@ -520,8 +554,11 @@ class MmsgUdpSenderTest {
         UdpGso gso = new UdpGso(UdpGsoMode.AUTO);
         int fd = ((EpollDatagramChannel) udp).fd().intValue();
         int refusedPort = 9; // a destination the kernel refuses, grouped or not (as port 0 is refused)
-        MmsgUdpSender sender = onLoop(() -> new MmsgUdpSender(udp, counters, (batch, from) ->
-                batch.port(from) == refusedPort ? -Errno.EINVAL : batch.send(fd, from, 1), gso));
+        MmsgUdpSender sender = onLoop(() -> new MmsgUdpSender(
+                udp,
+                counters,
+                (batch, from) -> batch.port(from) == refusedPort ? -Errno.EINVAL : batch.send(fd, from, 1),
+                gso));
         onLoop(() -> {
             for (int i = 0; i < 3; i++) {
                 sender.add(datagram(100 + i, 64), receiverIpv4(), refusedPort, null);
@@ -534,7 +571,9 @@ class MmsgUdpSenderTest {
         });
 
         assertReceivedExactly(0, new int[] {64, 64, 64});
-        assertThat(gso.inUse()).as("the datagrams were refused alone too: not GSO's fault").isTrue();
+        assertThat(gso.inUse())
+                .as("the datagrams were refused alone too: not GSO's fault")
+                .isTrue();
         assertThat(counters.dropped(DropReason.UDP_WRITE_FAILED)).isEqualTo(3);
         assertThat(sent).allMatch(b -> b.refCnt() == 0);
     }
@@ -594,14 +633,18 @@ class MmsgUdpSenderTest {
             for (int k = 4; k < lengths[i]; k++) {
                 expected.writeByte((first + i) * 31 + k);
             }
-            assertThat(java.util.Arrays.copyOf(buf, p.getLength())).as("datagram %d", first + i)
+            assertThat(java.util.Arrays.copyOf(buf, p.getLength()))
+                    .as("datagram %d", first + i)
                     .isEqualTo(expected.array());
             assertThat(p.getPort()).isEqualTo(fromPort);
         }
     }
 
     private ByteBuf datagram(int sequence) {
-        ByteBuf b = PooledByteBufAllocator.DEFAULT.directBuffer(64).writeInt(sequence).writeZero(60);
+        ByteBuf b = PooledByteBufAllocator.DEFAULT
+                .directBuffer(64)
+                .writeInt(sequence)
+                .writeZero(60);
         sent.add(b);
         return b;
     }
@@ -622,7 +665,9 @@ class MmsgUdpSenderTest {
         for (int i = from; i < to; i++) {
             DatagramPacket p = new DatagramPacket(buf, buf.length);
             receiver.receive(p);
-            assertThat(ByteBuffer.wrap(buf, 0, p.getLength()).getInt()).as("datagram %d", i).isEqualTo(i);
+            assertThat(ByteBuffer.wrap(buf, 0, p.getLength()).getInt())
+                    .as("datagram %d", i)
+                    .isEqualTo(i);
             assertThat(p.getPort()).as("sent from the channel's socket").isEqualTo(port);
         }
     }

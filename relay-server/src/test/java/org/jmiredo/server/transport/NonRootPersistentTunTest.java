@@ -37,8 +37,8 @@ import org.junit.jupiter.api.Test;
  */
 class NonRootPersistentTunTest {
     private static final int NOBODY = 65534;
-    private static final Path CLASSPATH_COPY = Path.of(System.getProperty("java.io.tmpdir"),
-            TestNetns.uniqueName("jmiredo-cp-"));
+    private static final Path CLASSPATH_COPY =
+            Path.of(System.getProperty("java.io.tmpdir"), TestNetns.uniqueName("jmiredo-cp-"));
     private static String childClasspath;
 
     private TestNetns ns;
@@ -92,7 +92,9 @@ class NonRootPersistentTunTest {
         assertThat(exit).as(child.output()).isZero();
         assertThat(child.output()).contains("PROBE OK read on queue");
         // The daemon neither configured nor removed anything: the host's device stays as the host set it up.
-        assertThat(ns.ip("-d", "link", "show", "dev", tun)).contains("numqueues 0").contains("persist on")
+        assertThat(ns.ip("-d", "link", "show", "dev", tun))
+                .contains("numqueues 0")
+                .contains("persist on")
                 .contains(",UP");
         assertThat(ns.ip("-6", "route", "show", "dev", tun)).contains("2001:db8::/32");
         assertThat(ns.ip("-6", "addr", "show", "dev", tun)).contains("inet6 fe80::ffff:ffff:ffff/64");
@@ -104,8 +106,9 @@ class NonRootPersistentTunTest {
         Child child = Child.start(ns, fresh, false);
 
         assertThat(child.awaitExit(60)).as(child.output()).isEqualTo(2);
-        assertThat(child.output()).contains("PROBE ERROR missing CAP_NET_ADMIN: run as root or grant CAP_NET_ADMIN "
-                + "(TUNSETIFF " + fresh + ": EPERM)");
+        assertThat(child.output())
+                .contains("PROBE ERROR missing CAP_NET_ADMIN: run as root or grant CAP_NET_ADMIN " + "(TUNSETIFF "
+                        + fresh + ": EPERM)");
         assertThat(ns.tryIp("link", "show", "dev", fresh).ok()).isFalse();
     }
 
@@ -115,9 +118,11 @@ class NonRootPersistentTunTest {
         Child child = Child.start(ns, theirs, true);
 
         assertThat(child.awaitExit(60)).as(child.output()).isEqualTo(2);
-        assertThat(child.output()).contains("PROBE ERROR interface " + theirs + " belongs to another user (owner "
-                + "10001, group none, this daemon runs as uid " + NOBODY + "): recreate it with ip tuntap add dev "
-                + theirs + " mode tun multi_queue user " + NOBODY + " (TUNSETIFF " + theirs + ": EPERM)");
+        assertThat(child.output())
+                .contains("PROBE ERROR interface " + theirs + " belongs to another user (owner "
+                        + "10001, group none, this daemon runs as uid " + NOBODY
+                        + "): recreate it with ip tuntap add dev "
+                        + theirs + " mode tun multi_queue user " + NOBODY + " (TUNSETIFF " + theirs + ": EPERM)");
     }
 
     /** What the host does once per boot, in the namespace (then the address and route). */
@@ -131,19 +136,35 @@ class NonRootPersistentTunTest {
     /** The child JVM, its stdout and stderr read line by line (by {@code reader}, until the end of its output). */
     private record Child(Process process, BlockingQueue<String> lines, List<String> seen, Thread reader) {
         static Child start(TestNetns ns, String tun, boolean persistent) throws IOException {
-            List<String> command = List.of("ip", "netns", "exec", ns.name(),
-                    "setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups", "--inh-caps=-all",
+            List<String> command = List.of(
+                    "ip",
+                    "netns",
+                    "exec",
+                    ns.name(),
+                    "setpriv",
+                    "--reuid=" + NOBODY,
+                    "--regid=" + NOBODY,
+                    "--clear-groups",
+                    "--inh-caps=-all",
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                    "-XX:-UsePerfData", "-XX:TieredStopAtLevel=1", "-cp", childClasspath,
-                    PersistentTunProbe.class.getName(), tun, Boolean.toString(persistent));
-            Process process = new ProcessBuilder(command).directory(CLASSPATH_COPY.toFile())
-                    .redirectErrorStream(true).start();
+                    "--enable-native-access=ALL-UNNAMED",
+                    "--sun-misc-unsafe-memory-access=allow",
+                    "-XX:-UsePerfData",
+                    "-XX:TieredStopAtLevel=1",
+                    "-cp",
+                    childClasspath,
+                    PersistentTunProbe.class.getName(),
+                    tun,
+                    Boolean.toString(persistent));
+            Process process = new ProcessBuilder(command)
+                    .directory(CLASSPATH_COPY.toFile())
+                    .redirectErrorStream(true)
+                    .start();
             process.getOutputStream().close();
             BlockingQueue<String> lines = new LinkedBlockingQueue<>();
             Thread reader = Thread.ofVirtual().unstarted(() -> {
-                try (BufferedReader in = new BufferedReader(
-                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                try (BufferedReader in =
+                        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                     in.lines().forEach(lines::add);
                 } catch (IOException | UncheckedIOException e) {
                     lines.add("(reading the child's output failed: " + e + ")");
@@ -231,7 +252,8 @@ class NonRootPersistentTunTest {
         }
         try (JarFile file = new JarFile(jar.toFile())) {
             Manifest manifest = file.getManifest();
-            String listed = manifest == null ? null : manifest.getMainAttributes().getValue("Class-Path");
+            String listed =
+                    manifest == null ? null : manifest.getMainAttributes().getValue("Class-Path");
             if (listed == null || listed.isBlank()) {
                 return List.of();
             }

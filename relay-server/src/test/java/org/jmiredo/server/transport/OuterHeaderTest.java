@@ -3,14 +3,14 @@ package org.jmiredo.server.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.buffer.Unpooled;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -29,17 +29,21 @@ class OuterHeaderTest {
         TransportKind kind = TransportKind.detect();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, kind.ioHandlerFactory());
         try {
-            Bootstrap bootstrap = new Bootstrap().group(group).channelFactory(kind.datagramChannelFactory())
+            Bootstrap bootstrap = new Bootstrap()
+                    .group(group)
+                    .channelFactory(kind.datagramChannelFactory())
                     .handler(new ChannelInboundHandlerAdapter());
             DatagramOptions.apply(bootstrap, kind, TransportSettings.defaults());
-            Channel channel = bootstrap.bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+            Channel channel =
+                    bootstrap.bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
 
             // RFC 9601 §6.1.3: an encapsulator that does not propagate ECN zeroes the outer ECN bits; we never
             // copy the inner traffic class out, and the socket's TOS (DSCP and ECN) stays 0.
             assertThat(channel.config().getOption(ChannelOption.IP_TOS)).isZero();
             if (kind == TransportKind.EPOLL) {
                 // RFC 4380 §5.1.2: IP_PMTUDISC_OMIT, so the kernel never sets DF (nor takes a learned path MTU).
-                assertThat(channel.config().getOption(DatagramOptions.IP_MTU_DISCOVER)).isEqualTo(DatagramOptions.IP_PMTUDISC_OMIT);
+                assertThat(channel.config().getOption(DatagramOptions.IP_MTU_DISCOVER))
+                        .isEqualTo(DatagramOptions.IP_PMTUDISC_OMIT);
             }
             channel.close().sync();
         } finally {
@@ -61,13 +65,23 @@ class OuterHeaderTest {
                 RawUdpCapture capture = RawUdpCapture.open(receiver.getLocalPort())) {
             Channel channel = relaySocket(group);
             DataPathCounters counters = new DataPathCounters();
-            channel.eventLoop().submit(() -> {
-                UdpSender sender = MmsgUdpSender.factory(new UdpGso(UdpGsoMode.OFF)).create(channel, counters);
-                sender.add(ipv6WithTrafficClassFf(PooledByteBufAllocator.DEFAULT.directBuffer(1280)), 0x7F00_0001,
-                        receiver.getLocalPort(), null);
-                sender.add(ipv6WithTrafficClassFf(Unpooled.buffer(1280)), 0x7F00_0001, receiver.getLocalPort(), null);
-                sender.flush();
-            }).get(10, TimeUnit.SECONDS);
+            channel.eventLoop()
+                    .submit(() -> {
+                        UdpSender sender = MmsgUdpSender.factory(new UdpGso(UdpGsoMode.OFF))
+                                .create(channel, counters);
+                        sender.add(
+                                ipv6WithTrafficClassFf(PooledByteBufAllocator.DEFAULT.directBuffer(1280)),
+                                0x7F00_0001,
+                                receiver.getLocalPort(),
+                                null);
+                        sender.add(
+                                ipv6WithTrafficClassFf(Unpooled.buffer(1280)),
+                                0x7F00_0001,
+                                receiver.getLocalPort(),
+                                null);
+                        sender.flush();
+                    })
+                    .get(10, TimeUnit.SECONDS);
             for (int i = 0; i < 2; i++) {
                 byte[] datagram = capture.next(10);
                 assertThat(datagram).as("datagram %d captured", i).isNotNull();
@@ -98,16 +112,29 @@ class OuterHeaderTest {
             assertThat(channel.config().getOption(ChannelOption.SO_BROADCAST)).isFalse();
             DataPathCounters counters = new DataPathCounters();
             int port = receiver.getLocalPort();
-            channel.eventLoop().submit(() -> {
-                UdpSender sender = MmsgUdpSender.factory(new UdpGso(UdpGsoMode.OFF)).create(channel, counters);
-                sender.add(ipv6WithTrafficClassFf(PooledByteBufAllocator.DEFAULT.directBuffer(1280)), 0x7FFF_FFFF, port, null);
-                sender.flush();
-                sender.add(ipv6WithTrafficClassFf(PooledByteBufAllocator.DEFAULT.directBuffer(1280)), 0x7F00_0001, port, null);
-                sender.flush();
-            }).get(10, TimeUnit.SECONDS);
+            channel.eventLoop()
+                    .submit(() -> {
+                        UdpSender sender = MmsgUdpSender.factory(new UdpGso(UdpGsoMode.OFF))
+                                .create(channel, counters);
+                        sender.add(
+                                ipv6WithTrafficClassFf(PooledByteBufAllocator.DEFAULT.directBuffer(1280)),
+                                0x7FFF_FFFF,
+                                port,
+                                null);
+                        sender.flush();
+                        sender.add(
+                                ipv6WithTrafficClassFf(PooledByteBufAllocator.DEFAULT.directBuffer(1280)),
+                                0x7F00_0001,
+                                port,
+                                null);
+                        sender.flush();
+                    })
+                    .get(10, TimeUnit.SECONDS);
             byte[] first = capture.next(10);
             assertThat(first).as("the unicast datagram").isNotNull();
-            assertThat(first[19] & 0xFF).as("its destination's last byte: 127.0.0.1, not .255").isEqualTo(1);
+            assertThat(first[19] & 0xFF)
+                    .as("its destination's last byte: 127.0.0.1, not .255")
+                    .isEqualTo(1);
             assertThat(capture.next(1)).as("nothing else").isNull();
             assertThat(counters.dropped(DropReason.UDP_WRITE_FAILED)).isEqualTo(1);
             channel.close().sync();
@@ -118,7 +145,9 @@ class OuterHeaderTest {
 
     /** A UDP socket on 127.0.0.1 with the options the relay's sockets get. */
     private static Channel relaySocket(EventLoopGroup group) throws InterruptedException {
-        Bootstrap bootstrap = new Bootstrap().group(group).channelFactory(TransportKind.EPOLL.datagramChannelFactory())
+        Bootstrap bootstrap = new Bootstrap()
+                .group(group)
+                .channelFactory(TransportKind.EPOLL.datagramChannelFactory())
                 .handler(new ChannelInboundHandlerAdapter());
         DatagramOptions.apply(bootstrap, TransportKind.EPOLL, TransportSettings.defaults());
         return bootstrap.bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
@@ -126,6 +155,10 @@ class OuterHeaderTest {
 
     /** A 1280-byte IPv6 packet (no next header) with traffic class 0xFF. */
     private static ByteBuf ipv6WithTrafficClassFf(ByteBuf buf) {
-        return buf.writeInt(0x6FF0_0000).writeShort(1240).writeByte(59).writeByte(64).writeZero(1280 - 8);
+        return buf.writeInt(0x6FF0_0000)
+                .writeShort(1240)
+                .writeByte(59)
+                .writeByte(64)
+                .writeZero(1280 - 8);
     }
 }

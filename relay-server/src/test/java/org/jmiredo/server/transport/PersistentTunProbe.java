@@ -32,7 +32,8 @@ public final class PersistentTunProbe {
 
     public static void main(String[] args) throws Exception {
         report("uid " + status("Uid:") + " capeff " + status("CapEff:"));
-        TransportSettings settings = TransportSettings.defaults().withEventLoops(2)
+        TransportSettings settings = TransportSettings.defaults()
+                .withEventLoops(2)
                 .withBind((Inet4Address) InetAddress.getByName("127.0.0.1"), 0)
                 .withTun(args[0], v6("2001:db8::"), 32)
                 .withPersistentTun(Boolean.parseBoolean(args[1]));
@@ -54,20 +55,26 @@ public final class PersistentTunProbe {
     }
 
     private static boolean exchange(Transport transport, EchoWiring wiring) throws Exception {
-        RecordingReceiver.Seen pinged = RecordingReceiver.next(wiring.tunPackets,
-                p -> EchoPackets.icmpType(p) == ECHO_REQUEST && EchoPackets.destination(p).equals(PINGED), 20_000);
+        RecordingReceiver.Seen pinged = RecordingReceiver.next(
+                wiring.tunPackets,
+                p -> EchoPackets.icmpType(p) == ECHO_REQUEST
+                        && EchoPackets.destination(p).equals(PINGED),
+                20_000);
         if (pinged == null) {
             report("FAIL no echo request for 2001:db8::1 read from the device");
             return false;
         }
         Channel channel = transport.relayChannels().getFirst();
-        byte[] request = EchoPackets.echoRequest(PEER, TunnelInterfaceSpec.MIREDO_RELAY_LINK_LOCAL, 0x5151, 1,
-                "as nobody".getBytes());
+        byte[] request = EchoPackets.echoRequest(
+                PEER, TunnelInterfaceSpec.MIREDO_RELAY_LINK_LOCAL, 0x5151, 1, "as nobody".getBytes());
         boolean written = channel.eventLoop()
                 .submit(() -> wiring.queueAtInit.get(channel).write(Unpooled.wrappedBuffer(request)))
                 .get(5, TimeUnit.SECONDS);
-        RecordingReceiver.Seen reply = RecordingReceiver.next(wiring.tunPackets,
-                p -> EchoPackets.icmpType(p) == ECHO_REPLY && EchoPackets.destination(p).equals(PEER), 10_000);
+        RecordingReceiver.Seen reply = RecordingReceiver.next(
+                wiring.tunPackets,
+                p -> EchoPackets.icmpType(p) == ECHO_REPLY
+                        && EchoPackets.destination(p).equals(PEER),
+                10_000);
         if (!written || reply == null) {
             report("FAIL written " + written + ", reply " + (reply != null));
             return false;
@@ -77,8 +84,11 @@ public final class PersistentTunProbe {
     }
 
     private static String status(String field) throws IOException {
-        return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith(field))
-                .map(l -> l.substring(field.length()).strip().split("\\s+")[0]).findFirst().orElse("?");
+        return Files.readAllLines(Path.of("/proc/self/status")).stream()
+                .filter(l -> l.startsWith(field))
+                .map(l -> l.substring(field.length()).strip().split("\\s+")[0])
+                .findFirst()
+                .orElse("?");
     }
 
     private static void report(String line) {

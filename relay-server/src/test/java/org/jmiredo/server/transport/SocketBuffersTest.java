@@ -41,7 +41,7 @@ class SocketBuffersTest {
         int receive = sysctl("rmem_max") + (1 << 20);
         int send = sysctl("wmem_max") + (2 << 20);
         try (UdpLoops loops = UdpLoops.start(settings(receive, send).withEventLoops(2))) {
-            List<Channel> channels = loops.bindOnEveryLoop(new InetSocketAddress("127.0.0.1", 0), (c, i) -> { });
+            List<Channel> channels = loops.bindOnEveryLoop(new InetSocketAddress("127.0.0.1", 0), (c, i) -> {});
 
             assertThat(channels).hasSize(2);
             assertThat(loops.socketBuffers().receiveBufferBytes()).isEqualTo(receive);
@@ -62,10 +62,16 @@ class SocketBuffersTest {
             buffers.apply(second);
 
             assertThat(buffers.receiveBufferBytes()).isEqualTo(cap);
-            assertThat(buffers.sendBufferBytes()).as("0 keeps the kernel default").isPositive();
+            assertThat(buffers.sendBufferBytes())
+                    .as("0 keeps the kernel default")
+                    .isPositive();
             assertThat(warnings()).singleElement().satisfies(w -> assertThat(w)
-                    .contains("receive buffer", "asked for " + (cap + (1 << 20)), "the kernel gave " + cap,
-                            "net.core.rmem_max = " + cap, "CAP_NET_ADMIN"));
+                    .contains(
+                            "receive buffer",
+                            "asked for " + (cap + (1 << 20)),
+                            "the kernel gave " + cap,
+                            "net.core.rmem_max = " + cap,
+                            "CAP_NET_ADMIN"));
         } finally {
             first.unsafe().closeForcibly();
             second.unsafe().closeForcibly();
@@ -91,18 +97,38 @@ class SocketBuffersTest {
     }
 
     private List<String> warnings() {
-        return logged.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage).toList();
+        return logged.list.stream()
+                .filter(e -> e.getLevel() == Level.WARN)
+                .map(ILoggingEvent::getFormattedMessage)
+                .toList();
     }
 
     private static TransportSettings settings(int receive, int send) {
         TransportSettings d = TransportSettings.defaults();
-        return new TransportSettings(1, d.bindAddress(), 0, d.recvBatch(), d.maxMessagesPerRead(), receive, send,
-                false, d.tunName(), d.tunMtu(), d.tunReadBudget(), d.prefix(), d.prefixLength(), false,
-                d.tunOffload(), d.tunTxQueueLength(), d.localAddressRefresh());
+        return new TransportSettings(
+                1,
+                d.bindAddress(),
+                0,
+                d.recvBatch(),
+                d.maxMessagesPerRead(),
+                receive,
+                send,
+                false,
+                d.tunName(),
+                d.tunMtu(),
+                d.tunReadBudget(),
+                d.prefix(),
+                d.prefixLength(),
+                false,
+                d.tunOffload(),
+                d.tunTxQueueLength(),
+                d.localAddressRefresh());
     }
 
     private static int sysctl(String name) throws IOException {
         // readAllLines: Files.readString trusts the size procfs reports and returns a truncated value.
-        return Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/core", name)).getFirst().trim());
+        return Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/core", name))
+                .getFirst()
+                .trim());
     }
 }

@@ -19,8 +19,8 @@ import java.util.stream.Collectors;
 import org.jmiredo.server.netlink.TestNetns;
 import org.jmiredo.server.netlink.TunnelInterfaceSpec;
 import org.jmiredo.server.sys.Privileges;
-import org.jmiredo.server.tun.linux.LinuxTunDevice;
 import org.jmiredo.server.tun.linux.EchoPackets;
+import org.jmiredo.server.tun.linux.LinuxTunDevice;
 import org.jmiredo.server.tun.linux.RecordingReceiver;
 import org.jmiredo.server.tun.linux.TunQueueHandle;
 import org.jmiredo.tun.TunQueue;
@@ -45,7 +45,8 @@ class TransportTest {
     void settings() throws Exception {
         Privileges.assumeNetAdmin();
         ns = newNamespace();
-        settings = TransportSettings.defaults().withEventLoops(2)
+        settings = TransportSettings.defaults()
+                .withEventLoops(2)
                 .withBind((Inet4Address) InetAddress.getByName("127.0.0.1"), 0)
                 .withTun(TestNetns.uniqueName("jmt"), v6("2001:db8::"), 32);
     }
@@ -77,11 +78,15 @@ class TransportTest {
             Channel channel = channels.get(i);
             TunQueueHandle queue = (TunQueueHandle) transport.tunDevice().queue(i);
             assertThat(channel.eventLoop()).isSameAs(transport.eventLoops().get(i));
-            assertThat(queue.eventLoop()).as("TUN queue %d on its channel's loop", i).isSameAs(channel.eventLoop());
+            assertThat(queue.eventLoop())
+                    .as("TUN queue %d on its channel's loop", i)
+                    .isSameAs(channel.eventLoop());
             assertThat(wiring.queueAtInit.get(channel)).isSameAs(queue);
             assertThat(wiring.queueOfReceiver.get(channel)).isSameAs(queue);
             assertThat(queue.isReading()).isTrue();
-            assertThat(channel.config().isAutoRead()).as("the relay reads channel %d itself, not Netty", i).isFalse();
+            assertThat(channel.config().isAutoRead())
+                    .as("the relay reads channel %d itself, not Netty", i)
+                    .isFalse();
         }
         String tun = transport.tunDevice().name();
         assertThat(ns.ip("-d", "link", "show", "dev", tun)).contains("mtu 1280").contains("multi_queue numqueues 2");
@@ -99,22 +104,26 @@ class TransportTest {
         for (int i = 0; i < 2; i++) {
             TunQueue queue = wiring.queueAtInit.get(channels.get(i));
             int loop = i;
-            boolean written = channels.get(i).eventLoop().submit(() -> {
-                boolean ok = true;
-                for (int k = 0; k < 8; k++) {
-                    Inet6Address peer = v6("2001:db8:" + (loop + 1) + "::" + (k + 1));
-                    ok &= queue.write(Unpooled.wrappedBuffer(EchoPackets.echoRequest(peer, RELAY_LL, 100 * loop + k, 1,
-                            new byte[16])));
-                }
-                return ok;
-            }).get(5, TimeUnit.SECONDS);
+            boolean written = channels.get(i)
+                    .eventLoop()
+                    .submit(() -> {
+                        boolean ok = true;
+                        for (int k = 0; k < 8; k++) {
+                            Inet6Address peer = v6("2001:db8:" + (loop + 1) + "::" + (k + 1));
+                            ok &= queue.write(Unpooled.wrappedBuffer(
+                                    EchoPackets.echoRequest(peer, RELAY_LL, 100 * loop + k, 1, new byte[16])));
+                        }
+                        return ok;
+                    })
+                    .get(5, TimeUnit.SECONDS);
             assertThat(written).isTrue();
         }
-        List<RecordingReceiver.Seen> replies = RecordingReceiver.collect(wiring.tunPackets,
-                p -> EchoPackets.icmpType(p) == ECHO_REPLY, 16, 10_000);
+        List<RecordingReceiver.Seen> replies =
+                RecordingReceiver.collect(wiring.tunPackets, p -> EchoPackets.icmpType(p) == ECHO_REPLY, 16, 10_000);
         assertThat(replies).hasSize(16).allMatch(RecordingReceiver.Seen::onExpectedLoop);
         assertThat(replies).allMatch(r -> r.readerIndex() == TransportSettings.TUN_HEADROOM);
-        Set<Integer> queues = replies.stream().map(RecordingReceiver.Seen::queue).collect(Collectors.toSet());
+        Set<Integer> queues =
+                replies.stream().map(RecordingReceiver.Seen::queue).collect(Collectors.toSet());
         assertThat(queues).as("replies came through both queues").containsExactlyInAnyOrder(0, 1);
     }
 
@@ -154,8 +163,8 @@ class TransportTest {
     void moreAddressesCanBeBoundOnTheSameLoops() throws Exception {
         transport = Transport.start(settings, new EchoWiring(), ns.adoptingConfigurator());
         EchoWiring second = new EchoWiring();
-        List<Channel> extra = transport.bindOnEveryLoop(new InetSocketAddress("127.0.0.2", 0),
-                (ch, i) -> second.initUdpChannel(ch, null));
+        List<Channel> extra = transport.bindOnEveryLoop(
+                new InetSocketAddress("127.0.0.2", 0), (ch, i) -> second.initUdpChannel(ch, null));
 
         assertThat(extra).hasSize(2);
         assertThat(extra.get(0).eventLoop()).isSameAs(transport.eventLoops().get(0));

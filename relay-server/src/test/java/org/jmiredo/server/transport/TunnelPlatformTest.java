@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /** Which tunnel and transport each OS gets, and what the BSDs refuse. */
 class TunnelPlatformTest {
-    private static final Throwable NO_LIBRARY = new UnsatisfiedLinkError("no netty_transport_native in java.library.path");
+    private static final Throwable NO_LIBRARY =
+            new UnsatisfiedLinkError("no netty_transport_native in java.library.path");
 
     private static TunnelPlatform host(String os, boolean epoll, boolean kqueue) throws TransportException {
         return TunnelPlatform.forHost(os, epoll, kqueue, NO_LIBRARY, NO_LIBRARY);
@@ -27,29 +28,33 @@ class TunnelPlatformTest {
 
     @Test
     void theBsdsAndMacOsGetKqueueAndTheirTunnel() throws Exception {
-        assertThat(host("FreeBSD", false, true)).isEqualTo(new TunnelPlatform(TransportKind.KQUEUE,
-                Optional.of(BsdFlavor.FREEBSD)));
+        assertThat(host("FreeBSD", false, true))
+                .isEqualTo(new TunnelPlatform(TransportKind.KQUEUE, Optional.of(BsdFlavor.FREEBSD)));
         assertThat(host("Mac OS X", false, true).bsd()).contains(BsdFlavor.DARWIN);
         assertThat(host("OpenBSD", false, true).kind()).isEqualTo(TransportKind.KQUEUE);
     }
 
     @Test
     void aBsdWithoutKqueueIsRefusedWithTheReason() {
-        assertThatThrownBy(() -> host("NetBSD", false, false)).isInstanceOf(TransportException.class)
+        assertThatThrownBy(() -> host("NetBSD", false, false))
+                .isInstanceOf(TransportException.class)
                 .hasMessage("the relay's tunnel on NetBSD needs Netty's kqueue transport; it is unavailable: "
                         + NO_LIBRARY.getMessage());
     }
 
     @Test
     void anotherSystemIsRefusedNamingWhatIsBuilt() {
-        assertThatThrownBy(() -> host("Windows 11", false, false)).isInstanceOf(TransportException.class)
-                .hasMessageContaining("built for Linux (epoll").hasMessageContaining("macOS (kqueue)")
+        assertThatThrownBy(() -> host("Windows 11", false, false))
+                .isInstanceOf(TransportException.class)
+                .hasMessageContaining("built for Linux (epoll")
+                .hasMessageContaining("macOS (kqueue)")
                 .hasMessageContaining("on Windows 11 epoll is unavailable");
     }
 
     @Test
     void linuxSettingsAreLeftAsTheyAre() throws Exception {
-        TransportSettings settings = TransportSettings.defaults().withEventLoops(4).withPersistentTun(true);
+        TransportSettings settings =
+                TransportSettings.defaults().withEventLoops(4).withPersistentTun(true);
 
         assertThat(host("Linux", true, false).fit(settings)).isSameAs(settings);
     }
@@ -59,13 +64,16 @@ class TunnelPlatformTest {
     void aBsdRunsOneEventLoop() throws Exception {
         TunnelPlatform freeBsd = host("FreeBSD", false, true);
 
-        assertThat(freeBsd.fit(TransportSettings.defaults()).resolvedEventLoops()).isEqualTo(1);
-        assertThat(freeBsd.fit(TransportSettings.defaults().withEventLoops(1)).eventLoops()).isEqualTo(1);
+        assertThat(freeBsd.fit(TransportSettings.defaults()).resolvedEventLoops())
+                .isEqualTo(1);
+        assertThat(freeBsd.fit(TransportSettings.defaults().withEventLoops(1)).eventLoops())
+                .isEqualTo(1);
     }
 
     @Test
     void aBsdRefusesMoreLoopsThanItsTunnelHasQueues() {
-        assertThatThrownBy(() -> host("FreeBSD", false, true).fit(TransportSettings.defaults().withEventLoops(4)))
+        assertThatThrownBy(() -> host("FreeBSD", false, true)
+                        .fit(TransportSettings.defaults().withEventLoops(4)))
                 .isInstanceOf(TransportException.class)
                 .hasMessage("jmiredo.transport.event-loops = 4: on FreeBSD the tunnel has a single queue, so the relay"
                         + " runs one event loop; set it to 1 or 0");
@@ -74,8 +82,23 @@ class TunnelPlatformTest {
     @Test
     void aBsdRefusesWhatOnlyLinuxHas() throws Exception {
         TunnelPlatform mac = host("Mac OS X", false, true);
-        TransportSettings offloads = new TransportSettings(0, TransportSettings.defaults().bindAddress(), 0, 32, 64, 0,
-                0, false, "teredo", 1280, 64, TransportSettings.defaults().prefix(), 32, false, TunOffloadMode.ON, 0,
+        TransportSettings offloads = new TransportSettings(
+                0,
+                TransportSettings.defaults().bindAddress(),
+                0,
+                32,
+                64,
+                0,
+                0,
+                false,
+                "teredo",
+                1280,
+                64,
+                TransportSettings.defaults().prefix(),
+                32,
+                false,
+                TunOffloadMode.ON,
+                0,
                 java.time.Duration.ZERO);
 
         assertThatThrownBy(() -> mac.fit(TransportSettings.defaults().withPersistentTun(true)))

@@ -23,8 +23,10 @@ import org.slf4j.LoggerFactory;
 class TunnelWatchTest {
     private static final TunnelInterfaceSpec SPEC =
             TunnelInterfaceSpec.relay("teredo", 1280, TunnelInterfaceSpec.TEREDO_PREFIX, 32);
-    private static final InterfaceConfigurator.Restoration IN_PLACE = new InterfaceConfigurator.Restoration(true, List.of());
-    private static final InterfaceConfigurator.Restoration DOWN = new InterfaceConfigurator.Restoration(false, List.of());
+    private static final InterfaceConfigurator.Restoration IN_PLACE =
+            new InterfaceConfigurator.Restoration(true, List.of());
+    private static final InterfaceConfigurator.Restoration DOWN =
+            new InterfaceConfigurator.Restoration(false, List.of());
 
     private final Deque<Object> answers = new ArrayDeque<>();
     private final AtomicBoolean deviceGone = new AtomicBoolean();
@@ -79,8 +81,12 @@ class TunnelWatchTest {
 
     @Test
     void aLinkDownIsNotServingAndSaidOnceAndWhatWasPutBackIsSaid() {
-        answers.addAll(List.of(IN_PLACE, DOWN, DOWN,
-                new InterfaceConfigurator.Restoration(true, List.of("address fe80::ffff:ffff:ffff/64", "route 2001::/32")),
+        answers.addAll(List.of(
+                IN_PLACE,
+                DOWN,
+                DOWN,
+                new InterfaceConfigurator.Restoration(
+                        true, List.of("address fe80::ffff:ffff:ffff/64", "route 2001::/32")),
                 IN_PLACE));
         watch.check();
         assertThat(watch.serving()).isTrue();
@@ -89,26 +95,38 @@ class TunnelWatchTest {
         watch.check();
         watch.check();
         assertThat(watch.serving()).isFalse();
-        assertThat(messages(Level.WARN)).singleElement().asString()
+        assertThat(messages(Level.WARN))
+                .singleElement()
+                .asString()
                 .startsWith("tunnel interface teredo is down: the kernel dropped its route for 2001::/32");
 
         watch.check();
         assertThat(watch.serving()).isTrue();
-        assertThat(messages(Level.WARN)).hasSize(2).last().asString().isEqualTo("tunnel interface teredo: put back its "
-                + "address fe80::ffff:ffff:ffff/64 and route 2001::/32 (the link was set down and up, or they were deleted)");
+        assertThat(messages(Level.WARN))
+                .hasSize(2)
+                .last()
+                .asString()
+                .isEqualTo(
+                        "tunnel interface teredo: put back its "
+                                + "address fe80::ffff:ffff:ffff/64 and route 2001::/32 (the link was set down and up, or they were deleted)");
         watch.check();
         assertThat(messages(Level.WARN)).hasSize(2);
     }
 
     @Test
     void aFailingCheckIsSaidOnceAndKeepsTheLastState() {
-        answers.addAll(List.of(new InterfaceConfigException("cannot find interface teredo: No such device"),
-                new InterfaceConfigException("cannot find interface teredo: No such device"), IN_PLACE));
+        answers.addAll(List.of(
+                new InterfaceConfigException("cannot find interface teredo: No such device"),
+                new InterfaceConfigException("cannot find interface teredo: No such device"),
+                IN_PLACE));
         watch.check();
         watch.check();
-        assertThat(watch.serving()).as("a vanished device is LinuxTunDevice.gone()'s to report").isTrue();
-        assertThat(messages(Level.WARN)).containsExactly(
-                "cannot check the tunnel interface teredo: cannot find interface teredo: No such device");
+        assertThat(watch.serving())
+                .as("a vanished device is LinuxTunDevice.gone()'s to report")
+                .isTrue();
+        assertThat(messages(Level.WARN))
+                .containsExactly(
+                        "cannot check the tunnel interface teredo: cannot find interface teredo: No such device");
         watch.check();
         assertThat(answers).isEmpty();
     }
@@ -121,8 +139,12 @@ class TunnelWatchTest {
         watch.check();
         watch.check();
         assertThat(watch.serving()).isFalse();
-        assertThat(answers).as("netlink is not asked about a device that is gone").isEmpty();
-        assertThat(logged.list).as("the daemon says why it stops; the watch adds no 'cannot check'").isEmpty();
+        assertThat(answers)
+                .as("netlink is not asked about a device that is gone")
+                .isEmpty();
+        assertThat(logged.list)
+                .as("the daemon says why it stops; the watch adds no 'cannot check'")
+                .isEmpty();
     }
 
     @Test
@@ -137,12 +159,18 @@ class TunnelWatchTest {
         assertThat(watch.serving()).isFalse();
         watch.check();
         assertThat(watch.serving()).isTrue();
-        assertThat(messages(Level.WARN)).singleElement().asString().startsWith("tunnel interface teredo (the host's) "
-                + "is down or the route for 2001::/32 does not lead into it");
+        assertThat(messages(Level.WARN))
+                .singleElement()
+                .asString()
+                .startsWith("tunnel interface teredo (the host's) "
+                        + "is down or the route for 2001::/32 does not lead into it");
         assertThat(messages(Level.INFO)).containsExactly("tunnel interface teredo (the host's) serves again");
     }
 
     private List<String> messages(Level level) {
-        return logged.list.stream().filter(e -> e.getLevel() == level).map(ILoggingEvent::getFormattedMessage).toList();
+        return logged.list.stream()
+                .filter(e -> e.getLevel() == level)
+                .map(ILoggingEvent::getFormattedMessage)
+                .toList();
     }
 }

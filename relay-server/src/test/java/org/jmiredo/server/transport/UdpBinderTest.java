@@ -36,7 +36,8 @@ class UdpBinderTest {
         Privileges.assumeEpoll();
         group = Transport.newGroup(TransportKind.EPOLL, 2);
         group.forEach(e -> loops.add((IoEventLoop) e));
-        settings = TransportSettings.defaults().withEventLoops(2)
+        settings = TransportSettings.defaults()
+                .withEventLoops(2)
                 .withBind((Inet4Address) InetAddress.getByName("127.0.0.1"), 0);
     }
 
@@ -51,14 +52,20 @@ class UdpBinderTest {
     @Test
     void oneSocketPerLoopOnOnePortAndThePeersSpreadOverThem() throws Exception {
         EchoWiring wiring = new EchoWiring();
-        channels.addAll(UdpBinder.bind(TransportKind.EPOLL, loops, settings.bindSocketAddress(), settings, new SocketBuffers(TransportKind.EPOLL, settings),
+        channels.addAll(UdpBinder.bind(
+                TransportKind.EPOLL,
+                loops,
+                settings.bindSocketAddress(),
+                settings,
+                new SocketBuffers(TransportKind.EPOLL, settings),
                 (ch, i) -> wiring.initUdpChannel(ch, null)));
 
         assertThat(channels).hasSize(2);
         assertThat(channels.get(0).eventLoop()).isSameAs(loops.get(0));
         assertThat(channels.get(1).eventLoop()).isSameAs(loops.get(1));
         int port = ((InetSocketAddress) channels.get(0).localAddress()).getPort();
-        assertThat(((InetSocketAddress) channels.get(1).localAddress()).getPort()).isEqualTo(port);
+        assertThat(((InetSocketAddress) channels.get(1).localAddress()).getPort())
+                .isEqualTo(port);
         assertThat(wiring.activeAtInit).as("pipelines are built before bind").containsOnly(false);
 
         // SO_REUSEPORT hashes the 4-tuple: with 24 source ports, both sockets get some (chance of not: 2^-23).
@@ -73,8 +80,10 @@ class UdpBinderTest {
     void socketsHaveReusePortRecvmmsgAndNoDontFragment() throws Exception {
         channels.addAll(bindPlain());
         for (Channel channel : channels) {
-            assertThat(channel.config().getOption(UnixChannelOption.SO_REUSEPORT)).isTrue();
-            assertThat(channel.config().getOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE)).isEqualTo(1500);
+            assertThat(channel.config().getOption(UnixChannelOption.SO_REUSEPORT))
+                    .isTrue();
+            assertThat(channel.config().getOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE))
+                    .isEqualTo(1500);
             // RFC 4380 §5.1.2, CONFORMANCE R-5.1.2-df: getsockopt(IP_MTU_DISCOVER) reads IP_PMTUDISC_OMIT back
             // (no DF, and no learned path MTU).
             assertThat(channel.config().getOption(DatagramOptions.IP_MTU_DISCOVER))
@@ -86,15 +95,26 @@ class UdpBinderTest {
     }
 
     private List<Channel> bindPlain() throws TransportException {
-        return UdpBinder.bind(TransportKind.EPOLL, loops, settings.bindSocketAddress(), settings, new SocketBuffers(TransportKind.EPOLL, settings), (ch, i) -> { });
+        return UdpBinder.bind(
+                TransportKind.EPOLL,
+                loops,
+                settings.bindSocketAddress(),
+                settings,
+                new SocketBuffers(TransportKind.EPOLL, settings),
+                (ch, i) -> {});
     }
 
     @Test
     void aPortHeldByAnotherSocketIsAOneLineError() throws Exception {
         try (DatagramSocket other = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             int port = other.getLocalPort();
-            assertThatThrownBy(() -> UdpBinder.bind(TransportKind.EPOLL, loops, new InetSocketAddress("127.0.0.1", port),
-                    settings, new SocketBuffers(TransportKind.EPOLL, settings), (ch, i) -> { }))
+            assertThatThrownBy(() -> UdpBinder.bind(
+                            TransportKind.EPOLL,
+                            loops,
+                            new InetSocketAddress("127.0.0.1", port),
+                            settings,
+                            new SocketBuffers(TransportKind.EPOLL, settings),
+                            (ch, i) -> {}))
                     .isInstanceOf(TransportException.class)
                     .hasMessage("UDP 127.0.0.1:" + port + " is in use");
         }
@@ -106,18 +126,28 @@ class UdpBinderTest {
         List<Channel> first = bindPlain();
         channels.addAll(first);
         int port = ((InetSocketAddress) first.getFirst().localAddress()).getPort();
-        assertThatThrownBy(() -> UdpBinder.bind(TransportKind.EPOLL, loops, new InetSocketAddress("127.0.0.1", port),
-                settings, new SocketBuffers(TransportKind.EPOLL, settings), (ch, i) -> { }))
+        assertThatThrownBy(() -> UdpBinder.bind(
+                        TransportKind.EPOLL,
+                        loops,
+                        new InetSocketAddress("127.0.0.1", port),
+                        settings,
+                        new SocketBuffers(TransportKind.EPOLL, settings),
+                        (ch, i) -> {}))
                 .isInstanceOf(TransportException.class)
                 .hasMessage("UDP 127.0.0.1:" + port + " is in use");
     }
 
     @Test
     void aFailingPipelineSetupIsReportedWithItsCause() {
-        assertThatThrownBy(() -> UdpBinder.bind(TransportKind.EPOLL, loops, settings.bindSocketAddress(), settings, new SocketBuffers(TransportKind.EPOLL, settings),
-                (ch, i) -> {
-                    throw new IllegalStateException("no peer table");
-                }))
+        assertThatThrownBy(() -> UdpBinder.bind(
+                        TransportKind.EPOLL,
+                        loops,
+                        settings.bindSocketAddress(),
+                        settings,
+                        new SocketBuffers(TransportKind.EPOLL, settings),
+                        (ch, i) -> {
+                            throw new IllegalStateException("no peer table");
+                        }))
                 .isInstanceOf(TransportException.class)
                 .hasMessage("cannot set up the UDP channel's pipeline: java.lang.IllegalStateException: no peer table");
     }
@@ -125,7 +155,13 @@ class UdpBinderTest {
     @Test
     void anAddressNotOnThisHostIsNamed() {
         InetSocketAddress foreign = new InetSocketAddress("198.51.100.77", 3544);
-        assertThatThrownBy(() -> UdpBinder.bind(TransportKind.EPOLL, loops, foreign, settings, new SocketBuffers(TransportKind.EPOLL, settings), (ch, i) -> { }))
+        assertThatThrownBy(() -> UdpBinder.bind(
+                        TransportKind.EPOLL,
+                        loops,
+                        foreign,
+                        settings,
+                        new SocketBuffers(TransportKind.EPOLL, settings),
+                        (ch, i) -> {}))
                 .isInstanceOf(TransportException.class)
                 .hasMessage("UDP 198.51.100.77:3544: 198.51.100.77 is not an address of this host");
     }

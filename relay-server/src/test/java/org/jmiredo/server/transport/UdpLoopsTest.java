@@ -36,13 +36,15 @@ class UdpLoopsTest {
                 assertThat(first.get(i).isActive()).isTrue();
             }
             int port = ((InetSocketAddress) first.get(0).localAddress()).getPort();
-            assertThat(((InetSocketAddress) first.get(1).localAddress()).getPort()).as("SO_REUSEPORT").isEqualTo(port);
+            assertThat(((InetSocketAddress) first.get(1).localAddress()).getPort())
+                    .as("SO_REUSEPORT")
+                    .isEqualTo(port);
 
             loops.close();
             assertThat(first).noneMatch(Channel::isOpen);
             assertThat(second).noneMatch(Channel::isOpen);
             assertThat(loops.eventLoops()).allMatch(loop -> loop.isShutdown());
-            assertThatThrownBy(() -> loops.bindOnEveryLoop(loopback("127.0.0.1"), (ch, i) -> { }))
+            assertThatThrownBy(() -> loops.bindOnEveryLoop(loopback("127.0.0.1"), (ch, i) -> {}))
                     .isInstanceOf(TransportException.class);
         } finally {
             loops.close();
@@ -55,7 +57,7 @@ class UdpLoopsTest {
         try (UdpLoops loops = UdpLoops.start(TransportSettings.defaults().withEventLoops(1));
                 java.net.DatagramSocket taken = new java.net.DatagramSocket(loopback("127.0.0.1"))) {
             InetSocketAddress busy = new InetSocketAddress("127.0.0.1", taken.getLocalPort());
-            assertThatThrownBy(() -> loops.bindOnEveryLoop(busy, (ch, i) -> { }))
+            assertThatThrownBy(() -> loops.bindOnEveryLoop(busy, (ch, i) -> {}))
                     .isInstanceOf(TransportException.class)
                     .hasMessage("UDP 127.0.0.1:" + taken.getLocalPort() + " is in use");
         }

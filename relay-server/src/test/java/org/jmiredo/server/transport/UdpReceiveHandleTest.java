@@ -80,7 +80,9 @@ class UdpReceiveHandleTest {
 
         // A burst ends (burstEnd) after its last datagram is handed over: wait for the bursts, not the datagrams.
         await(() -> ingress.bursts.stream().mapToInt(Integer::intValue).sum() == n);
-        assertThat(ingress.sequences).containsExactlyElementsOf(java.util.stream.IntStream.range(0, n).boxed().toList());
+        assertThat(ingress.sequences)
+                .containsExactlyElementsOf(
+                        java.util.stream.IntStream.range(0, n).boxed().toList());
         assertThat(ingress.senders).containsOnly(0x7F000001L << 16 | sender.getLocalPort());
         // 100 queued datagrams: a wake-up of 64 (two recvmmsg of 32 each), then the rest, each ending a burst.
         assertThat(ingress.bursts).containsExactly(64, 36);
@@ -101,19 +103,20 @@ class UdpReceiveHandleTest {
 
     @Test
     void theRelaysRulesCountWhatTheyDropByReason() throws Exception {
-        try (RelayDataPath path = new RelayDataPath(RelaySettings.defaults(), PeerTableSettings.defaults(),
-                Clock.monotonic())) {
+        try (RelayDataPath path =
+                new RelayDataPath(RelaySettings.defaults(), PeerTableSettings.defaults(), Clock.monotonic())) {
             udp = bind((channel, settings) -> path.initUdpChannel(channel, new MemoryTun()));
-            whileLoopBlocked(() -> { // one burst: the three are read, and counted, together
-                send(0, 80); // from 127.0.0.1: not a global unicast source (RFC 4380 §5.2.4)
-                send(1, 80);
-                send(2, SETTINGS.datagramSlotSize() + 1);
-            });
+            whileLoopBlocked(
+                    () -> { // one burst: the three are read, and counted, together
+                        send(0, 80); // from 127.0.0.1: not a global unicast source (RFC 4380 §5.2.4)
+                        send(1, 80);
+                        send(2, SETTINGS.datagramSlotSize() + 1);
+                    });
             DataPathCounters counters = path.counters().getFirst();
 
             // A burst counts its datagrams received before the rules count their drops: wait for the drops.
-            await(() -> counters.dropped(DropReason.NON_GLOBAL_SOURCE)
-                    + counters.dropped(DropReason.UDP_TRUNCATED) >= 3);
+            await(() ->
+                    counters.dropped(DropReason.NON_GLOBAL_SOURCE) + counters.dropped(DropReason.UDP_TRUNCATED) >= 3);
             assertThat(counters.get(Counter.UDP_RX_PACKETS)).isEqualTo(3);
             assertThat(counters.dropped(DropReason.NON_GLOBAL_SOURCE)).isEqualTo(2);
             assertThat(counters.dropped(DropReason.UDP_TRUNCATED)).isEqualTo(1);
@@ -172,7 +175,8 @@ class UdpReceiveHandleTest {
                 allocated = onLoop(UdpReceiveHandleTest::allocatedByThisThread) - before;
                 received = ingress.count - start;
             }
-            assertThat(allocated).as("bytes allocated by the loop for %d datagrams", received)
+            assertThat(allocated)
+                    .as("bytes allocated by the loop for %d datagrams", received)
                     .isLessThan(2L * received);
         } finally {
             ResourceLeakDetector.setLevel(level);
@@ -180,7 +184,9 @@ class UdpReceiveHandleTest {
     }
 
     private Channel bind(BiFunction<EpollDatagramChannel, TransportSettings, UdpIngress> wiring) throws Exception {
-        Channel channel = new Bootstrap().group(group).channelFactory(TransportKind.EPOLL.datagramChannelFactory())
+        Channel channel = new Bootstrap()
+                .group(group)
+                .channelFactory(TransportKind.EPOLL.datagramChannelFactory())
                 .option(ChannelOption.SO_RCVBUF, 4 << 20) // room for a thousand datagrams queued while the loop waits
                 // and past net.core.rmem_max as root: a stock kernel's 212,992 bytes hold a few hundred of them
                 .option(SocketBuffers.SO_RCVBUFFORCE, 4 << 20)
@@ -190,8 +196,12 @@ class UdpReceiveHandleTest {
                         handle = UdpReceiveHandle.start(ch, wiring.apply(ch, SETTINGS), SETTINGS);
                     }
                 })
-                .bind(InetAddress.getLoopbackAddress(), 0).sync().channel();
-        assertThat(channel.config().isAutoRead()).as("Netty does not read the socket").isFalse();
+                .bind(InetAddress.getLoopbackAddress(), 0)
+                .sync()
+                .channel();
+        assertThat(channel.config().isAutoRead())
+                .as("Netty does not read the socket")
+                .isFalse();
         return channel;
     }
 

@@ -74,8 +74,7 @@ abstract class AfFramedQueue implements IoHandle, TunQueue {
     abstract long submitRead(IoRegistration reg);
 
     /** Withdraws read readiness before the registration is cancelled (kqueue filters); nothing by default. */
-    void withdrawRead(IoRegistration reg) {
-    }
+    void withdrawRead(IoRegistration reg) {}
 
     String deviceName() {
         return deviceName;

@@ -73,7 +73,9 @@ public final class BsdClientInterface implements ClientTunnelInterface {
                 commands.run(BsdInterfacePlan.addDefaultRoute(name));
                 routeAdded = true;
             } catch (IOException e) {
-                LOG.warn("no default IPv6 route into the Teredo tunnel {} (a native one exists?): {}", name,
+                LOG.warn(
+                        "no default IPv6 route into the Teredo tunnel {} (a native one exists?): {}",
+                        name,
                         e.getMessage());
             }
         }

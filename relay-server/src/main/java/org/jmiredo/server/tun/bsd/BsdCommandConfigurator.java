@@ -39,8 +39,8 @@ public final class BsdCommandConfigurator implements InterfaceConfigurator {
                 // Only the address (step 0) needs undoing: the route is the last step, so it was not added, and
                 // deleting it could take someone else's route for the prefix.
                 undoQuietly(i == 0 ? List.of() : undo.subList(1, 2));
-                throw new InterfaceConfigException("cannot set up the tunnel interface " + spec.name() + ": "
-                        + e.getMessage(), e);
+                throw new InterfaceConfigException(
+                        "cannot set up the tunnel interface " + spec.name() + ": " + e.getMessage(), e);
             }
         }
         return () -> undoQuietly(undo);

@@ -16,20 +16,38 @@ public enum BsdFlavor {
      * struct ifreq)}, TUNSIFMODE {@code _IOW('t', 94, int)}, TUNSIFHEAD {@code _IOW('t', 96, int)}; AF_INET6 28
      * (sys/socket.h).
      */
-    FREEBSD("FreeBSD", 28, Opening.CLONING, BsdIoctl.iow('t', 96, BsdIoctl.INT), BsdIoctl.iow('t', 94, BsdIoctl.INT),
-            BsdIoctl.ior('t', 93, BsdTunSyscalls.IFREQ_SIZE), true),
+    FREEBSD(
+            "FreeBSD",
+            28,
+            Opening.CLONING,
+            BsdIoctl.iow('t', 96, BsdIoctl.INT),
+            BsdIoctl.iow('t', 94, BsdIoctl.INT),
+            BsdIoctl.ior('t', 93, BsdTunSyscalls.IFREQ_SIZE),
+            true),
     /**
      * DragonFly: as FreeBSD (net/tun/if_tun.h: TUNSIFMODE 94, TUNSIFHEAD 96), but TUNGIFNAME is {@code _IOR('t', 98,
      * struct ifreq)}; AF_INET6 28.
      */
-    DRAGONFLY("DragonFly", 28, Opening.CLONING, BsdIoctl.iow('t', 96, BsdIoctl.INT),
-            BsdIoctl.iow('t', 94, BsdIoctl.INT), BsdIoctl.ior('t', 98, BsdTunSyscalls.IFREQ_SIZE), true),
+    DRAGONFLY(
+            "DragonFly",
+            28,
+            Opening.CLONING,
+            BsdIoctl.iow('t', 96, BsdIoctl.INT),
+            BsdIoctl.iow('t', 94, BsdIoctl.INT),
+            BsdIoctl.ior('t', 98, BsdTunSyscalls.IFREQ_SIZE),
+            true),
     /**
      * NetBSD: {@code /dev/tunN}, the first free one; net/if_tun.h: TUNSIFMODE {@code _IOW('t', 88, int)}, TUNSIFHEAD
      * {@code _IOW('t', 66, int)}; AF_INET6 24.
      */
-    NETBSD("NetBSD", 24, Opening.NUMBERED, BsdIoctl.iow('t', 66, BsdIoctl.INT), BsdIoctl.iow('t', 88, BsdIoctl.INT),
-            0, false),
+    NETBSD(
+            "NetBSD",
+            24,
+            Opening.NUMBERED,
+            BsdIoctl.iow('t', 66, BsdIoctl.INT),
+            BsdIoctl.iow('t', 88, BsdIoctl.INT),
+            0,
+            false),
     /** OpenBSD: {@code /dev/tunN}, the first free one; the header is always on (tun(4)); AF_INET6 24. */
     OPENBSD("OpenBSD", 24, Opening.NUMBERED, 0, 0, 0, false),
     /**
@@ -62,7 +80,13 @@ public enum BsdFlavor {
     private final long tunGetName;
     private final boolean renamable;
 
-    BsdFlavor(String label, int afInet6, Opening opening, long tunSetHead, long tunSetMode, long tunGetName,
+    BsdFlavor(
+            String label,
+            int afInet6,
+            Opening opening,
+            long tunSetHead,
+            long tunSetMode,
+            long tunGetName,
             boolean renamable) {
         this.label = label;
         this.afInet6 = afInet6;

@@ -26,17 +26,21 @@ final class BsdInterfacePlan {
     static List<List<String>> configure(BsdFlavor flavor, TunnelInterfaceSpec spec) {
         String name = spec.name();
         return List.of(
-                List.of(IFCONFIG, name, "inet6", scoped(spec), "prefixlen",
-                        Integer.toString(TunnelInterfaceSpec.LINK_LOCAL_PREFIX_LENGTH), "alias"),
+                List.of(
+                        IFCONFIG,
+                        name,
+                        "inet6",
+                        scoped(spec),
+                        "prefixlen",
+                        Integer.toString(TunnelInterfaceSpec.LINK_LOCAL_PREFIX_LENGTH),
+                        "alias"),
                 List.of(IFCONFIG, name, "mtu", Integer.toString(spec.mtu()), "up"),
                 route(flavor, spec, "add"));
     }
 
     /** In the reverse order of {@link #configure}: the route, then the address (the device then goes). */
     static List<List<String>> undo(BsdFlavor flavor, TunnelInterfaceSpec spec) {
-        return List.of(
-                route(flavor, spec, "delete"),
-                List.of(IFCONFIG, spec.name(), "inet6", scoped(spec), "-alias"));
+        return List.of(route(flavor, spec, "delete"), List.of(IFCONFIG, spec.name(), "inet6", scoped(spec), "-alias"));
     }
 
     /**
@@ -59,8 +63,14 @@ final class BsdInterfacePlan {
 
     /** The client's Teredo address as a /32: the kernel then routes the Teredo prefix into the tunnel. */
     static List<String> addAddress(String name, Inet6Address address, int prefixLength) {
-        return List.of(IFCONFIG, name, "inet6", Ipv6Text.format(address), "prefixlen",
-                Integer.toString(prefixLength), "alias");
+        return List.of(
+                IFCONFIG,
+                name,
+                "inet6",
+                Ipv6Text.format(address),
+                "prefixlen",
+                Integer.toString(prefixLength),
+                "alias");
     }
 
     static List<String> removeAddress(String name, Inet6Address address) {
@@ -86,9 +96,9 @@ final class BsdInterfacePlan {
         }
         return switch (flavor) {
             case FREEBSD, DRAGONFLY, DARWIN ->
-                    List.of(ROUTE, "-n", verb, "-inet6", prefix, "-prefixlen", length, "-interface", spec.name());
-            case NETBSD -> List.of(ROUTE, "-n", verb, "-inet6", prefix, "-prefixlen", length, "-interface",
-                    scoped(spec));
+                List.of(ROUTE, "-n", verb, "-inet6", prefix, "-prefixlen", length, "-interface", spec.name());
+            case NETBSD ->
+                List.of(ROUTE, "-n", verb, "-inet6", prefix, "-prefixlen", length, "-interface", scoped(spec));
             case OPENBSD -> List.of(ROUTE, "-n", verb, "-inet6", prefix, "-prefixlen", length, "-iface", scoped(spec));
         };
     }

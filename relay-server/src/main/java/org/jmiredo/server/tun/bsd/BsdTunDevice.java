@@ -50,10 +50,11 @@ public final class BsdTunDevice implements TunnelDevice {
      *     the rename's failure
      * @throws IllegalStateException if Netty's kqueue transport (which serves the fd) is unavailable
      */
-    public static BsdTunDevice open(BsdFlavor flavor, String requestedName, TunQueueOptions options,
-            Commands commands) throws IOException {
+    public static BsdTunDevice open(BsdFlavor flavor, String requestedName, TunQueueOptions options, Commands commands)
+            throws IOException {
         if (!KQueue.isAvailable()) {
-            throw new IllegalStateException("the tunnel needs Netty's kqueue transport: " + KQueue.unavailabilityCause());
+            throw new IllegalStateException(
+                    "the tunnel needs Netty's kqueue transport: " + KQueue.unavailabilityCause());
         }
         BsdTunSyscalls.Opened opened = openFd(flavor);
         try {
@@ -63,8 +64,11 @@ public final class BsdTunDevice implements TunnelDevice {
                 commands.run(BsdInterfacePlan.rename(name, requestedName));
                 name = requestedName;
             } else if (!name.equals(requestedName)) {
-                LOG.info("{} cannot rename a tunnel: the interface is {}, not {} (jmiredo.tun.name)", flavor.label(),
-                        name, requestedName);
+                LOG.info(
+                        "{} cannot rename a tunnel: the interface is {}, not {} (jmiredo.tun.name)",
+                        flavor.label(),
+                        name,
+                        requestedName);
             }
             BsdTunHandle handle = new BsdTunHandle(new FileDescriptor(opened.fd()), name, flavor.afInet6(), options);
             return new BsdTunDevice(flavor, name, handle, commands);
@@ -91,7 +95,8 @@ public final class BsdTunDevice implements TunnelDevice {
             case CLONING -> {
                 int fd = BsdTunSyscalls.open("/dev/tun");
                 try {
-                    yield new BsdTunSyscalls.Opened(fd, BsdTunSyscalls.ioctlName(fd, flavor.tunGetName(), "TUNGIFNAME"));
+                    yield new BsdTunSyscalls.Opened(
+                            fd, BsdTunSyscalls.ioctlName(fd, flavor.tunGetName(), "TUNGIFNAME"));
                 } catch (NativeException e) {
                     BsdTunSyscalls.close(fd);
                     throw e;
@@ -123,7 +128,10 @@ public final class BsdTunDevice implements TunnelDevice {
             BsdTunSyscalls.ioctlInt(fd, flavor.tunSetHead(), 1, "TUNSIFHEAD " + opened.name());
         }
         if (flavor.tunSetMode() != 0) {
-            BsdTunSyscalls.ioctlInt(fd, flavor.tunSetMode(), BsdFlavor.IFF_POINTOPOINT | BsdFlavor.IFF_MULTICAST,
+            BsdTunSyscalls.ioctlInt(
+                    fd,
+                    flavor.tunSetMode(),
+                    BsdFlavor.IFF_POINTOPOINT | BsdFlavor.IFF_MULTICAST,
                     "TUNSIFMODE " + opened.name());
         }
         BsdTunSyscalls.ioctlInt(fd, BsdIoctl.FIONBIO, 1, "FIONBIO " + opened.name());

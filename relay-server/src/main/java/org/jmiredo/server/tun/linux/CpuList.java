@@ -37,13 +37,13 @@ public final class CpuList {
     private static int cpu(String number, String text) {
         String s = number.trim();
         if (s.isEmpty() || s.length() > 4 || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw new IllegalArgumentException("must be off, auto or a CPU list such as \"2-7\" or \"0,2,4-6\", got \""
-                    + text + "\"");
+            throw new IllegalArgumentException(
+                    "must be off, auto or a CPU list such as \"2-7\" or \"0,2,4-6\", got \"" + text + "\"");
         }
         int cpu = Integer.parseInt(s);
         if (cpu >= MAX_CPUS) {
-            throw new IllegalArgumentException("names CPU " + cpu + ", beyond the kernel's limit of " + MAX_CPUS
-                    + " in \"" + text + "\"");
+            throw new IllegalArgumentException(
+                    "names CPU " + cpu + ", beyond the kernel's limit of " + MAX_CPUS + " in \"" + text + "\"");
         }
         return cpu;
     }

@@ -71,7 +71,7 @@ public final class LinuxTunDevice implements TunnelDevice {
         checkArguments(queues);
         List<TunSyscalls.Attached> attached = new ArrayList<>(queues);
         try {
-            TunOffloads offloads = attachAll(attached, name, queues, TunSyscalls.IFF_TUN_EXCL, offload, fd -> { });
+            TunOffloads offloads = attachAll(attached, name, queues, TunSyscalls.IFF_TUN_EXCL, offload, fd -> {});
             return wrap(attached, options, offloads);
         } catch (NativeException e) {
             closeQuietly(attached);
@@ -91,13 +91,14 @@ public final class LinuxTunDevice implements TunnelDevice {
      *     TUN, or belongs to another user ({@link NativeException} for the kernel's refusals)
      * @throws IllegalStateException if Netty's epoll transport (which reads the fds) is unavailable
      */
-    public static LinuxTunDevice attachPersistent(String name, int queues, TunQueueOptions options,
-            TunOffloadMode offload) throws IOException {
+    public static LinuxTunDevice attachPersistent(
+            String name, int queues, TunQueueOptions options, TunOffloadMode offload) throws IOException {
         return attachPersistent(PersistentTun.ofThisProcess(), name, queues, options, offload);
     }
 
-    static LinuxTunDevice attachPersistent(PersistentTun host, String name, int queues, TunQueueOptions options,
-            TunOffloadMode offload) throws IOException {
+    static LinuxTunDevice attachPersistent(
+            PersistentTun host, String name, int queues, TunQueueOptions options, TunOffloadMode offload)
+            throws IOException {
         checkArguments(queues);
         host.checkBeforeAttach(name);
         List<TunSyscalls.Attached> attached = new ArrayList<>(queues);
@@ -121,8 +122,14 @@ public final class LinuxTunDevice implements TunnelDevice {
 
     // Attaches the first queue, settles the offloads on it (they are per device), then the other queues
     // with the same flags: the kernel applies the flags of each attach to the whole device.
-    private static <E extends Exception> TunOffloads attachAll(List<TunSyscalls.Attached> attached, String name,
-            int queues, int firstFlags, TunOffloadMode mode, FirstQueueCheck<E> check) throws NativeException, E {
+    private static <E extends Exception> TunOffloads attachAll(
+            List<TunSyscalls.Attached> attached,
+            String name,
+            int queues,
+            int firstFlags,
+            TunOffloadMode mode,
+            FirstQueueCheck<E> check)
+            throws NativeException, E {
         int flags = mode == TunOffloadMode.OFF ? FLAGS : FLAGS | TunSyscalls.IFF_VNET_HDR;
         TunSyscalls.Attached first = TunSyscalls.attach(name, flags | firstFlags);
         attached.add(first);
@@ -152,14 +159,13 @@ public final class LinuxTunDevice implements TunnelDevice {
         }
     }
 
-    private static LinuxTunDevice wrap(List<TunSyscalls.Attached> attached, TunQueueOptions options,
-            TunOffloads offloads) {
+    private static LinuxTunDevice wrap(
+            List<TunSyscalls.Attached> attached, TunQueueOptions options, TunOffloads offloads) {
         int queues = attached.size();
         String actualName = attached.getFirst().name();
         List<TunQueueHandle> handles = new ArrayList<>(queues);
         for (int i = 0; i < queues; i++) {
-            handles.add(new TunQueueHandle(new FileDescriptor(attached.get(i).fd()), actualName, i, options,
-                    offloads));
+            handles.add(new TunQueueHandle(new FileDescriptor(attached.get(i).fd()), actualName, i, options, offloads));
         }
         LOG.debug("opened TUN {} with {} queues, offloads {}", actualName, queues, offloads.label());
         return new LinuxTunDevice(actualName, handles, offloads);

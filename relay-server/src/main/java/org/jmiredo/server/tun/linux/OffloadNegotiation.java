@@ -37,8 +37,11 @@ final class OffloadNegotiation {
             }
         }
         if (mode == TunOffloadMode.ON) {
-            throw new NativeException("the kernel refused TUN offloads (needs Linux 2.6.27 and a little-endian "
-                    + "host): set tun.offload = auto or off", "TUNSETOFFLOAD " + device, errno);
+            throw new NativeException(
+                    "the kernel refused TUN offloads (needs Linux 2.6.27 and a little-endian "
+                            + "host): set tun.offload = auto or off",
+                    "TUNSETOFFLOAD " + device,
+                    errno);
         }
         return TunOffloads.NONE;
     }

@@ -24,6 +24,7 @@ final class OffloadedReader implements AutoCloseable {
     private final int headroom;
     /** The packet bytes a pooled buffer holds: tun.mtu, grown by plain packets longer than it. */
     private int mtu;
+
     private final VirtioReader virtio;
     private final ScatterRead readv;
     // [virtio header | a gap of mtu bytes | the rest of a super-packet]: the gap takes the copied-back start.
@@ -81,8 +82,8 @@ final class OffloadedReader implements AutoCloseable {
         }
         overflow.setBytes(VirtioNetHeader.LENGTH, next, headroom, Math.min(packetLength, mtu));
         int packets = virtio.deliver(overflow, 0, (int) n, sink);
-        if (packetLength > mtu && (VirtioNetHeader.gsoType(overflow, 0) & ~VirtioNetHeader.GSO_ECN)
-                == VirtioNetHeader.GSO_NONE) {
+        if (packetLength > mtu
+                && (VirtioNetHeader.gsoType(overflow, 0) & ~VirtioNetHeader.GSO_ECN) == VirtioNetHeader.GSO_NONE) {
             grow(packetLength);
         }
         return packets;

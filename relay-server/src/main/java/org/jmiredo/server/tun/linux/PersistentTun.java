@@ -54,8 +54,8 @@ final class PersistentTun {
     void checkPersistent(String name) throws IOException {
         String flags = attribute(name, "tun_flags");
         if (flags == null) {
-            throw new IOException("tun.persistent is set but interface " + name
-                    + " is not a TUN device: choose another tun name");
+            throw new IOException(
+                    "tun.persistent is set but interface " + name + " is not a TUN device: choose another tun name");
         }
         if ((parseFlags(flags) & IFF_PERSIST) == 0) {
             throw new IOException("tun.persistent is set but interface " + name + " is not persistent (another "
@@ -65,16 +65,19 @@ final class PersistentTun {
 
     /** The kernel's refusal of TUNSETIFF on an existing device, with a hint for this mode. */
     NativeException explain(String name, NativeException e) {
-        String hint = switch (e.errno()) {
-            // tun_not_capable(): the device has an owner or group that is not ours, and we lack CAP_NET_ADMIN.
-            case Errno.EPERM, Errno.EACCES -> "interface " + name + " belongs to another user (owner "
-                    + attributeOrUnset(name, "owner") + ", group " + attributeOrUnset(name, "group")
-                    + ", this daemon runs as uid " + uid + "): recreate it with " + createCommand(name);
-            // tun_set_iff(): an IFF_MULTI_QUEUE request on a single-queue device, or a TAP device.
-            case Errno.EINVAL -> "interface " + name + " is not a multi-queue TUN device: recreate it with "
-                    + createCommand(name);
-            default -> null;
-        };
+        String hint =
+                switch (e.errno()) {
+                    // tun_not_capable(): the device has an owner or group that is not ours, and we lack CAP_NET_ADMIN.
+                    case Errno.EPERM, Errno.EACCES ->
+                        "interface " + name + " belongs to another user (owner "
+                                + attributeOrUnset(name, "owner") + ", group " + attributeOrUnset(name, "group")
+                                + ", this daemon runs as uid " + uid + "): recreate it with " + createCommand(name);
+                    // tun_set_iff(): an IFF_MULTI_QUEUE request on a single-queue device, or a TAP device.
+                    case Errno.EINVAL ->
+                        "interface " + name + " is not a multi-queue TUN device: recreate it with "
+                                + createCommand(name);
+                    default -> null;
+                };
         return hint == null ? e : new NativeException(hint, e.operation(), e.errno());
     }
 
@@ -88,9 +91,12 @@ final class PersistentTun {
         if (flags == null || (parseFlags(flags) & IFF_PERSIST) == 0) {
             return e;
         }
-        return new NativeException("interface " + name + " is a persistent TUN device the host created: delete it "
-                + "(ip link del " + name + ") or choose another tun.name; `jmiredo relay` attaches to it with "
-                + "tun.persistent = true (`jmiredo client` cannot)", e.operation(), e.errno());
+        return new NativeException(
+                "interface " + name + " is a persistent TUN device the host created: delete it "
+                        + "(ip link del " + name + ") or choose another tun.name; `jmiredo relay` attaches to it with "
+                        + "tun.persistent = true (`jmiredo client` cannot)",
+                e.operation(),
+                e.errno());
     }
 
     String createCommand(String name) {
@@ -99,7 +105,8 @@ final class PersistentTun {
 
     private String attribute(String name, String attribute) {
         try {
-            return Files.readString(sysClassNet.resolve(name).resolve(attribute)).strip();
+            return Files.readString(sysClassNet.resolve(name).resolve(attribute))
+                    .strip();
         } catch (IOException e) {
             return null;
         }

@@ -56,8 +56,13 @@ final class PlainReader implements AutoCloseable {
         int capacity = slots.packetCapacity();
         ByteBuf packet = slots.take(headroom, headroom + n);
         if (n > capacity) {
-            LOG.info("TUN {}: a packet of {} bytes, longer than the {} the read slots held (the device's MTU was "
-                    + "raised above tun.mtu): they now hold {}", queueName, n, capacity, slots.packetCapacity());
+            LOG.info(
+                    "TUN {}: a packet of {} bytes, longer than the {} the read slots held (the device's MTU was "
+                            + "raised above tun.mtu): they now hold {}",
+                    queueName,
+                    n,
+                    capacity,
+                    slots.packetCapacity());
         }
         sink.packetRead(packet);
         return 1;

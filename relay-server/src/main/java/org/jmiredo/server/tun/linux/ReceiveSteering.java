@@ -17,7 +17,11 @@ import java.util.Optional;
  * @param cpus the listed CPUs; empty unless {@code kind} is {@link Kind#CPUS}
  */
 public record ReceiveSteering(Kind kind, BitSet cpus) {
-    public enum Kind { OFF, AUTO, CPUS }
+    public enum Kind {
+        OFF,
+        AUTO,
+        CPUS
+    }
 
     public static final ReceiveSteering OFF = new ReceiveSteering(Kind.OFF, new BitSet());
     public static final ReceiveSteering AUTO = new ReceiveSteering(Kind.AUTO, new BitSet());

@@ -32,8 +32,8 @@ public final class RpsQueues {
 
     /** The daemon's sysfs and the CPUs this process may run on. */
     public static List<String> setUp(ReceiveSteering steering, LinuxTunDevice tun, boolean persistent) {
-        return new RpsQueues(Path.of("/sys/class/net")).setUp(steering, tun.name(), tun.queueCount(), persistent,
-                Path.of("/proc/self/status"));
+        return new RpsQueues(Path.of("/sys/class/net"))
+                .setUp(steering, tun.name(), tun.queueCount(), persistent, Path.of("/proc/self/status"));
     }
 
     /**
@@ -59,8 +59,13 @@ public final class RpsQueues {
         }
         List<String> warnings = apply(dev, queues, cpus.get());
         if (warnings.isEmpty()) {
-            LOG.info("receive packet steering on {} (tun.receive-steering = {}): rps_cpus {} (CPUs {}) on rx-0 to rx-{}",
-                    dev, steering.label(), CpuList.hexMask(cpus.get()), CpuList.format(cpus.get()), queues - 1);
+            LOG.info(
+                    "receive packet steering on {} (tun.receive-steering = {}): rps_cpus {} (CPUs {}) on rx-0 to rx-{}",
+                    dev,
+                    steering.label(),
+                    CpuList.hexMask(cpus.get()),
+                    CpuList.format(cpus.get()),
+                    queues - 1);
         }
         return warnings;
     }
@@ -80,7 +85,8 @@ public final class RpsQueues {
         String mask = CpuList.hexMask(cpus);
         for (int i = 0; i < queues; i++) {
             try {
-                Files.writeString(file(dev, i), mask + "\n", StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+                Files.writeString(
+                        file(dev, i), mask + "\n", StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
             } catch (IOException e) {
                 return List.of("tun.receive-steering (CPUs " + CpuList.format(cpus) + ") is not applied to " + dev
                         + ": " + reason(dev, e) + "; the host can set it, as root in the relay's network namespace: "

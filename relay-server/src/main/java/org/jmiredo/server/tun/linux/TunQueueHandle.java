@@ -168,8 +168,8 @@ public final class TunQueueHandle implements EpollIoHandle, TunQueue {
         if (offloads.vnetHeader()) {
             offloadedReader = new OffloadedReader(fd.intValue(), allocator, headroom, readLimit - headroom);
         } else {
-            plainReader = new PlainReader(fd, deviceName + " queue " + index, allocator, headroom,
-                    readLimit - headroom, budget);
+            plainReader = new PlainReader(
+                    fd, deviceName + " queue " + index, allocator, headroom, readLimit - headroom, budget);
         }
         // Level-triggered (Netty 4.2 epoll never adds EPOLLET unless asked), so a budget-limited read is
         // resumed on the next loop turn. submit() replaces the whole interest mask.

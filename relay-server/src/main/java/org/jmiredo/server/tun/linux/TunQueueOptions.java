@@ -25,8 +25,8 @@ public record TunQueueOptions(int readBudget, int headroom, int maxPacketSize) {
             throw new IllegalArgumentException("headroom must be 0 to 256, not " + headroom);
         }
         if (maxPacketSize < 1280 || maxPacketSize > MAX_IPV6_PACKET) {
-            throw new IllegalArgumentException("maxPacketSize must be 1280 (the IPv6 minimum MTU) to "
-                    + MAX_IPV6_PACKET + ", not " + maxPacketSize);
+            throw new IllegalArgumentException("maxPacketSize must be 1280 (the IPv6 minimum MTU) to " + MAX_IPV6_PACKET
+                    + ", not " + maxPacketSize);
         }
     }
 

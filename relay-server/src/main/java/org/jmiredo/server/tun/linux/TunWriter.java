@@ -66,8 +66,9 @@ final class TunWriter {
         if (protocol == GsoSplitter.UDP && !offloads.udpSegmentation()) {
             return false;
         }
-        return VirtioNetHeader.setSegmented(writeHeadersView, SEGMENTED_HEADER, superPacket, at, length, protocol,
-                segmentSize) && writeWithHeader(superPacket, SEGMENTED_HEADER);
+        return VirtioNetHeader.setSegmented(
+                        writeHeadersView, SEGMENTED_HEADER, superPacket, at, length, protocol, segmentSize)
+                && writeWithHeader(superPacket, SEGMENTED_HEADER);
     }
 
     private boolean writePlain(ByteBuf packet) {

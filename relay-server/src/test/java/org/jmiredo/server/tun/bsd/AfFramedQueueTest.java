@@ -56,12 +56,15 @@ class AfFramedQueueTest {
         }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         pair.close();
-        assertThat(allocator.metric().usedDirectMemory()).as("direct memory still held").isZero();
+        assertThat(allocator.metric().usedDirectMemory())
+                .as("direct memory still held")
+                .isZero();
     }
 
     private void start(BsdFlavor flavor, int budget) {
         queue = pair.tunnel(flavor, new TunQueueOptions(budget, HEADROOM, 1280));
-        assertThat(queue.register(loop, receiver, allocator).awaitUninterruptibly(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(queue.register(loop, receiver, allocator).awaitUninterruptibly(5, TimeUnit.SECONDS))
+                .isTrue();
         assertThat(queue.isReading()).isTrue();
     }
 
@@ -75,7 +78,9 @@ class AfFramedQueueTest {
         Seen seen = receiver.next(p -> true, 10_000);
         assertThat(seen).isNotNull();
         assertThat(seen.bytes()).isEqualTo(PING);
-        assertThat(seen.readerIndex()).as("the packet where a Linux read puts it").isEqualTo(HEADROOM);
+        assertThat(seen.readerIndex())
+                .as("the packet where a Linux read puts it")
+                .isEqualTo(HEADROOM);
         assertThat(seen.onExpectedLoop()).isTrue();
         assertThat(receiver.notIpv6()).isZero();
     }
@@ -130,18 +135,26 @@ class AfFramedQueueTest {
     @EnumSource(BsdFlavor.class)
     void aWriteCarriesTheSystemsHeaderInFront(BsdFlavor flavor) throws Exception {
         start(flavor, 64);
-        ByteBuf direct = allocator.directBuffer(PING.length + 20).writeZero(20).writeBytes(PING).skipBytes(20);
+        ByteBuf direct = allocator
+                .directBuffer(PING.length + 20)
+                .writeZero(20)
+                .writeBytes(PING)
+                .skipBytes(20);
         ByteBuf heap = Unpooled.wrappedBuffer(PING);
 
         boolean[] written = new boolean[2];
         loop.submit(() -> {
-            written[0] = queue.write(direct);
-            written[1] = queue.write(heap);
-        }).get(5, TimeUnit.SECONDS);
+                    written[0] = queue.write(direct);
+                    written[1] = queue.write(heap);
+                })
+                .get(5, TimeUnit.SECONDS);
         direct.release();
 
         assertThat(written).containsExactly(true, true);
-        byte[] expected = ByteBuffer.allocate(4 + PING.length).putInt(flavor.afInet6()).put(PING).array();
+        byte[] expected = ByteBuffer.allocate(4 + PING.length)
+                .putInt(flavor.afInet6())
+                .put(PING)
+                .array();
         assertThat(pair.receive(10_000)).isEqualTo(expected);
         assertThat(pair.receive(10_000)).as("the heap packet, through the copy").isEqualTo(expected);
     }
@@ -154,9 +167,10 @@ class AfFramedQueueTest {
 
         boolean[] written = new boolean[2];
         loop.submit(() -> {
-            written[0] = queue.write(Unpooled.wrappedBuffer(ipv4));
-            written[1] = queue.write(Unpooled.EMPTY_BUFFER);
-        }).get(5, TimeUnit.SECONDS);
+                    written[0] = queue.write(Unpooled.wrappedBuffer(ipv4));
+                    written[1] = queue.write(Unpooled.EMPTY_BUFFER);
+                })
+                .get(5, TimeUnit.SECONDS);
 
         assertThat(written).containsExactly(false, false);
         assertThat(pair.receive(200)).as("nothing reached the tunnel").isNull();
@@ -170,7 +184,8 @@ class AfFramedQueueTest {
         pair.send(BsdFlavor.FREEBSD.afInet6(), PING);
 
         assertThat(queue.isReading()).isFalse();
-        boolean written = loop.submit(() -> queue.write(Unpooled.wrappedBuffer(PING))).get(5, TimeUnit.SECONDS);
+        boolean written =
+                loop.submit(() -> queue.write(Unpooled.wrappedBuffer(PING))).get(5, TimeUnit.SECONDS);
         assertThat(written).isTrue();
         assertThat(receiver.next(p -> true, 200)).as("no read after deregister").isNull();
         queue.closeAsync().awaitUninterruptibly(5, TimeUnit.SECONDS);

@@ -31,12 +31,13 @@ class BsdClientInterfaceTest {
         tunnel.assign(FIRST, 1280);
         tunnel.withdraw();
 
-        assertThat(ran).containsExactly(
-                "/sbin/ifconfig tun0 mtu 1280 up",
-                "/sbin/ifconfig tun0 inet6 2001:0:c633:6401:8000:f227:39e6:9bfd prefixlen 32 alias",
-                "/sbin/route -n add -inet6 default -interface tun0",
-                "/sbin/route -n delete -inet6 default",
-                "/sbin/ifconfig tun0 inet6 2001:0:c633:6401:8000:f227:39e6:9bfd -alias");
+        assertThat(ran)
+                .containsExactly(
+                        "/sbin/ifconfig tun0 mtu 1280 up",
+                        "/sbin/ifconfig tun0 inet6 2001:0:c633:6401:8000:f227:39e6:9bfd prefixlen 32 alias",
+                        "/sbin/route -n add -inet6 default -interface tun0",
+                        "/sbin/route -n delete -inet6 default",
+                        "/sbin/ifconfig tun0 inet6 2001:0:c633:6401:8000:f227:39e6:9bfd -alias");
     }
 
     @Test
@@ -48,10 +49,11 @@ class BsdClientInterfaceTest {
 
         tunnel.assign(SECOND, 1400);
 
-        assertThat(ran).containsExactly(
-                "/sbin/ifconfig tun0 mtu 1400",
-                "/sbin/ifconfig tun0 inet6 2001:0:c633:6401:8000:f227:39e6:9bfd -alias",
-                "/sbin/ifconfig tun0 inet6 2001:0:c633:6401:8000:f227:39e6:9bfe prefixlen 32 alias");
+        assertThat(ran)
+                .containsExactly(
+                        "/sbin/ifconfig tun0 mtu 1400",
+                        "/sbin/ifconfig tun0 inet6 2001:0:c633:6401:8000:f227:39e6:9bfd -alias",
+                        "/sbin/ifconfig tun0 inet6 2001:0:c633:6401:8000:f227:39e6:9bfe prefixlen 32 alias");
     }
 
     /**
@@ -77,7 +79,8 @@ class BsdClientInterfaceTest {
         tunnel.configure(TUN);
         recording.failOn = "prefixlen 32 alias";
 
-        assertThatThrownBy(() -> tunnel.assign(FIRST, 1280)).isInstanceOf(InterfaceConfigException.class)
+        assertThatThrownBy(() -> tunnel.assign(FIRST, 1280))
+                .isInstanceOf(InterfaceConfigException.class)
                 .hasMessageContaining("cannot set up the Teredo tunnel tun0");
         assertThat(ran).noneMatch(line -> line.contains("route"));
     }

@@ -24,15 +24,17 @@ class BsdCommandConfiguratorTest {
     void freeBsdGivesTheInterfaceMiredosAddressMtuAndRoute() throws Exception {
         ConfiguredInterface configured = new BsdCommandConfigurator(BsdFlavor.FREEBSD, recording).configure(TEREDO);
 
-        assertThat(ran).containsExactly(
-                "/sbin/ifconfig teredo inet6 fe80::ffff:ffff:ffff%teredo prefixlen 64 alias",
-                "/sbin/ifconfig teredo mtu 1280 up",
-                "/sbin/route -n add -inet6 2001:: -prefixlen 32 -interface teredo");
+        assertThat(ran)
+                .containsExactly(
+                        "/sbin/ifconfig teredo inet6 fe80::ffff:ffff:ffff%teredo prefixlen 64 alias",
+                        "/sbin/ifconfig teredo mtu 1280 up",
+                        "/sbin/route -n add -inet6 2001:: -prefixlen 32 -interface teredo");
         ran.clear();
         configured.close();
-        assertThat(ran).containsExactly(
-                "/sbin/route -n delete -inet6 2001:: -prefixlen 32",
-                "/sbin/ifconfig teredo inet6 fe80::ffff:ffff:ffff%teredo -alias");
+        assertThat(ran)
+                .containsExactly(
+                        "/sbin/route -n delete -inet6 2001:: -prefixlen 32",
+                        "/sbin/ifconfig teredo inet6 fe80::ffff:ffff:ffff%teredo -alias");
     }
 
     @Test
@@ -43,10 +45,12 @@ class BsdCommandConfiguratorTest {
         new BsdCommandConfigurator(BsdFlavor.DARWIN, recording)
                 .configure(TunnelInterfaceSpec.relay("utun3", 1280, v6("2001::"), 32));
 
-        assertThat(ran).filteredOn(line -> line.startsWith("/sbin/route")).containsExactly(
-                "/sbin/route -n add -inet6 2001:: -prefixlen 32 -interface fe80::ffff:ffff:ffff%tun0",
-                "/sbin/route -n add -inet6 2001:: -prefixlen 32 -iface fe80::ffff:ffff:ffff%tun0",
-                "/sbin/route -n add -inet6 2001:: -prefixlen 32 -interface utun3");
+        assertThat(ran)
+                .filteredOn(line -> line.startsWith("/sbin/route"))
+                .containsExactly(
+                        "/sbin/route -n add -inet6 2001:: -prefixlen 32 -interface fe80::ffff:ffff:ffff%tun0",
+                        "/sbin/route -n add -inet6 2001:: -prefixlen 32 -iface fe80::ffff:ffff:ffff%tun0",
+                        "/sbin/route -n add -inet6 2001:: -prefixlen 32 -interface utun3");
     }
 
     /** The route is the last step: when it fails (a route for the prefix exists), only the address is undone. */
@@ -84,16 +88,20 @@ class BsdCommandConfiguratorTest {
 
     @Test
     void renamingAndDestroying() {
-        assertThat(BsdInterfacePlan.rename("tun0", "teredo")).containsExactly("/sbin/ifconfig", "tun0", "name", "teredo");
+        assertThat(BsdInterfacePlan.rename("tun0", "teredo"))
+                .containsExactly("/sbin/ifconfig", "tun0", "name", "teredo");
         assertThat(BsdInterfacePlan.destroy(BsdFlavor.FREEBSD, "teredo"))
                 .containsExactly(List.of("/sbin/ifconfig", "teredo", "destroy"));
-        assertThat(BsdInterfacePlan.destroy(BsdFlavor.DARWIN, "utun3")).as("a utun goes with its socket").isEmpty();
+        assertThat(BsdInterfacePlan.destroy(BsdFlavor.DARWIN, "utun3"))
+                .as("a utun goes with its socket")
+                .isEmpty();
     }
 
     @Test
     void aHostsPersistentDeviceIsLinuxOnly() {
         assertThatThrownBy(() -> new BsdCommandConfigurator(BsdFlavor.FREEBSD, recording).checkHostSetup(TEREDO, 1))
-                .isInstanceOf(InterfaceConfigException.class).hasMessageContaining("Linux only");
+                .isInstanceOf(InterfaceConfigException.class)
+                .hasMessageContaining("Linux only");
         assertThat(ran).isEmpty();
     }
 }

@@ -11,9 +11,14 @@ import org.junit.jupiter.api.Test;
 class BsdIoctlTest {
     @Test
     void freeBsdTunnelRequests() {
-        assertThat(BsdFlavor.FREEBSD.tunSetHead()).as("TUNSIFHEAD _IOW('t', 96, int)").isEqualTo(0x80047460L);
-        assertThat(BsdFlavor.FREEBSD.tunSetMode()).as("TUNSIFMODE _IOW('t', 94, int)").isEqualTo(0x8004745eL);
-        assertThat(BsdFlavor.FREEBSD.tunGetName()).as("TUNGIFNAME _IOR('t', 93, struct ifreq)")
+        assertThat(BsdFlavor.FREEBSD.tunSetHead())
+                .as("TUNSIFHEAD _IOW('t', 96, int)")
+                .isEqualTo(0x80047460L);
+        assertThat(BsdFlavor.FREEBSD.tunSetMode())
+                .as("TUNSIFMODE _IOW('t', 94, int)")
+                .isEqualTo(0x8004745eL);
+        assertThat(BsdFlavor.FREEBSD.tunGetName())
+                .as("TUNGIFNAME _IOR('t', 93, struct ifreq)")
                 .isEqualTo(0x4020745dL);
     }
 
@@ -21,14 +26,19 @@ class BsdIoctlTest {
     void dragonFlyNamesItsTunnelWithAnotherRequest() {
         assertThat(BsdFlavor.DRAGONFLY.tunSetHead()).isEqualTo(0x80047460L);
         assertThat(BsdFlavor.DRAGONFLY.tunSetMode()).isEqualTo(0x8004745eL);
-        assertThat(BsdFlavor.DRAGONFLY.tunGetName()).as("TUNGIFNAME _IOR('t', 98, struct ifreq)")
+        assertThat(BsdFlavor.DRAGONFLY.tunGetName())
+                .as("TUNGIFNAME _IOR('t', 98, struct ifreq)")
                 .isEqualTo(0x40207462L);
     }
 
     @Test
     void netBsdNumbersItsTunnelRequestsItsOwnWay() {
-        assertThat(BsdFlavor.NETBSD.tunSetHead()).as("TUNSIFHEAD _IOW('t', 66, int)").isEqualTo(0x80047442L);
-        assertThat(BsdFlavor.NETBSD.tunSetMode()).as("TUNSIFMODE _IOW('t', 88, int)").isEqualTo(0x80047458L);
+        assertThat(BsdFlavor.NETBSD.tunSetHead())
+                .as("TUNSIFHEAD _IOW('t', 66, int)")
+                .isEqualTo(0x80047442L);
+        assertThat(BsdFlavor.NETBSD.tunSetMode())
+                .as("TUNSIFMODE _IOW('t', 88, int)")
+                .isEqualTo(0x80047458L);
     }
 
     @Test
@@ -42,7 +52,9 @@ class BsdIoctlTest {
     void sharedRequests() {
         assertThat(BsdIoctl.FIONBIO).as("FIONBIO _IOW('f', 126, int)").isEqualTo(0x8004667eL);
         assertThat(BsdIoctl.FIOCLEX).as("FIOCLEX _IO('f', 1)").isEqualTo(0x20006601L);
-        assertThat(BsdIoctl.CTLIOCGINFO).as("CTLIOCGINFO _IOWR('N', 3, struct ctl_info)").isEqualTo(0xc0644e03L);
+        assertThat(BsdIoctl.CTLIOCGINFO)
+                .as("CTLIOCGINFO _IOWR('N', 3, struct ctl_info)")
+                .isEqualTo(0xc0644e03L);
     }
 
     @Test

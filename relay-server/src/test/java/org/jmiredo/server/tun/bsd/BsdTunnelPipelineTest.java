@@ -70,16 +70,21 @@ class BsdTunnelPipelineTest {
         pair = new SocketPairTunnel();
         queue = pair.tunnel(BsdFlavor.FREEBSD, new TunQueueOptions(64, 8, 1280));
         dataPath = new RelayDataPath(RelaySettings.defaults(), PeerTableSettings.defaults(), Clock.monotonic());
-        udp = new Bootstrap().group(loop).channelFactory(() -> new EpollDatagramChannel(SocketProtocolFamily.INET))
+        udp = new Bootstrap()
+                .group(loop)
+                .channelFactory(() -> new EpollDatagramChannel(SocketProtocolFamily.INET))
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel channel) {
                         dataPath.initUdpChannel(channel, queue);
                     }
                 })
-                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
+                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .sync()
+                .channel();
         assertThat(queue.register(loop, dataPath.tunReceiver(udp, queue), udp.alloc())
-                .awaitUninterruptibly(5, TimeUnit.SECONDS)).isTrue();
+                        .awaitUninterruptibly(5, TimeUnit.SECONDS))
+                .isTrue();
 
         byte[] ping = echoRequest(v6("2001:db8:6::20"), v6("2001:db8:7::1"), 9, 1, new byte[32]);
         pair.send(BsdFlavor.AF_INET, ping);

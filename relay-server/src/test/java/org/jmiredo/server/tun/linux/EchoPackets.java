@@ -25,7 +25,10 @@ public final class EchoPackets {
     public static byte[] echoRequest(Inet6Address src, Inet6Address dst, int id, int sequence, byte[] data) {
         int icmpLength = 8 + data.length;
         ByteBuffer packet = ByteBuffer.allocate(40 + icmpLength);
-        packet.putInt(0x6000_0000).putShort((short) icmpLength).put((byte) NEXT_HEADER_ICMPV6).put((byte) 64);
+        packet.putInt(0x6000_0000)
+                .putShort((short) icmpLength)
+                .put((byte) NEXT_HEADER_ICMPV6)
+                .put((byte) 64);
         packet.put(src.getAddress()).put(dst.getAddress());
         packet.put((byte) ECHO_REQUEST).put((byte) 0).putShort((short) 0);
         packet.putShort((short) id).putShort((short) sequence).put(data);

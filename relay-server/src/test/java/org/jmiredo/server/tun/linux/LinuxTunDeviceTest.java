@@ -66,7 +66,9 @@ class LinuxTunDeviceTest {
         for (int i = 0; i < 2; i++) {
             RecordingReceiver receiver = new RecordingReceiver(loops.get(i), i, seen);
             receivers.add(receiver);
-            device.queue(i).register(loops.get(i), receiver, ByteBufAllocator.DEFAULT).sync();
+            device.queue(i)
+                    .register(loops.get(i), receiver, ByteBufAllocator.DEFAULT)
+                    .sync();
         }
     }
 
@@ -96,7 +98,9 @@ class LinuxTunDeviceTest {
         assertThat(device.name()).isEqualTo(name);
         assertThat(device.queueCount()).isEqualTo(2);
         String link = ns.ip("-d", "link", "show", "dev", name);
-        assertThat(link).contains("mtu 1280").contains("POINTOPOINT,NOARP,UP")
+        assertThat(link)
+                .contains("mtu 1280")
+                .contains("POINTOPOINT,NOARP,UP")
                 .contains("tun type tun pi off")
                 .contains(offloadMode() == TunOffloadMode.OFF ? "vnet_hdr off" : "vnet_hdr on")
                 .contains("multi_queue numqueues 2");
@@ -109,14 +113,18 @@ class LinuxTunDeviceTest {
     void aPingRoutedIntoTheDeviceIsReadOnTheQueuesLoopWithHeadroom() throws Exception {
         ns.exec("ping", "-6", "-c", "1", "-W", "1", "2001:db8::1"); // no answer comes; we only read the request
 
-        RecordingReceiver.Seen request = RecordingReceiver.next(seen,
-                p -> EchoPackets.icmpType(p) == ECHO_REQUEST && EchoPackets.destination(p).equals(v6("2001:db8::1")),
+        RecordingReceiver.Seen request = RecordingReceiver.next(
+                seen,
+                p -> EchoPackets.icmpType(p) == ECHO_REQUEST
+                        && EchoPackets.destination(p).equals(v6("2001:db8::1")),
                 10_000);
         assertThat(request).as("echo request read from the TUN").isNotNull();
         assertThat(EchoPackets.source(request.view())).isEqualTo(RELAY_LL);
         assertThat(request.readerIndex()).as("headroom before the packet").isEqualTo(8);
-        assertThat(request.onExpectedLoop()).as("read on the loop the queue is registered on").isTrue();
-        loops.get(request.queue()).submit(() -> { }).get(5, TimeUnit.SECONDS); // the burst has completed
+        assertThat(request.onExpectedLoop())
+                .as("read on the loop the queue is registered on")
+                .isTrue();
+        loops.get(request.queue()).submit(() -> {}).get(5, TimeUnit.SECONDS); // the burst has completed
         assertThat(receivers.get(request.queue()).bursts()).isNotEmpty();
     }
 
@@ -137,19 +145,22 @@ class LinuxTunDeviceTest {
 
         // Two queues, each read by its own loop, may hand the packets over in another order: collect them all.
         Map<Inet6Address, RecordingReceiver.Seen> requests = new HashMap<>();
-        for (RecordingReceiver.Seen request : RecordingReceiver.collect(seen,
-                p -> EchoPackets.icmpType(p) == ECHO_REQUEST, sizes.length + 1, 10_000)) {
+        for (RecordingReceiver.Seen request : RecordingReceiver.collect(
+                seen, p -> EchoPackets.icmpType(p) == ECHO_REQUEST, sizes.length + 1, 10_000)) {
             requests.put(EchoPackets.destination(request.view()), request);
         }
         for (int i = 0; i < sizes.length; i++) {
             Inet6Address to = v6("2001:db8::" + (i + 3));
             RecordingReceiver.Seen request = requests.get(to);
-            assertThat(request).as("the echo request of %d bytes to %s", sizes[i], to).isNotNull();
+            assertThat(request)
+                    .as("the echo request of %d bytes to %s", sizes[i], to)
+                    .isNotNull();
             assertThat(request.bytes()).hasSize(sizes[i]);
             assertThat(request.readerIndex()).isEqualTo(8);
         }
         assertThat(requests).as("the next packet is still read").containsKey(v6("2001:db8::2"));
-        assertThat(receivers.stream().mapToInt(RecordingReceiver::oversized).sum()).isZero();
+        assertThat(receivers.stream().mapToInt(RecordingReceiver::oversized).sum())
+                .isZero();
     }
 
     @Test
@@ -164,9 +175,14 @@ class LinuxTunDeviceTest {
         assertThat(onLoop0(() -> queue.write(Unpooled.wrappedBuffer(heap)))).isTrue();
         assertThat(onLoop0(() -> writeComposite(queue, composite))).isTrue();
 
-        List<RecordingReceiver.Seen> replies = RecordingReceiver.collect(seen,
-                p -> EchoPackets.icmpType(p) == ECHO_REPLY && EchoPackets.destination(p).equals(peer), 3, 10_000);
-        assertThat(replies).extracting(r -> EchoPackets.echoId(r.view()))
+        List<RecordingReceiver.Seen> replies = RecordingReceiver.collect(
+                seen,
+                p -> EchoPackets.icmpType(p) == ECHO_REPLY
+                        && EchoPackets.destination(p).equals(peer),
+                3,
+                10_000);
+        assertThat(replies)
+                .extracting(r -> EchoPackets.echoId(r.view()))
                 .containsExactlyInAnyOrder(0x4201, 0x4202, 0x4203);
         assertThat(replies).allMatch(RecordingReceiver.Seen::onExpectedLoop);
     }
@@ -176,7 +192,8 @@ class LinuxTunDeviceTest {
         TunQueueHandle queue = device.queue(0);
         assertThat(onLoop0(() -> queue.write(Unpooled.EMPTY_BUFFER))).isFalse();
         // Neither IPv4 nor IPv6 in the first nibble: tun_get_user answers EINVAL.
-        assertThat(onLoop0(() -> queue.write(Unpooled.wrappedBuffer(new byte[48])))).isFalse();
+        assertThat(onLoop0(() -> queue.write(Unpooled.wrappedBuffer(new byte[48]))))
+                .isFalse();
     }
 
     @Test
@@ -184,22 +201,28 @@ class LinuxTunDeviceTest {
         TunQueueHandle queue = device.queue(0);
         Inet6Address peer = v6("2001:db8::3");
         assertThat(onLoop0(() -> {
-            boolean all = true;
-            for (int id = 1; id <= 6; id++) {
-                all &= queue.write(Unpooled.wrappedBuffer(EchoPackets.echoRequest(peer, RELAY_LL, id, 1, new byte[8])));
-            }
-            return all;
-        })).isTrue();
-        assertThat(RecordingReceiver.collect(seen, p -> EchoPackets.icmpType(p) == ECHO_REPLY, 6, 10_000)).hasSize(6);
+                    boolean all = true;
+                    for (int id = 1; id <= 6; id++) {
+                        all &= queue.write(
+                                Unpooled.wrappedBuffer(EchoPackets.echoRequest(peer, RELAY_LL, id, 1, new byte[8])));
+                    }
+                    return all;
+                }))
+                .isTrue();
+        assertThat(RecordingReceiver.collect(seen, p -> EchoPackets.icmpType(p) == ECHO_REPLY, 6, 10_000))
+                .hasSize(6);
         // The last packetRead() may be seen before its burst's readComplete(): a task on each loop runs only
         // after the current handle() returned.
         for (IoEventLoop loop : loops) {
-            loop.submit(() -> { }).get(5, TimeUnit.SECONDS);
+            loop.submit(() -> {}).get(5, TimeUnit.SECONDS);
         }
         List<Integer> bursts = new ArrayList<>(receivers.get(0).bursts());
         bursts.addAll(receivers.get(1).bursts());
         // All six replies are queued before the loop reads (written in one task), so reads hit the budget.
-        assertThat(bursts).as("burst sizes").allMatch(n -> n >= 1 && n <= BUDGET).contains(BUDGET);
+        assertThat(bursts)
+                .as("burst sizes")
+                .allMatch(n -> n >= 1 && n <= BUDGET)
+                .contains(BUDGET);
         assertThat(bursts.stream().mapToInt(Integer::intValue).sum()).isGreaterThanOrEqualTo(6);
     }
 
@@ -226,15 +249,16 @@ class LinuxTunDeviceTest {
         // IFF_TUN_EXCL on the first queue: a second relay must not attach queues to the first one's device.
         String other = TestNetns.uniqueName("jmt");
         try (LinuxTunDevice first = LinuxTunDevice.open(other, 1)) {
-            assertThatThrownBy(() -> LinuxTunDevice.open(other, 2))
-                    .isInstanceOfSatisfying(NativeException.class, e -> {
-                        assertThat(e.errnoName()).isEqualTo("EBUSY");
-                        assertThat(e.getMessage()).contains(other + " already exists");
-                    });
-            assertThat(TestNetns.run(List.of("ip", "-d", "link", "show", "dev", first.name())).output())
+            assertThatThrownBy(() -> LinuxTunDevice.open(other, 2)).isInstanceOfSatisfying(NativeException.class, e -> {
+                assertThat(e.errnoName()).isEqualTo("EBUSY");
+                assertThat(e.getMessage()).contains(other + " already exists");
+            });
+            assertThat(TestNetns.run(List.of("ip", "-d", "link", "show", "dev", first.name()))
+                            .output())
                     .contains("multi_queue numqueues 1");
         }
-        assertThat(TestNetns.run(List.of("ip", "link", "show", "dev", other)).ok()).isFalse();
+        assertThat(TestNetns.run(List.of("ip", "link", "show", "dev", other)).ok())
+                .isFalse();
     }
 
     @Test
@@ -242,8 +266,10 @@ class LinuxTunDeviceTest {
         MultiThreadIoEventLoopGroup nio = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
             IoEventLoop loop = nio.next();
-            assertThatThrownBy(() -> device.queue(0).register(loop, new RecordingReceiver(null), ByteBufAllocator.DEFAULT))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs an epoll event loop");
+            assertThatThrownBy(
+                            () -> device.queue(0).register(loop, new RecordingReceiver(null), ByteBufAllocator.DEFAULT))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("needs an epoll event loop");
         } finally {
             nio.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
         }

@@ -51,7 +51,9 @@ class OffloadedReaderTest {
     void nothingLeaks() throws IOException {
         reader.close();
         pipe.close();
-        assertThat(allocator.metric().usedDirectMemory()).as("direct memory still held").isZero();
+        assertThat(allocator.metric().usedDirectMemory())
+                .as("direct memory still held")
+                .isZero();
     }
 
     @Test
@@ -63,7 +65,8 @@ class OffloadedReaderTest {
         RecordingReceiver.Seen seen = receiver.next(p -> true, 0);
         assertThat(seen.bytes()).hasSize(100);
         assertThat(seen.readerIndex()).isEqualTo(HEADROOM);
-        assertThat(seen.capacity()).as("the read buffer itself, not a copy fitted to the packet")
+        assertThat(seen.capacity())
+                .as("the read buffer itself, not a copy fitted to the packet")
                 .isEqualTo(HEADROOM + MTU);
         assertThat(Checksum.verifies(seen.view(), 0)).isTrue();
     }
@@ -167,7 +170,9 @@ class OffloadedReaderTest {
     void nothingToReadIsZeroAndEndOfFileAnError() throws Exception {
         assertThat(reader.read(receiver)).isZero();
         out.close();
-        assertThatThrownBy(() -> reader.read(receiver)).isInstanceOf(IOException.class).hasMessageContaining("end of file");
+        assertThatThrownBy(() -> reader.read(receiver))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("end of file");
     }
 
     // One write into the pipe, read back as one read: the header, then the packet (both released).
@@ -196,8 +201,15 @@ class OffloadedReaderTest {
             int l4Length = 8 + payload.length;
             ByteBuf p = Unpooled.buffer(40 + l4Length);
             p.writeInt(Ipv6.VERSION_6_WORD).writeShort(l4Length).writeByte(17).writeByte(64);
-            p.writeLong(0x2001_0db8_0000_0000L).writeLong(2).writeLong(0x2001_0db8_0000_0000L).writeLong(1);
-            p.writeShort(4000).writeShort(5000).writeShort(l4Length).writeShort(0).writeBytes(payload);
+            p.writeLong(0x2001_0db8_0000_0000L)
+                    .writeLong(2)
+                    .writeLong(0x2001_0db8_0000_0000L)
+                    .writeLong(1);
+            p.writeShort(4000)
+                    .writeShort(5000)
+                    .writeShort(l4Length)
+                    .writeShort(0)
+                    .writeBytes(payload);
             p.setShort(46, Checksum.pseudoHeaderPartial(p, 0, 17, l4Length));
             return p;
         }

@@ -41,9 +41,10 @@ class OffloadedTunReadTest {
     void openWithOffloads() throws Exception {
         Privileges.assumeNetAdmin();
         ns = TestNetns.create();
-        device = LinuxTunDevice.open(TestNetns.uniqueName("jmr"), 1, new TunQueueOptions(64, HEADROOM, MTU),
-                TunOffloadMode.ON);
-        assertThat(device.offloads()).as("this kernel (6.2 or later) takes UDP super-packets")
+        device = LinuxTunDevice.open(
+                TestNetns.uniqueName("jmr"), 1, new TunQueueOptions(64, HEADROOM, MTU), TunOffloadMode.ON);
+        assertThat(device.offloads())
+                .as("this kernel (6.2 or later) takes UDP super-packets")
                 .isEqualTo(TunOffloads.TSO_USO);
         ns.adopt(device.name());
         ns.ip("link", "set", "dev", device.name(), "mtu", Integer.toString(MTU), "up");
@@ -67,7 +68,9 @@ class OffloadedTunReadTest {
             ns.close();
         }
         if (device != null) {
-            assertThat(allocator.metric().usedDirectMemory()).as("direct memory still held").isZero();
+            assertThat(allocator.metric().usedDirectMemory())
+                    .as("direct memory still held")
+                    .isZero();
         }
     }
 
@@ -82,7 +85,8 @@ class OffloadedTunReadTest {
             assertThat(d.capacity()).as("the read buffer, not a copy").isEqualTo(HEADROOM + MTU);
             assertThat(Checksum.verifies(d.view(), 0)).as("checksum completed").isTrue();
         });
-        assertThat(loop.submit(device.queue(0)::superPacketsRead).get(5, TimeUnit.SECONDS)).isZero();
+        assertThat(loop.submit(device.queue(0)::superPacketsRead).get(5, TimeUnit.SECONDS))
+                .isZero();
     }
 
     @Test
@@ -90,16 +94,21 @@ class OffloadedTunReadTest {
         send("4500:1000", "1233:1232", "60000:1000");
 
         List<RecordingReceiver.Seen> datagrams = datagrams(5 + 2 + 60);
-        assertThat(datagrams).hasSize(67).allMatch(d -> d.bytes().length <= MTU)
+        assertThat(datagrams)
+                .hasSize(67)
+                .allMatch(d -> d.bytes().length <= MTU)
                 .allMatch(d -> Checksum.verifies(d.view(), 0));
-        assertThat(datagrams.subList(5, 7)).as("one byte over the buffer").extracting(d -> d.bytes().length)
+        assertThat(datagrams.subList(5, 7))
+                .as("one byte over the buffer")
+                .extracting(d -> d.bytes().length)
                 .containsExactly(MTU, 49);
         assertThat(payloads(datagrams.subList(0, 5))).isEqualTo(pattern(4500));
         assertThat(payloads(datagrams.subList(5, 7))).isEqualTo(pattern(1233));
         assertThat(payloads(datagrams.subList(7, 67))).isEqualTo(pattern(60000));
         // Read on the loop: it counts a super-packet after handing on its last segment, which the test
         // thread may see first.
-        assertThat(loop.submit(device.queue(0)::superPacketsRead).get(5, TimeUnit.SECONDS)).isEqualTo(3);
+        assertThat(loop.submit(device.queue(0)::superPacketsRead).get(5, TimeUnit.SECONDS))
+                .isEqualTo(3);
     }
 
     /** The device's MTU raised behind the relay's back: the packets above tun.mtu are carried whole. */

@@ -66,11 +66,13 @@ class PersistentTunTest {
         fakeDevice("teredo", "0x1901", "10001", "-1");
 
         NativeException eperm = host.explain("teredo", new NativeException("x", "TUNSETIFF teredo", Errno.EPERM));
-        assertThat(eperm.getMessage()).isEqualTo("interface teredo belongs to another user (owner 10001, group none, "
-                + "this daemon runs as uid 65534): recreate it with ip tuntap add dev teredo mode tun multi_queue "
-                + "user 65534 (TUNSETIFF teredo: EPERM)");
+        assertThat(eperm.getMessage())
+                .isEqualTo("interface teredo belongs to another user (owner 10001, group none, "
+                        + "this daemon runs as uid 65534): recreate it with ip tuntap add dev teredo mode tun multi_queue "
+                        + "user 65534 (TUNSETIFF teredo: EPERM)");
         assertThat(eperm.errno()).isEqualTo(Errno.EPERM);
-        assertThat(host.explain("teredo", new NativeException("x", "TUNSETIFF teredo", Errno.EINVAL)).getMessage())
+        assertThat(host.explain("teredo", new NativeException("x", "TUNSETIFF teredo", Errno.EINVAL))
+                        .getMessage())
                 .startsWith("interface teredo is not a multi-queue TUN device: recreate it with ip tuntap add");
         NativeException other = new NativeException("x", "TUNSETIFF teredo", Errno.E2BIG);
         assertThat(host.explain("teredo", other)).isSameAs(other);
@@ -78,8 +80,10 @@ class PersistentTunTest {
 
     @Test
     void flagsAndUidAreReadAsTheKernelPrintsThem() throws Exception {
-        assertThat(PersistentTun.parseFlags("0x1901") & PersistentTun.IFF_PERSIST).isNotZero();
-        assertThat(PersistentTun.parseFlags("0x1101") & PersistentTun.IFF_PERSIST).isZero();
+        assertThat(PersistentTun.parseFlags("0x1901") & PersistentTun.IFF_PERSIST)
+                .isNotZero();
+        assertThat(PersistentTun.parseFlags("0x1101") & PersistentTun.IFF_PERSIST)
+                .isZero();
         assertThat(PersistentTun.parseFlags("garbage")).isZero();
         Path status = Files.writeString(sys.resolve("status"), "Name:\tjava\nUid:\t0\t65534\t65534\t65534\n");
         assertThat(PersistentTun.effectiveUid(status)).isEqualTo("65534");
@@ -103,22 +107,26 @@ class PersistentTunTest {
         String name = TestNetns.uniqueName("jmt");
         devices.add(name); // in case the check failed and TUNSETIFF created it
         // With CAP_NET_ADMIN, TUNSETIFF without IFF_TUN_EXCL would create a new, non-persistent device.
-        assertThatThrownBy(() -> LinuxTunDevice.attachPersistent(name, 2, TunQueueOptions.DEFAULTS, TunOffloadMode.AUTO))
+        assertThatThrownBy(
+                        () -> LinuxTunDevice.attachPersistent(name, 2, TunQueueOptions.DEFAULTS, TunOffloadMode.AUTO))
                 .isInstanceOf(IOException.class)
                 .hasMessageStartingWith("tun.persistent is set but interface " + name + " does not exist: create it "
                         + "with ip tuntap add dev " + name + " mode tun multi_queue user ");
-        assertThat(TestNetns.run(List.of("ip", "link", "show", "dev", name)).ok()).isFalse();
+        assertThat(TestNetns.run(List.of("ip", "link", "show", "dev", name)).ok())
+                .isFalse();
     }
 
     @Test
     void aSingleQueueDeviceIsTheKernelsEinvalWithAHint() {
         Privileges.assumeNetAdmin();
         String name = hostDevice("mode", "tun"); // persistent, but without multi_queue
-        assertThatThrownBy(() -> LinuxTunDevice.attachPersistent(name, 1, TunQueueOptions.DEFAULTS, TunOffloadMode.AUTO))
+        assertThatThrownBy(
+                        () -> LinuxTunDevice.attachPersistent(name, 1, TunQueueOptions.DEFAULTS, TunOffloadMode.AUTO))
                 .isInstanceOfSatisfying(NativeException.class, e -> {
                     assertThat(e.errno()).isEqualTo(Errno.EINVAL);
-                    assertThat(e.getMessage()).startsWith("interface " + name + " is not a multi-queue TUN device: "
-                            + "recreate it with ip tuntap add dev " + name + " mode tun multi_queue user ");
+                    assertThat(e.getMessage())
+                            .startsWith("interface " + name + " is not a multi-queue TUN device: "
+                                    + "recreate it with ip tuntap add dev " + name + " mode tun multi_queue user ");
                 });
     }
 
@@ -127,10 +135,13 @@ class PersistentTunTest {
         Privileges.assumeNetAdmin();
         String name = TestNetns.uniqueName("jmt");
         try (LinuxTunDevice theirs = LinuxTunDevice.open(name, 1)) {
-            assertThatThrownBy(() -> LinuxTunDevice.attachPersistent(name, 2, TunQueueOptions.DEFAULTS, TunOffloadMode.AUTO))
+            assertThatThrownBy(() ->
+                            LinuxTunDevice.attachPersistent(name, 2, TunQueueOptions.DEFAULTS, TunOffloadMode.AUTO))
                     .hasMessageContaining(name + " is not persistent");
-            assertThat(TestNetns.run(List.of("ip", "-d", "link", "show", "dev", name)).output())
-                    .as("no queue of ours was attached").contains("numqueues 1");
+            assertThat(TestNetns.run(List.of("ip", "-d", "link", "show", "dev", name))
+                            .output())
+                    .as("no queue of ours was attached")
+                    .contains("numqueues 1");
         }
     }
 
@@ -141,12 +152,17 @@ class PersistentTunTest {
         LinuxTunDevice device = LinuxTunDevice.attachPersistent(name, 3, TunQueueOptions.DEFAULTS, TunOffloadMode.AUTO);
         assertThat(device.name()).isEqualTo(name);
         assertThat(device.queueCount()).isEqualTo(3);
-        assertThat(TestNetns.run(List.of("ip", "-d", "link", "show", "dev", name)).output())
-                .contains("multi_queue numqueues 3").contains("persist on");
+        assertThat(TestNetns.run(List.of("ip", "-d", "link", "show", "dev", name))
+                        .output())
+                .contains("multi_queue numqueues 3")
+                .contains("persist on");
 
         device.close();
-        assertThat(TestNetns.run(List.of("ip", "-d", "link", "show", "dev", name)).output())
-                .as("still there, with no queue attached").contains("numqueues 0").contains("persist on");
+        assertThat(TestNetns.run(List.of("ip", "-d", "link", "show", "dev", name))
+                        .output())
+                .as("still there, with no queue attached")
+                .contains("numqueues 0")
+                .contains("persist on");
     }
 
     /**
@@ -157,18 +173,22 @@ class PersistentTunTest {
     void tunOffloadDecidesTheVirtioHeaderWhateverTheHostCreatedTheDeviceWith() throws Exception {
         Privileges.assumeNetAdmin();
         String name = hostDevice("mode", "tun", "multi_queue", "vnet_hdr");
-        try (LinuxTunDevice plain = LinuxTunDevice.attachPersistent(name, 2, TunQueueOptions.DEFAULTS,
-                TunOffloadMode.OFF)) {
+        try (LinuxTunDevice plain =
+                LinuxTunDevice.attachPersistent(name, 2, TunQueueOptions.DEFAULTS, TunOffloadMode.OFF)) {
             assertThat(plain.offloads()).isEqualTo(TunOffloads.NONE);
-            assertThat(TestNetns.run(List.of("ip", "-d", "link", "show", "dev", name)).output())
-                    .contains("vnet_hdr off").contains("numqueues 2");
+            assertThat(TestNetns.run(List.of("ip", "-d", "link", "show", "dev", name))
+                            .output())
+                    .contains("vnet_hdr off")
+                    .contains("numqueues 2");
         }
-        try (LinuxTunDevice offloaded = LinuxTunDevice.attachPersistent(name, 2, TunQueueOptions.DEFAULTS,
-                TunOffloadMode.ON)) {
+        try (LinuxTunDevice offloaded =
+                LinuxTunDevice.attachPersistent(name, 2, TunQueueOptions.DEFAULTS, TunOffloadMode.ON)) {
             assertThat(offloaded.offloads()).isNotEqualTo(TunOffloads.NONE);
             assertThat(offloaded.queues()).allMatch(TunQueueHandle::segmentedWrites);
-            assertThat(TestNetns.run(List.of("ip", "-d", "link", "show", "dev", name)).output())
-                    .contains("vnet_hdr on").contains("numqueues 2");
+            assertThat(TestNetns.run(List.of("ip", "-d", "link", "show", "dev", name))
+                            .output())
+                    .contains("vnet_hdr on")
+                    .contains("numqueues 2");
         }
     }
 
@@ -180,14 +200,14 @@ class PersistentTunTest {
     void withoutTheKeyTheHostsDeviceIsRefusedWithAPointerToIt() {
         Privileges.assumeNetAdmin();
         String name = hostDevice("mode", "tun", "multi_queue");
-        assertThatThrownBy(() -> LinuxTunDevice.open(name, 2))
-                .isInstanceOfSatisfying(NativeException.class, e -> {
-                    assertThat(e.errno()).isEqualTo(Errno.EBUSY);
-                    assertThat(e.getMessage()).isEqualTo("interface " + name + " is a persistent TUN device the host "
+        assertThatThrownBy(() -> LinuxTunDevice.open(name, 2)).isInstanceOfSatisfying(NativeException.class, e -> {
+            assertThat(e.errno()).isEqualTo(Errno.EBUSY);
+            assertThat(e.getMessage())
+                    .isEqualTo("interface " + name + " is a persistent TUN device the host "
                             + "created: delete it (ip link del " + name + ") or choose another tun.name; `jmiredo "
                             + "relay` attaches to it with tun.persistent = true (`jmiredo client` cannot) (TUNSETIFF "
                             + name + ": EBUSY)");
-                });
+        });
         // The client's single queue meets the same device the same way.
         assertThatThrownBy(() -> LinuxTunDevice.open(name, 1)).hasMessageContaining("`jmiredo client` cannot");
     }

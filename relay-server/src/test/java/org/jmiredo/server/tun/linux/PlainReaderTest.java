@@ -52,7 +52,9 @@ class PlainReaderTest {
         receiver.releaseAll();
         reader.close();
         pipe.close();
-        assertThat(allocator.metric().usedDirectMemory()).as("direct memory still held").isZero();
+        assertThat(allocator.metric().usedDirectMemory())
+                .as("direct memory still held")
+                .isZero();
     }
 
     @Test
@@ -63,7 +65,8 @@ class PlainReaderTest {
         assertThat(receiver.bytes(0)).isEqualTo(small);
         assertThat(receiver.bytes(1)).isEqualTo(full);
         assertThat(receiver.held.get(0).readerIndex()).isEqualTo(HEADROOM);
-        assertThat(receiver.held.get(1).capacity()).as("a slot: headroom and MTU, on a cache line")
+        assertThat(receiver.held.get(1).capacity())
+                .as("a slot: headroom and MTU, on a cache line")
                 .isEqualTo(1344);
         assertThat(reader.read(receiver)).as("nothing left to read").isZero();
     }
@@ -82,12 +85,14 @@ class PlainReaderTest {
 
         assertThat(receiver.bytes(0)).isEqualTo(before);
         assertThat(receiver.bytes(1)).isEqualTo(oneOver);
-        assertThat(receiver.held.get(1).memoryAddress()).as("read in place, after the first packet's slot")
+        assertThat(receiver.held.get(1).memoryAddress())
+                .as("read in place, after the first packet's slot")
                 .isEqualTo(receiver.held.get(0).memoryAddress() + 1344);
         assertThat(receiver.bytes(2)).isEqualTo(raised);
         assertThat(receiver.bytes(3)).isEqualTo(after);
         assertThat(receiver.held.get(2).capacity()).as("a grown slot").isEqualTo(2688);
-        assertThat(receiver.held.get(0).getByte(HEADROOM)).as("a packet held from the old slots is intact")
+        assertThat(receiver.held.get(0).getByte(HEADROOM))
+                .as("a packet held from the old slots is intact")
                 .isEqualTo(before[0]);
     }
 
@@ -95,7 +100,9 @@ class PlainReaderTest {
     void packetsUpToTheLargestTunMtuAreReadWhole() throws Exception {
         for (int length : new int[] {9000, TunReadSlots.LARGEST_READ, 40}) {
             byte[] sent = sendAndRead(length);
-            assertThat(receiver.bytes(receiver.held.size() - 1)).as("%d bytes", length).isEqualTo(sent);
+            assertThat(receiver.bytes(receiver.held.size() - 1))
+                    .as("%d bytes", length)
+                    .isEqualTo(sent);
             receiver.releaseAll();
         }
     }
@@ -115,7 +122,8 @@ class PlainReaderTest {
     @Test
     void endOfFileIsAnError() throws Exception {
         out.close();
-        assertThatThrownBy(() -> reader.read(receiver)).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> reader.read(receiver))
+                .isInstanceOf(IOException.class)
                 .hasMessageContaining("end of file");
     }
 

@@ -47,9 +47,13 @@ public final class RecordingReceiver implements TunReceiver {
     public void packetRead(ByteBuf packet) {
         try {
             boolean onLoop = expectedLoop == null || expectedLoop.inEventLoop();
-            seen.add(new Seen(ByteBufUtil.getBytes(packet), packet.readerIndex(), packet.capacity(),
+            seen.add(new Seen(
+                    ByteBufUtil.getBytes(packet),
+                    packet.readerIndex(),
+                    packet.capacity(),
                     Thread.currentThread().getName(),
-                    onLoop, queue));
+                    onLoop,
+                    queue));
             currentBurst++;
         } finally {
             packet.release();
@@ -121,8 +125,9 @@ public final class RecordingReceiver implements TunReceiver {
      * Waits until {@code count} packets matching {@code wanted} arrived (others are skipped), in any order;
      * returns those that came within the time.
      */
-    public static List<Seen> collect(BlockingQueue<Seen> queue, Predicate<ByteBuf> wanted, int count,
-            long timeoutMillis) throws InterruptedException {
+    public static List<Seen> collect(
+            BlockingQueue<Seen> queue, Predicate<ByteBuf> wanted, int count, long timeoutMillis)
+            throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         List<Seen> found = new ArrayList<>();
         while (found.size() < count) {

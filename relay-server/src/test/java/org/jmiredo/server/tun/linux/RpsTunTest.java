@@ -42,8 +42,10 @@ class RpsTunTest {
             assertThat(RpsQueues.setUp(ReceiveSteering.OFF, tun, false)).isEmpty();
             assertThat(rps.read(name, 1)).isEqualTo(allowed);
             if (allowed.cardinality() > 1) {
-                assertThat(RpsQueues.setUp(ReceiveSteering.parse("0"), tun, true)).hasSize(2)
-                        .allSatisfy(w -> assertThat(w).contains("but tun.receive-steering is 0", "echo 1 > $q/rps_cpus"));
+                assertThat(RpsQueues.setUp(ReceiveSteering.parse("0"), tun, true))
+                        .hasSize(2)
+                        .allSatisfy(
+                                w -> assertThat(w).contains("but tun.receive-steering is 0", "echo 1 > $q/rps_cpus"));
             }
         }
         assertThat(SYS.resolve(name)).doesNotExist();

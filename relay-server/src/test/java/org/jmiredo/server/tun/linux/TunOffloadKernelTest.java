@@ -122,43 +122,59 @@ class TunOffloadKernelTest {
         new Random(5).nextBytes(data);
         Path in = Files.write(dir.resolve("in"), data);
         Path out = dir.resolve("out");
-        Process receiver = new ProcessBuilder("ip", "netns", "exec", b.name(), "socat", "-u",
-                "TCP6-LISTEN:5001,reuseaddr", "CREATE:" + out).redirectErrorStream(true).start();
+        Process receiver = new ProcessBuilder(
+                        "ip", "netns", "exec", b.name(), "socat", "-u", "TCP6-LISTEN:5001,reuseaddr", "CREATE:" + out)
+                .redirectErrorStream(true)
+                .start();
         try {
-            TestNetns.Result sent = sender.exec("socat", "-u", "-T", "20", "FILE:" + in,
+            TestNetns.Result sent = sender.exec(
+                    "socat",
+                    "-u",
+                    "-T",
+                    "20",
+                    "FILE:" + in,
                     "TCP6:[" + ADDRESS_B + "]:5001,bind=[" + senderAddress + "],retry=50,interval=0.1");
             assertThat(sent.ok()).as("sender: %s", sent.output()).isTrue();
-            assertThat(receiver.waitFor(20, TimeUnit.SECONDS)).as("the receiver got the end of the stream").isTrue();
+            assertThat(receiver.waitFor(20, TimeUnit.SECONDS))
+                    .as("the receiver got the end of the stream")
+                    .isTrue();
         } finally {
             receiver.destroyForcibly();
         }
         assertThat(Files.readAllBytes(out)).as("the bytes B received").isEqualTo(data);
-        assertThat(tunA.queue(0).superPacketsRead()).as("reads of GSO super-packets, longer than the MTU")
+        assertThat(tunA.queue(0).superPacketsRead())
+                .as("reads of GSO super-packets, longer than the MTU")
                 .isPositive();
         assertThat(aToB.packets.get()).isGreaterThan(data.length / MTU);
         assertThat(aToB.longerThanMtu.get()).isZero();
         assertThat(aToB.badChecksums.get()).isZero();
-        assertThat(aToB.sequenceGaps.get()).as("segments skipping sequence numbers").isZero();
+        assertThat(aToB.sequenceGaps.get())
+                .as("segments skipping sequence numbers")
+                .isZero();
     }
 
     @Test
     void aUdpSuperPacketWrittenSegmentedArrivesAsDatagrams() throws Exception {
-        Process receiver = new ProcessBuilder("ip", "netns", "exec", a.name(), "python3", "-c", """
+        Process receiver = new ProcessBuilder(
+                        "ip", "netns", "exec", a.name(), "python3", "-c", """
                 import socket, sys
                 s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
                 s.bind(("%s", 5002)); s.settimeout(20)
                 print("ready", flush=True)
                 for _ in range(5):
                     d = s.recv(65535); print(len(d), d.hex(), flush=True)
-                """.formatted(ADDRESS_A)).redirectErrorStream(true).start();
-        try (BufferedReader lines = new BufferedReader(
-                new InputStreamReader(receiver.getInputStream(), StandardCharsets.US_ASCII))) {
+                """.formatted(ADDRESS_A))
+                .redirectErrorStream(true)
+                .start();
+        try (BufferedReader lines =
+                new BufferedReader(new InputStreamReader(receiver.getInputStream(), StandardCharsets.US_ASCII))) {
             assertThat(lines.readLine()).isEqualTo("ready");
             byte[] payload = new byte[4 * 1000 + 500];
             new Random(7).nextBytes(payload);
             ByteBuf superPacket = udpSuperPacket(payload);
             try {
-                assertThat(loop.submit(() -> tunA.queue(0).writeSegmented(superPacket, 17, 1000)).get(5, TimeUnit.SECONDS))
+                assertThat(loop.submit(() -> tunA.queue(0).writeSegmented(superPacket, 17, 1000))
+                                .get(5, TimeUnit.SECONDS))
                         .isTrue();
             } finally {
                 superPacket.release();
@@ -166,7 +182,8 @@ class TunOffloadKernelTest {
             StringBuilder hex = new StringBuilder();
             for (int expected : List.of(1000, 1000, 1000, 1000, 500)) {
                 String[] line = String.valueOf(lines.readLine()).split(" ");
-                assertThat(line[0]).as("datagram length (receiver said %s)", String.join(" ", line))
+                assertThat(line[0])
+                        .as("datagram length (receiver said %s)", String.join(" ", line))
                         .isEqualTo(Integer.toString(expected));
                 hex.append(line[1]);
             }

@@ -52,7 +52,8 @@ class TunQueueHandleWriteTest {
             for (int i = 0; i < 2; i++) {
                 byte[] written = next(VirtioNetHeader.LENGTH + packet.readableBytes());
                 assertThat(written).startsWith(new byte[VirtioNetHeader.LENGTH]);
-                assertThat(ByteBufUtil.equals(Unpooled.wrappedBuffer(written, 10, written.length - 10), packet)).isTrue();
+                assertThat(ByteBufUtil.equals(Unpooled.wrappedBuffer(written, 10, written.length - 10), packet))
+                        .isTrue();
             }
         } finally {
             packet.release();
@@ -75,7 +76,8 @@ class TunQueueHandleWriteTest {
             assertThat(VirtioNetHeader.gsoSize(written, 0)).isEqualTo(1000);
             assertThat(VirtioNetHeader.csumStart(written, 0)).isEqualTo(40);
             assertThat(VirtioNetHeader.csumOffset(written, 0)).isEqualTo(6);
-            assertThat(ByteBufUtil.equals(written.slice(10, written.readableBytes() - 10), packet)).isTrue();
+            assertThat(ByteBufUtil.equals(written.slice(10, written.readableBytes() - 10), packet))
+                    .isTrue();
         } finally {
             packet.release();
         }
@@ -91,7 +93,8 @@ class TunQueueHandleWriteTest {
             assertThat(queue.segmentedUdpWrites()).isFalse();
             assertThat(queue.writeSegmented(packet, 17, 1000)).isFalse();
             assertThat(queue.write(packet)).isTrue(); // the next bytes in the pipe are this plain write's
-            assertThat(next(VirtioNetHeader.LENGTH + packet.readableBytes())).startsWith(new byte[VirtioNetHeader.LENGTH]);
+            assertThat(next(VirtioNetHeader.LENGTH + packet.readableBytes()))
+                    .startsWith(new byte[VirtioNetHeader.LENGTH]);
         } finally {
             packet.release();
         }
@@ -126,7 +129,10 @@ class TunQueueHandleWriteTest {
         int l4Length = 8 + payload;
         ByteBuf p = Unpooled.buffer(40 + l4Length);
         p.writeInt(Ipv6.VERSION_6_WORD).writeShort(l4Length).writeByte(17).writeByte(64);
-        p.writeLong(0x2001_0db8_0000_0000L).writeLong(2).writeLong(0x2001_0db8_0000_0000L).writeLong(1);
+        p.writeLong(0x2001_0db8_0000_0000L)
+                .writeLong(2)
+                .writeLong(0x2001_0db8_0000_0000L)
+                .writeLong(1);
         p.writeShort(4000).writeShort(5002).writeShort(l4Length).writeShort(0);
         for (int i = 0; i < payload; i++) {
             p.writeByte(i * 7);

@@ -9,7 +9,8 @@ class TunQueueOptionsTest {
     @Test
     void defaultsLeaveRoomForAnOriginIndicationAndReadMinimumMtuPackets() {
         assertThat(TunQueueOptions.DEFAULTS).isEqualTo(new TunQueueOptions(64, 8, 1280));
-        assertThat(TunQueueOptions.DEFAULTS.withMaxPacketSize(1500).maxPacketSize()).isEqualTo(1500);
+        assertThat(TunQueueOptions.DEFAULTS.withMaxPacketSize(1500).maxPacketSize())
+                .isEqualTo(1500);
     }
 
     @Test

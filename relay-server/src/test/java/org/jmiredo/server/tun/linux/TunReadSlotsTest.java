@@ -32,7 +32,9 @@ class TunReadSlotsTest {
             assertThat(packet.getByte(8)).isEqualTo((byte) i);
             packet.release();
         }
-        assertThat(first.get(1) - first.get(0)).as("slots start on a cache line each").isEqualTo(1344);
+        assertThat(first.get(1) - first.get(0))
+                .as("slots start on a cache line each")
+                .isEqualTo(1344);
 
         slots.rewind();
         ByteBuf again = read(slots, 9);
@@ -72,9 +74,12 @@ class TunReadSlotsTest {
         }
         long first = held.get(0).memoryAddress();
         for (int i = 0; i < 15; i++) {
-            assertThat(held.get(i).memoryAddress()).as("slot %d of 65,600 bytes", i).isEqualTo(first + i * 65_600L);
+            assertThat(held.get(i).memoryAddress())
+                    .as("slot %d of 65,600 bytes", i)
+                    .isEqualTo(first + i * 65_600L);
         }
-        assertThat(held.get(15).memoryAddress()).as("a 16th slot would pass 1 MiB: a fresh buffer")
+        assertThat(held.get(15).memoryAddress())
+                .as("a 16th slot would pass 1 MiB: a fresh buffer")
                 .isNotEqualTo(first + 15 * 65_600L);
         held.forEach(ByteBuf::release);
         slots.close();

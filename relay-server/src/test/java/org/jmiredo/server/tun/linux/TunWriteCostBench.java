@@ -33,16 +33,26 @@ class TunWriteCostBench {
                 ByteBuf packet = packet(size);
                 // The same packet after 10 zero bytes: what one write(2) of header and packet would cost if
                 // the header could go in the packet's headroom.
-                ByteBuf withHeader = ByteBufAllocator.DEFAULT.directBuffer(10 + size).writeZero(10)
+                ByteBuf withHeader = ByteBufAllocator.DEFAULT
+                        .directBuffer(10 + size)
+                        .writeZero(10)
                         .writeBytes(packet, 0, size);
                 try {
                     for (int round = 1; round <= ROUNDS; round++) {
                         double off = nsPerWrite(plain.queue(0), packet);
                         double on = nsPerWrite(offloaded.queue(0), packet);
                         double oneWrite = nsPerRawWrite(offloaded.queue(0), withHeader);
-                        report.append(String.format(Locale.ROOT, "%4d B round %d: off %6.0f ns, auto (writev) %6.0f ns,"
-                                + " auto (one write) %6.0f ns; ratios %.3f, %.3f%n",
-                                size, round, off, on, oneWrite, on / off, oneWrite / off));
+                        report.append(String.format(
+                                Locale.ROOT,
+                                "%4d B round %d: off %6.0f ns, auto (writev) %6.0f ns,"
+                                        + " auto (one write) %6.0f ns; ratios %.3f, %.3f%n",
+                                size,
+                                round,
+                                off,
+                                on,
+                                oneWrite,
+                                on / off,
+                                oneWrite / off));
                     }
                 } finally {
                     packet.release();
@@ -95,7 +105,10 @@ class TunWriteCostBench {
     private static ByteBuf packet(int size) {
         ByteBuf p = ByteBufAllocator.DEFAULT.directBuffer(size);
         p.writeInt(Ipv6.VERSION_6_WORD).writeShort(size - 40).writeByte(17).writeByte(64);
-        p.writeLong(0x2001_0db8_0000_0000L).writeLong(2).writeLong(0x2001_0db8_0000_0000L).writeLong(1);
+        p.writeLong(0x2001_0db8_0000_0000L)
+                .writeLong(2)
+                .writeLong(0x2001_0db8_0000_0000L)
+                .writeLong(1);
         p.writeShort(4000).writeShort(5002).writeShort(size - 40).writeShort(0);
         p.writeZero(size - 48);
         return p;
